@@ -1,0 +1,18 @@
+package dev.zkinfer.prover.backend;
+
+/**
+ * The prover's compute backend: the hot loops of proving, behind one interface (STYLE.md,
+ * "one interface, several speeds, chosen once"). The scalar backend is the readable
+ * specification; every other backend must produce byte-identical proofs, which differential
+ * tests check.
+ */
+public interface Backend {
+    /** The name used by the system property {@code zkinfer.backend}. */
+    String name();
+
+    /** Sumcheck round evaluations and folds. */
+    SumcheckKernels sumcheck();
+
+    /** Reed–Solomon encoding (NTT) and Merkle hashing for commitments. */
+    CommitKernels commit();
+}

@@ -1,0 +1,4 @@
+package dev.zkinfer.prover.backend;
+
+final class ParallelSumcheckKernels implements SumcheckKernels {
+}

@@ -1,0 +1,4 @@
+package dev.zkinfer.prover.backend;
+
+final class ScalarSumcheckKernels implements SumcheckKernels {
+}

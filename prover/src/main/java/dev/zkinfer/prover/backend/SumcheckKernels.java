@@ -1,0 +1,5 @@
+package dev.zkinfer.prover.backend;
+
+/** Kernels of the sumcheck prover (see dev.zkinfer.prover.sumcheck). */
+public interface SumcheckKernels {
+}

@@ -1,0 +1,16 @@
+package dev.zkinfer.nn;
+
+/**
+ * A model file, a serialized quantized model or a graph cannot be used: it is malformed, or it
+ * uses an operator or attribute that zkinfer does not support. The message is one line that
+ * names what is wrong (the operator, the node, the attribute), suitable to show a user as is.
+ */
+public final class ModelFormatException extends RuntimeException {
+  public ModelFormatException(String oneLineMessage) {
+    super(oneLineMessage);
+  }
+
+  public ModelFormatException(String oneLineMessage, Throwable cause) {
+    super(oneLineMessage, cause);
+  }
+}

@@ -1,0 +1,147 @@
+package dev.zkinfer.field;
+
+/**
+ * The cubic extension GF(p^3) = GF(p)[t] / (t^3 - 2) of Goldilocks, where every verifier
+ * challenge lives (|E| ≈ 2^192; DESIGN.md "Arithmetic"). t^3 - 2 is irreducible because 2 is
+ * not a cube modulo p (2^((p-1)/3) ≠ 1; checked by a test).
+ *
+ * <p>An element is c0 + c1·t + c2·t^2 with canonical Goldilocks coefficients. Instances are
+ * immutable. Hot loops use the array form instead: element i of a {@code long[]} occupies
+ * indices 3i, 3i+1, 3i+2 (see {@link #get}, {@link #set}).
+ */
+public final class Ext3 {
+    /** The non-residue W in t^3 = W. */
+    public static final long W = 2;
+    public static final Ext3 ZERO = new Ext3(0, 0, 0);
+    public static final Ext3 ONE = new Ext3(1, 0, 0);
+
+    public final long c0;
+    public final long c1;
+    public final long c2;
+
+    public Ext3(long c0, long c1, long c2) {
+        this.c0 = c0;
+        this.c1 = c1;
+        this.c2 = c2;
+    }
+
+    /** The base-field element a embedded in the extension. */
+    public static Ext3 of(long a) {
+        return new Ext3(a, 0, 0);
+    }
+
+    public Ext3 add(Ext3 o) {
+        return new Ext3(Goldilocks.add(c0, o.c0), Goldilocks.add(c1, o.c1), Goldilocks.add(c2, o.c2));
+    }
+
+    public Ext3 sub(Ext3 o) {
+        return new Ext3(Goldilocks.sub(c0, o.c0), Goldilocks.sub(c1, o.c1), Goldilocks.sub(c2, o.c2));
+    }
+
+    public Ext3 neg() {
+        return new Ext3(Goldilocks.neg(c0), Goldilocks.neg(c1), Goldilocks.neg(c2));
+    }
+
+    public Ext3 mul(Ext3 o) {
+        long a0 = c0, a1 = c1, a2 = c2, b0 = o.c0, b1 = o.c1, b2 = o.c2;
+        long r0 = Goldilocks.add(Goldilocks.mul(a0, b0), dbl(Goldilocks.add(Goldilocks.mul(a1, b2), Goldilocks.mul(a2, b1))));
+        long r1 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, b1), Goldilocks.mul(a1, b0)), dbl(Goldilocks.mul(a2, b2)));
+        long r2 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, b2), Goldilocks.mul(a1, b1)), Goldilocks.mul(a2, b0));
+        return new Ext3(r0, r1, r2);
+    }
+
+    /** Multiplication by a base-field element. */
+    public Ext3 mul(long b) {
+        return new Ext3(Goldilocks.mul(c0, b), Goldilocks.mul(c1, b), Goldilocks.mul(c2, b));
+    }
+
+    public Ext3 add(long b) {
+        return new Ext3(Goldilocks.add(c0, b), c1, c2);
+    }
+
+    public Ext3 square() {
+        return mul(this);
+    }
+
+    public Ext3 pow(long e) {
+        Ext3 result = ONE;
+        Ext3 b = this;
+        while (e != 0) {
+            if ((e & 1) != 0) {
+                result = result.mul(b);
+            }
+            b = b.square();
+            e >>>= 1;
+        }
+        return result;
+    }
+
+    /** Inverse via the adjugate of multiplication-by-a; throws on zero. */
+    public Ext3 inv() {
+        long b0 = Goldilocks.sub(Goldilocks.mul(c0, c0), Goldilocks.mul(W, Goldilocks.mul(c1, c2)));
+        long b1 = Goldilocks.sub(Goldilocks.mul(W, Goldilocks.mul(c2, c2)), Goldilocks.mul(c0, c1));
+        long b2 = Goldilocks.sub(Goldilocks.mul(c1, c1), Goldilocks.mul(c0, c2));
+        long norm = Goldilocks.add(Goldilocks.mul(c0, b0), Goldilocks.mul(W, Goldilocks.add(Goldilocks.mul(c1, b2), Goldilocks.mul(c2, b1))));
+        if (norm == 0) {
+            throw new ArithmeticException("inverse of zero in GF(p^3)");
+        }
+        long ni = Goldilocks.inv(norm);
+        return new Ext3(Goldilocks.mul(b0, ni), Goldilocks.mul(b1, ni), Goldilocks.mul(b2, ni));
+    }
+
+    public boolean isZero() {
+        return (c0 | c1 | c2) == 0;
+    }
+
+    public boolean isBase() {
+        return (c1 | c2) == 0;
+    }
+
+    private static long dbl(long a) {
+        return Goldilocks.add(a, a);
+    }
+
+    // ---- array form: element i at 3i..3i+2 ----
+
+    public static Ext3 get(long[] a, int i) {
+        int k = 3 * i;
+        return new Ext3(a[k], a[k + 1], a[k + 2]);
+    }
+
+    public static void set(long[] a, int i, Ext3 v) {
+        int k = 3 * i;
+        a[k] = v.c0;
+        a[k + 1] = v.c1;
+        a[k + 2] = v.c2;
+    }
+
+    /** out[o] = x[i] * y[j] for array-form elements (out may alias x or y). */
+    public static void mulInto(long[] x, int i, long[] y, int j, long[] out, int o) {
+        int xi = 3 * i, yj = 3 * j;
+        long a0 = x[xi], a1 = x[xi + 1], a2 = x[xi + 2];
+        long b0 = y[yj], b1 = y[yj + 1], b2 = y[yj + 2];
+        int k = 3 * o;
+        out[k] = Goldilocks.add(Goldilocks.mul(a0, b0), dbl(Goldilocks.add(Goldilocks.mul(a1, b2), Goldilocks.mul(a2, b1))));
+        out[k + 1] = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, b1), Goldilocks.mul(a1, b0)), dbl(Goldilocks.mul(a2, b2)));
+        out[k + 2] = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, b2), Goldilocks.mul(a1, b1)), Goldilocks.mul(a2, b0));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Ext3 e && e.c0 == c0 && e.c1 == c1 && e.c2 == c2;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(c0) * 31 * 31 + Long.hashCode(c1) * 31 + Long.hashCode(c2);
+    }
+
+    @Override
+    public String toString() {
+        if (isBase()) {
+            return Long.toUnsignedString(c0);
+        }
+        return "(" + Long.toUnsignedString(c0) + " + " + Long.toUnsignedString(c1) + "·t + "
+                + Long.toUnsignedString(c2) + "·t²)";
+    }
+}

@@ -1,0 +1,196 @@
+package dev.zkinfer.transcript;
+
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * A SHA-256 duplex transcript.
+ *
+ * <p>State s is 32 bytes. {@code absorb(label, m)}: s ← H(0x01 ‖ s ‖ u32(|label|) ‖ label ‖
+ * u64(|m|) ‖ m). A challenge: s ← H(0x02 ‖ s ‖ u32(|label|) ‖ label), then output blocks
+ * H(0x03 ‖ s ‖ u32(counter)) for counter = 0, 1, ... as needed. Integers are little-endian.
+ * The initial state is H("zkinfer/transcript/v1" ‖ u32(|tag|) ‖ tag) for the protocol tag.
+ *
+ * <p>Not thread-safe: one transcript per proof.
+ */
+public final class Sha256Transcript implements Transcript {
+    private static final byte ABSORB = 1;
+    private static final byte SQUEEZE = 2;
+    private static final byte OUTPUT = 3;
+
+    private final MessageDigest sha;
+    private byte[] state;
+
+    public Sha256Transcript(String protocolTag) {
+        sha = newSha256();
+        sha.update("zkinfer/transcript/v1".getBytes(StandardCharsets.US_ASCII));
+        updateLabel(protocolTag);
+        state = sha.digest();
+    }
+
+    static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK provides no SHA-256", e);
+        }
+    }
+
+    private void updateLabel(String label) {
+        byte[] l = label.getBytes(StandardCharsets.UTF_8);
+        updateU32(l.length);
+        sha.update(l);
+    }
+
+    private void updateU32(int v) {
+        sha.update((byte) v);
+        sha.update((byte) (v >>> 8));
+        sha.update((byte) (v >>> 16));
+        sha.update((byte) (v >>> 24));
+    }
+
+    private final byte[] word = new byte[8];
+
+    private void updateU64(long v) {
+        for (int i = 0; i < 8; i++) {
+            word[i] = (byte) (v >>> (8 * i));
+        }
+        sha.update(word);
+    }
+
+    private void beginAbsorb(String label, long byteLength) {
+        sha.update(ABSORB);
+        sha.update(state);
+        updateLabel(label);
+        updateU64(byteLength);
+    }
+
+    @Override
+    public void domain(String tag) {
+        absorbBytes("domain", tag.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void absorbBytes(String label, byte[] data) {
+        beginAbsorb(label, data.length);
+        sha.update(data);
+        state = sha.digest();
+    }
+
+    @Override
+    public void absorbLongs(String label, long[] values) {
+        beginAbsorb(label, 8L * values.length);
+        for (long v : values) {
+            updateU64(v);
+        }
+        state = sha.digest();
+    }
+
+    @Override
+    public void absorbExt(String label, Ext3 value) {
+        beginAbsorb(label, 24);
+        updateU64(value.c0);
+        updateU64(value.c1);
+        updateU64(value.c2);
+        state = sha.digest();
+    }
+
+    @Override
+    public void absorbExts(String label, long[] arrayForm, int from, int count) {
+        beginAbsorb(label, 24L * count);
+        for (int i = 3 * from, end = 3 * (from + count); i < end; i++) {
+            updateU64(arrayForm[i]);
+        }
+        state = sha.digest();
+    }
+
+    /** A stream of challenge bytes bound to the current state. */
+    private final class Squeeze {
+        private int counter;
+        private byte[] block = new byte[0];
+        private int pos;
+
+        Squeeze(String label) {
+            sha.update(SQUEEZE);
+            sha.update(state);
+            updateLabel(label);
+            state = sha.digest();
+        }
+
+        long nextU64() {
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v |= (nextByte() & 0xFFL) << (8 * i);
+            }
+            return v;
+        }
+
+        int nextByte() {
+            if (pos == block.length) {
+                sha.update(OUTPUT);
+                sha.update(state);
+                updateU32(counter++);
+                block = sha.digest();
+                pos = 0;
+            }
+            return block[pos++];
+        }
+    }
+
+    private static long sampleBase(Squeeze s) {
+        while (true) {
+            long v = s.nextU64();
+            if (Goldilocks.isCanonical(v)) {
+                return v;
+            }
+        }
+    }
+
+    @Override
+    public long challengeBase(String label) {
+        return sampleBase(new Squeeze(label));
+    }
+
+    @Override
+    public Ext3 challengeExt(String label) {
+        Squeeze s = new Squeeze(label);
+        return new Ext3(sampleBase(s), sampleBase(s), sampleBase(s));
+    }
+
+    @Override
+    public int[] challengeIndices(String label, int count, int bound) {
+        if (bound <= 0) {
+            throw new IllegalArgumentException("index bound must be positive: " + bound);
+        }
+        Squeeze s = new Squeeze(label);
+        int bits = 64 - Long.numberOfLeadingZeros(bound - 1L);
+        long mask = bits == 0 ? 0 : (1L << bits) - 1;
+        int[] out = new int[count];
+        for (int i = 0; i < count; i++) {
+            long v;
+            do {
+                v = s.nextU64() & mask;
+            } while (v >= bound);
+            out[i] = (int) v;
+        }
+        return out;
+    }
+
+    @Override
+    public byte[] challengeBytes(String label, int count) {
+        Squeeze s = new Squeeze(label);
+        byte[] out = new byte[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = (byte) s.nextByte();
+        }
+        return out;
+    }
+
+    /** The current 32-byte state (for tests and proof-of-work seeds). */
+    public byte[] state() {
+        return state.clone();
+    }
+}
