@@ -1,4 +1,16 @@
 package dev.zkinfer.prover.backend;
 
+import dev.zkinfer.field.Ext3;
+
+/** Single-threaded reference. */
 final class ScalarSumcheckKernels implements SumcheckKernels {
+    @Override
+    public long[] roundSums(long[][] tables, int[][] terms, int half, int degree) {
+        return RoundSums.range(tables, terms, 0, half, degree);
+    }
+
+    @Override
+    public void fold(long[] table, int half, Ext3 r) {
+        RoundSums.fold(table, table, 0, half, r.c0, r.c1, r.c2);
+    }
 }

@@ -1,5 +1,21 @@
 package dev.zkinfer.prover.backend;
 
-/** Kernels of the sumcheck prover (see dev.zkinfer.prover.sumcheck). */
+import dev.zkinfer.field.Ext3;
+
+/**
+ * Kernels of the sumcheck prover. Tables are multilinear tables in array form (GF(p^3)
+ * element i at longs 3i..3i+2); round k pairs entries 2j and 2j+1 (variable 0 of the
+ * current table).
+ */
 public interface SumcheckKernels {
+    /**
+     * Per-term sums of the round polynomial: for each term t and each x in {0, 2, 3, ..., degree},
+     * S[t][x] = Σ_{j < half} Π_{f ∈ terms[t]} (table_f[2j] + x·(table_f[2j+1] − table_f[2j])).
+     * Returned as array form, term-major: element (t, i) at index t·degree + i where i = 0 for
+     * x = 0 and i = x − 1 for x ≥ 2. Coefficients are applied by the caller.
+     */
+    long[] roundSums(long[][] tables, int[][] terms, int half, int degree);
+
+    /** Binds variable 0 to r: table[j] ← table[2j] + r·(table[2j+1] − table[2j]) for j < half. */
+    void fold(long[] table, int half, Ext3 r);
 }

@@ -1,0 +1,162 @@
+package dev.zkinfer.prover.sumcheck;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.encoding.ProofReader;
+import dev.zkinfer.encoding.ProofWriter;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.backend.Backend;
+import dev.zkinfer.prover.backend.Backends;
+import dev.zkinfer.sumcheck.SumcheckClaim;
+import dev.zkinfer.sumcheck.SumcheckVerifier;
+import dev.zkinfer.transcript.Sha256Transcript;
+import dev.zkinfer.transcript.Transcript;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class SumcheckTest {
+    /** A random sum-of-products statement, kept so the test can recompute g at any point. */
+    record Statement(int n, long[][] tables, int[][] terms, Ext3[] coeffs) {
+        static Statement random(SplittableRandom rnd, int n, int numTables, int numTerms, int maxDegree) {
+            long[][] tables = new long[numTables][3 << n];
+            for (long[] t : tables) {
+                for (int i = 0; i < t.length; i++) {
+                    t[i] = Goldilocks.reduce(rnd.nextLong());
+                }
+            }
+            int[][] terms = new int[numTerms][];
+            Ext3[] coeffs = new Ext3[numTerms];
+            for (int t = 0; t < numTerms; t++) {
+                int deg = t == 0 ? maxDegree : 1 + rnd.nextInt(maxDegree);
+                terms[t] = new int[deg];
+                for (int k = 0; k < deg; k++) {
+                    terms[t][k] = rnd.nextInt(numTables);
+                }
+                coeffs[t] = new Ext3(Goldilocks.reduce(rnd.nextLong()), rnd.nextInt(3), 0);
+            }
+            return new Statement(n, tables, terms, coeffs);
+        }
+
+        SumcheckInstance instance() {
+            SumcheckInstance inst = new SumcheckInstance(n);
+            for (long[] t : tables) {
+                inst.addTable(t.clone());
+            }
+            for (int t = 0; t < terms.length; t++) {
+                inst.addTerm(coeffs[t], terms[t]);
+            }
+            return inst;
+        }
+
+        /** g(point), from the tables' MLEs: what the verifier's oracle would answer. */
+        Ext3 evaluate(Ext3[] point) {
+            Ext3[] ev = new Ext3[tables.length];
+            for (int f = 0; f < tables.length; f++) {
+                ev[f] = Mle.evaluateExt(tables[f], point);
+            }
+            Ext3 g = Ext3.ZERO;
+            for (int t = 0; t < terms.length; t++) {
+                Ext3 p = coeffs[t];
+                for (int f : terms[t]) {
+                    p = p.mul(ev[f]);
+                }
+                g = g.add(p);
+            }
+            return g;
+        }
+    }
+
+    private static byte[] prove(Statement s, Ext3 claimed, Backend backend) {
+        ProofWriter w = new ProofWriter();
+        new SumcheckProver(backend).prove(s.instance(), claimed, w, new Sha256Transcript("test"));
+        return w.toByteArray();
+    }
+
+    /** The verifier side plus the final oracle check; throws InvalidProofException on rejection. */
+    private static void verify(Statement s, Ext3 claimed, int degree, byte[] proof) throws InvalidProofException {
+        ProofReader r = new ProofReader(proof);
+        SumcheckClaim c = SumcheckVerifier.verify(claimed, s.n(), degree, r, new Sha256Transcript("test"));
+        r.finish();
+        if (!c.value().equals(s.evaluate(c.point()))) {
+            throw new InvalidProofException("final sumcheck evaluation does not match the oracle");
+        }
+    }
+
+    @ParameterizedTest(name = "n={0} tables={1} terms={2} degree={3}")
+    @CsvSource({"0,1,1,1", "1,2,1,2", "3,2,1,2", "5,3,2,3", "6,4,3,4", "8,2,2,2", "13,3,2,3"})
+    void honestProofsVerify(int n, int tables, int terms, int degree) throws Exception {
+        Statement s = Statement.random(new SplittableRandom(n * 31L + degree), n, tables, terms, degree);
+        Ext3 sum = s.instance().sum();
+        verify(s, sum, degree, prove(s, sum, Backends.scalar()));
+        verify(s, sum, degree, prove(s, sum, Backends.vector()));
+    }
+
+    @Test
+    void proverReturnsTheTablesEvaluatedAtThePoint() {
+        Statement s = Statement.random(new SplittableRandom(10), 5, 3, 2, 3);
+        SumcheckProver.Result res = new SumcheckProver(Backends.get()).prove(s.instance(), s.instance().sum(),
+                new ProofWriter(), new Sha256Transcript("test"));
+        for (int f = 0; f < s.tables().length; f++) {
+            assertEquals(Mle.evaluateExt(s.tables()[f], res.point()), res.tableEvaluations()[f]);
+        }
+    }
+
+    @Test
+    void rejectsAWrongClaimedSum() {
+        Statement s = Statement.random(new SplittableRandom(11), 6, 3, 2, 3);
+        Ext3 wrong = s.instance().sum().add(1);
+        // An honest-looking proof of the wrong sum (the prover runs on the wrong claim).
+        byte[] proof = prove(s, wrong, Backends.scalar());
+        assertThrows(InvalidProofException.class, () -> verify(s, wrong, 3, proof));
+    }
+
+    @Test
+    void rejectsEverySingleElementChange() throws Exception {
+        Statement s = Statement.random(new SplittableRandom(12), 4, 3, 2, 3);
+        Ext3 sum = s.instance().sum();
+        byte[] proof = prove(s, sum, Backends.scalar());
+        verify(s, sum, 3, proof);
+        assertEquals(4 * 3 * 24, proof.length, "n·d extension elements");
+        for (int e = 0; e < proof.length / 8; e++) {
+            byte[] bad = proof.clone();
+            bad[8 * e] ^= 1; // stays canonical: low bit of a random element
+            assertThrows(InvalidProofException.class, () -> verify(s, sum, 3, bad), "element " + e);
+        }
+    }
+
+    @Test
+    void rejectsTruncatedAndExtendedProofs() {
+        Statement s = Statement.random(new SplittableRandom(13), 5, 2, 1, 2);
+        Ext3 sum = s.instance().sum();
+        byte[] proof = prove(s, sum, Backends.scalar());
+        for (int len : new int[] {0, 1, proof.length - 1, proof.length - 24}) {
+            byte[] cut = java.util.Arrays.copyOf(proof, len);
+            assertThrows(InvalidProofException.class, () -> verify(s, sum, 2, cut));
+        }
+        byte[] longer = java.util.Arrays.copyOf(proof, proof.length + 8);
+        assertThrows(InvalidProofException.class, () -> verify(s, sum, 2, longer));
+    }
+
+    @Test
+    void backendsProduceIdenticalProofs() {
+        // Large enough for the parallel kernels to split the work.
+        Statement s = Statement.random(new SplittableRandom(14), 14, 3, 3, 3);
+        Ext3 sum = s.instance().sum();
+        assertArrayEquals(prove(s, sum, Backends.scalar()), prove(s, sum, Backends.vector()));
+    }
+
+    @Test
+    void transcriptBindsTheClaim() {
+        Statement s = Statement.random(new SplittableRandom(15), 3, 2, 1, 2);
+        Transcript a = new Sha256Transcript("t");
+        Transcript b = new Sha256Transcript("t");
+        new SumcheckProver(Backends.scalar()).prove(s.instance(), Ext3.ONE, new ProofWriter(), a);
+        new SumcheckProver(Backends.scalar()).prove(s.instance(), Ext3.of(2), new ProofWriter(), b);
+        assertNotEquals(a.challengeExt("x"), b.challengeExt("x"));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.zkinfer.poly;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class MleTest {
+    static Ext3 rand(SplittableRandom r) {
+        return new Ext3(Goldilocks.reduce(r.nextLong()), Goldilocks.reduce(r.nextLong()), Goldilocks.reduce(r.nextLong()));
+    }
+
+    @Test
+    void evaluationOnTheHypercubeIsTheTable() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        long[] v = new long[16];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Goldilocks.reduce(rnd.nextLong());
+        }
+        for (int i = 0; i < 16; i++) {
+            Ext3[] p = new Ext3[4];
+            for (int k = 0; k < 4; k++) {
+                p[k] = Ext3.of((i >>> k) & 1);
+            }
+            assertEquals(Ext3.of(v[i]), Mle.evaluate(v, p));
+        }
+    }
+
+    @Test
+    void evaluationEqualsEqWeightedSum() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int n = 0; n <= 6; n++) {
+            long[] v = new long[1 << n];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Goldilocks.reduce(rnd.nextLong());
+            }
+            Ext3[] r = new Ext3[n];
+            for (int k = 0; k < n; k++) {
+                r[k] = rand(rnd);
+            }
+            long[] eq = Mle.eqTable(r);
+            Ext3 s = Ext3.ZERO;
+            for (int i = 0; i < v.length; i++) {
+                s = s.add(Ext3.get(eq, i).mul(v[i]));
+                assertEquals(Mle.eqAtIndex(r, i), Ext3.get(eq, i));
+            }
+            assertEquals(s, Mle.evaluate(v, r));
+            long[] ext = new long[3 * v.length];
+            for (int i = 0; i < v.length; i++) {
+                ext[3 * i] = v[i];
+            }
+            assertEquals(s, Mle.evaluateExt(ext, r));
+        }
+    }
+
+    @Test
+    void eqIsSymmetricAndIndicatesEquality() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        Ext3[] x = {rand(rnd), rand(rnd), rand(rnd)};
+        Ext3[] y = {rand(rnd), rand(rnd), rand(rnd)};
+        assertEquals(Mle.eq(x, y), Mle.eq(y, x));
+        Ext3[] b = {Ext3.ONE, Ext3.ZERO, Ext3.ONE};
+        assertEquals(Mle.eqAtIndex(x, 5), Mle.eq(x, b));
+    }
+
+    @Test
+    void shortTablesArePaddedWithZeros() {
+        long[] v = {5, 7, 11};
+        Ext3[] r = {Ext3.of(3), Ext3.of(4)};
+        assertEquals(Mle.evaluate(new long[] {5, 7, 11, 0}, r), Mle.evaluate(v, r));
+    }
+
+    @Test
+    void univariateInterpolationReproducesAPolynomial() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        Ext3[] coeffs = {rand(rnd), rand(rnd), rand(rnd), rand(rnd)};
+        Ext3[] evals = new Ext3[4];
+        for (int i = 0; i < 4; i++) {
+            evals[i] = horner(coeffs, Ext3.of(i));
+        }
+        Ext3 x = rand(rnd);
+        assertEquals(horner(coeffs, x), Univariate.evaluate(evals, x));
+    }
+
+    private static Ext3 horner(Ext3[] c, Ext3 x) {
+        Ext3 acc = Ext3.ZERO;
+        for (int i = c.length - 1; i >= 0; i--) {
+            acc = acc.mul(x).add(c[i]);
+        }
+        return acc;
+    }
+}
