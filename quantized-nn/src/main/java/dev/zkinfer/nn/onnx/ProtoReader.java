@@ -122,7 +122,10 @@ final class ProtoReader {
         need(8);
         pos += 8;
       }
-      case LENGTH_DELIMITED -> pos += readLength();
+      case LENGTH_DELIMITED -> {
+        int len = readLength();
+        pos += len;
+      }
       case FIXED32 -> {
         need(4);
         pos += 4;

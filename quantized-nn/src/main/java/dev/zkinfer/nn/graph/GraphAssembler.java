@@ -1,0 +1,302 @@
+package dev.zkinfer.nn.graph;
+
+import dev.zkinfer.nn.ModelFormatException;
+import dev.zkinfer.nn.tensor.Shapes;
+import dev.zkinfer.nn.tensor.Tensor;
+import dev.zkinfer.nn.tensor.Tensor.ElementType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a list of raw operator nodes into a {@link Graph}: checks that every operator and
+ * attribute is supported, infers every shape, folds constants (including the Shape / Gather /
+ * Concat chains that exporters emit to compute reshape targets), folds BatchNormalization into a
+ * preceding Conv or Gemm (or lowers it to a per-channel Mul and Add), expands
+ * LayerNormalization into primitive operators, and adjusts constant Reshape targets when the
+ * batch size was changed at load time. Internal: used by the ONNX importer and {@link
+ * ModelBuilder}.
+ */
+public final class GraphAssembler {
+  private final Map<String, Tensor> consts = new LinkedHashMap<>();
+  private final Map<String, int[]> shapes = new LinkedHashMap<>();
+  private final Map<String, Integer> consumers = new HashMap<>();
+  private final List<Node> kept = new ArrayList<>();
+  private final Map<String, Integer> producer = new HashMap<>();
+  private final int originalBatch;
+  private final int batch;
+  private int generated;
+
+  private GraphAssembler(int originalBatch, int batch) {
+    this.originalBatch = originalBatch;
+    this.batch = batch;
+  }
+
+  /**
+   * Assembles a graph. {@code inputs} carry their final (fixed) shapes; {@code originalBatch}
+   * and {@code batch} are the batch size the model was exported with and the one chosen at load
+   * time (equal when unchanged).
+   */
+  public static Graph assemble(List<Node> nodes, Map<String, Tensor> initializers, List<ValueInfo> inputs,
+      List<String> outputNames, int originalBatch, int batch) {
+    GraphAssembler a = new GraphAssembler(originalBatch, batch);
+    a.consts.putAll(initializers);
+    for (ValueInfo in : inputs) a.shapes.put(in.name(), in.shape());
+    for (Node n : nodes) for (String i : n.inputs()) if (!i.isEmpty()) a.consumers.merge(i, 1, Integer::sum);
+    for (String o : outputNames) a.consumers.merge(o, 1000, Integer::sum);
+    for (Node n : nodes) a.process(n);
+    List<ValueInfo> outs = new ArrayList<>();
+    for (String o : outputNames) {
+      int[] s = a.consts.containsKey(o) ? a.consts.get(o).shapeView() : a.shapes.get(o);
+      if (s == null) throw new ModelFormatException("malformed model: graph output '" + o + "' is produced by no node");
+      outs.add(new ValueInfo(o, s));
+    }
+    // Keep only constants that some node reads, plus constant graph outputs.
+    Map<String, Tensor> used = new LinkedHashMap<>();
+    for (Node n : a.kept) for (String i : n.inputs()) if (a.consts.containsKey(i)) used.put(i, a.consts.get(i));
+    for (String o : outputNames) if (a.consts.containsKey(o)) used.put(o, a.consts.get(o));
+    return new Graph(inputs, outs, used, a.kept, a.shapes);
+  }
+
+  private void process(Node n) {
+    String op = n.opType();
+    if (op.equals("Constant")) {
+      consts.put(n.outputs().get(0), constantValue(n));
+      return;
+    }
+    for (String i : n.inputs()) {
+      if (!i.isEmpty() && !consts.containsKey(i) && !shapes.containsKey(i)) {
+        throw new ModelFormatException("malformed model: input '" + i + "' of node '" + n.name() + "' (node " + n.index()
+            + ") is produced by no earlier node");
+      }
+    }
+    boolean known = OpKernels.DYNAMIC_OPS.contains(op) || OpKernels.FOLD_ONLY_OPS.contains(op) || op.equals("LayerNormalization");
+    if (!known) {
+      throw new ModelFormatException("unsupported operator '" + op + "' at node '" + n.name() + "' (node " + n.index() + ")");
+    }
+    boolean allConst = true;
+    for (String i : n.inputs()) if (!i.isEmpty() && !consts.containsKey(i)) allConst = false;
+    if (op.equals("LayerNormalization") && !allConst) {
+      expandLayerNorm(n);
+      return;
+    }
+    if (allConst) {
+      Tensor[] in = new Tensor[n.inputs().size()];
+      for (int i = 0; i < in.length; i++) in[i] = n.input(i).isEmpty() ? null : consts.get(n.input(i));
+      Tensor[] out;
+      try {
+        out = op.equals("LayerNormalization") ? foldLayerNorm(n, in) : OpKernels.evaluate(n, in);
+      } catch (IllegalArgumentException e) {
+        throw n.unsupported(e.getMessage());
+      }
+      for (int i = 0; i < out.length && i < n.outputs().size(); i++) if (!n.outputs().get(i).isEmpty()) consts.put(n.outputs().get(i), out[i]);
+      return;
+    }
+    if (op.equals("Shape") || op.equals("Size")) {
+      int[] s = shapes.get(n.input(0));
+      Tensor[] out = OpKernels.evaluate(n, new Tensor[] {Tensor.zeros(s)});
+      consts.put(n.outputs().get(0), out[0]);
+      return;
+    }
+    if (OpKernels.FOLD_ONLY_OPS.contains(op)) {
+      throw n.unsupported("only supported when all its inputs are constants (constant folding)");
+    }
+    if (op.equals("Cast")) {
+      long to = n.attrLong("to", 1);
+      if (to != 1 && to != 10 && to != 11 && to != 16) throw n.unsupported("cast of a run-time tensor to type " + to + " is not supported (only between float types)");
+    }
+    if (op.equals("Gather") && !consts.containsKey(n.input(1))) {
+      throw n.unsupported("run-time (non-constant) indices are not supported");
+    }
+    if (op.equals("Reshape")) n = adjustReshapeForBatch(n);
+    int[][] inShapes = new int[n.inputs().size()][];
+    Tensor[] c = new Tensor[inShapes.length];
+    for (int i = 0; i < inShapes.length; i++) {
+      String name = n.input(i);
+      if (name.isEmpty()) continue;
+      c[i] = consts.get(name);
+      inShapes[i] = c[i] != null ? c[i].shapeView() : shapes.get(name);
+    }
+    int[][] out;
+    try {
+      out = OpKernels.inferShapes(n, inShapes, c);
+    } catch (IllegalArgumentException e) {
+      throw n.unsupported(e.getMessage());
+    }
+    if (op.equals("BatchNormalization")) {
+      if (tryFoldBatchNorm(n)) return;
+      lowerBatchNorm(n);
+      return;
+    }
+    kept.add(n);
+    for (int i = 0; i < out.length && i < n.outputs().size(); i++) {
+      String o = n.outputs().get(i);
+      if (!o.isEmpty()) {
+        shapes.put(o, out[i]);
+        producer.put(o, kept.size() - 1);
+      }
+    }
+  }
+
+  private Tensor constantValue(Node n) {
+    if (n.has("value")) return n.attrTensor("value");
+    if (n.has("value_float")) return Tensor.of(new int[0], new double[] {n.attrDouble("value_float", 0)});
+    if (n.has("value_floats")) {
+      double[] d = n.attrDoubles("value_floats");
+      return Tensor.of(new int[] {d.length}, d);
+    }
+    if (n.has("value_int")) return Tensor.ofLongs(new int[0], new long[] {n.attrLong("value_int", 0)});
+    if (n.has("value_ints")) {
+      long[] l = n.attrLongs("value_ints");
+      return Tensor.ofLongs(new int[] {l.length}, l);
+    }
+    throw n.unsupported("only value, value_float(s) and value_int(s) are supported");
+  }
+
+  /** Exported graphs hard-code the export batch in Reshape targets; follow the chosen batch. */
+  private Node adjustReshapeForBatch(Node n) {
+    if (originalBatch == batch || !consts.containsKey(n.input(1))) return n;
+    int[] in = shapes.get(n.input(0));
+    long[] target = consts.get(n.input(1)).toLongArray();
+    if (in == null || in.length == 0 || target.length == 0 || in[0] != batch || target[0] != originalBatch) return n;
+    target[0] = batch;
+    String name = fresh(n.name() + "/batch_adjusted_shape");
+    consts.put(name, Tensor.ofLongs(new int[] {target.length}, target));
+    List<String> ins = new ArrayList<>(n.inputs());
+    ins.set(1, name);
+    return n.withInputs(ins);
+  }
+
+  private String fresh(String base) {
+    String name;
+    do {
+      name = base + "_" + (generated++);
+    } while (consts.containsKey(name) || shapes.containsKey(name));
+    return name;
+  }
+
+  private boolean tryFoldBatchNorm(Node bn) {
+    for (int i = 1; i <= 4; i++) if (!consts.containsKey(bn.input(i))) throw bn.unsupported("non-constant parameters are not supported");
+    String x = bn.input(0);
+    Integer p = producer.get(x);
+    if (p == null || consumers.getOrDefault(x, 0) != 1) return false;
+    Node prev = kept.get(p);
+    double eps = bn.attrDouble("epsilon", 1e-5);
+    Tensor gamma = consts.get(bn.input(1)), beta = consts.get(bn.input(2)), mean = consts.get(bn.input(3)), var = consts.get(bn.input(4));
+    int ch = gamma.size();
+    double[] f = new double[ch], off = new double[ch];
+    for (int k = 0; k < ch; k++) {
+      f[k] = gamma.get(k) / Math.sqrt(var.get(k) + eps);
+      off[k] = beta.get(k) - mean.get(k) * f[k];
+    }
+    if (prev.opType().equals("Conv") && consts.containsKey(prev.input(1)) && (!prev.hasInput(2) || consts.containsKey(prev.input(2)))) {
+      Tensor w = consts.get(prev.input(1));
+      int per = w.size() / ch;
+      double[] nw = w.data().clone();
+      for (int k = 0; k < ch; k++) for (int j = 0; j < per; j++) nw[k * per + j] *= f[k];
+      double[] nb = new double[ch];
+      for (int k = 0; k < ch; k++) nb[k] = (prev.hasInput(2) ? consts.get(prev.input(2)).get(k) : 0) * f[k] + off[k];
+      replaceFolded(prev, p, bn, Tensor.of(w.shapeView(), nw), Tensor.of(new int[] {ch}, nb), prev.attributes());
+      return true;
+    }
+    if (prev.opType().equals("Gemm") && consts.containsKey(prev.input(1)) && (!prev.hasInput(2) || consts.containsKey(prev.input(2)))) {
+      Tensor w = consts.get(prev.input(1));
+      boolean tb = prev.attrLong("transB", 0) != 0;
+      int[] ws = w.shapeView();
+      int nOut = tb ? ws[0] : ws[1];
+      if (nOut != ch) return false;
+      double alpha = prev.attrDouble("alpha", 1), betaG = prev.attrDouble("beta", 1);
+      double[] nw = w.data().clone();
+      for (int i = 0; i < nw.length; i++) nw[i] *= alpha * f[tb ? i / ws[1] : i % ws[1]];
+      double[] nb = new double[ch];
+      if (prev.hasInput(2)) {
+        Tensor cT = consts.get(prev.input(2));
+        int[] idx = Shapes.broadcastIndex(cT.shapeView(), new int[] {1, ch});
+        if (cT.size() != 1 && cT.size() != ch) return false;
+        for (int k = 0; k < ch; k++) nb[k] = betaG * cT.get(idx[k]);
+      }
+      for (int k = 0; k < ch; k++) nb[k] = nb[k] * f[k] + off[k];
+      Map<String, Object> attrs = new HashMap<>(prev.attributes());
+      attrs.remove("alpha");
+      attrs.remove("beta");
+      replaceFolded(prev, p, bn, Tensor.of(ws, nw), Tensor.of(new int[] {ch}, nb), attrs);
+      return true;
+    }
+    return false;
+  }
+
+  private void replaceFolded(Node prev, int at, Node bn, Tensor w, Tensor b, Map<String, Object> attrs) {
+    String wName = fresh(prev.name() + "/bn_folded_weight"), bName = fresh(prev.name() + "/bn_folded_bias");
+    consts.put(wName, w);
+    consts.put(bName, b);
+    String out = bn.outputs().get(0);
+    Node folded = new Node(prev.name(), prev.opType(), prev.index(), prev.opset(), List.of(prev.input(0), wName, bName), List.of(out), attrs);
+    kept.set(at, folded);
+    String oldOut = prev.outputs().get(0);
+    shapes.put(out, shapes.remove(oldOut));
+    producer.remove(oldOut);
+    producer.put(out, at);
+  }
+
+  /** BatchNormalization that cannot be folded becomes x * f[c] + off[c] with [C,1,..] constants. */
+  private void lowerBatchNorm(Node bn) {
+    int[] xs = shapes.get(bn.input(0));
+    double eps = bn.attrDouble("epsilon", 1e-5);
+    Tensor gamma = consts.get(bn.input(1)), beta = consts.get(bn.input(2)), mean = consts.get(bn.input(3)), var = consts.get(bn.input(4));
+    int ch = gamma.size();
+    double[] f = new double[ch], off = new double[ch];
+    for (int k = 0; k < ch; k++) {
+      f[k] = gamma.get(k) / Math.sqrt(var.get(k) + eps);
+      off[k] = beta.get(k) - mean.get(k) * f[k];
+    }
+    int[] cs = new int[xs.length - 1];
+    java.util.Arrays.fill(cs, 1);
+    cs[0] = ch;
+    String fName = fresh(bn.name() + "/scale"), oName = fresh(bn.name() + "/offset"), mid = fresh(bn.name() + "/scaled");
+    consts.put(fName, Tensor.of(cs, f));
+    consts.put(oName, Tensor.of(cs.clone(), off));
+    process(new Node(bn.name() + "/mul", "Mul", bn.index(), 13, List.of(bn.input(0), fName), List.of(mid), Map.of()));
+    process(new Node(bn.name() + "/add", "Add", bn.index(), 13, List.of(mid, oName), List.of(bn.outputs().get(0)), Map.of()));
+  }
+
+  /** LayerNormalization over axes [axis, rank): (x - mean) * 1/sqrt(var + eps) * scale + bias. */
+  private void expandLayerNorm(Node n) {
+    for (int i = 1; i < n.outputs().size(); i++) {
+      if (!n.outputs().get(i).isEmpty()) throw n.unsupported("the Mean and InvStdDev outputs are not supported");
+    }
+    int rank = shapes.get(n.input(0)).length;
+    int axis = OpKernels.axis(n, n.attrLong("axis", -1), rank);
+    long[] axes = new long[rank - axis];
+    for (int i = 0; i < axes.length; i++) axes[i] = axis + i;
+    String p = n.name() + "/";
+    String mean = fresh(p + "mean"), d = fresh(p + "centered"), d2 = fresh(p + "squared"), var = fresh(p + "variance"),
+        eps = fresh(p + "epsilon"), ve = fresh(p + "variance_eps"), sd = fresh(p + "stddev"), inv = fresh(p + "inv_stddev"),
+        norm = fresh(p + "normalized");
+    consts.put(eps, Tensor.of(new int[0], new double[] {n.attrDouble("epsilon", 1e-5)}));
+    Map<String, Object> red = Map.of("axes", axes, "keepdims", 1L);
+    String y = n.outputs().get(0);
+    boolean bias = n.hasInput(2);
+    String scaled = bias ? fresh(p + "scaled") : y;
+    int idx = n.index();
+    process(new Node(p + "ReduceMean", "ReduceMean", idx, 13, List.of(n.input(0)), List.of(mean), red));
+    process(new Node(p + "Sub", "Sub", idx, 13, List.of(n.input(0), mean), List.of(d), Map.of()));
+    process(new Node(p + "Square", "Mul", idx, 13, List.of(d, d), List.of(d2), Map.of()));
+    process(new Node(p + "ReduceMean_var", "ReduceMean", idx, 13, List.of(d2), List.of(var), red));
+    process(new Node(p + "AddEps", "Add", idx, 13, List.of(var, eps), List.of(ve), Map.of()));
+    process(new Node(p + "Sqrt", "Sqrt", idx, 13, List.of(ve), List.of(sd), Map.of()));
+    process(new Node(p + "Reciprocal", "Reciprocal", idx, 13, List.of(sd), List.of(inv), Map.of()));
+    process(new Node(p + "Normalize", "Mul", idx, 13, List.of(d, inv), List.of(norm), Map.of()));
+    process(new Node(p + "Scale", "Mul", idx, 13, List.of(norm, n.input(1)), List.of(scaled), Map.of()));
+    if (bias) process(new Node(p + "Bias", "Add", idx, 13, List.of(scaled, n.input(2)), List.of(y), Map.of()));
+  }
+
+  private Tensor[] foldLayerNorm(Node n, Tensor[] in) {
+    throw n.unsupported("constant LayerNormalization inputs are not supported");
+  }
+
+  static ElementType typeOf(Tensor t) {
+    return t.type();
+  }
+}
