@@ -1,0 +1,79 @@
+package dev.zkinfer.prover.merkle;
+
+import dev.zkinfer.encoding.ProofWriter;
+import dev.zkinfer.merkle.MerkleHash;
+import dev.zkinfer.merkle.MerkleVerifier;
+import dev.zkinfer.prover.backend.CommitKernels;
+import java.util.Arrays;
+
+/**
+ * A binary SHA-256 Merkle tree over fixed-size leaves of field elements (hashing of
+ * {@link MerkleHash}), built layer by layer with the backend's (multi-threaded) kernels, with
+ * compressed multi-path openings in the format that {@link MerkleVerifier} reads.
+ */
+public final class MerkleTree {
+    /** layers[0]: leaf digests; layers[depth]: the root. 32 bytes per node. */
+    private final byte[][] layers;
+
+    private MerkleTree(byte[][] layers) {
+        this.layers = layers;
+    }
+
+    /** Builds the tree whose leaves are consecutive runs of {@code leafLongs} longs of data. */
+    public static MerkleTree build(CommitKernels kernels, long[] data, int leafLongs) {
+        if (leafLongs <= 0 || data.length % leafLongs != 0 || Integer.bitCount(data.length / leafLongs) != 1) {
+            throw new IllegalArgumentException("a Merkle tree needs a power-of-two number of whole leaves");
+        }
+        int depth = Integer.numberOfTrailingZeros(data.length / leafLongs);
+        byte[][] layers = new byte[depth + 1][];
+        layers[0] = kernels.hashLeaves(data, leafLongs);
+        for (int d = 1; d <= depth; d++) {
+            layers[d] = kernels.hashParents(layers[d - 1]);
+        }
+        return new MerkleTree(layers);
+    }
+
+    public byte[] root() {
+        return Arrays.copyOf(layers[layers.length - 1], MerkleHash.DIGEST_BYTES);
+    }
+
+    public int depth() {
+        return layers.length - 1;
+    }
+
+    public int numLeaves() {
+        return layers[0].length / MerkleHash.DIGEST_BYTES;
+    }
+
+    /**
+     * Writes the siblings needed to authenticate the leaves at {@code indices} (strictly
+     * increasing): level by level, in increasing order, each sibling not computable from the
+     * opened leaves (see {@link MerkleVerifier}).
+     */
+    public void writeMultiProof(int[] indices, ProofWriter out) {
+        int[] idx = indices.clone();
+        int count = idx.length;
+        for (int i = 0; i < count; i++) {
+            if (idx[i] < 0 || idx[i] >= numLeaves() || (i > 0 && idx[i] <= idx[i - 1])) {
+                throw new IllegalArgumentException("indices must be increasing and inside the tree");
+            }
+        }
+        for (int level = 0; level < depth(); level++) {
+            byte[] layer = layers[level];
+            int outCount = 0;
+            int i = 0;
+            while (i < count) {
+                int node = idx[i];
+                if ((node & 1) == 0 && i + 1 < count && idx[i + 1] == node + 1) {
+                    i += 2;
+                } else {
+                    int sib = node ^ 1;
+                    out.bytes(Arrays.copyOfRange(layer, 32 * sib, 32 * sib + 32));
+                    i += 1;
+                }
+                idx[outCount++] = node >>> 1;
+            }
+            count = outCount;
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package dev.zkinfer.prover.pcs;
+
+import dev.zkinfer.encoding.ProofWriter;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.pcs.PcsParameters;
+import dev.zkinfer.pcs.WhirProtocol;
+import dev.zkinfer.pcs.WhirVerifier;
+import dev.zkinfer.prover.backend.Backend;
+import dev.zkinfer.prover.backend.Backends;
+import dev.zkinfer.prover.backend.CommitKernels;
+import dev.zkinfer.prover.merkle.MerkleTree;
+import dev.zkinfer.transcript.Transcript;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The WHIR prover (ePrint 2024/1586, Construction 5.1), unique-decoding regime: the prover
+ * half of {@link WhirVerifier}, whose class comment gives the protocol and the proof layout;
+ * the transcript order is in {@link WhirProtocol}.
+ *
+ * <p>Commit: Möbius transform of the hypercube values to monomial coefficients c, RS encoding
+ * of Σ c_b X^b on L_0 in bit-reversed order, Merkle tree over fold blocks of 2^k_0 values.
+ * Open: per round, k_i sumcheck rounds on Σ_b w(b)·f̂(b) (the prover keeps f̂ both as hypercube
+ * values, for the sumcheck, and as monomial coefficients, for the next encoding, folding both by
+ * each α), commit the folded polynomial (or send it), grind, answer the queries, and add the
+ * query constraints β^j·eq((y, y^2, ...), ·) to the weight table. All heavy loops run in the
+ * backend's {@link CommitKernels}, so scalar and vector backends produce identical proofs.
+ */
+public final class WhirProver implements PcsProver {
+    private final PcsParameters params;
+    private final CommitKernels kernels;
+
+    /** A prover on the backend chosen at start-up ({@link Backends#get()}). */
+    public WhirProver(PcsParameters params) {
+        this(params, Backends.get());
+    }
+
+    public WhirProver(PcsParameters params, Backend backend) {
+        this.params = Objects.requireNonNull(params);
+        this.kernels = backend.commit();
+    }
+
+    public PcsParameters parameters() {
+        return params;
+    }
+
+    /** A WHIR commitment: root plus the codeword, its tree and the polynomial in both forms. */
+    public static final class WhirCommitment implements PcsProver.Committed {
+        private final PcsParameters params;
+        private final long[] evaluations;
+        private final long[] coefficients;
+        private final long[] codeword;
+        private final MerkleTree tree;
+
+        private WhirCommitment(PcsParameters params, long[] evaluations, long[] coefficients, long[] codeword,
+                MerkleTree tree) {
+            this.params = params;
+            this.evaluations = evaluations;
+            this.coefficients = coefficients;
+            this.codeword = codeword;
+            this.tree = tree;
+        }
+
+        @Override
+        public byte[] root() {
+            return tree.root();
+        }
+
+        @Override
+        public int numVars() {
+            return params.numVars();
+        }
+    }
+
+    @Override
+    public WhirCommitment commit(long[] evaluations, int numVars) {
+        if (numVars != params.numVars() || evaluations.length != 1 << numVars) {
+            throw new IllegalArgumentException("expected 2^" + params.numVars() + " values for the PCS parameters, got "
+                    + evaluations.length + " (numVars " + numVars + ")");
+        }
+        for (long v : evaluations) {
+            if (!Goldilocks.isCanonical(v)) {
+                throw new IllegalArgumentException("non-canonical field element in the committed table");
+            }
+        }
+        long[] evals = evaluations.clone();
+        long[] coeffs = evals.clone();
+        kernels.evaluationsToCoefficients(coeffs);
+        long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
+        MerkleTree tree = MerkleTree.build(kernels, codeword, 1 << params.foldVars(0));
+        return new WhirCommitment(params, evals, coeffs, codeword, tree);
+    }
+
+    /** f̃(point) of a committed polynomial, without proving anything. */
+    public Ext3 evaluate(Committed committed, Ext3[] point) {
+        WhirCommitment c = cast(committed);
+        return Ext3.get(kernels.evaluateMle(c.evaluations, toArray(point)), 0);
+    }
+
+    private WhirCommitment cast(Committed committed) {
+        if (!(committed instanceof WhirCommitment c) || !c.params.equals(params)) {
+            throw new IllegalArgumentException("commitment was not made by a WHIR prover with these parameters");
+        }
+        return c;
+    }
+
+    @Override
+    public Ext3[] open(Committed committed, List<Ext3[]> points, ProofWriter out, Transcript t) {
+        WhirCommitment c = cast(committed);
+        int n = params.numVars();
+        if (points.isEmpty() || points.size() > PcsParameters.MAX_CLAIMS) {
+            throw new IllegalArgumentException("an opening needs between 1 and " + PcsParameters.MAX_CLAIMS + " points");
+        }
+        t.domain(WhirProtocol.DOMAIN);
+        t.absorbLongs(WhirProtocol.PARAMS, params.encode());
+        t.absorbBytes(WhirProtocol.ROOT, c.root());
+        t.absorbLong(WhirProtocol.CLAIMS, points.size());
+        Ext3[] values = new Ext3[points.size()];
+        long[][] pointArrays = new long[points.size()][];
+        for (int j = 0; j < values.length; j++) {
+            Ext3[] z = points.get(j);
+            if (z.length != n) {
+                throw new IllegalArgumentException("point " + j + " has " + z.length + " coordinates, expected " + n);
+            }
+            pointArrays[j] = toArray(z);
+            values[j] = Ext3.get(kernels.evaluateMle(c.evaluations, pointArrays[j]), 0);
+            t.absorbExts(WhirProtocol.POINT, pointArrays[j], 0, n);
+            t.absorbExt(WhirProtocol.VALUE, values[j]);
+        }
+        Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
+
+        // w = Σ_j γ^j eq(z_j, ·)
+        long[] w = new long[3 << n];
+        Ext3 g = Ext3.ONE;
+        for (long[] z : pointArrays) {
+            kernels.addScaledEq(w, z, ext(g));
+            g = g.mul(gamma);
+        }
+
+        long[] f = c.evaluations;
+        long[] coeffs = c.coefficients;
+        int width = 1;
+        int size = 1 << n;
+        long[] codeword = c.codeword;
+        MerkleTree tree = c.tree;
+        int rounds = params.numRounds();
+        for (int i = 0; i < rounds; i++) {
+            int k = params.foldVars(i);
+            for (int j = 0; j < k; j++) {
+                Ext3 alpha = sumcheckRound(f, width, w, size, out, t);
+                long[] a = ext(alpha);
+                f = kernels.fold(f, width, size, a, false);
+                coeffs = kernels.fold(coeffs, width, size, a, true);
+                w = kernels.fold(w, 3, size, a, false);
+                width = 3;
+                size >>>= 1;
+            }
+            boolean last = i == rounds - 1;
+            int mNext = params.varsBefore(i + 1);
+            long[] nextCodeword = null;
+            MerkleTree nextTree = null;
+            if (!last) {
+                nextCodeword = kernels.encodeBitReversed(coeffs, 3, mNext, params.logDomainSize(i + 1));
+                nextTree = MerkleTree.build(kernels, nextCodeword, 3 << params.foldVars(i + 1));
+                byte[] root = nextTree.root();
+                out.bytes(root);
+                t.absorbBytes(WhirProtocol.ROOT, root);
+            } else {
+                out.bases(coeffs);
+                t.absorbExts(WhirProtocol.FINAL_POLY, coeffs, 0, 1 << mNext);
+            }
+            if (params.powBits() > 0) {
+                byte[] seed = t.challengeBytes(WhirProtocol.POW_SEED, WhirProtocol.POW_SEED_BYTES);
+                long nonce = kernels.grind(seed, params.powBits());
+                out.u64(nonce);
+                t.absorbLong(WhirProtocol.POW_NONCE, nonce);
+            }
+            int logLeaves = params.logLeaves(i);
+            int[] indices = Arrays.stream(t.challengeIndices(WhirProtocol.QUERIES, params.queries(i), 1 << logLeaves))
+                    .sorted().distinct().toArray();
+            int leafLongs = (i == 0 ? 1 : 3) << k;
+            for (int idx : indices) {
+                out.bases(codeword, idx * leafLongs, leafLongs);
+            }
+            tree.writeMultiProof(indices, out);
+            if (!last) {
+                Ext3 beta = t.challengeExt(WhirProtocol.BETA);
+                Ext3 b = beta;
+                long omegaY = Goldilocks.rootOfUnity(params.logDomainSize(i) - k);
+                for (int idx : indices) {
+                    long y = Goldilocks.pow(omegaY, WhirProtocol.bitReverse(idx, logLeaves));
+                    kernels.addScaledEq(w, powers(y, mNext), ext(b));
+                    b = b.mul(beta);
+                }
+            }
+            codeword = nextCodeword;
+            tree = nextTree;
+        }
+        for (int j = 0; j < params.finalVars(); j++) {
+            Ext3 alpha = sumcheckRound(f, 3, w, size, out, t);
+            long[] a = ext(alpha);
+            f = kernels.fold(f, 3, size, a, false);
+            w = kernels.fold(w, 3, size, a, false);
+            size >>>= 1;
+        }
+        return values;
+    }
+
+    private Ext3 sumcheckRound(long[] f, int width, long[] w, int size, ProofWriter out, Transcript t) {
+        long[] h = kernels.sumcheckRound(f, width, w, size);
+        out.bases(h);
+        t.absorbExts(WhirProtocol.SUMCHECK, h, 0, 3);
+        return t.challengeExt(WhirProtocol.FOLD);
+    }
+
+    /** (y, y^2, ..., y^(2^(m-1))) as array-form base coordinates. */
+    private static long[] powers(long y, int m) {
+        long[] p = new long[3 * m];
+        long cur = y;
+        for (int j = 0; j < m; j++) {
+            p[3 * j] = cur;
+            cur = Goldilocks.mul(cur, cur);
+        }
+        return p;
+    }
+
+    private static long[] ext(Ext3 a) {
+        return new long[] {a.c0, a.c1, a.c2};
+    }
+
+    private static long[] toArray(Ext3[] v) {
+        long[] a = new long[3 * v.length];
+        for (int i = 0; i < v.length; i++) {
+            Ext3.set(a, i, v[i]);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.zkinfer.merkle;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The hash of zkinfer's Merkle trees: SHA-256 with domain separation between leaves and
+ * internal nodes, so that no leaf can be passed off as a node or the other way round (the
+ * second-preimage attack on plain Merkle trees).
+ *
+ * <ul>
+ *   <li>leaf digest = SHA-256(0x00 ‖ u64le(v_0) ‖ ... ‖ u64le(v_{m-1})) for the leaf's field
+ *       elements (an extension element contributes its three coefficients c0, c1, c2);
+ *   <li>node digest = SHA-256(0x01 ‖ left ‖ right).
+ * </ul>
+ *
+ * A leaf holds a whole fold block (all the codeword values one query needs), so one opening
+ * per query suffices. Instances hold a {@link MessageDigest} and are not thread-safe.
+ */
+public final class MerkleHash {
+    /** Bytes in a digest. */
+    public static final int DIGEST_BYTES = 32;
+    static final byte LEAF_TAG = 0;
+    static final byte NODE_TAG = 1;
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final MessageDigest sha;
+    private byte[] scratch = new byte[0];
+
+    public MerkleHash() {
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK provides no SHA-256", e);
+        }
+    }
+
+    /** Writes the digest of the leaf holding {@code values[from .. from+count)} at out[outOff..]. */
+    public void hashLeaf(long[] values, int from, int count, byte[] out, int outOff) {
+        int len = 1 + 8 * count;
+        if (scratch.length < len) {
+            scratch = new byte[len];
+        }
+        scratch[0] = LEAF_TAG;
+        for (int i = 0; i < count; i++) {
+            LONG_LE.set(scratch, 1 + 8 * i, values[from + i]);
+        }
+        sha.update(scratch, 0, len);
+        digestInto(out, outOff);
+    }
+
+    /** Writes node(left, right) at out[outOff..]; the children are read at the given offsets. */
+    public void hashNode(byte[] left, int leftOff, byte[] right, int rightOff, byte[] out, int outOff) {
+        sha.update(NODE_TAG);
+        sha.update(left, leftOff, DIGEST_BYTES);
+        sha.update(right, rightOff, DIGEST_BYTES);
+        digestInto(out, outOff);
+    }
+
+    private void digestInto(byte[] out, int off) {
+        try {
+            sha.digest(out, off, DIGEST_BYTES);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-256 digest into buffer failed", e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.zkinfer.pcs;
+
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The parts of the WHIR protocol that prover and verifier must agree on bit for bit: the
+ * transcript labels, the codeword layout, the proof-of-work predicate.
+ *
+ * <h2>Codeword layout</h2>
+ * Round i's codeword holds the polynomial's values on L_i = ⟨ω⟩, ω = rootOfUnity(log|L_i|), in
+ * <b>bit-reversed order</b>: position p holds f(ω^rev(p)). With K = 2^k_i, the K points whose
+ * K-th power is the same y = ω^(K·s) (s < |L_i|/K) then sit in one contiguous block: leaf
+ * number rev(s) (over log(|L_i|/K) bits) holds f(ω^s · ω_K^rev(u)) at position u < K, and
+ * positions 2v, 2v+1 are the pair ±z folded together (FRI's layout). One Merkle leaf is one
+ * such block.
+ *
+ * <h2>Transcript order (prover and verifier)</h2>
+ * <ol>
+ *   <li>domain {@value #DOMAIN}; "whir/params" = {@link PcsParameters#encode()}; "whir/root" =
+ *       the commitment root; "whir/claims" = number of claims; for each claim "whir/point"
+ *       (n extension elements) and "whir/value"; challenge γ ("whir/gamma").
+ *   <li>for each round i: for each of its k_i sumcheck rounds, "whir/sumcheck" = (h(0), h(1),
+ *       h(2)) then challenge α ("whir/fold"); then either "whir/root" = root of g_{i+1} or, in
+ *       the last round, "whir/final-poly" = its 2^m_R coefficients; then, if powBits &gt; 0,
+ *       challenge bytes "whir/pow-seed" and absorb "whir/pow-nonce"; then the query indices
+ *       ("whir/queries"); then, unless last, challenge β ("whir/beta").
+ *   <li>the final sumcheck: m_R times "whir/sumcheck" then α ("whir/fold").
+ * </ol>
+ * Query answers are not absorbed: the Merkle root absorbed before the indices binds them.
+ */
+public final class WhirProtocol {
+    /** Domain tag of the PCS sub-protocol. */
+    public static final String DOMAIN = "zkinfer/pcs/whir/v1";
+    public static final String PARAMS = "whir/params";
+    public static final String ROOT = "whir/root";
+    public static final String CLAIMS = "whir/claims";
+    public static final String POINT = "whir/point";
+    public static final String VALUE = "whir/value";
+    public static final String GAMMA = "whir/gamma";
+    public static final String SUMCHECK = "whir/sumcheck";
+    public static final String FOLD = "whir/fold";
+    public static final String FINAL_POLY = "whir/final-poly";
+    public static final String POW_SEED = "whir/pow-seed";
+    public static final String POW_NONCE = "whir/pow-nonce";
+    public static final String QUERIES = "whir/queries";
+    public static final String BETA = "whir/beta";
+
+    /** Bytes of the proof-of-work seed. */
+    public static final int POW_SEED_BYTES = 32;
+    private static final byte[] POW_TAG = "zkinfer/pcs/whir/pow".getBytes(StandardCharsets.US_ASCII);
+
+    /** 1/2 in Goldilocks. */
+    public static final long INV_TWO = (Goldilocks.P >>> 1) + 1;
+
+    private WhirProtocol() {}
+
+    /** The low {@code bits} bits of x in reverse order. */
+    public static int bitReverse(int x, int bits) {
+        return bits == 0 ? 0 : Integer.reverse(x) >>> (32 - bits);
+    }
+
+    /**
+     * Proof-of-work predicate: SHA-256(tag ‖ seed ‖ u64le(nonce)) starts with {@code bits}
+     * zero bits (most significant bit of byte 0 first).
+     */
+    public static boolean powValid(MessageDigest sha, byte[] seed, long nonce, int bits) {
+        sha.update(POW_TAG);
+        sha.update(seed);
+        for (int i = 0; i < 8; i++) {
+            sha.update((byte) (nonce >>> (8 * i)));
+        }
+        byte[] d = sha.digest();
+        int full = bits >>> 3;
+        for (int i = 0; i < full; i++) {
+            if (d[i] != 0) {
+                return false;
+            }
+        }
+        int rest = bits & 7;
+        return rest == 0 || ((d[full] & 0xFF) >>> (8 - rest)) == 0;
+    }
+
+    /** The value at x of the quadratic with values h0, h1, h2 at 0, 1, 2 (Lagrange). */
+    public static Ext3 evalQuadratic(Ext3 h0, Ext3 h1, Ext3 h2, Ext3 x) {
+        Ext3 xm1 = x.sub(Ext3.ONE);
+        Ext3 xm2 = x.sub(Ext3.of(2));
+        // h0 (x-1)(x-2)/2 - h1 x(x-2) + h2 x(x-1)/2
+        Ext3 a = h0.mul(xm1.mul(xm2)).mul(INV_TWO);
+        Ext3 b = h1.mul(x.mul(xm2));
+        Ext3 c = h2.mul(x.mul(xm1)).mul(INV_TWO);
+        return a.sub(b).add(c);
+    }
+}

@@ -1,0 +1,320 @@
+package dev.zkinfer.pcs;
+
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.encoding.ProofReader;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.merkle.MerkleHash;
+import dev.zkinfer.merkle.MerkleVerifier;
+import dev.zkinfer.poly.Mle;
+import dev.zkinfer.transcript.Transcript;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The WHIR verifier (ePrint 2024/1586, Construction 5.1) for a batched opening of several
+ * evaluation claims f̃(z_j) = v_j on one committed multilinear polynomial, in the
+ * unique-decoding regime of {@link PcsParameters}.
+ *
+ * <p>The committed polynomial is the multilinear f̂ whose hypercube values are the committed
+ * table (index convention of {@link Mle}); its Reed–Solomon codeword is the univariate
+ * f(X) = Σ_b c_b X^b over f̂'s monomial coefficients c, so that f(y) = f̂(y, y^2, y^4, ...).
+ * The claims become one constraint Σ_b w(b)·f̂(b) = σ with w = Σ_j γ^j eq(z_j, ·) and
+ * σ = Σ_j γ^j v_j (WHIR's weighted constraints, §5). Each round runs k_i sumcheck rounds,
+ * receives the folded polynomial's commitment (or, last, the polynomial itself), checks a
+ * proof-of-work, and opens t_i fold blocks of the current codeword; the folded values become
+ * new constraints g(y) = value combined with β (or, last, are compared to the final polynomial).
+ * A final sumcheck reduces σ to one evaluation of the final polynomial and of w.
+ *
+ * <p>Proof layout, in order (little-endian; every count fixed by the parameters): per round,
+ * k_i × 3 extension elements (h(0), h(1), h(2)), the next root (32 bytes) or the final
+ * polynomial's 2^m_R extension coefficients, the u64 PoW nonce (if powBits &gt; 0), then for
+ * each distinct queried leaf in increasing order its 2^k_i values (base elements in round 0,
+ * extension elements after), then the compressed Merkle siblings ({@link MerkleVerifier});
+ * finally m_R × 3 extension elements of the final sumcheck. Transcript order: see
+ * {@link WhirProtocol}.
+ *
+ * <p>Cost: O(Σ t_i·2^k_i + t_i·log|L_i| hashes + 2^m_R·t_{R-1}) — polylogarithmic in the
+ * polynomial's size. Single-threaded and deterministic; only {@link InvalidProofException}
+ * leaves {@link #verifyOpening}.
+ */
+public final class WhirVerifier implements PcsVerifier {
+    private final PcsParameters params;
+
+    public WhirVerifier(PcsParameters params) {
+        this.params = java.util.Objects.requireNonNull(params);
+    }
+
+    public PcsParameters parameters() {
+        return params;
+    }
+
+    @Override
+    public void verifyOpening(byte[] root, int numVars, List<EvaluationClaim> claims, ProofReader proof,
+            Transcript transcript) throws InvalidProofException {
+        try {
+            verify(root, numVars, claims, proof, transcript);
+        } catch (InvalidProofException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Defence in depth: no arithmetic or indexing surprise may escape as another exception.
+            throw new InvalidProofException("PCS opening rejected: internal check failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** One constraint eq(point, ·) of weight coef on the variables [offset, n). */
+    private record Constraint(Ext3 coef, Ext3[] point, int offset) {}
+
+    private void verify(byte[] root, int numVars, List<EvaluationClaim> claims, ProofReader proof, Transcript t)
+            throws InvalidProofException {
+        int n = params.numVars();
+        if (root == null || root.length != ROOT_BYTES) {
+            throw new InvalidProofException("commitment root must be " + ROOT_BYTES + " bytes");
+        }
+        if (numVars != n) {
+            throw new InvalidProofException("polynomial has " + numVars + " variables but the PCS parameters are for " + n);
+        }
+        if (claims == null || claims.isEmpty() || claims.size() > PcsParameters.MAX_CLAIMS) {
+            throw new InvalidProofException("an opening needs between 1 and " + PcsParameters.MAX_CLAIMS + " claims");
+        }
+        for (EvaluationClaim c : claims) {
+            if (c == null || c.point() == null || c.point().length != n || c.value() == null || !canonical(c.value())) {
+                throw new InvalidProofException("malformed evaluation claim (point must have " + n + " coordinates)");
+            }
+            for (Ext3 x : c.point()) {
+                if (x == null || !canonical(x)) {
+                    throw new InvalidProofException("malformed evaluation claim point");
+                }
+            }
+        }
+
+        t.domain(WhirProtocol.DOMAIN);
+        t.absorbLongs(WhirProtocol.PARAMS, params.encode());
+        t.absorbBytes(WhirProtocol.ROOT, root);
+        t.absorbLong(WhirProtocol.CLAIMS, claims.size());
+        for (EvaluationClaim c : claims) {
+            t.absorbExts(WhirProtocol.POINT, toArray(c.point()), 0, n);
+            t.absorbExt(WhirProtocol.VALUE, c.value());
+        }
+        Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
+
+        List<Constraint> constraints = new ArrayList<>();
+        Ext3 sigma = Ext3.ZERO;
+        Ext3 g = Ext3.ONE;
+        for (EvaluationClaim c : claims) {
+            sigma = sigma.add(g.mul(c.value()));
+            constraints.add(new Constraint(g, c.point(), 0));
+            g = g.mul(gamma);
+        }
+
+        MerkleHash hash = new MerkleHash();
+        MessageDigest sha = sha256();
+        Ext3[] alphas = new Ext3[n];
+        int bound = 0;
+        byte[] currentRoot = root;
+        int rounds = params.numRounds();
+        long[] finalPoly = null;
+        for (int i = 0; i < rounds; i++) {
+            int k = params.foldVars(i);
+            Ext3[] roundAlphas = new Ext3[k];
+            for (int j = 0; j < k; j++) {
+                Ext3[] res = sumcheckRound(proof, t, sigma, "round " + i + " sumcheck " + j);
+                roundAlphas[j] = res[0];
+                alphas[bound++] = res[0];
+                sigma = res[1];
+            }
+            boolean last = i == rounds - 1;
+            byte[] nextRoot = null;
+            int mNext = params.varsBefore(i + 1);
+            if (!last) {
+                nextRoot = proof.bytes("round " + (i + 1) + " root", ROOT_BYTES);
+                t.absorbBytes(WhirProtocol.ROOT, nextRoot);
+            } else {
+                finalPoly = proof.exts("final polynomial", 1 << mNext);
+                t.absorbExts(WhirProtocol.FINAL_POLY, finalPoly, 0, 1 << mNext);
+            }
+            if (params.powBits() > 0) {
+                byte[] seed = t.challengeBytes(WhirProtocol.POW_SEED, WhirProtocol.POW_SEED_BYTES);
+                long nonce = proof.u64("round " + i + " proof-of-work nonce");
+                if (!WhirProtocol.powValid(sha, seed, nonce, params.powBits())) {
+                    throw new InvalidProofException("round " + i + ": proof-of-work nonce does not meet " + params.powBits() + " bits");
+                }
+                t.absorbLong(WhirProtocol.POW_NONCE, nonce);
+            }
+            int logLeaves = params.logLeaves(i);
+            int[] indices = Arrays.stream(t.challengeIndices(WhirProtocol.QUERIES, params.queries(i), 1 << logLeaves))
+                    .sorted().distinct().toArray();
+            int width = i == 0 ? 1 : 3;
+            int leafLongs = (1 << k) * width;
+            long[] leaves = proof.bases("round " + i + " opened leaves", indices.length * leafLongs);
+            byte[] digests = new byte[MerkleHash.DIGEST_BYTES * indices.length];
+            for (int q = 0; q < indices.length; q++) {
+                hash.hashLeaf(leaves, q * leafLongs, leafLongs, digests, MerkleHash.DIGEST_BYTES * q);
+            }
+            MerkleVerifier.verify(hash, currentRoot, logLeaves, indices, digests, proof, "round " + i);
+
+            int logN = params.logDomainSize(i);
+            long[][] invTwiddles = inverseTwiddles(k);
+            long omegaN = Goldilocks.rootOfUnity(logN);
+            long omegaY = Goldilocks.rootOfUnity(logN - k);
+            Ext3[] values = new Ext3[indices.length];
+            long[] ys = new long[indices.length];
+            for (int q = 0; q < indices.length; q++) {
+                int s = WhirProtocol.bitReverse(indices[q], logLeaves);
+                long x = Goldilocks.pow(omegaN, s);
+                ys[q] = Goldilocks.pow(omegaY, s);
+                values[q] = foldLeaf(leaves, q * leafLongs, width, k, x, roundAlphas, invTwiddles);
+            }
+            if (!last) {
+                Ext3 beta = t.challengeExt(WhirProtocol.BETA);
+                Ext3 b = beta;
+                for (int q = 0; q < indices.length; q++) {
+                    sigma = sigma.add(b.mul(values[q]));
+                    constraints.add(new Constraint(b, powers(ys[q], mNext), n - mNext));
+                    b = b.mul(beta);
+                }
+            } else {
+                for (int q = 0; q < indices.length; q++) {
+                    if (!values[q].equals(evalUnivariate(finalPoly, ys[q]))) {
+                        throw new InvalidProofException("round " + i + ": folded codeword at leaf " + indices[q]
+                                + " disagrees with the final polynomial");
+                    }
+                }
+            }
+            currentRoot = nextRoot;
+        }
+        int mFinal = params.finalVars();
+        for (int j = 0; j < mFinal; j++) {
+            Ext3[] res = sumcheckRound(proof, t, sigma, "final sumcheck " + j);
+            alphas[bound++] = res[0];
+            sigma = res[1];
+        }
+        // σ must now equal w(α)·ĝ_R(α_final), with ĝ_R evaluated from its monomial coefficients.
+        Ext3 gFinal = evalMultilinearCoefficients(finalPoly, Arrays.copyOfRange(alphas, n - mFinal, n));
+        Ext3 w = Ext3.ZERO;
+        for (Constraint c : constraints) {
+            w = w.add(c.coef().mul(Mle.eq(c.point(), Arrays.copyOfRange(alphas, c.offset(), n))));
+        }
+        if (!sigma.equals(w.mul(gFinal))) {
+            throw new InvalidProofException("final check failed: the sumcheck claim does not match the final polynomial");
+        }
+    }
+
+    /** Reads h(0), h(1), h(2), checks h(0) + h(1) = σ, returns {α, h(α)}. */
+    private static Ext3[] sumcheckRound(ProofReader proof, Transcript t, Ext3 sigma, String what)
+            throws InvalidProofException {
+        long[] h = proof.exts(what, 3);
+        t.absorbExts(WhirProtocol.SUMCHECK, h, 0, 3);
+        Ext3 h0 = Ext3.get(h, 0), h1 = Ext3.get(h, 1), h2 = Ext3.get(h, 2);
+        if (!h0.add(h1).equals(sigma)) {
+            throw new InvalidProofException(what + ": h(0) + h(1) differs from the claimed sum");
+        }
+        Ext3 alpha = t.challengeExt(WhirProtocol.FOLD);
+        return new Ext3[] {alpha, WhirProtocol.evalQuadratic(h0, h1, h2, alpha)};
+    }
+
+    /**
+     * For each level l < k: ω_S^{-rev(v)} for v < S/2, S = 2^(k-l) (the inverse points of the
+     * ±z pairs of a bit-reversed fold block, up to the factor x^{2^l}).
+     */
+    private static long[][] inverseTwiddles(int k) {
+        long[][] tw = new long[k][];
+        for (int l = 0; l < k; l++) {
+            int logS = k - l;
+            int half = 1 << (logS - 1);
+            long wInv = Goldilocks.inv(Goldilocks.rootOfUnity(logS));
+            tw[l] = new long[half];
+            for (int v = 0; v < half; v++) {
+                tw[l][v] = Goldilocks.pow(wInv, WhirProtocol.bitReverse(v, logS - 1));
+            }
+        }
+        return tw;
+    }
+
+    /**
+     * Folds one opened block (2^k values of f at x·ω_K^rev(u)) by α_0..α_{k-1}: per level,
+     * g(z^2) = (f(z) + f(-z))/2 + α·(f(z) - f(-z))/(2z). Returns g_{i+1}(x^K).
+     */
+    static Ext3 foldLeaf(long[] leaves, int from, int width, int k, long x, Ext3[] alphas, long[][] invTwiddles) {
+        int size = 1 << k;
+        Ext3[] e = new Ext3[size];
+        for (int u = 0; u < size; u++) {
+            int o = from + u * width;
+            e[u] = width == 1 ? Ext3.of(leaves[o]) : new Ext3(leaves[o], leaves[o + 1], leaves[o + 2]);
+        }
+        long xInv = Goldilocks.inv(x);
+        for (int l = 0; l < k; l++) {
+            int half = size >> (l + 1);
+            for (int v = 0; v < half; v++) {
+                long halfZInv = Goldilocks.mul(WhirProtocol.INV_TWO, Goldilocks.mul(xInv, invTwiddles[l][v]));
+                Ext3 e0 = e[2 * v], e1 = e[2 * v + 1];
+                Ext3 even = e0.add(e1).mul(WhirProtocol.INV_TWO);
+                Ext3 odd = e0.sub(e1).mul(halfZInv);
+                e[v] = even.add(alphas[l].mul(odd));
+            }
+            xInv = Goldilocks.mul(xInv, xInv);
+        }
+        return e[0];
+    }
+
+    /** (y, y^2, y^4, ..., y^(2^(m-1))): f̂ at this point is the univariate f at y. */
+    private static Ext3[] powers(long y, int m) {
+        Ext3[] p = new Ext3[m];
+        long cur = y;
+        for (int j = 0; j < m; j++) {
+            p[j] = Ext3.of(cur);
+            cur = Goldilocks.mul(cur, cur);
+        }
+        return p;
+    }
+
+    /** Σ_j c_j y^j for array-form extension coefficients c and a base-field y (Horner). */
+    static Ext3 evalUnivariate(long[] coeffs, long y) {
+        long r0 = 0, r1 = 0, r2 = 0;
+        for (int j = coeffs.length / 3 - 1; j >= 0; j--) {
+            r0 = Goldilocks.add(Goldilocks.mul(r0, y), coeffs[3 * j]);
+            r1 = Goldilocks.add(Goldilocks.mul(r1, y), coeffs[3 * j + 1]);
+            r2 = Goldilocks.add(Goldilocks.mul(r2, y), coeffs[3 * j + 2]);
+        }
+        return new Ext3(r0, r1, r2);
+    }
+
+    /** The multilinear with monomial coefficients c (array form) at r: fold c[2j] + r_k·c[2j+1]. */
+    static Ext3 evalMultilinearCoefficients(long[] coeffs, Ext3[] r) {
+        int size = coeffs.length / 3;
+        Ext3[] cur = new Ext3[size];
+        for (int i = 0; i < size; i++) {
+            cur[i] = Ext3.get(coeffs, i);
+        }
+        for (Ext3 rk : r) {
+            size >>= 1;
+            for (int j = 0; j < size; j++) {
+                cur[j] = cur[2 * j].add(rk.mul(cur[2 * j + 1]));
+            }
+        }
+        return cur[0];
+    }
+
+    private static long[] toArray(Ext3[] v) {
+        long[] a = new long[3 * v.length];
+        for (int i = 0; i < v.length; i++) {
+            Ext3.set(a, i, v[i]);
+        }
+        return a;
+    }
+
+    private static boolean canonical(Ext3 x) {
+        return Goldilocks.isCanonical(x.c0) && Goldilocks.isCanonical(x.c1) && Goldilocks.isCanonical(x.c2);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK provides no SHA-256", e);
+        }
+    }
+}
