@@ -15,13 +15,13 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
     private static final int CHUNKS = Math.max(1, Runtime.getRuntime().availableProcessors()) * 4;
 
     @Override
-    public long[] roundSums(long[][] tables, int[][] terms, int half, int degree) {
+    public long[] roundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
         if (half < MIN_PARALLEL) {
-            return RoundSums.range(tables, terms, 0, half, degree);
+            return RoundSums.range(tables, isBase, terms, 0, half, degree);
         }
         int chunk = (half + CHUNKS - 1) / CHUNKS;
         return IntStream.range(0, CHUNKS).parallel()
-                .mapToObj(c -> RoundSums.range(tables, terms, Math.min(half, c * chunk), Math.min(half, (c + 1) * chunk), degree))
+                .mapToObj(c -> RoundSums.range(tables, isBase, terms, Math.min(half, c * chunk), Math.min(half, (c + 1) * chunk), degree))
                 .reduce(ParallelSumcheckKernels::addArrays).orElseThrow();
     }
 
@@ -30,6 +30,19 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
         for (int i = 0; i < a.length; i++) {
             out[i] = Goldilocks.add(a[i], b[i]);
         }
+        return out;
+    }
+
+    @Override
+    public long[] foldBase(long[] values, int half, Ext3 r) {
+        long[] out = new long[3 * half];
+        if (half < MIN_PARALLEL) {
+            RoundSums.foldBase(values, out, 0, half, r.c0, r.c1, r.c2);
+            return out;
+        }
+        int chunk = (half + CHUNKS - 1) / CHUNKS;
+        IntStream.range(0, CHUNKS).parallel().forEach(c -> RoundSums.foldBase(values, out,
+                Math.min(half, c * chunk), Math.min(half, (c + 1) * chunk), r.c0, r.c1, r.c2));
         return out;
     }
 

@@ -10,7 +10,17 @@ import dev.zkinfer.field.Goldilocks;
 final class RoundSums {
     private RoundSums() {}
 
-    static long[] range(long[][] tables, int[][] terms, int from, int to, int degree) {
+    static long[] range(long[][] tables, boolean[] isBase, int[][] terms, int from, int to, int degree) {
+        if (terms.length == 1 && terms[0].length == 2 && degree == 2) {
+            int f = terms[0][0], g = terms[0][1];
+            boolean fb = isBase != null && isBase[f], gb = isBase != null && isBase[g];
+            if (fb && gb) {
+                return productOfTwoBase(tables[f], tables[g], from, to);
+            }
+            if (!fb && !gb) {
+                return productOfTwo(tables[f], tables[g], from, to);
+            }
+        }
         int nt = tables.length;
         int npts = degree; // x = 0, 2, ..., degree
         long[] acc = new long[3 * terms.length * npts];
@@ -21,11 +31,19 @@ final class RoundSums {
             int lo = 6 * j;
             for (int f = 0; f < nt; f++) {
                 long[] t = tables[f];
-                if (t == null) {
-                    continue;
+                long a0, a1, a2, b0, b1, b2;
+                if (isBase != null && isBase[f]) {
+                    a0 = t[2 * j];
+                    b0 = t[2 * j + 1];
+                    a1 = a2 = b1 = b2 = 0;
+                } else {
+                    a0 = t[lo];
+                    a1 = t[lo + 1];
+                    a2 = t[lo + 2];
+                    b0 = t[lo + 3];
+                    b1 = t[lo + 4];
+                    b2 = t[lo + 5];
                 }
-                long a0 = t[lo], a1 = t[lo + 1], a2 = t[lo + 2];
-                long b0 = t[lo + 3], b1 = t[lo + 4], b2 = t[lo + 5];
                 int base = f * npts * 3;
                 vals[base] = a0;
                 vals[base + 1] = a1;
@@ -68,6 +86,61 @@ final class RoundSums {
             }
         }
         return acc;
+    }
+
+    /** Σ f·g over two base-field tables (first round): values at 0 and 2 in the base field. */
+    private static long[] productOfTwoBase(long[] f, long[] g, int from, int to) {
+        long s0 = 0, s2 = 0;
+        for (int j = from; j < to; j++) {
+            long a = f[2 * j], b = f[2 * j + 1], c = g[2 * j], d = g[2 * j + 1];
+            s0 = Goldilocks.add(s0, Goldilocks.mul(a, c));
+            long e = Goldilocks.sub(Goldilocks.add(b, b), a);
+            long h = Goldilocks.sub(Goldilocks.add(d, d), c);
+            s2 = Goldilocks.add(s2, Goldilocks.mul(e, h));
+        }
+        return new long[] {s0, 0, 0, s2, 0, 0};
+    }
+
+    /** dst[j] = v[2j] + r·(v[2j+1] − v[2j]) in array form, for base-field v. */
+    static void foldBase(long[] v, long[] dst, int from, int to, long r0, long r1, long r2) {
+        for (int j = from; j < to; j++) {
+            long a = v[2 * j];
+            long d = Goldilocks.sub(v[2 * j + 1], a);
+            int o = 3 * j;
+            dst[o] = Goldilocks.add(a, Goldilocks.mul(d, r0));
+            dst[o + 1] = Goldilocks.mul(d, r1);
+            dst[o + 2] = Goldilocks.mul(d, r2);
+        }
+    }
+
+    /**
+     * The common case Σ f·g (matmul, eq-weighted claims): per pair, the values at 0 and 2 are
+     * a·c and (2b − a)(2d − c) for f = (a, b), g = (c, d).
+     */
+    private static long[] productOfTwo(long[] f, long[] g, int from, int to) {
+        long s00 = 0, s01 = 0, s02 = 0, s20 = 0, s21 = 0, s22 = 0;
+        for (int j = from; j < to; j++) {
+            int lo = 6 * j;
+            long a0 = f[lo], a1 = f[lo + 1], a2 = f[lo + 2];
+            long b0 = f[lo + 3], b1 = f[lo + 4], b2 = f[lo + 5];
+            long c0 = g[lo], c1 = g[lo + 1], c2 = g[lo + 2];
+            long d0 = g[lo + 3], d1 = g[lo + 4], d2 = g[lo + 5];
+            // value at 0: a·c
+            long x = Goldilocks.add(Goldilocks.mul(a1, c2), Goldilocks.mul(a2, c1));
+            s00 = Goldilocks.add(s00, Goldilocks.add(Goldilocks.mul(a0, c0), Goldilocks.add(x, x)));
+            long y = Goldilocks.mul(a2, c2);
+            s01 = Goldilocks.add(s01, Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, c1), Goldilocks.mul(a1, c0)), Goldilocks.add(y, y)));
+            s02 = Goldilocks.add(s02, Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, c2), Goldilocks.mul(a1, c1)), Goldilocks.mul(a2, c0)));
+            // value at 2: (2b − a)(2d − c)
+            long e0 = Goldilocks.sub(Goldilocks.add(b0, b0), a0), e1 = Goldilocks.sub(Goldilocks.add(b1, b1), a1), e2 = Goldilocks.sub(Goldilocks.add(b2, b2), a2);
+            long h0 = Goldilocks.sub(Goldilocks.add(d0, d0), c0), h1 = Goldilocks.sub(Goldilocks.add(d1, d1), c1), h2 = Goldilocks.sub(Goldilocks.add(d2, d2), c2);
+            long u = Goldilocks.add(Goldilocks.mul(e1, h2), Goldilocks.mul(e2, h1));
+            s20 = Goldilocks.add(s20, Goldilocks.add(Goldilocks.mul(e0, h0), Goldilocks.add(u, u)));
+            long v = Goldilocks.mul(e2, h2);
+            s21 = Goldilocks.add(s21, Goldilocks.add(Goldilocks.add(Goldilocks.mul(e0, h1), Goldilocks.mul(e1, h0)), Goldilocks.add(v, v)));
+            s22 = Goldilocks.add(s22, Goldilocks.add(Goldilocks.add(Goldilocks.mul(e0, h2), Goldilocks.mul(e1, h1)), Goldilocks.mul(e2, h0)));
+        }
+        return new long[] {s00, s01, s02, s20, s21, s22};
     }
 
     /**

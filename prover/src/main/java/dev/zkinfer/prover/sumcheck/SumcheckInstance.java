@@ -12,6 +12,8 @@ import java.util.List;
 public final class SumcheckInstance {
     private final int numVars;
     private final List<long[]> tables = new ArrayList<>();
+    /** Base-field tables stay un-lifted until the first fold (halves the first round's work). */
+    private final List<Boolean> isBase = new ArrayList<>();
     private final List<int[]> terms = new ArrayList<>();
     private final List<Ext3> coefficients = new ArrayList<>();
 
@@ -28,19 +30,21 @@ public final class SumcheckInstance {
             throw new IllegalArgumentException("table of " + arrayForm.length / 3 + " values for " + numVars + " variables");
         }
         tables.add(arrayForm);
+        isBase.add(false);
         return tables.size() - 1;
     }
 
-    /** Adds a base-field table (copied into extension form); returns its index. */
+    /**
+     * Adds a base-field table of exactly 2^n values (not copied: the prover reads it and never
+     * writes it); returns its index.
+     */
     public int addBaseTable(long[] values) {
-        if (values.length > 1 << numVars) {
+        if (values.length != 1 << numVars) {
             throw new IllegalArgumentException("table of " + values.length + " values for " + numVars + " variables");
         }
-        long[] t = new long[3 << numVars];
-        for (int i = 0; i < values.length; i++) {
-            t[3 * i] = values[i];
-        }
-        return addTable(t);
+        tables.add(values);
+        isBase.add(true);
+        return tables.size() - 1;
     }
 
     /** Adds the term c · Π factors. */
@@ -75,6 +79,14 @@ public final class SumcheckInstance {
         return tables.toArray(new long[0][]);
     }
 
+    boolean[] baseFlags() {
+        boolean[] b = new boolean[isBase.size()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = isBase.get(i);
+        }
+        return b;
+    }
+
     int[][] terms() {
         return terms.toArray(new int[0][]);
     }
@@ -92,7 +104,7 @@ public final class SumcheckInstance {
             for (int b = 0; b < size; b++) {
                 Ext3 p = Ext3.ONE;
                 for (int f : terms.get(ti)) {
-                    p = p.mul(Ext3.get(tables.get(f), b));
+                    p = p.mul(isBase.get(f) ? Ext3.of(tables.get(f)[b]) : Ext3.get(tables.get(f), b));
                 }
                 s = s.add(p);
             }

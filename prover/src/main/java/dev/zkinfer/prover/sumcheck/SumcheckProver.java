@@ -30,6 +30,7 @@ public final class SumcheckProver {
         int n = instance.numVars();
         int degree = instance.degree();
         long[][] tables = instance.tables();
+        boolean[] isBase = instance.baseFlags();
         int[][] terms = instance.terms();
         Ext3[] coefficients = instance.coefficients();
         transcript.absorbExt("sumcheck/claim", claimedSum);
@@ -39,7 +40,7 @@ public final class SumcheckProver {
         Ext3[] evals = new Ext3[degree + 1];
         for (int k = 0; k < n; k++) {
             int half = 1 << (n - 1 - k);
-            long[] sums = kernels.roundSums(tables, terms, half, degree);
+            long[] sums = kernels.roundSums(tables, k == 0 ? isBase : null, terms, half, degree);
             // message[i] = Σ_t c_t · S[t][i]   (i indexes x = 0, 2, ..., d)
             for (int i = 0; i < degree; i++) {
                 Ext3 v = Ext3.ZERO;
@@ -60,13 +61,17 @@ public final class SumcheckProver {
             Ext3 r = transcript.challengeExt("sumcheck/challenge");
             point[k] = r;
             claim = Univariate.evaluate(evals, r);
-            for (long[] t : tables) {
-                kernels.fold(t, half, r);
+            for (int f = 0; f < tables.length; f++) {
+                if (k == 0 && isBase[f]) {
+                    tables[f] = kernels.foldBase(tables[f], half, r);
+                } else {
+                    kernels.fold(tables[f], half, r);
+                }
             }
         }
         Ext3[] finals = new Ext3[tables.length];
         for (int f = 0; f < tables.length; f++) {
-            finals[f] = Ext3.get(tables[f], 0);
+            finals[f] = n == 0 && isBase[f] ? Ext3.of(tables[f][0]) : Ext3.get(tables[f], 0);
         }
         return new Result(point, finals);
     }

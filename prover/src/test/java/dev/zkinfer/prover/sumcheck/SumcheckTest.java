@@ -142,6 +142,56 @@ class SumcheckTest {
         assertThrows(InvalidProofException.class, () -> verify(s, sum, 2, longer));
     }
 
+    /** Base-field tables (kept un-lifted in the first round) give the proof of their lift. */
+    @ParameterizedTest(name = "n={0} terms={1}")
+    @CsvSource({"1,'0 1'", "5,'0 1'", "13,'0 1'", "6,'0 2'", "6,'0 1 2'", "13,'0 1 2;1'", "0,'0 1'"})
+    void baseTablesAreProvedLikeTheirLift(int n, String termSpec) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(n + termSpec.hashCode());
+        long[] f = new long[1 << n], g = new long[1 << n];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = Goldilocks.reduce(rnd.nextLong());
+            g[i] = Goldilocks.reduce(rnd.nextLong());
+        }
+        long[] h = new long[3 << n];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = Goldilocks.reduce(rnd.nextLong());
+        }
+        String[] termStrs = termSpec.split(";");
+        int[][] terms = new int[termStrs.length][];
+        Ext3[] coeffs = new Ext3[termStrs.length];
+        for (int t = 0; t < terms.length; t++) {
+            terms[t] = java.util.Arrays.stream(termStrs[t].trim().split(" ")).mapToInt(Integer::parseInt).toArray();
+            coeffs[t] = Ext3.of(t + 1);
+        }
+        long[][] lifted = {lift(f), lift(g), h};
+        Statement s = new Statement(n, lifted, terms, coeffs);
+        int degree = s.instance().degree();
+        Ext3 sum = s.instance().sum();
+        for (Backend backend : new Backend[] {Backends.scalar(), Backends.vector()}) {
+            SumcheckInstance mixed = new SumcheckInstance(n);
+            mixed.addBaseTable(f);
+            mixed.addBaseTable(g);
+            mixed.addTable(h.clone());
+            for (int t = 0; t < terms.length; t++) {
+                mixed.addTerm(coeffs[t], terms[t]);
+            }
+            assertEquals(sum, mixed.sum());
+            ProofWriter w = new ProofWriter();
+            SumcheckProver.Result res = new SumcheckProver(backend).prove(mixed, sum, w, new Sha256Transcript("test"));
+            assertArrayEquals(prove(s, sum, Backends.scalar()), w.toByteArray(), backend.name());
+            verify(s, sum, degree, w.toByteArray());
+            assertEquals(Mle.evaluate(f, res.point()), res.tableEvaluations()[0]);
+        }
+    }
+
+    private static long[] lift(long[] base) {
+        long[] out = new long[3 * base.length];
+        for (int i = 0; i < base.length; i++) {
+            out[3 * i] = base[i];
+        }
+        return out;
+    }
+
     @Test
     void backendsProduceIdenticalProofs() {
         // Large enough for the parallel kernels to split the work.

@@ -1,0 +1,70 @@
+package dev.zkinfer.security;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The soundness of a proof system instance, component by component, in bits (−log2 of each
+ * component's soundness error). Soundness errors add up across components (union bound), so
+ * the overall level is −log2(Σ 2^−bits), a little below the weakest component.
+ */
+public final class SecurityReport {
+    /** One component: what it is, and its bits. */
+    public record Component(String name, double bits) {}
+
+    private final List<Component> components = new ArrayList<>();
+
+    public SecurityReport add(String name, double bits) {
+        components.add(new Component(name, bits));
+        return this;
+    }
+
+    public SecurityReport addAll(SecurityReport other) {
+        components.addAll(other.components);
+        return this;
+    }
+
+    public List<Component> components() {
+        return Collections.unmodifiableList(components);
+    }
+
+    /** The weakest component. */
+    public double minimumBits() {
+        return components.stream().mapToDouble(Component::bits).min().orElse(Double.POSITIVE_INFINITY);
+    }
+
+    /** −log2 of the summed errors of all components. */
+    public double totalBits() {
+        double err = 0;
+        for (Component c : components) {
+            err += Math.pow(2, -c.bits());
+        }
+        return err == 0 ? Double.POSITIVE_INFINITY : -Math.log(err) / Math.log(2);
+    }
+
+    /** Bits of a sumcheck over {@code numVars} variables with degree {@code degree} in GF(p^3): −log2(n·d/|E|). */
+    public static double sumcheckBits(int numVars, int degree) {
+        if (numVars == 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return EXTENSION_FIELD_BITS - log2((double) numVars * degree);
+    }
+
+    /** log2 |GF(p^3)|, p = 2^64 − 2^32 + 1 (≈ 3·63.99999999966). */
+    public static final double EXTENSION_FIELD_BITS = 3 * (64 + Math.log1p(-Math.pow(2, -32) + Math.pow(2, -64)) / Math.log(2));
+
+    public static double log2(double x) {
+        return Math.log(x) / Math.log(2);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (Component c : components) {
+            sb.append(String.format("  %-40s %6.1f bits%n", c.name(), c.bits()));
+        }
+        sb.append(String.format("  %-40s %6.1f bits%n", "overall (union bound)", totalBits()));
+        return sb.toString();
+    }
+}
