@@ -1,0 +1,9 @@
+package dev.zkinfer.prover.lookup;
+
+import dev.zkinfer.lookup.SegmentShape;
+
+/** A segment of the LogUp-GKR leaf vector, with its witness data (prover side). */
+public sealed interface LogUpSegment permits LookupSegment, TableSegment {
+    /** The public shape the verifier will use. */
+    SegmentShape shape();
+}

@@ -1,0 +1,197 @@
+package dev.zkinfer.lookup;
+
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.encoding.ProofReader;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.poly.Mle;
+import dev.zkinfer.sumcheck.SumcheckClaim;
+import dev.zkinfer.sumcheck.SumcheckVerifier;
+import dev.zkinfer.transcript.Transcript;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Verifier of LogUp-GKR (Papini–Haböck, "Improving logarithmic derivative lookups using GKR",
+ * ePrint 2023/1284): the LogUp identity (Haböck, ePrint 2022/1530)
+ *
+ * <pre>  Σ_i 1/(α − γ·id_i − w_i) − Σ_j m_j/(α − γ·id_j − t_j) = 0</pre>
+ *
+ * proven by a GKR over the binary tree of fraction sums (2023/1284 §3), for several lookup
+ * segments and several tables in ONE tree. See the package documentation for the leaf layout,
+ * the wire format and the transcript order.
+ *
+ * <h2>The rule for α (and β)</h2>
+ *
+ * <b>The caller draws α (and β for tuple tables) from the transcript AFTER the witness
+ * commitment holding the looked-up values and the multiplicities has been absorbed.</b> A
+ * prover who sees α before committing can choose multiplicities that satisfy the identity for
+ * false lookups. Structured tables (ranges, (x, f(x)) tables of the circuit) are fixed by the
+ * verifying key and need no commitment.
+ *
+ * <h2>What the caller must still check</h2>
+ *
+ * {@link #verify} returns one {@link SegmentClaim} per segment. The argument is sound only if
+ * the caller checks, per claim: lookup segment: {@link SegmentClaim#valuesEval()} equals the
+ * looked-up values' MLE at the claim's point (combined across columns with β); table segment:
+ * {@link SegmentClaim#valuesEval()} equals the table's MLE (e.g. {@link RangeTable#evaluate})
+ * and {@link SegmentClaim#multiplicitiesEval()} equals the committed multiplicities' MLE.
+ * Segments hold exactly 2^logSize values: a caller with fewer lookups pads the segment with a
+ * value of the table and counts the padding in that table's multiplicities; a table with fewer
+ * rows is padded with copies of a row whose padding multiplicity is 0.
+ *
+ * <h2>Several tables</h2>
+ *
+ * Lookups into table id k are separated from the rows of every other table by the shift γ·k,
+ * γ drawn by this protocol after the shapes and α are absorbed (the table id acts as one more
+ * tuple column), so a value of table A never satisfies a lookup into table B.
+ *
+ * <h2>Soundness</h2>
+ *
+ * With N = 2^n leaves, W tuple columns combined by the caller, E = GF(p^3):
+ * <ul>
+ *   <li>LogUp (2022/1530 Lemma 5, Plonky3 {@code logup.rs}): ≤ N·(W + 3)/|E| (W + 1 columns
+ *       counting the table id; the fractional identity has at most N poles);
+ *   <li>the root and each of the n − 1 layer reductions (2023/1284 §3.1): layer k (k variables)
+ *       costs a degree-3 sumcheck, 3k/|E|, the batching by λ, 1/|E|, and the line reduction by
+ *       μ, 1/|E|; the root layer only μ: in total 1 + Σ_{k=1}^{n−1} (3k + 2).
+ * </ul>
+ * {@link #soundnessBits} returns −log2 of the sum; for n = 20, W = 2 it is ≈ 169 bits. The
+ * caller's openings of the claims add their own error. Multiplicities must be < p (counts of at
+ * most 2^30 lookups are).
+ */
+public final class LogUpGkrVerifier {
+    /** The sub-protocol's domain tag. */
+    public static final String DOMAIN = "zkinfer/logup-gkr/v1";
+
+    private LogUpGkrVerifier() {}
+
+    /**
+     * Verifies a LogUp-GKR proof for the given public shapes and the caller's α, reading exactly
+     * the proof's bytes (the caller calls {@link ProofReader#finish()} when the LogUp proof ends
+     * the stream).
+     *
+     * @return one claim per shape, in the order of {@code shapes}
+     * @throws InvalidProofException if any check fails or the proof is malformed
+     * @throws IllegalArgumentException if the shapes themselves are malformed (a circuit bug)
+     */
+    public static List<SegmentClaim> verify(List<SegmentShape> shapes, Ext3 alpha, ProofReader proof,
+            Transcript transcript) throws InvalidProofException {
+        SegmentLayout layout = new SegmentLayout(shapes);
+        int n = layout.logLeaves();
+        transcript.domain(DOMAIN);
+        transcript.absorbLongs("logup-gkr/shapes", layout.encode());
+        transcript.absorbExt("logup-gkr/alpha", alpha);
+        Ext3 gamma = transcript.challengeExt("logup-gkr/gamma");
+
+        // Root layer: the prover sends the two children of the root.
+        long[] root = proof.exts("logup-gkr root children", 4);
+        transcript.absorbExts("logup-gkr/root", root, 0, 4);
+        Ext3 p0 = Ext3.get(root, 0), p1 = Ext3.get(root, 1), q0 = Ext3.get(root, 2), q1 = Ext3.get(root, 3);
+        if (!p0.mul(q1).add(p1.mul(q0)).isZero()) {
+            throw new InvalidProofException("logup-gkr: the fraction sum is not zero (root numerator ≠ 0)");
+        }
+        if (q0.mul(q1).isZero()) {
+            throw new InvalidProofException("logup-gkr: the root denominator is zero");
+        }
+        Ext3 mu = transcript.challengeExt("logup-gkr/mu");
+        Ext3[] point = {mu};
+        Ext3 claimP = line(p0, p1, mu);
+        Ext3 claimQ = line(q0, q1, mu);
+
+        // Layers 1..n-1: reduce the claim on layer k (k variables) to one on layer k+1.
+        for (int k = 1; k < n; k++) {
+            Ext3 lambda = transcript.challengeExt("logup-gkr/lambda");
+            SumcheckClaim sc = SumcheckVerifier.verify(claimP.add(lambda.mul(claimQ)), k, 3, proof, transcript);
+            long[] children = proof.exts("logup-gkr layer " + k + " child evaluations", 4);
+            transcript.absorbExts("logup-gkr/layer", children, 0, 4);
+            p0 = Ext3.get(children, 0);
+            p1 = Ext3.get(children, 1);
+            q0 = Ext3.get(children, 2);
+            q1 = Ext3.get(children, 3);
+            Ext3 expected = Mle.eq(point, sc.point())
+                    .mul(p0.mul(q1).add(p1.mul(q0)).add(lambda.mul(q0.mul(q1))));
+            if (!expected.equals(sc.value())) {
+                throw new InvalidProofException("logup-gkr: layer " + k + " sumcheck does not match the child evaluations");
+            }
+            mu = transcript.challengeExt("logup-gkr/mu");
+            Ext3[] next = new Ext3[k + 1];
+            next[0] = mu;
+            System.arraycopy(sc.point(), 0, next, 1, k);
+            point = next;
+            claimP = line(p0, p1, mu);
+            claimQ = line(q0, q1, mu);
+        }
+
+        // Leaves: the per-segment claims recombine into the leaf claims.
+        int segments = layout.size();
+        int count = 0;
+        for (SegmentShape s : layout.shapes()) {
+            count += s.kind() == SegmentKind.TABLE ? 2 : 1;
+        }
+        long[] sent = proof.exts("logup-gkr segment evaluations", count);
+        transcript.absorbExts("logup-gkr/segments", sent, 0, count);
+        List<SegmentClaim> claims = new ArrayList<>(segments);
+        Ext3 sumP = Ext3.ZERO, sumQ = Ext3.ZERO, covered = Ext3.ZERO;
+        int at = 0;
+        for (int s = 0; s < segments; s++) {
+            SegmentShape shape = layout.shapes().get(s);
+            Ext3 segP = shape.kind() == SegmentKind.TABLE ? Ext3.get(sent, at++) : Ext3.ONE;
+            Ext3 segQ = Ext3.get(sent, at++);
+            Ext3 sel = layout.selector(s, point);
+            sumP = sumP.add(sel.mul(segP));
+            sumQ = sumQ.add(sel.mul(segQ));
+            covered = covered.add(sel);
+            claims.add(new SegmentClaim(s, shape, layout.lowPoint(s, point), segP, segQ, alpha, gamma));
+        }
+        // Padding leaves (0, 1): numerator 0, denominator MLE = Σ_{padding i} eq(r, i) = 1 − covered.
+        sumQ = sumQ.add(Ext3.ONE.sub(covered));
+        if (!sumP.equals(claimP)) {
+            throw new InvalidProofException("logup-gkr: segment numerators do not match the leaf claim");
+        }
+        if (!sumQ.equals(claimQ)) {
+            throw new InvalidProofException("logup-gkr: segment denominators do not match the leaf claim");
+        }
+        return claims;
+    }
+
+    /** (1 − μ)·a + μ·b: the child-bit restriction of a layer MLE. */
+    static Ext3 line(Ext3 a, Ext3 b, Ext3 mu) {
+        return a.add(b.sub(a).mul(mu));
+    }
+
+    /** The proof size in bytes for these shapes (fixed by the shapes). */
+    public static int proofBytes(List<SegmentShape> shapes) {
+        SegmentLayout layout = new SegmentLayout(shapes);
+        int n = layout.logLeaves();
+        long elements = 4;
+        for (int k = 1; k < n; k++) {
+            elements += 3L * k + 4;
+        }
+        for (SegmentShape s : layout.shapes()) {
+            elements += s.kind() == SegmentKind.TABLE ? 2 : 1;
+        }
+        return Math.toIntExact(elements * 24);
+    }
+
+    /**
+     * −log2 of the soundness error of LogUp-GKR with 2^logLeaves leaves and numColumns tuple
+     * columns combined by the caller (1 for plain values; the table id adds one more):
+     * ε = (2^n·(W + 3) + 1 + Σ_{k=1}^{n−1}(3k + 2)) / p^3. Excludes the caller's openings.
+     */
+    public static double soundnessBits(int logLeaves, int numColumns) {
+        if (logLeaves < 1 || logLeaves > 62 || numColumns < 1) {
+            throw new IllegalArgumentException("logLeaves must be in [1, 62] and numColumns ≥ 1");
+        }
+        double terms = Math.scalb((double) numColumns + 3, logLeaves) + 1;
+        for (int k = 1; k < logLeaves; k++) {
+            terms += 3.0 * k + 2;
+        }
+        double log2Field = 3 * Math.log(unsignedToDouble(Goldilocks.P)) / Math.log(2);
+        return log2Field - Math.log(terms) / Math.log(2);
+    }
+
+    private static double unsignedToDouble(long v) {
+        return (double) (v >>> 1) * 2.0 + (v & 1);
+    }
+}
