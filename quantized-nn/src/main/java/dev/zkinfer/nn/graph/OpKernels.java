@@ -47,6 +47,9 @@ final class OpKernels {
       if (op.equals("Dropout") && n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) {
         throw n.unsupported("the mask output is not supported");
       }
+      if (op.equals("Dropout") && n.hasInput(2) && (c == null || c[2] == null || c[2].get(0) != 0)) {
+        throw n.unsupported("training_mode is not supported (inference only)");
+      }
       if (op.equals("Gelu")) {
         String approx = n.attrString("approximate", "none");
         if (!approx.equals("none") && !approx.equals("tanh")) throw n.unsupported("approximate=" + approx + " is not supported");
@@ -668,6 +671,7 @@ final class OpKernels {
 
   private static Tensor binary(Node n, Tensor[] in, int[] os) {
     String op = n.opType();
+    if (in.length == 1) return in[0]; // variadic Max / Min of one input
     Tensor a = in[0], b = in[1];
     boolean ints = a.type() == ElementType.INT64 && b.type() == ElementType.INT64;
     int[] ia = Shapes.broadcastIndex(a.shapeView(), os), ib = Shapes.broadcastIndex(b.shapeView(), os);
