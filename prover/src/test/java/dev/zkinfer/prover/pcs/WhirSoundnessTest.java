@@ -1,0 +1,177 @@
+package dev.zkinfer.prover.pcs;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.pcs.EvaluationClaim;
+import dev.zkinfer.pcs.PcsParameters;
+import dev.zkinfer.poly.Mle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class WhirSoundnessTest {
+    static final int N = 6;
+    static PcsParameters params;
+    static long[] table;
+    static WhirTestSupport.Opening honest;
+
+    @BeforeAll
+    static void proveOnce() {
+        SplittableRandom rnd = new SplittableRandom(42);
+        params = PcsParameters.forSecurity(100, N);
+        table = WhirTestSupport.randomTable(rnd, N);
+        honest = WhirTestSupport.prove(params, null, table, WhirTestSupport.randomPoints(rnd, N, 2));
+        assertDoesNotThrow(() -> WhirTestSupport.verify(honest));
+    }
+
+    private static void assertRejected(byte[] root, List<EvaluationClaim> claims, byte[] proof) {
+        InvalidProofException e = assertThrows(InvalidProofException.class,
+                () -> WhirTestSupport.verify(params, root, claims, proof));
+        assertFalse(e.getMessage() == null || e.getMessage().isBlank(), "rejection must carry a reason");
+    }
+
+    @Test
+    void rejectsWrongClaimedValue() {
+        List<EvaluationClaim> claims = new ArrayList<>(honest.claims());
+        EvaluationClaim c = claims.get(1);
+        claims.set(1, new EvaluationClaim(c.point(), c.value().add(Ext3.ONE)));
+        assertRejected(honest.root(), claims, honest.proof());
+    }
+
+    @Test
+    void rejectsClaimOnAnotherPoint() {
+        List<EvaluationClaim> claims = new ArrayList<>(honest.claims());
+        EvaluationClaim c = claims.get(0);
+        Ext3[] p = c.point().clone();
+        p[3] = p[3].add(Ext3.ONE);
+        claims.set(0, new EvaluationClaim(p, c.value()));
+        assertRejected(honest.root(), claims, honest.proof());
+    }
+
+    @Test
+    void rejectsValueOfADifferentPolynomial() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        long[] other = WhirTestSupport.randomTable(rnd, N);
+        List<EvaluationClaim> claims = new ArrayList<>();
+        for (EvaluationClaim c : honest.claims()) {
+            claims.add(new EvaluationClaim(c.point(), Mle.evaluate(other, c.point())));
+        }
+        assertRejected(honest.root(), claims, honest.proof());
+        // and an honest proof for B presented against A's root
+        List<Ext3[]> points = honest.claims().stream().map(EvaluationClaim::point).toList();
+        WhirTestSupport.Opening b = WhirTestSupport.prove(params, null, other, points);
+        assertRejected(honest.root(), b.claims(), b.proof());
+    }
+
+    @Test
+    void rejectsWrongRootAndWrongParameters() {
+        byte[] root = honest.root().clone();
+        root[0] ^= 1;
+        assertRejected(root, honest.claims(), honest.proof());
+        PcsParameters strong = PcsParameters.forSecurity(128, N);
+        assertThrows(InvalidProofException.class,
+                () -> WhirTestSupport.verify(strong, honest.root(), honest.claims(), honest.proof()));
+    }
+
+    @Test
+    void rejectsEverySingleByteFlipOfTheProof() {
+        byte[] proof = honest.proof();
+        for (int i = 0; i < proof.length; i++) {
+            byte[] bad = proof.clone();
+            bad[i] ^= (byte) (1 << (i % 8));
+            try {
+                WhirTestSupport.verify(params, honest.root(), honest.claims(), bad);
+                fail("accepted a proof with byte " + i + " of " + proof.length + " flipped");
+            } catch (InvalidProofException expected) {
+                assertFalse(expected.getMessage().isBlank());
+            }
+        }
+    }
+
+    @Test
+    void rejectsTruncatedEmptyAndTrailingBytes() {
+        byte[] proof = honest.proof();
+        for (int len : new int[] {0, 1, 8, 24, proof.length / 2, proof.length - 1}) {
+            assertRejected(honest.root(), honest.claims(), Arrays.copyOf(proof, len));
+        }
+        assertRejected(honest.root(), honest.claims(), Arrays.copyOf(proof, proof.length + 1));
+    }
+
+    @Test
+    void rejectsMalformedClaimsWithoutOtherExceptions() {
+        assertRejected(honest.root(), List.of(), honest.proof());
+        Ext3[] shortPoint = new Ext3[N - 1];
+        Arrays.fill(shortPoint, Ext3.ONE);
+        assertRejected(honest.root(), List.of(new EvaluationClaim(shortPoint, Ext3.ONE)), honest.proof());
+        Ext3[] withNull = new Ext3[N];
+        assertRejected(honest.root(), List.of(new EvaluationClaim(withNull, Ext3.ONE)), honest.proof());
+        Ext3[] p = honest.claims().get(0).point();
+        assertRejected(honest.root(), List.of(new EvaluationClaim(p, new Ext3(-1L, 0, 0))), honest.proof());
+        assertRejected(new byte[5], honest.claims(), honest.proof());
+    }
+
+    @Test
+    void fuzzedProofsOnlyEverYieldInvalidProofException() {
+        SplittableRandom rnd = new SplittableRandom(2024);
+        PcsParameters fast = PcsParameters.insecureForTests(5, 2);
+        long[] t = WhirTestSupport.randomTable(rnd, 5);
+        WhirTestSupport.Opening o = WhirTestSupport.prove(fast, null, t, WhirTestSupport.randomPoints(rnd, 5, 1));
+        assertDoesNotThrow(() -> WhirTestSupport.verify(o));
+        byte[] proof = o.proof();
+        long start = System.nanoTime();
+        int rejected = 0;
+        for (int iter = 0; iter < 4000; iter++) {
+            byte[] bad;
+            switch (iter % 4) {
+                case 0 -> {
+                    bad = new byte[rnd.nextInt(2 * proof.length + 1)];
+                    rnd.nextBytes(bad);
+                }
+                case 1 -> {
+                    bad = proof.clone();
+                    for (int m = 1 + rnd.nextInt(8); m > 0; m--) {
+                        bad[rnd.nextInt(bad.length)] = (byte) rnd.nextInt(256);
+                    }
+                }
+                case 2 -> {
+                    bad = Arrays.copyOf(proof, rnd.nextInt(proof.length + 64));
+                    for (int m = 0; m < 4; m++) {
+                        int at = rnd.nextInt(bad.length == 0 ? 1 : bad.length);
+                        if (at < bad.length) {
+                            bad[at] = (byte) 0xFF;
+                        }
+                    }
+                }
+                default -> {
+                    // splice two halves of the proof at random offsets
+                    int cut = rnd.nextInt(proof.length);
+                    int from = rnd.nextInt(proof.length);
+                    bad = Arrays.copyOf(proof, cut + proof.length - from);
+                    System.arraycopy(proof, from, bad, cut, proof.length - from);
+                }
+            }
+            if (Arrays.equals(bad, proof)) {
+                continue;
+            }
+            try {
+                WhirTestSupport.verify(fast, o.root(), o.claims(), bad);
+                fail("accepted a fuzzed proof at iteration " + iter);
+            } catch (InvalidProofException expected) {
+                rejected++;
+            } catch (RuntimeException | Error other) {
+                fail("verifier threw " + other + " at iteration " + iter);
+            }
+        }
+        assertTrue(rejected > 3900);
+        assertTrue(System.nanoTime() - start < 20_000_000_000L, "fuzzing took too long");
+    }
+}
