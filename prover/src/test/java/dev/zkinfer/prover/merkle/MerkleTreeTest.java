@@ -1,0 +1,111 @@
+package dev.zkinfer.prover.merkle;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.encoding.ProofReader;
+import dev.zkinfer.encoding.ProofWriter;
+import dev.zkinfer.merkle.MerkleHash;
+import dev.zkinfer.merkle.MerkleVerifier;
+import dev.zkinfer.prover.backend.Backends;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class MerkleTreeTest {
+    static final int LEAF = 4;
+    static final int DEPTH = 7;
+    final SplittableRandom rnd = new SplittableRandom(3);
+    final long[] data = rnd.longs(LEAF << DEPTH, 0, Long.MAX_VALUE).toArray();
+    final MerkleTree tree = MerkleTree.build(Backends.scalar().commit(), data, LEAF);
+
+    private byte[] digests(long[] values, int[] idx) {
+        MerkleHash h = new MerkleHash();
+        byte[] d = new byte[32 * idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            h.hashLeaf(values, idx[i] * LEAF, LEAF, d, 32 * i);
+        }
+        return d;
+    }
+
+    private void check(byte[] root, int[] idx, byte[] digests, byte[] proof) throws InvalidProofException {
+        ProofReader r = new ProofReader(proof);
+        MerkleVerifier.verify(new MerkleHash(), root, DEPTH, idx, digests, r, "test");
+        r.finish();
+    }
+
+    private int[] randomIndices(int count) {
+        return IntStream.generate(() -> rnd.nextInt(1 << DEPTH)).limit(count).sorted().distinct().toArray();
+    }
+
+    @Test
+    void membershipProofsVerifyForSingleAndManyLeaves() {
+        for (int count : new int[] {1, 2, 5, 30, 128}) {
+            int[] idx = count == 128 ? IntStream.range(0, 128).toArray() : randomIndices(count);
+            ProofWriter w = new ProofWriter();
+            tree.writeMultiProof(idx, w);
+            assertDoesNotThrow(() -> check(tree.root(), idx, digests(data, idx), w.toByteArray()));
+            if (count == 1) {
+                assertEquals(32 * DEPTH, w.size());
+            }
+            if (count == 128) {
+                assertEquals(0, w.size(), "opening every leaf needs no sibling");
+            }
+        }
+    }
+
+    @Test
+    void sharedNodesAreSentOnce() {
+        int[] idx = {4, 5};
+        ProofWriter w = new ProofWriter();
+        tree.writeMultiProof(idx, w);
+        assertEquals(32 * (DEPTH - 1), w.size());
+    }
+
+    @Test
+    void parallelAndScalarTreesAgree() {
+        MerkleTree fast = MerkleTree.build(Backends.vector().commit(), data, LEAF);
+        assertEquals(Arrays.toString(tree.root()), Arrays.toString(fast.root()));
+    }
+
+    @Test
+    void rejectsTamperedLeafSiblingIndexAndRoot() {
+        int[] idx = randomIndices(6);
+        ProofWriter w = new ProofWriter();
+        tree.writeMultiProof(idx, w);
+        byte[] proof = w.toByteArray();
+        byte[] d = digests(data, idx);
+        for (int i = 0; i < proof.length; i++) {
+            byte[] bad = proof.clone();
+            bad[i] ^= 0x10;
+            assertThrows(InvalidProofException.class, () -> check(tree.root(), idx, d, bad));
+        }
+        long[] tampered = data.clone();
+        tampered[idx[2] * LEAF + 1] ^= 1;
+        assertThrows(InvalidProofException.class, () -> check(tree.root(), idx, digests(tampered, idx), proof));
+        int[] shifted = idx.clone();
+        shifted[0] = shifted[0] == 0 ? 1 : shifted[0] - 1;
+        if (shifted.length == 1 || shifted[0] < shifted[1]) {
+            assertThrows(InvalidProofException.class, () -> check(tree.root(), shifted, d, proof));
+        }
+        byte[] root = tree.root();
+        root[31] ^= 1;
+        assertThrows(InvalidProofException.class, () -> check(root, idx, d, proof));
+        assertThrows(InvalidProofException.class, () -> check(tree.root(), idx, d, Arrays.copyOf(proof, proof.length - 1)));
+    }
+
+    @Test
+    void leafAndNodeHashesAreDomainSeparated() {
+        // A leaf made of the bytes of two child digests must not hash like the node above them.
+        MerkleHash h = new MerkleHash();
+        byte[] node = new byte[32];
+        byte[] children = new byte[64];
+        h.hashNode(children, 0, children, 32, node, 0);
+        byte[] leaf = new byte[32];
+        h.hashLeaf(new long[8], 0, 8, leaf, 0);
+        assertEquals(false, Arrays.equals(node, leaf));
+    }
+}
