@@ -12,9 +12,10 @@ import java.util.Set;
  * Shape inference and float evaluation of every supported ONNX operator. Both take the node and
  * its inputs; shape inference gets constant inputs (or null for dynamic ones) so that it can read
  * shape-like operands (Reshape's shape, Slice's starts...). Validation of attributes happens in
- * shape inference, so a graph that loads can be evaluated.
+ * shape inference, so a graph that loads can be evaluated. Internal to zkinfer (public only for
+ * the quantizer, which reuses the attribute decoding).
  */
-final class OpKernels {
+public final class OpKernels {
   private OpKernels() {}
 
   /** Operators that may carry run-time (non-constant) tensors. */
@@ -306,7 +307,7 @@ final class OpKernels {
     return s;
   }
 
-  static int[] perm(Node n, int rank) {
+  public static int[] perm(Node n, int rank) {
     long[] p = n.attrLongs("perm");
     int[] perm = new int[rank];
     if (p == null) {
@@ -324,7 +325,7 @@ final class OpKernels {
     return perm;
   }
 
-  static int axis(Node n, long a, int rank) {
+  public static int axis(Node n, long a, int rank) {
     if (a == Long.MIN_VALUE) throw n.unsupported("the axis attribute is missing");
     long v = a < 0 ? a + rank : a;
     if (v < 0 || v >= rank) throw n.unsupported("axis " + a + " is out of range for rank " + rank);
@@ -338,7 +339,7 @@ final class OpKernels {
   }
 
   /** The integer values of a constant input, or fails naming the operand. */
-  static long[] constLongs(Node n, Tensor[] c, int i, String what) {
+  public static long[] constLongs(Node n, Tensor[] c, int i, String what) {
     if (!n.hasInput(i)) return null;
     if (c == null || i >= c.length || c[i] == null) throw n.unsupported("a non-constant " + what + " input is not supported");
     return c[i].toLongArray();
@@ -351,9 +352,9 @@ final class OpKernels {
   // ---------------------------------------------------------------- slice / pad / reduce specs
 
   /** A slice: for each output axis, the input start and step. */
-  record SliceSpec(int[] starts, int[] steps, int[] outShape) {}
+  public record SliceSpec(int[] starts, int[] steps, int[] outShape) {}
 
-  static SliceSpec sliceSpec(Node n, int[] in, Tensor[] c) {
+  public static SliceSpec sliceSpec(Node n, int[] in, Tensor[] c) {
     long[] starts, ends, axes, steps;
     if (n.opset() < 10) {
       starts = n.attrLongs("starts");
@@ -399,9 +400,9 @@ final class OpKernels {
   }
 
   /** A pad: per axis the leading pad (may be negative), the mode and the constant value. */
-  record PadSpec(int[] before, String mode, double value, int[] outShape) {}
+  public record PadSpec(int[] before, String mode, double value, int[] outShape) {}
 
-  static PadSpec padSpec(Node n, int[] in, Tensor[] c) {
+  public static PadSpec padSpec(Node n, int[] in, Tensor[] c) {
     long[] pads;
     double value;
     long[] axes = null;
@@ -436,7 +437,7 @@ final class OpKernels {
   }
 
   /** Input index for output index o along an axis of size dim, or -1 for the constant. */
-  static int padSource(int o, int before, int dim, String mode) {
+  public static int padSource(int o, int before, int dim, String mode) {
     int i = o - before;
     if (i >= 0 && i < dim) return i;
     return switch (mode) {
@@ -452,9 +453,9 @@ final class OpKernels {
   }
 
   /** A reduction: which axes are reduced, and the output shape (keepdims applied). */
-  record ReduceSpec(boolean[] reduced, int[] outShape) {}
+  public record ReduceSpec(boolean[] reduced, int[] outShape) {}
 
-  static ReduceSpec reduceSpec(Node n, int[] in, Tensor[] c) {
+  public static ReduceSpec reduceSpec(Node n, int[] in, Tensor[] c) {
     boolean axesAsInput = n.opType().equals("ReduceSum") ? n.opset() >= 13 : n.opset() >= 18;
     long[] axes = axesAsInput ? constLongs(n, c, 1, "axes") : n.attrLongs("axes");
     boolean keep = n.attrLong("keepdims", 1) != 0;
@@ -602,7 +603,7 @@ final class OpKernels {
   }
 
   /** The real function of an element-wise unary operator (shared with the quantizer's tables). */
-  static double unaryFunction(Node n, double x) {
+  public static double unaryFunction(Node n, double x) {
     return switch (n.opType()) {
       case "Relu" -> Math.max(x, 0);
       case "LeakyRelu" -> x >= 0 ? x : x * n.attrDouble("alpha", 0.01);
@@ -929,7 +930,7 @@ final class OpKernels {
   }
 
   /** Softmax: the [outer, axis, inner] view of the input for the node's opset semantics. */
-  static int[] softmaxView(Node n, int[] xs) {
+  public static int[] softmaxView(Node n, int[] xs) {
     int ax = axis(n, n.attrLong("axis", n.opset() >= 13 ? -1 : 1), xs.length);
     int outer = 1, mid = 1, inner = 1;
     for (int i = 0; i < xs.length; i++) {

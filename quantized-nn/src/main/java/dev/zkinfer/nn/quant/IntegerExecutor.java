@@ -1,0 +1,554 @@
+package dev.zkinfer.nn.quant;
+
+import dev.zkinfer.nn.quant.QOp.*;
+import dev.zkinfer.nn.tensor.IntTensor;
+import dev.zkinfer.nn.tensor.Shapes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.logging.Logger;
+
+/**
+ * Runs a {@link QuantizedModel} bit-exactly: integer arithmetic only, every op exactly as its
+ * javadoc in {@link QOp} states. Two kernel sets compute the same results: {@link
+ * Kernels#SCALAR}, plain loops that read as the specification, and {@link Kernels#VECTOR}, which
+ * uses the Vector API for the convolution and dense dot products (the other ops are shared). The
+ * per-op outputs are exposed (a {@link Trace}, or an {@link OpListener}) so the prover's witness
+ * comes from this same code path. Instances are immutable and thread-safe.
+ */
+public final class IntegerExecutor {
+  private static final Logger LOG = Logger.getLogger(IntegerExecutor.class.getName());
+
+  /** Which implementation of the dot-product kernels to use. */
+  public enum Kernels {
+    SCALAR,
+    VECTOR
+  }
+
+  /** Called after each op with its index in {@link QuantizedModel#ops()} and its output. */
+  @FunctionalInterface
+  public interface OpListener {
+    void onOp(int opIndex, QOp op, IntTensor output);
+  }
+
+  /** The values of every tensor of one run, indexed by tensor id (constants included). */
+  public record Trace(QuantizedModel model, IntTensor[] values) {
+    public IntTensor value(int tensorId) {
+      return values[tensorId];
+    }
+
+    public IntTensor output() {
+      return values[model.outputIds()[0]];
+    }
+  }
+
+  private static final boolean VECTOR_AVAILABLE = probeVector();
+
+  private final Kernels kernels;
+
+  public IntegerExecutor(Kernels kernels) {
+    if (kernels == Kernels.VECTOR && !VECTOR_AVAILABLE) {
+      throw new IllegalStateException("the Vector API is not available; run with --add-modules=jdk.incubator.vector");
+    }
+    this.kernels = kernels;
+  }
+
+  /**
+   * The vector kernels when the Vector API is present, else the scalar ones (logged once). The
+   * system property {@code zkinfer.nn.kernels=scalar|vector} overrides the choice.
+   */
+  public static IntegerExecutor create() {
+    String forced = System.getProperty("zkinfer.nn.kernels");
+    if (forced != null) return new IntegerExecutor(Kernels.valueOf(forced.toUpperCase(java.util.Locale.ROOT)));
+    return new IntegerExecutor(VECTOR_AVAILABLE ? Kernels.VECTOR : Kernels.SCALAR);
+  }
+
+  private static boolean probeVector() {
+    try {
+      return VectorDot.lanes() > 1;
+    } catch (Throwable t) {
+      LOG.info("Vector API unavailable (" + t + "); the integer executor uses scalar kernels. "
+          + "Pass --add-modules=jdk.incubator.vector to enable it.");
+      return false;
+    }
+  }
+
+  public Kernels kernels() {
+    return kernels;
+  }
+
+  /** Runs the model and returns the output tensor (the first output). */
+  public IntTensor infer(QuantizedModel model, IntTensor input) {
+    return run(model, new IntTensor[] {input}, null, false).output();
+  }
+
+  /** Runs the model and returns every tensor's value. */
+  public Trace run(QuantizedModel model, IntTensor input) {
+    return run(model, new IntTensor[] {input}, null, true);
+  }
+
+  /** Runs the model, reporting each op's output to {@code listener}; returns the trace. */
+  public Trace run(QuantizedModel model, IntTensor input, OpListener listener) {
+    return run(model, new IntTensor[] {input}, listener, true);
+  }
+
+  /** Runs a model with several inputs (in {@link QuantizedModel#inputIds()} order). */
+  public Trace run(QuantizedModel model, IntTensor[] inputs, OpListener listener, boolean keepAll) {
+    int[] inIds = model.inputIds();
+    if (inputs.length != inIds.length) throw new IllegalArgumentException("the model takes " + inIds.length + " inputs, got " + inputs.length);
+    int[][] v = new int[model.tensors().size()][];
+    for (QTensor t : model.tensors()) if (t.constantValues() != null) v[t.id()] = t.constantValues();
+    for (int i = 0; i < inIds.length; i++) {
+      QTensor t = model.tensor(inIds[i]);
+      if (!Arrays.equals(t.shapeView(), inputs[i].shapeView())) {
+        throw new IllegalArgumentException("input '" + t.name() + "' has shape " + Shapes.str(inputs[i].shapeView())
+            + " but the model expects " + Shapes.str(t.shapeView()));
+      }
+      int[] d = inputs[i].data();
+      for (int k = 0; k < d.length; k++) {
+        if (d[k] < t.min() || d[k] > t.max()) {
+          throw new IllegalArgumentException("input '" + t.name() + "' value " + d[k] + " at " + k + " is outside [" + t.min() + ", " + t.max() + "]");
+        }
+      }
+      v[inIds[i]] = d;
+    }
+    List<QOp> ops = model.ops();
+    int[] lastUse = keepAll ? null : lastUses(model);
+    for (int k = 0; k < ops.size(); k++) {
+      QOp op = ops.get(k);
+      QTensor out = model.tensor(op.output());
+      v[op.output()] = execute(model, op, v, out);
+      if (listener != null) listener.onOp(k, op, new IntTensor(out.shapeView(), v[op.output()]));
+      if (lastUse != null) {
+        for (int i : op.inputs()) if (lastUse[i] == k && model.tensor(i).kind() != QTensor.Kind.CONSTANT) v[i] = null;
+      }
+    }
+    IntTensor[] values = new IntTensor[v.length];
+    for (int i = 0; i < v.length; i++) if (v[i] != null) values[i] = new IntTensor(model.tensor(i).shapeView(), v[i]);
+    return new Trace(model, values);
+  }
+
+  private static int[] lastUses(QuantizedModel model) {
+    int[] last = new int[model.tensors().size()];
+    Arrays.fill(last, -1);
+    List<QOp> ops = model.ops();
+    for (int k = 0; k < ops.size(); k++) for (int i : ops.get(k).inputs()) last[i] = k;
+    for (int o : model.outputIds()) last[o] = Integer.MAX_VALUE;
+    return last;
+  }
+
+  /** Runs many independent inputs on {@code threads} threads; results in input order. */
+  public List<IntTensor> inferBatch(QuantizedModel model, List<IntTensor> inputs, int threads) {
+    if (threads <= 1) {
+      List<IntTensor> out = new ArrayList<>(inputs.size());
+      for (IntTensor in : inputs) out.add(infer(model, in));
+      return out;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      int chunk = Math.ceilDiv(inputs.size(), threads);
+      List<Future<List<IntTensor>>> parts = new ArrayList<>();
+      for (int start = 0; start < inputs.size(); start += chunk) {
+        List<IntTensor> slice = inputs.subList(start, Math.min(inputs.size(), start + chunk));
+        parts.add(pool.submit(() -> {
+          List<IntTensor> r = new ArrayList<>(slice.size());
+          for (IntTensor in : slice) r.add(infer(model, in));
+          return r;
+        }));
+      }
+      List<IntTensor> out = new ArrayList<>(inputs.size());
+      for (Future<List<IntTensor>> f : parts) out.addAll(f.get());
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ------------------------------------------------------------------ ops
+
+  private int[] execute(QuantizedModel model, QOp op, int[][] v, QTensor out) {
+    int[] os = out.shapeView();
+    return switch (op) {
+      case QConv c -> kernels == Kernels.VECTOR ? convVector(c, v[c.input()], model.tensor(c.input()).shapeView(), os)
+          : convScalar(c, v[c.input()], model.tensor(c.input()).shapeView(), os);
+      case QDense d -> kernels == Kernels.VECTOR ? denseVector(d, v[d.input()]) : denseScalar(d, v[d.input()]);
+      case QMatMul m -> matMul(v[m.a()], model.tensor(m.a()).shapeView(), v[m.b()], model.tensor(m.b()).shapeView(), os);
+      case QRequant r -> requant(r, v[r.input()], os);
+      case QClamp c -> {
+        int[] x = v[c.input()], y = new int[x.length];
+        for (int i = 0; i < x.length; i++) y[i] = Math.min(Math.max(x[i], c.lo()), c.hi());
+        yield y;
+      }
+      case QPRelu p -> {
+        int[] x = v[p.input()], y = new int[x.length];
+        int[] idx = Shapes.broadcastIndex(p.slopeShape(), os);
+        for (int i = 0; i < x.length; i++) {
+          int j = idx[i];
+          y[i] = x[i] >= 0 ? x[i] : Requantize.clamp(Requantize.apply(x[i], p.m()[j], p.shift()[j]), p.lo(), p.hi());
+        }
+        yield y;
+      }
+      case QTable t -> {
+        int[] x = v[t.input()], y = new int[x.length];
+        int[] table = t.table();
+        for (int i = 0; i < x.length; i++) y[i] = table[x[i] - t.inputMin()];
+        yield y;
+      }
+      case QMaxPool p -> maxPool(p, v[p.input()], model.tensor(p.input()).shapeView(), os);
+      case QAvgPool p -> avgPool(p, v[p.input()], model.tensor(p.input()).shapeView(), os);
+      case QReduceSum r -> reduceSum(r, v[r.input()], model.tensor(r.input()).shapeView(), os);
+      case QAdd a -> {
+        int[] ia = Shapes.broadcastIndex(model.tensor(a.a()).shapeView(), os), ib = Shapes.broadcastIndex(model.tensor(a.b()).shapeView(), os);
+        int[] xa = v[a.a()], xb = v[a.b()], y = new int[ia.length];
+        long round = 1L << (a.shift() - 1);
+        for (int i = 0; i < y.length; i++) {
+          y[i] = Requantize.clamp(((long) xa[ia[i]] * a.ma() + (long) xb[ib[i]] * a.mb() + round) >> a.shift(), a.lo(), a.hi());
+        }
+        yield y;
+      }
+      case QMul m -> {
+        int[] ia = Shapes.broadcastIndex(model.tensor(m.a()).shapeView(), os), ib = Shapes.broadcastIndex(model.tensor(m.b()).shapeView(), os);
+        int[] xa = v[m.a()], xb = v[m.b()], y = new int[ia.length];
+        for (int i = 0; i < y.length; i++) {
+          y[i] = Requantize.clamp(Requantize.apply((long) xa[ia[i]] * xb[ib[i]], m.m(), m.shift()), m.lo(), m.hi());
+        }
+        yield y;
+      }
+      case QSoftmax s -> softmax(s, v[s.input()]);
+      case QReshape r -> v[r.input()];
+      case QTranspose t -> transpose(v[t.input()], model.tensor(t.input()).shapeView(), t.perm(), os);
+      case QSlice s -> slice(v[s.input()], model.tensor(s.input()).shapeView(), s.starts(), s.steps(), os);
+      case QConcat c -> concat(c, v, model, os);
+      case QPad p -> pad(p, v[p.input()], model.tensor(p.input()).shapeView(), os);
+      case QGather g -> gather(g, v[g.input()], model.tensor(g.input()).shapeView());
+      case QMaskedFill f -> {
+        int[] x = v[f.input()], y = new int[x.length];
+        for (int i = 0; i < x.length; i++) y[i] = f.mask()[i] != 0 ? f.fill() : x[i];
+        yield y;
+      }
+    };
+  }
+
+  static int[] convScalar(QConv c, int[] x, int[] xs, int[] os) {
+    int batch = xs[0], ch = xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
+    int kh = c.kernelH(), kw = c.kernelW();
+    int[] wt = c.weights(), y = new int[batch * c.outChannels() * oh * ow];
+    for (int b = 0; b < batch; b++) {
+      for (int m = 0; m < c.outChannels(); m++) {
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++) {
+            int acc = c.bias()[m];
+            for (int ic = 0; ic < ch; ic++) {
+              for (int ky = 0; ky < kh; ky++) {
+                int iy = oy * c.strideH() - c.padTop() + ky;
+                if (iy < 0 || iy >= h) continue;
+                for (int kx = 0; kx < kw; kx++) {
+                  int ix = ox * c.strideW() - c.padLeft() + kx;
+                  if (ix < 0 || ix >= w) continue;
+                  acc += x[((b * ch + ic) * h + iy) * w + ix] * wt[((m * ch + ic) * kh + ky) * kw + kx];
+                }
+              }
+            }
+            y[((b * c.outChannels() + m) * oh + oy) * ow + ox] = acc;
+          }
+        }
+      }
+    }
+    return y;
+  }
+
+  /** im2col (zero for padding) then Vector API dot products, four output channels at a time. */
+  static int[] convVector(QConv c, int[] x, int[] xs, int[] os) {
+    int batch = xs[0], ch = xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
+    int kh = c.kernelH(), kw = c.kernelW(), k = ch * kh * kw, positions = oh * ow, m = c.outChannels();
+    int[] patches = new int[positions * k];
+    int[] y = new int[batch * m * positions];
+    int[] wt = c.weights(), bias = c.bias();
+    for (int b = 0; b < batch; b++) {
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          int base = (oy * ow + ox) * k;
+          for (int ic = 0; ic < ch; ic++) {
+            for (int ky = 0; ky < kh; ky++) {
+              int iy = oy * c.strideH() - c.padTop() + ky;
+              int rowBase = base + (ic * kh + ky) * kw;
+              if (iy < 0 || iy >= h) {
+                Arrays.fill(patches, rowBase, rowBase + kw, 0);
+                continue;
+              }
+              int ix0 = ox * c.strideW() - c.padLeft();
+              int src = ((b * ch + ic) * h + iy) * w;
+              for (int kx = 0; kx < kw; kx++) {
+                int ix = ix0 + kx;
+                patches[rowBase + kx] = ix < 0 || ix >= w ? 0 : x[src + ix];
+              }
+            }
+          }
+        }
+      }
+      int yb = b * m * positions;
+      for (int p = 0; p < positions; p++) {
+        int oc = 0;
+        for (; oc + 4 <= m; oc += 4) VectorDot.dot4(patches, p * k, wt, oc * k, k, bias, oc, y, yb + oc * positions + p, positions);
+        for (; oc < m; oc++) y[yb + oc * positions + p] = bias[oc] + VectorDot.dot(patches, p * k, wt, oc * k, k);
+      }
+    }
+    return y;
+  }
+
+  static int[] denseScalar(QDense d, int[] x) {
+    int k = d.inFeatures(), n = d.outFeatures(), rows = x.length / k;
+    int[] y = new int[rows * n];
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < n; j++) {
+        int acc = d.bias()[j];
+        for (int i = 0; i < k; i++) acc += x[r * k + i] * d.weights()[j * k + i];
+        y[r * n + j] = acc;
+      }
+    }
+    return y;
+  }
+
+  static int[] denseVector(QDense d, int[] x) {
+    int k = d.inFeatures(), n = d.outFeatures(), rows = x.length / k;
+    int[] y = new int[rows * n];
+    for (int r = 0; r < rows; r++) {
+      int j = 0;
+      for (; j + 4 <= n; j += 4) VectorDot.dot4(x, r * k, d.weights(), j * k, k, d.bias(), j, y, r * n + j, 1);
+      for (; j < n; j++) y[r * n + j] = d.bias()[j] + VectorDot.dot(x, r * k, d.weights(), j * k, k);
+    }
+    return y;
+  }
+
+  private static int[] matMul(int[] a, int[] as, int[] b, int[] bs, int[] os) {
+    int m = as[as.length - 2], k = as[as.length - 1], n = bs[bs.length - 1];
+    int[] batch = Arrays.copyOf(os, os.length - 2);
+    int[] ba = Shapes.broadcastIndex(Arrays.copyOf(as, as.length - 2), batch);
+    int[] bb = Shapes.broadcastIndex(Arrays.copyOf(bs, bs.length - 2), batch);
+    int[] y = new int[Shapes.size(os)];
+    for (int t = 0; t < ba.length; t++) {
+      int offA = ba[t] * m * k, offB = bb[t] * k * n, offY = t * m * n;
+      for (int i = 0; i < m; i++) {
+        for (int p = 0; p < k; p++) {
+          int av = a[offA + i * k + p];
+          if (av == 0) continue;
+          int wb = offB + p * n, yb = offY + i * n;
+          for (int j = 0; j < n; j++) y[yb + j] += av * b[wb + j];
+        }
+      }
+    }
+    return y;
+  }
+
+  private static int[] requant(QRequant r, int[] x, int[] os) {
+    int[] y = new int[x.length];
+    if (r.m().length == 1) {
+      int m = r.m()[0], s = r.shift()[0];
+      for (int i = 0; i < x.length; i++) y[i] = Requantize.clamp(Requantize.apply(x[i], m, s), r.lo(), r.hi());
+      return y;
+    }
+    int inner = 1;
+    for (int d = r.axis() + 1; d < os.length; d++) inner *= os[d];
+    int channels = r.m().length;
+    for (int i = 0; i < x.length; i++) {
+      int c = (i / inner) % channels;
+      y[i] = Requantize.clamp(Requantize.apply(x[i], r.m()[c], r.shift()[c]), r.lo(), r.hi());
+    }
+    return y;
+  }
+
+  private static int[] maxPool(QMaxPool p, int[] x, int[] xs, int[] os) {
+    int planes = xs[0] * xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
+    int[] y = new int[planes * oh * ow];
+    for (int pl = 0; pl < planes; pl++) {
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          int best = Integer.MIN_VALUE;
+          for (int ky = 0; ky < p.kernelH(); ky++) {
+            int iy = oy * p.strideH() - p.padTop() + ky;
+            if (iy < 0 || iy >= h) continue;
+            for (int kx = 0; kx < p.kernelW(); kx++) {
+              int ix = ox * p.strideW() - p.padLeft() + kx;
+              if (ix < 0 || ix >= w) continue;
+              best = Math.max(best, x[(pl * h + iy) * w + ix]);
+            }
+          }
+          y[(pl * oh + oy) * ow + ox] = best;
+        }
+      }
+    }
+    return y;
+  }
+
+  private static int[] avgPool(QAvgPool p, int[] x, int[] xs, int[] os) {
+    int planes = xs[0] * xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
+    int[] y = new int[planes * oh * ow];
+    for (int pl = 0; pl < planes; pl++) {
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          long acc = 0;
+          int count = 0;
+          for (int ky = 0; ky < p.kernelH(); ky++) {
+            int iy = oy * p.strideH() - p.padTop() + ky;
+            for (int kx = 0; kx < p.kernelW(); kx++) {
+              int ix = ox * p.strideW() - p.padLeft() + kx;
+              boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+              if (inside) {
+                acc += x[(pl * h + iy) * w + ix];
+                count++;
+              } else if (p.countIncludePad() && iy >= -p.padTop() && iy < h + p.padBottom() && ix >= -p.padLeft() && ix < w + p.padRight()) {
+                count++;
+              }
+            }
+          }
+          y[(pl * oh + oy) * ow + ox] = Requantize.clamp(Requantize.apply(acc, p.m()[count], p.shift()), p.lo(), p.hi());
+        }
+      }
+    }
+    return y;
+  }
+
+  private static int[] reduceSum(QReduceSum r, int[] x, int[] xs, int[] os) {
+    int rank = xs.length;
+    boolean[] red = new boolean[rank];
+    for (int a : r.axes()) red[a] = true;
+    int[] kept = new int[rank];
+    for (int d = 0; d < rank; d++) kept[d] = red[d] ? 1 : xs[d];
+    int[] ks = Shapes.strides(kept);
+    int[] y = new int[Shapes.size(os)];
+    int[] pos = new int[rank];
+    for (int k = 0; k < x.length; k++) {
+      int o = 0;
+      for (int d = 0; d < rank; d++) if (!red[d]) o += pos[d] * ks[d];
+      y[o] += x[k];
+      for (int d = rank - 1; d >= 0; d--) {
+        if (++pos[d] < xs[d]) break;
+        pos[d] = 0;
+      }
+    }
+    return y;
+  }
+
+  private static int[] softmax(QSoftmax s, int[] x) {
+    int[] y = new int[x.length];
+    int[] e = new int[s.mid()];
+    for (int o = 0; o < s.outer(); o++) {
+      for (int i = 0; i < s.inner(); i++) {
+        int base = o * s.mid() * s.inner() + i;
+        int mx = Integer.MIN_VALUE;
+        for (int j = 0; j < s.mid(); j++) mx = Math.max(mx, x[base + j * s.inner()]);
+        long sum = 0;
+        for (int j = 0; j < s.mid(); j++) {
+          int d = x[base + j * s.inner()] - mx;
+          e[j] = d >= -s.offset() ? s.expTable()[d + s.offset()] : 0;
+          sum += e[j];
+        }
+        for (int j = 0; j < s.mid(); j++) y[base + j * s.inner()] = (int) (((long) e[j] * s.outMax() + sum / 2) / sum);
+      }
+    }
+    return y;
+  }
+
+  private static int[] transpose(int[] x, int[] xs, int[] perm, int[] os) {
+    int[] is = Shapes.strides(xs);
+    int r = perm.length, n = x.length;
+    int[] y = new int[n];
+    int[] pos = new int[r];
+    int src = 0;
+    for (int k = 0; k < n; k++) {
+      y[k] = x[src];
+      for (int d = r - 1; d >= 0; d--) {
+        pos[d]++;
+        src += is[perm[d]];
+        if (pos[d] < os[d]) break;
+        src -= is[perm[d]] * pos[d];
+        pos[d] = 0;
+      }
+    }
+    return y;
+  }
+
+  private static int[] slice(int[] x, int[] xs, int[] starts, int[] steps, int[] os) {
+    int[] is = Shapes.strides(xs);
+    int r = os.length, n = Shapes.size(os);
+    int[] y = new int[n];
+    int[] pos = new int[r];
+    for (int k = 0; k < n; k++) {
+      int src = 0;
+      for (int d = 0; d < r; d++) src += (starts[d] + pos[d] * steps[d]) * is[d];
+      y[k] = x[src];
+      for (int d = r - 1; d >= 0; d--) {
+        if (++pos[d] < os[d]) break;
+        pos[d] = 0;
+      }
+    }
+    return y;
+  }
+
+  private static int[] concat(QConcat c, int[][] v, QuantizedModel model, int[] os) {
+    int ax = c.axis();
+    int outer = 1, inner = 1;
+    for (int i = 0; i < ax; i++) outer *= os[i];
+    for (int i = ax + 1; i < os.length; i++) inner *= os[i];
+    int[] y = new int[Shapes.size(os)];
+    int off = 0, rowOut = os[ax] * inner;
+    for (int in : c.inputs()) {
+      int len = model.tensor(in).shapeView()[ax] * inner;
+      for (int o = 0; o < outer; o++) System.arraycopy(v[in], o * len, y, o * rowOut + off, len);
+      off += len;
+    }
+    return y;
+  }
+
+  private static int[] pad(QPad p, int[] x, int[] xs, int[] os) {
+    int[] is = Shapes.strides(xs);
+    int r = os.length, n = Shapes.size(os);
+    String mode = switch (p.mode()) {
+      case 1 -> "edge";
+      case 2 -> "reflect";
+      default -> "constant";
+    };
+    int[] y = new int[n];
+    int[] pos = new int[r];
+    for (int k = 0; k < n; k++) {
+      int src = 0;
+      boolean constant = false;
+      for (int d = 0; d < r; d++) {
+        int i = dev.zkinfer.nn.graph.OpKernels.padSource(pos[d], p.before()[d], xs[d], mode);
+        if (i < 0) {
+          constant = true;
+          break;
+        }
+        src += i * is[d];
+      }
+      y[k] = constant ? p.value() : x[src];
+      for (int d = r - 1; d >= 0; d--) {
+        if (++pos[d] < os[d]) break;
+        pos[d] = 0;
+      }
+    }
+    return y;
+  }
+
+  private static int[] gather(QGather g, int[] x, int[] xs) {
+    int outer = 1, inner = 1;
+    for (int i = 0; i < g.axis(); i++) outer *= xs[i];
+    for (int i = g.axis() + 1; i < xs.length; i++) inner *= xs[i];
+    int dim = xs[g.axis()], ni = g.indices().length;
+    int[] y = new int[outer * ni * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int j = 0; j < ni; j++) System.arraycopy(x, (o * dim + g.indices()[j]) * inner, y, (o * ni + j) * inner, inner);
+    }
+    return y;
+  }
+}

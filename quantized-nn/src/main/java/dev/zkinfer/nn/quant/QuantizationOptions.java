@@ -1,0 +1,31 @@
+package dev.zkinfer.nn.quant;
+
+/**
+ * How to quantize.
+ *
+ * @param activationBits 8 (default) or 16: the signed width of every activation tensor
+ * @param constantBits signed width of constant operands of element-wise ops (Add / Mul / Pad
+ *     constants); weights of Conv / Gemm / MatMul are always int8 per output channel
+ * @param percentile calibration range: 1.0 takes the maximum |x| seen; e.g. 0.9999 takes that
+ *     quantile of |x| over all calibration values of a tensor (clipping rare outliers)
+ * @param fuseRelu fold a ReLU that follows a Conv / Gemm / MatMul into its requantization clamp
+ */
+public record QuantizationOptions(int activationBits, int constantBits, double percentile, boolean fuseRelu) {
+  public QuantizationOptions {
+    if (activationBits != 8 && activationBits != 16) throw new IllegalArgumentException("activation bits must be 8 or 16, got " + activationBits);
+    if (constantBits < 8 || constantBits > 16) throw new IllegalArgumentException("constant bits must be in [8, 16], got " + constantBits);
+    if (!(percentile > 0.5 && percentile <= 1)) throw new IllegalArgumentException("percentile must be in (0.5, 1], got " + percentile);
+  }
+
+  public static QuantizationOptions int8() {
+    return new QuantizationOptions(8, 16, 1.0, true);
+  }
+
+  public static QuantizationOptions int16() {
+    return new QuantizationOptions(16, 16, 1.0, true);
+  }
+
+  public QuantizationOptions withPercentile(double p) {
+    return new QuantizationOptions(activationBits, constantBits, p, fuseRelu);
+  }
+}

@@ -1,0 +1,670 @@
+package dev.zkinfer.nn.quant;
+
+import dev.zkinfer.nn.ModelFormatException;
+import dev.zkinfer.nn.graph.FloatExecutor;
+import dev.zkinfer.nn.graph.Graph;
+import dev.zkinfer.nn.graph.Node;
+import dev.zkinfer.nn.graph.OpKernels;
+import dev.zkinfer.nn.graph.ValueInfo;
+import dev.zkinfer.nn.graph.WindowGeometry;
+import dev.zkinfer.nn.quant.QOp.*;
+import dev.zkinfer.nn.quant.QTensor.Kind;
+import dev.zkinfer.nn.tensor.Shapes;
+import dev.zkinfer.nn.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a float {@link Graph} into a {@link QuantizedModel}.
+ *
+ * <p>Scheme: symmetric quantization with zero point 0 everywhere. Activation scales come from
+ * calibration (the float executor runs on sample inputs; a tensor's scale is its largest |x|, or
+ * the chosen percentile of |x|, divided by 2^(bits-1) - 1). Conv / Gemm / MatMul weights are int8
+ * with one scale per output channel (max |w| / 127), biases int32 at the accumulator scale, and
+ * the int32 accumulator is brought to the output scale by a per-channel {@link Requantize}
+ * multiplier. ReLU, Clip and MaxPool are exact integer ops (a ReLU right after a linear layer is
+ * folded into its requantization clamp). Sigmoid, Tanh, Erf, Exp, Sqrt, Reciprocal, GELU and the
+ * other element-wise nonlinearities become lookup tables over the whole quantized input range.
+ * Softmax is computed in integers (an exp table of the differences to the row maximum, an
+ * integer sum and a rounding division), so it is part of the proved computation; being monotone
+ * it keeps the argmax of its input except for ties at the output resolution.
+ */
+public final class Quantizer {
+  private final Graph graph;
+  private final QuantizationOptions options;
+  private final Map<String, Stats> stats;
+  private final List<QTensor> tensors = new ArrayList<>();
+  private final List<QOp> ops = new ArrayList<>();
+  private final Map<String, Integer> ids = new HashMap<>();
+  private final Map<String, Integer> consumers = new HashMap<>();
+  private final int qmax;
+  private final int qmin;
+
+  private Quantizer(Graph graph, QuantizationOptions options, Map<String, Stats> stats) {
+    this.graph = graph;
+    this.options = options;
+    this.stats = stats;
+    this.qmax = (1 << (options.activationBits() - 1)) - 1;
+    this.qmin = -(1 << (options.activationBits() - 1));
+    for (Node n : graph.nodes()) for (String i : n.inputs()) consumers.merge(i, 1, Integer::sum);
+    for (ValueInfo o : graph.outputs()) consumers.merge(o.name(), 1000, Integer::sum);
+  }
+
+  /** Quantizes a single-input graph, calibrating on the given inputs (at least one). */
+  public static QuantizedModel quantize(Graph graph, List<Tensor> calibrationInputs, QuantizationOptions options) {
+    if (graph.inputs().size() != 1) throw new IllegalArgumentException("the graph has " + graph.inputs().size() + " inputs; use quantizeNamed");
+    List<Map<String, Tensor>> named = new ArrayList<>();
+    for (Tensor t : calibrationInputs) named.add(Map.of(graph.inputs().get(0).name(), t));
+    return quantizeNamed(graph, named, options);
+  }
+
+  /** Quantizes a graph, calibrating on the given inputs (each a map from input name to value). */
+  public static QuantizedModel quantizeNamed(Graph graph, List<Map<String, Tensor>> calibration, QuantizationOptions options) {
+    if (calibration.isEmpty()) throw new IllegalArgumentException("calibration needs at least one input");
+    Map<String, Stats> stats = calibrate(graph, calibration, options.percentile());
+    Quantizer q = new Quantizer(graph, options, stats);
+    return q.build();
+  }
+
+  /** Per-tensor calibration statistics: the range of |x| (and a histogram for percentiles). */
+  static final class Stats {
+    double maxAbs;
+    double minAbsNonZero = Double.POSITIVE_INFINITY;
+    long[] histogram;
+    double clipped = -1;
+
+    void add(double[] v) {
+      for (double x : v) {
+        double a = Math.abs(x);
+        if (Double.isInfinite(a) || Double.isNaN(a)) continue;
+        if (a > maxAbs) maxAbs = a;
+        if (a > 0 && a < minAbsNonZero) minAbsNonZero = a;
+      }
+    }
+
+    void addHistogram(double[] v) {
+      if (maxAbs == 0) return;
+      for (double x : v) {
+        double a = Math.abs(x);
+        if (Double.isInfinite(a) || Double.isNaN(a)) continue;
+        int b = (int) Math.min(histogram.length - 1, a / maxAbs * histogram.length);
+        histogram[b]++;
+      }
+    }
+
+    double range(double percentile) {
+      if (percentile >= 1 || histogram == null) return maxAbs;
+      if (clipped >= 0) return clipped;
+      long total = 0;
+      for (long h : histogram) total += h;
+      long want = (long) Math.ceil(total * percentile), acc = 0;
+      for (int b = 0; b < histogram.length; b++) {
+        acc += histogram[b];
+        if (acc >= want) return clipped = maxAbs * (b + 1) / histogram.length;
+      }
+      return clipped = maxAbs;
+    }
+  }
+
+  static Map<String, Stats> calibrate(Graph graph, List<Map<String, Tensor>> inputs, double percentile) {
+    Map<String, Stats> stats = new HashMap<>();
+    FloatExecutor fx = new FloatExecutor(graph);
+    for (Map<String, Tensor> in : inputs) fx.run(in, (name, t) -> stats.computeIfAbsent(name, k -> new Stats()).add(t.data()));
+    if (percentile < 1) {
+      for (Stats s : stats.values()) s.histogram = new long[4096];
+      for (Map<String, Tensor> in : inputs) fx.run(in, (name, t) -> stats.get(name).addHistogram(t.data()));
+    }
+    return stats;
+  }
+
+  // ------------------------------------------------------------------ building
+
+  private QuantizedModel build() {
+    int[] inputIds = new int[graph.inputs().size()];
+    for (int i = 0; i < inputIds.length; i++) {
+      ValueInfo in = graph.inputs().get(i);
+      inputIds[i] = add(in.name(), in.shape(), scaleOf(in.name()), Kind.INPUT, options.activationBits(), null);
+      ids.put(in.name(), inputIds[i]);
+    }
+    for (Node n : graph.nodes()) {
+      if (ids.containsKey(n.outputs().get(0))) continue; // already produced by a fusion
+      try {
+        lower(n);
+      } catch (IllegalArgumentException e) {
+        throw n.unsupported("cannot be quantized: " + e.getMessage());
+      }
+    }
+    int[] outputIds = new int[graph.outputs().size()];
+    for (int i = 0; i < outputIds.length; i++) {
+      String name = graph.outputs().get(i).name();
+      Integer id = ids.get(name);
+      if (id == null) {
+        if (graph.isConstant(name)) throw new ModelFormatException("graph output '" + name + "' is a constant; nothing to quantize");
+        throw new IllegalStateException("output " + name + " was not produced");
+      }
+      outputIds[i] = id;
+    }
+    return new QuantizedModel(tensors, ops, inputIds, outputIds, options.activationBits());
+  }
+
+  private int add(String name, int[] shape, double scale, Kind kind, int bits, int[] values) {
+    int id = tensors.size();
+    tensors.add(new QTensor(id, name, shape, scale, kind, bits, values));
+    return id;
+  }
+
+  private int activation(String name, double scale) {
+    int id = add(name, graph.shapeOf(name), scale, Kind.ACTIVATION, options.activationBits(), null);
+    ids.put(name, id);
+    return id;
+  }
+
+  private double scaleOf(String name) {
+    Stats s = stats.get(name);
+    double range = s == null ? 0 : s.range(options.percentile());
+    return range > 0 ? range / qmax : 1.0 / qmax;
+  }
+
+  private QTensor t(int id) {
+    return tensors.get(id);
+  }
+
+  /** The quantized id of a node input: a run-time tensor, or a constant quantized on the fly. */
+  private int operand(Node n, int i) {
+    String name = n.input(i);
+    Integer id = ids.get(name);
+    if (id != null) return id;
+    Tensor c = graph.constants().get(name);
+    if (c == null) throw new IllegalStateException("no value for " + name);
+    return constant(name, c, options.constantBits());
+  }
+
+  private int constant(String name, Tensor c, int bits) {
+    int cmax = (1 << (bits - 1)) - 1;
+    double maxAbs = 0;
+    for (double v : c.data()) if (!Double.isInfinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
+    double scale = maxAbs > 0 ? maxAbs / cmax : 1.0 / cmax;
+    int[] q = new int[c.size()];
+    for (int k = 0; k < q.length; k++) q[k] = Requantize.clamp(Math.round(c.get(k) / scale), -cmax - 1, cmax);
+    return add(name, c.shapeView(), scale, Kind.CONSTANT, bits, q);
+  }
+
+  private boolean isConst(Node n, int i) {
+    return !ids.containsKey(n.input(i)) && graph.isConstant(n.input(i));
+  }
+
+  private void alias(Node n) {
+    ids.put(n.outputs().get(0), ids.get(n.input(0)));
+  }
+
+  private void lower(Node n) {
+    String op = n.opType();
+    String out = n.outputs().get(0);
+    switch (op) {
+      case "Identity", "Dropout", "Cast" -> alias(n);
+      case "Relu" -> {
+        int x = operand(n, 0);
+        int y = add(out, graph.shapeOf(out), t(x).scale(), Kind.ACTIVATION, options.activationBits(), null);
+        ids.put(out, y);
+        ops.add(new QClamp(x, y, 0, qmax));
+      }
+      case "Clip" -> {
+        double lo, hi;
+        if (n.opset() < 11) {
+          lo = n.attrDouble("min", Double.NEGATIVE_INFINITY);
+          hi = n.attrDouble("max", Double.POSITIVE_INFINITY);
+        } else {
+          lo = n.hasInput(1) ? constValue(n, 1) : Double.NEGATIVE_INFINITY;
+          hi = n.hasInput(2) ? constValue(n, 2) : Double.POSITIVE_INFINITY;
+        }
+        int x = operand(n, 0);
+        double s = t(x).scale();
+        int y = add(out, graph.shapeOf(out), s, Kind.ACTIVATION, options.activationBits(), null);
+        ids.put(out, y);
+        ops.add(new QClamp(x, y, Requantize.clamp(Math.round(Math.max(lo / s, qmin)), qmin, qmax),
+            Requantize.clamp(Math.round(Math.min(hi / s, qmax)), qmin, qmax)));
+      }
+      case "LeakyRelu", "PRelu" -> {
+        int x = operand(n, 0);
+        Tensor slope = op.equals("LeakyRelu")
+            ? Tensor.of(new int[0], new double[] {n.attrDouble("alpha", 0.01)})
+            : graph.constants().get(n.input(1));
+        if (slope == null) throw n.unsupported("a run-time slope cannot be quantized");
+        int[] m = new int[slope.size()], sh = new int[slope.size()];
+        for (int k = 0; k < m.length; k++) {
+          Requantize.Multiplier mul = Requantize.multiplier(Math.abs(slope.get(k)));
+          m[k] = slope.get(k) < 0 ? -mul.m() : mul.m();
+          sh[k] = mul.shift();
+        }
+        int y = add(out, graph.shapeOf(out), t(x).scale(), Kind.ACTIVATION, options.activationBits(), null);
+        ids.put(out, y);
+        ops.add(new QPRelu(x, y, slope.shapeView(), m, sh, qmin, qmax));
+      }
+      case "Sigmoid", "Tanh", "Erf", "Exp", "Log", "Sqrt", "Reciprocal", "Neg", "Abs", "Softplus", "HardSigmoid", "Gelu" ->
+          table(n, operand(n, 0), out, v -> OpKernels.unaryFunction(n, v));
+      case "Pow" -> {
+        if (!isConst(n, 1) || graph.constants().get(n.input(1)).size() != 1) throw n.unsupported("only a constant scalar exponent can be quantized");
+        double e = graph.constants().get(n.input(1)).get(0);
+        if (e == 1) {
+          alias(n);
+        } else if (e == 2) {
+          int x = operand(n, 0);
+          mul(x, x, out);
+        } else {
+          table(n, operand(n, 0), out, v -> Math.pow(v, e));
+        }
+      }
+      case "Conv" -> conv(n);
+      case "Gemm" -> gemm(n);
+      case "MatMul" -> matMul(n);
+      case "Add", "Sub" -> {
+        int a = operand(n, 0), b = operand(n, 1);
+        addSub(a, b, out, op.equals("Sub"));
+      }
+      case "Mul" -> mul(operand(n, 0), operand(n, 1), out);
+      case "Div" -> {
+        int a = operand(n, 0);
+        if (isConst(n, 1)) {
+          Tensor c = graph.constants().get(n.input(1));
+          double[] r = new double[c.size()];
+          for (int k = 0; k < r.length; k++) r[k] = 1 / c.get(k);
+          mul(a, constant(n.input(1) + "/reciprocal", Tensor.of(c.shapeView(), r), options.constantBits()), out);
+        } else {
+          int b = operand(n, 1);
+          Stats sb = stats.get(n.input(1));
+          double maxRecip = sb == null || sb.minAbsNonZero == Double.POSITIVE_INFINITY ? 1 : 1 / sb.minAbsNonZero;
+          int r = tableWithScale(t(b), out + "/reciprocal", graph.shapeOf(n.input(1)), maxRecip / qmax, v -> 1 / v);
+          mul(a, r, out);
+        }
+      }
+      case "MaxPool" -> {
+        int x = operand(n, 0);
+        int[] xs = t(x).shapeView();
+        WindowGeometry g = WindowGeometry.of(n, xs[2], xs[3], null, true);
+        int y = add(out, graph.shapeOf(out), t(x).scale(), Kind.ACTIVATION, options.activationBits(), null);
+        ids.put(out, y);
+        ops.add(new QMaxPool(x, y, g.kernelH(), g.kernelW(), g.strideH(), g.strideW(), g.padTop(), g.padLeft()));
+      }
+      case "AveragePool" -> {
+        int x = operand(n, 0);
+        int[] xs = t(x).shapeView();
+        WindowGeometry g = WindowGeometry.of(n, xs[2], xs[3], null, true);
+        double sy = scaleOf(out);
+        int window = g.kernelH() * g.kernelW();
+        double base = t(x).scale() / sy;
+        Requantize.Multiplier first = Requantize.multiplier(base);
+        int[] m = new int[window + 1];
+        for (int k = 1; k <= window; k++) m[k] = (int) Math.round(Math.scalb(base / k, first.shift()));
+        long[] pads = n.attrLongs("pads");
+        int pb = pads != null && pads.length == 4 ? (int) pads[2] : g.padTop();
+        int pr = pads != null && pads.length == 4 ? (int) pads[3] : g.padLeft();
+        if (!n.attrString("auto_pad", "NOTSET").equals("NOTSET")) {
+          pb = (g.outH() - 1) * g.strideH() + g.kernelH() - xs[2] - g.padTop();
+          pr = (g.outW() - 1) * g.strideW() + g.kernelW() - xs[3] - g.padLeft();
+        }
+        int y = activation(out, sy);
+        ops.add(new QAvgPool(x, y, g.kernelH(), g.kernelW(), g.strideH(), g.strideW(), g.padTop(), g.padLeft(), Math.max(pb, 0),
+            Math.max(pr, 0), n.attrLong("count_include_pad", 0) != 0, m, first.shift(), qmin, qmax));
+      }
+      case "GlobalAveragePool" -> {
+        int x = operand(n, 0);
+        int[] xs = t(x).shapeView();
+        int[] axes = new int[xs.length - 2];
+        int count = 1;
+        for (int i = 2; i < xs.length; i++) {
+          axes[i - 2] = i;
+          count *= xs[i];
+        }
+        reduceThenRequant(x, axes, out, count);
+      }
+      case "ReduceMean", "ReduceSum" -> {
+        int x = operand(n, 0);
+        int[] xs = t(x).shapeView();
+        OpKernels.ReduceSpec spec = OpKernels.reduceSpec(n, xs, constInputs(n));
+        List<Integer> axes = new ArrayList<>();
+        int count = 1;
+        for (int i = 0; i < xs.length; i++) {
+          if (spec.reduced()[i]) {
+            axes.add(i);
+            count *= xs[i];
+          }
+        }
+        reduceThenRequant(x, axes.stream().mapToInt(Integer::intValue).toArray(), out, op.equals("ReduceMean") ? count : 1);
+      }
+      case "Flatten", "Reshape", "Squeeze", "Unsqueeze" -> {
+        int x = operand(n, 0);
+        int y = add(out, graph.shapeOf(out), t(x).scale(), t(x).kind() == Kind.ACCUMULATOR ? Kind.ACCUMULATOR : Kind.ACTIVATION, t(x).bits(), null);
+        ids.put(out, y);
+        ops.add(new QReshape(x, y));
+      }
+      case "Transpose" -> {
+        int x = operand(n, 0);
+        int y = add(out, graph.shapeOf(out), t(x).scale(), Kind.ACTIVATION, t(x).bits(), null);
+        ids.put(out, y);
+        ops.add(new QTranspose(x, y, OpKernels.perm(n, t(x).shapeView().length)));
+      }
+      case "Slice" -> {
+        int x = operand(n, 0);
+        OpKernels.SliceSpec s = OpKernels.sliceSpec(n, t(x).shapeView(), constInputs(n));
+        int y = add(out, graph.shapeOf(out), t(x).scale(), Kind.ACTIVATION, t(x).bits(), null);
+        ids.put(out, y);
+        ops.add(new QSlice(x, y, s.starts(), s.steps()));
+      }
+      case "Split" -> {
+        int x = operand(n, 0);
+        int[] xs = t(x).shapeView();
+        int ax = OpKernels.axis(n, n.attrLong("axis", 0), xs.length);
+        int start = 0;
+        for (String o : n.outputs()) {
+          if (o.isEmpty()) continue;
+          int[] os = graph.shapeOf(o);
+          int[] starts = new int[xs.length], steps = new int[xs.length];
+          java.util.Arrays.fill(steps, 1);
+          starts[ax] = start;
+          int y = add(o, os, t(x).scale(), Kind.ACTIVATION, t(x).bits(), null);
+          ids.put(o, y);
+          ops.add(new QSlice(x, y, starts, steps));
+          start += os[ax];
+        }
+      }
+      case "Concat" -> concat(n, out);
+      case "Pad" -> {
+        int x = operand(n, 0);
+        OpKernels.PadSpec p = OpKernels.padSpec(n, t(x).shapeView(), constInputs(n));
+        int y = add(out, graph.shapeOf(out), t(x).scale(), Kind.ACTIVATION, t(x).bits(), null);
+        ids.put(out, y);
+        int mode = switch (p.mode()) {
+          case "edge" -> 1;
+          case "reflect" -> 2;
+          default -> 0;
+        };
+        ops.add(new QPad(x, y, p.before(), mode, Requantize.clamp(Math.round(p.value() / t(x).scale()), t(x).min(), t(x).max())));
+      }
+      case "Gather" -> {
+        int x = operand(n, 0);
+        int[] xs = t(x).shapeView();
+        int ax = OpKernels.axis(n, n.attrLong("axis", 0), xs.length);
+        long[] idx = graph.constants().get(n.input(1)).toLongArray();
+        int[] norm = new int[idx.length];
+        for (int k = 0; k < idx.length; k++) {
+          long v = idx[k] < 0 ? idx[k] + xs[ax] : idx[k];
+          if (v < 0 || v >= xs[ax]) throw n.unsupported("index " + idx[k] + " out of range");
+          norm[k] = (int) v;
+        }
+        int y = add(out, graph.shapeOf(out), t(x).scale(), Kind.ACTIVATION, t(x).bits(), null);
+        ids.put(out, y);
+        ops.add(new QGather(x, y, ax, norm));
+      }
+      case "Softmax" -> softmax(n, out);
+      case "Where" -> where(n, out);
+      default -> throw n.unsupported("not supported by the quantizer");
+    }
+  }
+
+  private Tensor[] constInputs(Node n) {
+    Tensor[] c = new Tensor[n.inputs().size()];
+    for (int i = 0; i < c.length; i++) c[i] = n.input(i).isEmpty() ? null : graph.constants().get(n.input(i));
+    return c;
+  }
+
+  private double constValue(Node n, int i) {
+    Tensor c = graph.constants().get(n.input(i));
+    if (c == null) throw n.unsupported("a run-time bound cannot be quantized");
+    return c.get(0);
+  }
+
+  // ------------------------------------------------------------------ linear layers
+
+  /** The node whose sole input is {@code name}, if it is a ReLU we can fold into a requantization. */
+  private Node foldableRelu(String name) {
+    if (!options.fuseRelu() || consumers.getOrDefault(name, 0) != 1) return null;
+    for (Node m : graph.nodes()) if (m.opType().equals("Relu") && m.input(0).equals(name)) return m;
+    return null;
+  }
+
+  /** Requantizes an accumulator to the output activation (folding a following ReLU). */
+  private void requantOut(int acc, String out, double[] accScales, int axis) {
+    Node relu = foldableRelu(out);
+    String target = relu != null ? relu.outputs().get(0) : out;
+    double sy = scaleOf(target);
+    int[] m = new int[accScales.length], sh = new int[accScales.length];
+    for (int c = 0; c < m.length; c++) {
+      Requantize.Multiplier mul = Requantize.multiplier(accScales[c] / sy);
+      m[c] = mul.m();
+      sh[c] = mul.shift();
+    }
+    int y = add(target, graph.shapeOf(out), sy, Kind.ACTIVATION, options.activationBits(), null);
+    ids.put(out, y);
+    ids.put(target, y);
+    ops.add(new QRequant(acc, y, accScales.length == 1 ? -1 : axis, m, sh, relu != null ? 0 : qmin, qmax));
+  }
+
+  /** Per-output-channel int8 weights: rows of length {@code k}. Returns the scales. */
+  private double[] quantizeRows(double[] w, int rows, int k, int[] q) {
+    double[] scales = new double[rows];
+    for (int r = 0; r < rows; r++) {
+      double mx = 0;
+      for (int j = 0; j < k; j++) mx = Math.max(mx, Math.abs(w[r * k + j]));
+      scales[r] = mx > 0 ? mx / 127 : 1;
+      for (int j = 0; j < k; j++) q[r * k + j] = (int) Math.max(-127, Math.min(127, Math.round(w[r * k + j] / scales[r])));
+    }
+    return scales;
+  }
+
+  private int[] quantizeBias(double[] b, int rows, double sx, double[] sw) {
+    int[] q = new int[rows];
+    for (int r = 0; r < rows; r++) {
+      double v = b == null ? 0 : Math.round(b[r] / (sx * sw[r]));
+      if (Math.abs(v) > (1 << 30)) throw new IllegalArgumentException("bias " + r + " does not fit the int32 accumulator at scale " + sx * sw[r]);
+      q[r] = (int) v;
+    }
+    return q;
+  }
+
+  /** Fails unless every accumulator provably fits in int32 for any input in range. */
+  private void checkAccumulatorBound(int[] w, int[] bias, int rows, int k, QTensor x) {
+    long inMax = Math.max(-(long) x.min(), x.max());
+    for (int r = 0; r < rows; r++) {
+      long s = Math.abs((long) bias[r]);
+      for (int j = 0; j < k; j++) s += Math.abs(w[r * k + j]) * inMax;
+      if (s > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("output channel " + r + " could overflow the int32 accumulator (bound " + s
+            + "); use int8 activations");
+      }
+    }
+  }
+
+  private void conv(Node n) {
+    if (!isConst(n, 1) || (n.hasInput(2) && !isConst(n, 2))) throw n.unsupported("run-time weights cannot be quantized");
+    int x = operand(n, 0);
+    Tensor w = graph.constants().get(n.input(1));
+    int[] ws = w.shapeView(), xs = t(x).shapeView();
+    WindowGeometry g = WindowGeometry.of(n, xs[2], xs[3], new int[] {ws[2], ws[3]}, false);
+    int m = ws[0], k = ws[1] * ws[2] * ws[3];
+    int[] wq = new int[m * k];
+    double[] sw = quantizeRows(w.data(), m, k, wq);
+    double sx = t(x).scale();
+    int[] bq = quantizeBias(n.hasInput(2) ? graph.constants().get(n.input(2)).data() : null, m, sx, sw);
+    checkAccumulatorBound(wq, bq, m, k, t(x));
+    String out = n.outputs().get(0);
+    int acc = add(out + "/acc", graph.shapeOf(out), 0, Kind.ACCUMULATOR, 32, null);
+    ops.add(new QConv(x, acc, m, ws[1], ws[2], ws[3], g.strideH(), g.strideW(), g.padTop(), g.padLeft(), wq, bq));
+    double[] accScales = new double[m];
+    for (int c = 0; c < m; c++) accScales[c] = sx * sw[c];
+    requantOut(acc, out, accScales, 1);
+  }
+
+  private void gemm(Node n) {
+    if (n.attrLong("transA", 0) != 0) throw n.unsupported("transA=1 cannot be quantized");
+    if (!isConst(n, 1) || (n.hasInput(2) && !isConst(n, 2))) throw n.unsupported("run-time weights cannot be quantized");
+    boolean tb = n.attrLong("transB", 0) != 0;
+    double alpha = n.attrDouble("alpha", 1), beta = n.attrDouble("beta", 1);
+    Tensor b = graph.constants().get(n.input(1));
+    int[] bs = b.shapeView();
+    int k = tb ? bs[1] : bs[0], nOut = tb ? bs[0] : bs[1];
+    double[] rows = new double[nOut * k];
+    for (int r = 0; r < nOut; r++) for (int j = 0; j < k; j++) rows[r * k + j] = alpha * (tb ? b.get(r * k + j) : b.get(j * nOut + r));
+    double[] bias = null;
+    if (n.hasInput(2)) {
+      Tensor c = graph.constants().get(n.input(2));
+      if (c.size() != 1 && c.size() != nOut) throw n.unsupported("a bias C of shape " + Shapes.str(c.shapeView()) + " cannot be quantized (only [N] or scalar)");
+      bias = new double[nOut];
+      for (int r = 0; r < nOut; r++) bias[r] = beta * c.get(c.size() == 1 ? 0 : r);
+    }
+    dense(n, operand(n, 0), rows, bias, nOut, k);
+  }
+
+  private void dense(Node n, int x, double[] rows, double[] bias, int nOut, int k) {
+    int[] wq = new int[nOut * k];
+    double[] sw = quantizeRows(rows, nOut, k, wq);
+    double sx = t(x).scale();
+    int[] bq = quantizeBias(bias, nOut, sx, sw);
+    checkAccumulatorBound(wq, bq, nOut, k, t(x));
+    String out = n.outputs().get(0);
+    int acc = add(out + "/acc", graph.shapeOf(out), 0, Kind.ACCUMULATOR, 32, null);
+    ops.add(new QDense(x, acc, k, nOut, wq, bq));
+    double[] accScales = new double[nOut];
+    for (int c = 0; c < nOut; c++) accScales[c] = sx * sw[c];
+    requantOut(acc, out, accScales, graph.shapeOf(out).length - 1);
+  }
+
+  private void matMul(Node n) {
+    if (isConst(n, 1)) {
+      Tensor b = graph.constants().get(n.input(1));
+      int[] bs = b.shapeView();
+      if (bs.length != 2) throw n.unsupported("a constant right operand of rank " + bs.length + " cannot be quantized (only 2-D)");
+      if (graph.shapeOf(n.input(0)).length < 2) throw n.unsupported("a 1-D left operand cannot be quantized");
+      int k = bs[0], nOut = bs[1];
+      double[] rows = new double[nOut * k];
+      for (int r = 0; r < nOut; r++) for (int j = 0; j < k; j++) rows[r * k + j] = b.get(j * nOut + r);
+      dense(n, operand(n, 0), rows, null, nOut, k);
+      return;
+    }
+    if (isConst(n, 0)) throw n.unsupported("a constant left operand cannot be quantized");
+    int a = operand(n, 0), b = operand(n, 1);
+    if (t(a).shapeView().length < 2 || t(b).shapeView().length < 2) throw n.unsupported("1-D operands cannot be quantized");
+    int k = t(b).shapeView()[t(b).shapeView().length - 2];
+    long bound = (long) Math.max(-t(a).min(), t(a).max()) * Math.max(-t(b).min(), t(b).max()) * k;
+    if (bound > Integer.MAX_VALUE) throw n.unsupported("the int32 accumulator could overflow (bound " + bound + "); use int8 activations");
+    String out = n.outputs().get(0);
+    int acc = add(out + "/acc", graph.shapeOf(out), 0, Kind.ACCUMULATOR, 32, null);
+    ops.add(new QMatMul(a, b, acc));
+    requantOut(acc, out, new double[] {t(a).scale() * t(b).scale()}, -1);
+  }
+
+  private void reduceThenRequant(int x, int[] axes, String out, int divisor) {
+    int acc = add(out + "/sum", graph.shapeOf(out), 0, Kind.ACCUMULATOR, 32, null);
+    ops.add(new QReduceSum(x, acc, axes));
+    double sy = scaleOf(out);
+    Requantize.Multiplier mul = Requantize.multiplier(t(x).scale() / (sy * divisor));
+    int y = activation(out, sy);
+    ops.add(new QRequant(acc, y, -1, new int[] {mul.m()}, new int[] {mul.shift()}, qmin, qmax));
+  }
+
+  // ------------------------------------------------------------------ element-wise
+
+  private void addSub(int a, int b, String out, boolean subtract) {
+    double sy = scaleOf(out);
+    double ra = t(a).scale() / sy, rb = t(b).scale() / sy;
+    Requantize.Multiplier big = Requantize.multiplier(Math.max(ra, rb));
+    int ma = (int) Math.round(Math.scalb(ra, big.shift())), mb = (int) Math.round(Math.scalb(rb, big.shift()));
+    int y = activation(out, sy);
+    ops.add(new QAdd(a, b, y, ma, subtract ? -mb : mb, big.shift(), qmin, qmax));
+  }
+
+  private void mul(int a, int b, String out) {
+    double sy = scaleOf(out);
+    Requantize.Multiplier m = Requantize.multiplier(t(a).scale() * t(b).scale() / sy);
+    int y = activation(out, sy);
+    ops.add(new QMul(a, b, y, m.m(), m.shift(), qmin, qmax));
+  }
+
+  private void table(Node n, int x, String out, java.util.function.DoubleUnaryOperator f) {
+    int y = tableWithScale(t(x), out, graph.shapeOf(out), scaleOf(out), f);
+    ids.put(out, y);
+  }
+
+  /** A lookup table over the whole input range: T[i] = clamp(round(f((min + i) * sx) / sy)). */
+  private int tableWithScale(QTensor x, String out, int[] shape, double sy, java.util.function.DoubleUnaryOperator f) {
+    if (x.kind() == Kind.ACCUMULATOR) throw new IllegalArgumentException("a lookup on an accumulator");
+    int lo = x.min(), hi = x.max();
+    int[] table = new int[hi - lo + 1];
+    for (int i = 0; i < table.length; i++) {
+      double v = f.applyAsDouble((lo + i) * x.scale()) / sy;
+      table[i] = Double.isNaN(v) ? 0 : Requantize.clamp(Math.round(Math.max(Math.min(v, 1e18), -1e18)), qmin, qmax);
+    }
+    int y = add(out, shape, sy, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QTable(x.id(), y, lo, table));
+    return y;
+  }
+
+  private void concat(Node n, String out) {
+    int[] ins = new int[n.inputs().size()];
+    double sy = 0;
+    for (int i = 0; i < ins.length; i++) {
+      if (isConst(n, i)) continue;
+      ins[i] = operand(n, i);
+      sy = Math.max(sy, t(ins[i]).scale());
+    }
+    for (int i = 0; i < ins.length; i++) {
+      if (isConst(n, i)) {
+        Tensor c = graph.constants().get(n.input(i));
+        double maxAbs = 0;
+        for (double v : c.data()) maxAbs = Math.max(maxAbs, Math.abs(v));
+        sy = Math.max(sy, maxAbs / qmax);
+      }
+    }
+    for (int i = 0; i < ins.length; i++) {
+      if (isConst(n, i)) {
+        Tensor c = graph.constants().get(n.input(i));
+        int[] q = new int[c.size()];
+        for (int k = 0; k < q.length; k++) q[k] = Requantize.clamp(Math.round(c.get(k) / sy), qmin, qmax);
+        ins[i] = add(n.input(i), c.shapeView(), sy, Kind.CONSTANT, options.activationBits(), q);
+      } else if (t(ins[i]).scale() != sy) {
+        Requantize.Multiplier m = Requantize.multiplier(t(ins[i]).scale() / sy);
+        int r = add(t(ins[i]).name() + "/rescaled", t(ins[i]).shapeView(), sy, Kind.ACTIVATION, options.activationBits(), null);
+        ops.add(new QRequant(ins[i], r, -1, new int[] {m.m()}, new int[] {m.shift()}, qmin, qmax));
+        ins[i] = r;
+      }
+    }
+    int y = activation(out, sy);
+    ops.add(new QConcat(ins, y, OpKernels.axis(n, n.attrLong("axis", Long.MIN_VALUE), graph.shapeOf(out).length)));
+  }
+
+  private void softmax(Node n, String out) {
+    int x = operand(n, 0);
+    int[] view = OpKernels.softmaxView(n, t(x).shapeView());
+    double sx = t(x).scale();
+    int offset = t(x).max() - t(x).min();
+    // exp(d * sx) underflows 2^-16 for d * sx < -11.1: the table only needs to reach that far.
+    offset = (int) Math.min(offset, Math.ceil(12 / sx));
+    int[] exp = new int[offset + 1];
+    for (int i = 0; i <= offset; i++) exp[i] = (int) Math.round(Math.scalb(Math.exp((i - offset) * sx), 15));
+    int y = activation(out, 1.0 / qmax);
+    ops.add(new QSoftmax(x, y, view[0], view[1], view[2], offset, exp, qmax));
+  }
+
+  private void where(Node n, String out) {
+    if (!isConst(n, 0)) throw n.unsupported("a run-time condition cannot be quantized");
+    Tensor cond = graph.constants().get(n.input(0));
+    boolean fillFromX = isConst(n, 1);
+    int dyn = fillFromX ? 2 : 1;
+    if (isConst(n, dyn)) throw n.unsupported("expected one run-time branch");
+    Tensor fill = graph.constants().get(n.input(fillFromX ? 1 : 2));
+    for (int k = 1; k < fill.size(); k++) if (fill.get(k) != fill.get(0)) throw n.unsupported("only a single fill value can be quantized");
+    int x = operand(n, dyn);
+    int[] os = graph.shapeOf(out);
+    if (!java.util.Arrays.equals(os, t(x).shapeView())) throw n.unsupported("the run-time branch must have the output shape");
+    int[] idx = Shapes.broadcastIndex(cond.shapeView(), os);
+    int[] mask = new int[idx.length];
+    for (int k = 0; k < mask.length; k++) mask[k] = (cond.get(idx[k]) != 0) == fillFromX ? 1 : 0;
+    double s = t(x).scale();
+    double fv = fill.get(0) / s;
+    int q = Double.isNaN(fv) ? 0 : Requantize.clamp(Math.round(Math.max(Math.min(fv, 1e18), -1e18)), qmin, qmax);
+    int y = add(out, os, s, Kind.ACTIVATION, options.activationBits(), null);
+    ids.put(out, y);
+    ops.add(new QMaskedFill(x, y, mask, q));
+  }
+}
