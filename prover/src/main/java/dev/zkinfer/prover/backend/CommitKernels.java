@@ -51,6 +51,13 @@ public interface CommitKernels {
      */
     void addScaledEq(long[] w, long[] point, long[] coef);
 
+    /** {@link #addScaledEq} for several (point, coef) pairs: w += Σ_q coefs[q]·eq(points[q], ·). */
+    default void addScaledEqBatch(long[] w, long[][] points, long[][] coefs) {
+        for (int q = 0; q < points.length; q++) {
+            addScaledEq(w, points[q], coefs[q]);
+        }
+    }
+
     /**
      * One round of the weighted sumcheck Σ_b w(b)·f(b) over the first {@code size} entries,
      * binding variable 0: returns h(0), h(1), h(2) in array form (9 longs), where h(X) =

@@ -64,17 +64,19 @@ final class VectorCommitKernels implements CommitKernels {
         void run(int from, int to);
     }
 
-    /** ω_M^k for k < M/2. */
+    /** Per-level twiddles of an M-point NTT: T[h + k] = ω_{2h}^k for h = 1, 2, 4, ..., M/2 and k < h. */
     private static long[] twiddles(int logM) {
         return TWIDDLES.computeIfAbsent(logM, lm -> {
-            int half = Math.max(1, (1 << lm) >>> 1);
-            long[] tw = new long[half];
-            long w = Goldilocks.rootOfUnity(lm);
-            tw[0] = 1;
-            for (int k = 1; k < half; k++) {
-                tw[k] = Goldilocks.mul(tw[k - 1], w);
+            long[] t = new long[Math.max(2, 1 << lm)];
+            for (int lg = 1; lg <= lm; lg++) {
+                int h = 1 << (lg - 1);
+                long w = Goldilocks.rootOfUnity(lg);
+                t[h] = 1;
+                for (int k = 1; k < h; k++) {
+                    t[h + k] = Goldilocks.mul(t[h + k - 1], w);
+                }
             }
-            return tw;
+            return t;
         });
     }
 
@@ -101,23 +103,52 @@ final class VectorCommitKernels implements CommitKernels {
         return out;
     }
 
-    /** In-place Gentleman–Sande NTT of 2^logM elements of the given width: natural in, bit-reversed out. */
+    /** Sub-transforms at most this large run level by level (they fit in the L2 cache). */
+    private static final int LOG_IN_CACHE = 12;
+
+    /**
+     * In-place Gentleman–Sande NTT of 2^logM elements of the given width: natural in,
+     * bit-reversed out. Large transforms do one butterfly level over the whole range, then
+     * recurse into the two halves, so that only the top levels stream through memory.
+     */
     private static void difNtt(long[] a, int base, int width, int logM, long[] tw) {
-        int m = 1 << logM;
-        for (int len = m, stride = 1; len >= 2; len >>>= 1, stride <<= 1) {
-            int half = len >>> 1;
-            for (int i = 0; i < m; i += len) {
-                for (int k = 0; k < half; k++) {
-                    long t = tw[k * stride];
-                    int p = base + width * (i + k);
-                    int q = p + width * half;
-                    for (int c = 0; c < width; c++) {
-                        long u = a[p + c], v = a[q + c];
-                        a[p + c] = Goldilocks.add(u, v);
-                        a[q + c] = Goldilocks.mul(Goldilocks.sub(u, v), t);
-                    }
+        if (logM <= LOG_IN_CACHE) {
+            for (int lg = logM; lg >= 1; lg--) {
+                int half = 1 << (lg - 1);
+                for (int i = 0; i < (1 << logM); i += 2 * half) {
+                    butterflies(a, base + width * i, width, half, tw);
                 }
             }
+            return;
+        }
+        int half = 1 << (logM - 1);
+        butterflies(a, base, width, half, tw);
+        difNtt(a, base, width, logM - 1, tw);
+        difNtt(a, base + width * half, width, logM - 1, tw);
+    }
+
+    /** One DIF level on a block of 2·half elements at p: (u, v) -> (u + v, (u - v)·ω_{2half}^k). */
+    private static void butterflies(long[] a, int p, int width, int half, long[] tw) {
+        if (width == 1) {
+            for (int k = 0; k < half; k++) {
+                long u = a[p + k], v = a[p + k + half];
+                a[p + k] = Goldilocks.add(u, v);
+                a[p + k + half] = Goldilocks.mul(Goldilocks.sub(u, v), tw[half + k]);
+            }
+            return;
+        }
+        int q0 = p + width * half;
+        for (int k = 0; k < half; k++) {
+            long t = tw[half + k];
+            int x = p + 3 * k, y = q0 + 3 * k;
+            long u0 = a[x], u1 = a[x + 1], u2 = a[x + 2];
+            long v0 = a[y], v1 = a[y + 1], v2 = a[y + 2];
+            a[x] = Goldilocks.add(u0, v0);
+            a[x + 1] = Goldilocks.add(u1, v1);
+            a[x + 2] = Goldilocks.add(u2, v2);
+            a[y] = Goldilocks.mul(Goldilocks.sub(u0, v0), t);
+            a[y + 1] = Goldilocks.mul(Goldilocks.sub(u1, v1), t);
+            a[y + 2] = Goldilocks.mul(Goldilocks.sub(u2, v2), t);
         }
     }
 
@@ -189,6 +220,35 @@ final class VectorCommitKernels implements CommitKernels {
         long[] hi = CommitArithmetic.highFactors(point, lo, m, coef);
         long[] low = CommitArithmetic.lowTable(point, lo, base);
         parallelFor(1 << (m - lo), 1, (from, to) -> CommitArithmetic.addScaledEqRange(w, hi, low, base, lo, from, to));
+    }
+
+    /** Cache-friendly batch: each chunk of w receives every constraint before the next chunk. */
+    @Override
+    public void addScaledEqBatch(long[] w, long[][] points, long[][] coefs) {
+        if (points.length == 0) {
+            return;
+        }
+        int m = points[0].length / 3;
+        int lo = CommitArithmetic.lowVars(m);
+        int count = points.length;
+        long[][] his = new long[count][];
+        long[][] lows = new long[count][];
+        boolean[] base = new boolean[count];
+        for (int q = 0; q < count; q++) {
+            if (points[q].length != 3 * m || w.length != 3 << m) {
+                throw new IllegalArgumentException("batch points must all have " + m + " coordinates");
+            }
+            base[q] = CommitArithmetic.isBasePoint(points[q]);
+            his[q] = CommitArithmetic.highFactors(points[q], lo, m, coefs[q]);
+            lows[q] = CommitArithmetic.lowTable(points[q], lo, base[q]);
+        }
+        parallelFor(1 << (m - lo), 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                for (int q = 0; q < count; q++) {
+                    CommitArithmetic.addScaledEqRange(w, his[q], lows[q], base[q], lo, c, c + 1);
+                }
+            }
+        });
     }
 
     @Override

@@ -189,11 +189,15 @@ public final class WhirProver implements PcsProver {
                 Ext3 beta = t.challengeExt(WhirProtocol.BETA);
                 Ext3 b = beta;
                 long omegaY = Goldilocks.rootOfUnity(params.logDomainSize(i) - k);
-                for (int idx : indices) {
-                    long y = Goldilocks.pow(omegaY, WhirProtocol.bitReverse(idx, logLeaves));
-                    kernels.addScaledEq(w, powers(y, mNext), ext(b));
+                long[][] qPoints = new long[indices.length][];
+                long[][] qCoefs = new long[indices.length][];
+                for (int q = 0; q < indices.length; q++) {
+                    long y = Goldilocks.pow(omegaY, WhirProtocol.bitReverse(indices[q], logLeaves));
+                    qPoints[q] = powers(y, mNext);
+                    qCoefs[q] = ext(b);
                     b = b.mul(beta);
                 }
+                kernels.addScaledEqBatch(w, qPoints, qCoefs);
             }
             codeword = nextCodeword;
             tree = nextTree;

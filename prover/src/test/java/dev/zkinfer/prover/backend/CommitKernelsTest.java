@@ -139,6 +139,13 @@ class CommitKernelsTest {
             scalar.addScaledEq(w1, basePoint, alpha);
             fast.addScaledEq(w2, basePoint, alpha);
             assertArrayEquals(w1, w2);
+            long[][] pts = {point, basePoint, basePoint};
+            long[][] cfs = {alpha, alpha, randomBase(3)};
+            w1 = w.clone();
+            w2 = w.clone();
+            scalar.addScaledEqBatch(w1, pts, cfs);
+            fast.addScaledEqBatch(w2, pts, cfs);
+            assertArrayEquals(w1, w2);
             if (n <= 13) {
                 long[] eq = Mle.eqTable(r);
                 long[] expect = w.clone();
