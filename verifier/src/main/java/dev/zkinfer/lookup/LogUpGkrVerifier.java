@@ -3,8 +3,8 @@ package dev.zkinfer.lookup;
 import dev.zkinfer.InvalidProofException;
 import dev.zkinfer.encoding.ProofReader;
 import dev.zkinfer.field.Ext3;
-import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
+import dev.zkinfer.security.SecurityReport;
 import dev.zkinfer.sumcheck.SumcheckClaim;
 import dev.zkinfer.sumcheck.SumcheckVerifier;
 import dev.zkinfer.transcript.Transcript;
@@ -187,11 +187,6 @@ public final class LogUpGkrVerifier {
         for (int k = 1; k < logLeaves; k++) {
             terms += 3.0 * k + 2;
         }
-        double log2Field = 3 * Math.log(unsignedToDouble(Goldilocks.P)) / Math.log(2);
-        return log2Field - Math.log(terms) / Math.log(2);
-    }
-
-    private static double unsignedToDouble(long v) {
-        return (double) (v >>> 1) * 2.0 + (v & 1);
+        return SecurityReport.EXTENSION_FIELD_BITS - SecurityReport.log2(terms);
     }
 }

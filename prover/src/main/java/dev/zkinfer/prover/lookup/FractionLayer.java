@@ -16,9 +16,16 @@ final class FractionLayer {
     final long[] p;
     final long[] q;
     final int logSize;
+    /** Every numerator is in the base field (the leaf layer): cheaper products. */
+    final boolean baseNumerators;
 
     FractionLayer(int logSize) {
+        this(logSize, false);
+    }
+
+    FractionLayer(int logSize, boolean baseNumerators) {
         this.logSize = logSize;
+        this.baseNumerators = baseNumerators;
         this.p = new long[3 << logSize];
         this.q = new long[3 << logSize];
     }
@@ -44,6 +51,10 @@ final class FractionLayer {
     }
 
     private void combine(FractionLayer up, int from, int to, long[] tmp) {
+        if (baseNumerators) {
+            combineBaseNumerators(up, from, to);
+            return;
+        }
         for (int x = from; x < to; x++) {
             int a = 2 * x, b = 2 * x + 1;
             Ext3.mulInto(p, a, q, b, up.p, x);
@@ -53,6 +64,17 @@ final class FractionLayer {
             up.p[o + 1] = Goldilocks.add(up.p[o + 1], tmp[1]);
             up.p[o + 2] = Goldilocks.add(up.p[o + 2], tmp[2]);
             Ext3.mulInto(q, a, q, b, up.q, x);
+        }
+    }
+
+    private void combineBaseNumerators(FractionLayer up, int from, int to) {
+        for (int x = from; x < to; x++) {
+            int a = 6 * x, b = 6 * x + 3, o = 3 * x;
+            long pa = p[a], pb = p[b];
+            up.p[o] = Goldilocks.add(Goldilocks.mul(pa, q[b]), Goldilocks.mul(pb, q[a]));
+            up.p[o + 1] = Goldilocks.add(Goldilocks.mul(pa, q[b + 1]), Goldilocks.mul(pb, q[a + 1]));
+            up.p[o + 2] = Goldilocks.add(Goldilocks.mul(pa, q[b + 2]), Goldilocks.mul(pb, q[a + 2]));
+            Ext3.mulInto(q, 2 * x, q, 2 * x + 1, up.q, x);
         }
     }
 

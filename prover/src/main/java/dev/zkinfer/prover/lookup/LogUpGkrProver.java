@@ -158,7 +158,7 @@ public final class LogUpGkrProver {
     /** The leaf layer: (1, α − γ·id − w), (−m, α − γ·id − t), padding (0, 1). */
     private static FractionLayer leaves(List<? extends LogUpSegment> segments, SegmentLayout layout, Ext3 alpha,
             Ext3 gamma) {
-        FractionLayer leaf = new FractionLayer(layout.logLeaves());
+        FractionLayer leaf = new FractionLayer(layout.logLeaves(), true);
         long[] p = leaf.p, q = leaf.q;
         for (int i = 0; i < leaf.size(); i++) {
             q[3 * i] = 1;
