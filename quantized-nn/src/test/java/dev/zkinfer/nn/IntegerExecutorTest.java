@@ -1,0 +1,121 @@
+package dev.zkinfer.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zkinfer.nn.graph.Graph;
+import dev.zkinfer.nn.graph.ModelBuilder;
+import dev.zkinfer.nn.quant.IntegerExecutor;
+import dev.zkinfer.nn.quant.IntegerExecutor.Kernels;
+import dev.zkinfer.nn.quant.QuantizationOptions;
+import dev.zkinfer.nn.quant.QuantizationReport;
+import dev.zkinfer.nn.quant.QuantizedModel;
+import dev.zkinfer.nn.quant.Quantizer;
+import dev.zkinfer.nn.quant.Requantize;
+import dev.zkinfer.nn.tensor.IntTensor;
+import dev.zkinfer.nn.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class IntegerExecutorTest {
+  static Tensor randomInput(SplittableRandom r, int... shape) {
+    Tensor t = Tensor.zeros(shape);
+    for (int i = 0; i < t.size(); i++) t.data()[i] = r.nextGaussian();
+    return t;
+  }
+
+  static Graph randomCnn(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int c1 = 1 + r.nextInt(9), c2 = 1 + r.nextInt(13), k = 1 + r.nextInt(3) * 2, pad = r.nextInt(2);
+    return new ModelBuilder(seed, 1, 1 + r.nextInt(3), 12, 12).conv(c1, k, 1 + r.nextInt(2), pad).relu().maxPool(2, 2)
+        .conv(c2, 3, 1, 1).sigmoid().avgPool(2, 1).flatten().gemm(1 + r.nextInt(20)).relu().gemm(7).softmax().build();
+  }
+
+  @ParameterizedTest(name = "int{0}")
+  @ValueSource(ints = {8, 16})
+  void vectorKernelsEqualScalarKernelsBitForBit(int bits) {
+    IntegerExecutor scalar = new IntegerExecutor(Kernels.SCALAR), vector = new IntegerExecutor(Kernels.VECTOR);
+    QuantizationOptions options = bits == 8 ? QuantizationOptions.int8() : QuantizationOptions.int16();
+    for (long seed = 1; seed <= 12; seed++) {
+      Graph g = randomCnn(seed);
+      SplittableRandom r = new SplittableRandom(seed * 31);
+      int[] shape = g.inputs().get(0).shape();
+      List<Tensor> calib = List.of(randomInput(r, shape), randomInput(r, shape));
+      QuantizedModel qm = Quantizer.quantize(g, calib, options);
+      for (int trial = 0; trial < 3; trial++) {
+        IntTensor x = qm.quantizeInput(randomInput(r, shape));
+        var a = scalar.run(qm, x);
+        var b = vector.run(qm, x);
+        for (int id = 0; id < qm.tensors().size(); id++) {
+          assertEquals(a.value(id), b.value(id), "seed " + seed + " tensor " + qm.tensor(id));
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyOpOutputIsReportedInOrder() {
+    Graph g = ModelBuilder.smallCnn(3);
+    SplittableRandom r = new SplittableRandom(3);
+    QuantizedModel qm = Quantizer.quantize(g, List.of(randomInput(r, 1, 1, 28, 28)), QuantizationOptions.int8());
+    List<Integer> seen = new ArrayList<>();
+    IntTensor x = qm.quantizeInput(randomInput(r, 1, 1, 28, 28));
+    var trace = IntegerExecutor.create().run(qm, x, (k, op, out) -> {
+      seen.add(k);
+      assertArrayEquals(qm.tensor(op.output()).shape(), out.shape());
+    });
+    assertEquals(qm.ops().size(), seen.size());
+    for (int k = 0; k < seen.size(); k++) assertEquals(k, seen.get(k));
+    for (var op : qm.ops()) {
+      var t = qm.tensor(op.output());
+      for (int v : trace.value(op.output()).data()) assertTrue(v >= t.min() && v <= t.max(), "value " + v + " out of range of " + t);
+    }
+  }
+
+  @Test
+  void batchedInferenceOnTwoThreadsEqualsSequential() {
+    Graph g = ModelBuilder.mlp784x56x10(5);
+    SplittableRandom r = new SplittableRandom(5);
+    QuantizedModel qm = Quantizer.quantize(g, List.of(randomInput(r, 1, 784)), QuantizationOptions.int8());
+    List<IntTensor> inputs = new ArrayList<>();
+    for (int i = 0; i < 37; i++) inputs.add(qm.quantizeInput(randomInput(r, 1, 784)));
+    IntegerExecutor ix = IntegerExecutor.create();
+    assertEquals(ix.inferBatch(qm, inputs, 1), ix.inferBatch(qm, inputs, 2));
+  }
+
+  @Test
+  void wrongInputShapeNamesExpectedAndActual() {
+    Graph g = ModelBuilder.mlp784x56x10(5);
+    QuantizedModel qm = Quantizer.quantize(g, List.of(Tensor.zeros(1, 784)), QuantizationOptions.int8());
+    var e = assertThrows(IllegalArgumentException.class, () -> IntegerExecutor.create().infer(qm, new IntTensor(new int[] {1, 783}, new int[783])));
+    assertTrue(e.getMessage().contains("[1,783]") && e.getMessage().contains("[1,784]"), e.getMessage());
+    var f = assertThrows(IllegalArgumentException.class, () -> new dev.zkinfer.nn.graph.FloatExecutor(g).run(Tensor.zeros(1, 28, 28)));
+    assertTrue(f.getMessage().contains("[1,28,28]") && f.getMessage().contains("[1,784]"), f.getMessage());
+  }
+
+  @Test
+  void requantizationRoundsHalfUpAndStaysBelowTwoToThe63() {
+    assertEquals(2, Requantize.apply(3, 1 << 23, 24)); // 1.5 -> 2
+    assertEquals(-1, Requantize.apply(-3, 1 << 23, 24)); // -1.5 -> -1 (half up)
+    var m = Requantize.multiplier(0.0123);
+    assertTrue(m.m() >= 1 << 23 && m.m() < 1 << 24);
+    assertEquals(0.0123, m.value(), 0.0123 * 1e-7);
+    assertTrue((double) Integer.MAX_VALUE * m.m() < 0x1p63);
+  }
+
+  @Test
+  void vggQuantizesAndTracksFloat() {
+    Graph g = ModelBuilder.vgg11(7);
+    SplittableRandom r = new SplittableRandom(7);
+    List<Tensor> calib = List.of(randomInput(r, 1, 3, 32, 32), randomInput(r, 1, 3, 32, 32));
+    QuantizedModel qm = Quantizer.quantize(g, calib, QuantizationOptions.int8());
+    QuantizationReport rep = QuantizationReport.compare(g, qm, calib);
+    assertTrue(rep.relativeMaxError() < 0.1, rep.toString());
+  }
+}
