@@ -33,7 +33,13 @@ public final class MnistIdx {
   private MnistIdx() {}
 
   public static Images readImages(Path file) throws IOException {
-    try (DataInputStream in = open(file)) {
+    return readImages(Files.newInputStream(file), file.toString());
+  }
+
+  /** Reads images from a stream (gzip-compressed or not), which it closes; {@code source} names it in errors. */
+  public static Images readImages(InputStream stream, String source) throws IOException {
+    String file = source;
+    try (DataInputStream in = open(stream)) {
       int magic = in.readInt();
       if (magic != IMAGES_MAGIC) throw new IOException(file + ": not an IDX image file (magic 0x" + Integer.toHexString(magic) + ", expected 0x803)");
       int n = in.readInt(), rows = in.readInt(), cols = in.readInt();
@@ -50,7 +56,13 @@ public final class MnistIdx {
   }
 
   public static int[] readLabels(Path file) throws IOException {
-    try (DataInputStream in = open(file)) {
+    return readLabels(Files.newInputStream(file), file.toString());
+  }
+
+  /** Reads labels from a stream (gzip-compressed or not), which it closes; {@code source} names it in errors. */
+  public static int[] readLabels(InputStream stream, String source) throws IOException {
+    String file = source;
+    try (DataInputStream in = open(stream)) {
       int magic = in.readInt();
       if (magic != LABELS_MAGIC) throw new IOException(file + ": not an IDX label file (magic 0x" + Integer.toHexString(magic) + ", expected 0x801)");
       int n = in.readInt();
@@ -63,8 +75,8 @@ public final class MnistIdx {
     }
   }
 
-  private static DataInputStream open(Path file) throws IOException {
-    InputStream raw = new BufferedInputStream(Files.newInputStream(file));
+  private static DataInputStream open(InputStream stream) throws IOException {
+    InputStream raw = new BufferedInputStream(stream);
     raw.mark(2);
     int b0 = raw.read(), b1 = raw.read();
     raw.reset();
