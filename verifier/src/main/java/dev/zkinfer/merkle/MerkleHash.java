@@ -29,6 +29,7 @@ public final class MerkleHash {
 
     private final MessageDigest sha;
     private byte[] scratch = new byte[0];
+    private final byte[] node = new byte[1 + 2 * DIGEST_BYTES];
 
     public MerkleHash() {
         try {
@@ -54,9 +55,11 @@ public final class MerkleHash {
 
     /** Writes node(left, right) at out[outOff..]; the children are read at the given offsets. */
     public void hashNode(byte[] left, int leftOff, byte[] right, int rightOff, byte[] out, int outOff) {
-        sha.update(NODE_TAG);
-        sha.update(left, leftOff, DIGEST_BYTES);
-        sha.update(right, rightOff, DIGEST_BYTES);
+        // one contiguous 65-byte message: a single update avoids per-call overhead
+        node[0] = NODE_TAG;
+        System.arraycopy(left, leftOff, node, 1, DIGEST_BYTES);
+        System.arraycopy(right, rightOff, node, 1 + DIGEST_BYTES, DIGEST_BYTES);
+        sha.update(node, 0, node.length);
         digestInto(out, outOff);
     }
 
