@@ -77,20 +77,4 @@ final class FractionLayer {
             Ext3.mulInto(q, 2 * x, q, 2 * x + 1, up.q, x);
         }
     }
-
-    /**
-     * The child halves as separate tables over logSize − 1 variables: out[0] = p at even
-     * indices (child bit 0), out[1] = p at odd, out[2] = q at even, out[3] = q at odd.
-     */
-    long[][] splitChildren() {
-        int half = size() / 2;
-        long[][] out = new long[4][3 * half];
-        for (int x = 0; x < half; x++) {
-            System.arraycopy(p, 6 * x, out[0], 3 * x, 3);
-            System.arraycopy(p, 6 * x + 3, out[1], 3 * x, 3);
-            System.arraycopy(q, 6 * x, out[2], 3 * x, 3);
-            System.arraycopy(q, 6 * x + 3, out[3], 3 * x, 3);
-        }
-        return out;
-    }
 }

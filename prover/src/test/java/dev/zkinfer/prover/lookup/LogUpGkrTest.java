@@ -579,6 +579,11 @@ class LogUpGkrTest {
     void eqTableMatchesMle() {
         Ext3[] r = {new Ext3(1, 2, 3), new Ext3(4, 5, 6), new Ext3(7, 8, 9)};
         assertArrayEquals(Mle.eqTable(r), LayerSumcheck.eqTable(r));
+        Ext3[] big = new Ext3[14]; // parallel path
+        for (int k = 0; k < big.length; k++) {
+            big[k] = new Ext3(k * 1000003L + 7, k + 1, 5 * k);
+        }
+        assertArrayEquals(Mle.eqTable(big), LayerSumcheck.eqTable(big));
     }
 
     @Test
