@@ -1,0 +1,17 @@
+package dev.zkinfer.prover.circuit;
+
+import dev.zkinfer.circuit.Layer;
+
+/** Finds the prover of each layer class. */
+public final class LayerProvers {
+    private LayerProvers() {}
+
+    @SuppressWarnings("unchecked")
+    public static <L extends Layer> LayerProver<L> forLayer(L layer) {
+        Object p = switch (layer.getClass().getSimpleName()) {
+            // one line per layer class: case "XLayer" -> new XLayerProver();
+            default -> throw new IllegalStateException("no prover for layer " + layer.kind());
+        };
+        return (LayerProver<L>) p;
+    }
+}

@@ -1,0 +1,4 @@
+package dev.zkinfer.circuit;
+
+/** A tensor of the circuit: its id (index in {@link Circuit#tensors()}), a name for messages, its layout and role. */
+public record CircuitTensor(int id, String name, TensorLayout layout, TensorRole role) {}

@@ -1,0 +1,6 @@
+package dev.zkinfer.circuit;
+
+import dev.zkinfer.field.Ext3;
+
+/** A claim that the multilinear polynomial of circuit tensor {@code tensor} takes {@code value} at {@code point}. */
+public record Claim(int tensor, Ext3[] point, Ext3 value) {}

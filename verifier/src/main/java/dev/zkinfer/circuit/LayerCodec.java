@@ -1,0 +1,33 @@
+package dev.zkinfer.circuit;
+
+import dev.zkinfer.encoding.MalformedProofException;
+import dev.zkinfer.encoding.ProofReader;
+
+/**
+ * Decodes layers of a verifying key by tag. Each layer class has a static
+ * {@code decode(ProofReader in, int tensorCount)} that bounds every length it reads and checks
+ * tensor ids against {@code tensorCount}.
+ */
+public final class LayerCodec {
+    private LayerCodec() {}
+
+    public static final int LINEAR = 1;
+    public static final int INDEX_MAP = 2;
+    public static final int REQUANT = 3;
+    public static final int TABLE = 4;
+    public static final int MAX_POOL = 5;
+    public static final int ELEMENTWISE_LINEAR = 6;
+    public static final int SOFTMAX = 7;
+
+    static Layer decode(int tag, ProofReader in, int tensorCount) throws MalformedProofException {
+        return switch (tag) {
+            // one line per layer class: case TAG -> XLayer.decode(in, tensorCount);
+            default -> throw new MalformedProofException("unknown layer tag " + Integer.toUnsignedString(tag));
+        };
+    }
+
+    /** Reads a tensor id and checks it is in range. */
+    public static int tensorId(ProofReader in, int tensorCount, String what) throws MalformedProofException {
+        return in.length(what, 0, tensorCount - 1);
+    }
+}
