@@ -20,10 +20,11 @@ public final class LayerCodec {
     public static final int SOFTMAX = 7;
 
     static Layer decode(int tag, ProofReader in, int tensorCount) throws MalformedProofException {
-        return switch (tag) {
-            // one line per layer class: case TAG -> XLayer.decode(in, tensorCount);
-            default -> throw new MalformedProofException("unknown layer tag " + Integer.toUnsignedString(tag));
-        };
+        switch (tag) {
+            // one line per layer class, e.g.: case LINEAR: return LinearLayer.decode(in, tensorCount);
+            default:
+                throw new MalformedProofException("unknown layer tag " + Integer.toUnsignedString(tag));
+        }
     }
 
     /** Reads a tensor id and checks it is in range. */
