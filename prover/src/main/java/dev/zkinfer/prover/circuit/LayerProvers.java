@@ -8,11 +8,12 @@ public final class LayerProvers {
 
     @SuppressWarnings("unchecked")
     public static <L extends Layer> LayerProver<L> forLayer(L layer) {
-        Object p;
-        switch (layer.getClass().getSimpleName()) {
-            // one line per layer class, e.g.: case "LinearLayer": p = new LinearLayerProver(); break;
-            default:
-                throw new IllegalStateException("no prover for layer " + layer.kind());
+        Object p = switch (layer.getClass().getSimpleName()) {
+            // one line per layer class, e.g.: case "LinearLayer" -> new LinearLayerProver();
+            default -> null;
+        };
+        if (p == null) {
+            throw new IllegalStateException("no prover for layer " + layer.kind());
         }
         return (LayerProver<L>) p;
     }
