@@ -1,0 +1,326 @@
+package dev.zkinfer.prover.circuit;
+
+import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.CircuitTensor;
+import dev.zkinfer.circuit.Claim;
+import dev.zkinfer.circuit.CommittedLayout;
+import dev.zkinfer.circuit.Layer;
+import dev.zkinfer.circuit.LookupSpec;
+import dev.zkinfer.circuit.LookupTable;
+import dev.zkinfer.circuit.ProofProtocol;
+import dev.zkinfer.circuit.TensorLayout;
+import dev.zkinfer.circuit.TensorRole;
+import dev.zkinfer.circuit.VerifyingKey;
+import dev.zkinfer.encoding.ProofWriter;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.lookup.Columns;
+import dev.zkinfer.lookup.SegmentClaim;
+import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.backend.Backend;
+import dev.zkinfer.prover.lookup.LogUpSegment;
+import dev.zkinfer.prover.lookup.LogUpGkrProver;
+import dev.zkinfer.prover.lookup.LookupSegment;
+import dev.zkinfer.prover.lookup.Multiplicities;
+import dev.zkinfer.prover.lookup.TableSegment;
+import dev.zkinfer.prover.pcs.WhirProver;
+import dev.zkinfer.prover.sumcheck.SumcheckInstance;
+import dev.zkinfer.prover.sumcheck.SumcheckProver;
+import dev.zkinfer.transcript.Sha256Transcript;
+import dev.zkinfer.transcript.Transcript;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Proves a whole circuit on a witness: the prover's mirror of
+ * {@link dev.zkinfer.circuit.CircuitVerifier} (same messages, same transcript order; see
+ * {@link ProofProtocol}). Stateless apart from its configuration: safe to use from several
+ * threads, each call with its own witness.
+ */
+public final class CircuitProver {
+    private final VerifyingKey vk;
+    private final WhirProver.WhirCommitment modelCommitment;
+    private final long[] modelTable;
+    private final Backend backend;
+
+    /**
+     * @param modelTable the packed model polynomial ({@link CommittedLayout#pack}) that
+     *     {@code modelCommitment} commits to
+     */
+    public CircuitProver(VerifyingKey vk, WhirProver.WhirCommitment modelCommitment, long[] modelTable, Backend backend) {
+        this.vk = vk;
+        this.modelCommitment = modelCommitment;
+        this.modelTable = modelTable;
+        this.backend = backend;
+    }
+
+    /** Computes the multiplicity tensors of every lookup table from the witness. */
+    public static void computeMultiplicities(Circuit circuit, WitnessValues w) {
+        Map<LookupTable, long[]> counts = new LinkedHashMap<>();
+        for (LookupSpec spec : ProofProtocol.lookupSpecs(circuit)) {
+            LookupTable table = spec.table();
+            long[][] tcols = new long[table.columns()][];
+            for (int c = 0; c < tcols.length; c++) {
+                tcols[c] = table.column(c);
+            }
+            long[][] vcols = new long[spec.columns().length][];
+            for (int c = 0; c < vcols.length; c++) {
+                long off = Goldilocks.fromSigned(spec.offsets()[c]);
+                long[] v = w.get(spec.columns()[c]).clone();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = Goldilocks.add(v[i], off);
+                }
+                vcols[c] = v;
+            }
+            long[] m = tuples(tcols, vcols);
+            counts.merge(table, m, (a, b) -> {
+                long[] s = a.clone();
+                for (int i = 0; i < s.length; i++) {
+                    s[i] += b[i];
+                }
+                return s;
+            });
+        }
+        for (Map.Entry<LookupTable, Integer> e : circuit.multiplicities().entrySet()) {
+            long[] m = counts.get(e.getKey());
+            w.put(e.getValue(), m);
+        }
+    }
+
+    /** Multiplicities of value tuples in table tuples (rows repeated in a table count on their first occurrence). */
+    private static long[] tuples(long[][] table, long[][] values) {
+        Map<List<Long>, Integer> rowOf = new HashMap<>();
+        for (int i = 0; i < table[0].length; i++) {
+            List<Long> key = new ArrayList<>(table.length);
+            for (long[] col : table) {
+                key.add(col[i]);
+            }
+            rowOf.putIfAbsent(key, i);
+        }
+        long[] m = new long[table[0].length];
+        for (int i = 0; i < values[0].length; i++) {
+            List<Long> key = new ArrayList<>(values.length);
+            for (long[] col : values) {
+                key.add(col[i]);
+            }
+            Integer row = rowOf.get(key);
+            if (row == null) {
+                throw new IllegalStateException("lookup value " + key + " at index " + i + " is not in its table (the witness is inconsistent)");
+            }
+            m[row]++;
+        }
+        return m;
+    }
+
+    /**
+     * Writes a proof for a complete witness (every tensor's padded values, advice and
+     * multiplicities included). {@code progress} receives one line per stage.
+     */
+    public byte[] prove(WitnessValues w, Consumer<String> progress) {
+        Circuit circuit = vk.circuit();
+        Run run = new Run(w);
+        return run.prove(circuit, progress);
+    }
+
+    private final class Run implements ProverContext {
+        private final WitnessValues w;
+        private final ProofWriter out = new ProofWriter();
+        private final Transcript t = new Sha256Transcript(ProofProtocol.PROTOCOL);
+        private final Map<Integer, List<Claim>> pending = new LinkedHashMap<>();
+
+        Run(WitnessValues w) {
+            this.w = w;
+        }
+
+        @Override
+        public Transcript transcript() {
+            return t;
+        }
+
+        @Override
+        public ProofWriter proof() {
+            return out;
+        }
+
+        @Override
+        public Circuit circuit() {
+            return vk.circuit();
+        }
+
+        @Override
+        public Backend backend() {
+            return backend;
+        }
+
+        @Override
+        public long[] values(int tensor) {
+            return w.get(tensor);
+        }
+
+        @Override
+        public void claim(int tensor, Ext3[] point, Ext3 value) {
+            pending.computeIfAbsent(tensor, k -> new ArrayList<>()).add(new Claim(tensor, point, value));
+        }
+
+        byte[] prove(Circuit circuit, Consumer<String> progress) {
+            out.bytes(ProofProtocol.MAGIC).u32(ProofProtocol.VERSION).bytes(vk.digest());
+            t.absorbBytes("vk-digest", vk.digest());
+            TensorLayout inLayout = circuit.tensor(circuit.input()).layout();
+            TensorLayout outLayout = circuit.tensor(circuit.output()).layout();
+            long[] input = inLayout.unpad(w.get(circuit.input()));
+            long[] output = outLayout.unpad(w.get(circuit.output()));
+            out.u32(input.length).bases(input).u32(output.length).bases(output);
+            t.absorbLongs("public-input", input);
+            t.absorbLongs("public-output", output);
+
+            progress.accept("committing to the witness");
+            CommittedLayout wl = vk.witnessLayout();
+            WhirProver witnessPcs = new WhirProver(vk.witnessPcs(), backend);
+            Map<Integer, long[]> adv = new HashMap<>();
+            for (int id : wl.tensors()) {
+                adv.put(id, w.get(id));
+            }
+            long[] witnessTable = wl.pack(adv);
+            WhirProver.WhirCommitment witnessCommitment = witnessPcs.commit(witnessTable, wl.numVars());
+            out.bytes(witnessCommitment.root());
+            t.absorbBytes("witness-root", witnessCommitment.root());
+
+            progress.accept("proving lookups");
+            proveLookups(circuit);
+
+            Ext3[] r = new Ext3[outLayout.numVars()];
+            for (int k = 0; k < r.length; k++) {
+                r[k] = t.challengeExt("output-point");
+            }
+            claim(circuit.output(), r, Mle.evaluate(w.get(circuit.output()), r));
+
+            List<Layer> layers = circuit.layers();
+            for (int li = layers.size() - 1; li >= 0; li--) {
+                Layer layer = layers.get(li);
+                progress.accept("proving layer " + (li + 1) + "/" + layers.size() + " (" + layer.kind() + ")");
+                int[] outs = layer.outputs();
+                Claim[] merged = new Claim[outs.length];
+                for (int o = 0; o < outs.length; o++) {
+                    List<Claim> cs = pending.remove(outs[o]);
+                    merged[o] = cs == null ? null : merge(outs[o], cs, w.get(outs[o]));
+                }
+                LayerProvers.forLayer(layer).prove(layer, merged, this);
+            }
+
+            List<Claim> model = new ArrayList<>();
+            List<Claim> witness = new ArrayList<>();
+            for (Map.Entry<Integer, List<Claim>> e : pending.entrySet()) {
+                CircuitTensor ct = circuit.tensor(e.getKey());
+                for (Claim c : e.getValue()) {
+                    if (ct.role() == TensorRole.MODEL) {
+                        model.add(new Claim(-1, vk.modelLayout().lift(c.tensor(), c.point()), c.value()));
+                    } else if (ct.role() == TensorRole.ADVICE) {
+                        witness.add(new Claim(-1, wl.lift(c.tensor(), c.point()), c.value()));
+                    } else if (ct.role() == TensorRole.COMPUTED) {
+                        throw new IllegalStateException("claim on computed tensor " + ct.name() + " was never reduced");
+                    }
+                }
+            }
+            progress.accept("opening the model commitment");
+            open(new WhirProver(vk.modelPcs(), backend), modelCommitment, modelTable, model);
+            progress.accept("opening the witness commitment");
+            open(witnessPcs, witnessCommitment, witnessTable, witness);
+            return out.toByteArray();
+        }
+
+        private void proveLookups(Circuit circuit) {
+            List<LookupSpec> specs = ProofProtocol.lookupSpecs(circuit);
+            if (specs.isEmpty()) {
+                return;
+            }
+            Ext3 alpha = t.challengeExt("lookup-alpha");
+            Ext3 beta = t.challengeExt("lookup-beta");
+            List<LookupTable> tables = new ArrayList<>(circuit.multiplicities().keySet());
+            int[] multTensors = ProofProtocol.multiplicityTensors(circuit);
+            List<LogUpSegment> segments = new ArrayList<>();
+            for (LookupSpec spec : specs) {
+                long[][] cols = new long[spec.columns().length][];
+                for (int c = 0; c < cols.length; c++) {
+                    long off = Goldilocks.fromSigned(spec.offsets()[c]);
+                    long[] v = w.get(spec.columns()[c]).clone();
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = Goldilocks.add(v[i], off);
+                    }
+                    cols[c] = v;
+                }
+                segments.add(LookupSegment.ofExt(Columns.combine(cols, beta), tables.indexOf(spec.table())));
+            }
+            for (int ti = 0; ti < tables.size(); ti++) {
+                LookupTable table = tables.get(ti);
+                long[][] cols = new long[table.columns()][];
+                for (int c = 0; c < cols.length; c++) {
+                    cols[c] = table.column(c);
+                }
+                segments.add(TableSegment.ofExt(Columns.combine(cols, beta), w.get(multTensors[ti]), ti));
+            }
+            List<SegmentClaim> claims = new LogUpGkrProver(backend).prove(segments, alpha, out, t);
+            t.domain("zkinfer/lookup-columns/v1");
+            for (int s = 0; s < specs.size(); s++) {
+                LookupSpec spec = specs.get(s);
+                Ext3[] point = claims.get(s).point();
+                for (int c = 0; c < spec.columns().length; c++) {
+                    Ext3 e = Mle.evaluate(w.get(spec.columns()[c]), point);
+                    out.ext(e);
+                    t.absorbExt("lookup-column", e);
+                    claim(spec.columns()[c], point, e);
+                }
+            }
+            for (int ti = 0; ti < tables.size(); ti++) {
+                SegmentClaim sc = claims.get(specs.size() + ti);
+                claim(multTensors[ti], sc.point(), sc.multiplicitiesEval());
+            }
+        }
+
+        private Claim merge(int tensor, List<Claim> claims, long[] values) {
+            if (claims.size() == 1) {
+                return claims.get(0);
+            }
+            Claim c = mergeClaims(claims, values);
+            return new Claim(tensor, c.point(), c.value());
+        }
+
+        private Claim mergeClaims(List<Claim> claims, long[] values) {
+            int n = claims.get(0).point().length;
+            t.domain(ProofProtocol.MERGE_DOMAIN);
+            for (Claim c : claims) {
+                t.absorbExt("merge/value", c.value());
+            }
+            Ext3 gamma = t.challengeExt("merge/gamma");
+            long[] weight = new long[3 << n];
+            Ext3 g = Ext3.ONE;
+            for (Claim c : claims) {
+                long[] eq = Mle.eqTable(c.point());
+                for (int i = 0; i < (1 << n); i++) {
+                    Ext3.set(weight, i, Ext3.get(weight, i).add(Ext3.get(eq, i).mul(g)));
+                }
+                g = g.mul(gamma);
+            }
+            SumcheckInstance inst = new SumcheckInstance(n);
+            int a = inst.addBaseTable(values);
+            int b = inst.addTable(weight);
+            inst.addTerm(Ext3.ONE, a, b);
+            SumcheckProver.Result res = new SumcheckProver(backend).prove(inst, ProofProtocol.mergeSum(claims, gamma), out, t);
+            Ext3 value = res.tableEvaluations()[a];
+            out.ext(value);
+            t.absorbExt("merge/evaluation", value);
+            return new Claim(-1, res.point(), value);
+        }
+
+        private void open(WhirProver pcs, WhirProver.WhirCommitment commitment, long[] table, List<Claim> claims) {
+            if (claims.isEmpty()) {
+                return;
+            }
+            Claim c = mergeClaims(claims, table);
+            pcs.open(commitment, List.<Ext3[]>of(c.point()), out, t);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.zkinfer.circuit;
+
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.lookup.SegmentShape;
+import dev.zkinfer.poly.Mle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole-model proof protocol, shared by the prover and the verifier so both follow one
+ * specification (DESIGN.md "Proof system", "Security").
+ *
+ * <p>Proof format (little-endian): magic "ZKPF", u32 version, the 32-byte verifying-key
+ * digest, u32 input count and the input's field elements, u32 output count and the output's
+ * field elements, the 32-byte witness-commitment root, then the sub-proofs in transcript order.
+ *
+ * <p>Transcript order ({@value #PROTOCOL}): the verifying-key digest (which binds the
+ * protocol version, the security parameters, the circuit and the model root), the public input,
+ * the public output, the witness root; then the lookup challenges α, β; the LogUp-GKR proof and
+ * the looked-up columns' evaluations; the output point; the layers from last to first, each
+ * preceded by the merging of the claims on its outputs; then, for the model and the witness
+ * commitment in turn, the merging of all claims on the committed polynomial and its opening.
+ */
+public final class ProofProtocol {
+    public static final String PROTOCOL = "zkinfer/proof/v1";
+    public static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
+    public static final int VERSION = 1;
+    public static final String MERGE_DOMAIN = "zkinfer/merge/v1";
+
+    private ProofProtocol() {}
+
+    /** One LogUp segment per lookup spec (layer order), then one table segment per distinct table. */
+    public static List<SegmentShape> lookupShapes(Circuit c) {
+        List<SegmentShape> shapes = new ArrayList<>();
+        List<LookupTable> tables = new ArrayList<>(c.multiplicities().keySet());
+        for (LookupSpec s : lookupSpecs(c)) {
+            shapes.add(SegmentShape.lookup(c.tensor(s.columns()[0]).layout().numVars(), tables.indexOf(s.table())));
+        }
+        for (int i = 0; i < tables.size(); i++) {
+            shapes.add(SegmentShape.table(tables.get(i).logSize(), i));
+        }
+        return shapes;
+    }
+
+    public static List<LookupSpec> lookupSpecs(Circuit c) {
+        List<LookupSpec> specs = new ArrayList<>();
+        for (Layer l : c.layers()) {
+            specs.addAll(l.lookups());
+        }
+        return specs;
+    }
+
+    /** Σ_j γ^j eq(z_j, ρ): the merge sumcheck's weight at its final point. */
+    public static Ext3 mergeWeight(List<Claim> claims, Ext3 gamma, Ext3[] rho) {
+        Ext3 acc = Ext3.ZERO;
+        Ext3 g = Ext3.ONE;
+        for (Claim c : claims) {
+            acc = acc.add(g.mul(Mle.eq(c.point(), rho)));
+            g = g.mul(gamma);
+        }
+        return acc;
+    }
+
+    public static Ext3 mergeSum(List<Claim> claims, Ext3 gamma) {
+        Ext3 acc = Ext3.ZERO;
+        Ext3 g = Ext3.ONE;
+        for (Claim c : claims) {
+            acc = acc.add(g.mul(c.value()));
+            g = g.mul(gamma);
+        }
+        return acc;
+    }
+
+    /** The multiplicity tensor of each table, in table order. */
+    public static int[] multiplicityTensors(Circuit c) {
+        Map<LookupTable, Integer> m = c.multiplicities();
+        return m.values().stream().mapToInt(Integer::intValue).toArray();
+    }
+}
