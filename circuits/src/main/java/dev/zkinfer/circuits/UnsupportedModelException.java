@@ -1,0 +1,8 @@
+package dev.zkinfer.circuits;
+
+/** The quantized model uses something the circuit compiler cannot prove yet; the message is one line naming it. */
+public final class UnsupportedModelException extends RuntimeException {
+    public UnsupportedModelException(String message) {
+        super(message, null, false, false);
+    }
+}
