@@ -43,8 +43,6 @@ import java.util.Locale;
  * #forSecurity} checks that every term meets the target.
  */
 public final class PcsParameters {
-    /** log2 |GF(p^3)|. */
-    public static final double EXTENSION_FIELD_BITS = 3 * (Math.log(18446744069414584321.0) / Math.log(2));
     /** Most evaluation claims one opening may batch. */
     public static final int MAX_CLAIMS = 64;
     /** Largest number of variables (codeword of 2^(n + logInvRate) ≤ 2^28 base elements). */
@@ -228,7 +226,7 @@ public final class PcsParameters {
 
     /** The round-by-round soundness terms (see the class comment for the formulas). */
     public List<SoundnessTerm> soundnessBits() {
-        double f = EXTENSION_FIELD_BITS;
+        double f = dev.zkinfer.security.SecurityReport.EXTENSION_FIELD_BITS;
         List<SoundnessTerm> terms = new ArrayList<>();
         terms.add(new SoundnessTerm("claim batching (γ)", f - log2(MAX_CLAIMS - 1), "(s-1)/|E|, s ≤ " + MAX_CLAIMS));
         for (int i = 0; i < foldVars.length; i++) {

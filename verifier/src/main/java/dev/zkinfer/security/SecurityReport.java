@@ -10,13 +10,23 @@ import java.util.List;
  * the overall level is −log2(Σ 2^−bits), a little below the weakest component.
  */
 public final class SecurityReport {
-    /** One component: what it is, and its bits. */
-    public record Component(String name, double bits) {}
+    /** One component: what it is, its bits, and the bound used. */
+    public record Component(String name, double bits, String formula) {}
 
     private final List<Component> components = new ArrayList<>();
 
-    public SecurityReport add(String name, double bits) {
-        components.add(new Component(name, bits));
+    public SecurityReport add(String name, double bits, String formula) {
+        components.add(new Component(name, bits, formula));
+        return this;
+    }
+
+    /** Adds a commitment's round-by-round terms, each name prefixed. */
+    public SecurityReport addPcs(String prefix, java.util.List<dev.zkinfer.pcs.SoundnessTerm> terms) {
+        for (dev.zkinfer.pcs.SoundnessTerm t : terms) {
+            if (Double.isFinite(t.bits())) {
+                add(prefix + t.component(), t.bits(), t.formula());
+            }
+        }
         return this;
     }
 
