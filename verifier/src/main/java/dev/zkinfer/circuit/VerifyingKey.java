@@ -16,6 +16,7 @@ import java.util.Arrays;
  * accepts a circuit supplied by a prover.
  *
  * <p>Format (little-endian): magic "ZKVK", u32 version, u32 security bits, 32-byte model root,
+ * the input scale (IEEE-754 bits as u64), input min and max (i32), the output scale (u64), then
  * the circuit ({@link Circuit#encode}).
  */
 public final class VerifyingKey {
@@ -25,20 +26,23 @@ public final class VerifyingKey {
     private final SecurityProfile profile;
     private final Circuit circuit;
     private final byte[] modelRoot;
+    private final IoScales io;
     private final byte[] encoded;
     private final byte[] digest;
     private final CommittedLayout modelLayout;
     private final CommittedLayout witnessLayout;
 
-    public VerifyingKey(SecurityProfile profile, Circuit circuit, byte[] modelRoot) {
+    public VerifyingKey(SecurityProfile profile, Circuit circuit, byte[] modelRoot, IoScales io) {
         if (modelRoot.length != 32) {
             throw new IllegalArgumentException("model root must be 32 bytes");
         }
         this.profile = profile;
         this.circuit = circuit;
         this.modelRoot = modelRoot.clone();
+        this.io = io;
         ProofWriter w = new ProofWriter();
         w.bytes(MAGIC).u32(VERSION).u32(profile.bits()).bytes(modelRoot);
+        w.u64(Double.doubleToLongBits(io.inputScale())).u32(io.inputMin()).u32(io.inputMax()).u64(Double.doubleToLongBits(io.outputScale()));
         circuit.encode(w);
         this.encoded = w.toByteArray();
         try {
@@ -67,10 +71,17 @@ public final class VerifyingKey {
             throw new MalformedProofException("unknown security level " + bits);
         }
         byte[] root = in.bytes("model root", 32);
+        double inScale = Double.longBitsToDouble(in.u64("input scale"));
+        int inMin = in.u32("input min");
+        int inMax = in.u32("input max");
+        double outScale = Double.longBitsToDouble(in.u64("output scale"));
+        if (!(inScale > 0) || !(outScale > 0) || Double.isInfinite(inScale) || Double.isInfinite(outScale) || inMin > inMax) {
+            throw new MalformedProofException("verifying key has invalid input/output scales");
+        }
         Circuit circuit = Circuit.decode(in);
         in.finish();
         try {
-            return new VerifyingKey(profile, circuit, root);
+            return new VerifyingKey(profile, circuit, root, new IoScales(inScale, inMin, inMax, outScale));
         } catch (IllegalArgumentException e) {
             throw new MalformedProofException("inconsistent verifying key: " + e.getMessage());
         }
@@ -86,6 +97,10 @@ public final class VerifyingKey {
 
     public Circuit circuit() {
         return circuit;
+    }
+
+    public IoScales io() {
+        return io;
     }
 
     public byte[] modelRoot() {

@@ -1,0 +1,14 @@
+package dev.zkinfer.circuit;
+
+/**
+ * How the public input and output relate to real numbers: a real input x is quantized to
+ * clamp(round(x / inputScale), inputMin, inputMax) (round half up, the rule of
+ * {@code QuantizedModel.quantizeInput}), and an output integer v stands for v · outputScale.
+ * Part of the verifying key so a verifier can check a proof against a real-valued input and
+ * print a real-valued output.
+ */
+public record IoScales(double inputScale, int inputMin, int inputMax, double outputScale) {
+    public long quantize(double x) {
+        return Math.min(Math.max(Math.round(x / inputScale), inputMin), inputMax);
+    }
+}
