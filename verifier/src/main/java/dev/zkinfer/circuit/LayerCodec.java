@@ -22,6 +22,8 @@ public final class LayerCodec {
     static Layer decode(int tag, ProofReader in, int tensorCount) throws MalformedProofException {
         switch (tag) {
             // one line per layer class, e.g.: case LINEAR: return LinearLayer.decode(in, tensorCount);
+            case LINEAR: return LinearLayer.decode(in, tensorCount);
+            case REQUANT: return RequantLayer.decode(in, tensorCount);
             default:
                 throw new MalformedProofException("unknown layer tag " + Integer.toUnsignedString(tag));
         }

@@ -10,6 +10,8 @@ public final class LayerProvers {
     public static <L extends Layer> LayerProver<L> forLayer(L layer) {
         Object p = switch (layer.getClass().getSimpleName()) {
             // one line per layer class, e.g.: case "LinearLayer" -> new LinearLayerProver();
+            case "LinearLayer" -> new LinearLayerProver();
+            case "RequantLayer" -> new RequantLayerProver();
             default -> null;
         };
         if (p == null) {

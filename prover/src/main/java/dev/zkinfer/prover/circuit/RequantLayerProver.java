@@ -1,0 +1,148 @@
+package dev.zkinfer.prover.circuit;
+
+import dev.zkinfer.circuit.Claim;
+import dev.zkinfer.circuit.RequantLayer;
+import dev.zkinfer.circuit.TensorLayout;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.sumcheck.SumcheckInstance;
+import dev.zkinfer.prover.sumcheck.SumcheckProver;
+import dev.zkinfer.transcript.Transcript;
+import java.util.Arrays;
+
+/** Prover of {@link RequantLayer}: witness (y, remainder and overflow limbs) and the zero-check sub-proof. */
+public final class RequantLayerProver implements LayerProver<RequantLayer> {
+    @Override
+    public void computeWitness(RequantLayer l, WitnessValues w) {
+        TensorLayout layout = w.circuit().tensor(l.y()).layout();
+        long[] xv = w.get(l.x());
+        long[] kt = l.multiplierTable(layout);
+        int size = xv.length;
+        int s = l.commonShift();
+        int d = l.overflowBits();
+        long half = 1L << (s - 1);
+        long lo = l.lo(), hi = l.hi();
+        int[] rl = l.remainderLimbs(), dpl = l.overflowUpLimbs(), dnl = l.overflowDownLimbs();
+        long[] yv = new long[size];
+        long[][] r = new long[rl.length][size];
+        long[][] dp = new long[dpl.length][size];
+        long[][] dn = new long[dnl.length][size];
+        for (int i = 0; i < size; i++) {
+            long xs = Goldilocks.toSigned(xv[i]);
+            if (xs < Integer.MIN_VALUE || xs > Integer.MAX_VALUE) {
+                throw new IllegalStateException("Requant layer: input " + w.circuit().tensor(l.x()).name()
+                        + " entry at padded index " + i + " = " + xs + " is not an int32 accumulator");
+            }
+            long kc = Goldilocks.toSigned(kt[i]);
+            // 128-bit L = xs·kc + 2^(S−1); q = L >> S (arithmetic), rem = L mod 2^S
+            long pl = xs * kc;
+            long ph = Math.multiplyHigh(xs, kc);
+            long sl = pl + half;
+            if (Long.compareUnsigned(sl, pl) < 0) {
+                ph++;
+            }
+            long q = (ph << (64 - s)) | (sl >>> s);
+            long rem = sl & ((1L << s) - 1);
+            long yq = Math.max(lo, Math.min(hi, q));
+            long up = q - yq > 0 ? q - yq : 0;
+            long down = yq - q > 0 ? yq - q : 0;
+            if (up >= 1L << d || down >= 1L << d) {
+                throw new IllegalStateException("Requant layer: quotient " + q + " at padded index " + i
+                        + " is further than 2^" + d + " from the clamp range [" + lo + ", " + hi
+                        + "] (the overflow width the field bounds allow)");
+            }
+            yv[i] = Goldilocks.fromSigned(yq);
+            split(rem, r, i);
+            split(up, dp, i);
+            split(down, dn, i);
+        }
+        if (w.has(l.y()) && !Arrays.equals(w.get(l.y()), yv)) {
+            throw new IllegalStateException("Requant layer: the given values of " + w.circuit().tensor(l.y()).name()
+                    + " differ from the requantization of " + w.circuit().tensor(l.x()).name());
+        }
+        w.put(l.y(), yv);
+        for (int j = 0; j < rl.length; j++) {
+            w.put(rl[j], r[j]);
+        }
+        for (int j = 0; j < dpl.length; j++) {
+            w.put(dpl[j], dp[j]);
+        }
+        for (int j = 0; j < dnl.length; j++) {
+            w.put(dnl[j], dn[j]);
+        }
+    }
+
+    private static void split(long v, long[][] limbs, int i) {
+        for (int j = 0; j < limbs.length; j++) {
+            limbs[j][i] = (v >>> (8 * j)) & 0xFF;
+        }
+    }
+
+    /** Σ_j limb_j·2^(8j) as a table. */
+    private static long[] recombine(int[] limbs, ProverContext ctx, int size) {
+        long[] out = new long[size];
+        for (int j = limbs.length - 1; j >= 0; j--) {
+            long[] v = ctx.values(limbs[j]);
+            for (int i = 0; i < size; i++) {
+                out[i] = Goldilocks.add(Goldilocks.mul(out[i], 256), v[i]);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void prove(RequantLayer l, Claim[] outputClaims, ProverContext ctx) {
+        Transcript t = ctx.transcript();
+        t.domain(RequantLayer.DOMAIN);
+        TensorLayout layout = ctx.circuit().tensor(l.y()).layout();
+        int n = layout.numVars();
+        int size = layout.paddedSize();
+        Ext3[] tau = new Ext3[n];
+        for (int i = 0; i < n; i++) {
+            tau[i] = t.challengeExt("requant/tau");
+        }
+        Ext3 c0 = t.challengeExt("requant/batch");
+        Ext3 c1 = t.challengeExt("requant/batch");
+        Ext3 c2 = t.challengeExt("requant/batch");
+        int[] rl = l.remainderLimbs(), dpl = l.overflowUpLimbs(), dnl = l.overflowDownLimbs();
+        long twoS = 1L << l.commonShift();
+        long hi = Goldilocks.fromSigned(l.hi()), lo = Goldilocks.fromSigned(l.lo());
+
+        SumcheckInstance inst = new SumcheckInstance(n);
+        int eq = inst.addTable(Mle.eqTable(tau));
+        int xi = inst.addBaseTable(ctx.values(l.x()));
+        int ki = inst.addBaseTable(l.multiplierTable(layout));
+        int yi = inst.addBaseTable(ctx.values(l.y()));
+        int dpi = inst.addBaseTable(recombine(dpl, ctx, size));
+        int dni = inst.addBaseTable(recombine(dnl, ctx, size));
+        int ri = inst.addBaseTable(recombine(rl, ctx, size));
+        inst.addTerm(c0, eq, xi, ki);
+        inst.addTerm(c0.mul(1L << (l.commonShift() - 1)), eq);
+        inst.addTerm(c0.mul(twoS).neg(), eq, yi);
+        inst.addTerm(c0.mul(twoS).neg().add(c1.mul(hi)), eq, dpi);
+        inst.addTerm(c0.mul(twoS).sub(c2.mul(lo)), eq, dni);
+        inst.addTerm(c0.neg(), eq, ri);
+        inst.addTerm(c1.neg(), eq, dpi, yi);
+        inst.addTerm(c2, eq, dni, yi);
+        SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t);
+        Ext3[] rho = res.point();
+
+        int[] ops = l.operands();
+        long[] raw = new long[3 * ops.length];
+        Ext3[] ev = new Ext3[ops.length];
+        ev[0] = res.tableEvaluations()[xi];
+        ev[1] = res.tableEvaluations()[yi];
+        for (int i = 2; i < ops.length; i++) {
+            ev[i] = Mle.evaluate(ctx.values(ops[i]), rho);
+        }
+        for (int i = 0; i < ops.length; i++) {
+            Ext3.set(raw, i, ev[i]);
+            ctx.proof().ext(ev[i]);
+        }
+        t.absorbExts("requant/evals", raw, 0, ops.length);
+        for (int i = 0; i < ops.length; i++) {
+            ctx.claim(ops[i], rho, ev[i]);
+        }
+    }
+}

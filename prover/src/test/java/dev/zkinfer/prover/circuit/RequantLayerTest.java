@@ -1,0 +1,309 @@
+package dev.zkinfer.prover.circuit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.Claim;
+import dev.zkinfer.circuit.RequantLayer;
+import dev.zkinfer.circuit.TensorLayout;
+import dev.zkinfer.circuit.TensorRole;
+import dev.zkinfer.encoding.MalformedProofException;
+import dev.zkinfer.encoding.ProofReader;
+import dev.zkinfer.encoding.ProofWriter;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.prover.backend.Backends;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RequantLayerTest {
+    /** QRequant's reference semantics (QOp javadoc / Requantize): 64-bit, arithmetic shift. */
+    static long reference(long x, int m, int s, int lo, int hi) {
+        long q = (x * m + (1L << (s - 1))) >> s;
+        return Math.max(lo, Math.min(hi, q));
+    }
+
+    record Setup(Circuit circuit, RequantLayer layer, WitnessValues w, long[] x, int[] m, int[] s, int[] dims, int axis) {}
+
+    static Setup setup(long seed, int[] dims, int axis, boolean perChannel, int lo, int hi, int bits, int xMode) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int ch = perChannel ? dims[axis] : 1;
+        int[] m = new int[ch];
+        int[] s = new int[ch];
+        for (int c = 0; c < ch; c++) {
+            m[c] = (1 << 23) + rnd.nextInt(1 << 23);
+            s[c] = 32 + rnd.nextInt(4);
+        }
+        Circuit.Builder b = new Circuit.Builder();
+        TensorLayout layout = TensorLayout.of(dims);
+        int x = b.tensor("acc", layout, TensorRole.INPUT);
+        int y = b.tensor("y", layout, TensorRole.ADVICE);
+        RequantLayer l = RequantLayer.create(b, x, y, axis, m, s, lo, hi, bits);
+        b.layer(l);
+        Circuit c = b.build(x, y);
+        long[] xs = new long[(int) layout.size()];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = switch (xMode == 2 ? rnd.nextInt(3) : xMode) {
+                case 0 -> rnd.nextInt(-(1 << 17), 1 << 17); // mostly inside the clamp range
+                case 1 -> rnd.nextInt(); // full int32 range
+                default -> rnd.nextBoolean() ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+            };
+        }
+        long[] xf = new long[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            xf[i] = Goldilocks.fromSigned(xs[i]);
+        }
+        WitnessValues w = new WitnessValues(c);
+        w.put(x, layout.pad(xf, 0));
+        LayerHarness.computeWitness(c, w);
+        return new Setup(c, l, w, xs, m, s, dims, axis);
+    }
+
+    static void checkSemantics(Setup st) {
+        TensorLayout layout = TensorLayout.of(st.dims);
+        long[] y = layout.unpad(st.w.get(st.layer.y()));
+        int inner = 1;
+        for (int d = st.axis + 1; d < st.dims.length; d++) {
+            inner *= st.dims[d];
+        }
+        for (int i = 0; i < y.length; i++) {
+            int c = st.m.length == 1 ? 0 : (i / inner) % st.dims[st.axis];
+            long want = reference(st.x[i], st.m[c], st.s[c], st.layer.lo(), st.layer.hi());
+            assertEquals(want, Goldilocks.toSigned(y[i]), "element " + i);
+        }
+    }
+
+    @Test
+    void completenessLeNetLike() throws InvalidProofException {
+        int[][] clamps = {{-128, 127, 8}, {0, 127, 8}, {-32768, 32767, 16}, {0, 32767, 16}, {-5, 100, 8}};
+        int seed = 1;
+        for (int[] cl : clamps) {
+            for (int xMode = 0; xMode < 3; xMode++) {
+                for (boolean perChannel : new boolean[] {true, false}) {
+                    Setup st = setup(seed++, new int[] {2, 6, 3, 5}, 1, perChannel, cl[0], cl[1], cl[2], xMode);
+                    checkSemantics(st);
+                    assertNull(LayerHarness.missingLookupRow(st.circuit, st.w));
+                    List<Claim> claims = LayerHarness.proveAndVerify(st.layer, st.w, seed);
+                    assertEquals(st.layer.operands().length, claims.size());
+                }
+            }
+        }
+    }
+
+    @Test
+    void leNetParameters() {
+        Setup st = setup(7, new int[] {6, 4}, 0, true, -128, 127, 8, 0);
+        assertEquals(35, st.layer.commonShift() <= 35 ? 35 : -1);
+        assertTrue(st.layer.overflowBits() >= 23, "D covers int32 inputs: " + st.layer.overflowBits());
+        // shifts exactly 32..35, multipliers just below 2^24: S = 35, D = 23
+        Circuit.Builder b = new Circuit.Builder();
+        int x = b.tensor("x", TensorLayout.of(4), TensorRole.INPUT);
+        int y = b.tensor("y", TensorLayout.of(4), TensorRole.ADVICE);
+        RequantLayer l = RequantLayer.create(b, x, y, 0, new int[] {(1 << 24) - 1, 1 << 23, 12345678, 9999999},
+                new int[] {32, 33, 34, 35}, -128, 127, 8);
+        assertEquals(35, l.commonShift());
+        assertEquals(23, l.overflowBits());
+        assertEquals(5, l.remainderLimbs().length);
+        assertEquals(3, l.overflowUpLimbs().length);
+    }
+
+    @Test
+    void otherAxesAndScalar() throws InvalidProofException {
+        Setup st = setup(11, new int[] {3, 10}, 1, true, -128, 127, 8, 2);
+        checkSemantics(st);
+        assertNull(LayerHarness.missingLookupRow(st.circuit, st.w));
+        LayerHarness.proveAndVerify(st.layer, st.w, 3);
+        Setup one = setup(12, new int[] {1}, 0, true, 0, 127, 8, 0);
+        checkSemantics(one);
+        LayerHarness.proveAndVerify(one.layer, one.w, 4);
+    }
+
+    @Test
+    void impossibleMultipliersRejected() {
+        Circuit.Builder b = new Circuit.Builder();
+        int x = b.tensor("x", TensorLayout.of(2), TensorRole.INPUT);
+        int y = b.tensor("y", TensorLayout.of(2), TensorRole.ADVICE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RequantLayer.create(b, x, y, 0, new int[] {1 << 23, 1 << 23}, new int[] {1, 40}, -128, 127, 8));
+        assertTrue(e.getMessage().contains("multipliers too large"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, new int[] {1}, new int[] {1}, 0, 300, 8));
+        assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, new int[] {1, 2, 3}, new int[] {1, 1, 1}, 0, 3, 8));
+    }
+
+    /** A prover run on a tampered witness must be rejected or produce a false claim (w.r.t. the honest witness). */
+    static void assertCaught(Setup st, WitnessValues bad, WitnessValues honest) {
+        Claim[] none = new Claim[0];
+        LayerHarness.Run run = LayerHarness.prove(st.layer, none, bad, Backends.scalar());
+        try {
+            List<Claim> claims = LayerHarness.verify(st.layer, none, st.circuit, run.proof());
+            // accepted: then some emitted claim must be false for the values the prover committed to
+            assertNotNull(LayerHarness.falseClaim(claims, bad), "tampered witness accepted with true claims");
+        } catch (InvalidProofException expected) {
+            // rejected
+        }
+    }
+
+    static WitnessValues copy(Setup st) {
+        WitnessValues w = new WitnessValues(st.circuit);
+        st.w.all().forEach((k, v) -> w.put(k, v.clone()));
+        return w;
+    }
+
+    /** A padded index of a real element where the quotient is strictly inside (lo, hi). */
+    static int interiorIndex(Setup st) {
+        TensorLayout layout = TensorLayout.of(st.dims);
+        for (int i = 0; i < layout.size(); i++) {
+            int pi = layout.paddedIndex(i);
+            long y = Goldilocks.toSigned(st.w.get(st.layer.y())[pi]);
+            if (y > st.layer.lo() + 1 && y < st.layer.hi() - 1) {
+                return pi;
+            }
+        }
+        throw new AssertionError("no interior element");
+    }
+
+    @Test
+    void wrongOutputWithCompensatingOverflow() {
+        Setup st = setup(21, new int[] {4, 8}, 0, true, -128, 127, 8, 0);
+        int i = interiorIndex(st);
+        WitnessValues bad = copy(st);
+        bad.get(st.layer.y())[i] = Goldilocks.add(bad.get(st.layer.y())[i], 1);
+        bad.get(st.layer.overflowDownLimbs()[0])[i] = 1; // q = y + dp − dn unchanged: linear part holds
+        assertNull(LayerHarness.missingLookupRow(st.circuit, bad));
+        assertCaught(st, bad, st.w);
+    }
+
+    @Test
+    void wrongOutputWithOutOfRangeRemainder() {
+        Setup st = setup(22, new int[] {4, 8}, 0, true, -128, 127, 8, 0);
+        int i = interiorIndex(st);
+        WitnessValues bad = copy(st);
+        bad.get(st.layer.y())[i] = Goldilocks.sub(bad.get(st.layer.y())[i], 1);
+        int[] rl = st.layer.remainderLimbs();
+        int top = rl.length - 1;
+        int topWidth = RequantLayer.limbWidth(st.layer.commonShift(), top);
+        // r + 2^S: the top limb gains 2^topWidth, beyond its range table
+        bad.get(rl[top])[i] = Goldilocks.add(bad.get(rl[top])[i], 1L << topWidth);
+        assertNotNull(LayerHarness.missingLookupRow(st.circuit, bad));
+        // the constraint proof itself goes through (only the lookup catches it)
+        Claim[] none = new Claim[0];
+        LayerHarness.Run run = LayerHarness.prove(st.layer, none, bad, Backends.scalar());
+        assertDoesNotThrow(() -> LayerHarness.verify(st.layer, none, st.circuit, run.proof()));
+    }
+
+    @Test
+    void bothOverflowsNonzeroRejected() {
+        Setup st = setup(23, new int[] {4, 8}, 0, true, -128, 127, 8, 0);
+        int i = interiorIndex(st);
+        WitnessValues bad = copy(st);
+        bad.get(st.layer.overflowUpLimbs()[0])[i] = 3;
+        bad.get(st.layer.overflowDownLimbs()[0])[i] = 3;
+        assertNull(LayerHarness.missingLookupRow(st.circuit, bad));
+        assertCaught(st, bad, st.w);
+        // also at a clamped element: y = hi, dp > 0 honest; adding dn breaks dn·(y − lo)
+        Setup cl = setup(24, new int[] {4, 8}, 0, true, 0, 127, 8, 1);
+        TensorLayout layout = TensorLayout.of(cl.dims);
+        for (int k = 0; k < layout.size(); k++) {
+            int pi = layout.paddedIndex(k);
+            if (Goldilocks.toSigned(cl.w.get(cl.layer.y())[pi]) == 127) {
+                WitnessValues b2 = copy(cl);
+                long v = b2.get(cl.layer.overflowUpLimbs()[0])[pi];
+                long vd = b2.get(cl.layer.overflowDownLimbs()[0])[pi];
+                if (v == 255 || vd != 0) {
+                    continue;
+                }
+                b2.get(cl.layer.overflowUpLimbs()[0])[pi] = v + 1;
+                b2.get(cl.layer.overflowDownLimbs()[0])[pi] = 1;
+                assertNull(LayerHarness.missingLookupRow(cl.circuit, b2));
+                assertCaught(cl, b2, cl.w);
+                return;
+            }
+        }
+        fail("no clamped element");
+    }
+
+    @Test
+    void reluOutputAboveHiNeedsLookupMiss() {
+        // y = 200 > hi = 127 with q = 200 and no overflow: only the second range check catches it
+        Setup st = setup(25, new int[] {4, 8}, 0, true, 0, 127, 8, 1);
+        TensorLayout layout = TensorLayout.of(st.dims);
+        for (int k = 0; k < layout.size(); k++) {
+            int pi = layout.paddedIndex(k);
+            long y = Goldilocks.toSigned(st.w.get(st.layer.y())[pi]);
+            long[] dp = st.w.get(st.layer.overflowUpLimbs()[0]);
+            if (y == 127 && dp[pi] > 0 && dp[pi] < 100 && st.w.get(st.layer.overflowUpLimbs()[1])[pi] == 0
+                    && st.w.get(st.layer.overflowUpLimbs()[2])[pi] == 0) {
+                WitnessValues bad = copy(st);
+                bad.get(st.layer.y())[pi] = 127 + dp[pi];
+                bad.get(st.layer.overflowUpLimbs()[0])[pi] = 0;
+                assertNotNull(LayerHarness.missingLookupRow(st.circuit, bad));
+                return;
+            }
+        }
+        // with full-range inputs such elements are rare; construct directly instead
+        WitnessValues bad = copy(st);
+        int pi = layout.paddedIndex(0);
+        bad.get(st.layer.y())[pi] = 200;
+        assertNotNull(LayerHarness.missingLookupRow(st.circuit, bad));
+    }
+
+    @Test
+    void tamperedProofBytes() throws InvalidProofException {
+        Setup st = setup(31, new int[] {2, 3}, 0, true, -128, 127, 8, 2);
+        Claim[] none = new Claim[0];
+        LayerHarness.Run run = LayerHarness.prove(st.layer, none, st.w, Backends.scalar());
+        byte[] proof = run.proof();
+        assertEquals(0, proof.length % 8);
+        for (int off = 0; off < proof.length; off += 8) {
+            byte[] bad = proof.clone();
+            bad[off] ^= 1;
+            try {
+                List<Claim> claims = LayerHarness.verify(st.layer, none, st.circuit, bad);
+                assertNotNull(LayerHarness.falseClaim(claims, st.w), "flip at byte " + off + " accepted with true claims");
+            } catch (InvalidProofException expected) {
+                // rejected
+            }
+        }
+        for (int len = 0; len < proof.length; len += 13) {
+            byte[] cut = java.util.Arrays.copyOf(proof, len);
+            assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, none, st.circuit, cut));
+        }
+        byte[] longer = java.util.Arrays.copyOf(proof, proof.length + 8);
+        assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, none, st.circuit, longer));
+    }
+
+    @Test
+    void encodingRoundTripAndGarbage() throws MalformedProofException {
+        Setup st = setup(41, new int[] {3, 4}, 1, true, -128, 127, 8, 0);
+        ProofWriter w = new ProofWriter();
+        st.circuit.encode(w);
+        Circuit back = Circuit.decode(new ProofReader(w.toByteArray()));
+        assertArrayEquals(st.circuit.digest(), back.digest());
+        RequantLayer l2 = (RequantLayer) back.layers().get(0);
+        assertArrayEquals(st.layer.operands(), l2.operands());
+
+        ProofWriter lw = new ProofWriter();
+        st.layer.encode(lw);
+        byte[] enc = lw.toByteArray();
+        int tensors = st.circuit.tensors().size();
+        assertArrayEquals(st.layer.operands(), RequantLayer.decode(new ProofReader(enc), tensors).operands());
+        for (int len = 0; len < enc.length; len++) {
+            byte[] cut = java.util.Arrays.copyOf(enc, len);
+            assertThrows(MalformedProofException.class, () -> RequantLayer.decode(new ProofReader(cut), tensors));
+        }
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int k = 0; k < 200; k++) {
+            byte[] g = new byte[rnd.nextInt(64)];
+            rnd.nextBytes(g);
+            assertThrows(MalformedProofException.class, () -> RequantLayer.decode(new ProofReader(g), tensors));
+        }
+        // a huge multiplier in an otherwise valid key
+        byte[] huge = enc.clone();
+        huge[16] = (byte) 0xFF;
+        huge[17] = (byte) 0xFF;
+        huge[18] = (byte) 0xFF;
+        huge[19] = (byte) 0x7F;
+        assertThrows(MalformedProofException.class, () -> RequantLayer.decode(new ProofReader(huge), tensors));
+    }
+}
