@@ -1,0 +1,144 @@
+package dev.zkinfer.prover.circuit;
+
+import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.Claim;
+import dev.zkinfer.circuit.LinearLayer;
+import dev.zkinfer.circuit.TensorLayout;
+import dev.zkinfer.circuit.Validity;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.sumcheck.SumcheckInstance;
+import dev.zkinfer.prover.sumcheck.SumcheckProver;
+import java.util.stream.IntStream;
+
+/**
+ * Prover of {@link LinearLayer}: Thaler's matmul sumcheck with tables A(k) = Σ_o eq(r_o,o)·W[o,k]
+ * (O(|W|)) and B(k) = Σ_{b,p} eq((r_p,r_b),(p,b))·X[b,p,k] (O(|X|)); linear in the matrix sizes.
+ */
+public final class LinearLayerProver implements LayerProver<LinearLayer> {
+    /**
+     * Y over the whole padded domain by the relation: Y[b,o,p] = Σ_k W[o,k]·X[b,p,k] +
+     * bias[o]·valid(b,p) (sums over the padded K and padded o as well).
+     */
+    @Override
+    public void computeWitness(LinearLayer layer, WitnessValues w) {
+        if (w.has(layer.y())) {
+            return;
+        }
+        Circuit c = w.circuit();
+        layer.checkShapes(c);
+        TensorLayout ly = c.tensor(layer.y()).layout();
+        long[] xv = w.get(layer.x());
+        long[] wv = w.get(layer.weight());
+        long[] bv = layer.bias() >= 0 ? w.get(layer.bias()) : null;
+        int pv = LinearLayer.positionVars(ly), ov = ly.dimVars(1);
+        int kv = c.tensor(layer.weight()).layout().dimVars(1);
+        int kPad = 1 << kv, oPad = 1 << ov, pPad = 1 << pv;
+        int bPad = 1 << ly.dimVars(0);
+        long[] valid = bv == null ? null : Validity.indicator(ly);
+        long[] out = new long[ly.paddedSize()];
+        // index in X of (b,p,k): (b << pv | p) << kv | k ; in Y of (b,o,p): (b << ov | o) << pv | p
+        IntStream.range(0, bPad * pPad).parallel().forEach(bp -> {
+            int b = bp >>> pv, p = bp & (pPad - 1);
+            int xBase = bp << kv;
+            for (int o = 0; o < oPad; o++) {
+                int wBase = o << kv;
+                long acc = 0;
+                for (int k = 0; k < kPad; k++) {
+                    long wk = wv[wBase + k];
+                    if (wk != 0) {
+                        acc = Goldilocks.add(acc, Goldilocks.mul(wk, xv[xBase + k]));
+                    }
+                }
+                int yi = ((b << ov) | o) << pv | p;
+                if (bv != null && valid[yi] != 0) {
+                    acc = Goldilocks.add(acc, bv[o]);
+                }
+                out[yi] = acc;
+            }
+        });
+        w.put(layer.y(), out);
+    }
+
+    @Override
+    public void prove(LinearLayer layer, Claim[] outputClaims, ProverContext ctx) {
+        Claim claim = outputClaims[0];
+        if (claim == null) {
+            return;
+        }
+        Circuit c = ctx.circuit();
+        TensorLayout ly = c.tensor(layer.y()).layout();
+        Ext3[] r = claim.point();
+        int pv = LinearLayer.positionVars(ly), ov = ly.dimVars(1);
+        int kv = c.tensor(layer.weight()).layout().dimVars(1);
+        int kPad = 1 << kv;
+        var t = ctx.transcript();
+        var out = ctx.proof();
+        t.domain(LinearLayer.DOMAIN);
+        Ext3[] ro = LinearLayer.outPoint(ly, r);
+        Ext3 target = claim.value();
+        Ext3 bEval = null;
+        if (layer.bias() >= 0) {
+            bEval = Mle.evaluate(ctx.values(layer.bias()), ro);
+            out.ext(bEval);
+            t.absorbExt("linear/bias", bEval);
+            target = target.sub(bEval.mul(Validity.validExcept(ly, r, 1)));
+        }
+        // A(k) = Σ_o eq(r_o, o) W[o,k]
+        long[] eqO = Mle.eqTable(ro);
+        long[] wv = ctx.values(layer.weight());
+        long[] a = weightedRowSum(eqO, wv, 1 << ov, kPad);
+        // B(k) = Σ_{bp} eq(r_bp, bp) X[bp,k], r_bp = (r_p ‖ r_b)
+        Ext3[] rbp = new Ext3[r.length - ov];
+        System.arraycopy(r, 0, rbp, 0, pv);
+        System.arraycopy(r, pv + ov, rbp, pv, r.length - pv - ov);
+        long[] eqBP = Mle.eqTable(rbp);
+        long[] b = weightedRowSum(eqBP, ctx.values(layer.x()), 1 << rbp.length, kPad);
+        SumcheckInstance inst = new SumcheckInstance(kv);
+        int ia = inst.addTable(a);
+        int ib = inst.addTable(b);
+        inst.addTerm(Ext3.ONE, ia, ib);
+        SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, target, out, t);
+        Ext3 wEval = res.tableEvaluations()[ia];
+        Ext3 xEval = res.tableEvaluations()[ib];
+        out.ext(wEval);
+        t.absorbExt("linear/weight", wEval);
+        out.ext(xEval);
+        t.absorbExt("linear/input", xEval);
+        if (layer.bias() >= 0) {
+            ctx.claim(layer.bias(), ro, bEval);
+        }
+        ctx.claim(layer.weight(), LinearLayer.weightPoint(ly, r, res.point()), wEval);
+        ctx.claim(layer.x(), LinearLayer.inputPoint(ly, r, res.point()), xEval);
+    }
+
+    /** out(k) = Σ_row eq[row]·m[row·cols + k] (array form, length 3·cols); parallel over column blocks. */
+    static long[] weightedRowSum(long[] eq, long[] m, int rows, int cols) {
+        long[] out = new long[3 * cols];
+        int block = Math.max(64, cols / (4 * Runtime.getRuntime().availableProcessors()));
+        int blocks = (cols + block - 1) / block;
+        IntStream.range(0, blocks).parallel().forEach(bi -> {
+            int from = bi * block, to = Math.min(cols, from + block);
+            for (int row = 0; row < rows; row++) {
+                long e0 = eq[3 * row], e1 = eq[3 * row + 1], e2 = eq[3 * row + 2];
+                if ((e0 | e1 | e2) == 0) {
+                    continue;
+                }
+                int base = row * cols;
+                for (int k = from; k < to; k++) {
+                    long v = m[base + k];
+                    if (v == 0) {
+                        continue;
+                    }
+                    int o = 3 * k;
+                    out[o] = Goldilocks.add(out[o], Goldilocks.mul(e0, v));
+                    out[o + 1] = Goldilocks.add(out[o + 1], Goldilocks.mul(e1, v));
+                    out[o + 2] = Goldilocks.add(out[o + 2], Goldilocks.mul(e2, v));
+                }
+            }
+        });
+        return out;
+    }
+
+}

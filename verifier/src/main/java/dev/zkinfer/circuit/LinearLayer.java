@@ -1,0 +1,215 @@
+package dev.zkinfer.circuit;
+
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.encoding.MalformedProofException;
+import dev.zkinfer.encoding.ProofReader;
+import dev.zkinfer.encoding.ProofWriter;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.sumcheck.SumcheckClaim;
+import dev.zkinfer.sumcheck.SumcheckVerifier;
+import java.util.Arrays;
+
+/**
+ * A dense / matmul layer: X = [B, P1..Pm, K], W = [O, K] (MODEL), optional bias = [O] (MODEL),
+ * Y = [B, O, P1..Pm] (COMPUTED), m ≥ 0. Dense layers have m = 0; convolutions use an im2col
+ * tensor X = [B, OH, OW, C·KH·KW] and Y = [B, O, OH, OW].
+ *
+ * <p>Relation over the whole padded domain: Y[b,o,p] = Σ_k W[o,k]·X[b,p,k] + bias[o]·valid(b,p),
+ * where valid is 1 on real b and p and 0 on padding. With X padding 0 and W / bias padding 0
+ * (model commitment), Y padding is 0.
+ *
+ * <p>Proof (Thaler's matmul sumcheck). On the claim ỹ(r) = v with r = (r_p, r_o, r_b) in variable
+ * order: transcript domain {@code zkinfer/layer/linear/v1}; if there is a bias the prover sends
+ * b̃(r_o) (absorbed as {@code linear/bias}); a degree-2 sumcheck over K's variables of
+ * Σ_k W̃(r_o,k)·X̃(r_b,r_p,k) = v − b̃(r_o)·valid~(r_b,r_p) giving ρ; the prover sends W̃(r_o,ρ) and
+ * X̃(r_b,r_p,ρ) (absorbed as {@code linear/weight}, {@code linear/input}); the verifier checks
+ * their product against the sumcheck's final value and emits claims on bias at r_o, on W at
+ * (ρ ‖ r_o) and on X at (ρ ‖ r_p ‖ r_b) (variable order, lowest first). Verifier cost
+ * O(K's variables + rank), independent of the weights.
+ *
+ * <p>Wire format: [bias eval: ext]? sumcheck(kVars rounds × 2 ext) weight-eval ext, input-eval ext.
+ * Verifying-key encoding: u32 x, u32 weight, u32 bias (0xFFFFFFFF: none), u32 y.
+ */
+public final class LinearLayer implements Layer {
+    public static final String DOMAIN = "zkinfer/layer/linear/v1";
+
+    private final int x;
+    private final int weight;
+    private final int bias;
+    private final int y;
+
+    public LinearLayer(int x, int weight, int bias, int y) {
+        if (x < 0 || weight < 0 || bias < -1 || y < 0) {
+            throw new IllegalArgumentException("Linear layer: negative tensor id");
+        }
+        this.x = x;
+        this.weight = weight;
+        this.bias = bias;
+        this.y = y;
+    }
+
+    public int x() {
+        return x;
+    }
+
+    public int weight() {
+        return weight;
+    }
+
+    /** The bias tensor, or -1. */
+    public int bias() {
+        return bias;
+    }
+
+    public int y() {
+        return y;
+    }
+
+    @Override
+    public int tag() {
+        return LayerCodec.LINEAR;
+    }
+
+    @Override
+    public String kind() {
+        return "Linear";
+    }
+
+    @Override
+    public int[] outputs() {
+        return new int[] {y};
+    }
+
+    @Override
+    public int[] operands() {
+        return bias < 0 ? new int[] {x, weight} : new int[] {x, weight, bias};
+    }
+
+    /** Checks the tensors' layouts and roles against the relation; IllegalArgumentException if not. */
+    public void checkShapes(Circuit c) {
+        int n = c.tensors().size();
+        if (x >= n || weight >= n || bias >= n || y >= n) {
+            throw new IllegalArgumentException("Linear layer: tensor id out of range");
+        }
+        TensorLayout lx = c.tensor(x).layout(), lw = c.tensor(weight).layout(), ly = c.tensor(y).layout();
+        int rank = ly.rank();
+        boolean ok = rank >= 2 && lx.rank() == rank && lw.rank() == 2
+                && lx.dim(0) == ly.dim(0) && lw.dim(0) == ly.dim(1) && lw.dim(1) == lx.dim(rank - 1)
+                && c.tensor(weight).role() == TensorRole.MODEL && c.tensor(y).role() == TensorRole.COMPUTED;
+        for (int i = 0; ok && i < rank - 2; i++) {
+            ok = ly.dim(2 + i) == lx.dim(1 + i);
+        }
+        if (ok && bias >= 0) {
+            TensorLayout lb = c.tensor(bias).layout();
+            ok = lb.rank() == 1 && lb.dim(0) == ly.dim(1) && c.tensor(bias).role() == TensorRole.MODEL;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("Linear layer: inconsistent shapes or roles: X " + lx + ", W " + lw + ", Y " + ly);
+        }
+    }
+
+    /** Variables of the position dims P1..Pm in Y (and X). */
+    public static int positionVars(TensorLayout ly) {
+        return ly.varOffset(1);
+    }
+
+    /** X's point (ρ ‖ r_p ‖ r_b) from Y's point r and ρ. */
+    public static Ext3[] inputPoint(TensorLayout ly, Ext3[] r, Ext3[] rho) {
+        int pv = positionVars(ly), ov = ly.dimVars(1);
+        Ext3[] p = new Ext3[rho.length + r.length - ov];
+        System.arraycopy(rho, 0, p, 0, rho.length);
+        System.arraycopy(r, 0, p, rho.length, pv);
+        System.arraycopy(r, pv + ov, p, rho.length + pv, r.length - pv - ov);
+        return p;
+    }
+
+    /** W's point (ρ ‖ r_o). */
+    public static Ext3[] weightPoint(TensorLayout ly, Ext3[] r, Ext3[] rho) {
+        Ext3[] ro = outPoint(ly, r);
+        Ext3[] p = Arrays.copyOf(rho, rho.length + ro.length);
+        System.arraycopy(ro, 0, p, rho.length, ro.length);
+        return p;
+    }
+
+    /** r_o: the coordinates of Y's point on O's variables. */
+    public static Ext3[] outPoint(TensorLayout ly, Ext3[] r) {
+        int pv = positionVars(ly);
+        return Arrays.copyOfRange(r, pv, pv + ly.dimVars(1));
+    }
+
+    @Override
+    public void verify(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
+        Claim claim = outputClaims[0];
+        if (claim == null) {
+            return;
+        }
+        Circuit c = ctx.circuit();
+        try {
+            checkShapes(c);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidProofException(e.getMessage());
+        }
+        TensorLayout ly = c.tensor(y).layout();
+        Ext3[] r = claim.point();
+        if (claim.tensor() != y || r.length != ly.numVars()) {
+            throw new InvalidProofException("Linear layer: claim does not match the output tensor");
+        }
+        int kVars = c.tensor(weight).layout().dimVars(1);
+        var t = ctx.transcript();
+        var in = ctx.proof();
+        t.domain(DOMAIN);
+        Ext3[] ro = outPoint(ly, r);
+        Ext3 target = claim.value();
+        Ext3 bv = null;
+        if (bias >= 0) {
+            bv = in.ext("Linear bias evaluation");
+            t.absorbExt("linear/bias", bv);
+            target = target.sub(bv.mul(Validity.validExcept(ly, r, 1)));
+        }
+        SumcheckClaim sc = SumcheckVerifier.verify(target, kVars, 2, in, t);
+        Ext3 wv = in.ext("Linear weight evaluation");
+        t.absorbExt("linear/weight", wv);
+        Ext3 xv = in.ext("Linear input evaluation");
+        t.absorbExt("linear/input", xv);
+        if (!wv.mul(xv).equals(sc.value())) {
+            throw new InvalidProofException("Linear layer: final sumcheck check failed");
+        }
+        Ext3[] rho = sc.point();
+        if (bias >= 0) {
+            ctx.claim(bias, ro, bv);
+        }
+        ctx.claim(weight, weightPoint(ly, r, rho), wv);
+        ctx.claim(x, inputPoint(ly, r, rho), xv);
+    }
+
+    @Override
+    public void encode(ProofWriter out) {
+        out.u32(x).u32(weight).u32(bias).u32(y);
+    }
+
+    public static LinearLayer decode(ProofReader in, int tensorCount) throws MalformedProofException {
+        int x = LayerCodec.tensorId(in, tensorCount, "Linear input");
+        int w = LayerCodec.tensorId(in, tensorCount, "Linear weight");
+        int b = in.u32("Linear bias");
+        if (b != -1 && (b < 0 || b >= tensorCount)) {
+            throw new MalformedProofException("Linear bias tensor " + Integer.toUnsignedString(b) + " out of range");
+        }
+        int y = LayerCodec.tensorId(in, tensorCount, "Linear output");
+        return new LinearLayer(x, w, b, y);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LinearLayer l && l.x == x && l.weight == weight && l.bias == bias && l.y == y;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((x * 31 + weight) * 31 + bias) * 31 + y;
+    }
+
+    @Override
+    public String toString() {
+        return "Linear(x=" + x + ", w=" + weight + ", b=" + bias + ", y=" + y + ")";
+    }
+}
