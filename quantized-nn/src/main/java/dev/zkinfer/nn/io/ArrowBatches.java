@@ -62,7 +62,7 @@ public final class ArrowBatches {
     }
   }
 
-  /** Reads every row of column {@code column} as a tensor of {@code rowShape}. */
+  /** Reads every row of column {@code column} (null: the first column) as a tensor of {@code rowShape}. */
   public static List<Tensor> read(Path file, String column, int[] rowShape) throws IOException {
     int width = Shapes.size(rowShape);
     List<Tensor> out = new ArrayList<>();
@@ -71,7 +71,7 @@ public final class ArrowBatches {
         ArrowFileReader reader = new ArrowFileReader(ch, alloc)) {
       while (reader.loadNextBatch()) {
         VectorSchemaRoot root = reader.getVectorSchemaRoot();
-        FieldVector v = root.getVector(column);
+        FieldVector v = column == null ? (root.getFieldVectors().isEmpty() ? null : root.getFieldVectors().get(0)) : root.getVector(column);
         if (v == null) throw new IOException(file + ": no column '" + column + "' (columns: " + root.getSchema().getFields() + ")");
         if (!(v instanceof BaseListVector)) throw new IOException(file + ": column '" + column + "' is " + v.getField().getType() + ", not a list of floats");
         FieldVector data = v instanceof FixedSizeListVector f ? f.getDataVector() : ((ListVector) v).getDataVector();
