@@ -24,6 +24,7 @@ public final class LayerCodec {
             // one line per layer class, e.g.: case LINEAR: return LinearLayer.decode(in, tensorCount);
             case LINEAR: return LinearLayer.decode(in, tensorCount);
             case REQUANT: return RequantLayer.decode(in, tensorCount);
+            case TABLE: return TableLayer.decode(in, tensorCount);
             default:
                 throw new MalformedProofException("unknown layer tag " + Integer.toUnsignedString(tag));
         }

@@ -12,6 +12,7 @@ public final class LayerProvers {
             // one line per layer class, e.g.: case "LinearLayer" -> new LinearLayerProver();
             case "LinearLayer" -> new LinearLayerProver();
             case "RequantLayer" -> new RequantLayerProver();
+            case "TableLayer" -> new TableLayerProver();
             default -> null;
         };
         if (p == null) {
