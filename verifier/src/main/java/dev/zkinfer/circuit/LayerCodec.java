@@ -23,6 +23,7 @@ public final class LayerCodec {
         switch (tag) {
             // one line per layer class, e.g.: case LINEAR: return LinearLayer.decode(in, tensorCount);
             case LINEAR: return LinearLayer.decode(in, tensorCount);
+            case INDEX_MAP: return IndexMapLayer.decode(in, tensorCount);
             case REQUANT: return RequantLayer.decode(in, tensorCount);
             case TABLE: return TableLayer.decode(in, tensorCount);
             default:

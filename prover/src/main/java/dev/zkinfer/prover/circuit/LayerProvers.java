@@ -11,6 +11,7 @@ public final class LayerProvers {
         Object p = switch (layer.getClass().getSimpleName()) {
             // one line per layer class, e.g.: case "LinearLayer" -> new LinearLayerProver();
             case "LinearLayer" -> new LinearLayerProver();
+            case "IndexMapLayer" -> new IndexMapLayerProver();
             case "RequantLayer" -> new RequantLayerProver();
             case "TableLayer" -> new TableLayerProver();
             default -> null;
