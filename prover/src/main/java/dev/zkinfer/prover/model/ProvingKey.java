@@ -1,0 +1,155 @@
+package dev.zkinfer.prover.model;
+
+import dev.zkinfer.circuit.CommittedLayout;
+import dev.zkinfer.circuit.IoScales;
+import dev.zkinfer.nn.quant.QTensor;
+import dev.zkinfer.circuit.TensorRole;
+import dev.zkinfer.circuit.VerifyingKey;
+import dev.zkinfer.circuits.ModelCompiler;
+import dev.zkinfer.nn.quant.QuantizedModel;
+import dev.zkinfer.pcs.PcsParameters;
+import dev.zkinfer.prover.backend.Backend;
+import dev.zkinfer.prover.backend.Backends;
+import dev.zkinfer.prover.pcs.WhirProver;
+import dev.zkinfer.security.SecurityProfile;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * Everything the prover needs for one model: the quantized model, its compiled circuit, the
+ * model commitment (all weights and biases as one multilinear polynomial) and the verifying key.
+ *
+ * <p>File format ("model.pk", little-endian header): magic "ZKPK", u32 version, u32 security
+ * bits, the 32-byte verifying-key digest, then the quantized model
+ * ({@link QuantizedModel#write}). Reading recompiles the circuit and recomputes the commitment
+ * (both deterministic) and checks that they give the recorded digest, so a key can never prove
+ * against a different model than the one it names.
+ */
+public final class ProvingKey {
+    private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
+    private static final int VERSION = 1;
+
+    private final QuantizedModel model;
+    private final ModelCompiler.Compiled compiled;
+    private final VerifyingKey vk;
+    private final WhirProver.WhirCommitment modelCommitment;
+    private final long[] modelTable;
+
+    private ProvingKey(QuantizedModel model, ModelCompiler.Compiled compiled, VerifyingKey vk,
+            WhirProver.WhirCommitment modelCommitment, long[] modelTable) {
+        this.model = model;
+        this.compiled = compiled;
+        this.vk = vk;
+        this.modelCommitment = modelCommitment;
+        this.modelTable = modelTable;
+    }
+
+    /**
+     * Compiles a quantized model and commits to its weights.
+     *
+     * @throws dev.zkinfer.circuits.UnsupportedModelException if an op cannot be proved yet
+     */
+    public static ProvingKey create(QuantizedModel model, SecurityProfile profile, Consumer<String> progress) {
+        return create(model, profile, progress, Backends.get());
+    }
+
+    static ProvingKey create(QuantizedModel model, SecurityProfile profile, Consumer<String> progress, Backend backend) {
+        progress.accept("compiling the circuit");
+        ModelCompiler.Compiled compiled = ModelCompiler.compile(model);
+        CommittedLayout layout = new CommittedLayout(compiled.circuit(), compiled.circuit().tensorsWithRole(TensorRole.MODEL));
+        long[] table = layout.pack(compiled.modelValues());
+        progress.accept("committing to " + compiled.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");
+        WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits(), layout.numVars()), backend);
+        WhirProver.WhirCommitment commitment = pcs.commit(table, layout.numVars());
+        QTensor in = model.input();
+        IoScales io = new IoScales(in.scale(), in.min(), in.max(), model.output().scale());
+        VerifyingKey vk = new VerifyingKey(profile, compiled.circuit(), commitment.root(), io);
+        return new ProvingKey(model, compiled, vk, commitment, table);
+    }
+
+    public QuantizedModel model() {
+        return model;
+    }
+
+    public ModelCompiler.Compiled compiled() {
+        return compiled;
+    }
+
+    public VerifyingKey verifyingKey() {
+        return vk;
+    }
+
+    WhirProver.WhirCommitment modelCommitment() {
+        return modelCommitment;
+    }
+
+    long[] modelTable() {
+        return modelTable;
+    }
+
+    public byte[] encode() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.write(MAGIC);
+            out.writeInt(Integer.reverseBytes(VERSION));
+            out.writeInt(Integer.reverseBytes(vk.profile().bits()));
+            out.write(vk.digest());
+            model.write(out);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Reads a proving key written by {@link #encode}.
+     *
+     * @throws IOException with a one-line reason if the bytes are not a valid, consistent key
+     */
+    public static ProvingKey decode(byte[] bytes, Consumer<String> progress) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        byte[] magic = new byte[4];
+        if (bytes.length < 4 + 4 + 4 + 32) {
+            throw new IOException("not a zkinfer proving key (too short)");
+        }
+        in.readFully(magic);
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw new IOException("not a zkinfer proving key (bad magic)");
+        }
+        int version = Integer.reverseBytes(in.readInt());
+        if (version != VERSION) {
+            throw new IOException("unsupported proving key version " + version + " (this zkinfer reads version " + VERSION + ")");
+        }
+        int bits = Integer.reverseBytes(in.readInt());
+        SecurityProfile profile = Arrays.stream(SecurityProfile.values()).filter(p -> p.bits() == bits).findFirst()
+                .orElseThrow(() -> new IOException("proving key names an unknown security level " + bits));
+        byte[] digest = new byte[32];
+        in.readFully(digest);
+        QuantizedModel model;
+        try {
+            model = QuantizedModel.read(in);
+        } catch (RuntimeException e) {
+            throw new IOException("corrupted proving key: " + e.getMessage());
+        }
+        if (in.available() != 0) {
+            throw new IOException("corrupted proving key: " + in.available() + " trailing bytes");
+        }
+        ProvingKey pk;
+        try {
+            pk = create(model, profile, progress);
+        } catch (RuntimeException e) {
+            throw new IOException("corrupted proving key: " + e.getMessage());
+        }
+        if (!Arrays.equals(pk.vk.digest(), digest)) {
+            throw new IOException("corrupted proving key: its model does not match the digest it records");
+        }
+        return pk;
+    }
+}
