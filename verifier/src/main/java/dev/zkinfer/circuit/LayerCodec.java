@@ -24,8 +24,10 @@ public final class LayerCodec {
             // one line per layer class, e.g.: case LINEAR: return LinearLayer.decode(in, tensorCount);
             case LINEAR: return LinearLayer.decode(in, tensorCount);
             case INDEX_MAP: return IndexMapLayer.decode(in, tensorCount);
+            case ELEMENTWISE_LINEAR: return ElementwiseLinearLayer.decode(in, tensorCount);
             case REQUANT: return RequantLayer.decode(in, tensorCount);
             case TABLE: return TableLayer.decode(in, tensorCount);
+            case MAX_POOL: return MaxPoolLayer.decode(in, tensorCount);
             default:
                 throw new MalformedProofException("unknown layer tag " + Integer.toUnsignedString(tag));
         }

@@ -12,8 +12,10 @@ public final class LayerProvers {
             // one line per layer class, e.g.: case "LinearLayer" -> new LinearLayerProver();
             case "LinearLayer" -> new LinearLayerProver();
             case "IndexMapLayer" -> new IndexMapLayerProver();
+            case "ElementwiseLinearLayer" -> new ElementwiseLinearLayerProver();
             case "RequantLayer" -> new RequantLayerProver();
             case "TableLayer" -> new TableLayerProver();
+            case "MaxPoolLayer" -> new MaxPoolLayerProver();
             default -> null;
         };
         if (p == null) {

@@ -1,0 +1,67 @@
+package dev.zkinfer.prover.circuit;
+
+import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.Claim;
+import dev.zkinfer.circuit.ElementwiseLinearLayer;
+import dev.zkinfer.circuit.TensorLayout;
+import dev.zkinfer.circuit.Validity;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.poly.Mle;
+
+/** Prover of {@link ElementwiseLinearLayer}: sends x̃_k(r) for each input. */
+public final class ElementwiseLinearLayerProver implements LayerProver<ElementwiseLinearLayer> {
+    /** y[i] = Σ_k c_k·x_k[i] + constant·valid[i] over the whole padded domain. */
+    @Override
+    public void computeWitness(ElementwiseLinearLayer layer, WitnessValues w) {
+        if (w.has(layer.output())) {
+            return;
+        }
+        Circuit c = w.circuit();
+        layer.checkShapes(c);
+        TensorLayout ly = c.tensor(layer.output()).layout();
+        long[] y = new long[ly.paddedSize()];
+        int[] ins = layer.inputs();
+        long[] co = layer.coefficients();
+        for (int k = 0; k < ins.length; k++) {
+            long ck = Goldilocks.fromSigned(co[k]);
+            long[] x = w.get(ins[k]);
+            for (int i = 0; i < y.length; i++) {
+                y[i] = Goldilocks.add(y[i], Goldilocks.mul(ck, x[i]));
+            }
+        }
+        if (layer.constant() != 0) {
+            long cst = Goldilocks.fromSigned(layer.constant());
+            long[] valid = Validity.indicator(ly);
+            for (int i = 0; i < y.length; i++) {
+                if (valid[i] != 0) {
+                    y[i] = Goldilocks.add(y[i], cst);
+                }
+            }
+        }
+        w.put(layer.output(), y);
+    }
+
+    @Override
+    public void prove(ElementwiseLinearLayer layer, Claim[] outputClaims, ProverContext ctx) {
+        Claim claim = outputClaims[0];
+        if (claim == null) {
+            return;
+        }
+        int[] ins = layer.inputs();
+        int n = ins.length;
+        var t = ctx.transcript();
+        t.domain(ElementwiseLinearLayer.DOMAIN);
+        long[] xs = new long[3 * n];
+        Ext3[] evals = new Ext3[n];
+        for (int k = 0; k < n; k++) {
+            evals[k] = Mle.evaluate(ctx.values(ins[k]), claim.point());
+            Ext3.set(xs, k, evals[k]);
+            ctx.proof().ext(evals[k]);
+        }
+        t.absorbExts("elementwise_linear/inputs", xs, 0, n);
+        for (int k = 0; k < n; k++) {
+            ctx.claim(ins[k], claim.point(), evals[k]);
+        }
+    }
+}
