@@ -27,6 +27,7 @@ public final class LayerCodec {
             case ELEMENTWISE_LINEAR: return ElementwiseLinearLayer.decode(in, tensorCount);
             case REQUANT: return RequantLayer.decode(in, tensorCount);
             case TABLE: return TableLayer.decode(in, tensorCount);
+            case MAX_POOL: return MaxPoolLayer.decode(in, tensorCount);
             default:
                 throw new MalformedProofException("unknown layer tag " + Integer.toUnsignedString(tag));
         }

@@ -15,6 +15,7 @@ public final class LayerProvers {
             case "ElementwiseLinearLayer" -> new ElementwiseLinearLayerProver();
             case "RequantLayer" -> new RequantLayerProver();
             case "TableLayer" -> new TableLayerProver();
+            case "MaxPoolLayer" -> new MaxPoolLayerProver();
             default -> null;
         };
         if (p == null) {

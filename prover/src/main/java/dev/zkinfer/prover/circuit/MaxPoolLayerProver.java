@@ -1,0 +1,135 @@
+package dev.zkinfer.prover.circuit;
+
+import dev.zkinfer.circuit.Claim;
+import dev.zkinfer.circuit.MaxPoolLayer;
+import dev.zkinfer.circuit.TensorLayout;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.sumcheck.SumcheckInstance;
+import dev.zkinfer.prover.sumcheck.SumcheckProver;
+import dev.zkinfer.transcript.Transcript;
+import java.util.Arrays;
+
+/** Prover of {@link MaxPoolLayer}: y = max over valid window offsets, gaps f_w, and the zero-check. */
+public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
+    @Override
+    public void computeWitness(MaxPoolLayer l, WitnessValues w) {
+        TensorLayout layout = w.circuit().tensor(l.y()).layout();
+        int[] views = l.views();
+        int k = views.length;
+        int size = layout.paddedSize();
+        long[][] masks = new long[k][];
+        long[][] vals = new long[k][];
+        for (int j = 0; j < k; j++) {
+            masks[j] = l.maskTable(j, layout);
+            vals[j] = w.get(views[j]);
+        }
+        long limit = 1L << (l.bits() + 1);
+        long[] yv = new long[size];
+        long[][] f = new long[k][size];
+        for (int i = 0; i < size; i++) {
+            long best = Long.MIN_VALUE;
+            for (int j = 0; j < k; j++) {
+                if (masks[j][i] != 0) {
+                    best = Math.max(best, Goldilocks.toSigned(vals[j][i]));
+                }
+            }
+            if (best == Long.MIN_VALUE) {
+                throw new IllegalStateException("MaxPool layer: no valid window offset at padded index " + i);
+            }
+            yv[i] = Goldilocks.fromSigned(best);
+            for (int j = 0; j < k; j++) {
+                long gap = masks[j][i] != 0 ? best - Goldilocks.toSigned(vals[j][i]) : 1;
+                if (gap >= limit) {
+                    throw new IllegalStateException("MaxPool layer: window values at padded index " + i
+                            + " differ by " + gap + ", beyond " + l.bits() + "-bit inputs");
+                }
+                f[j][i] = gap;
+            }
+        }
+        if (w.has(l.y()) && !Arrays.equals(w.get(l.y()), yv)) {
+            throw new IllegalStateException("MaxPool layer: the given values of " + w.circuit().tensor(l.y()).name()
+                    + " are not the window maxima");
+        }
+        w.put(l.y(), yv);
+        for (int j = 0; j < k; j++) {
+            int[] lt = l.gapLimbs(j);
+            if (lt.length == 1) {
+                w.put(lt[0], f[j]);
+            } else {
+                long[] lo = new long[size], hi = new long[size];
+                for (int i = 0; i < size; i++) {
+                    lo[i] = f[j][i] & 0xFFFF;
+                    hi[i] = f[j][i] >>> 16;
+                }
+                w.put(lt[0], lo);
+                w.put(lt[1], hi);
+            }
+        }
+    }
+
+    @Override
+    public void prove(MaxPoolLayer l, Claim[] outputClaims, ProverContext ctx) {
+        Transcript t = ctx.transcript();
+        t.domain(MaxPoolLayer.DOMAIN);
+        TensorLayout layout = ctx.circuit().tensor(l.y()).layout();
+        int n = layout.numVars();
+        int size = layout.paddedSize();
+        Ext3[] tau = new Ext3[n];
+        for (int i = 0; i < n; i++) {
+            tau[i] = t.challengeExt("maxpool/tau");
+        }
+        Ext3 beta = t.challengeExt("maxpool/batch");
+        int[] views = l.views();
+        int k = views.length;
+        SumcheckInstance inst = new SumcheckInstance(n);
+        int eq = inst.addTable(Mle.eqTable(tau));
+        int yi = inst.addBaseTable(ctx.values(l.y()));
+        int[] fi = new int[k];
+        int[] prod = new int[k + 1];
+        prod[0] = eq;
+        for (int j = 0; j < k; j++) {
+            int[] lt = l.gapLimbs(j);
+            long[] f = ctx.values(lt[0]);
+            if (lt.length == 2) {
+                long[] hi = ctx.values(lt[1]);
+                long[] c = new long[size];
+                for (int i = 0; i < size; i++) {
+                    c[i] = Goldilocks.add(f[i], Goldilocks.mul(hi[i], 1L << 16));
+                }
+                f = c;
+            }
+            fi[j] = inst.addBaseTable(f);
+            prod[j + 1] = fi[j];
+        }
+        inst.addTerm(Ext3.ONE, prod);
+        Ext3 pw = beta;
+        Ext3 total = Ext3.ZERO;
+        for (int j = 0; j < k; j++) {
+            int mi = inst.addBaseTable(l.maskTable(j, layout));
+            int vi = inst.addBaseTable(ctx.values(views[j]));
+            inst.addTerm(pw, eq, fi[j]);
+            inst.addTerm(pw.neg(), eq, mi, yi);
+            inst.addTerm(pw, eq, mi, vi);
+            inst.addTerm(pw, eq, mi);
+            total = total.add(pw);
+            pw = pw.mul(beta);
+        }
+        inst.addTerm(total.neg(), eq);
+        SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t);
+        Ext3[] rho = res.point();
+        int[] ops = l.operands();
+        long[] raw = new long[3 * ops.length];
+        Ext3[] ev = new Ext3[ops.length];
+        for (int i = 0; i < ops.length; i++) {
+            ev[i] = i == 0 ? res.tableEvaluations()[yi] : Mle.evaluate(ctx.values(ops[i]), rho);
+            Ext3.set(raw, i, ev[i]);
+            ctx.proof().ext(ev[i]);
+        }
+        t.absorbExts("maxpool/evals", raw, 0, ops.length);
+        for (int i = 0; i < ops.length; i++) {
+            ctx.claim(ops[i], rho, ev[i]);
+        }
+    }
+}

@@ -1,0 +1,393 @@
+package dev.zkinfer.circuit;
+
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.encoding.MalformedProofException;
+import dev.zkinfer.encoding.ProofReader;
+import dev.zkinfer.encoding.ProofWriter;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.poly.Mle;
+import dev.zkinfer.sumcheck.SumcheckClaim;
+import dev.zkinfer.sumcheck.SumcheckVerifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Max pooling (QMaxPool): y[b,c,oy,ox] = max of x over the window positions inside the image.
+ * The compiler supplies one COMPUTED "window view" tensor v_w per window offset w = kh·KW + kw
+ * (IndexMap.Window: v_w[b,c,oy,ox] = x[b,c,oy·sH+kh−padTop, ox·sW+kw−padLeft], 0 outside the
+ * image), all with y's layout.
+ *
+ * <h2>Relation</h2>
+ * A validity mask m_w[oy,ox] ∈ {0,1} (1 iff the position of offset w is inside the image; 1 on
+ * padding coordinates oy ≥ OH or ox ≥ OW; broadcast over b, c) is part of the layer: m_w =
+ * row_kh[oy]·col_kw[ox], so the verifier evaluates m̃_w(ρ) in O(OH + OW). The prover commits
+ * (ADVICE) f_w with f_w = y − v_w where m_w = 1 and f_w = 1 where m_w = 0, range-checked in
+ * [0, 2^(bits+1)) (one tensor in RANGE(bits+1) for bits ≤ 15; for bits = 16 two limbs, 16 bits in
+ * RANGE(16) and 1 bit in RANGE(1)), and the layer proves on the whole padded domain
+ * <pre>
+ *   Π_w f_w = 0,   f_w = m_w·(y − v_w) + 1 − m_w   for every w.
+ * </pre>
+ * Soundness: views hold bits-bit integers; Π f_w = 0 in the field gives some w with f_w = 0, which
+ * is a valid offset (invalid ones have f_w = 1), so y = v_w there and y is a bits-bit integer;
+ * then for every valid w, y − v_w is an integer of magnitude &lt; 2^(bits+1) whose field image lies in
+ * [0, 2^(bits+1)), so y ≥ v_w. Hence y = max over valid offsets. create checks that every real
+ * output position has at least one valid offset. The honest padding: y_pad = the max of the
+ * views over valid offsets there (views are 0 on padding, so y_pad = 0).
+ *
+ * <h2>Sub-proof</h2>
+ * Domain "zkinfer/layer/MaxPool/v1"; τ ∈ GF(p^3)^n ("maxpool/tau"), β ("maxpool/batch"); the
+ * sumcheck (claimed sum 0, n variables, degree max(K+1, 3) for K offsets) of Σ_i eq(τ,i)·[Π_w
+ * f_w(i) + Σ_w β^(w+1)·(f_w(i) − m_w(i)·(y_i − v_w(i)) − 1 + m_w(i))] ending at ρ; then the
+ * evaluations at ρ of y, the K views, and every f limb (per offset, low limb first) as GF(p^3)
+ * elements, absorbed as "maxpool/evals"; the verifier recomputes the bracket at ρ and emits
+ * claims in that order, all at ρ.
+ *
+ * <p>Without geometry ({@link #create(Circuit.Builder, int[], int, int)}) every mask is 1: use it
+ * only when no window position falls outside the image (no padding, windows inside).
+ */
+public final class MaxPoolLayer implements Layer {
+    public static final String DOMAIN = "zkinfer/layer/MaxPool/v1";
+    public static final int MAX_WINDOW = 256;
+
+    /** Pooling geometry: input height and width, kernel, strides, top/left padding. */
+    public record Geometry(int inH, int inW, int kernelH, int kernelW, int strideH, int strideW, int padTop, int padLeft) {
+        public Geometry {
+            if (inH < 1 || inW < 1 || kernelH < 1 || kernelW < 1 || strideH < 1 || strideW < 1 || padTop < 0 || padLeft < 0
+                    || (long) kernelH * kernelW > MAX_WINDOW) {
+                throw new IllegalArgumentException("MaxPool layer: pooling geometry out of range");
+            }
+        }
+
+        boolean inside(long pos, int size) {
+            return pos >= 0 && pos < size;
+        }
+
+        /** row_kh over the padded OH coordinate (1 on padding). */
+        long[] rowMask(int kh, int oh, int ohVars) {
+            long[] t = new long[1 << ohVars];
+            for (int o = 0; o < t.length; o++) {
+                t[o] = o >= oh || inside((long) o * strideH + kh - padTop, inH) ? 1 : 0;
+            }
+            return t;
+        }
+
+        long[] colMask(int kw, int ow, int owVars) {
+            long[] t = new long[1 << owVars];
+            for (int o = 0; o < t.length; o++) {
+                t[o] = o >= ow || inside((long) o * strideW + kw - padLeft, inW) ? 1 : 0;
+            }
+            return t;
+        }
+    }
+
+    private final int[] views;
+    private final int y;
+    private final int bits;
+    private final int[][] limbs;
+    private final Geometry geometry;
+
+    private MaxPoolLayer(int[] views, int y, int bits, int[][] limbs, Geometry geometry) {
+        if (views.length < 1 || views.length > MAX_WINDOW) {
+            throw new IllegalArgumentException("MaxPool layer: " + views.length + " window views");
+        }
+        if (bits < 1 || bits > 16) {
+            throw new IllegalArgumentException("MaxPool layer: value width " + bits + " outside [1, 16]");
+        }
+        if (geometry != null && geometry.kernelH() * geometry.kernelW() != views.length) {
+            throw new IllegalArgumentException("MaxPool layer: " + views.length + " views for a " + geometry.kernelH() + "×"
+                    + geometry.kernelW() + " window");
+        }
+        this.views = views.clone();
+        this.y = y;
+        this.bits = bits;
+        this.limbs = new int[limbs.length][];
+        for (int w = 0; w < limbs.length; w++) {
+            if (limbs[w].length != limbCount(bits)) {
+                throw new IllegalArgumentException("MaxPool layer: wrong limb count");
+            }
+            this.limbs[w] = limbs[w].clone();
+        }
+        this.geometry = geometry;
+    }
+
+    static int limbCount(int bits) {
+        return bits + 1 <= 16 ? 1 : 2;
+    }
+
+    /** Max pooling with no out-of-image window positions (all masks 1). */
+    public static MaxPoolLayer create(Circuit.Builder b, int[] windowViews, int y, int bits) {
+        return create(b, windowViews, y, bits, null);
+    }
+
+    /**
+     * Max pooling over x = [B, C, inH, inW] with padding ignored; views ordered w = kh·KW + kw,
+     * y = [B, C, OH, OW] ADVICE. Adds the ADVICE tensors f_w (one or two limbs per offset, y's layout).
+     */
+    public static MaxPoolLayer create(Circuit.Builder b, int[] windowViews, int y, int bits, int inH, int inW, int kernelH,
+            int kernelW, int strideH, int strideW, int padTop, int padLeft) {
+        return create(b, windowViews, y, bits, new Geometry(inH, inW, kernelH, kernelW, strideH, strideW, padTop, padLeft));
+    }
+
+    private static MaxPoolLayer create(Circuit.Builder b, int[] windowViews, int y, int bits, Geometry g) {
+        TensorLayout ly = b.get(y).layout();
+        if (b.get(y).role() != TensorRole.ADVICE) {
+            throw new IllegalArgumentException("MaxPool layer: y must be an ADVICE tensor");
+        }
+        for (int v : windowViews) {
+            if (!b.get(v).layout().equals(ly)) {
+                throw new IllegalArgumentException("MaxPool layer: window view " + b.get(v).name() + " has layout "
+                        + b.get(v).layout() + ", y has " + ly);
+            }
+        }
+        if (g != null) {
+            checkGeometry(ly, g);
+        }
+        int[][] limbs = new int[windowViews.length][limbCount(bits)];
+        for (int w = 0; w < windowViews.length; w++) {
+            for (int j = 0; j < limbs[w].length; j++) {
+                limbs[w][j] = b.tensor(b.get(y).name() + "/maxpool gap " + w + (limbs[w].length > 1 ? " limb " + j : ""), ly,
+                        TensorRole.ADVICE);
+            }
+        }
+        return new MaxPoolLayer(windowViews, y, bits, limbs, g);
+    }
+
+    private static void checkGeometry(TensorLayout ly, Geometry g) {
+        if (ly.rank() != 4) {
+            throw new IllegalArgumentException("MaxPool layer: output must be [B, C, OH, OW], got " + ly);
+        }
+        int oh = ly.dim(2), ow = ly.dim(3);
+        for (int o = 0; o < oh; o++) {
+            boolean any = false;
+            for (int kh = 0; kh < g.kernelH(); kh++) {
+                any |= g.inside((long) o * g.strideH() + kh - g.padTop(), g.inH());
+            }
+            if (!any) {
+                throw new IllegalArgumentException("MaxPool layer: output row " + o + " has no window position inside the image");
+            }
+        }
+        for (int o = 0; o < ow; o++) {
+            boolean any = false;
+            for (int kw = 0; kw < g.kernelW(); kw++) {
+                any |= g.inside((long) o * g.strideW() + kw - g.padLeft(), g.inW());
+            }
+            if (!any) {
+                throw new IllegalArgumentException("MaxPool layer: output column " + o + " has no window position inside the image");
+            }
+        }
+    }
+
+    public int[] views() {
+        return views.clone();
+    }
+
+    public int y() {
+        return y;
+    }
+
+    public int bits() {
+        return bits;
+    }
+
+    /** The ADVICE limb tensors of f_w. */
+    public int[] gapLimbs(int w) {
+        return limbs[w].clone();
+    }
+
+    public Geometry geometry() {
+        return geometry;
+    }
+
+    /** The mask of offset w over the padded domain of {@code layout} (all ones without geometry). */
+    public long[] maskTable(int w, TensorLayout layout) {
+        long[] t = new long[layout.paddedSize()];
+        if (geometry == null) {
+            Arrays.fill(t, 1);
+            return t;
+        }
+        long[] row = geometry.rowMask(w / geometry.kernelW(), layout.dim(2), layout.dimVars(2));
+        long[] col = geometry.colMask(w % geometry.kernelW(), layout.dim(3), layout.dimVars(3));
+        int ro = layout.varOffset(2), rm = row.length - 1;
+        int co = layout.varOffset(3), cm = col.length - 1;
+        for (int i = 0; i < t.length; i++) {
+            t[i] = row[(i >>> ro) & rm] & col[(i >>> co) & cm];
+        }
+        return t;
+    }
+
+    /** m̃_w(ρ) in O(OH + OW). */
+    public Ext3 maskAt(int w, TensorLayout layout, Ext3[] rho) {
+        if (geometry == null) {
+            return Ext3.ONE;
+        }
+        long[] row = geometry.rowMask(w / geometry.kernelW(), layout.dim(2), layout.dimVars(2));
+        long[] col = geometry.colMask(w % geometry.kernelW(), layout.dim(3), layout.dimVars(3));
+        int ro = layout.varOffset(2), co = layout.varOffset(3);
+        return Mle.evaluate(row, Arrays.copyOfRange(rho, ro, ro + layout.dimVars(2)))
+                .mul(Mle.evaluate(col, Arrays.copyOfRange(rho, co, co + layout.dimVars(3))));
+    }
+
+    @Override
+    public int tag() {
+        return LayerCodec.MAX_POOL;
+    }
+
+    @Override
+    public String kind() {
+        return "MaxPool";
+    }
+
+    @Override
+    public int[] outputs() {
+        return new int[0];
+    }
+
+    /** y, the views, then the f limbs (per offset, low limb first): also the order of the evaluations and claims. */
+    @Override
+    public int[] operands() {
+        int lc = limbCount(bits);
+        int[] ops = new int[1 + views.length + views.length * lc];
+        ops[0] = y;
+        System.arraycopy(views, 0, ops, 1, views.length);
+        for (int w = 0; w < views.length; w++) {
+            System.arraycopy(limbs[w], 0, ops, 1 + views.length + w * lc, lc);
+        }
+        return ops;
+    }
+
+    @Override
+    public List<LookupSpec> lookups() {
+        List<LookupSpec> l = new ArrayList<>();
+        for (int[] lw : limbs) {
+            if (lw.length == 1) {
+                l.add(LookupSpec.range(bits + 1, lw[0], 0));
+            } else {
+                l.add(LookupSpec.range(16, lw[0], 0));
+                l.add(LookupSpec.range(bits + 1 - 16, lw[1], 0));
+            }
+        }
+        return l;
+    }
+
+    /** The sumcheck degree. */
+    public int degree() {
+        return Math.max(views.length + 1, 3);
+    }
+
+    /** The bracket at one point from (y, views, f limbs) evaluations and the masks there. */
+    public Ext3 bracket(Ext3 beta, Ext3[] masks, Ext3[] ev) {
+        int k = views.length;
+        int lc = limbCount(bits);
+        Ext3 yv = ev[0];
+        Ext3 prod = Ext3.ONE;
+        Ext3 link = Ext3.ZERO;
+        Ext3 pw = beta;
+        for (int w = 0; w < k; w++) {
+            Ext3 f = ev[1 + k + w * lc];
+            if (lc == 2) {
+                f = f.add(ev[2 + k + w * lc].mul(1L << 16));
+            }
+            prod = prod.mul(f);
+            Ext3 m = masks[w];
+            link = link.add(pw.mul(f.sub(m.mul(yv.sub(ev[1 + w]))).sub(Ext3.ONE).add(m)));
+            pw = pw.mul(beta);
+        }
+        return prod.add(link);
+    }
+
+    @Override
+    public void verify(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
+        ctx.transcript().domain(DOMAIN);
+        TensorLayout layout = ctx.layout(y);
+        for (int t : operands()) {
+            if (!ctx.layout(t).equals(layout)) {
+                throw new InvalidProofException("MaxPool layer: operand layouts differ");
+            }
+        }
+        if (geometry != null) {
+            try {
+                checkGeometry(layout, geometry);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidProofException(e.getMessage());
+            }
+        }
+        int n = layout.numVars();
+        Ext3[] tau = new Ext3[n];
+        for (int i = 0; i < n; i++) {
+            tau[i] = ctx.transcript().challengeExt("maxpool/tau");
+        }
+        Ext3 beta = ctx.transcript().challengeExt("maxpool/batch");
+        SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, degree(), ctx.proof(), ctx.transcript());
+        int[] ops = operands();
+        long[] raw = ctx.proof().exts("maxpool evaluations", ops.length);
+        ctx.transcript().absorbExts("maxpool/evals", raw, 0, ops.length);
+        Ext3[] ev = new Ext3[ops.length];
+        for (int i = 0; i < ops.length; i++) {
+            ev[i] = Ext3.get(raw, i);
+        }
+        Ext3[] rho = sc.point();
+        Ext3[] masks = new Ext3[views.length];
+        for (int w = 0; w < masks.length; w++) {
+            masks[w] = maskAt(w, layout, rho);
+        }
+        if (!bracket(beta, masks, ev).mul(Mle.eq(tau, rho)).equals(sc.value())) {
+            throw new InvalidProofException("MaxPool layer: the max constraints do not hold at the sumcheck point");
+        }
+        for (int i = 0; i < ops.length; i++) {
+            ctx.claim(ops[i], rho, ev[i]);
+        }
+    }
+
+    @Override
+    public void encode(ProofWriter out) {
+        out.u32(y).u32(bits).u32(views.length);
+        for (int v : views) {
+            out.u32(v);
+        }
+        for (int[] lw : limbs) {
+            for (int t : lw) {
+                out.u32(t);
+            }
+        }
+        if (geometry == null) {
+            out.u8(0);
+        } else {
+            Geometry g = geometry;
+            out.u8(1).u32(g.inH()).u32(g.inW()).u32(g.kernelH()).u32(g.kernelW()).u32(g.strideH()).u32(g.strideW())
+                    .u32(g.padTop()).u32(g.padLeft());
+        }
+    }
+
+    public static MaxPoolLayer decode(ProofReader in, int tensorCount) throws MalformedProofException {
+        int y = LayerCodec.tensorId(in, tensorCount, "maxpool output");
+        int bits = in.length("maxpool bits", 1, 16);
+        int k = in.length("maxpool window size", 1, MAX_WINDOW);
+        int[] views = new int[k];
+        for (int w = 0; w < k; w++) {
+            views[w] = LayerCodec.tensorId(in, tensorCount, "maxpool window view");
+        }
+        int[][] limbs = new int[k][limbCount(bits)];
+        for (int[] lw : limbs) {
+            for (int j = 0; j < lw.length; j++) {
+                lw[j] = LayerCodec.tensorId(in, tensorCount, "maxpool gap limb");
+            }
+        }
+        int hasGeometry = in.u8("maxpool geometry flag");
+        Geometry g = null;
+        try {
+            if (hasGeometry == 1) {
+                int bound = 1 << TensorLayout.MAX_VARS;
+                g = new Geometry(in.length("maxpool input height", 1, bound), in.length("maxpool input width", 1, bound),
+                        in.length("maxpool kernel height", 1, MAX_WINDOW), in.length("maxpool kernel width", 1, MAX_WINDOW),
+                        in.length("maxpool stride", 1, bound), in.length("maxpool stride", 1, bound),
+                        in.length("maxpool padding", 0, bound), in.length("maxpool padding", 0, bound));
+            } else if (hasGeometry != 0) {
+                throw new MalformedProofException("maxpool geometry flag " + hasGeometry);
+            }
+            return new MaxPoolLayer(views, y, bits, limbs, g);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedProofException(e.getMessage());
+        }
+    }
+}
