@@ -73,6 +73,10 @@ public final class GoldilocksVectors {
         return reduceOnce(s.add(EPS, carry));
     }
 
+    static LongVector sub(LongVector x, LongVector y) {
+        return x.sub(y).sub(EPS, x.compare(VectorOperators.ULT, y));
+    }
+
     static LongVector mul(LongVector x, LongVector y) {
         LongVector xl = x.and(EPS), xh = x.lanewise(VectorOperators.LSHR, 32);
         LongVector yl = y.and(EPS), yh = y.lanewise(VectorOperators.LSHR, 32);

@@ -8,16 +8,103 @@ import java.util.stream.IntStream;
  * Multi-threaded kernels: the pair range is cut into chunks run on the common fork-join pool.
  * A fold writes entry j from entries 2j and 2j+1, so concurrent chunks would overwrite what
  * another chunk has yet to read; in parallel we fold into a scratch buffer and copy back.
+ *
+ * <p>The prover's fold-then-next-round step ({@link #foldAndRoundSums}) folds into new
+ * half-size arrays (no copy back) and, for the common Σ f·g, computes the next round's sums
+ * in the same pass with delayed reduction ({@link FusedSumcheck}).
  */
 final class ParallelSumcheckKernels implements SumcheckKernels {
     /** Below this many pairs the threads cost more than they save. */
     private static final int MIN_PARALLEL = 1 << 12;
     private static final int CHUNKS = Math.max(1, Runtime.getRuntime().availableProcessors()) * 4;
 
+    /** Runs body(from, to) over [0, n) in CHUNKS chunks in parallel (sequentially when small). */
+    private static void forChunks(int n, RangeBody body) {
+        if (n < MIN_PARALLEL) {
+            body.run(0, n);
+            return;
+        }
+        int chunk = (n + CHUNKS - 1) / CHUNKS;
+        IntStream.range(0, CHUNKS).parallel().forEach(c -> body.run(Math.min(n, c * chunk), Math.min(n, (c + 1) * chunk)));
+    }
+
+    /** Σ over chunks of body(from, to) (field vectors), in parallel when large. */
+    private static long[] sumChunks(int n, RangeSum body) {
+        if (n < MIN_PARALLEL) {
+            return body.run(0, n);
+        }
+        int chunk = (n + CHUNKS - 1) / CHUNKS;
+        long[][] parts = new long[CHUNKS][];
+        IntStream.range(0, CHUNKS).parallel().forEach(c -> parts[c] = body.run(Math.min(n, c * chunk), Math.min(n, (c + 1) * chunk)));
+        long[] acc = parts[0];
+        for (int c = 1; c < CHUNKS; c++) {
+            acc = addArrays(acc, parts[c]);
+        }
+        return acc;
+    }
+
+    @FunctionalInterface
+    private interface RangeBody {
+        void run(int from, int to);
+    }
+
+    @FunctionalInterface
+    private interface RangeSum {
+        long[] run(int from, int to);
+    }
+
+    /** The two distinct factors of a single-term degree-2 instance over exactly two tables, or null. */
+    private static int[] productOfTwo(long[][] tables, int[][] terms, int degree) {
+        if (degree != 2 || tables.length != 2 || terms.length != 1 || terms[0].length != 2 || terms[0][0] == terms[0][1]) {
+            return null;
+        }
+        return terms[0];
+    }
+
+    @Override
+    public long[] foldAndRoundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree, Ext3 r) {
+        int next = half >>> 1;
+        long r0 = r.c0, r1 = r.c1, r2 = r.c2;
+        int[] fg = productOfTwo(tables, terms, degree);
+        if (fg != null) {
+            int fi = fg[0], gi = fg[1];
+            long[] f = tables[fi], g = tables[gi];
+            boolean fb = isBase != null && isBase[fi], gb = isBase != null && isBase[gi];
+            long[] fOut = new long[3 * half], gOut = new long[3 * half];
+            if (fb && gb) {
+                long[] s = sumChunks(next, (from, to) -> FusedSumcheck.foldBaseAndSum(f, g, fOut, gOut, from, to, r0, r1, r2));
+                tables[fi] = fOut;
+                tables[gi] = gOut;
+                return FusedSumcheck.combineBase(s, r0, r1, r2);
+            }
+            if (!fb && !gb) {
+                long[] s = sumChunks(next, (from, to) -> FusedSumcheck.foldExtAndSum(f, g, fOut, gOut, from, to, r0, r1, r2));
+                tables[fi] = fOut;
+                tables[gi] = gOut;
+                return s;
+            }
+        }
+        for (int f = 0; f < tables.length; f++) {
+            long[] t = tables[f];
+            long[] out = new long[3 * half];
+            if (isBase != null && isBase[f]) {
+                forChunks(half, (from, to) -> RoundSums.foldBase(t, out, from, to, r0, r1, r2));
+            } else {
+                forChunks(half, (from, to) -> FusedSumcheck.foldExt(t, out, from, to, r0, r1, r2));
+            }
+            tables[f] = out;
+        }
+        return roundSums(tables, null, terms, next, degree);
+    }
+
     @Override
     public long[] roundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
         if (half < MIN_PARALLEL) {
             return RoundSums.range(tables, isBase, terms, 0, half, degree);
+        }
+        if (isBase != null && productOfTwo(tables, terms, degree) != null && isBase[terms[0][0]] && isBase[terms[0][1]]) {
+            long[] f = tables[terms[0][0]], g = tables[terms[0][1]];
+            return sumChunks(half, (from, to) -> FusedSumcheck.baseProductSums(f, g, from, to));
         }
         int chunk = (half + CHUNKS - 1) / CHUNKS;
         return IntStream.range(0, CHUNKS).parallel()
@@ -53,11 +140,8 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
             return;
         }
         long[] out = new long[3 * half];
-        int chunk = (half + CHUNKS - 1) / CHUNKS;
-        IntStream.range(0, CHUNKS).parallel().forEach(c -> {
-            int from = Math.min(half, c * chunk), to = Math.min(half, (c + 1) * chunk);
-            RoundSums.fold(table, out, from, to, r.c0, r.c1, r.c2);
-        });
+        long r0 = r.c0, r1 = r.c1, r2 = r.c2;
+        forChunks(half, (from, to) -> FusedSumcheck.foldExt(table, out, from, to, r0, r1, r2));
         System.arraycopy(out, 0, table, 0, out.length);
     }
 }

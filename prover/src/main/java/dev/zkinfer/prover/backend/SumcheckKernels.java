@@ -23,4 +23,22 @@ public interface SumcheckKernels {
 
     /** Binds variable 0 to r: table[j] ← table[2j] + r·(table[2j+1] − table[2j]) for j < half. */
     void fold(long[] table, int half, Ext3 r);
+
+    /**
+     * Binds variable 0 of every table to r (round k's fold; base-field tables are those with
+     * {@code isBase[f]} set, isBase may be null), replacing {@code tables[f]} by the folded
+     * table (possibly a new array, possibly longer than needed: entries past half are
+     * unspecified), and returns the sums of the next round, as {@link #roundSums} with
+     * half/2 pairs. {@code half} is the number of pairs of the round just finished (≥ 2).
+     */
+    default long[] foldAndRoundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree, Ext3 r) {
+        for (int f = 0; f < tables.length; f++) {
+            if (isBase != null && isBase[f]) {
+                tables[f] = foldBase(tables[f], half, r);
+            } else {
+                fold(tables[f], half, r);
+            }
+        }
+        return roundSums(tables, null, terms, half >>> 1, degree);
+    }
 }

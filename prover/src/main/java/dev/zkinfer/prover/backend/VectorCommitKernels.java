@@ -6,6 +6,8 @@ import dev.zkinfer.pcs.WhirProtocol;
 import java.security.MessageDigest;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Multi-threaded commit kernels (fork/join over all cores). Results are identical to
@@ -88,67 +90,117 @@ final class VectorCommitKernels implements CommitKernels {
         long[] out = new long[width << logN];
         long omegaN = Goldilocks.rootOfUnity(logN);
         long[] tw = twiddles(logMsg);
-        IntStream.range(0, 1 << r).parallel().forEach(s -> {
-            int base = width * m * WhirProtocol.bitReverse(s, r);
+        // one task per (coset, coordinate): an extension table is encoded as three base-field NTTs
+        IntStream.range(0, width << r).parallel().forEach(task -> {
+            int s = task / width, q = task % width;
+            int block = WhirProtocol.bitReverse(s, r);
             long step = Goldilocks.pow(omegaN, s);
-            long scale = 1;
-            for (int c = 0; c < m; c++) {
-                for (int q = 0; q < width; q++) {
-                    out[base + width * c + q] = Goldilocks.mul(coeffs[width * c + q], scale);
+            if (width == 1) {
+                int base = m * block;
+                scaleByPowers(coeffs, 1, 0, out, base, m, step);
+                difNtt(out, base, logMsg, tw);
+            } else {
+                long[] buf = scratch(m);
+                scaleByPowers(coeffs, width, q, buf, 0, m, step);
+                difNtt(buf, 0, logMsg, tw);
+                int o = width * m * block + q;
+                for (int c = 0; c < m; c++) {
+                    out[o + width * c] = buf[c];
                 }
-                scale = Goldilocks.mul(scale, step);
             }
-            difNtt(out, base, width, logMsg, tw);
         });
         return out;
     }
 
-    /** Sub-transforms at most this large run level by level (they fit in the L2 cache). */
-    private static final int LOG_IN_CACHE = 12;
+    private static final ThreadLocal<long[][]> SCRATCH = ThreadLocal.withInitial(() -> new long[1][0]);
+
+    /** A per-thread buffer of at least m longs. */
+    private static long[] scratch(int m) {
+        long[][] holder = SCRATCH.get();
+        if (holder[0].length < m) {
+            holder[0] = new long[m];
+        }
+        return holder[0];
+    }
+
+    /** dst[base + c] = src[width·c + q] · step^c for c < m. */
+    private static void scaleByPowers(long[] src, int width, int q, long[] dst, int base, int m, long step) {
+        int lanes = V.length();
+        if (m < 2 * lanes) {
+            long scale = 1;
+            for (int c = 0; c < m; c++) {
+                dst[base + c] = Goldilocks.mul(src[width * c + q], scale);
+                scale = Goldilocks.mul(scale, step);
+            }
+            return;
+        }
+        long[] pw = new long[lanes];
+        long scale = 1;
+        for (int c = 0; c < lanes; c++) {
+            pw[c] = scale;
+            scale = Goldilocks.mul(scale, step);
+        }
+        // scale = step^lanes
+        LongVector stepV = LongVector.broadcast(V, scale);
+        LongVector p = LongVector.fromArray(V, pw, 0);
+        if (width == 1) {
+            for (int c = 0; c < m; c += lanes) {
+                GoldilocksVectors.mul(LongVector.fromArray(V, src, c), p).intoArray(dst, base + c);
+                p = GoldilocksVectors.mul(p, stepV);
+            }
+        } else {
+            for (int c = 0; c < m; c++) {
+                dst[base + c] = src[width * c + q];
+            }
+            for (int c = 0; c < m; c += lanes) {
+                GoldilocksVectors.mul(LongVector.fromArray(V, dst, base + c), p).intoArray(dst, base + c);
+                p = GoldilocksVectors.mul(p, stepV);
+            }
+        }
+    }
+
+    private static final VectorSpecies<Long> V = LongVector.SPECIES_PREFERRED;
+
+    /** Sub-transforms at most this large run level by level (2^15 longs: 256 KiB, in the L2 cache). */
+    private static final int LOG_IN_CACHE = 15;
 
     /**
-     * In-place Gentleman–Sande NTT of 2^logM elements of the given width: natural in,
+     * In-place Gentleman–Sande NTT of 2^logM base-field elements at a[base..]: natural in,
      * bit-reversed out. Large transforms do one butterfly level over the whole range, then
      * recurse into the two halves, so that only the top levels stream through memory.
      */
-    private static void difNtt(long[] a, int base, int width, int logM, long[] tw) {
+    private static void difNtt(long[] a, int base, int logM, long[] tw) {
         if (logM <= LOG_IN_CACHE) {
             for (int lg = logM; lg >= 1; lg--) {
                 int half = 1 << (lg - 1);
                 for (int i = 0; i < (1 << logM); i += 2 * half) {
-                    butterflies(a, base + width * i, width, half, tw);
+                    butterflies(a, base + i, half, tw);
                 }
             }
             return;
         }
         int half = 1 << (logM - 1);
-        butterflies(a, base, width, half, tw);
-        difNtt(a, base, width, logM - 1, tw);
-        difNtt(a, base + width * half, width, logM - 1, tw);
+        butterflies(a, base, half, tw);
+        difNtt(a, base, logM - 1, tw);
+        difNtt(a, base + half, logM - 1, tw);
     }
 
     /** One DIF level on a block of 2·half elements at p: (u, v) -> (u + v, (u - v)·ω_{2half}^k). */
-    private static void butterflies(long[] a, int p, int width, int half, long[] tw) {
-        if (width == 1) {
-            for (int k = 0; k < half; k++) {
-                long u = a[p + k], v = a[p + k + half];
-                a[p + k] = Goldilocks.add(u, v);
-                a[p + k + half] = Goldilocks.mul(Goldilocks.sub(u, v), tw[half + k]);
+    private static void butterflies(long[] a, int p, int half, long[] tw) {
+        int lanes = V.length();
+        if (half >= lanes) {
+            for (int k = 0; k < half; k += lanes) {
+                LongVector u = LongVector.fromArray(V, a, p + k);
+                LongVector v = LongVector.fromArray(V, a, p + k + half);
+                GoldilocksVectors.add(u, v).intoArray(a, p + k);
+                GoldilocksVectors.mul(GoldilocksVectors.sub(u, v), LongVector.fromArray(V, tw, half + k)).intoArray(a, p + k + half);
             }
             return;
         }
-        int q0 = p + width * half;
         for (int k = 0; k < half; k++) {
-            long t = tw[half + k];
-            int x = p + 3 * k, y = q0 + 3 * k;
-            long u0 = a[x], u1 = a[x + 1], u2 = a[x + 2];
-            long v0 = a[y], v1 = a[y + 1], v2 = a[y + 2];
-            a[x] = Goldilocks.add(u0, v0);
-            a[x + 1] = Goldilocks.add(u1, v1);
-            a[x + 2] = Goldilocks.add(u2, v2);
-            a[y] = Goldilocks.mul(Goldilocks.sub(u0, v0), t);
-            a[y + 1] = Goldilocks.mul(Goldilocks.sub(u1, v1), t);
-            a[y + 2] = Goldilocks.mul(Goldilocks.sub(u2, v2), t);
+            long u = a[p + k], v = a[p + k + half];
+            a[p + k] = Goldilocks.add(u, v);
+            a[p + k + half] = Goldilocks.mul(Goldilocks.sub(u, v), tw[half + k]);
         }
     }
 

@@ -38,9 +38,9 @@ public final class SumcheckProver {
         Ext3[] point = new Ext3[n];
         long[] message = new long[3 * degree];
         Ext3[] evals = new Ext3[degree + 1];
+        long[] sums = n == 0 ? null : kernels.roundSums(tables, isBase, terms, 1 << (n - 1), degree);
         for (int k = 0; k < n; k++) {
             int half = 1 << (n - 1 - k);
-            long[] sums = kernels.roundSums(tables, k == 0 ? isBase : null, terms, half, degree);
             // message[i] = Σ_t c_t · S[t][i]   (i indexes x = 0, 2, ..., d)
             for (int i = 0; i < degree; i++) {
                 Ext3 v = Ext3.ZERO;
@@ -61,11 +61,16 @@ public final class SumcheckProver {
             Ext3 r = transcript.challengeExt("sumcheck/challenge");
             point[k] = r;
             claim = Univariate.evaluate(evals, r);
-            for (int f = 0; f < tables.length; f++) {
-                if (k == 0 && isBase[f]) {
-                    tables[f] = kernels.foldBase(tables[f], half, r);
-                } else {
-                    kernels.fold(tables[f], half, r);
+            if (k + 1 < n) {
+                // fold by r and compute the next round's sums (one fused pass where the backend can)
+                sums = kernels.foldAndRoundSums(tables, k == 0 ? isBase : null, terms, half, degree, r);
+            } else {
+                for (int f = 0; f < tables.length; f++) {
+                    if (k == 0 && isBase[f]) {
+                        tables[f] = kernels.foldBase(tables[f], half, r);
+                    } else {
+                        kernels.fold(tables[f], half, r);
+                    }
                 }
             }
         }

@@ -58,6 +58,15 @@ class CommitKernelsTest {
         }
     }
 
+    /** Messages above the vector NTT's in-cache size (2^15), where it recurses level by level. */
+    @Test
+    void fastEncodingEqualsReferenceForLargeMessages() {
+        for (int width : new int[] {1, 3}) {
+            long[] c = randomBase(width << 17);
+            assertArrayEquals(scalar.encodeBitReversed(c, width, 17, 18), fast.encodeBitReversed(c, width, 17, 18), "w" + width);
+        }
+    }
+
     @Test
     void fastEncodingEqualsReferenceForBaseAndExtension() {
         for (int width : new int[] {1, 3}) {

@@ -200,6 +200,44 @@ class SumcheckTest {
         assertArrayEquals(prove(s, sum, Backends.scalar()), prove(s, sum, Backends.vector()));
     }
 
+    /**
+     * Σ f·g over two tables, the case the vector backend fuses (fold + next round in one pass,
+     * delayed reduction): sizes on both sides of its parallel threshold, base and extension
+     * tables, and tables that hold p − 1 everywhere (the largest products and carries).
+     */
+    @ParameterizedTest(name = "n={0} base={1} extreme={2}")
+    @CsvSource({"1,true,false", "2,true,false", "2,false,false", "7,true,false", "7,false,true", "16,true,false",
+            "16,false,false", "15,true,true", "15,false,true"})
+    void productOfTwoIsProvedAlikeByBothBackends(int n, boolean base, boolean extreme) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(31 * n + (base ? 1 : 0));
+        int len = (base ? 1 : 3) << n;
+        long[] f = new long[len], g = new long[len];
+        for (int i = 0; i < len; i++) {
+            f[i] = extreme ? Goldilocks.P - 1 : Goldilocks.reduce(rnd.nextLong());
+            g[i] = extreme ? Goldilocks.P - 1 - (i & 1) : Goldilocks.reduce(rnd.nextLong());
+        }
+        long[][] lifted = {base ? lift(f) : f, base ? lift(g) : g};
+        Statement s = new Statement(n, lifted, new int[][] {{0, 1}}, new Ext3[] {Ext3.ONE});
+        Ext3 sum = s.instance().sum();
+        byte[] reference = prove(s, sum, Backends.scalar());
+        verify(s, sum, 2, reference);
+        for (Backend backend : new Backend[] {Backends.scalar(), Backends.vector()}) {
+            SumcheckInstance inst = new SumcheckInstance(n);
+            if (base) {
+                inst.addBaseTable(f);
+                inst.addBaseTable(g);
+            } else {
+                inst.addTable(f.clone());
+                inst.addTable(g.clone());
+            }
+            inst.addTerm(Ext3.ONE, 0, 1);
+            ProofWriter w = new ProofWriter();
+            SumcheckProver.Result res = new SumcheckProver(backend).prove(inst, sum, w, new Sha256Transcript("test"));
+            assertArrayEquals(reference, w.toByteArray(), backend.name());
+            assertEquals(Mle.evaluateExt(lifted[1], res.point()), res.tableEvaluations()[1], backend.name());
+        }
+    }
+
     @Test
     void transcriptBindsTheClaim() {
         Statement s = Statement.random(new SplittableRandom(15), 3, 2, 1, 2);
