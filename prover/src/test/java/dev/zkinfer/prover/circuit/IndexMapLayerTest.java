@@ -247,6 +247,39 @@ class IndexMapLayerTest {
         LayerSoundness.assertRejectedOrFalse(s.layer, oc, bad, LayerSoundness.prove(s.layer, oc, bad), what);
     }
 
+    /**
+     * An adaptive cheater for a wrong output: shifts s_0 so the parts add up to the false claim,
+     * runs the sumcheck prover on that false sum, and sends the true x̃_k(ρ_k); only the final
+     * wiring check can catch it.
+     */
+    @Test
+    void adaptiveCheaterIsRejected() {
+        Setup s = setup(new int[][] {{1, 2, 5, 5}}, new int[] {1, 3, 3, 18}, new IndexMap.Im2col(1, 2, 5, 5, 3, 3, 2, 2, 1, 1, 3, 3), 80);
+        Claim[] oc = LayerHarness.randomOutputClaims(s.layer, s.w, new SplittableRandom(81));
+        Claim lie = new Claim(oc[0].tensor(), oc[0].point(), oc[0].value().add(5));
+        int x = s.layer.inputs()[0];
+        int n = s.circuit.tensor(x).layout().numVars();
+        long[] eqR = dev.zkinfer.poly.Mle.eqTable(lie.point());
+        long[] pk = new long[3 << n];
+        s.layer.forEachSource(s.circuit, (o, k, j) -> {
+            for (int c = 0; c < 3; c++) {
+                pk[3 * j + c] = Goldilocks.add(pk[3 * j + c], eqR[3 * o + c]);
+            }
+        });
+        dev.zkinfer.transcript.Transcript t = new dev.zkinfer.transcript.Sha256Transcript("harness");
+        ProofWriter out = new ProofWriter();
+        t.domain(IndexMapLayer.DOMAIN);
+        out.ext(lie.value());
+        t.absorbExts("index_map/parts", new long[] {lie.value().c0, lie.value().c1, lie.value().c2}, 0, 1);
+        var inst = new dev.zkinfer.prover.sumcheck.SumcheckInstance(n);
+        int ix = inst.addBaseTable(s.w.get(x));
+        int ip = inst.addTable(pk);
+        inst.addTerm(dev.zkinfer.field.Ext3.ONE, ix, ip);
+        var res = new dev.zkinfer.prover.sumcheck.SumcheckProver(dev.zkinfer.prover.backend.Backends.scalar()).prove(inst, lie.value(), out, t);
+        out.ext(res.tableEvaluations()[ix]);
+        assertThrows(InvalidProofException.class, () -> LayerHarness.verify(s.layer, new Claim[] {lie}, s.circuit, out.toByteArray()));
+    }
+
     @Test
     void tamperedProofs() throws InvalidProofException {
         Setup s = setup(new int[][] {{1, 1, 4, 3}}, new int[] {1, 2, 1, 4}, new IndexMap.Im2col(1, 1, 4, 3, 2, 2, 2, 2, 0, 0, 2, 1), 60);
