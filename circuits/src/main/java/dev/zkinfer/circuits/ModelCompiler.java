@@ -1,9 +1,11 @@
 package dev.zkinfer.circuits;
 
 import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.ElementwiseLinearLayer;
 import dev.zkinfer.circuit.IndexMap;
 import dev.zkinfer.circuit.IndexMapLayer;
 import dev.zkinfer.circuit.LinearLayer;
+import dev.zkinfer.circuit.MaxPoolLayer;
 import dev.zkinfer.circuit.RequantLayer;
 import dev.zkinfer.circuit.TableLayer;
 import dev.zkinfer.circuit.TensorLayout;
@@ -144,7 +146,17 @@ public final class ModelCompiler {
             }
             case QOp.QRequant r -> {
                 int x = of(r.input());
-                b.layer(RequantLayer.create(b, x, advice(outT), r.axis(), r.m(), r.shift(), r.lo(), r.hi(), outT.bits()));
+                int rank = outT.shape().length;
+                int axis = r.m().length == 1 ? 0 : (r.axis() < 0 ? r.axis() + rank : r.axis());
+                b.layer(RequantLayer.create(b, x, advice(outT), axis, r.m(), r.shift(), r.lo(), r.hi(), outT.bits()));
+            }
+            case QOp.QAdd a -> {
+                if (!Arrays.equals(qm.tensor(a.a()).shape(), qm.tensor(a.b()).shape())) {
+                    throw new UnsupportedModelException("QAdd with broadcasting is not supported by the prover yet");
+                }
+                int acc = b.tensor(outT.name() + "/sum", layout(outT), TensorRole.COMPUTED);
+                b.layer(new ElementwiseLinearLayer(new int[] {of(a.a()), of(a.b())}, new long[] {a.ma(), a.mb()}, 0, acc));
+                b.layer(RequantLayer.create(b, acc, advice(outT), 0, new int[] {1}, new int[] {a.shift()}, a.lo(), a.hi(), outT.bits()));
             }
             case QOp.QClamp c -> {
                 QTensor inT = qm.tensor(c.input());
@@ -156,6 +168,22 @@ public final class ModelCompiler {
                 b.layer(new TableLayer(of(c.input()), advice(outT), min, table));
             }
             case QOp.QTable t -> b.layer(new TableLayer(of(t.input()), advice(outT), t.inputMin(), t.table()));
+            case QOp.QMaxPool m -> {
+                int[] xs = qm.tensor(m.input()).shape();
+                int[] ys = outT.shape();
+                int x = of(m.input());
+                int[] views = new int[m.kernelH() * m.kernelW()];
+                for (int kh = 0; kh < m.kernelH(); kh++) {
+                    for (int kw = 0; kw < m.kernelW(); kw++) {
+                        int v = b.tensor(outT.name() + "/window" + kh + "," + kw, layout(outT), TensorRole.COMPUTED);
+                        b.layer(new IndexMapLayer(new int[] {x}, v, new IndexMap.Window(xs[0], xs[1], xs[2], xs[3], m.kernelH(),
+                                m.kernelW(), m.strideH(), m.strideW(), m.padTop(), m.padLeft(), ys[2], ys[3], kh, kw)));
+                        views[kh * m.kernelW() + kw] = v;
+                    }
+                }
+                b.layer(MaxPoolLayer.create(b, views, advice(outT), outT.bits(), xs[2], xs[3], m.kernelH(), m.kernelW(),
+                        m.strideH(), m.strideW(), m.padTop(), m.padLeft()));
+            }
             case QOp.QReshape r -> b.layer(new IndexMapLayer(new int[] {of(r.input())}, computed(outT), new IndexMap.Reshape()));
             case QOp.QTranspose t -> b.layer(new IndexMapLayer(new int[] {of(t.input())}, computed(outT), new IndexMap.Transpose(t.perm())));
             case QOp.QSlice s -> b.layer(new IndexMapLayer(new int[] {of(s.input())}, computed(outT), new IndexMap.Slice(s.starts(), s.steps())));

@@ -10,9 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "zkinfer", mixinStandardHelpOptions = true, version = "zkinfer 0.1.0",
         description = "Verifiable machine-learning inference: quantize an ONNX model, prove its inference, verify the proof.",
-        subcommands = {DemoCommand.class, PendingCommands.Compile.class, PendingCommands.Infer.class,
-            PendingCommands.Prove.class, PendingCommands.Verify.class, PendingCommands.Inspect.class,
-            PendingCommands.Bench.class})
+        subcommands = {DemoCommand.class, CompileCommand.class, InferCommand.class, ProveCommand.class,
+            VerifyCommand.class, InspectCommand.class, PendingCommands.Bench.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INVALID = 1;
@@ -31,8 +30,8 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             // A user mistake is a one-line message; anything else is a bug and keeps its trace.
-            if (ex instanceof UserError || ex instanceof java.io.IOException
-                    || ex instanceof dev.zkinfer.nn.ModelFormatException) {
+            if (ex instanceof UserError || ex instanceof java.io.IOException || ex instanceof IllegalArgumentException
+                    || ex instanceof dev.zkinfer.nn.ModelFormatException || ex instanceof dev.zkinfer.circuits.UnsupportedModelException) {
                 commandLine.getErr().println("zkinfer: " + ex.getMessage());
                 return EXIT_USAGE;
             }

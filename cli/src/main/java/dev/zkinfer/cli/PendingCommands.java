@@ -20,48 +20,7 @@ final class PendingCommands {
 
         @Override
         public Integer call() {
-            throw new UserError("'" + what() + "' is not implemented in this version yet: whole-model proofs "
-                    + "(compile, prove, verify, inspect) are being built; 'zkinfer demo' shows what works today");
-        }
-    }
-
-    @Command(name = "compile", description = "Compile MODEL.onnx into DIR/model.pk and DIR/model.vk (not implemented yet).")
-    static final class Compile extends Pending {
-        @Override
-        String what() {
-            return "compile";
-        }
-    }
-
-    @Command(name = "infer", description = "Run plain integer inference with a proving key (not implemented yet).")
-    static final class Infer extends Pending {
-        @Override
-        String what() {
-            return "infer";
-        }
-    }
-
-    @Command(name = "prove", description = "Prove an inference (not implemented yet).")
-    static final class Prove extends Pending {
-        @Override
-        String what() {
-            return "prove";
-        }
-    }
-
-    @Command(name = "verify", description = "Verify a proof against a verifying key (not implemented yet).")
-    static final class Verify extends Pending {
-        @Override
-        String what() {
-            return "verify";
-        }
-    }
-
-    @Command(name = "inspect", description = "Describe a key or a proof (not implemented yet).")
-    static final class Inspect extends Pending {
-        @Override
-        String what() {
-            return "inspect";
+            throw new UserError("'" + what() + "' is not implemented in this version yet");
         }
     }
 

@@ -120,11 +120,18 @@ public final class VerifyingKey {
         return witnessLayout;
     }
 
+    /**
+     * Each commitment targets {@value #PCS_MARGIN_BITS} bits above the profile, so that the
+     * union bound over both commitments' query phases and every other component still meets
+     * the profile's target (see {@link ProofSecurity}).
+     */
+    public static final int PCS_MARGIN_BITS = 3;
+
     public PcsParameters modelPcs() {
-        return PcsParameters.forSecurity(profile.bits(), modelLayout.numVars());
+        return PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, modelLayout.numVars());
     }
 
     public PcsParameters witnessPcs() {
-        return PcsParameters.forSecurity(profile.bits(), witnessLayout.numVars());
+        return PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, witnessLayout.numVars());
     }
 }

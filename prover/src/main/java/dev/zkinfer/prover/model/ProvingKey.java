@@ -64,7 +64,7 @@ public final class ProvingKey {
         CommittedLayout layout = new CommittedLayout(compiled.circuit(), compiled.circuit().tensorsWithRole(TensorRole.MODEL));
         long[] table = layout.pack(compiled.modelValues());
         progress.accept("committing to " + compiled.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");
-        WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits(), layout.numVars()), backend);
+        WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, layout.numVars()), backend);
         WhirProver.WhirCommitment commitment = pcs.commit(table, layout.numVars());
         QTensor in = model.input();
         IoScales io = new IoScales(in.scale(), in.min(), in.max(), model.output().scale());

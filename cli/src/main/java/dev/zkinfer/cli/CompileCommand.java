@@ -1,0 +1,121 @@
+package dev.zkinfer.cli;
+
+import dev.zkinfer.circuit.ProofSecurity;
+import dev.zkinfer.circuit.VerifyingKey;
+import dev.zkinfer.nn.graph.Graph;
+import dev.zkinfer.nn.onnx.OnnxLoadOptions;
+import dev.zkinfer.nn.onnx.OnnxModel;
+import dev.zkinfer.nn.quant.QuantizationOptions;
+import dev.zkinfer.nn.quant.QuantizationReport;
+import dev.zkinfer.nn.quant.QuantizedModel;
+import dev.zkinfer.nn.quant.Quantizer;
+import dev.zkinfer.nn.tensor.Tensor;
+import dev.zkinfer.prover.model.ProvingKey;
+import dev.zkinfer.security.SecurityProfile;
+import dev.zkinfer.security.SecurityReport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "compile", mixinStandardHelpOptions = true,
+        description = "Quantize an ONNX model, compile it into a circuit, commit to its weights, and write DIR/model.pk and DIR/model.vk.")
+final class CompileCommand extends CliSupport implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX model.")
+    Path model;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Where to write model.pk and model.vk.")
+    Path dir;
+
+    @Option(names = "--calibration", paramLabel = "FILE",
+            description = "Sample inputs (input.json or Arrow IPC) that choose the activation scales; without it, 8 random normal inputs are used.")
+    Path calibration;
+
+    @Option(names = "--bits", defaultValue = "8", paramLabel = "8|16", description = "Activation width (default ${DEFAULT-VALUE}).")
+    int bits;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Batch size (a dynamic batch defaults to 1; a fixed one is kept unless given).")
+    Integer batch;
+
+    @Option(names = "--profile", defaultValue = "default", paramLabel = "default|128", description = "Security profile: default (≥100 bits provable) or 128.")
+    String profile;
+
+    @Override
+    public Integer call() throws Exception {
+        if (bits != 8 && bits != 16) {
+            throw new UserError("--bits must be 8 or 16, got " + bits);
+        }
+        if (batch != null && batch < 1) {
+            throw new UserError("--batch must be at least 1, got " + batch);
+        }
+        SecurityProfile prof;
+        try {
+            prof = SecurityProfile.parse(profile);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        long t0 = System.nanoTime();
+        var progress = progress();
+        progress.accept("loading " + model);
+        CliSupport.read(model, "model file");
+        OnnxLoadOptions options = OnnxLoadOptions.defaults();
+        if (batch != null) {
+            options = options.withBatchSize(batch);
+        }
+        Graph graph = OnnxModel.load(model, options);
+        int[] inShape = graph.shapeOf(graph.inputs().get(0).name());
+        List<Tensor> cal = new ArrayList<>();
+        if (calibration != null) {
+            Tensor all = InputFiles.tensorRows(calibration, inShape);
+            cal.addAll(InputFiles.split(all, inShape));
+        } else {
+            if (!quiet && !json) {
+                err.println("zkinfer: no --calibration given: calibrating on 8 random normal inputs (accuracy may suffer)");
+            }
+            Random rnd = new Random(1);
+            for (int i = 0; i < 8; i++) {
+                double[] d = new double[Arrays.stream(inShape).reduce(1, (a, b) -> a * b)];
+                for (int k = 0; k < d.length; k++) {
+                    d[k] = rnd.nextGaussian();
+                }
+                cal.add(Tensor.of(inShape, d));
+            }
+        }
+        progress.accept("quantizing to int" + bits);
+        QuantizedModel qm = Quantizer.quantize(graph, cal, bits == 8 ? QuantizationOptions.int8() : QuantizationOptions.int16());
+        QuantizationReport report = QuantizationReport.compare(graph, qm, cal);
+        ProvingKey pk = ProvingKey.create(qm, prof, progress);
+        VerifyingKey vk = pk.verifyingKey();
+        progress.accept("writing the keys");
+        CliSupport.writeAtomically(dir.resolve("model.pk"), pk.encode());
+        CliSupport.writeAtomically(dir.resolve("model.vk"), vk.encode());
+        endProgress();
+        long t1 = System.nanoTime();
+        SecurityReport sec = ProofSecurity.report(vk);
+        String digest = HexFormat.of().formatHex(vk.digest());
+        if (json) {
+            out.println(new Json().put("digest", digest).put("security_bits", Math.floor(sec.totalBits() * 10) / 10)
+                    .put("quantization", new Json().put("samples", report.samples()).put("argmax_agreement", report.argmaxAgreement())
+                            .put("max_abs_error", report.maxAbsError()).put("mean_abs_error", report.meanAbsError()))
+                    .put("layers", vk.circuit().layers().size()).put("parameters", qm.parameterCount())
+                    .put("proving_key", dir.resolve("model.pk").toString()).put("verifying_key", dir.resolve("model.vk").toString())
+                    .put("timings_ms", new Json().put("compile", ms(t1 - t0))));
+        } else if (quiet) {
+            out.println(digest);
+        } else {
+            say("Compiled %s: %,d parameters, %d proof layers", model.getFileName(), qm.parameterCount(), vk.circuit().layers().size());
+            say("Quantization (int%d, on %d calibration input(s)): argmax agreement %.1f %%, max |error| %.4g, mean |error| %.4g",
+                    bits, report.samples(), 100 * report.argmaxAgreement(), report.maxAbsError(), report.meanAbsError());
+            say("Security: %.1f bits provable (weakest component %.1f bits; 'zkinfer inspect' lists them)", sec.totalBits(), sec.minimumBits());
+            say("Model digest: %s", digest);
+            say("Wrote %s and %s in %.1f s", dir.resolve("model.pk"), dir.resolve("model.vk"), (t1 - t0) / 1e9);
+        }
+        return Main.EXIT_OK;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.zkinfer.cli;
+
+import dev.zkinfer.VerificationResult;
+import dev.zkinfer.circuit.CircuitVerifier;
+import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.VerifyingKey;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Check a proof against a verifying key; print 'valid' and the proved output, or 'invalid: <reason>' (exit code 1).")
+final class VerifyCommand extends CliSupport implements Callable<Integer> {
+    @Option(names = "--vk", required = true, paramLabel = "DIR/model.vk", description = "The verifying key from 'zkinfer compile'.")
+    Path vkFile;
+
+    @Option(names = "--proof", required = true, paramLabel = "PROOF", description = "The proof from 'zkinfer prove'.")
+    Path proofFile;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "Also check that the proof is for this input (input.json or Arrow IPC).")
+    Path input;
+
+    @Override
+    public Integer call() throws Exception {
+        VerifyingKey vk = KeyFiles.verifyingKey(vkFile);
+        byte[] proof = CliSupport.read(proofFile, "proof");
+        long t0 = System.nanoTime();
+        CircuitVerifier.Outcome outcome = CircuitVerifier.verify(vk, proof);
+        long t1 = System.nanoTime();
+        VerificationResult result = outcome.result();
+        Circuit c = vk.circuit();
+        if (result.isValid() && input != null) {
+            int[] shape = c.tensor(c.input()).layout().dims();
+            double[] x = InputFiles.tensor(input, shape).data();
+            long[] q = new long[x.length];
+            for (int i = 0; i < x.length; i++) {
+                q[i] = vk.io().quantize(x[i]);
+            }
+            if (!Arrays.equals(q, outcome.input())) {
+                result = VerificationResult.invalid("the proof is for a different input than " + input);
+            }
+        }
+        int[] outShape = c.tensor(c.output()).layout().dims();
+        if (json) {
+            Json j = new Json().put("valid", result.isValid());
+            if (!result.isValid()) {
+                j.put("reason", result.reason());
+            }
+            if (result.isValid()) {
+                double[] out = new double[outcome.output().length];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = outcome.output()[i] * vk.io().outputScale();
+                }
+                j.put("output", out).put("output_int", outcome.output());
+            }
+            out.println(j.put("timings_ms", new Json().put("verify", ms(t1 - t0))));
+        } else if (result.isValid()) {
+            out.println("valid");
+            Outputs.print(this, outcome.output(), vk.io().outputScale(), outShape);
+            say("Verified in %.2f ms", (t1 - t0) / 1e6);
+        } else {
+            out.println("invalid: " + result.reason());
+        }
+        return result.isValid() ? Main.EXIT_OK : Main.EXIT_INVALID;
+    }
+}
