@@ -31,8 +31,8 @@ final class FusedSumcheck {
         return Long.compareUnsigned(r, Goldilocks.P) >= 0 ? r - Goldilocks.P : r;
     }
 
-    /** (top·2^128 + hi·2^64 + lo) mod p for top ≤ 3 (2^128 ≡ −2^32). */
-    private static long reduce192(long top, long hi, long lo) {
+    /** (top·2^128 + hi·2^64 + lo) mod p for top < 2^31 (2^128 ≡ −2^32). */
+    static long reduce192(long top, long hi, long lo) {
         return Goldilocks.sub(reduce128(hi, lo), top << 32);
     }
 

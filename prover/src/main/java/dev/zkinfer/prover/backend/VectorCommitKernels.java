@@ -274,22 +274,38 @@ final class VectorCommitKernels implements CommitKernels {
         parallelFor(1 << (m - lo), 1, (from, to) -> CommitArithmetic.addScaledEqRange(w, hi, low, base, lo, from, to));
     }
 
-    /** Cache-friendly batch: each chunk of w receives every constraint before the next chunk. */
+    /** Low variables of the base-point batch kernel: 2^9 entries × count queries stay in the L2 cache. */
+    private static final int BATCH_LOW_VARS = 9;
+
+    /**
+     * Batch: each chunk of w receives every constraint before the next chunk. When every
+     * point lies in the base field (WHIR's query points), the constraints are summed per entry
+     * with delayed reduction: with tables laid out query-minor, w[c·2^lo + b] += Σ_q hi_q[c]·low_q[b]
+     * is three 128-bit dot products over q, reduced once each.
+     */
     @Override
     public void addScaledEqBatch(long[] w, long[][] points, long[][] coefs) {
         if (points.length == 0) {
             return;
         }
         int m = points[0].length / 3;
-        int lo = CommitArithmetic.lowVars(m);
         int count = points.length;
-        long[][] his = new long[count][];
-        long[][] lows = new long[count][];
-        boolean[] base = new boolean[count];
+        boolean allBase = true;
         for (int q = 0; q < count; q++) {
             if (points[q].length != 3 * m || w.length != 3 << m) {
                 throw new IllegalArgumentException("batch points must all have " + m + " coordinates");
             }
+            allBase &= CommitArithmetic.isBasePoint(points[q]);
+        }
+        if (allBase && count < (1 << 20)) {
+            addScaledEqBatchBase(w, points, coefs, m);
+            return;
+        }
+        int lo = CommitArithmetic.lowVars(m);
+        long[][] his = new long[count][];
+        long[][] lows = new long[count][];
+        boolean[] base = new boolean[count];
+        for (int q = 0; q < count; q++) {
             base[q] = CommitArithmetic.isBasePoint(points[q]);
             his[q] = CommitArithmetic.highFactors(points[q], lo, m, coefs[q]);
             lows[q] = CommitArithmetic.lowTable(points[q], lo, base[q]);
@@ -303,9 +319,91 @@ final class VectorCommitKernels implements CommitKernels {
         });
     }
 
+    private static void addScaledEqBatchBase(long[] w, long[][] points, long[][] coefs, int m) {
+        int count = points.length;
+        int lo = Math.min(m, BATCH_LOW_VARS);
+        int lowSize = 1 << lo;
+        int highSize = 1 << (m - lo);
+        long[] lowT = new long[lowSize * count];
+        long[] hiT = new long[3 * highSize * count];
+        for (int q = 0; q < count; q++) {
+            long[] low = CommitArithmetic.lowTable(points[q], lo, true);
+            for (int b = 0; b < lowSize; b++) {
+                lowT[b * count + q] = low[b];
+            }
+            long[] hi = CommitArithmetic.highFactors(points[q], lo, m, coefs[q]);
+            for (int c = 0; c < highSize; c++) {
+                int d = 3 * (c * count + q);
+                hiT[d] = hi[3 * c];
+                hiT[d + 1] = hi[3 * c + 1];
+                hiT[d + 2] = hi[3 * c + 2];
+            }
+        }
+        parallelFor(highSize, 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                int hb = 3 * c * count;
+                for (int b = 0; b < lowSize; b++) {
+                    int lb = b * count;
+                    long lo0 = 0, hi0 = 0, tp0 = 0, lo1 = 0, hi1 = 0, tp1 = 0, lo2 = 0, hi2 = 0, tp2 = 0;
+                    for (int q = 0; q < count; q++) {
+                        long e = lowT[lb + q];
+                        int k = hb + 3 * q;
+                        long x = hiT[k], l = x * e, h = Math.unsignedMultiplyHigh(x, e);
+                        lo0 += l;
+                        h += Long.compareUnsigned(lo0, l) < 0 ? 1 : 0;
+                        hi0 += h;
+                        tp0 += Long.compareUnsigned(hi0, h) < 0 ? 1 : 0;
+                        x = hiT[k + 1];
+                        l = x * e;
+                        h = Math.unsignedMultiplyHigh(x, e);
+                        lo1 += l;
+                        h += Long.compareUnsigned(lo1, l) < 0 ? 1 : 0;
+                        hi1 += h;
+                        tp1 += Long.compareUnsigned(hi1, h) < 0 ? 1 : 0;
+                        x = hiT[k + 2];
+                        l = x * e;
+                        h = Math.unsignedMultiplyHigh(x, e);
+                        lo2 += l;
+                        h += Long.compareUnsigned(lo2, l) < 0 ? 1 : 0;
+                        hi2 += h;
+                        tp2 += Long.compareUnsigned(hi2, h) < 0 ? 1 : 0;
+                    }
+                    int o = 3 * ((c << lo) + b);
+                    w[o] = Goldilocks.add(w[o], FusedSumcheck.reduce192(tp0, hi0, lo0));
+                    w[o + 1] = Goldilocks.add(w[o + 1], FusedSumcheck.reduce192(tp1, hi1, lo1));
+                    w[o + 2] = Goldilocks.add(w[o + 2], FusedSumcheck.reduce192(tp2, hi2, lo2));
+                }
+            }
+        });
+    }
+
     @Override
     public long[] sumcheckRound(long[] f, int fWidth, long[] w, int size) {
+        if (fWidth == 1) {
+            return parallelSum(size >>> 1, 4096, 9, (from, to) -> sumcheckBaseRange(f, w, from, to));
+        }
         return parallelSum(size >>> 1, 4096, 9, (from, to) -> CommitArithmetic.sumcheckRange(f, fWidth, w, from, to));
+    }
+
+    /** {@link CommitArithmetic#sumcheckRange} for a base-field f: extension × base products (3 multiplications). */
+    private static long[] sumcheckBaseRange(long[] f, long[] w, int from, int to) {
+        long a0 = 0, a1 = 0, a2 = 0, b0 = 0, b1 = 0, b2 = 0, c0 = 0, c1 = 0, c2 = 0;
+        for (int j = from; j < to; j++) {
+            int o = 6 * j;
+            long x = f[2 * j], y = f[2 * j + 1];
+            long u0 = w[o], u1 = w[o + 1], u2 = w[o + 2], v0 = w[o + 3], v1 = w[o + 4], v2 = w[o + 5];
+            a0 = Goldilocks.add(a0, Goldilocks.mul(u0, x));
+            a1 = Goldilocks.add(a1, Goldilocks.mul(u1, x));
+            a2 = Goldilocks.add(a2, Goldilocks.mul(u2, x));
+            b0 = Goldilocks.add(b0, Goldilocks.mul(v0, y));
+            b1 = Goldilocks.add(b1, Goldilocks.mul(v1, y));
+            b2 = Goldilocks.add(b2, Goldilocks.mul(v2, y));
+            long e = Goldilocks.sub(Goldilocks.add(y, y), x);
+            c0 = Goldilocks.add(c0, Goldilocks.mul(Goldilocks.sub(Goldilocks.add(v0, v0), u0), e));
+            c1 = Goldilocks.add(c1, Goldilocks.mul(Goldilocks.sub(Goldilocks.add(v1, v1), u1), e));
+            c2 = Goldilocks.add(c2, Goldilocks.mul(Goldilocks.sub(Goldilocks.add(v2, v2), u2), e));
+        }
+        return new long[] {a0, a1, a2, b0, b1, b2, c0, c1, c2};
     }
 
     @Override

@@ -155,6 +155,23 @@ class CommitKernelsTest {
             scalar.addScaledEqBatch(w1, pts, cfs);
             fast.addScaledEqBatch(w2, pts, cfs);
             assertArrayEquals(w1, w2);
+            // base-field points only (WHIR's query constraints): the delayed-reduction batch
+            long[][] basePts = new long[130][], baseCfs = new long[130][];
+            for (int q = 0; q < basePts.length; q++) {
+                basePts[q] = randomBase(3 * n);
+                for (int k = 0; k < n; k++) {
+                    basePts[q][3 * k + 1] = basePts[q][3 * k + 2] = 0;
+                    if (q == 0) {
+                        basePts[q][3 * k] = Goldilocks.P - 1;
+                    }
+                }
+                baseCfs[q] = q < 2 ? new long[] {Goldilocks.P - 1, Goldilocks.P - 1, Goldilocks.P - 1} : randomBase(3);
+            }
+            w1 = w.clone();
+            w2 = w.clone();
+            scalar.addScaledEqBatch(w1, basePts, baseCfs);
+            fast.addScaledEqBatch(w2, basePts, baseCfs);
+            assertArrayEquals(w1, w2);
             if (n <= 13) {
                 long[] eq = Mle.eqTable(r);
                 long[] expect = w.clone();
