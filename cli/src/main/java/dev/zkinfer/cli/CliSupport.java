@@ -50,8 +50,27 @@ class CliSupport {
         }
     }
 
+    /**
+     * Fails early, before any expensive work, when {@code file} cannot be an output file: it is
+     * a directory, or a parent on its path is a file.
+     */
+    static void checkOutput(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new UserError("cannot write " + file + ": it is a directory");
+        }
+        for (Path p = file.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new UserError("cannot write " + file + ": " + p + " is not a directory");
+                }
+                return;
+            }
+        }
+    }
+
     /** Writes a file completely or not at all (temporary file, then an atomic rename). */
     static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        checkOutput(file);
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
@@ -62,6 +81,10 @@ class CliSupport {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+        } catch (IOException e) {
+            // Name the file the user asked for, not the temporary one.
+            throw new UserError("cannot write " + file + ": "
+                    + (e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : Main.message(e)));
         } finally {
             Files.deleteIfExists(tmp);
         }

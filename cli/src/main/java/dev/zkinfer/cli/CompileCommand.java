@@ -60,6 +60,8 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
+        CliSupport.checkOutput(dir.resolve("model.pk"));
+        CliSupport.checkOutput(dir.resolve("model.vk"));
         long t0 = System.nanoTime();
         var progress = progress();
         progress.accept("loading " + model);

@@ -28,21 +28,40 @@ final class InputFiles {
             int n = in.readNBytes(head, 0, 6);
             if (n == 6 && new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("ARROW1")) {
                 List<double[]> rows = new ArrayList<>();
-                for (Tensor t : ArrowBatches.read(file, null, rowShape)) {
-                    rows.add(t.data());
+                try {
+                    for (Tensor t : ArrowBatches.read(file, null, rowShape)) {
+                        rows.add(t.data());
+                    }
+                } catch (RuntimeException e) {
+                    // Arrow reports a damaged file with its own unchecked exceptions.
+                    throw new UserError(file + ": not a readable Arrow IPC file (" + Main.message(e) + ")");
                 }
-                return rows;
+                return finite(file, rows);
             }
         }
+        EzklInput input;
         try {
-            EzklInput input = EzklInput.read(file);
-            if (input.inputData().isEmpty()) {
-                throw new UserError(file + ": input_data is empty");
-            }
-            return input.inputData();
+            input = EzklInput.read(file);
         } catch (RuntimeException e) {
             throw new UserError(file + ": not an EZKL input.json or Arrow IPC file (" + e.getMessage() + ")");
         }
+        if (input.inputData().isEmpty()) {
+            throw new UserError(file + ": input_data is empty");
+        }
+        return finite(file, input.inputData());
+    }
+
+    /** Rejects NaN and infinities (a JSON number such as 1e400 reads as infinity), which quantization would clamp silently. */
+    private static List<double[]> finite(Path file, List<double[]> rows) {
+        for (int r = 0; r < rows.size(); r++) {
+            double[] row = rows.get(r);
+            for (int i = 0; i < row.length; i++) {
+                if (!Double.isFinite(row[i])) {
+                    throw new UserError(file + ": row " + r + ", value " + i + " is " + row[i] + " (inputs must be finite numbers)");
+                }
+            }
+        }
+        return rows;
     }
 
     /**

@@ -24,7 +24,7 @@ final class PendingCommands {
         }
     }
 
-    @Command(name = "bench", description = "Replicated-vs-proved benchmark harness (not implemented yet).")
+    @Command(name = "bench", mixinStandardHelpOptions = true, description = "Replicated-vs-proved benchmark harness (not implemented yet).")
     static final class Bench extends Pending {
         @Override
         String what() {

@@ -23,6 +23,7 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliSupport.checkOutput(proofFile);
         var progress = progress();
         ProvingKey key = KeyFiles.provingKey(pk, progress);
         QuantizedModel qm = key.model();

@@ -6,6 +6,7 @@ import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.circuit.VerifyingKey;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +31,14 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
         CircuitVerifier.Outcome outcome = CircuitVerifier.verify(vk, proof);
         long t1 = System.nanoTime();
         VerificationResult result = outcome.result();
+        byte[] recorded = recordedDigest(proof);
+        if (!result.isValid() && recorded != null && !Arrays.equals(recorded, vk.digest())) {
+            // Name both models, so that a mixed-up pair of files is easy to sort out.
+            HexFormat hex = HexFormat.of();
+            result = VerificationResult.invalid("the proof was made for a different model (the proof names model digest "
+                    + hex.formatHex(recorded) + ", " + vkFile + " has digest " + hex.formatHex(vk.digest())
+                    + "; if the key should match, it may be corrupted)");
+        }
         Circuit c = vk.circuit();
         if (result.isValid() && input != null) {
             int[] shape = c.tensor(c.input()).layout().dims();
@@ -64,5 +73,13 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
             out.println("invalid: " + result.reason());
         }
         return result.isValid() ? Main.EXIT_OK : Main.EXIT_INVALID;
+    }
+
+    /** The verifying-key digest a proof's header names (after magic and version), or null if it has no such header. */
+    static byte[] recordedDigest(byte[] proof) {
+        if (proof.length < 40 || !Arrays.equals(Arrays.copyOf(proof, 4), dev.zkinfer.circuit.ProofProtocol.MAGIC)) {
+            return null;
+        }
+        return Arrays.copyOfRange(proof, 8, 40);
     }
 }

@@ -1,0 +1,625 @@
+package dev.zkinfer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zkinfer.nn.io.ArrowBatches;
+import dev.zkinfer.nn.tensor.Tensor;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code zkinfer} command line end to end, in-process through {@link Main#execute}: compile →
+ * infer → prove → verify on small EZKL conformance models, the exit-code contract (0 valid, 1
+ * invalid, 2 user mistake), the {@code --json} fields, {@code --quiet}, {@code --help}, atomic
+ * output files, and that no user mistake ever prints a stack trace.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliEndToEndTest {
+    /** Model A: Gemm 3 → 4 (+ ReLU); model B: a different network with the same [1, 3] input. */
+    static final String MODEL_A = "conformance/ezkl/1l_mlp";
+    static final String MODEL_B = "conformance/ezkl/2l_relu_fc";
+
+    /** One directory for the whole class (keys and proofs are made once, in {@link #compileAndProve}). */
+    Path tmp;
+
+    Path onnxA, inputA, onnxB, inputB;
+    Path pkA, vkA, vkB, proofA;
+    Map<String, Object> compileA, compileB, proveA;
+
+    // ---------------------------------------------------------------- set-up
+
+    @BeforeAll
+    void compileAndProve(@TempDir Path dir) throws IOException {
+        tmp = dir;
+        Path shared = shared();
+        onnxA = shared.resolve(MODEL_A).resolve("network.onnx");
+        inputA = shared.resolve(MODEL_A).resolve("input.json");
+        onnxB = shared.resolve(MODEL_B).resolve("network.onnx");
+        inputB = shared.resolve(MODEL_B).resolve("input.json");
+        Assumptions.assumeTrue(Files.isRegularFile(onnxA) && Files.isRegularFile(onnxB),
+                "conformance models " + MODEL_A + " / " + MODEL_B + " are absent under " + shared + "; skipping");
+
+        compileA = json(ok("compile", onnxA.toString(), "-o", tmp.resolve("a").toString(), "--calibration", inputA.toString(), "--json"));
+        compileB = json(ok("compile", onnxB.toString(), "-o", tmp.resolve("b").toString(), "--json"));
+        pkA = tmp.resolve("a/model.pk");
+        vkA = tmp.resolve("a/model.vk");
+        vkB = tmp.resolve("b/model.vk");
+        proofA = tmp.resolve("a.proof");
+        proveA = json(ok("prove", "--pk", pkA.toString(), "--input", inputA.toString(), "-o", proofA.toString(), "--json"));
+    }
+
+    static Path shared() {
+        String prop = System.getProperty("zkinfer.shared");
+        for (String p : new String[] {prop, "../shared", "../../shared"}) {
+            if (p != null && Files.isDirectory(Path.of(p))) {
+                return Path.of(p);
+            }
+        }
+        Assumptions.abort("shared test data not found (set -Dzkinfer.shared=/path/to/shared); skipping the CLI end-to-end tests");
+        return null;
+    }
+
+    // ---------------------------------------------------------------- the happy path and --json
+
+    @Test
+    void compileJsonHasDigestSecurityAndQuantization() {
+        for (Map<String, Object> c : List.of(compileA, compileB)) {
+            assertTrue(((String) c.get("digest")).matches("[0-9a-f]{64}"), c.toString());
+            assertTrue(num(c, "security_bits") >= 100, c.toString());
+            Map<?, ?> q = assertInstanceOf(Map.class, c.get("quantization"));
+            assertTrue(q.containsKey("argmax_agreement") && q.containsKey("max_abs_error"), q.toString());
+        }
+        assertNotEquals(compileA.get("digest"), compileB.get("digest"));
+        assertTrue(Files.isRegularFile(pkA) && Files.isRegularFile(vkA));
+    }
+
+    @Test
+    void inferProveAndVerifyAgreeOnTheOutput() {
+        Map<String, Object> infer = json(ok("infer", "--pk", pkA.toString(), "--input", inputA.toString(), "--json"));
+        List<Double> out = nums(infer, "output");
+        assertEquals(4, out.size());
+        assertTrue(num(infer, "timings_ms.infer") >= 0);
+
+        assertEquals(out, nums(proveA, "output"));
+        assertEquals(fileSize(proofA), (long) num(proveA, "proof_bytes"));
+        for (String t : List.of("witness", "prove", "total")) {
+            assertTrue(num(proveA, "timings_ms." + t) >= 0, t);
+        }
+
+        Map<String, Object> verify = json(ok("verify", "--vk", vkA.toString(), "--proof", proofA.toString(), "--json"));
+        assertEquals(Boolean.TRUE, verify.get("valid"));
+        assertFalse(verify.containsKey("reason"));
+        assertEquals(out, nums(verify, "output"));
+        assertTrue(num(verify, "timings_ms.verify") >= 0);
+
+        Result text = ok("verify", "--vk", vkA.toString(), "--proof", proofA.toString());
+        assertTrue(text.out.startsWith("valid"), text.out);
+        assertTrue(text.out.contains("output:"), text.out);
+    }
+
+    @Test
+    void verifyWithInputChecksWhichInputWasProved() {
+        ok("verify", "--vk", vkA.toString(), "--proof", proofA.toString(), "--input", inputA.toString());
+        // Model B's input has the same shape [1, 3] and different values.
+        Result r = run(1, "verify", "--vk", vkA.toString(), "--proof", proofA.toString(), "--input", inputB.toString(), "--json");
+        Map<String, Object> j = json(r);
+        assertEquals(Boolean.FALSE, j.get("valid"));
+        assertTrue(((String) j.get("reason")).contains("different input"), j.toString());
+        Result t = run(1, "verify", "--vk", vkA.toString(), "--proof", proofA.toString(), "--input", inputB.toString());
+        assertTrue(t.out.startsWith("invalid: "), t.out);
+    }
+
+    @Test
+    void arrowInputGivesTheSameOutputAsInputJson() throws IOException {
+        double[] x = {1.5, 0.5, 1.25}; // exact in float32, which the Arrow file holds
+        Path json = write("exact.json", "{\"input_data\": [[1.5, 0.5, 1.25]]}");
+        Path arrow = tmp.resolve("exact.arrow");
+        ArrowBatches.write(arrow, "input", List.of(Tensor.of(new int[] {3}, x)));
+        Map<String, Object> fromJson = json(ok("infer", "--pk", pkA.toString(), "--input", json.toString(), "--json"));
+        Map<String, Object> fromArrow = json(ok("infer", "--pk", pkA.toString(), "--input", arrow.toString(), "--json"));
+        assertEquals(fromJson.get("output_int"), fromArrow.get("output_int"));
+    }
+
+    // ---------------------------------------------------------------- exit code 1: invalid proofs
+
+    @Test
+    void proofWithAFlippedOutputByteIsInvalid() throws IOException {
+        byte[] proof = Files.readAllBytes(proofA);
+        // Header: magic, u32 version, 32-byte vk digest, u32 n + n input values (u64), u32 m + m outputs.
+        int inputs = java.nio.ByteBuffer.wrap(proof, 40, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        int firstOutput = 44 + 8 * inputs + 4;
+        proof[firstOutput] ^= 1;
+        Path bad = tmp.resolve("flipped-output.proof");
+        Files.write(bad, proof);
+        Map<String, Object> j = json(run(1, "verify", "--vk", vkA.toString(), "--proof", bad.toString(), "--json"));
+        assertEquals(Boolean.FALSE, j.get("valid"));
+        assertFalse(((String) j.get("reason")).isBlank());
+        assertFalse(j.containsKey("output"), "an invalid proof's output must not be reported");
+        assertTrue(run(1, "verify", "--vk", vkA.toString(), "--proof", bad.toString()).out.startsWith("invalid: "));
+    }
+
+    @Test
+    void truncatedOrGarbageProofIsInvalid() throws IOException {
+        byte[] proof = Files.readAllBytes(proofA);
+        Path truncated = tmp.resolve("truncated.proof");
+        Files.write(truncated, Arrays.copyOf(proof, proof.length / 2));
+        Path garbage = write("garbage.proof", "not a proof at all");
+        run(1, "verify", "--vk", vkA.toString(), "--proof", truncated.toString());
+        run(1, "verify", "--vk", vkA.toString(), "--proof", garbage.toString());
+    }
+
+    @Test
+    void proofForAnotherModelIsInvalidAndTheReasonNamesBothDigests() {
+        Map<String, Object> j = json(run(1, "verify", "--vk", vkB.toString(), "--proof", proofA.toString(), "--json"));
+        assertEquals(Boolean.FALSE, j.get("valid"));
+        String reason = (String) j.get("reason");
+        assertTrue(reason.contains("different model"), reason);
+        assertTrue(reason.contains((String) compileA.get("digest")) && reason.contains((String) compileB.get("digest")), reason);
+    }
+
+    // ---------------------------------------------------------------- exit code 2: user mistakes
+
+    @Test
+    void missingFilesAreUsageErrors() {
+        String missing = tmp.resolve("no-such-file").toString();
+        String out = tmp.resolve("unused").toString();
+        userError("compile", missing, "-o", out);
+        userError("compile", onnxA.toString(), "-o", out, "--calibration", missing);
+        userError("infer", "--pk", missing, "--input", inputA.toString());
+        userError("infer", "--pk", pkA.toString(), "--input", missing);
+        userError("prove", "--pk", missing, "--input", inputA.toString(), "-o", out);
+        userError("prove", "--pk", pkA.toString(), "--input", missing, "-o", out);
+        userError("verify", "--vk", missing, "--proof", proofA.toString());
+        userError("verify", "--vk", vkA.toString(), "--proof", missing);
+        userError("verify", "--vk", vkA.toString(), "--proof", proofA.toString(), "--input", missing);
+        userError("inspect", missing);
+        assertFalse(Files.exists(Path.of(out)));
+    }
+
+    @Test
+    void wrongShapedOrMalformedInputIsAUsageError() throws IOException {
+        Path two = write("two-values.json", "{\"input_data\": [[1.0, 2.0]]}");
+        Path four = write("four-values.json", "{\"input_data\": [[1.0, 2.0, 3.0, 4.0]]}");
+        Path empty = write("empty.json", "{\"input_data\": []}");
+        Path notJson = write("not.json", "{\"input_data\": [[1, 2,");
+        Path infinite = write("infinite.json", "{\"input_data\": [[1e400, 0, 0]]}");
+        Path badArrow = write("bad.arrow", "ARROW1\0\0 and then garbage, not a record batch");
+        for (Path in : List.of(two, four, empty, notJson, infinite, badArrow)) {
+            Result r = userError("infer", "--pk", pkA.toString(), "--input", in.toString());
+            assertTrue(r.err.contains(in.toString()), "the error names the file: " + r.err);
+        }
+        userError("verify", "--vk", vkA.toString(), "--proof", proofA.toString(), "--input", two.toString());
+        userError("compile", onnxA.toString(), "-o", tmp.resolve("c").toString(), "--calibration", two.toString());
+        userError("compile", two.toString(), "-o", tmp.resolve("c").toString()); // not an ONNX model
+    }
+
+    @Test
+    void corruptedVerifyingKeyIsNeverAccepted() throws IOException {
+        byte[] vk = Files.readAllBytes(vkA);
+        // A damaged header or a truncation is a malformed key (2). The key has no checksum, so a
+        // flip in its body may decode to another model's key, which the proof then fails (1).
+        for (int pos : new int[] {0, 2, 5, 10}) {
+            userError("verify", "--vk", flipped("vk-flip" + pos, vk, pos).toString(), "--proof", proofA.toString());
+        }
+        for (int len : new int[] {0, 3, vk.length / 2, vk.length - 1}) {
+            Path f = tmp.resolve("vk-trunc" + len);
+            Files.write(f, Arrays.copyOf(vk, len));
+            userError("verify", "--vk", f.toString(), "--proof", proofA.toString());
+        }
+        for (int pos : new int[] {40, vk.length / 3, vk.length / 2, vk.length - 4}) {
+            Result r = run(-1, "verify", "--vk", flipped("vk-flip" + pos, vk, pos).toString(), "--proof", proofA.toString());
+            assertTrue(r.code == Main.EXIT_INVALID || r.code == Main.EXIT_USAGE, "flip at " + pos + ": exit " + r.code + "\n" + r);
+        }
+    }
+
+    @Test
+    void corruptedProvingKeyIsAUsageError() throws IOException {
+        byte[] pk = Files.readAllBytes(pkA);
+        // Magic, security level, the recorded digest, the model's counts, its weights, the tail.
+        for (int pos : new int[] {0, 2, 8, 12, 20, 44, 60, pk.length / 2, pk.length - 3}) {
+            Path f = flipped("pk-flip" + pos, pk, pos);
+            Path proof = tmp.resolve("pk-flip" + pos + ".proof");
+            userError("prove", "--pk", f.toString(), "--input", inputA.toString(), "-o", proof.toString());
+            assertFalse(Files.exists(proof));
+        }
+        for (int len : new int[] {0, 3, 30, pk.length / 2, pk.length - 1}) {
+            Path f = tmp.resolve("pk-trunc" + len);
+            Files.write(f, Arrays.copyOf(pk, len));
+            userError("infer", "--pk", f.toString(), "--input", inputA.toString());
+            userError("inspect", f.toString());
+        }
+        // Keys swapped: a verifying key where a proving key belongs, and the other way round.
+        userError("infer", "--pk", vkA.toString(), "--input", inputA.toString());
+        userError("verify", "--vk", pkA.toString(), "--proof", proofA.toString());
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        String out = tmp.resolve("opts").toString();
+        Result unknown = userError("prove", "--pk", pkA.toString(), "--input", inputA.toString(), "-o", out, "--frobnicate");
+        assertTrue(unknown.err.contains("--frobnicate") && unknown.err.contains("zkinfer prove --help"), unknown.err);
+        Result top = userError("--frobnicate");
+        assertTrue(top.err.contains("Run 'zkinfer --help'"), top.err);
+        userError("no-such-command");
+        userError("prove", "--pk", pkA.toString()); // missing required options
+        userError("compile", onnxA.toString(), "-o", out, "--bits", "7");
+        userError("compile", onnxA.toString(), "-o", out, "--bits", "eight");
+        userError("compile", onnxA.toString(), "-o", out, "--profile", "99");
+        userError("compile", onnxA.toString(), "-o", out, "--profile", "");
+        userError("compile", onnxA.toString(), "-o", out, "--batch", "0");
+        userError("bench"); // listed in --help, not implemented yet
+        assertFalse(Files.exists(Path.of(out)), "a rejected command writes nothing");
+    }
+
+    // ---------------------------------------------------------------- output files
+
+    @Test
+    void failedProveLeavesNoOutputFileBehind() throws IOException {
+        Path wrong = write("wrong.json", "{\"input_data\": [[1.0]]}");
+        Path proof = tmp.resolve("out/never.proof");
+        userError("prove", "--pk", pkA.toString(), "--input", wrong.toString(), "-o", proof.toString());
+        assertFalse(Files.exists(proof));
+
+        // An existing proof is left as it was, not truncated or replaced.
+        Path existing = write("existing.proof", "old contents");
+        userError("prove", "--pk", pkA.toString(), "--input", wrong.toString(), "-o", existing.toString());
+        assertEquals("old contents", Files.readString(existing));
+
+        // -o names a directory, or a path under a file: refused before proving, nothing written.
+        Path dir = Files.createDirectories(tmp.resolve("a-directory.proof"));
+        Result r = userError("prove", "--pk", pkA.toString(), "--input", inputA.toString(), "-o", dir.toString());
+        assertTrue(r.err.contains("directory"), r.err);
+        assertTrue(Files.isDirectory(dir));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(0, s.count());
+        }
+        userError("prove", "--pk", pkA.toString(), "--input", inputA.toString(), "-o", existing.resolve("x.proof").toString());
+        userError("compile", onnxA.toString(), "-o", existing.toString());
+        assertEquals("old contents", Files.readString(existing));
+
+        try (Stream<Path> s = Files.walk(tmp)) {
+            assertEquals(List.of(), s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(), "temporary files left behind");
+        }
+    }
+
+    // ---------------------------------------------------------------- --quiet, --help, inspect, demo
+
+    @Test
+    void quietPrintsOnlyTheResult() {
+        Result compile = ok("compile", onnxA.toString(), "-o", tmp.resolve("quiet").toString(), "--calibration", inputA.toString(), "-q");
+        assertEquals(List.of(compileA.get("digest")), compile.lines());
+        Result infer = ok("infer", "--pk", pkA.toString(), "--input", inputA.toString(), "--quiet");
+        assertEquals(1, infer.lines().size(), infer.out);
+        assertTrue(infer.out.startsWith("output: "), infer.out);
+        Path proof = tmp.resolve("quiet.proof");
+        Result prove = ok("prove", "--pk", pkA.toString(), "--input", inputA.toString(), "-o", proof.toString(), "-q");
+        assertEquals(infer.lines(), prove.lines());
+        Result verify = ok("verify", "--vk", vkA.toString(), "--proof", proof.toString(), "-q");
+        assertEquals("valid", verify.lines().get(0));
+        assertEquals(infer.lines(), verify.lines().subList(1, verify.lines().size()));
+        for (Result r : List.of(compile, infer, prove, verify)) {
+            assertEquals("", r.err, "--quiet prints nothing on stderr");
+        }
+    }
+
+    @Test
+    void helpOnEveryCommandExitsZero() {
+        for (String cmd : List.of("demo", "compile", "infer", "prove", "verify", "inspect", "bench")) {
+            Result r = ok(cmd, "--help");
+            assertTrue(r.out.contains("Usage: zkinfer " + cmd), cmd + ": " + r.out);
+        }
+        Result top = ok("--help");
+        for (String cmd : List.of("demo", "compile", "infer", "prove", "verify", "inspect")) {
+            assertTrue(top.out.contains(cmd), top.out);
+        }
+        assertTrue(ok().out.contains("Usage: zkinfer"));
+        assertTrue(ok("--version").out.startsWith("zkinfer "));
+    }
+
+    @Test
+    void inspectDescribesKeysAndProofs() {
+        String digest = (String) compileA.get("digest");
+        Map<String, Object> vk = json(ok("inspect", vkA.toString(), "--json"));
+        assertEquals("verifying key", vk.get("kind"));
+        assertEquals(digest, vk.get("digest"));
+        assertEquals(fileSize(vkA), (long) num(vk, "bytes"));
+        Map<String, Object> pk = json(ok("inspect", pkA.toString(), "--json"));
+        assertEquals("proving key", pk.get("kind"));
+        assertEquals(digest, pk.get("digest"));
+        Map<String, Object> proof = json(ok("inspect", proofA.toString(), "--json"));
+        assertEquals("proof", proof.get("kind"));
+        assertEquals(digest, proof.get("verifying_key_digest"));
+        assertEquals(proveA.get("output_int"), proof.get("output_int"));
+        for (Path f : List.of(vkA, pkA, proofA)) {
+            assertTrue(ok("inspect", f.toString()).out.contains(digest), f.toString());
+        }
+        userError("inspect", inputA.toString()); // not a key or proof
+    }
+
+    @Test
+    void demoRuns() {
+        Result r = ok("demo", "--cache", tmp.resolve("demo-cache").toString());
+        assertFalse(r.out.isBlank());
+    }
+
+    // ---------------------------------------------------------------- running the CLI
+
+    record Result(int code, String out, String err) {
+        List<String> lines() {
+            return out.lines().toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** Runs the CLI with stdout and stderr captured. */
+    static Result exec(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            code = Main.execute(args);
+        } finally {
+            System.out.flush();
+            System.err.flush();
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs the CLI, expecting {@code expected} (or any code when negative) and no stack trace. */
+    static Result run(int expected, String... args) {
+        Result r = exec(args);
+        String cmd = String.join(" ", args);
+        if (expected >= 0) {
+            assertEquals(expected, r.code, "zkinfer " + cmd + "\n" + r);
+        }
+        assertNoStackTrace(cmd, r);
+        return r;
+    }
+
+    static Result ok(String... args) {
+        return run(Main.EXIT_OK, args);
+    }
+
+    /** Exit 2 with one line "zkinfer: ..." on stderr (plus a usage hint for option errors) and nothing on stdout. */
+    static Result userError(String... args) {
+        Result r = run(Main.EXIT_USAGE, args);
+        String cmd = "zkinfer " + String.join(" ", args);
+        List<String> lines = r.err.lines().toList();
+        assertFalse(lines.isEmpty(), cmd + ": no error message");
+        assertTrue(lines.get(0).startsWith("zkinfer: ") && lines.get(0).length() > "zkinfer: ".length() + 3, cmd + "\n" + r);
+        assertTrue(lines.size() == 1 || (lines.size() == 2 && lines.get(1).startsWith("Run 'zkinfer ")), cmd + ": more than one line\n" + r);
+        assertEquals("", r.out, cmd + ": a failed command prints nothing on stdout");
+        return r;
+    }
+
+    static void assertNoStackTrace(String cmd, Result r) {
+        for (String s : List.of(r.err, r.out)) {
+            assertFalse(s.contains("\tat ") || s.contains("Exception:") || s.contains("internal error"),
+                    "zkinfer " + cmd + " printed a stack trace or an internal error\n" + r);
+        }
+    }
+
+    // ---------------------------------------------------------------- files and JSON
+
+    Path write(String name, String content) throws IOException {
+        return Files.writeString(tmp.resolve(name), content);
+    }
+
+    Path flipped(String name, byte[] bytes, int pos) throws IOException {
+        byte[] b = bytes.clone();
+        b[pos] ^= 0x41;
+        return Files.write(tmp.resolve(name), b);
+    }
+
+    static long fileSize(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static Map<String, Object> json(Result r) {
+        String text = r.out.strip();
+        assertEquals(1, text.lines().count(), "--json prints one line\n" + r);
+        Object v = new JsonReader(text).readDocument();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = assertInstanceOf(Map.class, v, text);
+        return m;
+    }
+
+    /** A dotted path ("timings_ms.prove") to a number. */
+    static double num(Map<String, Object> json, String path) {
+        Object v = get(json, path);
+        return assertInstanceOf(Double.class, v, path + " in " + json);
+    }
+
+    static List<Double> nums(Map<String, Object> json, String path) {
+        List<?> list = assertInstanceOf(List.class, get(json, path), path + " in " + json);
+        List<Double> out = new ArrayList<>();
+        for (Object o : list) {
+            out.add(assertInstanceOf(Double.class, o, path + " in " + json));
+        }
+        return out;
+    }
+
+    static Object get(Map<String, Object> json, String path) {
+        Object v = json;
+        for (String key : path.split("\\.")) {
+            Map<?, ?> m = assertInstanceOf(Map.class, v, path + " in " + json);
+            assertTrue(m.containsKey(key), "missing field " + path + " in " + json);
+            v = m.get(key);
+        }
+        return v;
+    }
+
+    @Test
+    void jsonReaderReadsWhatTheCliWrites() {
+        assertEquals(Map.of("a", List.of(1.0, -2.5e-3), "b", Map.of("c", true, "d", "x\"y\u00e9")),
+                new JsonReader("{\"a\":[1,-2.5e-3],\"b\":{\"c\":true,\"d\":\"x\\\"y\\u00e9\"}}").readDocument());
+        assertArrayEquals(new Object[] {null, false}, ((List<?>) new JsonReader(" [null, false] ").readDocument()).toArray());
+    }
+
+    /** Just enough of a JSON reader to check the CLI's output: objects, arrays, strings, numbers (as Double), booleans, null. */
+    static final class JsonReader {
+        private final String s;
+        private int i;
+
+        JsonReader(String s) {
+            this.s = s;
+        }
+
+        Object readDocument() {
+            Object v = value();
+            skip();
+            if (i != s.length()) {
+                throw new AssertionError("trailing characters at " + i + " in " + s);
+            }
+            return v;
+        }
+
+        private Object value() {
+            skip();
+            char c = peek();
+            switch (c) {
+                case '{' -> {
+                    i++;
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    skip();
+                    if (peek() == '}') {
+                        i++;
+                        return m;
+                    }
+                    do {
+                        skip();
+                        String k = string();
+                        skip();
+                        expect(':');
+                        if (m.put(k, value()) != null) {
+                            throw new AssertionError("duplicate key " + k + " in " + s);
+                        }
+                        skip();
+                    } while (take(','));
+                    expect('}');
+                    return m;
+                }
+                case '[' -> {
+                    i++;
+                    List<Object> l = new ArrayList<>();
+                    skip();
+                    if (peek() == ']') {
+                        i++;
+                        return l;
+                    }
+                    do {
+                        l.add(value());
+                        skip();
+                    } while (take(','));
+                    expect(']');
+                    return l;
+                }
+                case '"' -> {
+                    return string();
+                }
+                default -> {
+                    for (String lit : new String[] {"true", "false", "null"}) {
+                        if (s.startsWith(lit, i)) {
+                            i += lit.length();
+                            return lit.equals("null") ? null : Boolean.valueOf(lit);
+                        }
+                    }
+                    int start = i;
+                    while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
+                        i++;
+                    }
+                    if (start == i) {
+                        throw new AssertionError("unexpected '" + c + "' at " + i + " in " + s);
+                    }
+                    return Double.valueOf(s.substring(start, i));
+                }
+            }
+        }
+
+        private String string() {
+            expect('"');
+            StringBuilder sb = new StringBuilder();
+            while (peek() != '"') {
+                char c = s.charAt(i++);
+                if (c == '\\') {
+                    char e = s.charAt(i++);
+                    switch (e) {
+                        case 'n' -> sb.append('\n');
+                        case 't' -> sb.append('\t');
+                        case 'r' -> sb.append('\r');
+                        case 'b' -> sb.append('\b');
+                        case 'f' -> sb.append('\f');
+                        case 'u' -> {
+                            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                            i += 4;
+                        }
+                        default -> sb.append(e);
+                    }
+                } else {
+                    sb.append(c);
+                }
+            }
+            i++;
+            return sb.toString();
+        }
+
+        private char peek() {
+            if (i >= s.length()) {
+                throw new AssertionError("unexpected end of JSON: " + s);
+            }
+            return s.charAt(i);
+        }
+
+        private boolean take(char c) {
+            if (i < s.length() && s.charAt(i) == c) {
+                i++;
+                return true;
+            }
+            return false;
+        }
+
+        private void expect(char c) {
+            if (!take(c)) {
+                throw new AssertionError("expected '" + c + "' at " + i + " in " + s);
+            }
+        }
+
+        private void skip() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+        }
+    }
+}
