@@ -7,6 +7,7 @@ import dev.zkinfer.circuit.IndexMapLayer;
 import dev.zkinfer.circuit.LinearLayer;
 import dev.zkinfer.circuit.MaxPoolLayer;
 import dev.zkinfer.circuit.RequantLayer;
+import dev.zkinfer.circuit.SoftmaxLayer;
 import dev.zkinfer.circuit.TableLayer;
 import dev.zkinfer.circuit.TensorLayout;
 import dev.zkinfer.circuit.TensorRole;
@@ -184,6 +185,8 @@ public final class ModelCompiler {
                 b.layer(MaxPoolLayer.create(b, views, advice(outT), outT.bits(), xs[2], xs[3], m.kernelH(), m.kernelW(),
                         m.strideH(), m.strideW(), m.padTop(), m.padLeft()));
             }
+            case QOp.QSoftmax s -> b.layer(SoftmaxLayer.create(b, of(s.input()), advice(outT), s.outer(), s.mid(), s.inner(),
+                    s.offset(), s.expTable(), s.outMax(), qm.tensor(s.input()).bits()));
             case QOp.QReshape r -> b.layer(new IndexMapLayer(new int[] {of(r.input())}, computed(outT), new IndexMap.Reshape()));
             case QOp.QTranspose t -> b.layer(new IndexMapLayer(new int[] {of(t.input())}, computed(outT), new IndexMap.Transpose(t.perm())));
             case QOp.QSlice s -> b.layer(new IndexMapLayer(new int[] {of(s.input())}, computed(outT), new IndexMap.Slice(s.starts(), s.steps())));

@@ -28,6 +28,7 @@ public final class LayerCodec {
             case REQUANT: return RequantLayer.decode(in, tensorCount);
             case TABLE: return TableLayer.decode(in, tensorCount);
             case MAX_POOL: return MaxPoolLayer.decode(in, tensorCount);
+            case SOFTMAX: return SoftmaxLayer.decode(in, tensorCount);
             default:
                 throw new MalformedProofException("unknown layer tag " + Integer.toUnsignedString(tag));
         }

@@ -16,6 +16,7 @@ public final class LayerProvers {
             case "RequantLayer" -> new RequantLayerProver();
             case "TableLayer" -> new TableLayerProver();
             case "MaxPoolLayer" -> new MaxPoolLayerProver();
+            case "SoftmaxLayer" -> new SoftmaxLayerProver();
             default -> null;
         };
         if (p == null) {
