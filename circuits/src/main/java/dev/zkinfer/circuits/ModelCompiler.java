@@ -205,7 +205,7 @@ public final class ModelCompiler {
             }
             case QOp.QGather g -> b.layer(new IndexMapLayer(new int[] {of(g.input())}, computed(outT), new IndexMap.Gather(g.axis(), g.indices())));
             default -> throw new UnsupportedModelException("operator " + op.kind() + " is not supported by the prover yet"
-                    + " (supported: Conv, Dense, Requant, Add, Clamp/ReLU, activation tables, MaxPool, Reshape, Transpose, Slice, Concat, Pad, Gather)");
+                    + " (supported: Conv, Dense, Requant, Add, Clamp/ReLU, activation tables, MaxPool, Softmax, Reshape, Transpose, Slice, Concat, Pad, Gather)");
         }
     }
 }

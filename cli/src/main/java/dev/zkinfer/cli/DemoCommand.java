@@ -3,13 +3,11 @@ package dev.zkinfer.cli;
 import dev.zkinfer.circuit.CircuitVerifier;
 import dev.zkinfer.circuit.ProofSecurity;
 import dev.zkinfer.circuit.VerifyingKey;
-import dev.zkinfer.circuits.UnsupportedModelException;
 import dev.zkinfer.nn.graph.Graph;
 import dev.zkinfer.nn.io.MnistIdx;
 import dev.zkinfer.nn.onnx.OnnxLoadOptions;
 import dev.zkinfer.nn.onnx.OnnxModel;
 import dev.zkinfer.nn.quant.IntegerExecutor;
-import dev.zkinfer.nn.quant.QOp;
 import dev.zkinfer.nn.quant.QuantizationOptions;
 import dev.zkinfer.nn.quant.QuantizationReport;
 import dev.zkinfer.nn.quant.QuantizedModel;
@@ -79,7 +77,6 @@ final class DemoCommand extends CliSupport implements Callable<Integer> {
                 say("(ignoring the cached key: %s)", e.getMessage());
             }
         }
-        String note = null;
         if (pk == null) {
             progress.accept("quantizing the model");
             Graph graph = OnnxModel.load(onnx, OnnxLoadOptions.defaults().withBatchSize(1));
@@ -91,19 +88,7 @@ final class DemoCommand extends CliSupport implements Callable<Integer> {
             QuantizationReport report = QuantizationReport.compare(graph, qm, calibration);
             say("1. Quantized to int8: argmax agrees with the float model on %.1f %% of the %d bundled digits",
                     100 * report.argmaxAgreement(), report.samples());
-            try {
-                pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, progress);
-            } catch (UnsupportedModelException e) {
-                if (!(qm.ops().get(qm.ops().size() - 1) instanceof QOp.QSoftmax s)) {
-                    throw e;
-                }
-                // Prove the logits: the prediction (their argmax) is the same.
-                List<QOp> ops = new ArrayList<>(qm.ops());
-                ops.remove(ops.size() - 1);
-                qm = new QuantizedModel(qm.tensors(), ops, qm.inputIds(), new int[] {s.input()}, qm.activationBits());
-                pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, progress);
-                note = "the final Softmax is not proved yet (" + e.getMessage() + "); the proof covers the logits, whose argmax is the prediction";
-            }
+            pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, progress);
             CliSupport.writeAtomically(pkFile, pk.encode());
             CliSupport.writeAtomically(dir.resolve("model.vk"), pk.verifyingKey().encode());
         }
@@ -138,10 +123,6 @@ final class DemoCommand extends CliSupport implements Callable<Integer> {
         long t3 = System.nanoTime();
         say("3. Verified with only the %,d-byte verifying key: %s in %.1f ms (%.0f bits of provable security)",
                 vkBytes.length, outcome.result(), (t3 - t2) / 1e6, ProofSecurity.report(vk2).totalBits());
-        if (note != null) {
-            say("");
-            say("Note: %s.", note);
-        }
         say("Proofs give integrity, not privacy: there is no zero-knowledge mode yet.");
         if (json) {
             out.println(new Json().put("digit", digit).put("label", labels[digit]).put("prediction", predicted)
