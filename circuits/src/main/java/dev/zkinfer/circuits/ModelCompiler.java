@@ -62,7 +62,7 @@ public final class ModelCompiler {
         for (QOp op : qm.ops()) {
             try {
                 compile(op);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | UnsupportedModelException e) {
                 throw new UnsupportedModelException(op.kind() + " (op " + index + "): " + e.getMessage());
             }
             index++;
@@ -82,7 +82,8 @@ public final class ModelCompiler {
 
     private int of(int qtensor) {
         if (ct[qtensor] < 0) {
-            throw new UnsupportedModelException("tensor " + qm.tensor(qtensor).name() + " is used before it is produced, or is a constant operand");
+            throw new UnsupportedModelException("operand " + qm.tensor(qtensor).name()
+                    + " is a constant, which the prover does not support for this operator yet");
         }
         return ct[qtensor];
     }

@@ -17,7 +17,8 @@ import java.util.Arrays;
  *
  * <p>Format (little-endian): magic "ZKVK", u32 version, u32 security bits, 32-byte model root,
  * the input scale (IEEE-754 bits as u64), input min and max (i32), the output scale (u64), then
- * the circuit ({@link Circuit#encode}).
+ * the circuit ({@link Circuit#encode}); then, in the file only, the 32-byte digest of all of that
+ * as a checksum, so a corrupted key is reported as corrupted rather than as another model.
  */
 public final class VerifyingKey {
     public static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
@@ -45,16 +46,22 @@ public final class VerifyingKey {
         w.u64(Double.doubleToLongBits(io.inputScale())).u32(io.inputMin()).u32(io.inputMax()).u64(Double.doubleToLongBits(io.outputScale()));
         circuit.encode(w);
         this.encoded = w.toByteArray();
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256").digest(encoded);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this.digest = sha256(encoded);
         this.modelLayout = new CommittedLayout(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
         this.witnessLayout = new CommittedLayout(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
     }
 
-    public static VerifyingKey decode(byte[] bytes) throws MalformedProofException {
+    public static VerifyingKey decode(byte[] file) throws MalformedProofException {
+        if (file.length < 4 + 32) {
+            throw new MalformedProofException("not a zkinfer verifying key (too short)");
+        }
+        byte[] bytes = Arrays.copyOf(file, file.length - 32);
+        if (!Arrays.equals(Arrays.copyOfRange(file, 0, 4), MAGIC)) {
+            throw new MalformedProofException("not a zkinfer verifying key (bad magic)");
+        }
+        if (!Arrays.equals(sha256(bytes), Arrays.copyOfRange(file, file.length - 32, file.length))) {
+            throw new MalformedProofException("corrupted verifying key (checksum mismatch)");
+        }
         ProofReader in = new ProofReader(bytes);
         if (!Arrays.equals(in.bytes("magic", 4), MAGIC)) {
             throw new MalformedProofException("not a zkinfer verifying key (bad magic)");
@@ -87,8 +94,19 @@ public final class VerifyingKey {
         }
     }
 
+    /** The key file: the encoding followed by its digest. */
     public byte[] encode() {
-        return encoded.clone();
+        byte[] out = Arrays.copyOf(encoded, encoded.length + 32);
+        System.arraycopy(digest, 0, out, encoded.length, 32);
+        return out;
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public SecurityProfile profile() {

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  *
  * <p>File format ("model.pk", little-endian header): magic "ZKPK", u32 version, u32 security
  * bits, the 32-byte verifying-key digest, then the quantized model
- * ({@link QuantizedModel#write}). Reading recompiles the circuit and recomputes the commitment
+ * ({@link QuantizedModel#write}), then the SHA-256 of everything before it (a checksum). Reading recompiles the circuit and recomputes the commitment
  * (both deterministic) and checks that they give the recorded digest, so a key can never prove
  * against a different model than the one it names.
  */
@@ -102,7 +102,10 @@ public final class ProvingKey {
             out.write(vk.digest());
             model.write(out);
             out.flush();
-            return bytes.toByteArray();
+            byte[] body = bytes.toByteArray();
+            byte[] file = Arrays.copyOf(body, body.length + 32);
+            System.arraycopy(sha256(body), 0, file, body.length, 32);
+            return file;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -113,12 +116,19 @@ public final class ProvingKey {
      *
      * @throws IOException with a one-line reason if the bytes are not a valid, consistent key
      */
-    public static ProvingKey decode(byte[] bytes, Consumer<String> progress) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-        byte[] magic = new byte[4];
-        if (bytes.length < 4 + 4 + 4 + 32) {
+    public static ProvingKey decode(byte[] file, Consumer<String> progress) throws IOException {
+        if (file.length < 4 + 4 + 4 + 32 + 32) {
             throw new IOException("not a zkinfer proving key (too short)");
         }
+        if (!Arrays.equals(Arrays.copyOfRange(file, 0, 4), MAGIC)) {
+            throw new IOException("not a zkinfer proving key (bad magic)");
+        }
+        byte[] bytes = Arrays.copyOf(file, file.length - 32);
+        if (!Arrays.equals(sha256(bytes), Arrays.copyOfRange(file, bytes.length, file.length))) {
+            throw new IOException("corrupted proving key (checksum mismatch)");
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        byte[] magic = new byte[4];
         in.readFully(magic);
         if (!Arrays.equals(magic, MAGIC)) {
             throw new IOException("not a zkinfer proving key (bad magic)");
@@ -151,5 +161,13 @@ public final class ProvingKey {
             throw new IOException("corrupted proving key: its model does not match the digest it records");
         }
         return pk;
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -56,8 +56,7 @@ class ConformanceProofTest {
      * by ModelCompiler.of(), whose UnsupportedModelException is not prefixed with the op (run()
      * only wraps IllegalArgumentException), so the message names a tensor, not the op.
      */
-    static final Map<String, String> KNOWN_UNCLEAR_MESSAGE = Map.of(
-            "sklearn_mlp", "tensor intercepts is used before it is produced, or is a constant operand");
+    static final Map<String, String> KNOWN_UNCLEAR_MESSAGE = Map.of();
 
     static final Map<String, String> SUMMARY = new TreeMap<>();
 
