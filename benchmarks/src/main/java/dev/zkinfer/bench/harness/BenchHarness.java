@@ -1,0 +1,275 @@
+package dev.zkinfer.bench.harness;
+
+import dev.zkinfer.circuit.CircuitVerifier;
+import dev.zkinfer.circuits.UnsupportedModelException;
+import dev.zkinfer.nn.graph.FloatExecutor;
+import dev.zkinfer.nn.graph.Graph;
+import dev.zkinfer.nn.quant.IntegerExecutor;
+import dev.zkinfer.nn.quant.QOp;
+import dev.zkinfer.nn.quant.QuantizationOptions;
+import dev.zkinfer.nn.quant.QuantizedModel;
+import dev.zkinfer.nn.quant.Quantizer;
+import dev.zkinfer.nn.tensor.IntTensor;
+import dev.zkinfer.nn.tensor.Tensor;
+import dev.zkinfer.prover.model.ModelProver;
+import dev.zkinfer.prover.model.ProofResult;
+import dev.zkinfer.prover.model.ProvingKey;
+import dev.zkinfer.security.SecurityProfile;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Measures each model of the ladder in this JVM, one after the other: float inference, int8
+ * integer inference, compile (proving-key generation, once), prove, verify, proof size and
+ * peak heap. Each timed stage first runs untimed warm-up runs ({@code warmup} of them and for
+ * at least {@code warmupSeconds}), then {@code reps} timed runs (fewer when a stage would exceed
+ * its time budget; at least one), reported as the median and the spread (min, max). Inference
+ * runs are batched so that one timed sample lasts at least 20 ms.
+ */
+public final class BenchHarness {
+    /**
+     * @param warmup untimed runs before each timed stage
+     * @param reps timed runs per stage
+     * @param warmupSeconds and at least this long of untimed runs (capped at half the stage budget)
+     * @param stageBudgetSeconds a stage stops taking further runs once it has spent this long (at least one timed run)
+     */
+    public record Options(int warmup, int reps, double warmupSeconds, double stageBudgetSeconds) {
+        public static final Options DEFAULT = new Options(2, 5, 3, 60);
+        public static final Options QUICK = new Options(1, 3, 1, 20);
+
+        public Options with(Integer warmup, Integer reps, Double stageBudgetSeconds) {
+            return new Options(warmup != null ? warmup : this.warmup, reps != null ? reps : this.reps,
+                    warmup != null && warmup == 0 ? 0 : warmupSeconds, stageBudgetSeconds != null ? stageBudgetSeconds : this.stageBudgetSeconds);
+        }
+    }
+
+    /** Receives progress: a short status line (e.g. "lenet5: proving 2/3"). */
+    private final Consumer<String> progress;
+    private final Options options;
+
+    public BenchHarness(Options options, Consumer<String> progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /** Measures one model. Failures of the proof system (unsupported operator, out of memory) become a note in the row. */
+    public ModelResult run(BenchModel model) {
+        System.gc();
+        try (PeakHeap peak = new PeakHeap()) {
+            return measure(model, peak);
+        }
+    }
+
+    private ModelResult measure(BenchModel model, PeakHeap peak) {
+        String name = model.name();
+        List<String> notes = new ArrayList<>();
+        progress.accept(name + ": building the model");
+        Graph g = model.graph();
+        long params = g.parameterCount();
+        Tensor x = model.input(g);
+        String shape = Arrays.toString(x.shape()).replace(" ", "");
+
+        FloatExecutor fe = new FloatExecutor(g);
+        Stats inferFloat = timeFast(name + ": float inference", () -> fe.run(x));
+
+        progress.accept(name + ": quantizing (int8)");
+        QuantizedModel qm = Quantizer.quantize(g, model.calibration(g), QuantizationOptions.int8());
+        IntegerExecutor ie = IntegerExecutor.create();
+        IntTensor xi = qm.quantizeInput(x);
+        Stats inferInt = timeFast(name + ": integer inference", () -> ie.infer(qm, xi));
+
+        progress.accept(name + ": compiling (one-time key generation)");
+        Consumer<String> sub = s -> progress.accept(name + ": compiling: " + s);
+        ProvingKey pk;
+        QuantizedModel proved = qm;
+        long c0 = System.nanoTime();
+        try {
+            try {
+                pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, sub);
+            } catch (UnsupportedModelException e) {
+                QuantizedModel logits = withoutSoftmax(qm);
+                if (logits == qm) {
+                    throw e;
+                }
+                c0 = System.nanoTime();
+                pk = ProvingKey.create(logits, SecurityProfile.DEFAULT, sub);
+                proved = logits;
+                notes.add("final Softmax not proved (" + e.getMessage() + "): proof covers the logits");
+            }
+        } catch (UnsupportedModelException e) {
+            notes.add("not provable: " + e.getMessage());
+            return partial(model, params, shape, inferFloat, inferInt, peak, notes);
+        } catch (OutOfMemoryError e) {
+            notes.add("out of memory while compiling (max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");
+            return partial(model, params, shape, inferFloat, inferInt, peak, notes);
+        }
+        double compileMs = (System.nanoTime() - c0) / 1e6;
+
+        ModelProver prover = new ModelProver(pk);
+        IntTensor expected = ie.infer(proved, xi);
+        ProofResult[] last = new ProofResult[1];
+        List<Double> witness = new ArrayList<>();
+        Stats prove;
+        try {
+            prove = timeSlow(name + ": proving", () -> {
+                ProofResult r = prover.prove(xi, s -> {});
+                last[0] = r;
+                return r;
+            }, r -> witness.add(r.witnessNanos() / 1e6));
+        } catch (OutOfMemoryError e) {
+            notes.add("out of memory while proving (max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");
+            return new ModelResult(name, model.description(), params, shape, inferFloat, inferInt, compileMs, Stats.NONE, Stats.NONE,
+                    Stats.NONE, 0, pk.verifyingKey().encode().length, peak.mb(), false, String.join("; ", notes));
+        }
+        byte[] proof = last[0].proof();
+        boolean outputMatches = last[0].output().equals(expected);
+        if (!outputMatches) {
+            notes.add("the proved output differs from the integer executor's");
+        }
+        var vk = pk.verifyingKey();
+        boolean[] allValid = {true};
+        Stats verify = timeSlow(name + ": verifying", () -> CircuitVerifier.verify(vk, proof),
+                o -> allValid[0] &= o.result().isValid());
+        if (!allValid[0]) {
+            notes.add("the proof did not verify: " + CircuitVerifier.verify(vk, proof).result());
+        }
+        if (prove.runs() < options.reps()) {
+            notes.add(prove.runs() + " timed prove run(s) (time budget)");
+        }
+        // Witness times are reported for the timed runs only (the warm-up runs come first).
+        double[] w = witness.stream().mapToDouble(Double::doubleValue).toArray();
+        Stats witnessStats = Stats.of(Arrays.copyOfRange(w, Math.max(0, w.length - prove.runs()), w.length));
+        return new ModelResult(name, model.description(), params, shape, inferFloat, inferInt, compileMs, prove, witnessStats, verify,
+                proof.length, vk.encode().length, peak.mb(), allValid[0] && outputMatches, String.join("; ", notes));
+    }
+
+    private ModelResult partial(BenchModel model, long params, String shape, Stats inferFloat, Stats inferInt, PeakHeap peak,
+            List<String> notes) {
+        return new ModelResult(model.name(), model.description(), params, shape, inferFloat, inferInt, Double.NaN, Stats.NONE,
+                Stats.NONE, Stats.NONE, 0, 0, peak.mb(), false, String.join("; ", notes));
+    }
+
+    /** The model proving its logits: the final Softmax removed (its argmax, the prediction, is the same). */
+    static QuantizedModel withoutSoftmax(QuantizedModel qm) {
+        List<QOp> ops = new ArrayList<>(qm.ops());
+        if (!ops.isEmpty() && ops.get(ops.size() - 1) instanceof QOp.QSoftmax s) {
+            ops.remove(ops.size() - 1);
+            return new QuantizedModel(qm.tensors(), ops, qm.inputIds(), new int[] {s.input()}, qm.activationBits());
+        }
+        return qm;
+    }
+
+    /**
+     * Sub-millisecond work: warm-up runs for at least {@code warmupSeconds} (the JIT compiles the
+     * Vector API kernels only after many calls; cold they are orders of magnitude slower), then
+     * each sample is the mean of a batch of calls lasting at least 20 ms.
+     */
+    private Stats timeFast(String what, Supplier<?> work) {
+        progress.accept(what + " (warm-up)");
+        long budget = (long) (options.stageBudgetSeconds() * 1e9);
+        long warm = (long) (Math.min(options.warmupSeconds(), options.stageBudgetSeconds() / 2) * 1e9);
+        long start = System.nanoTime();
+        long calls = 0;
+        do {
+            sink(work.get());
+            calls++;
+        } while (calls < Math.max(1, options.warmup()) || System.nanoTime() - start < warm);
+        long t0 = System.nanoTime();
+        int probe = (int) Math.min(calls, 10);
+        for (int k = 0; k < probe; k++) {
+            sink(work.get());
+        }
+        long one = Math.max(1, (System.nanoTime() - t0) / probe);
+        int batch = (int) Math.max(1, Math.min(1_000_000, 20_000_000L / one));
+        progress.accept(what);
+        double[] samples = new double[options.reps()];
+        int n = 0;
+        start = System.nanoTime();
+        while (n < options.reps() && (n == 0 || System.nanoTime() - start < budget)) {
+            long s0 = System.nanoTime();
+            for (int k = 0; k < batch; k++) {
+                sink(work.get());
+            }
+            samples[n++] = (System.nanoTime() - s0) / 1e6 / batch;
+        }
+        return Stats.of(Arrays.copyOf(samples, n));
+    }
+
+    /** Work of milliseconds or more (prove, verify): one call per sample. */
+    private <T> Stats timeSlow(String what, Supplier<T> work, Consumer<T> check) {
+        long budget = (long) (options.stageBudgetSeconds() * 1e9);
+        long start = System.nanoTime();
+        long warm = (long) (options.warmupSeconds() * 1e9);
+        // At least `warmup` runs and `warmupSeconds`, but no more than half the stage budget.
+        for (int i = 0; (i < options.warmup() || System.nanoTime() - start < warm) && (i == 0 || System.nanoTime() - start < budget / 2); i++) {
+            progress.accept(what + " (warm-up " + (i + 1) + ")");
+            check.accept(work.get());
+        }
+        double[] samples = new double[options.reps()];
+        int n = 0;
+        start = System.nanoTime();
+        while (n < options.reps() && (n == 0 || System.nanoTime() - start < budget)) {
+            progress.accept(what + " " + (n + 1) + "/" + options.reps());
+            long s0 = System.nanoTime();
+            T r = work.get();
+            samples[n++] = (System.nanoTime() - s0) / 1e6;
+            check.accept(r);
+        }
+        return Stats.of(Arrays.copyOf(samples, n));
+    }
+
+    private static volatile int sinkHash;
+
+    private static void sink(Object o) {
+        sinkHash += System.identityHashCode(o);
+    }
+
+    /**
+     * The peak heap in use while a model is measured: {@link MemoryMXBean} heap usage sampled
+     * every 5 ms by a daemon thread, started after a full GC. It counts live data and
+     * not-yet-collected garbage (what the JVM actually needed), not off-heap buffers.
+     */
+    static final class PeakHeap implements AutoCloseable {
+        private final MemoryMXBean bean = ManagementFactory.getMemoryMXBean();
+        private volatile long peak;
+        private volatile boolean running = true;
+        private final Thread thread;
+
+        PeakHeap() {
+            peak = bean.getHeapMemoryUsage().getUsed();
+            thread = Thread.ofPlatform().daemon().name("zkinfer-bench-heap").start(() -> {
+                while (running) {
+                    sample();
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private void sample() {
+            long used = bean.getHeapMemoryUsage().getUsed();
+            if (used > peak) {
+                peak = used;
+            }
+        }
+
+        double mb() {
+            sample();
+            return peak / (1024.0 * 1024.0);
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            thread.interrupt();
+        }
+    }
+}
