@@ -34,12 +34,29 @@ public final class CircuitVerifier {
     /** The outcome, with the proof's public input and output (signed integers) when they could be read. */
     public record Outcome(VerificationResult result, long[] input, long[] output) {}
 
+    /**
+     * Receives wall-clock times of the verifier's stages (for profiling): {@code stage} is a
+     * layer index (0-based, layers are visited last to first) or -1 for the lookups, -2 for
+     * the model and -3 for the witness commitment openings.
+     */
+    @FunctionalInterface
+    public interface Timing {
+        Timing NONE = (stage, name, nanos) -> {};
+
+        void record(int stage, String name, long nanos);
+    }
+
     private CircuitVerifier() {}
 
     public static Outcome verify(VerifyingKey vk, byte[] proof) {
+        return verify(vk, proof, Timing.NONE);
+    }
+
+    /** {@link #verify(VerifyingKey, byte[])} reporting the time of each stage to {@code timing}. */
+    public static Outcome verify(VerifyingKey vk, byte[] proof, Timing timing) {
         long[][] io = new long[2][];
         try {
-            new Run(vk, new ProofReader(proof), io).run();
+            new Run(vk, new ProofReader(proof), io, timing).run();
             return new Outcome(VerificationResult.valid(), io[0], io[1]);
         } catch (InvalidProofException e) {
             return new Outcome(VerificationResult.invalid(e.getMessage()), io[0], io[1]);
@@ -58,8 +75,10 @@ public final class CircuitVerifier {
         private final Map<Integer, List<Claim>> pending = new LinkedHashMap<>();
         private final long[][] io;
         private long[] inputPadded;
+        private final Timing timing;
 
-        Run(VerifyingKey vk, ProofReader in, long[][] io) {
+        Run(VerifyingKey vk, ProofReader in, long[][] io, Timing timing) {
+            this.timing = timing;
             this.vk = vk;
             this.circuit = vk.circuit();
             this.in = in;
@@ -110,7 +129,9 @@ public final class CircuitVerifier {
             t.absorbBytes("witness-root", witnessRoot);
             inputPadded = inLayout.pad(input, 0);
 
+            long t0 = System.nanoTime();
             verifyLookups();
+            timing.record(-1, "lookups", System.nanoTime() - t0);
 
             // The output claim: the verifier evaluates the public output's polynomial itself.
             Ext3[] r = new Ext3[outLayout.numVars()];
@@ -122,6 +143,7 @@ public final class CircuitVerifier {
             List<Layer> layers = circuit.layers();
             for (int li = layers.size() - 1; li >= 0; li--) {
                 Layer layer = layers.get(li);
+                long tl = System.nanoTime();
                 int[] outs = layer.outputs();
                 Claim[] merged = new Claim[outs.length];
                 for (int o = 0; o < outs.length; o++) {
@@ -129,6 +151,7 @@ public final class CircuitVerifier {
                     merged[o] = cs == null ? null : merge(outs[o], cs);
                 }
                 layer.verify(merged, this);
+                timing.record(li, layer.kind(), System.nanoTime() - tl);
             }
 
             // What is left: claims on the input, the model and the witness.
@@ -149,8 +172,12 @@ public final class CircuitVerifier {
                     }
                 }
             }
+            long tm = System.nanoTime();
             openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), model);
+            long tw = System.nanoTime();
+            timing.record(-2, "model opening", tw - tm);
             openCommitment("witness", witnessRoot, vk.witnessLayout().numVars(), vk.witnessPcs(), witness);
+            timing.record(-3, "witness opening", System.nanoTime() - tw);
             in.finish();
         }
 

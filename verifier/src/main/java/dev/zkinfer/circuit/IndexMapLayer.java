@@ -114,8 +114,11 @@ public final class IndexMapLayer implements Layer {
 
     /** Enumerates the sources of the real output elements in row-major order. */
     public void forEachSource(Circuit c, Sink sink) {
-        TensorLayout[] ins = inputLayouts(c);
-        TensorLayout out = c.tensor(output).layout();
+        forEachSource(map, inputLayouts(c), c.tensor(output).layout(), sink);
+    }
+
+    /** Enumerates the sources of a map's real output elements in row-major order. */
+    public static void forEachSource(IndexMap map, TensorLayout[] ins, TensorLayout out, Sink sink) {
         int rank = out.rank();
         int[] coords = new int[rank];
         long size = out.size();
@@ -182,15 +185,117 @@ public final class IndexMapLayer implements Layer {
         }
     }
 
-    /** P̃_k(r, ρ_k) for every input k, in one pass over the output: O(|y| + Σ|x_k|). */
+    /**
+     * P̃_k(r, ρ_k) for every input k. Im2col and Window maps are separable per dimension and
+     * evaluated in closed form, O(B + C·KH·KW + OH·KH + OW·KW) ({@link #separableWiring});
+     * the other maps in one pass over the output ({@link #genericWiringEvaluations}).
+     */
     public Ext3[] wiringEvaluations(Circuit c, Ext3[] r, Ext3[][] rho) {
+        if (map instanceof IndexMap.Im2col || map instanceof IndexMap.Window) {
+            return new Ext3[] {separableWiring(map, c.tensor(inputs[0]).layout(), c.tensor(output).layout(), r, rho[0])};
+        }
+        return genericWiringEvaluations(c, r, rho);
+    }
+
+    /**
+     * P̃(r, ρ) of an Im2col or Window map. The sources factor per dimension: batch and channel
+     * match by equality, and an output row oh with kernel row kh reads input row
+     * oh·sH + kh − padTop (when inside the image), so with the 1-D shift predicates
+     * H(kh) = Σ_{oh} eq(r_oh, oh)·eq(ρ_h, oh·sH + kh − padTop) (real rows only) and W(kw)
+     * likewise, P̃ = E_B·Σ_c eq(ρ_c, c)·Σ_{kh,kw} H(kh)·W(kw)·eq(r_q, (c·KH + kh)·KW + kw) for
+     * Im2col (whose column dimension q is padded as a whole), and
+     * P̃ = E_B·E_C·H(kh)·W(kw) for one Window offset, with E_B = Σ_{b<B} eq(r_b, b)·eq(ρ_b, b)
+     * and E_C likewise over the real channels.
+     */
+    static Ext3 separableWiring(IndexMap map, TensorLayout lx, TensorLayout ly, Ext3[] r, Ext3[] rho) {
+        int B, C, H, W, KH, KW, sH, sW, pT, pL, OH, OW;
+        boolean im2col = map instanceof IndexMap.Im2col;
+        if (map instanceof IndexMap.Im2col m) {
+            B = m.B(); C = m.C(); H = m.H(); W = m.W(); KH = m.KH(); KW = m.KW();
+            sH = m.strideH(); sW = m.strideW(); pT = m.padTop(); pL = m.padLeft(); OH = m.OH(); OW = m.OW();
+        } else if (map instanceof IndexMap.Window m) {
+            B = m.B(); C = m.C(); H = m.H(); W = m.W(); KH = m.KH(); KW = m.KW();
+            sH = m.strideH(); sW = m.strideW(); pT = m.padTop(); pL = m.padLeft(); OH = m.OH(); OW = m.OW();
+        } else {
+            throw new IllegalArgumentException("not a separable map: " + map);
+        }
+        // output dims: Im2col [B, OH, OW, Q]; Window [B, C, OH, OW]
+        int dOH = im2col ? 1 : 2, dOW = im2col ? 2 : 3;
+        long[] xb = dimEq(lx, 0, rho), xc = dimEq(lx, 1, rho), xh = dimEq(lx, 2, rho), xw = dimEq(lx, 3, rho);
+        long[] yb = dimEq(ly, 0, r), yh = dimEq(ly, dOH, r), yw = dimEq(ly, dOW, r);
+        long[] eb = new long[3];
+        for (int b = 0; b < B; b++) {
+            mulAdd(yb, b, xb, b, eb, 0);
+        }
+        int kh0 = im2col ? 0 : ((IndexMap.Window) map).kh(), kh1 = im2col ? KH : kh0 + 1;
+        int kw0 = im2col ? 0 : ((IndexMap.Window) map).kw(), kw1 = im2col ? KW : kw0 + 1;
+        long[] hs = shift(yh, xh, OH, H, sH, pT, kh0, kh1);
+        long[] ws = shift(yw, xw, OW, W, sW, pL, kw0, kw1);
+        if (!im2col) {
+            long[] ec = new long[3];
+            long[] yc = dimEq(ly, 1, r);
+            for (int ch = 0; ch < C; ch++) {
+                mulAdd(yc, ch, xc, ch, ec, 0);
+            }
+            return Ext3.get(eb, 0).mul(Ext3.get(ec, 0)).mul(Ext3.get(hs, 0)).mul(Ext3.get(ws, 0));
+        }
+        long[] yq = dimEq(ly, 3, r);
+        long[] hw = new long[3 * KH * KW];
+        for (int kh = 0; kh < KH; kh++) {
+            for (int kw = 0; kw < KW; kw++) {
+                Ext3.mulInto(hs, kh, ws, kw, hw, kh * KW + kw);
+            }
+        }
+        int khw = KH * KW;
+        long[] total = new long[3];
+        long[] inner = new long[3];
+        for (int ch = 0; ch < C; ch++) {
+            inner[0] = inner[1] = inner[2] = 0;
+            for (int k = 0; k < khw; k++) {
+                mulAdd(hw, k, yq, ch * khw + k, inner, 0);
+            }
+            mulAdd(inner, 0, xc, ch, total, 0);
+        }
+        return Ext3.get(eb, 0).mul(Ext3.get(total, 0));
+    }
+
+    /** eq(z_d, ·) over dimension d's variables of a layout (array form, 2^dimVars entries). */
+    static long[] dimEq(TensorLayout l, int d, Ext3[] z) {
+        int off = l.varOffset(d);
+        return Mle.eqTable(Arrays.copyOfRange(z, off, off + l.dimVars(d)));
+    }
+
+    /**
+     * The 1-D shift predicate for k in [k0, k1): S(k) = Σ_{o<O, 0≤o·s+k−p<N} eo[o]·ei[o·s+k−p],
+     * returned at index k − k0 (array form).
+     */
+    static long[] shift(long[] eo, long[] ei, int O, int N, int s, int p, int k0, int k1) {
+        long[] out = new long[3 * (k1 - k0)];
+        for (int k = k0; k < k1; k++) {
+            for (int o = 0; o < O; o++) {
+                long i = (long) o * s + k - p;
+                if (i >= 0 && i < N) {
+                    mulAdd(eo, o, ei, (int) i, out, k - k0);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** P̃_k(r, ρ_k) for every input k, in one pass over the output: O(|y| + Σ|x_k|). */
+    public Ext3[] genericWiringEvaluations(Circuit c, Ext3[] r, Ext3[][] rho) {
+        return genericWiring(map, inputLayouts(c), c.tensor(output).layout(), r, rho);
+    }
+
+    /** P̃_k(r, ρ_k) of a map by enumeration of its sources: O(|y| + Σ|x_k|). */
+    public static Ext3[] genericWiring(IndexMap map, TensorLayout[] ins, TensorLayout out, Ext3[] r, Ext3[][] rho) {
         long[] eqR = Mle.eqTable(r);
         long[][] eqRho = new long[rho.length][];
         for (int k = 0; k < rho.length; k++) {
             eqRho[k] = Mle.eqTable(rho[k]);
         }
         long[] acc = new long[3 * rho.length];
-        forEachSource(c, (o, k, j) -> mulAdd(eqR, o, eqRho[k], j, acc, k));
+        forEachSource(map, ins, out, (o, k, j) -> mulAdd(eqR, o, eqRho[k], j, acc, k));
         Ext3[] res = new Ext3[rho.length];
         for (int k = 0; k < rho.length; k++) {
             res[k] = Ext3.get(acc, k);

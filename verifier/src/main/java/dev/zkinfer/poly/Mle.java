@@ -16,22 +16,54 @@ public final class Mle {
 
     /** eq(r, b) for all b in {0,1}^n, as array-form extension elements (3·2^n longs). */
     public static long[] eqTable(Ext3[] r) {
+        return eqTableInto(r, Ext3.ONE, new long[3 << r.length]);
+    }
+
+    /**
+     * scale·eq(r, b) for all b in {0,1}^n written to out[0, 3·2^n) (array form; out may be
+     * longer), without allocation; returns out.
+     */
+    public static long[] eqTableInto(Ext3[] r, Ext3 scale, long[] out) {
         int n = r.length;
-        long[] t = new long[3 << n];
-        t[0] = 1;
+        long[] t = out;
+        t[0] = scale.c0;
+        t[1] = scale.c1;
+        t[2] = scale.c2;
         int size = 1;
         // Build from the highest variable down so that variable k ends up as bit k.
         for (int k = n - 1; k >= 0; k--) {
-            Ext3 rk = r[k];
-            Ext3 one_rk = Ext3.ONE.sub(rk);
-            for (int j = size - 1; j >= 0; j--) {
-                Ext3 v = Ext3.get(t, j);
-                Ext3.set(t, 2 * j + 1, v.mul(rk));
-                Ext3.set(t, 2 * j, v.mul(one_rk));
-            }
+            eqLevel(t, r[k], 0, size);
             size <<= 1;
         }
         return t;
+    }
+
+    /**
+     * One doubling step of an eq table for entries j in [from, to) (descending, so in place):
+     * t[2j+1] = t[j]·rk, t[2j] = t[j] − t[2j+1]. Entries of distinct ranges are independent
+     * when the ranges are processed from the top down.
+     */
+    public static void eqLevel(long[] t, Ext3 rk, int from, int to) {
+        long r0 = rk.c0, r1 = rk.c1, r2 = rk.c2;
+        for (int j = to - 1; j >= from; j--) {
+            int a = 3 * j;
+            long a0 = t[a], a1 = t[a + 1], a2 = t[a + 2];
+            // GF(p^3) = F[X]/(X^3 - 2)
+            long h0 = Goldilocks.add(Goldilocks.mul(a0, r0), dbl(Goldilocks.add(Goldilocks.mul(a1, r2), Goldilocks.mul(a2, r1))));
+            long h1 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, r1), Goldilocks.mul(a1, r0)), dbl(Goldilocks.mul(a2, r2)));
+            long h2 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, r2), Goldilocks.mul(a1, r1)), Goldilocks.mul(a2, r0));
+            int hi = 6 * j + 3, lo = 6 * j;
+            t[hi] = h0;
+            t[hi + 1] = h1;
+            t[hi + 2] = h2;
+            t[lo] = Goldilocks.sub(a0, h0);
+            t[lo + 1] = Goldilocks.sub(a1, h1);
+            t[lo + 2] = Goldilocks.sub(a2, h2);
+        }
+    }
+
+    private static long dbl(long a) {
+        return Goldilocks.add(a, a);
     }
 
     /** eq(x, y) = Π (x_k y_k + (1 - x_k)(1 - y_k)). */
@@ -97,10 +129,18 @@ public final class Mle {
         for (int k = firstVar; k < r.length; k++) {
             size >>= 1;
             Ext3 rk = r[k];
+            long r0 = rk.c0, r1 = rk.c1, r2 = rk.c2;
             for (int j = 0; j < size; j++) {
-                Ext3 a = Ext3.get(cur, 2 * j);
-                Ext3 b = Ext3.get(cur, 2 * j + 1);
-                Ext3.set(cur, j, a.add(b.sub(a).mul(rk)));
+                int a = 6 * j, b = a + 3, o = 3 * j;
+                long d0 = Goldilocks.sub(cur[b], cur[a]), d1 = Goldilocks.sub(cur[b + 1], cur[a + 1]);
+                long d2 = Goldilocks.sub(cur[b + 2], cur[a + 2]);
+                long m0 = Goldilocks.add(Goldilocks.mul(d0, r0), dbl(Goldilocks.add(Goldilocks.mul(d1, r2), Goldilocks.mul(d2, r1))));
+                long m1 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(d0, r1), Goldilocks.mul(d1, r0)), dbl(Goldilocks.mul(d2, r2)));
+                long m2 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(d0, r2), Goldilocks.mul(d1, r1)), Goldilocks.mul(d2, r0));
+                long c0 = Goldilocks.add(cur[a], m0), c1 = Goldilocks.add(cur[a + 1], m1), c2 = Goldilocks.add(cur[a + 2], m2);
+                cur[o] = c0;
+                cur[o + 1] = c1;
+                cur[o + 2] = c2;
             }
         }
         return Ext3.get(cur, 0);

@@ -29,6 +29,7 @@ import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.transcript.Sha256Transcript;
 import dev.zkinfer.transcript.Transcript;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,29 +62,44 @@ public final class CircuitProver {
     /** Computes the multiplicity tensors of every lookup table from the witness. */
     public static void computeMultiplicities(Circuit circuit, WitnessValues w) {
         Map<LookupTable, long[]> counts = new LinkedHashMap<>();
+        Map<LookupTable, RowIndex> indexes = new HashMap<>();
         for (LookupSpec spec : ProofProtocol.lookupSpecs(circuit)) {
             LookupTable table = spec.table();
-            long[][] tcols = new long[table.columns()][];
-            for (int c = 0; c < tcols.length; c++) {
-                tcols[c] = table.column(c);
+            long[] m = counts.computeIfAbsent(table, t -> new long[1 << t.logSize()]);
+            int nc = spec.columns().length;
+            long[][] vcols = new long[nc][];
+            long[] offs = new long[nc];
+            for (int c = 0; c < nc; c++) {
+                vcols[c] = w.get(spec.columns()[c]);
+                offs[c] = Goldilocks.fromSigned(spec.offsets()[c]);
             }
-            long[][] vcols = new long[spec.columns().length][];
-            for (int c = 0; c < vcols.length; c++) {
-                long off = Goldilocks.fromSigned(spec.offsets()[c]);
-                long[] v = w.get(spec.columns()[c]).clone();
+            if (table.isRange()) {
+                long size = 1L << table.bits();
+                long[] v = vcols[0];
+                long off = offs[0];
                 for (int i = 0; i < v.length; i++) {
-                    v[i] = Goldilocks.add(v[i], off);
+                    long x = Goldilocks.add(v[i], off);
+                    if (Long.compareUnsigned(x, size) >= 0) {
+                        throw new IllegalStateException("lookup value " + x + " at index " + i
+                                + " is not in its table (the witness is inconsistent)");
+                    }
+                    m[(int) x]++;
                 }
-                vcols[c] = v;
+            } else {
+                RowIndex idx = indexes.computeIfAbsent(table, RowIndex::new);
+                long[] key = new long[nc];
+                for (int i = 0; i < vcols[0].length; i++) {
+                    for (int c = 0; c < nc; c++) {
+                        key[c] = Goldilocks.add(vcols[c][i], offs[c]);
+                    }
+                    int row = idx.find(key);
+                    if (row < 0) {
+                        throw new IllegalStateException("lookup value " + Arrays.toString(key) + " at index " + i
+                                + " is not in its table (the witness is inconsistent)");
+                    }
+                    m[row]++;
+                }
             }
-            long[] m = tuples(tcols, vcols);
-            counts.merge(table, m, (a, b) -> {
-                long[] s = a.clone();
-                for (int i = 0; i < s.length; i++) {
-                    s[i] += b[i];
-                }
-                return s;
-            });
         }
         for (Map.Entry<LookupTable, Integer> e : circuit.multiplicities().entrySet()) {
             long[] m = counts.get(e.getKey());
@@ -91,29 +107,68 @@ public final class CircuitProver {
         }
     }
 
-    /** Multiplicities of value tuples in table tuples (rows repeated in a table count on their first occurrence). */
-    private static long[] tuples(long[][] table, long[][] values) {
-        Map<List<Long>, Integer> rowOf = new HashMap<>();
-        for (int i = 0; i < table[0].length; i++) {
-            List<Long> key = new ArrayList<>(table.length);
-            for (long[] col : table) {
-                key.add(col[i]);
+    /**
+     * Row of a tuple in an explicit table (the first occurrence of a repeated row): open
+     * addressing over row numbers, no per-element allocation.
+     */
+    private static final class RowIndex {
+        private final long[][] cols;
+        private final int[] slots;
+        private final int mask;
+
+        RowIndex(LookupTable table) {
+            cols = new long[table.columns()][];
+            for (int c = 0; c < cols.length; c++) {
+                cols[c] = table.column(c);
             }
-            rowOf.putIfAbsent(key, i);
+            int rows = cols[0].length;
+            int cap = Integer.highestOneBit(Math.max(4, rows * 2 - 1)) << 1;
+            slots = new int[cap];
+            Arrays.fill(slots, -1);
+            mask = cap - 1;
+            long[] key = new long[cols.length];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols.length; c++) {
+                    key[c] = cols[c][r];
+                }
+                int h = hash(key) & mask;
+                while (slots[h] >= 0 && !matches(slots[h], key)) {
+                    h = (h + 1) & mask;
+                }
+                if (slots[h] < 0) {
+                    slots[h] = r;
+                }
+            }
         }
-        long[] m = new long[table[0].length];
-        for (int i = 0; i < values[0].length; i++) {
-            List<Long> key = new ArrayList<>(values.length);
-            for (long[] col : values) {
-                key.add(col[i]);
+
+        private static int hash(long[] key) {
+            long h = 0x9E37_79B9_7F4A_7C15L;
+            for (long k : key) {
+                h = (h ^ k) * 0xBF58_476D_1CE4_E5B9L;
+                h ^= h >>> 31;
             }
-            Integer row = rowOf.get(key);
-            if (row == null) {
-                throw new IllegalStateException("lookup value " + key + " at index " + i + " is not in its table (the witness is inconsistent)");
-            }
-            m[row]++;
+            return (int) (h ^ (h >>> 32));
         }
-        return m;
+
+        private boolean matches(int row, long[] key) {
+            for (int c = 0; c < cols.length; c++) {
+                if (cols[c][row] != key[c]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        int find(long[] key) {
+            int h = hash(key) & mask;
+            while (slots[h] >= 0) {
+                if (matches(slots[h], key)) {
+                    return slots[h];
+                }
+                h = (h + 1) & mask;
+            }
+            return -1;
+        }
     }
 
     /**
@@ -295,15 +350,7 @@ public final class CircuitProver {
                 t.absorbExt("merge/value", c.value());
             }
             Ext3 gamma = t.challengeExt("merge/gamma");
-            long[] weight = new long[3 << n];
-            Ext3 g = Ext3.ONE;
-            for (Claim c : claims) {
-                long[] eq = Mle.eqTable(c.point());
-                for (int i = 0; i < (1 << n); i++) {
-                    Ext3.set(weight, i, Ext3.get(weight, i).add(Ext3.get(eq, i).mul(g)));
-                }
-                g = g.mul(gamma);
-            }
+            long[] weight = EqTables.mergeWeights(claims, gamma, n);
             SumcheckInstance inst = new SumcheckInstance(n);
             int a = inst.addBaseTable(values);
             int b = inst.addTable(weight);

@@ -5,7 +5,6 @@ import dev.zkinfer.circuit.Claim;
 import dev.zkinfer.circuit.IndexMapLayer;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
-import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 
@@ -44,7 +43,7 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
         var t = ctx.transcript();
         var out = ctx.proof();
         t.domain(IndexMapLayer.DOMAIN);
-        long[] eqR = Mle.eqTable(claim.point());
+        long[] eqR = EqTables.eq(claim.point());
         long[][] p = new long[n][];
         for (int k = 0; k < n; k++) {
             p[k] = new long[3 * c.tensor(ins[k]).layout().paddedSize()];

@@ -38,6 +38,32 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         int bPad = 1 << ly.dimVars(0);
         long[] valid = bv == null ? null : Validity.indicator(ly);
         long[] out = new long[ly.paddedSize()];
+        int kReal = c.tensor(layer.weight()).layout().dim(1);
+        int[] wi = smallInts(wv), xi = smallInts(xv);
+        if (wi != null && xi != null && zeroBeyond(wv, oPad, kPad, kReal)
+                && (double) maxAbs(wi) * maxAbs(xi) * kReal < Integer.MAX_VALUE) {
+            // The common case (int8 weights and activations): exact int dot products over the
+            // real K (the weights' padding is zero), vectorizable, then one field conversion.
+            IntStream.range(0, bPad * pPad).parallel().forEach(bp -> {
+                int b = bp >>> pv, p = bp & (pPad - 1);
+                int xBase = bp << kv;
+                for (int o = 0; o < oPad; o++) {
+                    int wBase = o << kv;
+                    int acc = 0;
+                    for (int k = 0; k < kReal; k++) {
+                        acc += wi[wBase + k] * xi[xBase + k];
+                    }
+                    int yi = ((b << ov) | o) << pv | p;
+                    long v = Goldilocks.fromSigned(acc);
+                    if (bv != null && valid[yi] != 0) {
+                        v = Goldilocks.add(v, bv[o]);
+                    }
+                    out[yi] = v;
+                }
+            });
+            w.put(layer.y(), out);
+            return;
+        }
         // index in X of (b,p,k): (b << pv | p) << kv | k ; in Y of (b,o,p): (b << ov | o) << pv | p
         IntStream.range(0, bPad * pPad).parallel().forEach(bp -> {
             int b = bp >>> pv, p = bp & (pPad - 1);
@@ -86,14 +112,14 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
             target = target.sub(bEval.mul(Validity.validExcept(ly, r, 1)));
         }
         // A(k) = Σ_o eq(r_o, o) W[o,k]
-        long[] eqO = Mle.eqTable(ro);
+        long[] eqO = EqTables.eq(ro);
         long[] wv = ctx.values(layer.weight());
         long[] a = weightedRowSum(eqO, wv, 1 << ov, kPad);
         // B(k) = Σ_{bp} eq(r_bp, bp) X[bp,k], r_bp = (r_p ‖ r_b)
         Ext3[] rbp = new Ext3[r.length - ov];
         System.arraycopy(r, 0, rbp, 0, pv);
         System.arraycopy(r, pv + ov, rbp, pv, r.length - pv - ov);
-        long[] eqBP = Mle.eqTable(rbp);
+        long[] eqBP = EqTables.eq(rbp);
         long[] b = weightedRowSum(eqBP, ctx.values(layer.x()), 1 << rbp.length, kPad);
         SumcheckInstance inst = new SumcheckInstance(kv);
         int ia = inst.addTable(a);
@@ -111,6 +137,39 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         }
         ctx.claim(layer.weight(), LinearLayer.weightPoint(ly, r, res.point()), wEval);
         ctx.claim(layer.x(), LinearLayer.inputPoint(ly, r, res.point()), xEval);
+    }
+
+    /** The field elements as signed ints when all of them are in [−2^15, 2^15], else null. */
+    static int[] smallInts(long[] v) {
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            long s = Goldilocks.toSigned(v[i]);
+            if (s < -(1 << 15) || s > 1 << 15) {
+                return null;
+            }
+            out[i] = (int) s;
+        }
+        return out;
+    }
+
+    static long maxAbs(int[] v) {
+        long m = 0;
+        for (int x : v) {
+            m = Math.max(m, Math.abs((long) x));
+        }
+        return m;
+    }
+
+    /** Whether every row of a rows × cols matrix is zero at columns ≥ real. */
+    static boolean zeroBeyond(long[] m, int rows, int cols, int real) {
+        for (int r = 0; r < rows; r++) {
+            for (int k = r * cols + real, end = (r + 1) * cols; k < end; k++) {
+                if (m[k] != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** out(k) = Σ_row eq[row]·m[row·cols + k] (array form, length 3·cols); parallel over column blocks. */

@@ -110,7 +110,7 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         long hi = Goldilocks.fromSigned(l.hi()), lo = Goldilocks.fromSigned(l.lo());
 
         SumcheckInstance inst = new SumcheckInstance(n);
-        int eq = inst.addTable(Mle.eqTable(tau));
+        int eq = inst.addTable(EqTables.eq(tau));
         int xi = inst.addBaseTable(ctx.values(l.x()));
         int ki = inst.addBaseTable(l.multiplierTable(layout));
         int yi = inst.addBaseTable(ctx.values(l.y()));

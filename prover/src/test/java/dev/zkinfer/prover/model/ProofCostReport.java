@@ -1,0 +1,232 @@
+package dev.zkinfer.prover.model;
+
+import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.CircuitVerifier;
+import dev.zkinfer.circuit.Layer;
+import dev.zkinfer.nn.graph.Graph;
+import dev.zkinfer.nn.graph.ModelBuilder;
+import dev.zkinfer.nn.io.MnistIdx;
+import dev.zkinfer.nn.onnx.OnnxLoadOptions;
+import dev.zkinfer.nn.onnx.OnnxModel;
+import dev.zkinfer.nn.quant.IntegerExecutor;
+import dev.zkinfer.nn.quant.QuantizationOptions;
+import dev.zkinfer.nn.quant.QuantizedModel;
+import dev.zkinfer.nn.quant.Quantizer;
+import dev.zkinfer.nn.tensor.IntTensor;
+import dev.zkinfer.nn.tensor.Tensor;
+import dev.zkinfer.prover.backend.Backends;
+import dev.zkinfer.prover.circuit.LayerProvers;
+import dev.zkinfer.prover.circuit.WitnessValues;
+import dev.zkinfer.security.SecurityProfile;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Cost of whole-model proofs: compile, integer inference, witness, prove and (warm, median)
+ * verify times, proof size, peak heap, and per-layer prove / verify / witness breakdowns.
+ *
+ * <p>Usage (after {@code mvn -q -B install -DskipTests -pl verifier,quantized-nn,circuits,prover}
+ * and {@code mvn -q -B test-compile -pl prover}):
+ * <pre>
+ * java --add-modules=jdk.incubator.vector -Xmx8g -XX:+UseParallelGC \
+ *   -cp "prover/target/test-classes:prover/target/classes:$(cat /tmp/prover.cp)" \
+ *   dev.zkinfer.prover.model.ProofCostReport lenet5|vgg16|vgg11|smallcnn [--layers] [--scalar]
+ * </pre>
+ * (the classpath from {@code mvn -q dependency:build-classpath -pl prover -Dmdep.outputFile=/tmp/prover.cp}).
+ * The model files are looked up under {@code -Dzkinfer.shared} (default /work/shared).
+ */
+public final class ProofCostReport {
+    private ProofCostReport() {}
+
+    public static void main(String[] args) throws Exception {
+        String name = args.length > 0 ? args[0] : "lenet5";
+        boolean perLayer = Arrays.asList(args).contains("--layers");
+        boolean scalar = Arrays.asList(args).contains("--scalar");
+        int proofs = 2;
+        int reps = 15;
+        for (String a : args) {
+            if (a.startsWith("--vreps=")) {
+                reps = Integer.parseInt(a.substring(8));
+            }
+            if (a.startsWith("--proofs=")) {
+                proofs = Integer.parseInt(a.substring(9));
+            }
+        }
+        Path shared = Path.of(System.getProperty("zkinfer.shared", "/work/shared"));
+        Locale.setDefault(Locale.ROOT);
+
+        long tq = System.nanoTime();
+        QuantizedModel qm;
+        IntTensor input;
+        switch (name) {
+            case "lenet5" -> {
+                Graph g = OnnxModel.load(shared.resolve("models/mnist-lenet5/lenet5.onnx"), OnnxLoadOptions.defaults().withBatchSize(1));
+                MnistIdx.Images images = MnistIdx.readImages(shared.resolve("datasets/mnist/t10k-images-idx3-ubyte.gz"));
+                List<Tensor> calibration = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    calibration.add(images.lenetInput(i));
+                }
+                qm = ModelProofTest.withoutSoftmax(Quantizer.quantize(g, calibration, QuantizationOptions.int8()));
+                input = qm.quantizeInput(images.lenetInput(0));
+            }
+            case "vgg16", "vgg11", "smallcnn" -> {
+                Graph g = switch (name) {
+                    case "vgg16" -> ModelBuilder.vgg16(1);
+                    case "vgg11" -> ModelBuilder.vgg11(1);
+                    default -> ModelBuilder.smallCnn(1);
+                };
+                qm = ModelProofTest.quantize(g, 1);
+                input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 99).get(0));
+            }
+            default -> throw new IllegalArgumentException("unknown model " + name);
+        }
+        long tq1 = System.nanoTime();
+        System.out.printf("model %s: quantized in %.2f s%n", name, (tq1 - tq) / 1e9);
+
+        long tc = System.nanoTime();
+        ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
+        long tc1 = System.nanoTime();
+        Circuit circuit = pk.verifyingKey().circuit();
+        System.out.printf("compile + model commitment: %.3f s (%d layers, %d tensors)%n", (tc1 - tc) / 1e9,
+                circuit.layers().size(), circuit.tensors().size());
+
+        IntegerExecutor ex = IntegerExecutor.create();
+        ex.infer(qm, input);
+        long ti = System.nanoTime();
+        ex.infer(qm, input);
+        System.out.printf("integer inference: %.2f ms%n", (System.nanoTime() - ti) / 1e6);
+
+        ModelProver prover = scalar ? new ModelProver(pk, Backends.scalar()) : new ModelProver(pk);
+        ProofResult res = null;
+        List<long[]> layerTimes = null;
+        long peak = 0;
+        for (int run = 0; run < proofs; run++) {
+            System.gc();
+            resetPeaks();
+            List<long[]> lt = new ArrayList<>();
+            long[] last = {System.nanoTime(), -9};
+            res = prover.prove(input, s -> {
+                long now = System.nanoTime();
+                if (last[1] >= -3) {
+                    lt.add(new long[] {last[1], now - last[0]});
+                }
+                last[0] = now;
+                last[1] = stageOf(s);
+            });
+            lt.add(new long[] {last[1], System.nanoTime() - last[0]});
+            peak = peakHeap();
+            layerTimes = lt;
+            System.out.printf("proof %d: witness %.3f s, prove %.3f s, peak heap %.0f MB%n", run, res.witnessNanos() / 1e9,
+                    res.proveNanos() / 1e9, peak / 1e6);
+        }
+        byte[] proof = res.proof();
+        System.out.printf("proof size: %,d bytes (%.1f KB), sha-256 %s%n", proof.length, proof.length / 1024.0,
+                java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(proof)).substring(0, 16));
+
+        long[] vt = new long[reps];
+        long[][] stage = new long[circuit.layers().size() + 4][reps];
+        for (int i = 0; i < reps; i++) {
+            int rep = i;
+            long t0 = System.nanoTime();
+            CircuitVerifier.Outcome o = CircuitVerifier.verify(pk.verifyingKey(), proof,
+                    (s, n, nanos) -> stage[s + 3][rep] = nanos);
+            vt[i] = System.nanoTime() - t0;
+            if (!o.result().isValid()) {
+                throw new IllegalStateException("proof rejected: " + o.result());
+            }
+        }
+        System.out.printf("verify: median %.2f ms (min %.2f, first %.2f) over %d runs%n", median(vt) / 1e6,
+                Arrays.stream(vt).min().getAsLong() / 1e6, vt[0] / 1e6, reps);
+
+        // per-layer witness
+        long[] wt = new long[circuit.layers().size()];
+        WitnessValues w = new WitnessValues(circuit);
+        w.put(circuit.input(), circuit.tensor(circuit.input()).layout().pad(toField(input.data()), 0));
+        pk.compiled().modelValues().forEach(w::put);
+        for (int li = 0; li < wt.length; li++) {
+            Layer l = circuit.layers().get(li);
+            long t0 = System.nanoTime();
+            LayerProvers.forLayer(l).computeWitness(l, w);
+            wt[li] = System.nanoTime() - t0;
+        }
+        long tm = System.nanoTime();
+        dev.zkinfer.prover.circuit.CircuitProver.computeMultiplicities(circuit, w);
+        long multNanos = System.nanoTime() - tm;
+
+        long[] pt = new long[circuit.layers().size() + 4];
+        for (long[] e : layerTimes) {
+            pt[(int) e[0] + 3] += e[1];
+        }
+        long layersTotal = 0;
+        for (int li = 3; li < pt.length - 1; li++) {
+            layersTotal += pt[li];
+        }
+        System.out.printf("prover stages: witness commit %.3f s, lookups %.3f s, layers %.3f s, openings %.3f s%n",
+                pt[0] / 1e9, pt[2] / 1e9, layersTotal / 1e9, pt[1] / 1e9);
+        System.out.printf("verifier stages: lookups %.2f ms, model opening %.2f ms, witness opening %.2f ms%n",
+                median(stage[2]) / 1e6, median(stage[1]) / 1e6, median(stage[0]) / 1e6);
+        System.out.printf("witness: multiplicities %.3f s%n", multNanos / 1e9);
+        if (perLayer) {
+            System.out.println("layer                                              witness ms  prove ms  verify ms");
+            for (int li = 0; li < circuit.layers().size(); li++) {
+                String d = circuit.layers().get(li).toString();
+                System.out.printf("%3d %-48s %9.2f %9.2f %9.3f%n", li, d.length() > 48 ? d.substring(0, 48) : d, wt[li] / 1e6,
+                        pt[li + 3] / 1e6, median(stage[li + 3]) / 1e6);
+            }
+        }
+    }
+
+    /** Progress line → stage: layer index, -3 witness commitment, -1 lookups, -2 openings, -4 other. */
+    private static long stageOf(String s) {
+        if (s.startsWith("proving layer ")) {
+            return Long.parseLong(s.substring(14, s.indexOf('/'))) - 1;
+        }
+        if (s.startsWith("committing")) {
+            return -3;
+        }
+        if (s.startsWith("proving lookups")) {
+            return -1;
+        }
+        if (s.startsWith("opening")) {
+            return -2;
+        }
+        return -9;
+    }
+
+    private static long[] toField(int[] v) {
+        long[] out = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = dev.zkinfer.field.Goldilocks.fromSigned(v[i]);
+        }
+        return out;
+    }
+
+    private static long median(long[] v) {
+        long[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            p.resetPeakUsage();
+        }
+    }
+
+    /** Sum of the heap pools' peak usage since the last reset (an upper bound on the live peak). */
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+}

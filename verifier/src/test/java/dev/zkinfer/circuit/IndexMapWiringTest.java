@@ -1,0 +1,98 @@
+package dev.zkinfer.circuit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The closed-form wiring predicates of Im2col and Window equal the generic O(|y|) evaluation. */
+class IndexMapWiringTest {
+    private static Ext3 randomExt(SplittableRandom rnd) {
+        return new Ext3(Long.remainderUnsigned(rnd.nextLong(), Goldilocks.P), Long.remainderUnsigned(rnd.nextLong(), Goldilocks.P),
+                Long.remainderUnsigned(rnd.nextLong(), Goldilocks.P));
+    }
+
+    private static Ext3[] point(int n, SplittableRandom rnd) {
+        Ext3[] p = new Ext3[n];
+        for (int i = 0; i < n; i++) {
+            // now and then a Boolean coordinate, as lifted points have
+            int pick = rnd.nextInt(8);
+            p[i] = pick == 0 ? Ext3.ZERO : pick == 1 ? Ext3.ONE : randomExt(rnd);
+        }
+        return p;
+    }
+
+    private static void check(IndexMap map, TensorLayout in, TensorLayout out, SplittableRandom rnd) {
+        map.check(new TensorLayout[] {in}, out);
+        for (int trial = 0; trial < 3; trial++) {
+            Ext3[] r = point(out.numVars(), rnd);
+            Ext3[] rho = point(in.numVars(), rnd);
+            Ext3 want = IndexMapLayer.genericWiring(map, new TensorLayout[] {in}, out, r, new Ext3[][] {rho})[0];
+            assertEquals(want, IndexMapLayer.separableWiring(map, in, out, r, rho), map.toString());
+        }
+    }
+
+    /** Output size of a convolution / pooling dimension. */
+    private static int outDim(int n, int k, int s, int pad) {
+        return (n + 2 * pad - k) / s + 1;
+    }
+
+    @Test
+    void im2colClosedFormEqualsGeneric() {
+        SplittableRandom rnd = new SplittableRandom(1);
+        int[][] cases = {
+            // B, C, H, W, KH, KW, sH, sW, pad
+            {1, 1, 28, 28, 5, 5, 1, 1, 0}, {1, 6, 14, 14, 5, 5, 1, 1, 0}, {1, 3, 32, 32, 3, 3, 1, 1, 1}, {2, 3, 7, 5, 3, 3, 2, 2, 1},
+            {1, 5, 9, 11, 3, 2, 2, 3, 2}, {3, 2, 6, 6, 1, 1, 1, 1, 0}, {1, 7, 5, 5, 5, 5, 1, 1, 2}, {1, 1, 1, 1, 1, 1, 1, 1, 0},
+            {2, 4, 13, 6, 4, 3, 3, 1, 3}, {1, 16, 4, 4, 3, 3, 1, 1, 1}, {1, 3, 8, 8, 7, 7, 2, 2, 3}, {1, 2, 10, 3, 2, 2, 4, 1, 0},
+        };
+        for (int[] cs : cases) {
+            int B = cs[0], C = cs[1], H = cs[2], W = cs[3], KH = cs[4], KW = cs[5], sH = cs[6], sW = cs[7], p = cs[8];
+            int OH = outDim(H, KH, sH, p), OW = outDim(W, KW, sW, p);
+            // asymmetric padding too: top/left only
+            for (int[] pads : new int[][] {{p, p}, {p, 0}, {0, p}}) {
+                IndexMap map = new IndexMap.Im2col(B, C, H, W, KH, KW, sH, sW, pads[0], pads[1], OH, OW);
+                check(map, TensorLayout.of(B, C, H, W), TensorLayout.of(B, OH, OW, C * KH * KW), rnd);
+            }
+        }
+        for (int i = 0; i < 40; i++) {
+            int B = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(6), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);
+            int KH = 1 + rnd.nextInt(Math.min(H, 4)), KW = 1 + rnd.nextInt(Math.min(W, 4));
+            int sH = 1 + rnd.nextInt(3), sW = 1 + rnd.nextInt(3), pT = rnd.nextInt(KH), pL = rnd.nextInt(KW);
+            int OH = outDim(H, KH, sH, pT), OW = outDim(W, KW, sW, pL);
+            IndexMap map = new IndexMap.Im2col(B, C, H, W, KH, KW, sH, sW, pT, pL, OH, OW);
+            check(map, TensorLayout.of(B, C, H, W), TensorLayout.of(B, OH, OW, C * KH * KW), rnd);
+        }
+    }
+
+    @Test
+    void windowClosedFormEqualsGeneric() {
+        SplittableRandom rnd = new SplittableRandom(2);
+        int[][] cases = {
+            // B, C, H, W, K, s, pad
+            {1, 6, 28, 28, 2, 2, 0}, {1, 16, 10, 10, 2, 2, 0}, {1, 64, 32, 32, 2, 2, 0}, {2, 3, 7, 7, 3, 2, 1}, {1, 5, 9, 6, 3, 3, 1},
+            {1, 1, 1, 1, 1, 1, 0}, {3, 2, 5, 11, 2, 1, 0}, {1, 7, 13, 13, 3, 2, 1},
+        };
+        for (int[] cs : cases) {
+            int B = cs[0], C = cs[1], H = cs[2], W = cs[3], K = cs[4], s = cs[5], p = cs[6];
+            int OH = outDim(H, K, s, p), OW = outDim(W, K, s, p);
+            for (int kh = 0; kh < K; kh++) {
+                for (int kw = 0; kw < K; kw++) {
+                    IndexMap map = new IndexMap.Window(B, C, H, W, K, K, s, s, p, p, OH, OW, kh, kw);
+                    check(map, TensorLayout.of(B, C, H, W), TensorLayout.of(B, C, OH, OW), rnd);
+                }
+            }
+        }
+        for (int i = 0; i < 40; i++) {
+            int B = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(6), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);
+            int KH = 1 + rnd.nextInt(Math.min(H, 3)), KW = 1 + rnd.nextInt(Math.min(W, 3));
+            int sH = 1 + rnd.nextInt(3), sW = 1 + rnd.nextInt(3), pT = rnd.nextInt(KH), pL = rnd.nextInt(KW);
+            // ceil-mode style output sizes can reach past the image: windows partly outside
+            int OH = outDim(H, KH, sH, pT) + rnd.nextInt(2), OW = outDim(W, KW, sW, pL) + rnd.nextInt(2);
+            IndexMap map = new IndexMap.Window(B, C, H, W, KH, KW, sH, sW, pT, pL, OH, OW, rnd.nextInt(KH), rnd.nextInt(KW));
+            check(map, TensorLayout.of(B, C, H, W), TensorLayout.of(B, C, OH, OW), rnd);
+        }
+    }
+}
