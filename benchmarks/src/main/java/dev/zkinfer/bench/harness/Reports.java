@@ -246,6 +246,9 @@ public final class Reports {
             c.addSeries("no model measured", new double[] {1, 10}, new double[] {1, 1});
         } else {
             double[] x = done.stream().mapToDouble(r -> r.params()).toArray();
+            // Whole decades, so that a log axis always has labelled ticks.
+            c.getStyler().setXAxisMin(Math.pow(10, Math.floor(Math.log10(x[0]))));
+            c.getStyler().setXAxisMax(Math.pow(10, Math.max(Math.ceil(Math.log10(x[x.length - 1])), Math.floor(Math.log10(x[0])) + 1)));
             series(c, "prove", x, done.stream().mapToDouble(r -> r.prove().median()).toArray(), PALETTE[1]);
             series(c, "verify", x, done.stream().mapToDouble(r -> r.verify().median()).toArray(), PALETTE[0]);
             series(c, "integer inference", x, done.stream().mapToDouble(r -> r.inferInt().median()).toArray(), PALETTE[2]);
