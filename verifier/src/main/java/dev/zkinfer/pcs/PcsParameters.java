@@ -21,25 +21,36 @@ import java.util.Locale;
  * proof-of-work of powBits (WHIR §5.1, Construction 5.1; "grinding" as in the WHIR
  * implementation).
  *
- * <h2>Security (provable, unique decoding)</h2>
- * Every profile is in the <b>unique-decoding regime</b>, δ_i = (1 - ρ_i)/2, list size 1: it
- * relies only on proven proximity gaps (no capacity conjecture — disproved in 2025,
- * ePrint 2025/2046 and 2025/2010 — and no Johnson-bound list decoding, hence no out-of-domain
- * samples, WHIR §5, Remark on the unique-decoding regime). Challenges are drawn from
- * E = GF(p^3), log2|E| ≈ 192. The round-by-round errors (WHIR Theorem 5.2 with ℓ = 1) are:
+ * <h2>Security (provable; Johnson bound by default)</h2>
+ * Every profile relies only on proven results: no capacity conjecture (disproved in 2025,
+ * ePrint 2025/2046 and 2025/2010). Two regimes are supported ({@link Regime}):
  * <ul>
- *   <li>claim batching with γ^j over s ≤ {@link #MAX_CLAIMS} claims: (s-1)/|E| (Schwartz–Zippel);
- *   <li>each folding sumcheck round of round i: d⋆/|E| + err(C_i, 2, δ_i), d⋆ = 3, and the
- *       mutual-correlated-agreement error of RS codes in unique decoding err(C, 2, δ) =
- *       |L_i|/|E| (WHIR §4, from the proximity gaps of BCIKS20, Theorem 4.1, for
- *       δ < (1-ρ)/2);
- *   <li>queries of round i: (1 - δ_i)^{t_i} = ((1 + ρ_i)/2)^{t_i}, times 2^-powBits for the
- *       grinding that precedes the query challenge;
- *   <li>combining the t_i query answers of round i into the next constraint with β^j:
- *       t_i/|E|;
+ *   <li><b>Johnson bound</b> (the named profiles): δ_i = 1 − √ρ_i − η_i with η_i = √ρ_i/20,
+ *       list size ℓ_i ≤ 1/(2·η_i·√ρ_i) = 10/ρ_i (Johnson). Each committed codeword is followed
+ *       by {@link #oodSamples()} out-of-domain samples (WHIR §5) that leave at most one
+ *       polynomial of the list consistent with the prover's answers.
+ *   <li><b>Unique decoding</b> ({@link #custom} with {@link Regime#UNIQUE_DECODING} and the
+ *       insecure test profile): δ_i = (1 − ρ_i)/2, ℓ = 1, no out-of-domain samples.
+ * </ul>
+ * Challenges are drawn from E = GF(p^3), log2|E| ≈ 192. The round-by-round errors (WHIR
+ * Theorem 5.2) are:
+ * <ul>
+ *   <li>batching the s ≤ {@link #MAX_CLAIMS} claims and the out-of-domain answers with γ^j:
+ *       ℓ_0·(s + ood)/|E| (Schwartz–Zippel, for each of the ℓ_0 list elements);
+ *   <li>out-of-domain samples of each committed polynomial (m_i variables):
+ *       ℓ_i²/2·(2^m_i/|E|)^ood (two distinct list elements agree on a random point of E
+ *       with probability ≤ 2^m_i/|E|);
+ *   <li>each folding sumcheck round of round i: d⋆·ℓ_i/|E| + err⋆(C_i, 2, δ_i), d⋆ = 3, with
+ *       the mutual-correlated-agreement error of RS codes err⋆ = |L_i|/|E| in unique
+ *       decoding and, up to the Johnson bound, the BCIKS20 proximity-gap bound
+ *       (M + 1/2)^7·|L_i|²/(3·ρ_i^{3/2}·|E|), M = max(⌈√ρ_i/(2η_i)⌉, 3) = 10;
+ *   <li>queries of round i: (1 − δ_i)^{t_i}, times 2^-powBits for the grinding that
+ *       precedes the query challenge;
+ *   <li>combining the out-of-domain answers and the t_i query answers of round i into the next
+ *       constraint with β^j: ℓ_{i+1}·(t_i + ood + 1)/|E|;
  *   <li>each round of the final sumcheck (degree 2): 2/|E|.
  * </ul>
- * t_i is the least number with t_i·log2(2/(1+ρ_i)) + powBits ≥ the target; {@link
+ * t_i is the least number with t_i·(−log2(1 − δ_i)) + powBits ≥ the target; {@link
  * #forSecurity} checks that every term meets the target.
  */
 public final class PcsParameters {
@@ -48,7 +59,15 @@ public final class PcsParameters {
     /** Largest number of variables (codeword of 2^(n + logInvRate) ≤ 2^28 base elements). */
     public static final int MAX_NUM_VARS = 26;
 
+    /** The proximity regime of a parameter set (see the class comment). */
+    public enum Regime {
+        UNIQUE_DECODING,
+        JOHNSON_BOUND
+    }
+
     private final String profile;
+    private final Regime regime;
+    private final int oodSamples;
     private final int targetBits;
     private final int numVars;
     private final int logInvRate;
@@ -58,7 +77,7 @@ public final class PcsParameters {
     private final int[] foldVars;
     private final int[] queries;
 
-    private PcsParameters(String profile, int targetBits, int numVars, int logInvRate, int foldingFactor,
+    private PcsParameters(String profile, Regime regime, int targetBits, int numVars, int logInvRate, int foldingFactor,
             int maxFinalVars, int powBits, int[] queriesOrNull, int fixedQueries) {
         if (numVars < 1 || numVars > MAX_NUM_VARS) {
             throw new IllegalArgumentException("numVars must be in [1, " + MAX_NUM_VARS + "]: " + numVars);
@@ -69,6 +88,7 @@ public final class PcsParameters {
                     + foldingFactor + ", maxFinalVars=" + maxFinalVars + ", powBits=" + powBits);
         }
         this.profile = profile;
+        this.regime = regime;
         this.targetBits = targetBits;
         this.numVars = numVars;
         this.logInvRate = logInvRate;
@@ -88,30 +108,59 @@ public final class PcsParameters {
             queries[i] = fixedQueries > 0 ? fixedQueries
                     : (int) Math.ceil((targetBits - powBits) / bitsPerQuery(i) - 1e-9);
         }
+        int ood = 0;
+        if (regime == Regime.JOHNSON_BOUND) {
+            ood = 1;
+            while (ood < 8 && oodBits(ood) < Math.max(targetBits, 1)) {
+                ood++;
+            }
+        }
+        this.oodSamples = ood;
     }
 
     /**
      * The provable profile for {@code bits} of security (100 = default, 128 = strong) on a
      * polynomial of {@code numVars} variables: rate 1/4, folding factor 4, 16 bits of grinding
-     * per query phase, final polynomial sent in the clear at ≤ 11 variables, unique decoding.
+     * per query phase, and the final polynomial sent in the clear once it has at most as many
+     * variables as gives the smallest proof (between 4 and 11). The Johnson-bound regime is
+     * used wherever its proven proximity-gap bound reaches the target (it needs about a third
+     * fewer queries in round 0 and far fewer after); otherwise (large polynomials at 128+
+     * bits) unique decoding.
      *
      * @throws IllegalArgumentException if bits is outside [80, 160] or the parameters cannot
      *     reach it
      */
     public static PcsParameters forSecurity(int bits, int numVars) {
-        return custom(bits, numVars, 2, 4, 16, 11);
-    }
-
-    /**
-     * A provable unique-decoding parameter set of a custom shape (for benchmarks and tuning);
-     * query counts are derived from {@code bits} as for {@link #forSecurity}.
-     */
-    public static PcsParameters custom(int bits, int numVars, int logInvRate, int foldingFactor, int powBits,
-            int maxFinalVars) {
         if (bits < 80 || bits > 160) {
             throw new IllegalArgumentException("security target must be in [80, 160] bits: " + bits);
         }
-        PcsParameters p = new PcsParameters("provable-ud-" + bits, bits, numVars, logInvRate, foldingFactor,
+        for (Regime regime : new Regime[] {Regime.JOHNSON_BOUND, Regime.UNIQUE_DECODING}) {
+            PcsParameters best = null;
+            for (int maxFinal = 4; maxFinal <= 11; maxFinal++) {
+                PcsParameters p = new PcsParameters((regime == Regime.JOHNSON_BOUND ? "provable-jb-" : "provable-ud-") + bits,
+                        regime, bits, numVars, 2, 4, maxFinal, 16, null, 0);
+                if (p.securityBits() >= bits && (best == null || p.estimatedProofBytes() < best.estimatedProofBytes())) {
+                    best = p;
+                }
+            }
+            if (best != null) {
+                return best;
+            }
+        }
+        throw new IllegalArgumentException("no provable WHIR parameters reach " + bits + " bits for 2^" + numVars + " values");
+    }
+
+    /**
+     * A provable parameter set of a custom shape and regime (for benchmarks and tuning); query
+     * counts are derived from {@code bits} as for {@link #forSecurity}.
+     */
+    public static PcsParameters custom(Regime regime, int bits, int numVars, int logInvRate, int foldingFactor,
+            int powBits, int maxFinalVars) {
+        if (bits < 80 || bits > 160) {
+            throw new IllegalArgumentException("security target must be in [80, 160] bits: " + bits);
+        }
+        String name = (regime == Regime.JOHNSON_BOUND ? "provable-jb-" : "provable-ud-") + bits;
+        PcsParameters p = new PcsParameters(name, regime, bits, numVars, logInvRate, foldingFactor,
                 maxFinalVars, powBits, null, 0);
         double got = p.securityBits();
         if (got < bits) {
@@ -130,12 +179,37 @@ public final class PcsParameters {
         if (queriesPerRound < 1) {
             throw new IllegalArgumentException("at least one query per round");
         }
-        return new PcsParameters("INSECURE-test", 0, numVars, 2, 4, 0, 0, null, queriesPerRound);
+        return new PcsParameters("INSECURE-test", Regime.UNIQUE_DECODING, 0, numVars, 2, 4, 0, 0, null, queriesPerRound);
     }
 
+    /** ρ_i = 2^(m_i − log|L_i|). */
+    private double rate(int round) {
+        return Math.pow(2, varsBefore(round) - logDomainSize(round));
+    }
+
+    /** −log2(1 − δ_i): UD δ = (1 − ρ)/2; JB δ = 1 − √ρ − η, η = √ρ/20. */
     private double bitsPerQuery(int round) {
-        double rate = Math.pow(2, varsBefore(round) - logDomainSize(round));
-        return -Math.log((1 + rate) / 2) / Math.log(2);
+        double rate = rate(round);
+        double agreement = regime == Regime.JOHNSON_BOUND ? Math.sqrt(rate) * (1 + JOHNSON_SLACK) : (1 + rate) / 2;
+        return -log2(agreement);
+    }
+
+    /** η_i/√ρ_i in the Johnson-bound regime. */
+    private static final double JOHNSON_SLACK = 1.0 / 20;
+
+    /** log2 of the list size ℓ_i: 0 in UD, log2(1/(2η√ρ)) = log2(10/ρ_i) in JB. */
+    private double logListSize(int round) {
+        return regime == Regime.JOHNSON_BOUND ? -log2(2 * JOHNSON_SLACK * rate(round)) : 0;
+    }
+
+    /** Bits of the out-of-domain step for the weakest committed polynomial, with s samples. */
+    private double oodBits(int s) {
+        double f = dev.zkinfer.security.SecurityReport.EXTENSION_FIELD_BITS;
+        double worst = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < foldVars.length; i++) {
+            worst = Math.min(worst, 1 - 2 * logListSize(i) + s * (f - varsBefore(i)));
+        }
+        return worst;
     }
 
     // ---- shape ----
@@ -162,6 +236,15 @@ public final class PcsParameters {
 
     public int powBits() {
         return powBits;
+    }
+
+    public Regime regime() {
+        return regime;
+    }
+
+    /** Out-of-domain samples after each commitment: 0 in unique decoding. */
+    public int oodSamples() {
+        return oodSamples;
     }
 
     /** Number of folding rounds R (≥ 1). */
@@ -205,19 +288,20 @@ public final class PcsParameters {
 
     /** The parameter set as absorbed into the transcript (binds every shape choice). */
     public long[] encode() {
-        long[] out = new long[9 + 2 * foldVars.length];
-        out[0] = 1; // encoding version
-        out[1] = 0; // regime: unique decoding
+        long[] out = new long[10 + 2 * foldVars.length];
+        out[0] = 2; // encoding version
+        out[1] = regime == Regime.JOHNSON_BOUND ? 1 : 0;
         out[2] = numVars;
         out[3] = logInvRate;
         out[4] = foldingFactor;
         out[5] = maxFinalVars;
         out[6] = powBits;
         out[7] = targetBits; // 0 for the insecure test profile
-        out[8] = foldVars.length;
+        out[8] = oodSamples;
+        out[9] = foldVars.length;
         for (int i = 0; i < foldVars.length; i++) {
-            out[9 + 2 * i] = foldVars[i];
-            out[10 + 2 * i] = queries[i];
+            out[10 + 2 * i] = foldVars[i];
+            out[11 + 2 * i] = queries[i];
         }
         return out;
     }
@@ -227,26 +311,64 @@ public final class PcsParameters {
     /** The round-by-round soundness terms (see the class comment for the formulas). */
     public List<SoundnessTerm> soundnessBits() {
         double f = dev.zkinfer.security.SecurityReport.EXTENSION_FIELD_BITS;
+        boolean jb = regime == Regime.JOHNSON_BOUND;
+        String reg = jb ? "JB" : "UD";
         List<SoundnessTerm> terms = new ArrayList<>();
-        terms.add(new SoundnessTerm("claim batching (γ)", f - log2(MAX_CLAIMS - 1), "(s-1)/|E|, s ≤ " + MAX_CLAIMS));
+        terms.add(new SoundnessTerm("claim batching (γ)", f - logListSize(0) - log2(MAX_CLAIMS + oodSamples),
+                "ℓ_0·(s + ood)/|E|, s ≤ " + MAX_CLAIMS));
+        if (jb) {
+            for (int i = 0; i < foldVars.length; i++) {
+                terms.add(new SoundnessTerm("round " + i + " out-of-domain (" + oodSamples + " sample"
+                        + (oodSamples == 1 ? "" : "s") + ")", 1 - 2 * logListSize(i) + oodSamples * (f - varsBefore(i)),
+                        "ℓ²/2·(2^m/|E|)^ood, m = " + varsBefore(i)));
+            }
+        } else {
+            terms.add(new SoundnessTerm("out-of-domain samples", Double.POSITIVE_INFINITY, "none needed in unique decoding"));
+        }
         for (int i = 0; i < foldVars.length; i++) {
             int logL = logDomainSize(i);
-            terms.add(new SoundnessTerm("round " + i + " fold x" + foldVars[i] + " (sumcheck+gap)",
-                    f - log2(3 + Math.pow(2, logL)), "3/|E| + |L_" + i + "|/|E|, |L_" + i + "| = 2^" + logL
-                            + " (WHIR Thm 5.2, UD err*)"));
-            double rate = Math.pow(2, varsBefore(i) - logL);
+            double rate = rate(i);
+            double gap = jb
+                    ? 7 * log2(10.5) + 2 * logL - log2(3) - 1.5 * log2(rate)
+                    : logL;
+            double foldError = Math.pow(2, log2(3) + logListSize(i) - f) + Math.pow(2, gap - f);
+            terms.add(new SoundnessTerm("round " + i + " fold x" + foldVars[i] + " (sumcheck+gap)", -log2(foldError),
+                    (jb ? "3ℓ/|E| + (M+½)^7|L|²/(3ρ^1.5|E|)" : "3/|E| + |L|/|E|") + ", |L_" + i + "| = 2^" + logL
+                            + " (WHIR Thm 5.2, " + reg + " err*)"));
             terms.add(new SoundnessTerm("round " + i + " queries (" + queries[i] + "q + " + powBits + " pow)",
                     queries[i] * bitsPerQuery(i) + powBits, String.format(Locale.ROOT,
-                            "((1+ρ)/2)^t·2^-pow, ρ = 2^%d", (int) Math.round(log2(rate)))));
+                            "(1-δ)^t·2^-pow, %s, ρ = 2^%d", reg, (int) Math.round(log2(rate)))));
             if (i + 1 < foldVars.length) {
-                terms.add(new SoundnessTerm("round " + i + " combination (β)", f - log2(queries[i]), "t_" + i + "/|E|"));
+                terms.add(new SoundnessTerm("round " + i + " combination (β)",
+                        f - logListSize(i + 1) - log2(queries[i] + oodSamples + 1), "ℓ·(t_" + i + " + ood + 1)/|E|"));
             }
         }
         if (finalVars() > 0) {
             terms.add(new SoundnessTerm("final sumcheck", f - 1, "2/|E| per round"));
         }
-        terms.add(new SoundnessTerm("out-of-domain samples", Double.POSITIVE_INFINITY, "none needed in unique decoding"));
         return terms;
+    }
+
+    /**
+     * Estimated proof bytes of one opening with one claim (for choosing the shape): sumcheck
+     * messages, roots, out-of-domain answers, nonces, opened leaves, Merkle siblings (about
+     * t·(depth − log2 t) after de-duplication) and the final polynomial.
+     */
+    public long estimatedProofBytes() {
+        double bytes = 0;
+        for (int i = 0; i < foldVars.length; i++) {
+            int k = foldVars[i];
+            bytes += k * 72.0 + 8;
+            int depth = logLeaves(i);
+            double t = Math.min(queries[i], Math.pow(2, depth));
+            bytes += t * (i == 0 ? 8 : 24) * (1 << k);
+            bytes += 32 * Math.max(t, t * (depth - log2(t) + 1.5));
+            if (i + 1 < foldVars.length) {
+                bytes += 32 + 24.0 * oodSamples;
+            }
+        }
+        bytes += 24.0 * (1 << finalVars()) + 72.0 * finalVars();
+        return (long) bytes;
     }
 
     /** The minimum over {@link #soundnessBits()}: the provable security of this parameter set. */
@@ -271,8 +393,8 @@ public final class PcsParameters {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "WHIR[%s, n=%d, rho=2^-%d, k=%s, queries=%s, pow=%d, final=%d vars, %.1f bits]",
-                profile, numVars, logInvRate, Arrays.toString(foldVars), Arrays.toString(queries), powBits,
+        return String.format(Locale.ROOT, "WHIR[%s, n=%d, rho=2^-%d, k=%s, queries=%s, ood=%d, pow=%d, final=%d vars, %.1f bits]",
+                profile, numVars, logInvRate, Arrays.toString(foldVars), Arrays.toString(queries), oodSamples, powBits,
                 finalVars(), securityBits());
     }
 }

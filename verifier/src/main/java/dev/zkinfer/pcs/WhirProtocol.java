@@ -21,9 +21,12 @@ import java.security.MessageDigest;
  * <ol>
  *   <li>domain {@value #DOMAIN}; "whir/params" = {@link PcsParameters#encode()}; "whir/root" =
  *       the commitment root; "whir/claims" = number of claims; for each claim "whir/point"
- *       (n extension elements) and "whir/value"; challenge γ ("whir/gamma").
+ *       (n extension elements) and "whir/value"; then, for each out-of-domain sample,
+ *       challenge ζ ("whir/ood") and absorb the answer ("whir/ood-answer"); challenge γ
+ *       ("whir/gamma").
  *   <li>for each round i: for each of its k_i sumcheck rounds, "whir/sumcheck" = (h(0), h(1),
- *       h(2)) then challenge α ("whir/fold"); then either "whir/root" = root of g_{i+1} or, in
+ *       h(2)) then challenge α ("whir/fold"); then either "whir/root" = root of g_{i+1} followed by
+ *       its out-of-domain samples and answers (as above), or, in
  *       the last round, "whir/final-poly" = its 2^m_R coefficients; then, if powBits &gt; 0,
  *       challenge bytes "whir/pow-seed" and absorb "whir/pow-nonce"; then the query indices
  *       ("whir/queries"); then, unless last, challenge β ("whir/beta").
@@ -47,6 +50,8 @@ public final class WhirProtocol {
     public static final String POW_NONCE = "whir/pow-nonce";
     public static final String QUERIES = "whir/queries";
     public static final String BETA = "whir/beta";
+    public static final String OOD = "whir/ood";
+    public static final String OOD_ANSWER = "whir/ood-answer";
 
     /** Bytes of the proof-of-work seed. */
     public static final int POW_SEED_BYTES = 32;
@@ -56,6 +61,20 @@ public final class WhirProtocol {
     public static final long INV_TWO = (Goldilocks.P >>> 1) + 1;
 
     private WhirProtocol() {}
+
+    /**
+     * (ζ, ζ^2, ζ^4, ..., ζ^(2^(m-1))): the multilinear f̂ at this point equals the univariate
+     * Σ_b c_b ζ^b over f̂'s monomial coefficients, i.e. the codeword's polynomial at ζ ∈ E.
+     */
+    public static Ext3[] oodPoint(Ext3 zeta, int m) {
+        Ext3[] p = new Ext3[m];
+        Ext3 cur = zeta;
+        for (int j = 0; j < m; j++) {
+            p[j] = cur;
+            cur = cur.mul(cur);
+        }
+        return p;
+    }
 
     /** The low {@code bits} bits of x in reverse order. */
     public static int bitReverse(int x, int bits) {

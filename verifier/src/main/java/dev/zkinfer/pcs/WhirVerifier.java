@@ -16,22 +16,24 @@ import java.util.List;
 
 /**
  * The WHIR verifier (ePrint 2024/1586, Construction 5.1) for a batched opening of several
- * evaluation claims f̃(z_j) = v_j on one committed multilinear polynomial, in the
- * unique-decoding regime of {@link PcsParameters}.
+ * evaluation claims f̃(z_j) = v_j on one committed multilinear polynomial, in the regime of
+ * its {@link PcsParameters} (Johnson bound with out-of-domain samples, or unique decoding).
  *
  * <p>The committed polynomial is the multilinear f̂ whose hypercube values are the committed
  * table (index convention of {@link Mle}); its Reed–Solomon codeword is the univariate
  * f(X) = Σ_b c_b X^b over f̂'s monomial coefficients c, so that f(y) = f̂(y, y^2, y^4, ...).
- * The claims become one constraint Σ_b w(b)·f̂(b) = σ with w = Σ_j γ^j eq(z_j, ·) and
- * σ = Σ_j γ^j v_j (WHIR's weighted constraints, §5). Each round runs k_i sumcheck rounds,
+ * Out-of-domain samples ζ ∈ E (Johnson-bound regime) add the prover's answers f̂(ζ, ζ^2, ...)
+ * = u as further claims. The claims become one constraint Σ_b w(b)·f̂(b) = σ with
+ * w = Σ_j γ^j eq(z_j, ·) and σ = Σ_j γ^j v_j (WHIR's weighted constraints, §5). Each round runs k_i sumcheck rounds,
  * receives the folded polynomial's commitment (or, last, the polynomial itself), checks a
  * proof-of-work, and opens t_i fold blocks of the current codeword; the folded values become
  * new constraints g(y) = value combined with β (or, last, are compared to the final polynomial).
  * A final sumcheck reduces σ to one evaluation of the final polynomial and of w.
  *
  * <p>Proof layout, in order (little-endian; every count fixed by the parameters): per round,
- * k_i × 3 extension elements (h(0), h(1), h(2)), the next root (32 bytes) or the final
- * polynomial's 2^m_R extension coefficients, the u64 PoW nonce (if powBits &gt; 0), then for
+ * first the ood out-of-domain answers of f̂ (extension elements); per round,
+ * k_i × 3 extension elements (h(0), h(1), h(2)), the next root (32 bytes) and the ood answers of
+ * g_{i+1}, or the final polynomial's 2^m_R extension coefficients, the u64 PoW nonce (if powBits &gt; 0), then for
  * each distinct queried leaf in increasing order its 2^k_i values (base elements in round 0,
  * extension elements after), then the compressed Merkle siblings ({@link MerkleVerifier});
  * finally m_R × 3 extension elements of the final sumcheck. Transcript order: see
@@ -99,12 +101,14 @@ public final class WhirVerifier implements PcsVerifier {
             t.absorbExts(WhirProtocol.POINT, toArray(c.point()), 0, n);
             t.absorbExt(WhirProtocol.VALUE, c.value());
         }
+        List<EvaluationClaim> initial = new ArrayList<>(claims);
+        initial.addAll(outOfDomain(proof, t, n, "initial"));
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
 
         List<Constraint> constraints = new ArrayList<>();
         Ext3 sigma = Ext3.ZERO;
         Ext3 g = Ext3.ONE;
-        for (EvaluationClaim c : claims) {
+        for (EvaluationClaim c : initial) {
             sigma = sigma.add(g.mul(c.value()));
             constraints.add(new Constraint(g, c.point(), 0));
             g = g.mul(gamma);
@@ -129,9 +133,11 @@ public final class WhirVerifier implements PcsVerifier {
             boolean last = i == rounds - 1;
             byte[] nextRoot = null;
             int mNext = params.varsBefore(i + 1);
+            List<EvaluationClaim> ood = List.of();
             if (!last) {
                 nextRoot = proof.bytes("round " + (i + 1) + " root", ROOT_BYTES);
                 t.absorbBytes(WhirProtocol.ROOT, nextRoot);
+                ood = outOfDomain(proof, t, mNext, "round " + (i + 1));
             } else {
                 finalPoly = proof.exts("final polynomial", 1 << mNext);
                 t.absorbExts(WhirProtocol.FINAL_POLY, finalPoly, 0, 1 << mNext);
@@ -171,6 +177,11 @@ public final class WhirVerifier implements PcsVerifier {
             if (!last) {
                 Ext3 beta = t.challengeExt(WhirProtocol.BETA);
                 Ext3 b = beta;
+                for (EvaluationClaim c : ood) {
+                    sigma = sigma.add(b.mul(c.value()));
+                    constraints.add(new Constraint(b, c.point(), n - mNext));
+                    b = b.mul(beta);
+                }
                 for (int q = 0; q < indices.length; q++) {
                     sigma = sigma.add(b.mul(values[q]));
                     constraints.add(new Constraint(b, powers(ys[q], mNext), n - mNext));
@@ -201,6 +212,23 @@ public final class WhirVerifier implements PcsVerifier {
         if (!sigma.equals(w.mul(gFinal))) {
             throw new InvalidProofException("final check failed: the sumcheck claim does not match the final polynomial");
         }
+    }
+
+    /**
+     * The out-of-domain step after a commitment to a polynomial of m variables: for each
+     * sample, challenge ζ ("whir/ood"), read the answer u = ĝ(ζ, ζ^2, ..., ζ^(2^(m-1))) and
+     * absorb it ("whir/ood-answer"). Returns the claims (point, u).
+     */
+    private List<EvaluationClaim> outOfDomain(ProofReader proof, Transcript t, int m, String what)
+            throws InvalidProofException {
+        List<EvaluationClaim> out = new ArrayList<>();
+        for (int s = 0; s < params.oodSamples(); s++) {
+            Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
+            Ext3 u = proof.ext(what + " out-of-domain answer");
+            t.absorbExt(WhirProtocol.OOD_ANSWER, u);
+            out.add(new EvaluationClaim(WhirProtocol.oodPoint(zeta, m), u));
+        }
+        return out;
     }
 
     /** Reads h(0), h(1), h(2), checks h(0) + h(1) = σ, returns {α, h(α)}. */

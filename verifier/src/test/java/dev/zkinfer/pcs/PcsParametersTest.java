@@ -25,11 +25,33 @@ class PcsParametersTest {
 
     @Test
     void queryCountsFollowTheUniqueDecodingFormula() {
-        PcsParameters p = PcsParameters.forSecurity(100, 22);
+        PcsParameters p = PcsParameters.custom(PcsParameters.Regime.UNIQUE_DECODING, 100, 22, 2, 4, 16, 11);
         // ρ_0 = 1/4: log2(2/(1+1/4)) = 0.678 bits per query, 84 bits after 16 bits of grinding
         assertEquals(124, p.queries(0));
         assertEquals(3, p.numRounds());
         assertEquals(10, p.finalVars());
+        assertEquals(0, p.oodSamples());
+    }
+
+    @Test
+    void defaultProfileUsesTheJohnsonBoundWithOneOutOfDomainSample() {
+        PcsParameters p = PcsParameters.forSecurity(100, 22);
+        assertEquals(PcsParameters.Regime.JOHNSON_BOUND, p.regime());
+        assertEquals(1, p.oodSamples());
+        // ρ_0 = 1/4: δ = 1 - 1.05·√ρ, -log2(0.525) = 0.930 bits per query, 84 bits after grinding
+        assertEquals(91, p.queries(0));
+        // ρ_1 = 2^-5: -log2(1.05·2^-2.5) = 2.43 bits per query
+        assertEquals(35, p.queries(1));
+        assertTrue(p.estimatedProofBytes() < PcsParameters.custom(PcsParameters.Regime.UNIQUE_DECODING, 100, 22, 2, 4, 16, 11)
+                .estimatedProofBytes());
+    }
+
+    @Test
+    void strongProfileFallsBackToUniqueDecodingWhereTheGapBoundIsTooWeak() {
+        PcsParameters p = PcsParameters.forSecurity(131, 20);
+        assertEquals(PcsParameters.Regime.UNIQUE_DECODING, p.regime());
+        assertEquals(0, p.oodSamples());
+        assertTrue(p.securityBits() >= 131);
     }
 
     @Test
@@ -53,5 +75,6 @@ class PcsParametersTest {
         assertTrue(terms.stream().anyMatch(t -> t.component().startsWith("round 0 queries")));
         assertTrue(terms.stream().anyMatch(t -> t.component().startsWith("round 0 fold")));
         assertTrue(terms.stream().anyMatch(t -> t.component().startsWith("claim batching")));
+        assertTrue(terms.stream().anyMatch(t -> t.component().startsWith("round 0 out-of-domain")));
     }
 }

@@ -11,21 +11,24 @@ import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.backend.CommitKernels;
 import dev.zkinfer.prover.merkle.MerkleTree;
 import dev.zkinfer.transcript.Transcript;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The WHIR prover (ePrint 2024/1586, Construction 5.1), unique-decoding regime: the prover
- * half of {@link WhirVerifier}, whose class comment gives the protocol and the proof layout;
+ * The WHIR prover (ePrint 2024/1586, Construction 5.1), in the regime of its parameters
+ * (Johnson bound with out-of-domain samples, or unique decoding): the prover half of
+ * {@link WhirVerifier}, whose class comment gives the protocol and the proof layout;
  * the transcript order is in {@link WhirProtocol}.
  *
  * <p>Commit: Möbius transform of the hypercube values to monomial coefficients c, RS encoding
  * of Σ c_b X^b on L_0 in bit-reversed order, Merkle tree over fold blocks of 2^k_0 values.
  * Open: per round, k_i sumcheck rounds on Σ_b w(b)·f̂(b) (the prover keeps f̂ both as hypercube
  * values, for the sumcheck, and as monomial coefficients, for the next encoding, folding both by
- * each α), commit the folded polynomial (or send it), grind, answer the queries, and add the
- * query constraints β^j·eq((y, y^2, ...), ·) to the weight table. All heavy loops run in the
+ * each α), commit the folded polynomial (or send it) and answer its out-of-domain samples
+ * ζ (Σ c_b ζ^b), grind, answer the queries, and add the out-of-domain and query constraints
+ * β^j·eq((y, y^2, ...), ·) to the weight table. All heavy loops run in the
  * backend's {@link CommitKernels}, so scalar and vector backends produce identical proofs.
  */
 public final class WhirProver implements PcsProver {
@@ -129,12 +132,21 @@ public final class WhirProver implements PcsProver {
             t.absorbExts(WhirProtocol.POINT, pointArrays[j], 0, n);
             t.absorbExt(WhirProtocol.VALUE, values[j]);
         }
+        List<long[]> initialPoints = new ArrayList<>(Arrays.asList(pointArrays));
+        for (int s = 0; s < params.oodSamples(); s++) {
+            Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
+            long[] z = toArray(WhirProtocol.oodPoint(zeta, n));
+            Ext3 u = Ext3.get(kernels.evaluateMle(c.evaluations, z), 0);
+            out.ext(u);
+            t.absorbExt(WhirProtocol.OOD_ANSWER, u);
+            initialPoints.add(z);
+        }
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
 
-        // w = Σ_j γ^j eq(z_j, ·)
+        // w = Σ_j γ^j eq(z_j, ·) over the claims and the out-of-domain samples
         long[] w = new long[3 << n];
         Ext3 g = Ext3.ONE;
-        for (long[] z : pointArrays) {
+        for (long[] z : initialPoints) {
             kernels.addScaledEq(w, z, ext(g));
             g = g.mul(gamma);
         }
@@ -161,12 +173,20 @@ public final class WhirProver implements PcsProver {
             int mNext = params.varsBefore(i + 1);
             long[] nextCodeword = null;
             MerkleTree nextTree = null;
+            List<long[]> oodPoints = new ArrayList<>();
             if (!last) {
                 nextCodeword = kernels.encodeBitReversed(coeffs, 3, mNext, params.logDomainSize(i + 1));
                 nextTree = MerkleTree.build(kernels, nextCodeword, 3 << params.foldVars(i + 1));
                 byte[] root = nextTree.root();
                 out.bytes(root);
                 t.absorbBytes(WhirProtocol.ROOT, root);
+                for (int s = 0; s < params.oodSamples(); s++) {
+                    Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
+                    Ext3 u = evalUnivariateExt(coeffs, 1 << mNext, zeta);
+                    out.ext(u);
+                    t.absorbExt(WhirProtocol.OOD_ANSWER, u);
+                    oodPoints.add(toArray(WhirProtocol.oodPoint(zeta, mNext)));
+                }
             } else {
                 out.bases(coeffs);
                 t.absorbExts(WhirProtocol.FINAL_POLY, coeffs, 0, 1 << mNext);
@@ -188,6 +208,10 @@ public final class WhirProver implements PcsProver {
             if (!last) {
                 Ext3 beta = t.challengeExt(WhirProtocol.BETA);
                 Ext3 b = beta;
+                for (long[] z : oodPoints) {
+                    kernels.addScaledEq(w, z, ext(b));
+                    b = b.mul(beta);
+                }
                 long omegaY = Goldilocks.rootOfUnity(params.logDomainSize(i) - k);
                 long[][] qPoints = new long[indices.length][];
                 long[][] qCoefs = new long[indices.length][];
@@ -217,6 +241,15 @@ public final class WhirProver implements PcsProver {
         out.bases(h);
         t.absorbExts(WhirProtocol.SUMCHECK, h, 0, 3);
         return t.challengeExt(WhirProtocol.FOLD);
+    }
+
+    /** Σ_{b < size} c_b ζ^b for array-form extension coefficients c (Horner). */
+    static Ext3 evalUnivariateExt(long[] coeffs, int size, Ext3 zeta) {
+        Ext3 r = Ext3.ZERO;
+        for (int b = size - 1; b >= 0; b--) {
+            r = r.mul(zeta).add(Ext3.get(coeffs, b));
+        }
+        return r;
     }
 
     /** (y, y^2, ..., y^(2^(m-1))) as array-form base coordinates. */

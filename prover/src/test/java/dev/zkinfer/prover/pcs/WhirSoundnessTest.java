@@ -97,6 +97,41 @@ class WhirSoundnessTest {
         }
     }
 
+    /**
+     * Johnson-bound regime with two committed rounds: the out-of-domain answers (of f̂ at the
+     * start, of g_1 after its root) are checked; a changed answer, or any byte flipped in the
+     * first part of the proof (answers, sumcheck messages, root, nonce, first leaves), is rejected.
+     */
+    @Test
+    void rejectsTamperedOutOfDomainAnswers() throws Exception {
+        int n = 10;
+        PcsParameters jb = PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 100, n, 2, 4, 16, 4);
+        assertTrue(jb.numRounds() == 2 && jb.oodSamples() == 1, jb.toString());
+        SplittableRandom rnd = new SplittableRandom(99);
+        long[] t = WhirTestSupport.randomTable(rnd, n);
+        WhirTestSupport.Opening o = WhirTestSupport.prove(jb, null, t, WhirTestSupport.randomPoints(rnd, n, 1));
+        WhirTestSupport.verify(o);
+        int roundZeroSumcheck = jb.foldVars(0) * 72;
+        int[] answers = {0, 24 + roundZeroSumcheck + 32};
+        for (int at : answers) {
+            byte[] bad = o.proof().clone();
+            dev.zkinfer.encoding.ProofReader r = new dev.zkinfer.encoding.ProofReader(Arrays.copyOfRange(bad, at, at + 24));
+            Ext3 u = r.ext("answer").add(Ext3.ONE);
+            byte[] enc = new dev.zkinfer.encoding.ProofWriter().ext(u).toByteArray();
+            System.arraycopy(enc, 0, bad, at, 24);
+            InvalidProofException e = assertThrows(InvalidProofException.class,
+                    () -> WhirTestSupport.verify(jb, o.root(), o.claims(), bad), "changed answer at byte " + at);
+            assertFalse(e.getMessage().isBlank());
+        }
+        for (int i = 0; i < 700; i++) {
+            byte[] bad = o.proof().clone();
+            bad[i] ^= (byte) (1 << (i % 8));
+            int at = i;
+            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(jb, o.root(), o.claims(), bad),
+                    "accepted a flip of byte " + at);
+        }
+    }
+
     @Test
     void rejectsTruncatedEmptyAndTrailingBytes() {
         byte[] proof = honest.proof();
