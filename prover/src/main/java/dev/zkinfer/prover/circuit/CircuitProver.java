@@ -251,7 +251,7 @@ public final class CircuitProver {
             for (int k = 0; k < r.length; k++) {
                 r[k] = t.challengeExt("output-point");
             }
-            claim(circuit.output(), r, Mle.evaluate(w.get(circuit.output()), r));
+            claim(circuit.output(), r, EqTables.evaluate(backend, w.get(circuit.output()), r));
 
             List<Layer> layers = circuit.layers();
             for (int li = layers.size() - 1; li >= 0; li--) {
@@ -323,7 +323,7 @@ public final class CircuitProver {
                 LookupSpec spec = specs.get(s);
                 Ext3[] point = claims.get(s).point();
                 for (int c = 0; c < spec.columns().length; c++) {
-                    Ext3 e = Mle.evaluate(w.get(spec.columns()[c]), point);
+                    Ext3 e = EqTables.evaluate(backend, w.get(spec.columns()[c]), point);
                     out.ext(e);
                     t.absorbExt("lookup-column", e);
                     claim(spec.columns()[c], point, e);

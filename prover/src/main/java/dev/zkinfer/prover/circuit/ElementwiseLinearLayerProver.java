@@ -55,7 +55,7 @@ public final class ElementwiseLinearLayerProver implements LayerProver<Elementwi
         long[] xs = new long[3 * n];
         Ext3[] evals = new Ext3[n];
         for (int k = 0; k < n; k++) {
-            evals[k] = Mle.evaluate(ctx.values(ins[k]), claim.point());
+            evals[k] = EqTables.evaluate(ctx.backend(), ctx.values(ins[k]), claim.point());
             Ext3.set(xs, k, evals[k]);
             ctx.proof().ext(evals[k]);
         }

@@ -14,6 +14,21 @@ public final class EqTables {
 
     private EqTables() {}
 
+    /**
+     * ṽ(r) for base-field values (possibly shorter than 2^|r|: missing entries are zero), as
+     * {@link Mle#evaluate}: large full tables on the backend's parallel kernel, others in place.
+     */
+    public static Ext3 evaluate(dev.zkinfer.prover.backend.Backend backend, long[] values, Ext3[] r) {
+        if (r.length < PARALLEL_VARS || values.length != 1 << r.length) {
+            return Mle.evaluate(values, r);
+        }
+        long[] point = new long[3 * r.length];
+        for (int i = 0; i < r.length; i++) {
+            Ext3.set(point, i, r[i]);
+        }
+        return Ext3.get(backend.commit().evaluateMle(values, point), 0);
+    }
+
     /** eq(r, ·) as a new array-form table. */
     public static long[] eq(Ext3[] r) {
         return scaledInto(r, Ext3.ONE, new long[3 << r.length]);

@@ -106,7 +106,7 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         Ext3 target = claim.value();
         Ext3 bEval = null;
         if (layer.bias() >= 0) {
-            bEval = Mle.evaluate(ctx.values(layer.bias()), ro);
+            bEval = EqTables.evaluate(ctx.backend(), ctx.values(layer.bias()), ro);
             out.ext(bEval);
             t.absorbExt("linear/bias", bEval);
             target = target.sub(bEval.mul(Validity.validExcept(ly, r, 1)));

@@ -123,7 +123,7 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
         long[] raw = new long[3 * ops.length];
         Ext3[] ev = new Ext3[ops.length];
         for (int i = 0; i < ops.length; i++) {
-            ev[i] = i == 0 ? res.tableEvaluations()[yi] : Mle.evaluate(ctx.values(ops[i]), rho);
+            ev[i] = i == 0 ? res.tableEvaluations()[yi] : EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
             Ext3.set(raw, i, ev[i]);
             ctx.proof().ext(ev[i]);
         }

@@ -134,7 +134,7 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         ev[0] = res.tableEvaluations()[xi];
         ev[1] = res.tableEvaluations()[yi];
         for (int i = 2; i < ops.length; i++) {
-            ev[i] = Mle.evaluate(ctx.values(ops[i]), rho);
+            ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
         }
         for (int i = 0; i < ops.length; i++) {
             Ext3.set(raw, i, ev[i]);

@@ -194,7 +194,7 @@ public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
         ev[3] = te[ei];
         ev[4] = te[si];
         for (int i = 5; i < 5 + 2 * lc; i++) {
-            ev[i] = Mle.evaluate(ctx.values(ops[i]), rho);
+            ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
         }
         ev[5 + 2 * lc] = te[mi];
         ev[6 + 2 * lc] = te[smi];
