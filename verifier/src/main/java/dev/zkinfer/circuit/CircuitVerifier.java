@@ -255,9 +255,15 @@ public final class CircuitVerifier {
             if (claims.isEmpty()) {
                 return;
             }
-            Claim c = mergeClaims(claims, numVars);
+            if (claims.size() > PcsParameters.MAX_CLAIMS) {
+                throw new InvalidProofException(what + " commitment: " + claims.size() + " claims exceed the opening's limit");
+            }
+            List<EvaluationClaim> batch = new ArrayList<>(claims.size());
+            for (Claim c : claims) {
+                batch.add(new EvaluationClaim(c.point(), c.value()));
+            }
             try {
-                new WhirVerifier(params).verifyOpening(root, numVars, List.of(new EvaluationClaim(c.point(), c.value())), in, t);
+                new WhirVerifier(params).verifyOpening(root, numVars, batch, in, t);
             } catch (InvalidProofException e) {
                 throw new InvalidProofException(what + " commitment opening: " + e.getMessage());
             }

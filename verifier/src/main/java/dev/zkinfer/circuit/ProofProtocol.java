@@ -20,7 +20,8 @@ import java.util.Map;
  * the public output, the witness root; then the lookup challenges α, β; the LogUp-GKR proof and
  * the looked-up columns' evaluations; the output point; the layers from last to first, each
  * preceded by the merging of the claims on its outputs; then, for the model and the witness
- * commitment in turn, the merging of all claims on the committed polynomial and its opening.
+ * commitment in turn, one WHIR opening of all claims on the committed polynomial (batched by
+ * WHIR's own random combination, no separate merging sumcheck).
  */
 public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";

@@ -54,8 +54,11 @@ import java.util.Locale;
  * #forSecurity} checks that every term meets the target.
  */
 public final class PcsParameters {
+    /** log2(|L_i|/|L_{i+1}|) of the named profiles. */
+    static final int DEFAULT_DOMAIN_SHRINK = 2;
+
     /** Most evaluation claims one opening may batch. */
-    public static final int MAX_CLAIMS = 64;
+    public static final int MAX_CLAIMS = 1 << 16;
     /** Largest number of variables (codeword of 2^(n + logInvRate) ≤ 2^28 base elements). */
     public static final int MAX_NUM_VARS = 26;
 
@@ -74,11 +77,12 @@ public final class PcsParameters {
     private final int foldingFactor;
     private final int maxFinalVars;
     private final int powBits;
+    private final int domainShrink;
     private final int[] foldVars;
     private final int[] queries;
 
     private PcsParameters(String profile, Regime regime, int targetBits, int numVars, int logInvRate, int foldingFactor,
-            int maxFinalVars, int powBits, int[] queriesOrNull, int fixedQueries) {
+            int maxFinalVars, int powBits, int domainShrink, int[] queriesOrNull, int fixedQueries) {
         if (numVars < 1 || numVars > MAX_NUM_VARS) {
             throw new IllegalArgumentException("numVars must be in [1, " + MAX_NUM_VARS + "]: " + numVars);
         }
@@ -95,6 +99,10 @@ public final class PcsParameters {
         this.foldingFactor = foldingFactor;
         this.maxFinalVars = maxFinalVars;
         this.powBits = powBits;
+        if (domainShrink < 1 || domainShrink > foldingFactor) {
+            throw new IllegalArgumentException("domain shrink must be in [1, folding factor]: " + domainShrink);
+        }
+        this.domainShrink = domainShrink;
         List<Integer> ks = new ArrayList<>();
         int m = numVars;
         do {
@@ -103,6 +111,11 @@ public final class PcsParameters {
             m -= k;
         } while (m > maxFinalVars);
         this.foldVars = ks.stream().mapToInt(Integer::intValue).toArray();
+        for (int i = 0; i < foldVars.length; i++) {
+            if (logDomainSize(i) - varsBefore(i) < 1 || logLeaves(i) < 0) {
+                throw new IllegalArgumentException("unsupported WHIR shape: round " + i + " code has rate above 1/2");
+            }
+        }
         this.queries = new int[foldVars.length];
         for (int i = 0; i < foldVars.length; i++) {
             queries[i] = fixedQueries > 0 ? fixedQueries
@@ -137,8 +150,13 @@ public final class PcsParameters {
         for (Regime regime : new Regime[] {Regime.JOHNSON_BOUND, Regime.UNIQUE_DECODING}) {
             PcsParameters best = null;
             for (int maxFinal = 4; maxFinal <= 11; maxFinal++) {
-                PcsParameters p = new PcsParameters((regime == Regime.JOHNSON_BOUND ? "provable-jb-" : "provable-ud-") + bits,
-                        regime, bits, numVars, 2, 4, maxFinal, 16, null, 0);
+                PcsParameters p;
+                try {
+                    p = new PcsParameters((regime == Regime.JOHNSON_BOUND ? "provable-jb-" : "provable-ud-") + bits,
+                            regime, bits, numVars, 2, 4, maxFinal, 16, DEFAULT_DOMAIN_SHRINK, null, 0);
+                } catch (IllegalArgumentException shapeNotPossible) {
+                    continue;
+                }
                 if (p.securityBits() >= bits && (best == null || p.estimatedProofBytes() < best.estimatedProofBytes())) {
                     best = p;
                 }
@@ -156,12 +174,22 @@ public final class PcsParameters {
      */
     public static PcsParameters custom(Regime regime, int bits, int numVars, int logInvRate, int foldingFactor,
             int powBits, int maxFinalVars) {
+        return custom(regime, bits, numVars, logInvRate, foldingFactor, powBits, maxFinalVars, 1);
+    }
+
+    /**
+     * As {@link #custom(Regime, int, int, int, int, int, int)}, with L_{i+1} = L_i^(2^domainShrink)
+     * (1 = WHIR's halving; larger values keep later codewords smaller at the cost of more
+     * queries).
+     */
+    public static PcsParameters custom(Regime regime, int bits, int numVars, int logInvRate, int foldingFactor,
+            int powBits, int maxFinalVars, int domainShrink) {
         if (bits < 80 || bits > 160) {
             throw new IllegalArgumentException("security target must be in [80, 160] bits: " + bits);
         }
         String name = (regime == Regime.JOHNSON_BOUND ? "provable-jb-" : "provable-ud-") + bits;
         PcsParameters p = new PcsParameters(name, regime, bits, numVars, logInvRate, foldingFactor,
-                maxFinalVars, powBits, null, 0);
+                maxFinalVars, powBits, domainShrink, null, 0);
         double got = p.securityBits();
         if (got < bits) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
@@ -179,7 +207,7 @@ public final class PcsParameters {
         if (queriesPerRound < 1) {
             throw new IllegalArgumentException("at least one query per round");
         }
-        return new PcsParameters("INSECURE-test", Regime.UNIQUE_DECODING, 0, numVars, 2, 4, 0, 0, null, queriesPerRound);
+        return new PcsParameters("INSECURE-test", Regime.UNIQUE_DECODING, 0, numVars, 2, 4, 0, 0, 1, null, queriesPerRound);
     }
 
     /** ρ_i = 2^(m_i − log|L_i|). */
@@ -271,9 +299,14 @@ public final class PcsParameters {
         return varsBefore(foldVars.length);
     }
 
-    /** log2 |L_i|: L_0 has 2^(n + logInvRate) points, L_{i+1} = L_i^2. */
+    /** log2 |L_i|: L_0 has 2^(n + logInvRate) points, L_{i+1} = L_i^(2^domainShrink). */
     public int logDomainSize(int round) {
-        return numVars + logInvRate - round;
+        return numVars + logInvRate - domainShrink * round;
+    }
+
+    /** log2(|L_i| / |L_{i+1}|). */
+    public int domainShrink() {
+        return domainShrink;
     }
 
     /** log2 of the number of Merkle leaves of round i's codeword (one leaf per fold block). */
@@ -288,7 +321,7 @@ public final class PcsParameters {
 
     /** The parameter set as absorbed into the transcript (binds every shape choice). */
     public long[] encode() {
-        long[] out = new long[10 + 2 * foldVars.length];
+        long[] out = new long[11 + 2 * foldVars.length];
         out[0] = 2; // encoding version
         out[1] = regime == Regime.JOHNSON_BOUND ? 1 : 0;
         out[2] = numVars;
@@ -298,10 +331,11 @@ public final class PcsParameters {
         out[6] = powBits;
         out[7] = targetBits; // 0 for the insecure test profile
         out[8] = oodSamples;
-        out[9] = foldVars.length;
+        out[9] = domainShrink;
+        out[10] = foldVars.length;
         for (int i = 0; i < foldVars.length; i++) {
-            out[10 + 2 * i] = foldVars[i];
-            out[11 + 2 * i] = queries[i];
+            out[11 + 2 * i] = foldVars[i];
+            out[12 + 2 * i] = queries[i];
         }
         return out;
     }
@@ -393,8 +427,8 @@ public final class PcsParameters {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "WHIR[%s, n=%d, rho=2^-%d, k=%s, queries=%s, ood=%d, pow=%d, final=%d vars, %.1f bits]",
-                profile, numVars, logInvRate, Arrays.toString(foldVars), Arrays.toString(queries), oodSamples, powBits,
+        return String.format(Locale.ROOT, "WHIR[%s, n=%d, rho=2^-%d, shrink=%d, k=%s, queries=%s, ood=%d, pow=%d, final=%d vars, %.1f bits]",
+                profile, numVars, logInvRate, domainShrink, Arrays.toString(foldVars), Arrays.toString(queries), oodSamples, powBits,
                 finalVars(), securityBits());
     }
 }

@@ -40,8 +40,9 @@ class PcsParametersTest {
         assertEquals(1, p.oodSamples());
         // ρ_0 = 1/4: δ = 1 - 1.05·√ρ, -log2(0.525) = 0.930 bits per query, 84 bits after grinding
         assertEquals(91, p.queries(0));
-        // ρ_1 = 2^-5: -log2(1.05·2^-2.5) = 2.43 bits per query
-        assertEquals(35, p.queries(1));
+        // L_1 = L_0^4 (domain shrink 2): ρ_1 = 2^-4, -log2(1.05·2^-2) = 1.93 bits per query
+        assertEquals(2, p.domainShrink());
+        assertEquals(44, p.queries(1));
         assertTrue(p.estimatedProofBytes() < PcsParameters.custom(PcsParameters.Regime.UNIQUE_DECODING, 100, 22, 2, 4, 16, 11)
                 .estimatedProofBytes());
     }
@@ -52,6 +53,19 @@ class PcsParametersTest {
         assertEquals(PcsParameters.Regime.UNIQUE_DECODING, p.regime());
         assertEquals(0, p.oodSamples());
         assertTrue(p.securityBits() >= 131);
+    }
+
+    @Test
+    void domainShrinkTradesQueriesForSmallerLaterCodewords() {
+        PcsParameters halving = PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 100, 22, 2, 4, 16, 6, 1);
+        PcsParameters quarter = PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 100, 22, 2, 4, 16, 6, 2);
+        assertEquals(23, halving.logDomainSize(1));
+        assertEquals(22, quarter.logDomainSize(1));
+        assertTrue(quarter.queries(1) > halving.queries(1));
+        assertTrue(quarter.securityBits() >= 100 && halving.securityBits() >= 100);
+        // shrinking the domain faster than the polynomial folds would raise the rate: refused
+        assertThrows(IllegalArgumentException.class,
+                () -> PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 100, 12, 1, 2, 16, 4, 3));
     }
 
     @Test

@@ -362,12 +362,12 @@ public final class CircuitProver {
             return new Claim(-1, res.point(), value);
         }
 
+        /** All claims on a committed polynomial go straight into one WHIR opening (its γ batching). */
         private void open(WhirProver pcs, WhirProver.WhirCommitment commitment, long[] table, List<Claim> claims) {
             if (claims.isEmpty()) {
                 return;
             }
-            Claim c = mergeClaims(claims, table);
-            pcs.open(commitment, List.<Ext3[]>of(c.point()), out, t);
+            pcs.open(commitment, claims.stream().map(Claim::point).toList(), claims.stream().map(Claim::value).toList(), out, t);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.zkinfer.circuit.Claim;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.pcs.WeightTables;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -34,31 +35,9 @@ public final class EqTables {
         return scaledInto(r, Ext3.ONE, new long[3 << r.length]);
     }
 
-    /**
-     * scale·eq(r, b) for all b into out[0, 3·2^n): small tables sequentially, large ones as the
-     * product of the tables of the low and high halves of r, in parallel over the high half.
-     */
+    /** scale·eq(r, b) for all b into out[0, 3·2^n) ({@link WeightTables#scaledEq}). */
     public static long[] scaledInto(Ext3[] r, Ext3 scale, long[] out) {
-        int n = r.length;
-        if (n < PARALLEL_VARS) {
-            return Mle.eqTableInto(r, scale, out);
-        }
-        int lowVars = n / 2;
-        long[] lo = Mle.eqTableInto(Arrays.copyOfRange(r, 0, lowVars), scale, new long[3 << lowVars]);
-        long[] hi = Mle.eqTable(Arrays.copyOfRange(r, lowVars, n));
-        int loSize = 1 << lowVars;
-        IntStream.range(0, 1 << (n - lowVars)).parallel().forEach(h -> {
-            long h0 = hi[3 * h], h1 = hi[3 * h + 1], h2 = hi[3 * h + 2];
-            int base = 3 * (h << lowVars);
-            for (int l = 0; l < loSize; l++) {
-                int a = 3 * l, o = base + a;
-                long a0 = lo[a], a1 = lo[a + 1], a2 = lo[a + 2];
-                out[o] = Goldilocks.add(Goldilocks.mul(a0, h0), dbl(Goldilocks.add(Goldilocks.mul(a1, h2), Goldilocks.mul(a2, h1))));
-                out[o + 1] = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, h1), Goldilocks.mul(a1, h0)), dbl(Goldilocks.mul(a2, h2)));
-                out[o + 2] = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, h2), Goldilocks.mul(a1, h1)), Goldilocks.mul(a2, h0));
-            }
-        });
-        return out;
+        return WeightTables.scaledEq(r, scale, out);
     }
 
     /**
@@ -68,42 +47,7 @@ public final class EqTables {
      */
     public static long[] mergeWeights(List<Claim> claims, Ext3 gamma, int n) {
         long[] weight = new long[3 << n];
-        long[] buf = null;
-        Ext3 g = Ext3.ONE;
-        for (Claim c : claims) {
-            Ext3[] z = c.point();
-            int m = n;
-            while (m > 0 && (z[m - 1].equals(Ext3.ZERO) || z[m - 1].equals(Ext3.ONE))) {
-                m--;
-            }
-            int block = 0;
-            for (int k = n - 1; k >= m; k--) {
-                block = (block << 1) | (z[k].equals(Ext3.ONE) ? 1 : 0);
-            }
-            int size = 1 << m;
-            if (buf == null || buf.length < 3 * size) {
-                buf = new long[3 * size];
-            }
-            long[] e = scaledInto(Arrays.copyOf(z, m), g, buf);
-            int off = 3 * (block << m);
-            if (m >= PARALLEL_VARS) {
-                int chunks = 1 << 6, len = 3 * size / chunks;
-                IntStream.range(0, chunks).parallel().forEach(ch -> addInto(weight, off + ch * len, e, ch * len, len));
-            } else {
-                addInto(weight, off, e, 0, 3 * size);
-            }
-            g = g.mul(gamma);
-        }
+        WeightTables.addBatch(weight, claims.stream().map(Claim::point).toList(), gamma, Ext3.ONE, n);
         return weight;
-    }
-
-    private static void addInto(long[] acc, int accOff, long[] v, int vOff, int len) {
-        for (int i = 0; i < len; i++) {
-            acc[accOff + i] = Goldilocks.add(acc[accOff + i], v[vOff + i]);
-        }
-    }
-
-    private static long dbl(long a) {
-        return Goldilocks.add(a, a);
     }
 }

@@ -112,41 +112,57 @@ public final class WhirProver implements PcsProver {
     @Override
     public Ext3[] open(Committed committed, List<Ext3[]> points, ProofWriter out, Transcript t) {
         WhirCommitment c = cast(committed);
+        Ext3[] values = new Ext3[points.size()];
+        for (int j = 0; j < values.length; j++) {
+            Ext3[] z = points.get(j);
+            if (z.length != params.numVars()) {
+                throw new IllegalArgumentException("point " + j + " has " + z.length + " coordinates, expected " + params.numVars());
+            }
+            values[j] = Ext3.get(kernels.evaluateMle(c.evaluations, toArray(z)), 0);
+        }
+        open(c, points, Arrays.asList(values), out, t);
+        return values;
+    }
+
+    /**
+     * Proves the claims f̃(points_j) = values_j, whose values the caller already knows (they must
+     * be the true evaluations: the verifier rejects anything else). Many claims are cheap: the
+     * initial weight Σ_j γ^j eq(z_j, ·) is built block by block ({@link WeightTables}).
+     */
+    public void open(Committed committed, List<Ext3[]> points, List<Ext3> values, ProofWriter out, Transcript t) {
+        WhirCommitment c = cast(committed);
         int n = params.numVars();
-        if (points.isEmpty() || points.size() > PcsParameters.MAX_CLAIMS) {
-            throw new IllegalArgumentException("an opening needs between 1 and " + PcsParameters.MAX_CLAIMS + " points");
+        if (points.isEmpty() || points.size() > PcsParameters.MAX_CLAIMS || values.size() != points.size()) {
+            throw new IllegalArgumentException("an opening needs between 1 and " + PcsParameters.MAX_CLAIMS
+                    + " points, each with its value");
         }
         t.domain(WhirProtocol.DOMAIN);
         t.absorbLongs(WhirProtocol.PARAMS, params.encode());
         t.absorbBytes(WhirProtocol.ROOT, c.root());
         t.absorbLong(WhirProtocol.CLAIMS, points.size());
-        Ext3[] values = new Ext3[points.size()];
-        long[][] pointArrays = new long[points.size()][];
-        for (int j = 0; j < values.length; j++) {
+        for (int j = 0; j < points.size(); j++) {
             Ext3[] z = points.get(j);
             if (z.length != n) {
                 throw new IllegalArgumentException("point " + j + " has " + z.length + " coordinates, expected " + n);
             }
-            pointArrays[j] = toArray(z);
-            values[j] = Ext3.get(kernels.evaluateMle(c.evaluations, pointArrays[j]), 0);
-            t.absorbExts(WhirProtocol.POINT, pointArrays[j], 0, n);
-            t.absorbExt(WhirProtocol.VALUE, values[j]);
+            t.absorbExts(WhirProtocol.POINT, toArray(z), 0, n);
+            t.absorbExt(WhirProtocol.VALUE, values.get(j));
         }
-        List<long[]> initialPoints = new ArrayList<>(Arrays.asList(pointArrays));
+        List<long[]> oodPoints0 = new ArrayList<>();
         for (int s = 0; s < params.oodSamples(); s++) {
             Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
             long[] z = toArray(WhirProtocol.oodPoint(zeta, n));
             Ext3 u = Ext3.get(kernels.evaluateMle(c.evaluations, z), 0);
             out.ext(u);
             t.absorbExt(WhirProtocol.OOD_ANSWER, u);
-            initialPoints.add(z);
+            oodPoints0.add(z);
         }
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
 
-        // w = Σ_j γ^j eq(z_j, ·) over the claims and the out-of-domain samples
+        // w = Σ_j γ^j eq(z_j, ·) over the claims, then the out-of-domain samples
         long[] w = new long[3 << n];
-        Ext3 g = Ext3.ONE;
-        for (long[] z : initialPoints) {
+        Ext3 g = WeightTables.addBatch(w, points, gamma, Ext3.ONE, n);
+        for (long[] z : oodPoints0) {
             kernels.addScaledEq(w, z, ext(g));
             g = g.mul(gamma);
         }
@@ -233,7 +249,6 @@ public final class WhirProver implements PcsProver {
             w = kernels.fold(w, 3, size, a, false);
             size >>>= 1;
         }
-        return values;
     }
 
     private Ext3 sumcheckRound(long[] f, int width, long[] w, int size, ProofWriter out, Transcript t) {
