@@ -1,0 +1,169 @@
+package dev.zkinfer.prover.backend;
+
+import static dev.zkinfer.prover.backend.CudaBackend.LOCK;
+import static dev.zkinfer.prover.backend.CudaBackend.check;
+
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.prover.backend.CudaBackend.Memory;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Sumcheck kernels on the GPU for the common Σ f·g (one term, two distinct tables, degree 2)
+ * while the tables are large; every other instance, and the last rounds, run on the CPU kernels.
+ *
+ * <p>Residency: the first round's tables are uploaded once ({@link #roundSums} keeps the
+ * uploads for the fold that follows); folds replace {@code tables[f]} by resident handles while
+ * the next round still runs on the GPU, and by ordinary arrays (downloaded) once the tables
+ * become small, so the caller sees ordinary tables again before the last rounds. Callers
+ * ({@code SumcheckProver}) pass the tables only to these kernels between rounds.
+ */
+final class CudaSumcheckKernels implements SumcheckKernels {
+    private final SumcheckKernels cpu;
+    private final Memory mem;
+    /** Uploads of the caller's first-round tables, kept from roundSums for the next fold (per thread: sumchecks may run in parallel). */
+    private final ThreadLocal<Map<long[], Long>> uploads = ThreadLocal.withInitial(IdentityHashMap::new);
+
+    CudaSumcheckKernels(SumcheckKernels cpu, Memory mem) {
+        this.cpu = cpu;
+        this.mem = mem;
+    }
+
+    /** The two factors of a single-term degree-2 instance over exactly two distinct tables, or null. */
+    private static int[] productOfTwo(long[][] tables, int[][] terms, int degree) {
+        if (degree != 2 || tables.length != 2 || terms.length != 1 || terms[0].length != 2 || terms[0][0] == terms[0][1]) {
+            return null;
+        }
+        return terms[0];
+    }
+
+    private void dropUploads() {
+        Map<long[], Long> u = uploads.get();
+        for (long ptr : u.values()) {
+            Memory.free(ptr);
+        }
+        u.clear();
+    }
+
+    /** Device pointer of a table of {@code longs} longs: resident, kept upload, or a new kept upload. */
+    private long device(long[] t, long longs) {
+        Memory.Buffer b = mem.of(t);
+        if (b != null) {
+            return b.ptr;
+        }
+        Map<long[], Long> u = uploads.get();
+        Long p = u.get(t);
+        if (p == null) {
+            p = mem.upload(t, longs);
+            u.put(t, p);
+        }
+        return p;
+    }
+
+    /** Ordinary arrays in place of resident handles, for the CPU kernels. */
+    private long[][] hostTables(long[][] tables, boolean[] isBase, int half) {
+        for (int f = 0; f < tables.length; f++) {
+            if (mem.isResident(tables[f])) {
+                tables[f] = mem.host(tables[f], (isBase != null && isBase[f] ? 2 : 6) * half);
+            }
+        }
+        return tables;
+    }
+
+    @Override
+    public long[] roundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
+        dropUploads();
+        int[] fg = productOfTwo(tables, terms, degree);
+        if (fg == null || half < CudaBackend.minEntries) {
+            return cpu.roundSums(hostTables(tables, isBase, half), isBase, terms, half, degree);
+        }
+        int fi = fg[0], gi = fg[1];
+        boolean fb = isBase != null && isBase[fi], gb = isBase != null && isBase[gi];
+        long f = device(tables[fi], (fb ? 2L : 6L) * half), g = device(tables[gi], (gb ? 2L : 6L) * half);
+        long[] out = new long[6];
+        synchronized (LOCK) {
+            check(CudaLibrary.zk_product_sums(f, fb ? 1 : 0, g, gb ? 1 : 0, half, out), "product sums");
+        }
+        return out;
+    }
+
+    @Override
+    public long[] foldAndRoundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree, Ext3 r) {
+        int[] fg = productOfTwo(tables, terms, degree);
+        boolean resident = false;
+        for (long[] t : tables) {
+            resident |= mem.isResident(t);
+        }
+        if (fg == null || (half < CudaBackend.minEntries && !resident)) {
+            dropUploads();
+            return cpu.foldAndRoundSums(hostTables(tables, isBase, half), isBase, terms, half, degree, r);
+        }
+        int fi = fg[0], gi = fg[1];
+        boolean fb = isBase != null && isBase[fi], gb = isBase != null && isBase[gi];
+        long f = device(tables[fi], (fb ? 2L : 6L) * half), g = device(tables[gi], (gb ? 2L : 6L) * half);
+        long fOut = mem.alloc(3L * half), gOut = mem.alloc(3L * half);
+        long[] out = new long[6];
+        try {
+            synchronized (LOCK) {
+                check(CudaLibrary.zk_product_fold_sums(f, fb ? 1 : 0, g, gb ? 1 : 0, half, new long[] {r.c0, r.c1, r.c2}, fOut,
+                        gOut, out), "product fold");
+            }
+        } catch (RuntimeException e) {
+            Memory.free(fOut);
+            Memory.free(gOut);
+            throw e;
+        }
+        dropUploads();
+        tables[fi] = place(tables[fi], fOut, half);
+        tables[gi] = place(tables[gi], gOut, half);
+        return out;
+    }
+
+    /**
+     * The folded table of {@code entries} extension entries at ptr: the same handle (its buffer
+     * replaced) or a new one while the next round runs on the GPU, an ordinary array after.
+     */
+    private long[] place(long[] old, long ptr, int entries) {
+        if (entries / 2 < CudaBackend.minEntries) {
+            long[] host = mem.download(ptr, 3 * entries);
+            Memory.free(ptr);
+            return host;
+        }
+        if (mem.isResident(old)) {
+            mem.replace(old, ptr, 3L * entries);
+            return old;
+        }
+        return mem.handle(ptr, 3L * entries);
+    }
+
+    @Override
+    public long[] foldBase(long[] values, int half, Ext3 r) {
+        dropUploads();
+        if (!mem.isResident(values)) {
+            return cpu.foldBase(values, half, r);
+        }
+        return foldOnDevice(values, true, half, r);
+    }
+
+    @Override
+    public void fold(long[] table, int half, Ext3 r) {
+        dropUploads();
+        if (!mem.isResident(table)) {
+            cpu.fold(table, half, r);
+            return;
+        }
+        long ptr = mem.alloc(3L * half);
+        synchronized (LOCK) {
+            check(CudaLibrary.zk_sumcheck_fold(mem.of(table).ptr, 0, half, new long[] {r.c0, r.c1, r.c2}, ptr), "fold");
+        }
+        mem.replace(table, ptr, 3L * half);
+    }
+
+    private long[] foldOnDevice(long[] values, boolean base, int half, Ext3 r) {
+        long ptr = mem.alloc(3L * half);
+        synchronized (LOCK) {
+            check(CudaLibrary.zk_sumcheck_fold(mem.of(values).ptr, base ? 1 : 0, half, new long[] {r.c0, r.c1, r.c2}, ptr), "fold");
+        }
+        return place(new long[1], ptr, half);
+    }
+}
