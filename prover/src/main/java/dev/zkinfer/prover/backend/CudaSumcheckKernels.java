@@ -121,10 +121,11 @@ final class CudaSumcheckKernels implements SumcheckKernels {
 
     /**
      * The folded table of {@code entries} extension entries at ptr: the same handle (its buffer
-     * replaced) or a new one while the next round runs on the GPU, an ordinary array after.
+     * replaced) or a new one while the next round runs on the GPU, an ordinary array after
+     * (always for the last round's two entries: the caller folds them in place and reads them).
      */
     private long[] place(long[] old, long ptr, int entries) {
-        if (entries / 2 < CudaBackend.minEntries) {
+        if (entries <= 2 || entries / 2 < CudaBackend.minEntries) {
             long[] host = mem.download(ptr, 3 * entries);
             Memory.free(ptr);
             return host;
