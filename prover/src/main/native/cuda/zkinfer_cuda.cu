@@ -228,6 +228,23 @@ extern "C" int zk_download(void *host, uint64_t handle, uint64_t bytes) {
     return 0;
 }
 
+extern "C" int zk_host_alloc(uint64_t bytes, uint64_t *host) {
+    void *p = nullptr;
+    CK(cudaHostAlloc(&p, bytes, cudaHostAllocDefault));
+    *host = (uint64_t) p;
+    return 0;
+}
+
+extern "C" int zk_upload_ptr(uint64_t handle, uint64_t host, uint64_t bytes) {
+    CK(cudaMemcpy((void *) handle, (const void *) host, bytes, cudaMemcpyHostToDevice));
+    return 0;
+}
+
+extern "C" int zk_download_ptr(uint64_t host, uint64_t handle, uint64_t bytes) {
+    CK(cudaMemcpy((void *) host, (const void *) handle, bytes, cudaMemcpyDeviceToHost));
+    return 0;
+}
+
 extern "C" int zk_zero(uint64_t handle, uint64_t bytes) {
     CK(cudaMemset((void *) handle, 0, bytes));
     return 0;
@@ -493,7 +510,7 @@ __device__ __forceinline__ void sha_store(const u32 st[8], unsigned char *out) {
 __global__ void k_hash_leaves(const u64 *data, long long leaves, int L, unsigned char *out) {
     long long leaf = (long long) blockIdx.x * blockDim.x + threadIdx.x;
     if (leaf >= leaves) return;
-    const u64 *v = data + leaf * L;
+    const unsigned char *vb = (const unsigned char *) (data + leaf * L);
     long long len = 1 + 8LL * L;                 // message bytes
     long long total = ((len + 8) / 64 + 1) * 64;  // padded length
     u32 st[8];
@@ -508,8 +525,7 @@ __global__ void k_hash_leaves(const u64 *data, long long leaves, int L, unsigned
                 if (m == 0) {
                     byte = 0;
                 } else if (m < len) {
-                    long long q = m - 1;
-                    byte = (u32) (v[q >> 3] >> (8 * (q & 7))) & 0xff;
+                    byte = vb[m - 1];  // little-endian device memory: the u64le encoding of the values
                 } else if (m == len) {
                     byte = 0x80;
                 } else if (m >= total - 8) {
@@ -553,7 +569,8 @@ __global__ void k_hash_parents(const unsigned char *children, long long parents,
     sha_store(st, out + 32 * i);
 }
 
-static int merkle(const u64 *d, long long leaves, int leafLongs, uint8_t *out) {
+// Every layer of the tree into a new device buffer (leaves first, 32 bytes per node).
+static int merkle(const u64 *d, long long leaves, int leafLongs, unsigned char **out) {
     size_t nodeBytes = 32 * (size_t) (2 * leaves - 1);
     unsigned char *nodes;
     CK(cudaMalloc(&nodes, nodeBytes));
@@ -570,9 +587,12 @@ static int merkle(const u64 *d, long long leaves, int leafLongs, uint8_t *out) {
         off += count;
         count = parents;
     }
-    if (!rc && cudaMemcpy(out, nodes, nodeBytes, cudaMemcpyDeviceToHost) != cudaSuccess) rc = fail(cudaGetLastError(), "download");
-    cudaFree(nodes);
-    return rc;
+    if (rc) {
+        cudaFree(nodes);
+        return rc;
+    }
+    *out = nodes;
+    return 0;
 }
 
 extern "C" int zk_merkle_tree(const uint64_t *data, int64_t leaves, int leafLongs, uint8_t *out) {
@@ -580,14 +600,21 @@ extern "C" int zk_merkle_tree(const uint64_t *data, int64_t leaves, int leafLong
     u64 *d;
     CK(cudaMalloc(&d, dataBytes));
     int rc = 0;
+    unsigned char *nodes = nullptr;
     if (cudaMemcpy(d, data, dataBytes, cudaMemcpyHostToDevice) != cudaSuccess) rc = fail(cudaGetLastError(), "upload");
-    if (!rc) rc = merkle(d, leaves, leafLongs, out);
+    if (!rc) rc = merkle(d, leaves, leafLongs, &nodes);
+    if (!rc && cudaMemcpy(out, nodes, 32 * (size_t) (2 * leaves - 1), cudaMemcpyDeviceToHost) != cudaSuccess)
+        rc = fail(cudaGetLastError(), "download");
+    cudaFree(nodes);
     cudaFree(d);
     return rc;
 }
 
-extern "C" int zk_merkle_tree_device(uint64_t data, int64_t leaves, int leafLongs, uint8_t *out) {
-    return merkle((const u64 *) data, leaves, leafLongs, out);
+extern "C" int zk_merkle_tree_device(uint64_t data, int64_t leaves, int leafLongs, uint64_t *nodes) {
+    unsigned char *n = nullptr;
+    int rc = merkle((const u64 *) data, leaves, leafLongs, &n);
+    if (!rc) *nodes = (uint64_t) n;
+    return rc;
 }
 
 // ---------------------------------------------------------------- WHIR weighted sumcheck

@@ -33,6 +33,10 @@ int zk_free(uint64_t handle);
 int zk_upload(uint64_t handle, const void *host, uint64_t bytes);
 int zk_download(void *host, uint64_t handle, uint64_t bytes);
 int zk_zero(uint64_t handle, uint64_t bytes);
+/* Page-locked host memory (for staged transfers at full PCIe speed); host addresses as uint64_t. */
+int zk_host_alloc(uint64_t bytes, uint64_t *host);
+int zk_upload_ptr(uint64_t handle, uint64_t host, uint64_t bytes);
+int zk_download_ptr(uint64_t host, uint64_t handle, uint64_t bytes);
 
 /*
  * Reed-Solomon encoding in bit-reversed order: coeffs (width * 2^logMsg values, host) are
@@ -56,8 +60,8 @@ int zk_gather_leaves(uint64_t table, const int32_t *idx, int count, int leafLong
  * 32 bytes per node: (2 * leaves - 1) * 32 bytes.
  */
 int zk_merkle_tree(const uint64_t *data, int64_t leaves, int leafLongs, uint8_t *out);
-/* The same tree over a device table. */
-int zk_merkle_tree_device(uint64_t data, int64_t leaves, int leafLongs, uint8_t *out);
+/* The same tree over a device table, left in a new device buffer (*nodes, same layout; the caller frees it). */
+int zk_merkle_tree_device(uint64_t data, int64_t leaves, int leafLongs, uint64_t *nodes);
 
 /* WHIR weighted sumcheck round over `size` entries of device tables f (width fw) and w (width 3): 9 values to out. */
 int zk_whir_round(uint64_t f, int fw, uint64_t w, int64_t size, uint64_t *out);

@@ -204,21 +204,101 @@ public final class CudaBackend implements Backend {
 
         long upload(long[] host, long longs) {
             long ptr = alloc(longs);
-            synchronized (LOCK) {
-                int rc = CudaLibrary.zk_upload(ptr, host, 8 * longs);
-                if (rc != 0) {
-                    CudaLibrary.zk_free(ptr);
-                    check(rc, "upload");
-                }
+            try {
+                copyIn(ptr, host, longs);
+            } catch (RuntimeException e) {
+                free(ptr);
+                throw e;
             }
             return ptr;
         }
 
         long[] download(long ptr, int longs) {
             long[] out = new long[longs];
-            if (longs > 0) {
-                synchronized (LOCK) {
+            copyOut(out, ptr, longs);
+            return out;
+        }
+
+        // Transfers go through a page-locked staging buffer: pageable copies (and JNA's copies
+        // of Java arrays) run at a fraction of the bus speed. The copies between the Java array
+        // and the staging buffer run on several threads.
+        private static final long STAGE_BYTES = 64L << 20;
+        private static final int DIRECT_BYTES = 1 << 20;
+        private com.sun.jna.Pointer stage;
+        private long stageAddress;
+
+        private com.sun.jna.Pointer stage() {
+            if (stage == null) {
+                long[] h = new long[1];
+                check(CudaLibrary.zk_host_alloc(STAGE_BYTES, h), "cudaHostAlloc");
+                stageAddress = h[0];
+                stage = new com.sun.jna.Pointer(stageAddress);
+            }
+            return stage;
+        }
+
+        /** Splits [0, n) into pieces of at least 1 MiB of longs for the staging copies. */
+        private static void pieces(int n, java.util.function.BiConsumer<Integer, Integer> body) {
+            int parts = Math.max(1, Math.min(16, n / (1 << 17)));
+            if (parts == 1) {
+                body.accept(0, n);
+                return;
+            }
+            java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {
+                int from = (int) ((long) n * p / parts), to = (int) ((long) n * (p + 1) / parts);
+                body.accept(from, to - from);
+            });
+        }
+
+        void copyIn(long ptr, long[] host, long longs) {
+            synchronized (LOCK) {
+                if (8 * longs <= DIRECT_BYTES) {
+                    check(CudaLibrary.zk_upload(ptr, host, 8 * longs), "upload");
+                    return;
+                }
+                com.sun.jna.Pointer st = stage();
+                for (long off = 0; off < longs; off += STAGE_BYTES / 8) {
+                    int n = (int) Math.min(STAGE_BYTES / 8, longs - off);
+                    long base = off;
+                    pieces(n, (from, len) -> st.write(8L * from, host, (int) (base + from), len));
+                    check(CudaLibrary.zk_upload_ptr(ptr + 8 * off, stageAddress, 8L * n), "upload");
+                }
+            }
+        }
+
+        void copyOut(long[] out, long ptr, int longs) {
+            if (longs == 0) {
+                return;
+            }
+            synchronized (LOCK) {
+                if (8L * longs <= DIRECT_BYTES) {
                     check(CudaLibrary.zk_download(out, ptr, 8L * longs), "download");
+                    return;
+                }
+                com.sun.jna.Pointer st = stage();
+                for (long off = 0; off < longs; off += STAGE_BYTES / 8) {
+                    int n = (int) Math.min(STAGE_BYTES / 8, longs - off);
+                    long base = off;
+                    check(CudaLibrary.zk_download_ptr(stageAddress, ptr + 8 * off, 8L * n), "download");
+                    pieces(n, (from, len) -> st.read(8L * from, out, (int) (base + from), len));
+                }
+            }
+        }
+
+        /** {@code bytes} bytes of device memory at ptr as a byte array. */
+        byte[] downloadBytes(long ptr, int bytes) {
+            byte[] out = new byte[bytes];
+            synchronized (LOCK) {
+                com.sun.jna.Pointer st = stage();
+                for (long off = 0; off < bytes; off += STAGE_BYTES) {
+                    int n = (int) Math.min(STAGE_BYTES, bytes - off);
+                    long base = off;
+                    check(CudaLibrary.zk_download_ptr(stageAddress, ptr + off, n), "download");
+                    pieces(n / 8, (from, len) -> st.read(8L * from, out, (int) (base + 8L * from), 8 * len));
+                    int tail = n % 8;
+                    if (tail > 0) {
+                        st.read(n - tail, out, (int) (base + n - tail), tail);
+                    }
                 }
             }
             return out;

@@ -81,22 +81,20 @@ final class CudaCommitKernels implements CommitKernels {
         if (!onGpu(data, (long) leaves * leafLongs)) {
             return cpu.merkleLayers(data, leaves, leafLongs);
         }
-        byte[] nodes = new byte[MerkleHash.DIGEST_BYTES * (2 * leaves - 1)];
-        Memory.Buffer b = mem.of(data);
-        if (b != null) {
-            if (b.longs < (long) leaves * leafLongs) {
-                throw new IllegalArgumentException("resident table of " + b.longs + " longs hashed as " + leaves + " leaves");
-            }
+        if (!mem.isResident(data) && data.length != leaves * leafLongs) {
+            throw new IllegalArgumentException(data.length + " longs hashed as " + leaves + " leaves of " + leafLongs);
+        }
+        long[] nodesPtr = new long[1];
+        try (Memory.View v = mem.view(data, (long) leaves * leafLongs)) {
             synchronized (LOCK) {
-                check(CudaLibrary.zk_merkle_tree_device(b.ptr, leaves, leafLongs, nodes), "merkle tree");
+                check(CudaLibrary.zk_merkle_tree_device(v.ptr(), leaves, leafLongs, nodesPtr), "merkle tree");
             }
-        } else {
-            if (data.length != leaves * leafLongs) {
-                throw new IllegalArgumentException(data.length + " longs hashed as " + leaves + " leaves of " + leafLongs);
-            }
-            synchronized (LOCK) {
-                check(CudaLibrary.zk_merkle_tree(data, leaves, leafLongs, nodes), "merkle tree");
-            }
+        }
+        byte[] nodes;
+        try {
+            nodes = mem.downloadBytes(nodesPtr[0], MerkleHash.DIGEST_BYTES * (2 * leaves - 1));
+        } finally {
+            Memory.free(nodesPtr[0]);
         }
         int depth = Integer.numberOfTrailingZeros(leaves);
         byte[][] layers = new byte[depth + 1][];
@@ -173,9 +171,7 @@ final class CudaCommitKernels implements CommitKernels {
                 }
             }
             if (v.temporary()) {
-                synchronized (LOCK) {
-                    check(CudaLibrary.zk_download(w, v.ptr(), 8L * w.length), "download");
-                }
+                mem.copyOut(w, v.ptr(), w.length);
             }
         }
     }

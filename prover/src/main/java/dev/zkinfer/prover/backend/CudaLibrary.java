@@ -36,6 +36,12 @@ final class CudaLibrary {
 
     static native int zk_zero(long handle, long bytes);
 
+    static native int zk_host_alloc(long bytes, long[] host);
+
+    static native int zk_upload_ptr(long handle, long host, long bytes);
+
+    static native int zk_download_ptr(long host, long handle, long bytes);
+
     static native int zk_encode_bit_reversed(long[] coeffs, int width, int logMsg, int logN, long omega, long[] out);
 
     static native int zk_encode_device(long devCoeffs, int width, int logMsg, int logN, long omega, long[] codeword);
@@ -46,7 +52,7 @@ final class CudaLibrary {
 
     static native int zk_merkle_tree(long[] data, long leaves, int leafLongs, byte[] out);
 
-    static native int zk_merkle_tree_device(long data, long leaves, int leafLongs, byte[] out);
+    static native int zk_merkle_tree_device(long data, long leaves, int leafLongs, long[] nodes);
 
     static native int zk_whir_round(long f, int fw, long w, long size, long[] out);
 
