@@ -791,3 +791,106 @@ extern "C" int zk_sumcheck_fold(uint64_t t, int isBase, int64_t half, const uint
     CK_LAUNCH("k_sumcheck_fold");
     return 0;
 }
+
+// ---------------------------------------------------------------- sumcheck of a general sum of products
+
+struct Instance {
+    const u64 *t[ZK_MAX_TABLES];
+    int base[ZK_MAX_TABLES];
+    int termOff[ZK_MAX_TERMS + 1];
+    int fac[ZK_MAX_FACTORS];
+};
+
+#define GEN_THREADS 256
+
+// Block y handles term blockIdx.y; each thread accumulates the term's values at x = 0, 2, ..., d
+// (the table values at x: a + x (b - a), as the reference's b + (b - a) + ...).
+__global__ void k_generic_sums(Instance in, long long half, int degree, int blocks, u64 *part) {
+    int term = blockIdx.y;
+    E3 acc[ZK_MAX_DEGREE];
+#pragma unroll
+    for (int i = 0; i < ZK_MAX_DEGREE; i++) acc[i] = {0, 0, 0};
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < half; j += (long long) gridDim.x * blockDim.x) {
+        E3 prod[ZK_MAX_DEGREE];
+        for (int k = in.termOff[term]; k < in.termOff[term + 1]; k++) {
+            int f = in.fac[k];
+            E3 a = e_entry(in.t[f], in.base[f], 2 * j), b = e_entry(in.t[f], in.base[f], 2 * j + 1);
+            E3 d = e_sub(b, a);
+            E3 v = e_add(b, d);
+            bool first = k == in.termOff[term];
+#pragma unroll
+            for (int i = 0; i < ZK_MAX_DEGREE; i++) {
+                if (i < degree) {
+                    E3 x = i == 0 ? a : v;
+                    prod[i] = first ? x : e_mul(prod[i], x);
+                    if (i > 0) v = e_add(v, d);
+                }
+            }
+        }
+#pragma unroll
+        for (int i = 0; i < ZK_MAX_DEGREE; i++)
+            if (i < degree) acc[i] = e_add(acc[i], prod[i]);
+    }
+    // block reduction, three values at a time
+    __shared__ u64 sh[3][GEN_THREADS];
+    for (int i = 0; i < degree; i++) {
+        sh[0][threadIdx.x] = acc[i].c0;
+        sh[1][threadIdx.x] = acc[i].c1;
+        sh[2][threadIdx.x] = acc[i].c2;
+        __syncthreads();
+        for (int s = GEN_THREADS / 2; s > 0; s >>= 1) {
+            if (threadIdx.x < s)
+                for (int c = 0; c < 3; c++) sh[c][threadIdx.x] = gl_add(sh[c][threadIdx.x], sh[c][threadIdx.x + s]);
+            __syncthreads();
+        }
+        if (threadIdx.x == 0)
+            for (int c = 0; c < 3; c++) part[(((long long) term * blocks + blockIdx.x) * degree + i) * 3 + c] = sh[c][0];
+        __syncthreads();
+    }
+}
+
+// out[(term * degree + i) * 3 + c] = sum over blocks of the partials
+__global__ void k_generic_finish(const u64 *part, int blocks, int degree, u64 *out) {
+    int term = blockIdx.x;
+    int k = threadIdx.x;  // one thread per value of the term
+    if (k >= 3 * degree) return;
+    u64 s = 0;
+    for (int b = 0; b < blocks; b++) s = gl_add(s, part[((long long) term * blocks + b) * degree * 3 + k]);
+    out[(long long) term * degree * 3 + k] = s;
+}
+
+extern "C" int zk_generic_sums(const uint64_t *tables, const int32_t *isBase, int nt, const int32_t *termOff, const int32_t *factors,
+                               int nterms, int64_t half, int degree, uint64_t *out) {
+    if (nt > ZK_MAX_TABLES || nterms > ZK_MAX_TERMS || termOff[nterms] > ZK_MAX_FACTORS || degree > ZK_MAX_DEGREE || degree < 1) {
+        snprintf(g_error, sizeof g_error, "zk_generic_sums: instance too large (%d tables, %d terms, degree %d)", nt, nterms, degree);
+        return -1;
+    }
+    Instance in;
+    memset(&in, 0, sizeof in);
+    for (int f = 0; f < nt; f++) {
+        in.t[f] = (const u64 *) tables[f];
+        in.base[f] = isBase[f];
+    }
+    for (int t = 0; t <= nterms; t++) in.termOff[t] = termOff[t];
+    for (int k = 0; k < termOff[nterms]; k++) in.fac[k] = factors[k];
+    long long b = (half + GEN_THREADS - 1) / GEN_THREADS;
+    int blocks = (int) (b < 1 ? 1 : (b > 256 ? 256 : b));
+    size_t partBytes = sizeof(u64) * (size_t) nterms * blocks * degree * 3;
+    size_t outBytes = sizeof(u64) * (size_t) nterms * degree * 3;
+    u64 *part;
+    CK(cudaMalloc(&part, partBytes + outBytes));
+    int rc = 0;
+    dim3 grid(blocks, nterms);
+    k_generic_sums<<<grid, GEN_THREADS>>>(in, half, degree, blocks, part);
+    cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess) rc = fail(e, "k_generic_sums");
+    if (!rc) {
+        u64 *dout = part + partBytes / sizeof(u64);
+        k_generic_finish<<<nterms, 32>>>(part, blocks, degree, dout);
+        e = cudaGetLastError();
+        if (e != cudaSuccess) rc = fail(e, "k_generic_finish");
+        if (!rc && cudaMemcpy(out, dout, outBytes, cudaMemcpyDeviceToHost) != cudaSuccess) rc = fail(cudaGetLastError(), "download");
+    }
+    cudaFree(part);
+    return rc;
+}

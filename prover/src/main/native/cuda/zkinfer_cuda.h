@@ -88,6 +88,18 @@ int zk_product_sums(uint64_t f, int fBase, uint64_t g, int gBase, int64_t half, 
  */
 int zk_product_fold_sums(uint64_t f, int fBase, uint64_t g, int gBase, int64_t half, const uint64_t *r,
                          uint64_t fOut, uint64_t gOut, uint64_t *out);
+/*
+ * Per-term round sums of a general sum of products (SumcheckKernels.roundSums): tables[f]
+ * (device, base if isBase[f]: 2*half values, else 6*half), terms given by termOff (nterms + 1
+ * offsets into factors), degree d; out receives nterms * d extension values, term-major.
+ * Limits: ZK_MAX_TABLES tables, ZK_MAX_TERMS terms, ZK_MAX_FACTORS factors, degree <= ZK_MAX_DEGREE.
+ */
+#define ZK_MAX_TABLES 32
+#define ZK_MAX_TERMS 32
+#define ZK_MAX_FACTORS 128
+#define ZK_MAX_DEGREE 8
+int zk_generic_sums(const uint64_t *tables, const int32_t *isBase, int nt, const int32_t *termOff, const int32_t *factors,
+                    int nterms, int64_t half, int degree, uint64_t *out);
 /* out (device, 3 * half) = fold of the device table t (base or extension) by r. */
 int zk_sumcheck_fold(uint64_t t, int isBase, int64_t half, const uint64_t *r, uint64_t out);
 

@@ -68,4 +68,7 @@ final class CudaLibrary {
             long[] out);
 
     static native int zk_sumcheck_fold(long t, int isBase, long half, long[] r, long out);
+
+    static native int zk_generic_sums(long[] tables, int[] isBase, int nt, int[] termOff, int[] factors, int nterms, long half,
+            int degree, long[] out);
 }

@@ -9,8 +9,10 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Sumcheck kernels on the GPU for the common Σ f·g (one term, two distinct tables, degree 2)
- * while the tables are large; every other instance, and the last rounds, run on the CPU kernels.
+ * Sumcheck kernels on the GPU while the tables are large: the common Σ f·g (one term, two
+ * distinct tables, degree 2) with a fused fold and next-round pass, and any other sum of
+ * products within the library's limits (fold per table, then the per-term sums); the last
+ * rounds, and instances beyond the limits, run on the CPU kernels.
  *
  * <p>Residency: the first round's tables are uploaded once ({@link #roundSums} keeps the
  * uploads for the fold that follows); folds replace {@code tables[f]} by resident handles while
@@ -35,6 +37,42 @@ final class CudaSumcheckKernels implements SumcheckKernels {
             return null;
         }
         return terms[0];
+    }
+
+    /** Whether the GPU's general kernel takes the instance (zkinfer_cuda.h: ZK_MAX_*). */
+    private static boolean supported(long[][] tables, int[][] terms, int degree) {
+        if (tables.length > 32 || terms.length == 0 || terms.length > 32 || degree < 1 || degree > 8) {
+            return false;
+        }
+        int factors = 0;
+        for (int[] t : terms) {
+            if (t.length == 0) {
+                return false;
+            }
+            factors += t.length;
+        }
+        return factors <= 128;
+    }
+
+    /** The per-term sums of the instance over device tables (ptrs), as {@link SumcheckKernels#roundSums}. */
+    private static long[] genericSums(long[] ptrs, boolean[] isBase, int[][] terms, int half, int degree) {
+        int[] base = new int[ptrs.length];
+        for (int f = 0; f < ptrs.length; f++) {
+            base[f] = isBase != null && isBase[f] ? 1 : 0;
+        }
+        int[] off = new int[terms.length + 1];
+        for (int t = 0; t < terms.length; t++) {
+            off[t + 1] = off[t] + terms[t].length;
+        }
+        int[] factors = new int[off[terms.length]];
+        for (int t = 0; t < terms.length; t++) {
+            System.arraycopy(terms[t], 0, factors, off[t], terms[t].length);
+        }
+        long[] out = new long[3 * terms.length * degree];
+        synchronized (LOCK) {
+            check(CudaLibrary.zk_generic_sums(ptrs, base, ptrs.length, off, factors, terms.length, half, degree, out), "round sums");
+        }
+        return out;
     }
 
     private void dropUploads() {
@@ -74,8 +112,15 @@ final class CudaSumcheckKernels implements SumcheckKernels {
     public long[] roundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
         dropUploads();
         int[] fg = productOfTwo(tables, terms, degree);
-        if (fg == null || half < CudaBackend.minEntries) {
+        if (half < CudaBackend.minEntries || !supported(tables, terms, degree)) {
             return cpu.roundSums(hostTables(tables, isBase, half), isBase, terms, half, degree);
+        }
+        if (fg == null) {
+            long[] ptrs = new long[tables.length];
+            for (int f = 0; f < tables.length; f++) {
+                ptrs[f] = device(tables[f], (isBase != null && isBase[f] ? 2L : 6L) * half);
+            }
+            return genericSums(ptrs, isBase, terms, half, degree);
         }
         int fi = fg[0], gi = fg[1];
         boolean fb = isBase != null && isBase[fi], gb = isBase != null && isBase[gi];
@@ -94,9 +139,12 @@ final class CudaSumcheckKernels implements SumcheckKernels {
         for (long[] t : tables) {
             resident |= mem.isResident(t);
         }
-        if (fg == null || (half < CudaBackend.minEntries && !resident)) {
+        if (!supported(tables, terms, degree) || (half < CudaBackend.minEntries && !resident)) {
             dropUploads();
             return cpu.foldAndRoundSums(hostTables(tables, isBase, half), isBase, terms, half, degree, r);
+        }
+        if (fg == null) {
+            return foldAndGenericSums(tables, isBase, terms, half, degree, r);
         }
         int fi = fg[0], gi = fg[1];
         boolean fb = isBase != null && isBase[fi], gb = isBase != null && isBase[gi];
@@ -119,13 +167,52 @@ final class CudaSumcheckKernels implements SumcheckKernels {
         return out;
     }
 
+    /** The general instance: every table folded on the device, then the next round's sums. */
+    private long[] foldAndGenericSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree, Ext3 r) {
+        long[] rr = {r.c0, r.c1, r.c2};
+        long[] folded = new long[tables.length];
+        try {
+            for (int f = 0; f < tables.length; f++) {
+                boolean base = isBase != null && isBase[f];
+                long src = device(tables[f], (base ? 2L : 6L) * half);
+                folded[f] = mem.alloc(3L * half);
+                synchronized (LOCK) {
+                    check(CudaLibrary.zk_sumcheck_fold(src, base ? 1 : 0, half, rr, folded[f]), "fold");
+                }
+            }
+        } catch (RuntimeException e) {
+            for (long p : folded) {
+                Memory.free(p);
+            }
+            throw e;
+        }
+        dropUploads();
+        int next = half >>> 1;
+        if (keepResident(half)) {
+            long[] sums = genericSums(folded, null, terms, next, degree);
+            for (int f = 0; f < tables.length; f++) {
+                tables[f] = place(tables[f], folded[f], half);
+            }
+            return sums;
+        }
+        for (int f = 0; f < tables.length; f++) {
+            tables[f] = place(tables[f], folded[f], half);
+        }
+        return cpu.roundSums(tables, null, terms, next, degree);
+    }
+
+    /** Whether a folded table of {@code entries} entries stays on the device (the next round runs there). */
+    private static boolean keepResident(int entries) {
+        return entries > 2 && entries / 2 >= CudaBackend.minEntries;
+    }
+
     /**
      * The folded table of {@code entries} extension entries at ptr: the same handle (its buffer
      * replaced) or a new one while the next round runs on the GPU, an ordinary array after
      * (always for the last round's two entries: the caller folds them in place and reads them).
      */
     private long[] place(long[] old, long ptr, int entries) {
-        if (entries <= 2 || entries / 2 < CudaBackend.minEntries) {
+        if (!keepResident(entries)) {
             long[] host = mem.download(ptr, 3 * entries);
             Memory.free(ptr);
             return host;

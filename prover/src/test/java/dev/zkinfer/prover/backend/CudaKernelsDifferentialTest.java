@@ -228,18 +228,75 @@ class CudaKernelsDifferentialTest {
 
     @ParameterizedTest(name = "threshold {0}")
     @ValueSource(ints = {1, 1 << 14})
-    void otherSumchecksFallBackToTheCpu(int threshold) {
+    void generalSumchecksMatchTheReference(int threshold) {
         CudaBackend.minEntries = threshold;
         SumcheckKernels gpuSumcheck = cuda.sumcheck();
-        int n = 15;
-        long[][] a = {edgy(1 << n), edgy(3 << n), edgy(3 << n)};
-        long[][] b = {a[0].clone(), a[1].clone(), a[2].clone()};
-        boolean[] isBase = {true, false, false};
-        int[][] terms = {{0, 1, 2}, {1}};
-        assertArrayEquals(scalarSumcheck.roundSums(a, isBase, terms, 1 << (n - 1), 3),
-                gpuSumcheck.roundSums(b, isBase, terms, 1 << (n - 1), 3));
+        // (isBase per table, terms, degree): LogUp-style, eq-weighted products, linear, unused table
+        Object[][] shapes = {
+            {new boolean[] {true, false, false}, new int[][] {{0, 1, 2}, {1}}, 3},
+            {new boolean[] {false, false, false, false, true}, new int[][] {{0, 1, 2}, {0, 3}, {4, 2}}, 3},
+            {new boolean[] {true, true}, new int[][] {{0}, {1}}, 1},
+            {new boolean[] {false, true, false}, new int[][] {{0, 1, 1, 2, 0}}, 5},
+            {new boolean[] {true, true, false}, new int[][] {{0, 1}}, 2},
+        };
+        for (Object[] shape : shapes) {
+            boolean[] isBase = (boolean[]) shape[0];
+            int[][] terms = (int[][]) shape[1];
+            int degree = (Integer) shape[2];
+            for (int n = 1; n <= 16; n += 5) {
+                long[][] a = new long[isBase.length][];
+                for (int f = 0; f < a.length; f++) {
+                    a[f] = isBase[f] ? edgy(1 << n) : edgy(3 << n);
+                }
+                long[][] b = a.clone();
+                for (int f = 0; f < a.length; f++) {
+                    b[f] = a[f].clone();
+                }
+                String what = "terms " + java.util.Arrays.deepToString(terms) + ", n " + n;
+                assertArrayEquals(scalarSumcheck.roundSums(a, isBase, terms, 1 << (n - 1), degree),
+                        gpuSumcheck.roundSums(b, isBase, terms, 1 << (n - 1), degree), "round 0, " + what);
+                for (int k = 0; k + 1 < n; k++) {
+                    int half = 1 << (n - 1 - k);
+                    Ext3 r = new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()),
+                            Goldilocks.reduce(rnd.nextLong()));
+                    assertArrayEquals(scalarSumcheck.foldAndRoundSums(a, k == 0 ? isBase : null, terms, half, degree, r),
+                            gpuSumcheck.foldAndRoundSums(b, k == 0 ? isBase : null, terms, half, degree, r), "round " + (k + 1) + ", " + what);
+                }
+                Ext3 r = new Ext3(5, 6, 7);
+                for (int f = 0; f < a.length; f++) {
+                    if (n == 1 && isBase[f]) {
+                        a[f] = scalarSumcheck.foldBase(a[f], 1, r);
+                        b[f] = gpuSumcheck.foldBase(b[f], 1, r);
+                    } else {
+                        scalarSumcheck.fold(a[f], 1, r);
+                        gpuSumcheck.fold(b[f], 1, r);
+                    }
+                    assertArrayEquals(java.util.Arrays.copyOf(a[f], 3), java.util.Arrays.copyOf(b[f], 3), "final, " + what);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "threshold {0}")
+    @ValueSource(ints = {1, 1 << 14})
+    void instancesBeyondTheGpuLimitsRunOnTheCpu(int threshold) {
+        CudaBackend.minEntries = threshold;
+        SumcheckKernels gpuSumcheck = cuda.sumcheck();
+        int n = 15, tables = 33;
+        long[][] a = new long[tables][];
+        int[][] terms = new int[tables][];
+        for (int f = 0; f < tables; f++) {
+            a[f] = edgy(3 << n);
+            terms[f] = new int[] {f};
+        }
+        long[][] b = a.clone();
+        assertArrayEquals(scalarSumcheck.roundSums(a, null, terms, 1 << (n - 1), 1), gpuSumcheck.roundSums(b, null, terms, 1 << (n - 1), 1));
         Ext3 r = new Ext3(11, 12, 13);
-        assertArrayEquals(scalarSumcheck.foldAndRoundSums(a, isBase, terms, 1 << (n - 1), 3, r),
-                gpuSumcheck.foldAndRoundSums(b, isBase, terms, 1 << (n - 1), 3, r));
+        a = a.clone();
+        for (int f = 0; f < tables; f++) {
+            a[f] = a[f].clone();
+        }
+        assertArrayEquals(scalarSumcheck.foldAndRoundSums(a, null, terms, 1 << (n - 1), 1, r),
+                gpuSumcheck.foldAndRoundSums(b, null, terms, 1 << (n - 1), 1, r));
     }
 }
