@@ -158,14 +158,18 @@ final class CudaCommitKernels implements CommitKernels {
             for (int q0 = 0; q0 < points.length; q0 += per) {
                 int count = Math.min(per, points.length - q0);
                 long[] hi = new long[count * hiLen], low = new long[count * loLen];
+                int first = q0;
                 for (int q = 0; q < count; q++) {
-                    long[] point = points[q0 + q];
-                    if (point.length != 3 * m) {
+                    if (points[first + q].length != 3 * m) {
                         throw new IllegalArgumentException("points of different dimensions");
                     }
-                    System.arraycopy(CommitArithmetic.highFactors(point, lo, m, coefs[q0 + q]), 0, hi, q * hiLen, hiLen);
-                    System.arraycopy(CommitArithmetic.eqTable(point, 0, lo), 0, low, q * loLen, loLen);
                 }
+                // the factor tables of the points, on the CPU cores (the reference's own code)
+                java.util.stream.IntStream.range(0, count).parallel().forEach(q -> {
+                    long[] point = points[first + q];
+                    System.arraycopy(CommitArithmetic.highFactors(point, lo, m, coefs[first + q]), 0, hi, q * hiLen, hiLen);
+                    System.arraycopy(CommitArithmetic.eqTable(point, 0, lo), 0, low, q * loLen, loLen);
+                });
                 synchronized (LOCK) {
                     check(CudaLibrary.zk_add_eq_split(v.ptr(), m, lo, count, hi, low), "addScaledEq");
                 }
