@@ -14,11 +14,16 @@ import java.util.WeakHashMap;
  *
  * <p>On the GPU: Reed–Solomon encoding (NTT), Möbius transform, whole Merkle trees (SHA-256),
  * the WHIR weighted sumcheck round and fold, eq-weight accumulation and MLE evaluation, and the
- * degree-2 Σ f·g sumcheck (round sums and fused fold + next round). Large tables stay in device
- * memory between kernels as resident handles ({@link CommitKernels}, "resident tables"; the
- * sumcheck tables of Σ f·g likewise until they are small), so a WHIR commitment or opening moves
- * little more than its inputs, digests and queried leaves over PCIe. Device buffers are freed
- * when their handle is garbage collected.
+ * sumcheck rounds (Σ f·g with a fused fold + next round; other sums of products by per-table
+ * folds and per-term sums). Large tables stay in device memory between kernels as resident
+ * handles ({@link CommitKernels}, "resident tables"; sumcheck tables likewise until they are
+ * small), so a WHIR commitment or opening moves little more than its inputs, digests and
+ * queried leaves over PCIe; transfers go through a page-locked staging buffer. Device buffers
+ * are freed when their handle is garbage collected.
+ *
+ * <p>Measured (CudaProofBenchmark, VGG-16 for CIFAR-10 with synthetic weights, 16 cores): on an
+ * H100 80GB, 2.6 s per proof against 10.5 s for the vector backend on the same machine, with the
+ * same proof bytes.
  */
 public final class CudaBackend implements Backend {
     /** Serializes the library's calls (it keeps per-process scratch buffers). */
