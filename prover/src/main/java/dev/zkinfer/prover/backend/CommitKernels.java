@@ -8,6 +8,13 @@ package dev.zkinfer.prover.backend;
  * use the array form of {@link dev.zkinfer.field.Ext3} (element i at 3i..3i+2), described by
  * a {@code width} of 1 (base) or 3 (extension). Every implementation must return exactly the
  * same values as {@link ScalarCommitKernels}, the reference; differential tests check it.
+ *
+ * <p>Resident tables: a backend with its own memory (CUDA) may return, from {@link #resident},
+ * {@link #zeros}, {@link #fold} and {@link #encodeBitReversed}, a <em>handle</em> instead of the
+ * table itself: an array object that stands for a table kept in device memory, whose own
+ * contents (and length) mean nothing. A handle may be passed to any kernel of the same backend,
+ * in place of the table; {@link #toHost} and {@link #leaves} read it. The Java backends return
+ * ordinary tables, for which {@link #toHost} is the identity.
  */
 public interface CommitKernels {
     /**
@@ -38,6 +45,53 @@ public interface CommitKernels {
 
     /** The parent layer (32 bytes per node) of a layer of 2m digests. */
     byte[] hashParents(byte[] children);
+
+    /**
+     * Every layer of the Merkle tree over {@code leaves} leaves of {@code leafLongs} longs of
+     * {@code data} (a table or a resident handle): layers[0] the leaf digests, layers[depth] the
+     * root, 32 bytes per node.
+     */
+    default byte[][] merkleLayers(long[] data, int leaves, int leafLongs) {
+        int depth = Integer.numberOfTrailingZeros(leaves);
+        byte[][] layers = new byte[depth + 1][];
+        layers[0] = hashLeaves(toHost(data, leaves * leafLongs), leafLongs);
+        for (int d = 1; d <= depth; d++) {
+            layers[d] = hashParents(layers[d - 1]);
+        }
+        return layers;
+    }
+
+    /** A copy of {@code table}, possibly resident in the backend's memory (see the class comment). */
+    default long[] resident(long[] table) {
+        return table.clone();
+    }
+
+    /**
+     * {@code table} itself for backends that compute in host memory; a resident copy (as
+     * {@link #resident}) for backends with their own memory. The caller gives the table up.
+     */
+    default long[] adopt(long[] table) {
+        return table;
+    }
+
+    /** A zero table of {@code longs} longs, possibly resident. */
+    default long[] zeros(int longs) {
+        return new long[longs];
+    }
+
+    /** The values of a table or resident handle ({@code longs} of them) as an ordinary array. */
+    default long[] toHost(long[] table, int longs) {
+        return table.length == longs ? table : java.util.Arrays.copyOf(table, longs);
+    }
+
+    /** The leaves at {@code indices} (each {@code leafLongs} longs) of a table or handle, concatenated. */
+    default long[] leaves(long[] table, int[] indices, int leafLongs) {
+        long[] out = new long[indices.length * leafLongs];
+        for (int q = 0; q < indices.length; q++) {
+            System.arraycopy(table, indices[q] * leafLongs, out, q * leafLongs, leafLongs);
+        }
+        return out;
+    }
 
     /** The smallest nonce ≥ 0 accepted by {@link dev.zkinfer.pcs.WhirProtocol#powValid}. */
     long grind(byte[] seed, int bits);

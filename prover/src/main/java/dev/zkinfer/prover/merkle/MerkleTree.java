@@ -24,13 +24,18 @@ public final class MerkleTree {
         if (leafLongs <= 0 || data.length % leafLongs != 0 || Integer.bitCount(data.length / leafLongs) != 1) {
             throw new IllegalArgumentException("a Merkle tree needs a power-of-two number of whole leaves");
         }
-        int depth = Integer.numberOfTrailingZeros(data.length / leafLongs);
-        byte[][] layers = new byte[depth + 1][];
-        layers[0] = kernels.hashLeaves(data, leafLongs);
-        for (int d = 1; d <= depth; d++) {
-            layers[d] = kernels.hashParents(layers[d - 1]);
+        return build(kernels, data, data.length / leafLongs, leafLongs);
+    }
+
+    /**
+     * Builds the tree over {@code leaves} leaves of {@code leafLongs} longs of data, which may be
+     * a resident handle of the kernels' backend ({@link CommitKernels#merkleLayers}).
+     */
+    public static MerkleTree build(CommitKernels kernels, long[] data, int leaves, int leafLongs) {
+        if (leafLongs <= 0 || leaves <= 0 || Integer.bitCount(leaves) != 1) {
+            throw new IllegalArgumentException("a Merkle tree needs a power-of-two number of whole leaves");
         }
-        return new MerkleTree(layers);
+        return new MerkleTree(kernels.merkleLayers(data, leaves, leafLongs));
     }
 
     public byte[] root() {

@@ -28,8 +28,10 @@ import java.util.Objects;
  * values, for the sumcheck, and as monomial coefficients, for the next encoding, folding both by
  * each α), commit the folded polynomial (or send it) and answer its out-of-domain samples
  * ζ (Σ c_b ζ^b), grind, answer the queries, and add the out-of-domain and query constraints
- * β^j·eq((y, y^2, ...), ·) to the weight table. All heavy loops run in the
- * backend's {@link CommitKernels}, so scalar and vector backends produce identical proofs.
+ * β^j·eq((y, y^2, ...), ·) to the weight table. All heavy loops run in the backend's
+ * {@link CommitKernels}, so every backend produces identical proofs; the polynomial's tables
+ * and codewords may stay resident in the backend's memory (CommitKernels' "resident tables"),
+ * so this class reads them only through the kernels.
  */
 public final class WhirProver implements PcsProver {
     private final PcsParameters params;
@@ -56,10 +58,13 @@ public final class WhirProver implements PcsProver {
         private final long[] coefficients;
         private final long[] codeword;
         private final MerkleTree tree;
+        /** The kernels that made the commitment: its tables may be resident handles of their backend. */
+        private final CommitKernels owner;
 
         private WhirCommitment(PcsParameters params, long[] evaluations, long[] coefficients, long[] codeword,
-                MerkleTree tree) {
+                MerkleTree tree, CommitKernels owner) {
             this.params = params;
+            this.owner = owner;
             this.evaluations = evaluations;
             this.coefficients = coefficients;
             this.codeword = codeword;
@@ -88,18 +93,33 @@ public final class WhirProver implements PcsProver {
                 throw new IllegalArgumentException("non-canonical field element in the committed table");
             }
         }
-        long[] evals = evaluations.clone();
-        long[] coeffs = evals.clone();
+        // evaluations, coefficients and codeword may be resident handles of the backend
+        long[] evals = kernels.resident(evaluations);
+        long[] coeffs = kernels.resident(evaluations);
         kernels.evaluationsToCoefficients(coeffs);
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
-        MerkleTree tree = MerkleTree.build(kernels, codeword, 1 << params.foldVars(0));
-        return new WhirCommitment(params, evals, coeffs, codeword, tree);
+        MerkleTree tree = MerkleTree.build(kernels, codeword, 1 << params.logLeaves(0), 1 << params.foldVars(0));
+        return new WhirCommitment(params, evals, coeffs, codeword, tree, kernels);
     }
 
     /** f̃(point) of a committed polynomial, without proving anything. */
     public Ext3 evaluate(Committed committed, Ext3[] point) {
         WhirCommitment c = cast(committed);
-        return Ext3.get(kernels.evaluateMle(c.evaluations, toArray(point)), 0);
+        return Ext3.get(kernels.evaluateMle(tables(c)[0], toArray(point)), 0);
+    }
+
+    /**
+     * The commitment's evaluations, coefficients and codeword, as tables this prover's kernels
+     * can read: the committing backend's own (possibly resident) tables, or ordinary copies when
+     * another backend made the commitment.
+     */
+    private long[][] tables(WhirCommitment c) {
+        if (c.owner == kernels) {
+            return new long[][] {c.evaluations, c.coefficients, c.codeword};
+        }
+        int size = 1 << params.numVars();
+        return new long[][] {c.owner.toHost(c.evaluations, size), c.owner.toHost(c.coefficients, size),
+            c.owner.toHost(c.codeword, 1 << params.logDomainSize(0))};
     }
 
     private WhirCommitment cast(Committed committed) {
@@ -118,7 +138,7 @@ public final class WhirProver implements PcsProver {
             if (z.length != params.numVars()) {
                 throw new IllegalArgumentException("point " + j + " has " + z.length + " coordinates, expected " + params.numVars());
             }
-            values[j] = Ext3.get(kernels.evaluateMle(c.evaluations, toArray(z)), 0);
+            values[j] = Ext3.get(kernels.evaluateMle(tables(c)[0], toArray(z)), 0);
         }
         open(c, points, Arrays.asList(values), out, t);
         return values;
@@ -140,6 +160,7 @@ public final class WhirProver implements PcsProver {
         t.absorbLongs(WhirProtocol.PARAMS, params.encode());
         t.absorbBytes(WhirProtocol.ROOT, c.root());
         t.absorbLong(WhirProtocol.CLAIMS, points.size());
+        long[][] committedTables = tables(c);
         for (int j = 0; j < points.size(); j++) {
             Ext3[] z = points.get(j);
             if (z.length != n) {
@@ -152,26 +173,28 @@ public final class WhirProver implements PcsProver {
         for (int s = 0; s < params.oodSamples(); s++) {
             Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
             long[] z = toArray(WhirProtocol.oodPoint(zeta, n));
-            Ext3 u = Ext3.get(kernels.evaluateMle(c.evaluations, z), 0);
+            Ext3 u = Ext3.get(kernels.evaluateMle(committedTables[0], z), 0);
             out.ext(u);
             t.absorbExt(WhirProtocol.OOD_ANSWER, u);
             oodPoints0.add(z);
         }
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
 
-        // w = Σ_j γ^j eq(z_j, ·) over the claims, then the out-of-domain samples
-        long[] w = new long[3 << n];
-        Ext3 g = WeightTables.addBatch(w, points, gamma, Ext3.ONE, n);
+        // w = Σ_j γ^j eq(z_j, ·) over the claims (built on the host, block-sparse), then the
+        // out-of-domain samples
+        long[] hostWeight = new long[3 << n];
+        Ext3 g = WeightTables.addBatch(hostWeight, points, gamma, Ext3.ONE, n);
+        long[] w = kernels.adopt(hostWeight);
         for (long[] z : oodPoints0) {
             kernels.addScaledEq(w, z, ext(g));
             g = g.mul(gamma);
         }
 
-        long[] f = c.evaluations;
-        long[] coeffs = c.coefficients;
+        long[] f = committedTables[0];
+        long[] coeffs = committedTables[1];
         int width = 1;
         int size = 1 << n;
-        long[] codeword = c.codeword;
+        long[] codeword = committedTables[2];
         MerkleTree tree = c.tree;
         int rounds = params.numRounds();
         for (int i = 0; i < rounds; i++) {
@@ -192,18 +215,19 @@ public final class WhirProver implements PcsProver {
             List<long[]> oodPoints = new ArrayList<>();
             if (!last) {
                 nextCodeword = kernels.encodeBitReversed(coeffs, 3, mNext, params.logDomainSize(i + 1));
-                nextTree = MerkleTree.build(kernels, nextCodeword, 3 << params.foldVars(i + 1));
+                nextTree = MerkleTree.build(kernels, nextCodeword, 1 << params.logLeaves(i + 1), 3 << params.foldVars(i + 1));
                 byte[] root = nextTree.root();
                 out.bytes(root);
                 t.absorbBytes(WhirProtocol.ROOT, root);
                 for (int s = 0; s < params.oodSamples(); s++) {
                     Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
-                    Ext3 u = evalUnivariateExt(coeffs, 1 << mNext, zeta);
+                    Ext3 u = evalUnivariateExt(kernels.toHost(coeffs, 3 << mNext), 1 << mNext, zeta);
                     out.ext(u);
                     t.absorbExt(WhirProtocol.OOD_ANSWER, u);
                     oodPoints.add(toArray(WhirProtocol.oodPoint(zeta, mNext)));
                 }
             } else {
+                coeffs = kernels.toHost(coeffs, 3 << mNext);
                 out.bases(coeffs);
                 t.absorbExts(WhirProtocol.FINAL_POLY, coeffs, 0, 1 << mNext);
             }
@@ -217,9 +241,7 @@ public final class WhirProver implements PcsProver {
             int[] indices = Arrays.stream(t.challengeIndices(WhirProtocol.QUERIES, params.queries(i), 1 << logLeaves))
                     .sorted().distinct().toArray();
             int leafLongs = (i == 0 ? 1 : 3) << k;
-            for (int idx : indices) {
-                out.bases(codeword, idx * leafLongs, leafLongs);
-            }
+            out.bases(kernels.leaves(codeword, indices, leafLongs));
             tree.writeMultiProof(indices, out);
             if (!last) {
                 Ext3 beta = t.challengeExt(WhirProtocol.BETA);
