@@ -17,6 +17,7 @@ public final class LayerProvers {
             case "TableLayer" -> new TableLayerProver();
             case "MaxPoolLayer" -> new MaxPoolLayerProver();
             case "SoftmaxLayer" -> new SoftmaxLayerProver();
+            case "ElementwiseProductLayer" -> new ElementwiseProductLayerProver();
             default -> null;
         };
         if (p == null) {
