@@ -25,9 +25,14 @@ import java.util.Map;
 /**
  * Compiles a quantized model (its list of integer ops) into a circuit of proof layers:
  * convolution = im2col index map + linear layer; dense = linear layer; requantization, clamps,
- * activation tables and max-pooling = lookup-based gadgets; reshape, transpose, slice, pad,
- * concat and gather = index maps. The last layer copies the model's output into a tensor with
- * zero padding, which the verifier evaluates from the public output.
+ * activation tables and max-pooling = lookup-based gadgets; add = element-wise linear layer +
+ * requantization; mul = element-wise product layer + requantization; average pooling = window
+ * index maps + element-wise sum + requantization; reduce-sum = transpose/reshape + linear layer
+ * against committed ones; PReLU = lookup table (one slope) or ReLU table + per-channel
+ * requantization; operands of add and mul are broadcast by reshape + gather index maps
+ * (constants become MODEL tensors); reshape, transpose, slice, pad, concat and gather = index
+ * maps. The last layer copies the model's output into a tensor with zero padding, which the
+ * verifier evaluates from the public output.
  *
  * <p>Deterministic: the same model always gives the same circuit and the same digest.
  */
