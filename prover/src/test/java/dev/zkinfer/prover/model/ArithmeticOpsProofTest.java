@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * QAdd with broadcasting or constants) on small hand-built models: the proof verifies and its
  * output is the integer executor's, bit for bit (on inputs that hit the clamps, the padding and
  * negative values); a changed public output, flipped proof bytes and a witness with one advice
- * value changed are all rejected.
+ * value changed are all rejected, each with a reason from an explicit check (never through an
+ * exception inside the verifier).
  */
 class ArithmeticOpsProofTest {
     /** Builds a model tensor by tensor; ids are list positions. */
@@ -144,6 +145,8 @@ class ArithmeticOpsProofTest {
             bad[i] ^= (byte) (1 + rnd.nextInt(255));
             VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
             assertFalse(r.isValid(), "byte " + i + " flipped was accepted");
+            assertFalse(r.reason().startsWith("malformed proof ("), "byte " + i + " flipped: rejected through an internal exception: "
+                    + r.reason());
         }
     }
 
