@@ -18,6 +18,7 @@ public final class LayerProvers {
             case "MaxPoolLayer" -> new MaxPoolLayerProver();
             case "SoftmaxLayer" -> new SoftmaxLayerProver();
             case "ElementwiseProductLayer" -> new ElementwiseProductLayerProver();
+            case "BatchMatMulLayer" -> new BatchMatMulLayerProver();
             default -> null;
         };
         if (p == null) {
