@@ -1,5 +1,6 @@
 package dev.zkinfer.circuits;
 
+import dev.zkinfer.circuit.BatchMatMulLayer;
 import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.circuit.ElementwiseLinearLayer;
 import dev.zkinfer.circuit.ElementwiseProductLayer;
@@ -215,6 +216,8 @@ public final class ModelCompiler {
             case QOp.QPRelu p -> compilePRelu(p, outT);
             case QOp.QAvgPool p -> compileAvgPool(p, outT);
             case QOp.QReduceSum r -> compileReduceSum(r, outT);
+            case QOp.QMatMul mm -> compileMatMul(mm, outT);
+            case QOp.QMaskedFill f -> compileMaskedFill(f, outT);
             case QOp.QClamp c -> {
                 QTensor inT = qm.tensor(c.input());
                 int min = -(1 << (inT.bits() - 1));
@@ -273,8 +276,8 @@ public final class ModelCompiler {
                 }
             }
             default -> throw new UnsupportedModelException("operator " + op.kind() + " is not supported by the prover yet"
-                    + " (supported: Conv, Dense, Requant, Add, Mul, Clamp/ReLU, PRelu/LeakyRelu, activation tables, MaxPool, AvgPool,"
-                    + " ReduceSum, Softmax, Reshape, Transpose, Slice, Concat, Pad, Gather)");
+                    + " (supported: Conv, Dense, MatMul, Requant, Add, Mul, Clamp/ReLU, PRelu/LeakyRelu, activation tables, MaxPool,"
+                    + " AvgPool, ReduceSum, Softmax, MaskedFill, Reshape, Transpose, Slice, Concat, Pad, Gather)");
         }
     }
     /** The value of a constant tensor whose entries are all equal (a scalar, say), else null. */
@@ -311,10 +314,16 @@ public final class ModelCompiler {
      * stretched axis.
      */
     private int broadcast(int qtensor, QTensor outT) {
+        return broadcast(qtensor, outT.shape(), outT.name());
+    }
+
+    /** {@code qtensor} broadcast to {@code os} (see {@link #broadcast(int, QTensor)}); new tensors named after {@code name}. */
+    private int broadcast(int qtensor, int[] os, String name) {
         QTensor t = qm.tensor(qtensor);
-        int[] ts = t.shape(), os = outT.shape();
+        int[] ts = t.shape();
+        TensorLayout lo = TensorLayout.of(os.length == 0 ? new int[] {1} : os);
         if (Arrays.equals(ts, os)) {
-            return t.constantValues() != null ? model(outT.name() + "/" + t.name(), layout(outT).dims(), t.constantValues()) : of(qtensor);
+            return t.constantValues() != null ? model(name + "/" + t.name(), lo.dims(), t.constantValues()) : of(qtensor);
         }
         if (Shapes.broadcast(ts, os) == null || !Arrays.equals(Shapes.broadcast(ts, os), os)) {
             throw new UnsupportedModelException("operand " + t.name() + " of shape " + Arrays.toString(ts)
@@ -326,7 +335,7 @@ public final class ModelCompiler {
             for (int i = 0; i < v.length; i++) {
                 v[i] = t.constantValues()[idx[i]];
             }
-            return model(outT.name() + "/" + t.name() + " broadcast", layout(outT).dims(), v);
+            return model(name + "/" + t.name() + " broadcast", lo.dims(), v);
         }
         int x = of(qtensor);
         int[] aligned = new int[os.length];
@@ -349,6 +358,59 @@ public final class ModelCompiler {
             }
         }
         return x;
+    }
+
+    /**
+     * Matmul of two run-time tensors (numpy semantics, ranks ≥ 2): each operand broadcast to the
+     * output's batch dimensions, reshaped to [T, M, K] / [T, K, N] (the reshape also makes the
+     * K-padding zero), a batched matmul layer, and a reshape to the output's shape.
+     */
+    private void compileMatMul(QOp.QMatMul mm, QTensor outT) {
+        int[] as = qm.tensor(mm.a()).shape(), bs = qm.tensor(mm.b()).shape(), os = outT.shape();
+        if (as.length < 2 || bs.length < 2 || os.length < 2) {
+            throw new UnsupportedModelException("QMatMul of rank-1 operands is not supported by the prover yet");
+        }
+        int r = os.length;
+        int m = as[as.length - 2], k = as[as.length - 1], n = bs[bs.length - 1];
+        if (bs[bs.length - 2] != k || os[r - 2] != m || os[r - 1] != n) {
+            throw new UnsupportedModelException("QMatMul shapes " + Arrays.toString(as) + " x " + Arrays.toString(bs) + " -> "
+                    + Arrays.toString(os) + " are inconsistent");
+        }
+        int batch = 1;
+        for (int d = 0; d < r - 2; d++) {
+            batch *= os[d];
+        }
+        int[] at = os.clone();
+        at[r - 1] = k;
+        int[] bt = os.clone();
+        bt[r - 2] = k;
+        int a3 = b.tensor(outT.name() + "/left", TensorLayout.of(batch, m, k), TensorRole.COMPUTED);
+        b.layer(new IndexMapLayer(new int[] {broadcast(mm.a(), at, outT.name() + "/left")}, a3, new IndexMap.Reshape()));
+        int b3 = b.tensor(outT.name() + "/right", TensorLayout.of(batch, k, n), TensorRole.COMPUTED);
+        b.layer(new IndexMapLayer(new int[] {broadcast(mm.b(), bt, outT.name() + "/right")}, b3, new IndexMap.Reshape()));
+        int y3 = b.tensor(outT.name() + "/products", TensorLayout.of(batch, m, n), TensorRole.COMPUTED);
+        b.layer(new BatchMatMulLayer(a3, b3, y3));
+        b.layer(new IndexMapLayer(new int[] {y3}, computed(outT), new IndexMap.Reshape()));
+    }
+
+    /**
+     * Masked fill with a constant mask: y = x ⊙ keep + fill·mask, with keep (1 where the mask is
+     * 0) and fill·mask committed as MODEL tensors.
+     */
+    private void compileMaskedFill(QOp.QMaskedFill f, QTensor outT) {
+        int[] mask = f.mask();
+        int[] keep = new int[mask.length];
+        int[] filled = new int[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            keep[i] = mask[i] != 0 ? 0 : 1;
+            filled[i] = mask[i] != 0 ? f.fill() : 0;
+        }
+        int[] dims = layout(outT).dims();
+        int keepT = model(outT.name() + "/keep", dims, keep);
+        int fillT = model(outT.name() + "/fill", dims, filled);
+        int kept = b.tensor(outT.name() + "/kept", layout(outT), TensorRole.COMPUTED);
+        b.layer(new ElementwiseProductLayer(of(f.input()), keepT, kept));
+        b.layer(new ElementwiseLinearLayer(new int[] {kept, fillT}, new long[] {1, 1}, 0, computed(outT)));
     }
 
     /**
