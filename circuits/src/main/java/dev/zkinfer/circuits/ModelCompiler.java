@@ -25,13 +25,15 @@ import java.util.Map;
 
 /**
  * Compiles a quantized model (its list of integer ops) into a circuit of proof layers:
- * convolution = im2col index map + linear layer; dense = linear layer; requantization, clamps,
+ * convolution = im2col index map + linear layer; dense = linear layer; matmul of run-time
+ * tensors = broadcast/reshape index maps + batched matmul layer; requantization, clamps,
  * activation tables and max-pooling = lookup-based gadgets; add = element-wise linear layer +
  * requantization; mul = element-wise product layer + requantization; average pooling = window
  * index maps + element-wise sum + requantization; reduce-sum = transpose/reshape + linear layer
  * against committed ones; PReLU = lookup table (one slope) or ReLU table + per-channel
  * requantization; operands of add and mul are broadcast by reshape + gather index maps
- * (constants become MODEL tensors); reshape, transpose, slice, pad, concat and gather = index
+ * (constants become MODEL tensors); masked fill = product with a committed keep mask + the
+ * committed fill values; reshape, transpose, slice, pad, concat and gather = index
  * maps. The last layer copies the model's output into a tensor with zero padding, which the
  * verifier evaluates from the public output.
  *

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Whole-model proofs of the ops built by composing layers (QAvgPool, QReduceSum, QMul, QPRelu,
- * QAdd with broadcasting or constants) on small hand-built models: the proof verifies and its
+ * QAdd with broadcasting or constants, QMatMul of run-time tensors, QMaskedFill) on small
+ * hand-built models: the proof verifies and its
  * output is the integer executor's, bit for bit (on inputs that hit the clamps, the padding and
  * negative values); a changed public output, flipped proof bytes and a witness with one advice
  * value changed are all rejected, each with a reason from an explicit check (never through an
@@ -299,5 +300,53 @@ class ArithmeticOpsProofTest {
                 // the constant term 79798·32000 ≈ 2^31.2 alone exceeds int32: split off as q0·2^25 + r0
                 .op(new QOp.QAdd(big, biased, out, 79798, 12965946, 25, -128, 127));
         provesAndRejectsCheating(b.build(out));
+    }
+
+    @Test
+    void matMulOfRunTimeTensorsWithBatchBroadcasting() {
+        Model b = new Model();
+        int x = b.input(2, 3, 4);
+        int xt = b.act("x transposed", 2, 4, 3);
+        int gram = b.acc("gram", 2, 3, 3);
+        int out = b.act("out", 2, 3, 3);
+        b.op(new QOp.QTranspose(x, xt, new int[] {0, 2, 1}))
+                .op(new QOp.QMatMul(x, xt, gram))
+                .op(new QOp.QRequant(gram, out, 0, new int[] {1 << 23}, new int[] {30}, -128, 127));
+        provesAndRejectsCheating(b.build(out));
+        // [1, 2, 3, 4] @ [1, 1, 4, 3]: the right operand is broadcast over the second batch axis
+        Model bb = new Model();
+        int x4 = bb.input(1, 2, 3, 4);
+        int row = bb.act("slice", 1, 1, 3, 4);
+        int rowT = bb.act("slice transposed", 1, 1, 4, 3);
+        int prod = bb.acc("products", 1, 2, 3, 3);
+        int y = bb.act("y", 1, 2, 3, 3);
+        bb.op(new QOp.QSlice(x4, row, new int[] {0, 1, 0, 0}, new int[] {1, 1, 1, 1}))
+                .op(new QOp.QTranspose(row, rowT, new int[] {0, 1, 3, 2}))
+                .op(new QOp.QMatMul(x4, rowT, prod))
+                .op(new QOp.QRequant(prod, y, 1, new int[] {1 << 23, 3 << 22}, new int[] {29, 30}, -128, 127));
+        provesAndRejectsCheating(bb.build(y));
+    }
+
+    @Test
+    void maskedFillWithAConstantMask() {
+        Model b = new Model();
+        int x = b.input(2, 3, 5);
+        int y = b.act("masked", 2, 3, 5);
+        int[] mask = new int[30];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = (i % 5) > (i / 5) % 3 ? 1 : 0; // causal-like
+        }
+        int scaled = b.act("scaled", 2, 3, 5);
+        b.op(new QOp.QMaskedFill(x, y, mask, -128)).op(new QOp.QRequant(y, scaled, 0, new int[] {3 << 22}, new int[] {23}, -128, 127));
+        provesAndRejectsCheating(b.build(scaled));
+        Model direct = new Model();
+        int x2 = direct.input(4, 4);
+        int y2 = direct.act("masked", 4, 4);
+        int[] m2 = new int[16];
+        for (int i = 0; i < 16; i++) {
+            m2[i] = i % 4 > i / 4 ? 1 : 0;
+        }
+        direct.op(new QOp.QMaskedFill(x2, y2, m2, -100));
+        provesAndRejectsCheating(direct.build(y2), false); // no advice: a product and a sum with committed tensors
     }
 }
