@@ -198,11 +198,8 @@ public final class ModelCompiler {
             }
             case QOp.QMul mu -> {
                 // product = a ⊙ b (exact: |a·b| < 2^31 is checked), then the requantization (product·m + 2^(s−1)) >> s
-                long bound = maxAbs(mu.a()) * maxAbs(mu.b());
-                if (bound >= 1L << 31) {
-                    throw new UnsupportedModelException("QMul of " + qm.tensor(mu.a()).name() + " and " + qm.tensor(mu.b()).name()
-                            + ": the product can reach " + bound + ", beyond the int32 range that the requantization proof assumes");
-                }
+                requireInt32("QMul of " + qm.tensor(mu.a()).name() + " and " + qm.tensor(mu.b()).name(),
+                        maxAbs(mu.a()) * maxAbs(mu.b()));
                 int prod = b.tensor(outT.name() + "/product", layout(outT), TensorRole.COMPUTED);
                 Long ca = uniformConstant(mu.a()), cb = uniformConstant(mu.b());
                 if (cb != null && ca == null) {
@@ -296,6 +293,17 @@ public final class ModelCompiler {
         return (long) v[0];
     }
 
+    /**
+     * Refuses an op whose integer result could leave int32: the requantization proof that
+     * follows it is sound only for int32 inputs (RequantLayer's bound analysis).
+     */
+    private static void requireInt32(String op, long bound) {
+        if (bound >= 1L << 31) {
+            throw new UnsupportedModelException(op + ": the result can reach " + bound
+                    + ", beyond the int32 range that the requantization proof assumes");
+        }
+    }
+
     /** The largest |value| a tensor can hold: from its constant values, its width, or int32 for accumulators. */
     private long maxAbs(int qtensor) {
         QTensor t = qm.tensor(qtensor);
@@ -378,6 +386,8 @@ public final class ModelCompiler {
             throw new UnsupportedModelException("QMatMul shapes " + Arrays.toString(as) + " x " + Arrays.toString(bs) + " -> "
                     + Arrays.toString(os) + " are inconsistent");
         }
+        requireInt32("QMatMul of " + qm.tensor(mm.a()).name() + " and " + qm.tensor(mm.b()).name(),
+                Math.multiplyHigh(maxAbs(mm.a()) * maxAbs(mm.b()), k) != 0 ? Long.MAX_VALUE : maxAbs(mm.a()) * maxAbs(mm.b()) * k);
         int batch = 1;
         for (int d = 0; d < r - 2; d++) {
             batch *= os[d];
@@ -484,6 +494,7 @@ public final class ModelCompiler {
         if (xs.length != 4 || ys.length != 4) {
             throw new UnsupportedModelException("QAvgPool on a rank-" + xs.length + " tensor is not supported by the prover yet");
         }
+        requireInt32("QAvgPool of " + qm.tensor(p.input()).name(), maxAbs(p.input()) * p.kernelH() * p.kernelW());
         int x = of(p.input());
         int h = xs[2], w = xs[3], oh = ys[2], ow = ys[3];
         int[] views = new int[p.kernelH() * p.kernelW()];
@@ -571,6 +582,7 @@ public final class ModelCompiler {
                 reduced *= xs[d];
             }
         }
+        requireInt32("QReduceSum of " + qm.tensor(r.input()).name(), maxAbs(r.input()) * reduced);
         boolean identity = true;
         for (int d = 0; d < rank; d++) {
             identity &= perm[d] == d;
