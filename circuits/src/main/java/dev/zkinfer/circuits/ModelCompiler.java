@@ -279,6 +279,7 @@ public final class ModelCompiler {
                     + " AvgPool, ReduceSum, Softmax, MaskedFill, Reshape, Transpose, Slice, Concat, Pad, Gather)");
         }
     }
+
     /** The value of a constant tensor whose entries are all equal (a scalar, say), else null. */
     private Long uniformConstant(int qtensor) {
         int[] v = qm.tensor(qtensor).constantValues();
