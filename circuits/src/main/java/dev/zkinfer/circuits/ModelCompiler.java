@@ -1,7 +1,9 @@
 package dev.zkinfer.circuits;
 
+import dev.zkinfer.circuit.BatchMatMulLayer;
 import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.circuit.ElementwiseLinearLayer;
+import dev.zkinfer.circuit.ElementwiseProductLayer;
 import dev.zkinfer.circuit.IndexMap;
 import dev.zkinfer.circuit.IndexMapLayer;
 import dev.zkinfer.circuit.LinearLayer;
@@ -15,16 +17,25 @@ import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.nn.quant.QOp;
 import dev.zkinfer.nn.quant.QTensor;
 import dev.zkinfer.nn.quant.QuantizedModel;
+import dev.zkinfer.nn.quant.Requantize;
+import dev.zkinfer.nn.tensor.Shapes;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Compiles a quantized model (its list of integer ops) into a circuit of proof layers:
- * convolution = im2col index map + linear layer; dense = linear layer; requantization, clamps,
- * activation tables and max-pooling = lookup-based gadgets; reshape, transpose, slice, pad,
- * concat and gather = index maps. The last layer copies the model's output into a tensor with
- * zero padding, which the verifier evaluates from the public output.
+ * convolution = im2col index map + linear layer; dense = linear layer; matmul of run-time
+ * tensors = broadcast/reshape index maps + batched matmul layer; requantization, clamps,
+ * activation tables and max-pooling = lookup-based gadgets; add = element-wise linear layer +
+ * requantization; mul = element-wise product layer + requantization; average pooling = window
+ * index maps + element-wise sum + requantization; reduce-sum = transpose/reshape + linear layer
+ * against committed ones; PReLU = lookup table (one slope) or ReLU table + per-channel
+ * requantization; operands of add and mul are broadcast by reshape + gather index maps
+ * (constants become MODEL tensors); masked fill = product with a committed keep mask + the
+ * committed fill values; reshape, transpose, slice, pad, concat and gather = index
+ * maps. The last layer copies the model's output into a tensor with zero padding, which the
+ * verifier evaluates from the public output.
  *
  * <p>Deterministic: the same model always gives the same circuit and the same digest.
  */
@@ -153,13 +164,59 @@ public final class ModelCompiler {
                 b.layer(RequantLayer.create(b, x, advice(outT), axis, r.m(), r.shift(), r.lo(), r.hi(), outT.bits()));
             }
             case QOp.QAdd a -> {
-                if (!Arrays.equals(qm.tensor(a.a()).shape(), qm.tensor(a.b()).shape())) {
-                    throw new UnsupportedModelException("QAdd with broadcasting is not supported by the prover yet");
-                }
+                // acc = ma·a + mb·b, then a shift. A uniform constant operand's term C = mb·c is split as
+                // C = q0·2^s + r0 (0 ≤ r0 < 2^s): ⌊(acc' + C + 2^(s−1)) / 2^s⌋ = q0 + ⌊(acc' + r0 + 2^(s−1)) / 2^s⌋, so the
+                // requantization sees acc' + r0 (an int32 where acc' + C might not be), clamps to [lo − q0, hi − q0],
+                // and q0 is added back.
                 int acc = b.tensor(outT.name() + "/sum", layout(outT), TensorRole.COMPUTED);
-                b.layer(new ElementwiseLinearLayer(new int[] {of(a.a()), of(a.b())}, new long[] {a.ma(), a.mb()}, 0, acc));
-                b.layer(RequantLayer.create(b, acc, advice(outT), 0, new int[] {1}, new int[] {a.shift()}, a.lo(), a.hi(), outT.bits()));
+                Long ca = uniformConstant(a.a()), cb = uniformConstant(a.b());
+                long constant = 0;
+                if (cb != null && ca == null) {
+                    constant = a.mb() * cb;
+                    b.layer(new ElementwiseLinearLayer(new int[] {broadcast(a.a(), outT)}, new long[] {a.ma()},
+                            Math.floorMod(constant, 1L << a.shift()), acc));
+                } else if (ca != null && cb == null) {
+                    constant = a.ma() * ca;
+                    b.layer(new ElementwiseLinearLayer(new int[] {broadcast(a.b(), outT)}, new long[] {a.mb()},
+                            Math.floorMod(constant, 1L << a.shift()), acc));
+                } else {
+                    b.layer(new ElementwiseLinearLayer(new int[] {broadcast(a.a(), outT), broadcast(a.b(), outT)},
+                            new long[] {a.ma(), a.mb()}, 0, acc));
+                }
+                long q0 = Math.floorDiv(constant, 1L << a.shift());
+                if (q0 == 0) {
+                    b.layer(RequantLayer.create(b, acc, advice(outT), 0, new int[] {1}, new int[] {a.shift()}, a.lo(), a.hi(), outT.bits()));
+                } else {
+                    if (Math.abs(q0) >= 1L << 30) {
+                        throw new UnsupportedModelException("QAdd with a constant term of " + constant + " is not supported by the prover");
+                    }
+                    int shifted = b.tensor(outT.name() + "/less constant", layout(outT), TensorRole.ADVICE);
+                    b.layer(RequantLayer.create(b, acc, shifted, 0, new int[] {1}, new int[] {a.shift()}, (int) (a.lo() - q0),
+                            (int) (a.hi() - q0), outT.bits()));
+                    b.layer(new ElementwiseLinearLayer(new int[] {shifted}, new long[] {1}, q0, computed(outT)));
+                }
             }
+            case QOp.QMul mu -> {
+                // product = a ⊙ b (exact: |a·b| < 2^31 is checked), then the requantization (product·m + 2^(s−1)) >> s
+                requireInt32("QMul of " + qm.tensor(mu.a()).name() + " and " + qm.tensor(mu.b()).name(),
+                        maxAbs(mu.a()) * maxAbs(mu.b()));
+                int prod = b.tensor(outT.name() + "/product", layout(outT), TensorRole.COMPUTED);
+                Long ca = uniformConstant(mu.a()), cb = uniformConstant(mu.b());
+                if (cb != null && ca == null) {
+                    b.layer(new ElementwiseLinearLayer(new int[] {broadcast(mu.a(), outT)}, new long[] {cb}, 0, prod));
+                } else if (ca != null && cb == null) {
+                    b.layer(new ElementwiseLinearLayer(new int[] {broadcast(mu.b(), outT)}, new long[] {ca}, 0, prod));
+                } else {
+                    b.layer(new ElementwiseProductLayer(broadcast(mu.a(), outT), broadcast(mu.b(), outT), prod));
+                }
+                b.layer(RequantLayer.create(b, prod, advice(outT), 0, new int[] {mu.m()}, new int[] {mu.shift()}, mu.lo(), mu.hi(),
+                        outT.bits()));
+            }
+            case QOp.QPRelu p -> compilePRelu(p, outT);
+            case QOp.QAvgPool p -> compileAvgPool(p, outT);
+            case QOp.QReduceSum r -> compileReduceSum(r, outT);
+            case QOp.QMatMul mm -> compileMatMul(mm, outT);
+            case QOp.QMaskedFill f -> compileMaskedFill(f, outT);
             case QOp.QClamp c -> {
                 QTensor inT = qm.tensor(c.input());
                 int min = -(1 << (inT.bits() - 1));
@@ -204,9 +261,345 @@ public final class ModelCompiler {
                 }
                 b.layer(new IndexMapLayer(new int[] {of(p.input())}, computed(outT), new IndexMap.Pad(p.before())));
             }
-            case QOp.QGather g -> b.layer(new IndexMapLayer(new int[] {of(g.input())}, computed(outT), new IndexMap.Gather(g.axis(), g.indices())));
+            case QOp.QGather g -> {
+                int[] xs = qm.tensor(g.input()).shape();
+                if (outT.shape().length == xs.length) {
+                    b.layer(new IndexMapLayer(new int[] {of(g.input())}, computed(outT), new IndexMap.Gather(g.axis(), g.indices())));
+                } else {
+                    // a scalar index drops the axis: gather with the axis kept, then reshape
+                    int[] kept = xs.clone();
+                    kept[g.axis()] = g.indices().length;
+                    int t = b.tensor(outT.name() + "/gathered", TensorLayout.of(kept), TensorRole.COMPUTED);
+                    b.layer(new IndexMapLayer(new int[] {of(g.input())}, t, new IndexMap.Gather(g.axis(), g.indices())));
+                    b.layer(new IndexMapLayer(new int[] {t}, computed(outT), new IndexMap.Reshape()));
+                }
+            }
             default -> throw new UnsupportedModelException("operator " + op.kind() + " is not supported by the prover yet"
-                    + " (supported: Conv, Dense, Requant, Add, Clamp/ReLU, activation tables, MaxPool, Softmax, Reshape, Transpose, Slice, Concat, Pad, Gather)");
+                    + " (supported: Conv, Dense, MatMul, Requant, Add, Mul, Clamp/ReLU, PRelu/LeakyRelu, activation tables, MaxPool,"
+                    + " AvgPool, ReduceSum, Softmax, MaskedFill, Reshape, Transpose, Slice, Concat, Pad, Gather)");
         }
+    }
+
+    /** The value of a constant tensor whose entries are all equal (a scalar, say), else null. */
+    private Long uniformConstant(int qtensor) {
+        int[] v = qm.tensor(qtensor).constantValues();
+        if (v == null || v.length == 0) {
+            return null;
+        }
+        for (int x : v) {
+            if (x != v[0]) {
+                return null;
+            }
+        }
+        return (long) v[0];
+    }
+
+    /**
+     * Refuses an op whose integer result could leave int32: the requantization proof that
+     * follows it is sound only for int32 inputs (RequantLayer's bound analysis).
+     */
+    private static void requireInt32(String op, long bound) {
+        if (bound >= 1L << 31) {
+            throw new UnsupportedModelException(op + ": the result can reach " + bound
+                    + ", beyond the int32 range that the requantization proof assumes");
+        }
+    }
+
+    /** The largest |value| a tensor can hold: from its constant values, its width, or int32 for accumulators. */
+    private long maxAbs(int qtensor) {
+        QTensor t = qm.tensor(qtensor);
+        if (t.constantValues() != null) {
+            long m = 0;
+            for (int x : t.constantValues()) {
+                m = Math.max(m, Math.abs((long) x));
+            }
+            return m;
+        }
+        return t.kind() == QTensor.Kind.ACCUMULATOR ? 1L << 31 : 1L << (t.bits() - 1);
+    }
+
+    /**
+     * The circuit tensor holding {@code qtensor} broadcast (numpy rules) to {@code outT}'s shape:
+     * itself when the shapes agree; a constant becomes a MODEL tensor of its broadcast values; a
+     * run-time tensor goes through a Reshape (to the output's rank) and one Gather of index 0 per
+     * stretched axis.
+     */
+    private int broadcast(int qtensor, QTensor outT) {
+        return broadcast(qtensor, outT.shape(), outT.name());
+    }
+
+    /** {@code qtensor} broadcast to {@code os} (see {@link #broadcast(int, QTensor)}); new tensors named after {@code name}. */
+    private int broadcast(int qtensor, int[] os, String name) {
+        QTensor t = qm.tensor(qtensor);
+        int[] ts = t.shape();
+        TensorLayout lo = TensorLayout.of(os.length == 0 ? new int[] {1} : os);
+        if (Arrays.equals(ts, os)) {
+            return t.constantValues() != null ? model(name + "/" + t.name(), lo.dims(), t.constantValues()) : of(qtensor);
+        }
+        if (Shapes.broadcast(ts, os) == null || !Arrays.equals(Shapes.broadcast(ts, os), os)) {
+            throw new UnsupportedModelException("operand " + t.name() + " of shape " + Arrays.toString(ts)
+                    + " does not broadcast to " + Arrays.toString(os));
+        }
+        if (t.constantValues() != null) {
+            int[] idx = Shapes.broadcastIndex(ts, os);
+            int[] v = new int[idx.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = t.constantValues()[idx[i]];
+            }
+            return model(name + "/" + t.name() + " broadcast", lo.dims(), v);
+        }
+        int x = of(qtensor);
+        int[] aligned = new int[os.length];
+        for (int d = 0; d < os.length; d++) {
+            int j = d - (os.length - ts.length);
+            aligned[d] = j >= 0 ? ts[j] : 1;
+        }
+        if (!Arrays.equals(aligned, ts)) {
+            int r = b.tensor(t.name() + "/rank " + os.length, TensorLayout.of(aligned), TensorRole.COMPUTED);
+            b.layer(new IndexMapLayer(new int[] {x}, r, new IndexMap.Reshape()));
+            x = r;
+        }
+        int[] cur = aligned.clone();
+        for (int d = 0; d < os.length; d++) {
+            if (cur[d] != os[d]) {
+                cur[d] = os[d];
+                int g = b.tensor(t.name() + "/broadcast " + Arrays.toString(cur), TensorLayout.of(cur), TensorRole.COMPUTED);
+                b.layer(new IndexMapLayer(new int[] {x}, g, new IndexMap.Gather(d, new int[os[d]])));
+                x = g;
+            }
+        }
+        return x;
+    }
+
+    /**
+     * Matmul of two run-time tensors (numpy semantics, ranks ≥ 2): each operand broadcast to the
+     * output's batch dimensions, reshaped to [T, M, K] / [T, K, N] (the reshape also makes the
+     * K-padding zero), a batched matmul layer, and a reshape to the output's shape.
+     */
+    private void compileMatMul(QOp.QMatMul mm, QTensor outT) {
+        int[] as = qm.tensor(mm.a()).shape(), bs = qm.tensor(mm.b()).shape(), os = outT.shape();
+        if (as.length < 2 || bs.length < 2 || os.length < 2) {
+            throw new UnsupportedModelException("QMatMul of rank-1 operands is not supported by the prover yet");
+        }
+        int r = os.length;
+        int m = as[as.length - 2], k = as[as.length - 1], n = bs[bs.length - 1];
+        if (bs[bs.length - 2] != k || os[r - 2] != m || os[r - 1] != n) {
+            throw new UnsupportedModelException("QMatMul shapes " + Arrays.toString(as) + " x " + Arrays.toString(bs) + " -> "
+                    + Arrays.toString(os) + " are inconsistent");
+        }
+        requireInt32("QMatMul of " + qm.tensor(mm.a()).name() + " and " + qm.tensor(mm.b()).name(),
+                Math.multiplyHigh(maxAbs(mm.a()) * maxAbs(mm.b()), k) != 0 ? Long.MAX_VALUE : maxAbs(mm.a()) * maxAbs(mm.b()) * k);
+        int batch = 1;
+        for (int d = 0; d < r - 2; d++) {
+            batch *= os[d];
+        }
+        int[] at = os.clone();
+        at[r - 1] = k;
+        int[] bt = os.clone();
+        bt[r - 2] = k;
+        int a3 = b.tensor(outT.name() + "/left", TensorLayout.of(batch, m, k), TensorRole.COMPUTED);
+        b.layer(new IndexMapLayer(new int[] {broadcast(mm.a(), at, outT.name() + "/left")}, a3, new IndexMap.Reshape()));
+        int b3 = b.tensor(outT.name() + "/right", TensorLayout.of(batch, k, n), TensorRole.COMPUTED);
+        b.layer(new IndexMapLayer(new int[] {broadcast(mm.b(), bt, outT.name() + "/right")}, b3, new IndexMap.Reshape()));
+        int y3 = b.tensor(outT.name() + "/products", TensorLayout.of(batch, m, n), TensorRole.COMPUTED);
+        b.layer(new BatchMatMulLayer(a3, b3, y3));
+        b.layer(new IndexMapLayer(new int[] {y3}, computed(outT), new IndexMap.Reshape()));
+    }
+
+    /**
+     * Masked fill with a constant mask: y = x ⊙ keep + fill·mask, with keep (1 where the mask is
+     * 0) and fill·mask committed as MODEL tensors.
+     */
+    private void compileMaskedFill(QOp.QMaskedFill f, QTensor outT) {
+        int[] mask = f.mask();
+        int[] keep = new int[mask.length];
+        int[] filled = new int[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            keep[i] = mask[i] != 0 ? 0 : 1;
+            filled[i] = mask[i] != 0 ? f.fill() : 0;
+        }
+        int[] dims = layout(outT).dims();
+        int keepT = model(outT.name() + "/keep", dims, keep);
+        int fillT = model(outT.name() + "/fill", dims, filled);
+        int kept = b.tensor(outT.name() + "/kept", layout(outT), TensorRole.COMPUTED);
+        b.layer(new ElementwiseProductLayer(of(f.input()), keepT, kept));
+        b.layer(new ElementwiseLinearLayer(new int[] {kept, fillT}, new long[] {1, 1}, 0, computed(outT)));
+    }
+
+    /**
+     * PRelu / LeakyRelu. One slope for every element: a lookup table over the input's whole
+     * domain (the executor's own formula per entry). A slope per index along one axis:
+     * pos = clamp(x, 0, max) (a table, which also bounds x), neg = x − pos, y = pos +
+     * requant(neg) with a multiplier per index of that axis; requant(0) = 0 since lo ≤ 0 ≤ hi.
+     */
+    private void compilePRelu(QOp.QPRelu p, QTensor outT) {
+        QTensor inT = qm.tensor(p.input());
+        if (inT.kind() == QTensor.Kind.ACCUMULATOR || inT.bits() > 16) {
+            throw new UnsupportedModelException("QPRelu on an int32 accumulator is not supported by the prover yet");
+        }
+        int x = of(p.input());
+        int min = -(1 << (inT.bits() - 1));
+        int size = 1 << inT.bits();
+        int[] m = p.m(), sh = p.shift();
+        boolean uniform = true;
+        for (int j = 1; j < m.length; j++) {
+            uniform &= m[j] == m[0] && sh[j] == sh[0];
+        }
+        if (uniform) {
+            int[] table = new int[size];
+            for (int i = 0; i < size; i++) {
+                int v = min + i;
+                table[i] = v >= 0 ? v : Requantize.clamp(Requantize.apply(v, m[0], sh[0]), p.lo(), p.hi());
+            }
+            b.layer(new TableLayer(x, advice(outT), min, table));
+            return;
+        }
+        int[] os = outT.shape(), ss = p.slopeShape();
+        int axis = -1;
+        for (int d = 0; d < ss.length; d++) {
+            if (ss[d] != 1) {
+                if (axis >= 0) {
+                    throw new UnsupportedModelException("QPRelu with slopes varying along more than one axis is not supported by the prover yet");
+                }
+                axis = d + (os.length - ss.length);
+            }
+        }
+        if (axis < 0 || ss.length > os.length || ss[axis - (os.length - ss.length)] != os[axis] || m.length != os[axis]) {
+            throw new UnsupportedModelException("QPRelu slope shape " + Arrays.toString(ss) + " does not match the input " + Arrays.toString(os));
+        }
+        if (p.lo() > 0 || p.hi() < 0) {
+            throw new UnsupportedModelException("QPRelu with a clamp range [" + p.lo() + ", " + p.hi() + "] excluding 0 is not supported by the prover yet");
+        }
+        int[] relu = new int[size];
+        for (int i = 0; i < size; i++) {
+            relu[i] = Math.max(min + i, 0);
+        }
+        int pos = b.tensor(outT.name() + "/positive part", layout(outT), TensorRole.ADVICE);
+        b.layer(new TableLayer(x, pos, min, relu));
+        int neg = b.tensor(outT.name() + "/negative input", layout(outT), TensorRole.COMPUTED);
+        b.layer(new ElementwiseLinearLayer(new int[] {x, pos}, new long[] {1, -1}, 0, neg));
+        int scaled = b.tensor(outT.name() + "/negative part", layout(outT), TensorRole.ADVICE);
+        b.layer(RequantLayer.create(b, neg, scaled, axis, m, sh, p.lo(), p.hi(), outT.bits()));
+        b.layer(new ElementwiseLinearLayer(new int[] {pos, scaled}, new long[] {1, 1}, 0, computed(outT)));
+    }
+
+    /**
+     * Average pooling: one Window index map per kernel position (0 outside the image), their sum,
+     * then the requantization by m[count]. When the count differs between output positions
+     * (padding without countIncludePad), the sum is viewed as [B·C, OH·OW] so that the
+     * requantization has one multiplier per position, and its result is reshaped back.
+     */
+    private void compileAvgPool(QOp.QAvgPool p, QTensor outT) {
+        int[] xs = qm.tensor(p.input()).shape();
+        int[] ys = outT.shape();
+        if (xs.length != 4 || ys.length != 4) {
+            throw new UnsupportedModelException("QAvgPool on a rank-" + xs.length + " tensor is not supported by the prover yet");
+        }
+        requireInt32("QAvgPool of " + qm.tensor(p.input()).name(), maxAbs(p.input()) * p.kernelH() * p.kernelW());
+        int x = of(p.input());
+        int h = xs[2], w = xs[3], oh = ys[2], ow = ys[3];
+        int[] views = new int[p.kernelH() * p.kernelW()];
+        for (int kh = 0; kh < p.kernelH(); kh++) {
+            for (int kw = 0; kw < p.kernelW(); kw++) {
+                int v = b.tensor(outT.name() + "/window" + kh + "," + kw, layout(outT), TensorRole.COMPUTED);
+                b.layer(new IndexMapLayer(new int[] {x}, v, new IndexMap.Window(xs[0], xs[1], h, w, p.kernelH(), p.kernelW(),
+                        p.strideH(), p.strideW(), p.padTop(), p.padLeft(), oh, ow, kh, kw)));
+                views[kh * p.kernelW() + kw] = v;
+            }
+        }
+        int acc = b.tensor(outT.name() + "/window sum", layout(outT), TensorRole.COMPUTED);
+        long[] ones = new long[views.length];
+        Arrays.fill(ones, 1);
+        b.layer(new ElementwiseLinearLayer(views, ones, 0, acc));
+        // the executor's count of each output position
+        int[] mult = new int[oh * ow];
+        int[] shifts = new int[oh * ow];
+        boolean uniform = true;
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                int count = 0;
+                for (int ky = 0; ky < p.kernelH(); ky++) {
+                    int iy = oy * p.strideH() - p.padTop() + ky;
+                    for (int kx = 0; kx < p.kernelW(); kx++) {
+                        int ix = ox * p.strideW() - p.padLeft() + kx;
+                        boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                        if (inside || (p.countIncludePad() && iy >= -p.padTop() && iy < h + p.padBottom() && ix >= -p.padLeft()
+                                && ix < w + p.padRight())) {
+                            count++;
+                        }
+                    }
+                }
+                if (count >= p.m().length) {
+                    throw new UnsupportedModelException("QAvgPool has no multiplier for a window of " + count + " positions");
+                }
+                mult[oy * ow + ox] = p.m()[count];
+                shifts[oy * ow + ox] = p.shift();
+                uniform &= mult[oy * ow + ox] == mult[0];
+            }
+        }
+        if (uniform) {
+            b.layer(RequantLayer.create(b, acc, advice(outT), 0, new int[] {mult[0]}, new int[] {p.shift()}, p.lo(), p.hi(), outT.bits()));
+            return;
+        }
+        TensorLayout planes = TensorLayout.of(ys[0] * ys[1], oh * ow);
+        int flat = b.tensor(outT.name() + "/window sum by position", planes, TensorRole.COMPUTED);
+        b.layer(new IndexMapLayer(new int[] {acc}, flat, new IndexMap.Reshape()));
+        int y = b.tensor(outT.name() + "/by position", planes, TensorRole.ADVICE);
+        b.layer(RequantLayer.create(b, flat, y, 1, mult, shifts, p.lo(), p.hi(), outT.bits()));
+        b.layer(new IndexMapLayer(new int[] {y}, computed(outT), new IndexMap.Reshape()));
+    }
+
+    /**
+     * Sum over axes: a Transpose moving the reduced axes last (when they are not), a Reshape to
+     * [rows, R], and a linear layer against a committed [1, R] tensor of ones, reshaped to the
+     * output's shape.
+     */
+    private void compileReduceSum(QOp.QReduceSum r, QTensor outT) {
+        int[] xs = qm.tensor(r.input()).shape();
+        int rank = xs.length;
+        boolean[] red = new boolean[rank];
+        for (int a : r.axes()) {
+            if (a < 0 || a >= rank) {
+                throw new UnsupportedModelException("QReduceSum axis " + a + " of a rank-" + rank + " tensor");
+            }
+            red[a] = true;
+        }
+        int x = of(r.input());
+        int[] perm = new int[rank];
+        int[] permuted = new int[rank];
+        int k = 0;
+        long rows = 1, reduced = 1;
+        for (int d = 0; d < rank; d++) {
+            if (!red[d]) {
+                perm[k] = d;
+                permuted[k++] = xs[d];
+                rows *= xs[d];
+            }
+        }
+        for (int d = 0; d < rank; d++) {
+            if (red[d]) {
+                perm[k] = d;
+                permuted[k++] = xs[d];
+                reduced *= xs[d];
+            }
+        }
+        requireInt32("QReduceSum of " + qm.tensor(r.input()).name(), maxAbs(r.input()) * reduced);
+        boolean identity = true;
+        for (int d = 0; d < rank; d++) {
+            identity &= perm[d] == d;
+        }
+        if (!identity) {
+            int tr = b.tensor(outT.name() + "/reduced axes last", TensorLayout.of(permuted), TensorRole.COMPUTED);
+            b.layer(new IndexMapLayer(new int[] {x}, tr, new IndexMap.Transpose(perm)));
+            x = tr;
+        }
+        int rowsT = b.tensor(outT.name() + "/rows", TensorLayout.of((int) rows, (int) reduced), TensorRole.COMPUTED);
+        b.layer(new IndexMapLayer(new int[] {x}, rowsT, new IndexMap.Reshape()));
+        int[] ones = new int[(int) reduced];
+        Arrays.fill(ones, 1);
+        int w = model(outT.name() + "/ones", new int[] {1, (int) reduced}, ones);
+        int sums = b.tensor(outT.name() + "/row sums", TensorLayout.of((int) rows, 1), TensorRole.COMPUTED);
+        b.layer(new LinearLayer(rowsT, w, -1, sums));
+        b.layer(new IndexMapLayer(new int[] {sums}, computed(outT), new IndexMap.Reshape()));
     }
 }

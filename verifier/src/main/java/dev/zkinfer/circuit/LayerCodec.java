@@ -18,6 +18,8 @@ public final class LayerCodec {
     public static final int MAX_POOL = 5;
     public static final int ELEMENTWISE_LINEAR = 6;
     public static final int SOFTMAX = 7;
+    public static final int ELEMENTWISE_PRODUCT = 8;
+    public static final int BATCH_MATMUL = 9;
 
     static Layer decode(int tag, ProofReader in, int tensorCount) throws MalformedProofException {
         switch (tag) {
@@ -29,6 +31,8 @@ public final class LayerCodec {
             case TABLE: return TableLayer.decode(in, tensorCount);
             case MAX_POOL: return MaxPoolLayer.decode(in, tensorCount);
             case SOFTMAX: return SoftmaxLayer.decode(in, tensorCount);
+            case ELEMENTWISE_PRODUCT: return ElementwiseProductLayer.decode(in, tensorCount);
+            case BATCH_MATMUL: return BatchMatMulLayer.decode(in, tensorCount);
             default:
                 throw new MalformedProofException("unknown layer tag " + Integer.toUnsignedString(tag));
         }

@@ -17,6 +17,8 @@ public final class LayerProvers {
             case "TableLayer" -> new TableLayerProver();
             case "MaxPoolLayer" -> new MaxPoolLayerProver();
             case "SoftmaxLayer" -> new SoftmaxLayerProver();
+            case "ElementwiseProductLayer" -> new ElementwiseProductLayerProver();
+            case "BatchMatMulLayer" -> new BatchMatMulLayerProver();
             default -> null;
         };
         if (p == null) {

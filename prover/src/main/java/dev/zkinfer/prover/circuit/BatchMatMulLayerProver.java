@@ -1,0 +1,125 @@
+package dev.zkinfer.prover.circuit;
+
+import dev.zkinfer.circuit.BatchMatMulLayer;
+import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.Claim;
+import dev.zkinfer.circuit.TensorLayout;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.prover.sumcheck.SumcheckInstance;
+import dev.zkinfer.prover.sumcheck.SumcheckProver;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * Prover of {@link BatchMatMulLayer}: tables A'(t,k) = Σ_m eq(r_m,m)·A[t,m,k] (O(|A|)),
+ * B'(t,k) = Σ_n eq(r_n,n)·B[t,k,n] (O(|B|)) and eq(r_t, t), then the degree-3 sumcheck of their
+ * product over (k ‖ t).
+ */
+public final class BatchMatMulLayerProver implements LayerProver<BatchMatMulLayer> {
+    /** Y[t,m,n] = Σ_k A[t,m,k]·B[t,k,n] over the whole padded domain (k over the padded K). */
+    @Override
+    public void computeWitness(BatchMatMulLayer layer, WitnessValues w) {
+        if (w.has(layer.y())) {
+            return;
+        }
+        Circuit c = w.circuit();
+        layer.checkShapes(c);
+        TensorLayout ly = c.tensor(layer.y()).layout();
+        int tv = ly.dimVars(0), mv = ly.dimVars(1), nv = ly.dimVars(2);
+        int kv = c.tensor(layer.a()).layout().dimVars(2);
+        long[] av = w.get(layer.a());
+        long[] bv = w.get(layer.b());
+        long[] out = new long[ly.paddedSize()];
+        int mPad = 1 << mv, nPad = 1 << nv, kPad = 1 << kv;
+        IntStream.range(0, (1 << tv) * mPad).parallel().forEach(tm -> {
+            int t = tm >>> mv;
+            int aBase = tm << kv;
+            int bBase = t << (kv + nv);
+            int yBase = tm << nv;
+            for (int k = 0; k < kPad; k++) {
+                long ak = av[aBase + k];
+                if (ak == 0) {
+                    continue;
+                }
+                int bRow = bBase + (k << nv);
+                for (int n = 0; n < nPad; n++) {
+                    out[yBase + n] = Goldilocks.add(out[yBase + n], Goldilocks.mul(ak, bv[bRow + n]));
+                }
+            }
+        });
+        w.put(layer.y(), out);
+    }
+
+    @Override
+    public void prove(BatchMatMulLayer layer, Claim[] outputClaims, ProverContext ctx) {
+        Claim claim = outputClaims[0];
+        if (claim == null) {
+            return;
+        }
+        Circuit c = ctx.circuit();
+        TensorLayout ly = c.tensor(layer.y()).layout();
+        int tv = ly.dimVars(0), mv = ly.dimVars(1), nv = ly.dimVars(2);
+        int kv = c.tensor(layer.a()).layout().dimVars(2);
+        Ext3[] r = claim.point();
+        var t = ctx.transcript();
+        t.domain(BatchMatMulLayer.DOMAIN);
+        long[] eqN = EqTables.eq(Arrays.copyOfRange(r, 0, nv));
+        long[] eqM = EqTables.eq(Arrays.copyOfRange(r, nv, nv + mv));
+        long[] eqT = EqTables.eq(BatchMatMulLayer.batchPoint(ly, r));
+        long[] av = ctx.values(layer.a());
+        long[] bv = ctx.values(layer.b());
+        int size = 1 << (kv + tv);
+        int kPad = 1 << kv, mPad = 1 << mv, nPad = 1 << nv;
+        long[] ap = new long[3 * size];
+        long[] bp = new long[3 * size];
+        long[] e = new long[3 * size];
+        IntStream.range(0, size).parallel().forEach(z -> {
+            int tt = z >>> kv, k = z & (kPad - 1);
+            long a0 = 0, a1 = 0, a2 = 0;
+            for (int m = 0; m < mPad; m++) {
+                long v = av[(((tt << mv) | m) << kv) | k];
+                if (v != 0) {
+                    a0 = Goldilocks.add(a0, Goldilocks.mul(eqM[3 * m], v));
+                    a1 = Goldilocks.add(a1, Goldilocks.mul(eqM[3 * m + 1], v));
+                    a2 = Goldilocks.add(a2, Goldilocks.mul(eqM[3 * m + 2], v));
+                }
+            }
+            long b0 = 0, b1 = 0, b2 = 0;
+            int bRow = z << nv; // (t << kv | k) << nv
+            for (int n = 0; n < nPad; n++) {
+                long v = bv[bRow + n];
+                if (v != 0) {
+                    b0 = Goldilocks.add(b0, Goldilocks.mul(eqN[3 * n], v));
+                    b1 = Goldilocks.add(b1, Goldilocks.mul(eqN[3 * n + 1], v));
+                    b2 = Goldilocks.add(b2, Goldilocks.mul(eqN[3 * n + 2], v));
+                }
+            }
+            ap[3 * z] = a0;
+            ap[3 * z + 1] = a1;
+            ap[3 * z + 2] = a2;
+            bp[3 * z] = b0;
+            bp[3 * z + 1] = b1;
+            bp[3 * z + 2] = b2;
+            e[3 * z] = eqT[3 * tt];
+            e[3 * z + 1] = eqT[3 * tt + 1];
+            e[3 * z + 2] = eqT[3 * tt + 2];
+        });
+        SumcheckInstance inst = new SumcheckInstance(kv + tv);
+        int ie = inst.addTable(e);
+        int ia = inst.addTable(ap);
+        int ib = inst.addTable(bp);
+        inst.addTerm(Ext3.ONE, ie, ia, ib);
+        SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, claim.value(), ctx.proof(), t);
+        Ext3 aEval = res.tableEvaluations()[ia];
+        Ext3 bEval = res.tableEvaluations()[ib];
+        long[] raw = new long[6];
+        Ext3.set(raw, 0, aEval);
+        Ext3.set(raw, 1, bEval);
+        ctx.proof().ext(aEval);
+        ctx.proof().ext(bEval);
+        t.absorbExts("batch_matmul/evals", raw, 0, 2);
+        ctx.claim(layer.a(), BatchMatMulLayer.aPoint(ly, kv, r, res.point()), aEval);
+        ctx.claim(layer.b(), BatchMatMulLayer.bPoint(ly, kv, r, res.point()), bEval);
+    }
+}
