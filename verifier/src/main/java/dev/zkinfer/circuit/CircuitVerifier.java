@@ -123,6 +123,15 @@ public final class CircuitVerifier {
             long[] output = in.bases("public output", in.length("output length", (int) outLayout.size(), (int) outLayout.size()));
             io[0] = signed(input);
             io[1] = signed(output);
+            // The circuit's range analysis (requantization headroom) assumes inputs in the
+            // quantized input domain; a public input outside it is not a valid inference.
+            IoScales scales = vk.io();
+            for (int i = 0; i < io[0].length; i++) {
+                if (io[0][i] < scales.inputMin() || io[0][i] > scales.inputMax()) {
+                    throw new InvalidProofException("public input value " + io[0][i] + " at position " + i
+                            + " is outside the model's input range [" + scales.inputMin() + ", " + scales.inputMax() + "]");
+                }
+            }
             t.absorbLongs("public-input", input);
             t.absorbLongs("public-output", output);
             byte[] witnessRoot = in.bytes("witness root", 32);

@@ -65,6 +65,14 @@ public final class ModelProver {
             throw new IllegalArgumentException("input has shape " + java.util.Arrays.toString(input.shape())
                     + ", the model expects " + java.util.Arrays.toString(expected));
         }
+        dev.zkinfer.circuit.IoScales io = pk.verifyingKey().io();
+        int[] data = input.data();
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] < io.inputMin() || data[i] > io.inputMax()) {
+                throw new IllegalArgumentException("input value " + data[i] + " at position " + i
+                        + " is outside the model's quantized input range [" + io.inputMin() + ", " + io.inputMax() + "]");
+            }
+        }
         WitnessValues w = new WitnessValues(c);
         w.put(c.input(), c.tensor(c.input()).layout().pad(field(input.data()), 0));
         for (Map.Entry<Integer, long[]> e : pk.compiled().modelValues().entrySet()) {

@@ -104,6 +104,23 @@ class ModelProofTest {
     }
 
     @Test
+    void rejectsAPublicInputOutsideTheQuantizedDomain() {
+        byte[] bad = proof.proof().clone();
+        int max = pk.verifyingKey().io().inputMax();
+        long tooBig = max + 1L;
+        java.nio.ByteBuffer.wrap(bad, 4 + 4 + 32 + 4, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(tooBig);
+        VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
+        assertFalse(r.isValid());
+        assertTrue(r.toString().contains("outside the model's input range"), r.toString());
+        int[] data = input.data().clone();
+        data[0] = max + 1;
+        IntTensor outOfRange = new IntTensor(input.shape(), data);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ModelProver(pk).prove(outOfRange, s -> {}));
+        assertTrue(e.getMessage().contains("outside the model's quantized input range"), e.getMessage());
+    }
+
+    @Test
     void rejectsAProofMadeWithOtherWeights() {
         // the same architecture with one weight changed
         List<QOp> ops = new ArrayList<>(mlp.ops());
