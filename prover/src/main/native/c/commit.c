@@ -84,7 +84,7 @@ static void dif_ntt(u64 *a, int log_m, const u64 *tw, int width, int par) {
             /* all butterflies of this level, in chunks of 1024 */
             size_t per = half / 1024 ? half / 1024 : 1;
             long long total = (long long)(blocks * per);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(dynamic, 4)
             for (long long t = 0; t < total; t++) {
                 size_t blk = (size_t)t / per, part = (size_t)t % per;
                 size_t k0 = part * (half / per), k1 = part + 1 == per ? half : k0 + half / per;
@@ -97,7 +97,7 @@ static void dif_ntt(u64 *a, int log_m, const u64 *tw, int width, int par) {
     int low = log_m - top;
     long long nblocks = (long long)(m >> low);
     if (par && nblocks > 1) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(dynamic, 1)
         for (long long b = 0; b < nblocks; b++) dif_small(a + width * ((size_t)b << low), low, tw, width);
     } else {
         for (long long b = 0; b < nblocks; b++) dif_small(a + width * ((size_t)b << low), low, tw, width);
@@ -178,7 +178,7 @@ void zk_evaluations_to_coefficients(int64_t *values, int32_t log_n) {
     int low = log_n < LOG_IN_CACHE ? log_n : LOG_IN_CACHE;
     long long blocks = (long long)(n >> low);
     int par = n >= ZK_MIN_PARALLEL;
-#pragma omp parallel for schedule(static) if (par)
+#pragma omp parallel for schedule(dynamic, 1) if (par)
     for (long long b = 0; b < blocks; b++) {
         u64 *x = v + ((size_t)b << low);
         for (int k = 0; k < low; k++) {
@@ -191,7 +191,7 @@ void zk_evaluations_to_coefficients(int64_t *values, int32_t log_n) {
     for (int k = low; k < log_n; k++) {
         size_t bit = (size_t)1 << k;
         long long pairs = (long long)(n >> 1);
-#pragma omp parallel for schedule(static) if (par)
+#pragma omp parallel for schedule(dynamic, 8192) if (par)
         for (long long jj = 0; jj < pairs; jj++) {
             size_t j = (size_t)jj;
             size_t i0 = ((j >> k) << (k + 1)) | (j & (bit - 1));
@@ -210,7 +210,7 @@ void zk_hash_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, uin
         uint8_t stack[1 + 8 * 64];
         uint8_t *buf = len <= sizeof stack ? stack : malloc(len);
         buf[0] = 0;
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 256)
         for (long long i = 0; i < leaves; i++) {
             memcpy(buf + 1, data + (size_t)i * leaf_longs, 8 * (size_t)leaf_longs); /* x86-64 is little-endian */
             zk_sha256(buf, len, out + 32 * (size_t)i);
@@ -221,7 +221,7 @@ void zk_hash_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, uin
 
 /* node digest = SHA-256(0x01 || left || right) (MerkleHash.hashNode) */
 void zk_hash_parents(const uint8_t *children, int64_t parents, uint8_t *out) {
-#pragma omp parallel for schedule(static) if (parents >= 1024)
+#pragma omp parallel for schedule(dynamic, 1024) if (parents >= 1024)
     for (long long i = 0; i < parents; i++) {
         uint8_t buf[65];
         buf[0] = 1;
@@ -274,7 +274,7 @@ void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int
 #pragma omp parallel if (((size_t)1 << m) >= ZK_MIN_PARALLEL)
     {
         u64 p0 = 0, p1 = 0, p2 = 0;
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 1)
         for (long long c = 0; c < high; c++) {
             acc192 s0 = {0, 0}, s1 = {0, 0}, s2 = {0, 0};
             const u64 *x = v + ((size_t)c << lo);
@@ -327,7 +327,7 @@ void zk_add_scaled_eq_batch(int64_t *w_, const int64_t *points_, const int64_t *
             free(low);
             free(hi);
         }
-#pragma omp parallel for schedule(static) if (par)
+#pragma omp parallel for schedule(dynamic, 1) if (par)
         for (long long cc = 0; cc < (long long)high_size; cc++) {
             size_t c = (size_t)cc;
             const u64 *h = hi_t + 3 * c * count;
@@ -360,7 +360,7 @@ void zk_add_scaled_eq_batch(int64_t *w_, const int64_t *points_, const int64_t *
         lows[q] = eq_table(z, 0, lo, ONE);
         his[q] = eq_table(z, lo, m - lo, coefs + 3 * q);
     }
-#pragma omp parallel for schedule(static) if (par)
+#pragma omp parallel for schedule(dynamic, 1) if (par)
     for (long long c = 0; c < high; c++) {
         for (int q = 0; q < count; q++) {
             const u64 *h = his[q] + 3 * c, *low = lows[q];
@@ -395,7 +395,7 @@ void zk_whir_sumcheck_round(const int64_t *f_, int32_t fw, const int64_t *w_, in
         if (fw == 1) {
             acc192 a[9];
             memset(a, 0, sizeof a);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 8192)
             for (long long j = 0; j < pairs; j++) {
                 const u64 *u = w + 6 * j, *v = u + 3;
                 u64 x = f[2 * j], y = f[2 * j + 1], e = gl_sub(gl_dbl(y), x);
@@ -409,7 +409,7 @@ void zk_whir_sumcheck_round(const int64_t *f_, int32_t fw, const int64_t *w_, in
         } else {
             ext_acc a[3];
             memset(a, 0, sizeof a);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 8192)
             for (long long j = 0; j < pairs; j++) {
                 const u64 *u = w + 6 * j, *v = u + 3, *x = f + 6 * j, *y = x + 3;
                 ext_acc_add(&a[0], u[0], u[1], u[2], x[0], x[1], x[2]);
@@ -432,7 +432,7 @@ void zk_whir_fold(const int64_t *t_, int32_t width, int64_t size, const int64_t 
     u64 a0 = (u64)alpha[0], a1 = (u64)alpha[1], a2 = (u64)alpha[2];
     u64 a1d = gl_dbl(a1), a2d = gl_dbl(a2);
     long long half = size >> 1;
-#pragma omp parallel for schedule(static) if (half >= ZK_MIN_PARALLEL)
+#pragma omp parallel for schedule(dynamic, 8192) if (half >= ZK_MIN_PARALLEL)
     for (long long j = 0; j < half; j++) {
         u64 *o = out + 3 * j;
         if (width == 1) {

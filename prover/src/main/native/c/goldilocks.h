@@ -13,17 +13,17 @@ typedef unsigned __int128 u128;
 
 #define ZK_INLINE static inline __attribute__((always_inline))
 
+/* Branch-free forms (conditional moves): with random field elements the carries are coin
+ * flips, and a mispredicted branch costs more than the whole operation. */
 ZK_INLINE u64 gl_add(u64 a, u64 b) {
-    u64 s = a + b;
-    if (s < a) {
-        return s + GL_EPS; /* 2^64 = 2^32 - 1 (mod p); canonical since a + b < 2p */
-    }
-    return s >= GL_P ? s - GL_P : s;
+    u64 nb = GL_P - b; /* in [1, p] */
+    u64 d = a - nb;    /* a + b - p, valid when a >= p - b */
+    return a >= nb ? d : a + b;
 }
 
 ZK_INLINE u64 gl_sub(u64 a, u64 b) {
     u64 d = a - b;
-    return a < b ? d - GL_EPS : d;
+    return a < b ? d + GL_P : d;
 }
 
 ZK_INLINE u64 gl_dbl(u64 a) { return gl_add(a, a); }
@@ -33,15 +33,13 @@ ZK_INLINE u64 gl_red128(u128 x) {
     u64 lo = (u64)x, hi = (u64)(x >> 64);
     u64 hh = hi >> 32, hl = hi & GL_EPS;
     u64 t0 = lo - hh;
-    if (lo < hh) {
-        t0 -= GL_EPS;
-    }
-    u64 t1 = (hl << 32) - hl;
-    u64 r = t0 + t1;
-    if (r < t1) {
-        r += GL_EPS;
-    }
-    return r >= GL_P ? r - GL_P : r;
+    t0 -= GL_EPS & -(u64)(lo < hh);
+    u64 t1 = hl * GL_EPS;
+    u64 r;
+    u64 c = __builtin_add_overflow(t0, t1, &r);
+    r += GL_EPS & -c;
+    u64 d = r - GL_P;
+    return r >= GL_P ? d : r;
 }
 
 ZK_INLINE u64 gl_mul(u64 a, u64 b) { return gl_red128((u128)a * b); }
@@ -98,28 +96,28 @@ ZK_INLINE void ext_mul(u64 a0, u64 a1, u64 a2, u64 b0, u64 b1, u64 b2, u64 *o0, 
     *o2 = gl_dot3(0, a0, b2, a1, b1, a2, b0);
 }
 
-/* Raw sums of an extension product a*b, reduced at the end (ext_acc_value):
- * c0 = S00 + 2 S12, c1 = S01 + 2 S22, c2 = S02. */
+/* A sum of extension products: each product reduced (ext_mul), each coordinate summed in
+ * 64 bits with a count of its wrap-arounds (value = s + 2^64 c), reduced once at the end.
+ * Twelve registers; the raw 128-bit sums of the nine partial products would spill. */
 typedef struct {
-    acc192 s00, s12, s01, s22, s02;
+    u64 s0, s1, s2, c0, c1, c2;
 } ext_acc;
 
 ZK_INLINE void ext_acc_add(ext_acc *e, u64 a0, u64 a1, u64 a2, u64 b0, u64 b1, u64 b2) {
-    acc_add(&e->s00, (u128)a0 * b0);
-    acc_add(&e->s12, (u128)a1 * b2);
-    acc_add(&e->s12, (u128)a2 * b1);
-    acc_add(&e->s01, (u128)a0 * b1);
-    acc_add(&e->s01, (u128)a1 * b0);
-    acc_add(&e->s22, (u128)a2 * b2);
-    acc_add(&e->s02, (u128)a0 * b2);
-    acc_add(&e->s02, (u128)a1 * b1);
-    acc_add(&e->s02, (u128)a2 * b0);
+    u64 p0, p1, p2;
+    ext_mul(a0, a1, a2, b0, b1, b2, &p0, &p1, &p2);
+    e->s0 += p0;
+    e->c0 += e->s0 < p0;
+    e->s1 += p1;
+    e->c1 += e->s1 < p1;
+    e->s2 += p2;
+    e->c2 += e->s2 < p2;
 }
 
 ZK_INLINE void ext_acc_value(const ext_acc *e, u64 *out) {
-    out[0] = gl_add(acc_value(e->s00), gl_dbl(acc_value(e->s12)));
-    out[1] = gl_add(acc_value(e->s01), gl_dbl(acc_value(e->s22)));
-    out[2] = acc_value(e->s02);
+    out[0] = gl_red128((u128)e->c0 << 64 | e->s0);
+    out[1] = gl_red128((u128)e->c1 << 64 | e->s1);
+    out[2] = gl_red128((u128)e->c2 << 64 | e->s2);
 }
 
 /* Below this many elements a kernel runs on the calling thread only. */

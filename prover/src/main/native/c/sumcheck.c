@@ -38,7 +38,7 @@ void zk_product_sums(const int64_t *f_, const int64_t *g_, int32_t base, int64_t
         u64 part[6] = {0};
         if (base) {
             acc192 s0 = {0, 0}, s2 = {0, 0};
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 8192)
             for (long long j = 0; j < half; j++) {
                 u64 a = f[2 * j], b = f[2 * j + 1], c = g[2 * j], d = g[2 * j + 1];
                 acc_add(&s0, (u128)a * c);
@@ -50,7 +50,7 @@ void zk_product_sums(const int64_t *f_, const int64_t *g_, int32_t base, int64_t
             ext_acc s0, s2;
             memset(&s0, 0, sizeof s0);
             memset(&s2, 0, sizeof s2);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 8192)
             for (long long j = 0; j < half; j++) {
                 const u64 *a = f + 6 * j, *b = a + 3, *c = g + 6 * j, *d = c + 3;
                 ext_acc_add(&s0, a[0], a[1], a[2], c[0], c[1], c[2]);
@@ -69,7 +69,7 @@ void zk_fold_base(const int64_t *v_, int64_t half, const int64_t *r, int64_t *ou
     const u64 *v = (const u64 *)v_;
     u64 *out = (u64 *)out_;
     u64 r0 = (u64)r[0], r1 = (u64)r[1], r2 = (u64)r[2];
-#pragma omp parallel for schedule(static) if (half >= ZK_MIN_PARALLEL)
+#pragma omp parallel for schedule(dynamic, 8192) if (half >= ZK_MIN_PARALLEL)
     for (long long j = 0; j < half; j++) fold_base1(v[2 * j], v[2 * j + 1], r0, r1, r2, out + 3 * j);
 }
 
@@ -77,7 +77,7 @@ void zk_fold_ext(const int64_t *t_, int64_t half, const int64_t *r, int64_t *out
     const u64 *t = (const u64 *)t_;
     u64 *out = (u64 *)out_;
     u64 r0 = (u64)r[0], r1 = (u64)r[1], r2 = (u64)r[2], r1d = gl_dbl(r1), r2d = gl_dbl(r2);
-#pragma omp parallel for schedule(static) if (half >= ZK_MIN_PARALLEL)
+#pragma omp parallel for schedule(dynamic, 8192) if (half >= ZK_MIN_PARALLEL)
     for (long long j = 0; j < half; j++) fold_ext1(t + 6 * j, t + 6 * j + 3, r0, r1, r2, r1d, r2d, out + 3 * j);
 }
 
@@ -118,7 +118,7 @@ void zk_fold_and_product_sums(const int64_t *f_, const int64_t *g_, int32_t base
         if (base) {
             acc192 a[6];
             memset(a, 0, sizeof a);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 8192)
             for (long long i = 0; i < next; i++) {
                 const u64 *fq = f + 4 * i, *gq = g + 4 * i;
                 u64 x0 = fq[0], u0 = gl_sub(fq[1], x0), x1 = fq[2], u1 = gl_sub(fq[3], x1);
@@ -154,7 +154,7 @@ void zk_fold_and_product_sums(const int64_t *f_, const int64_t *g_, int32_t base
             ext_acc s0, s2;
             memset(&s0, 0, sizeof s0);
             memset(&s2, 0, sizeof s2);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 8192)
             for (long long i = 0; i < next; i++) {
                 const u64 *fq = f + 12 * i, *gq = g + 12 * i;
                 u64 *o = fo + 6 * i, *p = go + 6 * i;
