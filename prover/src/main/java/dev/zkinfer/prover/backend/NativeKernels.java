@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -60,17 +61,34 @@ final class NativeKernels {
 
     private static SymbolLookup open() {
         try {
-            java.io.File file = NativeLibrary.getInstance("zkinfer").getFile();
-            if (file == null) {
-                loadError = "libzkinfer found by JNA but not as a file";
-                return null;
+            java.io.File file = locate();
+            SymbolLookup lookup = SymbolLookup.libraryLookup(file.toPath(), Arena.global());
+            if (!file.getName().equals(System.mapLibraryName("zkinfer"))) {
+                // a temporary copy extracted from the jar: the mapping stays valid once the file is gone
+                file.delete();
             }
-            return SymbolLookup.libraryLookup(file.toPath(), Arena.global());
+            return lookup;
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | IllegalArgumentException | IllegalCallerException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             int nl = msg.indexOf('\n');
             loadError = "libzkinfer not loadable: " + (nl < 0 ? msg : msg.substring(0, nl));
             return null;
+        }
+    }
+
+    /**
+     * The library file: the classpath resource {@code <platform>/libzkinfer.so} (extracted from
+     * the jar when it is in one), else JNA's search of jna.library.path and the system paths.
+     */
+    private static java.io.File locate() {
+        try {
+            return Native.extractFromResourcePath("zkinfer", NativeKernels.class.getClassLoader());
+        } catch (java.io.IOException notOnClasspath) {
+            java.io.File file = NativeLibrary.getInstance("zkinfer").getFile();
+            if (file == null) {
+                throw new UnsatisfiedLinkError("JNA found libzkinfer but not as a file");
+            }
+            return file;
         }
     }
 
