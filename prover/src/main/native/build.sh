@@ -16,9 +16,9 @@ else
   esac
   dir="$out/linux-$arch"
   mkdir -p "$dir"
-  # -fopenmp: threads for big buffers; kernels are deterministic whatever the thread count.
+  #: threads for big buffers; kernels are deterministic whatever the thread count.
   # No -march: the binary must run on any x86-64; SHA-NI is chosen at run time (sha256.c).
-  gcc -O3 -fPIC -shared -std=gnu11 -fopenmp -Wall -Wextra -Wno-unused-parameter \
+  gcc -O3 -fPIC -shared -pthread -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
     -o "$dir/libzkinfer.so" "$here"/c/*.c
 fi
 if [ -f "$here/cuda/build.sh" ] && command -v nvcc >/dev/null 2>&1; then

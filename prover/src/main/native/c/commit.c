@@ -1,11 +1,11 @@
 /* Commitment kernels (CommitKernels): Reed-Solomon encoding by NTT, the Mobius transform,
  * Merkle hashing, eq tables and WHIR's weighted sumcheck. */
-#include <omp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "goldilocks.h"
+#include "pool.h"
 #include "sha256.h"
 #include "zkinfer.h"
 
@@ -71,36 +71,50 @@ static void dif_small(u64 *a, int log_m, const u64 *tw, int width) {
     }
 }
 
+struct dif_ctx {
+    u64 *a;
+    const u64 *tw;
+    int width, low;
+    size_t half, per;
+};
+
+/* butterflies of one level over all blocks, `per` pieces per block */
+static void dif_level_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct dif_ctx *c = p;
+    for (int64_t t = from; t < to; t++) {
+        size_t blk = (size_t)t / c->per, part = (size_t)t % c->per, len = c->half / c->per;
+        size_t k0 = part * len, k1 = part + 1 == c->per ? c->half : k0 + len;
+        dif_level(c->a + c->width * blk * 2 * c->half, c->half, c->tw, c->width, k0, k1);
+    }
+}
+
+static void dif_blocks_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct dif_ctx *c = p;
+    for (int64_t b = from; b < to; b++) dif_small(c->a + c->width * ((size_t)b << c->low), c->low, c->tw, c->width);
+}
+
 /* In-place DIF NTT (natural in, bit-reversed out) of 2^log_m elements of `width` longs.
  * With par set, the levels above the cache size are split over the threads, then the
  * cache-sized blocks are; otherwise everything runs on the calling thread. */
 static void dif_ntt(u64 *a, int log_m, const u64 *tw, int width, int par) {
     size_t m = (size_t)1 << log_m;
     int top = log_m > LOG_IN_CACHE ? log_m - LOG_IN_CACHE : 0;
+    struct dif_ctx c = {a, tw, width, log_m - top, 0, 1};
     for (int lg = log_m; lg > log_m - top; lg--) {
-        size_t half = (size_t)1 << (lg - 1);
-        size_t blocks = m / (2 * half);
+        c.half = (size_t)1 << (lg - 1);
+        c.per = c.half / 1024 ? c.half / 1024 : 1;
+        int64_t total = (int64_t)(m / (2 * c.half) * c.per);
         if (par) {
-            /* all butterflies of this level, in chunks of 1024 */
-            size_t per = half / 1024 ? half / 1024 : 1;
-            long long total = (long long)(blocks * per);
-#pragma omp parallel for schedule(dynamic, 4)
-            for (long long t = 0; t < total; t++) {
-                size_t blk = (size_t)t / per, part = (size_t)t % per;
-                size_t k0 = part * (half / per), k1 = part + 1 == per ? half : k0 + half / per;
-                dif_level(a + width * blk * 2 * half, half, tw, width, k0, k1);
-            }
+            zk_parallel_for(total, 4, dif_level_range, &c);
         } else {
-            for (size_t blk = 0; blk < blocks; blk++) dif_level(a + width * blk * 2 * half, half, tw, width, 0, half);
+            dif_level_range(&c, 0, total, 0);
         }
     }
-    int low = log_m - top;
-    long long nblocks = (long long)(m >> low);
-    if (par && nblocks > 1) {
-#pragma omp parallel for schedule(dynamic, 1)
-        for (long long b = 0; b < nblocks; b++) dif_small(a + width * ((size_t)b << low), low, tw, width);
+    int64_t nblocks = (int64_t)(m >> c.low);
+    if (par) {
+        zk_parallel_for(nblocks, 1, dif_blocks_range, &c);
     } else {
-        for (long long b = 0; b < nblocks; b++) dif_small(a + width * ((size_t)b << low), low, tw, width);
+        dif_blocks_range(&c, 0, nblocks, 0);
     }
 }
 
@@ -117,9 +131,11 @@ void zk_ntt(int64_t *values, int32_t log_n) {
     u64 *a = (u64 *)values;
     size_t n = (size_t)1 << log_n;
     dif_ntt(a, log_n, twiddles(log_n), 1, n >= ZK_MIN_PARALLEL);
-    /* bit-reversed -> natural order */
-    for (size_t i = 0; i < n; i++) {
-        size_t j = bit_reverse(i, log_n);
+    /* bit-reversed -> natural order (j = rev(i), maintained incrementally) */
+    for (size_t i = 1, j = 0; i < n; i++) {
+        size_t bit = n >> 1;
+        for (; j & bit; bit >>= 1) j ^= bit;
+        j ^= bit;
         if (i < j) {
             u64 t = a[i];
             a[i] = a[j];
@@ -148,23 +164,37 @@ static void scale_by_powers(const u64 *src, int width, int q, u64 *dst, int dst_
  * N = 2^r M, the block rev_r(s) of the output is the M-point DIF NTT of the coefficients
  * scaled by w_N^(s c). Cosets are the parallel tasks when there are enough of them;
  * otherwise each NTT is split over the threads. */
+struct encode_ctx {
+    const u64 *src;
+    u64 *dst;
+    const u64 *tw;
+    u64 omega_n;
+    size_t m;
+    int width, r, log_msg, inner_par;
+};
+
+static void encode_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct encode_ctx *c = p;
+    for (int64_t s = from; s < to; s++) {
+        size_t block = bit_reverse((size_t)s, c->r);
+        u64 step = gl_pow(c->omega_n, (u64)s);
+        u64 *o = c->dst + (size_t)c->width * c->m * block;
+        for (int q = 0; q < c->width; q++) scale_by_powers(c->src, c->width, q, o, c->width, c->m, step);
+        dif_ntt(o, c->log_msg, c->tw, c->width, c->inner_par);
+    }
+}
+
 void zk_encode_bit_reversed(const int64_t *coeffs, int32_t width, int32_t log_msg, int32_t log_n, int64_t *out) {
     int r = log_n - log_msg;
     size_t m = (size_t)1 << log_msg;
-    long long cosets = 1LL << r;
-    u64 omega_n = gl_root_of_unity(log_n);
-    const u64 *tw = twiddles(log_msg);
-    const u64 *src = (const u64 *)coeffs;
-    u64 *dst = (u64 *)out;
-    int threads = omp_get_max_threads();
-    int inner_par = cosets < 2 * threads && m >= ZK_MIN_PARALLEL;
-#pragma omp parallel for schedule(dynamic, 1) if (!inner_par && (size_t)cosets * m >= ZK_MIN_PARALLEL)
-    for (long long s = 0; s < cosets; s++) {
-        size_t block = bit_reverse((size_t)s, r);
-        u64 step = gl_pow(omega_n, (u64)s);
-        u64 *o = dst + (size_t)width * m * block;
-        for (int q = 0; q < width; q++) scale_by_powers(src, width, q, o, width, m, step);
-        dif_ntt(o, log_msg, tw, width, inner_par);
+    int64_t cosets = (int64_t)1 << r;
+    int threads = zk_pool_threads();
+    struct encode_ctx c = {(const u64 *)coeffs, (u64 *)out, twiddles(log_msg), gl_root_of_unity(log_n), m, width, r, log_msg, 0};
+    c.inner_par = cosets < 2 * threads && m >= ZK_MIN_PARALLEL;
+    if (c.inner_par || (size_t)cosets * m < ZK_MIN_PARALLEL) {
+        encode_range(&c, 0, cosets, 0);
+    } else {
+        zk_parallel_for(cosets, 1, encode_range, &c);
     }
 }
 
@@ -172,62 +202,86 @@ void zk_encode_bit_reversed(const int64_t *coeffs, int32_t width, int32_t log_ms
 
 /* v[i | bit] -= v[i] for every variable: variables below LOG_IN_CACHE inside cache-sized
  * blocks, the rest as strided passes (the order of variables does not matter: the steps commute). */
-void zk_evaluations_to_coefficients(int64_t *values, int32_t log_n) {
-    u64 *v = (u64 *)values;
-    size_t n = (size_t)1 << log_n;
-    int low = log_n < LOG_IN_CACHE ? log_n : LOG_IN_CACHE;
-    long long blocks = (long long)(n >> low);
-    int par = n >= ZK_MIN_PARALLEL;
-#pragma omp parallel for schedule(dynamic, 1) if (par)
-    for (long long b = 0; b < blocks; b++) {
-        u64 *x = v + ((size_t)b << low);
-        for (int k = 0; k < low; k++) {
+struct mobius_ctx {
+    u64 *v;
+    int low, k;
+};
+
+static void mobius_blocks(void *p, int64_t from, int64_t to, int chunk) {
+    struct mobius_ctx *c = p;
+    for (int64_t b = from; b < to; b++) {
+        u64 *x = c->v + ((size_t)b << c->low);
+        for (int k = 0; k < c->low; k++) {
             size_t bit = (size_t)1 << k;
-            for (size_t i = 0; i < ((size_t)1 << low); i += 2 * bit) {
+            for (size_t i = 0; i < ((size_t)1 << c->low); i += 2 * bit) {
                 for (size_t j = i; j < i + bit; j++) x[j | bit] = gl_sub(x[j | bit], x[j]);
             }
         }
     }
-    for (int k = low; k < log_n; k++) {
-        size_t bit = (size_t)1 << k;
-        long long pairs = (long long)(n >> 1);
-#pragma omp parallel for schedule(dynamic, 8192) if (par)
-        for (long long jj = 0; jj < pairs; jj++) {
-            size_t j = (size_t)jj;
-            size_t i0 = ((j >> k) << (k + 1)) | (j & (bit - 1));
-            v[i0 | bit] = gl_sub(v[i0 | bit], v[i0]);
-        }
+}
+
+static void mobius_pairs(void *p, int64_t from, int64_t to, int chunk) {
+    struct mobius_ctx *c = p;
+    int k = c->k;
+    size_t bit = (size_t)1 << k;
+    for (int64_t jj = from; jj < to; jj++) {
+        size_t j = (size_t)jj;
+        size_t i0 = ((j >> k) << (k + 1)) | (j & (bit - 1));
+        c->v[i0 | bit] = gl_sub(c->v[i0 | bit], c->v[i0]);
     }
+}
+
+/* v[i | bit] -= v[i] for every variable: variables below LOG_IN_CACHE inside cache-sized
+ * blocks, the rest as strided passes (the steps for different variables commute). */
+void zk_evaluations_to_coefficients(int64_t *values, int32_t log_n) {
+    size_t n = (size_t)1 << log_n;
+    struct mobius_ctx c = {(u64 *)values, log_n < LOG_IN_CACHE ? log_n : LOG_IN_CACHE, 0};
+    zk_parallel_for((int64_t)(n >> c.low), 1, mobius_blocks, &c);
+    for (c.k = c.low; c.k < log_n; c.k++) zk_parallel_for((int64_t)(n >> 1), 8192, mobius_pairs, &c);
 }
 
 /* ---------------------------------------------------------------- Merkle hashing */
 
+struct hash_ctx {
+    const int64_t *data;
+    const uint8_t *children;
+    int32_t leaf_longs;
+    uint8_t *out;
+};
+
+static void leaves_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct hash_ctx *c = p;
+    size_t len = 1 + 8 * (size_t)c->leaf_longs;
+    uint8_t stack[1 + 8 * 64];
+    uint8_t *buf = len <= sizeof stack ? stack : malloc(len);
+    buf[0] = 0;
+    for (int64_t i = from; i < to; i++) {
+        memcpy(buf + 1, c->data + (size_t)i * c->leaf_longs, 8 * (size_t)c->leaf_longs); /* x86-64 is little-endian */
+        zk_sha256(buf, len, c->out + 32 * (size_t)i);
+    }
+    if (buf != stack) free(buf);
+}
+
 /* leaf digest = SHA-256(0x00 || u64le(v_0) || ... ) (MerkleHash.hashLeaf) */
 void zk_hash_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, uint8_t *out) {
-    size_t len = 1 + 8 * (size_t)leaf_longs;
-#pragma omp parallel if (leaves * leaf_longs >= ZK_MIN_PARALLEL)
-    {
-        uint8_t stack[1 + 8 * 64];
-        uint8_t *buf = len <= sizeof stack ? stack : malloc(len);
-        buf[0] = 0;
-#pragma omp for schedule(dynamic, 256)
-        for (long long i = 0; i < leaves; i++) {
-            memcpy(buf + 1, data + (size_t)i * leaf_longs, 8 * (size_t)leaf_longs); /* x86-64 is little-endian */
-            zk_sha256(buf, len, out + 32 * (size_t)i);
-        }
-        if (buf != stack) free(buf);
+    struct hash_ctx c = {data, NULL, leaf_longs, out};
+    zk_parallel_for(leaves, 64, leaves_range, &c);
+}
+
+static void parents_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct hash_ctx *c = p;
+    uint8_t buf[65];
+    buf[0] = 1;
+    for (int64_t i = from; i < to; i++) {
+        memcpy(buf + 1, c->children + 64 * (size_t)i, 64);
+        zk_sha256(buf, 65, c->out + 32 * (size_t)i);
     }
 }
 
 /* node digest = SHA-256(0x01 || left || right) (MerkleHash.hashNode) */
 void zk_hash_parents(const uint8_t *children, int64_t parents, uint8_t *out) {
-#pragma omp parallel for schedule(dynamic, 1024) if (parents >= 1024)
-    for (long long i = 0; i < parents; i++) {
-        uint8_t buf[65];
-        buf[0] = 1;
-        memcpy(buf + 1, children + 64 * (size_t)i, 64);
-        zk_sha256(buf, 65, out + 32 * (size_t)i);
-    }
+    struct hash_ctx c = {NULL, children, 0, out};
+    zk_parallel_for(parents, 512, parents_range, &c);
 }
 
 /* ---------------------------------------------------------------- eq tables */
@@ -262,43 +316,49 @@ static int is_base_point(const u64 *point, int m) {
 
 static const u64 ONE[3] = {1, 0, 0};
 
+struct mle_ctx {
+    const u64 *v, *low, *hi;
+    int lo;
+    u64 *parts; /* 3 per chunk */
+};
+
+static void mle_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct mle_ctx *c = p;
+    size_t low_size = (size_t)1 << c->lo;
+    u64 p0 = 0, p1 = 0, p2 = 0;
+    for (int64_t h = from; h < to; h++) {
+        acc192 s0 = {0, 0}, s1 = {0, 0}, s2 = {0, 0};
+        const u64 *x = c->v + ((size_t)h << c->lo);
+        for (size_t b = 0; b < low_size; b++) {
+            acc_add(&s0, (u128)x[b] * c->low[3 * b]);
+            acc_add(&s1, (u128)x[b] * c->low[3 * b + 1]);
+            acc_add(&s2, (u128)x[b] * c->low[3 * b + 2]);
+        }
+        u64 t0, t1, t2;
+        ext_mul(acc_value(s0), acc_value(s1), acc_value(s2), c->hi[3 * h], c->hi[3 * h + 1], c->hi[3 * h + 2], &t0, &t1, &t2);
+        p0 = gl_add(p0, t0);
+        p1 = gl_add(p1, t1);
+        p2 = gl_add(p2, t2);
+    }
+    c->parts[3 * chunk] = p0;
+    c->parts[3 * chunk + 1] = p1;
+    c->parts[3 * chunk + 2] = p2;
+}
+
 /* f(point) = sum_c hi[c] sum_b values[c 2^lo + b] low[b] */
 void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int64_t *out3) {
-    const u64 *v = (const u64 *)values, *z = (const u64 *)point;
+    const u64 *z = (const u64 *)point;
     int lo = m < 12 ? m : 12;
-    u64 *low = eq_table(z, 0, lo, ONE);
-    u64 *hi = eq_table(z, lo, m - lo, ONE);
-    long long high = 1LL << (m - lo);
-    size_t low_size = (size_t)1 << lo;
-    u64 a0 = 0, a1 = 0, a2 = 0;
-#pragma omp parallel if (((size_t)1 << m) >= ZK_MIN_PARALLEL)
-    {
-        u64 p0 = 0, p1 = 0, p2 = 0;
-#pragma omp for schedule(dynamic, 1)
-        for (long long c = 0; c < high; c++) {
-            acc192 s0 = {0, 0}, s1 = {0, 0}, s2 = {0, 0};
-            const u64 *x = v + ((size_t)c << lo);
-            for (size_t b = 0; b < low_size; b++) {
-                acc_add(&s0, (u128)x[b] * low[3 * b]);
-                acc_add(&s1, (u128)x[b] * low[3 * b + 1]);
-                acc_add(&s2, (u128)x[b] * low[3 * b + 2]);
-            }
-            u64 t0, t1, t2;
-            ext_mul(acc_value(s0), acc_value(s1), acc_value(s2), hi[3 * c], hi[3 * c + 1], hi[3 * c + 2], &t0, &t1, &t2);
-            p0 = gl_add(p0, t0);
-            p1 = gl_add(p1, t1);
-            p2 = gl_add(p2, t2);
-        }
-#pragma omp critical
-        {
-            a0 = gl_add(a0, p0);
-            a1 = gl_add(a1, p1);
-            a2 = gl_add(a2, p2);
-        }
-    }
-    out3[0] = (int64_t)a0;
-    out3[1] = (int64_t)a1;
-    out3[2] = (int64_t)a2;
+    int64_t high = (int64_t)1 << (m - lo);
+    u64 *low = eq_table(z, 0, lo, ONE), *hi = eq_table(z, lo, m - lo, ONE);
+    int chunks = zk_chunks(high, 1);
+    u64 *parts = calloc(3 * (size_t)chunks, sizeof(u64));
+    struct mle_ctx c = {(const u64 *)values, low, hi, lo, parts};
+    zk_parallel_for(high, 1, mle_range, &c);
+    u64 a[3] = {0, 0, 0};
+    for (int k = 0; k < 3 * chunks; k++) a[k % 3] = gl_add(a[k % 3], parts[k]);
+    for (int k = 0; k < 3; k++) out3[k] = (int64_t)a[k];
+    free(parts);
     free(low);
     free(hi);
 }
@@ -306,65 +366,44 @@ void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int
 /* Low variables of the base-point batch: 2^9 entries x count queries stay in the L2 cache. */
 #define BATCH_LOW_VARS 9
 
-void zk_add_scaled_eq_batch(int64_t *w_, const int64_t *points_, const int64_t *coefs_, int32_t count, int32_t m) {
-    u64 *w = (u64 *)w_;
-    const u64 *points = (const u64 *)points_, *coefs = (const u64 *)coefs_;
-    int all_base = 1;
-    for (int q = 0; q < count; q++) all_base &= is_base_point(points + 3 * (size_t)m * q, m);
-    int par = ((size_t)1 << m) >= ZK_MIN_PARALLEL;
-    if (all_base) {
-        /* w[c 2^lo + b] += sum_q hi_q[c] low_q[b]: three 128-bit dot products over q, one reduction each */
-        int lo = m < BATCH_LOW_VARS ? m : BATCH_LOW_VARS;
-        size_t low_size = (size_t)1 << lo, high_size = (size_t)1 << (m - lo);
-        u64 *low_t = malloc(sizeof(u64) * low_size * count);
-        u64 *hi_t = malloc(sizeof(u64) * 3 * high_size * count);
-        for (int q = 0; q < count; q++) {
-            const u64 *z = points + 3 * (size_t)m * q;
-            u64 *low = eq_table(z, 0, lo, ONE);
-            for (size_t b = 0; b < low_size; b++) low_t[b * count + q] = low[3 * b];
-            u64 *hi = eq_table(z, lo, m - lo, coefs + 3 * q);
-            for (size_t c = 0; c < high_size; c++) memcpy(hi_t + 3 * (c * count + q), hi + 3 * c, 3 * sizeof(u64));
-            free(low);
-            free(hi);
-        }
-#pragma omp parallel for schedule(dynamic, 1) if (par)
-        for (long long cc = 0; cc < (long long)high_size; cc++) {
-            size_t c = (size_t)cc;
-            const u64 *h = hi_t + 3 * c * count;
-            for (size_t b = 0; b < low_size; b++) {
-                const u64 *l = low_t + b * count;
-                acc192 s0 = {0, 0}, s1 = {0, 0}, s2 = {0, 0};
-                for (int q = 0; q < count; q++) {
-                    u64 e = l[q];
-                    acc_add(&s0, (u128)h[3 * q] * e);
-                    acc_add(&s1, (u128)h[3 * q + 1] * e);
-                    acc_add(&s2, (u128)h[3 * q + 2] * e);
-                }
-                u64 *o = w + 3 * ((c << lo) + b);
-                o[0] = gl_add(o[0], acc_value(s0));
-                o[1] = gl_add(o[1], acc_value(s1));
-                o[2] = gl_add(o[2], acc_value(s2));
+struct eq_ctx {
+    u64 *w;
+    const u64 *low_t, *hi_t; /* base batch: query-minor tables */
+    u64 **his, **lows;       /* general: per query */
+    int count, lo;
+};
+
+static void eq_base_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct eq_ctx *e = p;
+    size_t low_size = (size_t)1 << e->lo;
+    int count = e->count;
+    for (int64_t cc = from; cc < to; cc++) {
+        size_t c = (size_t)cc;
+        const u64 *h = e->hi_t + 3 * c * count;
+        for (size_t b = 0; b < low_size; b++) {
+            const u64 *l = e->low_t + b * count;
+            acc192 s0 = {0, 0}, s1 = {0, 0}, s2 = {0, 0};
+            for (int q = 0; q < count; q++) {
+                u64 x = l[q];
+                acc_add(&s0, (u128)h[3 * q] * x);
+                acc_add(&s1, (u128)h[3 * q + 1] * x);
+                acc_add(&s2, (u128)h[3 * q + 2] * x);
             }
+            u64 *o = e->w + 3 * ((c << e->lo) + b);
+            o[0] = gl_add(o[0], acc_value(s0));
+            o[1] = gl_add(o[1], acc_value(s1));
+            o[2] = gl_add(o[2], acc_value(s2));
         }
-        free(low_t);
-        free(hi_t);
-        return;
     }
-    /* general points: per query, w[c 2^lo + b] += hi[c] low[b] */
-    int lo = m < 12 ? m : 12;
-    size_t low_size = (size_t)1 << lo;
-    long long high = 1LL << (m - lo);
-    u64 **his = malloc(sizeof(u64 *) * count), **lows = malloc(sizeof(u64 *) * count);
-    for (int q = 0; q < count; q++) {
-        const u64 *z = points + 3 * (size_t)m * q;
-        lows[q] = eq_table(z, 0, lo, ONE);
-        his[q] = eq_table(z, lo, m - lo, coefs + 3 * q);
-    }
-#pragma omp parallel for schedule(dynamic, 1) if (par)
-    for (long long c = 0; c < high; c++) {
-        for (int q = 0; q < count; q++) {
-            const u64 *h = his[q] + 3 * c, *low = lows[q];
-            u64 *o = w + 3 * ((size_t)c << lo);
+}
+
+static void eq_general_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct eq_ctx *e = p;
+    size_t low_size = (size_t)1 << e->lo;
+    for (int64_t c = from; c < to; c++) {
+        for (int q = 0; q < e->count; q++) {
+            const u64 *h = e->his[q] + 3 * c, *low = e->lows[q];
+            u64 *o = e->w + 3 * ((size_t)c << e->lo);
             for (size_t b = 0; b < low_size; b++) {
                 u64 p0, p1, p2;
                 ext_mul(h[0], h[1], h[2], low[3 * b], low[3 * b + 1], low[3 * b + 2], &p0, &p1, &p2);
@@ -374,76 +413,121 @@ void zk_add_scaled_eq_batch(int64_t *w_, const int64_t *points_, const int64_t *
             }
         }
     }
-    for (int q = 0; q < count; q++) {
-        free(his[q]);
-        free(lows[q]);
+}
+
+void zk_add_scaled_eq_batch(int64_t *w_, const int64_t *points_, const int64_t *coefs_, int32_t count, int32_t m) {
+    const u64 *points = (const u64 *)points_, *coefs = (const u64 *)coefs_;
+    int all_base = 1;
+    for (int q = 0; q < count; q++) all_base &= is_base_point(points + 3 * (size_t)m * q, m);
+    struct eq_ctx e = {(u64 *)w_, NULL, NULL, NULL, NULL, count, 0};
+    if (all_base) {
+        /* w[c 2^lo + b] += sum_q hi_q[c] low_q[b]: three 128-bit dot products over q, one reduction each */
+        e.lo = m < BATCH_LOW_VARS ? m : BATCH_LOW_VARS;
+        size_t low_size = (size_t)1 << e.lo, high_size = (size_t)1 << (m - e.lo);
+        u64 *low_t = malloc(sizeof(u64) * low_size * count);
+        u64 *hi_t = malloc(sizeof(u64) * 3 * high_size * count);
+        for (int q = 0; q < count; q++) {
+            const u64 *z = points + 3 * (size_t)m * q;
+            u64 *low = eq_table(z, 0, e.lo, ONE);
+            for (size_t b = 0; b < low_size; b++) low_t[b * count + q] = low[3 * b];
+            u64 *hi = eq_table(z, e.lo, m - e.lo, coefs + 3 * q);
+            for (size_t c = 0; c < high_size; c++) memcpy(hi_t + 3 * (c * count + q), hi + 3 * c, 3 * sizeof(u64));
+            free(low);
+            free(hi);
+        }
+        e.low_t = low_t;
+        e.hi_t = hi_t;
+        zk_parallel_for((int64_t)high_size, 1, eq_base_range, &e);
+        free(low_t);
+        free(hi_t);
+        return;
     }
-    free(his);
-    free(lows);
+    /* general points: per query, w[c 2^lo + b] += hi[c] low[b] */
+    e.lo = m < 12 ? m : 12;
+    e.his = malloc(sizeof(u64 *) * count);
+    e.lows = malloc(sizeof(u64 *) * count);
+    for (int q = 0; q < count; q++) {
+        const u64 *z = points + 3 * (size_t)m * q;
+        e.lows[q] = eq_table(z, 0, e.lo, ONE);
+        e.his[q] = eq_table(z, e.lo, m - e.lo, coefs + 3 * q);
+    }
+    zk_parallel_for((int64_t)1 << (m - e.lo), 1, eq_general_range, &e);
+    for (int q = 0; q < count; q++) {
+        free(e.his[q]);
+        free(e.lows[q]);
+    }
+    free(e.his);
+    free(e.lows);
 }
 
 /* ---------------------------------------------------------------- WHIR sumcheck */
 
-/* h(0), h(1), h(2) of sum_b w(b) f(b) binding variable 0 (CommitArithmetic.sumcheckRange). */
-void zk_whir_sumcheck_round(const int64_t *f_, int32_t fw, const int64_t *w_, int64_t size, int64_t *out9) {
-    const u64 *f = (const u64 *)f_, *w = (const u64 *)w_;
-    long long pairs = size >> 1;
-    u64 res[9] = {0};
-#pragma omp parallel if (pairs >= ZK_MIN_PARALLEL)
-    {
-        u64 part[9];
-        if (fw == 1) {
-            acc192 a[9];
-            memset(a, 0, sizeof a);
-#pragma omp for schedule(dynamic, 8192)
-            for (long long j = 0; j < pairs; j++) {
-                const u64 *u = w + 6 * j, *v = u + 3;
-                u64 x = f[2 * j], y = f[2 * j + 1], e = gl_sub(gl_dbl(y), x);
-                for (int c = 0; c < 3; c++) {
-                    acc_add(&a[c], (u128)u[c] * x);
-                    acc_add(&a[3 + c], (u128)v[c] * y);
-                    acc_add(&a[6 + c], (u128)gl_sub(gl_dbl(v[c]), u[c]) * e);
-                }
+struct whir_ctx {
+    const u64 *f, *w;
+    u64 *out;
+    u64 a0, a1, a2;
+    int width, monomial;
+    u64 *parts; /* 9 per chunk */
+};
+
+static void whir_round_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct whir_ctx *c = p;
+    const u64 *f = c->f, *w = c->w;
+    u64 *part = c->parts + 9 * chunk;
+    if (c->width == 1) {
+        acc192 a[9];
+        memset(a, 0, sizeof a);
+        for (int64_t j = from; j < to; j++) {
+            const u64 *u = w + 6 * j, *v = u + 3;
+            u64 x = f[2 * j], y = f[2 * j + 1], e = gl_sub(gl_dbl(y), x);
+            for (int k = 0; k < 3; k++) {
+                acc_add(&a[k], (u128)u[k] * x);
+                acc_add(&a[3 + k], (u128)v[k] * y);
+                acc_add(&a[6 + k], (u128)gl_sub(gl_dbl(v[k]), u[k]) * e);
             }
-            for (int i = 0; i < 9; i++) part[i] = acc_value(a[i]);
-        } else {
-            ext_acc a[3];
-            memset(a, 0, sizeof a);
-#pragma omp for schedule(dynamic, 8192)
-            for (long long j = 0; j < pairs; j++) {
-                const u64 *u = w + 6 * j, *v = u + 3, *x = f + 6 * j, *y = x + 3;
-                ext_acc_add(&a[0], u[0], u[1], u[2], x[0], x[1], x[2]);
-                ext_acc_add(&a[1], v[0], v[1], v[2], y[0], y[1], y[2]);
-                ext_acc_add(&a[2], gl_sub(gl_dbl(v[0]), u[0]), gl_sub(gl_dbl(v[1]), u[1]), gl_sub(gl_dbl(v[2]), u[2]),
-                            gl_sub(gl_dbl(y[0]), x[0]), gl_sub(gl_dbl(y[1]), x[1]), gl_sub(gl_dbl(y[2]), x[2]));
-            }
-            for (int i = 0; i < 3; i++) ext_acc_value(&a[i], part + 3 * i);
         }
-#pragma omp critical
-        for (int i = 0; i < 9; i++) res[i] = gl_add(res[i], part[i]);
+        for (int i = 0; i < 9; i++) part[i] = acc_value(a[i]);
+    } else {
+        ext_acc a[3];
+        memset(a, 0, sizeof a);
+        for (int64_t j = from; j < to; j++) {
+            const u64 *u = w + 6 * j, *v = u + 3, *x = f + 6 * j, *y = x + 3;
+            ext_acc_add(&a[0], u[0], u[1], u[2], x[0], x[1], x[2]);
+            ext_acc_add(&a[1], v[0], v[1], v[2], y[0], y[1], y[2]);
+            ext_acc_add(&a[2], gl_sub(gl_dbl(v[0]), u[0]), gl_sub(gl_dbl(v[1]), u[1]), gl_sub(gl_dbl(v[2]), u[2]),
+                        gl_sub(gl_dbl(y[0]), x[0]), gl_sub(gl_dbl(y[1]), x[1]), gl_sub(gl_dbl(y[2]), x[2]));
+        }
+        for (int i = 0; i < 3; i++) ext_acc_value(&a[i], part + 3 * i);
     }
-    for (int i = 0; i < 9; i++) out9[i] = (int64_t)res[i];
 }
 
-/* out[j] = t[2j] + alpha (t[2j+1] - t[2j]) (Lagrange) or t[2j] + alpha t[2j+1] (monomial). */
-void zk_whir_fold(const int64_t *t_, int32_t width, int64_t size, const int64_t *alpha, int32_t monomial, int64_t *out_) {
-    const u64 *t = (const u64 *)t_;
-    u64 *out = (u64 *)out_;
-    u64 a0 = (u64)alpha[0], a1 = (u64)alpha[1], a2 = (u64)alpha[2];
-    u64 a1d = gl_dbl(a1), a2d = gl_dbl(a2);
-    long long half = size >> 1;
-#pragma omp parallel for schedule(dynamic, 8192) if (half >= ZK_MIN_PARALLEL)
-    for (long long j = 0; j < half; j++) {
-        u64 *o = out + 3 * j;
-        if (width == 1) {
-            u64 x = t[2 * j], d = monomial ? t[2 * j + 1] : gl_sub(t[2 * j + 1], x);
+/* h(0), h(1), h(2) of sum_b w(b) f(b) binding variable 0 (CommitArithmetic.sumcheckRange). */
+void zk_whir_sumcheck_round(const int64_t *f, int32_t fw, const int64_t *w, int64_t size, int64_t *out9) {
+    int64_t pairs = size >> 1;
+    int chunks = zk_chunks(pairs, ZK_MIN_PARALLEL);
+    struct whir_ctx c = {(const u64 *)f, (const u64 *)w, NULL, 0, 0, 0, fw, 0, calloc(9 * (size_t)chunks, sizeof(u64))};
+    zk_parallel_for(pairs, ZK_MIN_PARALLEL, whir_round_range, &c);
+    u64 res[9] = {0};
+    for (int k = 0; k < 9 * chunks; k++) res[k % 9] = gl_add(res[k % 9], c.parts[k]);
+    for (int i = 0; i < 9; i++) out9[i] = (int64_t)res[i];
+    free(c.parts);
+}
+
+static void whir_fold_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct whir_ctx *c = p;
+    const u64 *t = c->f;
+    u64 a0 = c->a0, a1 = c->a1, a2 = c->a2, a1d = gl_dbl(a1), a2d = gl_dbl(a2);
+    for (int64_t j = from; j < to; j++) {
+        u64 *o = c->out + 3 * j;
+        if (c->width == 1) {
+            u64 x = t[2 * j], d = c->monomial ? t[2 * j + 1] : gl_sub(t[2 * j + 1], x);
             o[0] = gl_dot3(x, a0, d, 0, 0, 0, 0);
             o[1] = gl_mul(a1, d);
             o[2] = gl_mul(a2, d);
         } else {
             const u64 *x = t + 6 * j, *y = x + 3;
             u64 d0 = y[0], d1 = y[1], d2 = y[2];
-            if (!monomial) {
+            if (!c->monomial) {
                 d0 = gl_sub(d0, x[0]);
                 d1 = gl_sub(d1, x[1]);
                 d2 = gl_sub(d2, x[2]);
@@ -453,4 +537,10 @@ void zk_whir_fold(const int64_t *t_, int32_t width, int64_t size, const int64_t 
             o[2] = gl_dot3(x[2], d0, a2, d1, a1, d2, a0);
         }
     }
+}
+
+/* out[j] = t[2j] + alpha (t[2j+1] - t[2j]) (Lagrange) or t[2j] + alpha t[2j+1] (monomial). */
+void zk_whir_fold(const int64_t *t, int32_t width, int64_t size, const int64_t *alpha, int32_t monomial, int64_t *out) {
+    struct whir_ctx c = {(const u64 *)t, NULL, (u64 *)out, (u64)alpha[0], (u64)alpha[1], (u64)alpha[2], width, monomial, NULL};
+    zk_parallel_for(size >> 1, ZK_MIN_PARALLEL, whir_fold_range, &c);
 }

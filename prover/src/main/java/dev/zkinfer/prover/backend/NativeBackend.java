@@ -3,7 +3,7 @@ package dev.zkinfer.prover.backend;
 /**
  * The native backend: the prover's hot loops in C ({@code prover/src/main/native/c}),
  * compiled into {@code libzkinfer.so} by the build when gcc is present and loaded through
- * JNA. Multi-threaded with OpenMP over big buffers; 64×64-bit products through 128-bit
+ * JNA. Multi-threaded over big buffers (a work-sharing pool, {@code pool.c}); 64×64-bit products through 128-bit
  * integers with delayed reduction; SHA-256 with the SHA-NI instructions where the CPU has
  * them (a portable compression function otherwise). Results equal the scalar reference's
  * bit for bit, whatever the thread count (the field is exact).
