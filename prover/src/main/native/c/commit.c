@@ -42,6 +42,15 @@ static const u64 *twiddles(int log_m) {
  * (u, v) -> (u + v, (u - v) w_{2half}^k), butterflies k in [k0, k1). */
 ZK_INLINE void dif_level(u64 *a, size_t half, const u64 *tw, int width, size_t k0, size_t k1) {
     const u64 *t = tw + half;
+    if (k0 == 0 && k1 > 0) {
+        /* twiddle w^0 = 1: no multiplication (all of the last level, half of the one before, ...) */
+        for (int c = 0; c < width; c++) {
+            u64 u = a[c], v = a[width * half + c];
+            a[c] = gl_add(u, v);
+            a[width * half + c] = gl_sub(u, v);
+        }
+        k0 = 1;
+    }
     if (width == 1) {
         for (size_t k = k0; k < k1; k++) {
             u64 u = a[k], v = a[k + half];

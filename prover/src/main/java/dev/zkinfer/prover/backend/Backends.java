@@ -4,10 +4,11 @@ import java.lang.System.Logger.Level;
 
 /**
  * Chooses the backend once, at class-load time: the system property {@code zkinfer.backend}
- * ({@code scalar}, {@code vector} or {@code native}) if set, else {@code vector} when the
- * Vector API module is present, else {@code scalar}. {@code native} falls back to the Java
- * backend, with one logged line saying why, when {@code libzkinfer} is absent or does not
- * load. The choice and any fallback are logged in one line.
+ * ({@code scalar}, {@code vector} or {@code native}) if set; else {@code native} when
+ * {@code libzkinfer} loads (measured faster end to end than {@code vector}: README, "Compute
+ * backends"), else {@code vector} when the Vector API module is present, else {@code scalar}.
+ * An explicit {@code native} falls back to the Java backend, with one logged line saying why,
+ * when the library is absent or does not load.
  */
 public final class Backends {
     /** The system property that overrides the choice. */
@@ -63,6 +64,11 @@ public final class Backends {
 
     static Backend choose(String requested) {
         if (requested == null || requested.isBlank()) {
+            Backend nat = nativeBackend();
+            if (nat != null) {
+                return nat;
+            }
+            LOG.log(Level.DEBUG, "zkinfer: native backend unavailable (" + nativeUnavailableReason() + ")");
             if (vectorApiPresent()) {
                 return vector();
             }
