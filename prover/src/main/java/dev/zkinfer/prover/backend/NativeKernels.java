@@ -71,7 +71,12 @@ final class NativeKernels {
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | IllegalArgumentException | IllegalCallerException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             int nl = msg.indexOf('\n');
-            loadError = "libzkinfer not loadable: " + (nl < 0 ? msg : msg.substring(0, nl));
+            String first = nl < 0 ? msg : msg.substring(0, nl);
+            if (first.endsWith(":")) {
+                first += " not found as classpath resource " + com.sun.jna.Platform.RESOURCE_PREFIX
+                        + "/libzkinfer.so, on jna.library.path or the system paths (built only where gcc was present)";
+            }
+            loadError = "libzkinfer not loadable: " + first;
             return null;
         }
     }
