@@ -220,3 +220,82 @@ void zk_fold_and_product_sums(const int64_t *f, const int64_t *g, int32_t base, 
         for (int i = 0; i < 6; i++) out6[i] = (int64_t)res[i];
     }
 }
+
+/* ---------------------------------------------------------------- any sum of products */
+
+struct gen_ctx {
+    const u64 *t[ZK_MAX_TABLES];
+    int base_mask, ntables, nterms, npts;
+    const int32_t *factors, *offsets; /* term k: factors[offsets[k] .. offsets[k+1]) */
+    u64 *parts;                       /* 3 nterms npts per chunk */
+};
+
+/*
+ * RoundSums.range for any terms: per pair, each table's values at x = 0, 2, ..., degree
+ * (a, then b + d, b + 2d, ... with d = b - a), each term's product at each point, summed in
+ * 64-bit lanes with carry counts.
+ */
+static void general_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct gen_ctx *c = p;
+    int npts = c->npts, nacc = c->nterms * npts;
+    u64 vals[ZK_MAX_TABLES][ZK_MAX_DEGREE][3];
+    ext_acc acc[ZK_MAX_TERMS * ZK_MAX_DEGREE];
+    memset(acc, 0, sizeof(ext_acc) * nacc);
+    for (int64_t j = from; j < to; j++) {
+        for (int f = 0; f < c->ntables; f++) {
+            const u64 *t = c->t[f];
+            u64 a[3], b[3];
+            if (c->base_mask >> f & 1) {
+                a[0] = t[2 * j];
+                b[0] = t[2 * j + 1];
+                a[1] = a[2] = b[1] = b[2] = 0;
+            } else {
+                memcpy(a, t + 6 * j, sizeof a);
+                memcpy(b, t + 6 * j + 3, sizeof b);
+            }
+            for (int k = 0; k < 3; k++) {
+                vals[f][0][k] = a[k];
+                u64 d = gl_sub(b[k], a[k]), v = gl_add(b[k], d);
+                for (int i = 1; i < npts; i++) {
+                    vals[f][i][k] = v;
+                    v = gl_add(v, d);
+                }
+            }
+        }
+        for (int t = 0; t < c->nterms; t++) {
+            const int32_t *fac = c->factors + c->offsets[t];
+            int len = c->offsets[t + 1] - c->offsets[t];
+            for (int i = 0; i < npts; i++) {
+                const u64 *x = vals[fac[0]][i];
+                u64 p0 = x[0], p1 = x[1], p2 = x[2];
+                for (int m = 1; m < len; m++) {
+                    const u64 *y = vals[fac[m]][i];
+                    ext_mul(p0, p1, p2, y[0], y[1], y[2], &p0, &p1, &p2);
+                }
+                ext_acc *e = &acc[t * npts + i];
+                e->s0 += p0;
+                e->c0 += e->s0 < p0;
+                e->s1 += p1;
+                e->c1 += e->s1 < p1;
+                e->s2 += p2;
+                e->c2 += e->s2 < p2;
+            }
+        }
+    }
+    for (int k = 0; k < nacc; k++) ext_acc_value(&acc[k], c->parts + (size_t)3 * nacc * chunk + 3 * k);
+}
+
+void zk_round_sums(const int64_t *t0, const int64_t *t1, const int64_t *t2, const int64_t *t3, const int64_t *t4,
+                   const int64_t *t5, const int64_t *t6, const int64_t *t7, int32_t ntables, int32_t base_mask,
+                   const int32_t *factors, const int32_t *offsets, int32_t nterms, int64_t half, int32_t degree,
+                   int64_t *out) {
+    struct gen_ctx c = {{(const u64 *)t0, (const u64 *)t1, (const u64 *)t2, (const u64 *)t3, (const u64 *)t4,
+                         (const u64 *)t5, (const u64 *)t6, (const u64 *)t7},
+                        base_mask, ntables, nterms, degree, factors, offsets, NULL};
+    int nacc = nterms * degree;
+    int chunks = zk_chunks(half, ZK_MIN_PARALLEL / 4);
+    c.parts = malloc(sizeof(u64) * 3 * nacc * chunks);
+    zk_parallel_for(half, ZK_MIN_PARALLEL / 4, general_range, &c);
+    sum_parts(c.parts, chunks, 3 * nacc, (u64 *)out);
+    free(c.parts);
+}

@@ -54,6 +54,13 @@ final class NativeKernels {
     private static final MethodHandle ZK_FOLD_EXT_IN_PLACE = handle("zk_fold_ext_in_place", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle ZK_FOLD_AND_PRODUCT_SUMS = handle("zk_fold_and_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
 
+    private static final MethodHandle ZK_ROUND_SUMS = handle("zk_round_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS,
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG,
+            JAVA_INT, ADDRESS));
+
+    /** Bounds of {@link #zk_round_sums} (ZK_MAX_TABLES, ZK_MAX_DEGREE, ZK_MAX_TERMS in zkinfer.h). */
+    static final int MAX_TABLES = 8, MAX_DEGREE = 8, MAX_TERMS = 16;
+
     /** Why the library could not be used, or null when it loaded. */
     static final String LOAD_ERROR = check();
 
@@ -268,6 +275,22 @@ final class NativeKernels {
             ZK_FOLD_AND_PRODUCT_SUMS.invokeExact(MemorySegment.ofArray(f), MemorySegment.ofArray(g), base, half, MemorySegment.ofArray(r), MemorySegment.ofArray(fOut), MemorySegment.ofArray(gOut), MemorySegment.ofArray(out6));
         } catch (Throwable t) {
             throw failure(t);
+        }
+    }
+
+    /** Round sums of any terms over at most {@link #MAX_TABLES} tables (zk_round_sums). */
+    static void zk_round_sums(long[][] tables, int baseMask, int[] factors, int[] offsets, int nterms, long half,
+            int degree, long[] out) {
+        MemorySegment[] t = new MemorySegment[MAX_TABLES];
+        for (int f = 0; f < MAX_TABLES; f++) {
+            t[f] = f < tables.length ? MemorySegment.ofArray(tables[f]) : MemorySegment.NULL;
+        }
+        try {
+            ZK_ROUND_SUMS.invokeExact(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], tables.length, baseMask,
+                    MemorySegment.ofArray(factors), MemorySegment.ofArray(offsets), nterms, half, degree,
+                    MemorySegment.ofArray(out));
+        } catch (Throwable e) {
+            throw failure(e);
         }
     }
 }

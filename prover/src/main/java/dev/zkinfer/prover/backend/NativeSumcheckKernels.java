@@ -3,12 +3,11 @@ package dev.zkinfer.prover.backend;
 import dev.zkinfer.field.Ext3;
 
 /**
- * Sumcheck kernels in C ({@code sumcheck.c}): folds of base and extension tables, and the
- * round sums of the common Σ f·g (two tables, both base or both extension), fused with the
- * fold as in {@link FusedSumcheck}. Other term shapes (several terms, degree above 2, mixed
- * base/extension factors) take their round sums from the Java vector kernels; their folds
- * are still native. Small tables (below {@link NativeCommitKernels#MIN_NATIVE} pairs) stay in
- * Java.
+ * Sumcheck kernels in C ({@code sumcheck.c}): folds of base and extension tables, the round
+ * sums of the common Σ f·g (two tables, both base or both extension), fused with the fold as
+ * in {@link FusedSumcheck}, and the round sums of any other sum of products of up to 8 tables,
+ * 16 terms and degree 8 (zk_round_sums); beyond those bounds the round sums come from the Java
+ * kernels. Small tables (below {@link NativeCommitKernels#MIN_NATIVE} pairs) stay in Java.
  */
 final class NativeSumcheckKernels implements SumcheckKernels {
     private final SumcheckKernels java;
@@ -41,12 +40,43 @@ final class NativeSumcheckKernels implements SumcheckKernels {
     @Override
     public long[] roundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
         int[] fg = productOfTwo(tables, isBase, terms, degree);
-        if (small(half) || fg == null) {
+        if (small(half)) {
             return java.roundSums(tables, isBase, terms, half, degree);
+        }
+        if (fg == null) {
+            return generalRoundSums(tables, isBase, terms, half, degree);
         }
         boolean base = isBase != null && isBase[fg[0]];
         long[] out = new long[6];
         NativeKernels.zk_product_sums(tables[fg[0]], tables[fg[1]], base ? 1 : 0, half, out);
+        return out;
+    }
+
+    /** Any sum of products (zk_round_sums), within the native kernel's bounds; else the Java kernels. */
+    private long[] generalRoundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
+        if (tables.length > NativeKernels.MAX_TABLES || terms.length > NativeKernels.MAX_TERMS || degree < 1
+                || degree > NativeKernels.MAX_DEGREE) {
+            return java.roundSums(tables, isBase, terms, half, degree);
+        }
+        int baseMask = 0;
+        for (int f = 0; f < tables.length; f++) {
+            if (isBase != null && isBase[f]) {
+                baseMask |= 1 << f;
+            }
+        }
+        int[] offsets = new int[terms.length + 1];
+        for (int t = 0; t < terms.length; t++) {
+            if (terms[t].length == 0) {
+                return java.roundSums(tables, isBase, terms, half, degree);
+            }
+            offsets[t + 1] = offsets[t] + terms[t].length;
+        }
+        int[] factors = new int[offsets[terms.length]];
+        for (int t = 0; t < terms.length; t++) {
+            System.arraycopy(terms[t], 0, factors, offsets[t], terms[t].length);
+        }
+        long[] out = new long[3 * terms.length * degree];
+        NativeKernels.zk_round_sums(tables, baseMask, factors, offsets, terms.length, half, degree, out);
         return out;
     }
 
