@@ -10,10 +10,11 @@ package dev.zkinfer.prover.backend;
  *
  * <p>Native: NTT, Reed–Solomon encoding, Möbius transform, Merkle leaves and nodes, MLE
  * evaluation, eq accumulation (single and batch), WHIR sumcheck round and fold; sumcheck
- * folds (base and extension) and the round sums of Σ f·g, fused with the fold. Delegated to
- * the Java vector kernels: proof-of-work grinding, round sums of other term shapes, and
- * inputs too small to be worth a native call (see {@link NativeCommitKernels},
- * {@link NativeSumcheckKernels}).
+ * folds (base and extension), the round sums of Σ f·g fused with the fold, and the round sums
+ * of any other sum of products of up to 8 tables, 16 terms and degree 8. Delegated to the
+ * Java kernels it is built on (vector, or scalar without the Vector API): proof-of-work
+ * grinding, round sums beyond those bounds, and inputs too small to be worth a native call
+ * (see {@link NativeCommitKernels}, {@link NativeSumcheckKernels}).
  */
 final class NativeBackend implements Backend {
     private final SumcheckKernels sumcheck;
