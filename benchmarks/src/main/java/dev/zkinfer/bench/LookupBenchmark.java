@@ -8,7 +8,6 @@ import dev.zkinfer.lookup.RangeTable;
 import dev.zkinfer.lookup.SegmentClaim;
 import dev.zkinfer.lookup.SegmentShape;
 import dev.zkinfer.prover.backend.Backend;
-import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.lookup.LogUpGkrProver;
 import dev.zkinfer.prover.lookup.LogUpSegment;
 import dev.zkinfer.prover.lookup.LookupSegment;
@@ -31,12 +30,12 @@ import org.openjdk.jmh.annotations.*;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx6g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx6g"})
 public class LookupBenchmark {
     @Param({"16", "20"})
     int logLookups;
 
-    @Param({"vector"})
+    @Param({"native", "vector"})
     String backend;
 
     List<LogUpSegment> segments;
@@ -47,7 +46,7 @@ public class LookupBenchmark {
 
     @Setup
     public void setup() {
-        impl = backend.equals("scalar") ? Backends.scalar() : Backends.vector();
+        impl = BenchBackends.byName(backend);
         SplittableRandom rnd = new SplittableRandom(3);
         long[] values = rnd.longs(1L << logLookups, 0, 256).toArray();
         long[] table = RangeTable.values(8);

@@ -41,13 +41,16 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx8g"})
 public class PcsBenchmark {
     @Param({"20", "22"})
     public int numVars;
 
     @Param({"100"})
     public int securityBits;
+
+    @Param({"native", "vector", "scalar"})
+    public String backend;
 
     PcsParameters params;
     long[] table;
@@ -63,7 +66,7 @@ public class PcsBenchmark {
         SplittableRandom rnd = new SplittableRandom(numVars);
         table = randomTable(rnd, numVars);
         points = randomPoints(rnd, numVars, 1);
-        prover = new WhirProver(params);
+        prover = new WhirProver(params, BenchBackends.byName(backend));
         Opening o = commitAndOpen(prover, table, points);
         root = o.root;
         claims = o.claims;

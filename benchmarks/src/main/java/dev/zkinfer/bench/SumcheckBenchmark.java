@@ -5,7 +5,6 @@ import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.prover.backend.Backend;
-import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.sumcheck.SumcheckVerifier;
@@ -20,12 +19,12 @@ import org.openjdk.jmh.annotations.*;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx4g"})
 public class SumcheckBenchmark {
     @Param({"20"})
     int logSize;
 
-    @Param({"vector", "scalar"})
+    @Param({"native", "vector", "scalar"})
     String backend;
 
     long[] f;
@@ -36,7 +35,7 @@ public class SumcheckBenchmark {
 
     @Setup
     public void setup() {
-        impl = backend.equals("scalar") ? Backends.scalar() : Backends.vector();
+        impl = BenchBackends.byName(backend);
         SplittableRandom rnd = new SplittableRandom(2);
         f = new long[1 << logSize];
         g = new long[1 << logSize];

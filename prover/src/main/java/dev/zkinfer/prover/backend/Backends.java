@@ -4,8 +4,11 @@ import java.lang.System.Logger.Level;
 
 /**
  * Chooses the backend once, at class-load time: the system property {@code zkinfer.backend}
- * ({@code scalar} or {@code vector}) if set, else {@code vector} when the Vector API module
- * is present, else {@code scalar}. The choice and any fallback are logged in one line.
+ * ({@code scalar}, {@code vector} or {@code native}) if set; else {@code native} when
+ * {@code libzkinfer} loads (measured faster end to end than {@code vector}: README, "Compute
+ * backends"), else {@code vector} when the Vector API module is present, else {@code scalar}.
+ * An explicit {@code native} falls back to the Java backend, with one logged line saying why,
+ * when the library is absent or does not load.
  */
 public final class Backends {
     /** The system property that overrides the choice. */
@@ -33,6 +36,23 @@ public final class Backends {
         return VectorBackendHolder.INSTANCE;
     }
 
+    /** The native (C through JNA) backend, or null when libzkinfer is not loadable ({@link #nativeUnavailableReason}). */
+    public static Backend nativeBackend() {
+        return NativeBackendHolder.INSTANCE;
+    }
+
+    /** Why the native backend is not available, or null when it is. */
+    public static String nativeUnavailableReason() {
+        return NativeBackend.unavailableReason();
+    }
+
+    /** Lazy holder: the native library loads only when asked for. */
+    private static final class NativeBackendHolder {
+        static final Backend INSTANCE = NativeBackend.unavailableReason() == null
+                ? new NativeBackend(vectorApiPresent() ? vector() : scalar())
+                : null;
+    }
+
     /** Lazy holder: the vector classes load only when asked for. */
     private static final class VectorBackendHolder {
         static final Backend INSTANCE = new VectorBackend();
@@ -44,6 +64,11 @@ public final class Backends {
 
     static Backend choose(String requested) {
         if (requested == null || requested.isBlank()) {
+            Backend nat = nativeBackend();
+            if (nat != null) {
+                return nat;
+            }
+            LOG.log(Level.DEBUG, "zkinfer: native backend unavailable (" + nativeUnavailableReason() + ")");
             if (vectorApiPresent()) {
                 return vector();
             }
@@ -53,10 +78,21 @@ public final class Backends {
         return switch (requested.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "scalar" -> scalar();
             case "vector" -> vector();
-            case "native", "cuda" -> throw new IllegalStateException(
-                    "zkinfer.backend=" + requested + ": the " + requested + " backend is not built in this version (available: scalar, vector)");
+            case "native" -> {
+                Backend b = nativeBackend();
+                if (b != null) {
+                    yield b;
+                }
+                Backend fallback = vectorApiPresent() ? vector() : scalar();
+                LOG.log(Level.WARNING, "zkinfer: zkinfer.backend=native unavailable (" + nativeUnavailableReason()
+                        + "); using the " + fallback.name() + " backend");
+                yield fallback;
+            }
+            // CUDA: wire CudaBackend in here (same shape as "native": load, else log one line and fall back).
+            case "cuda" -> throw new IllegalStateException(
+                    "zkinfer.backend=" + requested + ": the " + requested + " backend is not built in this version (available: scalar, vector, native)");
             default -> throw new IllegalStateException(
-                    "zkinfer.backend=" + requested + " is not a backend (available: scalar, vector)");
+                    "zkinfer.backend=" + requested + " is not a backend (available: scalar, vector, native)");
         };
     }
 }

@@ -1,0 +1,53 @@
+package dev.zkinfer.prover.backend;
+
+/**
+ * The native backend: the prover's hot loops in C ({@code prover/src/main/native/c}),
+ * compiled into {@code libzkinfer.so} by the build when gcc is present and loaded through
+ * JNA. Multi-threaded over big buffers (a work-sharing pool, {@code pool.c}); 64×64-bit products through 128-bit
+ * integers with delayed reduction; SHA-256 with the SHA-NI instructions where the CPU has
+ * them (a portable compression function otherwise). Results equal the scalar reference's
+ * bit for bit, whatever the thread count (the field is exact).
+ *
+ * <p>Native: NTT, Reed–Solomon encoding, Möbius transform, Merkle leaves and nodes, MLE
+ * evaluation, eq accumulation (single and batch), WHIR sumcheck round and fold; sumcheck
+ * folds (base and extension), the round sums of Σ f·g fused with the fold, and the round sums
+ * of any other sum of products of up to 8 tables, 16 terms and degree 8. Delegated to the
+ * Java kernels it is built on (vector, or scalar without the Vector API): proof-of-work
+ * grinding, round sums beyond those bounds, and inputs too small to be worth a native call
+ * (see {@link NativeCommitKernels}, {@link NativeSumcheckKernels}).
+ */
+final class NativeBackend implements Backend {
+    private final SumcheckKernels sumcheck;
+    private final CommitKernels commit;
+
+    /** Backs the native kernels with the given Java backend for what stays in Java. */
+    NativeBackend(Backend java) {
+        this(java, NativeCommitKernels.MIN_NATIVE);
+    }
+
+    /** Inputs with fewer than minNative elements run on {@code java}; tests pass 0 to run everything natively. */
+    NativeBackend(Backend java, int minNative) {
+        this.sumcheck = new NativeSumcheckKernels(java.sumcheck(), minNative);
+        this.commit = new NativeCommitKernels(java.commit(), minNative);
+    }
+
+    /** Why the native library cannot be used, or null when it loaded. */
+    static String unavailableReason() {
+        return NativeKernels.LOAD_ERROR;
+    }
+
+    @Override
+    public String name() {
+        return "native";
+    }
+
+    @Override
+    public SumcheckKernels sumcheck() {
+        return sumcheck;
+    }
+
+    @Override
+    public CommitKernels commit() {
+        return commit;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.zkinfer.prover.backend;
+
+import dev.zkinfer.merkle.MerkleHash;
+
+/**
+ * Commit kernels in C ({@code commit.c}): NTT and Reed–Solomon encoding, the Möbius
+ * transform, Merkle leaf and node hashing (SHA-NI where the CPU has it), MLE evaluation, eq
+ * accumulation (single and batch), WHIR's sumcheck round and fold. {@link #grind} runs on the
+ * Java vector kernels (it is short: a few thousand hashes). Inputs below {@link #MIN_NATIVE}
+ * elements also go to the vector kernels, where a JNA call would cost more than the work;
+ * both give the same values.
+ */
+final class NativeCommitKernels implements CommitKernels {
+    static final int MIN_NATIVE = 1 << 9;
+    private final CommitKernels java;
+    private final int minNative;
+
+    /** minNative: inputs with fewer elements go to {@code java} (0 in tests: everything native). */
+    NativeCommitKernels(CommitKernels java, int minNative) {
+        this.java = java;
+        this.minNative = minNative;
+    }
+
+    @Override
+    public void ntt(long[] values, int logN) {
+        if (values.length != 1 << logN || logN > 30) {
+            throw new IllegalArgumentException("NTT of " + values.length + " values, expected 2^" + logN);
+        }
+        if (values.length < minNative) {
+            java.ntt(values, logN);
+            return;
+        }
+        NativeKernels.zk_ntt(values, logN);
+    }
+
+    @Override
+    public long[] encodeBitReversed(long[] coeffs, int width, int logMsg, int logN) {
+        ScalarCommitKernels.checkEncode(coeffs, width, logMsg, logN);
+        if ((1 << logN) < minNative) {
+            return java.encodeBitReversed(coeffs, width, logMsg, logN);
+        }
+        long[] out = new long[width << logN];
+        NativeKernels.zk_encode_bit_reversed(coeffs, width, logMsg, logN, out);
+        return out;
+    }
+
+    @Override
+    public void evaluationsToCoefficients(long[] values) {
+        int n = Integer.numberOfTrailingZeros(values.length);
+        if (values.length != 1 << n) {
+            throw new IllegalArgumentException("table length must be a power of two");
+        }
+        if (values.length < minNative) {
+            java.evaluationsToCoefficients(values);
+            return;
+        }
+        NativeKernels.zk_evaluations_to_coefficients(values, n);
+    }
+
+    @Override
+    public byte[] hashLeaves(long[] data, int leafLongs) {
+        if (leafLongs <= 0) {
+            throw new IllegalArgumentException("leaves of " + leafLongs + " longs");
+        }
+        int leaves = data.length / leafLongs;
+        if (leaves < minNative / 8) {
+            return java.hashLeaves(data, leafLongs);
+        }
+        byte[] out = new byte[MerkleHash.DIGEST_BYTES * leaves];
+        NativeKernels.zk_hash_leaves(data, leaves, leafLongs, out);
+        return out;
+    }
+
+    @Override
+    public byte[] hashParents(byte[] children) {
+        int parents = children.length / 64;
+        if (parents < minNative / 8) {
+            return java.hashParents(children);
+        }
+        byte[] out = new byte[32 * parents];
+        NativeKernels.zk_hash_parents(children, parents, out);
+        return out;
+    }
+
+    @Override
+    public long grind(byte[] seed, int bits) {
+        return java.grind(seed, bits);
+    }
+
+    @Override
+    public long[] evaluateMle(long[] values, long[] point) {
+        int m = point.length / 3;
+        if (point.length != 3 * m || m > 30 || values.length != 1 << m) {
+            throw new IllegalArgumentException(values.length + " values for " + m + " variables");
+        }
+        if (values.length < minNative) {
+            return java.evaluateMle(values, point);
+        }
+        long[] out = new long[3];
+        NativeKernels.zk_evaluate_mle(values, point, m, out);
+        return out;
+    }
+
+    @Override
+    public void addScaledEq(long[] w, long[] point, long[] coef) {
+        addScaledEqBatch(w, new long[][] {point}, new long[][] {coef});
+    }
+
+    @Override
+    public void addScaledEqBatch(long[] w, long[][] points, long[][] coefs) {
+        if (points.length == 0) {
+            return;
+        }
+        int m = points[0].length / 3;
+        int count = points.length;
+        if (coefs.length != count || m > 30 || w.length != 3 << m) {
+            throw new IllegalArgumentException("weight table of " + w.length / 3 + " for " + m + " variables");
+        }
+        if (w.length / 3 < minNative) {
+            java.addScaledEqBatch(w, points, coefs);
+            return;
+        }
+        long[] flatPoints = new long[3 * m * count];
+        long[] flatCoefs = new long[3 * count];
+        for (int q = 0; q < count; q++) {
+            if (points[q].length != 3 * m || coefs[q].length != 3) {
+                throw new IllegalArgumentException("batch points must all have " + m + " coordinates");
+            }
+            System.arraycopy(points[q], 0, flatPoints, 3 * m * q, 3 * m);
+            System.arraycopy(coefs[q], 0, flatCoefs, 3 * q, 3);
+        }
+        NativeKernels.zk_add_scaled_eq_batch(w, flatPoints, flatCoefs, count, m);
+    }
+
+    @Override
+    public long[] sumcheckRound(long[] f, int fWidth, long[] w, int size) {
+        checkWidth(fWidth);
+        if (size < minNative || f.length < (long) fWidth * size || w.length < 3L * size) {
+            return java.sumcheckRound(f, fWidth, w, size);
+        }
+        long[] out = new long[9];
+        NativeKernels.zk_whir_sumcheck_round(f, fWidth, w, size, out);
+        return out;
+    }
+
+    @Override
+    public long[] fold(long[] table, int width, int size, long[] alpha, boolean monomial) {
+        checkWidth(width);
+        if (size < minNative || table.length < (long) width * size) {
+            return java.fold(table, width, size, alpha, monomial);
+        }
+        long[] out = new long[3 * (size >>> 1)];
+        NativeKernels.zk_whir_fold(table, width, size, alpha, monomial ? 1 : 0, out);
+        return out;
+    }
+
+    private static void checkWidth(int width) {
+        if (width != 1 && width != 3) {
+            throw new IllegalArgumentException("width " + width + ", expected 1 or 3");
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package dev.zkinfer.prover.backend;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The entry points of {@code libzkinfer} ({@code prover/src/main/native/c/zkinfer.h}), one
+ * coarse call over whole tables each.
+ *
+ * <p>JNA finds the library (on {@code jna.library.path}, the system paths, or the classpath
+ * resource {@code linux-x86-64/libzkinfer.so} inside the prover jar, extracted to a temporary
+ * file) and the calls go through the JDK's foreign-function linker as <em>critical</em>
+ * downcalls with heap access: the C code reads and writes the Java arrays in place. JNA's own
+ * calls copy every array argument in and out (Get/Release&lt;Type&gt;ArrayElements), measured
+ * at about 5 ms per call on two 8 MiB tables, as much as the kernel itself; critical calls
+ * copy nothing. They hold off garbage collection for the duration of one kernel (milliseconds).
+ * {@link #LOAD_ERROR} is null when the library loaded.
+ */
+final class NativeKernels {
+    /** The library's ABI version this class was written against (zk_abi_version). */
+    static final int ABI_VERSION = 1;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option CRITICAL = Linker.Option.critical(true);
+    private static String loadError;
+    private static final SymbolLookup LIBRARY = open();
+
+    private static final MethodHandle ZK_ABI_VERSION = handle("zk_abi_version", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle ZK_SHA_NI = handle("zk_sha_ni", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle ZK_THREADS = handle("zk_threads", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle ZK_FORCE_PORTABLE_SHA = handle("zk_force_portable_sha", FunctionDescriptor.ofVoid(JAVA_INT));
+    private static final MethodHandle ZK_NTT = handle("zk_ntt", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+    private static final MethodHandle ZK_ENCODE_BIT_REVERSED = handle("zk_encode_bit_reversed", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle ZK_EVALUATIONS_TO_COEFFICIENTS = handle("zk_evaluations_to_coefficients", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+    private static final MethodHandle ZK_HASH_LEAVES = handle("zk_hash_leaves", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
+    private static final MethodHandle ZK_HASH_PARENTS = handle("zk_hash_parents", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle ZK_EVALUATE_MLE = handle("zk_evaluate_mle", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+    private static final MethodHandle ZK_ADD_SCALED_EQ_BATCH = handle("zk_add_scaled_eq_batch", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ZK_WHIR_SUMCHECK_ROUND = handle("zk_whir_sumcheck_round", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle ZK_WHIR_FOLD = handle("zk_whir_fold", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
+    private static final MethodHandle ZK_PRODUCT_SUMS = handle("zk_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle ZK_FOLD_BASE = handle("zk_fold_base", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+    private static final MethodHandle ZK_FOLD_EXT = handle("zk_fold_ext", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+    private static final MethodHandle ZK_FOLD_EXT_IN_PLACE = handle("zk_fold_ext_in_place", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle ZK_FOLD_AND_PRODUCT_SUMS = handle("zk_fold_and_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+
+    private static final MethodHandle ZK_ROUND_SUMS = handle("zk_round_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS,
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG,
+            JAVA_INT, ADDRESS));
+
+    /** Bounds of {@link #zk_round_sums} (ZK_MAX_TABLES, ZK_MAX_DEGREE, ZK_MAX_TERMS in zkinfer.h). */
+    static final int MAX_TABLES = 8, MAX_DEGREE = 8, MAX_TERMS = 16;
+
+    /** Why the library could not be used, or null when it loaded. */
+    static final String LOAD_ERROR = check();
+
+    private NativeKernels() {}
+
+    private static SymbolLookup open() {
+        try {
+            java.io.File file = locate();
+            SymbolLookup lookup = SymbolLookup.libraryLookup(file.toPath(), Arena.global());
+            if (!file.getName().equals(System.mapLibraryName("zkinfer"))) {
+                // a temporary copy extracted from the jar: the mapping stays valid once the file is gone
+                file.delete();
+            }
+            return lookup;
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError | IllegalArgumentException | IllegalCallerException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            int nl = msg.indexOf('\n');
+            String first = nl < 0 ? msg : msg.substring(0, nl);
+            if (first.endsWith(":")) {
+                first += " not found as classpath resource " + com.sun.jna.Platform.RESOURCE_PREFIX
+                        + "/libzkinfer.so, on jna.library.path or the system paths (built only where gcc was present)";
+            }
+            loadError = "libzkinfer not loadable: " + first;
+            return null;
+        }
+    }
+
+    /**
+     * The library file: the classpath resource {@code <platform>/libzkinfer.so} (extracted from
+     * the jar when it is in one), else JNA's search of jna.library.path and the system paths.
+     */
+    private static java.io.File locate() {
+        try {
+            return Native.extractFromResourcePath("zkinfer", NativeKernels.class.getClassLoader());
+        } catch (java.io.IOException notOnClasspath) {
+            java.io.File file = NativeLibrary.getInstance("zkinfer").getFile();
+            if (file == null) {
+                throw new UnsatisfiedLinkError("JNA found libzkinfer but not as a file");
+            }
+            return file;
+        }
+    }
+
+    private static MethodHandle handle(String name, FunctionDescriptor descriptor) {
+        if (LIBRARY == null) {
+            return null;
+        }
+        return LIBRARY.find(name).map(s -> LINKER.downcallHandle(s, descriptor, CRITICAL)).orElseGet(() -> {
+            if (loadError == null) {
+                loadError = "libzkinfer lacks " + name;
+            }
+            return null;
+        });
+    }
+
+    private static String check() {
+        if (loadError != null) {
+            return loadError;
+        }
+        int abi = zk_abi_version();
+        return abi == ABI_VERSION ? null : "libzkinfer has ABI version " + abi + ", expected " + ABI_VERSION;
+    }
+
+    private static RuntimeException failure(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    static int zk_abi_version() {
+        try {
+            return (int) ZK_ABI_VERSION.invokeExact();
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static int zk_sha_ni() {
+        try {
+            return (int) ZK_SHA_NI.invokeExact();
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static int zk_threads() {
+        try {
+            return (int) ZK_THREADS.invokeExact();
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_force_portable_sha(int portable) {
+        try {
+            ZK_FORCE_PORTABLE_SHA.invokeExact(portable);
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_ntt(long[] values, int logN) {
+        try {
+            ZK_NTT.invokeExact(MemorySegment.ofArray(values), logN);
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_encode_bit_reversed(long[] coeffs, int width, int logMsg, int logN, long[] out) {
+        try {
+            ZK_ENCODE_BIT_REVERSED.invokeExact(MemorySegment.ofArray(coeffs), width, logMsg, logN, MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_evaluations_to_coefficients(long[] values, int logN) {
+        try {
+            ZK_EVALUATIONS_TO_COEFFICIENTS.invokeExact(MemorySegment.ofArray(values), logN);
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_hash_leaves(long[] data, long leaves, int leafLongs, byte[] out) {
+        try {
+            ZK_HASH_LEAVES.invokeExact(MemorySegment.ofArray(data), leaves, leafLongs, MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_hash_parents(byte[] children, long parents, byte[] out) {
+        try {
+            ZK_HASH_PARENTS.invokeExact(MemorySegment.ofArray(children), parents, MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_evaluate_mle(long[] values, long[] point, int m, long[] out3) {
+        try {
+            ZK_EVALUATE_MLE.invokeExact(MemorySegment.ofArray(values), MemorySegment.ofArray(point), m, MemorySegment.ofArray(out3));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_add_scaled_eq_batch(long[] w, long[] points, long[] coefs, int count, int m) {
+        try {
+            ZK_ADD_SCALED_EQ_BATCH.invokeExact(MemorySegment.ofArray(w), MemorySegment.ofArray(points), MemorySegment.ofArray(coefs), count, m);
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_whir_sumcheck_round(long[] f, int fWidth, long[] w, long size, long[] out9) {
+        try {
+            ZK_WHIR_SUMCHECK_ROUND.invokeExact(MemorySegment.ofArray(f), fWidth, MemorySegment.ofArray(w), size, MemorySegment.ofArray(out9));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_whir_fold(long[] table, int width, long size, long[] alpha, int monomial, long[] out) {
+        try {
+            ZK_WHIR_FOLD.invokeExact(MemorySegment.ofArray(table), width, size, MemorySegment.ofArray(alpha), monomial, MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_product_sums(long[] f, long[] g, int base, long half, long[] out6) {
+        try {
+            ZK_PRODUCT_SUMS.invokeExact(MemorySegment.ofArray(f), MemorySegment.ofArray(g), base, half, MemorySegment.ofArray(out6));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_fold_base(long[] values, long half, long[] r, long[] out) {
+        try {
+            ZK_FOLD_BASE.invokeExact(MemorySegment.ofArray(values), half, MemorySegment.ofArray(r), MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_fold_ext(long[] table, long half, long[] r, long[] out) {
+        try {
+            ZK_FOLD_EXT.invokeExact(MemorySegment.ofArray(table), half, MemorySegment.ofArray(r), MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_fold_ext_in_place(long[] table, long half, long[] r) {
+        try {
+            ZK_FOLD_EXT_IN_PLACE.invokeExact(MemorySegment.ofArray(table), half, MemorySegment.ofArray(r));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_fold_and_product_sums(long[] f, long[] g, int base, long half, long[] r, long[] fOut, long[] gOut, long[] out6) {
+        try {
+            ZK_FOLD_AND_PRODUCT_SUMS.invokeExact(MemorySegment.ofArray(f), MemorySegment.ofArray(g), base, half, MemorySegment.ofArray(r), MemorySegment.ofArray(fOut), MemorySegment.ofArray(gOut), MemorySegment.ofArray(out6));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    /** Round sums of any terms over at most {@link #MAX_TABLES} tables (zk_round_sums). */
+    static void zk_round_sums(long[][] tables, int baseMask, int[] factors, int[] offsets, int nterms, long half,
+            int degree, long[] out) {
+        MemorySegment[] t = new MemorySegment[MAX_TABLES];
+        for (int f = 0; f < MAX_TABLES; f++) {
+            t[f] = f < tables.length ? MemorySegment.ofArray(tables[f]) : MemorySegment.NULL;
+        }
+        try {
+            ZK_ROUND_SUMS.invokeExact(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], tables.length, baseMask,
+                    MemorySegment.ofArray(factors), MemorySegment.ofArray(offsets), nterms, half, degree,
+                    MemorySegment.ofArray(out));
+        } catch (Throwable e) {
+            throw failure(e);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.zkinfer.prover.backend;
+
+import dev.zkinfer.field.Ext3;
+
+/**
+ * Sumcheck kernels in C ({@code sumcheck.c}): folds of base and extension tables, the round
+ * sums of the common Σ f·g (two tables, both base or both extension), fused with the fold as
+ * in {@link FusedSumcheck}, and the round sums of any other sum of products of up to 8 tables,
+ * 16 terms and degree 8 (zk_round_sums); beyond those bounds the round sums come from the Java
+ * kernels. Small tables (below {@link NativeCommitKernels#MIN_NATIVE} pairs) stay in Java.
+ */
+final class NativeSumcheckKernels implements SumcheckKernels {
+    private final SumcheckKernels java;
+    private final int minNative;
+
+    /** minNative: tables with fewer pairs go to {@code java} (0 in tests: everything native). */
+    NativeSumcheckKernels(SumcheckKernels java, int minNative) {
+        this.java = java;
+        this.minNative = minNative;
+    }
+
+    private boolean small(int half) {
+        return half < minNative;
+    }
+
+    /** The two factors of Σ f·g when the native kernel computes it (both base or both extension), else null. */
+    private static int[] productOfTwo(long[][] tables, boolean[] isBase, int[][] terms, int degree) {
+        if (degree != 2 || terms.length != 1 || terms[0].length != 2) {
+            return null;
+        }
+        int f = terms[0][0], g = terms[0][1];
+        boolean fb = isBase != null && isBase[f], gb = isBase != null && isBase[g];
+        return fb == gb ? terms[0] : null;
+    }
+
+    private static long[] ext(Ext3 r) {
+        return new long[] {r.c0, r.c1, r.c2};
+    }
+
+    @Override
+    public long[] roundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
+        int[] fg = productOfTwo(tables, isBase, terms, degree);
+        if (small(half)) {
+            return java.roundSums(tables, isBase, terms, half, degree);
+        }
+        if (fg == null) {
+            return generalRoundSums(tables, isBase, terms, half, degree);
+        }
+        boolean base = isBase != null && isBase[fg[0]];
+        long[] out = new long[6];
+        NativeKernels.zk_product_sums(tables[fg[0]], tables[fg[1]], base ? 1 : 0, half, out);
+        return out;
+    }
+
+    /** Any sum of products (zk_round_sums), within the native kernel's bounds; else the Java kernels. */
+    private long[] generalRoundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
+        if (tables.length > NativeKernels.MAX_TABLES || terms.length > NativeKernels.MAX_TERMS || degree < 1
+                || degree > NativeKernels.MAX_DEGREE) {
+            return java.roundSums(tables, isBase, terms, half, degree);
+        }
+        int baseMask = 0;
+        for (int f = 0; f < tables.length; f++) {
+            if (isBase != null && isBase[f]) {
+                baseMask |= 1 << f;
+            }
+        }
+        int[] offsets = new int[terms.length + 1];
+        for (int t = 0; t < terms.length; t++) {
+            if (terms[t].length == 0) {
+                return java.roundSums(tables, isBase, terms, half, degree);
+            }
+            offsets[t + 1] = offsets[t] + terms[t].length;
+        }
+        int[] factors = new int[offsets[terms.length]];
+        for (int t = 0; t < terms.length; t++) {
+            System.arraycopy(terms[t], 0, factors, offsets[t], terms[t].length);
+        }
+        long[] out = new long[3 * terms.length * degree];
+        NativeKernels.zk_round_sums(tables, baseMask, factors, offsets, terms.length, half, degree, out);
+        return out;
+    }
+
+    @Override
+    public long[] foldBase(long[] values, int half, Ext3 r) {
+        if (small(half)) {
+            return java.foldBase(values, half, r);
+        }
+        long[] out = new long[3 * half];
+        NativeKernels.zk_fold_base(values, half, ext(r), out);
+        return out;
+    }
+
+    @Override
+    public void fold(long[] table, int half, Ext3 r) {
+        if (small(half)) {
+            java.fold(table, half, r);
+            return;
+        }
+        NativeKernels.zk_fold_ext_in_place(table, half, ext(r));
+    }
+
+    @Override
+    public long[] foldAndRoundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree, Ext3 r) {
+        if (small(half)) {
+            return java.foldAndRoundSums(tables, isBase, terms, half, degree, r);
+        }
+        int[] fg = productOfTwo(tables, isBase, terms, degree);
+        if (fg != null && tables.length == 2 && fg[0] != fg[1]) {
+            int fi = fg[0], gi = fg[1];
+            boolean base = isBase != null && isBase[fi];
+            long[] fOut = new long[3 * half], gOut = new long[3 * half];
+            long[] out = new long[6];
+            NativeKernels.zk_fold_and_product_sums(tables[fi], tables[gi], base ? 1 : 0, half, ext(r), fOut, gOut, out);
+            tables[fi] = fOut;
+            tables[gi] = gOut;
+            return out;
+        }
+        long[] rr = ext(r);
+        for (int f = 0; f < tables.length; f++) {
+            long[] out = new long[3 * half];
+            if (isBase != null && isBase[f]) {
+                NativeKernels.zk_fold_base(tables[f], half, rr, out);
+            } else {
+                NativeKernels.zk_fold_ext(tables[f], half, rr, out);
+            }
+            tables[f] = out;
+        }
+        return roundSums(tables, null, terms, half >>> 1, degree);
+    }
+}

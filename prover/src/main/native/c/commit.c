@@ -1,0 +1,555 @@
+/* Commitment kernels (CommitKernels): Reed-Solomon encoding by NTT, the Mobius transform,
+ * Merkle hashing, eq tables and WHIR's weighted sumcheck. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "goldilocks.h"
+#include "pool.h"
+#include "sha256.h"
+#include "zkinfer.h"
+
+/* ---------------------------------------------------------------- NTT */
+
+/* Per-level twiddles of a 2^log_m-point NTT: T[h + k] = w_{2h}^k for h = 1, 2, ..., M/2, k < h
+ * (VectorCommitKernels.twiddles). Computed once per size and kept. */
+static u64 *twiddle_cache[33];
+static pthread_mutex_t twiddle_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const u64 *twiddles(int log_m) {
+    u64 *t = __atomic_load_n(&twiddle_cache[log_m], __ATOMIC_ACQUIRE);
+    if (t) return t;
+    pthread_mutex_lock(&twiddle_lock);
+    t = twiddle_cache[log_m];
+    if (!t) {
+        size_t n = log_m < 1 ? 2 : (size_t)1 << log_m;
+        t = malloc(n * sizeof(u64));
+        t[0] = 0;
+        t[1] = 1;
+        for (int lg = 1; lg <= log_m; lg++) {
+            size_t h = (size_t)1 << (lg - 1);
+            u64 w = gl_root_of_unity(lg);
+            t[h] = 1;
+            for (size_t k = 1; k < h; k++) t[h + k] = gl_mul(t[h + k - 1], w);
+        }
+        __atomic_store_n(&twiddle_cache[log_m], t, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&twiddle_lock);
+    return t;
+}
+
+/* One decimation-in-frequency level on the block at a (2*half elements of `width` longs):
+ * (u, v) -> (u + v, (u - v) w_{2half}^k), butterflies k in [k0, k1). */
+ZK_INLINE void dif_level(u64 *a, size_t half, const u64 *tw, int width, size_t k0, size_t k1) {
+    const u64 *t = tw + half;
+    if (k0 == 0 && k1 > 0) {
+        /* twiddle w^0 = 1: no multiplication (all of the last level, half of the one before, ...) */
+        for (int c = 0; c < width; c++) {
+            u64 u = a[c], v = a[width * half + c];
+            a[c] = gl_add(u, v);
+            a[width * half + c] = gl_sub(u, v);
+        }
+        k0 = 1;
+    }
+    if (width == 1) {
+        for (size_t k = k0; k < k1; k++) {
+            u64 u = a[k], v = a[k + half];
+            a[k] = gl_add(u, v);
+            a[k + half] = gl_mul(gl_sub(u, v), t[k]);
+        }
+    } else {
+        u64 *b = a + 3 * half;
+        for (size_t k = k0; k < k1; k++) {
+            u64 w = t[k];
+            for (int c = 0; c < 3; c++) {
+                u64 u = a[3 * k + c], v = b[3 * k + c];
+                a[3 * k + c] = gl_add(u, v);
+                b[3 * k + c] = gl_mul(gl_sub(u, v), w);
+            }
+        }
+    }
+}
+
+/* Sub-transforms of at most 2^LOG_IN_CACHE elements run level by level inside the cache. */
+#define LOG_IN_CACHE 13
+
+static void dif_small(u64 *a, int log_m, const u64 *tw, int width) {
+    for (int lg = log_m; lg >= 1; lg--) {
+        size_t half = (size_t)1 << (lg - 1);
+        for (size_t i = 0; i < ((size_t)1 << log_m); i += 2 * half) dif_level(a + width * i, half, tw, width, 0, half);
+    }
+}
+
+struct dif_ctx {
+    u64 *a;
+    const u64 *tw;
+    int width, low;
+    size_t half, per;
+};
+
+/* butterflies of one level over all blocks, `per` pieces per block */
+static void dif_level_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct dif_ctx *c = p;
+    for (int64_t t = from; t < to; t++) {
+        size_t blk = (size_t)t / c->per, part = (size_t)t % c->per, len = c->half / c->per;
+        size_t k0 = part * len, k1 = part + 1 == c->per ? c->half : k0 + len;
+        dif_level(c->a + c->width * blk * 2 * c->half, c->half, c->tw, c->width, k0, k1);
+    }
+}
+
+static void dif_blocks_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct dif_ctx *c = p;
+    for (int64_t b = from; b < to; b++) dif_small(c->a + c->width * ((size_t)b << c->low), c->low, c->tw, c->width);
+}
+
+/* In-place DIF NTT (natural in, bit-reversed out) of 2^log_m elements of `width` longs.
+ * With par set, the levels above the cache size are split over the threads, then the
+ * cache-sized blocks are; otherwise everything runs on the calling thread. */
+static void dif_ntt(u64 *a, int log_m, const u64 *tw, int width, int par) {
+    size_t m = (size_t)1 << log_m;
+    int top = log_m > LOG_IN_CACHE ? log_m - LOG_IN_CACHE : 0;
+    struct dif_ctx c = {a, tw, width, log_m - top, 0, 1};
+    for (int lg = log_m; lg > log_m - top; lg--) {
+        c.half = (size_t)1 << (lg - 1);
+        c.per = c.half / 1024 ? c.half / 1024 : 1;
+        int64_t total = (int64_t)(m / (2 * c.half) * c.per);
+        if (par) {
+            zk_parallel_for(total, 4, dif_level_range, &c);
+        } else {
+            dif_level_range(&c, 0, total, 0);
+        }
+    }
+    int64_t nblocks = (int64_t)(m >> c.low);
+    if (par) {
+        zk_parallel_for(nblocks, 1, dif_blocks_range, &c);
+    } else {
+        dif_blocks_range(&c, 0, nblocks, 0);
+    }
+}
+
+static inline size_t bit_reverse(size_t x, int bits) {
+    size_t r = 0;
+    for (int i = 0; i < bits; i++) {
+        r = (r << 1) | (x & 1);
+        x >>= 1;
+    }
+    return r;
+}
+
+void zk_ntt(int64_t *values, int32_t log_n) {
+    u64 *a = (u64 *)values;
+    size_t n = (size_t)1 << log_n;
+    dif_ntt(a, log_n, twiddles(log_n), 1, n >= ZK_MIN_PARALLEL);
+    /* bit-reversed -> natural order (j = rev(i), maintained incrementally) */
+    for (size_t i = 1, j = 0; i < n; i++) {
+        size_t bit = n >> 1;
+        for (; j & bit; bit >>= 1) j ^= bit;
+        j ^= bit;
+        if (i < j) {
+            u64 t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}
+
+/* dst[c] = src[width c + q] step^c for c < m (four independent power chains). */
+static void scale_by_powers(const u64 *src, int width, int q, u64 *dst, int dst_width, size_t m, u64 step) {
+    u64 p[4];
+    p[0] = 1;
+    for (int i = 1; i < 4; i++) p[i] = gl_mul(p[i - 1], step);
+    u64 step4 = gl_mul(p[3], step);
+    size_t c = 0;
+    for (; c + 4 <= m; c += 4) {
+        for (int i = 0; i < 4; i++) {
+            dst[dst_width * (c + i) + q] = gl_mul(src[width * (c + i) + q], p[i]);
+            p[i] = gl_mul(p[i], step4);
+        }
+    }
+    for (int i = 0; c < m; c++, i++) dst[dst_width * c + q] = gl_mul(src[width * c + q], p[i]);
+}
+
+/* Reed-Solomon encoding in bit-reversed order (VectorCommitKernels' derivation): with
+ * N = 2^r M, the block rev_r(s) of the output is the M-point DIF NTT of the coefficients
+ * scaled by w_N^(s c). Cosets are the parallel tasks when there are enough of them;
+ * otherwise each NTT is split over the threads. */
+struct encode_ctx {
+    const u64 *src;
+    u64 *dst;
+    const u64 *tw;
+    u64 omega_n;
+    size_t m;
+    int width, r, log_msg, inner_par;
+};
+
+static void encode_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct encode_ctx *c = p;
+    for (int64_t s = from; s < to; s++) {
+        size_t block = bit_reverse((size_t)s, c->r);
+        u64 step = gl_pow(c->omega_n, (u64)s);
+        u64 *o = c->dst + (size_t)c->width * c->m * block;
+        for (int q = 0; q < c->width; q++) scale_by_powers(c->src, c->width, q, o, c->width, c->m, step);
+        dif_ntt(o, c->log_msg, c->tw, c->width, c->inner_par);
+    }
+}
+
+void zk_encode_bit_reversed(const int64_t *coeffs, int32_t width, int32_t log_msg, int32_t log_n, int64_t *out) {
+    int r = log_n - log_msg;
+    size_t m = (size_t)1 << log_msg;
+    int64_t cosets = (int64_t)1 << r;
+    int threads = zk_pool_threads();
+    struct encode_ctx c = {(const u64 *)coeffs, (u64 *)out, twiddles(log_msg), gl_root_of_unity(log_n), m, width, r, log_msg, 0};
+    c.inner_par = cosets < 2 * threads && m >= ZK_MIN_PARALLEL;
+    if (c.inner_par || (size_t)cosets * m < ZK_MIN_PARALLEL) {
+        encode_range(&c, 0, cosets, 0);
+    } else {
+        zk_parallel_for(cosets, 1, encode_range, &c);
+    }
+}
+
+/* ---------------------------------------------------------------- Mobius transform */
+
+/* v[i | bit] -= v[i] for every variable: variables below LOG_IN_CACHE inside cache-sized
+ * blocks, the rest as strided passes (the order of variables does not matter: the steps commute). */
+struct mobius_ctx {
+    u64 *v;
+    int low, k;
+};
+
+static void mobius_blocks(void *p, int64_t from, int64_t to, int chunk) {
+    struct mobius_ctx *c = p;
+    for (int64_t b = from; b < to; b++) {
+        u64 *x = c->v + ((size_t)b << c->low);
+        for (int k = 0; k < c->low; k++) {
+            size_t bit = (size_t)1 << k;
+            for (size_t i = 0; i < ((size_t)1 << c->low); i += 2 * bit) {
+                for (size_t j = i; j < i + bit; j++) x[j | bit] = gl_sub(x[j | bit], x[j]);
+            }
+        }
+    }
+}
+
+static void mobius_pairs(void *p, int64_t from, int64_t to, int chunk) {
+    struct mobius_ctx *c = p;
+    int k = c->k;
+    size_t bit = (size_t)1 << k;
+    for (int64_t jj = from; jj < to; jj++) {
+        size_t j = (size_t)jj;
+        size_t i0 = ((j >> k) << (k + 1)) | (j & (bit - 1));
+        c->v[i0 | bit] = gl_sub(c->v[i0 | bit], c->v[i0]);
+    }
+}
+
+/* v[i | bit] -= v[i] for every variable: variables below LOG_IN_CACHE inside cache-sized
+ * blocks, the rest as strided passes (the steps for different variables commute). */
+void zk_evaluations_to_coefficients(int64_t *values, int32_t log_n) {
+    size_t n = (size_t)1 << log_n;
+    struct mobius_ctx c = {(u64 *)values, log_n < LOG_IN_CACHE ? log_n : LOG_IN_CACHE, 0};
+    zk_parallel_for((int64_t)(n >> c.low), 1, mobius_blocks, &c);
+    for (c.k = c.low; c.k < log_n; c.k++) zk_parallel_for((int64_t)(n >> 1), 8192, mobius_pairs, &c);
+}
+
+/* ---------------------------------------------------------------- Merkle hashing */
+
+struct hash_ctx {
+    const int64_t *data;
+    const uint8_t *children;
+    int32_t leaf_longs;
+    uint8_t *out;
+};
+
+static void leaves_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct hash_ctx *c = p;
+    size_t len = 1 + 8 * (size_t)c->leaf_longs;
+    uint8_t stack[1 + 8 * 64];
+    uint8_t *buf = len <= sizeof stack ? stack : malloc(len);
+    buf[0] = 0;
+    for (int64_t i = from; i < to; i++) {
+        memcpy(buf + 1, c->data + (size_t)i * c->leaf_longs, 8 * (size_t)c->leaf_longs); /* x86-64 is little-endian */
+        zk_sha256(buf, len, c->out + 32 * (size_t)i);
+    }
+    if (buf != stack) free(buf);
+}
+
+/* leaf digest = SHA-256(0x00 || u64le(v_0) || ... ) (MerkleHash.hashLeaf) */
+void zk_hash_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, uint8_t *out) {
+    struct hash_ctx c = {data, NULL, leaf_longs, out};
+    zk_parallel_for(leaves, 64, leaves_range, &c);
+}
+
+static void parents_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct hash_ctx *c = p;
+    uint8_t buf[65];
+    buf[0] = 1;
+    for (int64_t i = from; i < to; i++) {
+        memcpy(buf + 1, c->children + 64 * (size_t)i, 64);
+        zk_sha256(buf, 65, c->out + 32 * (size_t)i);
+    }
+}
+
+/* node digest = SHA-256(0x01 || left || right) (MerkleHash.hashNode) */
+void zk_hash_parents(const uint8_t *children, int64_t parents, uint8_t *out) {
+    struct hash_ctx c = {NULL, children, 0, out};
+    zk_parallel_for(parents, 512, parents_range, &c);
+}
+
+/* ---------------------------------------------------------------- eq tables */
+
+/* eq(point[offset .. offset+m), b) for b in {0,1}^m, array form, times coef (CommitArithmetic.eqTable:
+ * highest variable first, so that variable j ends up as bit j). */
+static u64 *eq_table(const u64 *point, int offset, int m, const u64 *coef) {
+    u64 *t = malloc(sizeof(u64) * 3 * ((size_t)1 << m));
+    t[0] = coef[0];
+    t[1] = coef[1];
+    t[2] = coef[2];
+    size_t size = 1;
+    for (int j = m - 1; j >= 0; j--) {
+        const u64 *r = point + 3 * (offset + j);
+        u64 s0 = gl_sub(1, r[0]), s1 = gl_sub(0, r[1]), s2 = gl_sub(0, r[2]);
+        for (size_t b = size; b-- > 0;) {
+            u64 v0 = t[3 * b], v1 = t[3 * b + 1], v2 = t[3 * b + 2];
+            ext_mul(v0, v1, v2, r[0], r[1], r[2], &t[3 * (2 * b + 1)], &t[3 * (2 * b + 1) + 1], &t[3 * (2 * b + 1) + 2]);
+            ext_mul(v0, v1, v2, s0, s1, s2, &t[6 * b], &t[6 * b + 1], &t[6 * b + 2]);
+        }
+        size <<= 1;
+    }
+    return t;
+}
+
+static int is_base_point(const u64 *point, int m) {
+    for (int i = 0; i < m; i++) {
+        if (point[3 * i + 1] | point[3 * i + 2]) return 0;
+    }
+    return 1;
+}
+
+static const u64 ONE[3] = {1, 0, 0};
+
+struct mle_ctx {
+    const u64 *v, *low, *hi;
+    int lo;
+    u64 *parts; /* 3 per chunk */
+};
+
+static void mle_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct mle_ctx *c = p;
+    size_t low_size = (size_t)1 << c->lo;
+    u64 p0 = 0, p1 = 0, p2 = 0;
+    for (int64_t h = from; h < to; h++) {
+        acc192 s0 = {0, 0}, s1 = {0, 0}, s2 = {0, 0};
+        const u64 *x = c->v + ((size_t)h << c->lo);
+        for (size_t b = 0; b < low_size; b++) {
+            acc_add(&s0, (u128)x[b] * c->low[3 * b]);
+            acc_add(&s1, (u128)x[b] * c->low[3 * b + 1]);
+            acc_add(&s2, (u128)x[b] * c->low[3 * b + 2]);
+        }
+        u64 t0, t1, t2;
+        ext_mul(acc_value(s0), acc_value(s1), acc_value(s2), c->hi[3 * h], c->hi[3 * h + 1], c->hi[3 * h + 2], &t0, &t1, &t2);
+        p0 = gl_add(p0, t0);
+        p1 = gl_add(p1, t1);
+        p2 = gl_add(p2, t2);
+    }
+    c->parts[3 * chunk] = p0;
+    c->parts[3 * chunk + 1] = p1;
+    c->parts[3 * chunk + 2] = p2;
+}
+
+/* f(point) = sum_c hi[c] sum_b values[c 2^lo + b] low[b] */
+void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int64_t *out3) {
+    const u64 *z = (const u64 *)point;
+    int lo = m < 12 ? m : 12;
+    int64_t high = (int64_t)1 << (m - lo);
+    u64 *low = eq_table(z, 0, lo, ONE), *hi = eq_table(z, lo, m - lo, ONE);
+    int chunks = zk_chunks(high, 1);
+    u64 *parts = calloc(3 * (size_t)chunks, sizeof(u64));
+    struct mle_ctx c = {(const u64 *)values, low, hi, lo, parts};
+    zk_parallel_for(high, 1, mle_range, &c);
+    u64 a[3] = {0, 0, 0};
+    for (int k = 0; k < 3 * chunks; k++) a[k % 3] = gl_add(a[k % 3], parts[k]);
+    for (int k = 0; k < 3; k++) out3[k] = (int64_t)a[k];
+    free(parts);
+    free(low);
+    free(hi);
+}
+
+/* Low variables of the base-point batch: 2^9 entries x count queries stay in the L2 cache. */
+#define BATCH_LOW_VARS 9
+
+struct eq_ctx {
+    u64 *w;
+    const u64 *low_t, *hi_t; /* base batch: query-minor tables */
+    u64 **his, **lows;       /* general: per query */
+    int count, lo;
+};
+
+static void eq_base_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct eq_ctx *e = p;
+    size_t low_size = (size_t)1 << e->lo;
+    int count = e->count;
+    for (int64_t cc = from; cc < to; cc++) {
+        size_t c = (size_t)cc;
+        const u64 *h = e->hi_t + 3 * c * count;
+        for (size_t b = 0; b < low_size; b++) {
+            const u64 *l = e->low_t + b * count;
+            acc192 s0 = {0, 0}, s1 = {0, 0}, s2 = {0, 0};
+            for (int q = 0; q < count; q++) {
+                u64 x = l[q];
+                acc_add(&s0, (u128)h[3 * q] * x);
+                acc_add(&s1, (u128)h[3 * q + 1] * x);
+                acc_add(&s2, (u128)h[3 * q + 2] * x);
+            }
+            u64 *o = e->w + 3 * ((c << e->lo) + b);
+            o[0] = gl_add(o[0], acc_value(s0));
+            o[1] = gl_add(o[1], acc_value(s1));
+            o[2] = gl_add(o[2], acc_value(s2));
+        }
+    }
+}
+
+static void eq_general_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct eq_ctx *e = p;
+    size_t low_size = (size_t)1 << e->lo;
+    for (int64_t c = from; c < to; c++) {
+        for (int q = 0; q < e->count; q++) {
+            const u64 *h = e->his[q] + 3 * c, *low = e->lows[q];
+            u64 *o = e->w + 3 * ((size_t)c << e->lo);
+            for (size_t b = 0; b < low_size; b++) {
+                u64 p0, p1, p2;
+                ext_mul(h[0], h[1], h[2], low[3 * b], low[3 * b + 1], low[3 * b + 2], &p0, &p1, &p2);
+                o[3 * b] = gl_add(o[3 * b], p0);
+                o[3 * b + 1] = gl_add(o[3 * b + 1], p1);
+                o[3 * b + 2] = gl_add(o[3 * b + 2], p2);
+            }
+        }
+    }
+}
+
+void zk_add_scaled_eq_batch(int64_t *w_, const int64_t *points_, const int64_t *coefs_, int32_t count, int32_t m) {
+    const u64 *points = (const u64 *)points_, *coefs = (const u64 *)coefs_;
+    int all_base = 1;
+    for (int q = 0; q < count; q++) all_base &= is_base_point(points + 3 * (size_t)m * q, m);
+    struct eq_ctx e = {(u64 *)w_, NULL, NULL, NULL, NULL, count, 0};
+    if (all_base) {
+        /* w[c 2^lo + b] += sum_q hi_q[c] low_q[b]: three 128-bit dot products over q, one reduction each */
+        e.lo = m < BATCH_LOW_VARS ? m : BATCH_LOW_VARS;
+        size_t low_size = (size_t)1 << e.lo, high_size = (size_t)1 << (m - e.lo);
+        u64 *low_t = malloc(sizeof(u64) * low_size * count);
+        u64 *hi_t = malloc(sizeof(u64) * 3 * high_size * count);
+        for (int q = 0; q < count; q++) {
+            const u64 *z = points + 3 * (size_t)m * q;
+            u64 *low = eq_table(z, 0, e.lo, ONE);
+            for (size_t b = 0; b < low_size; b++) low_t[b * count + q] = low[3 * b];
+            u64 *hi = eq_table(z, e.lo, m - e.lo, coefs + 3 * q);
+            for (size_t c = 0; c < high_size; c++) memcpy(hi_t + 3 * (c * count + q), hi + 3 * c, 3 * sizeof(u64));
+            free(low);
+            free(hi);
+        }
+        e.low_t = low_t;
+        e.hi_t = hi_t;
+        zk_parallel_for((int64_t)high_size, 1, eq_base_range, &e);
+        free(low_t);
+        free(hi_t);
+        return;
+    }
+    /* general points: per query, w[c 2^lo + b] += hi[c] low[b] */
+    e.lo = m < 12 ? m : 12;
+    e.his = malloc(sizeof(u64 *) * count);
+    e.lows = malloc(sizeof(u64 *) * count);
+    for (int q = 0; q < count; q++) {
+        const u64 *z = points + 3 * (size_t)m * q;
+        e.lows[q] = eq_table(z, 0, e.lo, ONE);
+        e.his[q] = eq_table(z, e.lo, m - e.lo, coefs + 3 * q);
+    }
+    zk_parallel_for((int64_t)1 << (m - e.lo), 1, eq_general_range, &e);
+    for (int q = 0; q < count; q++) {
+        free(e.his[q]);
+        free(e.lows[q]);
+    }
+    free(e.his);
+    free(e.lows);
+}
+
+/* ---------------------------------------------------------------- WHIR sumcheck */
+
+struct whir_ctx {
+    const u64 *f, *w;
+    u64 *out;
+    u64 a0, a1, a2;
+    int width, monomial;
+    u64 *parts; /* 9 per chunk */
+};
+
+static void whir_round_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct whir_ctx *c = p;
+    const u64 *f = c->f, *w = c->w;
+    u64 *part = c->parts + 9 * chunk;
+    if (c->width == 1) {
+        acc192 a[9];
+        memset(a, 0, sizeof a);
+        for (int64_t j = from; j < to; j++) {
+            const u64 *u = w + 6 * j, *v = u + 3;
+            u64 x = f[2 * j], y = f[2 * j + 1], e = gl_sub(gl_dbl(y), x);
+            for (int k = 0; k < 3; k++) {
+                acc_add(&a[k], (u128)u[k] * x);
+                acc_add(&a[3 + k], (u128)v[k] * y);
+                acc_add(&a[6 + k], (u128)gl_sub(gl_dbl(v[k]), u[k]) * e);
+            }
+        }
+        for (int i = 0; i < 9; i++) part[i] = acc_value(a[i]);
+    } else {
+        ext_acc a[3];
+        memset(a, 0, sizeof a);
+        for (int64_t j = from; j < to; j++) {
+            const u64 *u = w + 6 * j, *v = u + 3, *x = f + 6 * j, *y = x + 3;
+            ext_acc_add(&a[0], u[0], u[1], u[2], x[0], x[1], x[2]);
+            ext_acc_add(&a[1], v[0], v[1], v[2], y[0], y[1], y[2]);
+            ext_acc_add(&a[2], gl_sub(gl_dbl(v[0]), u[0]), gl_sub(gl_dbl(v[1]), u[1]), gl_sub(gl_dbl(v[2]), u[2]),
+                        gl_sub(gl_dbl(y[0]), x[0]), gl_sub(gl_dbl(y[1]), x[1]), gl_sub(gl_dbl(y[2]), x[2]));
+        }
+        for (int i = 0; i < 3; i++) ext_acc_value(&a[i], part + 3 * i);
+    }
+}
+
+/* h(0), h(1), h(2) of sum_b w(b) f(b) binding variable 0 (CommitArithmetic.sumcheckRange). */
+void zk_whir_sumcheck_round(const int64_t *f, int32_t fw, const int64_t *w, int64_t size, int64_t *out9) {
+    int64_t pairs = size >> 1;
+    int chunks = zk_chunks(pairs, ZK_MIN_PARALLEL);
+    struct whir_ctx c = {(const u64 *)f, (const u64 *)w, NULL, 0, 0, 0, fw, 0, calloc(9 * (size_t)chunks, sizeof(u64))};
+    zk_parallel_for(pairs, ZK_MIN_PARALLEL, whir_round_range, &c);
+    u64 res[9] = {0};
+    for (int k = 0; k < 9 * chunks; k++) res[k % 9] = gl_add(res[k % 9], c.parts[k]);
+    for (int i = 0; i < 9; i++) out9[i] = (int64_t)res[i];
+    free(c.parts);
+}
+
+static void whir_fold_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct whir_ctx *c = p;
+    const u64 *t = c->f;
+    u64 a0 = c->a0, a1 = c->a1, a2 = c->a2, a1d = gl_dbl(a1), a2d = gl_dbl(a2);
+    for (int64_t j = from; j < to; j++) {
+        u64 *o = c->out + 3 * j;
+        if (c->width == 1) {
+            u64 x = t[2 * j], d = c->monomial ? t[2 * j + 1] : gl_sub(t[2 * j + 1], x);
+            o[0] = gl_dot3(x, a0, d, 0, 0, 0, 0);
+            o[1] = gl_mul(a1, d);
+            o[2] = gl_mul(a2, d);
+        } else {
+            const u64 *x = t + 6 * j, *y = x + 3;
+            u64 d0 = y[0], d1 = y[1], d2 = y[2];
+            if (!c->monomial) {
+                d0 = gl_sub(d0, x[0]);
+                d1 = gl_sub(d1, x[1]);
+                d2 = gl_sub(d2, x[2]);
+            }
+            o[0] = gl_dot3(x[0], d0, a0, d1, a2d, d2, a1d);
+            o[1] = gl_dot3(x[1], d0, a1, d1, a0, d2, a2d);
+            o[2] = gl_dot3(x[2], d0, a2, d1, a1, d2, a0);
+        }
+    }
+}
+
+/* out[j] = t[2j] + alpha (t[2j+1] - t[2j]) (Lagrange) or t[2j] + alpha t[2j+1] (monomial). */
+void zk_whir_fold(const int64_t *t, int32_t width, int64_t size, const int64_t *alpha, int32_t monomial, int64_t *out) {
+    struct whir_ctx c = {(const u64 *)t, NULL, (u64 *)out, (u64)alpha[0], (u64)alpha[1], (u64)alpha[2], width, monomial, NULL};
+    zk_parallel_for(size >> 1, ZK_MIN_PARALLEL, whir_fold_range, &c);
+}

@@ -1,0 +1,70 @@
+/*
+ * zkinfer native kernels: the prover's hot loops in C, called from Java through JNA
+ * (dev.zkinfer.prover.backend.NativeKernels). Every function returns exactly the field
+ * elements / digests of the Java reference (ScalarCommitKernels, RoundSums): the
+ * arithmetic is exact, so threads and delayed reduction change nothing but speed.
+ *
+ * Conventions (as in CommitKernels / SumcheckKernels):
+ *  - base-field values are canonical uint64 in [0, p), p = 2^64 - 2^32 + 1 (Goldilocks);
+ *  - an extension element of GF(p)[t]/(t^3 - 2) is three consecutive longs c0, c1, c2;
+ *  - "width" is 1 (base table) or 3 (extension table);
+ *  - sizes are element counts, not long counts, unless named *_longs.
+ */
+#ifndef ZKINFER_H
+#define ZKINFER_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A version number Java checks at load time, so a stale library is refused. */
+int32_t zk_abi_version(void);
+/* 1 when the SHA-NI compression function is in use, 0 for the portable one. */
+int32_t zk_sha_ni(void);
+/* Worker threads used for large buffers. */
+int32_t zk_threads(void);
+/* For tests: 1 forces the portable SHA-256 compression function, 0 restores the automatic choice. */
+void zk_force_portable_sha(int32_t portable);
+
+/* ---- commitment ---- */
+void zk_ntt(int64_t *values, int32_t log_n);
+void zk_encode_bit_reversed(const int64_t *coeffs, int32_t width, int32_t log_msg, int32_t log_n, int64_t *out);
+void zk_evaluations_to_coefficients(int64_t *values, int32_t log_n);
+void zk_hash_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, uint8_t *out);
+void zk_hash_parents(const uint8_t *children, int64_t parents, uint8_t *out);
+void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int64_t *out3);
+/* w += sum_q coefs[q] * eq(points[q], .), points: count * 3m longs, coefs: count * 3 longs */
+void zk_add_scaled_eq_batch(int64_t *w, const int64_t *points, const int64_t *coefs, int32_t count, int32_t m);
+void zk_whir_sumcheck_round(const int64_t *f, int32_t f_width, const int64_t *w, int64_t size, int64_t *out9);
+void zk_whir_fold(const int64_t *table, int32_t width, int64_t size, const int64_t *alpha, int32_t monomial, int64_t *out);
+
+/* ---- sumcheck ---- */
+/* sum f*g over `half` pairs: values at 0 and 2 (6 longs, array form). base: both tables base-field. */
+void zk_product_sums(const int64_t *f, const int64_t *g, int32_t base, int64_t half, int64_t *out6);
+void zk_fold_base(const int64_t *values, int64_t half, const int64_t *r, int64_t *out);
+void zk_fold_ext(const int64_t *table, int64_t half, const int64_t *r, int64_t *out);
+void zk_fold_ext_in_place(int64_t *table, int64_t half, const int64_t *r);
+/* folds f, g (half pairs) into f_out, g_out (half entries each) and returns the next round's sums */
+void zk_fold_and_product_sums(const int64_t *f, const int64_t *g, int32_t base, int64_t half, const int64_t *r,
+                              int64_t *f_out, int64_t *g_out, int64_t *out6);
+
+/* Bounds of zk_round_sums (the caller uses Java beyond them). */
+#define ZK_MAX_TABLES 8
+#define ZK_MAX_DEGREE 8
+#define ZK_MAX_TERMS 16
+/*
+ * SumcheckKernels.roundSums for any terms over up to 8 tables t0..t7 (unused ones NULL):
+ * base_mask bit f set = table f holds 2 half base values; term k's factors are
+ * factors[offsets[k] .. offsets[k+1]); out: 3 nterms degree longs, term-major, points 0, 2, ..., degree.
+ */
+void zk_round_sums(const int64_t *t0, const int64_t *t1, const int64_t *t2, const int64_t *t3, const int64_t *t4,
+                   const int64_t *t5, const int64_t *t6, const int64_t *t7, int32_t ntables, int32_t base_mask,
+                   const int32_t *factors, const int32_t *offsets, int32_t nterms, int64_t half, int32_t degree,
+                   int64_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

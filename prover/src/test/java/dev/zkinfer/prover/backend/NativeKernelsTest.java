@@ -1,0 +1,210 @@
+package dev.zkinfer.prover.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The C kernels return exactly the scalar reference's values: every kernel on random inputs
+ * of many sizes (1, 2, odd leaf counts, sizes on both sides of the thread threshold), base
+ * and extension tables, and extreme values (p − 1 everywhere: the largest products and
+ * carries). Runs the native backend with no size threshold, so that even one-element inputs
+ * go to C. Skipped when libzkinfer is not loadable (no gcc at build time).
+ */
+class NativeKernelsTest {
+    static Backend nat;
+    final Backend scalar = Backends.scalar();
+    final SplittableRandom rnd = new SplittableRandom(77);
+
+    @BeforeAll
+    static void load() {
+        assumeTrue(NativeBackend.unavailableReason() == null,
+                () -> "native backend not loadable: " + NativeBackend.unavailableReason());
+        nat = new NativeBackend(Backends.scalar(), 0);
+    }
+
+    long[] random(int count, boolean extreme) {
+        long[] a = new long[count];
+        for (int i = 0; i < count; i++) {
+            a[i] = extreme ? Goldilocks.P - 1 - (i % 3 == 2 ? 1 : 0) : Goldilocks.reduce(rnd.nextLong());
+        }
+        return a;
+    }
+
+    long[] random(int count) {
+        return random(count, false);
+    }
+
+    Ext3 randomExt() {
+        long[] a = random(3);
+        return new Ext3(a[0], a[1], a[2]);
+    }
+
+    static final int[] LOG_SIZES = {0, 1, 2, 3, 5, 8, 10, 12, 13, 14, 16};
+
+    @Test
+    void nttAndEncodingEqualReference() {
+        for (int logN : new int[] {0, 1, 2, 4, 9, 12, 14, 15}) {
+            long[] a = random(1 << logN), b = a.clone();
+            scalar.commit().ntt(a, logN);
+            nat.commit().ntt(b, logN);
+            assertArrayEquals(a, b, "ntt 2^" + logN);
+        }
+        for (int width : new int[] {1, 3}) {
+            for (int logMsg : new int[] {0, 1, 2, 5, 10, 13, 14, 16}) {
+                for (int r : new int[] {0, 1, 2, 3}) {
+                    if (logMsg + r > 17) {
+                        continue;
+                    }
+                    long[] c = random(width << logMsg, r == 3);
+                    assertArrayEquals(scalar.commit().encodeBitReversed(c, width, logMsg, logMsg + r),
+                            nat.commit().encodeBitReversed(c, width, logMsg, logMsg + r), "w" + width + " m" + logMsg + " r" + r);
+                }
+            }
+        }
+    }
+
+    @Test
+    void mobiusTransformEqualsReference() {
+        for (int n : LOG_SIZES) {
+            long[] a = random(1 << n), b = a.clone();
+            scalar.commit().evaluationsToCoefficients(a);
+            nat.commit().evaluationsToCoefficients(b);
+            assertArrayEquals(a, b, "2^" + n);
+        }
+    }
+
+    @Test
+    void merkleDigestsEqualMerkleHash() {
+        for (int leafLongs : new int[] {1, 2, 3, 7, 8, 16, 48, 65, 200}) {
+            for (int leaves : new int[] {1, 2, 3, 5, 64, 1023, 4097}) {
+                if ((long) leaves * leafLongs > 1 << 18) {
+                    continue;
+                }
+                long[] data = random(leaves * leafLongs, leaves == 3);
+                byte[] a = scalar.commit().hashLeaves(data, leafLongs), b = nat.commit().hashLeaves(data, leafLongs);
+                assertArrayEquals(a, b, leaves + " leaves of " + leafLongs);
+                assertArrayEquals(scalar.commit().hashParents(a), nat.commit().hashParents(a), leaves + " leaves");
+            }
+        }
+    }
+
+    @Test
+    void portableSha256AgreesWithShaNi() {
+        long[] data = random(3 * 1000);
+        byte[] expect = scalar.commit().hashLeaves(data, 3);
+        try {
+            NativeKernels.zk_force_portable_sha(1);
+            assertEquals(0, NativeKernels.zk_sha_ni());
+            assertArrayEquals(expect, nat.commit().hashLeaves(data, 3));
+            assertArrayEquals(scalar.commit().hashParents(expect), nat.commit().hashParents(expect));
+        } finally {
+            NativeKernels.zk_force_portable_sha(0);
+        }
+    }
+
+    @Test
+    void whirKernelsEqualReference() {
+        for (int n : LOG_SIZES) {
+            boolean extreme = n == 12;
+            long[] f = random(1 << n, extreme), fe = random(3 << n, extreme), w = random(3 << n, extreme);
+            long[] alpha = random(3), point = random(3 * n);
+            CommitKernels s = scalar.commit(), c = nat.commit();
+            if (n >= 1) {
+                assertArrayEquals(s.sumcheckRound(f, 1, w, 1 << n), c.sumcheckRound(f, 1, w, 1 << n), "base 2^" + n);
+                assertArrayEquals(s.sumcheckRound(fe, 3, w, 1 << n), c.sumcheckRound(fe, 3, w, 1 << n), "ext 2^" + n);
+                // a prefix of the table (WHIR works on the first `size` entries)
+                assertArrayEquals(s.sumcheckRound(fe, 3, w, 2), c.sumcheckRound(fe, 3, w, 2));
+                for (boolean mono : new boolean[] {false, true}) {
+                    assertArrayEquals(s.fold(f, 1, 1 << n, alpha, mono), c.fold(f, 1, 1 << n, alpha, mono), "fold base 2^" + n);
+                    assertArrayEquals(s.fold(fe, 3, 1 << n, alpha, mono), c.fold(fe, 3, 1 << n, alpha, mono), "fold ext 2^" + n);
+                }
+            }
+            assertArrayEquals(s.evaluateMle(f, point), c.evaluateMle(f, point), "mle 2^" + n);
+            long[] w1 = w.clone(), w2 = w.clone();
+            s.addScaledEq(w1, point, alpha);
+            c.addScaledEq(w2, point, alpha);
+            assertArrayEquals(w1, w2, "eq 2^" + n);
+            long[][] pts = new long[40][], cfs = new long[40][];
+            for (int q = 0; q < pts.length; q++) {
+                pts[q] = random(3 * n, q == 0);
+                for (int k = 0; k < n; k++) {
+                    pts[q][3 * k + 1] = pts[q][3 * k + 2] = 0;
+                }
+                cfs[q] = random(3, q < 2);
+            }
+            s.addScaledEqBatch(w1, pts, cfs);
+            c.addScaledEqBatch(w2, pts, cfs);
+            assertArrayEquals(w1, w2, "base batch 2^" + n);
+            pts[7] = point;
+            s.addScaledEqBatch(w1, pts, cfs);
+            c.addScaledEqBatch(w2, pts, cfs);
+            assertArrayEquals(w1, w2, "mixed batch 2^" + n);
+        }
+    }
+
+    @Test
+    void sumcheckKernelsEqualReference() {
+        SumcheckKernels s = scalar.sumcheck(), c = nat.sumcheck();
+        for (int n : LOG_SIZES) {
+            if (n == 0) {
+                continue;
+            }
+            int half = 1 << (n - 1);
+            boolean extreme = n == 13;
+            Ext3 r = randomExt();
+            long[] fb = random(1 << n, extreme), gb = random(1 << n, extreme);
+            long[] fe = random(3 << n, extreme), ge = random(3 << n, extreme);
+            int[][] fg = {{0, 1}};
+            assertArrayEquals(s.roundSums(new long[][] {fb, gb}, new boolean[] {true, true}, fg, half, 2),
+                    c.roundSums(new long[][] {fb, gb}, new boolean[] {true, true}, fg, half, 2), "base sums 2^" + n);
+            assertArrayEquals(s.roundSums(new long[][] {fe, ge}, null, fg, half, 2),
+                    c.roundSums(new long[][] {fe, ge}, null, fg, half, 2), "ext sums 2^" + n);
+            assertArrayEquals(s.foldBase(fb, half, r), c.foldBase(fb, half, r), "foldBase 2^" + n);
+            long[] a = fe.clone(), b = fe.clone();
+            s.fold(a, half, r);
+            c.fold(b, half, r);
+            assertArrayEquals(a, b, "fold 2^" + n);
+            // the fused fold + next round, base and extension, and a general shape (three tables, degree 3)
+            if (half >= 2) {
+                for (boolean base : new boolean[] {true, false}) {
+                    long[][] t1 = base ? new long[][] {fb.clone(), gb.clone()} : new long[][] {fe.clone(), ge.clone()};
+                    long[][] t2 = base ? new long[][] {fb.clone(), gb.clone()} : new long[][] {fe.clone(), ge.clone()};
+                    boolean[] isBase = base ? new boolean[] {true, true} : null;
+                    long[] x = s.foldAndRoundSums(t1, isBase, fg, half, 2, r), y = c.foldAndRoundSums(t2, isBase, fg, half, 2, r);
+                    assertArrayEquals(x, y, "fused sums base=" + base + " 2^" + n);
+                    for (int f = 0; f < 2; f++) {
+                        assertArrayEquals(java.util.Arrays.copyOf(t1[f], 3 * half), java.util.Arrays.copyOf(t2[f], 3 * half),
+                                "fused fold base=" + base + " 2^" + n);
+                    }
+                }
+                long[] he = random(3 << n);
+                long[][] t1 = {fb.clone(), fe.clone(), he.clone()}, t2 = {fb.clone(), fe.clone(), he.clone()};
+                boolean[] isBase = {true, false, false};
+                int[][] terms = {{0, 1, 2}, {1}, {2, 2}};
+                assertArrayEquals(s.roundSums(t1, isBase, terms, half, 3), c.roundSums(t2, isBase, terms, half, 3));
+                assertArrayEquals(s.foldAndRoundSums(t1, isBase, terms, half, 3, r), c.foldAndRoundSums(t2, isBase, terms, half, 3, r),
+                        "general 2^" + n);
+            }
+        }
+    }
+
+    @Test
+    void oddPairCountsFoldEveryEntry() {
+        // half = 3: the fused kernel folds pairs 0, 1 together and the last one alone
+        Ext3 r = randomExt();
+        long[] fe = random(3 * 6), ge = random(3 * 6);
+        long[][] t1 = {fe.clone(), ge.clone()}, t2 = {fe.clone(), ge.clone()};
+        long[] x = scalar.sumcheck().foldAndRoundSums(t1, null, new int[][] {{0, 1}}, 3, 2, r);
+        long[] y = nat.sumcheck().foldAndRoundSums(t2, null, new int[][] {{0, 1}}, 3, 2, r);
+        assertArrayEquals(x, y);
+        assertArrayEquals(java.util.Arrays.copyOf(t1[0], 9), java.util.Arrays.copyOf(t2[0], 9));
+        assertArrayEquals(java.util.Arrays.copyOf(t1[1], 9), java.util.Arrays.copyOf(t2[1], 9));
+    }
+}
