@@ -4,11 +4,12 @@ import java.lang.System.Logger.Level;
 
 /**
  * Chooses the backend once, at class-load time: the system property {@code zkinfer.backend}
- * ({@code scalar}, {@code vector} or {@code native}) if set; else {@code native} when
+ * ({@code scalar}, {@code vector}, {@code native} or {@code cuda}) if set; else {@code cuda}
+ * when {@code libzkinfer_cuda} loads and a CUDA device is present, else {@code native} when
  * {@code libzkinfer} loads (measured faster end to end than {@code vector}: README, "Compute
  * backends"), else {@code vector} when the Vector API module is present, else {@code scalar}.
- * An explicit {@code native} falls back to the Java backend, with one logged line saying why,
- * when the library is absent or does not load.
+ * An explicit {@code native} or {@code cuda} falls back to the next available backend, with one
+ * logged line saying why, when its library, driver or device is missing.
  */
 public final class Backends {
     /** The system property that overrides the choice. */
@@ -62,8 +63,26 @@ public final class Backends {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
+    /** The CUDA backend on device 0; IllegalStateException with a one-line reason when unavailable. */
+    public static Backend cuda() {
+        return CudaBackend.load();
+    }
+
+    /** The best available CPU backend: native, else vector, else scalar. */
+    private static Backend bestCpu() {
+        Backend nat = nativeBackend();
+        return nat != null ? nat : vectorApiPresent() ? vector() : scalar();
+    }
+
     static Backend choose(String requested) {
         if (requested == null || requested.isBlank()) {
+            try {
+                CudaBackend gpu = CudaBackend.load();
+                LOG.log(Level.INFO, "zkinfer: using the cuda backend on " + gpu.device());
+                return gpu;
+            } catch (IllegalStateException | LinkageError e) {
+                LOG.log(Level.DEBUG, "zkinfer: cuda backend unavailable (" + e.getMessage() + ")");
+            }
             Backend nat = nativeBackend();
             if (nat != null) {
                 return nat;
@@ -88,11 +107,18 @@ public final class Backends {
                         + "); using the " + fallback.name() + " backend");
                 yield fallback;
             }
-            // CUDA: wire CudaBackend in here (same shape as "native": load, else log one line and fall back).
-            case "cuda" -> throw new IllegalStateException(
-                    "zkinfer.backend=" + requested + ": the " + requested + " backend is not built in this version (available: scalar, vector, native)");
+            case "cuda" -> {
+                try {
+                    yield CudaBackend.load();
+                } catch (IllegalStateException | LinkageError e) {
+                    Backend fallback = bestCpu();
+                    LOG.log(Level.WARNING, "zkinfer: zkinfer.backend=cuda unavailable (" + e.getMessage()
+                            + "); using the " + fallback.name() + " backend");
+                    yield fallback;
+                }
+            }
             default -> throw new IllegalStateException(
-                    "zkinfer.backend=" + requested + " is not a backend (available: scalar, vector, native)");
+                    "zkinfer.backend=" + requested + " is not a backend (available: scalar, vector, native, cuda)");
         };
     }
 }
