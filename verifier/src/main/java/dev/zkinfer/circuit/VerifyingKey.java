@@ -145,11 +145,26 @@ public final class VerifyingKey {
      */
     public static final int PCS_MARGIN_BITS = 3;
 
+    private volatile PcsParameters modelPcs;
+    private volatile PcsParameters witnessPcs;
+
+    /** The model commitment's WHIR parameters (derived from the profile and the layout; cached). */
     public PcsParameters modelPcs() {
-        return PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, modelLayout.numVars());
+        PcsParameters p = modelPcs;
+        if (p == null) {
+            p = PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, modelLayout.numVars());
+            modelPcs = p;
+        }
+        return p;
     }
 
+    /** The witness commitment's WHIR parameters (cached). */
     public PcsParameters witnessPcs() {
-        return PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, witnessLayout.numVars());
+        PcsParameters p = witnessPcs;
+        if (p == null) {
+            p = PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, witnessLayout.numVars());
+            witnessPcs = p;
+        }
+        return p;
     }
 }
