@@ -50,7 +50,7 @@ class NativeKernelsTest {
 
     @Test
     void nttAndEncodingEqualReference() {
-        for (int logN : new int[] {0, 1, 2, 4, 9, 12, 14, 15}) {
+        for (int logN : new int[] {0, 1, 2, 4, 9, 12, 14, 15, 16, 17}) {
             long[] a = random(1 << logN), b = a.clone();
             scalar.commit().ntt(a, logN);
             nat.commit().ntt(b, logN);
