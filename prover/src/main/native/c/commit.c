@@ -261,11 +261,19 @@ struct hash_ctx {
 static void leaves_range(void *p, int64_t from, int64_t to, int chunk) {
     struct hash_ctx *c = p;
     size_t len = 1 + 8 * (size_t)c->leaf_longs;
-    uint8_t stack[1 + 8 * 64];
-    uint8_t *buf = len <= sizeof stack ? stack : malloc(len);
+    uint8_t stack[2 * (1 + 8 * 64)];
+    uint8_t *buf = 2 * len <= sizeof stack ? stack : malloc(2 * len);
+    uint8_t *buf2 = buf + len;
     buf[0] = 0;
-    for (int64_t i = from; i < to; i++) {
+    buf2[0] = 0;
+    int64_t i = from;
+    for (; i + 1 < to; i += 2) {
         memcpy(buf + 1, c->data + (size_t)i * c->leaf_longs, 8 * (size_t)c->leaf_longs); /* x86-64 is little-endian */
+        memcpy(buf2 + 1, c->data + (size_t)(i + 1) * c->leaf_longs, 8 * (size_t)c->leaf_longs);
+        zk_sha256_x2(buf, buf2, len, c->out + 32 * (size_t)i, c->out + 32 * (size_t)(i + 1));
+    }
+    if (i < to) {
+        memcpy(buf + 1, c->data + (size_t)i * c->leaf_longs, 8 * (size_t)c->leaf_longs);
         zk_sha256(buf, len, c->out + 32 * (size_t)i);
     }
     if (buf != stack) free(buf);
@@ -279,9 +287,16 @@ void zk_hash_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, uin
 
 static void parents_range(void *p, int64_t from, int64_t to, int chunk) {
     struct hash_ctx *c = p;
-    uint8_t buf[65];
+    uint8_t buf[65], buf2[65];
     buf[0] = 1;
-    for (int64_t i = from; i < to; i++) {
+    buf2[0] = 1;
+    int64_t i = from;
+    for (; i + 1 < to; i += 2) {
+        memcpy(buf + 1, c->children + 64 * (size_t)i, 64);
+        memcpy(buf2 + 1, c->children + 64 * (size_t)(i + 1), 64);
+        zk_sha256_x2(buf, buf2, 65, c->out + 32 * (size_t)i, c->out + 32 * (size_t)(i + 1));
+    }
+    if (i < to) {
         memcpy(buf + 1, c->children + 64 * (size_t)i, 64);
         zk_sha256(buf, 65, c->out + 32 * (size_t)i);
     }

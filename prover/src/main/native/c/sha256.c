@@ -99,6 +99,59 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void compress_shani(uint32_t 
     _mm_storeu_si128((__m128i *)&st[4], s1);
 }
 
+/* Two independent messages of the same length in lockstep: sha256rnds2 has a latency of
+ * several cycles, so interleaving two dependency chains keeps the SHA unit busier (same
+ * digests as two calls of compress_shani). */
+__attribute__((target("sha,sse4.1,ssse3"))) static void compress_shani_x2(uint32_t sta[8], const uint8_t *pa,
+        uint32_t stb[8], const uint8_t *pb, size_t blocks) {
+    const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i ta = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&sta[0]), 0xB1);
+    __m128i a1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&sta[4]), 0x1B);
+    __m128i a0 = _mm_alignr_epi8(ta, a1, 8);
+    a1 = _mm_blend_epi16(a1, ta, 0xF0);
+    __m128i tb = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&stb[0]), 0xB1);
+    __m128i b1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&stb[4]), 0x1B);
+    __m128i b0 = _mm_alignr_epi8(tb, b1, 8);
+    b1 = _mm_blend_epi16(b1, tb, 0xF0);
+    while (blocks--) {
+        __m128i sa0 = a0, sa1 = a1, sb0 = b0, sb1 = b1;
+        __m128i wa[16], wb[16];
+        for (int i = 0; i < 16; i++) {
+            if (i < 4) {
+                wa[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 16 * i)), mask);
+                wb[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 16 * i)), mask);
+            } else {
+                __m128i t = _mm_add_epi32(_mm_sha256msg1_epu32(wa[i - 4], wa[i - 3]), _mm_alignr_epi8(wa[i - 1], wa[i - 2], 4));
+                wa[i] = _mm_sha256msg2_epu32(t, wa[i - 1]);
+                __m128i u = _mm_add_epi32(_mm_sha256msg1_epu32(wb[i - 4], wb[i - 3]), _mm_alignr_epi8(wb[i - 1], wb[i - 2], 4));
+                wb[i] = _mm_sha256msg2_epu32(u, wb[i - 1]);
+            }
+            __m128i k = _mm_loadu_si128((const __m128i *)&K[4 * i]);
+            __m128i ma = _mm_add_epi32(wa[i], k), mb = _mm_add_epi32(wb[i], k);
+            a1 = _mm_sha256rnds2_epu32(a1, a0, ma);
+            b1 = _mm_sha256rnds2_epu32(b1, b0, mb);
+            ma = _mm_shuffle_epi32(ma, 0x0E);
+            mb = _mm_shuffle_epi32(mb, 0x0E);
+            a0 = _mm_sha256rnds2_epu32(a0, a1, ma);
+            b0 = _mm_sha256rnds2_epu32(b0, b1, mb);
+        }
+        a0 = _mm_add_epi32(a0, sa0);
+        a1 = _mm_add_epi32(a1, sa1);
+        b0 = _mm_add_epi32(b0, sb0);
+        b1 = _mm_add_epi32(b1, sb1);
+        pa += 64;
+        pb += 64;
+    }
+    ta = _mm_shuffle_epi32(a0, 0x1B);
+    a1 = _mm_shuffle_epi32(a1, 0xB1);
+    _mm_storeu_si128((__m128i *)&sta[0], _mm_blend_epi16(ta, a1, 0xF0));
+    _mm_storeu_si128((__m128i *)&sta[4], _mm_alignr_epi8(a1, ta, 8));
+    tb = _mm_shuffle_epi32(b0, 0x1B);
+    b1 = _mm_shuffle_epi32(b1, 0xB1);
+    _mm_storeu_si128((__m128i *)&stb[0], _mm_blend_epi16(tb, b1, 0xF0));
+    _mm_storeu_si128((__m128i *)&stb[4], _mm_alignr_epi8(b1, tb, 8));
+}
+
 static int cpu_has_sha_ni(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
@@ -133,24 +186,56 @@ void zk_sha256_force_portable(int portable) {
     }
 }
 
-void zk_sha256(const uint8_t *msg, size_t len, uint8_t out[32]) {
-    uint32_t st[8];
-    memcpy(st, IV, sizeof st);
-    size_t full = len / 64;
-    if (full) compress(st, msg, full);
-    uint8_t tail[128];
-    size_t rem = len - 64 * full;
-    memcpy(tail, msg + 64 * full, rem);
+/* The final block(s) of a message of len bytes whose last rem = len mod 64 bytes are at
+ * msg_tail: the rest of the message, 0x80, zeros and the bit length. Returns the block count. */
+static size_t pad_tail(const uint8_t *msg_tail, size_t rem, size_t len, uint8_t tail[128]) {
+    memcpy(tail, msg_tail, rem);
     tail[rem] = 0x80;
     size_t tlen = rem + 9 <= 64 ? 64 : 128;
     memset(tail + rem + 1, 0, tlen - rem - 1);
     uint64_t bits = (uint64_t)len * 8;
     for (int i = 0; i < 8; i++) tail[tlen - 1 - i] = (uint8_t)(bits >> (8 * i));
-    compress(st, tail, tlen / 64);
+    return tlen / 64;
+}
+
+static void store_digest(const uint32_t st[8], uint8_t out[32]) {
     for (int i = 0; i < 8; i++) {
         out[4 * i] = (uint8_t)(st[i] >> 24);
         out[4 * i + 1] = (uint8_t)(st[i] >> 16);
         out[4 * i + 2] = (uint8_t)(st[i] >> 8);
         out[4 * i + 3] = (uint8_t)st[i];
     }
+}
+
+void zk_sha256(const uint8_t *msg, size_t len, uint8_t out[32]) {
+    uint32_t st[8];
+    memcpy(st, IV, sizeof st);
+    size_t full = len / 64;
+    if (full) compress(st, msg, full);
+    uint8_t tail[128];
+    size_t tblocks = pad_tail(msg + 64 * full, len - 64 * full, len, tail);
+    compress(st, tail, tblocks);
+    store_digest(st, out);
+}
+
+void zk_sha256_x2(const uint8_t *ma, const uint8_t *mb, size_t len, uint8_t outa[32], uint8_t outb[32]) {
+#ifdef ZK_X86
+    if (using_sha_ni) {
+        uint32_t sa[8], sb[8];
+        memcpy(sa, IV, sizeof sa);
+        memcpy(sb, IV, sizeof sb);
+        size_t full = len / 64;
+        if (full) compress_shani_x2(sa, ma, sb, mb, full);
+        uint8_t ta[128], tb[128];
+        size_t rem = len - 64 * full;
+        size_t tblocks = pad_tail(ma + 64 * full, rem, len, ta);
+        pad_tail(mb + 64 * full, rem, len, tb);
+        compress_shani_x2(sa, ta, sb, tb, tblocks);
+        store_digest(sa, outa);
+        store_digest(sb, outb);
+        return;
+    }
+#endif
+    zk_sha256(ma, len, outa);
+    zk_sha256(mb, len, outb);
 }
