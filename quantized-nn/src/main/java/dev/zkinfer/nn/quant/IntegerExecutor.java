@@ -118,14 +118,23 @@ public final class IntegerExecutor {
     }
     List<QOp> ops = model.ops();
     int[] lastUse = keepAll ? null : lastUses(model);
-    for (int k = 0; k < ops.size(); k++) {
-      QOp op = ops.get(k);
-      QTensor out = model.tensor(op.output());
-      v[op.output()] = execute(model, op, v, out);
-      if (listener != null) listener.onOp(k, op, new IntTensor(out.shapeView(), v[op.output()]));
-      if (lastUse != null) {
-        for (int i : op.inputs()) if (lastUse[i] == k && model.tensor(i).kind() != QTensor.Kind.CONSTANT) v[i] = null;
+    // Fused groups skip their intermediate tensors, which only a full trace or a listener would see.
+    PackedModel packed = kernels == Kernels.VECTOR && !keepAll && listener == null ? model.packed() : null;
+    for (int k = 0; k < ops.size(); ) {
+      int next = packed == null ? -1 : packed.runFused(k, v);
+      if (next < 0) {
+        QOp op = ops.get(k);
+        QTensor out = model.tensor(op.output());
+        v[op.output()] = execute(model, k, op, v, out);
+        if (listener != null) listener.onOp(k, op, new IntTensor(out.shapeView(), v[op.output()]));
+        next = k + 1;
       }
+      if (lastUse != null) {
+        for (int j = k; j < next; j++) {
+          for (int i : ops.get(j).inputs()) if (lastUse[i] == j && model.tensor(i).kind() != QTensor.Kind.CONSTANT) v[i] = null;
+        }
+      }
+      k = next;
     }
     IntTensor[] values = new IntTensor[v.length];
     for (int i = 0; i < v.length; i++) if (v[i] != null) values[i] = new IntTensor(model.tensor(i).shapeView(), v[i]);
@@ -176,12 +185,12 @@ public final class IntegerExecutor {
 
   // ------------------------------------------------------------------ ops
 
-  private int[] execute(QuantizedModel model, QOp op, int[][] v, QTensor out) {
+  private int[] execute(QuantizedModel model, int opIndex, QOp op, int[][] v, QTensor out) {
     int[] os = out.shapeView();
     return switch (op) {
-      case QConv c -> kernels == Kernels.VECTOR ? convVector(c, v[c.input()], model.tensor(c.input()).shapeView(), os)
+      case QConv c -> kernels == Kernels.VECTOR ? convVector(model, opIndex, c, v[c.input()], os)
           : convScalar(c, v[c.input()], model.tensor(c.input()).shapeView(), os);
-      case QDense d -> kernels == Kernels.VECTOR ? denseVector(d, v[d.input()]) : denseScalar(d, v[d.input()]);
+      case QDense d -> kernels == Kernels.VECTOR ? denseVector(model, opIndex, d, v[d.input()]) : denseScalar(d, v[d.input()]);
       case QMatMul m -> matMul(v[m.a()], model.tensor(m.a()).shapeView(), v[m.b()], model.tensor(m.b()).shapeView(), os);
       case QRequant r -> requant(r, v[r.input()], os);
       case QClamp c -> {
@@ -267,8 +276,20 @@ public final class IntegerExecutor {
     return y;
   }
 
+  /** The packed float kernel where it is exact (see {@link PackedModel}), else the int32 one. */
+  private static int[] convVector(QuantizedModel model, int opIndex, QConv c, int[] x, int[] os) {
+    int[] y = model.packed().conv(opIndex, x);
+    return y != null ? y : convVectorInt(c, x, model.tensor(c.input()).shapeView(), os);
+  }
+
+  /** The packed float kernel where it is exact (see {@link PackedModel}), else the int32 one. */
+  private static int[] denseVector(QuantizedModel model, int opIndex, QDense d, int[] x) {
+    int[] y = model.packed().dense(opIndex, x);
+    return y != null ? y : denseVectorInt(d, x);
+  }
+
   /** im2col (zero for padding) then Vector API dot products, four output channels at a time. */
-  static int[] convVector(QConv c, int[] x, int[] xs, int[] os) {
+  static int[] convVectorInt(QConv c, int[] x, int[] xs, int[] os) {
     int batch = xs[0], ch = xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
     int kh = c.kernelH(), kw = c.kernelW(), k = ch * kh * kw, positions = oh * ow, m = c.outChannels();
     int[] patches = new int[positions * k];
@@ -319,7 +340,7 @@ public final class IntegerExecutor {
     return y;
   }
 
-  static int[] denseVector(QDense d, int[] x) {
+  static int[] denseVectorInt(QDense d, int[] x) {
     int k = d.inFeatures(), n = d.outFeatures(), rows = x.length / k;
     int[] y = new int[rows * n];
     for (int r = 0; r < rows; r++) {
@@ -359,10 +380,19 @@ public final class IntegerExecutor {
     }
     int inner = 1;
     for (int d = r.axis() + 1; d < os.length; d++) inner *= os[d];
-    int channels = r.m().length;
-    for (int i = 0; i < x.length; i++) {
-      int c = (i / inner) % channels;
-      y[i] = Requantize.clamp(Requantize.apply(x[i], r.m()[c], r.shift()[c]), r.lo(), r.hi());
+    int channels = r.m().length, lo = r.lo(), hi = r.hi();
+    if (x.length % (channels * inner) != 0) {
+      for (int i = 0; i < x.length; i++) {
+        int c = (i / inner) % channels;
+        y[i] = Requantize.clamp(Requantize.apply(x[i], r.m()[c], r.shift()[c]), lo, hi);
+      }
+      return y;
+    }
+    for (int i = 0; i < x.length; ) {
+      for (int c = 0; c < channels; c++) {
+        int m = r.m()[c], s = r.shift()[c];
+        for (int end = i + inner; i < end; i++) y[i] = Requantize.clamp(Requantize.apply(x[i], m, s), lo, hi);
+      }
     }
     return y;
   }
@@ -370,6 +400,23 @@ public final class IntegerExecutor {
   private static int[] maxPool(QMaxPool p, int[] x, int[] xs, int[] os) {
     int planes = xs[0] * xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
     int[] y = new int[planes * oh * ow];
+    int kh = p.kernelH(), kw = p.kernelW(), sh = p.strideH(), sw = p.strideW();
+    if (p.padTop() == 0 && p.padLeft() == 0 && (oh - 1) * sh + kh <= h && (ow - 1) * sw + kw <= w) {
+      // Every window lies inside the image: no bounds checks.
+      for (int pl = 0, o = 0; pl < planes; pl++) {
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++, o++) {
+            int best = Integer.MIN_VALUE;
+            for (int ky = 0; ky < kh; ky++) {
+              int row = (pl * h + oy * sh + ky) * w + ox * sw;
+              for (int kx = 0; kx < kw; kx++) best = Math.max(best, x[row + kx]);
+            }
+            y[o] = best;
+          }
+        }
+      }
+      return y;
+    }
     for (int pl = 0; pl < planes; pl++) {
       for (int oy = 0; oy < oh; oy++) {
         for (int ox = 0; ox < ow; ox++) {

@@ -22,6 +22,7 @@ public final class QuantizedModel {
   private final int[] inputIds;
   private final int[] outputIds;
   private final int activationBits;
+  private volatile PackedModel packed;
 
   public QuantizedModel(List<QTensor> tensors, List<QOp> ops, int[] inputIds, int[] outputIds, int activationBits) {
     this.tensors = List.copyOf(tensors);
@@ -83,6 +84,13 @@ public final class QuantizedModel {
     double[] d = new double[v.length];
     for (int i = 0; i < d.length; i++) d[i] = v[i] * s;
     return Tensor.of(values.shapeView(), d);
+  }
+
+  /** The vector kernels' packed form of this model, built on first use (racing builds are equal). */
+  PackedModel packed() {
+    PackedModel p = packed;
+    if (p == null) packed = p = new PackedModel(this);
+    return p;
   }
 
   /** Number of int8 weights plus bias / constant values. */

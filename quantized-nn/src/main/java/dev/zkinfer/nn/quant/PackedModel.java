@@ -1,0 +1,428 @@
+package dev.zkinfer.nn.quant;
+
+import dev.zkinfer.nn.quant.QOp.QConv;
+import dev.zkinfer.nn.quant.QOp.QDense;
+import java.util.Arrays;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector kernels' compiled form of a {@link QuantizedModel}, built once per model ({@link
+ * QuantizedModel#packed()}): each stride-1 convolution and each dense layer with its weights
+ * converted to float and laid out the way the inner loops read them, plus per-thread scratch
+ * buffers.
+ *
+ * <p>Why float, and why it is exact: the integer products and their sums are computed in binary32
+ * fused multiply-adds, which on AVX2 run several times the throughput of 32-bit integer
+ * multiplies. Every partial sum of one output is an integer bounded by {@code rowAbsSum *
+ * max|x|}, where rowAbsSum is the largest sum of |w| over one output's weights (known when
+ * packing) and max|x| is measured on the actual input of each call. When that bound is at most
+ * 2^24, every product and every partial sum is an integer that binary32 represents exactly, so
+ * each fused multiply-add returns the exact integer, whatever the order of summation, and the
+ * result equals the int32 accumulation bit for bit. When the bound is larger, {@link #conv} and
+ * {@link #dense} return null and the executor uses its int32 kernels. The bias is added in int32.
+ */
+final class PackedModel {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  /** Integers of absolute value up to 2^24 are exact in binary32. */
+  static final long FLOAT_EXACT_BOUND = 1L << 24;
+
+  private final PackedConv[] convs;
+  private final PackedDense[] denses;
+  /** By the index of its first op, the fused group starting there (see {@link #runFused}), else null. */
+  private final Fused[] fused;
+  private final ThreadLocal<Scratch> scratch;
+
+  PackedModel(QuantizedModel model) {
+    List<QOp> ops = model.ops();
+    convs = new PackedConv[ops.size()];
+    denses = new PackedDense[ops.size()];
+    int inputLen = 0, accLen = 0, indexLen = 0, rowLen = 0;
+    for (int k = 0; k < ops.size(); k++) {
+      switch (ops.get(k)) {
+        case QConv c when c.strideH() == 1 && c.strideW() == 1 -> {
+          PackedConv p = new PackedConv(c, model.tensor(c.input()).shapeView(), model.tensor(c.output()).shapeView());
+          convs[k] = p;
+          rowLen = Math.max(rowLen, p.paddedW);
+          inputLen = Math.max(inputLen, p.inputLength());
+          accLen = Math.max(accLen, p.accLength());
+        }
+        case QDense d -> {
+          PackedDense p = new PackedDense(d);
+          denses[k] = p;
+          accLen = Math.max(accLen, p.accLength());
+          indexLen = Math.max(indexLen, d.inFeatures());
+        }
+        default -> {}
+      }
+    }
+    fused = new Fused[ops.size()];
+    int[] readers = readers(model);
+    for (int k = 0; k + 1 < ops.size(); k++) {
+      if (convs[k] != null || denses[k] != null) fused[k] = fuse(model, k, readers);
+    }
+    int in = inputLen, acc = accLen, index = indexLen, row = rowLen;
+    scratch = ThreadLocal.withInitial(() -> new Scratch(new float[in], new float[acc], new int[index], new int[row]));
+  }
+
+  /** The accumulators of op {@code opIndex} (a convolution) on x, or null (see the class comment). */
+  int[] conv(int opIndex, int[] x) {
+    PackedConv p = convs[opIndex];
+    return p == null ? null : p.run(x, scratch.get(), null);
+  }
+
+  /** The accumulators of op {@code opIndex} (a dense layer) on x, or null (see the class comment). */
+  int[] dense(int opIndex, int[] x) {
+    PackedDense p = denses[opIndex];
+    return p == null ? null : p.run(x, scratch.get(), null);
+  }
+
+  /**
+   * Runs the fused group starting at op {@code opIndex}, if there is one and its input lets the
+   * float kernel be exact: stores the group's last output in {@code values} and returns the index
+   * of the op after the group; else returns -1 and the caller runs op {@code opIndex} alone. The
+   * group's intermediate tensors are not computed; callers use this only when they need neither
+   * them nor per-op outputs.
+   */
+  int runFused(int opIndex, int[][] values) {
+    Fused f = fused[opIndex];
+    if (f == null) return -1;
+    int[] x = values[f.input()];
+    int[] y = convs[opIndex] != null ? convs[opIndex].run(x, scratch.get(), f.epilogue()) : denses[opIndex].run(x, scratch.get(), f.epilogue());
+    if (y == null) return -1;
+    values[f.output()] = y;
+    return f.end();
+  }
+
+  /**
+   * A convolution or dense layer, the requantization of its accumulators and, for a convolution,
+   * the max pooling of the result: ops [start, end) computed as one, from the float accumulators
+   * straight to the int8 output.
+   */
+  private record Fused(int input, int output, int end, Epilogue epilogue) {}
+
+  /**
+   * Requantization per output channel (m, shift expanded to one entry per channel) and an optional
+   * max pool (kernel, stride, pooled size) applied to each output channel's plane. Pooling before
+   * requantizing gives the same result as {@link QOp.QMaxPool} after {@link QOp.QRequant} because
+   * the requantization is non-decreasing (every m >= 0) and the bias is constant per channel.
+   */
+  private record Epilogue(int[] m, int[] shift, int lo, int hi, QOp.QMaxPool pool, int pooledH, int pooledW) {
+    int requantize(int acc, int channel) {
+      return Requantize.clamp(Requantize.apply(acc, m[channel], shift[channel]), lo, hi);
+    }
+  }
+
+  /** How many ops read each tensor, plus one for each time it is a model output. */
+  private static int[] readers(QuantizedModel model) {
+    int[] n = new int[model.tensors().size()];
+    for (QOp op : model.ops()) for (int i : op.inputs()) n[i]++;
+    for (int o : model.outputIds()) n[o]++;
+    return n;
+  }
+
+  private Fused fuse(QuantizedModel model, int k, int[] readers) {
+    List<QOp> ops = model.ops();
+    QOp first = ops.get(k);
+    if (!(ops.get(k + 1) instanceof QOp.QRequant r) || r.input() != first.output() || readers[first.output()] != 1) return null;
+    int[] os = model.tensor(first.output()).shapeView();
+    int channels = first instanceof QConv c ? c.outChannels() : ((QDense) first).outFeatures();
+    int channelAxis = first instanceof QConv ? 1 : os.length - 1;
+    int[] m = new int[channels], shift = new int[channels];
+    if (r.m().length == 1) {
+      Arrays.fill(m, r.m()[0]);
+      Arrays.fill(shift, r.shift()[0]);
+    } else if (r.axis() == channelAxis && r.m().length == channels) {
+      m = r.m().clone();
+      shift = r.shift().clone();
+    } else {
+      return null;
+    }
+    if (first instanceof QConv && k + 2 < ops.size() && ops.get(k + 2) instanceof QOp.QMaxPool p && p.input() == r.output()
+        && readers[r.output()] == 1 && Arrays.stream(m).allMatch(v -> v >= 0) && p.padTop() == 0 && p.padLeft() == 0) {
+      int[] ps = model.tensor(p.output()).shapeView();
+      int ph = ps[2], pw = ps[3];
+      if ((ph - 1) * p.strideH() + p.kernelH() <= os[2] && (pw - 1) * p.strideW() + p.kernelW() <= os[3]) {
+        return new Fused(first.inputs()[0], p.output(), k + 3, new Epilogue(m, shift, r.lo(), r.hi(), p, ph, pw));
+      }
+    }
+    return new Fused(first.inputs()[0], r.output(), k + 2, new Epilogue(m, shift, r.lo(), r.hi(), null, 0, 0));
+  }
+
+  private record Scratch(float[] input, float[] acc, int[] nonzero, int[] row) {}
+
+  private static long maxRowAbsSum(int[] w, int rows, int rowLength) {
+    long best = 0;
+    for (int r = 0; r < rows; r++) {
+      long s = 0;
+      for (int i = 0; i < rowLength; i++) s += Math.abs((long) w[r * rowLength + i]);
+      best = Math.max(best, s);
+    }
+    return best;
+  }
+
+  /**
+   * A stride-1 convolution computed directly on a zero-padded float copy of each input plane: for
+   * weight (c, ky, kx), output q = oy * paddedW + ox reads padded input c at q + ky * paddedW + kx,
+   * so every weight is one contiguous stream over the whole output plane. The plane is computed
+   * paddedW wide (the columns past the output width are discarded) and rounded up to whole vector
+   * blocks; the input buffer has slack after the last plane so those reads stay in bounds.
+   */
+  private static final class PackedConv {
+    private static final int BLOCK = 2 * F.length();
+    private final int[] bias;
+    private final int batch, inChannels, h, w, outChannels, oh, ow, padTop, padLeft, paddedH, paddedW, plane, computed;
+    private final int terms;
+    private final float[] weights;
+    private final int[] offsets;
+    private final long rowAbsSum;
+
+    PackedConv(QConv c, int[] xs, int[] os) {
+      batch = xs[0];
+      inChannels = xs[1];
+      h = xs[2];
+      w = xs[3];
+      outChannels = c.outChannels();
+      oh = os[2];
+      ow = os[3];
+      padTop = c.padTop();
+      padLeft = c.padLeft();
+      paddedH = oh + c.kernelH() - 1;
+      paddedW = ow + c.kernelW() - 1;
+      plane = paddedH * paddedW;
+      computed = Math.ceilDiv(oh * paddedW, BLOCK) * BLOCK;
+      terms = inChannels * c.kernelH() * c.kernelW();
+      bias = c.bias();
+      int[] wt = c.weights();
+      weights = new float[wt.length];
+      for (int i = 0; i < wt.length; i++) weights[i] = wt[i];
+      offsets = new int[terms];
+      for (int ic = 0, t = 0; ic < inChannels; ic++) {
+        for (int ky = 0; ky < c.kernelH(); ky++) {
+          for (int kx = 0; kx < c.kernelW(); kx++) offsets[t++] = ic * plane + ky * paddedW + kx;
+        }
+      }
+      rowAbsSum = maxRowAbsSum(wt, outChannels, terms);
+    }
+
+    int inputLength() {
+      return inChannels * plane + computed - oh * paddedW + paddedW;
+    }
+
+    int accLength() {
+      return outChannels * computed;
+    }
+
+    /** The accumulators, or with an epilogue its int8 output; null when float would not be exact. */
+    int[] run(int[] x, Scratch s, Epilogue e) {
+      float[] xp = s.input(), acc = s.acc();
+      int yh = e != null && e.pool() != null ? e.pooledH() : oh, yw = e != null && e.pool() != null ? e.pooledW() : ow;
+      int[] y = new int[batch * outChannels * yh * yw];
+      for (int b = 0; b < batch; b++) {
+        if (rowAbsSum * pad(x, b, xp) > FLOAT_EXACT_BOUND) return null;
+        accumulate(xp, acc);
+        for (int m = 0; m < outChannels; m++) {
+          int yBase = (b * outChannels + m) * yh * yw, aBase = m * computed, bm = bias[m];
+          if (e == null) {
+            for (int oy = 0; oy < oh; oy++) {
+              for (int ox = 0; ox < ow; ox++) y[yBase + oy * ow + ox] = bm + (int) acc[aBase + oy * paddedW + ox];
+            }
+          } else if (e.pool() == null) {
+            for (int oy = 0; oy < oh; oy++) {
+              for (int ox = 0; ox < ow; ox++) y[yBase + oy * ow + ox] = e.requantize(bm + (int) acc[aBase + oy * paddedW + ox], m);
+            }
+          } else {
+            pool(acc, aBase, e, y, yBase, bm, m, s.row());
+          }
+        }
+      }
+      return y;
+    }
+
+    /**
+     * Max pool of one channel's accumulator plane, then bias and requantization: the window rows'
+     * maximum is taken on whole rows of vectors (converted to int32, exact), then across each
+     * window's columns.
+     */
+    private void pool(float[] acc, int aBase, Epilogue e, int[] y, int yBase, int bias, int channel, int[] row) {
+      QOp.QMaxPool p = e.pool();
+      int kh = p.kernelH(), kw = p.kernelW(), sh = p.strideH(), sw = p.strideW(), pw = e.pooledW();
+      int cols = (pw - 1) * sw + kw, upper = F.loopBound(cols);
+      for (int py = 0; py < e.pooledH(); py++) {
+        int r0 = aBase + py * sh * paddedW, x = 0;
+        for (; x < upper; x += F.length()) {
+          IntVector mx = toInt(FloatVector.fromArray(F, acc, r0 + x));
+          for (int ky = 1; ky < kh; ky++) mx = mx.max(toInt(FloatVector.fromArray(F, acc, r0 + ky * paddedW + x)));
+          mx.intoArray(row, x);
+        }
+        for (; x < cols; x++) {
+          int mx = (int) acc[r0 + x];
+          for (int ky = 1; ky < kh; ky++) mx = Math.max(mx, (int) acc[r0 + ky * paddedW + x]);
+          row[x] = mx;
+        }
+        for (int px = 0; px < pw; px++) {
+          int best = row[px * sw];
+          for (int kx = 1; kx < kw; kx++) best = Math.max(best, row[px * sw + kx]);
+          y[yBase + py * pw + px] = e.requantize(bias + best, channel);
+        }
+      }
+    }
+
+    private static IntVector toInt(FloatVector v) {
+      return (IntVector) v.convert(VectorOperators.F2I, 0);
+    }
+
+    /** Image b of x into xp, zero-padded to paddedH x paddedW per channel; returns max |x| of the copied values. */
+    private long pad(int[] x, int b, float[] xp) {
+      Arrays.fill(xp, 0, inputLength(), 0f);
+      int min = 0, max = 0;
+      for (int ic = 0; ic < inChannels; ic++) {
+        for (int iy = 0; iy < h; iy++) {
+          int py = iy + padTop;
+          if (py < 0 || py >= paddedH) continue;
+          int src = ((b * inChannels + ic) * h + iy) * w, dst = ic * plane + py * paddedW;
+          for (int ix = 0; ix < w; ix++) {
+            int px = ix + padLeft;
+            if (px >= 0 && px < paddedW) {
+              int v = x[src + ix];
+              min = Math.min(min, v);
+              max = Math.max(max, v);
+              xp[dst + px] = v;
+            }
+          }
+        }
+      }
+      return Math.max(max, -(long) min);
+    }
+
+    /** acc[m][q] = sum_t weights[m][t] * xp[offsets[t] + q]; four output channels, two vectors at a time. */
+    private void accumulate(float[] xp, float[] acc) {
+      int v = F.length(), m = 0;
+      for (; m + 4 <= outChannels; m += 4) {
+        int w0 = m * terms, w1 = w0 + terms, w2 = w1 + terms, w3 = w2 + terms;
+        for (int q = 0; q < computed; q += BLOCK) {
+          FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+          for (int t = 0; t < terms; t++) {
+            int o = offsets[t] + q;
+            FloatVector x0 = FloatVector.fromArray(F, xp, o), x1 = FloatVector.fromArray(F, xp, o + v);
+            FloatVector c0 = FloatVector.broadcast(F, weights[w0 + t]);
+            a00 = x0.fma(c0, a00);
+            a01 = x1.fma(c0, a01);
+            FloatVector c1 = FloatVector.broadcast(F, weights[w1 + t]);
+            a10 = x0.fma(c1, a10);
+            a11 = x1.fma(c1, a11);
+            FloatVector c2 = FloatVector.broadcast(F, weights[w2 + t]);
+            a20 = x0.fma(c2, a20);
+            a21 = x1.fma(c2, a21);
+            FloatVector c3 = FloatVector.broadcast(F, weights[w3 + t]);
+            a30 = x0.fma(c3, a30);
+            a31 = x1.fma(c3, a31);
+          }
+          int base = m * computed + q;
+          a00.intoArray(acc, base);
+          a01.intoArray(acc, base + v);
+          a10.intoArray(acc, base + computed);
+          a11.intoArray(acc, base + computed + v);
+          a20.intoArray(acc, base + 2 * computed);
+          a21.intoArray(acc, base + 2 * computed + v);
+          a30.intoArray(acc, base + 3 * computed);
+          a31.intoArray(acc, base + 3 * computed + v);
+        }
+      }
+      for (; m < outChannels; m++) {
+        int w0 = m * terms;
+        for (int q = 0; q < computed; q += BLOCK) {
+          FloatVector a0 = FloatVector.zero(F), a1 = a0;
+          for (int t = 0; t < terms; t++) {
+            int o = offsets[t] + q;
+            FloatVector c0 = FloatVector.broadcast(F, weights[w0 + t]);
+            a0 = FloatVector.fromArray(F, xp, o).fma(c0, a0);
+            a1 = FloatVector.fromArray(F, xp, o + v).fma(c0, a1);
+          }
+          a0.intoArray(acc, m * computed + q);
+          a1.intoArray(acc, m * computed + q + v);
+        }
+      }
+    }
+  }
+
+  /**
+   * A dense layer with its weights transposed to [K][N] (N rounded up to whole vectors, zero
+   * filled): each input value is broadcast against a contiguous run of output features, and zero
+   * inputs (common after ReLU) are skipped.
+   */
+  private static final class PackedDense {
+    private static final int BLOCK = 4 * F.length();
+    private final int[] bias;
+    private final int inFeatures, outFeatures, paddedOut;
+    private final float[] transposed;
+    private final long rowAbsSum;
+
+    PackedDense(QDense d) {
+      inFeatures = d.inFeatures();
+      outFeatures = d.outFeatures();
+      paddedOut = Math.ceilDiv(outFeatures, F.length()) * F.length();
+      bias = d.bias();
+      int[] wt = d.weights();
+      transposed = new float[inFeatures * paddedOut];
+      for (int n = 0; n < outFeatures; n++) {
+        for (int k = 0; k < inFeatures; k++) transposed[k * paddedOut + n] = wt[n * inFeatures + k];
+      }
+      rowAbsSum = maxRowAbsSum(wt, outFeatures, inFeatures);
+    }
+
+    int accLength() {
+      return paddedOut;
+    }
+
+    /** The accumulators, or with an epilogue its requantized output; null when float would not be exact. */
+    int[] run(int[] x, Scratch s, Epilogue e) {
+      int rows = x.length / inFeatures, v = F.length();
+      float[] acc = s.acc();
+      int[] nz = s.nonzero(), y = new int[rows * outFeatures];
+      for (int r = 0; r < rows; r++) {
+        int nonzero = 0, min = 0, max = 0;
+        for (int k = 0; k < inFeatures; k++) {
+          int xv = x[r * inFeatures + k];
+          min = Math.min(min, xv);
+          max = Math.max(max, xv);
+          if (xv != 0) nz[nonzero++] = k;
+        }
+        if (rowAbsSum * Math.max(max, -(long) min) > FLOAT_EXACT_BOUND) return null;
+        int n = 0;
+        for (; n + BLOCK <= paddedOut; n += BLOCK) {
+          FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+          for (int i = 0; i < nonzero; i++) {
+            int k = nz[i], o = k * paddedOut + n;
+            FloatVector c = FloatVector.broadcast(F, (float) x[r * inFeatures + k]);
+            a0 = FloatVector.fromArray(F, transposed, o).fma(c, a0);
+            a1 = FloatVector.fromArray(F, transposed, o + v).fma(c, a1);
+            a2 = FloatVector.fromArray(F, transposed, o + 2 * v).fma(c, a2);
+            a3 = FloatVector.fromArray(F, transposed, o + 3 * v).fma(c, a3);
+          }
+          a0.intoArray(acc, n);
+          a1.intoArray(acc, n + v);
+          a2.intoArray(acc, n + 2 * v);
+          a3.intoArray(acc, n + 3 * v);
+        }
+        for (; n < paddedOut; n += v) {
+          FloatVector a0 = FloatVector.zero(F);
+          for (int i = 0; i < nonzero; i++) {
+            int k = nz[i];
+            a0 = FloatVector.fromArray(F, transposed, k * paddedOut + n).fma(FloatVector.broadcast(F, (float) x[r * inFeatures + k]), a0);
+          }
+          a0.intoArray(acc, n);
+        }
+        if (e == null) {
+          for (int j = 0; j < outFeatures; j++) y[r * outFeatures + j] = bias[j] + (int) acc[j];
+        } else {
+          for (int j = 0; j < outFeatures; j++) y[r * outFeatures + j] = e.requantize(bias[j] + (int) acc[j], j);
+        }
+      }
+      return y;
+    }
+  }
+}
