@@ -74,7 +74,7 @@ class IntegerExecutorTest {
     for (long seed = 1; seed <= 16; seed++) {
       SplittableRandom r = new SplittableRandom(seed * 17);
       int batch = 1 + (int) (seed % 3);
-      int c1 = 1 + r.nextInt(9), c2 = 1 + r.nextInt(17), k1 = 1 + r.nextInt(3) * 2, pad = r.nextInt(3), pool = 1 + r.nextInt(2);
+      int c1 = 1 + r.nextInt(9), c2 = 1 + r.nextInt(24), k1 = 1 + r.nextInt(3) * 2, pad = r.nextInt(3), pool = 1 + r.nextInt(2);
       Graph g = new ModelBuilder(seed, batch, 1 + r.nextInt(3), 10 + r.nextInt(8), 10 + r.nextInt(8)).conv(c1, k1, 1 + (int) (seed % 4 == 0 ? 1 : 0), pad)
           .relu().maxPool(pool, pool).conv(c2, 3, 1, 1).relu().maxPool(2, 1).conv(3, 3, 1, 1).flatten().gemm(1 + r.nextInt(40)).relu()
           .gemm(1 + r.nextInt(12)).build();

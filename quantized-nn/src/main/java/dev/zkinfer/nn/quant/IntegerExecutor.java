@@ -109,8 +109,9 @@ public final class IntegerExecutor {
             + " but the model expects " + Shapes.str(t.shapeView()));
       }
       int[] d = inputs[i].data();
+      int min = t.min(), max = t.max();
       for (int k = 0; k < d.length; k++) {
-        if (d[k] < t.min() || d[k] > t.max()) {
+        if (d[k] < min || d[k] > max) {
           throw new IllegalArgumentException("input '" + t.name() + "' value " + d[k] + " at " + k + " is outside [" + t.min() + ", " + t.max() + "]");
         }
       }
@@ -150,26 +151,22 @@ public final class IntegerExecutor {
     return last;
   }
 
-  /** Runs many independent inputs on {@code threads} threads; results in input order. */
+  /**
+   * Runs many independent inputs on {@code threads} threads (the caller's and threads - 1 new
+   * ones), each on a contiguous share; results in input order.
+   */
   public List<IntTensor> inferBatch(QuantizedModel model, List<IntTensor> inputs, int threads) {
-    if (threads <= 1) {
-      List<IntTensor> out = new ArrayList<>(inputs.size());
-      for (IntTensor in : inputs) out.add(infer(model, in));
-      return out;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    int chunk = Math.ceilDiv(inputs.size(), Math.max(1, threads));
+    if (threads <= 1 || chunk >= inputs.size()) return inferAll(model, inputs);
+    ExecutorService pool = Executors.newFixedThreadPool(threads - 1);
     try {
-      int chunk = Math.ceilDiv(inputs.size(), threads);
       List<Future<List<IntTensor>>> parts = new ArrayList<>();
-      for (int start = 0; start < inputs.size(); start += chunk) {
+      for (int start = chunk; start < inputs.size(); start += chunk) {
         List<IntTensor> slice = inputs.subList(start, Math.min(inputs.size(), start + chunk));
-        parts.add(pool.submit(() -> {
-          List<IntTensor> r = new ArrayList<>(slice.size());
-          for (IntTensor in : slice) r.add(infer(model, in));
-          return r;
-        }));
+        parts.add(pool.submit(() -> inferAll(model, slice)));
       }
       List<IntTensor> out = new ArrayList<>(inputs.size());
+      out.addAll(inferAll(model, inputs.subList(0, chunk)));
       for (Future<List<IntTensor>> f : parts) out.addAll(f.get());
       return out;
     } catch (InterruptedException e) {
@@ -181,6 +178,12 @@ public final class IntegerExecutor {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  private List<IntTensor> inferAll(QuantizedModel model, List<IntTensor> inputs) {
+    List<IntTensor> out = new ArrayList<>(inputs.size());
+    for (IntTensor in : inputs) out.add(infer(model, in));
+    return out;
   }
 
   // ------------------------------------------------------------------ ops

@@ -46,7 +46,7 @@ final class PackedModel {
         case QConv c when c.strideH() == 1 && c.strideW() == 1 -> {
           PackedConv p = new PackedConv(c, model.tensor(c.input()).shapeView(), model.tensor(c.output()).shapeView());
           convs[k] = p;
-          rowLen = Math.max(rowLen, p.paddedW);
+          rowLen = Math.max(rowLen, p.rowLength());
           inputLen = Math.max(inputLen, p.inputLength());
           accLen = Math.max(accLen, p.accLength());
         }
@@ -170,15 +170,28 @@ final class PackedModel {
    * so every weight is one contiguous stream over the whole output plane. The plane is computed
    * paddedW wide (the columns past the output width are discarded) and rounded up to whole vector
    * blocks; the input buffer has slack after the last plane so those reads stay in bounds.
+   *
+   * <p>When there are many output channels and the planes are narrow (LeNet's second convolution:
+   * 16 channels, 10 of 14 columns useful) the same sums are cheaper across channels instead
+   * ("channels last"): weights transposed to [term][channel], each input value broadcast against
+   * a vector of channels, four output positions at a time and only the valid positions. The
+   * layout with fewer loads and multiply-adds, as counted in the constructor, is used.
    */
   private static final class PackedConv {
     private static final int BLOCK = 2 * F.length();
+    /** Output positions per block in the channels-last layout. */
+    private static final int POSITIONS = 4;
     private final int[] bias;
     private final int batch, inChannels, h, w, outChannels, oh, ow, padTop, padLeft, paddedH, paddedW, plane, computed;
     private final int terms;
     private final float[] weights;
     private final int[] offsets;
     private final long rowAbsSum;
+    /** Channels-last layout: weights [term][paddedChannels], the valid positions' q, padded to whole blocks. */
+    private final boolean channelsLast;
+    private final int paddedChannels;
+    private final float[] weightsByTerm;
+    private final int[] positionQ;
 
     PackedConv(QConv c, int[] xs, int[] os) {
       batch = xs[0];
@@ -206,6 +219,31 @@ final class PackedModel {
         }
       }
       rowAbsSum = maxRowAbsSum(wt, outChannels, terms);
+      int v = F.length();
+      paddedChannels = Math.ceilDiv(outChannels, 2 * v) * 2 * v;
+      int positions = oh * ow, paddedPositions = Math.ceilDiv(positions, POSITIONS) * POSITIONS;
+      // Loads plus multiply-adds per term, as accumulate() and accumulateChannelsLast() issue them.
+      long spatial = 0;
+      int m = 0;
+      for (; m + 6 <= outChannels && outChannels - m != 8; m += 6) spatial += 2 + 6 + 12;
+      for (; m + 4 <= outChannels; m += 4) spatial += 2 + 4 + 8;
+      spatial = (spatial + 5L * (outChannels - m)) * (computed / BLOCK);
+      long acrossChannels = (2 + POSITIONS + 2L * POSITIONS) * (paddedPositions / POSITIONS) * (paddedChannels / (2 * v));
+      channelsLast = acrossChannels < spatial;
+      if (channelsLast) {
+        weightsByTerm = new float[terms * paddedChannels];
+        for (int mm = 0; mm < outChannels; mm++) {
+          for (int t = 0; t < terms; t++) weightsByTerm[t * paddedChannels + mm] = wt[mm * terms + t];
+        }
+        positionQ = new int[paddedPositions];
+        for (int p = 0; p < paddedPositions; p++) {
+          int valid = Math.min(p, positions - 1);
+          positionQ[p] = valid / ow * paddedW + valid % ow;
+        }
+      } else {
+        weightsByTerm = null;
+        positionQ = null;
+      }
     }
 
     int inputLength() {
@@ -213,7 +251,11 @@ final class PackedModel {
     }
 
     int accLength() {
-      return outChannels * computed;
+      return channelsLast ? positionQ.length * paddedChannels : outChannels * computed;
+    }
+
+    int rowLength() {
+      return Math.max(paddedW, paddedChannels);
     }
 
     /** The accumulators, or with an epilogue its int8 output; null when float would not be exact. */
@@ -223,6 +265,11 @@ final class PackedModel {
       int[] y = new int[batch * outChannels * yh * yw];
       for (int b = 0; b < batch; b++) {
         if (rowAbsSum * pad(x, b, xp) > FLOAT_EXACT_BOUND) return null;
+        if (channelsLast) {
+          accumulateChannelsLast(xp, acc);
+          epilogueChannelsLast(acc, e, y, b * outChannels * yh * yw, s.row());
+          continue;
+        }
         accumulate(xp, acc);
         for (int m = 0; m < outChannels; m++) {
           int yBase = (b * outChannels + m) * yh * yw, aBase = m * computed, bm = bias[m];
@@ -275,6 +322,73 @@ final class PackedModel {
       return (IntVector) v.convert(VectorOperators.F2I, 0);
     }
 
+    /** acc[p][m] = sum_t weightsByTerm[t][m] * xp[offsets[t] + positionQ[p]]; four positions, two vectors of channels at a time. */
+    private void accumulateChannelsLast(float[] xp, float[] acc) {
+      int v = F.length(), mc = paddedChannels;
+      for (int mb = 0; mb < mc; mb += 2 * v) {
+        for (int p = 0; p < positionQ.length; p += POSITIONS) {
+          int q0 = positionQ[p], q1 = positionQ[p + 1], q2 = positionQ[p + 2], q3 = positionQ[p + 3];
+          FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+          for (int t = 0; t < terms; t++) {
+            int o = offsets[t], wo = t * mc + mb;
+            FloatVector w0 = FloatVector.fromArray(F, weightsByTerm, wo), w1 = FloatVector.fromArray(F, weightsByTerm, wo + v);
+            FloatVector c = FloatVector.broadcast(F, xp[o + q0]);
+            a00 = w0.fma(c, a00);
+            a01 = w1.fma(c, a01);
+            c = FloatVector.broadcast(F, xp[o + q1]);
+            a10 = w0.fma(c, a10);
+            a11 = w1.fma(c, a11);
+            c = FloatVector.broadcast(F, xp[o + q2]);
+            a20 = w0.fma(c, a20);
+            a21 = w1.fma(c, a21);
+            c = FloatVector.broadcast(F, xp[o + q3]);
+            a30 = w0.fma(c, a30);
+            a31 = w1.fma(c, a31);
+          }
+          int base = p * mc + mb;
+          a00.intoArray(acc, base);
+          a01.intoArray(acc, base + v);
+          a10.intoArray(acc, base + mc);
+          a11.intoArray(acc, base + mc + v);
+          a20.intoArray(acc, base + 2 * mc);
+          a21.intoArray(acc, base + 2 * mc + v);
+          a30.intoArray(acc, base + 3 * mc);
+          a31.intoArray(acc, base + 3 * mc + v);
+        }
+      }
+    }
+
+    /** Bias, then requantization and max pooling when e says so, from the channels-last accumulators to NCHW y. */
+    private void epilogueChannelsLast(float[] acc, Epilogue e, int[] y, int yBase, int[] row) {
+      int mc = paddedChannels, positions = oh * ow;
+      if (e == null || e.pool() == null) {
+        for (int m = 0; m < outChannels; m++) {
+          int bm = bias[m], out = yBase + m * positions;
+          if (e == null) {
+            for (int p = 0; p < positions; p++) y[out + p] = bm + (int) acc[p * mc + m];
+          } else {
+            for (int p = 0; p < positions; p++) y[out + p] = e.requantize(bm + (int) acc[p * mc + m], m);
+          }
+        }
+        return;
+      }
+      QOp.QMaxPool pool = e.pool();
+      int kh = pool.kernelH(), kw = pool.kernelW(), sh = pool.strideH(), sw = pool.strideW(), ph = e.pooledH(), pw = e.pooledW();
+      for (int py = 0; py < ph; py++) {
+        for (int px = 0; px < pw; px++) {
+          int corner = (py * sh * ow + px * sw) * mc;
+          for (int mb = 0; mb < mc; mb += F.length()) {
+            IntVector mx = toInt(FloatVector.fromArray(F, acc, corner + mb));
+            for (int ky = 0; ky < kh; ky++) {
+              for (int kx = 0; kx < kw; kx++) mx = mx.max(toInt(FloatVector.fromArray(F, acc, corner + (ky * ow + kx) * mc + mb)));
+            }
+            mx.intoArray(row, mb);
+          }
+          for (int m = 0; m < outChannels; m++) y[yBase + (m * ph + py) * pw + px] = e.requantize(bias[m] + row[m], m);
+        }
+      }
+    }
+
     /** Image b of x into xp, zero-padded to paddedH x paddedW per channel; returns max |x| of the copied values. */
     private long pad(int[] x, int b, float[] xp) {
       Arrays.fill(xp, 0, inputLength(), 0f);
@@ -298,9 +412,59 @@ final class PackedModel {
       return Math.max(max, -(long) min);
     }
 
-    /** acc[m][q] = sum_t weights[m][t] * xp[offsets[t] + q]; four output channels, two vectors at a time. */
+    /**
+     * acc[m][q] = sum_t weights[m][t] * xp[offsets[t] + q], two vectors of q at a time for six
+     * output channels (12 accumulators, 15 of AVX2's 16 registers), then four, then one.
+     */
     private void accumulate(float[] xp, float[] acc) {
       int v = F.length(), m = 0;
+      for (; m + 6 <= outChannels && outChannels - m != 8; m += 6) {
+        int w0 = m * terms, w1 = w0 + terms, w2 = w1 + terms, w3 = w2 + terms, w4 = w3 + terms, w5 = w4 + terms;
+        for (int q = 0; q < computed; q += BLOCK) {
+          FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+          FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+          for (int t = 0; t < terms; t++) {
+            int o = offsets[t] + q;
+            FloatVector x0 = FloatVector.fromArray(F, xp, o), x1 = FloatVector.fromArray(F, xp, o + v);
+            FloatVector c = FloatVector.broadcast(F, weights[w0 + t]);
+            a00 = x0.fma(c, a00);
+            a01 = x1.fma(c, a01);
+            c = FloatVector.broadcast(F, weights[w1 + t]);
+            a10 = x0.fma(c, a10);
+            a11 = x1.fma(c, a11);
+            c = FloatVector.broadcast(F, weights[w2 + t]);
+            a20 = x0.fma(c, a20);
+            a21 = x1.fma(c, a21);
+            c = FloatVector.broadcast(F, weights[w3 + t]);
+            a30 = x0.fma(c, a30);
+            a31 = x1.fma(c, a31);
+            c = FloatVector.broadcast(F, weights[w4 + t]);
+            a40 = x0.fma(c, a40);
+            a41 = x1.fma(c, a41);
+            c = FloatVector.broadcast(F, weights[w5 + t]);
+            a50 = x0.fma(c, a50);
+            a51 = x1.fma(c, a51);
+          }
+          int base = m * computed + q;
+          a00.intoArray(acc, base);
+          a01.intoArray(acc, base + v);
+          base += computed;
+          a10.intoArray(acc, base);
+          a11.intoArray(acc, base + v);
+          base += computed;
+          a20.intoArray(acc, base);
+          a21.intoArray(acc, base + v);
+          base += computed;
+          a30.intoArray(acc, base);
+          a31.intoArray(acc, base + v);
+          base += computed;
+          a40.intoArray(acc, base);
+          a41.intoArray(acc, base + v);
+          base += computed;
+          a50.intoArray(acc, base);
+          a51.intoArray(acc, base + v);
+        }
+      }
       for (; m + 4 <= outChannels; m += 4) {
         int w0 = m * terms, w1 = w0 + terms, w2 = w1 + terms, w3 = w2 + terms;
         for (int q = 0; q < computed; q += BLOCK) {
