@@ -4,9 +4,11 @@ import dev.zkinfer.nn.quant.QOp.QConv;
 import dev.zkinfer.nn.quant.QOp.QDense;
 import java.util.Arrays;
 import java.util.List;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,6 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PackedModel {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  /** Double lanes for requantization, and int lanes of the same count. */
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> I_D = VectorSpecies.of(int.class, VectorShape.forBitSize(D.length() * Integer.SIZE));
   /** Integers of absolute value up to 2^24 are exact in binary32. */
   static final long FLOAT_EXACT_BOUND = 1L << 24;
 
@@ -65,7 +70,7 @@ final class PackedModel {
       if (convs[k] != null || denses[k] != null) fused[k] = fuse(model, k, readers);
     }
     int in = inputLen, acc = accLen, index = indexLen, row = rowLen;
-    scratch = ThreadLocal.withInitial(() -> new Scratch(new float[in], new float[acc], new int[index], new int[row]));
+    scratch = ThreadLocal.withInitial(() -> new Scratch(new float[in], new float[acc], new int[index], new float[index], new int[row]));
   }
 
   /** The accumulators of op {@code opIndex} (a convolution) on x, or null (see the class comment). */
@@ -109,11 +114,41 @@ final class PackedModel {
    * max pool (kernel, stride, pooled size) applied to each output channel's plane. Pooling before
    * requantizing gives the same result as {@link QOp.QMaxPool} after {@link QOp.QRequant} because
    * the requantization is non-decreasing (every m >= 0) and the bias is constant per channel.
+   *
+   * <p>{@code vectorRequant}: the requantization of a plane may run in double lanes. It is exact
+   * when lo >= 0, every shift is in [1, 52] and the values are below 2^28 in absolute value (float
+   * accumulators are at most 2^24, the layer's biases below 2^27): then x * m + 2^(s-1) is an
+   * integer below 2^53, which one fused multiply-add yields exactly; the scaling by 2^-s is exact;
+   * clamping to [lo, hi] and truncating toward zero then equals the floor of the scalar formula,
+   * clamped, because the clamped value is non-negative.
    */
-  private record Epilogue(int[] m, int[] shift, int lo, int hi, QOp.QMaxPool pool, int pooledH, int pooledW) {
+  private record Epilogue(int[] m, int[] shift, int lo, int hi, QOp.QMaxPool pool, int pooledH, int pooledW, boolean vectorRequant) {
     int requantize(int acc, int channel) {
       return Requantize.clamp(Requantize.apply(acc, m[channel], shift[channel]), lo, hi);
     }
+
+    /** y[off, off + n) = requantize(y[...], channel), in place. */
+    void requantizePlane(int[] y, int off, int n, int channel) {
+      int i = 0;
+      if (vectorRequant) {
+        int s = shift[channel];
+        DoubleVector mv = DoubleVector.broadcast(D, m[channel]), half = DoubleVector.broadcast(D, Math.scalb(1.0, s - 1));
+        DoubleVector scale = DoubleVector.broadcast(D, Math.scalb(1.0, -s)), lov = DoubleVector.broadcast(D, lo), hiv = DoubleVector.broadcast(D, hi);
+        for (int upper = D.loopBound(n); i < upper; i += D.length()) {
+          DoubleVector x = (DoubleVector) IntVector.fromArray(I_D, y, off + i).convertShape(VectorOperators.I2D, D, 0);
+          DoubleVector v = x.fma(mv, half).mul(scale).max(lov).min(hiv);
+          ((IntVector) v.convertShape(VectorOperators.D2I, I_D, 0)).intoArray(y, off + i);
+        }
+      }
+      for (; i < n; i++) y[off + i] = requantize(y[off + i], channel);
+    }
+  }
+
+  private static boolean vectorRequantIsExact(int lo, int[] shift, int[] bias) {
+    if (lo < 0) return false;
+    for (int s : shift) if (s < 1 || s > 52) return false;
+    for (int b : bias) if (Math.abs((long) b) >= 1L << 27) return false;
+    return true;
   }
 
   /** How many ops read each tensor, plus one for each time it is a model output. */
@@ -141,18 +176,20 @@ final class PackedModel {
     } else {
       return null;
     }
+    boolean vectorRequant = vectorRequantIsExact(r.lo(), shift, first instanceof QConv c ? c.bias() : ((QDense) first).bias());
     if (first instanceof QConv && k + 2 < ops.size() && ops.get(k + 2) instanceof QOp.QMaxPool p && p.input() == r.output()
         && readers[r.output()] == 1 && Arrays.stream(m).allMatch(v -> v >= 0) && p.padTop() == 0 && p.padLeft() == 0) {
       int[] ps = model.tensor(p.output()).shapeView();
       int ph = ps[2], pw = ps[3];
       if ((ph - 1) * p.strideH() + p.kernelH() <= os[2] && (pw - 1) * p.strideW() + p.kernelW() <= os[3]) {
-        return new Fused(first.inputs()[0], p.output(), k + 3, new Epilogue(m, shift, r.lo(), r.hi(), p, ph, pw));
+        return new Fused(first.inputs()[0], p.output(), k + 3, new Epilogue(m, shift, r.lo(), r.hi(), p, ph, pw, vectorRequant));
       }
     }
-    return new Fused(first.inputs()[0], r.output(), k + 2, new Epilogue(m, shift, r.lo(), r.hi(), null, 0, 0));
+    return new Fused(first.inputs()[0], r.output(), k + 2, new Epilogue(m, shift, r.lo(), r.hi(), null, 0, 0, vectorRequant));
   }
 
-  private record Scratch(float[] input, float[] acc, int[] nonzero, int[] row) {}
+  /** Per-thread buffers: padded conv input, accumulators, a dense layer's nonzero inputs (weight row offset, value), a row of ints. */
+  private record Scratch(float[] input, float[] acc, int[] nonzero, float[] nonzeroValue, int[] row) {}
 
   private static long maxRowAbsSum(int[] w, int rows, int rowLength) {
     long best = 0;
@@ -279,10 +316,12 @@ final class PackedModel {
             }
           } else if (e.pool() == null) {
             for (int oy = 0; oy < oh; oy++) {
-              for (int ox = 0; ox < ow; ox++) y[yBase + oy * ow + ox] = e.requantize(bm + (int) acc[aBase + oy * paddedW + ox], m);
+              for (int ox = 0; ox < ow; ox++) y[yBase + oy * ow + ox] = bm + (int) acc[aBase + oy * paddedW + ox];
             }
+            e.requantizePlane(y, yBase, oh * ow, m);
           } else {
-            pool(acc, aBase, e, y, yBase, bm, m, s.row());
+            pool(acc, aBase, e, y, yBase, bm, s.row());
+            e.requantizePlane(y, yBase, yh * yw, m);
           }
         }
       }
@@ -290,11 +329,11 @@ final class PackedModel {
     }
 
     /**
-     * Max pool of one channel's accumulator plane, then bias and requantization: the window rows'
+     * Max pool of one channel's accumulator plane, plus the bias (requantized by the caller): the window rows'
      * maximum is taken on whole rows of vectors (converted to int32, exact), then across each
      * window's columns.
      */
-    private void pool(float[] acc, int aBase, Epilogue e, int[] y, int yBase, int bias, int channel, int[] row) {
+    private void pool(float[] acc, int aBase, Epilogue e, int[] y, int yBase, int bias, int[] row) {
       QOp.QMaxPool p = e.pool();
       int kh = p.kernelH(), kw = p.kernelW(), sh = p.strideH(), sw = p.strideW(), pw = e.pooledW();
       int cols = (pw - 1) * sw + kw, upper = F.loopBound(cols);
@@ -313,7 +352,7 @@ final class PackedModel {
         for (int px = 0; px < pw; px++) {
           int best = row[px * sw];
           for (int kx = 1; kx < kw; kx++) best = Math.max(best, row[px * sw + kx]);
-          y[yBase + py * pw + px] = e.requantize(bias + best, channel);
+          y[yBase + py * pw + px] = bias + best;
         }
       }
     }
@@ -364,11 +403,8 @@ final class PackedModel {
       if (e == null || e.pool() == null) {
         for (int m = 0; m < outChannels; m++) {
           int bm = bias[m], out = yBase + m * positions;
-          if (e == null) {
-            for (int p = 0; p < positions; p++) y[out + p] = bm + (int) acc[p * mc + m];
-          } else {
-            for (int p = 0; p < positions; p++) y[out + p] = e.requantize(bm + (int) acc[p * mc + m], m);
-          }
+          for (int p = 0; p < positions; p++) y[out + p] = bm + (int) acc[p * mc + m];
+          if (e != null) e.requantizePlane(y, out, positions, m);
         }
         return;
       }
@@ -384,9 +420,10 @@ final class PackedModel {
             }
             mx.intoArray(row, mb);
           }
-          for (int m = 0; m < outChannels; m++) y[yBase + (m * ph + py) * pw + px] = e.requantize(bias[m] + row[m], m);
+          for (int m = 0; m < outChannels; m++) y[yBase + (m * ph + py) * pw + px] = bias[m] + row[m];
         }
       }
+      for (int m = 0; m < outChannels; m++) e.requantizePlane(y, yBase + m * ph * pw, ph * pw, m);
     }
 
     /** Image b of x into xp, zero-padded to paddedH x paddedW per channel; returns max |x| of the copied values. */
@@ -528,7 +565,9 @@ final class PackedModel {
     PackedDense(QDense d) {
       inFeatures = d.inFeatures();
       outFeatures = d.outFeatures();
-      paddedOut = Math.ceilDiv(outFeatures, F.length()) * F.length();
+      // Whole four-vector blocks (one pass over the inputs each) unless that would more than pad a small layer.
+      int step = outFeatures <= 2 * F.length() ? F.length() : BLOCK;
+      paddedOut = Math.ceilDiv(outFeatures, step) * step;
       bias = d.bias();
       int[] wt = d.weights();
       transposed = new float[inFeatures * paddedOut];
@@ -547,21 +586,25 @@ final class PackedModel {
       int rows = x.length / inFeatures, v = F.length();
       float[] acc = s.acc();
       int[] nz = s.nonzero(), y = new int[rows * outFeatures];
+      float[] nzValue = s.nonzeroValue();
       for (int r = 0; r < rows; r++) {
         int nonzero = 0, min = 0, max = 0;
         for (int k = 0; k < inFeatures; k++) {
           int xv = x[r * inFeatures + k];
           min = Math.min(min, xv);
           max = Math.max(max, xv);
-          if (xv != 0) nz[nonzero++] = k;
+          if (xv != 0) {
+            nz[nonzero] = k * paddedOut;
+            nzValue[nonzero++] = xv;
+          }
         }
         if (rowAbsSum * Math.max(max, -(long) min) > FLOAT_EXACT_BOUND) return null;
         int n = 0;
         for (; n + BLOCK <= paddedOut; n += BLOCK) {
           FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
           for (int i = 0; i < nonzero; i++) {
-            int k = nz[i], o = k * paddedOut + n;
-            FloatVector c = FloatVector.broadcast(F, (float) x[r * inFeatures + k]);
+            int o = nz[i] + n;
+            FloatVector c = FloatVector.broadcast(F, nzValue[i]);
             a0 = FloatVector.fromArray(F, transposed, o).fma(c, a0);
             a1 = FloatVector.fromArray(F, transposed, o + v).fma(c, a1);
             a2 = FloatVector.fromArray(F, transposed, o + 2 * v).fma(c, a2);
@@ -574,10 +617,7 @@ final class PackedModel {
         }
         for (; n < paddedOut; n += v) {
           FloatVector a0 = FloatVector.zero(F);
-          for (int i = 0; i < nonzero; i++) {
-            int k = nz[i];
-            a0 = FloatVector.fromArray(F, transposed, k * paddedOut + n).fma(FloatVector.broadcast(F, (float) x[r * inFeatures + k]), a0);
-          }
+          for (int i = 0; i < nonzero; i++) a0 = FloatVector.fromArray(F, transposed, nz[i] + n).fma(FloatVector.broadcast(F, nzValue[i]), a0);
           a0.intoArray(acc, n);
         }
         if (e == null) {
