@@ -13,12 +13,16 @@ import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
 /**
- * Runs a {@link QuantizedModel} bit-exactly: integer arithmetic only, every op exactly as its
- * javadoc in {@link QOp} states. Two kernel sets compute the same results: {@link
- * Kernels#SCALAR}, plain loops that read as the specification, and {@link Kernels#VECTOR}, which
- * uses the Vector API for the convolution and dense dot products (the other ops are shared). The
- * per-op outputs are exposed (a {@link Trace}, or an {@link OpListener}) so the prover's witness
- * comes from this same code path. Instances are immutable and thread-safe.
+ * Runs a {@link QuantizedModel} bit-exactly: every op's result is exactly the integer formula in
+ * its javadoc in {@link QOp}. Two kernel sets compute the same results: {@link Kernels#SCALAR},
+ * plain integer loops that read as the specification, and {@link Kernels#VECTOR}, which uses the
+ * Vector API for convolutions and dense layers (the other ops are shared): float multiply-adds on
+ * weights packed once per model where every partial sum is provably an exactly representable
+ * integer, int32 lanes otherwise (see {@link PackedModel}). On the {@link #infer} path, which
+ * needs no intermediate tensors, the vector kernels also fuse a convolution or dense layer with
+ * the requantization (and max pool) after it. The per-op outputs are exposed (a {@link Trace}, or
+ * an {@link OpListener}) so the prover's witness comes from this same code. Instances are
+ * immutable and thread-safe.
  */
 public final class IntegerExecutor {
   private static final Logger LOG = Logger.getLogger(IntegerExecutor.class.getName());

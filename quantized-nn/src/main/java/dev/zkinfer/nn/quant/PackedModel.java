@@ -70,7 +70,7 @@ final class PackedModel {
       if (convs[k] != null || denses[k] != null) fused[k] = fuse(model, k, readers);
     }
     int in = inputLen, acc = accLen, index = indexLen, row = rowLen;
-    scratch = ThreadLocal.withInitial(() -> new Scratch(new float[in], new float[acc], new int[index], new float[index], new int[row]));
+    scratch = ThreadLocal.withInitial(() -> new Scratch(new float[in], new float[acc], new int[index], new float[index], new float[row]));
   }
 
   /** The accumulators of op {@code opIndex} (a convolution) on x, or null (see the class comment). */
@@ -178,7 +178,9 @@ final class PackedModel {
     }
     boolean vectorRequant = vectorRequantIsExact(r.lo(), shift, first instanceof QConv c ? c.bias() : ((QDense) first).bias());
     if (first instanceof QConv && k + 2 < ops.size() && ops.get(k + 2) instanceof QOp.QMaxPool p && p.input() == r.output()
-        && readers[r.output()] == 1 && Arrays.stream(m).allMatch(v -> v >= 0) && p.padTop() == 0 && p.padLeft() == 0) {
+        && readers[r.output()] == 1 && Arrays.stream(m).allMatch(v -> v >= 0) && p.padTop() == 0 && p.padLeft() == 0
+        && Arrays.stream(((QConv) first).bias()).allMatch(b -> Math.abs((long) b) < 1L << 30)) {
+      // |bias| < 2^30 and |acc| <= 2^24: bias + acc does not wrap, so max(acc) + bias = max(acc + bias).
       int[] ps = model.tensor(p.output()).shapeView();
       int ph = ps[2], pw = ps[3];
       if ((ph - 1) * p.strideH() + p.kernelH() <= os[2] && (pw - 1) * p.strideW() + p.kernelW() <= os[3]) {
@@ -188,8 +190,13 @@ final class PackedModel {
     return new Fused(first.inputs()[0], r.output(), k + 2, new Epilogue(m, shift, r.lo(), r.hi(), null, 0, 0, vectorRequant));
   }
 
-  /** Per-thread buffers: padded conv input, accumulators, a dense layer's nonzero inputs (weight row offset, value), a row of ints. */
-  private record Scratch(float[] input, float[] acc, int[] nonzero, float[] nonzeroValue, int[] row) {}
+  /** Per-thread buffers: padded conv input, accumulators, a dense layer's nonzero inputs (weight row offset, value), one row for pooling. */
+  private record Scratch(float[] input, float[] acc, int[] nonzero, float[] nonzeroValue, float[] row) {}
+
+  /** rowAbsSum * maxAbs <= 2^24, without overflowing for any int weights and inputs. */
+  private static boolean exactInFloat(long rowAbsSum, long maxAbs) {
+    return maxAbs == 0 || rowAbsSum <= FLOAT_EXACT_BOUND / maxAbs;
+  }
 
   private static long maxRowAbsSum(int[] w, int rows, int rowLength) {
     long best = 0;
@@ -301,7 +308,7 @@ final class PackedModel {
       int yh = e != null && e.pool() != null ? e.pooledH() : oh, yw = e != null && e.pool() != null ? e.pooledW() : ow;
       int[] y = new int[batch * outChannels * yh * yw];
       for (int b = 0; b < batch; b++) {
-        if (rowAbsSum * pad(x, b, xp) > FLOAT_EXACT_BOUND) return null;
+        if (!exactInFloat(rowAbsSum, pad(x, b, xp))) return null;
         if (channelsLast) {
           accumulateChannelsLast(xp, acc);
           epilogueChannelsLast(acc, e, y, b * outChannels * yh * yw, s.row());
@@ -329,36 +336,42 @@ final class PackedModel {
     }
 
     /**
-     * Max pool of one channel's accumulator plane, plus the bias (requantized by the caller): the window rows'
-     * maximum is taken on whole rows of vectors (converted to int32, exact), then across each
-     * window's columns.
+     * Max pool of one channel's accumulator plane, plus the bias (requantized by the caller): per
+     * pooled row, the maximum over the window's rows for every column, then in place the maximum
+     * over the window's columns starting at every column (both in vectors), then every stride-th
+     * of those. The accumulators are exact integers, so their float maximum is the int32 one.
      */
-    private void pool(float[] acc, int aBase, Epilogue e, int[] y, int yBase, int bias, int[] row) {
+    private void pool(float[] acc, int aBase, Epilogue e, int[] y, int yBase, int bias, float[] row) {
       QOp.QMaxPool p = e.pool();
-      int kh = p.kernelH(), kw = p.kernelW(), sh = p.strideH(), sw = p.strideW(), pw = e.pooledW();
-      int cols = (pw - 1) * sw + kw, upper = F.loopBound(cols);
+      int kh = p.kernelH(), kw = p.kernelW(), sh = p.strideH(), sw = p.strideW(), pw = e.pooledW(), v = F.length();
+      int cols = (pw - 1) * sw + kw, starts = (pw - 1) * sw + 1;
       for (int py = 0; py < e.pooledH(); py++) {
         int r0 = aBase + py * sh * paddedW, x = 0;
-        for (; x < upper; x += F.length()) {
-          IntVector mx = toInt(FloatVector.fromArray(F, acc, r0 + x));
-          for (int ky = 1; ky < kh; ky++) mx = mx.max(toInt(FloatVector.fromArray(F, acc, r0 + ky * paddedW + x)));
+        for (int upper = F.loopBound(cols); x < upper; x += v) {
+          FloatVector mx = FloatVector.fromArray(F, acc, r0 + x);
+          for (int ky = 1; ky < kh; ky++) mx = mx.max(FloatVector.fromArray(F, acc, r0 + ky * paddedW + x));
           mx.intoArray(row, x);
         }
         for (; x < cols; x++) {
-          int mx = (int) acc[r0 + x];
-          for (int ky = 1; ky < kh; ky++) mx = Math.max(mx, (int) acc[r0 + ky * paddedW + x]);
+          float mx = acc[r0 + x];
+          for (int ky = 1; ky < kh; ky++) mx = Math.max(mx, acc[r0 + ky * paddedW + x]);
           row[x] = mx;
         }
-        for (int px = 0; px < pw; px++) {
-          int best = row[px * sw];
-          for (int kx = 1; kx < kw; kx++) best = Math.max(best, row[px * sw + kx]);
-          y[yBase + py * pw + px] = bias + best;
+        // Ascending and in place: the reads of row[x + kx] are ahead of the writes.
+        x = 0;
+        for (int upper = F.loopBound(starts); x < upper; x += v) {
+          FloatVector mx = FloatVector.fromArray(F, row, x);
+          for (int kx = 1; kx < kw; kx++) mx = mx.max(FloatVector.fromArray(F, row, x + kx));
+          mx.intoArray(row, x);
         }
+        for (; x < starts; x++) {
+          float mx = row[x];
+          for (int kx = 1; kx < kw; kx++) mx = Math.max(mx, row[x + kx]);
+          row[x] = mx;
+        }
+        int out = yBase + py * pw;
+        for (int px = 0; px < pw; px++) y[out + px] = bias + (int) row[px * sw];
       }
-    }
-
-    private static IntVector toInt(FloatVector v) {
-      return (IntVector) v.convert(VectorOperators.F2I, 0);
     }
 
     /** acc[p][m] = sum_t weightsByTerm[t][m] * xp[offsets[t] + positionQ[p]]; four positions, two vectors of channels at a time. */
@@ -398,7 +411,7 @@ final class PackedModel {
     }
 
     /** Bias, then requantization and max pooling when e says so, from the channels-last accumulators to NCHW y. */
-    private void epilogueChannelsLast(float[] acc, Epilogue e, int[] y, int yBase, int[] row) {
+    private void epilogueChannelsLast(float[] acc, Epilogue e, int[] y, int yBase, float[] row) {
       int mc = paddedChannels, positions = oh * ow;
       if (e == null || e.pool() == null) {
         for (int m = 0; m < outChannels; m++) {
@@ -414,13 +427,13 @@ final class PackedModel {
         for (int px = 0; px < pw; px++) {
           int corner = (py * sh * ow + px * sw) * mc;
           for (int mb = 0; mb < mc; mb += F.length()) {
-            IntVector mx = toInt(FloatVector.fromArray(F, acc, corner + mb));
+            FloatVector mx = FloatVector.fromArray(F, acc, corner + mb);
             for (int ky = 0; ky < kh; ky++) {
-              for (int kx = 0; kx < kw; kx++) mx = mx.max(toInt(FloatVector.fromArray(F, acc, corner + (ky * ow + kx) * mc + mb)));
+              for (int kx = 0; kx < kw; kx++) mx = mx.max(FloatVector.fromArray(F, acc, corner + (ky * ow + kx) * mc + mb));
             }
             mx.intoArray(row, mb);
           }
-          for (int m = 0; m < outChannels; m++) y[yBase + (m * ph + py) * pw + px] = bias[m] + row[m];
+          for (int m = 0; m < outChannels; m++) y[yBase + (m * ph + py) * pw + px] = bias[m] + (int) row[m];
         }
       }
       for (int m = 0; m < outChannels; m++) e.requantizePlane(y, yBase + m * ph * pw, ph * pw, m);
@@ -598,7 +611,7 @@ final class PackedModel {
             nzValue[nonzero++] = xv;
           }
         }
-        if (rowAbsSum * Math.max(max, -(long) min) > FLOAT_EXACT_BOUND) return null;
+        if (!exactInFloat(rowAbsSum, Math.max(max, -(long) min))) return null;
         int n = 0;
         for (; n + BLOCK <= paddedOut; n += BLOCK) {
           FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
