@@ -156,18 +156,28 @@ public final class IntegerExecutor {
   }
 
   /**
-   * Runs many independent inputs on {@code threads} threads (the caller's and threads - 1 new
-   * ones), each on a contiguous share; results in input order.
+   * Worker threads for {@link #inferBatch}, kept for a minute after their last share so that
+   * back-to-back batches reuse them (and their scratch buffers); daemons, so they never keep the
+   * JVM alive.
+   */
+  private static final ExecutorService BATCH_WORKERS = Executors.newCachedThreadPool(task -> {
+    Thread t = new Thread(task, "zkinfer-infer-batch");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /**
+   * Runs many independent inputs on {@code threads} threads (the caller's and threads - 1
+   * workers), each on a contiguous share; results in input order.
    */
   public List<IntTensor> inferBatch(QuantizedModel model, List<IntTensor> inputs, int threads) {
     int chunk = Math.ceilDiv(inputs.size(), Math.max(1, threads));
     if (threads <= 1 || chunk >= inputs.size()) return inferAll(model, inputs);
-    ExecutorService pool = Executors.newFixedThreadPool(threads - 1);
+    List<Future<List<IntTensor>>> parts = new ArrayList<>();
     try {
-      List<Future<List<IntTensor>>> parts = new ArrayList<>();
       for (int start = chunk; start < inputs.size(); start += chunk) {
         List<IntTensor> slice = inputs.subList(start, Math.min(inputs.size(), start + chunk));
-        parts.add(pool.submit(() -> inferAll(model, slice)));
+        parts.add(BATCH_WORKERS.submit(() -> inferAll(model, slice)));
       }
       List<IntTensor> out = new ArrayList<>(inputs.size());
       out.addAll(inferAll(model, inputs.subList(0, chunk)));
@@ -180,7 +190,7 @@ public final class IntegerExecutor {
       if (e.getCause() instanceof RuntimeException r) throw r;
       throw new IllegalStateException(e.getCause());
     } finally {
-      pool.shutdownNow();
+      for (Future<List<IntTensor>> f : parts) f.cancel(true);
     }
   }
 
