@@ -122,7 +122,7 @@ public final class IntegerExecutor {
       v[inIds[i]] = d;
     }
     List<QOp> ops = model.ops();
-    int[] lastUse = keepAll ? null : lastUses(model);
+    int[][] releasedAfter = keepAll ? null : model.releasedAfter();
     // Fused groups skip their intermediate tensors, which only a full trace or a listener would see.
     PackedModel packed = kernels == Kernels.VECTOR && !keepAll && listener == null ? model.packed() : null;
     for (int k = 0; k < ops.size(); ) {
@@ -134,25 +134,14 @@ public final class IntegerExecutor {
         if (listener != null) listener.onOp(k, op, new IntTensor(out.shapeView(), v[op.output()]));
         next = k + 1;
       }
-      if (lastUse != null) {
-        for (int j = k; j < next; j++) {
-          for (int i : ops.get(j).inputs()) if (lastUse[i] == j && model.tensor(i).kind() != QTensor.Kind.CONSTANT) v[i] = null;
-        }
+      if (releasedAfter != null) {
+        for (int j = k; j < next; j++) for (int i : releasedAfter[j]) v[i] = null;
       }
       k = next;
     }
     IntTensor[] values = new IntTensor[v.length];
     for (int i = 0; i < v.length; i++) if (v[i] != null) values[i] = new IntTensor(model.tensor(i).shapeView(), v[i]);
     return new Trace(model, values);
-  }
-
-  private static int[] lastUses(QuantizedModel model) {
-    int[] last = new int[model.tensors().size()];
-    Arrays.fill(last, -1);
-    List<QOp> ops = model.ops();
-    for (int k = 0; k < ops.size(); k++) for (int i : ops.get(k).inputs()) last[i] = k;
-    for (int o : model.outputIds()) last[o] = Integer.MAX_VALUE;
-    return last;
   }
 
   /**
