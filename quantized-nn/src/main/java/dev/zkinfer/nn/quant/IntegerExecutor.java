@@ -13,12 +13,16 @@ import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
 /**
- * Runs a {@link QuantizedModel} bit-exactly: integer arithmetic only, every op exactly as its
- * javadoc in {@link QOp} states. Two kernel sets compute the same results: {@link
- * Kernels#SCALAR}, plain loops that read as the specification, and {@link Kernels#VECTOR}, which
- * uses the Vector API for the convolution and dense dot products (the other ops are shared). The
- * per-op outputs are exposed (a {@link Trace}, or an {@link OpListener}) so the prover's witness
- * comes from this same code path. Instances are immutable and thread-safe.
+ * Runs a {@link QuantizedModel} bit-exactly: every op's result is exactly the integer formula in
+ * its javadoc in {@link QOp}. Two kernel sets compute the same results: {@link Kernels#SCALAR},
+ * plain integer loops that read as the specification, and {@link Kernels#VECTOR}, which uses the
+ * Vector API for convolutions and dense layers (the other ops are shared): float multiply-adds on
+ * weights packed once per model where every partial sum is provably an exactly representable
+ * integer, int32 lanes otherwise (see {@link PackedModel}). On the {@link #infer} path, which
+ * needs no intermediate tensors, the vector kernels also fuse a convolution or dense layer with
+ * the requantization (and max pool) after it. The per-op outputs are exposed (a {@link Trace}, or
+ * an {@link OpListener}) so the prover's witness comes from this same code. Instances are
+ * immutable and thread-safe.
  */
 public final class IntegerExecutor {
   private static final Logger LOG = Logger.getLogger(IntegerExecutor.class.getName());
@@ -109,58 +113,63 @@ public final class IntegerExecutor {
             + " but the model expects " + Shapes.str(t.shapeView()));
       }
       int[] d = inputs[i].data();
+      int min = t.min(), max = t.max();
       for (int k = 0; k < d.length; k++) {
-        if (d[k] < t.min() || d[k] > t.max()) {
+        if (d[k] < min || d[k] > max) {
           throw new IllegalArgumentException("input '" + t.name() + "' value " + d[k] + " at " + k + " is outside [" + t.min() + ", " + t.max() + "]");
         }
       }
       v[inIds[i]] = d;
     }
     List<QOp> ops = model.ops();
-    int[] lastUse = keepAll ? null : lastUses(model);
-    for (int k = 0; k < ops.size(); k++) {
-      QOp op = ops.get(k);
-      QTensor out = model.tensor(op.output());
-      v[op.output()] = execute(model, op, v, out);
-      if (listener != null) listener.onOp(k, op, new IntTensor(out.shapeView(), v[op.output()]));
-      if (lastUse != null) {
-        for (int i : op.inputs()) if (lastUse[i] == k && model.tensor(i).kind() != QTensor.Kind.CONSTANT) v[i] = null;
+    int[][] releasedAfter = keepAll ? null : model.releasedAfter();
+    // Fused groups skip their intermediate tensors, which only a full trace or a listener would see.
+    PackedModel packed = kernels == Kernels.VECTOR && !keepAll && listener == null ? model.packed() : null;
+    for (int k = 0; k < ops.size(); ) {
+      int next = packed == null ? -1 : packed.runFused(k, v);
+      if (next < 0) {
+        QOp op = ops.get(k);
+        QTensor out = model.tensor(op.output());
+        v[op.output()] = execute(model, k, op, v, out);
+        if (listener != null) listener.onOp(k, op, new IntTensor(out.shapeView(), v[op.output()]));
+        next = k + 1;
       }
+      if (releasedAfter != null) {
+        for (int j = k; j < next; j++) for (int i : releasedAfter[j]) v[i] = null;
+      }
+      k = next;
     }
     IntTensor[] values = new IntTensor[v.length];
     for (int i = 0; i < v.length; i++) if (v[i] != null) values[i] = new IntTensor(model.tensor(i).shapeView(), v[i]);
     return new Trace(model, values);
   }
 
-  private static int[] lastUses(QuantizedModel model) {
-    int[] last = new int[model.tensors().size()];
-    Arrays.fill(last, -1);
-    List<QOp> ops = model.ops();
-    for (int k = 0; k < ops.size(); k++) for (int i : ops.get(k).inputs()) last[i] = k;
-    for (int o : model.outputIds()) last[o] = Integer.MAX_VALUE;
-    return last;
-  }
+  /**
+   * Worker threads for {@link #inferBatch}, kept for a minute after their last share so that
+   * back-to-back batches reuse them (and their scratch buffers); daemons, so they never keep the
+   * JVM alive.
+   */
+  private static final ExecutorService BATCH_WORKERS = Executors.newCachedThreadPool(task -> {
+    Thread t = new Thread(task, "zkinfer-infer-batch");
+    t.setDaemon(true);
+    return t;
+  });
 
-  /** Runs many independent inputs on {@code threads} threads; results in input order. */
+  /**
+   * Runs many independent inputs on {@code threads} threads (the caller's and threads - 1
+   * workers), each on a contiguous share; results in input order.
+   */
   public List<IntTensor> inferBatch(QuantizedModel model, List<IntTensor> inputs, int threads) {
-    if (threads <= 1) {
-      List<IntTensor> out = new ArrayList<>(inputs.size());
-      for (IntTensor in : inputs) out.add(infer(model, in));
-      return out;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    int chunk = Math.ceilDiv(inputs.size(), Math.max(1, threads));
+    if (threads <= 1 || chunk >= inputs.size()) return inferAll(model, inputs);
+    List<Future<List<IntTensor>>> parts = new ArrayList<>();
     try {
-      int chunk = Math.ceilDiv(inputs.size(), threads);
-      List<Future<List<IntTensor>>> parts = new ArrayList<>();
-      for (int start = 0; start < inputs.size(); start += chunk) {
+      for (int start = chunk; start < inputs.size(); start += chunk) {
         List<IntTensor> slice = inputs.subList(start, Math.min(inputs.size(), start + chunk));
-        parts.add(pool.submit(() -> {
-          List<IntTensor> r = new ArrayList<>(slice.size());
-          for (IntTensor in : slice) r.add(infer(model, in));
-          return r;
-        }));
+        parts.add(BATCH_WORKERS.submit(() -> inferAll(model, slice)));
       }
       List<IntTensor> out = new ArrayList<>(inputs.size());
+      out.addAll(inferAll(model, inputs.subList(0, chunk)));
       for (Future<List<IntTensor>> f : parts) out.addAll(f.get());
       return out;
     } catch (InterruptedException e) {
@@ -170,18 +179,24 @@ public final class IntegerExecutor {
       if (e.getCause() instanceof RuntimeException r) throw r;
       throw new IllegalStateException(e.getCause());
     } finally {
-      pool.shutdownNow();
+      for (Future<List<IntTensor>> f : parts) f.cancel(true);
     }
+  }
+
+  private List<IntTensor> inferAll(QuantizedModel model, List<IntTensor> inputs) {
+    List<IntTensor> out = new ArrayList<>(inputs.size());
+    for (IntTensor in : inputs) out.add(infer(model, in));
+    return out;
   }
 
   // ------------------------------------------------------------------ ops
 
-  private int[] execute(QuantizedModel model, QOp op, int[][] v, QTensor out) {
+  private int[] execute(QuantizedModel model, int opIndex, QOp op, int[][] v, QTensor out) {
     int[] os = out.shapeView();
     return switch (op) {
-      case QConv c -> kernels == Kernels.VECTOR ? convVector(c, v[c.input()], model.tensor(c.input()).shapeView(), os)
+      case QConv c -> kernels == Kernels.VECTOR ? convVector(model, opIndex, c, v[c.input()], os)
           : convScalar(c, v[c.input()], model.tensor(c.input()).shapeView(), os);
-      case QDense d -> kernels == Kernels.VECTOR ? denseVector(d, v[d.input()]) : denseScalar(d, v[d.input()]);
+      case QDense d -> kernels == Kernels.VECTOR ? denseVector(model, opIndex, d, v[d.input()]) : denseScalar(d, v[d.input()]);
       case QMatMul m -> matMul(v[m.a()], model.tensor(m.a()).shapeView(), v[m.b()], model.tensor(m.b()).shapeView(), os);
       case QRequant r -> requant(r, v[r.input()], os);
       case QClamp c -> {
@@ -267,8 +282,20 @@ public final class IntegerExecutor {
     return y;
   }
 
+  /** The packed float kernel where it is exact (see {@link PackedModel}), else the int32 one. */
+  private static int[] convVector(QuantizedModel model, int opIndex, QConv c, int[] x, int[] os) {
+    int[] y = model.packed().conv(opIndex, x);
+    return y != null ? y : convVectorInt(c, x, model.tensor(c.input()).shapeView(), os);
+  }
+
+  /** The packed float kernel where it is exact (see {@link PackedModel}), else the int32 one. */
+  private static int[] denseVector(QuantizedModel model, int opIndex, QDense d, int[] x) {
+    int[] y = model.packed().dense(opIndex, x);
+    return y != null ? y : denseVectorInt(d, x);
+  }
+
   /** im2col (zero for padding) then Vector API dot products, four output channels at a time. */
-  static int[] convVector(QConv c, int[] x, int[] xs, int[] os) {
+  static int[] convVectorInt(QConv c, int[] x, int[] xs, int[] os) {
     int batch = xs[0], ch = xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
     int kh = c.kernelH(), kw = c.kernelW(), k = ch * kh * kw, positions = oh * ow, m = c.outChannels();
     int[] patches = new int[positions * k];
@@ -319,7 +346,7 @@ public final class IntegerExecutor {
     return y;
   }
 
-  static int[] denseVector(QDense d, int[] x) {
+  static int[] denseVectorInt(QDense d, int[] x) {
     int k = d.inFeatures(), n = d.outFeatures(), rows = x.length / k;
     int[] y = new int[rows * n];
     for (int r = 0; r < rows; r++) {
@@ -359,10 +386,19 @@ public final class IntegerExecutor {
     }
     int inner = 1;
     for (int d = r.axis() + 1; d < os.length; d++) inner *= os[d];
-    int channels = r.m().length;
-    for (int i = 0; i < x.length; i++) {
-      int c = (i / inner) % channels;
-      y[i] = Requantize.clamp(Requantize.apply(x[i], r.m()[c], r.shift()[c]), r.lo(), r.hi());
+    int channels = r.m().length, lo = r.lo(), hi = r.hi();
+    if (x.length % (channels * inner) != 0) {
+      for (int i = 0; i < x.length; i++) {
+        int c = (i / inner) % channels;
+        y[i] = Requantize.clamp(Requantize.apply(x[i], r.m()[c], r.shift()[c]), lo, hi);
+      }
+      return y;
+    }
+    for (int i = 0; i < x.length; ) {
+      for (int c = 0; c < channels; c++) {
+        int m = r.m()[c], s = r.shift()[c];
+        for (int end = i + inner; i < end; i++) y[i] = Requantize.clamp(Requantize.apply(x[i], m, s), lo, hi);
+      }
     }
     return y;
   }
@@ -370,6 +406,23 @@ public final class IntegerExecutor {
   private static int[] maxPool(QMaxPool p, int[] x, int[] xs, int[] os) {
     int planes = xs[0] * xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
     int[] y = new int[planes * oh * ow];
+    int kh = p.kernelH(), kw = p.kernelW(), sh = p.strideH(), sw = p.strideW();
+    if (p.padTop() == 0 && p.padLeft() == 0 && (oh - 1) * sh + kh <= h && (ow - 1) * sw + kw <= w) {
+      // Every window lies inside the image: no bounds checks.
+      for (int pl = 0, o = 0; pl < planes; pl++) {
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++, o++) {
+            int best = Integer.MIN_VALUE;
+            for (int ky = 0; ky < kh; ky++) {
+              int row = (pl * h + oy * sh + ky) * w + ox * sw;
+              for (int kx = 0; kx < kw; kx++) best = Math.max(best, x[row + kx]);
+            }
+            y[o] = best;
+          }
+        }
+      }
+      return y;
+    }
     for (int pl = 0; pl < planes; pl++) {
       for (int oy = 0; oy < oh; oy++) {
         for (int ox = 0; ox < ow; ox++) {

@@ -22,6 +22,8 @@ public final class QuantizedModel {
   private final int[] inputIds;
   private final int[] outputIds;
   private final int activationBits;
+  private volatile PackedModel packed;
+  private volatile int[][] releasedAfter;
 
   public QuantizedModel(List<QTensor> tensors, List<QOp> ops, int[] inputIds, int[] outputIds, int activationBits) {
     this.tensors = List.copyOf(tensors);
@@ -83,6 +85,35 @@ public final class QuantizedModel {
     double[] d = new double[v.length];
     for (int i = 0; i < d.length; i++) d[i] = v[i] * s;
     return Tensor.of(values.shapeView(), d);
+  }
+
+  /** The vector kernels' packed form of this model, built on first use (racing builds are equal). */
+  PackedModel packed() {
+    PackedModel p = packed;
+    if (p == null) packed = p = new PackedModel(this);
+    return p;
+  }
+
+  /**
+   * For each op, the tensors whose last reader it is, other than constants and model outputs: an
+   * executor that keeps no trace may drop their values once the op has run. Computed on first use.
+   */
+  int[][] releasedAfter() {
+    int[][] r = releasedAfter;
+    if (r == null) {
+      int[] last = new int[tensors.size()];
+      Arrays.fill(last, -1);
+      for (int k = 0; k < ops.size(); k++) for (int i : ops.get(k).inputs()) last[i] = k;
+      for (int o : outputIds) last[o] = Integer.MAX_VALUE;
+      r = new int[ops.size()][];
+      for (int k = 0; k < ops.size(); k++) {
+        int op = k;
+        r[k] = Arrays.stream(ops.get(k).inputs()).distinct()
+            .filter(i -> last[i] == op && tensors.get(i).kind() != QTensor.Kind.CONSTANT).toArray();
+      }
+      releasedAfter = r;
+    }
+    return r;
   }
 
   /** Number of int8 weights plus bias / constant values. */
