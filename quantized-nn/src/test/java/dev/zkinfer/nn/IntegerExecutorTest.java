@@ -37,6 +37,29 @@ class IntegerExecutorTest {
         .conv(c2, 3, 1, 1).sigmoid().avgPool(2, 1).flatten().gemm(1 + r.nextInt(20)).relu().gemm(7).softmax().build();
   }
 
+  /** Wide dense layers (≥ 256 outputs: the row-streaming float loop) equal the scalar kernels. */
+  @Test
+  void wideDenseLayersEqualScalarKernelsBitForBit() {
+    IntegerExecutor scalar = new IntegerExecutor(Kernels.SCALAR), vector = new IntegerExecutor(Kernels.VECTOR);
+    for (long seed = 1; seed <= 4; seed++) {
+      SplittableRandom r = new SplittableRandom(seed * 13);
+      int batch = 1 + (int) (seed % 2);
+      Graph g = new ModelBuilder(seed, batch, 96 + r.nextInt(64)).gemm(256 + r.nextInt(300)).relu().gemm(300 + r.nextInt(200)).relu()
+          .gemm(10).build();
+      int[] shape = g.inputs().get(0).shape();
+      QuantizedModel qm = Quantizer.quantize(g, List.of(randomInput(r, shape), randomInput(r, shape)), QuantizationOptions.int8());
+      for (int trial = 0; trial < 3; trial++) {
+        IntTensor x = qm.quantizeInput(randomInput(r, shape));
+        var a = scalar.run(qm, x);
+        var b = vector.run(qm, x);
+        for (int id = 0; id < qm.tensors().size(); id++) {
+          assertEquals(a.value(id), b.value(id), "seed " + seed + " tensor " + qm.tensor(id));
+        }
+        assertEquals(scalar.infer(qm, x), vector.infer(qm, x), "seed " + seed + " infer");
+      }
+    }
+  }
+
   @ParameterizedTest(name = "int{0}")
   @ValueSource(ints = {8, 16})
   void vectorKernelsEqualScalarKernelsBitForBit(int bits) {

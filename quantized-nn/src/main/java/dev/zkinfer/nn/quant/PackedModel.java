@@ -569,6 +569,9 @@ final class PackedModel {
    * inputs (common after ReLU) are skipped.
    */
   private static final class PackedDense {
+    /** From this many (padded) outputs on, the row-streaming loop is used. */
+    static final int WIDE_OUT = 256;
+
     private static final int BLOCK = 4 * F.length();
     private final int[] bias;
     private final int inFeatures, outFeatures, paddedOut;
@@ -613,6 +616,20 @@ final class PackedModel {
         }
         if (!exactInFloat(rowAbsSum, Math.max(max, -(long) min))) return null;
         int n = 0;
+        if (paddedOut >= WIDE_OUT) {
+          // Wide layers: acc += x_k · row_k over the nonzero inputs, rows streamed in order and
+          // acc kept in cache (the blocked loop below would walk the matrix column strip by
+          // column strip). Same exact integers: every partial sum is exact whatever the order.
+          java.util.Arrays.fill(acc, 0, paddedOut, 0f);
+          for (int i = 0; i < nonzero; i++) {
+            int o = nz[i];
+            FloatVector c = FloatVector.broadcast(F, nzValue[i]);
+            for (int m = 0; m < paddedOut; m += v) {
+              FloatVector.fromArray(F, transposed, o + m).fma(c, FloatVector.fromArray(F, acc, m)).intoArray(acc, m);
+            }
+          }
+          n = paddedOut;
+        }
         for (; n + BLOCK <= paddedOut; n += BLOCK) {
           FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
           for (int i = 0; i < nonzero; i++) {
