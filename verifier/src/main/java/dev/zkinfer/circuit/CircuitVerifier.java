@@ -264,9 +264,6 @@ public final class CircuitVerifier {
             if (claims.isEmpty()) {
                 return;
             }
-            if (claims.size() > PcsParameters.MAX_CLAIMS) {
-                throw new InvalidProofException(what + " commitment: " + claims.size() + " claims exceed the opening's limit");
-            }
             List<EvaluationClaim> batch = new ArrayList<>(claims.size());
             for (Claim c : claims) {
                 batch.add(new EvaluationClaim(c.point(), c.value()));

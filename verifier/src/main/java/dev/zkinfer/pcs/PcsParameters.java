@@ -136,7 +136,7 @@ public final class PcsParameters {
      * polynomial of {@code numVars} variables: rate 1/4, folding factor 4, 16 bits of grinding
      * per query phase, and the final polynomial sent in the clear once it has at most as many
      * variables as gives the smallest proof (between 4 and 11). The Johnson-bound regime is
-     * used wherever its proven proximity-gap bound reaches the target (it needs about a third
+     * used wherever its proven proximity-gap bound reaches the target (it needs about a quarter
      * fewer queries in round 0 and far fewer after); otherwise (large polynomials at 128+
      * bits) unique decoding.
      *
@@ -150,13 +150,8 @@ public final class PcsParameters {
         for (Regime regime : new Regime[] {Regime.JOHNSON_BOUND, Regime.UNIQUE_DECODING}) {
             PcsParameters best = null;
             for (int maxFinal = 4; maxFinal <= 11; maxFinal++) {
-                PcsParameters p;
-                try {
-                    p = new PcsParameters((regime == Regime.JOHNSON_BOUND ? "provable-jb-" : "provable-ud-") + bits,
-                            regime, bits, numVars, 2, 4, maxFinal, 16, DEFAULT_DOMAIN_SHRINK, null, 0);
-                } catch (IllegalArgumentException shapeNotPossible) {
-                    continue;
-                }
+                PcsParameters p = new PcsParameters(profileName(regime, bits), regime, bits, numVars, 2, 4, maxFinal, 16,
+                        DEFAULT_DOMAIN_SHRINK, null, 0);
                 if (p.securityBits() >= bits && (best == null || p.estimatedProofBytes() < best.estimatedProofBytes())) {
                     best = p;
                 }
@@ -187,8 +182,7 @@ public final class PcsParameters {
         if (bits < 80 || bits > 160) {
             throw new IllegalArgumentException("security target must be in [80, 160] bits: " + bits);
         }
-        String name = (regime == Regime.JOHNSON_BOUND ? "provable-jb-" : "provable-ud-") + bits;
-        PcsParameters p = new PcsParameters(name, regime, bits, numVars, logInvRate, foldingFactor,
+        PcsParameters p = new PcsParameters(profileName(regime, bits), regime, bits, numVars, logInvRate, foldingFactor,
                 maxFinalVars, powBits, domainShrink, null, 0);
         double got = p.securityBits();
         if (got < bits) {
@@ -196,6 +190,10 @@ public final class PcsParameters {
                     "parameters reach only %.1f bits, below the target %d", got, bits));
         }
         return p;
+    }
+
+    private static String profileName(Regime regime, int bits) {
+        return (regime == Regime.JOHNSON_BOUND ? "provable-jb-" : "provable-ud-") + bits;
     }
 
     /**
@@ -230,12 +228,17 @@ public final class PcsParameters {
         return regime == Regime.JOHNSON_BOUND ? -log2(2 * JOHNSON_SLACK * rate(round)) : 0;
     }
 
-    /** Bits of the out-of-domain step for the weakest committed polynomial, with s samples. */
-    private double oodBits(int s) {
+    /** Bits of the out-of-domain step of round i's polynomial with s samples: −log2(ℓ²/2·(2^m/|E|)^s). */
+    private double oodBits(int round, int s) {
         double f = dev.zkinfer.security.SecurityReport.EXTENSION_FIELD_BITS;
+        return 1 - 2 * logListSize(round) + s * (f - varsBefore(round));
+    }
+
+    /** The out-of-domain bits of the weakest committed polynomial, with s samples. */
+    private double oodBits(int s) {
         double worst = Double.POSITIVE_INFINITY;
         for (int i = 0; i < foldVars.length; i++) {
-            worst = Math.min(worst, 1 - 2 * logListSize(i) + s * (f - varsBefore(i)));
+            worst = Math.min(worst, oodBits(i, s));
         }
         return worst;
     }
@@ -353,7 +356,7 @@ public final class PcsParameters {
         if (jb) {
             for (int i = 0; i < foldVars.length; i++) {
                 terms.add(new SoundnessTerm("round " + i + " out-of-domain (" + oodSamples + " sample"
-                        + (oodSamples == 1 ? "" : "s") + ")", 1 - 2 * logListSize(i) + oodSamples * (f - varsBefore(i)),
+                        + (oodSamples == 1 ? "" : "s") + ")", oodBits(i, oodSamples),
                         "ℓ²/2·(2^m/|E|)^ood, m = " + varsBefore(i)));
             }
         } else {

@@ -50,7 +50,7 @@ public final class Backends {
     /** Lazy holder: the native library loads only when asked for. */
     private static final class NativeBackendHolder {
         static final Backend INSTANCE = NativeBackend.unavailableReason() == null
-                ? new NativeBackend(vectorApiPresent() ? vector() : scalar())
+                ? new NativeBackend(javaBackend())
                 : null;
     }
 
@@ -68,55 +68,56 @@ public final class Backends {
         return CudaBackend.load();
     }
 
-    /** The best available CPU backend: native, else vector, else scalar. */
-    private static Backend bestCpu() {
-        Backend nat = nativeBackend();
-        return nat != null ? nat : vectorApiPresent() ? vector() : scalar();
+    /** The Java backend: vector when the Vector API module is present, else scalar. */
+    private static Backend javaBackend() {
+        return vectorApiPresent() ? vector() : scalar();
+    }
+
+    /** A backend that loaded, or null and why not. */
+    private record Attempt(Backend backend, String reason) {}
+
+    private static Attempt tryCuda() {
+        try {
+            return new Attempt(CudaBackend.load(), null);
+        } catch (IllegalStateException | LinkageError e) {
+            return new Attempt(null, e.getMessage());
+        }
+    }
+
+    private static Attempt tryNative() {
+        Backend b = nativeBackend();
+        return new Attempt(b, b == null ? nativeUnavailableReason() : null);
+    }
+
+    /** The attempt's backend, else the native-or-Java fallback, logging one line at the given level. */
+    private static Backend orFallback(String name, Attempt first, Level level) {
+        if (first.backend() != null) {
+            return first.backend();
+        }
+        Backend nat = name.equals("native") ? null : tryNative().backend();
+        Backend fallback = nat != null ? nat : javaBackend();
+        LOG.log(level, "zkinfer: " + name + " backend not used (" + first.reason() + "); using the " + fallback.name() + " backend");
+        return fallback;
     }
 
     static Backend choose(String requested) {
         if (requested == null || requested.isBlank()) {
-            try {
-                CudaBackend gpu = CudaBackend.load();
-                LOG.log(Level.INFO, "zkinfer: using the cuda backend on " + gpu.device());
-                return gpu;
-            } catch (IllegalStateException | LinkageError e) {
-                LOG.log(Level.DEBUG, "zkinfer: cuda backend unavailable (" + e.getMessage() + ")");
+            Attempt gpu = tryCuda();
+            if (gpu.backend() != null) {
+                LOG.log(Level.INFO, "zkinfer: using the cuda backend on " + ((CudaBackend) gpu.backend()).device());
+                return gpu.backend();
             }
-            Backend nat = nativeBackend();
-            if (nat != null) {
-                return nat;
+            Backend chosen = orFallback("cuda", gpu, Level.DEBUG);
+            if (chosen == ScalarBackend.INSTANCE) {
+                LOG.log(Level.INFO, "zkinfer: using the scalar backend; pass --add-modules=jdk.incubator.vector for the vector one");
             }
-            LOG.log(Level.DEBUG, "zkinfer: native backend unavailable (" + nativeUnavailableReason() + ")");
-            if (vectorApiPresent()) {
-                return vector();
-            }
-            LOG.log(Level.INFO, "zkinfer: using the scalar backend; pass --add-modules=jdk.incubator.vector for the vector one");
-            return scalar();
+            return chosen;
         }
         return switch (requested.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "scalar" -> scalar();
             case "vector" -> vector();
-            case "native" -> {
-                Backend b = nativeBackend();
-                if (b != null) {
-                    yield b;
-                }
-                Backend fallback = vectorApiPresent() ? vector() : scalar();
-                LOG.log(Level.WARNING, "zkinfer: zkinfer.backend=native unavailable (" + nativeUnavailableReason()
-                        + "); using the " + fallback.name() + " backend");
-                yield fallback;
-            }
-            case "cuda" -> {
-                try {
-                    yield CudaBackend.load();
-                } catch (IllegalStateException | LinkageError e) {
-                    Backend fallback = bestCpu();
-                    LOG.log(Level.WARNING, "zkinfer: zkinfer.backend=cuda unavailable (" + e.getMessage()
-                            + "); using the " + fallback.name() + " backend");
-                    yield fallback;
-                }
-            }
+            case "native" -> orFallback("native", tryNative(), Level.WARNING);
+            case "cuda" -> orFallback("cuda", tryCuda(), Level.WARNING);
             default -> throw new IllegalStateException(
                     "zkinfer.backend=" + requested + " is not a backend (available: scalar, vector, native, cuda)");
         };

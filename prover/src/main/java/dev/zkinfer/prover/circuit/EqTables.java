@@ -2,12 +2,10 @@ package dev.zkinfer.prover.circuit;
 
 import dev.zkinfer.circuit.Claim;
 import dev.zkinfer.field.Ext3;
-import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.pcs.WeightTables;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /** Allocation-free, multi-threaded eq tables for the prover (same values as {@link Mle#eqTable}). */
 public final class EqTables {
@@ -19,7 +17,7 @@ public final class EqTables {
      * ṽ(r) for base-field values (possibly shorter than 2^|r|: missing entries are zero), as
      * {@link Mle#evaluate}: large full tables on the backend's parallel kernel, others in place.
      */
-    public static Ext3 evaluate(dev.zkinfer.prover.backend.Backend backend, long[] values, Ext3[] r) {
+    public static Ext3 evaluate(Backend backend, long[] values, Ext3[] r) {
         if (r.length < PARALLEL_VARS || values.length != 1 << r.length) {
             return Mle.evaluate(values, r);
         }
@@ -30,14 +28,9 @@ public final class EqTables {
         return Ext3.get(backend.commit().evaluateMle(values, point), 0);
     }
 
-    /** eq(r, ·) as a new array-form table. */
+    /** eq(r, ·) as a new array-form table ({@link WeightTables#scaledEq}). */
     public static long[] eq(Ext3[] r) {
-        return scaledInto(r, Ext3.ONE, new long[3 << r.length]);
-    }
-
-    /** scale·eq(r, b) for all b into out[0, 3·2^n) ({@link WeightTables#scaledEq}). */
-    public static long[] scaledInto(Ext3[] r, Ext3 scale, long[] out) {
-        return WeightTables.scaledEq(r, scale, out);
+        return WeightTables.scaledEq(r, Ext3.ONE, new long[3 << r.length]);
     }
 
     /**

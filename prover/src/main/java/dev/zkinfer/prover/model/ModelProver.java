@@ -1,6 +1,7 @@
 package dev.zkinfer.prover.model;
 
 import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.IoScales;
 import dev.zkinfer.circuit.Layer;
 import dev.zkinfer.circuit.TensorLayout;
 import dev.zkinfer.circuit.TensorRole;
@@ -65,7 +66,7 @@ public final class ModelProver {
             throw new IllegalArgumentException("input has shape " + java.util.Arrays.toString(input.shape())
                     + ", the model expects " + java.util.Arrays.toString(expected));
         }
-        dev.zkinfer.circuit.IoScales io = pk.verifyingKey().io();
+        IoScales io = pk.verifyingKey().io();
         int[] data = input.data();
         for (int i = 0; i < data.length; i++) {
             if (data[i] < io.inputMin() || data[i] > io.inputMax()) {

@@ -132,13 +132,14 @@ public final class WhirProver implements PcsProver {
     @Override
     public Ext3[] open(Committed committed, List<Ext3[]> points, ProofWriter out, Transcript t) {
         WhirCommitment c = cast(committed);
+        long[] evaluations = tables(c)[0];
         Ext3[] values = new Ext3[points.size()];
         for (int j = 0; j < values.length; j++) {
             Ext3[] z = points.get(j);
             if (z.length != params.numVars()) {
                 throw new IllegalArgumentException("point " + j + " has " + z.length + " coordinates, expected " + params.numVars());
             }
-            values[j] = Ext3.get(kernels.evaluateMle(tables(c)[0], toArray(z)), 0);
+            values[j] = Ext3.get(kernels.evaluateMle(evaluations, toArray(z)), 0);
         }
         open(c, points, Arrays.asList(values), out, t);
         return values;
@@ -219,9 +220,10 @@ public final class WhirProver implements PcsProver {
                 byte[] root = nextTree.root();
                 out.bytes(root);
                 t.absorbBytes(WhirProtocol.ROOT, root);
+                long[] hostCoeffs = params.oodSamples() > 0 ? kernels.toHost(coeffs, 3 << mNext) : null;
                 for (int s = 0; s < params.oodSamples(); s++) {
                     Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
-                    Ext3 u = evalUnivariateExt(kernels.toHost(coeffs, 3 << mNext), 1 << mNext, zeta);
+                    Ext3 u = evalUnivariateExt(hostCoeffs, 1 << mNext, zeta);
                     out.ext(u);
                     t.absorbExt(WhirProtocol.OOD_ANSWER, u);
                     oodPoints.add(toArray(WhirProtocol.oodPoint(zeta, mNext)));
