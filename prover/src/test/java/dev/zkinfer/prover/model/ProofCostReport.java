@@ -172,6 +172,15 @@ public final class ProofCostReport {
         System.out.printf("verifier stages: lookups %.2f ms, model opening %.2f ms, witness opening %.2f ms%n",
                 median(stage[2]) / 1e6, median(stage[1]) / 1e6, median(stage[0]) / 1e6);
         System.out.printf("witness: multiplicities %.3f s%n", multNanos / 1e9);
+        if (Arrays.asList(args).contains("--lookups")) {
+            System.out.printf("witness layout: 2^%d (model 2^%d)%n", pk.verifyingKey().witnessLayout().numVars(),
+                    pk.verifyingKey().modelLayout().numVars());
+            for (dev.zkinfer.circuit.LookupSpec spec : dev.zkinfer.circuit.ProofProtocol.lookupSpecs(circuit)) {
+                dev.zkinfer.circuit.CircuitTensor ct = circuit.tensor(spec.columns()[0]);
+                System.out.printf("lookup %-28s x%d cols, %7d entries (%s), table 2^%d%s%n", ct.name(), spec.columns().length,
+                        ct.layout().paddedSize(), ct.role(), spec.table().logSize(), spec.table().isRange() ? " range" : "");
+            }
+        }
         if (perLayer) {
             System.out.println("layer                                              witness ms  prove ms  verify ms");
             for (int li = 0; li < circuit.layers().size(); li++) {
