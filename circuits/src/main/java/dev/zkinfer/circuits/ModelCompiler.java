@@ -20,6 +20,7 @@ import dev.zkinfer.nn.quant.QuantizedModel;
 import dev.zkinfer.nn.quant.Requantize;
 import dev.zkinfer.nn.tensor.Shapes;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -50,11 +51,90 @@ public final class ModelCompiler {
     private final Circuit.Builder b = new Circuit.Builder();
     private final Map<Integer, long[]> modelValues = new LinkedHashMap<>();
     private final int[] ct;
+    /** Bounds on |value| of accumulator tensors, from the weights and the ranges of their inputs. */
+    private final Map<Integer, Long> accBound = new HashMap<>();
+    private final int limbWidth;
 
     private ModelCompiler(QuantizedModel qm) {
         this.qm = qm;
         this.ct = new int[qm.tensors().size()];
         Arrays.fill(ct, -1);
+        this.limbWidth = chooseLimbWidth(qm);
+    }
+
+    /**
+     * The requantization remainder limb width w for the whole model: the w ∈ [8, 16] minimizing
+     * the lookups Σ size·⌈S/w⌉ over the requantizing ops plus the 2^w rows of the range table.
+     */
+    static int chooseLimbWidth(QuantizedModel qm) {
+        long[] sizes = new long[qm.ops().size()];
+        int[] shifts = new int[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            QOp op = qm.ops().get(i);
+            int s = switch (op) {
+                case QOp.QRequant r -> Arrays.stream(r.shift()).max().orElse(0);
+                case QOp.QPRelu r -> Arrays.stream(r.shift()).max().orElse(0);
+                case QOp.QAdd a -> a.shift();
+                case QOp.QMul mu -> mu.shift();
+                case QOp.QAvgPool a -> a.shift();
+                default -> 0;
+            };
+            shifts[i] = s;
+            sizes[i] = s == 0 ? 0 : layout(qm.tensor(op.output())).paddedSize();
+        }
+        int best = RequantLayer.MIN_LIMB_WIDTH;
+        long bestCost = Long.MAX_VALUE;
+        for (int w = RequantLayer.MIN_LIMB_WIDTH; w <= RequantLayer.MAX_LIMB_WIDTH; w++) {
+            long cost = 1L << w;
+            for (int i = 0; i < sizes.length; i++) {
+                cost += sizes[i] * RequantLayer.limbCount(shifts[i], w);
+            }
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = w;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Adds a requantization layer of x (|x| ≤ xBound, capped at int32) into y, with the clamp
+     * form of fewer lookup rows: the table clamp costs one lookup per element plus its table's
+     * rows, the limb clamp one or two range lookups for y plus ⌈D/w⌉ each for dp and dn.
+     */
+    private void requant(int x, int y, int axis, int[] m, int[] shift, int lo, int hi, int bits, long xBound) {
+        long bound = Math.min(xBound, RequantLayer.MAX_X_BOUND);
+        RequantLayer.Plan plan = RequantLayer.plan(m, shift, lo, hi, bits, bound, limbWidth);
+        long size = b.get(y).layout().paddedSize();
+        long width = (long) hi - lo + 1;
+        long limbCost = size * ((Long.bitCount(width) == 1 ? 1 : 2) + 2L * RequantLayer.limbCount(plan.overflowBits(), limbWidth));
+        boolean table = plan.clampTableLog() >= 0 && size + (1L << plan.clampTableLog()) <= limbCost;
+        b.layer(RequantLayer.create(b, x, y, axis, m, shift, lo, hi, bits, bound, limbWidth, table));
+    }
+
+    /**
+     * max over rows of Σ_k |w[row, k]|·inMax + |bias[row]| (saturating), the bound of a dense or
+     * convolution accumulator whose input satisfies |x| ≤ inMax.
+     */
+    private static long linearBound(int[] weights, int[] bias, int rows, long inMax) {
+        int cols = weights.length / rows;
+        long best = 0;
+        for (int r = 0; r < rows; r++) {
+            long sum = 0;
+            for (int k = 0; k < cols; k++) {
+                sum += Math.abs((long) weights[r * cols + k]);
+            }
+            best = Math.max(best, satAdd(satMul(sum, inMax), bias == null ? 0 : Math.abs((long) bias[r])));
+        }
+        return best;
+    }
+
+    private static long satMul(long a, long b) {
+        return Math.multiplyHigh(a, b) != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
+    }
+
+    private static long satAdd(long a, long b) {
+        return a + b < 0 ? Long.MAX_VALUE : a + b;
     }
 
     /** @throws UnsupportedModelException naming the first op that cannot be proved */
@@ -137,6 +217,7 @@ public final class ModelCompiler {
                 int w = model(outT.name() + "/weights", new int[] {c.outChannels(), k}, c.weights());
                 int bias = c.bias() == null ? -1 : model(outT.name() + "/bias", new int[] {c.outChannels()}, c.bias());
                 b.layer(new LinearLayer(col, w, bias, computed(outT)));
+                accBound.put(outT.id(), linearBound(c.weights(), c.bias(), c.outChannels(), maxAbs(c.input())));
             }
             case QOp.QDense d -> {
                 int x = of(d.input());
@@ -149,6 +230,7 @@ public final class ModelCompiler {
                 }
                 int w = model(outT.name() + "/weights", new int[] {d.outFeatures(), d.inFeatures()}, d.weights());
                 int bias = d.bias() == null ? -1 : model(outT.name() + "/bias", new int[] {d.outFeatures()}, d.bias());
+                accBound.put(outT.id(), linearBound(d.weights(), d.bias(), d.outFeatures(), maxAbs(d.input())));
                 if (outT.shape().length == 2) {
                     b.layer(new LinearLayer(x, w, bias, computed(outT)));
                 } else {
@@ -161,7 +243,7 @@ public final class ModelCompiler {
                 int x = of(r.input());
                 int rank = outT.shape().length;
                 int axis = r.m().length == 1 ? 0 : (r.axis() < 0 ? r.axis() + rank : r.axis());
-                b.layer(RequantLayer.create(b, x, advice(outT), axis, r.m(), r.shift(), r.lo(), r.hi(), outT.bits()));
+                requant(x, advice(outT), axis, r.m(), r.shift(), r.lo(), r.hi(), outT.bits(), maxAbs(r.input()));
             }
             case QOp.QAdd a -> {
                 // acc = ma·a + mb·b, then a shift. A uniform constant operand's term C = mb·c is split as
@@ -184,15 +266,18 @@ public final class ModelCompiler {
                             new long[] {a.ma(), a.mb()}, 0, acc));
                 }
                 long q0 = Math.floorDiv(constant, 1L << a.shift());
+                // |acc| ≤ |ma|·max|a| + |mb|·max|b| + 2^s (a constant term is reduced below 2^s)
+                long sumBound = satAdd(satAdd(satMul(Math.abs((long) a.ma()), maxAbs(a.a())),
+                        satMul(Math.abs((long) a.mb()), maxAbs(a.b()))), 1L << Math.min(a.shift(), 62));
                 if (q0 == 0) {
-                    b.layer(RequantLayer.create(b, acc, advice(outT), 0, new int[] {1}, new int[] {a.shift()}, a.lo(), a.hi(), outT.bits()));
+                    requant(acc, advice(outT), 0, new int[] {1}, new int[] {a.shift()}, a.lo(), a.hi(), outT.bits(), sumBound);
                 } else {
                     if (Math.abs(q0) >= 1L << 30) {
                         throw new UnsupportedModelException("QAdd with a constant term of " + constant + " is not supported by the prover");
                     }
                     int shifted = b.tensor(outT.name() + "/less constant", layout(outT), TensorRole.ADVICE);
-                    b.layer(RequantLayer.create(b, acc, shifted, 0, new int[] {1}, new int[] {a.shift()}, (int) (a.lo() - q0),
-                            (int) (a.hi() - q0), outT.bits()));
+                    requant(acc, shifted, 0, new int[] {1}, new int[] {a.shift()}, (int) (a.lo() - q0), (int) (a.hi() - q0),
+                            outT.bits(), sumBound);
                     b.layer(new ElementwiseLinearLayer(new int[] {shifted}, new long[] {1}, q0, computed(outT)));
                 }
             }
@@ -209,8 +294,8 @@ public final class ModelCompiler {
                 } else {
                     b.layer(new ElementwiseProductLayer(broadcast(mu.a(), outT), broadcast(mu.b(), outT), prod));
                 }
-                b.layer(RequantLayer.create(b, prod, advice(outT), 0, new int[] {mu.m()}, new int[] {mu.shift()}, mu.lo(), mu.hi(),
-                        outT.bits()));
+                requant(prod, advice(outT), 0, new int[] {mu.m()}, new int[] {mu.shift()}, mu.lo(), mu.hi(), outT.bits(),
+                        satMul(maxAbs(mu.a()), maxAbs(mu.b())));
             }
             case QOp.QPRelu p -> compilePRelu(p, outT);
             case QOp.QAvgPool p -> compileAvgPool(p, outT);
@@ -315,7 +400,10 @@ public final class ModelCompiler {
             }
             return m;
         }
-        return t.kind() == QTensor.Kind.ACCUMULATOR ? 1L << 31 : 1L << (t.bits() - 1);
+        if (t.kind() == QTensor.Kind.ACCUMULATOR) {
+            return accBound.getOrDefault(qtensor, 1L << 31);
+        }
+        return 1L << (t.bits() - 1);
     }
 
     /**
@@ -387,8 +475,9 @@ public final class ModelCompiler {
             throw new UnsupportedModelException("QMatMul shapes " + Arrays.toString(as) + " x " + Arrays.toString(bs) + " -> "
                     + Arrays.toString(os) + " are inconsistent");
         }
-        requireInt32("QMatMul of " + qm.tensor(mm.a()).name() + " and " + qm.tensor(mm.b()).name(),
-                Math.multiplyHigh(maxAbs(mm.a()) * maxAbs(mm.b()), k) != 0 ? Long.MAX_VALUE : maxAbs(mm.a()) * maxAbs(mm.b()) * k);
+        long bound = satMul(satMul(maxAbs(mm.a()), maxAbs(mm.b())), k);
+        requireInt32("QMatMul of " + qm.tensor(mm.a()).name() + " and " + qm.tensor(mm.b()).name(), bound);
+        accBound.put(outT.id(), bound);
         int batch = 1;
         for (int d = 0; d < r - 2; d++) {
             batch *= os[d];
@@ -479,7 +568,7 @@ public final class ModelCompiler {
         int neg = b.tensor(outT.name() + "/negative input", layout(outT), TensorRole.COMPUTED);
         b.layer(new ElementwiseLinearLayer(new int[] {x, pos}, new long[] {1, -1}, 0, neg));
         int scaled = b.tensor(outT.name() + "/negative part", layout(outT), TensorRole.ADVICE);
-        b.layer(RequantLayer.create(b, neg, scaled, axis, m, sh, p.lo(), p.hi(), outT.bits()));
+        requant(neg, scaled, axis, m, sh, p.lo(), p.hi(), outT.bits(), maxAbs(p.input()));
         b.layer(new ElementwiseLinearLayer(new int[] {pos, scaled}, new long[] {1, 1}, 0, computed(outT)));
     }
 
@@ -495,7 +584,8 @@ public final class ModelCompiler {
         if (xs.length != 4 || ys.length != 4) {
             throw new UnsupportedModelException("QAvgPool on a rank-" + xs.length + " tensor is not supported by the prover yet");
         }
-        requireInt32("QAvgPool of " + qm.tensor(p.input()).name(), maxAbs(p.input()) * p.kernelH() * p.kernelW());
+        long sumBound = satMul(maxAbs(p.input()), (long) p.kernelH() * p.kernelW());
+        requireInt32("QAvgPool of " + qm.tensor(p.input()).name(), sumBound);
         int x = of(p.input());
         int h = xs[2], w = xs[3], oh = ys[2], ow = ys[3];
         int[] views = new int[p.kernelH() * p.kernelW()];
@@ -538,14 +628,14 @@ public final class ModelCompiler {
             }
         }
         if (uniform) {
-            b.layer(RequantLayer.create(b, acc, advice(outT), 0, new int[] {mult[0]}, new int[] {p.shift()}, p.lo(), p.hi(), outT.bits()));
+            requant(acc, advice(outT), 0, new int[] {mult[0]}, new int[] {p.shift()}, p.lo(), p.hi(), outT.bits(), sumBound);
             return;
         }
         TensorLayout planes = TensorLayout.of(ys[0] * ys[1], oh * ow);
         int flat = b.tensor(outT.name() + "/window sum by position", planes, TensorRole.COMPUTED);
         b.layer(new IndexMapLayer(new int[] {acc}, flat, new IndexMap.Reshape()));
         int y = b.tensor(outT.name() + "/by position", planes, TensorRole.ADVICE);
-        b.layer(RequantLayer.create(b, flat, y, 1, mult, shifts, p.lo(), p.hi(), outT.bits()));
+        requant(flat, y, 1, mult, shifts, p.lo(), p.hi(), outT.bits(), sumBound);
         b.layer(new IndexMapLayer(new int[] {y}, computed(outT), new IndexMap.Reshape()));
     }
 
@@ -583,7 +673,8 @@ public final class ModelCompiler {
                 reduced *= xs[d];
             }
         }
-        requireInt32("QReduceSum of " + qm.tensor(r.input()).name(), maxAbs(r.input()) * reduced);
+        requireInt32("QReduceSum of " + qm.tensor(r.input()).name(), satMul(maxAbs(r.input()), reduced));
+        accBound.put(outT.id(), satMul(maxAbs(r.input()), reduced));
         boolean identity = true;
         for (int d = 0; d < rank; d++) {
             identity &= perm[d] == d;

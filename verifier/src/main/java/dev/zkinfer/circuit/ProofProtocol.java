@@ -26,7 +26,7 @@ import java.util.Map;
 public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     public static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     public static final String MERGE_DOMAIN = "zkinfer/merge/v1";
 
     private ProofProtocol() {}

@@ -21,60 +21,74 @@ import java.util.List;
  *
  * <h2>Relation</h2>
  * All channels are aligned to the common shift S = max_c s_c: with K_c = M_c·2^(S−s_c),
- * (x·M_c + 2^(s_c−1)) >> s_c = ⌊(x·K_c + 2^(S−1)) / 2^S⌋. The prover supplies (ADVICE, same
- * layout as y) the remainder r as ⌈S/8⌉ limbs and the clamp overflows dp, dn ≥ 0 as ⌈D/8⌉ limbs
- * each; with q = y + dp − dn the layer proves for every padded index i
+ * (x·M_c + 2^(s_c−1)) >> s_c = ⌊(x·K_c + 2^(S−1)) / 2^S⌋. The compiler states a bound X on
+ * the input (|x| ≤ X ≤ 2^31, from the weights and the ranges of the layer's inputs), which
+ * bounds the honest quotient q to [qMin, qMax]. The prover supplies (ADVICE, same layout as
+ * y) the remainder r as ⌈S/w⌉ limbs of w bits (w, the limb width, is a layer parameter in
+ * [8, 16]; S is the largest shift rounded up to a multiple of w where that stays sound, so
+ * that all limbs share RANGE(w); else the top limb is narrower) and the clamp excess e = q − y
+ * in one of two forms, chosen by the compiler (a layer parameter):
+ * <ul>
+ *   <li><b>table clamp</b> (possible when the excess range is small): e as one tensor, and the pair
+ *       (e + E, y − lo) looked up in an explicit two-column table whose rows are (E, v) for
+ *       v ∈ [0, hi − lo], (E + d, hi − lo) and (E − d, 0) for 1 ≤ d ≤ E. One lookup proves
+ *       lo ≤ y ≤ hi, |e| ≤ E, and e &gt; 0 ⇒ y = hi, e &lt; 0 ⇒ y = lo, i.e. y = clamp(y + e).
+ *       E is rounded up so that the table has 2^t rows; layers with the same clamp range and
+ *       t share one table.</li>
+ *   <li><b>limb clamp</b>: e = dp − dn with dp, dn ≥ 0 as ⌈D/w⌉ limbs each (D covers the
+ *       honest excess, rounded up to a multiple of w where that stays sound),
+ *       constrained by dp·(hi − y) = 0 and dn·(y − lo) = 0, and y − lo range-checked (one
+ *       lookup when hi − lo + 1 is a power of two, else y − lo and y + 2^bits − 1 − hi in
+ *       RANGE(bits)).</li>
+ * </ul>
+ * With q = y + e the layer proves for every padded index i
  * <pre>
- *   x_i·K_i + 2^(S−1) = q_i·2^S + r_i,   dp_i·(hi − y_i) = 0,   dn_i·(y_i − lo) = 0
+ *   x_i·K_i + 2^(S−1) = q_i·2^S + r_i   (and, limb clamp only, dp_i·(hi − y_i) = 0, dn_i·(y_i − lo) = 0)
  * </pre>
  * where K is the per-channel multiplier broadcast over the padded domain (K_i = K_c for the
  * channel coordinate c of i, and 0 for padding channel coordinates c ≥ C; with one multiplier,
- * K_i = K_0 everywhere). Its multilinear extension at ρ therefore depends only on the channel
- * variables and costs the verifier O(C). Padding entries satisfy the same relation with their
- * K_i (the honest witness computes them by this formula).
- *
- * <h2>Lookups</h2>
- * Every 8-bit limb in RANGE(8); the top limb of a b-bit quantity (b = S − 8(⌈S/8⌉−1), resp.
- * D − 8(⌈D/8⌉−1)) in RANGE(b) (a separate, tiny table: LookupSpec cannot scale a column, so the
- * "shift the top limb up and look it up in RANGE(8)" trick would need an extra full-size advice
- * tensor); y − lo in RANGE(bits) and, when hi − lo + 1 &lt; 2^bits, also
- * y + (2^bits − 1 − hi) in RANGE(bits), so together lo ≤ y ≤ hi.
+ * K_i = K_0 everywhere). Its multilinear extension at ρ depends only on the channel variables
+ * and costs the verifier O(C). Padding entries satisfy the same relation with their K_i.
  *
  * <h2>Soundness (bound analysis)</h2>
- * The lookups give, as integers: 0 ≤ r &lt; 2^S, 0 ≤ dp, dn &lt; 2^D, lo ≤ y ≤ hi. x is a true
- * int32 value (−2^31 ≤ x &lt; 2^31; upstream linear layers are exact). Hence
- * L = x·K_c + 2^(S−1) ∈ [Lmin, Lmax] and R = q·2^S + r ∈ [(lo − 2^D + 1)·2^S,
- * (hi + 2^D − 1)·2^S + 2^S − 1]. The field equation says L ≡ R (mod p); D is chosen so that
- * max(Lmax − Rmin, Rmax − Lmin) &lt; p for every channel, so L = R over the integers, i.e.
- * q = ⌊L / 2^S⌋ and r = L mod 2^S. The two products are field equations of small integers:
- * dp·(hi − y) = 0 in the field means dp = 0 or y = hi (both factors are below p in absolute
- * value and p is prime); likewise for dn. lo &lt; hi, so dp and dn are never both nonzero, and
- * y = clamp(q, lo, hi) follows case by case. All element-wise constraints are batched into one
- * degree-3 zero-check sumcheck (soundness error ≤ (3n + 3)/|GF(p^3)| plus the Schwartz–Zippel
- * error n/|GF(p^3)| of the eq-weighted zero-check).
+ * The lookups give, as integers: 0 ≤ r &lt; 2^S, and q ∈ [lo − E, hi + E] (table clamp) or
+ * q ∈ [lo − 2^D + 1, hi + 2^D − 1] (limb clamp). x is an exact integer with |x| ≤ X (upstream
+ * layers are exact and the compiler's bound holds for every input in the model's input range).
+ * Hence L = x·K_c + 2^(S−1) ∈ [Lmin, Lmax] and R = q·2^S + r ∈ [Rmin, Rmax]. The field equation
+ * says L ≡ R (mod p); the parameters are accepted only if max(Lmax − Rmin, Rmax − Lmin) &lt; p
+ * for every channel, so L = R over the integers, i.e. q = ⌊L / 2^S⌋ and r = L mod 2^S. The
+ * clamp then follows from the table's rows, or case by case from the two products (small
+ * integers whose field product is zero; lo &lt; hi, so dp and dn are never both nonzero). All
+ * element-wise constraints are batched into one degree-3 zero-check sumcheck (soundness error
+ * ≤ (3n + 3)/|GF(p^3)| plus the Schwartz–Zippel error n/|GF(p^3)| of the eq-weighted zero-check).
  *
- * <p>D: the smallest width covering every clamp overflow an int32 accumulator can produce
- * (D_need, so the honest prover never fails), capped by the largest sound width D_max; create
- * fails if not even D = 1 is sound. Example, LeNet-like parameters M_c ∈ [2^23, 2^24),
- * s_c ∈ [32, 35], int8 output: S = 35, K_c &lt; 2^27, |L| &lt; 2^58 + 2^34, D_need = 23 (|q| ≤
- * 2^31·2^24/2^32 = 2^23), D_max ≈ 28 (2^58 + 2^(D+35) &lt; 2^64), so D = 23: 5 remainder limbs
- * (4×8 + 3 bits) and 3 limbs (8, 8, 7 bits) for each of dp and dn.
+ * <p>Example, LeNet-5's first convolution: M_c ∈ [2^23, 2^24), s_c ∈ [32, 35], clamp [0, 127],
+ * X ≈ 2^17: S = 36 (35 rounded up to 3 limbs of w = 12), |q| ≲ 2^9, a table clamp of 2^10
+ * rows: four lookups and four advice values per output besides y (the int32 bound X = 2^31
+ * would need D = 23, and with 8-bit limbs 5 + 1 + 2·3 lookups).
  *
  * <h2>Sub-proof</h2>
- * Transcript and wire format: domain "zkinfer/layer/Requant/v1"; τ ∈ GF(p^3)^n
+ * Parameters in the verifying key: x, y, axis, the (M_c, s_c), lo, hi, bits, X (u64), w and the
+ * clamp form (u8: 0 limbs, 1 table), then the advice tensor ids; the rest is derived and
+ * re-checked on decoding. Transcript and wire format: domain "zkinfer/layer/Requant/v2"; τ ∈ GF(p^3)^n
  * ("requant/tau"), c0, c1, c2 ("requant/batch"); the sumcheck (claimed sum 0, n variables,
- * degree 3; {@link SumcheckVerifier}) of Σ_i eq(τ, i)·[c0·(x_i·K_i + 2^(S−1) − (y_i + dp_i −
- * dn_i)·2^S − r_i) + c1·dp_i·(hi − y_i) + c2·dn_i·(y_i − lo)] with dp = Σ_k dpLimb_k·2^(8k)
- * (etc.), ending at ρ; then the evaluations at ρ of x, y, r limbs, dp limbs, dn limbs (GF(p^3)
- * each, absorbed as "requant/evals"); the verifier recomputes the summand at ρ (K̃(ρ) itself)
- * and emits claims in that same order, all at ρ.
+ * degree 3; {@link SumcheckVerifier}) of Σ_i eq(τ, i)·[c0·(x_i·K_i + 2^(S−1) − q_i·2^S − r_i)
+ * + c1·dp_i·(hi − y_i) + c2·dn_i·(y_i − lo)] (the c1, c2 terms with the limb clamp only) with
+ * r = Σ_k rLimb_k·2^(wk), dp, dn likewise, ending at ρ; then the evaluations at ρ of the
+ * operands in {@link #operands()} order (GF(p^3) each, absorbed as "requant/evals"); the
+ * verifier recomputes the summand at ρ (K̃(ρ) itself) and emits claims in that same order, all
+ * at ρ.
  */
 public final class RequantLayer implements Layer {
-    public static final String DOMAIN = "zkinfer/layer/Requant/v1";
+    public static final String DOMAIN = "zkinfer/layer/Requant/v2";
     public static final int MAX_SHIFT = 56;
+    /** The largest input bound: int32 accumulators. */
+    public static final long MAX_X_BOUND = 1L << 31;
+    /** The largest clamp table (rows 2^this); a wider excess uses the limb clamp. */
+    public static final int MAX_CLAMP_TABLE_LOG = 16;
+    public static final int MIN_LIMB_WIDTH = 8;
+    public static final int MAX_LIMB_WIDTH = 16;
     private static final BigInteger P = new BigInteger(Long.toUnsignedString(Goldilocks.P));
-    private static final BigInteger INT32_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
-    private static final BigInteger INT32_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
 
     private final int x;
     private final int y;
@@ -84,19 +98,16 @@ public final class RequantLayer implements Layer {
     private final int lo;
     private final int hi;
     private final int bits;
+    private final long xBound;
+    private final int limbWidth;
+    private final Params p;
     private final int[] rLimbs;
+    private final int excess;
     private final int[] dpLimbs;
     private final int[] dnLimbs;
-    private final int bigShift;
-    private final int overflowBits;
-    private final long[] k;
 
-    private RequantLayer(int x, int y, int axis, int[] m, int[] shift, int lo, int hi, int bits, int[] rLimbs,
-            int[] dpLimbs, int[] dnLimbs) {
-        Params p = Params.check(m, shift, lo, hi, bits);
-        if (rLimbs.length != limbCount(p.s) || dpLimbs.length != limbCount(p.d) || dnLimbs.length != limbCount(p.d)) {
-            throw new IllegalArgumentException("Requant layer: wrong number of limb tensors");
-        }
+    private RequantLayer(int x, int y, int axis, int[] m, int[] shift, int lo, int hi, int bits, long xBound,
+            int limbWidth, Params p, int[] rLimbs, int excess, int[] dpLimbs, int[] dnLimbs) {
         this.x = x;
         this.y = y;
         this.axis = axis;
@@ -105,17 +116,32 @@ public final class RequantLayer implements Layer {
         this.lo = lo;
         this.hi = hi;
         this.bits = bits;
+        this.xBound = xBound;
+        this.limbWidth = limbWidth;
+        this.p = p;
         this.rLimbs = rLimbs.clone();
+        this.excess = excess;
         this.dpLimbs = dpLimbs.clone();
         this.dnLimbs = dnLimbs.clone();
-        this.bigShift = p.s;
-        this.overflowBits = p.d;
-        this.k = p.k;
     }
 
-    /** The derived parameters S, D and K_c, checked for soundness. */
-    private record Params(int s, int d, long[] k) {
-        static Params check(int[] m, int[] shift, int lo, int hi, int bits) {
+    /**
+     * The derived parameters: S, K_c, and either the table clamp's E and table (d = 0) or the
+     * limb clamp's width D (e = −1), all checked for soundness.
+     */
+    private record Params(int s, long[] k, long e, int d, LookupTable clampTable) {
+        boolean tableClamp() {
+            return clampTable != null;
+        }
+
+        /**
+         * S is the largest shift rounded up to a multiple of w when that is sound (then every
+         * remainder limb is w bits wide and shares RANGE(w)), else the largest shift.
+         *
+         * @throws IllegalArgumentException on invalid parameters, or when no sound encoding of
+         *     the requested clamp form exists
+         */
+        static Params check(int[] m, int[] shift, int lo, int hi, int bits, long xBound, int w, boolean table) {
             if (m.length == 0 || m.length != shift.length) {
                 throw new IllegalArgumentException("Requant layer: " + m.length + " multipliers and " + shift.length + " shifts");
             }
@@ -126,52 +152,114 @@ public final class RequantLayer implements Layer {
                 throw new IllegalArgumentException("Requant layer: clamp range [" + lo + ", " + hi + "] does not fit "
                         + bits + " bits with lo < hi");
             }
-            int s = 0;
+            if (xBound < 1 || xBound > MAX_X_BOUND) {
+                throw new IllegalArgumentException("Requant layer: input bound " + xBound + " is outside [1, 2^31]");
+            }
+            if (w < MIN_LIMB_WIDTH || w > MAX_LIMB_WIDTH) {
+                throw new IllegalArgumentException("Requant layer: limb width " + w + " is outside ["
+                        + MIN_LIMB_WIDTH + ", " + MAX_LIMB_WIDTH + "]");
+            }
+            int s0 = 0;
             for (int sc : shift) {
                 if (sc < 1 || sc > MAX_SHIFT) {
                     throw new IllegalArgumentException("Requant layer: shift " + sc + " is outside [1, " + MAX_SHIFT + "]");
                 }
-                s = Math.max(s, sc);
+                s0 = Math.max(s0, sc);
             }
-            BigInteger[] kb = new BigInteger[m.length];
-            for (int c = 0; c < m.length; c++) {
-                kb[c] = BigInteger.valueOf(m[c]).shiftLeft(s - shift[c]);
+            int sUp = Math.min(MAX_SHIFT, (s0 + w - 1) / w * w);
+            for (int s : sUp == s0 ? new int[] {s0} : new int[] {sUp, s0}) {
+                BigInteger[] kb = new BigInteger[m.length];
+                for (int c = 0; c < m.length; c++) {
+                    kb[c] = BigInteger.valueOf(m[c]).shiftLeft(s - shift[c]);
+                }
+                Params p = table ? tableClamp(kb, s, lo, hi, xBound) : limbClamp(kb, s, lo, hi, xBound, w, s == s0);
+                if (p != null) {
+                    return p;
+                }
             }
-            if (!sound(kb, s, 1, lo, hi)) {
-                throw new IllegalArgumentException("Requant layer: multipliers too large for a sound field encoding: "
-                        + "|x·K_c + 2^(S−1)| for int32 x with K_c = M_c·2^(S−s_c), S = " + s
-                        + ", together with (hi + 1)·2^S, reaches p (reduce the spread of the shifts or the multipliers)");
-            }
-            int dMax = 1;
-            while (dMax < 62 && sound(kb, s, dMax + 1, lo, hi)) {
-                dMax++;
-            }
-            BigInteger need = BigInteger.ZERO;
-            BigInteger half = BigInteger.ONE.shiftLeft(s - 1);
-            for (BigInteger kc : kb) {
-                BigInteger q1 = INT32_MIN.multiply(kc).add(half).shiftRight(s);
-                BigInteger q2 = INT32_MAX.multiply(kc).add(half).shiftRight(s);
-                BigInteger qmin = q1.min(q2), qmax = q1.max(q2);
-                need = need.max(qmax.subtract(BigInteger.valueOf(hi))).max(BigInteger.valueOf(lo).subtract(qmin));
-            }
-            int d = Math.max(1, Math.min(dMax, need.bitLength()));
-            long[] k = new long[m.length];
-            for (int c = 0; c < m.length; c++) {
-                k[c] = Goldilocks.fromSigned(kb[c].longValueExact());
-            }
-            return new Params(s, d, k);
+            throw new IllegalArgumentException(table
+                    ? "Requant layer: no sound clamp table of at most 2^" + MAX_CLAMP_TABLE_LOG + " rows for |x| ≤ " + xBound
+                    : "Requant layer: multipliers too large for a sound field encoding: |x·K_c + 2^(S−1)| for |x| ≤ "
+                            + xBound + " with K_c = M_c·2^(S−s_c), S = " + s0 + ", together with (hi + 1)·2^S, reaches p"
+                            + " (reduce the spread of the shifts or the multipliers)");
         }
 
-        /** max(Lmax − Rmin, Rmax − Lmin) < p for every channel (see the class javadoc). */
-        static boolean sound(BigInteger[] kb, int s, int d, int lo, int hi) {
+        /** The excess an honest prover needs on either side of [lo, hi] for |x| ≤ xBound. */
+        private static BigInteger excessNeeded(BigInteger[] kb, int s, int lo, int hi, long xBound) {
+            BigInteger half = BigInteger.ONE.shiftLeft(s - 1);
+            BigInteger xb = BigInteger.valueOf(xBound);
+            BigInteger need = BigInteger.ZERO;
+            for (BigInteger kc : kb) {
+                BigInteger q1 = xb.negate().multiply(kc).add(half).shiftRight(s);
+                BigInteger q2 = xb.multiply(kc).add(half).shiftRight(s);
+                need = need.max(q1.max(q2).subtract(BigInteger.valueOf(hi))).max(BigInteger.valueOf(lo).subtract(q1.min(q2)));
+            }
+            return need;
+        }
+
+        /** The table clamp with E rounded up to fill 2^t rows, or null when too large or unsound. */
+        private static Params tableClamp(BigInteger[] kb, int s, int lo, int hi, long xBound) {
+            BigInteger need = excessNeeded(kb, s, lo, hi, xBound);
+            long width = (long) hi - lo + 1;
+            if (need.bitLength() > MAX_CLAMP_TABLE_LOG) {
+                return null;
+            }
+            int t = 1;
+            while ((1L << t) < width + 2 * need.longValue()) {
+                t++;
+            }
+            long e = ((1L << t) - width) / 2;
+            if (t > MAX_CLAMP_TABLE_LOG || !sound(kb, s, xBound, e, lo, hi)) {
+                return null;
+            }
+            return new Params(s, fieldValues(kb), e, 0, clampTable(lo, hi, e));
+        }
+
+        /**
+         * The limb clamp: D covers the needed excess, rounded up to a multiple of w when that is
+         * still sound. Null when not even D = 1 is sound, or when the largest sound width D_max
+         * is below the need, unless {@code capped} (then D = D_max: an honest prover fails on
+         * inputs beyond it, which the int32 analysis rules out for the multipliers in use).
+         */
+        private static Params limbClamp(BigInteger[] kb, int s, int lo, int hi, long xBound, int w, boolean capped) {
+            if (!sound(kb, s, xBound, 1, lo, hi)) {
+                return null;
+            }
+            int dMax = 1;
+            while (dMax < 62 && sound(kb, s, xBound, (1L << (dMax + 1)) - 1, lo, hi)) {
+                dMax++;
+            }
+            int need = excessNeeded(kb, s, lo, hi, xBound).bitLength();
+            if (need > dMax && !capped) {
+                return null;
+            }
+            int d = Math.max(1, Math.min(dMax, need));
+            int dUp = (d + w - 1) / w * w;
+            return new Params(s, fieldValues(kb), -1, dUp <= dMax ? dUp : d, null);
+        }
+
+        private static long[] fieldValues(BigInteger[] kb) {
+            long[] k = new long[kb.length];
+            for (int c = 0; c < kb.length; c++) {
+                k[c] = Goldilocks.fromSigned(kb[c].longValueExact());
+            }
+            return k;
+        }
+
+        /**
+         * max(Lmax − Rmin, Rmax − Lmin) &lt; p for every channel, with q ∈ [lo − excess, hi + excess]
+         * (see the class javadoc).
+         */
+        static boolean sound(BigInteger[] kb, int s, long xBound, long excess, int lo, int hi) {
             BigInteger half = BigInteger.ONE.shiftLeft(s - 1);
             BigInteger twoS = BigInteger.ONE.shiftLeft(s);
-            BigInteger dm = BigInteger.ONE.shiftLeft(d).subtract(BigInteger.ONE);
-            BigInteger rMin = BigInteger.valueOf(lo).subtract(dm).multiply(twoS);
-            BigInteger rMax = BigInteger.valueOf(hi).add(dm).multiply(twoS).add(twoS).subtract(BigInteger.ONE);
+            BigInteger ex = BigInteger.valueOf(excess);
+            BigInteger rMin = BigInteger.valueOf(lo).subtract(ex).multiply(twoS);
+            BigInteger rMax = BigInteger.valueOf(hi).add(ex).multiply(twoS).add(twoS).subtract(BigInteger.ONE);
+            BigInteger xb = BigInteger.valueOf(xBound);
             for (BigInteger kc : kb) {
-                BigInteger a = INT32_MIN.multiply(kc).add(half);
-                BigInteger b = INT32_MAX.multiply(kc).add(half);
+                BigInteger a = xb.negate().multiply(kc).add(half);
+                BigInteger b = xb.multiply(kc).add(half);
                 BigInteger lMin = a.min(b), lMax = a.max(b);
                 if (lMax.subtract(rMin).compareTo(P) >= 0 || rMax.subtract(lMin).compareTo(P) >= 0) {
                     return false;
@@ -179,32 +267,88 @@ public final class RequantLayer implements Layer {
             }
             return true;
         }
+
+        /** Rows (E + e, y − lo) of y = clamp(y + e) for |e| ≤ E, in order of e + E then y. */
+        static LookupTable clampTable(int lo, int hi, long e) {
+            int width = hi - lo + 1;
+            int rows = (int) (width + 2 * e);
+            long[] ce = new long[rows];
+            long[] cy = new long[rows];
+            int r = 0;
+            for (long d = -e; d <= e; d++) {
+                if (d == 0) {
+                    for (int v = 0; v < width; v++, r++) {
+                        ce[r] = e;
+                        cy[r] = v;
+                    }
+                } else {
+                    ce[r] = e + d;
+                    cy[r] = d > 0 ? width - 1 : 0;
+                    r++;
+                }
+            }
+            return LookupTable.explicit(new long[][] {ce, cy});
+        }
     }
 
-    /** ⌈bits / 8⌉. */
-    public static int limbCount(int width) {
-        return (width + 7) / 8;
+    /** The number of w-bit limbs of a {@code width}-bit quantity: ⌈width / w⌉. */
+    public static int limbCount(int width, int w) {
+        return (width + w - 1) / w;
     }
 
-    /** The width of limb j of a {@code width}-bit quantity split into 8-bit limbs (the top one narrower). */
-    public static int limbWidth(int width, int j) {
-        return Math.min(8, width - 8 * j);
+    /** The width of limb j of a {@code width}-bit quantity split into w-bit limbs (the top one narrower). */
+    public static int limbWidth(int width, int w, int j) {
+        return Math.min(w, width - w * j);
     }
 
     /**
-     * Adds the ADVICE tensors of the gadget (remainder limbs, then dp limbs, then dn limbs; all with
-     * y's layout) and returns the layer (add it to the builder yourself).
-     *
-     * @param x int32 accumulator tensor (any role)
-     * @param y ADVICE output of {@code bits}-bit integers in [lo, hi]
-     * @param m multipliers (length 1, or the size of {@code axis})
-     * @param shift shifts in [1, 56], same length as m
-     * @throws IllegalArgumentException on inconsistent shapes or parameters, or when the
-     *     multipliers make a sound encoding in Goldilocks impossible
+     * As {@link #create(Circuit.Builder, int, int, int, int[], int[], int, int, int, long, int, boolean)}
+     * for any int32 input, with 8-bit limbs and the limb clamp.
      */
     public static RequantLayer create(Circuit.Builder b, int x, int y, int axis, int[] m, int[] shift, int lo, int hi,
             int bits) {
-        Params p = Params.check(m, shift, lo, hi, bits);
+        return create(b, x, y, axis, m, shift, lo, hi, bits, MAX_X_BOUND, MIN_LIMB_WIDTH, false);
+    }
+
+    /**
+     * What each clamp form would cost, for a caller choosing between them.
+     *
+     * @param clampTableLog log2 of the clamp table's rows, or −1 when the table clamp is impossible
+     * @param overflowBits D of the limb clamp
+     * @param remainderLimbs the number of remainder limbs (the same in both forms)
+     */
+    public record Plan(int clampTableLog, int overflowBits, int remainderLimbs) {}
+
+    /** The {@link Plan} of a layer with these parameters (see {@link #create}). */
+    public static Plan plan(int[] m, int[] shift, int lo, int hi, int bits, long xBound, int limbWidth) {
+        Params limbs = Params.check(m, shift, lo, hi, bits, xBound, limbWidth, false);
+        int t = -1;
+        try {
+            t = Params.check(m, shift, lo, hi, bits, xBound, limbWidth, true).clampTable.logSize();
+        } catch (IllegalArgumentException e) {
+            // no sound clamp table: the limb clamp only
+        }
+        return new Plan(t, limbs.d, limbCount(limbs.s, limbWidth));
+    }
+
+    /**
+     * Adds the ADVICE tensors of the gadget (remainder limbs, then the excess or the dp and dn
+     * limbs; all with y's layout) and returns the layer (add it to the builder yourself).
+     *
+     * @param x accumulator tensor (any role) whose entries satisfy |x| ≤ xBound for every valid
+     *     model input (the caller's bound analysis; soundness rests on it)
+     * @param y ADVICE output of {@code bits}-bit integers in [lo, hi]
+     * @param m multipliers (length 1, or the size of {@code axis})
+     * @param shift shifts in [1, 56], same length as m
+     * @param xBound the input bound, in [1, 2^31]
+     * @param limbWidth remainder (and overflow) limb width, in [8, 16]
+     * @param tableClamp the table clamp (else the limb clamp)
+     * @throws IllegalArgumentException on inconsistent shapes or parameters, or when the
+     *     multipliers make a sound encoding of that clamp form in Goldilocks impossible
+     */
+    public static RequantLayer create(Circuit.Builder b, int x, int y, int axis, int[] m, int[] shift, int lo, int hi,
+            int bits, long xBound, int limbWidth, boolean tableClamp) {
+        Params p = Params.check(m, shift, lo, hi, bits, xBound, limbWidth, tableClamp);
         TensorLayout lx = b.get(x).layout();
         TensorLayout ly = b.get(y).layout();
         if (!lx.equals(ly)) {
@@ -215,19 +359,22 @@ public final class RequantLayer implements Layer {
         }
         checkAxis(lx, axis, m.length);
         String name = b.get(y).name();
-        int[] r = new int[limbCount(p.s)];
-        for (int j = 0; j < r.length; j++) {
-            r[j] = b.tensor(name + "/requant remainder limb " + j, ly, TensorRole.ADVICE);
+        int[] r = advice(b, name + "/requant remainder limb ", ly, limbCount(p.s, limbWidth));
+        if (p.tableClamp()) {
+            int e = b.tensor(name + "/requant excess", ly, TensorRole.ADVICE);
+            return new RequantLayer(x, y, axis, m, shift, lo, hi, bits, xBound, limbWidth, p, r, e, new int[0], new int[0]);
         }
-        int[] dp = new int[limbCount(p.d)];
-        for (int j = 0; j < dp.length; j++) {
-            dp[j] = b.tensor(name + "/requant overflow+ limb " + j, ly, TensorRole.ADVICE);
+        int[] dp = advice(b, name + "/requant overflow+ limb ", ly, limbCount(p.d, limbWidth));
+        int[] dn = advice(b, name + "/requant overflow- limb ", ly, limbCount(p.d, limbWidth));
+        return new RequantLayer(x, y, axis, m, shift, lo, hi, bits, xBound, limbWidth, p, r, -1, dp, dn);
+    }
+
+    private static int[] advice(Circuit.Builder b, String prefix, TensorLayout layout, int count) {
+        int[] ids = new int[count];
+        for (int j = 0; j < count; j++) {
+            ids[j] = b.tensor(prefix + j, layout, TensorRole.ADVICE);
         }
-        int[] dn = new int[limbCount(p.d)];
-        for (int j = 0; j < dn.length; j++) {
-            dn[j] = b.tensor(name + "/requant overflow- limb " + j, ly, TensorRole.ADVICE);
-        }
-        return new RequantLayer(x, y, axis, m, shift, lo, hi, bits, r, dp, dn);
+        return ids;
     }
 
     private static void checkAxis(TensorLayout l, int axis, int channels) {
@@ -272,35 +419,63 @@ public final class RequantLayer implements Layer {
         return bits;
     }
 
+    /** X: the bound on |x| the soundness analysis assumes. */
+    public long inputBound() {
+        return xBound;
+    }
+
+    /** w: the width of the remainder and overflow limbs (the top limb of each narrower). */
+    public int limbWidth() {
+        return limbWidth;
+    }
+
     public int[] remainderLimbs() {
         return rLimbs.clone();
     }
 
+    /** Whether the clamp is proven by the clamp table (else by overflow limbs). */
+    public boolean tableClamp() {
+        return p.tableClamp();
+    }
+
+    /** The excess tensor e = q − y (table clamp), else −1. */
+    public int excess() {
+        return excess;
+    }
+
+    /** E: the largest |e| the clamp table holds (table clamp), else −1. */
+    public long excessBound() {
+        return p.e;
+    }
+
+    /** The dp limbs (limb clamp), else empty. */
     public int[] overflowUpLimbs() {
         return dpLimbs.clone();
     }
 
+    /** The dn limbs (limb clamp), else empty. */
     public int[] overflowDownLimbs() {
         return dnLimbs.clone();
     }
 
     /** S: the common shift (max s_c). */
     public int commonShift() {
-        return bigShift;
+        return p.s;
     }
 
-    /** D: the width of dp and dn. */
+    /** D: the width of dp and dn (limb clamp), else 0. */
     public int overflowBits() {
-        return overflowBits;
+        return p.d;
     }
 
     /** K_c = M_c·2^(S − s_c) as field elements. */
     public long[] alignedMultipliers() {
-        return k.clone();
+        return p.k.clone();
     }
 
     /** K broadcast over the padded domain of {@code layout} (see the class javadoc). */
     public long[] multiplierTable(TensorLayout layout) {
+        long[] k = p.k;
         long[] t = new long[layout.paddedSize()];
         if (k.length == 1) {
             Arrays.fill(t, k[0]);
@@ -317,6 +492,7 @@ public final class RequantLayer implements Layer {
 
     /** K̃(ρ), in O(channels). */
     public Ext3 multiplierAt(TensorLayout layout, Ext3[] rho) {
+        long[] k = p.k;
         if (k.length == 1) {
             return Ext3.of(k[0]);
         }
@@ -340,41 +516,50 @@ public final class RequantLayer implements Layer {
         return new int[0];
     }
 
+    /** x, y, the remainder limbs, then the excess (table clamp) or the dp limbs and dn limbs. */
     @Override
     public int[] operands() {
-        int[] ops = new int[2 + rLimbs.length + dpLimbs.length + dnLimbs.length];
-        ops[0] = x;
-        ops[1] = y;
-        System.arraycopy(rLimbs, 0, ops, 2, rLimbs.length);
-        System.arraycopy(dpLimbs, 0, ops, 2 + rLimbs.length, dpLimbs.length);
-        System.arraycopy(dnLimbs, 0, ops, 2 + rLimbs.length + dpLimbs.length, dnLimbs.length);
-        return ops;
+        int[] clamp = p.tableClamp() ? new int[] {excess} : concat(dpLimbs, dnLimbs);
+        return concat(new int[] {x, y}, concat(rLimbs, clamp));
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Override
     public List<LookupSpec> lookups() {
         List<LookupSpec> l = new ArrayList<>();
-        l.add(LookupSpec.range(bits, y, -(long) lo));
-        if ((long) hi - lo + 1 < 1L << bits) {
-            l.add(LookupSpec.range(bits, y, (1L << bits) - 1 - hi));
+        if (p.tableClamp()) {
+            l.add(new LookupSpec(p.clampTable, new int[] {excess, y}, new long[] {p.e, -(long) lo}));
+        } else {
+            long width = (long) hi - lo + 1;
+            if (Long.bitCount(width) == 1) {
+                l.add(LookupSpec.range(Long.numberOfTrailingZeros(width), y, -(long) lo));
+            } else {
+                l.add(LookupSpec.range(bits, y, -(long) lo));
+                l.add(LookupSpec.range(bits, y, (1L << bits) - 1 - hi));
+            }
         }
-        addLimbLookups(l, rLimbs, bigShift);
-        addLimbLookups(l, dpLimbs, overflowBits);
-        addLimbLookups(l, dnLimbs, overflowBits);
+        addLimbLookups(l, rLimbs, p.s);
+        addLimbLookups(l, dpLimbs, p.d);
+        addLimbLookups(l, dnLimbs, p.d);
         return l;
     }
 
-    private static void addLimbLookups(List<LookupSpec> l, int[] limbs, int width) {
+    private void addLimbLookups(List<LookupSpec> l, int[] limbs, int width) {
         for (int j = 0; j < limbs.length; j++) {
-            l.add(LookupSpec.range(limbWidth(width, j), limbs[j], 0));
+            l.add(LookupSpec.range(limbWidth(width, limbWidth, j), limbs[j], 0));
         }
     }
 
-    /** Σ_j evals[from + j]·2^(8j). */
-    private static Ext3 recombine(Ext3[] evals, int from, int count) {
+    /** Σ_j evals[from + j]·2^(wj). */
+    private Ext3 recombine(Ext3[] evals, int from, int count) {
         Ext3 acc = Ext3.ZERO;
         for (int j = count - 1; j >= 0; j--) {
-            acc = acc.mul(256).add(evals[from + j]);
+            acc = acc.mul(1L << limbWidth).add(evals[from + j]);
         }
         return acc;
     }
@@ -383,7 +568,8 @@ public final class RequantLayer implements Layer {
     public void verify(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
         ctx.transcript().domain(DOMAIN);
         TensorLayout layout = ctx.layout(y);
-        for (int t : operands()) {
+        int[] ops = operands();
+        for (int t : ops) {
             if (!ctx.layout(t).equals(layout)) {
                 throw new InvalidProofException("Requant layer: operand layouts differ");
             }
@@ -402,7 +588,7 @@ public final class RequantLayer implements Layer {
         Ext3 c1 = ctx.transcript().challengeExt("requant/batch");
         Ext3 c2 = ctx.transcript().challengeExt("requant/batch");
         SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, 3, ctx.proof(), ctx.transcript());
-        int count = 2 + rLimbs.length + dpLimbs.length + dnLimbs.length;
+        int count = ops.length;
         long[] raw = ctx.proof().exts("requant evaluations", count);
         ctx.transcript().absorbExts("requant/evals", raw, 0, count);
         Ext3[] ev = new Ext3[count];
@@ -414,23 +600,27 @@ public final class RequantLayer implements Layer {
         if (!expected.equals(sc.value())) {
             throw new InvalidProofException("Requant layer: the shift/clamp constraints do not hold at the sumcheck point");
         }
-        int[] ops = operands();
         for (int i = 0; i < count; i++) {
             ctx.claim(ops[i], rho, ev[i]);
         }
     }
 
     /**
-     * The bracket of the zero-check at one point from the evaluations (x, y, r limbs, dp limbs,
-     * dn limbs) and K there.
+     * The bracket of the zero-check at one point from the evaluations of the operands (in
+     * {@link #operands()} order) and K there.
      */
     public Ext3 summand(Ext3 c0, Ext3 c1, Ext3 c2, Ext3 kAt, Ext3[] ev) {
         Ext3 xv = ev[0], yv = ev[1];
+        int from = 2 + rLimbs.length;
         Ext3 r = recombine(ev, 2, rLimbs.length);
-        Ext3 dp = recombine(ev, 2 + rLimbs.length, dpLimbs.length);
-        Ext3 dn = recombine(ev, 2 + rLimbs.length + dpLimbs.length, dnLimbs.length);
-        long twoS = 1L << bigShift;
-        Ext3 lin = xv.mul(kAt).add(1L << (bigShift - 1)).sub(yv.add(dp).sub(dn).mul(twoS)).sub(r);
+        long twoS = 1L << p.s;
+        if (p.tableClamp()) {
+            Ext3 q = yv.add(ev[from]);
+            return c0.mul(xv.mul(kAt).add(1L << (p.s - 1)).sub(q.mul(twoS)).sub(r));
+        }
+        Ext3 dp = recombine(ev, from, dpLimbs.length);
+        Ext3 dn = recombine(ev, from + dpLimbs.length, dnLimbs.length);
+        Ext3 lin = xv.mul(kAt).add(1L << (p.s - 1)).sub(yv.add(dp).sub(dn).mul(twoS)).sub(r);
         Ext3 upper = dp.mul(Ext3.of(Goldilocks.fromSigned(hi)).sub(yv));
         Ext3 lower = dn.mul(yv.sub(Ext3.of(Goldilocks.fromSigned(lo))));
         return c0.mul(lin).add(c1.mul(upper)).add(c2.mul(lower));
@@ -442,19 +632,15 @@ public final class RequantLayer implements Layer {
         for (int c = 0; c < m.length; c++) {
             out.u32(m[c]).u32(shift[c]);
         }
-        out.u32(lo).u32(hi).u32(bits);
-        for (int t : rLimbs) {
-            out.u32(t);
-        }
-        for (int t : dpLimbs) {
-            out.u32(t);
-        }
-        for (int t : dnLimbs) {
-            out.u32(t);
+        out.u32(lo).u32(hi).u32(bits).u64(xBound).u32(limbWidth).u8(p.tableClamp() ? 1 : 0);
+        for (int t : operands()) {
+            if (t != x && t != y) {
+                out.u32(t);
+            }
         }
     }
 
-    /** Decodes {@link #encode}'s format; the limb counts follow from the (re-checked) parameters. */
+    /** Decodes {@link #encode}'s format; the limb counts and the clamp form follow from the (re-checked) parameters. */
     public static RequantLayer decode(ProofReader in, int tensorCount) throws MalformedProofException {
         int x = LayerCodec.tensorId(in, tensorCount, "requant input");
         int y = LayerCodec.tensorId(in, tensorCount, "requant output");
@@ -472,24 +658,33 @@ public final class RequantLayer implements Layer {
         int lo = in.u32("requant lo");
         int hi = in.u32("requant hi");
         int bits = in.length("requant bits", 1, 16);
+        long xBound = in.u64("requant input bound");
+        int limbWidth = in.length("requant limb width", MIN_LIMB_WIDTH, MAX_LIMB_WIDTH);
+        int form = in.u8("requant clamp form");
+        if (form > 1) {
+            throw new MalformedProofException("requant clamp form " + form + " is neither 0 (limbs) nor 1 (table)");
+        }
         Params p;
         try {
-            p = Params.check(m, shift, lo, hi, bits);
+            p = Params.check(m, shift, lo, hi, bits, xBound, limbWidth, form == 1);
         } catch (IllegalArgumentException e) {
             throw new MalformedProofException(e.getMessage());
         }
-        int[] r = new int[limbCount(p.s)];
-        for (int j = 0; j < r.length; j++) {
-            r[j] = LayerCodec.tensorId(in, tensorCount, "requant remainder limb");
+        int[] r = tensorIds(in, tensorCount, limbCount(p.s, limbWidth), "requant remainder limb");
+        if (p.tableClamp()) {
+            int e = LayerCodec.tensorId(in, tensorCount, "requant excess");
+            return new RequantLayer(x, y, axis, m, shift, lo, hi, bits, xBound, limbWidth, p, r, e, new int[0], new int[0]);
         }
-        int[] dp = new int[limbCount(p.d)];
-        for (int j = 0; j < dp.length; j++) {
-            dp[j] = LayerCodec.tensorId(in, tensorCount, "requant overflow limb");
+        int[] dp = tensorIds(in, tensorCount, limbCount(p.d, limbWidth), "requant overflow limb");
+        int[] dn = tensorIds(in, tensorCount, limbCount(p.d, limbWidth), "requant overflow limb");
+        return new RequantLayer(x, y, axis, m, shift, lo, hi, bits, xBound, limbWidth, p, r, -1, dp, dn);
+    }
+
+    private static int[] tensorIds(ProofReader in, int tensorCount, int count, String what) throws MalformedProofException {
+        int[] ids = new int[count];
+        for (int j = 0; j < count; j++) {
+            ids[j] = LayerCodec.tensorId(in, tensorCount, what);
         }
-        int[] dn = new int[limbCount(p.d)];
-        for (int j = 0; j < dn.length; j++) {
-            dn[j] = LayerCodec.tensorId(in, tensorCount, "requant overflow limb");
-        }
-        return new RequantLayer(x, y, axis, m, shift, lo, hi, bits, r, dp, dn);
+        return ids;
     }
 }

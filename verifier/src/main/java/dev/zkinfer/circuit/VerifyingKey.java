@@ -22,7 +22,7 @@ import java.util.Arrays;
  */
 public final class VerifyingKey {
     public static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private final SecurityProfile profile;
     private final Circuit circuit;

@@ -11,7 +11,7 @@ import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.transcript.Transcript;
 import java.util.Arrays;
 
-/** Prover of {@link RequantLayer}: witness (y, remainder and overflow limbs) and the zero-check sub-proof. */
+/** Prover of {@link RequantLayer}: witness (y, remainder limbs, excess or overflow limbs) and the zero-check sub-proof. */
 public final class RequantLayerProver implements LayerProver<RequantLayer> {
     @Override
     public void computeWitness(RequantLayer l, WitnessValues w) {
@@ -21,18 +21,22 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         int size = xv.length;
         int s = l.commonShift();
         int d = l.overflowBits();
+        int lw = l.limbWidth();
         long half = 1L << (s - 1);
         long lo = l.lo(), hi = l.hi();
+        long xBound = l.inputBound();
+        long eBound = l.excessBound();
         int[] rl = l.remainderLimbs(), dpl = l.overflowUpLimbs(), dnl = l.overflowDownLimbs();
         long[] yv = new long[size];
+        long[] ev = l.tableClamp() ? new long[size] : null;
         long[][] r = new long[rl.length][size];
         long[][] dp = new long[dpl.length][size];
         long[][] dn = new long[dnl.length][size];
         for (int i = 0; i < size; i++) {
             long xs = Goldilocks.toSigned(xv[i]);
-            if (xs < Integer.MIN_VALUE || xs > Integer.MAX_VALUE) {
+            if (Math.abs(xs) > xBound) {
                 throw new IllegalStateException("Requant layer: input " + w.circuit().tensor(l.x()).name()
-                        + " entry at padded index " + i + " = " + xs + " is not an int32 accumulator");
+                        + " entry at padded index " + i + " = " + xs + " exceeds the compiled bound " + xBound);
             }
             long kc = Goldilocks.toSigned(kt[i]);
             // 128-bit L = xs·kc + 2^(S−1); q = L >> S (arithmetic), rem = L mod 2^S
@@ -45,47 +49,54 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
             long q = (ph << (64 - s)) | (sl >>> s);
             long rem = sl & ((1L << s) - 1);
             long yq = Math.max(lo, Math.min(hi, q));
-            long up = q - yq > 0 ? q - yq : 0;
-            long down = yq - q > 0 ? yq - q : 0;
-            if (up >= 1L << d || down >= 1L << d) {
+            long excess = q - yq;
+            if (ev != null ? Math.abs(excess) > eBound : Math.abs(excess) >= 1L << d) {
                 throw new IllegalStateException("Requant layer: quotient " + q + " at padded index " + i
-                        + " is further than 2^" + d + " from the clamp range [" + lo + ", " + hi
-                        + "] (the overflow width the field bounds allow)");
+                        + " is further than " + (ev != null ? eBound : "2^" + d) + " from the clamp range [" + lo + ", "
+                        + hi + "] (the excess the layer's bounds allow)");
             }
             yv[i] = Goldilocks.fromSigned(yq);
-            split(rem, r, i);
-            split(up, dp, i);
-            split(down, dn, i);
+            split(rem, r, i, lw);
+            if (ev != null) {
+                ev[i] = Goldilocks.fromSigned(excess);
+            } else {
+                split(Math.max(excess, 0), dp, i, lw);
+                split(Math.max(-excess, 0), dn, i, lw);
+            }
         }
         if (w.has(l.y()) && !Arrays.equals(w.get(l.y()), yv)) {
             throw new IllegalStateException("Requant layer: the given values of " + w.circuit().tensor(l.y()).name()
                     + " differ from the requantization of " + w.circuit().tensor(l.x()).name());
         }
         w.put(l.y(), yv);
-        for (int j = 0; j < rl.length; j++) {
-            w.put(rl[j], r[j]);
+        if (ev != null) {
+            w.put(l.excess(), ev);
         }
-        for (int j = 0; j < dpl.length; j++) {
-            w.put(dpl[j], dp[j]);
-        }
-        for (int j = 0; j < dnl.length; j++) {
-            w.put(dnl[j], dn[j]);
+        putAll(w, rl, r);
+        putAll(w, dpl, dp);
+        putAll(w, dnl, dn);
+    }
+
+    private static void putAll(WitnessValues w, int[] ids, long[][] values) {
+        for (int j = 0; j < ids.length; j++) {
+            w.put(ids[j], values[j]);
         }
     }
 
-    private static void split(long v, long[][] limbs, int i) {
+    private static void split(long v, long[][] limbs, int i, int lw) {
+        long mask = (1L << lw) - 1;
         for (int j = 0; j < limbs.length; j++) {
-            limbs[j][i] = (v >>> (8 * j)) & 0xFF;
+            limbs[j][i] = (v >>> (lw * j)) & mask;
         }
     }
 
-    /** Σ_j limb_j·2^(8j) as a table. */
-    private static long[] recombine(int[] limbs, ProverContext ctx, int size) {
+    /** Σ_j limb_j·2^(wj) as a table. */
+    private static long[] recombine(int[] limbs, int lw, ProverContext ctx, int size) {
         long[] out = new long[size];
         for (int j = limbs.length - 1; j >= 0; j--) {
             long[] v = ctx.values(limbs[j]);
             for (int i = 0; i < size; i++) {
-                out[i] = Goldilocks.add(Goldilocks.mul(out[i], 256), v[i]);
+                out[i] = Goldilocks.add(Goldilocks.mul(out[i], 1L << lw), v[i]);
             }
         }
         return out;
@@ -105,26 +116,31 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         Ext3 c0 = t.challengeExt("requant/batch");
         Ext3 c1 = t.challengeExt("requant/batch");
         Ext3 c2 = t.challengeExt("requant/batch");
-        int[] rl = l.remainderLimbs(), dpl = l.overflowUpLimbs(), dnl = l.overflowDownLimbs();
         long twoS = 1L << l.commonShift();
-        long hi = Goldilocks.fromSigned(l.hi()), lo = Goldilocks.fromSigned(l.lo());
+        int lw = l.limbWidth();
 
         SumcheckInstance inst = new SumcheckInstance(n);
         int eq = inst.addTable(EqTables.eq(tau));
         int xi = inst.addBaseTable(ctx.values(l.x()));
         int ki = inst.addBaseTable(l.multiplierTable(layout));
         int yi = inst.addBaseTable(ctx.values(l.y()));
-        int dpi = inst.addBaseTable(recombine(dpl, ctx, size));
-        int dni = inst.addBaseTable(recombine(dnl, ctx, size));
-        int ri = inst.addBaseTable(recombine(rl, ctx, size));
+        int ri = inst.addBaseTable(recombine(l.remainderLimbs(), lw, ctx, size));
         inst.addTerm(c0, eq, xi, ki);
         inst.addTerm(c0.mul(1L << (l.commonShift() - 1)), eq);
         inst.addTerm(c0.mul(twoS).neg(), eq, yi);
-        inst.addTerm(c0.mul(twoS).neg().add(c1.mul(hi)), eq, dpi);
-        inst.addTerm(c0.mul(twoS).sub(c2.mul(lo)), eq, dni);
         inst.addTerm(c0.neg(), eq, ri);
-        inst.addTerm(c1.neg(), eq, dpi, yi);
-        inst.addTerm(c2, eq, dni, yi);
+        if (l.tableClamp()) {
+            int ei = inst.addBaseTable(ctx.values(l.excess()));
+            inst.addTerm(c0.mul(twoS).neg(), eq, ei);
+        } else {
+            long hi = Goldilocks.fromSigned(l.hi()), lo = Goldilocks.fromSigned(l.lo());
+            int dpi = inst.addBaseTable(recombine(l.overflowUpLimbs(), lw, ctx, size));
+            int dni = inst.addBaseTable(recombine(l.overflowDownLimbs(), lw, ctx, size));
+            inst.addTerm(c0.mul(twoS).neg().add(c1.mul(hi)), eq, dpi);
+            inst.addTerm(c0.mul(twoS).sub(c2.mul(lo)), eq, dni);
+            inst.addTerm(c1.neg(), eq, dpi, yi);
+            inst.addTerm(c2, eq, dni, yi);
+        }
         SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t);
         Ext3[] rho = res.point();
 

@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  */
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private final QuantizedModel model;
     private final ModelCompiler.Compiled compiled;

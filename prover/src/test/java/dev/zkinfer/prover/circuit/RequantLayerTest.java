@@ -27,6 +27,12 @@ class RequantLayerTest {
     record Setup(Circuit circuit, RequantLayer layer, WitnessValues w, long[] x, int[] m, int[] s, int[] dims, int axis) {}
 
     static Setup setup(long seed, int[] dims, int axis, boolean perChannel, int lo, int hi, int bits, int xMode) {
+        return setup(seed, dims, axis, perChannel, lo, hi, bits, xMode, RequantLayer.MAX_X_BOUND, 8, false);
+    }
+
+    /** xMode: 0 mostly inside the clamp range, 1 any int32, 2 mixed with int32 extremes, 3 ±xBound and random. */
+    static Setup setup(long seed, int[] dims, int axis, boolean perChannel, int lo, int hi, int bits, int xMode, long xBound,
+            int limbWidth, boolean table) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int ch = perChannel ? dims[axis] : 1;
         int[] m = new int[ch];
@@ -39,7 +45,7 @@ class RequantLayerTest {
         TensorLayout layout = TensorLayout.of(dims);
         int x = b.tensor("acc", layout, TensorRole.INPUT);
         int y = b.tensor("y", layout, TensorRole.ADVICE);
-        RequantLayer l = RequantLayer.create(b, x, y, axis, m, s, lo, hi, bits);
+        RequantLayer l = RequantLayer.create(b, x, y, axis, m, s, lo, hi, bits, xBound, limbWidth, table);
         b.layer(l);
         Circuit c = b.build(x, y);
         long[] xs = new long[(int) layout.size()];
@@ -47,6 +53,7 @@ class RequantLayerTest {
             xs[i] = switch (xMode == 2 ? rnd.nextInt(3) : xMode) {
                 case 0 -> rnd.nextInt(-(1 << 17), 1 << 17); // mostly inside the clamp range
                 case 1 -> rnd.nextInt(); // full int32 range
+                case 3 -> rnd.nextInt(3) == 0 ? (rnd.nextBoolean() ? -xBound : xBound) : rnd.nextLong(-xBound, xBound + 1);
                 default -> rnd.nextBoolean() ? Integer.MIN_VALUE : Integer.MAX_VALUE;
             };
         }
@@ -94,16 +101,17 @@ class RequantLayerTest {
     @Test
     void leNetParameters() {
         Setup st = setup(7, new int[] {6, 4}, 0, true, -128, 127, 8, 0);
-        assertEquals(35, st.layer.commonShift() <= 35 ? 35 : -1);
-        assertTrue(st.layer.overflowBits() >= 23, "D covers int32 inputs: " + st.layer.overflowBits());
-        // shifts exactly 32..35, multipliers just below 2^24: S = 35, D = 23
+        // S = 35 rounded up to whole 8-bit limbs (40) where that stays sound, else 35
+        assertTrue(st.layer.commonShift() == 35 || st.layer.commonShift() == 40, "S = " + st.layer.commonShift());
+        checkSemantics(st);
+        // shifts exactly 32..35, multipliers just below 2^24: S = 40 would be unsound for D = 23, so S = 35
         Circuit.Builder b = new Circuit.Builder();
         int x = b.tensor("x", TensorLayout.of(4), TensorRole.INPUT);
         int y = b.tensor("y", TensorLayout.of(4), TensorRole.ADVICE);
         RequantLayer l = RequantLayer.create(b, x, y, 0, new int[] {(1 << 24) - 1, 1 << 23, 12345678, 9999999},
                 new int[] {32, 33, 34, 35}, -128, 127, 8);
         assertEquals(35, l.commonShift());
-        assertEquals(23, l.overflowBits());
+        assertEquals(24, l.overflowBits()); // D = 23 rounded up to whole 8-bit limbs
         assertEquals(5, l.remainderLimbs().length);
         assertEquals(3, l.overflowUpLimbs().length);
     }
@@ -182,7 +190,7 @@ class RequantLayerTest {
         bad.get(st.layer.y())[i] = Goldilocks.sub(bad.get(st.layer.y())[i], 1);
         int[] rl = st.layer.remainderLimbs();
         int top = rl.length - 1;
-        int topWidth = RequantLayer.limbWidth(st.layer.commonShift(), top);
+        int topWidth = RequantLayer.limbWidth(st.layer.commonShift(), st.layer.limbWidth(), top);
         // r + 2^S: the top limb gains 2^topWidth, beyond its range table
         bad.get(rl[top])[i] = Goldilocks.add(bad.get(rl[top])[i], 1L << topWidth);
         assertNotNull(LayerHarness.missingLookupRow(st.circuit, bad));
@@ -271,6 +279,134 @@ class RequantLayerTest {
         }
         byte[] longer = java.util.Arrays.copyOf(proof, proof.length + 8);
         assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, none, st.circuit, longer));
+    }
+
+    static Setup tableSetup(long seed, int lo, int hi, int bits, int xMode) {
+        return setup(seed, new int[] {2, 6, 3, 5}, 1, true, lo, hi, bits, xMode, 1L << 17, 12, true);
+    }
+
+    @Test
+    void tableClampCompleteness() throws InvalidProofException {
+        int[][] clamps = {{-128, 127, 8}, {0, 127, 8}, {-5, 100, 8}, {0, 255, 8}};
+        int seed = 100;
+        for (int[] cl : clamps) {
+            for (int xMode : new int[] {0, 3}) {
+                Setup st = tableSetup(seed++, cl[0], cl[1], cl[2], xMode);
+                assertTrue(st.layer.tableClamp());
+                assertTrue(st.layer.excess() >= 0 && st.layer.overflowUpLimbs().length == 0);
+                checkSemantics(st);
+                assertNull(LayerHarness.missingLookupRow(st.circuit, st.w));
+                List<Claim> claims = LayerHarness.proveAndVerify(st.layer, st.w, seed);
+                assertEquals(st.layer.operands().length, claims.size());
+                assertEquals(2 + 3 + 1, claims.size(), "x, y, three 12-bit remainder limbs (S = 36) and the excess");
+            }
+        }
+    }
+
+    @Test
+    void planAndForms() {
+        int[] m = {(1 << 24) - 1};
+        int[] s = {35};
+        RequantLayer.Plan wide = RequantLayer.plan(m, s, 0, 127, 8, RequantLayer.MAX_X_BOUND, 12);
+        assertEquals(-1, wide.clampTableLog(), "int32 inputs need an excess of 2^22: no table");
+        RequantLayer.Plan narrow = RequantLayer.plan(m, s, 0, 127, 8, 1L << 18, 12);
+        // |q| ≤ 2^18·2^24/2^35 = 128: E ≥ 128 − 0, rows ≥ 128 + 2·128
+        assertEquals(9, narrow.clampTableLog());
+        assertEquals(3, narrow.remainderLimbs());
+        Circuit.Builder b = new Circuit.Builder();
+        int x = b.tensor("x", TensorLayout.of(2), TensorRole.INPUT);
+        int y = b.tensor("y", TensorLayout.of(2), TensorRole.ADVICE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, RequantLayer.MAX_X_BOUND, 12, true));
+        assertTrue(e.getMessage().contains("no sound clamp table"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 0, 12, true));
+        assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 1 << 18, 7, true));
+        assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 1 << 18, 17, false));
+    }
+
+    @Test
+    void tableClampRejectsInputBeyondBound() {
+        assertThrows(IllegalStateException.class, () -> setup(110, new int[] {2, 6}, 1, true, 0, 127, 8, 1, 1L << 17, 12, true),
+                "an int32 input beyond the compiled bound is refused by the prover");
+    }
+
+    /** (e, y) pairs that keep q = y + e (so the linear relation holds) but are not clamp-table rows. */
+    @Test
+    void tableClampWrongOutputIsNotATableRow() {
+        Setup st = tableSetup(120, -128, 127, 8, 0);
+        int i = interiorIndex(st);
+        int e = st.layer.excess();
+        // y + 1 with e − 1: an interior output with a negative excess
+        WitnessValues bad = copy(st);
+        bad.get(st.layer.y())[i] = Goldilocks.add(bad.get(st.layer.y())[i], 1);
+        bad.get(e)[i] = Goldilocks.sub(bad.get(e)[i], 1);
+        assertNotNull(LayerHarness.missingLookupRow(st.circuit, bad));
+        // the linear relation itself still holds: only the lookup catches it
+        Claim[] none = new Claim[0];
+        byte[] proof = LayerHarness.prove(st.layer, none, bad, Backends.scalar()).proof();
+        assertDoesNotThrow(() -> LayerHarness.verify(st.layer, none, st.circuit, proof));
+        // y = hi with e = q − hi < 0: "clamped" from below at the top
+        WitnessValues top = copy(st);
+        long q = Goldilocks.toSigned(st.w.get(st.layer.y())[i]);
+        top.get(st.layer.y())[i] = Goldilocks.fromSigned(st.layer.hi());
+        top.get(e)[i] = Goldilocks.fromSigned(q - st.layer.hi());
+        assertNotNull(LayerHarness.missingLookupRow(st.circuit, top));
+        // an excess beyond the table at a clamped element
+        Setup cl = tableSetup(121, 0, 127, 8, 3);
+        long[] ev = cl.w.get(cl.layer.excess());
+        for (int k = 0; k < ev.length; k++) {
+            if (Goldilocks.toSigned(ev[k]) > 0) {
+                WitnessValues far = copy(cl);
+                far.get(cl.layer.excess())[k] = cl.layer.excessBound() + 1;
+                assertNotNull(LayerHarness.missingLookupRow(cl.circuit, far));
+                return;
+            }
+        }
+        fail("no clamped element");
+    }
+
+    @Test
+    void tableClampTamperedProofBytes() {
+        Setup st = tableSetup(130, 0, 127, 8, 3);
+        Claim[] none = new Claim[0];
+        byte[] proof = LayerHarness.prove(st.layer, none, st.w, Backends.scalar()).proof();
+        for (int off = 0; off < proof.length; off += 8) {
+            byte[] bad = proof.clone();
+            bad[off] ^= 4;
+            try {
+                List<Claim> claims = LayerHarness.verify(st.layer, none, st.circuit, bad);
+                assertNotNull(LayerHarness.falseClaim(claims, st.w), "flip at byte " + off + " accepted with true claims");
+            } catch (InvalidProofException expected) {
+                // rejected
+            }
+        }
+    }
+
+    @Test
+    void tableClampEncoding() throws MalformedProofException {
+        Setup st = tableSetup(140, -128, 127, 8, 0);
+        ProofWriter w = new ProofWriter();
+        st.circuit.encode(w);
+        Circuit back = Circuit.decode(new ProofReader(w.toByteArray()));
+        assertArrayEquals(st.circuit.digest(), back.digest());
+        RequantLayer l2 = (RequantLayer) back.layers().get(0);
+        assertTrue(l2.tableClamp());
+        assertArrayEquals(st.layer.operands(), l2.operands());
+        assertEquals(st.layer.lookups().get(0).table(), l2.lookups().get(0).table());
+        ProofWriter lw = new ProofWriter();
+        st.layer.encode(lw);
+        byte[] enc = lw.toByteArray();
+        int tensors = st.circuit.tensors().size();
+        // the clamp-form byte sits before the four tensor ids (remainder limbs, excess)
+        int formAt = enc.length - 4 * 4 - 1;
+        assertEquals(1, enc[formAt]);
+        byte[] bad = enc.clone();
+        bad[formAt] = 2;
+        assertThrows(MalformedProofException.class, () -> RequantLayer.decode(new ProofReader(bad), tensors));
+        // an input bound above 2^31
+        byte[] big = enc.clone();
+        big[formAt - 4 - 8 + 4] = 1;
+        assertThrows(MalformedProofException.class, () -> RequantLayer.decode(new ProofReader(big), tensors));
     }
 
     @Test

@@ -175,6 +175,13 @@ public final class ProofCostReport {
         if (Arrays.asList(args).contains("--lookups")) {
             System.out.printf("witness layout: 2^%d (model 2^%d)%n", pk.verifyingKey().witnessLayout().numVars(),
                     pk.verifyingKey().modelLayout().numVars());
+            for (Layer l : circuit.layers()) {
+                if (l instanceof dev.zkinfer.circuit.RequantLayer r) {
+                    System.out.printf("requant %-28s S %d, |x| <= %d, w %d, %s%n", circuit.tensor(r.y()).name(), r.commonShift(),
+                            r.inputBound(), r.limbWidth(), r.tableClamp() ? "table clamp, E " + r.excessBound()
+                                    : "limb clamp, D " + r.overflowBits());
+                }
+            }
             for (dev.zkinfer.circuit.LookupSpec spec : dev.zkinfer.circuit.ProofProtocol.lookupSpecs(circuit)) {
                 dev.zkinfer.circuit.CircuitTensor ct = circuit.tensor(spec.columns()[0]);
                 System.out.printf("lookup %-28s x%d cols, %7d entries (%s), table 2^%d%s%n", ct.name(), spec.columns().length,
