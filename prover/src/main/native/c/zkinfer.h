@@ -39,6 +39,11 @@ void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int
 void zk_add_scaled_eq_batch(int64_t *w, const int64_t *points, const int64_t *coefs, int32_t count, int32_t m);
 void zk_whir_sumcheck_round(const int64_t *f, int32_t f_width, const int64_t *w, int64_t size, int64_t *out9);
 void zk_whir_fold(const int64_t *table, int32_t width, int64_t size, const int64_t *alpha, int32_t monomial, int64_t *out);
+/* The longest proof-of-work prefix zk_grind accepts. */
+#define ZK_POW_MAX_PREFIX 120
+/* The smallest nonce >= 0 with SHA-256(prefix || u64le(nonce)) starting with `bits` zero bits
+ * (most significant bit of byte 0 first); -1 if none below 2^63, -2 for invalid arguments. */
+int64_t zk_grind(const uint8_t *prefix, int32_t len, int32_t bits);
 
 /* ---- sumcheck ---- */
 /* sum f*g over `half` pairs: values at 0 and 2 (6 longs, array form). base: both tables base-field. */

@@ -4,6 +4,7 @@ import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 
 /**
  * The parts of the WHIR protocol that prover and verifier must agree on bit for bit: the
@@ -85,13 +86,24 @@ public final class WhirProtocol {
      * Proof-of-work predicate: SHA-256(tag ‖ seed ‖ u64le(nonce)) starts with {@code bits}
      * zero bits (most significant bit of byte 0 first).
      */
+    /** The bytes hashed before the nonce in {@link #powValid}: the tag, then the seed. */
+    public static byte[] powPrefix(byte[] seed) {
+        byte[] prefix = Arrays.copyOf(POW_TAG, POW_TAG.length + seed.length);
+        System.arraycopy(seed, 0, prefix, POW_TAG.length, seed.length);
+        return prefix;
+    }
+
     public static boolean powValid(MessageDigest sha, byte[] seed, long nonce, int bits) {
         sha.update(POW_TAG);
         sha.update(seed);
         for (int i = 0; i < 8; i++) {
             sha.update((byte) (nonce >>> (8 * i)));
         }
-        byte[] d = sha.digest();
+        return leadingZeros(sha.digest(), bits);
+    }
+
+    /** Whether the digest starts with {@code bits} zero bits (most significant bit of byte 0 first). */
+    public static boolean leadingZeros(byte[] d, int bits) {
         int full = bits >>> 3;
         for (int i = 0; i < full; i++) {
             if (d[i] != 0) {

@@ -4,6 +4,7 @@ import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.merkle.MerkleHash;
 import dev.zkinfer.pcs.WhirProtocol;
 import java.security.MessageDigest;
+import java.util.Arrays;
 
 /**
  * Range kernels shared by the scalar and the parallel commit kernels: each works on an index
@@ -51,8 +52,14 @@ final class CommitArithmetic {
 
     /** The smallest valid nonce in [from, to), or -1. */
     static long grindRange(MessageDigest sha, byte[] seed, int bits, long from, long to) {
+        byte[] prefix = WhirProtocol.powPrefix(seed);
+        byte[] msg = Arrays.copyOf(prefix, prefix.length + 8);
         for (long nonce = from; nonce < to; nonce++) {
-            if (WhirProtocol.powValid(sha, seed, nonce, bits)) {
+            for (int i = 0; i < 8; i++) {
+                msg[prefix.length + i] = (byte) (nonce >>> (8 * i));
+            }
+            sha.update(msg);
+            if (WhirProtocol.leadingZeros(sha.digest(), bits)) {
                 return nonce;
             }
         }

@@ -1,12 +1,14 @@
 package dev.zkinfer.prover.backend;
 
 import dev.zkinfer.merkle.MerkleHash;
+import dev.zkinfer.pcs.WhirProtocol;
 
 /**
  * Commit kernels in C ({@code commit.c}): NTT and Reed–Solomon encoding, the Möbius
  * transform, Merkle leaf and node hashing (SHA-NI where the CPU has it), MLE evaluation, eq
- * accumulation (single and batch), WHIR's sumcheck round and fold. {@link #grind} runs on the
- * Java vector kernels (it is short: a few thousand hashes). Inputs below {@link #MIN_NATIVE}
+ * accumulation (single and batch), WHIR's sumcheck round and fold, and the proof-of-work
+ * search ({@code pow.c}, on the native thread pool: 2^16 hashes on average per 16-bit grind,
+ * two messages at a time through interleaved SHA-NI). Inputs below {@link #MIN_NATIVE}
  * elements also go to the vector kernels, where a JNA call would cost more than the work;
  * both give the same values.
  */
@@ -82,9 +84,15 @@ final class NativeCommitKernels implements CommitKernels {
         return out;
     }
 
+    /** The native search returns the smallest valid nonce, as the Java one does (identical proofs). */
     @Override
     public long grind(byte[] seed, int bits) {
-        return java.grind(seed, bits);
+        byte[] prefix = WhirProtocol.powPrefix(seed);
+        long nonce = NativeKernels.zk_grind(prefix, bits);
+        if (nonce < 0) {
+            throw new IllegalStateException(nonce == -1 ? "no proof-of-work nonce found" : "invalid proof-of-work arguments");
+        }
+        return nonce;
     }
 
     @Override

@@ -28,7 +28,7 @@ import java.lang.invoke.MethodHandle;
  */
 final class NativeKernels {
     /** The library's ABI version this class was written against (zk_abi_version). */
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CRITICAL = Linker.Option.critical(true);
@@ -44,6 +44,7 @@ final class NativeKernels {
     private static final MethodHandle ZK_EVALUATIONS_TO_COEFFICIENTS = handle("zk_evaluations_to_coefficients", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
     private static final MethodHandle ZK_HASH_LEAVES = handle("zk_hash_leaves", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
     private static final MethodHandle ZK_HASH_PARENTS = handle("zk_hash_parents", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle ZK_GRIND = handle("zk_grind", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle ZK_EVALUATE_MLE = handle("zk_evaluate_mle", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
     private static final MethodHandle ZK_ADD_SCALED_EQ_BATCH = handle("zk_add_scaled_eq_batch", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle ZK_WHIR_SUMCHECK_ROUND = handle("zk_whir_sumcheck_round", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
@@ -201,6 +202,14 @@ final class NativeKernels {
     static void zk_hash_parents(byte[] children, long parents, byte[] out) {
         try {
             ZK_HASH_PARENTS.invokeExact(MemorySegment.ofArray(children), parents, MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static long zk_grind(byte[] prefix, int bits) {
+        try {
+            return (long) ZK_GRIND.invokeExact(MemorySegment.ofArray(prefix), prefix.length, bits);
         } catch (Throwable t) {
             throw failure(t);
         }

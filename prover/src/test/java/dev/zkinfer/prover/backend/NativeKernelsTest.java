@@ -2,6 +2,7 @@ package dev.zkinfer.prover.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.zkinfer.field.Ext3;
@@ -91,6 +92,25 @@ class NativeKernelsTest {
                 byte[] a = scalar.commit().hashLeaves(data, leafLongs), b = nat.commit().hashLeaves(data, leafLongs);
                 assertArrayEquals(a, b, leaves + " leaves of " + leafLongs);
                 assertArrayEquals(scalar.commit().hashParents(a), nat.commit().hashParents(a), leaves + " leaves");
+            }
+        }
+    }
+
+    /** The smallest valid nonce, as the scalar search finds it, for many seeds and widths (0 bits: nonce 0). */
+    @Test
+    void grindingFindsTheSmallestNonce() throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        for (int bits = 0; bits <= 14; bits++) {
+            for (int k = 0; k < 3; k++) {
+                byte[] seed = new byte[32];
+                rnd.nextBytes(seed);
+                long expect = scalar.commit().grind(seed, bits);
+                long got = nat.commit().grind(seed, bits);
+                assertEquals(expect, got, bits + " bits");
+                assertTrue(dev.zkinfer.pcs.WhirProtocol.powValid(sha, seed, got, bits));
+                if (bits == 0) {
+                    assertEquals(0, got);
+                }
             }
         }
     }
