@@ -133,8 +133,8 @@ public final class PcsParameters {
 
     /**
      * The provable profile for {@code bits} of security (100 = default, 128 = strong) on a
-     * polynomial of {@code numVars} variables: rate 1/4, folding factor 4, 16 bits of grinding
-     * per query phase, and the final polynomial sent in the clear once it has at most as many
+     * polynomial of {@code numVars} variables: rate 1/4, folding factor 4, {@link #defaultPowBits}
+     * bits of grinding per query phase (16 for large polynomials), and the final polynomial sent in the clear once it has at most as many
      * variables as gives the smallest proof (between 4 and 11). The Johnson-bound regime is
      * used wherever its proven proximity-gap bound reaches the target (it needs about a quarter
      * fewer queries in round 0 and far fewer after); otherwise (large polynomials at 128+
@@ -150,8 +150,8 @@ public final class PcsParameters {
         for (Regime regime : new Regime[] {Regime.JOHNSON_BOUND, Regime.UNIQUE_DECODING}) {
             PcsParameters best = null;
             for (int maxFinal = 4; maxFinal <= 11; maxFinal++) {
-                PcsParameters p = new PcsParameters(profileName(regime, bits), regime, bits, numVars, 2, 4, maxFinal, 16,
-                        DEFAULT_DOMAIN_SHRINK, null, 0);
+                PcsParameters p = new PcsParameters(profileName(regime, bits), regime, bits, numVars, 2, 4, maxFinal,
+                        defaultPowBits(numVars), DEFAULT_DOMAIN_SHRINK, null, 0);
                 if (p.securityBits() >= bits && (best == null || p.estimatedProofBytes() < best.estimatedProofBytes())) {
                     best = p;
                 }
@@ -161,6 +161,15 @@ public final class PcsParameters {
             }
         }
         throw new IllegalArgumentException("no provable WHIR parameters reach " + bits + " bits for 2^" + numVars + " values");
+    }
+
+    /**
+     * Grinding bits per query phase of the default profiles: 16 from 2^21 values on, fewer for
+     * smaller polynomials (numVars − 5, at least 8), where 2^16 hashes per phase would cost
+     * more than the rest of the opening; each bit less costs about one more query per round.
+     */
+    static int defaultPowBits(int numVars) {
+        return Math.max(8, Math.min(16, numVars - 5));
     }
 
     /**
