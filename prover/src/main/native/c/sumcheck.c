@@ -286,11 +286,15 @@ static void general_range(void *p, int64_t from, int64_t to, int chunk) {
 }
 
 void zk_round_sums(const int64_t *t0, const int64_t *t1, const int64_t *t2, const int64_t *t3, const int64_t *t4,
-                   const int64_t *t5, const int64_t *t6, const int64_t *t7, int32_t ntables, int32_t base_mask,
+                   const int64_t *t5, const int64_t *t6, const int64_t *t7, const int64_t *t8, const int64_t *t9,
+                   const int64_t *t10, const int64_t *t11, const int64_t *t12, const int64_t *t13,
+                   const int64_t *t14, const int64_t *t15, int32_t ntables, int32_t base_mask,
                    const int32_t *factors, const int32_t *offsets, int32_t nterms, int64_t half, int32_t degree,
                    int64_t *out) {
     struct gen_ctx c = {{(const u64 *)t0, (const u64 *)t1, (const u64 *)t2, (const u64 *)t3, (const u64 *)t4,
-                         (const u64 *)t5, (const u64 *)t6, (const u64 *)t7},
+                         (const u64 *)t5, (const u64 *)t6, (const u64 *)t7, (const u64 *)t8, (const u64 *)t9,
+                         (const u64 *)t10, (const u64 *)t11, (const u64 *)t12, (const u64 *)t13, (const u64 *)t14,
+                         (const u64 *)t15},
                         base_mask, ntables, nterms, degree, factors, offsets, NULL};
     int nacc = nterms * degree;
     int chunks = zk_chunks(half, ZK_MIN_PARALLEL / 4);

@@ -56,16 +56,18 @@ void zk_fold_and_product_sums(const int64_t *f, const int64_t *g, int32_t base, 
                               int64_t *f_out, int64_t *g_out, int64_t *out6);
 
 /* Bounds of zk_round_sums (the caller uses Java beyond them). */
-#define ZK_MAX_TABLES 8
+#define ZK_MAX_TABLES 16
 #define ZK_MAX_DEGREE 8
-#define ZK_MAX_TERMS 16
+#define ZK_MAX_TERMS 32
 /*
- * SumcheckKernels.roundSums for any terms over up to 8 tables t0..t7 (unused ones NULL):
+ * SumcheckKernels.roundSums for any terms over up to 16 tables t0..t15 (unused ones NULL):
  * base_mask bit f set = table f holds 2 half base values; term k's factors are
  * factors[offsets[k] .. offsets[k+1]); out: 3 nterms degree longs, term-major, points 0, 2, ..., degree.
  */
 void zk_round_sums(const int64_t *t0, const int64_t *t1, const int64_t *t2, const int64_t *t3, const int64_t *t4,
-                   const int64_t *t5, const int64_t *t6, const int64_t *t7, int32_t ntables, int32_t base_mask,
+                   const int64_t *t5, const int64_t *t6, const int64_t *t7, const int64_t *t8, const int64_t *t9,
+                   const int64_t *t10, const int64_t *t11, const int64_t *t12, const int64_t *t13,
+                   const int64_t *t14, const int64_t *t15, int32_t ntables, int32_t base_mask,
                    const int32_t *factors, const int32_t *offsets, int32_t nterms, int64_t half, int32_t degree,
                    int64_t *out);
 

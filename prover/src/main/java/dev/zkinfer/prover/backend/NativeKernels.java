@@ -28,7 +28,7 @@ import java.lang.invoke.MethodHandle;
  */
 final class NativeKernels {
     /** The library's ABI version this class was written against (zk_abi_version). */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CRITICAL = Linker.Option.critical(true);
@@ -56,11 +56,11 @@ final class NativeKernels {
     private static final MethodHandle ZK_FOLD_AND_PRODUCT_SUMS = handle("zk_fold_and_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
 
     private static final MethodHandle ZK_ROUND_SUMS = handle("zk_round_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS,
-            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG,
-            JAVA_INT, ADDRESS));
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+            ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
 
     /** Bounds of {@link #zk_round_sums} (ZK_MAX_TABLES, ZK_MAX_DEGREE, ZK_MAX_TERMS in zkinfer.h). */
-    static final int MAX_TABLES = 8, MAX_DEGREE = 8, MAX_TERMS = 16;
+    static final int MAX_TABLES = 16, MAX_DEGREE = 8, MAX_TERMS = 32;
 
     /** Why the library could not be used, or null when it loaded. */
     static final String LOAD_ERROR = check();
@@ -295,7 +295,8 @@ final class NativeKernels {
             t[f] = f < tables.length ? MemorySegment.ofArray(tables[f]) : MemorySegment.NULL;
         }
         try {
-            ZK_ROUND_SUMS.invokeExact(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], tables.length, baseMask,
+            ZK_ROUND_SUMS.invokeExact(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12], t[13],
+                    t[14], t[15], tables.length, baseMask,
                     MemorySegment.ofArray(factors), MemorySegment.ofArray(offsets), nterms, half, degree,
                     MemorySegment.ofArray(out));
         } catch (Throwable e) {

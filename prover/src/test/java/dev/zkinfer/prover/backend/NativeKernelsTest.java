@@ -215,6 +215,30 @@ class NativeKernelsTest {
         }
     }
 
+    /** The widest native shape: 16 tables (mixed base and extension), 32 terms, degree 8. */
+    @Test
+    void widestRoundSumsEqualReference() {
+        SumcheckKernels s = scalar.sumcheck(), c = nat.sumcheck();
+        for (int n : new int[] {1, 4, 11}) {
+            int half = 1 << (n - 1);
+            long[][] tables = new long[NativeKernels.MAX_TABLES][];
+            boolean[] isBase = new boolean[tables.length];
+            for (int f = 0; f < tables.length; f++) {
+                isBase[f] = f % 3 != 0;
+                tables[f] = random((isBase[f] ? 1 : 3) << n);
+            }
+            int[][] terms = new int[NativeKernels.MAX_TERMS][];
+            for (int k = 0; k < terms.length; k++) {
+                terms[k] = new int[1 + k % NativeKernels.MAX_DEGREE];
+                for (int m = 0; m < terms[k].length; m++) {
+                    terms[k][m] = (k + 5 * m) % tables.length;
+                }
+            }
+            assertArrayEquals(s.roundSums(tables, isBase, terms, half, NativeKernels.MAX_DEGREE),
+                    c.roundSums(tables, isBase, terms, half, NativeKernels.MAX_DEGREE), "2^" + n);
+        }
+    }
+
     @Test
     void oddPairCountsFoldEveryEntry() {
         // half = 3: the fused kernel folds pairs 0, 1 together and the last one alone
