@@ -121,6 +121,30 @@ class IntegerExecutorTest {
     }
   }
 
+  /**
+   * Convolutions fused with the max pool after them (the pooled spatial layout on phase-split
+   * input, or channels last in window order, whichever the cost model picks) equal the scalar
+   * specification: pool kernels 1 to 3 with strides up to the kernel and beyond, odd image sizes
+   * whose last rows and columns no window covers, padded convolutions, few and many channels.
+   */
+  @Test
+  void pooledConvolutionsEqualScalarSpecificationBitForBit() {
+    IntegerExecutor scalar = new IntegerExecutor(Kernels.SCALAR), vector = new IntegerExecutor(Kernels.VECTOR);
+    for (long seed = 1; seed <= 24; seed++) {
+      SplittableRandom r = new SplittableRandom(seed * 7919);
+      int batch = 1 + r.nextInt(2), poolKernel = 1 + r.nextInt(3), poolStride = 1 + r.nextInt(3);
+      int c1 = 1 + r.nextInt(20), c2 = 1 + r.nextInt(24), k1 = 1 + r.nextInt(3) * 2;
+      Graph g = new ModelBuilder(seed, batch, 1 + r.nextInt(4), 18 + r.nextInt(6), 18 + r.nextInt(6)).conv(c1, k1, 1, r.nextInt(3)).relu()
+          .maxPool(poolKernel, poolStride).conv(c2, 3, 1, r.nextInt(2)).relu().maxPool(2, 2).flatten().gemm(1 + r.nextInt(16)).build();
+      int[] shape = g.inputs().get(0).shape();
+      QuantizedModel qm = Quantizer.quantize(g, List.of(randomInput(r, shape), randomInput(r, shape)), QuantizationOptions.int8());
+      for (int trial = 0; trial < 4; trial++) {
+        IntTensor x = qm.quantizeInput(randomInput(r, shape));
+        assertEquals(scalar.infer(qm, x), vector.infer(qm, x), "seed " + seed + "\n" + qm);
+      }
+    }
+  }
+
   @Test
   void fusedInferenceEqualsScalarSpecificationOnLenetShapedModel() {
     IntegerExecutor scalar = new IntegerExecutor(Kernels.SCALAR), vector = new IntegerExecutor(Kernels.VECTOR);

@@ -32,6 +32,7 @@ final class PackedModel {
   /** Double lanes for requantization, and int lanes of the same count. */
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Integer> I_D = VectorSpecies.of(int.class, VectorShape.forBitSize(D.length() * Integer.SIZE));
+  private static final VectorSpecies<Float> F_D = VectorSpecies.of(float.class, VectorShape.forBitSize(D.length() * Float.SIZE));
   /** Integers of absolute value up to 2^24 are exact in binary32. */
   static final long FLOAT_EXACT_BOUND = 1L << 24;
 
@@ -45,22 +46,11 @@ final class PackedModel {
     List<QOp> ops = model.ops();
     convs = new PackedConv[ops.size()];
     denses = new PackedDense[ops.size()];
-    int inputLen = 0, accLen = 0, indexLen = 0, rowLen = 0;
     for (int k = 0; k < ops.size(); k++) {
       switch (ops.get(k)) {
-        case QConv c when c.strideH() == 1 && c.strideW() == 1 -> {
-          PackedConv p = new PackedConv(c, model.tensor(c.input()).shapeView(), model.tensor(c.output()).shapeView());
-          convs[k] = p;
-          rowLen = Math.max(rowLen, p.rowLength());
-          inputLen = Math.max(inputLen, p.inputLength());
-          accLen = Math.max(accLen, p.accLength());
-        }
-        case QDense d -> {
-          PackedDense p = new PackedDense(d);
-          denses[k] = p;
-          accLen = Math.max(accLen, p.accLength());
-          indexLen = Math.max(indexLen, d.inFeatures());
-        }
+        case QConv c when c.strideH() == 1 && c.strideW() == 1 ->
+            convs[k] = new PackedConv(c, model.tensor(c.input()).shapeView(), model.tensor(c.output()).shapeView(), null, null);
+        case QDense d -> denses[k] = new PackedDense(d);
         default -> {}
       }
     }
@@ -69,8 +59,17 @@ final class PackedModel {
     for (int k = 0; k + 1 < ops.size(); k++) {
       if (convs[k] != null || denses[k] != null) fused[k] = fuse(model, k, readers);
     }
-    int in = inputLen, acc = accLen, index = indexLen, row = rowLen;
-    scratch = ThreadLocal.withInitial(() -> new Scratch(new float[in], new float[acc], new int[index], new float[index], new float[row]));
+    int inputLen = 0, accLen = 0, rowLen = 0;
+    for (int k = 0; k < ops.size(); k++) {
+      for (LinearKernel p : new LinearKernel[] {convs[k], denses[k], fused[k] == null ? null : fused[k].kernel()}) {
+        if (p == null) continue;
+        inputLen = Math.max(inputLen, p.inputLength());
+        accLen = Math.max(accLen, p.accLength());
+        rowLen = Math.max(rowLen, p.rowLength());
+      }
+    }
+    int in = inputLen, acc = accLen, row = rowLen;
+    scratch = ThreadLocal.withInitial(() -> new Scratch(new float[in], new float[acc], new int[in], new float[row]));
   }
 
   /** The accumulators of op {@code opIndex} (a convolution) on x, or null (see the class comment). */
@@ -95,25 +94,37 @@ final class PackedModel {
   int runFused(int opIndex, int[][] values) {
     Fused f = fused[opIndex];
     if (f == null) return -1;
-    int[] x = values[f.input()];
-    int[] y = convs[opIndex] != null ? convs[opIndex].run(x, scratch.get(), f.epilogue()) : denses[opIndex].run(x, scratch.get(), f.epilogue());
+    int[] y = f.kernel().run(values[f.input()], scratch.get(), f.epilogue());
     if (y == null) return -1;
     values[f.output()] = y;
     return f.end();
   }
 
-  /**
-   * A convolution or dense layer, the requantization of its accumulators and, for a convolution,
-   * the max pooling of the result: ops [start, end) computed as one, from the float accumulators
-   * straight to the int8 output.
-   */
-  private record Fused(int input, int output, int end, Epilogue epilogue) {}
+  /** A packed convolution or dense layer, and the scratch space its {@link #run} needs. */
+  private interface LinearKernel {
+    /** The accumulators, or with an epilogue its requantized output; null when float would not be exact. */
+    int[] run(int[] x, Scratch s, Epilogue e);
+
+    /** Length of {@link Scratch#input} and {@link Scratch#index} it uses. */
+    int inputLength();
+
+    /** Length of {@link Scratch#acc} it uses. */
+    int accLength();
+
+    /** Length of {@link Scratch#row} it uses. */
+    int rowLength();
+  }
 
   /**
-   * Requantization per output channel (m, shift expanded to one entry per channel) and an optional
-   * max pool (kernel, stride, pooled size) applied to each output channel's plane. Pooling before
-   * requantizing gives the same result as {@link QOp.QMaxPool} after {@link QOp.QRequant} because
-   * the requantization is non-decreasing (every m >= 0) and the bias is constant per channel.
+   * A convolution or dense layer, the requantization of its accumulators and, for a convolution,
+   * the max pooling of the result (computed by {@code kernel}, a convolution packed with the
+   * pool): ops [start, end) computed as one, from the float accumulators straight to the int8
+   * output.
+   */
+  private record Fused(int input, int output, int end, LinearKernel kernel, Epilogue epilogue) {}
+
+  /**
+   * Requantization per output channel (m, shift expanded to one entry per channel).
    *
    * <p>{@code vectorRequant}: the requantization of a plane may run in double lanes. It is exact
    * when lo >= 0, every shift is in [1, 52] and the values are below 2^28 in absolute value (float
@@ -122,7 +133,7 @@ final class PackedModel {
    * clamping to [lo, hi] and truncating toward zero then equals the floor of the scalar formula,
    * clamped, because the clamped value is non-negative.
    */
-  private record Epilogue(int[] m, int[] shift, int lo, int hi, QOp.QMaxPool pool, int pooledH, int pooledW, boolean vectorRequant) {
+  private record Epilogue(int[] m, int[] shift, int lo, int hi, boolean vectorRequant) {
     int requantize(int acc, int channel) {
       return Requantize.clamp(Requantize.apply(acc, m[channel], shift[channel]), lo, hi);
     }
@@ -132,15 +143,33 @@ final class PackedModel {
       int i = 0;
       if (vectorRequant) {
         int s = shift[channel];
-        DoubleVector mv = DoubleVector.broadcast(D, m[channel]), half = DoubleVector.broadcast(D, Math.scalb(1.0, s - 1));
-        DoubleVector scale = DoubleVector.broadcast(D, Math.scalb(1.0, -s)), lov = DoubleVector.broadcast(D, lo), hiv = DoubleVector.broadcast(D, hi);
+        double half = Math.scalb(1.0, s - 1), scale = Math.scalb(1.0, -s);
         for (int upper = D.loopBound(n); i < upper; i += D.length()) {
           DoubleVector x = (DoubleVector) IntVector.fromArray(I_D, y, off + i).convertShape(VectorOperators.I2D, D, 0);
-          DoubleVector v = x.fma(mv, half).mul(scale).max(lov).min(hiv);
-          ((IntVector) v.convertShape(VectorOperators.D2I, I_D, 0)).intoArray(y, off + i);
+          requantizeLanes(x, m[channel], half, scale).intoArray(y, off + i);
         }
       }
       for (; i < n; i++) y[off + i] = requantize(y[off + i], channel);
+    }
+
+    /** y[yOff + i] = requantize(bias + acc[aOff + i], channel) for i < n; acc holds exact integers of at most 2^24. */
+    void requantizeRow(float[] acc, int aOff, int bias, int[] y, int yOff, int n, int channel) {
+      int i = 0;
+      if (vectorRequant) {
+        int s = shift[channel];
+        double half = Math.scalb(1.0, s - 1), scale = Math.scalb(1.0, -s);
+        for (int upper = D.loopBound(n); i < upper; i += D.length()) {
+          DoubleVector x = (DoubleVector) FloatVector.fromArray(F_D, acc, aOff + i).convertShape(VectorOperators.F2D, D, 0);
+          requantizeLanes(x.add(bias), m[channel], half, scale).intoArray(y, yOff + i);
+        }
+      }
+      for (; i < n; i++) y[yOff + i] = requantize(bias + (int) acc[aOff + i], channel);
+    }
+
+    /** The requantization of integer lanes x with multiplier m, 2^(s-1) and 2^-s (exact, see the record comment). */
+    private IntVector requantizeLanes(DoubleVector x, int m, double half, double scale) {
+      DoubleVector v = x.fma(DoubleVector.broadcast(D, m), DoubleVector.broadcast(D, half)).mul(scale).max(lo).min(hi);
+      return (IntVector) v.convertShape(VectorOperators.D2I, I_D, 0);
     }
   }
 
@@ -159,6 +188,13 @@ final class PackedModel {
     return n;
   }
 
+  /**
+   * The fused group starting at op k, or null. A max pool after the requantization is fused when
+   * every m >= 0, the pool has no padding and its windows lie inside the image: pooling the
+   * accumulators before requantizing then gives the same result as {@link QOp.QMaxPool} after
+   * {@link QOp.QRequant}, because the requantization is non-decreasing and the bias is constant
+   * per channel.
+   */
   private Fused fuse(QuantizedModel model, int k, int[] readers) {
     List<QOp> ops = model.ops();
     QOp first = ops.get(k);
@@ -176,22 +212,26 @@ final class PackedModel {
     } else {
       return null;
     }
-    boolean vectorRequant = vectorRequantIsExact(r.lo(), shift, first instanceof QConv c ? c.bias() : ((QDense) first).bias());
-    if (first instanceof QConv && k + 2 < ops.size() && ops.get(k + 2) instanceof QOp.QMaxPool p && p.input() == r.output()
+    Epilogue epilogue = new Epilogue(m, shift, r.lo(), r.hi(), vectorRequantIsExact(r.lo(), shift, first instanceof QConv c ? c.bias() : ((QDense) first).bias()));
+    if (first instanceof QConv c && k + 2 < ops.size() && ops.get(k + 2) instanceof QOp.QMaxPool p && p.input() == r.output()
         && readers[r.output()] == 1 && Arrays.stream(m).allMatch(v -> v >= 0) && p.padTop() == 0 && p.padLeft() == 0
-        && Arrays.stream(((QConv) first).bias()).allMatch(b -> Math.abs((long) b) < 1L << 30)) {
+        && Arrays.stream(c.bias()).allMatch(b -> Math.abs((long) b) < 1L << 30)) {
       // |bias| < 2^30 and |acc| <= 2^24: bias + acc does not wrap, so max(acc) + bias = max(acc + bias).
       int[] ps = model.tensor(p.output()).shapeView();
-      int ph = ps[2], pw = ps[3];
-      if ((ph - 1) * p.strideH() + p.kernelH() <= os[2] && (pw - 1) * p.strideW() + p.kernelW() <= os[3]) {
-        return new Fused(first.inputs()[0], p.output(), k + 3, new Epilogue(m, shift, r.lo(), r.hi(), p, ph, pw, vectorRequant));
+      if ((ps[2] - 1) * p.strideH() + p.kernelH() <= os[2] && (ps[3] - 1) * p.strideW() + p.kernelW() <= os[3]) {
+        PackedConv pooled = new PackedConv(c, model.tensor(c.input()).shapeView(), os, p, ps);
+        return new Fused(first.inputs()[0], p.output(), k + 3, pooled, epilogue);
       }
     }
-    return new Fused(first.inputs()[0], r.output(), k + 2, new Epilogue(m, shift, r.lo(), r.hi(), null, 0, 0, vectorRequant));
+    LinearKernel kernel = convs[k] != null ? convs[k] : denses[k];
+    return new Fused(first.inputs()[0], r.output(), k + 2, kernel, epilogue);
   }
 
-  /** Per-thread buffers: padded conv input, accumulators, a dense layer's nonzero inputs (weight row offset, value), one row for pooling. */
-  private record Scratch(float[] input, float[] acc, int[] nonzero, float[] nonzeroValue, float[] row) {}
+  /**
+   * Per-thread buffers: a convolution's padded input or a dense layer's nonzero input values (with
+   * their weight row offsets in {@code index}), accumulators, one row of pooled maxima.
+   */
+  private record Scratch(float[] input, float[] acc, int[] index, float[] row) {}
 
   /** rowAbsSum * maxAbs <= 2^24, without overflowing for any int weights and inputs. */
   private static boolean exactInFloat(long rowAbsSum, long maxAbs) {
@@ -209,169 +249,198 @@ final class PackedModel {
   }
 
   /**
-   * A stride-1 convolution computed directly on a zero-padded float copy of each input plane: for
-   * weight (c, ky, kx), output q = oy * paddedW + ox reads padded input c at q + ky * paddedW + kx,
-   * so every weight is one contiguous stream over the whole output plane. The plane is computed
-   * paddedW wide (the columns past the output width are discarded) and rounded up to whole vector
-   * blocks; the input buffer has slack after the last plane so those reads stay in bounds.
+   * A stride-1 convolution, optionally with the max pool after it, computed directly on a
+   * zero-padded float copy of the input: output position (oy, ox) reads padded position (oy + ky,
+   * ox + kx) for weight (c, ky, kx), so with the right layout every weight is one contiguous stream
+   * of input values. With a pool the convolution is computed only at the positions inside its
+   * windows, and the maximum over each window is taken on the float accumulators (they are exact
+   * integers, so their float maximum is the int32 one); the bias is added after the maximum.
+   *
+   * <p>Spatial layout: for each output channel, vectors of pooled output positions. The padded
+   * input is split into phases by the pool strides (sh, sw): padded (r, c) goes to plane (r mod
+   * sh, c mod sw) at (r / sh, c / sw), subW wide. Pooled position q = py * subW + px at window
+   * position (dy, dx) then reads, for every weight, the input at q plus a constant offset, so one
+   * pass over the terms per window position computes every pooled position's candidate, and the
+   * running maximum stays in the accumulator buffer. Without a pool the strides are 1 and this is
+   * the plain padded plane. Rows are computed subW wide (the columns past the pooled width are
+   * discarded) and rounded up to whole vector blocks.
    *
    * <p>When there are many output channels and the planes are narrow (LeNet's second convolution:
-   * 16 channels, 10 of 14 columns useful) the same sums are cheaper across channels instead
-   * ("channels last"): weights transposed to [term][channel], each input value broadcast against
-   * a vector of channels, four output positions at a time and only the valid positions. The
-   * layout with fewer loads and multiply-adds, as counted in the constructor, is used.
+   * 16 channels, a 10 x 10 output) the same sums are cheaper across channels instead ("channels
+   * last"): weights transposed to [term][channel], each input value broadcast against a vector of
+   * channels, four output positions at a time, only the positions inside the pool windows, in
+   * window order so that each window's maximum is over consecutive rows. The layout with fewer
+   * loads and multiply-adds, as counted in the constructor, is used.
    */
-  private static final class PackedConv {
+  private static final class PackedConv implements LinearKernel {
     private static final int BLOCK = 2 * F.length();
     /** Output positions per block in the channels-last layout. */
     private static final int POSITIONS = 4;
     private final int[] bias;
-    private final int batch, inChannels, h, w, outChannels, oh, ow, padTop, padLeft, paddedH, paddedW, plane, computed;
-    private final int terms;
+    private final int batch, outChannels, terms;
+    /** Output size (pooled when there is a pool) and positions per pool window (1 without a pool). */
+    private final int ph, pw, window;
+    /** For each value of one input image, its slot in the padded float buffer. */
+    private final int[] slot;
+    private final int inputLength;
+    /**
+     * Per thread, the padded input buffer: only the slots are ever written, so everything else
+     * (the padding, and the margins the vector blocks read past the image) stays zero.
+     */
+    private final ThreadLocal<float[]> padded = ThreadLocal.withInitial(this::newPaddedBuffer);
+    /** Spatial layout: width of a phase plane, computed positions per channel, weights [channel][term]. */
+    private final int subW, computed;
     private final float[] weights;
+    /** Input offset per term ([window position][term] in the spatial layout). */
     private final int[] offsets;
     private final long rowAbsSum;
-    /** Channels-last layout: weights [term][paddedChannels], the valid positions' q, padded to whole blocks. */
+    /** Channels-last layout: weights [term][paddedChannels], the q of each position (window by window), padded to whole blocks. */
     private final boolean channelsLast;
     private final int paddedChannels;
     private final float[] weightsByTerm;
     private final int[] positionQ;
 
-    PackedConv(QConv c, int[] xs, int[] os) {
+    /** The convolution c from input shape xs to output shape os, then pool p to shape ps (both null without a pool). */
+    PackedConv(QConv c, int[] xs, int[] os, QOp.QMaxPool p, int[] ps) {
       batch = xs[0];
-      inChannels = xs[1];
-      h = xs[2];
-      w = xs[3];
+      int inChannels = xs[1], h = xs[2], w = xs[3], kh = c.kernelH(), kw = c.kernelW();
       outChannels = c.outChannels();
-      oh = os[2];
-      ow = os[3];
-      padTop = c.padTop();
-      padLeft = c.padLeft();
-      paddedH = oh + c.kernelH() - 1;
-      paddedW = ow + c.kernelW() - 1;
-      plane = paddedH * paddedW;
-      computed = Math.ceilDiv(oh * paddedW, BLOCK) * BLOCK;
-      terms = inChannels * c.kernelH() * c.kernelW();
+      int oh = os[2], ow = os[3], paddedH = oh + kh - 1, paddedW = ow + kw - 1;
+      int poolKH = p == null ? 1 : p.kernelH(), poolKW = p == null ? 1 : p.kernelW();
+      int sh = p == null ? 1 : p.strideH(), sw = p == null ? 1 : p.strideW();
+      ph = p == null ? oh : ps[2];
+      pw = p == null ? ow : ps[3];
+      window = poolKH * poolKW;
+      terms = inChannels * kh * kw;
       bias = c.bias();
       int[] wt = c.weights();
-      weights = new float[wt.length];
-      for (int i = 0; i < wt.length; i++) weights[i] = wt[i];
-      offsets = new int[terms];
-      for (int ic = 0, t = 0; ic < inChannels; ic++) {
-        for (int ky = 0; ky < c.kernelH(); ky++) {
-          for (int kx = 0; kx < c.kernelW(); kx++) offsets[t++] = ic * plane + ky * paddedW + kx;
-        }
-      }
       rowAbsSum = maxRowAbsSum(wt, outChannels, terms);
       int v = F.length();
-      paddedChannels = Math.ceilDiv(outChannels, 2 * v) * 2 * v;
-      int positions = oh * ow, paddedPositions = Math.ceilDiv(positions, POSITIONS) * POSITIONS;
-      // Loads plus multiply-adds per term, as accumulate() and accumulateChannelsLast() issue them.
+      // Loads plus multiply-adds per term and block, as accumulate() and accumulateChannelsLast() issue them.
       long spatial = 0;
       int m = 0;
       for (; m + 6 <= outChannels && outChannels - m != 8; m += 6) spatial += 2 + 6 + 12;
       for (; m + 4 <= outChannels; m += 4) spatial += 2 + 4 + 8;
-      spatial = (spatial + 5L * (outChannels - m)) * (computed / BLOCK);
+      int spatialSubW = Math.ceilDiv(paddedW, sw);
+      int spatialComputed = Math.ceilDiv(ph * spatialSubW, BLOCK) * BLOCK;
+      spatial = (spatial + 5L * (outChannels - m)) * (spatialComputed / BLOCK) * window;
+      paddedChannels = Math.ceilDiv(outChannels, 2 * v) * 2 * v;
+      int positions = ph * pw * window, paddedPositions = Math.ceilDiv(positions, POSITIONS) * POSITIONS;
       long acrossChannels = (2 + POSITIONS + 2L * POSITIONS) * (paddedPositions / POSITIONS) * (paddedChannels / (2 * v));
       channelsLast = acrossChannels < spatial;
+      // The padded input, split into phases by (fh, fw): padded (r, cc) of channel ic is at
+      // ((ic * fh + r % fh) * fw + cc % fw) * subPlane + (r / fh) * subW + cc / fw.
+      int fh = channelsLast ? 1 : sh, fw = channelsLast ? 1 : sw;
+      subW = Math.ceilDiv(paddedW, fw);
+      int subPlane = Math.ceilDiv(paddedH, fh) * subW;
+      computed = channelsLast ? 0 : spatialComputed;
+      int[] padded = new int[inChannels * paddedH * paddedW];
+      for (int ic = 0, i = 0; ic < inChannels; ic++) {
+        for (int r = 0; r < paddedH; r++) {
+          for (int cc = 0; cc < paddedW; cc++) padded[i++] = ((ic * fh + r % fh) * fw + cc % fw) * subPlane + r / fh * subW + cc / fw;
+        }
+      }
+      int windowTerms = channelsLast ? 1 : window;
+      offsets = new int[windowTerms * terms];
+      int maxOffset = 0;
+      for (int j = 0, t = 0; j < windowTerms; j++) {
+        for (int ic = 0; ic < inChannels; ic++) {
+          for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
+              offsets[t] = padded[(ic * paddedH + j / poolKW + ky) * paddedW + j % poolKW + kx];
+              maxOffset = Math.max(maxOffset, offsets[t++]);
+            }
+          }
+        }
+      }
       if (channelsLast) {
+        weights = null;
         weightsByTerm = new float[terms * paddedChannels];
         for (int mm = 0; mm < outChannels; mm++) {
           for (int t = 0; t < terms; t++) weightsByTerm[t * paddedChannels + mm] = wt[mm * terms + t];
         }
         positionQ = new int[paddedPositions];
-        for (int p = 0; p < paddedPositions; p++) {
-          int valid = Math.min(p, positions - 1);
-          positionQ[p] = valid / ow * paddedW + valid % ow;
+        for (int i = 0; i < paddedPositions; i++) {
+          int valid = Math.min(i, positions - 1), pos = valid / window, j = valid % window;
+          positionQ[i] = (pos / pw * sh + j / poolKW) * paddedW + pos % pw * sw + j % poolKW;
         }
+        inputLength = Math.max(inChannels * subPlane, maxOffset + positionQ[paddedPositions - 1] + 1);
       } else {
+        weights = new float[wt.length];
+        for (int i = 0; i < wt.length; i++) weights[i] = wt[i];
         weightsByTerm = null;
         positionQ = null;
+        inputLength = Math.max(inChannels * fh * fw * subPlane, maxOffset + computed);
+      }
+      // Input value (ic, iy, ix) is padded (iy + padTop, ix + padLeft); stride 1 with non-negative
+      // padding keeps every input value inside the padded plane.
+      slot = new int[inChannels * h * w];
+      for (int ic = 0, i = 0; ic < inChannels; ic++) {
+        for (int iy = 0; iy < h; iy++) {
+          for (int ix = 0; ix < w; ix++) slot[i++] = padded[(ic * paddedH + iy + c.padTop()) * paddedW + ix + c.padLeft()];
+        }
       }
     }
 
-    int inputLength() {
-      return inChannels * plane + computed - oh * paddedW + paddedW;
+    private float[] newPaddedBuffer() {
+      return new float[inputLength];
     }
 
-    int accLength() {
+    /** None: the padded input has its own buffer ({@link #padded}). */
+    @Override
+    public int inputLength() {
+      return 0;
+    }
+
+    @Override
+    public int accLength() {
       return channelsLast ? positionQ.length * paddedChannels : outChannels * computed;
     }
 
-    int rowLength() {
-      return Math.max(paddedW, paddedChannels);
+    @Override
+    public int rowLength() {
+      return paddedChannels;
     }
 
-    /** The accumulators, or with an epilogue its int8 output; null when float would not be exact. */
-    int[] run(int[] x, Scratch s, Epilogue e) {
-      float[] xp = s.input(), acc = s.acc();
-      int yh = e != null && e.pool() != null ? e.pooledH() : oh, yw = e != null && e.pool() != null ? e.pooledW() : ow;
-      int[] y = new int[batch * outChannels * yh * yw];
+    /** The accumulators (pooled when there is a pool), or with an epilogue its int8 output; null when float would not be exact. */
+    @Override
+    public int[] run(int[] x, Scratch s, Epilogue e) {
+      float[] xp = padded.get(), acc = s.acc();
+      int out = outChannels * ph * pw;
+      int[] y = new int[batch * out];
       for (int b = 0; b < batch; b++) {
-        if (!exactInFloat(rowAbsSum, pad(x, b, xp))) return null;
+        if (!exactInFloat(rowAbsSum, pad(x, b * slot.length, xp))) return null;
         if (channelsLast) {
           accumulateChannelsLast(xp, acc);
-          epilogueChannelsLast(acc, e, y, b * outChannels * yh * yw, s.row());
-          continue;
-        }
-        accumulate(xp, acc);
-        for (int m = 0; m < outChannels; m++) {
-          int yBase = (b * outChannels + m) * yh * yw, aBase = m * computed, bm = bias[m];
-          if (e == null) {
-            for (int oy = 0; oy < oh; oy++) {
-              for (int ox = 0; ox < ow; ox++) y[yBase + oy * ow + ox] = bm + (int) acc[aBase + oy * paddedW + ox];
+          epilogueChannelsLast(acc, e, y, b * out, s.row());
+        } else {
+          accumulate(xp, acc);
+          for (int m = 0; m < outChannels; m++) {
+            int yBase = b * out + m * ph * pw, aBase = m * computed, bm = bias[m];
+            for (int py = 0; py < ph; py++) {
+              int a = aBase + py * subW, o = yBase + py * pw;
+              if (e != null) {
+                e.requantizeRow(acc, a, bm, y, o, pw, m);
+              } else {
+                for (int px = 0; px < pw; px++) y[o + px] = bm + (int) acc[a + px];
+              }
             }
-          } else if (e.pool() == null) {
-            for (int oy = 0; oy < oh; oy++) {
-              for (int ox = 0; ox < ow; ox++) y[yBase + oy * ow + ox] = bm + (int) acc[aBase + oy * paddedW + ox];
-            }
-            e.requantizePlane(y, yBase, oh * ow, m);
-          } else {
-            pool(acc, aBase, e, y, yBase, bm, s.row());
-            e.requantizePlane(y, yBase, yh * yw, m);
           }
         }
       }
       return y;
     }
 
-    /**
-     * Max pool of one channel's accumulator plane, plus the bias (requantized by the caller): per
-     * pooled row, the maximum over the window's rows for every column, then in place the maximum
-     * over the window's columns starting at every column (both in vectors), then every stride-th
-     * of those. The accumulators are exact integers, so their float maximum is the int32 one.
-     */
-    private void pool(float[] acc, int aBase, Epilogue e, int[] y, int yBase, int bias, float[] row) {
-      QOp.QMaxPool p = e.pool();
-      int kh = p.kernelH(), kw = p.kernelW(), sh = p.strideH(), sw = p.strideW(), pw = e.pooledW(), v = F.length();
-      int cols = (pw - 1) * sw + kw, starts = (pw - 1) * sw + 1;
-      for (int py = 0; py < e.pooledH(); py++) {
-        int r0 = aBase + py * sh * paddedW, x = 0;
-        for (int upper = F.loopBound(cols); x < upper; x += v) {
-          FloatVector mx = FloatVector.fromArray(F, acc, r0 + x);
-          for (int ky = 1; ky < kh; ky++) mx = mx.max(FloatVector.fromArray(F, acc, r0 + ky * paddedW + x));
-          mx.intoArray(row, x);
-        }
-        for (; x < cols; x++) {
-          float mx = acc[r0 + x];
-          for (int ky = 1; ky < kh; ky++) mx = Math.max(mx, acc[r0 + ky * paddedW + x]);
-          row[x] = mx;
-        }
-        // Ascending and in place: the reads of row[x + kx] are ahead of the writes.
-        x = 0;
-        for (int upper = F.loopBound(starts); x < upper; x += v) {
-          FloatVector mx = FloatVector.fromArray(F, row, x);
-          for (int kx = 1; kx < kw; kx++) mx = mx.max(FloatVector.fromArray(F, row, x + kx));
-          mx.intoArray(row, x);
-        }
-        for (; x < starts; x++) {
-          float mx = row[x];
-          for (int kx = 1; kx < kw; kx++) mx = Math.max(mx, row[x + kx]);
-          row[x] = mx;
-        }
-        int out = yBase + py * pw;
-        for (int px = 0; px < pw; px++) y[out + px] = bias + (int) row[px * sw];
+    /** The image at x[from..] into its slots of xp; returns max |x| of the image. */
+    private long pad(int[] x, int from, float[] xp) {
+      int min = 0, max = 0;
+      for (int i = 0; i < slot.length; i++) {
+        int v = x[from + i];
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+        xp[slot[i]] = v;
       }
+      return Math.max(max, -(long) min);
     }
 
     /** acc[p][m] = sum_t weightsByTerm[t][m] * xp[offsets[t] + positionQ[p]]; four positions, two vectors of channels at a time. */
@@ -410,154 +479,133 @@ final class PackedModel {
       }
     }
 
-    /** Bias, then requantization and max pooling when e says so, from the channels-last accumulators to NCHW y. */
+    /** Maximum over each pool window (consecutive rows), bias, requantization when e says so, from the channels-last accumulators to NCHW y. */
     private void epilogueChannelsLast(float[] acc, Epilogue e, int[] y, int yBase, float[] row) {
-      int mc = paddedChannels, positions = oh * ow;
-      if (e == null || e.pool() == null) {
-        for (int m = 0; m < outChannels; m++) {
-          int bm = bias[m], out = yBase + m * positions;
-          for (int p = 0; p < positions; p++) y[out + p] = bm + (int) acc[p * mc + m];
-          if (e != null) e.requantizePlane(y, out, positions, m);
+      int mc = paddedChannels, positions = ph * pw;
+      for (int p = 0; p < positions; p++) {
+        int first = p * window * mc;
+        for (int mb = 0; mb < mc; mb += F.length()) {
+          FloatVector mx = FloatVector.fromArray(F, acc, first + mb);
+          for (int j = 1; j < window; j++) mx = mx.max(FloatVector.fromArray(F, acc, first + j * mc + mb));
+          mx.intoArray(row, mb);
         }
-        return;
+        for (int m = 0; m < outChannels; m++) y[yBase + m * positions + p] = bias[m] + (int) row[m];
       }
-      QOp.QMaxPool pool = e.pool();
-      int kh = pool.kernelH(), kw = pool.kernelW(), sh = pool.strideH(), sw = pool.strideW(), ph = e.pooledH(), pw = e.pooledW();
-      for (int py = 0; py < ph; py++) {
-        for (int px = 0; px < pw; px++) {
-          int corner = (py * sh * ow + px * sw) * mc;
-          for (int mb = 0; mb < mc; mb += F.length()) {
-            FloatVector mx = FloatVector.fromArray(F, acc, corner + mb);
-            for (int ky = 0; ky < kh; ky++) {
-              for (int kx = 0; kx < kw; kx++) mx = mx.max(FloatVector.fromArray(F, acc, corner + (ky * ow + kx) * mc + mb));
-            }
-            mx.intoArray(row, mb);
-          }
-          for (int m = 0; m < outChannels; m++) y[yBase + (m * ph + py) * pw + px] = bias[m] + (int) row[m];
-        }
+      if (e != null) {
+        for (int m = 0; m < outChannels; m++) e.requantizePlane(y, yBase + m * positions, positions, m);
       }
-      for (int m = 0; m < outChannels; m++) e.requantizePlane(y, yBase + m * ph * pw, ph * pw, m);
     }
 
-    /** Image b of x into xp, zero-padded to paddedH x paddedW per channel; returns max |x| of the copied values. */
-    private long pad(int[] x, int b, float[] xp) {
-      Arrays.fill(xp, 0, inputLength(), 0f);
-      int min = 0, max = 0;
-      for (int ic = 0; ic < inChannels; ic++) {
-        for (int iy = 0; iy < h; iy++) {
-          int py = iy + padTop;
-          if (py < 0 || py >= paddedH) continue;
-          int src = ((b * inChannels + ic) * h + iy) * w, dst = ic * plane + py * paddedW;
-          for (int ix = 0; ix < w; ix++) {
-            int px = ix + padLeft;
-            if (px >= 0 && px < paddedW) {
-              int v = x[src + ix];
-              min = Math.min(min, v);
-              max = Math.max(max, v);
-              xp[dst + px] = v;
-            }
-          }
-        }
-      }
-      return Math.max(max, -(long) min);
+    /** acc[i] = a, or max(acc[i], a) when an earlier window position stored there. */
+    private static void store(FloatVector a, float[] acc, int i, boolean first) {
+      (first ? a : a.max(FloatVector.fromArray(F, acc, i))).intoArray(acc, i);
     }
 
     /**
-     * acc[m][q] = sum_t weights[m][t] * xp[offsets[t] + q], two vectors of q at a time for six
-     * output channels (12 accumulators, 15 of AVX2's 16 registers), then four, then one.
+     * acc[m][q] = max over window positions j of sum_t weights[m][t] * xp[offsets[j][t] + q], two
+     * vectors of q at a time for six output channels (12 accumulators, 15 of AVX2's 16
+     * registers), then four, then one.
      */
     private void accumulate(float[] xp, float[] acc) {
       int v = F.length(), m = 0;
       for (; m + 6 <= outChannels && outChannels - m != 8; m += 6) {
         int w0 = m * terms, w1 = w0 + terms, w2 = w1 + terms, w3 = w2 + terms, w4 = w3 + terms, w5 = w4 + terms;
         for (int q = 0; q < computed; q += BLOCK) {
-          FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
-          FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
-          for (int t = 0; t < terms; t++) {
-            int o = offsets[t] + q;
-            FloatVector x0 = FloatVector.fromArray(F, xp, o), x1 = FloatVector.fromArray(F, xp, o + v);
-            FloatVector c = FloatVector.broadcast(F, weights[w0 + t]);
-            a00 = x0.fma(c, a00);
-            a01 = x1.fma(c, a01);
-            c = FloatVector.broadcast(F, weights[w1 + t]);
-            a10 = x0.fma(c, a10);
-            a11 = x1.fma(c, a11);
-            c = FloatVector.broadcast(F, weights[w2 + t]);
-            a20 = x0.fma(c, a20);
-            a21 = x1.fma(c, a21);
-            c = FloatVector.broadcast(F, weights[w3 + t]);
-            a30 = x0.fma(c, a30);
-            a31 = x1.fma(c, a31);
-            c = FloatVector.broadcast(F, weights[w4 + t]);
-            a40 = x0.fma(c, a40);
-            a41 = x1.fma(c, a41);
-            c = FloatVector.broadcast(F, weights[w5 + t]);
-            a50 = x0.fma(c, a50);
-            a51 = x1.fma(c, a51);
+          for (int j = 0; j < window; j++) {
+            FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+            FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+            for (int t = 0, jt = j * terms; t < terms; t++) {
+              int o = offsets[jt + t] + q;
+              FloatVector x0 = FloatVector.fromArray(F, xp, o), x1 = FloatVector.fromArray(F, xp, o + v);
+              FloatVector c = FloatVector.broadcast(F, weights[w0 + t]);
+              a00 = x0.fma(c, a00);
+              a01 = x1.fma(c, a01);
+              c = FloatVector.broadcast(F, weights[w1 + t]);
+              a10 = x0.fma(c, a10);
+              a11 = x1.fma(c, a11);
+              c = FloatVector.broadcast(F, weights[w2 + t]);
+              a20 = x0.fma(c, a20);
+              a21 = x1.fma(c, a21);
+              c = FloatVector.broadcast(F, weights[w3 + t]);
+              a30 = x0.fma(c, a30);
+              a31 = x1.fma(c, a31);
+              c = FloatVector.broadcast(F, weights[w4 + t]);
+              a40 = x0.fma(c, a40);
+              a41 = x1.fma(c, a41);
+              c = FloatVector.broadcast(F, weights[w5 + t]);
+              a50 = x0.fma(c, a50);
+              a51 = x1.fma(c, a51);
+            }
+            int base = m * computed + q;
+            boolean first = j == 0;
+            store(a00, acc, base, first);
+            store(a01, acc, base + v, first);
+            base += computed;
+            store(a10, acc, base, first);
+            store(a11, acc, base + v, first);
+            base += computed;
+            store(a20, acc, base, first);
+            store(a21, acc, base + v, first);
+            base += computed;
+            store(a30, acc, base, first);
+            store(a31, acc, base + v, first);
+            base += computed;
+            store(a40, acc, base, first);
+            store(a41, acc, base + v, first);
+            base += computed;
+            store(a50, acc, base, first);
+            store(a51, acc, base + v, first);
           }
-          int base = m * computed + q;
-          a00.intoArray(acc, base);
-          a01.intoArray(acc, base + v);
-          base += computed;
-          a10.intoArray(acc, base);
-          a11.intoArray(acc, base + v);
-          base += computed;
-          a20.intoArray(acc, base);
-          a21.intoArray(acc, base + v);
-          base += computed;
-          a30.intoArray(acc, base);
-          a31.intoArray(acc, base + v);
-          base += computed;
-          a40.intoArray(acc, base);
-          a41.intoArray(acc, base + v);
-          base += computed;
-          a50.intoArray(acc, base);
-          a51.intoArray(acc, base + v);
         }
       }
       for (; m + 4 <= outChannels; m += 4) {
         int w0 = m * terms, w1 = w0 + terms, w2 = w1 + terms, w3 = w2 + terms;
         for (int q = 0; q < computed; q += BLOCK) {
-          FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-          for (int t = 0; t < terms; t++) {
-            int o = offsets[t] + q;
-            FloatVector x0 = FloatVector.fromArray(F, xp, o), x1 = FloatVector.fromArray(F, xp, o + v);
-            FloatVector c0 = FloatVector.broadcast(F, weights[w0 + t]);
-            a00 = x0.fma(c0, a00);
-            a01 = x1.fma(c0, a01);
-            FloatVector c1 = FloatVector.broadcast(F, weights[w1 + t]);
-            a10 = x0.fma(c1, a10);
-            a11 = x1.fma(c1, a11);
-            FloatVector c2 = FloatVector.broadcast(F, weights[w2 + t]);
-            a20 = x0.fma(c2, a20);
-            a21 = x1.fma(c2, a21);
-            FloatVector c3 = FloatVector.broadcast(F, weights[w3 + t]);
-            a30 = x0.fma(c3, a30);
-            a31 = x1.fma(c3, a31);
+          for (int j = 0; j < window; j++) {
+            FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+            for (int t = 0, jt = j * terms; t < terms; t++) {
+              int o = offsets[jt + t] + q;
+              FloatVector x0 = FloatVector.fromArray(F, xp, o), x1 = FloatVector.fromArray(F, xp, o + v);
+              FloatVector c0 = FloatVector.broadcast(F, weights[w0 + t]);
+              a00 = x0.fma(c0, a00);
+              a01 = x1.fma(c0, a01);
+              FloatVector c1 = FloatVector.broadcast(F, weights[w1 + t]);
+              a10 = x0.fma(c1, a10);
+              a11 = x1.fma(c1, a11);
+              FloatVector c2 = FloatVector.broadcast(F, weights[w2 + t]);
+              a20 = x0.fma(c2, a20);
+              a21 = x1.fma(c2, a21);
+              FloatVector c3 = FloatVector.broadcast(F, weights[w3 + t]);
+              a30 = x0.fma(c3, a30);
+              a31 = x1.fma(c3, a31);
+            }
+            int base = m * computed + q;
+            boolean first = j == 0;
+            store(a00, acc, base, first);
+            store(a01, acc, base + v, first);
+            store(a10, acc, base + computed, first);
+            store(a11, acc, base + computed + v, first);
+            store(a20, acc, base + 2 * computed, first);
+            store(a21, acc, base + 2 * computed + v, first);
+            store(a30, acc, base + 3 * computed, first);
+            store(a31, acc, base + 3 * computed + v, first);
           }
-          int base = m * computed + q;
-          a00.intoArray(acc, base);
-          a01.intoArray(acc, base + v);
-          a10.intoArray(acc, base + computed);
-          a11.intoArray(acc, base + computed + v);
-          a20.intoArray(acc, base + 2 * computed);
-          a21.intoArray(acc, base + 2 * computed + v);
-          a30.intoArray(acc, base + 3 * computed);
-          a31.intoArray(acc, base + 3 * computed + v);
         }
       }
       for (; m < outChannels; m++) {
         int w0 = m * terms;
         for (int q = 0; q < computed; q += BLOCK) {
-          FloatVector a0 = FloatVector.zero(F), a1 = a0;
-          for (int t = 0; t < terms; t++) {
-            int o = offsets[t] + q;
-            FloatVector c0 = FloatVector.broadcast(F, weights[w0 + t]);
-            a0 = FloatVector.fromArray(F, xp, o).fma(c0, a0);
-            a1 = FloatVector.fromArray(F, xp, o + v).fma(c0, a1);
+          for (int j = 0; j < window; j++) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0;
+            for (int t = 0, jt = j * terms; t < terms; t++) {
+              int o = offsets[jt + t] + q;
+              FloatVector c0 = FloatVector.broadcast(F, weights[w0 + t]);
+              a0 = FloatVector.fromArray(F, xp, o).fma(c0, a0);
+              a1 = FloatVector.fromArray(F, xp, o + v).fma(c0, a1);
+            }
+            store(a0, acc, m * computed + q, j == 0);
+            store(a1, acc, m * computed + q + v, j == 0);
           }
-          a0.intoArray(acc, m * computed + q);
-          a1.intoArray(acc, m * computed + q + v);
         }
       }
     }
@@ -568,7 +616,7 @@ final class PackedModel {
    * filled): each input value is broadcast against a contiguous run of output features, and zero
    * inputs (common after ReLU) are skipped.
    */
-  private static final class PackedDense {
+  private static final class PackedDense implements LinearKernel {
     /** From this many (padded) outputs on, the row-streaming loop is used. */
     static final int WIDE_OUT = 256;
 
@@ -593,16 +641,26 @@ final class PackedModel {
       rowAbsSum = maxRowAbsSum(wt, outFeatures, inFeatures);
     }
 
-    int accLength() {
+    @Override
+    public int inputLength() {
+      return inFeatures;
+    }
+
+    @Override
+    public int accLength() {
       return paddedOut;
     }
 
-    /** The accumulators, or with an epilogue its requantized output; null when float would not be exact. */
-    int[] run(int[] x, Scratch s, Epilogue e) {
+    @Override
+    public int rowLength() {
+      return 0;
+    }
+
+    @Override
+    public int[] run(int[] x, Scratch s, Epilogue e) {
       int rows = x.length / inFeatures, v = F.length();
-      float[] acc = s.acc();
-      int[] nz = s.nonzero(), y = new int[rows * outFeatures];
-      float[] nzValue = s.nonzeroValue();
+      float[] acc = s.acc(), nzValue = s.input();
+      int[] nz = s.index(), y = new int[rows * outFeatures];
       for (int r = 0; r < rows; r++) {
         int nonzero = 0, min = 0, max = 0;
         for (int k = 0; k < inFeatures; k++) {
