@@ -7,13 +7,12 @@
 #include "sha256.h"
 #include <string.h>
 
-#define POW_BATCH 4096
-
 typedef struct {
     const uint8_t *prefix;
     int32_t len;
     int32_t bits;
     int64_t base;
+    int64_t batch; /* nonces per batch, even */
     int64_t found[256];
 } pow_ctx;
 
@@ -36,9 +35,9 @@ static void pow_batches(void *vctx, int64_t from, int64_t to, int chunk) {
     memcpy(ma, c->prefix, (size_t)c->len);
     memcpy(mb, c->prefix, (size_t)c->len);
     for (int64_t b = from; b < to; b++) {
-        int64_t start = c->base + b * POW_BATCH;
+        int64_t start = c->base + b * c->batch;
         c->found[b] = -1;
-        for (int64_t n = start; n < start + POW_BATCH; n += 2) {
+        for (int64_t n = start; n < start + c->batch; n += 2) {
             put_nonce(ma + c->len, n);
             put_nonce(mb + c->len, n + 1);
             zk_sha256_x2(ma, mb, (size_t)c->len + 8, da, db);
@@ -56,10 +55,13 @@ static void pow_batches(void *vctx, int64_t from, int64_t to, int chunk) {
 
 int64_t zk_grind(const uint8_t *prefix, int32_t len, int32_t bits) {
     if (len < 0 || len > ZK_POW_MAX_PREFIX || bits < 0 || bits > 64) return -2;
-    pow_ctx c = {prefix, len, bits, 0, {0}};
     int64_t batches = 4 * (int64_t)zk_pool_threads();
     if (batches > 256) batches = 256;
-    for (c.base = 0; c.base <= INT64_MAX - batches * POW_BATCH; c.base += batches * POW_BATCH) {
+    /* about 2^bits nonces (the expected search) per round, in batches of 64 to 4096 */
+    int64_t batch = bits >= 40 ? 4096 : ((int64_t)1 << bits) / batches;
+    batch = batch < 64 ? 64 : batch > 4096 ? 4096 : batch & ~(int64_t)1;
+    pow_ctx c = {prefix, len, bits, 0, batch, {0}};
+    for (c.base = 0; c.base <= INT64_MAX - batches * batch; c.base += batches * batch) {
         zk_parallel_for(batches, 1, pow_batches, &c);
         for (int64_t b = 0; b < batches; b++) {
             if (c.found[b] >= 0) return c.found[b];

@@ -234,8 +234,9 @@ final class VectorCommitKernels implements CommitKernels {
 
     @Override
     public long grind(byte[] seed, int bits) {
-        final long batch = 1 << 13;
         int tasks = Runtime.getRuntime().availableProcessors();
+        // about 2^bits nonces (the expected search) per round of `tasks` batches
+        final long batch = Math.max(64, Math.min(1 << 13, (1L << Math.min(bits, 40)) / tasks));
         for (long start = 0; start >= 0; start += batch * tasks) {
             long s0 = start;
             // The first batch (in nonce order) with a hit holds the smallest valid nonce.
