@@ -10,7 +10,6 @@ import dev.zkinfer.lookup.SegmentLayout;
 import dev.zkinfer.lookup.SegmentShape;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.Backends;
-import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.transcript.Transcript;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,14 +21,15 @@ import java.util.List;
  * <p><b>α (and β for tuple tables) must be drawn by the caller from the transcript after the
  * witness commitment holding the looked-up values and the multiplicities has been absorbed.</b>
  *
- * <p>Cost: building the tree, 3 GF(p^3) multiplications per node (2^{n+1} nodes), then one
- * degree-3 sumcheck per layer over 5 tables of 2^k entries, in the backend's kernels: O(2^n)
- * in total. Memory: all layers are kept, about 96·2^n bytes (the tree is built bottom-up and
- * consumed top-down). Every backend gives the same proof bytes.
+ * <p>Cost, in the backend's {@link dev.zkinfer.prover.backend.LogUpKernels}, for N leaves in
+ * segments (the rest of the 2^n is padding, which is never visited): building the tree, at
+ * most 3 GF(p^3) multiplications per node (about 2N nodes), then one degree-3 sumcheck per
+ * layer, about 10 multiplications per table entry ({@link LayerSumcheck}): O(N) in total.
+ * Memory: all layers are kept, about 96·N bytes (the tree is built bottom-up and consumed
+ * top-down). Every backend gives the same proof bytes.
  */
 public final class LogUpGkrProver {
     private final Backend backend;
-    private final SumcheckProver sumcheck;
 
     /** With the backend chosen at start-up ({@link Backends#get()}). */
     public LogUpGkrProver() {
@@ -38,7 +38,6 @@ public final class LogUpGkrProver {
 
     public LogUpGkrProver(Backend backend) {
         this.backend = backend;
-        this.sumcheck = new SumcheckProver(backend);
     }
 
     /** The public shapes of these segments, as the verifier must be given them. */
@@ -78,7 +77,7 @@ public final class LogUpGkrProver {
         FractionLayer[] layers = new FractionLayer[n + 1];
         layers[n] = leaves(segments, layout, alpha, gamma);
         for (int j = n - 1; j >= 1; j--) {
-            layers[j] = layers[j + 1].parent();
+            layers[j] = layers[j + 1].parent(backend.logUp());
         }
 
         // Root: the two children of the root.
@@ -109,8 +108,8 @@ public final class LogUpGkrProver {
 
         for (int k = 1; k < n; k++) {
             Ext3 lambda = transcript.challengeExt("logup-gkr/lambda");
-            LayerSumcheck.Result res = LayerSumcheck.prove(sumcheck, layers[k + 1], point, claimP, claimQ, lambda,
-                    out, transcript);
+            LayerSumcheck.Result res = LayerSumcheck.prove(backend.logUp(), layers[k + 1], point, claimP, claimQ,
+                    lambda, out, transcript);
             long[] children = new long[12];
             Ext3.set(children, 0, res.p0());
             Ext3.set(children, 1, res.p1());
@@ -158,11 +157,13 @@ public final class LogUpGkrProver {
     /** The leaf layer: (1, α − γ·id − w), (−m, α − γ·id − t), padding (0, 1). */
     private static FractionLayer leaves(List<? extends LogUpSegment> segments, SegmentLayout layout, Ext3 alpha,
             Ext3 gamma) {
-        FractionLayer leaf = new FractionLayer(layout.logLeaves(), true);
-        long[] p = leaf.p, q = leaf.q;
-        for (int i = 0; i < leaf.size(); i++) {
-            q[3 * i] = 1;
+        int used = 0;
+        for (LogUpSegment seg : segments) {
+            used += seg.shape().size();
         }
+        // the segments lie back to back from 0: the padding is the suffix, written by FractionLayer
+        FractionLayer leaf = new FractionLayer(layout.logLeaves(), used, true);
+        long[] p = leaf.p, q = leaf.q;
         for (int s = 0; s < segments.size(); s++) {
             LogUpSegment seg = segments.get(s);
             int from = (int) layout.offset(s);
