@@ -137,6 +137,27 @@ void zk_logup_fold_and_sums(const int64_t *ps, const int64_t *q, const int64_t *
     free(c.parts);
 }
 
+struct expand_ctx {
+    const u64 *prev, *r;
+    u64 *out;
+};
+
+static void expand_range(void *ctx, int64_t from, int64_t to, int chunk) {
+    struct expand_ctx *c = ctx;
+    const u64 *r = c->r;
+    for (int64_t j = from; j < to; j++) {
+        const u64 *a = c->prev + 3 * j;
+        u64 *lo = c->out + 6 * j, *hi = lo + 3;
+        ext_mul(a[0], a[1], a[2], r[0], r[1], r[2], hi, hi + 1, hi + 2);
+        for (int k = 0; k < 3; k++) lo[k] = gl_sub(a[k], hi[k]);
+    }
+}
+
+void zk_logup_eq_expand(const int64_t *prev, const int64_t *r, int64_t count, int64_t *out) {
+    struct expand_ctx c = {(const u64 *)prev, (const u64 *)r, (u64 *)out};
+    zk_parallel_for(count, ZK_MIN_PARALLEL, expand_range, &c);
+}
+
 struct parents_ctx {
     const u64 *p, *q;
     int base;

@@ -33,6 +33,16 @@ final class LogUpArithmetic {
         }
     }
 
+    /** out[2j + b] = prev[j]·(b ? r : 1 − r) for j in [from, to), as {@link LogUpKernels#eqExpand}. */
+    static void eqExpand(long[] prev, long[] r, long[] out, int from, int to) {
+        for (int j = from; j < to; j++) {
+            int lo = 6 * j, hi = lo + 3;
+            zero(out, hi);
+            mulAdd(prev, 3 * j, r, 0, out, hi);
+            diff(prev, 3 * j, out, hi, out, lo);
+        }
+    }
+
     /** Scratch slots (offsets in longs) of {@link #sums}. */
     private static final int S_A = 0, S_B = 3, G0 = 6, LEAD = 9, D1 = 12, D2 = 15, SCRATCH = 18;
 

@@ -29,6 +29,12 @@ public interface LogUpKernels {
     void parents(long[] p, long[] q, boolean baseNumerators, int count, long[] upP, long[] upQ);
 
     /**
+     * One more variable of an eq table: out[2j + b] = prev[j]·(b ? r : 1 − r) for j &lt; count,
+     * r 3 longs (the caller builds eq(r_{i+1..k}, ·) for every round this way, from the top).
+     */
+    void eqExpand(long[] prev, long[] r, int count, long[] out);
+
+    /**
      * Σ_{j &lt; pairs} eq[j]·G_j(0) and Σ_{j &lt; pairs} eq[j]·lead_j (6 longs) over layer tables
      * (children form when {@code lambda}, 3 longs, is non-null).
      */

@@ -55,6 +55,7 @@ final class NativeKernels {
     private static final MethodHandle ZK_FOLD_AND_PRODUCT_SUMS = handle("zk_fold_and_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
 
     private static final MethodHandle ZK_LOGUP_PARENTS = handle("zk_logup_parents", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+    private static final MethodHandle ZK_LOGUP_EQ_EXPAND = handle("zk_logup_eq_expand", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle ZK_LOGUP_SUMS = handle("zk_logup_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle ZK_LOGUP_FOLD_AND_SUMS = handle("zk_logup_fold_and_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle ZK_ROUND_SUMS = handle("zk_round_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS,
@@ -284,6 +285,14 @@ final class NativeKernels {
     static void zk_logup_parents(long[] p, long[] q, int base, long count, long[] upP, long[] upQ) {
         try {
             ZK_LOGUP_PARENTS.invokeExact(MemorySegment.ofArray(p), MemorySegment.ofArray(q), base, count, MemorySegment.ofArray(upP), MemorySegment.ofArray(upQ));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_logup_eq_expand(long[] prev, long[] r, long count, long[] out) {
+        try {
+            ZK_LOGUP_EQ_EXPAND.invokeExact(MemorySegment.ofArray(prev), MemorySegment.ofArray(r), count, MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw failure(t);
         }

@@ -25,6 +25,15 @@ final class NativeLogUpKernels implements LogUpKernels {
     }
 
     @Override
+    public void eqExpand(long[] prev, long[] r, int count, long[] out) {
+        if (count < minNative) {
+            java.eqExpand(prev, r, count, out);
+            return;
+        }
+        NativeKernels.zk_logup_eq_expand(prev, r, count, out);
+    }
+
+    @Override
     public long[] layerSums(long[] ps, long[] q, long[] lambda, long[] eq, int pairs) {
         if (pairs < minNative) {
             return java.layerSums(ps, q, lambda, eq, pairs);

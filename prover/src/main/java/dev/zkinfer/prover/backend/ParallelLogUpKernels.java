@@ -11,6 +11,11 @@ final class ParallelLogUpKernels implements LogUpKernels {
     }
 
     @Override
+    public void eqExpand(long[] prev, long[] r, int count, long[] out) {
+        forChunks(count, (from, to) -> LogUpArithmetic.eqExpand(prev, r, out, from, to));
+    }
+
+    @Override
     public long[] layerSums(long[] ps, long[] q, long[] lambda, long[] eq, int pairs) {
         return sumChunks(pairs, (from, to) -> LogUpArithmetic.sums(ps, q, lambda, eq, from, to));
     }

@@ -8,6 +8,11 @@ final class ScalarLogUpKernels implements LogUpKernels {
     }
 
     @Override
+    public void eqExpand(long[] prev, long[] r, int count, long[] out) {
+        LogUpArithmetic.eqExpand(prev, r, out, 0, count);
+    }
+
+    @Override
     public long[] layerSums(long[] ps, long[] q, long[] lambda, long[] eq, int pairs) {
         return LogUpArithmetic.sums(ps, q, lambda, eq, 0, pairs);
     }

@@ -2,13 +2,11 @@ package dev.zkinfer.prover.lookup;
 
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
-import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.prover.backend.LogUpKernels;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.prover.sumcheck.SumcheckRounds;
 import dev.zkinfer.transcript.Transcript;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * One GKR layer reduction of LogUp-GKR (Papini–Haböck 2023/1284 §3.1): from claims P = p̃_k(r),
@@ -29,9 +27,6 @@ import java.util.stream.IntStream;
  * form ({@link #eqPrefixSum}).
  */
 final class LayerSumcheck implements SumcheckRounds {
-    private static final int MIN_PARALLEL = 1 << 12;
-    private static final int CHUNK = 1 << 11;
-
     /** ρ and the child evaluations p_0(ρ), p_1(ρ), q_0(ρ), q_1(ρ). */
     record Result(Ext3[] rho, Ext3 p0, Ext3 p1, Ext3 q0, Ext3 q1) {}
 
@@ -65,7 +60,7 @@ final class LayerSumcheck implements SumcheckRounds {
         for (int i = 0, m = live; i < k; i++, m = (m + 1) / 2) {
             pairs[i] = (m + 1) / 2;
         }
-        this.eq = eqLevels(r, pairs);
+        this.eq = eqLevels(kernels, r, pairs);
         this.psOut = new long[][] {new long[6 * (pairs[0] + 1)], new long[k > 1 ? 6 * (pairs[1] + 1) : 0]};
         this.qOut = new long[][] {new long[psOut[0].length], new long[psOut[1].length]};
         this.sums = kernels.layerSums(ps, q, lam, eq[k - 1], pairs[0]);
@@ -172,48 +167,19 @@ final class LayerSumcheck implements SumcheckRounds {
 
     /**
      * eq(r[k−v..k), ·) for v = 0..k−1, level v holding at least its first {@code pairs[k−1−v]}
-     * entries (array form), where pairs[i+1] = ⌈pairs[i]/2⌉. Level v's entry 2j + b is level
-     * v−1's entry j times (b ? r_{k−v} : 1 − r_{k−v}); the big levels run in parallel (exact
-     * arithmetic, so the result does not depend on the split).
+     * entries (array form), where pairs[i+1] = ⌈pairs[i]/2⌉: level v's entry 2j + b is level
+     * v−1's entry j times (b ? r_{k−v} : 1 − r_{k−v}).
      */
-    static long[][] eqLevels(Ext3[] r, int[] pairs) {
+    static long[][] eqLevels(LogUpKernels kernels, Ext3[] r, int[] pairs) {
         int k = r.length;
         long[][] levels = new long[k][];
         levels[0] = new long[] {1, 0, 0};
         for (int v = 1; v < k; v++) {
-            long[] prev = levels[v - 1];
             int count = (pairs[k - 1 - v] + 1) / 2;
-            long[] t = new long[6 * count];
             Ext3 rv = r[k - v];
-            long b0 = rv.c0, b1 = rv.c1, b2 = rv.c2;
-            if (count < MIN_PARALLEL) {
-                expand(prev, t, 0, count, b0, b1, b2);
-            } else {
-                IntStream.range(0, (count + CHUNK - 1) / CHUNK).parallel()
-                        .forEach(c -> expand(prev, t, c * CHUNK, Math.min(count, (c + 1) * CHUNK), b0, b1, b2));
-            }
-            levels[v] = t;
+            levels[v] = new long[6 * count];
+            kernels.eqExpand(levels[v - 1], new long[] {rv.c0, rv.c1, rv.c2}, count, levels[v]);
         }
         return levels;
-    }
-
-    private static void expand(long[] prev, long[] t, int from, int to, long b0, long b1, long b2) {
-        for (int j = from; j < to; j++) {
-            int s = 3 * j, lo = 6 * j, hi = lo + 3;
-            long a0 = prev[s], a1 = prev[s + 1], a2 = prev[s + 2];
-            long m0 = Goldilocks.add(Goldilocks.mul(a0, b0), dbl(Goldilocks.add(Goldilocks.mul(a1, b2), Goldilocks.mul(a2, b1))));
-            long m1 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, b1), Goldilocks.mul(a1, b0)), dbl(Goldilocks.mul(a2, b2)));
-            long m2 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, b2), Goldilocks.mul(a1, b1)), Goldilocks.mul(a2, b0));
-            t[hi] = m0;
-            t[hi + 1] = m1;
-            t[hi + 2] = m2;
-            t[lo] = Goldilocks.sub(a0, m0);
-            t[lo + 1] = Goldilocks.sub(a1, m1);
-            t[lo + 2] = Goldilocks.sub(a2, m2);
-        }
-    }
-
-    private static long dbl(long a) {
-        return Goldilocks.add(a, a);
     }
 }

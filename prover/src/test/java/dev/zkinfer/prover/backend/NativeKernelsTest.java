@@ -61,6 +61,10 @@ class NativeKernelsTest {
                     assertArrayEquals(up, np, "parents " + what);
                     assertArrayEquals(uq, nq, "parents " + what);
                 }
+                long[] er = random(3, extreme), ea = new long[6 * count], eb = new long[6 * count];
+                scalar.logUp().eqExpand(p, er, count, ea);
+                nat.logUp().eqExpand(p, er, count, eb);
+                assertArrayEquals(ea, eb, "eq expand " + what);
                 // count pairs of layer tables (4 entries each), in children form (λ) and plain
                 long[] ps = random(12 * count, extreme), qs = random(12 * count, extreme);
                 long[] eq = random(3 * count, extreme), lambda = random(3, extreme), r = random(3, extreme);

@@ -577,7 +577,17 @@ class LogUpGkrTest {
 
     @Test
     void eqLevelsMatchMle() {
-        Ext3[] big = new Ext3[15]; // level 14 takes the parallel path
+        List<Backend> backends = new ArrayList<>(List.of(Backends.scalar(), Backends.vector()));
+        if (Backends.nativeBackend() != null) {
+            backends.add(Backends.nativeBackend());
+        }
+        for (Backend b : backends) {
+            eqLevelsMatchMle(b);
+        }
+    }
+
+    private static void eqLevelsMatchMle(Backend backend) {
+        Ext3[] big = new Ext3[15]; // the big levels take the parallel and native paths
         for (int k = 0; k < big.length; k++) {
             big[k] = new Ext3(k * 1000003L + 7, k + 1, 5 * k);
         }
@@ -585,13 +595,13 @@ class LogUpGkrTest {
         for (int i = 0; i < pairs.length; i++) {
             pairs[i] = 1 << (big.length - 1 - i);
         }
-        long[][] levels = LayerSumcheck.eqLevels(big, pairs);
+        long[][] levels = LayerSumcheck.eqLevels(backend.logUp(), big, pairs);
         for (int v = 0; v < big.length; v++) {
             assertArrayEquals(Mle.eqTable(Arrays.copyOfRange(big, big.length - v, big.length)), levels[v]);
         }
         // a live prefix of 5 pairs: each level as long as its round needs, rounded up to even
         pairs = new int[] {5, 3, 2, 1};
-        long[][] prefix = LayerSumcheck.eqLevels(Arrays.copyOf(big, 4), pairs);
+        long[][] prefix = LayerSumcheck.eqLevels(backend.logUp(), Arrays.copyOf(big, 4), pairs);
         long[] full = Mle.eqTable(Arrays.copyOfRange(big, 1, 4));
         assertArrayEquals(Arrays.copyOf(full, 18), prefix[3]);
     }
