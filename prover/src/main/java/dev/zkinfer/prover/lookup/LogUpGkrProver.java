@@ -143,7 +143,10 @@ public final class LogUpGkrProver {
                 segP = evaluateSlice(leaves.p, from, shape.logSize(), low);
                 Ext3.set(sent, count++, segP);
             }
-            Ext3 segQ = evaluateSlice(leaves.q, from, shape.logSize(), low);
+            LogUpSegment seg = segments.get(s);
+            // q = shift − value: for base-field values, shift − ṽ(r_low) (eq sums to 1), without the leaves
+            Ext3 segQ = extension(seg) ? evaluateSlice(leaves.q, from, shape.logSize(), low)
+                    : shift(seg, alpha, gamma).sub(evaluateMle(values(seg), low));
             Ext3.set(sent, count++, segQ);
             claims.add(new SegmentClaim(s, shape, low, segP, segQ, alpha, gamma));
         }
@@ -168,22 +171,17 @@ public final class LogUpGkrProver {
             LogUpSegment seg = segments.get(s);
             int from = (int) layout.offset(s);
             int size = seg.shape().size();
-            Ext3 shift = alpha.sub(gamma.mul(seg.shape().tableId()));
-            long[] values;
-            boolean ext;
-            if (seg instanceof LookupSegment l) {
-                values = l.values();
-                ext = l.extension();
-                for (int i = from; i < from + size; i++) {
-                    p[3 * i] = 1;
-                }
-            } else {
-                TableSegment t = (TableSegment) seg;
-                values = t.values();
-                ext = t.extension();
+            Ext3 shift = shift(seg, alpha, gamma);
+            long[] values = values(seg);
+            boolean ext = extension(seg);
+            if (seg instanceof TableSegment t) {
                 long[] m = t.multiplicities();
                 for (int i = 0; i < size; i++) {
                     p[3 * (from + i)] = Goldilocks.neg(Goldilocks.reduce(m[i]));
+                }
+            } else {
+                for (int i = from; i < from + size; i++) {
+                    p[3 * i] = 1;
                 }
             }
             for (int i = 0; i < size; i++) {
@@ -200,6 +198,30 @@ public final class LogUpGkrProver {
             }
         }
         return leaf;
+    }
+
+    /** α − γ·tableId: a segment's denominators are this minus its values. */
+    private static Ext3 shift(LogUpSegment seg, Ext3 alpha, Ext3 gamma) {
+        return alpha.sub(gamma.mul(seg.shape().tableId()));
+    }
+
+    /** The looked-up values or table rows (base field, or array form when {@link #extension}). */
+    private static long[] values(LogUpSegment seg) {
+        return seg instanceof LookupSegment l ? l.values() : ((TableSegment) seg).values();
+    }
+
+    private static boolean extension(LogUpSegment seg) {
+        return seg instanceof LookupSegment l ? l.extension() : ((TableSegment) seg).extension();
+    }
+
+    /** The MLE of base-field values at point, in the backend's kernels. */
+    private Ext3 evaluateMle(long[] values, Ext3[] point) {
+        long[] z = new long[3 * point.length];
+        for (int k = 0; k < point.length; k++) {
+            Ext3.set(z, k, point[k]);
+        }
+        long[] v = backend.commit().evaluateMle(values, z);
+        return new Ext3(v[0], v[1], v[2]);
     }
 
     /** The MLE of 2^logSize array-form elements starting at element {@code from}, at point. */
