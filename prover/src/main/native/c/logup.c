@@ -37,8 +37,13 @@ ZK_INLINE void s_at(const u64 *p1, const u64 *q1, const u64 *lam, u64 *s) {
     }
 }
 
-/* adds e G(0) to g and e lead to l for the pair at ps, q (12 longs each; s values sa, sb) */
-ZK_INLINE void pair_sums(const u64 *ps, const u64 *q, const u64 *sa, const u64 *sb, const u64 *e, ext_acc *g, ext_acc *l) {
+/* A chunk's sums: sum e G(0) and sum e lead */
+struct lu_sums {
+    ext_acc g, l;
+};
+
+/* adds e G(0) and e lead for the pair at ps, q (12 longs each; s values sa, sb) */
+ZK_INLINE void pair_sums(const u64 *ps, const u64 *q, const u64 *sa, const u64 *sb, const u64 *e, struct lu_sums *s) {
     u64 g0[3], ld[3], d1[3], d2[3], d3[3], d4[3];
     ext_mul2(ps, q + 3, q, sa, g0);
     for (int k = 0; k < 3; k++) {
@@ -48,8 +53,13 @@ ZK_INLINE void pair_sums(const u64 *ps, const u64 *q, const u64 *sa, const u64 *
         d4[k] = gl_sub(sb[k], sa[k]);
     }
     ext_mul2(d1, d2, d3, d4, ld);
-    ext_acc_add(g, e[0], e[1], e[2], g0[0], g0[1], g0[2]);
-    ext_acc_add(l, e[0], e[1], e[2], ld[0], ld[1], ld[2]);
+    ext_acc_add(&s->g, e[0], e[1], e[2], g0[0], g0[1], g0[2]);
+    ext_acc_add(&s->l, e[0], e[1], e[2], ld[0], ld[1], ld[2]);
+}
+
+static void store_sums(const struct lu_sums *s, u64 *part) {
+    ext_acc_value(&s->g, part);
+    ext_acc_value(&s->l, part + 3);
 }
 
 struct lu_ctx {
@@ -61,18 +71,16 @@ struct lu_ctx {
 
 static void sums_range(void *p, int64_t from, int64_t to, int chunk) {
     struct lu_ctx *c = p;
-    ext_acc g, l;
-    memset(&g, 0, sizeof g);
-    memset(&l, 0, sizeof l);
+    struct lu_sums s;
+    memset(&s, 0, sizeof s);
     for (int64_t j = from; j < to; j++) {
         const u64 *ps = c->ps + 12 * j, *q = c->q + 12 * j;
         u64 sa[3], sb[3];
         s_at(ps + 3, q + 3, c->lam, sa);
         s_at(ps + 9, q + 9, c->lam, sb);
-        pair_sums(ps, q, sa, sb, c->eq + 3 * j, &g, &l);
+        pair_sums(ps, q, sa, sb, c->eq + 3 * j, &s);
     }
-    ext_acc_value(&g, c->parts + 6 * chunk);
-    ext_acc_value(&l, c->parts + 6 * chunk + 3);
+    store_sums(&s, c->parts + 6 * chunk);
 }
 
 void zk_logup_sums(const int64_t *ps, const int64_t *q, const int64_t *lambda, const int64_t *eq, int64_t pairs,
@@ -101,17 +109,15 @@ ZK_INLINE void fold_pair(const struct lu_ctx *c, int64_t j) {
 /* next-round pair i = this round's pairs 2i, 2i+1: fold both, then the sums of the folded pair */
 static void fused_range(void *p, int64_t from, int64_t to, int chunk) {
     struct lu_ctx *c = p;
-    ext_acc g, l;
-    memset(&g, 0, sizeof g);
-    memset(&l, 0, sizeof l);
+    struct lu_sums s;
+    memset(&s, 0, sizeof s);
     for (int64_t i = from; i < to; i++) {
         fold_pair(c, 2 * i);
         fold_pair(c, 2 * i + 1);
         const u64 *ps = c->ps_out + 12 * i, *q = c->q_out + 12 * i;
-        pair_sums(ps, q, ps + 3, ps + 9, c->eq + 3 * i, &g, &l);
+        pair_sums(ps, q, ps + 3, ps + 9, c->eq + 3 * i, &s);
     }
-    ext_acc_value(&g, c->parts + 6 * chunk);
-    ext_acc_value(&l, c->parts + 6 * chunk + 3);
+    store_sums(&s, c->parts + 6 * chunk);
 }
 
 /* An odd pair count leaves one last pair, folded alone; the next round's last pair then reads

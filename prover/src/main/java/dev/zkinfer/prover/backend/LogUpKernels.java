@@ -17,7 +17,7 @@ package dev.zkinfer.prover.backend;
  * round's variable apart from the eq factor; the kernels return Σ_j e_j·G_j(0) and
  * Σ_j e_j·lead_j, lead_j the X² coefficient of G_j, for weights e_j (eq over the variables not
  * yet bound, the round's own excepted): the caller recovers the round polynomial from these, the
- * claim and the round's eq factor (Gruen, ePrint 2024/108, §3). Every implementation returns
+ * claim and the round's eq factor (Gruen, ePrint 2024/108). Every implementation returns
  * the scalar reference's field elements exactly.
  */
 public interface LogUpKernels {

@@ -19,7 +19,7 @@ import java.util.Arrays;
  * eq(r_l, ρ_l) and t_i(X) = Σ_j e_j·G_j(X) is quadratic, e the eq table of r_{i+1..k}. The
  * kernels return t_i(0) and t_i's leading coefficient; t_i(1) follows from the claim (the
  * round's values at 0 and 1 sum to it), so the eq table is never folded and no product is
- * evaluated at 1, 2 or 3 (Gruen, ePrint 2024/108, §3). The message is the same polynomial's
+ * evaluated at 1, 2 or 3 (Gruen, ePrint 2024/108). The message is the same polynomial's
  * values as those of the generic {@link SumcheckProver} on eq·p_0·q_1 + eq·q_0·s: the same bytes.
  *
  * <p>Padding (fractions (0, 1), see {@link FractionLayer}) has G = λ, and its pairs are not

@@ -24,7 +24,7 @@ import java.util.List;
  * <p>Cost, in the backend's {@link dev.zkinfer.prover.backend.LogUpKernels}, for N leaves in
  * segments (the rest of the 2^n is padding, which is never visited): building the tree, at
  * most 3 GF(p^3) multiplications per node (about 2N nodes), then one degree-3 sumcheck per
- * layer, about 10 multiplications per table entry ({@link LayerSumcheck}): O(N) in total.
+ * layer, about 12 multiplications per table entry ({@link LayerSumcheck}): O(N) in total.
  * Memory: all layers are kept, about 96·N bytes (the tree is built bottom-up and consumed
  * top-down). Every backend gives the same proof bytes.
  */
