@@ -93,17 +93,17 @@ void zk_logup_sums(const int64_t *ps, const int64_t *q, const int64_t *lambda, c
     free(c.parts);
 }
 
-/* folds pair j of the round into entries 2j, 2j+1 of ps_out, q_out */
+/* folds pair j of the round into entries 2j, 2j+1 of ps_out, q_out; s is linear in (p1, q1),
+ * so in children form the folded s is the folded p1 plus lambda times the folded q1 */
 ZK_INLINE void fold_pair(const struct lu_ctx *c, int64_t j) {
     const u64 *ps = c->ps + 12 * j, *q = c->q + 12 * j;
     u64 *po = c->ps_out + 6 * j, *qo = c->q_out + 6 * j;
-    u64 sa[3], sb[3];
-    s_at(ps + 3, q + 3, c->lam, sa);
-    s_at(ps + 9, q + 9, c->lam, sb);
+    u64 p1[3];
     fold_ext1(ps, ps + 6, c->r0, c->r1, c->r2, c->r1d, c->r2d, po);
-    fold_ext1(sa, sb, c->r0, c->r1, c->r2, c->r1d, c->r2d, po + 3);
+    fold_ext1(ps + 3, ps + 9, c->r0, c->r1, c->r2, c->r1d, c->r2d, p1);
     fold_ext1(q, q + 6, c->r0, c->r1, c->r2, c->r1d, c->r2d, qo);
     fold_ext1(q + 3, q + 9, c->r0, c->r1, c->r2, c->r1d, c->r2d, qo + 3);
+    s_at(p1, qo + 3, c->lam, po + 3);
 }
 
 /* next-round pair i = this round's pairs 2i, 2i+1: fold both, then the sums of the folded pair */

@@ -75,17 +75,21 @@ final class LogUpArithmetic {
         return acc;
     }
 
-    /** Folds pairs j in [from, to) by r into psOut, qOut, as {@link LogUpKernels#layerFold} (no aliasing). */
+    /**
+     * Folds pairs j in [from, to) by r into psOut, qOut, as {@link LogUpKernels#layerFold} (no
+     * aliasing). s is linear in (p_1, q_1): in children form the folded s is the folded p_1 plus
+     * λ times the folded q_1.
+     */
     static void fold(long[] ps, long[] q, long[] lambda, long[] r, long[] psOut, long[] qOut, int from, int to) {
-        long[] w = new long[6];
         for (int j = from; j < to; j++) {
             int a = 12 * j, b = a + 6, o = 6 * j;
             foldInto(ps, a, ps, b, r, psOut, o);
-            s(ps, q, lambda, a + 3, w, 0);
-            s(ps, q, lambda, b + 3, w, 3);
-            foldInto(w, 0, w, 3, r, psOut, o + 3);
+            foldInto(ps, a + 3, ps, b + 3, r, psOut, o + 3);
             foldInto(q, a, q, b, r, qOut, o);
             foldInto(q, a + 3, q, b + 3, r, qOut, o + 3);
+            if (lambda != null) {
+                mulAdd(lambda, 0, qOut, o + 3, psOut, o + 3);
+            }
         }
     }
 
