@@ -15,14 +15,6 @@ ZK_INLINE void fold_base1(u64 a, u64 b, u64 r0, u64 r1, u64 r2, u64 *o) {
     o[2] = gl_mul(d, r2);
 }
 
-/* x + r (y - x) in the extension; r1d = 2 r1, r2d = 2 r2 */
-ZK_INLINE void fold_ext1(const u64 *x, const u64 *y, u64 r0, u64 r1, u64 r2, u64 r1d, u64 r2d, u64 *o) {
-    u64 e0 = gl_sub(y[0], x[0]), e1 = gl_sub(y[1], x[1]), e2 = gl_sub(y[2], x[2]);
-    o[0] = gl_dot3(x[0], e0, r0, e1, r2d, e2, r1d);
-    o[1] = gl_dot3(x[1], e0, r1, e1, r0, e2, r2d);
-    o[2] = gl_dot3(x[2], e0, r2, e1, r1, e2, r0);
-}
-
 struct sc_ctx {
     const u64 *f, *g;
     u64 *fo, *go;
@@ -30,12 +22,6 @@ struct sc_ctx {
     u64 r0, r1, r2, r1d, r2d;
     u64 *parts; /* 6 per chunk */
 };
-
-/* per-chunk partial sums added in chunk order (field addition is exact: any order gives the same) */
-static void sum_parts(const u64 *parts, int chunks, int width, u64 *res) {
-    for (int i = 0; i < width; i++) res[i] = 0;
-    for (int k = 0; k < chunks * width; k++) res[k % width] = gl_add(res[k % width], parts[k]);
-}
 
 static void product_range(void *p, int64_t from, int64_t to, int chunk) {
     struct sc_ctx *c = p;

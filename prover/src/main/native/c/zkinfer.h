@@ -55,6 +55,18 @@ void zk_fold_ext_in_place(int64_t *table, int64_t half, const int64_t *r);
 void zk_fold_and_product_sums(const int64_t *f, const int64_t *g, int32_t base, int64_t half, const int64_t *r,
                               int64_t *f_out, int64_t *g_out, int64_t *out6);
 
+/* ---- LogUp-GKR (LogUpKernels) ---- */
+/* fraction-tree parents x < count; base: every p in the base field (first coordinate read) */
+void zk_logup_parents(const int64_t *p, const int64_t *q, int32_t base, int64_t count, int64_t *up_p, int64_t *up_q);
+/* out[2j + b] = prev[j] (b ? r : 1 - r) for j < count */
+void zk_logup_eq_expand(const int64_t *prev, const int64_t *r, int64_t count, int64_t *out);
+/* layer sums over `pairs` pairs: sum eq G(0), sum eq lead (6 longs); lambda NULL unless ps is in children form */
+void zk_logup_sums(const int64_t *ps, const int64_t *q, const int64_t *lambda, const int64_t *eq, int64_t pairs,
+                   int64_t *out6);
+/* folds `pairs` pairs by r into ps_out, q_out, then the sums of the folded tables over (pairs + 1) / 2 pairs */
+void zk_logup_fold_and_sums(const int64_t *ps, const int64_t *q, const int64_t *lambda, const int64_t *r, int64_t pairs,
+                            const int64_t *eq_next, int64_t *ps_out, int64_t *q_out, int64_t *out6);
+
 /* Bounds of zk_round_sums (the caller uses Java beyond them). */
 #define ZK_MAX_TABLES 16
 #define ZK_MAX_DEGREE 8

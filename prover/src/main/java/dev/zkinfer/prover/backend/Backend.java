@@ -15,4 +15,7 @@ public interface Backend {
 
     /** Reed–Solomon encoding (NTT) and Merkle hashing for commitments. */
     CommitKernels commit();
+
+    /** Fraction-tree and layer-sumcheck kernels of the LogUp-GKR prover. */
+    LogUpKernels logUp();
 }

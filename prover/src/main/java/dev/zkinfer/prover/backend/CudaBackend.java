@@ -41,11 +41,13 @@ public final class CudaBackend implements Backend {
     private final Memory memory = new Memory();
     private final SumcheckKernels sumcheck;
     private final CommitKernels commit;
+    private final LogUpKernels logUp;
 
     private CudaBackend(String device, Backend cpu) {
         this.device = device;
         this.commit = new CudaCommitKernels(cpu.commit(), memory);
         this.sumcheck = new CudaSumcheckKernels(cpu.sumcheck(), memory);
+        this.logUp = cpu.logUp();
     }
 
     /**
@@ -118,6 +120,12 @@ public final class CudaBackend implements Backend {
     @Override
     public CommitKernels commit() {
         return commit;
+    }
+
+    /** The CPU backend's: LogUp-GKR is not on the GPU (yet). */
+    @Override
+    public LogUpKernels logUp() {
+        return logUp;
     }
 
     static void check(int rc, String what) {

@@ -11,7 +11,8 @@ package dev.zkinfer.prover.backend;
  * <p>Native: NTT, Reed–Solomon encoding, Möbius transform, Merkle leaves and nodes, MLE
  * evaluation, eq accumulation (single and batch), WHIR sumcheck round and fold; sumcheck
  * folds (base and extension), the round sums of Σ f·g fused with the fold, and the round sums
- * of any other sum of products of up to 8 tables, 16 terms and degree 8. Delegated to the
+ * of any other sum of products of up to 8 tables, 16 terms and degree 8; the LogUp-GKR
+ * fraction-tree parents and layer-sumcheck rounds ({@link NativeLogUpKernels}). Delegated to the
  * Java kernels it is built on (vector, or scalar without the Vector API): proof-of-work
  * grinding, round sums beyond those bounds, and inputs too small to be worth a native call
  * (see {@link NativeCommitKernels}, {@link NativeSumcheckKernels}).
@@ -19,6 +20,7 @@ package dev.zkinfer.prover.backend;
 final class NativeBackend implements Backend {
     private final SumcheckKernels sumcheck;
     private final CommitKernels commit;
+    private final LogUpKernels logUp;
 
     /** Backs the native kernels with the given Java backend for what stays in Java. */
     NativeBackend(Backend java) {
@@ -29,6 +31,7 @@ final class NativeBackend implements Backend {
     NativeBackend(Backend java, int minNative) {
         this.sumcheck = new NativeSumcheckKernels(java.sumcheck(), minNative);
         this.commit = new NativeCommitKernels(java.commit(), minNative);
+        this.logUp = new NativeLogUpKernels(java.logUp(), minNative);
     }
 
     /** Why the native library cannot be used, or null when it loaded. */
@@ -49,5 +52,10 @@ final class NativeBackend implements Backend {
     @Override
     public CommitKernels commit() {
         return commit;
+    }
+
+    @Override
+    public LogUpKernels logUp() {
+        return logUp;
     }
 }

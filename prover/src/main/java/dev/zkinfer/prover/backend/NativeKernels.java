@@ -28,7 +28,7 @@ import java.lang.invoke.MethodHandle;
  */
 final class NativeKernels {
     /** The library's ABI version this class was written against (zk_abi_version). */
-    static final int ABI_VERSION = 3;
+    static final int ABI_VERSION = 4;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CRITICAL = Linker.Option.critical(true);
@@ -55,6 +55,10 @@ final class NativeKernels {
     private static final MethodHandle ZK_FOLD_EXT_IN_PLACE = handle("zk_fold_ext_in_place", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle ZK_FOLD_AND_PRODUCT_SUMS = handle("zk_fold_and_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
 
+    private static final MethodHandle ZK_LOGUP_PARENTS = handle("zk_logup_parents", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+    private static final MethodHandle ZK_LOGUP_EQ_EXPAND = handle("zk_logup_eq_expand", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle ZK_LOGUP_SUMS = handle("zk_logup_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle ZK_LOGUP_FOLD_AND_SUMS = handle("zk_logup_fold_and_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle ZK_ROUND_SUMS = handle("zk_round_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
             ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
@@ -285,6 +289,43 @@ final class NativeKernels {
         } catch (Throwable t) {
             throw failure(t);
         }
+    }
+
+    static void zk_logup_parents(long[] p, long[] q, int base, long count, long[] upP, long[] upQ) {
+        try {
+            ZK_LOGUP_PARENTS.invokeExact(MemorySegment.ofArray(p), MemorySegment.ofArray(q), base, count, MemorySegment.ofArray(upP), MemorySegment.ofArray(upQ));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_logup_eq_expand(long[] prev, long[] r, long count, long[] out) {
+        try {
+            ZK_LOGUP_EQ_EXPAND.invokeExact(MemorySegment.ofArray(prev), MemorySegment.ofArray(r), count, MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_logup_sums(long[] ps, long[] q, long[] lambda, long[] eq, long pairs, long[] out6) {
+        try {
+            ZK_LOGUP_SUMS.invokeExact(MemorySegment.ofArray(ps), MemorySegment.ofArray(q), orNull(lambda), MemorySegment.ofArray(eq), pairs, MemorySegment.ofArray(out6));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_logup_fold_and_sums(long[] ps, long[] q, long[] lambda, long[] r, long pairs, long[] eqNext, long[] psOut, long[] qOut, long[] out6) {
+        try {
+            ZK_LOGUP_FOLD_AND_SUMS.invokeExact(MemorySegment.ofArray(ps), MemorySegment.ofArray(q), orNull(lambda), MemorySegment.ofArray(r), pairs, MemorySegment.ofArray(eqNext), MemorySegment.ofArray(psOut), MemorySegment.ofArray(qOut), MemorySegment.ofArray(out6));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    /** The array, or the C null pointer for null. */
+    private static MemorySegment orNull(long[] a) {
+        return a == null ? MemorySegment.NULL : MemorySegment.ofArray(a);
     }
 
     /** Round sums of any terms over at most {@link #MAX_TABLES} tables (zk_round_sums). */

@@ -19,7 +19,7 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
     private static final int CHUNKS = Math.max(1, Runtime.getRuntime().availableProcessors()) * 4;
 
     /** Runs body(from, to) over [0, n) in CHUNKS chunks in parallel (sequentially when small). */
-    private static void forChunks(int n, RangeBody body) {
+    static void forChunks(int n, RangeBody body) {
         if (n < MIN_PARALLEL) {
             body.run(0, n);
             return;
@@ -29,7 +29,7 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
     }
 
     /** Σ over chunks of body(from, to) (field vectors), in parallel when large. */
-    private static long[] sumChunks(int n, RangeSum body) {
+    static long[] sumChunks(int n, RangeSum body) {
         if (n < MIN_PARALLEL) {
             return body.run(0, n);
         }
@@ -44,12 +44,12 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
     }
 
     @FunctionalInterface
-    private interface RangeBody {
+    interface RangeBody {
         void run(int from, int to);
     }
 
     @FunctionalInterface
-    private interface RangeSum {
+    interface RangeSum {
         long[] run(int from, int to);
     }
 

@@ -4,6 +4,7 @@ package dev.zkinfer.prover.backend;
 final class ScalarBackend implements Backend {
     static final ScalarBackend INSTANCE = new ScalarBackend();
     private final SumcheckKernels sumcheck = new ScalarSumcheckKernels();
+    private final LogUpKernels logUp = new ScalarLogUpKernels();
     private final CommitKernels commit = new ScalarCommitKernels();
 
     @Override
@@ -19,5 +20,10 @@ final class ScalarBackend implements Backend {
     @Override
     public CommitKernels commit() {
         return commit;
+    }
+
+    @Override
+    public LogUpKernels logUp() {
+        return logUp;
     }
 }

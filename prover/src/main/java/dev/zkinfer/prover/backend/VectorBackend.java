@@ -3,6 +3,7 @@ package dev.zkinfer.prover.backend;
 /** Vector API and multi-threaded kernels; must agree bit for bit with {@link ScalarBackend}. */
 final class VectorBackend implements Backend {
     private final SumcheckKernels sumcheck = new ParallelSumcheckKernels();
+    private final LogUpKernels logUp = new ParallelLogUpKernels();
     private final CommitKernels commit = new VectorCommitKernels();
 
     @Override
@@ -18,5 +19,10 @@ final class VectorBackend implements Backend {
     @Override
     public CommitKernels commit() {
         return commit;
+    }
+
+    @Override
+    public LogUpKernels logUp() {
+        return logUp;
     }
 }

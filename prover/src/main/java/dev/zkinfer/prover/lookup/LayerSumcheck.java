@@ -2,128 +2,184 @@ package dev.zkinfer.prover.lookup;
 
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
-import dev.zkinfer.field.Goldilocks;
-import dev.zkinfer.prover.sumcheck.SumcheckInstance;
+import dev.zkinfer.prover.backend.LogUpKernels;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
+import dev.zkinfer.prover.sumcheck.SumcheckRounds;
 import dev.zkinfer.transcript.Transcript;
+import java.util.Arrays;
 
 /**
  * One GKR layer reduction of LogUp-GKR (Papini–Haböck 2023/1284 §3.1): from claims P = p̃_k(r),
  * Q = q̃_k(r) on layer k (k variables) to the four child evaluations at a random ρ, by the
  * degree-3 sumcheck of Σ_x eq(r, x)·[p_0q_1 + p_1q_0 + λ·q_0q_1](x) = P + λ·Q, where
  * p_b(x) = p̃_{k+1}(b, x). Wire format and transcript order: {@link dev.zkinfer.lookup}.
+ *
+ * <p>The summand is written eq·G with G = p_0·q_1 + q_0·s, s = p_1 + λ·q_1 (two products
+ * instead of three). Round i's polynomial is α_i·eq(r_i, X)·t_i(X), where α_i = Π_{l<i}
+ * eq(r_l, ρ_l) and t_i(X) = Σ_j e_j·G_j(X) is quadratic, e the eq table of r_{i+1..k}. The
+ * kernels return t_i(0) and t_i's leading coefficient; t_i(1) follows from the claim (the
+ * round's values at 0 and 1 sum to it), so the eq table is never folded and no product is
+ * evaluated at 1, 2 or 3 (Gruen, ePrint 2024/108). The message is the same polynomial's
+ * values as those of the generic {@link SumcheckProver} on eq·p_0·q_1 + eq·q_0·s: the same bytes.
+ *
+ * <p>Padding (fractions (0, 1), see {@link FractionLayer}) has G = λ, and its pairs are not
+ * visited: their part of t_i is λ times the eq mass outside the live pairs, which has a closed
+ * form ({@link #eqPrefixSum}).
  */
-final class LayerSumcheck {
-    private LayerSumcheck() {}
-
+final class LayerSumcheck implements SumcheckRounds {
     /** ρ and the child evaluations p_0(ρ), p_1(ρ), q_0(ρ), q_1(ρ). */
     record Result(Ext3[] rho, Ext3 p0, Ext3 p1, Ext3 q0, Ext3 q1) {}
 
-    static Result prove(SumcheckProver prover, FractionLayer children, Ext3[] r, Ext3 claimP, Ext3 claimQ,
-            Ext3 lambda, ProofWriter out, Transcript transcript) {
+    private final LogUpKernels kernels;
+    private final Ext3[] r;
+    private final Ext3 lambda;
+    private final long[] lam;
+    /** eq[v]: eq(r[k−v..k), ·), the weights of round k − 1 − v, as far as its live pairs need. */
+    private final long[][] eq;
+    /** Fold outputs: round i writes set i % 2 (never the tables it reads). */
+    private final long[][] psOut, qOut;
+    /** The current round's tables (the children layer itself in round 0: children form). */
+    private long[] ps, q;
+    private boolean childrenForm = true;
+    /** Entries x of the current tables that may differ from padding. */
+    private int live;
+    private long[] sums;
+    /** Π eq(r_l, ρ_l) over the rounds bound so far. */
+    private Ext3 alpha = Ext3.ONE;
+
+    private LayerSumcheck(LogUpKernels kernels, FractionLayer children, Ext3[] r, Ext3 lambda) {
+        this.kernels = kernels;
+        this.r = r;
+        this.lambda = lambda;
+        this.lam = new long[] {lambda.c0, lambda.c1, lambda.c2};
+        int k = r.length;
+        this.ps = children.p;
+        this.q = children.q;
+        this.live = (children.live + 1) / 2;
+        int[] pairs = new int[k];
+        for (int i = 0, m = live; i < k; i++, m = (m + 1) / 2) {
+            pairs[i] = (m + 1) / 2;
+        }
+        this.eq = eqLevels(kernels, r, pairs);
+        this.psOut = new long[][] {new long[6 * (pairs[0] + 1)], new long[k > 1 ? 6 * (pairs[1] + 1) : 0]};
+        this.qOut = new long[][] {new long[psOut[0].length], new long[psOut[1].length]};
+        this.sums = kernels.layerSums(ps, q, lam, eq[k - 1], pairs[0]);
+    }
+
+    static Result prove(LogUpKernels kernels, FractionLayer children, Ext3[] r, Ext3 claimP, Ext3 claimQ, Ext3 lambda,
+            ProofWriter out, Transcript transcript) {
         int k = r.length;
         if (children.logSize != k + 1) {
             throw new IllegalArgumentException("layer of 2^" + children.logSize + " children for a " + k + "-variable claim");
         }
-        // g = eq·p0·q1 + eq·q0·s with s = p1 + λ·q1: the same polynomial as
-        // eq·(p0·q1 + p1·q0 + λ·q0·q1), with two products instead of three per point.
-        long[][] halves = childTables(children, lambda);
-        long[] s = halves[1];
-        long[] q1Table = halves[3];
-        SumcheckInstance inst = new SumcheckInstance(k);
-        int eq = inst.addTable(eqTable(r));
-        int p0 = inst.addTable(halves[0]);
-        int sIdx = inst.addTable(s);
-        int q0 = inst.addTable(halves[2]);
-        int q1 = inst.addTable(q1Table);
-        inst.addTerm(Ext3.ONE, eq, p0, q1);
-        inst.addTerm(Ext3.ONE, eq, q0, sIdx);
-        SumcheckProver.Result res = prover.prove(inst, claimP.add(lambda.mul(claimQ)), out, transcript);
-        Ext3[] ev = res.tableEvaluations();
-        Ext3 p1 = ev[sIdx].sub(lambda.mul(ev[q1]));
-        return new Result(res.point(), ev[p0], p1, ev[q0], ev[q1]);
+        LayerSumcheck rounds = new LayerSumcheck(kernels, children, r, lambda);
+        Ext3[] rho = SumcheckProver.prove(k, 3, claimP.add(lambda.mul(claimQ)), rounds, out, transcript);
+        Ext3 s = Ext3.get(rounds.ps, 1), q1 = Ext3.get(rounds.q, 1);
+        return new Result(rho, Ext3.get(rounds.ps, 0), s.sub(lambda.mul(q1)), Ext3.get(rounds.q, 0), q1);
     }
 
-    private static final int MIN_PARALLEL = 1 << 12;
-    private static final int CHUNK = 1 << 11;
+    private int pairs() {
+        return (live + 1) / 2;
+    }
+
+    /** s_i at 0, 2, 3 from t_i(0), t_i's leading coefficient and the claim s_i(0) + s_i(1). */
+    @Override
+    public long[] message(int i, Ext3 claim) {
+        Ext3 ri = r[i];
+        int pairs = pairs();
+        Ext3 padding = lambda.mul(Ext3.ONE.sub(eqPrefixSum(r, i + 1, pairs)));
+        Ext3 t0 = Ext3.get(sums, 0).add(padding);
+        Ext3 lead = Ext3.get(sums, 1);
+        Ext3 s0 = alpha.mul(Ext3.ONE.sub(ri)).mul(t0);
+        Ext3 weight1 = alpha.mul(ri);
+        Ext3 t1 = weight1.isZero() ? sumAtOne(i, pairs).add(padding) : claim.sub(s0).mul(weight1.inv());
+        Ext3 linear = t1.sub(t0).sub(lead);
+        Ext3 t2 = t0.add(linear.mul(2)).add(lead.mul(4));
+        Ext3 t3 = t0.add(linear.mul(3)).add(lead.mul(9));
+        // eq(r_i, X) at 2 and 3: 3r_i − 1 and 5r_i − 2
+        Ext3 s2 = alpha.mul(ri.mul(3).sub(Ext3.ONE)).mul(t2);
+        Ext3 s3 = alpha.mul(ri.mul(5).sub(Ext3.of(2))).mul(t3);
+        long[] message = new long[9];
+        Ext3.set(message, 0, s0);
+        Ext3.set(message, 1, s2);
+        Ext3.set(message, 2, s3);
+        return message;
+    }
 
     /**
-     * The tables over the layer's k variables: {p_0, s = p_1 + λ·q_1, q_0, q_1}, where p_b(x)
-     * and q_b(x) are the children 2x + b.
+     * Σ_j e_j·G_j(1) over the live pairs, when the claim cannot give it (α_i·r_i = 0, probability
+     * about 2^-190): the kernel's value-at-0 sum over the tables shifted by one entry x.
      */
-    static long[][] childTables(FractionLayer children, Ext3 lambda) {
-        int half = children.size() / 2;
-        long[][] out = new long[4][3 * half];
-        long[] lam = {lambda.c0, lambda.c1, lambda.c2};
-        if (half < MIN_PARALLEL) {
-            split(children, out, lam, 0, half);
+    private Ext3 sumAtOne(int i, int pairs) {
+        long[] ps1 = Arrays.copyOfRange(ps, 6, 6 + 12 * pairs), q1 = Arrays.copyOfRange(q, 6, 6 + 12 * pairs);
+        return Ext3.get(kernels.layerSums(ps1, q1, childrenForm ? lam : null, eq[r.length - 1 - i], pairs), 0);
+    }
+
+    @Override
+    public void bind(int i, Ext3 rho) {
+        Ext3 ri = r[i];
+        alpha = alpha.mul(ri.mul(rho).add(Ext3.ONE.sub(ri).mul(Ext3.ONE.sub(rho))));
+        int pairs = pairs();
+        long[] rr = {rho.c0, rho.c1, rho.c2};
+        long[] ps2 = psOut[i & 1], q2 = qOut[i & 1];
+        long[] form = childrenForm ? lam : null;
+        if (i + 1 < r.length) {
+            if ((pairs & 1) != 0) {
+                // the next round's last pair ends on x = pairs: padding (p_0, s, q_0, q_1) = (0, λ, 1, 1)
+                int o = 6 * pairs;
+                Arrays.fill(ps2, o, o + 6, 0);
+                System.arraycopy(lam, 0, ps2, o + 3, 3);
+                Arrays.fill(q2, o, o + 6, 0);
+                q2[o] = 1;
+                q2[o + 3] = 1;
+            }
+            sums = kernels.layerFoldAndSums(ps, q, form, rr, pairs, eq[r.length - 2 - i], ps2, q2);
         } else {
-            java.util.stream.IntStream.range(0, (half + CHUNK - 1) / CHUNK).parallel()
-                    .forEach(c -> split(children, out, lam, c * CHUNK, Math.min(half, (c + 1) * CHUNK)));
+            kernels.layerFold(ps, q, form, rr, pairs, ps2, q2);
         }
-        return out;
-    }
-
-    private static void split(FractionLayer children, long[][] out, long[] lam, int from, int to) {
-        long[] p = children.p, q = children.q;
-        long[] p0 = out[0], s = out[1], q0 = out[2], q1 = out[3];
-        for (int x = from; x < to; x++) {
-            int o = 3 * x;
-            System.arraycopy(p, 2 * o, p0, o, 3);
-            System.arraycopy(q, 2 * o, q0, o, 3);
-            System.arraycopy(q, 2 * o + 3, q1, o, 3);
-            Ext3.mulInto(q, 2 * x + 1, lam, 0, s, x);
-            s[o] = Goldilocks.add(s[o], p[2 * o + 3]);
-            s[o + 1] = Goldilocks.add(s[o + 1], p[2 * o + 4]);
-            s[o + 2] = Goldilocks.add(s[o + 2], p[2 * o + 5]);
-        }
-    }
-
-    /** eq(r, x) for all x in {0,1}^k, array form, without per-element allocation. */
-    static long[] eqTable(Ext3[] r) {
-        return eqTable(r, 0);
+        ps = ps2;
+        q = q2;
+        childrenForm = false;
+        live = pairs;
     }
 
     /**
-     * eq over the variables r[from..k): out[2j + b] = prev[j]·(b ? r_from : 1 − r_from) with
-     * prev the table over r[from+1..k). The big levels run in parallel (exact arithmetic, so the
-     * result does not depend on the split).
+     * Σ_{j < count} eq(r[from..k), j) in O(k): j &lt; count exactly when, at the highest bit
+     * where they differ, count has 1 and j has 0; the bits below sum to 1.
      */
-    private static long[] eqTable(Ext3[] r, int from) {
+    static Ext3 eqPrefixSum(Ext3[] r, int from, long count) {
+        int v = r.length - from;
+        if (count >> v != 0) {
+            return Ext3.ONE;
+        }
+        Ext3 sum = Ext3.ZERO, above = Ext3.ONE;
+        for (int b = v - 1; b >= 0; b--) {
+            Ext3 rb = r[from + b];
+            if ((count >> b & 1) != 0) {
+                sum = sum.add(above.mul(Ext3.ONE.sub(rb)));
+                above = above.mul(rb);
+            } else {
+                above = above.mul(Ext3.ONE.sub(rb));
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * eq(r[k−v..k), ·) for v = 0..k−1, level v holding at least its first {@code pairs[k−1−v]}
+     * entries (array form), where pairs[i+1] = ⌈pairs[i]/2⌉: level v's entry 2j + b is level
+     * v−1's entry j times (b ? r_{k−v} : 1 − r_{k−v}).
+     */
+    static long[][] eqLevels(LogUpKernels kernels, Ext3[] r, int[] pairs) {
         int k = r.length;
-        if (from == k) {
-            return new long[] {1, 0, 0};
+        long[][] levels = new long[k][];
+        levels[0] = new long[] {1, 0, 0};
+        for (int v = 1; v < k; v++) {
+            int count = (pairs[k - 1 - v] + 1) / 2;
+            Ext3 rv = r[k - v];
+            levels[v] = new long[6 * count];
+            kernels.eqExpand(levels[v - 1], new long[] {rv.c0, rv.c1, rv.c2}, count, levels[v]);
         }
-        long[] prev = eqTable(r, from + 1);
-        int size = prev.length / 3;
-        long[] t = new long[6 * size];
-        long b0 = r[from].c0, b1 = r[from].c1, b2 = r[from].c2;
-        if (size < MIN_PARALLEL) {
-            expand(prev, t, 0, size, b0, b1, b2);
-        } else {
-            java.util.stream.IntStream.range(0, (size + CHUNK - 1) / CHUNK).parallel()
-                    .forEach(c -> expand(prev, t, c * CHUNK, Math.min(size, (c + 1) * CHUNK), b0, b1, b2));
-        }
-        return t;
-    }
-
-    private static void expand(long[] prev, long[] t, int from, int to, long b0, long b1, long b2) {
-        for (int j = from; j < to; j++) {
-            int s = 3 * j, lo = 6 * j, hi = lo + 3;
-            long a0 = prev[s], a1 = prev[s + 1], a2 = prev[s + 2];
-            long m0 = Goldilocks.add(Goldilocks.mul(a0, b0), dbl(Goldilocks.add(Goldilocks.mul(a1, b2), Goldilocks.mul(a2, b1))));
-            long m1 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, b1), Goldilocks.mul(a1, b0)), dbl(Goldilocks.mul(a2, b2)));
-            long m2 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, b2), Goldilocks.mul(a1, b1)), Goldilocks.mul(a2, b0));
-            t[hi] = m0;
-            t[hi + 1] = m1;
-            t[hi + 2] = m2;
-            t[lo] = Goldilocks.sub(a0, m0);
-            t[lo + 1] = Goldilocks.sub(a1, m1);
-            t[lo + 2] = Goldilocks.sub(a2, m2);
-        }
-    }
-
-    private static long dbl(long a) {
-        return Goldilocks.add(a, a);
+        return levels;
     }
 }

@@ -10,7 +10,6 @@ import dev.zkinfer.lookup.SegmentLayout;
 import dev.zkinfer.lookup.SegmentShape;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.Backends;
-import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.transcript.Transcript;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,14 +21,15 @@ import java.util.List;
  * <p><b>α (and β for tuple tables) must be drawn by the caller from the transcript after the
  * witness commitment holding the looked-up values and the multiplicities has been absorbed.</b>
  *
- * <p>Cost: building the tree, 3 GF(p^3) multiplications per node (2^{n+1} nodes), then one
- * degree-3 sumcheck per layer over 5 tables of 2^k entries, in the backend's kernels: O(2^n)
- * in total. Memory: all layers are kept, about 96·2^n bytes (the tree is built bottom-up and
- * consumed top-down). Every backend gives the same proof bytes.
+ * <p>Cost, in the backend's {@link dev.zkinfer.prover.backend.LogUpKernels}, for N leaves in
+ * segments (the rest of the 2^n is padding, which is never visited): building the tree, at
+ * most 3 GF(p^3) multiplications per node (about 2N nodes), then one degree-3 sumcheck per
+ * layer, about 12 multiplications per table entry ({@link LayerSumcheck}): O(N) in total.
+ * Memory: all layers are kept, about 96·N bytes (the tree is built bottom-up and consumed
+ * top-down). Every backend gives the same proof bytes.
  */
 public final class LogUpGkrProver {
     private final Backend backend;
-    private final SumcheckProver sumcheck;
 
     /** With the backend chosen at start-up ({@link Backends#get()}). */
     public LogUpGkrProver() {
@@ -38,7 +38,6 @@ public final class LogUpGkrProver {
 
     public LogUpGkrProver(Backend backend) {
         this.backend = backend;
-        this.sumcheck = new SumcheckProver(backend);
     }
 
     /** The public shapes of these segments, as the verifier must be given them. */
@@ -78,7 +77,7 @@ public final class LogUpGkrProver {
         FractionLayer[] layers = new FractionLayer[n + 1];
         layers[n] = leaves(segments, layout, alpha, gamma);
         for (int j = n - 1; j >= 1; j--) {
-            layers[j] = layers[j + 1].parent();
+            layers[j] = layers[j + 1].parent(backend.logUp());
         }
 
         // Root: the two children of the root.
@@ -109,8 +108,8 @@ public final class LogUpGkrProver {
 
         for (int k = 1; k < n; k++) {
             Ext3 lambda = transcript.challengeExt("logup-gkr/lambda");
-            LayerSumcheck.Result res = LayerSumcheck.prove(sumcheck, layers[k + 1], point, claimP, claimQ, lambda,
-                    out, transcript);
+            LayerSumcheck.Result res = LayerSumcheck.prove(backend.logUp(), layers[k + 1], point, claimP, claimQ,
+                    lambda, out, transcript);
             long[] children = new long[12];
             Ext3.set(children, 0, res.p0());
             Ext3.set(children, 1, res.p1());
@@ -144,7 +143,10 @@ public final class LogUpGkrProver {
                 segP = evaluateSlice(leaves.p, from, shape.logSize(), low);
                 Ext3.set(sent, count++, segP);
             }
-            Ext3 segQ = evaluateSlice(leaves.q, from, shape.logSize(), low);
+            LogUpSegment seg = segments.get(s);
+            // q = shift − value: for base-field values, shift − ṽ(r_low) (eq sums to 1), without the leaves
+            Ext3 segQ = extension(seg) ? evaluateSlice(leaves.q, from, shape.logSize(), low)
+                    : shift(seg, alpha, gamma).sub(evaluateMle(values(seg), low));
             Ext3.set(sent, count++, segQ);
             claims.add(new SegmentClaim(s, shape, low, segP, segQ, alpha, gamma));
         }
@@ -158,31 +160,28 @@ public final class LogUpGkrProver {
     /** The leaf layer: (1, α − γ·id − w), (−m, α − γ·id − t), padding (0, 1). */
     private static FractionLayer leaves(List<? extends LogUpSegment> segments, SegmentLayout layout, Ext3 alpha,
             Ext3 gamma) {
-        FractionLayer leaf = new FractionLayer(layout.logLeaves(), true);
-        long[] p = leaf.p, q = leaf.q;
-        for (int i = 0; i < leaf.size(); i++) {
-            q[3 * i] = 1;
+        int used = 0;
+        for (LogUpSegment seg : segments) {
+            used += seg.shape().size();
         }
+        // the segments lie back to back from 0: the padding is the suffix, written by FractionLayer
+        FractionLayer leaf = new FractionLayer(layout.logLeaves(), used, true);
+        long[] p = leaf.p, q = leaf.q;
         for (int s = 0; s < segments.size(); s++) {
             LogUpSegment seg = segments.get(s);
             int from = (int) layout.offset(s);
             int size = seg.shape().size();
-            Ext3 shift = alpha.sub(gamma.mul(seg.shape().tableId()));
-            long[] values;
-            boolean ext;
-            if (seg instanceof LookupSegment l) {
-                values = l.values();
-                ext = l.extension();
-                for (int i = from; i < from + size; i++) {
-                    p[3 * i] = 1;
-                }
-            } else {
-                TableSegment t = (TableSegment) seg;
-                values = t.values();
-                ext = t.extension();
+            Ext3 shift = shift(seg, alpha, gamma);
+            long[] values = values(seg);
+            boolean ext = extension(seg);
+            if (seg instanceof TableSegment t) {
                 long[] m = t.multiplicities();
                 for (int i = 0; i < size; i++) {
                     p[3 * (from + i)] = Goldilocks.neg(Goldilocks.reduce(m[i]));
+                }
+            } else {
+                for (int i = from; i < from + size; i++) {
+                    p[3 * i] = 1;
                 }
             }
             for (int i = 0; i < size; i++) {
@@ -199,6 +198,30 @@ public final class LogUpGkrProver {
             }
         }
         return leaf;
+    }
+
+    /** α − γ·tableId: a segment's denominators are this minus its values. */
+    private static Ext3 shift(LogUpSegment seg, Ext3 alpha, Ext3 gamma) {
+        return alpha.sub(gamma.mul(seg.shape().tableId()));
+    }
+
+    /** The looked-up values or table rows (base field, or array form when {@link #extension}). */
+    private static long[] values(LogUpSegment seg) {
+        return seg instanceof LookupSegment l ? l.values() : ((TableSegment) seg).values();
+    }
+
+    private static boolean extension(LogUpSegment seg) {
+        return seg instanceof LookupSegment l ? l.extension() : ((TableSegment) seg).extension();
+    }
+
+    /** The MLE of base-field values at point, in the backend's kernels. */
+    private Ext3 evaluateMle(long[] values, Ext3[] point) {
+        long[] z = new long[3 * point.length];
+        for (int k = 0; k < point.length; k++) {
+            Ext3.set(z, k, point[k]);
+        }
+        long[] v = backend.commit().evaluateMle(values, z);
+        return new Ext3(v[0], v[1], v[2]);
     }
 
     /** The MLE of 2^logSize array-form elements starting at element {@code from}, at point. */

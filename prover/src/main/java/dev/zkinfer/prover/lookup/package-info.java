@@ -1,10 +1,12 @@
 /**
  * LogUp-GKR prover (Papini–Haböck, ePrint 2023/1284): {@link dev.zkinfer.prover.lookup.LogUpGkrProver}
  * builds the fraction-sum tree ({@code FractionLayer}, leaf layout from
- * {@link dev.zkinfer.lookup.SegmentLayout}) and proves it top-down, one {@code LayerSumcheck}
- * per layer, with the generic {@link dev.zkinfer.prover.sumcheck.SumcheckProver} on the chosen
- * backend (every backend gives identical bytes). Protocol, wire format and transcript order are
- * specified on the verifier side, {@link dev.zkinfer.lookup}.
+ * {@link dev.zkinfer.lookup.SegmentLayout}; padding is never computed) and proves it top-down,
+ * one {@code LayerSumcheck} per layer: the round loop of
+ * {@link dev.zkinfer.prover.sumcheck.SumcheckProver} with LogUp-specific round sums (the eq
+ * factor split off) in the backend's {@link dev.zkinfer.prover.backend.LogUpKernels}; every
+ * backend gives identical bytes, the same as the generic sumcheck would. Protocol, wire format
+ * and transcript order are specified on the verifier side, {@link dev.zkinfer.lookup}.
  *
  * <p>Typical use (one 8-bit range table shared by two lookup vectors):
  *

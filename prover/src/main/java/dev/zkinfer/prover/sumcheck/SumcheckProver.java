@@ -27,28 +27,26 @@ public final class SumcheckProver {
      * round is {@link SumcheckInstance#degree()}, which the verifier must use too.
      */
     public Result prove(SumcheckInstance instance, Ext3 claimedSum, ProofWriter out, Transcript transcript) {
-        int n = instance.numVars();
-        int degree = instance.degree();
-        long[][] tables = instance.tables();
-        boolean[] isBase = instance.baseFlags();
-        int[][] terms = instance.terms();
-        Ext3[] coefficients = instance.coefficients();
+        InstanceRounds rounds = new InstanceRounds(kernels, instance);
+        Ext3[] point = prove(instance.numVars(), instance.degree(), claimedSum, rounds, out, transcript);
+        return new Result(point, rounds.finals());
+    }
+
+    /**
+     * Proves that the n-variate polynomial of {@code rounds} (degree {@code degree} in each
+     * variable) sums to {@code claimedSum} over {0,1}^n: per round, the message (values at
+     * 0, 2, ..., degree) is written and absorbed, then the challenge drawn and bound.
+     *
+     * @return the random point (the challenges, round by round)
+     */
+    public static Ext3[] prove(int n, int degree, Ext3 claimedSum, SumcheckRounds rounds, ProofWriter out,
+            Transcript transcript) {
         transcript.absorbExt("sumcheck/claim", claimedSum);
         Ext3 claim = claimedSum;
         Ext3[] point = new Ext3[n];
-        long[] message = new long[3 * degree];
         Ext3[] evals = new Ext3[degree + 1];
-        long[] sums = n == 0 ? null : kernels.roundSums(tables, isBase, terms, 1 << (n - 1), degree);
         for (int k = 0; k < n; k++) {
-            int half = 1 << (n - 1 - k);
-            // message[i] = Σ_t c_t · S[t][i]   (i indexes x = 0, 2, ..., d)
-            for (int i = 0; i < degree; i++) {
-                Ext3 v = Ext3.ZERO;
-                for (int t = 0; t < terms.length; t++) {
-                    v = v.add(Ext3.get(sums, t * degree + i).mul(coefficients[t]));
-                }
-                Ext3.set(message, i, v);
-            }
+            long[] message = rounds.message(k, claim);
             for (int i = 0; i < degree; i++) {
                 out.ext(Ext3.get(message, i));
             }
@@ -61,6 +59,50 @@ public final class SumcheckProver {
             Ext3 r = transcript.challengeExt("sumcheck/challenge");
             point[k] = r;
             claim = Univariate.evaluate(evals, r);
+            rounds.bind(k, r);
+        }
+        return point;
+    }
+
+    /** The rounds of a {@link SumcheckInstance}: per-term sums from the backend's kernels. */
+    private static final class InstanceRounds implements SumcheckRounds {
+        private final SumcheckKernels kernels;
+        private final int n;
+        private final int degree;
+        private final long[][] tables;
+        private final boolean[] isBase;
+        private final int[][] terms;
+        private final Ext3[] coefficients;
+        private long[] sums;
+
+        InstanceRounds(SumcheckKernels kernels, SumcheckInstance instance) {
+            this.kernels = kernels;
+            this.n = instance.numVars();
+            this.degree = instance.degree();
+            this.tables = instance.tables();
+            this.isBase = instance.baseFlags();
+            this.terms = instance.terms();
+            this.coefficients = instance.coefficients();
+            this.sums = n == 0 ? null : kernels.roundSums(tables, isBase, terms, 1 << (n - 1), degree);
+        }
+
+        /** message[i] = Σ_t c_t · S[t][i]   (i indexes x = 0, 2, ..., d). */
+        @Override
+        public long[] message(int round, Ext3 claim) {
+            long[] message = new long[3 * degree];
+            for (int i = 0; i < degree; i++) {
+                Ext3 v = Ext3.ZERO;
+                for (int t = 0; t < terms.length; t++) {
+                    v = v.add(Ext3.get(sums, t * degree + i).mul(coefficients[t]));
+                }
+                Ext3.set(message, i, v);
+            }
+            return message;
+        }
+
+        @Override
+        public void bind(int k, Ext3 r) {
+            int half = 1 << (n - 1 - k);
             if (k + 1 < n) {
                 // fold by r and compute the next round's sums (one fused pass where the backend can)
                 sums = kernels.foldAndRoundSums(tables, k == 0 ? isBase : null, terms, half, degree, r);
@@ -74,10 +116,14 @@ public final class SumcheckProver {
                 }
             }
         }
-        Ext3[] finals = new Ext3[tables.length];
-        for (int f = 0; f < tables.length; f++) {
-            finals[f] = n == 0 && isBase[f] ? Ext3.of(tables[f][0]) : Ext3.get(tables[f], 0);
+
+        /** The evaluation of every table at the point, once every round is bound. */
+        Ext3[] finals() {
+            Ext3[] finals = new Ext3[tables.length];
+            for (int f = 0; f < tables.length; f++) {
+                finals[f] = n == 0 && isBase[f] ? Ext3.of(tables[f][0]) : Ext3.get(tables[f], 0);
+            }
+            return finals;
         }
-        return new Result(point, finals);
     }
 }

@@ -50,6 +50,40 @@ class NativeKernelsTest {
     static final int[] LOG_SIZES = {0, 1, 2, 3, 5, 8, 10, 12, 13, 14, 16};
 
     @Test
+    void logUpKernelsEqualReference() {
+        for (int count : new int[] {1, 2, 3, 7, 1000, 5000, 20001}) {
+            for (boolean extreme : new boolean[] {false, true}) {
+                String what = count + (extreme ? " extreme" : "");
+                long[] p = random(6 * count, extreme), q = random(6 * count, extreme);
+                for (boolean base : new boolean[] {false, true}) {
+                    long[] up = new long[3 * count], uq = new long[3 * count], np = new long[3 * count], nq = new long[3 * count];
+                    scalar.logUp().parents(p, q, base, count, up, uq);
+                    nat.logUp().parents(p, q, base, count, np, nq);
+                    assertArrayEquals(up, np, "parents " + what);
+                    assertArrayEquals(uq, nq, "parents " + what);
+                }
+                long[] er = random(3, extreme), ea = new long[6 * count], eb = new long[6 * count];
+                scalar.logUp().eqExpand(p, er, count, ea);
+                nat.logUp().eqExpand(p, er, count, eb);
+                assertArrayEquals(ea, eb, "eq expand " + what);
+                // count pairs of layer tables (4 entries each), in children form (λ) and plain
+                long[] ps = random(12 * count, extreme), qs = random(12 * count, extreme);
+                long[] eq = random(3 * count, extreme), lambda = random(3, extreme), r = random(3, extreme);
+                for (long[] form : new long[][] {lambda, null}) {
+                    assertArrayEquals(scalar.logUp().layerSums(ps, qs, form, eq, count), nat.logUp().layerSums(ps, qs, form, eq, count),
+                            "sums " + what);
+                    long[] sp = random(6 * (count + 1)), sq = random(6 * (count + 1)), xp = sp.clone(), xq = sq.clone();
+                    long[] a = scalar.logUp().layerFoldAndSums(ps, qs, form, r, count, eq, sp, sq);
+                    long[] b = nat.logUp().layerFoldAndSums(ps, qs, form, r, count, eq, xp, xq);
+                    assertArrayEquals(a, b, "fold and sums " + what);
+                    assertArrayEquals(sp, xp, "folded " + what);
+                    assertArrayEquals(sq, xq, "folded " + what);
+                }
+            }
+        }
+    }
+
+    @Test
     void nttAndEncodingEqualReference() {
         for (int logN : new int[] {0, 1, 2, 4, 9, 12, 14, 15, 16, 17}) {
             long[] a = random(1 << logN), b = a.clone();

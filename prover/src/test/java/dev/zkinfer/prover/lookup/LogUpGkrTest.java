@@ -576,14 +576,47 @@ class LogUpGkrTest {
     }
 
     @Test
-    void eqTableMatchesMle() {
-        Ext3[] r = {new Ext3(1, 2, 3), new Ext3(4, 5, 6), new Ext3(7, 8, 9)};
-        assertArrayEquals(Mle.eqTable(r), LayerSumcheck.eqTable(r));
-        Ext3[] big = new Ext3[14]; // parallel path
+    void eqLevelsMatchMle() {
+        List<Backend> backends = new ArrayList<>(List.of(Backends.scalar(), Backends.vector()));
+        if (Backends.nativeBackend() != null) {
+            backends.add(Backends.nativeBackend());
+        }
+        for (Backend b : backends) {
+            eqLevelsMatchMle(b);
+        }
+    }
+
+    private static void eqLevelsMatchMle(Backend backend) {
+        Ext3[] big = new Ext3[15]; // the big levels take the parallel and native paths
         for (int k = 0; k < big.length; k++) {
             big[k] = new Ext3(k * 1000003L + 7, k + 1, 5 * k);
         }
-        assertArrayEquals(Mle.eqTable(big), LayerSumcheck.eqTable(big));
+        int[] pairs = new int[big.length];
+        for (int i = 0; i < pairs.length; i++) {
+            pairs[i] = 1 << (big.length - 1 - i);
+        }
+        long[][] levels = LayerSumcheck.eqLevels(backend.logUp(), big, pairs);
+        for (int v = 0; v < big.length; v++) {
+            assertArrayEquals(Mle.eqTable(Arrays.copyOfRange(big, big.length - v, big.length)), levels[v]);
+        }
+        // a live prefix of 5 pairs: each level as long as its round needs, rounded up to even
+        pairs = new int[] {5, 3, 2, 1};
+        long[][] prefix = LayerSumcheck.eqLevels(backend.logUp(), Arrays.copyOf(big, 4), pairs);
+        long[] full = Mle.eqTable(Arrays.copyOfRange(big, 1, 4));
+        assertArrayEquals(Arrays.copyOf(full, 18), prefix[3]);
+    }
+
+    @Test
+    void eqPrefixSumsAreSumsOfTheEqTable() {
+        Ext3[] r = {new Ext3(3, 1, 4), new Ext3(1, 5, 9), new Ext3(2, 6, 5), Ext3.ZERO, Ext3.ONE};
+        long[] eq = Mle.eqTable(Arrays.copyOfRange(r, 1, r.length));
+        Ext3 sum = Ext3.ZERO;
+        for (int count = 0; count <= 16; count++) {
+            assertEquals(sum, LayerSumcheck.eqPrefixSum(r, 1, count), "count " + count);
+            if (count < 16) {
+                sum = sum.add(Ext3.get(eq, count));
+            }
+        }
     }
 
     @Test

@@ -268,6 +268,11 @@ public final class CudaProofBenchmark {
         public dev.zkinfer.prover.backend.CommitKernels commit() {
             return commit;
         }
+
+        @Override
+        public dev.zkinfer.prover.backend.LogUpKernels logUp() {
+            return inner.logUp();
+        }
     }
 
     private static QuantizedModel model(String name) throws Exception {
