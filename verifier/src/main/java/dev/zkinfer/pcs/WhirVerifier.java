@@ -188,8 +188,9 @@ public final class WhirVerifier implements PcsVerifier {
                     b = b.mul(beta);
                 }
             } else {
+                Ext3[] expected = evalUnivariate(finalPoly, ys);
                 for (int q = 0; q < indices.length; q++) {
-                    if (!values[q].equals(evalUnivariate(finalPoly, ys[q]))) {
+                    if (!values[q].equals(expected[q])) {
                         throw new InvalidProofException("round " + i + ": folded codeword at leaf " + indices[q]
                                 + " disagrees with the final polynomial");
                     }
@@ -299,15 +300,39 @@ public final class WhirVerifier implements PcsVerifier {
         return p;
     }
 
-    /** Σ_j c_j y^j for array-form extension coefficients c and a base-field y (Horner). */
-    static Ext3 evalUnivariate(long[] coeffs, long y) {
-        long r0 = 0, r1 = 0, r2 = 0;
-        for (int j = coeffs.length / 3 - 1; j >= 0; j--) {
-            r0 = Goldilocks.add(Goldilocks.mul(r0, y), coeffs[3 * j]);
-            r1 = Goldilocks.add(Goldilocks.mul(r1, y), coeffs[3 * j + 1]);
-            r2 = Goldilocks.add(Goldilocks.mul(r2, y), coeffs[3 * j + 2]);
+    /**
+     * Σ_j c_j y^j (array-form extension coefficients c, Horner) at each of the base-field points ys: Horner on two points at a time, so that six
+     * independent multiply-add chains hide the multiplication latency.
+     */
+    static Ext3[] evalUnivariate(long[] coeffs, long[] ys) {
+        Ext3[] out = new Ext3[ys.length];
+        int top = coeffs.length / 3 - 1;
+        int q = 0;
+        for (; q + 1 < ys.length; q += 2) {
+            long y = ys[q], z = ys[q + 1];
+            long a0 = 0, a1 = 0, a2 = 0, b0 = 0, b1 = 0, b2 = 0;
+            for (int j = top; j >= 0; j--) {
+                long c0 = coeffs[3 * j], c1 = coeffs[3 * j + 1], c2 = coeffs[3 * j + 2];
+                a0 = Goldilocks.add(Goldilocks.mul(a0, y), c0);
+                a1 = Goldilocks.add(Goldilocks.mul(a1, y), c1);
+                a2 = Goldilocks.add(Goldilocks.mul(a2, y), c2);
+                b0 = Goldilocks.add(Goldilocks.mul(b0, z), c0);
+                b1 = Goldilocks.add(Goldilocks.mul(b1, z), c1);
+                b2 = Goldilocks.add(Goldilocks.mul(b2, z), c2);
+            }
+            out[q] = new Ext3(a0, a1, a2);
+            out[q + 1] = new Ext3(b0, b1, b2);
         }
-        return new Ext3(r0, r1, r2);
+        for (; q < ys.length; q++) {
+            long y = ys[q], r0 = 0, r1 = 0, r2 = 0;
+            for (int j = top; j >= 0; j--) {
+                r0 = Goldilocks.add(Goldilocks.mul(r0, y), coeffs[3 * j]);
+                r1 = Goldilocks.add(Goldilocks.mul(r1, y), coeffs[3 * j + 1]);
+                r2 = Goldilocks.add(Goldilocks.mul(r2, y), coeffs[3 * j + 2]);
+            }
+            out[q] = new Ext3(r0, r1, r2);
+        }
+        return out;
     }
 
     /** The multilinear with monomial coefficients c (array form) at r: fold c[2j] + r_k·c[2j+1]. */

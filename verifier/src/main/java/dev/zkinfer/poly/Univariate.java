@@ -5,26 +5,53 @@ import dev.zkinfer.field.Goldilocks;
 
 /** Univariate polynomials given by their values at 0, 1, ..., d (sumcheck round messages). */
 public final class Univariate {
+    /** Degrees whose Lagrange weights are precomputed. */
+    private static final int CACHED_DEGREES = 32;
+    /** WEIGHTS[d][i] = 1 / Π_{j ≠ i, 0 ≤ j ≤ d} (i − j). */
+    private static final long[][] WEIGHTS = new long[CACHED_DEGREES + 1][];
+
+    static {
+        for (int d = 0; d <= CACHED_DEGREES; d++) {
+            WEIGHTS[d] = weights(d);
+        }
+    }
+
     private Univariate() {}
+
+    private static long[] weights(int d) {
+        long[] w = new long[d + 1];
+        for (int i = 0; i <= d; i++) {
+            long den = 1;
+            for (int j = 0; j <= d; j++) {
+                if (j != i) {
+                    den = Goldilocks.mul(den, Goldilocks.fromSigned(i - j));
+                }
+            }
+            w[i] = Goldilocks.inv(den);
+        }
+        return w;
+    }
 
     /**
      * Evaluates at x the degree-≤d polynomial with values {@code evals[i]} at i = 0..d, by
-     * Lagrange interpolation over the integer nodes (O(d^2), d is small).
+     * Lagrange interpolation over the integer nodes: Σ_i evals[i]·w_i·Π_{j≠i}(x − j), the
+     * products from prefix and suffix products (O(d)), the weights w_i precomputed.
      */
     public static Ext3 evaluate(Ext3[] evals, Ext3 x) {
         int d = evals.length - 1;
-        Ext3 result = Ext3.ZERO;
+        long[] w = d <= CACHED_DEGREES ? WEIGHTS[d] : weights(d);
+        // prefix[i] = Π_{j<i} (x − j); the suffix product is accumulated from the top down
+        Ext3[] prefix = new Ext3[d + 1];
+        Ext3 p = Ext3.ONE;
         for (int i = 0; i <= d; i++) {
-            Ext3 num = Ext3.ONE;
-            long den = 1;
-            for (int j = 0; j <= d; j++) {
-                if (j == i) {
-                    continue;
-                }
-                num = num.mul(x.sub(Ext3.of(j)));
-                den = Goldilocks.mul(den, Goldilocks.fromSigned(i - j));
-            }
-            result = result.add(evals[i].mul(num).mul(Goldilocks.inv(den)));
+            prefix[i] = p;
+            p = p.mul(x.sub(Ext3.of(i)));
+        }
+        Ext3 result = Ext3.ZERO;
+        Ext3 suffix = Ext3.ONE;
+        for (int i = d; i >= 0; i--) {
+            result = result.add(evals[i].mul(prefix[i].mul(suffix)).mul(w[i]));
+            suffix = suffix.mul(x.sub(Ext3.of(i)));
         }
         return result;
     }

@@ -72,16 +72,23 @@ class MleTest {
         assertEquals(Mle.evaluate(new long[] {5, 7, 11, 0}, r), Mle.evaluate(v, r));
     }
 
+    /** Every degree from 0 to 40 (cached weights up to 32, computed beyond), random and node points. */
     @Test
     void univariateInterpolationReproducesAPolynomial() {
         SplittableRandom rnd = new SplittableRandom(9);
-        Ext3[] coeffs = {rand(rnd), rand(rnd), rand(rnd), rand(rnd)};
-        Ext3[] evals = new Ext3[4];
-        for (int i = 0; i < 4; i++) {
-            evals[i] = horner(coeffs, Ext3.of(i));
+        for (int d = 0; d <= 40; d++) {
+            Ext3[] coeffs = new Ext3[d + 1];
+            for (int i = 0; i <= d; i++) {
+                coeffs[i] = rand(rnd);
+            }
+            Ext3[] evals = new Ext3[d + 1];
+            for (int i = 0; i <= d; i++) {
+                evals[i] = horner(coeffs, Ext3.of(i));
+            }
+            for (Ext3 x : new Ext3[] {rand(rnd), Ext3.of(d / 2), Ext3.of(d + 3)}) {
+                assertEquals(horner(coeffs, x), Univariate.evaluate(evals, x), "degree " + d);
+            }
         }
-        Ext3 x = rand(rnd);
-        assertEquals(horner(coeffs, x), Univariate.evaluate(evals, x));
     }
 
     private static Ext3 horner(Ext3[] c, Ext3 x) {
