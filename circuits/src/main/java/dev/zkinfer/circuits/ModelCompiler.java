@@ -217,7 +217,8 @@ public final class ModelCompiler {
                 int w = model(outT.name() + "/weights", new int[] {c.outChannels(), k}, c.weights());
                 int bias = c.bias() == null ? -1 : model(outT.name() + "/bias", new int[] {c.outChannels()}, c.bias());
                 b.layer(new LinearLayer(col, w, bias, computed(outT)));
-                accBound.put(outT.id(), linearBound(c.weights(), c.bias(), c.outChannels(), maxAbs(c.input())));
+                accBound.put(outT.id(), requireInt32("QConv " + outT.name(),
+                        linearBound(c.weights(), c.bias(), c.outChannels(), maxAbs(c.input()))));
             }
             case QOp.QDense d -> {
                 int x = of(d.input());
@@ -230,7 +231,8 @@ public final class ModelCompiler {
                 }
                 int w = model(outT.name() + "/weights", new int[] {d.outFeatures(), d.inFeatures()}, d.weights());
                 int bias = d.bias() == null ? -1 : model(outT.name() + "/bias", new int[] {d.outFeatures()}, d.bias());
-                accBound.put(outT.id(), linearBound(d.weights(), d.bias(), d.outFeatures(), maxAbs(d.input())));
+                accBound.put(outT.id(), requireInt32("QDense " + outT.name(),
+                        linearBound(d.weights(), d.bias(), d.outFeatures(), maxAbs(d.input()))));
                 if (outT.shape().length == 2) {
                     b.layer(new LinearLayer(x, w, bias, computed(outT)));
                 } else {
@@ -383,11 +385,12 @@ public final class ModelCompiler {
      * Refuses an op whose integer result could leave int32: the requantization proof that
      * follows it is sound only for int32 inputs (RequantLayer's bound analysis).
      */
-    private static void requireInt32(String op, long bound) {
+    private static long requireInt32(String op, long bound) {
         if (bound >= 1L << 31) {
             throw new UnsupportedModelException(op + ": the result can reach " + bound
                     + ", beyond the int32 range that the requantization proof assumes");
         }
+        return bound;
     }
 
     /** The largest |value| a tensor can hold: from its constant values, its width, or int32 for accumulators. */

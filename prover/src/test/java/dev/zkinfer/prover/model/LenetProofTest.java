@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -178,6 +179,40 @@ class LenetProofTest {
         }
         QuantizedModel qm = Quantizer.quantize(g, calib, QuantizationOptions.int8());
         return fullModelProved ? qm : ModelProofTest.withoutSoftmax(qm);
+    }
+
+    /**
+     * Inputs at the edges of the model's input range (all minimum, all maximum, a min/max
+     * checkerboard, uniform noise) drive the accumulators towards the bounds the compiler
+     * derived for the requantizations: they must still prove, and prove the executor's output.
+     */
+    @TestFactory
+    Stream<DynamicTest> extremeInputsProve() {
+        IntegerExecutor ix = IntegerExecutor.create();
+        int min = proved.input().min(), max = proved.input().max();
+        int[] shape = proved.input().shape();
+        int size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        Map<String, int[]> inputs = new java.util.LinkedHashMap<>();
+        inputs.put("all minimum", filled(size, i -> min));
+        inputs.put("all maximum", filled(size, i -> max));
+        inputs.put("checkerboard", filled(size, i -> (i / 28 + i % 28) % 2 == 0 ? min : max));
+        inputs.put("uniform noise", filled(size, i -> rnd.nextInt(min, max + 1)));
+        return inputs.entrySet().stream().map(e -> dynamicTest(e.getKey(), () -> {
+            IntTensor x = new IntTensor(shape, e.getValue());
+            ProofResult r = new ModelProver(pk).prove(x, s -> {});
+            CircuitVerifier.Outcome o = CircuitVerifier.verify(pk.verifyingKey(), r.proof());
+            assertTrue(o.result().isValid(), o.result().toString());
+            assertEquals(ix.infer(proved, x), r.output());
+        }));
+    }
+
+    private static int[] filled(int size, java.util.function.IntUnaryOperator f) {
+        int[] v = new int[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = f.applyAsInt(i);
+        }
+        return v;
     }
 
     @TestFactory
