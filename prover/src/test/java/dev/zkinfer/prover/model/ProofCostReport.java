@@ -36,8 +36,12 @@ import java.util.Locale;
  * <pre>
  * java --add-modules=jdk.incubator.vector -Xmx8g -XX:+UseParallelGC \
  *   -cp "prover/target/test-classes:prover/target/classes:$(cat /tmp/prover.cp)" \
- *   dev.zkinfer.prover.model.ProofCostReport lenet5|vgg16|vgg11|smallcnn [--layers] [--scalar]
+ *   dev.zkinfer.prover.model.ProofCostReport lenet5|vgg16|vgg11|smallcnn [--layers] [--lookups] [--scalar]
+ *   [--proofs=N] [--vreps=N]
  * </pre>
+ * {@code --layers} adds the per-layer breakdown; {@code --lookups} lists the layout sizes, each
+ * requantization's parameters (S, the input bound, the limb width and the clamp form) and every
+ * lookup with its table; {@code -Dzkinfer.backend=...} picks the backend.
  * (the classpath from {@code mvn -q dependency:build-classpath -pl prover -Dmdep.outputFile=/tmp/prover.cp}).
  * The model files are looked up under {@code -Dzkinfer.shared} (default /work/shared).
  */
