@@ -20,7 +20,7 @@ import java.util.List;
  * shift-with-remainder relation plus a clamp, with range lookups on remainder limbs.
  *
  * <h2>Relation</h2>
- * All channels are aligned to the common shift S = max_c s_c: with K_c = M_c·2^(S−s_c),
+ * All channels are aligned to a common shift S ≥ max_c s_c: with K_c = M_c·2^(S−s_c),
  * (x·M_c + 2^(s_c−1)) >> s_c = ⌊(x·K_c + 2^(S−1)) / 2^S⌋. The compiler states a bound X on
  * the input (|x| ≤ X ≤ 2^31, from the weights and the ranges of the layer's inputs), which
  * bounds the honest quotient q to [qMin, qMax]. The prover supplies (ADVICE, same layout as
@@ -63,7 +63,7 @@ import java.util.List;
  * ≤ (3n + 3)/|GF(p^3)| plus the Schwartz–Zippel error n/|GF(p^3)| of the eq-weighted zero-check).
  *
  * <p>Example, LeNet-5's first convolution: M_c ∈ [2^23, 2^24), s_c ∈ [32, 35], clamp [0, 127],
- * X ≈ 2^17: S = 36 (35 rounded up to 3 limbs of w = 12), |q| ≲ 2^9, a table clamp of 2^10
+ * X = 201,966 ≈ 2^17.6: S = 36 (35 rounded up to 3 limbs of w = 12), |q| &lt; 2^9, a table clamp of 2^10
  * rows: four lookups and four advice values per output besides y (the int32 bound X = 2^31
  * would need D = 23, and with 8-bit limbs 5 + 1 + 2·3 lookups).
  *
