@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.*;
 
 /**
  * LeNet-5 inference, side by side in one run: zkinfer's bit-exact int8 executor (one image on
- * one thread; a batch of 64 over two threads) and onnxruntime's float CPU inference of the same
- * ONNX model (batch of 10, as exported; one intra-op thread, and two). Figures are per image.
+ * one thread; the batch of 10 images onnxruntime runs, on one thread; a batch of 64 over two
+ * threads) and onnxruntime's float CPU inference of the same ONNX model (batch of 10, as
+ * exported; one intra-op thread, and two). Figures are per image.
  * Needs ../shared (the model and the MNIST test set); pass -Dzkinfer.shared=PATH otherwise.
  */
 @State(Scope.Benchmark)
@@ -35,10 +36,13 @@ import org.openjdk.jmh.annotations.*;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class InferenceBenchmark {
     static final int BATCH = 64;
+    /** onnxruntime's batch: the ONNX model's fixed batch size. */
+    static final int ORT_BATCH = 10;
     QuantizedModel qm;
     IntegerExecutor executor;
     IntTensor one;
     List<IntTensor> batch;
+    List<IntTensor> ortBatch;
     OrtEnvironment env;
     OrtSession ort1;
     OrtSession ort2;
@@ -64,6 +68,7 @@ public class InferenceBenchmark {
         for (int i = 0; i < BATCH; i++) {
             batch.add(qm.quantizeInput(images.lenetInput(i)));
         }
+        ortBatch = batch.subList(0, ORT_BATCH);
         env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions o1 = new OrtSession.SessionOptions();
         o1.setIntraOpNumThreads(1);
@@ -71,14 +76,14 @@ public class InferenceBenchmark {
         OrtSession.SessionOptions o2 = new OrtSession.SessionOptions();
         o2.setIntraOpNumThreads(2);
         ort2 = env.createSession(model.toString(), o2);
-        float[] x = new float[10 * 28 * 28];
-        for (int b = 0; b < 10; b++) {
+        float[] x = new float[ORT_BATCH * 28 * 28];
+        for (int b = 0; b < ORT_BATCH; b++) {
             double[] d = images.lenetInput(b).data();
             for (int k = 0; k < d.length; k++) {
                 x[b * 784 + k] = (float) d[k];
             }
         }
-        ortInput = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {10, 1, 28, 28});
+        ortInput = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {ORT_BATCH, 1, 28, 28});
     }
 
     @TearDown
@@ -94,6 +99,13 @@ public class InferenceBenchmark {
         return executor.infer(qm, one);
     }
 
+    /** int8 LeNet-5, the first 10 test images (onnxruntime's batch) on one thread; per image. */
+    @Benchmark
+    @OperationsPerInvocation(ORT_BATCH)
+    public List<IntTensor> integerBatchOneThread() {
+        return executor.inferBatch(qm, ortBatch, 1);
+    }
+
     /** int8 LeNet-5, 64 images over two threads; per image. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
@@ -103,7 +115,7 @@ public class InferenceBenchmark {
 
     /** onnxruntime float LeNet-5, its fixed batch of 10, one intra-op thread; per image. */
     @Benchmark
-    @OperationsPerInvocation(10)
+    @OperationsPerInvocation(ORT_BATCH)
     public Object onnxruntimeFloatOneThread() throws Exception {
         try (OrtSession.Result r = ort1.run(Map.of("input_0", ortInput))) {
             return r.get(0).getValue();
@@ -112,7 +124,7 @@ public class InferenceBenchmark {
 
     /** onnxruntime float LeNet-5, batch of 10, two intra-op threads; per image. */
     @Benchmark
-    @OperationsPerInvocation(10)
+    @OperationsPerInvocation(ORT_BATCH)
     public Object onnxruntimeFloatTwoThreads() throws Exception {
         try (OrtSession.Result r = ort2.run(Map.of("input_0", ortInput))) {
             return r.get(0).getValue();

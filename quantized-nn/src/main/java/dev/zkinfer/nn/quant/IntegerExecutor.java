@@ -102,6 +102,15 @@ public final class IntegerExecutor {
 
   /** Runs a model with several inputs (in {@link QuantizedModel#inputIds()} order). */
   public Trace run(QuantizedModel model, IntTensor[] inputs, OpListener listener, boolean keepAll) {
+    int[][][] v = {values(model, inputs)};
+    runOps(model, v, listener, keepAll);
+    IntTensor[] values = new IntTensor[v[0].length];
+    for (int i = 0; i < values.length; i++) if (v[0][i] != null) values[i] = new IntTensor(model.tensor(i).shapeView(), v[0][i]);
+    return new Trace(model, values);
+  }
+
+  /** The tensor values of one run before its first op: the constants and the checked inputs. */
+  private static int[][] values(QuantizedModel model, IntTensor[] inputs) {
     int[] inIds = model.inputIds();
     if (inputs.length != inIds.length) throw new IllegalArgumentException("the model takes " + inIds.length + " inputs, got " + inputs.length);
     int[][] v = new int[model.tensors().size()][];
@@ -121,6 +130,16 @@ public final class IntegerExecutor {
       }
       v[inIds[i]] = d;
     }
+    return v;
+  }
+
+  /**
+   * Runs every op on independent runs of the model at once, {@code v[run][tensor]} (each run's
+   * tensors as {@link #values} prepared them): a fused group runs on all of them in one call, so
+   * that the packed kernels can share each weight load across runs (image blocking, see {@link
+   * PackedModel}); every other op runs on each in turn.
+   */
+  private void runOps(QuantizedModel model, int[][][] v, OpListener listener, boolean keepAll) {
     List<QOp> ops = model.ops();
     int[][] releasedAfter = keepAll ? null : model.releasedAfter();
     // Fused groups skip their intermediate tensors, which only a full trace or a listener would see.
@@ -130,18 +149,17 @@ public final class IntegerExecutor {
       if (next < 0) {
         QOp op = ops.get(k);
         QTensor out = model.tensor(op.output());
-        v[op.output()] = execute(model, k, op, v, out);
-        if (listener != null) listener.onOp(k, op, new IntTensor(out.shapeView(), v[op.output()]));
+        for (int[][] run : v) {
+          run[op.output()] = execute(model, k, op, run, out);
+          if (listener != null) listener.onOp(k, op, new IntTensor(out.shapeView(), run[op.output()]));
+        }
         next = k + 1;
       }
       if (releasedAfter != null) {
-        for (int j = k; j < next; j++) for (int i : releasedAfter[j]) v[i] = null;
+        for (int[][] run : v) for (int j = k; j < next; j++) for (int i : releasedAfter[j]) run[i] = null;
       }
       k = next;
     }
-    IntTensor[] values = new IntTensor[v.length];
-    for (int i = 0; i < v.length; i++) if (v[i] != null) values[i] = new IntTensor(model.tensor(i).shapeView(), v[i]);
-    return new Trace(model, values);
   }
 
   /**
@@ -157,7 +175,8 @@ public final class IntegerExecutor {
 
   /**
    * Runs many independent inputs on {@code threads} threads (the caller's and threads - 1
-   * workers), each on a contiguous share; results in input order.
+   * workers), each on a contiguous share, several images at a time (see {@link #inferAll});
+   * results in input order, equal to {@link #infer} of each.
    */
   public List<IntTensor> inferBatch(QuantizedModel model, List<IntTensor> inputs, int threads) {
     int chunk = Math.ceilDiv(inputs.size(), Math.max(1, threads));
@@ -183,9 +202,24 @@ public final class IntegerExecutor {
     }
   }
 
+  /** Images run together through {@link #runOps} by {@link #inferAll}: enough to block, few enough to stay in cache. */
+  private static final int IMAGES_PER_PASS = 8;
+
+  /**
+   * {@link #infer} of each input, {@link #IMAGES_PER_PASS} at a time: each fused convolution or
+   * dense layer runs on all the images of a pass in one call, which lets its kernel share weight
+   * loads across them (image blocking, see {@link PackedModel}).
+   */
   private List<IntTensor> inferAll(QuantizedModel model, List<IntTensor> inputs) {
     List<IntTensor> out = new ArrayList<>(inputs.size());
-    for (IntTensor in : inputs) out.add(infer(model, in));
+    int output = model.outputIds()[0];
+    int[] shape = model.tensor(output).shapeView();
+    for (int start = 0; start < inputs.size(); start += IMAGES_PER_PASS) {
+      int[][][] v = new int[Math.min(IMAGES_PER_PASS, inputs.size() - start)][][];
+      for (int i = 0; i < v.length; i++) v[i] = values(model, new IntTensor[] {inputs.get(start + i)});
+      runOps(model, v, null, false);
+      for (int[][] run : v) out.add(new IntTensor(shape, run[output]));
+    }
     return out;
   }
 

@@ -74,36 +74,46 @@ final class PackedModel {
 
   /** The accumulators of op {@code opIndex} (a convolution) on x, or null (see the class comment). */
   int[] conv(int opIndex, int[] x) {
-    PackedConv p = convs[opIndex];
-    return p == null ? null : p.run(x, scratch.get(), null);
+    return runOne(convs[opIndex], x);
   }
 
   /** The accumulators of op {@code opIndex} (a dense layer) on x, or null (see the class comment). */
   int[] dense(int opIndex, int[] x) {
-    PackedDense p = denses[opIndex];
-    return p == null ? null : p.run(x, scratch.get(), null);
+    return runOne(denses[opIndex], x);
+  }
+
+  /** The accumulators of kernel p (null when there is none) on the one input x, or null. */
+  private int[] runOne(LinearKernel p, int[] x) {
+    int[][] y = p == null ? null : p.run(new int[][] {x}, scratch.get(), null);
+    return y == null ? null : y[0];
   }
 
   /**
-   * Runs the fused group starting at op {@code opIndex}, if there is one and its input lets the
-   * float kernel be exact: stores the group's last output in {@code values} and returns the index
-   * of the op after the group; else returns -1 and the caller runs op {@code opIndex} alone. The
-   * group's intermediate tensors are not computed; callers use this only when they need neither
-   * them nor per-op outputs.
+   * Runs the fused group starting at op {@code opIndex} on independent runs of the model, {@code
+   * values[run][tensor]}, if there is a group and every run's input lets the float kernel be
+   * exact: stores the group's last output in each run's values and returns the index of the op
+   * after the group; else returns -1 and the caller runs op {@code opIndex} alone. The group's
+   * intermediate tensors are not computed; callers use this only when they need neither them nor
+   * per-op outputs.
    */
-  int runFused(int opIndex, int[][] values) {
+  int runFused(int opIndex, int[][][] values) {
     Fused f = fused[opIndex];
     if (f == null) return -1;
-    int[] y = f.kernel().run(values[f.input()], scratch.get(), f.epilogue());
+    int[][] x = new int[values.length][];
+    for (int i = 0; i < x.length; i++) x[i] = values[i][f.input()];
+    int[][] y = f.kernel().run(x, scratch.get(), f.epilogue());
     if (y == null) return -1;
-    values[f.output()] = y;
+    for (int i = 0; i < y.length; i++) values[i][f.output()] = y[i];
     return f.end();
   }
 
   /** A packed convolution or dense layer, and the scratch space its {@link #run} needs. */
   private interface LinearKernel {
-    /** The accumulators, or with an epilogue its requantized output; null when float would not be exact. */
-    int[] run(int[] x, Scratch s, Epilogue e);
+    /**
+     * For each input x[i] (independent runs), the accumulators, or with an epilogue its
+     * requantized output; null when float would not be exact for one of them.
+     */
+    int[][] run(int[][] x, Scratch s, Epilogue e);
 
     /** Length of {@link Scratch#input} and {@link Scratch#index} it uses. */
     int inputLength();
@@ -268,24 +278,35 @@ final class PackedModel {
    * <p>When there are many output channels and the planes are narrow (LeNet's second convolution:
    * 16 channels, a 10 x 10 output) the same sums are cheaper across channels instead ("channels
    * last"): weights transposed to [term][channel], each input value broadcast against a vector of
-   * channels, four output positions at a time, only the positions inside the pool windows, in
-   * window order so that each window's maximum is over consecutive rows. The layout with fewer
-   * loads and multiply-adds, as counted in the constructor, is used.
+   * channels, {@link #COLUMNS} output positions at a time, only the positions inside the pool
+   * windows, in window order so that each window's maximum is over consecutive rows. The layout
+   * with fewer loads and multiply-adds, as counted in the constructor, is used.
+   *
+   * <p>Image blocking, channels last: up to {@link #IMAGES} images (or samples of the model's own
+   * batch) are padded into one buffer, {@link #inputLength} apart, and their positions form one
+   * sequence of columns, so each block of columns, whose weight vectors are loaded once per term,
+   * may span two images and only the last block of the group is partly wasted.
    */
   private static final class PackedConv implements LinearKernel {
     private static final int BLOCK = 2 * F.length();
-    /** Output positions per block in the channels-last layout. */
-    private static final int POSITIONS = 4;
+    /** Output positions per block in the channels-last layout: 12 accumulators, 2 weight vectors, 1 broadcast. */
+    private static final int COLUMNS = 6;
+    /** Images per pass of the channels-last kernel. */
+    private static final int IMAGES = 4;
     private final int[] bias;
     private final int batch, outChannels, terms;
     /** Output size (pooled when there is a pool) and positions per pool window (1 without a pool). */
     private final int ph, pw, window;
     /** For each value of one input image, its slot in the padded float buffer. */
     private final int[] slot;
+    /** Positions per image in the channels-last layout (pooled positions times window size), else 0. */
+    private final int positions;
+    /** Length of one image's padded input; channels last, the distance between images in the buffer. */
     private final int inputLength;
     /**
-     * Per thread, the padded input buffer: only the slots are ever written, so everything else
-     * (the padding, and the margins the vector blocks read past the image) stays zero.
+     * Per thread, the padded input buffer (channels last, of {@link #IMAGES} images): only the
+     * slots are ever written, so everything else (the padding, and the margins the vector blocks
+     * read past the image) stays zero.
      */
     private final ThreadLocal<float[]> padded = ThreadLocal.withInitial(this::newPaddedBuffer);
     /** Spatial layout: width of a phase plane, computed positions per channel, weights [channel][term]. */
@@ -294,11 +315,15 @@ final class PackedModel {
     /** Input offset per term ([window position][term] in the spatial layout). */
     private final int[] offsets;
     private final long rowAbsSum;
-    /** Channels-last layout: weights [term][paddedChannels], the q of each position (window by window), padded to whole blocks. */
+    /**
+     * Channels-last layout: weights [term][paddedChannels], and the column q of each position of
+     * {@link #IMAGES} images (image by image, window by window within each), padded to whole blocks
+     * by repeating the last.
+     */
     private final boolean channelsLast;
     private final int paddedChannels;
     private final float[] weightsByTerm;
-    private final int[] positionQ;
+    private final int[] columnQ;
 
     /** The convolution c from input shape xs to output shape os, then pool p to shape ps (both null without a pool). */
     PackedConv(QConv c, int[] xs, int[] os, QOp.QMaxPool p, int[] ps) {
@@ -325,8 +350,8 @@ final class PackedModel {
       int spatialComputed = Math.ceilDiv(ph * spatialSubW, BLOCK) * BLOCK;
       spatial = (spatial + 5L * (outChannels - m)) * (spatialComputed / BLOCK) * window;
       paddedChannels = Math.ceilDiv(outChannels, 2 * v) * 2 * v;
-      int positions = ph * pw * window, paddedPositions = Math.ceilDiv(positions, POSITIONS) * POSITIONS;
-      long acrossChannels = (2 + POSITIONS + 2L * POSITIONS) * (paddedPositions / POSITIONS) * (paddedChannels / (2 * v));
+      int imagePositions = ph * pw * window;
+      long acrossChannels = (2 + COLUMNS + 2L * COLUMNS) * Math.ceilDiv(imagePositions, COLUMNS) * (paddedChannels / (2 * v));
       channelsLast = acrossChannels < spatial;
       // The padded input, split into phases by (fh, fw): padded (r, cc) of channel ic is at
       // ((ic * fh + r % fh) * fw + cc % fw) * subPlane + (r / fh) * subW + cc / fw.
@@ -334,6 +359,7 @@ final class PackedModel {
       subW = Math.ceilDiv(paddedW, fw);
       int subPlane = Math.ceilDiv(paddedH, fh) * subW;
       computed = channelsLast ? 0 : spatialComputed;
+      positions = channelsLast ? imagePositions : 0;
       int[] padded = new int[inChannels * paddedH * paddedW];
       for (int ic = 0, i = 0; ic < inChannels; ic++) {
         for (int r = 0; r < paddedH; r++) {
@@ -359,17 +385,23 @@ final class PackedModel {
         for (int mm = 0; mm < outChannels; mm++) {
           for (int t = 0; t < terms; t++) weightsByTerm[t * paddedChannels + mm] = wt[mm * terms + t];
         }
-        positionQ = new int[paddedPositions];
-        for (int i = 0; i < paddedPositions; i++) {
-          int valid = Math.min(i, positions - 1), pos = valid / window, j = valid % window;
+        int[] positionQ = new int[positions];
+        for (int i = 0; i < positions; i++) {
+          int pos = i / window, j = i % window;
           positionQ[i] = (pos / pw * sh + j / poolKW) * paddedW + pos % pw * sw + j % poolKW;
         }
-        inputLength = Math.max(inChannels * subPlane, maxOffset + positionQ[paddedPositions - 1] + 1);
+        // Window order ends with the last window's last position, the largest q.
+        inputLength = Math.max(inChannels * subPlane, maxOffset + positionQ[positions - 1] + 1);
+        columnQ = new int[Math.ceilDiv(IMAGES * positions, COLUMNS) * COLUMNS];
+        for (int i = 0; i < columnQ.length; i++) {
+          int valid = Math.min(i, IMAGES * positions - 1);
+          columnQ[i] = valid / positions * inputLength + positionQ[valid % positions];
+        }
       } else {
         weights = new float[wt.length];
         for (int i = 0; i < wt.length; i++) weights[i] = wt[i];
         weightsByTerm = null;
-        positionQ = null;
+        columnQ = null;
         inputLength = Math.max(inChannels * fh * fw * subPlane, maxOffset + computed);
       }
       // Input value (ic, iy, ix) is padded (iy + padTop, ix + padLeft); stride 1 with non-negative
@@ -383,7 +415,7 @@ final class PackedModel {
     }
 
     private float[] newPaddedBuffer() {
-      return new float[inputLength];
+      return new float[channelsLast ? IMAGES * inputLength : inputLength];
     }
 
     /** None: the padded input has its own buffer ({@link #padded}). */
@@ -394,7 +426,7 @@ final class PackedModel {
 
     @Override
     public int accLength() {
-      return channelsLast ? positionQ.length * paddedChannels : outChannels * computed;
+      return channelsLast ? columnQ.length * paddedChannels : outChannels * computed;
     }
 
     @Override
@@ -402,27 +434,40 @@ final class PackedModel {
       return paddedChannels;
     }
 
-    /** The accumulators (pooled when there is a pool), or with an epilogue its int8 output; null when float would not be exact. */
+    /**
+     * The accumulators on each x[i] (pooled when there is a pool), or with an epilogue its int8
+     * output; null when float would not be exact. Samples (sample b of x[i] is x[i] from b *
+     * slot.length) run {@link #IMAGES} at a time channels last, one at a time otherwise.
+     */
     @Override
-    public int[] run(int[] x, Scratch s, Epilogue e) {
+    public int[][] run(int[][] x, Scratch s, Epilogue e) {
       float[] xp = padded.get(), acc = s.acc();
-      int out = outChannels * ph * pw;
-      int[] y = new int[batch * out];
-      for (int b = 0; b < batch; b++) {
-        if (!exactInFloat(rowAbsSum, pad(x, b * slot.length, xp))) return null;
+      int out = outChannels * ph * pw, samples = x.length * batch, group = channelsLast ? IMAGES : 1;
+      int[][] y = new int[x.length][batch * out];
+      for (int first = 0; first < samples; first += group) {
+        int n = Math.min(group, samples - first);
+        for (int j = 0; j < n; j++) {
+          int sample = first + j;
+          if (!exactInFloat(rowAbsSum, pad(x[sample / batch], sample % batch * slot.length, xp, j * inputLength))) return null;
+        }
         if (channelsLast) {
-          accumulateChannelsLast(xp, acc);
-          epilogueChannelsLast(acc, e, y, b * out, s.row());
+          // The last block's columns past the group read image n's region (whatever it holds) or repeat the last; discarded.
+          accumulateChannelsLast(xp, acc, Math.ceilDiv(n * positions, COLUMNS) * COLUMNS);
+          for (int j = 0; j < n; j++) {
+            int sample = first + j;
+            epilogueChannelsLast(acc, j * positions * paddedChannels, e, y[sample / batch], sample % batch * out, s.row());
+          }
         } else {
           accumulate(xp, acc);
+          int[] image = y[first / batch];
           for (int m = 0; m < outChannels; m++) {
-            int yBase = b * out + m * ph * pw, aBase = m * computed, bm = bias[m];
+            int yBase = first % batch * out + m * ph * pw, aBase = m * computed, bm = bias[m];
             for (int py = 0; py < ph; py++) {
               int a = aBase + py * subW, o = yBase + py * pw;
               if (e != null) {
-                e.requantizeRow(acc, a, bm, y, o, pw, m);
+                e.requantizeRow(acc, a, bm, image, o, pw, m);
               } else {
-                for (int px = 0; px < pw; px++) y[o + px] = bm + (int) acc[a + px];
+                for (int px = 0; px < pw; px++) image[o + px] = bm + (int) acc[a + px];
               }
             }
           }
@@ -431,25 +476,30 @@ final class PackedModel {
       return y;
     }
 
-    /** The image at x[from..] into its slots of xp; returns max |x| of the image. */
-    private long pad(int[] x, int from, float[] xp) {
+    /** The image at x[from..] into its slots of xp, shifted by {@code at}; returns max |x| of the image. */
+    private long pad(int[] x, int from, float[] xp, int at) {
       int min = 0, max = 0;
       for (int i = 0; i < slot.length; i++) {
         int v = x[from + i];
         min = Math.min(min, v);
         max = Math.max(max, v);
-        xp[slot[i]] = v;
+        xp[at + slot[i]] = v;
       }
       return Math.max(max, -(long) min);
     }
 
-    /** acc[p][m] = sum_t weightsByTerm[t][m] * xp[offsets[t] + positionQ[p]]; four positions, two vectors of channels at a time. */
-    private void accumulateChannelsLast(float[] xp, float[] acc) {
+    /**
+     * acc[c][m] = sum_t weightsByTerm[t][m] * xp[offsets[t] + columnQ[c]] for the first {@code
+     * columns} columns (a multiple of {@link #COLUMNS}); six columns, two vectors of channels at a
+     * time.
+     */
+    private void accumulateChannelsLast(float[] xp, float[] acc, int columns) {
       int v = F.length(), mc = paddedChannels;
       for (int mb = 0; mb < mc; mb += 2 * v) {
-        for (int p = 0; p < positionQ.length; p += POSITIONS) {
-          int q0 = positionQ[p], q1 = positionQ[p + 1], q2 = positionQ[p + 2], q3 = positionQ[p + 3];
-          FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        for (int p = 0; p < columns; p += COLUMNS) {
+          int q0 = columnQ[p], q1 = columnQ[p + 1], q2 = columnQ[p + 2], q3 = columnQ[p + 3], q4 = columnQ[p + 4], q5 = columnQ[p + 5];
+          FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+          FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
           for (int t = 0; t < terms; t++) {
             int o = offsets[t], wo = t * mc + mb;
             FloatVector w0 = FloatVector.fromArray(F, weightsByTerm, wo), w1 = FloatVector.fromArray(F, weightsByTerm, wo + v);
@@ -465,6 +515,12 @@ final class PackedModel {
             c = FloatVector.broadcast(F, xp[o + q3]);
             a30 = w0.fma(c, a30);
             a31 = w1.fma(c, a31);
+            c = FloatVector.broadcast(F, xp[o + q4]);
+            a40 = w0.fma(c, a40);
+            a41 = w1.fma(c, a41);
+            c = FloatVector.broadcast(F, xp[o + q5]);
+            a50 = w0.fma(c, a50);
+            a51 = w1.fma(c, a51);
           }
           int base = p * mc + mb;
           a00.intoArray(acc, base);
@@ -475,24 +531,31 @@ final class PackedModel {
           a21.intoArray(acc, base + 2 * mc + v);
           a30.intoArray(acc, base + 3 * mc);
           a31.intoArray(acc, base + 3 * mc + v);
+          a40.intoArray(acc, base + 4 * mc);
+          a41.intoArray(acc, base + 4 * mc + v);
+          a50.intoArray(acc, base + 5 * mc);
+          a51.intoArray(acc, base + 5 * mc + v);
         }
       }
     }
 
-    /** Maximum over each pool window (consecutive rows), bias, requantization when e says so, from the channels-last accumulators to NCHW y. */
-    private void epilogueChannelsLast(float[] acc, Epilogue e, int[] y, int yBase, float[] row) {
-      int mc = paddedChannels, positions = ph * pw;
-      for (int p = 0; p < positions; p++) {
-        int first = p * window * mc;
+    /**
+     * Maximum over each pool window (consecutive rows), bias, requantization when e says so, from
+     * one image's channels-last accumulators (from acc[aBase]) to NCHW y.
+     */
+    private void epilogueChannelsLast(float[] acc, int aBase, Epilogue e, int[] y, int yBase, float[] row) {
+      int mc = paddedChannels, pooled = ph * pw;
+      for (int p = 0; p < pooled; p++) {
+        int first = aBase + p * window * mc;
         for (int mb = 0; mb < mc; mb += F.length()) {
           FloatVector mx = FloatVector.fromArray(F, acc, first + mb);
           for (int j = 1; j < window; j++) mx = mx.max(FloatVector.fromArray(F, acc, first + j * mc + mb));
           mx.intoArray(row, mb);
         }
-        for (int m = 0; m < outChannels; m++) y[yBase + m * positions + p] = bias[m] + (int) row[m];
+        for (int m = 0; m < outChannels; m++) y[yBase + m * pooled + p] = bias[m] + (int) row[m];
       }
       if (e != null) {
-        for (int m = 0; m < outChannels; m++) e.requantizePlane(y, yBase + m * positions, positions, m);
+        for (int m = 0; m < outChannels; m++) e.requantizePlane(y, yBase + m * pooled, pooled, m);
       }
     }
 
@@ -615,10 +678,21 @@ final class PackedModel {
    * A dense layer with its weights transposed to [K][N] (N rounded up to whole vectors, zero
    * filled): each input value is broadcast against a contiguous run of output features, and zero
    * inputs (common after ReLU) are skipped.
+   *
+   * <p>Rows (the images of a batch, or the rows of one image) are computed {@link #ROWS} at a
+   * time where that is cheaper: every weight vector loaded then feeds one multiply-add per row of
+   * the block, and the weight matrix (LeNet's first dense layer: 200 KB, beyond L1) is read once
+   * per block instead of once per row. But the inputs a block skips are only those zero in all of
+   * its rows (the others are multiplied in, zeros included, which adds exact zeros), so after a
+   * ReLU, where about half of each row is zero, rows computed one by one with their own zeros
+   * skipped issue fewer instructions. {@link #blockIsCheaper} decides per block from the rows'
+   * nonzero counts alone, so that sparse rows pay for no union they will not use.
    */
   private static final class PackedDense implements LinearKernel {
-    /** From this many (padded) outputs on, the row-streaming loop is used. */
+    /** From this many (padded) outputs on, the one-row loop streams the rows of the matrix. */
     static final int WIDE_OUT = 256;
+    /** Rows per block: with two vectors of outputs, 8 accumulators, 2 weight vectors, 1 broadcast. */
+    private static final int ROWS = 4;
 
     private static final int BLOCK = 4 * F.length();
     private final int[] bias;
@@ -629,8 +703,9 @@ final class PackedModel {
     PackedDense(QDense d) {
       inFeatures = d.inFeatures();
       outFeatures = d.outFeatures();
-      // Whole four-vector blocks (one pass over the inputs each) unless that would more than pad a small layer.
-      int step = outFeatures <= 2 * F.length() ? F.length() : BLOCK;
+      // Whole four-vector blocks (one pass over the inputs each) unless that would more than pad a
+      // small layer; whole pairs of vectors at least, the row blocks' unit.
+      int step = outFeatures <= 2 * F.length() ? 2 * F.length() : BLOCK;
       paddedOut = Math.ceilDiv(outFeatures, step) * step;
       bias = d.bias();
       int[] wt = d.weights();
@@ -641,14 +716,15 @@ final class PackedModel {
       rowAbsSum = maxRowAbsSum(wt, outFeatures, inFeatures);
     }
 
+    /** The gathered values of a block's rows, {@link #ROWS} per input (and its weight row offsets in the index). */
     @Override
     public int inputLength() {
-      return inFeatures;
+      return inFeatures * ROWS;
     }
 
     @Override
     public int accLength() {
-      return paddedOut;
+      return paddedOut * ROWS;
     }
 
     @Override
@@ -657,64 +733,177 @@ final class PackedModel {
     }
 
     @Override
-    public int[] run(int[] x, Scratch s, Epilogue e) {
-      int rows = x.length / inFeatures, v = F.length();
-      float[] acc = s.acc(), nzValue = s.input();
-      int[] nz = s.index(), y = new int[rows * outFeatures];
-      for (int r = 0; r < rows; r++) {
-        int nonzero = 0, min = 0, max = 0;
-        for (int k = 0; k < inFeatures; k++) {
-          int xv = x[r * inFeatures + k];
-          min = Math.min(min, xv);
-          max = Math.max(max, xv);
-          if (xv != 0) {
-            nz[nonzero] = k * paddedOut;
-            nzValue[nonzero++] = xv;
-          }
+    public int[][] run(int[][] x, Scratch s, Epilogue e) {
+      int[][] y = new int[x.length][];
+      int rows = 0;
+      for (int i = 0; i < x.length; i++) {
+        y[i] = new int[x[i].length / inFeatures * outFeatures];
+        rows += x[i].length / inFeatures;
+      }
+      // Every row as (its run, its index in that run's input), in order.
+      int[] run = new int[rows], index = new int[rows];
+      for (int i = 0, r = 0; i < x.length; i++) {
+        for (int j = 0; j < y[i].length / outFeatures; j++, r++) {
+          run[r] = i;
+          index[r] = j * inFeatures;
         }
-        if (!exactInFloat(rowAbsSum, Math.max(max, -(long) min))) return null;
-        int n = 0;
-        if (paddedOut >= WIDE_OUT) {
-          // Wide layers: acc += x_k · row_k over the nonzero inputs, rows streamed in order and
-          // acc kept in cache (the blocked loop below would walk the matrix column strip by
-          // column strip). Same exact integers: every partial sum is exact whatever the order.
-          java.util.Arrays.fill(acc, 0, paddedOut, 0f);
-          for (int i = 0; i < nonzero; i++) {
-            int o = nz[i];
-            FloatVector c = FloatVector.broadcast(F, nzValue[i]);
-            for (int m = 0; m < paddedOut; m += v) {
-              FloatVector.fromArray(F, transposed, o + m).fma(c, FloatVector.fromArray(F, acc, m)).intoArray(acc, m);
-            }
-          }
-          n = paddedOut;
+      }
+      float[] acc = s.acc(), values = s.input();
+      int[] nz = s.index();
+      for (int r = 0; r < rows; ) {
+        int n = Math.min(ROWS, rows - r), entries = 0;
+        // Each row's nonzero inputs at b * inFeatures, for the rows computed one by one.
+        int[] count = new int[n];
+        for (int b = 0; b < n; b++) {
+          count[b] = gatherRow(x[run[r + b]], index[r + b], values, nz, b * inFeatures);
+          if (count[b] < 0) return null;
+          entries += count[b];
         }
-        for (; n + BLOCK <= paddedOut; n += BLOCK) {
-          FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-          for (int i = 0; i < nonzero; i++) {
-            int o = nz[i] + n;
-            FloatVector c = FloatVector.broadcast(F, nzValue[i]);
-            a0 = FloatVector.fromArray(F, transposed, o).fma(c, a0);
-            a1 = FloatVector.fromArray(F, transposed, o + v).fma(c, a1);
-            a2 = FloatVector.fromArray(F, transposed, o + 2 * v).fma(c, a2);
-            a3 = FloatVector.fromArray(F, transposed, o + 3 * v).fma(c, a3);
-          }
-          a0.intoArray(acc, n);
-          a1.intoArray(acc, n + v);
-          a2.intoArray(acc, n + 2 * v);
-          a3.intoArray(acc, n + 3 * v);
-        }
-        for (; n < paddedOut; n += v) {
-          FloatVector a0 = FloatVector.zero(F);
-          for (int i = 0; i < nonzero; i++) a0 = FloatVector.fromArray(F, transposed, nz[i] + n).fma(FloatVector.broadcast(F, nzValue[i]), a0);
-          a0.intoArray(acc, n);
-        }
-        if (e == null) {
-          for (int j = 0; j < outFeatures; j++) y[r * outFeatures + j] = bias[j] + (int) acc[j];
+        if (n == ROWS && blockIsCheaper(entries)) {
+          accumulateRows(values, nz, gatherUnion(x, run, index, r, values, nz), acc);
         } else {
-          for (int j = 0; j < outFeatures; j++) y[r * outFeatures + j] = e.requantize(bias[j] + (int) acc[j], j);
+          for (int b = 0; b < n; b++) accumulateRow(values, nz, b * inFeatures, count[b], acc, b * paddedOut);
+        }
+        for (int b = 0; b < n; b++, r++) {
+          int[] out = y[run[r]];
+          int o = index[r] / inFeatures * outFeatures, a = b * paddedOut;
+          if (e == null) {
+            for (int j = 0; j < outFeatures; j++) out[o + j] = bias[j] + (int) acc[a + j];
+          } else {
+            for (int j = 0; j < outFeatures; j++) out[o + j] = e.requantize(bias[j] + (int) acc[a + j], j);
+          }
         }
       }
       return y;
+    }
+
+    /**
+     * Whether a full block of {@link #ROWS} rows with {@code entries} nonzero entries in all is
+     * surely cheaper than its rows one by one, counting loads, broadcasts and multiply-adds per two
+     * vectors of outputs: {@link #accumulateRows} issues 2 + 3 * ROWS per input nonzero in any
+     * row (at most inFeatures of them), {@link #accumulateRow} 2 + 1/2 + 2 per entry. With ROWS =
+     * 4 that takes rows more than 78% nonzero on average.
+     */
+    private boolean blockIsCheaper(int entries) {
+      return 2L * inFeatures * (2 + 3 * ROWS) < 9L * entries;
+    }
+
+    /**
+     * Gathers the nonzero inputs of the row x[from..from + inFeatures): their values at values[at +
+     * i] and their weight row offsets at nz[at + i]. Returns their count, or -1 when float would
+     * not be exact for this row.
+     */
+    private int gatherRow(int[] x, int from, float[] values, int[] nz, int at) {
+      int count = 0, min = 0, max = 0;
+      for (int k = 0; k < inFeatures; k++) {
+        int xv = x[from + k];
+        min = Math.min(min, xv);
+        max = Math.max(max, xv);
+        if (xv != 0) {
+          nz[at + count] = k * paddedOut;
+          values[at + count++] = xv;
+        }
+      }
+      return exactInFloat(rowAbsSum, Math.max(max, -(long) min)) ? count : -1;
+    }
+
+    /**
+     * Gathers the {@link #ROWS} rows from r0 (row r: x[run[r]] from index[r]): for each input
+     * nonzero in at least one of them, its values at values[i * ROWS...] and its weight row offset
+     * at nz[i]. Returns the count of such inputs.
+     */
+    private int gatherUnion(int[][] x, int[] run, int[] index, int r0, float[] values, int[] nz) {
+      int count = 0;
+      for (int k = 0; k < inFeatures; k++) {
+        int any = 0;
+        for (int b = 0; b < ROWS; b++) {
+          int xv = x[run[r0 + b]][index[r0 + b] + k];
+          values[count * ROWS + b] = xv;
+          any |= xv;
+        }
+        nz[count] = k * paddedOut;
+        count += any != 0 ? 1 : 0;
+      }
+      return count;
+    }
+
+    /**
+     * acc[at..at + paddedOut) = the products of one row's {@code count} gathered values (from
+     * values[from], offsets from nz[from]) with their weight rows.
+     */
+    private void accumulateRow(float[] values, int[] nz, int from, int count, float[] acc, int at) {
+      int v = F.length(), n = 0;
+      if (paddedOut >= WIDE_OUT) {
+        // Wide layers: acc += x_k · row_k over the nonzero inputs, rows streamed in order and
+        // acc kept in cache (the blocked loop below would walk the matrix column strip by
+        // column strip). Same exact integers: every partial sum is exact whatever the order.
+        Arrays.fill(acc, at, at + paddedOut, 0f);
+        for (int i = from; i < from + count; i++) {
+          int o = nz[i];
+          FloatVector c = FloatVector.broadcast(F, values[i]);
+          for (int m = 0; m < paddedOut; m += v) {
+            FloatVector.fromArray(F, transposed, o + m).fma(c, FloatVector.fromArray(F, acc, at + m)).intoArray(acc, at + m);
+          }
+        }
+        n = paddedOut;
+      }
+      for (; n + BLOCK <= paddedOut; n += BLOCK) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = from; i < from + count; i++) {
+          int o = nz[i] + n;
+          FloatVector c = FloatVector.broadcast(F, values[i]);
+          a0 = FloatVector.fromArray(F, transposed, o).fma(c, a0);
+          a1 = FloatVector.fromArray(F, transposed, o + v).fma(c, a1);
+          a2 = FloatVector.fromArray(F, transposed, o + 2 * v).fma(c, a2);
+          a3 = FloatVector.fromArray(F, transposed, o + 3 * v).fma(c, a3);
+        }
+        a0.intoArray(acc, at + n);
+        a1.intoArray(acc, at + n + v);
+        a2.intoArray(acc, at + n + 2 * v);
+        a3.intoArray(acc, at + n + 3 * v);
+      }
+      for (; n < paddedOut; n += v) {
+        FloatVector a0 = FloatVector.zero(F);
+        for (int i = from; i < from + count; i++) a0 = FloatVector.fromArray(F, transposed, nz[i] + n).fma(FloatVector.broadcast(F, values[i]), a0);
+        a0.intoArray(acc, at + n);
+      }
+    }
+
+    /**
+     * acc[b * paddedOut...] = the products of row b's gathered values with their weight rows, for
+     * the {@link #ROWS} rows of a block ({@code count} inputs, stride ROWS), two vectors of
+     * outputs at a time: each weight vector loaded feeds ROWS multiply-adds. Every column strip
+     * is one cache line of each weight row, so the matrix is read once per block.
+     */
+    private void accumulateRows(float[] values, int[] nz, int count, float[] acc) {
+      int v = F.length();
+      for (int n = 0; n < paddedOut; n += 2 * v) {
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        for (int i = 0; i < count; i++) {
+          int o = nz[i] + n, c = i * ROWS;
+          FloatVector w0 = FloatVector.fromArray(F, transposed, o), w1 = FloatVector.fromArray(F, transposed, o + v);
+          FloatVector x = FloatVector.broadcast(F, values[c]);
+          a00 = w0.fma(x, a00);
+          a01 = w1.fma(x, a01);
+          x = FloatVector.broadcast(F, values[c + 1]);
+          a10 = w0.fma(x, a10);
+          a11 = w1.fma(x, a11);
+          x = FloatVector.broadcast(F, values[c + 2]);
+          a20 = w0.fma(x, a20);
+          a21 = w1.fma(x, a21);
+          x = FloatVector.broadcast(F, values[c + 3]);
+          a30 = w0.fma(x, a30);
+          a31 = w1.fma(x, a31);
+        }
+        a00.intoArray(acc, n);
+        a01.intoArray(acc, n + v);
+        a10.intoArray(acc, paddedOut + n);
+        a11.intoArray(acc, paddedOut + n + v);
+        a20.intoArray(acc, 2 * paddedOut + n);
+        a21.intoArray(acc, 2 * paddedOut + n + v);
+        a30.intoArray(acc, 3 * paddedOut + n);
+        a31.intoArray(acc, 3 * paddedOut + n + v);
+      }
     }
   }
 }
