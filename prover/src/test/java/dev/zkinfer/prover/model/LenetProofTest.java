@@ -182,6 +182,32 @@ class LenetProofTest {
     }
 
     /**
+     * The compiled circuit keeps the shape the prover's cost rests on: bounded requantizations
+     * with 12-bit remainder limbs, the two convolutions clamped by one table lookup each, at
+     * most 70,000 looked-up entries (about 180,000 with int32 bounds and 8-bit limbs) and a
+     * witness of 2^17 values.
+     */
+    @Test
+    void compiledCircuitIsCompact() {
+        dev.zkinfer.circuit.Circuit c = pk.verifyingKey().circuit();
+        List<dev.zkinfer.circuit.RequantLayer> requants = c.layers().stream()
+                .filter(l -> l instanceof dev.zkinfer.circuit.RequantLayer).map(l -> (dev.zkinfer.circuit.RequantLayer) l).toList();
+        assertEquals(5, requants.size());
+        for (dev.zkinfer.circuit.RequantLayer r : requants) {
+            assertEquals(12, r.limbWidth());
+            assertEquals(0, r.commonShift() % 12, "S rounded up to whole limbs");
+            assertTrue(r.inputBound() < 1L << 23, "compiled input bound " + r.inputBound());
+        }
+        assertTrue(requants.get(0).tableClamp() && requants.get(1).tableClamp(), "convolutions use the clamp table");
+        long entries = 0;
+        for (dev.zkinfer.circuit.LookupSpec spec : dev.zkinfer.circuit.ProofProtocol.lookupSpecs(c)) {
+            entries += c.tensor(spec.columns()[0]).layout().paddedSize();
+        }
+        assertTrue(entries <= 70_000, entries + " looked-up entries");
+        assertEquals(17, pk.verifyingKey().witnessLayout().numVars());
+    }
+
+    /**
      * Inputs at the edges of the model's input range (all minimum, all maximum, a min/max
      * checkerboard, uniform noise) drive the accumulators towards the bounds the compiler
      * derived for the requantizations: they must still prove, and prove the executor's output.
