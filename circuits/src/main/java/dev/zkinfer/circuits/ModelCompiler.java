@@ -610,18 +610,7 @@ public final class ModelCompiler {
         boolean uniform = true;
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {
-                int count = 0;
-                for (int ky = 0; ky < p.kernelH(); ky++) {
-                    int iy = oy * p.strideH() - p.padTop() + ky;
-                    for (int kx = 0; kx < p.kernelW(); kx++) {
-                        int ix = ox * p.strideW() - p.padLeft() + kx;
-                        boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-                        if (inside || (p.countIncludePad() && iy >= -p.padTop() && iy < h + p.padBottom() && ix >= -p.padLeft()
-                                && ix < w + p.padRight())) {
-                            count++;
-                        }
-                    }
-                }
+                int count = p.count(oy, ox, h, w);
                 if (count >= p.m().length) {
                     throw new UnsupportedModelException("QAvgPool has no multiplier for a window of " + count + " positions");
                 }

@@ -129,6 +129,7 @@ public final class Circuit {
                     }
                 }
             }
+            l.checkShapes(this);
         }
         for (CircuitTensor t : tensors) {
             if (t.role() == TensorRole.COMPUTED && !defined[t.id()]) {

@@ -123,14 +123,11 @@ public final class CircuitVerifier {
             long[] output = in.bases("public output", in.length("output length", (int) outLayout.size(), (int) outLayout.size()));
             io[0] = signed(input);
             io[1] = signed(output);
-            // The circuit's range analysis (requantization headroom) assumes inputs in the
-            // quantized input domain; a public input outside it is not a valid inference.
-            IoScales scales = vk.io();
-            for (int i = 0; i < io[0].length; i++) {
-                if (io[0][i] < scales.inputMin() || io[0][i] > scales.inputMax()) {
-                    throw new InvalidProofException("public input value " + io[0][i] + " at position " + i
-                            + " is outside the model's input range [" + scales.inputMin() + ", " + scales.inputMax() + "]");
-                }
+            // a public input outside the quantized input domain is not a valid inference
+            try {
+                vk.io().checkInput(io[0]);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidProofException("public " + e.getMessage());
             }
             t.absorbLongs("public-input", input);
             t.absorbLongs("public-output", output);

@@ -11,4 +11,19 @@ public record IoScales(double inputScale, int inputMin, int inputMax, double out
     public long quantize(double x) {
         return Math.min(Math.max(Math.round(x / inputScale), inputMin), inputMax);
     }
+
+    /**
+     * Checks quantized input values against [inputMin, inputMax], the domain the circuit's range
+     * analysis (the requantizations' input bounds) assumes.
+     *
+     * @throws IllegalArgumentException naming the first value outside it and its position
+     */
+    public void checkInput(long[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < inputMin || values[i] > inputMax) {
+                throw new IllegalArgumentException("input value " + values[i] + " at position " + i
+                        + " is outside the model's input range [" + inputMin + ", " + inputMax + "]");
+            }
+        }
+    }
 }

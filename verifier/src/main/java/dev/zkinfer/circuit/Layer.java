@@ -40,6 +40,16 @@ public interface Layer {
     }
 
     /**
+     * Checks that the tensors' layouts and roles fit the layer's relation; run once by {@link
+     * Circuit}'s validation (when a circuit is built and when a verifying key is decoded), after
+     * every operand and output id has been checked to be in range, so {@link #verify} and the
+     * prover can rely on it.
+     *
+     * @throws IllegalArgumentException naming what does not fit
+     */
+    default void checkShapes(Circuit c) {}
+
+    /**
      * The verifier's side: reduce the merged output claims (index-aligned with {@link
      * #outputs()}; an entry is null when no claim reached that output) to claims on operands.
      */

@@ -296,22 +296,24 @@ public final class MaxPoolLayer implements Layer {
         return prod.add(link);
     }
 
+    /** Every operand has y's layout and the window geometry fits it; IllegalArgumentException if not. */
+    @Override
+    public void checkShapes(Circuit c) {
+        TensorLayout layout = c.tensor(y).layout();
+        for (int t : operands()) {
+            if (!c.tensor(t).layout().equals(layout)) {
+                throw new IllegalArgumentException("MaxPool layer: operand layouts differ");
+            }
+        }
+        if (geometry != null) {
+            checkGeometry(layout, geometry);
+        }
+    }
+
     @Override
     public void verify(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
         ctx.transcript().domain(DOMAIN);
         TensorLayout layout = ctx.layout(y);
-        for (int t : operands()) {
-            if (!ctx.layout(t).equals(layout)) {
-                throw new InvalidProofException("MaxPool layer: operand layouts differ");
-            }
-        }
-        if (geometry != null) {
-            try {
-                checkGeometry(layout, geometry);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidProofException(e.getMessage());
-            }
-        }
         int n = layout.numVars();
         Ext3[] tau = new Ext3[n];
         for (int i = 0; i < n; i++) {

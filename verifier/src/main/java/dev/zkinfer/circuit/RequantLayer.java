@@ -564,21 +564,23 @@ public final class RequantLayer implements Layer {
         return acc;
     }
 
+    /** Every operand has y's layout and the multipliers fit the axis; IllegalArgumentException if not. */
+    @Override
+    public void checkShapes(Circuit c) {
+        TensorLayout layout = c.tensor(y).layout();
+        for (int t : operands()) {
+            if (!c.tensor(t).layout().equals(layout)) {
+                throw new IllegalArgumentException("Requant layer: operand layouts differ");
+            }
+        }
+        checkAxis(layout, axis, m.length);
+    }
+
     @Override
     public void verify(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
         ctx.transcript().domain(DOMAIN);
         TensorLayout layout = ctx.layout(y);
         int[] ops = operands();
-        for (int t : ops) {
-            if (!ctx.layout(t).equals(layout)) {
-                throw new InvalidProofException("Requant layer: operand layouts differ");
-            }
-        }
-        try {
-            checkAxis(layout, axis, m.length);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidProofException(e.getMessage());
-        }
         int n = layout.numVars();
         Ext3[] tau = new Ext3[n];
         for (int i = 0; i < n; i++) {

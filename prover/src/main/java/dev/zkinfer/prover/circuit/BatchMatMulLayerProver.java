@@ -24,7 +24,6 @@ public final class BatchMatMulLayerProver implements LayerProver<BatchMatMulLaye
             return;
         }
         Circuit c = w.circuit();
-        layer.checkShapes(c);
         TensorLayout ly = c.tensor(layer.y()).layout();
         int tv = ly.dimVars(0), mv = ly.dimVars(1), nv = ly.dimVars(2);
         int kv = c.tensor(layer.a()).layout().dimVars(2);

@@ -18,7 +18,6 @@ public final class ElementwiseLinearLayerProver implements LayerProver<Elementwi
             return;
         }
         Circuit c = w.circuit();
-        layer.checkShapes(c);
         TensorLayout ly = c.tensor(layer.output()).layout();
         long[] y = new long[ly.paddedSize()];
         int[] ins = layer.inputs();

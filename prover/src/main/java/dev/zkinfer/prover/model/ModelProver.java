@@ -1,7 +1,6 @@
 package dev.zkinfer.prover.model;
 
 import dev.zkinfer.circuit.Circuit;
-import dev.zkinfer.circuit.IoScales;
 import dev.zkinfer.circuit.Layer;
 import dev.zkinfer.circuit.TensorLayout;
 import dev.zkinfer.circuit.TensorRole;
@@ -14,6 +13,7 @@ import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.circuit.CircuitProver;
 import dev.zkinfer.prover.circuit.LayerProvers;
 import dev.zkinfer.prover.circuit.WitnessValues;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -66,14 +66,7 @@ public final class ModelProver {
             throw new IllegalArgumentException("input has shape " + java.util.Arrays.toString(input.shape())
                     + ", the model expects " + java.util.Arrays.toString(expected));
         }
-        IoScales io = pk.verifyingKey().io();
-        int[] data = input.data();
-        for (int i = 0; i < data.length; i++) {
-            if (data[i] < io.inputMin() || data[i] > io.inputMax()) {
-                throw new IllegalArgumentException("input value " + data[i] + " at position " + i
-                        + " is outside the model's quantized input range [" + io.inputMin() + ", " + io.inputMax() + "]");
-            }
-        }
+        pk.verifyingKey().io().checkInput(Arrays.stream(input.data()).asLongStream().toArray());
         WitnessValues w = new WitnessValues(c);
         w.put(c.input(), c.tensor(c.input()).layout().pad(field(input.data()), 0));
         for (Map.Entry<Integer, long[]> e : pk.compiled().modelValues().entrySet()) {

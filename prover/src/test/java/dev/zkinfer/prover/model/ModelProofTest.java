@@ -117,7 +117,7 @@ class ModelProofTest {
         IntTensor outOfRange = new IntTensor(input.shape(), data);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new ModelProver(pk).prove(outOfRange, s -> {}));
-        assertTrue(e.getMessage().contains("outside the model's quantized input range"), e.getMessage());
+        assertTrue(e.getMessage().contains("outside the model's input range"), e.getMessage());
     }
 
     @Test

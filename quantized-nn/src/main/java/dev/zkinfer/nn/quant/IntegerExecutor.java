@@ -484,20 +484,14 @@ public final class IntegerExecutor {
       for (int oy = 0; oy < oh; oy++) {
         for (int ox = 0; ox < ow; ox++) {
           long acc = 0;
-          int count = 0;
           for (int ky = 0; ky < p.kernelH(); ky++) {
             int iy = oy * p.strideH() - p.padTop() + ky;
             for (int kx = 0; kx < p.kernelW(); kx++) {
               int ix = ox * p.strideW() - p.padLeft() + kx;
-              boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-              if (inside) {
-                acc += x[(pl * h + iy) * w + ix];
-                count++;
-              } else if (p.countIncludePad() && iy >= -p.padTop() && iy < h + p.padBottom() && ix >= -p.padLeft() && ix < w + p.padRight()) {
-                count++;
-              }
+              if (iy >= 0 && iy < h && ix >= 0 && ix < w) acc += x[(pl * h + iy) * w + ix];
             }
           }
+          int count = p.count(oy, ox, h, w);
           y[(pl * oh + oy) * ow + ox] = Requantize.clamp(Requantize.apply(acc, p.m()[count], p.shift()), p.lo(), p.hi());
         }
       }

@@ -119,6 +119,21 @@ public sealed interface QOp {
     public int[] inputs() {
       return new int[] {input};
     }
+
+    /** k of output position (oy, ox) for an h x w input: the window's positions inside the image, plus those in the declared padding when countIncludePad. */
+    public int count(int oy, int ox, int h, int w) {
+      int count = 0;
+      for (int ky = 0; ky < kernelH; ky++) {
+        int iy = oy * strideH - padTop + ky;
+        for (int kx = 0; kx < kernelW; kx++) {
+          int ix = ox * strideW - padLeft + kx;
+          boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+          boolean padding = iy >= -padTop && iy < h + padBottom && ix >= -padLeft && ix < w + padRight;
+          if (inside || (countIncludePad && padding)) count++;
+        }
+      }
+      return count;
+    }
   }
 
   /**
