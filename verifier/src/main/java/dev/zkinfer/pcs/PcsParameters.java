@@ -133,9 +133,10 @@ public final class PcsParameters {
 
     /**
      * The provable profile for {@code bits} of security (100 = default, 128 = strong) on a
-     * polynomial of {@code numVars} variables: rate 1/4, folding factor 4, {@link #defaultPowBits}
-     * bits of grinding per query phase (16 for large polynomials), and the final polynomial sent in the clear once it has at most as many
-     * variables as gives the smallest proof (between 4 and 11). The Johnson-bound regime is
+     * polynomial of {@code numVars} variables: rate 1/4, folding factor 4, {@link
+     * #defaultPowBits} bits of grinding per query phase (16 for large polynomials), and the final
+     * polynomial sent in the clear once it has at most as many variables as gives the smallest
+     * proof (between 4 and 11). The Johnson-bound regime is
      * used wherever its proven proximity-gap bound reaches the target (it needs about a quarter
      * fewer queries in round 0 and far fewer after); otherwise (large polynomials at 128+
      * bits) unique decoding.
