@@ -209,8 +209,6 @@ void zk_encode_bit_reversed(const int64_t *coeffs, int32_t width, int32_t log_ms
 
 /* ---------------------------------------------------------------- Mobius transform */
 
-/* v[i | bit] -= v[i] for every variable: variables below LOG_IN_CACHE inside cache-sized
- * blocks, the rest as strided passes (the order of variables does not matter: the steps commute). */
 struct mobius_ctx {
     u64 *v;
     int low, k;
@@ -251,61 +249,48 @@ void zk_evaluations_to_coefficients(int64_t *values, int32_t log_n) {
 
 /* ---------------------------------------------------------------- Merkle hashing */
 
+/* Merkle digests of items [from, to): SHA-256(prefix || item), two messages at a time. */
 struct hash_ctx {
-    const int64_t *data;
-    const uint8_t *children;
-    int32_t leaf_longs;
+    const uint8_t *items;
+    size_t item_bytes;
+    uint8_t prefix;
     uint8_t *out;
 };
 
-static void leaves_range(void *p, int64_t from, int64_t to, int chunk) {
+/* Leaves of up to this many longs are hashed from a stack buffer. */
+#define STACK_LEAF_LONGS 64
+
+static void hash_range(void *p, int64_t from, int64_t to, int chunk) {
     struct hash_ctx *c = p;
-    size_t len = 1 + 8 * (size_t)c->leaf_longs;
-    uint8_t stack[2 * (1 + 8 * 64)];
+    size_t len = 1 + c->item_bytes;
+    uint8_t stack[2 * (1 + 8 * STACK_LEAF_LONGS)];
     uint8_t *buf = 2 * len <= sizeof stack ? stack : malloc(2 * len);
     uint8_t *buf2 = buf + len;
-    buf[0] = 0;
-    buf2[0] = 0;
+    buf[0] = c->prefix;
+    buf2[0] = c->prefix;
     int64_t i = from;
     for (; i + 1 < to; i += 2) {
-        memcpy(buf + 1, c->data + (size_t)i * c->leaf_longs, 8 * (size_t)c->leaf_longs); /* x86-64 is little-endian */
-        memcpy(buf2 + 1, c->data + (size_t)(i + 1) * c->leaf_longs, 8 * (size_t)c->leaf_longs);
+        memcpy(buf + 1, c->items + (size_t)i * c->item_bytes, c->item_bytes);
+        memcpy(buf2 + 1, c->items + (size_t)(i + 1) * c->item_bytes, c->item_bytes);
         zk_sha256_x2(buf, buf2, len, c->out + 32 * (size_t)i, c->out + 32 * (size_t)(i + 1));
     }
     if (i < to) {
-        memcpy(buf + 1, c->data + (size_t)i * c->leaf_longs, 8 * (size_t)c->leaf_longs);
+        memcpy(buf + 1, c->items + (size_t)i * c->item_bytes, c->item_bytes);
         zk_sha256(buf, len, c->out + 32 * (size_t)i);
     }
     if (buf != stack) free(buf);
 }
 
-/* leaf digest = SHA-256(0x00 || u64le(v_0) || ... ) (MerkleHash.hashLeaf) */
+/* leaf digest = SHA-256(0x00 || u64le(v_0) || ... ) (MerkleHash.hashLeaf; x86-64 is little-endian) */
 void zk_hash_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, uint8_t *out) {
-    struct hash_ctx c = {data, NULL, leaf_longs, out};
-    zk_parallel_for(leaves, 64, leaves_range, &c);
-}
-
-static void parents_range(void *p, int64_t from, int64_t to, int chunk) {
-    struct hash_ctx *c = p;
-    uint8_t buf[65], buf2[65];
-    buf[0] = 1;
-    buf2[0] = 1;
-    int64_t i = from;
-    for (; i + 1 < to; i += 2) {
-        memcpy(buf + 1, c->children + 64 * (size_t)i, 64);
-        memcpy(buf2 + 1, c->children + 64 * (size_t)(i + 1), 64);
-        zk_sha256_x2(buf, buf2, 65, c->out + 32 * (size_t)i, c->out + 32 * (size_t)(i + 1));
-    }
-    if (i < to) {
-        memcpy(buf + 1, c->children + 64 * (size_t)i, 64);
-        zk_sha256(buf, 65, c->out + 32 * (size_t)i);
-    }
+    struct hash_ctx c = {(const uint8_t *)data, 8 * (size_t)leaf_longs, 0, out};
+    zk_parallel_for(leaves, 64, hash_range, &c);
 }
 
 /* node digest = SHA-256(0x01 || left || right) (MerkleHash.hashNode) */
 void zk_hash_parents(const uint8_t *children, int64_t parents, uint8_t *out) {
-    struct hash_ctx c = {NULL, children, 0, out};
-    zk_parallel_for(parents, 512, parents_range, &c);
+    struct hash_ctx c = {children, 64, 1, out};
+    zk_parallel_for(parents, 512, hash_range, &c);
 }
 
 /* ---------------------------------------------------------------- eq tables */
@@ -369,19 +354,21 @@ static void mle_range(void *p, int64_t from, int64_t to, int chunk) {
     c->parts[3 * chunk + 2] = p2;
 }
 
+/* Variables in the low factor when an eq table is split as eq(low) x eq(high): the low table
+ * (2^12 extension entries, 96 KiB) is read again for every high index. */
+#define SPLIT_LOW_VARS 12
+
 /* f(point) = sum_c hi[c] sum_b values[c 2^lo + b] low[b] */
 void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int64_t *out3) {
     const u64 *z = (const u64 *)point;
-    int lo = m < 12 ? m : 12;
+    int lo = m < SPLIT_LOW_VARS ? m : SPLIT_LOW_VARS;
     int64_t high = (int64_t)1 << (m - lo);
     u64 *low = eq_table(z, 0, lo, ONE), *hi = eq_table(z, lo, m - lo, ONE);
     int chunks = zk_chunks(high, 1);
     u64 *parts = calloc(3 * (size_t)chunks, sizeof(u64));
     struct mle_ctx c = {(const u64 *)values, low, hi, lo, parts};
     zk_parallel_for(high, 1, mle_range, &c);
-    u64 a[3] = {0, 0, 0};
-    for (int k = 0; k < 3 * chunks; k++) a[k % 3] = gl_add(a[k % 3], parts[k]);
-    for (int k = 0; k < 3; k++) out3[k] = (int64_t)a[k];
+    sum_parts(parts, chunks, 3, (u64 *)out3);
     free(parts);
     free(low);
     free(hi);
@@ -467,7 +454,7 @@ void zk_add_scaled_eq_batch(int64_t *w_, const int64_t *points_, const int64_t *
         return;
     }
     /* general points: per query, w[c 2^lo + b] += hi[c] low[b] */
-    e.lo = m < 12 ? m : 12;
+    e.lo = m < SPLIT_LOW_VARS ? m : SPLIT_LOW_VARS;
     e.his = malloc(sizeof(u64 *) * count);
     e.lows = malloc(sizeof(u64 *) * count);
     for (int q = 0; q < count; q++) {
@@ -531,9 +518,7 @@ void zk_whir_sumcheck_round(const int64_t *f, int32_t fw, const int64_t *w, int6
     int chunks = zk_chunks(pairs, ZK_MIN_PARALLEL);
     struct whir_ctx c = {(const u64 *)f, (const u64 *)w, NULL, 0, 0, 0, fw, 0, calloc(9 * (size_t)chunks, sizeof(u64))};
     zk_parallel_for(pairs, ZK_MIN_PARALLEL, whir_round_range, &c);
-    u64 res[9] = {0};
-    for (int k = 0; k < 9 * chunks; k++) res[k % 9] = gl_add(res[k % 9], c.parts[k]);
-    for (int i = 0; i < 9; i++) out9[i] = (int64_t)res[i];
+    sum_parts(c.parts, chunks, 9, (u64 *)out9);
     free(c.parts);
 }
 
@@ -545,9 +530,7 @@ static void whir_fold_range(void *p, int64_t from, int64_t to, int chunk) {
         u64 *o = c->out + 3 * j;
         if (c->width == 1) {
             u64 x = t[2 * j], d = c->monomial ? t[2 * j + 1] : gl_sub(t[2 * j + 1], x);
-            o[0] = gl_dot3(x, a0, d, 0, 0, 0, 0);
-            o[1] = gl_mul(a1, d);
-            o[2] = gl_mul(a2, d);
+            fold_base_diff(x, d, a0, a1, a2, o);
         } else {
             const u64 *x = t + 6 * j, *y = x + 3;
             u64 d0 = y[0], d1 = y[1], d2 = y[2];

@@ -96,6 +96,13 @@ ZK_INLINE void ext_mul(u64 a0, u64 a1, u64 a2, u64 b0, u64 b1, u64 b2, u64 *o0, 
     *o2 = gl_dot3(0, a0, b2, a1, b1, a2, b0);
 }
 
+/* o = x + d r for base x, d and extension r */
+ZK_INLINE void fold_base_diff(u64 x, u64 d, u64 r0, u64 r1, u64 r2, u64 *o) {
+    o[0] = gl_dot3(x, d, r0, 0, 0, 0, 0);
+    o[1] = gl_mul(d, r1);
+    o[2] = gl_mul(d, r2);
+}
+
 /* x + r (y - x) in the extension; r1d = 2 r1, r2d = 2 r2 */
 ZK_INLINE void fold_ext1(const u64 *x, const u64 *y, u64 r0, u64 r1, u64 r2, u64 r1d, u64 r2d, u64 *o) {
     u64 e0 = gl_sub(y[0], x[0]), e1 = gl_sub(y[1], x[1]), e2 = gl_sub(y[2], x[2]);
@@ -117,15 +124,21 @@ typedef struct {
     u64 s0, s1, s2, c0, c1, c2;
 } ext_acc;
 
-ZK_INLINE void ext_acc_add(ext_acc *e, u64 a0, u64 a1, u64 a2, u64 b0, u64 b1, u64 b2) {
-    u64 p0, p1, p2;
-    ext_mul(a0, a1, a2, b0, b1, b2, &p0, &p1, &p2);
+/* e += p0 + p1 t + p2 t^2 (an already reduced extension element) */
+ZK_INLINE void ext_acc_add_value(ext_acc *e, u64 p0, u64 p1, u64 p2) {
     e->s0 += p0;
     e->c0 += e->s0 < p0;
     e->s1 += p1;
     e->c1 += e->s1 < p1;
     e->s2 += p2;
     e->c2 += e->s2 < p2;
+}
+
+/* e += a * b */
+ZK_INLINE void ext_acc_add(ext_acc *e, u64 a0, u64 a1, u64 a2, u64 b0, u64 b1, u64 b2) {
+    u64 p0, p1, p2;
+    ext_mul(a0, a1, a2, b0, b1, b2, &p0, &p1, &p2);
+    ext_acc_add_value(e, p0, p1, p2);
 }
 
 ZK_INLINE void ext_acc_value(const ext_acc *e, u64 *out) {

@@ -7,13 +7,16 @@
 #include "sha256.h"
 #include <string.h>
 
+/* Batches per round at most (one pool chunk each). */
+#define POW_MAX_BATCHES 256
+
 typedef struct {
     const uint8_t *prefix;
     int32_t len;
     int32_t bits;
     int64_t base;
     int64_t batch; /* nonces per batch, even */
-    int64_t found[256];
+    int64_t found[POW_MAX_BATCHES];
 } pow_ctx;
 
 static int pow_ok(const uint8_t d[32], int32_t bits) {
@@ -56,7 +59,7 @@ static void pow_batches(void *vctx, int64_t from, int64_t to, int chunk) {
 int64_t zk_grind(const uint8_t *prefix, int32_t len, int32_t bits) {
     if (len < 0 || len > ZK_POW_MAX_PREFIX || bits < 0 || bits > 64) return -2;
     int64_t batches = 4 * (int64_t)zk_pool_threads();
-    if (batches > 256) batches = 256;
+    if (batches > POW_MAX_BATCHES) batches = POW_MAX_BATCHES;
     /* about 2^bits nonces (the expected search) per round, in batches of 64 to 4096 */
     int64_t batch = bits >= 40 ? 4096 : ((int64_t)1 << bits) / batches;
     batch = batch < 64 ? 64 : batch > 4096 ? 4096 : batch & ~(int64_t)1;

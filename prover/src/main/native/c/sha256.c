@@ -62,26 +62,44 @@ static void compress_portable(uint32_t st[8], const uint8_t *p, size_t blocks) {
 }
 
 #ifdef ZK_X86
-/* Intel SHA extensions: four rounds per pair of sha256rnds2, message schedule by
+#define ZK_SHANI __attribute__((target("sha,sse4.1,ssse3")))
+
+/* The state A..H as the register pair of sha256rnds2: ABEF and CDGH. */
+ZK_SHANI static inline void shani_load(const uint32_t st[8], __m128i *abef, __m128i *cdgh) {
+    __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[0]), 0xB1); /* CDAB */
+    __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[4]), 0x1B); /* EFGH */
+    *abef = _mm_alignr_epi8(tmp, efgh, 8);
+    *cdgh = _mm_blend_epi16(efgh, tmp, 0xF0);
+}
+
+/* The inverse of shani_load. */
+ZK_SHANI static inline void shani_store(__m128i abef, __m128i cdgh, uint32_t st[8]) {
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128((__m128i *)&st[0], _mm_blend_epi16(feba, dchg, 0xF0)); /* DCBA */
+    _mm_storeu_si128((__m128i *)&st[4], _mm_alignr_epi8(dchg, feba, 8));    /* HGFE */
+}
+
+/* Message words 4i..4i+3 of the block at p: loaded (byte-swapped) for i < 4, else by
  * sha256msg1/msg2 (W_i = msg2(msg1(W_{i-4}, W_{i-3}) + alignr(W_{i-1}, W_{i-2}, 4), W_{i-1})). */
-__attribute__((target("sha,sse4.1,ssse3"))) static void compress_shani(uint32_t st[8], const uint8_t *p, size_t blocks) {
-    const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-    __m128i tmp = _mm_loadu_si128((const __m128i *)&st[0]);
-    __m128i s1 = _mm_loadu_si128((const __m128i *)&st[4]);
-    tmp = _mm_shuffle_epi32(tmp, 0xB1);     /* CDAB */
-    s1 = _mm_shuffle_epi32(s1, 0x1B);       /* EFGH */
-    __m128i s0 = _mm_alignr_epi8(tmp, s1, 8); /* ABEF */
-    s1 = _mm_blend_epi16(s1, tmp, 0xF0);    /* CDGH */
+ZK_SHANI static inline __m128i shani_message(const __m128i *w, int i, const uint8_t *p) {
+    if (i < 4) {
+        const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+        return _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), mask);
+    }
+    __m128i t = _mm_add_epi32(_mm_sha256msg1_epu32(w[i - 4], w[i - 3]), _mm_alignr_epi8(w[i - 1], w[i - 2], 4));
+    return _mm_sha256msg2_epu32(t, w[i - 1]);
+}
+
+/* Intel SHA extensions: four rounds per pair of sha256rnds2. */
+ZK_SHANI static void compress_shani(uint32_t st[8], const uint8_t *p, size_t blocks) {
+    __m128i s0, s1;
+    shani_load(st, &s0, &s1);
     while (blocks--) {
         __m128i abef = s0, cdgh = s1;
         __m128i w[16];
         for (int i = 0; i < 16; i++) {
-            if (i < 4) {
-                w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), mask);
-            } else {
-                __m128i t = _mm_add_epi32(_mm_sha256msg1_epu32(w[i - 4], w[i - 3]), _mm_alignr_epi8(w[i - 1], w[i - 2], 4));
-                w[i] = _mm_sha256msg2_epu32(t, w[i - 1]);
-            }
+            w[i] = shani_message(w, i, p);
             __m128i msg = _mm_add_epi32(w[i], _mm_loadu_si128((const __m128i *)&K[4 * i]));
             s1 = _mm_sha256rnds2_epu32(s1, s0, msg);
             msg = _mm_shuffle_epi32(msg, 0x0E);
@@ -91,41 +109,23 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void compress_shani(uint32_t 
         s1 = _mm_add_epi32(s1, cdgh);
         p += 64;
     }
-    tmp = _mm_shuffle_epi32(s0, 0x1B);      /* FEBA */
-    s1 = _mm_shuffle_epi32(s1, 0xB1);       /* DCHG */
-    s0 = _mm_blend_epi16(tmp, s1, 0xF0);    /* DCBA */
-    s1 = _mm_alignr_epi8(s1, tmp, 8);       /* HGFE */
-    _mm_storeu_si128((__m128i *)&st[0], s0);
-    _mm_storeu_si128((__m128i *)&st[4], s1);
+    shani_store(s0, s1, st);
 }
 
 /* Two independent messages of the same length in lockstep: sha256rnds2 has a latency of
  * several cycles, so interleaving two dependency chains keeps the SHA unit busier (same
  * digests as two calls of compress_shani). */
-__attribute__((target("sha,sse4.1,ssse3"))) static void compress_shani_x2(uint32_t sta[8], const uint8_t *pa,
-        uint32_t stb[8], const uint8_t *pb, size_t blocks) {
-    const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-    __m128i ta = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&sta[0]), 0xB1);
-    __m128i a1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&sta[4]), 0x1B);
-    __m128i a0 = _mm_alignr_epi8(ta, a1, 8);
-    a1 = _mm_blend_epi16(a1, ta, 0xF0);
-    __m128i tb = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&stb[0]), 0xB1);
-    __m128i b1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&stb[4]), 0x1B);
-    __m128i b0 = _mm_alignr_epi8(tb, b1, 8);
-    b1 = _mm_blend_epi16(b1, tb, 0xF0);
+ZK_SHANI static void compress_shani_x2(uint32_t sta[8], const uint8_t *pa, uint32_t stb[8], const uint8_t *pb,
+                                       size_t blocks) {
+    __m128i a0, a1, b0, b1;
+    shani_load(sta, &a0, &a1);
+    shani_load(stb, &b0, &b1);
     while (blocks--) {
         __m128i sa0 = a0, sa1 = a1, sb0 = b0, sb1 = b1;
         __m128i wa[16], wb[16];
         for (int i = 0; i < 16; i++) {
-            if (i < 4) {
-                wa[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 16 * i)), mask);
-                wb[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 16 * i)), mask);
-            } else {
-                __m128i t = _mm_add_epi32(_mm_sha256msg1_epu32(wa[i - 4], wa[i - 3]), _mm_alignr_epi8(wa[i - 1], wa[i - 2], 4));
-                wa[i] = _mm_sha256msg2_epu32(t, wa[i - 1]);
-                __m128i u = _mm_add_epi32(_mm_sha256msg1_epu32(wb[i - 4], wb[i - 3]), _mm_alignr_epi8(wb[i - 1], wb[i - 2], 4));
-                wb[i] = _mm_sha256msg2_epu32(u, wb[i - 1]);
-            }
+            wa[i] = shani_message(wa, i, pa);
+            wb[i] = shani_message(wb, i, pb);
             __m128i k = _mm_loadu_si128((const __m128i *)&K[4 * i]);
             __m128i ma = _mm_add_epi32(wa[i], k), mb = _mm_add_epi32(wb[i], k);
             a1 = _mm_sha256rnds2_epu32(a1, a0, ma);
@@ -142,14 +142,8 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void compress_shani_x2(uint32
         pa += 64;
         pb += 64;
     }
-    ta = _mm_shuffle_epi32(a0, 0x1B);
-    a1 = _mm_shuffle_epi32(a1, 0xB1);
-    _mm_storeu_si128((__m128i *)&sta[0], _mm_blend_epi16(ta, a1, 0xF0));
-    _mm_storeu_si128((__m128i *)&sta[4], _mm_alignr_epi8(a1, ta, 8));
-    tb = _mm_shuffle_epi32(b0, 0x1B);
-    b1 = _mm_shuffle_epi32(b1, 0xB1);
-    _mm_storeu_si128((__m128i *)&stb[0], _mm_blend_epi16(tb, b1, 0xF0));
-    _mm_storeu_si128((__m128i *)&stb[4], _mm_alignr_epi8(b1, tb, 8));
+    shani_store(a0, a1, sta);
+    shani_store(b0, b1, stb);
 }
 
 static int cpu_has_sha_ni(void) {

@@ -7,13 +7,8 @@
 #include "pool.h"
 #include "zkinfer.h"
 
-/* a + r d for base a, d and extension r */
-ZK_INLINE void fold_base1(u64 a, u64 b, u64 r0, u64 r1, u64 r2, u64 *o) {
-    u64 d = gl_sub(b, a);
-    o[0] = gl_dot3(a, d, r0, 0, 0, 0, 0);
-    o[1] = gl_mul(d, r1);
-    o[2] = gl_mul(d, r2);
-}
+/* a + r (b - a) for base a, b and extension r */
+ZK_INLINE void fold_base1(u64 a, u64 b, u64 r0, u64 r1, u64 r2, u64 *o) { fold_base_diff(a, gl_sub(b, a), r0, r1, r2, o); }
 
 struct sc_ctx {
     const u64 *f, *g;
@@ -119,18 +114,10 @@ static void fused_range(void *p, int64_t from, int64_t to, int chunk) {
             u64 x0 = fq[0], u0 = gl_sub(fq[1], x0), x1 = fq[2], u1 = gl_sub(fq[3], x1);
             u64 y0 = gq[0], v0 = gl_sub(gq[1], y0), y1 = gq[2], v1 = gl_sub(gq[3], y1);
             u64 *o = fo + 6 * i, *q = go + 6 * i;
-            o[0] = gl_dot3(x0, u0, r0, 0, 0, 0, 0);
-            o[1] = gl_mul(u0, r1);
-            o[2] = gl_mul(u0, r2);
-            o[3] = gl_dot3(x1, u1, r0, 0, 0, 0, 0);
-            o[4] = gl_mul(u1, r1);
-            o[5] = gl_mul(u1, r2);
-            q[0] = gl_dot3(y0, v0, r0, 0, 0, 0, 0);
-            q[1] = gl_mul(v0, r1);
-            q[2] = gl_mul(v0, r2);
-            q[3] = gl_dot3(y1, v1, r0, 0, 0, 0, 0);
-            q[4] = gl_mul(v1, r1);
-            q[5] = gl_mul(v1, r2);
+            fold_base_diff(x0, u0, r0, r1, r2, o);
+            fold_base_diff(x1, u1, r0, r1, r2, o + 3);
+            fold_base_diff(y0, v0, r0, r1, r2, q);
+            fold_base_diff(y1, v1, r0, r1, r2, q + 3);
             acc_add(&a[0], (u128)x0 * y0);
             acc_add(&a[1], (u128)x0 * v0);
             acc_add(&a[1], (u128)u0 * y0);
@@ -258,13 +245,7 @@ static void general_range(void *p, int64_t from, int64_t to, int chunk) {
                     const u64 *y = vals[fac[m]][i];
                     ext_mul(p0, p1, p2, y[0], y[1], y[2], &p0, &p1, &p2);
                 }
-                ext_acc *e = &acc[t * npts + i];
-                e->s0 += p0;
-                e->c0 += e->s0 < p0;
-                e->s1 += p1;
-                e->c1 += e->s1 < p1;
-                e->s2 += p2;
-                e->c2 += e->s2 < p2;
+                ext_acc_add_value(&acc[t * npts + i], p0, p1, p2);
             }
         }
     }

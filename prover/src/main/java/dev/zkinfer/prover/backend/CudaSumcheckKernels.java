@@ -39,9 +39,12 @@ final class CudaSumcheckKernels implements SumcheckKernels {
         return terms[0];
     }
 
-    /** Whether the GPU's general kernel takes the instance (zkinfer_cuda.h: ZK_MAX_*). */
+    /** Bounds of the GPU's general kernel (ZK_MAX_TABLES, ZK_MAX_TERMS, ZK_MAX_FACTORS, ZK_MAX_DEGREE in zkinfer_cuda.h). */
+    private static final int MAX_TABLES = 32, MAX_TERMS = 32, MAX_FACTORS = 128, MAX_DEGREE = 8;
+
+    /** Whether the GPU's general kernel takes the instance. */
     private static boolean supported(long[][] tables, int[][] terms, int degree) {
-        if (tables.length > 32 || terms.length == 0 || terms.length > 32 || degree < 1 || degree > 8) {
+        if (tables.length > MAX_TABLES || terms.length == 0 || terms.length > MAX_TERMS || degree < 1 || degree > MAX_DEGREE) {
             return false;
         }
         int factors = 0;
@@ -51,7 +54,7 @@ final class CudaSumcheckKernels implements SumcheckKernels {
             }
             factors += t.length;
         }
-        return factors <= 128;
+        return factors <= MAX_FACTORS;
     }
 
     /** The per-term sums of the instance over device tables (ptrs), as {@link SumcheckKernels#roundSums}. */
@@ -60,17 +63,11 @@ final class CudaSumcheckKernels implements SumcheckKernels {
         for (int f = 0; f < ptrs.length; f++) {
             base[f] = isBase != null && isBase[f] ? 1 : 0;
         }
-        int[] off = new int[terms.length + 1];
-        for (int t = 0; t < terms.length; t++) {
-            off[t + 1] = off[t] + terms[t].length;
-        }
-        int[] factors = new int[off[terms.length]];
-        for (int t = 0; t < terms.length; t++) {
-            System.arraycopy(terms[t], 0, factors, off[t], terms[t].length);
-        }
+        RoundSums.FlatTerms flat = RoundSums.FlatTerms.of(terms);
         long[] out = new long[3 * terms.length * degree];
         synchronized (LOCK) {
-            check(CudaLibrary.zk_generic_sums(ptrs, base, ptrs.length, off, factors, terms.length, half, degree, out), "round sums");
+            check(CudaLibrary.zk_generic_sums(ptrs, base, ptrs.length, flat.offsets(), flat.factors(), terms.length, half, degree, out),
+                    "round sums");
         }
         return out;
     }
@@ -188,17 +185,13 @@ final class CudaSumcheckKernels implements SumcheckKernels {
         }
         dropUploads();
         int next = half >>> 1;
-        if (keepResident(half)) {
-            long[] sums = genericSums(folded, null, terms, next, degree);
-            for (int f = 0; f < tables.length; f++) {
-                tables[f] = place(tables[f], folded[f], half);
-            }
-            return sums;
-        }
+        boolean onDevice = keepResident(half);
+        // the device sums read the folded buffers before place() hands them over (or frees them)
+        long[] sums = onDevice ? genericSums(folded, null, terms, next, degree) : null;
         for (int f = 0; f < tables.length; f++) {
             tables[f] = place(tables[f], folded[f], half);
         }
-        return cpu.roundSums(tables, null, terms, next, degree);
+        return onDevice ? sums : cpu.roundSums(tables, null, terms, next, degree);
     }
 
     /** Whether a folded table of {@code entries} entries stays on the device (the next round runs there). */

@@ -81,12 +81,13 @@ final class LogUpArithmetic {
      * λ times the folded q_1.
      */
     static void fold(long[] ps, long[] q, long[] lambda, long[] r, long[] psOut, long[] qOut, int from, int to) {
+        long r1d = Goldilocks.add(r[1], r[1]), r2d = Goldilocks.add(r[2], r[2]);
         for (int j = from; j < to; j++) {
             int a = 12 * j, b = a + 6, o = 6 * j;
-            foldInto(ps, a, ps, b, r, psOut, o);
-            foldInto(ps, a + 3, ps, b + 3, r, psOut, o + 3);
-            foldInto(q, a, q, b, r, qOut, o);
-            foldInto(q, a + 3, q, b + 3, r, qOut, o + 3);
+            foldInto(ps, a, b, r, r1d, r2d, psOut, o);
+            foldInto(ps, a + 3, b + 3, r, r1d, r2d, psOut, o + 3);
+            foldInto(q, a, b, r, r1d, r2d, qOut, o);
+            foldInto(q, a + 3, b + 3, r, r1d, r2d, qOut, o + 3);
             if (lambda != null) {
                 mulAdd(lambda, 0, qOut, o + 3, psOut, o + 3);
             }
@@ -103,13 +104,12 @@ final class LogUpArithmetic {
         }
     }
 
-    /** out[o..] = x + r·(y − x). */
-    private static void foldInto(long[] xs, int x, long[] ys, int y, long[] r, long[] out, int o) {
-        long e0 = Goldilocks.sub(ys[y], xs[x]), e1 = Goldilocks.sub(ys[y + 1], xs[x + 1]), e2 = Goldilocks.sub(ys[y + 2], xs[x + 2]);
-        long r1d = Goldilocks.add(r[1], r[1]), r2d = Goldilocks.add(r[2], r[2]);
-        out[o] = dot3(xs[x], e0, r[0], e1, r2d, e2, r1d);
-        out[o + 1] = dot3(xs[x + 1], e0, r[1], e1, r[0], e2, r2d);
-        out[o + 2] = dot3(xs[x + 2], e0, r[2], e1, r[1], e2, r[0]);
+    /** out[o..] = t[x..] + r·(t[y..] − t[x..]); r1d = 2·r_1, r2d = 2·r_2. */
+    private static void foldInto(long[] t, int x, int y, long[] r, long r1d, long r2d, long[] out, int o) {
+        long e0 = Goldilocks.sub(t[y], t[x]), e1 = Goldilocks.sub(t[y + 1], t[x + 1]), e2 = Goldilocks.sub(t[y + 2], t[x + 2]);
+        out[o] = dot3(t[x], e0, r[0], e1, r2d, e2, r1d);
+        out[o + 1] = dot3(t[x + 1], e0, r[1], e1, r[0], e2, r2d);
+        out[o + 2] = dot3(t[x + 2], e0, r[2], e1, r[1], e2, r[0]);
     }
 
     /** out[o..] += x[i..]·y[j..] in GF(p)[t]/(t³ − 2); out may alias the inputs only where read before written. */

@@ -11,11 +11,12 @@ package dev.zkinfer.prover.backend;
  * <p>Native: NTT, Reed–Solomon encoding, Möbius transform, Merkle leaves and nodes, MLE
  * evaluation, eq accumulation (single and batch), WHIR sumcheck round and fold; sumcheck
  * folds (base and extension), the round sums of Σ f·g fused with the fold, and the round sums
- * of any other sum of products of up to 8 tables, 16 terms and degree 8; the LogUp-GKR
- * fraction-tree parents and layer-sumcheck rounds ({@link NativeLogUpKernels}). Delegated to the
- * Java kernels it is built on (vector, or scalar without the Vector API): proof-of-work
- * grinding, round sums beyond those bounds, and inputs too small to be worth a native call
- * (see {@link NativeCommitKernels}, {@link NativeSumcheckKernels}).
+ * of any other sum of products within {@link NativeKernels#MAX_TABLES} tables,
+ * {@link NativeKernels#MAX_TERMS} terms and degree {@link NativeKernels#MAX_DEGREE}; the
+ * proof-of-work search; the LogUp-GKR fraction-tree parents and layer-sumcheck rounds
+ * ({@link NativeLogUpKernels}). Delegated to the Java kernels it is built on (vector, or scalar
+ * without the Vector API): round sums beyond those bounds, the last LogUp fold, and inputs too
+ * small to be worth a native call (see {@link NativeCommitKernels}, {@link NativeSumcheckKernels}).
  */
 final class NativeBackend implements Backend {
     private final SumcheckKernels sumcheck;

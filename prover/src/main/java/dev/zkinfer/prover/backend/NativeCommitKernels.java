@@ -75,11 +75,11 @@ final class NativeCommitKernels implements CommitKernels {
 
     @Override
     public byte[] hashParents(byte[] children) {
-        int parents = children.length / 64;
+        int parents = children.length / (2 * MerkleHash.DIGEST_BYTES);
         if (parents < minNative / 8) {
             return java.hashParents(children);
         }
-        byte[] out = new byte[32 * parents];
+        byte[] out = new byte[MerkleHash.DIGEST_BYTES * parents];
         NativeKernels.zk_hash_parents(children, parents, out);
         return out;
     }

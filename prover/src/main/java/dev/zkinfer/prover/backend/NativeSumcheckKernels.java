@@ -5,9 +5,10 @@ import dev.zkinfer.field.Ext3;
 /**
  * Sumcheck kernels in C ({@code sumcheck.c}): folds of base and extension tables, the round
  * sums of the common Σ f·g (two tables, both base or both extension), fused with the fold as
- * in {@link FusedSumcheck}, and the round sums of any other sum of products of up to 8 tables,
- * 16 terms and degree 8 (zk_round_sums); beyond those bounds the round sums come from the Java
- * kernels. Small tables (below {@link NativeCommitKernels#MIN_NATIVE} pairs) stay in Java.
+ * in {@link FusedSumcheck}, and the round sums of any other sum of products within
+ * {@link NativeKernels#MAX_TABLES} tables, {@link NativeKernels#MAX_TERMS} terms and degree
+ * {@link NativeKernels#MAX_DEGREE} (zk_round_sums); beyond those bounds the round sums come from
+ * the Java kernels. Small tables (below {@link NativeCommitKernels#MIN_NATIVE} pairs) stay in Java.
  */
 final class NativeSumcheckKernels implements SumcheckKernels {
     private final SumcheckKernels java;
@@ -24,7 +25,7 @@ final class NativeSumcheckKernels implements SumcheckKernels {
     }
 
     /** The two factors of Σ f·g when the native kernel computes it (both base or both extension), else null. */
-    private static int[] productOfTwo(long[][] tables, boolean[] isBase, int[][] terms, int degree) {
+    private static int[] productOfTwo(boolean[] isBase, int[][] terms, int degree) {
         if (degree != 2 || terms.length != 1 || terms[0].length != 2) {
             return null;
         }
@@ -39,10 +40,10 @@ final class NativeSumcheckKernels implements SumcheckKernels {
 
     @Override
     public long[] roundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
-        int[] fg = productOfTwo(tables, isBase, terms, degree);
         if (small(half)) {
             return java.roundSums(tables, isBase, terms, half, degree);
         }
+        int[] fg = productOfTwo(isBase, terms, degree);
         if (fg == null) {
             return generalRoundSums(tables, isBase, terms, half, degree);
         }
@@ -64,19 +65,14 @@ final class NativeSumcheckKernels implements SumcheckKernels {
                 baseMask |= 1 << f;
             }
         }
-        int[] offsets = new int[terms.length + 1];
-        for (int t = 0; t < terms.length; t++) {
-            if (terms[t].length == 0) {
+        for (int[] term : terms) {
+            if (term.length == 0) {
                 return java.roundSums(tables, isBase, terms, half, degree);
             }
-            offsets[t + 1] = offsets[t] + terms[t].length;
         }
-        int[] factors = new int[offsets[terms.length]];
-        for (int t = 0; t < terms.length; t++) {
-            System.arraycopy(terms[t], 0, factors, offsets[t], terms[t].length);
-        }
+        RoundSums.FlatTerms flat = RoundSums.FlatTerms.of(terms);
         long[] out = new long[3 * terms.length * degree];
-        NativeKernels.zk_round_sums(tables, baseMask, factors, offsets, terms.length, half, degree, out);
+        NativeKernels.zk_round_sums(tables, baseMask, flat.factors(), flat.offsets(), terms.length, half, degree, out);
         return out;
     }
 
@@ -104,7 +100,7 @@ final class NativeSumcheckKernels implements SumcheckKernels {
         if (small(half)) {
             return java.foldAndRoundSums(tables, isBase, terms, half, degree, r);
         }
-        int[] fg = productOfTwo(tables, isBase, terms, degree);
+        int[] fg = productOfTwo(isBase, terms, degree);
         if (fg != null && tables.length == 2 && fg[0] != fg[1]) {
             int fi = fg[0], gi = fg[1];
             boolean base = isBase != null && isBase[fi];

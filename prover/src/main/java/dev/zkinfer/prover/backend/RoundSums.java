@@ -10,6 +10,24 @@ import dev.zkinfer.field.Goldilocks;
 final class RoundSums {
     private RoundSums() {}
 
+    /**
+     * The terms as the native and CUDA kernels take them: term t's factors are
+     * {@code factors[offsets[t] .. offsets[t + 1])}.
+     */
+    record FlatTerms(int[] offsets, int[] factors) {
+        static FlatTerms of(int[][] terms) {
+            int[] offsets = new int[terms.length + 1];
+            for (int t = 0; t < terms.length; t++) {
+                offsets[t + 1] = offsets[t] + terms[t].length;
+            }
+            int[] factors = new int[offsets[terms.length]];
+            for (int t = 0; t < terms.length; t++) {
+                System.arraycopy(terms[t], 0, factors, offsets[t], terms[t].length);
+            }
+            return new FlatTerms(offsets, factors);
+        }
+    }
+
     static long[] range(long[][] tables, boolean[] isBase, int[][] terms, int from, int to, int degree) {
         if (terms.length == 1 && terms[0].length == 2 && degree == 2) {
             int f = terms[0][0], g = terms[0][1];

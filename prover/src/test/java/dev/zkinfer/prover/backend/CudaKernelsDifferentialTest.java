@@ -189,6 +189,39 @@ class CudaKernelsDifferentialTest {
         }
     }
 
+    /**
+     * Every round of the sumcheck of {@code terms} over tables {@code a} (2^n entries) on the
+     * scalar and the GPU kernels, each on its own copy: round 0's sums, each fold with the next
+     * round's sums, then the last fold's single entries, all identical.
+     */
+    private void assertEveryRoundMatches(SumcheckKernels gpuSumcheck, long[][] a, boolean[] isBase, int[][] terms, int n,
+            int degree, String what) {
+        long[][] b = a.clone();
+        for (int f = 0; f < a.length; f++) {
+            b[f] = a[f].clone();
+        }
+        assertArrayEquals(scalarSumcheck.roundSums(a, isBase, terms, 1 << (n - 1), degree),
+                gpuSumcheck.roundSums(b, isBase, terms, 1 << (n - 1), degree), "round 0, " + what);
+        for (int k = 0; k + 1 < n; k++) {
+            int half = 1 << (n - 1 - k);
+            Ext3 r = new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()),
+                    Goldilocks.reduce(rnd.nextLong()));
+            assertArrayEquals(scalarSumcheck.foldAndRoundSums(a, k == 0 ? isBase : null, terms, half, degree, r),
+                    gpuSumcheck.foldAndRoundSums(b, k == 0 ? isBase : null, terms, half, degree, r), "round " + (k + 1) + ", " + what);
+        }
+        Ext3 r = new Ext3(5, 6, 7);
+        for (int f = 0; f < a.length; f++) {
+            if (n == 1 && isBase[f]) {
+                a[f] = scalarSumcheck.foldBase(a[f], 1, r);
+                b[f] = gpuSumcheck.foldBase(b[f], 1, r);
+            } else {
+                scalarSumcheck.fold(a[f], 1, r);
+                gpuSumcheck.fold(b[f], 1, r);
+            }
+            assertArrayEquals(java.util.Arrays.copyOf(a[f], 3), java.util.Arrays.copyOf(b[f], 3), "final, " + what);
+        }
+    }
+
     @ParameterizedTest(name = "threshold {0}")
     @ValueSource(ints = {1, 1 << 14})
     void productSumchecksMatchTheReference(int threshold) {
@@ -198,30 +231,8 @@ class CudaKernelsDifferentialTest {
             for (int shape = 0; shape < 3; shape++) {
                 boolean fBase = shape != 1, gBase = shape != 2 && shape != 1;
                 long[][] a = {fBase ? edgy(1 << n) : edgy(3 << n), gBase ? edgy(1 << n) : edgy(3 << n)};
-                long[][] b = {a[0].clone(), a[1].clone()};
-                boolean[] isBase = {fBase, gBase};
-                int[][] terms = {{0, 1}};
-                assertArrayEquals(scalarSumcheck.roundSums(a, isBase, terms, 1 << (n - 1), 2),
-                        gpuSumcheck.roundSums(b, isBase, terms, 1 << (n - 1), 2), "round 0, n " + n + " shape " + shape);
-                for (int k = 0; k + 1 < n; k++) {
-                    int half = 1 << (n - 1 - k);
-                    Ext3 r = new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()),
-                            Goldilocks.reduce(rnd.nextLong()));
-                    long[] expected = scalarSumcheck.foldAndRoundSums(a, k == 0 ? isBase : null, terms, half, 2, r);
-                    long[] got = gpuSumcheck.foldAndRoundSums(b, k == 0 ? isBase : null, terms, half, 2, r);
-                    assertArrayEquals(expected, got, "round " + (k + 1) + ", n " + n + " shape " + shape);
-                }
-                Ext3 r = new Ext3(5, 6, 7);
-                for (int f = 0; f < 2; f++) {
-                    if (n == 1 && isBase[f]) {
-                        a[f] = scalarSumcheck.foldBase(a[f], 1, r);
-                        b[f] = gpuSumcheck.foldBase(b[f], 1, r);
-                    } else {
-                        scalarSumcheck.fold(a[f], 1, r);
-                        gpuSumcheck.fold(b[f], 1, r);
-                    }
-                    assertArrayEquals(java.util.Arrays.copyOf(a[f], 3), java.util.Arrays.copyOf(b[f], 3), "final, n " + n);
-                }
+                assertEveryRoundMatches(gpuSumcheck, a, new boolean[] {fBase, gBase}, new int[][] {{0, 1}}, n, 2,
+                        "n " + n + " shape " + shape);
             }
         }
     }
@@ -248,31 +259,8 @@ class CudaKernelsDifferentialTest {
                 for (int f = 0; f < a.length; f++) {
                     a[f] = isBase[f] ? edgy(1 << n) : edgy(3 << n);
                 }
-                long[][] b = a.clone();
-                for (int f = 0; f < a.length; f++) {
-                    b[f] = a[f].clone();
-                }
-                String what = "terms " + java.util.Arrays.deepToString(terms) + ", n " + n;
-                assertArrayEquals(scalarSumcheck.roundSums(a, isBase, terms, 1 << (n - 1), degree),
-                        gpuSumcheck.roundSums(b, isBase, terms, 1 << (n - 1), degree), "round 0, " + what);
-                for (int k = 0; k + 1 < n; k++) {
-                    int half = 1 << (n - 1 - k);
-                    Ext3 r = new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()),
-                            Goldilocks.reduce(rnd.nextLong()));
-                    assertArrayEquals(scalarSumcheck.foldAndRoundSums(a, k == 0 ? isBase : null, terms, half, degree, r),
-                            gpuSumcheck.foldAndRoundSums(b, k == 0 ? isBase : null, terms, half, degree, r), "round " + (k + 1) + ", " + what);
-                }
-                Ext3 r = new Ext3(5, 6, 7);
-                for (int f = 0; f < a.length; f++) {
-                    if (n == 1 && isBase[f]) {
-                        a[f] = scalarSumcheck.foldBase(a[f], 1, r);
-                        b[f] = gpuSumcheck.foldBase(b[f], 1, r);
-                    } else {
-                        scalarSumcheck.fold(a[f], 1, r);
-                        gpuSumcheck.fold(b[f], 1, r);
-                    }
-                    assertArrayEquals(java.util.Arrays.copyOf(a[f], 3), java.util.Arrays.copyOf(b[f], 3), "final, " + what);
-                }
+                assertEveryRoundMatches(gpuSumcheck, a, isBase, terms, n, degree,
+                        "terms " + java.util.Arrays.deepToString(terms) + ", n " + n);
             }
         }
     }
