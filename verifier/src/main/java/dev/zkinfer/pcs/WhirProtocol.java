@@ -82,10 +82,6 @@ public final class WhirProtocol {
         return bits == 0 ? 0 : Integer.reverse(x) >>> (32 - bits);
     }
 
-    /**
-     * Proof-of-work predicate: SHA-256(tag ‖ seed ‖ u64le(nonce)) starts with {@code bits}
-     * zero bits (most significant bit of byte 0 first).
-     */
     /** The bytes hashed before the nonce in {@link #powValid}: the tag, then the seed. */
     public static byte[] powPrefix(byte[] seed) {
         byte[] prefix = Arrays.copyOf(POW_TAG, POW_TAG.length + seed.length);
@@ -93,13 +89,23 @@ public final class WhirProtocol {
         return prefix;
     }
 
-    public static boolean powValid(MessageDigest sha, byte[] seed, long nonce, int bits) {
-        sha.update(POW_TAG);
-        sha.update(seed);
+    /** Writes u64le(nonce) into the last 8 bytes of a proof-of-work message (prefix ‖ nonce). */
+    public static void putNonce(byte[] message, long nonce) {
+        int at = message.length - 8;
         for (int i = 0; i < 8; i++) {
-            sha.update((byte) (nonce >>> (8 * i)));
+            message[at + i] = (byte) (nonce >>> (8 * i));
         }
-        return leadingZeros(sha.digest(), bits);
+    }
+
+    /**
+     * Proof-of-work predicate: SHA-256(tag ‖ seed ‖ u64le(nonce)) starts with {@code bits}
+     * zero bits (most significant bit of byte 0 first).
+     */
+    public static boolean powValid(MessageDigest sha, byte[] seed, long nonce, int bits) {
+        byte[] prefix = powPrefix(seed);
+        byte[] message = Arrays.copyOf(prefix, prefix.length + 8);
+        putNonce(message, nonce);
+        return leadingZeros(sha.digest(message), bits);
     }
 
     /** Whether the digest starts with {@code bits} zero bits (most significant bit of byte 0 first). */

@@ -55,11 +55,8 @@ final class CommitArithmetic {
         byte[] prefix = WhirProtocol.powPrefix(seed);
         byte[] msg = Arrays.copyOf(prefix, prefix.length + 8);
         for (long nonce = from; nonce < to; nonce++) {
-            for (int i = 0; i < 8; i++) {
-                msg[prefix.length + i] = (byte) (nonce >>> (8 * i));
-            }
-            sha.update(msg);
-            if (WhirProtocol.leadingZeros(sha.digest(), bits)) {
+            WhirProtocol.putNonce(msg, nonce);
+            if (WhirProtocol.leadingZeros(sha.digest(msg), bits)) {
                 return nonce;
             }
         }
