@@ -180,7 +180,7 @@ public final class IntegerExecutor {
    */
   public List<IntTensor> inferBatch(QuantizedModel model, List<IntTensor> inputs, int threads) {
     int chunk = Math.ceilDiv(inputs.size(), Math.max(1, threads));
-    if (threads <= 1 || chunk >= inputs.size()) return inferAll(model, inputs);
+    if (chunk >= inputs.size()) return inferAll(model, inputs);
     List<Future<List<IntTensor>>> parts = new ArrayList<>();
     try {
       for (int start = chunk; start < inputs.size(); start += chunk) {
@@ -441,36 +441,18 @@ public final class IntegerExecutor {
     int planes = xs[0] * xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
     int[] y = new int[planes * oh * ow];
     int kh = p.kernelH(), kw = p.kernelW(), sh = p.strideH(), sw = p.strideW();
-    if (p.padTop() == 0 && p.padLeft() == 0 && (oh - 1) * sh + kh <= h && (ow - 1) * sw + kw <= w) {
-      // Every window lies inside the image: no bounds checks.
-      for (int pl = 0, o = 0; pl < planes; pl++) {
-        for (int oy = 0; oy < oh; oy++) {
-          for (int ox = 0; ox < ow; ox++, o++) {
-            int best = Integer.MIN_VALUE;
-            for (int ky = 0; ky < kh; ky++) {
-              int row = (pl * h + oy * sh + ky) * w + ox * sw;
-              for (int kx = 0; kx < kw; kx++) best = Math.max(best, x[row + kx]);
-            }
-            y[o] = best;
-          }
-        }
-      }
-      return y;
-    }
-    for (int pl = 0; pl < planes; pl++) {
+    // Each window clipped to the image once (padding never wins a maximum), so the inner loops need no bounds checks.
+    for (int pl = 0, o = 0; pl < planes; pl++) {
       for (int oy = 0; oy < oh; oy++) {
-        for (int ox = 0; ox < ow; ox++) {
+        int y0 = oy * sh - p.padTop(), kyFrom = Math.max(0, -y0), kyTo = Math.min(kh, h - y0);
+        for (int ox = 0; ox < ow; ox++, o++) {
+          int x0 = ox * sw - p.padLeft(), kxFrom = Math.max(0, -x0), kxTo = Math.min(kw, w - x0);
           int best = Integer.MIN_VALUE;
-          for (int ky = 0; ky < p.kernelH(); ky++) {
-            int iy = oy * p.strideH() - p.padTop() + ky;
-            if (iy < 0 || iy >= h) continue;
-            for (int kx = 0; kx < p.kernelW(); kx++) {
-              int ix = ox * p.strideW() - p.padLeft() + kx;
-              if (ix < 0 || ix >= w) continue;
-              best = Math.max(best, x[(pl * h + iy) * w + ix]);
-            }
+          for (int ky = kyFrom; ky < kyTo; ky++) {
+            int row = (pl * h + y0 + ky) * w + x0;
+            for (int kx = kxFrom; kx < kxTo; kx++) best = Math.max(best, x[row + kx]);
           }
-          y[(pl * oh + oy) * ow + ox] = best;
+          y[o] = best;
         }
       }
     }

@@ -210,10 +210,23 @@ final class PackedModel {
     QOp first = ops.get(k);
     if (!(ops.get(k + 1) instanceof QOp.QRequant r) || r.input() != first.output() || readers[first.output()] != 1) return null;
     int[] os = model.tensor(first.output()).shapeView();
-    int channels = first instanceof QConv c ? c.outChannels() : ((QDense) first).outFeatures();
-    int channelAxis = first instanceof QConv ? 1 : os.length - 1;
-    int[] m = new int[channels], shift = new int[channels];
+    // The output channels run along axis 1 of a convolution's NCHW output, along the last axis of a dense layer's.
+    int channels, channelAxis;
+    int[] bias;
+    if (first instanceof QConv c) {
+      channels = c.outChannels();
+      channelAxis = 1;
+      bias = c.bias();
+    } else {
+      QDense d = (QDense) first;
+      channels = d.outFeatures();
+      channelAxis = os.length - 1;
+      bias = d.bias();
+    }
+    int[] m, shift;
     if (r.m().length == 1) {
+      m = new int[channels];
+      shift = new int[channels];
       Arrays.fill(m, r.m()[0]);
       Arrays.fill(shift, r.shift()[0]);
     } else if (r.axis() == channelAxis && r.m().length == channels) {
@@ -222,10 +235,10 @@ final class PackedModel {
     } else {
       return null;
     }
-    Epilogue epilogue = new Epilogue(m, shift, r.lo(), r.hi(), vectorRequantIsExact(r.lo(), shift, first instanceof QConv c ? c.bias() : ((QDense) first).bias()));
+    Epilogue epilogue = new Epilogue(m, shift, r.lo(), r.hi(), vectorRequantIsExact(r.lo(), shift, bias));
     if (first instanceof QConv c && k + 2 < ops.size() && ops.get(k + 2) instanceof QOp.QMaxPool p && p.input() == r.output()
         && readers[r.output()] == 1 && Arrays.stream(m).allMatch(v -> v >= 0) && p.padTop() == 0 && p.padLeft() == 0
-        && Arrays.stream(c.bias()).allMatch(b -> Math.abs((long) b) < 1L << 30)) {
+        && Arrays.stream(bias).allMatch(b -> Math.abs((long) b) < 1L << 30)) {
       // |bias| < 2^30 and |acc| <= 2^24: bias + acc does not wrap, so max(acc) + bias = max(acc + bias).
       int[] ps = model.tensor(p.output()).shapeView();
       if ((ps[2] - 1) * p.strideH() + p.kernelH() <= os[2] && (ps[3] - 1) * p.strideW() + p.kernelW() <= os[3]) {
@@ -242,6 +255,19 @@ final class PackedModel {
    * their weight row offsets in {@code index}), accumulators, one row of pooled maxima.
    */
   private record Scratch(float[] input, float[] acc, int[] index, float[] row) {}
+
+  /** acc[i..] = lo, acc[i + F.length()..] = hi: one accumulator pair of a register-blocked kernel. */
+  private static void store(FloatVector lo, FloatVector hi, float[] acc, int i) {
+    lo.intoArray(acc, i);
+    hi.intoArray(acc, i + F.length());
+  }
+
+  /** As {@link #store}, or the lane-wise maximum with what is there unless this is the first window position. */
+  private static void storeMax(FloatVector lo, FloatVector hi, float[] acc, int i, boolean first) {
+    int j = i + F.length();
+    (first ? lo : lo.max(FloatVector.fromArray(F, acc, i))).intoArray(acc, i);
+    (first ? hi : hi.max(FloatVector.fromArray(F, acc, j))).intoArray(acc, j);
+  }
 
   /** rowAbsSum * maxAbs <= 2^24, without overflowing for any int weights and inputs. */
   private static boolean exactInFloat(long rowAbsSum, long maxAbs) {
@@ -295,6 +321,8 @@ final class PackedModel {
     private static final int IMAGES = 4;
     private final int[] bias;
     private final int batch, outChannels, terms;
+    /** Spatial layout: output channels [0, sixEnd) run six at a time (see {@link #sixChannelEnd}), the rest four, then one. */
+    private final int sixEnd;
     /** Output size (pooled when there is a pool) and positions per pool window (1 without a pool). */
     private final int ph, pw, window;
     /** For each value of one input image, its slot in the padded float buffer. */
@@ -342,13 +370,12 @@ final class PackedModel {
       rowAbsSum = maxRowAbsSum(wt, outChannels, terms);
       int v = F.length();
       // Loads plus multiply-adds per term and block, as accumulate() and accumulateChannelsLast() issue them.
-      long spatial = 0;
-      int m = 0;
-      for (; m + 6 <= outChannels && outChannels - m != 8; m += 6) spatial += 2 + 6 + 12;
-      for (; m + 4 <= outChannels; m += 4) spatial += 2 + 4 + 8;
+      sixEnd = sixChannelEnd(outChannels);
+      int rest = outChannels - sixEnd;
+      long spatial = (2 + 6 + 12) * (sixEnd / 6) + (2 + 4 + 8) * (rest / 4) + 5L * (rest % 4);
       int spatialSubW = Math.ceilDiv(paddedW, sw);
       int spatialComputed = Math.ceilDiv(ph * spatialSubW, BLOCK) * BLOCK;
-      spatial = (spatial + 5L * (outChannels - m)) * (spatialComputed / BLOCK) * window;
+      spatial = spatial * (spatialComputed / BLOCK) * window;
       paddedChannels = Math.ceilDiv(outChannels, 2 * v) * 2 * v;
       int imagePositions = ph * pw * window;
       long acrossChannels = (2 + COLUMNS + 2L * COLUMNS) * Math.ceilDiv(imagePositions, COLUMNS) * (paddedChannels / (2 * v));
@@ -412,6 +439,16 @@ final class PackedModel {
           for (int ix = 0; ix < w; ix++) slot[i++] = padded[(ic * paddedH + iy + c.padTop()) * paddedW + ix + c.padLeft()];
         }
       }
+    }
+
+    /**
+     * Where the spatial kernel's blocks of six output channels end: six at a time while six are
+     * left, except that eight left go as two blocks of four (no single-channel remainder).
+     */
+    private static int sixChannelEnd(int outChannels) {
+      int m = 0;
+      while (m + 6 <= outChannels && outChannels - m != 8) m += 6;
+      return m;
     }
 
     private float[] newPaddedBuffer() {
@@ -523,18 +560,12 @@ final class PackedModel {
             a51 = w1.fma(c, a51);
           }
           int base = p * mc + mb;
-          a00.intoArray(acc, base);
-          a01.intoArray(acc, base + v);
-          a10.intoArray(acc, base + mc);
-          a11.intoArray(acc, base + mc + v);
-          a20.intoArray(acc, base + 2 * mc);
-          a21.intoArray(acc, base + 2 * mc + v);
-          a30.intoArray(acc, base + 3 * mc);
-          a31.intoArray(acc, base + 3 * mc + v);
-          a40.intoArray(acc, base + 4 * mc);
-          a41.intoArray(acc, base + 4 * mc + v);
-          a50.intoArray(acc, base + 5 * mc);
-          a51.intoArray(acc, base + 5 * mc + v);
+          store(a00, a01, acc, base);
+          store(a10, a11, acc, base + mc);
+          store(a20, a21, acc, base + 2 * mc);
+          store(a30, a31, acc, base + 3 * mc);
+          store(a40, a41, acc, base + 4 * mc);
+          store(a50, a51, acc, base + 5 * mc);
         }
       }
     }
@@ -559,11 +590,6 @@ final class PackedModel {
       }
     }
 
-    /** acc[i] = a, or max(acc[i], a) when an earlier window position stored there. */
-    private static void store(FloatVector a, float[] acc, int i, boolean first) {
-      (first ? a : a.max(FloatVector.fromArray(F, acc, i))).intoArray(acc, i);
-    }
-
     /**
      * acc[m][q] = max over window positions j of sum_t weights[m][t] * xp[offsets[j][t] + q], two
      * vectors of q at a time for six output channels (12 accumulators, 15 of AVX2's 16
@@ -571,7 +597,7 @@ final class PackedModel {
      */
     private void accumulate(float[] xp, float[] acc) {
       int v = F.length(), m = 0;
-      for (; m + 6 <= outChannels && outChannels - m != 8; m += 6) {
+      for (; m < sixEnd; m += 6) {
         int w0 = m * terms, w1 = w0 + terms, w2 = w1 + terms, w3 = w2 + terms, w4 = w3 + terms, w5 = w4 + terms;
         for (int q = 0; q < computed; q += BLOCK) {
           for (int j = 0; j < window; j++) {
@@ -601,23 +627,12 @@ final class PackedModel {
             }
             int base = m * computed + q;
             boolean first = j == 0;
-            store(a00, acc, base, first);
-            store(a01, acc, base + v, first);
-            base += computed;
-            store(a10, acc, base, first);
-            store(a11, acc, base + v, first);
-            base += computed;
-            store(a20, acc, base, first);
-            store(a21, acc, base + v, first);
-            base += computed;
-            store(a30, acc, base, first);
-            store(a31, acc, base + v, first);
-            base += computed;
-            store(a40, acc, base, first);
-            store(a41, acc, base + v, first);
-            base += computed;
-            store(a50, acc, base, first);
-            store(a51, acc, base + v, first);
+            storeMax(a00, a01, acc, base, first);
+            storeMax(a10, a11, acc, base + computed, first);
+            storeMax(a20, a21, acc, base + 2 * computed, first);
+            storeMax(a30, a31, acc, base + 3 * computed, first);
+            storeMax(a40, a41, acc, base + 4 * computed, first);
+            storeMax(a50, a51, acc, base + 5 * computed, first);
           }
         }
       }
@@ -644,14 +659,10 @@ final class PackedModel {
             }
             int base = m * computed + q;
             boolean first = j == 0;
-            store(a00, acc, base, first);
-            store(a01, acc, base + v, first);
-            store(a10, acc, base + computed, first);
-            store(a11, acc, base + computed + v, first);
-            store(a20, acc, base + 2 * computed, first);
-            store(a21, acc, base + 2 * computed + v, first);
-            store(a30, acc, base + 3 * computed, first);
-            store(a31, acc, base + 3 * computed + v, first);
+            storeMax(a00, a01, acc, base, first);
+            storeMax(a10, a11, acc, base + computed, first);
+            storeMax(a20, a21, acc, base + 2 * computed, first);
+            storeMax(a30, a31, acc, base + 3 * computed, first);
           }
         }
       }
@@ -666,8 +677,7 @@ final class PackedModel {
               a0 = FloatVector.fromArray(F, xp, o).fma(c0, a0);
               a1 = FloatVector.fromArray(F, xp, o + v).fma(c0, a1);
             }
-            store(a0, acc, m * computed + q, j == 0);
-            store(a1, acc, m * computed + q + v, j == 0);
+            storeMax(a0, a1, acc, m * computed + q, j == 0);
           }
         }
       }
@@ -743,17 +753,17 @@ final class PackedModel {
       // Every row as (its run, its index in that run's input), in order.
       int[] run = new int[rows], index = new int[rows];
       for (int i = 0, r = 0; i < x.length; i++) {
-        for (int j = 0; j < y[i].length / outFeatures; j++, r++) {
+        for (int j = 0; j + inFeatures <= x[i].length; j += inFeatures, r++) {
           run[r] = i;
-          index[r] = j * inFeatures;
+          index[r] = j;
         }
       }
       float[] acc = s.acc(), values = s.input();
       int[] nz = s.index();
+      // Each row's count of nonzero inputs (gathered at b * inFeatures), for the rows computed one by one.
+      int[] count = new int[ROWS];
       for (int r = 0; r < rows; ) {
         int n = Math.min(ROWS, rows - r), entries = 0;
-        // Each row's nonzero inputs at b * inFeatures, for the rows computed one by one.
-        int[] count = new int[n];
         for (int b = 0; b < n; b++) {
           count[b] = gatherRow(x[run[r + b]], index[r + b], values, nz, b * inFeatures);
           if (count[b] < 0) return null;
@@ -895,14 +905,10 @@ final class PackedModel {
           a30 = w0.fma(x, a30);
           a31 = w1.fma(x, a31);
         }
-        a00.intoArray(acc, n);
-        a01.intoArray(acc, n + v);
-        a10.intoArray(acc, paddedOut + n);
-        a11.intoArray(acc, paddedOut + n + v);
-        a20.intoArray(acc, 2 * paddedOut + n);
-        a21.intoArray(acc, 2 * paddedOut + n + v);
-        a30.intoArray(acc, 3 * paddedOut + n);
-        a31.intoArray(acc, 3 * paddedOut + n + v);
+        store(a00, a01, acc, n);
+        store(a10, a11, acc, paddedOut + n);
+        store(a20, a21, acc, 2 * paddedOut + n);
+        store(a30, a31, acc, 3 * paddedOut + n);
       }
     }
   }
