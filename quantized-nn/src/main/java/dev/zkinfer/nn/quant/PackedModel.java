@@ -9,6 +9,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,6 +30,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PackedModel {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  /** Int lanes of the same count as {@link #F}. */
+  private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+  /** Float lanes of half the count of {@link #F}, and the permutation of F's lanes with the even lanes first. */
+  private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+  private static final VectorShuffle<Float> EVEN_FIRST = VectorShuffle.fromOp(F, i -> i < F.length() / 2 ? 2 * i : 2 * i - F.length() + 1);
   /** Double lanes for requantization, and int lanes of the same count. */
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Integer> I_D = VectorSpecies.of(int.class, VectorShape.forBitSize(D.length() * Integer.SIZE));
@@ -69,7 +75,7 @@ final class PackedModel {
       }
     }
     int in = inputLen, acc = accLen, row = rowLen;
-    scratch = ThreadLocal.withInitial(() -> new Scratch(new float[in], new float[acc], new int[in], new float[row]));
+    scratch = ThreadLocal.withInitial(() -> new Scratch(new float[in], new float[acc], new int[in], new float[row], new int[row]));
   }
 
   /** The accumulators of op {@code opIndex} (a convolution) on x, or null (see the class comment). */
@@ -140,46 +146,69 @@ final class PackedModel {
    * when lo >= 0, every shift is in [1, 52] and the values are below 2^28 in absolute value (float
    * accumulators are at most 2^24, the layer's biases below 2^27): then x * m + 2^(s-1) is an
    * integer below 2^53, which one fused multiply-add yields exactly; the scaling by 2^-s is exact;
-   * clamping to [lo, hi] and truncating toward zero then equals the floor of the scalar formula,
-   * clamped, because the clamped value is non-negative.
+   * truncating toward zero (saturating at the int range) and then clamping to [lo, hi] equals the
+   * floor of the scalar formula, clamped: they differ only on negative values, which both clamp to
+   * lo >= 0.
    */
-  private record Epilogue(int[] m, int[] shift, int lo, int hi, boolean vectorRequant) {
+  private record Epilogue(int[] m, int[] shift, int lo, int hi, boolean vectorRequant, double[] mLanes, double[] halfLanes, double[] scaleLanes) {
+    /** The epilogue of m and shift per channel, with their double lanes padded to whole vectors of {@link #F}. */
+    static Epilogue of(int[] m, int[] shift, int lo, int hi, boolean vectorRequant) {
+      int lanes = Math.ceilDiv(m.length, 2 * F.length()) * 2 * F.length();
+      double[] ml = new double[lanes], half = new double[lanes], scale = new double[lanes];
+      for (int c = 0; c < m.length; c++) {
+        ml[c] = m[c];
+        half[c] = Math.scalb(1.0, shift[c] - 1);
+        scale[c] = Math.scalb(1.0, -shift[c]);
+      }
+      return new Epilogue(m, shift, lo, hi, vectorRequant, ml, half, scale);
+    }
+
     int requantize(int acc, int channel) {
       return Requantize.clamp(Requantize.apply(acc, m[channel], shift[channel]), lo, hi);
     }
 
-    /** y[off, off + n) = requantize(y[...], channel), in place. */
-    void requantizePlane(int[] y, int off, int n, int channel) {
-      int i = 0;
-      if (vectorRequant) {
-        int s = shift[channel];
-        double half = Math.scalb(1.0, s - 1), scale = Math.scalb(1.0, -s);
-        for (int upper = D.loopBound(n); i < upper; i += D.length()) {
-          DoubleVector x = (DoubleVector) IntVector.fromArray(I_D, y, off + i).convertShape(VectorOperators.I2D, D, 0);
-          requantizeLanes(x, m[channel], half, scale).intoArray(y, off + i);
+    /**
+     * y[yOff + r * n + i] = requantize(bias + acc[aOff + r * aStride + i], channel) for r < rows, i
+     * < n: a plane of rows, n wide, stored aStride >= n apart; acc holds exact integers of at
+     * most 2^24. Rows are short (LeNet: 14), so every row but the last is computed in whole
+     * vectors: the lanes past its end write into the next row's first values, which that row
+     * then overwrites.
+     */
+    void requantizeRows(float[] acc, int aOff, int aStride, int bias, int[] y, int yOff, int n, int rows, int channel) {
+      if (!vectorRequant) {
+        for (int r = 0; r < rows; r++) {
+          for (int i = 0; i < n; i++) y[yOff + r * n + i] = requantize(bias + (int) acc[aOff + r * aStride + i], channel);
         }
+        return;
       }
-      for (; i < n; i++) y[off + i] = requantize(y[off + i], channel);
+      DoubleVector mm = DoubleVector.broadcast(D, mLanes[channel]), half = DoubleVector.broadcast(D, halfLanes[channel]);
+      DoubleVector scale = DoubleVector.broadcast(D, scaleLanes[channel]), b = DoubleVector.broadcast(D, bias);
+      for (int r = 0; r < rows; r++) {
+        int a = aOff + r * aStride, o = yOff + r * n, i = 0;
+        for (int upper = r + 1 < rows ? n : D.loopBound(n); i < upper; i += D.length()) {
+          DoubleVector x = (DoubleVector) FloatVector.fromArray(F_D, acc, a + i).convertShape(VectorOperators.F2D, D, 0);
+          clampLanes(x.add(b).fma(mm, half).mul(scale)).intoArray(y, o + i);
+        }
+        for (; i < n; i++) y[o + i] = requantize(bias + (int) acc[a + i], channel);
+      }
     }
 
-    /** y[yOff + i] = requantize(bias + acc[aOff + i], channel) for i < n; acc holds exact integers of at most 2^24. */
-    void requantizeRow(float[] acc, int aOff, int bias, int[] y, int yOff, int n, int channel) {
-      int i = 0;
-      if (vectorRequant) {
-        int s = shift[channel];
-        double half = Math.scalb(1.0, s - 1), scale = Math.scalb(1.0, -s);
-        for (int upper = D.loopBound(n); i < upper; i += D.length()) {
-          DoubleVector x = (DoubleVector) FloatVector.fromArray(F_D, acc, aOff + i).convertShape(VectorOperators.F2D, D, 0);
-          requantizeLanes(x.add(bias), m[channel], half, scale).intoArray(y, yOff + i);
-        }
-      }
-      for (; i < n; i++) y[yOff + i] = requantize(bias + (int) acc[aOff + i], channel);
+    /**
+     * The requantization of channels [c, c + D.length()) with their lanes x (exact integers below
+     * 2^28 in absolute value; see the record comment).
+     */
+    IntVector requantizeChannels(DoubleVector x, int c) {
+      return clampLanes(x.fma(DoubleVector.fromArray(D, mLanes, c), DoubleVector.fromArray(D, halfLanes, c)).mul(DoubleVector.fromArray(D, scaleLanes, c)));
     }
 
-    /** The requantization of integer lanes x with multiplier m, 2^(s-1) and 2^-s (exact, see the record comment). */
-    private IntVector requantizeLanes(DoubleVector x, int m, double half, double scale) {
-      DoubleVector v = x.fma(DoubleVector.broadcast(D, m), DoubleVector.broadcast(D, half)).mul(scale).max(lo).min(hi);
-      return (IntVector) v.convertShape(VectorOperators.D2I, I_D, 0);
+    /**
+     * Truncated to int lanes (saturating at the int range) and clamped to [lo, hi]: one instruction
+     * each for max and min on int lanes, several on double lanes (Java's NaN and -0.0 rules).
+     * Truncating before clamping gives the floor of the clamp: they differ only on negative
+     * values, and both clamp those to lo >= 0.
+     */
+    private IntVector clampLanes(DoubleVector v) {
+      return ((IntVector) v.convertShape(VectorOperators.D2I, I_D, 0)).max(lo).min(hi);
     }
   }
 
@@ -235,7 +264,7 @@ final class PackedModel {
     } else {
       return null;
     }
-    Epilogue epilogue = new Epilogue(m, shift, r.lo(), r.hi(), vectorRequantIsExact(r.lo(), shift, bias));
+    Epilogue epilogue = Epilogue.of(m, shift, r.lo(), r.hi(), vectorRequantIsExact(r.lo(), shift, bias));
     if (first instanceof QConv c && k + 2 < ops.size() && ops.get(k + 2) instanceof QOp.QMaxPool p && p.input() == r.output()
         && readers[r.output()] == 1 && Arrays.stream(m).allMatch(v -> v >= 0) && p.padTop() == 0 && p.padLeft() == 0
         && Arrays.stream(bias).allMatch(b -> Math.abs((long) b) < 1L << 30)) {
@@ -252,9 +281,10 @@ final class PackedModel {
 
   /**
    * Per-thread buffers: a convolution's padded input or a dense layer's nonzero input values (with
-   * their weight row offsets in {@code index}), accumulators, one row of pooled maxima.
+   * their weight row offsets in {@code index}), accumulators, one row of pooled maxima and its
+   * requantized values.
    */
-  private record Scratch(float[] input, float[] acc, int[] index, float[] row) {}
+  private record Scratch(float[] input, float[] acc, int[] index, float[] row, int[] requantizedRow) {}
 
   /** acc[i..] = lo, acc[i + F.length()..] = hi: one accumulator pair of a register-blocked kernel. */
   private static void store(FloatVector lo, FloatVector hi, float[] acc, int i) {
@@ -320,6 +350,8 @@ final class PackedModel {
     /** Images per pass of the channels-last kernel. */
     private static final int IMAGES = 4;
     private final int[] bias;
+    /** Channels last: the bias as double lanes, paddedChannels long. */
+    private final double[] biasLanes;
     private final int batch, outChannels, terms;
     /** Spatial layout: output channels [0, sixEnd) run six at a time (see {@link #sixChannelEnd}), the rest four, then one. */
     private final int sixEnd;
@@ -327,6 +359,13 @@ final class PackedModel {
     private final int ph, pw, window;
     /** For each value of one input image, its slot in the padded float buffer. */
     private final int[] slot;
+    /**
+     * The image's values in runs, four ints each (first value, count, slot, odd slot): count values
+     * with consecutive slots from slot (odd slot -1), or count pairs of values whose first values
+     * have consecutive slots from slot and second values from odd slot (a row split into the pool
+     * phases). Null when the runs are too short to copy in vectors.
+     */
+    private final int[] runs;
     /** Positions per image in the channels-last layout (pooled positions times window size), else 0. */
     private final int positions;
     /** Length of one image's padded input; channels last, the distance between images in the buffer. */
@@ -377,6 +416,8 @@ final class PackedModel {
       int spatialComputed = Math.ceilDiv(ph * spatialSubW, BLOCK) * BLOCK;
       spatial = spatial * (spatialComputed / BLOCK) * window;
       paddedChannels = Math.ceilDiv(outChannels, 2 * v) * 2 * v;
+      biasLanes = new double[paddedChannels];
+      for (int mm = 0; mm < outChannels; mm++) biasLanes[mm] = bias[mm];
       int imagePositions = ph * pw * window;
       long acrossChannels = (2 + COLUMNS + 2L * COLUMNS) * Math.ceilDiv(imagePositions, COLUMNS) * (paddedChannels / (2 * v));
       channelsLast = acrossChannels < spatial;
@@ -439,6 +480,7 @@ final class PackedModel {
           for (int ix = 0; ix < w; ix++) slot[i++] = padded[(ic * paddedH + iy + c.padTop()) * paddedW + ix + c.padLeft()];
         }
       }
+      runs = runsOf(slot);
     }
 
     /**
@@ -492,20 +534,20 @@ final class PackedModel {
           accumulateChannelsLast(xp, acc, Math.ceilDiv(n * positions, COLUMNS) * COLUMNS);
           for (int j = 0; j < n; j++) {
             int sample = first + j;
-            epilogueChannelsLast(acc, j * positions * paddedChannels, e, y[sample / batch], sample % batch * out, s.row());
+            epilogueChannelsLast(acc, j * positions * paddedChannels, e, y[sample / batch], sample % batch * out, s);
           }
         } else {
           accumulate(xp, acc);
           int[] image = y[first / batch];
           for (int m = 0; m < outChannels; m++) {
             int yBase = first % batch * out + m * ph * pw, aBase = m * computed, bm = bias[m];
+            if (e != null) {
+              e.requantizeRows(acc, aBase, subW, bm, image, yBase, pw, ph, m);
+              continue;
+            }
             for (int py = 0; py < ph; py++) {
               int a = aBase + py * subW, o = yBase + py * pw;
-              if (e != null) {
-                e.requantizeRow(acc, a, bm, image, o, pw, m);
-              } else {
-                for (int px = 0; px < pw; px++) image[o + px] = bm + (int) acc[a + px];
-              }
+              for (int px = 0; px < pw; px++) image[o + px] = bm + (int) acc[a + px];
             }
           }
         }
@@ -513,8 +555,33 @@ final class PackedModel {
       return y;
     }
 
+    /** The runs of {@link #runs} that cover slots s, or null when they average under two vectors of values. */
+    private static int[] runsOf(int[] s) {
+      int[] runs = new int[4 * s.length];
+      int n = 0;
+      for (int i = 0; i < s.length; ) {
+        int j = i + 1, count, odd = -1;
+        while (j < s.length && s[j] == s[j - 1] + 1) j++;
+        if (j - i >= 2 || i + 3 >= s.length || s[i + 2] != s[i] + 1 || s[i + 3] != s[i + 1] + 1) {
+          count = j - i;
+        } else {
+          odd = s[i + 1];
+          count = 2;
+          while (i + 2 * count + 1 < s.length && s[i + 2 * count] == s[i] + count && s[i + 2 * count + 1] == odd + count) count++;
+          j = i + 2 * count;
+        }
+        runs[n++] = i;
+        runs[n++] = count;
+        runs[n++] = s[i];
+        runs[n++] = odd;
+        i = j;
+      }
+      return s.length >= 2L * I.length() * (n / 4) ? Arrays.copyOf(runs, n) : null;
+    }
+
     /** The image at x[from..] into its slots of xp, shifted by {@code at}; returns max |x| of the image. */
     private long pad(int[] x, int from, float[] xp, int at) {
+      if (runs != null) return padRuns(x, from, xp, at);
       int min = 0, max = 0;
       for (int i = 0; i < slot.length; i++) {
         int v = x[from + i];
@@ -523,6 +590,53 @@ final class PackedModel {
         xp[at + slot[i]] = v;
       }
       return Math.max(max, -(long) min);
+    }
+
+    /**
+     * As {@link #pad}, by {@link #runs}, in vectors. A run's last vector ends at the run's end,
+     * overlapping the one before it (the slots it writes again get the same values); a pair run's
+     * vectors are split by a lane permutation into their first values (the low half) and their
+     * second values (the high half).
+     */
+    private long padRuns(int[] x, int from, float[] xp, int at) {
+      IntVector min = IntVector.zero(I), max = min;
+      int lo = 0, hi = 0, pairs = I.length() / 2;
+      for (int r = 0; r < runs.length; r += 4) {
+        int i = from + runs[r], count = runs[r + 1], o = at + runs[r + 2], odd = at + runs[r + 3];
+        boolean paired = runs[r + 3] >= 0;
+        int step = paired ? pairs : I.length();
+        if (count < step) {
+          for (int k = 0; k < count; k++) {
+            int a = x[i + (paired ? 2 * k : k)];
+            lo = Math.min(lo, a);
+            hi = Math.max(hi, a);
+            xp[o + k] = a;
+            if (!paired) continue;
+            int b = x[i + 2 * k + 1];
+            lo = Math.min(lo, b);
+            hi = Math.max(hi, b);
+            xp[odd + k] = b;
+          }
+          continue;
+        }
+        for (int next = 0; next < count; next += step) {
+          int k = Math.min(next, count - step);
+          IntVector v = IntVector.fromArray(I, x, i + (paired ? 2 * k : k));
+          min = min.min(v);
+          max = max.max(v);
+          FloatVector f = (FloatVector) v.convert(VectorOperators.I2F, 0);
+          if (paired) {
+            f = f.rearrange(EVEN_FIRST);
+            ((FloatVector) f.reinterpretShape(HALF, 0)).intoArray(xp, o + k);
+            ((FloatVector) f.reinterpretShape(HALF, 1)).intoArray(xp, odd + k);
+          } else {
+            f.intoArray(xp, o + k);
+          }
+        }
+      }
+      lo = Math.min(lo, min.reduceLanes(VectorOperators.MIN));
+      hi = Math.max(hi, max.reduceLanes(VectorOperators.MAX));
+      return Math.max(hi, -(long) lo);
     }
 
     /**
@@ -572,21 +686,35 @@ final class PackedModel {
 
     /**
      * Maximum over each pool window (consecutive rows), bias, requantization when e says so, from
-     * one image's channels-last accumulators (from acc[aBase]) to NCHW y.
+     * one image's channels-last accumulators (from acc[aBase]) to NCHW y; with a vector
+     * requantization, in lanes of channels before the transposition.
      */
-    private void epilogueChannelsLast(float[] acc, int aBase, Epilogue e, int[] y, int yBase, float[] row) {
+    private void epilogueChannelsLast(float[] acc, int aBase, Epilogue e, int[] y, int yBase, Scratch s) {
       int mc = paddedChannels, pooled = ph * pw;
+      boolean lanes = e != null && e.vectorRequant();
+      float[] row = s.row();
+      int[] requantized = s.requantizedRow();
       for (int p = 0; p < pooled; p++) {
         int first = aBase + p * window * mc;
         for (int mb = 0; mb < mc; mb += F.length()) {
           FloatVector mx = FloatVector.fromArray(F, acc, first + mb);
           for (int j = 1; j < window; j++) mx = mx.max(FloatVector.fromArray(F, acc, first + j * mc + mb));
-          mx.intoArray(row, mb);
+          if (!lanes) {
+            mx.intoArray(row, mb);
+            continue;
+          }
+          for (int part = 0, c = mb; part < F.length() / D.length(); part++, c += D.length()) {
+            DoubleVector x = ((DoubleVector) mx.convertShape(VectorOperators.F2D, D, part)).add(DoubleVector.fromArray(D, biasLanes, c));
+            e.requantizeChannels(x, c).intoArray(requantized, c);
+          }
         }
-        for (int m = 0; m < outChannels; m++) y[yBase + m * pooled + p] = bias[m] + (int) row[m];
-      }
-      if (e != null) {
-        for (int m = 0; m < outChannels; m++) e.requantizePlane(y, yBase + m * pooled, pooled, m);
+        if (lanes) {
+          for (int m = 0; m < outChannels; m++) y[yBase + m * pooled + p] = requantized[m];
+        } else if (e != null) {
+          for (int m = 0; m < outChannels; m++) y[yBase + m * pooled + p] = e.requantize(bias[m] + (int) row[m], m);
+        } else {
+          for (int m = 0; m < outChannels; m++) y[yBase + m * pooled + p] = bias[m] + (int) row[m];
+        }
       }
     }
 
@@ -809,10 +937,10 @@ final class PackedModel {
         int xv = x[from + k];
         min = Math.min(min, xv);
         max = Math.max(max, xv);
-        if (xv != 0) {
-          nz[at + count] = k * paddedOut;
-          values[at + count++] = xv;
-        }
+        // Branch-free (after a ReLU about half the inputs are zero, at random): always written, kept when nonzero.
+        nz[at + count] = k * paddedOut;
+        values[at + count] = xv;
+        count += xv != 0 ? 1 : 0;
       }
       return exactInFloat(rowAbsSum, Math.max(max, -(long) min)) ? count : -1;
     }
