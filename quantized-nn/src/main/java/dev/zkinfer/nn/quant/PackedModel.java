@@ -522,7 +522,9 @@ final class PackedModel {
     public int[][] run(int[][] x, Scratch s, Epilogue e) {
       float[] xp = padded.get(), acc = s.acc();
       int out = outChannels * ph * pw, samples = x.length * batch, group = channelsLast ? IMAGES : 1;
-      int[][] y = new int[x.length][batch * out];
+      // Row by row: a two-dimensional allocation is a runtime call.
+      int[][] y = new int[x.length][];
+      for (int i = 0; i < y.length; i++) y[i] = new int[batch * out];
       for (int first = 0; first < samples; first += group) {
         int n = Math.min(group, samples - first);
         for (int j = 0; j < n; j++) {
@@ -833,7 +835,23 @@ final class PackedModel {
     private static final int ROWS = 4;
 
     private static final int BLOCK = 4 * F.length();
+    /** Lanes of the gather's left-packing ({@link #gatherRow}), and its permutations by mask of nonzero lanes. */
+    private static final VectorSpecies<Integer> P = IntVector.SPECIES_256;
+    private static final int PACK_LANES = P.length();
+    private static final int[] LEFT_PACK = new int[PACK_LANES << PACK_LANES];
+    private static final IntVector P_IOTA = (IntVector) P.iotaShuffle(0, 1, false).toVector();
+
+    static {
+      for (int mask = 0; mask < 1 << PACK_LANES; mask++) {
+        int n = mask * PACK_LANES;
+        for (int lane = 0; lane < PACK_LANES; lane++) if ((mask >> lane & 1) != 0) LEFT_PACK[n++] = lane;
+        for (int lane = 0; lane < PACK_LANES; lane++) if ((mask >> lane & 1) == 0) LEFT_PACK[n++] = lane;
+      }
+    }
+
     private final int[] bias;
+    /** The bias as double lanes, paddedOut long. */
+    private final double[] biasLanes;
     private final int inFeatures, outFeatures, paddedOut;
     private final float[] transposed;
     private final long rowAbsSum;
@@ -846,6 +864,8 @@ final class PackedModel {
       int step = outFeatures <= 2 * F.length() ? 2 * F.length() : BLOCK;
       paddedOut = Math.ceilDiv(outFeatures, step) * step;
       bias = d.bias();
+      biasLanes = new double[paddedOut];
+      for (int n = 0; n < outFeatures; n++) biasLanes[n] = bias[n];
       int[] wt = d.weights();
       transposed = new float[inFeatures * paddedOut];
       for (int n = 0; n < outFeatures; n++) {
@@ -907,9 +927,17 @@ final class PackedModel {
           int o = index[r] / inFeatures * outFeatures, a = b * paddedOut;
           if (e == null) {
             for (int j = 0; j < outFeatures; j++) out[o + j] = bias[j] + (int) acc[a + j];
-          } else {
-            for (int j = 0; j < outFeatures; j++) out[o + j] = e.requantize(bias[j] + (int) acc[a + j], j);
+            continue;
           }
+          int j = 0;
+          if (e.vectorRequant()) {
+            // The outputs are the channels: requantized in lanes of outputs.
+            for (; j <= outFeatures - D.length(); j += D.length()) {
+              DoubleVector v = ((DoubleVector) FloatVector.fromArray(F_D, acc, a + j).convertShape(VectorOperators.F2D, D, 0)).add(DoubleVector.fromArray(D, biasLanes, j));
+              e.requantizeChannels(v, j).intoArray(out, o + j);
+            }
+          }
+          for (; j < outFeatures; j++) out[o + j] = e.requantize(bias[j] + (int) acc[a + j], j);
         }
       }
       return y;
@@ -932,8 +960,28 @@ final class PackedModel {
      * not be exact for this row.
      */
     private int gatherRow(int[] x, int from, float[] values, int[] nz, int at) {
-      int count = 0, min = 0, max = 0;
-      for (int k = 0; k < inFeatures; k++) {
+      int count = 0, min = 0, max = 0, k = 0;
+      if (inFeatures >= PACK_LANES) {
+        // Eight inputs at a time, left-packed: a lane permutation (from the table, by the mask of
+        // nonzero lanes) moves the nonzero values and their offsets to the front, all eight lanes
+        // are stored and the count advances by the nonzeros. The lanes past them land inside the
+        // row's region, before the next eight inputs' position.
+        IntVector lo = IntVector.zero(P), hi = lo, offset = P_IOTA.mul(paddedOut), step = IntVector.broadcast(P, PACK_LANES * paddedOut);
+        for (; k <= inFeatures - PACK_LANES; k += PACK_LANES) {
+          IntVector v = IntVector.fromArray(P, x, from + k);
+          lo = lo.min(v);
+          hi = hi.max(v);
+          int nonzero = (int) v.compare(VectorOperators.NE, 0).toLong();
+          VectorShuffle<Integer> pack = IntVector.fromArray(P, LEFT_PACK, nonzero * PACK_LANES).toShuffle();
+          ((FloatVector) v.rearrange(pack).convert(VectorOperators.I2F, 0)).intoArray(values, at + count);
+          offset.rearrange(pack).intoArray(nz, at + count);
+          offset = offset.add(step);
+          count += Integer.bitCount(nonzero);
+        }
+        min = lo.reduceLanes(VectorOperators.MIN);
+        max = hi.reduceLanes(VectorOperators.MAX);
+      }
+      for (; k < inFeatures; k++) {
         int xv = x[from + k];
         min = Math.min(min, xv);
         max = Math.max(max, xv);
