@@ -234,6 +234,27 @@ class IntegerExecutorTest {
     assertTrue(f.getMessage().contains("[1,28,28]") && f.getMessage().contains("[1,784]"), f.getMessage());
   }
 
+  /** A value outside the input's integer range is refused, by both kernel sets, in the vector lanes or the tail. */
+  @Test
+  void inputValueOutsideItsRangeIsNamedWithItsIndex() {
+    Graph g = ModelBuilder.mlp784x56x10(5);
+    QuantizedModel qm = Quantizer.quantize(g, List.of(Tensor.zeros(1, 784)), QuantizationOptions.int8());
+    int max = qm.tensor(qm.inputIds()[0]).max(), min = qm.tensor(qm.inputIds()[0]).min();
+    for (IntegerExecutor ex : List.of(new IntegerExecutor(Kernels.SCALAR), new IntegerExecutor(Kernels.VECTOR))) {
+      for (int at : new int[] {0, 5, 777, 783}) {
+        for (int bad : new int[] {max + 1, min - 1}) {
+          int[] d = new int[784];
+          d[at] = bad;
+          var e = assertThrows(IllegalArgumentException.class, () -> ex.infer(qm, new IntTensor(new int[] {1, 784}, d)));
+          assertTrue(e.getMessage().contains("value " + bad + " at " + at + " is outside"), e.getMessage());
+        }
+      }
+      int[] edges = new int[784];
+      for (int i = 0; i < edges.length; i++) edges[i] = i % 2 == 0 ? max : min;
+      assertEquals(10, ex.infer(qm, new IntTensor(new int[] {1, 784}, edges)).size());
+    }
+  }
+
   @Test
   void requantizationRoundsHalfUpAndStaysBelowTwoToThe63() {
     assertEquals(2, Requantize.apply(3, 1 << 23, 24)); // 1.5 -> 2

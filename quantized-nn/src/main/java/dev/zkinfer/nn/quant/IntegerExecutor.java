@@ -123,7 +123,8 @@ public final class IntegerExecutor {
       }
       int[] d = inputs[i].data();
       int min = t.min(), max = t.max();
-      for (int k = 0; k < d.length; k++) {
+      // The vector scan only says whether some value is outside; the loop finds which.
+      for (int k = VECTOR_AVAILABLE && VectorDot.allWithin(d, min, max) ? d.length : 0; k < d.length; k++) {
         if (d[k] < min || d[k] > max) {
           throw new IllegalArgumentException("input '" + t.name() + "' value " + d[k] + " at " + k + " is outside [" + t.min() + ", " + t.max() + "]");
         }

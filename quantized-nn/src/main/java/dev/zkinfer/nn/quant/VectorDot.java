@@ -62,4 +62,17 @@ final class VectorDot {
     out[outOff + 2 * outStride] = bias[biasOff + 2] + r2;
     out[outOff + 3 * outStride] = bias[biasOff + 3] + r3;
   }
+
+  /** Whether every value of d lies in [min, max]: vector lanes, then the tail. */
+  static boolean allWithin(int[] d, int min, int max) {
+    IntVector lo = IntVector.broadcast(SPECIES, min), hi = IntVector.broadcast(SPECIES, max);
+    int j = 0;
+    boolean outside = false;
+    for (int upper = SPECIES.loopBound(d.length); j < upper; j += SPECIES.length()) {
+      IntVector v = IntVector.fromArray(SPECIES, d, j);
+      outside |= v.lt(lo).or(v.compare(VectorOperators.GT, hi)).anyTrue();
+    }
+    for (; j < d.length; j++) outside |= d[j] < min || d[j] > max;
+    return !outside;
+  }
 }
