@@ -1053,6 +1053,27 @@ final class PackedModel {
         }
         n = paddedOut;
       }
+      // Eight vectors of outputs per pass over the inputs where they fit: half the passes over
+      // the matrix of four, and eight independent multiply-adds per input.
+      for (int end = from + count; n + 2 * BLOCK <= paddedOut; n += 2 * BLOCK) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int i = from; i < end; i++) {
+          int o = nz[i] + n;
+          FloatVector c = FloatVector.broadcast(F, values[i]);
+          a0 = FloatVector.fromArray(F, transposed, o).fma(c, a0);
+          a1 = FloatVector.fromArray(F, transposed, o + v).fma(c, a1);
+          a2 = FloatVector.fromArray(F, transposed, o + 2 * v).fma(c, a2);
+          a3 = FloatVector.fromArray(F, transposed, o + 3 * v).fma(c, a3);
+          a4 = FloatVector.fromArray(F, transposed, o + 4 * v).fma(c, a4);
+          a5 = FloatVector.fromArray(F, transposed, o + 5 * v).fma(c, a5);
+          a6 = FloatVector.fromArray(F, transposed, o + 6 * v).fma(c, a6);
+          a7 = FloatVector.fromArray(F, transposed, o + 7 * v).fma(c, a7);
+        }
+        store(a0, a1, acc, at + n);
+        store(a2, a3, acc, at + n + 2 * v);
+        store(a4, a5, acc, at + n + 4 * v);
+        store(a6, a7, acc, at + n + 6 * v);
+      }
       // Two inputs at a time into two sets of four accumulators: twice the independent
       // multiply-adds in flight (their latency, not their throughput, bounds one set); the two
       // partial sums are exact integers, as every partial sum is.
