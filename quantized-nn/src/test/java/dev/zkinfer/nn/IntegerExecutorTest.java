@@ -177,6 +177,42 @@ class IntegerExecutorTest {
     }
   }
 
+  /**
+   * The dense kernels' gathers on inputs of chosen sparsity: all zero, one nonzero (first, last,
+   * in the tail past whole vectors), a tenth, half, all nonzero, mixed within four-row blocks so
+   * that both the block kernel and the one-row kernels run; widths that are and are not whole
+   * vectors. Batches of 1 to 9 through inferBatch, and one image at a time through infer, equal
+   * the scalar specification.
+   */
+  @Test
+  void denseGathersOnChosenSparsityEqualScalarSpecification() {
+    IntegerExecutor scalar = new IntegerExecutor(Kernels.SCALAR), vector = new IntegerExecutor(Kernels.VECTOR);
+    for (int width : new int[] {45, 64, 400}) {
+      SplittableRandom r = new SplittableRandom(width);
+      Graph g = new ModelBuilder(width, 1, width).gemm(37).relu().gemm(300).relu().gemm(9).build();
+      QuantizedModel qm = Quantizer.quantize(g, List.of(randomInput(r, 1, width), randomInput(r, 1, width)), QuantizationOptions.int8());
+      List<IntTensor> inputs = new ArrayList<>();
+      for (double density : new double[] {0, -1, -2, -3, 0.1, 0.5, 1, 0.5, 0, 1}) {
+        Tensor t = Tensor.zeros(1, width);
+        if (density == -1) t.data()[0] = 1.5;
+        if (density == -2) t.data()[width - 1] = -2.5;
+        if (density == -3) t.data()[width / 8 * 8 - 1] = 0.75;
+        for (int i = 0; i < width; i++) if (density > 0 && r.nextDouble() < density) t.data()[i] = r.nextGaussian() + (r.nextBoolean() ? 1 : -1);
+        inputs.add(qm.quantizeInput(t));
+      }
+      List<IntTensor> expected = new ArrayList<>();
+      for (IntTensor x : inputs) {
+        expected.add(scalar.infer(qm, x));
+        assertEquals(expected.getLast(), vector.infer(qm, x), "width " + width);
+      }
+      for (int size = 1; size <= 9; size++) {
+        for (int from = 0; from + size <= inputs.size(); from += 3) {
+          assertEquals(expected.subList(from, from + size), vector.inferBatch(qm, inputs.subList(from, from + size), 1), "width " + width + ", inputs " + from + ".." + (from + size));
+        }
+      }
+    }
+  }
+
   @Test
   void fusedInferenceEqualsScalarSpecificationOnLenetShapedModel() {
     IntegerExecutor scalar = new IntegerExecutor(Kernels.SCALAR), vector = new IntegerExecutor(Kernels.VECTOR);
