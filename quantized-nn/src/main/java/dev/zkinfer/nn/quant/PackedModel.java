@@ -1074,25 +1074,9 @@ final class PackedModel {
         store(a4, a5, acc, at + n + 4 * v);
         store(a6, a7, acc, at + n + 6 * v);
       }
-      // Two inputs at a time into two sets of four accumulators: twice the independent
-      // multiply-adds in flight (their latency, not their throughput, bounds one set); the two
-      // partial sums are exact integers, as every partial sum is.
-      for (int end = from + count; n + BLOCK <= paddedOut; n += BLOCK) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        int i = from;
-        for (; i + 1 < end; i += 2) {
-          int o = nz[i] + n, p = nz[i + 1] + n;
-          FloatVector c = FloatVector.broadcast(F, values[i]), d = FloatVector.broadcast(F, values[i + 1]);
-          a0 = FloatVector.fromArray(F, transposed, o).fma(c, a0);
-          a1 = FloatVector.fromArray(F, transposed, o + v).fma(c, a1);
-          a2 = FloatVector.fromArray(F, transposed, o + 2 * v).fma(c, a2);
-          a3 = FloatVector.fromArray(F, transposed, o + 3 * v).fma(c, a3);
-          b0 = FloatVector.fromArray(F, transposed, p).fma(d, b0);
-          b1 = FloatVector.fromArray(F, transposed, p + v).fma(d, b1);
-          b2 = FloatVector.fromArray(F, transposed, p + 2 * v).fma(d, b2);
-          b3 = FloatVector.fromArray(F, transposed, p + 3 * v).fma(d, b3);
-        }
-        if (i < end) {
+      for (; n + BLOCK <= paddedOut; n += BLOCK) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = from; i < from + count; i++) {
           int o = nz[i] + n;
           FloatVector c = FloatVector.broadcast(F, values[i]);
           a0 = FloatVector.fromArray(F, transposed, o).fma(c, a0);
@@ -1100,8 +1084,8 @@ final class PackedModel {
           a2 = FloatVector.fromArray(F, transposed, o + 2 * v).fma(c, a2);
           a3 = FloatVector.fromArray(F, transposed, o + 3 * v).fma(c, a3);
         }
-        store(a0.add(b0), a1.add(b1), acc, at + n);
-        store(a2.add(b2), a3.add(b3), acc, at + n + 2 * v);
+        store(a0, a1, acc, at + n);
+        store(a2, a3, acc, at + n + 2 * v);
       }
       for (; n < paddedOut; n += v) {
         FloatVector a0 = FloatVector.zero(F);
