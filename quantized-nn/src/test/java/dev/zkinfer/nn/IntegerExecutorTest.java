@@ -146,6 +146,31 @@ class IntegerExecutorTest {
   }
 
   /**
+   * Narrow images, whose pooled rows are one to four values wide: the requantization's whole
+   * vectors then reach past several rows, and must neither leave the plane nor the buffers.
+   */
+  @Test
+  void narrowPooledRowsEqualScalarSpecification() {
+    IntegerExecutor scalar = new IntegerExecutor(Kernels.SCALAR), vector = new IntegerExecutor(Kernels.VECTOR);
+    for (int w = 3; w <= 10; w++) {
+      for (int channels : new int[] {1, 3, 7}) {
+        SplittableRandom r = new SplittableRandom(w * 31L + channels);
+        Graph g = new ModelBuilder(w, 1, 1 + r.nextInt(2), 6 + r.nextInt(5), w).conv(channels, 3, 1, r.nextInt(2)).relu().maxPool(2, 2)
+            .flatten().gemm(3).build();
+        int[] shape = g.inputs().get(0).shape();
+        QuantizedModel qm = Quantizer.quantize(g, List.of(randomInput(r, shape), randomInput(r, shape)), QuantizationOptions.int8());
+        List<IntTensor> inputs = new ArrayList<>(), expected = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          inputs.add(qm.quantizeInput(randomInput(r, shape)));
+          expected.add(scalar.infer(qm, inputs.getLast()));
+          assertEquals(expected.getLast(), vector.infer(qm, inputs.getLast()), "width " + w + ", channels " + channels);
+        }
+        assertEquals(expected, vector.inferBatch(qm, inputs, 1), "width " + w + ", channels " + channels);
+      }
+    }
+  }
+
+  /**
    * inferBatch runs its images through the model several at a time (image blocking: channels-last
    * convolutions whose blocks of columns span images, dense layers four rows at a time where the
    * rows are dense enough); for every batch size from 1 to 13 it must equal the scalar

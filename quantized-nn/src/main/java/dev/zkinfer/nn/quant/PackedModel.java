@@ -170,9 +170,9 @@ final class PackedModel {
     /**
      * y[yOff + r * n + i] = requantize(bias + acc[aOff + r * aStride + i], channel) for r < rows, i
      * < n: a plane of rows, n wide, stored aStride >= n apart; acc holds exact integers of at
-     * most 2^24. Rows are short (LeNet: 14), so every row but the last is computed in whole
-     * vectors: the lanes past its end write into the next row's first values, which that row
-     * then overwrites.
+     * most 2^24. Rows are short (LeNet: 14), so a row is computed in whole vectors where their
+     * lanes past its end stay inside the plane and inside acc: they write into the following
+     * rows' values, which those rows then overwrite (the last rows of a plane end exactly).
      */
     void requantizeRows(float[] acc, int aOff, int aStride, int bias, int[] y, int yOff, int n, int rows, int channel) {
       if (!vectorRequant) {
@@ -183,9 +183,11 @@ final class PackedModel {
       }
       DoubleVector mm = DoubleVector.broadcast(D, mLanes[channel]), half = DoubleVector.broadcast(D, halfLanes[channel]);
       DoubleVector scale = DoubleVector.broadcast(D, scaleLanes[channel]), b = DoubleVector.broadcast(D, bias);
+      int whole = Math.ceilDiv(n, D.length()) * D.length();
       for (int r = 0; r < rows; r++) {
         int a = aOff + r * aStride, o = yOff + r * n, i = 0;
-        for (int upper = r + 1 < rows ? n : D.loopBound(n); i < upper; i += D.length()) {
+        boolean spill = (r * n + whole <= rows * n) && a + whole <= acc.length;
+        for (int upper = spill ? n : D.loopBound(n); i < upper; i += D.length()) {
           DoubleVector x = (DoubleVector) FloatVector.fromArray(F_D, acc, a + i).convertShape(VectorOperators.F2D, D, 0);
           clampLanes(x.add(b).fma(mm, half).mul(scale)).intoArray(y, o + i);
         }
