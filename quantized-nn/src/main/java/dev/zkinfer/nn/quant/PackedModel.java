@@ -876,7 +876,10 @@ final class PackedModel {
       rowAbsSum = maxRowAbsSum(wt, outFeatures, inFeatures);
     }
 
-    /** The gathered values of a block's rows, {@link #ROWS} per input (and its weight row offsets in the index). */
+    /**
+     * The one-row gathers of {@link #ROWS} rows, then a block's gather ({@link #gatherUnion}),
+     * inFeatures values per row each (and their weight row offsets in the index).
+     */
     @Override
     public int inputLength() {
       return 2 * inFeatures * ROWS;
