@@ -21,9 +21,19 @@ public final class InferenceComparison {
   private InferenceComparison() {}
 
   public static void main(String[] args) throws Exception {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-    long sliceNanos = (args.length > 1 ? Long.parseLong(args[1]) : 200) * 1_000_000L;
-    if (rounds < 1 || sliceNanos <= 0) throw new IllegalArgumentException("usage: InferenceComparison [rounds >= 1] [sliceMillis >= 1]");
+    int rounds;
+    long sliceNanos;
+    try {
+      rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+      sliceNanos = (args.length > 1 ? Integer.parseInt(args[1]) : 200) * 1_000_000L;
+    } catch (NumberFormatException e) {
+      rounds = -1;
+      sliceNanos = -1;
+    }
+    if (rounds < 1 || sliceNanos <= 0 || args.length > 2) {
+      System.err.println("usage: InferenceComparison [rounds >= 1] [sliceMillis >= 1], got " + String.join(" ", args));
+      System.exit(2);
+    }
     InferenceBenchmark b = new InferenceBenchmark();
     b.setup();
     try {
