@@ -37,6 +37,13 @@ class IntegerExecutorTest {
         .conv(c2, 3, 1, 1).sigmoid().avgPool(2, 1).flatten().gemm(1 + r.nextInt(20)).relu().gemm(7).softmax().build();
   }
 
+  /** Every tensor of the two executors' traces of x is equal. */
+  static void assertSameTrace(IntegerExecutor scalar, IntegerExecutor vector, QuantizedModel qm, IntTensor x, String where) {
+    var a = scalar.run(qm, x);
+    var b = vector.run(qm, x);
+    for (int id = 0; id < qm.tensors().size(); id++) assertEquals(a.value(id), b.value(id), where + " tensor " + qm.tensor(id));
+  }
+
   /** Wide dense layers (≥ 256 outputs: the row-streaming float loop) equal the scalar kernels. */
   @Test
   void wideDenseLayersEqualScalarKernelsBitForBit() {
@@ -50,11 +57,7 @@ class IntegerExecutorTest {
       QuantizedModel qm = Quantizer.quantize(g, List.of(randomInput(r, shape), randomInput(r, shape)), QuantizationOptions.int8());
       for (int trial = 0; trial < 3; trial++) {
         IntTensor x = qm.quantizeInput(randomInput(r, shape));
-        var a = scalar.run(qm, x);
-        var b = vector.run(qm, x);
-        for (int id = 0; id < qm.tensors().size(); id++) {
-          assertEquals(a.value(id), b.value(id), "seed " + seed + " tensor " + qm.tensor(id));
-        }
+        assertSameTrace(scalar, vector, qm, x, "seed " + seed);
         assertEquals(scalar.infer(qm, x), vector.infer(qm, x), "seed " + seed + " infer");
       }
     }
@@ -72,12 +75,7 @@ class IntegerExecutorTest {
       List<Tensor> calib = List.of(randomInput(r, shape), randomInput(r, shape));
       QuantizedModel qm = Quantizer.quantize(g, calib, options);
       for (int trial = 0; trial < 3; trial++) {
-        IntTensor x = qm.quantizeInput(randomInput(r, shape));
-        var a = scalar.run(qm, x);
-        var b = vector.run(qm, x);
-        for (int id = 0; id < qm.tensors().size(); id++) {
-          assertEquals(a.value(id), b.value(id), "seed " + seed + " tensor " + qm.tensor(id));
-        }
+        assertSameTrace(scalar, vector, qm, qm.quantizeInput(randomInput(r, shape)), "seed " + seed);
       }
     }
   }

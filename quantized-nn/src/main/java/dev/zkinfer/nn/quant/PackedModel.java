@@ -154,13 +154,12 @@ final class PackedModel {
     /** The epilogue of m and shift per channel, with their double lanes padded to whole vectors of {@link #F}. */
     static Epilogue of(int[] m, int[] shift, int lo, int hi, boolean vectorRequant) {
       int lanes = Math.ceilDiv(m.length, 2 * F.length()) * 2 * F.length();
-      double[] ml = new double[lanes], half = new double[lanes], scale = new double[lanes];
+      double[] half = new double[lanes], scale = new double[lanes];
       for (int c = 0; c < m.length; c++) {
-        ml[c] = m[c];
         half[c] = Math.scalb(1.0, shift[c] - 1);
         scale[c] = Math.scalb(1.0, -shift[c]);
       }
-      return new Epilogue(m, shift, lo, hi, vectorRequant, ml, half, scale);
+      return new Epilogue(m, shift, lo, hi, vectorRequant, doubleLanes(m, lanes), half, scale);
     }
 
     int requantize(int acc, int channel) {
@@ -189,28 +188,30 @@ final class PackedModel {
         boolean spill = (r * n + whole <= rows * n) && a + whole <= acc.length;
         for (int upper = spill ? n : D.loopBound(n); i < upper; i += D.length()) {
           DoubleVector x = (DoubleVector) FloatVector.fromArray(F_D, acc, a + i).convertShape(VectorOperators.F2D, D, 0);
-          clampLanes(x.add(b).fma(mm, half).mul(scale)).intoArray(y, o + i);
+          lanes(x, b, mm, half, scale).intoArray(y, o + i);
         }
         for (; i < n; i++) y[o + i] = requantize(bias + (int) acc[a + i], channel);
       }
     }
 
     /**
-     * The requantization of channels [c, c + D.length()) with their lanes x (exact integers below
-     * 2^28 in absolute value; see the record comment).
+     * The requantization of channels [c, c + D.length()) with their accumulator lanes x and their
+     * biases at biasLanes[c...] (exact integers, together below 2^28 in absolute value; see the
+     * record comment).
      */
-    IntVector requantizeChannels(DoubleVector x, int c) {
-      return clampLanes(x.fma(DoubleVector.fromArray(D, mLanes, c), DoubleVector.fromArray(D, halfLanes, c)).mul(DoubleVector.fromArray(D, scaleLanes, c)));
+    IntVector requantizeChannels(DoubleVector x, double[] biasLanes, int c) {
+      return lanes(x, DoubleVector.fromArray(D, biasLanes, c), DoubleVector.fromArray(D, mLanes, c), DoubleVector.fromArray(D, halfLanes, c),
+          DoubleVector.fromArray(D, scaleLanes, c));
     }
 
     /**
-     * Truncated to int lanes (saturating at the int range) and clamped to [lo, hi]: one instruction
-     * each for max and min on int lanes, several on double lanes (Java's NaN and -0.0 rules).
-     * Truncating before clamping gives the floor of the clamp: they differ only on negative
-     * values, and both clamp those to lo >= 0.
+     * (x + b) * m + half, scaled by 2^-s, truncated to int lanes (saturating at the int range) and
+     * clamped to [lo, hi]. Clamping in int lanes takes one instruction each for max and min,
+     * double lanes several (Java's NaN and -0.0 rules); truncating before clamping gives the floor
+     * of the clamp: they differ only on negative values, and both clamp those to lo >= 0.
      */
-    private IntVector clampLanes(DoubleVector v) {
-      return ((IntVector) v.convertShape(VectorOperators.D2I, I_D, 0)).max(lo).min(hi);
+    private IntVector lanes(DoubleVector x, DoubleVector b, DoubleVector m, DoubleVector half, DoubleVector scale) {
+      return ((IntVector) x.add(b).fma(m, half).mul(scale).convertShape(VectorOperators.D2I, I_D, 0)).max(lo).min(hi);
     }
   }
 
@@ -299,6 +300,13 @@ final class PackedModel {
     int j = i + F.length();
     (first ? lo : lo.max(FloatVector.fromArray(F, acc, i))).intoArray(acc, i);
     (first ? hi : hi.max(FloatVector.fromArray(F, acc, j))).intoArray(acc, j);
+  }
+
+  /** The values of v as doubles, zero-padded to {@code length} lanes. */
+  private static double[] doubleLanes(int[] v, int length) {
+    double[] d = new double[length];
+    for (int i = 0; i < v.length; i++) d[i] = v[i];
+    return d;
   }
 
   /** rowAbsSum * maxAbs <= 2^24, without overflowing for any int weights and inputs. */
@@ -418,8 +426,7 @@ final class PackedModel {
       int spatialComputed = Math.ceilDiv(ph * spatialSubW, BLOCK) * BLOCK;
       spatial = spatial * (spatialComputed / BLOCK) * window;
       paddedChannels = Math.ceilDiv(outChannels, 2 * v) * 2 * v;
-      biasLanes = new double[paddedChannels];
-      for (int mm = 0; mm < outChannels; mm++) biasLanes[mm] = bias[mm];
+      biasLanes = doubleLanes(bias, paddedChannels);
       int imagePositions = ph * pw * window;
       long acrossChannels = (2 + COLUMNS + 2L * COLUMNS) * Math.ceilDiv(imagePositions, COLUMNS) * (paddedChannels / (2 * v));
       channelsLast = acrossChannels < spatial;
@@ -708,8 +715,7 @@ final class PackedModel {
             continue;
           }
           for (int part = 0, c = mb; part < F.length() / D.length(); part++, c += D.length()) {
-            DoubleVector x = ((DoubleVector) mx.convertShape(VectorOperators.F2D, D, part)).add(DoubleVector.fromArray(D, biasLanes, c));
-            e.requantizeChannels(x, c).intoArray(requantized, c);
+            e.requantizeChannels((DoubleVector) mx.convertShape(VectorOperators.F2D, D, part), biasLanes, c).intoArray(requantized, c);
           }
         }
         if (lanes) {
@@ -866,8 +872,7 @@ final class PackedModel {
       int step = outFeatures <= 2 * F.length() ? 2 * F.length() : BLOCK;
       paddedOut = Math.ceilDiv(outFeatures, step) * step;
       bias = d.bias();
-      biasLanes = new double[paddedOut];
-      for (int n = 0; n < outFeatures; n++) biasLanes[n] = bias[n];
+      biasLanes = doubleLanes(bias, paddedOut);
       int[] wt = d.weights();
       transposed = new float[inFeatures * paddedOut];
       for (int n = 0; n < outFeatures; n++) {
@@ -922,6 +927,7 @@ final class PackedModel {
           if (count[b] < 0) return null;
           entries += count[b];
         }
+        // A full block is gathered to learn the size of its union, then used if that pays.
         int union = n == ROWS ? gatherUnion(x, run, index, r, values, nz) : 0;
         if (n == ROWS && blockIsCheaper(entries, union)) {
           accumulateRows(values, nz, union, acc);
@@ -939,8 +945,8 @@ final class PackedModel {
           if (e.vectorRequant()) {
             // The outputs are the channels: requantized in lanes of outputs.
             for (; j <= outFeatures - D.length(); j += D.length()) {
-              DoubleVector v = ((DoubleVector) FloatVector.fromArray(F_D, acc, a + j).convertShape(VectorOperators.F2D, D, 0)).add(DoubleVector.fromArray(D, biasLanes, j));
-              e.requantizeChannels(v, j).intoArray(out, o + j);
+              DoubleVector v = (DoubleVector) FloatVector.fromArray(F_D, acc, a + j).convertShape(VectorOperators.F2D, D, 0);
+              e.requantizeChannels(v, biasLanes, j).intoArray(out, o + j);
             }
           }
           for (; j < outFeatures; j++) out[o + j] = e.requantize(bias[j] + (int) acc[a + j], j);
@@ -980,8 +986,8 @@ final class PackedModel {
           lo = lo.min(v);
           hi = hi.max(v);
           int nonzero = (int) v.compare(VectorOperators.NE, 0).toLong();
-          VectorShuffle<Integer> pack = IntVector.fromArray(P, LEFT_PACK, nonzero * PACK_LANES).toShuffle();
-          ((FloatVector) v.rearrange(pack).convert(VectorOperators.I2F, 0)).intoArray(values, at + count);
+          VectorShuffle<Integer> pack = leftPack(nonzero);
+          storePacked(v, pack, values, at + count);
           offset.rearrange(pack).intoArray(nz, at + count);
           offset = offset.add(step);
           count += Integer.bitCount(nonzero);
@@ -1001,6 +1007,16 @@ final class PackedModel {
       return exactInFloat(rowAbsSum, Math.max(max, -(long) min)) ? count : -1;
     }
 
+    /** The permutation of {@link #P}'s lanes that moves the lanes set in {@code nonzero} to the front, in order. */
+    private static VectorShuffle<Integer> leftPack(int nonzero) {
+      return IntVector.fromArray(P, LEFT_PACK, nonzero * PACK_LANES).toShuffle();
+    }
+
+    /** values[at...] = the lanes of v, permuted by pack, as floats (all {@link #PACK_LANES} of them). */
+    private static void storePacked(IntVector v, VectorShuffle<Integer> pack, float[] values, int at) {
+      ((FloatVector) v.rearrange(pack).convert(VectorOperators.I2F, 0)).intoArray(values, at);
+    }
+
     /**
      * Gathers the {@link #ROWS} rows from r0 (row r: x[run[r]] from index[r]) for a block: for
      * each input nonzero in at least one of them, row b's value at values[U + b * inFeatures + i]
@@ -1017,11 +1033,11 @@ final class PackedModel {
         IntVector v0 = IntVector.fromArray(P, x0, f0 + k), v1 = IntVector.fromArray(P, x1, f1 + k);
         IntVector v2 = IntVector.fromArray(P, x2, f2 + k), v3 = IntVector.fromArray(P, x3, f3 + k);
         int nonzero = (int) v0.or(v1).or(v2.or(v3)).compare(VectorOperators.NE, 0).toLong();
-        VectorShuffle<Integer> pack = IntVector.fromArray(P, LEFT_PACK, nonzero * PACK_LANES).toShuffle();
-        ((FloatVector) v0.rearrange(pack).convert(VectorOperators.I2F, 0)).intoArray(values, u + count);
-        ((FloatVector) v1.rearrange(pack).convert(VectorOperators.I2F, 0)).intoArray(values, u + inFeatures + count);
-        ((FloatVector) v2.rearrange(pack).convert(VectorOperators.I2F, 0)).intoArray(values, u + 2 * inFeatures + count);
-        ((FloatVector) v3.rearrange(pack).convert(VectorOperators.I2F, 0)).intoArray(values, u + 3 * inFeatures + count);
+        VectorShuffle<Integer> pack = leftPack(nonzero);
+        storePacked(v0, pack, values, u + count);
+        storePacked(v1, pack, values, u + inFeatures + count);
+        storePacked(v2, pack, values, u + 2 * inFeatures + count);
+        storePacked(v3, pack, values, u + 3 * inFeatures + count);
         offset.rearrange(pack).intoArray(nz, u + count);
         offset = offset.add(step);
         count += Integer.bitCount(nonzero);
