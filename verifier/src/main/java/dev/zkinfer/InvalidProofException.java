@@ -2,7 +2,7 @@ package dev.zkinfer;
 
 /**
  * A verifier check failed. The message is the one-line reason reported to the user as
- * "invalid: <reason>". Thrown inside verification code and turned into a
+ * "invalid: &lt;reason&gt;". Thrown inside verification code and turned into a
  * {@link VerificationResult} at the public boundary; never escapes a public verify method.
  */
 public class InvalidProofException extends Exception {

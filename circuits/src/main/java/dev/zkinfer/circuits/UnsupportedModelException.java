@@ -1,8 +1,8 @@
 package dev.zkinfer.circuits;
 
 /** The quantized model uses something the circuit compiler cannot prove yet; the message is one line naming it. */
-public final class UnsupportedModelException extends RuntimeException {
+public final class UnsupportedModelException extends dev.zkinfer.InvalidInputException {
     public UnsupportedModelException(String message) {
-        super(message, null, false, false);
+        super(message);
     }
 }

@@ -5,7 +5,7 @@ package dev.zkinfer.nn;
  * uses an operator or attribute that zkinfer does not support. The message is one line that
  * names what is wrong (the operator, the node, the attribute), suitable to show a user as is.
  */
-public final class ModelFormatException extends RuntimeException {
+public final class ModelFormatException extends dev.zkinfer.InvalidInputException {
   public ModelFormatException(String oneLineMessage) {
     super(oneLineMessage);
   }

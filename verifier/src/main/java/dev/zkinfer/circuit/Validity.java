@@ -4,13 +4,13 @@ import dev.zkinfer.field.Ext3;
 
 /**
  * The multilinear extension of a layout's validity indicator (1 on real entries, 0 on padding),
- * evaluated in O(number of variables): valid~(r) = Π_d Σ_{j < n_d} eq(r_d, j).
+ * evaluated in O(number of variables): valid~(r) = Π_d Σ_{j &lt; n_d} eq(r_d, j).
  */
 public final class Validity {
     private Validity() {}
 
     /**
-     * Σ_{j < n} eq(r, j) where r = point[offset .. offset + vars) (variable offset + k is bit k
+     * Σ_{j &lt; n} eq(r, j) where r = point[offset .. offset + vars) (variable offset + k is bit k
      * of j); requires 1 ≤ n ≤ 2^vars. O(vars).
      */
     public static Ext3 prefixEq(Ext3[] point, int offset, int vars, long n) {

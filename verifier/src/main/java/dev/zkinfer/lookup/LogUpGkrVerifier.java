@@ -57,7 +57,7 @@ import java.util.List;
  *       μ, 1/|E|; the root layer only μ: in total 1 + Σ_{k=1}^{n−1} (3k + 2).
  * </ul>
  * {@link #soundnessBits} returns −log2 of the sum; for n = 20, W = 2 it is ≈ 169 bits. The
- * caller's openings of the claims add their own error. Multiplicities must be < p (counts of at
+ * caller's openings of the claims add their own error. Multiplicities must be &lt; p (counts of at
  * most 2^30 lookups are).
  */
 public final class LogUpGkrVerifier {

@@ -13,8 +13,8 @@ import java.util.Arrays;
  * <h2>Codeword layout</h2>
  * Round i's codeword holds the polynomial's values on L_i = ⟨ω⟩, ω = rootOfUnity(log|L_i|), in
  * <b>bit-reversed order</b>: position p holds f(ω^rev(p)). With K = 2^k_i, the K points whose
- * K-th power is the same y = ω^(K·s) (s < |L_i|/K) then sit in one contiguous block: leaf
- * number rev(s) (over log(|L_i|/K) bits) holds f(ω^s · ω_K^rev(u)) at position u < K, and
+ * K-th power is the same y = ω^(K·s) (s &lt; |L_i|/K) then sit in one contiguous block: leaf
+ * number rev(s) (over log(|L_i|/K) bits) holds f(ω^s · ω_K^rev(u)) at position u &lt; K, and
  * positions 2v, 2v+1 are the pair ±z folded together (FRI's layout). One Merkle leaf is one
  * such block.
  *

@@ -10,7 +10,7 @@ import dev.zkinfer.field.Ext3;
 public interface SumcheckKernels {
     /**
      * Per-term sums of the round polynomial: for each term t and each x in {0, 2, 3, ..., degree},
-     * S[t][x] = Σ_{j < half} Π_{f ∈ terms[t]} (table_f[2j] + x·(table_f[2j+1] − table_f[2j])).
+     * S[t][x] = Σ_{j &lt; half} Π_{f ∈ terms[t]} (table_f[2j] + x·(table_f[2j+1] − table_f[2j])).
      * Returned as array form, term-major: element (t, i) at index t·degree + i where i = 0 for
      * x = 0 and i = x − 1 for x ≥ 2. Coefficients are applied by the caller. A table with
      * {@code isBase[f]} set holds 2·half base-field values instead (the first round, before
@@ -21,7 +21,7 @@ public interface SumcheckKernels {
     /** Binds variable 0 of a base-field table to r, returning a new array-form table of half entries. */
     long[] foldBase(long[] values, int half, Ext3 r);
 
-    /** Binds variable 0 to r: table[j] ← table[2j] + r·(table[2j+1] − table[2j]) for j < half. */
+    /** Binds variable 0 to r: table[j] ← table[2j] + r·(table[2j+1] − table[2j]) for j &lt; half. */
     void fold(long[] table, int half, Ext3 r);
 
     /**

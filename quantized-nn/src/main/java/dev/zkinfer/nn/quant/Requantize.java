@@ -4,7 +4,7 @@ package dev.zkinfer.nn.quant;
  * The fixed-point rescaling used everywhere in the integer model: {@code y = (x * M + 2^(s-1)) >> s}
  * with an integer multiplier M in [2^23, 2^24) (or 0) and a shift s in [1, 62], computed in 64-bit
  * arithmetic with an arithmetic (flooring) shift, i.e. x * M / 2^s rounded half up (toward +inf).
- * With |x| < 2^31 and M < 2^24 the product stays below 2^55, far from 2^63.
+ * With |x| &lt; 2^31 and M &lt; 2^24 the product stays below 2^55, far from 2^63.
  */
 public final class Requantize {
   /** Multipliers are normalized into [2^23, 2^24). */
