@@ -1,6 +1,6 @@
 package dev.zkinfer.cli;
 
-import dev.zkinfer.nn.io.ArrowBatches;
+import dev.zkinfer.arrow.ArrowBatches;
 import dev.zkinfer.nn.io.EzklInput;
 import dev.zkinfer.nn.tensor.Tensor;
 import java.io.IOException;

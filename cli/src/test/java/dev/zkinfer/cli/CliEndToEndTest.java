@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.zkinfer.nn.io.ArrowBatches;
+import dev.zkinfer.arrow.ArrowBatches;
 import dev.zkinfer.nn.tensor.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

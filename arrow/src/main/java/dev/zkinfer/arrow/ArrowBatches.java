@@ -1,4 +1,4 @@
-package dev.zkinfer.nn.io;
+package dev.zkinfer.arrow;
 
 import dev.zkinfer.nn.tensor.Shapes;
 import dev.zkinfer.nn.tensor.Tensor;
