@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * feature this version does not have (with a one-line error, never a stack trace); 3 an internal
  * error, i.e. a bug (with its stack trace).
  */
-@Command(name = "zkinfer", mixinStandardHelpOptions = true, version = "zkinfer 0.1.0",
+@Command(name = "zkinfer", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Verifiable machine-learning inference: quantize an ONNX model, prove its inference, verify the proof.",
         subcommands = {DemoCommand.class, CompileCommand.class, InferCommand.class, ProveCommand.class,
             VerifyCommand.class, InspectCommand.class, BenchCommand.class})
