@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.backend;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -257,7 +258,9 @@ public final class CudaBackend implements Backend {
                 body.accept(0, n);
                 return;
             }
+            Cancellation cancel = Cancellation.current();
             java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {
+                cancel.check();
                 int from = (int) ((long) n * p / parts), to = (int) ((long) n * (p + 1) / parts);
                 body.accept(from, to - from);
             });

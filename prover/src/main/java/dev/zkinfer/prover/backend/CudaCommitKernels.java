@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.backend;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import static dev.zkinfer.prover.backend.CudaBackend.LOCK;
 import static dev.zkinfer.prover.backend.CudaBackend.check;
 
@@ -165,7 +166,9 @@ final class CudaCommitKernels implements CommitKernels {
                     }
                 }
                 // the factor tables of the points, on the CPU cores (the reference's own code)
+                Cancellation cancel = Cancellation.current();
                 java.util.stream.IntStream.range(0, count).parallel().forEach(q -> {
+                    cancel.check();
                     long[] point = points[first + q];
                     System.arraycopy(CommitArithmetic.highFactors(point, lo, m, coefs[first + q]), 0, hi, q * hiLen, hiLen);
                     System.arraycopy(CommitArithmetic.eqTable(point, 0, lo), 0, low, q * loLen, loLen);

@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.backend;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.merkle.MerkleHash;
 import dev.zkinfer.pcs.WhirProtocol;
 
@@ -25,6 +26,7 @@ final class NativeCommitKernels implements CommitKernels {
 
     @Override
     public void ntt(long[] values, int logN) {
+        Cancellation.checkpoint();
         if (values.length != 1 << logN || logN > 30) {
             throw new IllegalArgumentException("NTT of " + values.length + " values, expected 2^" + logN);
         }
@@ -37,6 +39,7 @@ final class NativeCommitKernels implements CommitKernels {
 
     @Override
     public long[] encodeBitReversed(long[] coeffs, int width, int logMsg, int logN) {
+        Cancellation.checkpoint();
         ScalarCommitKernels.checkEncode(coeffs, width, logMsg, logN);
         if ((1 << logN) < minNative) {
             return java.encodeBitReversed(coeffs, width, logMsg, logN);
@@ -48,6 +51,7 @@ final class NativeCommitKernels implements CommitKernels {
 
     @Override
     public void evaluationsToCoefficients(long[] values) {
+        Cancellation.checkpoint();
         int n = Integer.numberOfTrailingZeros(values.length);
         if (values.length != 1 << n) {
             throw new IllegalArgumentException("table length must be a power of two");
@@ -61,6 +65,7 @@ final class NativeCommitKernels implements CommitKernels {
 
     @Override
     public byte[] hashLeaves(long[] data, int leafLongs) {
+        Cancellation.checkpoint();
         if (leafLongs <= 0) {
             throw new IllegalArgumentException("leaves of " + leafLongs + " longs");
         }
@@ -75,6 +80,7 @@ final class NativeCommitKernels implements CommitKernels {
 
     @Override
     public byte[] hashParents(byte[] children) {
+        Cancellation.checkpoint();
         int parents = children.length / (2 * MerkleHash.DIGEST_BYTES);
         if (parents < minNative / 8) {
             return java.hashParents(children);
@@ -87,6 +93,7 @@ final class NativeCommitKernels implements CommitKernels {
     /** The native search returns the smallest valid nonce, as the Java one does (identical proofs). */
     @Override
     public long grind(byte[] seed, int bits) {
+        Cancellation.checkpoint();
         byte[] prefix = WhirProtocol.powPrefix(seed);
         long nonce = NativeKernels.zk_grind(prefix, bits);
         if (nonce < 0) {
@@ -97,6 +104,7 @@ final class NativeCommitKernels implements CommitKernels {
 
     @Override
     public long[] evaluateMle(long[] values, long[] point) {
+        Cancellation.checkpoint();
         int m = point.length / 3;
         if (point.length != 3 * m || m > 30 || values.length != 1 << m) {
             throw new IllegalArgumentException(values.length + " values for " + m + " variables");
@@ -111,11 +119,13 @@ final class NativeCommitKernels implements CommitKernels {
 
     @Override
     public void addScaledEq(long[] w, long[] point, long[] coef) {
+        Cancellation.checkpoint();
         addScaledEqBatch(w, new long[][] {point}, new long[][] {coef});
     }
 
     @Override
     public void addScaledEqBatch(long[] w, long[][] points, long[][] coefs) {
+        Cancellation.checkpoint();
         if (points.length == 0) {
             return;
         }
@@ -142,6 +152,7 @@ final class NativeCommitKernels implements CommitKernels {
 
     @Override
     public long[] sumcheckRound(long[] f, int fWidth, long[] w, int size) {
+        Cancellation.checkpoint();
         checkWidth(fWidth);
         if (size < minNative || f.length < (long) fWidth * size || w.length < 3L * size) {
             return java.sumcheckRound(f, fWidth, w, size);
@@ -153,6 +164,7 @@ final class NativeCommitKernels implements CommitKernels {
 
     @Override
     public long[] fold(long[] table, int width, int size, long[] alpha, boolean monomial) {
+        Cancellation.checkpoint();
         checkWidth(width);
         if (size < minNative || table.length < (long) width * size) {
             return java.fold(table, width, size, alpha, monomial);

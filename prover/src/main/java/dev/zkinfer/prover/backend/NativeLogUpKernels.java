@@ -1,5 +1,7 @@
 package dev.zkinfer.prover.backend;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
+
 /**
  * {@link LogUpKernels} in C ({@code logup.c}): parents, round sums, and the fold fused with the
  * next round's sums. Small inputs (below minNative elements) and the plain fold (the last
@@ -17,6 +19,7 @@ final class NativeLogUpKernels implements LogUpKernels {
 
     @Override
     public void parents(long[] p, long[] q, boolean baseNumerators, int count, long[] upP, long[] upQ) {
+        Cancellation.checkpoint();
         if (count < minNative) {
             java.parents(p, q, baseNumerators, count, upP, upQ);
             return;
@@ -26,6 +29,7 @@ final class NativeLogUpKernels implements LogUpKernels {
 
     @Override
     public void eqExpand(long[] prev, long[] r, int count, long[] out) {
+        Cancellation.checkpoint();
         if (count < minNative) {
             java.eqExpand(prev, r, count, out);
             return;
@@ -35,6 +39,7 @@ final class NativeLogUpKernels implements LogUpKernels {
 
     @Override
     public long[] layerSums(long[] ps, long[] q, long[] lambda, long[] eq, int pairs) {
+        Cancellation.checkpoint();
         if (pairs < minNative) {
             return java.layerSums(ps, q, lambda, eq, pairs);
         }
@@ -45,6 +50,7 @@ final class NativeLogUpKernels implements LogUpKernels {
 
     @Override
     public void layerFold(long[] ps, long[] q, long[] lambda, long[] r, int pairs, long[] psOut, long[] qOut) {
+        Cancellation.checkpoint();
         java.layerFold(ps, q, lambda, r, pairs, psOut, qOut);
     }
 

@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.backend;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.field.Ext3;
 
 /**
@@ -40,6 +41,7 @@ final class NativeSumcheckKernels implements SumcheckKernels {
 
     @Override
     public long[] roundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
+        Cancellation.checkpoint();
         if (small(half)) {
             return java.roundSums(tables, isBase, terms, half, degree);
         }
@@ -78,6 +80,7 @@ final class NativeSumcheckKernels implements SumcheckKernels {
 
     @Override
     public long[] foldBase(long[] values, int half, Ext3 r) {
+        Cancellation.checkpoint();
         if (small(half)) {
             return java.foldBase(values, half, r);
         }
@@ -88,6 +91,7 @@ final class NativeSumcheckKernels implements SumcheckKernels {
 
     @Override
     public void fold(long[] table, int half, Ext3 r) {
+        Cancellation.checkpoint();
         if (small(half)) {
             java.fold(table, half, r);
             return;
@@ -97,6 +101,7 @@ final class NativeSumcheckKernels implements SumcheckKernels {
 
     @Override
     public long[] foldAndRoundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree, Ext3 r) {
+        Cancellation.checkpoint();
         if (small(half)) {
             return java.foldAndRoundSums(tables, isBase, terms, half, degree, r);
         }

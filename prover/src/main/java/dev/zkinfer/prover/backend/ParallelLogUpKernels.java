@@ -1,9 +1,10 @@
 package dev.zkinfer.prover.backend;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import static dev.zkinfer.prover.backend.ParallelSumcheckKernels.forChunks;
 import static dev.zkinfer.prover.backend.ParallelSumcheckKernels.sumChunks;
 
-/** {@link LogUpKernels} on the common fork-join pool, in chunks as {@link ParallelSumcheckKernels}. */
+/** {@link LogUpKernels} in the prover's fork-join pool, in chunks as {@link ParallelSumcheckKernels}. */
 final class ParallelLogUpKernels implements LogUpKernels {
     @Override
     public void parents(long[] p, long[] q, boolean baseNumerators, int count, long[] upP, long[] upQ) {

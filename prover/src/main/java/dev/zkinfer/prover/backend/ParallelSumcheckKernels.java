@@ -1,11 +1,12 @@
 package dev.zkinfer.prover.backend;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import java.util.stream.IntStream;
 
 /**
- * Multi-threaded kernels: the pair range is cut into chunks run on the common fork-join pool.
+ * Multi-threaded kernels: the pair range is cut into chunks run in the fork-join pool of the calling thread (the prover's pool).
  * A fold writes entry j from entries 2j and 2j+1, so concurrent chunks would overwrite what
  * another chunk has yet to read; in parallel we fold into a scratch buffer and copy back.
  *
@@ -25,7 +26,11 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
             return;
         }
         int chunk = (n + CHUNKS - 1) / CHUNKS;
-        IntStream.range(0, CHUNKS).parallel().forEach(c -> body.run(Math.min(n, c * chunk), Math.min(n, (c + 1) * chunk)));
+        Cancellation cancel = Cancellation.current();
+        IntStream.range(0, CHUNKS).parallel().forEach(c -> {
+            cancel.check();
+            body.run(Math.min(n, c * chunk), Math.min(n, (c + 1) * chunk));
+        });
     }
 
     /** Σ over chunks of body(from, to) (field vectors), in parallel when large. */
@@ -35,7 +40,11 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
         }
         int chunk = (n + CHUNKS - 1) / CHUNKS;
         long[][] parts = new long[CHUNKS][];
-        IntStream.range(0, CHUNKS).parallel().forEach(c -> parts[c] = body.run(Math.min(n, c * chunk), Math.min(n, (c + 1) * chunk)));
+        Cancellation cancel = Cancellation.current();
+        IntStream.range(0, CHUNKS).parallel().forEach(c -> {
+            cancel.check();
+            parts[c] = body.run(Math.min(n, c * chunk), Math.min(n, (c + 1) * chunk));
+        });
         long[] acc = parts[0];
         for (int c = 1; c < CHUNKS; c++) {
             acc = addArrays(acc, parts[c]);
@@ -107,7 +116,9 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
             return sumChunks(half, (from, to) -> FusedSumcheck.baseProductSums(f, g, from, to));
         }
         int chunk = (half + CHUNKS - 1) / CHUNKS;
+        Cancellation cancel = Cancellation.current();
         return IntStream.range(0, CHUNKS).parallel()
+                .peek(c -> cancel.check())
                 .mapToObj(c -> RoundSums.range(tables, isBase, terms, Math.min(half, c * chunk), Math.min(half, (c + 1) * chunk), degree))
                 .reduce(ParallelSumcheckKernels::addArrays).orElseThrow();
     }
@@ -128,8 +139,11 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
             return out;
         }
         int chunk = (half + CHUNKS - 1) / CHUNKS;
-        IntStream.range(0, CHUNKS).parallel().forEach(c -> RoundSums.foldBase(values, out,
-                Math.min(half, c * chunk), Math.min(half, (c + 1) * chunk), r.c0, r.c1, r.c2));
+        Cancellation cancel = Cancellation.current();
+        IntStream.range(0, CHUNKS).parallel().forEach(c -> {
+            cancel.check();
+            RoundSums.foldBase(values, out, Math.min(half, c * chunk), Math.min(half, (c + 1) * chunk), r.c0, r.c1, r.c2);
+        });
         return out;
     }
 

@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.backend;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.merkle.MerkleHash;
 import dev.zkinfer.pcs.WhirProtocol;
@@ -40,14 +41,19 @@ final class VectorCommitKernels implements CommitKernels {
             body.run(0, n);
             return;
         }
-        IntStream.range(0, chunks).parallel().forEach(c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
+        Cancellation cancel = Cancellation.current();
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            cancel.check();
+            body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+        });
     }
 
     /** Σ over chunks of body(from, to) (field vectors of length len), computed in parallel. */
     private static long[] parallelSum(int n, int minChunk, int len, RangeSum body) {
         int chunks = Math.max(1, Math.min(CHUNKS, n / Math.max(1, minChunk)));
         long[][] parts = new long[chunks][];
-        IntStream.range(0, chunks).parallel().forEach(c -> parts[c] = body.run((int) ((long) n * c / chunks),
+        Cancellation cancel = Cancellation.current();
+        IntStream.range(0, chunks).parallel().peek(c -> cancel.check()).forEach(c -> parts[c] = body.run((int) ((long) n * c / chunks),
                 (int) ((long) n * (c + 1) / chunks)));
         long[] acc = new long[len];
         for (long[] p : parts) {
@@ -91,7 +97,9 @@ final class VectorCommitKernels implements CommitKernels {
         long omegaN = Goldilocks.rootOfUnity(logN);
         long[] tw = twiddles(logMsg);
         // one task per (coset, coordinate): an extension table is encoded as three base-field NTTs
+        Cancellation cancel = Cancellation.current();
         IntStream.range(0, width << r).parallel().forEach(task -> {
+            cancel.check();
             int s = task / width, q = task % width;
             int block = WhirProtocol.bitReverse(s, r);
             long step = Goldilocks.pow(omegaN, s);
@@ -238,6 +246,7 @@ final class VectorCommitKernels implements CommitKernels {
         // about 2^bits nonces (the expected search) per round of `tasks` batches
         final long batch = Math.max(64, Math.min(1 << 13, (1L << Math.min(bits, 40)) / tasks));
         for (long start = 0; start >= 0; start += batch * tasks) {
+            Cancellation.checkpoint();
             long s0 = start;
             // The first batch (in nonce order) with a hit holds the smallest valid nonce.
             long found = IntStream.range(0, tasks).parallel()

@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.circuit;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.circuit.BatchMatMulLayer;
 import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.circuit.Claim;
@@ -31,7 +32,9 @@ public final class BatchMatMulLayerProver implements LayerProver<BatchMatMulLaye
         long[] bv = w.get(layer.b());
         long[] out = new long[ly.paddedSize()];
         int mPad = 1 << mv, nPad = 1 << nv, kPad = 1 << kv;
+        Cancellation cancel = Cancellation.current();
         IntStream.range(0, (1 << tv) * mPad).parallel().forEach(tm -> {
+            cancel.check();
             int t = tm >>> mv;
             int aBase = tm << kv;
             int bBase = t << (kv + nv);
@@ -73,7 +76,9 @@ public final class BatchMatMulLayerProver implements LayerProver<BatchMatMulLaye
         long[] ap = new long[3 * size];
         long[] bp = new long[3 * size];
         long[] e = new long[3 * size];
+        Cancellation cancel = Cancellation.current();
         IntStream.range(0, size).parallel().forEach(z -> {
+            cancel.check();
             int tt = z >>> kv, k = z & (kPad - 1);
             long a0 = 0, a1 = 0, a2 = 0;
             for (int m = 0; m < mPad; m++) {

@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.circuit;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.circuit.CircuitTensor;
 import dev.zkinfer.circuit.Claim;
@@ -240,11 +241,13 @@ public final class CircuitProver {
                 adv.put(id, w.get(id));
             }
             long[] witnessTable = wl.pack(adv);
+            Cancellation.checkpoint();
             WhirProver.WhirCommitment witnessCommitment = witnessPcs.commit(witnessTable, wl.numVars());
             out.bytes(witnessCommitment.root());
             t.absorbBytes("witness-root", witnessCommitment.root());
 
             progress.accept("proving lookups");
+            Cancellation.checkpoint();
             proveLookups(circuit);
 
             Ext3[] r = new Ext3[outLayout.numVars()];
@@ -256,6 +259,7 @@ public final class CircuitProver {
             List<Layer> layers = circuit.layers();
             for (int li = layers.size() - 1; li >= 0; li--) {
                 Layer layer = layers.get(li);
+                Cancellation.checkpoint();
                 progress.accept("proving layer " + (li + 1) + "/" + layers.size() + " (" + layer.kind() + ")");
                 int[] outs = layer.outputs();
                 Claim[] merged = new Claim[outs.length];
@@ -280,8 +284,10 @@ public final class CircuitProver {
                     }
                 }
             }
+            Cancellation.checkpoint();
             progress.accept("opening the model commitment");
             open(new WhirProver(vk.modelPcs(), backend), modelCommitment, modelTable, model);
+            Cancellation.checkpoint();
             progress.accept("opening the witness commitment");
             open(witnessPcs, witnessCommitment, witnessTable, witness);
             return out.toByteArray();

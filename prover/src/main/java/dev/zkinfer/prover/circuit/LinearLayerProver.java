@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.circuit;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.circuit.Claim;
 import dev.zkinfer.circuit.LinearLayer;
@@ -43,7 +44,9 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
                 && (double) maxAbs(wi) * maxAbs(xi) * kReal < Integer.MAX_VALUE) {
             // The common case (int8 weights and activations): exact int dot products over the
             // real K (the weights' padding is zero), vectorizable, then one field conversion.
+            Cancellation cancel = Cancellation.current();
             IntStream.range(0, bPad * pPad).parallel().forEach(bp -> {
+                cancel.check();
                 int b = bp >>> pv, p = bp & (pPad - 1);
                 int xBase = bp << kv;
                 for (int o = 0; o < oPad; o++) {
@@ -64,7 +67,9 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
             return;
         }
         // index in X of (b,p,k): (b << pv | p) << kv | k ; in Y of (b,o,p): (b << ov | o) << pv | p
+        Cancellation cancel = Cancellation.current();
         IntStream.range(0, bPad * pPad).parallel().forEach(bp -> {
+            cancel.check();
             int b = bp >>> pv, p = bp & (pPad - 1);
             int xBase = bp << kv;
             for (int o = 0; o < oPad; o++) {
@@ -176,7 +181,9 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         long[] out = new long[3 * cols];
         int block = Math.max(64, cols / (4 * Runtime.getRuntime().availableProcessors()));
         int blocks = (cols + block - 1) / block;
+        Cancellation cancel = Cancellation.current();
         IntStream.range(0, blocks).parallel().forEach(bi -> {
+            cancel.check();
             int from = bi * block, to = Math.min(cols, from + block);
             for (int row = 0; row < rows; row++) {
                 long e0 = eq[3 * row], e1 = eq[3 * row + 1], e2 = eq[3 * row + 2];

@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.lookup;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
@@ -77,6 +78,7 @@ public final class LogUpGkrProver {
         FractionLayer[] layers = new FractionLayer[n + 1];
         layers[n] = leaves(segments, layout, alpha, gamma);
         for (int j = n - 1; j >= 1; j--) {
+            Cancellation.checkpoint();
             layers[j] = layers[j + 1].parent(backend.logUp());
         }
 
@@ -107,6 +109,7 @@ public final class LogUpGkrProver {
         }
 
         for (int k = 1; k < n; k++) {
+            Cancellation.checkpoint();
             Ext3 lambda = transcript.challengeExt("logup-gkr/lambda");
             LayerSumcheck.Result res = LayerSumcheck.prove(backend.logUp(), layers[k + 1], point, claimP, claimQ,
                     lambda, out, transcript);

@@ -13,30 +13,126 @@ import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.circuit.CircuitProver;
 import dev.zkinfer.prover.circuit.LayerProvers;
 import dev.zkinfer.prover.circuit.WitnessValues;
+import dev.zkinfer.ProvingCancelledException;
+import dev.zkinfer.prover.concurrent.Cancellation;
+import dev.zkinfer.prover.concurrent.ProverPool;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 
 /**
- * Proves inferences of one model. Thread-safe: each call builds its own witness and transcript,
- * so one ModelProver can serve many requests at once.
+ * Proves inferences of one model.
+ *
+ * <p><b>Thread safety.</b> Thread-safe: each call builds its own witness, transcript and proof
+ * buffers and only reads the proving key, so one ModelProver can serve many requests at once
+ * (concurrent proofs share the pool's threads, so each one is slower).
+ *
+ * <p><b>Threads.</b> A proof runs as one task in a {@link ForkJoinPool}, and all its parallel
+ * loops run in that pool, never in {@link ForkJoinPool#commonPool()}. By default that is
+ * {@link #defaultPool()}, one pool per JVM shared by every prover (daemon threads named
+ * {@code zkinfer-prover-N}, as many as available processors; never shut down, idle threads
+ * exit); a service passes its own pool to {@link #ModelProver(ProvingKey, Backend, ForkJoinPool)}
+ * and owns its life cycle. The native and CUDA backends also run C code on their own native
+ * thread pool.
+ *
+ * <p><b>Cancellation.</b> A proof stops, with {@link ProvingCancelledException}, when the thread
+ * that called {@link #prove} is interrupted (the interrupt flag stays set), when the deadline
+ * given to {@link #prove(IntTensor, Consumer, Duration)} passes, or when the
+ * {@link ProvingTask} of {@link #proveAsync} is cancelled. The prover polls for this between
+ * layers, sumcheck and commitment rounds, chunks of parallel loops and native calls, so it stops
+ * within a fraction of a second; afterwards the prover (and the pool) is ready for the next proof.
  */
 public final class ModelProver {
     private final ProvingKey pk;
     private final CircuitProver prover;
+    private final ForkJoinPool pool;
     private final IntegerExecutor executor = IntegerExecutor.create();
 
+    /** A prover on the default backend ({@link Backends#get}) and the {@link #defaultPool()}. */
     public ModelProver(ProvingKey pk) {
         this(pk, Backends.get());
     }
 
+    /** A prover on {@code backend} and the {@link #defaultPool()}. */
     public ModelProver(ProvingKey pk, Backend backend) {
-        this.pk = pk;
-        this.prover = new CircuitProver(pk.verifyingKey(), pk.modelCommitment(), pk.modelTable(), backend);
+        this(pk, backend, defaultPool());
     }
 
-    /** Proves the inference of a quantized input (see {@link QuantizedModel#quantizeInput}). */
+    /** A prover on the default backend whose proofs run in {@code pool}. */
+    public ModelProver(ProvingKey pk, ForkJoinPool pool) {
+        this(pk, Backends.get(), pool);
+    }
+
+    /** A prover on {@code backend} whose proofs run in {@code pool} (the caller shuts it down). */
+    public ModelProver(ProvingKey pk, Backend backend, ForkJoinPool pool) {
+        this.pk = pk;
+        this.prover = new CircuitProver(pk.verifyingKey(), pk.modelCommitment(), pk.modelTable(), backend);
+        this.pool = java.util.Objects.requireNonNull(pool, "pool");
+    }
+
+    /**
+     * The JVM-wide default pool of provers and key generation: created on first use, daemon
+     * threads named {@code zkinfer-prover-N}, parallelism = available processors.
+     */
+    public static ForkJoinPool defaultPool() {
+        return ProverPool.shared();
+    }
+
+    /**
+     * Proves the inference of a quantized input (see {@link QuantizedModel#quantizeInput}), in
+     * this prover's pool; the calling thread waits.
+     *
+     * @throws ProvingCancelledException if the calling thread is interrupted (its interrupt
+     *     flag is set again)
+     */
     public ProofResult prove(IntTensor input, Consumer<String> progress) {
+        return ProverPool.run(pool, Cancellation.create(Thread.currentThread(), false), () -> proveHere(input, progress));
+    }
+
+    /**
+     * As {@link #prove(IntTensor, Consumer)}, but stops with {@link ProvingCancelledException}
+     * once {@code deadline} (measured from this call) has passed.
+     */
+    public ProofResult prove(IntTensor input, Consumer<String> progress, Duration deadline) {
+        Cancellation token = Cancellation.create(Thread.currentThread(), false);
+        token.cancelAfter(deadline);
+        return ProverPool.run(pool, token, () -> proveHere(input, progress));
+    }
+
+    /**
+     * Starts proving in this prover's pool and returns at once. {@link ProvingTask#cancel()}
+     * stops the work; its {@link ProvingTask#future() future} completes when the work has
+     * finished or stopped.
+     */
+    public ProvingTask proveAsync(IntTensor input, Consumer<String> progress) {
+        return proveAsync(input, progress, Cancellation.create(null, false));
+    }
+
+    /** {@link #proveAsync(IntTensor, Consumer)} with a given token (tests record its checkpoint gaps). */
+    ProvingTask proveAsync(IntTensor input, Consumer<String> progress, Cancellation token) {
+        CompletableFuture<ProofResult> future = new CompletableFuture<>();
+        future.whenComplete((r, e) -> {
+            if (e instanceof CancellationException) {
+                token.cancel("the proof's future was cancelled");
+            }
+        });
+        pool.execute(() -> {
+            try {
+                future.complete(token.call(() -> proveHere(input, progress)));
+            } catch (Throwable e) {
+                future.completeExceptionally(ProverPool.rethrow(token, e));
+            }
+        });
+        return new ProvingTask(future, token);
+    }
+
+    /** The proof itself, on a thread of the pool with the proof's cancellation token current. */
+    private ProofResult proveHere(IntTensor input, Consumer<String> progress) {
+        Cancellation.checkpoint();
         long t0 = System.nanoTime();
         progress.accept("computing the witness");
         WitnessValues w = witness(input);
@@ -73,9 +169,12 @@ public final class ModelProver {
             w.put(e.getKey(), e.getValue());
         }
         for (Layer l : c.layers()) {
+            Cancellation.checkpoint();
             LayerProvers.forLayer(l).computeWitness(l, w);
         }
+        Cancellation.checkpoint();
         CircuitProver.computeMultiplicities(c, w);
+        Cancellation.checkpoint();
         IntegerExecutor.Trace trace = executor.run(qm, input);
         int[] map = pk.compiled().circuitTensorOf();
         for (int q = 0; q < map.length; q++) {

@@ -9,7 +9,10 @@ import dev.zkinfer.circuits.ModelCompiler;
 import dev.zkinfer.nn.quant.QuantizedModel;
 import dev.zkinfer.pcs.PcsParameters;
 import dev.zkinfer.prover.backend.Backend;
+import dev.zkinfer.ProvingCancelledException;
 import dev.zkinfer.prover.backend.Backends;
+import dev.zkinfer.prover.concurrent.Cancellation;
+import dev.zkinfer.prover.concurrent.ProverPool;
 import dev.zkinfer.prover.pcs.WhirProver;
 import dev.zkinfer.security.SecurityProfile;
 import java.io.ByteArrayInputStream;
@@ -18,6 +21,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +33,8 @@ import java.util.function.Consumer;
  * ({@link QuantizedModel#write}), then the SHA-256 of everything before it (a checksum). Reading recompiles the circuit and recomputes the commitment
  * (both deterministic) and checks that they give the recorded digest, so a key can never prove
  * against a different model than the one it names.
+ *
+ * <p>Immutable once created, and thread-safe: any number of provers may share one key.
  */
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
@@ -55,12 +61,33 @@ public final class ProvingKey {
      * @throws dev.zkinfer.circuits.UnsupportedModelException if an op cannot be proved yet
      */
     public static ProvingKey create(QuantizedModel model, SecurityProfile profile, Consumer<String> progress) {
-        return create(model, profile, progress, Backends.get());
+        return create(model, profile, progress, ModelProver.defaultPool());
+    }
+
+    /**
+     * As {@link #create(QuantizedModel, SecurityProfile, Consumer)}, with the work (compiling,
+     * committing) in {@code pool}; the calling thread waits.
+     *
+     * @throws ProvingCancelledException if the calling thread is interrupted (its interrupt
+     *     flag is set again)
+     */
+    public static ProvingKey create(QuantizedModel model, SecurityProfile profile, Consumer<String> progress, ForkJoinPool pool) {
+        return create(model, profile, progress, Backends.get(), pool);
     }
 
     static ProvingKey create(QuantizedModel model, SecurityProfile profile, Consumer<String> progress, Backend backend) {
+        return create(model, profile, progress, backend, ModelProver.defaultPool());
+    }
+
+    static ProvingKey create(QuantizedModel model, SecurityProfile profile, Consumer<String> progress, Backend backend,
+            ForkJoinPool pool) {
+        return ProverPool.run(pool, Cancellation.create(Thread.currentThread(), false), () -> build(model, profile, progress, backend));
+    }
+
+    private static ProvingKey build(QuantizedModel model, SecurityProfile profile, Consumer<String> progress, Backend backend) {
         progress.accept("compiling the circuit");
         ModelCompiler.Compiled compiled = ModelCompiler.compile(model);
+        Cancellation.checkpoint();
         CommittedLayout layout = new CommittedLayout(compiled.circuit(), compiled.circuit().tensorsWithRole(TensorRole.MODEL));
         long[] table = layout.pack(compiled.modelValues());
         progress.accept("committing to " + compiled.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");

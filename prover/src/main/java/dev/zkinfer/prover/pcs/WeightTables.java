@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.pcs;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
@@ -68,7 +69,9 @@ public final class WeightTables {
         long[] lo = Mle.eqTableInto(Arrays.copyOfRange(r, 0, lowVars), scale, new long[3 << lowVars]);
         long[] hi = Mle.eqTable(Arrays.copyOfRange(r, lowVars, n));
         int loSize = 1 << lowVars;
+        Cancellation cancel = Cancellation.current();
         IntStream.range(0, 1 << (n - lowVars)).parallel().forEach(h -> {
+            cancel.check();
             long h0 = hi[3 * h], h1 = hi[3 * h + 1], h2 = hi[3 * h + 2];
             int base = 3 * (h << lowVars);
             for (int l = 0; l < loSize; l++) {

@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.pcs;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
@@ -97,7 +98,9 @@ public final class WhirProver implements PcsProver {
         long[] evals = kernels.resident(evaluations);
         long[] coeffs = kernels.resident(evaluations);
         kernels.evaluationsToCoefficients(coeffs);
+        Cancellation.checkpoint();
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
+        Cancellation.checkpoint();
         MerkleTree tree = MerkleTree.build(kernels, codeword, 1 << params.logLeaves(0), 1 << params.foldVars(0));
         return new WhirCommitment(params, evals, coeffs, codeword, tree, kernels);
     }
@@ -201,6 +204,7 @@ public final class WhirProver implements PcsProver {
         for (int i = 0; i < rounds; i++) {
             int k = params.foldVars(i);
             for (int j = 0; j < k; j++) {
+                Cancellation.checkpoint();
                 Ext3 alpha = sumcheckRound(f, width, w, size, out, t);
                 long[] a = ext(alpha);
                 f = kernels.fold(f, width, size, a, false);
@@ -267,6 +271,7 @@ public final class WhirProver implements PcsProver {
             tree = nextTree;
         }
         for (int j = 0; j < params.finalVars(); j++) {
+            Cancellation.checkpoint();
             Ext3 alpha = sumcheckRound(f, 3, w, size, out, t);
             long[] a = ext(alpha);
             f = kernels.fold(f, 3, size, a, false);

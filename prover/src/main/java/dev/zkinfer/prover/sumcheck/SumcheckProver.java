@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.sumcheck;
 
+import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.poly.Univariate;
@@ -46,6 +47,7 @@ public final class SumcheckProver {
         Ext3[] point = new Ext3[n];
         Ext3[] evals = new Ext3[degree + 1];
         for (int k = 0; k < n; k++) {
+            Cancellation.checkpoint();
             long[] message = rounds.message(k, claim);
             for (int i = 0; i < degree; i++) {
                 out.ext(Ext3.get(message, i));
