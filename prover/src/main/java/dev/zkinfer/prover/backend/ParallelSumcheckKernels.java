@@ -17,17 +17,22 @@ import java.util.stream.IntStream;
 final class ParallelSumcheckKernels implements SumcheckKernels {
     /** Below this many pairs the threads cost more than they save. */
     private static final int MIN_PARALLEL = 1 << 12;
-    private static final int CHUNKS = Math.max(1, Runtime.getRuntime().availableProcessors()) * 4;
+    private static final int CORES_X4 = Math.max(1, Runtime.getRuntime().availableProcessors()) * 4;
+    /** Chunks per parallel loop: 4 per core, and more for long loops so that each stays short (a cancelled proof finishes its running chunks); sums are exact, so the count changes no result. */
+    private static int chunks(int n) {
+        return Math.max(CORES_X4, Math.min(64 * CORES_X4, n >>> 14));
+    }
 
-    /** Runs body(from, to) over [0, n) in CHUNKS chunks in parallel (sequentially when small). */
+    /** Runs body(from, to) over [0, n) in chunks in parallel (sequentially when small). */
     static void forChunks(int n, RangeBody body) {
         if (n < MIN_PARALLEL) {
             body.run(0, n);
             return;
         }
-        int chunk = (n + CHUNKS - 1) / CHUNKS;
+        int count = chunks(n);
+        int chunk = (n + count - 1) / count;
         Cancellation cancel = Cancellation.current();
-        IntStream.range(0, CHUNKS).parallel().forEach(c -> {
+        IntStream.range(0, count).parallel().forEach(c -> {
             cancel.check();
             body.run(Math.min(n, c * chunk), Math.min(n, (c + 1) * chunk));
         });
@@ -38,15 +43,16 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
         if (n < MIN_PARALLEL) {
             return body.run(0, n);
         }
-        int chunk = (n + CHUNKS - 1) / CHUNKS;
-        long[][] parts = new long[CHUNKS][];
+        int count = chunks(n);
+        int chunk = (n + count - 1) / count;
+        long[][] parts = new long[count][];
         Cancellation cancel = Cancellation.current();
-        IntStream.range(0, CHUNKS).parallel().forEach(c -> {
+        IntStream.range(0, count).parallel().forEach(c -> {
             cancel.check();
             parts[c] = body.run(Math.min(n, c * chunk), Math.min(n, (c + 1) * chunk));
         });
         long[] acc = parts[0];
-        for (int c = 1; c < CHUNKS; c++) {
+        for (int c = 1; c < count; c++) {
             acc = addArrays(acc, parts[c]);
         }
         return acc;
@@ -115,9 +121,10 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
             long[] f = tables[terms[0][0]], g = tables[terms[0][1]];
             return sumChunks(half, (from, to) -> FusedSumcheck.baseProductSums(f, g, from, to));
         }
-        int chunk = (half + CHUNKS - 1) / CHUNKS;
+        int count = chunks(half);
+        int chunk = (half + count - 1) / count;
         Cancellation cancel = Cancellation.current();
-        return IntStream.range(0, CHUNKS).parallel()
+        return IntStream.range(0, count).parallel()
                 .peek(c -> cancel.check())
                 .mapToObj(c -> RoundSums.range(tables, isBase, terms, Math.min(half, c * chunk), Math.min(half, (c + 1) * chunk), degree))
                 .reduce(ParallelSumcheckKernels::addArrays).orElseThrow();
@@ -138,9 +145,10 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
             RoundSums.foldBase(values, out, 0, half, r.c0, r.c1, r.c2);
             return out;
         }
-        int chunk = (half + CHUNKS - 1) / CHUNKS;
+        int count = chunks(half);
+        int chunk = (half + count - 1) / count;
         Cancellation cancel = Cancellation.current();
-        IntStream.range(0, CHUNKS).parallel().forEach(c -> {
+        IntStream.range(0, count).parallel().forEach(c -> {
             cancel.check();
             RoundSums.foldBase(values, out, Math.min(half, c * chunk), Math.min(half, (c + 1) * chunk), r.c0, r.c1, r.c2);
         });

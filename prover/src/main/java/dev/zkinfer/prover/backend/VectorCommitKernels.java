@@ -34,9 +34,18 @@ final class VectorCommitKernels implements CommitKernels {
         scalar.ntt(values, logN);
     }
 
+    /**
+     * How many chunks for n units of at least minChunk each: enough to keep every core busy and
+     * each chunk short (up to 64 per core), since a cancelled proof finishes its running chunks.
+     * The results do not depend on it (field sums are exact).
+     */
+    private static int chunks(int n, int minChunk) {
+        return Math.max(1, Math.min(64 * CHUNKS, n / Math.max(1, minChunk)));
+    }
+
     /** Runs body(from, to) over [0, n) split into chunks of at least minChunk, in parallel. */
     private static void parallelFor(int n, int minChunk, RangeBody body) {
-        int chunks = Math.max(1, Math.min(CHUNKS, n / Math.max(1, minChunk)));
+        int chunks = chunks(n, minChunk);
         if (chunks == 1) {
             body.run(0, n);
             return;
@@ -50,7 +59,7 @@ final class VectorCommitKernels implements CommitKernels {
 
     /** Σ over chunks of body(from, to) (field vectors of length len), computed in parallel. */
     private static long[] parallelSum(int n, int minChunk, int len, RangeSum body) {
-        int chunks = Math.max(1, Math.min(CHUNKS, n / Math.max(1, minChunk)));
+        int chunks = chunks(n, minChunk);
         long[][] parts = new long[chunks][];
         Cancellation cancel = Cancellation.current();
         IntStream.range(0, chunks).parallel().peek(c -> cancel.check()).forEach(c -> parts[c] = body.run((int) ((long) n * c / chunks),
@@ -106,11 +115,11 @@ final class VectorCommitKernels implements CommitKernels {
             if (width == 1) {
                 int base = m * block;
                 scaleByPowers(coeffs, 1, 0, out, base, m, step);
-                difNtt(out, base, logMsg, tw);
+                difNtt(out, base, logMsg, tw, cancel);
             } else {
                 long[] buf = scratch(m);
                 scaleByPowers(coeffs, width, q, buf, 0, m, step);
-                difNtt(buf, 0, logMsg, tw);
+                difNtt(buf, 0, logMsg, tw, cancel);
                 int o = width * m * block + q;
                 for (int c = 0; c < m; c++) {
                     out[o + width * c] = buf[c];
@@ -177,7 +186,7 @@ final class VectorCommitKernels implements CommitKernels {
      * bit-reversed out. Large transforms do one butterfly level over the whole range, then
      * recurse into the two halves, so that only the top levels stream through memory.
      */
-    private static void difNtt(long[] a, int base, int logM, long[] tw) {
+    private static void difNtt(long[] a, int base, int logM, long[] tw, Cancellation cancel) {
         if (logM <= LOG_IN_CACHE) {
             for (int lg = logM; lg >= 1; lg--) {
                 int half = 1 << (lg - 1);
@@ -188,9 +197,10 @@ final class VectorCommitKernels implements CommitKernels {
             return;
         }
         int half = 1 << (logM - 1);
+        cancel.check();
         butterflies(a, base, half, tw);
-        difNtt(a, base, logM - 1, tw);
-        difNtt(a, base + half, logM - 1, tw);
+        difNtt(a, base, logM - 1, tw, cancel);
+        difNtt(a, base + half, logM - 1, tw, cancel);
     }
 
     /** One DIF level on a block of 2·half elements at p: (u, v) -> (u + v, (u - v)·ω_{2half}^k). */

@@ -120,6 +120,14 @@ public final class Cancellation {
         return maxGap.get();
     }
 
+    /** When the last checkpoint ran ({@link System#nanoTime}), if recorded. */
+    public long lastCheckNanos() {
+        if (lastCheck == null) {
+            throw new IllegalStateException("this token does not record gaps");
+        }
+        return lastCheck.get();
+    }
+
     private static String format(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
