@@ -5,6 +5,8 @@ package dev.zkinfer.prover.backend;
  * "one interface, several speeds, chosen once"). The scalar backend is the readable
  * specification; every other backend must produce byte-identical proofs, which differential
  * tests check.
+ *
+ * <p>Implementations are thread-safe: one backend instance serves every prover and proof in the JVM at once.
  */
 public interface Backend {
     /** The name used by the system property {@code zkinfer.backend}. */

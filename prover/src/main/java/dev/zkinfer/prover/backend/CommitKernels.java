@@ -15,6 +15,8 @@ package dev.zkinfer.prover.backend;
  * contents (and length) mean nothing. A handle may be passed to any kernel of the same backend,
  * in place of the table; {@link #toHost} and {@link #leaves} read it. The Java backends return
  * ordinary tables, for which {@link #toHost} is the identity.
+ *
+ * <p>Implementations are thread-safe; calls on distinct arrays may run concurrently.
  */
 public interface CommitKernels {
     /**

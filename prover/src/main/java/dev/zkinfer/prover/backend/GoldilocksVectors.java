@@ -14,6 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * partial products (which C2 lowers to VPMULUDQ, JDK-8341137) and reduced with
  * 2^64 ≡ 2^32 − 1 and 2^96 ≡ −1, exactly like {@link Goldilocks#mul}. Results equal the
  * scalar functions bit for bit; tails are done with scalar code.
+ *
+ * <p>Static functions: thread-safe.
  */
 public final class GoldilocksVectors {
     private static final VectorSpecies<Long> S = LongVector.SPECIES_PREFERRED;

@@ -19,6 +19,8 @@ package dev.zkinfer.prover.backend;
  * yet bound, the round's own excepted): the caller recovers the round polynomial from these, the
  * claim and the round's eq factor (Gruen, ePrint 2024/108). Every implementation returns
  * the scalar reference's field elements exactly.
+ *
+ * <p>Implementations are stateless and thread-safe; calls on distinct arrays may run concurrently.
  */
 public interface LogUpKernels {
     /**

@@ -6,6 +6,8 @@ import dev.zkinfer.field.Ext3;
  * Kernels of the sumcheck prover. Tables are multilinear tables in array form (GF(p^3)
  * element i at longs 3i..3i+2); round k pairs entries 2j and 2j+1 (variable 0 of the
  * current table).
+ *
+ * <p>Implementations are stateless and thread-safe; calls on distinct arrays may run concurrently.
  */
 public interface SumcheckKernels {
     /**

@@ -16,6 +16,8 @@ import java.util.stream.IntStream;
  * Prover of {@link BatchMatMulLayer}: tables A'(t,k) = Σ_m eq(r_m,m)·A[t,m,k] (O(|A|)),
  * B'(t,k) = Σ_n eq(r_n,n)·B[t,k,n] (O(|B|)) and eq(r_t, t), then the degree-3 sumcheck of their
  * product over (k ‖ t).
+ *
+ * <p>Stateless: thread-safe.
  */
 public final class BatchMatMulLayerProver implements LayerProver<BatchMatMulLayer> {
     /** Y[t,m,n] = Σ_k A[t,m,k]·B[t,k,n] over the whole padded domain (k over the padded K). */

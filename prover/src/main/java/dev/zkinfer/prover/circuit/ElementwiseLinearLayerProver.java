@@ -9,7 +9,11 @@ import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
 
-/** Prover of {@link ElementwiseLinearLayer}: sends x̃_k(r) for each input. */
+/**
+ * Prover of {@link ElementwiseLinearLayer}: sends x̃_k(r) for each input.
+ *
+ * <p>Stateless: thread-safe.
+ */
 public final class ElementwiseLinearLayerProver implements LayerProver<ElementwiseLinearLayer> {
     /** y[i] = Σ_k c_k·x_k[i] + constant·valid[i] over the whole padded domain. */
     @Override

@@ -8,7 +8,11 @@ import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.transcript.Transcript;
 
-/** Prover of {@link ElementwiseProductLayer}: z = a ⊙ b and the sumcheck of Σ eq(r,x)·a(x)·b(x). */
+/**
+ * Prover of {@link ElementwiseProductLayer}: z = a ⊙ b and the sumcheck of Σ eq(r,x)·a(x)·b(x).
+ *
+ * <p>Stateless: thread-safe.
+ */
 public final class ElementwiseProductLayerProver implements LayerProver<ElementwiseProductLayer> {
     /** z[i] = a[i]·b[i] over the whole padded domain. */
     @Override

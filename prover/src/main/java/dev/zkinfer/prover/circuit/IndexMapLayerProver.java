@@ -11,6 +11,8 @@ import dev.zkinfer.prover.sumcheck.SumcheckProver;
 /**
  * Prover of {@link IndexMapLayer}: P_k(r, ·) is built by scattering the eq table of r through
  * the map (O(|y|)), then one degree-2 sumcheck of x_k·P_k per input.
+ *
+ * <p>Stateless: thread-safe.
  */
 public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
     /** y[pad_y(i)] = x_k[pad_x(j)] for src(i) = (k, j); 0 where there is no source and on padding. */

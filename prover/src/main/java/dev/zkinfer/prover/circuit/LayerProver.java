@@ -3,7 +3,11 @@ package dev.zkinfer.prover.circuit;
 import dev.zkinfer.circuit.Claim;
 import dev.zkinfer.circuit.Layer;
 
-/** The prover's side of a {@link Layer}: witness generation and the layer's sub-proof. */
+/**
+ * The prover's side of a {@link Layer}: witness generation and the layer's sub-proof.
+ *
+ * <p>Implementations are stateless and thread-safe; all per-proof state is in the {@link ProverContext}.
+ */
 public interface LayerProver<L extends Layer> {
     /**
      * Fills, in {@code w}, every output and ADVICE tensor of the layer that is not already

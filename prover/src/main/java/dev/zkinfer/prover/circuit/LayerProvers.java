@@ -2,7 +2,11 @@ package dev.zkinfer.prover.circuit;
 
 import dev.zkinfer.circuit.Layer;
 
-/** Finds the prover of each layer class. */
+/**
+ * Finds the prover of each layer class.
+ *
+ * <p>Static and immutable: thread-safe.
+ */
 public final class LayerProvers {
     private LayerProvers() {}
 

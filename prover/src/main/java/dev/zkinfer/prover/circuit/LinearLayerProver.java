@@ -16,6 +16,8 @@ import java.util.stream.IntStream;
 /**
  * Prover of {@link LinearLayer}: Thaler's matmul sumcheck with tables A(k) = Σ_o eq(r_o,o)·W[o,k]
  * (O(|W|)) and B(k) = Σ_{b,p} eq((r_p,r_b),(p,b))·X[b,p,k] (O(|X|)); linear in the matrix sizes.
+ *
+ * <p>Stateless: thread-safe.
  */
 public final class LinearLayerProver implements LayerProver<LinearLayer> {
     /**

@@ -11,7 +11,11 @@ import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.transcript.Transcript;
 import java.util.Arrays;
 
-/** Prover of {@link MaxPoolLayer}: y = max over valid window offsets, gaps f_w, and the zero-check. */
+/**
+ * Prover of {@link MaxPoolLayer}: y = max over valid window offsets, gaps f_w, and the zero-check.
+ *
+ * <p>Stateless: thread-safe.
+ */
 public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
     @Override
     public void computeWitness(MaxPoolLayer l, WitnessValues w) {

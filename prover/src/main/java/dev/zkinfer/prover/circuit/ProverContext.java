@@ -6,7 +6,11 @@ import dev.zkinfer.field.Ext3;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.transcript.Transcript;
 
-/** What a layer's prover sees: the transcript, the proof being written, the circuit, the witness, and where claims go. */
+/**
+ * What a layer's prover sees: the transcript, the proof being written, the circuit, the witness, and where claims go.
+ *
+ * <p>One per proof, not thread-safe: used by the thread that runs the proof.
+ */
 public interface ProverContext {
     Transcript transcript();
 

@@ -11,7 +11,11 @@ import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.transcript.Transcript;
 import java.util.Arrays;
 
-/** Prover of {@link RequantLayer}: witness (y, remainder limbs, excess or overflow limbs) and the zero-check sub-proof. */
+/**
+ * Prover of {@link RequantLayer}: witness (y, remainder limbs, excess or overflow limbs) and the zero-check sub-proof.
+ *
+ * <p>Stateless: thread-safe.
+ */
 public final class RequantLayerProver implements LayerProver<RequantLayer> {
     @Override
     public void computeWitness(RequantLayer l, WitnessValues w) {

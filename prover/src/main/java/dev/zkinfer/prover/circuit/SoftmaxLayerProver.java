@@ -14,6 +14,8 @@ import java.util.Arrays;
 /**
  * Prover of {@link SoftmaxLayer}: the witness (y, gaps, exponentials, arg-max selector, row max
  * and sum, remainder limbs) and the one batched sumcheck of the sub-proof.
+ *
+ * <p>Stateless: thread-safe.
  */
 public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
     @Override

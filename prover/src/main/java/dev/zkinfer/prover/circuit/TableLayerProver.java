@@ -5,7 +5,11 @@ import dev.zkinfer.circuit.TableLayer;
 import dev.zkinfer.field.Goldilocks;
 import java.util.Arrays;
 
-/** Prover of {@link TableLayer}: y = table[x − inputMin] on the padded domain; the proof is the lookup alone. */
+/**
+ * Prover of {@link TableLayer}: y = table[x − inputMin] on the padded domain; the proof is the lookup alone.
+ *
+ * <p>Stateless: thread-safe.
+ */
 public final class TableLayerProver implements LayerProver<TableLayer> {
     @Override
     public void computeWitness(TableLayer l, WitnessValues w) {

@@ -5,7 +5,11 @@ import dev.zkinfer.circuit.TensorLayout;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The padded base-field values of every tensor of a circuit for one proof (the witness). */
+/**
+ * The padded base-field values of every tensor of a circuit for one proof (the witness).
+ *
+ * <p>Not thread-safe: one per proof, filled by the thread that computes the witness.
+ */
 public final class WitnessValues {
     private final Circuit circuit;
     private final Map<Integer, long[]> values = new HashMap<>();

@@ -28,6 +28,8 @@ import java.util.List;
  * layer, about 12 multiplications per table entry ({@link LayerSumcheck}): O(N) in total.
  * Memory: all layers are kept, about 96·N bytes (the tree is built bottom-up and consumed
  * top-down). Every backend gives the same proof bytes.
+ *
+ * <p>Thread-safe: it holds only its backend; each call uses its own segments, proof and transcript.
  */
 public final class LogUpGkrProver {
     private final Backend backend;

@@ -7,6 +7,8 @@ import dev.zkinfer.lookup.SegmentShape;
  * Looked-up values w_0..w_{2^ℓ−1} that must lie in table {@code tableId}: base-field values
  * ({@link #of}) or, for tuple tables combined with β, array-form GF(p^3) values ({@link #ofExt}).
  * Leaves (1, α − γ·tableId − w_i). The arrays are not copied and must not change while proving.
+ *
+ * <p>Immutable once made (its arrays are not copied: do not modify them), so thread-safe.
  */
 public final class LookupSegment implements LogUpSegment {
     private final long[] values;

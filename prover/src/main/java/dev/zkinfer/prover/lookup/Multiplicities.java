@@ -5,6 +5,8 @@ import java.util.function.IntUnaryOperator;
 /**
  * Multiplicities m_j = #{i : w_i = t_j} for LogUp. A value that is not in the table cannot be
  * proven by an honest prover, so counting fails on it with the value and its position.
+ *
+ * <p>Static functions: thread-safe.
  */
 public final class Multiplicities {
     private Multiplicities() {}

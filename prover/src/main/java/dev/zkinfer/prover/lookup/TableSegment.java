@@ -7,6 +7,8 @@ import dev.zkinfer.lookup.SegmentShape;
  * over all lookup segments into this table; {@link Multiplicities#count}). Leaves
  * (−m_j, α − γ·tableId − t_j). Rows in the base field ({@link #of}) or array-form GF(p^3) for
  * tuple tables ({@link #ofExt}). The arrays are not copied and must not change while proving.
+ *
+ * <p>Immutable once made (its arrays are not copied: do not modify them), so thread-safe.
  */
 public final class TableSegment implements LogUpSegment {
     private final long[] values;

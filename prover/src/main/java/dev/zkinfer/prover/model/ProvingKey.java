@@ -6,7 +6,9 @@ import dev.zkinfer.nn.quant.QTensor;
 import dev.zkinfer.circuit.TensorRole;
 import dev.zkinfer.circuit.VerifyingKey;
 import dev.zkinfer.circuits.ModelCompiler;
+import dev.zkinfer.nn.quant.IntegerExecutor;
 import dev.zkinfer.nn.quant.QuantizedModel;
+import dev.zkinfer.nn.tensor.IntTensor;
 import dev.zkinfer.pcs.PcsParameters;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.ProvingCancelledException;
@@ -96,6 +98,10 @@ public final class ProvingKey {
         QTensor in = model.input();
         IoScales io = new IoScales(in.scale(), in.min(), in.max(), model.output().scale());
         VerifyingKey vk = new VerifyingKey(profile, compiled.circuit(), commitment.root(), io);
+        // One inference on zeros, so that the integer executor's one-time packing of the weights
+        // (0.5 s on VGG-11, uninterruptible) happens here rather than inside the first proof.
+        Cancellation.checkpoint();
+        IntegerExecutor.create().run(model, new IntTensor(in.shape(), new int[in.size()]));
         return new ProvingKey(model, compiled, vk, commitment, table);
     }
 

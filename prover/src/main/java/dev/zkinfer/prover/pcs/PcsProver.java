@@ -14,6 +14,8 @@ import java.util.List;
  * {@link #open} then runs the whole opening sub-protocol on the transcript: it absorbs the
  * PCS domain tag, the parameters, the root (again), the points and the values it computes,
  * and every proof message, in the order the verifier replays them.
+ *
+ * <p>Implementations are thread-safe: commitments are immutable, and each opening writes its own proof and transcript.
  */
 public interface PcsProver {
     /** A commitment together with the prover data needed to open it. */

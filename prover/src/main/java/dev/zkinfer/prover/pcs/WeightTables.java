@@ -14,6 +14,8 @@ import java.util.stream.IntStream;
  * coordinates are exactly 0 or 1 (a claim on one tensor lifted into a committed layout) only
  * touches the aligned block those coordinates select, so the cost is the sum of the claims'
  * block sizes rather than the number of claims times the table size.
+ *
+ * <p>Static functions: thread-safe; each call writes only its own output arrays.
  */
 public final class WeightTables {
     private static final int PARALLEL_VARS = 13;

@@ -33,6 +33,8 @@ import java.util.Objects;
  * {@link CommitKernels}, so every backend produces identical proofs; the polynomial's tables
  * and codewords may stay resident in the backend's memory (CommitKernels' "resident tables"),
  * so this class reads them only through the kernels.
+ *
+ * <p>Thread-safe: it holds only immutable parameters and its kernels; each call works on its own tables, proof and transcript.
  */
 public final class WhirProver implements PcsProver {
     private final PcsParameters params;

@@ -8,6 +8,8 @@ import java.util.List;
  * A sum-of-products sumcheck statement: g = Σ_t c_t · Π_{f ∈ term t} f, summed over
  * {0,1}^n, where every factor f is a multilinear table of 2^n GF(p^3) values (array form).
  * The prover folds the tables in place: an instance is used once.
+ *
+ * <p>Not thread-safe: built and then consumed by one proof.
  */
 public final class SumcheckInstance {
     private final int numVars;

@@ -12,6 +12,8 @@ import dev.zkinfer.transcript.Transcript;
  * Prover of the sum-of-products sumcheck; the wire format and transcript order are those of
  * {@link dev.zkinfer.sumcheck.SumcheckVerifier}. Prover time O(2^n · (#factors + #terms·d)),
  * in the backend's kernels.
+ *
+ * <p>Thread-safe: it holds only its kernels; each call has its own instance, proof and transcript.
  */
 public final class SumcheckProver {
     private final SumcheckKernels kernels;

@@ -8,6 +8,8 @@ import dev.zkinfer.field.Ext3;
  * dev.zkinfer.transcript.Transcript)}, which owns the wire format and the transcript. The generic
  * sum of products ({@link SumcheckInstance}) is one implementation; a sub-protocol with more
  * structure (the LogUp-GKR layer) brings its own, and sends the same bytes.
+ *
+ * <p>Implementations hold one sumcheck's state and are not thread-safe.
  */
 public interface SumcheckRounds {
     /**

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * two cancellation checkpoints (and, for every gap over {@code --report-ms}, the prover threads'
  * stacks when the gap was seen, to find the step without checkpoints), then proofs cancelled at
  * 0.5 s, 1 s, 1.5 s, ... until one finishes, each with the time from the cancel to the stop.
- * Usage (test class path): {@code CancellationLatencyReport vgg11|vgg16|smallcnn vector|native [--report-ms=300]}.
+ * Usage (test class path): {@code CancellationLatencyReport vgg11|vgg16|smallcnn vector|native [--report-ms=300] [--cold]}
+ * ({@code --cold}: no warm-up proof, so the first proof shows the gaps of a cold JVM).
  */
 public final class CancellationLatencyReport {
     public static void main(String[] args) throws Exception {
@@ -37,11 +38,16 @@ public final class CancellationLatencyReport {
         }, 1);
         ForkJoinPool pool = ProverPool.newPool(Runtime.getRuntime().availableProcessors(), "report-prover-");
         long k0 = System.nanoTime();
-        ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {}, backend, pool);
+        boolean cold = java.util.Arrays.asList(args).contains("--cold");
+        // --cold: the key on the native backend when it loads (same key, less JIT warm-up of the prover's kernels)
+        ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {},
+                cold && Backends.nativeBackend() != null ? Backends.nativeBackend() : backend, pool);
         System.out.printf("%s key: %d ms%n", model, (System.nanoTime() - k0) / 1_000_000);
         IntTensor input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 5).get(0));
         ModelProver prover = new ModelProver(pk, backend, pool);
-        prover.prove(input, s -> {}); // warm-up
+        if (!cold) {
+            prover.prove(input, s -> {}); // warm-up
+        }
         for (int rep = 0; rep < 2; rep++) {
             Cancellation token = Cancellation.create(null, true);
             long t0 = System.nanoTime();
