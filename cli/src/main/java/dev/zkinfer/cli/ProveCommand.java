@@ -6,8 +6,13 @@ import dev.zkinfer.prover.model.ModelProver;
 import dev.zkinfer.prover.model.ProofResult;
 import dev.zkinfer.prover.model.ProvingKey;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 
 @Command(name = "prove", mixinStandardHelpOptions = true, description = "Run the model and prove the inference; write the proof.")
@@ -21,6 +26,11 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PROOF", description = "Where to write the proof.")
     Path proofFile;
 
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Give up (exit 2) if the proof takes longer than this, counted from the start of proving "
+                    + "(loading the key is not counted): 90s, 5m, 1h, 500ms, or ISO-8601 such as PT1M30S.")
+    Duration timeout;
+
     @Override
     public Integer call() throws Exception {
         CliSupport.checkOutput(proofFile);
@@ -28,7 +38,8 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
         ProvingKey key = KeyFiles.provingKey(pk, progress);
         QuantizedModel qm = key.model();
         IntTensor x = qm.quantizeInput(InputFiles.tensor(input, qm.input().shape()));
-        ProofResult res = new ModelProver(key).prove(x, progress);
+        ModelProver prover = new ModelProver(key);
+        ProofResult res = timeout == null ? prover.prove(x, progress) : prover.prove(x, progress, timeout);
         CliSupport.writeAtomically(proofFile, res.proof());
         endProgress();
         double[] out = qm.dequantize(qm.output().id(), res.output()).data();
@@ -44,5 +55,35 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
                     (res.witnessNanos() + res.proveNanos()) / 1e6);
         }
         return Main.EXIT_OK;
+    }
+
+    /** "90s", "5m", "1h", "500ms" or ISO-8601 ("PT1M30S"); positive. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            Duration d;
+            try {
+                if (v.startsWith("p")) {
+                    d = Duration.parse(v.toUpperCase(Locale.ROOT));
+                } else if (v.endsWith("ms")) {
+                    d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                } else if (v.endsWith("s")) {
+                    d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+                } else if (v.endsWith("m")) {
+                    d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+                } else if (v.endsWith("h")) {
+                    d = Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+                } else {
+                    throw new TypeConversionException("'" + value + "' has no unit (write 90s, 5m, 1h, 500ms or PT1M30S)");
+                }
+            } catch (NumberFormatException | DateTimeParseException e) {
+                throw new TypeConversionException("'" + value + "' is not a duration (write 90s, 5m, 1h, 500ms or PT1M30S)");
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw new TypeConversionException("'" + value + "' is not a positive duration");
+            }
+            return d;
+        }
     }
 }
