@@ -10,8 +10,8 @@ import java.util.function.Supplier;
 /**
  * The cancellation token of one proof: cancelled by the caller, by a thread interrupt or by a
  * deadline, and polled by the prover at checkpoints (every layer, every sumcheck and WHIR round,
- * every chunk of a parallel loop, before every native call), so a proof stops within a fraction
- * of a second of being cancelled. A checkpoint that finds the token cancelled throws
+ * every chunk of a parallel loop, before every native call), so a proof usually stops within a
+ * fraction of a second of being cancelled (a single native kernel call is not interrupted). A checkpoint that finds the token cancelled throws
  * {@link ProvingCancelledException}; nothing a proof shares with other proofs is left
  * half-updated, because proofs share only immutable data (keys, tables) and the pool.
  *

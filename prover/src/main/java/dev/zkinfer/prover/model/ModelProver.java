@@ -43,8 +43,11 @@ import java.util.function.Consumer;
  * that called {@link #prove} is interrupted (the interrupt flag stays set), when the deadline
  * given to {@link #prove(IntTensor, Consumer, Duration)} passes, or when the
  * {@link ProvingTask} of {@link #proveAsync} is cancelled. The prover polls for this between
- * layers, sumcheck and commitment rounds, chunks of parallel loops and native calls, so it stops
- * within a fraction of a second; afterwards the prover (and the pool) is ready for the next proof.
+ * layers, sumcheck and commitment rounds, chunks of parallel loops and native calls, so it
+ * usually stops within a fraction of a second (on the native backend one kernel call over a
+ * large committed polynomial can take a second or two); afterwards the prover (and the pool) is
+ * ready for the next proof. A cancelled proof leaves nothing behind: proofs share only the
+ * immutable proving key, the backend and the pool.
  */
 public final class ModelProver {
     private final ProvingKey pk;
