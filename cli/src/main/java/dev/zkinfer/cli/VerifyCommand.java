@@ -77,7 +77,7 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
 
     /** The verifying-key digest a proof's header names (after magic and version), or null if it has no such header. */
     static byte[] recordedDigest(byte[] proof) {
-        if (proof.length < 40 || !Arrays.equals(Arrays.copyOf(proof, 4), dev.zkinfer.circuit.ProofProtocol.MAGIC)) {
+        if (proof.length < 40 || !dev.zkinfer.circuit.ProofProtocol.hasMagic(proof)) {
             return null;
         }
         return Arrays.copyOfRange(proof, 8, 40);

@@ -29,6 +29,7 @@ import java.util.Map;
  * Verifies a whole-model proof against a verifying key (see {@link ProofProtocol} for the format
  * and transcript order). Deterministic, single-threaded, and total: any byte string yields a
  * result, never an exception; its cost is bounded by the verifying key.
+ * Stateless and thread-safe.
  */
 public final class CircuitVerifier {
     /** The outcome, with the proof's public input and output (signed integers) when they could be read. */
@@ -60,7 +61,7 @@ public final class CircuitVerifier {
             return new Outcome(VerificationResult.valid(), io[0], io[1]);
         } catch (InvalidProofException e) {
             return new Outcome(VerificationResult.invalid(e.getMessage()), io[0], io[1]);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        } catch (RuntimeException e) {
             // A verifier bug or an unforeseen malformed input: still a rejection, with a reason.
             return new Outcome(VerificationResult.invalid("malformed proof (" + e.getClass().getSimpleName() + ")"), io[0], io[1]);
         }
@@ -109,7 +110,7 @@ public final class CircuitVerifier {
         }
 
         void run() throws InvalidProofException {
-            if (!Arrays.equals(in.bytes("magic", 4), ProofProtocol.MAGIC)) {
+            if (!Arrays.equals(in.bytes("magic", 4), ProofProtocol.magic())) {
                 throw new MalformedProofException("not a zkinfer proof (bad magic)");
             }
             in.expect("proof version", ProofProtocol.VERSION);

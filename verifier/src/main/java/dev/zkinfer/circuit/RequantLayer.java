@@ -78,6 +78,7 @@ import java.util.List;
  * operands in {@link #operands()} order (GF(p^3) each, absorbed as "requant/evals"); the
  * verifier recomputes the summand at ρ (K̃(ρ) itself) and emits claims in that same order, all
  * at ρ.
+ * Immutable and thread-safe.
  */
 public final class RequantLayer implements Layer {
     public static final String DOMAIN = "zkinfer/layer/Requant/v2";
