@@ -63,6 +63,9 @@ class FixtureProofTest {
             final int at = pos;
             assertFalse(r.isValid(), () -> "a proof changed at byte " + at + " was accepted");
             assertFalse(r.reason().isBlank());
+            CircuitVerifier.Outcome o = CircuitVerifier.verify(vk, bad);
+            assertThrows(IllegalStateException.class, o::output, "an invalid outcome exposes no output");
+            assertThrows(IllegalStateException.class, o::input, "an invalid outcome exposes no input");
             checked++;
         }
         assertTrue(checked >= 700);

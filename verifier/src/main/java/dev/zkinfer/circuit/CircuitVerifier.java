@@ -32,8 +32,38 @@ import java.util.Map;
  * Stateless and thread-safe.
  */
 public final class CircuitVerifier {
-    /** The outcome, with the proof's public input and output (signed integers) when they could be read. */
-    public record Outcome(VerificationResult result, long[] input, long[] output) {}
+    /**
+     * The outcome of a verification. A valid outcome carries the proof's public input and output
+     * (signed integers); an invalid one carries neither, so that nothing a rejected proof claims
+     * can be read as if it had been proved.
+     */
+    public record Outcome(VerificationResult result, long[] input, long[] output) {
+        public Outcome {
+            if (!result.isValid()) {
+                input = null;
+                output = null;
+            }
+        }
+
+        /** The proved public input; throws IllegalStateException when the proof is invalid. */
+        @Override
+        public long[] input() {
+            return proved(input);
+        }
+
+        /** The proved public output; throws IllegalStateException when the proof is invalid. */
+        @Override
+        public long[] output() {
+            return proved(output);
+        }
+
+        private long[] proved(long[] values) {
+            if (!result.isValid()) {
+                throw new IllegalStateException("the proof is invalid (" + result.reason() + "): it proves no input or output");
+            }
+            return values;
+        }
+    }
 
     /**
      * Receives wall-clock times of the verifier's stages (for profiling): {@code stage} is a
