@@ -145,13 +145,13 @@ public final class IntegerExecutor {
   /** The tensor values of one run before its first op: the constants and the checked inputs. */
   private static int[][] values(QuantizedModel model, IntTensor[] inputs) {
     int[] inIds = model.inputIds();
-    if (inputs.length != inIds.length) throw new IllegalArgumentException("the model takes " + inIds.length + " inputs, got " + inputs.length);
+    if (inputs.length != inIds.length) throw new dev.zkinfer.InvalidInputException("the model takes " + inIds.length + " inputs, got " + inputs.length);
     int[][] v = new int[model.tensors().size()][];
     for (QTensor t : model.tensors()) if (t.constantValues() != null) v[t.id()] = t.constantValues();
     for (int i = 0; i < inIds.length; i++) {
       QTensor t = model.tensor(inIds[i]);
       if (!Arrays.equals(t.shapeView(), inputs[i].shapeView())) {
-        throw new IllegalArgumentException("input '" + t.name() + "' has shape " + Shapes.str(inputs[i].shapeView())
+        throw new dev.zkinfer.InvalidInputException("input '" + t.name() + "' has shape " + Shapes.str(inputs[i].shapeView())
             + " but the model expects " + Shapes.str(t.shapeView()));
       }
       int[] d = inputs[i].data();
@@ -159,7 +159,7 @@ public final class IntegerExecutor {
       // The vector scan only says whether some value is outside; the loop finds which.
       for (int k = VECTOR_AVAILABLE && VectorDot.allWithin(d, min, max) ? d.length : 0; k < d.length; k++) {
         if (d[k] < min || d[k] > max) {
-          throw new IllegalArgumentException("input '" + t.name() + "' value " + d[k] + " at " + k + " is outside [" + t.min() + ", " + t.max() + "]");
+          throw new dev.zkinfer.InvalidInputException("input '" + t.name() + "' value " + d[k] + " at " + k + " is outside [" + t.min() + ", " + t.max() + "]");
         }
       }
       v[inIds[i]] = d;

@@ -70,7 +70,7 @@ public final class QuantizedModel {
   public IntTensor quantizeInput(Tensor x) {
     QTensor in = input();
     if (!Arrays.equals(in.shapeView(), x.shapeView())) {
-      throw new IllegalArgumentException("input '" + in.name() + "' has shape " + Shapes.str(x.shapeView()) + " but the model expects " + Shapes.str(in.shapeView()));
+      throw new dev.zkinfer.InvalidInputException("input '" + in.name() + "' has shape " + Shapes.str(x.shapeView()) + " but the model expects " + Shapes.str(in.shapeView()));
     }
     double[] d = x.data();
     int[] q = new int[d.length];
