@@ -11,6 +11,7 @@ import java.util.Map;
  * EZKL's {@code input.json}: {@code {"input_data": [[...], ...], "output_data": [[...], ...]}},
  * one flat row-major array of floats per graph input (and per output). {@code output_data} is
  * optional (empty when absent).
+ * Immutable and thread-safe, provided nobody modifies the arrays it was given or returns (records share them, they do not copy).
  */
 public record EzklInput(List<double[]> inputData, List<double[]> outputData) {
   public static EzklInput read(Path file) throws IOException {

@@ -15,6 +15,7 @@ import java.util.List;
  * accumulators) and the list of {@link QOp}s that compute them, in execution order. Everything
  * needed to run it bit-exactly with {@link IntegerExecutor} and to compile it to a circuit is here;
  * the real scales only serve to quantize inputs and dequantize outputs.
+ * Immutable and thread-safe (it copies what it is given and returns copies of its arrays).
  */
 public final class QuantizedModel {
   private final List<QTensor> tensors;
