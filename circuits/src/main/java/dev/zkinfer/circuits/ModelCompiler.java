@@ -39,6 +39,7 @@ import java.util.Map;
  * verifier evaluates from the public output.
  *
  * <p>Deterministic: the same model always gives the same circuit and the same digest.
+ * Thread-safe: {@link #compile} works on its own private instance per call, and its result is not shared with the model.
  */
 public final class ModelCompiler {
     /**

@@ -15,6 +15,7 @@ import java.util.List;
  * accumulators) and the list of {@link QOp}s that compute them, in execution order. Everything
  * needed to run it bit-exactly with {@link IntegerExecutor} and to compile it to a circuit is here;
  * the real scales only serve to quantize inputs and dequantize outputs.
+ * Immutable and thread-safe (it copies what it is given and returns copies of its arrays).
  */
 public final class QuantizedModel {
   private final List<QTensor> tensors;
@@ -70,7 +71,7 @@ public final class QuantizedModel {
   public IntTensor quantizeInput(Tensor x) {
     QTensor in = input();
     if (!Arrays.equals(in.shapeView(), x.shapeView())) {
-      throw new IllegalArgumentException("input '" + in.name() + "' has shape " + Shapes.str(x.shapeView()) + " but the model expects " + Shapes.str(in.shapeView()));
+      throw new dev.zkinfer.InvalidInputException("input '" + in.name() + "' has shape " + Shapes.str(x.shapeView()) + " but the model expects " + Shapes.str(in.shapeView()));
     }
     double[] d = x.data();
     int[] q = new int[d.length];

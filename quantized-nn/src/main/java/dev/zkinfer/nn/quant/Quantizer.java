@@ -30,6 +30,7 @@ import java.util.Map;
  * Softmax is computed in integers (an exp table of the differences to the row maximum, an
  * integer sum and a rounding division), so it is part of the proved computation; being monotone
  * it keeps the argmax of its input except for ties at the output resolution.
+ * Thread-safe: each static call quantizes on its own private instance.
  */
 public final class Quantizer {
   private final Graph graph;
