@@ -21,24 +21,29 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PROOF", description = "Where to write the proof.")
     Path proofFile;
 
+    @Option(names = "--clamp-inputs", description = "Clamp input values outside the model's calibrated input range (default: refuse them); the output says how many were clamped.")
+    boolean clampInputs;
+
     @Override
     public Integer call() throws Exception {
         CliSupport.checkOutput(proofFile);
         var progress = progress();
         ProvingKey key = KeyFiles.provingKey(pk, progress);
         QuantizedModel qm = key.model();
-        IntTensor x = qm.quantizeInput(InputFiles.tensor(input, qm.input().shape()));
+        QuantizedModel.QuantizedInput qx = InputFiles.quantized(input, qm, clampInputs);
+        IntTensor x = qx.values();
         ProofResult res = new ModelProver(key).prove(x, progress);
         CliSupport.writeAtomically(proofFile, res.proof());
         endProgress();
         double[] out = qm.dequantize(qm.output().id(), res.output()).data();
         if (json) {
             this.out.println(new Json().put("output", out).put("output_int", InferCommand.toLongs(res.output().data()))
-                    .put("proof_bytes", res.proof().length).put("proof", proofFile.toString())
+                    .put("clamped_inputs", qx.clamped()).put("proof_bytes", res.proof().length).put("proof", proofFile.toString())
                     .put("timings_ms", new Json().put("witness", ms(res.witnessNanos())).put("prove", ms(res.proveNanos()))
                             .put("total", ms(res.witnessNanos() + res.proveNanos()))));
         } else {
             Outputs.print(this, out, res.output());
+            InputFiles.sayClamped(this, qx.clamped());
             say("Proof: %,d bytes written to %s", res.proof().length, proofFile);
             say("Timings: witness %.0f ms, prove %.0f ms, total %.0f ms", res.witnessNanos() / 1e6, res.proveNanos() / 1e6,
                     (res.witnessNanos() + res.proveNanos()) / 1e6);
