@@ -55,7 +55,9 @@ public final class Quantizer {
 
   /** Quantizes a single-input graph, calibrating on the given inputs (at least one). */
   public static QuantizedModel quantize(Graph graph, List<Tensor> calibrationInputs, QuantizationOptions options) {
-    if (graph.inputs().size() != 1) throw new IllegalArgumentException("the graph has " + graph.inputs().size() + " inputs; use quantizeNamed");
+    if (graph.inputs().size() != 1) {
+      throw new dev.zkinfer.InvalidInputException("the graph has " + graph.inputs().size() + " run-time inputs; quantize(...) takes one (use quantizeNamed)");
+    }
     List<Map<String, Tensor>> named = new ArrayList<>();
     for (Tensor t : calibrationInputs) named.add(Map.of(graph.inputs().get(0).name(), t));
     return quantizeNamed(graph, named, options);
