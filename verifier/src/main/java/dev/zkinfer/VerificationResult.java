@@ -5,6 +5,7 @@ import java.util.Objects;
 /**
  * The outcome of a verification: valid, or invalid with a one-line reason. There is no other
  * state and no default: a caller must ask {@link #isValid()}.
+ * Immutable and thread-safe.
  */
 public final class VerificationResult {
     private static final VerificationResult VALID = new VerificationResult(null);

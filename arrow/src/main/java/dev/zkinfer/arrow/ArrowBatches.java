@@ -29,6 +29,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * Batches of inputs in Arrow IPC files (the random-access "file" format): one row per inference,
  * one column holding each row's flattened values as a FixedSizeList&lt;float32&gt; (written by
  * {@link #write}) or a List / FixedSizeList of float32 or float64 (accepted by {@link #read}).
+ * Stateless static functions: thread-safe (each call has its own Arrow allocator).
  */
 public final class ArrowBatches {
   private ArrowBatches() {}

@@ -39,6 +39,7 @@ import java.util.Map;
  * verifier evaluates from the public output.
  *
  * <p>Deterministic: the same model always gives the same circuit and the same digest.
+ * Thread-safe: {@link #compile} works on its own private instance per call, and its result is not shared with the model.
  */
 public final class ModelCompiler {
     /**
@@ -98,12 +99,19 @@ public final class ModelCompiler {
     }
 
     /**
-     * Adds a requantization layer of x (|x| ≤ xBound, capped at int32) into y, with the clamp
-     * form of fewer lookup rows: the table clamp costs one lookup per element plus its table's
-     * rows, the limb clamp one or two range lookups for y plus ⌈D/w⌉ each for dp and dn.
+     * Adds a requantization layer of x (|x| ≤ xBound) into y, with the clamp form of fewer lookup
+     * rows: the table clamp costs one lookup per element plus its table's rows, the limb clamp one
+     * or two range lookups for y plus ⌈D/w⌉ each for dp and dn. The bound is the true one (never
+     * capped: a bound below the values an honest prover meets would make it fail at prove time,
+     * and the layer's soundness analysis rests on it); beyond what the layer supports the model
+     * is refused here, at compile time.
      */
     private void requant(int x, int y, int axis, int[] m, int[] shift, int lo, int hi, int bits, long xBound) {
-        long bound = Math.min(xBound, RequantLayer.MAX_X_BOUND);
+        if (xBound > RequantLayer.MAX_X_BOUND) {
+            throw new UnsupportedModelException("the requantization into " + b.get(y).name() + " has inputs up to " + xBound
+                    + " in absolute value on the model's input range, beyond the 2^48 the proof supports");
+        }
+        long bound = xBound;
         RequantLayer.Plan plan = RequantLayer.plan(m, shift, lo, hi, bits, bound, limbWidth);
         long size = b.get(y).layout().paddedSize();
         long width = (long) hi - lo + 1;

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure replicated vs proved execution on a ladder of models (mlp, lenet5, cnn264k, dense4m, vgg11, vgg16) "
             + "and write results.csv, results.md and PNG charts into DIR.",
-            "Exit code 0 when every measured proof verified, 1 otherwise."})
+            "Exit code 0 when every model was proved and every proof verified; 1 when a proof did not verify; "
+                + "2 when a model could not be proved (not provable, or out of memory), with one line per model saying why."})
 final class BenchCommand extends CliSupport implements Callable<Integer> {
     @Option(names = "--quick", description = "Only the small models (mlp, lenet5), with fewer runs: a smoke test.")
     boolean quick;
@@ -104,6 +105,21 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
             }
             out.println(top);
         }
-        return allVerified ? Main.EXIT_OK : Main.EXIT_INVALID;
+        if (!allVerified) {
+            return Main.EXIT_INVALID;
+        }
+        // A model that could not be proved (not provable, out of memory) is a failed benchmark:
+        // say which and what to do, and exit non-zero (the other models' rows are still written).
+        boolean allProved = true;
+        for (ModelResult r : results) {
+            if (!r.prove().present()) {
+                allProved = false;
+                String hint = r.notes().contains("out of memory")
+                        ? "; give the JVM more heap (e.g. JAVA_OPTS=-Xmx20g; ./zkinfer already uses 75% of the machine's memory) or leave this model out with --models"
+                        : "; leave this model out with --models";
+                err.println("zkinfer: error: " + r.model() + " was not proved: " + r.notes() + hint);
+            }
+        }
+        return allProved ? Main.EXIT_OK : Main.EXIT_USAGE;
     }
 }

@@ -71,6 +71,11 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
             options = options.withBatchSize(batch);
         }
         Graph graph = OnnxModel.load(model, options);
+        if (graph.inputs().size() != 1) {
+            throw new UserError(model + ": the model has " + graph.inputs().size() + " run-time inputs"
+                    + (graph.inputs().isEmpty() ? "" : " (" + String.join(", ", graph.inputs().stream().map(i -> "'" + i.name() + "'").toList()) + ")")
+                    + "; zkinfer proves models with exactly one run-time input for now");
+        }
         int[] inShape = graph.shapeOf(graph.inputs().get(0).name());
         List<Tensor> cal = new ArrayList<>();
         if (calibration != null) {

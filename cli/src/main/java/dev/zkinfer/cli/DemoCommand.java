@@ -73,7 +73,7 @@ final class DemoCommand extends CliSupport implements Callable<Integer> {
             try {
                 pk = ProvingKey.decode(Files.readAllBytes(pkFile), progress);
                 cached = true;
-            } catch (IOException e) {
+            } catch (IOException | dev.zkinfer.MalformedInputException e) {
                 say("(ignoring the cached key: %s)", e.getMessage());
             }
         }

@@ -18,12 +18,15 @@ final class InferCommand extends CliSupport implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "input.json or an Arrow IPC file (one row per inference).")
     Path input;
 
+    @Option(names = "--clamp-inputs", description = "Clamp input values outside the model's calibrated input range (default: refuse them); the output says how many were clamped.")
+    boolean clampInputs;
+
     @Override
     public Integer call() throws Exception {
         ProvingKey key = KeyFiles.provingKey(pk, progress());
         QuantizedModel qm = key.model();
-        Tensor x = InputFiles.tensor(input, qm.input().shape());
-        IntTensor q = qm.quantizeInput(x);
+        QuantizedModel.QuantizedInput qx = InputFiles.quantized(input, qm, clampInputs);
+        IntTensor q = qx.values();
         IntegerExecutor executor = IntegerExecutor.create();
         long t0 = System.nanoTime();
         IntTensor y = executor.infer(qm, q);
@@ -31,10 +34,11 @@ final class InferCommand extends CliSupport implements Callable<Integer> {
         endProgress();
         double[] out = qm.dequantize(qm.output().id(), y).data();
         if (json) {
-            this.out.println(new Json().put("output", out).put("output_int", toLongs(y.data()))
+            this.out.println(new Json().put("output", out).put("output_int", toLongs(y.data())).put("clamped_inputs", qx.clamped())
                     .put("timings_ms", new Json().put("infer", ms(t1 - t0))));
         } else {
             Outputs.print(this, out, y);
+            InputFiles.sayClamped(this, qx.clamped());
             say("Integer inference: %.3f ms", (t1 - t0) / 1e6);
         }
         return Main.EXIT_OK;

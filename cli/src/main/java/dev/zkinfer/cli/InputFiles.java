@@ -2,6 +2,7 @@ package dev.zkinfer.cli;
 
 import dev.zkinfer.arrow.ArrowBatches;
 import dev.zkinfer.nn.io.EzklInput;
+import dev.zkinfer.nn.quant.QuantizedModel;
 import dev.zkinfer.nn.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,31 +66,55 @@ final class InputFiles {
     }
 
     /**
-     * Calibration inputs: the file's rows grouped into tensors of the model's input shape (the
-     * row count must be a multiple of the batch size); returned as one tensor of shape
-     * [groups·batch, ...] for {@link #split}.
+     * Calibration inputs, in every form {@code --input} takes and EZKL's calibration files use:
+     * one row holding a whole input (or batch), one row per sample, or a flat list of many
+     * inputs. All values of all rows are read as one stream whose length must be a whole number of
+     * model inputs; returned as one tensor of shape [n·batch, ...] for {@link #split}.
      */
     static Tensor tensorRows(Path file, int[] shape) throws IOException {
         int[] rowShape = Arrays.copyOfRange(shape, Math.min(1, shape.length), shape.length);
         List<double[]> rows = rows(file, rowShape);
-        int width = 1;
-        for (int d : rowShape) {
-            width *= d;
+        long size = 1;
+        for (int d : shape) {
+            size *= d;
         }
-        int batch = shape.length == 0 ? 1 : shape[0];
-        if (rows.size() % batch != 0) {
-            throw new UserError(file + ": " + rows.size() + " rows is not a multiple of the model's batch size " + batch);
+        long total = 0;
+        for (double[] r : rows) {
+            total += r.length;
         }
-        double[] data = new double[rows.size() * width];
-        for (int r = 0; r < rows.size(); r++) {
-            if (rows.get(r).length != width) {
-                throw new UserError(file + ": row " + r + " has " + rows.get(r).length + " values, the model's input rows have " + width);
-            }
-            System.arraycopy(rows.get(r), 0, data, r * width, width);
+        if (total == 0 || total % size != 0) {
+            throw new UserError(file + ": " + rows.size() + " row(s) with " + total + " values in all, which is not a whole number of model inputs "
+                    + Arrays.toString(shape) + " (" + size + " values each)");
         }
-        int[] allShape = shape.clone();
-        allShape[0] = rows.size();
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new UserError(file + ": " + total + " calibration values are too many (at most " + (Integer.MAX_VALUE - 8) + ")");
+        }
+        double[] data = new double[(int) total];
+        int pos = 0;
+        for (double[] r : rows) {
+            System.arraycopy(r, 0, data, pos, r.length);
+            pos += r.length;
+        }
+        long groups = total / size;
+        int[] allShape = shape.length == 0 ? new int[] {(int) groups} : shape.clone();
+        if (shape.length > 0) {
+            allShape[0] = (int) (groups * shape[0]);
+        }
         return Tensor.of(allShape, data);
+    }
+
+    /**
+     * The file's input quantized for {@code qm}: a value outside the model's calibrated input
+     * range is refused (one line naming it) unless {@code clamp}; the number of clamped values is
+     * returned with the input.
+     */
+    static QuantizedModel.QuantizedInput quantized(Path file, QuantizedModel qm, boolean clamp) throws IOException {
+        Tensor x = tensor(file, qm.input().shape());
+        try {
+            return qm.quantizeInput(x, clamp);
+        } catch (dev.zkinfer.InvalidInputException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
     }
 
     /** Splits [n·batch, ...] into n tensors of the model's input shape. */
@@ -128,5 +153,11 @@ final class InputFiles {
             pos += r.length;
         }
         return Tensor.of(shape, data);
+    }
+
+    static void sayClamped(CliSupport cmd, int clamped) {
+        if (clamped > 0) {
+            cmd.say("Clamped %d input value(s) into the model's calibrated input range (--clamp-inputs)", clamped);
+        }
     }
 }

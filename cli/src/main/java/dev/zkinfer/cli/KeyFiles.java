@@ -1,5 +1,6 @@
 package dev.zkinfer.cli;
 
+import dev.zkinfer.MalformedInputException;
 import dev.zkinfer.circuit.VerifyingKey;
 import dev.zkinfer.encoding.MalformedProofException;
 import dev.zkinfer.prover.model.ProvingKey;
@@ -7,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
-/** Reads keys with one-line errors naming the file. */
+/** Reads keys with one-line errors naming the file ({@link MalformedInputException}: exit code 2). */
 final class KeyFiles {
     private KeyFiles() {}
 
@@ -16,8 +17,8 @@ final class KeyFiles {
         progress.accept("loading the proving key (recompiling and recommitting the model)");
         try {
             return ProvingKey.decode(bytes, progress);
-        } catch (IOException e) {
-            throw new UserError(file + ": " + e.getMessage());
+        } catch (MalformedInputException e) {
+            throw new MalformedInputException(file + ": " + e.getMessage(), e);
         }
     }
 
@@ -26,7 +27,9 @@ final class KeyFiles {
         try {
             return VerifyingKey.decode(bytes);
         } catch (MalformedProofException e) {
-            throw new UserError(file + ": not a valid verifying key: " + e.getMessage());
+            // The verifier's decoder reports a bad key like a bad proof (a checked "invalid");
+            // for the user a key that does not parse is a malformed input file, not an invalid proof.
+            throw new MalformedInputException(file + ": not a valid verifying key: " + e.getMessage(), e);
         }
     }
 }

@@ -1,13 +1,22 @@
 package dev.zkinfer.cli;
 
+import dev.zkinfer.InvalidInputException;
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.ProvingCancelledException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code zkinfer} command. Exit codes (a stable contract): 0 success or a valid proof;
- * 1 the proof is invalid; 2 bad usage, unreadable, malformed or mismatched input, or a
- * feature this version does not have (with a one-line error, never a stack trace); 3 an internal
- * error, i.e. a bug (with its stack trace).
+ * The {@code zkinfer} command. Exit codes (a stable contract, mapped in one place,
+ * {@link #report}): 0 success or a valid proof; 1 the proof is invalid (including a proof that
+ * does not parse); 2 bad usage, unreadable, malformed or mismatched input, a feature this version
+ * does not have, or a cancelled proof (with a one-line error, never a stack trace); 3 an internal
+ * error, i.e. a bug (with its stack trace), or out of memory (with a one-line hint). Library
+ * warnings print as one line each on standard error ({@link CliLogging}). Not thread-safe: one
+ * {@link #execute} at a time per JVM (it configures logging and uses the standard streams).
  */
 @Command(name = "zkinfer", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Verifiable machine-learning inference: quantize an ONNX model, prove its inference, verify the proof.",
@@ -39,40 +48,87 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests and embedding). */
     public static int execute(String... args) {
+        CliLogging.install();
         CommandLine cl = new CommandLine(new Main());
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            // A user mistake is a one-line message; anything else is a bug and keeps its trace.
-            if (ex instanceof UserError || ex instanceof java.io.IOException || ex instanceof IllegalArgumentException
-                    || ex instanceof dev.zkinfer.nn.ModelFormatException || ex instanceof dev.zkinfer.circuits.UnsupportedModelException) {
-                commandLine.getErr().println("zkinfer: " + message(ex));
-                return EXIT_USAGE;
-            }
-            commandLine.getErr().println("zkinfer: internal error (a bug; please report it with the trace below): " + ex);
-            ex.printStackTrace(new java.io.PrintWriter(commandLine.getErr(), true));
-            commandLine.getErr().flush();
-            return EXIT_INTERNAL;
-        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, commandLine.getErr()));
         cl.setParameterExceptionHandler((ex, args1) -> {
             CommandLine failed = ex.getCommandLine();
-            failed.getErr().println("zkinfer: " + ex.getMessage());
+            int code = report(ex, failed.getErr());
             String sub = failed == cl ? "" : failed.getCommandName() + " ";
             failed.getErr().println("Run 'zkinfer " + sub + "--help' for usage.");
-            return EXIT_USAGE;
+            failed.getErr().flush();
+            return code;
         });
         try {
             return cl.execute(args);
-        } catch (OutOfMemoryError e) {
-            cl.getErr().println("zkinfer: out of memory; give the JVM more, e.g. JAVA_OPTS=-Xmx16g");
-            cl.getErr().flush();
-            return EXIT_INTERNAL;
+        } catch (Throwable t) {
+            // Errors (OutOfMemoryError, StackOverflowError, ...) are not handed to the handler above.
+            return report(t, cl.getErr());
         }
+    }
+
+    /**
+     * The one place that turns a failure into an exit code and what the user sees on {@code err}:
+     * <ul>
+     *   <li>{@link InvalidProofException}: 1, "zkinfer: invalid: reason" (verification itself
+     *       reports an invalid proof as a result, not an exception);</li>
+     *   <li>a user's problem, {@link InvalidInputException} (malformed files, unsupported models,
+     *       wrong-shaped input, bad options: {@link UserError}, picocli's
+     *       {@link CommandLine.ParameterException}), an {@link IOException} (a missing or
+     *       unreadable file) or {@link ProvingCancelledException}: 2, one line
+     *       "zkinfer: error: message", no stack trace;</li>
+     *   <li>{@link OutOfMemoryError}: 3, one line with a hint to give the JVM more memory;</li>
+     *   <li>anything else ({@link InternalException}, an {@link IllegalArgumentException} or
+     *       {@link IllegalStateException} from deep inside, any other {@link Error}): 3, a bug, with
+     *       its stack trace.</li>
+     * </ul>
+     */
+    static int report(Throwable t, PrintWriter err) {
+        Throwable e = unwrap(t);
+        try {
+            if (e instanceof InvalidProofException) {
+                err.println("zkinfer: invalid: " + message(e));
+                return EXIT_INVALID;
+            }
+            if (e instanceof InvalidInputException || e instanceof IOException || e instanceof ProvingCancelledException
+                    || e instanceof CommandLine.ParameterException) {
+                err.println("zkinfer: error: " + oneLine(message(e)));
+                return EXIT_USAGE;
+            }
+            if (e instanceof OutOfMemoryError) {
+                err.println("zkinfer: error: out of memory (" + message(e) + "); give the JVM more, e.g. JAVA_OPTS=-Xmx16g (default: 75% of the machine's memory)");
+                return EXIT_INTERNAL;
+            }
+            err.println("zkinfer: internal error (a bug; please report it with the trace below): " + e);
+            e.printStackTrace(err);
+            return EXIT_INTERNAL;
+        } finally {
+            err.flush();
+        }
+    }
+
+    /** The exception that says what went wrong, out of the wrappers that only carry it across a boundary. */
+    private static Throwable unwrap(Throwable t) {
+        Throwable e = t;
+        while ((e instanceof UncheckedIOException || e instanceof CommandLine.ExecutionException
+                || e instanceof java.util.concurrent.ExecutionException || e instanceof java.util.concurrent.CompletionException)
+                && e.getCause() != null && e.getCause() != e) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /** The first line of a message: a user's error is one line, whatever the exception carried. */
+    private static String oneLine(String message) {
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl).stripTrailing();
     }
 
     /**
      * The one-line message for a user mistake. {@link java.nio.file.FileSystemException}s carry
      * only the path as their message (e.g. "/tmp/x" for a missing file), so name the problem.
      */
-    static String message(Exception ex) {
+    static String message(Throwable ex) {
         if (ex instanceof java.nio.file.FileSystemException fse) {
             String what = fse.getReason() != null ? fse.getReason()
                     : switch (fse) {

@@ -31,13 +31,17 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
                     + "(loading the key is not counted): 90s, 5m, 1h, 500ms, or ISO-8601 such as PT1M30S.")
     Duration timeout;
 
+    @Option(names = "--clamp-inputs", description = "Clamp input values outside the model's calibrated input range (default: refuse them); the output says how many were clamped.")
+    boolean clampInputs;
+
     @Override
     public Integer call() throws Exception {
         CliSupport.checkOutput(proofFile);
         var progress = progress();
         ProvingKey key = KeyFiles.provingKey(pk, progress);
         QuantizedModel qm = key.model();
-        IntTensor x = qm.quantizeInput(InputFiles.tensor(input, qm.input().shape()));
+        QuantizedModel.QuantizedInput qx = InputFiles.quantized(input, qm, clampInputs);
+        IntTensor x = qx.values();
         ModelProver prover = new ModelProver(key);
         ProofResult res = timeout == null ? prover.prove(x, progress) : prover.prove(x, progress, timeout);
         CliSupport.writeAtomically(proofFile, res.proof());
@@ -45,11 +49,12 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
         double[] out = qm.dequantize(qm.output().id(), res.output()).data();
         if (json) {
             this.out.println(new Json().put("output", out).put("output_int", InferCommand.toLongs(res.output().data()))
-                    .put("proof_bytes", res.proof().length).put("proof", proofFile.toString())
+                    .put("clamped_inputs", qx.clamped()).put("proof_bytes", res.proof().length).put("proof", proofFile.toString())
                     .put("timings_ms", new Json().put("witness", ms(res.witnessNanos())).put("prove", ms(res.proveNanos()))
                             .put("total", ms(res.witnessNanos() + res.proveNanos()))));
         } else {
             Outputs.print(this, out, res.output());
+            InputFiles.sayClamped(this, qx.clamped());
             say("Proof: %,d bytes written to %s", res.proof().length, proofFile);
             say("Timings: witness %.0f ms, prove %.0f ms, total %.0f ms", res.witnessNanos() / 1e6, res.proveNanos() / 1e6,
                     (res.witnessNanos() + res.proveNanos()) / 1e6);

@@ -1,8 +1,10 @@
 package dev.zkinfer.cli;
 
-/** A mistake in what the user asked for; printed as one line, exit code 2. */
-final class UserError extends RuntimeException {
+import dev.zkinfer.InvalidInputException;
+
+/** A mistake in what the user asked for; printed as one line, exit code 2. Immutable. */
+final class UserError extends InvalidInputException {
     UserError(String message) {
-        super(message, null, false, false);
+        super(message);
     }
 }

@@ -3,6 +3,7 @@ package dev.zkinfer.cli;
 import dev.zkinfer.VerificationResult;
 import dev.zkinfer.circuit.CircuitVerifier;
 import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.IoScales;
 import dev.zkinfer.circuit.VerifyingKey;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,6 +23,9 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
 
     @Option(names = "--input", paramLabel = "FILE", description = "Also check that the proof is for this input (input.json or Arrow IPC).")
     Path input;
+
+    @Option(names = "--clamp-inputs", description = "With --input: clamp values outside the model's calibrated input range, as 'prove --clamp-inputs' did (default: refuse them).")
+    boolean clampInputs;
 
     @Override
     public Integer call() throws Exception {
@@ -44,8 +48,16 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
             int[] shape = c.tensor(c.input()).layout().dims();
             double[] x = InputFiles.tensor(input, shape).data();
             long[] q = new long[x.length];
+            IoScales io = vk.io();
             for (int i = 0; i < x.length; i++) {
-                q[i] = vk.io().quantize(x[i]);
+                long r = Math.round(x[i] / io.inputScale());
+                if (!clampInputs && (r < io.inputMin() || r > io.inputMax())) {
+                    // Clamping would make this input indistinguishable from others: refuse it.
+                    throw new UserError(String.format(java.util.Locale.ROOT, "%s: input value %s at index %d is outside the model's "
+                            + "calibrated input range [%.6g, %.6g], so no proof can be checked against it (pass --clamp-inputs if the "
+                            + "proof was made with --clamp-inputs)", input, x[i], i, io.inputMin() * io.inputScale(), io.inputMax() * io.inputScale()));
+                }
+                q[i] = io.quantize(x[i]);
             }
             if (!Arrays.equals(q, outcome.input())) {
                 result = VerificationResult.invalid("the proof is for a different input than " + input);
@@ -77,7 +89,7 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
 
     /** The verifying-key digest a proof's header names (after magic and version), or null if it has no such header. */
     static byte[] recordedDigest(byte[] proof) {
-        if (proof.length < 40 || !Arrays.equals(Arrays.copyOf(proof, 4), dev.zkinfer.circuit.ProofProtocol.MAGIC)) {
+        if (proof.length < 40 || !dev.zkinfer.circuit.ProofProtocol.hasMagic(proof)) {
             return null;
         }
         return Arrays.copyOfRange(proof, 8, 40);

@@ -143,4 +143,15 @@ class BenchCommandTest {
         assertTrue(quickBig.err().contains("--quick"), quickBig.err());
         assertEquals(Main.EXIT_USAGE, run("bench", "--quick").code(), "-o is required");
     }
+
+    /** A model that cannot be proved (here: a heap too small to prove LeNet-5) fails the run with a reason, not exit 0. */
+    @Test
+    void aModelThatCannotBeProvedExitsTwoWithAReason(@TempDir Path tmp) throws Exception {
+        BadBackendPropertyTest.Run r = BadBackendPropertyTest.java(tmp, List.of("-Xmx24m", "-XX:+UseSerialGC", "-Dzkinfer.backend=scalar"),
+                "bench", "--quick", "--models", "lenet5", "--warmup", "0", "--reps", "1", "-o", tmp.resolve("out").toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("zkinfer: error: lenet5 was not proved: out of memory"), r.toString());
+        assertTrue(r.err().contains("JAVA_OPTS=-Xmx"), r.toString());
+        assertTrue(Files.isRegularFile(tmp.resolve("out").resolve(Reports.CSV)), "the results are still written");
+    }
 }

@@ -427,6 +427,55 @@ class CliEndToEndTest {
         }
     }
 
+    // ---------------------------------------------------------------- input ranges and calibration forms
+
+    @Test
+    void anInputOutsideTheCalibratedRangeIsRefusedUnlessClamped() throws IOException {
+        // Model A was calibrated on its own input, whose largest value is about 1.54.
+        Path far = write("far.json", "{\"input_data\": [[100000, 0.5, 1.25]]}");
+        Path farProof = tmp.resolve("far.proof");
+        for (String cmd : List.of("prove", "infer")) {
+            List<String> args = new java.util.ArrayList<>(List.of(cmd, "--pk", pkA.toString(), "--input", far.toString()));
+            if (cmd.equals("prove")) {
+                args.addAll(List.of("-o", farProof.toString()));
+            }
+            Result r = userError(args.toArray(String[]::new));
+            assertTrue(r.err.contains("input value 100000.0 at index 0 is outside the model's calibrated input range"), r.err);
+            assertTrue(r.err.contains("--clamp-inputs"), r.err);
+        }
+        assertFalse(Files.exists(farProof), "no proof is written for a refused input");
+
+        Map<String, Object> clamped = json(ok("prove", "--pk", pkA.toString(), "--input", far.toString(), "-o", farProof.toString(),
+                "--clamp-inputs", "--json"));
+        assertEquals(1.0, num(clamped, "clamped_inputs"));
+        assertTrue(ok("prove", "--pk", pkA.toString(), "--input", far.toString(), "-o", farProof.toString(), "--clamp-inputs")
+                .out.contains("Clamped 1 input value(s)"));
+        assertEquals(0.0, num(proveA, "clamped_inputs"));
+        // The proof is for the clamped input: checking it against the far input must be asked for explicitly.
+        Result v = userError("verify", "--vk", vkA.toString(), "--proof", farProof.toString(), "--input", far.toString());
+        assertTrue(v.err.contains("outside the model's calibrated input range"), v.err);
+        ok("verify", "--vk", vkA.toString(), "--proof", farProof.toString(), "--input", far.toString(), "--clamp-inputs");
+        Path nan = write("nan.json", "{\"input_data\": [[1e400, 0.5, 1.25]]}");
+        assertTrue(userError("prove", "--pk", pkA.toString(), "--input", nan.toString(), "-o", farProof.toString(), "--clamp-inputs")
+                .err.contains("finite"));
+    }
+
+    @Test
+    void calibrationTakesTheFormsInputTakes() throws IOException {
+        // One row holding a whole batch of four inputs (what prove --input accepts for --batch 4).
+        Path oneRow = write("batch4.json", "{\"input_data\": [[0.1, 0.2, 0.3, 1.0, -1.0, 0.5, 0.0, 0.7, -0.3, 1.2, 0.4, -0.9]]}");
+        ok("compile", onnxA.toString(), "-o", tmp.resolve("cal1").toString(), "--batch", "4", "--calibration", oneRow.toString(), "-q");
+        ok("prove", "--pk", tmp.resolve("cal1/model.pk").toString(), "--input", oneRow.toString(), "-o", tmp.resolve("cal1.proof").toString(), "-q");
+        // Rows of single inputs, and a flat list of several inputs (EZKL's calibration data), for batch 1.
+        Path rows = write("rows.json", "{\"input_data\": [[0.1, 0.2, 0.3], [1.0, -1.0, 0.5]]}");
+        ok("compile", onnxA.toString(), "-o", tmp.resolve("cal2").toString(), "--calibration", rows.toString(), "-q");
+        Path flat = write("flat.json", "{\"input_data\": [[0.1, 0.2, 0.3, 1.0, -1.0, 0.5, 0.0, 0.7, -0.3]]}");
+        ok("compile", onnxA.toString(), "-o", tmp.resolve("cal3").toString(), "--calibration", flat.toString(), "-q");
+        Path seven = write("seven.json", "{\"input_data\": [[0.1, 0.2, 0.3, 1.0, -1.0, 0.5, 0.0]]}");
+        Result r = userError("compile", onnxA.toString(), "-o", tmp.resolve("cal4").toString(), "--calibration", seven.toString());
+        assertTrue(r.err.contains("7 values in all, which is not a whole number of model inputs"), r.err);
+    }
+
     // ---------------------------------------------------------------- files and JSON
 
     Path write(String name, String content) throws IOException {

@@ -15,8 +15,8 @@ class InputReadersTest {
     assertArrayEquals(new double[] {1, 2}, in.outputData().get(0));
     EzklInput back = EzklInput.parse(in.toJson());
     assertArrayEquals(in.inputData().get(0), back.inputData().get(0), 1e-7);
-    assertThrows(IllegalArgumentException.class, () -> EzklInput.parse("{\"input_data\": [[1, \"x\"]]}"));
-    assertThrows(IllegalArgumentException.class, () -> EzklInput.parse("{\"input_data\": [[1, 2]"));
-    assertThrows(IllegalArgumentException.class, () -> EzklInput.parse("{}"));
+    assertThrows(dev.zkinfer.MalformedInputException.class, () -> EzklInput.parse("{\"input_data\": [[1, \"x\"]]}"));
+    assertThrows(dev.zkinfer.MalformedInputException.class, () -> EzklInput.parse("{\"input_data\": [[1, 2]"));
+    assertThrows(dev.zkinfer.MalformedInputException.class, () -> EzklInput.parse("{}"));
   }
 }

@@ -287,7 +287,7 @@ class IntegerExecutorTest {
   void wrongInputShapeNamesExpectedAndActual() {
     Graph g = ModelBuilder.mlp784x56x10(5);
     QuantizedModel qm = Quantizer.quantize(g, List.of(Tensor.zeros(1, 784)), QuantizationOptions.int8());
-    var e = assertThrows(IllegalArgumentException.class, () -> IntegerExecutor.create().infer(qm, new IntTensor(new int[] {1, 783}, new int[783])));
+    var e = assertThrows(dev.zkinfer.InvalidInputException.class, () -> IntegerExecutor.create().infer(qm, new IntTensor(new int[] {1, 783}, new int[783])));
     assertTrue(e.getMessage().contains("[1,783]") && e.getMessage().contains("[1,784]"), e.getMessage());
     var f = assertThrows(IllegalArgumentException.class, () -> new dev.zkinfer.nn.graph.FloatExecutor(g).run(Tensor.zeros(1, 28, 28)));
     assertTrue(f.getMessage().contains("[1,28,28]") && f.getMessage().contains("[1,784]"), f.getMessage());
@@ -304,7 +304,7 @@ class IntegerExecutorTest {
         for (int bad : new int[] {max + 1, min - 1}) {
           int[] d = new int[784];
           d[at] = bad;
-          var e = assertThrows(IllegalArgumentException.class, () -> ex.infer(qm, new IntTensor(new int[] {1, 784}, d)));
+          var e = assertThrows(dev.zkinfer.InvalidInputException.class, () -> ex.infer(qm, new IntTensor(new int[] {1, 784}, d)));
           assertTrue(e.getMessage().contains("value " + bad + " at " + at + " is outside"), e.getMessage());
         }
       }

@@ -154,7 +154,7 @@ class MalformedInputTest {
         // A flip inside weight values or scales may yield a valid model; it must still run or refuse cleanly.
         try {
           IntegerExecutor.create().infer(m, new IntTensor(m.input().shape(), new int[m.input().size()]));
-        } catch (IllegalArgumentException ok) {
+        } catch (dev.zkinfer.InvalidInputException ok) {
           // e.g. a changed input range
         }
       } catch (ModelFormatException e) {

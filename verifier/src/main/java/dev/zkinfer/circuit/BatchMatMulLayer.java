@@ -28,6 +28,7 @@ import java.util.Arrays;
  *
  * <p>Wire format: (kVars + tVars) rounds × 3 ext, then 2 ext. Verifying-key encoding: u32 a,
  * u32 b, u32 y.
+ * Immutable and thread-safe.
  */
 public final class BatchMatMulLayer implements Layer {
     public static final String DOMAIN = "zkinfer/layer/batch_matmul/v1";

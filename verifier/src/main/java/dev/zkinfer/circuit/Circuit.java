@@ -15,6 +15,7 @@ import java.util.Map;
  * A compiled circuit: tensors, layers in forward (execution) order, the public input and output,
  * and the lookup tables with one multiplicity tensor (ADVICE) per distinct table. Immutable once
  * built. Its encoding is part of the verifying key.
+ * Immutable and thread-safe.
  */
 public final class Circuit {
     private final List<CircuitTensor> tensors;
@@ -28,7 +29,7 @@ public final class Circuit {
         this.layers = List.copyOf(layers);
         this.input = input;
         this.output = output;
-        this.multiplicities = multiplicities;
+        this.multiplicities = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(multiplicities));
     }
 
     public List<CircuitTensor> tensors() {

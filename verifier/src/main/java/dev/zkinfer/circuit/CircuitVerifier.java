@@ -29,10 +29,41 @@ import java.util.Map;
  * Verifies a whole-model proof against a verifying key (see {@link ProofProtocol} for the format
  * and transcript order). Deterministic, single-threaded, and total: any byte string yields a
  * result, never an exception; its cost is bounded by the verifying key.
+ * Stateless and thread-safe.
  */
 public final class CircuitVerifier {
-    /** The outcome, with the proof's public input and output (signed integers) when they could be read. */
-    public record Outcome(VerificationResult result, long[] input, long[] output) {}
+    /**
+     * The outcome of a verification. A valid outcome carries the proof's public input and output
+     * (signed integers); an invalid one carries neither, so that nothing a rejected proof claims
+     * can be read as if it had been proved.
+     */
+    public record Outcome(VerificationResult result, long[] input, long[] output) {
+        public Outcome {
+            if (!result.isValid()) {
+                input = null;
+                output = null;
+            }
+        }
+
+        /** The proved public input; throws IllegalStateException when the proof is invalid. */
+        @Override
+        public long[] input() {
+            return proved(input);
+        }
+
+        /** The proved public output; throws IllegalStateException when the proof is invalid. */
+        @Override
+        public long[] output() {
+            return proved(output);
+        }
+
+        private long[] proved(long[] values) {
+            if (!result.isValid()) {
+                throw new IllegalStateException("the proof is invalid (" + result.reason() + "): it proves no input or output");
+            }
+            return values;
+        }
+    }
 
     /**
      * Receives wall-clock times of the verifier's stages (for profiling): {@code stage} is a
@@ -60,7 +91,7 @@ public final class CircuitVerifier {
             return new Outcome(VerificationResult.valid(), io[0], io[1]);
         } catch (InvalidProofException e) {
             return new Outcome(VerificationResult.invalid(e.getMessage()), io[0], io[1]);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        } catch (RuntimeException e) {
             // A verifier bug or an unforeseen malformed input: still a rejection, with a reason.
             return new Outcome(VerificationResult.invalid("malformed proof (" + e.getClass().getSimpleName() + ")"), io[0], io[1]);
         }
@@ -109,7 +140,7 @@ public final class CircuitVerifier {
         }
 
         void run() throws InvalidProofException {
-            if (!Arrays.equals(in.bytes("magic", 4), ProofProtocol.MAGIC)) {
+            if (!Arrays.equals(in.bytes("magic", 4), ProofProtocol.magic())) {
                 throw new MalformedProofException("not a zkinfer proof (bad magic)");
             }
             in.expect("proof version", ProofProtocol.VERSION);

@@ -12,6 +12,7 @@ import java.util.Map;
  * 2^m entries occupies an aligned block [offset, offset + 2^m) (blocks sorted by size, largest
  * first, so every offset is a multiple of its size). A claim T(ρ) = v is the claim
  * P(ρ, bits of offset/2^m) = v: T's variables are P's low m variables.
+ * Immutable and thread-safe.
  */
 public final class CommittedLayout {
     private final Map<Integer, Long> offsets = new HashMap<>();

@@ -20,6 +20,7 @@ import java.util.Arrays;
  *
  * <p>Wire format: n ext. Verifying-key encoding: u32 n (1..{@value #MAX_INPUTS}), n u32 input
  * ids, n u64 coefficients (two's complement), u64 constant (two's complement), u32 output.
+ * Immutable and thread-safe.
  */
 public final class ElementwiseLinearLayer implements Layer {
     public static final String DOMAIN = "zkinfer/layer/elementwise_linear/v1";

@@ -23,6 +23,7 @@ import dev.zkinfer.sumcheck.SumcheckVerifier;
  * for the multilinear extension, so a false claim on z gives a false sum. Verifier cost O(n).
  *
  * <p>Wire format: n rounds × 3 ext, then 2 ext. Verifying-key encoding: u32 a, u32 b, u32 z.
+ * Immutable and thread-safe.
  */
 public final class ElementwiseProductLayer implements Layer {
     public static final String DOMAIN = "zkinfer/layer/elementwise_product/v1";

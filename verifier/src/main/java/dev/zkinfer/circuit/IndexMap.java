@@ -13,6 +13,7 @@ import java.util.Arrays;
  * <p>Encoding: u32 kind (1 Im2col, 2 Window, 3 Reshape, 4 Transpose, 5 Slice, 6 Pad, 7 Concat,
  * 8 Gather), then the record's components in order, each int as a u32 (two's complement for
  * signed ones), each int[] as u32 length then u32 elements.
+ * Implementations are immutable and thread-safe.
  */
 public sealed interface IndexMap permits IndexMap.Im2col, IndexMap.Window, IndexMap.Reshape, IndexMap.Transpose,
         IndexMap.Slice, IndexMap.Pad, IndexMap.Concat, IndexMap.Gather {

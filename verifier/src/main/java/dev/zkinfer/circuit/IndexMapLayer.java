@@ -29,6 +29,7 @@ import java.util.Arrays;
  * <p>Wire format: n ext (s_k); per input: sumcheck (vars_k rounds × 2 ext), 1 ext.
  * Verifying-key encoding: u32 n (1..{@value #MAX_INPUTS}), n u32 input ids, u32 output, the map
  * ({@link IndexMap}).
+ * Immutable and thread-safe.
  */
 public final class IndexMapLayer implements Layer {
     public static final String DOMAIN = "zkinfer/layer/index_map/v1";

@@ -6,6 +6,7 @@ package dev.zkinfer.circuit;
  * {@code QuantizedModel.quantizeInput}), and an output integer v stands for v · outputScale.
  * Part of the verifying key so a verifier can check a proof against a real-valued input and
  * print a real-valued output.
+ * Immutable and thread-safe.
  */
 public record IoScales(double inputScale, int inputMin, int inputMax, double outputScale) {
     public long quantize(double x) {

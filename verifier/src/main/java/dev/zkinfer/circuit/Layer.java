@@ -17,6 +17,7 @@ import java.util.List;
  * emits claims without constraining them is unsound.
  *
  * <p>Layers are immutable descriptions; they are part of the verifying key ({@link #encode}).
+ * Implementations are immutable and thread-safe.
  */
 public interface Layer {
     /** The tag written before the layer in the verifying key (see {@link LayerCodec}). */

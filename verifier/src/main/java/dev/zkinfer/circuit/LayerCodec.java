@@ -7,6 +7,7 @@ import dev.zkinfer.encoding.ProofReader;
  * Decodes layers of a verifying key by tag. Each layer class has a static
  * {@code decode(ProofReader in, int tensorCount)} that bounds every length it reads and checks
  * tensor ids against {@code tensorCount}.
+ * Stateless and thread-safe.
  */
 public final class LayerCodec {
     private LayerCodec() {}

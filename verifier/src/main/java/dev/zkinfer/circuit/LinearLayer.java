@@ -29,6 +29,7 @@ import java.util.Arrays;
  *
  * <p>Wire format: [bias eval: ext]? sumcheck(kVars rounds × 2 ext) weight-eval ext, input-eval ext.
  * Verifying-key encoding: u32 x, u32 weight, u32 bias (0xFFFFFFFF: none), u32 y.
+ * Immutable and thread-safe.
  */
 public final class LinearLayer implements Layer {
     public static final String DOMAIN = "zkinfer/layer/linear/v1";

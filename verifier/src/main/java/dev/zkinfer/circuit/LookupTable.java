@@ -15,6 +15,7 @@ import java.util.Arrays;
  * @param bits for a range table its width, else 0
  * @param explicit for an explicit table its columns (each 2^logSize long, row-major padded by
  *     repeating row 0 so that padding rows are genuine rows), else null
+ * Immutable and thread-safe as long as no one writes into its arrays (the verifier never does).
  */
 public record LookupTable(int bits, long[][] explicit) {
     public static final int MAX_LOG_SIZE = 20;

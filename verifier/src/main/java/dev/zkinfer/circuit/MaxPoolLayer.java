@@ -45,6 +45,7 @@ import java.util.List;
  *
  * <p>Without geometry ({@link #create(Circuit.Builder, int[], int, int)}) every mask is 1: use it
  * only when no window position falls outside the image (no padding, windows inside).
+ * Immutable and thread-safe.
  */
 public final class MaxPoolLayer implements Layer {
     public static final String DOMAIN = "zkinfer/layer/MaxPool/v1";

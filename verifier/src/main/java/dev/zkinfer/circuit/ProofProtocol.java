@@ -4,6 +4,7 @@ import dev.zkinfer.field.Ext3;
 import dev.zkinfer.lookup.SegmentShape;
 import dev.zkinfer.poly.Mle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -22,14 +23,25 @@ import java.util.Map;
  * preceded by the merging of the claims on its outputs; then, for the model and the witness
  * commitment in turn, one WHIR opening of all claims on the committed polynomial (batched by
  * WHIR's own random combination, no separate merging sumcheck).
+ * Stateless and thread-safe.
  */
 public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
-    public static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
+    private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
     public static final int VERSION = 3;
     public static final String MERGE_DOMAIN = "zkinfer/merge/v1";
 
     private ProofProtocol() {}
+
+    /** The proof file's first four bytes, {@code ZKPF} (a fresh copy). */
+    public static byte[] magic() {
+        return MAGIC.clone();
+    }
+
+    /** Whether {@code file} starts with the proof magic. */
+    public static boolean hasMagic(byte[] file) {
+        return file.length >= MAGIC.length && Arrays.equals(file, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    }
 
     /** One LogUp segment per lookup spec (layer order), then one table segment per distinct table. */
     public static List<SegmentShape> lookupShapes(Circuit c) {

@@ -10,6 +10,7 @@ import dev.zkinfer.security.SecurityReport;
  * the sumchecks of the layers and of claim merging (Schwartz–Zippel per round). Layer sumchecks
  * are bounded generously: at most {@value #MAX_LAYER_DEGREE} per round over at most the
  * largest tensor's variables, for every layer; the union bound over all of them is reported.
+ * Stateless and thread-safe.
  */
 public final class ProofSecurity {
     /** An upper bound on the degree of any layer's or merge's sumcheck polynomial. */

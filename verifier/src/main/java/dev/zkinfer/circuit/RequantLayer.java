@@ -22,7 +22,7 @@ import java.util.List;
  * <h2>Relation</h2>
  * All channels are aligned to a common shift S ≥ max_c s_c: with K_c = M_c·2^(S−s_c),
  * (x·M_c + 2^(s_c−1)) >> s_c = ⌊(x·K_c + 2^(S−1)) / 2^S⌋. The compiler states a bound X on
- * the input (|x| ≤ X ≤ 2^31, from the weights and the ranges of the layer's inputs), which
+ * the input (|x| ≤ X ≤ 2^48, from the weights and the ranges of the layer's inputs), which
  * bounds the honest quotient q to [qMin, qMax]. The prover supplies (ADVICE, same layout as
  * y) the remainder r as ⌈S/w⌉ limbs of w bits (w, the limb width, is a layer parameter in
  * [8, 16]; S is the largest shift rounded up to a multiple of w where that stays sound, so
@@ -78,12 +78,19 @@ import java.util.List;
  * operands in {@link #operands()} order (GF(p^3) each, absorbed as "requant/evals"); the
  * verifier recomputes the summand at ρ (K̃(ρ) itself) and emits claims in that same order, all
  * at ρ.
+ * Immutable and thread-safe.
  */
 public final class RequantLayer implements Layer {
     public static final String DOMAIN = "zkinfer/layer/Requant/v2";
     public static final int MAX_SHIFT = 56;
-    /** The largest input bound: int32 accumulators. */
-    public static final long MAX_X_BOUND = 1L << 31;
+    /**
+     * The largest input bound. Accumulators of dense and convolution layers are int32, but a sum
+     * of two requantized tensors (Add) can exceed 2^31; the field-size check of the bound
+     * analysis decides soundness for every X up to this limit.
+     */
+    public static final long MAX_X_BOUND = 1L << 48;
+    /** The bound of any int32 accumulator. */
+    public static final long INT32_X_BOUND = 1L << 31;
     /** The largest clamp table (rows 2^this); a wider excess uses the limb clamp. */
     public static final int MAX_CLAMP_TABLE_LOG = 16;
     public static final int MIN_LIMB_WIDTH = 8;
@@ -153,7 +160,7 @@ public final class RequantLayer implements Layer {
                         + bits + " bits with lo < hi");
             }
             if (xBound < 1 || xBound > MAX_X_BOUND) {
-                throw new IllegalArgumentException("Requant layer: input bound " + xBound + " is outside [1, 2^31]");
+                throw new IllegalArgumentException("Requant layer: input bound " + xBound + " is outside [1, 2^48]");
             }
             if (w < MIN_LIMB_WIDTH || w > MAX_LIMB_WIDTH) {
                 throw new IllegalArgumentException("Requant layer: limb width " + w + " is outside ["
@@ -307,7 +314,7 @@ public final class RequantLayer implements Layer {
      */
     public static RequantLayer create(Circuit.Builder b, int x, int y, int axis, int[] m, int[] shift, int lo, int hi,
             int bits) {
-        return create(b, x, y, axis, m, shift, lo, hi, bits, MAX_X_BOUND, MIN_LIMB_WIDTH, false);
+        return create(b, x, y, axis, m, shift, lo, hi, bits, INT32_X_BOUND, MIN_LIMB_WIDTH, false);
     }
 
     /**
@@ -340,7 +347,7 @@ public final class RequantLayer implements Layer {
      * @param y ADVICE output of {@code bits}-bit integers in [lo, hi]
      * @param m multipliers (length 1, or the size of {@code axis})
      * @param shift shifts in [1, 56], same length as m
-     * @param xBound the input bound, in [1, 2^31]
+     * @param xBound the input bound, in [1, 2^48]
      * @param limbWidth remainder (and overflow) limb width, in [8, 16]
      * @param tableClamp the table clamp (else the limb clamp)
      * @throws IllegalArgumentException on inconsistent shapes or parameters, or when the

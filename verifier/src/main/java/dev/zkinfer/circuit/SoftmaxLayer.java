@@ -79,6 +79,7 @@ import java.util.List;
  * <p>Key encoding: x, y, axisFrom, axisTo, mid, bits, outMax, offset, offset + 1 table entries
  * (u32), then the tensor ids of g, e, σ, m, s, the u limbs and the v limbs (their count follows
  * from the parameters).
+ * Immutable and thread-safe.
  */
 public final class SoftmaxLayer implements Layer {
     public static final String DOMAIN = "zkinfer/layer/Softmax/v1";

@@ -22,6 +22,7 @@ import java.util.List;
  * <p>Sub-proof: nothing but the domain tag "zkinfer/layer/Table/v1" in the transcript (no
  * bytes). Key encoding: x, y, inputMin, table length (1 ≤ n ≤ 2^20), n table entries (u32
  * each, signed).
+ * Immutable and thread-safe.
  */
 public final class TableLayer implements Layer {
     public static final String DOMAIN = "zkinfer/layer/Table/v1";

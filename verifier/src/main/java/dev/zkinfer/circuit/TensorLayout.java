@@ -8,6 +8,7 @@ import java.util.Arrays;
  * (variable 0 upward, {@link dev.zkinfer.poly.Mle}). Dimension d occupies variables
  * [{@link #varOffset}(d), varOffset(d) + {@link #dimVars}(d)). Padding entries are part of the
  * polynomial; gadgets state what they hold (usually the op applied to zero inputs).
+ * Immutable and thread-safe as long as no one writes into its arrays (the verifier never does).
  */
 public record TensorLayout(int[] dims) {
     /** Largest number of variables of one tensor. */

@@ -1,6 +1,9 @@
 package dev.zkinfer.circuit;
 
-/** Where a circuit tensor's values come from, and so where claims on it end. */
+/**
+ * Where a circuit tensor's values come from, and so where claims on it end.
+ * Immutable and thread-safe.
+ */
 public enum TensorRole {
     /** The public input: the verifier evaluates its polynomial itself. */
     INPUT,

@@ -5,6 +5,7 @@ import dev.zkinfer.field.Ext3;
 /**
  * The multilinear extension of a layout's validity indicator (1 on real entries, 0 on padding),
  * evaluated in O(number of variables): valid~(r) = Π_d Σ_{j &lt; n_d} eq(r_d, j).
+ * Immutable and thread-safe.
  */
 public final class Validity {
     private Validity() {}

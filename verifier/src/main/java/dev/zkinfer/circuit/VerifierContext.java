@@ -4,7 +4,10 @@ import dev.zkinfer.encoding.ProofReader;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.transcript.Transcript;
 
-/** What a layer's verifier sees: the transcript, the proof bytes, the circuit, and where its claims go. */
+/**
+ * What a layer's verifier sees: the transcript, the proof bytes, the circuit, and where its claims go.
+ * An implementation is the state of one verification and is used from one thread.
+ */
 public interface VerifierContext {
     Transcript transcript();
 

@@ -19,9 +19,10 @@ import java.util.Arrays;
  * the input scale (IEEE-754 bits as u64), input min and max (i32), the output scale (u64), then
  * the circuit ({@link Circuit#encode}); then, in the file only, the 32-byte digest of all of that
  * as a checksum, so a corrupted key is reported as corrupted rather than as another model.
+ * Immutable and thread-safe: one key may verify proofs on many threads at once.
  */
 public final class VerifyingKey {
-    public static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
+    private static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
     public static final int VERSION = 2;
 
     private final SecurityProfile profile;
@@ -85,11 +86,14 @@ public final class VerifyingKey {
         if (!(inScale > 0) || !(outScale > 0) || Double.isInfinite(inScale) || Double.isInfinite(outScale) || inMin > inMax) {
             throw new MalformedProofException("verifying key has invalid input/output scales");
         }
-        Circuit circuit = Circuit.decode(in);
-        in.finish();
         try {
+            Circuit circuit = Circuit.decode(in);
+            in.finish();
             return new VerifyingKey(profile, circuit, root, new IoScales(inScale, inMin, inMax, outScale));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
+                | ArithmeticException | NegativeArraySizeException e) {
+            // A key whose checksum holds but whose circuit does not (crafted, or written by a
+            // buggy tool): reported as a malformed key, never as an exception from the decoder.
             throw new MalformedProofException("inconsistent verifying key: " + e.getMessage());
         }
     }

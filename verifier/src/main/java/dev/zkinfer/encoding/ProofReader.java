@@ -8,6 +8,7 @@ import dev.zkinfer.field.Goldilocks;
  * the bytes are there; every length is checked against a caller-supplied bound before
  * anything is allocated; every field element must be canonical. Failures throw
  * {@link MalformedProofException} with a reason naming what was being read.
+ * Not thread-safe: a reader holds a read position; use one per thread.
  */
 public final class ProofReader {
     private final byte[] data;

@@ -3,7 +3,10 @@ package dev.zkinfer.encoding;
 import dev.zkinfer.field.Ext3;
 import java.util.Arrays;
 
-/** Writes the little-endian encoding read by {@link ProofReader}. */
+/**
+ * Writes the little-endian encoding read by {@link ProofReader}.
+ * Not thread-safe: a writer accumulates bytes; use one per thread.
+ */
 public final class ProofWriter {
     private byte[] buf = new byte[256];
     private int size;

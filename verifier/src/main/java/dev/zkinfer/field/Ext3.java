@@ -8,6 +8,7 @@ package dev.zkinfer.field;
  * <p>An element is c0 + c1·t + c2·t^2 with canonical Goldilocks coefficients. Instances are
  * immutable. Hot loops use the array form instead: element i of a {@code long[]} occupies
  * indices 3i, 3i+1, 3i+2 (see {@link #get}, {@link #set}).
+ * Immutable and thread-safe.
  */
 public final class Ext3 {
     /** The non-residue W in t^3 = W. */

@@ -9,6 +9,7 @@ package dev.zkinfer.field;
  *
  * <p>Reduction uses 2^64 = 2^32 - 1 (mod p) and 2^96 = -1 (mod p): a 128-bit product
  * hi * 2^64 + lo becomes lo - hi_hi + hi_lo * (2^32 - 1), with branch-free carries.
+ * Stateless and thread-safe.
  */
 public final class Goldilocks {
     /** The modulus 2^64 - 2^32 + 1, as an unsigned long. */
@@ -61,7 +62,7 @@ public final class Goldilocks {
 
     public static long mul(long a, long b) {
         long lo = a * b;
-        long hi = Math.unsignedMultiplyHigh(a, b);
+        long hi = UnsignedMultiply.high(a, b);
         return reduce128(hi, lo);
     }
 

@@ -8,6 +8,7 @@ import dev.zkinfer.field.Goldilocks;
  * the caller after the witness commitment, like α). The MLE commutes with the combination, so
  * the caller checks a {@link SegmentClaim#valuesEval()} against the same combination of the
  * columns' MLE evaluations.
+ * Immutable and thread-safe.
  */
 public final class Columns {
     private Columns() {}

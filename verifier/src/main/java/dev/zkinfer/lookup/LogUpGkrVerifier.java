@@ -59,6 +59,7 @@ import java.util.List;
  * {@link #soundnessBits} returns −log2 of the sum; for n = 20, W = 2 it is ≈ 169 bits. The
  * caller's openings of the claims add their own error. Multiplicities must be &lt; p (counts of at
  * most 2^30 lookups are).
+ * Stateless and thread-safe.
  */
 public final class LogUpGkrVerifier {
     /** The sub-protocol's domain tag. */

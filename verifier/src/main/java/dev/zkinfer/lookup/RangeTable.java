@@ -7,6 +7,7 @@ import dev.zkinfer.field.Goldilocks;
  * The range table [0, 2^b): row i holds i. Its MLE is Σ_k 2^k·r_k (variable k = bit k), which
  * the verifier evaluates in O(b) instead of committing the table. A signed range
  * [−2^{b−1}, 2^{b−1}) is the same table shifted: subtract 2^{b−1} (in the field) from the MLE.
+ * Immutable and thread-safe.
  */
 public final class RangeTable {
     private RangeTable() {}

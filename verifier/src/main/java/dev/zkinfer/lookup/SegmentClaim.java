@@ -24,6 +24,7 @@ import dev.zkinfer.field.Ext3;
  * @param q claimed denominator MLE at point: α − γ·tableId − (values MLE)
  * @param alpha the caller's α
  * @param gamma the table separator γ drawn by the protocol
+ * Immutable and thread-safe as long as no one writes into its arrays (the verifier never does).
  */
 public record SegmentClaim(int segment, SegmentShape shape, Ext3[] point, Ext3 p, Ext3 q, Ext3 alpha, Ext3 gamma) {
     /** w̃(point) for a lookup segment, t̃(point) for a table segment: α − γ·tableId − q. */

@@ -1,6 +1,9 @@
 package dev.zkinfer.lookup;
 
-/** What a segment of the LogUp-GKR leaf vector holds. */
+/**
+ * What a segment of the LogUp-GKR leaf vector holds.
+ * Immutable and thread-safe.
+ */
 public enum SegmentKind {
     /**
      * Looked-up values w_i: leaves (1, α − γ·id − w_i). The verifier knows the numerator (1 on

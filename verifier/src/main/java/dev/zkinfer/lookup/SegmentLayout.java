@@ -16,6 +16,7 @@ import java.util.List;
  * Σ_s eq(r_high, offset_s >> ℓ_s) · seg̃_s(r_low) + padding, with r_low = r[0..ℓ) and
  * r_high = r[ℓ..n) (variable k is bit k, {@link dev.zkinfer.poly.Mle}). The rest of the
  * 2^n leaves, n = max(1, ⌈log2 Σ sizes⌉), are padding fractions (0, 1).
+ * Immutable and thread-safe.
  */
 public final class SegmentLayout {
     /** At most 2^30 leaves. */

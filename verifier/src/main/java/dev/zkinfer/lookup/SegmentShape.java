@@ -9,6 +9,7 @@ package dev.zkinfer.lookup;
  *     {@link LogUpGkrVerifier})
  * @param tableId which table: lookup segments are checked against the table segments with the
  *     same id; distinct ids are separated by the challenge γ (see {@link LogUpGkrVerifier})
+ * Immutable and thread-safe.
  */
 public record SegmentShape(SegmentKind kind, int logSize, int tableId) {
     /** The largest segment: 2^28 values. */

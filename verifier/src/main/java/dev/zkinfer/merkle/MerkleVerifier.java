@@ -14,6 +14,7 @@ import java.security.MessageDigest;
  * sent (shared nodes are de-duplicated). The number of digests read is therefore determined by
  * the indices and at most {@code count · depth}; nothing is allocated from a length in the
  * proof.
+ * Stateless and thread-safe.
  */
 public final class MerkleVerifier {
     private MerkleVerifier() {}

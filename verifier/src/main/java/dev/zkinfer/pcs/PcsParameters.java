@@ -52,6 +52,7 @@ import java.util.Locale;
  * </ul>
  * t_i is the least number with t_i·(−log2(1 − δ_i)) + powBits ≥ the target; {@link
  * #forSecurity} checks that every term meets the target.
+ * Immutable and thread-safe.
  */
 public final class PcsParameters {
     /** log2(|L_i|/|L_{i+1}|) of the named profiles. */

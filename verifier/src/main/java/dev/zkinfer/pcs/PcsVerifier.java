@@ -13,6 +13,7 @@ import java.util.List;
  * value has been fixed (absorbed) before {@link #verifyOpening} runs. The opening proof for
  * all claims on one committed polynomial is read from {@code proof}; it proves all of them
  * at once (batched opening).
+ * Implementations are stateless and thread-safe.
  */
 public interface PcsVerifier {
     /** Bytes in a commitment root. */

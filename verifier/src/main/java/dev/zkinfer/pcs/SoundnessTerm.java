@@ -7,6 +7,7 @@ package dev.zkinfer.pcs;
  * @param component which step (e.g. "round 0 queries")
  * @param bits -log2 of the error bound
  * @param formula the bound, as a formula, with its source
+ * Immutable and thread-safe.
  */
 public record SoundnessTerm(String component, double bits, String formula) {
     @Override

@@ -34,6 +34,7 @@ import java.util.Arrays;
  *   <li>the final sumcheck: m_R times "whir/sumcheck" then α ("whir/fold").
  * </ol>
  * Query answers are not absorbed: the Merkle root absorbed before the indices binds them.
+ * Stateless and thread-safe.
  */
 public final class WhirProtocol {
     /** Domain tag of the PCS sub-protocol. */

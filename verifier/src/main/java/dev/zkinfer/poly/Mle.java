@@ -10,6 +10,7 @@ import dev.zkinfer.field.Goldilocks;
  * ṽ(b_0, ..., b_{n-1}) = v[Σ b_k 2^k], i.e. variable k is bit k of the index (little-endian).
  * A point is given as r[0..n-1] with r[k] the value of variable k. Sumchecks bind variable 0
  * first, pairing entries 2j and 2j+1.
+ * Stateless and thread-safe.
  */
 public final class Mle {
     private Mle() {}

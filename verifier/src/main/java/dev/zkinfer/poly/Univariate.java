@@ -3,7 +3,10 @@ package dev.zkinfer.poly;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 
-/** Univariate polynomials given by their values at 0, 1, ..., d (sumcheck round messages). */
+/**
+ * Univariate polynomials given by their values at 0, 1, ..., d (sumcheck round messages).
+ * Stateless and thread-safe.
+ */
 public final class Univariate {
     /** Degrees whose Lagrange weights are precomputed. */
     private static final int CACHED_DEGREES = 32;

@@ -4,6 +4,7 @@ package dev.zkinfer.security;
  * Named security levels (DESIGN.md "Security"). Every level is <em>provable</em>: the
  * commitment's query and folding errors use the unique-decoding or Johnson-bound regimes
  * only, never the (disproved) up-to-capacity proximity-gap conjecture.
+ * Immutable and thread-safe.
  */
 public enum SecurityProfile {
     /** At least 100 bits of provable soundness: the default. */

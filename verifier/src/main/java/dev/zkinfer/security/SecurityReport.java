@@ -8,6 +8,7 @@ import java.util.List;
  * The soundness of a proof system instance, component by component, in bits (−log2 of each
  * component's soundness error). Soundness errors add up across components (union bound), so
  * the overall level is −log2(Σ 2^−bits), a little below the weakest component.
+ * Immutable and thread-safe.
  */
 public final class SecurityReport {
     /** One component: what it is, its bits, and the bound used. */

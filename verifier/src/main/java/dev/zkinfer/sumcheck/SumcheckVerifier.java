@@ -19,6 +19,7 @@ import dev.zkinfer.transcript.Transcript;
  * <p>Transcript: absorbs the claimed sum under "sumcheck/claim", then per round the d values
  * under "sumcheck/round" before drawing r_k under "sumcheck/challenge". Soundness error ≤
  * n·d / |GF(p^3)| (Schwartz–Zippel per round).
+ * Stateless and thread-safe.
  */
 public final class SumcheckVerifier {
     private SumcheckVerifier() {}

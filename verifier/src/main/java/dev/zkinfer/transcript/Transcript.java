@@ -11,6 +11,7 @@ import dev.zkinfer.field.Ext3;
  * challenge that depends on it; challenges are sampled without modular bias. Callers must
  * absorb, in order, the protocol/version tag (done by the constructor), the parameter set, the
  * verifying-key digest, the public input and output, and then the proof's messages.
+ * Implementations are not thread-safe: a transcript is a running state of one proof or verification.
  */
 public interface Transcript {
     /** Starts a sub-protocol: absorbs its domain tag. */

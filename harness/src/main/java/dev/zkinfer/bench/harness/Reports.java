@@ -24,7 +24,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** Writes the harness's outputs: {@code results.csv}, {@code results.md} and the PNG charts. */
 public final class Reports {
     /** The N of the replicated-vs-proved table. */
-    public static final long[] NS = {1, 3, 10, 13, 100};
+    private static final long[] NS = {1, 3, 10, 13, 100};
     public static final String CSV = "results.csv";
     public static final String MARKDOWN = "results.md";
     public static final String COST_CHART = "cost-vs-n.png";

@@ -4,12 +4,15 @@ import java.lang.System.Logger.Level;
 
 /**
  * Chooses the backend once, at class-load time: the system property {@code zkinfer.backend}
- * ({@code scalar}, {@code vector}, {@code native} or {@code cuda}) if set; else {@code cuda}
- * when {@code libzkinfer_cuda} loads and a CUDA device is present, else {@code native} when
- * {@code libzkinfer} loads (measured faster end to end than {@code vector}: README, "Compute
- * backends"), else {@code vector} when the Vector API module is present, else {@code scalar}.
- * An explicit {@code native} or {@code cuda} falls back to the next available backend, with one
- * logged line saying why, when its library, driver or device is missing.
+ * ({@code scalar}, {@code vector}, {@code native} or {@code cuda}, case and surrounding blanks
+ * ignored) if set; else {@code cuda} when {@code libzkinfer_cuda} loads and a CUDA device is
+ * present, else {@code native} when {@code libzkinfer} loads (measured faster end to end than
+ * {@code vector}: README, "Compute backends"), else {@code vector} when the Vector API module is
+ * present, else {@code scalar}. The choice never fails: a requested backend that is unknown or
+ * unavailable ({@code native} or {@code cuda} without its library, driver or device,
+ * {@code vector} without the Vector API module), or any failure while loading one, gives one
+ * logged warning saying why and the best backend that is available. Thread-safe: the choice is
+ * made once and the backends are immutable.
  */
 public final class Backends {
     /** The system property that overrides the choice. */
@@ -44,14 +47,31 @@ public final class Backends {
 
     /** Why the native backend is not available, or null when it is. */
     public static String nativeUnavailableReason() {
-        return NativeBackend.unavailableReason();
+        if (NativeBackendHolder.INSTANCE == null && NativeBackendHolder.reason != null) {
+            return NativeBackendHolder.reason;
+        }
+        try {
+            return NativeBackend.unavailableReason();
+        } catch (LinkageError | RuntimeException e) {
+            return "libzkinfer not loadable: " + e;
+        }
     }
 
     /** Lazy holder: the native library loads only when asked for. */
     private static final class NativeBackendHolder {
-        static final Backend INSTANCE = NativeBackend.unavailableReason() == null
-                ? new NativeBackend(javaBackend())
-                : null;
+        static String reason;
+        static final Backend INSTANCE = loadNative();
+
+        private static Backend loadNative() {
+            try {
+                return NativeBackend.unavailableReason() == null ? new NativeBackend(javaBackend()) : null;
+            } catch (LinkageError | RuntimeException e) {
+                // e.g. JNA missing from the class path; nativeUnavailableReason() cannot say so
+                // (it would fail the same way), so the reason is kept here.
+                reason = "libzkinfer not loadable: " + e;
+                return null;
+            }
+        }
     }
 
     /** Lazy holder: the vector classes load only when asked for. */
@@ -73,53 +93,104 @@ public final class Backends {
         return vectorApiPresent() ? vector() : scalar();
     }
 
+    /** The backend names {@link #PROPERTY} accepts. */
+    static final String NAMES = "scalar, vector, native, cuda";
+
     /** A backend that loaded, or null and why not. */
     private record Attempt(Backend backend, String reason) {}
 
     private static Attempt tryCuda() {
         try {
             return new Attempt(CudaBackend.load(), null);
-        } catch (IllegalStateException | LinkageError e) {
-            return new Attempt(null, e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            return new Attempt(null, e.getMessage() != null ? e.getMessage() : e.toString());
         }
     }
 
     private static Attempt tryNative() {
-        Backend b = nativeBackend();
-        return new Attempt(b, b == null ? nativeUnavailableReason() : null);
+        try {
+            Backend b = nativeBackend();
+            return new Attempt(b, b == null ? nativeUnavailableReason() : null);
+        } catch (RuntimeException | LinkageError e) {
+            return new Attempt(null, "libzkinfer not loadable: " + e);
+        }
+    }
+
+    private static Attempt tryVector(boolean vectorPresent) {
+        if (!vectorPresent) {
+            return new Attempt(null, "the Vector API module is absent; pass --add-modules=jdk.incubator.vector");
+        }
+        try {
+            return new Attempt(vector(), null);
+        } catch (RuntimeException | LinkageError e) {
+            return new Attempt(null, "the Vector API did not load: " + e);
+        }
+    }
+
+    /** The Java backend the Vector API module allows; never fails. */
+    private static Backend javaBackend(boolean vectorPresent) {
+        Backend v = tryVector(vectorPresent).backend();
+        return v != null ? v : scalar();
     }
 
     /** The attempt's backend, else the native-or-Java fallback, logging one line at the given level. */
-    private static Backend orFallback(String name, Attempt first, Level level) {
+    private static Backend orFallback(String name, Attempt first, Level level, boolean vectorPresent) {
         if (first.backend() != null) {
             return first.backend();
         }
-        Backend nat = name.equals("native") ? null : tryNative().backend();
-        Backend fallback = nat != null ? nat : javaBackend();
-        LOG.log(level, "zkinfer: " + name + " backend not used (" + first.reason() + "); using the " + fallback.name() + " backend");
+        Backend nat = name.equals("native") || name.equals("vector") ? null : tryNative().backend();
+        Backend fallback = nat != null ? nat : javaBackend(vectorPresent);
+        LOG.log(level, name + " backend not used (" + first.reason() + "); using the " + fallback.name() + " backend");
         return fallback;
     }
 
+    /** The backend for a value of {@link #PROPERTY} (null or blank: the automatic choice); never throws. */
     static Backend choose(String requested) {
-        if (requested == null || requested.isBlank()) {
-            Attempt gpu = tryCuda();
-            if (gpu.backend() != null) {
-                LOG.log(Level.INFO, "zkinfer: using the cuda backend on " + ((CudaBackend) gpu.backend()).device());
-                return gpu.backend();
-            }
-            Backend chosen = orFallback("cuda", gpu, Level.DEBUG);
-            if (chosen == ScalarBackend.INSTANCE) {
-                LOG.log(Level.INFO, "zkinfer: using the scalar backend; pass --add-modules=jdk.incubator.vector for the vector one");
-            }
-            return chosen;
+        return choose(requested, vectorApiPresent());
+    }
+
+    /**
+     * As {@link #choose(String)}, as if the Vector API module were present or not (tests). An
+     * unknown name logs one warning naming it and the valid ones, then makes the automatic choice.
+     */
+    static Backend choose(String requested, boolean vectorPresent) {
+        try {
+            String name = requested == null ? "" : requested.strip().toLowerCase(java.util.Locale.ROOT);
+            return switch (name) {
+                case "" -> automatic(vectorPresent);
+                case "scalar" -> scalar();
+                case "vector" -> orFallback("vector", tryVector(vectorPresent), Level.WARNING, vectorPresent);
+                case "native" -> orFallback("native", tryNative(), Level.WARNING, vectorPresent);
+                case "cuda" -> orFallback("cuda", tryCuda(), Level.WARNING, vectorPresent);
+                default -> {
+                    Backend chosen = automatic(vectorPresent, Level.DEBUG);
+                    LOG.log(Level.WARNING, PROPERTY + "=" + requested + " is not a backend (valid: " + NAMES + "); using the "
+                            + chosen.name() + " backend");
+                    yield chosen;
+                }
+            };
+        } catch (RuntimeException | LinkageError e) {
+            // Whatever went wrong, proving must still work: the scalar backend needs nothing.
+            LOG.log(Level.WARNING, "could not choose a backend (" + e + "); using the scalar backend");
+            return scalar();
         }
-        return switch (requested.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "scalar" -> scalar();
-            case "vector" -> vector();
-            case "native" -> orFallback("native", tryNative(), Level.WARNING);
-            case "cuda" -> orFallback("cuda", tryCuda(), Level.WARNING);
-            default -> throw new IllegalStateException(
-                    "zkinfer.backend=" + requested + " is not a backend (available: scalar, vector, native, cuda)");
-        };
+    }
+
+    private static Backend automatic(boolean vectorPresent) {
+        return automatic(vectorPresent, Level.INFO);
+    }
+
+    /** The automatic choice: cuda, else native, else vector, else scalar; its lines logged at {@code level} or below. */
+    private static Backend automatic(boolean vectorPresent, Level level) {
+        Attempt gpu = tryCuda();
+        if (gpu.backend() != null) {
+            LOG.log(level, "using the cuda backend on " + ((CudaBackend) gpu.backend()).device());
+            return gpu.backend();
+        }
+        Backend chosen = orFallback("cuda", gpu, Level.DEBUG, vectorPresent);
+        if (chosen == ScalarBackend.INSTANCE) {
+            LOG.log(level, "using the scalar backend; pass --add-modules=jdk.incubator.vector for the vector one");
+        }
+        return chosen;
     }
 }

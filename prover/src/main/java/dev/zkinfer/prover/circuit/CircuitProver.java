@@ -223,7 +223,7 @@ public final class CircuitProver {
         }
 
         byte[] prove(Circuit circuit, Consumer<String> progress) {
-            out.bytes(ProofProtocol.MAGIC).u32(ProofProtocol.VERSION).bytes(vk.digest());
+            out.bytes(ProofProtocol.magic()).u32(ProofProtocol.VERSION).bytes(vk.digest());
             t.absorbBytes("vk-digest", vk.digest());
             TensorLayout inLayout = circuit.tensor(circuit.input()).layout();
             TensorLayout outLayout = circuit.tensor(circuit.output()).layout();

@@ -21,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import dev.zkinfer.MalformedInputException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
@@ -147,51 +148,53 @@ public final class ProvingKey {
     /**
      * Reads a proving key written by {@link #encode}.
      *
-     * @throws IOException with a one-line reason if the bytes are not a valid, consistent key
+     * @throws dev.zkinfer.MalformedInputException with a one-line reason if the bytes are not a
+     *     valid, consistent key
+     * @throws IOException never in practice (the bytes are read from memory)
      */
     public static ProvingKey decode(byte[] file, Consumer<String> progress) throws IOException {
         if (file.length < 4 + 4 + 4 + 32 + 32) {
-            throw new IOException("not a zkinfer proving key (too short)");
+            throw new MalformedInputException("not a zkinfer proving key (too short)");
         }
         if (!Arrays.equals(Arrays.copyOfRange(file, 0, 4), MAGIC)) {
-            throw new IOException("not a zkinfer proving key (bad magic)");
+            throw new MalformedInputException("not a zkinfer proving key (bad magic)");
         }
         byte[] bytes = Arrays.copyOf(file, file.length - 32);
         if (!Arrays.equals(sha256(bytes), Arrays.copyOfRange(file, bytes.length, file.length))) {
-            throw new IOException("corrupted proving key (checksum mismatch)");
+            throw new MalformedInputException("corrupted proving key (checksum mismatch)");
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         byte[] magic = new byte[4];
         in.readFully(magic);
         if (!Arrays.equals(magic, MAGIC)) {
-            throw new IOException("not a zkinfer proving key (bad magic)");
+            throw new MalformedInputException("not a zkinfer proving key (bad magic)");
         }
         int version = Integer.reverseBytes(in.readInt());
         if (version != VERSION) {
-            throw new IOException("unsupported proving key version " + version + " (this zkinfer reads version " + VERSION + ")");
+            throw new MalformedInputException("unsupported proving key version " + version + " (this zkinfer reads version " + VERSION + ")");
         }
         int bits = Integer.reverseBytes(in.readInt());
         SecurityProfile profile = Arrays.stream(SecurityProfile.values()).filter(p -> p.bits() == bits).findFirst()
-                .orElseThrow(() -> new IOException("proving key names an unknown security level " + bits));
+                .orElseThrow(() -> new MalformedInputException("proving key names an unknown security level " + bits));
         byte[] digest = new byte[32];
         in.readFully(digest);
         QuantizedModel model;
         try {
             model = QuantizedModel.read(in);
         } catch (RuntimeException e) {
-            throw new IOException("corrupted proving key: " + e.getMessage());
+            throw new MalformedInputException("corrupted proving key: " + e.getMessage(), e);
         }
         if (in.available() != 0) {
-            throw new IOException("corrupted proving key: " + in.available() + " trailing bytes");
+            throw new MalformedInputException("corrupted proving key: " + in.available() + " trailing bytes");
         }
         ProvingKey pk;
         try {
             pk = create(model, profile, progress);
         } catch (RuntimeException e) {
-            throw new IOException("corrupted proving key: " + e.getMessage());
+            throw new MalformedInputException("corrupted proving key: " + e.getMessage(), e);
         }
         if (!Arrays.equals(pk.vk.digest(), digest)) {
-            throw new IOException("corrupted proving key: its model does not match the digest it records");
+            throw new MalformedInputException("corrupted proving key: its model does not match the digest it records");
         }
         return pk;
     }

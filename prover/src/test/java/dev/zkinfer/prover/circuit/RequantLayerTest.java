@@ -27,7 +27,7 @@ class RequantLayerTest {
     record Setup(Circuit circuit, RequantLayer layer, WitnessValues w, long[] x, int[] m, int[] s, int[] dims, int axis) {}
 
     static Setup setup(long seed, int[] dims, int axis, boolean perChannel, int lo, int hi, int bits, int xMode) {
-        return setup(seed, dims, axis, perChannel, lo, hi, bits, xMode, RequantLayer.MAX_X_BOUND, 8, false);
+        return setup(seed, dims, axis, perChannel, lo, hi, bits, xMode, RequantLayer.INT32_X_BOUND, 8, false);
     }
 
     /** xMode: 0 mostly inside the clamp range, 1 any int32, 2 mixed with int32 extremes, 3 ±xBound and random. */
@@ -307,7 +307,7 @@ class RequantLayerTest {
     void planAndForms() {
         int[] m = {(1 << 24) - 1};
         int[] s = {35};
-        RequantLayer.Plan wide = RequantLayer.plan(m, s, 0, 127, 8, RequantLayer.MAX_X_BOUND, 12);
+        RequantLayer.Plan wide = RequantLayer.plan(m, s, 0, 127, 8, RequantLayer.INT32_X_BOUND, 12);
         assertEquals(-1, wide.clampTableLog(), "int32 inputs need an excess of 2^22: no table");
         RequantLayer.Plan narrow = RequantLayer.plan(m, s, 0, 127, 8, 1L << 18, 12);
         // |q| ≤ 2^18·2^24/2^35 = 128: E ≥ 128 − 0, rows ≥ 128 + 2·128
@@ -317,7 +317,7 @@ class RequantLayerTest {
         int x = b.tensor("x", TensorLayout.of(2), TensorRole.INPUT);
         int y = b.tensor("y", TensorLayout.of(2), TensorRole.ADVICE);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, RequantLayer.MAX_X_BOUND, 12, true));
+                () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, RequantLayer.INT32_X_BOUND, 12, true));
         assertTrue(e.getMessage().contains("no sound clamp table"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 0, 12, true));
         assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 1 << 18, 7, true));
@@ -441,5 +441,67 @@ class RequantLayerTest {
         huge[18] = (byte) 0xFF;
         huge[19] = (byte) 0x7F;
         assertThrows(MalformedProofException.class, () -> RequantLayer.decode(new ProofReader(huge), tensors));
+    }
+
+    /**
+     * An Add's sum can exceed int32 (two requantized tensors, each up to 2^31 after scaling):
+     * the layer takes the true bound (here 2^40, multiplier 1, shift 6), proves values out to
+     * ±2^40, and every tampered proof element is rejected.
+     */
+    @Test
+    void inputsBeyondInt32ProveWithTheirTrueBound() throws InvalidProofException {
+        long xBound = 1L << 40;
+        Circuit.Builder b = new Circuit.Builder();
+        TensorLayout layout = TensorLayout.of(5, 7);
+        int x = b.tensor("sum", layout, TensorRole.INPUT);
+        int y = b.tensor("y", layout, TensorRole.ADVICE);
+        RequantLayer l = RequantLayer.create(b, x, y, 0, new int[] {1}, new int[] {6}, -128, 127, 8, xBound, 12, false);
+        b.layer(l);
+        Circuit c = b.build(x, y);
+        SplittableRandom rnd = new SplittableRandom(40);
+        long[] xs = new long[(int) layout.size()];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = switch (i % 4) {
+                case 0 -> xBound;
+                case 1 -> -xBound;
+                case 2 -> rnd.nextLong(-xBound, xBound + 1);
+                default -> rnd.nextInt(-8000, 8000);
+            };
+        }
+        long[] xf = new long[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            xf[i] = Goldilocks.fromSigned(xs[i]);
+        }
+        WitnessValues w = new WitnessValues(c);
+        w.put(x, layout.pad(xf, 0));
+        LayerHarness.computeWitness(c, w);
+        long[] yv = layout.unpad(w.get(y));
+        for (int i = 0; i < xs.length; i++) {
+            assertEquals(reference(xs[i], 1, 6, -128, 127), Goldilocks.toSigned(yv[i]), "element " + i);
+        }
+        LayerHarness.proveAndVerify(l, w, 41);
+        Claim[] none = new Claim[0];
+        byte[] proof = LayerHarness.prove(l, none, w, Backends.scalar()).proof();
+        for (int off = 0; off < proof.length; off += 8) {
+            byte[] bad = proof.clone();
+            bad[off] ^= 1;
+            try {
+                List<Claim> claims = LayerHarness.verify(l, none, c, bad);
+                assertNotNull(LayerHarness.falseClaim(claims, w), "flip at byte " + off + " accepted with true claims");
+            } catch (InvalidProofException expected) {
+                // rejected
+            }
+        }
+        // a wrong output at the largest input, the rest of the witness honest
+        Setup st = new Setup(c, l, w, xs, new int[] {1}, new int[] {6}, new int[] {5, 7}, 0);
+        WitnessValues bad = copy(st);
+        int pi = layout.paddedIndex(0);
+        bad.get(y)[pi] = Goldilocks.fromSigned(Goldilocks.toSigned(bad.get(y)[pi]) - 1);
+        assertCaught(st, bad, w);
+        long[] tooBig = xf.clone();
+        tooBig[3] = Goldilocks.fromSigned(xBound + 1);
+        WitnessValues w2 = new WitnessValues(c);
+        w2.put(x, layout.pad(tooBig, 0));
+        assertThrows(IllegalStateException.class, () -> LayerHarness.computeWitness(c, w2), "an input beyond the stated bound");
     }
 }

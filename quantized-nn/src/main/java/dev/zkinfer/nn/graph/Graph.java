@@ -12,6 +12,7 @@ import java.util.Map;
  * shape fixed and known. Constants (initializers and everything constant folding could compute)
  * are held in {@link #constants()}; the nodes are only those that depend on a graph input.
  * Produced by the ONNX importer and by {@link ModelBuilder}; immutable.
+ * Thread-safe: share one instance between threads freely.
  */
 public final class Graph {
   private final List<ValueInfo> inputs;

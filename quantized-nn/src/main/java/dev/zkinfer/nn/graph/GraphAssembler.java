@@ -18,6 +18,7 @@ import java.util.Map;
  * LayerNormalization into primitive operators, and adjusts constant Reshape targets when the
  * batch size was changed at load time. Internal: used by the ONNX importer and {@link
  * ModelBuilder}.
+ * Thread-safe: {@link #assemble} works on its own private instance per call.
  */
 public final class GraphAssembler {
   private final Map<String, Tensor> consts = new LinkedHashMap<>();

@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
  * <pre>{@code
  * Graph mlp = new ModelBuilder(42, 1, 784).gemm(56).relu().gemm(10).build();
  * }</pre>
+ * Not thread-safe: a builder is confined to one thread; the {@link Graph} it builds is thread-safe.
  */
 public final class ModelBuilder {
   private final SplittableRandom random;

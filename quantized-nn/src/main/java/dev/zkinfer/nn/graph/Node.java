@@ -12,6 +12,7 @@ import java.util.Map;
  *
  * @param index position of the node in the source file (for messages)
  * @param opset the operator-set version of the node's domain, which fixes its semantics
+ * Immutable and thread-safe, provided nobody modifies the lists and attribute values it holds.
  */
 public record Node(
     String name,

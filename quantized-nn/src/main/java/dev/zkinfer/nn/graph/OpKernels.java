@@ -14,6 +14,7 @@ import java.util.Set;
  * shape-like operands (Reshape's shape, Slice's starts...). Validation of attributes happens in
  * shape inference, so a graph that loads can be evaluated. Internal to zkinfer (public only for
  * the quantizer, which reuses the attribute decoding).
+ * Stateless static functions: thread-safe.
  */
 public final class OpKernels {
   private OpKernels() {}

@@ -2,7 +2,7 @@ package dev.zkinfer.nn.graph;
 
 import dev.zkinfer.nn.tensor.Shapes;
 
-/** A named graph input or output with its (fixed) shape. */
+/** A named graph input or output with its (fixed) shape. Immutable and thread-safe (the shape is copied in and out). */
 public record ValueInfo(String name, int[] shape) {
   public ValueInfo {
     shape = shape.clone();

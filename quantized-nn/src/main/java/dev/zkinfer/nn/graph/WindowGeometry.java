@@ -8,6 +8,7 @@ import dev.zkinfer.nn.ModelFormatException;
  * resolved) and the output size. Output position (oy, ox) reads input rows {@code oy*strideH -
  * padTop + ky} for ky in [0, kernelH), and likewise for columns; positions outside [0, H) x [0, W)
  * are padding.
+ * Immutable and thread-safe, provided nobody modifies the arrays it was given or returns (records share them, they do not copy).
  */
 public record WindowGeometry(
     int inH, int inW, int kernelH, int kernelW, int strideH, int strideW,

@@ -11,6 +11,7 @@ import java.util.Map;
  * EZKL's {@code input.json}: {@code {"input_data": [[...], ...], "output_data": [[...], ...]}},
  * one flat row-major array of floats per graph input (and per output). {@code output_data} is
  * optional (empty when absent).
+ * Immutable and thread-safe, provided nobody modifies the arrays it was given or returns (records share them, they do not copy).
  */
 public record EzklInput(List<double[]> inputData, List<double[]> outputData) {
   public static EzklInput read(Path file) throws IOException {
@@ -19,14 +20,14 @@ public record EzklInput(List<double[]> inputData, List<double[]> outputData) {
 
   public static EzklInput parse(String json) {
     Object root = Json.parse(json);
-    if (!(root instanceof Map<?, ?> m)) throw new IllegalArgumentException("input.json: the top level must be an object");
-    if (!m.containsKey("input_data")) throw new IllegalArgumentException("input.json: no \"input_data\" field");
+    if (!(root instanceof Map<?, ?> m)) throw new dev.zkinfer.MalformedInputException("input.json: the top level must be an object");
+    if (!m.containsKey("input_data")) throw new dev.zkinfer.MalformedInputException("input.json: no \"input_data\" field");
     return new EzklInput(rows(m.get("input_data"), "input_data"), m.containsKey("output_data") && m.get("output_data") != null
         ? rows(m.get("output_data"), "output_data") : List.of());
   }
 
   private static List<double[]> rows(Object o, String field) {
-    if (!(o instanceof List<?> l)) throw new IllegalArgumentException("input.json: \"" + field + "\" must be an array of arrays");
+    if (!(o instanceof List<?> l)) throw new dev.zkinfer.MalformedInputException("input.json: \"" + field + "\" must be an array of arrays");
     List<double[]> out = new ArrayList<>();
     for (Object row : l) {
       List<Double> flat = new ArrayList<>();
@@ -41,7 +42,7 @@ public record EzklInput(List<double[]> inputData, List<double[]> outputData) {
   private static void flatten(Object o, List<Double> out, String field) {
     if (o instanceof Double d) out.add(d);
     else if (o instanceof List<?> l) for (Object x : l) flatten(x, out, field);
-    else throw new IllegalArgumentException("input.json: \"" + field + "\" holds a non-number: " + o);
+    else throw new dev.zkinfer.MalformedInputException("input.json: \"" + field + "\" holds a non-number: " + o);
   }
 
   /** Writes {@code {"input_data": [[...]]}} (and output_data when non-empty). */

@@ -146,7 +146,7 @@ final class Json {
     if (next() != c) throw error("expected '" + c + "'");
   }
 
-  private IllegalArgumentException error(String what) {
-    return new IllegalArgumentException("invalid JSON at character " + pos + ": " + what);
+  private dev.zkinfer.MalformedInputException error(String what) {
+    return new dev.zkinfer.MalformedInputException("invalid JSON at character " + pos + ": " + what);
   }
 }

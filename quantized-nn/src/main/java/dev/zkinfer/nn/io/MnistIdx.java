@@ -12,6 +12,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * MNIST in the IDX format (optionally gzip-compressed): a big-endian header (magic 0x00000803
  * for images with count, rows, cols; 0x00000801 for labels with count) followed by unsigned bytes.
+ * Stateless static readers: thread-safe.
  */
 public final class MnistIdx {
   public static final int IMAGES_MAGIC = 0x803;

@@ -14,6 +14,7 @@ import java.util.Map;
  *   <li>{@code inputShapes}: full shapes for named inputs, for graphs with other dynamic
  *       dimensions; they take precedence over {@code batchSize}.
  * </ul>
+ * Immutable and thread-safe, provided nobody modifies the shape arrays it holds.
  */
 public record OnnxLoadOptions(Integer batchSize, Map<String, int[]> inputShapes) {
   public OnnxLoadOptions {

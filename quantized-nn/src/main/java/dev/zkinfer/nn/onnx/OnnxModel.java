@@ -19,6 +19,7 @@ import java.util.Set;
  * Loads ONNX model files into a {@link Graph} with fixed shapes. The protobuf wire format is
  * decoded by hand (see {@code OnnxParser}); only the default ONNX operator domain is accepted.
  * Every problem is reported as a {@link ModelFormatException} with a one-line message.
+ * Stateless static loaders: thread-safe.
  */
 public final class OnnxModel {
   /** ONNX files larger than this are refused before reading (external data is unsupported). */

@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.logging.Logger;
 
 /**
  * Runs a {@link QuantizedModel} bit-exactly: every op's result is exactly the integer formula in
@@ -25,7 +24,13 @@ import java.util.logging.Logger;
  * immutable and thread-safe.
  */
 public final class IntegerExecutor {
-  private static final Logger LOG = Logger.getLogger(IntegerExecutor.class.getName());
+  private static final System.Logger LOG = System.getLogger(IntegerExecutor.class.getName());
+
+  /** The system property that overrides the kernel choice of {@link #create()}. */
+  public static final String KERNELS_PROPERTY = "zkinfer.nn.kernels";
+
+  /** Property values already warned about, so that each bad value is logged once per JVM. */
+  private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Which implementation of the dot-product kernels to use. */
   public enum Kernels {
@@ -63,19 +68,47 @@ public final class IntegerExecutor {
 
   /**
    * The vector kernels when the Vector API is present, else the scalar ones (logged once). The
-   * system property {@code zkinfer.nn.kernels=scalar|vector} overrides the choice.
+   * system property {@code zkinfer.nn.kernels=scalar|vector} (case and surrounding blanks
+   * ignored) overrides the choice; an unknown value, or {@code vector} without the Vector API,
+   * logs one warning and makes the automatic choice. Never throws.
    */
   public static IntegerExecutor create() {
-    String forced = System.getProperty("zkinfer.nn.kernels");
-    if (forced != null) return new IntegerExecutor(Kernels.valueOf(forced.toUpperCase(java.util.Locale.ROOT)));
-    return new IntegerExecutor(VECTOR_AVAILABLE ? Kernels.VECTOR : Kernels.SCALAR);
+    return new IntegerExecutor(choose(System.getProperty(KERNELS_PROPERTY), VECTOR_AVAILABLE));
+  }
+
+  /** The kernels for a value of {@link #KERNELS_PROPERTY} (null or blank: automatic), as if the Vector API were available or not. */
+  static Kernels choose(String requested, boolean vectorAvailable) {
+    Kernels automatic = vectorAvailable ? Kernels.VECTOR : Kernels.SCALAR;
+    String name = requested == null ? "" : requested.strip().toLowerCase(java.util.Locale.ROOT);
+    switch (name) {
+      case "" -> {
+        return automatic;
+      }
+      case "scalar" -> {
+        return Kernels.SCALAR;
+      }
+      case "vector" -> {
+        if (vectorAvailable) return Kernels.VECTOR;
+        warnOnce(requested, KERNELS_PROPERTY + "=vector but the Vector API is not available (pass --add-modules=jdk.incubator.vector); using the scalar kernels");
+        return Kernels.SCALAR;
+      }
+      default -> {
+        warnOnce(requested, KERNELS_PROPERTY + "=" + requested + " is not a kernel set (valid: scalar, vector); using the "
+            + automatic.name().toLowerCase(java.util.Locale.ROOT) + " kernels");
+        return automatic;
+      }
+    }
+  }
+
+  private static void warnOnce(String value, String message) {
+    if (WARNED.add(value)) LOG.log(System.Logger.Level.WARNING, message);
   }
 
   private static boolean probeVector() {
     try {
       return VectorDot.lanes() > 1;
     } catch (Throwable t) {
-      LOG.info("Vector API unavailable (" + t + "); the integer executor uses scalar kernels. "
+      LOG.log(System.Logger.Level.INFO, "Vector API unavailable (" + t + "); the integer executor uses scalar kernels. "
           + "Pass --add-modules=jdk.incubator.vector to enable it.");
       return false;
     }
@@ -112,13 +145,13 @@ public final class IntegerExecutor {
   /** The tensor values of one run before its first op: the constants and the checked inputs. */
   private static int[][] values(QuantizedModel model, IntTensor[] inputs) {
     int[] inIds = model.inputIds();
-    if (inputs.length != inIds.length) throw new IllegalArgumentException("the model takes " + inIds.length + " inputs, got " + inputs.length);
+    if (inputs.length != inIds.length) throw new dev.zkinfer.InvalidInputException("the model takes " + inIds.length + " inputs, got " + inputs.length);
     int[][] v = new int[model.tensors().size()][];
     for (QTensor t : model.tensors()) if (t.constantValues() != null) v[t.id()] = t.constantValues();
     for (int i = 0; i < inIds.length; i++) {
       QTensor t = model.tensor(inIds[i]);
       if (!Arrays.equals(t.shapeView(), inputs[i].shapeView())) {
-        throw new IllegalArgumentException("input '" + t.name() + "' has shape " + Shapes.str(inputs[i].shapeView())
+        throw new dev.zkinfer.InvalidInputException("input '" + t.name() + "' has shape " + Shapes.str(inputs[i].shapeView())
             + " but the model expects " + Shapes.str(t.shapeView()));
       }
       int[] d = inputs[i].data();
@@ -126,7 +159,7 @@ public final class IntegerExecutor {
       // The vector scan only says whether some value is outside; the loop finds which.
       for (int k = VECTOR_AVAILABLE && VectorDot.allWithin(d, min, max) ? d.length : 0; k < d.length; k++) {
         if (d[k] < min || d[k] > max) {
-          throw new IllegalArgumentException("input '" + t.name() + "' value " + d[k] + " at " + k + " is outside [" + t.min() + ", " + t.max() + "]");
+          throw new dev.zkinfer.InvalidInputException("input '" + t.name() + "' value " + d[k] + " at " + k + " is outside [" + t.min() + ", " + t.max() + "]");
         }
       }
       v[inIds[i]] = d;

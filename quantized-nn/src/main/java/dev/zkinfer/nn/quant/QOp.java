@@ -12,6 +12,7 @@ package dev.zkinfer.nn.quant;
  * are linear layers, QRequant / QAvgPool / QAdd / QMul / QPRelu are rescalings (quotient and
  * remainder range checks), QTable / QSoftmax's exponent are lookups, QClamp / QMaxPool are
  * comparisons, and the rest are index maps (wiring).
+ * Every implementation is a record: immutable and thread-safe, provided nobody modifies the arrays it holds.
  */
 public sealed interface QOp {
   /** Tensor ids this op reads, in order. */

@@ -12,6 +12,7 @@ import dev.zkinfer.nn.tensor.Shapes;
  * @param bits for activations and constants, the signed width: values lie in [-2^(bits-1),
  *     2^(bits-1) - 1]; for accumulators 32
  * @param constantValues the values of a {@link Kind#CONSTANT} (row-major), else null
+ * Thread-safe, provided nobody modifies its constant values array (the shape is copied in and out; the values are shared).
  */
 public record QTensor(int id, String name, int[] shape, double scale, Kind kind, int bits, int[] constantValues) {
   /** What a tensor's values are. */

@@ -9,6 +9,7 @@ package dev.zkinfer.nn.quant;
  * @param percentile calibration range: 1.0 takes the maximum |x| seen; e.g. 0.9999 takes that
  *     quantile of |x| over all calibration values of a tensor (clipping rare outliers)
  * @param fuseRelu fold a ReLU that follows a Conv / Gemm / MatMul into its requantization clamp
+ * Immutable and thread-safe.
  */
 public record QuantizationOptions(int activationBits, int constantBits, double percentile, boolean fuseRelu) {
   public QuantizationOptions {

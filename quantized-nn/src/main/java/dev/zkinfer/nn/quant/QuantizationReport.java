@@ -10,6 +10,7 @@ import java.util.List;
  * last axis agrees between float and integer execution, and the largest and mean absolute error
  * of the dequantized output against the float output, also relative to the largest |float
  * output|.
+ * Immutable and thread-safe.
  */
 public record QuantizationReport(int samples, double argmaxAgreement, double maxAbsError, double meanAbsError, double maxAbsFloatOutput) {
 

@@ -15,6 +15,7 @@ import java.util.List;
  * accumulators) and the list of {@link QOp}s that compute them, in execution order. Everything
  * needed to run it bit-exactly with {@link IntegerExecutor} and to compile it to a circuit is here;
  * the real scales only serve to quantize inputs and dequantize outputs.
+ * Immutable and thread-safe (it copies what it is given and returns copies of its arrays).
  */
 public final class QuantizedModel {
   private final List<QTensor> tensors;
@@ -66,16 +67,50 @@ public final class QuantizedModel {
     return activationBits;
   }
 
-  /** {@code clamp(round(x / scale))} for the (first) model input (round half up). */
+  /**
+   * {@code clamp(round(x / scale))} for the (first) model input (round half up). Values outside
+   * the input's calibrated range are clamped <em>silently</em>: for data from users, prefer
+   * {@link #quantizeInput(Tensor, boolean)}, which refuses them or counts them.
+   */
   public IntTensor quantizeInput(Tensor x) {
+    return quantizeInput(x, true).values();
+  }
+
+  /** A quantized input and how many of its values were clamped into the input's range. */
+  public record QuantizedInput(IntTensor values, int clamped) {}
+
+  /**
+   * {@code round(x / scale)} for the (first) model input (round half up). A value whose quantized
+   * form lies outside the input's range [{@code min}, {@code max}] (the range calibration chose;
+   * the proof covers only that range) is clamped and counted when {@code clamp} is true, and
+   * otherwise refused with an {@link dev.zkinfer.InvalidInputException} naming the value, its
+   * index and the range. NaN and infinities are always refused.
+   */
+  public QuantizedInput quantizeInput(Tensor x, boolean clamp) {
     QTensor in = input();
     if (!Arrays.equals(in.shapeView(), x.shapeView())) {
-      throw new IllegalArgumentException("input '" + in.name() + "' has shape " + Shapes.str(x.shapeView()) + " but the model expects " + Shapes.str(in.shapeView()));
+      throw new dev.zkinfer.InvalidInputException("input '" + in.name() + "' has shape " + Shapes.str(x.shapeView()) + " but the model expects " + Shapes.str(in.shapeView()));
     }
     double[] d = x.data();
     int[] q = new int[d.length];
-    for (int i = 0; i < d.length; i++) q[i] = Requantize.clamp(Math.round(d[i] / in.scale()), in.min(), in.max());
-    return new IntTensor(in.shapeView(), q);
+    int clamped = 0;
+    for (int i = 0; i < d.length; i++) {
+      if (!Double.isFinite(d[i])) {
+        throw new dev.zkinfer.InvalidInputException("input value " + d[i] + " at index " + i + " is not a finite number");
+      }
+      long r = Math.round(d[i] / in.scale());
+      if (r < in.min() || r > in.max()) {
+        if (!clamp) {
+          throw new dev.zkinfer.InvalidInputException(String.format(java.util.Locale.ROOT,
+              "input value %s at index %d is outside the model's calibrated input range [%.6g, %.6g]; quantization would clamp it "
+                  + "(clamp explicitly with --clamp-inputs, or calibrate on inputs that cover this range)",
+              d[i], i, in.min() * in.scale(), in.max() * in.scale()));
+        }
+        clamped++;
+      }
+      q[i] = Requantize.clamp(r, in.min(), in.max());
+    }
+    return new QuantizedInput(new IntTensor(in.shapeView(), q), clamped);
   }
 
   /** {@code v * scale} for values of tensor {@code id}. */

@@ -30,6 +30,7 @@ import java.util.Map;
  * Softmax is computed in integers (an exp table of the differences to the row maximum, an
  * integer sum and a rounding division), so it is part of the proved computation; being monotone
  * it keeps the argmax of its input except for ties at the output resolution.
+ * Thread-safe: each static call quantizes on its own private instance.
  */
 public final class Quantizer {
   private final Graph graph;
@@ -54,7 +55,9 @@ public final class Quantizer {
 
   /** Quantizes a single-input graph, calibrating on the given inputs (at least one). */
   public static QuantizedModel quantize(Graph graph, List<Tensor> calibrationInputs, QuantizationOptions options) {
-    if (graph.inputs().size() != 1) throw new IllegalArgumentException("the graph has " + graph.inputs().size() + " inputs; use quantizeNamed");
+    if (graph.inputs().size() != 1) {
+      throw new dev.zkinfer.InvalidInputException("the graph has " + graph.inputs().size() + " run-time inputs; quantize(...) takes one (use quantizeNamed)");
+    }
     List<Map<String, Tensor>> named = new ArrayList<>();
     for (Tensor t : calibrationInputs) named.add(Map.of(graph.inputs().get(0).name(), t));
     return quantizeNamed(graph, named, options);

@@ -5,6 +5,7 @@ package dev.zkinfer.nn.quant;
  * with an integer multiplier M in [2^23, 2^24) (or 0) and a shift s in [1, 62], computed in 64-bit
  * arithmetic with an arithmetic (flooring) shift, i.e. x * M / 2^s rounded half up (toward +inf).
  * With |x| &lt; 2^31 and M &lt; 2^24 the product stays below 2^55, far from 2^63.
+ * Stateless static functions: thread-safe.
  */
 public final class Requantize {
   /** Multipliers are normalized into [2^23, 2^24). */

@@ -5,6 +5,7 @@ import java.util.Arrays;
 /**
  * A dense integer tensor of the quantized model: activations (int8/int16 values), accumulators
  * (int32) and lookup-table indices all live in an {@code int[]}, row-major.
+ * Not thread-safe for writes: {@link #data()} is the backing array; share an instance between threads only while nobody writes to it.
  */
 public final class IntTensor {
   private final int[] shape;

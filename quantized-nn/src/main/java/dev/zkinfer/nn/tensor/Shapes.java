@@ -2,7 +2,7 @@ package dev.zkinfer.nn.tensor;
 
 import java.util.Arrays;
 
-/** Small helpers on shapes (row-major, last dimension fastest). */
+/** Small helpers on shapes (row-major, last dimension fastest). Stateless static functions: thread-safe. */
 public final class Shapes {
   private Shapes() {}
 

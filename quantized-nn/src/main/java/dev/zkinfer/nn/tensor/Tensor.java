@@ -6,6 +6,7 @@ import java.util.Arrays;
  * A dense real-valued tensor for the float reference path and for graph constants. Values are
  * held as doubles so that int64 constants (shapes, indices; exact up to 2^53) and float32 data
  * share one type; {@link #type()} records which ONNX element type the values stand for.
+ * Not thread-safe for writes: {@link #data()} is the backing array; share an instance between threads only while nobody writes to it.
  */
 public final class Tensor {
   /** The element type a tensor's values stand for. */

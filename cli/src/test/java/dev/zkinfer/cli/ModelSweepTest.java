@@ -1,0 +1,141 @@
+package dev.zkinfer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every ONNX file we can find — ONNX's own test models (Debian's libonnx-testdata: node,
+ * pytorch-converted, pytorch-operator, simple) and every model under ../shared — goes through
+ * {@code zkinfer compile} as a user would run it. Each must either compile (exit 0) or be refused
+ * with exit 2 and one line on stderr naming the problem; never an internal error (exit 3) or a
+ * stack trace. The counts (compiled, refused by reason) are written to
+ * target/model-sweep.txt.
+ */
+class ModelSweepTest {
+    static final Path ONNX_TESTDATA = Path.of("/usr/share/libonnx-testdata/data");
+
+    static List<Path> models() throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String part : List.of("node", "pytorch-converted", "pytorch-operator", "simple")) {
+            Path dir = ONNX_TESTDATA.resolve(part);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    s.map(d -> d.resolve("model.onnx")).filter(Files::isRegularFile).sorted().forEach(out::add);
+                }
+            }
+        }
+        Path shared = CliEndToEndTest.shared();
+        try (Stream<Path> s = Files.walk(shared)) {
+            s.filter(p -> p.toString().endsWith(".onnx")).sorted().forEach(out::add);
+        }
+        return out;
+    }
+
+    @Test
+    void everyModelCompilesOrIsRefusedWithOneLine(@TempDir Path tmp) throws IOException {
+        List<Path> models = models();
+        Assumptions.assumeTrue(models.size() > 40, "libonnx-testdata is not installed; run-tests installs it");
+        Map<String, Integer> refusals = new TreeMap<>();
+        List<String> internal = new ArrayList<>();
+        int compiled = 0;
+        int provedCount = 0;
+        Map<String, Integer> proveFailures = new TreeMap<>();
+        int k = 0;
+        for (Path model : models) {
+            Path out = tmp.resolve("m" + k++);
+            CliEndToEndTest.Result r = CliEndToEndTest.exec("compile", model.toString(), "-o", out.toString(), "-q");
+            String where = ONNX_TESTDATA.relativize(model.toAbsolutePath()).toString();
+            List<String> err = r.err().lines().filter(l -> !l.startsWith("zkinfer: no --calibration given")).toList();
+            if (r.code() == Main.EXIT_OK) {
+                compiled++;
+                String proved = prove(out, where, internal);
+                if (proved == null) {
+                    provedCount++;
+                } else {
+                    proveFailures.merge(proved, 1, Integer::sum);
+                }
+            } else if (r.code() == Main.EXIT_USAGE && err.size() == 1 && err.get(0).startsWith("zkinfer: error: ")
+                    && !r.err().contains("\tat ")) {
+                refusals.merge(reason(err.get(0)), 1, Integer::sum);
+            } else {
+                internal.add(where + ": exit " + r.code() + ": " + r.err().lines().limit(3).toList());
+            }
+        }
+        StringBuilder report = new StringBuilder();
+        report.append(models.size()).append(" models: ").append(compiled).append(" compiled, ")
+                .append(models.size() - compiled - internal.size()).append(" refused with one line, ")
+                .append(internal.size()).append(" internal errors; of the compiled, ").append(provedCount)
+                .append(" proved and verified on a random normal input\n\nprove failures by reason:\n");
+        proveFailures.forEach((m, n) -> report.append(String.format("%5d  %s%n", n, m)));
+        report.append("\nrefusals by reason:\n");
+        refusals.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
+                .forEach(e -> report.append(String.format("%5d  %s%n", e.getValue(), e.getKey())));
+        report.append("\ninternal errors:\n");
+        internal.forEach(i -> report.append(i).append('\n'));
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "model-sweep.txt"), report);
+        assertTrue(internal.isEmpty(), internal.size() + " model(s) ended in an internal error or a malformed message "
+                + "(see target/model-sweep.txt):\n" + String.join("\n", internal.subList(0, Math.min(20, internal.size()))));
+    }
+
+    /**
+     * Proves and verifies the compiled model in {@code dir} on a random normal input (clamped into
+     * the calibrated range, as the calibration was on random normal inputs too); returns null when
+     * it verified, else the reason (an internal error is added to {@code internal}).
+     */
+    static String prove(Path dir, String where, List<String> internal) throws IOException {
+        byte[] vkBytes = Files.readAllBytes(dir.resolve("model.vk"));
+        int[] dims;
+        try {
+            var vk = dev.zkinfer.circuit.VerifyingKey.decode(vkBytes);
+            dims = vk.circuit().tensor(vk.circuit().input()).layout().dims();
+        } catch (dev.zkinfer.encoding.MalformedProofException e) {
+            internal.add(where + ": compile wrote a verifying key that does not decode: " + e.getMessage());
+            return "bad key";
+        }
+        int n = 1;
+        for (int d : dims) {
+            n *= d;
+        }
+        java.util.Random rnd = new java.util.Random(5);
+        StringBuilder json = new StringBuilder("{\"input_data\": [[");
+        for (int i = 0; i < n; i++) {
+            json.append(i == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.4f", rnd.nextGaussian()));
+        }
+        Path input = Files.writeString(dir.resolve("input.json"), json.append("]]}"));
+        Path proof = dir.resolve("proof.bin");
+        CliEndToEndTest.Result p = CliEndToEndTest.exec("prove", "--pk", dir.resolve("model.pk").toString(), "--input", input.toString(),
+                "-o", proof.toString(), "-q", "--clamp-inputs");
+        if (p.code() != Main.EXIT_OK) {
+            if (p.code() != Main.EXIT_USAGE || p.err().contains("\tat ")) {
+                internal.add(where + ": prove exit " + p.code() + ": " + p.err().lines().limit(3).toList());
+            }
+            return p.err().lines().findFirst().map(ModelSweepTest::reason).orElse("exit " + p.code());
+        }
+        CliEndToEndTest.Result v = CliEndToEndTest.exec("verify", "--vk", dir.resolve("model.vk").toString(), "--proof", proof.toString(), "-q");
+        if (v.code() != Main.EXIT_OK) {
+            internal.add(where + ": an honest proof did not verify: " + v.out().strip() + " " + v.err().strip());
+            return "did not verify";
+        }
+        return null;
+    }
+
+    /** The message without file names and node names, so that equal causes count together. */
+    static String reason(String line) {
+        String m = line.substring("zkinfer: error: ".length());
+        m = m.replaceAll("'[^']*'", "'…'").replaceAll("\\(node \\d+\\)", "(node …)").replaceAll("/[^ :]*", "…");
+        m = m.replaceAll("\\d+", "N");
+        return m.length() > 140 ? m.substring(0, 140) + "…" : m;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.zkinfer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zkinfer.circuit.CircuitVerifier;
+import dev.zkinfer.circuit.ProofProtocol;
+import dev.zkinfer.circuit.VerifyingKey;
+import dev.zkinfer.encoding.MalformedProofException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real proof (see src/test/resources/dev/zkinfer/fixture/README.md) through the public verifier
+ * API on whatever JVM runs the tests (Java 17 and 25 in CI): it is accepted, and every mutation
+ * of it or of its key is rejected with a reason, never an exception.
+ */
+class FixtureProofTest {
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = FixtureProofTest.class.getResourceAsStream("/dev/zkinfer/fixture/" + name)) {
+            assertNotNull(in, name);
+            return in.readAllBytes();
+        }
+    }
+
+    static byte[] key() throws IOException {
+        return resource("2l_relu_fc.vk");
+    }
+
+    static byte[] proof() throws IOException {
+        return resource("2l_relu_fc.proof");
+    }
+
+    @Test
+    void theFixtureProofIsValid() throws Exception {
+        VerifyingKey vk = VerifyingKey.decode(key());
+        byte[] proof = proof();
+        assertTrue(ProofProtocol.hasMagic(proof));
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(vk, proof);
+        assertTrue(o.result().isValid(), o.result()::toString);
+        assertNotNull(o.output());
+        assertArrayEquals(key(), vk.encode(), "the key re-encodes to the same bytes");
+    }
+
+    @Test
+    void everyByteMutationOfTheProofIsRejected() throws Exception {
+        VerifyingKey vk = VerifyingKey.decode(key());
+        byte[] proof = proof();
+        SplittableRandom rnd = new SplittableRandom(7);
+        int stride = Math.max(1, proof.length / 700);
+        int checked = 0;
+        for (int pos = rnd.nextInt(stride); pos < proof.length; pos += stride) {
+            byte[] bad = proof.clone();
+            bad[pos] ^= (byte) (1 + rnd.nextInt(255));
+            VerificationResult r = CircuitVerifier.verify(vk, bad).result();
+            final int at = pos;
+            assertFalse(r.isValid(), () -> "a proof changed at byte " + at + " was accepted");
+            assertFalse(r.reason().isBlank());
+            CircuitVerifier.Outcome o = CircuitVerifier.verify(vk, bad);
+            assertThrows(IllegalStateException.class, o::output, "an invalid outcome exposes no output");
+            assertThrows(IllegalStateException.class, o::input, "an invalid outcome exposes no input");
+            checked++;
+        }
+        assertTrue(checked >= 700);
+    }
+
+    @Test
+    void truncatedExtendedAndGarbageProofsAreRejected() throws Exception {
+        VerifyingKey vk = VerifyingKey.decode(key());
+        byte[] proof = proof();
+        for (int len : new int[] {0, 1, 4, 39, 40, proof.length / 2, proof.length - 1}) {
+            assertFalse(CircuitVerifier.verify(vk, Arrays.copyOf(proof, len)).result().isValid(), "truncated to " + len);
+        }
+        assertFalse(CircuitVerifier.verify(vk, Arrays.copyOf(proof, proof.length + 8)).result().isValid(), "extended");
+        byte[] garbage = new byte[proof.length];
+        new SplittableRandom(3).nextBytes(garbage);
+        System.arraycopy(proof, 0, garbage, 0, 8);
+        assertFalse(CircuitVerifier.verify(vk, garbage).result().isValid(), "random bytes after the header");
+    }
+
+    @Test
+    void mutatedKeysAreRefusedOrRejectTheProof() throws Exception {
+        byte[] key = key();
+        byte[] proof = proof();
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int pos = 0; pos < key.length; pos++) {
+            byte[] bad = key.clone();
+            bad[pos] ^= (byte) (1 + rnd.nextInt(255));
+            VerifyingKey vk;
+            try {
+                vk = VerifyingKey.decode(bad);
+            } catch (MalformedProofException e) {
+                assertFalse(e.getMessage().isBlank());
+                continue;
+            }
+            final int at = pos;
+            assertFalse(CircuitVerifier.verify(vk, proof).result().isValid(), () -> "a key changed at byte " + at + " accepted the proof");
+        }
+        assertThrows(MalformedProofException.class, () -> VerifyingKey.decode(Arrays.copyOf(key, 20)));
+    }
+
+    @Test
+    void magicIsACopy() {
+        byte[] m = ProofProtocol.magic();
+        m[0] = 'X';
+        assertEquals('Z', ProofProtocol.magic()[0]);
+    }
+}
