@@ -427,6 +427,14 @@ class CliEndToEndTest {
         }
     }
 
+    @Test
+    void aProofPastItsTimeoutStopsWithOneLineAndNoFile() {
+        Path p = tmp.resolve("late.proof");
+        Result r = userError("prove", "--pk", pkA.toString(), "--input", inputA.toString(), "-o", p.toString(), "--timeout", "1ms");
+        assertTrue(r.err.contains("deadline"), r.err);
+        assertFalse(Files.exists(p), "no proof file after a timeout");
+    }
+
     // ---------------------------------------------------------------- input ranges and calibration forms
 
     @Test
