@@ -39,6 +39,8 @@ public final class Quantizer {
   private final List<QOp> ops = new ArrayList<>();
   private final Map<String, Integer> ids = new HashMap<>();
   private final Map<String, Integer> consumers = new HashMap<>();
+  /** Tensors holding booleans: scale 1, values 0 or 1 (comparisons, logical ops, Not, Cast to bool). */
+  private final java.util.Set<Integer> booleans = new java.util.HashSet<>();
   private final int qmax;
   private final int qmin;
 
@@ -203,7 +205,14 @@ public final class Quantizer {
     String op = n.opType();
     String out = n.outputs().get(0);
     switch (op) {
-      case "Identity", "Dropout", "Cast" -> alias(n);
+      case "Identity", "Dropout" -> alias(n);
+      case "Cast" -> {
+        if (n.attrLong("to", 1) == 9) {
+          ids.put(out, bool(operand(n, 0)));
+        } else {
+          alias(n);
+        }
+      }
       case "Relu" -> {
         int x = operand(n, 0);
         int y = add(out, graph.shapeOf(out), t(x).scale(), Kind.ACTIVATION, options.activationBits(), null);
@@ -242,7 +251,8 @@ public final class Quantizer {
         ids.put(out, y);
         ops.add(new QPRelu(x, y, slope.shapeView(), m, sh, qmin, qmax));
       }
-      case "Sigmoid", "Tanh", "Erf", "Exp", "Log", "Sqrt", "Reciprocal", "Neg", "Abs", "Softplus", "HardSigmoid", "Gelu" ->
+      case "Sigmoid", "Tanh", "Erf", "Exp", "Log", "Sqrt", "Reciprocal", "Neg", "Abs", "Softplus", "HardSigmoid", "Gelu",
+          "Elu", "Selu", "Softsign", "Cos", "Sin", "Round", "Floor", "Ceil" ->
           table(n, operand(n, 0), out, v -> OpKernels.unaryFunction(n, v));
       case "Pow" -> {
         if (!isConst(n, 1) || graph.constants().get(n.input(1)).size() != 1) throw n.unsupported("only a constant scalar exponent can be quantized");
@@ -399,6 +409,9 @@ public final class Quantizer {
       }
       case "Softmax" -> softmax(n, out);
       case "Where" -> where(n, out);
+      case "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual" -> compare(n, out);
+      case "Not" -> ids.put(out, not(boolOperand(n, 0), out));
+      case "And", "Or", "Xor" -> logical(n, out);
       default -> throw n.unsupported("not supported by the quantizer");
     }
   }
@@ -581,12 +594,158 @@ public final class Quantizer {
     ops.add(new QMul(a, b, y, m.m(), m.shift(), qmin, qmax));
   }
 
+  // ------------------------------------------------------------------ comparisons and booleans
+  //
+  // A boolean is an activation tensor of scale 1 holding 0 or 1 (the set `booleans`). Every op
+  // below is built from QAdd (an exact or finely scaled sum) and QTable (a step function over the
+  // sum's range), so it is proved by the same layers as any other model.
+
+  /** {@code x} as a boolean: itself if it is one, else the table x != 0. */
+  private int bool(int x) {
+    if (booleans.contains(x)) return x;
+    if (t(x).kind() == Kind.CONSTANT) {
+      int[] v = t(x).constantValues(), q = new int[v.length];
+      for (int k = 0; k < q.length; k++) q[k] = v[k] != 0 ? 1 : 0;
+      return booleanConstant(t(x).name() + "/bool", t(x).shapeView(), q);
+    }
+    return booleanTable(x, t(x).name() + "/bool", t(x).shapeView(), v -> v != 0);
+  }
+
+  /** Input {@code i} of {@code n} as a boolean (a constant is read as 0/1 directly, not quantized). */
+  private int boolOperand(Node n, int i) {
+    if (isConst(n, i)) {
+      Tensor c = graph.constants().get(n.input(i));
+      int[] q = new int[c.size()];
+      for (int k = 0; k < q.length; k++) q[k] = c.get(k) != 0 ? 1 : 0;
+      return booleanConstant(n.input(i), c.shapeView(), q);
+    }
+    return bool(operand(n, i));
+  }
+
+  private int booleanConstant(String name, int[] shape, int[] values) {
+    int id = add(name, shape, 1.0, Kind.CONSTANT, options.activationBits(), values);
+    booleans.add(id);
+    return id;
+  }
+
+  /** A table from {@code x}'s whole range to 0/1. */
+  private int booleanTable(int x, String out, int[] shape, java.util.function.IntPredicate p) {
+    QTensor xt = t(x);
+    if (xt.kind() == Kind.ACCUMULATOR) throw new IllegalArgumentException("a comparison on an accumulator");
+    int[] table = new int[xt.max() - xt.min() + 1];
+    for (int i = 0; i < table.length; i++) table[i] = p.test(xt.min() + i) ? 1 : 0;
+    int y = add(out, shape, 1.0, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QTable(x, y, xt.min(), table));
+    booleans.add(y);
+    return y;
+  }
+
+  /** 1 − c for a boolean c. */
+  private int not(int c, String out) {
+    if (t(c).kind() == Kind.CONSTANT) {
+      int[] v = t(c).constantValues(), q = new int[v.length];
+      for (int k = 0; k < q.length; k++) q[k] = 1 - v[k];
+      return booleanConstant(out, t(c).shapeView(), q);
+    }
+    return booleanTable(c, out, t(c).shapeView(), v -> v == 0);
+  }
+
+  /**
+   * Equal / Less / Greater / LessOrEqual / GreaterOrEqual: the difference d = a − b by a QAdd,
+   * then a step table on d. The QAdd's integer multipliers (M_a, M_b) ≈ 2^P·(s_a, s_b)/u are
+   * chosen with P as large as keeps |M_a·a| + |M_b·b| ≤ 2^30 (an int32 sum for every input).
+   *
+   * <p>Orderings: u = max(s_a, s_b), both multipliers even and the shift 1, so d = (M_a·a − M_b·b)/2
+   * exactly and its sign is that of a·s_a − b·s_b up to the relative error 2^−P of the multipliers
+   * (clamping d to the activation range keeps its sign).
+   *
+   * <p>Equal: u = s_a + s_b and the shift P, so d = round((a·s_a − b·s_b) / (s_a + s_b)) and the
+   * operands are equal when d = 0, i.e. when they differ by less than half the sum of their
+   * quantization steps: two quantizations of the same real number always compare equal, and two
+   * values that differ by more than s_a + s_b never do.
+   */
+  private void compare(Node n, String out) {
+    String op = n.opType();
+    int a = operand(n, 0), b = operand(n, 1);
+    QTensor ta = t(a), tb = t(b);
+    if (ta.kind() == Kind.ACCUMULATOR || tb.kind() == Kind.ACCUMULATOR) throw new IllegalArgumentException("a comparison of an accumulator");
+    boolean equal = op.equals("Equal");
+    double u = equal ? ta.scale() + tb.scale() : Math.max(ta.scale(), tb.scale());
+    long span = Math.max(-(long) ta.min(), ta.max()) + Math.max(-(long) tb.min(), tb.max());
+    int p = 30 - (64 - Long.numberOfLeadingZeros(span));
+    int ma, mb, shift;
+    if (equal) {
+      ma = (int) Math.round(Math.scalb(ta.scale() / u, p));
+      mb = (int) Math.round(Math.scalb(tb.scale() / u, p));
+      shift = p;
+    } else {
+      ma = 2 * (int) Math.round(Math.scalb(ta.scale() / u, p - 1));
+      mb = 2 * (int) Math.round(Math.scalb(tb.scale() / u, p - 1));
+      shift = 1;
+    }
+    int[] os = graph.shapeOf(out);
+    int d = add(out + "/difference", os, u * Math.scalb(1.0, shift - p), Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QAdd(a, b, d, ma, -mb, shift, qmin, qmax));
+    java.util.function.IntPredicate step = switch (op) {
+      case "Equal" -> v -> v == 0;
+      case "Less" -> v -> v < 0;
+      case "Greater" -> v -> v > 0;
+      case "LessOrEqual" -> v -> v <= 0;
+      default -> v -> v >= 0; // GreaterOrEqual
+    };
+    ids.put(out, booleanTable(d, out, os, step));
+  }
+
+  /** And / Or / Xor of booleans: the exact sum x + y (a QAdd), then a table on it. */
+  private void logical(Node n, String out) {
+    int x = boolOperand(n, 0), y = boolOperand(n, 1);
+    int[] os = graph.shapeOf(out);
+    int sum = add(out + "/sum", os, 1.0, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QAdd(x, y, sum, 2, 2, 1, qmin, qmax));
+    java.util.function.IntPredicate p = switch (n.opType()) {
+      case "And" -> v -> v == 2;
+      case "Or" -> v -> v >= 1;
+      default -> v -> v == 1; // Xor
+    };
+    ids.put(out, booleanTable(sum, out, os, p));
+  }
+
+  /**
+   * Where(c, x, y) in general: c·x + (1 − c)·y for the boolean c, as two QMuls (each rescaling its
+   * branch to the output's scale; a product with 0 or 1 is exact) and their exact sum (one of
+   * the two terms is 0, so the sum cannot leave the range).
+   */
+  private void whereSelect(Node n, String out) {
+    int c = boolOperand(n, 0);
+    int notC = not(c, t(c).name() + "/not");
+    int x = operand(n, 1), y = operand(n, 2);
+    double sy = scaleOf(out);
+    int[] os = graph.shapeOf(out);
+    int px = add(out + "/if true", Shapes.broadcast(t(c).shapeView(), t(x).shapeView()), sy, Kind.ACTIVATION, options.activationBits(), null);
+    Requantize.Multiplier mx = Requantize.multiplier(t(x).scale() / sy);
+    ops.add(new QMul(c, x, px, mx.m(), mx.shift(), qmin, qmax));
+    int py = add(out + "/if false", Shapes.broadcast(t(notC).shapeView(), t(y).shapeView()), sy, Kind.ACTIVATION, options.activationBits(), null);
+    Requantize.Multiplier my = Requantize.multiplier(t(y).scale() / sy);
+    ops.add(new QMul(notC, y, py, my.m(), my.shift(), qmin, qmax));
+    int r = activation(out, sy);
+    ops.add(new QAdd(px, py, r, 2, 2, 1, qmin, qmax));
+  }
+
   private void table(Node n, int x, String out, java.util.function.DoubleUnaryOperator f) {
     int y = tableWithScale(t(x), out, graph.shapeOf(out), scaleOf(out), f);
     ids.put(out, y);
   }
 
-  /** A lookup table over the whole input range: T[i] = clamp(round(f((min + i) * sx) / sy)). */
+  /**
+   * A lookup table over the whole input range: T[i] = clamp(round(f((min + i) * sx) / sy)).
+   *
+   * <p>Where f is infinite or undefined at a representable input (Log and Reciprocal at 0, Log and
+   * Sqrt of a negative number, Pow of a negative base with a fractional exponent), the entry
+   * saturates: +∞ gives the largest output value, −∞ the smallest, and an undefined value (NaN)
+   * gives 0. The float model has no finite value there, so calibration ignores those points and
+   * the quantization report counts such an entry as an error against the float output (infinite
+   * or NaN).
+   */
   private int tableWithScale(QTensor x, String out, int[] shape, double sy, java.util.function.DoubleUnaryOperator f) {
     if (x.kind() == Kind.ACCUMULATOR) throw new IllegalArgumentException("a lookup on an accumulator");
     int lo = x.min(), hi = x.max();
@@ -647,7 +806,10 @@ public final class Quantizer {
   }
 
   private void where(Node n, String out) {
-    if (!isConst(n, 0)) throw n.unsupported("a run-time condition cannot be quantized");
+    if (!isConst(n, 0) || isConst(n, 1) == isConst(n, 2)) {
+      whereSelect(n, out);
+      return;
+    }
     Tensor cond = graph.constants().get(n.input(0));
     boolean fillFromX = isConst(n, 1);
     int dyn = fillFromX ? 2 : 1;
