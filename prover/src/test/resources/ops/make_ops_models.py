@@ -96,6 +96,21 @@ def main():
                          helper.make_node("Cast", ["c"], ["y"], to=TensorProto.FLOAT)]
         save("compare_" + op.lower(), nodes, x, ref.astype(np.float64).reshape(1, h), halves)
 
+    # a constant first operand (c < a, i.e. a > c) and Equal of integers against constants
+    cvec = rng.uniform(-3, 3, size=h)
+    cvec = np.where(np.abs(cvec - a64) < 0.1, cvec + 0.2, cvec).astype(np.float32)
+    nodes = split + [helper.make_node("Less", ["k", "a"], ["c"]),
+                     helper.make_node("Cast", ["c"], ["y"], to=TensorProto.FLOAT)]
+    save("compare_constant_first", nodes, x, (cvec.astype(np.float64) < a64).astype(np.float64).reshape(1, h),
+         halves + [numpy_helper.from_array(cvec, "k")])
+    ints = np.rint(a64)
+    ints[::3] += 1  # a third differ by one
+    nodes = split + [helper.make_node("Round", ["a"], ["r"]),
+                     helper.make_node("Equal", ["r", "k"], ["c"]),
+                     helper.make_node("Cast", ["c"], ["y"], to=TensorProto.FLOAT)]
+    save("compare_equal_constant", nodes, x, (np.rint(a64) == ints).astype(np.float64).reshape(1, h),
+         halves + [numpy_helper.from_array(ints.astype(np.float32), "k")])
+
     # logical ops: p = a < b, q = a > 0.5 (a constant threshold), then And/Or/Xor/Not
     thr = numpy_helper.from_array(np.array([0.5], dtype=np.float32), "thr")
     p, q = a64 < b64, a64 > 0.5

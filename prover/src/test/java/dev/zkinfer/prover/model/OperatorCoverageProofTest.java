@@ -53,6 +53,7 @@ class OperatorCoverageProofTest {
                 Arguments.of("pow_cube", 12.5), Arguments.of("pow_sqrt", 1.1),
                 Arguments.of("compare_equal", 0.0), Arguments.of("compare_less", 0.0), Arguments.of("compare_greater", 0.0),
                 Arguments.of("compare_lessorequal", 0.0), Arguments.of("compare_greaterorequal", 0.0),
+                Arguments.of("compare_constant_first", 0.0), Arguments.of("compare_equal_constant", 0.0),
                 Arguments.of("logical_and", 0.0), Arguments.of("logical_or", 0.0), Arguments.of("logical_xor", 0.0),
                 Arguments.of("logical_not", 0.0),
                 Arguments.of("where_min", 1.0), Arguments.of("where_constant_branch", 1.0));

@@ -651,48 +651,86 @@ public final class Quantizer {
   }
 
   /**
-   * Equal / Less / Greater / LessOrEqual / GreaterOrEqual: the difference d = a − b by a QAdd,
-   * then a step table on d. The QAdd's integer multipliers (M_a, M_b) ≈ 2^P·(s_a, s_b)/u are
-   * chosen with P as large as keeps |M_a·a| + |M_b·b| ≤ 2^30 (an int32 sum for every input).
+   * Equal / Less / Greater / LessOrEqual / GreaterOrEqual: the difference d = a − b as an exact
+   * integer combination acc = M_a·a − M_b·b (a QAdd kept below 2^31 in magnitude for every input),
+   * then a step table on d.
    *
-   * <p>Orderings: u = max(s_a, s_b), both multipliers even and the shift 1, so d = (M_a·a − M_b·b)/2
-   * exactly and its sign is that of a·s_a − b·s_b up to the relative error 2^−P of the multipliers
-   * (clamping d to the activation range keeps its sign).
+   * <p>A constant operand c is not multiplied by a rounded multiplier but requantized itself at
+   * the fine scale s_a·2^−P (M_a = 2^P, M_b = 1), so a run-time tensor is compared with a constant
+   * exactly, up to 2^−P of a's step (P = 21 for int8). Two run-time operands use M = s·2^P/max(s_a, s_b)
+   * rounded, an error of at most (|a| + |b|)/2 units of max(s_a, s_b)·2^−P (negligible for int8,
+   * up to a few steps for int16 operands near the ends of their ranges).
    *
-   * <p>Equal: u = s_a + s_b and the shift P, so d = round((a·s_a − b·s_b) / (s_a + s_b)) and the
-   * operands are equal when d = 0, i.e. when they differ by less than half the sum of their
-   * quantization steps: two quantizations of the same real number always compare equal, and two
-   * values that differ by more than s_a + s_b never do.
+   * <p>Orderings take the sign of acc exactly (the QAdd shift is 1 with even multipliers; clamping
+   * d to the activation range keeps its sign). Equal is true when |a − b| ≤ (s_a + s_b)/2 (up to
+   * 1/32 of that), the two half steps of quantization: two quantizations of the same real number
+   * always compare equal; for a constant operand s_b = 0.
    */
   private void compare(Node n, String out) {
     String op = n.opType();
-    int a = operand(n, 0), b = operand(n, 1);
-    QTensor ta = t(a), tb = t(b);
-    if (ta.kind() == Kind.ACCUMULATOR || tb.kind() == Kind.ACCUMULATOR) throw new IllegalArgumentException("a comparison of an accumulator");
-    boolean equal = op.equals("Equal");
-    double u = equal ? ta.scale() + tb.scale() : Math.max(ta.scale(), tb.scale());
-    long span = Math.max(-(long) ta.min(), ta.max()) + Math.max(-(long) tb.min(), tb.max());
-    int p = 30 - (64 - Long.numberOfLeadingZeros(span));
-    int ma, mb, shift;
-    if (equal) {
-      ma = (int) Math.round(Math.scalb(ta.scale() / u, p));
-      mb = (int) Math.round(Math.scalb(tb.scale() / u, p));
-      shift = p;
-    } else {
-      ma = 2 * (int) Math.round(Math.scalb(ta.scale() / u, p - 1));
-      mb = 2 * (int) Math.round(Math.scalb(tb.scale() / u, p - 1));
-      shift = 1;
-    }
     int[] os = graph.shapeOf(out);
-    int d = add(out + "/difference", os, u * Math.scalb(1.0, shift - p), Kind.ACTIVATION, options.activationBits(), null);
-    ops.add(new QAdd(a, b, d, ma, -mb, shift, qmin, qmax));
-    java.util.function.IntPredicate step = switch (op) {
-      case "Equal" -> v -> v == 0;
-      case "Less" -> v -> v < 0;
-      case "Greater" -> v -> v > 0;
-      case "LessOrEqual" -> v -> v <= 0;
-      default -> v -> v >= 0; // GreaterOrEqual
-    };
+    boolean constant = isConst(n, 0) || isConst(n, 1);
+    int runTime = isConst(n, 0) ? 1 : 0;
+    if (runTime == 1) {
+      // c op x  ==  x op' c
+      op = switch (op) {
+        case "Less" -> "Greater";
+        case "Greater" -> "Less";
+        case "LessOrEqual" -> "GreaterOrEqual";
+        case "GreaterOrEqual" -> "LessOrEqual";
+        default -> op;
+      };
+    }
+    int a = operand(n, runTime), b;
+    QTensor ta = t(a);
+    if (ta.kind() == Kind.ACCUMULATOR) throw new IllegalArgumentException("a comparison of an accumulator");
+    long maxA = Math.max(-(long) ta.min(), ta.max());
+    long ma, mb;
+    double unit, stepB;
+    if (constant) {
+      Tensor c = graph.constants().get(n.input(1 - runTime));
+      int p = 29 - (64 - Long.numberOfLeadingZeros(maxA));
+      unit = Math.scalb(ta.scale(), -p);
+      int[] q = new int[c.size()];
+      for (int k = 0; k < q.length; k++) {
+        double v = c.get(k) / unit;
+        q[k] = Double.isNaN(v) ? 0 : (int) Math.max(-(1L << 29), Math.min(1L << 29, Math.round(v)));
+      }
+      b = add(out + "/threshold", c.shapeView(), unit, Kind.CONSTANT, 31, q);
+      ma = 1L << p;
+      mb = 1;
+      stepB = 0;
+    } else {
+      b = operand(n, 1);
+      QTensor tb = t(b);
+      if (tb.kind() == Kind.ACCUMULATOR) throw new IllegalArgumentException("a comparison of an accumulator");
+      long span = maxA + Math.max(-(long) tb.min(), tb.max());
+      int p = 29 - (64 - Long.numberOfLeadingZeros(span));
+      double u = Math.max(ta.scale(), tb.scale());
+      unit = Math.scalb(u, -p);
+      ma = Math.round(Math.scalb(ta.scale() / u, p));
+      mb = Math.round(Math.scalb(tb.scale() / u, p));
+      stepB = tb.scale();
+    }
+    int d;
+    java.util.function.IntPredicate step;
+    if (op.equals("Equal")) {
+      double tolerance = (ta.scale() + stepB) / 2 / unit; // in units of acc
+      int shift = Math.max(1, (int) Math.floor(Math.log(tolerance / 32) / Math.log(2)));
+      int limit = (int) Math.floor(tolerance / Math.scalb(1.0, shift));
+      d = add(out + "/difference", os, Math.scalb(unit, shift), Kind.ACTIVATION, options.activationBits(), null);
+      ops.add(new QAdd(a, b, d, (int) ma, (int) -mb, shift, qmin, qmax));
+      step = v -> Math.abs(v) <= limit;
+    } else {
+      d = add(out + "/difference", os, unit, Kind.ACTIVATION, options.activationBits(), null);
+      ops.add(new QAdd(a, b, d, (int) (2 * ma), (int) (-2 * mb), 1, qmin, qmax));
+      step = switch (op) {
+        case "Less" -> v -> v < 0;
+        case "Greater" -> v -> v > 0;
+        case "LessOrEqual" -> v -> v <= 0;
+        default -> v -> v >= 0; // GreaterOrEqual
+      };
+    }
     ids.put(out, booleanTable(d, out, os, step));
   }
 
