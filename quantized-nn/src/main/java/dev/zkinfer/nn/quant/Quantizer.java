@@ -581,10 +581,20 @@ public final class Quantizer {
   private void addSub(int a, int b, String out, boolean subtract) {
     double sy = scaleOf(out);
     double ra = t(a).scale() / sy, rb = t(b).scale() / sy;
-    Requantize.Multiplier big = Requantize.multiplier(Math.max(ra, rb));
-    int ma = (int) Math.round(Math.scalb(ra, big.shift())), mb = (int) Math.round(Math.scalb(rb, big.shift()));
+    int shift = Requantize.multiplier(Math.max(ra, rb)).shift();
+    long maxA = Math.max(-(long) t(a).min(), t(a).max()), maxB = Math.max(-(long) t(b).min(), t(b).max());
+    long ma, mb;
+    // the sum ma·a + mb·b (+ the rounding term) must stay within int32 for every input: the
+    // requantization proof's bound (int16 operands leave about 15 bits for the multipliers)
+    while (true) {
+      ma = Math.round(Math.scalb(ra, shift));
+      mb = Math.round(Math.scalb(rb, shift));
+      if (shift <= 1 || ma * maxA + mb * maxB + (1L << (shift - 1)) <= 1L << 31) break;
+      shift--;
+    }
+    if (ma * maxA + mb * maxB + (1L << (shift - 1)) > 1L << 31) throw new IllegalArgumentException("the operands' scales differ too much to be added in int32");
     int y = activation(out, sy);
-    ops.add(new QAdd(a, b, y, ma, subtract ? -mb : mb, big.shift(), qmin, qmax));
+    ops.add(new QAdd(a, b, y, (int) ma, (int) (subtract ? -mb : mb), shift, qmin, qmax));
   }
 
   private void mul(int a, int b, String out) {
