@@ -2,6 +2,7 @@ package dev.zkinfer.prover.model;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.zkinfer.VerificationResult;
 import dev.zkinfer.circuit.CircuitVerifier;
 import dev.zkinfer.nn.graph.FloatExecutor;
 import dev.zkinfer.nn.graph.Graph;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,10 +28,12 @@ import org.junit.jupiter.api.Test;
  * A gradient-boosted tree ensemble (10 trees of depth 3, sklearn, breast-cancer data) exported as a
  * tensor program: Gather of the tested features, LessOrEqual against the thresholds, MatMul with
  * the path matrix, Equal with the left-turn counts, MatMul with the leaf values, Greater than 0
- * (src/test/resources/trees/make_tree_ensemble.py). Quantized to int8 with calibration on 342
+ * (src/test/resources/trees/make_tree_ensemble.py). Quantized to int16 with calibration on 342
  * training samples and proved on the 171 held-out samples in one proof (batch 171): the proof
  * verifies, the proved predictions are the float model's on every sample, so the proved accuracy
- * is the float accuracy (158/171 = 0.9240), and a flipped predicted label is rejected.
+ * is the float accuracy (158/171 = 0.9240), and a flipped predicted label is rejected. int16,
+ * because int8 inputs (a step of 0.08 standard deviations) move sample 35 across a threshold
+ * (its float score −0.99 becomes +0.49: one prediction in 171 changes).
  */
 class TreeEnsembleProofTest {
     static final Path DIR = Path.of("src/test/resources/trees");
@@ -76,8 +80,24 @@ class TreeEnsembleProofTest {
         assertEquals(floatAccuracy, correct / (double) labels.length, 1e-12, "proved accuracy");
         assertEquals(158, correct, "held-out samples classified correctly (the figure in the README)");
 
-        // one predicted label flipped in the public output is rejected
-        ArithmeticOpsProofTest.rejectsChangedOutputsAndBytes(pk, proof.proof(), x.size(), labels.length);
+        // a predicted label changed in the public output, and flipped proof bytes, are rejected
+        byte[] p = proof.proof();
+        int outOffset = 4 + 4 + 32 + 4 + 8 * x.size() + 4;
+        for (int idx : new int[] {0, 35, labels.length - 1}) {
+            byte[] bad = p.clone();
+            bad[outOffset + 8 * idx] ^= 1;
+            VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
+            assertFalse(r.isValid(), "prediction " + idx + " flipped was accepted");
+        }
+        SplittableRandom rnd = new SplittableRandom(14);
+        for (int k = 0; k < 40; k++) {
+            int i = outOffset + 8 * labels.length + rnd.nextInt(p.length - outOffset - 8 * labels.length);
+            byte[] bad = p.clone();
+            bad[i] ^= (byte) (1 + rnd.nextInt(255));
+            VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
+            assertFalse(r.isValid(), "byte " + i + " flipped was accepted");
+            assertFalse(r.reason().startsWith("malformed proof ("), "byte " + i + ": " + r.reason());
+        }
     }
 
     private static long Goldilocks(int v) {
