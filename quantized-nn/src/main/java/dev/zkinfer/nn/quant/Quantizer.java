@@ -578,23 +578,67 @@ public final class Quantizer {
 
   // ------------------------------------------------------------------ element-wise
 
+  /**
+   * y = clamp((ma·a ± mb·b + 2^(s−1)) >> s). The sum must stay within int32 for every input (the
+   * requantization proof's bound), so the shift is lowered until it does (int16 operands leave
+   * about 15 bits for the multipliers). A constant operand is not multiplied by a rounded
+   * multiplier: it is requantized itself to the sum's scale (multiplier 1), clamped where it
+   * saturates the output whatever the other operand is.
+   */
   private void addSub(int a, int b, String out, boolean subtract) {
+    if (t(a).kind() == Kind.CONSTANT && t(b).kind() != Kind.CONSTANT) {
+      // c − x = −(x − c): keep the run-time operand first
+      int y = addSubOrdered(b, a, out, subtract, subtract);
+      ids.put(out, y);
+      return;
+    }
+    ids.put(out, addSubOrdered(a, b, out, subtract, false));
+  }
+
+  /** a ± b (negated: −(a ± b)) with a run-time a. */
+  private int addSubOrdered(int a, int b, String out, boolean subtract, boolean negated) {
     double sy = scaleOf(out);
     double ra = t(a).scale() / sy, rb = t(b).scale() / sy;
-    int shift = Requantize.multiplier(Math.max(ra, rb)).shift();
+    boolean constant = t(b).kind() == Kind.CONSTANT;
+    int first = Requantize.multiplier(Math.max(ra, rb)).shift(), shift = first;
     long maxA = Math.max(-(long) t(a).min(), t(a).max()), maxB = Math.max(-(long) t(b).min(), t(b).max());
     long ma, mb;
-    // the sum ma·a + mb·b (+ the rounding term) must stay within int32 for every input: the
-    // requantization proof's bound (int16 operands leave about 15 bits for the multipliers)
+    int[] folded = null;
+    boolean retried = false;
     while (true) {
       ma = Math.round(Math.scalb(ra, shift));
-      mb = Math.round(Math.scalb(rb, shift));
-      if (shift <= 1 || ma * maxA + mb * maxB + (1L << (shift - 1)) <= 1L << 31) break;
+      long bTerm;
+      if (constant) {
+        // values at the sum's scale, clamped beyond the reach of a's term plus the output range
+        long cap = ma * maxA + ((long) (qmax + 1) << shift);
+        int[] v = t(b).constantValues();
+        folded = new int[v.length];
+        bTerm = 0;
+        for (int k = 0; k < v.length; k++) {
+          long q = Math.max(-cap, Math.min(cap, Math.round(Math.scalb(v[k] * rb, shift))));
+          folded[k] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q));
+          bTerm = Math.max(bTerm, Math.abs(q));
+        }
+        mb = 1;
+      } else {
+        mb = Math.round(Math.scalb(rb, shift));
+        bTerm = mb * maxB;
+      }
+      if (retried || ma * maxA + bTerm + (1L << (shift - 1)) <= 1L << 31) break;
+      if (shift <= 1) {
+        retried = true;
+        // no shift keeps the sum in int32 (an accumulator operand, say): the integer executor
+        // computes it in 64 bits, and ModelCompiler refuses to prove such a QAdd
+        shift = first;
+        continue;
+      }
       shift--;
     }
-    if (ma * maxA + mb * maxB + (1L << (shift - 1)) > 1L << 31) throw new IllegalArgumentException("the operands' scales differ too much to be added in int32");
-    int y = activation(out, sy);
-    ops.add(new QAdd(a, b, y, (int) ma, (int) (subtract ? -mb : mb), shift, qmin, qmax));
+    if (constant) b = add(t(b).name() + "/at sum scale", t(b).shapeView(), Math.scalb(sy, -shift), Kind.CONSTANT, 32, folded);
+    long signA = negated ? -1 : 1, signB = (subtract ? -1 : 1) * signA;
+    int y = add(out, graph.shapeOf(out), sy, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QAdd(a, b, y, (int) (signA * ma), (int) (signB * mb), shift, qmin, qmax));
+    return y;
   }
 
   private void mul(int a, int b, String out) {
