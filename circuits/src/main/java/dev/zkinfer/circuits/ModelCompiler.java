@@ -276,9 +276,15 @@ public final class ModelCompiler {
                             new long[] {a.ma(), a.mb()}, 0, acc));
                 }
                 long q0 = Math.floorDiv(constant, 1L << a.shift());
-                // |acc| ≤ |ma|·max|a| + |mb|·max|b| + 2^s (a constant term is reduced below 2^s)
-                long sumBound = satAdd(satAdd(satMul(Math.abs((long) a.ma()), maxAbs(a.a())),
-                        satMul(Math.abs((long) a.mb()), maxAbs(a.b()))), 1L << Math.min(a.shift(), 62));
+                // |acc| ≤ |ma|·max|a| + |mb|·max|b|, where a uniform constant's term is reduced to r0 < 2^s
+                long termA = ca != null && cb == null ? 1L << Math.min(a.shift(), 62) : satMul(Math.abs((long) a.ma()), maxAbs(a.a()));
+                long termB = cb != null && ca == null ? 1L << Math.min(a.shift(), 62) : satMul(Math.abs((long) a.mb()), maxAbs(a.b()));
+                long sumBound = satAdd(termA, termB);
+                if (sumBound > RequantLayer.MAX_X_BOUND) {
+                    // the requantization proof is sound only for inputs within its bound: refuse rather than cap it
+                    throw new UnsupportedModelException("QAdd " + outT.name() + ": ma·a + mb·b can reach " + sumBound
+                            + ", beyond the int32 bound of the requantization proof");
+                }
                 if (q0 == 0) {
                     requant(acc, advice(outT), 0, new int[] {1}, new int[] {a.shift()}, a.lo(), a.hi(), outT.bits(), sumBound);
                 } else {

@@ -106,7 +106,9 @@ public final class GraphAssembler {
     }
     if (op.equals("Cast")) {
       long to = n.attrLong("to", 1);
-      if (to != 1 && to != 10 && to != 11 && to != 16) throw n.unsupported("cast of a run-time tensor to type " + to + " is not supported (only between float types)");
+      if (to != 1 && to != 9 && to != 10 && to != 11 && to != 16) {
+        throw n.unsupported("cast of a run-time tensor to type " + to + " is not supported (only between float types and to bool)");
+      }
     }
     if (op.equals("Gather") && !consts.containsKey(n.input(1))) {
       throw n.unsupported("run-time (non-constant) indices are not supported");

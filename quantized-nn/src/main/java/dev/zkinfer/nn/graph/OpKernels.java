@@ -26,17 +26,18 @@ public final class OpKernels {
       "Add", "Sub", "Mul", "Div", "Pow", "Flatten", "Reshape", "Transpose", "Concat", "Slice", "Pad",
       "Squeeze", "Unsqueeze", "Identity", "Dropout", "Cast", "ReduceMean", "ReduceSum", "ReduceMax",
       "Softmax", "Split", "Exp", "Log", "Sqrt", "Reciprocal", "Neg", "Abs", "Softplus", "HardSigmoid",
-      "Gelu", "Gather", "Where", "Expand", "Max", "Min");
+      "Gelu", "Gather", "Where", "Expand", "Max", "Min", "Elu", "Selu", "Softsign", "Cos", "Sin", "Round", "Floor",
+      "Ceil", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor");
 
   /** Operators evaluated only by constant folding (their inputs must be constants). */
   static final Set<String> FOLD_ONLY_OPS = Set.of(
-      "Shape", "ConstantOfShape", "Constant", "Equal", "Less", "Greater", "Not", "Range", "Floor", "Ceil",
-      "Size");
+      "Shape", "ConstantOfShape", "Constant", "Range", "Size");
 
   static boolean isUnary(String op) {
     return switch (op) {
       case "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Erf", "Exp", "Log", "Sqrt", "Reciprocal", "Neg",
-          "Abs", "Softplus", "HardSigmoid", "Gelu", "Identity", "Dropout", "Floor", "Ceil", "Not" -> true;
+          "Abs", "Softplus", "HardSigmoid", "Gelu", "Identity", "Dropout", "Floor", "Ceil", "Not", "Elu", "Selu", "Softsign",
+          "Cos", "Sin", "Round" -> true;
       default -> false;
     };
   }
@@ -67,7 +68,8 @@ public final class OpKernels {
         }
         yield one(in[0]);
       }
-      case "Add", "Sub", "Mul", "Div", "Pow", "PRelu", "Equal", "Less", "Greater", "Max", "Min" -> {
+      case "Add", "Sub", "Mul", "Div", "Pow", "PRelu", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And",
+          "Or", "Xor", "Max", "Min" -> {
         int[] s = in[0];
         for (int i = 1; i < in.length; i++) {
           int[] b = Shapes.broadcast(s, in[i]);
@@ -500,7 +502,8 @@ public final class OpKernels {
         for (int i = 0; i < x.length; i++) y[i] = Math.min(Math.max(x[i], lo), hi);
         yield one(new Tensor(in[0].type(), os, y));
       }
-      case "Add", "Sub", "Mul", "Div", "Pow", "PRelu", "Equal", "Less", "Greater", "Max", "Min" -> one(binary(n, in, os));
+      case "Add", "Sub", "Mul", "Div", "Pow", "PRelu", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And",
+          "Or", "Xor", "Max", "Min" -> one(binary(n, in, os));
       case "Where" -> {
         int[] ic = Shapes.broadcastIndex(in[0].shapeView(), os), ix = Shapes.broadcastIndex(in[1].shapeView(), os),
             iy = Shapes.broadcastIndex(in[2].shapeView(), os);
@@ -603,6 +606,9 @@ public final class OpKernels {
     return new Tensor[] {t};
   }
 
+  /** ONNX's default Selu constants (float32 values of the self-normalizing constants). */
+  private static final double SELU_ALPHA = 1.67326319217681884765625, SELU_GAMMA = 1.05070102214813232421875;
+
   /** The real function of an element-wise unary operator (shared with the quantizer's tables). */
   public static double unaryFunction(Node n, double x) {
     return switch (n.opType()) {
@@ -625,6 +631,12 @@ public final class OpKernels {
       case "Floor" -> Math.floor(x);
       case "Ceil" -> Math.ceil(x);
       case "Not" -> x == 0 ? 1 : 0;
+      case "Elu" -> x >= 0 ? x : n.attrDouble("alpha", 1.0) * Math.expm1(x);
+      case "Selu" -> n.attrDouble("gamma", SELU_GAMMA) * (x > 0 ? x : n.attrDouble("alpha", SELU_ALPHA) * Math.expm1(x));
+      case "Softsign" -> x / (1 + Math.abs(x));
+      case "Cos" -> Math.cos(x);
+      case "Sin" -> Math.sin(x);
+      case "Round" -> Math.rint(x); // ONNX rounds halves to even
       default -> x; // Identity, Dropout (inference)
     };
   }
@@ -632,7 +644,7 @@ public final class OpKernels {
   private static Tensor unary(Node n, Tensor x) {
     double[] a = x.data(), y = new double[a.length];
     for (int i = 0; i < a.length; i++) y[i] = unaryFunction(n, a[i]);
-    return new Tensor(x.type(), x.shapeView(), y);
+    return new Tensor(n.opType().equals("Not") ? ElementType.INT64 : x.type(), x.shapeView(), y);
   }
 
   /** erf with absolute error below 1.2e-7 (Numerical Recipes' erfc Chebyshev fit). */
@@ -690,13 +702,18 @@ public final class OpKernels {
         case "Equal" -> x == z ? 1 : 0;
         case "Less" -> x < z ? 1 : 0;
         case "Greater" -> x > z ? 1 : 0;
+        case "LessOrEqual" -> x <= z ? 1 : 0;
+        case "GreaterOrEqual" -> x >= z ? 1 : 0;
+        case "And" -> x != 0 && z != 0 ? 1 : 0;
+        case "Or" -> x != 0 || z != 0 ? 1 : 0;
+        case "Xor" -> (x != 0) != (z != 0) ? 1 : 0;
         case "Max" -> Math.max(x, z);
         case "Min" -> Math.min(x, z);
         default -> throw new IllegalStateException(op);
       };
     }
     Tensor r = new Tensor(
-        op.equals("Equal") || op.equals("Less") || op.equals("Greater") ? ElementType.INT64 : a.type(), os, y);
+        isBooleanOp(op) ? ElementType.INT64 : a.type(), os, y);
     if (in.length > 2) { // variadic Max / Min / Sum
       Tensor[] rest = new Tensor[in.length - 1];
       rest[0] = r;
@@ -704,6 +721,14 @@ public final class OpKernels {
       return binary(n, rest, os);
     }
     return r;
+  }
+
+  /** Comparisons and logical operators: their result is boolean (an INT64 tensor of 0 and 1 here). */
+  public static boolean isBooleanOp(String op) {
+    return switch (op) {
+      case "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor" -> true;
+      default -> false;
+    };
   }
 
   private static Tensor matMul(Tensor a, Tensor b, int[] os) {

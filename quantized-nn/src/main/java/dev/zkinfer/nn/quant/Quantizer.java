@@ -40,6 +40,8 @@ public final class Quantizer {
   private final List<QOp> ops = new ArrayList<>();
   private final Map<String, Integer> ids = new HashMap<>();
   private final Map<String, Integer> consumers = new HashMap<>();
+  /** Tensors holding booleans: scale 1, values 0 or 1 (comparisons, logical ops, Not, Cast to bool). */
+  private final java.util.Set<Integer> booleans = new java.util.HashSet<>();
   private final int qmax;
   private final int qmin;
 
@@ -206,7 +208,14 @@ public final class Quantizer {
     String op = n.opType();
     String out = n.outputs().get(0);
     switch (op) {
-      case "Identity", "Dropout", "Cast" -> alias(n);
+      case "Identity", "Dropout" -> alias(n);
+      case "Cast" -> {
+        if (n.attrLong("to", 1) == 9) {
+          ids.put(out, bool(operand(n, 0)));
+        } else {
+          alias(n);
+        }
+      }
       case "Relu" -> {
         int x = operand(n, 0);
         int y = add(out, graph.shapeOf(out), t(x).scale(), Kind.ACTIVATION, options.activationBits(), null);
@@ -245,7 +254,8 @@ public final class Quantizer {
         ids.put(out, y);
         ops.add(new QPRelu(x, y, slope.shapeView(), m, sh, qmin, qmax));
       }
-      case "Sigmoid", "Tanh", "Erf", "Exp", "Log", "Sqrt", "Reciprocal", "Neg", "Abs", "Softplus", "HardSigmoid", "Gelu" ->
+      case "Sigmoid", "Tanh", "Erf", "Exp", "Log", "Sqrt", "Reciprocal", "Neg", "Abs", "Softplus", "HardSigmoid", "Gelu",
+          "Elu", "Selu", "Softsign", "Cos", "Sin", "Round", "Floor", "Ceil" ->
           table(n, operand(n, 0), out, v -> OpKernels.unaryFunction(n, v));
       case "Pow" -> {
         if (!isConst(n, 1) || graph.constants().get(n.input(1)).size() != 1) throw n.unsupported("only a constant scalar exponent can be quantized");
@@ -402,6 +412,9 @@ public final class Quantizer {
       }
       case "Softmax" -> softmax(n, out);
       case "Where" -> where(n, out);
+      case "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual" -> compare(n, out);
+      case "Not" -> ids.put(out, not(boolOperand(n, 0), out));
+      case "And", "Or", "Xor" -> logical(n, out);
       default -> throw n.unsupported("not supported by the quantizer");
     }
   }
@@ -568,13 +581,67 @@ public final class Quantizer {
 
   // ------------------------------------------------------------------ element-wise
 
+  /**
+   * y = clamp((ma·a ± mb·b + 2^(s−1)) >> s). The sum must stay within int32 for every input (the
+   * requantization proof's bound), so the shift is lowered until it does (int16 operands leave
+   * about 15 bits for the multipliers). A constant operand is not multiplied by a rounded
+   * multiplier: it is requantized itself to the sum's scale (multiplier 1), clamped where it
+   * saturates the output whatever the other operand is.
+   */
   private void addSub(int a, int b, String out, boolean subtract) {
+    if (t(a).kind() == Kind.CONSTANT && t(b).kind() != Kind.CONSTANT) {
+      // c − x = −(x − c): keep the run-time operand first
+      int y = addSubOrdered(b, a, out, subtract, subtract);
+      ids.put(out, y);
+      return;
+    }
+    ids.put(out, addSubOrdered(a, b, out, subtract, false));
+  }
+
+  /** a ± b (negated: −(a ± b)) with a run-time a. */
+  private int addSubOrdered(int a, int b, String out, boolean subtract, boolean negated) {
     double sy = scaleOf(out);
     double ra = t(a).scale() / sy, rb = t(b).scale() / sy;
-    Requantize.Multiplier big = Requantize.multiplier(Math.max(ra, rb));
-    int ma = (int) Math.round(Math.scalb(ra, big.shift())), mb = (int) Math.round(Math.scalb(rb, big.shift()));
-    int y = activation(out, sy);
-    ops.add(new QAdd(a, b, y, ma, subtract ? -mb : mb, big.shift(), qmin, qmax));
+    boolean constant = t(b).kind() == Kind.CONSTANT;
+    int first = Requantize.multiplier(Math.max(ra, rb)).shift(), shift = first;
+    long maxA = Math.max(-(long) t(a).min(), t(a).max()), maxB = Math.max(-(long) t(b).min(), t(b).max());
+    long ma, mb;
+    int[] folded = null;
+    boolean retried = false;
+    while (true) {
+      ma = Math.round(Math.scalb(ra, shift));
+      long bTerm;
+      if (constant) {
+        // values at the sum's scale, clamped beyond the reach of a's term plus the output range
+        long cap = ma * maxA + ((long) (qmax + 1) << shift);
+        int[] v = t(b).constantValues();
+        folded = new int[v.length];
+        bTerm = 0;
+        for (int k = 0; k < v.length; k++) {
+          long q = Math.max(-cap, Math.min(cap, Math.round(Math.scalb(v[k] * rb, shift))));
+          folded[k] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q));
+          bTerm = Math.max(bTerm, Math.abs(q));
+        }
+        mb = 1;
+      } else {
+        mb = Math.round(Math.scalb(rb, shift));
+        bTerm = mb * maxB;
+      }
+      if (retried || ma * maxA + bTerm + (1L << (shift - 1)) <= 1L << 31) break;
+      if (shift <= 1) {
+        retried = true;
+        // no shift keeps the sum in int32 (an accumulator operand, say): the integer executor
+        // computes it in 64 bits, and ModelCompiler refuses to prove such a QAdd
+        shift = first;
+        continue;
+      }
+      shift--;
+    }
+    if (constant) b = add(t(b).name() + "/at sum scale", t(b).shapeView(), Math.scalb(sy, -shift), Kind.CONSTANT, 32, folded);
+    long signA = negated ? -1 : 1, signB = (subtract ? -1 : 1) * signA;
+    int y = add(out, graph.shapeOf(out), sy, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QAdd(a, b, y, (int) (signA * ma), (int) (signB * mb), shift, qmin, qmax));
+    return y;
   }
 
   private void mul(int a, int b, String out) {
@@ -584,12 +651,196 @@ public final class Quantizer {
     ops.add(new QMul(a, b, y, m.m(), m.shift(), qmin, qmax));
   }
 
+  // ------------------------------------------------------------------ comparisons and booleans
+  //
+  // A boolean is an activation tensor of scale 1 holding 0 or 1 (the set `booleans`). Every op
+  // below is built from QAdd (an exact or finely scaled sum) and QTable (a step function over the
+  // sum's range), so it is proved by the same layers as any other model.
+
+  /** {@code x} as a boolean: itself if it is one, else the table x != 0. */
+  private int bool(int x) {
+    if (booleans.contains(x)) return x;
+    if (t(x).kind() == Kind.CONSTANT) {
+      int[] v = t(x).constantValues(), q = new int[v.length];
+      for (int k = 0; k < q.length; k++) q[k] = v[k] != 0 ? 1 : 0;
+      return booleanConstant(t(x).name() + "/bool", t(x).shapeView(), q);
+    }
+    return booleanTable(x, t(x).name() + "/bool", t(x).shapeView(), v -> v != 0);
+  }
+
+  /** Input {@code i} of {@code n} as a boolean (a constant is read as 0/1 directly, not quantized). */
+  private int boolOperand(Node n, int i) {
+    if (isConst(n, i)) {
+      Tensor c = graph.constants().get(n.input(i));
+      int[] q = new int[c.size()];
+      for (int k = 0; k < q.length; k++) q[k] = c.get(k) != 0 ? 1 : 0;
+      return booleanConstant(n.input(i), c.shapeView(), q);
+    }
+    return bool(operand(n, i));
+  }
+
+  private int booleanConstant(String name, int[] shape, int[] values) {
+    int id = add(name, shape, 1.0, Kind.CONSTANT, options.activationBits(), values);
+    booleans.add(id);
+    return id;
+  }
+
+  /** A table from {@code x}'s whole range to 0/1. */
+  private int booleanTable(int x, String out, int[] shape, java.util.function.IntPredicate p) {
+    QTensor xt = t(x);
+    if (xt.kind() == Kind.ACCUMULATOR) throw new IllegalArgumentException("a comparison on an accumulator");
+    int[] table = new int[xt.max() - xt.min() + 1];
+    for (int i = 0; i < table.length; i++) table[i] = p.test(xt.min() + i) ? 1 : 0;
+    int y = add(out, shape, 1.0, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QTable(x, y, xt.min(), table));
+    booleans.add(y);
+    return y;
+  }
+
+  /** 1 − c for a boolean c. */
+  private int not(int c, String out) {
+    if (t(c).kind() == Kind.CONSTANT) {
+      int[] v = t(c).constantValues(), q = new int[v.length];
+      for (int k = 0; k < q.length; k++) q[k] = 1 - v[k];
+      return booleanConstant(out, t(c).shapeView(), q);
+    }
+    return booleanTable(c, out, t(c).shapeView(), v -> v == 0);
+  }
+
+  /**
+   * Equal / Less / Greater / LessOrEqual / GreaterOrEqual: the difference d = a − b as an exact
+   * integer combination acc = M_a·a − M_b·b (a QAdd kept below 2^31 in magnitude for every input),
+   * then a step table on d.
+   *
+   * <p>A constant operand c is not multiplied by a rounded multiplier but requantized itself at
+   * the fine scale s_a·2^−P (M_a = 2^P, M_b = 1), so a run-time tensor is compared with a constant
+   * exactly, up to 2^−P of a's step (P = 21 for int8). Two run-time operands use M = s·2^P/max(s_a, s_b)
+   * rounded, an error of at most (|a| + |b|)/2 units of max(s_a, s_b)·2^−P (negligible for int8,
+   * up to a few steps for int16 operands near the ends of their ranges).
+   *
+   * <p>Orderings take the sign of acc exactly (the QAdd shift is 1 with even multipliers; clamping
+   * d to the activation range keeps its sign). Equal is true when |a − b| ≤ (s_a + s_b)/2 (up to
+   * 1/32 of that), the two half steps of quantization: two quantizations of the same real number
+   * always compare equal; for a constant operand s_b = 0.
+   */
+  private void compare(Node n, String out) {
+    String op = n.opType();
+    int[] os = graph.shapeOf(out);
+    boolean constant = isConst(n, 0) || isConst(n, 1);
+    int runTime = isConst(n, 0) ? 1 : 0;
+    if (runTime == 1) {
+      // c op x  ==  x op' c
+      op = switch (op) {
+        case "Less" -> "Greater";
+        case "Greater" -> "Less";
+        case "LessOrEqual" -> "GreaterOrEqual";
+        case "GreaterOrEqual" -> "LessOrEqual";
+        default -> op;
+      };
+    }
+    int a = operand(n, runTime), b;
+    QTensor ta = t(a);
+    if (ta.kind() == Kind.ACCUMULATOR) throw new IllegalArgumentException("a comparison of an accumulator");
+    long maxA = Math.max(-(long) ta.min(), ta.max());
+    long ma, mb;
+    double unit, stepB;
+    if (constant) {
+      Tensor c = graph.constants().get(n.input(1 - runTime));
+      int p = 29 - (64 - Long.numberOfLeadingZeros(maxA));
+      unit = Math.scalb(ta.scale(), -p);
+      int[] q = new int[c.size()];
+      for (int k = 0; k < q.length; k++) {
+        double v = c.get(k) / unit;
+        q[k] = Double.isNaN(v) ? 0 : (int) Math.max(-(1L << 29), Math.min(1L << 29, Math.round(v)));
+      }
+      b = add(out + "/threshold", c.shapeView(), unit, Kind.CONSTANT, 31, q);
+      ma = 1L << p;
+      mb = 1;
+      stepB = 0;
+    } else {
+      b = operand(n, 1);
+      QTensor tb = t(b);
+      if (tb.kind() == Kind.ACCUMULATOR) throw new IllegalArgumentException("a comparison of an accumulator");
+      long span = maxA + Math.max(-(long) tb.min(), tb.max());
+      int p = 29 - (64 - Long.numberOfLeadingZeros(span));
+      double u = Math.max(ta.scale(), tb.scale());
+      unit = Math.scalb(u, -p);
+      ma = Math.round(Math.scalb(ta.scale() / u, p));
+      mb = Math.round(Math.scalb(tb.scale() / u, p));
+      stepB = tb.scale();
+    }
+    int d;
+    java.util.function.IntPredicate step;
+    if (op.equals("Equal")) {
+      double tolerance = (ta.scale() + stepB) / 2 / unit; // in units of acc
+      int shift = Math.max(1, (int) Math.floor(Math.log(tolerance / 32) / Math.log(2)));
+      int limit = (int) Math.floor(tolerance / Math.scalb(1.0, shift));
+      d = add(out + "/difference", os, Math.scalb(unit, shift), Kind.ACTIVATION, options.activationBits(), null);
+      ops.add(new QAdd(a, b, d, (int) ma, (int) -mb, shift, qmin, qmax));
+      step = v -> Math.abs(v) <= limit;
+    } else {
+      d = add(out + "/difference", os, unit, Kind.ACTIVATION, options.activationBits(), null);
+      ops.add(new QAdd(a, b, d, (int) (2 * ma), (int) (-2 * mb), 1, qmin, qmax));
+      step = switch (op) {
+        case "Less" -> v -> v < 0;
+        case "Greater" -> v -> v > 0;
+        case "LessOrEqual" -> v -> v <= 0;
+        default -> v -> v >= 0; // GreaterOrEqual
+      };
+    }
+    ids.put(out, booleanTable(d, out, os, step));
+  }
+
+  /** And / Or / Xor of booleans: the exact sum x + y (a QAdd), then a table on it. */
+  private void logical(Node n, String out) {
+    int x = boolOperand(n, 0), y = boolOperand(n, 1);
+    int[] os = graph.shapeOf(out);
+    int sum = add(out + "/sum", os, 1.0, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QAdd(x, y, sum, 2, 2, 1, qmin, qmax));
+    java.util.function.IntPredicate p = switch (n.opType()) {
+      case "And" -> v -> v == 2;
+      case "Or" -> v -> v >= 1;
+      default -> v -> v == 1; // Xor
+    };
+    ids.put(out, booleanTable(sum, out, os, p));
+  }
+
+  /**
+   * Where(c, x, y) in general: c·x + (1 − c)·y for the boolean c, as two QMuls (each rescaling its
+   * branch to the output's scale; a product with 0 or 1 is exact) and their exact sum (one of
+   * the two terms is 0, so the sum cannot leave the range).
+   */
+  private void whereSelect(Node n, String out) {
+    int c = boolOperand(n, 0);
+    int notC = not(c, t(c).name() + "/not");
+    int x = operand(n, 1), y = operand(n, 2);
+    double sy = scaleOf(out);
+    int[] os = graph.shapeOf(out);
+    int px = add(out + "/if true", Shapes.broadcast(t(c).shapeView(), t(x).shapeView()), sy, Kind.ACTIVATION, options.activationBits(), null);
+    Requantize.Multiplier mx = Requantize.multiplier(t(x).scale() / sy);
+    ops.add(new QMul(c, x, px, mx.m(), mx.shift(), qmin, qmax));
+    int py = add(out + "/if false", Shapes.broadcast(t(notC).shapeView(), t(y).shapeView()), sy, Kind.ACTIVATION, options.activationBits(), null);
+    Requantize.Multiplier my = Requantize.multiplier(t(y).scale() / sy);
+    ops.add(new QMul(notC, y, py, my.m(), my.shift(), qmin, qmax));
+    int r = activation(out, sy);
+    ops.add(new QAdd(px, py, r, 2, 2, 1, qmin, qmax));
+  }
+
   private void table(Node n, int x, String out, java.util.function.DoubleUnaryOperator f) {
     int y = tableWithScale(t(x), out, graph.shapeOf(out), scaleOf(out), f);
     ids.put(out, y);
   }
 
-  /** A lookup table over the whole input range: T[i] = clamp(round(f((min + i) * sx) / sy)). */
+  /**
+   * A lookup table over the whole input range: T[i] = clamp(round(f((min + i) * sx) / sy)).
+   *
+   * <p>Where f is infinite or undefined at a representable input (Log and Reciprocal at 0, Log and
+   * Sqrt of a negative number, Pow of a negative base with a fractional exponent), the entry
+   * saturates: +∞ gives the largest output value, −∞ the smallest, and an undefined value (NaN)
+   * gives 0. The float model has no finite value there, so calibration ignores those points and
+   * the quantization report counts such an entry as an error against the float output (infinite
+   * or NaN).
+   */
   private int tableWithScale(QTensor x, String out, int[] shape, double sy, java.util.function.DoubleUnaryOperator f) {
     if (x.kind() == Kind.ACCUMULATOR) throw new IllegalArgumentException("a lookup on an accumulator");
     int lo = x.min(), hi = x.max();
@@ -650,7 +901,10 @@ public final class Quantizer {
   }
 
   private void where(Node n, String out) {
-    if (!isConst(n, 0)) throw n.unsupported("a run-time condition cannot be quantized");
+    if (!isConst(n, 0) || isConst(n, 1) == isConst(n, 2)) {
+      whereSelect(n, out);
+      return;
+    }
     Tensor cond = graph.constants().get(n.input(0));
     boolean fillFromX = isConst(n, 1);
     int dyn = fillFromX ? 2 : 1;

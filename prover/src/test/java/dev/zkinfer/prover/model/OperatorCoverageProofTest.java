@@ -1,0 +1,139 @@
+package dev.zkinfer.prover.model;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.zkinfer.circuit.CircuitVerifier;
+import dev.zkinfer.nn.ModelFormatException;
+import dev.zkinfer.nn.graph.FloatExecutor;
+import dev.zkinfer.nn.graph.Graph;
+import dev.zkinfer.nn.io.EzklInput;
+import dev.zkinfer.nn.onnx.OnnxModel;
+import dev.zkinfer.nn.quant.QuantizationOptions;
+import dev.zkinfer.nn.quant.QuantizationReport;
+import dev.zkinfer.nn.quant.QuantizedModel;
+import dev.zkinfer.nn.quant.Quantizer;
+import dev.zkinfer.nn.tensor.IntTensor;
+import dev.zkinfer.nn.tensor.Tensor;
+import dev.zkinfer.security.SecurityProfile;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The element-wise functions, comparisons, logical operators and run-time Where, each in a tiny
+ * ONNX model (src/test/resources/ops, made by make_ops_models.py with a numpy float reference):
+ * imported, quantized to int8 with calibration on its own input, compiled, proved and verified;
+ * the proof's output is the integer executor's, a changed public output, flipped proof bytes and
+ * changed advice are rejected ({@link ArithmeticOpsProofTest#provesAndRejectsCheating}), and the
+ * proved output, dequantized, is within the error that quantization allows of the numpy
+ * reference: half an output step plus the function's slope times half an input step (a table
+ * entry is f at the quantized input, rounded), and exactly equal for booleans.
+ */
+class OperatorCoverageProofTest {
+    static final Path DIR = Path.of("src/test/resources/ops");
+
+    /**
+     * Case, and the largest |f'| on the case's input range widened by half an input step (0 for
+     * booleans: comparisons must agree exactly, the inputs keep ties exact and other pairs 0.1
+     * apart).
+     */
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("unary_elu", 1.0), Arguments.of("unary_selu", 1.76), Arguments.of("unary_softplus", 1.0),
+                Arguments.of("unary_softsign", 1.0), Arguments.of("unary_hardsigmoid", 0.3), Arguments.of("unary_exp", 7.6),
+                Arguments.of("unary_log", 4.5), Arguments.of("unary_sqrt", 1.1), Arguments.of("unary_reciprocal", 4.5),
+                Arguments.of("unary_cos", 1.0), Arguments.of("unary_sin", 1.0), Arguments.of("unary_round", 0.0),
+                Arguments.of("unary_neg", 1.0), Arguments.of("unary_abs", 1.0),
+                Arguments.of("pow_cube", 12.5), Arguments.of("pow_sqrt", 1.1),
+                Arguments.of("compare_equal", 0.0), Arguments.of("compare_less", 0.0), Arguments.of("compare_greater", 0.0),
+                Arguments.of("compare_lessorequal", 0.0), Arguments.of("compare_greaterorequal", 0.0),
+                Arguments.of("compare_constant_first", 0.0), Arguments.of("compare_equal_constant", 0.0),
+                Arguments.of("logical_and", 0.0), Arguments.of("logical_or", 0.0), Arguments.of("logical_xor", 0.0),
+                Arguments.of("logical_not", 0.0),
+                Arguments.of("where_min", 1.0), Arguments.of("where_constant_branch", 1.0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void provesAndAgreesWithTheFloatReference(String name, double slope) throws Exception {
+        Graph g = OnnxModel.load(DIR.resolve(name + ".onnx"));
+        EzklInput io = EzklInput.read(DIR.resolve(name + ".json"));
+        Tensor in = Tensor.of(g.inputs().get(0).shape(), io.inputData().get(0));
+        double[] reference = io.outputData().get(0);
+        boolean isBoolean = name.startsWith("compare") || name.startsWith("logical");
+
+        // our float executor agrees with numpy
+        Tensor fl = new FloatExecutor(g).run(in);
+        for (int i = 0; i < reference.length; i++) {
+            assertEquals(reference[i], fl.get(i), 1e-5 * Math.max(1, Math.abs(reference[i])), name + ": float executor at " + i);
+        }
+
+        QuantizedModel qm = Quantizer.quantize(g, List.of(in), QuantizationOptions.int8());
+        ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
+        IntTensor x = qm.quantizeInput(in);
+        ProofResult proof = new ModelProver(pk).prove(x, s -> {});
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(pk.verifyingKey(), proof.proof());
+        assertTrue(o.result().isValid(), name + ": " + o.result());
+        assertArrayEquals(Arrays.stream(proof.output().data()).asLongStream().toArray(), o.output());
+
+        Tensor proved = qm.dequantize(qm.outputIds()[0], proof.output());
+        double sx = qm.input().scale(), sy = qm.output().scale();
+        double tolerance = isBoolean ? 0 : sy / 2 + slope * sx / 2 + 1e-9;
+        double maxError = 0;
+        for (int i = 0; i < reference.length; i++) {
+            double e = Math.abs(proved.get(i) - reference[i]);
+            maxError = Math.max(maxError, Math.abs(proved.get(i) - fl.get(i)));
+            assertTrue(e <= tolerance, name + ": proved output " + i + " is " + proved.get(i) + ", the float reference "
+                    + reference[i] + " (allowed error " + tolerance + ", input step " + sx + ", output step " + sy + ")");
+        }
+        // the quantization report states the same error as the proved output shows
+        QuantizationReport report = QuantizationReport.compare(g, qm, List.of(in));
+        assertEquals(maxError, report.maxAbsError(), 1e-12, name + ": " + report);
+
+        // a single table lookup has no advice that a cheating prover could change and still build a lookup witness for
+        boolean tableOnly = name.startsWith("unary") || name.startsWith("pow");
+        ArithmeticOpsProofTest.provesAndRejectsCheating(qm, !tableOnly);
+    }
+
+    @Test
+    void tablesSaturateOutsideTheDomain() throws Exception {
+        // the int8 table of Log covers the whole input range [-128, 127]·sx: Log(0) = -inf takes the smallest output,
+        // the logs of negative numbers (NaN) give 0, and the proof shows exactly that
+        Graph g = OnnxModel.load(DIR.resolve("unary_log.onnx"));
+        EzklInput io = EzklInput.read(DIR.resolve("unary_log.json"));
+        Tensor in = Tensor.of(g.inputs().get(0).shape(), io.inputData().get(0));
+        QuantizedModel qm = Quantizer.quantize(g, List.of(in), QuantizationOptions.int8());
+        int[] q = new int[qm.input().size()];
+        q[0] = 0;
+        q[1] = -5;
+        q[2] = -128;
+        q[3] = 127;
+        ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
+        ProofResult proof = new ModelProver(pk).prove(new IntTensor(qm.input().shape(), q), s -> {});
+        assertTrue(CircuitVerifier.verify(pk.verifyingKey(), proof.proof()).result().isValid());
+        int[] out = proof.output().data();
+        int min = -(1 << (qm.activationBits() - 1));
+        assertEquals(min, out[0], "Log(0)");
+        assertEquals(0, out[1], "Log(negative)");
+        assertEquals(0, out[2], "Log(negative)");
+        assertEquals(Math.log(127 * qm.input().scale()), out[3] * qm.output().scale(), qm.output().scale() / 2 + 1e-9, "Log(max)");
+    }
+
+    @Test
+    void aRunTimeExponentIsRefusedNamingTheOperatorAndNode() throws Exception {
+        // Pow(x, x): the exponent is a run-time tensor, which no table can express
+        Graph g = OnnxModel.load(DIR.resolve("pow_runtime_exponent.onnx"));
+        Tensor in = Tensor.of(g.inputs().get(0).shape(), new double[g.inputs().get(0).shape()[1]]);
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> Quantizer.quantizeNamed(g, List.of(Map.of("x", in)), QuantizationOptions.int8()));
+        assertTrue(e.getMessage().contains("Pow"), e.getMessage());
+        assertTrue(e.getMessage().contains("pow_node"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/python3
+"""Writes the tiny ONNX models of OperatorCoverageProofTest and their float references.
+
+Each case <name> gets <name>.onnx (one input "x", one float output "y") and <name>.json:
+{"input_data": [[...]], "output_data": [[...]]}, the output computed here with numpy (an
+independent float reference for zkinfer's own float executor). Inputs avoid the points where a
+quantized model cannot agree with the float one by construction: Round's halves, comparisons
+closer than 0.1, poles and the outside of Log/Sqrt/Reciprocal's domains.
+
+Needs python3-onnx and python3-numpy (Debian: apt-get install python3-onnx). Run from this folder:
+    python3 make_ops_models.py
+"""
+import json
+import math
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+N = 32
+rng = np.random.default_rng(14)
+SELU_ALPHA = 1.67326319217681884765625
+SELU_GAMMA = 1.05070102214813232421875
+
+
+def save(name, nodes, x, y, inits=(), n_in=N):
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, n_in])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(y.shape))],
+        initializer=list(inits))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="make_ops_models.py")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, name + ".onnx")
+    with open(name + ".json", "w") as f:
+        json.dump({"input_data": [[float(v) for v in x.reshape(-1)]],
+                   "output_data": [[float(v) for v in y.reshape(-1)]]}, f)
+
+
+def unary(op, f, lo, hi, attrs=None, avoid_halves=False):
+    x = rng.uniform(lo, hi, size=(1, N)).astype(np.float32)
+    if avoid_halves:  # keep 0.1 away from k + 0.5, where Round jumps
+        frac = x - np.floor(x)
+        x = np.where(np.abs(frac - 0.5) < 0.1, x + 0.25, x).astype(np.float32)
+    x[0, 0], x[0, 1] = lo, hi  # the calibrated range is [lo, hi]
+    node = helper.make_node(op, ["x"], ["y"], **(attrs or {}))
+    save("unary_" + op.lower(), [node], x, f(x.astype(np.float64)))
+
+
+def main():
+    unary("Elu", lambda x: np.where(x >= 0, x, 0.7 * np.expm1(x)), -4, 3, {"alpha": 0.7})
+    unary("Selu", lambda x: SELU_GAMMA * np.where(x > 0, x, SELU_ALPHA * np.expm1(x)), -4, 3)
+    unary("Softplus", lambda x: np.log1p(np.exp(x)), -5, 5)
+    unary("Softsign", lambda x: x / (1 + np.abs(x)), -6, 6)
+    unary("HardSigmoid", lambda x: np.clip(0.3 * x + 0.4, 0, 1), -4, 4, {"alpha": 0.3, "beta": 0.4})
+    unary("Exp", np.exp, -3, 2)
+    unary("Log", np.log, 0.25, 4)
+    unary("Sqrt", np.sqrt, 0.25, 4)
+    unary("Reciprocal", lambda x: 1 / x, 0.5, 4)
+    unary("Cos", np.cos, -3, 3)
+    unary("Sin", np.sin, -3, 3)
+    unary("Round", np.rint, -3, 3, avoid_halves=True)
+    unary("Neg", lambda x: -x, -2, 2)
+    unary("Abs", np.abs, -2, 2)
+
+    # Pow with a constant exponent: 3 (a table) and 0.5 (a table on [0, 4])
+    for name, e, lo, hi in (("pow_cube", 3.0, -2, 2), ("pow_sqrt", 0.5, 0.25, 4)):
+        x = rng.uniform(lo, hi, size=(1, N)).astype(np.float32)
+        x[0, 0], x[0, 1] = lo, hi
+        node = helper.make_node("Pow", ["x", "e"], ["y"])
+        save(name, [node], x, np.power(x.astype(np.float64), e),
+             [numpy_helper.from_array(np.array(e, dtype=np.float32), "e")])
+
+    # refused: a run-time exponent
+    x = rng.uniform(0.5, 2, size=(1, N)).astype(np.float32)
+    save("pow_runtime_exponent", [helper.make_node("Pow", ["x", "x"], ["y"], name="pow_node")], x,
+         np.power(x.astype(np.float64), x.astype(np.float64)))
+
+    # comparisons of the two halves a = x[:, :16], b = x[:, 16:], as floats 0/1
+    h = N // 2
+    a = rng.uniform(-3, 3, size=h)
+    b = a + rng.choice([-1, 1], size=h) * rng.uniform(0.1, 1.5, size=h)
+    b[: h // 4] = a[: h // 4]  # some exact ties
+    b = np.clip(b, -3, 3)
+    x = np.concatenate([a, b]).reshape(1, N).astype(np.float32)
+    a64, b64 = x[0, :h].astype(np.float64), x[0, h:].astype(np.float64)
+    halves = [numpy_helper.from_array(np.array(v, dtype=np.int64), n) for n, v in
+              (("s0", [0]), ("s1", [h]), ("s2", [N]), ("ax", [1]))]
+    split = [helper.make_node("Slice", ["x", "s0", "s1", "ax"], ["a"]),
+             helper.make_node("Slice", ["x", "s1", "s2", "ax"], ["b"])]
+    refs = {"Equal": a64 == b64, "Less": a64 < b64, "Greater": a64 > b64,
+            "LessOrEqual": a64 <= b64, "GreaterOrEqual": a64 >= b64}
+    for op, ref in refs.items():
+        nodes = split + [helper.make_node(op, ["a", "b"], ["c"]),
+                         helper.make_node("Cast", ["c"], ["y"], to=TensorProto.FLOAT)]
+        save("compare_" + op.lower(), nodes, x, ref.astype(np.float64).reshape(1, h), halves)
+
+    # a constant first operand (c < a, i.e. a > c) and Equal of integers against constants
+    cvec = rng.uniform(-3, 3, size=h)
+    cvec = np.where(np.abs(cvec - a64) < 0.1, cvec + 0.2, cvec).astype(np.float32)
+    nodes = split + [helper.make_node("Less", ["k", "a"], ["c"]),
+                     helper.make_node("Cast", ["c"], ["y"], to=TensorProto.FLOAT)]
+    save("compare_constant_first", nodes, x, (cvec.astype(np.float64) < a64).astype(np.float64).reshape(1, h),
+         halves + [numpy_helper.from_array(cvec, "k")])
+    ints = np.rint(a64)
+    ints[::3] += 1  # a third differ by one
+    nodes = split + [helper.make_node("Round", ["a"], ["r"]),
+                     helper.make_node("Equal", ["r", "k"], ["c"]),
+                     helper.make_node("Cast", ["c"], ["y"], to=TensorProto.FLOAT)]
+    save("compare_equal_constant", nodes, x, (np.rint(a64) == ints).astype(np.float64).reshape(1, h),
+         halves + [numpy_helper.from_array(ints.astype(np.float32), "k")])
+
+    # logical ops: p = a < b, q = a > 0.5 (a constant threshold), then And/Or/Xor/Not
+    thr = numpy_helper.from_array(np.array([0.5], dtype=np.float32), "thr")
+    p, q = a64 < b64, a64 > 0.5
+    for op, ref in {"And": p & q, "Or": p | q, "Xor": p ^ q}.items():
+        nodes = split + [helper.make_node("Less", ["a", "b"], ["p"]),
+                         helper.make_node("Greater", ["a", "thr"], ["q"]),
+                         helper.make_node(op, ["p", "q"], ["c"]),
+                         helper.make_node("Cast", ["c"], ["y"], to=TensorProto.FLOAT)]
+        save("logical_" + op.lower(), nodes, x, ref.astype(np.float64).reshape(1, h), halves + [thr])
+    nodes = split + [helper.make_node("Less", ["a", "b"], ["p"]),
+                     helper.make_node("Not", ["p"], ["c"]),
+                     helper.make_node("Cast", ["c"], ["y"], to=TensorProto.FLOAT)]
+    save("logical_not", nodes, x, (~p).astype(np.float64).reshape(1, h), halves)
+
+    # Where with a run-time condition: min(a, b) of two run-time branches, and a run-time branch
+    # against a constant vector; the condition of the second comes from Cast(x > 0 as float, bool)
+    nodes = split + [helper.make_node("Less", ["a", "b"], ["c"]),
+                     helper.make_node("Where", ["c", "a", "b"], ["y"])]
+    save("where_min", nodes, x, np.where(p, a64, b64).reshape(1, h), halves)
+    const = np.linspace(-2, 2, h).astype(np.float32)
+    nodes = split + [helper.make_node("Greater", ["b", "thr"], ["g"]),
+                     helper.make_node("Cast", ["g"], ["gf"], to=TensorProto.FLOAT),
+                     helper.make_node("Mul", ["gf", "a"], ["m"]),
+                     helper.make_node("Cast", ["m"], ["c"], to=TensorProto.BOOL),
+                     helper.make_node("Where", ["c", "k", "a"], ["y"])]
+    cond = (b64 > 0.5) & (a64 != 0)
+    save("where_constant_branch", nodes, x, np.where(cond, const.astype(np.float64), a64).reshape(1, h),
+         halves + [thr, numpy_helper.from_array(const, "k")])
+
+
+if __name__ == "__main__":
+    main()
