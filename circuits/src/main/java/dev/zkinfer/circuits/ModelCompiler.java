@@ -283,7 +283,7 @@ public final class ModelCompiler {
                 if (sumBound > RequantLayer.MAX_X_BOUND) {
                     // the requantization proof is sound only for inputs within its bound: refuse rather than cap it
                     throw new UnsupportedModelException("QAdd " + outT.name() + ": ma·a + mb·b can reach " + sumBound
-                            + ", beyond the int32 bound of the requantization proof");
+                            + ", beyond the 2^48 bound of the requantization proof");
                 }
                 if (q0 == 0) {
                     requant(acc, advice(outT), 0, new int[] {1}, new int[] {a.shift()}, a.lo(), a.hi(), outT.bits(), sumBound);
