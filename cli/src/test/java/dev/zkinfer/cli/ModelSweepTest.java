@@ -134,6 +134,8 @@ class ModelSweepTest {
     /** The message without file names and node names, so that equal causes count together. */
     static String reason(String line) {
         String m = line.substring("zkinfer: error: ".length());
+        // keep the operator's name in "unsupported operator 'X' at node ...", so the counts say which
+        m = m.replaceFirst("^unsupported operator '([^']*)'", "unsupported operator \u00ab$1\u00bb");
         m = m.replaceAll("'[^']*'", "'…'").replaceAll("\\(node \\d+\\)", "(node …)").replaceAll("/[^ :]*", "…");
         m = m.replaceAll("\\d+", "N");
         return m.length() > 140 ? m.substring(0, 140) + "…" : m;
