@@ -3,6 +3,10 @@
 import { inputValues } from './zkinfer-verifier.js';
 
 const $ = id => document.getElementById(id);
+// Anything that escapes is a bug in the page: recorded (for the tests) and logged.
+const escaped = e => { document.body.dataset.errors = (document.body.dataset.errors || '') + String(e) + '\n'; };
+window.addEventListener('error', e => escaped(e.message));
+window.addEventListener('unhandledrejection', e => escaped(e.reason));
 const params = new URLSearchParams(location.search);
 const workerUrl = new URL('verifier-worker.js', import.meta.url);
 if (params.get('engine')) workerUrl.searchParams.set('engine', params.get('engine'));
@@ -55,10 +59,10 @@ function show(state, verdict) {
   $('digest').textContent = digest;
   $('security').textContent = verdict.security_bits != null
     ? verdict.security_bits + ' bits (profile ' + verdict.profile + ', provable)' : '';
-  $('time').textContent = verdict.time_ms != null
-    ? verdict.time_ms.toFixed(1) + ' ms (key decoding ' + verdict.decode_ms.toFixed(1) + ' ms, verification '
-      + verdict.verify_ms.toFixed(1) + ' ms, ' + verdict.engine + ')' : '';
-  v.dataset.verifyMs = verdict.verify_ms;
+  const ms = x => (typeof x === 'number' ? x.toFixed(1) : '?') + ' ms';
+  $('time').textContent = ms(verdict.time_ms) + ' (key decoding ' + ms(verdict.decode_ms) + ', verification '
+    + ms(verdict.verify_ms) + ', ' + (verdict.engine || 'no engine') + ')';
+  if (typeof verdict.verify_ms === 'number') v.dataset.verifyMs = verdict.verify_ms;
 }
 
 async function check(vk, proof, inputText) {
