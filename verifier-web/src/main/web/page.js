@@ -39,6 +39,13 @@ function verifyInWorker(vk, proof, input) {
   });
 }
 
+// For scripts and automation: window.zkinfer.verify(vkBytes, proofBytes[, inputValues]) -> Promise<verdict>,
+// on this page's verifier (its worker), without touching the page's display.
+window.zkinfer = {
+  verify: (vk, proof, input) => verifyInWorker(new Uint8Array(vk).slice().buffer, new Uint8Array(proof).slice().buffer,
+    input == null ? null : Float64Array.from(input)),
+};
+
 function show(state, verdict) {
   const v = $('verdict');
   v.dataset.state = state;
