@@ -1,23 +1,7 @@
-// Runs the compiled verifier off the page's thread: WebAssembly (GC) where the browser has it,
-// the JavaScript build otherwise. Messages in: {vk, proof, input}; out: {verdict} or {engine}.
+// Runs the compiled verifier off the page's thread (see verifier-engine.js for which build).
+// Messages in: {id, vk, proof, input}; out: {engine} once, then {id, verdict} per request.
 import { run } from './zkinfer-verifier.js';
-
-// A module whose type section declares a struct: only browsers with WebAssembly GC accept it.
-const WASM_GC_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 95, 1, 127, 0]);
-
-async function loadEngine(force) {
-  if (force !== 'js' && typeof WebAssembly === 'object' && WebAssembly.validate(WASM_GC_PROBE)) {
-    try {
-      const { load } = await import('./zkinfer-verifier.wasm-runtime.js');
-      const teavm = await load('zkinfer-verifier.wasm');
-      return { name: 'WebAssembly', verify: teavm.exports.verify };
-    } catch (e) {
-      console.warn('WebAssembly verifier failed to load, using JavaScript:', e);
-    }
-  }
-  const core = await import('./zkinfer-verifier-core.js');
-  return { name: 'JavaScript', verify: core.verify };
-}
+import { loadEngine } from './verifier-engine.js';
 
 const engine = loadEngine(new URL(self.location.href).searchParams.get('engine'));
 engine.then(e => self.postMessage({ engine: e.name }),

@@ -56,6 +56,26 @@ class JavaScriptModuleTest {
         assertTrue(out.contains("all " + cases.size() + " verdicts agree"), out);
     }
 
+    /** Node.js 20 has no WebAssembly GC (by default): the page's engine choice falls back to JavaScript. */
+    @Test
+    void runtimeWithoutWebAssemblyGcFallsBackToTheJavaScriptBuild() throws Exception {
+        String version = nodeVersion();
+        assumeTrue(version != null, "node is not installed: the fallback test is skipped");
+        for (String flag : version.startsWith("v20.") ? List.of("--experimental-wasm-gc", "") : List.of("")) {
+            List<String> cmd = new java.util.ArrayList<>(List.of("node"));
+            if (!flag.isEmpty()) {
+                cmd.add(flag);
+            }
+            cmd.addAll(List.of(Path.of("src/test/node/check-fallback.mjs").toString(), PAGE.toAbsolutePath().toString(),
+                    RejectionSuite.FIXTURE.resolve("2l_relu_fc.vk").toString(), RejectionSuite.FIXTURE.resolve("2l_relu_fc.proof").toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(2, TimeUnit.MINUTES), "node did not finish");
+            System.out.println("node " + flag + ": " + out);
+            assertEquals(0, p.exitValue(), out);
+        }
+    }
+
     @Test
     void suiteHoldsOneValidCaseAndRejectsTheRest() {
         List<RejectionSuite.Case> cases = RejectionSuite.cases();
