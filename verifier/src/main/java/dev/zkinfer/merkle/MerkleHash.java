@@ -47,9 +47,14 @@ public final class MerkleHash {
         for (int i = 0; i < count; i++) {
             long v = values[from + i];
             int p = 1 + 8 * i;
-            for (int b = 0; b < 8; b++) {
-                scratch[p + b] = (byte) (v >>> (8 * b));
-            }
+            scratch[p] = (byte) v;
+            scratch[p + 1] = (byte) (v >>> 8);
+            scratch[p + 2] = (byte) (v >>> 16);
+            scratch[p + 3] = (byte) (v >>> 24);
+            scratch[p + 4] = (byte) (v >>> 32);
+            scratch[p + 5] = (byte) (v >>> 40);
+            scratch[p + 6] = (byte) (v >>> 48);
+            scratch[p + 7] = (byte) (v >>> 56);
         }
         sha.update(scratch, 0, len);
         digestInto(out, outOff);
