@@ -10,31 +10,45 @@ window.addEventListener('unhandledrejection', e => escaped(e.reason));
 const params = new URLSearchParams(location.search);
 const workerUrl = new URL('verifier-worker.js', import.meta.url);
 if (params.get('engine')) workerUrl.searchParams.set('engine', params.get('engine'));
-const worker = new Worker(workerUrl, { type: 'module' });
+// The verifier's cost is bounded by the key, but a page must not wait forever on a bug: after
+// ?timeout= seconds (default 300) the worker is stopped and the verdict is "did not finish".
+const limitMs = 1000 * (Number(params.get('timeout')) > 0 ? Number(params.get('timeout')) : 300);
+let worker;
 let nextId = 0;
 const pending = new Map();
 
-worker.onmessage = (msg) => {
-  const { id, verdict, engine, error } = msg.data;
-  if (engine) {
-    $('engine').textContent = engine + (error ? ' (' + error + ')' : '');
-    $('verify').disabled = false;
-    document.body.dataset.engine = engine;
-  }
-  if (verdict && pending.has(id)) {
-    pending.get(id)(verdict);
-    pending.delete(id);
-  }
-};
-worker.onerror = (e) => {
-  for (const resolve of pending.values()) resolve({ valid: false, reason: 'the verifier crashed: ' + (e.message || e) });
+function settleAll(reason) {
+  for (const resolve of pending.values()) resolve({ valid: false, reason });
   pending.clear();
-};
+}
+
+function startWorker() {
+  worker = new Worker(workerUrl, { type: 'module' });
+  worker.onmessage = (msg) => {
+    const { id, verdict, engine, error } = msg.data;
+    if (engine) {
+      $('engine').textContent = engine + (error ? ' (' + error + ')' : '');
+      $('verify').disabled = false;
+      document.body.dataset.engine = engine;
+    }
+    if (verdict && pending.has(id)) {
+      pending.get(id)(verdict);
+      pending.delete(id);
+    }
+  };
+  worker.onerror = (e) => settleAll('the verifier crashed: ' + (e.message || e));
+}
+startWorker();
 
 function verifyInWorker(vk, proof, input) {
   return new Promise(resolve => {
     const id = nextId++;
-    pending.set(id, resolve);
+    const timer = setTimeout(() => {
+      worker.terminate();
+      settleAll('the verifier did not finish within ' + limitMs / 1000 + ' s');
+      startWorker();
+    }, limitMs);
+    pending.set(id, verdict => { clearTimeout(timer); resolve(verdict); });
     worker.postMessage({ id, vk, proof, input }, [vk, proof]);
   });
 }

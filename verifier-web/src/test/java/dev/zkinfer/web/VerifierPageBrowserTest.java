@@ -157,6 +157,16 @@ class VerifierPageBrowserTest {
     }
 
     @Test
+    void verificationThatDoesNotFinishInTimeIsStoppedAndShownAsInvalid() throws Exception {
+        Files.write(cases.resolve("slow.vk"), RejectionSuite.fixtureKey());
+        Files.write(cases.resolve("slow.proof"), RejectionSuite.fixtureProof());
+        browser.get(base + "index.html?vk=cases/slow.vk&proof=cases/slow.proof&engine=js&timeout=0.001");
+        Shown shown = awaitVerdict();
+        assertEquals("invalid", shown.state);
+        assertEquals("the verifier did not finish within 0.001 s", shown.reason);
+    }
+
+    @Test
     void filesChosenWithThePickersAreVerified() throws Exception {
         Path vk = Files.write(cases.resolve("picked.vk"), RejectionSuite.fixtureKey());
         Path proof = Files.write(cases.resolve("picked.proof"), RejectionSuite.fixtureProof());
