@@ -1,8 +1,5 @@
 package dev.zkinfer.merkle;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -25,7 +22,6 @@ public final class MerkleHash {
     public static final int DIGEST_BYTES = 32;
     static final byte LEAF_TAG = 0;
     static final byte NODE_TAG = 1;
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final MessageDigest sha;
     private byte[] scratch = new byte[0];
@@ -46,8 +42,19 @@ public final class MerkleHash {
             scratch = new byte[len];
         }
         scratch[0] = LEAF_TAG;
+        // byte by byte rather than through a VarHandle, so that TeaVM (the web verifier) can
+        // compile it; recent JITs merge the eight stores into one
         for (int i = 0; i < count; i++) {
-            LONG_LE.set(scratch, 1 + 8 * i, values[from + i]);
+            long v = values[from + i];
+            int p = 1 + 8 * i;
+            scratch[p] = (byte) v;
+            scratch[p + 1] = (byte) (v >>> 8);
+            scratch[p + 2] = (byte) (v >>> 16);
+            scratch[p + 3] = (byte) (v >>> 24);
+            scratch[p + 4] = (byte) (v >>> 32);
+            scratch[p + 5] = (byte) (v >>> 40);
+            scratch[p + 6] = (byte) (v >>> 48);
+            scratch[p + 7] = (byte) (v >>> 56);
         }
         sha.update(scratch, 0, len);
         digestInto(out, outOff);
