@@ -172,6 +172,18 @@ public final class ProvingServer implements AutoCloseable {
                 throw new ApiError(400, "bits must be 8 or 16, got '" + b + "'");
             }
         }
+        Integer batch = null;
+        String bs = ctx.queryParam("batch");
+        if (bs != null) {
+            try {
+                batch = Integer.parseInt(bs);
+            } catch (NumberFormatException e) {
+                batch = 0;
+            }
+            if (batch < 1) {
+                throw new ApiError(400, "batch must be a positive integer, got '" + bs + "'");
+            }
+        }
         byte[] onnx;
         double[] calibration = null;
         if (ctx.isMultipartFormData()) {
@@ -195,7 +207,7 @@ public final class ProvingServer implements AutoCloseable {
         if (onnx.length == 0) {
             throw new ApiError(400, "empty body: post the ONNX model's bytes (or multipart parts 'model' and 'calibration')");
         }
-        ModelRegistry.Registration reg = registry.register(onnx, calibration, bits);
+        ModelRegistry.Registration reg = registry.register(onnx, calibration, bits, batch);
         ctx.header("Location", "/v1/models/" + reg.digest());
         json(ctx, reg.created() ? 201 : 200, JSON.createObjectNode().put("digest", reg.digest()));
     }
@@ -332,7 +344,7 @@ public final class ProvingServer implements AutoCloseable {
     private static void checkLength(Context ctx, long limit) {
         long declared = ctx.contentLength();
         if (declared > limit) {
-            throw new ApiError(413, "the body is " + declared + " bytes; this server takes at most " + limit);
+            throw new ApiError(413, "the body is " + declared + " bytes, over this server's limit of " + limit + " bytes");
         }
     }
 

@@ -45,13 +45,15 @@ public final class ModelRegistry {
      * @param calibration sample inputs as {@code input.json} values, flattened (a whole number of
      *                    model inputs), or null for the command line's default (8 random normal inputs, seed 1)
      * @param bits        8 or 16
+     * @param batch       the batch size for a model with a dynamic or fixed batch dimension, or null
+     *                    for the command line's default (a dynamic batch becomes 1, a fixed one is kept)
      * @throws InvalidInputException for a model or calibration that zkinfer cannot compile (the user's error)
      */
-    public Registration register(byte[] onnx, double[] calibration, int bits) {
+    public Registration register(byte[] onnx, double[] calibration, int bits, Integer batch) {
         if (bits != 8 && bits != 16) {
             throw new InvalidInputException("bits must be 8 or 16, got " + bits);
         }
-        String source = sourceDigest(onnx, calibration, bits);
+        String source = sourceDigest(onnx, calibration, bits, batch);
         var known = store.digestForSource(source);
         if (known.isPresent()) {
             return new Registration(known.get(), false);
@@ -63,7 +65,7 @@ public final class ModelRegistry {
             }
             Graph graph;
             try {
-                graph = OnnxModel.load(onnx, OnnxLoadOptions.defaults());
+                graph = OnnxModel.load(onnx, batch == null ? OnnxLoadOptions.defaults() : OnnxLoadOptions.defaults().withBatchSize(batch));
             } catch (InvalidInputException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -103,10 +105,10 @@ public final class ModelRegistry {
         }
     }
 
-    private static String sourceDigest(byte[] onnx, double[] calibration, int bits) {
+    private static String sourceDigest(byte[] onnx, double[] calibration, int bits, Integer batch) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(("zkinfer-model-source/v1 bits=" + bits + " calibration=" + (calibration == null ? -1 : calibration.length) + "\n")
+            md.update(("zkinfer-model-source/v1 bits=" + bits + " batch=" + batch + " calibration=" + (calibration == null ? -1 : calibration.length) + "\n")
                     .getBytes(StandardCharsets.US_ASCII));
             md.update(onnx);
             if (calibration != null) {
