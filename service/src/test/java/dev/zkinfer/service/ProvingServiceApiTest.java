@@ -149,7 +149,7 @@ class ProvingServiceApiTest {
         assertError(401, "bearer token", send(post(proofs, "{\"input_data\": [[1, 2, 3]]}".getBytes())));
         assertError(401, "wrong bearer token", send(post(proofs, "{\"input_data\": [[1, 2, 3]]}".getBytes()).header("Authorization", "Bearer nope")));
         assertError(413, "limit", send(post(proofs, new byte[100 << 10]).header("Authorization", auth)));
-        assertError(400, "not a readable ONNX model", send(post("v1/models", "not onnx".getBytes()).header("Authorization", auth)));
+        assertError(400, "ONNX model", send(post("v1/models", "not onnx".getBytes()).header("Authorization", auth)));
         assertError(400, "not a proof job id", get("v1/proofs/123"));
         assertError(404, "no such proof job", get("v1/proofs/" + UUID.randomUUID()));
         assertError(404, "no such route", get("v2/nothing"));
