@@ -117,7 +117,9 @@ public final class ProvingServer implements AutoCloseable {
                 error(ctx, 500, "internal error: " + e);
             });
             cfg.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                // Runs after the routes too: keep their JSON 404s ("no such model"), replace Javalin's plain-text one.
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) {
                     error(ctx, 404, "no such route: " + ctx.method() + " " + ctx.path());
                 }
             });
