@@ -68,6 +68,7 @@ public final class ServiceLoadReport {
                 // (2) latency at 50 % load
                 double intervalMs = 60_000.0 / (0.5 * perMinute);
                 ConcurrentLinkedQueue<Double> lat = new ConcurrentLinkedQueue<>();
+                ConcurrentLinkedQueue<Double> work = new ConcurrentLinkedQueue<>();
                 int n = (int) Math.max(4, seconds * 1000 / intervalMs);
                 CountDownLatch doneLatch = new CountDownLatch(n);
                 long start = System.nanoTime();
@@ -88,6 +89,8 @@ public final class ServiceLoadReport {
                                 throw new IllegalStateException(v.result().reason());
                             }
                             lat.add((System.nanoTime() - s) / 1e6);
+                            var job = api.store().job(java.util.UUID.fromString(id)).orElseThrow();
+                            work.add(job.witnessMs() + job.proveMs());
                         } catch (Exception e) {
                             e.printStackTrace();
                         } finally {
@@ -100,19 +103,22 @@ public final class ServiceLoadReport {
                 Collections.sort(l);
                 System.out.printf(Locale.ROOT, "workers=%d latency at 50%% load (%d jobs, one every %.0f ms): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                         workers, l.size(), intervalMs, pct(l, 0.5), pct(l, 0.99), l.get(l.size() - 1));
+                List<Double> w = new ArrayList<>(work);
+                Collections.sort(w);
+                System.out.printf(Locale.ROOT, "workers=%d of which witness + prove inside the worker: p50 %.0f ms%n", workers, pct(w, 0.5));
                 // (3) in-process
                 ProvingKey pk = ProvingKey.decode(api.store().provingKey(digest).orElseThrow(), s -> { });
                 ModelProver prover = new ModelProver(pk);
                 QuantizedModel qm = pk.model();
                 List<Double> inproc = new ArrayList<>();
-                for (int i = 0; i < 6; i++) {
+                for (int i = 0; i < 16; i++) {
                     var qx = qm.quantizeInput(Tensor.of(qm.input().shape(), ServiceFixtures.randomInput(784, 9000 + i, 0, 1)), false);
                     long s = System.nanoTime();
                     var res = prover.prove(qx.values(), st -> { });
                     CircuitVerifier.verify(pk.verifyingKey(), res.proof());
                     inproc.add((System.nanoTime() - s) / 1e6);
                 }
-                List<Double> warmIn = new ArrayList<>(inproc.subList(2, inproc.size()));
+                List<Double> warmIn = new ArrayList<>(inproc.subList(8, inproc.size()));
                 Collections.sort(warmIn);
                 System.out.printf(Locale.ROOT, "in-process ModelProver.prove + verify (warm, this JVM, while workers idle): median %.0f ms%n", pct(warmIn, 0.5));
             } finally {
