@@ -14,7 +14,9 @@ import java.time.Duration;
  * A running proving service: the HTTP API ({@code zkinfer serve}) and/or proving workers
  * ({@code zkinfer worker}) over one PostgreSQL job store, an external one ({@code --db}) or one
  * embedded in a data folder. Close it to stop the server, let the workers finish their proofs
- * (up to a minute), close the pool and stop the embedded database.
+ * (up to a minute), close the pool and stop the embedded database. A program that does not close
+ * it (from a shutdown hook, as {@code zkinfer serve} does) leaves the embedded database running;
+ * the next start on the same folder stops it.
  *
  * <pre>{@code
  * try (ProvingService s = ProvingService.serve(null, Path.of("data"), ProvingServer.Options.defaults(),
@@ -28,6 +30,7 @@ public final class ProvingService implements AutoCloseable {
     private final JobStore store;
     private final ProvingServer server;
     private final ProvingWorker worker;
+    private boolean closed;
 
     private ProvingService(EmbeddedPostgres embedded, JobStore store, ProvingServer server, ProvingWorker worker) {
         this.embedded = embedded;
@@ -42,7 +45,8 @@ public final class ProvingService implements AutoCloseable {
      */
     public static ProvingService serve(String jdbcUrl, Path dataDir, ProvingServer.Options serverOptions,
                                        ProvingWorker.Options workerOptions) throws IOException {
-        EmbeddedPostgres pg = jdbcUrl == null ? EmbeddedPostgres.start(dataDir) : null;
+        // Stopped by close(), after the workers have recorded their proofs; run close() from a shutdown hook.
+        EmbeddedPostgres pg = jdbcUrl == null ? EmbeddedPostgres.start(dataDir, false) : null;
         JobStore store = null;
         ProvingWorker worker = null;
         try {
@@ -101,8 +105,13 @@ public final class ProvingService implements AutoCloseable {
         Thread.currentThread().join();
     }
 
+    /** Stops everything, once (later calls return at once). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (server != null) {
             server.close();
         }

@@ -56,6 +56,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** Starts (creating it on first use) the cluster in {@code dataDir}; stopped by {@link #close} or at JVM exit. */
     public static EmbeddedPostgres start(Path dataDir) throws IOException {
+        return start(dataDir, true);
+    }
+
+    /**
+     * Starts the cluster in {@code dataDir}; with {@code stopAtExit} false the caller must
+     * {@link #close} it (an owner that needs the database until its own shutdown hook has
+     * finished, e.g. to record the proofs in progress, stops it last itself).
+     */
+    public static EmbeddedPostgres start(Path dataDir, boolean stopAtExit) throws IOException {
         Files.createDirectories(dataDir);
         dataDir = dataDir.toAbsolutePath().normalize();
         String runAs = isRoot() ? unprivilegedUser() : null;
@@ -84,7 +93,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         run(runAs, List.of(bin.resolve("pg_ctl").toString(), "-D", cluster.toString(), "-w", "-t", "120",
                 "-l", cluster.resolve("server.log").toString(), "-o", "-p " + port, "start"), 180);
         EmbeddedPostgres pg = new EmbeddedPostgres(cluster, bin, runAs, port);
-        Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "zkinfer-postgres-stop"));
+        if (stopAtExit) {
+            Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "zkinfer-postgres-stop"));
+        }
         return pg;
     }
 
