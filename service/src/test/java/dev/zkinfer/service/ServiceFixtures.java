@@ -60,6 +60,11 @@ final class ServiceFixtures {
 
     /** Starts {@code ServiceMain worker} in a new JVM with this JVM's class path and flags; waits until it is ready. */
     static Process startWorker(String jdbcUrl, String name, long leaseMillis, Path log) throws IOException, InterruptedException {
+        return startServiceMain(log, name, "worker", "--db", jdbcUrl, "--name", name, "--lease-ms", Long.toString(leaseMillis), "--threads", "1");
+    }
+
+    /** Starts {@code ServiceMain ARGS} in a new JVM with this JVM's class path and flags; waits until it prints "ready". */
+    static Process startServiceMain(Path log, String name, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -67,10 +72,10 @@ final class ServiceFixtures {
                 cmd.add(a);
             }
         }
-        cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName(), "worker",
-                "--db", jdbcUrl, "--name", name, "--lease-ms", Long.toString(leaseMillis), "--threads", "1"));
+        cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName()));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (Files.exists(log) && Files.readString(log).contains("ready")) {
                 return p;

@@ -154,6 +154,46 @@ class WorkerFailoverTest {
     }
 
     @Test
+    void aServerKilledWithJobsQueuedCompletesThemWhenStartedAgain() throws Exception {
+        // serve with the embedded database in a process of its own; SIGKILL leaves its PostgreSQL orphaned.
+        Path dir = Files.createTempDirectory("zkinfer-killed");
+        int port;
+        try (var s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process first = ServiceFixtures.startServiceMain(dir.resolve("first.log"), "first", "serve", "--data", dir.toString(),
+                "--port", Integer.toString(port), "--workers", "0");
+        workers.add(first);
+        ProvingServiceClient c = new ProvingServiceClient(URI.create("http://127.0.0.1:" + port), null);
+        String digest;
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(ServiceFixtures.smallModel())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, r.statusCode(), r.body());
+            digest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("digest").asText();
+        }
+        List<String> ids = new ArrayList<>();
+        List<double[]> inputs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            inputs.add(ServiceFixtures.randomInput(3, 200 + i, -1, 1));
+            ids.add(c.submit(digest, inputs.get(i), null));
+        }
+        first.destroyForcibly().waitFor();
+        Process second = ServiceFixtures.startServiceMain(dir.resolve("second.log"), "second", "serve", "--data", dir.toString(),
+                "--port", Integer.toString(port), "--workers", "1");
+        workers.add(second);
+        VerifyingKey vk = c.trustedVerifyingKey(digest);
+        for (int i = 0; i < ids.size(); i++) {
+            c.await(ids.get(i), Duration.ofMinutes(2));
+            assertTrue(c.verify(vk, ids.get(i), inputs.get(i), false).isValid());
+        }
+        second.destroy();   // SIGTERM: the shutdown hook stops the server, the worker and the database
+        assertTrue(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(!Files.exists(dir.resolve("postgres/postmaster.pid")), "the embedded database should be stopped");
+    }
+
+    @Test
     void aRestartedServerCompletesTheJobsItHadQueued() throws Exception {
         Path dir = Files.createTempDirectory("zkinfer-restart");
         ProvingServer.Options opts = ProvingServer.Options.defaults().withHost("127.0.0.1").withPort(0);
