@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "submit", mixinStandardHelpOptions = true,
-        description = {"Have a proving service prove an inference, and verify it here: fetches the model's verifying key, checks that its digest is --model,",
-            "waits for the proof, verifies it and checks that it is for --input. Prints 'valid' and the proved output, or 'invalid: <reason>' (exit 1)."})
+        description = {"Have a proving service prove an inference, and verify the proof here.",
+            "Fetches the model's verifying key and checks that its digest is --model, submits --input, waits for the proof, verifies it and checks that it is "
+                    + "for --input. Prints 'valid' and the proved output, or 'invalid: <reason>' (exit 1); a server that cannot be reached or refuses: exit 2."})
 final class SubmitCommand extends CliSupport implements Callable<Integer> {
     @Option(names = "--server", required = true, paramLabel = "URL", description = "The service, e.g. http://prover:8080")
     URI server;
