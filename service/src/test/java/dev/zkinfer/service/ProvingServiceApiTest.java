@@ -96,6 +96,23 @@ class ProvingServiceApiTest {
     }
 
     @Test
+    void aModelPostedAsMultipartWithCalibrationCompilesToAnotherDigest() throws Exception {
+        String boundary = "zkinfer-boundary-42";
+        var body = new java.io.ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"network.onnx\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes());
+        body.write(ServiceFixtures.smallModel());
+        body.write(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"calibration\"; filename=\"cal.json\"\r\n"
+                + "Content-Type: application/json\r\n\r\n{\"input_data\": [[0.5, -0.5, 1.5, 1.0, 0.0, -1.0]]}\r\n--" + boundary + "--\r\n").getBytes());
+        HttpResponse<String> r = send(post("v1/models", body.toByteArray()).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary));
+        assertEquals(201, r.statusCode(), r.body());
+        String calibrated = JSON.readTree(r.body()).get("digest").asText();
+        assertNotEquals(mlp, calibrated);
+        assertTrue(client().prove(calibrated, new double[] {0.5, 0.2, 1.0}, Duration.ofMinutes(2)).isValid());
+    }
+
+    @Test
     void smallModelProofIsVerifiedByTheClient() throws Exception {
         VerifiedInference r = client().prove(mlp, MLP_INPUT, Duration.ofMinutes(2));
         assertTrue(r.isValid(), r.result().toString());
