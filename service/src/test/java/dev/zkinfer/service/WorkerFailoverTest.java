@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.zkinfer.circuit.CircuitVerifier;
 import dev.zkinfer.circuit.VerifyingKey;
 import dev.zkinfer.client.ProvingServiceClient;
-import dev.zkinfer.client.VerifiedInference;
 import dev.zkinfer.service.db.EmbeddedPostgres;
-import dev.zkinfer.service.http.ProvingServer;
 import dev.zkinfer.service.models.ModelRegistry;
 import dev.zkinfer.service.store.JobStore;
-import dev.zkinfer.service.worker.ProvingWorker;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * The queue's guarantees with real worker processes on one embedded PostgreSQL: a worker killed
  * with SIGKILL mid-proof loses nothing (another finishes the job, one proof recorded); two workers
  * prove 40 jobs with none proved twice or lost; a job fails for good after three attempts; a
- * restarted server completes the jobs it had queued.
+ * server killed with SIGKILL with jobs queued (its embedded PostgreSQL orphaned) completes them
+ * when started again.
  */
 class WorkerFailoverTest {
     static Path data;
@@ -191,34 +189,5 @@ class WorkerFailoverTest {
         second.destroy();   // SIGTERM: the shutdown hook stops the server, the worker and the database
         assertTrue(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         assertTrue(!Files.exists(dir.resolve("postgres/postmaster.pid")), "the embedded database should be stopped");
-    }
-
-    @Test
-    void aRestartedServerCompletesTheJobsItHadQueued() throws Exception {
-        Path dir = Files.createTempDirectory("zkinfer-restart");
-        ProvingServer.Options opts = ProvingServer.Options.defaults().withHost("127.0.0.1").withPort(0);
-        List<String> ids = new ArrayList<>();
-        List<double[]> inputs = new ArrayList<>();
-        String digest;
-        try (ProvingService apiOnly = ProvingService.serve(null, dir, opts, null)) {
-            digest = new ModelRegistry(apiOnly.store()).register(ServiceFixtures.smallModel(), null, 8, null).digest();
-            ProvingServiceClient c = new ProvingServiceClient(URI.create("http://127.0.0.1:" + apiOnly.port()), null);
-            for (int i = 0; i < 5; i++) {
-                double[] x = ServiceFixtures.randomInput(3, 100 + i, -1, 1);
-                inputs.add(x);
-                ids.add(c.submit(digest, x, null));
-            }
-            assertEquals(5, apiOnly.store().pendingJobs());
-        }
-        try (ProvingService restarted = ProvingService.serve(null, dir, opts,
-                ProvingWorker.Options.defaults().withPollInterval(Duration.ofMillis(50)))) {
-            ProvingServiceClient c = new ProvingServiceClient(URI.create("http://127.0.0.1:" + restarted.port()), null);
-            VerifyingKey vk = c.trustedVerifyingKey(digest);
-            for (int i = 0; i < 5; i++) {
-                c.await(ids.get(i), Duration.ofMinutes(2));
-                VerifiedInference v = c.verify(vk, ids.get(i), inputs.get(i), false);
-                assertTrue(v.isValid(), v.result().toString());
-            }
-        }
     }
 }
