@@ -23,13 +23,15 @@ class SubmitCommandTest {
     static String digest;
     static Path input;
     static String url;
+    static Path data;
 
     @BeforeAll
     static void start() throws Exception {
         Path shared = CliEndToEndTest.shared();
         Path onnx = shared.resolve("conformance/ezkl/1l_mlp/network.onnx");
         input = shared.resolve("conformance/ezkl/1l_mlp/input.json");
-        service = ProvingService.serve(null, Files.createTempDirectory("zkinfer-submit"),
+        data = Files.createTempDirectory("zkinfer-submit");
+        service = ProvingService.serve(null, data,
                 ProvingServer.Options.defaults().withHost("127.0.0.1").withPort(0).withToken("tok"),
                 ProvingWorker.Options.defaults().withPollInterval(Duration.ofMillis(50)));
         digest = new ModelRegistry(service.store()).register(Files.readAllBytes(onnx), null, 8, null).digest();
@@ -40,6 +42,13 @@ class SubmitCommandTest {
     static void stop() {
         if (service != null) {
             service.close();
+        }
+        if (data != null) {
+            try (var walk = Files.walk(data)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException e) {
+                System.err.println("could not delete " + data + ": " + e);
+            }
         }
     }
 

@@ -64,6 +64,7 @@ class ProvingServiceApiTest {
         if (service != null) {
             service.close();
         }
+        ServiceFixtures.deleteTree(data);
     }
 
     static HttpRequest.Builder post(String path, byte[] body) {

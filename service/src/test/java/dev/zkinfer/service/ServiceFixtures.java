@@ -58,6 +58,20 @@ final class ServiceFixtures {
         return b.append("]]}").toString();
     }
 
+    /** Deletes a test's data folder (the unpacked PostgreSQL alone is about 60 MB). */
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
+    }
+
     /** Starts {@code ServiceMain worker} in a new JVM with this JVM's class path and flags; waits until it is ready. */
     static Process startWorker(String jdbcUrl, String name, long leaseMillis, Path log) throws IOException, InterruptedException {
         return startServiceMain(log, name, "worker", "--db", jdbcUrl, "--name", name, "--lease-ms", Long.toString(leaseMillis), "--threads", "1");

@@ -35,6 +35,7 @@ public final class ServiceLoadReport {
         int jobs = Integer.parseInt(args[1]);
         int seconds = Integer.parseInt(args[2]);
         Path data = Files.createTempDirectory("zkinfer-load");
+        try {
         try (ProvingService api = ProvingService.serve(null, data, ProvingServer.Options.defaults().withHost("127.0.0.1").withPort(0), null)) {
             String digest = new ModelRegistry(api.store()).register(ServiceFixtures.lenet(), null, 8, 1).digest();
             String jdbc = api.embeddedJdbcUrl();
@@ -130,6 +131,9 @@ public final class ServiceLoadReport {
             } finally {
                 procs.forEach(Process::destroyForcibly);
             }
+        }
+        } finally {
+            ServiceFixtures.deleteTree(data);
         }
     }
 

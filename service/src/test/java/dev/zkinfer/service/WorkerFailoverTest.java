@@ -37,6 +37,7 @@ class WorkerFailoverTest {
     static String mlp;
     static String lenet;
     static final List<Process> workers = new ArrayList<>();
+    static Path killedServerData;
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,6 +60,8 @@ class WorkerFailoverTest {
         if (pg != null) {
             pg.close();
         }
+        ServiceFixtures.deleteTree(data);
+        ServiceFixtures.deleteTree(killedServerData);
     }
 
     static Process worker(String name, long leaseMillis) throws Exception {
@@ -155,6 +158,7 @@ class WorkerFailoverTest {
     void aServerKilledWithJobsQueuedCompletesThemWhenStartedAgain() throws Exception {
         // serve with the embedded database in a process of its own; SIGKILL leaves its PostgreSQL orphaned.
         Path dir = Files.createTempDirectory("zkinfer-killed");
+        killedServerData = dir;
         int port;
         try (var s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
