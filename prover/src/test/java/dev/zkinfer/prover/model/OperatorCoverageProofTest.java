@@ -56,7 +56,24 @@ class OperatorCoverageProofTest {
                 Arguments.of("compare_constant_first", 0.0), Arguments.of("compare_equal_constant", 0.0),
                 Arguments.of("logical_and", 0.0), Arguments.of("logical_or", 0.0), Arguments.of("logical_xor", 0.0),
                 Arguments.of("logical_not", 0.0),
-                Arguments.of("where_min", 1.0), Arguments.of("where_constant_branch", 1.0));
+                Arguments.of("where_min", 1.0), Arguments.of("where_constant_branch", 1.0),
+                // maxima and minima are exact at the input's scale, or requantized once to the output's
+                Arguments.of("reduce_max", 1.0), Arguments.of("reduce_min", 1.0), Arguments.of("reduce_max_all", 1.0),
+                Arguments.of("global_max_pool", 1.0), Arguments.of("max_two", 1.0), Arguments.of("min_three", 1.0),
+                Arguments.of("max_scalar", 1.0), Arguments.of("min_broadcast", 1.0),
+                Arguments.of("argmax", 0.0), Arguments.of("argmin_last", 0.0),
+                // LogSoftmax: the stated bound 2·sx + sy + 2^−9 (see logSoftmaxTolerance)
+                Arguments.of("log_softmax", 0.0), Arguments.of("log_softmax_axis1", 0.0),
+                // two operands rounded at the input scale and a partial sum at about twice it
+                Arguments.of("sum_three", 4.0),
+                Arguments.of("tile", 1.0), Arguments.of("expand", 1.0), Arguments.of("gather_elements", 1.0),
+                Arguments.of("trilu_upper", 1.0), Arguments.of("trilu_lower", 1.0));
+    }
+
+    /** Operators whose proof has no advice outside lookup tables (index maps, a clamp, a masked fill). */
+    static boolean noAdviceOutsideTables(String name) {
+        return name.startsWith("unary") || name.startsWith("pow") || name.equals("max_scalar") || name.equals("tile")
+                || name.equals("expand") || name.equals("gather_elements") || name.startsWith("trilu");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -66,7 +83,8 @@ class OperatorCoverageProofTest {
         EzklInput io = EzklInput.read(DIR.resolve(name + ".json"));
         Tensor in = Tensor.of(g.inputs().get(0).shape(), io.inputData().get(0));
         double[] reference = io.outputData().get(0);
-        boolean isBoolean = name.startsWith("compare") || name.startsWith("logical");
+        // booleans and indices must agree exactly
+        boolean isBoolean = name.startsWith("compare") || name.startsWith("logical") || name.startsWith("arg");
 
         // our float executor agrees with numpy
         Tensor fl = new FloatExecutor(g).run(in);
@@ -84,7 +102,7 @@ class OperatorCoverageProofTest {
 
         Tensor proved = qm.dequantize(qm.outputIds()[0], proof.output());
         double sx = qm.input().scale(), sy = qm.output().scale();
-        double tolerance = isBoolean ? 0 : sy / 2 + slope * sx / 2 + 1e-9;
+        double tolerance = isBoolean ? 0 : name.startsWith("log_softmax") ? 2 * sx + sy + 0x1p-9 : sy / 2 + slope * sx / 2 + 1e-9;
         double maxError = 0;
         for (int i = 0; i < reference.length; i++) {
             double e = Math.abs(proved.get(i) - reference[i]);
@@ -96,9 +114,8 @@ class OperatorCoverageProofTest {
         QuantizationReport report = QuantizationReport.compare(g, qm, List.of(in));
         assertEquals(maxError, report.maxAbsError(), 1e-12, name + ": " + report);
 
-        // a single table lookup has no advice that a cheating prover could change and still build a lookup witness for
-        boolean tableOnly = name.startsWith("unary") || name.startsWith("pow");
-        ArithmeticOpsProofTest.provesAndRejectsCheating(qm, !tableOnly);
+        // a single table lookup or an index map has no advice that a cheating prover could change and still build a lookup witness for
+        ArithmeticOpsProofTest.provesAndRejectsCheating(qm, !noAdviceOutsideTables(name));
     }
 
     @Test
@@ -123,6 +140,20 @@ class OperatorCoverageProofTest {
         assertEquals(0, out[1], "Log(negative)");
         assertEquals(0, out[2], "Log(negative)");
         assertEquals(Math.log(127 * qm.input().scale()), out[3] * qm.output().scale(), qm.output().scale() / 2 + 1e-9, "Log(max)");
+    }
+
+    @Test
+    void anArgMaxWhoseIndicesExceedInt8IsRefusedNamingTheOperatorAndNode() throws Exception {
+        Graph g = OnnxModel.load(DIR.resolve("argmax_too_long.onnx"));
+        EzklInput io = EzklInput.read(DIR.resolve("argmax_too_long.json"));
+        Tensor in = Tensor.of(g.inputs().get(0).shape(), io.inputData().get(0));
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> Quantizer.quantize(g, List.of(in), QuantizationOptions.int8()));
+        assertTrue(e.getMessage().contains("ArgMax"), e.getMessage());
+        assertTrue(e.getMessage().contains("argmax_node"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        // the float model still runs: the index is exact there
+        assertEquals(io.outputData().get(0)[0], new FloatExecutor(g).run(in).get(0));
     }
 
     @Test
