@@ -141,6 +141,7 @@ def main():
          halves + [thr, numpy_helper.from_array(const, "k")])
 
     reductions_and_indices()
+    recurrent()
 
 
 def const(name, v, dtype=np.int64):
@@ -249,6 +250,71 @@ def reductions_and_indices():
          xs, np.triu(xs64.reshape(4, 8), 1), [s48, const("k", 1)])
     save("trilu_lower", [reshape("x", "v", "s48"), helper.make_node("Trilu", ["v"], ["y"], upper=0)],
          xs, np.tril(xs64.reshape(4, 8)), [s48])
+
+
+
+def sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def recurrent():
+    """LSTM (forward), GRU (linear_before_reset = 0, reverse) and a bidirectional RNN over x viewed
+    as [seq 4, batch 1, input 8], hidden 4, random weights; numpy references of the ONNX formulas."""
+    seq, inp, hid = 4, 8, 4
+    xr = rng.uniform(-1, 1, size=(1, N)).astype(np.float32)
+    xr[0, 0], xr[0, 1] = -1, 1
+    xs = xr.astype(np.float64).reshape(seq, 1, inp)
+    shape = const("sr", [seq, 1, inp])
+
+    def weights(dirs, gates):
+        w = rng.uniform(-0.6, 0.6, size=(dirs, gates * hid, inp)).astype(np.float32)
+        r = rng.uniform(-0.6, 0.6, size=(dirs, gates * hid, hid)).astype(np.float32)
+        b = rng.uniform(-0.3, 0.3, size=(dirs, 2 * gates * hid)).astype(np.float32)
+        return w, r, b
+
+    def inits(w, r, b):
+        return [numpy_helper.from_array(w, "W"), numpy_helper.from_array(r, "R"), numpy_helper.from_array(b, "B"), shape]
+
+    # LSTM, gates i, o, f, c; output Y_h [1, 1, hid]
+    w, r, b = weights(1, 4)
+    W, R, B = w[0].astype(np.float64), r[0].astype(np.float64), b[0].astype(np.float64)
+    h, c = np.zeros((1, hid)), np.zeros((1, hid))
+    for t in range(seq):
+        g = xs[t] @ W.T + h @ R.T + B[:4 * hid] + B[4 * hid:]
+        i, o, f, cc = (g[:, k * hid:(k + 1) * hid] for k in range(4))
+        c = sigmoid(f) * c + sigmoid(i) * np.tanh(cc)
+        h = sigmoid(o) * np.tanh(c)
+    save("lstm", [reshape("x", "v", "sr"), helper.make_node("LSTM", ["v", "W", "R", "B"], ["", "y"], hidden_size=hid)],
+         xr, h.reshape(1, 1, hid), inits(w, r, b))
+
+    # GRU, gates z, r, h, reset applied before the linear map, direction reverse; output Y [seq, 1, 1, hid]
+    w, r, b = weights(1, 3)
+    W, R, B = w[0].astype(np.float64), r[0].astype(np.float64), b[0].astype(np.float64)
+    wb, rb = B[:3 * hid], B[3 * hid:]
+    h = np.zeros((1, hid))
+    ys = [None] * seq
+    for t in reversed(range(seq)):
+        z = sigmoid(xs[t] @ W[:hid].T + h @ R[:hid].T + wb[:hid] + rb[:hid])
+        rr = sigmoid(xs[t] @ W[hid:2 * hid].T + h @ R[hid:2 * hid].T + wb[hid:2 * hid] + rb[hid:2 * hid])
+        hc = np.tanh(xs[t] @ W[2 * hid:].T + (rr * h) @ R[2 * hid:].T + rb[2 * hid:] + wb[2 * hid:])
+        h = (1 - z) * hc + z * h
+        ys[t] = h
+    save("gru_reverse", [reshape("x", "v", "sr"),
+                         helper.make_node("GRU", ["v", "W", "R", "B"], ["y"], hidden_size=hid, direction="reverse")],
+         xr, np.stack(ys).reshape(seq, 1, 1, hid), inits(w, r, b))
+
+    # RNN, bidirectional, tanh; output Y [seq, 2, 1, hid]
+    w, r, b = weights(2, 1)
+    out = np.zeros((seq, 2, 1, hid))
+    for d in range(2):
+        W, R, B = w[d].astype(np.float64), r[d].astype(np.float64), b[d].astype(np.float64)
+        h = np.zeros((1, hid))
+        for t in (range(seq) if d == 0 else reversed(range(seq))):
+            h = np.tanh(xs[t] @ W.T + h @ R.T + B[:hid] + B[hid:])
+            out[t, d] = h
+    save("rnn_bidirectional", [reshape("x", "v", "sr"),
+                               helper.make_node("RNN", ["v", "W", "R", "B"], ["y"], hidden_size=hid, direction="bidirectional")],
+         xr, out, inits(w, r, b))
 
 
 if __name__ == "__main__":

@@ -67,7 +67,21 @@ class OperatorCoverageProofTest {
                 // two operands rounded at the input scale and a partial sum at about twice it
                 Arguments.of("sum_three", 4.0),
                 Arguments.of("tile", 1.0), Arguments.of("expand", 1.0), Arguments.of("gather_elements", 1.0),
-                Arguments.of("trilu_upper", 1.0), Arguments.of("trilu_lower", 1.0));
+                Arguments.of("trilu_upper", 1.0), Arguments.of("trilu_lower", 1.0),
+                // unrolled recurrences (4 steps, hidden 4, states in (−1, 1)): see RECURRENT_TOLERANCE
+                Arguments.of("lstm", 0.0), Arguments.of("gru_reverse", 0.0), Arguments.of("rnn_bidirectional", 0.0));
+    }
+
+    /**
+     * The error allowed to an unrolled RNN / GRU / LSTM over 4 steps at int8: every step requantizes
+     * its gate sums, tables and products, and the state carries the error on, so the bound is
+     * empirical: 0.025, about 3 steps of a state in (−1, 1); the largest error seen is 0.011 (the
+     * bidirectional RNN; LSTM 0.0025, GRU 0.0051).
+     */
+    static final double RECURRENT_TOLERANCE = 0.025;
+
+    static boolean isRecurrent(String name) {
+        return name.startsWith("lstm") || name.startsWith("gru") || name.startsWith("rnn");
     }
 
     /** Operators whose proof has no advice outside lookup tables (index maps, a clamp, a masked fill). */
@@ -102,14 +116,17 @@ class OperatorCoverageProofTest {
 
         Tensor proved = qm.dequantize(qm.outputIds()[0], proof.output());
         double sx = qm.input().scale(), sy = qm.output().scale();
-        double tolerance = isBoolean ? 0 : name.startsWith("log_softmax") ? 2 * sx + sy + 0x1p-9 : sy / 2 + slope * sx / 2 + 1e-9;
-        double maxError = 0;
+        double tolerance = isBoolean ? 0 : isRecurrent(name) ? RECURRENT_TOLERANCE : name.startsWith("log_softmax") ? 2 * sx + sy + 0x1p-9 : sy / 2 + slope * sx / 2 + 1e-9;
+        double maxError = 0, maxReferenceError = 0;
         for (int i = 0; i < reference.length; i++) {
             double e = Math.abs(proved.get(i) - reference[i]);
+            maxReferenceError = Math.max(maxReferenceError, e);
             maxError = Math.max(maxError, Math.abs(proved.get(i) - fl.get(i)));
             assertTrue(e <= tolerance, name + ": proved output " + i + " is " + proved.get(i) + ", the float reference "
                     + reference[i] + " (allowed error " + tolerance + ", input step " + sx + ", output step " + sy + ")");
         }
+        System.out.printf("%s: largest error against the float reference %.5f (allowed %.5f, input step %.5f, output step %.5f)%n",
+                name, maxReferenceError, tolerance, sx, sy);
         // the quantization report states the same error as the proved output shows
         QuantizationReport report = QuantizationReport.compare(g, qm, List.of(in));
         assertEquals(maxError, report.maxAbsError(), 1e-12, name + ": " + report);

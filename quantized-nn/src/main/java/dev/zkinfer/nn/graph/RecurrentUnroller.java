@@ -226,7 +226,15 @@ final class RecurrentUnroller {
     return binary("Add", name, a, b);
   }
 
+  /** a ⊙ b; a zero constant (an absent initial state) gives a zero constant, so that what follows folds. */
   private String mul(String name, String a, String b) {
+    for (String z : new String[] {a, b}) {
+      Tensor c = s.constant(z);
+      if (c != null && Arrays.stream(c.data()).allMatch(v -> v == 0)) {
+        int[] shape = dev.zkinfer.nn.tensor.Shapes.broadcast(s.shape(a), s.shape(b));
+        return s.addConstant(n.name() + name, Tensor.zeros(shape));
+      }
+    }
     return binary("Mul", name, a, b);
   }
 
