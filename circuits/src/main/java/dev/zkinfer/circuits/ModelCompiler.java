@@ -310,9 +310,8 @@ public final class ModelCompiler {
                 } else {
                     b.layer(new ElementwiseProductLayer(broadcast(mu.a(), outT), broadcast(mu.b(), outT), prod));
                 }
-                // (a bound of at least 1: a product with an all-zero constant is 0, which bound 1 covers)
                 requant(prod, advice(outT), 0, new int[] {mu.m()}, new int[] {mu.shift()}, mu.lo(), mu.hi(), outT.bits(),
-                        Math.max(1, satMul(maxAbs(mu.a()), maxAbs(mu.b()))));
+                        satMul(maxAbs(mu.a()), maxAbs(mu.b())));
             }
             case QOp.QPRelu p -> compilePRelu(p, outT);
             case QOp.QAvgPool p -> compileAvgPool(p, outT);
