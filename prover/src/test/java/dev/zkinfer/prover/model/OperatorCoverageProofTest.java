@@ -62,7 +62,7 @@ class OperatorCoverageProofTest {
                 Arguments.of("global_max_pool", 1.0), Arguments.of("max_two", 1.0), Arguments.of("min_three", 1.0),
                 Arguments.of("max_scalar", 1.0), Arguments.of("min_broadcast", 1.0),
                 Arguments.of("argmax", 0.0), Arguments.of("argmin_last", 0.0),
-                // LogSoftmax: the stated bound 2·sx + sy + 2^−9 (see logSoftmaxTolerance)
+                // LogSoftmax: the stated bound 2·sx + sy + L·2^−15 + 2^−8 (L = 4 or 8 here; below 2·sx + sy + 2^−7)
                 Arguments.of("log_softmax", 0.0), Arguments.of("log_softmax_axis1", 0.0),
                 // two operands rounded at the input scale and a partial sum at about twice it
                 Arguments.of("sum_three", 4.0),
@@ -107,6 +107,10 @@ class OperatorCoverageProofTest {
         }
 
         QuantizedModel qm = Quantizer.quantize(g, List.of(in), QuantizationOptions.int8());
+        // the model survives its file format (whose checks, e.g. tables covering their input's range, the CLI meets)
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        qm.write(new java.io.DataOutputStream(bytes));
+        qm = QuantizedModel.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
         ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
         IntTensor x = qm.quantizeInput(in);
         ProofResult proof = new ModelProver(pk).prove(x, s -> {});
@@ -116,7 +120,7 @@ class OperatorCoverageProofTest {
 
         Tensor proved = qm.dequantize(qm.outputIds()[0], proof.output());
         double sx = qm.input().scale(), sy = qm.output().scale();
-        double tolerance = isBoolean ? 0 : isRecurrent(name) ? RECURRENT_TOLERANCE : name.startsWith("log_softmax") ? 2 * sx + sy + 0x1p-9 : sy / 2 + slope * sx / 2 + 1e-9;
+        double tolerance = isBoolean ? 0 : isRecurrent(name) ? RECURRENT_TOLERANCE : name.startsWith("log_softmax") ? 2 * sx + sy + 0x1p-7 : sy / 2 + slope * sx / 2 + 1e-9;
         double maxError = 0, maxReferenceError = 0;
         for (int i = 0; i < reference.length; i++) {
             double e = Math.abs(proved.get(i) - reference[i]);

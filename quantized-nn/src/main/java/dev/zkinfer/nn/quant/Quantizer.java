@@ -1155,12 +1155,12 @@ public final class Quantizer {
 
   /**
    * LogSoftmax = d − log Σ exp(d) with d = x − max (the reduced axis last, [rows, L]): m by
-   * max-pooling; d exact at x's scale (a 16-bit QAdd, d ∈ [−D, 0] for D = x's integer span);
-   * e = round(2^14·exp(d·sx)) (a table over [−D, 0]); S = Σ e (QReduceSum, S ≥ 2^14); S' =
-   * round(S / 2^k) (k ≥ 4 keeping L·2^(14−k) in 16 bits); lse = round(log(S'·2^(k−14)) / sy) (a
-   * table over S''s honest range); y = d·sx/sy − lse (QAdd). Error against the float reference:
-   * at most 2·sx (the inputs' rounding) + sy (two roundings at the output scale) + L·2^−15 +
-   * 2^(k−15) (the sum's roundings, relative), plus the output clamp.
+   * max-pooling; d exact at x's scale (a QAdd one bit wider than x, d ∈ [−D, 0] for D = x's
+   * integer span); e = round(2^14·exp(d·sx)) (a table); S = Σ e (QReduceSum, S ≥ 2^14 since some
+   * d is 0); S' = round(S / 2^k) (k ≥ 7, so S' ∈ [2^(14−k), L·2^(14−k)] in at most 16 bits: L ≤
+   * 255 at k = 7); lse = round(log(S'·2^(k−14)) / sy) (a table); y = d·sx/sy − lse (QAdd). Error
+   * against the float reference: at most 2·sx (the inputs' rounding) + sy (two roundings at the
+   * output scale) + L·2^−15 + 2^(k−15) (the sum's roundings, relative), plus the output clamp.
    */
   private void logSoftmax(Node n, String out) {
     int x = operand(n, 0);
@@ -1178,29 +1178,34 @@ public final class Quantizer {
     int flat = reshaped(src, rl, out + "/rows");
     int m = reshaped(maxOfRows(flat, rows, len, out + "/maximum"), r1, out + "/row maximum");
     int span = xt.max() - xt.min();
-    if (span > 32768) throw n.unsupported("a 17-bit difference to the maximum cannot be quantized");
+    int dBits = 65 - Long.numberOfLeadingZeros(span); // holds −span
+    if (dBits > 16) throw n.unsupported("a 17-bit difference to the maximum cannot be quantized (use int8 activations)");
     double sx = xt.scale();
-    int d = add(out + "/difference to the maximum", rl, sx, Kind.ACTIVATION, 16, null);
+    int d = add(out + "/difference to the maximum", rl, sx, Kind.ACTIVATION, dBits, null);
     ops.add(new QAdd(flat, m, d, 2, -2, 1, -span, 0));
-    int[] exp = new int[span + 1];
-    for (int i = 0; i <= span; i++) exp[i] = (int) Math.round(Math.scalb(Math.exp((i - span) * sx), 14));
+    // tables cover their input's whole range; entries an honest d (in [−span, 0]) or S' (in [sLo, sHi]) never reaches are those of the nearest end
+    int dMin = t(d).min();
+    int[] exp = new int[t(d).max() - dMin + 1];
+    for (int i = 0; i < exp.length; i++) exp[i] = (int) Math.round(Math.scalb(Math.exp(Math.min(dMin + i, 0) * sx), 14));
     int e = add(out + "/exp", rl, Math.scalb(1.0, -14), Kind.ACTIVATION, 16, null);
-    ops.add(new QTable(d, e, -span, exp));
+    ops.add(new QTable(d, e, dMin, exp));
     int sum = add(out + "/sum of exp", r1, Math.scalb(1.0, -14), Kind.ACCUMULATOR, 32, null);
     ops.add(new QReduceSum(e, sum, new int[] {1}));
-    int k = 4;
+    int k = 7;
     while (((long) len << Math.max(0, 14 - k)) > 32767) k++;
     if (k > 14) throw n.unsupported("an axis of " + len + " values is too long");
     int sLo = 1 << (14 - k), sHi = len << (14 - k);
-    int scaled = add(out + "/sum of exp rounded", r1, Math.scalb(1.0, k - 14), Kind.ACTIVATION, 16, null);
-    ops.add(new QRequant(sum, scaled, -1, new int[] {1}, new int[] {k}, 0, 32767));
+    int sBits = 65 - Long.numberOfLeadingZeros(sHi);
+    int scaled = add(out + "/sum of exp rounded", r1, Math.scalb(1.0, k - 14), Kind.ACTIVATION, sBits, null);
+    ops.add(new QRequant(sum, scaled, -1, new int[] {1}, new int[] {k}, 0, t(scaled).max()));
     double sy = scaleOf(out);
-    int[] log = new int[sHi - sLo + 1];
+    int[] log = new int[t(scaled).max() - t(scaled).min() + 1];
     for (int i = 0; i < log.length; i++) {
-      log[i] = Requantize.clamp(Math.round(Math.log(Math.scalb((double) (sLo + i), k - 14)) / sy), qmin, qmax);
+      int v = Math.max(t(scaled).min() + i, sLo);
+      log[i] = Requantize.clamp(Math.round(Math.log(Math.scalb((double) v, k - 14)) / sy), qmin, qmax);
     }
     int lse = add(out + "/log of the sum", r1, sy, Kind.ACTIVATION, options.activationBits(), null);
-    ops.add(new QTable(scaled, lse, sLo, log));
+    ops.add(new QTable(scaled, lse, t(scaled).min(), log));
     int y = addSubOrdered(d, lse, out + "/log softmax", rl, sy, true, false);
     if (inner > 1) {
       int back = reshaped(y, new int[] {outer, inner, len}, out + "/axis last view");
