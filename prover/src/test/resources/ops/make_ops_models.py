@@ -140,6 +140,182 @@ def main():
     save("where_constant_branch", nodes, x, np.where(cond, const.astype(np.float64), a64).reshape(1, h),
          halves + [thr, numpy_helper.from_array(const, "k")])
 
+    reductions_and_indices()
+    recurrent()
+
+
+def const(name, v, dtype=np.int64):
+    return numpy_helper.from_array(np.array(v, dtype=dtype), name)
+
+
+def reshape(src, dst, shape_name):
+    return helper.make_node("Reshape", [src, shape_name], [dst])
+
+
+def reductions_and_indices():
+    """ReduceMax/Min, GlobalMaxPool, Max/Min, ArgMax/ArgMin, LogSoftmax, Sum, Tile, Expand,
+    GatherElements, Trilu. Inputs for the exact operators (maxima and their indices) lie on a grid
+    of 0.25 (about 8 int8 steps at a range of 4) with exact ties, so quantization keeps every order."""
+    grid = lambda n: (rng.integers(-16, 17, size=(1, n)) / 4.0).astype(np.float32)
+    x = grid(N)
+    x[0, 0], x[0, 1] = -4, 4
+    x[0, 5] = x[0, 3]  # ties in the first row of [4, 8] and [2, 4, 4]
+    x[0, 9] = x[0, 10] = 4
+    x64 = x.astype(np.float64)
+
+    # ReduceMax over axis 1 of [2, 4, 4] (keepdims), ReduceMin over axes 1, 2 (dropped)
+    s3 = const("s3", [2, 4, 4])
+    v = x64.reshape(2, 4, 4)
+    save("reduce_max", [reshape("x", "v", "s3"), helper.make_node("ReduceMax", ["v"], ["y"], axes=[1], keepdims=1)],
+         x, v.max(axis=1, keepdims=True), [s3])
+    save("reduce_min", [reshape("x", "v", "s3"), helper.make_node("ReduceMin", ["v"], ["y"], axes=[1, 2], keepdims=0)],
+         x, v.min(axis=(1, 2)), [s3])
+    # no axes: all 40 values of a [1, 40] input (two max-pooling stages)
+    x40 = grid(40)
+    x40[0, 0], x40[0, 1] = -4, 4
+    save("reduce_max_all", [helper.make_node("ReduceMax", ["x"], ["y"], keepdims=1)],
+         x40, x40.astype(np.float64).max(keepdims=True), n_in=40)
+    s4 = const("s4", [1, 2, 4, 4])
+    save("global_max_pool", [reshape("x", "v", "s4"), helper.make_node("GlobalMaxPool", ["v"], ["y"])],
+         x, x64.reshape(1, 2, 4, 4).max(axis=(2, 3), keepdims=True), [s4])
+
+    # element-wise Max / Min of the halves a = x[:, :16], b = x[:, 16:] (and constants)
+    h = N // 2
+    halves = [const(n, v) for n, v in (("s0", [0]), ("s1", [h]), ("s2", [N]), ("ax1", [1]))]
+    split = [helper.make_node("Slice", ["x", "s0", "s1", "ax1"], ["a"]),
+             helper.make_node("Slice", ["x", "s1", "s2", "ax1"], ["b"])]
+    a64, b64 = x64[:, :h], x64[:, h:]
+    save("max_two", split + [helper.make_node("Max", ["a", "b"], ["y"])], x, np.maximum(a64, b64), halves)
+    cvec = np.linspace(-1, 1, h).astype(np.float32)
+    save("min_three", split + [helper.make_node("Min", ["a", "b", "k"], ["y"])], x,
+         np.minimum(np.minimum(a64, b64), cvec.astype(np.float64)), halves + [numpy_helper.from_array(cvec, "k")])
+    save("max_scalar", [helper.make_node("Max", ["x", "k"], ["y"])], x, np.maximum(x64, 0.5),
+         [numpy_helper.from_array(np.array(0.5, dtype=np.float32), "k")])
+    # a [4, 4] against a broadcast row [1, 4]
+    nodes = [helper.make_node("Slice", ["x", "s0", "s1", "ax1"], ["a"]), reshape("a", "a4", "s44"),
+             helper.make_node("Slice", ["x", "s1", "s20", "ax1"], ["row"]),
+             helper.make_node("Min", ["a4", "row"], ["y"])]
+    save("min_broadcast", nodes, x, np.minimum(a64.reshape(4, 4), x64[:, h:h + 4]),
+         halves + [const("s44", [4, 4]), const("s20", [h + 4])])
+
+    # ArgMax / ArgMin: first index of ties, last with select_last_index=1; the output cast to float
+    s48 = const("s48", [4, 8])
+    m = x64.reshape(4, 8)
+    save("argmax", [reshape("x", "v", "s48"), helper.make_node("ArgMax", ["v"], ["i"], axis=1, keepdims=0),
+                    helper.make_node("Cast", ["i"], ["y"], to=TensorProto.FLOAT)],
+         x, m.argmax(axis=1).astype(np.float64), [s48])
+    last = 3 - np.flip(m, axis=0).argmin(axis=0, keepdims=True)
+    save("argmin_last", [reshape("x", "v", "s48"),
+                         helper.make_node("ArgMin", ["v"], ["i"], axis=0, keepdims=1, select_last_index=1),
+                         helper.make_node("Cast", ["i"], ["y"], to=TensorProto.FLOAT)],
+         x, last.astype(np.float64), [s48])
+    # refused: indices up to 199 do not fit int8
+    x200 = rng.uniform(-1, 1, size=(1, 200)).astype(np.float32)
+    save("argmax_too_long", [helper.make_node("ArgMax", ["x"], ["i"], axis=1, name="argmax_node"),
+                             helper.make_node("Cast", ["i"], ["y"], to=TensorProto.FLOAT)],
+         x200, x200.astype(np.float64).argmax(axis=1, keepdims=True).astype(np.float64), n_in=200)
+
+    # LogSoftmax over the last axis of [4, 8], and over axis 1 of [2, 4, 4]
+    xs = rng.uniform(-3, 3, size=(1, N)).astype(np.float32)
+    xs[0, 0], xs[0, 1] = -3, 3
+
+    def log_softmax(v, axis):
+        mx = v.max(axis=axis, keepdims=True)
+        return v - mx - np.log(np.exp(v - mx).sum(axis=axis, keepdims=True))
+    xs64 = xs.astype(np.float64)
+    save("log_softmax", [reshape("x", "v", "s48"), helper.make_node("LogSoftmax", ["v"], ["y"], axis=-1)],
+         xs, log_softmax(xs64.reshape(4, 8), 1), [s48])
+    save("log_softmax_axis1", [reshape("x", "v", "s3"), helper.make_node("LogSoftmax", ["v"], ["y"], axis=1)],
+         xs, log_softmax(xs64.reshape(2, 4, 4), 1), [s3])
+
+    # Sum of three operands (two run-time halves and a constant)
+    save("sum_three", split + [helper.make_node("Sum", ["a", "b", "k"], ["y"])], xs,
+         xs64[:, :h] + xs64[:, h:] + cvec.astype(np.float64), halves + [numpy_helper.from_array(cvec, "k")])
+
+    # index maps: Tile, Expand, GatherElements, Trilu
+    first8 = xs64[:, :8]
+    save("tile", [helper.make_node("Slice", ["x", "s0", "s8", "ax1"], ["a"]), reshape("a", "a24", "s24"),
+                  helper.make_node("Tile", ["a24", "rep"], ["y"])],
+         xs, np.tile(first8.reshape(2, 4), (2, 3)), [const("s0", [0]), const("s8", [8]), const("ax1", [1]),
+                                                    const("s24", [2, 4]), const("rep", [2, 3])])
+    save("expand", [helper.make_node("Slice", ["x", "s0", "s4", "ax1"], ["a"]),
+                    helper.make_node("Expand", ["a", "shape"], ["y"])],
+         xs, np.broadcast_to(xs64[:, :4], (3, 4)), [const("s0", [0]), const("s4", [4]), const("ax1", [1]),
+                                                   const("shape", [3, 4])])
+    idx = rng.integers(-8, 8, size=(4, 3))
+    gathered = np.take_along_axis(xs64.reshape(4, 8), np.where(idx < 0, idx + 8, idx), axis=1)
+    save("gather_elements", [reshape("x", "v", "s48"), helper.make_node("GatherElements", ["v", "idx"], ["y"], axis=1)],
+         xs, gathered, [s48, const("idx", idx)])
+    save("trilu_upper", [reshape("x", "v", "s48"), helper.make_node("Trilu", ["v", "k"], ["y"])],
+         xs, np.triu(xs64.reshape(4, 8), 1), [s48, const("k", 1)])
+    save("trilu_lower", [reshape("x", "v", "s48"), helper.make_node("Trilu", ["v"], ["y"], upper=0)],
+         xs, np.tril(xs64.reshape(4, 8)), [s48])
+
+
+
+def sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def recurrent():
+    """LSTM (forward), GRU (linear_before_reset = 0, reverse) and a bidirectional RNN over x viewed
+    as [seq 4, batch 1, input 8], hidden 4, random weights; numpy references of the ONNX formulas."""
+    seq, inp, hid = 4, 8, 4
+    xr = rng.uniform(-1, 1, size=(1, N)).astype(np.float32)
+    xr[0, 0], xr[0, 1] = -1, 1
+    xs = xr.astype(np.float64).reshape(seq, 1, inp)
+    shape = const("sr", [seq, 1, inp])
+
+    def weights(dirs, gates):
+        w = rng.uniform(-0.6, 0.6, size=(dirs, gates * hid, inp)).astype(np.float32)
+        r = rng.uniform(-0.6, 0.6, size=(dirs, gates * hid, hid)).astype(np.float32)
+        b = rng.uniform(-0.3, 0.3, size=(dirs, 2 * gates * hid)).astype(np.float32)
+        return w, r, b
+
+    def inits(w, r, b):
+        return [numpy_helper.from_array(w, "W"), numpy_helper.from_array(r, "R"), numpy_helper.from_array(b, "B"), shape]
+
+    # LSTM, gates i, o, f, c; output Y_h [1, 1, hid]
+    w, r, b = weights(1, 4)
+    W, R, B = w[0].astype(np.float64), r[0].astype(np.float64), b[0].astype(np.float64)
+    h, c = np.zeros((1, hid)), np.zeros((1, hid))
+    for t in range(seq):
+        g = xs[t] @ W.T + h @ R.T + B[:4 * hid] + B[4 * hid:]
+        i, o, f, cc = (g[:, k * hid:(k + 1) * hid] for k in range(4))
+        c = sigmoid(f) * c + sigmoid(i) * np.tanh(cc)
+        h = sigmoid(o) * np.tanh(c)
+    save("lstm", [reshape("x", "v", "sr"), helper.make_node("LSTM", ["v", "W", "R", "B"], ["", "y"], hidden_size=hid)],
+         xr, h.reshape(1, 1, hid), inits(w, r, b))
+
+    # GRU, gates z, r, h, reset applied before the linear map, direction reverse; output Y [seq, 1, 1, hid]
+    w, r, b = weights(1, 3)
+    W, R, B = w[0].astype(np.float64), r[0].astype(np.float64), b[0].astype(np.float64)
+    wb, rb = B[:3 * hid], B[3 * hid:]
+    h = np.zeros((1, hid))
+    ys = [None] * seq
+    for t in reversed(range(seq)):
+        z = sigmoid(xs[t] @ W[:hid].T + h @ R[:hid].T + wb[:hid] + rb[:hid])
+        rr = sigmoid(xs[t] @ W[hid:2 * hid].T + h @ R[hid:2 * hid].T + wb[hid:2 * hid] + rb[hid:2 * hid])
+        hc = np.tanh(xs[t] @ W[2 * hid:].T + (rr * h) @ R[2 * hid:].T + rb[2 * hid:] + wb[2 * hid:])
+        h = (1 - z) * hc + z * h
+        ys[t] = h
+    save("gru_reverse", [reshape("x", "v", "sr"),
+                         helper.make_node("GRU", ["v", "W", "R", "B"], ["y"], hidden_size=hid, direction="reverse")],
+         xr, np.stack(ys).reshape(seq, 1, 1, hid), inits(w, r, b))
+
+    # RNN, bidirectional, tanh; output Y [seq, 2, 1, hid]
+    w, r, b = weights(2, 1)
+    out = np.zeros((seq, 2, 1, hid))
+    for d in range(2):
+        W, R, B = w[d].astype(np.float64), r[d].astype(np.float64), b[d].astype(np.float64)
+        h = np.zeros((1, hid))
+        for t in (range(seq) if d == 0 else reversed(range(seq))):
+            h = np.tanh(xs[t] @ W.T + h @ R.T + B[:hid] + B[hid:])
+            out[t, d] = h
+    save("rnn_bidirectional", [reshape("x", "v", "sr"),
+                               helper.make_node("RNN", ["v", "W", "R", "B"], ["y"], hidden_size=hid, direction="bidirectional")],
+         xr, out, inits(w, r, b))
+
 
 if __name__ == "__main__":
     main()

@@ -352,7 +352,10 @@ public final class ModelCompiler {
             case QOp.QConcat c -> {
                 int[] ins = new int[c.inputs().length];
                 for (int i = 0; i < ins.length; i++) {
-                    ins[i] = of(c.inputs()[i]);
+                    QTensor t = qm.tensor(c.inputs()[i]);
+                    // a constant part (Max/Min against a constant tensor) is committed with the model
+                    ins[i] = t.constantValues() != null ? model(outT.name() + "/" + t.name(), layout(t).dims(), t.constantValues())
+                            : of(c.inputs()[i]);
                 }
                 b.layer(new IndexMapLayer(ins, computed(outT), new IndexMap.Concat(c.axis())));
             }

@@ -73,6 +73,10 @@ public final class GraphAssembler {
             + ") is produced by no earlier node");
       }
     }
+    if (op.equals("RNN") || op.equals("GRU") || op.equals("LSTM")) {
+      RecurrentUnroller.unroll(n, recurrentSink());
+      return;
+    }
     boolean known = OpKernels.DYNAMIC_OPS.contains(op) || OpKernels.FOLD_ONLY_OPS.contains(op) || op.equals("LayerNormalization");
     if (!known) {
       throw new ModelFormatException("unsupported operator '" + op + "' at node '" + n.name() + "' (node " + n.index() + ")");
@@ -141,6 +145,39 @@ public final class GraphAssembler {
         producer.put(o, kept.size() - 1);
       }
     }
+  }
+
+  /** The unroller's view of this assembler: its nodes go through {@link #process}, so constant steps fold. */
+  private RecurrentUnroller.Sink recurrentSink() {
+    return new RecurrentUnroller.Sink() {
+      public int[] shape(String name) {
+        Tensor c = consts.get(name);
+        return c != null ? c.shapeView() : shapes.get(name);
+      }
+
+      public Tensor constant(String name) {
+        return consts.get(name);
+      }
+
+      public String addConstant(String base, Tensor value) {
+        String name = fresh(base);
+        consts.put(name, value);
+        return name;
+      }
+
+      public String fresh(String base) {
+        return GraphAssembler.this.fresh(base);
+      }
+
+      public void node(Node source, String suffix, String op, List<String> inputs, String output, Map<String, Object> attributes) {
+        for (String i : inputs) consumers.merge(i, 1, Integer::sum);
+        process(new Node(source.name() + suffix, op, source.index(), 13, inputs, List.of(output), attributes));
+      }
+
+      public boolean consumed(String name) {
+        return consumers.getOrDefault(name, 0) > 0;
+      }
+    };
   }
 
   private Tensor constantValue(Node n) {

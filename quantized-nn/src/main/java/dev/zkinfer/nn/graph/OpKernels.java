@@ -27,7 +27,8 @@ public final class OpKernels {
       "Squeeze", "Unsqueeze", "Identity", "Dropout", "Cast", "ReduceMean", "ReduceSum", "ReduceMax",
       "Softmax", "Split", "Exp", "Log", "Sqrt", "Reciprocal", "Neg", "Abs", "Softplus", "HardSigmoid",
       "Gelu", "Gather", "Where", "Expand", "Max", "Min", "Elu", "Selu", "Softsign", "Cos", "Sin", "Round", "Floor",
-      "Ceil", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor");
+      "Ceil", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor",
+      "ReduceMin", "ArgMax", "ArgMin", "LogSoftmax", "Sum", "Tile", "GatherElements", "Trilu");
 
   /** Operators evaluated only by constant folding (their inputs must be constants). */
   static final Set<String> FOLD_ONLY_OPS = Set.of(
@@ -69,7 +70,7 @@ public final class OpKernels {
         yield one(in[0]);
       }
       case "Add", "Sub", "Mul", "Div", "Pow", "PRelu", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And",
-          "Or", "Xor", "Max", "Min" -> {
+          "Or", "Xor", "Max", "Min", "Sum" -> {
         int[] s = in[0];
         for (int i = 1; i < in.length; i++) {
           int[] b = Shapes.broadcast(s, in[i]);
@@ -225,7 +226,45 @@ public final class OpKernels {
         for (int i = 0; i < r; i++) s[i] = add[i] ? 1 : in[0][j++];
         yield one(s);
       }
-      case "ReduceMean", "ReduceSum", "ReduceMax" -> one(reduceSpec(n, in[0], c).outShape);
+      case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin" -> one(reduceSpec(n, in[0], c).outShape);
+      case "ArgMax", "ArgMin" -> {
+        int r = in[0].length;
+        int ax = axis(n, n.attrLong("axis", 0), r);
+        long last = n.attrLong("select_last_index", 0);
+        if (last != 0 && last != 1) throw n.unsupported("select_last_index=" + last + " is not 0 or 1");
+        boolean keep = n.attrLong("keepdims", 1) != 0;
+        int[] s = new int[keep ? r : r - 1];
+        for (int i = 0, j = 0; i < r; i++) {
+          if (i != ax) s[j++] = in[0][i];
+          else if (keep) s[j++] = 1;
+        }
+        yield one(s);
+      }
+      case "LogSoftmax" -> {
+        axis(n, n.attrLong("axis", n.opset() >= 13 ? -1 : 1), in[0].length);
+        yield one(in[0]);
+      }
+      case "Tile" -> {
+        long[] rep = constLongs(n, c, 1, "repeats");
+        if (rep == null || rep.length != in[0].length) throw n.unsupported("repeats must have one entry per axis");
+        int[] s = new int[in[0].length];
+        for (int i = 0; i < s.length; i++) {
+          if (rep[i] < 0 || (long) in[0][i] * rep[i] > Integer.MAX_VALUE) throw n.unsupported("repeats " + Arrays.toString(rep) + " out of range");
+          s[i] = (int) (in[0][i] * rep[i]);
+        }
+        yield one(s);
+      }
+      case "GatherElements" -> {
+        int r = in[0].length;
+        axis(n, n.attrLong("axis", 0), r);
+        if (in[1].length != r) throw n.unsupported("indices must have the rank of the data");
+        yield one(in[1]);
+      }
+      case "Trilu" -> {
+        if (in[0].length < 2) throw n.unsupported("the input must have rank 2 or more");
+        if (n.hasInput(1)) constLongs(n, c, 1, "k");
+        yield one(in[0]);
+      }
       case "Softmax" -> {
         axis(n, n.attrLong("axis", n.opset() >= 13 ? -1 : 1), in[0].length);
         yield one(in[0]);
@@ -503,7 +542,41 @@ public final class OpKernels {
         yield one(new Tensor(in[0].type(), os, y));
       }
       case "Add", "Sub", "Mul", "Div", "Pow", "PRelu", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And",
-          "Or", "Xor", "Max", "Min" -> one(binary(n, in, os));
+          "Or", "Xor", "Max", "Min", "Sum" -> one(binary(n, in, os));
+      case "ArgMax", "ArgMin" -> one(argExtreme(n, in[0], os));
+      case "LogSoftmax" -> {
+        // log of the normalized exponentials, computed as x − max − log Σ exp(x − max) to keep tiny ones finite
+        int[] v = softmaxView(n, in[0].shapeView());
+        double[] a = in[0].data(), y = new double[a.length];
+        for (int o = 0; o < v[0]; o++) {
+          for (int i = 0; i < v[2]; i++) {
+            int base = o * v[1] * v[2] + i;
+            double m = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int j = 0; j < v[1]; j++) m = Math.max(m, a[base + j * v[2]]);
+            for (int j = 0; j < v[1]; j++) sum += Math.exp(a[base + j * v[2]] - m);
+            for (int j = 0; j < v[1]; j++) y[base + j * v[2]] = a[base + j * v[2]] - m - Math.log(sum);
+          }
+        }
+        yield one(new Tensor(ElementType.FLOAT, os, y));
+      }
+      case "Tile" -> {
+        int[] src = tileIndex(in[0].shapeView(), os);
+        double[] y = new double[src.length];
+        for (int i = 0; i < y.length; i++) y[i] = in[0].get(src[i]);
+        yield one(new Tensor(in[0].type(), os, y));
+      }
+      case "GatherElements" -> {
+        int[] src = gatherElementsIndex(n, in[0].shapeView(), in[1]);
+        double[] y = new double[src.length];
+        for (int i = 0; i < y.length; i++) y[i] = in[0].get(src[i]);
+        yield one(new Tensor(in[0].type(), os, y));
+      }
+      case "Trilu" -> {
+        boolean[] keep = triluKeep(n, os, n.hasInput(1) ? in[1].toLongArray()[0] : 0);
+        double[] y = new double[keep.length];
+        for (int i = 0; i < y.length; i++) y[i] = keep[i] ? in[0].get(i) : 0;
+        yield one(new Tensor(in[0].type(), os, y));
+      }
       case "Where" -> {
         int[] ic = Shapes.broadcastIndex(in[0].shapeView(), os), ix = Shapes.broadcastIndex(in[1].shapeView(), os),
             iy = Shapes.broadcastIndex(in[2].shapeView(), os);
@@ -572,7 +645,7 @@ public final class OpKernels {
       }
       case "Slice" -> one(slice(in[0], sliceSpec(n, in[0].shapeView(), in)));
       case "Pad" -> one(pad(in[0], padSpec(n, in[0].shapeView(), in)));
-      case "ReduceMean", "ReduceSum", "ReduceMax" -> one(reduce(n, in[0], reduceSpec(n, in[0].shapeView(), in)));
+      case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin" -> one(reduce(n, in[0], reduceSpec(n, in[0].shapeView(), in)));
       case "Softmax" -> one(softmax(n, in[0]));
       case "Gather" -> {
         int ax = axis(n, n.attrLong("axis", 0), in[0].rank());
@@ -709,6 +782,7 @@ public final class OpKernels {
         case "Xor" -> (x != 0) != (z != 0) ? 1 : 0;
         case "Max" -> Math.max(x, z);
         case "Min" -> Math.min(x, z);
+        case "Sum" -> x + z;
         default -> throw new IllegalStateException(op);
       };
     }
@@ -935,14 +1009,15 @@ public final class OpKernels {
     for (int d = 0; d < r; d++) keptShape[d] = s.reduced()[d] ? 1 : xs[d];
     int[] ks = Shapes.strides(keptShape);
     int outN = Shapes.size(keptShape);
-    boolean max = n.opType().equals("ReduceMax");
+    boolean max = n.opType().equals("ReduceMax"), min = n.opType().equals("ReduceMin");
     double[] y = new double[outN];
     if (max) Arrays.fill(y, Double.NEGATIVE_INFINITY);
+    if (min) Arrays.fill(y, Double.POSITIVE_INFINITY);
     int[] pos = new int[r];
     for (int k = 0; k < x.size(); k++) {
       int o = 0;
       for (int d = 0; d < r; d++) if (!s.reduced()[d]) o += pos[d] * ks[d];
-      y[o] = max ? Math.max(y[o], x.get(k)) : y[o] + x.get(k);
+      y[o] = max ? Math.max(y[o], x.get(k)) : min ? Math.min(y[o], x.get(k)) : y[o] + x.get(k);
       for (int d = r - 1; d >= 0; d--) {
         if (++pos[d] < xs[d]) break;
         pos[d] = 0;
@@ -953,6 +1028,85 @@ public final class OpKernels {
       for (int i = 0; i < outN; i++) y[i] /= count;
     }
     return new Tensor(x.type(), s.outShape(), y);
+  }
+
+  /** ArgMax / ArgMin along the axis: the first index of the extreme value (the last with select_last_index=1). */
+  private static Tensor argExtreme(Node n, Tensor x, int[] os) {
+    int[] xs = x.shapeView();
+    int ax = axis(n, n.attrLong("axis", 0), xs.length);
+    boolean last = n.attrLong("select_last_index", 0) != 0, min = n.opType().equals("ArgMin");
+    int outer = 1, inner = 1, dim = xs[ax];
+    for (int i = 0; i < ax; i++) outer *= xs[i];
+    for (int i = ax + 1; i < xs.length; i++) inner *= xs[i];
+    double[] y = new double[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int best = 0;
+        double bv = x.get(o * dim * inner + i);
+        for (int j = 1; j < dim; j++) {
+          double v = x.get((o * dim + j) * inner + i);
+          if (min ? (v < bv || (last && v == bv)) : (v > bv || (last && v == bv))) {
+            best = j;
+            bv = v;
+          }
+        }
+        y[o * inner + i] = best;
+      }
+    }
+    return new Tensor(ElementType.INT64, os, y);
+  }
+
+  /** For each output element of Tile, the row-major index of the input element it copies. */
+  public static int[] tileIndex(int[] xs, int[] os) {
+    int[] is = Shapes.strides(xs);
+    int n = Shapes.size(os);
+    int[] src = new int[n], pos = new int[os.length];
+    for (int k = 0; k < n; k++) {
+      int s = 0;
+      for (int d = 0; d < os.length; d++) s += (pos[d] % xs[d]) * is[d];
+      src[k] = s;
+      for (int d = os.length - 1; d >= 0; d--) {
+        if (++pos[d] < os[d]) break;
+        pos[d] = 0;
+      }
+    }
+    return src;
+  }
+
+  /** For each output element of GatherElements, the row-major index of the data element it reads. */
+  public static int[] gatherElementsIndex(Node n, int[] xs, Tensor indices) {
+    int ax = axis(n, n.attrLong("axis", 0), xs.length);
+    int[] ishape = indices.shapeView(), is = Shapes.strides(xs);
+    for (int d = 0; d < xs.length; d++) {
+      if (d != ax && ishape[d] > xs[d]) throw n.unsupported("indices shape " + Shapes.str(ishape) + " exceeds the data " + Shapes.str(xs));
+    }
+    int cnt = indices.size();
+    int[] src = new int[cnt], pos = new int[ishape.length];
+    for (int k = 0; k < cnt; k++) {
+      long v = (long) indices.get(k);
+      if (v < 0) v += xs[ax];
+      if (v < 0 || v >= xs[ax]) throw n.unsupported("index " + (long) indices.get(k) + " out of range [0, " + xs[ax] + ")");
+      int s = 0;
+      for (int d = 0; d < xs.length; d++) s += (d == ax ? (int) v : pos[d]) * is[d];
+      src[k] = s;
+      for (int d = ishape.length - 1; d >= 0; d--) {
+        if (++pos[d] < ishape[d]) break;
+        pos[d] = 0;
+      }
+    }
+    return src;
+  }
+
+  /** Trilu's kept elements (row-major over the shape): j − i ≥ k (upper, the default) or j − i ≤ k (lower). */
+  public static boolean[] triluKeep(Node n, int[] s, long k) {
+    boolean upper = n.attrLong("upper", 1) != 0;
+    int r = s.length, rows = s[r - 2], cols = s[r - 1];
+    boolean[] keep = new boolean[Shapes.size(s)];
+    for (int idx = 0; idx < keep.length; idx++) {
+      long j = idx % cols, i = (idx / cols) % rows;
+      keep[idx] = upper ? j - i >= k : j - i <= k;
+    }
+    return keep;
   }
 
   /** Softmax: the [outer, axis, inner] view of the input for the node's opset semantics. */

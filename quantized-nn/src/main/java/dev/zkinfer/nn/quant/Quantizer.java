@@ -415,6 +415,35 @@ public final class Quantizer {
       case "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual" -> compare(n, out);
       case "Not" -> ids.put(out, not(boolOperand(n, 0), out));
       case "And", "Or", "Xor" -> logical(n, out);
+      case "ReduceMax", "ReduceMin", "GlobalMaxPool" -> reduceExtreme(n, out);
+      case "Max", "Min" -> elementwiseExtreme(n, out, op.equals("Min"));
+      case "ArgMax", "ArgMin" -> argExtreme(n, out);
+      case "LogSoftmax" -> logSoftmax(n, out);
+      case "Sum" -> sum(n, out);
+      case "Expand" -> {
+        int x = operand(n, 0);
+        ids.put(out, broadcastRuntime(x, graph.shapeOf(out), out));
+      }
+      case "Tile" -> tile(n, out);
+      case "GatherElements" -> {
+        if (!isConst(n, 1)) throw n.unsupported("run-time (non-constant) indices are not supported");
+        int x = operand(n, 0);
+        int[] src = OpKernels.gatherElementsIndex(n, t(x).shapeView(), graph.constants().get(n.input(1)));
+        int flat = reshaped(x, new int[] {1, t(x).size()}, out + "/flat input");
+        int g = add(out + "/gathered", new int[] {1, src.length}, t(x).scale(), Kind.ACTIVATION, t(x).bits(), null);
+        ops.add(new QGather(flat, g, 1, src));
+        ids.put(out, reshaped(g, graph.shapeOf(out), out));
+      }
+      case "Trilu" -> {
+        if (n.hasInput(1) && !isConst(n, 1)) throw n.unsupported("a run-time k is not supported");
+        int x = operand(n, 0);
+        boolean[] keep = OpKernels.triluKeep(n, t(x).shapeView(), n.hasInput(1) ? graph.constants().get(n.input(1)).toLongArray()[0] : 0);
+        int[] mask = new int[keep.length];
+        for (int k = 0; k < mask.length; k++) mask[k] = keep[k] ? 0 : 1;
+        int y = add(out, graph.shapeOf(out), t(x).scale(), Kind.ACTIVATION, t(x).bits(), null);
+        ops.add(new QMaskedFill(x, y, mask, 0));
+        ids.put(out, y);
+      }
       default -> throw n.unsupported("not supported by the quantizer");
     }
   }
@@ -591,16 +620,15 @@ public final class Quantizer {
   private void addSub(int a, int b, String out, boolean subtract) {
     if (t(a).kind() == Kind.CONSTANT && t(b).kind() != Kind.CONSTANT) {
       // c − x = −(x − c): keep the run-time operand first
-      int y = addSubOrdered(b, a, out, subtract, subtract);
+      int y = addSubOrdered(b, a, out, graph.shapeOf(out), scaleOf(out), subtract, subtract);
       ids.put(out, y);
       return;
     }
-    ids.put(out, addSubOrdered(a, b, out, subtract, false));
+    ids.put(out, addSubOrdered(a, b, out, graph.shapeOf(out), scaleOf(out), subtract, false));
   }
 
-  /** a ± b (negated: −(a ± b)) with a run-time a. */
-  private int addSubOrdered(int a, int b, String out, boolean subtract, boolean negated) {
-    double sy = scaleOf(out);
+  /** a ± b (negated: −(a ± b)) with a run-time a, into a new tensor {@code out} of the given shape and scale. */
+  private int addSubOrdered(int a, int b, String out, int[] shape, double sy, boolean subtract, boolean negated) {
     double ra = t(a).scale() / sy, rb = t(b).scale() / sy;
     boolean constant = t(b).kind() == Kind.CONSTANT;
     int first = Requantize.multiplier(Math.max(ra, rb)).shift(), shift = first;
@@ -639,7 +667,7 @@ public final class Quantizer {
     }
     if (constant) b = add(t(b).name() + "/at sum scale", t(b).shapeView(), Math.scalb(sy, -shift), Kind.CONSTANT, 32, folded);
     long signA = negated ? -1 : 1, signB = (subtract ? -1 : 1) * signA;
-    int y = add(out, graph.shapeOf(out), sy, Kind.ACTIVATION, options.activationBits(), null);
+    int y = add(out, shape, sy, Kind.ACTIVATION, options.activationBits(), null);
     ops.add(new QAdd(a, b, y, (int) (signA * ma), (int) (signB * mb), shift, qmin, qmax));
     return y;
   }
@@ -898,6 +926,339 @@ public final class Quantizer {
     for (int i = 0; i <= offset; i++) exp[i] = (int) Math.round(Math.scalb(Math.exp((i - offset) * sx), 15));
     int y = activation(out, 1.0 / qmax);
     ops.add(new QSoftmax(x, y, view[0], view[1], view[2], offset, exp, qmax));
+  }
+
+
+  // ------------------------------------------------------------------ maxima, minima and their indices
+  //
+  // Every maximum is a QMaxPool over a [1, rows, 1, R] view of its operand (the reduced values
+  // last), in stages of windows of at most MAX_STAGE_WINDOW values; a minimum is the complement
+  // ~v = −v − 1 (an order-reversing bijection of the integer range, one lookup table) of the
+  // maximum of the complements, so it is exact at both ends of the range.
+
+  /** The widest window of one max-pooling stage (the proof's sumcheck has degree window + 1). */
+  private static final int MAX_STAGE_WINDOW = 16;
+
+  /** x with a new shape of the same size (itself when the shape is unchanged). */
+  private int reshaped(int x, int[] shape, String name) {
+    if (java.util.Arrays.equals(t(x).shapeView(), shape)) return x;
+    int y = add(name, shape, t(x).scale(), t(x).kind() == Kind.ACCUMULATOR ? Kind.ACCUMULATOR : Kind.ACTIVATION, t(x).bits(), null);
+    ops.add(new QReshape(x, y));
+    return y;
+  }
+
+  /** x with its {@code reduced} axes moved last (a transpose where needed): {tensor, rows, reduced count}. */
+  private int[] reducedLast(int x, boolean[] reduced, String name) {
+    int[] xs = t(x).shapeView();
+    int r = xs.length, k = 0, rows = 1, len = 1;
+    int[] perm = new int[r], ps = new int[r];
+    for (int d = 0; d < r; d++) if (!reduced[d]) { perm[k] = d; ps[k++] = xs[d]; rows *= xs[d]; }
+    for (int d = 0; d < r; d++) if (reduced[d]) { perm[k] = d; ps[k++] = xs[d]; len *= xs[d]; }
+    boolean identity = true;
+    for (int d = 0; d < r; d++) identity &= perm[d] == d;
+    if (identity) return new int[] {x, rows, len};
+    int y = add(name + "/reduced axes last", ps, t(x).scale(), Kind.ACTIVATION, t(x).bits(), null);
+    ops.add(new QTranspose(x, y, perm));
+    return new int[] {y, rows, len};
+  }
+
+  /** The maximum over the last {@code len} values of each of {@code rows} rows of x: a [1, rows, 1, 1] tensor. */
+  private int maxOfRows(int x, int rows, int len, String name) {
+    int cur = reshaped(x, new int[] {1, rows, 1, len}, name + "/pool view");
+    for (int stage = 0; len > 1; stage++) {
+      int k = Math.min(len, MAX_STAGE_WINDOW), next = Math.ceilDiv(len, k);
+      int y = add(name + "/max stage " + stage, new int[] {1, rows, 1, next}, t(cur).scale(), Kind.ACTIVATION, t(cur).bits(), null);
+      ops.add(new QMaxPool(cur, y, 1, k, 1, k, 0, 0));
+      cur = y;
+      len = next;
+    }
+    return cur;
+  }
+
+  /** ~x = −x − 1 over x's whole range, after rescaling by {@code ratio} (clamped) when it is not 1: one table. */
+  private int complement(int x, double ratio, double scale, String name) {
+    QTensor xt = t(x);
+    if (xt.kind() == Kind.ACCUMULATOR) throw new IllegalArgumentException("a minimum of an accumulator");
+    int lo = -(1 << (xt.bits() - 1)), hi = (1 << (xt.bits() - 1)) - 1;
+    int[] table = new int[xt.max() - xt.min() + 1];
+    for (int i = 0; i < table.length; i++) {
+      int v = ratio == 1 ? xt.min() + i : Requantize.clamp(Math.round((xt.min() + i) * ratio), qmin, qmax);
+      table[i] = Requantize.clamp(-(long) v - 1, ratio == 1 ? lo : qmin, ratio == 1 ? hi : qmax);
+    }
+    int y = add(name, xt.shapeView(), scale, Kind.ACTIVATION, ratio == 1 ? xt.bits() : options.activationBits(), null);
+    ops.add(new QTable(x, y, xt.min(), table));
+    return y;
+  }
+
+  /** ReduceMax / ReduceMin / GlobalMaxPool: staged max-pooling of the reduced values (of their complements for a minimum). */
+  private void reduceExtreme(Node n, String out) {
+    int x = operand(n, 0);
+    if (t(x).kind() == Kind.ACCUMULATOR) throw n.unsupported("a reduction of an int32 accumulator cannot be quantized");
+    int[] xs = t(x).shapeView();
+    boolean[] red;
+    if (n.opType().equals("GlobalMaxPool")) {
+      red = new boolean[xs.length];
+      for (int d = 2; d < xs.length; d++) red[d] = true;
+    } else {
+      red = OpKernels.reduceSpec(n, xs, constInputs(n)).reduced();
+    }
+    boolean min = n.opType().equals("ReduceMin");
+    int[] v = reducedLast(x, red, out);
+    int src = min ? complement(v[0], 1, t(x).scale(), out + "/complement") : v[0];
+    int m = maxOfRows(src, v[1], v[2], out);
+    if (min) m = complement(m, 1, t(x).scale(), out + "/complement of the maximum");
+    int y = add(out, graph.shapeOf(out), t(x).scale(), Kind.ACTIVATION, t(x).bits(), null);
+    ops.add(new QReshape(m, y));
+    ids.put(out, y);
+  }
+
+  /** A run-time x broadcast (numpy rules) to {@code os}: a reshape to the output's rank, then one gather of index 0 per stretched axis. */
+  private int broadcastRuntime(int x, int[] os, String name) {
+    int[] ts = t(x).shapeView();
+    if (java.util.Arrays.equals(ts, os)) return x;
+    int[] b = Shapes.broadcast(ts, os);
+    if (b == null || !java.util.Arrays.equals(b, os)) throw new IllegalArgumentException(Shapes.str(ts) + " does not broadcast to " + Shapes.str(os));
+    int[] cur = new int[os.length];
+    for (int d = 0; d < os.length; d++) {
+      int j = d - (os.length - ts.length);
+      cur[d] = j >= 0 ? ts[j] : 1;
+    }
+    x = reshaped(x, cur.clone(), name + "/rank " + os.length);
+    for (int d = 0; d < os.length; d++) {
+      if (cur[d] != os[d]) {
+        cur[d] = os[d];
+        int g = add(name + "/broadcast " + java.util.Arrays.toString(cur), cur.clone(), t(x).scale(), Kind.ACTIVATION, t(x).bits(), null);
+        ops.add(new QGather(x, g, d, new int[os[d]]));
+        x = g;
+      }
+    }
+    return x;
+  }
+
+  /**
+   * Max / Min of two or more tensors (numpy broadcasting). One run-time operand against scalar
+   * constants is a clamp at the operand's scale. Otherwise every operand is brought to the output
+   * scale (a requantization, or for Min one table that rescales and complements), broadcast,
+   * viewed as one column of a [size, k] tensor, and reduced by max-pooling.
+   */
+  private void elementwiseExtreme(Node n, String out, boolean min) {
+    int[] os = graph.shapeOf(out);
+    int k = n.inputs().size(), runTime = -1, runTimeCount = 0;
+    boolean scalars = true;
+    for (int i = 0; i < k; i++) {
+      if (isConst(n, i)) scalars &= graph.constants().get(n.input(i)).size() == 1;
+      else {
+        runTime = i;
+        runTimeCount++;
+      }
+    }
+    if (k == 1) {
+      alias(n);
+      return;
+    }
+    if (runTimeCount == 1 && scalars && java.util.Arrays.equals(graph.shapeOf(n.input(runTime)), os)) {
+      int x = operand(n, runTime);
+      if (t(x).kind() == Kind.ACCUMULATOR) throw n.unsupported("an int32 accumulator operand cannot be quantized");
+      double bound = min ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < k; i++) {
+        if (i != runTime) bound = min ? Math.min(bound, constValue(n, i)) : Math.max(bound, constValue(n, i));
+      }
+      double s = t(x).scale();
+      int q = Requantize.clamp(Math.round(Math.max(Math.min(bound / s, 1e18), -1e18)), t(x).min(), t(x).max());
+      int y = add(out, os, s, Kind.ACTIVATION, t(x).bits(), null);
+      ops.add(new QClamp(x, y, min ? t(x).min() : q, min ? q : t(x).max()));
+      ids.put(out, y);
+      return;
+    }
+    double sy = scaleOf(out);
+    int size = Shapes.size(os);
+    int[] parts = new int[k];
+    for (int i = 0; i < k; i++) {
+      String name = out + "/operand " + i;
+      if (isConst(n, i)) {
+        Tensor c = graph.constants().get(n.input(i));
+        int[] idx = Shapes.broadcastIndex(c.shapeView(), os);
+        int[] q = new int[size];
+        for (int j = 0; j < size; j++) {
+          double v = c.get(idx[j]) / sy;
+          q[j] = Requantize.clamp(Math.round(Double.isNaN(v) ? 0 : Math.max(Math.min(v, 1e18), -1e18)), qmin, qmax);
+          if (min) q[j] = -q[j] - 1;
+        }
+        parts[i] = add(name, new int[] {size, 1}, sy, Kind.CONSTANT, options.activationBits(), q);
+        continue;
+      }
+      int x = operand(n, i);
+      if (t(x).kind() == Kind.ACCUMULATOR) throw n.unsupported("an int32 accumulator operand cannot be quantized");
+      if (min) {
+        x = complement(x, t(x).scale() / sy, sy, name + "/complement at output scale");
+      } else if (t(x).scale() != sy || t(x).bits() != options.activationBits()) {
+        Requantize.Multiplier m = Requantize.multiplier(t(x).scale() / sy);
+        int r = add(name + "/at output scale", t(x).shapeView(), sy, Kind.ACTIVATION, options.activationBits(), null);
+        ops.add(new QRequant(x, r, -1, new int[] {m.m()}, new int[] {m.shift()}, qmin, qmax));
+        x = r;
+      }
+      parts[i] = reshaped(broadcastRuntime(x, os, name), new int[] {size, 1}, name + "/column");
+    }
+    int cat = add(out + "/operands", new int[] {size, k}, sy, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QConcat(parts, cat, 1));
+    int m = maxOfRows(cat, size, k, out);
+    if (min) m = complement(m, 1, sy, out + "/complement of the maximum");
+    int y = add(out, os, sy, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QReshape(m, y));
+    ids.put(out, y);
+  }
+
+  /**
+   * ArgMax / ArgMin along one axis, as integers at scale 1. With the axis last ([rows, L]; ArgMin
+   * works on the complements): m = the row maximum (max-pooling), e_j = [x_j − m = 0] (an exact
+   * QAdd and a table), P = T·e for a constant 0/1 matrix T (a QDense: P_j = #maxima at indices ≤ j,
+   * or > j for select_last_index = 1), z_j = [P_j = 0] (resp. [P_j > 0]), and the index Σ_j z_j
+   * (a QReduceSum): the number of positions before the first maximum (before and at... the last).
+   * Every step is an exact integer op of the proof; L must fit the activation range.
+   */
+  private void argExtreme(Node n, String out) {
+    int x = operand(n, 0);
+    if (t(x).kind() == Kind.ACCUMULATOR) throw n.unsupported("an int32 accumulator operand cannot be quantized");
+    int[] xs = t(x).shapeView();
+    int ax = OpKernels.axis(n, n.attrLong("axis", 0), xs.length);
+    int len = xs[ax];
+    if (len > qmax) {
+      throw n.unsupported("an axis of " + len + " values has indices beyond the int" + options.activationBits() + " range");
+    }
+    boolean last = n.attrLong("select_last_index", 0) != 0;
+    boolean[] red = new boolean[xs.length];
+    red[ax] = true;
+    int[] v = reducedLast(x, red, out);
+    int rows = v[1];
+    int[] rl = {rows, len}, r1 = {rows, 1};
+    int flat = reshaped(v[0], rl, out + "/rows");
+    int src = n.opType().equals("ArgMin") ? complement(flat, 1, t(x).scale(), out + "/complement") : flat;
+    int m = reshaped(maxOfRows(src, rows, len, out + "/maximum"), r1, out + "/row maximum");
+    int d = add(out + "/difference to the maximum", rl, t(x).scale(), Kind.ACTIVATION, t(src).bits(), null);
+    ops.add(new QAdd(src, m, d, 2, -2, 1, t(src).min(), t(src).max()));
+    int e = booleanTable(d, out + "/is maximal", rl, q -> q == 0);
+    int[] w = new int[len * len];
+    for (int j = 0; j < len; j++) for (int i = 0; i < len; i++) w[j * len + i] = (last ? i > j : i <= j) ? 1 : 0;
+    int p = add(out + "/maxima counted", rl, 1.0, Kind.ACCUMULATOR, 32, null);
+    ops.add(new QDense(e, p, len, len, w, new int[len]));
+    int pq = add(out + "/maxima count", rl, 1.0, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QRequant(p, pq, -1, new int[] {2}, new int[] {1}, qmin, qmax));
+    int z = booleanTable(pq, out + "/before the index", rl, last ? q -> q > 0 : q -> q == 0);
+    int s = add(out + "/index sum", r1, 1.0, Kind.ACCUMULATOR, 32, null);
+    ops.add(new QReduceSum(z, s, new int[] {1}));
+    int idx = add(out + "/index", r1, 1.0, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QRequant(s, idx, -1, new int[] {2}, new int[] {1}, qmin, qmax));
+    int y = add(out, graph.shapeOf(out), 1.0, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QReshape(idx, y));
+    ids.put(out, y);
+  }
+
+  /**
+   * LogSoftmax = d − log Σ exp(d) with d = x − max (the reduced axis last, [rows, L]): m by
+   * max-pooling; d exact at x's scale (a QAdd one bit wider than x, d ∈ [−D, 0] for D = x's
+   * integer span); e = round(2^14·exp(d·sx)) (a table); S = Σ e (QReduceSum, S ≥ 2^14 since some
+   * d is 0); S' = round(S / 2^k) (k ≥ 7, so S' ∈ [2^(14−k), L·2^(14−k)] in at most 16 bits: L ≤
+   * 255 at k = 7); lse = round(log(S'·2^(k−14)) / sy) (a table); y = d·sx/sy − lse (QAdd). Error
+   * against the float reference: at most 2·sx (the inputs' rounding) + sy (two roundings at the
+   * output scale) + L·2^−15 + 2^(k−15) (the sum's roundings, relative), plus the output clamp.
+   */
+  private void logSoftmax(Node n, String out) {
+    int x = operand(n, 0);
+    QTensor xt = t(x);
+    if (xt.kind() == Kind.ACCUMULATOR) throw n.unsupported("an int32 accumulator operand cannot be quantized");
+    int[] view = OpKernels.softmaxView(n, xt.shapeView());
+    int outer = view[0], len = view[1], inner = view[2], rows = outer * inner;
+    int src = reshaped(x, view.clone(), out + "/view");
+    if (inner > 1) {
+      int tr = add(out + "/axis last", new int[] {outer, inner, len}, xt.scale(), Kind.ACTIVATION, xt.bits(), null);
+      ops.add(new QTranspose(src, tr, new int[] {0, 2, 1}));
+      src = tr;
+    }
+    int[] rl = {rows, len}, r1 = {rows, 1};
+    int flat = reshaped(src, rl, out + "/rows");
+    int m = reshaped(maxOfRows(flat, rows, len, out + "/maximum"), r1, out + "/row maximum");
+    int span = xt.max() - xt.min();
+    int dBits = 65 - Long.numberOfLeadingZeros(span); // holds −span
+    if (dBits > 16) throw n.unsupported("a 17-bit difference to the maximum cannot be quantized (use int8 activations)");
+    double sx = xt.scale();
+    int d = add(out + "/difference to the maximum", rl, sx, Kind.ACTIVATION, dBits, null);
+    ops.add(new QAdd(flat, m, d, 2, -2, 1, -span, 0));
+    // tables cover their input's whole range; entries an honest d (in [−span, 0]) or S' (in [sLo, sHi]) never reaches are those of the nearest end
+    int dMin = t(d).min();
+    int[] exp = new int[t(d).max() - dMin + 1];
+    for (int i = 0; i < exp.length; i++) exp[i] = (int) Math.round(Math.scalb(Math.exp(Math.min(dMin + i, 0) * sx), 14));
+    int e = add(out + "/exp", rl, Math.scalb(1.0, -14), Kind.ACTIVATION, 16, null);
+    ops.add(new QTable(d, e, dMin, exp));
+    int sum = add(out + "/sum of exp", r1, Math.scalb(1.0, -14), Kind.ACCUMULATOR, 32, null);
+    ops.add(new QReduceSum(e, sum, new int[] {1}));
+    int k = 7;
+    while (((long) len << Math.max(0, 14 - k)) > 32767) k++;
+    if (k > 14) throw n.unsupported("an axis of " + len + " values is too long");
+    int sLo = 1 << (14 - k), sHi = len << (14 - k);
+    int sBits = 65 - Long.numberOfLeadingZeros(sHi);
+    int scaled = add(out + "/sum of exp rounded", r1, Math.scalb(1.0, k - 14), Kind.ACTIVATION, sBits, null);
+    ops.add(new QRequant(sum, scaled, -1, new int[] {1}, new int[] {k}, 0, t(scaled).max()));
+    double sy = scaleOf(out);
+    int[] log = new int[t(scaled).max() - t(scaled).min() + 1];
+    for (int i = 0; i < log.length; i++) {
+      int v = Math.max(t(scaled).min() + i, sLo);
+      log[i] = Requantize.clamp(Math.round(Math.log(Math.scalb((double) v, k - 14)) / sy), qmin, qmax);
+    }
+    int lse = add(out + "/log of the sum", r1, sy, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QTable(scaled, lse, t(scaled).min(), log));
+    int y = addSubOrdered(d, lse, out + "/log softmax", rl, sy, true, false);
+    if (inner > 1) {
+      int back = reshaped(y, new int[] {outer, inner, len}, out + "/axis last view");
+      int tr = add(out + "/axis back", view.clone(), sy, Kind.ACTIVATION, options.activationBits(), null);
+      ops.add(new QTranspose(back, tr, new int[] {0, 2, 1}));
+      y = tr;
+    }
+    int o = add(out, graph.shapeOf(out), sy, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QReshape(y, o));
+    ids.put(out, o);
+  }
+
+  /**
+   * Sum of n tensors: a chain of QAdds; each partial sum at a scale that holds the sum of its
+   * operands' ranges (no clamping before the last), the last at the output's scale.
+   */
+  private void sum(Node n, String out) {
+    int k = n.inputs().size();
+    if (k == 1) {
+      alias(n);
+      return;
+    }
+    int acc = operand(n, 0);
+    for (int i = 1; i < k; i++) {
+      int b = operand(n, i);
+      if (i == k - 1) {
+        addSub(acc, b, out, false);
+        return;
+      }
+      int[] shape = Shapes.broadcast(t(acc).shapeView(), t(b).shapeView());
+      double range = Math.max(-t(acc).min(), t(acc).max()) * t(acc).scale() + Math.max(-t(b).min(), t(b).max()) * t(b).scale();
+      String name = out + "/partial sum " + i;
+      acc = t(acc).kind() == Kind.CONSTANT && t(b).kind() != Kind.CONSTANT
+          ? addSubOrdered(b, acc, name, shape, range / qmax, false, false)
+          : addSubOrdered(acc, b, name, shape, range / qmax, false, false);
+    }
+  }
+
+  /** Tile with constant repeats: one gather per repeated axis (index i reads i mod the input's length). */
+  private void tile(Node n, String out) {
+    int x = operand(n, 0);
+    int[] os = graph.shapeOf(out);
+    int[] cur = t(x).shapeView().clone();
+    for (int d = 0; d < os.length; d++) {
+      if (cur[d] == os[d]) continue;
+      int[] idx = new int[os[d]];
+      for (int i = 0; i < idx.length; i++) idx[i] = i % cur[d];
+      cur[d] = os[d];
+      int g = add(out + "/tiled " + java.util.Arrays.toString(cur), cur.clone(), t(x).scale(), Kind.ACTIVATION, t(x).bits(), null);
+      ops.add(new QGather(x, g, d, idx));
+      x = g;
+    }
+    ids.put(out, x);
   }
 
   private void where(Node n, String out) {
