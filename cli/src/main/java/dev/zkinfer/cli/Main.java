@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "zkinfer", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Verifiable machine-learning inference: quantize an ONNX model, prove its inference, verify the proof.",
         subcommands = {DemoCommand.class, CompileCommand.class, InferCommand.class, ProveCommand.class,
-            VerifyCommand.class, InspectCommand.class, BenchCommand.class})
+            VerifyCommand.class, InspectCommand.class, BenchCommand.class, StartUpTrainingCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INVALID = 1;
