@@ -150,6 +150,8 @@ public final class ProvingKey {
      *
      * @throws dev.zkinfer.MalformedInputException with a one-line reason if the bytes are not a
      *     valid, consistent key
+     * @throws ProvingCancelledException if the calling thread is interrupted while the key's
+     *     circuit and commitment are recomputed
      * @throws IOException never in practice (the bytes are read from memory)
      */
     public static ProvingKey decode(byte[] file, Consumer<String> progress) throws IOException {
@@ -190,7 +192,9 @@ public final class ProvingKey {
         ProvingKey pk;
         try {
             pk = create(model, profile, progress);
-        } catch (RuntimeException e) {
+        } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
+            // A model that reads but does not compile (or that this version no longer supports).
+            // A cancelled load (ProvingCancelledException) and internal errors (bugs) pass through.
             throw new MalformedInputException("corrupted proving key: " + e.getMessage(), e);
         }
         if (!Arrays.equals(pk.vk.digest(), digest)) {

@@ -83,6 +83,17 @@ class ModelProofTest {
         assertTrue(CircuitVerifier.verify(vk, proof.proof()).result().isValid());
     }
 
+    @Test
+    void aKeyLoadCancelledByAnInterruptIsNotReportedAsACorruptedKey() {
+        byte[] bytes = pk.encode();
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(dev.zkinfer.ProvingCancelledException.class, () -> ProvingKey.decode(bytes, s -> {}));
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     /** Offset of the first output value in the proof: magic, version, digest, input length + values, output length. */
     static int outputOffset() {
         return 4 + 4 + 32 + 4 + 8 * mlp.input().size() + 4;
