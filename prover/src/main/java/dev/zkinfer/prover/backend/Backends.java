@@ -18,6 +18,12 @@ public final class Backends {
     /** The system property that overrides the choice. */
     public static final String PROPERTY = "zkinfer.backend";
 
+    /**
+     * Files of which a Linux machine with a usable NVIDIA driver has at least one (the last: WSL).
+     * Declared before {@link #DEFAULT}, whose initializer reads it.
+     */
+    static final java.util.List<String> NVIDIA_DRIVER_FILES = java.util.List.of("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia", "/dev/dxg");
+
     private static final System.Logger LOG = System.getLogger("zkinfer.backend");
     private static final Backend DEFAULT = choose(System.getProperty(PROPERTY));
 
@@ -92,9 +98,6 @@ public final class Backends {
     private static Backend javaBackend() {
         return vectorApiPresent() ? vector() : scalar();
     }
-
-    /** Files of which a Linux machine with a usable NVIDIA driver has at least one (the last: WSL). */
-    static final java.util.List<String> NVIDIA_DRIVER_FILES = java.util.List.of("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia", "/dev/dxg");
 
     /**
      * Whether the automatic choice should try the CUDA backend: on Linux, only when the NVIDIA

@@ -123,6 +123,12 @@ class BackendChoiceTest {
     }
 
     @Test
+    void theChoiceMadeAtClassLoadTimeIsTheOneChooseMakesLater() {
+        // Catches a static field that Backends' initializer reads before it is initialized.
+        assertEquals(Backends.choose(System.getProperty(Backends.PROPERTY)).name(), Backends.get().name());
+    }
+
+    @Test
     void cudaIsTriedOnLinuxOnlyWhereTheNvidiaDriverIsPresent() {
         if (System.getProperty("os.name").startsWith("Linux")) {
             boolean driver = Backends.NVIDIA_DRIVER_FILES.stream().anyMatch(f -> new java.io.File(f).exists());
