@@ -216,7 +216,10 @@ public final class ProvingKey {
         ModelCompiler.Compiled compiled;
         try {
             model = QuantizedModel.read(in);
-            compiled = readCompiled(in, profile, digest, model);
+            // Read in place (a stream's per-byte calls cost seconds over VGG-16's 15M varints).
+            Cursor cursor = new Cursor(bytes, bytes.length - in.available());
+            compiled = readCompiled(cursor, profile, digest, model);
+            in.skipNBytes(cursor.pos - (bytes.length - in.available()));
         } catch (MalformedInputException e) {
             throw e;
         } catch (RuntimeException | java.io.EOFException e) {
@@ -243,10 +246,9 @@ public final class ProvingKey {
     }
 
     /** The stored compilation: the circuit (from the stored verifying key), the MODEL tensors' values, the tensor map. */
-    private static ModelCompiler.Compiled readCompiled(DataInputStream in, SecurityProfile profile, byte[] digest, QuantizedModel model)
+    private static ModelCompiler.Compiled readCompiled(Cursor in, SecurityProfile profile, byte[] digest, QuantizedModel model)
             throws IOException {
-        byte[] vkFile = new byte[length(in, "verifying key", Integer.MAX_VALUE - 8)];
-        in.readFully(vkFile);
+        byte[] vkFile = in.bytes(in.length("verifying key", Integer.MAX_VALUE));
         VerifyingKey vk;
         try {
             vk = VerifyingKey.decode(vkFile);
@@ -258,17 +260,17 @@ public final class ProvingKey {
         }
         Circuit circuit = vk.circuit();
         java.util.List<Integer> modelTensors = circuit.tensorsWithRole(TensorRole.MODEL);
-        int count = length(in, "MODEL tensor count", modelTensors.size());
+        int count = in.length("MODEL tensor count", modelTensors.size());
         Map<Integer, long[]> values = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
-            int id = Integer.reverseBytes(in.readInt());
+            int id = in.u32();
             if (!modelTensors.contains(id) || values.containsKey(id)) {
                 throw new MalformedInputException("corrupted proving key: values for tensor " + id + ", not a MODEL tensor or repeated");
             }
-            int n = length(in, "tensor values", circuit.tensor(id).layout().paddedSize());
+            int n = in.length("tensor values", circuit.tensor(id).layout().paddedSize());
             long[] v = new long[n];
             for (int k = 0; k < n; k++) {
-                long x = unzigzag(readVarint(in));
+                long x = unzigzag(in.varint());
                 if (x > HALF_P || x < -HALF_P) {
                     throw new MalformedInputException("corrupted proving key: a weight outside the field");
                 }
@@ -276,9 +278,9 @@ public final class ProvingKey {
             }
             values.put(id, v);
         }
-        int[] tensorOf = new int[length(in, "model tensor count", model.tensors().size())];
+        int[] tensorOf = new int[in.length("model tensor count", model.tensors().size())];
         for (int q = 0; q < tensorOf.length; q++) {
-            tensorOf[q] = Integer.reverseBytes(in.readInt());
+            tensorOf[q] = in.u32();
             if (tensorOf[q] < -1 || tensorOf[q] >= circuit.tensors().size()) {
                 throw new MalformedInputException("corrupted proving key: model tensor " + q + " maps to no circuit tensor");
             }
@@ -289,13 +291,58 @@ public final class ProvingKey {
     /** (p − 1) / 2: the largest magnitude of a signed field element. */
     private static final long HALF_P = Long.divideUnsigned(Goldilocks.P - 1, 2);
 
-    private static int length(DataInputStream in, String what, int max) throws IOException {
-        int n = Integer.reverseBytes(in.readInt());
-        if (n < 0 || n > max || n > in.available()) {
-            throw new MalformedInputException("corrupted proving key: " + what + " length " + Integer.toUnsignedString(n)
-                    + " out of range");
+    /** Reads the key's bytes in place; every read is bounds-checked (MalformedInputException at the end). */
+    private static final class Cursor {
+        private final byte[] b;
+        int pos;
+
+        Cursor(byte[] b, int pos) {
+            this.b = b;
+            this.pos = pos;
         }
-        return n;
+
+        private void need(int n) {
+            if (n > b.length - pos) {
+                throw new MalformedInputException("corrupted proving key: it ends early");
+            }
+        }
+
+        int u32() {
+            need(4);
+            int v = (b[pos] & 0xff) | (b[pos + 1] & 0xff) << 8 | (b[pos + 2] & 0xff) << 16 | (b[pos + 3] & 0xff) << 24;
+            pos += 4;
+            return v;
+        }
+
+        /** A u32 length in [0, max] that the remaining bytes can hold (each item takes at least one). */
+        int length(String what, int max) {
+            int n = u32();
+            if (n < 0 || n > max || n > b.length - pos) {
+                throw new MalformedInputException("corrupted proving key: " + what + " length " + Integer.toUnsignedString(n)
+                        + " out of range");
+            }
+            return n;
+        }
+
+        byte[] bytes(int n) {
+            need(n);
+            byte[] out = Arrays.copyOfRange(b, pos, pos + n);
+            pos += n;
+            return out;
+        }
+
+        long varint() {
+            long z = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                need(1);
+                int x = b[pos++];
+                z |= (long) (x & 0x7F) << shift;
+                if ((x & 0x80) == 0) {
+                    return z;
+                }
+            }
+            throw new MalformedInputException("corrupted proving key: a varint longer than 10 bytes");
+        }
     }
 
     private static long zigzag(long x) {
@@ -312,18 +359,6 @@ public final class ProvingKey {
             z >>>= 7;
         }
         out.write((int) z);
-    }
-
-    private static long readVarint(DataInputStream in) throws IOException {
-        long z = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            int b = in.readUnsignedByte();
-            z |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return z;
-            }
-        }
-        throw new MalformedInputException("corrupted proving key: a varint longer than 10 bytes");
     }
 
     private static byte[] sha256(byte[] b) {
