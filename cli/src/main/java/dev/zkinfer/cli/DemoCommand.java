@@ -98,7 +98,7 @@ final class DemoCommand extends CliSupport implements Callable<Integer> {
         VerifyingKey vk = pk.verifyingKey();
         say("%s %d proof layers, model digest %s…", cached ? "1. Loaded the cached compiled model:" : "   Compiled into",
                 vk.circuit().layers().size(), HexFormat.of().formatHex(vk.digest(), 0, 8));
-        say("   (%s, %.1f s; keys in %s)", cached ? "recompiled and checked against its digest" : "one-time", (t1 - t0) / 1e9, dir);
+        say("   (%s, %.1f s; keys in %s)", cached ? "weights recommitted and checked against its digest" : "one-time", (t1 - t0) / 1e9, dir);
 
         // 2. Prove.
         say("");

@@ -14,7 +14,7 @@ final class KeyFiles {
 
     static ProvingKey provingKey(Path file, Consumer<String> progress) throws IOException {
         byte[] bytes = CliSupport.read(file, "proving key");
-        progress.accept("loading the proving key (recompiling and recommitting the model)");
+        progress.accept("loading the proving key (recommitting the weights)");
         try {
             return ProvingKey.decode(bytes, progress);
         } catch (MalformedInputException e) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
         description = "Verifiable machine-learning inference: quantize an ONNX model, prove its inference, verify the proof.",
         subcommands = {DemoCommand.class, CompileCommand.class, InferCommand.class, ProveCommand.class,
             VerifyCommand.class, InspectCommand.class, BenchCommand.class, VerifierPageCommand.class, ServeCommand.class,
-            WorkerCommand.class, SubmitCommand.class})
+            WorkerCommand.class, SubmitCommand.class, StartUpTrainingCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INVALID = 1;

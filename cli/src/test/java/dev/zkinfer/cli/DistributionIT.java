@@ -1,6 +1,7 @@
 package dev.zkinfer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,8 +83,44 @@ class DistributionIT {
 
     private record Result(int exit, String output) {}
 
+    @Test
+    void preparesTheStartUpCacheOnceThenUsesIt(@TempDir Path dir) throws Exception {
+        Path xdg = dir.resolve("xdg");
+        List<String> verify = List.of(home.resolve("bin/zkinfer").toString(), "verify", "--vk", "missing.vk", "--proof", "missing.bin");
+        Result first = run(dir, verify, Map.of("XDG_CACHE_HOME", xdg.toString()));
+        assertEquals(2, first.exit(), first.output());
+        assertTrue(first.output().contains("zkinfer: preparing the start-up cache"), first.output());
+        List<Path> caches;
+        try (Stream<Path> s = Files.list(xdg.resolve("zkinfer/aot"))) {
+            caches = s.toList();
+        }
+        assertEquals(1, caches.size(), caches.toString());
+        assertTrue(caches.get(0).toString().endsWith(".aot"), caches.toString());
+        Result second = run(dir, verify, Map.of("XDG_CACHE_HOME", xdg.toString()));
+        assertEquals(2, second.exit(), second.output());
+        // Exactly the command's one-line error: the cache is used silently.
+        assertEquals(List.of("zkinfer: error: verifying key missing.vk does not exist or is not a file"),
+                second.output().lines().filter(l -> !l.startsWith("WARNING: Using incubator")).toList());
+    }
+
+    @Test
+    void zkinferAotZeroRunsWithoutTheStartUpCache(@TempDir Path dir) throws Exception {
+        Path xdg = dir.resolve("xdg");
+        Result r = run(dir, List.of(home.resolve("bin/zkinfer").toString(), "verify", "--vk", "missing.vk", "--proof", "missing.bin"),
+                Map.of("XDG_CACHE_HOME", xdg.toString(), "ZKINFER_AOT", "0"));
+        assertEquals(2, r.exit(), r.output());
+        assertFalse(r.output().contains("start-up cache"), r.output());
+        assertFalse(Files.exists(xdg.resolve("zkinfer/aot")));
+    }
+
     private static Result run(Path dir, List<String> command) throws Exception {
+        // The start-up cache goes to a scratch folder, never the user's ~/.cache.
+        return run(dir, command, Map.of("XDG_CACHE_HOME", dir.resolve(".cache").toString()));
+    }
+
+    private static Result run(Path dir, List<String> command, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
         // The launcher must find the JDK by itself; JAVA_HOME points it at the one running the build.
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("ZKINFER_CLASSPATH");

@@ -97,7 +97,7 @@ public final class ServiceExample {
             return EXIT_UNSUPPORTED;
         }
         // Keep the keys: the proving key stays with the prover (reload it with ProvingKey.decode,
-        // which recompiles the model and checks it against the digest); the verifying key goes to
+        // which recommits the stored weights and checks them against the digest); the verifying key goes to
         // whoever checks proofs.
         byte[] pkBytes = pk.encode();
         byte[] vkBytes = pk.verifyingKey().encode();

@@ -18,6 +18,12 @@ public final class Backends {
     /** The system property that overrides the choice. */
     public static final String PROPERTY = "zkinfer.backend";
 
+    /**
+     * Files of which a Linux machine with a usable NVIDIA driver has at least one (the last: WSL).
+     * Declared before {@link #DEFAULT}, whose initializer reads it.
+     */
+    static final java.util.List<String> NVIDIA_DRIVER_FILES = java.util.List.of("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia", "/dev/dxg");
+
     private static final System.Logger LOG = System.getLogger("zkinfer.backend");
     private static final Backend DEFAULT = choose(System.getProperty(PROPERTY));
 
@@ -91,6 +97,24 @@ public final class Backends {
     /** The Java backend: vector when the Vector API module is present, else scalar. */
     private static Backend javaBackend() {
         return vectorApiPresent() ? vector() : scalar();
+    }
+
+    /**
+     * Whether the automatic choice should try the CUDA backend: on Linux, only when the NVIDIA
+     * driver's device files exist, so that a machine without a GPU does not load JNA and the
+     * CUDA library only to learn that (a quarter to half a second of every cold start). An
+     * explicit {@code zkinfer.backend=cuda} always tries.
+     */
+    static boolean cudaDriverPresent() {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            return true;
+        }
+        for (String f : NVIDIA_DRIVER_FILES) {
+            if (new java.io.File(f).exists()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The backend names {@link #PROPERTY} accepts. */
@@ -182,7 +206,8 @@ public final class Backends {
 
     /** The automatic choice: cuda, else native, else vector, else scalar; its lines logged at {@code level} or below. */
     private static Backend automatic(boolean vectorPresent, Level level) {
-        Attempt gpu = tryCuda();
+        Attempt gpu = cudaDriverPresent() ? tryCuda()
+                : new Attempt(null, "no NVIDIA driver (none of " + String.join(", ", NVIDIA_DRIVER_FILES) + ")");
         if (gpu.backend() != null) {
             LOG.log(level, "using the cuda backend on " + ((CudaBackend) gpu.backend()).device());
             return gpu.backend();

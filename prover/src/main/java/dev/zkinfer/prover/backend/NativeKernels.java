@@ -17,9 +17,9 @@ import java.lang.invoke.MethodHandle;
  * The entry points of {@code libzkinfer} ({@code prover/src/main/native/c/zkinfer.h}), one
  * coarse call over whole tables each.
  *
- * <p>JNA finds the library (on {@code jna.library.path}, the system paths, or the classpath
- * resource {@code linux-x86-64/libzkinfer.so} inside the prover jar, extracted to a temporary
- * file) and the calls go through the JDK's foreign-function linker as <em>critical</em>
+ * <p>The library is the classpath resource {@code linux-x86-64/libzkinfer.so} inside the prover
+ * jar (extracted to a temporary file), else JNA finds it (on {@code jna.library.path} or the
+ * system paths); the calls go through the JDK's foreign-function linker as <em>critical</em>
  * downcalls with heap access: the C code reads and writes the Java arrays in place. JNA's own
  * calls copy every array argument in and out (Get/Release&lt;Type&gt;ArrayElements), measured
  * at about 5 ms per call on two 8 MiB tables, as much as the kernel itself; critical calls
@@ -73,6 +73,10 @@ final class NativeKernels {
 
     private static SymbolLookup open() {
         try {
+            SymbolLookup bundled = openBundled();
+            if (bundled != null) {
+                return bundled;
+            }
             java.io.File file = locate();
             SymbolLookup lookup = SymbolLookup.libraryLookup(file.toPath(), Arena.global());
             if (!file.getName().equals(System.mapLibraryName("zkinfer"))) {
@@ -89,6 +93,43 @@ final class NativeKernels {
                         + "/libzkinfer.so, on jna.library.path or the system paths (built only where gcc was present)";
             }
             loadError = "libzkinfer not loadable: " + first;
+            return null;
+        }
+    }
+
+    /**
+     * The classpath resource {@code linux-<arch>/libzkinfer.so}, opened without JNA, whose
+     * start-up (a fifth of a second in a cold JVM) a CPU-only machine then never pays: the file
+     * itself when the resource is one, else a temporary copy, deleted once mapped. Null when there
+     * is no such resource or it cannot be opened that way (e.g. a temporary folder mounted
+     * noexec): {@link #locate()} then lets JNA try.
+     */
+    private static SymbolLookup openBundled() {
+        String os = System.getProperty("os.name", "");
+        if (!os.startsWith("Linux")) {
+            return null;
+        }
+        String arch = System.getProperty("os.arch", "");
+        String prefix = "linux-" + (arch.equals("amd64") || arch.equals("x86_64") ? "x86-64" : arch);
+        java.net.URL url = NativeKernels.class.getClassLoader().getResource(prefix + "/" + System.mapLibraryName("zkinfer"));
+        if (url == null) {
+            return null;
+        }
+        try {
+            if (url.getProtocol().equals("file")) {
+                return SymbolLookup.libraryLookup(java.nio.file.Path.of(url.toURI()), Arena.global());
+            }
+            java.nio.file.Path copy = java.nio.file.Files.createTempFile("libzkinfer", ".so");
+            try {
+                try (java.io.InputStream in = url.openStream()) {
+                    java.nio.file.Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                // the mapping stays valid once the file is gone
+                return SymbolLookup.libraryLookup(copy, Arena.global());
+            } finally {
+                java.nio.file.Files.deleteIfExists(copy);
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException | IllegalArgumentException | UnsatisfiedLinkError e) {
             return null;
         }
     }

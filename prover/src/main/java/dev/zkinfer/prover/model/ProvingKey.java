@@ -1,6 +1,8 @@
 package dev.zkinfer.prover.model;
 
+import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.circuit.CommittedLayout;
+import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.circuit.IoScales;
 import dev.zkinfer.nn.quant.QTensor;
 import dev.zkinfer.circuit.TensorRole;
@@ -24,6 +26,8 @@ import java.io.DataOutputStream;
 import dev.zkinfer.MalformedInputException;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 
@@ -31,17 +35,23 @@ import java.util.function.Consumer;
  * Everything the prover needs for one model: the quantized model, its compiled circuit, the
  * model commitment (all weights and biases as one multilinear polynomial) and the verifying key.
  *
- * <p>File format ("model.pk", little-endian header): magic "ZKPK", u32 version, u32 security
- * bits, the 32-byte verifying-key digest, then the quantized model
- * ({@link QuantizedModel#write}), then the SHA-256 of everything before it (a checksum). Reading recompiles the circuit and recomputes the commitment
- * (both deterministic) and checks that they give the recorded digest, so a key can never prove
- * against a different model than the one it names.
+ * <p>File format ("model.pk", little-endian): magic "ZKPK", u32 version (3), u32 security bits,
+ * the 32-byte verifying-key digest, the quantized model ({@link QuantizedModel#write}), then what
+ * compiling it gave, so that loading does not compile again: u32 length and the verifying key's
+ * file ({@link VerifyingKey#encode}: the circuit), u32 count and per MODEL tensor its u32 id,
+ * u32 length and padded values (signed, zigzag LEB128 varints), u32 count and the circuit tensor
+ * of each model tensor (i32, −1 for none); then the SHA-256 of everything before it (a checksum).
+ * Reading decodes the circuit, recomputes the model commitment from the stored values and checks
+ * that the verifying key rebuilt from them has the recorded digest, so a key can never prove
+ * against a different model than the one it names (and the witness check of every proof ties
+ * the quantized model the executor runs to those values). Version 2 keys (which stored only the
+ * quantized model) are refused: compile the model again.
  *
  * <p>Immutable once created, and thread-safe: any number of provers may share one key.
  */
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     private final QuantizedModel model;
     private final ModelCompiler.Compiled compiled;
@@ -90,6 +100,12 @@ public final class ProvingKey {
     private static ProvingKey build(QuantizedModel model, SecurityProfile profile, Consumer<String> progress, Backend backend) {
         progress.accept("compiling the circuit");
         ModelCompiler.Compiled compiled = ModelCompiler.compile(model);
+        return commit(model, compiled, profile, progress, backend);
+    }
+
+    /** Commits to a compiled model's weights and makes its verifying key (compiling, or loading a key). */
+    private static ProvingKey commit(QuantizedModel model, ModelCompiler.Compiled compiled, SecurityProfile profile,
+            Consumer<String> progress, Backend backend) {
         Cancellation.checkpoint();
         CommittedLayout layout = new CommittedLayout(compiled.circuit(), compiled.circuit().tensorsWithRole(TensorRole.MODEL));
         long[] table = layout.pack(compiled.modelValues());
@@ -135,6 +151,22 @@ public final class ProvingKey {
             out.writeInt(Integer.reverseBytes(vk.profile().bits()));
             out.write(vk.digest());
             model.write(out);
+            byte[] vkFile = vk.encode();
+            out.writeInt(Integer.reverseBytes(vkFile.length));
+            out.write(vkFile);
+            out.writeInt(Integer.reverseBytes(compiled.modelValues().size()));
+            for (var e : compiled.modelValues().entrySet()) {
+                out.writeInt(Integer.reverseBytes(e.getKey()));
+                out.writeInt(Integer.reverseBytes(e.getValue().length));
+                for (long v : e.getValue()) {
+                    writeVarint(out, zigzag(Goldilocks.toSigned(v)));
+                }
+            }
+            int[] tensorOf = compiled.circuitTensorOf();
+            out.writeInt(Integer.reverseBytes(tensorOf.length));
+            for (int t : tensorOf) {
+                out.writeInt(Integer.reverseBytes(t));
+            }
             out.flush();
             byte[] body = bytes.toByteArray();
             byte[] file = Arrays.copyOf(body, body.length + 32);
@@ -150,6 +182,8 @@ public final class ProvingKey {
      *
      * @throws dev.zkinfer.MalformedInputException with a one-line reason if the bytes are not a
      *     valid, consistent key
+     * @throws ProvingCancelledException if the calling thread is interrupted while the key's
+     *     circuit and commitment are recomputed
      * @throws IOException never in practice (the bytes are read from memory)
      */
     public static ProvingKey decode(byte[] file, Consumer<String> progress) throws IOException {
@@ -179,24 +213,152 @@ public final class ProvingKey {
         byte[] digest = new byte[32];
         in.readFully(digest);
         QuantizedModel model;
+        ModelCompiler.Compiled compiled;
         try {
             model = QuantizedModel.read(in);
-        } catch (RuntimeException e) {
+            // Read in place (a stream's per-byte calls cost seconds over VGG-16's 15M varints).
+            Cursor cursor = new Cursor(bytes, bytes.length - in.available());
+            compiled = readCompiled(cursor, profile, digest, model);
+            in.skipNBytes(cursor.pos - (bytes.length - in.available()));
+        } catch (MalformedInputException e) {
+            throw e;
+        } catch (RuntimeException | java.io.EOFException e) {
             throw new MalformedInputException("corrupted proving key: " + e.getMessage(), e);
         }
         if (in.available() != 0) {
             throw new MalformedInputException("corrupted proving key: " + in.available() + " trailing bytes");
         }
+        ModelCompiler.Compiled stored = compiled;
         ProvingKey pk;
         try {
-            pk = create(model, profile, progress);
-        } catch (RuntimeException e) {
+            Backend backend = Backends.get();
+            pk = ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
+                    () -> commit(model, stored, profile, progress, backend));
+        } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
+            // Stored values that do not fit the stored circuit. A cancelled load
+            // (ProvingCancelledException) and internal errors (bugs) pass through.
             throw new MalformedInputException("corrupted proving key: " + e.getMessage(), e);
         }
         if (!Arrays.equals(pk.vk.digest(), digest)) {
-            throw new MalformedInputException("corrupted proving key: its model does not match the digest it records");
+            throw new MalformedInputException("corrupted proving key: its weights or circuit do not match the digest it records");
         }
         return pk;
+    }
+
+    /** The stored compilation: the circuit (from the stored verifying key), the MODEL tensors' values, the tensor map. */
+    private static ModelCompiler.Compiled readCompiled(Cursor in, SecurityProfile profile, byte[] digest, QuantizedModel model)
+            throws IOException {
+        byte[] vkFile = in.bytes(in.length("verifying key", Integer.MAX_VALUE));
+        VerifyingKey vk;
+        try {
+            vk = VerifyingKey.decode(vkFile);
+        } catch (dev.zkinfer.encoding.MalformedProofException e) {
+            throw new MalformedInputException("corrupted proving key: its verifying key: " + e.getMessage(), e);
+        }
+        if (!Arrays.equals(vk.digest(), digest) || vk.profile() != profile) {
+            throw new MalformedInputException("corrupted proving key: its verifying key does not match the digest it records");
+        }
+        Circuit circuit = vk.circuit();
+        java.util.List<Integer> modelTensors = circuit.tensorsWithRole(TensorRole.MODEL);
+        int count = in.length("MODEL tensor count", modelTensors.size());
+        Map<Integer, long[]> values = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            int id = in.u32();
+            if (!modelTensors.contains(id) || values.containsKey(id)) {
+                throw new MalformedInputException("corrupted proving key: values for tensor " + id + ", not a MODEL tensor or repeated");
+            }
+            int n = in.length("tensor values", circuit.tensor(id).layout().paddedSize());
+            long[] v = new long[n];
+            for (int k = 0; k < n; k++) {
+                long x = unzigzag(in.varint());
+                if (x > HALF_P || x < -HALF_P) {
+                    throw new MalformedInputException("corrupted proving key: a weight outside the field");
+                }
+                v[k] = Goldilocks.fromSigned(x);
+            }
+            values.put(id, v);
+        }
+        int[] tensorOf = new int[in.length("model tensor count", model.tensors().size())];
+        for (int q = 0; q < tensorOf.length; q++) {
+            tensorOf[q] = in.u32();
+            if (tensorOf[q] < -1 || tensorOf[q] >= circuit.tensors().size()) {
+                throw new MalformedInputException("corrupted proving key: model tensor " + q + " maps to no circuit tensor");
+            }
+        }
+        return new ModelCompiler.Compiled(circuit, values, tensorOf);
+    }
+
+    /** (p − 1) / 2: the largest magnitude of a signed field element. */
+    private static final long HALF_P = Long.divideUnsigned(Goldilocks.P - 1, 2);
+
+    /** Reads the key's bytes in place; every read is bounds-checked (MalformedInputException at the end). */
+    private static final class Cursor {
+        private final byte[] b;
+        int pos;
+
+        Cursor(byte[] b, int pos) {
+            this.b = b;
+            this.pos = pos;
+        }
+
+        private void need(int n) {
+            if (n > b.length - pos) {
+                throw new MalformedInputException("corrupted proving key: it ends early");
+            }
+        }
+
+        int u32() {
+            need(4);
+            int v = (b[pos] & 0xff) | (b[pos + 1] & 0xff) << 8 | (b[pos + 2] & 0xff) << 16 | (b[pos + 3] & 0xff) << 24;
+            pos += 4;
+            return v;
+        }
+
+        /** A u32 length in [0, max] that the remaining bytes can hold (each item takes at least one). */
+        int length(String what, int max) {
+            int n = u32();
+            if (n < 0 || n > max || n > b.length - pos) {
+                throw new MalformedInputException("corrupted proving key: " + what + " length " + Integer.toUnsignedString(n)
+                        + " out of range");
+            }
+            return n;
+        }
+
+        byte[] bytes(int n) {
+            need(n);
+            byte[] out = Arrays.copyOfRange(b, pos, pos + n);
+            pos += n;
+            return out;
+        }
+
+        long varint() {
+            long z = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                need(1);
+                int x = b[pos++];
+                z |= (long) (x & 0x7F) << shift;
+                if ((x & 0x80) == 0) {
+                    return z;
+                }
+            }
+            throw new MalformedInputException("corrupted proving key: a varint longer than 10 bytes");
+        }
+    }
+
+    private static long zigzag(long x) {
+        return (x << 1) ^ (x >> 63);
+    }
+
+    private static long unzigzag(long z) {
+        return (z >>> 1) ^ -(z & 1);
+    }
+
+    private static void writeVarint(DataOutputStream out, long z) throws IOException {
+        while ((z & ~0x7FL) != 0) {
+            out.write((int) (z & 0x7F) | 0x80);
+            z >>>= 7;
+        }
+        out.write((int) z);
     }
 
     private static byte[] sha256(byte[] b) {

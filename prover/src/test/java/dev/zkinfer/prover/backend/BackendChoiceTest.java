@@ -123,6 +123,22 @@ class BackendChoiceTest {
     }
 
     @Test
+    void theChoiceMadeAtClassLoadTimeIsTheOneChooseMakesLater() {
+        // Catches a static field that Backends' initializer reads before it is initialized.
+        assertEquals(Backends.choose(System.getProperty(Backends.PROPERTY)).name(), Backends.get().name());
+    }
+
+    @Test
+    void cudaIsTriedOnLinuxOnlyWhereTheNvidiaDriverIsPresent() {
+        if (System.getProperty("os.name").startsWith("Linux")) {
+            boolean driver = Backends.NVIDIA_DRIVER_FILES.stream().anyMatch(f -> new java.io.File(f).exists());
+            assertEquals(driver, Backends.cudaDriverPresent());
+        } else {
+            assertTrue(Backends.cudaDriverPresent());
+        }
+    }
+
+    @Test
     void oddValuesNeverThrow() {
         for (String s : new String[] {"gpu", "native ", "CUDA", "vector,native", "\u0000", "scalar\n", "é"}) {
             assertWorks(Backends.choose(s));

@@ -83,6 +83,16 @@ class ModelProofTest {
         assertTrue(CircuitVerifier.verify(vk, proof.proof()).result().isValid());
     }
 
+    @Test
+    void aCancelledKeyLoadIsNotReportedAsACorruptedKey() {
+        byte[] bytes = pk.encode();
+        // A cancellation surfacing while the key's commitment is recomputed (here: from the
+        // progress callback, which runs on the pool; an interrupt of the caller races the work).
+        var e = assertThrows(dev.zkinfer.ProvingCancelledException.class,
+                () -> ProvingKey.decode(bytes, s -> { throw new dev.zkinfer.ProvingCancelledException("stop"); }));
+        assertEquals("stop", e.getMessage());
+    }
+
     /** Offset of the first output value in the proof: magic, version, digest, input length + values, output length. */
     static int outputOffset() {
         return 4 + 4 + 32 + 4 + 8 * mlp.input().size() + 4;

@@ -1,0 +1,83 @@
+package dev.zkinfer.prover.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zkinfer.MalformedInputException;
+import dev.zkinfer.nn.graph.ModelBuilder;
+import dev.zkinfer.nn.quant.QuantizedModel;
+import dev.zkinfer.nn.tensor.IntTensor;
+import dev.zkinfer.security.SecurityProfile;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The proving-key file: what it stores so that loading does not compile again, and what loading refuses. */
+class ProvingKeyFormatTest {
+    private static ProvingKey pk;
+    private static byte[] file;
+    private static IntTensor input;
+
+    @BeforeAll
+    static void compileOnce() {
+        QuantizedModel qm = ModelProofTest.quantize(new ModelBuilder(11, 1, 1, 8, 8).conv(4, 3, 1, 0).relu().maxPool(2, 2)
+                .flatten().gemm(10).build(), 3);
+        pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
+        file = pk.encode();
+        input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 5).get(0));
+    }
+
+    @Test
+    void aLoadedKeyProvesByteIdenticalProofsAndEncodesToTheSameBytes() throws Exception {
+        ProvingKey loaded = ProvingKey.decode(file, s -> {});
+        assertArrayEquals(pk.verifyingKey().digest(), loaded.verifyingKey().digest());
+        assertArrayEquals(file, loaded.encode());
+        assertArrayEquals(new ModelProver(pk).prove(input, s -> {}).proof(), new ModelProver(loaded).prove(input, s -> {}).proof());
+    }
+
+    @Test
+    void loadingDoesNotCompileAgain() throws Exception {
+        StringBuilder stages = new StringBuilder();
+        ProvingKey.decode(file, s -> stages.append(s).append('\n'));
+        assertTrue(!stages.toString().contains("compiling"), stages.toString());
+    }
+
+    @Test
+    void rejectsFlippedBytesAndTruncations() {
+        for (int i = 0; i < file.length; i += Math.max(1, file.length / 97)) {
+            byte[] bad = file.clone();
+            bad[i] ^= 0x10;
+            assertThrows(MalformedInputException.class, () -> ProvingKey.decode(bad, s -> {}), "flipped byte " + i);
+        }
+        for (int n : new int[] {0, 10, 44, file.length / 2, file.length - 33, file.length - 1}) {
+            assertThrows(MalformedInputException.class, () -> ProvingKey.decode(Arrays.copyOf(file, n), s -> {}), "truncated to " + n);
+        }
+    }
+
+    @Test
+    void rejectsStoredWeightsThatDoNotMatchTheRecordedDigestEvenWithAValidChecksum() throws Exception {
+        // The last stored weight sits just before the tensor map (u32 count + 4 bytes per model tensor) and the checksum.
+        int mapBytes = 4 + 4 * pk.model().tensors().size();
+        int lastWeight = file.length - 32 - mapBytes - 1;
+        byte[] bad = Arrays.copyOf(file, file.length - 32);
+        bad[lastWeight] ^= 0x02; // a one-byte varint: another small weight
+        MalformedInputException e = assertThrows(MalformedInputException.class, () -> ProvingKey.decode(withChecksum(bad), s -> {}));
+        assertTrue(e.getMessage().contains("do not match the digest"), e.getMessage());
+    }
+
+    @Test
+    void refusesAnOlderVersionSayingWhichItReads() {
+        byte[] old = Arrays.copyOf(file, file.length - 32);
+        old[4] = 2;
+        MalformedInputException e = assertThrows(MalformedInputException.class, () -> ProvingKey.decode(withChecksum(old), s -> {}));
+        assertTrue(e.getMessage().contains("unsupported proving key version 2"), e.getMessage());
+    }
+
+    private static byte[] withChecksum(byte[] body) throws Exception {
+        byte[] out = Arrays.copyOf(body, body.length + 32);
+        System.arraycopy(MessageDigest.getInstance("SHA-256").digest(body), 0, out, body.length, 32);
+        return out;
+    }
+}
