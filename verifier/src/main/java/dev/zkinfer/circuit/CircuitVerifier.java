@@ -182,10 +182,12 @@ public final class CircuitVerifier {
             int[] outIds = circuit.outputs();
             long[][] input = new long[inIds.length][];
             long[][] output = new long[outIds.length][];
+            in.expect("public input count", inIds.length);
             for (int i = 0; i < inIds.length; i++) {
                 TensorLayout l = circuit.tensor(inIds[i]).layout();
                 input[i] = in.bases("public input", in.length("input " + i + " length", (int) l.size(), (int) l.size()));
             }
+            in.expect("public output count", outIds.length);
             for (int j = 0; j < outIds.length; j++) {
                 TensorLayout l = circuit.tensor(outIds[j]).layout();
                 output[j] = in.bases("public output", in.length("output " + j + " length", (int) l.size(), (int) l.size()));

@@ -13,9 +13,10 @@ import java.util.Map;
  * specification (DESIGN.md "Proof system", "Security").
  *
  * <p>Proof format (little-endian): magic "ZKPF", u32 version, the 32-byte verifying-key
- * digest; for each of the circuit's k public inputs in order, u32 length and its field
- * elements; for each of its m public outputs in order, u32 length and its field elements (k, m
- * and every length are fixed by the verifying key); the 32-byte witness-commitment root, then
+ * digest; u32 k and, for each of the circuit's k public inputs in order, u32 length and its
+ * field elements; u32 m and, for each of its m public outputs in order, u32 length and its field
+ * elements (k, m and every length are fixed by the verifying key; they are in the proof so that
+ * {@code zkinfer inspect} can read it alone); the 32-byte witness-commitment root, then
  * the sub-proofs in transcript order.
  *
  * <p>Transcript order ({@value #PROTOCOL}): the verifying-key digest (which binds the

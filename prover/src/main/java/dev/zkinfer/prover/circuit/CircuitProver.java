@@ -229,10 +229,12 @@ public final class CircuitProver {
             int[] outIds = circuit.outputs();
             long[][] inputs = new long[inIds.length][];
             long[][] outputs = new long[outIds.length][];
+            out.u32(inIds.length);
             for (int i = 0; i < inIds.length; i++) {
                 inputs[i] = circuit.tensor(inIds[i]).layout().unpad(w.get(inIds[i]));
                 out.u32(inputs[i].length).bases(inputs[i]);
             }
+            out.u32(outIds.length);
             for (int j = 0; j < outIds.length; j++) {
                 outputs[j] = circuit.tensor(outIds[j]).layout().unpad(w.get(outIds[j]));
                 out.u32(outputs[j].length).bases(outputs[j]);
