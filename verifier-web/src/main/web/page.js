@@ -71,8 +71,10 @@ function show(state, verdict) {
   }
   $('state').textContent = verdict.valid ? 'valid' : 'invalid';
   $('reason').textContent = verdict.valid ? '' : verdict.reason;
-  $('output').textContent = verdict.valid ? JSON.stringify(verdict.output) : '—';
-  $('output-int').textContent = verdict.valid ? JSON.stringify(verdict.output_int) : '—';
+  // a model with several outputs shows all of them, one array each
+  const many = verdict.valid && verdict.outputs && verdict.outputs.length > 1;
+  $('output').textContent = verdict.valid ? JSON.stringify(many ? verdict.outputs : verdict.output) : '—';
+  $('output-int').textContent = verdict.valid ? JSON.stringify(many ? verdict.outputs_int : verdict.output_int) : '—';
   let digest = verdict.digest || '';
   if (verdict.proof_digest && verdict.proof_digest !== verdict.digest) {
     digest += ' (the proof names another model: ' + verdict.proof_digest + ')';

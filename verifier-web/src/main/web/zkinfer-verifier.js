@@ -17,12 +17,13 @@ function int8(bytes, what) {
 
 /**
  * Verifies a zkinfer proof against a verifying key (model.vk). `input`, optional, is the
- * model's input as real numbers (row-major) or the text of an input.json; the proof must then be
+ * model's input as real numbers (row-major; a model's several inputs one after another) or the text of an input.json; the proof must then be
  * for that input, as with `zkinfer verify --input`.
  *
  * Returns {valid, reason, output, output_int, digest, proof_digest, profile, security_bits,
  * decode_ms, verify_ms, time_ms}: `reason` is '' when valid; `output` (real numbers, the proved
- * output times the key's output scale) and `output_int` are present only when valid; `digest` is
+ * output times the key's output scale) and `output_int` are present only when valid (the first
+ * output; `outputs` and `outputs_int` hold every output of a model with several); `digest` is
  * the verifying key's SHA-256 (the model's identity) when the key decodes. Never throws on bad
  * bytes: a malformed key or proof gives {valid: false, reason}.
  */

@@ -50,6 +50,33 @@ class FixtureProofTest {
     }
 
     @Test
+    void proofsAndKeysOfEarlierFormatVersionsAreRefusedByVersion() throws Exception {
+        VerifyingKey vk = VerifyingKey.decode(key());
+        byte[] proof = proof();
+        // proof v3 carried one input and one output without counts
+        proof[4] = 3;
+        VerificationResult r = CircuitVerifier.verify(vk, proof).result();
+        assertEquals("proof version is 3, expected " + ProofProtocol.VERSION, r.reason());
+        // key v2 had one input scale and one output scale; its checksum was valid for its own bytes
+        byte[] k = key();
+        byte[] body = Arrays.copyOf(k, k.length - 32);
+        body[4] = 2;
+        byte[] old = Arrays.copyOf(body, k.length);
+        System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(body), 0, old, body.length, 32);
+        MalformedProofException e = assertThrows(MalformedProofException.class, () -> VerifyingKey.decode(old));
+        assertEquals("verifying key version is 2, expected " + VerifyingKey.VERSION, e.getMessage());
+    }
+
+    @Test
+    void theOutcomeListsTheOneInputAndOutput() throws Exception {
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(VerifyingKey.decode(key()), proof());
+        assertEquals(1, o.inputs().size());
+        assertEquals(1, o.outputs().size());
+        assertArrayEquals(o.input(), o.inputs().get(0));
+        assertArrayEquals(o.output(), o.outputs().get(0));
+    }
+
+    @Test
     void everyByteMutationOfTheProofIsRejected() throws Exception {
         VerifyingKey vk = VerifyingKey.decode(key());
         byte[] proof = proof();
@@ -66,6 +93,8 @@ class FixtureProofTest {
             CircuitVerifier.Outcome o = CircuitVerifier.verify(vk, bad);
             assertThrows(IllegalStateException.class, o::output, "an invalid outcome exposes no output");
             assertThrows(IllegalStateException.class, o::input, "an invalid outcome exposes no input");
+            assertThrows(IllegalStateException.class, o::outputs, "an invalid outcome exposes no outputs");
+            assertThrows(IllegalStateException.class, o::inputs, "an invalid outcome exposes no inputs");
             checked++;
         }
         assertTrue(checked >= 700);

@@ -35,8 +35,11 @@ import java.util.Map;
  * requantization; operands of add and mul are broadcast by reshape + gather index maps
  * (constants become MODEL tensors); masked fill = product with a committed keep mask + the
  * committed fill values; reshape, transpose, slice, pad, concat and gather = index
- * maps. The last layer copies the model's output into a tensor with zero padding, which the
- * verifier evaluates from the public output.
+ * maps. The model's inputs (any number, none included) are the circuit's public inputs, in
+ * order. The last layers copy each model output into a tensor with zero padding, which the
+ * verifier evaluates from that public output; an output that is a constant of the model (all of
+ * them, in a model without run-time input) is committed with the weights and copied from there,
+ * so the proof shows it is the committed model's.
  *
  * <p>Deterministic: the same model always gives the same circuit and the same digest.
  * Thread-safe: {@link #compile} works on its own private instance per call, and its result is not shared with the model.
@@ -151,12 +154,20 @@ public final class ModelCompiler {
     }
 
     private Compiled run() {
-        if (qm.inputIds().length != 1 || qm.outputIds().length != 1) {
-            throw new UnsupportedModelException("only models with one input and one output can be proved (this one has "
-                    + qm.inputIds().length + " inputs and " + qm.outputIds().length + " outputs)");
+        int[] inIds = qm.inputIds();
+        int[] outIds = qm.outputIds();
+        if (outIds.length == 0 || outIds.length > Circuit.MAX_IO || inIds.length > Circuit.MAX_IO) {
+            throw new UnsupportedModelException("a model with " + inIds.length + " inputs and " + outIds.length
+                    + " outputs cannot be proved (1 to " + Circuit.MAX_IO + " outputs, at most " + Circuit.MAX_IO + " inputs)");
         }
-        QTensor in = qm.input();
-        ct[in.id()] = b.tensor(in.name(), layout(in), TensorRole.INPUT);
+        int[] inputs = new int[inIds.length];
+        for (int i = 0; i < inIds.length; i++) {
+            QTensor in = qm.tensor(inIds[i]);
+            if (ct[in.id()] >= 0) {
+                throw new UnsupportedModelException("input " + in.name() + " is listed twice");
+            }
+            inputs[i] = ct[in.id()] = b.tensor(in.name(), layout(in), TensorRole.INPUT);
+        }
         int index = 0;
         for (QOp op : qm.ops()) {
             try {
@@ -166,11 +177,17 @@ public final class ModelCompiler {
             }
             index++;
         }
-        QTensor out = qm.output();
-        int last = of(out.id());
-        int output = b.tensor("output", layout(out), TensorRole.COMPUTED);
-        b.layer(new IndexMapLayer(new int[] {last}, output, new IndexMap.Reshape()));
-        Circuit circuit = b.build(ct[in.id()], output);
+        int[] outputs = new int[outIds.length];
+        for (int j = 0; j < outIds.length; j++) {
+            QTensor out = qm.tensor(outIds[j]);
+            if (ct[out.id()] < 0 && out.constantValues() != null) {
+                ct[out.id()] = model(out.name(), layout(out).dims(), out.constantValues());
+            }
+            int last = of(out.id());
+            outputs[j] = b.tensor(outIds.length == 1 ? "output" : "output " + j, layout(out), TensorRole.COMPUTED);
+            b.layer(new IndexMapLayer(new int[] {last}, outputs[j], new IndexMap.Reshape()));
+        }
+        Circuit circuit = b.build(inputs, outputs);
         return new Compiled(circuit, modelValues, ct.clone());
     }
 

@@ -132,7 +132,14 @@ class CliSupport {
             if (v instanceof Json j) {
                 return write(j.fields);
             }
-            if (v instanceof double[] a) {
+            if (v instanceof java.util.List<?> l) {
+                StringBuilder sb = new StringBuilder("[");
+                for (int i = 0; i < l.size(); i++) {
+                    sb.append(i > 0 ? "," : "").append(write(l.get(i)));
+                }
+                return sb.append(']').toString();
+            }
+                        if (v instanceof double[] a) {
                 StringBuilder sb = new StringBuilder("[");
                 for (int i = 0; i < a.length; i++) {
                     sb.append(i > 0 ? "," : "").append(number(a[i]));

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -71,32 +73,10 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
             options = options.withBatchSize(batch);
         }
         Graph graph = OnnxModel.load(model, options);
-        if (graph.inputs().size() != 1) {
-            throw new UserError(model + ": the model has " + graph.inputs().size() + " run-time inputs"
-                    + (graph.inputs().isEmpty() ? "" : " (" + String.join(", ", graph.inputs().stream().map(i -> "'" + i.name() + "'").toList()) + ")")
-                    + "; zkinfer proves models with exactly one run-time input for now");
-        }
-        int[] inShape = graph.shapeOf(graph.inputs().get(0).name());
-        List<Tensor> cal = new ArrayList<>();
-        if (calibration != null) {
-            Tensor all = InputFiles.tensorRows(calibration, inShape);
-            cal.addAll(InputFiles.split(all, inShape));
-        } else {
-            if (!quiet && !json) {
-                err.println("zkinfer: no --calibration given: calibrating on 8 random normal inputs (accuracy may suffer)");
-            }
-            Random rnd = new Random(1);
-            for (int i = 0; i < 8; i++) {
-                double[] d = new double[Arrays.stream(inShape).reduce(1, (a, b) -> a * b)];
-                for (int k = 0; k < d.length; k++) {
-                    d[k] = rnd.nextGaussian();
-                }
-                cal.add(Tensor.of(inShape, d));
-            }
-        }
+        List<Map<String, Tensor>> cal = calibrationSamples(graph);
         progress.accept("quantizing to int" + bits);
-        QuantizedModel qm = Quantizer.quantize(graph, cal, bits == 8 ? QuantizationOptions.int8() : QuantizationOptions.int16());
-        QuantizationReport report = QuantizationReport.compare(graph, qm, cal);
+        QuantizedModel qm = Quantizer.quantizeNamed(graph, cal, bits == 8 ? QuantizationOptions.int8() : QuantizationOptions.int16());
+        QuantizationReport report = QuantizationReport.compareNamed(graph, qm, cal);
         ProvingKey pk = ProvingKey.create(qm, prof, progress);
         VerifyingKey vk = pk.verifyingKey();
         progress.accept("writing the keys");
@@ -124,5 +104,50 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
             say("Wrote %s and %s in %.1f s", dir.resolve("model.pk"), dir.resolve("model.vk"), (t1 - t0) / 1e9);
         }
         return Main.EXIT_OK;
+    }
+
+    /**
+     * The calibration samples, each a map from input name to value: from {@code --calibration}
+     * (for one input, every form {@link InputFiles#tensorRows} reads; for several, groups of one
+     * list per input), or 8 random normal samples; one empty sample for a model without run-time input.
+     */
+    private List<Map<String, Tensor>> calibrationSamples(Graph graph) throws java.io.IOException {
+        int k = graph.inputs().size();
+        String[] names = new String[k];
+        int[][] shapes = new int[k][];
+        for (int i = 0; i < k; i++) {
+            names[i] = graph.inputs().get(i).name();
+            shapes[i] = graph.shapeOf(names[i]);
+        }
+        List<Map<String, Tensor>> cal = new ArrayList<>();
+        if (k == 0) {
+            if (calibration != null) {
+                throw new UserError(model + ": the model takes no run-time input, so there is nothing to calibrate; leave out --calibration");
+            }
+            cal.add(Map.of());
+        } else if (calibration != null && k == 1) {
+            for (Tensor t : InputFiles.split(InputFiles.tensorRows(calibration, shapes[0]), shapes[0])) {
+                cal.add(Map.of(names[0], t));
+            }
+        } else if (calibration != null) {
+            cal.addAll(InputFiles.samples(calibration, shapes, names));
+        } else {
+            if (!quiet && !json) {
+                err.println("zkinfer: no --calibration given: calibrating on 8 random normal inputs (accuracy may suffer)");
+            }
+            Random rnd = new Random(1);
+            for (int s = 0; s < 8; s++) {
+                Map<String, Tensor> sample = new LinkedHashMap<>();
+                for (int i = 0; i < k; i++) {
+                    double[] d = new double[Arrays.stream(shapes[i]).reduce(1, (a, b) -> a * b)];
+                    for (int j = 0; j < d.length; j++) {
+                        d[j] = rnd.nextGaussian();
+                    }
+                    sample.put(names[i], Tensor.of(shapes[i], d));
+                }
+                cal.add(sample);
+            }
+        }
+        return cal;
     }
 }

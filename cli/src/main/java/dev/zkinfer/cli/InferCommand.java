@@ -6,6 +6,8 @@ import dev.zkinfer.nn.tensor.IntTensor;
 import dev.zkinfer.nn.tensor.Tensor;
 import dev.zkinfer.prover.model.ProvingKey;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +17,8 @@ final class InferCommand extends CliSupport implements Callable<Integer> {
     @Option(names = "--pk", required = true, paramLabel = "DIR/model.pk", description = "The proving key from 'zkinfer compile'.")
     Path pk;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "input.json or an Arrow IPC file (one row per inference).")
+    @Option(names = "--input", paramLabel = "FILE",
+            description = "input.json or an Arrow IPC file (one row per inference); for a model with several inputs, input.json with one list per input, in order. Leave it out for a model without run-time input.")
     Path input;
 
     @Option(names = "--clamp-inputs", description = "Clamp input values outside the model's calibrated input range (default: refuse them); the output says how many were clamped.")
@@ -25,23 +28,40 @@ final class InferCommand extends CliSupport implements Callable<Integer> {
     public Integer call() throws Exception {
         ProvingKey key = KeyFiles.provingKey(pk, progress());
         QuantizedModel qm = key.model();
-        QuantizedModel.QuantizedInput qx = InputFiles.quantized(input, qm, clampInputs);
-        IntTensor q = qx.values();
+        QuantizedModel.QuantizedInputs qx = InputFiles.quantized(input, qm, clampInputs);
         IntegerExecutor executor = IntegerExecutor.create();
         long t0 = System.nanoTime();
-        IntTensor y = executor.infer(qm, q);
+        IntegerExecutor.Trace trace = executor.run(qm, qx.array(), null, false);
         long t1 = System.nanoTime();
         endProgress();
-        double[] out = qm.dequantize(qm.output().id(), y).data();
+        List<IntTensor> ys = new ArrayList<>();
+        for (int id : qm.outputIds()) {
+            ys.add(trace.value(id));
+        }
         if (json) {
-            this.out.println(new Json().put("output", out).put("output_int", toLongs(y.data())).put("clamped_inputs", qx.clamped())
-                    .put("timings_ms", new Json().put("infer", ms(t1 - t0))));
+            Json j = new Json();
+            outputs(this, j, qm, ys);
+            this.out.println(j.put("clamped_inputs", qx.clamped()).put("timings_ms", new Json().put("infer", ms(t1 - t0))));
         } else {
-            Outputs.print(this, out, y);
+            outputs(this, null, qm, ys);
             InputFiles.sayClamped(this, qx.clamped());
             say("Integer inference: %.3f ms", (t1 - t0) / 1e6);
         }
         return Main.EXIT_OK;
+    }
+
+    /** Prints the model's outputs, or puts them into {@code j} when it is not null (see {@link Outputs#all}). */
+    static void outputs(CliSupport cli, Json j, QuantizedModel qm, List<IntTensor> ys) {
+        List<long[]> ints = new ArrayList<>();
+        List<Double> scales = new ArrayList<>();
+        List<int[]> shapes = new ArrayList<>();
+        int[] ids = qm.outputIds();
+        for (int k = 0; k < ids.length; k++) {
+            ints.add(toLongs(ys.get(k).data()));
+            scales.add(qm.tensor(ids[k]).scale());
+            shapes.add(ys.get(k).shape());
+        }
+        Outputs.all(cli, j, ints, scales, shapes);
     }
 
     static long[] toLongs(int[] v) {

@@ -13,8 +13,10 @@ import java.util.List;
 
 /**
  * Reads model inputs: EZKL's input.json ({"input_data": [[...]]}) or an Arrow IPC file with one
- * row per inference (the first column). All rows together must fill the model's input shape,
- * whose leading dimension is the batch.
+ * row per inference (the first column). For a model with one input, all rows together must fill
+ * the model's input shape, whose leading dimension is the batch. For a model with several
+ * inputs, input.json holds one list per input, in the model's input order (and for calibration,
+ * any number of such groups one after another).
  */
 final class InputFiles {
     private InputFiles() {}
@@ -108,13 +110,104 @@ final class InputFiles {
      * range is refused (one line naming it) unless {@code clamp}; the number of clamped values is
      * returned with the input.
      */
-    static QuantizedModel.QuantizedInput quantized(Path file, QuantizedModel qm, boolean clamp) throws IOException {
-        Tensor x = tensor(file, qm.input().shape());
+    static QuantizedModel.QuantizedInputs quantized(Path file, QuantizedModel qm, boolean clamp) throws IOException {
+        int[] ids = qm.inputIds();
+        int[][] shapes = new int[ids.length][];
+        String[] names = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            shapes[i] = qm.tensor(ids[i]).shape();
+            names[i] = qm.tensor(ids[i]).name();
+        }
+        List<Tensor> xs = tensors(file, shapes, names);
         try {
-            return qm.quantizeInput(x, clamp);
+            return qm.quantizeInputs(xs, clamp);
         } catch (dev.zkinfer.InvalidInputException e) {
             throw new UserError(file + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The file's inputs for a model whose inputs have the given shapes and names: with one input,
+     * {@link #tensor}; with several, input.json with exactly one list per input in order; with
+     * none, no file ({@code file} null).
+     */
+    static List<Tensor> tensors(Path file, int[][] shapes, String[] names) throws IOException {
+        if (shapes.length == 0) {
+            if (file != null) {
+                throw new UserError("the model takes no run-time input; leave out --input");
+            }
+            return List.of();
+        }
+        if (file == null) {
+            throw new UserError("--input is required: the model takes " + shapes.length + " input(s) (" + quoted(names) + ")");
+        }
+        if (shapes.length == 1) {
+            return List.of(tensor(file, shapes[0]));
+        }
+        List<double[]> rows = jsonRows(file, shapes.length);
+        if (rows.size() != shapes.length) {
+            throw new UserError(file + ": the model takes " + shapes.length + " inputs (" + quoted(names)
+                    + "), so input_data must hold one list per input, in that order; it holds " + rows.size());
+        }
+        return group(file, rows, 0, shapes, names);
+    }
+
+    /**
+     * Calibration samples for a model with several inputs: input.json whose lists are whole groups
+     * of one list per input, in order (one group per sample); each sample maps input names to values.
+     */
+    static List<java.util.Map<String, Tensor>> samples(Path file, int[][] shapes, String[] names) throws IOException {
+        List<double[]> rows = jsonRows(file, shapes.length);
+        if (rows.size() % shapes.length != 0) {
+            throw new UserError(file + ": the model takes " + shapes.length + " inputs (" + quoted(names) + "), so input_data must hold "
+                    + "one list per input, in that order, for each sample; " + rows.size() + " lists are not whole samples");
+        }
+        List<java.util.Map<String, Tensor>> out = new ArrayList<>();
+        for (int at = 0; at < rows.size(); at += shapes.length) {
+            List<Tensor> xs = group(file, rows, at, shapes, names);
+            java.util.Map<String, Tensor> sample = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < xs.size(); i++) {
+                sample.put(names[i], xs.get(i));
+            }
+            out.add(sample);
+        }
+        return out;
+    }
+
+    private static List<double[]> jsonRows(Path file, int inputs) throws IOException {
+        if (Files.isRegularFile(file) && isArrow(file)) {
+            throw new UserError(file + ": the model takes " + inputs + " inputs; give them as input.json with one list per input "
+                    + "(an Arrow IPC file holds one input)");
+        }
+        return rows(file, null);
+    }
+
+    private static boolean isArrow(Path file) throws IOException {
+        byte[] head = new byte[6];
+        try (var in = Files.newInputStream(file)) {
+            return in.readNBytes(head, 0, 6) == 6 && new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("ARROW1");
+        }
+    }
+
+    private static List<Tensor> group(Path file, List<double[]> rows, int at, int[][] shapes, String[] names) {
+        List<Tensor> xs = new ArrayList<>();
+        for (int i = 0; i < shapes.length; i++) {
+            double[] r = rows.get(at + i);
+            long size = 1;
+            for (int d : shapes[i]) {
+                size *= d;
+            }
+            if (r.length != size) {
+                throw new UserError(file + ": list " + (at + i) + " has " + r.length + " values, but input " + i + " ('" + names[i] + "') "
+                        + Arrays.toString(shapes[i]) + " needs " + size);
+            }
+            xs.add(Tensor.of(shapes[i], r));
+        }
+        return xs;
+    }
+
+    private static String quoted(String[] names) {
+        return String.join(", ", Arrays.stream(names).map(n -> "'" + n + "'").toList());
     }
 
     /** Splits [n·batch, ...] into n tensors of the model's input shape. */

@@ -12,9 +12,11 @@ import dev.zkinfer.encoding.ProofReader;
 import dev.zkinfer.prover.model.ProvingKey;
 import dev.zkinfer.security.SecurityReport;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,8 +67,7 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
         out.printf("%s, %,d bytes%n", kind, size);
         out.printf("  digest (model identity): %s%n", digest);
         out.printf("  model commitment root:   %s%n", HexFormat.of().formatHex(vk.modelRoot()));
-        out.printf("  input %s, output %s%n", Arrays.toString(c.tensor(c.input()).layout().dims()),
-                Arrays.toString(c.tensor(c.output()).layout().dims()));
+        out.printf("  %s, %s%n", dims(c, c.inputs(), "input"), dims(c, c.outputs(), "output"));
         out.printf("  %d proof layers: %s%n", c.layers().size(), layerKinds);
         long modelEntries = c.tensorsWithRole(TensorRole.MODEL).stream().mapToLong(t -> c.tensor(t).layout().size()).sum();
         out.printf("  model commitment: %,d weights and biases, 2^%d entries; witness commitment: 2^%d entries; %d lookups into %d tables%n",
@@ -77,26 +78,56 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
         out.println("  Proofs give integrity, not privacy: there is no zero-knowledge mode yet.");
     }
 
+    /** "input [1, 4]", "inputs [2, 3] [3]" or "no input". */
+    private static String dims(Circuit c, int[] ids, String what) {
+        if (ids.length == 0) {
+            return "no " + what;
+        }
+        StringBuilder sb = new StringBuilder(what + (ids.length > 1 ? "s" : ""));
+        for (int id : ids) {
+            sb.append(' ').append(Arrays.toString(c.tensor(id).layout().dims()));
+        }
+        return sb.toString();
+    }
+
     private void describeProof(byte[] bytes) {
         ProofReader in = new ProofReader(bytes);
         try {
             in.bytes("magic", 4);
             int version = in.u32("version");
             String digest = HexFormat.of().formatHex(in.bytes("verifying-key digest", 32));
-            int inputs = in.length("input length", 0, 1 << 28);
-            in.bytes("input", 8 * inputs);
-            int outputs = in.length("output length", 0, 1 << 28);
-            long[] output = in.bases("output", outputs);
-            for (int i = 0; i < output.length; i++) {
-                output[i] = dev.zkinfer.field.Goldilocks.toSigned(output[i]);
+            if (version != ProofProtocol.VERSION) {
+                throw new UserError(file + ": proof format version " + version + ", this zkinfer reads version " + ProofProtocol.VERSION);
+            }
+            int k = in.length("input count", 0, dev.zkinfer.circuit.Circuit.MAX_IO);
+            long inputs = 0;
+            for (int i = 0; i < k; i++) {
+                int n = in.length("input length", 0, 1 << 28);
+                in.bytes("input", 8 * n);
+                inputs += n;
+            }
+            int m = in.length("output count", 0, dev.zkinfer.circuit.Circuit.MAX_IO);
+            List<long[]> outputs = new ArrayList<>();
+            long outputValues = 0;
+            for (int j = 0; j < m; j++) {
+                long[] output = in.bases("output", in.length("output length", 0, 1 << 28));
+                for (int i = 0; i < output.length; i++) {
+                    output[i] = dev.zkinfer.field.Goldilocks.toSigned(output[i]);
+                }
+                outputs.add(output);
+                outputValues += output.length;
             }
             if (json) {
-                out.println(new Json().put("kind", "proof").put("bytes", bytes.length).put("version", version)
-                        .put("verifying_key_digest", digest).put("input_values", inputs).put("output_int", output));
+                Json j = new Json().put("kind", "proof").put("bytes", bytes.length).put("version", version)
+                        .put("verifying_key_digest", digest).put("inputs", k).put("input_values", inputs);
+                if (m == 1) {
+                    j.put("output_int", outputs.get(0));
+                }
+                out.println(j.put("outputs_int", outputs));
             } else {
                 out.printf("proof, version %d, %,d bytes%n", version, bytes.length);
                 out.printf("  made for the model with digest %s%n", digest);
-                out.printf("  public input: %,d values; public output: %,d values%n", inputs, outputs);
+                out.printf("  public inputs: %d (%,d values); public outputs: %d (%,d values)%n", k, inputs, m, outputValues);
                 out.println("  (run 'zkinfer verify --vk model.vk --proof FILE' to check it)");
             }
         } catch (MalformedProofException e) {

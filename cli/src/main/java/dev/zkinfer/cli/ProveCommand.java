@@ -20,7 +20,8 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
     @Option(names = "--pk", required = true, paramLabel = "DIR/model.pk", description = "The proving key from 'zkinfer compile'.")
     Path pk;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "input.json or an Arrow IPC file (one row per inference).")
+    @Option(names = "--input", paramLabel = "FILE",
+            description = "input.json or an Arrow IPC file (one row per inference); for a model with several inputs, input.json with one list per input, in order. Leave it out for a model without run-time input.")
     Path input;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PROOF", description = "Where to write the proof.")
@@ -40,20 +41,20 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
         var progress = progress();
         ProvingKey key = KeyFiles.provingKey(pk, progress);
         QuantizedModel qm = key.model();
-        QuantizedModel.QuantizedInput qx = InputFiles.quantized(input, qm, clampInputs);
-        IntTensor x = qx.values();
+        QuantizedModel.QuantizedInputs qx = InputFiles.quantized(input, qm, clampInputs);
+        IntTensor[] x = qx.array();
         ModelProver prover = new ModelProver(key);
         ProofResult res = timeout == null ? prover.prove(x, progress) : prover.prove(x, progress, timeout);
         CliSupport.writeAtomically(proofFile, res.proof());
         endProgress();
-        double[] out = qm.dequantize(qm.output().id(), res.output()).data();
         if (json) {
-            this.out.println(new Json().put("output", out).put("output_int", InferCommand.toLongs(res.output().data()))
-                    .put("clamped_inputs", qx.clamped()).put("proof_bytes", res.proof().length).put("proof", proofFile.toString())
+            Json j = new Json();
+            InferCommand.outputs(this, j, qm, res.outputs());
+            this.out.println(j.put("clamped_inputs", qx.clamped()).put("proof_bytes", res.proof().length).put("proof", proofFile.toString())
                     .put("timings_ms", new Json().put("witness", ms(res.witnessNanos())).put("prove", ms(res.proveNanos()))
                             .put("total", ms(res.witnessNanos() + res.proveNanos()))));
         } else {
-            Outputs.print(this, out, res.output());
+            InferCommand.outputs(this, null, qm, res.outputs());
             InputFiles.sayClamped(this, qx.clamped());
             say("Proof: %,d bytes written to %s", res.proof().length, proofFile);
             say("Timings: witness %.0f ms, prove %.0f ms, total %.0f ms", res.witnessNanos() / 1e6, res.proveNanos() / 1e6,

@@ -63,7 +63,7 @@ final class SubmitCommand extends CliSupport implements Callable<Integer> {
                     .put("proof", proofFile.toString()).put("timings_ms", new Json().put("service", ms(t1 - t0)).put("verify", ms(t2 - t1))));
         } else {
             out.println("valid");
-            Outputs.print(this, r.outputInt(), vk.io().outputScale(), outShape);
+            Outputs.all(this, null, java.util.List.of(r.outputInt()), java.util.List.of(vk.io().outputScale()), java.util.List.of(outShape));
             say("Job %s: proved by the service in %.0f ms (submission to proof), verified here in %.1f ms; proof written to %s",
                     id, (t1 - t0) / 1e6, (t2 - t1) / 1e6, proofFile);
         }

@@ -4,9 +4,12 @@ import dev.zkinfer.VerificationResult;
 import dev.zkinfer.circuit.CircuitVerifier;
 import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.circuit.IoScales;
+import dev.zkinfer.nn.tensor.Tensor;
 import dev.zkinfer.circuit.VerifyingKey;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,41 +48,52 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
         }
         Circuit c = vk.circuit();
         if (result.isValid() && input != null) {
-            int[] shape = c.tensor(c.input()).layout().dims();
-            double[] x = InputFiles.tensor(input, shape).data();
-            long[] q = new long[x.length];
-            IoScales io = vk.io();
-            for (int i = 0; i < x.length; i++) {
-                long r = Math.round(x[i] / io.inputScale());
-                if (!clampInputs && (r < io.inputMin() || r > io.inputMax())) {
-                    // Clamping would make this input indistinguishable from others: refuse it.
-                    throw new UserError(String.format(java.util.Locale.ROOT, "%s: input value %s at index %d is outside the model's "
-                            + "calibrated input range [%.6g, %.6g], so no proof can be checked against it (pass --clamp-inputs if the "
-                            + "proof was made with --clamp-inputs)", input, x[i], i, io.inputMin() * io.inputScale(), io.inputMax() * io.inputScale()));
-                }
-                q[i] = io.quantize(x[i]);
+            int[] inIds = c.inputs();
+            int[][] shapes = new int[inIds.length][];
+            String[] names = new String[inIds.length];
+            for (int k = 0; k < inIds.length; k++) {
+                shapes[k] = c.tensor(inIds[k]).layout().dims();
+                names[k] = c.tensor(inIds[k]).name();
             }
-            if (!Arrays.equals(q, outcome.input())) {
+            List<Tensor> xs = InputFiles.tensors(input, shapes, names);
+            boolean same = true;
+            for (int k = 0; k < xs.size(); k++) {
+                double[] x = xs.get(k).data();
+                IoScales.InputDomain io = vk.io().input(k);
+                long[] q = new long[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    long r = Math.round(x[i] / io.scale());
+                    if (!clampInputs && (r < io.min() || r > io.max())) {
+                        // Clamping would make this input indistinguishable from others: refuse it.
+                        throw new UserError(String.format(java.util.Locale.ROOT, "%s: %sinput value %s at index %d is outside the model's "
+                                + "calibrated input range [%.6g, %.6g], so no proof can be checked against it (pass --clamp-inputs if the "
+                                + "proof was made with --clamp-inputs)", input, xs.size() > 1 ? "input '" + names[k] + "': " : "",
+                                x[i], i, io.min() * io.scale(), io.max() * io.scale()));
+                    }
+                    q[i] = io.quantize(x[i]);
+                }
+                same &= Arrays.equals(q, outcome.inputs().get(k));
+            }
+            if (!same) {
                 result = VerificationResult.invalid("the proof is for a different input than " + input);
             }
         }
-        int[] outShape = c.tensor(c.output()).layout().dims();
+        List<int[]> outShapes = new ArrayList<>();
+        for (int o : c.outputs()) {
+            outShapes.add(c.tensor(o).layout().dims());
+        }
         if (json) {
             Json j = new Json().put("valid", result.isValid());
             if (!result.isValid()) {
                 j.put("reason", result.reason());
             }
             if (result.isValid()) {
-                double[] out = new double[outcome.output().length];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = outcome.output()[i] * vk.io().outputScale();
-                }
-                j.put("output", out).put("output_int", outcome.output());
+                Outputs.all(this, j, outcome.outputs(), vk.io().outputScales(), outShapes);
             }
             out.println(j.put("timings_ms", new Json().put("verify", ms(t1 - t0))));
         } else if (result.isValid()) {
             out.println("valid");
-            Outputs.print(this, outcome.output(), vk.io().outputScale(), outShape);
+            Outputs.all(this, null, outcome.outputs(), vk.io().outputScales(), outShapes);
             say("Verified in %.2f ms", (t1 - t0) / 1e6);
         } else {
             out.println("invalid: " + result.reason());

@@ -96,27 +96,34 @@ class ModelSweepTest {
      */
     static String prove(Path dir, String where, List<String> internal) throws IOException {
         byte[] vkBytes = Files.readAllBytes(dir.resolve("model.vk"));
-        int[] dims;
+        int[] sizes;
         try {
             var vk = dev.zkinfer.circuit.VerifyingKey.decode(vkBytes);
-            dims = vk.circuit().tensor(vk.circuit().input()).layout().dims();
+            int[] ins = vk.circuit().inputs();
+            sizes = new int[ins.length];
+            for (int i = 0; i < ins.length; i++) {
+                sizes[i] = (int) vk.circuit().tensor(ins[i]).layout().size();
+            }
         } catch (dev.zkinfer.encoding.MalformedProofException e) {
             internal.add(where + ": compile wrote a verifying key that does not decode: " + e.getMessage());
             return "bad key";
         }
-        int n = 1;
-        for (int d : dims) {
-            n *= d;
-        }
+        // one list per input (none for a model without run-time input: no --input)
         java.util.Random rnd = new java.util.Random(5);
-        StringBuilder json = new StringBuilder("{\"input_data\": [[");
-        for (int i = 0; i < n; i++) {
-            json.append(i == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.4f", rnd.nextGaussian()));
+        StringBuilder json = new StringBuilder("{\"input_data\": [");
+        for (int k = 0; k < sizes.length; k++) {
+            json.append(k == 0 ? "[" : ", [");
+            for (int i = 0; i < sizes[k]; i++) {
+                json.append(i == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.4f", rnd.nextGaussian()));
+            }
+            json.append(']');
         }
-        Path input = Files.writeString(dir.resolve("input.json"), json.append("]]}"));
+        Path input = Files.writeString(dir.resolve("input.json"), json.append("]}"));
+        List<String> inputArgs = sizes.length == 0 ? List.of() : List.of("--input", input.toString());
         Path proof = dir.resolve("proof.bin");
-        CliEndToEndTest.Result p = CliEndToEndTest.exec("prove", "--pk", dir.resolve("model.pk").toString(), "--input", input.toString(),
-                "-o", proof.toString(), "-q", "--clamp-inputs");
+        List<String> args = new ArrayList<>(List.of("prove", "--pk", dir.resolve("model.pk").toString(), "-o", proof.toString(), "-q", "--clamp-inputs"));
+        args.addAll(inputArgs);
+        CliEndToEndTest.Result p = CliEndToEndTest.exec(args.toArray(new String[0]));
         if (p.code() != Main.EXIT_OK) {
             if (p.code() != Main.EXIT_USAGE || p.err().contains("\tat ")) {
                 internal.add(where + ": prove exit " + p.code() + ": " + p.err().lines().limit(3).toList());

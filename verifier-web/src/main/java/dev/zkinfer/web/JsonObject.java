@@ -36,6 +36,32 @@ final class JsonObject {
         return this;
     }
 
+    JsonObject put(String name, long[][] rows) {
+        name(name).sb.append('[');
+        for (int r = 0; r < rows.length; r++) {
+            sb.append(r == 0 ? "[" : ",[");
+            for (int i = 0; i < rows[r].length; i++) {
+                sb.append(i == 0 ? "" : ",").append(rows[r][i]);
+            }
+            sb.append(']');
+        }
+        sb.append(']');
+        return this;
+    }
+
+    JsonObject put(String name, double[][] rows) {
+        name(name).sb.append('[');
+        for (int r = 0; r < rows.length; r++) {
+            sb.append(r == 0 ? "[" : ",[");
+            for (int i = 0; i < rows[r].length; i++) {
+                sb.append(i == 0 ? "" : ",").append(number(rows[r][i]));
+            }
+            sb.append(']');
+        }
+        sb.append(']');
+        return this;
+    }
+
     @Override
     public String toString() {
         return sb + "}";

@@ -7,6 +7,7 @@ import dev.zkinfer.circuit.ProofSecurity;
 import dev.zkinfer.circuit.VerifyingKey;
 import dev.zkinfer.encoding.MalformedProofException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The verdict that the page and the JavaScript module show, as a JSON object: the Java
@@ -17,8 +18,9 @@ import java.util.Arrays;
  *
  * <pre>{@code
  * {"valid": true|false, "reason": "" | "<why the proof is rejected>",
- *  "output": [real numbers, the proved output times the key's output scale] (valid only),
- *  "output_int": [the proved output, signed integers] (valid only),
+ *  "outputs": [[real numbers, each proved output times its scale], ...] (valid only),
+ *  "outputs_int": [[each proved output, signed integers], ...] (valid only),
+ *  "output", "output_int": the first of those (valid only; the one output of most models),
  *  "digest": "<the verifying key's SHA-256, hex: the model's identity>" (when the key decodes),
  *  "proof_digest": "<the key digest the proof names>" (when it names one),
  *  "profile": "<security profile>", "security_bits": <bits, as zkinfer inspect prints them>,
@@ -33,7 +35,8 @@ public final class WebVerdict {
 
     /**
      * Verifies {@code proof} against the key {@code keyBytes}; when {@code input} is not null, the
-     * proof must also be for that (real-valued, row-major) input, as with {@code zkinfer verify --input}.
+     * proof must also be for that (real-valued, row-major) input, as with {@code zkinfer verify
+     * --input}; for a model with several inputs, all of them one after another in input order.
      */
     public static String verify(byte[] keyBytes, byte[] proof, double[] input) {
         JsonObject j = new JsonObject();
@@ -64,10 +67,18 @@ public final class WebVerdict {
         long t2 = System.nanoTime();
         VerificationResult result = outcome.result();
         if (result.isValid() && input != null) {
-            long[] claimed = outcome.input();
-            boolean same = input.length == claimed.length;
-            for (int i = 0; same && i < input.length; i++) {
-                same = vk.io().quantize(input[i]) == claimed[i];
+            List<long[]> claimed = outcome.inputs();
+            int total = 0;
+            for (long[] c : claimed) {
+                total += c.length;
+            }
+            boolean same = input.length == total;
+            int at = 0;
+            for (int k = 0; same && k < claimed.size(); k++) {
+                long[] c = claimed.get(k);
+                for (int i = 0; same && i < c.length; i++) {
+                    same = vk.io().input(k).quantize(input[at++]) == c[i];
+                }
             }
             if (!same) {
                 result = VerificationResult.invalid("the proof is for a different input than the given one");
@@ -75,12 +86,16 @@ public final class WebVerdict {
         }
         j.put("valid", result.isValid()).put("reason", result.reason());
         if (result.isValid()) {
-            long[] out = outcome.output();
-            double[] real = new double[out.length];
-            for (int i = 0; i < out.length; i++) {
-                real[i] = out[i] * vk.io().outputScale();
+            List<long[]> outs = outcome.outputs();
+            long[][] ints = outs.toArray(new long[0][]);
+            double[][] real = new double[ints.length][];
+            for (int k = 0; k < ints.length; k++) {
+                real[k] = new double[ints[k].length];
+                for (int i = 0; i < ints[k].length; i++) {
+                    real[k][i] = ints[k][i] * vk.io().outputScale(k);
+                }
             }
-            j.put("output", real).put("output_int", out);
+            j.put("output", real[0]).put("output_int", ints[0]).put("outputs", real).put("outputs_int", ints);
         }
         j.put("digest", hex(vk.digest()));
         if (named != null) {

@@ -12,23 +12,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A compiled circuit: tensors, layers in forward (execution) order, the public input and output,
- * and the lookup tables with one multiplicity tensor (ADVICE) per distinct table. Immutable once
+ * A compiled circuit: tensors, layers in forward (execution) order, the public inputs (k ≥ 0,
+ * every INPUT tensor once) and outputs (m ≥ 1), and the lookup tables with one multiplicity tensor (ADVICE) per distinct table. Immutable once
  * built. Its encoding is part of the verifying key.
  * Immutable and thread-safe.
  */
 public final class Circuit {
     private final List<CircuitTensor> tensors;
     private final List<Layer> layers;
-    private final int input;
-    private final int output;
+    private final int[] inputs;
+    private final int[] outputs;
     private final Map<LookupTable, Integer> multiplicities;
 
-    private Circuit(List<CircuitTensor> tensors, List<Layer> layers, int input, int output, Map<LookupTable, Integer> multiplicities) {
+    private Circuit(List<CircuitTensor> tensors, List<Layer> layers, int[] inputs, int[] outputs, Map<LookupTable, Integer> multiplicities) {
         this.tensors = List.copyOf(tensors);
         this.layers = List.copyOf(layers);
-        this.input = input;
-        this.output = output;
+        this.inputs = inputs.clone();
+        this.outputs = outputs.clone();
         this.multiplicities = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(multiplicities));
     }
 
@@ -44,12 +44,30 @@ public final class Circuit {
         return layers;
     }
 
-    public int input() {
-        return input;
+    /** The public input tensors, in the model's input order (a fresh copy; may be empty). */
+    public int[] inputs() {
+        return inputs.clone();
     }
 
+    /** The public output tensors, in the model's output order (a fresh copy; at least one). */
+    public int[] outputs() {
+        return outputs.clone();
+    }
+
+    /** The only input tensor; throws IllegalStateException unless there is exactly one. */
+    public int input() {
+        if (inputs.length != 1) {
+            throw new IllegalStateException("the circuit has " + inputs.length + " inputs; use inputs()");
+        }
+        return inputs[0];
+    }
+
+    /** The only output tensor; throws IllegalStateException unless there is exactly one. */
     public int output() {
-        return output;
+        if (outputs.length != 1) {
+            throw new IllegalStateException("the circuit has " + outputs.length + " outputs; use outputs()");
+        }
+        return outputs[0];
     }
 
     /** Distinct lookup tables, in first-use order, each with its multiplicity tensor. */
@@ -86,8 +104,13 @@ public final class Circuit {
             return this;
         }
 
-        /** Validates and finishes; adds one multiplicity tensor per distinct lookup table. */
+        /** {@link #build(int[], int[])} with one input and one output. */
         public Circuit build(int input, int output) {
+            return build(new int[] {input}, new int[] {output});
+        }
+
+        /** Validates and finishes; adds one multiplicity tensor per distinct lookup table. */
+        public Circuit build(int[] inputs, int[] outputs) {
             Map<LookupTable, Integer> mult = new LinkedHashMap<>();
             for (Layer l : layers) {
                 for (LookupSpec spec : l.lookups()) {
@@ -95,7 +118,7 @@ public final class Circuit {
                             TensorLayout.of(1 << t.logSize()), TensorRole.ADVICE));
                 }
             }
-            Circuit c = new Circuit(tensors, layers, input, output, mult);
+            Circuit c = new Circuit(tensors, layers, inputs, outputs, mult);
             c.validate();
             return c;
         }
@@ -104,11 +127,33 @@ public final class Circuit {
     /** Checks the description's internal consistency (also run on decoded keys). */
     void validate() {
         int n = tensors.size();
-        if (input < 0 || input >= n || output < 0 || output >= n) {
-            throw new IllegalArgumentException("input/output tensor out of range");
+        if (outputs.length == 0 || outputs.length > MAX_IO || inputs.length > MAX_IO) {
+            throw new IllegalArgumentException("a circuit needs 1 to " + MAX_IO + " outputs and at most " + MAX_IO + " inputs");
         }
-        if (tensors.get(input).role() != TensorRole.INPUT) {
-            throw new IllegalArgumentException("the input tensor must have role INPUT");
+        for (int o : outputs) {
+            if (o < 0 || o >= n) {
+                throw new IllegalArgumentException("output tensor out of range");
+            }
+        }
+        // every INPUT tensor is a public input exactly once: the verifier evaluates each claim on an
+        // INPUT tensor from the public input it is listed as
+        boolean[] listed = new boolean[n];
+        for (int i : inputs) {
+            if (i < 0 || i >= n) {
+                throw new IllegalArgumentException("input tensor out of range");
+            }
+            if (tensors.get(i).role() != TensorRole.INPUT) {
+                throw new IllegalArgumentException("the input tensor must have role INPUT");
+            }
+            if (listed[i]) {
+                throw new IllegalArgumentException("tensor " + tensors.get(i).name() + " is listed as an input twice");
+            }
+            listed[i] = true;
+        }
+        for (CircuitTensor t : tensors) {
+            if (t.role() == TensorRole.INPUT && !listed[t.id()]) {
+                throw new IllegalArgumentException("INPUT tensor " + t.name() + " is not a public input");
+            }
         }
         boolean[] defined = new boolean[n];
         for (Layer l : layers) {
@@ -144,6 +189,8 @@ public final class Circuit {
     public static final int MAX_TENSORS = 1 << 16;
     public static final int MAX_LAYERS = 1 << 14;
     public static final int MAX_RANK = 8;
+    /** The most public inputs, and the most public outputs, a circuit may have. */
+    public static final int MAX_IO = 1 << 10;
 
     public void encode(ProofWriter out) {
         out.u32(tensors.size());
@@ -154,7 +201,15 @@ public final class Circuit {
                 out.u32(d);
             }
         }
-        out.u32(input).u32(output).u32(layers.size());
+        out.u32(inputs.length);
+        for (int i : inputs) {
+            out.u32(i);
+        }
+        out.u32(outputs.length);
+        for (int o : outputs) {
+            out.u32(o);
+        }
+        out.u32(layers.size());
         for (Layer l : layers) {
             out.u32(l.tag());
             l.encode(out);
@@ -182,8 +237,14 @@ public final class Circuit {
                 throw new MalformedProofException("tensor " + name + ": " + e.getMessage());
             }
         }
-        int input = in.length("input tensor", 0, nt - 1);
-        int output = in.length("output tensor", 0, nt - 1);
+        int[] inputs = new int[in.length("input count", 0, Math.min(nt, MAX_IO))];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = in.length("input tensor", 0, nt - 1);
+        }
+        int[] outputs = new int[in.length("output count", 1, MAX_IO)];
+        for (int o = 0; o < outputs.length; o++) {
+            outputs[o] = in.length("output tensor", 0, nt - 1);
+        }
         int nl = in.length("layer count", 0, MAX_LAYERS);
         for (int i = 0; i < nl; i++) {
             b.layers.add(LayerCodec.decode(in.u32("layer tag"), in, nt));
@@ -201,7 +262,7 @@ public final class Circuit {
             }
         }
         try {
-            Circuit c = new Circuit(ts, b.layers, input, output, mult);
+            Circuit c = new Circuit(ts, b.layers, inputs, outputs, mult);
             c.validate();
             return c;
         } catch (IllegalArgumentException e) {

@@ -33,31 +33,57 @@ import java.util.Map;
  */
 public final class CircuitVerifier {
     /**
-     * The outcome of a verification. A valid outcome carries the proof's public input and output
-     * (signed integers); an invalid one carries neither, so that nothing a rejected proof claims
-     * can be read as if it had been proved.
+     * The outcome of a verification. A valid outcome carries the proof's public inputs and
+     * outputs (signed integers, in the circuit's order); an invalid one carries none, so that
+     * nothing a rejected proof claims can be read as if it had been proved.
      */
-    public record Outcome(VerificationResult result, long[] input, long[] output) {
+    public record Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs) {
         public Outcome {
             if (!result.isValid()) {
-                input = null;
-                output = null;
+                inputs = null;
+                outputs = null;
+            } else {
+                inputs = List.copyOf(inputs);
+                outputs = List.copyOf(outputs);
             }
         }
 
-        /** The proved public input; throws IllegalStateException when the proof is invalid. */
+        /** The proved public inputs, one per circuit input (none for a model without run-time input). */
         @Override
+        public List<long[]> inputs() {
+            return proved(inputs);
+        }
+
+        /** The proved public outputs, one per circuit output. */
+        @Override
+        public List<long[]> outputs() {
+            return proved(outputs);
+        }
+
+        /**
+         * The proved public input of a one-input model; throws IllegalStateException when the
+         * proof is invalid or the model has another number of inputs.
+         */
         public long[] input() {
-            return proved(input);
+            return single(inputs(), "inputs");
         }
 
-        /** The proved public output; throws IllegalStateException when the proof is invalid. */
-        @Override
+        /**
+         * The proved public output of a one-output model; throws IllegalStateException when the
+         * proof is invalid or the model has several outputs.
+         */
         public long[] output() {
-            return proved(output);
+            return single(outputs(), "outputs");
         }
 
-        private long[] proved(long[] values) {
+        private static long[] single(List<long[]> values, String what) {
+            if (values.size() != 1) {
+                throw new IllegalStateException("the model has " + values.size() + " " + what + "; use " + what + "()");
+            }
+            return values.get(0);
+        }
+
+        private List<long[]> proved(List<long[]> values) {
             if (!result.isValid()) {
                 throw new IllegalStateException("the proof is invalid (" + result.reason() + "): it proves no input or output");
             }
@@ -85,15 +111,16 @@ public final class CircuitVerifier {
 
     /** {@link #verify(VerifyingKey, byte[])} reporting the time of each stage to {@code timing}. */
     public static Outcome verify(VerifyingKey vk, byte[] proof, Timing timing) {
-        long[][] io = new long[2][];
+        List<long[]> inputs = new ArrayList<>();
+        List<long[]> outputs = new ArrayList<>();
         try {
-            new Run(vk, new ProofReader(proof), io, timing).run();
-            return new Outcome(VerificationResult.valid(), io[0], io[1]);
+            new Run(vk, new ProofReader(proof), inputs, outputs, timing).run();
+            return new Outcome(VerificationResult.valid(), inputs, outputs);
         } catch (InvalidProofException e) {
-            return new Outcome(VerificationResult.invalid(e.getMessage()), io[0], io[1]);
+            return new Outcome(VerificationResult.invalid(e.getMessage()), null, null);
         } catch (RuntimeException e) {
             // A verifier bug or an unforeseen malformed input: still a rejection, with a reason.
-            return new Outcome(VerificationResult.invalid("malformed proof (" + e.getClass().getSimpleName() + ")"), io[0], io[1]);
+            return new Outcome(VerificationResult.invalid("malformed proof (" + e.getClass().getSimpleName() + ")"), null, null);
         }
     }
 
@@ -104,16 +131,19 @@ public final class CircuitVerifier {
         private final ProofReader in;
         private final Transcript t = new Sha256Transcript(ProofProtocol.PROTOCOL);
         private final Map<Integer, List<Claim>> pending = new LinkedHashMap<>();
-        private final long[][] io;
-        private long[] inputPadded;
+        private final List<long[]> inputs;
+        private final List<long[]> outputs;
+        /** Each public input tensor's padded values (its MLE's table), by tensor id. */
+        private final Map<Integer, long[]> inputPadded = new HashMap<>();
         private final Timing timing;
 
-        Run(VerifyingKey vk, ProofReader in, long[][] io, Timing timing) {
+        Run(VerifyingKey vk, ProofReader in, List<long[]> inputs, List<long[]> outputs, Timing timing) {
             this.timing = timing;
             this.vk = vk;
             this.circuit = vk.circuit();
             this.in = in;
-            this.io = io;
+            this.inputs = inputs;
+            this.outputs = outputs;
         }
 
         @Override
@@ -148,34 +178,57 @@ public final class CircuitVerifier {
                 throw new InvalidProofException("the proof was made for a different model (verifying-key digest differs)");
             }
             t.absorbBytes("vk-digest", vk.digest());
-            TensorLayout inLayout = circuit.tensor(circuit.input()).layout();
-            TensorLayout outLayout = circuit.tensor(circuit.output()).layout();
-            long[] input = in.bases("public input", in.length("input length", (int) inLayout.size(), (int) inLayout.size()));
-            long[] output = in.bases("public output", in.length("output length", (int) outLayout.size(), (int) outLayout.size()));
-            io[0] = signed(input);
-            io[1] = signed(output);
-            // a public input outside the quantized input domain is not a valid inference
-            try {
-                vk.io().checkInput(io[0]);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidProofException("public " + e.getMessage());
+            int[] inIds = circuit.inputs();
+            int[] outIds = circuit.outputs();
+            long[][] input = new long[inIds.length][];
+            long[][] output = new long[outIds.length][];
+            in.expect("public input count", inIds.length);
+            for (int i = 0; i < inIds.length; i++) {
+                TensorLayout l = circuit.tensor(inIds[i]).layout();
+                input[i] = in.bases("public input", in.length("input " + i + " length", (int) l.size(), (int) l.size()));
             }
-            t.absorbLongs("public-input", input);
-            t.absorbLongs("public-output", output);
+            in.expect("public output count", outIds.length);
+            for (int j = 0; j < outIds.length; j++) {
+                TensorLayout l = circuit.tensor(outIds[j]).layout();
+                output[j] = in.bases("public output", in.length("output " + j + " length", (int) l.size(), (int) l.size()));
+            }
+            for (int i = 0; i < inIds.length; i++) {
+                long[] values = signed(input[i]);
+                // a public input outside the quantized input domain is not a valid inference
+                try {
+                    vk.io().input(i).check(values);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidProofException("public " + (inIds.length > 1 ? "input " + i + ": " : "") + e.getMessage());
+                }
+                inputs.add(values);
+                inputPadded.put(inIds[i], circuit.tensor(inIds[i]).layout().pad(input[i], 0));
+            }
+            for (long[] o : output) {
+                outputs.add(signed(o));
+            }
+            // every public input, then every public output, in order, before any challenge
+            for (long[] x : input) {
+                t.absorbLongs("public-input", x);
+            }
+            for (long[] y : output) {
+                t.absorbLongs("public-output", y);
+            }
             byte[] witnessRoot = in.bytes("witness root", 32);
             t.absorbBytes("witness-root", witnessRoot);
-            inputPadded = inLayout.pad(input, 0);
 
             long t0 = System.nanoTime();
             verifyLookups();
             timing.record(-1, "lookups", System.nanoTime() - t0);
 
-            // The output claim: the verifier evaluates the public output's polynomial itself.
-            Ext3[] r = new Ext3[outLayout.numVars()];
-            for (int k = 0; k < r.length; k++) {
-                r[k] = t.challengeExt("output-point");
+            // The output claims: the verifier evaluates each public output's polynomial itself.
+            for (int j = 0; j < outIds.length; j++) {
+                TensorLayout outLayout = circuit.tensor(outIds[j]).layout();
+                Ext3[] r = new Ext3[outLayout.numVars()];
+                for (int k = 0; k < r.length; k++) {
+                    r[k] = t.challengeExt("output-point");
+                }
+                claim(outIds[j], r, Mle.evaluate(outLayout.pad(output[j], 0), r));
             }
-            claim(circuit.output(), r, Mle.evaluate(outLayout.pad(output, 0), r));
 
             List<Layer> layers = circuit.layers();
             for (int li = layers.size() - 1; li >= 0; li--) {
@@ -199,7 +252,7 @@ public final class CircuitVerifier {
                 for (Claim c : e.getValue()) {
                     switch (ct.role()) {
                         case INPUT -> {
-                            if (!Mle.evaluate(inputPadded, c.point()).equals(c.value())) {
+                            if (!Mle.evaluate(inputPadded.get(c.tensor()), c.point()).equals(c.value())) {
                                 throw new InvalidProofException("the proof does not match its public input");
                             }
                         }

@@ -13,13 +13,18 @@ import java.util.Map;
  * specification (DESIGN.md "Proof system", "Security").
  *
  * <p>Proof format (little-endian): magic "ZKPF", u32 version, the 32-byte verifying-key
- * digest, u32 input count and the input's field elements, u32 output count and the output's
- * field elements, the 32-byte witness-commitment root, then the sub-proofs in transcript order.
+ * digest; u32 k and, for each of the circuit's k public inputs in order, u32 length and its
+ * field elements; u32 m and, for each of its m public outputs in order, u32 length and its field
+ * elements (k, m and every length are fixed by the verifying key; they are in the proof so that
+ * {@code zkinfer inspect} can read it alone); the 32-byte witness-commitment root, then
+ * the sub-proofs in transcript order.
  *
  * <p>Transcript order ({@value #PROTOCOL}): the verifying-key digest (which binds the
- * protocol version, the security parameters, the circuit and the model root), the public input,
- * the public output, the witness root; then the lookup challenges α, β; the LogUp-GKR proof and
- * the looked-up columns' evaluations; the output point; the layers from last to first, each
+ * protocol version, the security parameters, the circuit, with its number of inputs and outputs,
+ * and the model root), each public input in order, each public output in order, the witness
+ * root; then the lookup challenges α, β; the LogUp-GKR proof and the looked-up columns'
+ * evaluations; one random point per output, in output order, each giving the claim on that
+ * output's polynomial; the layers from last to first, each
  * preceded by the merging of the claims on its outputs; then, for the model and the witness
  * commitment in turn, one WHIR opening of all claims on the committed polynomial (batched by
  * WHIR's own random combination, no separate merging sumcheck).
@@ -28,7 +33,7 @@ import java.util.Map;
 public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     public static final String MERGE_DOMAIN = "zkinfer/merge/v1";
 
     private ProofProtocol() {}

@@ -7,7 +7,9 @@ import dev.zkinfer.pcs.PcsParameters;
 import dev.zkinfer.security.SecurityProfile;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The verifying key: the circuit description, the model-commitment root and the security
@@ -16,14 +18,15 @@ import java.util.Arrays;
  * accepts a circuit supplied by a prover.
  *
  * <p>Format (little-endian): magic "ZKVK", u32 version, u32 security bits, 32-byte model root,
- * the input scale (IEEE-754 bits as u64), input min and max (i32), the output scale (u64), then
- * the circuit ({@link Circuit#encode}); then, in the file only, the 32-byte digest of all of that
+ * u32 input count k and for each input its scale (IEEE-754 bits as u64), min and max (i32),
+ * u32 output count m and each output's scale (u64), then the circuit ({@link Circuit#encode},
+ * whose k inputs and m outputs these are, in the same order); then, in the file only, the 32-byte digest of all of that
  * as a checksum, so a corrupted key is reported as corrupted rather than as another model.
  * Immutable and thread-safe: one key may verify proofs on many threads at once.
  */
 public final class VerifyingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     private final SecurityProfile profile;
     private final Circuit circuit;
@@ -38,13 +41,24 @@ public final class VerifyingKey {
         if (modelRoot.length != 32) {
             throw new IllegalArgumentException("model root must be 32 bytes");
         }
+        if (io.inputs().size() != circuit.inputs().length || io.outputScales().size() != circuit.outputs().length) {
+            throw new IllegalArgumentException("the scales describe " + io.inputs().size() + " inputs and " + io.outputScales().size()
+                    + " outputs, the circuit has " + circuit.inputs().length + " and " + circuit.outputs().length);
+        }
         this.profile = profile;
         this.circuit = circuit;
         this.modelRoot = modelRoot.clone();
         this.io = io;
         ProofWriter w = new ProofWriter();
         w.bytes(MAGIC).u32(VERSION).u32(profile.bits()).bytes(modelRoot);
-        w.u64(Double.doubleToLongBits(io.inputScale())).u32(io.inputMin()).u32(io.inputMax()).u64(Double.doubleToLongBits(io.outputScale()));
+        w.u32(io.inputs().size());
+        for (IoScales.InputDomain d : io.inputs()) {
+            w.u64(Double.doubleToLongBits(d.scale())).u32(d.min()).u32(d.max());
+        }
+        w.u32(io.outputScales().size());
+        for (double s : io.outputScales()) {
+            w.u64(Double.doubleToLongBits(s));
+        }
         circuit.encode(w);
         this.encoded = w.toByteArray();
         this.digest = sha256(encoded);
@@ -79,23 +93,40 @@ public final class VerifyingKey {
             throw new MalformedProofException("unknown security level " + bits);
         }
         byte[] root = in.bytes("model root", 32);
-        double inScale = Double.longBitsToDouble(in.u64("input scale"));
-        int inMin = in.u32("input min");
-        int inMax = in.u32("input max");
-        double outScale = Double.longBitsToDouble(in.u64("output scale"));
-        if (!(inScale > 0) || !(outScale > 0) || Double.isInfinite(inScale) || Double.isInfinite(outScale) || inMin > inMax) {
-            throw new MalformedProofException("verifying key has invalid input/output scales");
+        List<IoScales.InputDomain> inputs = new ArrayList<>();
+        int k = in.length("input count", 0, Circuit.MAX_IO);
+        for (int i = 0; i < k; i++) {
+            double scale = Double.longBitsToDouble(in.u64("input scale"));
+            int min = in.u32("input min");
+            int max = in.u32("input max");
+            if (!validScale(scale) || min > max) {
+                throw new MalformedProofException("verifying key has invalid input scales");
+            }
+            inputs.add(new IoScales.InputDomain(scale, min, max));
+        }
+        List<Double> outputs = new ArrayList<>();
+        int m = in.length("output count", 1, Circuit.MAX_IO);
+        for (int j = 0; j < m; j++) {
+            double scale = Double.longBitsToDouble(in.u64("output scale"));
+            if (!validScale(scale)) {
+                throw new MalformedProofException("verifying key has invalid output scales");
+            }
+            outputs.add(scale);
         }
         try {
             Circuit circuit = Circuit.decode(in);
             in.finish();
-            return new VerifyingKey(profile, circuit, root, new IoScales(inScale, inMin, inMax, outScale));
+            return new VerifyingKey(profile, circuit, root, new IoScales(inputs, outputs));
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
                 | ArithmeticException | NegativeArraySizeException e) {
             // A key whose checksum holds but whose circuit does not (crafted, or written by a
             // buggy tool): reported as a malformed key, never as an exception from the decoder.
             throw new MalformedProofException("inconsistent verifying key: " + e.getMessage());
         }
+    }
+
+    private static boolean validScale(double s) {
+        return s > 0 && !Double.isInfinite(s);
     }
 
     /** The key file: the encoding followed by its digest. */

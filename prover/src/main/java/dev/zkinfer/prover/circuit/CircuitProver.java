@@ -225,13 +225,26 @@ public final class CircuitProver {
         byte[] prove(Circuit circuit, Consumer<String> progress) {
             out.bytes(ProofProtocol.magic()).u32(ProofProtocol.VERSION).bytes(vk.digest());
             t.absorbBytes("vk-digest", vk.digest());
-            TensorLayout inLayout = circuit.tensor(circuit.input()).layout();
-            TensorLayout outLayout = circuit.tensor(circuit.output()).layout();
-            long[] input = inLayout.unpad(w.get(circuit.input()));
-            long[] output = outLayout.unpad(w.get(circuit.output()));
-            out.u32(input.length).bases(input).u32(output.length).bases(output);
-            t.absorbLongs("public-input", input);
-            t.absorbLongs("public-output", output);
+            int[] inIds = circuit.inputs();
+            int[] outIds = circuit.outputs();
+            long[][] inputs = new long[inIds.length][];
+            long[][] outputs = new long[outIds.length][];
+            out.u32(inIds.length);
+            for (int i = 0; i < inIds.length; i++) {
+                inputs[i] = circuit.tensor(inIds[i]).layout().unpad(w.get(inIds[i]));
+                out.u32(inputs[i].length).bases(inputs[i]);
+            }
+            out.u32(outIds.length);
+            for (int j = 0; j < outIds.length; j++) {
+                outputs[j] = circuit.tensor(outIds[j]).layout().unpad(w.get(outIds[j]));
+                out.u32(outputs[j].length).bases(outputs[j]);
+            }
+            for (long[] x : inputs) {
+                t.absorbLongs("public-input", x);
+            }
+            for (long[] y : outputs) {
+                t.absorbLongs("public-output", y);
+            }
 
             progress.accept("committing to the witness");
             CommittedLayout wl = vk.witnessLayout();
@@ -250,11 +263,13 @@ public final class CircuitProver {
             Cancellation.checkpoint();
             proveLookups(circuit);
 
-            Ext3[] r = new Ext3[outLayout.numVars()];
-            for (int k = 0; k < r.length; k++) {
-                r[k] = t.challengeExt("output-point");
+            for (int outId : outIds) {
+                Ext3[] r = new Ext3[circuit.tensor(outId).layout().numVars()];
+                for (int k = 0; k < r.length; k++) {
+                    r[k] = t.challengeExt("output-point");
+                }
+                claim(outId, r, EqTables.evaluate(backend, w.get(outId), r));
             }
-            claim(circuit.output(), r, EqTables.evaluate(backend, w.get(circuit.output()), r));
 
             List<Layer> layers = circuit.layers();
             for (int li = layers.size() - 1; li >= 0; li--) {

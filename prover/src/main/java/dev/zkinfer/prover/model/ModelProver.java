@@ -17,7 +17,9 @@ import dev.zkinfer.ProvingCancelledException;
 import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.prover.concurrent.ProverPool;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -93,7 +95,17 @@ public final class ModelProver {
      *     flag is set again)
      */
     public ProofResult prove(IntTensor input, Consumer<String> progress) {
-        return ProverPool.run(pool, Cancellation.create(Thread.currentThread(), false), () -> proveHere(input, progress));
+        return prove(new IntTensor[] {input}, progress);
+    }
+
+    /**
+     * Proves the inference of a model with any number of inputs (none for a model without
+     * run-time input), given quantized in the model's input order (see {@link
+     * QuantizedModel#quantizeInputs}); otherwise as {@link #prove(IntTensor, Consumer)}.
+     */
+    public ProofResult prove(IntTensor[] inputs, Consumer<String> progress) {
+        IntTensor[] in = inputs.clone();
+        return ProverPool.run(pool, Cancellation.create(Thread.currentThread(), false), () -> proveHere(in, progress));
     }
 
     /**
@@ -101,9 +113,15 @@ public final class ModelProver {
      * once {@code deadline} (measured from this call) has passed.
      */
     public ProofResult prove(IntTensor input, Consumer<String> progress, Duration deadline) {
+        return prove(new IntTensor[] {input}, progress, deadline);
+    }
+
+    /** {@link #prove(IntTensor[], Consumer)} with a deadline, as {@link #prove(IntTensor, Consumer, Duration)}. */
+    public ProofResult prove(IntTensor[] inputs, Consumer<String> progress, Duration deadline) {
+        IntTensor[] in = inputs.clone();
         Cancellation token = Cancellation.create(Thread.currentThread(), false);
         token.cancelAfter(deadline);
-        return ProverPool.run(pool, token, () -> proveHere(input, progress));
+        return ProverPool.run(pool, token, () -> proveHere(in, progress));
     }
 
     /**
@@ -112,11 +130,20 @@ public final class ModelProver {
      * finished or stopped.
      */
     public ProvingTask proveAsync(IntTensor input, Consumer<String> progress) {
-        return proveAsync(input, progress, Cancellation.create(null, false));
+        return proveAsync(new IntTensor[] {input}, progress, Cancellation.create(null, false));
+    }
+
+    /** {@link #proveAsync(IntTensor, Consumer)} for a model with any number of inputs, in input order. */
+    public ProvingTask proveAsync(IntTensor[] inputs, Consumer<String> progress) {
+        return proveAsync(inputs.clone(), progress, Cancellation.create(null, false));
     }
 
     /** {@link #proveAsync(IntTensor, Consumer)} with a given token (tests record its checkpoint gaps). */
     ProvingTask proveAsync(IntTensor input, Consumer<String> progress, Cancellation token) {
+        return proveAsync(new IntTensor[] {input}, progress, token);
+    }
+
+    private ProvingTask proveAsync(IntTensor[] input, Consumer<String> progress, Cancellation token) {
         CompletableFuture<ProofResult> future = new CompletableFuture<>();
         future.whenComplete((r, e) -> {
             if (e instanceof CancellationException) {
@@ -134,7 +161,7 @@ public final class ModelProver {
     }
 
     /** The proof itself, on a thread of the pool with the proof's cancellation token current. */
-    private ProofResult proveHere(IntTensor input, Consumer<String> progress) {
+    private ProofResult proveHere(IntTensor[] input, Consumer<String> progress) {
         Cancellation.checkpoint();
         long t0 = System.nanoTime();
         progress.accept("computing the witness");
@@ -143,12 +170,18 @@ public final class ModelProver {
         byte[] proof = prover.prove(w, progress);
         long t2 = System.nanoTime();
         Circuit c = pk.verifyingKey().circuit();
-        long[] out = c.tensor(c.output()).layout().unpad(w.get(c.output()));
-        int[] data = new int[out.length];
-        for (int i = 0; i < out.length; i++) {
-            data[i] = Math.toIntExact(Goldilocks.toSigned(out[i]));
+        int[] outIds = c.outputs();
+        int[] modelOutputs = pk.model().outputIds();
+        List<IntTensor> outputs = new ArrayList<>();
+        for (int j = 0; j < outIds.length; j++) {
+            long[] out = c.tensor(outIds[j]).layout().unpad(w.get(outIds[j]));
+            int[] data = new int[out.length];
+            for (int i = 0; i < out.length; i++) {
+                data[i] = Math.toIntExact(Goldilocks.toSigned(out[i]));
+            }
+            outputs.add(new IntTensor(pk.model().tensor(modelOutputs[j]).shape(), data));
         }
-        return new ProofResult(proof, new IntTensor(pk.model().output().shape(), data), t1 - t0, t2 - t1);
+        return new ProofResult(proof, outputs, t1 - t0, t2 - t1);
     }
 
     /**
@@ -158,16 +191,28 @@ public final class ModelProver {
      * {@code infer} computes).
      */
     WitnessValues witness(IntTensor input) {
+        return witness(new IntTensor[] {input});
+    }
+
+    WitnessValues witness(IntTensor[] inputs) {
         QuantizedModel qm = pk.model();
         Circuit c = pk.verifyingKey().circuit();
-        int[] expected = qm.input().shape();
-        if (!java.util.Arrays.equals(input.shape(), expected)) {
-            throw new IllegalArgumentException("input has shape " + java.util.Arrays.toString(input.shape())
-                    + ", the model expects " + java.util.Arrays.toString(expected));
+        int[] inIds = c.inputs();
+        int[] modelInputs = qm.inputIds();
+        if (inputs.length != inIds.length) {
+            throw new IllegalArgumentException("the model takes " + inIds.length + " inputs, got " + inputs.length);
         }
-        pk.verifyingKey().io().checkInput(Arrays.stream(input.data()).asLongStream().toArray());
         WitnessValues w = new WitnessValues(c);
-        w.put(c.input(), c.tensor(c.input()).layout().pad(field(input.data()), 0));
+        for (int i = 0; i < inIds.length; i++) {
+            IntTensor input = inputs[i];
+            int[] expected = qm.tensor(modelInputs[i]).shape();
+            if (!java.util.Arrays.equals(input.shape(), expected)) {
+                throw new IllegalArgumentException((inIds.length > 1 ? "input " + i + " has shape " : "input has shape ")
+                        + java.util.Arrays.toString(input.shape()) + ", the model expects " + java.util.Arrays.toString(expected));
+            }
+            pk.verifyingKey().io().input(i).check(Arrays.stream(input.data()).asLongStream().toArray());
+            w.put(inIds[i], c.tensor(inIds[i]).layout().pad(field(input.data()), 0));
+        }
         for (Map.Entry<Integer, long[]> e : pk.compiled().modelValues().entrySet()) {
             w.put(e.getKey(), e.getValue());
         }
@@ -178,7 +223,7 @@ public final class ModelProver {
         Cancellation.checkpoint();
         CircuitProver.computeMultiplicities(c, w);
         Cancellation.checkpoint();
-        IntegerExecutor.Trace trace = executor.run(qm, input);
+        IntegerExecutor.Trace trace = executor.run(qm, inputs, null, true);
         int[] map = pk.compiled().circuitTensorOf();
         for (int q = 0; q < map.length; q++) {
             if (map[q] < 0 || c.tensor(map[q]).role() == TensorRole.MODEL) {

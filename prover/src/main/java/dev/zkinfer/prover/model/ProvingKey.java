@@ -25,9 +25,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import dev.zkinfer.MalformedInputException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 
@@ -112,14 +114,33 @@ public final class ProvingKey {
         progress.accept("committing to " + compiled.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");
         WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, layout.numVars()), backend);
         WhirProver.WhirCommitment commitment = pcs.commit(table, layout.numVars());
-        QTensor in = model.input();
-        IoScales io = new IoScales(in.scale(), in.min(), in.max(), model.output().scale());
+        IoScales io = ioScales(model);
         VerifyingKey vk = new VerifyingKey(profile, compiled.circuit(), commitment.root(), io);
         // One inference on zeros, so that the integer executor's one-time packing of the weights
         // (0.5 s on VGG-11, uninterruptible) happens here rather than inside the first proof.
         Cancellation.checkpoint();
-        IntegerExecutor.create().run(model, new IntTensor(in.shape(), new int[in.size()]));
+        int[] inIds = model.inputIds();
+        IntTensor[] zeros = new IntTensor[inIds.length];
+        for (int i = 0; i < zeros.length; i++) {
+            QTensor in = model.tensor(inIds[i]);
+            zeros[i] = new IntTensor(in.shape(), new int[in.size()]);
+        }
+        IntegerExecutor.create().run(model, zeros, null, false);
         return new ProvingKey(model, compiled, vk, commitment, table);
+    }
+
+    /** Each input's scale and range and each output's scale, in the model's order. */
+    private static IoScales ioScales(QuantizedModel model) {
+        List<IoScales.InputDomain> inputs = new ArrayList<>();
+        for (int id : model.inputIds()) {
+            QTensor in = model.tensor(id);
+            inputs.add(new IoScales.InputDomain(in.scale(), in.min(), in.max()));
+        }
+        List<Double> outputs = new ArrayList<>();
+        for (int id : model.outputIds()) {
+            outputs.add(model.tensor(id).scale());
+        }
+        return new IoScales(inputs, outputs);
     }
 
     public QuantizedModel model() {

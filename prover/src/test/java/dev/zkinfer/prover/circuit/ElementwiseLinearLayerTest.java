@@ -25,7 +25,7 @@ class ElementwiseLinearLayerTest {
         }
         int y = cb.tensor("y", l, TensorRole.COMPUTED);
         ElementwiseLinearLayer layer = new ElementwiseLinearLayer(ins, coeffs, constant, y);
-        Circuit c = cb.layer(layer).build(ins[0], y);
+        Circuit c = cb.layer(layer).build(ins, new int[] {y});
         WitnessValues w = new WitnessValues(c);
         for (int t : ins) {
             w.put(t, LayerSoundness.randomPadded(l, rnd, 1000));

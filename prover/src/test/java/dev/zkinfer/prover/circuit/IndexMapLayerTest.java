@@ -30,7 +30,7 @@ class IndexMapLayerTest {
         }
         int y = cb.tensor("y", new TensorLayout(outDims), TensorRole.COMPUTED);
         IndexMapLayer layer = new IndexMapLayer(ins, y, map);
-        Circuit c = cb.layer(layer).build(ins[0], y);
+        Circuit c = cb.layer(layer).build(ins, new int[] {y});
         WitnessValues w = new WitnessValues(c);
         for (int k = 0; k < ins.length; k++) {
             long[] real = new long[(int) c.tensor(ins[k]).layout().size()];

@@ -60,7 +60,7 @@ class MaxPoolLayerTest {
         MaxPoolLayer l = geometry ? MaxPoolLayer.create(cb, views, y, bits, h, wd, kh, kw, sh, sw, pt, pl)
                 : MaxPoolLayer.create(cb, views, y, bits);
         cb.layer(l);
-        Circuit circ = cb.build(views[0], y);
+        Circuit circ = cb.build(views, new int[] {y});
         WitnessValues wv = new WitnessValues(circ);
         for (int w = 0; w < k; w++) {
             long[] f = new long[viewVals[w].length];

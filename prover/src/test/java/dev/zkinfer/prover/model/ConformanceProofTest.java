@@ -129,9 +129,9 @@ class ConformanceProofTest {
 
         // one byte of the public output changed
         byte[] p = proof.proof();
-        int inLen = u32(p, 40);
-        int outOffset = 44 + 8 * inLen + 4;
-        assertEquals(expected.size(), u32(p, 44 + 8 * inLen), "output length field");
+        int inLen = u32(p, 44);
+        int outOffset = 48 + 8 * inLen + 8;
+        assertEquals(expected.size(), u32(p, 48 + 8 * inLen + 4), "output length field");
         for (int idx : new int[] {0, expected.size() - 1}) {
             byte[] bad = p.clone();
             bad[outOffset + 8 * idx] ^= 1;

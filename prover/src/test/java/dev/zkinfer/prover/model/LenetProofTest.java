@@ -101,7 +101,7 @@ class LenetProofTest {
     }
 
     static int outputOffset() {
-        return 4 + 4 + 32 + 4 + 8 * proved.input().size() + 4;
+        return 4 + 4 + 32 + 8 + 8 * proved.input().size() + 8;
     }
 
     /** argmax of row 0, or -1 if the maximum is not unique. */
@@ -296,7 +296,7 @@ class LenetProofTest {
     void rejectsAChangedInput() {
         for (int pixel : new int[] {0, 100, 400, 783}) {
             byte[] bad = first.proof().clone();
-            bad[4 + 4 + 32 + 4 + 8 * pixel] ^= 1;
+            bad[4 + 4 + 32 + 8 + 8 * pixel] ^= 1;
             assertRejected(bad, "input pixel " + pixel + " changed");
         }
         // the proof of image 0 does not verify for image 1's input (the whole public input swapped)
@@ -305,7 +305,7 @@ class LenetProofTest {
         for (int i = 0; i < other.size(); i++) {
             long v = dev.zkinfer.field.Goldilocks.fromSigned(other.data()[i]);
             for (int b = 0; b < 8; b++) {
-                bad[44 + 8 * i + b] = (byte) (v >>> (8 * b));
+                bad[48 + 8 * i + b] = (byte) (v >>> (8 * b));
             }
         }
         assertRejected(bad, "the input replaced by another image's");

@@ -69,7 +69,7 @@ class VerifierFuzzTest {
     }
 
     static int outputLengthOffset() {
-        return 44 + 8 * inputCount;
+        return 52 + 8 * inputCount;
     }
 
     /** End of the header: magic, version, digest, input, output, witness root. */

@@ -87,7 +87,45 @@ public final class QuantizedModel {
    * index and the range. NaN and infinities are always refused.
    */
   public QuantizedInput quantizeInput(Tensor x, boolean clamp) {
-    QTensor in = input();
+    if (inputIds.length != 1) {
+      throw new dev.zkinfer.InvalidInputException("the model takes " + inputIds.length + " inputs; use quantizeInputs");
+    }
+    return quantizeInput(input(), "", x, clamp);
+  }
+
+  /** Quantized inputs, one per model input, and how many of their values were clamped in all. */
+  public record QuantizedInputs(List<IntTensor> values, int clamped) {
+    public QuantizedInputs {
+      values = List.copyOf(values);
+    }
+
+    /** The values as an array, in input order (what the executor and the prover take). */
+    public IntTensor[] array() {
+      return values.toArray(new IntTensor[0]);
+    }
+  }
+
+  /**
+   * {@link #quantizeInput(Tensor, boolean)} for every model input: {@code xs} holds one tensor
+   * per input, in {@link #inputIds()} order (none for a model without run-time input). A
+   * refusal names the input when the model has several.
+   */
+  public QuantizedInputs quantizeInputs(List<Tensor> xs, boolean clamp) {
+    if (xs.size() != inputIds.length) {
+      throw new dev.zkinfer.InvalidInputException("the model takes " + inputIds.length + " inputs, got " + xs.size());
+    }
+    List<IntTensor> out = new ArrayList<>();
+    int clamped = 0;
+    for (int i = 0; i < inputIds.length; i++) {
+      QTensor in = tensors.get(inputIds[i]);
+      QuantizedInput q = quantizeInput(in, inputIds.length == 1 ? "" : "input '" + in.name() + "': ", xs.get(i), clamp);
+      out.add(q.values());
+      clamped += q.clamped();
+    }
+    return new QuantizedInputs(out, clamped);
+  }
+
+  private static QuantizedInput quantizeInput(QTensor in, String prefix, Tensor x, boolean clamp) {
     if (!Arrays.equals(in.shapeView(), x.shapeView())) {
       throw new dev.zkinfer.InvalidInputException("input '" + in.name() + "' has shape " + Shapes.str(x.shapeView()) + " but the model expects " + Shapes.str(in.shapeView()));
     }
@@ -96,12 +134,12 @@ public final class QuantizedModel {
     int clamped = 0;
     for (int i = 0; i < d.length; i++) {
       if (!Double.isFinite(d[i])) {
-        throw new dev.zkinfer.InvalidInputException("input value " + d[i] + " at index " + i + " is not a finite number");
+        throw new dev.zkinfer.InvalidInputException(prefix + "input value " + d[i] + " at index " + i + " is not a finite number");
       }
       long r = Math.round(d[i] / in.scale());
       if (r < in.min() || r > in.max()) {
         if (!clamp) {
-          throw new dev.zkinfer.InvalidInputException(String.format(java.util.Locale.ROOT,
+          throw new dev.zkinfer.InvalidInputException(prefix + String.format(java.util.Locale.ROOT,
               "input value %s at index %d is outside the model's calibrated input range [%.6g, %.6g]; quantization would clamp it "
                   + "(clamp explicitly with --clamp-inputs, or calibrate on inputs that cover this range)",
               d[i], i, in.min() * in.scale(), in.max() * in.scale()));

@@ -142,12 +142,18 @@ public final class Quantizer {
       }
     }
     int[] outputIds = new int[graph.outputs().size()];
+    // A constant output is kept as a constant of the model when some output is computed, or when
+    // the graph has no run-time input at all (a generator: its outputs are what the committed
+    // model holds); a graph with inputs whose outputs are all constants is refused.
+    boolean allConstant = graph.outputs().stream().allMatch(o -> !ids.containsKey(o.name()) && graph.isConstant(o.name()));
     for (int i = 0; i < outputIds.length; i++) {
       String name = graph.outputs().get(i).name();
       Integer id = ids.get(name);
       if (id == null) {
-        if (graph.isConstant(name)) throw new ModelFormatException("graph output '" + name + "' is a constant; nothing to quantize");
-        throw new IllegalStateException("output " + name + " was not produced");
+        if (!graph.isConstant(name)) throw new IllegalStateException("output " + name + " was not produced");
+        if (allConstant && !graph.inputs().isEmpty()) throw new ModelFormatException("graph output '" + name + "' is a constant; nothing to quantize");
+        id = constant(name, graph.constants().get(name), options.activationBits());
+        ids.put(name, id);
       }
       outputIds[i] = id;
     }
