@@ -17,6 +17,7 @@ package dev.zkinfer;
  * other {@link RuntimeException} or {@link Error} escaping zkinfer is a bug too (the CLI exits
  * with 3), except {@link VirtualMachineError}s such as {@link OutOfMemoryError}, which are the
  * JVM's and are never caught and reported as something else.
+ * Immutable once thrown; safe to hand to another thread.
  */
 public abstract class ZkinferException extends RuntimeException {
     protected ZkinferException(String message) {

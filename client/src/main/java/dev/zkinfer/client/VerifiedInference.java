@@ -6,7 +6,7 @@ import dev.zkinfer.VerificationResult;
  * What the client concluded about a job: valid (the proof verified locally against the trusted
  * verifying key, for the submitted input) with the proved output, or invalid with the reason.
  * The output is only readable from a valid result, so an invalid one cannot be mistaken for an
- * answer.
+ * answer. Immutable and thread-safe.
  */
 public final class VerifiedInference {
     private final String jobId;

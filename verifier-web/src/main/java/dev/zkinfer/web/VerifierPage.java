@@ -7,7 +7,7 @@ import java.util.List;
  * {@link #RESOURCE_DIR}: the page (index.html, page.js, the worker and its choice of build), the JavaScript module
  * (zkinfer-verifier.js and TeaVM's JavaScript build of the verifier, zkinfer-verifier-core.js,
  * with package.json) and the WebAssembly GC build with TeaVM's loader. {@code zkinfer
- * verifier-page} copies exactly these files. Constants only.
+ * verifier-page} copies exactly these files. Constants only: stateless and thread-safe.
  */
 public final class VerifierPage {
     /** The class-path folder that holds the page's files. */

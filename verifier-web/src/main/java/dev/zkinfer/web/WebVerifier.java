@@ -8,6 +8,7 @@ import org.teavm.jso.typedarrays.Int8Array;
  * The entry point that TeaVM compiles, with the verifier, to WebAssembly and JavaScript: the one
  * exported function {@code verify(vk, proof, input)} returns {@link WebVerdict}'s JSON verdict.
  * {@code zkinfer-verifier.mjs} wraps it for JavaScript callers (bytes in, a parsed object out).
+ * Stateless and thread-safe.
  */
 public final class WebVerifier {
     private WebVerifier() {}

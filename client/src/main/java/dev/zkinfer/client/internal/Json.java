@@ -9,7 +9,7 @@ import java.util.Map;
  * A small JSON reader for the service's answers (objects, arrays, strings, numbers, booleans,
  * null), so that the client needs no library beyond the verifier. Objects become
  * {@code Map<String, Object>}, arrays {@code List<Object>}, numbers {@code Double}. Not a
- * public API.
+ * public API. Stateless and thread-safe.
  */
 public final class Json {
     private final String s;

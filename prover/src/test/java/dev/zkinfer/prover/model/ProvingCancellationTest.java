@@ -256,13 +256,21 @@ class ProvingCancellationTest {
         assertTrue(CircuitVerifier.verify(cnn.verifyingKey(), r.proof()).result().isValid());
     }
 
+    /**
+     * The Java (vector) backend checks for cancellation inside every parallel chunk: it must stop
+     * within one second. The native backend's longest steps are single C calls over the whole
+     * 2^24-entry weight polynomial (WHIR folds and sumcheck rounds, encodings, leaf hashing), which
+     * cannot be interrupted: on this 2-core machine it has stopped within 0.5 s mostly, but after up
+     * to 2.3 s; it is held to three seconds (README, "Running inside a service").
+     */
     private static void assertFast(String what, long latencyNanos, long gcMillisBefore) {
         long gc = gcMillis() - gcMillisBefore;
         String report = what + ": stopped " + latencyNanos / 1_000_000 + " ms after the cancel (GC in that window: " + gc
                 + " ms, not counted)";
         System.out.println(report);
+        long limit = what.startsWith("native") ? 3 * ONE_SECOND : ONE_SECOND;
         // GC pauses stop every thread and are the JVM's, not the prover's: they are subtracted
-        assertTrue(latencyNanos - TimeUnit.MILLISECONDS.toNanos(gc) < ONE_SECOND, report);
+        assertTrue(latencyNanos - TimeUnit.MILLISECONDS.toNanos(gc) < limit, report);
     }
 
     private static long gcMillis() {

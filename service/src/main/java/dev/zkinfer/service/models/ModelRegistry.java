@@ -27,6 +27,7 @@ import java.util.Random;
  * the service), and stores them. What was posted is remembered by its SHA-256, so posting it
  * again returns the stored digest without compiling. One compilation at a time per process (a
  * compilation uses every core).
+ * Thread-safe: request threads share one registry.
  */
 public final class ModelRegistry {
     private final JobStore store;
