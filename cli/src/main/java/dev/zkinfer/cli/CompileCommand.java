@@ -15,12 +15,9 @@ import dev.zkinfer.security.SecurityProfile;
 import dev.zkinfer.security.SecurityReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -135,18 +132,7 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
             if (!quiet && !json) {
                 err.println("zkinfer: no --calibration given: calibrating on 8 random normal inputs (accuracy may suffer)");
             }
-            Random rnd = new Random(1);
-            for (int s = 0; s < 8; s++) {
-                Map<String, Tensor> sample = new LinkedHashMap<>();
-                for (int i = 0; i < k; i++) {
-                    double[] d = new double[Arrays.stream(shapes[i]).reduce(1, (a, b) -> a * b)];
-                    for (int j = 0; j < d.length; j++) {
-                        d[j] = rnd.nextGaussian();
-                    }
-                    sample.put(names[i], Tensor.of(shapes[i], d));
-                }
-                cal.add(sample);
-            }
+            cal.addAll(Quantizer.randomNormalCalibration(graph));
         }
         return cal;
     }

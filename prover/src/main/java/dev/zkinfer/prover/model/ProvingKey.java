@@ -10,7 +10,6 @@ import dev.zkinfer.circuit.VerifyingKey;
 import dev.zkinfer.circuits.ModelCompiler;
 import dev.zkinfer.nn.quant.IntegerExecutor;
 import dev.zkinfer.nn.quant.QuantizedModel;
-import dev.zkinfer.nn.tensor.IntTensor;
 import dev.zkinfer.pcs.PcsParameters;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.ProvingCancelledException;
@@ -116,16 +115,10 @@ public final class ProvingKey {
         WhirProver.WhirCommitment commitment = pcs.commit(table, layout.numVars());
         IoScales io = ioScales(model);
         VerifyingKey vk = new VerifyingKey(profile, compiled.circuit(), commitment.root(), io);
-        // One inference on zeros, so that the integer executor's one-time packing of the weights
-        // (0.5 s on VGG-11, uninterruptible) happens here rather than inside the first proof.
+        // The integer executor's one-time packing of the weights (0.5 s on VGG-11, uninterruptible)
+        // happens here rather than inside the first proof.
         Cancellation.checkpoint();
-        int[] inIds = model.inputIds();
-        IntTensor[] zeros = new IntTensor[inIds.length];
-        for (int i = 0; i < zeros.length; i++) {
-            QTensor in = model.tensor(inIds[i]);
-            zeros[i] = new IntTensor(in.shape(), new int[in.size()]);
-        }
-        IntegerExecutor.create().run(model, zeros, null, false);
+        IntegerExecutor.create().prepare(model);
         return new ProvingKey(model, compiled, vk, commitment, table);
     }
 

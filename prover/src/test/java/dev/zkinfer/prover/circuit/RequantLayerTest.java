@@ -57,14 +57,19 @@ class RequantLayerTest {
                 default -> rnd.nextBoolean() ? Integer.MIN_VALUE : Integer.MAX_VALUE;
             };
         }
-        long[] xf = new long[xs.length];
-        for (int i = 0; i < xs.length; i++) {
-            xf[i] = Goldilocks.fromSigned(xs[i]);
-        }
+        long[] xf = toField(xs);
         WitnessValues w = new WitnessValues(c);
         w.put(x, layout.pad(xf, 0));
         LayerHarness.computeWitness(c, w);
         return new Setup(c, l, w, xs, m, s, dims, axis);
+    }
+
+    static long[] toField(long[] signed) {
+        long[] f = new long[signed.length];
+        for (int i = 0; i < signed.length; i++) {
+            f[i] = Goldilocks.fromSigned(signed[i]);
+        }
+        return f;
     }
 
     static void checkSemantics(Setup st) {
@@ -468,10 +473,7 @@ class RequantLayerTest {
                 default -> rnd.nextInt(-8000, 8000);
             };
         }
-        long[] xf = new long[xs.length];
-        for (int i = 0; i < xs.length; i++) {
-            xf[i] = Goldilocks.fromSigned(xs[i]);
-        }
+        long[] xf = toField(xs);
         WitnessValues w = new WitnessValues(c);
         w.put(x, layout.pad(xf, 0));
         LayerHarness.computeWitness(c, w);

@@ -118,6 +118,14 @@ public final class IntegerExecutor {
     return kernels;
   }
 
+  /**
+   * Does this executor's one-time work for {@code model} now (with the vector kernels, packing
+   * the weights; nothing with the scalar ones), so that the first inference does not pay for it.
+   */
+  public void prepare(QuantizedModel model) {
+    if (kernels == Kernels.VECTOR) model.packed();
+  }
+
   /** Runs the model and returns the output tensor (the first output). */
   public IntTensor infer(QuantizedModel model, IntTensor input) {
     return run(model, new IntTensor[] {input}, null, false).output();

@@ -24,29 +24,10 @@ public record QuantizationReport(int samples, double argmaxAgreement, double max
   }
 
   public static QuantizationReport compare(Graph graph, QuantizedModel model, List<Tensor> inputs, IntegerExecutor executor) {
-    FloatExecutor fx = new FloatExecutor(graph);
-    int agree = 0, rowsTotal = 0;
-    double maxErr = 0, sumErr = 0, maxRef = 0;
-    long count = 0;
-    for (Tensor in : inputs) {
-      Tensor ref = fx.run(in);
-      Tensor got = model.dequantize(model.outputIds()[0], executor.infer(model, model.quantizeInput(in)));
-      int[] s = ref.shapeView();
-      int last = s.length == 0 ? 1 : s[s.length - 1];
-      int rows = last == 0 ? 0 : ref.size() / last;
-      for (int r = 0; r < rows; r++) {
-        rowsTotal++;
-        if (ref.argmaxOfRow(r) == got.argmaxOfRow(r)) agree++;
-      }
-      for (int i = 0; i < ref.size(); i++) {
-        double e = Math.abs(ref.get(i) - got.get(i));
-        maxErr = Math.max(maxErr, e);
-        sumErr += e;
-        maxRef = Math.max(maxRef, Math.abs(ref.get(i)));
-        count++;
-      }
-    }
-    return new QuantizationReport(inputs.size(), rowsTotal == 0 ? 1 : agree / (double) rowsTotal, maxErr, count == 0 ? 0 : sumErr / count, maxRef);
+    String name = graph.inputs().get(0).name();
+    List<java.util.Map<String, Tensor>> samples = new java.util.ArrayList<>();
+    for (Tensor in : inputs) samples.add(java.util.Map.of(name, in));
+    return compareNamed(graph, model, samples, executor);
   }
 
   /**
@@ -55,8 +36,12 @@ public record QuantizationReport(int samples, double argmaxAgreement, double max
    * Argmax agreement counts the last-axis rows of every output; the errors run over all their values.
    */
   public static QuantizationReport compareNamed(Graph graph, QuantizedModel model, List<java.util.Map<String, Tensor>> samples) {
+    return compareNamed(graph, model, samples, IntegerExecutor.create());
+  }
+
+  private static QuantizationReport compareNamed(Graph graph, QuantizedModel model, List<java.util.Map<String, Tensor>> samples,
+      IntegerExecutor executor) {
     FloatExecutor fx = new FloatExecutor(graph);
-    IntegerExecutor executor = IntegerExecutor.create();
     int agree = 0, rowsTotal = 0;
     double maxErr = 0, sumErr = 0, maxRef = 0;
     long count = 0;
@@ -66,7 +51,7 @@ public record QuantizationReport(int samples, double argmaxAgreement, double max
       java.util.Map<String, Tensor> refs = fx.run(sample);
       java.util.List<Tensor> xs = new java.util.ArrayList<>();
       for (int i = 0; i < inIds.length; i++) xs.add(sample.get(graph.inputs().get(i).name()));
-      IntegerExecutor.Trace trace = executor.run(model, model.quantizeInputs(xs, true).array(), null, true);
+      IntegerExecutor.Trace trace = executor.run(model, model.quantizeInputs(xs, true).array(), null, false);
       for (int j = 0; j < outIds.length; j++) {
         Tensor ref = refs.get(graph.outputs().get(j).name());
         Tensor got = model.dequantize(outIds[j], trace.value(outIds[j]));

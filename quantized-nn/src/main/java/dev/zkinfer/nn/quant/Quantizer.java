@@ -65,6 +65,32 @@ public final class Quantizer {
     return quantizeNamed(graph, named, options);
   }
 
+  /**
+   * The calibration used when the user gives none: 8 samples of independent standard normal
+   * values (seed 1), one tensor per run-time input in the graph's input order (one empty sample
+   * for a graph without run-time input). {@code zkinfer compile} and the proving service both use
+   * it, so the same model file gets the same key and digest from either.
+   */
+  public static List<Map<String, Tensor>> randomNormalCalibration(Graph graph) {
+    List<Map<String, Tensor>> cal = new ArrayList<>();
+    if (graph.inputs().isEmpty()) {
+      cal.add(Map.of());
+      return cal;
+    }
+    java.util.Random rnd = new java.util.Random(1);
+    for (int s = 0; s < 8; s++) {
+      Map<String, Tensor> sample = new java.util.LinkedHashMap<>();
+      for (ValueInfo in : graph.inputs()) {
+        int[] shape = graph.shapeOf(in.name());
+        double[] d = new double[Shapes.size(shape)];
+        for (int k = 0; k < d.length; k++) d[k] = rnd.nextGaussian();
+        sample.put(in.name(), Tensor.of(shape, d));
+      }
+      cal.add(sample);
+    }
+    return cal;
+  }
+
   /** Quantizes a graph, calibrating on the given inputs (each a map from input name to value). */
   public static QuantizedModel quantizeNamed(Graph graph, List<Map<String, Tensor>> calibration, QuantizationOptions options) {
     if (calibration.isEmpty()) throw new IllegalArgumentException("calibration needs at least one input");

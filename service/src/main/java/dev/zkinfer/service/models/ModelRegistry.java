@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
 
 /**
  * Compiles posted ONNX models into keys, as {@code zkinfer compile} does (same quantization,
@@ -74,7 +74,7 @@ public final class ModelRegistry {
             }
             if (graph.inputs().size() != 1) {
                 throw new InvalidInputException("the model has " + graph.inputs().size()
-                        + " run-time inputs; zkinfer proves models with exactly one run-time input for now");
+                        + " run-time inputs; the proving service takes models with exactly one (zkinfer compile and prove take any number)");
             }
             int[] shape = graph.shapeOf(graph.inputs().get(0).name());
             int size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
@@ -88,13 +88,10 @@ public final class ModelRegistry {
                     cal.add(Tensor.of(shape, Arrays.copyOfRange(calibration, off, off + size)));
                 }
             } else {
-                Random rnd = new Random(1);
-                for (int i = 0; i < 8; i++) {
-                    double[] d = new double[size];
-                    for (int k = 0; k < d.length; k++) {
-                        d[k] = rnd.nextGaussian();
-                    }
-                    cal.add(Tensor.of(shape, d));
+                // the same default as zkinfer compile, so both give the same digest
+                String name = graph.inputs().get(0).name();
+                for (Map<String, Tensor> sample : Quantizer.randomNormalCalibration(graph)) {
+                    cal.add(sample.get(name));
                 }
             }
             QuantizedModel qm = Quantizer.quantize(graph, cal, bits == 8 ? QuantizationOptions.int8() : QuantizationOptions.int16());
