@@ -3,6 +3,8 @@ package dev.zkinfer.prover.sumcheck;
 import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
+import dev.zkinfer.sumcheck.MaskedSumcheck;
+import dev.zkinfer.sumcheck.SumcheckMask;
 import dev.zkinfer.poly.Univariate;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.SumcheckKernels;
@@ -66,6 +68,113 @@ public final class SumcheckProver {
             rounds.bind(k, r);
         }
         return point;
+    }
+
+    /**
+     * A uniform mask for a sumcheck with n variables and degree d: n·(d+1) coefficients, each a
+     * uniform element of GF(p^3) (base-field coordinates by rejection sampling of 64-bit words).
+     * Zero-knowledge proofs draw it from a {@link java.security.SecureRandom}.
+     */
+    public static SumcheckMask randomMask(int n, int degree, java.util.random.RandomGenerator random) {
+        Ext3[][] c = new Ext3[n][degree + 1];
+        for (Ext3[] row : c) {
+            for (int k = 0; k <= degree; k++) {
+                row[k] = new Ext3(uniformBase(random), uniformBase(random), uniformBase(random));
+            }
+        }
+        return new SumcheckMask(c);
+    }
+
+    private static long uniformBase(java.util.random.RandomGenerator random) {
+        while (true) {
+            long x = random.nextLong();
+            if (Long.compareUnsigned(x, dev.zkinfer.field.Goldilocks.P) < 0) {
+                return x;
+            }
+        }
+    }
+
+    /** A masked sumcheck's outcome: the point, the tables at the point, and γ = g(r) (already sent). */
+    public record MaskedResult(Ext3[] point, Ext3[] tableEvaluations, Ext3 maskValue) {}
+
+    /**
+     * Proves Σ g = claimedSum as a masked (zero-knowledge) sumcheck with {@code mask}, which the
+     * caller has committed before anything that depends on it was drawn (see
+     * {@link dev.zkinfer.sumcheck.MaskedSumcheck} for the wire format and transcript order).
+     */
+    public MaskedResult proveMasked(SumcheckInstance instance, Ext3 claimedSum, SumcheckMask mask, ProofWriter out,
+            Transcript transcript) {
+        InstanceRounds rounds = new InstanceRounds(kernels, instance);
+        Ext3[] point = proveMasked(instance.numVars(), instance.degree(), claimedSum, rounds, mask, out, transcript);
+        return new MaskedResult(point, rounds.finals(), mask.evaluate(point));
+    }
+
+    /**
+     * The masked sumcheck over any {@link SumcheckRounds}: sends G = Σ mask, draws ρ, runs
+     * {@link #prove(int, int, Ext3, SumcheckRounds, ProofWriter, Transcript)} on f + ρ·mask, then
+     * sends γ = mask(r). The mask must have the sumcheck's number of variables and degree (a
+     * lower degree would leave f's top coefficients unmasked).
+     */
+    public static Ext3[] proveMasked(int n, int degree, Ext3 claimedSum, SumcheckRounds rounds, SumcheckMask mask,
+            ProofWriter out, Transcript transcript) {
+        if (mask.numVars() != n || mask.degree() != degree) {
+            throw new IllegalArgumentException("mask " + mask + " does not fit a sumcheck with n=" + n + ", d=" + degree);
+        }
+        Ext3 maskSum = mask.sum();
+        out.ext(maskSum);
+        transcript.absorbExt(MaskedSumcheck.MASK_SUM, maskSum);
+        Ext3 rho = transcript.challengeExt(MaskedSumcheck.RHO);
+        MaskedRounds masked = new MaskedRounds(rounds, mask, rho, n, degree, claimedSum);
+        Ext3[] point = prove(n, degree, claimedSum.add(rho.mul(maskSum)), masked, out, transcript);
+        Ext3 gamma = mask.evaluate(point);
+        out.ext(gamma);
+        transcript.absorbExt(MaskedSumcheck.MASK_VALUE, gamma);
+        return point;
+    }
+
+    /** f's rounds plus ρ times the mask's closed-form round polynomial; tracks f's own claim. */
+    private static final class MaskedRounds implements SumcheckRounds {
+        private final SumcheckRounds inner;
+        private final SumcheckMask mask;
+        private final Ext3 rho;
+        private final int degree;
+        private final Ext3[] challenges;
+        private Ext3 claimF;
+        private long[] lastF;
+
+        MaskedRounds(SumcheckRounds inner, SumcheckMask mask, Ext3 rho, int n, int degree, Ext3 claimF) {
+            this.inner = inner;
+            this.mask = mask;
+            this.rho = rho;
+            this.degree = degree;
+            this.challenges = new Ext3[n];
+            this.claimF = claimF;
+        }
+
+        @Override
+        public long[] message(int round, Ext3 claim) {
+            lastF = inner.message(round, claimF);
+            Ext3[] g = mask.roundValues(round, challenges);
+            long[] message = new long[3 * degree];
+            for (int i = 0; i < degree; i++) {
+                int x = i == 0 ? 0 : i + 1;
+                Ext3.set(message, i, Ext3.get(lastF, i).add(rho.mul(g[x])));
+            }
+            return message;
+        }
+
+        @Override
+        public void bind(int round, Ext3 r) {
+            Ext3[] f = new Ext3[degree + 1];
+            f[0] = Ext3.get(lastF, 0);
+            f[1] = claimF.sub(f[0]);
+            for (int x = 2; x <= degree; x++) {
+                f[x] = Ext3.get(lastF, x - 1);
+            }
+            claimF = Univariate.evaluate(f, r);
+            challenges[round] = r;
+            inner.bind(round, r);
+        }
     }
 
     /** The rounds of a {@link SumcheckInstance}: per-term sums from the backend's kernels. */
