@@ -24,6 +24,7 @@ public final class MaskedSumcheck {
     public static final String MASK_SUM = "zk-sumcheck/mask-sum";
     public static final String RHO = "zk-sumcheck/rho";
     public static final String MASK_VALUE = "zk-sumcheck/mask-value";
+    public static final String TENSOR_MASK_VALUES = "zk-sumcheck/tensor-mask-values";
 
     private MaskedSumcheck() {}
 
@@ -32,6 +33,51 @@ public final class MaskedSumcheck {
      * value minus ρ·γ), and the claimed mask value γ = g(r) that the caller must open.
      */
     public record Result(Ext3[] point, Ext3 value, Ext3 maskValue, Ext3 rho) {}
+
+    /**
+     * The outcome of {@link #verifyMaskedClaims}: the point r of f's variables, f(r), the extra
+     * variable's challenge w*, the sumcheck mask's value γ at (w*, r) and the values
+     * u_i = R(x0_i, w*) the prover sent, which the caller must bind to the committed tensor mask
+     * as it binds γ to the committed sumcheck mask.
+     */
+    public record MaskedClaimsResult(Ext3[] point, Ext3 value, Ext3 wChallenge, Ext3 maskValue, Ext3 rho,
+            Ext3[] tensorMaskValues) {}
+
+    /**
+     * A masked sumcheck whose target is a sum of masked evaluations (docs/zero-knowledge.md §3.2):
+     * the caller knows v = H + Σ_i c_i·Σ_w R(x0_i, w), where H = Σ_{x∈{0,1}^n} f(x) is what the
+     * layer proves, R is the producer tensor's {@link TensorMask} (committed, unknown to the
+     * verifier) and c_i, x0_i are public (c_i = weight·Z(p_i), x0_i = p_i's lowest coordinate).
+     * It runs the masked sumcheck over n + 1 variables (w first) of
+     * h(w, x) = f(x)/2 + Q(w)/2^n, Q(w) = Σ_i c_i·R(x0_i, w), whose sum is v; the prover then sends
+     * u_i = R(x0_i, w*) ("zk-sumcheck/tensor-mask-values"), and f(r) = 2·(h(w*, r) − Q(w*)/2^n).
+     * Neither H nor Σ_w R is ever sent: v is uniform to the verifier.
+     *
+     * <p>Wire format: G, (n + 1)·d extension elements, γ, then the k values u_i.
+     */
+    public static MaskedClaimsResult verifyMaskedClaims(Ext3 maskedClaim, Ext3[] c, Ext3[] x0, int numVars, int degree,
+            ProofReader proof, Transcript transcript) throws InvalidProofException {
+        if (c.length != x0.length || c.length == 0) {
+            throw new IllegalArgumentException("masked claims: need as many coefficients as points, at least one");
+        }
+        Result res = verify(maskedClaim, numVars + 1, degree, proof, transcript);
+        long[] u = proof.exts("masked sumcheck: tensor mask values", c.length);
+        transcript.absorbExts(TENSOR_MASK_VALUES, u, 0, c.length);
+        Ext3[] values = new Ext3[c.length];
+        Ext3 q = Ext3.ZERO;
+        for (int i = 0; i < c.length; i++) {
+            values[i] = Ext3.get(u, i);
+            q = q.add(c[i].mul(values[i]));
+        }
+        Ext3 h = res.value().sub(q.mul(inversePowerOfTwo(numVars)));
+        Ext3[] r = java.util.Arrays.copyOfRange(res.point(), 1, numVars + 1);
+        return new MaskedClaimsResult(r, h.mul(2), res.point()[0], res.maskValue(), res.rho(), values);
+    }
+
+    /** 2^-n in the base field. */
+    public static Ext3 inversePowerOfTwo(int n) {
+        return Ext3.of(1L << Math.min(n, 62)).mul(n > 62 ? Ext3.of(1L << (n - 62)) : Ext3.ONE).inv();
+    }
 
     /** Reads exactly 1 + n·d + 1 extension elements. */
     public static Result verify(Ext3 claimedSum, int numVars, int degree, ProofReader proof, Transcript transcript)

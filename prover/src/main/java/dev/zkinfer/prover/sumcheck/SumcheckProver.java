@@ -5,6 +5,7 @@ import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.sumcheck.MaskedSumcheck;
 import dev.zkinfer.sumcheck.SumcheckMask;
+import dev.zkinfer.sumcheck.TensorMask;
 import dev.zkinfer.poly.Univariate;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.SumcheckKernels;
@@ -130,6 +131,109 @@ public final class SumcheckProver {
         out.ext(gamma);
         transcript.absorbExt(MaskedSumcheck.MASK_VALUE, gamma);
         return point;
+    }
+
+    /** What {@link #proveMaskedClaims} sent: the point r of f's variables, w*, γ and u_i = R(x0_i, w*). */
+    public record MaskedClaimsResult(Ext3[] point, Ext3 wChallenge, Ext3 maskValue, Ext3[] tensorMaskValues) {}
+
+    /**
+     * The prover of {@link MaskedSumcheck#verifyMaskedClaims}: f's rounds ({@code fRounds}, n
+     * variables, degree ≤ {@code degree}, sum {@code fSum} = H) inside the masked sumcheck over
+     * (w, x) of f(x)/2 + Q(w)/2^n with Q(w) = Σ_i c_i·R(x0_i, w); {@code mask} has n + 1 variables.
+     */
+    public static MaskedClaimsResult proveMaskedClaims(int n, int degree, Ext3 fSum, SumcheckRounds fRounds,
+            TensorMask tensorMask, Ext3[] c, Ext3[] x0, SumcheckMask mask, ProofWriter out, Transcript transcript) {
+        Ext3 target = fSum;
+        for (int i = 0; i < c.length; i++) {
+            target = target.add(c[i].mul(tensorMask.cubeSum(x0[i])));
+        }
+        ClaimRounds rounds = new ClaimRounds(n, degree, fSum, fRounds, tensorMask, c, x0);
+        Ext3[] point = proveMasked(n + 1, degree, target, rounds, mask, out, transcript);
+        long[] u = new long[3 * c.length];
+        Ext3[] values = new Ext3[c.length];
+        for (int i = 0; i < c.length; i++) {
+            values[i] = tensorMask.r(x0[i], point[0]);
+            Ext3.set(u, i, values[i]);
+            out.ext(values[i]);
+        }
+        transcript.absorbExts(MaskedSumcheck.TENSOR_MASK_VALUES, u, 0, c.length);
+        return new MaskedClaimsResult(java.util.Arrays.copyOfRange(point, 1, n + 1), point[0], mask.evaluate(point), values);
+    }
+
+    /** {@link #proveMaskedClaims(int, int, Ext3, SumcheckRounds, TensorMask, Ext3[], Ext3[], SumcheckMask, ProofWriter, Transcript)} for a sum of products. */
+    public MaskedClaimsResult proveMaskedClaims(SumcheckInstance instance, int degree, TensorMask tensorMask, Ext3[] c,
+            Ext3[] x0, SumcheckMask mask, ProofWriter out, Transcript transcript) {
+        return proveMaskedClaims(instance.numVars(), degree, instance.sum(), new InstanceRounds(kernels, instance), tensorMask,
+                c, x0, mask, out, transcript);
+    }
+
+    /** Round 0 binds w (H/2 + Q(W)); rounds 1..n are f's, halved, plus Q(w*)·2^-(j+1). */
+    private static final class ClaimRounds implements SumcheckRounds {
+        private final int degree;
+        private final Ext3 half = Ext3.of(2).inv();
+        private final SumcheckRounds inner;
+        private final TensorMask tensorMask;
+        private final Ext3[] c;
+        private final Ext3[] x0;
+        private Ext3 claimF;
+        private Ext3 qStar;
+        private Ext3[] lastF;
+
+        ClaimRounds(int n, int degree, Ext3 fSum, SumcheckRounds inner, TensorMask tensorMask, Ext3[] c, Ext3[] x0) {
+            this.degree = degree;
+            this.inner = inner;
+            this.tensorMask = tensorMask;
+            this.c = c;
+            this.x0 = x0;
+            this.claimF = fSum;
+        }
+
+        private Ext3 q(Ext3 w) {
+            Ext3 v = Ext3.ZERO;
+            for (int i = 0; i < c.length; i++) {
+                v = v.add(c[i].mul(tensorMask.r(x0[i], w)));
+            }
+            return v;
+        }
+
+        @Override
+        public long[] message(int round, Ext3 claim) {
+            long[] message = new long[3 * degree];
+            Ext3[] values = new Ext3[degree + 1];
+            if (round == 0) {
+                for (int x = 0; x <= degree; x++) {
+                    values[x] = claimF.mul(half).add(q(Ext3.of(x)));
+                }
+            } else {
+                long[] f = inner.message(round - 1, claimF);
+                int df = f.length / 3;
+                Ext3[] fe = new Ext3[df + 1];
+                fe[0] = Ext3.get(f, 0);
+                fe[1] = claimF.sub(fe[0]);
+                for (int x = 2; x <= df; x++) {
+                    fe[x] = Ext3.get(f, x - 1);
+                }
+                lastF = fe;
+                Ext3 constant = qStar.mul(MaskedSumcheck.inversePowerOfTwo(round));
+                for (int x = 0; x <= degree; x++) {
+                    values[x] = Univariate.evaluate(fe, Ext3.of(x)).mul(half).add(constant);
+                }
+            }
+            for (int i = 0; i < degree; i++) {
+                Ext3.set(message, i, values[i == 0 ? 0 : i + 1]);
+            }
+            return message;
+        }
+
+        @Override
+        public void bind(int round, Ext3 r) {
+            if (round == 0) {
+                qStar = q(r);
+            } else {
+                claimF = Univariate.evaluate(lastF, r);
+                inner.bind(round - 1, r);
+            }
+        }
     }
 
     /** f's rounds plus ρ times the mask's closed-form round polynomial; tracks f's own claim. */

@@ -1,0 +1,182 @@
+package dev.zkinfer.prover.sumcheck;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.encoding.ProofReader;
+import dev.zkinfer.encoding.ProofWriter;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.prover.backend.Backends;
+import dev.zkinfer.sumcheck.MaskedSumcheck;
+import dev.zkinfer.sumcheck.SumcheckMask;
+import dev.zkinfer.sumcheck.TensorMask;
+import dev.zkinfer.transcript.Sha256Transcript;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Libra's masked claims (docs/zero-knowledge.md §3.2) on the producer's side: the target of a
+ * layer's sumcheck is a masked evaluation v = H + Σ c_i·Σ_w R(x0_i, w), never H itself.
+ */
+class MaskedClaimsTest {
+    private static Ext3 randomExt(SplittableRandom rnd) {
+        return new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
+    }
+
+    private static TensorMask randomTensorMask(SplittableRandom rnd, int degree) {
+        Ext3[] a = new Ext3[degree + 1], b = new Ext3[degree + 1];
+        for (int k = 0; k <= degree; k++) {
+            a[k] = randomExt(rnd);
+            b[k] = randomExt(rnd);
+        }
+        return new TensorMask(a, b);
+    }
+
+    record Setup(SumcheckTest.Statement s, int degree, TensorMask r, Ext3[] c, Ext3[] x0, SumcheckMask mask, Ext3 v) {
+        static Setup random(long seed, int n, int claims) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int degree = 3;
+            SumcheckTest.Statement s = SumcheckTest.Statement.random(rnd, n, 3, 2, 2);
+            TensorMask r = randomTensorMask(rnd, claims - 1);
+            Ext3[] c = new Ext3[claims], x0 = new Ext3[claims];
+            Ext3 v = s.instance().sum();
+            for (int i = 0; i < claims; i++) {
+                Ext3[] p = new Ext3[3];
+                for (int j = 0; j < p.length; j++) {
+                    p[j] = randomExt(rnd);
+                }
+                c[i] = randomExt(rnd).mul(TensorMask.vanishing(p));
+                x0[i] = p[0];
+                v = v.add(c[i].mul(r.cubeSum(x0[i])));
+            }
+            return new Setup(s, degree, r, c, x0, SumcheckProver.randomMask(n + 1, degree, rnd), v);
+        }
+
+        byte[] prove(Ext3 claimed) {
+            ProofWriter w = new ProofWriter();
+            SumcheckProver.MaskedClaimsResult res = new SumcheckProver(Backends.scalar()).proveMaskedClaims(s.instance(), degree,
+                    r, c, x0, mask, w, new Sha256Transcript("test"));
+            for (int i = 0; i < c.length; i++) {
+                assertEquals(r.r(x0[i], res.wChallenge()), res.tensorMaskValues()[i]);
+            }
+            return w.toByteArray();
+        }
+
+        /** The verifier plus the caller's checks: f(r) against the tables, γ and u_i against the committed masks. */
+        MaskedSumcheck.MaskedClaimsResult verify(byte[] proof) throws InvalidProofException {
+            ProofReader in = new ProofReader(proof);
+            MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(v, c, x0, s.n(), degree, in,
+                    new Sha256Transcript("test"));
+            in.finish();
+            Ext3[] full = new Ext3[s.n() + 1];
+            full[0] = res.wChallenge();
+            System.arraycopy(res.point(), 0, full, 1, s.n());
+            if (!res.maskValue().equals(mask.evaluate(full))) {
+                throw new InvalidProofException("sumcheck mask value does not open");
+            }
+            for (int i = 0; i < c.length; i++) {
+                if (!res.tensorMaskValues()[i].equals(r.r(x0[i], res.wChallenge()))) {
+                    throw new InvalidProofException("tensor mask value does not open");
+                }
+            }
+            if (!res.value().equals(s.evaluate(res.point()))) {
+                throw new InvalidProofException("final evaluation does not match");
+            }
+            return res;
+        }
+    }
+
+    @Test
+    void honestProofsVerify() throws Exception {
+        for (int claims = 1; claims <= 3; claims++) {
+            for (int n : new int[] {1, 4, 7}) {
+                Setup st = Setup.random(claims * 100L + n, n, claims);
+                st.verify(st.prove(st.v()));
+            }
+        }
+    }
+
+    @Test
+    void aMaskedTargetThatIsNotTheSumIsRejected() {
+        Setup st = Setup.random(7, 5, 2);
+        Setup wrong = new Setup(st.s(), st.degree(), st.r(), st.c(), st.x0(), st.mask(), st.v().add(1));
+        // the prover runs honestly on the true sum; the verifier holds a different masked claim
+        assertThrows(InvalidProofException.class, () -> wrong.verify(st.prove(st.v())));
+    }
+
+    @Test
+    void everyFlippedByteAndTruncationIsRejected() throws Exception {
+        Setup st = Setup.random(8, 3, 2);
+        byte[] proof = st.prove(st.v());
+        st.verify(proof);
+        for (int i = 0; i < proof.length; i++) {
+            byte[] t = proof.clone();
+            t[i] ^= (byte) (1 << (i % 8));
+            assertThrows(InvalidProofException.class, () -> st.verify(t), "byte " + i);
+        }
+        assertThrows(InvalidProofException.class, () -> st.verify(Arrays.copyOf(proof, proof.length - 24)));
+    }
+
+    @Test
+    void revealedValuesAreUniformInTheTensorMask() {
+        // What the verifier learns about R: the masked claims' offsets Σ_w R(x0_i, w) (inside v_i)
+        // and u_i = R(x0_i, w*). With δ = k − 1 the map from R's 2k coefficients to these 2k
+        // values is onto, so each v_i is uniform whatever T̃(p_i) is.
+        SplittableRandom rnd = new SplittableRandom(9);
+        for (int k = 1; k <= 4; k++) {
+            Ext3[] x0 = new Ext3[k];
+            for (int i = 0; i < k; i++) {
+                x0[i] = randomExt(rnd);
+            }
+            Ext3 w = randomExt(rnd);
+            int unknowns = 2 * k;
+            Ext3[][] m = new Ext3[2 * k][unknowns];
+            for (int j = 0; j < unknowns; j++) {
+                Ext3[] a = new Ext3[k], b = new Ext3[k];
+                Arrays.fill(a, Ext3.ZERO);
+                Arrays.fill(b, Ext3.ZERO);
+                if (j < k) {
+                    a[j] = Ext3.ONE;
+                } else {
+                    b[j - k] = Ext3.ONE;
+                }
+                TensorMask unit = new TensorMask(a, b);
+                for (int i = 0; i < k; i++) {
+                    m[i][j] = unit.cubeSum(x0[i]);
+                    m[k + i][j] = unit.r(x0[i], w);
+                }
+            }
+            assertEquals(2 * k, rank(m), "k=" + k);
+        }
+    }
+
+    private static int rank(Ext3[][] a) {
+        int rows = a.length, cols = a[0].length, rank = 0;
+        for (int col = 0; col < cols && rank < rows; col++) {
+            int piv = -1;
+            for (int i = rank; i < rows; i++) {
+                if (!a[i][col].isZero()) {
+                    piv = i;
+                    break;
+                }
+            }
+            if (piv < 0) {
+                continue;
+            }
+            Ext3[] tmp = a[piv]; a[piv] = a[rank]; a[rank] = tmp;
+            Ext3 inv = a[rank][col].inv();
+            for (int i = 0; i < rows; i++) {
+                if (i != rank && !a[i][col].isZero()) {
+                    Ext3 f = a[i][col].mul(inv);
+                    for (int j = 0; j < cols; j++) {
+                        a[i][j] = a[i][j].sub(f.mul(a[rank][j]));
+                    }
+                }
+            }
+            rank++;
+        }
+        return rank;
+    }
+}
