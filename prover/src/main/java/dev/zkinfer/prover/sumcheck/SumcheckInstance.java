@@ -1,8 +1,11 @@
 package dev.zkinfer.prover.sumcheck;
 
 import dev.zkinfer.field.Ext3;
+import dev.zkinfer.sumcheck.TensorMask;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A sum-of-products sumcheck statement: g = Σ_t c_t · Π_{f ∈ term t} f, summed over
@@ -18,6 +21,17 @@ public final class SumcheckInstance {
     private final List<Boolean> isBase = new ArrayList<>();
     private final List<int[]> terms = new ArrayList<>();
     private final List<Ext3> coefficients = new ArrayList<>();
+    private final Map<Integer, TableMask> masks = new HashMap<>();
+
+    /**
+     * A table that stands for the restriction of a masked tensor T̂ = T̃ + Z·Σ_w R(x_0, w)
+     * (docs/zero-knowledge.md §3.2) to this sumcheck's variables: {@code zFixed} is Z over the
+     * tensor's coordinates that the sumcheck does not sum (fixed by the claim's point), x_0 is
+     * the instance's variable {@code x0Var}, or the fixed value {@code x0Fixed} when x0Var is −1.
+     * On the hypercube the masked table equals the table, so the sum is unchanged; only the
+     * last round's polynomial and the final evaluation carry the mask.
+     */
+    public record TableMask(Ext3 zFixed, TensorMask mask, int x0Var, Ext3 x0Fixed) {}
 
     public SumcheckInstance(int numVars) {
         if (numVars < 0 || numVars > 30) {
@@ -66,6 +80,47 @@ public final class SumcheckInstance {
 
     public int numVars() {
         return numVars;
+    }
+
+    /** Marks table {@code table} as a masked tensor's restriction (see {@link TableMask}). */
+    public SumcheckInstance maskTable(int table, Ext3 zFixed, TensorMask mask, int x0Var, Ext3 x0Fixed) {
+        if (table < 0 || table >= tables.size()) {
+            throw new IllegalArgumentException("no table " + table);
+        }
+        if (numVars == 0) {
+            throw new IllegalArgumentException("a masked table needs at least one summed variable");
+        }
+        if (x0Var < -1 || x0Var >= numVars || (x0Var == -1) == (x0Fixed == null)) {
+            throw new IllegalArgumentException("a masked table's x_0 is either a variable of the instance or a fixed value");
+        }
+        masks.put(table, new TableMask(zFixed, mask, x0Var, x0Fixed));
+        return this;
+    }
+
+    TableMask[] tableMasks() {
+        if (masks.isEmpty()) {
+            return null;
+        }
+        TableMask[] m = new TableMask[tables.size()];
+        masks.forEach((k, v) -> m[k] = v);
+        return m;
+    }
+
+    /**
+     * The degree of the last round's polynomial with the masks: a masked factor has degree 2
+     * there (Z's X(1 − X)), or 2 + δ when x_0 is the last variable; an unmasked one degree 1.
+     */
+    public int maskedDegree() {
+        int d = degree();
+        for (int[] t : terms) {
+            int sum = 0;
+            for (int f : t) {
+                TableMask m = masks.get(f);
+                sum += m == null ? 1 : m.x0Var() == numVars - 1 ? 2 + m.mask().degree() : 2;
+            }
+            d = Math.max(d, sum);
+        }
+        return d;
     }
 
     /** The degree of g in each variable: the largest number of factors in a term. */

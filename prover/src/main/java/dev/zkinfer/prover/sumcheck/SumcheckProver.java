@@ -134,36 +134,41 @@ public final class SumcheckProver {
     }
 
     /** What {@link #proveMaskedClaims} sent: the point r of f's variables, w*, γ and u_i = R(x0_i, w*). */
-    public record MaskedClaimsResult(Ext3[] point, Ext3 wChallenge, Ext3 maskValue, Ext3[] tensorMaskValues) {}
+    public record MaskedClaimsResult(Ext3[] point, Ext3 wChallenge, Ext3 maskValue, Ext3[] tensorMaskValues,
+            Ext3[] tableEvaluations) {}
 
     /**
      * The prover of {@link MaskedSumcheck#verifyMaskedClaims}: f's rounds ({@code fRounds}, n
      * variables, degree ≤ {@code degree}, sum {@code fSum} = H) inside the masked sumcheck over
-     * (w, x) of f(x)/2 + Q(w)/2^n with Q(w) = Σ_i c_i·R(x0_i, w); {@code mask} has n + 1 variables.
+     * (w, x) of f(x)/2 + Q(w)/2^n with Q(w) = Σ_i c_i·R_i(x0_i, w); {@code mask} has n + 1 variables.
      */
     public static MaskedClaimsResult proveMaskedClaims(int n, int degree, Ext3 fSum, SumcheckRounds fRounds,
-            TensorMask tensorMask, Ext3[] c, Ext3[] x0, SumcheckMask mask, ProofWriter out, Transcript transcript) {
+            TensorMask[] tensorMask, Ext3[] c, Ext3[] x0, SumcheckMask mask, ProofWriter out, Transcript transcript) {
+        if (tensorMask.length != c.length || c.length != x0.length) {
+            throw new IllegalArgumentException("masked claims: as many masks, coefficients and points");
+        }
         Ext3 target = fSum;
         for (int i = 0; i < c.length; i++) {
-            target = target.add(c[i].mul(tensorMask.cubeSum(x0[i])));
+            target = target.add(c[i].mul(tensorMask[i].cubeSum(x0[i])));
         }
         ClaimRounds rounds = new ClaimRounds(n, degree, fSum, fRounds, tensorMask, c, x0);
         Ext3[] point = proveMasked(n + 1, degree, target, rounds, mask, out, transcript);
         long[] u = new long[3 * c.length];
         Ext3[] values = new Ext3[c.length];
         for (int i = 0; i < c.length; i++) {
-            values[i] = tensorMask.r(x0[i], point[0]);
+            values[i] = tensorMask[i].r(x0[i], point[0]);
             Ext3.set(u, i, values[i]);
             out.ext(values[i]);
         }
         transcript.absorbExts(MaskedSumcheck.TENSOR_MASK_VALUES, u, 0, c.length);
-        return new MaskedClaimsResult(java.util.Arrays.copyOfRange(point, 1, n + 1), point[0], mask.evaluate(point), values);
+        return new MaskedClaimsResult(java.util.Arrays.copyOfRange(point, 1, n + 1), point[0], mask.evaluate(point), values,
+                fRounds instanceof InstanceRounds ir ? ir.finals() : null);
     }
 
     /** {@link #proveMaskedClaims(int, int, Ext3, SumcheckRounds, TensorMask, Ext3[], Ext3[], SumcheckMask, ProofWriter, Transcript)} for a sum of products. */
-    public MaskedClaimsResult proveMaskedClaims(SumcheckInstance instance, int degree, TensorMask tensorMask, Ext3[] c,
-            Ext3[] x0, SumcheckMask mask, ProofWriter out, Transcript transcript) {
-        return proveMaskedClaims(instance.numVars(), degree, instance.sum(), new InstanceRounds(kernels, instance), tensorMask,
+    public MaskedClaimsResult proveMaskedClaims(SumcheckInstance instance, Ext3 fSum, int degree, TensorMask[] tensorMask,
+            Ext3[] c, Ext3[] x0, SumcheckMask mask, ProofWriter out, Transcript transcript) {
+        return proveMaskedClaims(instance.numVars(), degree, fSum, new InstanceRounds(kernels, instance), tensorMask,
                 c, x0, mask, out, transcript);
     }
 
@@ -172,14 +177,14 @@ public final class SumcheckProver {
         private final int degree;
         private final Ext3 half = Ext3.of(2).inv();
         private final SumcheckRounds inner;
-        private final TensorMask tensorMask;
+        private final TensorMask[] tensorMask;
         private final Ext3[] c;
         private final Ext3[] x0;
         private Ext3 claimF;
         private Ext3 qStar;
         private Ext3[] lastF;
 
-        ClaimRounds(int n, int degree, Ext3 fSum, SumcheckRounds inner, TensorMask tensorMask, Ext3[] c, Ext3[] x0) {
+        ClaimRounds(int n, int degree, Ext3 fSum, SumcheckRounds inner, TensorMask[] tensorMask, Ext3[] c, Ext3[] x0) {
             this.degree = degree;
             this.inner = inner;
             this.tensorMask = tensorMask;
@@ -191,7 +196,7 @@ public final class SumcheckProver {
         private Ext3 q(Ext3 w) {
             Ext3 v = Ext3.ZERO;
             for (int i = 0; i < c.length; i++) {
-                v = v.add(c[i].mul(tensorMask.r(x0[i], w)));
+                v = v.add(c[i].mul(tensorMask[i].r(x0[i], w)));
             }
             return v;
         }
@@ -290,6 +295,9 @@ public final class SumcheckProver {
         private final boolean[] isBase;
         private final int[][] terms;
         private final Ext3[] coefficients;
+        private final SumcheckInstance.TableMask[] masks;
+        private final int maskedDegree;
+        private final Ext3[] challenges;
         private long[] sums;
 
         InstanceRounds(SumcheckKernels kernels, SumcheckInstance instance) {
@@ -300,12 +308,66 @@ public final class SumcheckProver {
             this.isBase = instance.baseFlags();
             this.terms = instance.terms();
             this.coefficients = instance.coefficients();
+            this.masks = instance.tableMasks();
+            this.maskedDegree = instance.maskedDegree();
+            this.challenges = new Ext3[n];
             this.sums = n == 0 ? null : kernels.roundSums(tables, isBase, terms, 1 << (n - 1), degree);
+        }
+
+        /** Table f's entry i (base or extension form). */
+        private Ext3 entry(int f, int i) {
+            return isBase[f] && n == 1 ? Ext3.of(tables[f][i]) : Ext3.get(tables[f], i);
+        }
+
+        /** Π_{j<upTo} ρ_j(1 − ρ_j). */
+        private Ext3 boundVanishing(int upTo) {
+            Ext3 z = Ext3.ONE;
+            for (int j = 0; j < upTo; j++) {
+                z = z.mul(challenges[j].mul(Ext3.ONE.sub(challenges[j])));
+            }
+            return z;
+        }
+
+        /** The masked table's last-round univariate at X: the linear table plus zFixed·Z·X(1−X)·Σ_w R(x_0, w). */
+        private Ext3 lastRoundValue(int f, Ext3 x, Ext3 prefixZ) {
+            Ext3 t0 = entry(f, 0), t1 = entry(f, 1);
+            Ext3 v = t0.add(x.mul(t1.sub(t0)));
+            SumcheckInstance.TableMask m = masks[f];
+            if (m != null) {
+                Ext3 x0 = m.x0Var() == n - 1 ? x : m.x0Var() >= 0 ? challenges[m.x0Var()] : m.x0Fixed();
+                v = v.add(m.zFixed().mul(prefixZ).mul(x.mul(Ext3.ONE.sub(x))).mul(m.mask().cubeSum(x0)));
+            }
+            return v;
+        }
+
+        private long[] maskedLastRound() {
+            Ext3 prefixZ = boundVanishing(n - 1);
+            long[] message = new long[3 * maskedDegree];
+            for (int i = 0; i < maskedDegree; i++) {
+                Ext3 x = Ext3.of(i == 0 ? 0 : i + 1);
+                Ext3[] at = new Ext3[tables.length];
+                for (int f = 0; f < tables.length; f++) {
+                    at[f] = lastRoundValue(f, x, prefixZ);
+                }
+                Ext3 v = Ext3.ZERO;
+                for (int t = 0; t < terms.length; t++) {
+                    Ext3 p = coefficients[t];
+                    for (int f : terms[t]) {
+                        p = p.mul(at[f]);
+                    }
+                    v = v.add(p);
+                }
+                Ext3.set(message, i, v);
+            }
+            return message;
         }
 
         /** message[i] = Σ_t c_t · S[t][i]   (i indexes x = 0, 2, ..., d). */
         @Override
         public long[] message(int round, Ext3 claim) {
+            if (masks != null && round == n - 1) {
+                return maskedLastRound();
+            }
             long[] message = new long[3 * degree];
             for (int i = 0; i < degree; i++) {
                 Ext3 v = Ext3.ZERO;
@@ -319,6 +381,7 @@ public final class SumcheckProver {
 
         @Override
         public void bind(int k, Ext3 r) {
+            challenges[k] = r;
             int half = 1 << (n - 1 - k);
             if (k + 1 < n) {
                 // fold by r and compute the next round's sums (one fused pass where the backend can)
@@ -339,6 +402,11 @@ public final class SumcheckProver {
             Ext3[] finals = new Ext3[tables.length];
             for (int f = 0; f < tables.length; f++) {
                 finals[f] = n == 0 && isBase[f] ? Ext3.of(tables[f][0]) : Ext3.get(tables[f], 0);
+                if (masks != null && masks[f] != null) {
+                    SumcheckInstance.TableMask m = masks[f];
+                    Ext3 x0 = m.x0Var() >= 0 ? challenges[m.x0Var()] : m.x0Fixed();
+                    finals[f] = finals[f].add(m.zFixed().mul(boundVanishing(n)).mul(m.mask().cubeSum(x0)));
+                }
             }
             return finals;
         }

@@ -56,8 +56,10 @@ class MaskedClaimsTest {
 
         byte[] prove(Ext3 claimed) {
             ProofWriter w = new ProofWriter();
-            SumcheckProver.MaskedClaimsResult res = new SumcheckProver(Backends.scalar()).proveMaskedClaims(s.instance(), degree,
-                    r, c, x0, mask, w, new Sha256Transcript("test"));
+            TensorMask[] masks = new TensorMask[c.length];
+            Arrays.fill(masks, r);
+            SumcheckProver.MaskedClaimsResult res = new SumcheckProver(Backends.scalar()).proveMaskedClaims(s.instance(),
+                    s.instance().sum(), degree, masks, c, x0, mask, w, new Sha256Transcript("test"));
             for (int i = 0; i < c.length; i++) {
                 assertEquals(r.r(x0[i], res.wChallenge()), res.tensorMaskValues()[i]);
             }
@@ -149,6 +151,49 @@ class MaskedClaimsTest {
                 }
             }
             assertEquals(2 * k, rank(m), "k=" + k);
+        }
+    }
+
+    @Test
+    void maskedTablesKeepTheSumAndCarryTheMaskToTheFinalEvaluations() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(10);
+        for (int n = 1; n <= 5; n++) {
+            for (int x0Var : new int[] {-1, 0, n - 1}) {
+                long[] a = new long[3 << n], b = new long[3 << n];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = Goldilocks.reduce(rnd.nextLong());
+                    b[i] = Goldilocks.reduce(rnd.nextLong());
+                }
+                TensorMask ma = randomTensorMask(rnd, 1), mb = randomTensorMask(rnd, 2);
+                Ext3 za = randomExt(rnd), zb = randomExt(rnd), fixed = randomExt(rnd);
+                SumcheckInstance inst = new SumcheckInstance(n);
+                int ia = inst.addTable(a.clone()), ib = inst.addTable(b.clone());
+                inst.addTerm(Ext3.ONE, ia, ib);
+                Ext3 sum = inst.sum();
+                inst.maskTable(ia, za, ma, x0Var, x0Var < 0 ? fixed : null);
+                inst.maskTable(ib, zb, mb, 0, null);
+                int degree = inst.maskedDegree();
+                // the output claim this sumcheck reduces: one masked tensor Y with its own mask
+                TensorMask my = randomTensorMask(rnd, 0);
+                Ext3 cy = randomExt(rnd), xy = randomExt(rnd);
+                Ext3 claimed = sum.add(cy.mul(my.cubeSum(xy)));
+                ProofWriter w = new ProofWriter();
+                SumcheckProver.MaskedClaimsResult pr = new SumcheckProver(Backends.scalar()).proveMaskedClaims(inst, sum, degree,
+                        new TensorMask[] {my}, new Ext3[] {cy}, new Ext3[] {xy}, SumcheckProver.randomMask(n + 1, degree, rnd), w,
+                        new Sha256Transcript("t"));
+                ProofReader in = new ProofReader(w.toByteArray());
+                MaskedSumcheck.MaskedClaimsResult vr = MaskedSumcheck.verifyMaskedClaims(claimed, new Ext3[] {cy}, new Ext3[] {xy},
+                        n, degree, in, new Sha256Transcript("t"));
+                in.finish();
+                Ext3[] rho = vr.point();
+                Ext3 z = TensorMask.vanishing(rho);
+                Ext3 aHat = dev.zkinfer.poly.Mle.evaluateExt(a, rho)
+                        .add(za.mul(z).mul(ma.cubeSum(x0Var < 0 ? fixed : rho[x0Var])));
+                Ext3 bHat = dev.zkinfer.poly.Mle.evaluateExt(b, rho).add(zb.mul(z).mul(mb.cubeSum(rho[0])));
+                assertEquals(aHat, pr.tableEvaluations()[ia], "n=" + n + " x0Var=" + x0Var);
+                assertEquals(bHat, pr.tableEvaluations()[ib]);
+                assertEquals(aHat.mul(bHat), vr.value(), "the verifier's final value is the product of the masked evaluations");
+            }
         }
     }
 
