@@ -18,6 +18,37 @@ public interface VerifierContext {
     /** Records a claim ṽ_tensor(point) = value for a later layer, the commitment openings, or the public input. */
     void claim(int tensor, Ext3[] point, Ext3 value);
 
+    /**
+     * Whether the proof is zero-knowledge (docs/zero-knowledge.md): then every claim a layer
+     * receives or emits is on a tensor's masked extension T̂ = T̃ + Z·Σ_w R_T, and every layer
+     * sumcheck is masked. Integrity-mode contexts answer false and never see the calls below.
+     */
+    default boolean zeroKnowledge() {
+        return false;
+    }
+
+    /**
+     * Zero-knowledge: δ, the degree of tensor T's mask R_T in x_0 (fixed by the verifying key), or
+     * −1 when T's claims are not masked (a public input or output, which the verifier evaluates itself).
+     */
+    default int tensorMaskDegree(int tensor) {
+        throw new IllegalStateException("not a zero-knowledge proof");
+    }
+
+    /**
+     * Zero-knowledge: the next committed sumcheck mask (masks are used in proof order; this one
+     * has {@code numVars} variables and degree {@code degree}) takes {@code value} at
+     * {@code point}, to be checked against the commitment that holds the masks.
+     */
+    default void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
+        throw new IllegalStateException("not a zero-knowledge proof");
+    }
+
+    /** Zero-knowledge: tensor T's mask R_T(x0, w) takes {@code value}, to be checked against its commitment. */
+    default void tensorMaskClaim(int tensor, Ext3 x0, Ext3 w, Ext3 value) {
+        throw new IllegalStateException("not a zero-knowledge proof");
+    }
+
     default TensorLayout layout(int tensor) {
         return circuit().tensor(tensor).layout();
     }

@@ -104,6 +104,10 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         Ext3[] r = claim.point();
         int pv = LinearLayer.positionVars(ly), ov = ly.dimVars(1);
         int kv = c.tensor(layer.weight()).layout().dimVars(1);
+        if (ctx.zeroKnowledge()) {
+            proveZeroKnowledge(layer, claim, kv, ctx);
+            return;
+        }
         int kPad = 1 << kv;
         var t = ctx.transcript();
         var out = ctx.proof();
@@ -132,6 +136,61 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         int ib = inst.addTable(b);
         inst.addTerm(Ext3.ONE, ia, ib);
         SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, target, out, t);
+        Ext3 wEval = res.tableEvaluations()[ia];
+        Ext3 xEval = res.tableEvaluations()[ib];
+        out.ext(wEval);
+        t.absorbExt("linear/weight", wEval);
+        out.ext(xEval);
+        t.absorbExt("linear/input", xEval);
+        if (layer.bias() >= 0) {
+            ctx.claim(layer.bias(), ro, bEval);
+        }
+        ctx.claim(layer.weight(), LinearLayer.weightPoint(ly, r, res.point()), wEval);
+        ctx.claim(layer.x(), LinearLayer.inputPoint(ly, r, res.point()), xEval);
+    }
+
+    /** Zero-knowledge mode: the verifier's {@code LinearLayer.verifyZeroKnowledge}, step for step. */
+    private void proveZeroKnowledge(LinearLayer layer, Claim claim, int kv, ProverContext ctx) {
+        if (kv == 0) {
+            throw new UnsupportedOperationException("zero-knowledge mode needs a Linear layer to sum over at least two elements");
+        }
+        Circuit c = ctx.circuit();
+        TensorLayout ly = c.tensor(layer.y()).layout();
+        Ext3[] r = claim.point();
+        int pv = LinearLayer.positionVars(ly), ov = ly.dimVars(1);
+        var t = ctx.transcript();
+        var out = ctx.proof();
+        t.domain(LinearLayer.DOMAIN);
+        Ext3[] ro = LinearLayer.outPoint(ly, r);
+        Ext3 target = claim.value();
+        java.util.List<ZkProving.Term> terms = new java.util.ArrayList<>();
+        if (ctx.tensorMask(layer.y()) != null) {
+            terms.add(new ZkProving.Term(layer.y(), ctx.tensorMask(layer.y()), Ext3.ONE, r));
+        }
+        Ext3 bEval = null;
+        if (layer.bias() >= 0) {
+            bEval = ZkProving.masked(ctx, layer.bias(), EqTables.evaluate(ctx.backend(), ctx.values(layer.bias()), ro), ro);
+            out.ext(bEval);
+            t.absorbExt("linear/bias", bEval);
+            Ext3 valid = Validity.validExcept(ly, r, 1);
+            target = target.sub(bEval.mul(valid));
+            if (ctx.tensorMask(layer.bias()) != null) {
+                terms.add(new ZkProving.Term(layer.bias(), ctx.tensorMask(layer.bias()), valid.neg(), ro));
+            }
+        }
+        long[] a = weightedRowSum(EqTables.eq(ro), ctx.values(layer.weight()), 1 << ov, 1 << kv);
+        Ext3[] rbp = new Ext3[r.length - ov];
+        System.arraycopy(r, 0, rbp, 0, pv);
+        System.arraycopy(r, pv + ov, rbp, pv, r.length - pv - ov);
+        long[] b = weightedRowSum(EqTables.eq(rbp), ctx.values(layer.x()), 1 << rbp.length, 1 << kv);
+        SumcheckInstance inst = new SumcheckInstance(kv);
+        int ia = inst.addTable(a);
+        int ib = inst.addTable(b);
+        inst.addTerm(Ext3.ONE, ia, ib);
+        ZkProving.maskTable(ctx, inst, ia, layer.weight(), dev.zkinfer.sumcheck.TensorMask.vanishing(ro));
+        ZkProving.maskTable(ctx, inst, ib, layer.x(), dev.zkinfer.sumcheck.TensorMask.vanishing(rbp));
+        int degree = Math.max(2, ZkProving.factorDegree(ctx, layer.weight(), kv) + ZkProving.factorDegree(ctx, layer.x(), kv));
+        var res = ZkProving.sumcheck(ctx, inst, target, terms, degree);
         Ext3 wEval = res.tableEvaluations()[ia];
         Ext3 xEval = res.tableEvaluations()[ib];
         out.ext(wEval);

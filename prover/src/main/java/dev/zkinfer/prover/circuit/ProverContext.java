@@ -4,6 +4,8 @@ import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.prover.backend.Backend;
+import dev.zkinfer.sumcheck.SumcheckMask;
+import dev.zkinfer.sumcheck.TensorMask;
 import dev.zkinfer.transcript.Transcript;
 
 /**
@@ -28,4 +30,29 @@ public interface ProverContext {
      * (The value must be the true evaluation; the driver checks this in its self-test mode.)
      */
     void claim(int tensor, Ext3[] point, Ext3 value);
+
+    /** Whether this proof is zero-knowledge (see the verifier's {@code VerifierContext#zeroKnowledge}). */
+    default boolean zeroKnowledge() {
+        return false;
+    }
+
+    /** Zero-knowledge: tensor T's mask R_T (drawn once per proof), or null when T's claims are not masked. */
+    default TensorMask tensorMask(int tensor) {
+        throw new IllegalStateException("not a zero-knowledge proof");
+    }
+
+    /** Zero-knowledge: the next sumcheck mask, in proof order (committed before the proof's first challenge). */
+    default SumcheckMask nextSumcheckMask(int numVars, int degree) {
+        throw new IllegalStateException("not a zero-knowledge proof");
+    }
+
+    /** Zero-knowledge: records a sumcheck mask's revealed value, exactly as the verifier does. */
+    default void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
+        throw new IllegalStateException("not a zero-knowledge proof");
+    }
+
+    /** Zero-knowledge: records a tensor mask's revealed value R_T(x0, w), exactly as the verifier does. */
+    default void tensorMaskClaim(int tensor, Ext3 x0, Ext3 w, Ext3 value) {
+        throw new IllegalStateException("not a zero-knowledge proof");
+    }
 }

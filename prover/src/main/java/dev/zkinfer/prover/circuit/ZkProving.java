@@ -1,0 +1,68 @@
+package dev.zkinfer.prover.circuit;
+
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.prover.sumcheck.SumcheckInstance;
+import dev.zkinfer.prover.sumcheck.SumcheckProver;
+import dev.zkinfer.sumcheck.SumcheckMask;
+import dev.zkinfer.sumcheck.TensorMask;
+import java.util.List;
+
+/**
+ * The prover's side of the verifier's {@code ZkSteps}: the steps every layer shares in
+ * zero-knowledge mode (docs/zero-knowledge.md §3.1–3.2). Stateless.
+ */
+final class ZkProving {
+    private ZkProving() {}
+
+    /** A masked tensor term of a sumcheck target: c·T̂(p), carrying c·Z(p)·Σ_w R_T(p_0, w). */
+    record Term(int tensor, TensorMask mask, Ext3 coefficient, Ext3[] point) {}
+
+    /** T̂(p) = T̃(p) + Z(p)·Σ_w R_T(p_0, w), or T̃(p) when T is not masked. */
+    static Ext3 masked(ProverContext ctx, int tensor, Ext3 plain, Ext3[] point) {
+        TensorMask m = ctx.tensorMask(tensor);
+        return m == null ? plain : plain.add(m.offset(point));
+    }
+
+    /** Marks an instance table as tensor T's restriction when T is masked; its x_0 is the instance's variable 0. */
+    static void maskTable(ProverContext ctx, SumcheckInstance inst, int table, int tensor, Ext3 zFixed) {
+        TensorMask m = ctx.tensorMask(tensor);
+        if (m != null) {
+            inst.maskTable(table, zFixed, m, 0, null);
+        }
+    }
+
+    /** The masked sumcheck of {@code inst} on a target holding the terms' masks; records the mask claims. */
+    static SumcheckProver.MaskedClaimsResult sumcheck(ProverContext ctx, SumcheckInstance inst, Ext3 maskedTarget, List<Term> terms,
+            int degree) {
+        int k = terms.size();
+        TensorMask[] masks = new TensorMask[k];
+        Ext3[] c = new Ext3[k];
+        Ext3[] x0 = new Ext3[k];
+        Ext3 fSum = maskedTarget;
+        for (int i = 0; i < k; i++) {
+            Term term = terms.get(i);
+            masks[i] = term.mask();
+            c[i] = term.coefficient().mul(TensorMask.vanishing(term.point()));
+            x0[i] = term.point()[0];
+            fSum = fSum.sub(c[i].mul(masks[i].cubeSum(x0[i])));
+        }
+        int n = inst.numVars();
+        SumcheckMask g = ctx.nextSumcheckMask(n + 1, degree);
+        SumcheckProver.MaskedClaimsResult res = new SumcheckProver(ctx.backend()).proveMaskedClaims(inst, fSum, degree, masks, c, x0, g,
+                ctx.proof(), ctx.transcript());
+        Ext3[] full = new Ext3[n + 1];
+        full[0] = res.wChallenge();
+        System.arraycopy(res.point(), 0, full, 1, n);
+        ctx.sumcheckMaskClaim(n + 1, degree, full, res.maskValue());
+        for (int i = 0; i < k; i++) {
+            ctx.tensorMaskClaim(terms.get(i).tensor(), x0[i], res.wChallenge(), res.tensorMaskValues()[i]);
+        }
+        return res;
+    }
+
+    /** Mirrors the verifier's factor degree: 1 unmasked; masked with x_0 = variable 0 of n: 2, or 2 + δ when n = 1. */
+    static int factorDegree(ProverContext ctx, int tensor, int n) {
+        TensorMask m = ctx.tensorMask(tensor);
+        return m == null ? 1 : n == 1 ? 2 + m.degree() : 2;
+    }
+}

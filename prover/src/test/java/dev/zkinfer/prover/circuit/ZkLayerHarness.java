@@ -1,0 +1,274 @@
+package dev.zkinfer.prover.circuit;
+
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.Claim;
+import dev.zkinfer.circuit.Layer;
+import dev.zkinfer.circuit.VerifierContext;
+import dev.zkinfer.encoding.ProofReader;
+import dev.zkinfer.encoding.ProofWriter;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.backend.Backend;
+import dev.zkinfer.prover.backend.Backends;
+import dev.zkinfer.prover.sumcheck.SumcheckProver;
+import dev.zkinfer.sumcheck.SumcheckMask;
+import dev.zkinfer.sumcheck.TensorMask;
+import dev.zkinfer.transcript.Sha256Transcript;
+import dev.zkinfer.transcript.Transcript;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Runs one layer's zero-knowledge prover and verifier in isolation (docs/zero-knowledge.md §3):
+ * the masks a proof would commit (one per masked tensor, one per sumcheck) are drawn here, and
+ * the oracle that stands in for the commitment openings checks every claim the verifier emits:
+ * claims on tensors against the masked extensions T̂, mask values against the masks.
+ */
+final class ZkLayerHarness {
+    private ZkLayerHarness() {}
+
+    /** The masks of one proof; tensors in {@code unmasked} (public inputs and outputs) have none. */
+    static class Masks {
+        private final SplittableRandom rnd;
+        private final int delta;
+        private final Set<Integer> unmasked;
+        private final Map<Integer, TensorMask> tensors = new HashMap<>();
+        final List<SumcheckMask> sumchecks = new ArrayList<>();
+
+        Masks(long seed, int delta, Set<Integer> unmasked) {
+            this.rnd = new SplittableRandom(seed);
+            this.delta = delta;
+            this.unmasked = unmasked;
+        }
+
+        TensorMask tensor(int t) {
+            if (unmasked.contains(t)) {
+                return null;
+            }
+            return tensors.computeIfAbsent(t, k -> {
+                Ext3[] a = new Ext3[delta + 1], b = new Ext3[delta + 1];
+                for (int i = 0; i <= delta; i++) {
+                    a[i] = random();
+                    b[i] = random();
+                }
+                return new TensorMask(a, b);
+            });
+        }
+
+        int degree(int t) {
+            return unmasked.contains(t) ? -1 : delta;
+        }
+
+        SumcheckMask next(int n, int d) {
+            SumcheckMask m = SumcheckProver.randomMask(n, d, rnd);
+            sumchecks.add(m);
+            return m;
+        }
+
+        Ext3 random() {
+            return new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
+        }
+
+        /** T̂(p), the value an honest masked claim on T takes. */
+        Ext3 masked(WitnessValues w, int t, Ext3[] p) {
+            Ext3 v = Mle.evaluate(w.get(t), p);
+            TensorMask m = tensor(t);
+            return m == null ? v : v.add(m.offset(p));
+        }
+    }
+
+    record SumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {}
+
+    record TensorMaskClaim(int tensor, Ext3 x0, Ext3 w, Ext3 value) {}
+
+    /** What a verifier (or prover) recorded. */
+    record Recorded(List<Claim> claims, List<SumcheckMaskClaim> sumcheckMasks, List<TensorMaskClaim> tensorMasks) {
+        static Recorded empty() {
+            return new Recorded(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+    }
+
+    /** Honest masked claims on the layer's outputs at random points. */
+    static Claim[] outputClaims(Layer layer, WitnessValues w, Masks masks, SplittableRandom rnd) {
+        int[] outs = layer.outputs();
+        Claim[] claims = new Claim[outs.length];
+        for (int i = 0; i < outs.length; i++) {
+            Ext3[] p = new Ext3[w.circuit().tensor(outs[i]).layout().numVars()];
+            for (int k = 0; k < p.length; k++) {
+                p[k] = new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
+            }
+            claims[i] = new Claim(outs[i], p, masks.masked(w, outs[i], p));
+        }
+        return claims;
+    }
+
+    static byte[] prove(Layer layer, Claim[] outClaims, WitnessValues w, Masks masks, Recorded rec) {
+        ProofWriter out = new ProofWriter();
+        Transcript t = new Sha256Transcript("zk-harness");
+        Backend backend = Backends.scalar();
+        ProverContext ctx = new ProverContext() {
+            public Transcript transcript() { return t; }
+            public ProofWriter proof() { return out; }
+            public Circuit circuit() { return w.circuit(); }
+            public Backend backend() { return backend; }
+            public long[] values(int tensor) { return w.get(tensor); }
+            public void claim(int tensor, Ext3[] point, Ext3 value) { rec.claims().add(new Claim(tensor, point, value)); }
+            public boolean zeroKnowledge() { return true; }
+            public TensorMask tensorMask(int tensor) { return masks.tensor(tensor); }
+            public SumcheckMask nextSumcheckMask(int n, int d) { return masks.next(n, d); }
+            public void sumcheckMaskClaim(int n, int d, Ext3[] point, Ext3 value) {
+                rec.sumcheckMasks().add(new SumcheckMaskClaim(n, d, point, value));
+            }
+            public void tensorMaskClaim(int tensor, Ext3 x0, Ext3 wv, Ext3 value) {
+                rec.tensorMasks().add(new TensorMaskClaim(tensor, x0, wv, value));
+            }
+        };
+        LayerProvers.forLayer(layer).prove(layer, outClaims, ctx);
+        return out.toByteArray();
+    }
+
+    static Recorded verify(Layer layer, Claim[] outClaims, Circuit circuit, Masks masks, byte[] proof) throws InvalidProofException {
+        ProofReader in = new ProofReader(proof);
+        Transcript t = new Sha256Transcript("zk-harness");
+        Recorded rec = Recorded.empty();
+        VerifierContext ctx = new VerifierContext() {
+            public Transcript transcript() { return t; }
+            public ProofReader proof() { return in; }
+            public Circuit circuit() { return circuit; }
+            public void claim(int tensor, Ext3[] point, Ext3 value) { rec.claims().add(new Claim(tensor, point, value)); }
+            public boolean zeroKnowledge() { return true; }
+            public int tensorMaskDegree(int tensor) { return masks.degree(tensor); }
+            public void sumcheckMaskClaim(int n, int d, Ext3[] point, Ext3 value) {
+                rec.sumcheckMasks().add(new SumcheckMaskClaim(n, d, point, value));
+            }
+            public void tensorMaskClaim(int tensor, Ext3 x0, Ext3 wv, Ext3 value) {
+                rec.tensorMasks().add(new TensorMaskClaim(tensor, x0, wv, value));
+            }
+        };
+        try {
+            layer.verify(outClaims, ctx);
+        } catch (RuntimeException e) {
+            // as CircuitVerifier does: any other failure is a rejection
+            throw new InvalidProofException("malformed proof (" + e + ")");
+        }
+        in.finish();
+        return rec;
+    }
+
+    /** What the commitment openings would catch: the first false claim, described, or null. */
+    static String falseClaim(Recorded rec, WitnessValues w, Masks masks) {
+        for (Claim c : rec.claims()) {
+            if (!masks.masked(w, c.tensor(), c.point()).equals(c.value())) {
+                return "claim on " + w.circuit().tensor(c.tensor()).name();
+            }
+        }
+        if (rec.sumcheckMasks().size() > masks.sumchecks.size()) {
+            return "more sumcheck masks opened than committed";
+        }
+        for (int j = 0; j < rec.sumcheckMasks().size(); j++) {
+            SumcheckMaskClaim c = rec.sumcheckMasks().get(j);
+            SumcheckMask m = masks.sumchecks.get(j);
+            if (m.numVars() != c.numVars() || m.degree() != c.degree() || !m.evaluate(c.point()).equals(c.value())) {
+                return "sumcheck mask " + j;
+            }
+        }
+        for (TensorMaskClaim c : rec.tensorMasks()) {
+            TensorMask m = masks.tensor(c.tensor());
+            if (m == null || !m.r(c.x0(), c.w()).equals(c.value())) {
+                return "tensor mask of " + w.circuit().tensor(c.tensor()).name();
+            }
+        }
+        return null;
+    }
+
+    /** Honest run: the verifier accepts, agrees with the prover claim by claim, and every claim is true. */
+    static Recorded proveAndVerify(Layer layer, WitnessValues w, Masks masks, long seed) throws InvalidProofException {
+        Claim[] out = outputClaims(layer, w, masks, new SplittableRandom(seed));
+        Recorded p = Recorded.empty();
+        byte[] proof = prove(layer, out, w, masks, p);
+        Recorded v = verify(layer, out, w.circuit(), masks, proof);
+        if (v.claims().size() != p.claims().size() || v.sumcheckMasks().size() != p.sumcheckMasks().size()
+                || v.tensorMasks().size() != p.tensorMasks().size()) {
+            throw new AssertionError("prover and verifier recorded different numbers of claims");
+        }
+        for (int i = 0; i < v.claims().size(); i++) {
+            Claim a = v.claims().get(i), b = p.claims().get(i);
+            if (a.tensor() != b.tensor() || !a.value().equals(b.value()) || !Arrays.equals(a.point(), b.point())) {
+                throw new AssertionError("claim " + i + " differs between prover and verifier");
+            }
+        }
+        String bad = falseClaim(v, w, masks);
+        if (bad != null) {
+            throw new AssertionError("honest proof: false " + bad);
+        }
+        return v;
+    }
+
+    /** Every 8-byte element changed, truncations, an extension and a false output claim: each rejected or caught by the openings. */
+    static void tamperEveryElement(Layer layer, WitnessValues w, Masks masks, long seed) throws InvalidProofException {
+        Claim[] out = outputClaims(layer, w, masks, new SplittableRandom(seed));
+        int used = masks.sumchecks.size();
+        byte[] proof = prove(layer, out, w, masks, Recorded.empty());
+        List<SumcheckMask> honestMasks = new ArrayList<>(masks.sumchecks.subList(used, masks.sumchecks.size()));
+        Masks view = new MasksView(masks, honestMasks);
+        for (int off = 0; off < proof.length; off += 8) {
+            byte[] bad = proof.clone();
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v |= (bad[off + i] & 0xFFL) << (8 * i);
+            }
+            v = Goldilocks.add(v, 1);
+            for (int i = 0; i < 8; i++) {
+                bad[off + i] = (byte) (v >>> (8 * i));
+            }
+            assertRejectedOrFalse(layer, out, w, view, bad, "element at byte " + off);
+        }
+        for (int cut : new int[] {1, 8, proof.length}) {
+            byte[] shortP = Arrays.copyOf(proof, proof.length - cut);
+            try {
+                verify(layer, out, w.circuit(), view, shortP);
+                throw new AssertionError("truncated by " + cut + " bytes: accepted");
+            } catch (InvalidProofException expected) {
+                // rejected
+            }
+        }
+        Claim[] wrong = out.clone();
+        wrong[0] = new Claim(out[0].tensor(), out[0].point(), out[0].value().add(1));
+        assertRejectedOrFalse(layer, wrong, w, view, proof, "false output claim");
+    }
+
+    /** The same tensor masks, with the sumcheck masks of one proof. */
+    private static final class MasksView extends Masks {
+        private final Masks base;
+
+        MasksView(Masks base, List<SumcheckMask> sumchecks) {
+            super(0, base.delta, base.unmasked);
+            this.base = base;
+            this.sumchecks.addAll(sumchecks);
+        }
+
+        @Override
+        TensorMask tensor(int t) {
+            return base.tensor(t);
+        }
+    }
+
+    private static void assertRejectedOrFalse(Layer layer, Claim[] out, WitnessValues w, Masks masks, byte[] proof, String what) {
+        Recorded rec;
+        try {
+            rec = verify(layer, out, w.circuit(), masks, proof);
+        } catch (InvalidProofException e) {
+            return;
+        }
+        if (falseClaim(rec, w, masks) == null) {
+            throw new AssertionError(what + ": verifier accepted and every claim and mask value holds");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.zkinfer.circuit;
+
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.sumcheck.MaskedSumcheck;
+import dev.zkinfer.sumcheck.TensorMask;
+
+/**
+ * The verifier steps every layer shares in zero-knowledge mode (docs/zero-knowledge.md §3.1–3.2):
+ * a layer sumcheck whose target is a combination of masked claims, run as a masked sumcheck with
+ * the extra variable w, and the bookkeeping of the mask evaluations it reveals. Stateless.
+ */
+final class ZkSteps {
+    private ZkSteps() {}
+
+    /**
+     * One masked tensor term of a sumcheck target: the target contains c·T̂(p) (or the
+     * caller has moved the claimed T̂(p) into it), so it carries c·Z(p)·Σ_w R_T(p_0, w).
+     */
+    record Term(int tensor, Ext3 coefficient, Ext3[] point) {
+        Ext3 maskCoefficient() {
+            return coefficient.mul(TensorMask.vanishing(point));
+        }
+    }
+
+    /**
+     * Verifies Σ_{x∈{0,1}^n} f(x) = H where the verifier holds maskedTarget = H + Σ_terms
+     * c·Z(p)·Σ_w R_T(p_0, w); returns f's point and f(r). Records the sumcheck mask's and the
+     * tensor masks' revealed values as claims for the commitment openings.
+     */
+    static MaskedSumcheck.MaskedClaimsResult sumcheck(VerifierContext ctx, Ext3 maskedTarget, Term[] terms, int n, int degree)
+            throws InvalidProofException {
+        Ext3[] c = new Ext3[terms.length];
+        Ext3[] x0 = new Ext3[terms.length];
+        for (int i = 0; i < terms.length; i++) {
+            if (terms[i].point().length == 0) {
+                throw new IllegalStateException("zero-knowledge mode cannot mask a tensor without variables ("
+                        + ctx.circuit().tensor(terms[i].tensor()).name() + ")");
+            }
+            c[i] = terms[i].maskCoefficient();
+            x0[i] = terms[i].point()[0];
+        }
+        MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(maskedTarget, c, x0, n, degree, ctx.proof(),
+                ctx.transcript());
+        Ext3[] full = new Ext3[n + 1];
+        full[0] = res.wChallenge();
+        System.arraycopy(res.point(), 0, full, 1, n);
+        ctx.sumcheckMaskClaim(n + 1, degree, full, res.maskValue());
+        for (int i = 0; i < terms.length; i++) {
+            ctx.tensorMaskClaim(terms[i].tensor(), x0[i], res.wChallenge(), res.tensorMaskValues()[i]);
+        }
+        return res;
+    }
+
+    /**
+     * The last round's degree of one masked factor whose tensor's x_0 is the sumcheck's variable
+     * {@code x0Var} (−1: fixed): 2 from Z's x(1 − x), plus δ when x_0 is the last variable.
+     */
+    static int maskedFactorDegree(int x0Var, int n, int delta) {
+        return x0Var == n - 1 ? 2 + delta : 2;
+    }
+}
