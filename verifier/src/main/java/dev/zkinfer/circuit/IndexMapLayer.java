@@ -144,6 +144,10 @@ public final class IndexMapLayer implements Layer {
         }
         var t = ctx.transcript();
         var in = ctx.proof();
+        if (ctx.zeroKnowledge()) {
+            verifyZeroKnowledge(claim, ctx);
+            return;
+        }
         t.domain(DOMAIN);
         int n = inputs.length;
         long[] parts = in.exts("IndexMap partial sums", n);
@@ -171,6 +175,40 @@ public final class IndexMapLayer implements Layer {
         for (int k = 0; k < n; k++) {
             ctx.claim(inputs[k], sc[k].point(), xv[k]);
         }
+    }
+
+    /**
+     * Zero-knowledge mode (docs/zero-knowledge.md §3.2), one input: no partial sum is sent (it
+     * would be the claim itself); one masked sumcheck over x's variables of X̂(j)·P(r, j) on the
+     * target Ŷ(r), whose mask (if Y is masked) the extra variable w removes; the prover sends
+     * X̂(ρ). Several inputs (concatenation) would need masked partial sums: refused.
+     */
+    private void verifyZeroKnowledge(Claim claim, VerifierContext ctx) throws InvalidProofException {
+        if (inputs.length != 1) {
+            throw new IllegalStateException("zero-knowledge mode does not support IndexMap layers with several inputs ("
+                    + map.getClass().getSimpleName() + ")");
+        }
+        Circuit c = ctx.circuit();
+        var t = ctx.transcript();
+        var in = ctx.proof();
+        t.domain(DOMAIN);
+        Ext3[] r = claim.point();
+        int vars = c.tensor(inputs[0]).layout().numVars();
+        if (vars == 0) {
+            throw new IllegalStateException("zero-knowledge mode cannot mask the one-element tensor " + c.tensor(inputs[0]).name());
+        }
+        ZkSteps.Term[] terms = ctx.tensorMaskDegree(output) >= 0 ? new ZkSteps.Term[] {new ZkSteps.Term(output, Ext3.ONE, r)}
+                : new ZkSteps.Term[0];
+        int delta = ctx.tensorMaskDegree(inputs[0]);
+        int degree = Math.max(2, (delta < 0 ? 1 : ZkSteps.maskedFactorDegree(0, vars, delta)) + 1);
+        var res = ZkSteps.sumcheck(ctx, claim.value(), terms, vars, degree);
+        Ext3 xv = in.ext("IndexMap input evaluation");
+        t.absorbExt("index_map/input", xv);
+        Ext3 wiring = wiringEvaluations(c, r, new Ext3[][] {res.point()})[0];
+        if (!xv.mul(wiring).equals(res.value())) {
+            throw new InvalidProofException("IndexMap layer: final sumcheck check failed");
+        }
+        ctx.claim(inputs[0], res.point(), xv);
     }
 
     /**

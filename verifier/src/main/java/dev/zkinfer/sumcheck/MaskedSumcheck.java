@@ -53,12 +53,14 @@ public final class MaskedSumcheck {
      * u_i = R(x0_i, w*) ("zk-sumcheck/tensor-mask-values"), and f(r) = 2·(h(w*, r) − Q(w*)/2^n).
      * Neither H nor Σ_w R is ever sent: v is uniform to the verifier.
      *
-     * <p>Wire format: G, (n + 1)·d extension elements, γ, then the k values u_i.
+     * <p>Wire format: G, (n + 1)·d extension elements, γ, then the k values u_i. With no masked
+     * term (k = 0: the target is a public value) the w round is kept, so that every layer sumcheck
+     * has the same shape in zero-knowledge mode.
      */
     public static MaskedClaimsResult verifyMaskedClaims(Ext3 maskedClaim, Ext3[] c, Ext3[] x0, int numVars, int degree,
             ProofReader proof, Transcript transcript) throws InvalidProofException {
-        if (c.length != x0.length || c.length == 0) {
-            throw new IllegalArgumentException("masked claims: need as many coefficients as points, at least one");
+        if (c.length != x0.length) {
+            throw new IllegalArgumentException("masked claims: need as many coefficients as points");
         }
         Result res = verify(maskedClaim, numVars + 1, degree, proof, transcript);
         long[] u = proof.exts("masked sumcheck: tensor mask values", c.length);

@@ -43,6 +43,9 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
         int n = ins.length;
         var t = ctx.transcript();
         var out = ctx.proof();
+        if (ctx.zeroKnowledge() && n != 1) {
+            throw new UnsupportedOperationException("zero-knowledge mode does not support IndexMap layers with several inputs");
+        }
         t.domain(IndexMapLayer.DOMAIN);
         long[] eqR = EqTables.eq(claim.point());
         long[][] p = new long[n][];
@@ -56,6 +59,23 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
             pk[a + 1] = Goldilocks.add(pk[a + 1], eqR[b + 1]);
             pk[a + 2] = Goldilocks.add(pk[a + 2], eqR[b + 2]);
         });
+        if (ctx.zeroKnowledge()) {
+            int vars = c.tensor(ins[0]).layout().numVars();
+            SumcheckInstance inst = new SumcheckInstance(vars);
+            int ix = inst.addBaseTable(ctx.values(ins[0]));
+            int ip = inst.addTable(p[0]);
+            inst.addTerm(Ext3.ONE, ix, ip);
+            ZkProving.maskTable(ctx, inst, ix, ins[0], Ext3.ONE);
+            java.util.List<ZkProving.Term> terms = ctx.tensorMask(layer.output()) == null ? java.util.List.of()
+                    : java.util.List.of(new ZkProving.Term(layer.output(), ctx.tensorMask(layer.output()), Ext3.ONE, claim.point()));
+            int degree = Math.max(2, ZkProving.factorDegree(ctx, ins[0], vars) + 1);
+            var res = ZkProving.sumcheck(ctx, inst, claim.value(), terms, degree);
+            Ext3 xv = res.tableEvaluations()[ix];
+            out.ext(xv);
+            t.absorbExt("index_map/input", xv);
+            ctx.claim(ins[0], res.point(), xv);
+            return;
+        }
         long[] parts = new long[3 * n];
         for (int k = 0; k < n; k++) {
             long[] x = ctx.values(ins[k]);
