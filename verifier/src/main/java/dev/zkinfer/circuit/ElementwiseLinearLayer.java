@@ -6,6 +6,7 @@ import dev.zkinfer.encoding.ProofReader;
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.poly.Mle;
 import java.util.Arrays;
 
 /**
@@ -107,6 +108,10 @@ public final class ElementwiseLinearLayer implements Layer {
         }
         var t = ctx.transcript();
         t.domain(DOMAIN);
+        if (ctx.zeroKnowledge()) {
+            verifyZeroKnowledge(claim, ly, ctx);
+            return;
+        }
         int n = inputs.length;
         long[] xs = ctx.proof().exts("ElementwiseLinear input evaluations", n);
         t.absorbExts("elementwise_linear/inputs", xs, 0, n);
@@ -119,6 +124,41 @@ public final class ElementwiseLinearLayer implements Layer {
         }
         for (int k = 0; k < n; k++) {
             ctx.claim(inputs[k], r, Ext3.get(xs, k));
+        }
+    }
+
+    /**
+     * Zero-knowledge mode (docs/zero-knowledge.md §3.2): the inputs' evaluations at the claim's own
+     * point cannot be checked against a masked claim, so a masked sumcheck of
+     * eq(r, x)·Σ_k c_k·x̂_k(x) on the target ŷ(r) − constant·valid~(r) moves every input claim to a
+     * fresh point ρ; the prover sends x̂_k(ρ) for every input.
+     */
+    private void verifyZeroKnowledge(Claim claim, TensorLayout ly, VerifierContext ctx) throws InvalidProofException {
+        int vars = ly.numVars();
+        if (vars == 0) {
+            throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (ElementwiseLinear)");
+        }
+        Ext3[] r = claim.point();
+        Ext3 target = constant == 0 ? claim.value() : claim.value().sub(Validity.valid(ly, r).mul(Goldilocks.fromSigned(constant)));
+        ZkSteps.Term[] terms = ctx.tensorMaskDegree(output) >= 0 ? new ZkSteps.Term[] {new ZkSteps.Term(output, Ext3.ONE, r)}
+                : new ZkSteps.Term[0];
+        int degree = 2;
+        for (int x : inputs) {
+            degree = Math.max(degree, 1 + ZkSteps.factorDegree(ctx, x, vars));
+        }
+        var res = ZkSteps.sumcheck(ctx, target, terms, vars, degree);
+        int n = inputs.length;
+        long[] xs = ctx.proof().exts("ElementwiseLinear input evaluations", n);
+        ctx.transcript().absorbExts("elementwise_linear/inputs", xs, 0, n);
+        Ext3 acc = Ext3.ZERO;
+        for (int k = 0; k < n; k++) {
+            acc = acc.add(Ext3.get(xs, k).mul(Goldilocks.fromSigned(coefficients[k])));
+        }
+        if (!Mle.eq(r, res.point()).mul(acc).equals(res.value())) {
+            throw new InvalidProofException("ElementwiseLinear layer: combination of the inputs does not match the claim");
+        }
+        for (int k = 0; k < n; k++) {
+            ctx.claim(inputs[k], res.point(), Ext3.get(xs, k));
         }
     }
 

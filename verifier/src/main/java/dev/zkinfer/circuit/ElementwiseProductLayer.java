@@ -95,12 +95,40 @@ public final class ElementwiseProductLayer implements Layer {
         }
         var t = ctx.transcript();
         t.domain(DOMAIN);
+        if (ctx.zeroKnowledge()) {
+            verifyZeroKnowledge(claim, n, ctx);
+            return;
+        }
         SumcheckClaim sc = SumcheckVerifier.verify(claim.value(), n, 3, ctx.proof(), t);
         long[] raw = ctx.proof().exts("ElementwiseProduct evaluations", 2);
         t.absorbExts("elementwise_product/evals", raw, 0, 2);
         Ext3 av = Ext3.get(raw, 0), bv = Ext3.get(raw, 1);
         Ext3[] rho = sc.point();
         if (!Mle.eq(r, rho).mul(av).mul(bv).equals(sc.value())) {
+            throw new InvalidProofException("ElementwiseProduct layer: the product of the operands does not match the claim");
+        }
+        ctx.claim(a, rho, av);
+        ctx.claim(b, rho, bv);
+    }
+
+    /**
+     * Zero-knowledge mode (docs/zero-knowledge.md §3.2): the same sumcheck of eq(r, x)·â(x)·b̂(x),
+     * masked, on the target ẑ(r) (whose mask the extra variable w removes); â(ρ), b̂(ρ) sent.
+     */
+    private void verifyZeroKnowledge(Claim claim, int n, VerifierContext ctx) throws InvalidProofException {
+        if (n == 0) {
+            throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (ElementwiseProduct)");
+        }
+        Ext3[] r = claim.point();
+        ZkSteps.Term[] terms = ctx.tensorMaskDegree(output) >= 0 ? new ZkSteps.Term[] {new ZkSteps.Term(output, Ext3.ONE, r)}
+                : new ZkSteps.Term[0];
+        int degree = Math.max(3, 1 + ZkSteps.factorDegree(ctx, a, n) + ZkSteps.factorDegree(ctx, b, n));
+        var res = ZkSteps.sumcheck(ctx, claim.value(), terms, n, degree);
+        long[] raw = ctx.proof().exts("ElementwiseProduct evaluations", 2);
+        ctx.transcript().absorbExts("elementwise_product/evals", raw, 0, 2);
+        Ext3 av = Ext3.get(raw, 0), bv = Ext3.get(raw, 1);
+        Ext3[] rho = res.point();
+        if (!Mle.eq(r, rho).mul(av).mul(bv).equals(res.value())) {
             throw new InvalidProofException("ElementwiseProduct layer: the product of the operands does not match the claim");
         }
         ctx.claim(a, rho, av);

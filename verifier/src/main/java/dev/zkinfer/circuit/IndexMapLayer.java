@@ -199,8 +199,7 @@ public final class IndexMapLayer implements Layer {
         }
         ZkSteps.Term[] terms = ctx.tensorMaskDegree(output) >= 0 ? new ZkSteps.Term[] {new ZkSteps.Term(output, Ext3.ONE, r)}
                 : new ZkSteps.Term[0];
-        int delta = ctx.tensorMaskDegree(inputs[0]);
-        int degree = Math.max(2, (delta < 0 ? 1 : ZkSteps.maskedFactorDegree(0, vars, delta)) + 1);
+        int degree = Math.max(2, ZkSteps.factorDegree(ctx, inputs[0], vars) + 1);
         var res = ZkSteps.sumcheck(ctx, claim.value(), terms, vars, degree);
         Ext3 xv = in.ext("IndexMap input evaluation");
         t.absorbExt("index_map/input", xv);

@@ -212,7 +212,7 @@ public final class LinearLayer implements Layer {
                 terms.add(new ZkSteps.Term(bias, valid.neg(), ro));
             }
         }
-        int degree = Math.max(2, factorDegree(ctx, weight, kVars) + factorDegree(ctx, x, kVars));
+        int degree = Math.max(2, ZkSteps.factorDegree(ctx, weight, kVars) + ZkSteps.factorDegree(ctx, x, kVars));
         var res = ZkSteps.sumcheck(ctx, target, terms.toArray(new ZkSteps.Term[0]), kVars, degree);
         Ext3 wv = in.ext("Linear weight evaluation");
         t.absorbExt("linear/weight", wv);
@@ -227,12 +227,6 @@ public final class LinearLayer implements Layer {
         }
         ctx.claim(weight, weightPoint(ly, r, rho), wv);
         ctx.claim(x, inputPoint(ly, r, rho), xv);
-    }
-
-    /** A factor's degree in the last round: 1 unmasked; masked, its x_0 is the sumcheck's variable 0. */
-    static int factorDegree(VerifierContext ctx, int tensor, int kVars) {
-        int delta = ctx.tensorMaskDegree(tensor);
-        return delta < 0 ? 1 : ZkSteps.maskedFactorDegree(0, kVars, delta);
     }
 
     @Override

@@ -59,4 +59,10 @@ final class ZkSteps {
     static int maskedFactorDegree(int x0Var, int n, int delta) {
         return x0Var == n - 1 ? 2 + delta : 2;
     }
+
+    /** A factor's last-round degree when its tensor's x_0 is the sumcheck's variable 0: 1 unmasked, else as above. */
+    static int factorDegree(VerifierContext ctx, int tensor, int n) {
+        int delta = ctx.tensorMaskDegree(tensor);
+        return delta < 0 ? 1 : maskedFactorDegree(0, n, delta);
+    }
 }

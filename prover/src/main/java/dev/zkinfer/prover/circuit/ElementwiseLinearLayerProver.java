@@ -8,6 +8,7 @@ import dev.zkinfer.circuit.Validity;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 
 /**
  * Prover of {@link ElementwiseLinearLayer}: sends x̃_k(r) for each input.
@@ -55,6 +56,10 @@ public final class ElementwiseLinearLayerProver implements LayerProver<Elementwi
         int n = ins.length;
         var t = ctx.transcript();
         t.domain(ElementwiseLinearLayer.DOMAIN);
+        if (ctx.zeroKnowledge()) {
+            proveZeroKnowledge(layer, claim, ctx);
+            return;
+        }
         long[] xs = new long[3 * n];
         Ext3[] evals = new Ext3[n];
         for (int k = 0; k < n; k++) {
@@ -65,6 +70,39 @@ public final class ElementwiseLinearLayerProver implements LayerProver<Elementwi
         t.absorbExts("elementwise_linear/inputs", xs, 0, n);
         for (int k = 0; k < n; k++) {
             ctx.claim(ins[k], claim.point(), evals[k]);
+        }
+    }
+
+    /** Zero-knowledge mode: the verifier's {@code ElementwiseLinearLayer.verifyZeroKnowledge}, step for step. */
+    private void proveZeroKnowledge(ElementwiseLinearLayer layer, Claim claim, ProverContext ctx) {
+        int[] ins = layer.inputs();
+        TensorLayout ly = ctx.circuit().tensor(layer.output()).layout();
+        int vars = ly.numVars();
+        if (vars == 0) {
+            throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (ElementwiseLinear)");
+        }
+        Ext3[] r = claim.point();
+        Ext3 target = layer.constant() == 0 ? claim.value()
+                : claim.value().sub(Validity.valid(ly, r).mul(Goldilocks.fromSigned(layer.constant())));
+        SumcheckInstance inst = new SumcheckInstance(vars);
+        int eq = inst.addTable(EqTables.eq(r));
+        int degree = 2;
+        int[] idx = new int[ins.length];
+        for (int k = 0; k < ins.length; k++) {
+            idx[k] = inst.addBaseTable(ctx.values(ins[k]));
+            inst.addTerm(Ext3.of(Goldilocks.fromSigned(layer.coefficients()[k])), eq, idx[k]);
+            ZkProving.maskTable(ctx, inst, idx[k], ins[k], Ext3.ONE);
+            degree = Math.max(degree, 1 + ZkProving.factorDegree(ctx, ins[k], vars));
+        }
+        var res = ZkProving.sumcheck(ctx, inst, target, ZkProving.outputTerms(ctx, layer.output(), r), degree);
+        long[] xs = new long[3 * ins.length];
+        for (int k = 0; k < ins.length; k++) {
+            Ext3.set(xs, k, res.tableEvaluations()[idx[k]]);
+            ctx.proof().ext(res.tableEvaluations()[idx[k]]);
+        }
+        ctx.transcript().absorbExts("elementwise_linear/inputs", xs, 0, ins.length);
+        for (int k = 0; k < ins.length; k++) {
+            ctx.claim(ins[k], res.point(), res.tableEvaluations()[idx[k]]);
         }
     }
 }

@@ -42,10 +42,26 @@ public final class ElementwiseProductLayerProver implements LayerProver<Elementw
         int ai = inst.addBaseTable(ctx.values(layer.a()));
         int bi = inst.addBaseTable(ctx.values(layer.b()));
         inst.addTerm(Ext3.ONE, eq, ai, bi);
-        SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, claim.value(), ctx.proof(), t);
-        Ext3[] rho = res.point();
-        Ext3 av = res.tableEvaluations()[ai];
-        Ext3 bv = res.tableEvaluations()[bi];
+        Ext3[] rho;
+        Ext3 av, bv;
+        if (ctx.zeroKnowledge()) {
+            int n = claim.point().length;
+            if (n == 0) {
+                throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (ElementwiseProduct)");
+            }
+            ZkProving.maskTable(ctx, inst, ai, layer.a(), Ext3.ONE);
+            ZkProving.maskTable(ctx, inst, bi, layer.b(), Ext3.ONE);
+            int degree = Math.max(3, 1 + ZkProving.factorDegree(ctx, layer.a(), n) + ZkProving.factorDegree(ctx, layer.b(), n));
+            var res = ZkProving.sumcheck(ctx, inst, claim.value(), ZkProving.outputTerms(ctx, layer.output(), claim.point()), degree);
+            rho = res.point();
+            av = res.tableEvaluations()[ai];
+            bv = res.tableEvaluations()[bi];
+        } else {
+            SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, claim.value(), ctx.proof(), t);
+            rho = res.point();
+            av = res.tableEvaluations()[ai];
+            bv = res.tableEvaluations()[bi];
+        }
         long[] raw = new long[6];
         Ext3.set(raw, 0, av);
         Ext3.set(raw, 1, bv);

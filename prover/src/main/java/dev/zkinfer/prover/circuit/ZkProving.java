@@ -23,6 +23,12 @@ final class ZkProving {
         return m == null ? plain : plain.add(m.offset(point));
     }
 
+    /** The target's masked term for a claim on {@code output} at {@code point}: none when the output is not masked. */
+    static List<Term> outputTerms(ProverContext ctx, int output, Ext3[] point) {
+        TensorMask m = ctx.tensorMask(output);
+        return m == null ? List.of() : List.of(new Term(output, m, Ext3.ONE, point));
+    }
+
     /** Marks an instance table as tensor T's restriction when T is masked; its x_0 is the instance's variable 0. */
     static void maskTable(ProverContext ctx, SumcheckInstance inst, int table, int tensor, Ext3 zFixed) {
         TensorMask m = ctx.tensorMask(tensor);
