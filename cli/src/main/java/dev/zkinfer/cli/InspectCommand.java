@@ -61,7 +61,9 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
                     .put("model_root", HexFormat.of().formatHex(vk.modelRoot())).put("profile", vk.profile().cliName())
                     .put("layers", layers).put("tensors", c.tensors().size())
                     .put("model_commitment_vars", vk.modelLayout().numVars()).put("witness_commitment_vars", vk.witnessLayout().numVars())
-                    .put("security_bits", Math.floor(sec.totalBits() * 10) / 10).put("security_components", bits));
+                    .put("security_bits", Math.floor(sec.totalBits() * 10) / 10)
+                    .put("security_bits_without_grinding", Math.floor(sec.statisticalBits() * 10) / 10)
+                    .put("proof_of_work_bits", sec.grindingBits()).put("security_components", bits));
             return;
         }
         out.printf("%s, %,d bytes%n", kind, size);
@@ -73,7 +75,8 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
         out.printf("  model commitment: %,d weights and biases, 2^%d entries; witness commitment: 2^%d entries; %d lookups into %d tables%n",
                 modelEntries, vk.modelLayout().numVars(), vk.witnessLayout().numVars(), ProofProtocol.lookupSpecs(c).size(),
                 c.multiplicities().size());
-        out.printf("  security profile '%s' (target %d bits, provable: no proximity-gap conjecture)%n", vk.profile().cliName(), vk.profile().bits());
+        out.printf("  security profile '%s' (target %d bits, provable: no proximity-gap conjecture; WHIR's mutual correlated"
+                + " agreement up to the Johnson bound from BCHKS25, ePrint 2025/2055)%n", vk.profile().cliName(), vk.profile().bits());
         out.print(sec);
         out.println("  Proofs give integrity, not privacy: there is no zero-knowledge mode yet.");
     }

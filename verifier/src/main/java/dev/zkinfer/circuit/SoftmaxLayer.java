@@ -39,38 +39,45 @@ import java.util.List;
  * <h2>Relation (on the whole padded domain of L)</h2>
  * <pre>
  *   Z1: A·(m_b − x − g) = 0           Z2: σ·g = 0
- *   Z3: 2·outMax·e + s_b − 2·y·s_b − u = 0
- *   Z4: v − (2·s_b − 1 − u) = 0
+ *   Z3: A·(2·outMax·e + s_b − 2·y·s_b − u) = 0
+ *   Z4: A·(v − (2·s_b − 1 − u)) = 0
+ *   P:  (1 − A)·g = (1 − A)·σ = (1 − A)·y = (1 − A)·u = (1 − A)·v = 0
  *   R1: Σ_j A_j·e_j = s               R2: Σ_j A_j·σ_j = 1          (per row, sums over the padded axis)
  *   lookups: (g, e) ∈ {(k, k ≤ offset ? expTable[offset − k] : 0) : 0 ≤ k &lt; 2^bits};
  *            y ∈ RANGE(ybits), ybits = bit length of outMax; u, v limbs in RANGE(8) / RANGE(top width).
  * </pre>
  * The honest witness treats padding rows as rows (the softmax of x's padding values) and at
- * padding axis positions (A = 0) sets g = 0, σ = 0, e = expTable[offset] and y, u, v by the
- * same division formula (so y ≤ outMax there too).
+ * padding axis positions (A = 0) sets g = σ = y = u = v = 0 (every limb 0) and e = e(0) =
+ * expTable[offset], the only value the gap table allows next to g = 0 (the lookups cover the
+ * whole padded domain, and expTable[offset] ≥ 1, so e cannot be 0 there).
  *
  * <h2>Soundness</h2>
  * Requirement: x holds {@code bits}-bit signed integers on the whole padded domain (the gadgets
- * producing activations range-check them; index maps pad with 0). In a row: R2 gives a real j*
- * with σ_j* ≠ 0, so g_j* = 0 by Z2 and m = x_j* by Z1. For every real j, Z1 gives
+ * producing activations range-check them; index maps pad with 0). Padding axis positions: P
+ * gives g = σ = y = 0 and u = v = 0, so every limb of u and v is 0 (limbs in [0, 2^8) whose
+ * weighted sum is below 2^62 &lt; p are 0 when the sum is 0 in the field), and the gap lookup
+ * with g = 0 gives e = expTable[offset]: no value of a proof is left free. In a row: R2 gives
+ * a real j* with σ_j* ≠ 0, so g_j* = 0 by Z2 and m = x_j* by Z1. For every real j, Z1 gives
  * x_j* − x_j ≡ g_j with g_j ∈ [0, 2^bits) (the table's first column) and |x_j* − x_j| &lt; 2^bits,
  * so x_j* − x_j = g_j over the integers: x_j* is the maximum and g_j = mx − x_j exactly. The
  * table is a function of its first column, so e_j is the executor's e_j (0 below −offset).
  * R1: s ≡ Σ e_j, an integer in [expTable[offset], Smax] with Smax = mid·max(expTable) &lt; p, so
- * s = S exactly and S ≥ 1. Z3 with y ∈ [0, 2^ybits), u, v ∈ [0, 2^U): both sides of
+ * s = S exactly and S ≥ 1. Z3 (real j) with y ∈ [0, 2^ybits), u, v ∈ [0, 2^U): both sides of
  * 2·outMax·e + S = 2·y·S + u are integers in [0, p) (create requires 2^(ybits+1)·Smax + 2^U &lt;
  * p), so it holds over the integers; Z4 likewise gives v = 2S − 1 − u, so 0 ≤ u ≤ 2S − 1. The
  * integer equation forces u ≡ S (mod 2); with t = S mod 2, r = (u − t)/2 ∈ [0, S − 1] and
  * e·outMax + (S − t)/2 = y·S + r, i.e. y = ⌊(e·outMax + ⌊S/2⌋) / S⌋ — the executor's value.
  * The constraints are batched with powers of one challenge β: Σ_x eq(τ, x)·[Z1 + βZ2 + β²Z3 +
- * β³Z4] + Σ_x eq(τ_na, x_na)·[β⁴(A·e − δ0·s_b) + β⁵(A·σ − δ0)] = Z̃(τ) + β⁴R̃1(τ_na) +
- * β⁵R̃2(τ_na) (the row sums because Σ_j δ0(j) = 1), which is 0 for random τ, β only if every
- * constraint holds, except with probability ≤ (n + 5)/|GF(p^3)|; the degree-3 sumcheck adds
- * 3n/|GF(p^3)|. All witness tensors are committed before τ and β are drawn.
+ * β³Z4 + Σ_{k=0..4} β^(6+k)·P_k] + Σ_x eq(τ_na, x_na)·[β⁴(A·e − δ0·s_b) + β⁵(A·σ − δ0)] =
+ * Z̃(τ) + β⁴R̃1(τ_na) + β⁵R̃2(τ_na) (the row sums because Σ_j δ0(j) = 1), which is 0 for random
+ * τ, β only if every constraint holds, except with probability ≤ (n + 10)/|GF(p^3)|; the
+ * degree-4 sumcheck (eq·A·y·s_b) adds 4n/|GF(p^3)|. All witness tensors are committed before
+ * τ and β are drawn.
  *
  * <h2>Sub-proof (transcript and wire format)</h2>
- * Domain "zkinfer/layer/Softmax/v1"; τ ∈ GF(p^3)^n ("softmax/tau", n = L.numVars()), β
- * ("softmax/batch"); the sumcheck (claimed sum 0, n variables, degree 3; {@link
+ * Domain "zkinfer/layer/Softmax/v2" (v1 left the padding free and had a degree-3 sumcheck);
+ * τ ∈ GF(p^3)^n ("softmax/tau", n = L.numVars()), β ("softmax/batch"); the sumcheck (claimed
+ * sum 0, n variables, degree {@value #SUMCHECK_DEGREE}; {@link
  * SumcheckVerifier}) of the sum above, ending at ρ; then the evaluations (GF(p^3) each,
  * absorbed together as "softmax/evals") of x, y, g, e, σ, the u limbs, the v limbs at ρ and of
  * m, s at ρ_na, in {@link #operands()} order; the verifier recomputes the summand at ρ (A, δ0,
@@ -82,7 +89,9 @@ import java.util.List;
  * Immutable and thread-safe.
  */
 public final class SoftmaxLayer implements Layer {
-    public static final String DOMAIN = "zkinfer/layer/Softmax/v1";
+    public static final String DOMAIN = "zkinfer/layer/Softmax/v2";
+    /** Degree of the layer's sumcheck in each variable (the term eq·A·y·s_b). */
+    public static final int SUMCHECK_DEGREE = 4;
     /** Largest exp-table entry (QSoftmax's are ≤ 2^15). */
     public static final int MAX_EXP = 1 << 24;
     /** Largest offset (exp table of offset + 1 entries). */
@@ -489,15 +498,27 @@ public final class SoftmaxLayer implements Layer {
         Ext3 u = recombine(ev, 5, lc);
         Ext3 v = recombine(ev, 5 + lc, lc);
         Ext3 m = ev[5 + 2 * lc], s = ev[6 + 2 * lc];
-        Ext3 b2 = beta.square(), b3 = b2.mul(beta), b4 = b3.mul(beta), b5 = b4.mul(beta);
+        Ext3[] bp = betaPowers(beta);
+        Ext3 free = Ext3.ONE.sub(a);
         Ext3 z1 = a.mul(m.sub(xv).sub(g));
         Ext3 z2 = sg.mul(g);
-        Ext3 z3 = e.mul(2L * outMax).add(s).sub(yv.mul(s).mul(2)).sub(u);
-        Ext3 z4 = v.sub(s.mul(2)).add(1).add(u);
+        Ext3 z3 = a.mul(e.mul(2L * outMax).add(s).sub(yv.mul(s).mul(2)).sub(u));
+        Ext3 z4 = a.mul(v.sub(s.mul(2)).add(1).add(u));
+        Ext3 pad = free.mul(bp[6].mul(g).add(bp[7].mul(sg)).add(bp[8].mul(yv)).add(bp[9].mul(u)).add(bp[10].mul(v)));
         Ext3 r1 = a.mul(e).sub(d0.mul(s));
         Ext3 r2 = a.mul(sg).sub(d0);
-        Ext3 zero = z1.add(beta.mul(z2)).add(b2.mul(z3)).add(b3.mul(z4));
-        return eqAll.mul(zero).add(eqRow.mul(b4.mul(r1).add(b5.mul(r2))));
+        Ext3 zero = z1.add(beta.mul(z2)).add(bp[2].mul(z3)).add(bp[3].mul(z4)).add(pad);
+        return eqAll.mul(zero).add(eqRow.mul(bp[4].mul(r1).add(bp[5].mul(r2))));
+    }
+
+    /** β^0 .. β^10: the batching weights of Z1..Z4, R1, R2 and the five padding constraints. */
+    public static Ext3[] betaPowers(Ext3 beta) {
+        Ext3[] p = new Ext3[11];
+        p[0] = Ext3.ONE;
+        for (int k = 1; k < p.length; k++) {
+            p[k] = p[k - 1].mul(beta);
+        }
+        return p;
     }
 
     @Override
@@ -520,7 +541,7 @@ public final class SoftmaxLayer implements Layer {
             tau[i] = ctx.transcript().challengeExt("softmax/tau");
         }
         Ext3 beta = ctx.transcript().challengeExt("softmax/batch");
-        SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, 3, ctx.proof(), ctx.transcript());
+        SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, SUMCHECK_DEGREE, ctx.proof(), ctx.transcript());
         long[] raw = ctx.proof().exts("softmax evaluations", ops.length);
         ctx.transcript().absorbExts("softmax/evals", raw, 0, ops.length);
         Ext3[] ev = new Ext3[ops.length];

@@ -42,10 +42,17 @@ import java.util.Locale;
  *       with probability ≤ 2^m_i/|E|);
  *   <li>each folding sumcheck round of round i: d⋆·ℓ_i/|E| + err⋆(C_i, 2, δ_i), d⋆ = 3, with
  *       the mutual-correlated-agreement error of RS codes err⋆ = |L_i|/|E| in unique
- *       decoding and, up to the Johnson bound, the BCIKS20 proximity-gap bound
- *       (M + 1/2)^7·|L_i|²/(3·ρ_i^{3/2}·|E|), M = max(⌈√ρ_i/(2η_i)⌉, 3) = 10;
+ *       decoding and, up to the Johnson bound, the bound of Ben-Sasson, Carmon, Haböck,
+ *       Kopparty and Saraf, "On Proximity Gaps for Reed–Solomon Codes" (BCHKS25, ePrint
+ *       2025/2055, Theorem 4.2, which proves mutual correlated agreement up to the Johnson
+ *       bound): err⋆ = [(2(m+½)^5 + 3(m+½)·δ_i·ρ_i)·|L_i|/(3·ρ_i^{3/2}) + (m+½)/√ρ_i]/|E|,
+ *       m = max(⌈√ρ_i/η_i⌉, 3) = 20 (linear in |L_i|, where the earlier BCIKS20 bound,
+ *       (m+½)^7·|L_i|²/(3ρ^{3/2}|E|) with m = ⌈√ρ/(2η)⌉, was quadratic). The theorem's
+ *       statement was taken as transcribed in the Ethereum Foundation's soundcalc
+ *       (proxgaps/johnson_bound.py), not from the paper's text;
  *   <li>queries of round i: (1 − δ_i)^{t_i}, times 2^-powBits for the grinding that
- *       precedes the query challenge;
+ *       precedes the query challenge (the term records its powBits, so that reports can give
+ *       the statistical security without grinding next to the total);
  *   <li>combining the out-of-domain answers and the t_i query answers of round i into the next
  *       constraint with β^j: ℓ_{i+1}·(t_i + ood + 1)/|E|;
  *   <li>each round of the final sumcheck (degree 2): 2/|E|.
@@ -231,6 +238,18 @@ public final class PcsParameters {
         return -log2(agreement);
     }
 
+    /**
+     * |E|·err⋆(C, 2, δ) up to the Johnson bound (BCHKS25 Theorem 4.2, see the class comment) for
+     * a code of rate {@code rate} on 2^logL points, δ = 1 − √ρ − η, η = √ρ/20.
+     */
+    static double johnsonAgreementError(double rate, int logL) {
+        double sqrtRate = Math.sqrt(rate);
+        double delta = 1 - sqrtRate * (1 + JOHNSON_SLACK);
+        // m = max(⌈√ρ/η⌉, 3) = ⌈1/slack⌉ (rounded against floating-point noise)
+        double m = Math.max(Math.ceil(1 / JOHNSON_SLACK - 1e-9), 3) + 0.5;
+        return (2 * Math.pow(m, 5) + 3 * m * delta * rate) * Math.pow(2, logL) / (3 * rate * sqrtRate) + m / sqrtRate;
+    }
+
     /** η_i/√ρ_i in the Johnson-bound regime. */
     private static final double JOHNSON_SLACK = 1.0 / 20;
 
@@ -376,16 +395,14 @@ public final class PcsParameters {
         for (int i = 0; i < foldVars.length; i++) {
             int logL = logDomainSize(i);
             double rate = rate(i);
-            double gap = jb
-                    ? 7 * log2(10.5) + 2 * logL - log2(3) - 1.5 * log2(rate)
-                    : logL;
+            double gap = jb ? log2(johnsonAgreementError(rate, logL)) : logL;
             double foldError = Math.pow(2, log2(3) + logListSize(i) - f) + Math.pow(2, gap - f);
             terms.add(new SoundnessTerm("round " + i + " fold x" + foldVars[i] + " (sumcheck+gap)", -log2(foldError),
-                    (jb ? "3ℓ/|E| + (M+½)^7|L|²/(3ρ^1.5|E|)" : "3/|E| + |L|/|E|") + ", |L_" + i + "| = 2^" + logL
+                    (jb ? "3ℓ/|E| + BCHKS25 Thm 4.2 err*" : "3/|E| + |L|/|E|") + ", |L_" + i + "| = 2^" + logL
                             + " (WHIR Thm 5.2, " + reg + " err*)"));
             terms.add(new SoundnessTerm("round " + i + " queries (" + queries[i] + "q + " + powBits + " pow)",
                     queries[i] * bitsPerQuery(i) + powBits, String.format(Locale.ROOT,
-                            "(1-δ)^t·2^-pow, %s, ρ = 2^%d", reg, (int) Math.round(log2(rate)))));
+                            "(1-δ)^t·2^-pow, %s, ρ = 2^%d", reg, (int) Math.round(log2(rate))), powBits));
             if (i + 1 < foldVars.length) {
                 terms.add(new SoundnessTerm("round " + i + " combination (β)",
                         f - logListSize(i + 1) - log2(queries[i] + oodSamples + 1), "ℓ·(t_" + i + " + ood + 1)/|E|"));

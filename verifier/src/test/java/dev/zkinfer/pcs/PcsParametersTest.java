@@ -49,10 +49,44 @@ class PcsParametersTest {
 
     @Test
     void strongProfileFallsBackToUniqueDecodingWhereTheGapBoundIsTooWeak() {
-        PcsParameters p = PcsParameters.forSecurity(131, 20);
+        PcsParameters p = PcsParameters.forSecurity(160, 26);
         assertEquals(PcsParameters.Regime.UNIQUE_DECODING, p.regime());
         assertEquals(0, p.oodSamples());
-        assertTrue(p.securityBits() >= 131);
+        assertTrue(p.securityBits() >= 160);
+    }
+
+    @Test
+    void johnsonBoundFoldErrorIsBchks25Theorem42() {
+        // ρ = 1/4, η = √ρ/20, m = 20: (2·20.5^5 + 3·20.5·δ·ρ)·|L|/(3ρ^1.5) + 20.5/√ρ, δ = 1 − 0.525
+        double m = 20.5, delta = 0.475;
+        double want = (2 * Math.pow(m, 5) + 3 * m * delta * 0.25) * (1 << 24) / (3 * 0.125) + m / 0.5;
+        assertEquals(want, PcsParameters.johnsonAgreementError(0.25, 24), want * 1e-12);
+        // linear in |L|: about 24.2 + log2|L| bits lost, where BCIKS20's bound lost 25.2 + 2·log2|L|
+        double lost = Math.log(PcsParameters.johnsonAgreementError(0.25, 24)) / Math.log(2);
+        assertEquals(24.2 + 24, lost, 0.1);
+        // the 128-bit profile now stays in the Johnson-bound regime on large polynomials
+        assertEquals(PcsParameters.Regime.JOHNSON_BOUND, PcsParameters.forSecurity(128, 22).regime());
+    }
+
+    @Test
+    void queryTermsRecordTheirGrindingAndTheReportGivesBitsWithoutIt() {
+        PcsParameters p = PcsParameters.forSecurity(100, 22);
+        dev.zkinfer.security.SecurityReport r = new dev.zkinfer.security.SecurityReport().addPcs("", p.soundnessBits());
+        int withPow = 0;
+        for (SoundnessTerm t : p.soundnessBits()) {
+            if (t.component().contains("queries")) {
+                assertEquals(p.powBits(), t.grindingBits(), t.component());
+                withPow++;
+            } else {
+                assertEquals(0, t.grindingBits(), t.component());
+            }
+        }
+        assertEquals(p.numRounds(), withPow);
+        assertEquals(16, r.grindingBits());
+        assertTrue(r.minimumBits() >= 100);
+        // the weakest query phase loses its 16 bits of grinding: about 84 bits statistically
+        assertTrue(r.statisticalBits() < r.totalBits() - 14 && r.statisticalBits() > r.totalBits() - 17.5,
+                r.statisticalBits() + " vs " + r.totalBits());
     }
 
     @Test

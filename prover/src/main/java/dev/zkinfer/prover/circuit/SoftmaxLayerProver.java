@@ -72,6 +72,9 @@ public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
             sm[r] = s;
             for (int a = 0; a < axis; a++) {
                 int i = idx[a];
+                if (mask[i] == 0) {
+                    continue; // padding axis position: y = u = v = 0 (the relation's P constraints)
+                }
                 long q = (e[i] * outMax + s / 2) / s;
                 long uu = 2 * e[i] * outMax + s - 2 * q * s;
                 yv[i] = q;
@@ -148,12 +151,19 @@ public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
             tau[i] = t.challengeExt("softmax/tau");
         }
         Ext3 beta = t.challengeExt("softmax/batch");
-        Ext3 b2 = beta.square(), b3 = b2.mul(beta), b4 = b3.mul(beta), b5 = b4.mul(beta);
+        Ext3[] bp = SoftmaxLayer.betaPowers(beta);
+        Ext3 b2 = bp[2], b3 = bp[3], b4 = bp[4], b5 = bp[5];
 
+        long[] axisMask = l.axisMaskTable(layout);
+        long[] freeMask = new long[size];
+        for (int i = 0; i < size; i++) {
+            freeMask[i] = 1 - axisMask[i];
+        }
         SumcheckInstance inst = new SumcheckInstance(n);
         int eq = inst.addTable(Mle.eqTable(tau));
         int eqRow = inst.addTable(broadcastExt(Mle.eqTable(l.dropAxis(layout, tau)), off, av, size));
-        int ai = inst.addBaseTable(l.axisMaskTable(layout));
+        int ai = inst.addBaseTable(axisMask);
+        int fi = inst.addBaseTable(freeMask);
         int d0 = inst.addBaseTable(l.axisFirstTable(layout));
         int xi = inst.addBaseTable(ctx.values(l.x()));
         int yi = inst.addBaseTable(ctx.values(l.y()));
@@ -170,13 +180,18 @@ public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
         inst.addTerm(Ext3.ONE.neg(), eq, ai, gi);
         // β·Z2 = β·σ·g
         inst.addTerm(beta, eq, si, gi);
-        // β²·Z3 = β²·(2·outMax·e + s − 2·y·s − u);  β³·Z4 = β³·(v − 2s + 1 + u)
-        inst.addTerm(b2.mul(2L * l.outMax()), eq, ei);
-        inst.addTerm(b2.sub(b3.mul(2)), eq, smi);
-        inst.addTerm(b2.mul(2).neg(), eq, yi, smi);
-        inst.addTerm(b3.sub(b2), eq, ui);
-        inst.addTerm(b3, eq, vi);
-        inst.addTerm(b3, eq);
+        // β²·Z3 = β²·A·(2·outMax·e + s − 2·y·s − u);  β³·Z4 = β³·A·(v − 2s + 1 + u)
+        inst.addTerm(b2.mul(2L * l.outMax()), eq, ai, ei);
+        inst.addTerm(b2.sub(b3.mul(2)), eq, ai, smi);
+        inst.addTerm(b2.mul(2).neg(), eq, ai, yi, smi);
+        inst.addTerm(b3.sub(b2), eq, ai, ui);
+        inst.addTerm(b3, eq, ai, vi);
+        inst.addTerm(b3, eq, ai);
+        // padding axis positions: β⁶..β¹⁰ · (1 − A)·(g, σ, y, u, v)
+        int[] padded = {gi, si, yi, ui, vi};
+        for (int k = 0; k < padded.length; k++) {
+            inst.addTerm(bp[6 + k], eq, fi, padded[k]);
+        }
         // row sums: β⁴·(A·e − δ0·s) + β⁵·(A·σ − δ0), weighted by eq(τ_na, x_na)
         inst.addTerm(b4, eqRow, ai, ei);
         inst.addTerm(b4.neg(), eqRow, d0, smi);

@@ -105,8 +105,30 @@ class SoftmaxLayerTest {
             assertEquals(want[i], Goldilocks.toSigned(y[i]), "element " + i);
         }
         assertNull(LayerHarness.missingLookupRow(st.circuit, st.w));
+        assertPaddingDetermined(st);
         List<Claim> claims = LayerHarness.proveAndVerify(st.layer, st.w, 9);
         assertEquals(st.layer.operands().length, claims.size());
+    }
+
+    /** At every padding axis position (A = 0): g = σ = y = 0, every u and v limb 0, e = expTable[offset]. */
+    static void assertPaddingDetermined(Setup st) {
+        SoftmaxLayer l = st.layer;
+        long[] mask = l.axisMaskTable(st.circuit.tensor(l.x()).layout());
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i] != 0) {
+                continue;
+            }
+            assertEquals(0, st.w.get(l.gap())[i], "gap at padding " + i);
+            assertEquals(0, st.w.get(l.selector())[i], "selector at padding " + i);
+            assertEquals(0, st.w.get(l.y())[i], "y at padding " + i);
+            assertEquals(l.expOfGap(0), st.w.get(l.exp())[i], "e at padding " + i);
+            for (int t : l.remainderLimbs()) {
+                assertEquals(0, st.w.get(t)[i], "u limb at padding " + i);
+            }
+            for (int t : l.boundLimbs()) {
+                assertEquals(0, st.w.get(t)[i], "v limb at padding " + i);
+            }
+        }
     }
 
     static final int[] EXP8 = expTable(0.1, 255); // offset 120
@@ -204,7 +226,11 @@ class SoftmaxLayerTest {
     static void redivide(Setup st, WitnessValues w, int r) {
         SoftmaxLayer l = st.layer;
         long s = w.get(l.sum())[r];
+        long[] mask = l.axisMaskTable(st.circuit.tensor(l.x()).layout());
         for (int i : rowIndices(st, r)) {
+            if (mask[i] == 0) {
+                continue; // padding axis positions stay 0
+            }
             long e = w.get(l.exp())[i];
             long q = (e * l.outMax() + s / 2) / s;
             long u = 2 * e * l.outMax() + s - 2 * q * s;
@@ -351,6 +377,68 @@ class SoftmaxLayerTest {
         redivide(st, badG, 0);
         assertNull(LayerHarness.missingLookupRow(st.circuit, badG));
         assertCaught(st, badG);
+    }
+
+    /**
+     * Values at padding axis positions (A = 0) that every lookup accepts and that the v1 relation
+     * left free: a non-zero gap (with its table exponential), a selector next to a zero gap, and
+     * y, u, v from the division formula (what the v1 prover wrote there). Each is rejected.
+     */
+    @Test
+    void rejectsNonZeroValuesAtPaddingAxisPositions() throws InvalidProofException {
+        Setup st = small();
+        SoftmaxLayer l = st.layer;
+        complete(st);
+        int[] row = rowIndices(st, 1);
+        assertEquals(16, row.length);
+        int pad = row[13]; // axis coordinate 13 ≥ 10: padding
+        assertEquals(0, l.axisMaskTable(st.circuit.tensor(l.x()).layout())[pad]);
+        long s = st.w.get(l.sum())[1];
+
+        // a gap of 5 with e = e(5): a valid (g, e) table row
+        WitnessValues gap = copy(st);
+        gap.get(l.gap())[pad] = 5;
+        gap.get(l.exp())[pad] = l.expOfGap(5);
+        assertNull(LayerHarness.missingLookupRow(st.circuit, gap));
+        assertCaught(st, gap);
+
+        // a selector where the gap is 0 (σ·g = 0 holds; the row sum R2 only counts real positions)
+        WitnessValues sel = copy(st);
+        sel.get(l.selector())[pad] = 1;
+        assertNull(LayerHarness.missingLookupRow(st.circuit, sel));
+        assertCaught(st, sel);
+
+        // y, u, v as the division of e(0) by the row sum: in range, Z3 and Z4 hold at the position
+        long e0 = l.expOfGap(0);
+        long q = (e0 * l.outMax() + s / 2) / s;
+        long u = 2 * e0 * l.outMax() + s - 2 * q * s;
+        assertTrue(q > 0 && q < 1L << l.outputBits());
+        WitnessValues div = copy(st);
+        div.get(l.y())[pad] = q;
+        setLimbs(div, l.remainderLimbs(), pad, u);
+        setLimbs(div, l.boundLimbs(), pad, 2 * s - 1 - u);
+        assertNull(LayerHarness.missingLookupRow(st.circuit, div));
+        assertCaught(st, div);
+
+        // each of y, a u limb and a v limb alone
+        WitnessValues y = copy(st);
+        y.get(l.y())[pad] = 1;
+        assertNull(LayerHarness.missingLookupRow(st.circuit, y));
+        assertCaught(st, y);
+        WitnessValues uLimb = copy(st);
+        uLimb.get(l.remainderLimbs()[0])[pad] = 7;
+        assertNull(LayerHarness.missingLookupRow(st.circuit, uLimb));
+        assertCaught(st, uLimb);
+        int[] vl = l.boundLimbs();
+        WitnessValues vLimb = copy(st);
+        vLimb.get(vl[vl.length - 1])[pad] = 1;
+        assertNull(LayerHarness.missingLookupRow(st.circuit, vLimb));
+        assertCaught(st, vLimb);
+
+        // e = 0 next to g = 0 is no row of the gap table: the lookup argument refuses it
+        WitnessValues e = copy(st);
+        e.get(l.exp())[pad] = 0;
+        assertNotNull(LayerHarness.missingLookupRow(st.circuit, e));
     }
 
     @Test
