@@ -129,17 +129,47 @@ public final class BatchMatMulLayer implements Layer {
         int tVars = ly.dimVars(0);
         var t = ctx.transcript();
         t.domain(DOMAIN);
-        SumcheckClaim sc = SumcheckVerifier.verify(claim.value(), kVars + tVars, 3, ctx.proof(), t);
+        Ext3[] rho;
+        Ext3 finalValue;
+        if (ctx.zeroKnowledge()) {
+            // docs/zero-knowledge.md §3.2: the same sumcheck, masked, on the target Ŷ(r); the operands
+            // are masked (A's x_0 is k_0, or r_m's first coordinate when K = 1 and M > 1; B's is r_n's
+            // first coordinate when N > 1, else k_0 or t_0)
+            int n = kVars + tVars;
+            if (n == 0) {
+                throw new IllegalStateException("zero-knowledge mode needs a BatchMatMul layer to sum over at least two elements");
+            }
+            ZkSteps.Term[] terms = ctx.tensorMaskDegree(y) >= 0 ? new ZkSteps.Term[] {new ZkSteps.Term(y, Ext3.ONE, r)}
+                    : new ZkSteps.Term[0];
+            int degree = Math.max(3, 1 + ZkSteps.factorDegree(ctx, a, aMaskVar(ly, kVars), n)
+                    + ZkSteps.factorDegree(ctx, b, bMaskVar(ly), n));
+            var res = ZkSteps.sumcheck(ctx, claim.value(), terms, n, degree);
+            rho = res.point();
+            finalValue = res.value();
+        } else {
+            SumcheckClaim sc = SumcheckVerifier.verify(claim.value(), kVars + tVars, 3, ctx.proof(), t);
+            rho = sc.point();
+            finalValue = sc.value();
+        }
         long[] raw = ctx.proof().exts("BatchMatMul evaluations", 2);
         t.absorbExts("batch_matmul/evals", raw, 0, 2);
         Ext3 av = Ext3.get(raw, 0), bv = Ext3.get(raw, 1);
-        Ext3[] rho = sc.point();
         Ext3 eqT = Mle.eq(batchPoint(ly, r), Arrays.copyOfRange(rho, kVars, kVars + tVars));
-        if (!eqT.mul(av).mul(bv).equals(sc.value())) {
+        if (!eqT.mul(av).mul(bv).equals(finalValue)) {
             throw new InvalidProofException("BatchMatMul layer: final sumcheck check failed");
         }
         ctx.claim(a, aPoint(ly, kVars, r, rho), av);
         ctx.claim(b, bPoint(ly, kVars, r, rho), bv);
+    }
+
+    /** Zero-knowledge: the sumcheck variable that is A's lowest variable, or −1 when that is r_m's first coordinate. */
+    public static int aMaskVar(TensorLayout ly, int kVars) {
+        return kVars >= 1 || ly.dimVars(1) == 0 ? 0 : -1;
+    }
+
+    /** Zero-knowledge: the sumcheck variable that is B's lowest variable, or −1 when that is r_n's first coordinate. */
+    public static int bMaskVar(TensorLayout ly) {
+        return ly.dimVars(2) >= 1 ? -1 : 0;
     }
 
     @Override

@@ -62,7 +62,12 @@ final class ZkSteps {
 
     /** A factor's last-round degree when its tensor's x_0 is the sumcheck's variable 0: 1 unmasked, else as above. */
     static int factorDegree(VerifierContext ctx, int tensor, int n) {
+        return factorDegree(ctx, tensor, 0, n);
+    }
+
+    /** As above, with the tensor's x_0 at the sumcheck's variable {@code x0Var} (−1: a fixed coordinate). */
+    static int factorDegree(VerifierContext ctx, int tensor, int x0Var, int n) {
         int delta = ctx.tensorMaskDegree(tensor);
-        return delta < 0 ? 1 : maskedFactorDegree(0, n, delta);
+        return delta < 0 ? 1 : maskedFactorDegree(x0Var, n, delta);
     }
 }

@@ -116,16 +116,35 @@ public final class BatchMatMulLayerProver implements LayerProver<BatchMatMulLaye
         int ia = inst.addTable(ap);
         int ib = inst.addTable(bp);
         inst.addTerm(Ext3.ONE, ie, ia, ib);
-        SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, claim.value(), ctx.proof(), t);
-        Ext3 aEval = res.tableEvaluations()[ia];
-        Ext3 bEval = res.tableEvaluations()[ib];
+        Ext3[] rho;
+        Ext3 aEval, bEval;
+        if (ctx.zeroKnowledge()) {
+            int n = kv + tv;
+            if (n == 0) {
+                throw new UnsupportedOperationException("zero-knowledge mode needs a BatchMatMul layer to sum over at least two elements");
+            }
+            Ext3[] rn = Arrays.copyOfRange(r, 0, nv), rm = Arrays.copyOfRange(r, nv, nv + mv);
+            int aVar = BatchMatMulLayer.aMaskVar(ly, kv), bVar = BatchMatMulLayer.bMaskVar(ly);
+            ZkProving.maskTable(ctx, inst, ia, layer.a(), dev.zkinfer.sumcheck.TensorMask.vanishing(rm), aVar, aVar < 0 ? rm[0] : null);
+            ZkProving.maskTable(ctx, inst, ib, layer.b(), dev.zkinfer.sumcheck.TensorMask.vanishing(rn), bVar, bVar < 0 ? rn[0] : null);
+            int degree = Math.max(3, 1 + ZkProving.factorDegree(ctx, layer.a(), aVar, n) + ZkProving.factorDegree(ctx, layer.b(), bVar, n));
+            var res = ZkProving.sumcheck(ctx, inst, claim.value(), ZkProving.outputTerms(ctx, layer.y(), r), degree);
+            rho = res.point();
+            aEval = res.tableEvaluations()[ia];
+            bEval = res.tableEvaluations()[ib];
+        } else {
+            SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, claim.value(), ctx.proof(), t);
+            rho = res.point();
+            aEval = res.tableEvaluations()[ia];
+            bEval = res.tableEvaluations()[ib];
+        }
         long[] raw = new long[6];
         Ext3.set(raw, 0, aEval);
         Ext3.set(raw, 1, bEval);
         ctx.proof().ext(aEval);
         ctx.proof().ext(bEval);
         t.absorbExts("batch_matmul/evals", raw, 0, 2);
-        ctx.claim(layer.a(), BatchMatMulLayer.aPoint(ly, kv, r, res.point()), aEval);
-        ctx.claim(layer.b(), BatchMatMulLayer.bPoint(ly, kv, r, res.point()), bEval);
+        ctx.claim(layer.a(), BatchMatMulLayer.aPoint(ly, kv, r, rho), aEval);
+        ctx.claim(layer.b(), BatchMatMulLayer.bPoint(ly, kv, r, rho), bEval);
     }
 }

@@ -31,9 +31,14 @@ final class ZkProving {
 
     /** Marks an instance table as tensor T's restriction when T is masked; its x_0 is the instance's variable 0. */
     static void maskTable(ProverContext ctx, SumcheckInstance inst, int table, int tensor, Ext3 zFixed) {
+        maskTable(ctx, inst, table, tensor, zFixed, 0, null);
+    }
+
+    /** As above, with the tensor's x_0 at the instance's variable x0Var, or the fixed value x0Fixed when x0Var is −1. */
+    static void maskTable(ProverContext ctx, SumcheckInstance inst, int table, int tensor, Ext3 zFixed, int x0Var, Ext3 x0Fixed) {
         TensorMask m = ctx.tensorMask(tensor);
         if (m != null) {
-            inst.maskTable(table, zFixed, m, 0, null);
+            inst.maskTable(table, zFixed, m, x0Var, x0Var < 0 ? x0Fixed : null);
         }
     }
 
@@ -68,7 +73,12 @@ final class ZkProving {
 
     /** Mirrors the verifier's factor degree: 1 unmasked; masked with x_0 = variable 0 of n: 2, or 2 + δ when n = 1. */
     static int factorDegree(ProverContext ctx, int tensor, int n) {
+        return factorDegree(ctx, tensor, 0, n);
+    }
+
+    /** As above, with the tensor's x_0 at the instance's variable x0Var (−1: fixed). */
+    static int factorDegree(ProverContext ctx, int tensor, int x0Var, int n) {
         TensorMask m = ctx.tensorMask(tensor);
-        return m == null ? 1 : n == 1 ? 2 + m.degree() : 2;
+        return m == null ? 1 : x0Var == n - 1 ? 2 + m.degree() : 2;
     }
 }
