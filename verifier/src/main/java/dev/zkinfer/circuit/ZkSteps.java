@@ -8,16 +8,17 @@ import dev.zkinfer.sumcheck.TensorMask;
 /**
  * The verifier steps every layer shares in zero-knowledge mode (docs/zero-knowledge.md §3.1–3.2):
  * a layer sumcheck whose target is a combination of masked claims, run as a masked sumcheck with
- * the extra variable w, and the bookkeeping of the mask evaluations it reveals. Stateless.
+ * the extra variable w, the bookkeeping of the mask evaluations it reveals, and claim merging.
+ * Stateless and thread-safe.
  */
-final class ZkSteps {
+public final class ZkSteps {
     private ZkSteps() {}
 
     /**
      * One masked tensor term of a sumcheck target: the target contains c·T̂(p) (or the
      * caller has moved the claimed T̂(p) into it), so it carries c·Z(p)·Σ_w R_T(p_0, w).
      */
-    record Term(int tensor, Ext3 coefficient, Ext3[] point) {
+    public record Term(int tensor, Ext3 coefficient, Ext3[] point) {
         Ext3 maskCoefficient() {
             return coefficient.mul(TensorMask.vanishing(point));
         }
@@ -28,7 +29,7 @@ final class ZkSteps {
      * c·Z(p)·Σ_w R_T(p_0, w); returns f's point and f(r). Records the sumcheck mask's and the
      * tensor masks' revealed values as claims for the commitment openings.
      */
-    static MaskedSumcheck.MaskedClaimsResult sumcheck(VerifierContext ctx, Ext3 maskedTarget, Term[] terms, int n, int degree)
+    public static MaskedSumcheck.MaskedClaimsResult sumcheck(VerifierContext ctx, Ext3 maskedTarget, Term[] terms, int n, int degree)
             throws InvalidProofException {
         Ext3[] c = new Ext3[terms.length];
         Ext3[] x0 = new Ext3[terms.length];
@@ -69,5 +70,40 @@ final class ZkSteps {
     static int factorDegree(VerifierContext ctx, int tensor, int x0Var, int n) {
         int delta = ctx.tensorMaskDegree(tensor);
         return delta < 0 ? 1 : maskedFactorDegree(x0Var, n, delta);
+    }
+
+    /**
+     * Zero-knowledge claim merging (docs/zero-knowledge.md §3.2): several masked claims T̂(p_j) = v_j
+     * become one, T̂(s) at a fresh point, by the masked sumcheck of W(x)·T̂(x), W = Σ_j γ^j eq(p_j, x),
+     * on the target Σ_j γ^j v_j, whose masks (coefficients γ^j) the extra variable w removes. Same
+     * transcript domain and labels as the integrity-mode merge; wire format: the masked sumcheck,
+     * then T̂(s).
+     */
+    public static Claim merge(VerifierContext ctx, int tensor, java.util.List<Claim> claims) throws InvalidProofException {
+        int n = claims.get(0).point().length;
+        if (n == 0) {
+            throw new IllegalStateException("zero-knowledge mode cannot mask the one-element tensor " + ctx.circuit().tensor(tensor).name());
+        }
+        var t = ctx.transcript();
+        t.domain(ProofProtocol.MERGE_DOMAIN);
+        for (Claim c : claims) {
+            t.absorbExt("merge/value", c.value());
+        }
+        Ext3 gamma = t.challengeExt("merge/gamma");
+        boolean masked = ctx.tensorMaskDegree(tensor) >= 0;
+        Term[] terms = new Term[masked ? claims.size() : 0];
+        Ext3 g = Ext3.ONE;
+        for (int j = 0; masked && j < claims.size(); j++) {
+            terms[j] = new Term(tensor, g, claims.get(j).point());
+            g = g.mul(gamma);
+        }
+        int degree = Math.max(2, 1 + factorDegree(ctx, tensor, n));
+        var res = sumcheck(ctx, ProofProtocol.mergeSum(claims, gamma), terms, n, degree);
+        Ext3 value = ctx.proof().ext("merged evaluation");
+        t.absorbExt("merge/evaluation", value);
+        if (!value.mul(ProofProtocol.mergeWeight(claims, gamma, res.point())).equals(res.value())) {
+            throw new InvalidProofException("claim merging: final sumcheck value does not match");
+        }
+        return new Claim(tensor, res.point(), value);
     }
 }

@@ -81,4 +81,36 @@ final class ZkProving {
         TensorMask m = ctx.tensorMask(tensor);
         return m == null ? 1 : x0Var == n - 1 ? 2 + m.degree() : 2;
     }
+
+    /** The prover of the verifier's {@code ZkSteps.merge}: several masked claims on one tensor become one. */
+    static dev.zkinfer.circuit.Claim merge(ProverContext ctx, int tensor, List<dev.zkinfer.circuit.Claim> claims, long[] values) {
+        int n = claims.get(0).point().length;
+        if (n == 0) {
+            throw new UnsupportedOperationException("zero-knowledge mode cannot mask a one-element tensor");
+        }
+        var t = ctx.transcript();
+        t.domain(dev.zkinfer.circuit.ProofProtocol.MERGE_DOMAIN);
+        for (dev.zkinfer.circuit.Claim c : claims) {
+            t.absorbExt("merge/value", c.value());
+        }
+        Ext3 gamma = t.challengeExt("merge/gamma");
+        SumcheckInstance inst = new SumcheckInstance(n);
+        int a = inst.addBaseTable(values);
+        int b = inst.addTable(EqTables.mergeWeights(claims, gamma, n));
+        inst.addTerm(Ext3.ONE, a, b);
+        maskTable(ctx, inst, a, tensor, Ext3.ONE);
+        TensorMask m = ctx.tensorMask(tensor);
+        List<Term> terms = new java.util.ArrayList<>();
+        Ext3 g = Ext3.ONE;
+        for (int j = 0; m != null && j < claims.size(); j++) {
+            terms.add(new Term(tensor, m, g, claims.get(j).point()));
+            g = g.mul(gamma);
+        }
+        int degree = Math.max(2, 1 + factorDegree(ctx, tensor, n));
+        var res = sumcheck(ctx, inst, dev.zkinfer.circuit.ProofProtocol.mergeSum(claims, gamma), terms, degree);
+        Ext3 value = res.tableEvaluations()[a];
+        ctx.proof().ext(value);
+        t.absorbExt("merge/evaluation", value);
+        return new dev.zkinfer.circuit.Claim(tensor, res.point(), value);
+    }
 }

@@ -109,7 +109,21 @@ final class ZkLayerHarness {
         return claims;
     }
 
+    /** One prover step under test (a layer's prover, or a shared step such as claim merging). */
+    interface ProverStep {
+        void run(ProverContext ctx);
+    }
+
+    /** The verifier's side of a {@link ProverStep}. */
+    interface VerifierStep {
+        void run(VerifierContext ctx) throws InvalidProofException;
+    }
+
     static byte[] prove(Layer layer, Claim[] outClaims, WitnessValues w, Masks masks, Recorded rec) {
+        return prove(w, masks, rec, ctx -> LayerProvers.forLayer(layer).prove(layer, outClaims, ctx));
+    }
+
+    static byte[] prove(WitnessValues w, Masks masks, Recorded rec, ProverStep step) {
         ProofWriter out = new ProofWriter();
         Transcript t = new Sha256Transcript("zk-harness");
         Backend backend = Backends.scalar();
@@ -130,11 +144,15 @@ final class ZkLayerHarness {
                 rec.tensorMasks().add(new TensorMaskClaim(tensor, x0, wv, value));
             }
         };
-        LayerProvers.forLayer(layer).prove(layer, outClaims, ctx);
+        step.run(ctx);
         return out.toByteArray();
     }
 
     static Recorded verify(Layer layer, Claim[] outClaims, Circuit circuit, Masks masks, byte[] proof) throws InvalidProofException {
+        return verify(circuit, masks, proof, ctx -> layer.verify(outClaims, ctx));
+    }
+
+    static Recorded verify(Circuit circuit, Masks masks, byte[] proof, VerifierStep step) throws InvalidProofException {
         ProofReader in = new ProofReader(proof);
         Transcript t = new Sha256Transcript("zk-harness");
         Recorded rec = Recorded.empty();
@@ -153,7 +171,7 @@ final class ZkLayerHarness {
             }
         };
         try {
-            layer.verify(outClaims, ctx);
+            step.run(ctx);
         } catch (RuntimeException e) {
             // as CircuitVerifier does: any other failure is a rejection
             throw new InvalidProofException("malformed proof (" + e + ")");
