@@ -596,7 +596,22 @@ public final class RequantLayer implements Layer {
         Ext3 c0 = ctx.transcript().challengeExt("requant/batch");
         Ext3 c1 = ctx.transcript().challengeExt("requant/batch");
         Ext3 c2 = ctx.transcript().challengeExt("requant/batch");
-        SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, 3, ctx.proof(), ctx.transcript());
+        Ext3[] rho;
+        Ext3 finalValue;
+        if (ctx.zeroKnowledge()) {
+            // docs/zero-knowledge.md §3.2: the zero-check, masked, over the masked operands (target 0)
+            if (n == 0) {
+                throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (Requant)");
+            }
+            var res = ZkSteps.sumcheck(ctx, Ext3.ZERO, new ZkSteps.Term[0], n,
+                    zeroKnowledgeDegree(tensor -> ZkSteps.factorDegree(ctx, tensor, n)));
+            rho = res.point();
+            finalValue = res.value();
+        } else {
+            SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, 3, ctx.proof(), ctx.transcript());
+            rho = sc.point();
+            finalValue = sc.value();
+        }
         int count = ops.length;
         long[] raw = ctx.proof().exts("requant evaluations", count);
         ctx.transcript().absorbExts("requant/evals", raw, 0, count);
@@ -604,14 +619,35 @@ public final class RequantLayer implements Layer {
         for (int i = 0; i < count; i++) {
             ev[i] = Ext3.get(raw, i);
         }
-        Ext3[] rho = sc.point();
         Ext3 expected = summand(c0, c1, c2, multiplierAt(layout, rho), ev).mul(Mle.eq(tau, rho));
-        if (!expected.equals(sc.value())) {
+        if (!expected.equals(finalValue)) {
             throw new InvalidProofException("Requant layer: the shift/clamp constraints do not hold at the sumcheck point");
         }
         for (int i = 0; i < count; i++) {
             ctx.claim(ops[i], rho, ev[i]);
         }
+    }
+
+    /**
+     * Zero-knowledge: the masked zero-check's degree, from each operand's last-round degree
+     * ({@code factor}: 1 unmasked, more when masked): the largest term among eq·x·K, eq·y, eq·r,
+     * eq·excess or eq·dp·y, eq·dn·y (recombined limbs take their largest limb's degree).
+     */
+    public int zeroKnowledgeDegree(java.util.function.IntUnaryOperator factor) {
+        int dy = factor.applyAsInt(y);
+        int deg = Math.max(3, Math.max(2 + factor.applyAsInt(x), Math.max(1 + dy, 1 + maxDegree(rLimbs, factor))));
+        if (p.tableClamp()) {
+            return Math.max(deg, 1 + factor.applyAsInt(excess));
+        }
+        return Math.max(deg, Math.max(1 + maxDegree(dpLimbs, factor) + dy, 1 + maxDegree(dnLimbs, factor) + dy));
+    }
+
+    private static int maxDegree(int[] tensors, java.util.function.IntUnaryOperator factor) {
+        int d = 1;
+        for (int t : tensors) {
+            d = Math.max(d, factor.applyAsInt(t));
+        }
+        return d;
     }
 
     /**

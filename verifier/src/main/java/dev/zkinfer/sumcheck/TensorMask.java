@@ -74,4 +74,33 @@ public final class TensorMask {
         }
         return vanishing(p).mul(cubeSum(p[0]));
     }
+
+    /**
+     * Σ_j weights[j]·masks[j], coefficient by coefficient (null masks are skipped; null when all are):
+     * the mask of a linear combination of masked tensors, e.g. limbs recombined into one value.
+     */
+    public static TensorMask combine(TensorMask[] masks, long[] weights) {
+        int degree = -1;
+        for (TensorMask m : masks) {
+            if (m != null) {
+                degree = Math.max(degree, m.degree());
+            }
+        }
+        if (degree < 0) {
+            return null;
+        }
+        Ext3[] a = new Ext3[degree + 1], b = new Ext3[degree + 1];
+        java.util.Arrays.fill(a, Ext3.ZERO);
+        java.util.Arrays.fill(b, Ext3.ZERO);
+        for (int j = 0; j < masks.length; j++) {
+            if (masks[j] == null) {
+                continue;
+            }
+            for (int k = 0; k <= masks[j].degree(); k++) {
+                a[k] = a[k].add(masks[j].a[k].mul(weights[j]));
+                b[k] = b[k].add(masks[j].b[k].mul(weights[j]));
+            }
+        }
+        return new TensorMask(a, b);
+    }
 }

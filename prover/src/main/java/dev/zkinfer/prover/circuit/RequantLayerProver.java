@@ -95,6 +95,22 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
     }
 
     /** Σ_j limb_j·2^(wj) as a table. */
+    /** Zero-knowledge: a recombined-limbs table carries the limbs' masks combined with the same weights 2^(lw·j). */
+    private static void maskRecombined(ProverContext ctx, SumcheckInstance inst, int table, int[] limbs, int lw) {
+        dev.zkinfer.sumcheck.TensorMask[] masks = new dev.zkinfer.sumcheck.TensorMask[limbs.length];
+        long[] weights = new long[limbs.length];
+        long w = 1;
+        for (int j = 0; j < limbs.length; j++) {
+            masks[j] = ctx.tensorMask(limbs[j]);
+            weights[j] = w;
+            w = Goldilocks.mul(w, 1L << lw);
+        }
+        dev.zkinfer.sumcheck.TensorMask m = dev.zkinfer.sumcheck.TensorMask.combine(masks, weights);
+        if (m != null) {
+            inst.maskTable(table, Ext3.ONE, m, 0, null);
+        }
+    }
+
     private static long[] recombine(int[] limbs, int lw, ProverContext ctx, int size) {
         long[] out = new long[size];
         for (int j = limbs.length - 1; j >= 0; j--) {
@@ -145,16 +161,41 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
             inst.addTerm(c1.neg(), eq, dpi, yi);
             inst.addTerm(c2, eq, dni, yi);
         }
-        SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t);
-        Ext3[] rho = res.point();
+        Ext3[] rho;
+        Ext3[] finals;
+        if (ctx.zeroKnowledge()) {
+            if (n == 0) {
+                throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (Requant)");
+            }
+            ZkProving.maskTable(ctx, inst, xi, l.x(), Ext3.ONE);
+            ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
+            maskRecombined(ctx, inst, ri, l.remainderLimbs(), lw);
+            if (l.tableClamp()) {
+                ZkProving.maskTable(ctx, inst, inst.numTables() - 1, l.excess(), Ext3.ONE);
+            } else {
+                maskRecombined(ctx, inst, inst.numTables() - 2, l.overflowUpLimbs(), lw);
+                maskRecombined(ctx, inst, inst.numTables() - 1, l.overflowDownLimbs(), lw);
+            }
+            int degree = l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n));
+            var res = ZkProving.sumcheck(ctx, inst, Ext3.ZERO, java.util.List.of(), degree);
+            rho = res.point();
+            finals = res.tableEvaluations();
+        } else {
+            SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t);
+            rho = res.point();
+            finals = res.tableEvaluations();
+        }
 
         int[] ops = l.operands();
         long[] raw = new long[3 * ops.length];
         Ext3[] ev = new Ext3[ops.length];
-        ev[0] = res.tableEvaluations()[xi];
-        ev[1] = res.tableEvaluations()[yi];
+        ev[0] = finals[xi];
+        ev[1] = finals[yi];
         for (int i = 2; i < ops.length; i++) {
             ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
+            if (ctx.zeroKnowledge()) {
+                ev[i] = ZkProving.masked(ctx, ops[i], ev[i], rho);
+            }
         }
         for (int i = 0; i < ops.length; i++) {
             Ext3.set(raw, i, ev[i]);

@@ -82,6 +82,11 @@ public final class SumcheckInstance {
         return numVars;
     }
 
+    /** The number of tables added so far. */
+    public int numTables() {
+        return tables.size();
+    }
+
     /** Marks table {@code table} as a masked tensor's restriction (see {@link TableMask}). */
     public SumcheckInstance maskTable(int table, Ext3 zFixed, TensorMask mask, int x0Var, Ext3 x0Fixed) {
         if (table < 0 || table >= tables.size()) {
