@@ -276,6 +276,26 @@ public final class MaxPoolLayer implements Layer {
         return Math.max(views.length + 1, 3);
     }
 
+    /**
+     * Zero-knowledge: the masked zero-check's degree from each operand's last-round degree
+     * ({@code factor}): the largest term among eq·Π_j f_j, eq·f_j, eq·mask·y, eq·mask·v_j (a gap's
+     * limbs recombined take their largest limb's degree; the window masks are public).
+     */
+    public int zeroKnowledgeDegree(java.util.function.IntUnaryOperator factor) {
+        int dy = factor.applyAsInt(y);
+        int product = 1;
+        int deg = Math.max(degree(), 2 + dy);
+        for (int w = 0; w < views.length; w++) {
+            int df = 1;
+            for (int t : limbs[w]) {
+                df = Math.max(df, factor.applyAsInt(t));
+            }
+            product += df;
+            deg = Math.max(deg, Math.max(1 + df, 2 + factor.applyAsInt(views[w])));
+        }
+        return Math.max(deg, product);
+    }
+
     /** The bracket at one point from (y, views, f limbs) evaluations and the masks there. */
     public Ext3 bracket(Ext3 beta, Ext3[] masks, Ext3[] ev) {
         int k = views.length;
@@ -321,7 +341,22 @@ public final class MaxPoolLayer implements Layer {
             tau[i] = ctx.transcript().challengeExt("maxpool/tau");
         }
         Ext3 beta = ctx.transcript().challengeExt("maxpool/batch");
-        SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, degree(), ctx.proof(), ctx.transcript());
+        Ext3[] rho;
+        Ext3 finalValue;
+        if (ctx.zeroKnowledge()) {
+            // docs/zero-knowledge.md §3.2: the zero-check, masked, over the masked operands (target 0)
+            if (n == 0) {
+                throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (MaxPool)");
+            }
+            var res = ZkSteps.sumcheck(ctx, Ext3.ZERO, new ZkSteps.Term[0], n,
+                    zeroKnowledgeDegree(tensor -> ZkSteps.factorDegree(ctx, tensor, n)));
+            rho = res.point();
+            finalValue = res.value();
+        } else {
+            SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, degree(), ctx.proof(), ctx.transcript());
+            rho = sc.point();
+            finalValue = sc.value();
+        }
         int[] ops = operands();
         long[] raw = ctx.proof().exts("maxpool evaluations", ops.length);
         ctx.transcript().absorbExts("maxpool/evals", raw, 0, ops.length);
@@ -329,12 +364,11 @@ public final class MaxPoolLayer implements Layer {
         for (int i = 0; i < ops.length; i++) {
             ev[i] = Ext3.get(raw, i);
         }
-        Ext3[] rho = sc.point();
         Ext3[] masks = new Ext3[views.length];
         for (int w = 0; w < masks.length; w++) {
             masks[w] = maskAt(w, layout, rho);
         }
-        if (!bracket(beta, masks, ev).mul(Mle.eq(tau, rho)).equals(sc.value())) {
+        if (!bracket(beta, masks, ev).mul(Mle.eq(tau, rho)).equals(finalValue)) {
             throw new InvalidProofException("MaxPool layer: the max constraints do not hold at the sumcheck point");
         }
         for (int i = 0; i < ops.length; i++) {

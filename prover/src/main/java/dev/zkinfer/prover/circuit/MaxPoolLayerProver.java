@@ -110,9 +110,11 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
         inst.addTerm(Ext3.ONE, prod);
         Ext3 pw = beta;
         Ext3 total = Ext3.ZERO;
+        int[] viewTables = new int[k];
         for (int j = 0; j < k; j++) {
             int mi = inst.addBaseTable(l.maskTable(j, layout));
             int vi = inst.addBaseTable(ctx.values(views[j]));
+            viewTables[j] = vi;
             inst.addTerm(pw, eq, fi[j]);
             inst.addTerm(pw.neg(), eq, mi, yi);
             inst.addTerm(pw, eq, mi, vi);
@@ -121,13 +123,44 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
             pw = pw.mul(beta);
         }
         inst.addTerm(total.neg(), eq);
-        SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t);
-        Ext3[] rho = res.point();
+        Ext3[] rho;
+        Ext3[] finals;
+        if (ctx.zeroKnowledge()) {
+            if (n == 0) {
+                throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (MaxPool)");
+            }
+            ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
+            for (int j = 0; j < k; j++) {
+                int[] lt = l.gapLimbs(j);
+                dev.zkinfer.sumcheck.TensorMask[] ms = new dev.zkinfer.sumcheck.TensorMask[lt.length];
+                long[] weights = new long[lt.length];
+                for (int q = 0; q < lt.length; q++) {
+                    ms[q] = ctx.tensorMask(lt[q]);
+                    weights[q] = q == 0 ? 1 : 1L << 16;
+                }
+                dev.zkinfer.sumcheck.TensorMask m = dev.zkinfer.sumcheck.TensorMask.combine(ms, weights);
+                if (m != null) {
+                    inst.maskTable(fi[j], Ext3.ONE, m, 0, null);
+                }
+                ZkProving.maskTable(ctx, inst, viewTables[j], views[j], Ext3.ONE);
+            }
+            int degree = l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n));
+            var res = ZkProving.sumcheck(ctx, inst, Ext3.ZERO, java.util.List.of(), degree);
+            rho = res.point();
+            finals = res.tableEvaluations();
+        } else {
+            SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t);
+            rho = res.point();
+            finals = res.tableEvaluations();
+        }
         int[] ops = l.operands();
         long[] raw = new long[3 * ops.length];
         Ext3[] ev = new Ext3[ops.length];
         for (int i = 0; i < ops.length; i++) {
-            ev[i] = i == 0 ? res.tableEvaluations()[yi] : EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
+            ev[i] = i == 0 ? finals[yi] : EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
+            if (i > 0 && ctx.zeroKnowledge()) {
+                ev[i] = ZkProving.masked(ctx, ops[i], ev[i], rho);
+            }
             Ext3.set(raw, i, ev[i]);
             ctx.proof().ext(ev[i]);
         }
