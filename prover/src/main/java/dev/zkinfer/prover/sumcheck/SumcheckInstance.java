@@ -25,13 +25,26 @@ public final class SumcheckInstance {
 
     /**
      * A table that stands for the restriction of a masked tensor T̂ = T̃ + Z·Σ_w R(x_0, w)
-     * (docs/zero-knowledge.md §3.2) to this sumcheck's variables: {@code zFixed} is Z over the
-     * tensor's coordinates that the sumcheck does not sum (fixed by the claim's point), x_0 is
-     * the instance's variable {@code x0Var}, or the fixed value {@code x0Fixed} when x0Var is −1.
-     * On the hypercube the masked table equals the table, so the sum is unchanged; only the
-     * last round's polynomial and the final evaluation carry the mask.
+     * (docs/zero-knowledge.md §3.2) to this sumcheck's variables: {@code vars} is the bit set of the
+     * instance's variables that are T's (all of them for a tensor the sumcheck sums over; a
+     * subset for a tensor broadcast along other variables), {@code zFixed} is Z over T's
+     * coordinates that the sumcheck does not sum (fixed by the claim's point), x_0 is the
+     * instance's variable {@code x0Var} (in {@code vars}), or the fixed value {@code x0Fixed} when
+     * x0Var is −1. On the hypercube the masked table equals the table, so the sum is unchanged;
+     * the mask enters in the round that binds the last of T's variables (as Z's x(1 − x) there)
+     * and is a constant of the folded table afterwards.
      */
-    public record TableMask(Ext3 zFixed, TensorMask mask, int x0Var, Ext3 x0Fixed) {}
+    public record TableMask(Ext3 zFixed, TensorMask mask, int x0Var, Ext3 x0Fixed, int vars) {
+        /** The round that binds the last of T's variables. */
+        public int lastVar() {
+            return 31 - Integer.numberOfLeadingZeros(vars);
+        }
+
+        /** This factor's degree in round j: 1, or in its last variable's round 2, plus δ when x_0 is bound there. */
+        int degree(int round) {
+            return round != lastVar() ? 1 : x0Var == round ? 2 + mask.degree() : 2;
+        }
+    }
 
     public SumcheckInstance(int numVars) {
         if (numVars < 0 || numVars > 30) {
@@ -87,18 +100,26 @@ public final class SumcheckInstance {
         return tables.size();
     }
 
-    /** Marks table {@code table} as a masked tensor's restriction (see {@link TableMask}). */
+    /** Marks table {@code table} as the restriction of a masked tensor over all the instance's variables (see {@link TableMask}). */
     public SumcheckInstance maskTable(int table, Ext3 zFixed, TensorMask mask, int x0Var, Ext3 x0Fixed) {
+        return maskTable(table, zFixed, mask, x0Var, x0Fixed, numVars == 0 ? 0 : (int) ((1L << numVars) - 1));
+    }
+
+    /** As above, for a tensor whose variables are the instance's variables in the bit set {@code vars}. */
+    public SumcheckInstance maskTable(int table, Ext3 zFixed, TensorMask mask, int x0Var, Ext3 x0Fixed, int vars) {
         if (table < 0 || table >= tables.size()) {
             throw new IllegalArgumentException("no table " + table);
         }
         if (numVars == 0) {
             throw new IllegalArgumentException("a masked table needs at least one summed variable");
         }
-        if (x0Var < -1 || x0Var >= numVars || (x0Var == -1) == (x0Fixed == null)) {
-            throw new IllegalArgumentException("a masked table's x_0 is either a variable of the instance or a fixed value");
+        if (x0Var < -1 || x0Var >= numVars || (x0Var == -1) == (x0Fixed == null) || (x0Var >= 0 && (vars >>> x0Var & 1) == 0)) {
+            throw new IllegalArgumentException("a masked table's x_0 is either one of its variables or a fixed value");
         }
-        masks.put(table, new TableMask(zFixed, mask, x0Var, x0Fixed));
+        if (vars == 0 || (numVars < 31 && vars >>> numVars != 0)) {
+            throw new IllegalArgumentException("a masked table needs at least one of the instance's variables");
+        }
+        masks.put(table, new TableMask(zFixed, mask, x0Var, x0Fixed, vars));
         return this;
     }
 
@@ -112,18 +133,21 @@ public final class SumcheckInstance {
     }
 
     /**
-     * The degree of the last round's polynomial with the masks: a masked factor has degree 2
-     * there (Z's X(1 − X)), or 2 + δ when x_0 is the last variable; an unmasked one degree 1.
+     * The degree of the round polynomials with the masks: in the round that binds the last of a
+     * masked factor's variables that factor has degree 2 (Z's x(1 − x)), or 2 + δ when x_0 is
+     * bound in the same round; elsewhere every factor has degree 1.
      */
     public int maskedDegree() {
         int d = degree();
         for (int[] t : terms) {
-            int sum = 0;
-            for (int f : t) {
-                TableMask m = masks.get(f);
-                sum += m == null ? 1 : m.x0Var() == numVars - 1 ? 2 + m.mask().degree() : 2;
+            for (int round = 0; round < numVars; round++) {
+                int sum = 0;
+                for (int f : t) {
+                    TableMask m = masks.get(f);
+                    sum += m == null ? 1 : m.degree(round);
+                }
+                d = Math.max(d, sum);
             }
-            d = Math.max(d, sum);
         }
         return d;
     }

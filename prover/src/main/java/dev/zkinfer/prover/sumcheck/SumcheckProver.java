@@ -314,48 +314,77 @@ public final class SumcheckProver {
             this.sums = n == 0 ? null : kernels.roundSums(tables, isBase, terms, 1 << (n - 1), degree);
         }
 
-        /** Table f's entry i (base or extension form). */
-        private Ext3 entry(int f, int i) {
-            return isBase[f] && n == 1 ? Ext3.of(tables[f][i]) : Ext3.get(tables[f], i);
+        /** Table f's entry i (base form until the first fold, extension form after). */
+        private Ext3 entry(int f, int i, int round) {
+            return isBase[f] && round == 0 ? Ext3.of(tables[f][i]) : Ext3.get(tables[f], i);
         }
 
-        /** Π_{j<upTo} ρ_j(1 − ρ_j). */
-        private Ext3 boundVanishing(int upTo) {
-            Ext3 z = Ext3.ONE;
+        /** Whether some masked table's last variable is bound in this round. */
+        private boolean maskRound(int round) {
+            if (masks == null) {
+                return false;
+            }
+            for (SumcheckInstance.TableMask m : masks) {
+                if (m != null && m.lastVar() == round) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** zFixed·Π_{i ≤ upTo, i ∈ T's variables} ρ_i(1 − ρ_i) (upTo exclusive). */
+        private Ext3 boundVanishing(SumcheckInstance.TableMask m, int upTo) {
+            Ext3 z = m.zFixed();
             for (int j = 0; j < upTo; j++) {
-                z = z.mul(challenges[j].mul(Ext3.ONE.sub(challenges[j])));
+                if ((m.vars() >>> j & 1) != 0) {
+                    z = z.mul(challenges[j].mul(Ext3.ONE.sub(challenges[j])));
+                }
             }
             return z;
         }
 
-        /** The masked table's last-round univariate at X: the linear table plus zFixed·Z·X(1−X)·Σ_w R(x_0, w). */
-        private Ext3 lastRoundValue(int f, Ext3 x, Ext3 prefixZ) {
-            Ext3 t0 = entry(f, 0), t1 = entry(f, 1);
-            Ext3 v = t0.add(x.mul(t1.sub(t0)));
-            SumcheckInstance.TableMask m = masks[f];
-            if (m != null) {
-                Ext3 x0 = m.x0Var() == n - 1 ? x : m.x0Var() >= 0 ? challenges[m.x0Var()] : m.x0Fixed();
-                v = v.add(m.zFixed().mul(prefixZ).mul(x.mul(Ext3.ONE.sub(x))).mul(m.mask().cubeSum(x0)));
-            }
-            return v;
-        }
-
-        private long[] maskedLastRound() {
-            Ext3 prefixZ = boundVanishing(n - 1);
+        /**
+         * A round that binds the last variable of some masked table: those tables carry
+         * zFixed·Z(bound)·X(1 − X)·Σ_w R(x_0, w) on top of their linear restriction, constant over
+         * the remaining hypercube; the sums are taken directly (zero-knowledge mode only).
+         */
+        private long[] maskRoundMessage(int round) {
+            int half = 1 << (n - 1 - round);
             long[] message = new long[3 * maskedDegree];
+            Ext3[] prefix = new Ext3[tables.length];
+            for (int f = 0; f < tables.length; f++) {
+                if (masks[f] != null && masks[f].lastVar() == round) {
+                    prefix[f] = boundVanishing(masks[f], round);
+                }
+            }
             for (int i = 0; i < maskedDegree; i++) {
                 Ext3 x = Ext3.of(i == 0 ? 0 : i + 1);
-                Ext3[] at = new Ext3[tables.length];
+                Ext3 xx = x.mul(Ext3.ONE.sub(x));
+                Ext3[] shift = new Ext3[tables.length];
                 for (int f = 0; f < tables.length; f++) {
-                    at[f] = lastRoundValue(f, x, prefixZ);
+                    if (prefix[f] != null) {
+                        SumcheckInstance.TableMask m = masks[f];
+                        Ext3 x0 = m.x0Var() == round ? x : m.x0Var() >= 0 ? challenges[m.x0Var()] : m.x0Fixed();
+                        shift[f] = prefix[f].mul(xx).mul(m.mask().cubeSum(x0));
+                    }
                 }
                 Ext3 v = Ext3.ZERO;
-                for (int t = 0; t < terms.length; t++) {
-                    Ext3 p = coefficients[t];
-                    for (int f : terms[t]) {
-                        p = p.mul(at[f]);
+                Ext3[] at = new Ext3[tables.length];
+                for (int b = 0; b < half; b++) {
+                    for (int f = 0; f < tables.length; f++) {
+                        Ext3 t0 = entry(f, 2 * b, round), t1 = entry(f, 2 * b + 1, round);
+                        at[f] = t0.add(x.mul(t1.sub(t0)));
+                        if (shift[f] != null) {
+                            at[f] = at[f].add(shift[f]);
+                        }
                     }
-                    v = v.add(p);
+                    for (int t = 0; t < terms.length; t++) {
+                        Ext3 p = coefficients[t];
+                        for (int f : terms[t]) {
+                            p = p.mul(at[f]);
+                        }
+                        v = v.add(p);
+                    }
                 }
                 Ext3.set(message, i, v);
             }
@@ -365,8 +394,8 @@ public final class SumcheckProver {
         /** message[i] = Σ_t c_t · S[t][i]   (i indexes x = 0, 2, ..., d). */
         @Override
         public long[] message(int round, Ext3 claim) {
-            if (masks != null && round == n - 1) {
-                return maskedLastRound();
+            if (maskRound(round)) {
+                return maskRoundMessage(round);
             }
             long[] message = new long[3 * degree];
             for (int i = 0; i < degree; i++) {
@@ -383,6 +412,28 @@ public final class SumcheckProver {
         public void bind(int k, Ext3 r) {
             challenges[k] = r;
             int half = 1 << (n - 1 - k);
+            if (maskRound(k)) {
+                // fold, add each finished mask as a constant of its table, then the next round's sums
+                for (int f = 0; f < tables.length; f++) {
+                    if (k == 0 && isBase[f]) {
+                        tables[f] = kernels.foldBase(tables[f], half, r);
+                    } else {
+                        kernels.fold(tables[f], half, r);
+                    }
+                    SumcheckInstance.TableMask m = masks[f];
+                    if (m != null && m.lastVar() == k) {
+                        Ext3 x0 = m.x0Var() >= 0 ? challenges[m.x0Var()] : m.x0Fixed();
+                        Ext3 c = boundVanishing(m, k + 1).mul(m.mask().cubeSum(x0));
+                        for (int i = 0; i < half; i++) {
+                            Ext3.set(tables[f], i, Ext3.get(tables[f], i).add(c));
+                        }
+                    }
+                }
+                if (k + 1 < n) {
+                    sums = kernels.roundSums(tables, new boolean[tables.length], terms, half >>> 1, degree);
+                }
+                return;
+            }
             if (k + 1 < n) {
                 // fold by r and compute the next round's sums (one fused pass where the backend can)
                 sums = kernels.foldAndRoundSums(tables, k == 0 ? isBase : null, terms, half, degree, r);
@@ -402,11 +453,6 @@ public final class SumcheckProver {
             Ext3[] finals = new Ext3[tables.length];
             for (int f = 0; f < tables.length; f++) {
                 finals[f] = n == 0 && isBase[f] ? Ext3.of(tables[f][0]) : Ext3.get(tables[f], 0);
-                if (masks != null && masks[f] != null) {
-                    SumcheckInstance.TableMask m = masks[f];
-                    Ext3 x0 = m.x0Var() >= 0 ? challenges[m.x0Var()] : m.x0Fixed();
-                    finals[f] = finals[f].add(m.zFixed().mul(boundVanishing(n)).mul(m.mask().cubeSum(x0)));
-                }
             }
             return finals;
         }

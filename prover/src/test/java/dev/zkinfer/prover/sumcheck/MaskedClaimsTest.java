@@ -197,6 +197,53 @@ class MaskedClaimsTest {
         }
     }
 
+    @Test
+    void aBroadcastTensorsMaskLivesOnItsOwnVariables() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(12);
+        int n = 5;
+        for (int vars : new int[] {0b00110, 0b00001, 0b11000, 0b10101, 0b01111}) {
+            int[] own = java.util.stream.IntStream.range(0, n).filter(j -> (vars >>> j & 1) != 0).toArray();
+            long[] small = new long[1 << own.length];
+            for (int i = 0; i < small.length; i++) {
+                small[i] = Goldilocks.reduce(rnd.nextLong());
+            }
+            long[] broadcast = new long[1 << n], other = new long[3 << n];
+            for (int x = 0; x < (1 << n); x++) {
+                int idx = 0;
+                for (int q = 0; q < own.length; q++) {
+                    idx |= (x >>> own[q] & 1) << q;
+                }
+                broadcast[x] = small[idx];
+            }
+            for (int i = 0; i < other.length; i++) {
+                other[i] = Goldilocks.reduce(rnd.nextLong());
+            }
+            TensorMask m = randomTensorMask(rnd, 1);
+            Ext3 z = randomExt(rnd);
+            SumcheckInstance inst = new SumcheckInstance(n);
+            int ib = inst.addBaseTable(broadcast), io = inst.addTable(other.clone());
+            inst.addTerm(Ext3.ONE, ib, io);
+            Ext3 sum = inst.sum();
+            inst.maskTable(ib, z, m, own[0], null, vars);
+            int degree = inst.maskedDegree();
+            ProofWriter w = new ProofWriter();
+            SumcheckProver.MaskedClaimsResult pr = new SumcheckProver(Backends.scalar()).proveMaskedClaims(inst, sum, degree,
+                    new TensorMask[0], new Ext3[0], new Ext3[0], SumcheckProver.randomMask(n + 1, degree, rnd), w, new Sha256Transcript("t"));
+            ProofReader in = new ProofReader(w.toByteArray());
+            MaskedSumcheck.MaskedClaimsResult vr = MaskedSumcheck.verifyMaskedClaims(sum, new Ext3[0], new Ext3[0], n, degree, in,
+                    new Sha256Transcript("t"));
+            in.finish();
+            Ext3[] rho = vr.point();
+            Ext3[] rhoOwn = new Ext3[own.length];
+            for (int q = 0; q < own.length; q++) {
+                rhoOwn[q] = rho[own[q]];
+            }
+            Ext3 bHat = dev.zkinfer.poly.Mle.evaluate(small, rhoOwn).add(z.mul(TensorMask.vanishing(rhoOwn)).mul(m.cubeSum(rhoOwn[0])));
+            assertEquals(bHat, pr.tableEvaluations()[ib], "vars=" + Integer.toBinaryString(vars));
+            assertEquals(bHat.mul(dev.zkinfer.poly.Mle.evaluateExt(other, rho)), vr.value());
+        }
+    }
+
     private static int rank(Ext3[][] a) {
         int rows = a.length, cols = a[0].length, rank = 0;
         for (int col = 0; col < cols && rank < rows; col++) {
