@@ -61,12 +61,54 @@ public final class ArrowBatches {
 
   /**
    * One column of an Arrow file: its name, its type in Arrow's words ({@code List<FloatingPoint(SINGLE)>}),
-   * and each row's values flattened. Immutable by convention: callers must not modify the arrays.
+   * and each row's values flattened. A column that cannot be read as numbers (a type that is not
+   * numbers, a null, an integer past 2^53) is still listed, so that a file may carry labels or
+   * ids next to its inputs; its {@link #rows} throws the reason. Immutable by convention: callers
+   * must not modify the arrays.
    */
-  public record Column(String name, String type, List<double[]> rows) {
-    /** True when every row is one number (not a list): a table of features, one per column. */
+  public static final class Column {
+    private final String name;
+    private final String type;
+    private final boolean numeric;
+    private final List<double[]> rows;
+    private final String problem;
+
+    Column(String name, String type, boolean numeric, List<double[]> rows, String problem) {
+      this.name = name;
+      this.type = type;
+      this.numeric = numeric;
+      this.rows = rows;
+      this.problem = problem;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    /** The column's Arrow type, children in angle brackets: {@code FixedSizeList(3)<FloatingPoint(SINGLE)>}. */
+    public String type() {
+      return type;
+    }
+
+    /** True when the column's type holds numbers (numbers or lists of them), whether or not its values can all be read. */
+    public boolean numeric() {
+      return numeric;
+    }
+
+    /** True when each row is one number (not a list): a table of features, one per column. */
     public boolean scalar() {
-      return !type.contains("<");
+      return numeric && !type.contains("<");
+    }
+
+    /**
+     * Each row's values, flattened.
+     *
+     * @throws InvalidInputException (one line naming the file, column and, for a bad value, the
+     *     row) when the column cannot be read as numbers
+     */
+    public List<double[]> rows() {
+      if (problem != null) throw new InvalidInputException(problem);
+      return rows;
     }
   }
 
@@ -89,10 +131,10 @@ public final class ArrowBatches {
   /**
    * Every column of the file, in schema order, with the rows of all its record batches.
    *
+   * A column that cannot be read as numbers is listed too; its {@link Column#rows} throws why.
+   *
    * @throws MalformedInputException (one line naming the file) when the file is not a readable
    *     Arrow IPC file or stream (truncated, damaged, corrupt compressed data)
-   * @throws InvalidInputException (one line naming the file and column) for a column zkinfer
-   *     cannot read as numbers: nulls, dictionary encoding, an unsupported type
    */
   public static List<Column> readColumns(Path file) throws IOException {
     String format = format(file);
@@ -107,34 +149,43 @@ public final class ArrowBatches {
             : new ArrowStreamReader(ch, alloc, InputCodecs.INSTANCE)) {
       Schema schema = reader.getVectorSchemaRoot().getSchema();
       List<Field> fields = schema.getFields();
+      int k = fields.size();
       List<List<double[]>> rows = new ArrayList<>();
-      for (Field f : fields) {
-        if (f.getDictionary() != null) {
-          throw new InvalidInputException(file + ": column '" + f.getName() + "' is dictionary-encoded; write it as numbers or lists of numbers");
+      String[] problems = new String[k];
+      boolean[] numeric = new boolean[k];
+      for (int c = 0; c < k; c++) {
+        Field f = fields.get(c);
+        String unsupported = unsupported(f);
+        numeric[c] = unsupported == null;
+        if (unsupported != null) {
+          problems[c] = file + ": column '" + f.getName() + "' (" + describe(f) + "): " + unsupported;
         }
         rows.add(new ArrayList<>());
       }
+      Values values = new Values();
       while (reader.loadNextBatch()) {
         VectorSchemaRoot root = reader.getVectorSchemaRoot();
-        for (int c = 0; c < fields.size(); c++) {
+        for (int c = 0; c < k; c++) {
+          if (problems[c] != null) continue;
           FieldVector v = root.getVector(c);
           List<double[]> out = rows.get(c);
-          Values values = new Values();
           for (int r = 0; r < root.getRowCount(); r++) {
             try {
               values.clear();
               read(v, r, values);
             } catch (Unreadable e) {
-              throw new InvalidInputException(file + ": column '" + fields.get(c).getName() + "' (" + describe(fields.get(c)) + "), row "
-                  + (out.size()) + ": " + e.getMessage());
+              problems[c] = file + ": column '" + fields.get(c).getName() + "' (" + describe(fields.get(c)) + "), row " + out.size() + ": "
+                  + e.getMessage();
+              break;
             }
             out.add(values.toArray());
           }
         }
       }
       List<Column> columns = new ArrayList<>();
-      for (int c = 0; c < fields.size(); c++) {
-        columns.add(new Column(fields.get(c).getName(), describe(fields.get(c)), rows.get(c)));
+      for (int c = 0; c < k; c++) {
+        Field f = fields.get(c);
+        columns.add(new Column(f.getName(), describe(f), numeric[c], problems[c] == null ? rows.get(c) : null, problems[c]));
       }
       return columns;
     } catch (InvalidInputException e) {
@@ -144,6 +195,22 @@ public final class ArrowBatches {
       // (index errors, flatbuffer errors, OutOfMemoryException past the allocator's limit).
       throw new MalformedInputException(file + ": not a readable Arrow IPC " + format + " (" + oneLine(e) + ")", e);
     }
+  }
+
+  /** Why a column of this type cannot be read as numbers, or null when it can. */
+  private static String unsupported(Field f) {
+    if (f.getDictionary() != null) return "dictionary-encoded; write it as numbers or lists of numbers";
+    return switch (f.getType()) {
+      case ArrowType.FloatingPoint p -> null;
+      case ArrowType.Int i -> null;
+      case ArrowType.Bool b -> null;
+      case ArrowType.List l -> f.getChildren().size() == 1 ? unsupported(f.getChildren().get(0)) : "a list without one child type";
+      case ArrowType.LargeList l -> f.getChildren().size() == 1 ? unsupported(f.getChildren().get(0)) : "a list without one child type";
+      case ArrowType.FixedSizeList l -> f.getChildren().size() == 1 ? unsupported(f.getChildren().get(0)) : "a list without one child type";
+      case ArrowType.ListView l -> f.getChildren().size() == 1 ? unsupported(f.getChildren().get(0)) : "a list without one child type";
+      default -> "values of type " + f.getType() + " are not numbers; zkinfer reads floats, integers, booleans and (large, fixed-size) "
+          + "lists of them";
+    };
   }
 
   /** A value zkinfer cannot take as a number; the caller adds the file, column and row. */

@@ -83,14 +83,15 @@ final class InputFiles {
      * it: by name, else by the rules in the class comment.
      */
     private static List<Source> arrowInputs(Path file, String[] names) throws IOException {
-        List<ArrowBatches.Column> cols = ArrowBatches.readColumns(file);
-        if (cols.isEmpty()) {
-            throw new UserError(file + ": the Arrow file has no columns");
-        }
+        List<ArrowBatches.Column> all = ArrowBatches.readColumns(file);
         Map<String, ArrowBatches.Column> byName = new LinkedHashMap<>();
-        for (ArrowBatches.Column c : cols) {
+        for (ArrowBatches.Column c : all) {
             byName.putIfAbsent(c.name(), c);
         }
+        // Columns of other types (labels, ids as strings) may stand beside the inputs: the rules
+        // by position count only the columns that hold numbers.
+        List<ArrowBatches.Column> cols = all.stream().filter(ArrowBatches.Column::numeric).toList();
+        String have = String.join(", ", all.stream().map(c -> "'" + c.name() + "' (" + c.type() + ")").toList());
         List<Source> out = new ArrayList<>();
         boolean allNamed = true;
         for (String n : names) {
@@ -100,31 +101,31 @@ final class InputFiles {
             for (String n : names) {
                 out.add(source(file, byName.get(n)));
             }
+        } else if (cols.isEmpty()) {
+            throw new UserError(file + ": no column holds numbers or lists of numbers" + (all.isEmpty() ? "" : " (columns: " + have + ")"));
         } else if (cols.size() == names.length) {
             for (ArrowBatches.Column c : cols) {
                 out.add(source(file, c));
             }
         } else if (names.length == 1 && cols.stream().allMatch(ArrowBatches.Column::scalar)) {
-            // A table of features (pandas' to_feather, Polars): row r is every column's value r.
+            // A table of features (pandas' to_feather, Polars): row r is every number column's value r.
+            List<List<double[]>> colRows = cols.stream().map(ArrowBatches.Column::rows).toList();
             List<double[]> rows = new ArrayList<>();
-            int n = cols.get(0).rows().size();
-            for (int r = 0; r < n; r++) {
+            for (int r = 0; r < colRows.get(0).size(); r++) {
                 double[] row = new double[cols.size()];
                 for (int c = 0; c < cols.size(); c++) {
-                    row[c] = cols.get(c).rows().get(r)[0];
+                    row[c] = colRows.get(c).get(r)[0];
                 }
                 rows.add(row);
             }
             out.add(finite(new Source(file, "columns '" + cols.get(0).name() + "' to '" + cols.get(cols.size() - 1).name() + "' (one feature each)", rows)));
+        } else if (names.length == 1) {
+            throw new UserError(file + ": " + all.size() + " columns (" + have + ") but the model takes one input"
+                    + (names[0] != null ? " ('" + names[0] + "')" : "") + ": name its column" + (names[0] != null ? " '" + names[0] + "'" : " as the input")
+                    + ", keep one column of numbers, or give one number column per feature");
         } else {
-            String have = String.join(", ", cols.stream().map(c -> "'" + c.name() + "' (" + c.type() + ")").toList());
-            if (names.length == 1) {
-                throw new UserError(file + ": " + cols.size() + " columns (" + have + ") but the model takes one input"
-                        + (names[0] != null ? " ('" + names[0] + "')" : "") + ": name its column" + (names[0] != null ? " '" + names[0] + "'" : " as the input")
-                        + ", keep one column, or give one number column per feature");
-            }
             throw new UserError(file + ": the model takes " + names.length + " inputs (" + quoted(names) + "), so the Arrow file needs one "
-                    + "column per input, named so or in that order; it has " + cols.size() + " (" + have + ")");
+                    + "column per input, named so or in that order; it has " + all.size() + " (" + have + ")");
         }
         return out;
     }

@@ -75,6 +75,12 @@ class ArrowInputCliTest {
                 new double[] {0.5}, new double[] {1.25}))));
         assertEquals(expected, outputInt(pk1, ArrowInputs.file(tmp.resolve("table.arrow"), Column.of("f0", Layout.SCALAR_F64, new double[] {1.5}),
                 Column.of("f1", Layout.SCALAR_F64, new double[] {0.5}), Column.of("f2", Layout.SCALAR_F64, new double[] {1.25}))));
+        // A label column of strings beside the input, or beside a table of features, is left alone.
+        assertEquals(expected, outputInt(pk1, ArrowInputs.file(tmp.resolve("labelled.arrow"), Column.of("label", Layout.UTF8, Y),
+                Column.of("pixels", Layout.FIXED_F32, X))));
+        assertEquals(expected, outputInt(pk1, ArrowInputs.file(tmp.resolve("iris.arrow"), Column.of("f0", Layout.SCALAR_F64, new double[] {1.5}),
+                Column.of("f1", Layout.SCALAR_F64, new double[] {0.5}), Column.of("species", Layout.UTF8, Y),
+                Column.of("f2", Layout.SCALAR_F64, new double[] {1.25}))));
         // The column named as the model's input is taken among others.
         String inputName = inputName();
         Path named = ArrowInputs.file(tmp.resolve("named.arrow"), Column.of("other", Layout.LIST_F32, Y), Column.of(inputName, Layout.LIST_F32, X));
@@ -216,7 +222,10 @@ class ArrowInputCliTest {
                 .contains(nullRow + ": column 'input' (List<FloatingPoint(SINGLE)>), row 1: null value"));
         Path strings = ArrowInputs.file(tmp.resolve("strings.arrow"), Column.of("label", Layout.UTF8, X));
         assertTrue(userError("prove", "--pk", pk1.toString(), "--input", strings.toString(), "-o", tmp.resolve("s.proof").toString()).err()
-                .contains(strings + ": column 'label' (Utf8), row 0: values of type Utf8 are not numbers"));
+                .contains(strings + ": no column holds numbers or lists of numbers (columns: 'label' (Utf8))"));
+        Path namedStrings = ArrowInputs.file(tmp.resolve("named-strings.arrow"), Column.of(inputName(), Layout.UTF8, X));
+        assertTrue(userError("infer", "--pk", pk1.toString(), "--input", namedStrings.toString()).err()
+                .contains(namedStrings + ": column '" + inputName() + "' (Utf8): values of type Utf8 are not numbers"));
         Path nan = ArrowInputs.file(tmp.resolve("nan.arrow"), Column.of("pixels", Layout.LIST_F64, new double[] {1, Double.NaN, 0}));
         assertTrue(userError("infer", "--pk", pk1.toString(), "--input", nan.toString()).err()
                 .contains(nan + ": column 'pixels': row 0, value 1 is NaN (inputs must be finite numbers)"));
