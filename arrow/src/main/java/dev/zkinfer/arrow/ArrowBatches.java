@@ -237,10 +237,7 @@ public final class ArrowBatches {
         out.add(x.longValue());
       }
       case BaseIntVector n -> out.add(exact(n.getValueAsLong(i)));
-      case FixedSizeListVector l -> {
-        int size = l.getListSize();
-        for (int k = 0; k < size; k++) read(l.getDataVector(), i * size + k, out);
-      }
+      case FixedSizeListVector l -> range(l.getDataVector(), (long) i * l.getListSize(), (long) (i + 1) * l.getListSize(), out);
       case ListVector l -> range(l.getDataVector(), l.getElementStartIndex(i), l.getElementEndIndex(i), out);
       case LargeListVector l -> range(l.getDataVector(), l.getElementStartIndex(i), l.getElementEndIndex(i), out);
       case ListViewVector l -> range(l.getDataVector(), l.getElementStartIndex(i), l.getElementEndIndex(i), out);
@@ -253,7 +250,25 @@ public final class ArrowBatches {
     if (start < 0 || end < start || end > data.getValueCount()) {
       throw new Unreadable("list offsets [" + start + ", " + end + ") lie outside its " + data.getValueCount() + " values (a damaged file)");
     }
-    for (long k = start; k < end; k++) read(data, (int) k, out);
+    int from = (int) start, to = (int) end;
+    // The common layouts (lists of float32 or float64) without the type dispatch per value.
+    switch (data) {
+      case Float4Vector f -> {
+        for (int k = from; k < to; k++) {
+          if (f.isNull(k)) throw new Unreadable("null value (inputs must be numbers)");
+          out.add(f.get(k));
+        }
+      }
+      case Float8Vector f -> {
+        for (int k = from; k < to; k++) {
+          if (f.isNull(k)) throw new Unreadable("null value (inputs must be numbers)");
+          out.add(f.get(k));
+        }
+      }
+      default -> {
+        for (int k = from; k < to; k++) read(data, k, out);
+      }
+    }
   }
 
   private static long exact(long x) throws Unreadable {
