@@ -58,6 +58,11 @@ final class InputCodecs implements CompressionCodec.Factory {
         throw new IllegalArgumentException(type + " buffer announces " + length + " uncompressed bytes");
       }
       if (size < 0 || size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(type + " buffer of " + size + " bytes");
+      // Refused before anything is allocated: the decompressed buffer must fit the reader's allocator anyway.
+      if (length > allocator.getHeadroom()) {
+        throw new IllegalArgumentException(type + " buffer announces " + length + " uncompressed bytes, more than the "
+            + allocator.getHeadroom() + " left for reading this file");
+      }
       byte[] in = new byte[(int) size];
       compressed.getBytes(CompressionUtil.SIZE_OF_UNCOMPRESSED_LENGTH, in);
       byte[] out;
