@@ -112,7 +112,10 @@ public final class ArrowBatches {
     }
   }
 
-  /** True when the file starts like an Arrow IPC file ({@code ARROW1}) or stream (a continuation marker, 0xFFFFFFFF). */
+  /**
+   * True when the file starts like an Arrow IPC file ({@code ARROW1}) or stream (a continuation
+   * marker, 0xFFFFFFFF), or a Feather version 1 file ({@code FEA1}, which {@link #readColumns} refuses by name).
+   */
   public static boolean isArrow(Path file) throws IOException {
     return format(file) != null;
   }
@@ -125,6 +128,7 @@ public final class ArrowBatches {
     }
     if (n == 6 && Arrays.equals(head, new byte[] {'A', 'R', 'R', 'O', 'W', '1'})) return "file";
     if (n >= 4 && head[0] == -1 && head[1] == -1 && head[2] == -1 && head[3] == -1) return "stream";
+    if (n >= 4 && head[0] == 'F' && head[1] == 'E' && head[2] == 'A' && head[3] == '1') return "feather1";
     return null;
   }
 
@@ -139,6 +143,10 @@ public final class ArrowBatches {
   public static List<Column> readColumns(Path file) throws IOException {
     String format = format(file);
     if (format == null) throw new MalformedInputException(file + ": not an Arrow IPC file (no ARROW1 magic) or stream");
+    if (format.equals("feather1")) {
+      throw new InvalidInputException(file + ": a Feather version 1 file (FEA1), the format before Arrow IPC, which zkinfer does not read; "
+          + "write it again as Feather version 2 (pyarrow.feather.write_feather's default) or an Arrow IPC file");
+    }
     // Bounded so that a damaged length cannot take all native memory: the values end up in the
     // heap as doubles anyway, at twice a float32 file's size.
     long limit = Math.max(256L << 20, Runtime.getRuntime().maxMemory() / 2);

@@ -51,6 +51,10 @@ class ArrowBatchesTest {
     assertTrue(e.getMessage().contains("column 'input', row 0 has 6 values, expected 7"), e.getMessage());
     var none = assertThrows(InvalidInputException.class, () -> ArrowBatches.read(file, "nope", new int[] {1, 2, 3}));
     assertTrue(none.getMessage().contains("no column 'nope' (columns: input)"), none.getMessage());
+    Path feather1 = Files.write(dir.resolve("old.feather"), "FEA1\0\0\0\0 and the rest of a version 1 file".getBytes());
+    assertTrue(ArrowBatches.isArrow(feather1));
+    var v1 = assertThrows(InvalidInputException.class, () -> ArrowBatches.readColumns(feather1));
+    assertTrue(v1.getMessage().startsWith(feather1 + ": a Feather version 1 file (FEA1)"), v1.getMessage());
     Files.write(dir.resolve("junk.arrow"), new byte[] {1, 2, 3});
     assertThrows(InvalidInputException.class, () -> ArrowBatches.read(dir.resolve("junk.arrow"), "input", new int[] {6}));
   }
