@@ -20,9 +20,10 @@ import java.util.Map;
  * several rows may make one up). In input.json, a model with one input takes every list; a model
  * with several inputs takes exactly one list per input, in the model's input order (and for
  * calibration, any number of such groups one after another). In an Arrow file each input takes
- * one column: the column named as the input, else (one input) the only column or, when every
- * column holds one number per row, the row of all columns (a table of features), else (several
- * inputs) the columns in the model's input order.
+ * one column: the column named as the input; else, counting only the columns of numbers (labels
+ * or ids of other types may stand beside them), for one input the only such column or, when each
+ * holds one number per row, the row of all of them (a table of features), and for several inputs
+ * those columns in the model's input order.
  */
 final class InputFiles {
     private InputFiles() {}
