@@ -33,7 +33,7 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--calibration", paramLabel = "FILE",
-            description = "Sample inputs (input.json or Arrow IPC) that choose the activation scales; without it, 8 random normal inputs are used.")
+            description = "Sample inputs that choose the activation scales: any file --input takes, holding one or more whole inputs (for several model inputs, the same number of each); without it, 8 random normal inputs are used.")
     Path calibration;
 
     @Option(names = "--bits", defaultValue = "8", paramLabel = "8|16", description = "Activation width (default ${DEFAULT-VALUE}).")
@@ -107,7 +107,7 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
 
     /**
      * The calibration samples, each a map from input name to value: from {@code --calibration}
-     * (for one input, every form {@link InputFiles#tensorRows} reads; for several, groups of one
+     * (every form {@link InputFiles#samples} reads: for one input, whole inputs or batches in any rows; for several, groups of one
      * list per input), or 8 random normal samples; one empty sample for a model without run-time input.
      */
     private List<Map<String, Tensor>> calibrationSamples(Graph graph) throws java.io.IOException {
@@ -124,10 +124,6 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
                 throw new UserError(model + ": the model takes no run-time input, so there is nothing to calibrate; leave out --calibration");
             }
             cal.add(Map.of());
-        } else if (calibration != null && k == 1) {
-            for (Tensor t : InputFiles.split(InputFiles.tensorRows(calibration, shapes[0]), shapes[0])) {
-                cal.add(Map.of(names[0], t));
-            }
         } else if (calibration != null) {
             cal.addAll(InputFiles.samples(calibration, shapes, names));
         } else {

@@ -9,39 +9,63 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Reads model inputs: EZKL's input.json ({"input_data": [[...]]}) or an Arrow IPC file with one
- * row per inference (the first column). For a model with one input, all rows together must fill
- * the model's input shape, whose leading dimension is the batch. For a model with several
- * inputs, input.json holds one list per input, in the model's input order (and for calibration,
- * any number of such groups one after another).
+ * Reads model inputs: EZKL's input.json ({"input_data": [[...]]}) or an Arrow IPC file or stream
+ * (see {@link ArrowBatches}). Each model input takes a list of rows whose values, concatenated,
+ * are the input (the leading dimension is the batch, so one row may hold a whole batch, and
+ * several rows may make one up). In input.json, a model with one input takes every list; a model
+ * with several inputs takes exactly one list per input, in the model's input order (and for
+ * calibration, any number of such groups one after another). In an Arrow file each input takes
+ * one column: the column named as the input; else, counting only the columns of numbers (labels
+ * or ids of other types may stand beside them), for one input the only such column or, when each
+ * holds one number per row, the row of all of them (a table of features), and for several inputs
+ * those columns in the model's input order.
  */
 final class InputFiles {
     private InputFiles() {}
 
-    /** The rows of the file, each flattened; Arrow rows must have {@code rowShape}. */
-    static List<double[]> rows(Path file, int[] rowShape) throws IOException {
+    /** Where an input's values come from and their rows, each flattened. */
+    private record Source(Path file, String column, List<double[]> rows) {
+        /** "FILE: " or "FILE: column 'x': ", the start of a message about these values. */
+        String where() {
+            return file + ": " + (column != null ? column + ": " : "");
+        }
+
+        long total() {
+            long total = 0;
+            for (double[] r : rows) {
+                total += r.length;
+            }
+            return total;
+        }
+
+        double[] concatenated() {
+            long total = total();
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new UserError(where() + total + " values are too many (at most " + (Integer.MAX_VALUE - 8) + ")");
+            }
+            double[] data = new double[(int) total];
+            int pos = 0;
+            for (double[] r : rows) {
+                System.arraycopy(r, 0, data, pos, r.length);
+                pos += r.length;
+            }
+            return data;
+        }
+    }
+
+    private static void mustExist(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new UserError("input file " + file + " does not exist or is not a file");
         }
-        byte[] head = new byte[6];
-        try (var in = Files.newInputStream(file)) {
-            int n = in.readNBytes(head, 0, 6);
-            if (n == 6 && new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("ARROW1")) {
-                List<double[]> rows = new ArrayList<>();
-                try {
-                    for (Tensor t : ArrowBatches.read(file, null, rowShape)) {
-                        rows.add(t.data());
-                    }
-                } catch (RuntimeException e) {
-                    // Arrow reports a damaged file with its own unchecked exceptions.
-                    throw new UserError(file + ": not a readable Arrow IPC file (" + Main.message(e) + ")");
-                }
-                return finite(file, rows);
-            }
-        }
+    }
+
+    /** The lists of input.json's input_data, each flattened. */
+    private static List<double[]> jsonLists(Path file) throws IOException {
         EzklInput input;
         try {
             input = EzklInput.read(file);
@@ -51,58 +75,123 @@ final class InputFiles {
         if (input.inputData().isEmpty()) {
             throw new UserError(file + ": input_data is empty");
         }
-        return finite(file, input.inputData());
-    }
-
-    /** Rejects NaN and infinities (a JSON number such as 1e400 reads as infinity), which quantization would clamp silently. */
-    private static List<double[]> finite(Path file, List<double[]> rows) {
-        for (int r = 0; r < rows.size(); r++) {
-            double[] row = rows.get(r);
-            for (int i = 0; i < row.length; i++) {
-                if (!Double.isFinite(row[i])) {
-                    throw new UserError(file + ": row " + r + ", value " + i + " is " + row[i] + " (inputs must be finite numbers)");
-                }
-            }
-        }
-        return rows;
+        finite(new Source(file, null, input.inputData()));
+        return input.inputData();
     }
 
     /**
-     * Calibration inputs, in every form {@code --input} takes and EZKL's calibration files use:
-     * one row holding a whole input (or batch), one row per sample, or a flat list of many
-     * inputs. All values of all rows are read as one stream whose length must be a whole number of
-     * model inputs; returned as one tensor of shape [n·batch, ...] for {@link #split}.
+     * For each model input (by name; a name may be null when unknown), the Arrow column that holds
+     * it: by name, else by the rules in the class comment.
      */
-    static Tensor tensorRows(Path file, int[] shape) throws IOException {
-        int[] rowShape = Arrays.copyOfRange(shape, Math.min(1, shape.length), shape.length);
-        List<double[]> rows = rows(file, rowShape);
+    private static List<Source> arrowInputs(Path file, String[] names) throws IOException {
+        List<ArrowBatches.Column> all = ArrowBatches.readColumns(file);
+        Map<String, ArrowBatches.Column> byName = new LinkedHashMap<>();
+        for (ArrowBatches.Column c : all) {
+            byName.putIfAbsent(c.name(), c);
+        }
+        // Columns of other types (labels, ids as strings) may stand beside the inputs: the rules
+        // by position count only the columns that hold numbers.
+        List<ArrowBatches.Column> cols = all.stream().filter(ArrowBatches.Column::numeric).toList();
+        String have = String.join(", ", all.stream().map(c -> "'" + c.name() + "' (" + c.type() + ")").toList());
+        List<Source> out = new ArrayList<>();
+        boolean allNamed = true;
+        for (String n : names) {
+            allNamed &= n != null && byName.containsKey(n);
+        }
+        if (allNamed) {
+            for (String n : names) {
+                out.add(source(file, byName.get(n)));
+            }
+        } else if (cols.isEmpty()) {
+            throw new UserError(file + ": no column holds numbers or lists of numbers" + (all.isEmpty() ? "" : " (columns: " + have + ")"));
+        } else if (cols.size() == names.length) {
+            for (ArrowBatches.Column c : cols) {
+                out.add(source(file, c));
+            }
+        } else if (names.length == 1 && cols.stream().allMatch(ArrowBatches.Column::scalar)) {
+            // A table of features (pandas' to_feather, Polars): row r is every number column's value r.
+            List<List<double[]>> colRows = cols.stream().map(ArrowBatches.Column::rows).toList();
+            List<double[]> rows = new ArrayList<>();
+            for (int r = 0; r < colRows.get(0).size(); r++) {
+                double[] row = new double[cols.size()];
+                for (int c = 0; c < cols.size(); c++) {
+                    row[c] = colRows.get(c).get(r)[0];
+                }
+                rows.add(row);
+            }
+            out.add(finite(new Source(file, "columns '" + cols.get(0).name() + "' to '" + cols.get(cols.size() - 1).name() + "' (one feature each)", rows)));
+        } else if (names.length == 1) {
+            throw new UserError(file + ": " + all.size() + " columns (" + have + ") but the model takes one input"
+                    + (names[0] != null ? " ('" + names[0] + "')" : "") + ": name its column" + (names[0] != null ? " '" + names[0] + "'" : " as the input")
+                    + ", keep one column of numbers, or give one number column per feature");
+        } else {
+            throw new UserError(file + ": the model takes " + names.length + " inputs (" + quoted(names) + "), so the Arrow file needs one "
+                    + "column per input, named so or in that order; it has " + all.size() + " (" + have + ")");
+        }
+        return out;
+    }
+
+    private static Source source(Path file, ArrowBatches.Column c) {
+        return finite(new Source(file, "column '" + c.name() + "'", c.rows()));
+    }
+
+    /** For each model input, its source in the file: one Arrow column each, or input.json's lists. */
+    private static List<Source> sources(Path file, int[][] shapes, String[] names, boolean calibration) throws IOException {
+        mustExist(file);
+        if (ArrowBatches.isArrow(file)) {
+            return arrowInputs(file, names);
+        }
+        List<double[]> lists = jsonLists(file);
+        if (names.length == 1) {
+            return List.of(new Source(file, null, lists));
+        }
+        int k = names.length;
+        if (!calibration && lists.size() != k) {
+            throw new UserError(file + ": the model takes " + k + " inputs (" + quoted(names)
+                    + "), so input_data must hold one list per input, in that order; it holds " + lists.size());
+        }
+        if (lists.size() % k != 0) {
+            throw new UserError(file + ": the model takes " + k + " inputs (" + quoted(names) + "), so input_data must hold "
+                    + "one list per input, in that order, for each sample; " + lists.size() + " lists are not whole samples");
+        }
+        for (int j = 0; j < lists.size(); j++) {
+            int i = j % k;
+            if (lists.get(j).length != size(shapes[i])) {
+                throw new UserError(file + ": list " + j + " has " + lists.get(j).length + " values, but input " + i + " ('" + names[i] + "') "
+                        + Arrays.toString(shapes[i]) + " needs " + size(shapes[i]));
+            }
+        }
+        // Group g's list i is input i of sample g: input i's source is every k-th list.
+        List<Source> out = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            List<double[]> mine = new ArrayList<>();
+            for (int at = i; at < lists.size(); at += k) {
+                mine.add(lists.get(at));
+            }
+            out.add(new Source(file, null, mine));
+        }
+        return out;
+    }
+
+    /** Rejects NaN and infinities (a JSON number such as 1e400 reads as infinity), which quantization would clamp silently. */
+    private static Source finite(Source s) {
+        for (int r = 0; r < s.rows().size(); r++) {
+            double[] row = s.rows().get(r);
+            for (int i = 0; i < row.length; i++) {
+                if (!Double.isFinite(row[i])) {
+                    throw new UserError(s.where() + "row " + r + ", value " + i + " is " + row[i] + " (inputs must be finite numbers)");
+                }
+            }
+        }
+        return s;
+    }
+
+    private static long size(int[] shape) {
         long size = 1;
         for (int d : shape) {
             size *= d;
         }
-        long total = 0;
-        for (double[] r : rows) {
-            total += r.length;
-        }
-        if (total == 0 || total % size != 0) {
-            throw new UserError(file + ": " + rows.size() + " row(s) with " + total + " values in all, which is not a whole number of model inputs "
-                    + Arrays.toString(shape) + " (" + size + " values each)");
-        }
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new UserError(file + ": " + total + " calibration values are too many (at most " + (Integer.MAX_VALUE - 8) + ")");
-        }
-        double[] data = new double[(int) total];
-        int pos = 0;
-        for (double[] r : rows) {
-            System.arraycopy(r, 0, data, pos, r.length);
-            pos += r.length;
-        }
-        long groups = total / size;
-        int[] allShape = shape.length == 0 ? new int[] {(int) groups} : shape.clone();
-        if (shape.length > 0) {
-            allShape[0] = (int) (groups * shape[0]);
-        }
-        return Tensor.of(allShape, data);
+        return size;
     }
 
     /**
@@ -127,9 +216,8 @@ final class InputFiles {
     }
 
     /**
-     * The file's inputs for a model whose inputs have the given shapes and names: with one input,
-     * {@link #tensor}; with several, input.json with exactly one list per input in order; with
-     * none, no file ({@code file} null).
+     * The file's inputs for a model whose inputs have the given shapes and names (one input, or
+     * several: see the class comment); with none, no file ({@code file} null).
      */
     static List<Tensor> tensors(Path file, int[][] shapes, String[] names) throws IOException {
         if (shapes.length == 0) {
@@ -141,111 +229,78 @@ final class InputFiles {
         if (file == null) {
             throw new UserError("--input is required: the model takes " + shapes.length + " input(s) (" + quoted(names) + ")");
         }
-        if (shapes.length == 1) {
-            return List.of(tensor(file, shapes[0]));
+        List<Source> sources = sources(file, shapes, names, false);
+        List<Tensor> xs = new ArrayList<>();
+        for (int i = 0; i < shapes.length; i++) {
+            xs.add(whole(sources.get(i), shapes[i], names, i));
         }
-        List<double[]> rows = jsonRows(file, shapes.length);
-        if (rows.size() != shapes.length) {
-            throw new UserError(file + ": the model takes " + shapes.length + " inputs (" + quoted(names)
-                    + "), so input_data must hold one list per input, in that order; it holds " + rows.size());
+        return xs;
+    }
+
+    /** The source's values as exactly one input of {@code shape}. */
+    private static Tensor whole(Source s, int[] shape, String[] names, int i) {
+        long total = s.total();
+        long expected = size(shape);
+        if (total != expected) {
+            String input = names.length > 1 ? "input " + i + " ('" + names[i] + "') " : "the model's input ";
+            throw new UserError(s.where() + s.rows().size() + " row(s) with " + total + " values in all, but " + input
+                    + Arrays.toString(shape) + " needs " + expected);
         }
-        return group(file, rows, 0, shapes, names);
+        return Tensor.of(shape, s.concatenated());
     }
 
     /**
-     * Calibration samples for a model with several inputs: input.json whose lists are whole groups
-     * of one list per input, in order (one group per sample); each sample maps input names to values.
+     * Calibration samples, each a map from input name to value, in every form {@code --input}
+     * takes and EZKL's calibration files use. For each input, all values of all its rows (one row
+     * holding a whole input or batch, one row per sample, or a flat list of many inputs) are read
+     * as one stream whose length must be a whole number of that input; with several inputs, every
+     * input must have the same number of samples.
      */
-    static List<java.util.Map<String, Tensor>> samples(Path file, int[][] shapes, String[] names) throws IOException {
-        List<double[]> rows = jsonRows(file, shapes.length);
-        if (rows.size() % shapes.length != 0) {
-            throw new UserError(file + ": the model takes " + shapes.length + " inputs (" + quoted(names) + "), so input_data must hold "
-                    + "one list per input, in that order, for each sample; " + rows.size() + " lists are not whole samples");
+    static List<Map<String, Tensor>> samples(Path file, int[][] shapes, String[] names) throws IOException {
+        List<Source> sources = sources(file, shapes, names, true);
+        List<List<Tensor>> perInput = new ArrayList<>();
+        for (int i = 0; i < shapes.length; i++) {
+            Source s = sources.get(i);
+            long total = s.total();
+            long size = size(shapes[i]);
+            if (total == 0 || total % size != 0) {
+                String input = shapes.length > 1 ? "input " + i + " ('" + names[i] + "') " : "model inputs ";
+                throw new UserError(s.where() + s.rows().size() + " row(s) with " + total + " values in all, which is not a whole number of "
+                        + input + Arrays.toString(shapes[i]) + " (" + size + " values each)");
+            }
+            perInput.add(split(Tensor.of(new int[] {(int) Math.min(total, Integer.MAX_VALUE)}, s.concatenated()), shapes[i]));
         }
-        List<java.util.Map<String, Tensor>> out = new ArrayList<>();
-        for (int at = 0; at < rows.size(); at += shapes.length) {
-            List<Tensor> xs = group(file, rows, at, shapes, names);
-            java.util.Map<String, Tensor> sample = new java.util.LinkedHashMap<>();
-            for (int i = 0; i < xs.size(); i++) {
-                sample.put(names[i], xs.get(i));
+        int n = perInput.get(0).size();
+        for (int i = 1; i < shapes.length; i++) {
+            if (perInput.get(i).size() != n) {
+                throw new UserError(file + ": input 0 ('" + names[0] + "') has " + n + " calibration sample(s) but input " + i + " ('" + names[i]
+                        + "') has " + perInput.get(i).size() + "; every input needs the same number");
+            }
+        }
+        List<Map<String, Tensor>> out = new ArrayList<>();
+        for (int g = 0; g < n; g++) {
+            Map<String, Tensor> sample = new LinkedHashMap<>();
+            for (int i = 0; i < shapes.length; i++) {
+                sample.put(names[i], perInput.get(i).get(g));
             }
             out.add(sample);
         }
         return out;
     }
 
-    private static List<double[]> jsonRows(Path file, int inputs) throws IOException {
-        if (Files.isRegularFile(file) && isArrow(file)) {
-            throw new UserError(file + ": the model takes " + inputs + " inputs; give them as input.json with one list per input "
-                    + "(an Arrow IPC file holds one input)");
-        }
-        return rows(file, null);
-    }
-
-    private static boolean isArrow(Path file) throws IOException {
-        byte[] head = new byte[6];
-        try (var in = Files.newInputStream(file)) {
-            return in.readNBytes(head, 0, 6) == 6 && new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("ARROW1");
-        }
-    }
-
-    private static List<Tensor> group(Path file, List<double[]> rows, int at, int[][] shapes, String[] names) {
-        List<Tensor> xs = new ArrayList<>();
-        for (int i = 0; i < shapes.length; i++) {
-            double[] r = rows.get(at + i);
-            long size = 1;
-            for (int d : shapes[i]) {
-                size *= d;
-            }
-            if (r.length != size) {
-                throw new UserError(file + ": list " + (at + i) + " has " + r.length + " values, but input " + i + " ('" + names[i] + "') "
-                        + Arrays.toString(shapes[i]) + " needs " + size);
-            }
-            xs.add(Tensor.of(shapes[i], r));
-        }
-        return xs;
-    }
-
     private static String quoted(String[] names) {
         return String.join(", ", Arrays.stream(names).map(n -> "'" + n + "'").toList());
     }
 
-    /** Splits [n·batch, ...] into n tensors of the model's input shape. */
+    /** Splits a tensor holding n inputs' values into n tensors of the input's shape. */
     static List<Tensor> split(Tensor all, int[] shape) {
-        int size = 1;
-        for (int d : shape) {
-            size *= d;
-        }
+        int size = (int) size(shape);
         List<Tensor> out = new ArrayList<>();
         double[] d = all.data();
         for (int off = 0; off + size <= d.length; off += size) {
             out.add(Tensor.of(shape, Arrays.copyOfRange(d, off, off + size)));
         }
         return out;
-    }
-
-    /** The file's values as one tensor of the given shape (all rows concatenated). */
-    static Tensor tensor(Path file, int[] shape) throws IOException {
-        List<double[]> rows = rows(file, Arrays.copyOfRange(shape, Math.min(1, shape.length), shape.length));
-        int total = 0;
-        for (double[] r : rows) {
-            total += r.length;
-        }
-        long expected = 1;
-        for (int d : shape) {
-            expected *= d;
-        }
-        if (total != expected) {
-            throw new UserError(file + ": " + rows.size() + " row(s) with " + total + " values in all, but the model's input "
-                    + Arrays.toString(shape) + " needs " + expected);
-        }
-        double[] data = new double[total];
-        int pos = 0;
-        for (double[] r : rows) {
-            System.arraycopy(r, 0, data, pos, r.length);
-            pos += r.length;
-        }
-        return Tensor.of(shape, data);
     }
 
     static void sayClamped(CliSupport cmd, int clamped) {

@@ -21,7 +21,7 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
     Path pk;
 
     @Option(names = "--input", paramLabel = "FILE",
-            description = "input.json or an Arrow IPC file (one row per inference); for a model with several inputs, input.json with one list per input, in order. Leave it out for a model without run-time input.")
+            description = "input.json (one list per model input, in order; one input may take several lists, which together make up its batch) or an Arrow IPC file or stream (one column per model input, by name or in order; its rows together make up the input). Leave it out for a model without run-time input.")
     Path input;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PROOF", description = "Where to write the proof.")

@@ -47,7 +47,7 @@ final class SubmitCommand extends CliSupport implements Callable<Integer> {
         long t0 = System.nanoTime();
         VerifyingKey vk = client.trustedVerifyingKey(model);    // InvalidProofException (exit 1): another model's key
         Circuit c = vk.circuit();
-        double[] x = InputFiles.tensor(input, c.tensor(c.input()).layout().dims()).data();
+        double[] x = InputFiles.tensors(input, new int[][] {c.tensor(c.input()).layout().dims()}, new String[] {c.tensor(c.input()).name()}).get(0).data();
         String id = client.submit(model, x, UUID.randomUUID().toString());
         client.await(id, timeout);
         long t1 = System.nanoTime();

@@ -69,7 +69,7 @@ class DistributionIT {
             jars = s.map(p -> p.getFileName().toString()).sorted().toList();
         }
         for (String jar : jars) {
-            for (String buildOnly : List.of("onnxruntime", "jmh", "junit", "zkinfer-benchmarks", "netty", "protobuf")) {
+            for (String buildOnly : List.of("onnxruntime", "jmh", "junit", "zkinfer-benchmarks", "netty", "protobuf", "arrow-compression", "zstd-jni", "commons-compress")) {
                 assertTrue(!jar.startsWith(buildOnly), "the distribution carries a build-only jar: " + jar);
             }
         }

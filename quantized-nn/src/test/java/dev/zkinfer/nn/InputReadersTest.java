@@ -19,4 +19,13 @@ class InputReadersTest {
     assertThrows(dev.zkinfer.MalformedInputException.class, () -> EzklInput.parse("{\"input_data\": [[1, 2]"));
     assertThrows(dev.zkinfer.MalformedInputException.class, () -> EzklInput.parse("{}"));
   }
+
+  @Test
+  void booleansReadAsOneAndZeroAndNullIsRefused() {
+    EzklInput in = EzklInput.parse("{\"input_data\": [[true, false, 0.5], [[false], [true]]]}");
+    assertArrayEquals(new double[] {1, 0, 0.5}, in.inputData().get(0));
+    assertArrayEquals(new double[] {0, 1}, in.inputData().get(1));
+    var e = assertThrows(dev.zkinfer.MalformedInputException.class, () -> EzklInput.parse("{\"input_data\": [[1, null]]}"));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("non-number"), e.getMessage());
+  }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * EZKL's {@code input.json}: {@code {"input_data": [[...], ...], "output_data": [[...], ...]}},
- * one flat row-major array of floats per graph input (and per output). {@code output_data} is
+ * one flat row-major array of floats per graph input (and per output), nested arrays flattened;
+ * {@code true} and {@code false} read as 1 and 0 (boolean inputs). {@code output_data} is
  * optional (empty when absent).
  * Immutable and thread-safe, provided nobody modifies the arrays it was given or returns (records share them, they do not copy).
  */
@@ -41,6 +42,7 @@ public record EzklInput(List<double[]> inputData, List<double[]> outputData) {
 
   private static void flatten(Object o, List<Double> out, String field) {
     if (o instanceof Double d) out.add(d);
+    else if (o instanceof Boolean b) out.add(b ? 1.0 : 0.0); // a boolean model input (tree ensembles' masks)
     else if (o instanceof List<?> l) for (Object x : l) flatten(x, out, field);
     else throw new dev.zkinfer.MalformedInputException("input.json: \"" + field + "\" holds a non-number: " + o);
   }
