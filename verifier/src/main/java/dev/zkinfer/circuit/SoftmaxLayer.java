@@ -541,23 +541,77 @@ public final class SoftmaxLayer implements Layer {
             tau[i] = ctx.transcript().challengeExt("softmax/tau");
         }
         Ext3 beta = ctx.transcript().challengeExt("softmax/batch");
-        SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, SUMCHECK_DEGREE, ctx.proof(), ctx.transcript());
+        Ext3[] rho;
+        Ext3 finalValue;
+        if (ctx.zeroKnowledge()) {
+            // docs/zero-knowledge.md §3.2: the zero-check, masked, over the masked operands; the row
+            // maximum and sum are masked on their own (non-axis) variables
+            if (n == 0 || axisVars(layout) == n) {
+                throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (Softmax)");
+            }
+            var res = ZkSteps.sumcheck(ctx, Ext3.ZERO, new ZkSteps.Term[0], n, zeroKnowledgeDegree(layout, ctx::tensorMaskDegree));
+            rho = res.point();
+            finalValue = res.value();
+        } else {
+            SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, SUMCHECK_DEGREE, ctx.proof(), ctx.transcript());
+            rho = sc.point();
+            finalValue = sc.value();
+        }
         long[] raw = ctx.proof().exts("softmax evaluations", ops.length);
         ctx.transcript().absorbExts("softmax/evals", raw, 0, ops.length);
         Ext3[] ev = new Ext3[ops.length];
         for (int i = 0; i < ops.length; i++) {
             ev[i] = Ext3.get(raw, i);
         }
-        Ext3[] rho = sc.point();
         Ext3[] rhoRow = dropAxis(layout, rho);
         Ext3 expected = summand(beta, Mle.eq(tau, rho), Mle.eq(dropAxis(layout, tau), rhoRow), axisMaskAt(layout, rho),
                 axisFirstAt(layout, rho), ev);
-        if (!expected.equals(sc.value())) {
+        if (!expected.equals(finalValue)) {
             throw new InvalidProofException("Softmax layer: the softmax constraints do not hold at the sumcheck point");
         }
         for (int i = 0; i < ops.length; i++) {
             ctx.claim(ops[i], i < ops.length - 2 ? rho : rhoRow, ev[i]);
         }
+    }
+
+    /**
+     * Zero-knowledge: the instance variables of the row tensors (max, sum): every variable but the
+     * axis's, as a bit set.
+     */
+    public int rowVars(TensorLayout layout) {
+        int n = layout.numVars(), off = axisVarOffset(layout), av = axisVars(layout);
+        int all = (int) ((1L << n) - 1);
+        return all & ~((int) ((1L << (off + av)) - 1) & ~((1 << off) - 1));
+    }
+
+    /**
+     * Zero-knowledge: the masked zero-check's degree ({@code delta}: a tensor's mask degree, −1
+     * unmasked), from the zero-check's terms (the prover's instance has exactly these factors;
+     * public tables are −1; the u and v limbs, recombined, count as their first limb with the
+     * largest δ among them).
+     */
+    public int zeroKnowledgeDegree(TensorLayout layout, java.util.function.IntUnaryOperator delta) {
+        int n = layout.numVars();
+        int rows = rowVars(layout);
+        int rowLast = 31 - Integer.numberOfLeadingZeros(rows);
+        int rowFirst = Integer.numberOfTrailingZeros(rows);
+        int u = uLimbs.length == 0 ? -1 : uLimbs[0], v = vLimbs.length == 0 ? -1 : vLimbs[0];
+        int[][] terms = {
+            {-1, -1, max}, {-1, -1, x}, {-1, -1, gap}, {-1, sel, gap}, {-1, -1, exp}, {-1, -1, sum}, {-1, -1, y, sum},
+            {-1, -1, u}, {-1, -1, v}, {-1, -1}, {-1, -1, gap}, {-1, -1, sel}, {-1, -1, y}, {-1, -1, u}, {-1, -1, v},
+            {-1, -1, exp}, {-1, -1, sum}, {-1, -1, sel}, {-1, -1}};
+        java.util.function.IntUnaryOperator d = t -> t == u && u >= 0 ? maxDelta(uLimbs, delta)
+                : t == v && v >= 0 ? maxDelta(vLimbs, delta) : delta.applyAsInt(t);
+        return Math.max(SUMCHECK_DEGREE, ZkSteps.maskedTermsDegree(n, terms, d,
+                t -> t == max || t == sum ? rowLast : n - 1, t -> t == max || t == sum ? rowFirst : 0));
+    }
+
+    private static int maxDelta(int[] limbs, java.util.function.IntUnaryOperator delta) {
+        int m = -1;
+        for (int t : limbs) {
+            m = Math.max(m, delta.applyAsInt(t));
+        }
+        return m;
     }
 
     @Override

@@ -106,4 +106,28 @@ public final class ZkSteps {
         }
         return new Claim(tensor, res.point(), value);
     }
+
+    /**
+     * The degree of a masked sum-of-products sumcheck, the largest over rounds and terms: a factor
+     * (a tensor id, or −1 for a public table) has degree 1, except in the round that binds the last
+     * of its tensor's variables ({@code lastVar}) where a masked tensor has degree 2, or 2 + δ when
+     * its x_0 ({@code x0Var}) is bound in that round too. The prover's {@code SumcheckInstance}
+     * computes the same from its tables.
+     */
+    public static int maskedTermsDegree(int n, int[][] terms, java.util.function.IntUnaryOperator delta,
+            java.util.function.IntUnaryOperator lastVar, java.util.function.IntUnaryOperator x0Var) {
+        int d = 1;
+        for (int[] t : terms) {
+            d = Math.max(d, t.length);
+            for (int round = 0; round < n; round++) {
+                int sum = 0;
+                for (int f : t) {
+                    int dl = f < 0 ? -1 : delta.applyAsInt(f);
+                    sum += dl < 0 || lastVar.applyAsInt(f) != round ? 1 : x0Var.applyAsInt(f) == round ? 2 + dl : 2;
+                }
+                d = Math.max(d, sum);
+            }
+        }
+        return d;
+    }
 }

@@ -107,6 +107,22 @@ public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
     }
 
     /** Σ_j limb_j·2^(8j) as a table. */
+    /** Zero-knowledge: a recombined-limbs table (weights 256^j) carries the limbs' masks combined with the same weights. */
+    private static void maskRecombined(ProverContext ctx, SumcheckInstance inst, int table, int[] limbs) {
+        dev.zkinfer.sumcheck.TensorMask[] masks = new dev.zkinfer.sumcheck.TensorMask[limbs.length];
+        long[] weights = new long[limbs.length];
+        long w = 1;
+        for (int j = 0; j < limbs.length; j++) {
+            masks[j] = ctx.tensorMask(limbs[j]);
+            weights[j] = w;
+            w = Goldilocks.mul(w, 256);
+        }
+        dev.zkinfer.sumcheck.TensorMask m = dev.zkinfer.sumcheck.TensorMask.combine(masks, weights);
+        if (m != null) {
+            inst.maskTable(table, Ext3.ONE, m, 0, null);
+        }
+    }
+
     private static long[] recombine(int[] limbs, ProverContext ctx, int size) {
         long[] out = new long[size];
         for (int j = limbs.length - 1; j >= 0; j--) {
@@ -197,10 +213,40 @@ public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
         inst.addTerm(b4.neg(), eqRow, d0, smi);
         inst.addTerm(b5, eqRow, ai, si);
         inst.addTerm(b5.neg(), eqRow, d0);
-        SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t);
-        Ext3[] rho = res.point();
+        Ext3[] rho;
+        Ext3[] te;
+        if (ctx.zeroKnowledge()) {
+            if (n == 0 || av == n) {
+                throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (Softmax)");
+            }
+            int[] full = {xi, yi, gi, ei, si};
+            int[] fullTensors = {l.x(), l.y(), l.gap(), l.exp(), l.selector()};
+            for (int k = 0; k < full.length; k++) {
+                ZkProving.maskTable(ctx, inst, full[k], fullTensors[k], Ext3.ONE);
+            }
+            maskRecombined(ctx, inst, ui, l.remainderLimbs());
+            maskRecombined(ctx, inst, vi, l.boundLimbs());
+            int rows = l.rowVars(layout);
+            int rowFirst = Integer.numberOfTrailingZeros(rows);
+            for (int[] tt : new int[][] {{mi, l.max()}, {smi, l.sum()}}) {
+                dev.zkinfer.sumcheck.TensorMask m = ctx.tensorMask(tt[1]);
+                if (m != null) {
+                    inst.maskTable(tt[0], Ext3.ONE, m, rowFirst, null, rows);
+                }
+            }
+            int degree = l.zeroKnowledgeDegree(layout, tensor -> ctx.tensorMask(tensor) == null ? -1 : ctx.tensorMask(tensor).degree());
+            if (inst.maskedDegree() > degree) {
+                throw new IllegalStateException("Softmax: the instance's masked degree exceeds the protocol's");
+            }
+            var res = ZkProving.sumcheck(ctx, inst, Ext3.ZERO, java.util.List.of(), degree);
+            rho = res.point();
+            te = res.tableEvaluations();
+        } else {
+            SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t);
+            rho = res.point();
+            te = res.tableEvaluations();
+        }
         Ext3[] rhoRow = l.dropAxis(layout, rho);
-        Ext3[] te = res.tableEvaluations();
 
         int[] ops = l.operands();
         int lc = l.remainderLimbs().length;
@@ -212,6 +258,9 @@ public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
         ev[4] = te[si];
         for (int i = 5; i < 5 + 2 * lc; i++) {
             ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
+            if (ctx.zeroKnowledge()) {
+                ev[i] = ZkProving.masked(ctx, ops[i], ev[i], rho);
+            }
         }
         ev[5 + 2 * lc] = te[mi];
         ev[6 + 2 * lc] = te[smi];
