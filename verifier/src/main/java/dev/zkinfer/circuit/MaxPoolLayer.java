@@ -341,22 +341,11 @@ public final class MaxPoolLayer implements Layer {
             tau[i] = ctx.transcript().challengeExt("maxpool/tau");
         }
         Ext3 beta = ctx.transcript().challengeExt("maxpool/batch");
-        Ext3[] rho;
-        Ext3 finalValue;
-        if (ctx.zeroKnowledge()) {
-            // docs/zero-knowledge.md §3.2: the zero-check, masked, over the masked operands (target 0)
-            if (n == 0) {
-                throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (MaxPool)");
-            }
-            var res = ZkSteps.sumcheck(ctx, Ext3.ZERO, new ZkSteps.Term[0], n,
-                    zeroKnowledgeDegree(tensor -> ZkSteps.factorDegree(ctx, tensor, n)));
-            rho = res.point();
-            finalValue = res.value();
-        } else {
-            SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, degree(), ctx.proof(), ctx.transcript());
-            rho = sc.point();
-            finalValue = sc.value();
-        }
+        // in zero-knowledge mode the zero-check is masked, over the masked operands (docs/zero-knowledge.md §3.2)
+        SumcheckClaim sc = ZkSteps.zeroCheck(ctx, n, degree(), () -> zeroKnowledgeDegree(tensor -> ZkSteps.factorDegree(ctx, tensor, n)),
+                "MaxPool");
+        Ext3[] rho = sc.point();
+        Ext3 finalValue = sc.value();
         int[] ops = operands();
         long[] raw = ctx.proof().exts("maxpool evaluations", ops.length);
         ctx.transcript().absorbExts("maxpool/evals", raw, 0, ops.length);

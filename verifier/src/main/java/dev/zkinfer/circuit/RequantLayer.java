@@ -596,22 +596,11 @@ public final class RequantLayer implements Layer {
         Ext3 c0 = ctx.transcript().challengeExt("requant/batch");
         Ext3 c1 = ctx.transcript().challengeExt("requant/batch");
         Ext3 c2 = ctx.transcript().challengeExt("requant/batch");
-        Ext3[] rho;
-        Ext3 finalValue;
-        if (ctx.zeroKnowledge()) {
-            // docs/zero-knowledge.md §3.2: the zero-check, masked, over the masked operands (target 0)
-            if (n == 0) {
-                throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (Requant)");
-            }
-            var res = ZkSteps.sumcheck(ctx, Ext3.ZERO, new ZkSteps.Term[0], n,
-                    zeroKnowledgeDegree(tensor -> ZkSteps.factorDegree(ctx, tensor, n)));
-            rho = res.point();
-            finalValue = res.value();
-        } else {
-            SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, 3, ctx.proof(), ctx.transcript());
-            rho = sc.point();
-            finalValue = sc.value();
-        }
+        // in zero-knowledge mode the zero-check is masked, over the masked operands (docs/zero-knowledge.md §3.2)
+        SumcheckClaim sc = ZkSteps.zeroCheck(ctx, n, 3, () -> zeroKnowledgeDegree(tensor -> ZkSteps.factorDegree(ctx, tensor, n)),
+                "Requant");
+        Ext3[] rho = sc.point();
+        Ext3 finalValue = sc.value();
         int count = ops.length;
         long[] raw = ctx.proof().exts("requant evaluations", count);
         ctx.transcript().absorbExts("requant/evals", raw, 0, count);

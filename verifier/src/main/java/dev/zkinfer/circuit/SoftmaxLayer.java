@@ -541,22 +541,15 @@ public final class SoftmaxLayer implements Layer {
             tau[i] = ctx.transcript().challengeExt("softmax/tau");
         }
         Ext3 beta = ctx.transcript().challengeExt("softmax/batch");
-        Ext3[] rho;
-        Ext3 finalValue;
-        if (ctx.zeroKnowledge()) {
-            // docs/zero-knowledge.md §3.2: the zero-check, masked, over the masked operands; the row
-            // maximum and sum are masked on their own (non-axis) variables
-            if (n == 0 || axisVars(layout) == n) {
-                throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (Softmax)");
-            }
-            var res = ZkSteps.sumcheck(ctx, Ext3.ZERO, new ZkSteps.Term[0], n, zeroKnowledgeDegree(layout, ctx::tensorMaskDegree));
-            rho = res.point();
-            finalValue = res.value();
-        } else {
-            SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, SUMCHECK_DEGREE, ctx.proof(), ctx.transcript());
-            rho = sc.point();
-            finalValue = sc.value();
+        // in zero-knowledge mode the zero-check is masked, over the masked operands, the row maximum
+        // and sum masked on their own (non-axis) variables (docs/zero-knowledge.md §3.2)
+        if (ctx.zeroKnowledge() && axisVars(layout) == n) {
+            throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (Softmax)");
         }
+        SumcheckClaim sc = ZkSteps.zeroCheck(ctx, n, SUMCHECK_DEGREE, () -> zeroKnowledgeDegree(layout, ctx::tensorMaskDegree),
+                "Softmax");
+        Ext3[] rho = sc.point();
+        Ext3 finalValue = sc.value();
         long[] raw = ctx.proof().exts("softmax evaluations", ops.length);
         ctx.transcript().absorbExts("softmax/evals", raw, 0, ops.length);
         Ext3[] ev = new Ext3[ops.length];

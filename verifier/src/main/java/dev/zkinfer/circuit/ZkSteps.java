@@ -54,6 +54,24 @@ public final class ZkSteps {
     }
 
     /**
+     * A zero-check's sumcheck (target 0) over n variables: the plain sumcheck of degree
+     * {@code plainDegree} in integrity mode; in zero-knowledge mode the masked one, of degree
+     * {@code zkDegree}, over the layer's masked operands. Returns the point and the value the
+     * layer's summand must take there.
+     */
+    public static dev.zkinfer.sumcheck.SumcheckClaim zeroCheck(VerifierContext ctx, int n, int plainDegree,
+            java.util.function.IntSupplier zkDegree, String layer) throws InvalidProofException {
+        if (!ctx.zeroKnowledge()) {
+            return dev.zkinfer.sumcheck.SumcheckVerifier.verify(Ext3.ZERO, n, plainDegree, ctx.proof(), ctx.transcript());
+        }
+        if (n == 0) {
+            throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (" + layer + ")");
+        }
+        var res = sumcheck(ctx, Ext3.ZERO, new Term[0], n, zkDegree.getAsInt());
+        return new dev.zkinfer.sumcheck.SumcheckClaim(res.point(), res.value());
+    }
+
+    /**
      * The last round's degree of one masked factor whose tensor's x_0 is the sumcheck's variable
      * {@code x0Var} (−1: fixed): 2 from Z's x(1 − x), plus δ when x_0 is the last variable.
      */

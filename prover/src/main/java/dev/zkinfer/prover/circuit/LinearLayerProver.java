@@ -11,6 +11,7 @@ import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -108,7 +109,6 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
             proveZeroKnowledge(layer, claim, kv, ctx);
             return;
         }
-        int kPad = 1 << kv;
         var t = ctx.transcript();
         var out = ctx.proof();
         t.domain(LinearLayer.DOMAIN);
@@ -121,20 +121,8 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
             t.absorbExt("linear/bias", bEval);
             target = target.sub(bEval.mul(Validity.validExcept(ly, r, 1)));
         }
-        // A(k) = Σ_o eq(r_o, o) W[o,k]
-        long[] eqO = EqTables.eq(ro);
-        long[] wv = ctx.values(layer.weight());
-        long[] a = weightedRowSum(eqO, wv, 1 << ov, kPad);
-        // B(k) = Σ_{bp} eq(r_bp, bp) X[bp,k], r_bp = (r_p ‖ r_b)
-        Ext3[] rbp = new Ext3[r.length - ov];
-        System.arraycopy(r, 0, rbp, 0, pv);
-        System.arraycopy(r, pv + ov, rbp, pv, r.length - pv - ov);
-        long[] eqBP = EqTables.eq(rbp);
-        long[] b = weightedRowSum(eqBP, ctx.values(layer.x()), 1 << rbp.length, kPad);
-        SumcheckInstance inst = new SumcheckInstance(kv);
-        int ia = inst.addTable(a);
-        int ib = inst.addTable(b);
-        inst.addTerm(Ext3.ONE, ia, ib);
+        SumcheckInstance inst = matmulInstance(layer, r, pv, ov, kv, ctx);
+        int ia = 0, ib = 1;
         SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, target, out, t);
         Ext3 wEval = res.tableEvaluations()[ia];
         Ext3 xEval = res.tableEvaluations()[ib];
@@ -147,6 +135,30 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         }
         ctx.claim(layer.weight(), LinearLayer.weightPoint(ly, r, res.point()), wEval);
         ctx.claim(layer.x(), LinearLayer.inputPoint(ly, r, res.point()), xEval);
+    }
+
+    /** (r_p ‖ r_b): Y's point without its O coordinates. */
+    private static Ext3[] positionBatchPoint(Ext3[] r, int pv, int ov) {
+        Ext3[] rbp = new Ext3[r.length - ov];
+        System.arraycopy(r, 0, rbp, 0, pv);
+        System.arraycopy(r, pv + ov, rbp, pv, r.length - pv - ov);
+        return rbp;
+    }
+
+    /**
+     * Thaler's matmul instance over K's variables: table 0 is A(k) = Σ_o eq(r_o, o)·W[o,k] (O(|W|)),
+     * table 1 is B(k) = Σ_{b,p} eq((r_p, r_b), (p, b))·X[b,p,k] (O(|X|)), one term A·B.
+     */
+    private static SumcheckInstance matmulInstance(LinearLayer layer, Ext3[] r, int pv, int ov, int kv, ProverContext ctx) {
+        Ext3[] ro = Arrays.copyOfRange(r, pv, pv + ov);
+        long[] a = weightedRowSum(EqTables.eq(ro), ctx.values(layer.weight()), 1 << ov, 1 << kv);
+        Ext3[] rbp = positionBatchPoint(r, pv, ov);
+        long[] b = weightedRowSum(EqTables.eq(rbp), ctx.values(layer.x()), 1 << rbp.length, 1 << kv);
+        SumcheckInstance inst = new SumcheckInstance(kv);
+        inst.addTable(a);
+        inst.addTable(b);
+        inst.addTerm(Ext3.ONE, 0, 1);
+        return inst;
     }
 
     /** Zero-knowledge mode: the verifier's {@code LinearLayer.verifyZeroKnowledge}, step for step. */
@@ -178,17 +190,10 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
                 terms.add(new ZkProving.Term(layer.bias(), ctx.tensorMask(layer.bias()), valid.neg(), ro));
             }
         }
-        long[] a = weightedRowSum(EqTables.eq(ro), ctx.values(layer.weight()), 1 << ov, 1 << kv);
-        Ext3[] rbp = new Ext3[r.length - ov];
-        System.arraycopy(r, 0, rbp, 0, pv);
-        System.arraycopy(r, pv + ov, rbp, pv, r.length - pv - ov);
-        long[] b = weightedRowSum(EqTables.eq(rbp), ctx.values(layer.x()), 1 << rbp.length, 1 << kv);
-        SumcheckInstance inst = new SumcheckInstance(kv);
-        int ia = inst.addTable(a);
-        int ib = inst.addTable(b);
-        inst.addTerm(Ext3.ONE, ia, ib);
+        SumcheckInstance inst = matmulInstance(layer, r, pv, ov, kv, ctx);
+        int ia = 0, ib = 1;
         ZkProving.maskTable(ctx, inst, ia, layer.weight(), dev.zkinfer.sumcheck.TensorMask.vanishing(ro));
-        ZkProving.maskTable(ctx, inst, ib, layer.x(), dev.zkinfer.sumcheck.TensorMask.vanishing(rbp));
+        ZkProving.maskTable(ctx, inst, ib, layer.x(), dev.zkinfer.sumcheck.TensorMask.vanishing(positionBatchPoint(r, pv, ov)));
         int degree = Math.max(2, ZkProving.factorDegree(ctx, layer.weight(), kv) + ZkProving.factorDegree(ctx, layer.x(), kv));
         var res = ZkProving.sumcheck(ctx, inst, target, terms, degree);
         Ext3 wEval = res.tableEvaluations()[ia];

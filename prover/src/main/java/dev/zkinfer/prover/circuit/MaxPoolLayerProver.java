@@ -131,17 +131,7 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
             }
             ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
             for (int j = 0; j < k; j++) {
-                int[] lt = l.gapLimbs(j);
-                dev.zkinfer.sumcheck.TensorMask[] ms = new dev.zkinfer.sumcheck.TensorMask[lt.length];
-                long[] weights = new long[lt.length];
-                for (int q = 0; q < lt.length; q++) {
-                    ms[q] = ctx.tensorMask(lt[q]);
-                    weights[q] = q == 0 ? 1 : 1L << 16;
-                }
-                dev.zkinfer.sumcheck.TensorMask m = dev.zkinfer.sumcheck.TensorMask.combine(ms, weights);
-                if (m != null) {
-                    inst.maskTable(fi[j], Ext3.ONE, m, 0, null);
-                }
+                ZkProving.maskCombined(ctx, inst, fi[j], l.gapLimbs(j), 1L << 16);
                 ZkProving.maskTable(ctx, inst, viewTables[j], views[j], Ext3.ONE);
             }
             int degree = l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n));

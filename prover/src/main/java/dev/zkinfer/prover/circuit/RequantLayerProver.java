@@ -95,22 +95,6 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
     }
 
     /** Σ_j limb_j·2^(wj) as a table. */
-    /** Zero-knowledge: a recombined-limbs table carries the limbs' masks combined with the same weights 2^(lw·j). */
-    private static void maskRecombined(ProverContext ctx, SumcheckInstance inst, int table, int[] limbs, int lw) {
-        dev.zkinfer.sumcheck.TensorMask[] masks = new dev.zkinfer.sumcheck.TensorMask[limbs.length];
-        long[] weights = new long[limbs.length];
-        long w = 1;
-        for (int j = 0; j < limbs.length; j++) {
-            masks[j] = ctx.tensorMask(limbs[j]);
-            weights[j] = w;
-            w = Goldilocks.mul(w, 1L << lw);
-        }
-        dev.zkinfer.sumcheck.TensorMask m = dev.zkinfer.sumcheck.TensorMask.combine(masks, weights);
-        if (m != null) {
-            inst.maskTable(table, Ext3.ONE, m, 0, null);
-        }
-    }
-
     private static long[] recombine(int[] limbs, int lw, ProverContext ctx, int size) {
         long[] out = new long[size];
         for (int j = limbs.length - 1; j >= 0; j--) {
@@ -169,12 +153,12 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
             }
             ZkProving.maskTable(ctx, inst, xi, l.x(), Ext3.ONE);
             ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
-            maskRecombined(ctx, inst, ri, l.remainderLimbs(), lw);
+            ZkProving.maskCombined(ctx, inst, ri, l.remainderLimbs(), 1L << lw);
             if (l.tableClamp()) {
                 ZkProving.maskTable(ctx, inst, inst.numTables() - 1, l.excess(), Ext3.ONE);
             } else {
-                maskRecombined(ctx, inst, inst.numTables() - 2, l.overflowUpLimbs(), lw);
-                maskRecombined(ctx, inst, inst.numTables() - 1, l.overflowDownLimbs(), lw);
+                ZkProving.maskCombined(ctx, inst, inst.numTables() - 2, l.overflowUpLimbs(), 1L << lw);
+                ZkProving.maskCombined(ctx, inst, inst.numTables() - 1, l.overflowDownLimbs(), 1L << lw);
             }
             int degree = l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n));
             var res = ZkProving.sumcheck(ctx, inst, Ext3.ZERO, java.util.List.of(), degree);

@@ -107,22 +107,6 @@ public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
     }
 
     /** Σ_j limb_j·2^(8j) as a table. */
-    /** Zero-knowledge: a recombined-limbs table (weights 256^j) carries the limbs' masks combined with the same weights. */
-    private static void maskRecombined(ProverContext ctx, SumcheckInstance inst, int table, int[] limbs) {
-        dev.zkinfer.sumcheck.TensorMask[] masks = new dev.zkinfer.sumcheck.TensorMask[limbs.length];
-        long[] weights = new long[limbs.length];
-        long w = 1;
-        for (int j = 0; j < limbs.length; j++) {
-            masks[j] = ctx.tensorMask(limbs[j]);
-            weights[j] = w;
-            w = Goldilocks.mul(w, 256);
-        }
-        dev.zkinfer.sumcheck.TensorMask m = dev.zkinfer.sumcheck.TensorMask.combine(masks, weights);
-        if (m != null) {
-            inst.maskTable(table, Ext3.ONE, m, 0, null);
-        }
-    }
-
     private static long[] recombine(int[] limbs, ProverContext ctx, int size) {
         long[] out = new long[size];
         for (int j = limbs.length - 1; j >= 0; j--) {
@@ -224,8 +208,8 @@ public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
             for (int k = 0; k < full.length; k++) {
                 ZkProving.maskTable(ctx, inst, full[k], fullTensors[k], Ext3.ONE);
             }
-            maskRecombined(ctx, inst, ui, l.remainderLimbs());
-            maskRecombined(ctx, inst, vi, l.boundLimbs());
+            ZkProving.maskCombined(ctx, inst, ui, l.remainderLimbs(), 256);
+            ZkProving.maskCombined(ctx, inst, vi, l.boundLimbs(), 256);
             int rows = l.rowVars(layout);
             int rowFirst = Integer.numberOfTrailingZeros(rows);
             for (int[] tt : new int[][] {{mi, l.max()}, {smi, l.sum()}}) {

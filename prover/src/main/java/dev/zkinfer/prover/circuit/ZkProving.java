@@ -29,6 +29,26 @@ final class ZkProving {
         return m == null ? List.of() : List.of(new Term(output, m, Ext3.ONE, point));
     }
 
+    /**
+     * Marks a table that recombines several tensors (limbs) as Σ_j weight_j·T_j with the same
+     * combination of their masks ({@link TensorMask#combine}); nothing when none is masked.
+     * The weights are successive powers of {@code base} in the field: 1, base, base², ...
+     */
+    static void maskCombined(ProverContext ctx, SumcheckInstance inst, int table, int[] tensors, long base) {
+        TensorMask[] masks = new TensorMask[tensors.length];
+        long[] weights = new long[tensors.length];
+        long w = 1;
+        for (int j = 0; j < tensors.length; j++) {
+            masks[j] = ctx.tensorMask(tensors[j]);
+            weights[j] = w;
+            w = dev.zkinfer.field.Goldilocks.mul(w, base);
+        }
+        TensorMask m = TensorMask.combine(masks, weights);
+        if (m != null) {
+            inst.maskTable(table, Ext3.ONE, m, 0, null);
+        }
+    }
+
     /** Marks an instance table as tensor T's restriction when T is masked; its x_0 is the instance's variable 0. */
     static void maskTable(ProverContext ctx, SumcheckInstance inst, int table, int tensor, Ext3 zFixed) {
         maskTable(ctx, inst, table, tensor, zFixed, 0, null);

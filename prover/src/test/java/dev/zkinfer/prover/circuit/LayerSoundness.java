@@ -45,16 +45,7 @@ final class LayerSoundness {
         assertNull(LayerHarness.falseClaim(LayerHarness.verify(layer, outClaims, w.circuit(), proof), w));
         assertEquals(0, proof.length % 8, "proof made of 8-byte elements");
         for (int off = 0; off < proof.length; off += 8) {
-            byte[] bad = proof.clone();
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v |= (bad[off + i] & 0xFFL) << (8 * i);
-            }
-            v = Goldilocks.add(v, 1);
-            for (int i = 0; i < 8; i++) {
-                bad[off + i] = (byte) (v >>> (8 * i));
-            }
-            assertRejectedOrFalse(layer, outClaims, w, bad, "element at byte " + off);
+            assertRejectedOrFalse(layer, outClaims, w, withElementIncremented(proof, off), "element at byte " + off);
         }
         for (int cut : new int[] {1, 8, proof.length}) {
             if (cut <= proof.length && proof.length > 0) {
@@ -69,6 +60,20 @@ final class LayerSoundness {
         Claim[] wrong = outClaims.clone();
         wrong[0] = new Claim(c0.tensor(), c0.point(), c0.value().add(1));
         assertRejectedOrFalse(layer, wrong, w, proof, "false output claim");
+    }
+
+    /** A copy of the proof with its 8-byte field element at {@code off} plus 1 mod p (kept canonical). */
+    static byte[] withElementIncremented(byte[] proof, int off) {
+        byte[] bad = proof.clone();
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v |= (bad[off + i] & 0xFFL) << (8 * i);
+        }
+        v = Goldilocks.add(v, 1);
+        for (int i = 0; i < 8; i++) {
+            bad[off + i] = (byte) (v >>> (8 * i));
+        }
+        return bad;
     }
 
     /** Circuit round trip: encode → decode gives equal layers and identical bytes; garbage → Malformed only. */

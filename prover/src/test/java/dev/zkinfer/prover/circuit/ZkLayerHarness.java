@@ -237,16 +237,7 @@ final class ZkLayerHarness {
         List<SumcheckMask> honestMasks = new ArrayList<>(masks.sumchecks.subList(used, masks.sumchecks.size()));
         Masks view = new MasksView(masks, honestMasks);
         for (int off = 0; off < proof.length; off += 8) {
-            byte[] bad = proof.clone();
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v |= (bad[off + i] & 0xFFL) << (8 * i);
-            }
-            v = Goldilocks.add(v, 1);
-            for (int i = 0; i < 8; i++) {
-                bad[off + i] = (byte) (v >>> (8 * i));
-            }
-            assertRejectedOrFalse(layer, out, w, view, bad, "element at byte " + off);
+            assertRejectedOrFalse(layer, out, w, view, LayerSoundness.withElementIncremented(proof, off), "element at byte " + off);
         }
         for (int cut : new int[] {1, 8, proof.length}) {
             byte[] shortP = Arrays.copyOf(proof, proof.length - cut);
@@ -261,6 +252,23 @@ final class ZkLayerHarness {
             Claim[] wrong = out.clone();
             wrong[0] = new Claim(out[0].tensor(), out[0].point(), out[0].value().add(1));
             assertRejectedOrFalse(layer, wrong, w, view, proof, "false output claim");
+        }
+    }
+
+    /**
+     * A cheating prover that runs a zero-check layer honestly on a wrong witness (one the layer's
+     * relation does not allow): rejected, or some emitted claim is false for what it committed.
+     */
+    static void assertWrongWitnessCaught(Layer layer, Circuit circuit, WitnessValues bad, Masks masks, String what) {
+        byte[] proof = prove(layer, new Claim[0], bad, masks, Recorded.empty());
+        Recorded r;
+        try {
+            r = verify(layer, new Claim[0], circuit, masks, proof);
+        } catch (InvalidProofException expected) {
+            return; // the masked zero-check's sum is not zero
+        }
+        if (falseClaim(r, bad, masks) == null) {
+            throw new AssertionError(what + " accepted with true claims");
         }
     }
 

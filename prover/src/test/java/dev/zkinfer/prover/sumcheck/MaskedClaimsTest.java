@@ -150,7 +150,7 @@ class MaskedClaimsTest {
                     m[k + i][j] = unit.r(x0[i], w);
                 }
             }
-            assertEquals(2 * k, rank(m), "k=" + k);
+            assertEquals(2 * k, MaskedSumcheckTest.rank(m), "k=" + k);
         }
     }
 
@@ -242,33 +242,5 @@ class MaskedClaimsTest {
             assertEquals(bHat, pr.tableEvaluations()[ib], "vars=" + Integer.toBinaryString(vars));
             assertEquals(bHat.mul(dev.zkinfer.poly.Mle.evaluateExt(other, rho)), vr.value());
         }
-    }
-
-    private static int rank(Ext3[][] a) {
-        int rows = a.length, cols = a[0].length, rank = 0;
-        for (int col = 0; col < cols && rank < rows; col++) {
-            int piv = -1;
-            for (int i = rank; i < rows; i++) {
-                if (!a[i][col].isZero()) {
-                    piv = i;
-                    break;
-                }
-            }
-            if (piv < 0) {
-                continue;
-            }
-            Ext3[] tmp = a[piv]; a[piv] = a[rank]; a[rank] = tmp;
-            Ext3 inv = a[rank][col].inv();
-            for (int i = 0; i < rows; i++) {
-                if (i != rank && !a[i][col].isZero()) {
-                    Ext3 f = a[i][col].mul(inv);
-                    for (int j = 0; j < cols; j++) {
-                        a[i][j] = a[i][j].sub(f.mul(a[rank][j]));
-                    }
-                }
-            }
-            rank++;
-        }
-        return rank;
     }
 }

@@ -298,7 +298,7 @@ class MaskedSumcheckTest {
         return c;
     }
 
-    private static int rank(Ext3[][] a) {
+    static int rank(Ext3[][] a) {
         return eliminate(a, null);
     }
 
