@@ -124,17 +124,21 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         SumcheckInstance inst = matmulInstance(layer, r, pv, ov, kv, ctx);
         int ia = 0, ib = 1;
         SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, target, out, t);
-        Ext3 wEval = res.tableEvaluations()[ia];
-        Ext3 xEval = res.tableEvaluations()[ib];
-        out.ext(wEval);
-        t.absorbExt("linear/weight", wEval);
-        out.ext(xEval);
-        t.absorbExt("linear/input", xEval);
+        finish(layer, ly, r, ro, bEval, res.point(), res.tableEvaluations()[ia], res.tableEvaluations()[ib], ctx);
+    }
+
+    /** Sends W's and X's evaluations at the sumcheck's point ρ and records the claims (bias, W, X). */
+    private static void finish(LinearLayer layer, TensorLayout ly, Ext3[] r, Ext3[] ro, Ext3 bEval, Ext3[] rho, Ext3 wEval,
+            Ext3 xEval, ProverContext ctx) {
+        ctx.proof().ext(wEval);
+        ctx.transcript().absorbExt("linear/weight", wEval);
+        ctx.proof().ext(xEval);
+        ctx.transcript().absorbExt("linear/input", xEval);
         if (layer.bias() >= 0) {
             ctx.claim(layer.bias(), ro, bEval);
         }
-        ctx.claim(layer.weight(), LinearLayer.weightPoint(ly, r, res.point()), wEval);
-        ctx.claim(layer.x(), LinearLayer.inputPoint(ly, r, res.point()), xEval);
+        ctx.claim(layer.weight(), LinearLayer.weightPoint(ly, r, rho), wEval);
+        ctx.claim(layer.x(), LinearLayer.inputPoint(ly, r, rho), xEval);
     }
 
     /** (r_p ‖ r_b): Y's point without its O coordinates. */
@@ -196,17 +200,7 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         ZkProving.maskTable(ctx, inst, ib, layer.x(), dev.zkinfer.sumcheck.TensorMask.vanishing(positionBatchPoint(r, pv, ov)));
         int degree = Math.max(2, ZkProving.factorDegree(ctx, layer.weight(), kv) + ZkProving.factorDegree(ctx, layer.x(), kv));
         var res = ZkProving.sumcheck(ctx, inst, target, terms, degree);
-        Ext3 wEval = res.tableEvaluations()[ia];
-        Ext3 xEval = res.tableEvaluations()[ib];
-        out.ext(wEval);
-        t.absorbExt("linear/weight", wEval);
-        out.ext(xEval);
-        t.absorbExt("linear/input", xEval);
-        if (layer.bias() >= 0) {
-            ctx.claim(layer.bias(), ro, bEval);
-        }
-        ctx.claim(layer.weight(), LinearLayer.weightPoint(ly, r, res.point()), wEval);
-        ctx.claim(layer.x(), LinearLayer.inputPoint(ly, r, res.point()), xEval);
+        finish(layer, ly, r, ro, bEval, res.point(), res.tableEvaluations()[ia], res.tableEvaluations()[ib], ctx);
     }
 
     /** The field elements as signed ints when all of them are in [−2^15, 2^15], else null. */

@@ -123,26 +123,15 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
             pw = pw.mul(beta);
         }
         inst.addTerm(total.neg(), eq);
-        Ext3[] rho;
-        Ext3[] finals;
-        if (ctx.zeroKnowledge()) {
-            if (n == 0) {
-                throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (MaxPool)");
-            }
+        ZkProving.Reduced red = ZkProving.zeroCheck(ctx, inst, () -> {
             ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
             for (int j = 0; j < k; j++) {
                 ZkProving.maskCombined(ctx, inst, fi[j], l.gapLimbs(j), 1L << 16);
                 ZkProving.maskTable(ctx, inst, viewTables[j], views[j], Ext3.ONE);
             }
-            int degree = l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n));
-            var res = ZkProving.sumcheck(ctx, inst, Ext3.ZERO, java.util.List.of(), degree);
-            rho = res.point();
-            finals = res.tableEvaluations();
-        } else {
-            SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t);
-            rho = res.point();
-            finals = res.tableEvaluations();
-        }
+        }, () -> l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n)), "MaxPool");
+        Ext3[] rho = red.point();
+        Ext3[] finals = red.finals();
         int[] ops = l.operands();
         long[] raw = new long[3 * ops.length];
         Ext3[] ev = new Ext3[ops.length];

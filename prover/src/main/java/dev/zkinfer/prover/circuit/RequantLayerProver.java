@@ -145,12 +145,7 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
             inst.addTerm(c1.neg(), eq, dpi, yi);
             inst.addTerm(c2, eq, dni, yi);
         }
-        Ext3[] rho;
-        Ext3[] finals;
-        if (ctx.zeroKnowledge()) {
-            if (n == 0) {
-                throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (Requant)");
-            }
+        ZkProving.Reduced red = ZkProving.zeroCheck(ctx, inst, () -> {
             ZkProving.maskTable(ctx, inst, xi, l.x(), Ext3.ONE);
             ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
             ZkProving.maskCombined(ctx, inst, ri, l.remainderLimbs(), 1L << lw);
@@ -160,15 +155,9 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
                 ZkProving.maskCombined(ctx, inst, inst.numTables() - 2, l.overflowUpLimbs(), 1L << lw);
                 ZkProving.maskCombined(ctx, inst, inst.numTables() - 1, l.overflowDownLimbs(), 1L << lw);
             }
-            int degree = l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n));
-            var res = ZkProving.sumcheck(ctx, inst, Ext3.ZERO, java.util.List.of(), degree);
-            rho = res.point();
-            finals = res.tableEvaluations();
-        } else {
-            SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t);
-            rho = res.point();
-            finals = res.tableEvaluations();
-        }
+        }, () -> l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n)), "Requant");
+        Ext3[] rho = red.point();
+        Ext3[] finals = red.finals();
 
         int[] ops = l.operands();
         long[] raw = new long[3 * ops.length];

@@ -197,12 +197,10 @@ public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
         inst.addTerm(b4.neg(), eqRow, d0, smi);
         inst.addTerm(b5, eqRow, ai, si);
         inst.addTerm(b5.neg(), eqRow, d0);
-        Ext3[] rho;
-        Ext3[] te;
-        if (ctx.zeroKnowledge()) {
-            if (n == 0 || av == n) {
-                throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (Softmax)");
-            }
+        if (ctx.zeroKnowledge() && av == n) {
+            throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (Softmax)");
+        }
+        ZkProving.Reduced red = ZkProving.zeroCheck(ctx, inst, () -> {
             int[] full = {xi, yi, gi, ei, si};
             int[] fullTensors = {l.x(), l.y(), l.gap(), l.exp(), l.selector()};
             for (int k = 0; k < full.length; k++) {
@@ -211,25 +209,16 @@ public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
             ZkProving.maskCombined(ctx, inst, ui, l.remainderLimbs(), 256);
             ZkProving.maskCombined(ctx, inst, vi, l.boundLimbs(), 256);
             int rows = l.rowVars(layout);
-            int rowFirst = Integer.numberOfTrailingZeros(rows);
             for (int[] tt : new int[][] {{mi, l.max()}, {smi, l.sum()}}) {
                 dev.zkinfer.sumcheck.TensorMask m = ctx.tensorMask(tt[1]);
                 if (m != null) {
-                    inst.maskTable(tt[0], Ext3.ONE, m, rowFirst, null, rows);
+                    inst.maskTable(tt[0], Ext3.ONE, m, Integer.numberOfTrailingZeros(rows), null, rows);
                 }
             }
-            int degree = l.zeroKnowledgeDegree(layout, tensor -> ctx.tensorMask(tensor) == null ? -1 : ctx.tensorMask(tensor).degree());
-            if (inst.maskedDegree() > degree) {
-                throw new IllegalStateException("Softmax: the instance's masked degree exceeds the protocol's");
-            }
-            var res = ZkProving.sumcheck(ctx, inst, Ext3.ZERO, java.util.List.of(), degree);
-            rho = res.point();
-            te = res.tableEvaluations();
-        } else {
-            SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t);
-            rho = res.point();
-            te = res.tableEvaluations();
-        }
+        }, () -> l.zeroKnowledgeDegree(layout, tensor -> ctx.tensorMask(tensor) == null ? -1 : ctx.tensorMask(tensor).degree()),
+                "Softmax");
+        Ext3[] rho = red.point();
+        Ext3[] te = red.finals();
         Ext3[] rhoRow = l.dropAxis(layout, rho);
 
         int[] ops = l.operands();

@@ -23,6 +23,32 @@ final class ZkProving {
         return m == null ? plain : plain.add(m.offset(point));
     }
 
+    /** A zero-check's outcome: the point and every table's (masked, in zero-knowledge mode) value there. */
+    record Reduced(Ext3[] point, Ext3[] finals) {}
+
+    /**
+     * The prover of the verifier's {@code ZkSteps.zeroCheck}: the plain sumcheck of {@code inst} on
+     * target 0 in integrity mode; in zero-knowledge mode {@code maskTables} first marks the masked
+     * operands' tables, then the masked sumcheck of degree {@code zkDegree} runs.
+     */
+    static Reduced zeroCheck(ProverContext ctx, SumcheckInstance inst, Runnable maskTables, java.util.function.IntSupplier zkDegree,
+            String layer) {
+        if (!ctx.zeroKnowledge()) {
+            SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), ctx.transcript());
+            return new Reduced(res.point(), res.tableEvaluations());
+        }
+        if (inst.numVars() == 0) {
+            throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (" + layer + ")");
+        }
+        maskTables.run();
+        int degree = zkDegree.getAsInt();
+        if (inst.maskedDegree() > degree) {
+            throw new IllegalStateException(layer + ": the instance's masked degree exceeds the protocol's");
+        }
+        var res = sumcheck(ctx, inst, Ext3.ZERO, List.of(), degree);
+        return new Reduced(res.point(), res.tableEvaluations());
+    }
+
     /** The target's masked term for a claim on {@code output} at {@code point}: none when the output is not masked. */
     static List<Term> outputTerms(ProverContext ctx, int output, Ext3[] point) {
         TensorMask m = ctx.tensorMask(output);
