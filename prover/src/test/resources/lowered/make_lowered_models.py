@@ -155,6 +155,14 @@ def main():
                                 helper.make_node("Gather", ["x", "evens"], ["y"], axis=1)],
          x, [1, N // 2], [c64("one", 1), c64("zero", 0)])
 
+    # Gather with run-time indices from a constant table (a token embedding): ids in [-10, 9] as floats, cast to int64
+    table = rng.uniform(-1, 1, size=(10, 3)).astype(np.float32)
+    xe = rng.integers(-10, 10, size=(1, 8)).astype(np.float32)
+    xe[0, 0], xe[0, 1] = -10, 9
+    save("gather_runtime_indices", [helper.make_node("Cast", ["x"], ["ids"], to=TensorProto.INT64),
+                                    helper.make_node("Gather", ["table", "ids"], ["y"], axis=0)],
+         xe, [1, 8, 3], [numpy_helper.from_array(table, "table")])
+
 
 def reshape_to(shape_name, _shape):
     return helper.make_node("Reshape", ["x", shape_name], ["v"])

@@ -121,7 +121,15 @@ public final class GraphAssembler {
       if (to == 8) throw n.unsupported("cast of a run-time tensor to string is not supported");
     }
     if (op.equals("Gather") && !consts.containsKey(n.input(1))) {
-      throw n.unsupported("run-time (non-constant) indices are not supported");
+      if (!consts.containsKey(n.input(0))) {
+        throw n.unsupported("run-time (non-constant) indices are not supported into run-time data (only into a constant table)");
+      }
+      try {
+        OperatorLowering.gatherFromConstantTable(n, recurrentSink());
+      } catch (IllegalArgumentException e) {
+        throw n.unsupported(e.getMessage());
+      }
+      return;
     }
     if (op.equals("Reshape")) n = adjustReshapeForBatch(n);
     int[][] inShapes = new int[n.inputs().size()][];

@@ -487,6 +487,50 @@ final class OperatorLowering {
     if (!keep) reshape(n, s, reducedOut, spec.outShape(), "/squeeze", out);
   }
 
+  // ---------------------------------------------------------------- Gather with run-time indices
+
+  /** Largest table (rows) a run-time Gather may select from through a one-hot product. */
+  static final int MAX_GATHER_ROWS = 4096;
+
+  /**
+   * Gather along axis 0 of a constant table [V, ...] with run-time indices (a token embedding):
+   * the one-hot rows [idx = v] for v in [0, V) (an Equal against constants, exact for whole-number
+   * indices when the input's quantization step is below 1; a negative index i also matches
+   * v = i + V, as ONNX reads it), as 0/1, times the table flattened to [V, R] (a MatMul with
+   * constant weights), reshaped to indices.shape + the table's other axes. An index outside
+   * [−V, V) selects no row and gives zeros (onnxruntime refuses such an input).
+   */
+  static void gatherFromConstantTable(Node n, RecurrentUnroller.Sink s) {
+    Tensor table = s.constant(n.input(0));
+    int[] ts = table.shapeView();
+    int[] is = shape(n, s, n.input(1));
+    if (ts.length < 1) throw n.unsupported("the data must have rank 1 or more");
+    int ax = OpKernels.axis(n, n.attrLong("axis", 0), ts.length);
+    if (ax != 0) throw n.unsupported("run-time indices are supported along axis 0 of a constant table only, not axis " + ax);
+    int rows = ts[0], rest = Shapes.size(ts) / Math.max(rows, 1), count = Shapes.size(is);
+    if (rows > MAX_GATHER_ROWS) throw n.unsupported("a table of " + rows + " rows is too large for run-time indices (at most " + MAX_GATHER_ROWS + ")");
+    String p = n.name() + "/";
+    double[] ar = new double[rows], neg = new double[rows];
+    for (int v = 0; v < rows; v++) {
+      ar[v] = v;
+      neg[v] = v - rows;
+    }
+    String flatIdx = s.fresh(p + "indices_column");
+    reshape(n, s, n.input(1), new int[] {count, 1}, "/indices_column", flatIdx);
+    String eq = s.fresh(p + "is_row"), eqNeg = s.fresh(p + "is_row_from_end"), any = s.fresh(p + "one_hot_bool"), oh = s.fresh(p + "one_hot");
+    s.node(n, "/is_row", "Equal", List.of(flatIdx, s.addConstant(p + "rows", Tensor.of(new int[] {1, rows}, ar))), eq, Map.of());
+    s.node(n, "/is_row_from_end", "Equal", List.of(flatIdx, s.addConstant(p + "rows_from_end", Tensor.of(new int[] {1, rows}, neg))), eqNeg, Map.of());
+    s.node(n, "/one_hot_bool", "Or", List.of(eq, eqNeg), any, Map.of());
+    s.node(n, "/one_hot", "Cast", List.of(any), oh, Map.of("to", 1L));
+    String w = s.addConstant(p + "table", Tensor.of(new int[] {rows, rest}, table.data().clone()));
+    String picked = s.fresh(p + "picked");
+    s.node(n, "/select", "MatMul", List.of(oh, w), picked, Map.of());
+    int[] os = new int[is.length + ts.length - 1];
+    System.arraycopy(is, 0, os, 0, is.length);
+    System.arraycopy(ts, 1, os, is.length, ts.length - 1);
+    reshape(n, s, picked, os, "/unflatten", n.outputs().get(0));
+  }
+
   // ---------------------------------------------------------------- TopK
 
   private static void topK(Node n, RecurrentUnroller.Sink s) {

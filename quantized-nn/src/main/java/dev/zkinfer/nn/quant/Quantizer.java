@@ -255,10 +255,13 @@ public final class Quantizer {
           alias(n);
         } else {
           // to an integer type: ONNX (and onnxruntime) truncate toward zero; a table at the input's scale.
-          // A value meant as an integer may dequantize a hair below it, so within 1e-9 it counts as that integer.
+          // A quantized value whose cell (± half a step) holds an integer stands for that integer: an integer
+          // input (a token id, an index) dequantizes up to half a step beside it, and truncating 2.98 to 2
+          // would turn a small quantization error into a whole unit.
+          double half = t(x).scale() / 2;
           integerTable(x, out, v -> {
             double r = Math.rint(v);
-            return Math.abs(v - r) <= 1e-9 * Math.max(1, Math.abs(v)) ? r : (double) (long) v;
+            return Math.abs(v - r) <= half * (1 + 1e-9) ? r : (double) (long) v;
           });
         }
       }
