@@ -163,6 +163,17 @@ def main():
                                     helper.make_node("Gather", ["table", "ids"], ["y"], axis=0)],
          xe, [1, 8, 3], [numpy_helper.from_array(table, "table")])
 
+    # Conv forms the quantized Conv does not take directly: groups with dilation, depthwise, 1-D (strided, and dilated)
+    wgd = rng.uniform(-0.5, 0.5, size=(4, 1, 3, 3)).astype(np.float32)
+    save("conv_grouped_dilated", img + [helper.make_node("Conv", ["v", "W", "B"], ["y"], group=2, dilations=[2, 2], pads=[2, 2, 2, 2])],
+         x, [1, 4, 4, 4], [s4, numpy_helper.from_array(wgd, "W"),
+                           numpy_helper.from_array(rng.uniform(-0.2, 0.2, size=4).astype(np.float32), "B")])
+    w1 = rng.uniform(-0.5, 0.5, size=(3, 4, 3)).astype(np.float32)
+    save("conv1d", [reshape_to("s148", [1, 4, 8]), helper.make_node("Conv", ["v", "W"], ["y"], strides=[2], pads=[1, 1])],
+         x, [1, 3, 4], [c64("s148", [1, 4, 8]), numpy_helper.from_array(w1, "W")])
+    save("conv1d_dilated", [reshape_to("s148", [1, 4, 8]), helper.make_node("Conv", ["v", "W"], ["y"], dilations=[2], pads=[2, 2])],
+         x, [1, 3, 8], [c64("s148", [1, 4, 8]), numpy_helper.from_array(w1, "W")])
+
 
 def reshape_to(shape_name, _shape):
     return helper.make_node("Reshape", ["x", shape_name], ["v"])

@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The operators that the importer rewrites into operators with a proof of their own (see
  * OperatorLowering: Resize / Upsample, ConvTranspose, InstanceNormalization, TopK,
  * ScatterElements, Mod, Cast to an integer type, the other reductions, Gather with run-time
- * indices from a constant table, and NonZero / Shape / Size / Range folded into constants), each in a tiny ONNX model (src/test/resources/lowered, made by
+ * indices from a constant table, Conv with groups, dilations or one spatial axis, and NonZero /
+ * Shape / Size / Range folded into constants), each in a tiny ONNX model (src/test/resources/lowered, made by
  * make_lowered_models.py): our float executor on the rewritten graph agrees with onnxruntime on the
  * original operator (which checks the rewriting), and the model quantized to int8 compiles, proves
  * and verifies, and its proved output is within the error the quantization report states of
@@ -44,7 +45,7 @@ class LoweredOperatorProofTest {
   @ValueSource(strings = {"resize_nearest", "resize_nearest_asymmetric", "resize_linear", "resize_linear_sizes", "upsample_nearest",
       "conv_transpose", "conv_transpose_grouped", "instance_norm", "topk_values", "topk_smallest_indices", "scatter_elements",
       "mod_fmod", "mod_integer", "cast_int", "reduce_l1", "reduce_l2", "reduce_sum_square", "reduce_log_sum_exp", "reduce_prod",
-      "nonzero_gather", "shape_range_gather", "gather_runtime_indices"})
+      "nonzero_gather", "shape_range_gather", "gather_runtime_indices", "conv_grouped_dilated", "conv1d", "conv1d_dilated"})
   void provesWithinTheReportedErrorOfOnnxRuntime(String name) throws Exception {
     Path model = DIR.resolve(name + ".onnx");
     Graph g = OnnxModel.load(model);

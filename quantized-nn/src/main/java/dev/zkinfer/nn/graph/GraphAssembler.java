@@ -120,6 +120,14 @@ public final class GraphAssembler {
       long to = n.attrLong("to", 1);
       if (to == 8) throw n.unsupported("cast of a run-time tensor to string is not supported");
     }
+    if (op.equals("Conv") && OperatorLowering.convNeedsLowering(n, shapes.get(n.input(0)), consts.get(n.input(1)))) {
+      try {
+        OperatorLowering.conv(n, recurrentSink());
+      } catch (IllegalArgumentException e) {
+        throw n.unsupported(e.getMessage());
+      }
+      return;
+    }
     if (op.equals("Gather") && !consts.containsKey(n.input(1))) {
       if (!consts.containsKey(n.input(0))) {
         throw n.unsupported("run-time (non-constant) indices are not supported into run-time data (only into a constant table)");

@@ -32,6 +32,7 @@ import java.util.Set;
  *       largest (or smallest) remaining element forward with Greater/Where compare-exchanges that
  *       carry the indices along; strict comparisons keep ONNX's order of ties (lower index first).
  * </ul>
+ * Also a Conv that the quantized Conv does not take as it is (1-D, groups, dilations): see {@link #conv}.
  * Each refusal names the node and the attribute or input that is not supported.
  */
 final class OperatorLowering {
@@ -374,6 +375,85 @@ final class OperatorLowering {
     long[] d = new long[2];
     Arrays.fill(d, fill);
     return d;
+  }
+
+  // ---------------------------------------------------------------- Conv: groups, dilations, 1-D
+
+  /** A Conv with constant weights that the quantized Conv (2-D, one group, dilation 1) does not take as it is. */
+  static boolean convNeedsLowering(Node n, int[] xs, Tensor w) {
+    if (xs == null || w == null || (xs.length != 3 && xs.length != 4) || w.rank() != xs.length) return false;
+    boolean dilated = false;
+    long[] d = n.attrLongs("dilations");
+    if (d != null) for (long v : d) dilated |= v != 1;
+    return xs.length == 3 || n.attrLong("group", 1) != 1 || dilated;
+  }
+
+  /**
+   * A 1-D Conv becomes a 2-D one over [N, C, 1, L]; dilations go into the kernel (zeros between its
+   * taps); groups become one Conv per group over a slice of the input channels, concatenated (a
+   * depthwise convolution is C one-channel Convs).
+   */
+  static void conv(Node n, RecurrentUnroller.Sink s) {
+    int[] xs = shape(n, s, n.input(0));
+    Tensor w = s.constant(n.input(1));
+    Tensor b = n.hasInput(2) ? constantInput(n, s, 2, "bias") : null;
+    int[] ws = w.shapeView();
+    boolean oneD = xs.length == 3;
+    int group = (int) n.attrLong("group", 1);
+    if (group <= 0 || xs[1] % group != 0 || ws[0] % group != 0 || ws[1] * group != xs[1]) {
+      throw n.unsupported("weight shape " + Arrays.toString(ws) + " does not fit input " + Arrays.toString(xs) + " with group " + group);
+    }
+    long[] strides = n.attrLongs("strides"), dil = n.attrLongs("dilations"), pads = n.attrLongs("pads");
+    int sp = xs.length - 2;
+    if (strides == null) strides = filled(sp, 1);
+    if (dil == null) dil = filled(sp, 1);
+    if (strides.length != sp || dil.length != sp || (pads != null && pads.length != 2 * sp)) throw n.unsupported("strides, dilations or pads of the wrong length");
+    int kh = oneD ? 1 : ws[2], kw = oneD ? ws[2] : ws[3];
+    long dh = oneD ? 1 : dil[0], dw = oneD ? dil[0] : dil[1];
+    if (dh < 1 || dw < 1) throw n.unsupported("dilations must be positive");
+    int kh2 = (int) (dh * (kh - 1) + 1), kw2 = (int) (dw * (kw - 1) + 1);
+    int cout = ws[0], cinG = ws[1], coutG = cout / group;
+    double[] k = new double[cout * cinG * kh2 * kw2];
+    for (int oc = 0; oc < cout * cinG; oc++) {
+      for (int y = 0; y < kh; y++) {
+        for (int x = 0; x < kw; x++) k[(int) ((oc * kh2 + y * dh) * kw2 + x * dw)] = w.get((oc * kh + y) * kw + x);
+      }
+    }
+    Map<String, Object> attrs = new java.util.HashMap<>();
+    attrs.put("kernel_shape", new long[] {kh2, kw2});
+    attrs.put("strides", oneD ? new long[] {1, strides[0]} : strides);
+    if (pads != null) attrs.put("pads", oneD ? new long[] {0, pads[0], 0, pads[1]} : pads);
+    String autoPad = n.attrString("auto_pad", "NOTSET");
+    if (!autoPad.equals("NOTSET")) attrs.put("auto_pad", autoPad);
+    String x = n.input(0);
+    if (oneD) {
+      String u = s.fresh(n.name() + "/as_2d");
+      s.node(n, "/as_2d", "Unsqueeze", List.of(x, longs(s, n.name() + "/as_2d_axes", 2)), u, Map.of());
+      x = u;
+    }
+    int per = coutG * cinG * kh2 * kw2;
+    List<String> outs = new ArrayList<>();
+    String finalOut = oneD ? s.fresh(n.name() + "/2d_output") : n.outputs().get(0);
+    for (int g = 0; g < group; g++) {
+      String in = group == 1 ? x : slice(n, s, x, 1, g * cinG, (g + 1) * cinG, "/group" + g);
+      String kernel = s.addConstant(n.name() + "/kernel" + g,
+          Tensor.of(new int[] {coutG, cinG, kh2, kw2}, Arrays.copyOfRange(k, g * per, (g + 1) * per)));
+      List<String> convIn = new ArrayList<>(List.of(in, kernel));
+      if (b != null) {
+        convIn.add(s.addConstant(n.name() + "/bias" + g, Tensor.of(new int[] {coutG}, Arrays.copyOfRange(b.data(), g * coutG, (g + 1) * coutG))));
+      }
+      String o = group == 1 ? finalOut : s.fresh(n.name() + "/conv" + g);
+      s.node(n, "/conv" + g, "Conv", convIn, o, attrs);
+      outs.add(o);
+    }
+    if (group > 1) s.node(n, "/concat_groups", "Concat", outs, finalOut, Map.of("axis", 1L));
+    if (oneD) s.node(n, "/as_1d", "Squeeze", List.of(finalOut, longs(s, n.name() + "/as_1d_axes", 2)), n.outputs().get(0), Map.of());
+  }
+
+  private static long[] filled(int n, long v) {
+    long[] a = new long[n];
+    Arrays.fill(a, v);
+    return a;
   }
 
   // ---------------------------------------------------------------- ScatterElements
