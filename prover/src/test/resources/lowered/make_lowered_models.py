@@ -174,6 +174,11 @@ def main():
     save("conv1d_dilated", [reshape_to("s148", [1, 4, 8]), helper.make_node("Conv", ["v", "W"], ["y"], dilations=[2], pads=[2, 2])],
          x, [1, 3, 8], [c64("s148", [1, 4, 8]), numpy_helper.from_array(w1, "W")])
 
+    wt1 = rng.uniform(-0.5, 0.5, size=(4, 2, 3)).astype(np.float32)
+    save("conv_transpose_1d", [reshape_to("s148", [1, 4, 8]),
+                               helper.make_node("ConvTranspose", ["v", "W"], ["y"], strides=[2], pads=[1, 0], output_padding=[1])],
+         x, [1, 2, 17], [c64("s148", [1, 4, 8]), numpy_helper.from_array(wt1, "W")])
+
 
 def reshape_to(shape_name, _shape):
     return helper.make_node("Reshape", ["x", shape_name], ["v"])

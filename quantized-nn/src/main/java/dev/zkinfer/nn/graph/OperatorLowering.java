@@ -148,7 +148,8 @@ final class OperatorLowering {
     if (!mode.equals("nearest") && !mode.equals("linear")) throw n.unsupported("mode " + mode + " is not supported (nearest and linear are)");
     boolean legacy = upsample || n.opset() < 11; // Upsample and Resize-10: asymmetric coordinates
     String coord = legacy ? "asymmetric" : n.attrString("coordinate_transformation_mode", "half_pixel");
-    String nearestMode = legacy ? "floor" : n.attrString("nearest_mode", "round_prefer_floor");
+    // Upsample and Resize-10 take the source index x / scale down when upsampling, up when downsampling (onnxruntime's "simple")
+    String nearestMode = legacy ? "simple" : n.attrString("nearest_mode", "round_prefer_floor");
     if (n.attrLong("antialias", 0) != 0) throw n.unsupported("antialias=1 is not supported");
     if (!n.attrString("keep_aspect_ratio_policy", "stretch").equals("stretch")) {
       throw n.unsupported("keep_aspect_ratio_policy " + n.attrString("keep_aspect_ratio_policy", "") + " is not supported");
@@ -221,6 +222,7 @@ final class OperatorLowering {
             case "round_prefer_floor" -> v == Math.floor(v) + 0.5 ? (long) Math.floor(v) : Math.round(v);
             case "round_prefer_ceil" -> (long) Math.floor(v + 0.5);
             case "floor" -> (long) Math.floor(v);
+            case "simple" -> scales[a] < 1 ? (long) Math.ceil(v) : (long) Math.floor(v);
             case "ceil" -> (long) Math.ceil(v);
             default -> throw n.unsupported("nearest_mode " + nearestMode + " is not supported");
           };
@@ -260,8 +262,12 @@ final class OperatorLowering {
 
   private static void convTranspose(Node n, RecurrentUnroller.Sink s) {
     int[] xs = shape(n, s, n.input(0));
-    if (xs.length != 4) throw n.unsupported("only 2-D ConvTranspose (input [N, C, H, W]) is supported, not rank " + xs.length);
     Tensor w = constantInput(n, s, 1, "weight");
+    if (xs.length == 3 && w.rank() == 3) {
+      convTranspose1d(n, s, w);
+      return;
+    }
+    if (xs.length != 4) throw n.unsupported("only 1-D and 2-D ConvTranspose are supported, not input rank " + xs.length);
     Tensor b = n.hasInput(2) ? constantInput(n, s, 2, "bias") : null;
     if (n.has("output_shape")) throw n.unsupported("the output_shape attribute is not supported (give pads instead)");
     String autoPad = n.attrString("auto_pad", "NOTSET");
@@ -368,6 +374,32 @@ final class OperatorLowering {
       outs.add(o);
     }
     if (group > 1) s.node(n, "/concat_groups", "Concat", outs, n.outputs().get(0), Map.of("axis", 1L));
+  }
+
+  /** A 1-D ConvTranspose as the 2-D one over [N, C, 1, L] with a kernel of height 1. */
+  private static void convTranspose1d(Node n, RecurrentUnroller.Sink s, Tensor w) {
+    int[] ws = w.shapeView();
+    String x2 = s.fresh(n.name() + "/as_2d"), y2 = s.fresh(n.name() + "/2d_output");
+    s.node(n, "/as_2d", "Unsqueeze", List.of(n.input(0), longs(s, n.name() + "/as_2d_axes", 2)), x2, Map.of());
+    String w2 = s.addConstant(n.name() + "/kernel_2d", Tensor.of(new int[] {ws[0], ws[1], 1, ws[2]}, w.data().clone()));
+    Map<String, Object> attrs = new java.util.HashMap<>();
+    for (String a : List.of("strides", "dilations", "output_padding")) {
+      long[] v = n.attrLongs(a);
+      if (v != null) {
+        if (v.length != 1) throw n.unsupported(a + " must have one entry for a 1-D ConvTranspose");
+        attrs.put(a, new long[] {a.equals("output_padding") ? 0 : 1, v[0]});
+      }
+    }
+    long[] pads = n.attrLongs("pads");
+    if (pads != null) {
+      if (pads.length != 2) throw n.unsupported("pads must have two entries for a 1-D ConvTranspose");
+      attrs.put("pads", new long[] {0, pads[0], 0, pads[1]});
+    }
+    for (String a : List.of("group", "auto_pad", "output_shape")) if (n.has(a)) attrs.put(a, n.attributes().get(a));
+    List<String> ins = new ArrayList<>(List.of(x2, w2));
+    if (n.hasInput(2)) ins.add(n.input(2));
+    convTranspose(new Node(n.name(), "ConvTranspose", n.index(), n.opset(), ins, List.of(y2), attrs), s);
+    s.node(n, "/as_1d", "Squeeze", List.of(y2, longs(s, n.name() + "/as_1d_axes", 2)), n.outputs().get(0), Map.of());
   }
 
   private static long[] or(long[] v, long fill) {
