@@ -206,11 +206,13 @@ final class OperatorLowering {
       String target = k == axes.size() - 1 ? out : s.fresh(n.name() + "/axis" + a);
       int in = xs[a], len = outLen[a];
       double[] src = new double[len];
+      // ONNX's resized length is input · scale, unrounded (the output keeps its floor)
+      double resized = in * scales[a];
       for (int i = 0; i < len; i++) {
         src[i] = switch (coord) {
           case "half_pixel" -> (i + 0.5) / scales[a] - 0.5;
-          case "pytorch_half_pixel" -> len > 1 ? (i + 0.5) / scales[a] - 0.5 : 0;
-          case "align_corners" -> len == 1 ? 0 : i * (in - 1.0) / (len - 1.0);
+          case "pytorch_half_pixel" -> resized > 1 ? (i + 0.5) / scales[a] - 0.5 : 0;
+          case "align_corners" -> resized == 1 ? 0 : i * (in - 1.0) / (resized - 1.0);
           default -> i / scales[a];
         };
       }
