@@ -74,6 +74,8 @@ def main():
     save("resize_linear_sizes", img + [helper.make_node("Resize", ["v", "", "", "sizes"], ["y"], mode="linear",
                                                          coordinate_transformation_mode="align_corners")],
          x, [1, 2, 6, 7], [s4, c64("sizes", [1, 2, 6, 7])])
+    save("resize_cubic", img + [helper.make_node("Resize", ["v", "", "scales"], ["y"], mode="cubic")],
+         x, [1, 2, 8, 8], [s4, c32("scales", [1, 1, 2, 2])])
     # Upsample (opset 9, deprecated since 10 but still exported by old tools): nearest, scales input
     save("upsample_nearest", img + [helper.make_node("Upsample", ["v", "scales"], ["y"], mode="nearest")],
          x, [1, 2, 8, 8], [s4, c32("scales", [1, 1, 2, 2])], opset=9)
@@ -83,6 +85,8 @@ def main():
     b = rng.uniform(-0.2, 0.2, size=3).astype(np.float32)
     save("conv_transpose", img + [helper.make_node("ConvTranspose", ["v", "W", "B"], ["y"], strides=[2, 2], pads=[1, 1, 1, 1],
                                                     output_padding=[1, 1], kernel_shape=[3, 3])],
+         x, [1, 3, 8, 8], [s4, numpy_helper.from_array(w, "W"), numpy_helper.from_array(b, "B")])
+    save("conv_transpose_same", img + [helper.make_node("ConvTranspose", ["v", "W", "B"], ["y"], strides=[2, 2], auto_pad="SAME_UPPER")],
          x, [1, 3, 8, 8], [s4, numpy_helper.from_array(w, "W"), numpy_helper.from_array(b, "B")])
     wg = rng.uniform(-0.5, 0.5, size=(2, 2, 2, 2)).astype(np.float32)
     save("conv_transpose_grouped", img + [helper.make_node("ConvTranspose", ["v", "W"], ["y"], group=2, dilations=[2, 2],

@@ -45,7 +45,7 @@ class LoweredOperatorProofTest {
   @ValueSource(strings = {"resize_nearest", "resize_nearest_asymmetric", "resize_linear", "resize_linear_sizes", "upsample_nearest",
       "conv_transpose", "conv_transpose_grouped", "instance_norm", "topk_values", "topk_smallest_indices", "scatter_elements",
       "mod_fmod", "mod_integer", "cast_int", "reduce_l1", "reduce_l2", "reduce_sum_square", "reduce_log_sum_exp", "reduce_prod",
-      "nonzero_gather", "shape_range_gather", "gather_runtime_indices", "conv_grouped_dilated", "conv1d", "conv1d_dilated", "conv_transpose_1d"})
+      "nonzero_gather", "shape_range_gather", "gather_runtime_indices", "conv_grouped_dilated", "conv1d", "conv1d_dilated", "conv_transpose_1d", "resize_cubic", "conv_transpose_same"})
   void provesWithinTheReportedErrorOfOnnxRuntime(String name) throws Exception {
     Path model = DIR.resolve(name + ".onnx");
     Graph g = OnnxModel.load(model);

@@ -18,7 +18,7 @@ import java.util.Set;
  *       is expanded, then the per-channel scale and bias as [C, 1, ..] constants.
  *   <li>{@code Resize} / {@code Upsample} (modes nearest and linear, fixed scales or sizes): one axis
  *       at a time; nearest is a Gather with constant indices, linear the weighted sum of two
- *       Gathers (w0·x[i0] + w1·x[i1] with constant weights), so bilinear is two separable passes.
+ *       Gathers (w0·x[i0] + w1·x[i1] with constant weights; cubic four), so bilinear is two separable passes.
  *   <li>{@code ConvTranspose}: zeros inserted between the input's elements (Unsqueeze, Pad, Reshape,
  *       Slice per strided axis), a border of dilation·(kernel − 1) − pad (a Pad or a Slice), then a
  *       stride-1 Conv with the kernel flipped and its two channel axes swapped per group.
@@ -145,7 +145,11 @@ final class OperatorLowering {
     boolean upsample = n.opType().equals("Upsample");
     String mode = n.attrString("mode", "nearest");
     if (mode.equals("bilinear") || mode.equals("trilinear")) mode = "linear"; // Upsample-7's older names
-    if (!mode.equals("nearest") && !mode.equals("linear")) throw n.unsupported("mode " + mode + " is not supported (nearest and linear are)");
+    if (!mode.equals("nearest") && !mode.equals("linear") && !mode.equals("cubic")) {
+      throw n.unsupported("mode " + mode + " is not supported (nearest, linear and cubic are)");
+    }
+    double cubicA = n.attrDouble("cubic_coeff_a", -0.75);
+    boolean excludeOutside = n.attrLong("exclude_outside", 0) != 0;
     boolean legacy = upsample || n.opset() < 11; // Upsample and Resize-10: asymmetric coordinates
     String coord = legacy ? "asymmetric" : n.attrString("coordinate_transformation_mode", "half_pixel");
     // Upsample and Resize-10 take the source index x / scale down when upsampling, up when downsampling (onnxruntime's "simple")
@@ -232,27 +236,52 @@ final class OperatorLowering {
         }
         gather(n, s, cur, a, idx, "/nearest" + a, target);
       } else {
-        int[] i0 = new int[len], i1 = new int[len];
-        double[] w1 = new double[len];
+        // taps[t][i], weights[t][i]: output i = Σ_t weights[t][i] · x[taps[t][i]] along the axis
+        int taps = mode.equals("linear") ? 2 : 4;
+        int[][] idx = new int[taps][len];
+        double[][] wt = new double[taps][len];
         for (int i = 0; i < len; i++) {
-          double v = Math.max(0, Math.min(in - 1, src[i]));
-          i0[i] = (int) Math.floor(v);
-          i1[i] = Math.min(i0[i] + 1, in - 1);
-          w1[i] = v - i0[i];
+          if (taps == 2) {
+            double v = Math.max(0, Math.min(in - 1, src[i]));
+            idx[0][i] = (int) Math.floor(v);
+            idx[1][i] = Math.min(idx[0][i] + 1, in - 1);
+            wt[1][i] = v - idx[0][i];
+            wt[0][i] = 1 - wt[1][i];
+          } else {
+            // Keys' cubic convolution with coefficient A at the four taps around src (edge taps repeat the border,
+            // or, with exclude_outside, get weight 0 and the others are renormalized)
+            double base = Math.floor(src[i]), t = src[i] - base, sum = 0;
+            for (int tap = 0; tap < 4; tap++) {
+              double d = Math.abs(t - (tap - 1));
+              double w = d <= 1 ? ((cubicA + 2) * d - (cubicA + 3)) * d * d + 1
+                  : d < 2 ? ((cubicA * d - 5 * cubicA) * d + 8 * cubicA) * d - 4 * cubicA : 0;
+              int at = (int) base + tap - 1;
+              if (excludeOutside && (at < 0 || at >= in)) w = 0;
+              idx[tap][i] = Math.max(0, Math.min(in - 1, at));
+              wt[tap][i] = w;
+              sum += w;
+            }
+            if (excludeOutside && sum != 0) for (int tap = 0; tap < 4; tap++) wt[tap][i] /= sum;
+          }
         }
         int[] ws = new int[r - a];
         Arrays.fill(ws, 1);
         ws[0] = len;
-        double[] w0 = new double[len];
-        for (int i = 0; i < len; i++) w0[i] = 1 - w1[i];
-        String g0 = gather(n, s, cur, a, i0, "/linear" + a + "_lo", null);
-        String g1 = gather(n, s, cur, a, i1, "/linear" + a + "_hi", null);
-        String c0 = s.addConstant(n.name() + "/linear" + a + "_w0", Tensor.of(ws, w0));
-        String c1 = s.addConstant(n.name() + "/linear" + a + "_w1", Tensor.of(ws.clone(), w1));
-        String m0 = s.fresh(n.name() + "/linear" + a + "_m0"), m1 = s.fresh(n.name() + "/linear" + a + "_m1");
-        s.node(n, "/linear" + a + "_mul0", "Mul", List.of(g0, c0), m0, Map.of());
-        s.node(n, "/linear" + a + "_mul1", "Mul", List.of(g1, c1), m1, Map.of());
-        s.node(n, "/linear" + a + "_add", "Add", List.of(m0, m1), target, Map.of());
+        String acc = null;
+        for (int tap = 0; tap < taps; tap++) {
+          String tag = "/" + mode + a + "_tap" + tap;
+          String g = gather(n, s, cur, a, idx[tap], tag, null);
+          String c = s.addConstant(n.name() + tag + "_weight", Tensor.of(ws.clone(), wt[tap]));
+          String m = s.fresh(n.name() + tag + "_weighted");
+          s.node(n, tag + "_mul", "Mul", List.of(g, c), m, Map.of());
+          if (acc == null) {
+            acc = m;
+          } else {
+            String sum = tap == taps - 1 ? target : s.fresh(n.name() + tag + "_sum");
+            s.node(n, tag + "_add", "Add", List.of(acc, m), sum, Map.of());
+            acc = sum;
+          }
+        }
       }
       xs = xs.clone();
       xs[a] = len;
@@ -271,9 +300,11 @@ final class OperatorLowering {
     }
     if (xs.length != 4) throw n.unsupported("only 1-D and 2-D ConvTranspose are supported, not input rank " + xs.length);
     Tensor b = n.hasInput(2) ? constantInput(n, s, 2, "bias") : null;
-    if (n.has("output_shape")) throw n.unsupported("the output_shape attribute is not supported (give pads instead)");
     String autoPad = n.attrString("auto_pad", "NOTSET");
-    if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) throw n.unsupported("auto_pad " + autoPad + " is not supported");
+    switch (autoPad) {
+      case "NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER" -> { }
+      default -> throw n.unsupported("auto_pad " + autoPad + " is not supported");
+    }
     int[] ws = w.shapeView();
     int group = (int) n.attrLong("group", 1);
     if (ws.length != 4 || group <= 0 || ws[0] != xs[1] || xs[1] % group != 0) {
@@ -284,6 +315,26 @@ final class OperatorLowering {
     if (pads == null || autoPad.equals("VALID")) pads = new long[4];
     if (strides.length != 2 || dil.length != 2 || outPad.length != 2 || pads.length != 4) throw n.unsupported("strides, dilations, output_padding or pads of the wrong length");
     int cinG = xs[1] / group, coutG = ws[1], cout = coutG * group, kh = ws[2], kw = ws[3];
+    long[] outShape = n.attrLongs("output_shape");
+    if (outShape != null && outShape.length > 2) outShape = Arrays.copyOfRange(outShape, outShape.length - 2, outShape.length);
+    if (outShape == null && autoPad.startsWith("SAME")) outShape = new long[] {xs[2] * strides[0], xs[3] * strides[1]};
+    if (outShape != null) {
+      // the padding that gives the requested output size (ONNX's ConvTranspose formula; the odd unit goes to the end
+      // for SAME_UPPER, to the start otherwise)
+      if (outShape.length != 2) throw n.unsupported("output_shape must give the two spatial sizes");
+      int[] kk0 = {kh, kw};
+      pads = new long[4];
+      for (int a = 0; a < 2; a++) {
+        long total = strides[a] * (xs[a + 2] - 1) + outPad[a] + ((kk0[a] - 1) * dil[a] + 1) - outShape[a];
+        boolean upper = autoPad.equals("SAME_UPPER");
+        if (total < 0) {
+          pads[a + 2] = total; // a larger output than the stride gives: zeros added at the end
+        } else {
+          pads[a] = upper ? total / 2 : total - total / 2;
+          pads[a + 2] = upper ? total - total / 2 : total / 2;
+        }
+      }
+    }
     // the equivalent stride-1 Conv's kernel: [Cout, Cin/g, kh, kw], spatially flipped
     double[] k = new double[cout * cinG * kh * kw];
     for (int g = 0; g < group; g++) {
