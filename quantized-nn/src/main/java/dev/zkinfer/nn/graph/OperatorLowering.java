@@ -16,7 +16,7 @@ import java.util.Set;
  * <ul>
  *   <li>{@code InstanceNormalization}: mean and variance over the spatial axes, as LayerNormalization
  *       is expanded, then the per-channel scale and bias as [C, 1, ..] constants.
- *   <li>{@code Resize} / {@code Upsample} (modes nearest and linear, fixed scales or sizes): one axis
+ *   <li>{@code Resize} / {@code Upsample} (modes nearest, linear and cubic, fixed scales or sizes): one axis
  *       at a time; nearest is a Gather with constant indices, linear the weighted sum of two
  *       Gathers (w0·x[i0] + w1·x[i1] with constant weights; cubic four), so bilinear is two separable passes.
  *   <li>{@code ConvTranspose}: zeros inserted between the input's elements (Unsqueeze, Pad, Reshape,
