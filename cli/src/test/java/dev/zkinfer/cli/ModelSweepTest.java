@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * pytorch-converted, pytorch-operator, simple) and every model under ../shared — goes through
  * {@code zkinfer compile} as a user would run it. Each must either compile (exit 0) or be refused
  * with exit 2 and one line on stderr naming the problem; never an internal error (exit 3) or a
- * stack trace. The counts (compiled, refused by reason) are written to
- * target/model-sweep.txt.
+ * stack trace. The counts (compiled, proved, refused by reason, and per source) are written to
+ * target/model-sweep.txt, each model's outcome to target/model-sweep-models.txt.
  */
 class ModelSweepTest {
     static final Path ONNX_TESTDATA = Path.of("/usr/share/libonnx-testdata/data");
@@ -52,25 +52,38 @@ class ModelSweepTest {
         int provedCount = 0;
         Map<String, Integer> proveFailures = new TreeMap<>();
         int k = 0;
+        // per source (libonnx-testdata's parts, ../shared/conformance, the rest of ../shared): models, compiled, proved
+        Map<String, int[]> bySource = new TreeMap<>();
+        StringBuilder perModel = new StringBuilder();
         for (Path model : models) {
             Path out = tmp.resolve("m" + k++);
             CliEndToEndTest.Result r = CliEndToEndTest.exec("compile", model.toString(), "-o", out.toString(), "-q");
             String where = ONNX_TESTDATA.relativize(model.toAbsolutePath()).toString();
+            int[] counts = bySource.computeIfAbsent(source(model), x -> new int[3]);
+            counts[0]++;
+            String outcome;
             List<String> err = r.err().lines().filter(l -> !l.startsWith("zkinfer: no --calibration given")).toList();
             if (r.code() == Main.EXIT_OK) {
                 compiled++;
+                counts[1]++;
                 String proved = prove(out, where, internal);
                 if (proved == null) {
                     provedCount++;
+                    counts[2]++;
+                    outcome = "proved";
                 } else {
                     proveFailures.merge(proved, 1, Integer::sum);
+                    outcome = "compiled, not proved: " + proved;
                 }
             } else if (r.code() == Main.EXIT_USAGE && err.size() == 1 && err.get(0).startsWith("zkinfer: error: ")
                     && !r.err().contains("\tat ")) {
                 refusals.merge(reason(err.get(0)), 1, Integer::sum);
+                outcome = "refused: " + reason(err.get(0));
             } else {
                 internal.add(where + ": exit " + r.code() + ": " + r.err().lines().limit(3).toList());
+                outcome = "internal error";
             }
+            perModel.append(where).append('\t').append(outcome).append('\n');
         }
         StringBuilder report = new StringBuilder();
         report.append(models.size()).append(" models: ").append(compiled).append(" compiled, ")
@@ -78,6 +91,8 @@ class ModelSweepTest {
                 .append(internal.size()).append(" internal errors; of the compiled, ").append(provedCount)
                 .append(" proved and verified on a random normal input\n\nprove failures by reason:\n");
         proveFailures.forEach((m, n) -> report.append(String.format("%5d  %s%n", n, m)));
+        report.append("\nby source (models, compiled, proved):\n");
+        bySource.forEach((src, c) -> report.append(String.format("%5d %5d %5d  %s%n", c[0], c[1], c[2], src)));
         report.append("\nrefusals by reason:\n");
         refusals.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
                 .forEach(e -> report.append(String.format("%5d  %s%n", e.getValue(), e.getKey())));
@@ -85,6 +100,7 @@ class ModelSweepTest {
         internal.forEach(i -> report.append(i).append('\n'));
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "model-sweep.txt"), report);
+        Files.writeString(Path.of("target", "model-sweep-models.txt"), perModel);
         assertTrue(internal.isEmpty(), internal.size() + " model(s) ended in an internal error or a malformed message "
                 + "(see target/model-sweep.txt):\n" + String.join("\n", internal.subList(0, Math.min(20, internal.size()))));
     }
@@ -136,6 +152,13 @@ class ModelSweepTest {
             return "did not verify";
         }
         return null;
+    }
+
+    /** Where a model comes from: a part of libonnx-testdata, ../shared/conformance, or elsewhere in ../shared. */
+    static String source(Path model) {
+        Path abs = model.toAbsolutePath().normalize();
+        if (abs.startsWith(ONNX_TESTDATA)) return "libonnx-testdata " + ONNX_TESTDATA.relativize(abs).getName(0);
+        return abs.toString().contains("/conformance/") ? "shared conformance" : "shared, other";
     }
 
     /** The message without file names and node names, so that equal causes count together. */

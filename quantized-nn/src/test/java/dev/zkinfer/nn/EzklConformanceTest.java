@@ -40,8 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class EzklConformanceTest {
   /** Cases that are expected not to load, and the operator the error must name. */
-  static final Map<String, String> EXPECTED_UNSUPPORTED = Map.of(
-      "nanoGPT", "NonZero");
+  static final Map<String, String> EXPECTED_UNSUPPORTED = Map.of();
 
   static Stream<String> cases() throws Exception {
     Path dir = SharedData.root() == null ? null : SharedData.root().resolve("conformance/ezkl");
@@ -127,10 +126,13 @@ class EzklConformanceTest {
   }
 
   /** Cases whose int8 error is larger than 5% of the output range, with the reason. */
-  static final Map<String, Double> INT8_TOLERANCE = Map.of();
+  static final Map<String, Double> INT8_TOLERANCE = Map.of(
+      // four transformer blocks (a LayerNorm written out with Pow/Sqrt/Div, attention, tanh-GELU) at int8:
+      // max abs error 0.221 of max |float| 1.020 (21.7%), mean 0.015, the argmax of every position agrees
+      "nanoGPT", 0.25);
 
   static final Map<String, Double> INT16_TOLERANCE = Map.of();
 
   /** Cases with a run-time x run-time MatMul, which int16 activations cannot keep inside int32. */
-  static final java.util.Set<String> INT16_ACCUMULATOR_OVERFLOW = java.util.Set.of("large_op_graph", "self_attention");
+  static final java.util.Set<String> INT16_ACCUMULATOR_OVERFLOW = java.util.Set.of("large_op_graph", "nanoGPT", "self_attention");
 }

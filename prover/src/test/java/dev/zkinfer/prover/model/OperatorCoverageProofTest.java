@@ -27,12 +27,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The element-wise functions, comparisons, logical operators and run-time Where, each in a tiny
- * ONNX model (src/test/resources/ops, made by make_ops_models.py with a numpy float reference):
+ * ONNX model (src/test/resources/ops, made by make_ops_models.py with a numpy float reference, which
+ * must agree with onnxruntime's; onnxruntime, test scope, is the reference the proof is held to):
  * imported, quantized to int8 with calibration on its own input, compiled, proved and verified;
  * the proof's output is the integer executor's, a changed public output, flipped proof bytes and
  * changed advice are rejected ({@link ArithmeticOpsProofTest#provesAndRejectsCheating}), and the
- * proved output, dequantized, is within the error that quantization allows of the numpy
- * reference: half an output step plus the function's slope times half an input step (a table
+ * proved output, dequantized, is within the error that quantization allows of the float
+ * reference (onnxruntime): half an output step plus the function's slope times half an input step (a table
  * entry is f at the quantized input, rounded), and exactly equal for booleans.
  */
 class OperatorCoverageProofTest {
@@ -96,11 +97,18 @@ class OperatorCoverageProofTest {
         Graph g = OnnxModel.load(DIR.resolve(name + ".onnx"));
         EzklInput io = EzklInput.read(DIR.resolve(name + ".json"));
         Tensor in = Tensor.of(g.inputs().get(0).shape(), io.inputData().get(0));
-        double[] reference = io.outputData().get(0);
+        // the float reference is onnxruntime's output; the numpy output committed beside the model must agree with it
+        double[] reference = OnnxRuntimeReference.run(DIR.resolve(name + ".onnx"),
+                Arrays.stream(g.inputs().get(0).shape()).asLongStream().toArray(), io.inputData().get(0));
+        double[] numpy = io.outputData().get(0);
+        assertEquals(numpy.length, reference.length, name + ": output size");
+        for (int i = 0; i < reference.length; i++) {
+            assertEquals(numpy[i], reference[i], 1e-5 * Math.max(1, Math.abs(numpy[i])), name + ": numpy against onnxruntime at " + i);
+        }
         // booleans and indices must agree exactly
         boolean isBoolean = name.startsWith("compare") || name.startsWith("logical") || name.startsWith("arg");
 
-        // our float executor agrees with numpy
+        // our float executor agrees with onnxruntime
         Tensor fl = new FloatExecutor(g).run(in);
         for (int i = 0; i < reference.length; i++) {
             assertEquals(reference[i], fl.get(i), 1e-5 * Math.max(1, Math.abs(reference[i])), name + ": float executor at " + i);

@@ -77,6 +77,14 @@ public final class GraphAssembler {
       RecurrentUnroller.unroll(n, recurrentSink());
       return;
     }
+    if (OperatorLowering.OPS.contains(op)) {
+      try {
+        OperatorLowering.lower(n, recurrentSink());
+      } catch (IllegalArgumentException e) {
+        throw n.unsupported(e.getMessage());
+      }
+      return;
+    }
     boolean known = OpKernels.DYNAMIC_OPS.contains(op) || OpKernels.FOLD_ONLY_OPS.contains(op) || op.equals("LayerNormalization");
     if (!known) {
       throw new ModelFormatException("unsupported operator '" + op + "' at node '" + n.name() + "' (node " + n.index() + ")");
@@ -110,12 +118,26 @@ public final class GraphAssembler {
     }
     if (op.equals("Cast")) {
       long to = n.attrLong("to", 1);
-      if (to != 1 && to != 9 && to != 10 && to != 11 && to != 16) {
-        throw n.unsupported("cast of a run-time tensor to type " + to + " is not supported (only between float types and to bool)");
+      if (to == 8) throw n.unsupported("cast of a run-time tensor to string is not supported");
+    }
+    if (op.equals("Conv") && OperatorLowering.convNeedsLowering(n, shapes.get(n.input(0)), consts.get(n.input(1)))) {
+      try {
+        OperatorLowering.conv(n, recurrentSink());
+      } catch (IllegalArgumentException e) {
+        throw n.unsupported(e.getMessage());
       }
+      return;
     }
     if (op.equals("Gather") && !consts.containsKey(n.input(1))) {
-      throw n.unsupported("run-time (non-constant) indices are not supported");
+      if (!consts.containsKey(n.input(0))) {
+        throw n.unsupported("run-time (non-constant) indices are not supported into run-time data (only into a constant table)");
+      }
+      try {
+        OperatorLowering.gatherFromConstantTable(n, recurrentSink());
+      } catch (IllegalArgumentException e) {
+        throw n.unsupported(e.getMessage());
+      }
+      return;
     }
     if (op.equals("Reshape")) n = adjustReshapeForBatch(n);
     int[][] inShapes = new int[n.inputs().size()][];

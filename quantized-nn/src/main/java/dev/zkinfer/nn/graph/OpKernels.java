@@ -28,11 +28,11 @@ public final class OpKernels {
       "Softmax", "Split", "Exp", "Log", "Sqrt", "Reciprocal", "Neg", "Abs", "Softplus", "HardSigmoid",
       "Gelu", "Gather", "Where", "Expand", "Max", "Min", "Elu", "Selu", "Softsign", "Cos", "Sin", "Round", "Floor",
       "Ceil", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor",
-      "ReduceMin", "ArgMax", "ArgMin", "LogSoftmax", "Sum", "Tile", "GatherElements", "Trilu");
+      "ReduceMin", "ArgMax", "ArgMin", "LogSoftmax", "Sum", "Tile", "GatherElements", "Trilu", "Mod");
 
   /** Operators evaluated only by constant folding (their inputs must be constants). */
   static final Set<String> FOLD_ONLY_OPS = Set.of(
-      "Shape", "ConstantOfShape", "Constant", "Range", "Size");
+      "Shape", "ConstantOfShape", "Constant", "Range", "Size", "NonZero");
 
   static boolean isUnary(String op) {
     return switch (op) {
@@ -70,7 +70,7 @@ public final class OpKernels {
         yield one(in[0]);
       }
       case "Add", "Sub", "Mul", "Div", "Pow", "PRelu", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And",
-          "Or", "Xor", "Max", "Min", "Sum" -> {
+          "Or", "Xor", "Max", "Min", "Sum", "Mod" -> {
         int[] s = in[0];
         for (int i = 1; i < in.length; i++) {
           int[] b = Shapes.broadcast(s, in[i]);
@@ -289,6 +289,12 @@ public final class OpKernels {
         int[] t = new int[s.length];
         for (int i = 0; i < s.length; i++) t[i] = (int) s[i];
         yield one(t);
+      }
+      case "NonZero" -> {
+        if (c == null || c[0] == null) throw n.unsupported("only supported when its input is a constant (constant folding)");
+        int count = 0;
+        for (double v : c[0].data()) if (v != 0) count++;
+        yield one(new int[] {in[0].length, count});
       }
       case "Range" -> {
         double start = c[0].get(0), limit = c[1].get(0), delta = c[2].get(0);
@@ -542,7 +548,7 @@ public final class OpKernels {
         yield one(new Tensor(in[0].type(), os, y));
       }
       case "Add", "Sub", "Mul", "Div", "Pow", "PRelu", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And",
-          "Or", "Xor", "Max", "Min", "Sum" -> one(binary(n, in, os));
+          "Or", "Xor", "Max", "Min", "Sum", "Mod" -> one(binary(n, in, os));
       case "ArgMax", "ArgMin" -> one(argExtreme(n, in[0], os));
       case "LogSoftmax" -> {
         // log of the normalized exponentials, computed as x − max − log Σ exp(x − max) to keep tiny ones finite
@@ -665,6 +671,18 @@ public final class OpKernels {
         if (v != null) Arrays.fill(d, v.get(0));
         yield one(new Tensor(v == null ? ElementType.FLOAT : v.type(), os, d));
       }
+      case "NonZero" -> {
+        // the coordinates of the non-zero elements in row-major order, one row per axis
+        int[] xs = in[0].shapeView(), st = Shapes.strides(xs);
+        double[] d = new double[os[0] * os[1]];
+        int j = 0;
+        for (int i = 0; i < in[0].size(); i++) {
+          if (in[0].get(i) == 0) continue;
+          for (int a = 0; a < xs.length; a++) d[a * os[1] + j] = (i / st[a]) % xs[a];
+          j++;
+        }
+        yield one(new Tensor(ElementType.INT64, os, d));
+      }
       case "Range" -> {
         double start = in[0].get(0), delta = in[2].get(0);
         double[] d = new double[os[0]];
@@ -783,6 +801,7 @@ public final class OpKernels {
         case "Max" -> Math.max(x, z);
         case "Min" -> Math.min(x, z);
         case "Sum" -> x + z;
+        case "Mod" -> mod(n, x, z, ints);
         default -> throw new IllegalStateException(op);
       };
     }
@@ -795,6 +814,18 @@ public final class OpKernels {
       return binary(n, rest, os);
     }
     return r;
+  }
+
+  /**
+   * ONNX Mod: with fmod = 1 the remainder has the dividend's sign (C's fmod); with fmod = 0 (integers)
+   * the divisor's sign (Python's %). A zero divisor gives 0 for integers and NaN for floats.
+   */
+  public static double mod(Node n, double x, double z, boolean ints) {
+    boolean fmod = n.attrLong("fmod", 0) != 0;
+    if (z == 0) return ints ? 0 : Double.NaN;
+    if (fmod) return x % z;
+    double r = x % z;
+    return r != 0 && (r < 0) != (z < 0) ? r + z : r;
   }
 
   /** Comparisons and logical operators: their result is boolean (an INT64 tensor of 0 and 1 here). */

@@ -223,6 +223,11 @@ public final class Quantizer {
     double maxAbs = 0;
     for (double v : c.data()) if (!Double.isInfinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
     double scale = maxAbs > 0 ? maxAbs / cmax : 1.0 / cmax;
+    // small whole numbers (indices, counts, positions) at scale 1, so they stay exact through a
+    // Where or a comparison with other whole numbers at scale 1
+    boolean whole = maxAbs <= cmax;
+    for (int k = 0; whole && k < c.size(); k++) whole = c.get(k) == Math.rint(c.get(k));
+    if (whole) scale = 1;
     int[] q = new int[c.size()];
     for (int k = 0; k < q.length; k++) q[k] = Requantize.clamp(Math.round(c.get(k) / scale), -cmax - 1, cmax);
     return add(name, c.shapeView(), scale, Kind.CONSTANT, bits, q);
@@ -242,11 +247,33 @@ public final class Quantizer {
     switch (op) {
       case "Identity", "Dropout" -> alias(n);
       case "Cast" -> {
-        if (n.attrLong("to", 1) == 9) {
-          ids.put(out, bool(operand(n, 0)));
-        } else {
+        long to = n.attrLong("to", 1);
+        int x = operand(n, 0);
+        if (to == 9) {
+          ids.put(out, bool(x));
+        } else if (to == 1 || to == 10 || to == 11 || to == 16 || booleans.contains(x)) {
           alias(n);
+        } else {
+          // to an integer type: ONNX (and onnxruntime) truncate toward zero; a table at the input's scale.
+          // A quantized value whose cell (± half a step) holds an integer stands for that integer: an integer
+          // input (a token id, an index) dequantizes up to half a step beside it, and truncating 2.98 to 2
+          // would turn a small quantization error into a whole unit.
+          double half = t(x).scale() / 2;
+          integerTable(x, out, v -> {
+            double r = Math.rint(v);
+            return Math.abs(v - r) <= half * (1 + 1e-9) ? r : (double) (long) v;
+          });
         }
+      }
+      case "Mod" -> {
+        Tensor d = isConst(n, 1) ? graph.constants().get(n.input(1)) : null;
+        if (d == null) throw n.unsupported("only a constant divisor can be quantized");
+        double z = d.get(0);
+        for (int k = 1; k < d.size(); k++) if (d.get(k) != z) throw n.unsupported("only a divisor with one value for all elements can be quantized");
+        if (isConst(n, 0)) throw n.unsupported("a constant dividend with a constant divisor should have been folded");
+        boolean ints = z == Math.rint(z) && n.attrLong("fmod", 0) == 0;
+        if (ints) integerTable(operand(n, 0), out, v -> OpKernels.mod(n, Math.rint(v), z, true));
+        else table(n, operand(n, 0), out, v -> OpKernels.mod(n, v, z, false));
       }
       case "Relu" -> {
         int x = operand(n, 0);
@@ -287,8 +314,9 @@ public final class Quantizer {
         ops.add(new QPRelu(x, y, slope.shapeView(), m, sh, qmin, qmax));
       }
       case "Sigmoid", "Tanh", "Erf", "Exp", "Log", "Sqrt", "Reciprocal", "Neg", "Abs", "Softplus", "HardSigmoid", "Gelu",
-          "Elu", "Selu", "Softsign", "Cos", "Sin", "Round", "Floor", "Ceil" ->
+          "Elu", "Selu", "Softsign", "Cos", "Sin" ->
           table(n, operand(n, 0), out, v -> OpKernels.unaryFunction(n, v));
+      case "Round", "Floor", "Ceil" -> integerTable(operand(n, 0), out, v -> OpKernels.unaryFunction(n, v));
       case "Pow" -> {
         if (!isConst(n, 1) || graph.constants().get(n.input(1)).size() != 1) throw n.unsupported("only a constant scalar exponent can be quantized");
         double e = graph.constants().get(n.input(1)).get(0);
@@ -874,8 +902,19 @@ public final class Quantizer {
     int c = boolOperand(n, 0);
     int notC = not(c, t(c).name() + "/not");
     int x = operand(n, 1), y = operand(n, 2);
-    double sy = scaleOf(out);
+    // branches at one scale keep it (a selection cannot leave their range); otherwise the calibrated one
+    double sy = t(x).scale() == t(y).scale() && fitsActivation(x) && fitsActivation(y) ? t(x).scale() : scaleOf(out);
     int[] os = graph.shapeOf(out);
+    // a branch that is the constant 0 contributes nothing (and a product with a zero bound has no requantization)
+    boolean keepX = !isZeroConstant(x);
+    int sel = keepX ? c : notC, v = keepX ? x : y;
+    if ((isZeroConstant(x) || isZeroConstant(y)) && java.util.Arrays.equals(Shapes.broadcast(t(sel).shapeView(), t(v).shapeView()), os)) {
+      Requantize.Multiplier m = Requantize.multiplier(t(v).scale() / sy);
+      int r = add(out, os, sy, Kind.ACTIVATION, options.activationBits(), null);
+      ops.add(new QMul(sel, v, r, m.m(), m.shift(), qmin, qmax));
+      ids.put(out, r);
+      return;
+    }
     int px = add(out + "/if true", Shapes.broadcast(t(c).shapeView(), t(x).shapeView()), sy, Kind.ACTIVATION, options.activationBits(), null);
     Requantize.Multiplier mx = Requantize.multiplier(t(x).scale() / sy);
     ops.add(new QMul(c, x, px, mx.m(), mx.shift(), qmin, qmax));
@@ -884,6 +923,34 @@ public final class Quantizer {
     ops.add(new QMul(notC, y, py, my.m(), my.shift(), qmin, qmax));
     int r = activation(out, sy);
     ops.add(new QAdd(px, py, r, 2, 2, 1, qmin, qmax));
+  }
+
+  /**
+   * A table whose outputs are integers (Round, Floor, Ceil, a cast to an integer type, an integer
+   * Mod): its scale is a whole number (1 while the range fits the activation bits), so every
+   * integer in range is exact and a later cast or comparison sees the integer itself, not a value a
+   * fraction of a step beside it.
+   */
+  private void integerTable(int x, String out, java.util.function.DoubleUnaryOperator f) {
+    Stats st = stats.get(out);
+    double range = st == null ? 0 : st.range(options.percentile());
+    double sy = Math.max(1, Math.ceil(range / qmax));
+    ids.put(out, tableWithScale(t(x), out, graph.shapeOf(out), sy, f));
+  }
+
+  /** Whether a tensor's values lie in the activation range (a run-time activation, or a constant whose values do). */
+  private boolean fitsActivation(int x) {
+    if (t(x).kind() == Kind.CONSTANT) {
+      for (int v : t(x).constantValues()) if (v < qmin || v > qmax) return false;
+      return true;
+    }
+    return t(x).kind() != Kind.ACCUMULATOR && t(x).bits() == options.activationBits();
+  }
+
+  private boolean isZeroConstant(int x) {
+    if (t(x).kind() != Kind.CONSTANT) return false;
+    for (int v : t(x).constantValues()) if (v != 0) return false;
+    return true;
   }
 
   private void table(Node n, int x, String out, java.util.function.DoubleUnaryOperator f) {
@@ -1102,7 +1169,19 @@ public final class Quantizer {
       ids.put(out, y);
       return;
     }
-    double sy = scaleOf(out);
+    // run-time operands at one scale keep it: their maximum lies in their range, and ties stay ties
+    double common = Double.NaN;
+    boolean oneScale = true;
+    for (int i = 0; i < k && oneScale; i++) {
+      if (isConst(n, i)) {
+        oneScale = false;
+        continue;
+      }
+      QTensor q = t(operand(n, i));
+      if (q.kind() == Kind.ACCUMULATOR || q.bits() != options.activationBits() || (!Double.isNaN(common) && q.scale() != common)) oneScale = false;
+      common = q.scale();
+    }
+    double sy = oneScale ? common : scaleOf(out);
     int size = Shapes.size(os);
     int[] parts = new int[k];
     for (int i = 0; i < k; i++) {
