@@ -32,6 +32,9 @@ public final class Cancellation {
     private final long startNanos = System.nanoTime();
     private final Thread owner;
     private volatile String reason;
+    /** When a deadline passes ({@link System#nanoTime}), checked at every checkpoint as well as by its timer. */
+    private volatile long deadlineNanos;
+    private volatile String deadlineReason;
     private final AtomicLong lastCheck;
     private final AtomicLong maxGap;
 
@@ -68,6 +71,10 @@ public final class Cancellation {
     /** Cancels at {@code deadline} from now (a timer thread sets the flag; nothing else runs there). */
     public void cancelAfter(Duration deadline) {
         long nanos = Math.max(0, deadline.toNanos());
+        // checkpoints compare the clock too, so work that ends before the timer thread runs
+        // (a loaded machine) still cannot return past its deadline
+        deadlineReason = "the deadline of " + format(deadline) + " passed";
+        deadlineNanos = System.nanoTime() + nanos;
         CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS, Runnable::run)
                 .execute(() -> cancel("the deadline of " + format(deadline) + " passed"));
     }
@@ -96,6 +103,10 @@ public final class Cancellation {
             long now = System.nanoTime();
             long prev = lastCheck.getAndSet(now);
             maxGap.accumulateAndGet(now - prev, Math::max);
+        }
+        String late = deadlineReason;
+        if (reason == null && late != null && System.nanoTime() - deadlineNanos >= 0) {
+            cancel(late);
         }
         if (reason == null && owner != null && owner == Thread.currentThread() && owner.isInterrupted()) {
             cancel("the proving thread was interrupted");

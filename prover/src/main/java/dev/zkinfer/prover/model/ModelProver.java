@@ -181,6 +181,7 @@ public final class ModelProver {
             }
             outputs.add(new IntTensor(pk.model().tensor(modelOutputs[j]).shape(), data));
         }
+        Cancellation.checkpoint(); // a proof finished past its deadline is not returned
         return new ProofResult(proof, outputs, t1 - t0, t2 - t1);
     }
 
