@@ -4,7 +4,7 @@ import dev.zkinfer.field.Ext3;
 import java.util.Arrays;
 
 /**
- * Libra's sumcheck mask (ePrint 2019/317, §4.1): g(x) = Σ_{i<n} g_i(x_i) with
+ * Libra's sumcheck mask (ePrint 2019/317, §4.1): g(x) = Σ_{i&lt;n} g_i(x_i) with
  * g_i(X) = Σ_{k=0..d} c_{i,k}·X^k, coefficients in GF(p^3). A masked sumcheck
  * ({@link MaskedSumcheck}) proves Σ (f + ρ·g) instead of Σ f, which hides f's round polynomials;
  * see docs/zero-knowledge.md §3.1.
@@ -92,7 +92,7 @@ public final class SumcheckMask {
 
     /**
      * The mask's round-{@code round} polynomial Σ_{b} g(r_0..r_{round-1}, X, b) at X = 0, 1, ..., d,
-     * given the earlier challenges: 2^(n-i-1)·(Σ_{j<i} g_j(r_j) + g_i(X)) + 2^(n-i-2)·Σ_{j>i}(g_j(0) + g_j(1)).
+     * given the earlier challenges: 2^(n-i-1)·(Σ_{j&lt;i} g_j(r_j) + g_i(X)) + 2^(n-i-2)·Σ_{j&gt;i}(g_j(0) + g_j(1)).
      */
     public Ext3[] roundValues(int round, Ext3[] challenges) {
         int n = c.length;
