@@ -31,18 +31,18 @@ import java.util.SplittableRandom;
  * the oracle that stands in for the commitment openings checks every claim the verifier emits:
  * claims on tensors against the masked extensions T̂, mask values against the masks.
  */
-final class ZkLayerHarness {
+public final class ZkLayerHarness {
     private ZkLayerHarness() {}
 
     /** The masks of one proof; tensors in {@code unmasked} (public inputs and outputs) have none. */
-    static class Masks {
+    public static class Masks {
         private final SplittableRandom rnd;
         private final int delta;
         private final Set<Integer> unmasked;
         private final Map<Integer, TensorMask> tensors = new HashMap<>();
         final List<SumcheckMask> sumchecks = new ArrayList<>();
 
-        Masks(long seed, int delta, Set<Integer> unmasked) {
+        public Masks(long seed, int delta, Set<Integer> unmasked) {
             this.rnd = new SplittableRandom(seed);
             this.delta = delta;
             this.unmasked = unmasked;
@@ -89,7 +89,7 @@ final class ZkLayerHarness {
     record TensorMaskClaim(int tensor, Ext3 x0, Ext3 w, Ext3 value) {}
 
     /** What a verifier (or prover) recorded. */
-    record Recorded(List<Claim> claims, List<SumcheckMaskClaim> sumcheckMasks, List<TensorMaskClaim> tensorMasks) {
+    public record Recorded(List<Claim> claims, List<SumcheckMaskClaim> sumcheckMasks, List<TensorMaskClaim> tensorMasks) {
         static Recorded empty() {
             return new Recorded(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
@@ -181,7 +181,7 @@ final class ZkLayerHarness {
     }
 
     /** What the commitment openings would catch: the first false claim, described, or null. */
-    static String falseClaim(Recorded rec, WitnessValues w, Masks masks) {
+    public static String falseClaim(Recorded rec, WitnessValues w, Masks masks) {
         for (Claim c : rec.claims()) {
             if (!masks.masked(w, c.tensor(), c.point()).equals(c.value())) {
                 return "claim on " + w.circuit().tensor(c.tensor()).name();
@@ -225,6 +225,91 @@ final class ZkLayerHarness {
         String bad = falseClaim(v, w, masks);
         if (bad != null) {
             throw new AssertionError("honest proof: false " + bad);
+        }
+        return v;
+    }
+
+    /**
+     * A whole circuit's layer pass in zero-knowledge mode, as CircuitProver and CircuitVerifier run
+     * it (output claims at transcript points, layers from the last to the first, several claims on
+     * one tensor merged first), with the lookups and the commitment openings left out: the oracle
+     * checks every claim and mask value instead. Public inputs and outputs are not masked.
+     * Returns what the verifier recorded; throws if it rejects or disagrees with the prover.
+     */
+    public static Recorded proveAndVerifyCircuit(WitnessValues w, Masks masks) throws InvalidProofException {
+        Circuit c = w.circuit();
+        Recorded p = Recorded.empty();
+        byte[] proof = prove(w, masks, p, ctx -> {
+            java.util.Map<Integer, List<Claim>> pending = new java.util.LinkedHashMap<>();
+            int[] seen = {0};
+            Runnable collect = () -> {
+                for (; seen[0] < p.claims().size(); seen[0]++) {
+                    Claim cl = p.claims().get(seen[0]);
+                    pending.computeIfAbsent(cl.tensor(), k -> new ArrayList<>()).add(cl);
+                }
+            };
+            for (int out : c.outputs()) {
+                Ext3[] r = new Ext3[c.tensor(out).layout().numVars()];
+                for (int k = 0; k < r.length; k++) {
+                    r[k] = ctx.transcript().challengeExt("output-point");
+                }
+                pending.computeIfAbsent(out, k -> new ArrayList<>()).add(new Claim(out, r, masks.masked(w, out, r)));
+            }
+            List<Layer> layers = c.layers();
+            for (int li = layers.size() - 1; li >= 0; li--) {
+                Layer layer = layers.get(li);
+                int[] outs = layer.outputs();
+                Claim[] merged = new Claim[outs.length];
+                for (int o = 0; o < outs.length; o++) {
+                    List<Claim> cs = pending.remove(outs[o]);
+                    merged[o] = cs == null ? null : cs.size() == 1 ? cs.get(0) : ZkProving.merge(ctx, outs[o], cs, w.get(outs[o]));
+                }
+                LayerProvers.forLayer(layer).prove(layer, merged, ctx);
+                collect.run();
+            }
+        });
+        Recorded v = verify(c, masks, proof, ctx -> {
+            java.util.Map<Integer, List<Claim>> pending = new java.util.LinkedHashMap<>();
+            Recorded mine = Recorded.empty();
+            for (int out : c.outputs()) {
+                Ext3[] r = new Ext3[c.tensor(out).layout().numVars()];
+                for (int k = 0; k < r.length; k++) {
+                    r[k] = ctx.transcript().challengeExt("output-point");
+                }
+                // a public output: the verifier evaluates it itself
+                pending.computeIfAbsent(out, k -> new ArrayList<>()).add(new Claim(out, r, Mle.evaluate(w.get(out), r)));
+            }
+            VerifierContext inner = new VerifierContext() {
+                public Transcript transcript() { return ctx.transcript(); }
+                public ProofReader proof() { return ctx.proof(); }
+                public Circuit circuit() { return c; }
+                public void claim(int tensor, Ext3[] point, Ext3 value) {
+                    ctx.claim(tensor, point, value);
+                    pending.computeIfAbsent(tensor, k -> new ArrayList<>()).add(new Claim(tensor, point, value));
+                }
+                public boolean zeroKnowledge() { return true; }
+                public int tensorMaskDegree(int tensor) { return ctx.tensorMaskDegree(tensor); }
+                public void sumcheckMaskClaim(int n, int d, Ext3[] point, Ext3 value) { ctx.sumcheckMaskClaim(n, d, point, value); }
+                public void tensorMaskClaim(int tensor, Ext3 x0, Ext3 wv, Ext3 value) { ctx.tensorMaskClaim(tensor, x0, wv, value); }
+            };
+            List<Layer> layers = c.layers();
+            for (int li = layers.size() - 1; li >= 0; li--) {
+                Layer layer = layers.get(li);
+                int[] outs = layer.outputs();
+                Claim[] merged = new Claim[outs.length];
+                for (int o = 0; o < outs.length; o++) {
+                    List<Claim> cs = pending.remove(outs[o]);
+                    merged[o] = cs == null ? null : cs.size() == 1 ? cs.get(0) : dev.zkinfer.circuit.ZkSteps.merge(inner, outs[o], cs);
+                }
+                layer.verify(merged, inner);
+            }
+        });
+        if (v.claims().size() != p.claims().size() || v.sumcheckMasks().size() != p.sumcheckMasks().size()) {
+            throw new AssertionError("prover and verifier recorded different numbers of claims");
+        }
+        String bad = falseClaim(v, w, masks);
+        if (bad != null) {
+            throw new AssertionError("honest circuit proof: false " + bad);
         }
         return v;
     }
