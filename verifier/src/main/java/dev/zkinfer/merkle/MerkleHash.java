@@ -11,7 +11,12 @@ import java.security.NoSuchAlgorithmException;
  * <ul>
  *   <li>leaf digest = SHA-256(0x00 ‖ u64le(v_0) ‖ ... ‖ u64le(v_{m-1})) for the leaf's field
  *       elements (an extension element contributes its three coefficients c0, c1, c2);
- *   <li>node digest = SHA-256(0x01 ‖ left ‖ right).
+ *   <li>node digest = SHA-256(0x01 ‖ left ‖ right);
+ *   <li>in a hiding tree (zero-knowledge mode, docs/zero-knowledge.md §3.3), the leaf's place in
+ *       the tree holds the salted digest SHA-256(0x02 ‖ salt ‖ leaf digest) with a fresh
+ *       {@value #SALT_BYTES}-byte salt per leaf, sent only for opened leaves: a sibling digest in
+ *       an opening then reveals nothing about an unopened low-entropy leaf (an int8 block could
+ *       otherwise be found by trying every value).
  * </ul>
  *
  * A leaf holds a whole fold block (all the codeword values one query needs), so one opening
@@ -22,6 +27,9 @@ public final class MerkleHash {
     public static final int DIGEST_BYTES = 32;
     static final byte LEAF_TAG = 0;
     static final byte NODE_TAG = 1;
+    static final byte SALT_TAG = 2;
+    /** Bytes of a leaf's salt in a hiding tree. */
+    public static final int SALT_BYTES = 16;
 
     private final MessageDigest sha;
     private byte[] scratch = new byte[0];
@@ -67,6 +75,17 @@ public final class MerkleHash {
         System.arraycopy(left, leftOff, node, 1, DIGEST_BYTES);
         System.arraycopy(right, rightOff, node, 1 + DIGEST_BYTES, DIGEST_BYTES);
         sha.update(node, 0, node.length);
+        digestInto(out, outOff);
+    }
+
+    /**
+     * Writes the salted digest SHA-256(0x02 ‖ salt ‖ digest) at out[outOff..], for the leaf digest
+     * at digest[digestOff..] and the {@value #SALT_BYTES}-byte salt at salt[saltOff..].
+     */
+    public void saltLeaf(byte[] salt, int saltOff, byte[] digest, int digestOff, byte[] out, int outOff) {
+        sha.update(SALT_TAG);
+        sha.update(salt, saltOff, SALT_BYTES);
+        sha.update(digest, digestOff, DIGEST_BYTES);
         digestInto(out, outOff);
     }
 

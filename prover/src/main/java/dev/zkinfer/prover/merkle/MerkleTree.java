@@ -38,6 +38,34 @@ public final class MerkleTree {
         return new MerkleTree(kernels.merkleLayers(data, leaves, leafLongs));
     }
 
+    /**
+     * A hiding tree (see {@link MerkleHash}): the leaves' digests salted with
+     * {@code salts} ({@link MerkleHash#SALT_BYTES} bytes per leaf, fresh random bytes from the
+     * caller), the layers above them hashed here. Openings then send each opened leaf's salt.
+     */
+    public static MerkleTree buildSalted(CommitKernels kernels, long[] data, int leaves, int leafLongs, byte[] salts) {
+        if (salts.length != (long) leaves * MerkleHash.SALT_BYTES) {
+            throw new IllegalArgumentException("a salted tree needs " + MerkleHash.SALT_BYTES + " bytes of salt per leaf");
+        }
+        byte[][] plain = kernels.merkleLayers(data, leaves, leafLongs);
+        int depth = plain.length - 1;
+        byte[][] layers = new byte[depth + 1][];
+        MerkleHash hash = new MerkleHash();
+        layers[0] = new byte[plain[0].length];
+        for (int i = 0; i < leaves; i++) {
+            hash.saltLeaf(salts, i * MerkleHash.SALT_BYTES, plain[0], i * MerkleHash.DIGEST_BYTES, layers[0], i * MerkleHash.DIGEST_BYTES);
+        }
+        for (int level = 1; level <= depth; level++) {
+            int nodes = leaves >>> level;
+            layers[level] = new byte[nodes * MerkleHash.DIGEST_BYTES];
+            byte[] below = layers[level - 1];
+            for (int i = 0; i < nodes; i++) {
+                hash.hashNode(below, 64 * i, below, 64 * i + 32, layers[level], 32 * i);
+            }
+        }
+        return new MerkleTree(layers);
+    }
+
     public byte[] root() {
         return Arrays.copyOf(layers[layers.length - 1], MerkleHash.DIGEST_BYTES);
     }

@@ -2,6 +2,7 @@ package dev.zkinfer.prover.merkle;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.zkinfer.InvalidProofException;
@@ -107,5 +108,49 @@ class MerkleTreeTest {
         byte[] leaf = new byte[32];
         h.hashLeaf(new long[8], 0, 8, leaf, 0);
         assertEquals(false, Arrays.equals(node, leaf));
+    }
+
+    /** The salted digests of the opened leaves, as a verifier computes them from the values and the sent salts. */
+    private byte[] saltedDigests(long[] values, int[] idx, byte[] salts) {
+        byte[] plain = digests(values, idx);
+        MerkleHash h = new MerkleHash();
+        byte[] d = new byte[plain.length];
+        for (int i = 0; i < idx.length; i++) {
+            h.saltLeaf(salts, idx[i] * MerkleHash.SALT_BYTES, plain, 32 * i, d, 32 * i);
+        }
+        return d;
+    }
+
+    @Test
+    void saltedTreesOpenWithTheirSaltsOnly() throws Exception {
+        byte[] salts = new byte[MerkleHash.SALT_BYTES << DEPTH];
+        new java.security.SecureRandom().nextBytes(salts);
+        MerkleTree salted = MerkleTree.buildSalted(Backends.scalar().commit(), data, 1 << DEPTH, LEAF, salts);
+        assertFalse(java.util.Arrays.equals(tree.root(), salted.root()), "salting changes the root");
+        for (int count : new int[] {1, 3, 17}) {
+            int[] idx = randomIndices(count);
+            ProofWriter w = new ProofWriter();
+            salted.writeMultiProof(idx, w);
+            check(salted.root(), idx, saltedDigests(data, idx, salts), w.toByteArray());
+            // a wrong salt, or the unsalted digest, does not open
+            byte[] badSalts = salts.clone();
+            badSalts[idx[0] * MerkleHash.SALT_BYTES] ^= 1;
+            assertThrows(InvalidProofException.class, () -> check(salted.root(), idx, saltedDigests(data, idx, badSalts), w.toByteArray()));
+            assertThrows(InvalidProofException.class, () -> check(salted.root(), idx, digests(data, idx), w.toByteArray()));
+        }
+        // the same data under fresh salts: every node digest differs, so siblings say nothing about the leaves
+        byte[] other = new byte[salts.length];
+        new java.security.SecureRandom().nextBytes(other);
+        MerkleTree again = MerkleTree.buildSalted(Backends.scalar().commit(), data, 1 << DEPTH, LEAF, other);
+        ProofWriter a = new ProofWriter(), b = new ProofWriter();
+        salted.writeMultiProof(new int[] {5}, a);
+        again.writeMultiProof(new int[] {5}, b);
+        byte[] pa = a.toByteArray(), pb = b.toByteArray();
+        for (int k = 0; k < DEPTH; k++) {
+            assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(pa, 32 * k, 32 * k + 32),
+                    java.util.Arrays.copyOfRange(pb, 32 * k, 32 * k + 32)), "sibling " + k);
+        }
+        assertThrows(IllegalArgumentException.class, () -> MerkleTree.buildSalted(Backends.scalar().commit(), data, 1 << DEPTH, LEAF,
+                new byte[3]));
     }
 }
