@@ -278,26 +278,9 @@ public final class RequantLayer implements Layer {
             return lMax.subtract(rMin).compareTo(P) < 0 && rMax.subtract(lMin).compareTo(P) < 0;
         }
 
-        /** Rows (E + e, y − lo) of y = clamp(y + e) for |e| ≤ E, in order of e + E then y. */
+        /** Rows (E + e, y − lo) of y = clamp(y + e) for |e| ≤ E, in order of e + E then y ({@link LookupTable#clamp}). */
         static LookupTable clampTable(int lo, int hi, long e) {
-            int width = hi - lo + 1;
-            int rows = (int) (width + 2 * e);
-            long[] ce = new long[rows];
-            long[] cy = new long[rows];
-            int r = 0;
-            for (long d = -e; d <= e; d++) {
-                if (d == 0) {
-                    for (int v = 0; v < width; v++, r++) {
-                        ce[r] = e;
-                        cy[r] = v;
-                    }
-                } else {
-                    ce[r] = e + d;
-                    cy[r] = d > 0 ? width - 1 : 0;
-                    r++;
-                }
-            }
-            return LookupTable.explicit(new long[][] {ce, cy});
+            return LookupTable.clamp(hi - lo + 1, e);
         }
     }
 
