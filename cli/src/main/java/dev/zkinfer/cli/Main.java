@@ -47,24 +47,47 @@ public final class Main implements Runnable {
         }
     }
 
-    /** Runs the command line and returns the exit code (for tests and embedding). */
+    /**
+     * Runs the command line and returns the exit code (for tests and embedding). A plain
+     * {@code verify} or {@code inspect} runs without picocli's command tree ({@link LeanCommands});
+     * everything else, and every mistake in those two, goes through picocli.
+     */
     public static int execute(String... args) {
         CliLogging.install();
-        CommandLine cl = new CommandLine(new Main());
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, commandLine.getErr()));
-        cl.setParameterExceptionHandler((ex, args1) -> {
-            CommandLine failed = ex.getCommandLine();
-            int code = report(ex, failed.getErr());
-            String sub = failed == cl ? "" : failed.getCommandName() + " ";
-            failed.getErr().println("Run 'zkinfer " + sub + "--help' for usage.");
-            failed.getErr().flush();
-            return code;
-        });
-        try {
-            return cl.execute(args);
-        } catch (Throwable t) {
-            // Errors (OutOfMemoryError, StackOverflowError, ...) are not handed to the handler above.
-            return report(t, cl.getErr());
+        Integer lean = LeanCommands.run(args);
+        return lean != null ? lean : executeWithPicocli(args);
+    }
+
+    /** {@link #execute} with picocli parsing every command line (what the short path must match). */
+    static int executeWithPicocli(String... args) {
+        return WithPicocli.execute(args);
+    }
+
+    /**
+     * picocli's part, in a class of its own: verifying {@link Main}'s bytecode would otherwise load
+     * picocli's exception classes on the short path.
+     */
+    private static final class WithPicocli {
+        private WithPicocli() {}
+
+        static int execute(String... args) {
+            CliLogging.install();
+            CommandLine cl = new CommandLine(new Main());
+            cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, commandLine.getErr()));
+            cl.setParameterExceptionHandler((ex, args1) -> {
+                CommandLine failed = ex.getCommandLine();
+                int code = report(ex, failed.getErr());
+                String sub = failed == cl ? "" : failed.getCommandName() + " ";
+                failed.getErr().println("Run 'zkinfer " + sub + "--help' for usage.");
+                failed.getErr().flush();
+                return code;
+            });
+            try {
+                return cl.execute(args);
+            } catch (Throwable t) {
+                // Errors (OutOfMemoryError, StackOverflowError, ...) are not handed to the handler above.
+                return report(t, cl.getErr());
+            }
         }
     }
 

@@ -15,20 +15,27 @@ import java.util.Arrays;
  * @param bits for a range table its width, else 0
  * @param explicit for an explicit table its columns (each 2^logSize long, row-major padded by
  *     repeating row 0 so that padding rows are genuine rows), else null
+ * @param clamp for a clamp table ({@link #clamp}) its shape, whose columns' multilinear extensions
+ *     the verifier evaluates in O(logSize) instead of O(rows); else null. Not part of the
+ *     table's identity ({@link #equals}): the columns are.
  * Immutable and thread-safe as long as no one writes into its arrays (the verifier never does).
  */
-public record LookupTable(int bits, long[][] explicit) {
+public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
     public static final int MAX_LOG_SIZE = 20;
 
     public static LookupTable range(int bits) {
         if (bits < 1 || bits > 16) {
             throw new IllegalArgumentException("range table width must be in [1, 16]: " + bits);
         }
-        return new LookupTable(bits, null);
+        return new LookupTable(bits, null, null);
     }
 
     /** An explicit table from its rows' columns (any row count ≤ 2^20; padded by repeating row 0). */
     public static LookupTable explicit(long[][] columns) {
+        return explicit(columns, null);
+    }
+
+    private static LookupTable explicit(long[][] columns, ClampShape clamp) {
         int rows = columns[0].length;
         int log = TensorLayout.log2Ceil(rows);
         if (log > MAX_LOG_SIZE) {
@@ -44,7 +51,92 @@ public record LookupTable(int bits, long[][] explicit) {
                 cols[c][i] = columns[c][0];
             }
         }
-        return new LookupTable(0, cols);
+        return new LookupTable(0, cols, clamp);
+    }
+
+    /**
+     * The clamp table of requantization ({@link RequantLayer}): rows (E + e, y) of y = clamp(y + e)
+     * for |e| ≤ E and y in [0, width), in order of e + E then y: (d, 0) for d &lt; E, (E, v) for
+     * v &lt; width, (E + d, width − 1) for 1 ≤ d ≤ E; 2E + width rows, padded with row 0 = (0, 0).
+     */
+    public static LookupTable clamp(int width, long e) {
+        if (width < 2 || e < 0 || width + 2 * e > 1 << MAX_LOG_SIZE) {
+            throw new IllegalArgumentException("clamp table of width " + width + " and excess " + e + " is out of range");
+        }
+        int rows = (int) (width + 2 * e);
+        long[] ce = new long[rows];
+        long[] cy = new long[rows];
+        int r = 0;
+        for (long d = -e; d <= e; d++) {
+            if (d == 0) {
+                for (int v = 0; v < width; v++, r++) {
+                    ce[r] = e;
+                    cy[r] = v;
+                }
+            } else {
+                ce[r] = e + d;
+                cy[r] = d > 0 ? width - 1 : 0;
+                r++;
+            }
+        }
+        return explicit(new long[][] {ce, cy}, new ClampShape(width, e));
+    }
+
+    /**
+     * The shape of a {@link #clamp} table, and its columns' multilinear extensions in closed
+     * form. With N = 2E + W rows and, for a ≤ 2^n, P_a(x) = Σ_{r &lt; a} eq(x, r) and
+     * Q_a(x) = Σ_{r &lt; a} r·eq(x, r) (the MLEs of a prefix's indicator and of the row index on
+     * it), the columns are, row by row, piecewise linear in r, so
+     * <pre>
+     *   ẽ = Q_E + E·(P_{E+W} − P_E) + (Q_N − Q_{E+W}) − (W − 1)·(P_N − P_{E+W})
+     *   ỹ = (Q_{E+W} − Q_E) − E·(P_{E+W} − P_E) + (W − 1)·(P_N − P_{E+W})
+     * </pre>
+     * (the padding rows beyond N are (0, 0) and add nothing). Rows r &lt; a split by the highest
+     * bit k where r and a differ (a_k = 1, r_k = 0, r's lower bits free); summing eq over the
+     * free bits gives 1, and r over them gives Σ_{j&lt;k} x_j·2^j, hence O(n) each.
+     */
+    public record ClampShape(int width, long e) {
+        Ext3 evaluate(int column, Ext3[] x) {
+            long w = width;
+            long a = e, b = e + w, n = 2 * e + w;
+            Ext3[] pa = prefix(a, x), pb = prefix(b, x), pn = prefix(n, x);
+            Ext3 middle = pb[0].sub(pa[0]);
+            Ext3 top = pn[0].sub(pb[0]);
+            if (column == 0) {
+                return pa[1].add(middle.mul(e)).add(pn[1].sub(pb[1])).sub(top.mul(w - 1));
+            }
+            return pb[1].sub(pa[1]).sub(middle.mul(e)).add(top.mul(w - 1));
+        }
+
+        /** {P_a(x), Q_a(x)} for 0 ≤ a ≤ 2^n (n = x.length). */
+        static Ext3[] prefix(long a, Ext3[] x) {
+            int n = x.length;
+            // low[k] = Σ_{j<k} x_j·2^j
+            Ext3[] low = new Ext3[n + 1];
+            low[0] = Ext3.ZERO;
+            for (int k = 0; k < n; k++) {
+                low[k + 1] = low[k].add(x[k].mul(1L << k));
+            }
+            if (a >= 1L << n) {
+                return new Ext3[] {Ext3.ONE, low[n]};
+            }
+            Ext3 p = Ext3.ZERO;
+            Ext3 q = Ext3.ZERO;
+            Ext3 eqAbove = Ext3.ONE; // Π_{j>k} eq(x_j, a_j)
+            for (int k = n - 1; k >= 0; k--) {
+                Ext3 notX = Ext3.ONE.sub(x[k]);
+                if (((a >>> k) & 1) != 0) {
+                    Ext3 block = eqAbove.mul(notX);
+                    long high = (a >>> (k + 1)) << (k + 1);
+                    p = p.add(block);
+                    q = q.add(block.mul(low[k].add(high)));
+                    eqAbove = eqAbove.mul(x[k]);
+                } else {
+                    eqAbove = eqAbove.mul(notX);
+                }
+            }
+            return new Ext3[] {p, q};
+        }
     }
 
     public boolean isRange() {
@@ -79,6 +171,9 @@ public record LookupTable(int bits, long[][] explicit) {
                 acc = acc.add(point[k].mul(Goldilocks.pow(2, k)));
             }
             return acc;
+        }
+        if (clamp != null && point.length == logSize()) {
+            return clamp.evaluate(c, point);
         }
         return Mle.evaluate(explicit[c], point);
     }

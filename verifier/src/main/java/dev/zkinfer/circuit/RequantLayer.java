@@ -175,11 +175,12 @@ public final class RequantLayer implements Layer {
             }
             int sUp = Math.min(MAX_SHIFT, (s0 + w - 1) / w * w);
             for (int s : sUp == s0 ? new int[] {s0} : new int[] {sUp, s0}) {
-                BigInteger[] kb = new BigInteger[m.length];
-                for (int c = 0; c < m.length; c++) {
-                    kb[c] = BigInteger.valueOf(m[c]).shiftLeft(s - shift[c]);
-                }
-                Params p = table ? tableClamp(kb, s, lo, hi, xBound) : limbClamp(kb, s, lo, hi, xBound, w, s == s0);
+                // The bound analysis depends on the K_c only through max_c |K_c|: for each
+                // channel L ranges over [−X·|K_c| + 2^(S−1), X·|K_c| + 2^(S−1)] whatever the sign
+                // of K_c, and these intervals are nested. So one big-integer multiplier is enough.
+                BigInteger kMax = maxAbsMultiplier(m, shift, s);
+                Params p = table ? tableClamp(m, shift, kMax, s, lo, hi, xBound)
+                        : limbClamp(m, shift, kMax, s, lo, hi, xBound, w, s == s0);
                 if (p != null) {
                     return p;
                 }
@@ -191,22 +192,21 @@ public final class RequantLayer implements Layer {
                             + " (reduce the spread of the shifts or the multipliers)");
         }
 
-        /** The excess an honest prover needs on either side of [lo, hi] for |x| ≤ xBound. */
-        private static BigInteger excessNeeded(BigInteger[] kb, int s, int lo, int hi, long xBound) {
+        /**
+         * The excess an honest prover needs on either side of [lo, hi] for |x| ≤ xBound, for
+         * multipliers of absolute value at most kMax (the quotient's range widens with |K_c|).
+         */
+        private static BigInteger excessNeeded(BigInteger kMax, int s, int lo, int hi, long xBound) {
             BigInteger half = BigInteger.ONE.shiftLeft(s - 1);
-            BigInteger xb = BigInteger.valueOf(xBound);
-            BigInteger need = BigInteger.ZERO;
-            for (BigInteger kc : kb) {
-                BigInteger q1 = xb.negate().multiply(kc).add(half).shiftRight(s);
-                BigInteger q2 = xb.multiply(kc).add(half).shiftRight(s);
-                need = need.max(q1.max(q2).subtract(BigInteger.valueOf(hi))).max(BigInteger.valueOf(lo).subtract(q1.min(q2)));
-            }
-            return need;
+            BigInteger xk = BigInteger.valueOf(xBound).multiply(kMax);
+            BigInteger qMin = xk.negate().add(half).shiftRight(s);
+            BigInteger qMax = xk.add(half).shiftRight(s);
+            return BigInteger.ZERO.max(qMax.subtract(BigInteger.valueOf(hi))).max(BigInteger.valueOf(lo).subtract(qMin));
         }
 
         /** The table clamp with E rounded up to fill 2^t rows, or null when too large or unsound. */
-        private static Params tableClamp(BigInteger[] kb, int s, int lo, int hi, long xBound) {
-            BigInteger need = excessNeeded(kb, s, lo, hi, xBound);
+        private static Params tableClamp(int[] m, int[] shift, BigInteger kMax, int s, int lo, int hi, long xBound) {
+            BigInteger need = excessNeeded(kMax, s, lo, hi, xBound);
             long width = (long) hi - lo + 1;
             if (need.bitLength() > MAX_CLAMP_TABLE_LOG) {
                 return null;
@@ -216,10 +216,10 @@ public final class RequantLayer implements Layer {
                 t++;
             }
             long e = ((1L << t) - width) / 2;
-            if (t > MAX_CLAMP_TABLE_LOG || !sound(kb, s, xBound, e, lo, hi)) {
+            if (t > MAX_CLAMP_TABLE_LOG || !sound(kMax, s, xBound, e, lo, hi)) {
                 return null;
             }
-            return new Params(s, fieldValues(kb), e, 0, clampTable(lo, hi, e));
+            return new Params(s, fieldValues(m, shift, s), e, 0, clampTable(lo, hi, e));
         }
 
         /**
@@ -228,79 +228,96 @@ public final class RequantLayer implements Layer {
          * is below the need, unless {@code capped} (then D = D_max: an honest prover fails on
          * inputs beyond it, which the int32 analysis rules out for the multipliers in use).
          */
-        private static Params limbClamp(BigInteger[] kb, int s, int lo, int hi, long xBound, int w, boolean capped) {
-            if (!sound(kb, s, xBound, 1, lo, hi)) {
+        private static Params limbClamp(int[] m, int[] shift, BigInteger kMax, int s, int lo, int hi, long xBound, int w,
+                boolean capped) {
+            if (!sound(kMax, s, xBound, 1, lo, hi)) {
                 return null;
             }
             int dMax = 1;
-            while (dMax < 62 && sound(kb, s, xBound, (1L << (dMax + 1)) - 1, lo, hi)) {
+            while (dMax < 62 && sound(kMax, s, xBound, (1L << (dMax + 1)) - 1, lo, hi)) {
                 dMax++;
             }
-            int need = excessNeeded(kb, s, lo, hi, xBound).bitLength();
+            int need = excessNeeded(kMax, s, lo, hi, xBound).bitLength();
             if (need > dMax && !capped) {
                 return null;
             }
             int d = Math.max(1, Math.min(dMax, need));
             int dUp = (d + w - 1) / w * w;
-            return new Params(s, fieldValues(kb), -1, dUp <= dMax ? dUp : d, null);
+            return new Params(s, fieldValues(m, shift, s), -1, dUp <= dMax ? dUp : d, null);
         }
 
-        private static long[] fieldValues(BigInteger[] kb) {
-            long[] k = new long[kb.length];
-            for (int c = 0; c < kb.length; c++) {
-                k[c] = Goldilocks.fromSigned(kb[c].longValueExact());
+        /** K_c = M_c·2^(S−s_c) as field elements. */
+        private static long[] fieldValues(int[] m, int[] shift, int s) {
+            long[] k = new long[m.length];
+            for (int c = 0; c < m.length; c++) {
+                long a = Math.abs((long) m[c]);
+                int d = s - shift[c];
+                if (a != 0 && 64 - Long.numberOfLeadingZeros(a) + d > 63) {
+                    // Not reached after a passing bound check (X·|K_c| < p), but never wrap around.
+                    throw new IllegalArgumentException("Requant layer: multiplier " + m[c] + "·2^" + d + " does not fit 63 bits");
+                }
+                k[c] = Goldilocks.fromSigned((long) m[c] << d);
             }
             return k;
         }
 
         /**
-         * max(Lmax − Rmin, Rmax − Lmin) &lt; p for every channel, with q ∈ [lo − excess, hi + excess]
-         * (see the class javadoc).
+         * max(Lmax − Rmin, Rmax − Lmin) &lt; p for every channel whose |K_c| ≤ kMax (all of them
+         * when kMax is their maximum: each channel's interval of L lies within kMax's), with
+         * q ∈ [lo − excess, hi + excess] (see the class javadoc).
          */
-        static boolean sound(BigInteger[] kb, int s, long xBound, long excess, int lo, int hi) {
+        static boolean sound(BigInteger kMax, int s, long xBound, long excess, int lo, int hi) {
             BigInteger half = BigInteger.ONE.shiftLeft(s - 1);
             BigInteger twoS = BigInteger.ONE.shiftLeft(s);
             BigInteger ex = BigInteger.valueOf(excess);
             BigInteger rMin = BigInteger.valueOf(lo).subtract(ex).multiply(twoS);
             BigInteger rMax = BigInteger.valueOf(hi).add(ex).multiply(twoS).add(twoS).subtract(BigInteger.ONE);
-            BigInteger xb = BigInteger.valueOf(xBound);
-            for (BigInteger kc : kb) {
-                BigInteger a = xb.negate().multiply(kc).add(half);
-                BigInteger b = xb.multiply(kc).add(half);
-                BigInteger lMin = a.min(b), lMax = a.max(b);
-                if (lMax.subtract(rMin).compareTo(P) >= 0 || rMax.subtract(lMin).compareTo(P) >= 0) {
-                    return false;
-                }
-            }
-            return true;
+            BigInteger xk = BigInteger.valueOf(xBound).multiply(kMax);
+            BigInteger lMin = xk.negate().add(half);
+            BigInteger lMax = xk.add(half);
+            return lMax.subtract(rMin).compareTo(P) < 0 && rMax.subtract(lMin).compareTo(P) < 0;
         }
 
-        /** Rows (E + e, y − lo) of y = clamp(y + e) for |e| ≤ E, in order of e + E then y. */
+        /** Rows (E + e, y − lo) of y = clamp(y + e) for |e| ≤ E, in order of e + E then y ({@link LookupTable#clamp}). */
         static LookupTable clampTable(int lo, int hi, long e) {
-            int width = hi - lo + 1;
-            int rows = (int) (width + 2 * e);
-            long[] ce = new long[rows];
-            long[] cy = new long[rows];
-            int r = 0;
-            for (long d = -e; d <= e; d++) {
-                if (d == 0) {
-                    for (int v = 0; v < width; v++, r++) {
-                        ce[r] = e;
-                        cy[r] = v;
-                    }
-                } else {
-                    ce[r] = e + d;
-                    cy[r] = d > 0 ? width - 1 : 0;
-                    r++;
-                }
-            }
-            return LookupTable.explicit(new long[][] {ce, cy});
+            return LookupTable.clamp(hi - lo + 1, e);
         }
     }
 
     /** The number of w-bit limbs of a {@code width}-bit quantity: ⌈width / w⌉. */
     public static int limbCount(int width, int w) {
         return (width + w - 1) / w;
+    }
+
+    /**
+     * max_c |M_c|·2^(S−s_c), exactly, comparing the channels without a big integer each: two
+     * products a·2^d and b·2^e with a, b &lt; 2^32 compare by bit length, and at equal bit lengths
+     * by the factors aligned to the smaller exponent (then both fit 64 bits).
+     */
+    static BigInteger maxAbsMultiplier(int[] m, int[] shift, int s) {
+        long best = 0;
+        int bestD = 0;
+        for (int c = 0; c < m.length; c++) {
+            long a = Math.abs((long) m[c]);
+            int d = s - shift[c];
+            if (a == 0) {
+                continue;
+            }
+            if (best == 0) {
+                best = a;
+                bestD = d;
+                continue;
+            }
+            int la = 64 - Long.numberOfLeadingZeros(a) + d;
+            int lb = 64 - Long.numberOfLeadingZeros(best) + bestD;
+            boolean greater = la != lb ? la > lb
+                    : d >= bestD ? (a << (d - bestD)) > best : a > (best << (bestD - d));
+            if (greater) {
+                best = a;
+                bestD = d;
+            }
+        }
+        return BigInteger.valueOf(best).shiftLeft(bestD);
     }
 
     /** The width of limb j of a {@code width}-bit quantity split into w-bit limbs (the top one narrower). */

@@ -1,0 +1,146 @@
+package dev.zkinfer.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * The short path of {@code verify} and {@code inspect}, the commands whose cold start matters
+ * (a validator runs one per proof): their usual command lines are parsed here and the command
+ * runs without building picocli's model of the whole command tree, which costs more CPU time
+ * than a LeNet-5 verification itself (reflection over every command's annotations, proxies and
+ * lambdas, about 170 picocli classes; measured in the README's "Cold start"). Only command lines
+ * that are plainly valid take this path: every option known, each at most once, every value
+ * present and not looking like an option, no {@code @argument-file}, no help or version
+ * request. Anything else returns null and goes through picocli, so that its messages for
+ * mistakes and {@code --help} stay exactly as they are. The command itself (its {@code call})
+ * and the mapping of failures to exit codes ({@link Main#report}) are the same on both paths.
+ * Stateless; runs the command on the calling thread.
+ */
+final class LeanCommands {
+    private LeanCommands() {}
+
+    /** Runs {@code args} when they are a plain {@code verify} or {@code inspect}; returns its exit code, or null for picocli. */
+    static Integer run(String[] args) {
+        Callable<Integer> command = parse(args);
+        if (command == null) {
+            return null;
+        }
+        try {
+            return command.call();
+        } catch (Throwable t) {
+            return Main.report(t, new PrintWriter(System.err, true));
+        }
+    }
+
+    /** The command for {@code args} with its options set, or null when picocli must parse them. */
+    static Callable<Integer> parse(String[] args) {
+        if (args.length == 0) {
+            return null;
+        }
+        for (String a : args) {
+            if (a.startsWith("@")) {
+                return null; // picocli expands argument files
+            }
+        }
+        return switch (args[0]) {
+            case "verify" -> verify(args);
+            case "inspect" -> inspect(args);
+            default -> null;
+        };
+    }
+
+    private static VerifyCommand verify(String[] args) {
+        VerifyCommand v = new VerifyCommand();
+        Set<String> seen = new HashSet<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            String name = a;
+            String value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            }
+            switch (name) {
+                case "--vk", "--proof", "--input" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
+                            return null;
+                        }
+                        value = args[++i];
+                    }
+                    Path p = path(value);
+                    if (p == null) {
+                        return null;
+                    }
+                    switch (name) {
+                        case "--vk" -> v.vkFile = p;
+                        case "--proof" -> v.proofFile = p;
+                        default -> v.input = p;
+                    }
+                }
+                case "--clamp-inputs", "--json", "-q", "--quiet" -> {
+                    if (value != null) {
+                        return null;
+                    }
+                    switch (name) {
+                        case "--clamp-inputs" -> v.clampInputs = true;
+                        case "--json" -> v.json = true;
+                        default -> {
+                            v.quiet = true;
+                            name = "--quiet";
+                        }
+                    }
+                }
+                default -> {
+                    return null;
+                }
+            }
+            if (!seen.add(name)) {
+                return null; // picocli's message for a repeated option
+            }
+        }
+        return v.vkFile != null && v.proofFile != null ? v : null;
+    }
+
+    private static InspectCommand inspect(String[] args) {
+        InspectCommand c = new InspectCommand();
+        Set<String> seen = new HashSet<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--json" -> c.json = true;
+                case "-q", "--quiet" -> {
+                    c.quiet = true;
+                    a = "--quiet";
+                }
+                default -> {
+                    if (a.startsWith("-") || c.file != null) {
+                        return null;
+                    }
+                    c.file = path(a);
+                    if (c.file == null) {
+                        return null;
+                    }
+                }
+            }
+            if (!seen.add(a)) {
+                return null;
+            }
+        }
+        return c.file != null ? c : null;
+    }
+
+    /** The path picocli would make of {@code value}, or null when it is not one (picocli reports that). */
+    private static Path path(String value) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+}
