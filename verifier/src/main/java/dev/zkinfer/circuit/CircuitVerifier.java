@@ -256,13 +256,14 @@ public final class CircuitVerifier {
                                 throw new InvalidProofException("the proof does not match its public input");
                             }
                         }
-                        case MODEL -> model.add(new Claim(-1, vk.modelLayout().lift(c.tensor(), c.point()), c.value()));
+                        case MODEL -> model.add(c);
                         case ADVICE -> witness.add(new Claim(-1, vk.witnessLayout().lift(c.tensor(), c.point()), c.value()));
                         case COMPUTED -> throw new IllegalStateException("claim on computed tensor " + ct.name() + " was never reduced");
                     }
                 }
             }
             long tm = System.nanoTime();
+            model = modelBlockClaims(model);
             openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), model);
             long tw = System.nanoTime();
             timing.record(-2, "model opening", tw - tm);
@@ -338,6 +339,44 @@ public final class CircuitVerifier {
                 throw new InvalidProofException("claim merging: final sumcheck value does not match");
             }
             return new Claim(-1, sc.point(), value);
+        }
+
+        /**
+         * Claims on model tensors → claims on the model polynomial: a tensor packed as one whole
+         * block lifts directly; a split tensor's block evaluations are read, absorbed and checked
+         * against the claim (T̃(ρ) = Σ_B eq(ρ_fixed, bits)·B̃(ρ_free); {@link CommittedLayout#tight}),
+         * and each becomes a claim on its block.
+         */
+        private List<Claim> modelBlockClaims(List<Claim> claims) throws InvalidProofException {
+            CommittedLayout layout = vk.modelLayout();
+            List<Claim> out = new ArrayList<>();
+            boolean tagged = false;
+            for (Claim c : claims) {
+                if (layout.isWhole(c.tensor())) {
+                    out.add(new Claim(-1, layout.lift(c.tensor(), c.point()), c.value()));
+                    continue;
+                }
+                if (!tagged) {
+                    t.domain(ProofProtocol.MODEL_BLOCKS_DOMAIN);
+                    tagged = true;
+                }
+                Ext3 sum = Ext3.ZERO;
+                List<CommittedLayout.Block> blocks = layout.blocks(c.tensor());
+                Ext3[] values = new Ext3[blocks.size()];
+                for (int b = 0; b < values.length; b++) {
+                    values[b] = in.ext("model block evaluation");
+                    t.absorbExt("model-block", values[b]);
+                    sum = sum.add(layout.weight(blocks.get(b), c.point()).mul(values[b]));
+                }
+                if (!sum.equals(c.value())) {
+                    throw new InvalidProofException("model tensor " + circuit.tensor(c.tensor()).name()
+                            + ": its block evaluations do not add up to the claim on it");
+                }
+                for (int b = 0; b < values.length; b++) {
+                    out.add(new Claim(-1, layout.lift(blocks.get(b), c.point()), values[b]));
+                }
+            }
+            return out;
         }
 
         private void openCommitment(String what, byte[] root, int numVars, PcsParameters params, List<Claim> claims)

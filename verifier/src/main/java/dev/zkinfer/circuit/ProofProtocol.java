@@ -25,7 +25,11 @@ import java.util.Map;
  * root; then the lookup challenges α, β; the LogUp-GKR proof and the looked-up columns'
  * evaluations; one random point per output, in output order, each giving the claim on that
  * output's polynomial; the layers from last to first, each
- * preceded by the merging of the claims on its outputs; then, for the model and the witness
+ * preceded by the merging of the claims on its outputs; then, under {@value #MODEL_BLOCKS_DOMAIN},
+ * for each claim on a model tensor that the tight packing splits into blocks (claims in the
+ * order they were made, per tensor), each block's evaluation B̃(ρ_free) in block order (an
+ * extension element in the proof, absorbed as "model-block"), which the verifier checks against
+ * the claim ({@link CommittedLayout}); then, for the model and the witness
  * commitment in turn, one WHIR opening of all claims on the committed polynomial (batched by
  * WHIR's own random combination, no separate merging sumcheck).
  * Stateless and thread-safe.
@@ -33,7 +37,9 @@ import java.util.Map;
 public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
+    /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */
+    public static final String MODEL_BLOCKS_DOMAIN = "zkinfer/model-blocks/v1";
     public static final String MERGE_DOMAIN = "zkinfer/merge/v1";
 
     private ProofProtocol() {}

@@ -291,7 +291,7 @@ public final class CircuitProver {
                 CircuitTensor ct = circuit.tensor(e.getKey());
                 for (Claim c : e.getValue()) {
                     if (ct.role() == TensorRole.MODEL) {
-                        model.add(new Claim(-1, vk.modelLayout().lift(c.tensor(), c.point()), c.value()));
+                        model.add(c);
                     } else if (ct.role() == TensorRole.ADVICE) {
                         witness.add(new Claim(-1, wl.lift(c.tensor(), c.point()), c.value()));
                     } else if (ct.role() == TensorRole.COMPUTED) {
@@ -301,6 +301,7 @@ public final class CircuitProver {
             }
             Cancellation.checkpoint();
             progress.accept("opening the model commitment");
+            model = modelBlockClaims(model);
             open(new WhirProver(vk.modelPcs(), backend), modelCommitment, modelTable, model);
             Cancellation.checkpoint();
             progress.accept("opening the witness commitment");
@@ -381,6 +382,36 @@ public final class CircuitProver {
             out.ext(value);
             t.absorbExt("merge/evaluation", value);
             return new Claim(-1, res.point(), value);
+        }
+
+        /**
+         * The prover half of the verifier's modelBlockClaims: each claim on a model tensor split
+         * into blocks ({@link CommittedLayout#tight}) sends its blocks' evaluations and becomes a
+         * claim per block; whole tensors lift directly.
+         */
+        private List<Claim> modelBlockClaims(List<Claim> claims) {
+            CommittedLayout layout = vk.modelLayout();
+            List<Claim> lifted = new ArrayList<>();
+            boolean tagged = false;
+            for (Claim c : claims) {
+                if (layout.isWhole(c.tensor())) {
+                    lifted.add(new Claim(-1, layout.lift(c.tensor(), c.point()), c.value()));
+                    continue;
+                }
+                if (!tagged) {
+                    t.domain(ProofProtocol.MODEL_BLOCKS_DOMAIN);
+                    tagged = true;
+                }
+                for (CommittedLayout.Block b : layout.blocks(c.tensor())) {
+                    int from = (int) b.offset();
+                    long[] block = Arrays.copyOfRange(modelTable, from, from + (1 << b.numVars()));
+                    Ext3 v = EqTables.evaluate(backend, block, layout.freePoint(b, c.point()));
+                    out.ext(v);
+                    t.absorbExt("model-block", v);
+                    lifted.add(new Claim(-1, layout.lift(b, c.point()), v));
+                }
+            }
+            return lifted;
         }
 
         /** All claims on a committed polynomial go straight into one WHIR opening (its γ batching). */
