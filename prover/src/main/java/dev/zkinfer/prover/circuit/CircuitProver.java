@@ -177,9 +177,23 @@ public final class CircuitProver {
      * multiplicities included). {@code progress} receives one line per stage.
      */
     public byte[] prove(WitnessValues w, Consumer<String> progress) {
+        return prove(w, progress, null);
+    }
+
+    /**
+     * As {@link #prove(WitnessValues, Consumer)}; when {@code modelBlocksRange} is not null, its
+     * first two entries receive the byte range [start, end) of the proof that holds the model
+     * tensors' block evaluations ({@link CommittedLayout#tight}), for tests that tamper with them.
+     */
+    public byte[] prove(WitnessValues w, Consumer<String> progress, int[] modelBlocksRange) {
         Circuit circuit = vk.circuit();
         Run run = new Run(w);
-        return run.prove(circuit, progress);
+        byte[] proof = run.prove(circuit, progress);
+        if (modelBlocksRange != null) {
+            modelBlocksRange[0] = run.blocksStart;
+            modelBlocksRange[1] = run.blocksEnd;
+        }
+        return proof;
     }
 
     private final class Run implements ProverContext {
@@ -187,6 +201,8 @@ public final class CircuitProver {
         private final ProofWriter out = new ProofWriter();
         private final Transcript t = new Sha256Transcript(ProofProtocol.PROTOCOL);
         private final Map<Integer, List<Claim>> pending = new LinkedHashMap<>();
+        private int blocksStart;
+        private int blocksEnd;
 
         Run(WitnessValues w) {
             this.w = w;
@@ -392,6 +408,7 @@ public final class CircuitProver {
         private List<Claim> modelBlockClaims(List<Claim> claims) {
             CommittedLayout layout = vk.modelLayout();
             List<Claim> lifted = new ArrayList<>();
+            blocksStart = out.size();
             boolean tagged = false;
             for (Claim c : claims) {
                 if (layout.isWhole(c.tensor())) {
@@ -411,6 +428,7 @@ public final class CircuitProver {
                     lifted.add(new Claim(-1, layout.lift(b, c.point()), v));
                 }
             }
+            blocksEnd = out.size();
             return lifted;
         }
 
