@@ -42,16 +42,15 @@ public final class WeightTables {
                 block = (block << 1) | (z[k].equals(Ext3.ONE) ? 1 : 0);
             }
             int size = 1 << m;
-            if (buf == null || buf.length < 3 * size) {
-                buf = new long[3 * size];
-            }
-            long[] e = scaledEq(Arrays.copyOf(z, m), g, buf);
             int off = 3 * (block << m);
             if (m >= PARALLEL_VARS) {
-                int chunks = 1 << 6, len = 3 * size / chunks;
-                IntStream.range(0, chunks).parallel().forEach(ch -> addInto(w, off + ch * len, e, ch * len, len));
+                // large blocks: the eq table is added into w as it is computed (no second pass)
+                addScaledEq(Arrays.copyOf(z, m), g, w, off);
             } else {
-                addInto(w, off, e, 0, 3 * size);
+                if (buf == null || buf.length < 3 * size) {
+                    buf = new long[3 * size];
+                }
+                addInto(w, off, Mle.eqTableInto(Arrays.copyOf(z, m), g, buf), 0, 3 * size);
             }
             g = g.mul(gamma);
         }
@@ -85,6 +84,31 @@ public final class WeightTables {
             }
         });
         return out;
+    }
+
+    /** w[off + 3b ..] += scale·eq(r, b) for all b, as {@link #scaledEq} computes it (r of at least PARALLEL_VARS coordinates). */
+    private static void addScaledEq(Ext3[] r, Ext3 scale, long[] w, int off) {
+        int n = r.length;
+        int lowVars = n / 2;
+        long[] lo = Mle.eqTableInto(Arrays.copyOfRange(r, 0, lowVars), scale, new long[3 << lowVars]);
+        long[] hi = Mle.eqTable(Arrays.copyOfRange(r, lowVars, n));
+        int loSize = 1 << lowVars;
+        Cancellation cancel = Cancellation.current();
+        IntStream.range(0, 1 << (n - lowVars)).parallel().forEach(h -> {
+            cancel.check();
+            long h0 = hi[3 * h], h1 = hi[3 * h + 1], h2 = hi[3 * h + 2];
+            int base = off + 3 * (h << lowVars);
+            for (int l = 0; l < loSize; l++) {
+                int a = 3 * l, o = base + a;
+                long a0 = lo[a], a1 = lo[a + 1], a2 = lo[a + 2];
+                w[o] = Goldilocks.add(w[o],
+                        Goldilocks.add(Goldilocks.mul(a0, h0), dbl(Goldilocks.add(Goldilocks.mul(a1, h2), Goldilocks.mul(a2, h1)))));
+                w[o + 1] = Goldilocks.add(w[o + 1],
+                        Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, h1), Goldilocks.mul(a1, h0)), dbl(Goldilocks.mul(a2, h2))));
+                w[o + 2] = Goldilocks.add(w[o + 2],
+                        Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, h2), Goldilocks.mul(a1, h1)), Goldilocks.mul(a2, h0)));
+            }
+        });
     }
 
     private static void addInto(long[] acc, int accOff, long[] v, int vOff, int len) {
