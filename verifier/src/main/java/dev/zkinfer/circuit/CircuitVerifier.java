@@ -206,6 +206,14 @@ public final class CircuitVerifier {
             for (long[] o : output) {
                 outputs.add(signed(o));
             }
+            // the model commitment's out-of-domain samples (its root is in the verifying-key digest)
+            // before any other challenge; their answers follow the public output in the proof
+            List<EvaluationClaim> modelOod;
+            try {
+                modelOod = new WhirVerifier(vk.modelPcs()).readOutOfDomain(vk.modelRoot(), in, t);
+            } catch (InvalidProofException e) {
+                throw new InvalidProofException("model commitment: " + e.getMessage());
+            }
             // every public input, then every public output, in order, before any challenge
             for (long[] x : input) {
                 t.absorbLongs("public-input", x);
@@ -215,6 +223,12 @@ public final class CircuitVerifier {
             }
             byte[] witnessRoot = in.bytes("witness root", 32);
             t.absorbBytes("witness-root", witnessRoot);
+            List<EvaluationClaim> witnessOod;
+            try {
+                witnessOod = new WhirVerifier(vk.witnessPcs()).readOutOfDomain(witnessRoot, in, t);
+            } catch (InvalidProofException e) {
+                throw new InvalidProofException("witness commitment: " + e.getMessage());
+            }
 
             long t0 = System.nanoTime();
             verifyLookups();
@@ -264,10 +278,10 @@ public final class CircuitVerifier {
             }
             long tm = System.nanoTime();
             model = modelBlockClaims(model);
-            openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), model);
+            openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), modelOod, model);
             long tw = System.nanoTime();
             timing.record(-2, "model opening", tw - tm);
-            openCommitment("witness", witnessRoot, vk.witnessLayout().numVars(), vk.witnessPcs(), witness);
+            openCommitment("witness", witnessRoot, vk.witnessLayout().numVars(), vk.witnessPcs(), witnessOod, witness);
             timing.record(-3, "witness opening", System.nanoTime() - tw);
             in.finish();
         }
@@ -379,8 +393,8 @@ public final class CircuitVerifier {
             return out;
         }
 
-        private void openCommitment(String what, byte[] root, int numVars, PcsParameters params, List<Claim> claims)
-                throws InvalidProofException {
+        private void openCommitment(String what, byte[] root, int numVars, PcsParameters params, List<EvaluationClaim> ood,
+                List<Claim> claims) throws InvalidProofException {
             if (claims.isEmpty()) {
                 return;
             }
@@ -389,7 +403,7 @@ public final class CircuitVerifier {
                 batch.add(new EvaluationClaim(c.point(), c.value()));
             }
             try {
-                new WhirVerifier(params).verifyOpening(root, numVars, batch, in, t);
+                new WhirVerifier(params).verifyOpening(root, numVars, ood, batch, in, t);
             } catch (InvalidProofException e) {
                 throw new InvalidProofException(what + " commitment opening: " + e.getMessage());
             }

@@ -16,6 +16,7 @@ import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.lookup.Columns;
+import dev.zkinfer.pcs.EvaluationClaim;
 import dev.zkinfer.lookup.SegmentClaim;
 import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.backend.Backend;
@@ -255,6 +256,10 @@ public final class CircuitProver {
                 outputs[j] = circuit.tensor(outIds[j]).layout().unpad(w.get(outIds[j]));
                 out.u32(outputs[j].length).bases(outputs[j]);
             }
+            // the model commitment's out-of-domain samples: its root is in the verifying-key digest,
+            // so they come before any other challenge (their answers follow the public output)
+            WhirProver modelPcs = new WhirProver(vk.modelPcs(), backend);
+            List<EvaluationClaim> modelOod = modelPcs.outOfDomain(modelCommitment, out, t);
             for (long[] x : inputs) {
                 t.absorbLongs("public-input", x);
             }
@@ -274,6 +279,7 @@ public final class CircuitProver {
             WhirProver.WhirCommitment witnessCommitment = witnessPcs.commit(witnessTable, wl.numVars());
             out.bytes(witnessCommitment.root());
             t.absorbBytes("witness-root", witnessCommitment.root());
+            List<EvaluationClaim> witnessOod = witnessPcs.outOfDomain(witnessCommitment, out, t);
 
             progress.accept("proving lookups");
             Cancellation.checkpoint();
@@ -318,10 +324,10 @@ public final class CircuitProver {
             Cancellation.checkpoint();
             progress.accept("opening the model commitment");
             model = modelBlockClaims(model);
-            open(new WhirProver(vk.modelPcs(), backend), modelCommitment, modelTable, model);
+            open(modelPcs, modelCommitment, modelOod, model);
             Cancellation.checkpoint();
             progress.accept("opening the witness commitment");
-            open(witnessPcs, witnessCommitment, witnessTable, witness);
+            open(witnessPcs, witnessCommitment, witnessOod, witness);
             return out.toByteArray();
         }
 
@@ -433,11 +439,11 @@ public final class CircuitProver {
         }
 
         /** All claims on a committed polynomial go straight into one WHIR opening (its γ batching). */
-        private void open(WhirProver pcs, WhirProver.WhirCommitment commitment, long[] table, List<Claim> claims) {
+        private void open(WhirProver pcs, WhirProver.WhirCommitment commitment, List<EvaluationClaim> ood, List<Claim> claims) {
             if (claims.isEmpty()) {
                 return;
             }
-            pcs.open(commitment, claims.stream().map(Claim::point).toList(), claims.stream().map(Claim::value).toList(), out, t);
+            pcs.open(commitment, ood, claims.stream().map(Claim::point).toList(), claims.stream().map(Claim::value).toList(), out, t);
         }
     }
 }
