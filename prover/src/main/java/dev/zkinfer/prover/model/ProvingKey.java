@@ -251,7 +251,9 @@ public final class ProvingKey {
         } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
             // Stored values that do not fit the stored circuit. A cancelled load
             // (ProvingCancelledException) and internal errors (bugs) pass through.
-            throw new MalformedInputException("corrupted proving key: " + e.getMessage(), e);
+            // a fork/join pool rethrows a worker's exception as a copy whose message is the original's toString()
+            Throwable cause = e.getCause() != null && e.getCause().getClass() == e.getClass() ? e.getCause() : e;
+            throw new MalformedInputException("corrupted proving key: " + cause.getMessage(), e);
         }
         if (!Arrays.equals(pk.vk.digest(), digest)) {
             throw new MalformedInputException("corrupted proving key: its weights or circuit do not match the digest it records");
