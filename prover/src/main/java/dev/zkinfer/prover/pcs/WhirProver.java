@@ -102,8 +102,9 @@ public final class WhirProver implements PcsProver {
                 throw new IllegalArgumentException("non-canonical field element in the committed table");
             }
         }
-        // evaluations, coefficients and codeword may be resident handles of the backend
-        long[] evals = kernels.resident(evaluations);
+        // evaluations, coefficients and codeword may be resident handles of the backend; a host
+        // backend keeps the caller's table itself (no copy of 2^n values: the model's is 128 MB)
+        long[] evals = kernels.adopt(evaluations);
         long[] coeffs = kernels.resident(evaluations);
         kernels.evaluationsToCoefficients(coeffs);
         Cancellation.checkpoint();
