@@ -236,6 +236,7 @@ public final class WhirProver implements PcsProver {
         long[] hostWeight = new long[3 << n];
         Ext3 g = WeightTables.addBatch(hostWeight, points, gamma, Ext3.ONE, n);
         long[] w = kernels.adopt(hostWeight);
+        hostWeight = null; // w is its only reference: the first fold frees it (3·2^n longs)
         for (long[] z : oodPoints0) {
             kernels.addScaledEq(w, z, ext(g));
             g = g.mul(gamma);
