@@ -4,8 +4,12 @@ import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.backend.CommitKernels;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -27,6 +31,89 @@ public final class WeightTables {
      * scale·γ^count (the next coefficient).
      */
     public static Ext3 addBatch(long[] w, List<Ext3[]> points, Ext3 gamma, Ext3 scale, int n) {
+        return addBatch(null, w, points, gamma, scale, n);
+    }
+
+    /**
+     * As {@link #addBatch(long[], List, Ext3, Ext3, int)}, with the large blocks' eq tables made
+     * by {@code kernels} (its {@link CommitKernels#addScaledEqBatch}: native code where present,
+     * several times faster than the Java loop): the claims on one block are batched into a
+     * block-sized table, which is then added into w. Small blocks, and every block when
+     * {@code kernels} is null, take the Java path. The values do not depend on the path.
+     */
+    public static Ext3 addBatch(CommitKernels kernels, long[] w, List<Ext3[]> points, Ext3 gamma, Ext3 scale, int n) {
+        if (kernels == null) {
+            return addBatchJava(w, points, gamma, scale, n);
+        }
+        // claims grouped by the block their boolean top coordinates select, in first-seen order
+        Map<Long, List<Integer>> groups = new LinkedHashMap<>();
+        Ext3[] coefs = new Ext3[points.size()];
+        int[] vars = new int[points.size()];
+        Ext3 g = scale;
+        for (int j = 0; j < points.size(); j++) {
+            Ext3[] z = points.get(j);
+            if (z.length != n) {
+                throw new IllegalArgumentException("point has " + z.length + " coordinates, expected " + n);
+            }
+            int m = freeVars(z);
+            coefs[j] = g;
+            vars[j] = m;
+            groups.computeIfAbsent(((long) m << 32) | blockOf(z, m), k -> new ArrayList<>()).add(j);
+            g = g.mul(gamma);
+        }
+        for (Map.Entry<Long, List<Integer>> e : groups.entrySet()) {
+            List<Integer> js = e.getValue();
+            int m = vars[js.get(0)];
+            int off = 3 * ((int) (long) e.getKey() << m);
+            if (m < PARALLEL_VARS) {
+                long[] buf = new long[3 << m];
+                for (int j : js) {
+                    addInto(w, off, Mle.eqTableInto(Arrays.copyOf(points.get(j), m), coefs[j], buf), 0, 3 << m);
+                }
+                continue;
+            }
+            long[][] pts = new long[js.size()][];
+            long[][] cs = new long[js.size()][];
+            for (int q = 0; q < pts.length; q++) {
+                int j = js.get(q);
+                pts[q] = new long[3 * m];
+                for (int i = 0; i < m; i++) {
+                    Ext3.set(pts[q], i, points.get(j)[i]);
+                }
+                cs[q] = new long[] {coefs[j].c0, coefs[j].c1, coefs[j].c2};
+            }
+            long[] block = kernels.zeros(3 << m);
+            kernels.addScaledEqBatch(block, pts, cs);
+            long[] host = kernels.toHost(block, 3 << m);
+            int chunks = 1 << 6, len = (3 << m) / chunks;
+            Cancellation cancel = Cancellation.current();
+            IntStream.range(0, chunks).parallel().forEach(ch -> {
+                cancel.check();
+                addInto(w, off + ch * len, host, ch * len, len);
+            });
+        }
+        return g;
+    }
+
+    /** The number of low coordinates before the run of top coordinates that are exactly 0 or 1. */
+    private static int freeVars(Ext3[] z) {
+        int m = z.length;
+        while (m > 0 && (z[m - 1].equals(Ext3.ZERO) || z[m - 1].equals(Ext3.ONE))) {
+            m--;
+        }
+        return m;
+    }
+
+    /** The block selected by the top coordinates z[m..]. */
+    private static int blockOf(Ext3[] z, int m) {
+        int block = 0;
+        for (int k = z.length - 1; k >= m; k--) {
+            block = (block << 1) | (z[k].equals(Ext3.ONE) ? 1 : 0);
+        }
+        return block;
+    }
+
+    private static Ext3 addBatchJava(long[] w, List<Ext3[]> points, Ext3 gamma, Ext3 scale, int n) {
         long[] buf = null;
         Ext3 g = scale;
         for (Ext3[] z : points) {

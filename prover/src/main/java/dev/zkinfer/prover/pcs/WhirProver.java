@@ -234,7 +234,7 @@ public final class WhirProver implements PcsProver {
         // w = Σ_j γ^j eq(z_j, ·) over the claims (built on the host, block-sparse), then the
         // out-of-domain samples
         long[] hostWeight = new long[3 << n];
-        Ext3 g = WeightTables.addBatch(hostWeight, points, gamma, Ext3.ONE, n);
+        Ext3 g = WeightTables.addBatch(kernels, hostWeight, points, gamma, Ext3.ONE, n);
         long[] w = kernels.adopt(hostWeight);
         hostWeight = null; // w is its only reference: the first fold frees it (3·2^n longs)
         for (long[] z : oodPoints0) {
