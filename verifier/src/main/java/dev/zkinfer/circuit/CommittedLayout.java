@@ -83,12 +83,12 @@ public final class CommittedLayout {
     private final List<Integer> order;
     private final int numVars;
 
-    private CommittedLayout(Circuit circuit, List<Integer> tensorIds, boolean tight) {
+    private CommittedLayout(java.util.function.IntFunction<TensorLayout> layoutOf, List<Integer> tensorIds, boolean tight) {
         order = new ArrayList<>(tensorIds);
-        order.sort(Comparator.comparingInt((Integer t) -> -circuit.tensor(t).layout().numVars()).thenComparingInt(t -> t));
+        order.sort(Comparator.comparingInt((Integer t) -> -layoutOf.apply(t).numVars()).thenComparingInt(t -> t));
         List<Block> all = new ArrayList<>();
         for (int t : order) {
-            TensorLayout l = circuit.tensor(t).layout();
+            TensorLayout l = layoutOf.apply(t);
             layouts.put(t, l);
             List<Block> bs = tight ? split(t, l) : List.of(new Block(t, new int[l.rank()], dimVars(l)));
             blocks.put(t, List.copyOf(bs));
@@ -109,12 +109,21 @@ public final class CommittedLayout {
 
     /** Each tensor as one block, its padded form (the witness commitment). */
     public static CommittedLayout padded(Circuit circuit, List<Integer> tensorIds) {
-        return new CommittedLayout(circuit, tensorIds, false);
+        return new CommittedLayout(t -> circuit.tensor(t).layout(), tensorIds, false);
     }
 
     /** Each tensor as the blocks of its real entries (the model commitment; see the class comment). */
     public static CommittedLayout tight(Circuit circuit, List<Integer> tensorIds) {
-        return new CommittedLayout(circuit, tensorIds, true);
+        return new CommittedLayout(t -> circuit.tensor(t).layout(), tensorIds, true);
+    }
+
+    /** The tight packing of tensors given by their layouts (tensor i has layouts.get(i)), for tests. */
+    static CommittedLayout tight(List<TensorLayout> layouts) {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < layouts.size(); i++) {
+            ids.add(i);
+        }
+        return new CommittedLayout(layouts::get, ids, true);
     }
 
     private static int[] dimVars(TensorLayout l) {
