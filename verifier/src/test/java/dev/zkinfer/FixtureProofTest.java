@@ -53,18 +53,25 @@ class FixtureProofTest {
     void proofsAndKeysOfEarlierFormatVersionsAreRefusedByVersion() throws Exception {
         VerifyingKey vk = VerifyingKey.decode(key());
         byte[] proof = proof();
-        // proof v3 carried one input and one output without counts
-        proof[4] = 3;
-        VerificationResult r = CircuitVerifier.verify(vk, proof).result();
-        assertEquals("proof version is 3, expected " + ProofProtocol.VERSION, r.reason());
-        // key v2 had one input scale and one output scale; its checksum was valid for its own bytes
-        byte[] k = key();
-        byte[] body = Arrays.copyOf(k, k.length - 32);
-        body[4] = 2;
-        byte[] old = Arrays.copyOf(body, k.length);
-        System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(body), 0, old, body.length, 32);
-        MalformedProofException e = assertThrows(MalformedProofException.class, () -> VerifyingKey.decode(old));
-        assertEquals("verifying key version is 2, expected " + VerifyingKey.VERSION, e.getMessage());
+        // proof v5 had either the padded model commitment or Softmax's free padding (two branches both
+        // called it v5); v4 opened the padded model commitment; v3 carried one input and one output
+        // without counts
+        for (int version : new int[] {3, 4, 5}) {
+            proof[4] = (byte) version;
+            VerificationResult r = CircuitVerifier.verify(vk, proof).result();
+            assertEquals("proof version is " + version + ", expected " + ProofProtocol.VERSION, r.reason());
+        }
+        // key v3 committed to the padded weights, v2 had one input scale and one output scale;
+        // each one's checksum was valid for its own bytes
+        for (int version : new int[] {2, 3}) {
+            byte[] k = key();
+            byte[] body = Arrays.copyOf(k, k.length - 32);
+            body[4] = (byte) version;
+            byte[] old = Arrays.copyOf(body, k.length);
+            System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(body), 0, old, body.length, 32);
+            MalformedProofException e = assertThrows(MalformedProofException.class, () -> VerifyingKey.decode(old));
+            assertEquals("verifying key version is " + version + ", expected " + VerifyingKey.VERSION, e.getMessage());
+        }
     }
 
     @Test

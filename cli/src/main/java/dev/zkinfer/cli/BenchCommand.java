@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The benchmark harness: for each model of the ladder, float and integer inference, compile,
- * prove, verify, proof size and peak heap, then replicated (N re-executions) versus proved (one
+ * prove, verify, proof size and peak resident memory, then replicated (N re-executions) versus proved (one
  * proof, N verifications) compute and the break-even N. Writes results.csv, results.md and PNG
  * charts into the output directory.
  */
@@ -95,7 +95,8 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
             for (ModelResult r : results) {
                 rows.add(new Json().put("model", r.model()).put("params", r.params()).put("infer_float_ms", r.inferFloat().median())
                         .put("infer_int_ms", r.inferInt().median()).put("compile_ms", r.compileMs()).put("prove_ms", r.prove().median())
-                        .put("verify_ms", r.verify().median()).put("proof_bytes", r.proofBytes()).put("peak_mem_mb", r.peakMemMb())
+                        .put("verify_ms", r.verify().median()).put("proof_bytes", r.proofBytes()).put("batch", r.batch())
+                        .put("prove_per_inference_ms", r.provePerInferenceMs()).put("peak_rss_mb", r.peakRssMb())
                         .put("breakeven_n", r.breakEvenN().isPresent() ? (Object) r.breakEvenN().getAsLong() : "never")
                         .put("verified", r.verified()).put("notes", r.notes()));
             }

@@ -83,7 +83,7 @@ class BenchCommandTest {
         List<String> header = fields(lines.get(0));
         assertEquals(Reports.COLUMNS, header);
         for (String col : List.of("model", "params", "infer_float_ms", "infer_int_ms", "prove_ms", "verify_ms", "proof_bytes",
-                "peak_mem_mb", "breakeven_n", "verified")) {
+                "peak_rss_mb", "batch", "prove_per_inference_ms", "breakeven_n", "verified")) {
             assertTrue(header.contains(col), col);
         }
         assertEquals(3, lines.size(), "a header and one row per quick model: " + lines);
@@ -105,9 +105,11 @@ class BenchCommandTest {
                 }
             }
             assertEquals("true", row.get("verified"), "the proof of " + row.get("model") + " verified: " + row);
-            for (String col : List.of("infer_float_ms", "infer_int_ms", "compile_ms", "prove_ms", "verify_ms", "peak_mem_mb")) {
+            for (String col : List.of("infer_float_ms", "infer_int_ms", "compile_ms", "prove_ms", "verify_ms", "peak_rss_mb")) {
                 assertTrue(Double.parseDouble(row.get(col)) > 0, col + " in " + row);
             }
+            assertEquals("1", row.get("batch"), row.toString());
+            assertEquals(Double.parseDouble(row.get("prove_ms")), Double.parseDouble(row.get("prove_per_inference_ms")), 1e-9);
             assertTrue(Long.parseLong(row.get("proof_bytes")) > 1000, row.toString());
             String be = row.get("breakeven_n");
             assertTrue(be.equals("never") || Long.parseLong(be) >= 1, be);

@@ -206,6 +206,14 @@ public final class CircuitVerifier {
             for (long[] o : output) {
                 outputs.add(signed(o));
             }
+            // the model commitment's out-of-domain samples (its root is in the verifying-key digest)
+            // before any other challenge; their answers follow the public output in the proof
+            List<EvaluationClaim> modelOod;
+            try {
+                modelOod = new WhirVerifier(vk.modelPcs()).readOutOfDomain(vk.modelRoot(), in, t);
+            } catch (InvalidProofException e) {
+                throw new InvalidProofException("model commitment: " + e.getMessage());
+            }
             // every public input, then every public output, in order, before any challenge
             for (long[] x : input) {
                 t.absorbLongs("public-input", x);
@@ -215,6 +223,12 @@ public final class CircuitVerifier {
             }
             byte[] witnessRoot = in.bytes("witness root", 32);
             t.absorbBytes("witness-root", witnessRoot);
+            List<EvaluationClaim> witnessOod;
+            try {
+                witnessOod = new WhirVerifier(vk.witnessPcs()).readOutOfDomain(witnessRoot, in, t);
+            } catch (InvalidProofException e) {
+                throw new InvalidProofException("witness commitment: " + e.getMessage());
+            }
 
             long t0 = System.nanoTime();
             verifyLookups();
@@ -256,17 +270,18 @@ public final class CircuitVerifier {
                                 throw new InvalidProofException("the proof does not match its public input");
                             }
                         }
-                        case MODEL -> model.add(new Claim(-1, vk.modelLayout().lift(c.tensor(), c.point()), c.value()));
+                        case MODEL -> model.add(c);
                         case ADVICE -> witness.add(new Claim(-1, vk.witnessLayout().lift(c.tensor(), c.point()), c.value()));
                         case COMPUTED -> throw new IllegalStateException("claim on computed tensor " + ct.name() + " was never reduced");
                     }
                 }
             }
             long tm = System.nanoTime();
-            openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), model);
+            model = modelBlockClaims(model);
+            openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), modelOod, model);
             long tw = System.nanoTime();
             timing.record(-2, "model opening", tw - tm);
-            openCommitment("witness", witnessRoot, vk.witnessLayout().numVars(), vk.witnessPcs(), witness);
+            openCommitment("witness", witnessRoot, vk.witnessLayout().numVars(), vk.witnessPcs(), witnessOod, witness);
             timing.record(-3, "witness opening", System.nanoTime() - tw);
             in.finish();
         }
@@ -340,8 +355,46 @@ public final class CircuitVerifier {
             return new Claim(-1, sc.point(), value);
         }
 
-        private void openCommitment(String what, byte[] root, int numVars, PcsParameters params, List<Claim> claims)
-                throws InvalidProofException {
+        /**
+         * Claims on model tensors → claims on the model polynomial: a tensor packed as one whole
+         * block lifts directly; a split tensor's block evaluations are read, absorbed and checked
+         * against the claim (T̃(ρ) = Σ_B eq(ρ_fixed, bits)·B̃(ρ_free); {@link CommittedLayout#tight}),
+         * and each becomes a claim on its block.
+         */
+        private List<Claim> modelBlockClaims(List<Claim> claims) throws InvalidProofException {
+            CommittedLayout layout = vk.modelLayout();
+            List<Claim> out = new ArrayList<>();
+            boolean tagged = false;
+            for (Claim c : claims) {
+                if (layout.isWhole(c.tensor())) {
+                    out.add(new Claim(-1, layout.lift(c.tensor(), c.point()), c.value()));
+                    continue;
+                }
+                if (!tagged) {
+                    t.domain(ProofProtocol.MODEL_BLOCKS_DOMAIN);
+                    tagged = true;
+                }
+                Ext3 sum = Ext3.ZERO;
+                List<CommittedLayout.Block> blocks = layout.blocks(c.tensor());
+                Ext3[] values = new Ext3[blocks.size()];
+                for (int b = 0; b < values.length; b++) {
+                    values[b] = in.ext("model block evaluation");
+                    t.absorbExt("model-block", values[b]);
+                    sum = sum.add(layout.weight(blocks.get(b), c.point()).mul(values[b]));
+                }
+                if (!sum.equals(c.value())) {
+                    throw new InvalidProofException("model tensor " + circuit.tensor(c.tensor()).name()
+                            + ": its block evaluations do not add up to the claim on it");
+                }
+                for (int b = 0; b < values.length; b++) {
+                    out.add(new Claim(-1, layout.lift(blocks.get(b), c.point()), values[b]));
+                }
+            }
+            return out;
+        }
+
+        private void openCommitment(String what, byte[] root, int numVars, PcsParameters params, List<EvaluationClaim> ood,
+                List<Claim> claims) throws InvalidProofException {
             if (claims.isEmpty()) {
                 return;
             }
@@ -350,7 +403,7 @@ public final class CircuitVerifier {
                 batch.add(new EvaluationClaim(c.point(), c.value()));
             }
             try {
-                new WhirVerifier(params).verifyOpening(root, numVars, batch, in, t);
+                new WhirVerifier(params).verifyOpening(root, numVars, ood, batch, in, t);
             } catch (InvalidProofException e) {
                 throw new InvalidProofException(what + " commitment opening: " + e.getMessage());
             }

@@ -16,16 +16,23 @@ import java.util.Map;
  * digest; u32 k and, for each of the circuit's k public inputs in order, u32 length and its
  * field elements; u32 m and, for each of its m public outputs in order, u32 length and its field
  * elements (k, m and every length are fixed by the verifying key; they are in the proof so that
- * {@code zkinfer inspect} can read it alone); the 32-byte witness-commitment root, then
- * the sub-proofs in transcript order.
+ * {@code zkinfer inspect} can read it alone); the model commitment's out-of-domain answers; the
+ * 32-byte witness-commitment root and its out-of-domain answers, then the sub-proofs in
+ * transcript order.
  *
  * <p>Transcript order ({@value #PROTOCOL}): the verifying-key digest (which binds the
  * protocol version, the security parameters, the circuit, with its number of inputs and outputs,
- * and the model root), each public input in order, each public output in order, the witness
- * root; then the lookup challenges α, β; the LogUp-GKR proof and the looked-up columns'
+ * and the model root), the model commitment's out-of-domain samples and answers
+ * ({@link dev.zkinfer.pcs.WhirVerifier#readOutOfDomain}: they depend on the key alone), each
+ * public input in order, each public output in order, the witness root and its out-of-domain
+ * samples and answers; then the lookup challenges α, β; the LogUp-GKR proof and the looked-up columns'
  * evaluations; one random point per output, in output order, each giving the claim on that
  * output's polynomial; the layers from last to first, each
- * preceded by the merging of the claims on its outputs; then, for the model and the witness
+ * preceded by the merging of the claims on its outputs; then, under {@value #MODEL_BLOCKS_DOMAIN},
+ * for each claim on a model tensor that the tight packing splits into blocks (claims in the
+ * order they were made, per tensor), each block's evaluation B̃(ρ_free) in block order (an
+ * extension element in the proof, absorbed as "model-block"), which the verifier checks against
+ * the claim ({@link CommittedLayout}); then, for the model and the witness
  * commitment in turn, one WHIR opening of all claims on the committed polynomial (batched by
  * WHIR's own random combination, no separate merging sumcheck).
  * Stateless and thread-safe.
@@ -33,7 +40,9 @@ import java.util.Map;
 public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
+    /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */
+    public static final String MODEL_BLOCKS_DOMAIN = "zkinfer/model-blocks/v1";
     public static final String MERGE_DOMAIN = "zkinfer/merge/v1";
 
     private ProofProtocol() {}

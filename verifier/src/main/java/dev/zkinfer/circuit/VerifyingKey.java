@@ -22,11 +22,13 @@ import java.util.List;
  * u32 output count m and each output's scale (u64), then the circuit ({@link Circuit#encode},
  * whose k inputs and m outputs these are, in the same order); then, in the file only, the 32-byte digest of all of that
  * as a checksum, so a corrupted key is reported as corrupted rather than as another model.
+ * Version 4: the model root commits to the weights packed tightly ({@link CommittedLayout#tight});
+ * keys of version 3 and earlier (padded packing) are refused: compile the model again.
  * Immutable and thread-safe: one key may verify proofs on many threads at once.
  */
 public final class VerifyingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     private final SecurityProfile profile;
     private final Circuit circuit;
@@ -62,8 +64,8 @@ public final class VerifyingKey {
         circuit.encode(w);
         this.encoded = w.toByteArray();
         this.digest = sha256(encoded);
-        this.modelLayout = new CommittedLayout(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
-        this.witnessLayout = new CommittedLayout(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
+        this.modelLayout = CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
+        this.witnessLayout = CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
     }
 
     public static VerifyingKey decode(byte[] file) throws MalformedProofException {

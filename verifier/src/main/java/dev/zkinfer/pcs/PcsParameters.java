@@ -28,7 +28,14 @@ import java.util.Locale;
  *   <li><b>Johnson bound</b> (the named profiles): δ_i = 1 − √ρ_i − η_i with η_i = √ρ_i/20,
  *       list size ℓ_i ≤ 1/(2·η_i·√ρ_i) = 10/ρ_i (Johnson). Each committed codeword is followed
  *       by {@link #oodSamples()} out-of-domain samples (WHIR §5) that leave at most one
- *       polynomial of the list consistent with the prover's answers.
+ *       polynomial of the list consistent with the prover's answers. The samples are drawn
+ *       right after the codeword's root is absorbed, before any other challenge: for the
+ *       committed polynomial f̂ itself, when the caller absorbs its root
+ *       ({@link WhirVerifier#readOutOfDomain}; in a whole-model proof, the model commitment's
+ *       right after the verifying-key digest that holds its root, the witness commitment's right
+ *       after the witness root), so every challenge of the protocol that reduces claims to f̂
+ *       (layer sumchecks, lookups) meets one fixed polynomial and its soundness error is not
+ *       multiplied by the list size; the folded polynomials' samples follow their roots.
  *   <li><b>Unique decoding</b> ({@link #custom} with {@link Regime#UNIQUE_DECODING} and the
  *       insecure test profile): δ_i = (1 − ρ_i)/2, ℓ = 1, no out-of-domain samples.
  * </ul>

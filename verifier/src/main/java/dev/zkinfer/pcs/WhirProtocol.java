@@ -20,11 +20,13 @@ import java.util.Arrays;
  *
  * <h2>Transcript order (prover and verifier)</h2>
  * <ol>
- *   <li>domain {@value #DOMAIN}; "whir/params" = {@link PcsParameters#encode()}; "whir/root" =
+ *   <li>right after the caller absorbs the commitment root, before any other challenge:
+ *       domain {@value #OOD_DOMAIN}; "whir/params"; "whir/root"; then, for each out-of-domain
+ *       sample, challenge ζ ("whir/ood") and absorb the answer ("whir/ood-answer").
+ *   <li>at the opening: domain {@value #DOMAIN}; "whir/params" = {@link PcsParameters#encode()}; "whir/root" =
  *       the commitment root; "whir/claims" = number of claims; for each claim "whir/point"
- *       (n extension elements) and "whir/value"; then, for each out-of-domain sample,
- *       challenge ζ ("whir/ood") and absorb the answer ("whir/ood-answer"); challenge γ
- *       ("whir/gamma").
+ *       (n extension elements) and "whir/value"; challenge γ ("whir/gamma"), which combines
+ *       the claims and then the out-of-domain samples.
  *   <li>for each round i: for each of its k_i sumcheck rounds, "whir/sumcheck" = (h(0), h(1),
  *       h(2)) then challenge α ("whir/fold"); then either "whir/root" = root of g_{i+1} followed by
  *       its out-of-domain samples and answers (as above), or, in
@@ -39,6 +41,8 @@ import java.util.Arrays;
 public final class WhirProtocol {
     /** Domain tag of the PCS sub-protocol. */
     public static final String DOMAIN = "zkinfer/pcs/whir/v1";
+    /** Domain tag of a commitment's out-of-domain samples, drawn when its root is absorbed. */
+    public static final String OOD_DOMAIN = "zkinfer/pcs/whir/ood/v1";
     public static final String PARAMS = "whir/params";
     public static final String ROOT = "whir/root";
     public static final String CLAIMS = "whir/claims";

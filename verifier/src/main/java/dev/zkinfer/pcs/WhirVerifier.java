@@ -30,8 +30,9 @@ import java.util.List;
  * new constraints g(y) = value combined with β (or, last, are compared to the final polynomial).
  * A final sumcheck reduces σ to one evaluation of the final polynomial and of w.
  *
- * <p>Proof layout, in order (little-endian; every count fixed by the parameters): per round,
- * first the ood out-of-domain answers of f̂ (extension elements); per round,
+ * <p>Proof layout, in order (little-endian; every count fixed by the parameters): the ood
+ * out-of-domain answers of f̂ (extension elements; where the caller places them, right after
+ * the commitment's root is absorbed: {@link #readOutOfDomain}); then the opening: per round,
  * k_i × 3 extension elements (h(0), h(1), h(2)), the next root (32 bytes) and the ood answers of
  * g_{i+1}, or the final polynomial's 2^m_R extension coefficients, the u64 PoW nonce (if powBits &gt; 0), then for
  * each distinct queried leaf in increasing order its 2^k_i values (base elements in round 0,
@@ -54,11 +55,47 @@ public final class WhirVerifier implements PcsVerifier {
         return params;
     }
 
+    /**
+     * The commitment's out-of-domain samples, read right after the caller has absorbed its root
+     * and before any other challenge (the prover's {@code WhirProver.outOfDomain}): under
+     * {@value WhirProtocol#OOD_DOMAIN}, "whir/params", "whir/root", then per sample challenge ζ
+     * ("whir/ood") and the answer f̂(ζ, ζ^2, ...) read from {@code proof} and absorbed
+     * ("whir/ood-answer"). Drawn there, the samples bind the commitment to at most one polynomial
+     * of its Johnson list before the challenges that depend on it (see {@link PcsParameters}).
+     *
+     * @return the samples as claims, for {@link #verifyOpening(byte[], int, List, List, ProofReader, Transcript)}
+     */
+    public List<EvaluationClaim> readOutOfDomain(byte[] root, ProofReader proof, Transcript t) throws InvalidProofException {
+        if (root == null || root.length != ROOT_BYTES) {
+            throw new InvalidProofException("commitment root must be " + ROOT_BYTES + " bytes");
+        }
+        try {
+            t.domain(WhirProtocol.OOD_DOMAIN);
+            t.absorbLongs(WhirProtocol.PARAMS, params.encode());
+            t.absorbBytes(WhirProtocol.ROOT, root);
+            return outOfDomain(proof, t, params.numVars(), "initial");
+        } catch (InvalidProofException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidProofException("PCS out-of-domain samples rejected: internal check failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** {@link #readOutOfDomain} then the opening: for a commitment whose samples were not drawn when it was received. */
     @Override
     public void verifyOpening(byte[] root, int numVars, List<EvaluationClaim> claims, ProofReader proof,
             Transcript transcript) throws InvalidProofException {
+        verifyOpening(root, numVars, readOutOfDomain(root, proof, transcript), claims, proof, transcript);
+    }
+
+    /**
+     * Verifies the opening of all {@code claims}, with the commitment's out-of-domain samples
+     * {@code ood} ({@link #readOutOfDomain}) joining them in WHIR's γ combination.
+     */
+    public void verifyOpening(byte[] root, int numVars, List<EvaluationClaim> ood, List<EvaluationClaim> claims, ProofReader proof,
+            Transcript transcript) throws InvalidProofException {
         try {
-            verify(root, numVars, claims, proof, transcript);
+            verify(root, numVars, ood, claims, proof, transcript);
         } catch (InvalidProofException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -70,8 +107,8 @@ public final class WhirVerifier implements PcsVerifier {
     /** One constraint eq(point, ·) of weight coef on the variables [offset, n). */
     private record Constraint(Ext3 coef, Ext3[] point, int offset) {}
 
-    private void verify(byte[] root, int numVars, List<EvaluationClaim> claims, ProofReader proof, Transcript t)
-            throws InvalidProofException {
+    private void verify(byte[] root, int numVars, List<EvaluationClaim> initialOod, List<EvaluationClaim> claims, ProofReader proof,
+            Transcript t) throws InvalidProofException {
         int n = params.numVars();
         if (root == null || root.length != ROOT_BYTES) {
             throw new InvalidProofException("commitment root must be " + ROOT_BYTES + " bytes");
@@ -101,8 +138,16 @@ public final class WhirVerifier implements PcsVerifier {
             t.absorbExts(WhirProtocol.POINT, toArray(c.point()), 0, n);
             t.absorbExt(WhirProtocol.VALUE, c.value());
         }
+        if (initialOod == null || initialOod.size() != params.oodSamples()) {
+            throw new InvalidProofException("expected " + params.oodSamples() + " out-of-domain samples of the commitment");
+        }
         List<EvaluationClaim> initial = new ArrayList<>(claims);
-        initial.addAll(outOfDomain(proof, t, n, "initial"));
+        for (EvaluationClaim s : initialOod) {
+            if (s == null || s.point() == null || s.point().length != n) {
+                throw new InvalidProofException("malformed out-of-domain sample");
+            }
+            initial.add(s);
+        }
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
 
         List<Constraint> constraints = new ArrayList<>();

@@ -81,9 +81,9 @@ public final class Bench {
                     Reports.ms(r.inferInt().median()), r.notes());
         }
         return String.format(Locale.ROOT, "%-8s %,11d params  float %s ms  int %s ms  compile %s ms  prove %s ms  verify %s ms  "
-                + "proof %,d B  heap %.0f MB  break-even N %s  %s", r.model(), r.params(), Reports.ms(r.inferFloat().median()),
+                + "proof %,d B  peak RSS %.0f MB  break-even N %s  %s", r.model(), r.params(), Reports.ms(r.inferFloat().median()),
                 Reports.ms(r.inferInt().median()), Reports.ms(r.compileMs()), Reports.ms(r.prove().median()),
-                Reports.ms(r.verify().median()), r.proofBytes(), r.peakMemMb(), Reports.breakEven(r.breakEvenN()),
+                Reports.ms(r.verify().median()), r.proofBytes(), r.peakRssMb(), Reports.breakEven(r.breakEvenN()),
                 r.verified() ? "verified" : "NOT VERIFIED");
     }
 

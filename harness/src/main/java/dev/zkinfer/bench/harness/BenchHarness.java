@@ -15,8 +15,9 @@ import dev.zkinfer.prover.model.ModelProver;
 import dev.zkinfer.prover.model.ProofResult;
 import dev.zkinfer.prover.model.ProvingKey;
 import dev.zkinfer.security.SecurityProfile;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
 /**
  * Measures each model of the ladder in this JVM, one after the other: float inference, int8
  * integer inference, compile (proving-key generation, once), prove, verify, proof size and
- * peak heap. Each timed stage first runs untimed warm-up runs ({@code warmup} of them and for
+ * the process's peak resident set while the model was measured ({@link PeakRss}). Each timed stage first runs untimed warm-up runs ({@code warmup} of them and for
  * at least {@code warmupSeconds}), then {@code reps} timed runs (fewer when a stage would exceed
  * its time budget; at least one), reported as the median and the spread (min, max). Inference
  * runs are batched so that one timed sample lasts at least 20 ms, and take at least 11 samples.
@@ -63,14 +64,17 @@ public final class BenchHarness {
     /** Measures one model. Failures of the proof system (unsupported operator, out of memory) become a note in the row. */
     public ModelResult run(BenchModel model) {
         System.gc();
-        try (PeakHeap peak = new PeakHeap()) {
+        try (PeakRss peak = new PeakRss()) {
             return measure(model, peak);
         }
     }
 
-    private ModelResult measure(BenchModel model, PeakHeap peak) {
+    private ModelResult measure(BenchModel model, PeakRss peak) {
         String name = model.name();
         List<String> notes = new ArrayList<>();
+        if (peak.sinceStart()) {
+            notes.add("peak RSS since the process started (/proc/self/clear_refs not writable)");
+        }
         progress.accept(name + ": building the model");
         Graph g = model.graph();
         long params = g.parameterCount();
@@ -151,7 +155,7 @@ public final class BenchHarness {
                 proof.length, vk.encode().length, peak.mb(), allValid[0] && outputMatches, String.join("; ", notes));
     }
 
-    private ModelResult partial(BenchModel model, long params, String shape, Stats inferFloat, Stats inferInt, PeakHeap peak,
+    private ModelResult partial(BenchModel model, long params, String shape, Stats inferFloat, Stats inferInt, PeakRss peak,
             List<String> notes) {
         return new ModelResult(model.name(), model.description(), params, shape, inferFloat, inferInt, Double.NaN, Stats.NONE,
                 Stats.NONE, Stats.NONE, 0, 0, peak.mb(), false, String.join("; ", notes));
@@ -236,46 +240,49 @@ public final class BenchHarness {
     }
 
     /**
-     * The peak heap in use while a model is measured: {@link MemoryMXBean} heap usage sampled
-     * every 5 ms by a daemon thread, started after a full GC. It counts live data and
-     * not-yet-collected garbage (what the JVM actually needed), not off-heap buffers.
+     * The process's peak resident set (VmHWM in /proc/self/status, Linux) while a model is
+     * measured: the high-water mark is reset when the measurement starts by writing 5 to
+     * /proc/self/clear_refs. Where that is not allowed, the figure is the peak since the process
+     * started ({@link #sinceStart}); where /proc is missing (not Linux), it is NaN.
      */
-    static final class PeakHeap implements AutoCloseable {
-        private final MemoryMXBean bean = ManagementFactory.getMemoryMXBean();
-        private volatile long peak;
-        private volatile boolean running = true;
-        private final Thread thread;
+    static final class PeakRss implements AutoCloseable {
+        private final boolean reset;
 
-        PeakHeap() {
-            peak = bean.getHeapMemoryUsage().getUsed();
-            thread = Thread.ofPlatform().daemon().name("zkinfer-bench-heap").start(() -> {
-                while (running) {
-                    sample();
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
+        PeakRss() {
+            boolean ok;
+            try {
+                Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+                ok = true;
+            } catch (IOException | RuntimeException e) {
+                ok = false;
+            }
+            reset = ok;
+        }
+
+        /** Whether the peak covers the whole process lifetime (the reset was refused). */
+        boolean sinceStart() {
+            return !reset;
+        }
+
+        /** VmHWM in MB, or NaN when it cannot be read. */
+        double mb() {
+            return vmHwmKb() / 1024.0;
+        }
+
+        static double vmHwmKb() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmHWM:")) {
+                        return Double.parseDouble(line.substring(6).trim().split("\\s+")[0]);
                     }
                 }
-            });
-        }
-
-        private void sample() {
-            long used = bean.getHeapMemoryUsage().getUsed();
-            if (used > peak) {
-                peak = used;
+            } catch (IOException | RuntimeException e) {
+                // not Linux
             }
-        }
-
-        double mb() {
-            sample();
-            return peak / (1024.0 * 1024.0);
+            return Double.NaN;
         }
 
         @Override
-        public void close() {
-            running = false;
-            thread.interrupt();
-        }
+        public void close() {}
     }
 }

@@ -7,6 +7,8 @@ import java.util.OptionalLong;
  * after warm-up); {@code prove} is the whole prover call (witness generation included),
  * {@code witness} its witness-generation part; {@code compile} is the one-time key generation
  * (one run). Stages that could not run are {@link Stats#NONE}, and {@code notes} says why.
+ * Every proof proves one inference ({@link #batch} is 1), so the prove time per inference is the
+ * prove time; {@code peakRssMb} is the process's peak resident set while the model was measured.
  */
 public record ModelResult(
         String model,
@@ -21,9 +23,19 @@ public record ModelResult(
         Stats verify,
         long proofBytes,
         long verifyingKeyBytes,
-        double peakMemMb,
+        double peakRssMb,
         boolean verified,
         String notes) {
+
+    /** Inferences per proof: 1 (one input per proof). */
+    public int batch() {
+        return 1;
+    }
+
+    /** Median prove time per inference (ms): the prove time over {@link #batch}. */
+    public double provePerInferenceMs() {
+        return prove.median() / batch();
+    }
 
     /** Replicated compute for N replicas: N integer inferences. */
     public double replicatedMs(long n) {

@@ -30,10 +30,10 @@ public final class Reports {
     public static final String COST_CHART = "cost-vs-n.png";
     public static final String PROVE_CHART = "prove-time-vs-params.png";
 
-    public static final List<String> COLUMNS = List.of("model", "params", "input_shape", "infer_float_ms", "infer_float_min_ms",
+    public static final List<String> COLUMNS = List.of("model", "batch", "params", "input_shape", "infer_float_ms", "infer_float_min_ms",
             "infer_float_max_ms", "infer_int_ms", "infer_int_min_ms", "infer_int_max_ms", "compile_ms", "prove_ms", "prove_min_ms",
-            "prove_max_ms", "witness_ms", "verify_ms", "verify_min_ms", "verify_max_ms", "prove_runs", "proof_bytes", "vk_bytes",
-            "peak_mem_mb", "breakeven_n", "breakeven_n_float", "verified", "notes");
+            "prove_max_ms", "prove_per_inference_ms", "witness_ms", "verify_ms", "verify_min_ms", "verify_max_ms", "prove_runs", "proof_bytes", "vk_bytes",
+            "peak_rss_mb", "breakeven_n", "breakeven_n_float", "verified", "notes");
 
     private Reports() {}
 
@@ -69,12 +69,12 @@ public final class Reports {
     public static String csv(List<ModelResult> results) {
         StringBuilder sb = new StringBuilder(String.join(",", COLUMNS)).append('\n');
         for (ModelResult r : results) {
-            List<String> v = List.of(r.model(), Long.toString(r.params()), r.inputShape(), num(r.inferFloat().median()),
+            List<String> v = List.of(r.model(), Integer.toString(r.batch()), Long.toString(r.params()), r.inputShape(), num(r.inferFloat().median()),
                     num(r.inferFloat().min()), num(r.inferFloat().max()), num(r.inferInt().median()), num(r.inferInt().min()),
                     num(r.inferInt().max()), num(r.compileMs()), num(r.prove().median()), num(r.prove().min()), num(r.prove().max()),
-                    num(r.witness().median()), num(r.verify().median()), num(r.verify().min()), num(r.verify().max()),
+                    num(r.provePerInferenceMs()), num(r.witness().median()), num(r.verify().median()), num(r.verify().min()), num(r.verify().max()),
                     Integer.toString(r.prove().runs()), r.proofBytes() > 0 ? Long.toString(r.proofBytes()) : "",
-                    r.verifyingKeyBytes() > 0 ? Long.toString(r.verifyingKeyBytes()) : "", num(r.peakMemMb()),
+                    r.verifyingKeyBytes() > 0 ? Long.toString(r.verifyingKeyBytes()) : "", num(r.peakRssMb()),
                     r.prove().present() ? breakEven(r.breakEvenN()) : "", r.prove().present() ? breakEven(r.breakEvenNFloat()) : "",
                     Boolean.toString(r.verified()), r.notes());
             List<String> quoted = new ArrayList<>();
@@ -126,15 +126,15 @@ public final class Reports {
         sb.append("**Machine:** ").append(machine != null ? machine : machine()).append(".\n\n");
         sb.append("Times are the median of the timed runs after warm-up, in milliseconds, with the spread (min–max) in the CSV. "
                 + "*prove* is the whole prover call (witness generation included); *compile* is the one-time key generation (one run); "
-                + "*peak heap* is the most heap in use (live data and uncollected garbage) sampled every 5 ms while the model was measured, "
-                + "in this JVM, after a full GC. Float and integer inference are single-image, in-process, in Java.\n\n");
-        sb.append("| model | params | float infer | int infer | compile | prove | verify | proof | peak heap | break-even N | verified |\n");
+                + "*peak RSS* is the process's peak resident set (VmHWM, reset before each model where Linux allows it) while the model was measured. "
+                + "Each proof proves one inference (`batch` 1 in the CSV). Float and integer inference are single-image, in-process, in Java.\n\n");
+        sb.append("| model | params | float infer | int infer | compile | prove | verify | proof | peak RSS | break-even N | verified |\n");
         sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|\n");
         for (ModelResult r : results) {
             sb.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.model(), r.params(),
                     ms(r.inferFloat().median()), ms(r.inferInt().median()), ms(r.compileMs()), ms(r.prove().median()),
                     ms(r.verify().median()), r.proofBytes() > 0 ? String.format(Locale.ROOT, "%,d B", r.proofBytes()) : "–",
-                    String.format(Locale.ROOT, "%.0f MB", r.peakMemMb()), r.prove().present() ? breakEven(r.breakEvenN()) : "–",
+                    Double.isNaN(r.peakRssMb()) ? "–" : String.format(Locale.ROOT, "%.0f MB", r.peakRssMb()), r.prove().present() ? breakEven(r.breakEvenN()) : "–",
                     r.verified() ? "yes" : "**no**"));
         }
         sb.append("\n## Replicated vs proved\n\n");

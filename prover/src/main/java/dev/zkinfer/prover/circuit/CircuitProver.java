@@ -16,6 +16,7 @@ import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.lookup.Columns;
+import dev.zkinfer.pcs.EvaluationClaim;
 import dev.zkinfer.lookup.SegmentClaim;
 import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.backend.Backend;
@@ -177,9 +178,23 @@ public final class CircuitProver {
      * multiplicities included). {@code progress} receives one line per stage.
      */
     public byte[] prove(WitnessValues w, Consumer<String> progress) {
+        return prove(w, progress, null);
+    }
+
+    /**
+     * As {@link #prove(WitnessValues, Consumer)}; when {@code modelBlocksRange} is not null, its
+     * first two entries receive the byte range [start, end) of the proof that holds the model
+     * tensors' block evaluations ({@link CommittedLayout#tight}), for tests that tamper with them.
+     */
+    public byte[] prove(WitnessValues w, Consumer<String> progress, int[] modelBlocksRange) {
         Circuit circuit = vk.circuit();
         Run run = new Run(w);
-        return run.prove(circuit, progress);
+        byte[] proof = run.prove(circuit, progress);
+        if (modelBlocksRange != null) {
+            modelBlocksRange[0] = run.blocksStart;
+            modelBlocksRange[1] = run.blocksEnd;
+        }
+        return proof;
     }
 
     private final class Run implements ProverContext {
@@ -187,6 +202,8 @@ public final class CircuitProver {
         private final ProofWriter out = new ProofWriter();
         private final Transcript t = new Sha256Transcript(ProofProtocol.PROTOCOL);
         private final Map<Integer, List<Claim>> pending = new LinkedHashMap<>();
+        private int blocksStart;
+        private int blocksEnd;
 
         Run(WitnessValues w) {
             this.w = w;
@@ -239,6 +256,10 @@ public final class CircuitProver {
                 outputs[j] = circuit.tensor(outIds[j]).layout().unpad(w.get(outIds[j]));
                 out.u32(outputs[j].length).bases(outputs[j]);
             }
+            // the model commitment's out-of-domain samples: its root is in the verifying-key digest,
+            // so they come before any other challenge (their answers follow the public output)
+            WhirProver modelPcs = new WhirProver(vk.modelPcs(), backend);
+            List<EvaluationClaim> modelOod = modelPcs.outOfDomain(modelCommitment, out, t);
             for (long[] x : inputs) {
                 t.absorbLongs("public-input", x);
             }
@@ -258,6 +279,7 @@ public final class CircuitProver {
             WhirProver.WhirCommitment witnessCommitment = witnessPcs.commit(witnessTable, wl.numVars());
             out.bytes(witnessCommitment.root());
             t.absorbBytes("witness-root", witnessCommitment.root());
+            List<EvaluationClaim> witnessOod = witnessPcs.outOfDomain(witnessCommitment, out, t);
 
             progress.accept("proving lookups");
             Cancellation.checkpoint();
@@ -291,7 +313,7 @@ public final class CircuitProver {
                 CircuitTensor ct = circuit.tensor(e.getKey());
                 for (Claim c : e.getValue()) {
                     if (ct.role() == TensorRole.MODEL) {
-                        model.add(new Claim(-1, vk.modelLayout().lift(c.tensor(), c.point()), c.value()));
+                        model.add(c);
                     } else if (ct.role() == TensorRole.ADVICE) {
                         witness.add(new Claim(-1, wl.lift(c.tensor(), c.point()), c.value()));
                     } else if (ct.role() == TensorRole.COMPUTED) {
@@ -301,10 +323,11 @@ public final class CircuitProver {
             }
             Cancellation.checkpoint();
             progress.accept("opening the model commitment");
-            open(new WhirProver(vk.modelPcs(), backend), modelCommitment, modelTable, model);
+            model = modelBlockClaims(model);
+            open(modelPcs, modelCommitment, modelOod, model);
             Cancellation.checkpoint();
             progress.accept("opening the witness commitment");
-            open(witnessPcs, witnessCommitment, witnessTable, witness);
+            open(witnessPcs, witnessCommitment, witnessOod, witness);
             return out.toByteArray();
         }
 
@@ -383,12 +406,44 @@ public final class CircuitProver {
             return new Claim(-1, res.point(), value);
         }
 
+        /**
+         * The prover half of the verifier's modelBlockClaims: each claim on a model tensor split
+         * into blocks ({@link CommittedLayout#tight}) sends its blocks' evaluations and becomes a
+         * claim per block; whole tensors lift directly.
+         */
+        private List<Claim> modelBlockClaims(List<Claim> claims) {
+            CommittedLayout layout = vk.modelLayout();
+            List<Claim> lifted = new ArrayList<>();
+            blocksStart = out.size();
+            boolean tagged = false;
+            for (Claim c : claims) {
+                if (layout.isWhole(c.tensor())) {
+                    lifted.add(new Claim(-1, layout.lift(c.tensor(), c.point()), c.value()));
+                    continue;
+                }
+                if (!tagged) {
+                    t.domain(ProofProtocol.MODEL_BLOCKS_DOMAIN);
+                    tagged = true;
+                }
+                for (CommittedLayout.Block b : layout.blocks(c.tensor())) {
+                    int from = (int) b.offset();
+                    long[] block = Arrays.copyOfRange(modelTable, from, from + (1 << b.numVars()));
+                    Ext3 v = EqTables.evaluate(backend, block, layout.freePoint(b, c.point()));
+                    out.ext(v);
+                    t.absorbExt("model-block", v);
+                    lifted.add(new Claim(-1, layout.lift(b, c.point()), v));
+                }
+            }
+            blocksEnd = out.size();
+            return lifted;
+        }
+
         /** All claims on a committed polynomial go straight into one WHIR opening (its γ batching). */
-        private void open(WhirProver pcs, WhirProver.WhirCommitment commitment, long[] table, List<Claim> claims) {
+        private void open(WhirProver pcs, WhirProver.WhirCommitment commitment, List<EvaluationClaim> ood, List<Claim> claims) {
             if (claims.isEmpty()) {
                 return;
             }
-            pcs.open(commitment, claims.stream().map(Claim::point).toList(), claims.stream().map(Claim::value).toList(), out, t);
+            pcs.open(commitment, ood, claims.stream().map(Claim::point).toList(), claims.stream().map(Claim::value).toList(), out, t);
         }
     }
 }

@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  * Everything the prover needs for one model: the quantized model, its compiled circuit, the
  * model commitment (all weights and biases as one multilinear polynomial) and the verifying key.
  *
- * <p>File format ("model.pk", little-endian): magic "ZKPK", u32 version (3), u32 security bits,
+ * <p>File format ("model.pk", little-endian): magic "ZKPK", u32 version (4), u32 security bits,
  * the 32-byte verifying-key digest, the quantized model ({@link QuantizedModel#write}), then what
  * compiling it gave, so that loading does not compile again: u32 length and the verifying key's
  * file ({@link VerifyingKey#encode}: the circuit), u32 count and per MODEL tensor its u32 id,
@@ -45,14 +45,14 @@ import java.util.function.Consumer;
  * Reading decodes the circuit, recomputes the model commitment from the stored values and checks
  * that the verifying key rebuilt from them has the recorded digest, so a key can never prove
  * against a different model than the one it names (and the witness check of every proof ties
- * the quantized model the executor runs to those values). Version 2 keys (which stored only the
- * quantized model) are refused: compile the model again.
+ * the quantized model the executor runs to those values). Keys of earlier versions (version 3 committed
+ * to the padded weights, version 2 stored only the quantized model) are refused: compile the model again.
  *
  * <p>Immutable once created, and thread-safe: any number of provers may share one key.
  */
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
 
     private final QuantizedModel model;
     private final ModelCompiler.Compiled compiled;
@@ -108,7 +108,7 @@ public final class ProvingKey {
     private static ProvingKey commit(QuantizedModel model, ModelCompiler.Compiled compiled, SecurityProfile profile,
             Consumer<String> progress, Backend backend) {
         Cancellation.checkpoint();
-        CommittedLayout layout = new CommittedLayout(compiled.circuit(), compiled.circuit().tensorsWithRole(TensorRole.MODEL));
+        CommittedLayout layout = CommittedLayout.tight(compiled.circuit(), compiled.circuit().tensorsWithRole(TensorRole.MODEL));
         long[] table = layout.pack(compiled.modelValues());
         progress.accept("committing to " + compiled.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");
         WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, layout.numVars()), backend);
@@ -251,7 +251,9 @@ public final class ProvingKey {
         } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
             // Stored values that do not fit the stored circuit. A cancelled load
             // (ProvingCancelledException) and internal errors (bugs) pass through.
-            throw new MalformedInputException("corrupted proving key: " + e.getMessage(), e);
+            // a fork/join pool rethrows a worker's exception as a copy whose message is the original's toString()
+            Throwable cause = e.getCause() != null && e.getCause().getClass() == e.getClass() ? e.getCause() : e;
+            throw new MalformedInputException("corrupted proving key: " + cause.getMessage(), e);
         }
         if (!Arrays.equals(pk.vk.digest(), digest)) {
             throw new MalformedInputException("corrupted proving key: its weights or circuit do not match the digest it records");

@@ -28,7 +28,8 @@ public interface PcsProver {
 
     /**
      * Commits to the multilinear polynomial with the given hypercube values (2^numVars base
-     * elements, index convention of {@link dev.zkinfer.poly.Mle}). The array is copied.
+     * elements, index convention of {@link dev.zkinfer.poly.Mle}). The commitment may keep the
+     * array itself (no copy): the caller must not change it afterwards.
      */
     Committed commit(long[] evaluations, int numVars);
 

@@ -4,8 +4,12 @@ import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.backend.CommitKernels;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -27,6 +31,89 @@ public final class WeightTables {
      * scale·γ^count (the next coefficient).
      */
     public static Ext3 addBatch(long[] w, List<Ext3[]> points, Ext3 gamma, Ext3 scale, int n) {
+        return addBatch(null, w, points, gamma, scale, n);
+    }
+
+    /**
+     * As {@link #addBatch(long[], List, Ext3, Ext3, int)}, with the large blocks' eq tables made
+     * by {@code kernels} (its {@link CommitKernels#addScaledEqBatch}: native code where present,
+     * several times faster than the Java loop): the claims on one block are batched into a
+     * block-sized table, which is then added into w. Small blocks, and every block when
+     * {@code kernels} is null, take the Java path. The values do not depend on the path.
+     */
+    public static Ext3 addBatch(CommitKernels kernels, long[] w, List<Ext3[]> points, Ext3 gamma, Ext3 scale, int n) {
+        if (kernels == null) {
+            return addBatchJava(w, points, gamma, scale, n);
+        }
+        // claims grouped by the block their boolean top coordinates select, in first-seen order
+        Map<Long, List<Integer>> groups = new LinkedHashMap<>();
+        Ext3[] coefs = new Ext3[points.size()];
+        int[] vars = new int[points.size()];
+        Ext3 g = scale;
+        for (int j = 0; j < points.size(); j++) {
+            Ext3[] z = points.get(j);
+            if (z.length != n) {
+                throw new IllegalArgumentException("point has " + z.length + " coordinates, expected " + n);
+            }
+            int m = freeVars(z);
+            coefs[j] = g;
+            vars[j] = m;
+            groups.computeIfAbsent(((long) m << 32) | blockOf(z, m), k -> new ArrayList<>()).add(j);
+            g = g.mul(gamma);
+        }
+        for (Map.Entry<Long, List<Integer>> e : groups.entrySet()) {
+            List<Integer> js = e.getValue();
+            int m = vars[js.get(0)];
+            int off = 3 * ((int) (long) e.getKey() << m);
+            if (m < PARALLEL_VARS) {
+                long[] buf = new long[3 << m];
+                for (int j : js) {
+                    addInto(w, off, Mle.eqTableInto(Arrays.copyOf(points.get(j), m), coefs[j], buf), 0, 3 << m);
+                }
+                continue;
+            }
+            long[][] pts = new long[js.size()][];
+            long[][] cs = new long[js.size()][];
+            for (int q = 0; q < pts.length; q++) {
+                int j = js.get(q);
+                pts[q] = new long[3 * m];
+                for (int i = 0; i < m; i++) {
+                    Ext3.set(pts[q], i, points.get(j)[i]);
+                }
+                cs[q] = new long[] {coefs[j].c0, coefs[j].c1, coefs[j].c2};
+            }
+            long[] block = kernels.zeros(3 << m);
+            kernels.addScaledEqBatch(block, pts, cs);
+            long[] host = kernels.toHost(block, 3 << m);
+            int chunks = 1 << 6, len = (3 << m) / chunks;
+            Cancellation cancel = Cancellation.current();
+            IntStream.range(0, chunks).parallel().forEach(ch -> {
+                cancel.check();
+                addInto(w, off + ch * len, host, ch * len, len);
+            });
+        }
+        return g;
+    }
+
+    /** The number of low coordinates before the run of top coordinates that are exactly 0 or 1. */
+    private static int freeVars(Ext3[] z) {
+        int m = z.length;
+        while (m > 0 && (z[m - 1].equals(Ext3.ZERO) || z[m - 1].equals(Ext3.ONE))) {
+            m--;
+        }
+        return m;
+    }
+
+    /** The block selected by the top coordinates z[m..]. */
+    private static int blockOf(Ext3[] z, int m) {
+        int block = 0;
+        for (int k = z.length - 1; k >= m; k--) {
+            block = (block << 1) | (z[k].equals(Ext3.ONE) ? 1 : 0);
+        }
+        return block;
+    }
+
+    private static Ext3 addBatchJava(long[] w, List<Ext3[]> points, Ext3 gamma, Ext3 scale, int n) {
         long[] buf = null;
         Ext3 g = scale;
         for (Ext3[] z : points) {
@@ -42,16 +129,15 @@ public final class WeightTables {
                 block = (block << 1) | (z[k].equals(Ext3.ONE) ? 1 : 0);
             }
             int size = 1 << m;
-            if (buf == null || buf.length < 3 * size) {
-                buf = new long[3 * size];
-            }
-            long[] e = scaledEq(Arrays.copyOf(z, m), g, buf);
             int off = 3 * (block << m);
             if (m >= PARALLEL_VARS) {
-                int chunks = 1 << 6, len = 3 * size / chunks;
-                IntStream.range(0, chunks).parallel().forEach(ch -> addInto(w, off + ch * len, e, ch * len, len));
+                // large blocks: the eq table is added into w as it is computed (no second pass)
+                addScaledEq(Arrays.copyOf(z, m), g, w, off);
             } else {
-                addInto(w, off, e, 0, 3 * size);
+                if (buf == null || buf.length < 3 * size) {
+                    buf = new long[3 * size];
+                }
+                addInto(w, off, Mle.eqTableInto(Arrays.copyOf(z, m), g, buf), 0, 3 * size);
             }
             g = g.mul(gamma);
         }
@@ -85,6 +171,31 @@ public final class WeightTables {
             }
         });
         return out;
+    }
+
+    /** w[off + 3b ..] += scale·eq(r, b) for all b, as {@link #scaledEq} computes it (r of at least PARALLEL_VARS coordinates). */
+    private static void addScaledEq(Ext3[] r, Ext3 scale, long[] w, int off) {
+        int n = r.length;
+        int lowVars = n / 2;
+        long[] lo = Mle.eqTableInto(Arrays.copyOfRange(r, 0, lowVars), scale, new long[3 << lowVars]);
+        long[] hi = Mle.eqTable(Arrays.copyOfRange(r, lowVars, n));
+        int loSize = 1 << lowVars;
+        Cancellation cancel = Cancellation.current();
+        IntStream.range(0, 1 << (n - lowVars)).parallel().forEach(h -> {
+            cancel.check();
+            long h0 = hi[3 * h], h1 = hi[3 * h + 1], h2 = hi[3 * h + 2];
+            int base = off + 3 * (h << lowVars);
+            for (int l = 0; l < loSize; l++) {
+                int a = 3 * l, o = base + a;
+                long a0 = lo[a], a1 = lo[a + 1], a2 = lo[a + 2];
+                w[o] = Goldilocks.add(w[o],
+                        Goldilocks.add(Goldilocks.mul(a0, h0), dbl(Goldilocks.add(Goldilocks.mul(a1, h2), Goldilocks.mul(a2, h1)))));
+                w[o + 1] = Goldilocks.add(w[o + 1],
+                        Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, h1), Goldilocks.mul(a1, h0)), dbl(Goldilocks.mul(a2, h2))));
+                w[o + 2] = Goldilocks.add(w[o + 2],
+                        Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, h2), Goldilocks.mul(a1, h1)), Goldilocks.mul(a2, h0)));
+            }
+        });
     }
 
     private static void addInto(long[] acc, int accOff, long[] v, int vOff, int len) {

@@ -4,6 +4,7 @@ import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.pcs.EvaluationClaim;
 import dev.zkinfer.pcs.PcsParameters;
 import dev.zkinfer.pcs.WhirProtocol;
 import dev.zkinfer.pcs.WhirVerifier;
@@ -63,6 +64,11 @@ public final class WhirProver implements PcsProver {
         private final MerkleTree tree;
         /** The kernels that made the commitment: its tables may be resident handles of their backend. */
         private final CommitKernels owner;
+        /**
+         * Answers f̂(oodPoint(ζ)) already computed, by ζ: a model commitment's samples depend only
+         * on its verifying key ({@link #outOfDomain}), so every proof after the first reuses them.
+         */
+        private final java.util.concurrent.ConcurrentHashMap<Ext3, Ext3> oodAnswers = new java.util.concurrent.ConcurrentHashMap<>();
 
         private WhirCommitment(PcsParameters params, long[] evaluations, long[] coefficients, long[] codeword,
                 MerkleTree tree, CommitKernels owner) {
@@ -96,8 +102,9 @@ public final class WhirProver implements PcsProver {
                 throw new IllegalArgumentException("non-canonical field element in the committed table");
             }
         }
-        // evaluations, coefficients and codeword may be resident handles of the backend
-        long[] evals = kernels.resident(evaluations);
+        // evaluations, coefficients and codeword may be resident handles of the backend; a host
+        // backend keeps the caller's table itself (no copy of 2^n values: the model's is 128 MB)
+        long[] evals = kernels.adopt(evaluations);
         long[] coeffs = kernels.resident(evaluations);
         kernels.evaluationsToCoefficients(coeffs);
         Cancellation.checkpoint();
@@ -134,6 +141,35 @@ public final class WhirProver implements PcsProver {
         return c;
     }
 
+    /**
+     * The commitment's out-of-domain samples (WHIR §5), to be run right after the caller has
+     * absorbed the root, before any other challenge: under {@value WhirProtocol#OOD_DOMAIN},
+     * "whir/params", "whir/root", then per sample challenge ζ ("whir/ood"), the answer
+     * f̂(ζ, ζ^2, ζ^4, ...) written to {@code out} and absorbed ("whir/ood-answer"). In the
+     * Johnson-bound regime a root alone binds the prover only to a list of codewords; the answers
+     * leave at most one of them consistent, so every later challenge meets one fixed polynomial.
+     *
+     * @return the samples as claims, for {@link #open(Committed, List, List, List, ProofWriter, Transcript)}
+     */
+    public List<EvaluationClaim> outOfDomain(Committed committed, ProofWriter out, Transcript t) {
+        WhirCommitment c = cast(committed);
+        int n = params.numVars();
+        t.domain(WhirProtocol.OOD_DOMAIN);
+        t.absorbLongs(WhirProtocol.PARAMS, params.encode());
+        t.absorbBytes(WhirProtocol.ROOT, c.root());
+        List<EvaluationClaim> samples = new ArrayList<>();
+        for (int s = 0; s < params.oodSamples(); s++) {
+            Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
+            Ext3[] z = WhirProtocol.oodPoint(zeta, n);
+            Ext3 u = c.oodAnswers.computeIfAbsent(zeta, k -> Ext3.get(kernels.evaluateMle(tables(c)[0], toArray(z)), 0));
+            out.ext(u);
+            t.absorbExt(WhirProtocol.OOD_ANSWER, u);
+            samples.add(new EvaluationClaim(z, u));
+        }
+        return samples;
+    }
+
+    /** {@link #outOfDomain} then the opening: for a commitment whose samples were not drawn when it was made. */
     @Override
     public Ext3[] open(Committed committed, List<Ext3[]> points, ProofWriter out, Transcript t) {
         WhirCommitment c = cast(committed);
@@ -146,7 +182,8 @@ public final class WhirProver implements PcsProver {
             }
             values[j] = Ext3.get(kernels.evaluateMle(evaluations, toArray(z)), 0);
         }
-        open(c, points, Arrays.asList(values), out, t);
+        List<EvaluationClaim> ood = outOfDomain(c, out, t);
+        open(c, ood, points, Arrays.asList(values), out, t);
         return values;
     }
 
@@ -156,7 +193,20 @@ public final class WhirProver implements PcsProver {
      * initial weight Σ_j γ^j eq(z_j, ·) is built block by block ({@link WeightTables}).
      */
     public void open(Committed committed, List<Ext3[]> points, List<Ext3> values, ProofWriter out, Transcript t) {
+        open(committed, outOfDomain(committed, out, t), points, values, out, t);
+    }
+
+    /**
+     * As {@link #open(Committed, List, List, ProofWriter, Transcript)}, for a commitment whose
+     * out-of-domain samples {@code ood} were drawn when its root was absorbed ({@link #outOfDomain}):
+     * they join the claims in WHIR's γ combination.
+     */
+    public void open(Committed committed, List<EvaluationClaim> ood, List<Ext3[]> points, List<Ext3> values, ProofWriter out,
+            Transcript t) {
         WhirCommitment c = cast(committed);
+        if (ood.size() != params.oodSamples()) {
+            throw new IllegalArgumentException(ood.size() + " out-of-domain samples, the parameters have " + params.oodSamples());
+        }
         int n = params.numVars();
         if (points.isEmpty() || points.size() > PcsParameters.MAX_CLAIMS || values.size() != points.size()) {
             throw new IllegalArgumentException("an opening needs between 1 and " + PcsParameters.MAX_CLAIMS
@@ -176,21 +226,17 @@ public final class WhirProver implements PcsProver {
             t.absorbExt(WhirProtocol.VALUE, values.get(j));
         }
         List<long[]> oodPoints0 = new ArrayList<>();
-        for (int s = 0; s < params.oodSamples(); s++) {
-            Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
-            long[] z = toArray(WhirProtocol.oodPoint(zeta, n));
-            Ext3 u = Ext3.get(kernels.evaluateMle(committedTables[0], z), 0);
-            out.ext(u);
-            t.absorbExt(WhirProtocol.OOD_ANSWER, u);
-            oodPoints0.add(z);
+        for (EvaluationClaim s : ood) {
+            oodPoints0.add(toArray(s.point()));
         }
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
 
         // w = Σ_j γ^j eq(z_j, ·) over the claims (built on the host, block-sparse), then the
         // out-of-domain samples
         long[] hostWeight = new long[3 << n];
-        Ext3 g = WeightTables.addBatch(hostWeight, points, gamma, Ext3.ONE, n);
+        Ext3 g = WeightTables.addBatch(kernels, hostWeight, points, gamma, Ext3.ONE, n);
         long[] w = kernels.adopt(hostWeight);
+        hostWeight = null; // w is its only reference: the first fold frees it (3·2^n longs)
         for (long[] z : oodPoints0) {
             kernels.addScaledEq(w, z, ext(g));
             g = g.mul(gamma);

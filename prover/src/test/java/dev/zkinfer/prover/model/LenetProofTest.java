@@ -417,4 +417,35 @@ class LenetProofTest {
         // a flip must be rejected by a check, not through an internal exception the verifier catches
         assertTrue(internal.isEmpty(), internal.size() + " flips rejected through an internal exception: " + internal);
     }
+
+    /**
+     * LeNet-5's weights are packed tightly (dimensions such as 400 = 256 + 128 + 16 are split
+     * into blocks): the proof carries the split tensors' block evaluations, and changing any one
+     * of them is rejected by the check that their eq-weighted sum is the claim on the tensor.
+     */
+    @Test
+    void rejectsTamperedModelBlockEvaluations() {
+        dev.zkinfer.circuit.CommittedLayout layout = pk.verifyingKey().modelLayout();
+        long split = layout.tensors().stream().filter(t -> !layout.isWhole(t)).count();
+        assertTrue(split > 0, "LeNet-5 has tensors whose dimensions are not powers of two");
+        ModelProver prover = new ModelProver(pk);
+        dev.zkinfer.prover.circuit.CircuitProver cp = new dev.zkinfer.prover.circuit.CircuitProver(pk.verifyingKey(),
+                pk.modelCommitment(), pk.modelTable(), dev.zkinfer.prover.backend.Backends.get());
+        int[] range = new int[2];
+        byte[] proof = cp.prove(prover.witness(firstInput), s -> {}, range);
+        assertTrue(CircuitVerifier.verify(pk.verifyingKey(), proof).result().isValid());
+        int values = (range[1] - range[0]) / 24;
+        assertTrue(values >= 2 && (range[1] - range[0]) % 24 == 0, "block evaluations: " + values);
+        for (int k = 0; k < values; k++) {
+            byte[] bad = proof.clone();
+            int at = range[0] + 24 * k;
+            // add one to the element's first coordinate (stays canonical for any value but p − 1)
+            long v = java.nio.ByteBuffer.wrap(bad, at, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+            java.nio.ByteBuffer.wrap(bad, at, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(
+                    dev.zkinfer.field.Goldilocks.add(v, 1));
+            VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
+            assertFalse(r.isValid(), "block evaluation " + k + " changed was accepted");
+            assertTrue(r.reason().contains("block evaluations do not add up"), r.reason());
+        }
+    }
 }

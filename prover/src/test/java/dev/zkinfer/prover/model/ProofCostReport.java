@@ -113,21 +113,24 @@ public final class ProofCostReport {
         for (int run = 0; run < proofs; run++) {
             System.gc();
             resetPeaks();
+            resetRss();
             List<long[]> lt = new ArrayList<>();
-            long[] last = {System.nanoTime(), -9};
+            long[] last = {System.nanoTime(), -9, cpuNanos()};
             res = prover.prove(input, s -> {
                 long now = System.nanoTime();
+                long cpu = cpuNanos();
                 if (last[1] >= -3) {
-                    lt.add(new long[] {last[1], now - last[0]});
+                    lt.add(new long[] {last[1], now - last[0], cpu - last[2]});
                 }
                 last[0] = now;
                 last[1] = stageOf(s);
+                last[2] = cpu;
             });
-            lt.add(new long[] {last[1], System.nanoTime() - last[0]});
+            lt.add(new long[] {last[1], System.nanoTime() - last[0], cpuNanos() - last[2]});
             peak = peakHeap();
             layerTimes = lt;
-            System.out.printf("proof %d: witness %.3f s, prove %.3f s, peak heap %.0f MB%n", run, res.witnessNanos() / 1e9,
-                    res.proveNanos() / 1e9, peak / 1e6);
+            System.out.printf("proof %d: witness %.3f s, prove %.3f s, peak heap %.0f MB, peak RSS %.0f MB%n", run,
+                    res.witnessNanos() / 1e9, res.proveNanos() / 1e9, peak / 1e6, peakRssMb());
         }
         byte[] proof = res.proof();
         System.out.printf("proof size: %,d bytes (%.1f KB), sha-256 %s%n", proof.length, proof.length / 1024.0,
@@ -164,8 +167,14 @@ public final class ProofCostReport {
         long multNanos = System.nanoTime() - tm;
 
         long[] pt = new long[circuit.layers().size() + 4];
+        long[] cpuT = new long[circuit.layers().size() + 4];
         for (long[] e : layerTimes) {
             pt[(int) e[0] + 3] += e[1];
+            cpuT[(int) e[0] + 3] += e[2];
+        }
+        long layersCpu = 0;
+        for (int li = 3; li < cpuT.length - 1; li++) {
+            layersCpu += cpuT[li];
         }
         long layersTotal = 0;
         for (int li = 3; li < pt.length - 1; li++) {
@@ -173,6 +182,9 @@ public final class ProofCostReport {
         }
         System.out.printf("prover stages: witness commit %.3f s, lookups %.3f s, layers %.3f s, openings %.3f s%n",
                 pt[0] / 1e9, pt[2] / 1e9, layersTotal / 1e9, pt[1] / 1e9);
+        System.out.printf("prover stages, process CPU time (all threads; steadier than wall time on a loaded machine): "
+                + "witness commit %.3f s, lookups %.3f s, layers %.3f s, openings %.3f s%n", cpuT[0] / 1e9, cpuT[2] / 1e9, layersCpu / 1e9,
+                cpuT[1] / 1e9);
         System.out.printf("verifier stages: lookups %.2f ms, model opening %.2f ms, witness opening %.2f ms%n",
                 median(stage[2]) / 1e6, median(stage[1]) / 1e6, median(stage[0]) / 1e6);
         System.out.printf("witness: multiplicities %.3f s%n", multNanos / 1e9);
@@ -231,6 +243,34 @@ public final class ProofCostReport {
         long[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
+    }
+
+    /** CPU time of the whole process (all threads), in nanoseconds. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Resets the process's peak resident set (Linux; ignored where refused). */
+    private static void resetRss() {
+        try {
+            java.nio.file.Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (java.io.IOException | RuntimeException e) {
+            // the peak then covers the whole process
+        }
+    }
+
+    /** VmHWM of /proc/self/status in MB (NaN where unreadable). */
+    private static double peakRssMb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Double.parseDouble(line.substring(6).trim().split("\\s+")[0]) / 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return Double.NaN;
     }
 
     private static void resetPeaks() {
