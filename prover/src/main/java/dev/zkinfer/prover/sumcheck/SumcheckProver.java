@@ -165,7 +165,7 @@ public final class SumcheckProver {
                 fRounds instanceof InstanceRounds ir ? ir.finals() : null);
     }
 
-    /** {@link #proveMaskedClaims(int, int, Ext3, SumcheckRounds, TensorMask, Ext3[], Ext3[], SumcheckMask, ProofWriter, Transcript)} for a sum of products. */
+    /** {@link #proveMaskedClaims(int, int, Ext3, SumcheckRounds, TensorMask[], Ext3[], Ext3[], SumcheckMask, ProofWriter, Transcript)} for a sum of products. */
     public MaskedClaimsResult proveMaskedClaims(SumcheckInstance instance, Ext3 fSum, int degree, TensorMask[] tensorMask,
             Ext3[] c, Ext3[] x0, SumcheckMask mask, ProofWriter out, Transcript transcript) {
         return proveMaskedClaims(instance.numVars(), degree, fSum, new InstanceRounds(kernels, instance), tensorMask,
