@@ -58,6 +58,20 @@ final class InputFiles {
         }
     }
 
+    /**
+     * Whether the file's first non-blank byte is '{', as every input.json's is: such a file is read
+     * as JSON without loading the Arrow reader (a cold {@code verify --input} stays lean).
+     */
+    private static boolean startsLikeJson(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            int b;
+            do {
+                b = in.read();
+            } while (b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0xEF || b == 0xBB || b == 0xBF);
+            return b == '{';
+        }
+    }
+
     private static void mustExist(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new UserError("input file " + file + " does not exist or is not a file");
@@ -138,7 +152,7 @@ final class InputFiles {
     /** For each model input, its source in the file: one Arrow column each, or input.json's lists. */
     private static List<Source> sources(Path file, int[][] shapes, String[] names, boolean calibration) throws IOException {
         mustExist(file);
-        if (ArrowBatches.isArrow(file)) {
+        if (!startsLikeJson(file) && ArrowBatches.isArrow(file)) {
             return arrowInputs(file, names);
         }
         List<double[]> lists = jsonLists(file);
