@@ -377,13 +377,18 @@ class CliEndToEndTest {
 
     /** Runs the CLI with stdout and stderr captured. */
     static Result exec(String... args) {
+        return capture(Main::execute, args);
+    }
+
+    /** Runs {@code cli} on {@code args} with stdout and stderr captured. */
+    static Result capture(java.util.function.ToIntFunction<String[]> cli, String[] args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int code;
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.execute(args);
+            code = cli.applyAsInt(args);
         } finally {
             System.out.flush();
             System.err.flush();

@@ -249,10 +249,7 @@ public final class ZkLayerHarness {
                 }
             };
             for (int out : c.outputs()) {
-                Ext3[] r = new Ext3[c.tensor(out).layout().numVars()];
-                for (int k = 0; k < r.length; k++) {
-                    r[k] = ctx.transcript().challengeExt("output-point");
-                }
+                Ext3[] r = outputPoint(ctx.transcript(), c.tensor(out).layout().numVars());
                 pending.computeIfAbsent(out, k -> new ArrayList<>()).add(new Claim(out, r, masks.masked(w, out, r)));
             }
             List<Layer> layers = c.layers();
@@ -272,10 +269,7 @@ public final class ZkLayerHarness {
             java.util.Map<Integer, List<Claim>> pending = new java.util.LinkedHashMap<>();
             Recorded mine = Recorded.empty();
             for (int out : c.outputs()) {
-                Ext3[] r = new Ext3[c.tensor(out).layout().numVars()];
-                for (int k = 0; k < r.length; k++) {
-                    r[k] = ctx.transcript().challengeExt("output-point");
-                }
+                Ext3[] r = outputPoint(ctx.transcript(), c.tensor(out).layout().numVars());
                 // a public output: the verifier evaluates it itself
                 pending.computeIfAbsent(out, k -> new ArrayList<>()).add(new Claim(out, r, Mle.evaluate(w.get(out), r)));
             }
@@ -312,6 +306,15 @@ public final class ZkLayerHarness {
             throw new AssertionError("honest circuit proof: false " + bad);
         }
         return v;
+    }
+
+    /** A public output's claim point, drawn as the drivers draw it. */
+    private static Ext3[] outputPoint(Transcript t, int n) {
+        Ext3[] r = new Ext3[n];
+        for (int k = 0; k < n; k++) {
+            r[k] = t.challengeExt("output-point");
+        }
+        return r;
     }
 
     /** Every 8-byte element changed, truncations, an extension and a false output claim: each rejected or caught by the openings. */

@@ -61,18 +61,9 @@ class LoweredOperatorProofTest {
       assertEquals(ort[i], fl.get(i), 1e-5 * Math.max(1, Math.abs(ort[i])), name + ": float executor against onnxruntime at " + i);
     }
 
-    QuantizedModel qm = Quantizer.quantize(g, List.of(in), QuantizationOptions.int8());
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    qm.write(new java.io.DataOutputStream(bytes));
-    qm = QuantizedModel.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
-    ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
-    IntTensor x = qm.quantizeInput(in);
-    ProofResult proof = new ModelProver(pk).prove(x, s -> {});
-    CircuitVerifier.Outcome o = CircuitVerifier.verify(pk.verifyingKey(), proof.proof());
-    assertTrue(o.result().isValid(), name + ": " + o.result());
-    assertArrayEquals(Arrays.stream(proof.output().data()).asLongStream().toArray(), o.output());
-
-    Tensor proved = qm.dequantize(qm.outputIds()[0], proof.output());
+    OperatorCoverageProofTest.Proved p = OperatorCoverageProofTest.quantizeProveVerify(g, in, name);
+    QuantizedModel qm = p.model();
+    Tensor proved = p.output();
     QuantizationReport report = QuantizationReport.compare(g, qm, List.of(in));
     double sy = qm.output().scale();
     double maxError = 0, range = 0;

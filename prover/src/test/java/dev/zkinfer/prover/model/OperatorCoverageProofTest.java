@@ -114,19 +114,9 @@ class OperatorCoverageProofTest {
             assertEquals(reference[i], fl.get(i), 1e-5 * Math.max(1, Math.abs(reference[i])), name + ": float executor at " + i);
         }
 
-        QuantizedModel qm = Quantizer.quantize(g, List.of(in), QuantizationOptions.int8());
-        // the model survives its file format (whose checks, e.g. tables covering their input's range, the CLI meets)
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        qm.write(new java.io.DataOutputStream(bytes));
-        qm = QuantizedModel.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
-        ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
-        IntTensor x = qm.quantizeInput(in);
-        ProofResult proof = new ModelProver(pk).prove(x, s -> {});
-        CircuitVerifier.Outcome o = CircuitVerifier.verify(pk.verifyingKey(), proof.proof());
-        assertTrue(o.result().isValid(), name + ": " + o.result());
-        assertArrayEquals(Arrays.stream(proof.output().data()).asLongStream().toArray(), o.output());
-
-        Tensor proved = qm.dequantize(qm.outputIds()[0], proof.output());
+        Proved p = quantizeProveVerify(g, in, name);
+        QuantizedModel qm = p.model();
+        Tensor proved = p.output();
         double sx = qm.input().scale(), sy = qm.output().scale();
         double tolerance = isBoolean ? 0 : isRecurrent(name) ? RECURRENT_TOLERANCE : name.startsWith("log_softmax") ? 2 * sx + sy + 0x1p-7 : sy / 2 + slope * sx / 2 + 1e-9;
         double maxError = 0, maxReferenceError = 0;
@@ -195,5 +185,26 @@ class OperatorCoverageProofTest {
         assertTrue(e.getMessage().contains("Pow"), e.getMessage());
         assertTrue(e.getMessage().contains("pow_node"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    /** A model quantized on one input, proved on it and verified: the model and the proved output in float. */
+    record Proved(QuantizedModel model, Tensor output) {}
+
+    /**
+     * Quantizes {@code g} on {@code in} (through the model's file format, whose checks the CLI
+     * meets, e.g. tables covering their input's range), proves the inference on {@code in} and
+     * verifies it, asserting validity and the proved output.
+     */
+    static Proved quantizeProveVerify(Graph g, Tensor in, String name) throws java.io.IOException {
+        QuantizedModel qm = Quantizer.quantize(g, List.of(in), QuantizationOptions.int8());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        qm.write(new java.io.DataOutputStream(bytes));
+        qm = QuantizedModel.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
+        ProofResult proof = new ModelProver(pk).prove(qm.quantizeInput(in), s -> {});
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(pk.verifyingKey(), proof.proof());
+        assertTrue(o.result().isValid(), name + ": " + o.result());
+        assertArrayEquals(Arrays.stream(proof.output().data()).asLongStream().toArray(), o.output());
+        return new Proved(qm, qm.dequantize(qm.outputIds()[0], proof.output()));
     }
 }
