@@ -148,58 +148,21 @@ public final class LinearLayer implements Layer {
             throw new InvalidProofException("Linear layer: claim does not match the output tensor");
         }
         int kVars = c.tensor(weight).layout().dimVars(1);
-        if (ctx.zeroKnowledge()) {
-            verifyZeroKnowledge(claim, kVars, ctx);
-            return;
-        }
-        var t = ctx.transcript();
-        var in = ctx.proof();
-        t.domain(DOMAIN);
-        Ext3[] ro = outPoint(ly, r);
-        Ext3 target = claim.value();
-        Ext3 bv = null;
-        if (bias >= 0) {
-            bv = in.ext("Linear bias evaluation");
-            t.absorbExt("linear/bias", bv);
-            target = target.sub(bv.mul(Validity.validExcept(ly, r, 1)));
-        }
-        SumcheckClaim sc = SumcheckVerifier.verify(target, kVars, 2, in, t);
-        Ext3 wv = in.ext("Linear weight evaluation");
-        t.absorbExt("linear/weight", wv);
-        Ext3 xv = in.ext("Linear input evaluation");
-        t.absorbExt("linear/input", xv);
-        if (!wv.mul(xv).equals(sc.value())) {
-            throw new InvalidProofException("Linear layer: final sumcheck check failed");
-        }
-        Ext3[] rho = sc.point();
-        if (bias >= 0) {
-            ctx.claim(bias, ro, bv);
-        }
-        ctx.claim(weight, weightPoint(ly, r, rho), wv);
-        ctx.claim(x, inputPoint(ly, r, rho), xv);
-    }
-
-    /**
-     * Zero-knowledge mode (docs/zero-knowledge.md §3.2): the claim is on Ŷ and the bias evaluation
-     * sent is b̂(r_o), so the sumcheck's target v − b̂(r_o)·valid carries the masks of Y and the
-     * bias, which the masked sumcheck with the extra variable w removes; the factors are Ŵ and X̂
-     * (their masks add degree in the last round) and the emitted claims are on the masked
-     * extensions. Wire format: [b̂: ext]? masked sumcheck (G, (kVars + 1)·d ext, γ, the tensor
-     * masks' values) Ŵ(ρ ‖ r_o), X̂(ρ ‖ r_p ‖ r_b).
-     */
-    private void verifyZeroKnowledge(Claim claim, int kVars, VerifierContext ctx) throws InvalidProofException {
-        if (kVars == 0) {
+        boolean zk = ctx.zeroKnowledge();
+        if (zk && kVars == 0) {
             throw new IllegalStateException("zero-knowledge mode needs a Linear layer to sum over at least two elements");
         }
-        TensorLayout ly = ctx.layout(y);
-        Ext3[] r = claim.point();
         var t = ctx.transcript();
         var in = ctx.proof();
         t.domain(DOMAIN);
         Ext3[] ro = outPoint(ly, r);
         Ext3 target = claim.value();
+        // zero-knowledge mode (docs/zero-knowledge.md §3.2): the claim is on Ŷ and the bias
+        // evaluation sent is b̂(r_o), so the target v − b̂(r_o)·valid carries the masks of Y and the
+        // bias, which the masked sumcheck with the extra variable w removes; its factors are Ŵ and
+        // X̂ and the emitted claims are on the masked extensions
         java.util.List<ZkSteps.Term> terms = new java.util.ArrayList<>();
-        if (ctx.tensorMaskDegree(y) >= 0) {
+        if (zk && ctx.tensorMaskDegree(y) >= 0) {
             terms.add(new ZkSteps.Term(y, Ext3.ONE, r));
         }
         Ext3 bv = null;
@@ -208,20 +171,29 @@ public final class LinearLayer implements Layer {
             t.absorbExt("linear/bias", bv);
             Ext3 valid = Validity.validExcept(ly, r, 1);
             target = target.sub(bv.mul(valid));
-            if (ctx.tensorMaskDegree(bias) >= 0) {
+            if (zk && ctx.tensorMaskDegree(bias) >= 0) {
                 terms.add(new ZkSteps.Term(bias, valid.neg(), ro));
             }
         }
-        int degree = Math.max(2, ZkSteps.factorDegree(ctx, weight, kVars) + ZkSteps.factorDegree(ctx, x, kVars));
-        var res = ZkSteps.sumcheck(ctx, target, terms.toArray(new ZkSteps.Term[0]), kVars, degree);
+        Ext3[] rho;
+        Ext3 finalValue;
+        if (zk) {
+            int degree = Math.max(2, ZkSteps.factorDegree(ctx, weight, kVars) + ZkSteps.factorDegree(ctx, x, kVars));
+            var res = ZkSteps.sumcheck(ctx, target, terms.toArray(new ZkSteps.Term[0]), kVars, degree);
+            rho = res.point();
+            finalValue = res.value();
+        } else {
+            SumcheckClaim sc = SumcheckVerifier.verify(target, kVars, 2, in, t);
+            rho = sc.point();
+            finalValue = sc.value();
+        }
         Ext3 wv = in.ext("Linear weight evaluation");
         t.absorbExt("linear/weight", wv);
         Ext3 xv = in.ext("Linear input evaluation");
         t.absorbExt("linear/input", xv);
-        if (!wv.mul(xv).equals(res.value())) {
+        if (!wv.mul(xv).equals(finalValue)) {
             throw new InvalidProofException("Linear layer: final sumcheck check failed");
         }
-        Ext3[] rho = res.point();
         if (bias >= 0) {
             ctx.claim(bias, ro, bv);
         }

@@ -153,28 +153,20 @@ public final class WeightTables {
         if (n < PARALLEL_VARS) {
             return Mle.eqTableInto(r, scale, out);
         }
-        int lowVars = n / 2;
-        long[] lo = Mle.eqTableInto(Arrays.copyOfRange(r, 0, lowVars), scale, new long[3 << lowVars]);
-        long[] hi = Mle.eqTable(Arrays.copyOfRange(r, lowVars, n));
-        int loSize = 1 << lowVars;
-        Cancellation cancel = Cancellation.current();
-        IntStream.range(0, 1 << (n - lowVars)).parallel().forEach(h -> {
-            cancel.check();
-            long h0 = hi[3 * h], h1 = hi[3 * h + 1], h2 = hi[3 * h + 2];
-            int base = 3 * (h << lowVars);
-            for (int l = 0; l < loSize; l++) {
-                int a = 3 * l, o = base + a;
-                long a0 = lo[a], a1 = lo[a + 1], a2 = lo[a + 2];
-                out[o] = Goldilocks.add(Goldilocks.mul(a0, h0), dbl(Goldilocks.add(Goldilocks.mul(a1, h2), Goldilocks.mul(a2, h1))));
-                out[o + 1] = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, h1), Goldilocks.mul(a1, h0)), dbl(Goldilocks.mul(a2, h2)));
-                out[o + 2] = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, h2), Goldilocks.mul(a1, h1)), Goldilocks.mul(a2, h0));
-            }
-        });
+        writeScaledEq(r, scale, out, 0, false);
         return out;
     }
 
     /** w[off + 3b ..] += scale·eq(r, b) for all b, as {@link #scaledEq} computes it (r of at least PARALLEL_VARS coordinates). */
     private static void addScaledEq(Ext3[] r, Ext3 scale, long[] w, int off) {
+        writeScaledEq(r, scale, w, off, true);
+    }
+
+    /**
+     * scale·eq(r, b) for all b at out[off + 3b ..], set or added ({@code add}): eq over r's low half
+     * times eq over its high half, in parallel over the high half.
+     */
+    private static void writeScaledEq(Ext3[] r, Ext3 scale, long[] out, int off, boolean add) {
         int n = r.length;
         int lowVars = n / 2;
         long[] lo = Mle.eqTableInto(Arrays.copyOfRange(r, 0, lowVars), scale, new long[3 << lowVars]);
@@ -188,12 +180,12 @@ public final class WeightTables {
             for (int l = 0; l < loSize; l++) {
                 int a = 3 * l, o = base + a;
                 long a0 = lo[a], a1 = lo[a + 1], a2 = lo[a + 2];
-                w[o] = Goldilocks.add(w[o],
-                        Goldilocks.add(Goldilocks.mul(a0, h0), dbl(Goldilocks.add(Goldilocks.mul(a1, h2), Goldilocks.mul(a2, h1)))));
-                w[o + 1] = Goldilocks.add(w[o + 1],
-                        Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, h1), Goldilocks.mul(a1, h0)), dbl(Goldilocks.mul(a2, h2))));
-                w[o + 2] = Goldilocks.add(w[o + 2],
-                        Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, h2), Goldilocks.mul(a1, h1)), Goldilocks.mul(a2, h0)));
+                long v0 = Goldilocks.add(Goldilocks.mul(a0, h0), dbl(Goldilocks.add(Goldilocks.mul(a1, h2), Goldilocks.mul(a2, h1))));
+                long v1 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, h1), Goldilocks.mul(a1, h0)), dbl(Goldilocks.mul(a2, h2)));
+                long v2 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, h2), Goldilocks.mul(a1, h1)), Goldilocks.mul(a2, h0));
+                out[o] = add ? Goldilocks.add(out[o], v0) : v0;
+                out[o + 1] = add ? Goldilocks.add(out[o + 1], v1) : v1;
+                out[o + 2] = add ? Goldilocks.add(out[o + 2], v2) : v2;
             }
         });
     }

@@ -178,6 +178,12 @@ class SoftmaxLayerTest {
 
     // ---- soundness ----
 
+    /** A cheating witness whose every lookup row is in its table: only the relation can catch it. */
+    static void assertCaughtThoughLookupsHold(Setup st, WitnessValues bad) {
+        assertNull(LayerHarness.missingLookupRow(st.circuit, bad));
+        assertCaught(st, bad);
+    }
+
     static WitnessValues copy(Setup st) {
         return copy(st.w);
     }
@@ -280,8 +286,7 @@ class SoftmaxLayerTest {
         int i = rowIndices(st, 0)[3];
         WitnessValues bad = copy(st);
         bad.get(l.y())[i] = Goldilocks.add(bad.get(l.y())[i], 1);
-        assertNull(LayerHarness.missingLookupRow(st.circuit, bad));
-        assertCaught(st, bad);
+        assertCaughtThoughLookupsHold(st, bad);
         // a y far out of range, with u, v "solving" the field equation, misses y's range lookup
         WitnessValues far = copy(st);
         far.get(l.y())[i] = Goldilocks.add(far.get(l.y())[i], 1L << 20);
@@ -314,8 +319,7 @@ class SoftmaxLayerTest {
         SoftmaxLayer l = st.layer;
         // not attained (max + 1): every lookup is fine, the selector points at a gap of 1
         WitnessValues above = shiftedMax(st, 1, 1);
-        assertNull(LayerHarness.missingLookupRow(st.circuit, above));
-        assertCaught(st, above);
+        assertCaughtThoughLookupsHold(st, above);
         // ... and with the selector cleared instead, Σσ = 0 ≠ 1
         WitnessValues noSel = copy(above);
         for (int i : rowIndices(st, 1)) {
@@ -325,8 +329,7 @@ class SoftmaxLayerTest {
         // ... or the selector moved to a padding axis position (masked out of the sum)
         WitnessValues padSel = copy(noSel);
         padSel.get(l.selector())[rowIndices(st, 1)[12]] = 1;
-        assertNull(LayerHarness.missingLookupRow(st.circuit, padSel));
-        assertCaught(st, padSel);
+        assertCaughtThoughLookupsHold(st, padSel);
         // a selector of 1/2 on two positions, one of which has a nonzero gap
         WitnessValues half = copy(st);
         int[] idx = rowIndices(st, 0);
@@ -375,8 +378,7 @@ class SoftmaxLayerTest {
         }
         badG.get(l.sum())[0] = s;
         redivide(st, badG, 0);
-        assertNull(LayerHarness.missingLookupRow(st.circuit, badG));
-        assertCaught(st, badG);
+        assertCaughtThoughLookupsHold(st, badG);
     }
 
     /**
@@ -399,14 +401,12 @@ class SoftmaxLayerTest {
         WitnessValues gap = copy(st);
         gap.get(l.gap())[pad] = 5;
         gap.get(l.exp())[pad] = l.expOfGap(5);
-        assertNull(LayerHarness.missingLookupRow(st.circuit, gap));
-        assertCaught(st, gap);
+        assertCaughtThoughLookupsHold(st, gap);
 
         // a selector where the gap is 0 (σ·g = 0 holds; the row sum R2 only counts real positions)
         WitnessValues sel = copy(st);
         sel.get(l.selector())[pad] = 1;
-        assertNull(LayerHarness.missingLookupRow(st.circuit, sel));
-        assertCaught(st, sel);
+        assertCaughtThoughLookupsHold(st, sel);
 
         // y, u, v as the division of e(0) by the row sum: in range, Z3 and Z4 hold at the position
         long e0 = l.expOfGap(0);
@@ -417,23 +417,19 @@ class SoftmaxLayerTest {
         div.get(l.y())[pad] = q;
         setLimbs(div, l.remainderLimbs(), pad, u);
         setLimbs(div, l.boundLimbs(), pad, 2 * s - 1 - u);
-        assertNull(LayerHarness.missingLookupRow(st.circuit, div));
-        assertCaught(st, div);
+        assertCaughtThoughLookupsHold(st, div);
 
         // each of y, a u limb and a v limb alone
         WitnessValues y = copy(st);
         y.get(l.y())[pad] = 1;
-        assertNull(LayerHarness.missingLookupRow(st.circuit, y));
-        assertCaught(st, y);
+        assertCaughtThoughLookupsHold(st, y);
         WitnessValues uLimb = copy(st);
         uLimb.get(l.remainderLimbs()[0])[pad] = 7;
-        assertNull(LayerHarness.missingLookupRow(st.circuit, uLimb));
-        assertCaught(st, uLimb);
+        assertCaughtThoughLookupsHold(st, uLimb);
         int[] vl = l.boundLimbs();
         WitnessValues vLimb = copy(st);
         vLimb.get(vl[vl.length - 1])[pad] = 1;
-        assertNull(LayerHarness.missingLookupRow(st.circuit, vLimb));
-        assertCaught(st, vLimb);
+        assertCaughtThoughLookupsHold(st, vLimb);
 
         // e = 0 next to g = 0 is no row of the gap table: the lookup argument refuses it
         WitnessValues e = copy(st);

@@ -252,22 +252,17 @@ public final class ZkLayerHarness {
                 Ext3[] r = outputPoint(ctx.transcript(), c.tensor(out).layout().numVars());
                 pending.computeIfAbsent(out, k -> new ArrayList<>()).add(new Claim(out, r, masks.masked(w, out, r)));
             }
-            List<Layer> layers = c.layers();
-            for (int li = layers.size() - 1; li >= 0; li--) {
-                Layer layer = layers.get(li);
-                int[] outs = layer.outputs();
-                Claim[] merged = new Claim[outs.length];
-                for (int o = 0; o < outs.length; o++) {
-                    List<Claim> cs = pending.remove(outs[o]);
-                    merged[o] = cs == null ? null : cs.size() == 1 ? cs.get(0) : ZkProving.merge(ctx, outs[o], cs, w.get(outs[o]));
-                }
-                LayerProvers.forLayer(layer).prove(layer, merged, ctx);
-                collect.run();
+            try {
+                layerPass(c, pending, (t, cs) -> ZkProving.merge(ctx, t, cs, w.get(t)), (layer, merged) -> {
+                    LayerProvers.forLayer(layer).prove(layer, merged, ctx);
+                    collect.run();
+                });
+            } catch (InvalidProofException e) {
+                throw new AssertionError("the prover's steps do not reject", e);
             }
         });
         Recorded v = verify(c, masks, proof, ctx -> {
             java.util.Map<Integer, List<Claim>> pending = new java.util.LinkedHashMap<>();
-            Recorded mine = Recorded.empty();
             for (int out : c.outputs()) {
                 Ext3[] r = outputPoint(ctx.transcript(), c.tensor(out).layout().numVars());
                 // a public output: the verifier evaluates it itself
@@ -286,17 +281,7 @@ public final class ZkLayerHarness {
                 public void sumcheckMaskClaim(int n, int d, Ext3[] point, Ext3 value) { ctx.sumcheckMaskClaim(n, d, point, value); }
                 public void tensorMaskClaim(int tensor, Ext3 x0, Ext3 wv, Ext3 value) { ctx.tensorMaskClaim(tensor, x0, wv, value); }
             };
-            List<Layer> layers = c.layers();
-            for (int li = layers.size() - 1; li >= 0; li--) {
-                Layer layer = layers.get(li);
-                int[] outs = layer.outputs();
-                Claim[] merged = new Claim[outs.length];
-                for (int o = 0; o < outs.length; o++) {
-                    List<Claim> cs = pending.remove(outs[o]);
-                    merged[o] = cs == null ? null : cs.size() == 1 ? cs.get(0) : dev.zkinfer.circuit.ZkSteps.merge(inner, outs[o], cs);
-                }
-                layer.verify(merged, inner);
-            }
+            layerPass(c, pending, (t, cs) -> dev.zkinfer.circuit.ZkSteps.merge(inner, t, cs), (layer, merged) -> layer.verify(merged, inner));
         });
         if (v.claims().size() != p.claims().size() || v.sumcheckMasks().size() != p.sumcheckMasks().size()) {
             throw new AssertionError("prover and verifier recorded different numbers of claims");
@@ -306,6 +291,32 @@ public final class ZkLayerHarness {
             throw new AssertionError("honest circuit proof: false " + bad);
         }
         return v;
+    }
+
+    /** Merges several claims on one tensor into one (a step that may reject). */
+    private interface Merge {
+        Claim apply(int tensor, List<Claim> claims) throws InvalidProofException;
+    }
+
+    /** A layer's prover or verifier on its (merged) output claims. */
+    private interface LayerStep {
+        void apply(Layer layer, Claim[] merged) throws InvalidProofException;
+    }
+
+    /** The layers from the last to the first, each on its pending output claims, several merged first. */
+    private static void layerPass(Circuit c, java.util.Map<Integer, List<Claim>> pending, Merge merge, LayerStep step)
+            throws InvalidProofException {
+        List<Layer> layers = c.layers();
+        for (int li = layers.size() - 1; li >= 0; li--) {
+            Layer layer = layers.get(li);
+            int[] outs = layer.outputs();
+            Claim[] merged = new Claim[outs.length];
+            for (int o = 0; o < outs.length; o++) {
+                List<Claim> cs = pending.remove(outs[o]);
+                merged[o] = cs == null ? null : cs.size() == 1 ? cs.get(0) : merge.apply(outs[o], cs);
+            }
+            step.apply(layer, merged);
+        }
     }
 
     /** A public output's claim point, drawn as the drivers draw it. */
