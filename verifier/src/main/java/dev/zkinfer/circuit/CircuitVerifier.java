@@ -136,8 +136,15 @@ public final class CircuitVerifier {
         /** Each public input tensor's padded values (its MLE's table), by tensor id. */
         private final Map<Integer, long[]> inputPadded = new HashMap<>();
         private final Timing timing;
+        /** Zero-knowledge: the key's masks, the next sumcheck slot, the claims on masks and the claim counts. */
+        private final ZkLayout zk;
+        private int slot;
+        private final List<WitnessForm> forms = new ArrayList<>();
+        private final int[] claimed;
 
         Run(VerifyingKey vk, ProofReader in, List<long[]> inputs, List<long[]> outputs, Timing timing) {
+            this.zk = vk.zkLayout();
+            this.claimed = new int[vk.circuit().tensors().size()];
             this.timing = timing;
             this.vk = vk;
             this.circuit = vk.circuit();
@@ -166,7 +173,36 @@ public final class CircuitVerifier {
             if (point.length != circuit.tensor(tensor).layout().numVars()) {
                 throw new IllegalStateException("claim on " + circuit.tensor(tensor).name() + " with a point of the wrong dimension");
             }
+            if (zk != null && ++claimed[tensor] > zk.claimCount(tensor)) {
+                // the key's masks are sized for the circuit's claims; more would reveal too much
+                throw new IllegalStateException("more claims on " + circuit.tensor(tensor).name() + " than the key's masks allow");
+            }
             pending.computeIfAbsent(tensor, k -> new ArrayList<>()).add(new Claim(tensor, point, value));
+        }
+
+        @Override
+        public boolean zeroKnowledge() {
+            return zk != null;
+        }
+
+        @Override
+        public int tensorMaskDegree(int tensor) {
+            return zk.delta(tensor);
+        }
+
+        @Override
+        public void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
+            maskForm(zk.slotBlock(slot++), zk.sumcheckWeights(point, degree), value);
+        }
+
+        @Override
+        public void tensorMaskClaim(int tensor, Ext3 x0, Ext3 w, Ext3 value) {
+            maskForm(zk.maskBlock(tensor), zk.tensorMaskWeights(tensor, x0, w), value);
+        }
+
+        private void maskForm(int block, WitnessForm.Weight weight, Ext3 value) {
+            long offset = vk.witnessLayout().blocks(block).get(0).offset();
+            forms.add(new WitnessForm(List.of(new WitnessForm.Term(offset, weight)), value));
         }
 
         void run() throws InvalidProofException {
@@ -271,7 +307,13 @@ public final class CircuitVerifier {
                             }
                         }
                         case MODEL -> model.add(c);
-                        case ADVICE -> witness.add(new Claim(-1, vk.witnessLayout().lift(c.tensor(), c.point()), c.value()));
+                        case ADVICE -> {
+                            if (zk != null && zk.delta(c.tensor()) >= 0) {
+                                forms.add(maskedAdvice(c));
+                            } else {
+                                witness.add(new Claim(-1, vk.witnessLayout().lift(c.tensor(), c.point()), c.value()));
+                            }
+                        }
                         case COMPUTED -> throw new IllegalStateException("claim on computed tensor " + ct.name() + " was never reduced");
                     }
                 }
@@ -281,6 +323,9 @@ public final class CircuitVerifier {
             openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), modelOod, model);
             long tw = System.nanoTime();
             timing.record(-2, "model opening", tw - tm);
+            if (zk != null && !forms.isEmpty()) {
+                witness.add(reduceForms());
+            }
             openCommitment("witness", witnessRoot, vk.witnessLayout().numVars(), vk.witnessPcs(), witnessOod, witness);
             timing.record(-3, "witness opening", System.nanoTime() - tw);
             in.finish();
@@ -290,6 +335,9 @@ public final class CircuitVerifier {
             List<LookupSpec> specs = ProofProtocol.lookupSpecs(circuit);
             if (specs.isEmpty()) {
                 return;
+            }
+            if (zk != null) {
+                throw new UnsupportedOperationException("zero-knowledge lookups are not built yet");
             }
             Ext3 alpha = t.challengeExt("lookup-alpha");
             Ext3 beta = t.challengeExt("lookup-beta");
@@ -330,10 +378,61 @@ public final class CircuitVerifier {
             }
         }
 
+        /**
+         * Zero-knowledge: the witness's linear claims ({@link WitnessForm}) become one evaluation
+         * claim P̃(r) = v by a sumcheck of W·P, W = Σ_i γ^i W_i. (Not hiding yet: v and the round
+         * polynomials are sent in the clear; the hiding opening replaces this step.)
+         */
+        private Claim reduceForms() throws InvalidProofException {
+            t.domain(ProofProtocol.WITNESS_FORMS_DOMAIN);
+            t.absorbLong("forms", forms.size());
+            for (WitnessForm f : forms) {
+                t.absorbExt("forms/value", f.value());
+            }
+            Ext3 gamma = t.challengeExt("forms/gamma");
+            Ext3 target = Ext3.ZERO;
+            Ext3 g = Ext3.ONE;
+            for (WitnessForm f : forms) {
+                target = target.add(g.mul(f.value()));
+                g = g.mul(gamma);
+            }
+            int n = vk.witnessLayout().numVars();
+            SumcheckClaim sc = SumcheckVerifier.verify(target, n, 2, in, t);
+            Ext3 value = in.ext("witness evaluation");
+            t.absorbExt("forms/evaluation", value);
+            Ext3 weight = Ext3.ZERO;
+            g = Ext3.ONE;
+            for (WitnessForm f : forms) {
+                weight = weight.add(g.mul(f.weightAt(sc.point())));
+                g = g.mul(gamma);
+            }
+            if (!value.mul(weight).equals(sc.value())) {
+                throw new InvalidProofException("witness claims: final sumcheck value does not match");
+            }
+            return new Claim(-1, sc.point(), value);
+        }
+
+        /**
+         * A masked claim T̂(p) = v on an advice tensor as a linear claim on the witness:
+         * T̃(p) + Z(p)·Σ_w R_T(p_0, w) = v, i.e. eq(p, ·) on T's block plus Z(p)·(2A + B)(p_0) on its mask block.
+         */
+        private WitnessForm maskedAdvice(Claim c) {
+            CommittedLayout wl = vk.witnessLayout();
+            CommittedLayout.Block b = wl.blocks(c.tensor()).get(0);
+            Ext3 z = dev.zkinfer.sumcheck.TensorMask.vanishing(c.point());
+            return new WitnessForm(List.of(
+                    new WitnessForm.Term(b.offset(), new WitnessForm.EqWeight(wl.freePoint(b, c.point()), Ext3.ONE)),
+                    new WitnessForm.Term(wl.blocks(zk.maskBlock(c.tensor())).get(0).offset(),
+                            zk.tensorMaskWeights(c.tensor(), c.point()[0], z.mul(2), z))), c.value());
+        }
+
         /** Merges several claims on one polynomial into one (random combination + sumcheck). */
         private Claim merge(int tensor, List<Claim> claims) throws InvalidProofException {
             if (claims.size() == 1) {
                 return claims.get(0);
+            }
+            if (zk != null) {
+                return ZkSteps.merge(this, tensor, claims);
             }
             int n = claims.get(0).point().length;
             Claim merged = mergeClaims(claims, n);

@@ -112,6 +112,11 @@ public final class CommittedLayout {
         return new CommittedLayout(t -> circuit.tensor(t).layout(), tensorIds, false);
     }
 
+    /** Blocks given by their layouts (ids need not be circuit tensors), each one padded block. */
+    static CommittedLayout padded(java.util.function.IntFunction<TensorLayout> layoutOf, List<Integer> ids) {
+        return new CommittedLayout(layoutOf, ids, false);
+    }
+
     /** Each tensor as the blocks of its real entries (the model commitment; see the class comment). */
     public static CommittedLayout tight(Circuit circuit, List<Integer> tensorIds) {
         return new CommittedLayout(t -> circuit.tensor(t).layout(), tensorIds, true);

@@ -17,18 +17,22 @@ import java.util.List;
  * was made for. Only keys produced by {@code compile} should be trusted: the verifier never
  * accepts a circuit supplied by a prover.
  *
- * <p>Format (little-endian): magic "ZKVK", u32 version, u32 security bits, 32-byte model root,
+ * <p>Format (little-endian): magic "ZKVK", u32 version, u32 security bits, u32 flags (bit 0:
+ * zero-knowledge, docs/zero-knowledge.md; no other bit may be set), 32-byte model root,
  * u32 input count k and for each input its scale (IEEE-754 bits as u64), min and max (i32),
  * u32 output count m and each output's scale (u64), then the circuit ({@link Circuit#encode},
  * whose k inputs and m outputs these are, in the same order); then, in the file only, the 32-byte digest of all of that
  * as a checksum, so a corrupted key is reported as corrupted rather than as another model.
  * Version 4: the model root commits to the weights packed tightly ({@link CommittedLayout#tight});
  * keys of version 3 and earlier (padded packing) are refused: compile the model again.
+ * Version 5: the flags word.
  * Immutable and thread-safe: one key may verify proofs on many threads at once.
  */
 public final class VerifyingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
+    /** Flags bit 0: proofs for this key are zero-knowledge. */
+    static final int FLAG_ZERO_KNOWLEDGE = 1;
 
     private final SecurityProfile profile;
     private final Circuit circuit;
@@ -38,8 +42,19 @@ public final class VerifyingKey {
     private final byte[] digest;
     private final CommittedLayout modelLayout;
     private final CommittedLayout witnessLayout;
+    private final ZkLayout zkLayout;
 
+    /** An integrity-mode key. */
     public VerifyingKey(SecurityProfile profile, Circuit circuit, byte[] modelRoot, IoScales io) {
+        this(profile, circuit, modelRoot, io, false);
+    }
+
+    /**
+     * @param zeroKnowledge whether proofs for this key are zero-knowledge (docs/zero-knowledge.md)
+     * @throws IllegalArgumentException if zero-knowledge mode cannot prove this circuit (a tensor
+     *     it must mask has one element)
+     */
+    public VerifyingKey(SecurityProfile profile, Circuit circuit, byte[] modelRoot, IoScales io, boolean zeroKnowledge) {
         if (modelRoot.length != 32) {
             throw new IllegalArgumentException("model root must be 32 bytes");
         }
@@ -52,7 +67,7 @@ public final class VerifyingKey {
         this.modelRoot = modelRoot.clone();
         this.io = io;
         ProofWriter w = new ProofWriter();
-        w.bytes(MAGIC).u32(VERSION).u32(profile.bits()).bytes(modelRoot);
+        w.bytes(MAGIC).u32(VERSION).u32(profile.bits()).u32(zeroKnowledge ? FLAG_ZERO_KNOWLEDGE : 0).bytes(modelRoot);
         w.u32(io.inputs().size());
         for (IoScales.InputDomain d : io.inputs()) {
             w.u64(Double.doubleToLongBits(d.scale())).u32(d.min()).u32(d.max());
@@ -65,7 +80,27 @@ public final class VerifyingKey {
         this.encoded = w.toByteArray();
         this.digest = sha256(encoded);
         this.modelLayout = CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
-        this.witnessLayout = CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
+        if (zeroKnowledge) {
+            this.zkLayout = new ZkLayout(circuit);
+            List<String> bad = zkLayout.unmaskable();
+            if (!bad.isEmpty()) {
+                throw new IllegalArgumentException("zero-knowledge mode cannot hide one-element tensors (" + String.join(", ", bad) + ")");
+            }
+            this.witnessLayout = zkLayout.witness();
+        } else {
+            this.zkLayout = null;
+            this.witnessLayout = CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
+        }
+    }
+
+    /** Whether proofs for this key are zero-knowledge. */
+    public boolean zeroKnowledge() {
+        return zkLayout != null;
+    }
+
+    /** The zero-knowledge mode's masks and witness layout; null for an integrity-mode key. */
+    public ZkLayout zkLayout() {
+        return zkLayout;
     }
 
     public static VerifyingKey decode(byte[] file) throws MalformedProofException {
@@ -85,6 +120,10 @@ public final class VerifyingKey {
         }
         in.expect("verifying key version", VERSION);
         int bits = in.u32("security bits");
+        int flags = in.u32("flags");
+        if ((flags & ~FLAG_ZERO_KNOWLEDGE) != 0) {
+            throw new MalformedProofException("verifying key has unknown flags " + Integer.toHexString(flags));
+        }
         SecurityProfile profile = null;
         for (SecurityProfile p : SecurityProfile.values()) {
             if (p.bits() == bits) {
@@ -118,7 +157,7 @@ public final class VerifyingKey {
         try {
             Circuit circuit = Circuit.decode(in);
             in.finish();
-            return new VerifyingKey(profile, circuit, root, new IoScales(inputs, outputs));
+            return new VerifyingKey(profile, circuit, root, new IoScales(inputs, outputs), (flags & FLAG_ZERO_KNOWLEDGE) != 0);
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
                 | ArithmeticException | NegativeArraySizeException e) {
             // A key whose checksum holds but whose circuit does not (crafted, or written by a

@@ -12,6 +12,8 @@ import dev.zkinfer.circuit.ProofProtocol;
 import dev.zkinfer.circuit.TensorLayout;
 import dev.zkinfer.circuit.TensorRole;
 import dev.zkinfer.circuit.VerifyingKey;
+import dev.zkinfer.circuit.WitnessForm;
+import dev.zkinfer.circuit.ZkLayout;
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
@@ -187,8 +189,16 @@ public final class CircuitProver {
      * tensors' block evaluations ({@link CommittedLayout#tight}), for tests that tamper with them.
      */
     public byte[] prove(WitnessValues w, Consumer<String> progress, int[] modelBlocksRange) {
+        return prove(w, progress, modelBlocksRange, vk.zeroKnowledge() ? new java.security.SecureRandom() : null);
+    }
+
+    /**
+     * As above, drawing a zero-knowledge proof's masks from {@code random} (a SecureRandom in
+     * production; tests may pass a seeded generator). Ignored for an integrity-mode key.
+     */
+    public byte[] prove(WitnessValues w, Consumer<String> progress, int[] modelBlocksRange, java.util.random.RandomGenerator random) {
         Circuit circuit = vk.circuit();
-        Run run = new Run(w);
+        Run run = new Run(w, vk.zeroKnowledge() ? new ZkMasks(vk, random) : null);
         byte[] proof = run.prove(circuit, progress);
         if (modelBlocksRange != null) {
             modelBlocksRange[0] = run.blocksStart;
@@ -204,9 +214,46 @@ public final class CircuitProver {
         private final Map<Integer, List<Claim>> pending = new LinkedHashMap<>();
         private int blocksStart;
         private int blocksEnd;
+        /** Zero-knowledge: this proof's masks, the next sumcheck slot and the witness's linear claims. */
+        private final ZkMasks zk;
+        private int slot;
+        private final List<WitnessForm> forms = new ArrayList<>();
 
-        Run(WitnessValues w) {
+        Run(WitnessValues w, ZkMasks zk) {
             this.w = w;
+            this.zk = zk;
+        }
+
+        @Override
+        public boolean zeroKnowledge() {
+            return zk != null;
+        }
+
+        @Override
+        public dev.zkinfer.sumcheck.TensorMask tensorMask(int tensor) {
+            return zk.tensorMask(tensor);
+        }
+
+        @Override
+        public dev.zkinfer.sumcheck.SumcheckMask nextSumcheckMask(int numVars, int degree) {
+            return zk.sumcheckMask(slot, numVars, degree);
+        }
+
+        @Override
+        public void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
+            ZkLayout l = vk.zkLayout();
+            maskForm(l.slotBlock(slot++), l.sumcheckWeights(point, degree), value);
+        }
+
+        @Override
+        public void tensorMaskClaim(int tensor, Ext3 x0, Ext3 wv, Ext3 value) {
+            ZkLayout l = vk.zkLayout();
+            maskForm(l.maskBlock(tensor), l.tensorMaskWeights(tensor, x0, wv), value);
+        }
+
+        private void maskForm(int block, WitnessForm.Weight weight, Ext3 value) {
+            long offset = vk.witnessLayout().blocks(block).get(0).offset();
+            forms.add(new WitnessForm(List.of(new WitnessForm.Term(offset, weight)), value));
         }
 
         @Override
@@ -272,7 +319,7 @@ public final class CircuitProver {
             WhirProver witnessPcs = new WhirProver(vk.witnessPcs(), backend);
             Map<Integer, long[]> adv = new HashMap<>();
             for (int id : wl.tensors()) {
-                adv.put(id, w.get(id));
+                adv.put(id, zk != null && zk.blocks().containsKey(id) ? zk.blocks().get(id) : w.get(id));
             }
             long[] witnessTable = wl.pack(adv);
             Cancellation.checkpoint();
@@ -315,7 +362,11 @@ public final class CircuitProver {
                     if (ct.role() == TensorRole.MODEL) {
                         model.add(c);
                     } else if (ct.role() == TensorRole.ADVICE) {
-                        witness.add(new Claim(-1, wl.lift(c.tensor(), c.point()), c.value()));
+                        if (zk != null && vk.zkLayout().delta(c.tensor()) >= 0) {
+                            forms.add(maskedAdvice(wl, c));
+                        } else {
+                            witness.add(new Claim(-1, wl.lift(c.tensor(), c.point()), c.value()));
+                        }
                     } else if (ct.role() == TensorRole.COMPUTED) {
                         throw new IllegalStateException("claim on computed tensor " + ct.name() + " was never reduced");
                     }
@@ -327,14 +378,67 @@ public final class CircuitProver {
             open(modelPcs, modelCommitment, modelOod, model);
             Cancellation.checkpoint();
             progress.accept("opening the witness commitment");
+            if (zk != null && !forms.isEmpty()) {
+                witness.add(reduceForms(wl, witnessTable));
+            }
             open(witnessPcs, witnessCommitment, witnessOod, witness);
             return out.toByteArray();
+        }
+
+        /** The verifier's maskedAdvice: T̂(p) = v as eq(p, ·) on T's block plus Z(p)·(2A + B)(p_0) on its mask block. */
+        private WitnessForm maskedAdvice(CommittedLayout wl, Claim c) {
+            CommittedLayout.Block b = wl.blocks(c.tensor()).get(0);
+            Ext3 z = dev.zkinfer.sumcheck.TensorMask.vanishing(c.point());
+            ZkLayout l = vk.zkLayout();
+            return new WitnessForm(List.of(
+                    new WitnessForm.Term(b.offset(), new WitnessForm.EqWeight(wl.freePoint(b, c.point()), Ext3.ONE)),
+                    new WitnessForm.Term(wl.blocks(l.maskBlock(c.tensor())).get(0).offset(),
+                            l.tensorMaskWeights(c.tensor(), c.point()[0], z.mul(2), z))), c.value());
+        }
+
+        /** The verifier's reduceForms: the sumcheck of W·P, then P̃(r). */
+        private Claim reduceForms(CommittedLayout wl, long[] table) {
+            t.domain(ProofProtocol.WITNESS_FORMS_DOMAIN);
+            t.absorbLong("forms", forms.size());
+            for (WitnessForm f : forms) {
+                t.absorbExt("forms/value", f.value());
+            }
+            Ext3 gamma = t.challengeExt("forms/gamma");
+            Ext3 target = Ext3.ZERO;
+            long[] weights = new long[3 * table.length];
+            Ext3 g = Ext3.ONE;
+            for (WitnessForm f : forms) {
+                target = target.add(g.mul(f.value()));
+                for (WitnessForm.Term term : f.terms()) {
+                    long[] wt = term.weight().table();
+                    int base = (int) term.offset();
+                    for (int e = 0; e < wt.length / 3; e++) {
+                        Ext3 x = Ext3.get(wt, e);
+                        if (!x.isZero()) {
+                            Ext3.set(weights, base + e, Ext3.get(weights, base + e).add(g.mul(x)));
+                        }
+                    }
+                }
+                g = g.mul(gamma);
+            }
+            SumcheckInstance inst = new SumcheckInstance(wl.numVars());
+            int a = inst.addBaseTable(table);
+            int b = inst.addTable(weights);
+            inst.addTerm(Ext3.ONE, a, b);
+            SumcheckProver.Result res = new SumcheckProver(backend).prove(inst, target, out, t);
+            Ext3 value = res.tableEvaluations()[a];
+            out.ext(value);
+            t.absorbExt("forms/evaluation", value);
+            return new Claim(-1, res.point(), value);
         }
 
         private void proveLookups(Circuit circuit) {
             List<LookupSpec> specs = ProofProtocol.lookupSpecs(circuit);
             if (specs.isEmpty()) {
                 return;
+            }
+            if (zk != null) {
+                throw new UnsupportedOperationException("zero-knowledge lookups are not built yet");
             }
             Ext3 alpha = t.challengeExt("lookup-alpha");
             Ext3 beta = t.challengeExt("lookup-beta");
@@ -382,6 +486,9 @@ public final class CircuitProver {
         private Claim merge(int tensor, List<Claim> claims, long[] values) {
             if (claims.size() == 1) {
                 return claims.get(0);
+            }
+            if (zk != null) {
+                return ZkProving.merge(this, tensor, claims, values);
             }
             Claim c = mergeClaims(claims, values);
             return new Claim(tensor, c.point(), c.value());

@@ -95,18 +95,35 @@ public final class ProvingKey {
 
     static ProvingKey create(QuantizedModel model, SecurityProfile profile, Consumer<String> progress, Backend backend,
             ForkJoinPool pool) {
-        return ProverPool.run(pool, Cancellation.create(Thread.currentThread(), false), () -> build(model, profile, progress, backend));
+        return create(model, profile, false, progress, backend, pool);
     }
 
-    private static ProvingKey build(QuantizedModel model, SecurityProfile profile, Consumer<String> progress, Backend backend) {
+    /**
+     * As {@link #create(QuantizedModel, SecurityProfile, Consumer)}; with {@code zeroKnowledge} the
+     * keys make zero-knowledge proofs (docs/zero-knowledge.md).
+     *
+     * @throws IllegalArgumentException if zero-knowledge mode cannot prove this model
+     */
+    public static ProvingKey create(QuantizedModel model, SecurityProfile profile, boolean zeroKnowledge, Consumer<String> progress) {
+        return create(model, profile, zeroKnowledge, progress, Backends.get(), ModelProver.defaultPool());
+    }
+
+    static ProvingKey create(QuantizedModel model, SecurityProfile profile, boolean zeroKnowledge, Consumer<String> progress,
+            Backend backend, ForkJoinPool pool) {
+        return ProverPool.run(pool, Cancellation.create(Thread.currentThread(), false),
+                () -> build(model, profile, zeroKnowledge, progress, backend));
+    }
+
+    private static ProvingKey build(QuantizedModel model, SecurityProfile profile, boolean zeroKnowledge, Consumer<String> progress,
+            Backend backend) {
         progress.accept("compiling the circuit");
         ModelCompiler.Compiled compiled = ModelCompiler.compile(model);
-        return commit(model, compiled, profile, progress, backend);
+        return commit(model, compiled, profile, zeroKnowledge, progress, backend);
     }
 
     /** Commits to a compiled model's weights and makes its verifying key (compiling, or loading a key). */
     private static ProvingKey commit(QuantizedModel model, ModelCompiler.Compiled compiled, SecurityProfile profile,
-            Consumer<String> progress, Backend backend) {
+            boolean zeroKnowledge, Consumer<String> progress, Backend backend) {
         Cancellation.checkpoint();
         CommittedLayout layout = CommittedLayout.tight(compiled.circuit(), compiled.circuit().tensorsWithRole(TensorRole.MODEL));
         long[] table = layout.pack(compiled.modelValues());
@@ -114,7 +131,7 @@ public final class ProvingKey {
         WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, layout.numVars()), backend);
         WhirProver.WhirCommitment commitment = pcs.commit(table, layout.numVars());
         IoScales io = ioScales(model);
-        VerifyingKey vk = new VerifyingKey(profile, compiled.circuit(), commitment.root(), io);
+        VerifyingKey vk = new VerifyingKey(profile, compiled.circuit(), commitment.root(), io, zeroKnowledge);
         // The integer executor's one-time packing of the weights (0.5 s on VGG-11, uninterruptible)
         // happens here rather than inside the first proof.
         Cancellation.checkpoint();
@@ -228,11 +245,12 @@ public final class ProvingKey {
         in.readFully(digest);
         QuantizedModel model;
         ModelCompiler.Compiled compiled;
+        boolean[] zk = new boolean[1];
         try {
             model = QuantizedModel.read(in);
             // Read in place (a stream's per-byte calls cost seconds over VGG-16's 15M varints).
             Cursor cursor = new Cursor(bytes, bytes.length - in.available());
-            compiled = readCompiled(cursor, profile, digest, model);
+            compiled = readCompiled(cursor, profile, digest, model, zk);
             in.skipNBytes(cursor.pos - (bytes.length - in.available()));
         } catch (MalformedInputException e) {
             throw e;
@@ -247,7 +265,7 @@ public final class ProvingKey {
         try {
             Backend backend = Backends.get();
             pk = ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
-                    () -> commit(model, stored, profile, progress, backend));
+                    () -> commit(model, stored, profile, zk[0], progress, backend));
         } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
             // Stored values that do not fit the stored circuit. A cancelled load
             // (ProvingCancelledException) and internal errors (bugs) pass through.
@@ -262,8 +280,8 @@ public final class ProvingKey {
     }
 
     /** The stored compilation: the circuit (from the stored verifying key), the MODEL tensors' values, the tensor map. */
-    private static ModelCompiler.Compiled readCompiled(Cursor in, SecurityProfile profile, byte[] digest, QuantizedModel model)
-            throws IOException {
+    private static ModelCompiler.Compiled readCompiled(Cursor in, SecurityProfile profile, byte[] digest, QuantizedModel model,
+            boolean[] zeroKnowledge) throws IOException {
         byte[] vkFile = in.bytes(in.length("verifying key", Integer.MAX_VALUE));
         VerifyingKey vk;
         try {
@@ -274,6 +292,7 @@ public final class ProvingKey {
         if (!Arrays.equals(vk.digest(), digest) || vk.profile() != profile) {
             throw new MalformedInputException("corrupted proving key: its verifying key does not match the digest it records");
         }
+        zeroKnowledge[0] = vk.zeroKnowledge();
         Circuit circuit = vk.circuit();
         java.util.List<Integer> modelTensors = circuit.tensorsWithRole(TensorRole.MODEL);
         int count = in.length("MODEL tensor count", modelTensors.size());

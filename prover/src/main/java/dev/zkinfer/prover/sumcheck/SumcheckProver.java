@@ -86,7 +86,8 @@ public final class SumcheckProver {
         return new SumcheckMask(c);
     }
 
-    private static long uniformBase(java.util.random.RandomGenerator random) {
+    /** A uniform canonical base-field element. */
+    public static long uniformBase(java.util.random.RandomGenerator random) {
         while (true) {
             long x = random.nextLong();
             if (Long.compareUnsigned(x, dev.zkinfer.field.Goldilocks.P) < 0) {

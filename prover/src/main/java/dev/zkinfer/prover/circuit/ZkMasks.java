@@ -1,0 +1,94 @@
+package dev.zkinfer.prover.circuit;
+
+import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.CommittedLayout;
+import dev.zkinfer.circuit.VerifyingKey;
+import dev.zkinfer.circuit.ZkLayout;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.prover.sumcheck.SumcheckProver;
+import dev.zkinfer.sumcheck.SumcheckMask;
+import dev.zkinfer.sumcheck.TensorMask;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * One zero-knowledge proof's masks ({@link ZkLayout}), drawn before the witness is committed:
+ * every mask block of the witness polynomial is filled with uniform base-field values, and the
+ * tensor masks and sumcheck masks are read from those blocks, so the commitment binds exactly
+ * the masks the proof uses. Used by the thread that runs the proof.
+ */
+final class ZkMasks {
+    private final ZkLayout layout;
+    private final Map<Integer, long[]> blocks = new HashMap<>();
+    private final TensorMask[] tensorMasks;
+
+    ZkMasks(VerifyingKey vk, RandomGenerator random) {
+        this.layout = vk.zkLayout();
+        Circuit c = vk.circuit();
+        CommittedLayout wl = vk.witnessLayout();
+        for (int s = 0; s < layout.sumcheckSlots(); s++) {
+            int id = layout.slotBlock(s);
+            blocks.put(id, uniform(1 << wl.blocks(id).get(0).numVars(), random));
+        }
+        tensorMasks = new TensorMask[c.tensors().size()];
+        for (int t = 0; t < tensorMasks.length; t++) {
+            int delta = layout.delta(t);
+            if (delta < 0) {
+                continue;
+            }
+            int id = layout.maskBlock(t);
+            long[] block = uniform(1 << wl.blocks(id).get(0).numVars(), random);
+            blocks.put(id, block);
+            int kBits = Integer.numberOfTrailingZeros(block.length) - 3;
+            Ext3[] a = new Ext3[delta + 1], b = new Ext3[delta + 1];
+            for (int k = 0; k <= delta; k++) {
+                a[k] = coefficient(block, 0, k, 1, kBits);
+                b[k] = coefficient(block, 1, k, 1, kBits);
+            }
+            tensorMasks[t] = new TensorMask(a, b);
+        }
+    }
+
+    /** Component j of entry (i, k) is at ((j·2^iBits + i)·2^kBits + k). */
+    private static Ext3 coefficient(long[] block, int i, int k, int iBits, int kBits) {
+        int stride = 1 << (iBits + kBits);
+        int e = (i << kBits) + k;
+        return new Ext3(block[e], block[stride + e], block[2 * stride + e]);
+    }
+
+    private static long[] uniform(int n, RandomGenerator random) {
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = SumcheckProver.uniformBase(random);
+        }
+        return v;
+    }
+
+    /** The witness values of every mask block, by block id. */
+    Map<Integer, long[]> blocks() {
+        return blocks;
+    }
+
+    /** Tensor T's mask, or null when T is not masked. */
+    TensorMask tensorMask(int tensor) {
+        return tensorMasks[tensor];
+    }
+
+    /** The mask held by sumcheck slot s, as a mask of n variables and degree d. */
+    SumcheckMask sumcheckMask(int slot, int n, int d) {
+        if (n > layout.slotVars() || d > layout.slotDegree()) {
+            throw new IllegalStateException("a sumcheck mask of " + n + " variables and degree " + d + " does not fit the key's slots");
+        }
+        long[] block = blocks.get(layout.slotBlock(slot));
+        int kBits = Integer.numberOfTrailingZeros(layout.slotDegree() + 1);
+        int iBits = Integer.numberOfTrailingZeros(layout.slotVars());
+        Ext3[][] c = new Ext3[n][d + 1];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k <= d; k++) {
+                c[i][k] = coefficient(block, i, k, iBits, kBits);
+            }
+        }
+        return new SumcheckMask(c);
+    }
+}

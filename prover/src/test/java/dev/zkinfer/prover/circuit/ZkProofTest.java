@@ -1,0 +1,132 @@
+package dev.zkinfer.prover.circuit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.CircuitVerifier;
+import dev.zkinfer.circuit.CommittedLayout;
+import dev.zkinfer.circuit.ElementwiseProductLayer;
+import dev.zkinfer.circuit.IoScales;
+import dev.zkinfer.circuit.LinearLayer;
+import dev.zkinfer.circuit.TensorLayout;
+import dev.zkinfer.circuit.TensorRole;
+import dev.zkinfer.circuit.VerifyingKey;
+import dev.zkinfer.pcs.PcsParameters;
+import dev.zkinfer.prover.backend.Backends;
+import dev.zkinfer.prover.pcs.WhirProver;
+import dev.zkinfer.security.SecurityProfile;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whole zero-knowledge proofs through {@link CircuitProver} and {@link CircuitVerifier}
+ * (docs/zero-knowledge.md §3.4): the masks committed in the witness, every layer in its masked
+ * mode, claims merged, advice claims and mask values opened as linear claims on the witness.
+ * The circuit has no lookups: x → Linear → h; h·a → g (a free advice tensor); g → Linear → y.
+ */
+class ZkProofTest {
+    record Setup(VerifyingKey vk, CircuitProver prover, WitnessValues w) {}
+
+    static Setup setup(boolean zk, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Circuit.Builder cb = new Circuit.Builder();
+        int x = cb.tensor("x", TensorLayout.of(2, 5), TensorRole.INPUT);
+        int w1 = cb.tensor("w1", TensorLayout.of(6, 5), TensorRole.MODEL);
+        int h = cb.tensor("h", TensorLayout.of(2, 6), TensorRole.COMPUTED);
+        int a = cb.tensor("a", TensorLayout.of(2, 6), TensorRole.ADVICE);
+        int g = cb.tensor("g", TensorLayout.of(2, 6), TensorRole.COMPUTED);
+        int w2 = cb.tensor("w2", TensorLayout.of(3, 6), TensorRole.MODEL);
+        int y = cb.tensor("y", TensorLayout.of(2, 3), TensorRole.COMPUTED);
+        cb.layer(new LinearLayer(x, w1, -1, h));
+        cb.layer(new ElementwiseProductLayer(h, a, g));
+        // h is read twice (by the product and by a second product with itself): its claims are merged
+        int hh = cb.tensor("hh", TensorLayout.of(2, 6), TensorRole.COMPUTED);
+        cb.layer(new ElementwiseProductLayer(h, g, hh));
+        cb.layer(new LinearLayer(hh, w2, -1, y));
+        Circuit c = cb.build(x, y);
+        WitnessValues w = new WitnessValues(c);
+        w.put(x, LayerSoundness.randomPadded(c.tensor(x).layout(), rnd, 100));
+        w.put(w1, LayerSoundness.randomPadded(c.tensor(w1).layout(), rnd, 100));
+        w.put(w2, LayerSoundness.randomPadded(c.tensor(w2).layout(), rnd, 100));
+        w.put(a, LayerSoundness.randomPadded(c.tensor(a).layout(), rnd, 100));
+        LayerHarness.computeWitness(c, w);
+        CommittedLayout ml = CommittedLayout.tight(c, c.tensorsWithRole(TensorRole.MODEL));
+        Map<Integer, long[]> mv = new HashMap<>();
+        for (int t : ml.tensors()) {
+            mv.put(t, w.get(t));
+        }
+        long[] table = ml.pack(mv);
+        SecurityProfile profile = SecurityProfile.DEFAULT;
+        WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, ml.numVars()),
+                Backends.scalar());
+        WhirProver.WhirCommitment commitment = pcs.commit(table, ml.numVars());
+        VerifyingKey vk = new VerifyingKey(profile, c, commitment.root(), new IoScales(1.0, -128, 127, 1.0), zk);
+        return new Setup(vk, new CircuitProver(vk, commitment, table, Backends.scalar()), w);
+    }
+
+    @Test
+    void zeroKnowledgeProofsVerifyWithTheIntegrityModesOutput() {
+        Setup plain = setup(false, 1);
+        Setup zk = setup(true, 1);
+        CircuitVerifier.Outcome p = CircuitVerifier.verify(plain.vk(), plain.prover().prove(plain.w(), m -> {}));
+        assertTrue(p.result().isValid(), p.result().reason());
+        byte[] proof = zk.prover().prove(zk.w(), m -> {}, null, new SplittableRandom(5));
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(zk.vk(), proof);
+        assertTrue(o.result().isValid(), o.result().reason());
+        assertArrayEquals(p.output(), o.output());
+        assertArrayEquals(p.input(), o.input());
+        // the verifier learns the mode from the key: a zero-knowledge proof is no integrity proof
+        assertFalse(CircuitVerifier.verify(plain.vk(), proof).result().isValid());
+    }
+
+    @Test
+    void zeroKnowledgeProofsAreRandomizedAndIntegrityProofsAreNot() {
+        Setup zk = setup(true, 2);
+        byte[] a = zk.prover().prove(zk.w(), m -> {});
+        byte[] b = zk.prover().prove(zk.w(), m -> {});
+        assertFalse(Arrays.equals(a, b));
+        assertTrue(CircuitVerifier.verify(zk.vk(), a).result().isValid());
+        assertTrue(CircuitVerifier.verify(zk.vk(), b).result().isValid());
+        Setup plain = setup(false, 2);
+        assertArrayEquals(plain.prover().prove(plain.w(), m -> {}), plain.prover().prove(plain.w(), m -> {}));
+    }
+
+    @Test
+    void everyFlippedByteAndTruncationIsRejected() {
+        Setup zk = setup(true, 3);
+        byte[] proof = zk.prover().prove(zk.w(), m -> {}, null, new SplittableRandom(6));
+        SplittableRandom rnd = new SplittableRandom(9);
+        for (int i = 0; i < proof.length; i += 1 + rnd.nextInt(7)) {
+            byte[] bad = proof.clone();
+            bad[i] ^= (byte) (1 + rnd.nextInt(255));
+            assertFalse(CircuitVerifier.verify(zk.vk(), bad).result().isValid(), "byte " + i + " flipped was accepted");
+        }
+        for (int len : new int[] {0, 10, proof.length / 2, proof.length - 1}) {
+            assertFalse(CircuitVerifier.verify(zk.vk(), Arrays.copyOf(proof, len)).result().isValid());
+        }
+    }
+
+    @Test
+    void aWrongWitnessIsRejected() {
+        Setup zk = setup(true, 4);
+        // h off by one at one entry: the first Linear layer's relation fails whatever the masks
+        int h = 2;
+        long[] v = zk.w().get(h).clone();
+        v[0] = dev.zkinfer.field.Goldilocks.add(v[0], 1);
+        zk.w().put(h, v);
+        byte[] proof = zk.prover().prove(zk.w(), m -> {}, null, new SplittableRandom(7));
+        assertFalse(CircuitVerifier.verify(zk.vk(), proof).result().isValid());
+    }
+
+    @Test
+    void theKeyRecordsTheMode() throws Exception {
+        Setup zk = setup(true, 5);
+        VerifyingKey back = VerifyingKey.decode(zk.vk().encode());
+        assertTrue(back.zeroKnowledge());
+        assertArrayEquals(zk.vk().digest(), back.digest());
+        assertFalse(VerifyingKey.decode(setup(false, 5).vk().encode()).zeroKnowledge());
+    }
+}

@@ -1,0 +1,291 @@
+package dev.zkinfer.circuit;
+
+import dev.zkinfer.field.Ext3;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a zero-knowledge proof commits per proof besides the advice tensors (docs/zero-knowledge.md
+ * §3.4), and where: a pure function of the circuit, so the verifier and the prover agree on it.
+ *
+ * <ul>
+ *   <li><b>Tensor masks.</b> Every tensor whose evaluations the proof reveals and that is not
+ *       public (advice and computed tensors other than the public outputs) gets a mask R_T of
+ *       degree δ_T in x_0 ({@link dev.zkinfer.sumcheck.TensorMask}). δ_T follows from the number k
+ *       of claims the circuit makes on T (each consumer's input occurrence, each looked-up column
+ *       occurrence, each multiplicity claim): δ = 0 for one claim, δ = k when k claims are merged
+ *       (the merge reveals 2k + 2 values of R_T). Its 2(δ + 1) coefficients in GF(p^3) occupy one
+ *       block: entry ((j·2 + part)·K_T + k) holds component j of coefficient k of part a (w = 0)
+ *       or b (w = 1).
+ *   <li><b>Sumcheck masks.</b> Every masked sumcheck uses the next of {@link #sumcheckSlots}
+ *       slots, in proof order: slot s holds c_{i,k} (i &lt; I variables, k &lt; K coefficients), component
+ *       j at entry ((j·I + i)·K + k). A slot has room for {@link #slotVars} variables and degree
+ *       {@link #slotDegree}; the slot count is one per layer, one per tensor with several claims (its
+ *       merge) and what the lookup stage declares, an upper bound (unused slots are random).
+ * </ul>
+ * Masks are laid out in the witness polynomial after the advice tensors ({@link CommittedLayout}:
+ * block ids from {@link Circuit#tensors()}'s size on). Immutable and thread-safe.
+ */
+public final class ZkLayout {
+    /** Coefficients in GF(p^3): three base-field components, padded to four. */
+    static final int COMPONENT_BITS = 2;
+    /** The most coefficients of one round polynomial a sumcheck mask may have (degree ≤ 15). */
+    static final int SLOT_DEGREE_BITS = 4;
+
+    private final Circuit circuit;
+    private final int[] delta;
+    private final int[] claimCounts;
+    private final int slotVarBits;
+    private final int slots;
+    private final int[] maskBlockOf;
+    private final int firstSlotBlock;
+    private final CommittedLayout witness;
+
+    public ZkLayout(Circuit circuit) {
+        int lookupSlots = lookupSlots(circuit);
+        this.circuit = circuit;
+        int nt = circuit.tensors().size();
+        claimCounts = claimCounts(circuit);
+        delta = new int[nt];
+        java.util.Set<Integer> outputs = new java.util.HashSet<>();
+        for (int o : circuit.outputs()) {
+            outputs.add(o);
+        }
+        int maxVars = 1;
+        int merges = 0;
+        maskBlockOf = new int[nt];
+        Arrays.fill(maskBlockOf, -1);
+        List<Integer> blockIds = new ArrayList<>(circuit.tensorsWithRole(TensorRole.ADVICE));
+        Map<Integer, Integer> blockVars = new HashMap<>();
+        int next = nt;
+        for (int t = 0; t < nt; t++) {
+            CircuitTensor ct = circuit.tensor(t);
+            maxVars = Math.max(maxVars, ct.layout().numVars());
+            if (claimCounts[t] > 1) {
+                merges++;
+            }
+            boolean masked = (ct.role() == TensorRole.ADVICE || ct.role() == TensorRole.COMPUTED) && !outputs.contains(t);
+            delta[t] = !masked ? -1 : claimCounts[t] <= 1 ? 0 : claimCounts[t];
+        }
+        slotVarBits = TensorLayout.log2Ceil(maxVars + 2);
+        slots = circuit.layers().size() + merges + lookupSlots;
+        firstSlotBlock = next;
+        int slotBits = COMPONENT_BITS + slotVarBits + SLOT_DEGREE_BITS;
+        for (int s = 0; s < slots; s++) {
+            blockIds.add(next);
+            blockVars.put(next++, slotBits);
+        }
+        for (int t = 0; t < nt; t++) {
+            if (delta[t] >= 0) {
+                maskBlockOf[t] = next;
+                blockIds.add(next);
+                blockVars.put(next++, COMPONENT_BITS + 1 + TensorLayout.log2Ceil(delta[t] + 1));
+            }
+        }
+        witness = CommittedLayout.padded(id -> id < nt ? circuit.tensor(id).layout() : TensorLayout.of(1 << blockVars.get(id)),
+                blockIds);
+    }
+
+    /** The sumcheck masks the lookup stage uses (none until zero-knowledge lookups exist). */
+    static int lookupSlots(Circuit circuit) {
+        return 0;
+    }
+
+    /** The number of claims the circuit makes on each tensor (consumers, lookups, multiplicities). */
+    static int[] claimCounts(Circuit circuit) {
+        int[] counts = new int[circuit.tensors().size()];
+        for (Layer l : circuit.layers()) {
+            int[] outs = l.outputs();
+            for (int op : l.operands()) {
+                boolean isOutput = false;
+                for (int o : outs) {
+                    isOutput |= o == op;
+                }
+                if (!isOutput) {
+                    counts[op]++;
+                }
+            }
+        }
+        for (LookupSpec spec : ProofProtocol.lookupSpecs(circuit)) {
+            for (int c : spec.columns()) {
+                counts[c]++;
+            }
+        }
+        for (int m : ProofProtocol.multiplicityTensors(circuit)) {
+            counts[m]++;
+        }
+        for (int o : circuit.outputs()) {
+            counts[o]++;
+        }
+        return counts;
+    }
+
+    /** The witness polynomial's layout: advice tensors, then the sumcheck slots and tensor masks. */
+    public CommittedLayout witness() {
+        return witness;
+    }
+
+    /** δ_T, or −1 when T's claims are not masked. */
+    public int delta(int tensor) {
+        return delta[tensor];
+    }
+
+    /** The claims the circuit makes on T (an upper bound the verifier holds each proof to). */
+    public int claimCount(int tensor) {
+        return claimCounts[tensor];
+    }
+
+    public int sumcheckSlots() {
+        return slots;
+    }
+
+    /** The most variables a sumcheck mask may have. */
+    public int slotVars() {
+        return 1 << slotVarBits;
+    }
+
+    /** The highest degree a sumcheck mask may have. */
+    public int slotDegree() {
+        return (1 << SLOT_DEGREE_BITS) - 1;
+    }
+
+    /** The witness block id of sumcheck slot s. */
+    public int slotBlock(int slot) {
+        if (slot < 0 || slot >= slots) {
+            throw new IllegalStateException("the proof uses more sumcheck masks than the key reserves (" + slots + ")");
+        }
+        return firstSlotBlock + slot;
+    }
+
+    /** The witness block id of tensor T's mask (T masked). */
+    public int maskBlock(int tensor) {
+        if (maskBlockOf[tensor] < 0) {
+            throw new IllegalStateException("tensor " + circuit.tensor(tensor).name() + " has no mask");
+        }
+        return maskBlockOf[tensor];
+    }
+
+    /**
+     * The tensors a zero-knowledge proof must mask that have no variable (one element): Z·R
+     * cannot mask them (docs/zero-knowledge.md §8 item 3). Empty for a circuit this mode can prove.
+     */
+    public List<String> unmaskable() {
+        List<String> out = new ArrayList<>();
+        for (int t = 0; t < delta.length; t++) {
+            if (delta[t] >= 0 && circuit.tensor(t).layout().numVars() == 0) {
+                out.add(circuit.tensor(t).name());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The weights of a sumcheck mask's value g(p) = Σ_{i,k} c_{i,k}·p_i^k on its slot's entries:
+     * u^j·p_i^k at entry ((j·I + i)·K + k) for i &lt; n, k ≤ d, zero elsewhere (u the extension's
+     * generator t, j the component).
+     */
+    public SlotWeights sumcheckWeights(Ext3[] point, int degree) {
+        if (point.length > slotVars() || degree > slotDegree()) {
+            throw new IllegalStateException("a sumcheck mask of " + point.length + " variables and degree " + degree
+                    + " does not fit the key's slots (" + slotVars() + ", " + slotDegree() + ")");
+        }
+        Ext3[] scales = new Ext3[point.length];
+        Arrays.fill(scales, Ext3.ONE);
+        return new SlotWeights(slotVarBits, SLOT_DEGREE_BITS, point, scales, degree);
+    }
+
+    /** The weights of R_T(x0, w) = Σ_k x0^k·(a_k + w·b_k) on T's mask block: part a is "row" 0, part b row 1. */
+    public SlotWeights tensorMaskWeights(int tensor, Ext3 x0, Ext3 w) {
+        return tensorMaskWeights(tensor, x0, Ext3.ONE, w);
+    }
+
+    /** The weights of a·A(x0) + b·B(x0), where R_T(x0, w) = A(x0) + w·B(x0): with (2, 1) scaled by Z(p), T̂(p) − T̃(p). */
+    public SlotWeights tensorMaskWeights(int tensor, Ext3 x0, Ext3 a, Ext3 b) {
+        int kBits = TensorLayout.log2Ceil(delta[tensor] + 1);
+        return new SlotWeights(1, kBits, new Ext3[] {x0, x0}, new Ext3[] {a, b}, delta[tensor]);
+    }
+
+    /**
+     * Weights u^j·s_i·p_i^k on a mask block's entries ((j·2^iBits + i)·2^kBits + k) for j &lt; 3,
+     * i &lt; rows, k ≤ degree, zero elsewhere: the linear form that gives a mask's revealed value
+     * from the block, so that the value is one weighted claim on the witness polynomial.
+     * Immutable and thread-safe.
+     */
+    public static final class SlotWeights implements WitnessForm.Weight {
+        private final int iBits;
+        private final int kBits;
+        private final Ext3[] p;
+        private final Ext3[] s;
+        private final int degree;
+
+        SlotWeights(int iBits, int kBits, Ext3[] p, Ext3[] s, int degree) {
+            this.iBits = iBits;
+            this.kBits = kBits;
+            this.p = p.clone();
+            this.s = s.clone();
+            this.degree = degree;
+        }
+
+        /** log2 of the block's size. */
+        @Override
+        public int numVars() {
+            return COMPONENT_BITS + iBits + kBits;
+        }
+
+        /** The weight of entry e. */
+        public Ext3 weight(int e) {
+            int k = e & ((1 << kBits) - 1);
+            int i = (e >>> kBits) & ((1 << iBits) - 1);
+            int j = e >>> (kBits + iBits);
+            if (j >= 3 || i >= p.length || k > degree) {
+                return Ext3.ZERO;
+            }
+            return component(j).mul(s[i]).mul(p[i].pow(k));
+        }
+
+        @Override
+        public long[] table() {
+            long[] out = new long[3 << numVars()];
+            for (int e = 0; e < 1 << numVars(); e++) {
+                Ext3.set(out, e, weight(e));
+            }
+            return out;
+        }
+
+        /**
+         * The weights' multilinear extension at z (little-endian: z's first kBits coordinates
+         * index k, the next iBits index i, the last two j), in O(rows·(degree + kBits)).
+         */
+        @Override
+        public Ext3 evaluate(Ext3[] z) {
+            if (z.length != numVars()) {
+                throw new IllegalArgumentException("point of " + z.length + " coordinates for a block of " + numVars() + " variables");
+            }
+            Ext3[] zk = Arrays.copyOfRange(z, 0, kBits);
+            Ext3[] zi = Arrays.copyOfRange(z, kBits, kBits + iBits);
+            Ext3[] zj = Arrays.copyOfRange(z, kBits + iBits, z.length);
+            Ext3 comp = Ext3.ZERO;
+            for (int j = 0; j < 3; j++) {
+                comp = comp.add(dev.zkinfer.poly.Mle.eqAtIndex(zj, j).mul(component(j)));
+            }
+            Ext3 rows = Ext3.ZERO;
+            for (int i = 0; i < p.length; i++) {
+                Ext3 inner = Ext3.ZERO;
+                Ext3 pk = Ext3.ONE;
+                for (int k = 0; k <= degree; k++) {
+                    inner = inner.add(dev.zkinfer.poly.Mle.eqAtIndex(zk, k).mul(pk));
+                    pk = pk.mul(p[i]);
+                }
+                rows = rows.add(dev.zkinfer.poly.Mle.eqAtIndex(zi, i).mul(s[i]).mul(inner));
+            }
+            return comp.mul(rows);
+        }
+
+        private static Ext3 component(int j) {
+            return j == 0 ? Ext3.ONE : j == 1 ? new Ext3(0, 1, 0) : new Ext3(0, 0, 1);
+        }
+    }
+}
