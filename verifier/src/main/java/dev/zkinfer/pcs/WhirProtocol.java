@@ -25,8 +25,11 @@ import java.util.Arrays;
  *       sample, challenge ζ ("whir/ood") and absorb the answer ("whir/ood-answer").
  *   <li>at the opening: domain {@value #DOMAIN}; "whir/params" = {@link PcsParameters#encode()}; "whir/root" =
  *       the commitment root; "whir/claims" = number of claims; for each claim "whir/point"
- *       (n extension elements) and "whir/value"; challenge γ ("whir/gamma"), which combines
- *       the claims and then the out-of-domain samples.
+ *       (n extension elements) and "whir/value"; if there are weighted claims
+ *       ({@link WeightedClaim}), "whir/weighted-claims" = their number and per claim
+ *       "whir/weight" = (k, block, weight parameters) and "whir/value" (nothing otherwise);
+ *       challenge γ ("whir/gamma"), which combines the evaluation claims, then the weighted
+ *       claims, then the out-of-domain samples.
  *   <li>for each round i: for each of its k_i sumcheck rounds, "whir/sumcheck" = (h(0), h(1),
  *       h(2)) then challenge α ("whir/fold"); then either "whir/root" = root of g_{i+1} followed by
  *       its out-of-domain samples and answers (as above), or, in
@@ -48,6 +51,8 @@ public final class WhirProtocol {
     public static final String CLAIMS = "whir/claims";
     public static final String POINT = "whir/point";
     public static final String VALUE = "whir/value";
+    public static final String WEIGHTED_CLAIMS = "whir/weighted-claims";
+    public static final String WEIGHT = "whir/weight";
     public static final String GAMMA = "whir/gamma";
     public static final String SUMCHECK = "whir/sumcheck";
     public static final String FOLD = "whir/fold";

@@ -94,8 +94,19 @@ public final class WhirVerifier implements PcsVerifier {
      */
     public void verifyOpening(byte[] root, int numVars, List<EvaluationClaim> ood, List<EvaluationClaim> claims, ProofReader proof,
             Transcript transcript) throws InvalidProofException {
+        verifyOpening(root, numVars, ood, claims, List.of(), proof, transcript);
+    }
+
+    /**
+     * Verifies the opening of the evaluation claims {@code claims} and the weighted claims
+     * {@code weighted} together (at least one claim in all), with the commitment's out-of-domain
+     * samples {@code ood}. With no weighted claim, proof and transcript are exactly those of
+     * {@link #verifyOpening(byte[], int, List, List, ProofReader, Transcript)}.
+     */
+    public void verifyOpening(byte[] root, int numVars, List<EvaluationClaim> ood, List<EvaluationClaim> claims,
+            List<WeightedClaim> weighted, ProofReader proof, Transcript transcript) throws InvalidProofException {
         try {
-            verify(root, numVars, ood, claims, proof, transcript);
+            verify(root, numVars, ood, claims, weighted, proof, transcript);
         } catch (InvalidProofException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -107,8 +118,8 @@ public final class WhirVerifier implements PcsVerifier {
     /** One constraint eq(point, ·) of weight coef on the variables [offset, n). */
     private record Constraint(Ext3 coef, Ext3[] point, int offset) {}
 
-    private void verify(byte[] root, int numVars, List<EvaluationClaim> initialOod, List<EvaluationClaim> claims, ProofReader proof,
-            Transcript t) throws InvalidProofException {
+    private void verify(byte[] root, int numVars, List<EvaluationClaim> initialOod, List<EvaluationClaim> claims,
+            List<WeightedClaim> weighted, ProofReader proof, Transcript t) throws InvalidProofException {
         int n = params.numVars();
         if (root == null || root.length != ROOT_BYTES) {
             throw new InvalidProofException("commitment root must be " + ROOT_BYTES + " bytes");
@@ -116,8 +127,16 @@ public final class WhirVerifier implements PcsVerifier {
         if (numVars != n) {
             throw new InvalidProofException("polynomial has " + numVars + " variables but the PCS parameters are for " + n);
         }
-        if (claims == null || claims.isEmpty() || claims.size() > PcsParameters.MAX_CLAIMS) {
+        if (claims == null || weighted == null || claims.size() + weighted.size() < 1
+                || claims.size() + weighted.size() > PcsParameters.MAX_CLAIMS) {
             throw new InvalidProofException("an opening needs between 1 and " + PcsParameters.MAX_CLAIMS + " claims");
+        }
+        for (WeightedClaim c : weighted) {
+            if (c == null || c.weight() == null || c.value() == null || !canonical(c.value())
+                    || c.weight().numVars() < 0 || c.weight().numVars() > n || c.block() < 0
+                    || c.block() >= (1L << (n - c.weight().numVars()))) {
+                throw new InvalidProofException("malformed weighted claim (its block must lie in the " + n + "-variable hypercube)");
+            }
         }
         for (EvaluationClaim c : claims) {
             if (c == null || c.point() == null || c.point().length != n || c.value() == null || !canonical(c.value())) {
@@ -138,22 +157,33 @@ public final class WhirVerifier implements PcsVerifier {
             t.absorbExts(WhirProtocol.POINT, toArray(c.point()), 0, n);
             t.absorbExt(WhirProtocol.VALUE, c.value());
         }
+        absorbWeighted(t, weighted);
         if (initialOod == null || initialOod.size() != params.oodSamples()) {
             throw new InvalidProofException("expected " + params.oodSamples() + " out-of-domain samples of the commitment");
         }
-        List<EvaluationClaim> initial = new ArrayList<>(claims);
         for (EvaluationClaim s : initialOod) {
             if (s == null || s.point() == null || s.point().length != n) {
                 throw new InvalidProofException("malformed out-of-domain sample");
             }
-            initial.add(s);
         }
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
 
         List<Constraint> constraints = new ArrayList<>();
         Ext3 sigma = Ext3.ZERO;
         Ext3 g = Ext3.ONE;
-        for (EvaluationClaim c : initial) {
+        // γ powers: the evaluation claims, then the weighted claims, then the out-of-domain samples
+        List<Ext3> weightedCoefs = new ArrayList<>();
+        for (EvaluationClaim c : claims) {
+            sigma = sigma.add(g.mul(c.value()));
+            constraints.add(new Constraint(g, c.point(), 0));
+            g = g.mul(gamma);
+        }
+        for (WeightedClaim c : weighted) {
+            sigma = sigma.add(g.mul(c.value()));
+            weightedCoefs.add(g);
+            g = g.mul(gamma);
+        }
+        for (EvaluationClaim c : initialOod) {
             sigma = sigma.add(g.mul(c.value()));
             constraints.add(new Constraint(g, c.point(), 0));
             g = g.mul(gamma);
@@ -255,8 +285,33 @@ public final class WhirVerifier implements PcsVerifier {
         for (Constraint c : constraints) {
             w = w.add(c.coef().mul(Mle.eq(c.point(), Arrays.copyOfRange(alphas, c.offset(), n))));
         }
+        for (int j = 0; j < weighted.size(); j++) {
+            w = w.add(weightedCoefs.get(j).mul(weighted.get(j).weightAt(alphas)));
+        }
         if (!sigma.equals(w.mul(gFinal))) {
             throw new InvalidProofException("final check failed: the sumcheck claim does not match the final polynomial");
+        }
+    }
+
+    /**
+     * Absorbs the weighted claims after the evaluation claims (nothing when there are none, so
+     * that openings of evaluation claims keep their transcript): "whir/weighted-claims" = their
+     * number, then per claim "whir/weight" = (k, block, the weight's {@link BlockWeight#encode()})
+     * and "whir/value". Shared with the prover.
+     */
+    public static void absorbWeighted(Transcript t, List<WeightedClaim> weighted) {
+        if (weighted.isEmpty()) {
+            return;
+        }
+        t.absorbLong(WhirProtocol.WEIGHTED_CLAIMS, weighted.size());
+        for (WeightedClaim c : weighted) {
+            long[] enc = c.weight().encode();
+            long[] head = new long[2 + enc.length];
+            head[0] = c.weight().numVars();
+            head[1] = c.block();
+            System.arraycopy(enc, 0, head, 2, enc.length);
+            t.absorbLongs(WhirProtocol.WEIGHT, head);
+            t.absorbExt(WhirProtocol.VALUE, c.value());
         }
     }
 

@@ -95,6 +95,25 @@ public final class WeightTables {
         return g;
     }
 
+    /**
+     * Adds scale·weight(b − block·2^k) to the array-form table w on the weighted claim's block of
+     * 2^k entries starting at block·2^k ({@link dev.zkinfer.pcs.WeightedClaim}).
+     */
+    public static void addWeighted(long[] w, dev.zkinfer.pcs.BlockWeight weight, long block, Ext3 scale) {
+        int k = weight.numVars();
+        long[] table = weight.table();
+        int off = 3 * (int) (block << k);
+        long[] sc = {scale.c0, scale.c1, scale.c2};
+        long[] prod = new long[3];
+        for (int b = 0; b < (1 << k); b++) {
+            Ext3.mulInto(table, b, sc, 0, prod, 0);
+            int o = off + 3 * b;
+            w[o] = Goldilocks.add(w[o], prod[0]);
+            w[o + 1] = Goldilocks.add(w[o + 1], prod[1]);
+            w[o + 2] = Goldilocks.add(w[o + 2], prod[2]);
+        }
+    }
+
     /** The number of low coordinates before the run of top coordinates that are exactly 0 or 1. */
     private static int freeVars(Ext3[] z) {
         int m = z.length;

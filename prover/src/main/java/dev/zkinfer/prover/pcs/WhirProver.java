@@ -4,10 +4,12 @@ import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.pcs.BlockWeight;
 import dev.zkinfer.pcs.EvaluationClaim;
 import dev.zkinfer.pcs.PcsParameters;
 import dev.zkinfer.pcs.WhirProtocol;
 import dev.zkinfer.pcs.WhirVerifier;
+import dev.zkinfer.pcs.WeightedClaim;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.backend.CommitKernels;
@@ -203,12 +205,46 @@ public final class WhirProver implements PcsProver {
      */
     public void open(Committed committed, List<EvaluationClaim> ood, List<Ext3[]> points, List<Ext3> values, ProofWriter out,
             Transcript t) {
+        open(committed, ood, points, values, List.of(), out, t);
+    }
+
+    /**
+     * Σ_b w(b)·f̂(b) over the block of a weighted claim ({@link WeightedClaim}): the value the
+     * verifier must be given for it.
+     */
+    public Ext3 weightedSum(Committed committed, BlockWeight weight, long block) {
+        WhirCommitment c = cast(committed);
+        int k = weight.numVars();
+        if (k > params.numVars() || block < 0 || block >= (1L << (params.numVars() - k))) {
+            throw new IllegalArgumentException("block " + block + " of 2^" + k + " entries is outside the polynomial");
+        }
+        long[] host = c.owner.toHost(c.evaluations, 1 << params.numVars());
+        long[] wt = weight.table();
+        int off = (int) (block << k);
+        long a0 = 0, a1 = 0, a2 = 0;
+        for (int b = 0; b < (1 << k); b++) {
+            long v = host[off + b];
+            a0 = Goldilocks.add(a0, Goldilocks.mul(wt[3 * b], v));
+            a1 = Goldilocks.add(a1, Goldilocks.mul(wt[3 * b + 1], v));
+            a2 = Goldilocks.add(a2, Goldilocks.mul(wt[3 * b + 2], v));
+        }
+        return new Ext3(a0, a1, a2);
+    }
+
+    /**
+     * Proves the evaluation claims f̃(points_j) = values_j and the weighted claims together (at
+     * least one claim in all; the values must be the true ones). With no weighted claim, proof and
+     * transcript are those of {@link #open(Committed, List, List, List, ProofWriter, Transcript)}.
+     */
+    public void open(Committed committed, List<EvaluationClaim> ood, List<Ext3[]> points, List<Ext3> values,
+            List<WeightedClaim> weighted, ProofWriter out, Transcript t) {
         WhirCommitment c = cast(committed);
         if (ood.size() != params.oodSamples()) {
             throw new IllegalArgumentException(ood.size() + " out-of-domain samples, the parameters have " + params.oodSamples());
         }
         int n = params.numVars();
-        if (points.isEmpty() || points.size() > PcsParameters.MAX_CLAIMS || values.size() != points.size()) {
+        if (points.size() + weighted.size() < 1 || points.size() + weighted.size() > PcsParameters.MAX_CLAIMS
+                || values.size() != points.size()) {
             throw new IllegalArgumentException("an opening needs between 1 and " + PcsParameters.MAX_CLAIMS
                     + " points, each with its value");
         }
@@ -225,6 +261,13 @@ public final class WhirProver implements PcsProver {
             t.absorbExts(WhirProtocol.POINT, toArray(z), 0, n);
             t.absorbExt(WhirProtocol.VALUE, values.get(j));
         }
+        for (WeightedClaim wc : weighted) {
+            int k = wc.weight().numVars();
+            if (k > n || wc.block() < 0 || wc.block() >= (1L << (n - k))) {
+                throw new IllegalArgumentException("weighted claim's block " + wc.block() + " of 2^" + k + " entries is outside the polynomial");
+            }
+        }
+        WhirVerifier.absorbWeighted(t, weighted);
         List<long[]> oodPoints0 = new ArrayList<>();
         for (EvaluationClaim s : ood) {
             oodPoints0.add(toArray(s.point()));
@@ -235,6 +278,10 @@ public final class WhirProver implements PcsProver {
         // out-of-domain samples
         long[] hostWeight = new long[3 << n];
         Ext3 g = WeightTables.addBatch(kernels, hostWeight, points, gamma, Ext3.ONE, n);
+        for (WeightedClaim wc : weighted) {
+            WeightTables.addWeighted(hostWeight, wc.weight(), wc.block(), g);
+            g = g.mul(gamma);
+        }
         long[] w = kernels.adopt(hostWeight);
         hostWeight = null; // w is its only reference: the first fold frees it (3·2^n longs)
         for (long[] z : oodPoints0) {

@@ -1,0 +1,26 @@
+package dev.zkinfer.pcs;
+
+import dev.zkinfer.field.Ext3;
+
+/**
+ * A weight function on a block of 2^k hypercube entries, for {@link WeightedClaim}s: the
+ * verifier evaluates its multilinear extension at a point of the block's k free variables (in
+ * time polylogarithmic in the block), the prover adds its table of 2^k values to WHIR's weight.
+ *
+ * <p>Implementations must be immutable; {@link #encode()} lists every parameter the weight
+ * depends on (with a type tag first), because the opening absorbs it before the challenge that
+ * combines the claims: two weights with the same encoding must be the same function.
+ */
+public interface BlockWeight {
+    /** k: the number of free variables of the block (its size is 2^k). */
+    int numVars();
+
+    /** The weight's multilinear extension at {@code point} (k coordinates, index convention of {@link dev.zkinfer.poly.Mle}). */
+    Ext3 evaluate(Ext3[] point);
+
+    /** The weight on the block's 2^k entries, array-form extension elements (3·2^k longs). */
+    long[] table();
+
+    /** The parameters as absorbed into the transcript: a type tag, then every value the weight depends on. */
+    long[] encode();
+}
