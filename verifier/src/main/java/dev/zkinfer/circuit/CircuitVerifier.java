@@ -200,7 +200,7 @@ public final class CircuitVerifier {
             maskForm(zk.maskBlock(tensor), zk.tensorMaskWeights(tensor, x0, w), value);
         }
 
-        private void maskForm(int block, WitnessForm.Weight weight, Ext3 value) {
+        private void maskForm(int block, dev.zkinfer.pcs.BlockWeight weight, Ext3 value) {
             long offset = vk.witnessLayout().blocks(block).get(0).offset();
             forms.add(new WitnessForm(List.of(new WitnessForm.Term(offset, weight)), value));
         }
@@ -320,13 +320,14 @@ public final class CircuitVerifier {
             }
             long tm = System.nanoTime();
             model = modelBlockClaims(model);
-            openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), modelOod, model);
+            openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), modelOod, model, List.of());
             long tw = System.nanoTime();
             timing.record(-2, "model opening", tw - tm);
-            if (zk != null && !forms.isEmpty()) {
-                witness.add(reduceForms());
+            List<dev.zkinfer.pcs.WeightedClaim> weighted = new ArrayList<>();
+            for (WitnessForm f : forms) {
+                weighted.add(f.claim(vk.witnessLayout().numVars()));
             }
-            openCommitment("witness", witnessRoot, vk.witnessLayout().numVars(), vk.witnessPcs(), witnessOod, witness);
+            openCommitment("witness", witnessRoot, vk.witnessLayout().numVars(), vk.witnessPcs(), witnessOod, witness, weighted);
             timing.record(-3, "witness opening", System.nanoTime() - tw);
             in.finish();
         }
@@ -376,40 +377,6 @@ public final class CircuitVerifier {
                     claim(multTensors[ti], sc.point(), sc.multiplicitiesEval());
                 }
             }
-        }
-
-        /**
-         * Zero-knowledge: the witness's linear claims ({@link WitnessForm}) become one evaluation
-         * claim P̃(r) = v by a sumcheck of W·P, W = Σ_i γ^i W_i. (Not hiding yet: v and the round
-         * polynomials are sent in the clear; the hiding opening replaces this step.)
-         */
-        private Claim reduceForms() throws InvalidProofException {
-            t.domain(ProofProtocol.WITNESS_FORMS_DOMAIN);
-            t.absorbLong("forms", forms.size());
-            for (WitnessForm f : forms) {
-                t.absorbExt("forms/value", f.value());
-            }
-            Ext3 gamma = t.challengeExt("forms/gamma");
-            Ext3 target = Ext3.ZERO;
-            Ext3 g = Ext3.ONE;
-            for (WitnessForm f : forms) {
-                target = target.add(g.mul(f.value()));
-                g = g.mul(gamma);
-            }
-            int n = vk.witnessLayout().numVars();
-            SumcheckClaim sc = SumcheckVerifier.verify(target, n, 2, in, t);
-            Ext3 value = in.ext("witness evaluation");
-            t.absorbExt("forms/evaluation", value);
-            Ext3 weight = Ext3.ZERO;
-            g = Ext3.ONE;
-            for (WitnessForm f : forms) {
-                weight = weight.add(g.mul(f.weightAt(sc.point())));
-                g = g.mul(gamma);
-            }
-            if (!value.mul(weight).equals(sc.value())) {
-                throw new InvalidProofException("witness claims: final sumcheck value does not match");
-            }
-            return new Claim(-1, sc.point(), value);
         }
 
         /**
@@ -493,8 +460,8 @@ public final class CircuitVerifier {
         }
 
         private void openCommitment(String what, byte[] root, int numVars, PcsParameters params, List<EvaluationClaim> ood,
-                List<Claim> claims) throws InvalidProofException {
-            if (claims.isEmpty()) {
+                List<Claim> claims, List<dev.zkinfer.pcs.WeightedClaim> weighted) throws InvalidProofException {
+            if (claims.isEmpty() && weighted.isEmpty()) {
                 return;
             }
             List<EvaluationClaim> batch = new ArrayList<>(claims.size());
@@ -502,7 +469,7 @@ public final class CircuitVerifier {
                 batch.add(new EvaluationClaim(c.point(), c.value()));
             }
             try {
-                new WhirVerifier(params).verifyOpening(root, numVars, ood, batch, in, t);
+                new WhirVerifier(params).verifyOpening(root, numVars, ood, batch, weighted, in, t);
             } catch (InvalidProofException e) {
                 throw new InvalidProofException(what + " commitment opening: " + e.getMessage());
             }

@@ -44,8 +44,6 @@ public final class ProofProtocol {
     /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */
     public static final String MODEL_BLOCKS_DOMAIN = "zkinfer/model-blocks/v1";
     public static final String MERGE_DOMAIN = "zkinfer/merge/v1";
-    /** Zero-knowledge: the witness's linear claims reduced to one evaluation ({@link WitnessForm}). */
-    public static final String WITNESS_FORMS_DOMAIN = "zkinfer/zk-witness-forms/v1";
 
     private ProofProtocol() {}
 

@@ -214,7 +214,8 @@ public final class ZkLayout {
      * from the block, so that the value is one weighted claim on the witness polynomial.
      * Immutable and thread-safe.
      */
-    public static final class SlotWeights implements WitnessForm.Weight {
+    public static final class SlotWeights implements dev.zkinfer.pcs.BlockWeight {
+        static final long TAG = 0x5A4B_534C; // "ZKSL"
         private final int iBits;
         private final int kBits;
         private final Ext3[] p;
@@ -282,6 +283,26 @@ public final class ZkLayout {
                 rows = rows.add(dev.zkinfer.poly.Mle.eqAtIndex(zi, i).mul(s[i]).mul(inner));
             }
             return comp.mul(rows);
+        }
+
+        @Override
+        public long[] encode() {
+            long[] out = new long[5 + 6 * p.length];
+            out[0] = TAG;
+            out[1] = iBits;
+            out[2] = kBits;
+            out[3] = degree;
+            out[4] = p.length;
+            for (int i = 0; i < p.length; i++) {
+                int o = 5 + 6 * i;
+                out[o] = p[i].c0;
+                out[o + 1] = p[i].c1;
+                out[o + 2] = p[i].c2;
+                out[o + 3] = s[i].c0;
+                out[o + 4] = s[i].c1;
+                out[o + 5] = s[i].c2;
+            }
+            return out;
         }
 
         private static Ext3 component(int j) {

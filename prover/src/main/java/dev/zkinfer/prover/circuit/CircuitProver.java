@@ -251,7 +251,7 @@ public final class CircuitProver {
             maskForm(l.maskBlock(tensor), l.tensorMaskWeights(tensor, x0, wv), value);
         }
 
-        private void maskForm(int block, WitnessForm.Weight weight, Ext3 value) {
+        private void maskForm(int block, dev.zkinfer.pcs.BlockWeight weight, Ext3 value) {
             long offset = vk.witnessLayout().blocks(block).get(0).offset();
             forms.add(new WitnessForm(List.of(new WitnessForm.Term(offset, weight)), value));
         }
@@ -375,13 +375,14 @@ public final class CircuitProver {
             Cancellation.checkpoint();
             progress.accept("opening the model commitment");
             model = modelBlockClaims(model);
-            open(modelPcs, modelCommitment, modelOod, model);
+            open(modelPcs, modelCommitment, modelOod, model, List.of());
             Cancellation.checkpoint();
             progress.accept("opening the witness commitment");
-            if (zk != null && !forms.isEmpty()) {
-                witness.add(reduceForms(wl, witnessTable));
+            List<dev.zkinfer.pcs.WeightedClaim> weighted = new ArrayList<>();
+            for (WitnessForm f : forms) {
+                weighted.add(f.claim(wl.numVars()));
             }
-            open(witnessPcs, witnessCommitment, witnessOod, witness);
+            open(witnessPcs, witnessCommitment, witnessOod, witness, weighted);
             return out.toByteArray();
         }
 
@@ -394,42 +395,6 @@ public final class CircuitProver {
                     new WitnessForm.Term(b.offset(), new WitnessForm.EqWeight(wl.freePoint(b, c.point()), Ext3.ONE)),
                     new WitnessForm.Term(wl.blocks(l.maskBlock(c.tensor())).get(0).offset(),
                             l.tensorMaskWeights(c.tensor(), c.point()[0], z.mul(2), z))), c.value());
-        }
-
-        /** The verifier's reduceForms: the sumcheck of W·P, then P̃(r). */
-        private Claim reduceForms(CommittedLayout wl, long[] table) {
-            t.domain(ProofProtocol.WITNESS_FORMS_DOMAIN);
-            t.absorbLong("forms", forms.size());
-            for (WitnessForm f : forms) {
-                t.absorbExt("forms/value", f.value());
-            }
-            Ext3 gamma = t.challengeExt("forms/gamma");
-            Ext3 target = Ext3.ZERO;
-            long[] weights = new long[3 * table.length];
-            Ext3 g = Ext3.ONE;
-            for (WitnessForm f : forms) {
-                target = target.add(g.mul(f.value()));
-                for (WitnessForm.Term term : f.terms()) {
-                    long[] wt = term.weight().table();
-                    int base = (int) term.offset();
-                    for (int e = 0; e < wt.length / 3; e++) {
-                        Ext3 x = Ext3.get(wt, e);
-                        if (!x.isZero()) {
-                            Ext3.set(weights, base + e, Ext3.get(weights, base + e).add(g.mul(x)));
-                        }
-                    }
-                }
-                g = g.mul(gamma);
-            }
-            SumcheckInstance inst = new SumcheckInstance(wl.numVars());
-            int a = inst.addBaseTable(table);
-            int b = inst.addTable(weights);
-            inst.addTerm(Ext3.ONE, a, b);
-            SumcheckProver.Result res = new SumcheckProver(backend).prove(inst, target, out, t);
-            Ext3 value = res.tableEvaluations()[a];
-            out.ext(value);
-            t.absorbExt("forms/evaluation", value);
-            return new Claim(-1, res.point(), value);
         }
 
         private void proveLookups(Circuit circuit) {
@@ -546,11 +511,13 @@ public final class CircuitProver {
         }
 
         /** All claims on a committed polynomial go straight into one WHIR opening (its γ batching). */
-        private void open(WhirProver pcs, WhirProver.WhirCommitment commitment, List<EvaluationClaim> ood, List<Claim> claims) {
-            if (claims.isEmpty()) {
+        private void open(WhirProver pcs, WhirProver.WhirCommitment commitment, List<EvaluationClaim> ood, List<Claim> claims,
+                List<dev.zkinfer.pcs.WeightedClaim> weighted) {
+            if (claims.isEmpty() && weighted.isEmpty()) {
                 return;
             }
-            pcs.open(commitment, ood, claims.stream().map(Claim::point).toList(), claims.stream().map(Claim::value).toList(), out, t);
+            pcs.open(commitment, ood, claims.stream().map(Claim::point).toList(), claims.stream().map(Claim::value).toList(), weighted,
+                    out, t);
         }
     }
 }

@@ -101,6 +101,10 @@ public final class WeightTables {
      */
     public static void addWeighted(long[] w, dev.zkinfer.pcs.BlockWeight weight, long block, Ext3 scale) {
         int k = weight.numVars();
+        if (weight instanceof dev.zkinfer.pcs.SparseBlockWeight sparse) {
+            sparse.addScaled(w, block << k, scale);
+            return;
+        }
         long[] table = weight.table();
         int off = 3 * (int) (block << k);
         long[] sc = {scale.c0, scale.c1, scale.c2};

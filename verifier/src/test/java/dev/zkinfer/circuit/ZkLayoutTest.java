@@ -1,0 +1,95 @@
+package dev.zkinfer.circuit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.pcs.BlockWeight;
+import dev.zkinfer.poly.Mle;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The zero-knowledge witness layout and the weights that open its masks (docs/zero-knowledge.md §3.4). */
+class ZkLayoutTest {
+    private final SplittableRandom rnd = new SplittableRandom(3);
+
+    private Ext3 random() {
+        return new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
+    }
+
+    private Ext3[] point(int n) {
+        Ext3[] p = new Ext3[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = random();
+        }
+        return p;
+    }
+
+    /** x → Linear(w) → h; h·h → y: h is read twice (two claims), y is the public output. */
+    private static Circuit circuit() {
+        Circuit.Builder cb = new Circuit.Builder();
+        int x = cb.tensor("x", TensorLayout.of(2, 5), TensorRole.INPUT);
+        int w = cb.tensor("w", TensorLayout.of(6, 5), TensorRole.MODEL);
+        int h = cb.tensor("h", TensorLayout.of(2, 6), TensorRole.COMPUTED);
+        int a = cb.tensor("a", TensorLayout.of(2, 6), TensorRole.ADVICE);
+        int y = cb.tensor("y", TensorLayout.of(2, 6), TensorRole.COMPUTED);
+        cb.layer(new LinearLayer(x, w, -1, h));
+        cb.layer(new ElementwiseProductLayer(h, a, y));
+        return cb.build(x, y);
+    }
+
+    @Test
+    void masksFollowTheClaimCounts() {
+        Circuit c = circuit();
+        ZkLayout z = new ZkLayout(c);
+        assertEquals(-1, z.delta(0), "public input");
+        assertEquals(-1, z.delta(1), "weights: not masked per proof");
+        assertEquals(0, z.delta(2), "one claim: δ = 0");
+        assertEquals(0, z.delta(3), "advice with one claim");
+        assertEquals(-1, z.delta(4), "public output");
+        assertEquals(2, z.sumcheckSlots(), "one per layer, no merge");
+        assertTrue(z.unmaskable().isEmpty());
+        // the witness holds the advice tensor, the slots and the two masks, without overlap
+        CommittedLayout wl = z.witness();
+        long covered = 0;
+        for (int id : wl.tensors()) {
+            covered += 1L << wl.blocks(id).get(0).numVars();
+        }
+        assertTrue(covered <= 1L << wl.numVars());
+        assertEquals(1 + 2 + 2, wl.tensors().size());
+    }
+
+    @Test
+    void slotWeightsExtensionMatchesTheirTable() {
+        ZkLayout z = new ZkLayout(circuit());
+        for (BlockWeight w : List.of(z.sumcheckWeights(point(5), 3), z.tensorMaskWeights(2, random(), random()),
+                z.tensorMaskWeights(3, random(), random(), random()))) {
+            Ext3[] r = point(w.numVars());
+            assertEquals(Mle.evaluateExt(w.table(), r), w.evaluate(r));
+        }
+    }
+
+    @Test
+    void aSumOfTermsIsTheWeightOfTheirTablesPlacedInTheWholePolynomial() {
+        ZkLayout z = new ZkLayout(circuit());
+        CommittedLayout wl = z.witness();
+        int n = wl.numVars();
+        WitnessForm form = new WitnessForm(List.of(
+                new WitnessForm.Term(wl.blocks(3).get(0).offset(), new WitnessForm.EqWeight(point(4), random())),
+                new WitnessForm.Term(wl.blocks(z.maskBlock(3)).get(0).offset(), z.tensorMaskWeights(3, random(), random()))), random());
+        BlockWeight sum = form.claim(n).weight();
+        Ext3[] r = point(n);
+        assertEquals(Mle.evaluateExt(sum.table(), r), sum.evaluate(r));
+        assertEquals(0, form.claim(n).block());
+    }
+
+    @Test
+    void masksTooLargeForTheSlotsAreRefused() {
+        ZkLayout z = new ZkLayout(circuit());
+        assertThrows(IllegalStateException.class, () -> z.sumcheckWeights(point(z.slotVars() + 1), 2));
+        assertThrows(IllegalStateException.class, () -> z.sumcheckWeights(point(3), z.slotDegree() + 1));
+        assertThrows(IllegalStateException.class, () -> z.slotBlock(z.sumcheckSlots()));
+        assertThrows(IllegalStateException.class, () -> z.maskBlock(0));
+    }
+}
