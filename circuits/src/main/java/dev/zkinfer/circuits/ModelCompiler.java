@@ -8,10 +8,12 @@ import dev.zkinfer.circuit.IndexMap;
 import dev.zkinfer.circuit.IndexMapLayer;
 import dev.zkinfer.circuit.LinearLayer;
 import dev.zkinfer.circuit.MaxPoolLayer;
+import dev.zkinfer.circuit.RangeCheckLayer;
 import dev.zkinfer.circuit.RequantLayer;
 import dev.zkinfer.circuit.SoftmaxLayer;
 import dev.zkinfer.circuit.TableLayer;
 import dev.zkinfer.circuit.TensorLayout;
+import dev.zkinfer.circuit.RangeCheckLayer;
 import dev.zkinfer.circuit.TensorRole;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.nn.quant.QOp;
@@ -58,6 +60,8 @@ public final class ModelCompiler {
     /** Bounds on |value| of accumulator tensors, from the weights and the ranges of their inputs. */
     private final Map<Integer, Long> accBound = new HashMap<>();
     private final int limbWidth;
+
+    private boolean privateInputs;
 
     private ModelCompiler(QuantizedModel qm) {
         this.qm = qm;
@@ -150,7 +154,18 @@ public final class ModelCompiler {
 
     /** @throws UnsupportedModelException naming the first op that cannot be proved */
     public static Compiled compile(QuantizedModel qm) {
-        return new ModelCompiler(qm).run();
+        return compile(qm, false);
+    }
+
+    /**
+     * As {@link #compile(QuantizedModel)}; with {@code privateInputs} every model input is an
+     * ADVICE tensor (committed in the witness, in no proof) whose domain a {@link RangeCheckLayer}
+     * checks, instead of a public input (docs/zero-knowledge.md §3.5).
+     */
+    public static Compiled compile(QuantizedModel qm, boolean privateInputs) {
+        ModelCompiler mc = new ModelCompiler(qm);
+        mc.privateInputs = privateInputs;
+        return mc.run();
     }
 
     private Compiled run() {
@@ -166,7 +181,15 @@ public final class ModelCompiler {
             if (ct[in.id()] >= 0) {
                 throw new UnsupportedModelException("input " + in.name() + " is listed twice");
             }
-            inputs[i] = ct[in.id()] = b.tensor(in.name(), layout(in), TensorRole.INPUT);
+            if (privateInputs) {
+                ct[in.id()] = b.tensor(in.name(), layout(in), TensorRole.ADVICE);
+                b.layer(new RangeCheckLayer(ct[in.id()], in.min(), in.max()));
+            } else {
+                inputs[i] = ct[in.id()] = b.tensor(in.name(), layout(in), TensorRole.INPUT);
+            }
+        }
+        if (privateInputs) {
+            inputs = new int[0];
         }
         int index = 0;
         for (QOp op : qm.ops()) {

@@ -63,7 +63,10 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
                     .put("model_commitment_vars", vk.modelLayout().numVars()).put("witness_commitment_vars", vk.witnessLayout().numVars())
                     .put("security_bits", Math.floor(sec.totalBits() * 10) / 10)
                     .put("security_bits_without_grinding", Math.floor(sec.statisticalBits() * 10) / 10)
-                    .put("proof_of_work_bits", sec.grindingBits()).put("security_components", bits));
+                    .put("proof_of_work_bits", sec.grindingBits()).put("security_components", bits)
+                    .put("zero_knowledge", vk.zeroKnowledge())
+                    .put("visibility", new Json().put("input", inputVisibility(vk)).put("output", "public")
+                            .put("weights", vk.zeroKnowledge() ? "committed, not hidden" : "committed")));
             return;
         }
         out.printf("%s, %,d bytes%n", kind, size);
@@ -78,7 +81,20 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
         out.printf("  security profile '%s' (target %d bits, provable: no proximity-gap conjecture; WHIR's mutual correlated"
                 + " agreement up to the Johnson bound from BCHKS25, ePrint 2025/2055)%n", vk.profile().cliName(), vk.profile().bits());
         out.print(sec);
-        out.println("  Proofs give integrity, not privacy: there is no zero-knowledge mode yet.");
+        if (vk.zeroKnowledge()) {
+            out.printf("  zero-knowledge: yes (input %s, output public; weights committed but not hidden yet:"
+                    + " each proof reveals evaluations of them, docs/zero-knowledge.md §5)%n", inputVisibility(vk));
+        } else {
+            out.println("  zero-knowledge: no (proofs give integrity, not privacy: they reveal intermediate values; compile with --zk)");
+        }
+    }
+
+    /** "public", "private" (the inputs are range-checked advice), or "none" for a model without run-time input. */
+    private static String inputVisibility(VerifyingKey vk) {
+        if (vk.circuit().inputs().length > 0) {
+            return "public";
+        }
+        return vk.circuit().layers().stream().anyMatch(l -> l instanceof dev.zkinfer.circuit.RangeCheckLayer) ? "private" : "none";
     }
 
     /** "input [1, 4]", "inputs [2, 3] [3]" or "no input". */

@@ -21,6 +21,7 @@ public final class LayerCodec {
     public static final int SOFTMAX = 7;
     public static final int ELEMENTWISE_PRODUCT = 8;
     public static final int BATCH_MATMUL = 9;
+    public static final int RANGE_CHECK = 10;
 
     static Layer decode(int tag, ProofReader in, int tensorCount) throws MalformedProofException {
         switch (tag) {
@@ -34,6 +35,7 @@ public final class LayerCodec {
             case SOFTMAX: return SoftmaxLayer.decode(in, tensorCount);
             case ELEMENTWISE_PRODUCT: return ElementwiseProductLayer.decode(in, tensorCount);
             case BATCH_MATMUL: return BatchMatMulLayer.decode(in, tensorCount);
+            case RANGE_CHECK: return RangeCheckLayer.decode(in, tensorCount);
             default:
                 throw new MalformedProofException("unknown layer tag " + Integer.toUnsignedString(tag));
         }

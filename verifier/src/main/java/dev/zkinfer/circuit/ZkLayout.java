@@ -89,8 +89,12 @@ public final class ZkLayout {
                 blockIds);
     }
 
-    /** The sumcheck masks the lookup stage uses (none until zero-knowledge lookups exist). */
+    /** The sumcheck masks the lookup stage uses. */
     static int lookupSlots(Circuit circuit) {
+        if (!ProofProtocol.lookupSpecs(circuit).isEmpty()) {
+            throw new IllegalArgumentException("zero-knowledge mode cannot prove lookups yet, and this circuit has "
+                    + ProofProtocol.lookupSpecs(circuit).size());
+        }
         return 0;
     }
 

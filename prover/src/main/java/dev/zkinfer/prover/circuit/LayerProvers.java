@@ -23,6 +23,7 @@ public final class LayerProvers {
             case "SoftmaxLayer" -> new SoftmaxLayerProver();
             case "ElementwiseProductLayer" -> new ElementwiseProductLayerProver();
             case "BatchMatMulLayer" -> new BatchMatMulLayerProver();
+            case "RangeCheckLayer" -> new RangeCheckLayerProver();
             default -> null;
         };
         if (p == null) {

@@ -1,6 +1,7 @@
 package dev.zkinfer.prover.model;
 
 import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.IoScales;
 import dev.zkinfer.circuit.Layer;
 import dev.zkinfer.circuit.TensorLayout;
 import dev.zkinfer.circuit.TensorRole;
@@ -198,20 +199,25 @@ public final class ModelProver {
     WitnessValues witness(IntTensor[] inputs) {
         QuantizedModel qm = pk.model();
         Circuit c = pk.verifyingKey().circuit();
-        int[] inIds = c.inputs();
         int[] modelInputs = qm.inputIds();
+        // the circuit tensor of each model input: a public input, or an advice tensor when private
+        int[] inIds = new int[modelInputs.length];
+        for (int i = 0; i < inIds.length; i++) {
+            inIds[i] = pk.compiled().circuitTensorOf()[modelInputs[i]];
+        }
         if (inputs.length != inIds.length) {
             throw new IllegalArgumentException("the model takes " + inIds.length + " inputs, got " + inputs.length);
         }
         WitnessValues w = new WitnessValues(c);
         for (int i = 0; i < inIds.length; i++) {
             IntTensor input = inputs[i];
-            int[] expected = qm.tensor(modelInputs[i]).shape();
+            dev.zkinfer.nn.quant.QTensor qt = qm.tensor(modelInputs[i]);
+            int[] expected = qt.shape();
             if (!java.util.Arrays.equals(input.shape(), expected)) {
                 throw new IllegalArgumentException((inIds.length > 1 ? "input " + i + " has shape " : "input has shape ")
                         + java.util.Arrays.toString(input.shape()) + ", the model expects " + java.util.Arrays.toString(expected));
             }
-            pk.verifyingKey().io().input(i).check(Arrays.stream(input.data()).asLongStream().toArray());
+            new IoScales.InputDomain(qt.scale(), qt.min(), qt.max()).check(Arrays.stream(input.data()).asLongStream().toArray());
             w.put(inIds[i], c.tensor(inIds[i]).layout().pad(field(input.data()), 0));
         }
         for (Map.Entry<Integer, long[]> e : pk.compiled().modelValues().entrySet()) {

@@ -95,30 +95,48 @@ public final class ProvingKey {
 
     static ProvingKey create(QuantizedModel model, SecurityProfile profile, Consumer<String> progress, Backend backend,
             ForkJoinPool pool) {
-        return create(model, profile, false, progress, backend, pool);
+        return create(model, profile, Options.integrity(), progress, backend, pool);
     }
 
     /**
-     * As {@link #create(QuantizedModel, SecurityProfile, Consumer)}; with {@code zeroKnowledge} the
-     * keys make zero-knowledge proofs (docs/zero-knowledge.md).
-     *
-     * @throws IllegalArgumentException if zero-knowledge mode cannot prove this model
+     * What a key's proofs reveal (docs/zero-knowledge.md §1): {@code zeroKnowledge} makes proofs
+     * that reveal nothing about the intermediate values; {@code privateInputs} (zero-knowledge only)
+     * keeps the model's inputs out of the proofs too (committed in the witness, their domain checked
+     * by a lookup). Outputs are public.
      */
-    public static ProvingKey create(QuantizedModel model, SecurityProfile profile, boolean zeroKnowledge, Consumer<String> progress) {
-        return create(model, profile, zeroKnowledge, progress, Backends.get(), ModelProver.defaultPool());
+    public record Options(boolean zeroKnowledge, boolean privateInputs) {
+        public Options {
+            if (privateInputs && !zeroKnowledge) {
+                throw new IllegalArgumentException("a private input needs zero-knowledge mode");
+            }
+        }
+
+        /** Integrity only: public inputs and outputs, proofs reveal intermediate values (the default). */
+        public static Options integrity() {
+            return new Options(false, false);
+        }
     }
 
-    static ProvingKey create(QuantizedModel model, SecurityProfile profile, boolean zeroKnowledge, Consumer<String> progress,
+    /**
+     * As {@link #create(QuantizedModel, SecurityProfile, Consumer)}, with the given visibility options.
+     *
+     * @throws IllegalArgumentException if zero-knowledge mode cannot prove this model (a message naming why)
+     */
+    public static ProvingKey create(QuantizedModel model, SecurityProfile profile, Options options, Consumer<String> progress) {
+        return create(model, profile, options, progress, Backends.get(), ModelProver.defaultPool());
+    }
+
+    static ProvingKey create(QuantizedModel model, SecurityProfile profile, Options options, Consumer<String> progress,
             Backend backend, ForkJoinPool pool) {
         return ProverPool.run(pool, Cancellation.create(Thread.currentThread(), false),
-                () -> build(model, profile, zeroKnowledge, progress, backend));
+                () -> build(model, profile, options, progress, backend));
     }
 
-    private static ProvingKey build(QuantizedModel model, SecurityProfile profile, boolean zeroKnowledge, Consumer<String> progress,
+    private static ProvingKey build(QuantizedModel model, SecurityProfile profile, Options options, Consumer<String> progress,
             Backend backend) {
         progress.accept("compiling the circuit");
-        ModelCompiler.Compiled compiled = ModelCompiler.compile(model);
-        return commit(model, compiled, profile, zeroKnowledge, progress, backend);
+        ModelCompiler.Compiled compiled = ModelCompiler.compile(model, options.privateInputs());
+        return commit(model, compiled, profile, options.zeroKnowledge(), progress, backend);
     }
 
     /** Commits to a compiled model's weights and makes its verifying key (compiling, or loading a key). */
@@ -130,7 +148,7 @@ public final class ProvingKey {
         progress.accept("committing to " + compiled.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");
         WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, layout.numVars()), backend);
         WhirProver.WhirCommitment commitment = pcs.commit(table, layout.numVars());
-        IoScales io = ioScales(model);
+        IoScales io = ioScales(model, compiled);
         VerifyingKey vk = new VerifyingKey(profile, compiled.circuit(), commitment.root(), io, zeroKnowledge);
         // The integer executor's one-time packing of the weights (0.5 s on VGG-11, uninterruptible)
         // happens here rather than inside the first proof.
@@ -140,9 +158,12 @@ public final class ProvingKey {
     }
 
     /** Each input's scale and range and each output's scale, in the model's order. */
-    private static IoScales ioScales(QuantizedModel model) {
+    private static IoScales ioScales(QuantizedModel model, ModelCompiler.Compiled compiled) {
         List<IoScales.InputDomain> inputs = new ArrayList<>();
         for (int id : model.inputIds()) {
+            if (compiled.circuit().tensor(compiled.circuitTensorOf()[id]).role() != TensorRole.INPUT) {
+                continue; // a private input: in no proof, its domain checked in the circuit
+            }
             QTensor in = model.tensor(id);
             inputs.add(new IoScales.InputDomain(in.scale(), in.min(), in.max()));
         }
