@@ -319,8 +319,22 @@ public final class CircuitVerifier {
                 }
             }
             long tm = System.nanoTime();
+            List<dev.zkinfer.pcs.WeightedClaim> modelWeighted = new ArrayList<>();
+            if (zk != null) {
+                // each model tensor's masked claims: merged, then one blinded linear claim on the model polynomial
+                Map<Integer, List<Claim>> byTensor = new LinkedHashMap<>();
+                for (Claim c : model) {
+                    byTensor.computeIfAbsent(c.tensor(), k -> new ArrayList<>()).add(c);
+                }
+                for (Map.Entry<Integer, List<Claim>> e : byTensor.entrySet()) {
+                    Claim one = e.getValue().size() == 1 ? e.getValue().get(0) : ZkSteps.merge(this, e.getKey(), e.getValue());
+                    modelWeighted.add(ZkSteps.modelClaim(this, one, vk.modelLayout(), ZkLayout.blindingBlock(circuit))
+                            .claim(vk.modelLayout().numVars()));
+                }
+                model = List.of();
+            }
             model = modelBlockClaims(model);
-            openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), modelOod, model, List.of());
+            openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), modelOod, model, modelWeighted);
             long tw = System.nanoTime();
             timing.record(-2, "model opening", tw - tm);
             List<dev.zkinfer.pcs.WeightedClaim> weighted = new ArrayList<>();

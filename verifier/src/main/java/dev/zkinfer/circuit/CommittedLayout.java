@@ -122,6 +122,11 @@ public final class CommittedLayout {
         return new CommittedLayout(t -> circuit.tensor(t).layout(), tensorIds, true);
     }
 
+    /** Tight packing of blocks given by their layouts (ids need not be circuit tensors). */
+    static CommittedLayout tight(java.util.function.IntFunction<TensorLayout> layoutOf, List<Integer> ids) {
+        return new CommittedLayout(layoutOf, ids, true);
+    }
+
     /** The tight packing of tensors given by their layouts (tensor i has layouts.get(i)), for tests. */
     static CommittedLayout tight(List<TensorLayout> layouts) {
         List<Integer> ids = new ArrayList<>();

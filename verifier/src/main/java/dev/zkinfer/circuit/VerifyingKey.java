@@ -79,7 +79,7 @@ public final class VerifyingKey {
         circuit.encode(w);
         this.encoded = w.toByteArray();
         this.digest = sha256(encoded);
-        this.modelLayout = CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
+        this.modelLayout = zeroKnowledge ? ZkLayout.modelLayout(circuit) : CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
         if (zeroKnowledge) {
             this.zkLayout = new ZkLayout(circuit);
             List<String> bad = zkLayout.unmaskable();

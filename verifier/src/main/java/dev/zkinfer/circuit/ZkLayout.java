@@ -67,11 +67,15 @@ public final class ZkLayout {
             if (claimCounts[t] > 1) {
                 merges++;
             }
-            boolean masked = (ct.role() == TensorRole.ADVICE || ct.role() == TensorRole.COMPUTED) && !outputs.contains(t);
+            boolean masked = ct.role() != TensorRole.INPUT && !outputs.contains(t);
             delta[t] = !masked ? -1 : claimCounts[t] <= 1 ? 0 : claimCounts[t];
         }
+        if (!circuit.tensorsWithRole(TensorRole.MODEL).isEmpty()) {
+            maxVars = Math.max(maxVars, blindingVars(circuit)); // a model tensor's blinded opening
+        }
         slotVarBits = TensorLayout.log2Ceil(maxVars + 2);
-        slots = circuit.layers().size() + merges + lookupSlots;
+        // one per layer, one per merge, one per model tensor's blinded opening, the lookups'
+        slots = circuit.layers().size() + merges + circuit.tensorsWithRole(TensorRole.MODEL).size() + lookupSlots;
         firstSlotBlock = next;
         int slotBits = COMPONENT_BITS + slotVarBits + SLOT_DEGREE_BITS;
         for (int s = 0; s < slots; s++) {
@@ -87,6 +91,35 @@ public final class ZkLayout {
         }
         witness = CommittedLayout.padded(id -> id < nt ? circuit.tensor(id).layout() : TensorLayout.of(1 << blockVars.get(id)),
                 blockIds);
+    }
+
+    /**
+     * How many proofs a zero-knowledge key's weights stay hidden for (docs/zero-knowledge.md §5):
+     * each proof reveals two evaluations of the model polynomial's blinding block per weight tensor.
+     */
+    public static final int MAX_PROOFS = 1024;
+
+    /** log2 of the blinding block's size: room for {@link #MAX_PROOFS} proofs' two evaluations per model tensor. */
+    public static int blindingVars(Circuit circuit) {
+        int m = Math.max(1, circuit.tensorsWithRole(TensorRole.MODEL).size());
+        return TensorLayout.log2Ceil(2 * MAX_PROOFS * m);
+    }
+
+    /** The block id of the model polynomial's blinding block (after the circuit's tensors). */
+    public static int blindingBlock(Circuit circuit) {
+        return circuit.tensors().size();
+    }
+
+    /**
+     * A zero-knowledge key's model polynomial: the weights packed tightly, as in integrity mode,
+     * plus the blinding block of 2^{@link #blindingVars} random entries drawn at compile time.
+     */
+    public static CommittedLayout modelLayout(Circuit circuit) {
+        List<Integer> ids = new ArrayList<>(circuit.tensorsWithRole(TensorRole.MODEL));
+        int bl = blindingBlock(circuit);
+        ids.add(bl);
+        int b = blindingVars(circuit);
+        return CommittedLayout.tight(id -> id == bl ? TensorLayout.of(1 << b) : circuit.tensor(id).layout(), ids);
     }
 
     /** The sumcheck masks the lookup stage uses. */

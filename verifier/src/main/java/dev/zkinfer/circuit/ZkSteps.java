@@ -148,4 +148,57 @@ public final class ZkSteps {
         }
         return d;
     }
+
+    /** Domain of a model tensor's blinded opening ({@link #modelClaim}). */
+    public static final String MODEL_DOMAIN = "zkinfer/zk-model/v1";
+
+    /**
+     * Zero-knowledge: discharges the masked claim Ŵ(p) = v on a model tensor W (docs/zero-knowledge.md
+     * §5) as one linear claim on the model polynomial that reveals nothing about W: κ and a point q
+     * of the blinding block Bl are drawn, the prover sends s = B̃l(q), and a masked sumcheck over
+     * n = max(n_W, b) variables proves Σ_x [eq(p, x)·W(x) + κ·eq(q, x)·Bl(x)] = v + κ·s (W and Bl
+     * zero-extended to n variables; W's mask term removed through w). It ends at r with
+     * f(r) = eq(p, r)·W̃(r) + κ·eq(q, r)·B̃l(r), which is returned as the linear claim on W's blocks
+     * and Bl's block for the model opening: its value is masked by B̃l(r).
+     */
+    public static WitnessForm modelClaim(VerifierContext ctx, Claim claim, CommittedLayout modelLayout, int blindingBlock)
+            throws InvalidProofException {
+        var t = ctx.transcript();
+        int tensor = claim.tensor();
+        Ext3[] p = claim.point();
+        int b = modelLayout.blocks(blindingBlock).get(0).numVars();
+        int n = Math.max(p.length, b);
+        t.domain(MODEL_DOMAIN);
+        Ext3 kappa = t.challengeExt("zk-model/kappa");
+        Ext3[] q = new Ext3[b];
+        for (int i = 0; i < b; i++) {
+            q[i] = t.challengeExt("zk-model/q");
+        }
+        Ext3 s = ctx.proof().ext("blinding evaluation");
+        t.absorbExt("zk-model/blinding", s);
+        Term[] terms = ctx.tensorMaskDegree(tensor) >= 0 ? new Term[] {new Term(tensor, Ext3.ONE, p)} : new Term[0];
+        var res = sumcheck(ctx, claim.value().add(kappa.mul(s)), terms, n, 2);
+        Ext3[] r = res.point();
+        Ext3[] rw = java.util.Arrays.copyOf(r, p.length);
+        // both factors of each product are zero-extended: eq's and the table's tails multiply
+        Ext3 eqW = dev.zkinfer.poly.Mle.eq(p, rw).mul(zeroTail(r, p.length).square());
+        Ext3 eqB = dev.zkinfer.poly.Mle.eq(q, java.util.Arrays.copyOf(r, b)).mul(zeroTail(r, b).square()).mul(kappa);
+        java.util.List<WitnessForm.Term> form = new java.util.ArrayList<>();
+        for (CommittedLayout.Block blk : modelLayout.blocks(tensor)) {
+            Ext3 scale = eqW.mul(modelLayout.weight(blk, rw));
+            form.add(new WitnessForm.Term(blk.offset(), new WitnessForm.EqWeight(modelLayout.freePoint(blk, rw), scale)));
+        }
+        CommittedLayout.Block bl = modelLayout.blocks(blindingBlock).get(0);
+        form.add(new WitnessForm.Term(bl.offset(), new WitnessForm.EqWeight(java.util.Arrays.copyOf(r, b), eqB)));
+        return new WitnessForm(form, res.value());
+    }
+
+    /** Π_{i ≥ from} (1 − r_i): eq of r's tail with zeros (a zero-extended table's factor). */
+    static Ext3 zeroTail(Ext3[] r, int from) {
+        Ext3 z = Ext3.ONE;
+        for (int i = from; i < r.length; i++) {
+            z = z.mul(Ext3.ONE.sub(r[i]));
+        }
+        return z;
+    }
 }

@@ -44,11 +44,11 @@ class ZkLayoutTest {
         Circuit c = circuit();
         ZkLayout z = new ZkLayout(c);
         assertEquals(-1, z.delta(0), "public input");
-        assertEquals(-1, z.delta(1), "weights: not masked per proof");
+        assertEquals(0, z.delta(1), "weights: masked per proof, one claim");
         assertEquals(0, z.delta(2), "one claim: δ = 0");
         assertEquals(0, z.delta(3), "advice with one claim");
         assertEquals(-1, z.delta(4), "public output");
-        assertEquals(2, z.sumcheckSlots(), "one per layer, no merge");
+        assertEquals(3, z.sumcheckSlots(), "one per layer, none for merges, one per model tensor's blinded opening");
         assertTrue(z.unmaskable().isEmpty());
         // the witness holds the advice tensor, the slots and the two masks, without overlap
         CommittedLayout wl = z.witness();
@@ -57,7 +57,7 @@ class ZkLayoutTest {
             covered += 1L << wl.blocks(id).get(0).numVars();
         }
         assertTrue(covered <= 1L << wl.numVars());
-        assertEquals(1 + 2 + 2, wl.tensors().size());
+        assertEquals(1 + 3 + 3, wl.tensors().size());
     }
 
     @Test

@@ -374,8 +374,23 @@ public final class CircuitProver {
             }
             Cancellation.checkpoint();
             progress.accept("opening the model commitment");
+            List<dev.zkinfer.pcs.WeightedClaim> modelWeighted = new ArrayList<>();
+            if (zk != null) {
+                // the verifier's order: by tensor in the order of first claim, merged, then blinded
+                Map<Integer, List<Claim>> byTensor = new LinkedHashMap<>();
+                for (Claim c : model) {
+                    byTensor.computeIfAbsent(c.tensor(), k -> new ArrayList<>()).add(c);
+                }
+                for (Map.Entry<Integer, List<Claim>> e : byTensor.entrySet()) {
+                    Claim one = e.getValue().size() == 1 ? e.getValue().get(0)
+                            : ZkProving.merge(this, e.getKey(), e.getValue(), w.get(e.getKey()));
+                    modelWeighted.add(ZkProving.modelClaim(this, one, vk.modelLayout(), ZkLayout.blindingBlock(circuit), modelTable)
+                            .claim(vk.modelLayout().numVars()));
+                }
+                model = List.of();
+            }
             model = modelBlockClaims(model);
-            open(modelPcs, modelCommitment, modelOod, model, List.of());
+            open(modelPcs, modelCommitment, modelOod, model, modelWeighted);
             Cancellation.checkpoint();
             progress.accept("opening the witness commitment");
             List<dev.zkinfer.pcs.WeightedClaim> weighted = new ArrayList<>();

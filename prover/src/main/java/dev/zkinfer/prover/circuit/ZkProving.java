@@ -159,4 +159,69 @@ final class ZkProving {
         t.absorbExt("merge/evaluation", value);
         return new dev.zkinfer.circuit.Claim(tensor, res.point(), value);
     }
+
+    /**
+     * The prover of the verifier's {@code ZkSteps.modelClaim}: the blinded opening of model tensor
+     * W's masked claim; {@code modelTable} is the packed model polynomial (weights and blinding block).
+     */
+    static dev.zkinfer.circuit.WitnessForm modelClaim(ProverContext ctx, dev.zkinfer.circuit.Claim claim,
+            dev.zkinfer.circuit.CommittedLayout modelLayout, int blindingBlock, long[] modelTable) {
+        var t = ctx.transcript();
+        int tensor = claim.tensor();
+        Ext3[] p = claim.point();
+        dev.zkinfer.circuit.CommittedLayout.Block bl = modelLayout.blocks(blindingBlock).get(0);
+        int b = bl.numVars();
+        int n = Math.max(p.length, b);
+        t.domain(dev.zkinfer.circuit.ZkSteps.MODEL_DOMAIN);
+        Ext3 kappa = t.challengeExt("zk-model/kappa");
+        Ext3[] q = new Ext3[b];
+        for (int i = 0; i < b; i++) {
+            q[i] = t.challengeExt("zk-model/q");
+        }
+        long[] blinding = java.util.Arrays.copyOfRange(modelTable, (int) bl.offset(), (int) bl.offset() + (1 << b));
+        Ext3 s = EqTables.evaluate(ctx.backend(), blinding, q);
+        ctx.proof().ext(s);
+        t.absorbExt("zk-model/blinding", s);
+        SumcheckInstance inst = new SumcheckInstance(n);
+        int w = inst.addBaseTable(java.util.Arrays.copyOf(ctx.values(tensor), 1 << n));
+        int ew = inst.addTable(dev.zkinfer.poly.Mle.eqTable(zeroPadded(p, n)));
+        int bt = inst.addBaseTable(java.util.Arrays.copyOf(blinding, 1 << n));
+        int eb = inst.addTable(dev.zkinfer.poly.Mle.eqTableInto(zeroPadded(q, n), kappa, new long[3 << n]));
+        inst.addTerm(Ext3.ONE, w, ew);
+        inst.addTerm(Ext3.ONE, bt, eb);
+        TensorMask m = ctx.tensorMask(tensor);
+        List<Term> terms = m == null ? List.of() : List.of(new Term(tensor, m, Ext3.ONE, p));
+        var res = sumcheck(ctx, inst, claim.value().add(kappa.mul(s)), terms, 2);
+        Ext3[] r = res.point();
+        Ext3[] rw = java.util.Arrays.copyOf(r, p.length);
+        Ext3 eqW = dev.zkinfer.poly.Mle.eq(p, rw).mul(tail(r, p.length).square());
+        Ext3 eqB = dev.zkinfer.poly.Mle.eq(q, java.util.Arrays.copyOf(r, b)).mul(tail(r, b).square()).mul(kappa);
+        java.util.List<dev.zkinfer.circuit.WitnessForm.Term> form = new java.util.ArrayList<>();
+        for (dev.zkinfer.circuit.CommittedLayout.Block blk : modelLayout.blocks(tensor)) {
+            Ext3 scale = eqW.mul(modelLayout.weight(blk, rw));
+            form.add(new dev.zkinfer.circuit.WitnessForm.Term(blk.offset(),
+                    new dev.zkinfer.circuit.WitnessForm.EqWeight(modelLayout.freePoint(blk, rw), scale)));
+        }
+        form.add(new dev.zkinfer.circuit.WitnessForm.Term(bl.offset(),
+                new dev.zkinfer.circuit.WitnessForm.EqWeight(java.util.Arrays.copyOf(r, b), eqB)));
+        Ext3[] f = res.tableEvaluations();
+        Ext3 value = f[w].mul(f[ew]).add(f[bt].mul(f[eb]));
+        return new dev.zkinfer.circuit.WitnessForm(form, value);
+    }
+
+    private static Ext3[] zeroPadded(Ext3[] p, int n) {
+        Ext3[] out = java.util.Arrays.copyOf(p, n);
+        for (int i = p.length; i < n; i++) {
+            out[i] = Ext3.ZERO;
+        }
+        return out;
+    }
+
+    private static Ext3 tail(Ext3[] r, int from) {
+        Ext3 z = Ext3.ONE;
+        for (int i = from; i < r.length; i++) {
+            z = z.mul(Ext3.ONE.sub(r[i]));
+        }
+        return z;
+    }
 }

@@ -7,6 +7,7 @@ import dev.zkinfer.circuit.IoScales;
 import dev.zkinfer.nn.quant.QTensor;
 import dev.zkinfer.circuit.TensorRole;
 import dev.zkinfer.circuit.VerifyingKey;
+import dev.zkinfer.circuit.ZkLayout;
 import dev.zkinfer.circuits.ModelCompiler;
 import dev.zkinfer.nn.quant.IntegerExecutor;
 import dev.zkinfer.nn.quant.QuantizedModel;
@@ -26,6 +27,7 @@ import dev.zkinfer.MalformedInputException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
@@ -52,7 +54,7 @@ import java.util.function.Consumer;
  */
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
-    private static final int VERSION = 4;
+    private static final int VERSION = 5;
 
     private final QuantizedModel model;
     private final ModelCompiler.Compiled compiled;
@@ -60,8 +62,11 @@ public final class ProvingKey {
     private final WhirProver.WhirCommitment modelCommitment;
     private final long[] modelTable;
 
+    private final byte[] blindingSeed;
+
     private ProvingKey(QuantizedModel model, ModelCompiler.Compiled compiled, VerifyingKey vk,
-            WhirProver.WhirCommitment modelCommitment, long[] modelTable) {
+            WhirProver.WhirCommitment modelCommitment, long[] modelTable, byte[] blindingSeed) {
+        this.blindingSeed = blindingSeed;
         this.model = model;
         this.compiled = compiled;
         this.vk = vk;
@@ -136,15 +141,35 @@ public final class ProvingKey {
             Backend backend) {
         progress.accept("compiling the circuit");
         ModelCompiler.Compiled compiled = ModelCompiler.compile(model, options.privateInputs());
-        return commit(model, compiled, profile, options.zeroKnowledge(), progress, backend);
+        byte[] seed = null;
+        if (options.zeroKnowledge()) {
+            seed = new byte[32];
+            new java.security.SecureRandom().nextBytes(seed);
+        }
+        return commit(model, compiled, profile, seed, progress, backend);
     }
 
     /** Commits to a compiled model's weights and makes its verifying key (compiling, or loading a key). */
+    /**
+     * @param blindingSeed null for an integrity-mode key; for a zero-knowledge key, the secret seed
+     *     of the model polynomial's blinding block (docs/zero-knowledge.md §5)
+     */
     private static ProvingKey commit(QuantizedModel model, ModelCompiler.Compiled compiled, SecurityProfile profile,
-            boolean zeroKnowledge, Consumer<String> progress, Backend backend) {
+            byte[] blindingSeed, Consumer<String> progress, Backend backend) {
         Cancellation.checkpoint();
-        CommittedLayout layout = CommittedLayout.tight(compiled.circuit(), compiled.circuit().tensorsWithRole(TensorRole.MODEL));
-        long[] table = layout.pack(compiled.modelValues());
+        boolean zeroKnowledge = blindingSeed != null;
+        Circuit circuit = compiled.circuit();
+        CommittedLayout layout;
+        long[] table;
+        if (zeroKnowledge) {
+            layout = ZkLayout.modelLayout(circuit);
+            Map<Integer, long[]> values = new HashMap<>(compiled.modelValues());
+            values.put(ZkLayout.blindingBlock(circuit), blinding(blindingSeed, 1 << ZkLayout.blindingVars(circuit)));
+            table = layout.pack(values);
+        } else {
+            layout = CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
+            table = layout.pack(compiled.modelValues());
+        }
         progress.accept("committing to " + compiled.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");
         WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, layout.numVars()), backend);
         WhirProver.WhirCommitment commitment = pcs.commit(table, layout.numVars());
@@ -154,7 +179,32 @@ public final class ProvingKey {
         // happens here rather than inside the first proof.
         Cancellation.checkpoint();
         IntegerExecutor.create().prepare(model);
-        return new ProvingKey(model, compiled, vk, commitment, table);
+        return new ProvingKey(model, compiled, vk, commitment, table, blindingSeed);
+    }
+
+    /** The blinding block's n uniform base-field values, from the key's secret seed (SHA-256 in counter mode). */
+    static long[] blinding(byte[] seed, int n) {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long[] out = new long[n];
+        int filled = 0;
+        long counter = 0;
+        while (filled < n) {
+            sha.update(seed);
+            sha.update(java.nio.ByteBuffer.allocate(8).putLong(counter++).array());
+            java.nio.ByteBuffer block = java.nio.ByteBuffer.wrap(sha.digest());
+            for (int k = 0; k < 4 && filled < n; k++) {
+                long x = block.getLong();
+                if (Long.compareUnsigned(x, Goldilocks.P) < 0) {
+                    out[filled++] = x;
+                }
+            }
+        }
+        return out;
     }
 
     /** Each input's scale and range and each output's scale, in the model's order. */
@@ -219,6 +269,11 @@ public final class ProvingKey {
             for (int t : tensorOf) {
                 out.writeInt(Integer.reverseBytes(t));
             }
+            // the blinding seed of a zero-knowledge key (secret, like the weights), or nothing
+            out.writeInt(Integer.reverseBytes(blindingSeed == null ? 0 : blindingSeed.length));
+            if (blindingSeed != null) {
+                out.write(blindingSeed);
+            }
             out.flush();
             byte[] body = bytes.toByteArray();
             byte[] file = Arrays.copyOf(body, body.length + 32);
@@ -267,12 +322,21 @@ public final class ProvingKey {
         QuantizedModel model;
         ModelCompiler.Compiled compiled;
         boolean[] zk = new boolean[1];
+        byte[] seed = null;
         try {
             model = QuantizedModel.read(in);
             // Read in place (a stream's per-byte calls cost seconds over VGG-16's 15M varints).
             Cursor cursor = new Cursor(bytes, bytes.length - in.available());
             compiled = readCompiled(cursor, profile, digest, model, zk);
             in.skipNBytes(cursor.pos - (bytes.length - in.available()));
+            int seedLength = Integer.reverseBytes(in.readInt());
+            if (seedLength != (zk[0] ? 32 : 0)) {
+                throw new MalformedInputException("corrupted proving key: blinding seed of " + seedLength + " bytes");
+            }
+            if (seedLength > 0) {
+                seed = new byte[seedLength];
+                in.readFully(seed);
+            }
         } catch (MalformedInputException e) {
             throw e;
         } catch (RuntimeException | java.io.EOFException e) {
@@ -282,11 +346,12 @@ public final class ProvingKey {
             throw new MalformedInputException("corrupted proving key: " + in.available() + " trailing bytes");
         }
         ModelCompiler.Compiled stored = compiled;
+        byte[] storedSeed = seed;
         ProvingKey pk;
         try {
             Backend backend = Backends.get();
             pk = ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
-                    () -> commit(model, stored, profile, zk[0], progress, backend));
+                    () -> commit(model, stored, profile, storedSeed, progress, backend));
         } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
             // Stored values that do not fit the stored circuit. A cancelled load
             // (ProvingCancelledException) and internal errors (bugs) pass through.

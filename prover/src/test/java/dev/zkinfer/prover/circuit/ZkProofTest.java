@@ -11,6 +11,7 @@ import dev.zkinfer.circuit.LinearLayer;
 import dev.zkinfer.circuit.TensorLayout;
 import dev.zkinfer.circuit.TensorRole;
 import dev.zkinfer.circuit.VerifyingKey;
+import dev.zkinfer.circuit.ZkLayout;
 import dev.zkinfer.pcs.PcsParameters;
 import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.pcs.WhirProver;
@@ -53,10 +54,18 @@ class ZkProofTest {
         w.put(w2, LayerSoundness.randomPadded(c.tensor(w2).layout(), rnd, 100));
         w.put(a, LayerSoundness.randomPadded(c.tensor(a).layout(), rnd, 100));
         LayerHarness.computeWitness(c, w);
-        CommittedLayout ml = CommittedLayout.tight(c, c.tensorsWithRole(TensorRole.MODEL));
+        CommittedLayout ml = zk ? ZkLayout.modelLayout(c) : CommittedLayout.tight(c, c.tensorsWithRole(TensorRole.MODEL));
         Map<Integer, long[]> mv = new HashMap<>();
-        for (int t : ml.tensors()) {
+        for (int t : c.tensorsWithRole(TensorRole.MODEL)) {
             mv.put(t, w.get(t));
+        }
+        if (zk) {
+            // the blinding block, drawn at compile time
+            long[] bl = new long[1 << ZkLayout.blindingVars(c)];
+            for (int i = 0; i < bl.length; i++) {
+                bl[i] = dev.zkinfer.prover.sumcheck.SumcheckProver.uniformBase(rnd);
+            }
+            mv.put(ZkLayout.blindingBlock(c), bl);
         }
         long[] table = ml.pack(mv);
         SecurityProfile profile = SecurityProfile.DEFAULT;
@@ -99,7 +108,7 @@ class ZkProofTest {
         Setup zk = setup(true, 3);
         byte[] proof = zk.prover().prove(zk.w(), m -> {}, null, new SplittableRandom(6));
         SplittableRandom rnd = new SplittableRandom(9);
-        for (int i = 0; i < proof.length; i += 1 + rnd.nextInt(7)) {
+        for (int i = 0; i < proof.length; i += 1 + rnd.nextInt(proof.length / 150)) {
             byte[] bad = proof.clone();
             bad[i] ^= (byte) (1 + rnd.nextInt(255));
             assertFalse(CircuitVerifier.verify(zk.vk(), bad).result().isValid(), "byte " + i + " flipped was accepted");
@@ -118,6 +127,24 @@ class ZkProofTest {
         v[0] = dev.zkinfer.field.Goldilocks.add(v[0], 1);
         zk.w().put(h, v);
         byte[] proof = zk.prover().prove(zk.w(), m -> {}, null, new SplittableRandom(7));
+        assertFalse(CircuitVerifier.verify(zk.vk(), proof).result().isValid());
+    }
+
+    @Test
+    void weightsOtherThanTheCommittedOnesAreRejected() {
+        Setup zk = setup(true, 6);
+        // the prover uses other first-layer weights (the whole witness recomputed from them) against the key's commitment
+        int w1 = 1;
+        long[] v = zk.w().get(w1).clone();
+        v[3] = dev.zkinfer.field.Goldilocks.add(v[3], 1);
+        WitnessValues bad = new WitnessValues(zk.vk().circuit());
+        for (int t = 0; t < zk.vk().circuit().tensors().size(); t++) {
+            if (zk.vk().circuit().tensor(t).role() != TensorRole.COMPUTED) {
+                bad.put(t, t == w1 ? v : zk.w().get(t));
+            }
+        }
+        LayerHarness.computeWitness(zk.vk().circuit(), bad);
+        byte[] proof = zk.prover().prove(bad, m -> {}, null, new SplittableRandom(8));
         assertFalse(CircuitVerifier.verify(zk.vk(), proof).result().isValid());
     }
 
