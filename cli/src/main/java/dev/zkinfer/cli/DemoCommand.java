@@ -37,18 +37,34 @@ import picocli.CommandLine.Option;
  * proof size.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Compile the bundled LeNet-5, prove its inference on an MNIST digit, and verify the proof.")
+        description = "Compile a bundled model (LeNet-5 by default, or the character-level GPT), prove one inference, and verify the proof.")
 final class DemoCommand extends CliSupport implements Callable<Integer> {
     static final String SAMPLE = "/dev/zkinfer/samples/lenet5/";
 
+    @Option(names = "--model", paramLabel = "lenet5|gpt", description = "Which bundled model: lenet5 (MNIST digits) or gpt (the"
+            + " character-level GPT, next character of a prompt); default ${DEFAULT-VALUE}.", defaultValue = "lenet5")
+    String model;
+
     @Option(names = "--digit", description = "Which bundled test digit to use (0-255, default ${DEFAULT-VALUE}).", defaultValue = "0")
     int digit;
+
+    @Option(names = "--prompt", description = "With --model gpt: the prompt whose next character is proved (its last 32 characters,"
+            + " lowercased; a shorter one is padded with spaces on the left; default \"${DEFAULT-VALUE}\").",
+            defaultValue = "and god said, let there be ligh")
+    String prompt;
 
     @Option(names = "--cache", paramLabel = "DIR", description = "Where the compiled keys are cached (default: ~/.cache/zkinfer).")
     Path cache;
 
     @Override
     public Integer call() throws Exception {
+        switch (model) {
+            case "lenet5" -> {}
+            case "gpt" -> {
+                return new GptDemo(this).run();
+            }
+            default -> throw new UserError("--model must be lenet5 or gpt, got " + model);
+        }
         if (digit < 0 || digit > 255) {
             throw new UserError("--digit must be between 0 and 255, got " + digit);
         }
@@ -134,7 +150,12 @@ final class DemoCommand extends CliSupport implements Callable<Integer> {
     }
 
     static InputStream resource(String name) throws IOException {
-        InputStream in = DemoCommand.class.getResourceAsStream(SAMPLE + name);
+        return resourceAt(SAMPLE + name);
+    }
+
+    static InputStream resourceAt(String path) throws IOException {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        InputStream in = DemoCommand.class.getResourceAsStream(path);
         if (in == null) {
             throw new IOException("the bundled sample " + name + " is missing from the class path (is zkinfer-samples built?)");
         }

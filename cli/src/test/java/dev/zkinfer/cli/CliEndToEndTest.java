@@ -362,6 +362,17 @@ class CliEndToEndTest {
         assertFalse(r.out.isBlank());
     }
 
+    /** The GPT demo proves the bundled model's next character (the integer executor's, checked inside) and verifies it. */
+    @Test
+    void gptDemoProvesTheNextCharacterAndVerifies() {
+        Map<String, Object> r = json(ok("demo", "--model", "gpt", "--prompt", "And God said, Let there be ligh", "--json",
+                "--cache", tmp.resolve("demo-cache").toString()));
+        assertEquals(Boolean.TRUE, r.get("valid"), r.toString());
+        assertEquals("t", r.get("next_character"), r.toString());
+        userError("demo", "--model", "gpt", "--prompt", "Hello #1");
+        userError("demo", "--model", "gpt2");
+    }
+
     // ---------------------------------------------------------------- running the CLI
 
     record Result(int code, String out, String err) {

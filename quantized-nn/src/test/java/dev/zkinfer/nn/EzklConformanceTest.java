@@ -131,8 +131,16 @@ class EzklConformanceTest {
       // max abs error 0.221 of max |float| 1.020 (21.7%), mean 0.015, the argmax of every position agrees
       "nanoGPT", 0.25);
 
-  static final Map<String, Double> INT16_TOLERANCE = Map.of();
+  /**
+   * Cases whose int16 error is larger than 1% of the output range. nanoGPT: its attention products'
+   * operands are rounded to 13 bits (int32 accumulators); the error (0.216 of 1.020, 21.2%, mean
+   * 0.014, every argmax agrees) is the int8 one, so it is not the activations' rounding.
+   */
+  static final Map<String, Double> INT16_TOLERANCE = Map.of("nanoGPT", 0.25);
 
-  /** Cases with a run-time x run-time MatMul, which int16 activations cannot keep inside int32. */
-  static final java.util.Set<String> INT16_ACCUMULATOR_OVERFLOW = java.util.Set.of("large_op_graph", "nanoGPT", "self_attention");
+  /**
+   * Cases with a run-time x run-time MatMul whose int16 operands cannot be rounded into an int32
+   * accumulator (the quantizer narrows the operands of attention-like products; see Quantizer.matMul).
+   */
+  static final java.util.Set<String> INT16_ACCUMULATOR_OVERFLOW = java.util.Set.of("large_op_graph");
 }

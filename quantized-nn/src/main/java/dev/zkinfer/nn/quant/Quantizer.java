@@ -652,11 +652,32 @@ public final class Quantizer {
     if (t(a).shapeView().length < 2 || t(b).shapeView().length < 2) throw n.unsupported("1-D operands cannot be quantized");
     int k = t(b).shapeView()[t(b).shapeView().length - 2];
     long bound = (long) Math.max(-t(a).min(), t(a).max()) * Math.max(-t(b).min(), t(b).max()) * k;
+    if (bound > Integer.MAX_VALUE && t(a).kind() == Kind.ACTIVATION && t(b).kind() == Kind.ACTIVATION) {
+      // int16 operands of a product of two run-time tensors (attention's QKᵀ and ·V) would overflow the
+      // int32 accumulator: both are rounded to the widest width w with k·(2^(w−1))² in int32
+      // (w = 14 for k ≤ 16, 13 for k ≤ 64, 12 for k ≤ 256), a scale 2^(bits − w) coarser; everything
+      // around stays wide
+      int w = 2;
+      while (w < 16 && (long) k * (1L << w) * (1L << w) <= Integer.MAX_VALUE) w++;
+      a = narrowed(a, w, n.outputs().get(0) + "/left operand");
+      b = narrowed(b, w, n.outputs().get(0) + "/right operand");
+      bound = (long) Math.max(-t(a).min(), t(a).max()) * Math.max(-t(b).min(), t(b).max()) * k;
+    }
     if (bound > Integer.MAX_VALUE) throw n.unsupported("the int32 accumulator could overflow (bound " + bound + "); use int8 activations");
     String out = n.outputs().get(0);
     int acc = add(out + "/acc", graph.shapeOf(out), 0, Kind.ACCUMULATOR, 32, null);
     ops.add(new QMatMul(a, b, acc));
     requantOut(acc, out, new double[] {t(a).scale() * t(b).scale()}, -1);
+  }
+
+  /** x rounded to a signed width of {@code bits} (x itself when it is not wider): y = round(x / 2^(x.bits − bits)). */
+  private int narrowed(int x, int bits, String name) {
+    int drop = t(x).bits() - bits;
+    if (drop <= 0) return x;
+    int lo = -(1 << (bits - 1)), hi = (1 << (bits - 1)) - 1;
+    int y = add(name, t(x).shapeView(), Math.scalb(t(x).scale(), drop), Kind.ACTIVATION, bits, null);
+    ops.add(new QRequant(x, y, -1, new int[] {1}, new int[] {drop}, lo, hi));
+    return y;
   }
 
   private void reduceThenRequant(int x, int[] axes, String out, int divisor) {
