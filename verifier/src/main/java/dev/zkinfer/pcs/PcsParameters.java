@@ -308,15 +308,16 @@ public final class PcsParameters {
 
     /**
      * INSECURE: as {@link #insecureForTests(int, int)} with the Johnson-bound shape's {@code ood}
-     * out-of-domain samples per commitment (0 to 8) and folding factor {@code foldingFactor}, so
-     * that small tests exercise every message of the protocol. Never use for real proofs.
+     * out-of-domain samples per commitment (0 to 8), folding factor {@code foldingFactor} and a
+     * final polynomial of at most {@code maxFinalVars} variables, so that small tests exercise
+     * every message of the protocol. Never use for real proofs.
      */
-    public static PcsParameters insecureForTests(int numVars, int queriesPerRound, int foldingFactor, int ood) {
+    public static PcsParameters insecureForTests(int numVars, int queriesPerRound, int foldingFactor, int maxFinalVars, int ood) {
         if (queriesPerRound < 1 || ood < 0 || ood > 8) {
             throw new IllegalArgumentException("at least one query per round and 0 to 8 out-of-domain samples");
         }
-        PcsParameters p = new PcsParameters("INSECURE-test-ood", Regime.JOHNSON_BOUND, 0, numVars, 2, foldingFactor, 0, 0, 1, null,
-                queriesPerRound);
+        PcsParameters p = new PcsParameters("INSECURE-test-ood", Regime.JOHNSON_BOUND, 0, numVars, 2, foldingFactor, maxFinalVars,
+                0, 1, null, queriesPerRound);
         return new PcsParameters(p, ood);
     }
 

@@ -104,7 +104,8 @@ public final class WhirProver implements PcsProver {
      * coefficients, host tables), the combined codeword (per leaf f's block then g's, host), the
      * salts of its leaves and the random source of the folded trees' salts.
      */
-    private record Hiding(long[] maskValues, long[] maskCoefficients, long[] leaves, byte[] salts, SecureRandom random) {}
+    private record Hiding(long[] maskValues, long[] maskCoefficients, long[] leaves, byte[] salts, SecureRandom random,
+            java.util.concurrent.atomic.AtomicBoolean opened) {}
 
     /**
      * Commits in hiding mode ({@link PcsParameters#withZeroKnowledge()}): the table's top
@@ -132,13 +133,40 @@ public final class WhirProver implements PcsProver {
         for (int b = size - mu; b < size; b++) {
             evaluations[b] = uniform(random);
         }
-        long[] mask = new long[size];
-        for (int b = 0; b < size; b++) {
-            mask[b] = uniform(random);
-        }
+        long[] mask = uniformTable(random, size);
         byte[] salts = new byte[MerkleHash.SALT_BYTES << params.logLeaves(0)];
         random.nextBytes(salts);
         return commitHiding(evaluations, mask, salts, random);
+    }
+
+    /**
+     * {@code size} uniform base-field elements: rejection sampling of the 64-bit words of an
+     * AES-256-CTR keystream under a key drawn from {@code random} (a PRG: drawing 2^22 words from
+     * the platform's SecureRandom directly costs several times the rest of the commitment).
+     */
+    static long[] uniformTable(SecureRandom random, int size) {
+        try {
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CTR/NoPadding");
+            aes.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                    new javax.crypto.spec.IvParameterSpec(new byte[16]));
+            long[] out = new long[size];
+            int filled = 0;
+            byte[] zeros = new byte[1 << 16];
+            while (filled < size) {
+                java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(aes.update(zeros)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                while (filled < size && words.remaining() >= 8) {
+                    long v = words.getLong();
+                    if (Long.compareUnsigned(v, Goldilocks.P) < 0) {
+                        out[filled++] = v;
+                    }
+                }
+            }
+            return out;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK provides no AES-CTR", e);
+        }
     }
 
     /** A uniform base-field element (rejection sampling of 64-bit words). */
@@ -176,7 +204,8 @@ public final class WhirProver implements PcsProver {
         }
         MerkleTree tree = MerkleTree.buildSalted(kernels, kernels.adopt(combined), leaves, 2 * block, salts);
         return new WhirCommitment(params, evals, coeffs, combined, tree, kernels,
-                new Hiding(mask, kernels.toHost(maskCoeffs, 1 << n), combined, salts, random));
+                new Hiding(mask, kernels.toHost(maskCoeffs, 1 << n), combined, salts, random,
+                        new java.util.concurrent.atomic.AtomicBoolean()));
     }
 
     /**
@@ -347,6 +376,10 @@ public final class WhirProver implements PcsProver {
             List<WeightedClaim> weighted, ProofWriter out, Transcript t) {
         WhirCommitment c = cast(committed);
         boolean zk = c.hiding != null;
+        if (zk && c.hiding.opened().getAndSet(true)) {
+            // a second opening would reveal ρ'·f̂ + ĝ next to ρ·f̂ + ĝ, hence f̂
+            throw new IllegalStateException("a hiding commitment may be opened once: its masks cover one opening");
+        }
         if (ood.size() != params.oodSamples() * (zk ? 2 : 1)) {
             throw new IllegalArgumentException(ood.size() + " out-of-domain answers, the parameters have " + params.oodSamples()
                     + " samples" + (zk ? " (two answers each in hiding mode)" : ""));

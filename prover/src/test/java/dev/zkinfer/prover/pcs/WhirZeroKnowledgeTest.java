@@ -123,7 +123,9 @@ class WhirZeroKnowledgeTest {
 
     @BeforeAll
     static void proveSmall() {
-        small = PcsParameters.insecureForTests(SMALL_N, 2, 4, 1).withZeroKnowledge();
+        small = PcsParameters.insecureForTests(SMALL_N, 2, 3, 2, 1).withZeroKnowledge();
+        // every message kind: two committed rounds, out-of-domain samples, a final polynomial and sumcheck
+        assertTrue(small.numRounds() == 2 && small.finalVars() == 2 && small.oodSamples() == 1, small.toString());
         SplittableRandom rnd = new SplittableRandom(11);
         smallTable = maskFreeTable(rnd, small);
         smallHonest = prove(small, smallTable.clone(), lowerHalfPoints(rnd, SMALL_N, 2),
@@ -228,7 +230,7 @@ class WhirZeroKnowledgeTest {
                 List.of(wc.weight()), List.of(wc.block()), new SecureRandom());
         assertRejected(s, s.root(), s.claims(), s.weighted(), other.proof());
         // the same proof read with integrity-mode parameters of the same shape
-        Statement plain = new Statement(PcsParameters.insecureForTests(SMALL_N, 2, 4, 1), s.root(), s.claims(), s.weighted(), s.proof());
+        Statement plain = new Statement(PcsParameters.insecureForTests(SMALL_N, 2, 3, 2, 1), s.root(), s.claims(), s.weighted(), s.proof());
         assertThrows(InvalidProofException.class, () -> verify(plain));
     }
 
@@ -247,6 +249,18 @@ class WhirZeroKnowledgeTest {
         dirty[dirty.length - 1] = 5;
         assertThrows(IllegalArgumentException.class, () -> new WhirProver(small).commit(dirty, SMALL_N, new SecureRandom()));
         assertThrows(IllegalStateException.class, () -> new WhirProver(small).commit(maskFreeTable(rnd, small), SMALL_N));
+    }
+
+    /** The masks cover one opening: a second one (h' = ρ'·f + g next to h = ρ·f + g) would give f away, so it is refused. */
+    @Test
+    void aHidingCommitmentIsOpenedOnce() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        WhirProver prover = new WhirProver(small);
+        PcsProver.Committed c = prover.commit(maskFreeTable(rnd, small), SMALL_N, new SecureRandom());
+        List<Ext3[]> points = lowerHalfPoints(rnd, SMALL_N, 1);
+        prove(small, prover, c, points, List.of(), List.of(), new Sha256Transcript(WhirTestSupport.TAG));
+        assertThrows(IllegalStateException.class,
+                () -> prove(small, prover, c, points, List.of(), List.of(), new Sha256Transcript(WhirTestSupport.TAG)));
     }
 
     @Test
