@@ -66,6 +66,12 @@ import java.util.Locale;
  * </ul>
  * t_i is the least number with t_i·(−log2(1 − δ_i)) + powBits ≥ the target; {@link
  * #forSecurity} checks that every term meets the target.
+ *
+ * <h2>Hiding mode</h2>
+ * {@link #withZeroKnowledge()} (docs/zero-knowledge.md §3.3) adds two terms: the combination
+ * ρ·f + g of the committed polynomial with its mask polynomial (err⋆ of round 0 plus ℓ_0²/|E|),
+ * and a factor 2 on round 0's out-of-domain term (two polynomials bound by the same samples).
+ * The degree bound does not change (the mask block lies inside the committed table).
  * Immutable and thread-safe.
  */
 public final class PcsParameters {

@@ -40,6 +40,16 @@ import java.util.List;
  * finally m_R × 3 extension elements of the final sumcheck. Transcript order: see
  * {@link WhirProtocol}.
  *
+ * <p>Weighted claims ({@link WeightedClaim}: Σ_b w(b)·f̂(b) = v for a weight on an aligned
+ * block) join the same combination, between the evaluation claims and the out-of-domain
+ * samples; the final check evaluates each weight's extension at α.
+ *
+ * <p>Hiding mode ({@link PcsParameters#zeroKnowledge()}, docs/zero-knowledge.md §3.3): each
+ * out-of-domain sample carries f̂'s answer then the mask polynomial ĝ's; after γ the proof holds
+ * G = Σ_b w(b)·ĝ(b), then ρ is drawn and the rounds run on ρ·f̂ + ĝ (a round-0 leaf holds f's
+ * 2^k_0 values then g's, combined before folding); every round's opened leaves are followed by
+ * their 16-byte salts; claims that weigh the mask block are rejected.
+ *
  * <p>Cost: O(Σ t_i·2^k_i + t_i·log|L_i| hashes + 2^m_R·t_{R-1}) — polylogarithmic in the
  * polynomial's size. Single-threaded and deterministic; only {@link InvalidProofException}
  * leaves {@link #verifyOpening}.
