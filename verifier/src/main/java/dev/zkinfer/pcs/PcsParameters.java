@@ -200,6 +200,11 @@ public final class PcsParameters {
         return zk;
     }
 
+    /** Whether this shape leaves room for the hiding mask block (at most half of the polynomial). */
+    public boolean withZeroKnowledgeFits() {
+        return new PcsParameters(this, true).zkMaskSize() <= (1L << (numVars - 1));
+    }
+
     /** Whether openings hide the polynomial ({@link #withZeroKnowledge()}). */
     public boolean zeroKnowledge() {
         return zeroKnowledge;

@@ -148,6 +148,18 @@ class WhirZeroKnowledgeTest {
         assertTrue(zk.soundnessBits().stream().anyMatch(term -> term.component().contains("hiding")));
         assertThrows(IllegalArgumentException.class, () -> PcsParameters.forSecurity(100, 6).withZeroKnowledge(),
                 "a polynomial too small for its mask is refused");
+        // the named profiles keep their provable bits in hiding mode wherever the mask fits
+        for (int bits : new int[] {100, 128}) {
+            for (int n = 12; n <= PcsParameters.MAX_NUM_VARS; n++) {
+                PcsParameters p = PcsParameters.forSecurity(bits, n);
+                if (p.withZeroKnowledgeFits()) {
+                    PcsParameters z = p.withZeroKnowledge();
+                    assertTrue(z.securityBits() >= bits, z.toString());
+                    assertTrue(z.zkMaskSize() <= 1 << (n - 1));
+                }
+            }
+            assertTrue(PcsParameters.forSecurity(bits, 14).withZeroKnowledgeFits());
+        }
     }
 
     @Test
