@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * WHIR commitment benchmarks: commit + open (one evaluation claim) of 2^20 and 2^22
- * base-field elements, and verification, at the provable profiles. The opening-proof size is
+ * base-field elements, and verification, at the provable profiles, in integrity and hiding mode. The opening-proof size is
  * printed in the setup; {@link #main} prints sizes, soundness and one-shot timings without JMH.
  *
  * <pre>
@@ -52,6 +52,10 @@ public class PcsBenchmark {
     @Param({"native", "vector", "scalar"})
     public String backend;
 
+    /** Hiding mode ({@link PcsParameters#withZeroKnowledge()}): the mask polynomial doubles the committed data. */
+    @Param({"false", "true"})
+    public boolean zk;
+
     PcsParameters params;
     long[] table;
     List<Ext3[]> points;
@@ -63,9 +67,12 @@ public class PcsBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         params = PcsParameters.forSecurity(securityBits, numVars);
+        if (zk) {
+            params = params.withZeroKnowledge();
+        }
         SplittableRandom rnd = new SplittableRandom(numVars);
-        table = randomTable(rnd, numVars);
-        points = randomPoints(rnd, numVars, 1);
+        table = maskFree(randomTable(rnd, numVars), params);
+        points = zk ? lowerHalf(randomPoints(rnd, numVars, 1)) : randomPoints(rnd, numVars, 1);
         prover = new WhirProver(params, BenchBackends.byName(backend));
         Opening o = commitAndOpen(prover, table, points);
         root = o.root;
@@ -82,7 +89,29 @@ public class PcsBenchmark {
 
     @Benchmark
     public byte[] commitOnly() {
-        return prover.commit(table, numVars).root();
+        return commit(prover, table).root();
+    }
+
+    /** A commitment in the parameters' mode (hiding: the table is copied, since commit fills its mask block). */
+    static PcsProver.Committed commit(WhirProver prover, long[] table) {
+        PcsParameters p = prover.parameters();
+        return p.zeroKnowledge() ? prover.commit(table.clone(), p.numVars(), RANDOM) : prover.commit(table, p.numVars());
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** The table with the hiding mask block (if any) left empty. */
+    static long[] maskFree(long[] table, PcsParameters p) {
+        java.util.Arrays.fill(table, table.length - p.zkMaskSize(), table.length, 0);
+        return table;
+    }
+
+    /** The points moved to the lower half of the hypercube (last coordinate 0), clear of a hiding mask block. */
+    static List<Ext3[]> lowerHalf(List<Ext3[]> points) {
+        for (Ext3[] z : points) {
+            z[z.length - 1] = Ext3.ZERO;
+        }
+        return points;
     }
 
     @Benchmark
@@ -93,7 +122,7 @@ public class PcsBenchmark {
     record Opening(byte[] root, List<EvaluationClaim> claims, byte[] proof) {}
 
     static Opening commitAndOpen(WhirProver prover, long[] table, List<Ext3[]> points) {
-        PcsProver.Committed c = prover.commit(table, prover.parameters().numVars());
+        PcsProver.Committed c = commit(prover, table);
         Sha256Transcript t = new Sha256Transcript("zkinfer/bench/pcs");
         t.absorbBytes("root", c.root());
         ProofWriter out = new ProofWriter();
@@ -143,22 +172,27 @@ public class PcsBenchmark {
      */
     public static void main(String[] args) throws Exception {
         int[] sizes = args.length == 0 ? new int[] {20, 22} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        boolean[] modes = Boolean.getBoolean("pcs.zkOnly") ? new boolean[] {true} : new boolean[] {false, true};
         for (int n : sizes) {
             for (int bits : new int[] {100, 128}) {
+              for (boolean zkMode : modes) {
                 PcsParameters p = PcsParameters.forSecurity(bits, n);
+                if (zkMode) {
+                    p = p.withZeroKnowledge();
+                }
                 System.out.println(p);
                 for (SoundnessTerm term : p.soundnessBits()) {
                     System.out.println("    " + term);
                 }
                 SplittableRandom rnd = new SplittableRandom(n);
-                long[] table = randomTable(rnd, n);
-                List<Ext3[]> pts = randomPoints(rnd, n, 1);
+                long[] table = maskFree(randomTable(rnd, n), p);
+                List<Ext3[]> pts = zkMode ? lowerHalf(randomPoints(rnd, n, 1)) : randomPoints(rnd, n, 1);
                 WhirProver prover = new WhirProver(p);
                 long best = Long.MAX_VALUE, bestCommit = Long.MAX_VALUE;
                 Opening o = null;
                 for (int rep = 0; rep < 3; rep++) {
                     long t0 = System.nanoTime();
-                    prover.commit(table, n);
+                    commit(prover, table);
                     long t1 = System.nanoTime();
                     o = commitAndOpen(prover, table, pts);
                     long t2 = System.nanoTime();
@@ -173,6 +207,7 @@ public class PcsBenchmark {
                 }
                 System.out.printf(Locale.ROOT, "  n=%d %d-bit: proof %d bytes (%.1f KiB), commit %.0f ms, commit+open %.0f ms, verify %.2f ms%n%n",
                         n, bits, o.proof.length, o.proof.length / 1024.0, bestCommit / 1e6, best / 1e6, bestVerify / 1e6);
+              }
             }
         }
     }

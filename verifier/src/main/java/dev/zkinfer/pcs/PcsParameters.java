@@ -66,6 +66,12 @@ import java.util.Locale;
  * </ul>
  * t_i is the least number with t_i·(−log2(1 − δ_i)) + powBits ≥ the target; {@link
  * #forSecurity} checks that every term meets the target.
+ *
+ * <h2>Hiding mode</h2>
+ * {@link #withZeroKnowledge()} (docs/zero-knowledge.md §3.3) adds two terms: the combination
+ * ρ·f + g of the committed polynomial with its mask polynomial (err⋆ of round 0 plus ℓ_0²/|E|),
+ * and a factor 2 on round 0's out-of-domain term (two polynomials bound by the same samples).
+ * The degree bound does not change (the mask block lies inside the committed table).
  * Immutable and thread-safe.
  */
 public final class PcsParameters {
@@ -95,6 +101,8 @@ public final class PcsParameters {
     private final int domainShrink;
     private final int[] foldVars;
     private final int[] queries;
+    /** Hiding mode ({@link #withZeroKnowledge()}); false for every factory. */
+    private final boolean zeroKnowledge;
 
     private PcsParameters(String profile, Regime regime, int targetBits, int numVars, int logInvRate, int foldingFactor,
             int maxFinalVars, int powBits, int domainShrink, int[] queriesOrNull, int fixedQueries) {
@@ -144,6 +152,82 @@ public final class PcsParameters {
             }
         }
         this.oodSamples = ood;
+        this.zeroKnowledge = false;
+    }
+
+    /** A copy of {@code p} in hiding mode (see {@link #withZeroKnowledge()}). */
+    private PcsParameters(PcsParameters p, boolean zeroKnowledge) {
+        this.profile = p.profile;
+        this.regime = p.regime;
+        this.oodSamples = p.oodSamples;
+        this.targetBits = p.targetBits;
+        this.numVars = p.numVars;
+        this.logInvRate = p.logInvRate;
+        this.foldingFactor = p.foldingFactor;
+        this.maxFinalVars = p.maxFinalVars;
+        this.powBits = p.powBits;
+        this.domainShrink = p.domainShrink;
+        this.foldVars = p.foldVars;
+        this.queries = p.queries;
+        this.zeroKnowledge = zeroKnowledge;
+    }
+
+    /**
+     * The same shape in hiding (zero-knowledge) mode: the opening reveals nothing about the
+     * committed polynomial beyond the claimed values (docs/zero-knowledge.md §3.3). The committed
+     * table must reserve its top {@link #zkMaskSize()} entries (filled by the prover with uniform
+     * values, never weighted by a claim); the commitment holds a second, uniformly random
+     * polynomial g with the same leaves, and the opening runs WHIR on ρ·f̂ + ĝ; every Merkle leaf
+     * is salted. The mode is part of {@link #encode()}, so keys and transcripts bind it.
+     *
+     * @throws IllegalArgumentException if the mask would fill more than half of the polynomial
+     *     (too few variables for the query count), or the extra soundness terms fall below the
+     *     target
+     */
+    public PcsParameters withZeroKnowledge() {
+        if (zeroKnowledge) {
+            return this;
+        }
+        PcsParameters zk = new PcsParameters(this, true);
+        if (zk.zkMaskSize() > (1L << (numVars - 1))) {
+            throw new IllegalArgumentException("2^" + numVars + " values are too few to hide " + zk.zkRevealedSymbols()
+                    + " revealed codeword values: the hiding mask would fill more than half of the polynomial");
+        }
+        if (targetBits > 0 && zk.securityBits() < targetBits) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "in hiding mode the parameters reach only %.1f bits, below the target %d", zk.securityBits(), targetBits));
+        }
+        return zk;
+    }
+
+    /** Whether this shape leaves room for the hiding mask block (at most half of the polynomial). */
+    public boolean withZeroKnowledgeFits() {
+        return new PcsParameters(this, true).zkMaskSize() <= (1L << (numVars - 1));
+    }
+
+    /** Whether openings hide the polynomial ({@link #withZeroKnowledge()}). */
+    public boolean zeroKnowledge() {
+        return zeroKnowledge;
+    }
+
+    /**
+     * Base-field values of f that a hiding opening reveals: the t_0 opened leaves of 2^k_0
+     * codeword symbols each, and the three components of each out-of-domain answer f̂(ζ), ζ ∈ E.
+     */
+    public int zkRevealedSymbols() {
+        return queries[0] * (1 << foldVars[0]) + 3 * oodSamples;
+    }
+
+    /**
+     * μ: the size of the aligned block at the top of the hypercube (entries [2^n − μ, 2^n)) that
+     * the caller's table reserves in hiding mode, the least power of two ≥ {@link
+     * #zkRevealedSymbols()}: uniform values there make the top μ monomial coefficients of f
+     * uniform, so any μ base-field evaluations of f (distinct codeword points, the components of
+     * out-of-domain answers outside a rank-deficient set of ζ) are jointly uniform. 0 in integrity
+     * mode.
+     */
+    public int zkMaskSize() {
+        return zeroKnowledge ? Integer.highestOneBit(Math.max(1, zkRevealedSymbols() - 1)) << 1 : 0;
     }
 
     /**
@@ -231,6 +315,37 @@ public final class PcsParameters {
             throw new IllegalArgumentException("at least one query per round");
         }
         return new PcsParameters("INSECURE-test", Regime.UNIQUE_DECODING, 0, numVars, 2, 4, 0, 0, 1, null, queriesPerRound);
+    }
+
+    /**
+     * INSECURE: as {@link #insecureForTests(int, int)} with the Johnson-bound shape's {@code ood}
+     * out-of-domain samples per commitment (0 to 8), folding factor {@code foldingFactor} and a
+     * final polynomial of at most {@code maxFinalVars} variables, so that small tests exercise
+     * every message of the protocol. Never use for real proofs.
+     */
+    public static PcsParameters insecureForTests(int numVars, int queriesPerRound, int foldingFactor, int maxFinalVars, int ood) {
+        if (queriesPerRound < 1 || ood < 0 || ood > 8) {
+            throw new IllegalArgumentException("at least one query per round and 0 to 8 out-of-domain samples");
+        }
+        PcsParameters p = new PcsParameters("INSECURE-test-ood", Regime.JOHNSON_BOUND, 0, numVars, 2, foldingFactor, maxFinalVars,
+                0, 1, null, queriesPerRound);
+        return new PcsParameters(p, ood);
+    }
+
+    private PcsParameters(PcsParameters p, int ood) {
+        this.profile = p.profile;
+        this.regime = p.regime;
+        this.oodSamples = ood;
+        this.targetBits = p.targetBits;
+        this.numVars = p.numVars;
+        this.logInvRate = p.logInvRate;
+        this.foldingFactor = p.foldingFactor;
+        this.maxFinalVars = p.maxFinalVars;
+        this.powBits = p.powBits;
+        this.domainShrink = p.domainShrink;
+        this.foldVars = p.foldVars;
+        this.queries = p.queries;
+        this.zeroKnowledge = p.zeroKnowledge;
     }
 
     /** ρ_i = 2^(m_i − log|L_i|). */
@@ -361,8 +476,8 @@ public final class PcsParameters {
 
     /** The parameter set as absorbed into the transcript (binds every shape choice). */
     public long[] encode() {
-        long[] out = new long[11 + 2 * foldVars.length];
-        out[0] = 2; // encoding version
+        long[] out = new long[11 + 2 * foldVars.length + (zeroKnowledge ? 2 : 0)];
+        out[0] = zeroKnowledge ? 3 : 2; // encoding version; 3 = hiding mode, with (1, μ) appended
         out[1] = regime == Regime.JOHNSON_BOUND ? 1 : 0;
         out[2] = numVars;
         out[3] = logInvRate;
@@ -376,6 +491,10 @@ public final class PcsParameters {
         for (int i = 0; i < foldVars.length; i++) {
             out[11 + 2 * i] = foldVars[i];
             out[12 + 2 * i] = queries[i];
+        }
+        if (zeroKnowledge) {
+            out[out.length - 2] = 1;
+            out[out.length - 1] = zkMaskSize();
         }
         return out;
     }
@@ -392,12 +511,24 @@ public final class PcsParameters {
                 "ℓ_0·(s + ood)/|E|, s ≤ " + MAX_CLAIMS));
         if (jb) {
             for (int i = 0; i < foldVars.length; i++) {
+                // in hiding mode round 0's samples bind two polynomials (f̂ and the mask ĝ): a union bound
+                boolean two = zeroKnowledge && i == 0;
                 terms.add(new SoundnessTerm("round " + i + " out-of-domain (" + oodSamples + " sample"
-                        + (oodSamples == 1 ? "" : "s") + ")", oodBits(i, oodSamples),
-                        "ℓ²/2·(2^m/|E|)^ood, m = " + varsBefore(i)));
+                        + (oodSamples == 1 ? "" : "s") + (two ? ", f and g" : "") + ")", oodBits(i, oodSamples) - (two ? 1 : 0),
+                        (two ? "2·" : "") + "ℓ²/2·(2^m/|E|)^ood, m = " + varsBefore(i)));
             }
         } else {
             terms.add(new SoundnessTerm("out-of-domain samples", Double.POSITIVE_INFINITY, "none needed in unique decoding"));
+        }
+        if (zeroKnowledge) {
+            // ρ·f + g: a line through two committed codewords (proximity: the same correlated-agreement
+            // error as a fold step), and a false claim on f survives for at most one ρ per pair of
+            // list elements
+            int logL = logDomainSize(0);
+            double gap = jb ? log2(johnsonAgreementError(rate(0), logL)) : logL;
+            double err = Math.pow(2, 2 * logListSize(0) - f) + Math.pow(2, gap - f);
+            terms.add(new SoundnessTerm("hiding mask combination (ρ)", -log2(err),
+                    "ℓ_0²/|E| + err*, |L_0| = 2^" + logL));
         }
         for (int i = 0; i < foldVars.length; i++) {
             int logL = logDomainSize(i);
@@ -433,13 +564,19 @@ public final class PcsParameters {
             bytes += k * 72.0 + 8;
             int depth = logLeaves(i);
             double t = Math.min(queries[i], Math.pow(2, depth));
-            bytes += t * (i == 0 ? 8 : 24) * (1 << k);
+            bytes += t * (i == 0 ? (zeroKnowledge ? 16 : 8) : 24) * (1 << k);
+            if (zeroKnowledge) {
+                bytes += t * 16.0; // salts of the opened leaves
+            }
             bytes += 32 * Math.max(t, t * (depth - log2(t) + 1.5));
             if (i + 1 < foldVars.length) {
                 bytes += 32 + 24.0 * oodSamples;
             }
         }
         bytes += 24.0 * (1 << finalVars()) + 72.0 * finalVars();
+        if (zeroKnowledge) {
+            bytes += 24.0 * (oodSamples + 1); // the mask's out-of-domain answers and its claimed sum
+        }
         return (long) bytes;
     }
 
@@ -465,8 +602,8 @@ public final class PcsParameters {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "WHIR[%s, n=%d, rho=2^-%d, shrink=%d, k=%s, queries=%s, ood=%d, pow=%d, final=%d vars, %.1f bits]",
-                profile, numVars, logInvRate, domainShrink, Arrays.toString(foldVars), Arrays.toString(queries), oodSamples, powBits,
+        return String.format(Locale.ROOT, "WHIR[%s%s, n=%d, rho=2^-%d, shrink=%d, k=%s, queries=%s, ood=%d, pow=%d, final=%d vars, %.1f bits]",
+                profile, zeroKnowledge ? ", zk mask=" + zkMaskSize() : "", numVars, logInvRate, domainShrink, Arrays.toString(foldVars), Arrays.toString(queries), oodSamples, powBits,
                 finalVars(), securityBits());
     }
 }

@@ -39,6 +39,14 @@ import java.util.Arrays;
  *   <li>the final sumcheck: m_R times "whir/sumcheck" then α ("whir/fold").
  * </ol>
  * Query answers are not absorbed: the Merkle root absorbed before the indices binds them.
+ *
+ * <h2>Hiding mode ({@link PcsParameters#zeroKnowledge()})</h2>
+ * The commitment's leaves hold f's fold block followed by the mask polynomial g's; each
+ * out-of-domain sample absorbs f̂(ζ) then ĝ(ζ) ("whir/ood-answer" twice). At the opening, after
+ * γ: "whir/zk-mask-sum" = G = the γ-combination of the claims' weights applied to ĝ, then
+ * challenge ρ ("whir/zk-rho"); the rounds then run on ρ·f̂ + ĝ. Every opened leaf is followed,
+ * after all leaves of its round, by its {@value dev.zkinfer.merkle.MerkleHash#SALT_BYTES}-byte
+ * salt (not absorbed: the root binds it).
  * Stateless and thread-safe.
  */
 public final class WhirProtocol {
@@ -61,8 +69,30 @@ public final class WhirProtocol {
     public static final String POW_NONCE = "whir/pow-nonce";
     public static final String QUERIES = "whir/queries";
     public static final String BETA = "whir/beta";
+    public static final String ZK_MASK_SUM = "whir/zk-mask-sum";
+    public static final String ZK_RHO = "whir/zk-rho";
     public static final String OOD = "whir/ood";
     public static final String OOD_ANSWER = "whir/ood-answer";
+
+    /**
+     * Whether a claim leaves the hiding mask block (entries [2^n − μ, 2^n), {@link
+     * PcsParameters#zkMaskSize()}) unweighted: for an evaluation claim at z, the block's weight is
+     * Π_{i ≥ log2 μ} z_i times eq over the low coordinates, so it vanishes iff one of those top
+     * coordinates is exactly 0.
+     */
+    public static boolean avoidsMask(Ext3[] point, int mu) {
+        int low = Integer.numberOfTrailingZeros(mu);
+        Ext3 top = Ext3.ONE;
+        for (int i = low; i < point.length; i++) {
+            top = top.mul(point[i]);
+        }
+        return top.equals(Ext3.ZERO);
+    }
+
+    /** Whether the block of a weighted claim lies below the hiding mask block of μ entries. */
+    public static boolean avoidsMask(WeightedClaim c, int numVars, int mu) {
+        return (c.block() + 1) << c.weight().numVars() <= (1L << numVars) - mu;
+    }
 
     /** Bytes of the proof-of-work seed. */
     public static final int POW_SEED_BYTES = 32;

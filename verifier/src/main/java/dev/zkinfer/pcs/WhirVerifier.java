@@ -40,6 +40,16 @@ import java.util.List;
  * finally m_R × 3 extension elements of the final sumcheck. Transcript order: see
  * {@link WhirProtocol}.
  *
+ * <p>Weighted claims ({@link WeightedClaim}: Σ_b w(b)·f̂(b) = v for a weight on an aligned
+ * block) join the same combination, between the evaluation claims and the out-of-domain
+ * samples; the final check evaluates each weight's extension at α.
+ *
+ * <p>Hiding mode ({@link PcsParameters#zeroKnowledge()}, docs/zero-knowledge.md §3.3): each
+ * out-of-domain sample carries f̂'s answer then the mask polynomial ĝ's; after γ the proof holds
+ * G = Σ_b w(b)·ĝ(b), then ρ is drawn and the rounds run on ρ·f̂ + ĝ (a round-0 leaf holds f's
+ * 2^k_0 values then g's, combined before folding); every round's opened leaves are followed by
+ * their 16-byte salts; claims that weigh the mask block are rejected.
+ *
  * <p>Cost: O(Σ t_i·2^k_i + t_i·log|L_i| hashes + 2^m_R·t_{R-1}) — polylogarithmic in the
  * polynomial's size. Single-threaded and deterministic; only {@link InvalidProofException}
  * leaves {@link #verifyOpening}.
@@ -73,7 +83,24 @@ public final class WhirVerifier implements PcsVerifier {
             t.domain(WhirProtocol.OOD_DOMAIN);
             t.absorbLongs(WhirProtocol.PARAMS, params.encode());
             t.absorbBytes(WhirProtocol.ROOT, root);
-            return outOfDomain(proof, t, params.numVars(), "initial");
+            if (!params.zeroKnowledge()) {
+                return outOfDomain(proof, t, params.numVars(), "initial");
+            }
+            // hiding mode: per sample ζ, the answers of f̂ and of the mask polynomial ĝ; the list
+            // holds f̂'s claims, then ĝ's
+            List<EvaluationClaim> fs = new ArrayList<>(), gs = new ArrayList<>();
+            for (int s = 0; s < params.oodSamples(); s++) {
+                Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
+                Ext3[] z = WhirProtocol.oodPoint(zeta, params.numVars());
+                Ext3 u = proof.ext("initial out-of-domain answer");
+                t.absorbExt(WhirProtocol.OOD_ANSWER, u);
+                Ext3 v = proof.ext("mask out-of-domain answer");
+                t.absorbExt(WhirProtocol.OOD_ANSWER, v);
+                fs.add(new EvaluationClaim(z, u));
+                gs.add(new EvaluationClaim(z, v));
+            }
+            fs.addAll(gs);
+            return fs;
         } catch (InvalidProofException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -158,8 +185,23 @@ public final class WhirVerifier implements PcsVerifier {
             t.absorbExt(WhirProtocol.VALUE, c.value());
         }
         absorbWeighted(t, weighted);
-        if (initialOod == null || initialOod.size() != params.oodSamples()) {
-            throw new InvalidProofException("expected " + params.oodSamples() + " out-of-domain samples of the commitment");
+        boolean zk = params.zeroKnowledge();
+        int mu = params.zkMaskSize();
+        if (zk) {
+            for (EvaluationClaim c : claims) {
+                if (!WhirProtocol.avoidsMask(c.point(), mu)) {
+                    throw new InvalidProofException("an evaluation claim weighs the hiding mask block (a top coordinate must be 0)");
+                }
+            }
+            for (WeightedClaim c : weighted) {
+                if (!WhirProtocol.avoidsMask(c, n, mu)) {
+                    throw new InvalidProofException("a weighted claim's block overlaps the hiding mask block");
+                }
+            }
+        }
+        int oodCount = params.oodSamples() * (zk ? 2 : 1);
+        if (initialOod == null || initialOod.size() != oodCount) {
+            throw new InvalidProofException("expected " + oodCount + " out-of-domain answers of the commitment");
         }
         for (EvaluationClaim s : initialOod) {
             if (s == null || s.point() == null || s.point().length != n) {
@@ -183,8 +225,18 @@ public final class WhirVerifier implements PcsVerifier {
             weightedCoefs.add(g);
             g = g.mul(gamma);
         }
-        for (EvaluationClaim c : initialOod) {
-            sigma = sigma.add(g.mul(c.value()));
+        Ext3 rho = null;
+        if (zk) {
+            // σ so far is the claims' combination on f̂; the rounds run on ρ·f̂ + ĝ
+            Ext3 maskSum = proof.ext("mask polynomial's claimed sum");
+            t.absorbExt(WhirProtocol.ZK_MASK_SUM, maskSum);
+            rho = t.challengeExt(WhirProtocol.ZK_RHO);
+            sigma = rho.mul(sigma).add(maskSum);
+        }
+        for (int j = 0; j < params.oodSamples(); j++) {
+            EvaluationClaim c = initialOod.get(j);
+            Ext3 value = zk ? rho.mul(c.value()).add(initialOod.get(params.oodSamples() + j).value()) : c.value();
+            sigma = sigma.add(g.mul(value));
             constraints.add(new Constraint(g, c.point(), 0));
             g = g.mul(gamma);
         }
@@ -229,11 +281,19 @@ public final class WhirVerifier implements PcsVerifier {
             int[] indices = Arrays.stream(t.challengeIndices(WhirProtocol.QUERIES, params.queries(i), 1 << logLeaves))
                     .sorted().distinct().toArray();
             int width = i == 0 ? 1 : 3;
-            int leafLongs = (1 << k) * width;
+            // hiding mode, round 0: each leaf holds f's block then g's
+            int leafLongs = (1 << k) * width * (zk && i == 0 ? 2 : 1);
             long[] leaves = proof.bases("round " + i + " opened leaves", indices.length * leafLongs);
             byte[] digests = new byte[MerkleHash.DIGEST_BYTES * indices.length];
             for (int q = 0; q < indices.length; q++) {
                 hash.hashLeaf(leaves, q * leafLongs, leafLongs, digests, MerkleHash.DIGEST_BYTES * q);
+            }
+            if (zk) {
+                byte[] salts = proof.bytes("round " + i + " leaf salts", MerkleHash.SALT_BYTES * indices.length);
+                for (int q = 0; q < indices.length; q++) {
+                    hash.saltLeaf(salts, MerkleHash.SALT_BYTES * q, digests, MerkleHash.DIGEST_BYTES * q, digests,
+                            MerkleHash.DIGEST_BYTES * q);
+                }
             }
             MerkleVerifier.verify(hash, currentRoot, logLeaves, indices, digests, proof, "round " + i);
 
@@ -247,7 +307,11 @@ public final class WhirVerifier implements PcsVerifier {
                 int s = WhirProtocol.bitReverse(indices[q], logLeaves);
                 long x = Goldilocks.pow(omegaN, s);
                 ys[q] = Goldilocks.pow(omegaY, s);
-                values[q] = foldLeaf(leaves, q * leafLongs, width, k, x, roundAlphas, invTwiddles);
+                if (zk && i == 0) {
+                    values[q] = foldLeaf(combine(rho, leaves, q * leafLongs, 1 << k), 0, 3, k, x, roundAlphas, invTwiddles);
+                } else {
+                    values[q] = foldLeaf(leaves, q * leafLongs, width, k, x, roundAlphas, invTwiddles);
+                }
             }
             if (!last) {
                 Ext3 beta = t.challengeExt(WhirProtocol.BETA);
@@ -387,6 +451,15 @@ public final class WhirVerifier implements PcsVerifier {
             xInv = Goldilocks.mul(xInv, xInv);
         }
         return e[0];
+    }
+
+    /** ρ·f_u + g_u for the size values f_u at leaves[from..] and g_u right after them, array form. */
+    private static long[] combine(Ext3 rho, long[] leaves, int from, int size) {
+        long[] out = new long[3 * size];
+        for (int u = 0; u < size; u++) {
+            Ext3.set(out, u, rho.mul(leaves[from + u]).add(leaves[from + size + u]));
+        }
+        return out;
     }
 
     /** (y, y^2, y^4, ..., y^(2^(m-1))): f̂ at this point is the univariate f at y. */

@@ -47,21 +47,22 @@ public final class MerkleTree {
         if (salts.length != (long) leaves * MerkleHash.SALT_BYTES) {
             throw new IllegalArgumentException("a salted tree needs " + MerkleHash.SALT_BYTES + " bytes of salt per leaf");
         }
-        byte[][] plain = kernels.merkleLayers(data, leaves, leafLongs);
-        int depth = plain.length - 1;
+        int depth = Integer.numberOfTrailingZeros(leaves);
         byte[][] layers = new byte[depth + 1][];
-        MerkleHash hash = new MerkleHash();
-        layers[0] = new byte[plain[0].length];
-        for (int i = 0; i < leaves; i++) {
-            hash.saltLeaf(salts, i * MerkleHash.SALT_BYTES, plain[0], i * MerkleHash.DIGEST_BYTES, layers[0], i * MerkleHash.DIGEST_BYTES);
-        }
-        for (int level = 1; level <= depth; level++) {
-            int nodes = leaves >>> level;
-            layers[level] = new byte[nodes * MerkleHash.DIGEST_BYTES];
-            byte[] below = layers[level - 1];
-            for (int i = 0; i < nodes; i++) {
-                hash.hashNode(below, 64 * i, below, 64 * i + 32, layers[level], 32 * i);
+        // the leaf digests and the layers above them come from the kernels (parallel); only the
+        // salting step is done here, in parallel chunks with one hash per chunk
+        layers[0] = kernels.hashLeaves(kernels.toHost(data, leaves * leafLongs), leafLongs);
+        int chunks = Math.min(leaves, 64);
+        int per = leaves / chunks;
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(ch -> {
+            MerkleHash hash = new MerkleHash();
+            for (int i = ch * per; i < (ch + 1) * per; i++) {
+                hash.saltLeaf(salts, i * MerkleHash.SALT_BYTES, layers[0], i * MerkleHash.DIGEST_BYTES, layers[0],
+                        i * MerkleHash.DIGEST_BYTES);
             }
+        });
+        for (int level = 1; level <= depth; level++) {
+            layers[level] = kernels.hashParents(layers[level - 1]);
         }
         return new MerkleTree(layers);
     }

@@ -15,6 +15,9 @@ import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.backend.CommitKernels;
 import dev.zkinfer.prover.merkle.MerkleTree;
 import dev.zkinfer.transcript.Transcript;
+import dev.zkinfer.merkle.MerkleHash;
+import dev.zkinfer.poly.Mle;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -71,15 +74,18 @@ public final class WhirProver implements PcsProver {
          * on its verifying key ({@link #outOfDomain}), so every proof after the first reuses them.
          */
         private final java.util.concurrent.ConcurrentHashMap<Ext3, Ext3> oodAnswers = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Hiding mode only (null otherwise): the mask polynomial g's host tables, the leaf salts, the source of fresh salts. */
+        private final Hiding hiding;
 
         private WhirCommitment(PcsParameters params, long[] evaluations, long[] coefficients, long[] codeword,
-                MerkleTree tree, CommitKernels owner) {
+                MerkleTree tree, CommitKernels owner, Hiding hiding) {
             this.params = params;
             this.owner = owner;
             this.evaluations = evaluations;
             this.coefficients = coefficients;
             this.codeword = codeword;
             this.tree = tree;
+            this.hiding = hiding;
         }
 
         @Override
@@ -93,17 +99,126 @@ public final class WhirProver implements PcsProver {
         }
     }
 
-    @Override
-    public WhirCommitment commit(long[] evaluations, int numVars) {
-        if (numVars != params.numVars() || evaluations.length != 1 << numVars) {
-            throw new IllegalArgumentException("expected 2^" + params.numVars() + " values for the PCS parameters, got "
-                    + evaluations.length + " (numVars " + numVars + ")");
+    /**
+     * Hiding-mode state of a commitment: the mask polynomial g (hypercube values and monomial
+     * coefficients, host tables), the combined codeword (per leaf f's block then g's, host), the
+     * salts of its leaves and the random source of the folded trees' salts.
+     */
+    private record Hiding(long[] maskValues, long[] maskCoefficients, long[] leaves, byte[] salts, SecureRandom random,
+            java.util.concurrent.atomic.AtomicBoolean opened) {}
+
+    /**
+     * Commits in hiding mode ({@link PcsParameters#withZeroKnowledge()}): the table's top
+     * {@link PcsParameters#zkMaskSize()} entries, which the caller reserves and leaves zero, are
+     * filled here (in the caller's array) with uniform values from {@code random}, which also
+     * draws the mask polynomial g and every leaf salt (of this commitment and of its opening's
+     * folded trees). In integrity mode this is {@link #commit(long[], int)} and {@code random} is
+     * not used.
+     *
+     * @throws IllegalArgumentException if the reserved block holds anything but zeros
+     */
+    public WhirCommitment commit(long[] evaluations, int numVars, SecureRandom random) {
+        if (!params.zeroKnowledge()) {
+            return commit(evaluations, numVars);
         }
-        for (long v : evaluations) {
-            if (!Goldilocks.isCanonical(v)) {
-                throw new IllegalArgumentException("non-canonical field element in the committed table");
+        Objects.requireNonNull(random, "hiding mode needs a random source");
+        checkTable(evaluations, numVars);
+        int size = 1 << numVars, mu = params.zkMaskSize();
+        for (int b = size - mu; b < size; b++) {
+            if (evaluations[b] != 0) {
+                throw new IllegalArgumentException("entry " + b + " lies in the hiding mask block [" + (size - mu) + ", " + size
+                        + ") that the layout must leave empty");
             }
         }
+        for (int b = size - mu; b < size; b++) {
+            evaluations[b] = uniform(random);
+        }
+        long[] mask = uniformTable(random, size);
+        byte[] salts = new byte[MerkleHash.SALT_BYTES << params.logLeaves(0)];
+        random.nextBytes(salts);
+        return commitHiding(evaluations, mask, salts, random);
+    }
+
+    /**
+     * {@code size} uniform base-field elements: rejection sampling of the 64-bit words of an
+     * AES-256-CTR keystream under a key drawn from {@code random} (a PRG: drawing 2^22 words from
+     * the platform's SecureRandom directly costs several times the rest of the commitment).
+     */
+    static long[] uniformTable(SecureRandom random, int size) {
+        try {
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CTR/NoPadding");
+            aes.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                    new javax.crypto.spec.IvParameterSpec(new byte[16]));
+            long[] out = new long[size];
+            int filled = 0;
+            byte[] zeros = new byte[1 << 16];
+            while (filled < size) {
+                java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(aes.update(zeros)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                while (filled < size && words.remaining() >= 8) {
+                    long v = words.getLong();
+                    if (Long.compareUnsigned(v, Goldilocks.P) < 0) {
+                        out[filled++] = v;
+                    }
+                }
+            }
+            return out;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK provides no AES-CTR", e);
+        }
+    }
+
+    /** A uniform base-field element (rejection sampling of 64-bit words). */
+    static long uniform(SecureRandom random) {
+        while (true) {
+            long v = random.nextLong();
+            if (Long.compareUnsigned(v, Goldilocks.P) < 0) {
+                return v;
+            }
+        }
+    }
+
+    /**
+     * The hiding commitment for a table whose mask block is already filled, with the mask
+     * polynomial's values {@code mask} and the leaf salts given (package-private: tests fix them
+     * to measure the opening as a linear map of the masks).
+     */
+    WhirCommitment commitHiding(long[] evaluations, long[] mask, byte[] salts, SecureRandom random) {
+        int n = params.numVars();
+        long[] evals = kernels.adopt(evaluations);
+        long[] coeffs = kernels.resident(evaluations);
+        kernels.evaluationsToCoefficients(coeffs);
+        long[] maskCoeffs = kernels.resident(mask);
+        kernels.evaluationsToCoefficients(maskCoeffs);
+        Cancellation.checkpoint();
+        int logN = params.logDomainSize(0);
+        long[] fWord = kernels.toHost(kernels.encodeBitReversed(coeffs, 1, n, logN), 1 << logN);
+        long[] gWord = kernels.toHost(kernels.encodeBitReversed(maskCoeffs, 1, n, logN), 1 << logN);
+        Cancellation.checkpoint();
+        int leaves = 1 << params.logLeaves(0), block = 1 << params.foldVars(0);
+        long[] combined = new long[2 << logN];
+        for (int l = 0; l < leaves; l++) {
+            System.arraycopy(fWord, l * block, combined, 2 * l * block, block);
+            System.arraycopy(gWord, l * block, combined, (2 * l + 1) * block, block);
+        }
+        MerkleTree tree = MerkleTree.buildSalted(kernels, kernels.adopt(combined), leaves, 2 * block, salts);
+        return new WhirCommitment(params, evals, coeffs, combined, tree, kernels,
+                new Hiding(mask, kernels.toHost(maskCoeffs, 1 << n), combined, salts, random,
+                        new java.util.concurrent.atomic.AtomicBoolean()));
+    }
+
+    /**
+     * Commits in integrity mode (deterministic).
+     *
+     * @throws IllegalStateException for hiding parameters: use {@link #commit(long[], int, SecureRandom)}
+     */
+    @Override
+    public WhirCommitment commit(long[] evaluations, int numVars) {
+        if (params.zeroKnowledge()) {
+            throw new IllegalStateException("hiding WHIR parameters: commit with a random source (commit(values, numVars, random))");
+        }
+        checkTable(evaluations, numVars);
         // evaluations, coefficients and codeword may be resident handles of the backend; a host
         // backend keeps the caller's table itself (no copy of 2^n values: the model's is 128 MB)
         long[] evals = kernels.adopt(evaluations);
@@ -113,7 +228,19 @@ public final class WhirProver implements PcsProver {
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
         Cancellation.checkpoint();
         MerkleTree tree = MerkleTree.build(kernels, codeword, 1 << params.logLeaves(0), 1 << params.foldVars(0));
-        return new WhirCommitment(params, evals, coeffs, codeword, tree, kernels);
+        return new WhirCommitment(params, evals, coeffs, codeword, tree, kernels, null);
+    }
+
+    private void checkTable(long[] evaluations, int numVars) {
+        if (numVars != params.numVars() || evaluations.length != 1 << numVars) {
+            throw new IllegalArgumentException("expected 2^" + params.numVars() + " values for the PCS parameters, got "
+                    + evaluations.length + " (numVars " + numVars + ")");
+        }
+        for (long v : evaluations) {
+            if (!Goldilocks.isCanonical(v)) {
+                throw new IllegalArgumentException("non-canonical field element in the committed table");
+            }
+        }
     }
 
     /** f̃(point) of a committed polynomial, without proving anything. */
@@ -133,7 +260,7 @@ public final class WhirProver implements PcsProver {
         }
         int size = 1 << params.numVars();
         return new long[][] {c.owner.toHost(c.evaluations, size), c.owner.toHost(c.coefficients, size),
-            c.owner.toHost(c.codeword, 1 << params.logDomainSize(0))};
+            c.hiding != null ? c.codeword : c.owner.toHost(c.codeword, 1 << params.logDomainSize(0))};
     }
 
     private WhirCommitment cast(Committed committed) {
@@ -160,6 +287,7 @@ public final class WhirProver implements PcsProver {
         t.absorbLongs(WhirProtocol.PARAMS, params.encode());
         t.absorbBytes(WhirProtocol.ROOT, c.root());
         List<EvaluationClaim> samples = new ArrayList<>();
+        List<EvaluationClaim> maskSamples = new ArrayList<>();
         for (int s = 0; s < params.oodSamples(); s++) {
             Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
             Ext3[] z = WhirProtocol.oodPoint(zeta, n);
@@ -167,7 +295,15 @@ public final class WhirProver implements PcsProver {
             out.ext(u);
             t.absorbExt(WhirProtocol.OOD_ANSWER, u);
             samples.add(new EvaluationClaim(z, u));
+            if (c.hiding != null) {
+                Ext3 v = Mle.evaluate(c.hiding.maskValues(), z);
+                out.ext(v);
+                t.absorbExt(WhirProtocol.OOD_ANSWER, v);
+                maskSamples.add(new EvaluationClaim(z, v));
+            }
         }
+        // hiding mode: f̂'s answers, then the mask polynomial's
+        samples.addAll(maskSamples);
         return samples;
     }
 
@@ -239,8 +375,14 @@ public final class WhirProver implements PcsProver {
     public void open(Committed committed, List<EvaluationClaim> ood, List<Ext3[]> points, List<Ext3> values,
             List<WeightedClaim> weighted, ProofWriter out, Transcript t) {
         WhirCommitment c = cast(committed);
-        if (ood.size() != params.oodSamples()) {
-            throw new IllegalArgumentException(ood.size() + " out-of-domain samples, the parameters have " + params.oodSamples());
+        boolean zk = c.hiding != null;
+        if (zk && c.hiding.opened().getAndSet(true)) {
+            // a second opening would reveal ρ'·f̂ + ĝ next to ρ·f̂ + ĝ, hence f̂
+            throw new IllegalStateException("a hiding commitment may be opened once: its masks cover one opening");
+        }
+        if (ood.size() != params.oodSamples() * (zk ? 2 : 1)) {
+            throw new IllegalArgumentException(ood.size() + " out-of-domain answers, the parameters have " + params.oodSamples()
+                    + " samples" + (zk ? " (two answers each in hiding mode)" : ""));
         }
         int n = params.numVars();
         if (points.size() + weighted.size() < 1 || points.size() + weighted.size() > PcsParameters.MAX_CLAIMS
@@ -268,8 +410,21 @@ public final class WhirProver implements PcsProver {
             }
         }
         WhirVerifier.absorbWeighted(t, weighted);
+        if (zk) {
+            int mu = params.zkMaskSize();
+            for (Ext3[] z : points) {
+                if (!WhirProtocol.avoidsMask(z, mu)) {
+                    throw new IllegalArgumentException("an evaluation claim weighs the hiding mask block (a top coordinate must be 0)");
+                }
+            }
+            for (WeightedClaim wc : weighted) {
+                if (!WhirProtocol.avoidsMask(wc, n, mu)) {
+                    throw new IllegalArgumentException("a weighted claim's block overlaps the hiding mask block");
+                }
+            }
+        }
         List<long[]> oodPoints0 = new ArrayList<>();
-        for (EvaluationClaim s : ood) {
+        for (EvaluationClaim s : ood.subList(0, params.oodSamples())) {
             oodPoints0.add(toArray(s.point()));
         }
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
@@ -282,6 +437,19 @@ public final class WhirProver implements PcsProver {
             WeightTables.addWeighted(hostWeight, wc.weight(), wc.block(), g);
             g = g.mul(gamma);
         }
+        long[] f = committedTables[0];
+        long[] coeffs = committedTables[1];
+        int width = 1;
+        if (zk) {
+            // G = Σ_b w(b)·ĝ(b) over the claims' weights, then ρ; the rounds run on ρ·f̂ + ĝ
+            Ext3 maskSum = weightedSum(hostWeight, c.hiding.maskValues());
+            out.ext(maskSum);
+            t.absorbExt(WhirProtocol.ZK_MASK_SUM, maskSum);
+            Ext3 rho = t.challengeExt(WhirProtocol.ZK_RHO);
+            f = kernels.adopt(combine(rho, c.owner.toHost(f, 1 << n), c.hiding.maskValues()));
+            coeffs = kernels.adopt(combine(rho, c.owner.toHost(coeffs, 1 << n), c.hiding.maskCoefficients()));
+            width = 3;
+        }
         long[] w = kernels.adopt(hostWeight);
         hostWeight = null; // w is its only reference: the first fold frees it (3·2^n longs)
         for (long[] z : oodPoints0) {
@@ -289,12 +457,10 @@ public final class WhirProver implements PcsProver {
             g = g.mul(gamma);
         }
 
-        long[] f = committedTables[0];
-        long[] coeffs = committedTables[1];
-        int width = 1;
         int size = 1 << n;
         long[] codeword = committedTables[2];
         MerkleTree tree = c.tree;
+        byte[] salts = zk ? c.hiding.salts() : null;
         int rounds = params.numRounds();
         for (int i = 0; i < rounds; i++) {
             int k = params.foldVars(i);
@@ -312,10 +478,18 @@ public final class WhirProver implements PcsProver {
             int mNext = params.varsBefore(i + 1);
             long[] nextCodeword = null;
             MerkleTree nextTree = null;
+            byte[] nextSalts = null;
             List<long[]> oodPoints = new ArrayList<>();
             if (!last) {
                 nextCodeword = kernels.encodeBitReversed(coeffs, 3, mNext, params.logDomainSize(i + 1));
-                nextTree = MerkleTree.build(kernels, nextCodeword, 1 << params.logLeaves(i + 1), 3 << params.foldVars(i + 1));
+                if (zk) {
+                    nextSalts = new byte[MerkleHash.SALT_BYTES << params.logLeaves(i + 1)];
+                    c.hiding.random().nextBytes(nextSalts);
+                    nextTree = MerkleTree.buildSalted(kernels, nextCodeword, 1 << params.logLeaves(i + 1), 3 << params.foldVars(i + 1),
+                            nextSalts);
+                } else {
+                    nextTree = MerkleTree.build(kernels, nextCodeword, 1 << params.logLeaves(i + 1), 3 << params.foldVars(i + 1));
+                }
                 byte[] root = nextTree.root();
                 out.bytes(root);
                 t.absorbBytes(WhirProtocol.ROOT, root);
@@ -341,8 +515,17 @@ public final class WhirProver implements PcsProver {
             int logLeaves = params.logLeaves(i);
             int[] indices = Arrays.stream(t.challengeIndices(WhirProtocol.QUERIES, params.queries(i), 1 << logLeaves))
                     .sorted().distinct().toArray();
-            int leafLongs = (i == 0 ? 1 : 3) << k;
-            out.bases(kernels.leaves(codeword, indices, leafLongs));
+            int leafLongs = (i == 0 ? (zk ? 2 : 1) : 3) << k;
+            if (zk && i == 0) {
+                out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs));
+            } else {
+                out.bases(kernels.leaves(codeword, indices, leafLongs));
+            }
+            if (zk) {
+                for (int q : indices) {
+                    out.bytes(Arrays.copyOfRange(salts, q * MerkleHash.SALT_BYTES, (q + 1) * MerkleHash.SALT_BYTES));
+                }
+            }
             tree.writeMultiProof(indices, out);
             if (!last) {
                 Ext3 beta = t.challengeExt(WhirProtocol.BETA);
@@ -364,6 +547,7 @@ public final class WhirProver implements PcsProver {
             }
             codeword = nextCodeword;
             tree = nextTree;
+            salts = nextSalts;
         }
         for (int j = 0; j < params.finalVars(); j++) {
             Cancellation.checkpoint();
@@ -373,6 +557,39 @@ public final class WhirProver implements PcsProver {
             w = kernels.fold(w, 3, size, a, false);
             size >>>= 1;
         }
+    }
+
+    /** The leaves at {@code indices} of a host table of leaves of {@code leafLongs} longs. */
+    private static long[] hostLeaves(long[] table, int[] indices, int leafLongs) {
+        long[] out = new long[indices.length * leafLongs];
+        for (int q = 0; q < indices.length; q++) {
+            System.arraycopy(table, indices[q] * leafLongs, out, q * leafLongs, leafLongs);
+        }
+        return out;
+    }
+
+    /** Σ_b w(b)·v(b) for an array-form extension table w and a base table v. */
+    private static Ext3 weightedSum(long[] w, long[] v) {
+        long a0 = 0, a1 = 0, a2 = 0;
+        for (int b = 0; b < v.length; b++) {
+            long x = v[b];
+            a0 = Goldilocks.add(a0, Goldilocks.mul(w[3 * b], x));
+            a1 = Goldilocks.add(a1, Goldilocks.mul(w[3 * b + 1], x));
+            a2 = Goldilocks.add(a2, Goldilocks.mul(w[3 * b + 2], x));
+        }
+        return new Ext3(a0, a1, a2);
+    }
+
+    /** ρ·f + g for base tables f and g, as an array-form extension table. */
+    private static long[] combine(Ext3 rho, long[] f, long[] g) {
+        long[] out = new long[3 * f.length];
+        java.util.stream.IntStream.range(0, f.length).parallel().forEach(b -> {
+            long x = f[b];
+            out[3 * b] = Goldilocks.add(Goldilocks.mul(rho.c0, x), g[b]);
+            out[3 * b + 1] = Goldilocks.mul(rho.c1, x);
+            out[3 * b + 2] = Goldilocks.mul(rho.c2, x);
+        });
+        return out;
     }
 
     private Ext3 sumcheckRound(long[] f, int width, long[] w, int size, ProofWriter out, Transcript t) {
