@@ -84,6 +84,15 @@ public final class CommittedLayout {
     private final int numVars;
 
     private CommittedLayout(java.util.function.IntFunction<TensorLayout> layoutOf, List<Integer> tensorIds, boolean tight) {
+        this(layoutOf, tensorIds, tight, n -> 0);
+    }
+
+    /**
+     * @param reserveTop for a polynomial of n variables, how many entries at its top (the aligned
+     *     block [2^n − reserve, 2^n)) must stay free: the polynomial grows until they are
+     */
+    private CommittedLayout(java.util.function.IntFunction<TensorLayout> layoutOf, List<Integer> tensorIds, boolean tight,
+            java.util.function.IntToLongFunction reserveTop) {
         order = new ArrayList<>(tensorIds);
         order.sort(Comparator.comparingInt((Integer t) -> -layoutOf.apply(t).numVars()).thenComparingInt(t -> t));
         List<Block> all = new ArrayList<>();
@@ -104,7 +113,14 @@ public final class CommittedLayout {
         if (offset > 1L << 28) {
             throw new IllegalArgumentException("committed polynomial of " + offset + " entries is too large");
         }
-        numVars = Math.max(1, TensorLayout.log2Ceil((int) Math.max(1, offset)));
+        int n = Math.max(1, TensorLayout.log2Ceil((int) Math.max(1, offset)));
+        while (offset + reserveTop.applyAsLong(n) > 1L << n) {
+            n++;
+        }
+        if (n > 28) {
+            throw new IllegalArgumentException("committed polynomial of 2^" + n + " entries is too large");
+        }
+        numVars = n;
     }
 
     /** Each tensor as one block, its padded form (the witness commitment). */
@@ -114,7 +130,13 @@ public final class CommittedLayout {
 
     /** Blocks given by their layouts (ids need not be circuit tensors), each one padded block. */
     static CommittedLayout padded(java.util.function.IntFunction<TensorLayout> layoutOf, List<Integer> ids) {
-        return new CommittedLayout(layoutOf, ids, false);
+        return new CommittedLayout(layoutOf, ids, false, n -> 0);
+    }
+
+    /** As above, leaving the top reserveTop(n) entries of a polynomial of n variables free (a hiding commitment's mask block). */
+    static CommittedLayout padded(java.util.function.IntFunction<TensorLayout> layoutOf, List<Integer> ids,
+            java.util.function.IntToLongFunction reserveTop) {
+        return new CommittedLayout(layoutOf, ids, false, reserveTop);
     }
 
     /** Each tensor as the blocks of its real entries (the model commitment; see the class comment). */

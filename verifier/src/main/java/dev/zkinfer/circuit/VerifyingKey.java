@@ -81,7 +81,7 @@ public final class VerifyingKey {
         this.digest = sha256(encoded);
         this.modelLayout = zeroKnowledge ? ZkLayout.modelLayout(circuit) : CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
         if (zeroKnowledge) {
-            this.zkLayout = new ZkLayout(circuit);
+            this.zkLayout = new ZkLayout(circuit, n -> hidingMask(profile, n));
             List<String> bad = zkLayout.unmaskable();
             if (!bad.isEmpty()) {
                 throw new IllegalArgumentException("zero-knowledge mode cannot hide one-element tensors (" + String.join(", ", bad) + ")");
@@ -234,13 +234,32 @@ public final class VerifyingKey {
         return p;
     }
 
-    /** The witness commitment's WHIR parameters (cached). */
+    /** The witness commitment's WHIR parameters (cached): hiding for a zero-knowledge key. */
     public PcsParameters witnessPcs() {
         PcsParameters p = witnessPcs;
         if (p == null) {
-            p = PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, witnessLayout.numVars());
+            p = zkLayout != null ? hidingPcs(profile, witnessLayout.numVars())
+                    : PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, witnessLayout.numVars());
             witnessPcs = p;
         }
         return p;
+    }
+
+    /** Hiding WHIR parameters for a witness polynomial of n variables. */
+    private static PcsParameters hidingPcs(SecurityProfile profile, int n) {
+        return PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, n).withZeroKnowledge();
+    }
+
+    /** The mask block a hiding witness polynomial of n variables reserves; 2^n when n is too small for it (the layout grows). */
+    private static long hidingMask(SecurityProfile profile, int n) {
+        PcsParameters p = PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, n);
+        if (!p.withZeroKnowledgeFits()) {
+            return 1L << n;
+        }
+        try {
+            return p.withZeroKnowledge().zkMaskSize();
+        } catch (IllegalArgumentException e) {
+            return 1L << n;
+        }
     }
 }

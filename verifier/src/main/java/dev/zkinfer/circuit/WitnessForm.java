@@ -125,6 +125,15 @@ public record WitnessForm(List<Term> terms, Ext3 value) {
         }
 
         @Override
+        public long supportEnd() {
+            long end = 0;
+            for (Term t : terms) {
+                end = Math.max(end, t.offset() + (1L << t.weight().numVars()));
+            }
+            return end;
+        }
+
+        @Override
         public long[] encode() {
             long[][] parts = new long[terms.size()][];
             int len = 2;

@@ -44,7 +44,11 @@ public final class ZkLayout {
     private final int firstSlotBlock;
     private final CommittedLayout witness;
 
-    public ZkLayout(Circuit circuit) {
+    /**
+     * @param witnessMask the mask block the witness commitment's hiding WHIR reserves at the top of
+     *     a polynomial of n variables ({@link dev.zkinfer.pcs.PcsParameters#zkMaskSize}): the layout leaves it free
+     */
+    public ZkLayout(Circuit circuit, java.util.function.IntToLongFunction witnessMask) {
         int lookupSlots = lookupSlots(circuit);
         this.circuit = circuit;
         int nt = circuit.tensors().size();
@@ -90,7 +94,7 @@ public final class ZkLayout {
             }
         }
         witness = CommittedLayout.padded(id -> id < nt ? circuit.tensor(id).layout() : TensorLayout.of(1 << blockVars.get(id)),
-                blockIds);
+                blockIds, witnessMask);
     }
 
     /**

@@ -10,4 +10,7 @@ import dev.zkinfer.field.Ext3;
 public interface SparseBlockWeight extends BlockWeight {
     /** Adds scale·weight(b) to entry (blockStart + b) of the array-form table w, for every b where the weight is not zero. */
     void addScaled(long[] w, long blockStart, Ext3 scale);
+
+    /** An end of the weight's support: every entry at or above it (relative to the block's start) weighs zero. */
+    long supportEnd();
 }

@@ -91,7 +91,9 @@ public final class WhirProtocol {
 
     /** Whether the block of a weighted claim lies below the hiding mask block of μ entries. */
     public static boolean avoidsMask(WeightedClaim c, int numVars, int mu) {
-        return (c.block() + 1) << c.weight().numVars() <= (1L << numVars) - mu;
+        long start = c.block() << c.weight().numVars();
+        long end = c.weight() instanceof SparseBlockWeight s ? start + s.supportEnd() : (c.block() + 1) << c.weight().numVars();
+        return end <= (1L << numVars) - mu;
     }
 
     /** Bytes of the proof-of-work seed. */

@@ -42,7 +42,7 @@ class ZkLayoutTest {
     @Test
     void masksFollowTheClaimCounts() {
         Circuit c = circuit();
-        ZkLayout z = new ZkLayout(c);
+        ZkLayout z = new ZkLayout(c, n -> 0);
         assertEquals(-1, z.delta(0), "public input");
         assertEquals(0, z.delta(1), "weights: masked per proof, one claim");
         assertEquals(0, z.delta(2), "one claim: δ = 0");
@@ -62,7 +62,7 @@ class ZkLayoutTest {
 
     @Test
     void slotWeightsExtensionMatchesTheirTable() {
-        ZkLayout z = new ZkLayout(circuit());
+        ZkLayout z = new ZkLayout(circuit(), n -> 0);
         for (BlockWeight w : List.of(z.sumcheckWeights(point(5), 3), z.tensorMaskWeights(2, random(), random()),
                 z.tensorMaskWeights(3, random(), random(), random()))) {
             Ext3[] r = point(w.numVars());
@@ -72,7 +72,7 @@ class ZkLayoutTest {
 
     @Test
     void aSumOfTermsIsTheWeightOfTheirTablesPlacedInTheWholePolynomial() {
-        ZkLayout z = new ZkLayout(circuit());
+        ZkLayout z = new ZkLayout(circuit(), n -> 0);
         CommittedLayout wl = z.witness();
         int n = wl.numVars();
         WitnessForm form = new WitnessForm(List.of(
@@ -86,7 +86,7 @@ class ZkLayoutTest {
 
     @Test
     void masksTooLargeForTheSlotsAreRefused() {
-        ZkLayout z = new ZkLayout(circuit());
+        ZkLayout z = new ZkLayout(circuit(), n -> 0);
         assertThrows(IllegalStateException.class, () -> z.sumcheckWeights(point(z.slotVars() + 1), 2));
         assertThrows(IllegalStateException.class, () -> z.sumcheckWeights(point(3), z.slotDegree() + 1));
         assertThrows(IllegalStateException.class, () -> z.slotBlock(z.sumcheckSlots()));

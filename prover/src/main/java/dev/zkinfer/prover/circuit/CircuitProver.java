@@ -196,9 +196,9 @@ public final class CircuitProver {
      * As above, drawing a zero-knowledge proof's masks from {@code random} (a SecureRandom in
      * production; tests may pass a seeded generator). Ignored for an integrity-mode key.
      */
-    public byte[] prove(WitnessValues w, Consumer<String> progress, int[] modelBlocksRange, java.util.random.RandomGenerator random) {
+    public byte[] prove(WitnessValues w, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random) {
         Circuit circuit = vk.circuit();
-        Run run = new Run(w, vk.zeroKnowledge() ? new ZkMasks(vk, random) : null);
+        Run run = new Run(w, vk.zeroKnowledge() ? new ZkMasks(vk, random) : null, random);
         byte[] proof = run.prove(circuit, progress);
         if (modelBlocksRange != null) {
             modelBlocksRange[0] = run.blocksStart;
@@ -219,9 +219,12 @@ public final class CircuitProver {
         private int slot;
         private final List<WitnessForm> forms = new ArrayList<>();
 
-        Run(WitnessValues w, ZkMasks zk) {
+        private final java.security.SecureRandom random;
+
+        Run(WitnessValues w, ZkMasks zk, java.security.SecureRandom random) {
             this.w = w;
             this.zk = zk;
+            this.random = random;
         }
 
         @Override
@@ -323,7 +326,8 @@ public final class CircuitProver {
             }
             long[] witnessTable = wl.pack(adv);
             Cancellation.checkpoint();
-            WhirProver.WhirCommitment witnessCommitment = witnessPcs.commit(witnessTable, wl.numVars());
+            WhirProver.WhirCommitment witnessCommitment = zk != null ? witnessPcs.commit(witnessTable, wl.numVars(), random)
+                    : witnessPcs.commit(witnessTable, wl.numVars());
             out.bytes(witnessCommitment.root());
             t.absorbBytes("witness-root", witnessCommitment.root());
             List<EvaluationClaim> witnessOod = witnessPcs.outOfDomain(witnessCommitment, out, t);
