@@ -61,11 +61,17 @@ public final class ZkLookups {
     }
 
     /**
-     * One committed mask object of the lookup stage, with its size in GF(p^3) elements
-     * ({@code elements}). For SUMCHECK, numVars and degree; for HALF, layer and half (in numVars,
-     * degree: layer, half); for SEGMENT, numVars and the side (in degree).
+     * One committed mask object of the lookup stage and its size in GF(p^3) elements.
+     *
+     * @param numVars SUMCHECK: the sumcheck's variables (w included); HALF: the half's variables
+     *     (layer − 1); SEGMENT: the block's variables
+     * @param degree SUMCHECK: the mask's degree per variable; HALF: δ = 0; SEGMENT: 1 (multilinear)
+     * @param layer HALF: the tree layer (2..n) whose half it masks; otherwise −1
+     * @param part HALF: the half (0 p(0,·), 1 p(1,·), 2 q(0,·), 3 q(1,·)); SEGMENT: the side (0 left,
+     *     1 right); SUMCHECK: its position among the lookup stage's sumchecks
+     * @param elements its size: numVars·(degree + 1), 2, or 2^numVars
      */
-    public record MaskBlock(String name, MaskKind kind, int numVars, int degree, int elements) {}
+    public record MaskBlock(String name, MaskKind kind, int numVars, int degree, int layer, int part, int elements) {}
 
     /**
      * Every committed mask the zero-knowledge lookup stage uses, in a fixed order: the sumcheck
@@ -84,19 +90,19 @@ public final class ZkLookups {
         int n = layout.logLeaves();
         int d = LogUpGkrVerifier.MASKED_LAYER_DEGREE;
         for (int k = 1; k < n; k++) {
-            out.add(new MaskBlock("logup layer " + k + " sumcheck mask", MaskKind.SUMCHECK, k + 1, d, (k + 1) * (d + 1)));
+            out.add(new MaskBlock("logup layer " + k + " sumcheck mask", MaskKind.SUMCHECK, k + 1, d, -1, k - 1, (k + 1) * (d + 1)));
         }
         int l = layout.leafVars();
         int ld = leafDegree(circuit, tensorMaskDegree);
-        out.add(new MaskBlock("logup leaf sumcheck mask", MaskKind.SUMCHECK, l + 1, ld, (l + 1) * (ld + 1)));
+        out.add(new MaskBlock("logup leaf sumcheck mask", MaskKind.SUMCHECK, l + 1, ld, -1, n - 1, (l + 1) * (ld + 1)));
         for (int layer = 2; layer <= n; layer++) {
             for (int h = 0; h < 4; h++) {
-                out.add(new MaskBlock("logup layer " + layer + " half " + h + " mask", MaskKind.HALF, layer, h, 2));
+                out.add(new MaskBlock("logup layer " + layer + " half " + h + " mask", MaskKind.HALF, layer - 1, 0, layer, h, 2));
             }
         }
         for (int side = 0; side < 2; side++) {
             int m = ZkLeafLayout.MASK_LOG_SIZE + 1;
-            out.add(new MaskBlock("logup mask segment " + side, MaskKind.SEGMENT, m, side, 1 << m));
+            out.add(new MaskBlock("logup mask segment " + side, MaskKind.SEGMENT, m, 1, -1, side, 1 << m));
         }
         return out;
     }

@@ -116,9 +116,21 @@ class ZkLookupsTest {
             assertEquals(r.sumcheckMasks().get(i).numVars(), sum.get(i).numVars());
         }
         TensorMask[][] halves = m.lookups.halves();
-        long half = blocks.stream().filter(b -> b.kind() == ZkLookups.MaskKind.HALF).count();
-        assertEquals(4L * (halves.length - 2), half);
-        assertEquals(2, blocks.stream().filter(b -> b.kind() == ZkLookups.MaskKind.SEGMENT).count());
+        List<ZkLookups.MaskBlock> half = blocks.stream().filter(b -> b.kind() == ZkLookups.MaskKind.HALF).toList();
+        assertEquals(4 * (halves.length - 2), half.size());
+        for (ZkLookups.MaskBlock b : half) {
+            assertEquals(halves[b.layer()][b.part()].degree(), b.degree());
+            assertEquals(b.layer() - 1, b.numVars());
+        }
+        // every half mask value the proof revealed names a listed block
+        for (ZkLayerHarness.HalfMaskClaim c : r.halfMasks()) {
+            assertTrue(half.stream().anyMatch(b -> b.layer() == c.layer() && b.part() == c.half()));
+        }
+        List<ZkLookups.MaskBlock> segs = blocks.stream().filter(b -> b.kind() == ZkLookups.MaskKind.SEGMENT).toList();
+        assertEquals(2, segs.size());
+        for (ZkLookups.MaskBlock b : segs) {
+            assertEquals(m.lookups.segments()[b.part()].length / 3, b.elements());
+        }
     }
 
     @Test
