@@ -143,6 +143,17 @@ public final class ZkLookups {
         List<SegmentShape> shapes = ProofProtocol.lookupShapes(circuit);
         List<LookupTable> tables = new ArrayList<>(circuit.multiplicities().keySet());
         int[] multTensors = ProofProtocol.multiplicityTensors(circuit);
+        for (int s = 0; s < shapes.size(); s++) {
+            if (shapes.get(s).logSize() == 0) {
+                int[] ts = s < specs.size() ? specs.get(s).columns() : new int[] {multTensors[s - specs.size()]};
+                for (int tensor : ts) {
+                    if (ctx.tensorMaskDegree(tensor) >= 0) {
+                        throw new IllegalStateException("zero-knowledge mode cannot mask the one-element tensor "
+                                + circuit.tensor(tensor).name());
+                    }
+                }
+            }
+        }
         ZkLeafLayout layout = new ZkLeafLayout(shapes);
         ProofReader in = ctx.proof();
         Transcript t = ctx.transcript();
@@ -165,17 +176,6 @@ public final class ZkLookups {
         Ext3[] x0 = {leaf.maskX0(), leaf.maskX0(), leaf.maskX0(), leaf.maskX0()};
         int vars = layout.leafVars();
         int degree = leafDegree(circuit, ctx::tensorMaskDegree);
-        for (int s = 0; s < shapes.size(); s++) {
-            if (shapes.get(s).logSize() == 0) {
-                int[] ts = s < specs.size() ? specs.get(s).columns() : new int[] {multTensors[s - specs.size()]};
-                for (int tensor : ts) {
-                    if (ctx.tensorMaskDegree(tensor) >= 0) {
-                        throw new IllegalStateException("zero-knowledge mode cannot mask the one-element tensor "
-                                + circuit.tensor(tensor).name());
-                    }
-                }
-            }
-        }
         MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(target, c, x0, vars, degree, in, t);
         Ext3[] full = new Ext3[vars + 1];
         full[0] = res.wChallenge();

@@ -103,6 +103,17 @@ class ZkLookupsTest {
     }
 
     @Test
+    void oneElementLookupsNeedPublicColumns() throws InvalidProofException {
+        Setup one = chain(24, new int[] {1}, 10, new int[] {5, -3, 7}, null, false);
+        // both columns public: the segment has no variable, the batched leaf sumcheck counts it as a constant
+        ZkLayerHarness.proveAndVerifyLookups(one.w(), masks(25, 0, one.x(), one.y1()));
+        // a masked one-element column cannot be masked by Z·R: refused loudly
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> ZkLayerHarness.proveAndVerifyLookups(one.w(), masks(26, 0, one.x())));
+        assertTrue(e.getMessage().contains("one-element"), e.getMessage());
+    }
+
+    @Test
     void maskBlocksDescribeWhatTheProofUses() throws InvalidProofException {
         Setup st = chain(9, new int[] {2, 9}, -128, TableLayerTest.sigmoidTable(), TableLayerTest.clampTable(-128, 127, 0, 127), false);
         ZkLayerHarness.Masks m = masks(10, 2, st.x());
