@@ -178,6 +178,33 @@ class ZkLookupsTest {
         }
     }
 
+    /**
+     * Why the masks must be in the witness commitment absorbed before α: here (the harness absorbs
+     * no commitment) a prover who picks the right mask segment after seeing α cancels a false
+     * lookup's non-zero fraction sum, and the proof verifies with every claim true. The drivers
+     * must therefore commit every lookup mask before drawing α (docs/zero-knowledge.md §3.4, §3.6).
+     */
+    @Test
+    void masksChosenAfterAlphaWouldLetAFalseLookupThrough() throws InvalidProofException {
+        Setup st = small(27);
+        long[] y = st.w().get(st.y1()).clone();
+        y[1] = Goldilocks.add(y[1], 1);
+        WitnessValues bad = copy(st.w());
+        bad.put(st.y1(), y);
+        ZkLayerHarness.Masks first = masks(28, 0, st.x());
+        Ext3[] r = root(ZkLayerHarness.proveLookups(bad, first, ZkLayerHarness.Recorded.empty(), false));
+        Ext3 falseSum = r[0].mul(r[2].inv()).add(r[1].mul(r[3].inv()));
+        assertNotEquals(Ext3.ZERO, falseSum);
+        LogUpGkrProver.TreeMasks honest = first.lookups;
+        long[] right = honest.segments()[1].clone();
+        Ext3 q1 = Ext3.get(right, 3);
+        Ext3.set(right, 1, Ext3.get(right, 1).sub(falseSum.mul(q1))); // the right segment's sum absorbs it
+        ZkLayerHarness.Masks cheat = masks(29, 0, st.x());
+        cheat.lookups = new LogUpGkrProver.TreeMasks(honest.halves(), new long[][] {honest.segments()[0], right});
+        byte[] forged = ZkLayerHarness.proveLookups(bad, cheat, ZkLayerHarness.Recorded.empty(), false);
+        assertNull(ZkLayerHarness.falseClaim(ZkLayerHarness.verifyLookups(st.circuit(), cheat, forged), bad, cheat));
+    }
+
     private static WitnessValues copy(WitnessValues w) {
         WitnessValues c = new WitnessValues(w.circuit());
         w.all().forEach((t, v) -> c.put(t, v.clone()));
