@@ -10,8 +10,6 @@ import dev.zkinfer.lookup.SegmentKind;
 import dev.zkinfer.lookup.SegmentLayout;
 import dev.zkinfer.lookup.SegmentShape;
 import dev.zkinfer.lookup.ZkLeafLayout;
-import dev.zkinfer.poly.Mle;
-import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.sumcheck.SumcheckMask;
 import dev.zkinfer.sumcheck.TensorMask;
@@ -312,20 +310,10 @@ public final class LogUpGkrProver {
                     fSum = fSum.sub(c[h].mul(termMasks[h].cubeSum(x0)));
                 }
             }
-            SumcheckInstance inst = new SumcheckInstance(k);
-            int e = inst.addTable(Mle.eqTable(point));
-            int[] halves = new int[4];
-            long[][] tables = halfTables(layers[k + 1], k);
-            for (int h = 0; h < 4; h++) {
-                halves[h] = inst.addTable(tables[h]);
-                inst.maskTable(halves[h], Ext3.ONE, masks.halves()[k + 1][h], 0, null);
-            }
-            inst.addTerm(Ext3.ONE, e, halves[0], halves[3]);
-            inst.addTerm(Ext3.ONE, e, halves[1], halves[2]);
-            inst.addTerm(lambda, e, halves[2], halves[3]);
-            layers[k + 1] = k + 1 < n ? null : layers[k + 1];
+            MaskedLayerRounds rounds = new MaskedLayerRounds(backend.logUp(), layers[k + 1], point, lambda, masks.halves()[k + 1]);
+            layers[k + 1] = null;
             SumcheckMask g = hooks.nextSumcheckMask(k + 1, d);
-            SumcheckProver.MaskedClaimsResult res = new SumcheckProver(backend).proveMaskedClaims(inst, fSum, d, termMasks, c, xs, g,
+            SumcheckProver.MaskedClaimsResult res = SumcheckProver.proveMaskedClaims(k, d, fSum, rounds, termMasks, c, xs, g,
                     out, transcript);
             Ext3[] full = new Ext3[k + 1];
             full[0] = res.wChallenge();
@@ -334,10 +322,10 @@ public final class LogUpGkrProver {
             for (int h = 0; h < c.length; h++) {
                 hooks.halfMask(k, h, x0, res.wChallenge(), res.tensorMaskValues()[h]);
             }
-            Ext3[] f = res.tableEvaluations();
+            Ext3[] f = rounds.finals();
             long[] children = new long[12];
             for (int h = 0; h < 4; h++) {
-                Ext3.set(children, h, f[halves[h]]);
+                Ext3.set(children, h, f[h]);
             }
             writeExts(out, children);
             transcript.absorbExts("logup-gkr/layer", children, 0, 4);
@@ -346,8 +334,8 @@ public final class LogUpGkrProver {
             next[0] = mu;
             System.arraycopy(res.point(), 0, next, 1, k);
             point = next;
-            claimP = line(f[halves[0]], f[halves[1]], mu);
-            claimQ = line(f[halves[2]], f[halves[3]], mu);
+            claimP = line(f[0], f[1], mu);
+            claimQ = line(f[2], f[3], mu);
             Ext3 z = TensorMask.vanishing(res.point());
             weights = new Ext3[] {Ext3.ONE.sub(mu).mul(z), mu.mul(z)};
             x0 = res.point()[0];
@@ -375,25 +363,6 @@ public final class LogUpGkrProver {
             System.arraycopy(block, 3 * size, leaf.q, 3 * from, 3 * size);
         }
         return leaf;
-    }
-
-    /** The four halves p(0, ·), p(1, ·), q(0, ·), q(1, ·) of a layer of 2^(k+1) fractions, each over k variables. */
-    private static long[][] halfTables(FractionLayer children, int k) {
-        int size = 1 << k;
-        long[][] t = new long[4][3 * size];
-        int stored = children.p.length / 3;
-        for (int y = 0; y < size; y++) {
-            for (int b = 0; b < 2; b++) {
-                int x = 2 * y + b;
-                if (x < stored) {
-                    System.arraycopy(children.p, 3 * x, t[b], 3 * y, 3);
-                    System.arraycopy(children.q, 3 * x, t[2 + b], 3 * y, 3);
-                } else {
-                    t[2 + b][3 * y] = 1;
-                }
-            }
-        }
-        return t;
     }
 
     /** α − γ·tableId: a segment's denominators are this minus its values. */
