@@ -49,6 +49,24 @@ public interface VerifierContext {
         throw new IllegalStateException("not a zero-knowledge proof");
     }
 
+    /**
+     * Zero-knowledge LogUp-GKR ({@link ZkLookups}): the mask R of one half of a fraction-tree layer
+     * ({@code layer} in [2, n], {@code half} 0..3 for p(0, ·), p(1, ·), q(0, ·), q(1, ·); δ = 0, so
+     * R(x0, w) = a + w·b) takes {@code value}, to be checked against the commitment that holds it
+     * ({@link ZkLookups#maskBlocks} names every such block).
+     */
+    default void logUpHalfMaskClaim(int layer, int half, Ext3 x0, Ext3 w, Ext3 value) {
+        throw new IllegalStateException("not a zero-knowledge proof");
+    }
+
+    /**
+     * Zero-knowledge LogUp-GKR: the committed mask segment {@code side} (0 left, 1 right), read as
+     * the multilinear block [p; q] (its last variable selects q), takes {@code value} at {@code point}.
+     */
+    default void logUpMaskSegmentClaim(int side, Ext3[] point, Ext3 value) {
+        throw new IllegalStateException("not a zero-knowledge proof");
+    }
+
     default TensorLayout layout(int tensor) {
         return circuit().tensor(tensor).layout();
     }

@@ -5,8 +5,10 @@ import dev.zkinfer.encoding.ProofReader;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.poly.Mle;
 import dev.zkinfer.security.SecurityReport;
+import dev.zkinfer.sumcheck.MaskedSumcheck;
 import dev.zkinfer.sumcheck.SumcheckClaim;
 import dev.zkinfer.sumcheck.SumcheckVerifier;
+import dev.zkinfer.sumcheck.TensorMask;
 import dev.zkinfer.transcript.Transcript;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,6 +156,145 @@ public final class LogUpGkrVerifier {
             throw new InvalidProofException("logup-gkr: segment denominators do not match the leaf claim");
         }
         return claims;
+    }
+
+    /** The zero-knowledge variant's domain tag. */
+    public static final String ZK_DOMAIN = "zkinfer/zk-logup-gkr/v1";
+    /**
+     * The degree of a zero-knowledge layer sumcheck: eq·(child)·(child) with both children masked
+     * by Z·R (δ = 0), whose last round has degree 1 + 2 + 2.
+     */
+    public static final int MASKED_LAYER_DEGREE = 5;
+
+    /**
+     * Where a zero-knowledge LogUp-GKR proof's mask values go: each must be bound to the commitment
+     * that holds the mask (the witness commitment); a value that is not the mask's is caught there.
+     */
+    public interface MaskClaims {
+        /** The next committed sumcheck mask (proof order) takes {@code value} at {@code point}. */
+        void sumcheckMask(int numVars, int degree, Ext3[] point, Ext3 value);
+
+        /** The mask of half {@code half} (0 p(0,·), 1 p(1,·), 2 q(0,·), 3 q(1,·)) of tree layer {@code layer} takes {@code value} at (x0, w). */
+        void halfMask(int layer, int half, Ext3 x0, Ext3 w, Ext3 value);
+    }
+
+    /**
+     * What the zero-knowledge tree reduces to: masked claims on the leaf layer at {@code point}
+     * (n coordinates): p = p̃_n(point) + Σ_b weights[b]·Σ_w R_{n,b}(x0, w) and
+     * q = q̃_n(point) + Σ_b weights[b]·Σ_w R_{n,2+b}(x0, w), where R_{n,h} are the leaf layer's
+     * half masks ({@link MaskClaims#halfMask} with layer n); the caller removes these terms through
+     * the extra variable w of its leaf sumcheck.
+     */
+    public record MaskedLeafClaim(Ext3[] point, Ext3 p, Ext3 q, Ext3 gamma, Ext3 maskX0, Ext3[] maskWeights) {}
+
+    /**
+     * The fraction tree of zero-knowledge LogUp-GKR (docs/zero-knowledge.md §3.6), down to masked
+     * claims on the leaf layer; the caller reduces those to the segments (the real leaves and the
+     * two committed mask segments, {@link ZkLeafLayout}).
+     *
+     * <p>Differences from {@link #verify}: the tree has the mask segments' leaves; the root's
+     * children are sent as they are (uniform subject to p0·q1 + p1·q0 = 0, because the mask
+     * segments' sums are a committed random M and −M and their denominators a random factor of
+     * each half's product), with the same two checks; every layer sumcheck k = 1..n−1 is masked
+     * ({@link MaskedSumcheck#verifyMaskedClaims}, k + 1 variables, degree
+     * {@link #MASKED_LAYER_DEGREE}) over children halves masked by Z·R with their own committed
+     * masks, and its target carries the previous layer's half masks, removed through w. Transcript:
+     * domain {@link #ZK_DOMAIN}, then the labels of {@link #verify} ("logup-gkr/shapes" holds
+     * {@link ZkLeafLayout#encode()}), each layer sumcheck's masked-sumcheck labels in place of the
+     * plain sumcheck's.
+     */
+    public static MaskedLeafClaim verifyMaskedTree(ZkLeafLayout layout, Ext3 alpha, MaskClaims masks, ProofReader proof,
+            Transcript transcript) throws InvalidProofException {
+        int n = layout.logLeaves();
+        transcript.domain(ZK_DOMAIN);
+        transcript.absorbLongs("logup-gkr/shapes", layout.encode());
+        transcript.absorbExt("logup-gkr/alpha", alpha);
+        Ext3 gamma = transcript.challengeExt("logup-gkr/gamma");
+
+        long[] root = proof.exts("logup-gkr root children", 4);
+        transcript.absorbExts("logup-gkr/root", root, 0, 4);
+        Ext3 p0 = Ext3.get(root, 0), p1 = Ext3.get(root, 1), q0 = Ext3.get(root, 2), q1 = Ext3.get(root, 3);
+        if (!p0.mul(q1).add(p1.mul(q0)).isZero()) {
+            throw new InvalidProofException("logup-gkr: the fraction sum is not zero (root numerator ≠ 0)");
+        }
+        // Every leaf denominator (the mask segments' included) is a factor of q0 or q1: this check
+        // is what keeps a mask leaf (0, 0) from making the root check vacuous. It reveals nothing:
+        // honest q0, q1 are never zero.
+        if (q0.mul(q1).isZero()) {
+            throw new InvalidProofException("logup-gkr: the root denominator is zero");
+        }
+        Ext3 mu = transcript.challengeExt("logup-gkr/mu");
+        Ext3[] point = {mu};
+        Ext3 claimP = line(p0, p1, mu);
+        Ext3 claimQ = line(q0, q1, mu);
+        Ext3 x0 = null;
+        Ext3[] weights = null;
+        for (int k = 1; k < n; k++) {
+            Ext3 lambda = transcript.challengeExt("logup-gkr/lambda");
+            Ext3[] c = new Ext3[k == 1 ? 0 : 4];
+            Ext3[] xs = new Ext3[c.length];
+            if (k > 1) {
+                c[0] = weights[0];
+                c[1] = weights[1];
+                c[2] = lambda.mul(weights[0]);
+                c[3] = lambda.mul(weights[1]);
+                java.util.Arrays.fill(xs, x0);
+            }
+            MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(claimP.add(lambda.mul(claimQ)), c, xs, k,
+                    MASKED_LAYER_DEGREE, proof, transcript);
+            Ext3[] full = new Ext3[k + 1];
+            full[0] = res.wChallenge();
+            System.arraycopy(res.point(), 0, full, 1, k);
+            masks.sumcheckMask(k + 1, MASKED_LAYER_DEGREE, full, res.maskValue());
+            for (int h = 0; h < c.length; h++) {
+                masks.halfMask(k, h, x0, res.wChallenge(), res.tensorMaskValues()[h]);
+            }
+            long[] children = proof.exts("logup-gkr layer " + k + " child evaluations", 4);
+            transcript.absorbExts("logup-gkr/layer", children, 0, 4);
+            p0 = Ext3.get(children, 0);
+            p1 = Ext3.get(children, 1);
+            q0 = Ext3.get(children, 2);
+            q1 = Ext3.get(children, 3);
+            Ext3 expected = Mle.eq(point, res.point())
+                    .mul(p0.mul(q1).add(p1.mul(q0)).add(lambda.mul(q0.mul(q1))));
+            if (!expected.equals(res.value())) {
+                throw new InvalidProofException("logup-gkr: layer " + k + " sumcheck does not match the child evaluations");
+            }
+            mu = transcript.challengeExt("logup-gkr/mu");
+            Ext3[] next = new Ext3[k + 1];
+            next[0] = mu;
+            System.arraycopy(res.point(), 0, next, 1, k);
+            point = next;
+            claimP = line(p0, p1, mu);
+            claimQ = line(q0, q1, mu);
+            Ext3 z = TensorMask.vanishing(res.point());
+            weights = new Ext3[] {Ext3.ONE.sub(mu).mul(z), mu.mul(z)};
+            x0 = res.point()[0];
+        }
+        return new MaskedLeafClaim(point, claimP, claimQ, gamma, x0, weights);
+    }
+
+    /**
+     * −log2 of the soundness error of zero-knowledge LogUp-GKR (docs/zero-knowledge.md §3.6) with
+     * 2^logLeaves leaves (the {@link ZkLeafLayout}'s, mask segments included), numColumns tuple
+     * columns, and a leaf sumcheck of leafVars variables and degree leafDegree:
+     * ε = (2^n·(W + 3) + 1 + Σ_{k=1}^{n−1}(5(k + 1) + 3) + leafDegree·(leafVars + 1) + 2) / p^3.
+     * The LogUp term is unchanged by the mask segments (their sum is a constant fixed before α, so
+     * a false lookup leaves a non-zero rational function of degree ≤ 2^n whose value must hit it);
+     * the root-denominator check is kept, so it adds nothing; each layer sumcheck has one more
+     * variable (w) and degree 5, plus its ρ, λ and μ; the leaf sumcheck adds its rounds, its ρ and
+     * the batching challenge z. Excludes the caller's openings.
+     */
+    public static double soundnessBitsMasked(int logLeaves, int numColumns, int leafVars, int leafDegree) {
+        if (logLeaves < 3 || logLeaves > 62 || numColumns < 1 || leafVars < 1 || leafDegree < 1) {
+            throw new IllegalArgumentException("logLeaves must be in [3, 62], numColumns, leafVars and leafDegree ≥ 1");
+        }
+        double terms = Math.scalb((double) numColumns + 3, logLeaves) + 1;
+        for (int k = 1; k < logLeaves; k++) {
+            terms += 5.0 * (k + 1) + 3;
+        }
+        terms += (double) leafDegree * (leafVars + 1) + 2;
+        return SecurityReport.EXTENSION_FIELD_BITS - SecurityReport.log2(terms);
     }
 
     /** (1 − μ)·a + μ·b: the child-bit restriction of a layer MLE. */

@@ -51,5 +51,14 @@
  * <p>The caller draws α (and β) after absorbing the witness commitment and completes the
  * argument by checking every returned {@link dev.zkinfer.lookup.SegmentClaim}; see
  * {@link dev.zkinfer.lookup.LogUpGkrVerifier}.
+ *
+ * <h2>Zero-knowledge variant</h2>
+ *
+ * {@link dev.zkinfer.lookup.LogUpGkrVerifier#verifyMaskedTree} over a
+ * {@link dev.zkinfer.lookup.ZkLeafLayout} (two committed mask segments whose sums cancel, one in
+ * each half of the tree), with every layer sumcheck masked and every layer's halves masked by
+ * committed Z·R masks; it ends in masked claims on the leaf layer, which
+ * {@code dev.zkinfer.circuit.ZkLookups} reduces to the segments by a batched masked sumcheck.
+ * docs/zero-knowledge.md §3.6 has the construction and its soundness count.
  */
 package dev.zkinfer.lookup;

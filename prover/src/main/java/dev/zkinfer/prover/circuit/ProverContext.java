@@ -55,4 +55,14 @@ public interface ProverContext {
     default void tensorMaskClaim(int tensor, Ext3 x0, Ext3 w, Ext3 value) {
         throw new IllegalStateException("not a zero-knowledge proof");
     }
+
+    /** Zero-knowledge lookups: records a tree half mask's revealed value, as the verifier's {@code logUpHalfMaskClaim}. */
+    default void logUpHalfMaskClaim(int layer, int half, Ext3 x0, Ext3 w, Ext3 value) {
+        throw new IllegalStateException("not a zero-knowledge proof");
+    }
+
+    /** Zero-knowledge lookups: records a mask segment's revealed value, as the verifier's {@code logUpMaskSegmentClaim}. */
+    default void logUpMaskSegmentClaim(int side, Ext3[] point, Ext3 value) {
+        throw new IllegalStateException("not a zero-knowledge proof");
+    }
 }

@@ -78,6 +78,35 @@ final class LayerSumcheck implements SumcheckRounds {
         return new Result(rho, Ext3.get(rounds.ps, 0), s.sub(lambda.mul(q1)), Ext3.get(rounds.q, 0), q1);
     }
 
+    /** The rounds of one layer reduction, for a caller that drives them itself (the zero-knowledge layer, {@link MaskedLayerRounds}). */
+    static LayerSumcheck rounds(LogUpKernels kernels, FractionLayer children, Ext3[] r, Ext3 lambda) {
+        if (children.logSize != r.length + 1) {
+            throw new IllegalArgumentException("layer of 2^" + children.logSize + " children for a " + r.length + "-variable claim");
+        }
+        return new LayerSumcheck(kernels, children, r, lambda);
+    }
+
+    /** Π eq(r_l, ρ_l) over the rounds bound so far. */
+    Ext3 boundEq() {
+        return alpha;
+    }
+
+    /**
+     * Once every round but the last is bound: the four halves p_0, p_1, q_0, q_1 at x = 0 and 1 of
+     * the last variable ({@code [half][x]}), padding included.
+     */
+    Ext3[][] lastRoundTables() {
+        Ext3[][] t = new Ext3[4][2];
+        for (int x = 0; x < 2; x++) {
+            t[0][x] = Ext3.get(ps, 2 * x);
+            t[2][x] = Ext3.get(q, 2 * x);
+            t[3][x] = Ext3.get(q, 2 * x + 1);
+            // children form holds p_1 itself; the folded form holds s = p_1 + λ·q_1
+            t[1][x] = childrenForm ? Ext3.get(ps, 2 * x + 1) : Ext3.get(ps, 2 * x + 1).sub(lambda.mul(t[3][x]));
+        }
+        return t;
+    }
+
     private int pairs() {
         return (live + 1) / 2;
     }

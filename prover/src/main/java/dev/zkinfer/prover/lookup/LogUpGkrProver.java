@@ -9,6 +9,10 @@ import dev.zkinfer.lookup.SegmentClaim;
 import dev.zkinfer.lookup.SegmentKind;
 import dev.zkinfer.lookup.SegmentLayout;
 import dev.zkinfer.lookup.SegmentShape;
+import dev.zkinfer.lookup.ZkLeafLayout;
+import dev.zkinfer.prover.sumcheck.SumcheckProver;
+import dev.zkinfer.sumcheck.SumcheckMask;
+import dev.zkinfer.sumcheck.TensorMask;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.transcript.Transcript;
@@ -171,6 +175,13 @@ public final class LogUpGkrProver {
         }
         // the segments lie back to back from 0: the padding is the suffix, written by FractionLayer
         FractionLayer leaf = new FractionLayer(layout.logLeaves(), used, true);
+        writeSegments(leaf, segments, layout, alpha, gamma);
+        return leaf;
+    }
+
+    /** Writes every segment's leaves at its offset in {@code layout}. */
+    private static void writeSegments(FractionLayer leaf, List<? extends LogUpSegment> segments, SegmentLayout layout,
+            Ext3 alpha, Ext3 gamma) {
         long[] p = leaf.p, q = leaf.q;
         for (int s = 0; s < segments.size(); s++) {
             LogUpSegment seg = segments.get(s);
@@ -201,6 +212,155 @@ public final class LogUpGkrProver {
                     q[o + 2] = shift.c2;
                 }
             }
+        }
+    }
+
+    /**
+     * The committed masks of zero-knowledge LogUp-GKR's tree (docs/zero-knowledge.md §3.6): the
+     * half masks R_{j,h} of layers j = 2..n ({@code halves[j][h]}, h: p(0,·), p(1,·), q(0,·), q(1,·),
+     * δ = 0) and the two mask segments, each the array-form block [p_0..p_{2^m−1}, q_0..q_{2^m−1}]
+     * ({@link ZkLeafLayout#MASK_LOG_SIZE} = m). The caller draws them (uniform, non-zero
+     * denominators, the two segments' fraction sums opposite) and commits them before α.
+     */
+    public record TreeMasks(TensorMask[][] halves, long[][] segments) {}
+
+    /** Where the zero-knowledge tree takes its sumcheck masks and records its mask values. */
+    public interface ZkHooks extends LogUpGkrVerifier.MaskClaims {
+        /** The next sumcheck mask, in proof order (committed before the proof's first challenge). */
+        SumcheckMask nextSumcheckMask(int numVars, int degree);
+    }
+
+    /**
+     * The prover of {@link LogUpGkrVerifier#verifyMaskedTree}: the tree over the segments and the
+     * two mask segments laid out by {@link ZkLeafLayout}, every layer sumcheck masked, down to the
+     * masked leaf claims, which the caller reduces to the segments.
+     *
+     * @throws IllegalArgumentException if the statement is false or α hits a value (as {@link #prove})
+     */
+    public LogUpGkrVerifier.MaskedLeafClaim proveMaskedTree(List<? extends LogUpSegment> segments, TreeMasks masks, Ext3 alpha,
+            ZkHooks hooks, ProofWriter out, Transcript transcript) {
+        return proveMaskedTree(segments, masks, alpha, hooks, out, transcript, true);
+    }
+
+    /**
+     * As {@link #proveMaskedTree}, without the statement check: a false statement is proven as an
+     * honest prover would compute it. For soundness tests only.
+     */
+    public LogUpGkrVerifier.MaskedLeafClaim proveMaskedTreeInsecureUnchecked(List<? extends LogUpSegment> segments, TreeMasks masks,
+            Ext3 alpha, ZkHooks hooks, ProofWriter out, Transcript transcript) {
+        return proveMaskedTree(segments, masks, alpha, hooks, out, transcript, false);
+    }
+
+    private LogUpGkrVerifier.MaskedLeafClaim proveMaskedTree(List<? extends LogUpSegment> segments, TreeMasks masks, Ext3 alpha,
+            ZkHooks hooks, ProofWriter out, Transcript transcript, boolean checkStatement) {
+        ZkLeafLayout layout = new ZkLeafLayout(shapes(segments));
+        int n = layout.logLeaves();
+        if (masks.halves().length != n + 1 || masks.segments().length != 2) {
+            throw new IllegalArgumentException("tree masks for " + (masks.halves().length - 1) + " layers, the tree has " + n);
+        }
+        transcript.domain(LogUpGkrVerifier.ZK_DOMAIN);
+        transcript.absorbLongs("logup-gkr/shapes", layout.encode());
+        transcript.absorbExt("logup-gkr/alpha", alpha);
+        Ext3 gamma = transcript.challengeExt("logup-gkr/gamma");
+
+        FractionLayer[] layers = new FractionLayer[n + 1];
+        layers[n] = maskedLeaves(segments, layout, masks.segments(), alpha, gamma);
+        for (int j = n - 1; j >= 1; j--) {
+            Cancellation.checkpoint();
+            layers[j] = layers[j + 1].parent(backend.logUp());
+        }
+        FractionLayer top = layers[1];
+        Ext3 p0 = Ext3.get(top.p, 0), p1 = Ext3.get(top.p, 1), q0 = Ext3.get(top.q, 0), q1 = Ext3.get(top.q, 1);
+        if (checkStatement) {
+            if (q0.mul(q1).isZero()) {
+                throw new IllegalArgumentException("α equals a shifted lookup or table value (or a mask denominator is zero); draw another α");
+            }
+            if (!p0.mul(q1).add(p1.mul(q0)).isZero()) {
+                throw new IllegalArgumentException("the LogUp fraction sum is not zero: a looked-up value is missing"
+                        + " from its table, the multiplicities are wrong, or the mask segments' sums do not cancel");
+            }
+        }
+        long[] root = new long[12];
+        Ext3.set(root, 0, p0);
+        Ext3.set(root, 1, p1);
+        Ext3.set(root, 2, q0);
+        Ext3.set(root, 3, q1);
+        writeExts(out, root);
+        transcript.absorbExts("logup-gkr/root", root, 0, 4);
+        Ext3 mu = transcript.challengeExt("logup-gkr/mu");
+        Ext3[] point = {mu};
+        Ext3 claimP = line(p0, p1, mu), claimQ = line(q0, q1, mu);
+        Ext3 x0 = null;
+        Ext3[] weights = null;
+        int d = LogUpGkrVerifier.MASKED_LAYER_DEGREE;
+        for (int k = 1; k < n; k++) {
+            Cancellation.checkpoint();
+            Ext3 lambda = transcript.challengeExt("logup-gkr/lambda");
+            TensorMask[] termMasks = k == 1 ? new TensorMask[0] : masks.halves()[k];
+            Ext3[] c = new Ext3[termMasks.length];
+            Ext3[] xs = new Ext3[c.length];
+            Ext3 fSum = claimP.add(lambda.mul(claimQ));
+            if (k > 1) {
+                c[0] = weights[0];
+                c[1] = weights[1];
+                c[2] = lambda.mul(weights[0]);
+                c[3] = lambda.mul(weights[1]);
+                java.util.Arrays.fill(xs, x0);
+                for (int h = 0; h < 4; h++) {
+                    fSum = fSum.sub(c[h].mul(termMasks[h].cubeSum(x0)));
+                }
+            }
+            MaskedLayerRounds rounds = new MaskedLayerRounds(backend.logUp(), layers[k + 1], point, lambda, masks.halves()[k + 1]);
+            layers[k + 1] = null;
+            SumcheckMask g = hooks.nextSumcheckMask(k + 1, d);
+            SumcheckProver.MaskedClaimsResult res = SumcheckProver.proveMaskedClaims(k, d, fSum, rounds, termMasks, c, xs, g,
+                    out, transcript);
+            Ext3[] full = new Ext3[k + 1];
+            full[0] = res.wChallenge();
+            System.arraycopy(res.point(), 0, full, 1, k);
+            hooks.sumcheckMask(k + 1, d, full, res.maskValue());
+            for (int h = 0; h < c.length; h++) {
+                hooks.halfMask(k, h, x0, res.wChallenge(), res.tensorMaskValues()[h]);
+            }
+            Ext3[] f = rounds.finals();
+            long[] children = new long[12];
+            for (int h = 0; h < 4; h++) {
+                Ext3.set(children, h, f[h]);
+            }
+            writeExts(out, children);
+            transcript.absorbExts("logup-gkr/layer", children, 0, 4);
+            mu = transcript.challengeExt("logup-gkr/mu");
+            Ext3[] next = new Ext3[k + 1];
+            next[0] = mu;
+            System.arraycopy(res.point(), 0, next, 1, k);
+            point = next;
+            claimP = line(f[0], f[1], mu);
+            claimQ = line(f[2], f[3], mu);
+            Ext3 z = TensorMask.vanishing(res.point());
+            weights = new Ext3[] {Ext3.ONE.sub(mu).mul(z), mu.mul(z)};
+            x0 = res.point()[0];
+        }
+        return new LogUpGkrVerifier.MaskedLeafClaim(point, claimP, claimQ, gamma, x0, weights);
+    }
+
+    /** The zero-knowledge leaf layer: the segments, the mask segments, padding (0, 1) in between and after. */
+    private static FractionLayer maskedLeaves(List<? extends LogUpSegment> segments, ZkLeafLayout layout, long[][] maskSegments,
+            Ext3 alpha, Ext3 gamma) {
+        int live = Math.toIntExact(layout.live());
+        FractionLayer leaf = new FractionLayer(layout.logLeaves(), live, false);
+        for (int x = 0; x < live; x++) {
+            leaf.q[3 * x] = 1;
+        }
+        writeSegments(leaf, segments, layout.segments(), alpha, gamma);
+        int size = 1 << ZkLeafLayout.MASK_LOG_SIZE;
+        for (int side = 0; side < 2; side++) {
+            long[] block = maskSegments[side];
+            if (block.length != 6 * size) {
+                throw new IllegalArgumentException("a mask segment holds " + 2 * size + " extension elements");
+            }
+            int from = Math.toIntExact(layout.maskOffset(side));
+            System.arraycopy(block, 0, leaf.p, 3 * from, 3 * size);
+            System.arraycopy(block, 3 * size, leaf.q, 3 * from, 3 * size);
         }
         return leaf;
     }

@@ -288,7 +288,7 @@ public final class SumcheckProver {
     }
 
     /** The rounds of a {@link SumcheckInstance}: per-term sums from the backend's kernels. */
-    private static final class InstanceRounds implements SumcheckRounds {
+    static final class InstanceRounds implements SumcheckRounds {
         private final SumcheckKernels kernels;
         private final int n;
         private final int degree;

@@ -12,6 +12,7 @@ import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.Backends;
+import dev.zkinfer.prover.lookup.LogUpGkrProver;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.sumcheck.SumcheckMask;
 import dev.zkinfer.sumcheck.TensorMask;
@@ -41,6 +42,8 @@ public final class ZkLayerHarness {
         private final Set<Integer> unmasked;
         private final Map<Integer, TensorMask> tensors = new HashMap<>();
         final List<SumcheckMask> sumchecks = new ArrayList<>();
+        /** The lookup stage's own masks (tree halves, mask segments), drawn on first use or set by a test. */
+        LogUpGkrProver.TreeMasks lookups;
 
         public Masks(long seed, int delta, Set<Integer> unmasked) {
             this.rnd = new SplittableRandom(seed);
@@ -72,6 +75,14 @@ public final class ZkLayerHarness {
             return m;
         }
 
+        /** The lookup stage's masks for circuit c: drawn from this proof's randomness the first time. */
+        LogUpGkrProver.TreeMasks lookups(Circuit c) {
+            if (lookups == null) {
+                lookups = ZkLookupProving.drawMasks(c, rnd);
+            }
+            return lookups;
+        }
+
         Ext3 random() {
             return new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
         }
@@ -88,10 +99,15 @@ public final class ZkLayerHarness {
 
     record TensorMaskClaim(int tensor, Ext3 x0, Ext3 w, Ext3 value) {}
 
+    record HalfMaskClaim(int layer, int half, Ext3 x0, Ext3 w, Ext3 value) {}
+
+    record MaskSegmentClaim(int side, Ext3[] point, Ext3 value) {}
+
     /** What a verifier (or prover) recorded. */
-    public record Recorded(List<Claim> claims, List<SumcheckMaskClaim> sumcheckMasks, List<TensorMaskClaim> tensorMasks) {
+    public record Recorded(List<Claim> claims, List<SumcheckMaskClaim> sumcheckMasks, List<TensorMaskClaim> tensorMasks,
+            List<HalfMaskClaim> halfMasks, List<MaskSegmentClaim> maskSegments) {
         static Recorded empty() {
-            return new Recorded(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            return new Recorded(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
     }
 
@@ -143,6 +159,12 @@ public final class ZkLayerHarness {
             public void tensorMaskClaim(int tensor, Ext3 x0, Ext3 wv, Ext3 value) {
                 rec.tensorMasks().add(new TensorMaskClaim(tensor, x0, wv, value));
             }
+            public void logUpHalfMaskClaim(int layer, int half, Ext3 x0, Ext3 wv, Ext3 value) {
+                rec.halfMasks().add(new HalfMaskClaim(layer, half, x0, wv, value));
+            }
+            public void logUpMaskSegmentClaim(int side, Ext3[] point, Ext3 value) {
+                rec.maskSegments().add(new MaskSegmentClaim(side, point, value));
+            }
         };
         step.run(ctx);
         return out.toByteArray();
@@ -168,6 +190,12 @@ public final class ZkLayerHarness {
             }
             public void tensorMaskClaim(int tensor, Ext3 x0, Ext3 wv, Ext3 value) {
                 rec.tensorMasks().add(new TensorMaskClaim(tensor, x0, wv, value));
+            }
+            public void logUpHalfMaskClaim(int layer, int half, Ext3 x0, Ext3 wv, Ext3 value) {
+                rec.halfMasks().add(new HalfMaskClaim(layer, half, x0, wv, value));
+            }
+            public void logUpMaskSegmentClaim(int side, Ext3[] point, Ext3 value) {
+                rec.maskSegments().add(new MaskSegmentClaim(side, point, value));
             }
         };
         try {
@@ -201,6 +229,22 @@ public final class ZkLayerHarness {
             TensorMask m = masks.tensor(c.tensor());
             if (m == null || !m.r(c.x0(), c.w()).equals(c.value())) {
                 return "tensor mask of " + w.circuit().tensor(c.tensor()).name();
+            }
+        }
+        LogUpGkrProver.TreeMasks lookups = masks.lookups;
+        if (lookups == null && !(rec.halfMasks().isEmpty() && rec.maskSegments().isEmpty())) {
+            return "lookup mask values without lookup masks";
+        }
+        for (HalfMaskClaim c : rec.halfMasks()) {
+            TensorMask[][] halves = lookups.halves();
+            if (c.layer() < 2 || c.layer() >= halves.length || c.half() < 0 || c.half() > 3
+                    || !halves[c.layer()][c.half()].r(c.x0(), c.w()).equals(c.value())) {
+                return "half mask " + c.half() + " of lookup layer " + c.layer();
+            }
+        }
+        for (MaskSegmentClaim c : rec.maskSegments()) {
+            if (c.side() < 0 || c.side() > 1 || !Mle.evaluateExt(lookups.segments()[c.side()], c.point()).equals(c.value())) {
+                return "lookup mask segment " + c.side();
             }
         }
         return null;
@@ -293,6 +337,50 @@ public final class ZkLayerHarness {
         return v;
     }
 
+    /**
+     * The lookup stage in zero-knowledge mode, as the drivers will run it: α and β drawn from the
+     * transcript, then {@link ZkLookupProving#prove} and {@link dev.zkinfer.circuit.ZkLookups#verify}
+     * with the masks of {@code masks} ({@link Masks#lookups}). Returns what the verifier recorded;
+     * throws if it rejects or disagrees with the prover, or if an emitted claim is false.
+     */
+    public static Recorded proveAndVerifyLookups(WitnessValues w, Masks masks) throws InvalidProofException {
+        Recorded p = Recorded.empty();
+        byte[] proof = proveLookups(w, masks, p, true);
+        Recorded v = verifyLookups(w.circuit(), masks, proof);
+        if (v.claims().size() != p.claims().size() || v.sumcheckMasks().size() != p.sumcheckMasks().size()
+                || v.halfMasks().size() != p.halfMasks().size() || v.maskSegments().size() != p.maskSegments().size()) {
+            throw new AssertionError("prover and verifier recorded different numbers of claims");
+        }
+        for (int i = 0; i < v.claims().size(); i++) {
+            Claim a = v.claims().get(i), b = p.claims().get(i);
+            if (a.tensor() != b.tensor() || !a.value().equals(b.value()) || !Arrays.equals(a.point(), b.point())) {
+                throw new AssertionError("claim " + i + " differs between prover and verifier");
+            }
+        }
+        String bad = falseClaim(v, w, masks);
+        if (bad != null) {
+            throw new AssertionError("honest lookups: false " + bad);
+        }
+        return v;
+    }
+
+    /** The zero-knowledge lookup stage's proof; {@code checkStatement} false proves a false statement as computed. */
+    static byte[] proveLookups(WitnessValues w, Masks masks, Recorded rec, boolean checkStatement) {
+        return prove(w, masks, rec, ctx -> {
+            Ext3 alpha = ctx.transcript().challengeExt("lookup-alpha");
+            Ext3 beta = ctx.transcript().challengeExt("lookup-beta");
+            ZkLookupProving.prove(ctx, masks.lookups(w.circuit()), alpha, beta, checkStatement);
+        });
+    }
+
+    static Recorded verifyLookups(Circuit c, Masks masks, byte[] proof) throws InvalidProofException {
+        return verify(c, masks, proof, ctx -> {
+            Ext3 alpha = ctx.transcript().challengeExt("lookup-alpha");
+            Ext3 beta = ctx.transcript().challengeExt("lookup-beta");
+            dev.zkinfer.circuit.ZkLookups.verify(ctx, alpha, beta);
+        });
+    }
+
     /** Merges several claims on one tensor into one (a step that may reject). */
     private interface Merge {
         Claim apply(int tensor, List<Claim> claims) throws InvalidProofException;
@@ -379,6 +467,7 @@ public final class ZkLayerHarness {
             super(0, base.delta, base.unmasked);
             this.base = base;
             this.sumchecks.addAll(sumchecks);
+            this.lookups = base.lookups;
         }
 
         @Override

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Zero-knowledge mode on compiled models (docs/zero-knowledge.md §8): every layer of the circuit
  * proves and verifies on masked claims, from the public output back to the public input, merges
- * included. The lookups and the commitment openings are not in zero-knowledge mode yet; an oracle
- * checks every claim and mask value the verifier emits instead.
+ * included, and the lookup stage (ZkLookups). The commitment openings are not in zero-knowledge
+ * mode yet; an oracle checks every claim and mask value the verifier emits instead.
  */
 class ZkCircuitLayersTest {
     private static void run(QuantizedModel qm, IntTensor input, int delta) throws Exception {
@@ -39,6 +39,11 @@ class ZkCircuitLayersTest {
         ZkLayerHarness.Recorded r = ZkLayerHarness.proveAndVerifyCircuit(w, new ZkLayerHarness.Masks(11, delta, publicTensors));
         assertFalse(r.claims().isEmpty());
         assertEquals(r.sumcheckMasks().size() > 0, true);
+        if (!dev.zkinfer.circuit.ProofProtocol.lookupSpecs(c).isEmpty()) {
+            // the lookup stage (its own proof here), every claim and mask value checked by the oracle
+            ZkLayerHarness.Recorded l = ZkLayerHarness.proveAndVerifyLookups(w, new ZkLayerHarness.Masks(12, delta, publicTensors));
+            assertFalse(l.claims().isEmpty());
+        }
     }
 
     @Test
