@@ -200,6 +200,16 @@ public final class CircuitVerifier {
             maskForm(zk.maskBlock(tensor), zk.tensorMaskWeights(tensor, x0, w), value);
         }
 
+        @Override
+        public void logUpHalfMaskClaim(int layer, int half, Ext3 x0, Ext3 w, Ext3 value) {
+            maskForm(zk.halfBlock(layer, half), zk.halfMaskWeights(x0, w), value);
+        }
+
+        @Override
+        public void logUpMaskSegmentClaim(int side, Ext3[] point, Ext3 value) {
+            maskForm(zk.segmentBlock(side), zk.segmentWeights(point), value);
+        }
+
         private void maskForm(int block, dev.zkinfer.pcs.BlockWeight weight, Ext3 value) {
             long offset = vk.witnessLayout().blocks(block).get(0).offset();
             forms.add(new WitnessForm(List.of(new WitnessForm.Term(offset, weight)), value));
@@ -351,11 +361,12 @@ public final class CircuitVerifier {
             if (specs.isEmpty()) {
                 return;
             }
-            if (zk != null) {
-                throw new UnsupportedOperationException("zero-knowledge lookups are not built yet");
-            }
             Ext3 alpha = t.challengeExt("lookup-alpha");
             Ext3 beta = t.challengeExt("lookup-beta");
+            if (zk != null) {
+                ZkLookups.verify(this, alpha, beta);
+                return;
+            }
             List<SegmentShape> shapes = ProofProtocol.lookupShapes(circuit);
             List<SegmentClaim> claims = LogUpGkrVerifier.verify(shapes, alpha, in, t);
             List<LookupTable> tables = new ArrayList<>(circuit.multiplicities().keySet());

@@ -43,13 +43,15 @@ public final class ZkLayout {
     private final int[] maskBlockOf;
     private final int firstSlotBlock;
     private final CommittedLayout witness;
+    private final Map<Integer, Integer> halfBlocks = new HashMap<>();
+    private final int[] segmentBlocks = {-1, -1};
+    private int segmentVars;
 
     /**
      * @param witnessMask the mask block the witness commitment's hiding WHIR reserves at the top of
      *     a polynomial of n variables ({@link dev.zkinfer.pcs.PcsParameters#zkMaskSize}): the layout leaves it free
      */
     public ZkLayout(Circuit circuit, java.util.function.IntToLongFunction witnessMask) {
-        int lookupSlots = lookupSlots(circuit);
         this.circuit = circuit;
         int nt = circuit.tensors().size();
         claimCounts = claimCounts(circuit);
@@ -77,6 +79,14 @@ public final class ZkLayout {
         if (!circuit.tensorsWithRole(TensorRole.MODEL).isEmpty()) {
             maxVars = Math.max(maxVars, blindingVars(circuit)); // a model tensor's blinded opening
         }
+        List<ZkLookups.MaskBlock> lookupMasks = ZkLookups.maskBlocks(circuit, t -> delta[t]);
+        int lookupSlots = 0;
+        for (ZkLookups.MaskBlock m : lookupMasks) {
+            if (m.kind() == ZkLookups.MaskKind.SUMCHECK) {
+                lookupSlots++;
+                maxVars = Math.max(maxVars, m.numVars() - 1);
+            }
+        }
         slotVarBits = TensorLayout.log2Ceil(maxVars + 2);
         // one per layer, one per merge, one per model tensor's blinded opening, the lookups'
         slots = circuit.layers().size() + merges + circuit.tensorsWithRole(TensorRole.MODEL).size() + lookupSlots;
@@ -91,6 +101,19 @@ public final class ZkLayout {
                 maskBlockOf[t] = next;
                 blockIds.add(next);
                 blockVars.put(next++, COMPONENT_BITS + 1 + TensorLayout.log2Ceil(delta[t] + 1));
+            }
+        }
+        // the lookup stage's half masks (δ = 0: two coefficients, laid out as a tensor mask) and mask segments
+        for (ZkLookups.MaskBlock m : lookupMasks) {
+            if (m.kind() == ZkLookups.MaskKind.HALF) {
+                halfBlocks.put(m.layer() * 4 + m.part(), next);
+                blockIds.add(next);
+                blockVars.put(next++, COMPONENT_BITS + 1);
+            } else if (m.kind() == ZkLookups.MaskKind.SEGMENT) {
+                segmentBlocks[m.part()] = next;
+                segmentVars = m.numVars();
+                blockIds.add(next);
+                blockVars.put(next++, COMPONENT_BITS + m.numVars());
             }
         }
         witness = CommittedLayout.padded(id -> id < nt ? circuit.tensor(id).layout() : TensorLayout.of(1 << blockVars.get(id)),
@@ -126,13 +149,83 @@ public final class ZkLayout {
         return CommittedLayout.tight(id -> id == bl ? TensorLayout.of(1 << b) : circuit.tensor(id).layout(), ids);
     }
 
-    /** The sumcheck masks the lookup stage uses. */
-    static int lookupSlots(Circuit circuit) {
-        if (!ProofProtocol.lookupSpecs(circuit).isEmpty()) {
-            throw new IllegalArgumentException("zero-knowledge mode cannot prove lookups yet, and this circuit has "
-                    + ProofProtocol.lookupSpecs(circuit).size());
+    /** The witness block of the lookup stage's half mask (layer, half): two GF(p^3) coefficients a, b laid out as a tensor mask of δ = 0. */
+    public int halfBlock(int layer, int half) {
+        Integer b = halfBlocks.get(layer * 4 + half);
+        if (b == null) {
+            throw new IllegalStateException("the key reserves no lookup half mask for layer " + layer + ", half " + half);
         }
-        return 0;
+        return b;
+    }
+
+    /** The witness block of the lookup stage's mask segment {@code side}: the GF(p^3) block [p; q], component-major. */
+    public int segmentBlock(int side) {
+        if (side < 0 || side > 1 || segmentBlocks[side] < 0) {
+            throw new IllegalStateException("the key reserves no lookup mask segment " + side);
+        }
+        return segmentBlocks[side];
+    }
+
+    /** The weights of a half mask's R(x0, w) = a + w·b on its block. */
+    public SlotWeights halfMaskWeights(Ext3 x0, Ext3 w) {
+        return new SlotWeights(1, 0, new Ext3[] {x0, x0}, new Ext3[] {Ext3.ONE, w}, 0);
+    }
+
+    /** The weights of a mask segment's multilinear value at {@code point} on its component-major block. */
+    public dev.zkinfer.pcs.BlockWeight segmentWeights(Ext3[] point) {
+        if (point.length != segmentVars) {
+            throw new IllegalStateException("a mask segment point of " + point.length + " coordinates, the key's segments have " + segmentVars);
+        }
+        return new ComponentEq(point);
+    }
+
+    /** u^j·eq(point, e) on entry (j·2^n + e), j &lt; 3: an extension-valued block's evaluation from its three components. */
+    static final class ComponentEq implements dev.zkinfer.pcs.BlockWeight {
+        static final long TAG = 0x5A4B_4345; // "ZKCE"
+        private final Ext3[] point;
+
+        ComponentEq(Ext3[] point) {
+            this.point = point.clone();
+        }
+
+        @Override
+        public int numVars() {
+            return point.length + COMPONENT_BITS;
+        }
+
+        @Override
+        public Ext3 evaluate(Ext3[] z) {
+            Ext3 e = dev.zkinfer.poly.Mle.eq(point, Arrays.copyOf(z, point.length));
+            Ext3[] top = Arrays.copyOfRange(z, point.length, z.length);
+            Ext3 comp = Ext3.ZERO;
+            for (int j = 0; j < 3; j++) {
+                comp = comp.add(dev.zkinfer.poly.Mle.eqAtIndex(top, j).mul(SlotWeights.component(j)));
+            }
+            return e.mul(comp);
+        }
+
+        @Override
+        public long[] table() {
+            int size = 1 << point.length;
+            long[] out = new long[3 << numVars()];
+            for (int j = 0; j < 3; j++) {
+                long[] part = dev.zkinfer.poly.Mle.eqTableInto(point, SlotWeights.component(j), new long[3 * size]);
+                System.arraycopy(part, 0, out, 3 * j * size, 3 * size);
+            }
+            return out;
+        }
+
+        @Override
+        public long[] encode() {
+            long[] out = new long[1 + 3 * point.length];
+            out[0] = TAG;
+            for (int i = 0; i < point.length; i++) {
+                out[1 + 3 * i] = point[i].c0;
+                out[2 + 3 * i] = point[i].c1;
+                out[3 + 3 * i] = point[i].c2;
+            }
+            return out;
+        }
     }
 
     /** The number of claims the circuit makes on each tensor (consumers, lookups, multiplicities). */
@@ -346,7 +439,7 @@ public final class ZkLayout {
             return out;
         }
 
-        private static Ext3 component(int j) {
+        static Ext3 component(int j) {
             return j == 0 ? Ext3.ONE : j == 1 ? new Ext3(0, 1, 0) : new Ext3(0, 0, 1);
         }
     }

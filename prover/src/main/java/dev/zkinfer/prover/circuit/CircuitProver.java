@@ -254,6 +254,18 @@ public final class CircuitProver {
             maskForm(l.maskBlock(tensor), l.tensorMaskWeights(tensor, x0, wv), value);
         }
 
+        @Override
+        public void logUpHalfMaskClaim(int layer, int half, Ext3 x0, Ext3 wv, Ext3 value) {
+            ZkLayout l = vk.zkLayout();
+            maskForm(l.halfBlock(layer, half), l.halfMaskWeights(x0, wv), value);
+        }
+
+        @Override
+        public void logUpMaskSegmentClaim(int side, Ext3[] point, Ext3 value) {
+            ZkLayout l = vk.zkLayout();
+            maskForm(l.segmentBlock(side), l.segmentWeights(point), value);
+        }
+
         private void maskForm(int block, dev.zkinfer.pcs.BlockWeight weight, Ext3 value) {
             long offset = vk.witnessLayout().blocks(block).get(0).offset();
             forms.add(new WitnessForm(List.of(new WitnessForm.Term(offset, weight)), value));
@@ -421,11 +433,12 @@ public final class CircuitProver {
             if (specs.isEmpty()) {
                 return;
             }
-            if (zk != null) {
-                throw new UnsupportedOperationException("zero-knowledge lookups are not built yet");
-            }
             Ext3 alpha = t.challengeExt("lookup-alpha");
             Ext3 beta = t.challengeExt("lookup-beta");
+            if (zk != null) {
+                ZkLookupProving.prove(this, zk.treeMasks(), alpha, beta);
+                return;
+            }
             List<LookupTable> tables = new ArrayList<>(circuit.multiplicities().keySet());
             int[] multTensors = ProofProtocol.multiplicityTensors(circuit);
             List<LogUpSegment> segments = new ArrayList<>();

@@ -22,6 +22,7 @@ final class ZkMasks {
     private final ZkLayout layout;
     private final Map<Integer, long[]> blocks = new HashMap<>();
     private final TensorMask[] tensorMasks;
+    private final dev.zkinfer.prover.lookup.LogUpGkrProver.TreeMasks treeMasks;
 
     ZkMasks(VerifyingKey vk, RandomGenerator random) {
         this.layout = vk.zkLayout();
@@ -48,6 +49,44 @@ final class ZkMasks {
             }
             tensorMasks[t] = new TensorMask(a, b);
         }
+        // the lookup stage's own masks, drawn by it and written into their blocks
+        treeMasks = ZkLookupProving.drawMasks(c, random);
+        if (treeMasks != null) {
+            TensorMask[][] halves = treeMasks.halves();
+            for (int layer = 0; layer < halves.length; layer++) {
+                for (int h = 0; halves[layer] != null && h < halves[layer].length; h++) {
+                    long[] block = new long[1 << wl.blocks(layout.halfBlock(layer, h)).get(0).numVars()];
+                    put(block, 0, halves[layer][h].a()[0], 1, 0);
+                    put(block, 1, halves[layer][h].b()[0], 1, 0);
+                    blocks.put(layout.halfBlock(layer, h), block);
+                }
+            }
+            for (int side = 0; side < 2; side++) {
+                long[] seg = treeMasks.segments()[side];
+                int entries = seg.length / 3;
+                long[] block = new long[4 * entries];
+                for (int e = 0; e < entries; e++) {
+                    block[e] = seg[3 * e];
+                    block[entries + e] = seg[3 * e + 1];
+                    block[2 * entries + e] = seg[3 * e + 2];
+                }
+                blocks.put(layout.segmentBlock(side), block);
+            }
+        }
+    }
+
+    /** Writes v's components at entry (i, k) of a block laid out as {@link #coefficient} reads it. */
+    private static void put(long[] block, int i, Ext3 v, int iBits, int kBits) {
+        int stride = 1 << (iBits + kBits);
+        int e = (i << kBits);
+        block[e] = v.c0;
+        block[stride + e] = v.c1;
+        block[2 * stride + e] = v.c2;
+    }
+
+    /** The lookup stage's tree masks (null without lookups). */
+    dev.zkinfer.prover.lookup.LogUpGkrProver.TreeMasks treeMasks() {
+        return treeMasks;
     }
 
     /** Component j of entry (i, k) is at ((j·2^iBits + i)·2^kBits + k). */
