@@ -60,6 +60,45 @@ class ZkModelProofTest {
     }
 
     @Test
+    void aPrivateInputIsInNoProofAndStillChecked() throws Exception {
+        Graph g = new ModelBuilder(7, 1, 64).gemm(32).relu().gemm(10).build();
+        QuantizedModel qm = ModelProofTest.quantize(g, 2);
+        IntTensor input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 98).get(0));
+        ProvingKey plain = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
+        ProvingKey zk = ProvingKey.create(qm, SecurityProfile.DEFAULT, new ProvingKey.Options(true, true), s -> {});
+        assertEquals(0, zk.verifyingKey().circuit().inputs().length, "no public input");
+        ProofResult r = new ModelProver(zk).prove(input, s -> {});
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(zk.verifyingKey(), r.proof());
+        assertTrue(o.result().isValid(), o.result().reason());
+        assertTrue(o.inputs().isEmpty());
+        assertArrayEquals(CircuitVerifier.verify(plain.verifyingKey(), new ModelProver(plain).prove(input, s -> {}).proof()).output(),
+                o.output());
+        // the input's quantized values appear nowhere in the proof (as the 8-byte field elements a
+        // public input is written as); the same scan finds them in an integrity proof
+        long[] x = java.util.Arrays.stream(input.data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray();
+        assertEquals(0, occurrences(r.proof(), x), "the private input's values are not in the proof");
+        assertEquals(1, occurrences(new ModelProver(plain).prove(input, s -> {}).proof(), x), "control: a public input is");
+        // an input outside the quantized domain is refused by the prover, as for a public input
+        int[] bad = input.data().clone();
+        bad[0] = 1000;
+        assertThrows(IllegalArgumentException.class, () -> new ModelProver(zk).prove(new IntTensor(input.shape(), bad), s -> {}));
+    }
+
+    /** How often the values occur as consecutive little-endian u64 in the bytes. */
+    static int occurrences(byte[] bytes, long[] values) {
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int found = 0;
+        for (int i = 0; i + 8 * values.length <= bytes.length; i++) {
+            boolean all = true;
+            for (int k = 0; k < values.length && all; k++) {
+                all = bb.getLong(i + 8 * k) == values[k];
+            }
+            found += all ? 1 : 0;
+        }
+        return found;
+    }
+
+    @Test
     void lenet5BatchOfTwo() throws Exception {
         Graph g = OnnxModel.load(LenetProofTest.shared("models/mnist-lenet5/lenet5.onnx"), OnnxLoadOptions.defaults().withBatchSize(2));
         QuantizedModel qm = Quantizer.quantize(g, ModelProofTest.randomInputs(new int[] {2, 1, 28, 28}, 8, 3), QuantizationOptions.int8());
