@@ -108,6 +108,7 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
                     .put("security_bits_without_grinding", Math.floor(sec.statisticalBits() * 10) / 10)
                     .put("quantization", new Json().put("samples", report.samples()).put("argmax_agreement", report.argmaxAgreement())
                             .put("max_abs_error", report.maxAbsError()).put("mean_abs_error", report.meanAbsError()))
+                    .put("zero_knowledge", zk).put("input_visibility", keyOptions.privateInputs() ? "private" : "public")
                     .put("layers", vk.circuit().layers().size()).put("parameters", qm.parameterCount())
                     .put("proving_key", dir.resolve("model.pk").toString()).put("verifying_key", dir.resolve("model.vk").toString())
                     .put("timings_ms", new Json().put("compile", ms(t1 - t0))));
@@ -119,6 +120,10 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
                     bits, report.samples(), 100 * report.argmaxAgreement(), report.maxAbsError(), report.meanAbsError());
             say("Security: %.1f bits provable, %.1f without grinding (weakest component %.1f bits; 'zkinfer inspect' lists them)",
                     sec.totalBits(), sec.statisticalBits(), sec.minimumBits());
+            if (zk) {
+                say("Zero-knowledge: proofs hide the intermediate values%s; the weights are committed but not hidden yet"
+                        + " (docs/zero-knowledge.md §5)", keyOptions.privateInputs() ? " and the input" : "");
+            }
             say("Model digest: %s", digest);
             say("Wrote %s and %s in %.1f s", dir.resolve("model.pk"), dir.resolve("model.vk"), (t1 - t0) / 1e9);
         }
@@ -136,11 +141,6 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
             case "public" -> { }
             case "committed" -> throw new UserError("--output-visibility committed is not available yet: outputs are public");
             default -> throw new UserError("--output-visibility must be public or committed, got '" + outputVisibility + "'");
-        }
-        if (zk) {
-            // the per-layer masking is built; the commitment openings and the lookups are not hiding yet
-            throw new UserError("--zk is not available yet: the commitment openings and the lookups do not hide the witness"
-                    + " (docs/zero-knowledge.md §8 gives the status)");
         }
         boolean privateInput = inputVisibility.equals("private");
         if (privateInput && !zk) {

@@ -47,6 +47,10 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
                     + "; if the key should match, it may be corrupted)");
         }
         Circuit c = vk.circuit();
+        if (input != null && c.inputs().length == 0) {
+            throw new UserError("--input: " + vkFile + " proves no public input (the input is private, or the model takes none),"
+                    + " so there is no input in the proof to check " + input + " against");
+        }
         if (result.isValid() && input != null) {
             int[] inIds = c.inputs();
             int[][] shapes = new int[inIds.length][];
