@@ -187,8 +187,19 @@ public final class CircuitProver {
      * tensors' block evaluations ({@link CommittedLayout#tight}), for tests that tamper with them.
      */
     public byte[] prove(WitnessValues w, Consumer<String> progress, int[] modelBlocksRange) {
+        return prove(w, vk.batch(), progress, modelBlocksRange);
+    }
+
+    /**
+     * As {@link #prove(WitnessValues, Consumer, int[])} for a witness of this key's batch circuit
+     * whose first {@code rows} rows are real (the proof reports only those).
+     */
+    public byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange) {
+        if (rows < 1 || rows > vk.batch()) {
+            throw new IllegalArgumentException(rows + " rows in a batch of " + vk.batch());
+        }
         Circuit circuit = vk.circuit();
-        Run run = new Run(w);
+        Run run = new Run(w, rows);
         byte[] proof = run.prove(circuit, progress);
         if (modelBlocksRange != null) {
             modelBlocksRange[0] = run.blocksStart;
@@ -204,9 +215,11 @@ public final class CircuitProver {
         private final Map<Integer, List<Claim>> pending = new LinkedHashMap<>();
         private int blocksStart;
         private int blocksEnd;
+        private final int rows;
 
-        Run(WitnessValues w) {
+        Run(WitnessValues w, int rows) {
             this.w = w;
+            this.rows = rows;
         }
 
         @Override
@@ -242,6 +255,8 @@ public final class CircuitProver {
         byte[] prove(Circuit circuit, Consumer<String> progress) {
             out.bytes(ProofProtocol.magic()).u32(ProofProtocol.VERSION).bytes(vk.digest());
             t.absorbBytes("vk-digest", vk.digest());
+            out.u32(vk.batch()).u32(rows);
+            t.absorbLongs("batch", new long[] {vk.batch(), rows});
             int[] inIds = circuit.inputs();
             int[] outIds = circuit.outputs();
             long[][] inputs = new long[inIds.length][];
