@@ -42,6 +42,10 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", description = "Batch size (a dynamic batch defaults to 1; a fixed one is kept unless given).")
     Integer batch;
 
+    @Option(names = "--batch-sizes", paramLabel = "LIST", split = ",",
+            description = "The batch sizes the key proves (increasing, at most 16 of them, each up to 4096): one proof holds up to the largest number of inferences, padded to the next size (default 1,2,4,8,16,32,64; a model that cannot be proved in batches gets 1 alone, with a warning).")
+    int[] batchSizes;
+
     @Option(names = "--profile", defaultValue = "default", paramLabel = "default|128", description = "Security profile: default (≥100 bits provable) or 128.")
     String profile;
 
@@ -74,7 +78,8 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
         progress.accept("quantizing to int" + bits);
         QuantizedModel qm = Quantizer.quantizeNamed(graph, cal, bits == 8 ? QuantizationOptions.int8() : QuantizationOptions.int16());
         QuantizationReport report = QuantizationReport.compareNamed(graph, qm, cal);
-        ProvingKey pk = ProvingKey.create(qm, prof, progress);
+        ProvingKey pk = batchSizes == null ? ProvingKey.createBatchesIfPossible(qm, prof, ProvingKey.DEFAULT_BATCH_SIZES, progress)
+                : ProvingKey.create(qm, prof, batchSizes, progress);
         VerifyingKey vk = pk.verifyingKey();
         progress.accept("writing the keys");
         CliSupport.writeAtomically(dir.resolve("model.pk"), pk.encode());
@@ -89,6 +94,7 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
                     .put("quantization", new Json().put("samples", report.samples()).put("argmax_agreement", report.argmaxAgreement())
                             .put("max_abs_error", report.maxAbsError()).put("mean_abs_error", report.meanAbsError()))
                     .put("layers", vk.circuit().layers().size()).put("parameters", qm.parameterCount())
+                    .put("batch_sizes", java.util.Arrays.stream(vk.batchSizes()).boxed().toList())
                     .put("proving_key", dir.resolve("model.pk").toString()).put("verifying_key", dir.resolve("model.vk").toString())
                     .put("timings_ms", new Json().put("compile", ms(t1 - t0))));
         } else if (quiet) {
@@ -99,6 +105,8 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
                     bits, report.samples(), 100 * report.argmaxAgreement(), report.maxAbsError(), report.meanAbsError());
             say("Security: %.1f bits provable, %.1f without grinding (weakest component %.1f bits; 'zkinfer inspect' lists them)",
                     sec.totalBits(), sec.statisticalBits(), sec.minimumBits());
+            say("Batch circuits: %s (one proof holds up to %d inferences)",
+                    java.util.Arrays.toString(vk.batchSizes()).replaceAll("[\\[\\]]", ""), vk.maxBatch());
             say("Model digest: %s", digest);
             say("Wrote %s and %s in %.1f s", dir.resolve("model.pk"), dir.resolve("model.vk"), (t1 - t0) / 1e9);
         }
