@@ -145,9 +145,11 @@ class CliEndToEndTest {
     @Test
     void proofWithAFlippedOutputByteIsInvalid() throws IOException {
         byte[] proof = Files.readAllBytes(proofA);
-        // Header: magic, u32 version, 32-byte vk digest, u32 1 (inputs), u32 n + n input values (u64), u32 1 (outputs), u32 m + m outputs.
-        int inputs = java.nio.ByteBuffer.wrap(proof, 44, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
-        int firstOutput = 48 + 8 * inputs + 8;
+        // Header: magic, u32 version, 32-byte vk digest, u32 batch, u32 rows, u32 1 (inputs), u32 n + n input values (u64),
+        // u32 1 (outputs), u32 m + m outputs.
+        int h = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES;
+        int inputs = java.nio.ByteBuffer.wrap(proof, h + 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        int firstOutput = h + 8 + 8 * inputs + 8;
         proof[firstOutput] ^= 1;
         Path bad = tmp.resolve("flipped-output.proof");
         Files.write(bad, proof);
