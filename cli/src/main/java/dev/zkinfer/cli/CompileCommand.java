@@ -57,6 +57,15 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
         if (batch != null && batch < 1) {
             throw new UserError("--batch must be at least 1, got " + batch);
         }
+        if (batchSizes != null) {
+            for (int i = 0; i < batchSizes.length; i++) {
+                if (batchSizes[i] < 1 || batchSizes[i] > VerifyingKey.MAX_BATCH || (i > 0 && batchSizes[i] <= batchSizes[i - 1])
+                        || batchSizes.length > VerifyingKey.MAX_BATCH_CIRCUITS) {
+                    throw new UserError("--batch-sizes must list 1 to " + VerifyingKey.MAX_BATCH_CIRCUITS + " increasing sizes from 1 to "
+                            + VerifyingKey.MAX_BATCH + ", got " + java.util.Arrays.toString(batchSizes));
+                }
+            }
+        }
         SecurityProfile prof;
         try {
             prof = SecurityProfile.parse(profile);
