@@ -187,11 +187,8 @@ public final class ProvingKey {
             try {
                 m = StackedModel.stack(model, sizes[i]);
                 if (sizes[i] > 1 && (i == 0 || sizes[i - 1] == 1)) {
-                    // the first stacking beyond one row is run against the rows one by one
-                    StackedModel.check(model, m, Math.min(sizes[i], 3), 0x5eed);
-                    if (sizes[i] > 3) {
-                        StackedModel.check(model, StackedModel.stack(model, 3), 3, 0x5eed);
-                    }
+                    // once per key: a stack of three rows is run against the rows one by one
+                    StackedModel.check(model, StackedModel.stack(model, 3), 3, 0x5eed);
                 }
             } catch (IllegalArgumentException | dev.zkinfer.InvalidInputException e) {
                 throw new dev.zkinfer.circuits.UnsupportedModelException(e.getMessage(), e);

@@ -148,6 +148,19 @@ class BatchAccumulatorTest {
     }
 
     @Test
+    void aKeyWithoutTheSmallBatchSizesPadsToTheNextOne() throws Exception {
+        ProvingKey sparse = ProvingKey.create(mlp, SecurityProfile.DEFAULT, new int[] {1, 8, 64}, s -> {});
+        List<IntTensor[]> rows = List.of(new IntTensor[] {input(60)}, new IntTensor[] {input(61)}, new IntTensor[] {input(62)});
+        ProofResult r = new ModelProver(sparse).proveBatch(rows, s -> {});
+        assertEquals(8, r.batch());
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(VerifyingKey.decode(sparse.verifyingKey().encode()), r.proof());
+        assertTrue(o.result().isValid(), o.result().toString());
+        for (int k = 0; k < 3; k++) {
+            assertArrayEquals(Arrays.stream(EXECUTOR.infer(mlp, rows.get(k)[0]).data()).asLongStream().toArray(), o.rowOutput(0, k));
+        }
+    }
+
+    @Test
     void aBadRequestIsRefusedAloneAndTheBatchGoesOn() throws Exception {
         AtomicLong now = new AtomicLong();
         try (BatchAccumulator acc = BatchAccumulator.withClock(prover, 2, Duration.ofSeconds(1), now::get)) {
