@@ -163,8 +163,12 @@ public final class ProofCostReport {
         // per-layer witness
         long[] wt = new long[circuit.layers().size()];
         WitnessValues w = new WitnessValues(circuit);
-        w.put(circuit.input(), circuit.tensor(circuit.input()).layout().pad(toField(input.data()), 0));
-        pk.compiled().modelValues().forEach(w::put);
+        int[] stackedInput = new int[input.data().length * batch];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(input.data(), 0, stackedInput, i * input.data().length, input.data().length);
+        }
+        w.put(circuit.input(), circuit.tensor(circuit.input()).layout().pad(toField(stackedInput), 0));
+        pk.compiled(batch).modelValues().forEach(w::put);
         for (int li = 0; li < wt.length; li++) {
             Layer l = circuit.layers().get(li);
             long t0 = System.nanoTime();
