@@ -161,7 +161,13 @@ public final class ProvingKey {
                 : "compiling the circuits of batches of " + Arrays.toString(sizes).replaceAll("[\\[\\]]", ""));
         ModelCompiler.Compiled[] compiled;
         try {
-            compiled = compileBatches(model, sizes);
+            compiled = compileBatches(model, sizes, orSingle);
+            if (compiled.length < sizes.length) {
+                int[] fit = Arrays.copyOf(sizes, compiled.length);
+                LOG.log(System.Logger.Level.WARNING, "a batch of " + sizes[compiled.length] + " needs a witness commitment above 2^"
+                        + PcsParameters.MAX_NUM_VARS + " entries; the key's batch sizes are " + Arrays.toString(fit));
+                sizes = fit;
+            }
         } catch (dev.zkinfer.circuits.UnsupportedModelException e) {
             if (!orSingle) {
                 throw e;
@@ -179,7 +185,7 @@ public final class ProvingKey {
      * A model that cannot be stacked is refused with an UnsupportedModelException whose cause is
      * the reason (the ops themselves compile).
      */
-    static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes) {
+    static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge) {
         ModelCompiler.Compiled[] out = new ModelCompiler.Compiled[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
             Cancellation.checkpoint();
@@ -194,6 +200,16 @@ public final class ProvingKey {
                 throw new dev.zkinfer.circuits.UnsupportedModelException(e.getMessage(), e);
             }
             out[i] = ModelCompiler.compile(m);
+            int witnessVars = CommittedLayout.padded(out[i].circuit(), out[i].circuit().tensorsWithRole(TensorRole.ADVICE)).numVars();
+            if (witnessVars > PcsParameters.MAX_NUM_VARS) {
+                if (dropTooLarge && i > 0) {
+                    // this batch size and the larger ones do not fit: the key keeps the smaller ones
+                    return Arrays.copyOf(out, i);
+                }
+                throw new dev.zkinfer.circuits.UnsupportedModelException("a batch of " + sizes[i] + " needs a witness commitment of 2^"
+                        + witnessVars + " entries, above the 2^" + PcsParameters.MAX_NUM_VARS + " the commitment supports"
+                        + (i > 0 ? "; the largest batch size that fits is at most " + sizes[i - 1] : ""));
+            }
             String differs = i == 0 ? null : differingModelTensor(out[0], out[i]);
             if (differs != null) {
                 throw new dev.zkinfer.circuits.UnsupportedModelException("the model cannot be proved in batches: its circuit for a batch of "

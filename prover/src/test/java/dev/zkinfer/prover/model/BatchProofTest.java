@@ -232,6 +232,16 @@ class BatchProofTest {
     }
 
     @Test
+    void aBatchWhoseWitnessExceedsTheCommitmentIsRefusedOrLeftOut() {
+        // LeNet's witness commitment is 2^17 for one row: 2^27 for 1024 rows, above the PCS's 2^26
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+                () -> ProvingKey.create(model, SecurityProfile.DEFAULT, new int[] {1, 1024}, s -> {}));
+        assertTrue(e.getMessage().startsWith("a batch of 1024 needs a witness commitment of 2^27 entries"), e.getMessage());
+        ProvingKey fit = ProvingKey.createBatchesIfPossible(model, SecurityProfile.DEFAULT, new int[] {1, 2, 1024}, s -> {});
+        assertArrayEquals(new int[] {1, 2}, fit.verifyingKey().batchSizes());
+    }
+
+    @Test
     void provingKeysOfTheOneCircuitFormatAreRefusedByVersion() throws Exception {
         byte[] k = pk.encode();
         byte[] body = Arrays.copyOf(k, k.length - 32);
