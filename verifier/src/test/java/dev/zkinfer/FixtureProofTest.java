@@ -53,17 +53,17 @@ class FixtureProofTest {
     void proofsAndKeysOfEarlierFormatVersionsAreRefusedByVersion() throws Exception {
         VerifyingKey vk = VerifyingKey.decode(key());
         byte[] proof = proof();
-        // proof v5 had either the padded model commitment or Softmax's free padding (two branches both
+        // proof v6 named no batch circuit; v5 had either the padded model commitment or Softmax's free padding (two branches both
         // called it v5); v4 opened the padded model commitment; v3 carried one input and one output
         // without counts
-        for (int version : new int[] {3, 4, 5}) {
+        for (int version : new int[] {3, 4, 5, 6}) {
             proof[4] = (byte) version;
             VerificationResult r = CircuitVerifier.verify(vk, proof).result();
             assertEquals("proof version is " + version + ", expected " + ProofProtocol.VERSION, r.reason());
         }
-        // key v3 committed to the padded weights, v2 had one input scale and one output scale;
+        // key v4 held one circuit, v3 committed to the padded weights, v2 had one input scale and one output scale;
         // each one's checksum was valid for its own bytes
-        for (int version : new int[] {2, 3}) {
+        for (int version : new int[] {2, 3, 4}) {
             byte[] k = key();
             byte[] body = Arrays.copyOf(k, k.length - 32);
             body[4] = (byte) version;

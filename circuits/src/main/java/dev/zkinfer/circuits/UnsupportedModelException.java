@@ -5,4 +5,8 @@ public final class UnsupportedModelException extends dev.zkinfer.InvalidInputExc
     public UnsupportedModelException(String message) {
         super(message);
     }
+
+    public UnsupportedModelException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

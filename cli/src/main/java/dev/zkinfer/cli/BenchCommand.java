@@ -32,6 +32,10 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
             description = "Models to run, in ladder order: mlp, lenet5, cnn264k, dense4m, vgg11, vgg16 (default: all; with --quick: mlp, lenet5).")
     List<String> models;
 
+    @Option(names = "--batch", paramLabel = "N,...", split = ",",
+            description = "Also measure batch proofs: one row per model and batch size N, each one proof of N inferences (prove per proof and per inference, verify, proof size, peak RSS, break-even N per inference); e.g. --batch 1,8,64 (default 1).")
+    int[] batches;
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", required = true, description = "Directory for the results (created if needed).")
     Path output;
 
@@ -62,6 +66,13 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
         }
         BenchHarness.Options d = quick ? BenchHarness.Options.QUICK : BenchHarness.Options.DEFAULT;
         BenchHarness.Options options = d.with(warmup, reps, stageBudget);
+        if (batches != null) {
+            try {
+                options = options.withBatches(batches);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--batch: " + e.getMessage());
+            }
+        }
         say("zkinfer bench: %d model(s) (%s), %d warm-up + %d timed run(s) per stage; results in %s", selected.size(),
                 String.join(", ", selected.stream().map(BenchModel::name).toList()), options.warmup(), options.reps(), output);
         say("machine: %s", Reports.machine());
@@ -81,6 +92,9 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
         }
         if (stageBudget != null) {
             args.add("--stage-budget " + stageBudget);
+        }
+        if (batches != null) {
+            args.add("--batch " + String.join(",", java.util.Arrays.stream(batches).mapToObj(Integer::toString).toList()));
         }
         args.add("-o " + output);
         List<ModelResult> results = Bench.run(selected, options, output, String.join(" ", args), progress, r -> {
@@ -102,7 +116,7 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
             }
             Json top = new Json().put("output", output.toString()).put("all_verified", allVerified);
             for (int i = 0; i < rows.size(); i++) {
-                top.put(results.get(i).model(), rows.get(i));
+                top.put(Bench.label(results.get(i)), rows.get(i));
             }
             out.println(top);
         }

@@ -42,6 +42,10 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", description = "Batch size (a dynamic batch defaults to 1; a fixed one is kept unless given).")
     Integer batch;
 
+    @Option(names = "--batch-sizes", paramLabel = "LIST", split = ",",
+            description = "The batch sizes the key proves (increasing, at most 16 of them, each up to 4096): one proof holds up to the largest number of inferences, padded to the next size (default 1,2,4,8,16,32,64; a model that cannot be proved in batches gets 1 alone, with a warning).")
+    int[] batchSizes;
+
     @Option(names = "--profile", defaultValue = "default", paramLabel = "default|128", description = "Security profile: default (≥100 bits provable) or 128.")
     String profile;
 
@@ -63,6 +67,15 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
         }
         if (batch != null && batch < 1) {
             throw new UserError("--batch must be at least 1, got " + batch);
+        }
+        if (batchSizes != null) {
+            for (int i = 0; i < batchSizes.length; i++) {
+                if (batchSizes[i] < 1 || batchSizes[i] > VerifyingKey.MAX_BATCH || (i > 0 && batchSizes[i] <= batchSizes[i - 1])
+                        || batchSizes.length > VerifyingKey.MAX_BATCH_CIRCUITS) {
+                    throw new UserError("--batch-sizes must list 1 to " + VerifyingKey.MAX_BATCH_CIRCUITS + " increasing sizes from 1 to "
+                            + VerifyingKey.MAX_BATCH + ", got " + java.util.Arrays.toString(batchSizes));
+                }
+            }
         }
         SecurityProfile prof;
         try {
@@ -88,7 +101,8 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
         QuantizationReport report = QuantizationReport.compareNamed(graph, qm, cal);
         ProvingKey pk;
         try {
-            pk = ProvingKey.create(qm, prof, keyOptions, progress);
+            pk = batchSizes == null ? ProvingKey.createBatchesIfPossible(qm, prof, ProvingKey.DEFAULT_BATCH_SIZES, keyOptions, progress)
+                    : ProvingKey.create(qm, prof, batchSizes, keyOptions, progress);
         } catch (IllegalArgumentException e) {
             if (!zk) {
                 throw e;
@@ -110,6 +124,7 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
                             .put("max_abs_error", report.maxAbsError()).put("mean_abs_error", report.meanAbsError()))
                     .put("zero_knowledge", zk).put("input_visibility", keyOptions.privateInputs() ? "private" : "public")
                     .put("layers", vk.circuit().layers().size()).put("parameters", qm.parameterCount())
+                    .put("batch_sizes", java.util.Arrays.stream(vk.batchSizes()).boxed().toList())
                     .put("proving_key", dir.resolve("model.pk").toString()).put("verifying_key", dir.resolve("model.vk").toString())
                     .put("timings_ms", new Json().put("compile", ms(t1 - t0))));
         } else if (quiet) {
@@ -124,6 +139,8 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
                 say("Zero-knowledge: proofs hide the intermediate values%s; the weights are committed but not hidden yet"
                         + " (docs/zero-knowledge.md §5)", keyOptions.privateInputs() ? " and the input" : "");
             }
+            say("Batch circuits: %s (one proof holds up to %d inferences)",
+                    java.util.Arrays.toString(vk.batchSizes()).replaceAll("[\\[\\]]", ""), vk.maxBatch());
             say("Model digest: %s", digest);
             say("Wrote %s and %s in %.1f s", dir.resolve("model.pk"), dir.resolve("model.vk"), (t1 - t0) / 1e9);
         }

@@ -230,6 +230,38 @@ final class InputFiles {
     }
 
     /**
+     * The file's inferences (rows) quantized for {@code qm}: one or more whole inputs of the model
+     * (the forms {@link #samples} reads: one list per inference, one list holding several, or a
+     * flat list); a model without run-time input has one empty row. A value outside the model's
+     * calibrated input range is refused (one line naming it and its row) unless {@code clamp}.
+     */
+    static List<QuantizedModel.QuantizedInputs> quantizedRows(Path file, QuantizedModel qm, boolean clamp) throws IOException {
+        int[] ids = qm.inputIds();
+        if (ids.length == 0) {
+            return List.of(quantized(file, qm, clamp));
+        }
+        if (file == null) {
+            throw new UserError("--input is required: the model takes " + ids.length + " input(s)");
+        }
+        int[][] shapes = new int[ids.length][];
+        String[] names = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            shapes[i] = qm.tensor(ids[i]).shape();
+            names[i] = qm.tensor(ids[i]).name();
+        }
+        List<Map<String, Tensor>> samples = samples(file, shapes, names);
+        List<QuantizedModel.QuantizedInputs> rows = new ArrayList<>();
+        for (int r = 0; r < samples.size(); r++) {
+            try {
+                rows.add(qm.quantizeInputs(new ArrayList<>(samples.get(r).values()), clamp));
+            } catch (dev.zkinfer.InvalidInputException e) {
+                throw new UserError(file + ": " + (samples.size() > 1 ? "row " + r + ": " : "") + e.getMessage());
+            }
+        }
+        return rows;
+    }
+
+    /**
      * The file's inputs for a model whose inputs have the given shapes and names (one input, or
      * several: see the class comment); with none, no file ({@code file} null).
      */

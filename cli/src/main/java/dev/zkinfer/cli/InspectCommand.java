@@ -118,6 +118,8 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
             if (version != ProofProtocol.VERSION) {
                 throw new UserError(file + ": proof format version " + version + ", this zkinfer reads version " + ProofProtocol.VERSION);
             }
+            int batch = in.u32("batch size");
+            int rows = in.u32("rows");
             int k = in.length("input count", 0, dev.zkinfer.circuit.Circuit.MAX_IO);
             long inputs = 0;
             for (int i = 0; i < k; i++) {
@@ -138,7 +140,7 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
             }
             if (json) {
                 Json j = new Json().put("kind", "proof").put("bytes", bytes.length).put("version", version)
-                        .put("verifying_key_digest", digest).put("inputs", k).put("input_values", inputs);
+                        .put("verifying_key_digest", digest).put("batch", batch).put("rows", rows).put("inputs", k).put("input_values", inputs);
                 if (m == 1) {
                     j.put("output_int", outputs.get(0));
                 }
@@ -146,6 +148,7 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
             } else {
                 out.printf("proof, version %d, %,d bytes%n", version, bytes.length);
                 out.printf("  made for the model with digest %s%n", digest);
+                out.printf("  batch circuit of %d rows, %d of them real (the rest padding)%n", batch, rows);
                 out.printf("  public inputs: %d (%,d values); public outputs: %d (%,d values)%n", k, inputs, m, outputValues);
                 out.println("  (run 'zkinfer verify --vk model.vk --proof FILE' to check it)");
             }

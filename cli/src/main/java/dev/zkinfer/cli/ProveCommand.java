@@ -8,6 +8,8 @@ import dev.zkinfer.prover.model.ProvingKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,13 +17,13 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 
-@Command(name = "prove", mixinStandardHelpOptions = true, description = "Run the model and prove the inference; write the proof.")
+@Command(name = "prove", mixinStandardHelpOptions = true, description = "Run the model and prove the inference (or the inferences: an input file with several whole inputs makes one batch proof of all of them); write the proof.")
 final class ProveCommand extends CliSupport implements Callable<Integer> {
     @Option(names = "--pk", required = true, paramLabel = "DIR/model.pk", description = "The proving key from 'zkinfer compile'.")
     Path pk;
 
     @Option(names = "--input", paramLabel = "FILE",
-            description = "input.json (one list per model input, in order; one input may take several lists, which together make up its batch) or an Arrow IPC file or stream (one column per model input, by name or in order; its rows together make up the input). Leave it out for a model without run-time input.")
+            description = "input.json (one list per model input, in order; a list, or several lists together, may hold several whole inputs: each is one inference of the batch proof) or an Arrow IPC file or stream (one column per model input, by name or in order; its rows may hold one input or several). Leave it out for a model without run-time input.")
     Path input;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PROOF", description = "Where to write the proof.")
@@ -41,21 +43,35 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
         var progress = progress();
         ProvingKey key = KeyFiles.provingKey(pk, progress);
         QuantizedModel qm = key.model();
-        QuantizedModel.QuantizedInputs qx = InputFiles.quantized(input, qm, clampInputs);
-        IntTensor[] x = qx.array();
+        List<QuantizedModel.QuantizedInputs> rows = InputFiles.quantizedRows(input, qm, clampInputs);
+        int max = key.verifyingKey().maxBatch();
+        if (rows.size() > max) {
+            throw new UserError(input + ": " + rows.size() + " inferences, but one proof with this key holds at most " + max
+                    + " (compile with a larger --batch-sizes, or split the file)");
+        }
+        List<IntTensor[]> x = new ArrayList<>();
+        int clamped = 0;
+        for (QuantizedModel.QuantizedInputs r : rows) {
+            x.add(r.array());
+            clamped += r.clamped();
+        }
         ModelProver prover = new ModelProver(key);
-        ProofResult res = timeout == null ? prover.prove(x, progress) : prover.prove(x, progress, timeout);
+        ProofResult res = timeout == null ? prover.proveBatch(x, progress) : prover.proveBatch(x, progress, timeout);
         CliSupport.writeAtomically(proofFile, res.proof());
         endProgress();
         if (json) {
             Json j = new Json();
             InferCommand.outputs(this, j, qm, res.outputs());
-            this.out.println(j.put("clamped_inputs", qx.clamped()).put("proof_bytes", res.proof().length).put("proof", proofFile.toString())
+            this.out.println(j.put("rows", res.rows()).put("batch", res.batch()).put("clamped_inputs", clamped).put("proof_bytes", res.proof().length).put("proof", proofFile.toString())
                     .put("timings_ms", new Json().put("witness", ms(res.witnessNanos())).put("prove", ms(res.proveNanos()))
                             .put("total", ms(res.witnessNanos() + res.proveNanos()))));
         } else {
             InferCommand.outputs(this, null, qm, res.outputs());
-            InputFiles.sayClamped(this, qx.clamped());
+            InputFiles.sayClamped(this, clamped);
+            if (res.rows() > 1 || res.batch() > 1) {
+                say("%d inference(s) in one proof (batch circuit of %d: %.1f ms per inference)", res.rows(), res.batch(),
+                        (res.witnessNanos() + res.proveNanos()) / 1e6 / res.rows());
+            }
             say("Proof: %,d bytes written to %s", res.proof().length, proofFile);
             say("Timings: witness %.0f ms, prove %.0f ms, total %.0f ms", res.witnessNanos() / 1e6, res.proveNanos() / 1e6,
                     (res.witnessNanos() + res.proveNanos()) / 1e6);

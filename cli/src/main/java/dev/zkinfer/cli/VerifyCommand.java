@@ -56,35 +56,45 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
             int[][] shapes = new int[inIds.length][];
             String[] names = new String[inIds.length];
             for (int k = 0; k < inIds.length; k++) {
-                shapes[k] = c.tensor(inIds[k]).layout().dims();
+                shapes[k] = rowShape(c.tensor(inIds[k]).layout().dims(), vk.batch());
                 names[k] = c.tensor(inIds[k]).name();
             }
-            List<Tensor> xs = InputFiles.tensors(input, shapes, names);
-            boolean same = true;
-            for (int k = 0; k < xs.size(); k++) {
-                double[] x = xs.get(k).data();
+            // one or more whole inputs, one per proved inference (row)
+            List<java.util.Map<String, Tensor>> rows = inIds.length == 0 ? List.of() : InputFiles.samples(input, shapes, names);
+            boolean same = rows.size() == (inIds.length == 0 ? 0 : outcome.rows());
+            for (int k = 0; k < inIds.length && same; k++) {
                 IoScales.InputDomain io = vk.io().input(k);
-                long[] q = new long[x.length];
-                for (int i = 0; i < x.length; i++) {
-                    long r = Math.round(x[i] / io.scale());
-                    if (!clampInputs && (r < io.min() || r > io.max())) {
-                        // Clamping would make this input indistinguishable from others: refuse it.
-                        throw new UserError(String.format(java.util.Locale.ROOT, "%s: %sinput value %s at index %d is outside the model's "
-                                + "calibrated input range [%.6g, %.6g], so no proof can be checked against it (pass --clamp-inputs if the "
-                                + "proof was made with --clamp-inputs)", input, xs.size() > 1 ? "input '" + names[k] + "': " : "",
-                                x[i], i, io.min() * io.scale(), io.max() * io.scale()));
+                long[] q = new long[0];
+                for (java.util.Map<String, Tensor> row : rows) {
+                    double[] x = row.get(names[k]).data();
+                    int at = q.length;
+                    q = Arrays.copyOf(q, at + x.length);
+                    for (int i = 0; i < x.length; i++) {
+                        long r = Math.round(x[i] / io.scale());
+                        if (!clampInputs && (r < io.min() || r > io.max())) {
+                            // Clamping would make this input indistinguishable from others: refuse it.
+                            throw new UserError(String.format(java.util.Locale.ROOT, "%s: %sinput value %s at index %d is outside the model's "
+                                    + "calibrated input range [%.6g, %.6g], so no proof can be checked against it (pass --clamp-inputs if the "
+                                    + "proof was made with --clamp-inputs)", input, inIds.length > 1 ? "input '" + names[k] + "': " : "",
+                                    x[i], at + i, io.min() * io.scale(), io.max() * io.scale()));
+                        }
+                        q[at + i] = io.quantize(x[i]);
                     }
-                    q[i] = io.quantize(x[i]);
                 }
                 same &= Arrays.equals(q, outcome.inputs().get(k));
             }
             if (!same) {
-                result = VerificationResult.invalid("the proof is for a different input than " + input);
+                result = VerificationResult.invalid("the proof is for a different input than " + input
+                        + (rows.size() != outcome.rows() ? " (" + rows.size() + " inference(s) in the file, " + outcome.rows() + " proved)" : ""));
             }
         }
         List<int[]> outShapes = new ArrayList<>();
         for (int o : c.outputs()) {
-            outShapes.add(c.tensor(o).layout().dims());
+            int[] d = rowShape(c.tensor(o).layout().dims(), vk.batch());
+            if (result.isValid() && d.length > 0) {
+                d[0] *= outcome.rows();
+            }
+            outShapes.add(d);
         }
         if (json) {
             Json j = new Json().put("valid", result.isValid());
@@ -92,17 +102,30 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
                 j.put("reason", result.reason());
             }
             if (result.isValid()) {
+                j.put("rows", outcome.rows());
                 Outputs.all(this, j, outcome.outputs(), vk.io().outputScales(), outShapes);
             }
             out.println(j.put("timings_ms", new Json().put("verify", ms(t1 - t0))));
         } else if (result.isValid()) {
             out.println("valid");
+            if (outcome.rows() > 1) {
+                say("%d inferences proved in one proof; one output line per inference, in the input's order", outcome.rows());
+            }
             Outputs.all(this, null, outcome.outputs(), vk.io().outputScales(), outShapes);
             say("Verified in %.2f ms", (t1 - t0) / 1e6);
         } else {
             out.println("invalid: " + result.reason());
         }
         return result.isValid() ? Main.EXIT_OK : Main.EXIT_INVALID;
+    }
+
+    /** The shape of one row of a batch circuit's tensor of {@code dims} (its leading dimension divided by the batch). */
+    private static int[] rowShape(int[] dims, int batch) {
+        int[] d = dims.clone();
+        if (batch > 1) {
+            d[0] /= batch;
+        }
+        return d;
     }
 
     /** The verifying-key digest a proof's header names (after magic and version), or null if it has no such header. */

@@ -140,14 +140,49 @@ class CliEndToEndTest {
         assertEquals(fromJson.get("output_int"), fromArrow.get("output_int"));
     }
 
+    // ---------------------------------------------------------------- batch proofs
+
+    @Test
+    void anInputFileWithSeveralRowsMakesOneBatchProofWhoseRowsAreEachTheSingleProofs() throws IOException {
+        String[] rows = {"[0.1, 0.2, 0.3]", "[1.0, -1.0, 0.5]", "[0.0, 0.7, -0.3]"};
+        Path three = write("three-rows.json", "{\"input_data\": [" + String.join(", ", rows) + "]}");
+        Path batchProof = tmp.resolve("three.proof");
+        Map<String, Object> proved = json(ok("prove", "--pk", pkA.toString(), "--input", three.toString(), "-o", batchProof.toString(),
+                "--clamp-inputs", "--json"));
+        assertEquals(3.0, num(proved, "rows"));
+        assertEquals(4.0, num(proved, "batch"), "three rows are padded to the batch circuit of 4");
+        Map<String, Object> verified = json(ok("verify", "--vk", vkA.toString(), "--proof", batchProof.toString(), "--json"));
+        assertEquals(Boolean.TRUE, verified.get("valid"));
+        assertEquals(3.0, num(verified, "rows"));
+        List<Double> all = nums(verified, "output_int");
+        int per = all.size() / 3;
+        for (int r = 0; r < 3; r++) {
+            Path one = write("row" + r + ".json", "{\"input_data\": [" + rows[r] + "]}");
+            Path single = tmp.resolve("row" + r + ".proof");
+            Map<String, Object> p = json(ok("prove", "--pk", pkA.toString(), "--input", one.toString(), "-o", single.toString(),
+                    "--clamp-inputs", "--json"));
+            assertEquals(nums(p, "output_int"), all.subList(r * per, (r + 1) * per), "row " + r + " equals its single proof's output");
+        }
+        ok("verify", "--vk", vkA.toString(), "--proof", batchProof.toString(), "--input", three.toString(), "--clamp-inputs");
+        Result other = run(1, "verify", "--vk", vkA.toString(), "--proof", batchProof.toString(), "--input", inputA.toString(), "--clamp-inputs");
+        assertTrue(other.out.contains("1 inference(s) in the file, 3 proved"), other.out);
+        ok("compile", onnxA.toString(), "-o", tmp.resolve("a2").toString(), "--calibration", inputA.toString(), "--batch-sizes", "1,2", "-q");
+        Result tooMany = userError("prove", "--pk", tmp.resolve("a2/model.pk").toString(), "--input", three.toString(), "-o",
+                tmp.resolve("x.proof").toString(), "--clamp-inputs");
+        assertTrue(tooMany.err.contains("3 inferences, but one proof with this key holds at most 2"), tooMany.err);
+        userError("compile", onnxA.toString(), "-o", tmp.resolve("a3").toString(), "--batch-sizes", "2,1");
+    }
+
     // ---------------------------------------------------------------- exit code 1: invalid proofs
 
     @Test
     void proofWithAFlippedOutputByteIsInvalid() throws IOException {
         byte[] proof = Files.readAllBytes(proofA);
-        // Header: magic, u32 version, 32-byte vk digest, u32 1 (inputs), u32 n + n input values (u64), u32 1 (outputs), u32 m + m outputs.
-        int inputs = java.nio.ByteBuffer.wrap(proof, 44, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
-        int firstOutput = 48 + 8 * inputs + 8;
+        // Header: magic, u32 version, 32-byte vk digest, u32 batch, u32 rows, u32 1 (inputs), u32 n + n input values (u64),
+        // u32 1 (outputs), u32 m + m outputs.
+        int h = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES;
+        int inputs = java.nio.ByteBuffer.wrap(proof, h + 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        int firstOutput = h + 8 + 8 * inputs + 8;
         proof[firstOutput] ^= 1;
         Path bad = tmp.resolve("flipped-output.proof");
         Files.write(bad, proof);

@@ -58,7 +58,7 @@ final class RejectionSuite {
         cases.add(new Case("proof extended by a zero byte", vk, Arrays.copyOf(proof, proof.length + 1)));
         cases.add(new Case("proof extended by 64 random bytes", vk, concat(proof, random(rnd, 64))));
         cases.add(new Case("random proof", vk, random(rnd, proof.length)));
-        cases.add(new Case("proof header then random bytes", vk, concat(Arrays.copyOf(proof, 40), random(rnd, proof.length - 40))));
+        cases.add(new Case("proof header then random bytes", vk, concat(Arrays.copyOf(proof, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES), random(rnd, proof.length - dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES))));
         cases.add(new Case("proof of 0xff bytes", vk, filled(proof.length, (byte) 0xff)));
         cases.add(new Case("another model's key", otherModelKey(), proof));
         cases.add(new Case("the proof as the key", proof, proof));

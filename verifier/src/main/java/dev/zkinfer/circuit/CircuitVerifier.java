@@ -34,14 +34,22 @@ import java.util.Map;
 public final class CircuitVerifier {
     /**
      * The outcome of a verification. A valid outcome carries the proof's public inputs and
-     * outputs (signed integers, in the circuit's order); an invalid one carries none, so that
-     * nothing a rejected proof claims can be read as if it had been proved.
+     * outputs (signed integers, in the circuit's order) of its real rows, the first {@code rows}
+     * of its batch, one after the other (the padding rows of a batch proof are proved but not
+     * reported); an invalid one carries none, so that nothing a rejected proof claims can be read
+     * as if it had been proved.
      */
-    public record Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs) {
+    public record Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs, int rows) {
+        /** An outcome of one row. */
+        public Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs) {
+            this(result, inputs, outputs, 1);
+        }
+
         public Outcome {
             if (!result.isValid()) {
                 inputs = null;
                 outputs = null;
+                rows = 0;
             } else {
                 inputs = List.copyOf(inputs);
                 outputs = List.copyOf(outputs);
@@ -83,6 +91,33 @@ public final class CircuitVerifier {
             return values.get(0);
         }
 
+        /**
+         * The proved inferences (rows) of the proof: 1 for a proof of one inference; 0 when the
+         * proof is invalid.
+         */
+        @Override
+        public int rows() {
+            return rows;
+        }
+
+        /** The proved output {@code output} of row {@code row} (0-based), as {@link #outputs()} holds it. */
+        public long[] rowOutput(int output, int row) {
+            return slice(outputs().get(output), row);
+        }
+
+        /** The proved input {@code input} of row {@code row} (0-based). */
+        public long[] rowInput(int input, int row) {
+            return slice(inputs().get(input), row);
+        }
+
+        private long[] slice(long[] all, int row) {
+            if (row < 0 || row >= rows) {
+                throw new IndexOutOfBoundsException("row " + row + " of a proof of " + rows + " rows");
+            }
+            int per = all.length / rows;
+            return Arrays.copyOfRange(all, row * per, (row + 1) * per);
+        }
+
         private List<long[]> proved(List<long[]> values) {
             if (!result.isValid()) {
                 throw new IllegalStateException("the proof is invalid (" + result.reason() + "): it proves no input or output");
@@ -114,8 +149,9 @@ public final class CircuitVerifier {
         List<long[]> inputs = new ArrayList<>();
         List<long[]> outputs = new ArrayList<>();
         try {
-            new Run(vk, new ProofReader(proof), inputs, outputs, timing).run();
-            return new Outcome(VerificationResult.valid(), inputs, outputs);
+            Run run = new Run(vk, new ProofReader(proof), inputs, outputs, timing);
+            run.run();
+            return new Outcome(VerificationResult.valid(), realRows(inputs, run), realRows(outputs, run), run.rows);
         } catch (InvalidProofException e) {
             return new Outcome(VerificationResult.invalid(e.getMessage()), null, null);
         } catch (RuntimeException e) {
@@ -124,10 +160,22 @@ public final class CircuitVerifier {
         }
     }
 
+    /** The first {@code rows} rows of each of a batch's tensors (each a whole number of rows). */
+    private static List<long[]> realRows(List<long[]> values, Run run) {
+        List<long[]> out = new ArrayList<>(values.size());
+        for (long[] v : values) {
+            out.add(Arrays.copyOf(v, v.length / run.vk.batch() * run.rows));
+        }
+        return out;
+    }
+
     /** One verification: the claim bookkeeping of the GKR pass. */
     private static final class Run implements VerifierContext {
-        private final VerifyingKey vk;
-        private final Circuit circuit;
+        /** The key of the proof's batch circuit, once the proof has named it. */
+        private VerifyingKey vk;
+        private Circuit circuit;
+        /** The proof's real rows (the rest of its batch is padding). */
+        private int rows;
         private final ProofReader in;
         private final Transcript t = new Sha256Transcript(ProofProtocol.PROTOCOL);
         private final Map<Integer, List<Claim>> pending = new LinkedHashMap<>();
@@ -224,6 +272,7 @@ public final class CircuitVerifier {
                 throw new InvalidProofException("the proof was made for a different model (verifying-key digest differs)");
             }
             t.absorbBytes("vk-digest", vk.digest());
+            selectBatch();
             int[] inIds = circuit.inputs();
             int[] outIds = circuit.outputs();
             long[][] input = new long[inIds.length][];
@@ -354,6 +403,23 @@ public final class CircuitVerifier {
             openCommitment("witness", witnessRoot, vk.witnessLayout().numVars(), vk.witnessPcs(), witnessOod, witness, weighted);
             timing.record(-3, "witness opening", System.nanoTime() - tw);
             in.finish();
+        }
+
+        /** The proof's batch circuit and real rows, absorbed right after the key's digest. */
+        private void selectBatch() throws InvalidProofException {
+            int batch = in.u32("batch size");
+            int real = in.u32("rows");
+            if (!vk.hasBatch(batch)) {
+                throw new InvalidProofException("the proof uses a batch of " + Integer.toUnsignedString(batch)
+                        + ", for which the verifying key has no circuit");
+            }
+            if (real < 1 || real > batch) {
+                throw new InvalidProofException("the proof claims " + Integer.toUnsignedString(real) + " rows in a batch of " + batch);
+            }
+            t.absorbLongs("batch", new long[] {batch, real});
+            vk = vk.forBatch(batch);
+            circuit = vk.circuit();
+            rows = real;
         }
 
         private void verifyLookups() throws InvalidProofException {

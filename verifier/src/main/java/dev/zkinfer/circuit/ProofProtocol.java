@@ -13,7 +13,9 @@ import java.util.Map;
  * specification (DESIGN.md "Proof system", "Security").
  *
  * <p>Proof format (little-endian): magic "ZKPF", u32 version, the 32-byte verifying-key
- * digest; u32 k and, for each of the circuit's k public inputs in order, u32 length and its
+ * digest; u32 batch size (one of the key's batch circuits, {@link VerifyingKey#forBatch}) and
+ * u32 rows (the real rows, 1 to the batch size: the others are padding, proved but not
+ * reported; version 7); u32 k and, for each of the circuit's k public inputs in order, u32 length and its
  * field elements; u32 m and, for each of its m public outputs in order, u32 length and its field
  * elements (k, m and every length are fixed by the verifying key; they are in the proof so that
  * {@code zkinfer inspect} can read it alone); the model commitment's out-of-domain answers; the
@@ -21,8 +23,8 @@ import java.util.Map;
  * transcript order.
  *
  * <p>Transcript order ({@value #PROTOCOL}): the verifying-key digest (which binds the
- * protocol version, the security parameters, the circuit, with its number of inputs and outputs,
- * and the model root), the model commitment's out-of-domain samples and answers
+ * protocol version, the security parameters, the circuits, with their number of inputs and outputs,
+ * and the model root), the batch size and rows (as "batch"), the model commitment's out-of-domain samples and answers
  * ({@link dev.zkinfer.pcs.WhirVerifier#readOutOfDomain}: they depend on the key alone), each
  * public input in order, each public output in order, the witness root and its out-of-domain
  * samples and answers; then the lookup challenges α, β; the LogUp-GKR proof and the looked-up columns'
@@ -40,7 +42,9 @@ import java.util.Map;
 public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-    public static final int VERSION = 6;
+    public static final int VERSION = 7;
+    /** The bytes before the public inputs: magic, version, verifying-key digest, batch size and rows. */
+    public static final int HEADER_BYTES = 4 + 4 + 32 + 4 + 4;
     /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */
     public static final String MODEL_BLOCKS_DOMAIN = "zkinfer/model-blocks/v1";
     public static final String MERGE_DOMAIN = "zkinfer/merge/v1";

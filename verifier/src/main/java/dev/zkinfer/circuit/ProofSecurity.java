@@ -18,7 +18,9 @@ public final class ProofSecurity {
 
     private ProofSecurity() {}
 
+    /** The report of the key's largest batch circuit, the one with the most rounds and the least security. */
     public static SecurityReport report(VerifyingKey vk) {
+        vk = vk.forBatch(vk.maxBatch());
         Circuit c = vk.circuit();
         SecurityReport r = new SecurityReport();
         r.addPcs("model commitment: ", vk.modelPcs().soundnessBits());

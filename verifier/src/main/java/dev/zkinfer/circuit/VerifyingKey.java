@@ -12,58 +12,110 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The verifying key: the circuit description, the model-commitment root and the security
- * profile. Its SHA-256 digest is the model's identity; a proof names the digest of the key it
- * was made for. Only keys produced by {@code compile} should be trusted: the verifier never
- * accepts a circuit supplied by a prover.
+ * The verifying key: the circuits of the batch sizes the model is proved at, the
+ * model-commitment root and the security profile. Its SHA-256 digest is the model's identity;
+ * a proof names the digest of the key it was made for, and which of its batch circuits it uses.
+ * Only keys produced by {@code compile} should be trusted: the verifier never accepts a circuit
+ * supplied by a prover.
+ *
+ * <p>Batches: a key holds one circuit per batch size b (1 included unless the model cannot be
+ * stacked): the circuit of b inferences at once, stacked along the leading dimension of every
+ * run-time tensor, all of them proved against the one model commitment (the compiler checks that
+ * every batch circuit packs exactly the same weights). A "row" is one inference of the model as
+ * compiled (its own input shape); the input and output of a batch circuit are b rows one after
+ * the other. {@link #forBatch} gives the key of one batch circuit (same digest, profile, root and
+ * scales); {@link #circuit()} and the layouts are those of this key's batch, the smallest one for
+ * a decoded key.
  *
  * <p>Format (little-endian): magic "ZKVK", u32 version, u32 security bits, u32 flags (bit 0:
  * zero-knowledge, docs/zero-knowledge.md; no other bit may be set), 32-byte model root,
  * u32 input count k and for each input its scale (IEEE-754 bits as u64), min and max (i32),
- * u32 output count m and each output's scale (u64), then the circuit ({@link Circuit#encode},
- * whose k inputs and m outputs these are, in the same order); then, in the file only, the 32-byte digest of all of that
- * as a checksum, so a corrupted key is reported as corrupted rather than as another model.
- * Version 4: the model root commits to the weights packed tightly ({@link CommittedLayout#tight});
- * keys of version 3 and earlier (padded packing) are refused: compile the model again.
- * Version 5: the flags word.
+ * u32 output count m and each output's scale (u64) (per row), then u32 n, the number of batch
+ * circuits (1 to {@value #MAX_BATCH_CIRCUITS}), and n times: u32 batch size (increasing, 1 to
+ * {@value #MAX_BATCH}) and the circuit ({@link Circuit#encode}, whose k inputs and m outputs
+ * these are, in the same order, each holding a whole number of rows per batch entry); then, in
+ * the file only, the 32-byte digest of all of that as a checksum, so a corrupted key is reported
+ * as corrupted rather than as another model.
+ * Version 6: the flags word; version 5 had several batch circuits, version 4 one circuit, and
+ * keys of version 5 and earlier are refused: compile the model again.
  * Immutable and thread-safe: one key may verify proofs on many threads at once.
  */
 public final class VerifyingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
     /** Flags bit 0: proofs for this key are zero-knowledge. */
     static final int FLAG_ZERO_KNOWLEDGE = 1;
+    /** The most batch circuits one key holds. */
+    public static final int MAX_BATCH_CIRCUITS = 16;
+    /** The largest batch size (inferences in one proof). */
+    public static final int MAX_BATCH = 4096;
 
     private final SecurityProfile profile;
     private final Circuit circuit;
+    private final int batch;
+    private final int[] batchSizes;
+    private final Circuit[] circuits;
+    private final VerifyingKey[] views;
     private final byte[] modelRoot;
     private final IoScales io;
     private final byte[] encoded;
     private final byte[] digest;
     private final CommittedLayout modelLayout;
     private final CommittedLayout witnessLayout;
+    private final boolean zeroKnowledge;
     private final ZkLayout zkLayout;
 
-    /** An integrity-mode key. */
+    /** An integrity-mode key with one circuit, of batch size 1. */
     public VerifyingKey(SecurityProfile profile, Circuit circuit, byte[] modelRoot, IoScales io) {
-        this(profile, circuit, modelRoot, io, false);
+        this(profile, new int[] {1}, new Circuit[] {circuit}, modelRoot, io, false);
+    }
+
+    /** A key with one circuit, of batch size 1; zero-knowledge or not. */
+    public VerifyingKey(SecurityProfile profile, Circuit circuit, byte[] modelRoot, IoScales io, boolean zeroKnowledge) {
+        this(profile, new int[] {1}, new Circuit[] {circuit}, modelRoot, io, zeroKnowledge);
+    }
+
+    /** An integrity-mode key with one circuit per batch size (see below). */
+    public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io) {
+        this(profile, batchSizes, circuits, modelRoot, io, false);
     }
 
     /**
+     * A key with one circuit per batch size: {@code batchSizes} increasing, {@code circuits[i]}
+     * the circuit of {@code batchSizes[i]} rows; {@code io} describes one row.
+     *
      * @param zeroKnowledge whether proofs for this key are zero-knowledge (docs/zero-knowledge.md)
-     * @throws IllegalArgumentException if zero-knowledge mode cannot prove this circuit (a tensor
-     *     it must mask has one element)
+     * @throws IllegalArgumentException if a circuit does not fit, or zero-knowledge mode cannot prove
+     *     one of them (a tensor it must mask has one element)
      */
-    public VerifyingKey(SecurityProfile profile, Circuit circuit, byte[] modelRoot, IoScales io, boolean zeroKnowledge) {
+    public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
+            boolean zeroKnowledge) {
         if (modelRoot.length != 32) {
             throw new IllegalArgumentException("model root must be 32 bytes");
         }
-        if (io.inputs().size() != circuit.inputs().length || io.outputScales().size() != circuit.outputs().length) {
-            throw new IllegalArgumentException("the scales describe " + io.inputs().size() + " inputs and " + io.outputScales().size()
-                    + " outputs, the circuit has " + circuit.inputs().length + " and " + circuit.outputs().length);
+        if (batchSizes.length != circuits.length || batchSizes.length < 1 || batchSizes.length > MAX_BATCH_CIRCUITS) {
+            throw new IllegalArgumentException("a key holds 1 to " + MAX_BATCH_CIRCUITS + " batch circuits, one per batch size");
+        }
+        for (int i = 0; i < batchSizes.length; i++) {
+            int b = batchSizes[i];
+            if (b < 1 || b > MAX_BATCH || (i > 0 && b <= batchSizes[i - 1])) {
+                throw new IllegalArgumentException("batch sizes must increase, from 1 to " + MAX_BATCH + ": " + Arrays.toString(batchSizes));
+            }
+            Circuit c = circuits[i];
+            if (io.inputs().size() != c.inputs().length || io.outputScales().size() != c.outputs().length) {
+                throw new IllegalArgumentException("the scales describe " + io.inputs().size() + " inputs and " + io.outputScales().size()
+                        + " outputs, the circuit has " + c.inputs().length + " and " + c.outputs().length);
+            }
+            for (int id : c.inputs()) {
+                requireRows(c, id, b);
+            }
+            for (int id : c.outputs()) {
+                requireRows(c, id, b);
+            }
         }
         this.profile = profile;
-        this.circuit = circuit;
+        this.batchSizes = batchSizes.clone();
+        this.circuits = circuits.clone();
         this.modelRoot = modelRoot.clone();
         this.io = io;
         ProofWriter w = new ProofWriter();
@@ -76,31 +128,121 @@ public final class VerifyingKey {
         for (double s : io.outputScales()) {
             w.u64(Double.doubleToLongBits(s));
         }
-        circuit.encode(w);
+        w.u32(circuits.length);
+        for (int i = 0; i < circuits.length; i++) {
+            w.u32(batchSizes[i]);
+            circuits[i].encode(w);
+        }
         this.encoded = w.toByteArray();
         this.digest = sha256(encoded);
-        this.modelLayout = zeroKnowledge ? ZkLayout.modelLayout(circuit) : CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
         if (zeroKnowledge) {
-            this.zkLayout = new ZkLayout(circuit, n -> hidingMask(profile, n));
-            List<String> bad = zkLayout.unmaskable();
-            if (!bad.isEmpty()) {
-                throw new IllegalArgumentException("zero-knowledge mode cannot hide one-element tensors (" + String.join(", ", bad) + ")");
+            for (int i = 0; i < circuits.length; i++) {
+                List<String> bad = new ZkLayout(circuits[i], n -> 0).unmaskable();
+                if (!bad.isEmpty()) {
+                    throw new IllegalArgumentException("zero-knowledge mode cannot hide one-element tensors (" + String.join(", ", bad)
+                            + ") of the batch-" + batchSizes[i] + " circuit");
+                }
             }
-            this.witnessLayout = zkLayout.witness();
-        } else {
-            this.zkLayout = null;
-            this.witnessLayout = CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
         }
+        this.views = new VerifyingKey[circuits.length];
+        this.batch = batchSizes[0];
+        this.circuit = circuits[0];
+        this.zeroKnowledge = zeroKnowledge;
+        this.modelLayout = modelLayout(circuit, zeroKnowledge);
+        this.zkLayout = zeroKnowledge ? zkLayout(profile, circuit) : null;
+        this.witnessLayout = zeroKnowledge ? zkLayout.witness() : CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
+        views[0] = this;
+    }
+
+    /** The key of one batch circuit: everything shared with {@code of}, but circuit and layouts. */
+    private VerifyingKey(VerifyingKey of, int index) {
+        this.profile = of.profile;
+        this.batchSizes = of.batchSizes;
+        this.circuits = of.circuits;
+        this.views = of.views;
+        this.modelRoot = of.modelRoot;
+        this.io = of.io;
+        this.encoded = of.encoded;
+        this.digest = of.digest;
+        this.batch = batchSizes[index];
+        this.circuit = circuits[index];
+        this.zeroKnowledge = of.zeroKnowledge;
+        this.modelLayout = modelLayout(circuit, of.zeroKnowledge);
+        this.zkLayout = of.zeroKnowledge ? zkLayout(profile, circuit) : null;
+        this.witnessLayout = of.zeroKnowledge ? zkLayout.witness() : CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
+    }
+
+    private static CommittedLayout modelLayout(Circuit circuit, boolean zeroKnowledge) {
+        return zeroKnowledge ? ZkLayout.modelLayout(circuit) : CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
+    }
+
+    private static ZkLayout zkLayout(SecurityProfile profile, Circuit circuit) {
+        return new ZkLayout(circuit, n -> hidingMask(profile, n));
     }
 
     /** Whether proofs for this key are zero-knowledge. */
     public boolean zeroKnowledge() {
-        return zkLayout != null;
+        return zeroKnowledge;
     }
 
-    /** The zero-knowledge mode's masks and witness layout; null for an integrity-mode key. */
+    /** The zero-knowledge mode's masks and witness layout of this key's circuit; null for an integrity-mode key. */
     public ZkLayout zkLayout() {
         return zkLayout;
+    }
+
+    private static void requireRows(Circuit c, int tensor, int batch) {
+        if (c.tensor(tensor).layout().size() % batch != 0) {
+            throw new IllegalArgumentException("the circuit of batch " + batch + " has a public tensor of "
+                    + c.tensor(tensor).layout().size() + " values, not a whole number per row");
+        }
+    }
+
+    /** The batch size of this key's circuit (the rows one proof with it holds). */
+    public int batch() {
+        return batch;
+    }
+
+    /** The batch sizes of the key's circuits, increasing. */
+    public int[] batchSizes() {
+        return batchSizes.clone();
+    }
+
+    /** The largest batch size. */
+    public int maxBatch() {
+        return batchSizes[batchSizes.length - 1];
+    }
+
+    /** The smallest batch size that holds {@code rows} rows, or -1 when none does. */
+    public int batchFor(int rows) {
+        for (int b : batchSizes) {
+            if (b >= rows) {
+                return b;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether the key has a circuit of batch size {@code b}. */
+    public boolean hasBatch(int b) {
+        return Arrays.binarySearch(batchSizes, b) >= 0;
+    }
+
+    /**
+     * The key of the circuit of batch size {@code b} (same digest, root, profile and scales).
+     *
+     * @throws IllegalArgumentException if the key has no circuit of that batch size
+     */
+    public VerifyingKey forBatch(int b) {
+        int i = Arrays.binarySearch(batchSizes, b);
+        if (i < 0) {
+            throw new IllegalArgumentException("the key has no circuit for a batch of " + b + " (it has " + Arrays.toString(batchSizes) + ")");
+        }
+        synchronized (views) {
+            if (views[i] == null) {
+                views[i] = new VerifyingKey(this, i);
+            }
+            return views[i];
+        }
     }
 
     public static VerifyingKey decode(byte[] file) throws MalformedProofException {
@@ -155,9 +297,15 @@ public final class VerifyingKey {
             outputs.add(scale);
         }
         try {
-            Circuit circuit = Circuit.decode(in);
+            int n = in.length("batch circuit count", 1, MAX_BATCH_CIRCUITS);
+            int[] sizes = new int[n];
+            Circuit[] circuits = new Circuit[n];
+            for (int i = 0; i < n; i++) {
+                sizes[i] = in.length("batch size", 1, MAX_BATCH);
+                circuits[i] = Circuit.decode(in);
+            }
             in.finish();
-            return new VerifyingKey(profile, circuit, root, new IoScales(inputs, outputs), (flags & FLAG_ZERO_KNOWLEDGE) != 0);
+            return new VerifyingKey(profile, sizes, circuits, root, new IoScales(inputs, outputs), (flags & FLAG_ZERO_KNOWLEDGE) != 0);
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
                 | ArithmeticException | NegativeArraySizeException e) {
             // A key whose checksum holds but whose circuit does not (crafted, or written by a

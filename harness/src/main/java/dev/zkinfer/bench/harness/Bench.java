@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -cp 'benchmarks/target/classes:benchmarks/target/lib/*' \
- *     dev.zkinfer.bench.harness.Bench [--quick] [--models mlp,lenet5] [--warmup N] [--reps N] -o DIR
+ *     dev.zkinfer.bench.harness.Bench [--quick] [--models mlp,lenet5] [--batch 1,8,64] [--warmup N] [--reps N] -o DIR
  * </pre>
  */
 public final class Bench {
@@ -65,9 +65,10 @@ public final class Bench {
         BenchHarness harness = new BenchHarness(options, progress);
         List<ModelResult> results = new ArrayList<>();
         for (BenchModel m : models) {
-            ModelResult r = harness.run(m);
-            results.add(r);
-            done.accept(r);
+            for (ModelResult r : harness.runAll(m)) {
+                results.add(r);
+                done.accept(r);
+            }
             // Written after each model, so that a long run that is stopped keeps what it measured.
             Reports.write(dir, results, command);
         }
@@ -77,14 +78,20 @@ public final class Bench {
     /** One line summarizing a row, for terminals and logs. */
     public static String summary(ModelResult r) {
         if (!r.prove().present()) {
-            return String.format(Locale.ROOT, "%-8s %,11d params  int infer %s ms  not proved: %s", r.model(), r.params(),
+            return String.format(Locale.ROOT, "%-8s %,11d params  int infer %s ms  not proved: %s", label(r), r.params(),
                     Reports.ms(r.inferInt().median()), r.notes());
         }
         return String.format(Locale.ROOT, "%-8s %,11d params  float %s ms  int %s ms  compile %s ms  prove %s ms  verify %s ms  "
-                + "proof %,d B  peak RSS %.0f MB  break-even N %s  %s", r.model(), r.params(), Reports.ms(r.inferFloat().median()),
-                Reports.ms(r.inferInt().median()), Reports.ms(r.compileMs()), Reports.ms(r.prove().median()),
+                + "proof %,d B  peak RSS %.0f MB  break-even N %s  %s", label(r), r.params(), Reports.ms(r.inferFloat().median()),
+                Reports.ms(r.inferInt().median()), Reports.ms(r.compileMs()), Reports.ms(r.prove().median())
+                        + (r.batch() > 1 ? " (" + Reports.ms(r.provePerInferenceMs()) + " per inference)" : ""),
                 Reports.ms(r.verify().median()), r.proofBytes(), r.peakRssMb(), Reports.breakEven(r.breakEvenN()),
                 r.verified() ? "verified" : "NOT VERIFIED");
+    }
+
+    /** The row's name: the model, and "x N" for a batch of N. */
+    public static String label(ModelResult r) {
+        return r.batch() == 1 ? r.model() : r.model() + " x" + r.batch();
     }
 
     public static void main(String[] args) throws IOException {
@@ -92,6 +99,7 @@ public final class Bench {
         String models = null;
         Path out = null;
         Integer warmup = null, reps = null;
+        int[] batches = {1};
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -99,18 +107,19 @@ public final class Bench {
                 case "-o", "--output" -> out = Path.of(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--batch" -> batches = java.util.Arrays.stream(args[++i].split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
                 default -> {
-                    System.err.println("usage: Bench [--quick] [--models NAME,...] [--warmup N] [--reps N] -o DIR");
+                    System.err.println("usage: Bench [--quick] [--models NAME,...] [--batch N,...] [--warmup N] [--reps N] -o DIR");
                     System.exit(2);
                 }
             }
         }
         if (out == null) {
-            System.err.println("usage: Bench [--quick] [--models NAME,...] [--warmup N] [--reps N] -o DIR");
+            System.err.println("usage: Bench [--quick] [--models NAME,...] [--batch N,...] [--warmup N] [--reps N] -o DIR");
             System.exit(2);
         }
         BenchHarness.Options d = quick ? BenchHarness.Options.QUICK : BenchHarness.Options.DEFAULT;
-        BenchHarness.Options o = d.with(warmup, reps, null);
+        BenchHarness.Options o = d.with(warmup, reps, null).withBatches(batches);
         List<BenchModel> selected;
         try {
             selected = select(models, quick);

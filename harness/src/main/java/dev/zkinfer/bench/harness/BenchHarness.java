@@ -39,13 +39,29 @@ public final class BenchHarness {
      * @param warmupSeconds and at least this long of untimed runs (capped at half the stage budget)
      * @param stageBudgetSeconds a stage stops taking further runs once it has spent this long (at least one timed run)
      */
-    public record Options(int warmup, int reps, double warmupSeconds, double stageBudgetSeconds) {
-        public static final Options DEFAULT = new Options(2, 5, 3, 60);
-        public static final Options QUICK = new Options(1, 3, 1, 20);
+    public record Options(int warmup, int reps, double warmupSeconds, double stageBudgetSeconds, int[] batches) {
+        public static final Options DEFAULT = new Options(2, 5, 3, 60, new int[] {1});
+        public static final Options QUICK = new Options(1, 3, 1, 20, new int[] {1});
 
         public Options with(Integer warmup, Integer reps, Double stageBudgetSeconds) {
             return new Options(warmup != null ? warmup : this.warmup, reps != null ? reps : this.reps,
-                    warmup != null && warmup == 0 ? 0 : warmupSeconds, stageBudgetSeconds != null ? stageBudgetSeconds : this.stageBudgetSeconds);
+                    warmup != null && warmup == 0 ? 0 : warmupSeconds, stageBudgetSeconds != null ? stageBudgetSeconds : this.stageBudgetSeconds,
+                    batches);
+        }
+
+        /**
+         * These options measuring batch proofs of each of {@code batches} inferences (distinct,
+         * increasing, each from 1 to {@link dev.zkinfer.circuit.VerifyingKey#MAX_BATCH}): one row per
+         * model and batch size, all from one key holding those batch circuits.
+         */
+        public Options withBatches(int[] batches) {
+            int[] b = Arrays.stream(batches).sorted().distinct().toArray();
+            if (b.length == 0 || b[0] < 1 || b[b.length - 1] > dev.zkinfer.circuit.VerifyingKey.MAX_BATCH
+                    || b.length > dev.zkinfer.circuit.VerifyingKey.MAX_BATCH_CIRCUITS) {
+                throw new IllegalArgumentException("batch sizes are 1 to " + dev.zkinfer.circuit.VerifyingKey.MAX_BATCH + ", at most "
+                        + dev.zkinfer.circuit.VerifyingKey.MAX_BATCH_CIRCUITS + " of them: " + Arrays.toString(batches));
+            }
+            return new Options(warmup, reps, warmupSeconds, stageBudgetSeconds, b);
         }
     }
 
@@ -61,15 +77,25 @@ public final class BenchHarness {
         this.progress = progress;
     }
 
-    /** Measures one model. Failures of the proof system (unsupported operator, out of memory) become a note in the row. */
+    /** Measures one model at the first batch size. Failures of the proof system (unsupported operator, out of memory) become a note in the row. */
     public ModelResult run(BenchModel model) {
+        return runAll(model).get(0);
+    }
+
+    /**
+     * Measures one model, one row per batch size of the options (in increasing order; the
+     * inference and compile columns are shared). Failures of the proof system become a note in
+     * the rows they affect.
+     */
+    public List<ModelResult> runAll(BenchModel model) {
         System.gc();
         try (PeakRss peak = new PeakRss()) {
             return measure(model, peak);
         }
     }
 
-    private ModelResult measure(BenchModel model, PeakRss peak) {
+    private List<ModelResult> measure(BenchModel model, PeakRss peak) {
+        int[] batches = options.batches();
         String name = model.name();
         List<String> notes = new ArrayList<>();
         if (peak.sinceStart()) {
@@ -97,44 +123,76 @@ public final class BenchHarness {
         long c0 = System.nanoTime();
         try {
             try {
-                pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, sub);
+                pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, batches, sub);
             } catch (UnsupportedModelException e) {
                 QuantizedModel logits = withoutSoftmax(qm);
                 if (logits == qm) {
                     throw e;
                 }
                 c0 = System.nanoTime();
-                pk = ProvingKey.create(logits, SecurityProfile.DEFAULT, sub);
+                pk = ProvingKey.create(logits, SecurityProfile.DEFAULT, batches, sub);
                 proved = logits;
                 notes.add("final Softmax not proved (" + e.getMessage() + "): proof covers the logits");
             }
         } catch (UnsupportedModelException e) {
             notes.add("not provable: " + e.getMessage());
-            return partial(model, params, shape, inferFloat, inferInt, peak, notes);
+            return partial(model, batches, params, shape, inferFloat, inferInt, peak, notes);
         } catch (OutOfMemoryError e) {
             notes.add("out of memory while compiling (max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");
-            return partial(model, params, shape, inferFloat, inferInt, peak, notes);
+            return partial(model, batches, params, shape, inferFloat, inferInt, peak, notes);
         }
         double compileMs = (System.nanoTime() - c0) / 1e6;
-
         ModelProver prover = new ModelProver(pk);
         IntTensor expected = ie.infer(proved, xi);
+        List<ModelResult> rows = new ArrayList<>();
+        boolean outOfMemory = false;
+        for (int batch : batches) {
+            List<String> rowNotes = new ArrayList<>(notes);
+            if (outOfMemory) {
+                rowNotes.add("not measured: a smaller batch ran out of memory");
+                rows.add(new ModelResult(name, batch, model.description(), params, shape, inferFloat, inferInt, compileMs, Stats.NONE,
+                        Stats.NONE, Stats.NONE, 0, pk.verifyingKey().encode().length, peak.mb(), false, String.join("; ", rowNotes)));
+                continue;
+            }
+            ModelResult r = measureBatch(name, model, batch, prover, xi, expected, params, shape, inferFloat, inferInt, compileMs, peak,
+                    rowNotes);
+            outOfMemory = !r.prove().present();
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    /** The prove and verify stages of one batch size: {@code batch} copies of the input in one proof. */
+    private ModelResult measureBatch(String name, BenchModel model, int batch, ModelProver prover, IntTensor xi, IntTensor expected,
+            long params, String shape, Stats inferFloat, Stats inferInt, double compileMs, PeakRss peak, List<String> notes) {
+        var pk = prover.provingKey();
+        String stage = batch == 1 ? name : name + " (batch " + batch + ")";
+        List<IntTensor[]> rows = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            rows.add(new IntTensor[] {xi});
+        }
         ProofResult[] last = new ProofResult[1];
         List<Double> witness = new ArrayList<>();
         Stats prove;
+        System.gc();
         try {
-            prove = timeSlow(name + ": proving", () -> {
-                ProofResult r = prover.prove(xi, s -> {});
+            prove = timeSlow(stage + ": proving", () -> {
+                ProofResult r = prover.proveBatch(rows, s -> {});
                 last[0] = r;
                 return r;
             }, r -> witness.add(r.witnessNanos() / 1e6));
         } catch (OutOfMemoryError e) {
-            notes.add("out of memory while proving (max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");
-            return new ModelResult(name, model.description(), params, shape, inferFloat, inferInt, compileMs, Stats.NONE, Stats.NONE,
+            last[0] = null;
+            notes.add("out of memory while proving a batch of " + batch + " (max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");
+            return new ModelResult(name, batch, model.description(), params, shape, inferFloat, inferInt, compileMs, Stats.NONE, Stats.NONE,
                     Stats.NONE, 0, pk.verifyingKey().encode().length, peak.mb(), false, String.join("; ", notes));
         }
         byte[] proof = last[0].proof();
-        boolean outputMatches = last[0].output().equals(expected);
+        boolean outputMatches = true;
+        for (int i = 0; i < batch; i++) {
+            outputMatches &= last[0].rowOutputs(i).get(0).equals(expected);
+        }
+        last[0] = null;
         if (!outputMatches) {
             notes.add("the proved output differs from the integer executor's");
         }
@@ -143,8 +201,8 @@ public final class BenchHarness {
         // The verifier's runs start from a collected heap: otherwise the proving runs' garbage
         // (gigabytes of tables for VGG-16) is collected during, and counted in, its timing.
         System.gc();
-        Stats verify = timeSlow(name + ": verifying", () -> CircuitVerifier.verify(vk, proof),
-                o -> allValid[0] &= o.result().isValid());
+        Stats verify = timeSlow(stage + ": verifying", () -> CircuitVerifier.verify(vk, proof),
+                o -> allValid[0] &= o.result().isValid() && o.rows() == batch);
         if (!allValid[0]) {
             notes.add("the proof did not verify: " + CircuitVerifier.verify(vk, proof).result());
         }
@@ -154,14 +212,18 @@ public final class BenchHarness {
         // Witness times are reported for the timed runs only (the warm-up runs come first).
         double[] w = witness.stream().mapToDouble(Double::doubleValue).toArray();
         Stats witnessStats = Stats.of(Arrays.copyOfRange(w, Math.max(0, w.length - prove.runs()), w.length));
-        return new ModelResult(name, model.description(), params, shape, inferFloat, inferInt, compileMs, prove, witnessStats, verify,
+        return new ModelResult(name, batch, model.description(), params, shape, inferFloat, inferInt, compileMs, prove, witnessStats, verify,
                 proof.length, vk.encode().length, peak.mb(), allValid[0] && outputMatches, String.join("; ", notes));
     }
 
-    private ModelResult partial(BenchModel model, long params, String shape, Stats inferFloat, Stats inferInt, PeakRss peak,
-            List<String> notes) {
-        return new ModelResult(model.name(), model.description(), params, shape, inferFloat, inferInt, Double.NaN, Stats.NONE,
-                Stats.NONE, Stats.NONE, 0, 0, peak.mb(), false, String.join("; ", notes));
+    private List<ModelResult> partial(BenchModel model, int[] batches, long params, String shape, Stats inferFloat, Stats inferInt,
+            PeakRss peak, List<String> notes) {
+        List<ModelResult> out = new ArrayList<>();
+        for (int b : batches) {
+            out.add(new ModelResult(model.name(), b, model.description(), params, shape, inferFloat, inferInt, Double.NaN, Stats.NONE,
+                    Stats.NONE, Stats.NONE, 0, 0, peak.mb(), false, String.join("; ", notes)));
+        }
+        return out;
     }
 
     /** The model proving its logits: the final Softmax removed (its argmax, the prediction, is the same). */

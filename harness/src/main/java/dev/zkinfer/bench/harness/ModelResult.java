@@ -7,11 +7,14 @@ import java.util.OptionalLong;
  * after warm-up); {@code prove} is the whole prover call (witness generation included),
  * {@code witness} its witness-generation part; {@code compile} is the one-time key generation
  * (one run). Stages that could not run are {@link Stats#NONE}, and {@code notes} says why.
- * Every proof proves one inference ({@link #batch} is 1), so the prove time per inference is the
- * prove time; {@code peakRssMb} is the process's peak resident set while the model was measured.
+ * A proof proves {@code batch} inferences (one batch proof; 1 without {@code --batch}): the prove
+ * and verify times are per proof, the prove time per inference is the prove time over the batch;
+ * {@code peakRssMb} is the process's peak resident set while the model was measured (up to and
+ * including this batch size).
  */
 public record ModelResult(
         String model,
+        int batch,
         String description,
         long params,
         String inputShape,
@@ -27,34 +30,34 @@ public record ModelResult(
         boolean verified,
         String notes) {
 
-    /** Inferences per proof: 1 (one input per proof). */
-    public int batch() {
-        return 1;
-    }
-
     /** Median prove time per inference (ms): the prove time over {@link #batch}. */
     public double provePerInferenceMs() {
         return prove.median() / batch();
     }
 
-    /** Replicated compute for N replicas: N integer inferences. */
+    /** Replicated compute for N replicas: N integer inferences (per inference). */
     public double replicatedMs(long n) {
         return n * inferInt.median();
     }
 
-    /** Proved compute for N verifiers: one proof plus N verifications (the one-time compile excluded). */
+    /** Proved compute for N verifiers, per inference: one proof plus N verifications over the batch (the one-time compile excluded). */
     public double provedMs(long n) {
-        return prove.median() + n * verify.median();
+        return (prove.median() + n * verify.median()) / batch;
     }
 
-    /** The smallest N where one proof plus N verifications cost no more than N integer inferences; empty for never. */
+    /**
+     * The smallest N where, per inference, proving plus N verifications cost no more than N
+     * integer inferences; empty for never. For a batch proof both are shared by its inferences:
+     * one prove and one verification of the batch proof cover {@code batch} of them, so each
+     * inference costs prove/batch and each verifier verify/batch.
+     */
     public OptionalLong breakEvenN() {
-        return breakEven(prove.median(), verify.median(), inferInt.median());
+        return breakEven(prove.median() / batch, verify.median() / batch, inferInt.median());
     }
 
     /** The same against N float inferences. */
     public OptionalLong breakEvenNFloat() {
-        return breakEven(prove.median(), verify.median(), inferFloat.median());
+        return breakEven(prove.median() / batch, verify.median() / batch, inferFloat.median());
     }
 
     /** The smallest N >= 1 with {@code prove + N verify <= N infer}; empty when verify >= infer (never) or unmeasured. */

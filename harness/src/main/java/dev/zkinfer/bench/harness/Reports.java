@@ -127,12 +127,15 @@ public final class Reports {
         sb.append("Times are the median of the timed runs after warm-up, in milliseconds, with the spread (min–max) in the CSV. "
                 + "*prove* is the whole prover call (witness generation included); *compile* is the one-time key generation (one run); "
                 + "*peak RSS* is the process's peak resident set (VmHWM, reset before each model where Linux allows it) while the model was measured. "
-                + "Each proof proves one inference (`batch` 1 in the CSV). Float and integer inference are single-image, in-process, in Java.\n\n");
-        sb.append("| model | params | float infer | int infer | compile | prove | verify | proof | peak RSS | break-even N | verified |\n");
-        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|\n");
+                + "A row of batch B is one batch proof of B inferences (`batch` in the CSV; 1: one inference per proof): *prove* and *verify* "
+                + "are per proof, *prove / inference* is prove over B, and the break-even N is per inference (below). "
+                + "Float and integer inference are single-image, in-process, in Java.\n\n");
+        sb.append("| model | batch | params | float infer | int infer | compile | prove | prove / inference | verify | proof | peak RSS | break-even N | verified |\n");
+        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|\n");
         for (ModelResult r : results) {
-            sb.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.model(), r.params(),
-                    ms(r.inferFloat().median()), ms(r.inferInt().median()), ms(r.compileMs()), ms(r.prove().median()),
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.model(), r.batch(),
+                    r.params(), ms(r.inferFloat().median()), ms(r.inferInt().median()), ms(r.compileMs()), ms(r.prove().median()),
+                    ms(r.provePerInferenceMs()),
                     ms(r.verify().median()), r.proofBytes() > 0 ? String.format(Locale.ROOT, "%,d B", r.proofBytes()) : "–",
                     Double.isNaN(r.peakRssMb()) ? "–" : String.format(Locale.ROOT, "%.0f MB", r.peakRssMb()), r.prove().present() ? breakEven(r.breakEvenN()) : "–",
                     r.verified() ? "yes" : "**no**"));
@@ -140,9 +143,10 @@ public final class Reports {
         sb.append("\n## Replicated vs proved\n\n");
         sb.append("Total compute, in milliseconds, for N parties to obtain the result: **replicated** = N × integer inference "
                 + "(every validator re-executes the int8 model, whose output is bit-exact and so comparable); **proved** = "
-                + "one prove + N × verify (the one-time compile excluded). The **break-even N** is the smallest N ≥ 1 where "
-                + "proved ≤ replicated, i.e. ⌈prove / (infer − verify)⌉; *never* when verifying costs as much as re-executing "
-                + "(verify ≥ infer). `breakeven_n_float` in the CSV is the same against float inference.\n\n");
+                + "one prove + N × verify (the one-time compile excluded), per inference: a batch proof of B inferences is proved once "
+                + "and each verifier verifies it once, so proved = (prove + N × verify) / B. The **break-even N** is the smallest N ≥ 1 where "
+                + "proved ≤ replicated, i.e. ⌈(prove/B) / (infer − verify/B)⌉; *never* when verifying costs as much as re-executing "
+                + "(verify/B ≥ infer). `breakeven_n_float` in the CSV is the same against float inference.\n\n");
         sb.append("| model |");
         for (long n : NS) {
             sb.append(" N=").append(n).append(" replicated | N=").append(n).append(" proved |");
@@ -153,7 +157,7 @@ public final class Reports {
             if (!r.prove().present()) {
                 continue;
             }
-            sb.append("| ").append(r.model()).append(" |");
+            sb.append("| ").append(Bench.label(r)).append(" |");
             for (long n : NS) {
                 sb.append(' ').append(ms(r.replicatedMs(n))).append(" | ").append(ms(r.provedMs(n))).append(" |");
             }
@@ -161,7 +165,7 @@ public final class Reports {
         }
         sb.append("\n## Models\n\n");
         for (ModelResult r : results) {
-            sb.append("- **").append(r.model()).append("**: ").append(r.description()).append(", input ").append(r.inputShape())
+            sb.append("- **").append(Bench.label(r)).append("**: ").append(r.description()).append(", input ").append(r.inputShape())
                     .append(", ").append(String.format(Locale.ROOT, "%,d", r.params())).append(" parameters; prove ")
                     .append(r.prove().runs()).append(" timed run(s)");
             if (r.prove().present()) {
@@ -204,7 +208,7 @@ public final class Reports {
 
     /** Total compute versus N, log-log: N × inference (dashed) and prove + N × verify (solid), one colour per model. */
     static Path costChart(Path file, List<ModelResult> results) throws IOException {
-        XYChart c = chart("Replicated (dashed) vs proved (solid) compute", "N (replicas / verifiers)", "total compute (ms)");
+        XYChart c = chart("Replicated (dashed) vs proved (solid) compute, per inference", "N (replicas / verifiers)", "total compute per inference (ms)");
         int points = 61;
         double[] ns = new double[points];
         for (int i = 0; i < points; i++) {
@@ -219,13 +223,13 @@ public final class Reports {
             double[] rep = new double[points], pro = new double[points];
             for (int i = 0; i < points; i++) {
                 rep[i] = ns[i] * r.inferInt().median();
-                pro[i] = r.prove().median() + ns[i] * r.verify().median();
+                pro[i] = (r.prove().median() + ns[i] * r.verify().median()) / r.batch();
             }
-            XYSeries a = c.addSeries(r.model() + " replicated", ns, rep);
+            XYSeries a = c.addSeries(Bench.label(r) + " replicated", ns, rep);
             a.setLineColor(color);
             a.setMarker(SeriesMarkers.NONE);
             a.setLineStyle(SeriesLines.DASH_DASH);
-            XYSeries b = c.addSeries(r.model() + " proved", ns, pro);
+            XYSeries b = c.addSeries(Bench.label(r) + " proved", ns, pro);
             b.setLineColor(color);
             b.setMarker(SeriesMarkers.NONE);
             b.setLineStyle(new BasicStroke(2f));
@@ -240,8 +244,10 @@ public final class Reports {
     /** Prove, verify and integer-inference time versus parameter count, log-log. */
     static Path proveChart(Path file, List<ModelResult> results) throws IOException {
         XYChart c = chart("Time versus model size", "parameters", "time (ms)");
-        List<ModelResult> done = results.stream().filter(r -> r.prove().present()).sorted((a, b) -> Long.compare(a.params(), b.params()))
+        int first = results.stream().mapToInt(ModelResult::batch).min().orElse(1);
+        List<ModelResult> all = results.stream().filter(r -> r.prove().present()).sorted((a, b) -> Long.compare(a.params(), b.params()))
                 .toList();
+        List<ModelResult> done = all.stream().filter(r -> r.batch() == first).toList();
         if (done.isEmpty()) {
             c.addSeries("no model measured", new double[] {1, 10}, new double[] {1, 1});
         } else {
@@ -249,11 +255,18 @@ public final class Reports {
             // Whole decades, so that a log axis always has labelled ticks.
             c.getStyler().setXAxisMin(Math.pow(10, Math.floor(Math.log10(x[0]))));
             c.getStyler().setXAxisMax(Math.pow(10, Math.max(Math.ceil(Math.log10(x[x.length - 1])), Math.floor(Math.log10(x[0])) + 1)));
-            series(c, "prove", x, done.stream().mapToDouble(r -> r.prove().median()).toArray(), PALETTE[1]);
+            series(c, first == 1 ? "prove" : "prove per inference, batch " + first, x,
+                    done.stream().mapToDouble(ModelResult::provePerInferenceMs).toArray(), PALETTE[1]);
+            int k = 3;
+            for (int b : all.stream().mapToInt(ModelResult::batch).filter(b -> b != first).distinct().sorted().toArray()) {
+                List<ModelResult> rows = all.stream().filter(r -> r.batch() == b).toList();
+                series(c, "prove per inference, batch " + b, rows.stream().mapToDouble(r -> r.params()).toArray(),
+                        rows.stream().mapToDouble(ModelResult::provePerInferenceMs).toArray(), PALETTE[k++ % PALETTE.length]);
+            }
             series(c, "verify", x, done.stream().mapToDouble(r -> r.verify().median()).toArray(), PALETTE[0]);
             series(c, "integer inference", x, done.stream().mapToDouble(r -> r.inferInt().median()).toArray(), PALETTE[2]);
             for (ModelResult r : done) {
-                c.addAnnotation(new org.knowm.xchart.AnnotationText(r.model(), r.params(), r.prove().median() * 1.6, false));
+                c.addAnnotation(new org.knowm.xchart.AnnotationText(r.model(), r.params(), r.provePerInferenceMs() * 1.6, false));
             }
         }
         BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);

@@ -189,16 +189,28 @@ public final class CircuitProver {
      * tensors' block evaluations ({@link CommittedLayout#tight}), for tests that tamper with them.
      */
     public byte[] prove(WitnessValues w, Consumer<String> progress, int[] modelBlocksRange) {
-        return prove(w, progress, modelBlocksRange, vk.zeroKnowledge() ? new java.security.SecureRandom() : null);
+        return prove(w, vk.batch(), progress, modelBlocksRange);
     }
 
     /**
-     * As above, drawing a zero-knowledge proof's masks from {@code random} (a SecureRandom in
-     * production; tests may pass a seeded generator). Ignored for an integrity-mode key.
+     * As {@link #prove(WitnessValues, Consumer, int[])} for a witness of this key's batch circuit
+     * whose first {@code rows} rows are real (the proof reports only those).
      */
-    public byte[] prove(WitnessValues w, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random) {
+    public byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange) {
+        return prove(w, rows, progress, modelBlocksRange, vk.zeroKnowledge() ? new java.security.SecureRandom() : null);
+    }
+
+    /**
+     * As above, drawing a zero-knowledge proof's masks and the hiding commitment's randomness from
+     * {@code random} (a fresh SecureRandom in production; tests may pass a seeded one). Not used for
+     * an integrity-mode key.
+     */
+    public byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random) {
+        if (rows < 1 || rows > vk.batch()) {
+            throw new IllegalArgumentException(rows + " rows in a batch of " + vk.batch());
+        }
         Circuit circuit = vk.circuit();
-        Run run = new Run(w, vk.zeroKnowledge() ? new ZkMasks(vk, random) : null, random);
+        Run run = new Run(w, rows, vk.zeroKnowledge() ? new ZkMasks(vk, random) : null, random);
         byte[] proof = run.prove(circuit, progress);
         if (modelBlocksRange != null) {
             modelBlocksRange[0] = run.blocksStart;
@@ -221,8 +233,11 @@ public final class CircuitProver {
 
         private final java.security.SecureRandom random;
 
-        Run(WitnessValues w, ZkMasks zk, java.security.SecureRandom random) {
+        private final int rows;
+
+        Run(WitnessValues w, int rows, ZkMasks zk, java.security.SecureRandom random) {
             this.w = w;
+            this.rows = rows;
             this.zk = zk;
             this.random = random;
         }
@@ -304,6 +319,8 @@ public final class CircuitProver {
         byte[] prove(Circuit circuit, Consumer<String> progress) {
             out.bytes(ProofProtocol.magic()).u32(ProofProtocol.VERSION).bytes(vk.digest());
             t.absorbBytes("vk-digest", vk.digest());
+            out.u32(vk.batch()).u32(rows);
+            t.absorbLongs("batch", new long[] {vk.batch(), rows});
             int[] inIds = circuit.inputs();
             int[] outIds = circuit.outputs();
             long[][] inputs = new long[inIds.length][];

@@ -8,6 +8,8 @@ import dev.zkinfer.circuit.TensorRole;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.nn.quant.IntegerExecutor;
 import dev.zkinfer.nn.quant.QuantizedModel;
+import dev.zkinfer.nn.quant.StackedModel;
+import dev.zkinfer.circuits.ModelCompiler;
 import dev.zkinfer.nn.tensor.IntTensor;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.Backends;
@@ -54,7 +56,9 @@ import java.util.function.Consumer;
  */
 public final class ModelProver {
     private final ProvingKey pk;
-    private final CircuitProver prover;
+    private final Backend backend;
+    /** One circuit prover per batch size of the key, made on first use. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, CircuitProver> provers = new java.util.concurrent.ConcurrentHashMap<>();
     private final ForkJoinPool pool;
     private final IntegerExecutor executor = IntegerExecutor.create();
 
@@ -76,7 +80,7 @@ public final class ModelProver {
     /** A prover on {@code backend} whose proofs run in {@code pool} (the caller shuts it down). */
     public ModelProver(ProvingKey pk, Backend backend, ForkJoinPool pool) {
         this.pk = pk;
-        this.prover = new CircuitProver(pk.verifyingKey(), pk.modelCommitment(), pk.modelTable(), backend);
+        this.backend = backend;
         this.pool = java.util.Objects.requireNonNull(pool, "pool");
     }
 
@@ -105,8 +109,58 @@ public final class ModelProver {
      * QuantizedModel#quantizeInputs}); otherwise as {@link #prove(IntTensor, Consumer)}.
      */
     public ProofResult prove(IntTensor[] inputs, Consumer<String> progress) {
-        IntTensor[] in = inputs.clone();
+        List<IntTensor[]> in = List.<IntTensor[]>of(inputs.clone());
         return ProverPool.run(pool, Cancellation.create(Thread.currentThread(), false), () -> proveHere(in, progress));
+    }
+
+    /**
+     * Proves many inferences in one proof: {@code rows} holds one inference each, its inputs in
+     * the model's input order (as {@link #prove(IntTensor[], Consumer)} takes them). The proof
+     * uses the key's smallest batch circuit that holds them all ({@link
+     * dev.zkinfer.circuit.VerifyingKey#batchFor}); the rows beyond them are padded with a valid
+     * dummy inference (every input zero, or the nearest value of its range), proved too but not
+     * reported. The model commitment is opened once and each layer's weights are shared by all
+     * rows, so the cost per inference falls with the batch. The result's outputs hold the real
+     * rows one after the other ({@link ProofResult#rowOutputs}).
+     *
+     * @throws dev.zkinfer.InvalidInputException if there are no rows, or more than the key's
+     *     largest batch
+     */
+    public ProofResult proveBatch(List<IntTensor[]> rows, Consumer<String> progress) {
+        List<IntTensor[]> in = copyRows(rows);
+        return ProverPool.run(pool, Cancellation.create(Thread.currentThread(), false), () -> proveHere(in, progress));
+    }
+
+    /** {@link #proveBatch(List, Consumer)} with a deadline, as {@link #prove(IntTensor, Consumer, Duration)}. */
+    public ProofResult proveBatch(List<IntTensor[]> rows, Consumer<String> progress, Duration deadline) {
+        List<IntTensor[]> in = copyRows(rows);
+        Cancellation token = Cancellation.create(Thread.currentThread(), false);
+        token.cancelAfter(deadline);
+        return ProverPool.run(pool, token, () -> proveHere(in, progress));
+    }
+
+    /** {@link #proveBatch(List, Consumer)} started in this prover's pool, as {@link #proveAsync(IntTensor, Consumer)}. */
+    public ProvingTask proveBatchAsync(List<IntTensor[]> rows, Consumer<String> progress) {
+        return proveAsync(copyRows(rows), progress, Cancellation.create(null, false));
+    }
+
+    private List<IntTensor[]> copyRows(List<IntTensor[]> rows) {
+        int max = pk.verifyingKey().maxBatch();
+        if (rows.isEmpty() || rows.size() > max) {
+            throw new dev.zkinfer.InvalidInputException(rows.isEmpty() ? "a batch proof needs at least one inference"
+                    : rows.size() + " inferences do not fit in one proof: the key's largest batch is " + max
+                            + " (compile with larger batch sizes, or split the rows)");
+        }
+        List<IntTensor[]> out = new ArrayList<>(rows.size());
+        for (IntTensor[] r : rows) {
+            out.add(r.clone());
+        }
+        return List.copyOf(out);
+    }
+
+    /** The key this prover proves with. */
+    public ProvingKey provingKey() {
+        return pk;
     }
 
     /**
@@ -119,7 +173,7 @@ public final class ModelProver {
 
     /** {@link #prove(IntTensor[], Consumer)} with a deadline, as {@link #prove(IntTensor, Consumer, Duration)}. */
     public ProofResult prove(IntTensor[] inputs, Consumer<String> progress, Duration deadline) {
-        IntTensor[] in = inputs.clone();
+        List<IntTensor[]> in = List.<IntTensor[]>of(inputs.clone());
         Cancellation token = Cancellation.create(Thread.currentThread(), false);
         token.cancelAfter(deadline);
         return ProverPool.run(pool, token, () -> proveHere(in, progress));
@@ -131,20 +185,20 @@ public final class ModelProver {
      * finished or stopped.
      */
     public ProvingTask proveAsync(IntTensor input, Consumer<String> progress) {
-        return proveAsync(new IntTensor[] {input}, progress, Cancellation.create(null, false));
+        return proveAsync(List.<IntTensor[]>of(new IntTensor[] {input}), progress, Cancellation.create(null, false));
     }
 
     /** {@link #proveAsync(IntTensor, Consumer)} for a model with any number of inputs, in input order. */
     public ProvingTask proveAsync(IntTensor[] inputs, Consumer<String> progress) {
-        return proveAsync(inputs.clone(), progress, Cancellation.create(null, false));
+        return proveAsync(List.<IntTensor[]>of(inputs.clone()), progress, Cancellation.create(null, false));
     }
 
     /** {@link #proveAsync(IntTensor, Consumer)} with a given token (tests record its checkpoint gaps). */
     ProvingTask proveAsync(IntTensor input, Consumer<String> progress, Cancellation token) {
-        return proveAsync(new IntTensor[] {input}, progress, token);
+        return proveAsync(List.<IntTensor[]>of(new IntTensor[] {input}), progress, token);
     }
 
-    private ProvingTask proveAsync(IntTensor[] input, Consumer<String> progress, Cancellation token) {
+    private ProvingTask proveAsync(List<IntTensor[]> input, Consumer<String> progress, Cancellation token) {
         CompletableFuture<ProofResult> future = new CompletableFuture<>();
         future.whenComplete((r, e) -> {
             if (e instanceof CancellationException) {
@@ -162,28 +216,87 @@ public final class ModelProver {
     }
 
     /** The proof itself, on a thread of the pool with the proof's cancellation token current. */
-    private ProofResult proveHere(IntTensor[] input, Consumer<String> progress) {
+    private ProofResult proveHere(List<IntTensor[]> rows, Consumer<String> progress) {
         Cancellation.checkpoint();
+        int batch = pk.verifyingKey().batchFor(rows.size());
+        if (batch < 0) {
+            throw new dev.zkinfer.InvalidInputException(rows.size() + " inferences do not fit in one proof: the key's largest batch is "
+                    + pk.verifyingKey().maxBatch());
+        }
         long t0 = System.nanoTime();
-        progress.accept("computing the witness");
-        WitnessValues w = witness(input);
+        progress.accept(batch == 1 ? "computing the witness" : "computing the witness of " + rows.size() + " inferences (batch of " + batch + ")");
+        WitnessValues w = witness(batch, stack(batch, rows));
         long t1 = System.nanoTime();
-        byte[] proof = prover.prove(w, progress);
+        CircuitProver prover = provers.computeIfAbsent(batch,
+                b -> new CircuitProver(pk.verifyingKey().forBatch(b), pk.modelCommitment(), pk.modelTable(), backend));
+        byte[] proof = prover.prove(w, rows.size(), progress, null);
         long t2 = System.nanoTime();
-        Circuit c = pk.verifyingKey().circuit();
+        Circuit c = pk.verifyingKey().forBatch(batch).circuit();
         int[] outIds = c.outputs();
         int[] modelOutputs = pk.model().outputIds();
         List<IntTensor> outputs = new ArrayList<>();
         for (int j = 0; j < outIds.length; j++) {
             long[] out = c.tensor(outIds[j]).layout().unpad(w.get(outIds[j]));
-            int[] data = new int[out.length];
-            for (int i = 0; i < out.length; i++) {
+            int[] data = new int[out.length / batch * rows.size()];
+            for (int i = 0; i < data.length; i++) {
                 data[i] = Math.toIntExact(Goldilocks.toSigned(out[i]));
             }
-            outputs.add(new IntTensor(pk.model().tensor(modelOutputs[j]).shape(), data));
+            outputs.add(new IntTensor(rowsShape(pk.model().tensor(modelOutputs[j]).shape(), rows.size()), data));
         }
         Cancellation.checkpoint(); // a proof finished past its deadline is not returned
-        return new ProofResult(proof, outputs, t1 - t0, t2 - t1);
+        return new ProofResult(proof, outputs, t1 - t0, t2 - t1, rows.size(), batch);
+    }
+
+    /** A row tensor's shape for {@code rows} rows stacked (its leading dimension times rows). */
+    private static int[] rowsShape(int[] shape, int rows) {
+        if (rows == 1) {
+            return shape;
+        }
+        int[] s = shape.clone();
+        s[0] *= rows;
+        return s;
+    }
+
+    /**
+     * Each model input of the batch: the rows' tensors one after the other, then padding rows
+     * (each value zero, or the nearest end of the input's range) up to the batch size.
+     */
+    private IntTensor[] stack(int batch, List<IntTensor[]> rows) {
+        QuantizedModel qm = pk.model();
+        int[] inIds = qm.inputIds();
+        QuantizedModel stacked = pk.model(batch);
+        IntTensor[] out = new IntTensor[inIds.length];
+        for (int i = 0; i < inIds.length; i++) {
+            int[] shape = qm.tensor(inIds[i]).shape();
+            List<IntTensor> parts = new ArrayList<>();
+            for (int r = 0; r < rows.size(); r++) {
+                IntTensor[] row = rows.get(r);
+                if (row.length != inIds.length) {
+                    throw new dev.zkinfer.InvalidInputException("the model takes " + inIds.length + " inputs, got " + row.length
+                            + (rows.size() > 1 ? " in row " + r : ""));
+                }
+                if (!Arrays.equals(row[i].shape(), shape)) {
+                    throw new dev.zkinfer.InvalidInputException((inIds.length > 1 ? "input " + i + " has shape " : "input has shape ")
+                            + Arrays.toString(row[i].shape()) + (rows.size() > 1 ? " in row " + r : "") + ", the model expects "
+                            + Arrays.toString(shape));
+                }
+                parts.add(row[i]);
+            }
+            if (batch == 1) {
+                out[i] = parts.get(0);
+                continue;
+            }
+            if (rows.size() < batch) {
+                int[] dummy = new int[qm.tensor(inIds[i]).size()];
+                Arrays.fill(dummy, Math.max(qm.tensor(inIds[i]).min(), Math.min(0, qm.tensor(inIds[i]).max())));
+                IntTensor pad = new IntTensor(shape, dummy);
+                for (int r = rows.size(); r < batch; r++) {
+                    parts.add(pad);
+                }
+            }
+            out[i] = StackedModel.join(stacked.tensor(inIds[i]).shape(), parts);
+        }
+        return out;
     }
 
     /**
@@ -193,17 +306,19 @@ public final class ModelProver {
      * {@code infer} computes).
      */
     WitnessValues witness(IntTensor input) {
-        return witness(new IntTensor[] {input});
+        return witness(pk.verifyingKey().batch(), new IntTensor[] {input});
     }
 
-    WitnessValues witness(IntTensor[] inputs) {
-        QuantizedModel qm = pk.model();
-        Circuit c = pk.verifyingKey().circuit();
+    /** The witness of the circuit of batch size {@code batch}, given its (stacked) inputs. */
+    WitnessValues witness(int batch, IntTensor[] inputs) {
+        QuantizedModel qm = pk.model(batch);
+        ModelCompiler.Compiled compiled = pk.compiled(batch);
+        Circuit c = compiled.circuit();
         int[] modelInputs = qm.inputIds();
         // the circuit tensor of each model input: a public input, or an advice tensor when private
         int[] inIds = new int[modelInputs.length];
         for (int i = 0; i < inIds.length; i++) {
-            inIds[i] = pk.compiled().circuitTensorOf()[modelInputs[i]];
+            inIds[i] = compiled.circuitTensorOf()[modelInputs[i]];
         }
         if (inputs.length != inIds.length) {
             throw new IllegalArgumentException("the model takes " + inIds.length + " inputs, got " + inputs.length);
@@ -220,7 +335,7 @@ public final class ModelProver {
             new IoScales.InputDomain(qt.scale(), qt.min(), qt.max()).check(Arrays.stream(input.data()).asLongStream().toArray());
             w.put(inIds[i], c.tensor(inIds[i]).layout().pad(field(input.data()), 0));
         }
-        for (Map.Entry<Integer, long[]> e : pk.compiled().modelValues().entrySet()) {
+        for (Map.Entry<Integer, long[]> e : compiled.modelValues().entrySet()) {
             w.put(e.getKey(), e.getValue());
         }
         for (Layer l : c.layers()) {
@@ -231,7 +346,7 @@ public final class ModelProver {
         CircuitProver.computeMultiplicities(c, w);
         Cancellation.checkpoint();
         IntegerExecutor.Trace trace = executor.run(qm, inputs, null, true);
-        int[] map = pk.compiled().circuitTensorOf();
+        int[] map = compiled.circuitTensorOf();
         for (int q = 0; q < map.length; q++) {
             if (map[q] < 0 || c.tensor(map[q]).role() == TensorRole.MODEL) {
                 continue;

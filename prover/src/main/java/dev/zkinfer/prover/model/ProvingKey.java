@@ -11,6 +11,7 @@ import dev.zkinfer.circuit.ZkLayout;
 import dev.zkinfer.circuits.ModelCompiler;
 import dev.zkinfer.nn.quant.IntegerExecutor;
 import dev.zkinfer.nn.quant.QuantizedModel;
+import dev.zkinfer.nn.quant.StackedModel;
 import dev.zkinfer.pcs.PcsParameters;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.ProvingCancelledException;
@@ -38,40 +39,142 @@ import java.util.function.Consumer;
  * Everything the prover needs for one model: the quantized model, its compiled circuit, the
  * model commitment (all weights and biases as one multilinear polynomial) and the verifying key.
  *
- * <p>File format ("model.pk", little-endian): magic "ZKPK", u32 version (4), u32 security bits,
- * the 32-byte verifying-key digest, the quantized model ({@link QuantizedModel#write}), then what
- * compiling it gave, so that loading does not compile again: u32 length and the verifying key's
- * file ({@link VerifyingKey#encode}: the circuit), u32 count and per MODEL tensor its u32 id,
- * u32 length and padded values (signed, zigzag LEB128 varints), u32 count and the circuit tensor
- * of each model tensor (i32, −1 for none); then the SHA-256 of everything before it (a checksum).
+ * <p>Batches: the key holds one circuit per batch size ({@link #create(QuantizedModel,
+ * SecurityProfile, int[], Consumer)}; {@link VerifyingKey#forBatch}), each compiled from the
+ * model stacked that many times ({@link StackedModel}); every batch circuit commits to exactly
+ * the same packed weights, so one model commitment serves them all.
+ *
+ * <p>File format ("model.pk", little-endian): magic "ZKPK", u32 version (5), u32 security bits,
+ * the 32-byte verifying-key digest, the quantized model ({@link QuantizedModel#write}: one row),
+ * then what compiling it gave, so that loading does not compile again: u32 length and the
+ * verifying key's file ({@link VerifyingKey#encode}: the batch circuits), u32 count and per
+ * MODEL tensor its u32 id, u32 length and padded values (signed, zigzag LEB128 varints; the same
+ * in every batch circuit), then per batch circuit (in the key's order) u32 count and the circuit
+ * tensor of each model tensor (i32, −1 for none); then the SHA-256 of everything before it (a
+ * checksum).
  * Reading decodes the circuit, recomputes the model commitment from the stored values and checks
  * that the verifying key rebuilt from them has the recorded digest, so a key can never prove
  * against a different model than the one it names (and the witness check of every proof ties
- * the quantized model the executor runs to those values). Keys of earlier versions (version 3 committed
- * to the padded weights, version 2 stored only the quantized model) are refused: compile the model again.
+ * the quantized model the executor runs to those values). Keys of earlier versions (version 4 held
+ * one circuit, version 3 committed to the padded weights, version 2 stored only the quantized
+ * model) are refused: compile the model again.
  *
  * <p>Immutable once created, and thread-safe: any number of provers may share one key.
  */
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
-    private static final int VERSION = 5;
+    private static final int VERSION = 6;
+    /** The batch sizes {@code zkinfer compile} gives a key unless told otherwise. */
+    public static final int[] DEFAULT_BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64};
+    private static final System.Logger LOG = System.getLogger(ProvingKey.class.getName());
 
     private final QuantizedModel model;
-    private final ModelCompiler.Compiled compiled;
+    private final ModelCompiler.Compiled[] compiled;
+    private final QuantizedModel[] stacked;
     private final VerifyingKey vk;
     private final WhirProver.WhirCommitment modelCommitment;
     private final long[] modelTable;
 
     private final byte[] blindingSeed;
 
-    private ProvingKey(QuantizedModel model, ModelCompiler.Compiled compiled, VerifyingKey vk,
+    private ProvingKey(QuantizedModel model, ModelCompiler.Compiled[] compiled, VerifyingKey vk,
             WhirProver.WhirCommitment modelCommitment, long[] modelTable, byte[] blindingSeed) {
         this.blindingSeed = blindingSeed;
         this.model = model;
         this.compiled = compiled;
+        this.stacked = new QuantizedModel[compiled.length];
         this.vk = vk;
         this.modelCommitment = modelCommitment;
         this.modelTable = modelTable;
+    }
+
+    /**
+     * Compiles a quantized model for the given batch sizes (increasing, each at most {@link
+     * VerifyingKey#MAX_BATCH}; a "row" is one inference of {@code model} as given) and commits
+     * to its weights once.
+     *
+     * @throws dev.zkinfer.circuits.UnsupportedModelException if an op cannot be proved yet, or
+     *     the model cannot be stacked into batches larger than 1 ({@link StackedModel})
+     */
+    public static ProvingKey create(QuantizedModel model, SecurityProfile profile, int[] batchSizes, Consumer<String> progress) {
+        return create(model, profile, batchSizes, Options.integrity(), progress);
+    }
+
+    /**
+     * What a key's proofs reveal (docs/zero-knowledge.md §1): {@code zeroKnowledge} makes proofs
+     * that reveal nothing about the intermediate values; {@code privateInputs} (zero-knowledge only)
+     * keeps the model's inputs out of the proofs too (committed in the witness, their domain checked
+     * by a lookup). Outputs are public.
+     */
+    public record Options(boolean zeroKnowledge, boolean privateInputs) {
+        public Options {
+            if (privateInputs && !zeroKnowledge) {
+                throw new IllegalArgumentException("a private input needs zero-knowledge mode");
+            }
+        }
+
+        /** Integrity only: public inputs and outputs, proofs reveal intermediate values (the default). */
+        public static Options integrity() {
+            return new Options(false, false);
+        }
+    }
+
+    /**
+     * As {@link #create(QuantizedModel, SecurityProfile, int[], Consumer)} with visibility options.
+     * In zero-knowledge mode a batch size whose circuit has a one-element tensor to hide (a softmax
+     * over a single row, a single output) is left out of the key, its inferences proved in the next
+     * batch circuit with a padding row.
+     *
+     * @throws IllegalArgumentException if zero-knowledge mode cannot prove the model at any of the
+     *     batch sizes (a message naming the tensors)
+     */
+    public static ProvingKey create(QuantizedModel model, SecurityProfile profile, int[] batchSizes, Options options,
+            Consumer<String> progress) {
+        int[] sizes = checkBatchSizes(batchSizes);
+        Backend backend = Backends.get();
+        return ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
+                () -> build(model, profile, sizes, false, options, progress, backend));
+    }
+
+    /** A key of batch size 1 (and 2, for zero-knowledge keys that cannot hide batch 1) with the given options. */
+    public static ProvingKey create(QuantizedModel model, SecurityProfile profile, Options options, Consumer<String> progress) {
+        return create(model, profile, options.zeroKnowledge() ? new int[] {1, 2} : new int[] {1}, options, progress);
+    }
+
+    /**
+     * As {@link #create(QuantizedModel, SecurityProfile, int[], Consumer)}, but a model that
+     * cannot be proved in batches gets a key of batch size 1 only (logged as a warning) instead of
+     * an exception.
+     */
+    public static ProvingKey createBatchesIfPossible(QuantizedModel model, SecurityProfile profile, int[] batchSizes,
+            Consumer<String> progress) {
+        int[] sizes = checkBatchSizes(batchSizes);
+        Backend backend = Backends.get();
+        return ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
+                () -> build(model, profile, sizes, true, Options.integrity(), progress, backend));
+    }
+
+    /** As above, with visibility options. */
+    public static ProvingKey createBatchesIfPossible(QuantizedModel model, SecurityProfile profile, int[] batchSizes, Options options,
+            Consumer<String> progress) {
+        int[] sizes = checkBatchSizes(batchSizes);
+        Backend backend = Backends.get();
+        return ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
+                () -> build(model, profile, sizes, true, options, progress, backend));
+    }
+
+    private static int[] checkBatchSizes(int[] batchSizes) {
+        int[] sizes = batchSizes.clone();
+        if (sizes.length < 1 || sizes.length > VerifyingKey.MAX_BATCH_CIRCUITS) {
+            throw new dev.zkinfer.InvalidInputException("give 1 to " + VerifyingKey.MAX_BATCH_CIRCUITS + " batch sizes, got " + sizes.length);
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            if (sizes[i] < 1 || sizes[i] > VerifyingKey.MAX_BATCH || (i > 0 && sizes[i] <= sizes[i - 1])) {
+                throw new dev.zkinfer.InvalidInputException("batch sizes must increase, each from 1 to " + VerifyingKey.MAX_BATCH
+                        + ": " + Arrays.toString(sizes));
+            }
+        }
+        return sizes;
     }
 
     /**
@@ -100,53 +203,143 @@ public final class ProvingKey {
 
     static ProvingKey create(QuantizedModel model, SecurityProfile profile, Consumer<String> progress, Backend backend,
             ForkJoinPool pool) {
-        return create(model, profile, Options.integrity(), progress, backend, pool);
-    }
-
-    /**
-     * What a key's proofs reveal (docs/zero-knowledge.md §1): {@code zeroKnowledge} makes proofs
-     * that reveal nothing about the intermediate values; {@code privateInputs} (zero-knowledge only)
-     * keeps the model's inputs out of the proofs too (committed in the witness, their domain checked
-     * by a lookup). Outputs are public.
-     */
-    public record Options(boolean zeroKnowledge, boolean privateInputs) {
-        public Options {
-            if (privateInputs && !zeroKnowledge) {
-                throw new IllegalArgumentException("a private input needs zero-knowledge mode");
-            }
-        }
-
-        /** Integrity only: public inputs and outputs, proofs reveal intermediate values (the default). */
-        public static Options integrity() {
-            return new Options(false, false);
-        }
-    }
-
-    /**
-     * As {@link #create(QuantizedModel, SecurityProfile, Consumer)}, with the given visibility options.
-     *
-     * @throws IllegalArgumentException if zero-knowledge mode cannot prove this model (a message naming why)
-     */
-    public static ProvingKey create(QuantizedModel model, SecurityProfile profile, Options options, Consumer<String> progress) {
-        return create(model, profile, options, progress, Backends.get(), ModelProver.defaultPool());
-    }
-
-    static ProvingKey create(QuantizedModel model, SecurityProfile profile, Options options, Consumer<String> progress,
-            Backend backend, ForkJoinPool pool) {
         return ProverPool.run(pool, Cancellation.create(Thread.currentThread(), false),
-                () -> build(model, profile, options, progress, backend));
+                () -> build(model, profile, new int[] {1}, false, Options.integrity(), progress, backend));
     }
 
-    private static ProvingKey build(QuantizedModel model, SecurityProfile profile, Options options, Consumer<String> progress,
-            Backend backend) {
-        progress.accept("compiling the circuit");
-        ModelCompiler.Compiled compiled = ModelCompiler.compile(model, options.privateInputs());
+    private static ProvingKey build(QuantizedModel model, SecurityProfile profile, int[] sizes, boolean orSingle, Options options,
+            Consumer<String> progress, Backend backend) {
+        progress.accept(sizes.length == 1 && sizes[0] == 1 ? "compiling the circuit"
+                : "compiling the circuits of batches of " + Arrays.toString(sizes).replaceAll("[\\[\\]]", ""));
+        ModelCompiler.Compiled[] compiled;
+        try {
+            compiled = compileBatches(model, sizes, orSingle, options.privateInputs());
+            if (compiled.length < sizes.length) {
+                int[] fit = Arrays.copyOf(sizes, compiled.length);
+                LOG.log(System.Logger.Level.WARNING, "a batch of " + sizes[compiled.length] + " needs a witness commitment above 2^"
+                        + PcsParameters.MAX_NUM_VARS + " entries; the key's batch sizes are " + Arrays.toString(fit));
+                sizes = fit;
+            }
+        } catch (dev.zkinfer.circuits.UnsupportedModelException e) {
+            if (!orSingle) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; the key proves one inference per proof");
+            sizes = new int[] {1};
+            compiled = new ModelCompiler.Compiled[] {ModelCompiler.compile(model, options.privateInputs())};
+        }
         byte[] seed = null;
         if (options.zeroKnowledge()) {
+            // batch circuits with a one-element tensor to hide are left out
+            List<Integer> keep = new ArrayList<>();
+            String refused = null;
+            for (int i = 0; i < compiled.length; i++) {
+                List<String> bad = new ZkLayout(compiled[i].circuit(), n -> 0).unmaskable();
+                if (bad.isEmpty()) {
+                    keep.add(i);
+                } else if (refused == null) {
+                    refused = "batch " + sizes[i] + ": " + String.join(", ", bad);
+                }
+            }
+            if (keep.isEmpty()) {
+                throw new IllegalArgumentException("zero-knowledge mode cannot hide one-element tensors (" + refused
+                        + "); compile with a larger batch size");
+            }
+            int[] kept = new int[keep.size()];
+            ModelCompiler.Compiled[] keptCompiled = new ModelCompiler.Compiled[keep.size()];
+            for (int k = 0; k < kept.length; k++) {
+                kept[k] = sizes[keep.get(k)];
+                keptCompiled[k] = compiled[keep.get(k)];
+            }
+            sizes = kept;
+            compiled = keptCompiled;
             seed = new byte[32];
             new java.security.SecureRandom().nextBytes(seed);
         }
-        return commit(model, compiled, profile, seed, progress, backend);
+        return commit(model, sizes, compiled, profile, seed, progress, backend);
+    }
+
+    /**
+     * One circuit per batch size, each compiled from the stacked model; every one must commit to
+     * the same MODEL tensors with the same values as the first (one commitment serves them all).
+     * A model that cannot be stacked is refused with an UnsupportedModelException whose cause is
+     * the reason (the ops themselves compile).
+     */
+    static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge) {
+        return compileBatches(model, sizes, dropTooLarge, false);
+    }
+
+    static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge, boolean privateInputs) {
+        ModelCompiler.Compiled[] out = new ModelCompiler.Compiled[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            Cancellation.checkpoint();
+            QuantizedModel m;
+            try {
+                m = StackedModel.stack(model, sizes[i]);
+                if (sizes[i] > 1 && (i == 0 || sizes[i - 1] == 1)) {
+                    // once per key: a stack of three rows is run against the rows one by one
+                    StackedModel.check(model, StackedModel.stack(model, 3), 3, 0x5eed);
+                }
+            } catch (IllegalArgumentException | dev.zkinfer.InvalidInputException e) {
+                throw new dev.zkinfer.circuits.UnsupportedModelException(e.getMessage(), e);
+            }
+            out[i] = ModelCompiler.compile(m, privateInputs);
+            int witnessVars = CommittedLayout.padded(out[i].circuit(), out[i].circuit().tensorsWithRole(TensorRole.ADVICE)).numVars();
+            if (witnessVars > PcsParameters.MAX_NUM_VARS) {
+                if (dropTooLarge && i > 0) {
+                    // this batch size and the larger ones do not fit: the key keeps the smaller ones
+                    return Arrays.copyOf(out, i);
+                }
+                throw new dev.zkinfer.circuits.UnsupportedModelException("a batch of " + sizes[i] + " needs a witness commitment of 2^"
+                        + witnessVars + " entries, above the 2^" + PcsParameters.MAX_NUM_VARS + " the commitment supports"
+                        + (i > 0 ? "; the largest batch size that fits is at most " + sizes[i - 1] : ""));
+            }
+            String differs = i == 0 ? null : differingModelTensor(out[0], out[i]);
+            if (differs != null) {
+                throw new dev.zkinfer.circuits.UnsupportedModelException("the model cannot be proved in batches: its circuit for a batch of "
+                        + sizes[i] + " commits to other values than for " + sizes[0] + " (" + differs + ")");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The first MODEL tensor that two compilations commit to differently, or null. MODEL tensors
+     * are compared in circuit order (their ids may differ: a larger batch may pick another form
+     * of a layer, with other intermediate tensors); equal layouts and values in the same order
+     * pack into the same committed polynomial.
+     */
+    private static String differingModelTensor(ModelCompiler.Compiled a, ModelCompiler.Compiled b) {
+        List<Integer> ta = a.circuit().tensorsWithRole(TensorRole.MODEL);
+        List<Integer> tb = b.circuit().tensorsWithRole(TensorRole.MODEL);
+        if (ta.size() != tb.size()) {
+            return tb.size() + " committed tensors against " + ta.size();
+        }
+        for (int k = 0; k < ta.size(); k++) {
+            var x = a.circuit().tensor(ta.get(k));
+            var y = b.circuit().tensor(tb.get(k));
+            if (!x.layout().equals(y.layout()) || !Arrays.equals(a.modelValues().get(ta.get(k)), b.modelValues().get(tb.get(k)))) {
+                return "tensor " + x.name() + " " + x.layout() + " against " + y.name() + " " + y.layout();
+            }
+        }
+        return null;
+    }
+
+    /** The base compilation's MODEL values keyed by the tensors of {@code circuit} in the same circuit order. */
+    private static Map<Integer, long[]> valuesFor(Circuit base, Map<Integer, long[]> values, Circuit circuit) {
+        List<Integer> from = base.tensorsWithRole(TensorRole.MODEL);
+        List<Integer> to = circuit.tensorsWithRole(TensorRole.MODEL);
+        if (from.size() != to.size()) {
+            throw new MalformedInputException("corrupted proving key: its batch circuits commit to different tensors");
+        }
+        Map<Integer, long[]> out = new LinkedHashMap<>();
+        for (int k = 0; k < from.size(); k++) {
+            if (!base.tensor(from.get(k)).layout().equals(circuit.tensor(to.get(k)).layout())) {
+                throw new MalformedInputException("corrupted proving key: its batch circuits commit to different tensors");
+            }
+            out.put(to.get(k), values.get(from.get(k)));
+        }
+        return out;
     }
 
     /** Commits to a compiled model's weights and makes its verifying key (compiling, or loading a key). */
@@ -154,27 +347,32 @@ public final class ProvingKey {
      * @param blindingSeed null for an integrity-mode key; for a zero-knowledge key, the secret seed
      *     of the model polynomial's blinding block (docs/zero-knowledge.md §5)
      */
-    private static ProvingKey commit(QuantizedModel model, ModelCompiler.Compiled compiled, SecurityProfile profile,
+    private static ProvingKey commit(QuantizedModel model, int[] sizes, ModelCompiler.Compiled[] compiled, SecurityProfile profile,
             byte[] blindingSeed, Consumer<String> progress, Backend backend) {
         Cancellation.checkpoint();
         boolean zeroKnowledge = blindingSeed != null;
-        Circuit circuit = compiled.circuit();
+        ModelCompiler.Compiled first = compiled[0];
+        Circuit circuit = first.circuit();
         CommittedLayout layout;
         long[] table;
         if (zeroKnowledge) {
             layout = ZkLayout.modelLayout(circuit);
-            Map<Integer, long[]> values = new HashMap<>(compiled.modelValues());
+            Map<Integer, long[]> values = new HashMap<>(first.modelValues());
             values.put(ZkLayout.blindingBlock(circuit), blinding(blindingSeed, 1 << ZkLayout.blindingVars(circuit)));
             table = layout.pack(values);
         } else {
             layout = CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
-            table = layout.pack(compiled.modelValues());
+            table = layout.pack(first.modelValues());
         }
-        progress.accept("committing to " + compiled.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");
+        progress.accept("committing to " + first.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");
         WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, layout.numVars()), backend);
         WhirProver.WhirCommitment commitment = pcs.commit(table, layout.numVars());
-        IoScales io = ioScales(model, compiled);
-        VerifyingKey vk = new VerifyingKey(profile, compiled.circuit(), commitment.root(), io, zeroKnowledge);
+        IoScales io = ioScales(model, first);
+        Circuit[] circuits = new Circuit[compiled.length];
+        for (int i = 0; i < circuits.length; i++) {
+            circuits[i] = compiled[i].circuit();
+        }
+        VerifyingKey vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge);
         // The integer executor's one-time packing of the weights (0.5 s on VGG-11, uninterruptible)
         // happens here rather than inside the first proof.
         Cancellation.checkpoint();
@@ -228,8 +426,33 @@ public final class ProvingKey {
         return model;
     }
 
+    /** The compilation of the key's smallest batch. */
     public ModelCompiler.Compiled compiled() {
-        return compiled;
+        return compiled[0];
+    }
+
+    /** The compilation of the circuit of batch size {@code batch} (one the key has). */
+    public ModelCompiler.Compiled compiled(int batch) {
+        return compiled[index(batch)];
+    }
+
+    /** The model stacked for batch size {@code batch} (one the key has; {@link StackedModel}). */
+    public QuantizedModel model(int batch) {
+        int i = index(batch);
+        synchronized (stacked) {
+            if (stacked[i] == null) {
+                stacked[i] = StackedModel.stack(model, batch);
+            }
+            return stacked[i];
+        }
+    }
+
+    private int index(int batch) {
+        int i = Arrays.binarySearch(vk.batchSizes(), batch);
+        if (i < 0) {
+            throw new IllegalArgumentException("the key has no circuit for a batch of " + batch);
+        }
+        return i;
     }
 
     public VerifyingKey verifyingKey() {
@@ -256,18 +479,20 @@ public final class ProvingKey {
             byte[] vkFile = vk.encode();
             out.writeInt(Integer.reverseBytes(vkFile.length));
             out.write(vkFile);
-            out.writeInt(Integer.reverseBytes(compiled.modelValues().size()));
-            for (var e : compiled.modelValues().entrySet()) {
+            out.writeInt(Integer.reverseBytes(compiled[0].modelValues().size()));
+            for (var e : compiled[0].modelValues().entrySet()) {
                 out.writeInt(Integer.reverseBytes(e.getKey()));
                 out.writeInt(Integer.reverseBytes(e.getValue().length));
                 for (long v : e.getValue()) {
                     writeVarint(out, zigzag(Goldilocks.toSigned(v)));
                 }
             }
-            int[] tensorOf = compiled.circuitTensorOf();
-            out.writeInt(Integer.reverseBytes(tensorOf.length));
-            for (int t : tensorOf) {
-                out.writeInt(Integer.reverseBytes(t));
+            for (ModelCompiler.Compiled c : compiled) {
+                int[] tensorOf = c.circuitTensorOf();
+                out.writeInt(Integer.reverseBytes(tensorOf.length));
+                for (int t : tensorOf) {
+                    out.writeInt(Integer.reverseBytes(t));
+                }
             }
             // the blinding seed of a zero-knowledge key (secret, like the weights), or nothing
             out.writeInt(Integer.reverseBytes(blindingSeed == null ? 0 : blindingSeed.length));
@@ -320,17 +545,16 @@ public final class ProvingKey {
         byte[] digest = new byte[32];
         in.readFully(digest);
         QuantizedModel model;
-        ModelCompiler.Compiled compiled;
-        boolean[] zk = new boolean[1];
+        Stored compiled;
         byte[] seed = null;
         try {
             model = QuantizedModel.read(in);
             // Read in place (a stream's per-byte calls cost seconds over VGG-16's 15M varints).
             Cursor cursor = new Cursor(bytes, bytes.length - in.available());
-            compiled = readCompiled(cursor, profile, digest, model, zk);
+            compiled = readCompiled(cursor, profile, digest, model);
             in.skipNBytes(cursor.pos - (bytes.length - in.available()));
             int seedLength = Integer.reverseBytes(in.readInt());
-            if (seedLength != (zk[0] ? 32 : 0)) {
+            if (seedLength != (compiled.zeroKnowledge() ? 32 : 0)) {
                 throw new MalformedInputException("corrupted proving key: blinding seed of " + seedLength + " bytes");
             }
             if (seedLength > 0) {
@@ -345,13 +569,14 @@ public final class ProvingKey {
         if (in.available() != 0) {
             throw new MalformedInputException("corrupted proving key: " + in.available() + " trailing bytes");
         }
-        ModelCompiler.Compiled stored = compiled;
+        ModelCompiler.Compiled[] stored = compiled.compiled();
         byte[] storedSeed = seed;
         ProvingKey pk;
         try {
             Backend backend = Backends.get();
+            int[] sizes = compiled.sizes();
             pk = ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
-                    () -> commit(model, stored, profile, storedSeed, progress, backend));
+                    () -> commit(model, sizes, stored, profile, storedSeed, progress, backend));
         } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
             // Stored values that do not fit the stored circuit. A cancelled load
             // (ProvingCancelledException) and internal errors (bugs) pass through.
@@ -366,8 +591,10 @@ public final class ProvingKey {
     }
 
     /** The stored compilation: the circuit (from the stored verifying key), the MODEL tensors' values, the tensor map. */
-    private static ModelCompiler.Compiled readCompiled(Cursor in, SecurityProfile profile, byte[] digest, QuantizedModel model,
-            boolean[] zeroKnowledge) throws IOException {
+    private record Stored(int[] sizes, ModelCompiler.Compiled[] compiled, boolean zeroKnowledge) {}
+
+    private static Stored readCompiled(Cursor in, SecurityProfile profile, byte[] digest, QuantizedModel model)
+            throws IOException {
         byte[] vkFile = in.bytes(in.length("verifying key", Integer.MAX_VALUE));
         VerifyingKey vk;
         try {
@@ -378,7 +605,6 @@ public final class ProvingKey {
         if (!Arrays.equals(vk.digest(), digest) || vk.profile() != profile) {
             throw new MalformedInputException("corrupted proving key: its verifying key does not match the digest it records");
         }
-        zeroKnowledge[0] = vk.zeroKnowledge();
         Circuit circuit = vk.circuit();
         java.util.List<Integer> modelTensors = circuit.tensorsWithRole(TensorRole.MODEL);
         int count = in.length("MODEL tensor count", modelTensors.size());
@@ -399,14 +625,20 @@ public final class ProvingKey {
             }
             values.put(id, v);
         }
-        int[] tensorOf = new int[in.length("model tensor count", model.tensors().size())];
-        for (int q = 0; q < tensorOf.length; q++) {
-            tensorOf[q] = in.u32();
-            if (tensorOf[q] < -1 || tensorOf[q] >= circuit.tensors().size()) {
-                throw new MalformedInputException("corrupted proving key: model tensor " + q + " maps to no circuit tensor");
+        int[] sizes = vk.batchSizes();
+        ModelCompiler.Compiled[] out = new ModelCompiler.Compiled[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            Circuit ci = vk.forBatch(sizes[i]).circuit();
+            int[] tensorOf = new int[in.length("model tensor count", model.tensors().size())];
+            for (int q = 0; q < tensorOf.length; q++) {
+                tensorOf[q] = in.u32();
+                if (tensorOf[q] < -1 || tensorOf[q] >= ci.tensors().size()) {
+                    throw new MalformedInputException("corrupted proving key: model tensor " + q + " maps to no circuit tensor");
+                }
             }
+            out[i] = new ModelCompiler.Compiled(ci, i == 0 ? values : valuesFor(circuit, values, ci), tensorOf);
         }
-        return new ModelCompiler.Compiled(circuit, values, tensorOf);
+        return new Stored(sizes, out, vk.zeroKnowledge());
     }
 
     /** (p − 1) / 2: the largest magnitude of a signed field element. */

@@ -93,7 +93,7 @@ class ZkProofTest {
         Setup zk = setup(true, 1);
         CircuitVerifier.Outcome p = CircuitVerifier.verify(plain.vk(), plain.prover().prove(plain.w(), m -> {}));
         assertTrue(p.result().isValid(), p.result().reason());
-        byte[] proof = zk.prover().prove(zk.w(), m -> {}, null, seeded(5));
+        byte[] proof = zk.prover().prove(zk.w(), 1, m -> {}, null, seeded(5));
         CircuitVerifier.Outcome o = CircuitVerifier.verify(zk.vk(), proof);
         assertTrue(o.result().isValid(), o.result().reason());
         assertArrayEquals(p.output(), o.output());
@@ -117,7 +117,7 @@ class ZkProofTest {
     @Test
     void everyFlippedByteAndTruncationIsRejected() {
         Setup zk = setup(true, 3);
-        byte[] proof = zk.prover().prove(zk.w(), m -> {}, null, seeded(6));
+        byte[] proof = zk.prover().prove(zk.w(), 1, m -> {}, null, seeded(6));
         SplittableRandom rnd = new SplittableRandom(9);
         for (int i = 0; i < proof.length; i += 1 + rnd.nextInt(proof.length / 150)) {
             byte[] bad = proof.clone();
@@ -137,7 +137,7 @@ class ZkProofTest {
         long[] v = zk.w().get(h).clone();
         v[0] = dev.zkinfer.field.Goldilocks.add(v[0], 1);
         zk.w().put(h, v);
-        byte[] proof = zk.prover().prove(zk.w(), m -> {}, null, seeded(7));
+        byte[] proof = zk.prover().prove(zk.w(), 1, m -> {}, null, seeded(7));
         assertFalse(CircuitVerifier.verify(zk.vk(), proof).result().isValid());
     }
 
@@ -155,7 +155,7 @@ class ZkProofTest {
             }
         }
         LayerHarness.computeWitness(zk.vk().circuit(), bad);
-        byte[] proof = zk.prover().prove(bad, m -> {}, null, seeded(8));
+        byte[] proof = zk.prover().prove(bad, 1, m -> {}, null, seeded(8));
         assertFalse(CircuitVerifier.verify(zk.vk(), proof).result().isValid());
     }
 

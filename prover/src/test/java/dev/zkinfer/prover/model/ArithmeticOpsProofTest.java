@@ -123,7 +123,7 @@ class ArithmeticOpsProofTest {
     }
 
     static void rejectsChangedOutputsAndBytes(ProvingKey pk, byte[] p, int inLen, int outLen) {
-        int outOffset = 4 + 4 + 32 + 8 + 8 * inLen + 8;
+        int outOffset = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * inLen + 8;
         for (int idx : new int[] {0, outLen / 2, outLen - 1}) {
             for (long delta : new long[] {1, -1}) {
                 byte[] bad = p.clone();

@@ -77,7 +77,7 @@ class GruDigitsProofTest {
 
         // a changed label in the public output, and flipped proof bytes, are rejected
         byte[] p = proof.proof();
-        int outOffset = 4 + 4 + 32 + 4 + 8 * x.size() + 4;
+        int outOffset = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 4 + 8 * x.size() + 4;
         for (int idx : new int[] {0, labels.length / 2, labels.length - 1}) {
             byte[] bad = p.clone();
             bad[outOffset + 8 * idx] ^= 1;

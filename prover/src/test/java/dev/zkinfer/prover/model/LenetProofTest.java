@@ -101,7 +101,7 @@ class LenetProofTest {
     }
 
     static int outputOffset() {
-        return 4 + 4 + 32 + 8 + 8 * proved.input().size() + 8;
+        return dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * proved.input().size() + 8;
     }
 
     /** argmax of row 0, or -1 if the maximum is not unique. */
@@ -296,7 +296,7 @@ class LenetProofTest {
     void rejectsAChangedInput() {
         for (int pixel : new int[] {0, 100, 400, 783}) {
             byte[] bad = first.proof().clone();
-            bad[4 + 4 + 32 + 8 + 8 * pixel] ^= 1;
+            bad[dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * pixel] ^= 1;
             assertRejected(bad, "input pixel " + pixel + " changed");
         }
         // the proof of image 0 does not verify for image 1's input (the whole public input swapped)

@@ -95,7 +95,7 @@ class ModelProofTest {
 
     /** Offset of the first output value in the proof: magic, version, digest, input length + values, output length. */
     static int outputOffset() {
-        return 4 + 4 + 32 + 8 + 8 * mlp.input().size() + 8;
+        return dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * mlp.input().size() + 8;
     }
 
     @Test
@@ -109,7 +109,7 @@ class ModelProofTest {
     @Test
     void rejectsAChangedInput() {
         byte[] bad = proof.proof().clone();
-        bad[4 + 4 + 32 + 8] ^= 1;
+        bad[dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8] ^= 1;
         assertFalse(CircuitVerifier.verify(pk.verifyingKey(), bad).result().isValid());
     }
 
@@ -118,7 +118,7 @@ class ModelProofTest {
         byte[] bad = proof.proof().clone();
         int max = pk.verifyingKey().io().inputMax();
         long tooBig = max + 1L;
-        java.nio.ByteBuffer.wrap(bad, 4 + 4 + 32 + 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(tooBig);
+        java.nio.ByteBuffer.wrap(bad, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(tooBig);
         VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
         assertFalse(r.isValid());
         assertTrue(r.toString().contains("outside the model's input range"), r.toString());

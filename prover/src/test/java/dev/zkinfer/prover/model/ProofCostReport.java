@@ -37,11 +37,12 @@ import java.util.Locale;
  * java --add-modules=jdk.incubator.vector -Xmx8g -XX:+UseParallelGC \
  *   -cp "prover/target/test-classes:prover/target/classes:$(cat /tmp/prover.cp)" \
  *   dev.zkinfer.prover.model.ProofCostReport lenet5|vgg16|vgg11|smallcnn [--layers] [--lookups] [--scalar]
- *   [--proofs=N] [--vreps=N]
+ *   [--proofs=N] [--vreps=N] [--batch=N]
  * </pre>
  * {@code --layers} adds the per-layer breakdown; {@code --lookups} lists the layout sizes, each
  * requantization's parameters (S, the input bound, the limb width and the clamp form) and every
- * lookup with its table; {@code -Dzkinfer.backend=...} picks the backend.
+ * lookup with its table; {@code --batch=N} proves one batch proof of N copies of the input (a key
+ * with the batch circuits 1 and N); {@code -Dzkinfer.backend=...} picks the backend.
  * (the classpath from {@code mvn -q dependency:build-classpath -pl prover -Dmdep.outputFile=/tmp/prover.cp}).
  * The model files are looked up under {@code -Dzkinfer.shared} (default /work/shared).
  */
@@ -54,7 +55,11 @@ public final class ProofCostReport {
         boolean scalar = Arrays.asList(args).contains("--scalar");
         int proofs = 2;
         int reps = 15;
+        int batch = 1;
         for (String a : args) {
+            if (a.startsWith("--batch=")) {
+                batch = Integer.parseInt(a.substring(8));
+            }
             if (a.startsWith("--vreps=")) {
                 reps = Integer.parseInt(a.substring(8));
             }
@@ -94,9 +99,13 @@ public final class ProofCostReport {
         System.out.printf("model %s: quantized in %.2f s%n", name, (tq1 - tq) / 1e9);
 
         long tc = System.nanoTime();
-        ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
+        ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, batch == 1 ? new int[] {1} : new int[] {1, batch}, s -> {});
         long tc1 = System.nanoTime();
-        Circuit circuit = pk.verifyingKey().circuit();
+        Circuit circuit = pk.verifyingKey().forBatch(batch).circuit();
+        List<IntTensor[]> rows = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            rows.add(new IntTensor[] {input});
+        }
         System.out.printf("compile + model commitment: %.3f s (%d layers, %d tensors)%n", (tc1 - tc) / 1e9,
                 circuit.layers().size(), circuit.tensors().size());
 
@@ -116,7 +125,7 @@ public final class ProofCostReport {
             resetRss();
             List<long[]> lt = new ArrayList<>();
             long[] last = {System.nanoTime(), -9, cpuNanos()};
-            res = prover.prove(input, s -> {
+            res = prover.proveBatch(rows, s -> {
                 long now = System.nanoTime();
                 long cpu = cpuNanos();
                 if (last[1] >= -3) {
@@ -154,8 +163,12 @@ public final class ProofCostReport {
         // per-layer witness
         long[] wt = new long[circuit.layers().size()];
         WitnessValues w = new WitnessValues(circuit);
-        w.put(circuit.input(), circuit.tensor(circuit.input()).layout().pad(toField(input.data()), 0));
-        pk.compiled().modelValues().forEach(w::put);
+        int[] stackedInput = new int[input.data().length * batch];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(input.data(), 0, stackedInput, i * input.data().length, input.data().length);
+        }
+        w.put(circuit.input(), circuit.tensor(circuit.input()).layout().pad(toField(stackedInput), 0));
+        pk.compiled(batch).modelValues().forEach(w::put);
         for (int li = 0; li < wt.length; li++) {
             Layer l = circuit.layers().get(li);
             long t0 = System.nanoTime();
@@ -189,8 +202,8 @@ public final class ProofCostReport {
                 median(stage[2]) / 1e6, median(stage[1]) / 1e6, median(stage[0]) / 1e6);
         System.out.printf("witness: multiplicities %.3f s%n", multNanos / 1e9);
         if (Arrays.asList(args).contains("--lookups")) {
-            System.out.printf("witness layout: 2^%d (model 2^%d)%n", pk.verifyingKey().witnessLayout().numVars(),
-                    pk.verifyingKey().modelLayout().numVars());
+            System.out.printf("witness layout: 2^%d (model 2^%d)%n", pk.verifyingKey().forBatch(batch).witnessLayout().numVars(),
+                    pk.verifyingKey().forBatch(batch).modelLayout().numVars());
             for (Layer l : circuit.layers()) {
                 if (l instanceof dev.zkinfer.circuit.RequantLayer r) {
                     System.out.printf("requant %-28s S %d, |x| <= %d, w %d, %s%n", circuit.tensor(r.y()).name(), r.commonShift(),

@@ -58,8 +58,9 @@ class ProvingKeyFormatTest {
 
     @Test
     void rejectsStoredWeightsThatDoNotMatchTheRecordedDigestEvenWithAValidChecksum() throws Exception {
-        // The last stored weight sits just before the tensor map (u32 count + 4 bytes per model tensor) and the checksum.
-        int mapBytes = 4 + 4 * pk.model().tensors().size();
+        // The last stored weight sits just before the tensor map (u32 count + 4 bytes per model tensor),
+        // the blinding seed's length (u32 0: an integrity key) and the checksum.
+        int mapBytes = 4 + 4 * pk.model().tensors().size() + 4;
         int lastWeight = file.length - 32 - mapBytes - 1;
         // The last tensor's last stored values may be padding, which the tight model commitment
         // refuses outright; going backwards, a changed real weight reaches the digest check.

@@ -57,7 +57,7 @@ class SoftmaxModelProofTest {
 
     @Test
     void rejectsAChangedOutput() {
-        int offset = 4 + 4 + 32 + 8 + 8 * qm.input().size() + 8;
+        int offset = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * qm.input().size() + 8;
         for (int k = 0; k < 10; k++) {
             byte[] bad = proof.proof().clone();
             bad[offset + 8 * k] ^= 1;

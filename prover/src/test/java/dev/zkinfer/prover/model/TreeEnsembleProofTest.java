@@ -82,7 +82,7 @@ class TreeEnsembleProofTest {
 
         // a predicted label changed in the public output, and flipped proof bytes, are rejected
         byte[] p = proof.proof();
-        int outOffset = 4 + 4 + 32 + 8 + 8 * x.size() + 8;
+        int outOffset = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * x.size() + 8;
         for (int idx : new int[] {0, 35, labels.length - 1}) {
             byte[] bad = p.clone();
             bad[outOffset + 8 * idx] ^= 1;
