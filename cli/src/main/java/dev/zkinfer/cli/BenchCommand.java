@@ -36,6 +36,9 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
             description = "Also measure batch proofs: one row per model and batch size N, each one proof of N inferences (prove per proof and per inference, verify, proof size, peak RSS, break-even N per inference); e.g. --batch 1,8,64 (default 1).")
     int[] batches;
 
+    @Option(names = "--zk", description = "Also measure every model with a zero-knowledge key, in the same run: rows named MODEL+zk.")
+    boolean zk;
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", required = true, description = "Directory for the results (created if needed).")
     Path output;
 
@@ -73,6 +76,9 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
                 throw new UserError("--batch: " + e.getMessage());
             }
         }
+        if (zk) {
+            options = options.withZeroKnowledge();
+        }
         say("zkinfer bench: %d model(s) (%s), %d warm-up + %d timed run(s) per stage; results in %s", selected.size(),
                 String.join(", ", selected.stream().map(BenchModel::name).toList()), options.warmup(), options.reps(), output);
         say("machine: %s", Reports.machine());
@@ -95,6 +101,9 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
         }
         if (batches != null) {
             args.add("--batch " + String.join(",", java.util.Arrays.stream(batches).mapToObj(Integer::toString).toList()));
+        }
+        if (zk) {
+            args.add("--zk");
         }
         args.add("-o " + output);
         List<ModelResult> results = Bench.run(selected, options, output, String.join(" ", args), progress, r -> {

@@ -38,15 +38,21 @@ public final class BenchHarness {
      * @param reps timed runs per stage
      * @param warmupSeconds and at least this long of untimed runs (capped at half the stage budget)
      * @param stageBudgetSeconds a stage stops taking further runs once it has spent this long (at least one timed run)
+     * @param zeroKnowledge also measure each model with a zero-knowledge key (rows named "MODEL+zk")
      */
-    public record Options(int warmup, int reps, double warmupSeconds, double stageBudgetSeconds, int[] batches) {
-        public static final Options DEFAULT = new Options(2, 5, 3, 60, new int[] {1});
-        public static final Options QUICK = new Options(1, 3, 1, 20, new int[] {1});
+    public record Options(int warmup, int reps, double warmupSeconds, double stageBudgetSeconds, int[] batches, boolean zeroKnowledge) {
+        public static final Options DEFAULT = new Options(2, 5, 3, 60, new int[] {1}, false);
+        public static final Options QUICK = new Options(1, 3, 1, 20, new int[] {1}, false);
 
         public Options with(Integer warmup, Integer reps, Double stageBudgetSeconds) {
             return new Options(warmup != null ? warmup : this.warmup, reps != null ? reps : this.reps,
                     warmup != null && warmup == 0 ? 0 : warmupSeconds, stageBudgetSeconds != null ? stageBudgetSeconds : this.stageBudgetSeconds,
-                    batches);
+                    batches, zeroKnowledge);
+        }
+
+        /** These options, also measuring every model in zero-knowledge mode (docs/zero-knowledge.md) in the same run. */
+        public Options withZeroKnowledge() {
+            return new Options(warmup, reps, warmupSeconds, stageBudgetSeconds, batches, true);
         }
 
         /**
@@ -61,7 +67,7 @@ public final class BenchHarness {
                 throw new IllegalArgumentException("batch sizes are 1 to " + dev.zkinfer.circuit.VerifyingKey.MAX_BATCH + ", at most "
                         + dev.zkinfer.circuit.VerifyingKey.MAX_BATCH_CIRCUITS + " of them: " + Arrays.toString(batches));
             }
-            return new Options(warmup, reps, warmupSeconds, stageBudgetSeconds, b);
+            return new Options(warmup, reps, warmupSeconds, stageBudgetSeconds, b, zeroKnowledge);
         }
     }
 
@@ -159,8 +165,61 @@ public final class BenchHarness {
             outOfMemory = !r.prove().present();
             rows.add(r);
         }
+        if (options.zeroKnowledge()) {
+            rows.addAll(measureZeroKnowledge(name, model, proved, xi, expected, params, shape, inferFloat, inferInt, peak, notes));
+        }
         return rows;
     }
+
+    /**
+     * The same model with a zero-knowledge key, one row "NAME+zk" per batch size. A batch size whose
+     * circuit has a one-element tensor to hide has no circuit in such a key; its inferences are proved
+     * in the next one, with padding rows (for a batch of 1, the key gets a circuit of 2).
+     */
+    private List<ModelResult> measureZeroKnowledge(String name, BenchModel model, QuantizedModel proved, IntTensor xi, IntTensor expected,
+            long params, String shape, Stats inferFloat, Stats inferInt, PeakRss peak, List<String> notes) {
+        int[] batches = options.batches();
+        String zkName = name + "+zk";
+        java.util.TreeSet<Integer> sizes = new java.util.TreeSet<>();
+        for (int b : batches) {
+            sizes.add(b);
+            sizes.add(Math.min(2 * b, dev.zkinfer.circuit.VerifyingKey.MAX_BATCH));
+        }
+        progress.accept(zkName + ": compiling (one-time key generation)");
+        List<String> zkNotes = new ArrayList<>(notes);
+        ProvingKey pk;
+        long c0 = System.nanoTime();
+        try {
+            pk = ProvingKey.create(proved, SecurityProfile.DEFAULT, sizes.stream().mapToInt(Integer::intValue).toArray(),
+                    new ProvingKey.Options(true, false), s -> progress.accept(zkName + ": compiling: " + s));
+        } catch (UnsupportedModelException | IllegalArgumentException e) {
+            zkNotes.add("not provable in zero-knowledge mode: " + e.getMessage());
+            return partial(new NamedModel(zkName, model), batches, params, shape, inferFloat, inferInt, peak, zkNotes);
+        } catch (OutOfMemoryError e) {
+            zkNotes.add("out of memory while compiling in zero-knowledge mode (max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");
+            return partial(new NamedModel(zkName, model), batches, params, shape, inferFloat, inferInt, peak, zkNotes);
+        }
+        double compileMs = (System.nanoTime() - c0) / 1e6;
+        ModelProver prover = new ModelProver(pk);
+        List<ModelResult> rows = new ArrayList<>();
+        for (int batch : batches) {
+            List<String> rowNotes = new ArrayList<>(zkNotes);
+            int circuit = pk.verifyingKey().batchFor(batch);
+            if (circuit != batch) {
+                rowNotes.add("proved in the batch-" + circuit + " circuit (one-element tensors at batch " + batch + ")");
+            }
+            ModelResult r = measureBatch(zkName, model, batch, prover, xi, expected, params, shape, inferFloat, inferInt, compileMs, peak,
+                    rowNotes);
+            rows.add(r);
+            if (!r.prove().present()) {
+                break;
+            }
+        }
+        return rows;
+    }
+
+    /** A model under another name (the zero-knowledge rows). */
+    private record NamedModel(String name, BenchModel model) {}
 
     /** The prove and verify stages of one batch size: {@code batch} copies of the input in one proof. */
     private ModelResult measureBatch(String name, BenchModel model, int batch, ModelProver prover, IntTensor xi, IntTensor expected,
@@ -218,9 +277,14 @@ public final class BenchHarness {
 
     private List<ModelResult> partial(BenchModel model, int[] batches, long params, String shape, Stats inferFloat, Stats inferInt,
             PeakRss peak, List<String> notes) {
+        return partial(new NamedModel(model.name(), model), batches, params, shape, inferFloat, inferInt, peak, notes);
+    }
+
+    private List<ModelResult> partial(NamedModel model, int[] batches, long params, String shape, Stats inferFloat, Stats inferInt,
+            PeakRss peak, List<String> notes) {
         List<ModelResult> out = new ArrayList<>();
         for (int b : batches) {
-            out.add(new ModelResult(model.name(), b, model.description(), params, shape, inferFloat, inferInt, Double.NaN, Stats.NONE,
+            out.add(new ModelResult(model.name(), b, model.model().description(), params, shape, inferFloat, inferInt, Double.NaN, Stats.NONE,
                     Stats.NONE, Stats.NONE, 0, 0, peak.mb(), false, String.join("; ", notes)));
         }
         return out;
