@@ -68,9 +68,9 @@ import java.util.Locale;
  * #forSecurity} checks that every term meets the target.
  *
  * <h2>Hiding mode</h2>
- * {@link #withZeroKnowledge()} (docs/zero-knowledge.md §3.3) adds two terms: the combination
+ * {@link #withZeroKnowledge(int)} (docs/zero-knowledge.md §3.3) adds two terms: the combination
  * ρ·f + g of the committed polynomial with its mask polynomial (err⋆ of round 0 plus ℓ_0²/|E|),
- * and a factor 2 on round 0's out-of-domain term (two polynomials bound by the same samples).
+ * and a factor 2 on round 0's out-of-domain term (two polynomials bound by the samples).
  * The degree bound does not change (the mask block lies inside the committed table).
  * Immutable and thread-safe.
  */

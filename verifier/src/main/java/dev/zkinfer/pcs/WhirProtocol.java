@@ -41,8 +41,11 @@ import java.util.Arrays;
  * Query answers are not absorbed: the Merkle root absorbed before the indices binds them.
  *
  * <h2>Hiding mode ({@link PcsParameters#zeroKnowledge()})</h2>
- * The commitment's leaves hold f's fold block followed by the mask polynomial g's; each
- * out-of-domain sample absorbs f̂(ζ) then ĝ(ζ) ("whir/ood-answer" twice). At the opening, after
+ * With one opening the commitment's leaves hold f's fold block followed by the mask polynomial's
+ * c symbols ({@link #maskBlock}); each out-of-domain sample absorbs f̂(ζ) then ĝ(ζ)
+ * ("whir/ood-answer" twice). With several, the commitment's samples absorb f̂(ζ) only, and each
+ * opening, after the claims, absorbs its mask's root ("whir/zk-mask-root") and its own samples
+ * (ζ, then f̂(ζ) and ĝ(ζ)) before γ. At the opening, after
  * γ: "whir/zk-mask-sum" = G = the γ-combination of the claims' weights applied to ĝ, then
  * challenge ρ ("whir/zk-rho"); the rounds then run on ρ·f̂ + ĝ. Every opened leaf is followed,
  * after all leaves of its round, by its {@value dev.zkinfer.merkle.MerkleHash#SALT_BYTES}-byte

@@ -44,11 +44,16 @@ import java.util.List;
  * block) join the same combination, between the evaluation claims and the out-of-domain
  * samples; the final check evaluates each weight's extension at α.
  *
- * <p>Hiding mode ({@link PcsParameters#zeroKnowledge()}, docs/zero-knowledge.md §3.3): each
- * out-of-domain sample carries f̂'s answer then the mask polynomial ĝ's; after γ the proof holds
- * G = Σ_b w(b)·ĝ(b), then ρ is drawn and the rounds run on ρ·f̂ + ĝ (a round-0 leaf holds f's
- * 2^k_0 values then g's, combined before folding); every round's opened leaves are followed by
- * their 16-byte salts; claims that weigh the mask block are rejected.
+ * <p>Hiding mode ({@link PcsParameters#zeroKnowledge()}, docs/zero-knowledge.md §3.3), one
+ * opening: each out-of-domain sample carries f̂'s answer then the mask polynomial ĝ's; after γ
+ * the proof holds G = Σ_b w(b)·ĝ(b), then ρ is drawn and the rounds run on ρ·f̂ + ĝ (a round-0
+ * leaf holds f's 2^k_0 values then ĝ's c symbols S_a(y), from which the block's values of ĝ are
+ * computed and combined before folding); every round's opened leaves are followed by their
+ * 16-byte salts; claims that weigh the mask block are rejected. Several openings ({@link
+ * PcsParameters#zkSeparateMask()}): the commitment's samples carry f̂'s answers only and join the
+ * claims on f̂; the opening starts (after the claims) with ĝ's root and, per sample, f̂'s and ĝ's
+ * answers; round 0's f leaves, salts and paths are followed by ĝ's c symbols per opened leaf, their
+ * salts and their paths in ĝ's tree.
  *
  * <p>Cost: O(Σ t_i·2^k_i + t_i·log|L_i| hashes + 2^m_R·t_{R-1}) — polylogarithmic in the
  * polynomial's size. Single-threaded and deterministic; only {@link InvalidProofException}
