@@ -52,7 +52,7 @@ public class PcsBenchmark {
     @Param({"native", "vector", "scalar"})
     public String backend;
 
-    /** Hiding mode ({@link PcsParameters#withZeroKnowledge()}): the mask polynomial doubles the committed data. */
+    /** Hiding mode ({@link PcsParameters#withZeroKnowledge()}): the small mask polynomial adds 3/16 to the committed data from n = 16 on. */
     @Param({"false", "true"})
     public boolean zk;
 
@@ -168,17 +168,19 @@ public class PcsBenchmark {
     /**
      * Size and soundness report plus one-shot timings (no JMH): for each n given (default 20
      * 22) and 100/128 bits, prints the parameters, the soundness terms, the proof size, and
-     * the best of 3 commit+open and of 50 verifications.
+     * the best of 3 commit+open and of 50 verifications. {@code -Dpcs.bits=100} keeps one profile,
+     * {@code -Dpcs.openings=T} measures hiding openings of a commitment made for T openings.
      */
     public static void main(String[] args) throws Exception {
         int[] sizes = args.length == 0 ? new int[] {20, 22} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         boolean[] modes = Boolean.getBoolean("pcs.zkOnly") ? new boolean[] {true} : new boolean[] {false, true};
         for (int n : sizes) {
-            for (int bits : new int[] {100, 128}) {
+            for (int bits : Integer.getInteger("pcs.bits", 0) > 0 ? new int[] {Integer.getInteger("pcs.bits")} : new int[] {100, 128}) {
               for (boolean zkMode : modes) {
                 PcsParameters p = PcsParameters.forSecurity(bits, n);
                 if (zkMode) {
-                    p = p.withZeroKnowledge();
+                    // -Dpcs.openings=T: a commitment for T openings (each opening commits its own mask polynomial)
+                    p = p.withZeroKnowledge(Integer.getInteger("pcs.openings", 1));
                 }
                 System.out.println(p);
                 for (SoundnessTerm term : p.soundnessBits()) {

@@ -68,9 +68,9 @@ import java.util.Locale;
  * #forSecurity} checks that every term meets the target.
  *
  * <h2>Hiding mode</h2>
- * {@link #withZeroKnowledge()} (docs/zero-knowledge.md §3.3) adds two terms: the combination
+ * {@link #withZeroKnowledge(int)} (docs/zero-knowledge.md §3.3) adds two terms: the combination
  * ρ·f + g of the committed polynomial with its mask polynomial (err⋆ of round 0 plus ℓ_0²/|E|),
- * and a factor 2 on round 0's out-of-domain term (two polynomials bound by the same samples).
+ * and a factor 2 on round 0's out-of-domain term (two polynomials bound by the samples).
  * The degree bound does not change (the mask block lies inside the committed table).
  * Immutable and thread-safe.
  */
@@ -103,6 +103,8 @@ public final class PcsParameters {
     private final int[] queries;
     /** Hiding mode ({@link #withZeroKnowledge()}); false for every factory. */
     private final boolean zeroKnowledge;
+    /** Hiding mode: the number of openings the commitment's mask block covers (1: a per-proof commitment); 0 otherwise. */
+    private final int zkOpenings;
 
     private PcsParameters(String profile, Regime regime, int targetBits, int numVars, int logInvRate, int foldingFactor,
             int maxFinalVars, int powBits, int domainShrink, int[] queriesOrNull, int fixedQueries) {
@@ -153,10 +155,11 @@ public final class PcsParameters {
         }
         this.oodSamples = ood;
         this.zeroKnowledge = false;
+        this.zkOpenings = 0;
     }
 
     /** A copy of {@code p} in hiding mode (see {@link #withZeroKnowledge()}). */
-    private PcsParameters(PcsParameters p, boolean zeroKnowledge) {
+    private PcsParameters(PcsParameters p, int zkOpenings) {
         this.profile = p.profile;
         this.regime = p.regime;
         this.oodSamples = p.oodSamples;
@@ -169,29 +172,55 @@ public final class PcsParameters {
         this.domainShrink = p.domainShrink;
         this.foldVars = p.foldVars;
         this.queries = p.queries;
-        this.zeroKnowledge = zeroKnowledge;
+        this.zeroKnowledge = zkOpenings > 0;
+        this.zkOpenings = zkOpenings;
     }
 
     /**
-     * The same shape in hiding (zero-knowledge) mode: the opening reveals nothing about the
-     * committed polynomial beyond the claimed values (docs/zero-knowledge.md §3.3). The committed
-     * table must reserve its top {@link #zkMaskSize()} entries (filled by the prover with uniform
-     * values, never weighted by a claim); the commitment holds a second, uniformly random
-     * polynomial g with the same leaves, and the opening runs WHIR on ρ·f̂ + ĝ; every Merkle leaf
-     * is salted. The mode is part of {@link #encode()}, so keys and transcripts bind it.
-     *
-     * @throws IllegalArgumentException if the mask would fill more than half of the polynomial
-     *     (too few variables for the query count), or the extra soundness terms fall below the
-     *     target
+     * The same shape in hiding (zero-knowledge) mode for a per-proof commitment, opened once:
+     * {@link #withZeroKnowledge(int) withZeroKnowledge(1)}.
      */
     public PcsParameters withZeroKnowledge() {
-        if (zeroKnowledge) {
-            return this;
+        return withZeroKnowledge(1);
+    }
+
+    /** Most openings a hiding commitment may be made for ({@link #withZeroKnowledge(int)}). */
+    public static final int MAX_ZK_OPENINGS = 1 << 20;
+
+    /**
+     * The same shape in hiding (zero-knowledge) mode, for a commitment opened up to {@code
+     * openings} times (docs/zero-knowledge.md §3.3, §5): every opening reveals nothing about the
+     * committed polynomial beyond its claimed values. The committed table must reserve its top
+     * {@link #zkMaskSize()} entries (filled by the prover with uniform values, never weighted by a
+     * claim), enough to hide the codeword symbols and out-of-domain answers of f that all the
+     * openings together reveal. Each opening runs WHIR on ρ·f̂ + ĝ for a small uniformly random
+     * mask polynomial ĝ ({@link #zkMaskWidth()} symbols per round-0 leaf): with one opening ĝ is
+     * committed in f's leaves; with several, each opening commits a fresh ĝ in its own small tree.
+     * Every Merkle leaf is salted. The mode and the opening count are part of {@link #encode()},
+     * so keys and transcripts bind them.
+     *
+     * @throws IllegalArgumentException if {@code openings} is outside [1, {@link
+     *     #MAX_ZK_OPENINGS}], if the mask block would fill more than half of the polynomial (the
+     *     message says how many openings fit: {@link #maxZkOpenings()}), or if the extra
+     *     soundness terms fall below the target
+     */
+    public PcsParameters withZeroKnowledge(int openings) {
+        if (openings < 1 || openings > MAX_ZK_OPENINGS) {
+            throw new IllegalArgumentException("a hiding commitment covers 1 to " + MAX_ZK_OPENINGS + " openings: " + openings);
         }
-        PcsParameters zk = new PcsParameters(this, true);
+        if (zeroKnowledge) {
+            if (zkOpenings == openings) {
+                return this;
+            }
+            throw new IllegalArgumentException("these parameters are already in hiding mode for " + zkOpenings + " openings");
+        }
+        PcsParameters zk = new PcsParameters(this, openings);
         if (zk.zkMaskSize() > (1L << (numVars - 1))) {
+            int max = maxZkOpenings();
             throw new IllegalArgumentException("2^" + numVars + " values are too few to hide " + zk.zkRevealedSymbols()
-                    + " revealed codeword values: the hiding mask would fill more than half of the polynomial");
+                    + " revealed codeword values (" + openings + " opening" + (openings == 1 ? "" : "s")
+                    + "): the hiding mask would fill more than half of the polynomial"
+                    + (max > 0 ? "; at most " + max + " openings fit" : ""));
         }
         if (targetBits > 0 && zk.securityBits() < targetBits) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
@@ -200,9 +229,73 @@ public final class PcsParameters {
         return zk;
     }
 
-    /** Whether this shape leaves room for the hiding mask block (at most half of the polynomial). */
+    /** Whether this shape leaves room for the hiding mask block of one opening (at most half of the polynomial). */
     public boolean withZeroKnowledgeFits() {
-        return new PcsParameters(this, true).zkMaskSize() <= (1L << (numVars - 1));
+        return maxZkOpenings() >= 1;
+    }
+
+    /**
+     * The most openings ({@link #withZeroKnowledge(int)}) whose revealed symbols a mask block of
+     * at most half of the polynomial hides: T with T·(t_0·2^k_0 + 3·ood) + 3·ood ≤ 2^(n−1) (for
+     * T = 1: t_0·2^k_0 + 3·ood ≤ 2^(n−1)); 0 if not even one fits. At most {@link #MAX_ZK_OPENINGS}.
+     */
+    public int maxZkOpenings() {
+        long half = 1L << (numVars - 1);
+        long one = (long) queries[0] << foldVars[0];
+        if (one + 3L * oodSamples > half) {
+            return 0;
+        }
+        long t = Math.max(1, (half - 3L * oodSamples) / (one + 3L * oodSamples));
+        return (int) Math.min(MAX_ZK_OPENINGS, t);
+    }
+
+    /** Openings the hiding mask block covers (1 for a per-proof commitment); 0 in integrity mode. */
+    public int zkOpenings() {
+        return zkOpenings;
+    }
+
+    /**
+     * Whether each hiding opening commits its own mask polynomial in a separate tree (several
+     * openings of one commitment) rather than in the commitment's leaves (one opening).
+     */
+    public boolean zkSeparateMask() {
+        return zkOpenings > 1;
+    }
+
+    /** Variables of each of the mask polynomial's parts S_a: n − k_0. */
+    public int zkMaskVars() {
+        return numVars - foldVars[0];
+    }
+
+    /**
+     * c: the mask polynomial's symbols per round-0 leaf, ĝ(X) = Σ_{a<c} φ_a(X)·S_a(X^K) with K =
+     * 2^k_0 ({@link WhirProtocol#maskLowWeights}). 3 (φ = 1, Σ_j x_j, Σ_j (j+1)·x_j) where
+     * c·2^(n−k_0) base-field coefficients are at least twice the values ĝ must hide ({@link
+     * #zkMaskNeed()}) and the c·t_0 symbols of its opened leaves, else K (ĝ uniform over all
+     * 2^n coefficients, the first hiding form's mask). 0 in integrity mode.
+     */
+    public int zkMaskWidth() {
+        if (!zeroKnowledge) {
+            return 0;
+        }
+        // the small form needs room for a generic position (twice the values it must hide); the
+        // full form (ĝ uniform over all 2^n coefficients) hides any linear view of ρ·f̂ + ĝ
+        int full = 1 << foldVars[0];
+        return 3 < full && (3L << zkMaskVars()) >= 2 * zkMaskNeed() + 6L * queries[0] ? 3 : full;
+    }
+
+    /**
+     * Base-field values about ĝ (and ρ·f̂ + ĝ) that one hiding opening reveals, leaves of ĝ
+     * aside: the sumcheck messages (3 extension elements per round), the folded codewords' opened
+     * leaves and out-of-domain answers, the final polynomial, ĝ's out-of-domain answers and the
+     * mask sum; three base values per extension element.
+     */
+    public long zkMaskNeed() {
+        long ext = 3L * numVars + 2L * oodSamples + 1 + (1L << finalVars());
+        for (int i = 1; i < foldVars.length; i++) {
+            ext += ((long) queries[i] << foldVars[i]) + oodSamples;
+        }
+        return 3 * ext;
     }
 
     /** Whether openings hide the polynomial ({@link #withZeroKnowledge()}). */
@@ -211,11 +304,15 @@ public final class PcsParameters {
     }
 
     /**
-     * Base-field values of f that a hiding opening reveals: the t_0 opened leaves of 2^k_0
-     * codeword symbols each, and the three components of each out-of-domain answer f̂(ζ), ζ ∈ E.
+     * Base-field values of f that the hiding openings reveal together: per opening the t_0
+     * opened leaves of 2^k_0 codeword symbols each, and the three components of each
+     * out-of-domain answer f̂(ζ), ζ ∈ E, drawn when the commitment is received; with several
+     * openings, each also answers f̂ at its own ood samples (bound with the opening's mask
+     * polynomial). T·(t_0·2^k_0 + 3·ood) + 3·ood for T &gt; 1 openings, t_0·2^k_0 + 3·ood for one.
      */
     public int zkRevealedSymbols() {
-        return queries[0] * (1 << foldVars[0]) + 3 * oodSamples;
+        long perOpening = ((long) queries[0] << foldVars[0]) + (zkOpenings > 1 ? 3L * oodSamples : 0);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, zkOpenings) * perOpening + 3L * oodSamples);
     }
 
     /**
@@ -227,7 +324,11 @@ public final class PcsParameters {
      * mode.
      */
     public int zkMaskSize() {
-        return zeroKnowledge ? Integer.highestOneBit(Math.max(1, zkRevealedSymbols() - 1)) << 1 : 0;
+        if (!zeroKnowledge) {
+            return 0;
+        }
+        long mu = Long.highestOneBit(Math.max(1, zkRevealedSymbols() - 1L)) << 1;
+        return (int) Math.min(mu, 1L << 30);
     }
 
     /**
@@ -329,10 +430,10 @@ public final class PcsParameters {
         }
         PcsParameters p = new PcsParameters("INSECURE-test-ood", Regime.JOHNSON_BOUND, 0, numVars, 2, foldingFactor, maxFinalVars,
                 0, 1, null, queriesPerRound);
-        return new PcsParameters(p, ood);
+        return new PcsParameters(ood, p);
     }
 
-    private PcsParameters(PcsParameters p, int ood) {
+    private PcsParameters(int ood, PcsParameters p) {
         this.profile = p.profile;
         this.regime = p.regime;
         this.oodSamples = ood;
@@ -346,6 +447,7 @@ public final class PcsParameters {
         this.foldVars = p.foldVars;
         this.queries = p.queries;
         this.zeroKnowledge = p.zeroKnowledge;
+        this.zkOpenings = p.zkOpenings;
     }
 
     /** ρ_i = 2^(m_i − log|L_i|). */
@@ -476,8 +578,10 @@ public final class PcsParameters {
 
     /** The parameter set as absorbed into the transcript (binds every shape choice). */
     public long[] encode() {
-        long[] out = new long[11 + 2 * foldVars.length + (zeroKnowledge ? 2 : 0)];
-        out[0] = zeroKnowledge ? 3 : 2; // encoding version; 3 = hiding mode, with (1, μ) appended
+        long[] out = new long[11 + 2 * foldVars.length + (zeroKnowledge ? 3 : 0)];
+        // encoding version; 4 = hiding mode with a small mask polynomial, (T, μ, c) appended (3 was
+        // the full-size mask polynomial of the first hiding form, which no key uses any more)
+        out[0] = zeroKnowledge ? 4 : 2;
         out[1] = regime == Regime.JOHNSON_BOUND ? 1 : 0;
         out[2] = numVars;
         out[3] = logInvRate;
@@ -493,8 +597,9 @@ public final class PcsParameters {
             out[12 + 2 * i] = queries[i];
         }
         if (zeroKnowledge) {
-            out[out.length - 2] = 1;
-            out[out.length - 1] = zkMaskSize();
+            out[out.length - 3] = zkOpenings;
+            out[out.length - 2] = zkMaskSize();
+            out[out.length - 1] = zkMaskWidth();
         }
         return out;
     }
@@ -564,9 +669,16 @@ public final class PcsParameters {
             bytes += k * 72.0 + 8;
             int depth = logLeaves(i);
             double t = Math.min(queries[i], Math.pow(2, depth));
-            bytes += t * (i == 0 ? (zeroKnowledge ? 16 : 8) : 24) * (1 << k);
+            bytes += t * (i == 0 ? 8 : 24) * (1 << k);
             if (zeroKnowledge) {
                 bytes += t * 16.0; // salts of the opened leaves
+                if (i == 0) {
+                    bytes += t * 8.0 * zkMaskWidth(); // the mask polynomial's symbols
+                    if (zkSeparateMask()) {
+                        // its own tree: a root, salts and a second multi-path
+                        bytes += 32 + t * 16.0 + 32 * Math.max(t, t * (depth - log2(t) + 1.5));
+                    }
+                }
             }
             bytes += 32 * Math.max(t, t * (depth - log2(t) + 1.5));
             if (i + 1 < foldVars.length) {
@@ -575,7 +687,8 @@ public final class PcsParameters {
         }
         bytes += 24.0 * (1 << finalVars()) + 72.0 * finalVars();
         if (zeroKnowledge) {
-            bytes += 24.0 * (oodSamples + 1); // the mask's out-of-domain answers and its claimed sum
+            // the mask's out-of-domain answers and its claimed sum; with several openings f̂'s answers at the opening's samples
+            bytes += 24.0 * (oodSamples * (zkSeparateMask() ? 2 : 1) + 1);
         }
         return (long) bytes;
     }
@@ -603,7 +716,7 @@ public final class PcsParameters {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "WHIR[%s%s, n=%d, rho=2^-%d, shrink=%d, k=%s, queries=%s, ood=%d, pow=%d, final=%d vars, %.1f bits]",
-                profile, zeroKnowledge ? ", zk mask=" + zkMaskSize() : "", numVars, logInvRate, domainShrink, Arrays.toString(foldVars), Arrays.toString(queries), oodSamples, powBits,
+                profile, zeroKnowledge ? ", zk openings=" + zkOpenings + " mask=" + zkMaskSize() + " width=" + zkMaskWidth() : "", numVars, logInvRate, domainShrink, Arrays.toString(foldVars), Arrays.toString(queries), oodSamples, powBits,
                 finalVars(), securityBits());
     }
 }

@@ -41,8 +41,11 @@ import java.util.Arrays;
  * Query answers are not absorbed: the Merkle root absorbed before the indices binds them.
  *
  * <h2>Hiding mode ({@link PcsParameters#zeroKnowledge()})</h2>
- * The commitment's leaves hold f's fold block followed by the mask polynomial g's; each
- * out-of-domain sample absorbs f̂(ζ) then ĝ(ζ) ("whir/ood-answer" twice). At the opening, after
+ * With one opening the commitment's leaves hold f's fold block followed by the mask polynomial's
+ * c symbols ({@link #maskBlock}); each out-of-domain sample absorbs f̂(ζ) then ĝ(ζ)
+ * ("whir/ood-answer" twice). With several, the commitment's samples absorb f̂(ζ) only, and each
+ * opening, after the claims, absorbs its mask's root ("whir/zk-mask-root") and its own samples
+ * (ζ, then f̂(ζ) and ĝ(ζ)) before γ. At the opening, after
  * γ: "whir/zk-mask-sum" = G = the γ-combination of the claims' weights applied to ĝ, then
  * challenge ρ ("whir/zk-rho"); the rounds then run on ρ·f̂ + ĝ. Every opened leaf is followed,
  * after all leaves of its round, by its {@value dev.zkinfer.merkle.MerkleHash#SALT_BYTES}-byte
@@ -71,6 +74,8 @@ public final class WhirProtocol {
     public static final String BETA = "whir/beta";
     public static final String ZK_MASK_SUM = "whir/zk-mask-sum";
     public static final String ZK_RHO = "whir/zk-rho";
+    /** Hiding mode with several openings: the root of the opening's own mask polynomial. */
+    public static final String ZK_MASK_ROOT = "whir/zk-mask-root";
     public static final String OOD = "whir/ood";
     public static final String OOD_ANSWER = "whir/ood-answer";
 
@@ -94,6 +99,66 @@ public final class WhirProtocol {
         long start = c.block() << c.weight().numVars();
         long end = c.weight() instanceof SparseBlockWeight s ? start + s.supportEnd() : (c.block() + 1) << c.weight().numVars();
         return end <= (1L << numVars) - mu;
+    }
+
+    /**
+     * The low parts φ_a of the hiding mode's mask polynomial ĝ(X) = Σ_{a<c} φ_a(X)·S_a(X^K), K =
+     * 2^k0 ({@link PcsParameters#zkMaskWidth()}), as monomial coefficients over the k0 low
+     * variables (row a, entry m: the coefficient of Π_{j∈m} x_j, i.e. of X^m; every φ_a has degree
+     * &lt; K, so ĝ's multilinear form is Σ_a φ_a(x_low)·S_a(x_high) and its degree bound is 2^n).
+     * c = 3: φ = 1, Σ_j x_j, Σ_j (j+1)·x_j (1 and the two sums span E at a random fold point, and
+     * each round-0 variable gets a uniform base-field slope); c = K: φ_a = X^a (ĝ uniform).
+     */
+    public static long[][] maskLowWeights(int k0, int c) {
+        int size = 1 << k0;
+        long[][] phi = new long[c][size];
+        if (c == size) {
+            for (int a = 0; a < c; a++) {
+                phi[a][a] = 1;
+            }
+            return phi;
+        }
+        if (c != 3) {
+            throw new IllegalArgumentException("mask width must be 3 or 2^k0: " + c);
+        }
+        phi[0][0] = 1;
+        for (int j = 0; j < k0; j++) {
+            phi[1][1 << j] = Goldilocks.add(phi[1][1 << j], 1);
+            phi[2][1 << j] = Goldilocks.add(phi[2][1 << j], j + 1);
+        }
+        return phi;
+    }
+
+    /**
+     * The values of ĝ = Σ_a φ_a(X)·S_a(X^K) on one round-0 fold block (position u: the point
+     * x·ω_K^rev(u), all of whose K-th powers are y = x^K), from the block's mask symbols
+     * S_a(y) at {@code symbols[from + a]}.
+     */
+    public static long[] maskBlock(long[][] phi, long x, int k0, long[] symbols, int from) {
+        int size = 1 << k0, c = phi.length;
+        long omegaK = Goldilocks.rootOfUnity(k0);
+        long[] out = new long[size];
+        long[] pow = new long[size];
+        for (int u = 0; u < size; u++) {
+            long z = Goldilocks.mul(x, Goldilocks.pow(omegaK, bitReverse(u, k0)));
+            pow[0] = 1;
+            for (int m = 1; m < size; m++) {
+                pow[m] = Goldilocks.mul(pow[m - 1], z);
+            }
+            long v = 0;
+            for (int a = 0; a < c; a++) {
+                long phiZ = 0;
+                long[] coef = phi[a];
+                for (int m = 0; m < size; m++) {
+                    if (coef[m] != 0) {
+                        phiZ = Goldilocks.add(phiZ, Goldilocks.mul(coef[m], pow[m]));
+                    }
+                }
+                v = Goldilocks.add(v, Goldilocks.mul(phiZ, symbols[from + a]));
+            }
+            out[u] = v;
+        }
+        return out;
     }
 
     /** Bytes of the proof-of-work seed. */

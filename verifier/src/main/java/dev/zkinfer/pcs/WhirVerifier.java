@@ -44,11 +44,16 @@ import java.util.List;
  * block) join the same combination, between the evaluation claims and the out-of-domain
  * samples; the final check evaluates each weight's extension at α.
  *
- * <p>Hiding mode ({@link PcsParameters#zeroKnowledge()}, docs/zero-knowledge.md §3.3): each
- * out-of-domain sample carries f̂'s answer then the mask polynomial ĝ's; after γ the proof holds
- * G = Σ_b w(b)·ĝ(b), then ρ is drawn and the rounds run on ρ·f̂ + ĝ (a round-0 leaf holds f's
- * 2^k_0 values then g's, combined before folding); every round's opened leaves are followed by
- * their 16-byte salts; claims that weigh the mask block are rejected.
+ * <p>Hiding mode ({@link PcsParameters#zeroKnowledge()}, docs/zero-knowledge.md §3.3), one
+ * opening: each out-of-domain sample carries f̂'s answer then the mask polynomial ĝ's; after γ
+ * the proof holds G = Σ_b w(b)·ĝ(b), then ρ is drawn and the rounds run on ρ·f̂ + ĝ (a round-0
+ * leaf holds f's 2^k_0 values then ĝ's c symbols S_a(y), from which the block's values of ĝ are
+ * computed and combined before folding); every round's opened leaves are followed by their
+ * 16-byte salts; claims that weigh the mask block are rejected. Several openings ({@link
+ * PcsParameters#zkSeparateMask()}): the commitment's samples carry f̂'s answers only and join the
+ * claims on f̂; the opening starts (after the claims) with ĝ's root and, per sample, f̂'s and ĝ's
+ * answers; round 0's f leaves, salts and paths are followed by ĝ's c symbols per opened leaf, their
+ * salts and their paths in ĝ's tree.
  *
  * <p>Cost: O(Σ t_i·2^k_i + t_i·log|L_i| hashes + 2^m_R·t_{R-1}) — polylogarithmic in the
  * polynomial's size. Single-threaded and deterministic; only {@link InvalidProofException}
@@ -83,7 +88,8 @@ public final class WhirVerifier implements PcsVerifier {
             t.domain(WhirProtocol.OOD_DOMAIN);
             t.absorbLongs(WhirProtocol.PARAMS, params.encode());
             t.absorbBytes(WhirProtocol.ROOT, root);
-            if (!params.zeroKnowledge()) {
+            if (!params.zeroKnowledge() || params.zkSeparateMask()) {
+                // several openings: each opening binds its own mask polynomial at its own samples
                 return outOfDomain(proof, t, params.numVars(), "initial");
             }
             // hiding mode: per sample ζ, the answers of f̂ and of the mask polynomial ĝ; the list
@@ -199,7 +205,8 @@ public final class WhirVerifier implements PcsVerifier {
                 }
             }
         }
-        int oodCount = params.oodSamples() * (zk ? 2 : 1);
+        boolean separate = zk && params.zkSeparateMask();
+        int oodCount = params.oodSamples() * (zk && !separate ? 2 : 1);
         if (initialOod == null || initialOod.size() != oodCount) {
             throw new InvalidProofException("expected " + oodCount + " out-of-domain answers of the commitment");
         }
@@ -207,6 +214,28 @@ public final class WhirVerifier implements PcsVerifier {
             if (s == null || s.point() == null || s.point().length != n) {
                 throw new InvalidProofException("malformed out-of-domain sample");
             }
+        }
+        // several openings: this opening's mask polynomial ĝ (its own salted tree) and its samples,
+        // answered for f̂ and ĝ; they join as constraints on ρ·f̂ + ĝ
+        byte[] maskRoot = null;
+        List<EvaluationClaim> hOod = new ArrayList<>();
+        if (separate) {
+            maskRoot = proof.bytes("mask polynomial root", ROOT_BYTES);
+            t.absorbBytes(WhirProtocol.ZK_MASK_ROOT, maskRoot);
+            List<EvaluationClaim> fs = new ArrayList<>(), gs = new ArrayList<>();
+            for (int s = 0; s < params.oodSamples(); s++) {
+                Ext3[] z = WhirProtocol.oodPoint(t.challengeExt(WhirProtocol.OOD), n);
+                Ext3 u = proof.ext("opening out-of-domain answer");
+                t.absorbExt(WhirProtocol.OOD_ANSWER, u);
+                Ext3 v = proof.ext("mask out-of-domain answer");
+                t.absorbExt(WhirProtocol.OOD_ANSWER, v);
+                fs.add(new EvaluationClaim(z, u));
+                gs.add(new EvaluationClaim(z, v));
+            }
+            hOod.addAll(fs);
+            hOod.addAll(gs);
+        } else if (zk) {
+            hOod.addAll(initialOod);
         }
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
 
@@ -225,6 +254,14 @@ public final class WhirVerifier implements PcsVerifier {
             weightedCoefs.add(g);
             g = g.mul(gamma);
         }
+        if (!zk || separate) {
+            // f̂'s own samples: constraints on f̂ (inside ρ·σ_f in hiding mode)
+            for (EvaluationClaim c : initialOod) {
+                sigma = sigma.add(g.mul(c.value()));
+                constraints.add(new Constraint(g, c.point(), 0));
+                g = g.mul(gamma);
+            }
+        }
         Ext3 rho = null;
         if (zk) {
             // σ so far is the claims' combination on f̂; the rounds run on ρ·f̂ + ĝ
@@ -233,13 +270,15 @@ public final class WhirVerifier implements PcsVerifier {
             rho = t.challengeExt(WhirProtocol.ZK_RHO);
             sigma = rho.mul(sigma).add(maskSum);
         }
-        for (int j = 0; j < params.oodSamples(); j++) {
-            EvaluationClaim c = initialOod.get(j);
-            Ext3 value = zk ? rho.mul(c.value()).add(initialOod.get(params.oodSamples() + j).value()) : c.value();
+        for (int j = 0; zk && j < params.oodSamples(); j++) {
+            EvaluationClaim c = hOod.get(j);
+            Ext3 value = rho.mul(c.value()).add(hOod.get(params.oodSamples() + j).value());
             sigma = sigma.add(g.mul(value));
             constraints.add(new Constraint(g, c.point(), 0));
             g = g.mul(gamma);
         }
+        int maskWidth = params.zkMaskWidth();
+        long[][] phi = zk ? WhirProtocol.maskLowWeights(params.foldVars(0), maskWidth) : null;
 
         MerkleHash hash = new MerkleHash();
         MessageDigest sha = sha256();
@@ -281,8 +320,8 @@ public final class WhirVerifier implements PcsVerifier {
             int[] indices = Arrays.stream(t.challengeIndices(WhirProtocol.QUERIES, params.queries(i), 1 << logLeaves))
                     .sorted().distinct().toArray();
             int width = i == 0 ? 1 : 3;
-            // hiding mode, round 0: each leaf holds f's block then g's
-            int leafLongs = (1 << k) * width * (zk && i == 0 ? 2 : 1);
+            // hiding mode, round 0: with one opening each leaf holds f's block then the mask's c symbols
+            int leafLongs = (1 << k) * width + (zk && i == 0 && !separate ? maskWidth : 0);
             long[] leaves = proof.bases("round " + i + " opened leaves", indices.length * leafLongs);
             byte[] digests = new byte[MerkleHash.DIGEST_BYTES * indices.length];
             for (int q = 0; q < indices.length; q++) {
@@ -296,6 +335,23 @@ public final class WhirVerifier implements PcsVerifier {
                 }
             }
             MerkleVerifier.verify(hash, currentRoot, logLeaves, indices, digests, proof, "round " + i);
+            long[] maskSymbols = leaves;
+            int maskFrom = 1 << k, maskStride = leafLongs;
+            if (separate && i == 0) {
+                maskSymbols = proof.bases("mask polynomial's opened leaves", indices.length * maskWidth);
+                byte[] maskDigests = new byte[MerkleHash.DIGEST_BYTES * indices.length];
+                for (int q = 0; q < indices.length; q++) {
+                    hash.hashLeaf(maskSymbols, q * maskWidth, maskWidth, maskDigests, MerkleHash.DIGEST_BYTES * q);
+                }
+                byte[] salts = proof.bytes("mask polynomial's leaf salts", MerkleHash.SALT_BYTES * indices.length);
+                for (int q = 0; q < indices.length; q++) {
+                    hash.saltLeaf(salts, MerkleHash.SALT_BYTES * q, maskDigests, MerkleHash.DIGEST_BYTES * q, maskDigests,
+                            MerkleHash.DIGEST_BYTES * q);
+                }
+                MerkleVerifier.verify(hash, maskRoot, logLeaves, indices, maskDigests, proof, "mask polynomial");
+                maskFrom = 0;
+                maskStride = maskWidth;
+            }
 
             int logN = params.logDomainSize(i);
             long[][] invTwiddles = inverseTwiddles(k);
@@ -308,7 +364,8 @@ public final class WhirVerifier implements PcsVerifier {
                 long x = Goldilocks.pow(omegaN, s);
                 ys[q] = Goldilocks.pow(omegaY, s);
                 if (zk && i == 0) {
-                    values[q] = foldLeaf(combine(rho, leaves, q * leafLongs, 1 << k), 0, 3, k, x, roundAlphas, invTwiddles);
+                    long[] mask = WhirProtocol.maskBlock(phi, x, k, maskSymbols, q * maskStride + maskFrom);
+                    values[q] = foldLeaf(combine(rho, leaves, q * leafLongs, mask), 0, 3, k, x, roundAlphas, invTwiddles);
                 } else {
                     values[q] = foldLeaf(leaves, q * leafLongs, width, k, x, roundAlphas, invTwiddles);
                 }
@@ -453,11 +510,11 @@ public final class WhirVerifier implements PcsVerifier {
         return e[0];
     }
 
-    /** ρ·f_u + g_u for the size values f_u at leaves[from..] and g_u right after them, array form. */
-    private static long[] combine(Ext3 rho, long[] leaves, int from, int size) {
-        long[] out = new long[3 * size];
-        for (int u = 0; u < size; u++) {
-            Ext3.set(out, u, rho.mul(leaves[from + u]).add(leaves[from + size + u]));
+    /** ρ·f_u + g_u for the values f_u at leaves[from..] and the mask's values g_u, array form. */
+    private static long[] combine(Ext3 rho, long[] leaves, int from, long[] mask) {
+        long[] out = new long[3 * mask.length];
+        for (int u = 0; u < mask.length; u++) {
+            Ext3.set(out, u, rho.mul(leaves[from + u]).add(mask[u]));
         }
         return out;
     }

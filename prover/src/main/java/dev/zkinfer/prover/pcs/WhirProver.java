@@ -100,20 +100,30 @@ public final class WhirProver implements PcsProver {
     }
 
     /**
-     * Hiding-mode state of a commitment: the mask polynomial g (hypercube values and monomial
-     * coefficients, host tables), the combined codeword (per leaf f's block then g's, host), the
-     * salts of its leaves and the random source of the folded trees' salts.
+     * Hiding-mode state of a commitment: with one opening, the mask polynomial committed in its
+     * leaves and the combined leaves (per leaf f's block then the mask's c symbols, host); the
+     * salts of its leaves; the random source of later salts and masks; the openings made so far.
      */
-    private record Hiding(long[] maskValues, long[] maskCoefficients, long[] leaves, byte[] salts, SecureRandom random,
-            java.util.concurrent.atomic.AtomicBoolean opened) {}
+    private record Hiding(MaskPolynomial mask, long[] leaves, byte[] salts, SecureRandom random,
+            java.util.concurrent.atomic.AtomicInteger openings) {}
 
     /**
-     * Commits in hiding mode ({@link PcsParameters#withZeroKnowledge()}): the table's top
+     * A mask polynomial ĝ(X) = Σ_{a<c} φ_a(X)·S_a(X^K) ({@link WhirProtocol#maskLowWeights}):
+     * ĝ's hypercube values and monomial coefficients (host tables of 2^n), its symbols S_a(y)
+     * per round-0 leaf (c per leaf, in leaf order), and, when committed apart, its salted tree.
+     */
+    record MaskPolynomial(long[] values, long[] coefficients, long[] symbols, MerkleTree tree, byte[] salts) {}
+
+    /**
+     * Commits in hiding mode ({@link PcsParameters#withZeroKnowledge(int)}): the table's top
      * {@link PcsParameters#zkMaskSize()} entries, which the caller reserves and leaves zero, are
      * filled here (in the caller's array) with uniform values from {@code random}, which also
-     * draws the mask polynomial g and every leaf salt (of this commitment and of its opening's
-     * folded trees). In integrity mode this is {@link #commit(long[], int)} and {@code random} is
-     * not used.
+     * draws every leaf salt and, for a commitment opened once, the mask polynomial committed in
+     * its leaves. A commitment for several openings holds f alone in salted leaves; each opening
+     * draws its own mask polynomial ({@link #open(Committed, List, List, List, List, SecureRandom,
+     * ProofWriter, Transcript)}). In integrity mode this is {@link #commit(long[], int)} and
+     * {@code random} is not used. The result depends only on the table and the bytes drawn from
+     * {@code random}: a seeded generator recreates the same commitment.
      *
      * @throws IllegalArgumentException if the reserved block holds anything but zeros
      */
@@ -133,10 +143,76 @@ public final class WhirProver implements PcsProver {
         for (int b = size - mu; b < size; b++) {
             evaluations[b] = uniform(random);
         }
-        long[] mask = uniformTable(random, size);
+        long[][] parts = params.zkSeparateMask() ? null : drawMaskParts(random);
         byte[] salts = new byte[MerkleHash.SALT_BYTES << params.logLeaves(0)];
         random.nextBytes(salts);
-        return commitHiding(evaluations, mask, salts, random);
+        return commitHiding(evaluations, parts, salts, random);
+    }
+
+    /** The mask polynomial's parts S_a: c uniform tables of 2^(n − k_0) base-field values. */
+    private long[][] drawMaskParts(SecureRandom random) {
+        long[][] parts = new long[params.zkMaskWidth()][];
+        for (int a = 0; a < parts.length; a++) {
+            parts[a] = uniformTable(random, 1 << params.zkMaskVars());
+        }
+        return parts;
+    }
+
+    /**
+     * The mask polynomial with parts {@code parts} (hypercube values of S_a over n − k_0
+     * variables); with {@code salts}, committed in its own salted tree (one leaf of c symbols per
+     * round-0 leaf of f).
+     */
+    MaskPolynomial mask(long[][] parts, byte[] salts) {
+        int n = params.numVars(), k0 = params.foldVars(0), m = params.zkMaskVars(), c = parts.length;
+        if (c != params.zkMaskWidth()) {
+            throw new IllegalArgumentException("the mask polynomial has " + params.zkMaskWidth() + " parts, got " + c);
+        }
+        int lowSize = 1 << k0, highSize = 1 << m, logWord = params.logDomainSize(0) - k0;
+        long[][] phi = WhirProtocol.maskLowWeights(k0, c);
+        // φ_a's hypercube values (sums of its monomial coefficients over subsets)
+        long[][] phiHat = new long[c][];
+        for (int a = 0; a < c; a++) {
+            phiHat[a] = phi[a].clone();
+            for (int j = 0; j < k0; j++) {
+                for (int b = 0; b < lowSize; b++) {
+                    if ((b >>> j & 1) != 0) {
+                        phiHat[a][b] = Goldilocks.add(phiHat[a][b], phiHat[a][b ^ (1 << j)]);
+                    }
+                }
+            }
+        }
+        long[][] coeffs = new long[c][];
+        int leaves = 1 << logWord;
+        long[] symbols = new long[leaves * c];
+        for (int a = 0; a < c; a++) {
+            if (parts[a].length != highSize) {
+                throw new IllegalArgumentException("mask part " + a + " must hold 2^" + m + " values");
+            }
+            long[] r = kernels.resident(parts[a]);
+            kernels.evaluationsToCoefficients(r);
+            coeffs[a] = kernels.toHost(r, highSize);
+            long[] word = kernels.toHost(kernels.encodeBitReversed(kernels.resident(coeffs[a]), 1, m, logWord), leaves);
+            for (int l = 0; l < leaves; l++) {
+                symbols[l * c + a] = word[l];
+            }
+        }
+        long[] values = new long[1 << n], monomials = new long[1 << n];
+        java.util.stream.IntStream.range(0, highSize).parallel().forEach(h -> {
+            for (int low = 0; low < lowSize; low++) {
+                long v = 0, w = 0;
+                for (int a = 0; a < c; a++) {
+                    v = Goldilocks.add(v, Goldilocks.mul(phiHat[a][low], parts[a][h]));
+                    if (phi[a][low] != 0) {
+                        w = Goldilocks.add(w, Goldilocks.mul(phi[a][low], coeffs[a][h]));
+                    }
+                }
+                values[low + lowSize * h] = v;
+                monomials[low + lowSize * h] = w;
+            }
+        });
+        MerkleTree tree = salts == null ? null : MerkleTree.buildSalted(kernels, kernels.adopt(symbols.clone()), leaves, c, salts);
+        return new MaskPolynomial(values, monomials, symbols, tree, salts);
     }
 
     /**
@@ -181,31 +257,37 @@ public final class WhirProver implements PcsProver {
 
     /**
      * The hiding commitment for a table whose mask block is already filled, with the mask
-     * polynomial's values {@code mask} and the leaf salts given (package-private: tests fix them
-     * to measure the opening as a linear map of the masks).
+     * polynomial's parts {@code parts} (one opening; null for several) and the leaf salts given
+     * (package-private: tests fix them to measure the opening as a linear map of the masks).
      */
-    WhirCommitment commitHiding(long[] evaluations, long[] mask, byte[] salts, SecureRandom random) {
+    WhirCommitment commitHiding(long[] evaluations, long[][] parts, byte[] salts, SecureRandom random) {
         int n = params.numVars();
         long[] evals = kernels.adopt(evaluations);
         long[] coeffs = kernels.resident(evaluations);
         kernels.evaluationsToCoefficients(coeffs);
-        long[] maskCoeffs = kernels.resident(mask);
-        kernels.evaluationsToCoefficients(maskCoeffs);
         Cancellation.checkpoint();
         int logN = params.logDomainSize(0);
-        long[] fWord = kernels.toHost(kernels.encodeBitReversed(coeffs, 1, n, logN), 1 << logN);
-        long[] gWord = kernels.toHost(kernels.encodeBitReversed(maskCoeffs, 1, n, logN), 1 << logN);
-        Cancellation.checkpoint();
         int leaves = 1 << params.logLeaves(0), block = 1 << params.foldVars(0);
-        long[] combined = new long[2 << logN];
-        for (int l = 0; l < leaves; l++) {
-            System.arraycopy(fWord, l * block, combined, 2 * l * block, block);
-            System.arraycopy(gWord, l * block, combined, (2 * l + 1) * block, block);
+        long[] fWord = kernels.encodeBitReversed(coeffs, 1, n, logN);
+        Cancellation.checkpoint();
+        java.util.concurrent.atomic.AtomicInteger openings = new java.util.concurrent.atomic.AtomicInteger();
+        if (params.zkSeparateMask()) {
+            if (parts != null) {
+                throw new IllegalArgumentException("a commitment for several openings holds no mask polynomial: each opening draws one");
+            }
+            MerkleTree tree = MerkleTree.buildSalted(kernels, fWord, leaves, block, salts);
+            return new WhirCommitment(params, evals, coeffs, fWord, tree, kernels, new Hiding(null, null, salts, random, openings));
         }
-        MerkleTree tree = MerkleTree.buildSalted(kernels, kernels.adopt(combined), leaves, 2 * block, salts);
-        return new WhirCommitment(params, evals, coeffs, combined, tree, kernels,
-                new Hiding(mask, kernels.toHost(maskCoeffs, 1 << n), combined, salts, random,
-                        new java.util.concurrent.atomic.AtomicBoolean()));
+        MaskPolynomial mask = mask(parts, null);
+        int c = parts.length;
+        long[] f = kernels.toHost(fWord, 1 << logN);
+        long[] combined = new long[leaves * (block + c)];
+        for (int l = 0; l < leaves; l++) {
+            System.arraycopy(f, l * block, combined, l * (block + c), block);
+            System.arraycopy(mask.symbols(), l * c, combined, l * (block + c) + block, c);
+        }
+        MerkleTree tree = MerkleTree.buildSalted(kernels, kernels.adopt(combined.clone()), leaves, block + c, salts);
+        return new WhirCommitment(params, evals, coeffs, combined, tree, kernels, new Hiding(mask, combined, salts, random, openings));
     }
 
     /**
@@ -260,7 +342,7 @@ public final class WhirProver implements PcsProver {
         }
         int size = 1 << params.numVars();
         return new long[][] {c.owner.toHost(c.evaluations, size), c.owner.toHost(c.coefficients, size),
-            c.hiding != null ? c.codeword : c.owner.toHost(c.codeword, 1 << params.logDomainSize(0))};
+            c.hiding != null && c.hiding.mask() != null ? c.codeword : c.owner.toHost(c.codeword, 1 << params.logDomainSize(0))};
     }
 
     private WhirCommitment cast(Committed committed) {
@@ -295,14 +377,14 @@ public final class WhirProver implements PcsProver {
             out.ext(u);
             t.absorbExt(WhirProtocol.OOD_ANSWER, u);
             samples.add(new EvaluationClaim(z, u));
-            if (c.hiding != null) {
-                Ext3 v = Mle.evaluate(c.hiding.maskValues(), z);
+            if (c.hiding != null && c.hiding.mask() != null) {
+                Ext3 v = Mle.evaluate(c.hiding.mask().values(), z);
                 out.ext(v);
                 t.absorbExt(WhirProtocol.OOD_ANSWER, v);
                 maskSamples.add(new EvaluationClaim(z, v));
             }
         }
-        // hiding mode: f̂'s answers, then the mask polynomial's
+        // hiding mode with one opening: f̂'s answers, then the mask polynomial's
         samples.addAll(maskSamples);
         return samples;
     }
@@ -374,13 +456,43 @@ public final class WhirProver implements PcsProver {
      */
     public void open(Committed committed, List<EvaluationClaim> ood, List<Ext3[]> points, List<Ext3> values,
             List<WeightedClaim> weighted, ProofWriter out, Transcript t) {
+        open(committed, ood, points, values, weighted, null, out, t);
+    }
+
+    /**
+     * As {@link #open(Committed, List, List, List, List, ProofWriter, Transcript)}, with the
+     * opening's randomness drawn from {@code random} (hiding mode: the mask polynomial of a
+     * commitment for several openings, the folded trees' salts; null: the source the commitment
+     * was made with). The mask block of a commitment for T openings ({@link
+     * PcsParameters#withZeroKnowledge(int)}) hides T openings' revealed symbols: this object
+     * refuses an opening beyond the T-th; a caller that recreates the commitment (from a proving
+     * key) must count the openings across processes itself.
+     *
+     * @throws IllegalStateException in hiding mode, beyond the openings the parameters cover, or
+     *     with no random source
+     */
+    public void open(Committed committed, List<EvaluationClaim> ood, List<Ext3[]> points, List<Ext3> values,
+            List<WeightedClaim> weighted, SecureRandom random, ProofWriter out, Transcript t) {
+        open(committed, ood, points, values, weighted, random, null, null, out, t);
+    }
+
+    /** The opening, with a fixed mask polynomial (parts and salts) for a commitment of several openings when non-null (tests). */
+    void open(Committed committed, List<EvaluationClaim> ood, List<Ext3[]> points, List<Ext3> values,
+            List<WeightedClaim> weighted, SecureRandom random, long[][] fixedParts, byte[] fixedSalts, ProofWriter out,
+            Transcript t) {
         WhirCommitment c = cast(committed);
         boolean zk = c.hiding != null;
-        if (zk && c.hiding.opened().getAndSet(true)) {
-            // a second opening would reveal ρ'·f̂ + ĝ next to ρ·f̂ + ĝ, hence f̂
-            throw new IllegalStateException("a hiding commitment may be opened once: its masks cover one opening");
+        boolean separate = zk && params.zkSeparateMask();
+        if (zk) {
+            if (c.hiding.openings().incrementAndGet() > params.zkOpenings()) {
+                // one more opening than the mask block covers: with one opening, ρ'·f̂ + ĝ next to ρ·f̂ + ĝ would give f̂ away
+                throw new IllegalStateException("this hiding commitment's masks cover " + params.zkOpenings() + " opening"
+                        + (params.zkOpenings() == 1 ? "" : "s") + ": no more may be made");
+            }
+            random = random != null ? random : c.hiding.random();
+            Objects.requireNonNull(random, "a hiding opening needs a random source");
         }
-        if (ood.size() != params.oodSamples() * (zk ? 2 : 1)) {
+        if (ood.size() != params.oodSamples() * (zk && !separate ? 2 : 1)) {
             throw new IllegalArgumentException(ood.size() + " out-of-domain answers, the parameters have " + params.oodSamples()
                     + " samples" + (zk ? " (two answers each in hiding mode)" : ""));
         }
@@ -423,9 +535,41 @@ public final class WhirProver implements PcsProver {
                 }
             }
         }
-        List<long[]> oodPoints0 = new ArrayList<>();
-        for (EvaluationClaim s : ood.subList(0, params.oodSamples())) {
-            oodPoints0.add(toArray(s.point()));
+        // f̂'s own samples (integrity mode, or several openings) join the claims on f̂; in hiding
+        // mode the samples answered for f̂ and ĝ are constraints on ρ·f̂ + ĝ
+        List<Ext3[]> fOod = new ArrayList<>();
+        List<long[]> hOod = new ArrayList<>();
+        if (!zk || separate) {
+            for (EvaluationClaim s : ood) {
+                fOod.add(s.point());
+            }
+        } else {
+            for (EvaluationClaim s : ood.subList(0, params.oodSamples())) {
+                hOod.add(toArray(s.point()));
+            }
+        }
+        MaskPolynomial mask = zk ? c.hiding.mask() : null;
+        if (separate) {
+            // this opening's own mask polynomial, in its own salted tree, bound by its own samples
+            byte[] maskSalts = fixedSalts;
+            if (maskSalts == null) {
+                maskSalts = new byte[MerkleHash.SALT_BYTES << params.logLeaves(0)];
+                random.nextBytes(maskSalts);
+            }
+            mask = mask(fixedParts != null ? fixedParts : drawMaskParts(random), maskSalts);
+            byte[] maskRoot = mask.tree().root();
+            out.bytes(maskRoot);
+            t.absorbBytes(WhirProtocol.ZK_MASK_ROOT, maskRoot);
+            for (int s = 0; s < params.oodSamples(); s++) {
+                Ext3[] z = WhirProtocol.oodPoint(t.challengeExt(WhirProtocol.OOD), n);
+                Ext3 u = Ext3.get(kernels.evaluateMle(committedTables[0], toArray(z)), 0);
+                out.ext(u);
+                t.absorbExt(WhirProtocol.OOD_ANSWER, u);
+                Ext3 v = Mle.evaluate(mask.values(), z);
+                out.ext(v);
+                t.absorbExt(WhirProtocol.OOD_ANSWER, v);
+                hOod.add(toArray(z));
+            }
         }
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
 
@@ -440,19 +584,26 @@ public final class WhirProver implements PcsProver {
         long[] f = committedTables[0];
         long[] coeffs = committedTables[1];
         int width = 1;
+        Ext3 maskSum = zk ? weightedSum(hostWeight, mask.values()) : null;
+        long[] w = kernels.adopt(hostWeight);
+        hostWeight = null; // w is its only reference: the first fold frees it (3·2^n longs)
+        for (Ext3[] z : fOod) {
+            kernels.addScaledEq(w, toArray(z), ext(g));
+            if (zk) {
+                maskSum = maskSum.add(g.mul(Mle.evaluate(mask.values(), z)));
+            }
+            g = g.mul(gamma);
+        }
         if (zk) {
-            // G = Σ_b w(b)·ĝ(b) over the claims' weights, then ρ; the rounds run on ρ·f̂ + ĝ
-            Ext3 maskSum = weightedSum(hostWeight, c.hiding.maskValues());
+            // G = Σ_b w(b)·ĝ(b) over the weights of the claims on f̂, then ρ; the rounds run on ρ·f̂ + ĝ
             out.ext(maskSum);
             t.absorbExt(WhirProtocol.ZK_MASK_SUM, maskSum);
             Ext3 rho = t.challengeExt(WhirProtocol.ZK_RHO);
-            f = kernels.adopt(combine(rho, c.owner.toHost(f, 1 << n), c.hiding.maskValues()));
-            coeffs = kernels.adopt(combine(rho, c.owner.toHost(coeffs, 1 << n), c.hiding.maskCoefficients()));
+            f = kernels.adopt(combine(rho, c.owner.toHost(f, 1 << n), mask.values()));
+            coeffs = kernels.adopt(combine(rho, c.owner.toHost(coeffs, 1 << n), mask.coefficients()));
             width = 3;
         }
-        long[] w = kernels.adopt(hostWeight);
-        hostWeight = null; // w is its only reference: the first fold frees it (3·2^n longs)
-        for (long[] z : oodPoints0) {
+        for (long[] z : hOod) {
             kernels.addScaledEq(w, z, ext(g));
             g = g.mul(gamma);
         }
@@ -484,7 +635,7 @@ public final class WhirProver implements PcsProver {
                 nextCodeword = kernels.encodeBitReversed(coeffs, 3, mNext, params.logDomainSize(i + 1));
                 if (zk) {
                     nextSalts = new byte[MerkleHash.SALT_BYTES << params.logLeaves(i + 1)];
-                    c.hiding.random().nextBytes(nextSalts);
+                    random.nextBytes(nextSalts);
                     nextTree = MerkleTree.buildSalted(kernels, nextCodeword, 1 << params.logLeaves(i + 1), 3 << params.foldVars(i + 1),
                             nextSalts);
                 } else {
@@ -515,18 +666,21 @@ public final class WhirProver implements PcsProver {
             int logLeaves = params.logLeaves(i);
             int[] indices = Arrays.stream(t.challengeIndices(WhirProtocol.QUERIES, params.queries(i), 1 << logLeaves))
                     .sorted().distinct().toArray();
-            int leafLongs = (i == 0 ? (zk ? 2 : 1) : 3) << k;
-            if (zk && i == 0) {
-                out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs));
+            int leafLongs = (i == 0 ? 1 : 3) << k;
+            if (zk && i == 0 && !separate) {
+                out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs + mask.symbols().length / (1 << params.logLeaves(0))));
             } else {
                 out.bases(kernels.leaves(codeword, indices, leafLongs));
             }
             if (zk) {
-                for (int q : indices) {
-                    out.bytes(Arrays.copyOfRange(salts, q * MerkleHash.SALT_BYTES, (q + 1) * MerkleHash.SALT_BYTES));
-                }
+                writeSalts(salts, indices, out);
             }
             tree.writeMultiProof(indices, out);
+            if (separate && i == 0) {
+                out.bases(hostLeaves(mask.symbols(), indices, params.zkMaskWidth()));
+                writeSalts(mask.salts(), indices, out);
+                mask.tree().writeMultiProof(indices, out);
+            }
             if (!last) {
                 Ext3 beta = t.challengeExt(WhirProtocol.BETA);
                 Ext3 b = beta;
@@ -556,6 +710,12 @@ public final class WhirProver implements PcsProver {
             f = kernels.fold(f, 3, size, a, false);
             w = kernels.fold(w, 3, size, a, false);
             size >>>= 1;
+        }
+    }
+
+    private static void writeSalts(byte[] salts, int[] indices, ProofWriter out) {
+        for (int q : indices) {
+            out.bytes(Arrays.copyOfRange(salts, q * MerkleHash.SALT_BYTES, (q + 1) * MerkleHash.SALT_BYTES));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.pcs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,6 +61,12 @@ class WhirZeroKnowledgeTest {
 
     static Statement prove(PcsParameters params, WhirProver prover, PcsProver.Committed c, List<Ext3[]> points,
             List<BlockWeight> weights, List<Long> blocks, Transcript t) {
+        return prove(params, prover, c, points, weights, blocks, null, t);
+    }
+
+    /** An opening; for a commitment of several openings, with the mask polynomial's parts {@code parts} when non-null. */
+    static Statement prove(PcsParameters params, WhirProver prover, PcsProver.Committed c, List<Ext3[]> points,
+            List<BlockWeight> weights, List<Long> blocks, long[][] parts, Transcript t) {
         t.absorbBytes("root", c.root());
         ProofWriter out = new ProofWriter();
         List<EvaluationClaim> ood = prover.outOfDomain(c, out, t);
@@ -74,7 +81,12 @@ class WhirZeroKnowledgeTest {
         for (int j = 0; j < weights.size(); j++) {
             weighted.add(new WeightedClaim(weights.get(j), blocks.get(j), prover.weightedSum(c, weights.get(j), blocks.get(j))));
         }
-        prover.open(c, ood, points, values, weighted, out, t);
+        if (parts != null) {
+            prover.open(c, ood, points, values, weighted, seeded(5), parts, new byte[MerkleHash.SALT_BYTES << params.logLeaves(0)],
+                    out, t);
+        } else {
+            prover.open(c, ood, points, values, weighted, out, t);
+        }
         return new Statement(params, c.root(), claims, weighted, out.toByteArray());
     }
 
@@ -116,7 +128,7 @@ class WhirZeroKnowledgeTest {
 
     // ---- small parameters for the rejection suite and the simulation ----
 
-    static final int SMALL_N = 8;
+    static final int SMALL_N = 11;
     static PcsParameters small;
     static Statement smallHonest;
     static long[] smallTable;
@@ -124,8 +136,9 @@ class WhirZeroKnowledgeTest {
     @BeforeAll
     static void proveSmall() {
         small = PcsParameters.insecureForTests(SMALL_N, 2, 3, 2, 1).withZeroKnowledge();
-        // every message kind: two committed rounds, out-of-domain samples, a final polynomial and sumcheck
-        assertTrue(small.numRounds() == 2 && small.finalVars() == 2 && small.oodSamples() == 1, small.toString());
+        // every message kind: committed rounds, out-of-domain samples, a final polynomial and sumcheck; the small mask polynomial
+        assertTrue(small.numRounds() == 3 && small.finalVars() == 2 && small.oodSamples() == 1 && small.zkMaskWidth() == 3,
+                small.toString());
         SplittableRandom rnd = new SplittableRandom(11);
         smallTable = maskFreeTable(rnd, small);
         smallHonest = prove(small, smallTable.clone(), lowerHalfPoints(rnd, SMALL_N, 2),
@@ -139,11 +152,34 @@ class WhirZeroKnowledgeTest {
         PcsParameters zk = plain.withZeroKnowledge();
         assertEquals(2, plain.encode()[0], "integrity mode keeps its encoding");
         assertEquals(0, plain.zkMaskSize());
-        assertEquals(3, zk.encode()[0]);
+        assertEquals(4, zk.encode()[0]);
         assertNotEquals(plain, zk);
         int mu = zk.zkMaskSize();
         assertTrue(Integer.bitCount(mu) == 1 && mu >= zk.zkRevealedSymbols() && mu < 2 * zk.zkRevealedSymbols(), zk.toString());
-        assertEquals(mu, zk.encode()[zk.encode().length - 1]);
+        long[] enc = zk.encode();
+        assertEquals(1, enc[enc.length - 3]);
+        assertEquals(mu, enc[enc.length - 2]);
+        assertEquals(zk.zkMaskWidth(), enc[enc.length - 1]);
+        // several openings: the mask block covers T·(t_0·2^k_0 + 3·ood) + 3·ood symbols, and the mode binds T
+        PcsParameters big = PcsParameters.forSecurity(100, 22);
+        PcsParameters fixed = big.withZeroKnowledge(1024);
+        assertEquals(1024, fixed.zkOpenings());
+        assertTrue(fixed.zkSeparateMask() && !big.withZeroKnowledge().zkSeparateMask());
+        long perOpening = ((long) big.queries(0) << big.foldVars(0)) + 3L * big.oodSamples();
+        assertEquals(1024 * perOpening + 3L * big.oodSamples(), fixed.zkRevealedSymbols());
+        assertTrue(fixed.zkMaskSize() >= fixed.zkRevealedSymbols() && fixed.zkMaskSize() <= 1 << 21, fixed.toString());
+        assertNotEquals(fixed, big.withZeroKnowledge(1023));
+        assertTrue(big.maxZkOpenings() >= 1024 && fixed.securityBits() >= 100, big.maxZkOpenings() + " " + fixed);
+        // a model too small for T openings says how many fit
+        PcsParameters n20 = PcsParameters.forSecurity(100, 20);
+        int max = n20.maxZkOpenings();
+        assertTrue(max > 1 && max < 1024, "n = 20 holds " + max);
+        assertDoesNotThrow(() -> n20.withZeroKnowledge(max));
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> n20.withZeroKnowledge(max + 1));
+        assertTrue(tooMany.getMessage().contains("at most " + max + " openings"), tooMany.getMessage());
+        // large polynomials get the small mask polynomial (3 symbols per round-0 leaf), small ones the full one
+        assertEquals(3, n20.withZeroKnowledge().zkMaskWidth());
+        assertEquals(1 << PcsParameters.forSecurity(100, 12).foldVars(0), PcsParameters.forSecurity(100, 12).withZeroKnowledge().zkMaskWidth());
         assertTrue(zk.securityBits() >= 100, zk.toString());
         assertTrue(zk.soundnessBits().stream().anyMatch(term -> term.component().contains("hiding")));
         assertThrows(IllegalArgumentException.class, () -> PcsParameters.forSecurity(100, 6).withZeroKnowledge(),
@@ -191,14 +227,14 @@ class WhirZeroKnowledgeTest {
         for (int b = table.length - params.zkMaskSize(); b < table.length; b++) {
             table[b] = Goldilocks.reduce(rnd.nextLong());
         }
-        long[] g = WhirTestSupport.randomTable(rnd, n);
+        long[][] g = parts(rnd, params);
         byte[] salts = new byte[MerkleHash.SALT_BYTES << params.logLeaves(0)];
         List<Ext3[]> points = lowerHalfPoints(rnd, n, 2);
         List<byte[]> proofs = new ArrayList<>();
         for (dev.zkinfer.prover.backend.Backend backend : List.of(dev.zkinfer.prover.backend.Backends.scalar(),
                 dev.zkinfer.prover.backend.Backends.vector())) {
             WhirProver prover = new WhirProver(params, backend);
-            PcsProver.Committed c = prover.commitHiding(table.clone(), g.clone(), salts, seeded(4));
+            PcsProver.Committed c = prover.commitHiding(table.clone(), g, salts, seeded(4));
             Statement s = prove(params, prover, c, points, List.of(), List.of(), new Sha256Transcript(WhirTestSupport.TAG));
             verify(s);
             proofs.add(s.proof());
@@ -305,13 +341,97 @@ class WhirZeroKnowledgeTest {
         }
     }
 
+    /** c uniform parts S_a of a mask polynomial for {@code p}. */
+    static long[][] parts(SplittableRandom rnd, PcsParameters p) {
+        long[][] parts = new long[p.zkMaskWidth()][];
+        for (int a = 0; a < parts.length; a++) {
+            parts[a] = WhirTestSupport.randomTable(rnd, p.zkMaskVars());
+        }
+        return parts;
+    }
+
+    // ---- one commitment, several openings (docs/zero-knowledge.md §5) ----
+
+    static PcsParameters multi() {
+        return PcsParameters.insecureForTests(SMALL_N, 2, 3, 2, 1).withZeroKnowledge(3);
+    }
+
+    @Test
+    void severalOpeningsOfOneFixedCommitmentVerifyAndAreRefusedBeyondTheirCount() throws Exception {
+        PcsParameters p = multi();
+        SplittableRandom rnd = new SplittableRandom(21);
+        WhirProver prover = new WhirProver(p);
+        long[] table = maskFreeTable(rnd, p);
+        PcsProver.Committed c = prover.commit(table, SMALL_N, new SecureRandom());
+        BlockWeight weight = new PowerWeights(WhirTestSupport.randomPoints(rnd, 3, 1).get(0), 3);
+        List<Statement> openings = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            // each proof has its own claims on the fixed polynomial and its own transcript
+            Statement s = prove(p, prover, c, lowerHalfPoints(rnd, SMALL_N, 2), List.of(weight), List.of((long) i), null,
+                    new Sha256Transcript(WhirTestSupport.TAG));
+            verify(s);
+            openings.add(s);
+        }
+        assertArrayEquals(openings.get(0).root(), openings.get(2).root());
+        assertThrows(IllegalStateException.class, () -> prove(p, prover, c, lowerHalfPoints(rnd, SMALL_N, 1), List.of(), List.of(),
+                null, new Sha256Transcript(WhirTestSupport.TAG)), "a fourth opening exceeds the mask block");
+        // the same claims opened twice give different proofs (fresh mask polynomials)
+        WhirProver again = new WhirProver(p);
+        PcsProver.Committed c2 = again.commit(maskFreeTable(new SplittableRandom(5), p), SMALL_N, new SecureRandom());
+        List<Ext3[]> pts = lowerHalfPoints(rnd, SMALL_N, 1);
+        Statement a = prove(p, again, c2, pts, List.of(), List.of(), null, new Sha256Transcript(WhirTestSupport.TAG));
+        Statement b = prove(p, again, c2, pts, List.of(), List.of(), null, new Sha256Transcript(WhirTestSupport.TAG));
+        assertEquals(a.claims().get(0).value(), b.claims().get(0).value());
+        assertFalse(Arrays.equals(a.proof(), b.proof()));
+        verify(a);
+        verify(b);
+    }
+
+    @Test
+    void openingsOfAFixedCommitmentRejectTamperingOfEveryByte() throws Exception {
+        PcsParameters p = multi();
+        SplittableRandom rnd = new SplittableRandom(22);
+        WhirProver prover = new WhirProver(p);
+        PcsProver.Committed c = prover.commit(maskFreeTable(rnd, p), SMALL_N, new SecureRandom());
+        Statement s = prove(p, prover, c, lowerHalfPoints(rnd, SMALL_N, 2),
+                List.of(new PowerWeights(WhirTestSupport.randomPoints(rnd, 3, 1).get(0), 3)), List.of(1L), null,
+                new Sha256Transcript(WhirTestSupport.TAG));
+        verify(s);
+        byte[] proof = s.proof();
+        for (int i = 0; i < proof.length; i++) {
+            byte[] bad = proof.clone();
+            bad[i] ^= (byte) (1 << (i % 8));
+            int at = i;
+            assertThrows(InvalidProofException.class, () -> verify(s, s.claims(), s.weighted(), bad), "byte " + at);
+        }
+        for (int len : new int[] {0, 24, proof.length / 2, proof.length - 1}) {
+            assertRejected(s, s.root(), s.claims(), s.weighted(), Arrays.copyOf(proof, len));
+        }
+        EvaluationClaim cl = s.claims().get(0);
+        assertRejected(s, s.root(), List.of(new EvaluationClaim(cl.point(), cl.value().add(Ext3.ONE)), s.claims().get(1)),
+                s.weighted(), proof);
+        // read as a one-opening commitment (or another opening count) of the same shape, it fails
+        for (PcsParameters other : new PcsParameters[] {small, PcsParameters.insecureForTests(SMALL_N, 2, 3, 2, 1).withZeroKnowledge(4)}) {
+            Statement o = new Statement(other, s.root(), s.claims(), s.weighted(), proof);
+            assertThrows(InvalidProofException.class, () -> verify(o));
+        }
+        // every salt of both trees' opened leaves is checked
+        View v = View.read(p, proof, s.root(), s.claims(), s.weighted(), () -> new Sha256Transcript(WhirTestSupport.TAG));
+        assertTrue(v.saltOffsets.size() > 2 * p.queries(0) - 2);
+        for (int at : v.saltOffsets) {
+            byte[] bad = proof.clone();
+            bad[at + 1] ^= 0x08;
+            assertRejected(s, s.root(), s.claims(), s.weighted(), bad);
+        }
+    }
+
     // ---- the simulation, made executable ----
 
     /**
      * The field elements an opening reveals (out-of-domain answers, the mask sum, sumcheck
-     * messages, opened leaves, the final polynomial), read in the verifier's order, and the
-     * positions of the leaf salts. The query indices are replayed on a transcript from
-     * {@code transcripts}, which must give the challenges the opening was made with.
+     * messages, opened leaves of f and of the mask polynomial, the final polynomial), read in the
+     * verifier's order, and the positions of the leaf salts. The query indices are replayed on a
+     * transcript from {@code transcripts}, which must give the challenges the opening was made with.
      */
     static final class View {
         final List<Long> values = new ArrayList<>();
@@ -328,8 +448,14 @@ class WhirZeroKnowledgeTest {
             verifier.verifyOpening(root, p.numVars(), verifier.readOutOfDomain(root, r, rec), claims, weighted, r, rec);
             r.finish();
 
+            boolean separate = p.zkSeparateMask();
+            int c = p.zkMaskWidth();
             View v = new View();
             ProofReader in = new ProofReader(proof);
+            if (separate) {
+                v.exts(in, p.oodSamples()); // f̂(ζ) at the commitment's samples
+                in.bytes("mask root", 32);
+            }
             v.exts(in, 2 * p.oodSamples() + 1); // f̂(ζ), ĝ(ζ) per sample; the mask sum
             for (int i = 0; i < p.numRounds(); i++) {
                 int k = p.foldVars(i);
@@ -345,19 +471,29 @@ class WhirZeroKnowledgeTest {
                     in.u64("nonce");
                 }
                 int[] idx = rec.indices.get(i);
-                int leafLongs = (i == 0 ? 2 : 3) << k;
-                for (long x : in.bases("leaves", idx.length * leafLongs)) {
-                    v.values.add(x);
+                int leafLongs = (i == 0 ? 1 : 3) << k;
+                if (i == 0 && !separate) {
+                    leafLongs += c;
                 }
-                for (int q = 0; q < idx.length; q++) {
-                    v.saltOffsets.add(in.position());
-                    in.bytes("salt", MerkleHash.SALT_BYTES);
+                v.leaves(in, idx, leafLongs, p.logLeaves(i));
+                if (i == 0 && separate) {
+                    v.leaves(in, idx, c, p.logLeaves(0));
                 }
-                in.bytes("siblings", 32 * siblings(idx, p.logLeaves(i)));
             }
             v.exts(in, 3 * p.finalVars());
             in.finish();
             return v;
+        }
+
+        private void leaves(ProofReader in, int[] idx, int leafLongs, int depth) throws InvalidProofException {
+            for (long x : in.bases("leaves", idx.length * leafLongs)) {
+                values.add(x);
+            }
+            for (int q = 0; q < idx.length; q++) {
+                saltOffsets.add(in.position());
+                in.bytes("salt", MerkleHash.SALT_BYTES);
+            }
+            in.bytes("siblings", 32 * siblings(idx, depth));
         }
 
         private void exts(ProofReader in, int count) throws InvalidProofException {
@@ -420,21 +556,58 @@ class WhirZeroKnowledgeTest {
         }
     }
 
-    /** The masks of one hiding commitment: the filled mask block of f, the mask polynomial g, the salts. */
-    record Masks(long[] block, long[] g, byte[] salts) {}
+    /**
+     * The masks of a hiding commitment and its openings: the filled mask block of f and, per
+     * opening, the parts of its mask polynomial (with one opening: the parts in the commitment's leaves).
+     */
+    record Masks(long[] block, long[][][] parts) {
+        Masks with(int opening, int part, int i) {
+            long[][][] ps = new long[parts.length][][];
+            for (int o = 0; o < ps.length; o++) {
+                ps[o] = parts[o].clone();
+            }
+            ps[opening][part] = ps[opening][part].clone();
+            ps[opening][part][i] = Goldilocks.add(ps[opening][part][i], 1);
+            return new Masks(block, ps);
+        }
+
+        Masks withBlock(int i) {
+            long[] b = block.clone();
+            b[i] = Goldilocks.add(b[i], 1);
+            return new Masks(b, parts);
+        }
+    }
+
+    /** One opening's claims: evaluation points and one weighted claim. */
+    record Claims(List<Ext3[]> points, BlockWeight weight, long block) {}
 
     /**
-     * The revealed field elements of an opening of {@code table} (mask block empty) under the
-     * masks, with challenges programmed by {@code seed}: a linear function of (table, masks).
+     * The revealed field elements of the openings of {@code table} (mask block empty), one per
+     * entry of {@code claims}, opening j with challenges programmed by seed + j, concatenated: a
+     * linear function of (table, masks). With {@code p} for one opening and several claims, each
+     * opening is of a fresh commitment made with the same masks (what a second opening of one
+     * commitment with one mask polynomial would reveal).
      */
-    static long[] view(long[] table, Masks m, List<Ext3[]> points, BlockWeight weight, long block, long seed) throws Exception {
-        int mu = small.zkMaskSize();
+    static long[] view(PcsParameters p, long[] table, Masks m, List<Claims> claims, long seed) throws Exception {
+        int mu = p.zkMaskSize();
         long[] t = table.clone();
         System.arraycopy(m.block(), 0, t, t.length - mu, mu);
-        WhirProver prover = new WhirProver(small);
-        PcsProver.Committed c = prover.commitHiding(t, m.g().clone(), m.salts(), new SecureRandom(new byte[] {1}));
-        Statement s = prove(small, prover, c, points, List.of(weight), List.of(block), new ProgrammedTranscript(seed));
-        return View.read(small, s.proof(), s.root(), s.claims(), s.weighted(), () -> new ProgrammedTranscript(seed)).vector();
+        byte[] salts = new byte[MerkleHash.SALT_BYTES << p.logLeaves(0)];
+        WhirProver prover = new WhirProver(p);
+        PcsProver.Committed c = p.zkSeparateMask() ? prover.commitHiding(t.clone(), null, salts, seeded(1)) : null;
+        List<Long> all = new ArrayList<>();
+        for (int j = 0; j < claims.size(); j++) {
+            Claims cl = claims.get(j);
+            long[][] parts = p.zkSeparateMask() ? m.parts()[j] : null;
+            PcsProver.Committed cj = c != null ? c : prover.commitHiding(t.clone(), m.parts()[0], salts, seeded(1));
+            Statement s = prove(p, prover, cj, cl.points(), List.of(cl.weight()), List.of(cl.block()), parts,
+                    new ProgrammedTranscript(seed + j));
+            long sj = seed + j;
+            for (long x : View.read(p, s.proof(), s.root(), s.claims(), s.weighted(), () -> new ProgrammedTranscript(sj)).vector()) {
+                all.add(x);
+            }
+        }
+        return all.stream().mapToLong(Long::longValue).toArray();
     }
 
     static long[] sub(long[] a, long[] b) {
@@ -445,75 +618,125 @@ class WhirZeroKnowledgeTest {
         return d;
     }
 
+    /** The claims as base-field functionals on the table: 3 rows per claim. */
+    static List<long[]> claimRows(int size, List<Claims> claims) {
+        List<long[]> rows = new ArrayList<>();
+        for (Claims cl : claims) {
+            for (Ext3[] z : cl.points()) {
+                long[] eq = dev.zkinfer.poly.Mle.eqTable(z);
+                for (int j = 0; j < 3; j++) {
+                    long[] row = new long[size];
+                    for (int b = 0; b < size; b++) {
+                        row[b] = eq[3 * b + j];
+                    }
+                    rows.add(row);
+                }
+            }
+        }
+        // one weighted claim, the same in every opening
+        Claims first = claims.get(0);
+        long[] w = first.weight().table();
+        for (int j = 0; j < 3; j++) {
+            long[] row = new long[size];
+            for (int b = 0; b < (1 << first.weight().numVars()); b++) {
+                row[(int) (first.block() << first.weight().numVars()) + b] = w[3 * b + j];
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
     /**
-     * With programmed challenges, the opening's revealed values are V = A·f + B·m for the table f
-     * and the masks m (the mask block of f, the mask polynomial g). The view does not depend on
-     * f beyond the claimed values iff A·d lies in the span of B for every d that keeps the claims
-     * (then V for uniform m is uniform on A·f + span(B), the same set for every such f): checked
-     * here for random claim-keeping directions d, with two controls that show the check has
-     * teeth (a direction that changes a claim is seen; without g, the sumcheck messages and folds
-     * give f away).
+     * With programmed challenges, the openings' revealed values are V = A·f + B·m for the table f
+     * and the masks m (the mask block of f, the mask polynomials' parts). The view does not depend
+     * on f beyond the claimed values iff A·d lies in the span of B for every d that keeps the
+     * claims (then V for uniform m is uniform on A·f + span(B), the same set for every such f).
+     * Returns, for random claim-keeping directions d, whether A·d is in span(B), in span(B
+     * restricted to the mask block), and whether a claim-changing direction is in span(B).
      */
-    @Test
-    void revealedValuesAreUniformAndIndependentOfThePolynomialBeyondTheClaims() throws Exception {
-        SplittableRandom rnd = new SplittableRandom(77);
-        int n = SMALL_N, size = 1 << n, mu = small.zkMaskSize();
-        long seed = 1234;
-        long[] f = maskFreeTable(rnd, small);
-        List<Ext3[]> points = lowerHalfPoints(rnd, n, 1);
+    static boolean[] simulation(PcsParameters p, int openings, long seed) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int n = p.numVars(), size = 1 << n, mu = p.zkMaskSize();
+        long[] f = maskFreeTable(rnd, p);
         PowerWeights weight = new PowerWeights(WhirTestSupport.randomPoints(rnd, 2, 1).get(0), 3); // 2+1+2 = 5 variables
-        long block = 2; // entries [64, 96)
-        Masks m = new Masks(WhirTestSupport.randomTable(rnd, Integer.numberOfTrailingZeros(mu)), WhirTestSupport.randomTable(rnd, n),
-                new byte[MerkleHash.SALT_BYTES << small.logLeaves(0)]);
-        long[] v0 = view(f, m, points, weight, block, seed);
+        List<Claims> claims = new ArrayList<>();
+        for (int j = 0; j < openings; j++) {
+            claims.add(new Claims(lowerHalfPoints(rnd, n, 1), weight, 2)); // the weighted block: entries [64, 96)
+        }
+        int distinctParts = p.zkSeparateMask() ? openings : 1;
+        long[][][] parts = new long[openings][][];
+        for (int j = 0; j < openings; j++) {
+            parts[j] = j < distinctParts ? parts(rnd, p) : parts[0];
+        }
+        Masks m = new Masks(WhirTestSupport.randomTable(rnd, Integer.numberOfTrailingZeros(mu)), parts);
+        long[] v0 = view(p, f, m, claims, seed);
 
         // B: one column per mask coordinate
         Span withG = new Span(v0.length), blockOnly = new Span(v0.length);
         for (int i = 0; i < mu; i++) {
-            long[] b = m.block().clone();
-            b[i] = Goldilocks.add(b[i], 1);
-            long[] col = sub(view(f, new Masks(b, m.g(), m.salts()), points, weight, block, seed), v0);
+            long[] col = sub(view(p, f, m.withBlock(i), claims, seed), v0);
             withG.add(col);
             blockOnly.add(col);
         }
-        for (int i = 0; i < size; i++) {
-            long[] g = m.g().clone();
-            g[i] = Goldilocks.add(g[i], 1);
-            withG.add(sub(view(f, new Masks(m.block(), g, m.salts()), points, weight, block, seed), v0));
-        }
-
-        // the claims as base-field functionals on the table: 3 rows per claim
-        List<long[]> rows = new ArrayList<>();
-        long[] eqTable = dev.zkinfer.poly.Mle.eqTable(points.get(0));
-        long[] wTable = weight.table();
-        for (int j = 0; j < 3; j++) {
-            long[] row = new long[size], wrow = new long[size];
-            for (int b = 0; b < size; b++) {
-                row[b] = eqTable[3 * b + j];
+        for (int j = 0; j < distinctParts; j++) {
+            for (int a = 0; a < p.zkMaskWidth(); a++) {
+                for (int i = 0; i < 1 << p.zkMaskVars(); i++) {
+                    withG.add(sub(view(p, f, m.with(j, a, i), claims, seed), v0));
+                }
             }
-            for (int b = 0; b < (1 << weight.numVars()); b++) {
-                wrow[(int) (block << weight.numVars()) + b] = wTable[3 * b + j];
-            }
-            rows.add(row);
-            rows.add(wrow);
         }
-        // correction coordinates inside the claims' support: three in the weighted block, three elsewhere in the lower half
-        int[] fix = {64, 65, 66, 3, 17, 40};
-        for (int rep = 0; rep < 3; rep++) {
+        List<long[]> rows = claimRows(size, claims);
+        // correction coordinates inside the claims' support: three in the weighted block, the others elsewhere in the lower half
+        int[] fix = Arrays.copyOf(new int[] {64, 65, 66, 3, 17, 40, 100, 130, 200, 5, 9, 21}, rows.size());
+        boolean[] out = {true, false, false};
+        for (int rep = 0; rep < 2; rep++) {
             long[] d = new long[size];
             for (int b = 0; b < size - mu; b++) {
                 d[b] = Goldilocks.reduce(rnd.nextLong());
             }
             keepClaims(d, rows, fix);
-            long[] ad = sub(view(add(f, d), m, points, weight, block, seed), v0);
-            assertTrue(withG.contains(ad), "a claim-keeping change of the polynomial is visible in the opening (rank "
-                    + withG.rank() + " of " + v0.length + " revealed values)");
-            assertFalse(blockOnly.contains(ad), "control: without the mask polynomial the opening reveals the polynomial");
+            long[] ad = sub(view(p, add(f, d), m, claims, seed), v0);
+            out[0] &= withG.contains(ad);
+            out[1] |= blockOnly.contains(ad);
         }
-        // control: a change that moves a claimed value is not masked
         long[] d = new long[size];
         d[5] = 1;
-        assertFalse(withG.contains(sub(view(add(f, d), m, points, weight, block, seed), v0)));
+        out[2] = withG.contains(sub(view(p, add(f, d), m, claims, seed), v0));
+        return out;
+    }
+
+    /** The simulation check's parameters: two committed rounds of two variables... and the small mask polynomial. */
+    static PcsParameters rankShape() {
+        return PcsParameters.insecureForTests(9, 2, 2, 2, 1);
+    }
+
+    @Test
+    void revealedValuesAreUniformAndIndependentOfThePolynomialBeyondTheClaims() throws Exception {
+        PcsParameters p = rankShape().withZeroKnowledge();
+        assertEquals(3, p.zkMaskWidth(), p.toString());
+        boolean[] r = simulation(p, 1, 77);
+        assertTrue(r[0], "a claim-keeping change of the polynomial is visible in the opening");
+        assertFalse(r[1], "control: without the mask polynomial the opening reveals the polynomial");
+        assertFalse(r[2], "control: a change of a claimed value is not masked");
+    }
+
+    /** Two openings of one commitment, each with its own mask polynomial, reveal nothing beyond their claims together. */
+    @Test
+    void twoOpeningsOfOneCommitmentRevealNothingBeyondTheirClaims() throws Exception {
+        PcsParameters p = rankShape().withZeroKnowledge(2);
+        assertTrue(p.zkSeparateMask() && p.zkMaskWidth() == 3, p.toString());
+        boolean[] r = simulation(p, 2, 78);
+        assertTrue(r[0], "two openings together reveal a claim-keeping change of the polynomial");
+        assertFalse(r[1], "control: without the mask polynomials the openings reveal the polynomial");
+        assertFalse(r[2], "control: a change of a claimed value is not masked");
+    }
+
+    /** Control: the one-opening form opened twice (one mask polynomial for both) gives the polynomial away. */
+    @Test
+    void theOneOpeningFormWouldLeakWithTwoOpenings() throws Exception {
+        PcsParameters p = rankShape().withZeroKnowledge();
+        boolean[] r = simulation(p, 2, 79);
+        assertFalse(r[0], "two openings with one mask polynomial must reveal the polynomial beyond the claims");
     }
 
     static long[] add(long[] a, long[] b) {
