@@ -123,6 +123,7 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
                     .put("quantization", new Json().put("samples", report.samples()).put("argmax_agreement", report.argmaxAgreement())
                             .put("max_abs_error", report.maxAbsError()).put("mean_abs_error", report.meanAbsError()))
                     .put("zero_knowledge", zk).put("input_visibility", keyOptions.privateInputs() ? "private" : "public")
+                    .put("weights_hidden_for_proofs", vk.hiddenProofs())
                     .put("layers", vk.circuit().layers().size()).put("parameters", qm.parameterCount())
                     .put("batch_sizes", java.util.Arrays.stream(vk.batchSizes()).boxed().toList())
                     .put("proving_key", dir.resolve("model.pk").toString()).put("verifying_key", dir.resolve("model.vk").toString())
@@ -136,8 +137,9 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
             say("Security: %.1f bits provable, %.1f without grinding (weakest component %.1f bits; 'zkinfer inspect' lists them)",
                     sec.totalBits(), sec.statisticalBits(), sec.minimumBits());
             if (zk) {
-                say("Zero-knowledge: proofs hide the intermediate values%s; the weights are committed but not hidden yet"
-                        + " (docs/zero-knowledge.md §5)", keyOptions.privateInputs() ? " and the input" : "");
+                say("Zero-knowledge: proofs hide the intermediate values%s and the weights, the weights for up to %d proofs"
+                        + " (re-key after that: compile again; docs/zero-knowledge.md §5)", keyOptions.privateInputs() ? ", the input" : "",
+                        vk.hiddenProofs());
             }
             say("Batch circuits: %s (one proof holds up to %d inferences)",
                     java.util.Arrays.toString(vk.batchSizes()).replaceAll("[\\[\\]]", ""), vk.maxBatch());

@@ -66,7 +66,8 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
                     .put("proof_of_work_bits", sec.grindingBits()).put("security_components", bits)
                     .put("zero_knowledge", vk.zeroKnowledge())
                     .put("visibility", new Json().put("input", inputVisibility(vk)).put("output", "public")
-                            .put("weights", vk.zeroKnowledge() ? "committed, not hidden" : "committed")));
+                            .put("weights", vk.zeroKnowledge() ? "private" : "committed"))
+                    .put("weights_hidden_for_proofs", vk.hiddenProofs()));
             return;
         }
         out.printf("%s, %,d bytes%n", kind, size);
@@ -82,8 +83,8 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
                 + " agreement up to the Johnson bound from BCHKS25, ePrint 2025/2055)%n", vk.profile().cliName(), vk.profile().bits());
         out.print(sec);
         if (vk.zeroKnowledge()) {
-            out.printf("  zero-knowledge: yes (input %s, output public; weights committed but not hidden yet:"
-                    + " each proof reveals evaluations of them, docs/zero-knowledge.md §5)%n", inputVisibility(vk));
+            out.printf("  zero-knowledge: yes (input %s, output public, weights private for up to %d proofs: re-key after that,"
+                    + " docs/zero-knowledge.md §5)%n", inputVisibility(vk), vk.hiddenProofs());
         } else {
             out.println("  zero-knowledge: no (proofs give integrity, not privacy: they reveal intermediate values; compile with --zk)");
         }

@@ -55,8 +55,18 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
             x.add(r.array());
             clamped += r.clamped();
         }
+        // a zero-knowledge key hides its weights for a bounded number of proofs: they are counted beside the key
+        java.nio.file.Path counter = pk.resolveSibling(pk.getFileName() + ".proofs");
+        long made = key.verifyingKey().zeroKnowledge() ? proofsMade(counter) : 0;
+        if (key.verifyingKey().zeroKnowledge() && made >= key.verifyingKey().hiddenProofs()) {
+            throw new UserError(pk + " has made " + made + " zero-knowledge proofs (counted in " + counter + "), all it can make with its"
+                    + " weights hidden; compile the model again for a new key (docs/zero-knowledge.md §5)");
+        }
         ModelProver prover = new ModelProver(key);
         ProofResult res = timeout == null ? prover.proveBatch(x, progress) : prover.proveBatch(x, progress, timeout);
+        if (key.verifyingKey().zeroKnowledge()) {
+            CliSupport.writeAtomically(counter, (made + 1 + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
         CliSupport.writeAtomically(proofFile, res.proof());
         endProgress();
         if (json) {
@@ -106,6 +116,19 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
                 throw new TypeConversionException("'" + value + "' is not a positive duration");
             }
             return d;
+        }
+    }
+
+    /** The zero-knowledge proofs a key has made, from its counter file (0 when there is none). */
+    private static long proofsMade(java.nio.file.Path counter) {
+        if (!java.nio.file.Files.exists(counter)) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(java.nio.file.Files.readString(counter).trim());
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw new UserError(counter + " does not hold a proof count (" + e.getMessage() + "); it counts the proofs of a"
+                    + " zero-knowledge key: restore it, or compile the model again");
         }
     }
 }

@@ -535,6 +535,40 @@ class CliEndToEndTest {
         assertTrue(r.err.contains("7 values in all, which is not a whole number of model inputs"), r.err);
     }
 
+    @Test
+    void zeroKnowledgeKeysWithAPrivateInput() throws IOException {
+        Path dir = tmp.resolve("zk");
+        Map<String, Object> c = json(ok("compile", onnxA.toString(), "-o", dir.toString(), "--calibration", inputA.toString(), "--zk",
+                "--input-visibility", "private", "--batch-sizes", "1,2", "--json"));
+        assertEquals(Boolean.TRUE, c.get("zero_knowledge"), c.toString());
+        assertEquals("private", c.get("input_visibility"));
+        double hidden = num(c, "weights_hidden_for_proofs");
+        assertTrue(hidden >= 1, c.toString());
+        Map<String, Object> i = json(ok("inspect", dir.resolve("model.vk").toString(), "--json"));
+        assertEquals(Boolean.TRUE, i.get("zero_knowledge"));
+        assertEquals("private", get(i, "visibility.input"));
+        assertEquals("private", get(i, "visibility.weights"));
+        Path proof = tmp.resolve("zk.proof");
+        Map<String, Object> p = json(ok("prove", "--pk", dir.resolve("model.pk").toString(), "--input", inputA.toString(), "-o",
+                proof.toString(), "--json"));
+        // the same output as the integrity-mode key's proof of this input
+        assertEquals(get(proveA, "output"), get(p, "output"), p.toString());
+        Map<String, Object> v = json(ok("verify", "--vk", dir.resolve("model.vk").toString(), "--proof", proof.toString(), "--json"));
+        assertEquals(Boolean.TRUE, v.get("valid"), v.toString());
+        assertEquals(get(proveA, "output"), get(v, "output"));
+        assertFalse(v.containsKey("input"), "a private input is not reported: " + v);
+        // there is no input in the proof to check a file against
+        Result r = userError("verify", "--vk", dir.resolve("model.vk").toString(), "--proof", proof.toString(), "--input", inputA.toString());
+        assertTrue(r.err.contains("proves no public input"), r.err);
+        // a proof of the integrity-mode key does not verify under the zero-knowledge key, and the other way round
+        assertEquals(Boolean.FALSE, json(run(1, "verify", "--vk", dir.resolve("model.vk").toString(), "--proof", proofA.toString(), "--json"))
+                .get("valid"));
+        // the key counts its proofs beside itself
+        assertEquals("1", Files.readString(dir.resolve("model.pk.proofs")).strip());
+        Result bad = userError("compile", onnxA.toString(), "-o", tmp.resolve("zk2").toString(), "--input-visibility", "private");
+        assertTrue(bad.err.contains("needs --zk"), bad.err);
+    }
+
     // ---------------------------------------------------------------- files and JSON
 
     Path write(String name, String content) throws IOException {

@@ -149,6 +149,12 @@ public final class CommittedLayout {
         return new CommittedLayout(layoutOf, ids, true);
     }
 
+    /** As above, leaving the top reserveTop(n) entries of a polynomial of n variables free (a hiding commitment's mask block). */
+    static CommittedLayout tight(java.util.function.IntFunction<TensorLayout> layoutOf, List<Integer> ids,
+            java.util.function.IntToLongFunction reserveTop) {
+        return new CommittedLayout(layoutOf, ids, true, reserveTop);
+    }
+
     /** The tight packing of tensors given by their layouts (tensor i has layouts.get(i)), for tests. */
     static CommittedLayout tight(List<TensorLayout> layouts) {
         List<Integer> ids = new ArrayList<>();

@@ -172,8 +172,26 @@ public final class VerifyingKey {
         this.witnessLayout = of.zeroKnowledge ? zkLayout.witness() : CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
     }
 
-    private static CommittedLayout modelLayout(Circuit circuit, boolean zeroKnowledge) {
-        return zeroKnowledge ? ZkLayout.modelLayout(circuit) : CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
+    private CommittedLayout modelLayout(Circuit circuit, boolean zeroKnowledge) {
+        if (!zeroKnowledge) {
+            return CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
+        }
+        ZkLayout.ModelHiding h = modelHiding(profile, circuit);
+        modelPcs = h.params();
+        return h.layout();
+    }
+
+    /**
+     * A zero-knowledge key's model commitment for this circuit: its layout (weights, blinding block,
+     * hiding mask block), hiding WHIR parameters and T, the proofs the weights stay hidden for.
+     */
+    public static ZkLayout.ModelHiding modelHiding(SecurityProfile profile, Circuit circuit) {
+        return ZkLayout.modelHiding(circuit, n -> PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, n));
+    }
+
+    /** Zero-knowledge: how many proofs the weights stay hidden for (docs/zero-knowledge.md §5); 0 for an integrity key. */
+    public int hiddenProofs() {
+        return zeroKnowledge ? modelPcs().zkOpenings() : 0;
     }
 
     private static ZkLayout zkLayout(SecurityProfile profile, Circuit circuit) {

@@ -77,7 +77,7 @@ public final class ZkLayout {
             delta[t] = !masked ? -1 : claimCounts[t] <= 1 ? 0 : claimCounts[t];
         }
         if (!circuit.tensorsWithRole(TensorRole.MODEL).isEmpty()) {
-            maxVars = Math.max(maxVars, blindingVars(circuit)); // a model tensor's blinded opening
+            maxVars = Math.max(maxVars, blindingVars(circuit, MAX_PROOFS)); // a model tensor's blinded opening
         }
         List<ZkLookups.MaskBlock> lookupMasks = ZkLookups.maskBlocks(circuit, t -> delta[t]);
         int lookupSlots = 0;
@@ -121,15 +121,18 @@ public final class ZkLayout {
     }
 
     /**
-     * How many proofs a zero-knowledge key's weights stay hidden for (docs/zero-knowledge.md §5):
-     * each proof reveals two evaluations of the model polynomial's blinding block per weight tensor.
+     * A zero-knowledge model polynomial may grow to 2^18 entries whatever the weights' size, so a
+     * small model still offers 64 proofs (a 2^18-entry opening costs about a tenth of a second).
      */
+    static final int MIN_MODEL_VARS = 18;
+
+    /** The most proofs a zero-knowledge key's weights are hidden for (docs/zero-knowledge.md §5). */
     public static final int MAX_PROOFS = 1024;
 
-    /** log2 of the blinding block's size: room for {@link #MAX_PROOFS} proofs' two evaluations per model tensor. */
-    public static int blindingVars(Circuit circuit) {
+    /** log2 of the blinding block's size for T proofs: room for T proofs' two evaluations per model tensor. */
+    public static int blindingVars(Circuit circuit, int proofs) {
         int m = Math.max(1, circuit.tensorsWithRole(TensorRole.MODEL).size());
-        return TensorLayout.log2Ceil(2 * MAX_PROOFS * m);
+        return Math.max(1, TensorLayout.log2Ceil(2 * proofs * m));
     }
 
     /** The block id of the model polynomial's blinding block (after the circuit's tensors). */
@@ -138,15 +141,40 @@ public final class ZkLayout {
     }
 
     /**
-     * A zero-knowledge key's model polynomial: the weights packed tightly, as in integrity mode,
-     * plus the blinding block of 2^{@link #blindingVars} random entries drawn at compile time.
+     * A zero-knowledge key's model commitment: the layout (the weights packed tightly, the blinding
+     * block, the hiding mask block left free at the top), its hiding WHIR parameters, and T, the
+     * proofs it stays hiding for.
      */
-    public static CommittedLayout modelLayout(Circuit circuit) {
+    public record ModelHiding(CommittedLayout layout, dev.zkinfer.pcs.PcsParameters params, int proofs) {}
+
+    /**
+     * The model commitment of a zero-knowledge key for this circuit: T is the largest power of two
+     * up to {@link #MAX_PROOFS} whose blinding block and hiding mask block fit in at most twice the
+     * weights' own polynomial or 2^{@value #MIN_MODEL_VARS} entries (so a small model offers fewer
+     * proofs rather than a much larger commitment; `inspect` shows T). {@code pcs} gives the integrity-mode parameters for n variables.
+     */
+    public static ModelHiding modelHiding(Circuit circuit, java.util.function.IntFunction<dev.zkinfer.pcs.PcsParameters> pcs) {
         List<Integer> ids = new ArrayList<>(circuit.tensorsWithRole(TensorRole.MODEL));
         int bl = blindingBlock(circuit);
         ids.add(bl);
-        int b = blindingVars(circuit);
-        return CommittedLayout.tight(id -> id == bl ? TensorLayout.of(1 << b) : circuit.tensor(id).layout(), ids);
+        int base = CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL)).numVars();
+        for (int proofs = MAX_PROOFS; proofs >= 1; proofs /= 2) {
+            int b = blindingVars(circuit, proofs);
+            final int t = proofs;
+            CommittedLayout layout;
+            try {
+                layout = CommittedLayout.tight(id -> id == bl ? TensorLayout.of(1 << b) : circuit.tensor(id).layout(), ids, n -> {
+                    dev.zkinfer.pcs.PcsParameters p = pcs.apply(n);
+                    return p.maxZkOpenings() >= t ? p.withZeroKnowledge(t).zkMaskSize() : 1L << n;
+                });
+            } catch (IllegalArgumentException e) {
+                continue; // too large
+            }
+            if (layout.numVars() <= Math.max(base + 1, MIN_MODEL_VARS) || proofs == 1) {
+                return new ModelHiding(layout, pcs.apply(layout.numVars()).withZeroKnowledge(proofs), proofs);
+            }
+        }
+        throw new IllegalStateException("unreachable: one proof always fits");
     }
 
     /** The witness block of the lookup stage's half mask (layer, half): two GF(p^3) coefficients a, b laid out as a tensor mask of δ = 0. */

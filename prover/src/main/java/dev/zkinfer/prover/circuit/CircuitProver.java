@@ -423,7 +423,12 @@ public final class CircuitProver {
                 model = List.of();
             }
             model = modelBlockClaims(model);
-            open(modelPcs, modelCommitment, modelOod, model, modelWeighted);
+            if (zk != null) {
+                // a hiding commitment opened by every proof: each opening draws its own mask polynomial
+                modelPcs.open(modelCommitment, modelOod, List.of(), List.of(), modelWeighted, random, out, t);
+            } else {
+                open(modelPcs, modelCommitment, modelOod, model, modelWeighted);
+            }
             Cancellation.checkpoint();
             progress.accept("opening the witness commitment");
             List<dev.zkinfer.pcs.WeightedClaim> weighted = new ArrayList<>();

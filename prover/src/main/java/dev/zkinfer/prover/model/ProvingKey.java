@@ -355,18 +355,27 @@ public final class ProvingKey {
         Circuit circuit = first.circuit();
         CommittedLayout layout;
         long[] table;
+        WhirProver.WhirCommitment commitment;
         if (zeroKnowledge) {
-            layout = ZkLayout.modelLayout(circuit);
+            ZkLayout.ModelHiding hiding = VerifyingKey.modelHiding(profile, circuit);
+            layout = hiding.layout();
             Map<Integer, long[]> values = new HashMap<>(first.modelValues());
-            values.put(ZkLayout.blindingBlock(circuit), blinding(blindingSeed, 1 << ZkLayout.blindingVars(circuit)));
+            int bl = ZkLayout.blindingBlock(circuit);
+            values.put(bl, blinding(blindingSeed, 1 << layout.blocks(bl).get(0).numVars()));
             table = layout.pack(values);
+            progress.accept("committing to " + first.modelValues().size() + " weight and bias tensors with a hiding commitment (2^"
+                    + layout.numVars() + " entries, hiding for " + hiding.proofs() + " proofs)");
+            // the hiding commitment's randomness comes from the key's secret seed, so that loading the
+            // key recreates the same root
+            commitment = new WhirProver(hiding.params(), backend).commit(table, layout.numVars(), commitmentRandom(blindingSeed));
         } else {
             layout = CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
             table = layout.pack(first.modelValues());
+            progress.accept("committing to " + first.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");
+            WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, layout.numVars()),
+                    backend);
+            commitment = pcs.commit(table, layout.numVars());
         }
-        progress.accept("committing to " + first.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");
-        WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, layout.numVars()), backend);
-        WhirProver.WhirCommitment commitment = pcs.commit(table, layout.numVars());
         IoScales io = ioScales(model, first);
         Circuit[] circuits = new Circuit[compiled.length];
         for (int i = 0; i < circuits.length; i++) {
@@ -378,6 +387,20 @@ public final class ProvingKey {
         Cancellation.checkpoint();
         IntegerExecutor.create().prepare(model);
         return new ProvingKey(model, compiled, vk, commitment, table, blindingSeed);
+    }
+
+    /** A deterministic SecureRandom for the model commitment's hiding randomness, from the key's secret seed. */
+    private static java.security.SecureRandom commitmentRandom(byte[] seed) {
+        try {
+            java.security.SecureRandom r = java.security.SecureRandom.getInstance("SHA1PRNG");
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(seed);
+            sha.update("zkinfer/model-commitment-randomness".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            r.setSeed(sha.digest());
+            return r;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The blinding block's n uniform base-field values, from the key's secret seed (SHA-256 in counter mode). */

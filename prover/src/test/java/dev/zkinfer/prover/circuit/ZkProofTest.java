@@ -54,24 +54,26 @@ class ZkProofTest {
         w.put(w2, LayerSoundness.randomPadded(c.tensor(w2).layout(), rnd, 100));
         w.put(a, LayerSoundness.randomPadded(c.tensor(a).layout(), rnd, 100));
         LayerHarness.computeWitness(c, w);
-        CommittedLayout ml = zk ? ZkLayout.modelLayout(c) : CommittedLayout.tight(c, c.tensorsWithRole(TensorRole.MODEL));
+        SecurityProfile profile = SecurityProfile.DEFAULT;
+        ZkLayout.ModelHiding hiding = zk ? VerifyingKey.modelHiding(profile, c) : null;
+        CommittedLayout ml = zk ? hiding.layout() : CommittedLayout.tight(c, c.tensorsWithRole(TensorRole.MODEL));
         Map<Integer, long[]> mv = new HashMap<>();
         for (int t : c.tensorsWithRole(TensorRole.MODEL)) {
             mv.put(t, w.get(t));
         }
         if (zk) {
             // the blinding block, drawn at compile time
-            long[] bl = new long[1 << ZkLayout.blindingVars(c)];
+            long[] bl = new long[1 << ml.blocks(ZkLayout.blindingBlock(c)).get(0).numVars()];
             for (int i = 0; i < bl.length; i++) {
                 bl[i] = dev.zkinfer.prover.sumcheck.SumcheckProver.uniformBase(rnd);
             }
             mv.put(ZkLayout.blindingBlock(c), bl);
         }
         long[] table = ml.pack(mv);
-        SecurityProfile profile = SecurityProfile.DEFAULT;
-        WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, ml.numVars()),
-                Backends.scalar());
-        WhirProver.WhirCommitment commitment = pcs.commit(table, ml.numVars());
+        WhirProver.WhirCommitment commitment = zk
+                ? new WhirProver(hiding.params(), Backends.scalar()).commit(table, ml.numVars(), seeded(seed))
+                : new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, ml.numVars()), Backends.scalar())
+                        .commit(table, ml.numVars());
         VerifyingKey vk = new VerifyingKey(profile, c, commitment.root(), new IoScales(1.0, -128, 127, 1.0), zk);
         return new Setup(vk, new CircuitProver(vk, commitment, table, Backends.scalar()), w);
     }
