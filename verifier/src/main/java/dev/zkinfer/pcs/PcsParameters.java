@@ -268,7 +268,7 @@ public final class PcsParameters {
     }
 
     /**
-     * c: the mask polynomial's symbols per round-0 leaf, ĝ(X) = Σ_{a<c} φ_a(X)·S_a(X^K) with K =
+     * c: the mask polynomial's symbols per round-0 leaf, ĝ(X) = Σ_{a&lt;c} φ_a(X)·S_a(X^K) with K =
      * 2^k_0 ({@link WhirProtocol#maskLowWeights}). 3 (φ = 1, Σ_j x_j, Σ_j (j+1)·x_j) where
      * c·2^(n−k_0) base-field coefficients are at least twice the values ĝ must hide ({@link
      * #zkMaskNeed()}) and the c·t_0 symbols of its opened leaves, else K (ĝ uniform over all

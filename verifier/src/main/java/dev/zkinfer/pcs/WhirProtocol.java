@@ -102,7 +102,7 @@ public final class WhirProtocol {
     }
 
     /**
-     * The low parts φ_a of the hiding mode's mask polynomial ĝ(X) = Σ_{a<c} φ_a(X)·S_a(X^K), K =
+     * The low parts φ_a of the hiding mode's mask polynomial ĝ(X) = Σ_{a&lt;c} φ_a(X)·S_a(X^K), K =
      * 2^k0 ({@link PcsParameters#zkMaskWidth()}), as monomial coefficients over the k0 low
      * variables (row a, entry m: the coefficient of Π_{j∈m} x_j, i.e. of X^m; every φ_a has degree
      * &lt; K, so ĝ's multilinear form is Σ_a φ_a(x_low)·S_a(x_high) and its degree bound is 2^n).

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * p_b(x) = p̃_{k+1}(b, x). Wire format and transcript order: {@link dev.zkinfer.lookup}.
  *
  * <p>The summand is written eq·G with G = p_0·q_1 + q_0·s, s = p_1 + λ·q_1 (two products
- * instead of three). Round i's polynomial is α_i·eq(r_i, X)·t_i(X), where α_i = Π_{l<i}
+ * instead of three). Round i's polynomial is α_i·eq(r_i, X)·t_i(X), where α_i = Π_{l&lt;i}
  * eq(r_l, ρ_l) and t_i(X) = Σ_j e_j·G_j(X) is quadratic, e the eq table of r_{i+1..k}. The
  * kernels return t_i(0) and t_i's leading coefficient; t_i(1) follows from the claim (the
  * round's values at 0 and 1 sum to it), so the eq table is never folded and no product is

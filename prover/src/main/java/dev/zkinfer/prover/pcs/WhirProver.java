@@ -108,7 +108,7 @@ public final class WhirProver implements PcsProver {
             java.util.concurrent.atomic.AtomicInteger openings) {}
 
     /**
-     * A mask polynomial ĝ(X) = Σ_{a<c} φ_a(X)·S_a(X^K) ({@link WhirProtocol#maskLowWeights}):
+     * A mask polynomial ĝ(X) = Σ_{a&lt;c} φ_a(X)·S_a(X^K) ({@link WhirProtocol#maskLowWeights}):
      * ĝ's hypercube values and monomial coefficients (host tables of 2^n), its symbols S_a(y)
      * per round-0 leaf (c per leaf, in leaf order), and, when committed apart, its salted tree.
      */

@@ -10,8 +10,8 @@ import dev.zkinfer.sumcheck.MaskedSumcheck;
  * sumcheck of zero-knowledge LogUp-GKR, {@code dev.zkinfer.circuit.ZkLookups}): part j, with
  * n_j ≤ L variables and coefficient c_j, is summed in the first n_j variables and counts
  * 2^−(L−n_j) in the others, so that the whole sums to Σ_j c_j·Σ_{x∈{0,1}^n_j} f_j(x) and takes
- * Σ_j c_j·2^−(L−n_j)·f_j(s_<n_j) at the final point s. Round i: c_j times part j's own round
- * polynomial while i &lt; n_j, then the constant c_j·f_j(s_<n_j)·2^(n_j−1−i). The prover's work
+ * Σ_j c_j·2^−(L−n_j)·f_j(s_{&lt;n_j}) at the final point s. Round i: c_j times part j's own round
+ * polynomial while i &lt; n_j, then the constant c_j·f_j(s_{&lt;n_j})·2^(n_j−1−i). The prover's work
  * is each part's own, O(Σ_j 2^n_j), with no table stretched to 2^L.
  *
  * <p>One sumcheck's state: not thread-safe.
