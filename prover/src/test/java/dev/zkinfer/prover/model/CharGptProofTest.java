@@ -148,10 +148,10 @@ class CharGptProofTest {
     void rejectsChangedLogitsChangedTokenIdsAndFlippedBytes() {
         prove();
         byte[] p = proof.proof();
-        int inLen = ConformanceProofTest.u32(p, 44);
+        int inLen = ConformanceProofTest.u32(p, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 4);
         assertEquals(CONTEXT, inLen, "input length field");
-        int outOffset = 48 + 8 * inLen + 8;
-        int outLen = ConformanceProofTest.u32(p, 48 + 8 * inLen + 4);
+        int outOffset = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * inLen + 8;
+        int outLen = ConformanceProofTest.u32(p, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * inLen + 4);
         assertEquals(CONTEXT * vocab.size(), outLen, "output length field");
         // a changed logit: the last position's largest one, and one of the first position
         int last = (CONTEXT - 1) * vocab.size() + argmax(qm.dequantize(qm.outputIds()[0], proof.output()), CONTEXT - 1);
@@ -168,7 +168,7 @@ class CharGptProofTest {
             int q = qm.quantizeInput(ids(other)).get(pos);
             assertNotEquals(x.get(pos), q);
             byte[] bad = p.clone();
-            writeLong(bad, 48 + 8 * pos, q);
+            writeLong(bad, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * pos, q);
             assertRejected(bad, "token id at " + pos + " changed");
         }
         SplittableRandom rnd = new SplittableRandom(15);

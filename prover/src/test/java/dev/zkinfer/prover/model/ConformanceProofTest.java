@@ -129,9 +129,9 @@ class ConformanceProofTest {
 
         // one byte of the public output changed
         byte[] p = proof.proof();
-        int inLen = u32(p, 44);
-        int outOffset = 48 + 8 * inLen + 8;
-        assertEquals(expected.size(), u32(p, 48 + 8 * inLen + 4), "output length field");
+        int inLen = u32(p, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 4);
+        int outOffset = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * inLen + 8;
+        assertEquals(expected.size(), u32(p, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * inLen + 4), "output length field");
         for (int idx : new int[] {0, expected.size() - 1}) {
             byte[] bad = p.clone();
             bad[outOffset + 8 * idx] ^= 1;

@@ -111,7 +111,7 @@ class GraphShapesProofTest {
         // the counts of inputs and outputs, and flipped bytes anywhere after the header
         int[] last = fields.get(fields.size() - 1);
         int headerEnd = last[0] + 8 * last[1];
-        for (int at : new int[] {40, fields.isEmpty() ? 44 : fields.get(0)[0] - 4}) {
+        for (int at : new int[] {dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES, fields.isEmpty() ? dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 4 : fields.get(0)[0] - 4}) {
             byte[] bad = p.clone();
             bad[at] ^= 1;
             assertFalse(CircuitVerifier.verify(pk.verifyingKey(), bad).result().isValid(), "byte " + at + " flipped was accepted");
@@ -130,7 +130,7 @@ class GraphShapesProofTest {
     static List<int[]> publicFields(byte[] p) {
         ByteBuffer b = ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN);
         List<int[]> out = new ArrayList<>();
-        int at = 40;
+        int at = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES;
         for (int group = 0; group < 2; group++) {
             int count = b.getInt(at);
             at += 4;
