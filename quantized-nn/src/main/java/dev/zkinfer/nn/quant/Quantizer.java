@@ -42,6 +42,8 @@ public final class Quantizer {
   private final Map<String, Integer> consumers = new HashMap<>();
   /** Tensors holding booleans: scale 1, values 0 or 1 (comparisons, logical ops, Not, Cast to bool). */
   private final java.util.Set<Integer> booleans = new java.util.HashSet<>();
+  /** The exp-table offset a Softmax must use on a masked-fill output (see maskedSoftmaxInput). */
+  private final Map<Integer, Integer> softmaxOffsets = new HashMap<>();
   private final int qmax;
   private final int qmin;
 
@@ -200,7 +202,7 @@ public final class Quantizer {
 
   private double scaleOf(String name) {
     Stats s = stats.get(name);
-    double range = s == null ? 0 : s.range(options.percentile());
+    double range = s == null ? 0 : s.range(options.percentile()) * options.headroom();
     return range > 0 ? range / qmax : 1.0 / qmax;
   }
 
@@ -347,7 +349,9 @@ public final class Quantizer {
         } else {
           int b = operand(n, 1);
           Stats sb = stats.get(n.input(1));
-          double maxRecip = sb == null || sb.minAbsNonZero == Double.POSITIVE_INFINITY ? 1 : 1 / sb.minAbsNonZero;
+          // the headroom of the divisor's range, at its small end: a divisor below any calibrated one
+          // (a LayerNorm's standard deviation on an unseen input) would saturate the reciprocal
+          double maxRecip = (sb == null || sb.minAbsNonZero == Double.POSITIVE_INFINITY ? 1 : 1 / sb.minAbsNonZero) * options.headroom();
           int r = tableWithScale(t(b), out + "/reciprocal", graph.shapeOf(n.input(1)), maxRecip / qmax, v -> 1 / v);
           mul(a, r, out);
         }
@@ -1042,6 +1046,8 @@ public final class Quantizer {
     int offset = t(x).max() - t(x).min();
     // exp(d * sx) underflows 2^-16 for d * sx < -11.1: the table only needs to reach that far.
     offset = (int) Math.min(offset, Math.ceil(12 / sx));
+    // after a masked fill below the scores' range, the table ends where the filled positions begin
+    offset = softmaxOffsets.getOrDefault(x, offset);
     int[] exp = new int[offset + 1];
     for (int i = 0; i <= offset; i++) exp[i] = (int) Math.round(Math.scalb(Math.exp((i - offset) * sx), 15));
     int y = activation(out, 1.0 / qmax);
@@ -1411,10 +1417,61 @@ public final class Quantizer {
     int[] mask = new int[idx.length];
     for (int k = 0; k < mask.length; k++) mask[k] = (cond.get(idx[k]) != 0) == fillFromX ? 1 : 0;
     double s = t(x).scale();
+    double range = s * qmax;
+    Node softmax = soleConsumer(out, "Softmax");
+    if (softmax != null && fill.get(0) < -range) {
+      maskedSoftmaxInput(x, out, os, mask, fill.get(0), range);
+      return;
+    }
     double fv = fill.get(0) / s;
     int q = Double.isNaN(fv) ? 0 : Requantize.clamp(Math.round(Math.max(Math.min(fv, 1e18), -1e18)), qmin, qmax);
     int y = add(out, os, s, Kind.ACTIVATION, options.activationBits(), null);
     ids.put(out, y);
     ops.add(new QMaskedFill(x, y, mask, q));
+  }
+
+  /**
+   * A masked fill whose fill lies below the input's range, read by a Softmax (an attention's causal
+   * mask: -inf, -1e9, or a finite -10). At the input's scale the fill would clamp to the bottom of
+   * the range, a few steps below the scores, and the masked positions would keep most of their
+   * weight. So the scores are requantized to a coarser scale s' = (R + L) / (qmax - 2), where R is
+   * their calibrated range and L = {@link #softmaxReach()} the distance below the row maximum at
+   * which the softmax's exp table ends (beyond it exp is below half an output step). A fill within
+   * R + L of zero is then represented as it is; a fill further down (-inf) becomes qmin, the scores
+   * are clamped to at least qmin + offset + 1 (never binding on calibrated values, by the choice of
+   * s'), and the softmax's table stops at offset = ceil(L / s'): a filled position's difference to
+   * any row maximum is below -offset, so its exp is exactly 0, as in float. A row whose every
+   * position is filled comes out uniform, as in float.
+   */
+  private void maskedSoftmaxInput(int x, String out, int[] os, int[] mask, double fill, double range) {
+    double reach = softmaxReach();
+    double s2 = (range + reach) / (qmax - 2);
+    int offset = (int) Math.ceil(reach / s2);
+    boolean beyond = !(fill > -(range + reach)); // -inf, NaN-free: a fill past the table's end is -inf to the softmax
+    int q = beyond ? qmin : (int) Math.round(fill / s2);
+    int lo = beyond ? qmin + offset + 1 : qmin;
+    Requantize.Multiplier m = Requantize.multiplier(t(x).scale() / s2);
+    int r = add(out + "/scores", os, s2, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QRequant(x, r, -1, new int[] {m.m()}, new int[] {m.shift()}, lo, qmax));
+    int y = add(out, os, s2, Kind.ACTIVATION, options.activationBits(), null);
+    ids.put(out, y);
+    ops.add(new QMaskedFill(r, y, mask, q));
+    softmaxOffsets.put(y, offset);
+  }
+
+  /**
+   * How far below a row's maximum (in float units) the softmax's exp table reaches: exp(-L) is
+   * below a quarter of the output step 1/qmax at int8 (L = ln(8·127) ≈ 6.9), and 12 (exp(-12) ≈
+   * 6e-6, a fifth of the step 1/32767) at int16.
+   */
+  private double softmaxReach() {
+    return Math.min(12, Math.log(8.0 * qmax));
+  }
+
+  /** The only node reading {@code name}, if there is exactly one and it has the given type (and {@code name} is no graph output). */
+  private Node soleConsumer(String name, String opType) {
+    if (consumers.getOrDefault(name, 0) != 1) return null;
+    for (Node m : graph.nodes()) if (m.opType().equals(opType) && m.inputs().contains(name)) return m;
+    return null;
   }
 }
