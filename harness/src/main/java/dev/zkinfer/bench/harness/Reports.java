@@ -139,7 +139,7 @@ public final class Reports {
         }
         sb.append("\n## Replicated vs proved\n\n");
         sb.append("Total compute, in milliseconds, for N parties to obtain the result: **replicated** = N × integer inference "
-                + "(every validator re-executes the int8 model, whose output is bit-exact and so comparable); **proved** = "
+                + "(every validator re-executes the quantized model, whose output is bit-exact and so comparable); **proved** = "
                 + "one prove + N × verify (the one-time compile excluded). The **break-even N** is the smallest N ≥ 1 where "
                 + "proved ≤ replicated, i.e. ⌈prove / (infer − verify)⌉; *never* when verifying costs as much as re-executing "
                 + "(verify ≥ infer). `breakeven_n_float` in the CSV is the same against float inference.\n\n");

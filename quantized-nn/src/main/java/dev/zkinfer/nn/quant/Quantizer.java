@@ -105,6 +105,8 @@ public final class Quantizer {
   static final class Stats {
     double maxAbs;
     double minAbsNonZero = Double.POSITIVE_INFINITY;
+    /** Whether every calibration value was a whole number (token ids, indices). */
+    boolean whole = true;
     long[] histogram;
     double clipped = -1;
 
@@ -114,6 +116,7 @@ public final class Quantizer {
         if (Double.isInfinite(a) || Double.isNaN(a)) continue;
         if (a > maxAbs) maxAbs = a;
         if (a > 0 && a < minAbsNonZero) minAbsNonZero = a;
+        if (whole && x != Math.rint(x)) whole = false;
       }
     }
 
@@ -158,7 +161,10 @@ public final class Quantizer {
     int[] inputIds = new int[graph.inputs().size()];
     for (int i = 0; i < inputIds.length; i++) {
       ValueInfo in = graph.inputs().get(i);
-      inputIds[i] = add(in.name(), in.shape(), scaleOf(in.name()), Kind.INPUT, options.activationBits(), null);
+      int wide = wholeInputBits(in.name());
+      inputIds[i] = wide > 0
+          ? add(in.name(), in.shape(), 1.0, Kind.INPUT, wide, null)
+          : add(in.name(), in.shape(), scaleOf(in.name()), Kind.INPUT, options.activationBits(), null);
       ids.put(in.name(), inputIds[i]);
     }
     for (Node n : graph.nodes()) {
@@ -204,6 +210,44 @@ public final class Quantizer {
     Stats s = stats.get(name);
     double range = s == null ? 0 : s.range(options.percentile()) * options.headroom();
     return range > 0 ? range / qmax : 1.0 / qmax;
+  }
+
+  /**
+   * The width of a run-time input that calibration saw holding whole numbers only, too large for
+   * the activation width at scale 1 (the token ids of a large vocabulary: GPT-2's reach 50,256): it
+   * keeps scale 1, so every id stays exact, in a signed width that holds the calibrated range with
+   * the headroom (at most 20 bits: what reads it is a lookup table over its whole range, and a
+   * table holds at most 2^20 entries). Only an input that nothing but exact integer ops read
+   * (through reshapes: Mod, comparisons; a Gather's residues) is widened. 0 for any other input,
+   * which takes the activation width.
+   */
+  private int wholeInputBits(String name) {
+    Stats s = stats.get(name);
+    if (s == null || !s.whole || !readByIntegerOpsOnly(name)) return 0;
+    double range = s.maxAbs * options.headroom();
+    if (range <= qmax) return 0;
+    int bits = 1 + (64 - Long.numberOfLeadingZeros((long) Math.ceil(range)));
+    if (bits > 20) throw new IllegalArgumentException("input " + name + " holds whole numbers up to " + (long) s.maxAbs + ", beyond the 20-bit inputs a proof supports");
+    return bits;
+  }
+
+  private boolean readByIntegerOpsOnly(String name) {
+    if (consumers.getOrDefault(name, 0) >= 1000) return false; // a graph output
+    boolean any = false;
+    for (Node m : graph.nodes()) {
+      if (!m.inputs().contains(name)) continue;
+      any = true;
+      switch (m.opType()) {
+        case "Reshape", "Flatten", "Squeeze", "Unsqueeze" -> {
+          if (!m.input(0).equals(name) || !readByIntegerOpsOnly(m.outputs().get(0))) return false;
+        }
+        case "Mod", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual" -> {}
+        default -> {
+          return false;
+        }
+      }
+    }
+    return any;
   }
 
   private QTensor t(int id) {
@@ -415,6 +459,7 @@ public final class Quantizer {
         int y = add(out, graph.shapeOf(out), t(x).scale(), t(x).kind() == Kind.ACCUMULATOR ? Kind.ACCUMULATOR : Kind.ACTIVATION, t(x).bits(), null);
         ids.put(out, y);
         ops.add(new QReshape(x, y));
+        if (booleans.contains(x)) booleans.add(y);
       }
       case "Transpose" -> {
         int x = operand(n, 0);
@@ -628,6 +673,7 @@ public final class Quantizer {
   private void dense(Node n, int x, double[] rows, double[] bias, int nOut, int k) {
     int[] wq = new int[nOut * k];
     double[] sw = quantizeRows(rows, nOut, k, wq);
+    x = narrowedForAccumulator(x, wq, nOut, k, n.outputs().get(0) + "/input");
     double sx = t(x).scale();
     int[] bq = quantizeBias(bias, nOut, sx, sw);
     checkAccumulatorBound(wq, bq, nOut, k, t(x));
@@ -672,6 +718,27 @@ public final class Quantizer {
     int acc = add(out + "/acc", graph.shapeOf(out), 0, Kind.ACCUMULATOR, 32, null);
     ops.add(new QMatMul(a, b, acc));
     requantOut(acc, out, new double[] {t(a).scale() * t(b).scale()}, -1);
+  }
+
+  /**
+   * The input of a dense layer, rounded to the widest width whose int32 accumulator cannot
+   * overflow (x itself when it already fits): int16 activations times int8 weights summed over a
+   * long row (GPT-2's 768 and 3,072) can pass 2^31, so the input keeps w bits with
+   * max_row Σ|w|·2^(w−1) within int32, leaving a quarter of the range to the bias (at least 8 bits).
+   */
+  private int narrowedForAccumulator(int x, int[] wq, int rows, int k, String name) {
+    if (t(x).kind() != Kind.ACTIVATION || t(x).bits() <= 8) return x;
+    long maxRow = 0;
+    for (int r = 0; r < rows; r++) {
+      long sum = 0;
+      for (int j = 0; j < k; j++) sum += Math.abs(wq[r * k + j]);
+      maxRow = Math.max(maxRow, sum);
+    }
+    long inMax = Math.max(-(long) t(x).min(), t(x).max());
+    if (maxRow * inMax <= (Integer.MAX_VALUE / 4) * 3L) return x;
+    int w = t(x).bits();
+    while (w > 8 && maxRow * (1L << (w - 1)) > (Integer.MAX_VALUE / 4) * 3L) w--;
+    return narrowed(x, w, name);
   }
 
   /** x rounded to a signed width of {@code bits} (x itself when it is not wider): y = round(x / 2^(x.bits − bits)). */
@@ -758,6 +825,16 @@ public final class Quantizer {
   }
 
   private void mul(int a, int b, String out) {
+    if (booleans.contains(a) && booleans.contains(b)) {
+      // a product of 0/1 values (an outer product of one-hots): 0/1 at scale 1, two bits wide, so that
+      // a dense layer reading it bounds its accumulator by 1 per row, not by the activation range
+      int y = add(out, graph.shapeOf(out), 1.0, Kind.ACTIVATION, 2, null);
+      ids.put(out, y);
+      Requantize.Multiplier m = Requantize.multiplier(1.0);
+      ops.add(new QMul(a, b, y, m.m(), m.shift(), 0, 1));
+      booleans.add(y);
+      return;
+    }
     double sy = scaleOf(out);
     Requantize.Multiplier m = Requantize.multiplier(t(a).scale() * t(b).scale() / sy);
     int y = activation(out, sy);
