@@ -229,7 +229,9 @@ public final class IndexMapLayer implements Layer {
     }
 
     /**
-     * P̃(r, ρ) in closed form for a Gather along one axis (a broadcast, a slice by indices), and for
+     * P̃(r, ρ) in closed form for a Gather along one axis (a broadcast, a slice by indices), a Slice
+     * (per axis: Σ_{i<m} eq(r_d, i)·eq(ρ_d, start + i·step)), a Transpose (per output axis d, the
+     * diagonal between r_d and ρ_perm[d]), and for
      * a Reshape that keeps every element's padded address (dimensions of size 1 added or dropped;
      * or trailing dimensions that are powers of two merged or split: [B, N, 2^k] ↔ [B, N·2^k]),
      * else null. A Gather's sources factor per dimension: P̃ = Π_{d≠a} Σ_{i<n_d} eq(r_d, i)·eq(ρ_d, i)
@@ -253,6 +255,32 @@ public final class IndexMapLayer implements Layer {
                 } else {
                     p = p.mul(diagonalPrefix(r, ly.varOffset(d), rho, lx.varOffset(d), lx.dimVars(d), lx.dim(d)));
                 }
+            }
+            return p;
+        }
+        if (map instanceof IndexMap.Slice sl) {
+            int[] starts = sl.starts(), steps = sl.steps();
+            Ext3 p = Ext3.ONE;
+            for (int d = 0; d < lx.rank(); d++) {
+                if (starts[d] == 0 && steps[d] == 1 && ly.dim(d) == lx.dim(d)) {
+                    p = p.mul(diagonalPrefix(r, ly.varOffset(d), rho, lx.varOffset(d), lx.dimVars(d), ly.dim(d)));
+                } else {
+                    long[] ey = dimEq(ly, d, r), ex = dimEq(lx, d, rho);
+                    long[] acc = new long[3];
+                    for (int i = 0; i < ly.dim(d); i++) {
+                        mulAdd(ey, i, ex, starts[d] + i * steps[d], acc, 0);
+                    }
+                    p = p.mul(Ext3.get(acc, 0));
+                }
+            }
+            return p;
+        }
+        if (map instanceof IndexMap.Transpose tr) {
+            // output axis d is input axis perm[d]: the coordinates match per output axis
+            int[] perm = tr.perm();
+            Ext3 p = Ext3.ONE;
+            for (int d = 0; d < ly.rank(); d++) {
+                p = p.mul(diagonalPrefix(r, ly.varOffset(d), rho, lx.varOffset(perm[d]), ly.dimVars(d), ly.dim(d)));
             }
             return p;
         }

@@ -69,6 +69,43 @@ class IndexMapWiringTest {
     }
 
     @Test
+    void sliceAndTransposeClosedFormsEqualGeneric() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int i = 0; i < 60; i++) {
+            int rank = 1 + rnd.nextInt(4);
+            int[] dims = new int[rank], starts = new int[rank], steps = new int[rank], od = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                dims[d] = 1 + rnd.nextInt(9);
+                if (rnd.nextBoolean()) {
+                    starts[d] = 0;
+                    steps[d] = 1;
+                    od[d] = dims[d];
+                } else {
+                    starts[d] = rnd.nextInt(dims[d]);
+                    steps[d] = 1 + rnd.nextInt(3);
+                    od[d] = 1 + rnd.nextInt((dims[d] - 1 - starts[d]) / steps[d] + 1);
+                }
+            }
+            checkAxis(new IndexMap.Slice(starts, steps), TensorLayout.of(dims), TensorLayout.of(od), rnd);
+            int[] perm = java.util.stream.IntStream.range(0, rank).boxed().sorted((a, b) -> rnd.nextInt(3) - 1)
+                    .mapToInt(Integer::intValue).toArray();
+            java.util.List<Integer> shuffled = new java.util.ArrayList<>();
+            for (int d = 0; d < rank; d++) {
+                shuffled.add(d);
+            }
+            java.util.Collections.shuffle(shuffled, new java.util.Random(i));
+            for (int d = 0; d < rank; d++) {
+                perm[d] = shuffled.get(d);
+            }
+            int[] td = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                td[d] = dims[perm[d]];
+            }
+            checkAxis(new IndexMap.Transpose(perm), TensorLayout.of(dims), TensorLayout.of(td), rnd);
+        }
+    }
+
+    @Test
     void addressKeepingReshapeClosedFormEqualsGeneric() {
         SplittableRandom rnd = new SplittableRandom(4);
         int[][][] cases = {
