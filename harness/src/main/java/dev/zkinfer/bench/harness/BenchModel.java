@@ -107,7 +107,8 @@ public abstract class BenchModel {
             super("nanogpt", "EZKL's nanoGPT (4 blocks, 64 tokens; ../shared/conformance/ezkl), int16, its input.json", false);
         }
 
-        private static java.nio.file.Path dir() {
+        /** The model's folder, or null when the shared data is not there. */
+        private static java.nio.file.Path find() {
             String prop = System.getProperty("zkinfer.shared");
             for (String root : prop != null ? new String[] {prop} : new String[] {"../shared", "shared", "/work/shared"}) {
                 java.nio.file.Path d = java.nio.file.Path.of(root, "conformance", "ezkl", "nanoGPT");
@@ -115,8 +116,23 @@ public abstract class BenchModel {
                     return d;
                 }
             }
-            throw new UncheckedIOException(new IOException("nanoGPT: conformance/ezkl/nanoGPT/network.onnx not found under "
-                    + (prop != null ? prop : "../shared or /work/shared") + " (set -Dzkinfer.shared=DIR)"));
+            return null;
+        }
+
+        private static java.nio.file.Path dir() {
+            java.nio.file.Path d = find();
+            if (d == null) {
+                throw new UncheckedIOException(new IOException("nanoGPT: conformance/ezkl/nanoGPT/network.onnx not found under "
+                        + (System.getProperty("zkinfer.shared") != null ? System.getProperty("zkinfer.shared") : "../shared or /work/shared")
+                        + " (set -Dzkinfer.shared=DIR)"));
+            }
+            return d;
+        }
+
+        /** In the default run only where the shared data is (it is not bundled). */
+        @Override
+        public boolean byDefault() {
+            return find() != null;
         }
 
         @Override
