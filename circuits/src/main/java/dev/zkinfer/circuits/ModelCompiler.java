@@ -59,6 +59,12 @@ public final class ModelCompiler {
     private final int[] ct;
     /** Bounds on |value| of accumulator tensors, from the weights and the ranges of their inputs. */
     private final Map<Integer, Long> accBound = new HashMap<>();
+    /**
+     * Tensors whose every value is proved to be 0 or 1 by the layer that makes it: a table whose
+     * entries are 0 and 1, a requantization clamped to [0, 1], a product of two such tensors, and
+     * index maps of them. A product of two needs no requantization (see QMul).
+     */
+    private final java.util.Set<Integer> zeroOne = new java.util.HashSet<>();
     private final int limbWidth;
 
     private boolean privateInputs;
@@ -337,10 +343,21 @@ public final class ModelCompiler {
                     b.layer(new ElementwiseLinearLayer(new int[] {shifted}, new long[] {1}, q0, computed(outT)));
                 }
             }
+            case QOp.QMul mu when zeroOne.contains(mu.a()) && zeroOne.contains(mu.b()) && (long) mu.m() == 1L << mu.shift()
+                    && mu.lo() <= 0 && mu.hi() >= 1 -> {
+                // a product of two 0/1 tensors (an outer product of one-hots) with the multiplier 1: the
+                // requantization ((p·2^s + 2^(s−1)) >> s, clamped) is the identity on p ∈ {0, 1}, so the product
+                // itself is the output, computed, neither committed nor range-checked
+                b.layer(new ElementwiseProductLayer(broadcast(mu.a(), outT), broadcast(mu.b(), outT), computed(outT)));
+                zeroOne.add(outT.id());
+            }
             case QOp.QMul mu -> {
                 // product = a ⊙ b (exact: |a·b| < 2^31 is checked), then the requantization (product·m + 2^(s−1)) >> s
                 requireInt32("QMul of " + qm.tensor(mu.a()).name() + " and " + qm.tensor(mu.b()).name(),
                         maxAbs(mu.a()) * maxAbs(mu.b()));
+                if (mu.lo() == 0 && mu.hi() == 1) {
+                    zeroOne.add(outT.id());
+                }
                 int prod = b.tensor(outT.name() + "/product", layout(outT), TensorRole.COMPUTED);
                 Long ca = uniformConstant(mu.a()), cb = uniformConstant(mu.b());
                 if (cb != null && ca == null) {
@@ -367,7 +384,12 @@ public final class ModelCompiler {
                 }
                 b.layer(new TableLayer(of(c.input()), advice(outT), min, table));
             }
-            case QOp.QTable t -> b.layer(new TableLayer(of(t.input()), advice(outT), t.inputMin(), t.table()));
+            case QOp.QTable t -> {
+                b.layer(new TableLayer(of(t.input()), advice(outT), t.inputMin(), t.table()));
+                if (Arrays.stream(t.table()).allMatch(v -> v == 0 || v == 1)) {
+                    zeroOne.add(outT.id());
+                }
+            }
             case QOp.QMaxPool m -> {
                 int[] xs = qm.tensor(m.input()).shape();
                 int[] ys = outT.shape();
@@ -386,7 +408,12 @@ public final class ModelCompiler {
             }
             case QOp.QSoftmax s -> b.layer(SoftmaxLayer.create(b, of(s.input()), advice(outT), s.outer(), s.mid(), s.inner(),
                     s.offset(), s.expTable(), s.outMax(), qm.tensor(s.input()).bits()));
-            case QOp.QReshape r -> b.layer(new IndexMapLayer(new int[] {of(r.input())}, computed(outT), new IndexMap.Reshape()));
+            case QOp.QReshape r -> {
+                b.layer(new IndexMapLayer(new int[] {of(r.input())}, computed(outT), new IndexMap.Reshape()));
+                if (zeroOne.contains(r.input())) {
+                    zeroOne.add(outT.id());
+                }
+            }
             case QOp.QTranspose t -> b.layer(new IndexMapLayer(new int[] {of(t.input())}, computed(outT), new IndexMap.Transpose(t.perm())));
             case QOp.QSlice s -> b.layer(new IndexMapLayer(new int[] {of(s.input())}, computed(outT), new IndexMap.Slice(s.starts(), s.steps())));
             case QOp.QConcat c -> {

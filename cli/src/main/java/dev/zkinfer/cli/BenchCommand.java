@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * charts into the output directory.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure replicated vs proved execution on a ladder of models (mlp, lenet5, cnn264k, dense4m, vgg11, vgg16) "
+        description = {"Measure replicated vs proved execution on a ladder of models (mlp, lenet5, cnn264k, dense4m, vgg11, vgg16, nanogpt; "
+            + "gpt2-16 and gpt2-64 when named) "
             + "and write results.csv, results.md and PNG charts into DIR.",
             "Exit code 0 when every model was proved and every proof verified; 1 when a proof did not verify; "
                 + "2 when a model could not be proved (not provable, or out of memory), with one line per model saying why."})
@@ -29,7 +30,9 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--models", paramLabel = "NAME,...", split = ",",
-            description = "Models to run, in ladder order: mlp, lenet5, cnn264k, dense4m, vgg11, vgg16 (default: all; with --quick: mlp, lenet5).")
+            description = "Models to run, in ladder order: mlp, lenet5, cnn264k, dense4m, vgg11, vgg16, nanogpt, gpt2-16, gpt2-64 "
+                + "(default: all but gpt2-16 and gpt2-64, GPT-2 small, whose weights exceed the 2^26 values a model commitment holds; "
+                + "with --quick: mlp, lenet5).")
     List<String> models;
 
     @Option(names = "--batch", paramLabel = "N,...", split = ",",

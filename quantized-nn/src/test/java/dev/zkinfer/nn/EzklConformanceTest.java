@@ -125,18 +125,16 @@ class EzklConformanceTest {
     }
   }
 
-  /** Cases whose int8 error is larger than 5% of the output range, with the reason. */
-  static final Map<String, Double> INT8_TOLERANCE = Map.of(
-      // four transformer blocks (a LayerNorm written out with Pow/Sqrt/Div, attention, tanh-GELU) at int8:
-      // max abs error 0.221 of max |float| 1.020 (21.7%), mean 0.015, the argmax of every position agrees
-      "nanoGPT", 0.25);
+  /** Cases whose int8 error is larger than 5% of the output range, with the reason (none since the masked-softmax fix). */
+  static final Map<String, Double> INT8_TOLERANCE = Map.of();
 
   /**
-   * Cases whose int16 error is larger than 1% of the output range. nanoGPT: its attention products'
-   * operands are rounded to 13 bits (int32 accumulators); the error (0.216 of 1.020, 21.2%, mean
-   * 0.014, every argmax agrees) is the int8 one, so it is not the activations' rounding.
+   * Cases whose int16 error is larger than 1% of the output range (nanoGPT is within 0.64%).
+   * quantize_dequantize: one output, the model's own QuantizeLinear grid (step 0.0046); an input
+   * that int16 activations (calibrated with a headroom of 2) put on the other side of a grid
+   * midpoint comes out one of its steps away (1.4% of the output).
    */
-  static final Map<String, Double> INT16_TOLERANCE = Map.of("nanoGPT", 0.25);
+  static final Map<String, Double> INT16_TOLERANCE = Map.of("quantize_dequantize", 0.02);
 
   /**
    * Cases with a run-time x run-time MatMul whose int16 operands cannot be rounded into an int32

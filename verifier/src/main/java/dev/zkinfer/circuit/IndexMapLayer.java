@@ -219,7 +219,139 @@ public final class IndexMapLayer implements Layer {
         if (map instanceof IndexMap.Im2col || map instanceof IndexMap.Window) {
             return new Ext3[] {separableWiring(map, c.tensor(inputs[0]).layout(), c.tensor(output).layout(), r, rho[0])};
         }
+        if (inputs.length == 1) {
+            Ext3 w = axisWiring(map, c.tensor(inputs[0]).layout(), c.tensor(output).layout(), r, rho[0]);
+            if (w != null) {
+                return new Ext3[] {w};
+            }
+        }
         return genericWiringEvaluations(c, r, rho);
+    }
+
+    /**
+     * P̃(r, ρ) in closed form for a Gather along one axis (a broadcast, a slice by indices), a Slice
+     * (per axis: Σ_{i<m} eq(r_d, i)·eq(ρ_d, start + i·step)), a Transpose (per output axis d, the
+     * diagonal between r_d and ρ_perm[d]), and for
+     * a Reshape that keeps every element's padded address (dimensions of size 1 added or dropped;
+     * or trailing dimensions that are powers of two merged or split: [B, N, 2^k] ↔ [B, N·2^k]),
+     * else null. A Gather's sources factor per dimension: P̃ = Π_{d≠a} Σ_{i<n_d} eq(r_d, i)·eq(ρ_d, i)
+     * · Σ_{j<m} eq(r_a, j)·eq(ρ_a, indices[j]). A Reshape that keeps addresses is the diagonal on
+     * the real elements: P̃ = Π_d Σ_{i<n_d} eq(r_d, i)·eq(ρ_d, i) over the input's dimensions, whose
+     * variables are the output's (the same bits of the same addresses). O(Σ_d n_d) instead of the
+     * generic pass over every output element.
+     */
+    static Ext3 axisWiring(IndexMap map, TensorLayout lx, TensorLayout ly, Ext3[] r, Ext3[] rho) {
+        if (map instanceof IndexMap.Gather g) {
+            Ext3 p = Ext3.ONE;
+            for (int d = 0; d < lx.rank(); d++) {
+                if (d == g.axis()) {
+                    long[] ey = dimEq(ly, d, r), ex = dimEq(lx, d, rho);
+                    long[] acc = new long[3];
+                    int[] idx = g.indices();
+                    for (int j = 0; j < idx.length; j++) {
+                        mulAdd(ey, j, ex, idx[j], acc, 0);
+                    }
+                    p = p.mul(Ext3.get(acc, 0));
+                } else {
+                    p = p.mul(diagonalPrefix(r, ly.varOffset(d), rho, lx.varOffset(d), lx.dimVars(d), lx.dim(d)));
+                }
+            }
+            return p;
+        }
+        if (map instanceof IndexMap.Slice sl) {
+            int[] starts = sl.starts(), steps = sl.steps();
+            Ext3 p = Ext3.ONE;
+            for (int d = 0; d < lx.rank(); d++) {
+                if (starts[d] == 0 && steps[d] == 1 && ly.dim(d) == lx.dim(d)) {
+                    p = p.mul(diagonalPrefix(r, ly.varOffset(d), rho, lx.varOffset(d), lx.dimVars(d), ly.dim(d)));
+                } else {
+                    long[] ey = dimEq(ly, d, r), ex = dimEq(lx, d, rho);
+                    long[] acc = new long[3];
+                    for (int i = 0; i < ly.dim(d); i++) {
+                        mulAdd(ey, i, ex, starts[d] + i * steps[d], acc, 0);
+                    }
+                    p = p.mul(Ext3.get(acc, 0));
+                }
+            }
+            return p;
+        }
+        if (map instanceof IndexMap.Transpose tr) {
+            // output axis d is input axis perm[d]: the coordinates match per output axis
+            int[] perm = tr.perm();
+            Ext3 p = Ext3.ONE;
+            for (int d = 0; d < ly.rank(); d++) {
+                p = p.mul(diagonalPrefix(r, ly.varOffset(d), rho, lx.varOffset(perm[d]), ly.dimVars(d), ly.dim(d)));
+            }
+            return p;
+        }
+        if (map instanceof IndexMap.Reshape && sameAddresses(lx, ly)) {
+            Ext3 p = Ext3.ONE;
+            for (int d = 0; d < lx.rank(); d++) {
+                p = p.mul(diagonalPrefix(r, lx.varOffset(d), rho, lx.varOffset(d), lx.dimVars(d), lx.dim(d)));
+            }
+            return p;
+        }
+        return null;
+    }
+
+    /**
+     * Σ_{i<n} eq(r_{ro..ro+v}, i)·eq(ρ_{po..po+v}, i) in O(v) (variable k is bit k of i): with
+     * g_k(1) = r_k·ρ_k, g_k(0) = (1 − r_k)(1 − ρ_k) and T_k = g_k(0) + g_k(1), the indices below n
+     * are, for each bit b set in n, those that agree with n above b, have 0 at b and anything below:
+     * Σ_b [n_b = 1]·Π_{k>b} g_k(n_k)·g_b(0)·Π_{k<b} T_k.
+     */
+    static Ext3 diagonalPrefix(Ext3[] r, int ro, Ext3[] rho, int po, int v, int n) {
+        Ext3[] g0 = new Ext3[v], g1 = new Ext3[v];
+        Ext3[] below = new Ext3[v + 1];
+        below[0] = Ext3.ONE;
+        for (int k = 0; k < v; k++) {
+            Ext3 a = r[ro + k], b = rho[po + k];
+            g1[k] = a.mul(b);
+            g0[k] = Ext3.ONE.sub(a).mul(Ext3.ONE.sub(b));
+            below[k + 1] = below[k].mul(g0[k].add(g1[k]));
+        }
+        if (n == 1 << v) {
+            return below[v];
+        }
+        Ext3 sum = Ext3.ZERO, above = Ext3.ONE;
+        for (int k = v - 1; k >= 0; k--) {
+            if ((n >>> k & 1) == 1) {
+                sum = sum.add(above.mul(g0[k]).mul(below[k]));
+                above = above.mul(g1[k]);
+            } else {
+                above = above.mul(g0[k]);
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Whether two layouts of the same elements give every element the same padded address: with
+     * dimensions of size 1 dropped, both split into groups of consecutive dimensions with equal
+     * products, and in each group every dimension after the group's first is a power of two (so
+     * row-major order within the group is the concatenation of the dimensions' bits on both sides).
+     */
+    static boolean sameAddresses(TensorLayout a, TensorLayout b) {
+        int[] x = java.util.Arrays.stream(a.dims()).filter(v -> v != 1).toArray();
+        int[] y = java.util.Arrays.stream(b.dims()).filter(v -> v != 1).toArray();
+        int i = 0, j = 0;
+        while (i < x.length && j < y.length) {
+            long px = x[i++], py = y[j++];
+            while (px != py) {
+                if (px < py) {
+                    if (i >= x.length || Integer.bitCount(x[i]) != 1) {
+                        return false;
+                    }
+                    px *= x[i++];
+                } else {
+                    if (j >= y.length || Integer.bitCount(y[j]) != 1) {
+                        return false;
+                    }
+                    py *= y[j++];
+                }
+            }
+        }
+        return i == x.length && j == y.length && a.numVars() == b.numVars();
     }
 
     /**

@@ -1,13 +1,16 @@
 package dev.zkinfer.circuit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The closed-form wiring predicates of Im2col and Window equal the generic O(|y|) evaluation. */
+/** The closed-form wiring predicates (Im2col, Window, Gather along an axis, address-keeping Reshape) equal the generic O(|y|) evaluation. */
 class IndexMapWiringTest {
     private static Ext3 randomExt(SplittableRandom rnd) {
         return new Ext3(Long.remainderUnsigned(rnd.nextLong(), Goldilocks.P), Long.remainderUnsigned(rnd.nextLong(), Goldilocks.P),
@@ -31,6 +34,95 @@ class IndexMapWiringTest {
             Ext3[] rho = point(in.numVars(), rnd);
             Ext3 want = IndexMapLayer.genericWiring(map, new TensorLayout[] {in}, out, r, new Ext3[][] {rho})[0];
             assertEquals(want, IndexMapLayer.separableWiring(map, in, out, r, rho), map.toString());
+        }
+    }
+
+    private static void checkAxis(IndexMap map, TensorLayout in, TensorLayout out, SplittableRandom rnd) {
+        map.check(new TensorLayout[] {in}, out);
+        for (int trial = 0; trial < 3; trial++) {
+            Ext3[] r = point(out.numVars(), rnd);
+            Ext3[] rho = point(in.numVars(), rnd);
+            Ext3 want = IndexMapLayer.genericWiring(map, new TensorLayout[] {in}, out, r, new Ext3[][] {rho})[0];
+            assertEquals(want, IndexMapLayer.axisWiring(map, in, out, r, rho), map + " " + in + " -> " + out);
+        }
+    }
+
+    @Test
+    void gatherAlongAnAxisClosedFormEqualsGeneric() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int i = 0; i < 60; i++) {
+            int rank = 1 + rnd.nextInt(4);
+            int[] dims = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                dims[d] = 1 + rnd.nextInt(9);
+            }
+            int axis = rnd.nextInt(rank);
+            int[] idx = new int[1 + rnd.nextInt(12)];
+            for (int j = 0; j < idx.length; j++) {
+                // broadcasts (all zeros) as the compiler makes them, and arbitrary picks
+                idx[j] = i % 3 == 0 ? 0 : rnd.nextInt(dims[axis]);
+            }
+            int[] od = dims.clone();
+            od[axis] = idx.length;
+            checkAxis(new IndexMap.Gather(axis, idx), TensorLayout.of(dims), TensorLayout.of(od), rnd);
+        }
+    }
+
+    @Test
+    void sliceAndTransposeClosedFormsEqualGeneric() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int i = 0; i < 60; i++) {
+            int rank = 1 + rnd.nextInt(4);
+            int[] dims = new int[rank], starts = new int[rank], steps = new int[rank], od = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                dims[d] = 1 + rnd.nextInt(9);
+                if (rnd.nextBoolean()) {
+                    starts[d] = 0;
+                    steps[d] = 1;
+                    od[d] = dims[d];
+                } else {
+                    starts[d] = rnd.nextInt(dims[d]);
+                    steps[d] = 1 + rnd.nextInt(3);
+                    od[d] = 1 + rnd.nextInt((dims[d] - 1 - starts[d]) / steps[d] + 1);
+                }
+            }
+            checkAxis(new IndexMap.Slice(starts, steps), TensorLayout.of(dims), TensorLayout.of(od), rnd);
+            int[] perm = java.util.stream.IntStream.range(0, rank).boxed().sorted((a, b) -> rnd.nextInt(3) - 1)
+                    .mapToInt(Integer::intValue).toArray();
+            java.util.List<Integer> shuffled = new java.util.ArrayList<>();
+            for (int d = 0; d < rank; d++) {
+                shuffled.add(d);
+            }
+            java.util.Collections.shuffle(shuffled, new java.util.Random(i));
+            for (int d = 0; d < rank; d++) {
+                perm[d] = shuffled.get(d);
+            }
+            int[] td = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                td[d] = dims[perm[d]];
+            }
+            checkAxis(new IndexMap.Transpose(perm), TensorLayout.of(dims), TensorLayout.of(td), rnd);
+        }
+    }
+
+    @Test
+    void addressKeepingReshapeClosedFormEqualsGeneric() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        int[][][] cases = {
+            {{16, 197, 256}, {16, 50432}}, {{3, 5, 8}, {3, 40}}, {{3, 40}, {3, 5, 8}}, {{1, 7}, {7}}, {{7}, {1, 1, 7, 1}},
+            {{2, 3, 4, 2}, {2, 24}}, {{5, 1, 3}, {5, 3}}, {{1, 50257}, {1, 1, 50257}}, {{6, 4}, {3, 2, 4}},
+        };
+        for (int[][] c : cases) {
+            TensorLayout in = TensorLayout.of(c[0]), out = TensorLayout.of(c[1]);
+            assertTrue(IndexMapLayer.sameAddresses(in, out), in + " -> " + out);
+            checkAxis(new IndexMap.Reshape(), in, out, rnd);
+        }
+        // reshapes that move elements to other padded addresses keep the generic evaluation
+        int[][][] moving = {{{3, 5}, {5, 3}}, {{3, 6}, {18}}, {{2, 3, 3}, {2, 9}}, {{6}, {2, 3}}};
+        for (int[][] c : moving) {
+            TensorLayout in = TensorLayout.of(c[0]), out = TensorLayout.of(c[1]);
+            assertFalse(IndexMapLayer.sameAddresses(in, out), in + " -> " + out);
+            assertNull(IndexMapLayer.axisWiring(new IndexMap.Reshape(), in, out, point(out.numVars(), rnd), point(in.numVars(), rnd)));
         }
     }
 

@@ -25,7 +25,7 @@ public final class Bench {
 
     /**
      * The models to run, in ladder order: those named in {@code names} (comma-separated; null or
-     * empty for all), restricted to the small ones when {@code quick}.
+     * empty for all that run by default), restricted to the small ones when {@code quick}.
      *
      * @throws IllegalArgumentException for an unknown name
      */
@@ -46,7 +46,7 @@ public final class Bench {
         }
         List<BenchModel> out = new ArrayList<>();
         for (BenchModel m : ladder.values()) {
-            if ((wanted.isEmpty() || wanted.contains(m.name())) && (!quick || m.quick())) {
+            if ((wanted.isEmpty() ? m.byDefault() : wanted.contains(m.name())) && (!quick || m.quick())) {
                 out.add(m);
             }
         }

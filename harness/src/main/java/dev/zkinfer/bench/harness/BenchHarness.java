@@ -116,8 +116,8 @@ public final class BenchHarness {
         FloatExecutor fe = new FloatExecutor(g);
         Stats inferFloat = timeFast(name + ": float inference", () -> fe.run(x));
 
-        progress.accept(name + ": quantizing (int8)");
-        QuantizedModel qm = Quantizer.quantize(g, model.calibration(g), QuantizationOptions.int8());
+        progress.accept(name + ": quantizing (int" + model.quantization().activationBits() + ")");
+        QuantizedModel qm = Quantizer.quantize(g, model.calibration(g), model.quantization());
         IntegerExecutor ie = IntegerExecutor.create();
         IntTensor xi = qm.quantizeInput(x);
         Stats inferInt = timeFast(name + ": integer inference", () -> ie.infer(qm, xi));
@@ -142,6 +142,12 @@ public final class BenchHarness {
             }
         } catch (UnsupportedModelException e) {
             notes.add("not provable: " + e.getMessage());
+            return partial(model, batches, params, shape, inferFloat, inferInt, peak, notes);
+        } catch (IllegalArgumentException e) {
+            // a model beyond the proof system's sizes (the model commitment's PCS: at most 2^26 values)
+            notes.add("not provable: " + e.getMessage().replace("java.lang.IllegalArgumentException: ", "")
+                    + (e.getMessage().contains("numVars") ? " (the weights' commitment holds at most 2^"
+                            + dev.zkinfer.pcs.PcsParameters.MAX_NUM_VARS + " values)" : ""));
             return partial(model, batches, params, shape, inferFloat, inferInt, peak, notes);
         } catch (OutOfMemoryError e) {
             notes.add("out of memory while compiling (max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");

@@ -1,10 +1,13 @@
 package dev.zkinfer.bench.harness;
 
+import dev.zkinfer.nn.graph.GptBuilder;
 import dev.zkinfer.nn.graph.Graph;
 import dev.zkinfer.nn.graph.ModelBuilder;
+import dev.zkinfer.nn.io.EzklInput;
 import dev.zkinfer.nn.io.MnistIdx;
 import dev.zkinfer.nn.onnx.OnnxLoadOptions;
 import dev.zkinfer.nn.onnx.OnnxModel;
+import dev.zkinfer.nn.quant.QuantizationOptions;
 import dev.zkinfer.nn.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,9 +20,11 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * One rung of the benchmark ladder: a model, the inputs it is calibrated on (int8 quantization)
- * and the input whose inference is timed and proved. All models but LeNet-5 are generated with
- * synthetic, seeded weights ({@link ModelBuilder}): fine for timing, meaningless as classifiers.
+ * One rung of the benchmark ladder: a model, the inputs it is calibrated on, its quantization
+ * (int8; the transformers int16) and the input whose inference is timed and proved. All models but
+ * LeNet-5 and nanoGPT are generated with synthetic, seeded weights ({@link ModelBuilder},
+ * {@link GptBuilder}): fine for timing, meaningless as classifiers. The GPT-2 rungs run only when
+ * named ({@code --models gpt2-16}): see {@link #byDefault()}.
  */
 public abstract class BenchModel {
     /** Seed of every synthetic model's weights and of the random calibration inputs. */
@@ -53,6 +58,21 @@ public abstract class BenchModel {
     /** Builds (or loads) the float graph, with batch size 1. */
     public abstract Graph graph();
 
+    /** How the model is quantized: int8 activations, but int16 for the transformers. */
+    public QuantizationOptions quantization() {
+        return QuantizationOptions.int8();
+    }
+
+    /**
+     * Whether a run without {@code --models} includes this model. GPT-2 small does not: its 124M
+     * weights need a model commitment of 2^27 values and more, beyond the 2^26 of the polynomial
+     * commitment (PcsParameters.MAX_NUM_VARS), so it is refused at key generation after minutes of
+     * building and quantizing; name it to see that row.
+     */
+    public boolean byDefault() {
+        return true;
+    }
+
     /** Calibration inputs for the int8 quantizer. */
     public List<Tensor> calibration(Graph g) {
         return gaussian(g.shapeOf(g.inputs().get(0).name()), CALIBRATION_SAMPLES, SEED);
@@ -75,7 +95,108 @@ public abstract class BenchModel {
                 () -> ModelBuilder.vgg11(SEED)));
         m.put("vgg16", synthetic("vgg16", "VGG-16 for CIFAR-10 (3x32x32), 512-512-10 classifier, synthetic weights", false,
                 () -> ModelBuilder.vgg16(SEED)));
+        m.put("nanogpt", new NanoGpt());
+        m.put("gpt2-16", new Gpt2(16));
+        m.put("gpt2-64", new Gpt2(64));
         return m;
+    }
+
+    /** EZKL's nanoGPT (../shared/conformance/ezkl/nanoGPT, 4 blocks, 64 tokens), int16, on its own input.json. */
+    static final class NanoGpt extends BenchModel {
+        NanoGpt() {
+            super("nanogpt", "EZKL's nanoGPT (4 blocks, 64 tokens; ../shared/conformance/ezkl), int16, its input.json", false);
+        }
+
+        /** The model's folder, or null when the shared data is not there. */
+        private static java.nio.file.Path find() {
+            String prop = System.getProperty("zkinfer.shared");
+            for (String root : prop != null ? new String[] {prop} : new String[] {"../shared", "shared", "/work/shared"}) {
+                java.nio.file.Path d = java.nio.file.Path.of(root, "conformance", "ezkl", "nanoGPT");
+                if (java.nio.file.Files.isRegularFile(d.resolve("network.onnx"))) {
+                    return d;
+                }
+            }
+            return null;
+        }
+
+        private static java.nio.file.Path dir() {
+            java.nio.file.Path d = find();
+            if (d == null) {
+                throw new UncheckedIOException(new IOException("nanoGPT: conformance/ezkl/nanoGPT/network.onnx not found under "
+                        + (System.getProperty("zkinfer.shared") != null ? System.getProperty("zkinfer.shared") : "../shared or /work/shared")
+                        + " (set -Dzkinfer.shared=DIR)"));
+            }
+            return d;
+        }
+
+        /** In the default run only where the shared data is (it is not bundled). */
+        @Override
+        public boolean byDefault() {
+            return find() != null;
+        }
+
+        @Override
+        public Graph graph() {
+            try {
+                return OnnxModel.load(dir().resolve("network.onnx"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public QuantizationOptions quantization() {
+            return QuantizationOptions.int16();
+        }
+
+        @Override
+        public List<Tensor> calibration(Graph g) {
+            return List.of(input(g));
+        }
+
+        @Override
+        public Tensor input(Graph g) {
+            try {
+                return Tensor.of(g.inputs().get(0).shape(), EzklInput.read(dir().resolve("input.json")).inputData().get(0));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** GPT-2 small (12 layers, 12 heads, d = 768, 50,257 tokens) with synthetic weights over a prompt of T tokens, next-token logits. */
+    static final class Gpt2 extends BenchModel {
+        private final int tokens;
+
+        Gpt2(int tokens) {
+            super("gpt2-" + tokens, "GPT-2 small (124M parameters) over " + tokens + " tokens, next-token logits, int16, synthetic weights", false);
+            this.tokens = tokens;
+        }
+
+        @Override
+        public Graph graph() {
+            return GptBuilder.build(SEED, GptBuilder.Config.gpt2Small(), tokens, true);
+        }
+
+        @Override
+        public QuantizationOptions quantization() {
+            return QuantizationOptions.int16();
+        }
+
+        @Override
+        public boolean byDefault() {
+            return false;
+        }
+
+        @Override
+        public List<Tensor> calibration(Graph g) {
+            return GptBuilder.randomPrompts(SEED, GptBuilder.Config.gpt2Small().vocab(), tokens, 2);
+        }
+
+        @Override
+        public Tensor input(Graph g) {
+            return GptBuilder.randomPrompts(SEED + 1, GptBuilder.Config.gpt2Small().vocab(), tokens, 1).get(0);
+        }
     }
 
     /** 264,292 parameters: two 3x3 convolutions (32, 64 channels, same padding) each with 2x2 max-pooling, then 3136-78-10. */

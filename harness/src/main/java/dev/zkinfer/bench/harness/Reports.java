@@ -142,7 +142,7 @@ public final class Reports {
         }
         sb.append("\n## Replicated vs proved\n\n");
         sb.append("Total compute, in milliseconds, for N parties to obtain the result: **replicated** = N × integer inference "
-                + "(every validator re-executes the int8 model, whose output is bit-exact and so comparable); **proved** = "
+                + "(every validator re-executes the quantized model, whose output is bit-exact and so comparable); **proved** = "
                 + "one prove + N × verify (the one-time compile excluded), per inference: a batch proof of B inferences is proved once "
                 + "and each verifier verifies it once, so proved = (prove + N × verify) / B. The **break-even N** is the smallest N ≥ 1 where "
                 + "proved ≤ replicated, i.e. ⌈(prove/B) / (infer − verify/B)⌉; *never* when verifying costs as much as re-executing "

@@ -36,8 +36,8 @@ import java.util.Locale;
  * <pre>
  * java --add-modules=jdk.incubator.vector -Xmx8g -XX:+UseParallelGC \
  *   -cp "prover/target/test-classes:prover/target/classes:$(cat /tmp/prover.cp)" \
- *   dev.zkinfer.prover.model.ProofCostReport lenet5|vgg16|vgg11|smallcnn [--layers] [--lookups] [--scalar]
- *   [--proofs=N] [--vreps=N] [--batch=N]
+ *   dev.zkinfer.prover.model.ProofCostReport lenet5|vgg16|vgg11|smallcnn|nanogpt|gpt2-16|gpt2-64|gpt:L,H,D,V,T
+ *   [--layers] [--lookups] [--scalar] [--proofs=N] [--vreps=N] [--batch=N]
  * </pre>
  * {@code --layers} adds the per-layer breakdown; {@code --lookups} lists the layout sizes, each
  * requantization's parameters (S, the input bound, the limb width and the clamp form) and every
@@ -92,6 +92,33 @@ public final class ProofCostReport {
                 };
                 qm = ModelProofTest.quantize(g, 1);
                 input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 99).get(0));
+            }
+            case String gpt when gpt.startsWith("gpt") -> {
+                // gpt2-16, gpt2-64 (GPT-2 small at 16 or 64 tokens), or gpt:LAYERS,HEADS,D,VOCAB,TOKENS
+                dev.zkinfer.nn.graph.GptBuilder.Config config;
+                int tokens;
+                if (gpt.startsWith("gpt2-")) {
+                    config = dev.zkinfer.nn.graph.GptBuilder.Config.gpt2Small();
+                    tokens = Integer.parseInt(gpt.substring(5));
+                } else {
+                    int[] v = Arrays.stream(gpt.substring(4).split(",")).mapToInt(Integer::parseInt).toArray();
+                    config = new dev.zkinfer.nn.graph.GptBuilder.Config(v[0], v[1], v[2], v[3], Math.max(v[4], 1));
+                    tokens = v[4];
+                }
+                Graph g = dev.zkinfer.nn.graph.GptBuilder.build(42, config, tokens, true);
+                System.out.printf("GPT %s: %,d parameters, %d tokens, built in %.1f s%n", config, config.parameters(), tokens,
+                        (System.nanoTime() - tq) / 1e9);
+                qm = Quantizer.quantize(g, dev.zkinfer.nn.graph.GptBuilder.randomPrompts(42, config.vocab(), tokens, 2),
+                        QuantizationOptions.int16());
+                input = qm.quantizeInput(dev.zkinfer.nn.graph.GptBuilder.randomPrompts(43, config.vocab(), tokens, 1).get(0));
+            }
+            case "nanogpt" -> {
+                Path dir = shared.resolve("conformance/ezkl/nanoGPT");
+                Graph g = OnnxModel.load(dir.resolve("network.onnx"));
+                Tensor x = Tensor.of(g.inputs().get(0).shape(),
+                        dev.zkinfer.nn.io.EzklInput.read(dir.resolve("input.json")).inputData().get(0));
+                qm = Quantizer.quantize(g, List.of(x), QuantizationOptions.int16());
+                input = qm.quantizeInput(x);
             }
             default -> throw new IllegalArgumentException("unknown model " + name);
         }

@@ -654,8 +654,11 @@ final class OperatorLowering {
 
   // ---------------------------------------------------------------- Gather with run-time indices
 
-  /** Largest table (rows) a run-time Gather may select from through a one-hot product. */
-  static final int MAX_GATHER_ROWS = 4096;
+  /** Largest table (rows) a run-time Gather selects from through a direct one-hot product; larger ones use residues. */
+  static final int MAX_ONE_HOT_ROWS = 4096;
+
+  /** Largest table (rows) a run-time Gather may select from (through the one-hot of two residues). */
+  static final int MAX_GATHER_ROWS = 1 << 24;
 
   /**
    * Gather along axis 0 of a constant table [V, ...] with run-time indices (a token embedding):
@@ -674,6 +677,10 @@ final class OperatorLowering {
     if (ax != 0) throw n.unsupported("run-time indices are supported along axis 0 of a constant table only, not axis " + ax);
     int rows = ts[0], rest = Shapes.size(ts) / Math.max(rows, 1), count = Shapes.size(is);
     if (rows > MAX_GATHER_ROWS) throw n.unsupported("a table of " + rows + " rows is too large for run-time indices (at most " + MAX_GATHER_ROWS + ")");
+    if (rows > MAX_ONE_HOT_ROWS) {
+      gatherByResidues(n, s, table, ts, is, rows, rest, count);
+      return;
+    }
     String p = n.name() + "/";
     double[] ar = new double[rows], neg = new double[rows];
     for (int v = 0; v < rows; v++) {
@@ -688,6 +695,69 @@ final class OperatorLowering {
     s.node(n, "/one_hot_bool", "Or", List.of(eq, eqNeg), any, Map.of());
     s.node(n, "/one_hot", "Cast", List.of(any), oh, Map.of("to", 1L));
     String w = s.addConstant(p + "table", Tensor.of(new int[] {rows, rest}, table.data().clone()));
+    String picked = s.fresh(p + "picked");
+    s.node(n, "/select", "MatMul", List.of(oh, w), picked, Map.of());
+    int[] os = new int[is.length + ts.length - 1];
+    System.arraycopy(is, 0, os, 0, is.length);
+    System.arraycopy(ts, 1, os, is.length, ts.length - 1);
+    reshape(n, s, picked, os, "/unflatten", n.outputs().get(0));
+  }
+
+  /**
+   * A run-time Gather from a table of more than {@link #MAX_ONE_HOT_ROWS} rows (GPT-2's 50,257
+   * token embeddings): the index i is named by its residues r1 = i mod b1 and r2 = i mod b2 for
+   * b2 the power of two at or above √V and b1 = ⌈V / b2⌉ made odd, so coprime (b1·b2 ≥ V; by the
+   * Chinese remainder theorem the pair names one i in [0, b1·b2); GPT-2: 197 and 256), each an exact table of the index (Mod) and a one-hot of b1 or b2 values
+   * (Equal against constants), and the row's one-hot is their outer product [b1·b2] (a product of
+   * 0/1 values, exact), times the table with its rows permuted to the residue pairs (pairs naming
+   * no row hold zeros). Per index this costs b1 + b2 + b1·b2 values instead of the direct one-hot's
+   * V comparisons, an Or and their differences (about six tensors of V values). An index outside
+   * [0, V) selects no row (a 0/1 validity factor, GreaterOrEqual and Less, multiplies the first
+   * one-hot) and gives zeros; negative indices, which ONNX reads from the end, are not wrapped here
+   * (token ids are never negative).
+   */
+  private static void gatherByResidues(Node n, RecurrentUnroller.Sink s, Tensor table, int[] ts, int[] is, int rows, int rest, int count) {
+    // b2 a power of two (the outer product's last axis fills its padded width, so that flattening it
+    // keeps every element's address, and broadcasting along it is a closed-form wiring), b1 odd
+    int b2 = Integer.highestOneBit((int) Math.ceil(Math.sqrt(rows)) - 1) << 1;
+    int b1 = (rows + b2 - 1) / b2;
+    if (b1 % 2 == 0) b1++;
+    String p = n.name() + "/";
+    String col = s.fresh(p + "indices_column");
+    reshape(n, s, n.input(1), new int[] {count, 1}, "/indices_column", col);
+    String valid = s.fresh(p + "in_range"), lower = s.fresh(p + "not_negative"), upper = s.fresh(p + "below_rows"), validF = s.fresh(p + "in_range_0_1");
+    s.node(n, "/not_negative", "GreaterOrEqual", List.of(col, s.addConstant(p + "zero", Tensor.of(new int[0], new double[] {0}))), lower, Map.of());
+    s.node(n, "/below_rows", "Less", List.of(col, s.addConstant(p + "row_count", Tensor.of(new int[0], new double[] {rows}))), upper, Map.of());
+    s.node(n, "/in_range", "And", List.of(lower, upper), valid, Map.of());
+    s.node(n, "/in_range_0_1", "Cast", List.of(valid), validF, Map.of("to", 1L));
+    String[] oneHot = new String[2];
+    int[] moduli = {b1, b2};
+    for (int j = 0; j < 2; j++) {
+      int b = moduli[j];
+      String tag = j == 0 ? "a" : "b";
+      double[] values = new double[b];
+      for (int v = 0; v < b; v++) values[v] = v;
+      String r = s.fresh(p + "residue_" + tag), eq = s.fresh(p + "residue_" + tag + "_is"), oh = s.fresh(p + "residue_" + tag + "_one_hot");
+      s.node(n, "/residue_" + tag, "Mod", List.of(col, s.addConstant(p + "modulus_" + tag, Tensor.of(new int[0], new double[] {b}))), r, Map.of("fmod", 0L));
+      s.node(n, "/residue_" + tag + "_is", "Equal", List.of(r, s.addConstant(p + "residues_" + tag, Tensor.of(new int[] {1, b}, values))), eq, Map.of());
+      s.node(n, "/residue_" + tag + "_one_hot", "Cast", List.of(eq), oh, Map.of("to", 1L));
+      oneHot[j] = oh;
+    }
+    String firstValid = s.fresh(p + "residue_a_one_hot_in_range");
+    s.node(n, "/residue_a_in_range", "Mul", List.of(oneHot[0], validF), firstValid, Map.of());
+    String a3 = s.fresh(p + "residue_a_column"), b3 = s.fresh(p + "residue_b_row"), outer = s.fresh(p + "residue_pairs");
+    reshape(n, s, firstValid, new int[] {count, b1, 1}, "/residue_a_column", a3);
+    reshape(n, s, oneHot[1], new int[] {count, 1, b2}, "/residue_b_row", b3);
+    s.node(n, "/residue_pairs", "Mul", List.of(a3, b3), outer, Map.of());
+    String oh = s.fresh(p + "one_hot");
+    reshape(n, s, outer, new int[] {count, b1 * b2}, "/one_hot", oh);
+    double[] permuted = new double[b1 * b2 * rest];
+    double[] t = table.data();
+    for (int v = 0; v < rows; v++) {
+      int k = (v % b1) * b2 + v % b2;
+      System.arraycopy(t, v * rest, permuted, k * rest, rest);
+    }
+    String w = s.addConstant(p + "table_by_residues", Tensor.of(new int[] {b1 * b2, rest}, permuted));
     String picked = s.fresh(p + "picked");
     s.node(n, "/select", "MatMul", List.of(oh, w), picked, Map.of());
     int[] os = new int[is.length + ts.length - 1];

@@ -42,6 +42,8 @@ public final class Quantizer {
   private final Map<String, Integer> consumers = new HashMap<>();
   /** Tensors holding booleans: scale 1, values 0 or 1 (comparisons, logical ops, Not, Cast to bool). */
   private final java.util.Set<Integer> booleans = new java.util.HashSet<>();
+  /** The exp-table offset a Softmax must use on a masked-fill output (see maskedSoftmaxInput). */
+  private final Map<Integer, Integer> softmaxOffsets = new HashMap<>();
   private final int qmax;
   private final int qmin;
 
@@ -103,6 +105,8 @@ public final class Quantizer {
   static final class Stats {
     double maxAbs;
     double minAbsNonZero = Double.POSITIVE_INFINITY;
+    /** Whether every calibration value was a whole number (token ids, indices). */
+    boolean whole = true;
     long[] histogram;
     double clipped = -1;
 
@@ -112,6 +116,7 @@ public final class Quantizer {
         if (Double.isInfinite(a) || Double.isNaN(a)) continue;
         if (a > maxAbs) maxAbs = a;
         if (a > 0 && a < minAbsNonZero) minAbsNonZero = a;
+        if (whole && x != Math.rint(x)) whole = false;
       }
     }
 
@@ -156,7 +161,10 @@ public final class Quantizer {
     int[] inputIds = new int[graph.inputs().size()];
     for (int i = 0; i < inputIds.length; i++) {
       ValueInfo in = graph.inputs().get(i);
-      inputIds[i] = add(in.name(), in.shape(), scaleOf(in.name()), Kind.INPUT, options.activationBits(), null);
+      int wide = wholeInputBits(in.name());
+      inputIds[i] = wide > 0
+          ? add(in.name(), in.shape(), 1.0, Kind.INPUT, wide, null)
+          : add(in.name(), in.shape(), scaleOf(in.name()), Kind.INPUT, options.activationBits(), null);
       ids.put(in.name(), inputIds[i]);
     }
     for (Node n : graph.nodes()) {
@@ -200,8 +208,46 @@ public final class Quantizer {
 
   private double scaleOf(String name) {
     Stats s = stats.get(name);
-    double range = s == null ? 0 : s.range(options.percentile());
+    double range = s == null ? 0 : s.range(options.percentile()) * options.headroom();
     return range > 0 ? range / qmax : 1.0 / qmax;
+  }
+
+  /**
+   * The width of a run-time input that calibration saw holding whole numbers only, too large for
+   * the activation width at scale 1 (the token ids of a large vocabulary: GPT-2's reach 50,256): it
+   * keeps scale 1, so every id stays exact, in a signed width that holds the calibrated range with
+   * the headroom (at most 20 bits: what reads it is a lookup table over its whole range, and a
+   * table holds at most 2^20 entries). Only an input that nothing but exact integer ops read
+   * (through reshapes: Mod, comparisons; a Gather's residues) is widened. 0 for any other input,
+   * which takes the activation width.
+   */
+  private int wholeInputBits(String name) {
+    Stats s = stats.get(name);
+    if (s == null || !s.whole || !readByIntegerOpsOnly(name)) return 0;
+    double range = s.maxAbs * options.headroom();
+    if (range <= qmax) return 0;
+    int bits = 1 + (64 - Long.numberOfLeadingZeros((long) Math.ceil(range)));
+    if (bits > 20) throw new IllegalArgumentException("input " + name + " holds whole numbers up to " + (long) s.maxAbs + ", beyond the 20-bit inputs a proof supports");
+    return bits;
+  }
+
+  private boolean readByIntegerOpsOnly(String name) {
+    if (consumers.getOrDefault(name, 0) >= 1000) return false; // a graph output
+    boolean any = false;
+    for (Node m : graph.nodes()) {
+      if (!m.inputs().contains(name)) continue;
+      any = true;
+      switch (m.opType()) {
+        case "Reshape", "Flatten", "Squeeze", "Unsqueeze" -> {
+          if (!m.input(0).equals(name) || !readByIntegerOpsOnly(m.outputs().get(0))) return false;
+        }
+        case "Mod", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual" -> {}
+        default -> {
+          return false;
+        }
+      }
+    }
+    return any;
   }
 
   private QTensor t(int id) {
@@ -347,7 +393,9 @@ public final class Quantizer {
         } else {
           int b = operand(n, 1);
           Stats sb = stats.get(n.input(1));
-          double maxRecip = sb == null || sb.minAbsNonZero == Double.POSITIVE_INFINITY ? 1 : 1 / sb.minAbsNonZero;
+          // the headroom of the divisor's range, at its small end: a divisor below any calibrated one
+          // (a LayerNorm's standard deviation on an unseen input) would saturate the reciprocal
+          double maxRecip = (sb == null || sb.minAbsNonZero == Double.POSITIVE_INFINITY ? 1 : 1 / sb.minAbsNonZero) * options.headroom();
           int r = tableWithScale(t(b), out + "/reciprocal", graph.shapeOf(n.input(1)), maxRecip / qmax, v -> 1 / v);
           mul(a, r, out);
         }
@@ -411,6 +459,7 @@ public final class Quantizer {
         int y = add(out, graph.shapeOf(out), t(x).scale(), t(x).kind() == Kind.ACCUMULATOR ? Kind.ACCUMULATOR : Kind.ACTIVATION, t(x).bits(), null);
         ids.put(out, y);
         ops.add(new QReshape(x, y));
+        if (booleans.contains(x)) booleans.add(y);
       }
       case "Transpose" -> {
         int x = operand(n, 0);
@@ -624,6 +673,7 @@ public final class Quantizer {
   private void dense(Node n, int x, double[] rows, double[] bias, int nOut, int k) {
     int[] wq = new int[nOut * k];
     double[] sw = quantizeRows(rows, nOut, k, wq);
+    x = narrowedForAccumulator(x, wq, nOut, k, n.outputs().get(0) + "/input");
     double sx = t(x).scale();
     int[] bq = quantizeBias(bias, nOut, sx, sw);
     checkAccumulatorBound(wq, bq, nOut, k, t(x));
@@ -668,6 +718,27 @@ public final class Quantizer {
     int acc = add(out + "/acc", graph.shapeOf(out), 0, Kind.ACCUMULATOR, 32, null);
     ops.add(new QMatMul(a, b, acc));
     requantOut(acc, out, new double[] {t(a).scale() * t(b).scale()}, -1);
+  }
+
+  /**
+   * The input of a dense layer, rounded to the widest width whose int32 accumulator cannot
+   * overflow (x itself when it already fits): int16 activations times int8 weights summed over a
+   * long row (GPT-2's 768 and 3,072) can pass 2^31, so the input keeps w bits with
+   * max_row Σ|w|·2^(w−1) within int32, leaving a quarter of the range to the bias (at least 8 bits).
+   */
+  private int narrowedForAccumulator(int x, int[] wq, int rows, int k, String name) {
+    if (t(x).kind() != Kind.ACTIVATION || t(x).bits() <= 8) return x;
+    long maxRow = 0;
+    for (int r = 0; r < rows; r++) {
+      long sum = 0;
+      for (int j = 0; j < k; j++) sum += Math.abs(wq[r * k + j]);
+      maxRow = Math.max(maxRow, sum);
+    }
+    long inMax = Math.max(-(long) t(x).min(), t(x).max());
+    if (maxRow * inMax <= (Integer.MAX_VALUE / 4) * 3L) return x;
+    int w = t(x).bits();
+    while (w > 8 && maxRow * (1L << (w - 1)) > (Integer.MAX_VALUE / 4) * 3L) w--;
+    return narrowed(x, w, name);
   }
 
   /** x rounded to a signed width of {@code bits} (x itself when it is not wider): y = round(x / 2^(x.bits − bits)). */
@@ -754,6 +825,16 @@ public final class Quantizer {
   }
 
   private void mul(int a, int b, String out) {
+    if (booleans.contains(a) && booleans.contains(b)) {
+      // a product of 0/1 values (an outer product of one-hots): 0/1 at scale 1, two bits wide, so that
+      // a dense layer reading it bounds its accumulator by 1 per row, not by the activation range
+      int y = add(out, graph.shapeOf(out), 1.0, Kind.ACTIVATION, 2, null);
+      ids.put(out, y);
+      Requantize.Multiplier m = Requantize.multiplier(1.0);
+      ops.add(new QMul(a, b, y, m.m(), m.shift(), 0, 1));
+      booleans.add(y);
+      return;
+    }
     double sy = scaleOf(out);
     Requantize.Multiplier m = Requantize.multiplier(t(a).scale() * t(b).scale() / sy);
     int y = activation(out, sy);
@@ -1042,6 +1123,8 @@ public final class Quantizer {
     int offset = t(x).max() - t(x).min();
     // exp(d * sx) underflows 2^-16 for d * sx < -11.1: the table only needs to reach that far.
     offset = (int) Math.min(offset, Math.ceil(12 / sx));
+    // after a masked fill below the scores' range, the table ends where the filled positions begin
+    offset = softmaxOffsets.getOrDefault(x, offset);
     int[] exp = new int[offset + 1];
     for (int i = 0; i <= offset; i++) exp[i] = (int) Math.round(Math.scalb(Math.exp((i - offset) * sx), 15));
     int y = activation(out, 1.0 / qmax);
@@ -1411,10 +1494,61 @@ public final class Quantizer {
     int[] mask = new int[idx.length];
     for (int k = 0; k < mask.length; k++) mask[k] = (cond.get(idx[k]) != 0) == fillFromX ? 1 : 0;
     double s = t(x).scale();
+    double range = s * qmax;
+    Node softmax = soleConsumer(out, "Softmax");
+    if (softmax != null && fill.get(0) < -range) {
+      maskedSoftmaxInput(x, out, os, mask, fill.get(0), range);
+      return;
+    }
     double fv = fill.get(0) / s;
     int q = Double.isNaN(fv) ? 0 : Requantize.clamp(Math.round(Math.max(Math.min(fv, 1e18), -1e18)), qmin, qmax);
     int y = add(out, os, s, Kind.ACTIVATION, options.activationBits(), null);
     ids.put(out, y);
     ops.add(new QMaskedFill(x, y, mask, q));
+  }
+
+  /**
+   * A masked fill whose fill lies below the input's range, read by a Softmax (an attention's causal
+   * mask: -inf, -1e9, or a finite -10). At the input's scale the fill would clamp to the bottom of
+   * the range, a few steps below the scores, and the masked positions would keep most of their
+   * weight. So the scores are requantized to a coarser scale s' = (R + L) / (qmax - 2), where R is
+   * their calibrated range and L = {@link #softmaxReach()} the distance below the row maximum at
+   * which the softmax's exp table ends (beyond it exp is below half an output step). A fill within
+   * R + L of zero is then represented as it is; a fill further down (-inf) becomes qmin, the scores
+   * are clamped to at least qmin + offset + 1 (never binding on calibrated values, by the choice of
+   * s'), and the softmax's table stops at offset = ceil(L / s'): a filled position's difference to
+   * any row maximum is below -offset, so its exp is exactly 0, as in float. A row whose every
+   * position is filled comes out uniform, as in float.
+   */
+  private void maskedSoftmaxInput(int x, String out, int[] os, int[] mask, double fill, double range) {
+    double reach = softmaxReach();
+    double s2 = (range + reach) / (qmax - 2);
+    int offset = (int) Math.ceil(reach / s2);
+    boolean beyond = !(fill > -(range + reach)); // -inf, NaN-free: a fill past the table's end is -inf to the softmax
+    int q = beyond ? qmin : (int) Math.round(fill / s2);
+    int lo = beyond ? qmin + offset + 1 : qmin;
+    Requantize.Multiplier m = Requantize.multiplier(t(x).scale() / s2);
+    int r = add(out + "/scores", os, s2, Kind.ACTIVATION, options.activationBits(), null);
+    ops.add(new QRequant(x, r, -1, new int[] {m.m()}, new int[] {m.shift()}, lo, qmax));
+    int y = add(out, os, s2, Kind.ACTIVATION, options.activationBits(), null);
+    ids.put(out, y);
+    ops.add(new QMaskedFill(r, y, mask, q));
+    softmaxOffsets.put(y, offset);
+  }
+
+  /**
+   * How far below a row's maximum (in float units) the softmax's exp table reaches: exp(-L) is
+   * below a quarter of the output step 1/qmax at int8 (L = ln(8·127) ≈ 6.9), and 12 (exp(-12) ≈
+   * 6e-6, a fifth of the step 1/32767) at int16.
+   */
+  private double softmaxReach() {
+    return Math.min(12, Math.log(8.0 * qmax));
+  }
+
+  /** The only node reading {@code name}, if there is exactly one and it has the given type (and {@code name} is no graph output). */
+  private Node soleConsumer(String name, String opType) {
+    if (consumers.getOrDefault(name, 0) != 1) return null;
+    for (Node m : graph.nodes()) if (m.opType().equals(opType) && m.inputs().contains(name)) return m;
+    return null;
   }
 }
