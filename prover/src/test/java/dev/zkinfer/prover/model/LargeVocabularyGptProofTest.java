@@ -71,7 +71,7 @@ class LargeVocabularyGptProofTest {
                 proof.proof().length, 8 * config.vocab());
 
         byte[] p = proof.proof();
-        assertEquals(T, ConformanceProofTest.u32(p, 44), "input length field");
+        assertEquals(T, ConformanceProofTest.u32(p, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 4), "input length field");
         for (int pos : new int[] {0, 1, T - 1}) {
             long[] other = prompt.clone();
             other[pos] = (other[pos] + 4_099) % config.vocab();
@@ -79,7 +79,7 @@ class LargeVocabularyGptProofTest {
             assertNotEquals(x.get(pos), q);
             byte[] bad = p.clone();
             long f = Goldilocks.fromSigned(q);
-            for (int i = 0; i < 8; i++) bad[48 + 8 * pos + i] = (byte) (f >>> (8 * i));
+            for (int i = 0; i < 8; i++) bad[dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * pos + i] = (byte) (f >>> (8 * i));
             VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
             assertFalse(r.isValid(), "token id at " + pos + " changed to " + other[pos] + " was accepted");
         }

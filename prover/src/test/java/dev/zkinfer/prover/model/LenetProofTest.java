@@ -305,7 +305,7 @@ class LenetProofTest {
         for (int i = 0; i < other.size(); i++) {
             long v = dev.zkinfer.field.Goldilocks.fromSigned(other.data()[i]);
             for (int b = 0; b < 8; b++) {
-                bad[48 + 8 * i + b] = (byte) (v >>> (8 * b));
+                bad[dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * i + b] = (byte) (v >>> (8 * b));
             }
         }
         assertRejected(bad, "the input replaced by another image's");
