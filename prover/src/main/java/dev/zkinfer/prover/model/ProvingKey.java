@@ -224,9 +224,10 @@ public final class ProvingKey {
             if (!orSingle) {
                 throw e;
             }
-            LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; the key proves one inference per proof");
             sizes = new int[] {1};
+            // compiled first: a model that cannot be proved at all gets its one error, not a warning too
             compiled = new ModelCompiler.Compiled[] {ModelCompiler.compile(model, options.privateInputs())};
+            LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; the key proves one inference per proof");
         }
         byte[] seed = null;
         if (options.zeroKnowledge()) {
