@@ -139,7 +139,7 @@ final class DemoCommand extends CliSupport implements Callable<Integer> {
         long t3 = System.nanoTime();
         say("3. Verified with only the %,d-byte verifying key: %s in %.1f ms (%.0f bits of provable security)",
                 vkBytes.length, outcome.result(), (t3 - t2) / 1e6, ProofSecurity.report(vk2).totalBits());
-        say("Proofs give integrity, not privacy: there is no zero-knowledge mode yet.");
+        say("These proofs give integrity, not privacy; compile with --zk for zero-knowledge proofs (docs/zero-knowledge.md).");
         if (json) {
             out.println(new Json().put("digit", digit).put("label", labels[digit]).put("prediction", predicted)
                     .put("valid", outcome.result().isValid()).put("proof_bytes", res.proof().length)
