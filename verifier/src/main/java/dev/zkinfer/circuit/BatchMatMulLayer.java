@@ -114,6 +114,12 @@ public final class BatchMatMulLayer implements Layer {
     }
 
     @Override
+    public String zeroKnowledgeLimit(Circuit c) {
+        return c.tensor(a).layout().dimVars(2) + c.tensor(y).layout().dimVars(0) == 0
+                ? "a BatchMatMul layer summing over one element (" + c.tensor(y).name() + ")" : null;
+    }
+
+    @Override
     public void verify(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
         Claim claim = outputClaims[0];
         if (claim == null) {

@@ -131,6 +131,11 @@ public final class IndexMapLayer implements Layer {
     }
 
     @Override
+    public String zeroKnowledgeLimit(Circuit c) {
+        return inputs.length != 1 ? "an IndexMap layer with several inputs (" + map.getClass().getSimpleName() + ")" : null;
+    }
+
+    @Override
     public void verify(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
         Claim claim = outputClaims[0];
         if (claim == null) {

@@ -51,6 +51,14 @@ public interface Layer {
     default void checkShapes(Circuit c) {}
 
     /**
+     * Why zero-knowledge mode (docs/zero-knowledge.md) cannot prove this layer in circuit c, or null
+     * when it can; checked when a zero-knowledge key is made, so that proving never meets it.
+     */
+    default String zeroKnowledgeLimit(Circuit c) {
+        return null;
+    }
+
+    /**
      * The verifier's side: reduce the merged output claims (index-aligned with {@link
      * #outputs()}; an entry is null when no claim reached that output) to claims on operands.
      */

@@ -136,6 +136,11 @@ public final class LinearLayer implements Layer {
     }
 
     @Override
+    public String zeroKnowledgeLimit(Circuit c) {
+        return c.tensor(weight).layout().dimVars(1) == 0 ? "a Linear layer summing over one element (" + c.tensor(y).name() + ")" : null;
+    }
+
+    @Override
     public void verify(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
         Claim claim = outputClaims[0];
         if (claim == null) {

@@ -137,10 +137,10 @@ public final class VerifyingKey {
         this.digest = sha256(encoded);
         if (zeroKnowledge) {
             for (int i = 0; i < circuits.length; i++) {
-                List<String> bad = new ZkLayout(circuits[i], n -> 0).unmaskable();
+                List<String> bad = ZkLayout.unsupported(circuits[i]);
                 if (!bad.isEmpty()) {
-                    throw new IllegalArgumentException("zero-knowledge mode cannot hide one-element tensors (" + String.join(", ", bad)
-                            + ") of the batch-" + batchSizes[i] + " circuit");
+                    throw new IllegalArgumentException("zero-knowledge mode cannot prove the batch-" + batchSizes[i] + " circuit: "
+                            + String.join("; ", bad));
                 }
             }
         }

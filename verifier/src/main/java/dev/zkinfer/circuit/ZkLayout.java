@@ -56,10 +56,7 @@ public final class ZkLayout {
         int nt = circuit.tensors().size();
         claimCounts = claimCounts(circuit);
         delta = new int[nt];
-        java.util.Set<Integer> outputs = new java.util.HashSet<>();
-        for (int o : circuit.outputs()) {
-            outputs.add(o);
-        }
+        java.util.Set<Integer> outputs = outputSet(circuit);
         int maxVars = 1;
         int merges = 0;
         maskBlockOf = new int[nt];
@@ -73,8 +70,7 @@ public final class ZkLayout {
             if (claimCounts[t] > 1) {
                 merges++;
             }
-            boolean masked = ct.role() != TensorRole.INPUT && !outputs.contains(t);
-            delta[t] = !masked ? -1 : claimCounts[t] <= 1 ? 0 : claimCounts[t];
+            delta[t] = !masked(ct, outputs) ? -1 : claimCounts[t] <= 1 ? 0 : claimCounts[t];
         }
         if (!circuit.tensorsWithRole(TensorRole.MODEL).isEmpty()) {
             maxVars = Math.max(maxVars, blindingVars(circuit, MAX_PROOFS)); // a model tensor's blinded opening
@@ -331,17 +327,43 @@ public final class ZkLayout {
     }
 
     /**
-     * The tensors a zero-knowledge proof must mask that have no variable (one element): Z·R
-     * cannot mask them (docs/zero-knowledge.md §8 item 3). Empty for a circuit this mode can prove.
+     * Why zero-knowledge mode cannot prove this circuit, one line per problem (empty when it can):
+     * tensors it must mask that have one element (Z·R cannot mask them, docs/zero-knowledge.md §8
+     * item 3; a larger batch usually gives them a variable), and layers it does not support
+     * ({@link Layer#zeroKnowledgeLimit}). Checked when a zero-knowledge key is made.
      */
-    public List<String> unmaskable() {
+    public static List<String> unsupported(Circuit circuit) {
         List<String> out = new ArrayList<>();
-        for (int t = 0; t < delta.length; t++) {
-            if (delta[t] >= 0 && circuit.tensor(t).layout().numVars() == 0) {
-                out.add(circuit.tensor(t).name());
+        List<String> oneElement = new ArrayList<>();
+        java.util.Set<Integer> outputs = outputSet(circuit);
+        for (CircuitTensor t : circuit.tensors()) {
+            if (masked(t, outputs) && t.layout().numVars() == 0) {
+                oneElement.add(t.name());
+            }
+        }
+        if (!oneElement.isEmpty()) {
+            out.add("one-element tensors to hide (" + String.join(", ", oneElement) + ")");
+        }
+        for (Layer l : circuit.layers()) {
+            String limit = l.zeroKnowledgeLimit(circuit);
+            if (limit != null) {
+                out.add(limit);
             }
         }
         return out;
+    }
+
+    /** Whether a proof masks T's claims: every tensor but the public inputs and outputs. */
+    private static boolean masked(CircuitTensor t, java.util.Set<Integer> outputs) {
+        return t.role() != TensorRole.INPUT && !outputs.contains(t.id());
+    }
+
+    private static java.util.Set<Integer> outputSet(Circuit circuit) {
+        java.util.Set<Integer> outputs = new java.util.HashSet<>();
+        for (int o : circuit.outputs()) {
+            outputs.add(o);
+        }
+        return outputs;
     }
 
     /**

@@ -49,7 +49,7 @@ class ZkLayoutTest {
         assertEquals(0, z.delta(3), "advice with one claim");
         assertEquals(-1, z.delta(4), "public output");
         assertEquals(3, z.sumcheckSlots(), "one per layer, none for merges, one per model tensor's blinded opening");
-        assertTrue(z.unmaskable().isEmpty());
+        assertTrue(ZkLayout.unsupported(c).isEmpty());
         // the witness holds the advice tensor, the slots and the two masks, without overlap
         CommittedLayout wl = z.witness();
         long covered = 0;
@@ -58,6 +58,28 @@ class ZkLayoutTest {
         }
         assertTrue(covered <= 1L << wl.numVars());
         assertEquals(1 + 3 + 3, wl.tensors().size());
+    }
+
+    @Test
+    void whatZeroKnowledgeModeCannotProveIsListedWhenTheKeyIsMade() {
+        // a Linear layer that sums over one element: its masked sumcheck would have no round
+        Circuit.Builder cb = new Circuit.Builder();
+        int x = cb.tensor("x", TensorLayout.of(2, 1), TensorRole.INPUT);
+        int w = cb.tensor("w", TensorLayout.of(3, 1), TensorRole.MODEL);
+        int y = cb.tensor("y", TensorLayout.of(2, 3), TensorRole.COMPUTED);
+        Circuit k1 = cb.layer(new LinearLayer(x, w, -1, y)).build(x, y);
+        assertEquals(List.of("a Linear layer summing over one element (y)"), ZkLayout.unsupported(k1));
+        // a one-element tensor to hide: h = x·w has one element and is not public
+        cb = new Circuit.Builder();
+        x = cb.tensor("x", TensorLayout.of(1, 4), TensorRole.INPUT);
+        w = cb.tensor("w", TensorLayout.of(1, 4), TensorRole.MODEL);
+        int h = cb.tensor("h", TensorLayout.of(1, 1), TensorRole.COMPUTED);
+        y = cb.tensor("y", TensorLayout.of(1, 1), TensorRole.COMPUTED);
+        Circuit one = cb.layer(new LinearLayer(x, w, -1, h)).layer(new ElementwiseProductLayer(h, h, y)).build(x, y);
+        assertEquals(List.of("one-element tensors to hide (h)"), ZkLayout.unsupported(one));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, one, new byte[32], new IoScales(1.0, -128, 127, 1.0), true));
+        assertTrue(e.getMessage().contains("one-element tensors to hide (h)"), e.getMessage());
     }
 
     @Test

@@ -231,20 +231,20 @@ public final class ProvingKey {
         }
         byte[] seed = null;
         if (options.zeroKnowledge()) {
-            // batch circuits with a one-element tensor to hide are left out
+            // batch circuits that zero-knowledge mode cannot prove (a one-element tensor to hide) are left out
             List<Integer> keep = new ArrayList<>();
             String refused = null;
             for (int i = 0; i < compiled.length; i++) {
-                List<String> bad = new ZkLayout(compiled[i].circuit(), n -> 0).unmaskable();
+                List<String> bad = ZkLayout.unsupported(compiled[i].circuit());
                 if (bad.isEmpty()) {
                     keep.add(i);
                 } else if (refused == null) {
-                    refused = "batch " + sizes[i] + ": " + String.join(", ", bad);
+                    refused = "batch " + sizes[i] + ": " + String.join("; ", bad);
                 }
             }
             if (keep.isEmpty()) {
-                throw new IllegalArgumentException("zero-knowledge mode cannot hide one-element tensors (" + refused
-                        + "); compile with a larger batch size");
+                throw new IllegalArgumentException("zero-knowledge mode cannot prove this model (" + refused
+                        + "); one-element tensors get a variable at a larger batch size");
             }
             int[] kept = new int[keep.size()];
             ModelCompiler.Compiled[] keptCompiled = new ModelCompiler.Compiled[keep.size()];
