@@ -259,8 +259,7 @@ public final class CircuitVerifier {
         }
 
         private void maskForm(int block, dev.zkinfer.pcs.BlockWeight weight, Ext3 value) {
-            long offset = vk.witnessLayout().blocks(block).get(0).offset();
-            forms.add(new WitnessForm(List.of(new WitnessForm.Term(offset, weight)), value));
+            forms.add(zk.maskForm(block, weight, value));
         }
 
         void run() throws InvalidProofException {
@@ -368,7 +367,7 @@ public final class CircuitVerifier {
                         case MODEL -> model.add(c);
                         case ADVICE -> {
                             if (zk != null && zk.delta(c.tensor()) >= 0) {
-                                forms.add(maskedAdvice(c));
+                                forms.add(zk.maskedAdvice(c));
                             } else {
                                 witness.add(new Claim(-1, vk.witnessLayout().lift(c.tensor(), c.point()), c.value()));
                             }
@@ -381,11 +380,7 @@ public final class CircuitVerifier {
             List<dev.zkinfer.pcs.WeightedClaim> modelWeighted = new ArrayList<>();
             if (zk != null) {
                 // each model tensor's masked claims: merged, then one blinded linear claim on the model polynomial
-                Map<Integer, List<Claim>> byTensor = new LinkedHashMap<>();
-                for (Claim c : model) {
-                    byTensor.computeIfAbsent(c.tensor(), k -> new ArrayList<>()).add(c);
-                }
-                for (Map.Entry<Integer, List<Claim>> e : byTensor.entrySet()) {
+                for (Map.Entry<Integer, List<Claim>> e : ZkLayout.byTensor(model).entrySet()) {
                     Claim one = e.getValue().size() == 1 ? e.getValue().get(0) : ZkSteps.merge(this, e.getKey(), e.getValue());
                     modelWeighted.add(ZkSteps.modelClaim(this, one, vk.modelLayout(), ZkLayout.blindingBlock(circuit))
                             .claim(vk.modelLayout().numVars()));
@@ -468,20 +463,6 @@ public final class CircuitVerifier {
                     claim(multTensors[ti], sc.point(), sc.multiplicitiesEval());
                 }
             }
-        }
-
-        /**
-         * A masked claim T̂(p) = v on an advice tensor as a linear claim on the witness:
-         * T̃(p) + Z(p)·Σ_w R_T(p_0, w) = v, i.e. eq(p, ·) on T's block plus Z(p)·(2A + B)(p_0) on its mask block.
-         */
-        private WitnessForm maskedAdvice(Claim c) {
-            CommittedLayout wl = vk.witnessLayout();
-            CommittedLayout.Block b = wl.blocks(c.tensor()).get(0);
-            Ext3 z = dev.zkinfer.sumcheck.TensorMask.vanishing(c.point());
-            return new WitnessForm(List.of(
-                    new WitnessForm.Term(b.offset(), new WitnessForm.EqWeight(wl.freePoint(b, c.point()), Ext3.ONE)),
-                    new WitnessForm.Term(wl.blocks(zk.maskBlock(c.tensor())).get(0).offset(),
-                            zk.tensorMaskWeights(c.tensor(), c.point()[0], z.mul(2), z))), c.value());
         }
 
         /** Merges several claims on one polynomial into one (random combination + sumcheck). */

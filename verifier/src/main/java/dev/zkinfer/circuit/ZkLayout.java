@@ -173,6 +173,33 @@ public final class ZkLayout {
         throw new IllegalStateException("unreachable: one proof always fits");
     }
 
+    /** A mask's revealed value as a claim on its block of the witness polynomial. */
+    public WitnessForm maskForm(int block, dev.zkinfer.pcs.BlockWeight weight, Ext3 value) {
+        return new WitnessForm(List.of(new WitnessForm.Term(witness.blocks(block).get(0).offset(), weight)), value);
+    }
+
+    /**
+     * A masked claim T̂(p) = v on an advice tensor as one linear claim on the witness:
+     * T̃(p) + Z(p)·Σ_w R_T(p_0, w) = v, i.e. eq(p, ·) on T's block plus Z(p)·(2A + B)(p_0) on its mask block.
+     */
+    public WitnessForm maskedAdvice(Claim c) {
+        CommittedLayout.Block b = witness.blocks(c.tensor()).get(0);
+        Ext3 z = dev.zkinfer.sumcheck.TensorMask.vanishing(c.point());
+        return new WitnessForm(List.of(
+                new WitnessForm.Term(b.offset(), new WitnessForm.EqWeight(witness.freePoint(b, c.point()), Ext3.ONE)),
+                new WitnessForm.Term(witness.blocks(maskBlock(c.tensor())).get(0).offset(),
+                        tensorMaskWeights(c.tensor(), c.point()[0], z.mul(2), z))), c.value());
+    }
+
+    /** Claims grouped by tensor, tensors in the order of their first claim (the order both sides process them in). */
+    public static Map<Integer, List<Claim>> byTensor(List<Claim> claims) {
+        Map<Integer, List<Claim>> out = new java.util.LinkedHashMap<>();
+        for (Claim c : claims) {
+            out.computeIfAbsent(c.tensor(), k -> new ArrayList<>()).add(c);
+        }
+        return out;
+    }
+
     /** The witness block of the lookup stage's half mask (layer, half): two GF(p^3) coefficients a, b laid out as a tensor mask of δ = 0. */
     public int halfBlock(int layer, int half) {
         Integer b = halfBlocks.get(layer * 4 + half);

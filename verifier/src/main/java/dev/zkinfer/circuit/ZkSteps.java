@@ -178,9 +178,18 @@ public final class ZkSteps {
         t.absorbExt("zk-model/blinding", s);
         Term[] terms = ctx.tensorMaskDegree(tensor) >= 0 ? new Term[] {new Term(tensor, Ext3.ONE, p)} : new Term[0];
         var res = sumcheck(ctx, claim.value().add(kappa.mul(s)), terms, n, 2);
-        Ext3[] r = res.point();
+        return modelForm(modelLayout, blindingBlock, tensor, p, q, kappa, res.point(), res.value());
+    }
+
+    /**
+     * The end of a model tensor's blinded opening, shared with the prover: at the sumcheck's point r,
+     * f(r) = eq(p, r)·τ_W²·W̃(r) + κ·eq(q, r)·τ_B²·B̃l(r) (τ the zero-extension factors: both factors
+     * of each product are zero-extended) as one linear claim on W's tight blocks and Bl's block.
+     */
+    public static WitnessForm modelForm(CommittedLayout modelLayout, int blindingBlock, int tensor, Ext3[] p, Ext3[] q, Ext3 kappa,
+            Ext3[] r, Ext3 value) {
+        int b = q.length;
         Ext3[] rw = java.util.Arrays.copyOf(r, p.length);
-        // both factors of each product are zero-extended: eq's and the table's tails multiply
         Ext3 eqW = dev.zkinfer.poly.Mle.eq(p, rw).mul(zeroTail(r, p.length).square());
         Ext3 eqB = dev.zkinfer.poly.Mle.eq(q, java.util.Arrays.copyOf(r, b)).mul(zeroTail(r, b).square()).mul(kappa);
         java.util.List<WitnessForm.Term> form = new java.util.ArrayList<>();
@@ -190,11 +199,11 @@ public final class ZkSteps {
         }
         CommittedLayout.Block bl = modelLayout.blocks(blindingBlock).get(0);
         form.add(new WitnessForm.Term(bl.offset(), new WitnessForm.EqWeight(java.util.Arrays.copyOf(r, b), eqB)));
-        return new WitnessForm(form, res.value());
+        return new WitnessForm(form, value);
     }
 
     /** Π_{i ≥ from} (1 − r_i): eq of r's tail with zeros (a zero-extended table's factor). */
-    static Ext3 zeroTail(Ext3[] r, int from) {
+    public static Ext3 zeroTail(Ext3[] r, int from) {
         Ext3 z = Ext3.ONE;
         for (int i = from; i < r.length; i++) {
             z = z.mul(Ext3.ONE.sub(r[i]));

@@ -282,8 +282,7 @@ public final class CircuitProver {
         }
 
         private void maskForm(int block, dev.zkinfer.pcs.BlockWeight weight, Ext3 value) {
-            long offset = vk.witnessLayout().blocks(block).get(0).offset();
-            forms.add(new WitnessForm(List.of(new WitnessForm.Term(offset, weight)), value));
+            forms.add(vk.zkLayout().maskForm(block, weight, value));
         }
 
         @Override
@@ -396,7 +395,7 @@ public final class CircuitProver {
                         model.add(c);
                     } else if (ct.role() == TensorRole.ADVICE) {
                         if (zk != null && vk.zkLayout().delta(c.tensor()) >= 0) {
-                            forms.add(maskedAdvice(wl, c));
+                            forms.add(vk.zkLayout().maskedAdvice(c));
                         } else {
                             witness.add(new Claim(-1, wl.lift(c.tensor(), c.point()), c.value()));
                         }
@@ -410,11 +409,7 @@ public final class CircuitProver {
             List<dev.zkinfer.pcs.WeightedClaim> modelWeighted = new ArrayList<>();
             if (zk != null) {
                 // the verifier's order: by tensor in the order of first claim, merged, then blinded
-                Map<Integer, List<Claim>> byTensor = new LinkedHashMap<>();
-                for (Claim c : model) {
-                    byTensor.computeIfAbsent(c.tensor(), k -> new ArrayList<>()).add(c);
-                }
-                for (Map.Entry<Integer, List<Claim>> e : byTensor.entrySet()) {
+                for (Map.Entry<Integer, List<Claim>> e : ZkLayout.byTensor(model).entrySet()) {
                     Claim one = e.getValue().size() == 1 ? e.getValue().get(0)
                             : ZkProving.merge(this, e.getKey(), e.getValue(), w.get(e.getKey()));
                     modelWeighted.add(ZkProving.modelClaim(this, one, vk.modelLayout(), ZkLayout.blindingBlock(circuit), modelTable)
@@ -437,17 +432,6 @@ public final class CircuitProver {
             }
             open(witnessPcs, witnessCommitment, witnessOod, witness, weighted);
             return out.toByteArray();
-        }
-
-        /** The verifier's maskedAdvice: T̂(p) = v as eq(p, ·) on T's block plus Z(p)·(2A + B)(p_0) on its mask block. */
-        private WitnessForm maskedAdvice(CommittedLayout wl, Claim c) {
-            CommittedLayout.Block b = wl.blocks(c.tensor()).get(0);
-            Ext3 z = dev.zkinfer.sumcheck.TensorMask.vanishing(c.point());
-            ZkLayout l = vk.zkLayout();
-            return new WitnessForm(List.of(
-                    new WitnessForm.Term(b.offset(), new WitnessForm.EqWeight(wl.freePoint(b, c.point()), Ext3.ONE)),
-                    new WitnessForm.Term(wl.blocks(l.maskBlock(c.tensor())).get(0).offset(),
-                            l.tensorMaskWeights(c.tensor(), c.point()[0], z.mul(2), z))), c.value());
         }
 
         private void proveLookups(Circuit circuit) {

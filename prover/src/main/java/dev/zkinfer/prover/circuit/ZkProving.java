@@ -192,21 +192,9 @@ final class ZkProving {
         TensorMask m = ctx.tensorMask(tensor);
         List<Term> terms = m == null ? List.of() : List.of(new Term(tensor, m, Ext3.ONE, p));
         var res = sumcheck(ctx, inst, claim.value().add(kappa.mul(s)), terms, 2);
-        Ext3[] r = res.point();
-        Ext3[] rw = java.util.Arrays.copyOf(r, p.length);
-        Ext3 eqW = dev.zkinfer.poly.Mle.eq(p, rw).mul(tail(r, p.length).square());
-        Ext3 eqB = dev.zkinfer.poly.Mle.eq(q, java.util.Arrays.copyOf(r, b)).mul(tail(r, b).square()).mul(kappa);
-        java.util.List<dev.zkinfer.circuit.WitnessForm.Term> form = new java.util.ArrayList<>();
-        for (dev.zkinfer.circuit.CommittedLayout.Block blk : modelLayout.blocks(tensor)) {
-            Ext3 scale = eqW.mul(modelLayout.weight(blk, rw));
-            form.add(new dev.zkinfer.circuit.WitnessForm.Term(blk.offset(),
-                    new dev.zkinfer.circuit.WitnessForm.EqWeight(modelLayout.freePoint(blk, rw), scale)));
-        }
-        form.add(new dev.zkinfer.circuit.WitnessForm.Term(bl.offset(),
-                new dev.zkinfer.circuit.WitnessForm.EqWeight(java.util.Arrays.copyOf(r, b), eqB)));
         Ext3[] f = res.tableEvaluations();
         Ext3 value = f[w].mul(f[ew]).add(f[bt].mul(f[eb]));
-        return new dev.zkinfer.circuit.WitnessForm(form, value);
+        return dev.zkinfer.circuit.ZkSteps.modelForm(modelLayout, blindingBlock, tensor, p, q, kappa, res.point(), value);
     }
 
     private static Ext3[] zeroPadded(Ext3[] p, int n) {
@@ -215,13 +203,5 @@ final class ZkProving {
             out[i] = Ext3.ZERO;
         }
         return out;
-    }
-
-    private static Ext3 tail(Ext3[] r, int from) {
-        Ext3 z = Ext3.ONE;
-        for (int i = from; i < r.length; i++) {
-            z = z.mul(Ext3.ONE.sub(r[i]));
-        }
-        return z;
     }
 }
