@@ -56,6 +56,24 @@ final class DemoCommand extends CliSupport implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR", description = "Where the compiled keys are cached (default: ~/.cache/zkinfer).")
     Path cache;
 
+    /** The demo's key cache for a model: (--cache or ~/.cache/zkinfer)/demo-NAME-(the model's SHA-256, 8 bytes in hex). */
+    Path cacheDir(String name, byte[] onnx) throws java.security.NoSuchAlgorithmException {
+        return (cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "zkinfer"))
+                .resolve("demo-" + name + "-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(onnx), 0, 8));
+    }
+
+    /** The cached proving key, or null when there is none or it cannot be read (said, then compiled again). */
+    ProvingKey cachedKey(Path pkFile, java.util.function.Consumer<String> progress) {
+        if (Files.isRegularFile(pkFile)) {
+            try {
+                return ProvingKey.decode(Files.readAllBytes(pkFile), progress);
+            } catch (IOException | dev.zkinfer.MalformedInputException e) {
+                say("(ignoring the cached key: %s)", e.getMessage());
+            }
+        }
+        return null;
+    }
+
     @Override
     public Integer call() throws Exception {
         switch (model) {
@@ -80,19 +98,10 @@ final class DemoCommand extends CliSupport implements Callable<Integer> {
 
         // 1. Compile, or load the cached keys.
         long t0 = System.nanoTime();
-        Path dir = (cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "zkinfer"))
-                .resolve("demo-lenet5-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(onnx), 0, 8));
+        Path dir = cacheDir("lenet5", onnx);
         Path pkFile = dir.resolve("model.pk");
-        ProvingKey pk = null;
-        boolean cached = false;
-        if (Files.isRegularFile(pkFile)) {
-            try {
-                pk = ProvingKey.decode(Files.readAllBytes(pkFile), progress);
-                cached = true;
-            } catch (IOException | dev.zkinfer.MalformedInputException e) {
-                say("(ignoring the cached key: %s)", e.getMessage());
-            }
-        }
+        ProvingKey pk = cachedKey(pkFile, progress);
+        boolean cached = pk != null;
         if (pk == null) {
             progress.accept("quantizing the model");
             Graph graph = OnnxModel.load(onnx, OnnxLoadOptions.defaults().withBatchSize(1));

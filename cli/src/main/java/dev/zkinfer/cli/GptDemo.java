@@ -18,9 +18,7 @@ import dev.zkinfer.security.SecurityProfile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -67,19 +65,10 @@ final class GptDemo {
         cmd.say("");
 
         long t0 = System.nanoTime();
-        Path dir = (cmd.cache != null ? cmd.cache : Path.of(System.getProperty("user.home"), ".cache", "zkinfer"))
-                .resolve("demo-chargpt-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(onnx), 0, 8));
+        Path dir = cmd.cacheDir("chargpt", onnx);
         Path pkFile = dir.resolve("model.pk");
-        ProvingKey pk = null;
-        boolean cached = false;
-        if (Files.isRegularFile(pkFile)) {
-            try {
-                pk = ProvingKey.decode(Files.readAllBytes(pkFile), progress);
-                cached = true;
-            } catch (IOException | dev.zkinfer.MalformedInputException e) {
-                cmd.say("(ignoring the cached key: %s)", e.getMessage());
-            }
-        }
+        ProvingKey pk = cmd.cachedKey(pkFile, progress);
+        boolean cached = pk != null;
         if (pk == null) {
             progress.accept("quantizing the model");
             Graph graph = OnnxModel.load(onnx, OnnxLoadOptions.defaults());
