@@ -186,7 +186,7 @@ public final class CircuitVerifier {
         private final Timing timing;
         /** Zero-knowledge: the key's masks, the next sumcheck slot, the claims on masks and the claim counts. */
         private final ZkLayout zk;
-        private int slot;
+        private ZkLayout.MaskCursor cursor;
         private final List<WitnessForm> forms = new ArrayList<>();
         private final int[] claimed;
 
@@ -240,7 +240,11 @@ public final class CircuitVerifier {
 
         @Override
         public void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
-            maskForm(zk.slotBlock(slot++), zk.sumcheckWeights(point, degree), value);
+            if (cursor == null) {
+                cursor = zk.cursor();
+            }
+            ZkLayout.MaskPlace place = cursor.next(numVars, degree);
+            maskForm(place.block(), zk.sumcheckWeights(place, point), value);
         }
 
         @Override

@@ -42,22 +42,27 @@ class ZkLayoutTest {
     @Test
     void masksFollowTheClaimCounts() {
         Circuit c = circuit();
-        ZkLayout z = new ZkLayout(c, n -> 0);
+        ZkLayout z = new ZkLayout(c, n -> 0, 64);
         assertEquals(-1, z.delta(0), "public input");
         assertEquals(0, z.delta(1), "weights: masked per proof, one claim");
         assertEquals(0, z.delta(2), "one claim: δ = 0");
         assertEquals(0, z.delta(3), "advice with one claim");
         assertEquals(-1, z.delta(4), "public output");
-        assertEquals(3, z.sumcheckSlots(), "one per layer, none for merges, one per model tensor's blinded opening");
+        // the pool's bound: one sumcheck per layer (its largest tensor's variables + w, degree ≤ 15:
+        // w's 6 for the Linear layer, 4 for the product), none for merges, one per model tensor's
+        // blinded opening (degree 2, over max(n_W, b) + 1 variables)
+        int b = ZkLayout.blindingVars(c, 64);
+        assertEquals(3 * (6 + 1) * 16 + 3 * (4 + 1) * 16 + 3 * (Math.max(6, b) + 1) * 3, z.poolBound());
+        assertEquals(1, z.poolBlocks());
         assertTrue(ZkLayout.unsupported(c).isEmpty());
-        // the witness holds the advice tensor, the slots and the two masks, without overlap
+        // the witness holds the advice tensor, the pool and the two masks, without overlap
         CommittedLayout wl = z.witness();
         long covered = 0;
         for (int id : wl.tensors()) {
             covered += 1L << wl.blocks(id).get(0).numVars();
         }
         assertTrue(covered <= 1L << wl.numVars());
-        assertEquals(1 + 3 + 3, wl.tensors().size());
+        assertEquals(1 + 1 + 3, wl.tensors().size());
     }
 
     @Test
@@ -84,8 +89,13 @@ class ZkLayoutTest {
 
     @Test
     void slotWeightsExtensionMatchesTheirTable() {
-        ZkLayout z = new ZkLayout(circuit(), n -> 0);
-        for (BlockWeight w : List.of(z.sumcheckWeights(point(5), 3), z.tensorMaskWeights(2, random(), random()),
+        ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
+        ZkLayout.MaskCursor cursor = z.cursor();
+        ZkLayout.MaskPlace first = cursor.next(5, 3);
+        ZkLayout.MaskPlace second = cursor.next(4, 2); // at an offset that is not a multiple of a power of two
+        assertEquals(3 * 5 * 4, second.offset());
+        for (BlockWeight w : List.of(z.sumcheckWeights(first, point(5)), z.sumcheckWeights(second, point(4)),
+                z.tensorMaskWeights(2, random(), random()),
                 z.tensorMaskWeights(3, random(), random(), random()))) {
             Ext3[] r = point(w.numVars());
             assertEquals(Mle.evaluateExt(w.table(), r), w.evaluate(r));
@@ -94,7 +104,7 @@ class ZkLayoutTest {
 
     @Test
     void aSumOfTermsIsTheWeightOfTheirTablesPlacedInTheWholePolynomial() {
-        ZkLayout z = new ZkLayout(circuit(), n -> 0);
+        ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
         CommittedLayout wl = z.witness();
         int n = wl.numVars();
         WitnessForm form = new WitnessForm(List.of(
@@ -107,11 +117,35 @@ class ZkLayoutTest {
     }
 
     @Test
-    void masksTooLargeForTheSlotsAreRefused() {
-        ZkLayout z = new ZkLayout(circuit(), n -> 0);
-        assertThrows(IllegalStateException.class, () -> z.sumcheckWeights(point(z.slotVars() + 1), 2));
-        assertThrows(IllegalStateException.class, () -> z.sumcheckWeights(point(3), z.slotDegree() + 1));
-        assertThrows(IllegalStateException.class, () -> z.slotBlock(z.sumcheckSlots()));
+    void masksBeyondThePoolAreRefused() {
+        ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
+        int size = 1 << z.poolBits();
+        // a mask larger than a pool block
+        assertThrows(IllegalStateException.class, () -> z.cursor().next(size, 1));
+        // more masks than the pool holds: first-fit moves to the next block, and there is none
+        ZkLayout.MaskCursor cursor = z.cursor();
+        assertThrows(IllegalStateException.class, () -> {
+            for (int i = 0; i <= size; i++) {
+                cursor.next(4, 15);
+            }
+        });
+        ZkLayout.MaskPlace place = z.cursor().next(3, 2);
+        assertThrows(IllegalStateException.class, () -> z.sumcheckWeights(place, point(4)));
+        assertThrows(IllegalStateException.class, () -> z.poolBlock(z.poolBlocks()));
         assertThrows(IllegalStateException.class, () -> z.maskBlock(0));
+    }
+
+    @Test
+    void poolWeightsAddSparselyWhatTheirTableHolds() {
+        ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
+        ZkLayout.MaskCursor cursor = z.cursor();
+        cursor.next(3, 1);
+        ZkLayout.PoolWeights w = z.sumcheckWeights(cursor.next(4, 3), point(4));
+        long[] dense = w.table();
+        assertEquals(3 * 3 * 2 + 3 * 4 * 4, w.supportEnd());
+        for (int e = 0; e < 1 << w.numVars(); e++) {
+            boolean inRange = e >= 3 * 3 * 2 && e < w.supportEnd();
+            assertEquals(!inRange, Ext3.get(dense, e).equals(Ext3.ZERO), "entry " + e);
+        }
     }
 }
