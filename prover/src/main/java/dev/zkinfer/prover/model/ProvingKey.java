@@ -227,7 +227,7 @@ public final class ProvingKey {
                 : "compiling the circuits of batches of " + Arrays.toString(sizes).replaceAll("[\\[\\]]", ""));
         ModelCompiler.Compiled[] compiled;
         try {
-            compiled = compileBatches(model, sizes, orSingle, options.privateInputs());
+            compiled = compileBatches(model, sizes, orSingle, options.privateInputs(), options.zeroKnowledge());
             if (compiled.length < sizes.length) {
                 int[] fit = Arrays.copyOf(sizes, compiled.length);
                 LOG.log(System.Logger.Level.WARNING, "a batch of " + sizes[compiled.length] + " needs a witness commitment above 2^"
@@ -240,7 +240,7 @@ public final class ProvingKey {
             }
             sizes = new int[] {1};
             // compiled first: a model that cannot be proved at all gets its one error, not a warning too
-            compiled = new ModelCompiler.Compiled[] {ModelCompiler.compile(model, options.privateInputs())};
+            compiled = new ModelCompiler.Compiled[] {ModelCompiler.compile(model, options.privateInputs(), options.zeroKnowledge())};
             LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; the key proves one inference per proof");
         }
         byte[] seed = null;
@@ -283,10 +283,11 @@ public final class ProvingKey {
      * the reason (the ops themselves compile).
      */
     static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge) {
-        return compileBatches(model, sizes, dropTooLarge, false);
+        return compileBatches(model, sizes, dropTooLarge, false, false);
     }
 
-    static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge, boolean privateInputs) {
+    static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge, boolean privateInputs,
+            boolean zeroKnowledge) {
         ModelCompiler.Compiled[] out = new ModelCompiler.Compiled[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
             Cancellation.checkpoint();
@@ -300,7 +301,7 @@ public final class ProvingKey {
             } catch (IllegalArgumentException | dev.zkinfer.InvalidInputException e) {
                 throw new dev.zkinfer.circuits.UnsupportedModelException(e.getMessage(), e);
             }
-            out[i] = ModelCompiler.compile(m, privateInputs);
+            out[i] = ModelCompiler.compile(m, privateInputs, zeroKnowledge);
             int witnessVars = CommittedLayout.padded(out[i].circuit(), out[i].circuit().tensorsWithRole(TensorRole.ADVICE)).numVars();
             if (witnessVars > PcsParameters.MAX_NUM_VARS) {
                 if (dropTooLarge && i > 0) {
