@@ -148,4 +148,34 @@ class ZkLayoutTest {
             assertEquals(!inRange, Ext3.get(dense, e).equals(Ext3.ZERO), "entry " + e);
         }
     }
+
+    @Test
+    void theKeyRecordsTAndRefusesFlagsThatDisagree() throws Exception {
+        Circuit c = circuit();
+        IoScales io = new IoScales(1.0, -128, 127, 1.0);
+        VerifyingKey zk = new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, new int[] {1}, new Circuit[] {c}, new byte[32], io, 40);
+        VerifyingKey back = VerifyingKey.decode(zk.encode());
+        assertTrue(back.zeroKnowledge());
+        assertEquals(40, back.hiddenProofs());
+        assertEquals(40, back.modelPcs().zkOpenings(), "the model commitment is laid out for T");
+        assertArrayEquals(zk.digest(), back.digest());
+        // the default T fits the weights without growing their polynomial by more than a variable
+        int dflt = VerifyingKey.defaultHiddenProofs(dev.zkinfer.security.SecurityProfile.DEFAULT, c);
+        assertTrue(dflt >= 1 && dflt <= ZkLayout.MAX_PROOFS, "default T " + dflt);
+        assertEquals(dflt, new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, c, new byte[32], io, true).hiddenProofs());
+        assertEquals(0, new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, c, new byte[32], io).hiddenProofs());
+        // flags word (offset 12): the zero-knowledge bit without T, or T without the bit, is malformed
+        for (int flags : new int[] {1, 40 << 16, 2 | 40 << 16 | 1}) {
+            byte[] file = zk.encode();
+            java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(12, flags);
+            byte[] body = java.util.Arrays.copyOf(file, file.length - 32);
+            System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(body), 0, file, file.length - 32, 32);
+            dev.zkinfer.encoding.MalformedProofException e = assertThrows(dev.zkinfer.encoding.MalformedProofException.class,
+                    () -> VerifyingKey.decode(file));
+            assertTrue(e.getMessage().contains("unknown flags"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, new int[] {1}, new Circuit[] {c}, new byte[32], io, 70000));
+        assertTrue(e.getMessage().contains("1 to 65535 proofs"), e.getMessage());
+    }
 }
