@@ -68,6 +68,7 @@ public final class ModelCompiler {
     private final int limbWidth;
 
     private boolean privateInputs;
+    private boolean zeroKnowledge;
 
     private ModelCompiler(QuantizedModel qm) {
         this.qm = qm;
@@ -158,6 +159,38 @@ public final class ModelCompiler {
         return a + b < 0 ? Long.MAX_VALUE : a + b;
     }
 
+    /**
+     * The dimension of a one-row softmax input to pad to two rows: the first of size 1 outside the
+     * softmax's axis (whose dimensions multiply to {@code mid}, after the leading 1s), or -1.
+     */
+    private static int padDimension(int[] shape, int mid) {
+        int from = firstAxisDim(shape, mid);
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == 1 && (d < from || d >= axisEnd(shape, from, mid))) {
+                return d;
+            }
+        }
+        return -1;
+    }
+
+    /** The first dimension of the softmax's axis: the first after the leading run of size-1 dimensions (a one-row input). */
+    private static int firstAxisDim(int[] shape, int mid) {
+        int d = 0;
+        while (d < shape.length && shape[d] == 1 && mid != 1) {
+            d++;
+        }
+        return d;
+    }
+
+    private static int axisEnd(int[] shape, int from, int mid) {
+        long p = 1;
+        int d = from;
+        while (d < shape.length && p < mid) {
+            p *= shape[d++];
+        }
+        return d;
+    }
+
     /** @throws UnsupportedModelException naming the first op that cannot be proved */
     public static Compiled compile(QuantizedModel qm) {
         return compile(qm, false);
@@ -169,8 +202,20 @@ public final class ModelCompiler {
      * checks, instead of a public input (docs/zero-knowledge.md §3.5).
      */
     public static Compiled compile(QuantizedModel qm, boolean privateInputs) {
+        return compile(qm, privateInputs, false);
+    }
+
+    /**
+     * As {@link #compile(QuantizedModel, boolean)}, for a zero-knowledge key when {@code zeroKnowledge}:
+     * a softmax over a single row (one image's logits) gets a padding row of zeros, so its row
+     * maximum and row sum have two entries and a variable to mask (docs/zero-knowledge.md §8: a
+     * one-element tensor cannot be masked), instead of the key proving one image through a batch-2
+     * circuit. The padding costs one softmax row; the proved output is the real row.
+     */
+    public static Compiled compile(QuantizedModel qm, boolean privateInputs, boolean zeroKnowledge) {
         ModelCompiler mc = new ModelCompiler(qm);
         mc.privateInputs = privateInputs;
+        mc.zeroKnowledge = zeroKnowledge;
         return mc.run();
     }
 
@@ -406,8 +451,28 @@ public final class ModelCompiler {
                 b.layer(MaxPoolLayer.create(b, views, advice(outT), outT.bits(), xs[2], xs[3], m.kernelH(), m.kernelW(),
                         m.strideH(), m.strideW(), m.padTop(), m.padLeft()));
             }
-            case QOp.QSoftmax s -> b.layer(SoftmaxLayer.create(b, of(s.input()), advice(outT), s.outer(), s.mid(), s.inner(),
-                    s.offset(), s.expTable(), s.outMax(), qm.tensor(s.input()).bits()));
+            case QOp.QSoftmax s -> {
+                int padDim = zeroKnowledge && (long) s.outer() * s.inner() == 1 ? padDimension(qm.tensor(s.input()).shape(), s.mid()) : -1;
+                if (padDim < 0) {
+                    b.layer(SoftmaxLayer.create(b, of(s.input()), advice(outT), s.outer(), s.mid(), s.inner(),
+                            s.offset(), s.expTable(), s.outMax(), qm.tensor(s.input()).bits()));
+                } else {
+                    // one row, padded to two (a row of zeros before the softmax, the real row sliced after it)
+                    int[] dims = layout(outT).dims();
+                    dims[padDim] = 2;
+                    TensorLayout padded = TensorLayout.of(dims);
+                    int x = b.tensor(outT.name() + "/zk padded input", padded, TensorRole.COMPUTED);
+                    b.layer(new IndexMapLayer(new int[] {of(s.input())}, x, new IndexMap.Pad(new int[dims.length])));
+                    int y = b.tensor(outT.name() + "/zk padded", padded, TensorRole.ADVICE);
+                    boolean before = padDim < firstAxisDim(qm.tensor(s.input()).shape(), s.mid());
+                    b.layer(SoftmaxLayer.create(b, x, y, s.outer() * (before ? 2 : 1), s.mid(), s.inner() * (before ? 1 : 2),
+                            s.offset(), s.expTable(), s.outMax(), qm.tensor(s.input()).bits()));
+                    int[] starts = new int[dims.length];
+                    int[] steps = new int[dims.length];
+                    java.util.Arrays.fill(steps, 1);
+                    b.layer(new IndexMapLayer(new int[] {y}, computed(outT), new IndexMap.Slice(starts, steps)));
+                }
+            }
             case QOp.QReshape r -> {
                 b.layer(new IndexMapLayer(new int[] {of(r.input())}, computed(outT), new IndexMap.Reshape()));
                 if (zeroOne.contains(r.input())) {

@@ -56,6 +56,10 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
             description = "With --zk: whether proofs carry the input (public, the default) or keep it private.")
     String inputVisibility;
 
+    @Option(names = "--zk-proofs", paramLabel = "T",
+            description = "With --zk: how many proofs the weights stay hidden for (docs/zero-knowledge.md §5). The default trades proofs per key against each proof's cost of opening the weights (inspect prints it); a larger T makes the model commitment larger.")
+    Integer zkProofs;
+
     @Option(names = "--output-visibility", defaultValue = "public", paramLabel = "public|committed",
             description = "Proofs carry the output (public, the default).")
     String outputVisibility;
@@ -165,7 +169,13 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
         if (privateInput && !zk) {
             throw new UserError("--input-visibility private needs --zk (without it proofs reveal intermediate values)");
         }
-        return new ProvingKey.Options(zk, privateInput);
+        if (zkProofs != null && !zk) {
+            throw new UserError("--zk-proofs needs --zk (integrity-mode proofs do not hide the weights)");
+        }
+        if (zkProofs != null && (zkProofs < 1 || zkProofs > dev.zkinfer.circuit.VerifyingKey.MAX_HIDDEN_PROOFS)) {
+            throw new UserError("--zk-proofs must be 1 to " + dev.zkinfer.circuit.VerifyingKey.MAX_HIDDEN_PROOFS + ", got " + zkProofs);
+        }
+        return new ProvingKey.Options(zk, privateInput, zkProofs == null ? 0 : zkProofs);
     }
 
     /**

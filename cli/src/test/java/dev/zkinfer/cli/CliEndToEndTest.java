@@ -567,6 +567,15 @@ class CliEndToEndTest {
         assertEquals("1", Files.readString(dir.resolve("model.pk.proofs")).strip());
         Result bad = userError("compile", onnxA.toString(), "-o", tmp.resolve("zk2").toString(), "--input-visibility", "private");
         assertTrue(bad.err.contains("needs --zk"), bad.err);
+        // T asked for: the key records it, and a larger T than the default makes a larger model commitment
+        Map<String, Object> more = json(ok("compile", onnxA.toString(), "-o", tmp.resolve("zk3").toString(), "--calibration",
+                inputA.toString(), "--zk", "--zk-proofs", "1000", "--batch-sizes", "1", "--json"));
+        assertEquals(1000.0, num(more, "weights_hidden_for_proofs"), more.toString());
+        assertEquals(1000.0, num(json(ok("inspect", tmp.resolve("zk3/model.vk").toString(), "--json")), "weights_hidden_for_proofs"));
+        Result noZk = userError("compile", onnxA.toString(), "-o", tmp.resolve("zk4").toString(), "--zk-proofs", "10");
+        assertTrue(noZk.err.contains("--zk-proofs needs --zk"), noZk.err);
+        Result zero = userError("compile", onnxA.toString(), "-o", tmp.resolve("zk5").toString(), "--zk", "--zk-proofs", "0");
+        assertTrue(zero.err.contains("--zk-proofs must be 1 to 65535, got 0"), zero.err);
     }
 
     // ---------------------------------------------------------------- files and JSON

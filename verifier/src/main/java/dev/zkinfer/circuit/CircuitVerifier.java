@@ -184,11 +184,11 @@ public final class CircuitVerifier {
         /** Each public input tensor's padded values (its MLE's table), by tensor id. */
         private final Map<Integer, long[]> inputPadded = new HashMap<>();
         private final Timing timing;
-        /** Zero-knowledge: the key's masks, the next sumcheck slot, the claims on masks and the claim counts. */
-        private final ZkLayout zk;
-        private int slot;
+        /** Zero-knowledge: the proof's batch circuit's masks, the mask pool's cursor, the claims on masks and the claim counts. */
+        private ZkLayout zk;
+        private ZkLayout.MaskCursor cursor;
         private final List<WitnessForm> forms = new ArrayList<>();
-        private final int[] claimed;
+        private int[] claimed;
 
         Run(VerifyingKey vk, ProofReader in, List<long[]> inputs, List<long[]> outputs, Timing timing) {
             this.zk = vk.zkLayout();
@@ -240,7 +240,11 @@ public final class CircuitVerifier {
 
         @Override
         public void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
-            maskForm(zk.slotBlock(slot++), zk.sumcheckWeights(point, degree), value);
+            if (cursor == null) {
+                cursor = zk.cursor();
+            }
+            ZkLayout.MaskPlace place = cursor.next(numVars, degree);
+            maskForm(place.block(), zk.sumcheckWeights(place, point), value);
         }
 
         @Override
@@ -414,6 +418,9 @@ public final class CircuitVerifier {
             t.absorbLongs("batch", new long[] {batch, real});
             vk = vk.forBatch(batch);
             circuit = vk.circuit();
+            // the masks and claim counts of the proof's batch circuit, not of the key's first one
+            zk = vk.zkLayout();
+            claimed = new int[circuit.tensors().size()];
             rows = real;
         }
 

@@ -28,7 +28,8 @@ import java.util.List;
  * a decoded key.
  *
  * <p>Format (little-endian): magic "ZKVK", u32 version, u32 security bits, u32 flags (bit 0:
- * zero-knowledge, docs/zero-knowledge.md; no other bit may be set), 32-byte model root,
+ * zero-knowledge, docs/zero-knowledge.md; bits 16 to 31: T, the proofs a zero-knowledge key's
+ * weights stay hidden for, at least 1 with bit 0 and 0 without it; no other bit may be set), 32-byte model root,
  * u32 input count k and for each input its scale (IEEE-754 bits as u64), min and max (i32),
  * u32 output count m and each output's scale (u64) (per row), then u32 n, the number of batch
  * circuits (1 to {@value #MAX_BATCH_CIRCUITS}), and n times: u32 batch size (increasing, 1 to
@@ -36,15 +37,20 @@ import java.util.List;
  * these are, in the same order, each holding a whole number of rows per batch entry); then, in
  * the file only, the 32-byte digest of all of that as a checksum, so a corrupted key is reported
  * as corrupted rather than as another model.
- * Version 6: the flags word; version 5 had several batch circuits, version 4 one circuit, and
- * keys of version 5 and earlier are refused: compile the model again.
+ * Version 7: T in the flags word (version 6 derived it from the circuit); version 6 added the
+ * flags word, version 5 had several batch circuits, version 4 one circuit, and keys of version 6
+ * and earlier are refused: compile the model again.
  * Immutable and thread-safe: one key may verify proofs on many threads at once.
  */
 public final class VerifyingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    public static final int VERSION = 6;
+    public static final int VERSION = 7;
     /** Flags bit 0: proofs for this key are zero-knowledge. */
     static final int FLAG_ZERO_KNOWLEDGE = 1;
+    /** Flags bits 16 to 31: T, the proofs a zero-knowledge key's weights stay hidden for. */
+    static final int PROOFS_SHIFT = 16;
+    /** The largest T the flags word holds. */
+    public static final int MAX_HIDDEN_PROOFS = 0xFFFF;
     /** The most batch circuits one key holds. */
     public static final int MAX_BATCH_CIRCUITS = 16;
     /** The largest batch size (inferences in one proof). */
@@ -63,33 +69,40 @@ public final class VerifyingKey {
     private final CommittedLayout modelLayout;
     private final CommittedLayout witnessLayout;
     private final boolean zeroKnowledge;
+    private final int hiddenProofs;
     private final ZkLayout zkLayout;
 
     /** An integrity-mode key with one circuit, of batch size 1. */
     public VerifyingKey(SecurityProfile profile, Circuit circuit, byte[] modelRoot, IoScales io) {
-        this(profile, new int[] {1}, new Circuit[] {circuit}, modelRoot, io, false);
+        this(profile, new int[] {1}, new Circuit[] {circuit}, modelRoot, io, 0);
     }
 
-    /** A key with one circuit, of batch size 1; zero-knowledge or not. */
+    /** A key with one circuit, of batch size 1; zero-knowledge (with the default T) or not. */
     public VerifyingKey(SecurityProfile profile, Circuit circuit, byte[] modelRoot, IoScales io, boolean zeroKnowledge) {
-        this(profile, new int[] {1}, new Circuit[] {circuit}, modelRoot, io, zeroKnowledge);
+        this(profile, new int[] {1}, new Circuit[] {circuit}, modelRoot, io, zeroKnowledge ? defaultHiddenProofs(profile, circuit) : 0);
     }
 
     /** An integrity-mode key with one circuit per batch size (see below). */
     public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io) {
-        this(profile, batchSizes, circuits, modelRoot, io, false);
+        this(profile, batchSizes, circuits, modelRoot, io, 0);
     }
 
     /**
      * A key with one circuit per batch size: {@code batchSizes} increasing, {@code circuits[i]}
      * the circuit of {@code batchSizes[i]} rows; {@code io} describes one row.
      *
-     * @param zeroKnowledge whether proofs for this key are zero-knowledge (docs/zero-knowledge.md)
+     * @param hiddenProofs 0 for an integrity-mode key; for a zero-knowledge key (docs/zero-knowledge.md),
+     *     T, the proofs its weights stay hidden for (1 to {@value #MAX_HIDDEN_PROOFS}; the model
+     *     commitment is laid out for it, {@link ZkLayout#modelHiding})
      * @throws IllegalArgumentException if a circuit does not fit, or zero-knowledge mode cannot prove
-     *     one of them (a tensor it must mask has one element)
+     *     one of them (a tensor it must mask has one element), or no model commitment holds T
      */
     public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
-            boolean zeroKnowledge) {
+            int hiddenProofs) {
+        boolean zeroKnowledge = hiddenProofs != 0;
+        if (hiddenProofs < 0 || hiddenProofs > MAX_HIDDEN_PROOFS) {
+            throw new IllegalArgumentException("a zero-knowledge key hides its weights for 1 to " + MAX_HIDDEN_PROOFS + " proofs, not " + hiddenProofs);
+        }
         if (modelRoot.length != 32) {
             throw new IllegalArgumentException("model root must be 32 bytes");
         }
@@ -119,7 +132,7 @@ public final class VerifyingKey {
         this.modelRoot = modelRoot.clone();
         this.io = io;
         ProofWriter w = new ProofWriter();
-        w.bytes(MAGIC).u32(VERSION).u32(profile.bits()).u32(zeroKnowledge ? FLAG_ZERO_KNOWLEDGE : 0).bytes(modelRoot);
+        w.bytes(MAGIC).u32(VERSION).u32(profile.bits()).u32(zeroKnowledge ? FLAG_ZERO_KNOWLEDGE | hiddenProofs << PROOFS_SHIFT : 0).bytes(modelRoot);
         w.u32(io.inputs().size());
         for (IoScales.InputDomain d : io.inputs()) {
             w.u64(Double.doubleToLongBits(d.scale())).u32(d.min()).u32(d.max());
@@ -148,8 +161,9 @@ public final class VerifyingKey {
         this.batch = batchSizes[0];
         this.circuit = circuits[0];
         this.zeroKnowledge = zeroKnowledge;
+        this.hiddenProofs = hiddenProofs;
         this.modelLayout = modelLayout(circuit, zeroKnowledge);
-        this.zkLayout = zeroKnowledge ? zkLayout(profile, circuit) : null;
+        this.zkLayout = zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs) : null;
         this.witnessLayout = zeroKnowledge ? zkLayout.witness() : CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
         views[0] = this;
     }
@@ -167,8 +181,9 @@ public final class VerifyingKey {
         this.batch = batchSizes[index];
         this.circuit = circuits[index];
         this.zeroKnowledge = of.zeroKnowledge;
+        this.hiddenProofs = of.hiddenProofs;
         this.modelLayout = modelLayout(circuit, of.zeroKnowledge);
-        this.zkLayout = of.zeroKnowledge ? zkLayout(profile, circuit) : null;
+        this.zkLayout = of.zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs) : null;
         this.witnessLayout = of.zeroKnowledge ? zkLayout.witness() : CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
     }
 
@@ -176,7 +191,7 @@ public final class VerifyingKey {
         if (!zeroKnowledge) {
             return CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
         }
-        ZkLayout.ModelHiding h = modelHiding(profile, circuit);
+        ZkLayout.ModelHiding h = modelHiding(profile, circuit, hiddenProofs);
         modelPcs = h.params();
         return h.layout();
     }
@@ -185,17 +200,22 @@ public final class VerifyingKey {
      * A zero-knowledge key's model commitment for this circuit: its layout (weights, blinding block,
      * hiding mask block), hiding WHIR parameters and T, the proofs the weights stay hidden for.
      */
-    public static ZkLayout.ModelHiding modelHiding(SecurityProfile profile, Circuit circuit) {
-        return ZkLayout.modelHiding(circuit, n -> PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, n));
+    public static ZkLayout.ModelHiding modelHiding(SecurityProfile profile, Circuit circuit, int proofs) {
+        return ZkLayout.modelHiding(circuit, n -> PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, n), proofs);
+    }
+
+    /** The T a zero-knowledge key for this circuit gets when none is asked for ({@link ZkLayout#defaultProofs}). */
+    public static int defaultHiddenProofs(SecurityProfile profile, Circuit circuit) {
+        return ZkLayout.defaultProofs(circuit, n -> PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, n));
     }
 
     /** Zero-knowledge: how many proofs the weights stay hidden for (docs/zero-knowledge.md §5); 0 for an integrity key. */
     public int hiddenProofs() {
-        return zeroKnowledge ? modelPcs().zkOpenings() : 0;
+        return hiddenProofs;
     }
 
-    private static ZkLayout zkLayout(SecurityProfile profile, Circuit circuit) {
-        return new ZkLayout(circuit, n -> hidingMask(profile, n));
+    private static ZkLayout zkLayout(SecurityProfile profile, Circuit circuit, int hiddenProofs) {
+        return new ZkLayout(circuit, n -> hidingMask(profile, n), hiddenProofs);
     }
 
     /** Whether proofs for this key are zero-knowledge. */
@@ -281,7 +301,8 @@ public final class VerifyingKey {
         in.expect("verifying key version", VERSION);
         int bits = in.u32("security bits");
         int flags = in.u32("flags");
-        if ((flags & ~FLAG_ZERO_KNOWLEDGE) != 0) {
+        int proofs = flags >>> PROOFS_SHIFT;
+        if ((flags & ~FLAG_ZERO_KNOWLEDGE & ((1 << PROOFS_SHIFT) - 1)) != 0 || ((flags & FLAG_ZERO_KNOWLEDGE) != 0) != (proofs != 0)) {
             throw new MalformedProofException("verifying key has unknown flags " + Integer.toHexString(flags));
         }
         SecurityProfile profile = null;
@@ -323,7 +344,7 @@ public final class VerifyingKey {
                 circuits[i] = Circuit.decode(in);
             }
             in.finish();
-            return new VerifyingKey(profile, sizes, circuits, root, new IoScales(inputs, outputs), (flags & FLAG_ZERO_KNOWLEDGE) != 0);
+            return new VerifyingKey(profile, sizes, circuits, root, new IoScales(inputs, outputs), proofs);
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
                 | ArithmeticException | NegativeArraySizeException e) {
             // A key whose checksum holds but whose circuit does not (crafted, or written by a

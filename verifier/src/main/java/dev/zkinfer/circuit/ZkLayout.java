@@ -20,11 +20,15 @@ import java.util.Map;
  *       (the merge reveals 2k + 2 values of R_T). Its 2(δ + 1) coefficients in GF(p^3) occupy one
  *       block: entry ((j·2 + part)·K_T + k) holds component j of coefficient k of part a (w = 0)
  *       or b (w = 1).
- *   <li><b>Sumcheck masks.</b> Every masked sumcheck uses the next of {@link #sumcheckSlots}
- *       slots, in proof order: slot s holds c_{i,k} (i &lt; I variables, k &lt; K coefficients), component
- *       j at entry ((j·I + i)·K + k). A slot has room for {@link #slotVars} variables and degree
- *       {@link #slotDegree}; the slot count is one per layer, one per tensor with several claims (its
- *       merge) and what the lookup stage declares, an upper bound (unused slots are random).
+ *   <li><b>Sumcheck masks.</b> The masked sumchecks take their masks, in proof order, from a pool
+ *       of {@link #poolBlocks} blocks of 2^{@link #poolBits} entries, densely
+ *       ({@link MaskCursor}): a mask of n variables and degree d takes the next 3·n·(d + 1) entries
+ *       of the current block (the next block when they do not fit), coefficient c_{i,k}'s
+ *       component j at entry (j·n + i)·(d + 1) + k of its range. The pool's size is an upper bound
+ *       of what the proof can take, from each sumcheck's variables and degree where the circuit
+ *       fixes them (the lookup stage's, the merges', the weights' blinded openings') and the layer's
+ *       largest tensor and degree {@value #MAX_SUMCHECK_DEGREE} for a layer's own; what a proof
+ *       leaves unused is random.
  * </ul>
  * Masks are laid out in the witness polynomial after the advice tensors ({@link CommittedLayout}:
  * block ids from {@link Circuit#tensors()}'s size on). Immutable and thread-safe.
@@ -32,16 +36,19 @@ import java.util.Map;
 public final class ZkLayout {
     /** Coefficients in GF(p^3): three base-field components, padded to four. */
     static final int COMPONENT_BITS = 2;
-    /** The most coefficients of one round polynomial a sumcheck mask may have (degree ≤ 15). */
-    static final int SLOT_DEGREE_BITS = 4;
+    /** The highest degree of a layer's masked sumcheck, as the pool's size assumes it. */
+    static final int MAX_SUMCHECK_DEGREE = 15;
+    /** The pool's blocks hold at most 2^14 entries (a mask's weight is sparse, so larger blocks gain nothing). */
+    static final int MAX_POOL_BITS = 14;
 
     private final Circuit circuit;
     private final int[] delta;
     private final int[] claimCounts;
-    private final int slotVarBits;
-    private final int slots;
+    private final int poolBits;
+    private final int poolBlocks;
+    private final long poolBound;
     private final int[] maskBlockOf;
-    private final int firstSlotBlock;
+    private final int firstPoolBlock;
     private final CommittedLayout witness;
     private final Map<Integer, Integer> halfBlocks = new HashMap<>();
     private final int[] segmentBlocks = {-1, -1};
@@ -50,47 +57,66 @@ public final class ZkLayout {
     /**
      * @param witnessMask the mask block the witness commitment's hiding WHIR reserves at the top of
      *     a polynomial of n variables ({@link dev.zkinfer.pcs.PcsParameters#zkMaskSize}): the layout leaves it free
+     * @param hiddenProofs T, the proofs the key's weights stay hidden for (sizes the blinded openings' sumchecks)
      */
-    public ZkLayout(Circuit circuit, java.util.function.IntToLongFunction witnessMask) {
+    public ZkLayout(Circuit circuit, java.util.function.IntToLongFunction witnessMask, int hiddenProofs) {
         this.circuit = circuit;
         int nt = circuit.tensors().size();
         claimCounts = claimCounts(circuit);
         delta = new int[nt];
         java.util.Set<Integer> outputs = outputSet(circuit);
-        int maxVars = 1;
-        int merges = 0;
         maskBlockOf = new int[nt];
         Arrays.fill(maskBlockOf, -1);
         List<Integer> blockIds = new ArrayList<>(circuit.tensorsWithRole(TensorRole.ADVICE));
         Map<Integer, Integer> blockVars = new HashMap<>();
         int next = nt;
         for (int t = 0; t < nt; t++) {
-            CircuitTensor ct = circuit.tensor(t);
-            maxVars = Math.max(maxVars, ct.layout().numVars());
-            if (claimCounts[t] > 1) {
-                merges++;
-            }
-            delta[t] = !masked(ct, outputs) ? -1 : claimCounts[t] <= 1 ? 0 : claimCounts[t];
+            delta[t] = !masked(circuit.tensor(t), outputs) ? -1 : claimCounts[t] <= 1 ? 0 : claimCounts[t];
         }
-        if (!circuit.tensorsWithRole(TensorRole.MODEL).isEmpty()) {
-            maxVars = Math.max(maxVars, blindingVars(circuit, MAX_PROOFS)); // a model tensor's blinded opening
+        // the pool's bound: each masked sumcheck's 3·n·(d + 1) entries, n counting the extra variable w
+        long bound = 0;
+        long maxNeed = 1;
+        for (Layer l : circuit.layers()) {
+            int vars = 0;
+            for (int op : l.operands()) {
+                vars = Math.max(vars, circuit.tensor(op).layout().numVars());
+            }
+            for (int o : l.outputs()) {
+                vars = Math.max(vars, circuit.tensor(o).layout().numVars());
+            }
+            long need = maskEntries(vars + 1, MAX_SUMCHECK_DEGREE);
+            bound += need;
+            maxNeed = Math.max(maxNeed, need);
+        }
+        for (int t = 0; t < nt; t++) {
+            if (claimCounts[t] > 1) { // its merge: degree max(2, 1 + (2 + δ)) at most
+                long need = maskEntries(circuit.tensor(t).layout().numVars() + 1, 3 + Math.max(0, delta[t]));
+                bound += need;
+                maxNeed = Math.max(maxNeed, need);
+            }
+        }
+        for (int w : circuit.tensorsWithRole(TensorRole.MODEL)) { // its blinded opening: degree 2 (ZkSteps.modelClaim)
+            long need = maskEntries(Math.max(circuit.tensor(w).layout().numVars(), blindingVars(circuit, hiddenProofs)) + 1, 2);
+            bound += need;
+            maxNeed = Math.max(maxNeed, need);
         }
         List<ZkLookups.MaskBlock> lookupMasks = ZkLookups.maskBlocks(circuit, t -> delta[t]);
-        int lookupSlots = 0;
         for (ZkLookups.MaskBlock m : lookupMasks) {
             if (m.kind() == ZkLookups.MaskKind.SUMCHECK) {
-                lookupSlots++;
-                maxVars = Math.max(maxVars, m.numVars() - 1);
+                long need = maskEntries(m.numVars(), m.degree());
+                bound += need;
+                maxNeed = Math.max(maxNeed, need);
             }
         }
-        slotVarBits = TensorLayout.log2Ceil(maxVars + 2);
-        // one per layer, one per merge, one per model tensor's blinded opening, the lookups'
-        slots = circuit.layers().size() + merges + circuit.tensorsWithRole(TensorRole.MODEL).size() + lookupSlots;
-        firstSlotBlock = next;
-        int slotBits = COMPONENT_BITS + slotVarBits + SLOT_DEGREE_BITS;
-        for (int s = 0; s < slots; s++) {
+        // blocks of at least twice the largest mask, so first-fit fills more than half of every block it leaves
+        poolBits = Math.max(TensorLayout.log2Ceil((int) Math.min(1 << 30, 2 * maxNeed)),
+                Math.min(MAX_POOL_BITS, TensorLayout.log2Ceil((int) Math.min(1 << 30, Math.max(1, bound)))));
+        poolBound = bound;
+        poolBlocks = (int) (1 + bound / ((1L << poolBits) - maxNeed + 1));
+        firstPoolBlock = next;
+        for (int s = 0; s < poolBlocks; s++) {
             blockIds.add(next);
-            blockVars.put(next++, slotBits);
+            blockVars.put(next++, poolBits);
         }
         for (int t = 0; t < nt; t++) {
             if (delta[t] >= 0) {
@@ -117,18 +143,21 @@ public final class ZkLayout {
     }
 
     /**
-     * A zero-knowledge model polynomial may grow to 2^18 entries whatever the weights' size, so a
-     * small model still offers 64 proofs (a 2^18-entry opening costs about a tenth of a second).
+     * A small model's zero-knowledge polynomial may grow to 2^{@value #MIN_MODEL_VARS} entries by
+     * default, whatever the weights' size (opening 2^16 entries costs a few milliseconds).
      */
-    static final int MIN_MODEL_VARS = 18;
+    static final int MIN_MODEL_VARS = 16;
 
     /** The most proofs a zero-knowledge key's weights are hidden for (docs/zero-knowledge.md §5). */
     public static final int MAX_PROOFS = 1024;
 
+    /** The default T is at least this when the weights' own polynomial has room for its masks. */
+    static final int ROOMY_PROOFS = 256;
+
     /** log2 of the blinding block's size for T proofs: room for T proofs' two evaluations per model tensor. */
     public static int blindingVars(Circuit circuit, int proofs) {
         int m = Math.max(1, circuit.tensorsWithRole(TensorRole.MODEL).size());
-        return Math.max(1, TensorLayout.log2Ceil(2 * proofs * m));
+        return Math.max(1, 64 - Long.numberOfLeadingZeros(2L * proofs * m - 1));
     }
 
     /** The block id of the model polynomial's blinding block (after the circuit's tensors). */
@@ -144,33 +173,75 @@ public final class ZkLayout {
     public record ModelHiding(CommittedLayout layout, dev.zkinfer.pcs.PcsParameters params, int proofs) {}
 
     /**
-     * The model commitment of a zero-knowledge key for this circuit: T is the largest power of two
-     * up to {@link #MAX_PROOFS} whose blinding block and hiding mask block fit in at most twice the
-     * weights' own polynomial or 2^{@value #MIN_MODEL_VARS} entries (so a small model offers fewer
-     * proofs rather than a much larger commitment; `inspect` shows T). {@code pcs} gives the integrity-mode parameters for n variables.
+     * The default T of a zero-knowledge key for this circuit, a trade between the proofs a key
+     * serves and what each proof pays to open the weights (the opening's cost is linear in the
+     * model polynomial's size): the largest power of two up to {@link #MAX_PROOFS} that fits in the
+     * weights' own polynomial (no growth) if that is at least {@value #ROOMY_PROOFS}; otherwise the
+     * largest that fits in twice the weights' polynomial or in 2^{@value #MIN_MODEL_VARS} entries.
+     * {@code pcs} gives the integrity-mode parameters for n variables. A user who needs more proofs
+     * per key asks for them ({@code compile --zk-proofs}).
      */
-    public static ModelHiding modelHiding(Circuit circuit, java.util.function.IntFunction<dev.zkinfer.pcs.PcsParameters> pcs) {
+    public static int defaultProofs(Circuit circuit, java.util.function.IntFunction<dev.zkinfer.pcs.PcsParameters> pcs) {
+        int base = CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL)).numVars();
+        for (int proofs = MAX_PROOFS; proofs >= ROOMY_PROOFS; proofs /= 2) {
+            CommittedLayout layout = hidingLayout(circuit, pcs, proofs);
+            if (layout != null && layout.numVars() <= Math.max(base, MIN_MODEL_VARS)) {
+                return proofs;
+            }
+        }
+        for (int proofs = ROOMY_PROOFS / 2; proofs > 1; proofs /= 2) {
+            CommittedLayout layout = hidingLayout(circuit, pcs, proofs);
+            if (layout != null && layout.numVars() <= Math.max(base + 1, MIN_MODEL_VARS)) {
+                return proofs;
+            }
+        }
+        return 1;
+    }
+
+    /**
+     * The model commitment of a zero-knowledge key for this circuit whose weights stay hidden for
+     * {@code proofs} proofs (T): the smallest polynomial with room for T proofs' blinding block and
+     * hiding mask block.
+     *
+     * @throws IllegalArgumentException if T is not positive, or no polynomial the commitment scheme
+     *     allows has room for T proofs (the message gives the largest T that fits)
+     */
+    public static ModelHiding modelHiding(Circuit circuit, java.util.function.IntFunction<dev.zkinfer.pcs.PcsParameters> pcs, int proofs) {
+        if (proofs < 1) {
+            throw new IllegalArgumentException("a zero-knowledge key hides its weights for at least one proof, not " + proofs);
+        }
+        CommittedLayout layout = hidingLayout(circuit, pcs, proofs);
+        if (layout == null) {
+            int most = 0;
+            for (int lo = 1, hi = proofs - 1; lo <= hi;) {
+                int mid = (lo + hi) >>> 1;
+                if (hidingLayout(circuit, pcs, mid) != null) {
+                    most = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            throw new IllegalArgumentException("the weights cannot stay hidden for " + proofs + " proofs: the model commitment would exceed the"
+                    + " largest polynomial the commitment scheme holds; at most " + most + " proofs fit");
+        }
+        return new ModelHiding(layout, pcs.apply(layout.numVars()).withZeroKnowledge(proofs), proofs);
+    }
+
+    /** The model polynomial's layout for T proofs, or null if none the commitment scheme allows has room. */
+    private static CommittedLayout hidingLayout(Circuit circuit, java.util.function.IntFunction<dev.zkinfer.pcs.PcsParameters> pcs, int proofs) {
         List<Integer> ids = new ArrayList<>(circuit.tensorsWithRole(TensorRole.MODEL));
         int bl = blindingBlock(circuit);
         ids.add(bl);
-        int base = CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL)).numVars();
-        for (int proofs = MAX_PROOFS; proofs >= 1; proofs /= 2) {
-            int b = blindingVars(circuit, proofs);
-            final int t = proofs;
-            CommittedLayout layout;
-            try {
-                layout = CommittedLayout.tight(id -> id == bl ? TensorLayout.of(1 << b) : circuit.tensor(id).layout(), ids, n -> {
-                    dev.zkinfer.pcs.PcsParameters p = pcs.apply(n);
-                    return p.maxZkOpenings() >= t ? p.withZeroKnowledge(t).zkMaskSize() : 1L << n;
-                });
-            } catch (IllegalArgumentException e) {
-                continue; // too large
-            }
-            if (layout.numVars() <= Math.max(base + 1, MIN_MODEL_VARS) || proofs == 1) {
-                return new ModelHiding(layout, pcs.apply(layout.numVars()).withZeroKnowledge(proofs), proofs);
-            }
+        int b = blindingVars(circuit, proofs);
+        try {
+            return CommittedLayout.tight(id -> id == bl ? TensorLayout.of(1 << b) : circuit.tensor(id).layout(), ids, n -> {
+                dev.zkinfer.pcs.PcsParameters p = pcs.apply(n);
+                return p.maxZkOpenings() >= proofs ? p.withZeroKnowledge(proofs).zkMaskSize() : 1L << n;
+            });
+        } catch (IllegalArgumentException e) {
+            return null; // too large
         }
-        throw new IllegalStateException("unreachable: one proof always fits");
     }
 
     /** A mask's revealed value as a claim on its block of the witness polynomial. */
@@ -323,26 +394,189 @@ public final class ZkLayout {
         return claimCounts[tensor];
     }
 
-    public int sumcheckSlots() {
-        return slots;
+    /** 3·n·(d + 1): the base-field entries of a sumcheck mask of n variables and degree d. */
+    static long maskEntries(int n, int d) {
+        return 3L * n * (d + 1);
     }
 
-    /** The most variables a sumcheck mask may have. */
-    public int slotVars() {
-        return 1 << slotVarBits;
+    /** The number of blocks of the sumcheck mask pool. */
+    public int poolBlocks() {
+        return poolBlocks;
     }
 
-    /** The highest degree a sumcheck mask may have. */
-    public int slotDegree() {
-        return (1 << SLOT_DEGREE_BITS) - 1;
+    /** log2 of the size of each of the pool's blocks. */
+    public int poolBits() {
+        return poolBits;
     }
 
-    /** The witness block id of sumcheck slot s. */
-    public int slotBlock(int slot) {
-        if (slot < 0 || slot >= slots) {
-            throw new IllegalStateException("the proof uses more sumcheck masks than the key reserves (" + slots + ")");
+    /** The entries the pool's size allows for: an upper bound of what a proof's sumcheck masks take. */
+    public long poolBound() {
+        return poolBound;
+    }
+
+    /** The witness block id of the pool's block i. */
+    public int poolBlock(int i) {
+        if (i < 0 || i >= poolBlocks) {
+            throw new IllegalStateException("the proof's sumcheck masks need more than the key's " + poolBlocks + " mask pool blocks");
         }
-        return firstSlotBlock + slot;
+        return firstPoolBlock + i;
+    }
+
+    /** Where one sumcheck mask lies: entries [offset, offset + 3·n·(d + 1)) of pool block {@code block} (a witness block id). */
+    public record MaskPlace(int block, int offset, int numVars, int degree) {}
+
+    /**
+     * Hands out the pool's ranges in proof order, first-fit: prover and verifier each keep one per
+     * proof and ask for every masked sumcheck's mask in the same order, so they agree on every
+     * mask's place. Not thread-safe (one proof's thread).
+     */
+    public final class MaskCursor {
+        private int block;
+        private int used;
+
+        /** The place of the next mask, of n variables and degree d. */
+        public MaskPlace next(int numVars, int degree) {
+            long need = maskEntries(numVars, degree);
+            if (numVars < 1 || degree < 1 || need > 1L << poolBits) {
+                throw new IllegalStateException("a sumcheck mask of " + numVars + " variables and degree " + degree
+                        + " does not fit the key's mask pool blocks of 2^" + poolBits + " entries");
+            }
+            if (used + need > 1L << poolBits) {
+                block++;
+                used = 0;
+            }
+            MaskPlace place = new MaskPlace(poolBlock(block), used, numVars, degree);
+            used += (int) need;
+            return place;
+        }
+    }
+
+    /** A cursor at the pool's start, for one proof. */
+    public MaskCursor cursor() {
+        return new MaskCursor();
+    }
+
+    /**
+     * The weights of a sumcheck mask's value g(p) = Σ_{i,k} c_{i,k}·p_i^k on its pool block:
+     * u^j·p_i^k at entry offset + (j·n + i)·(d + 1) + k for j &lt; 3, i &lt; n, k ≤ d, zero elsewhere
+     * (u the extension's generator t, j the component).
+     */
+    public PoolWeights sumcheckWeights(MaskPlace place, Ext3[] point) {
+        if (point.length != place.numVars()) {
+            throw new IllegalStateException("a sumcheck mask point of " + point.length + " coordinates for a mask of " + place.numVars() + " variables");
+        }
+        return new PoolWeights(poolBits, place.offset(), point, place.degree());
+    }
+
+    /**
+     * A sumcheck mask's weights on its pool block ({@link #sumcheckWeights}): zero outside the mask's
+     * range, so the prover adds it sparsely and the verifier evaluates its multilinear extension in
+     * O(3·n·(d + 1) + log block). Immutable and thread-safe.
+     */
+    public static final class PoolWeights implements dev.zkinfer.pcs.SparseBlockWeight {
+        static final long TAG = 0x5A4B_504C; // "ZKPL"
+        private final int bits;
+        private final int offset;
+        private final Ext3[] p;
+        private final int degree;
+
+        PoolWeights(int bits, int offset, Ext3[] p, int degree) {
+            this.bits = bits;
+            this.offset = offset;
+            this.p = p.clone();
+            this.degree = degree;
+        }
+
+        private int length() {
+            return (int) maskEntries(p.length, degree);
+        }
+
+        /** The weights of the range, in order: entry (j·n + i)·(d + 1) + k holds u^j·p_i^k. */
+        private Ext3[] range() {
+            int n = p.length;
+            Ext3[] w = new Ext3[length()];
+            for (int i = 0; i < n; i++) {
+                Ext3 pk = Ext3.ONE;
+                for (int k = 0; k <= degree; k++) {
+                    for (int j = 0; j < 3; j++) {
+                        w[(j * n + i) * (degree + 1) + k] = SlotWeights.component(j).mul(pk);
+                    }
+                    pk = pk.mul(p[i]);
+                }
+            }
+            return w;
+        }
+
+        @Override
+        public int numVars() {
+            return bits;
+        }
+
+        @Override
+        public Ext3 evaluate(Ext3[] z) {
+            if (z.length != bits) {
+                throw new IllegalArgumentException("point of " + z.length + " coordinates for a block of " + bits + " variables");
+            }
+            Ext3[] w = range();
+            // the range meets at most two aligned sub-blocks of 2^low entries: eq over their low
+            // coordinates from one table, times eq of each one's high coordinates
+            int low = Math.min(bits, TensorLayout.log2Ceil(w.length));
+            Ext3[] zl = Arrays.copyOf(z, low);
+            Ext3[] zh = Arrays.copyOfRange(z, low, bits);
+            Ext3[] eqLow = new Ext3[1 << low];
+            long[] t = dev.zkinfer.poly.Mle.eqTableInto(zl, Ext3.ONE, new long[3 << low]);
+            for (int e = 0; e < eqLow.length; e++) {
+                eqLow[e] = Ext3.get(t, e);
+            }
+            Ext3 sum = Ext3.ZERO;
+            int hi = -1;
+            Ext3 eqHigh = Ext3.ZERO;
+            for (int e = 0; e < w.length; e++) {
+                int at = offset + e;
+                if (at >>> low != hi) {
+                    hi = at >>> low;
+                    eqHigh = dev.zkinfer.poly.Mle.eqAtIndex(zh, hi);
+                }
+                sum = sum.add(w[e].mul(eqLow[at & ((1 << low) - 1)]).mul(eqHigh));
+            }
+            return sum;
+        }
+
+        @Override
+        public long[] table() {
+            long[] out = new long[3 << bits];
+            addScaled(out, 0, Ext3.ONE);
+            return out;
+        }
+
+        @Override
+        public void addScaled(long[] w, long blockStart, Ext3 scale) {
+            Ext3[] r = range();
+            for (int e = 0; e < r.length; e++) {
+                long at = blockStart + offset + e;
+                Ext3.set(w, (int) at, Ext3.get(w, (int) at).add(r[e].mul(scale)));
+            }
+        }
+
+        @Override
+        public long supportEnd() {
+            return offset + length();
+        }
+
+        @Override
+        public long[] encode() {
+            long[] out = new long[4 + 3 * p.length];
+            out[0] = TAG;
+            out[1] = bits;
+            out[2] = offset;
+            out[3] = degree;
+            for (int i = 0; i < p.length; i++) {
+                out[4 + 3 * i] = p[i].c0;
+                out[5 + 3 * i] = p[i].c1;
+                out[6 + 3 * i] = p[i].c2;
+            }
+            return out;
+        }
     }
 
     /** The witness block id of tensor T's mask (T masked). */
@@ -391,21 +625,6 @@ public final class ZkLayout {
             outputs.add(o);
         }
         return outputs;
-    }
-
-    /**
-     * The weights of a sumcheck mask's value g(p) = Σ_{i,k} c_{i,k}·p_i^k on its slot's entries:
-     * u^j·p_i^k at entry ((j·I + i)·K + k) for i &lt; n, k ≤ d, zero elsewhere (u the extension's
-     * generator t, j the component).
-     */
-    public SlotWeights sumcheckWeights(Ext3[] point, int degree) {
-        if (point.length > slotVars() || degree > slotDegree()) {
-            throw new IllegalStateException("a sumcheck mask of " + point.length + " variables and degree " + degree
-                    + " does not fit the key's slots (" + slotVars() + ", " + slotDegree() + ")");
-        }
-        Ext3[] scales = new Ext3[point.length];
-        Arrays.fill(scales, Ext3.ONE);
-        return new SlotWeights(slotVarBits, SLOT_DEGREE_BITS, point, scales, degree);
     }
 
     /** The weights of R_T(x0, w) = Σ_k x0^k·(a_k + w·b_k) on T's mask block: part a is "row" 0, part b row 1. */

@@ -42,22 +42,27 @@ class ZkLayoutTest {
     @Test
     void masksFollowTheClaimCounts() {
         Circuit c = circuit();
-        ZkLayout z = new ZkLayout(c, n -> 0);
+        ZkLayout z = new ZkLayout(c, n -> 0, 64);
         assertEquals(-1, z.delta(0), "public input");
         assertEquals(0, z.delta(1), "weights: masked per proof, one claim");
         assertEquals(0, z.delta(2), "one claim: δ = 0");
         assertEquals(0, z.delta(3), "advice with one claim");
         assertEquals(-1, z.delta(4), "public output");
-        assertEquals(3, z.sumcheckSlots(), "one per layer, none for merges, one per model tensor's blinded opening");
+        // the pool's bound: one sumcheck per layer (its largest tensor's variables + w, degree ≤ 15:
+        // w's 6 for the Linear layer, 4 for the product), none for merges, one per model tensor's
+        // blinded opening (degree 2, over max(n_W, b) + 1 variables)
+        int b = ZkLayout.blindingVars(c, 64);
+        assertEquals(3 * (6 + 1) * 16 + 3 * (4 + 1) * 16 + 3 * (Math.max(6, b) + 1) * 3, z.poolBound());
+        assertEquals(1, z.poolBlocks());
         assertTrue(ZkLayout.unsupported(c).isEmpty());
-        // the witness holds the advice tensor, the slots and the two masks, without overlap
+        // the witness holds the advice tensor, the pool and the two masks, without overlap
         CommittedLayout wl = z.witness();
         long covered = 0;
         for (int id : wl.tensors()) {
             covered += 1L << wl.blocks(id).get(0).numVars();
         }
         assertTrue(covered <= 1L << wl.numVars());
-        assertEquals(1 + 3 + 3, wl.tensors().size());
+        assertEquals(1 + 1 + 3, wl.tensors().size());
     }
 
     @Test
@@ -84,8 +89,13 @@ class ZkLayoutTest {
 
     @Test
     void slotWeightsExtensionMatchesTheirTable() {
-        ZkLayout z = new ZkLayout(circuit(), n -> 0);
-        for (BlockWeight w : List.of(z.sumcheckWeights(point(5), 3), z.tensorMaskWeights(2, random(), random()),
+        ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
+        ZkLayout.MaskCursor cursor = z.cursor();
+        ZkLayout.MaskPlace first = cursor.next(5, 3);
+        ZkLayout.MaskPlace second = cursor.next(4, 2); // at an offset that is not a multiple of a power of two
+        assertEquals(3 * 5 * 4, second.offset());
+        for (BlockWeight w : List.of(z.sumcheckWeights(first, point(5)), z.sumcheckWeights(second, point(4)),
+                z.tensorMaskWeights(2, random(), random()),
                 z.tensorMaskWeights(3, random(), random(), random()))) {
             Ext3[] r = point(w.numVars());
             assertEquals(Mle.evaluateExt(w.table(), r), w.evaluate(r));
@@ -94,7 +104,7 @@ class ZkLayoutTest {
 
     @Test
     void aSumOfTermsIsTheWeightOfTheirTablesPlacedInTheWholePolynomial() {
-        ZkLayout z = new ZkLayout(circuit(), n -> 0);
+        ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
         CommittedLayout wl = z.witness();
         int n = wl.numVars();
         WitnessForm form = new WitnessForm(List.of(
@@ -107,11 +117,65 @@ class ZkLayoutTest {
     }
 
     @Test
-    void masksTooLargeForTheSlotsAreRefused() {
-        ZkLayout z = new ZkLayout(circuit(), n -> 0);
-        assertThrows(IllegalStateException.class, () -> z.sumcheckWeights(point(z.slotVars() + 1), 2));
-        assertThrows(IllegalStateException.class, () -> z.sumcheckWeights(point(3), z.slotDegree() + 1));
-        assertThrows(IllegalStateException.class, () -> z.slotBlock(z.sumcheckSlots()));
+    void masksBeyondThePoolAreRefused() {
+        ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
+        int size = 1 << z.poolBits();
+        // a mask larger than a pool block
+        assertThrows(IllegalStateException.class, () -> z.cursor().next(size, 1));
+        // more masks than the pool holds: first-fit moves to the next block, and there is none
+        ZkLayout.MaskCursor cursor = z.cursor();
+        assertThrows(IllegalStateException.class, () -> {
+            for (int i = 0; i <= size; i++) {
+                cursor.next(4, 15);
+            }
+        });
+        ZkLayout.MaskPlace place = z.cursor().next(3, 2);
+        assertThrows(IllegalStateException.class, () -> z.sumcheckWeights(place, point(4)));
+        assertThrows(IllegalStateException.class, () -> z.poolBlock(z.poolBlocks()));
         assertThrows(IllegalStateException.class, () -> z.maskBlock(0));
+    }
+
+    @Test
+    void poolWeightsAddSparselyWhatTheirTableHolds() {
+        ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
+        ZkLayout.MaskCursor cursor = z.cursor();
+        cursor.next(3, 1);
+        ZkLayout.PoolWeights w = z.sumcheckWeights(cursor.next(4, 3), point(4));
+        long[] dense = w.table();
+        assertEquals(3 * 3 * 2 + 3 * 4 * 4, w.supportEnd());
+        for (int e = 0; e < 1 << w.numVars(); e++) {
+            boolean inRange = e >= 3 * 3 * 2 && e < w.supportEnd();
+            assertEquals(!inRange, Ext3.get(dense, e).equals(Ext3.ZERO), "entry " + e);
+        }
+    }
+
+    @Test
+    void theKeyRecordsTAndRefusesFlagsThatDisagree() throws Exception {
+        Circuit c = circuit();
+        IoScales io = new IoScales(1.0, -128, 127, 1.0);
+        VerifyingKey zk = new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, new int[] {1}, new Circuit[] {c}, new byte[32], io, 40);
+        VerifyingKey back = VerifyingKey.decode(zk.encode());
+        assertTrue(back.zeroKnowledge());
+        assertEquals(40, back.hiddenProofs());
+        assertEquals(40, back.modelPcs().zkOpenings(), "the model commitment is laid out for T");
+        assertArrayEquals(zk.digest(), back.digest());
+        // the default T fits the weights without growing their polynomial by more than a variable
+        int dflt = VerifyingKey.defaultHiddenProofs(dev.zkinfer.security.SecurityProfile.DEFAULT, c);
+        assertTrue(dflt >= 1 && dflt <= ZkLayout.MAX_PROOFS, "default T " + dflt);
+        assertEquals(dflt, new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, c, new byte[32], io, true).hiddenProofs());
+        assertEquals(0, new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, c, new byte[32], io).hiddenProofs());
+        // flags word (offset 12): the zero-knowledge bit without T, or T without the bit, is malformed
+        for (int flags : new int[] {1, 40 << 16, 2 | 40 << 16 | 1}) {
+            byte[] file = zk.encode();
+            java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(12, flags);
+            byte[] body = java.util.Arrays.copyOf(file, file.length - 32);
+            System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(body), 0, file, file.length - 32, 32);
+            dev.zkinfer.encoding.MalformedProofException e = assertThrows(dev.zkinfer.encoding.MalformedProofException.class,
+                    () -> VerifyingKey.decode(file));
+            assertTrue(e.getMessage().contains("unknown flags"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, new int[] {1}, new Circuit[] {c}, new byte[32], io, 70000));
+        assertTrue(e.getMessage().contains("1 to 65535 proofs"), e.getMessage());
     }
 }

@@ -226,9 +226,11 @@ public final class CircuitProver {
         private final Map<Integer, List<Claim>> pending = new LinkedHashMap<>();
         private int blocksStart;
         private int blocksEnd;
-        /** Zero-knowledge: this proof's masks, the next sumcheck slot and the witness's linear claims. */
+        /** Zero-knowledge: this proof's masks, the mask pool's cursor and the witness's linear claims. */
         private final ZkMasks zk;
-        private int slot;
+        private final ZkLayout.MaskCursor cursor;
+        /** The place of the sumcheck mask handed out and not yet claimed. */
+        private ZkLayout.MaskPlace handedOut;
         private final List<WitnessForm> forms = new ArrayList<>();
 
         private final java.security.SecureRandom random;
@@ -240,6 +242,7 @@ public final class CircuitProver {
             this.rows = rows;
             this.zk = zk;
             this.random = random;
+            this.cursor = zk == null ? null : vk.zkLayout().cursor();
         }
 
         @Override
@@ -254,13 +257,21 @@ public final class CircuitProver {
 
         @Override
         public dev.zkinfer.sumcheck.SumcheckMask nextSumcheckMask(int numVars, int degree) {
-            return zk.sumcheckMask(slot, numVars, degree);
+            if (handedOut != null) {
+                throw new IllegalStateException("a sumcheck mask was handed out and its value never claimed");
+            }
+            handedOut = cursor.next(numVars, degree);
+            return zk.sumcheckMask(handedOut);
         }
 
         @Override
         public void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
-            ZkLayout l = vk.zkLayout();
-            maskForm(l.slotBlock(slot++), l.sumcheckWeights(point, degree), value);
+            ZkLayout.MaskPlace place = handedOut;
+            if (place == null || place.numVars() != numVars || place.degree() != degree) {
+                throw new IllegalStateException("a sumcheck mask's value claimed for another mask than the one handed out");
+            }
+            handedOut = null;
+            maskForm(place.block(), vk.zkLayout().sumcheckWeights(place, point), value);
         }
 
         @Override

@@ -28,8 +28,8 @@ final class ZkMasks {
         this.layout = vk.zkLayout();
         Circuit c = vk.circuit();
         CommittedLayout wl = vk.witnessLayout();
-        for (int s = 0; s < layout.sumcheckSlots(); s++) {
-            int id = layout.slotBlock(s);
+        for (int s = 0; s < layout.poolBlocks(); s++) {
+            int id = layout.poolBlock(s);
             blocks.put(id, uniform(1 << wl.blocks(id).get(0).numVars(), random));
         }
         tensorMasks = new TensorMask[c.tensors().size()];
@@ -114,18 +114,17 @@ final class ZkMasks {
         return tensorMasks[tensor];
     }
 
-    /** The mask held by sumcheck slot s, as a mask of n variables and degree d. */
-    SumcheckMask sumcheckMask(int slot, int n, int d) {
-        if (n > layout.slotVars() || d > layout.slotDegree()) {
-            throw new IllegalStateException("a sumcheck mask of " + n + " variables and degree " + d + " does not fit the key's slots");
-        }
-        long[] block = blocks.get(layout.slotBlock(slot));
-        int kBits = Integer.numberOfTrailingZeros(layout.slotDegree() + 1);
-        int iBits = Integer.numberOfTrailingZeros(layout.slotVars());
+    /** The sumcheck mask at {@code place} in the pool: c_{i,k}'s component j at entry offset + (j·n + i)·(d + 1) + k. */
+    SumcheckMask sumcheckMask(ZkLayout.MaskPlace place) {
+        long[] block = blocks.get(place.block());
+        int n = place.numVars();
+        int d = place.degree();
         Ext3[][] c = new Ext3[n][d + 1];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k <= d; k++) {
-                c[i][k] = coefficient(block, i, k, iBits, kBits);
+                int e = place.offset() + i * (d + 1) + k;
+                int stride = n * (d + 1);
+                c[i][k] = new Ext3(block[e], block[stride + e], block[2 * stride + e]);
             }
         }
         return new SumcheckMask(c);

@@ -63,7 +63,7 @@ import java.util.function.Consumer;
  */
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
-    private static final int VERSION = 6;
+    private static final int VERSION = 7;
     /** The batch sizes {@code zkinfer compile} gives a key unless told otherwise. */
     public static final int[] DEFAULT_BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64};
     private static final System.Logger LOG = System.getLogger(ProvingKey.class.getName());
@@ -104,13 +104,27 @@ public final class ProvingKey {
      * What a key's proofs reveal (docs/zero-knowledge.md §1): {@code zeroKnowledge} makes proofs
      * that reveal nothing about the intermediate values; {@code privateInputs} (zero-knowledge only)
      * keeps the model's inputs out of the proofs too (committed in the witness, their domain checked
-     * by a lookup). Outputs are public.
+     * by a lookup). Outputs are public. {@code hiddenProofs} (zero-knowledge only): T, the proofs
+     * the weights stay hidden for (docs/zero-knowledge.md §5); 0 takes the default
+     * ({@link VerifyingKey#defaultHiddenProofs}), a larger T makes a larger model commitment whose
+     * opening every proof pays for.
      */
-    public record Options(boolean zeroKnowledge, boolean privateInputs) {
+    public record Options(boolean zeroKnowledge, boolean privateInputs, int hiddenProofs) {
         public Options {
             if (privateInputs && !zeroKnowledge) {
                 throw new IllegalArgumentException("a private input needs zero-knowledge mode");
             }
+            if (hiddenProofs != 0 && !zeroKnowledge) {
+                throw new IllegalArgumentException("hiding the weights for a number of proofs needs zero-knowledge mode");
+            }
+            if (hiddenProofs < 0 || hiddenProofs > VerifyingKey.MAX_HIDDEN_PROOFS) {
+                throw new IllegalArgumentException("the weights can be hidden for 1 to " + VerifyingKey.MAX_HIDDEN_PROOFS + " proofs, not " + hiddenProofs);
+            }
+        }
+
+        /** The default T for a zero-knowledge key. */
+        public Options(boolean zeroKnowledge, boolean privateInputs) {
+            this(zeroKnowledge, privateInputs, 0);
         }
 
         /** Integrity only: public inputs and outputs, proofs reveal intermediate values (the default). */
@@ -213,7 +227,7 @@ public final class ProvingKey {
                 : "compiling the circuits of batches of " + Arrays.toString(sizes).replaceAll("[\\[\\]]", ""));
         ModelCompiler.Compiled[] compiled;
         try {
-            compiled = compileBatches(model, sizes, orSingle, options.privateInputs());
+            compiled = compileBatches(model, sizes, orSingle, options.privateInputs(), options.zeroKnowledge());
             if (compiled.length < sizes.length) {
                 int[] fit = Arrays.copyOf(sizes, compiled.length);
                 LOG.log(System.Logger.Level.WARNING, "a batch of " + sizes[compiled.length] + " needs a witness commitment above 2^"
@@ -226,7 +240,7 @@ public final class ProvingKey {
             }
             sizes = new int[] {1};
             // compiled first: a model that cannot be proved at all gets its one error, not a warning too
-            compiled = new ModelCompiler.Compiled[] {ModelCompiler.compile(model, options.privateInputs())};
+            compiled = new ModelCompiler.Compiled[] {ModelCompiler.compile(model, options.privateInputs(), options.zeroKnowledge())};
             LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; the key proves one inference per proof");
         }
         byte[] seed = null;
@@ -257,7 +271,9 @@ public final class ProvingKey {
             seed = new byte[32];
             new java.security.SecureRandom().nextBytes(seed);
         }
-        return commit(model, sizes, compiled, profile, seed, progress, backend);
+        int proofs = !options.zeroKnowledge() ? 0 : options.hiddenProofs() != 0 ? options.hiddenProofs()
+                : VerifyingKey.defaultHiddenProofs(profile, compiled[0].circuit());
+        return commit(model, sizes, compiled, profile, seed, proofs, progress, backend);
     }
 
     /**
@@ -267,10 +283,11 @@ public final class ProvingKey {
      * the reason (the ops themselves compile).
      */
     static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge) {
-        return compileBatches(model, sizes, dropTooLarge, false);
+        return compileBatches(model, sizes, dropTooLarge, false, false);
     }
 
-    static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge, boolean privateInputs) {
+    static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge, boolean privateInputs,
+            boolean zeroKnowledge) {
         ModelCompiler.Compiled[] out = new ModelCompiler.Compiled[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
             Cancellation.checkpoint();
@@ -284,7 +301,7 @@ public final class ProvingKey {
             } catch (IllegalArgumentException | dev.zkinfer.InvalidInputException e) {
                 throw new dev.zkinfer.circuits.UnsupportedModelException(e.getMessage(), e);
             }
-            out[i] = ModelCompiler.compile(m, privateInputs);
+            out[i] = ModelCompiler.compile(m, privateInputs, zeroKnowledge);
             int witnessVars = CommittedLayout.padded(out[i].circuit(), out[i].circuit().tensorsWithRole(TensorRole.ADVICE)).numVars();
             if (witnessVars > PcsParameters.MAX_NUM_VARS) {
                 if (dropTooLarge && i > 0) {
@@ -347,9 +364,10 @@ public final class ProvingKey {
     /**
      * @param blindingSeed null for an integrity-mode key; for a zero-knowledge key, the secret seed
      *     of the model polynomial's blinding block (docs/zero-knowledge.md §5)
+     * @param hiddenProofs 0 for an integrity-mode key; T for a zero-knowledge key
      */
     private static ProvingKey commit(QuantizedModel model, int[] sizes, ModelCompiler.Compiled[] compiled, SecurityProfile profile,
-            byte[] blindingSeed, Consumer<String> progress, Backend backend) {
+            byte[] blindingSeed, int hiddenProofs, Consumer<String> progress, Backend backend) {
         Cancellation.checkpoint();
         boolean zeroKnowledge = blindingSeed != null;
         ModelCompiler.Compiled first = compiled[0];
@@ -358,7 +376,7 @@ public final class ProvingKey {
         long[] table;
         WhirProver.WhirCommitment commitment;
         if (zeroKnowledge) {
-            ZkLayout.ModelHiding hiding = VerifyingKey.modelHiding(profile, circuit);
+            ZkLayout.ModelHiding hiding = VerifyingKey.modelHiding(profile, circuit, hiddenProofs);
             layout = hiding.layout();
             Map<Integer, long[]> values = new HashMap<>(first.modelValues());
             int bl = ZkLayout.blindingBlock(circuit);
@@ -382,7 +400,7 @@ public final class ProvingKey {
         for (int i = 0; i < circuits.length; i++) {
             circuits[i] = compiled[i].circuit();
         }
-        VerifyingKey vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge);
+        VerifyingKey vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge ? hiddenProofs : 0);
         // The integer executor's one-time packing of the weights (0.5 s on VGG-11, uninterruptible)
         // happens here rather than inside the first proof.
         Cancellation.checkpoint();
@@ -600,7 +618,7 @@ public final class ProvingKey {
             Backend backend = Backends.get();
             int[] sizes = compiled.sizes();
             pk = ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
-                    () -> commit(model, sizes, stored, profile, storedSeed, progress, backend));
+                    () -> commit(model, sizes, stored, profile, storedSeed, compiled.hiddenProofs(), progress, backend));
         } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
             // Stored values that do not fit the stored circuit. A cancelled load
             // (ProvingCancelledException) and internal errors (bugs) pass through.
@@ -615,7 +633,7 @@ public final class ProvingKey {
     }
 
     /** The stored compilation: the circuit (from the stored verifying key), the MODEL tensors' values, the tensor map. */
-    private record Stored(int[] sizes, ModelCompiler.Compiled[] compiled, boolean zeroKnowledge) {}
+    private record Stored(int[] sizes, ModelCompiler.Compiled[] compiled, boolean zeroKnowledge, int hiddenProofs) {}
 
     private static Stored readCompiled(Cursor in, SecurityProfile profile, byte[] digest, QuantizedModel model)
             throws IOException {
@@ -662,7 +680,7 @@ public final class ProvingKey {
             }
             out[i] = new ModelCompiler.Compiled(ci, i == 0 ? values : valuesFor(circuit, values, ci), tensorOf);
         }
-        return new Stored(sizes, out, vk.zeroKnowledge());
+        return new Stored(sizes, out, vk.zeroKnowledge(), vk.hiddenProofs());
     }
 
     /** (p − 1) / 2: the largest magnitude of a signed field element. */

@@ -55,7 +55,7 @@ class ZkProofTest {
         w.put(a, LayerSoundness.randomPadded(c.tensor(a).layout(), rnd, 100));
         LayerHarness.computeWitness(c, w);
         SecurityProfile profile = SecurityProfile.DEFAULT;
-        ZkLayout.ModelHiding hiding = zk ? VerifyingKey.modelHiding(profile, c) : null;
+        ZkLayout.ModelHiding hiding = zk ? VerifyingKey.modelHiding(profile, c, VerifyingKey.defaultHiddenProofs(profile, c)) : null;
         CommittedLayout ml = zk ? hiding.layout() : CommittedLayout.tight(c, c.tensorsWithRole(TensorRole.MODEL));
         Map<Integer, long[]> mv = new HashMap<>();
         for (int t : c.tensorsWithRole(TensorRole.MODEL)) {

@@ -12,7 +12,9 @@ import dev.zkinfer.nn.quant.QuantizationOptions;
 import dev.zkinfer.nn.quant.QuantizedModel;
 import dev.zkinfer.nn.quant.Quantizer;
 import dev.zkinfer.security.SecurityProfile;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -100,13 +102,29 @@ class ZkModelProofTest {
 
     @Test
     void lenet5() throws Exception {
-        // one image: the softmax's row maximum and sum have one element, which Z·R cannot mask, so
-        // the zero-knowledge key has no batch-1 circuit and the image is proved in the batch-2
-        // circuit with a padding row
+        // one image: the softmax's row maximum and sum would have one element, which Z·R cannot
+        // mask; a zero-knowledge key pads the softmax to two rows instead, so the key keeps its
+        // batch-1 circuit, and its witness is no larger than integrity mode's
         Graph g = OnnxModel.load(LenetProofTest.shared("models/mnist-lenet5/lenet5.onnx"), OnnxLoadOptions.defaults().withBatchSize(1));
         QuantizedModel qm = Quantizer.quantize(g, ModelProofTest.randomInputs(new int[] {1, 1, 28, 28}, 8, 3), QuantizationOptions.int8());
         ProvingKey zk = ProvingKey.create(qm, SecurityProfile.DEFAULT, new ProvingKey.Options(true, false), s -> {});
-        assertArrayEquals(new int[] {2}, zk.verifyingKey().batchSizes());
+        assertArrayEquals(new int[] {1, 2}, zk.verifyingKey().batchSizes());
+        ProvingKey integrity = ProvingKey.create(qm, SecurityProfile.DEFAULT, new int[] {1}, ProvingKey.Options.integrity(), s -> {});
+        assertEquals(integrity.verifyingKey().witnessLayout().numVars(), zk.verifyingKey().witnessLayout().numVars());
         provesLikeIntegrityMode(qm, qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 4).get(0)));
+        // two images: the batch-2 circuit, whose softmax has two real rows and no padding
+        List<IntTensor> two = new ArrayList<>();
+        for (var x : ModelProofTest.randomInputs(qm.input().shape(), 2, 5)) {
+            two.add(qm.quantizeInput(x));
+        }
+        ProofResult r = new ModelProver(zk).proveBatch(List.of(new IntTensor[] {two.get(0)}, new IntTensor[] {two.get(1)}), s -> {});
+        assertEquals(2, r.batch());
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(zk.verifyingKey(), r.proof());
+        assertTrue(o.result().isValid(), o.result().reason());
+        ModelProver plain = new ModelProver(integrity);
+        for (int k = 0; k < 2; k++) {
+            long[] row = Arrays.copyOfRange(o.output(), k * 10, (k + 1) * 10);
+            assertArrayEquals(CircuitVerifier.verify(integrity.verifyingKey(), plain.prove(two.get(k), s -> {}).proof()).output(), row, "image " + k);
+        }
     }
 }
