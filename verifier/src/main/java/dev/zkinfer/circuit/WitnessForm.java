@@ -84,6 +84,11 @@ public record WitnessForm(List<Term> terms, Ext3 value) {
             this.n = n;
         }
 
+        /** The terms, each a weight on its block. */
+        public List<Term> terms() {
+            return terms;
+        }
+
         @Override
         public int numVars() {
             return n;

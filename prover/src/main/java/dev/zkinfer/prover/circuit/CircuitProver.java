@@ -210,7 +210,7 @@ public final class CircuitProver {
             throw new IllegalArgumentException(rows + " rows in a batch of " + vk.batch());
         }
         Circuit circuit = vk.circuit();
-        Run run = new Run(w, rows, vk.zeroKnowledge() ? new ZkMasks(vk, random) : null, random);
+        Run run = new Run(w, rows, vk.zeroKnowledge() ? new ZkMasks(vk, new dev.zkinfer.prover.pcs.KeystreamRandom(random)) : null, random);
         byte[] proof = run.prove(circuit, progress);
         if (modelBlocksRange != null) {
             modelBlocksRange[0] = run.blocksStart;

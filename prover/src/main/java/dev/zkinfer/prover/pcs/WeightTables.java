@@ -100,6 +100,34 @@ public final class WeightTables {
      * 2^k entries starting at block·2^k ({@link dev.zkinfer.pcs.WeightedClaim}).
      */
     public static void addWeighted(long[] w, dev.zkinfer.pcs.BlockWeight weight, long block, Ext3 scale) {
+        addWeighted(null, w, weight, block, scale);
+    }
+
+    /**
+     * As above; a zero-knowledge witness claim's sum of terms ({@link dev.zkinfer.circuit.WitnessForm.Sum})
+     * adds its eq terms as scaled eq tables built in place ({@code kernels} for large blocks, as
+     * {@link #addBatch} does), instead of a table per term multiplied entry by entry.
+     */
+    public static void addWeighted(CommitKernels kernels, long[] w, dev.zkinfer.pcs.BlockWeight weight, long block, Ext3 scale) {
+        if (weight instanceof dev.zkinfer.circuit.WitnessForm.Sum sum) {
+            long start = block << weight.numVars();
+            for (dev.zkinfer.circuit.WitnessForm.Term t : sum.terms()) {
+                int k = t.weight().numVars();
+                long at = start + t.offset();
+                if (t.weight() instanceof dev.zkinfer.circuit.WitnessForm.EqWeight eq) {
+                    // eq(point, ·) on the block: the point lifted with the block's index as its top coordinates
+                    int n = 64 - Long.numberOfLeadingZeros(w.length / 3 - 1);
+                    Ext3[] lifted = Arrays.copyOf(eq.point(), n);
+                    for (int i = k; i < n; i++) {
+                        lifted[i] = ((at >>> i) & 1) == 1 ? Ext3.ONE : Ext3.ZERO;
+                    }
+                    addBatch(kernels, w, List.<Ext3[]>of(lifted), Ext3.ONE, scale.mul(eq.scale()), n);
+                } else {
+                    addWeighted(kernels, w, t.weight(), at >>> k, scale);
+                }
+            }
+            return;
+        }
         int k = weight.numVars();
         if (weight instanceof dev.zkinfer.pcs.SparseBlockWeight sparse) {
             sparse.addScaled(w, block << k, scale);

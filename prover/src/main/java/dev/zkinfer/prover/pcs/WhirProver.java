@@ -578,7 +578,7 @@ public final class WhirProver implements PcsProver {
         long[] hostWeight = new long[3 << n];
         Ext3 g = WeightTables.addBatch(kernels, hostWeight, points, gamma, Ext3.ONE, n);
         for (WeightedClaim wc : weighted) {
-            WeightTables.addWeighted(hostWeight, wc.weight(), wc.block(), g);
+            WeightTables.addWeighted(kernels, hostWeight, wc.weight(), wc.block(), g);
             g = g.mul(gamma);
         }
         long[] f = committedTables[0];

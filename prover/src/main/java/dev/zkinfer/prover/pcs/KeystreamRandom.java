@@ -1,0 +1,43 @@
+package dev.zkinfer.prover.pcs;
+
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * A cryptographically secure generator for a proof's masks: the 64-bit words of an AES-256-CTR
+ * keystream under a key drawn once from a {@link SecureRandom}. Drawing the hundreds of thousands
+ * of mask values a zero-knowledge proof needs from the platform's SecureRandom directly (a DRBG
+ * that rehashes its state per request) costs a noticeable part of the proof; the keystream is as
+ * unpredictable as the key (AES as a PRF), the construction the hiding WHIR's mask polynomial
+ * already uses ({@link WhirProver}). Not thread-safe: one proof's thread.
+ */
+public final class KeystreamRandom implements RandomGenerator {
+    private static final int CHUNK = 1 << 14;
+    private final javax.crypto.Cipher aes;
+    private final byte[] zeros = new byte[CHUNK];
+    private java.nio.ByteBuffer words = java.nio.ByteBuffer.allocate(0);
+
+    /** Keyed with 32 bytes from {@code seed}. */
+    public KeystreamRandom(SecureRandom seed) {
+        byte[] key = new byte[32];
+        seed.nextBytes(key);
+        try {
+            aes = javax.crypto.Cipher.getInstance("AES/CTR/NoPadding");
+            aes.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                    new javax.crypto.spec.IvParameterSpec(new byte[16]));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK provides no AES-CTR", e);
+        } finally {
+            java.util.Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    @Override
+    public long nextLong() {
+        if (words.remaining() < 8) {
+            words = java.nio.ByteBuffer.wrap(aes.update(zeros)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        }
+        return words.getLong();
+    }
+}
