@@ -418,10 +418,11 @@ public final class CircuitProver {
                 model = List.of();
             }
             model = modelBlockClaims(model);
-            if (zk != null) {
-                // a hiding commitment opened by every proof: each opening draws its own mask polynomial
+            if (zk != null && !modelWeighted.isEmpty()) {
+                // a hiding commitment opened by every proof: each opening draws its own mask polynomial (a model
+                // without weights has no claim on it, and the verifier expects no opening, as in integrity mode)
                 modelPcs.open(modelCommitment, modelOod, List.of(), List.of(), modelWeighted, random, out, t);
-            } else {
+            } else if (zk == null) {
                 open(modelPcs, modelCommitment, modelOod, model, modelWeighted);
             }
             Cancellation.checkpoint();
