@@ -239,6 +239,9 @@ class ZkSimulationTest {
         assertTrue(o.result().isValid(), o.result().reason());
 
         long[] v0 = view(layerProver(k0, c, w, 1), a, 1000);
+        // the weights do reach the view: with the same randomness, other weights give another view
+        assertFalse(java.util.Arrays.equals(v0, view(layerProver(k0, c, w2, 1), b, 1000)), "the view does not depend on the weights");
+        assertArrayEquals(v0, view(layerProver(k0, c, w, 1), a, 1000), "the view is a function of the weights and the randomness");
         Span s = new Span();
         int rank = span(s, v0, i -> view(layerProver(k0, c, w, 1 + i), a, 1000 + i), 4, 400);
         System.out.printf("layer part: %d base-field elements; the masks span %d dimensions%n", v0.length, rank);

@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Visibility is a parameter ({@link Visibility}): committed input and output will be added as
  * constants there once they are built.
  *
- * <p>Run time: the default selection takes about 50 s on two busy cores; the two models whose
+ * <p>Run time: the default selection (27 models, 54 pairs) takes 40-60 s on two busy cores; the two models whose
  * zero-knowledge proofs take 10 s to 95 s each (self_attention, nanoGPT: about 4 minutes together,
  * measured 2026-12-04) are in {@link #HEAVY} and run only with {@code -Dzkinfer.zkSweep=all};
  * the default selection covers every other model ({@code -Dzkinfer.zkSweep=heavy}: the heavy ones only). Run all with
