@@ -210,7 +210,8 @@ public final class CircuitProver {
             throw new IllegalArgumentException(rows + " rows in a batch of " + vk.batch());
         }
         Circuit circuit = vk.circuit();
-        Run run = new Run(w, rows, vk.zeroKnowledge() ? new ZkMasks(vk, random) : null, random, new Sha256Transcript(ProofProtocol.PROTOCOL));
+        Run run = new Run(w, rows, vk.zeroKnowledge() ? new ZkMasks(vk, random) : null, random,
+                new Sha256Transcript(ProofProtocol.PROTOCOL));
         byte[] proof = run.prove(circuit, progress);
         if (modelBlocksRange != null) {
             modelBlocksRange[0] = run.blocksStart;
@@ -220,14 +221,14 @@ public final class CircuitProver {
     }
 
     /**
-     * Simulation tests only: the start of a proof of one row made with {@code transcript} (a
+     * Simulation tests only (insecure: it proves nothing): the start of a proof of one row made with {@code transcript} (a
      * programmed one, whose challenges do not depend on what is absorbed: such a proof binds
      * nothing), up to its layer part and without the two openings, with {@code layerRange} set to
      * the offsets [start, end) of the layer part: from the first layer message (after the
      * commitments' roots, their out-of-domain answers and the lookups) to where the model
      * commitment's opening would start (the weights' blinded openings included).
      */
-    byte[] proveLayerPart(WitnessValues w, java.security.SecureRandom random, Transcript transcript, int[] layerRange) {
+    byte[] insecureLayerPart(WitnessValues w, java.security.SecureRandom random, Transcript transcript, int[] layerRange) {
         Run run = new Run(w, 1, vk.zeroKnowledge() ? new ZkMasks(vk, random) : null, random, transcript);
         run.layersOnly = true;
         byte[] proof = run.prove(vk.circuit(), m -> {});

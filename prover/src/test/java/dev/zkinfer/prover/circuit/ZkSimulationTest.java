@@ -116,7 +116,7 @@ class ZkSimulationTest {
     /** The layer part of a proof under programmed challenges, as base-field elements. */
     static long[] view(CircuitProver prover, WitnessValues w, long proofSeed) {
         int[] range = new int[2];
-        byte[] proof = prover.proveLayerPart(w, ZkProofTest.seeded(proofSeed), new ProgrammedTranscript(77), range);
+        byte[] proof = prover.insecureLayerPart(w, ZkProofTest.seeded(proofSeed), new ProgrammedTranscript(77), range);
         assertEquals(0, (range[1] - range[0]) % 8, "the layer part is field elements");
         ByteBuffer bb = ByteBuffer.wrap(proof, range[0], range[1] - range[0]).order(ByteOrder.LITTLE_ENDIAN);
         long[] v = new long[(range[1] - range[0]) / 8];
