@@ -210,7 +210,8 @@ public final class CircuitProver {
             throw new IllegalArgumentException(rows + " rows in a batch of " + vk.batch());
         }
         Circuit circuit = vk.circuit();
-        Run run = new Run(w, rows, vk.zeroKnowledge() ? new ZkMasks(vk, new dev.zkinfer.prover.pcs.KeystreamRandom(random)) : null, random);
+        Run run = new Run(w, rows, vk.zeroKnowledge() ? new ZkMasks(vk, new dev.zkinfer.prover.pcs.KeystreamRandom(random)) : null, random,
+                new Sha256Transcript(ProofProtocol.PROTOCOL));
         byte[] proof = run.prove(circuit, progress);
         if (modelBlocksRange != null) {
             modelBlocksRange[0] = run.blocksStart;
@@ -219,13 +220,34 @@ public final class CircuitProver {
         return proof;
     }
 
+    /**
+     * Simulation tests only (insecure: it proves nothing): the start of a proof of one row made with {@code transcript} (a
+     * programmed one, whose challenges do not depend on what is absorbed: such a proof binds
+     * nothing), up to its layer part and without the two openings, with {@code layerRange} set to
+     * the offsets [start, end) of the layer part: from the first layer message (after the
+     * commitments' roots, their out-of-domain answers and the lookups) to where the model
+     * commitment's opening would start (the weights' blinded openings included).
+     */
+    byte[] insecureLayerPart(WitnessValues w, java.security.SecureRandom random, Transcript transcript, int[] layerRange) {
+        Run run = new Run(w, 1, vk.zeroKnowledge() ? new ZkMasks(vk, random) : null, random, transcript);
+        run.layersOnly = true;
+        byte[] proof = run.prove(vk.circuit(), m -> {});
+        layerRange[0] = run.layersStart;
+        layerRange[1] = run.layersEnd;
+        return proof;
+    }
+
     private final class Run implements ProverContext {
         private final WitnessValues w;
         private final ProofWriter out = new ProofWriter();
-        private final Transcript t = new Sha256Transcript(ProofProtocol.PROTOCOL);
+        private final Transcript t;
         private final Map<Integer, List<Claim>> pending = new LinkedHashMap<>();
         private int blocksStart;
         private int blocksEnd;
+        /** Where the layer part of the proof starts and ends (simulation tests). */
+        private int layersStart;
+        private int layersEnd;
+        private boolean layersOnly;
         /** Zero-knowledge: this proof's masks, the mask pool's cursor and the witness's linear claims. */
         private final ZkMasks zk;
         private final ZkLayout.MaskCursor cursor;
@@ -237,7 +259,8 @@ public final class CircuitProver {
 
         private final int rows;
 
-        Run(WitnessValues w, int rows, ZkMasks zk, java.security.SecureRandom random) {
+        Run(WitnessValues w, int rows, ZkMasks zk, java.security.SecureRandom random, Transcript t) {
+            this.t = t;
             this.w = w;
             this.rows = rows;
             this.zk = zk;
@@ -374,6 +397,7 @@ public final class CircuitProver {
             progress.accept("proving lookups");
             Cancellation.checkpoint();
             proveLookups(circuit);
+            layersStart = out.size();
 
             for (int outId : outIds) {
                 Ext3[] r = new Ext3[circuit.tensor(outId).layout().numVars()];
@@ -429,10 +453,15 @@ public final class CircuitProver {
                 model = List.of();
             }
             model = modelBlockClaims(model);
-            if (zk != null) {
-                // a hiding commitment opened by every proof: each opening draws its own mask polynomial
+            layersEnd = out.size();
+            if (layersOnly) {
+                return out.toByteArray();
+            }
+            if (zk != null && !modelWeighted.isEmpty()) {
+                // a hiding commitment opened by every proof: each opening draws its own mask polynomial (a model
+                // without weights has no claim on it, and the verifier expects no opening, as in integrity mode)
                 modelPcs.open(modelCommitment, modelOod, List.of(), List.of(), modelWeighted, random, out, t);
-            } else {
+            } else if (zk == null) {
                 open(modelPcs, modelCommitment, modelOod, model, modelWeighted);
             }
             Cancellation.checkpoint();

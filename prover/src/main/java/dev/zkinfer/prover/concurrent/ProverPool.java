@@ -74,7 +74,7 @@ public final class ProverPool {
                     interrupted = true;
                     token.cancel("the proving thread was interrupted");
                 } catch (ExecutionException e) {
-                    throw rethrow(token, e.getCause());
+                    throw rethrow(token, thrownByWork(e.getCause()));
                 }
             }
         } finally {
@@ -82,6 +82,20 @@ public final class ProverPool {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * The exception the work threw. ForkJoinTask.get rethrows a failure of another thread as a new
+     * exception of the same class whose cause is the original and whose message is the original's
+     * toString() ("java.lang.IllegalArgumentException: ..."), which would put a class name in front of
+     * every one-line error; the original is returned instead.
+     */
+    static Throwable thrownByWork(Throwable e) {
+        Throwable cause = e == null ? null : e.getCause();
+        if (cause != null && cause.getClass() == e.getClass() && java.util.Objects.equals(e.getMessage(), cause.toString())) {
+            return cause;
+        }
+        return e;
     }
 
     /** What a failure of cancellable work surfaces as: a cancellation if the token was cancelled. */

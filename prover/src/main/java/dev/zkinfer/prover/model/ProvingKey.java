@@ -150,9 +150,14 @@ public final class ProvingKey {
                 () -> build(model, profile, sizes, false, options, progress, backend));
     }
 
-    /** A key of batch size 1 (and 2, for zero-knowledge keys that cannot hide batch 1) with the given options. */
+    /**
+     * A key of batch size 1 with the given options; a zero-knowledge key also has batch size 2 where
+     * the model can be proved in batches (the batch-2 circuit proves an inference whose batch-1
+     * circuit has a one-element tensor to hide), and batch size 1 only where it cannot.
+     */
     public static ProvingKey create(QuantizedModel model, SecurityProfile profile, Options options, Consumer<String> progress) {
-        return create(model, profile, options.zeroKnowledge() ? new int[] {1, 2} : new int[] {1}, options, progress);
+        return options.zeroKnowledge() ? createBatchesIfPossible(model, profile, new int[] {1, 2}, options, progress)
+                : create(model, profile, new int[] {1}, options, progress);
     }
 
     /**
@@ -226,6 +231,7 @@ public final class ProvingKey {
         progress.accept(sizes.length == 1 && sizes[0] == 1 ? "compiling the circuit"
                 : "compiling the circuits of batches of " + Arrays.toString(sizes).replaceAll("[\\[\\]]", ""));
         ModelCompiler.Compiled[] compiled;
+        boolean batches = true;
         try {
             compiled = compileBatches(model, sizes, orSingle, options.privateInputs(), options.zeroKnowledge());
             if (compiled.length < sizes.length) {
@@ -239,6 +245,7 @@ public final class ProvingKey {
                 throw e;
             }
             sizes = new int[] {1};
+            batches = false;
             // compiled first: a model that cannot be proved at all gets its one error, not a warning too
             compiled = new ModelCompiler.Compiled[] {ModelCompiler.compile(model, options.privateInputs(), options.zeroKnowledge())};
             LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; the key proves one inference per proof");
@@ -252,13 +259,14 @@ public final class ProvingKey {
                 List<String> bad = ZkLayout.unsupported(compiled[i].circuit());
                 if (bad.isEmpty()) {
                     keep.add(i);
-                } else if (refused == null) {
+                } else {
+                    // the largest batch's reasons: the ones a larger batch did not remove
                     refused = "batch " + sizes[i] + ": " + String.join("; ", bad);
                 }
             }
             if (keep.isEmpty()) {
-                throw new IllegalArgumentException("zero-knowledge mode cannot prove this model (" + refused
-                        + "); one-element tensors get a variable at a larger batch size");
+                throw new IllegalArgumentException("zero-knowledge mode cannot prove this model (" + refused + ")"
+                        + (sizes[sizes.length - 1] == 1 && batches ? "; one-element tensors get a variable at a larger batch size" : ""));
             }
             int[] kept = new int[keep.size()];
             ModelCompiler.Compiled[] keptCompiled = new ModelCompiler.Compiled[keep.size()];

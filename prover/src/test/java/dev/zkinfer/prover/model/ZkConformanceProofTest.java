@@ -1,0 +1,243 @@
+package dev.zkinfer.prover.model;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.zkinfer.circuit.CircuitVerifier;
+import dev.zkinfer.circuits.UnsupportedModelException;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.nn.ModelFormatException;
+import dev.zkinfer.nn.graph.Graph;
+import dev.zkinfer.nn.io.EzklInput;
+import dev.zkinfer.nn.onnx.OnnxModel;
+import dev.zkinfer.nn.quant.QuantizationOptions;
+import dev.zkinfer.nn.quant.QuantizedModel;
+import dev.zkinfer.nn.quant.Quantizer;
+import dev.zkinfer.nn.tensor.IntTensor;
+import dev.zkinfer.nn.tensor.Tensor;
+import dev.zkinfer.security.SecurityProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 13's sweep: every EZKL conformance model that integrity mode proves
+ * ({@link ConformanceProofTest}) × each input visibility, in zero-knowledge mode. For each pair
+ * either the zero-knowledge key is made and its proof verifies with the integrity proof's outputs
+ * (row 0 of the batch circuit when the key proves one inference in a larger batch), is randomized,
+ * is rejected by the integrity key, and is rejected with a flipped byte in its body, a changed public
+ * output or a truncation; or the key is <em>refused when made</em> with a one-line message, in which
+ * case the pair is listed in {@link #REFUSED} with the reason's start. A refusal that is not listed,
+ * a listed one that now proves, or any failure at prove or verify time fails the test.
+ *
+ * <p>Visibility is a parameter ({@link Visibility}): committed input and output will be added as
+ * constants there once they are built.
+ *
+ * <p>Run time: the default selection (27 models, 54 pairs) takes 40-60 s on two busy cores; the two models whose
+ * zero-knowledge proofs take 10 s to 95 s each (self_attention, nanoGPT: about 4 minutes together,
+ * measured 2026-12-04) are in {@link #HEAVY} and run only with {@code -Dzkinfer.zkSweep=all};
+ * the default selection covers every other model ({@code -Dzkinfer.zkSweep=heavy}: the heavy ones only). Run all with
+ * {@code mvn -B -q -o -pl prover -am test -Dtest=ZkConformanceProofTest -Dsurefire.failIfNoSpecifiedTests=false -Dzkinfer.zkSweep=all}.
+ * A summary is written to target/zk-conformance-proofs.txt.
+ */
+class ZkConformanceProofTest {
+    /** Input visibility (docs/zero-knowledge.md §1); COMMITTED joins when it is built. */
+    enum Visibility {
+        PUBLIC(false),
+        PRIVATE(true);
+
+        final boolean privateInput;
+
+        Visibility(boolean privateInput) {
+            this.privateInput = privateInput;
+        }
+
+        ProvingKey.Options options() {
+            return new ProvingKey.Options(true, privateInput);
+        }
+    }
+
+    /**
+     * Models whose zero-knowledge key is refused when made, with the start of the one-line reason
+     * (for both visibilities). Each entry is a limit of the mode ({@code ZkLayout.unsupported},
+     * {@code Layer.zeroKnowledgeLimit}), not a failure at prove or verify time.
+     */
+    static final Map<String, String> REFUSED = Map.of(
+            // Concat: an IndexMap with several inputs would reveal partial sums (docs/zero-knowledge.md §8 item 3)
+            "1l_concat", "an IndexMap layer with several inputs (Concat)",
+            // a bias of one output channel is a one-element weight tensor at every batch size (Z·R cannot mask it)
+            "1l_conv", "batch 2: one-element tensors to hide (output/acc/bias)",
+            "2l_relu_fc", "batch 2: one-element tensors to hide (/aff1/Gemm_output_0/acc/bias)",
+            "quantize_dequantize", "batch 2: one-element tensors to hide (output/acc/bias)",
+            // 1 -> 1 Linear: its one weight and bias, and a Linear summing over one element
+            "1l_linear", "a Linear layer summing over one element (output/acc)",
+            // a mean over everything: a run-time scalar, which has no batch dimension, so no batch-2 circuit
+            "1l_mean", "batch 1: one-element tensors to hide (output/sum/row sums");
+
+    /** Models left out of the default run for their proving time (see the class comment). */
+    static final List<String> HEAVY = List.of("self_attention", "nanoGPT");
+
+    static final Map<String, String> SUMMARY = new TreeMap<>();
+
+    /** The integrity-mode result of a model: its key's outputs for the case's input, or why it is not proved. */
+    record Integrity(QuantizedModel qm, IntTensor input, List<long[]> outputs, String notProved) {}
+
+    private static final Map<String, Integrity> INTEGRITY = new HashMap<>();
+
+    static Stream<Arguments> cases() throws Exception {
+        String selection = System.getProperty("zkinfer.zkSweep", "default");
+        List<Arguments> out = new ArrayList<>();
+        for (String name : ConformanceProofTest.cases().toList()) {
+            boolean heavy = HEAVY.contains(name);
+            if (selection.equals("heavy") ? !heavy : !selection.equals("all") && heavy) {
+                continue;
+            }
+            for (Visibility v : Visibility.values()) {
+                out.add(Arguments.of(name, v));
+            }
+        }
+        return out.stream();
+    }
+
+    private static synchronized Integrity integrity(String name) throws Exception {
+        Integrity known = INTEGRITY.get(name);
+        if (known != null) {
+            return known;
+        }
+        Path caseDir = ConformanceProofTest.dir().resolve(name);
+        EzklInput json = EzklInput.read(caseDir.resolve("input.json"));
+        Integrity r;
+        try {
+            Graph g = OnnxModel.load(caseDir.resolve("network.onnx"));
+            Map<String, Tensor> in = new HashMap<>();
+            for (int i = 0; i < g.inputs().size(); i++) {
+                var vi = g.inputs().get(i);
+                in.put(vi.name(), Tensor.of(vi.shape(), json.inputData().get(i)));
+            }
+            QuantizedModel qm = Quantizer.quantizeNamed(g, List.of(in), QuantizationOptions.int8());
+            ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
+            var vi = g.inputs().get(0);
+            IntTensor x = qm.quantizeInput(Tensor.of(vi.shape(), json.inputData().get(0)));
+            CircuitVerifier.Outcome o = CircuitVerifier.verify(pk.verifyingKey(), new ModelProver(pk).prove(x, s -> {}).proof());
+            assertTrue(o.result().isValid(), name + " (integrity mode): " + o.result());
+            r = new Integrity(qm, x, o.outputs(), null);
+        } catch (UnsupportedModelException | ModelFormatException | IllegalArgumentException e) {
+            r = new Integrity(null, null, null, e.getMessage());
+        }
+        INTEGRITY.put(name, r);
+        return r;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void provesInZeroKnowledgeModeLikeIntegrityModeOrIsRefusedAtKeyCreation(String name, Visibility visibility) throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(ConformanceProofTest.dir().resolve(name)),
+                "shared conformance data not found at " + ConformanceProofTest.dir() + " (set -Dzkinfer.shared); skipping");
+        Integrity plain = integrity(name);
+        Assumptions.assumeTrue(plain.notProved() == null, name + " is not proved in integrity mode: " + plain.notProved());
+        String key = name + " " + visibility;
+
+        long t0 = System.nanoTime();
+        ProvingKey zk;
+        try {
+            zk = ProvingKey.create(plain.qm(), SecurityProfile.DEFAULT, visibility.options(), s -> {});
+        } catch (IllegalArgumentException e) {
+            String msg = e.getMessage();
+            assertNotNull(msg, key + ": refused without a message");
+            assertFalse(msg.contains("\n"), key + ": the refusal is not one line: " + msg);
+            assertTrue(msg.startsWith("zero-knowledge mode cannot prove this model"), key + ": refused for another reason: " + msg);
+            String expected = REFUSED.get(name);
+            assertNotNull(expected, key + ": refused but not listed in REFUSED: " + msg);
+            assertTrue(msg.contains(expected), key + ": the reason changed: " + msg);
+            record(key, String.format("REFUSED  %-32s %s", key, msg));
+            return;
+        }
+        assertFalse(REFUSED.containsKey(name), key + " is listed in REFUSED but its key is made: remove the entry");
+        assertTrue(zk.verifyingKey().zeroKnowledge());
+        assertEquals(visibility.privateInput ? 0 : 1, zk.verifyingKey().circuit().inputs().length, key + ": public inputs of the key");
+
+        long t1 = System.nanoTime();
+        ModelProver prover = new ModelProver(zk);
+        byte[] proof = prover.prove(plain.input(), s -> {}).proof();
+        long t2 = System.nanoTime();
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(zk.verifyingKey(), proof);
+        long t3 = System.nanoTime();
+        assertTrue(o.result().isValid(), key + ": " + o.result());
+        assertEquals(plain.outputs().size(), o.outputs().size(), key + ": number of outputs");
+        for (int j = 0; j < plain.outputs().size(); j++) {
+            assertArrayEquals(plain.outputs().get(j), o.rowOutput(j, 0), key + ": output " + j + " differs from integrity mode");
+        }
+        if (visibility.privateInput) {
+            assertTrue(o.inputs().isEmpty(), key + ": a private input is not in the outcome");
+        } else {
+            long[] x = Arrays.stream(plain.input().data()).asLongStream().toArray();
+            assertArrayEquals(x, o.rowInput(0, 0), key + ": the proved public input");
+        }
+
+        // randomized; the integrity-mode key does not accept it
+        byte[] again = prover.prove(plain.input(), s -> {}).proof();
+        assertFalse(Arrays.equals(proof, again), key + ": two zero-knowledge proofs are equal");
+        assertTrue(CircuitVerifier.verify(zk.verifyingKey(), again).result().isValid(), key + ": the second proof");
+
+        // tampering: a flipped byte at several places of the body, a changed output value, a truncation
+        for (int at : new int[] {proof.length / 3, proof.length / 2, (int) (proof.length * 0.9), proof.length - 1}) {
+            byte[] bad = proof.clone();
+            bad[at] ^= 0x10;
+            assertFalse(CircuitVerifier.verify(zk.verifyingKey(), bad).result().isValid(), key + ": byte " + at + " flipped was accepted");
+        }
+        long[] firstOutput = Arrays.stream(o.outputs().get(0)).map(Goldilocks::fromSigned).toArray();
+        int outAt = firstOccurrence(proof, firstOutput);
+        assertTrue(outAt >= 0, key + ": the public output is written in the proof as field elements");
+        byte[] bad = proof.clone();
+        bad[outAt] ^= 1;
+        assertFalse(CircuitVerifier.verify(zk.verifyingKey(), bad).result().isValid(), key + ": a changed output was accepted");
+        assertFalse(CircuitVerifier.verify(zk.verifyingKey(), Arrays.copyOf(proof, proof.length - 8)).result().isValid(),
+                key + ": a truncated proof was accepted");
+
+        record(key, String.format("PROVED   %-32s batch %s, %7d-byte proof, setup %6.2f s, prove %6.2f s, verify %5.0f ms", key,
+                Arrays.toString(zk.verifyingKey().batchSizes()), proof.length, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e6));
+    }
+
+    /** The first offset at which the values occur as consecutive little-endian u64, or -1. */
+    static int firstOccurrence(byte[] bytes, long[] values) {
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i + 8 * values.length <= bytes.length; i++) {
+            boolean all = true;
+            for (int k = 0; k < values.length && all; k++) {
+                all = bb.getLong(i + 8 * k) == values[k];
+            }
+            if (all) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void record(String key, String line) {
+        System.out.println(line);
+        synchronized (SUMMARY) {
+            SUMMARY.put(key, line);
+        }
+    }
+
+    @AfterAll
+    static void summary() throws Exception {
+        StringBuilder sb = new StringBuilder("EZKL conformance models in zero-knowledge mode (" + SUMMARY.size() + " pairs):\n");
+        SUMMARY.values().forEach(s -> sb.append(s).append('\n'));
+        System.out.print(sb);
+        Path target = Path.of("target");
+        if (Files.isDirectory(target)) {
+            Files.writeString(target.resolve("zk-conformance-proofs.txt"), sb.toString());
+        }
+    }
+}
