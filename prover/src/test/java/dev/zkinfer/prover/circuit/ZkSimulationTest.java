@@ -86,7 +86,7 @@ class ZkSimulationTest {
     /** A zero-knowledge key for weights {@code w} with its randomness from {@code seed}: committed, so its proofs verify. */
     static Keyed key(Circuit c, long[] w, long seed) {
         SecurityProfile profile = SecurityProfile.DEFAULT;
-        ZkLayout.ModelHiding hiding = VerifyingKey.modelHiding(profile, c);
+        ZkLayout.ModelHiding hiding = VerifyingKey.modelHiding(profile, c, VerifyingKey.defaultHiddenProofs(profile, c));
         long[] table = modelTable(c, hiding.layout(), w, seed);
         WhirProver.WhirCommitment commitment = new WhirProver(hiding.params(), Backends.scalar()).commit(table, hiding.layout().numVars(),
                 ZkProofTest.seeded(seed));
