@@ -301,6 +301,30 @@ public final class ModelCompiler {
         return id;
     }
 
+    /**
+     * A Linear layer x·Wᵀ + bias into y ([B, O, ...]). For a zero-knowledge key, a layer with one
+     * output unit and a bias gets a second, all-zero output unit (weights and bias padded with
+     * zeros, the real unit sliced after the layer): a one-element bias cannot be masked
+     * (docs/zero-knowledge.md §8), two elements can.
+     */
+    private void linear(int x, String name, int out, int k, int[] weights, int[] bias, int y) {
+        if (!zeroKnowledge || out != 1 || bias == null) {
+            int w = model(name + "/weights", new int[] {out, k}, weights);
+            int bi = bias == null ? -1 : model(name + "/bias", new int[] {out}, bias);
+            b.layer(new LinearLayer(x, w, bi, y));
+            return;
+        }
+        int w = model(name + "/weights", new int[] {2, k}, Arrays.copyOf(weights, 2 * k));
+        int bi = model(name + "/bias", new int[] {2}, Arrays.copyOf(bias, 2));
+        int[] dims = b.get(y).layout().dims();
+        dims[1] = 2;
+        int padded = b.tensor(name + "/zk padded", TensorLayout.of(dims), TensorRole.COMPUTED);
+        b.layer(new LinearLayer(x, w, bi, padded));
+        int[] steps = new int[dims.length];
+        Arrays.fill(steps, 1);
+        b.layer(new IndexMapLayer(new int[] {padded}, y, new IndexMap.Slice(new int[dims.length], steps)));
+    }
+
     private void compile(QOp op) {
         QTensor outT = qm.tensor(op.output());
         switch (op) {
@@ -313,9 +337,7 @@ public final class ModelCompiler {
                 int col = b.tensor(outT.name() + "/im2col", TensorLayout.of(batch, oh, ow, k), TensorRole.COMPUTED);
                 b.layer(new IndexMapLayer(new int[] {x}, col, new IndexMap.Im2col(batch, xs[1], xs[2], xs[3], c.kernelH(),
                         c.kernelW(), c.strideH(), c.strideW(), c.padTop(), c.padLeft(), oh, ow)));
-                int w = model(outT.name() + "/weights", new int[] {c.outChannels(), k}, c.weights());
-                int bias = c.bias() == null ? -1 : model(outT.name() + "/bias", new int[] {c.outChannels()}, c.bias());
-                b.layer(new LinearLayer(col, w, bias, computed(outT)));
+                linear(col, outT.name(), c.outChannels(), k, c.weights(), c.bias(), computed(outT));
                 accBound.put(outT.id(), requireInt32("QConv " + outT.name(),
                         linearBound(c.weights(), c.bias(), c.outChannels(), maxAbs(c.input()))));
             }
@@ -328,15 +350,13 @@ public final class ModelCompiler {
                     b.layer(new IndexMapLayer(new int[] {x}, flat, new IndexMap.Reshape()));
                     x = flat;
                 }
-                int w = model(outT.name() + "/weights", new int[] {d.outFeatures(), d.inFeatures()}, d.weights());
-                int bias = d.bias() == null ? -1 : model(outT.name() + "/bias", new int[] {d.outFeatures()}, d.bias());
                 accBound.put(outT.id(), requireInt32("QDense " + outT.name(),
                         linearBound(d.weights(), d.bias(), d.outFeatures(), maxAbs(d.input()))));
                 if (outT.shape().length == 2) {
-                    b.layer(new LinearLayer(x, w, bias, computed(outT)));
+                    linear(x, outT.name(), d.outFeatures(), d.inFeatures(), d.weights(), d.bias(), computed(outT));
                 } else {
                     int y2 = b.tensor(outT.name() + "/rows", TensorLayout.of(rows, d.outFeatures()), TensorRole.COMPUTED);
-                    b.layer(new LinearLayer(x, w, bias, y2));
+                    linear(x, outT.name(), d.outFeatures(), d.inFeatures(), d.weights(), d.bias(), y2);
                     b.layer(new IndexMapLayer(new int[] {y2}, computed(outT), new IndexMap.Reshape()));
                 }
             }
