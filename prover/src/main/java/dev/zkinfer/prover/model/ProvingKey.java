@@ -104,13 +104,29 @@ public final class ProvingKey {
      * What a key's proofs reveal (docs/zero-knowledge.md §1): {@code zeroKnowledge} makes proofs
      * that reveal nothing about the intermediate values; {@code privateInputs} (zero-knowledge only)
      * keeps the model's inputs out of the proofs too (committed in the witness, their domain checked
-     * by a lookup). Outputs are public.
+     * by a lookup); {@code committedInputs} (with private inputs) makes each proof carry a hiding
+     * commitment to its inputs as well, which the input's owner checks with the opening the prover
+     * hands over ({@link ProofResult#opening}, {@link InputOpening#check}; docs/zero-knowledge.md §3.5).
+     * Outputs are public.
      */
-    public record Options(boolean zeroKnowledge, boolean privateInputs) {
+    public record Options(boolean zeroKnowledge, boolean privateInputs, boolean committedInputs) {
         public Options {
             if (privateInputs && !zeroKnowledge) {
                 throw new IllegalArgumentException("a private input needs zero-knowledge mode");
             }
+            if (committedInputs && !privateInputs) {
+                throw new IllegalArgumentException("a committed input is a private input with a commitment: set privateInputs too");
+            }
+        }
+
+        /** Public or private inputs, no input commitment. */
+        public Options(boolean zeroKnowledge, boolean privateInputs) {
+            this(zeroKnowledge, privateInputs, false);
+        }
+
+        /** Zero-knowledge with committed inputs (private inputs whose proofs carry a commitment to them). */
+        public static Options withCommittedInputs() {
+            return new Options(true, true, true);
         }
 
         /** Integrity only: public inputs and outputs, proofs reveal intermediate values (the default). */
@@ -257,7 +273,7 @@ public final class ProvingKey {
             seed = new byte[32];
             new java.security.SecureRandom().nextBytes(seed);
         }
-        return commit(model, sizes, compiled, profile, seed, progress, backend);
+        return commit(model, sizes, compiled, profile, seed, options.committedInputs(), progress, backend);
     }
 
     /**
@@ -349,7 +365,7 @@ public final class ProvingKey {
      *     of the model polynomial's blinding block (docs/zero-knowledge.md §5)
      */
     private static ProvingKey commit(QuantizedModel model, int[] sizes, ModelCompiler.Compiled[] compiled, SecurityProfile profile,
-            byte[] blindingSeed, Consumer<String> progress, Backend backend) {
+            byte[] blindingSeed, boolean committedInputs, Consumer<String> progress, Backend backend) {
         Cancellation.checkpoint();
         boolean zeroKnowledge = blindingSeed != null;
         ModelCompiler.Compiled first = compiled[0];
@@ -377,12 +393,12 @@ public final class ProvingKey {
                     backend);
             commitment = pcs.commit(table, layout.numVars());
         }
-        IoScales io = ioScales(model, first);
+        IoScales io = ioScales(model, first, committedInputs);
         Circuit[] circuits = new Circuit[compiled.length];
         for (int i = 0; i < circuits.length; i++) {
             circuits[i] = compiled[i].circuit();
         }
-        VerifyingKey vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge);
+        VerifyingKey vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge, committedInputs);
         // The integer executor's one-time packing of the weights (0.5 s on VGG-11, uninterruptible)
         // happens here rather than inside the first proof.
         Cancellation.checkpoint();
@@ -430,10 +446,10 @@ public final class ProvingKey {
     }
 
     /** Each input's scale and range and each output's scale, in the model's order. */
-    private static IoScales ioScales(QuantizedModel model, ModelCompiler.Compiled compiled) {
+    private static IoScales ioScales(QuantizedModel model, ModelCompiler.Compiled compiled, boolean committedInputs) {
         List<IoScales.InputDomain> inputs = new ArrayList<>();
         for (int id : model.inputIds()) {
-            if (compiled.circuit().tensor(compiled.circuitTensorOf()[id]).role() != TensorRole.INPUT) {
+            if (!committedInputs && compiled.circuit().tensor(compiled.circuitTensorOf()[id]).role() != TensorRole.INPUT) {
                 continue; // a private input: in no proof, its domain checked in the circuit
             }
             QTensor in = model.tensor(id);
@@ -600,7 +616,7 @@ public final class ProvingKey {
             Backend backend = Backends.get();
             int[] sizes = compiled.sizes();
             pk = ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
-                    () -> commit(model, sizes, stored, profile, storedSeed, progress, backend));
+                    () -> commit(model, sizes, stored, profile, storedSeed, compiled.committedInputs(), progress, backend));
         } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
             // Stored values that do not fit the stored circuit. A cancelled load
             // (ProvingCancelledException) and internal errors (bugs) pass through.
@@ -615,7 +631,7 @@ public final class ProvingKey {
     }
 
     /** The stored compilation: the circuit (from the stored verifying key), the MODEL tensors' values, the tensor map. */
-    private record Stored(int[] sizes, ModelCompiler.Compiled[] compiled, boolean zeroKnowledge) {}
+    private record Stored(int[] sizes, ModelCompiler.Compiled[] compiled, boolean zeroKnowledge, boolean committedInputs) {}
 
     private static Stored readCompiled(Cursor in, SecurityProfile profile, byte[] digest, QuantizedModel model)
             throws IOException {
@@ -662,7 +678,7 @@ public final class ProvingKey {
             }
             out[i] = new ModelCompiler.Compiled(ci, i == 0 ? values : valuesFor(circuit, values, ci), tensorOf);
         }
-        return new Stored(sizes, out, vk.zeroKnowledge());
+        return new Stored(sizes, out, vk.zeroKnowledge(), vk.committedInputs());
     }
 
     /** (p − 1) / 2: the largest magnitude of a signed field element. */
