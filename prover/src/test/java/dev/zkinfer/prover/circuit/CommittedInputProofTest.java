@@ -92,6 +92,9 @@ class CommittedInputProofTest {
         other[3] = Goldilocks.add(other[3], 1);
         assertFalse(Arrays.equals(InputCommitment.root(s.vk(), List.of(other), seed(7)), o.inputCommitment()));
         assertFalse(Arrays.equals(InputCommitment.root(s.vk(), List.of(input(s)), seed(8)), o.inputCommitment()));
+        // the security report lists the input commitment's opening and the binding point
+        String report = dev.zkinfer.circuit.ProofSecurity.report(s.vk()).toString();
+        assertTrue(report.contains("input commitment") && report.contains("committed input binding"), report);
         // the key round-trips with the flag
         assertTrue(VerifyingKey.decode(s.vk().encode()).committedInputs());
     }
