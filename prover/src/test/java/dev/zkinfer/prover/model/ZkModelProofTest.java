@@ -140,6 +140,32 @@ class ZkModelProofTest {
         assertTrue(back.verifyingKey().committedInputs());
     }
 
+    @Test
+    void aCommittedInputProvedWithAPaddingRowOpensToItsRealRows() throws Exception {
+        Graph g = new ModelBuilder(7, 1, 64).gemm(32).relu().gemm(10).build();
+        QuantizedModel qm = ModelProofTest.quantize(g, 2);
+        IntTensor input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 96).get(0));
+        ProvingKey zk = ProvingKey.create(qm, SecurityProfile.DEFAULT, new int[] {2}, ProvingKey.Options.withCommittedInputs(), s -> {});
+        ProofResult r = new ModelProver(zk).proveBatch(java.util.List.<IntTensor[]>of(new IntTensor[] {input}), s -> {});
+        assertEquals(2, r.batch());
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(zk.verifyingKey(), r.proof());
+        assertTrue(o.result().isValid(), o.result().reason());
+        assertEquals(1, o.rows());
+        assertTrue(r.opening().check(zk.verifyingKey(), o).isValid(), r.opening().check(zk.verifyingKey(), o).reason());
+        assertArrayEquals(Arrays.stream(input.data()).asLongStream().toArray(), r.opening().input(0), "the real row only");
+        // an opening claiming two real rows does not fit the proof
+        byte[] f = r.opening().encode();
+        InputOpening two = new InputOpening(r.opening().keyDigest(), 2, 2, java.util.List.of(concat(r.opening().input(0),
+                r.opening().input(0))), Arrays.copyOfRange(f, f.length - 32, f.length));
+        assertFalse(two.check(zk.verifyingKey(), o).isValid());
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /** How often the values occur as consecutive little-endian u64 in the bytes. */
     static int occurrences(byte[] bytes, long[] values) {
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
