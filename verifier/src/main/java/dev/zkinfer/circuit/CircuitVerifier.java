@@ -205,10 +205,10 @@ public final class CircuitVerifier {
         private final Map<Integer, long[]> inputPadded = new HashMap<>();
         private final Timing timing;
         /** Zero-knowledge: the key's masks, the next sumcheck slot, the claims on masks and the claim counts. */
-        private final ZkLayout zk;
+        private ZkLayout zk;
         private int slot;
         private final List<WitnessForm> forms = new ArrayList<>();
-        private final int[] claimed;
+        private int[] claimed;
         /** Committed inputs: the input commitment's root. */
         private byte[] inputRoot;
 
@@ -473,6 +473,9 @@ public final class CircuitVerifier {
             t.absorbLongs("batch", new long[] {batch, real});
             vk = vk.forBatch(batch);
             circuit = vk.circuit();
+            // the masks, witness layout and claim counts of the proof's batch circuit, not the smallest one's
+            zk = vk.zkLayout();
+            claimed = new int[circuit.tensors().size()];
             rows = real;
         }
 

@@ -160,6 +160,28 @@ class ZkModelProofTest {
         assertFalse(two.check(zk.verifyingKey(), o).isValid());
     }
 
+    @Test
+    void aBatchProofInTheLargerCircuitOfAZeroKnowledgeKeyVerifies() throws Exception {
+        // the key has circuits of batches 1 and 2; a proof of two rows uses the second, whose masks and
+        // witness layout the verifier must take from that circuit, not from the smallest one
+        Graph g = new ModelBuilder(7, 1, 64).gemm(32).relu().gemm(10).build();
+        QuantizedModel qm = ModelProofTest.quantize(g, 2);
+        java.util.List<IntTensor[]> rows = new java.util.ArrayList<>();
+        for (var x : ModelProofTest.randomInputs(qm.input().shape(), 2, 95)) {
+            rows.add(new IntTensor[] {qm.quantizeInput(x)});
+        }
+        for (ProvingKey.Options options : java.util.List.of(new ProvingKey.Options(true, false), ProvingKey.Options.withCommittedInputs())) {
+            ProvingKey zk = ProvingKey.create(qm, SecurityProfile.DEFAULT, new int[] {1, 2}, options, s -> {});
+            ProofResult r = new ModelProver(zk).proveBatch(rows, s -> {});
+            assertEquals(2, r.batch());
+            CircuitVerifier.Outcome o = CircuitVerifier.verify(zk.verifyingKey(), r.proof());
+            assertTrue(o.result().isValid(), options + ": " + o.result().reason());
+            if (options.committedInputs()) {
+                assertTrue(r.opening().check(zk.verifyingKey(), o).isValid(), r.opening().check(zk.verifyingKey(), o).reason());
+            }
+        }
+    }
+
     private static long[] concat(long[] a, long[] b) {
         long[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
