@@ -53,7 +53,7 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
     boolean zk;
 
     @Option(names = "--input-visibility", defaultValue = "public", paramLabel = "public|private|committed",
-            description = "With --zk: whether proofs carry the input (public, the default) or keep it private.")
+            description = "With --zk: whether proofs carry the input (public, the default), keep it private, or carry a hiding commitment to it (committed: 'prove' writes an opening that the input's owner checks with 'verify --input FILE --opening FILE').")
     String inputVisibility;
 
     @Option(names = "--zk-proofs", paramLabel = "T",
@@ -61,7 +61,7 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
     Integer zkProofs;
 
     @Option(names = "--output-visibility", defaultValue = "public", paramLabel = "public|committed",
-            description = "Proofs carry the output (public, the default).")
+            description = "Proofs carry the output (public, the default; committed is not available yet).")
     String outputVisibility;
 
     @Override
@@ -126,7 +126,7 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
                     .put("security_bits_without_grinding", Math.floor(sec.statisticalBits() * 10) / 10)
                     .put("quantization", new Json().put("samples", report.samples()).put("argmax_agreement", report.argmaxAgreement())
                             .put("max_abs_error", report.maxAbsError()).put("mean_abs_error", report.meanAbsError()))
-                    .put("zero_knowledge", zk).put("input_visibility", keyOptions.privateInputs() ? "private" : "public")
+                    .put("zero_knowledge", zk).put("input_visibility", vk.inputVisibility()).put("output_visibility", vk.outputVisibility())
                     .put("weights_hidden_for_proofs", vk.hiddenProofs())
                     .put("layers", vk.circuit().layers().size()).put("parameters", qm.parameterCount())
                     .put("batch_sizes", java.util.Arrays.stream(vk.batchSizes()).boxed().toList())
@@ -142,7 +142,8 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
                     sec.totalBits(), sec.statisticalBits(), sec.minimumBits());
             if (zk) {
                 say("Zero-knowledge: proofs hide the intermediate values%s and the weights, the weights for up to %d proofs"
-                        + " (re-key after that: compile again; docs/zero-knowledge.md §5)", keyOptions.privateInputs() ? ", the input" : "",
+                        + " (re-key after that: compile again; docs/zero-knowledge.md §5)",
+                        keyOptions.committedInputs() ? ", the input (proofs carry a hiding commitment to it)" : keyOptions.privateInputs() ? ", the input" : "",
                         vk.hiddenProofs());
             }
             say("Batch circuits: %s (one proof holds up to %d inferences)",
@@ -156,18 +157,18 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
     /** The key options from --zk and the visibility flags; a one-line error for a combination that is not available. */
     private ProvingKey.Options keyOptions() {
         switch (inputVisibility) {
-            case "public", "private" -> { }
-            case "committed" -> throw new UserError("--input-visibility committed is not available yet: use public or private");
+            case "public", "private", "committed" -> { }
             default -> throw new UserError("--input-visibility must be public, private or committed, got '" + inputVisibility + "'");
         }
         switch (outputVisibility) {
             case "public" -> { }
-            case "committed" -> throw new UserError("--output-visibility committed is not available yet: outputs are public");
+            case "committed" -> throw new UserError("--output-visibility committed is not available yet (a masked output claim bound to an"
+                    + " output commitment is not built): outputs are public");
             default -> throw new UserError("--output-visibility must be public or committed, got '" + outputVisibility + "'");
         }
-        boolean privateInput = inputVisibility.equals("private");
+        boolean privateInput = !inputVisibility.equals("public");
         if (privateInput && !zk) {
-            throw new UserError("--input-visibility private needs --zk (without it proofs reveal intermediate values)");
+            throw new UserError("--input-visibility " + inputVisibility + " needs --zk (without it proofs reveal intermediate values)");
         }
         if (zkProofs != null && !zk) {
             throw new UserError("--zk-proofs needs --zk (integrity-mode proofs do not hide the weights)");
@@ -175,7 +176,7 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
         if (zkProofs != null && (zkProofs < 1 || zkProofs > dev.zkinfer.circuit.VerifyingKey.MAX_HIDDEN_PROOFS)) {
             throw new UserError("--zk-proofs must be 1 to " + dev.zkinfer.circuit.VerifyingKey.MAX_HIDDEN_PROOFS + ", got " + zkProofs);
         }
-        return new ProvingKey.Options(zk, privateInput, zkProofs == null ? 0 : zkProofs);
+        return new ProvingKey.Options(zk, privateInput, inputVisibility.equals("committed"), zkProofs == null ? 0 : zkProofs);
     }
 
     /**

@@ -65,7 +65,7 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
                     .put("security_bits_without_grinding", Math.floor(sec.statisticalBits() * 10) / 10)
                     .put("proof_of_work_bits", sec.grindingBits()).put("security_components", bits)
                     .put("zero_knowledge", vk.zeroKnowledge())
-                    .put("visibility", new Json().put("input", inputVisibility(vk)).put("output", "public")
+                    .put("visibility", new Json().put("input", vk.inputVisibility()).put("output", vk.outputVisibility())
                             .put("weights", vk.zeroKnowledge() ? "private" : "committed"))
                     .put("weights_hidden_for_proofs", vk.hiddenProofs()));
             return;
@@ -83,19 +83,11 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
                 + " agreement up to the Johnson bound from BCHKS25, ePrint 2025/2055)%n", vk.profile().cliName(), vk.profile().bits());
         out.print(sec);
         if (vk.zeroKnowledge()) {
-            out.printf("  zero-knowledge: yes (input %s, output public, weights private for up to %d proofs: re-key after that,"
-                    + " docs/zero-knowledge.md §5)%n", inputVisibility(vk), vk.hiddenProofs());
+            out.printf("  zero-knowledge: yes (input %s, output %s, weights private for up to %d proofs: re-key after that,"
+                    + " docs/zero-knowledge.md §5)%n", vk.inputVisibility(), vk.outputVisibility(), vk.hiddenProofs());
         } else {
             out.println("  zero-knowledge: no (proofs give integrity, not privacy: they reveal intermediate values; compile with --zk)");
         }
-    }
-
-    /** "public", "private" (the inputs are range-checked advice), or "none" for a model without run-time input. */
-    private static String inputVisibility(VerifyingKey vk) {
-        if (vk.circuit().inputs().length > 0) {
-            return "public";
-        }
-        return vk.circuit().layers().stream().anyMatch(l -> l instanceof dev.zkinfer.circuit.RangeCheckLayer) ? "private" : "none";
     }
 
     /** "input [1, 4]", "inputs [2, 3] [3]" or "no input". */

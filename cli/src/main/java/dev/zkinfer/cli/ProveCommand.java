@@ -29,6 +29,10 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PROOF", description = "Where to write the proof.")
     Path proofFile;
 
+    @Option(names = "--opening", paramLabel = "FILE",
+            description = "With a key whose inputs are committed: where to write the opening of the proof's input commitment (default PROOF.opening). It reveals the input: give it only to the input's owner, who checks the proof with 'verify --input FILE --opening FILE'.")
+    Path openingFile;
+
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Give up (exit 2) if the proof takes longer than this, counted from the start of proving "
                     + "(loading the key is not counted): 90s, 5m, 1h, 500ms, or ISO-8601 such as PT1M30S.")
@@ -42,6 +46,15 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
         CliSupport.checkOutput(proofFile);
         var progress = progress();
         ProvingKey key = KeyFiles.provingKey(pk, progress);
+        boolean committed = key.verifyingKey().committedInputs();
+        if (openingFile != null && !committed) {
+            throw new UserError("--opening: " + pk + " makes proofs without input commitment (its inputs are "
+                    + key.verifyingKey().inputVisibility() + "), so there is no opening to write");
+        }
+        Path opening = committed ? (openingFile != null ? openingFile : proofFile.resolveSibling(proofFile.getFileName() + ".opening")) : null;
+        if (opening != null) {
+            CliSupport.checkOutput(opening);
+        }
         QuantizedModel qm = key.model();
         List<QuantizedModel.QuantizedInputs> rows = InputFiles.quantizedRows(input, qm, clampInputs);
         int max = key.verifyingKey().maxBatch();
@@ -68,10 +81,16 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
             CliSupport.writeAtomically(counter, (made + 1 + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
         CliSupport.writeAtomically(proofFile, res.proof());
+        if (opening != null) {
+            CliSupport.writeAtomically(opening, res.opening().encode());
+        }
         endProgress();
         if (json) {
             Json j = new Json();
             InferCommand.outputs(this, j, qm, res.outputs());
+            if (opening != null) {
+                j.put("opening", opening.toString());
+            }
             this.out.println(j.put("rows", res.rows()).put("batch", res.batch()).put("clamped_inputs", clamped).put("proof_bytes", res.proof().length).put("proof", proofFile.toString())
                     .put("timings_ms", new Json().put("witness", ms(res.witnessNanos())).put("prove", ms(res.proveNanos()))
                             .put("total", ms(res.witnessNanos() + res.proveNanos()))));
@@ -83,6 +102,9 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
                         (res.witnessNanos() + res.proveNanos()) / 1e6 / res.rows());
             }
             say("Proof: %,d bytes written to %s", res.proof().length, proofFile);
+            if (opening != null) {
+                say("Opening of its input commitment written to %s (it reveals the input: give it to the input's owner only)", opening);
+            }
             say("Timings: witness %.0f ms, prove %.0f ms, total %.0f ms", res.witnessNanos() / 1e6, res.proveNanos() / 1e6,
                     (res.witnessNanos() + res.proveNanos()) / 1e6);
         }

@@ -27,6 +27,10 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE", description = "Also check that the proof is for this input (input.json or Arrow IPC).")
     Path input;
 
+    @Option(names = "--opening", paramLabel = "FILE",
+            description = "With --input, for a key whose inputs are committed: the opening file 'prove' wrote (PROOF.opening); checks that the proof's input commitment opens to this input.")
+    Path opening;
+
     @Option(names = "--clamp-inputs", description = "With --input: clamp values outside the model's calibrated input range, as 'prove --clamp-inputs' did (default: refuse them).")
     boolean clampInputs;
 
@@ -47,12 +51,41 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
                     + "; if the key should match, it may be corrupted)");
         }
         Circuit c = vk.circuit();
-        if (input != null && c.inputs().length == 0) {
+        boolean committed = vk.committedInputs();
+        if (opening != null && !committed) {
+            throw new UserError("--opening: " + vkFile + " makes proofs without input commitment (its inputs are " + vk.inputVisibility()
+                    + "), so there is nothing to open");
+        }
+        if (committed && (input == null) != (opening == null)) {
+            throw new UserError(input == null ? "--opening needs --input FILE: the input to check the proof's input commitment against"
+                    : "--input: the proof carries a commitment to its input, not the input; checking it needs the opening file the prover"
+                            + " wrote (--opening FILE)");
+        }
+        if (input != null && !committed && c.inputs().length == 0) {
             throw new UserError("--input: " + vkFile + " proves no public input (the input is private, or the model takes none),"
                     + " so there is no input in the proof to check " + input + " against");
         }
+        dev.zkinfer.prover.model.InputOpening open = null;
+        if (opening != null) {
+            try {
+                open = dev.zkinfer.prover.model.InputOpening.decode(CliSupport.read(opening, "opening"));
+            } catch (dev.zkinfer.MalformedInputException e) {
+                throw new UserError(opening + ": " + e.getMessage());
+            }
+        }
+        if (result.isValid() && open != null) {
+            VerificationResult opened = open.check(vk, outcome);
+            if (!opened.isValid()) {
+                result = VerificationResult.invalid(opening + " does not open this proof: " + opened.reason());
+            }
+        }
         if (result.isValid() && input != null) {
-            int[] inIds = c.inputs();
+            // the inputs the proof is about: public ones from the proof, committed ones from the opening it opens to
+            int[] inIds = committed ? vk.zkLayout().committedInputs() : c.inputs();
+            List<long[]> proved = new ArrayList<>();
+            for (int k = 0; k < inIds.length; k++) {
+                proved.add(committed ? open.input(k) : outcome.inputs().get(k));
+            }
             int[][] shapes = new int[inIds.length][];
             String[] names = new String[inIds.length];
             for (int k = 0; k < inIds.length; k++) {
@@ -81,7 +114,7 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
                         q[at + i] = io.quantize(x[i]);
                     }
                 }
-                same &= Arrays.equals(q, outcome.inputs().get(k));
+                same &= Arrays.equals(q, proved.get(k));
             }
             if (!same) {
                 result = VerificationResult.invalid("the proof is for a different input than " + input
@@ -103,6 +136,9 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
             }
             if (result.isValid()) {
                 j.put("rows", outcome.rows());
+                if (committed) {
+                    j.put("input_commitment", open != null ? "checked" : "not checked");
+                }
                 Outputs.all(this, j, outcome.outputs(), vk.io().outputScales(), outShapes);
             }
             out.println(j.put("timings_ms", new Json().put("verify", ms(t1 - t0))));
@@ -112,6 +148,10 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
                 say("%d inferences proved in one proof; one output line per inference, in the input's order", outcome.rows());
             }
             Outputs.all(this, null, outcome.outputs(), vk.io().outputScales(), outShapes);
+            if (committed) {
+                say(open != null ? "The proof's input commitment opens to " + input
+                        : "The input is committed, not checked (pass --input FILE --opening FILE to check it)");
+            }
             say("Verified in %.2f ms", (t1 - t0) / 1e6);
         } else {
             out.println("invalid: " + result.reason());

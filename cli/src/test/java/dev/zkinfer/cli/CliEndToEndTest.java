@@ -578,6 +578,69 @@ class CliEndToEndTest {
         assertTrue(zero.err.contains("--zk-proofs must be 1 to 65535, got 0"), zero.err);
     }
 
+    @Test
+    void zeroKnowledgeKeysWithACommittedInput() throws IOException {
+        Path dir = tmp.resolve("zkc");
+        Map<String, Object> c = json(ok("compile", onnxA.toString(), "-o", dir.toString(), "--calibration", inputA.toString(), "--zk",
+                "--input-visibility", "committed", "--batch-sizes", "1,2", "--json"));
+        assertEquals("committed", c.get("input_visibility"), c.toString());
+        assertEquals("public", c.get("output_visibility"), c.toString());
+        Map<String, Object> i = json(ok("inspect", dir.resolve("model.vk").toString(), "--json"));
+        assertEquals("committed", get(i, "visibility.input"));
+        assertEquals("public", get(i, "visibility.output"));
+        assertTrue(ok("inspect", dir.resolve("model.vk").toString()).out.contains("input committed"));
+        String vk = dir.resolve("model.vk").toString();
+        Path proof = tmp.resolve("zkc.proof");
+        Map<String, Object> p = json(ok("prove", "--pk", dir.resolve("model.pk").toString(), "--input", inputA.toString(), "-o",
+                proof.toString(), "--json"));
+        assertEquals(get(proveA, "output"), get(p, "output"), p.toString());
+        Path opening = tmp.resolve("zkc.proof.opening");
+        assertEquals(opening.toString(), p.get("opening"), "the opening's default name");
+        assertTrue(Files.isRegularFile(opening));
+        // without the opening: valid, the input committed and not checked (and not in the output)
+        Map<String, Object> v = json(ok("verify", "--vk", vk, "--proof", proof.toString(), "--json"));
+        assertEquals(Boolean.TRUE, v.get("valid"), v.toString());
+        assertEquals("not checked", v.get("input_commitment"), v.toString());
+        assertFalse(v.containsKey("input"), v.toString());
+        assertTrue(ok("verify", "--vk", vk, "--proof", proof.toString()).out.contains("committed, not checked"));
+        // with the input and the opening: checked
+        Map<String, Object> w = json(ok("verify", "--vk", vk, "--proof", proof.toString(), "--input", inputA.toString(), "--opening",
+                opening.toString(), "--json"));
+        assertEquals(Boolean.TRUE, w.get("valid"), w.toString());
+        assertEquals("checked", w.get("input_commitment"));
+        // another input with the same opening is rejected
+        Map<String, Object> x = json(run(1, "verify", "--vk", vk, "--proof", proof.toString(), "--input", inputB.toString(), "--opening",
+                opening.toString(), "--json"));
+        assertEquals(Boolean.FALSE, x.get("valid"));
+        assertTrue(((String) x.get("reason")).contains("different input"), x.toString());
+        // an opening whose seed was changed does not open the proof
+        byte[] ob = Files.readAllBytes(opening);
+        Path reseeded = flipped("reseeded.opening", ob, ob.length - 1);
+        Map<String, Object> y = json(run(1, "verify", "--vk", vk, "--proof", proof.toString(), "--input", inputA.toString(), "--opening",
+                reseeded.toString(), "--json"));
+        assertEquals(Boolean.FALSE, y.get("valid"));
+        assertTrue(((String) y.get("reason")).contains("does not open"), y.toString());
+        // one-line errors: a missing opening file, a garbled one, --input without --opening, --opening on another key
+        Result missing = userError("verify", "--vk", vk, "--proof", proof.toString(), "--input", inputA.toString(), "--opening",
+                tmp.resolve("nope.opening").toString());
+        assertEquals(1, missing.err.strip().lines().count(), missing.err);
+        Result garbled = userError("verify", "--vk", vk, "--proof", proof.toString(), "--input", inputA.toString(), "--opening",
+                write("garbled.opening", "not an opening").toString());
+        assertTrue(garbled.err.contains("not a zkinfer input opening"), garbled.err);
+        assertEquals(1, garbled.err.strip().lines().count(), garbled.err);
+        Result truncated = userError("verify", "--vk", vk, "--proof", proof.toString(), "--input", inputA.toString(), "--opening",
+                Files.write(tmp.resolve("cut.opening"), java.util.Arrays.copyOf(ob, ob.length - 5)).toString());
+        assertTrue(truncated.err.contains("corrupted input opening"), truncated.err);
+        Result noOpening = userError("verify", "--vk", vk, "--proof", proof.toString(), "--input", inputA.toString());
+        assertTrue(noOpening.err.contains("--opening"), noOpening.err);
+        Result otherKey = userError("verify", "--vk", vkA.toString(), "--proof", proofA.toString(), "--input", inputA.toString(),
+                "--opening", opening.toString());
+        assertTrue(otherKey.err.contains("without input commitment"), otherKey.err);
+        // committed outputs are refused in one line
+        Result out = userError("compile", onnxA.toString(), "-o", tmp.resolve("zkc2").toString(), "--zk", "--output-visibility", "committed");
+        assertTrue(out.err.contains("not available yet"), out.err);
+    }
+
     // ---------------------------------------------------------------- files and JSON
 
     Path write(String name, String content) throws IOException {

@@ -66,7 +66,11 @@ public final class WebVerdict {
         CircuitVerifier.Outcome outcome = CircuitVerifier.verify(vk, proof);
         long t2 = System.nanoTime();
         VerificationResult result = outcome.result();
-        if (result.isValid() && input != null) {
+        if (result.isValid() && input != null && vk.circuit().inputs().length == 0) {
+            // a private or committed input is not in the proof: there is nothing here to compare it with
+            result = VerificationResult.invalid("the proof carries no input to check (the key's input is " + vk.inputVisibility()
+                    + (vk.committedInputs() ? "; check it with 'zkinfer verify --input FILE --opening FILE'" : "") + ")");
+        } else if (result.isValid() && input != null) {
             List<long[]> claimed = outcome.inputs();
             int total = 0;
             for (long[] c : claimed) {

@@ -37,12 +37,18 @@ public final class CircuitVerifier {
      * outputs (signed integers, in the circuit's order) of its real rows, the first {@code rows}
      * of its batch, one after the other (the padding rows of a batch proof are proved but not
      * reported); an invalid one carries none, so that nothing a rejected proof claims can be read
-     * as if it had been proved.
+     * as if it had been proved. For a key with committed inputs a valid outcome also carries the
+     * root of the proof's input commitment ({@link #inputCommitment}).
      */
-    public record Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs, int rows) {
+    public record Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs, int rows, byte[] inputCommitment) {
         /** An outcome of one row. */
         public Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs) {
             this(result, inputs, outputs, 1);
+        }
+
+        /** An outcome without input commitment. */
+        public Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs, int rows) {
+            this(result, inputs, outputs, rows, null);
         }
 
         public Outcome {
@@ -50,10 +56,24 @@ public final class CircuitVerifier {
                 inputs = null;
                 outputs = null;
                 rows = 0;
+                inputCommitment = null;
             } else {
                 inputs = List.copyOf(inputs);
                 outputs = List.copyOf(outputs);
+                inputCommitment = inputCommitment == null ? null : inputCommitment.clone();
             }
+        }
+
+        /**
+         * The root of the proof's hiding commitment to its inputs (a key with committed inputs,
+         * docs/zero-knowledge.md §3.5): the proof is about the inputs this commits to, which a holder
+         * of an input and the prover's opening checks by recomputing the root; null for other keys.
+         * Throws IllegalStateException when the proof is invalid.
+         */
+        @Override
+        public byte[] inputCommitment() {
+            proved(inputs);
+            return inputCommitment == null ? null : inputCommitment.clone();
         }
 
         /** The proved public inputs, one per circuit input (none for a model without run-time input). */
@@ -151,7 +171,7 @@ public final class CircuitVerifier {
         try {
             Run run = new Run(vk, new ProofReader(proof), inputs, outputs, timing);
             run.run();
-            return new Outcome(VerificationResult.valid(), realRows(inputs, run), realRows(outputs, run), run.rows);
+            return new Outcome(VerificationResult.valid(), realRows(inputs, run), realRows(outputs, run), run.rows, run.inputRoot);
         } catch (InvalidProofException e) {
             return new Outcome(VerificationResult.invalid(e.getMessage()), null, null);
         } catch (RuntimeException e) {
@@ -189,6 +209,8 @@ public final class CircuitVerifier {
         private ZkLayout.MaskCursor cursor;
         private final List<WitnessForm> forms = new ArrayList<>();
         private int[] claimed;
+        /** Committed inputs: the input commitment's root. */
+        private byte[] inputRoot;
 
         Run(VerifyingKey vk, ProofReader in, List<long[]> inputs, List<long[]> outputs, Timing timing) {
             this.zk = vk.zkLayout();
@@ -319,6 +341,17 @@ public final class CircuitVerifier {
             for (long[] y : output) {
                 t.absorbLongs("public-output", y);
             }
+            // committed inputs: the input commitment, before the witness root (docs/zero-knowledge.md §3.5)
+            List<EvaluationClaim> inputOod = null;
+            if (vk.committedInputs()) {
+                inputRoot = in.bytes("input commitment root", 32);
+                t.absorbBytes("input-commitment-root", inputRoot);
+                try {
+                    inputOod = new WhirVerifier(vk.inputCommitmentPcs()).readOutOfDomain(inputRoot, in, t);
+                } catch (InvalidProofException e) {
+                    throw new InvalidProofException("input commitment: " + e.getMessage());
+                }
+            }
             byte[] witnessRoot = in.bytes("witness root", 32);
             t.absorbBytes("witness-root", witnessRoot);
             List<EvaluationClaim> witnessOod;
@@ -326,6 +359,9 @@ public final class CircuitVerifier {
                 witnessOod = new WhirVerifier(vk.witnessPcs()).readOutOfDomain(witnessRoot, in, t);
             } catch (InvalidProofException e) {
                 throw new InvalidProofException("witness commitment: " + e.getMessage());
+            }
+            if (inputRoot != null) {
+                verifyCommittedInputs(inputOod);
             }
 
             long t0 = System.nanoTime();
@@ -404,6 +440,29 @@ public final class CircuitVerifier {
             in.finish();
         }
 
+        /**
+         * Ties the witness's private inputs to the input commitment (docs/zero-knowledge.md §3.5): per
+         * committed input I, after both commitments, a point z; the prover sends v = Î(z), the masked
+         * value, which becomes one more masked claim on I in the witness and the same masked form on
+         * the input commitment, opened there at once.
+         */
+        private void verifyCommittedInputs(List<EvaluationClaim> inputOod) throws InvalidProofException {
+            t.domain(ProofProtocol.COMMITTED_INPUTS_DOMAIN);
+            CommittedLayout layout = zk.inputCommitment();
+            List<dev.zkinfer.pcs.WeightedClaim> weighted = new ArrayList<>();
+            for (int id : zk.committedInputs()) {
+                Ext3[] z = new Ext3[circuit.tensor(id).layout().numVars()];
+                for (int k = 0; k < z.length; k++) {
+                    z[k] = t.challengeExt("committed-input/point");
+                }
+                Ext3 v = in.ext("committed input value");
+                t.absorbExt("committed-input/value", v);
+                claim(id, z, v);
+                weighted.add(zk.maskedAdvice(layout, new Claim(id, z, v)).claim(layout.numVars()));
+            }
+            openCommitment("input", inputRoot, layout.numVars(), vk.inputCommitmentPcs(), inputOod, List.of(), weighted);
+        }
+
         /** The proof's batch circuit and real rows, absorbed right after the key's digest. */
         private void selectBatch() throws InvalidProofException {
             int batch = in.u32("batch size");
@@ -418,7 +477,7 @@ public final class CircuitVerifier {
             t.absorbLongs("batch", new long[] {batch, real});
             vk = vk.forBatch(batch);
             circuit = vk.circuit();
-            // the masks and claim counts of the proof's batch circuit, not of the key's first one
+            // the masks, witness layout and claim counts of the proof's batch circuit, not the smallest one's
             zk = vk.zkLayout();
             claimed = new int[circuit.tensors().size()];
             rows = real;

@@ -28,9 +28,12 @@ import java.util.List;
  * a decoded key.
  *
  * <p>Format (little-endian): magic "ZKVK", u32 version, u32 security bits, u32 flags (bit 0:
- * zero-knowledge, docs/zero-knowledge.md; bits 16 to 31: T, the proofs a zero-knowledge key's
- * weights stay hidden for, at least 1 with bit 0 and 0 without it; no other bit may be set), 32-byte model root,
- * u32 input count k and for each input its scale (IEEE-754 bits as u64), min and max (i32),
+ * zero-knowledge, docs/zero-knowledge.md; bit 1: committed inputs, only with bit 0 and private
+ * inputs, §3.5; bits 16 to 31: T, the proofs a zero-knowledge key's weights stay hidden for, at
+ * least 1 with bit 0 and 0 without it; no other bit may be set), 32-byte model root,
+ * u32 input count k and for each input its scale (IEEE-754 bits as u64), min and max (i32)
+ * (the public inputs, then, with committed inputs, the committed ones: a holder of an input
+ * quantizes it with these),
  * u32 output count m and each output's scale (u64) (per row), then u32 n, the number of batch
  * circuits (1 to {@value #MAX_BATCH_CIRCUITS}), and n times: u32 batch size (increasing, 1 to
  * {@value #MAX_BATCH}) and the circuit ({@link Circuit#encode}, whose k inputs and m outputs
@@ -47,6 +50,8 @@ public final class VerifyingKey {
     public static final int VERSION = 7;
     /** Flags bit 0: proofs for this key are zero-knowledge. */
     static final int FLAG_ZERO_KNOWLEDGE = 1;
+    /** Flags bit 1: the private inputs are also committed in each proof's input commitment (§3.5). */
+    static final int FLAG_COMMITTED_INPUTS = 2;
     /** Flags bits 16 to 31: T, the proofs a zero-knowledge key's weights stay hidden for. */
     static final int PROOFS_SHIFT = 16;
     /** The largest T the flags word holds. */
@@ -70,6 +75,7 @@ public final class VerifyingKey {
     private final CommittedLayout witnessLayout;
     private final boolean zeroKnowledge;
     private final int hiddenProofs;
+    private final boolean committedInputs;
     private final ZkLayout zkLayout;
 
     /** An integrity-mode key with one circuit, of batch size 1. */
@@ -99,6 +105,17 @@ public final class VerifyingKey {
      */
     public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
             int hiddenProofs) {
+        this(profile, batchSizes, circuits, modelRoot, io, hiddenProofs, false);
+    }
+
+    /**
+     * As above; with {@code committedInputs} (zero-knowledge keys whose circuits take private
+     * inputs only) each proof also carries a hiding commitment to its inputs, which a holder of an
+     * input and the prover's opening can check (docs/zero-knowledge.md §3.5); {@code io} then
+     * describes the committed inputs too, after the public ones.
+     */
+    public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
+            int hiddenProofs, boolean committedInputs) {
         boolean zeroKnowledge = hiddenProofs != 0;
         if (hiddenProofs < 0 || hiddenProofs > MAX_HIDDEN_PROOFS) {
             throw new IllegalArgumentException("a zero-knowledge key hides its weights for 1 to " + MAX_HIDDEN_PROOFS + " proofs, not " + hiddenProofs);
@@ -115,9 +132,16 @@ public final class VerifyingKey {
                 throw new IllegalArgumentException("batch sizes must increase, from 1 to " + MAX_BATCH + ": " + Arrays.toString(batchSizes));
             }
             Circuit c = circuits[i];
-            if (io.inputs().size() != c.inputs().length || io.outputScales().size() != c.outputs().length) {
+            int committed = committedInputs ? ZkLayout.privateInputs(c).length : 0;
+            if (committedInputs && (!zeroKnowledge || committed == 0 || c.inputs().length != 0)) {
+                throw new IllegalArgumentException("committed inputs need a zero-knowledge key whose circuits take private inputs only");
+            }
+            if (io.inputs().size() != c.inputs().length + committed || io.outputScales().size() != c.outputs().length) {
                 throw new IllegalArgumentException("the scales describe " + io.inputs().size() + " inputs and " + io.outputScales().size()
-                        + " outputs, the circuit has " + c.inputs().length + " and " + c.outputs().length);
+                        + " outputs, the circuit has " + (c.inputs().length + committed) + " and " + c.outputs().length);
+            }
+            for (int id : committedInputs ? ZkLayout.privateInputs(c) : new int[0]) {
+                requireRows(c, id, b);
             }
             for (int id : c.inputs()) {
                 requireRows(c, id, b);
@@ -132,7 +156,9 @@ public final class VerifyingKey {
         this.modelRoot = modelRoot.clone();
         this.io = io;
         ProofWriter w = new ProofWriter();
-        w.bytes(MAGIC).u32(VERSION).u32(profile.bits()).u32(zeroKnowledge ? FLAG_ZERO_KNOWLEDGE | hiddenProofs << PROOFS_SHIFT : 0).bytes(modelRoot);
+        w.bytes(MAGIC).u32(VERSION).u32(profile.bits())
+                .u32(zeroKnowledge ? FLAG_ZERO_KNOWLEDGE | (committedInputs ? FLAG_COMMITTED_INPUTS : 0) | hiddenProofs << PROOFS_SHIFT : 0)
+                .bytes(modelRoot);
         w.u32(io.inputs().size());
         for (IoScales.InputDomain d : io.inputs()) {
             w.u64(Double.doubleToLongBits(d.scale())).u32(d.min()).u32(d.max());
@@ -162,8 +188,9 @@ public final class VerifyingKey {
         this.circuit = circuits[0];
         this.zeroKnowledge = zeroKnowledge;
         this.hiddenProofs = hiddenProofs;
+        this.committedInputs = committedInputs;
         this.modelLayout = modelLayout(circuit, zeroKnowledge);
-        this.zkLayout = zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs) : null;
+        this.zkLayout = zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs, committedInputs) : null;
         this.witnessLayout = zeroKnowledge ? zkLayout.witness() : CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
         views[0] = this;
     }
@@ -182,8 +209,9 @@ public final class VerifyingKey {
         this.circuit = circuits[index];
         this.zeroKnowledge = of.zeroKnowledge;
         this.hiddenProofs = of.hiddenProofs;
+        this.committedInputs = of.committedInputs;
         this.modelLayout = modelLayout(circuit, of.zeroKnowledge);
-        this.zkLayout = of.zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs) : null;
+        this.zkLayout = of.zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs, committedInputs) : null;
         this.witnessLayout = of.zeroKnowledge ? zkLayout.witness() : CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
     }
 
@@ -214,8 +242,41 @@ public final class VerifyingKey {
         return hiddenProofs;
     }
 
-    private static ZkLayout zkLayout(SecurityProfile profile, Circuit circuit, int hiddenProofs) {
-        return new ZkLayout(circuit, n -> hidingMask(profile, n), hiddenProofs);
+    private static ZkLayout zkLayout(SecurityProfile profile, Circuit circuit, int hiddenProofs, boolean committedInputs) {
+        return new ZkLayout(circuit, n -> hidingMask(profile, n), hiddenProofs, committedInputs);
+    }
+
+    /** Whether each proof carries a hiding commitment to its (private) inputs (docs/zero-knowledge.md §3.5). */
+    public boolean committedInputs() {
+        return committedInputs;
+    }
+
+    /**
+     * What a proof reveals of the model's inputs: "public" (the proof carries them), "private"
+     * (nothing), "committed" (a hiding commitment that a holder of the input and its opening can
+     * check), or "none" for a model without run-time input.
+     */
+    public String inputVisibility() {
+        if (committedInputs) {
+            return "committed";
+        }
+        if (circuit.inputs().length > 0) {
+            return "public";
+        }
+        return ZkLayout.privateInputs(circuit).length > 0 ? "private" : "none";
+    }
+
+    /** What a proof reveals of the model's outputs: "public" (committed outputs are not built yet). */
+    public String outputVisibility() {
+        return "public";
+    }
+
+    /** The input commitment's hiding WHIR parameters (committed inputs only). */
+    public PcsParameters inputCommitmentPcs() {
+        if (!committedInputs) {
+            throw new IllegalStateException("the key's proofs carry no input commitment");
+        }
+        return hidingPcs(profile, zkLayout.inputCommitment().numVars());
     }
 
     /** Whether proofs for this key are zero-knowledge. */
@@ -302,7 +363,8 @@ public final class VerifyingKey {
         int bits = in.u32("security bits");
         int flags = in.u32("flags");
         int proofs = flags >>> PROOFS_SHIFT;
-        if ((flags & ~FLAG_ZERO_KNOWLEDGE & ((1 << PROOFS_SHIFT) - 1)) != 0 || ((flags & FLAG_ZERO_KNOWLEDGE) != 0) != (proofs != 0)) {
+        if ((flags & ~(FLAG_ZERO_KNOWLEDGE | FLAG_COMMITTED_INPUTS) & ((1 << PROOFS_SHIFT) - 1)) != 0
+                || ((flags & FLAG_ZERO_KNOWLEDGE) != 0) != (proofs != 0)) {
             throw new MalformedProofException("verifying key has unknown flags " + Integer.toHexString(flags));
         }
         SecurityProfile profile = null;
@@ -344,7 +406,8 @@ public final class VerifyingKey {
                 circuits[i] = Circuit.decode(in);
             }
             in.finish();
-            return new VerifyingKey(profile, sizes, circuits, root, new IoScales(inputs, outputs), proofs);
+            return new VerifyingKey(profile, sizes, circuits, root, new IoScales(inputs, outputs), proofs,
+                    (flags & FLAG_COMMITTED_INPUTS) != 0);
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
                 | ArithmeticException | NegativeArraySizeException e) {
             // A key whose checksum holds but whose circuit does not (crafted, or written by a

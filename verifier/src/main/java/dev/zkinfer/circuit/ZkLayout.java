@@ -53,6 +53,9 @@ public final class ZkLayout {
     private final Map<Integer, Integer> halfBlocks = new HashMap<>();
     private final int[] segmentBlocks = {-1, -1};
     private int segmentVars;
+    /** Committed visibility: the input tensors the proof's input commitment holds, in input order (empty otherwise). */
+    private final int[] committedInputs;
+    private final CommittedLayout inputCommitment;
 
     /**
      * @param witnessMask the mask block the witness commitment's hiding WHIR reserves at the top of
@@ -60,9 +63,26 @@ public final class ZkLayout {
      * @param hiddenProofs T, the proofs the key's weights stay hidden for (sizes the blinded openings' sumchecks)
      */
     public ZkLayout(Circuit circuit, java.util.function.IntToLongFunction witnessMask, int hiddenProofs) {
+        this(circuit, witnessMask, hiddenProofs, false);
+    }
+
+    /**
+     * @param committedInputs whether the private inputs are also committed on their own
+     *     (docs/zero-knowledge.md §3.5, committed visibility): each gets one more claim (the point z
+     *     where the proof ties it to the input commitment), and the input commitment's layout holds
+     *     each input and its mask block, hiding mask block reserved as {@code witnessMask} says
+     */
+    public ZkLayout(Circuit circuit, java.util.function.IntToLongFunction witnessMask, int hiddenProofs, boolean committedInputs) {
         this.circuit = circuit;
         int nt = circuit.tensors().size();
         claimCounts = claimCounts(circuit);
+        this.committedInputs = committedInputs ? privateInputs(circuit) : new int[0];
+        if (committedInputs && this.committedInputs.length == 0) {
+            throw new IllegalArgumentException("committed inputs need private (range-checked) input tensors; the circuit has none");
+        }
+        for (int t : this.committedInputs) {
+            claimCounts[t]++;
+        }
         delta = new int[nt];
         java.util.Set<Integer> outputs = outputSet(circuit);
         maskBlockOf = new int[nt];
@@ -138,8 +158,36 @@ public final class ZkLayout {
                 blockVars.put(next++, COMPONENT_BITS + m.numVars());
             }
         }
-        witness = CommittedLayout.padded(id -> id < nt ? circuit.tensor(id).layout() : TensorLayout.of(1 << blockVars.get(id)),
-                blockIds, witnessMask);
+        java.util.function.IntFunction<TensorLayout> layoutOf = id -> id < nt ? circuit.tensor(id).layout() : TensorLayout.of(1 << blockVars.get(id));
+        witness = CommittedLayout.padded(layoutOf, blockIds, witnessMask);
+        if (this.committedInputs.length > 0) {
+            List<Integer> ids = new ArrayList<>();
+            for (int t : this.committedInputs) {
+                ids.add(t);
+                ids.add(maskBlockOf[t]);
+            }
+            inputCommitment = CommittedLayout.padded(layoutOf, ids, witnessMask);
+        } else {
+            inputCommitment = null;
+        }
+    }
+
+    /** The private inputs of a circuit: the tensors its {@link RangeCheckLayer}s check, in layer (= input) order. */
+    public static int[] privateInputs(Circuit circuit) {
+        return circuit.layers().stream().filter(l -> l instanceof RangeCheckLayer).mapToInt(l -> ((RangeCheckLayer) l).x()).toArray();
+    }
+
+    /** The input tensors the proof's input commitment holds, in input order (empty unless inputs are committed). */
+    public int[] committedInputs() {
+        return committedInputs.clone();
+    }
+
+    /**
+     * The input commitment's polynomial (committed visibility): each committed input's padded values
+     * and its mask block (the same R_I as in the witness), as one block each; null unless inputs are committed.
+     */
+    public CommittedLayout inputCommitment() {
+        return inputCommitment;
     }
 
     /**
@@ -254,11 +302,20 @@ public final class ZkLayout {
      * T̃(p) + Z(p)·Σ_w R_T(p_0, w) = v, i.e. eq(p, ·) on T's block plus Z(p)·(2A + B)(p_0) on its mask block.
      */
     public WitnessForm maskedAdvice(Claim c) {
-        CommittedLayout.Block b = witness.blocks(c.tensor()).get(0);
+        return maskedAdvice(witness, c);
+    }
+
+    /**
+     * The same masked claim on another polynomial that holds T's block and T's mask block (the
+     * input commitment, {@link #inputCommitment}): equal values of this form on the witness and on
+     * the input commitment at a random point bind the two polynomials' T to each other.
+     */
+    public WitnessForm maskedAdvice(CommittedLayout layout, Claim c) {
+        CommittedLayout.Block b = layout.blocks(c.tensor()).get(0);
         Ext3 z = dev.zkinfer.sumcheck.TensorMask.vanishing(c.point());
         return new WitnessForm(List.of(
-                new WitnessForm.Term(b.offset(), new WitnessForm.EqWeight(witness.freePoint(b, c.point()), Ext3.ONE)),
-                new WitnessForm.Term(witness.blocks(maskBlock(c.tensor())).get(0).offset(),
+                new WitnessForm.Term(b.offset(), new WitnessForm.EqWeight(layout.freePoint(b, c.point()), Ext3.ONE)),
+                new WitnessForm.Term(layout.blocks(maskBlock(c.tensor())).get(0).offset(),
                         tensorMaskWeights(c.tensor(), c.point()[0], z.mul(2), z))), c.value());
     }
 

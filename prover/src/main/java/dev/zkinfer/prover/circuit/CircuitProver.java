@@ -206,12 +206,47 @@ public final class CircuitProver {
      * an integrity-mode key.
      */
     public byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random) {
+        if (vk.committedInputs()) {
+            throw new IllegalArgumentException("the key's proofs carry an input commitment: prove with its seed");
+        }
+        return prove(w, rows, progress, modelBlocksRange, random, null);
+    }
+
+    /**
+     * As above for a key with committed inputs (docs/zero-knowledge.md §3.5): the proof's input
+     * commitment is made from the witness's inputs and {@code inputSeed} (32 fresh random bytes, the
+     * secret half of the opening the prover hands to the input's owner); null for other keys.
+     */
+    public byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random,
+            byte[] inputSeed) {
+        return prove(w, rows, progress, modelBlocksRange, random, inputSeed, null);
+    }
+
+    /**
+     * The proof; {@code commitInstead} (tests: a cheating prover) puts other padded input values
+     * in the input commitment than the witness holds.
+     */
+    byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random,
+            byte[] inputSeed, Map<Integer, long[]> commitInstead) {
         if (rows < 1 || rows > vk.batch()) {
             throw new IllegalArgumentException(rows + " rows in a batch of " + vk.batch());
         }
+        if (vk.committedInputs() != (inputSeed != null)) {
+            throw new IllegalArgumentException(vk.committedInputs() ? "a key with committed inputs needs the input commitment's seed"
+                    : "the key's proofs carry no input commitment");
+        }
         Circuit circuit = vk.circuit();
-        Run run = new Run(w, rows, vk.zeroKnowledge() ? new ZkMasks(vk, new dev.zkinfer.prover.pcs.KeystreamRandom(random)) : null, random,
-                new Sha256Transcript(ProofProtocol.PROTOCOL));
+        InputCommitment committed = null;
+        if (inputSeed != null) {
+            Map<Integer, long[]> inputs = new HashMap<>();
+            for (int t : vk.zkLayout().committedInputs()) {
+                inputs.put(t, commitInstead != null && commitInstead.containsKey(t) ? commitInstead.get(t) : w.get(t));
+            }
+            committed = InputCommitment.commit(vk, inputs, inputSeed, backend);
+        }
+        Run run = new Run(w, rows, vk.zeroKnowledge() ? new ZkMasks(vk, new dev.zkinfer.prover.pcs.KeystreamRandom(random),
+                committed == null ? Map.of() : committed.maskBlocks()) : null, random, new Sha256Transcript(ProofProtocol.PROTOCOL));
+        run.committed = committed;
         byte[] proof = run.prove(circuit, progress);
         if (modelBlocksRange != null) {
             modelBlocksRange[0] = run.blocksStart;
@@ -258,6 +293,8 @@ public final class CircuitProver {
         private final java.security.SecureRandom random;
 
         private final int rows;
+        /** Committed inputs: this proof's input commitment. */
+        private InputCommitment committed;
 
         Run(WitnessValues w, int rows, ZkMasks zk, java.security.SecureRandom random, Transcript t) {
             this.t = t;
@@ -379,6 +416,15 @@ public final class CircuitProver {
                 t.absorbLongs("public-output", y);
             }
 
+            WhirProver inputPcs = null;
+            List<EvaluationClaim> inputOod = null;
+            if (committed != null) {
+                // the input commitment before the witness root (docs/zero-knowledge.md §3.5)
+                inputPcs = new WhirProver(vk.inputCommitmentPcs(), backend);
+                out.bytes(committed.root());
+                t.absorbBytes("input-commitment-root", committed.root());
+                inputOod = inputPcs.outOfDomain(committed.commitment(), out, t);
+            }
             progress.accept("committing to the witness");
             CommittedLayout wl = vk.witnessLayout();
             WhirProver witnessPcs = new WhirProver(vk.witnessPcs(), backend);
@@ -393,6 +439,9 @@ public final class CircuitProver {
             out.bytes(witnessCommitment.root());
             t.absorbBytes("witness-root", witnessCommitment.root());
             List<EvaluationClaim> witnessOod = witnessPcs.outOfDomain(witnessCommitment, out, t);
+            if (committed != null) {
+                proveCommittedInputs(inputPcs, inputOod);
+            }
 
             progress.accept("proving lookups");
             Cancellation.checkpoint();
@@ -472,6 +521,26 @@ public final class CircuitProver {
             }
             open(witnessPcs, witnessCommitment, witnessOod, witness, weighted);
             return out.toByteArray();
+        }
+
+        /** The verifier's verifyCommittedInputs: per committed input, z, v = Î(z), a claim on I; then C's opening. */
+        private void proveCommittedInputs(WhirProver inputPcs, List<EvaluationClaim> inputOod) {
+            t.domain(ProofProtocol.COMMITTED_INPUTS_DOMAIN);
+            ZkLayout l = vk.zkLayout();
+            CommittedLayout layout = l.inputCommitment();
+            List<dev.zkinfer.pcs.WeightedClaim> weighted = new ArrayList<>();
+            for (int id : l.committedInputs()) {
+                Ext3[] z = new Ext3[vk.circuit().tensor(id).layout().numVars()];
+                for (int k = 0; k < z.length; k++) {
+                    z[k] = t.challengeExt("committed-input/point");
+                }
+                Ext3 v = ZkProving.masked(this, id, EqTables.evaluate(backend, w.get(id), z), z);
+                out.ext(v);
+                t.absorbExt("committed-input/value", v);
+                claim(id, z, v);
+                weighted.add(l.maskedAdvice(layout, new Claim(id, z, v)).claim(layout.numVars()));
+            }
+            inputPcs.open(committed.commitment(), inputOod, List.of(), List.of(), weighted, random, out, t);
         }
 
         private void proveLookups(Circuit circuit) {

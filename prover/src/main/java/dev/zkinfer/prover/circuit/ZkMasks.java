@@ -25,6 +25,14 @@ final class ZkMasks {
     private final dev.zkinfer.prover.lookup.LogUpGkrProver.TreeMasks treeMasks;
 
     ZkMasks(VerifyingKey vk, RandomGenerator random) {
+        this(vk, random, Map.of());
+    }
+
+    /**
+     * @param fixedTensorMasks mask blocks drawn elsewhere, by tensor id: a committed input's R_I,
+     *     which its input commitment holds too (docs/zero-knowledge.md §3.5)
+     */
+    ZkMasks(VerifyingKey vk, RandomGenerator random, Map<Integer, long[]> fixedTensorMasks) {
         this.layout = vk.zkLayout();
         Circuit c = vk.circuit();
         CommittedLayout wl = vk.witnessLayout();
@@ -39,7 +47,11 @@ final class ZkMasks {
                 continue;
             }
             int id = layout.maskBlock(t);
-            long[] block = uniform(1 << wl.blocks(id).get(0).numVars(), random);
+            long[] block = fixedTensorMasks.containsKey(t) ? fixedTensorMasks.get(t).clone()
+                    : uniform(1 << wl.blocks(id).get(0).numVars(), random);
+            if (block.length != 1 << wl.blocks(id).get(0).numVars()) {
+                throw new IllegalArgumentException("a fixed mask block of the wrong size for tensor " + t);
+            }
             blocks.put(id, block);
             int kBits = Integer.numberOfTrailingZeros(block.length) - 3;
             Ext3[] a = new Ext3[delta + 1], b = new Ext3[delta + 1];

@@ -5,6 +5,7 @@ import dev.zkinfer.circuit.IoScales;
 import dev.zkinfer.circuit.Layer;
 import dev.zkinfer.circuit.TensorLayout;
 import dev.zkinfer.circuit.TensorRole;
+import dev.zkinfer.circuit.VerifyingKey;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.nn.quant.IntegerExecutor;
 import dev.zkinfer.nn.quant.QuantizedModel;
@@ -229,9 +230,29 @@ public final class ModelProver {
         long t1 = System.nanoTime();
         CircuitProver prover = provers.computeIfAbsent(batch,
                 b -> new CircuitProver(pk.verifyingKey().forBatch(b), pk.modelCommitment(), pk.modelTable(), backend));
-        byte[] proof = prover.prove(w, rows.size(), progress, null);
+        VerifyingKey bk = pk.verifyingKey().forBatch(batch);
+        byte[] proof;
+        InputOpening opening = null;
+        if (bk.committedInputs()) {
+            // the input commitment's seed: with the inputs, the opening its owner checks the proof with
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            byte[] seed = new byte[dev.zkinfer.prover.circuit.InputCommitment.SEED_BYTES];
+            random.nextBytes(seed);
+            proof = prover.prove(w, rows.size(), progress, null, random, seed);
+            List<long[]> committed = new ArrayList<>();
+            for (int id : bk.zkLayout().committedInputs()) {
+                long[] x = bk.circuit().tensor(id).layout().unpad(w.get(id));
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = Goldilocks.toSigned(x[i]);
+                }
+                committed.add(x);
+            }
+            opening = new InputOpening(bk.digest(), batch, rows.size(), committed, seed);
+        } else {
+            proof = prover.prove(w, rows.size(), progress, null);
+        }
         long t2 = System.nanoTime();
-        Circuit c = pk.verifyingKey().forBatch(batch).circuit();
+        Circuit c = bk.circuit();
         int[] outIds = c.outputs();
         int[] modelOutputs = pk.model().outputIds();
         List<IntTensor> outputs = new ArrayList<>();
@@ -244,7 +265,7 @@ public final class ModelProver {
             outputs.add(new IntTensor(rowsShape(pk.model().tensor(modelOutputs[j]).shape(), rows.size()), data));
         }
         Cancellation.checkpoint(); // a proof finished past its deadline is not returned
-        return new ProofResult(proof, outputs, t1 - t0, t2 - t1, rows.size(), batch);
+        return new ProofResult(proof, outputs, t1 - t0, t2 - t1, rows.size(), batch, opening);
     }
 
     /** A row tensor's shape for {@code rows} rows stacked (its leading dimension times rows). */

@@ -104,15 +104,21 @@ public final class ProvingKey {
      * What a key's proofs reveal (docs/zero-knowledge.md §1): {@code zeroKnowledge} makes proofs
      * that reveal nothing about the intermediate values; {@code privateInputs} (zero-knowledge only)
      * keeps the model's inputs out of the proofs too (committed in the witness, their domain checked
-     * by a lookup). Outputs are public. {@code hiddenProofs} (zero-knowledge only): T, the proofs
-     * the weights stay hidden for (docs/zero-knowledge.md §5); 0 takes the default
+     * by a lookup); {@code committedInputs} (with private inputs) makes each proof carry a hiding
+     * commitment to its inputs as well, which the input's owner checks with the opening the prover
+     * hands over ({@link ProofResult#opening}, {@link InputOpening#check}; docs/zero-knowledge.md §3.5).
+     * Outputs are public. {@code hiddenProofs} (zero-knowledge only): T, the proofs the weights stay
+     * hidden for (docs/zero-knowledge.md §5); 0 takes the default
      * ({@link VerifyingKey#defaultHiddenProofs}), a larger T makes a larger model commitment whose
      * opening every proof pays for.
      */
-    public record Options(boolean zeroKnowledge, boolean privateInputs, int hiddenProofs) {
+    public record Options(boolean zeroKnowledge, boolean privateInputs, boolean committedInputs, int hiddenProofs) {
         public Options {
             if (privateInputs && !zeroKnowledge) {
                 throw new IllegalArgumentException("a private input needs zero-knowledge mode");
+            }
+            if (committedInputs && !privateInputs) {
+                throw new IllegalArgumentException("a committed input is a private input with a commitment: set privateInputs too");
             }
             if (hiddenProofs != 0 && !zeroKnowledge) {
                 throw new IllegalArgumentException("hiding the weights for a number of proofs needs zero-knowledge mode");
@@ -122,9 +128,24 @@ public final class ProvingKey {
             }
         }
 
-        /** The default T for a zero-knowledge key. */
+        /** Public or private inputs, no input commitment, the default T. */
         public Options(boolean zeroKnowledge, boolean privateInputs) {
-            this(zeroKnowledge, privateInputs, 0);
+            this(zeroKnowledge, privateInputs, false, 0);
+        }
+
+        /** As above, with committed inputs or not. */
+        public Options(boolean zeroKnowledge, boolean privateInputs, boolean committedInputs) {
+            this(zeroKnowledge, privateInputs, committedInputs, 0);
+        }
+
+        /** Zero-knowledge with committed inputs (private inputs whose proofs carry a commitment to them). */
+        public static Options withCommittedInputs() {
+            return new Options(true, true, true, 0);
+        }
+
+        /** These options with T, the proofs the weights stay hidden for (0: the default). */
+        public Options withHiddenProofs(int proofs) {
+            return new Options(zeroKnowledge, privateInputs, committedInputs, proofs);
         }
 
         /** Integrity only: public inputs and outputs, proofs reveal intermediate values (the default). */
@@ -281,7 +302,7 @@ public final class ProvingKey {
         }
         int proofs = !options.zeroKnowledge() ? 0 : options.hiddenProofs() != 0 ? options.hiddenProofs()
                 : VerifyingKey.defaultHiddenProofs(profile, compiled[0].circuit());
-        return commit(model, sizes, compiled, profile, seed, proofs, progress, backend);
+        return commit(model, sizes, compiled, profile, seed, proofs, options.committedInputs(), progress, backend);
     }
 
     /**
@@ -375,7 +396,7 @@ public final class ProvingKey {
      * @param hiddenProofs 0 for an integrity-mode key; T for a zero-knowledge key
      */
     private static ProvingKey commit(QuantizedModel model, int[] sizes, ModelCompiler.Compiled[] compiled, SecurityProfile profile,
-            byte[] blindingSeed, int hiddenProofs, Consumer<String> progress, Backend backend) {
+            byte[] blindingSeed, int hiddenProofs, boolean committedInputs, Consumer<String> progress, Backend backend) {
         Cancellation.checkpoint();
         boolean zeroKnowledge = blindingSeed != null;
         ModelCompiler.Compiled first = compiled[0];
@@ -403,12 +424,12 @@ public final class ProvingKey {
                     backend);
             commitment = pcs.commit(table, layout.numVars());
         }
-        IoScales io = ioScales(model, first);
+        IoScales io = ioScales(model, first, committedInputs);
         Circuit[] circuits = new Circuit[compiled.length];
         for (int i = 0; i < circuits.length; i++) {
             circuits[i] = compiled[i].circuit();
         }
-        VerifyingKey vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge ? hiddenProofs : 0);
+        VerifyingKey vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge ? hiddenProofs : 0, committedInputs);
         // The integer executor's one-time packing of the weights (0.5 s on VGG-11, uninterruptible)
         // happens here rather than inside the first proof.
         Cancellation.checkpoint();
@@ -456,10 +477,10 @@ public final class ProvingKey {
     }
 
     /** Each input's scale and range and each output's scale, in the model's order. */
-    private static IoScales ioScales(QuantizedModel model, ModelCompiler.Compiled compiled) {
+    private static IoScales ioScales(QuantizedModel model, ModelCompiler.Compiled compiled, boolean committedInputs) {
         List<IoScales.InputDomain> inputs = new ArrayList<>();
         for (int id : model.inputIds()) {
-            if (compiled.circuit().tensor(compiled.circuitTensorOf()[id]).role() != TensorRole.INPUT) {
+            if (!committedInputs && compiled.circuit().tensor(compiled.circuitTensorOf()[id]).role() != TensorRole.INPUT) {
                 continue; // a private input: in no proof, its domain checked in the circuit
             }
             QTensor in = model.tensor(id);
@@ -626,7 +647,7 @@ public final class ProvingKey {
             Backend backend = Backends.get();
             int[] sizes = compiled.sizes();
             pk = ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
-                    () -> commit(model, sizes, stored, profile, storedSeed, compiled.hiddenProofs(), progress, backend));
+                    () -> commit(model, sizes, stored, profile, storedSeed, compiled.hiddenProofs(), compiled.committedInputs(), progress, backend));
         } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
             // Stored values that do not fit the stored circuit. A cancelled load
             // (ProvingCancelledException) and internal errors (bugs) pass through.
@@ -641,7 +662,7 @@ public final class ProvingKey {
     }
 
     /** The stored compilation: the circuit (from the stored verifying key), the MODEL tensors' values, the tensor map. */
-    private record Stored(int[] sizes, ModelCompiler.Compiled[] compiled, boolean zeroKnowledge, int hiddenProofs) {}
+    private record Stored(int[] sizes, ModelCompiler.Compiled[] compiled, boolean zeroKnowledge, int hiddenProofs, boolean committedInputs) {}
 
     private static Stored readCompiled(Cursor in, SecurityProfile profile, byte[] digest, QuantizedModel model)
             throws IOException {
@@ -688,7 +709,7 @@ public final class ProvingKey {
             }
             out[i] = new ModelCompiler.Compiled(ci, i == 0 ? values : valuesFor(circuit, values, ci), tensorOf);
         }
-        return new Stored(sizes, out, vk.zeroKnowledge(), vk.hiddenProofs());
+        return new Stored(sizes, out, vk.zeroKnowledge(), vk.hiddenProofs(), vk.committedInputs());
     }
 
     /** (p − 1) / 2: the largest magnitude of a signed field element. */

@@ -86,6 +86,110 @@ class ZkModelProofTest {
         assertThrows(IllegalArgumentException.class, () -> new ModelProver(zk).prove(new IntTensor(input.shape(), bad), s -> {}));
     }
 
+    @Test
+    void aCommittedInputIsInNoProofAndItsOpeningChecksIt() throws Exception {
+        Graph g = new ModelBuilder(7, 1, 64).gemm(32).relu().gemm(10).build();
+        QuantizedModel qm = ModelProofTest.quantize(g, 2);
+        IntTensor input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 97).get(0));
+        ProvingKey plain = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
+        ProvingKey zk = ProvingKey.create(qm, SecurityProfile.DEFAULT, ProvingKey.Options.withCommittedInputs(), s -> {});
+        var vk = zk.verifyingKey();
+        assertEquals("committed", vk.inputVisibility());
+        assertEquals(1, vk.io().inputs().size(), "the key holds the committed input's scale");
+        ProofResult r = new ModelProver(zk).prove(input, s -> {});
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(vk, r.proof());
+        assertTrue(o.result().isValid(), o.result().reason());
+        assertTrue(o.inputs().isEmpty());
+        assertArrayEquals(CircuitVerifier.verify(plain.verifyingKey(), new ModelProver(plain).prove(input, s -> {}).proof()).output(),
+                o.output());
+        // the opening (as written to a file and read back) opens the proof's commitment to the input
+        InputOpening opening = InputOpening.decode(r.opening().encode());
+        assertTrue(opening.check(vk, o).isValid(), opening.check(vk, o).reason());
+        assertArrayEquals(Arrays.stream(input.data()).asLongStream().toArray(), opening.input(0));
+        // another input with the same seed, and the input with another seed, do not open it
+        long[] other = opening.input(0);
+        other[5] = other[5] == qm.input().max() ? other[5] - 1 : other[5] + 1;
+        byte[] file = opening.encode();
+        InputOpening otherInput = new InputOpening(opening.keyDigest(), opening.batch(), opening.rows(), java.util.List.of(other),
+                Arrays.copyOfRange(file, file.length - 32, file.length));
+        assertFalse(otherInput.check(vk, o).isValid());
+        byte[] reseeded = file.clone();
+        reseeded[reseeded.length - 1] ^= 1;
+        assertFalse(InputOpening.decode(reseeded).check(vk, o).isValid());
+        // an opening of another proof of the same input does not open this one (fresh seed per proof)
+        ProofResult r2 = new ModelProver(zk).prove(input, s -> {});
+        assertFalse(r2.opening().check(vk, o).isValid());
+        assertTrue(r2.opening().check(vk, CircuitVerifier.verify(vk, r2.proof())).isValid());
+        // garbled and truncated opening files are one-line errors
+        assertThrows(dev.zkinfer.MalformedInputException.class, () -> InputOpening.decode(Arrays.copyOf(file, file.length - 1)));
+        assertThrows(dev.zkinfer.MalformedInputException.class, () -> InputOpening.decode(new byte[] {1, 2, 3}));
+        // the input's values appear neither in the proof nor among the proof's revealed values; the control finds them
+        long[] x = Arrays.stream(input.data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray();
+        assertEquals(0, occurrences(r.proof(), x), "the committed input's values are not in the proof");
+        assertEquals(1, occurrences(new ModelProver(plain).prove(input, s -> {}).proof(), x), "control: a public input is");
+        // flipped bytes and truncation
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(8);
+        byte[] proof = r.proof();
+        for (int i = 0; i < proof.length; i += 1 + rnd.nextInt(Math.max(1, proof.length / 40))) {
+            byte[] bad = proof.clone();
+            bad[i] ^= (byte) (1 + rnd.nextInt(255));
+            assertFalse(CircuitVerifier.verify(vk, bad).result().isValid(), "byte " + i + " flipped was accepted");
+        }
+        assertFalse(CircuitVerifier.verify(vk, Arrays.copyOf(proof, proof.length - 1)).result().isValid());
+        // the proving key round-trips with the visibility
+        ProvingKey back = ProvingKey.decode(zk.encode(), s -> {});
+        assertArrayEquals(vk.digest(), back.verifyingKey().digest());
+        assertTrue(back.verifyingKey().committedInputs());
+    }
+
+    @Test
+    void aCommittedInputProvedWithAPaddingRowOpensToItsRealRows() throws Exception {
+        Graph g = new ModelBuilder(7, 1, 64).gemm(32).relu().gemm(10).build();
+        QuantizedModel qm = ModelProofTest.quantize(g, 2);
+        IntTensor input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 96).get(0));
+        ProvingKey zk = ProvingKey.create(qm, SecurityProfile.DEFAULT, new int[] {2}, ProvingKey.Options.withCommittedInputs(), s -> {});
+        ProofResult r = new ModelProver(zk).proveBatch(java.util.List.<IntTensor[]>of(new IntTensor[] {input}), s -> {});
+        assertEquals(2, r.batch());
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(zk.verifyingKey(), r.proof());
+        assertTrue(o.result().isValid(), o.result().reason());
+        assertEquals(1, o.rows());
+        assertTrue(r.opening().check(zk.verifyingKey(), o).isValid(), r.opening().check(zk.verifyingKey(), o).reason());
+        assertArrayEquals(Arrays.stream(input.data()).asLongStream().toArray(), r.opening().input(0), "the real row only");
+        // an opening claiming two real rows does not fit the proof
+        byte[] f = r.opening().encode();
+        InputOpening two = new InputOpening(r.opening().keyDigest(), 2, 2, java.util.List.of(concat(r.opening().input(0),
+                r.opening().input(0))), Arrays.copyOfRange(f, f.length - 32, f.length));
+        assertFalse(two.check(zk.verifyingKey(), o).isValid());
+    }
+
+    @Test
+    void aBatchProofInTheLargerCircuitOfAZeroKnowledgeKeyVerifies() throws Exception {
+        // the key has circuits of batches 1 and 2; a proof of two rows uses the second, whose masks and
+        // witness layout the verifier must take from that circuit, not from the smallest one
+        Graph g = new ModelBuilder(7, 1, 64).gemm(32).relu().gemm(10).build();
+        QuantizedModel qm = ModelProofTest.quantize(g, 2);
+        java.util.List<IntTensor[]> rows = new java.util.ArrayList<>();
+        for (var x : ModelProofTest.randomInputs(qm.input().shape(), 2, 95)) {
+            rows.add(new IntTensor[] {qm.quantizeInput(x)});
+        }
+        for (ProvingKey.Options options : java.util.List.of(new ProvingKey.Options(true, false), ProvingKey.Options.withCommittedInputs())) {
+            ProvingKey zk = ProvingKey.create(qm, SecurityProfile.DEFAULT, new int[] {1, 2}, options, s -> {});
+            ProofResult r = new ModelProver(zk).proveBatch(rows, s -> {});
+            assertEquals(2, r.batch());
+            CircuitVerifier.Outcome o = CircuitVerifier.verify(zk.verifyingKey(), r.proof());
+            assertTrue(o.result().isValid(), options + ": " + o.result().reason());
+            if (options.committedInputs()) {
+                assertTrue(r.opening().check(zk.verifyingKey(), o).isValid(), r.opening().check(zk.verifyingKey(), o).reason());
+            }
+        }
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /** How often the values occur as consecutive little-endian u64 in the bytes. */
     static int occurrences(byte[] bytes, long[] values) {
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);

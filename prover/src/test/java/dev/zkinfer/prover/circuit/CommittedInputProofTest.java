@@ -1,0 +1,158 @@
+package dev.zkinfer.prover.circuit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.CircuitVerifier;
+import dev.zkinfer.circuit.CommittedLayout;
+import dev.zkinfer.circuit.IoScales;
+import dev.zkinfer.circuit.LinearLayer;
+import dev.zkinfer.circuit.RangeCheckLayer;
+import dev.zkinfer.circuit.TensorLayout;
+import dev.zkinfer.circuit.TensorRole;
+import dev.zkinfer.circuit.VerifyingKey;
+import dev.zkinfer.circuit.ZkLayout;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.prover.backend.Backends;
+import dev.zkinfer.prover.pcs.WhirProver;
+import dev.zkinfer.security.SecurityProfile;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Committed inputs (docs/zero-knowledge.md §3.5) through {@link CircuitProver} and
+ * {@link CircuitVerifier}: a private input x (range-checked advice) → Linear → y, with the proof's
+ * input commitment C tied to the witness's x at a random point. Includes the cheating prover whose
+ * witness holds another input than C.
+ */
+class CommittedInputProofTest {
+    record Setup(VerifyingKey vk, CircuitProver prover, WitnessValues w, int x) {}
+
+    static Setup setup(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Circuit.Builder cb = new Circuit.Builder();
+        int x = cb.tensor("x", TensorLayout.of(2, 5), TensorRole.ADVICE);
+        int w1 = cb.tensor("w1", TensorLayout.of(6, 5), TensorRole.MODEL);
+        int y = cb.tensor("y", TensorLayout.of(2, 6), TensorRole.COMPUTED);
+        cb.layer(new RangeCheckLayer(x, -8, 7));
+        cb.layer(new LinearLayer(x, w1, -1, y));
+        Circuit c = cb.build(new int[0], new int[] {y});
+        WitnessValues w = new WitnessValues(c);
+        long[] xs = new long[10];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = Goldilocks.fromSigned(rnd.nextInt(-8, 8));
+        }
+        w.put(x, c.tensor(x).layout().pad(xs, 0));
+        w.put(w1, LayerSoundness.randomPadded(c.tensor(w1).layout(), rnd, 100));
+        LayerHarness.computeWitness(c, w);
+        CircuitProver.computeMultiplicities(c, w);
+        SecurityProfile profile = SecurityProfile.DEFAULT;
+        int proofs = VerifyingKey.defaultHiddenProofs(profile, c);
+        ZkLayout.ModelHiding hiding = VerifyingKey.modelHiding(profile, c, proofs);
+        CommittedLayout ml = hiding.layout();
+        Map<Integer, long[]> mv = new HashMap<>();
+        mv.put(w1, w.get(w1));
+        long[] bl = new long[1 << ml.blocks(ZkLayout.blindingBlock(c)).get(0).numVars()];
+        for (int i = 0; i < bl.length; i++) {
+            bl[i] = dev.zkinfer.prover.sumcheck.SumcheckProver.uniformBase(rnd);
+        }
+        mv.put(ZkLayout.blindingBlock(c), bl);
+        long[] table = ml.pack(mv);
+        WhirProver.WhirCommitment commitment = new WhirProver(hiding.params(), Backends.scalar()).commit(table, ml.numVars(),
+                ZkProofTest.seeded(seed));
+        IoScales io = new IoScales(List.of(new IoScales.InputDomain(1.0, -8, 7)), List.of(1.0));
+        VerifyingKey vk = new VerifyingKey(profile, new int[] {1}, new Circuit[] {c}, commitment.root(), io, proofs, true);
+        return new Setup(vk, new CircuitProver(vk, commitment, table, Backends.scalar()), w, x);
+    }
+
+    private static byte[] seed(int b) {
+        byte[] s = new byte[InputCommitment.SEED_BYTES];
+        Arrays.fill(s, (byte) b);
+        return s;
+    }
+
+    private static long[] input(Setup s) {
+        return s.vk().circuit().tensor(s.x()).layout().unpad(s.w().get(s.x()));
+    }
+
+    @Test
+    void aCommittedInputProofVerifiesAndItsCommitmentOpensToTheInput() throws Exception {
+        Setup s = setup(1);
+        assertEquals("committed", s.vk().inputVisibility());
+        byte[] proof = s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(2), seed(7));
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(s.vk(), proof);
+        assertTrue(o.result().isValid(), o.result().reason());
+        assertTrue(o.inputs().isEmpty(), "no public input");
+        assertArrayEquals(InputCommitment.root(s.vk(), List.of(input(s)), seed(7)), o.inputCommitment());
+        // another input with the same seed, or the input with another seed, gives another root
+        long[] other = input(s);
+        other[3] = Goldilocks.add(other[3], 1);
+        assertFalse(Arrays.equals(InputCommitment.root(s.vk(), List.of(other), seed(7)), o.inputCommitment()));
+        assertFalse(Arrays.equals(InputCommitment.root(s.vk(), List.of(input(s)), seed(8)), o.inputCommitment()));
+        // the security report lists the input commitment's opening and the binding point
+        String report = dev.zkinfer.circuit.ProofSecurity.report(s.vk()).toString();
+        assertTrue(report.contains("input commitment") && report.contains("committed input binding"), report);
+        // the key round-trips with the flag
+        assertTrue(VerifyingKey.decode(s.vk().encode()).committedInputs());
+    }
+
+    @Test
+    void aProverWhoseWitnessInputDiffersFromTheCommittedOneIsCaught() {
+        Setup s = setup(3);
+        for (int i = 0; i < 10; i += 3) {
+            long[] other = input(s);
+            other[i] = Goldilocks.fromSigned(Goldilocks.toSigned(other[i]) == 7 ? 6 : Goldilocks.toSigned(other[i]) + 1);
+            Map<Integer, long[]> instead = Map.of(s.x(), s.vk().circuit().tensor(s.x()).layout().pad(other, 0));
+            byte[] proof = s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(10 + i), seed(9), instead);
+            CircuitVerifier.Outcome o = CircuitVerifier.verify(s.vk(), proof);
+            assertFalse(o.result().isValid(), "entry " + i + ": a witness input other than the committed one was accepted");
+            // caught where the two are tied: the value Î(z) is the witness's, so C's opening fails
+            assertTrue(o.result().reason().startsWith("input commitment opening"), o.result().reason());
+        }
+        // control: the same path with the witness's own input verifies
+        byte[] honest = s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(30), seed(9),
+                Map.of(s.x(), s.w().get(s.x())));
+        assertTrue(CircuitVerifier.verify(s.vk(), honest).result().isValid());
+    }
+
+    @Test
+    void flippedBytesAndTruncationsAreRejected() {
+        Setup s = setup(4);
+        byte[] proof = s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(5), seed(1));
+        byte[] root = CircuitVerifier.verify(s.vk(), proof).inputCommitment();
+        int at = indexOf(proof, root);
+        assertTrue(at > 0, "the input commitment's root is in the proof");
+        SplittableRandom rnd = new SplittableRandom(6);
+        // every byte of the input commitment's root, then bytes all over the proof
+        for (int i = at; i < proof.length; i += i < at + 32 ? 1 : 1 + rnd.nextInt(Math.max(1, proof.length / 40))) {
+            byte[] bad = proof.clone();
+            bad[i] ^= (byte) (1 + rnd.nextInt(255));
+            assertFalse(CircuitVerifier.verify(s.vk(), bad).result().isValid(), "byte " + i + " flipped was accepted");
+        }
+        for (int cut = 0; cut < proof.length; cut += 1 + proof.length / 20) {
+            assertFalse(CircuitVerifier.verify(s.vk(), Arrays.copyOf(proof, cut)).result().isValid(), "truncated to " + cut);
+        }
+        assertFalse(CircuitVerifier.verify(s.vk(), Arrays.copyOf(proof, proof.length - 1)).result().isValid());
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            if (Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void theProverRefusesAMissingSeedAndAKeyWithoutCommittedInputsRefusesOne() {
+        Setup s = setup(5);
+        assertThrows(IllegalArgumentException.class, () -> s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(1)));
+        ZkProofTest.Setup plain = ZkProofTest.setup(true, 5);
+        assertThrows(IllegalArgumentException.class, () -> plain.prover().prove(plain.w(), 1, m -> {}, null, ZkProofTest.seeded(1), seed(1)));
+    }
+}
