@@ -18,14 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ZkRefusalCliTest {
     @Test
     void compileZkRefusesAModelItCannotProveInOneLine(@TempDir Path tmp) {
-        Path dir = CliEndToEndTest.shared().resolve("conformance/ezkl/1l_conv");
-        Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("network.onnx")), "1l_conv is absent; skipping");
+        Path dir = CliEndToEndTest.shared().resolve("conformance/ezkl/1l_concat");
+        Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("network.onnx")), "1l_concat is absent; skipping");
         Path out = tmp.resolve("zk");
         CliEndToEndTest.Result r = CliEndToEndTest.userError("compile", dir.resolve("network.onnx").toString(), "-o", out.toString(),
                 "--calibration", dir.resolve("input.json").toString(), "--zk");
         String line = r.err().lines().findFirst().orElseThrow();
         assertTrue(line.startsWith("zkinfer: error: --zk: zero-knowledge mode cannot prove this model (batch "), line);
-        assertTrue(line.contains("one-element tensors to hide (output/acc/bias)"), line);
+        assertTrue(line.contains("an IndexMap layer with several inputs (Concat)"), line);
         assertFalse(line.contains("java.lang"), line);
         assertFalse(Files.exists(out.resolve("model.pk")), "no key is written");
         // the same model compiles in integrity mode

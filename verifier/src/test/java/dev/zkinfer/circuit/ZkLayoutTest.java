@@ -165,7 +165,7 @@ class ZkLayoutTest {
         assertEquals(dflt, new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, c, new byte[32], io, true).hiddenProofs());
         assertEquals(0, new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, c, new byte[32], io).hiddenProofs());
         // flags word (offset 12): the zero-knowledge bit without T, or T without the bit, is malformed
-        for (int flags : new int[] {1, 40 << 16, 2 | 40 << 16 | 1}) {
+        for (int flags : new int[] {1, 40 << 16, 4 | 40 << 16 | 1}) {
             byte[] file = zk.encode();
             java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(12, flags);
             byte[] body = java.util.Arrays.copyOf(file, file.length - 32);
