@@ -16,6 +16,7 @@ import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.pcs.WhirProver;
 import dev.zkinfer.security.SecurityProfile;
+import dev.zkinfer.prover.pcs.ProgrammedTranscript;
 import dev.zkinfer.transcript.Transcript;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -284,72 +285,5 @@ class ZkSimulationTest {
             assertEquals(0, dot, "orthogonal to row " + r);
         }
         return d;
-    }
-
-    /** Challenges that depend on a seed, the label and the count only (the random-oracle simulator's programming). */
-    static final class ProgrammedTranscript implements Transcript {
-        private final long seed;
-        private final Map<String, Integer> counters = new HashMap<>();
-
-        ProgrammedTranscript(long seed) {
-            this.seed = seed;
-        }
-
-        private SplittableRandom next(String label) {
-            int j = counters.merge(label, 1, Integer::sum);
-            return new SplittableRandom(seed * 31 + label.hashCode() * 1_000_003L + j);
-        }
-
-        private static long base(SplittableRandom r) {
-            while (true) {
-                long v = r.nextLong();
-                if (Long.compareUnsigned(v, Goldilocks.P) < 0) {
-                    return v;
-                }
-            }
-        }
-
-        @Override
-        public void domain(String tag) {}
-
-        @Override
-        public void absorbBytes(String label, byte[] data) {}
-
-        @Override
-        public void absorbLongs(String label, long[] values) {}
-
-        @Override
-        public void absorbExt(String label, Ext3 value) {}
-
-        @Override
-        public void absorbExts(String label, long[] arrayForm, int from, int count) {}
-
-        @Override
-        public long challengeBase(String label) {
-            return base(next(label));
-        }
-
-        @Override
-        public Ext3 challengeExt(String label) {
-            SplittableRandom r = next(label);
-            return new Ext3(base(r), base(r), base(r));
-        }
-
-        @Override
-        public int[] challengeIndices(String label, int count, int bound) {
-            SplittableRandom r = next(label);
-            int[] out = new int[count];
-            for (int i = 0; i < count; i++) {
-                out[i] = r.nextInt(bound);
-            }
-            return out;
-        }
-
-        @Override
-        public byte[] challengeBytes(String label, int count) {
-            byte[] out = new byte[count];
-            next(label).nextBytes(out);
-            return out;
-        }
     }
 }

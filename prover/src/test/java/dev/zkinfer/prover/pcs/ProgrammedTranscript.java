@@ -13,11 +13,11 @@ import java.util.SplittableRandom;
  * absorbed. With it an opening is a linear function of the committed data and the masks, which
  * is what the simulation tests measure. Test-only: it binds nothing.
  */
-final class ProgrammedTranscript implements Transcript {
+public final class ProgrammedTranscript implements Transcript {
     private final long seed;
     private final Map<String, Integer> counters = new HashMap<>();
 
-    ProgrammedTranscript(long seed) {
+    public ProgrammedTranscript(long seed) {
         this.seed = seed;
     }
 
