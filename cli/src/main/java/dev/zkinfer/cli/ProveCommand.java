@@ -2,6 +2,7 @@ package dev.zkinfer.cli;
 
 import dev.zkinfer.nn.quant.QuantizedModel;
 import dev.zkinfer.nn.tensor.IntTensor;
+import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.model.ModelProver;
 import dev.zkinfer.prover.model.ProofResult;
 import dev.zkinfer.prover.model.ProvingKey;
@@ -40,6 +41,15 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliSupport.checkOutput(proofFile);
+        // The backend's one-time set-up (a cold JVM spends a few hundred ms loading libzkinfer and
+        // making its call stubs, or loading the Vector API) overlaps reading the key and the input.
+        Thread.ofPlatform().daemon().name("zkinfer-backend-start").start(() -> {
+            try {
+                Backends.get();
+            } catch (Throwable e) {
+                // never here (the choice falls back to the scalar backend); the proof's own call reports anything else
+            }
+        });
         var progress = progress();
         ProvingKey key = KeyFiles.provingKey(pk, progress);
         QuantizedModel qm = key.model();
