@@ -51,7 +51,9 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
             }
         });
         var progress = progress();
+        long loadStart = System.nanoTime();
         ProvingKey key = KeyFiles.provingKey(pk, progress);
+        long loadNanos = System.nanoTime() - loadStart;
         QuantizedModel qm = key.model();
         List<QuantizedModel.QuantizedInputs> rows = InputFiles.quantizedRows(input, qm, clampInputs);
         int max = key.verifyingKey().maxBatch();
@@ -83,7 +85,7 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
             Json j = new Json();
             InferCommand.outputs(this, j, qm, res.outputs());
             this.out.println(j.put("rows", res.rows()).put("batch", res.batch()).put("clamped_inputs", clamped).put("proof_bytes", res.proof().length).put("proof", proofFile.toString())
-                    .put("timings_ms", new Json().put("witness", ms(res.witnessNanos())).put("prove", ms(res.proveNanos()))
+                    .put("timings_ms", new Json().put("load_key", ms(loadNanos)).put("witness", ms(res.witnessNanos())).put("prove", ms(res.proveNanos()))
                             .put("total", ms(res.witnessNanos() + res.proveNanos()))));
         } else {
             InferCommand.outputs(this, null, qm, res.outputs());
