@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * The short path of {@code verify} and {@code inspect}, the commands whose cold start matters
- * (a validator runs one per proof): their usual command lines are parsed here and the command
- * runs without building picocli's model of the whole command tree, which costs more CPU time
+ * The short path of {@code verify}, {@code inspect} and {@code prove}, the commands whose cold
+ * start matters (a validator runs one verification per proof, a one-shot prover one proof):
+ * their usual command lines are parsed here and the command runs without building picocli's model of the whole command tree, which costs more CPU time
  * than a LeNet-5 verification itself (reflection over every command's annotations, proxies and
  * lambdas, about 170 picocli classes; measured in the README's "Cold start"). Only command lines
  * that are plainly valid take this path: every option known, each at most once, every value
@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 final class LeanCommands {
     private LeanCommands() {}
 
-    /** Runs {@code args} when they are a plain {@code verify} or {@code inspect}; returns its exit code, or null for picocli. */
+    /** Runs {@code args} when they are a plain {@code verify}, {@code inspect} or {@code prove}; returns its exit code, or null for picocli. */
     static Integer run(String[] args) {
         Callable<Integer> command = parse(args);
         if (command == null) {
@@ -49,6 +49,7 @@ final class LeanCommands {
         return switch (args[0]) {
             case "verify" -> verify(args);
             case "inspect" -> inspect(args);
+            case "prove" -> prove(args);
             default -> null;
         };
     }
@@ -105,6 +106,64 @@ final class LeanCommands {
             }
         }
         return v.vkFile != null && v.proofFile != null ? v : null;
+    }
+
+    /** A plain prove: --pk, -o/--output, --input, --clamp-inputs, --json, -q/--quiet (--timeout and the rest: picocli). */
+    private static ProveCommand prove(String[] args) {
+        ProveCommand c = new ProveCommand();
+        Set<String> seen = new HashSet<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            String name = a;
+            String value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            }
+            switch (name) {
+                case "--pk", "--input", "-o", "--output" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
+                            return null;
+                        }
+                        value = args[++i];
+                    }
+                    Path p = path(value);
+                    if (p == null) {
+                        return null;
+                    }
+                    switch (name) {
+                        case "--pk" -> c.pk = p;
+                        case "--input" -> c.input = p;
+                        default -> {
+                            c.proofFile = p;
+                            name = "--output";
+                        }
+                    }
+                }
+                case "--clamp-inputs", "--json", "-q", "--quiet" -> {
+                    if (value != null) {
+                        return null;
+                    }
+                    switch (name) {
+                        case "--clamp-inputs" -> c.clampInputs = true;
+                        case "--json" -> c.json = true;
+                        default -> {
+                            c.quiet = true;
+                            name = "--quiet";
+                        }
+                    }
+                }
+                default -> {
+                    return null;
+                }
+            }
+            if (!seen.add(name)) {
+                return null; // picocli's message for a repeated option
+            }
+        }
+        return c.pk != null && c.proofFile != null ? c : null;
     }
 
     private static InspectCommand inspect(String[] args) {

@@ -2,6 +2,7 @@ package dev.zkinfer.cli;
 
 import dev.zkinfer.nn.quant.QuantizedModel;
 import dev.zkinfer.nn.tensor.IntTensor;
+import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.model.ModelProver;
 import dev.zkinfer.prover.model.ProofResult;
 import dev.zkinfer.prover.model.ProvingKey;
@@ -44,8 +45,19 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliSupport.checkOutput(proofFile);
+        // The backend's one-time set-up (a cold JVM spends a few hundred ms loading libzkinfer and
+        // making its call stubs, or loading the Vector API) overlaps reading the key and the input.
+        Thread.ofPlatform().daemon().name("zkinfer-backend-start").start(() -> {
+            try {
+                Backends.get();
+            } catch (Throwable e) {
+                // never here (the choice falls back to the scalar backend); the proof's own call reports anything else
+            }
+        });
         var progress = progress();
+        long loadStart = System.nanoTime();
         ProvingKey key = KeyFiles.provingKey(pk, progress);
+        long loadNanos = System.nanoTime() - loadStart;
         boolean committed = key.verifyingKey().committedInputs();
         if (openingFile != null && !committed) {
             throw new UserError("--opening: " + pk + " makes proofs without input commitment (its inputs are "
@@ -92,7 +104,7 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
                 j.put("opening", opening.toString());
             }
             this.out.println(j.put("rows", res.rows()).put("batch", res.batch()).put("clamped_inputs", clamped).put("proof_bytes", res.proof().length).put("proof", proofFile.toString())
-                    .put("timings_ms", new Json().put("witness", ms(res.witnessNanos())).put("prove", ms(res.proveNanos()))
+                    .put("timings_ms", new Json().put("load_key", ms(loadNanos)).put("witness", ms(res.witnessNanos())).put("prove", ms(res.proveNanos()))
                             .put("total", ms(res.witnessNanos() + res.proveNanos()))));
         } else {
             InferCommand.outputs(this, null, qm, res.outputs());

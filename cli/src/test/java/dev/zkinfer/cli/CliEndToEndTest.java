@@ -102,7 +102,7 @@ class CliEndToEndTest {
 
         assertEquals(out, nums(proveA, "output"));
         assertEquals(fileSize(proofA), (long) num(proveA, "proof_bytes"));
-        for (String t : List.of("witness", "prove", "total")) {
+        for (String t : List.of("load_key", "witness", "prove", "total")) {
             assertTrue(num(proveA, "timings_ms." + t) >= 0, t);
         }
 

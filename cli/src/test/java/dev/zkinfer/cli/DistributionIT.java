@@ -113,6 +113,42 @@ class DistributionIT {
         assertFalse(Files.exists(xdg.resolve("zkinfer/aot")));
     }
 
+    /**
+     * The launcher runs a prove of a small key (under 1 MiB) with a small input (under 64 KiB) or
+     * none with C1 alone, like verify; a larger key or input keeps the default tiered JIT.
+     */
+    @Test
+    void provesSmallKeysWithTheQuickJitOnly(@TempDir Path dir) throws Exception {
+        String small = Files.write(dir.resolve("small.pk"), new byte[100]).toString();
+        String large = Files.write(dir.resolve("large.pk"), new byte[2 << 20]).toString();
+        String input = Files.write(dir.resolve("input.json"), new byte[1000]).toString();
+        String batch = Files.write(dir.resolve("batch.json"), new byte[100_000]).toString();
+        assertEquals(1, tieredStopAtLevel(dir, "prove", "--pk", small, "-o", "p.bin"));
+        assertEquals(1, tieredStopAtLevel(dir, "prove", "--pk=" + small, "--input=" + input, "-o", "p.bin"));
+        assertEquals(1, tieredStopAtLevel(dir, "prove", "-o", "p.bin", "--input", input, "--pk", small));
+        assertEquals(4, tieredStopAtLevel(dir, "prove", "--pk", large, "--input", input, "-o", "p.bin"));
+        assertEquals(4, tieredStopAtLevel(dir, "prove", "--pk", small, "--input", batch, "-o", "p.bin"));
+        assertEquals(4, tieredStopAtLevel(dir, "prove", "--pk", dir.resolve("absent.pk").toString(), "-o", "p.bin"));
+        assertEquals(1, tieredStopAtLevel(dir, "verify", "--vk", small, "--proof", small));
+    }
+
+    /** The TieredStopAtLevel the launcher's JVM runs {@code args} with (the command itself fails on the fake files). */
+    private static int tieredStopAtLevel(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/zkinfer").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("ZKINFER_CLASSPATH");
+        pb.environment().put("JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        pb.environment().put("ZKINFER_AOT", "0");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "timed out: " + command);
+        return out.lines().filter(l -> l.matches("\\s*intx TieredStopAtLevel\\s+=.*")).findFirst()
+                .map(l -> Integer.parseInt(l.replaceAll(".*=\\s*(\\d+).*", "$1")))
+                .orElseThrow(() -> new AssertionError("no TieredStopAtLevel in the flags:\n" + out));
+    }
+
     private static Result run(Path dir, List<String> command) throws Exception {
         // The start-up cache goes to a scratch folder, never the user's ~/.cache.
         return run(dir, command, Map.of("XDG_CACHE_HOME", dir.resolve(".cache").toString()));

@@ -90,6 +90,61 @@ class LeanCommandsTest {
         }
     }
 
+    /**
+     * A prove on the short path prints exactly what picocli's path prints and writes the same
+     * proof, byte for byte (integrity-mode proofs are deterministic); its mistakes (a missing key,
+     * an input of the wrong shape, an existing output folder) give the same messages and codes.
+     */
+    @Test
+    void shortProvePathMatchesPicocliExactly() throws Exception {
+        String k = pk.toString(), in = input.toString();
+        Path wrongShape = Files.writeString(tmp.resolve("short.json"), "{\"input_data\": [[0.5, 0.25]]}");
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {"prove", "--pk", k, "--input", in, "-o", "OUT"});
+        lines.add(new String[] {"prove", "--pk=" + k, "--input=" + in, "--output=OUT", "--json"});
+        lines.add(new String[] {"prove", "-q", "--output", "OUT", "--input", in, "--pk", k, "--clamp-inputs"});
+        lines.add(new String[] {"prove", "--pk", k, "--input", wrongShape.toString(), "-o", "OUT"});
+        lines.add(new String[] {"prove", "--pk", tmp.resolve("absent.pk").toString(), "--input", in, "-o", "OUT"});
+        lines.add(new String[] {"prove", "--pk", vk.toString(), "--input", in, "-o", "OUT", "--json"});
+        lines.add(new String[] {"prove", "--pk", k, "--input", in, "-o", tmp.toString()});
+        int n = 0;
+        for (String[] template : lines) {
+            n++;
+            String[] viaLean = template.clone(), viaPicocli = template.clone();
+            Path leanProof = tmp.resolve("lean-" + n + ".proof"), fullProof = tmp.resolve("full-" + n + ".proof");
+            for (int i = 0; i < template.length; i++) {
+                viaLean[i] = template[i].replace("OUT", leanProof.toString());
+                viaPicocli[i] = template[i].replace("OUT", fullProof.toString());
+            }
+            assertNotNull(LeanCommands.parse(viaLean), "the short path should take " + String.join(" ", viaLean));
+            Result lean = capture(Main::execute, viaLean);
+            Result full = capture(Main::executeWithPicocli, viaPicocli);
+            String cmd = "zkinfer " + String.join(" ", template);
+            assertEquals(full.code(), lean.code(), cmd + "\npicocli: " + full + "\nshort path: " + lean);
+            assertEquals(withoutTimings(full.out()).replace(fullProof.toString(), "OUT"),
+                    withoutTimings(lean.out()).replace(leanProof.toString(), "OUT"), cmd);
+            assertEquals(full.err(), lean.err(), cmd);
+            assertTrue(lean.code() != Main.EXIT_INTERNAL, cmd + "\n" + lean);
+            assertEquals(Files.exists(fullProof), Files.exists(leanProof), cmd);
+            if (Files.exists(fullProof)) {
+                assertTrue(java.util.Arrays.equals(Files.readAllBytes(fullProof), Files.readAllBytes(leanProof)), cmd + ": proofs differ");
+                assertEquals(0, CliEndToEndTest.exec("verify", "--vk", vk.toString(), "--proof", leanProof.toString(), "-q").code(), cmd);
+            }
+        }
+    }
+
+    @Test
+    void freshProveLoadsNoPicocli() throws Exception {
+        BadBackendPropertyTest.Run r = BadBackendPropertyTest.java(tmp, List.of("-Xlog:class+load=info"),
+                "prove", "--pk", pk.toString(), "--input", input.toString(), "-o", tmp.resolve("fresh.proof").toString(), "--json");
+        assertEquals(0, r.code(), r.toString());
+        List<String> loaded = r.out().lines().filter(l -> l.contains("[class,load]")).toList();
+        assertTrue(loaded.stream().anyMatch(l -> l.contains(" dev.zkinfer.prover.model.ModelProver ")), r.toString());
+        List<String> bad = loaded.stream().filter(l -> l.contains(" picocli.")).toList();
+        assertTrue(bad.isEmpty(), "a plain prove loaded picocli: " + bad);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("{\"output\"")), r.toString());
+    }
+
     @Test
     void everyOtherCommandLineGoesToPicocli() {
         String v = vk.toString(), p = proof.toString();
@@ -101,13 +156,17 @@ class LeanCommandsTest {
             {"verify", "--json=true", "--vk", v, "--proof", p}, {"verify", "--vk", v, "--proof", p, "@args.txt"},
             {"verify", "--vk", v, "--proof", p, "--", "x"}, {"verify", "--vk", "a\0b", "--proof", p}, {"verify", "-qq", "--vk", v, "--proof", p},
             {"inspect"}, {"inspect", v, p}, {"inspect", "-x", v}, {"inspect", "--help"}, {"inspect", "--json", "--json", v},
-            {"prove", "--pk", pk.toString(), "--input", input.toString(), "-o", "x"}, {"--version"}, {"-V"}, {"Verify", "--vk", v, "--proof", p},
+            {"prove", "--pk", pk.toString(), "--input", input.toString(), "-o", "x", "--timeout", "5m"}, {"prove", "--pk", pk.toString()},
+            {"prove", "--input", input.toString(), "-o", "x"}, {"prove", "--pk", pk.toString(), "-o", "x", "--help"},
+            {"prove", "--pk", pk.toString(), "-o", "x", "--output", "y"}, {"prove", "--pk", pk.toString(), "-ox"},
+            {"prove", "--pk", pk.toString(), "-o=x"}, {"prove", "--pk", pk.toString(), "-o", "x", "--json=true"}, {"--version"}, {"-V"}, {"Verify", "--vk", v, "--proof", p},
         };
         for (String[] args : others) {
             assertNull(LeanCommands.parse(args), "picocli should parse " + String.join(" ", args));
         }
         // And the messages for mistakes are picocli's, through execute as through picocli.
-        String[][] mistakes = {{"verify", "--vk", v}, {"verify", "--vk", v, "--vk", v, "--proof", p}, {"inspect", v, p}, {"verify", "--help"}};
+        String[][] mistakes = {{"verify", "--vk", v}, {"verify", "--vk", v, "--vk", v, "--proof", p}, {"inspect", v, p}, {"verify", "--help"},
+            {"prove", "--pk", pk.toString()}, {"prove", "--pk", pk.toString(), "-o", "x", "--output", "y"}};
         for (String[] args : mistakes) {
             Result viaExecute = capture(Main::execute, args);
             Result viaPicocli = capture(Main::executeWithPicocli, args);
@@ -133,7 +192,8 @@ class LeanCommandsTest {
 
     /** The output with the times (which differ from run to run) replaced. */
     private static String withoutTimings(String out) {
-        return out.replaceAll("Verified in [0-9.]+ ms", "Verified in T ms").replaceAll("\"timings_ms\":\\{[^}]*}", "\"timings_ms\":T");
+        return out.replaceAll("Verified in [0-9.]+ ms", "Verified in T ms")
+                .replaceAll("Timings: witness [0-9]+ ms, prove [0-9]+ ms, total [0-9]+ ms", "Timings: T").replaceAll("\"timings_ms\":\\{[^}]*}", "\"timings_ms\":T");
     }
 
     private static Result capture(ToIntFunction<String[]> cli, String[] args) {

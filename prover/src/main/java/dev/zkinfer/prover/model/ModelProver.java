@@ -359,6 +359,12 @@ public final class ModelProver {
         for (Map.Entry<Integer, long[]> e : compiled.modelValues().entrySet()) {
             w.put(e.getKey(), e.getValue());
         }
+        // The integer executor's run that the witness must match needs nothing from the witness:
+        // on a thread of its own it overlaps the gadgets' computation (in a cold JVM these are the
+        // two largest single-threaded parts of a small proof, a few hundred ms each for LeNet-5).
+        java.util.concurrent.FutureTask<IntegerExecutor.Trace> reference =
+                new java.util.concurrent.FutureTask<>(() -> executor.run(qm, inputs, null, true));
+        Thread.ofPlatform().daemon().name("zkinfer-witness-reference").start(reference);
         for (Layer l : c.layers()) {
             Cancellation.checkpoint();
             LayerProvers.forLayer(l).computeWitness(l, w);
@@ -366,7 +372,7 @@ public final class ModelProver {
         Cancellation.checkpoint();
         CircuitProver.computeMultiplicities(c, w);
         Cancellation.checkpoint();
-        IntegerExecutor.Trace trace = executor.run(qm, inputs, null, true);
+        IntegerExecutor.Trace trace = reference(reference);
         int[] map = compiled.circuitTensorOf();
         for (int q = 0; q < map.length; q++) {
             if (map[q] < 0 || c.tensor(map[q]).role() == TensorRole.MODEL) {
@@ -384,6 +390,26 @@ public final class ModelProver {
             }
         }
         return w;
+    }
+
+    /** The executor's trace computed on its own thread; its exceptions are rethrown as they were. */
+    private static IntegerExecutor.Trace reference(java.util.concurrent.FutureTask<IntegerExecutor.Trace> reference) {
+        try {
+            return reference.get();
+        } catch (InterruptedException e) {
+            // a cancelled proof stops here (the reference run is short and ends on its own)
+            Thread.currentThread().interrupt();
+            Cancellation.checkpoint();
+            throw new ProvingCancelledException("proving stopped: interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private static long[] field(int[] values) {
