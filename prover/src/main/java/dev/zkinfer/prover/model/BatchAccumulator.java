@@ -215,8 +215,12 @@ public final class BatchAccumulator implements AutoCloseable {
                 throw new InvalidInputException("input " + i + " has shape " + Arrays.toString(in[i].shape()) + ", the model expects "
                         + Arrays.toString(qm.tensor(ids[i]).shape()));
             }
+            // the model's own input domain, as ModelProver checks it (the key lists public inputs
+            // only: a private input is in no proof, its domain is checked by a lookup)
+            dev.zkinfer.nn.quant.QTensor qt = qm.tensor(ids[i]);
             try {
-                prover.provingKey().verifyingKey().io().input(i).check(Arrays.stream(in[i].data()).asLongStream().toArray());
+                new dev.zkinfer.circuit.IoScales.InputDomain(qt.scale(), qt.min(), qt.max())
+                        .check(Arrays.stream(in[i].data()).asLongStream().toArray());
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage());
             }

@@ -178,4 +178,28 @@ class BatchAccumulatorTest {
         assertThrows(InvalidInputException.class, () -> BatchAccumulator.withClock(prover, 9, Duration.ZERO, System::nanoTime),
                 "more rows than the key's largest batch");
     }
+
+    @Test
+    void aZeroKnowledgeKeyWithAPrivateInputBatchesToo() throws Exception {
+        // the key lists no input (a private input is in no proof); the accumulator checks the
+        // model's own input domain instead of reading the key's
+        ProvingKey zk = ProvingKey.create(mlp, SecurityProfile.DEFAULT, new int[] {1, 2}, new ProvingKey.Options(true, true), s -> {});
+        assertEquals(0, zk.verifyingKey().io().inputs().size());
+        try (BatchAccumulator acc = BatchAccumulator.withClock(new ModelProver(zk), 2, Duration.ofSeconds(10), () -> 0L)) {
+            CompletableFuture<BatchAccumulator.Receipt> a = acc.submit(input(20));
+            CompletableFuture<BatchAccumulator.Receipt> b = acc.submit(input(21));
+            for (var f : List.of(a, b)) {
+                BatchAccumulator.Receipt r = f.get(60, TimeUnit.SECONDS);
+                CircuitVerifier.Outcome o = CircuitVerifier.verify(zk.verifyingKey(), r.proof());
+                assertTrue(o.result().isValid(), o.result().toString());
+                assertEquals(2, o.rows());
+            }
+            assertEquals(EXECUTOR.infer(mlp, input(21)), b.get().output());
+            // an input outside the model's domain is still refused, with a one-line reason
+            IntTensor in = input(22);
+            int[] bad = in.data().clone();
+            bad[0] = 1 << 20;
+            assertThrows(InvalidInputException.class, () -> acc.submit(new IntTensor(in.shape(), bad)));
+        }
+    }
 }
