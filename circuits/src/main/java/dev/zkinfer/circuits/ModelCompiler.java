@@ -302,20 +302,41 @@ public final class ModelCompiler {
     }
 
     /**
-     * A Linear layer x·Wᵀ + bias into y ([B, O, ...]). For a zero-knowledge key, a layer with one
-     * output unit and a bias gets a second, all-zero output unit (weights and bias padded with
-     * zeros, the real unit sliced after the layer): a one-element bias cannot be masked
-     * (docs/zero-knowledge.md §8), two elements can.
+     * A Linear layer x·Wᵀ + bias into y ([B, O, ...]). For a zero-knowledge key, what would be a
+     * one-element tensor to mask or a sum without a round to mask gets a zero padding
+     * (docs/zero-knowledge.md §8): a layer with one output unit and a bias gets a second, all-zero
+     * unit (weights and bias padded with zeros, the real unit sliced after the layer), and a layer
+     * summing over one input feature a second, zero feature (x padded with a zero column, the
+     * weights with a zero column).
      */
     private void linear(int x, String name, int out, int k, int[] weights, int[] bias, int y) {
-        if (!zeroKnowledge || out != 1 || bias == null) {
+        boolean padOut = zeroKnowledge && out == 1 && bias != null;
+        boolean padK = zeroKnowledge && k == 1;
+        if (!padOut && !padK) {
             int w = model(name + "/weights", new int[] {out, k}, weights);
             int bi = bias == null ? -1 : model(name + "/bias", new int[] {out}, bias);
             b.layer(new LinearLayer(x, w, bi, y));
             return;
         }
-        int w = model(name + "/weights", new int[] {2, k}, Arrays.copyOf(weights, 2 * k));
-        int bi = model(name + "/bias", new int[] {2}, Arrays.copyOf(bias, 2));
+        int out2 = padOut ? 2 : out;
+        int k2 = padK ? 2 : k;
+        int[] w2 = new int[out2 * k2];
+        for (int o = 0; o < out; o++) {
+            System.arraycopy(weights, o * k, w2, o * k2, k);
+        }
+        int w = model(name + "/weights", new int[] {out2, k2}, w2);
+        int bi = bias == null ? -1 : model(name + "/bias", new int[] {out2}, Arrays.copyOf(bias, out2));
+        if (padK) {
+            int[] xd = b.get(x).layout().dims();
+            xd[xd.length - 1] = 2;
+            int xp = b.tensor(name + "/zk padded input", TensorLayout.of(xd), TensorRole.COMPUTED);
+            b.layer(new IndexMapLayer(new int[] {x}, xp, new IndexMap.Pad(new int[xd.length])));
+            x = xp;
+        }
+        if (!padOut) {
+            b.layer(new LinearLayer(x, w, bi, y));
+            return;
+        }
         int[] dims = b.get(y).layout().dims();
         dims[1] = 2;
         int padded = b.tensor(name + "/zk padded", TensorLayout.of(dims), TensorRole.COMPUTED);

@@ -75,9 +75,6 @@ class ZkConformanceProofTest {
     static final Map<String, String> REFUSED = Map.of(
             // Concat: an IndexMap with several inputs would reveal partial sums (docs/zero-knowledge.md §8 item 3)
             "1l_concat", "an IndexMap layer with several inputs (Concat)",
-            // 1 -> 1 Linear: a Linear summing over one element (its one output unit is padded to two,
-            // docs/zero-knowledge.md §8, but the sum over one input feature has no round to mask)
-            "1l_linear", "batch 2: a Linear layer summing over one element (output/acc/zk padded)",
             // a mean over everything: a run-time scalar, which has no batch dimension, so no batch-2 circuit
             "1l_mean", "batch 1: one-element tensors to hide (output/sum/row sums");
 
