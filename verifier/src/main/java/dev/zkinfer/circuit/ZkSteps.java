@@ -154,12 +154,17 @@ public final class ZkSteps {
 
     /**
      * Zero-knowledge: discharges the masked claim Ŵ(p) = v on a model tensor W (docs/zero-knowledge.md
-     * §5) as one linear claim on the model polynomial that reveals nothing about W: κ and a point q
-     * of the blinding block Bl are drawn, the prover sends s = B̃l(q), and a masked sumcheck over
+     * §5) as one linear claim on the model polynomial that reveals nothing about W: a point q of the
+     * blinding block Bl is drawn, the prover sends s = B̃l(q), then κ is drawn, and a masked sumcheck over
      * n = max(n_W, b) variables proves Σ_x [eq(p, x)·W(x) + κ·eq(q, x)·Bl(x)] = v + κ·s (W and Bl
      * zero-extended to n variables; W's mask term removed through w). It ends at r with
      * f(r) = eq(p, r)·W̃(r) + κ·eq(q, r)·B̃l(r), which is returned as the linear claim on W's blocks
      * and Bl's block for the model opening: its value is masked by B̃l(r).
+     *
+     * <p>s is absorbed before κ is drawn: s is checked only through the target v + κ·s, so a prover
+     * who saw κ first could send s' = s + (W̃(p) − v)/κ and make any claimed v pass (a false
+     * weight evaluation); with κ drawn after s, a false v or s makes the target differ from the
+     * true sum W̃(p) + κ·B̃l(q) except for one κ. (The first version drew κ before s.)
      */
     public static WitnessForm modelClaim(VerifierContext ctx, Claim claim, CommittedLayout modelLayout, int blindingBlock)
             throws InvalidProofException {
@@ -169,13 +174,13 @@ public final class ZkSteps {
         int b = modelLayout.blocks(blindingBlock).get(0).numVars();
         int n = Math.max(p.length, b);
         t.domain(MODEL_DOMAIN);
-        Ext3 kappa = t.challengeExt("zk-model/kappa");
         Ext3[] q = new Ext3[b];
         for (int i = 0; i < b; i++) {
             q[i] = t.challengeExt("zk-model/q");
         }
         Ext3 s = ctx.proof().ext("blinding evaluation");
         t.absorbExt("zk-model/blinding", s);
+        Ext3 kappa = t.challengeExt("zk-model/kappa");
         Term[] terms = ctx.tensorMaskDegree(tensor) >= 0 ? new Term[] {new Term(tensor, Ext3.ONE, p)} : new Term[0];
         var res = sumcheck(ctx, claim.value().add(kappa.mul(s)), terms, n, 2);
         return modelForm(modelLayout, blindingBlock, tensor, p, q, kappa, res.point(), res.value());

@@ -166,6 +166,15 @@ final class ZkProving {
      */
     static dev.zkinfer.circuit.WitnessForm modelClaim(ProverContext ctx, dev.zkinfer.circuit.Claim claim,
             dev.zkinfer.circuit.CommittedLayout modelLayout, int blindingBlock, long[] modelTable) {
+        return modelClaim(ctx, claim, modelLayout, blindingBlock, modelTable, Ext3.ZERO);
+    }
+
+    /**
+     * As above; {@code blindingShift} ≠ 0 sends s + shift instead of s = B̃l(q) (tests only: a
+     * prover that adjusts s to pass a false claimed value, which κ drawn after s defeats).
+     */
+    static dev.zkinfer.circuit.WitnessForm modelClaim(ProverContext ctx, dev.zkinfer.circuit.Claim claim,
+            dev.zkinfer.circuit.CommittedLayout modelLayout, int blindingBlock, long[] modelTable, Ext3 blindingShift) {
         var t = ctx.transcript();
         int tensor = claim.tensor();
         Ext3[] p = claim.point();
@@ -173,15 +182,16 @@ final class ZkProving {
         int b = bl.numVars();
         int n = Math.max(p.length, b);
         t.domain(dev.zkinfer.circuit.ZkSteps.MODEL_DOMAIN);
-        Ext3 kappa = t.challengeExt("zk-model/kappa");
         Ext3[] q = new Ext3[b];
         for (int i = 0; i < b; i++) {
             q[i] = t.challengeExt("zk-model/q");
         }
         long[] blinding = java.util.Arrays.copyOfRange(modelTable, (int) bl.offset(), (int) bl.offset() + (1 << b));
-        Ext3 s = EqTables.evaluate(ctx.backend(), blinding, q);
+        Ext3 s = EqTables.evaluate(ctx.backend(), blinding, q).add(blindingShift);
         ctx.proof().ext(s);
         t.absorbExt("zk-model/blinding", s);
+        // κ after s (ZkSteps.modelClaim): s is bound before the combination that checks it
+        Ext3 kappa = t.challengeExt("zk-model/kappa");
         SumcheckInstance inst = new SumcheckInstance(n);
         int w = inst.addBaseTable(java.util.Arrays.copyOf(ctx.values(tensor), 1 << n));
         int ew = inst.addTable(dev.zkinfer.poly.Mle.eqTable(zeroPadded(p, n)));
