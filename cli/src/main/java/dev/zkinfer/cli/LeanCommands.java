@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -56,61 +57,50 @@ final class LeanCommands {
 
     private static VerifyCommand verify(String[] args) {
         VerifyCommand v = new VerifyCommand();
-        Set<String> seen = new HashSet<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            String name = a;
-            String value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                name = a.substring(0, eq);
-                value = a.substring(eq + 1);
-            }
+        boolean ok = options(args, Map.of("--vk", "--vk", "--proof", "--proof", "--input", "--input"), (name, p) -> {
             switch (name) {
-                case "--vk", "--proof", "--input" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
-                            return null;
-                        }
-                        value = args[++i];
-                    }
-                    Path p = path(value);
-                    if (p == null) {
-                        return null;
-                    }
-                    switch (name) {
-                        case "--vk" -> v.vkFile = p;
-                        case "--proof" -> v.proofFile = p;
-                        default -> v.input = p;
-                    }
-                }
-                case "--clamp-inputs", "--json", "-q", "--quiet" -> {
-                    if (value != null) {
-                        return null;
-                    }
-                    switch (name) {
-                        case "--clamp-inputs" -> v.clampInputs = true;
-                        case "--json" -> v.json = true;
-                        default -> {
-                            v.quiet = true;
-                            name = "--quiet";
-                        }
-                    }
-                }
-                default -> {
-                    return null;
-                }
+                case "--vk" -> v.vkFile = p;
+                case "--proof" -> v.proofFile = p;
+                default -> v.input = p;
             }
-            if (!seen.add(name)) {
-                return null; // picocli's message for a repeated option
+        }, flag -> {
+            switch (flag) {
+                case "--clamp-inputs" -> v.clampInputs = true;
+                case "--json" -> v.json = true;
+                default -> v.quiet = true;
             }
-        }
-        return v.vkFile != null && v.proofFile != null ? v : null;
+        });
+        return ok && v.vkFile != null && v.proofFile != null ? v : null;
     }
 
     /** A plain prove: --pk, -o/--output, --input, --clamp-inputs, --json, -q/--quiet (--timeout and the rest: picocli). */
     private static ProveCommand prove(String[] args) {
         ProveCommand c = new ProveCommand();
+        boolean ok = options(args, Map.of("--pk", "--pk", "--input", "--input", "-o", "--output", "--output", "--output"), (name, p) -> {
+            switch (name) {
+                case "--pk" -> c.pk = p;
+                case "--input" -> c.input = p;
+                default -> c.proofFile = p;
+            }
+        }, flag -> {
+            switch (flag) {
+                case "--clamp-inputs" -> c.clampInputs = true;
+                case "--json" -> c.json = true;
+                default -> c.quiet = true;
+            }
+        });
+        return ok && c.pk != null && c.proofFile != null ? c : null;
+    }
+
+    /**
+     * The options after the command name: {@code pathOptions} maps each spelling of an option that
+     * takes a path (as {@code --name value} or {@code --name=value}) to its canonical name, handed
+     * to {@code paths}; the flags --clamp-inputs, --json and -q/--quiet (canonical --quiet) go to
+     * {@code flags}. False (picocli must parse them) for anything else: an unknown option, a missing
+     * or odd value, a flag with a value, or an option given twice (picocli's message for it).
+     */
+    private static boolean options(String[] args, Map<String, String> pathOptions, java.util.function.BiConsumer<String, Path> paths,
+            java.util.function.Consumer<String> flags) {
         Set<String> seen = new HashSet<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
@@ -121,49 +111,33 @@ final class LeanCommands {
                 name = a.substring(0, eq);
                 value = a.substring(eq + 1);
             }
-            switch (name) {
-                case "--pk", "--input", "-o", "--output" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
-                            return null;
-                        }
-                        value = args[++i];
+            String canonical = pathOptions.get(name);
+            if (canonical != null) {
+                if (value == null) {
+                    if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
+                        return false;
                     }
-                    Path p = path(value);
-                    if (p == null) {
-                        return null;
-                    }
-                    switch (name) {
-                        case "--pk" -> c.pk = p;
-                        case "--input" -> c.input = p;
-                        default -> {
-                            c.proofFile = p;
-                            name = "--output";
-                        }
-                    }
+                    value = args[++i];
                 }
-                case "--clamp-inputs", "--json", "-q", "--quiet" -> {
-                    if (value != null) {
-                        return null;
-                    }
-                    switch (name) {
-                        case "--clamp-inputs" -> c.clampInputs = true;
-                        case "--json" -> c.json = true;
-                        default -> {
-                            c.quiet = true;
-                            name = "--quiet";
-                        }
-                    }
+                Path p = path(value);
+                if (p == null) {
+                    return false;
                 }
-                default -> {
-                    return null;
+                paths.accept(canonical, p);
+            } else if (name.equals("--clamp-inputs") || name.equals("--json") || name.equals("-q") || name.equals("--quiet")) {
+                if (value != null) {
+                    return false;
                 }
+                canonical = name.equals("-q") ? "--quiet" : name;
+                flags.accept(canonical);
+            } else {
+                return false;
             }
-            if (!seen.add(name)) {
-                return null; // picocli's message for a repeated option
+            if (!seen.add(canonical)) {
+                return false; // picocli's message for a repeated option
             }
         }
-        return c.pk != null && c.proofFile != null ? c : null;
+        return true;
     }
 
     private static InspectCommand inspect(String[] args) {
