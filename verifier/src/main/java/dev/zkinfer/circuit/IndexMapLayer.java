@@ -307,27 +307,12 @@ public final class IndexMapLayer implements Layer {
      */
     static Ext3 diagonalPrefix(Ext3[] r, int ro, Ext3[] rho, int po, int v, int n) {
         Ext3[] g0 = new Ext3[v], g1 = new Ext3[v];
-        Ext3[] below = new Ext3[v + 1];
-        below[0] = Ext3.ONE;
         for (int k = 0; k < v; k++) {
             Ext3 a = r[ro + k], b = rho[po + k];
             g1[k] = a.mul(b);
             g0[k] = Ext3.ONE.sub(a).mul(Ext3.ONE.sub(b));
-            below[k + 1] = below[k].mul(g0[k].add(g1[k]));
         }
-        if (n == 1 << v) {
-            return below[v];
-        }
-        Ext3 sum = Ext3.ZERO, above = Ext3.ONE;
-        for (int k = v - 1; k >= 0; k--) {
-            if ((n >>> k & 1) == 1) {
-                sum = sum.add(above.mul(g0[k]).mul(below[k]));
-                above = above.mul(g1[k]);
-            } else {
-                above = above.mul(g0[k]);
-            }
-        }
-        return sum;
+        return dev.zkinfer.poly.Mle.prefixProductSum(g0, g1, n);
     }
 
     /**

@@ -121,26 +121,7 @@ public final class PowerWeights implements BlockWeight {
             a1[s] = z[s].mul(pow);
             pow = pow.mul(pow);
         }
-        // full[s] = Π_{s'<s} (a0 + a1)
-        Ext3[] full = new Ext3[t + 1];
-        full[0] = Ext3.ONE;
-        for (int s = 0; s < t; s++) {
-            full[s + 1] = full[s].mul(a0[s].add(a1[s]));
-        }
-        if (bound == (1L << t)) {
-            return full[t];
-        }
-        Ext3 sum = Ext3.ZERO;
-        Ext3 above = Ext3.ONE; // Π_{s' > s} a_{s'}(bit s' of K)
-        for (int s = t - 1; s >= 0; s--) {
-            if (((bound >>> s) & 1) != 0) {
-                sum = sum.add(above.mul(a0[s]).mul(full[s]));
-                above = above.mul(a1[s]);
-            } else {
-                above = above.mul(a0[s]);
-            }
-        }
-        return sum;
+        return dev.zkinfer.poly.Mle.prefixProductSum(a0, a1, bound);
     }
 
     /** Σ_{j&lt;3} eq(j, (z0, z1))·u^j over the two component variables (j = bit0 + 2·bit1). */

@@ -94,19 +94,7 @@ public final class WhirVerifier implements PcsVerifier {
             }
             // hiding mode: per sample ζ, the answers of f̂ and of the mask polynomial ĝ; the list
             // holds f̂'s claims, then ĝ's
-            List<EvaluationClaim> fs = new ArrayList<>(), gs = new ArrayList<>();
-            for (int s = 0; s < params.oodSamples(); s++) {
-                Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
-                Ext3[] z = WhirProtocol.oodPoint(zeta, params.numVars());
-                Ext3 u = proof.ext("initial out-of-domain answer");
-                t.absorbExt(WhirProtocol.OOD_ANSWER, u);
-                Ext3 v = proof.ext("mask out-of-domain answer");
-                t.absorbExt(WhirProtocol.OOD_ANSWER, v);
-                fs.add(new EvaluationClaim(z, u));
-                gs.add(new EvaluationClaim(z, v));
-            }
-            fs.addAll(gs);
-            return fs;
+            return pairedOutOfDomain(proof, t, params.numVars(), "initial");
         } catch (InvalidProofException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -222,18 +210,7 @@ public final class WhirVerifier implements PcsVerifier {
         if (separate) {
             maskRoot = proof.bytes("mask polynomial root", ROOT_BYTES);
             t.absorbBytes(WhirProtocol.ZK_MASK_ROOT, maskRoot);
-            List<EvaluationClaim> fs = new ArrayList<>(), gs = new ArrayList<>();
-            for (int s = 0; s < params.oodSamples(); s++) {
-                Ext3[] z = WhirProtocol.oodPoint(t.challengeExt(WhirProtocol.OOD), n);
-                Ext3 u = proof.ext("opening out-of-domain answer");
-                t.absorbExt(WhirProtocol.OOD_ANSWER, u);
-                Ext3 v = proof.ext("mask out-of-domain answer");
-                t.absorbExt(WhirProtocol.OOD_ANSWER, v);
-                fs.add(new EvaluationClaim(z, u));
-                gs.add(new EvaluationClaim(z, v));
-            }
-            hOod.addAll(fs);
-            hOod.addAll(gs);
+            hOod.addAll(pairedOutOfDomain(proof, t, n, "opening"));
         } else if (zk) {
             hOod.addAll(initialOod);
         }
@@ -599,5 +576,24 @@ public final class WhirVerifier implements PcsVerifier {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK provides no SHA-256", e);
         }
+    }
+
+    /**
+     * Hiding mode's out-of-domain samples: per sample ζ the answers of f̂ and of the mask
+     * polynomial ĝ, each absorbed as it is read; f̂'s claims first, then ĝ's.
+     */
+    private List<EvaluationClaim> pairedOutOfDomain(ProofReader proof, Transcript t, int n, String what) throws InvalidProofException {
+        List<EvaluationClaim> fs = new ArrayList<>(), gs = new ArrayList<>();
+        for (int s = 0; s < params.oodSamples(); s++) {
+            Ext3[] z = WhirProtocol.oodPoint(t.challengeExt(WhirProtocol.OOD), n);
+            Ext3 u = proof.ext(what + " out-of-domain answer");
+            t.absorbExt(WhirProtocol.OOD_ANSWER, u);
+            Ext3 v = proof.ext("mask out-of-domain answer");
+            t.absorbExt(WhirProtocol.OOD_ANSWER, v);
+            fs.add(new EvaluationClaim(z, u));
+            gs.add(new EvaluationClaim(z, v));
+        }
+        fs.addAll(gs);
+        return fs;
     }
 }

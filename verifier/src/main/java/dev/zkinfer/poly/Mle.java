@@ -90,6 +90,39 @@ public final class Mle {
     }
 
     /**
+     * Σ_{i &lt; bound} Π_k a_k(bit k of i) over the v = a0.length bits of i, in O(v), for per-bit
+     * factors a_k(0) = a0[k], a_k(1) = a1[k] (an eq-like product summed over a prefix of the
+     * hypercube): for each bit b set in bound, the indices that agree with bound above b, have 0 at b
+     * and anything below contribute Π_{k&gt;b} a_k(bound_k)·a_b(0)·Π_{k&lt;b} (a_k(0) + a_k(1)).
+     *
+     * @param bound in [1, 2^v]
+     */
+    public static Ext3 prefixProductSum(Ext3[] a0, Ext3[] a1, long bound) {
+        int v = a0.length;
+        if (a1.length != v || bound < 1 || bound > (1L << v)) {
+            throw new IllegalArgumentException("bound " + bound + " outside [1, 2^" + v + "]");
+        }
+        Ext3[] full = new Ext3[v + 1]; // full[k] = Π_{k' < k} (a_k'(0) + a_k'(1))
+        full[0] = Ext3.ONE;
+        for (int k = 0; k < v; k++) {
+            full[k + 1] = full[k].mul(a0[k].add(a1[k]));
+        }
+        if (bound == 1L << v) {
+            return full[v];
+        }
+        Ext3 sum = Ext3.ZERO, above = Ext3.ONE;
+        for (int k = v - 1; k >= 0; k--) {
+            if ((bound >>> k & 1) == 1) {
+                sum = sum.add(above.mul(a0[k]).mul(full[k]));
+                above = above.mul(a1[k]);
+            } else {
+                above = above.mul(a0[k]);
+            }
+        }
+        return sum;
+    }
+
+    /**
      * Evaluates the MLE of base-field values at r, in O(2^n): folds variable 0 first. The table
      * may be shorter than 2^n: missing entries are zero.
      */

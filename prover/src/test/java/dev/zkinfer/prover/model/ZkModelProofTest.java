@@ -54,17 +54,20 @@ class ZkModelProofTest {
         assertTrue(CircuitVerifier.verify(back.verifyingKey(), new ModelProver(back).prove(input, s -> {}).proof()).result().isValid());
     }
 
+    /** The 64-32-10 MLP these tests prove, quantized with calibration seed {@code seed}. */
+    private static QuantizedModel mlp(int seed) {
+        return ModelProofTest.quantize(new ModelBuilder(7, 1, 64).gemm(32).relu().gemm(10).build(), seed);
+    }
+
     @Test
     void anMlp() throws Exception {
-        Graph g = new ModelBuilder(7, 1, 64).gemm(32).relu().gemm(10).build();
-        QuantizedModel qm = ModelProofTest.quantize(g, 1);
+        QuantizedModel qm = mlp(1);
         provesLikeIntegrityMode(qm, qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 99).get(0)));
     }
 
     @Test
     void aPrivateInputIsInNoProofAndStillChecked() throws Exception {
-        Graph g = new ModelBuilder(7, 1, 64).gemm(32).relu().gemm(10).build();
-        QuantizedModel qm = ModelProofTest.quantize(g, 2);
+        QuantizedModel qm = mlp(2);
         IntTensor input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 98).get(0));
         ProvingKey plain = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
         ProvingKey zk = ProvingKey.create(qm, SecurityProfile.DEFAULT, new ProvingKey.Options(true, true), s -> {});
@@ -88,8 +91,7 @@ class ZkModelProofTest {
 
     @Test
     void aCommittedInputIsInNoProofAndItsOpeningChecksIt() throws Exception {
-        Graph g = new ModelBuilder(7, 1, 64).gemm(32).relu().gemm(10).build();
-        QuantizedModel qm = ModelProofTest.quantize(g, 2);
+        QuantizedModel qm = mlp(2);
         IntTensor input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 97).get(0));
         ProvingKey plain = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
         ProvingKey zk = ProvingKey.create(qm, SecurityProfile.DEFAULT, ProvingKey.Options.withCommittedInputs(), s -> {});
@@ -144,8 +146,7 @@ class ZkModelProofTest {
 
     @Test
     void aCommittedInputProvedWithAPaddingRowOpensToItsRealRows() throws Exception {
-        Graph g = new ModelBuilder(7, 1, 64).gemm(32).relu().gemm(10).build();
-        QuantizedModel qm = ModelProofTest.quantize(g, 2);
+        QuantizedModel qm = mlp(2);
         IntTensor input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 96).get(0));
         ProvingKey zk = ProvingKey.create(qm, SecurityProfile.DEFAULT, new int[] {2}, ProvingKey.Options.withCommittedInputs(), s -> {});
         ProofResult r = new ModelProver(zk).proveBatch(java.util.List.<IntTensor[]>of(new IntTensor[] {input}), s -> {});
@@ -166,8 +167,7 @@ class ZkModelProofTest {
     void aBatchProofInTheLargerCircuitOfAZeroKnowledgeKeyVerifies() throws Exception {
         // the key has circuits of batches 1 and 2; a proof of two rows uses the second, whose masks and
         // witness layout the verifier must take from that circuit, not from the smallest one
-        Graph g = new ModelBuilder(7, 1, 64).gemm(32).relu().gemm(10).build();
-        QuantizedModel qm = ModelProofTest.quantize(g, 2);
+        QuantizedModel qm = mlp(2);
         java.util.List<IntTensor[]> rows = new java.util.ArrayList<>();
         for (var x : ModelProofTest.randomInputs(qm.input().shape(), 2, 95)) {
             rows.add(new IntTensor[] {qm.quantizeInput(x)});

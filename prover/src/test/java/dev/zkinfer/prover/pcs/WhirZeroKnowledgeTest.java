@@ -315,15 +315,7 @@ class WhirZeroKnowledgeTest {
     void rejectsEverySingleByteFlipAndTruncation() {
         Statement s = smallHonest;
         byte[] proof = s.proof();
-        for (int i = 0; i < proof.length; i++) {
-            byte[] bad = proof.clone();
-            bad[i] ^= (byte) (1 << (i % 8));
-            int at = i;
-            assertThrows(InvalidProofException.class, () -> verify(s, s.claims(), s.weighted(), bad), "byte " + at);
-        }
-        for (int len : new int[] {0, 24, proof.length / 2, proof.length - 1}) {
-            assertRejected(s, s.root(), s.claims(), s.weighted(), Arrays.copyOf(proof, len));
-        }
+        assertEveryFlipAndTruncationRejected(s);
         assertRejected(s, s.root(), s.claims(), s.weighted(), Arrays.copyOf(proof, proof.length + 1));
     }
 
@@ -398,15 +390,7 @@ class WhirZeroKnowledgeTest {
                 new Sha256Transcript(WhirTestSupport.TAG));
         verify(s);
         byte[] proof = s.proof();
-        for (int i = 0; i < proof.length; i++) {
-            byte[] bad = proof.clone();
-            bad[i] ^= (byte) (1 << (i % 8));
-            int at = i;
-            assertThrows(InvalidProofException.class, () -> verify(s, s.claims(), s.weighted(), bad), "byte " + at);
-        }
-        for (int len : new int[] {0, 24, proof.length / 2, proof.length - 1}) {
-            assertRejected(s, s.root(), s.claims(), s.weighted(), Arrays.copyOf(proof, len));
-        }
+        assertEveryFlipAndTruncationRejected(s);
         EvaluationClaim cl = s.claims().get(0);
         assertRejected(s, s.root(), List.of(new EvaluationClaim(cl.point(), cl.value().add(Ext3.ONE)), s.claims().get(1)),
                 s.weighted(), proof);
@@ -855,6 +839,20 @@ class WhirZeroKnowledgeTest {
 
         int rank() {
             return basis.size();
+        }
+    }
+
+    /** Every single-bit flip of the proof (a different bit per byte) and truncations to 0, 24, half and all but one byte are rejected. */
+    private static void assertEveryFlipAndTruncationRejected(Statement s) {
+        byte[] proof = s.proof();
+        for (int i = 0; i < proof.length; i++) {
+            byte[] bad = proof.clone();
+            bad[i] ^= (byte) (1 << (i % 8));
+            int at = i;
+            assertThrows(InvalidProofException.class, () -> verify(s, s.claims(), s.weighted(), bad), "byte " + at);
+        }
+        for (int len : new int[] {0, 24, proof.length / 2, proof.length - 1}) {
+            assertRejected(s, s.root(), s.claims(), s.weighted(), Arrays.copyOf(proof, len));
         }
     }
 }
