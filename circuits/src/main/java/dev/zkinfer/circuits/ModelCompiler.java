@@ -159,36 +159,12 @@ public final class ModelCompiler {
         return a + b < 0 ? Long.MAX_VALUE : a + b;
     }
 
-    /**
-     * The dimension of a one-row softmax input to pad to two rows: the first of size 1 outside the
-     * softmax's axis (whose dimensions multiply to {@code mid}, after the leading 1s), or -1.
-     */
-    private static int padDimension(int[] shape, int mid) {
-        int from = firstAxisDim(shape, mid);
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] == 1 && (d < from || d >= axisEnd(shape, from, mid))) {
-                return d;
-            }
-        }
-        return -1;
-    }
-
-    /** The first dimension of the softmax's axis: the first after the leading run of size-1 dimensions (a one-row input). */
-    private static int firstAxisDim(int[] shape, int mid) {
-        int d = 0;
-        while (d < shape.length && shape[d] == 1 && mid != 1) {
-            d++;
-        }
-        return d;
-    }
-
-    private static int axisEnd(int[] shape, int from, int mid) {
-        long p = 1;
-        int d = from;
-        while (d < shape.length && p < mid) {
-            p *= shape[d++];
-        }
-        return d;
+    /** The real unit of a tensor padded at the end of its dimensions ({@code padded}) as y: a slice from the origin. */
+    private void sliceReal(int padded, int y) {
+        int rank = b.get(padded).layout().rank();
+        int[] steps = new int[rank];
+        Arrays.fill(steps, 1);
+        b.layer(new IndexMapLayer(new int[] {padded}, y, new IndexMap.Slice(new int[rank], steps)));
     }
 
     /** @throws UnsupportedModelException naming the first op that cannot be proved */
@@ -341,9 +317,7 @@ public final class ModelCompiler {
         dims[1] = 2;
         int padded = b.tensor(name + "/zk padded", TensorLayout.of(dims), TensorRole.COMPUTED);
         b.layer(new LinearLayer(x, w, bi, padded));
-        int[] steps = new int[dims.length];
-        Arrays.fill(steps, 1);
-        b.layer(new IndexMapLayer(new int[] {padded}, y, new IndexMap.Slice(new int[dims.length], steps)));
+        sliceReal(padded, y);
     }
 
     private void compile(QOp op) {
@@ -493,25 +467,21 @@ public final class ModelCompiler {
                         m.strideH(), m.strideW(), m.padTop(), m.padLeft()));
             }
             case QOp.QSoftmax s -> {
-                int padDim = zeroKnowledge && (long) s.outer() * s.inner() == 1 ? padDimension(qm.tensor(s.input()).shape(), s.mid()) : -1;
-                if (padDim < 0) {
+                int[] shape = qm.tensor(s.input()).shape();
+                if (!zeroKnowledge || (long) s.outer() * s.inner() != 1 || shape.length < 2 || shape[0] != 1) {
                     b.layer(SoftmaxLayer.create(b, of(s.input()), advice(outT), s.outer(), s.mid(), s.inner(),
                             s.offset(), s.expTable(), s.outMax(), qm.tensor(s.input()).bits()));
                 } else {
-                    // one row, padded to two (a row of zeros before the softmax, the real row sliced after it)
+                    // one row (every dimension outside the axis has size 1), padded to two along
+                    // dimension 0: a row of zeros before the softmax, the real row sliced after it
                     int[] dims = layout(outT).dims();
-                    dims[padDim] = 2;
+                    dims[0] = 2;
                     TensorLayout padded = TensorLayout.of(dims);
                     int x = b.tensor(outT.name() + "/zk padded input", padded, TensorRole.COMPUTED);
                     b.layer(new IndexMapLayer(new int[] {of(s.input())}, x, new IndexMap.Pad(new int[dims.length])));
                     int y = b.tensor(outT.name() + "/zk padded", padded, TensorRole.ADVICE);
-                    boolean before = padDim < firstAxisDim(qm.tensor(s.input()).shape(), s.mid());
-                    b.layer(SoftmaxLayer.create(b, x, y, s.outer() * (before ? 2 : 1), s.mid(), s.inner() * (before ? 1 : 2),
-                            s.offset(), s.expTable(), s.outMax(), qm.tensor(s.input()).bits()));
-                    int[] starts = new int[dims.length];
-                    int[] steps = new int[dims.length];
-                    java.util.Arrays.fill(steps, 1);
-                    b.layer(new IndexMapLayer(new int[] {y}, computed(outT), new IndexMap.Slice(starts, steps)));
+                    b.layer(SoftmaxLayer.create(b, x, y, 2, s.mid(), 1, s.offset(), s.expTable(), s.outMax(), qm.tensor(s.input()).bits()));
+                    sliceReal(y, computed(outT));
                 }
             }
             case QOp.QReshape r -> {
