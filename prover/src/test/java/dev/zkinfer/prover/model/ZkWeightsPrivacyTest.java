@@ -138,11 +138,6 @@ class ZkWeightsPrivacyTest {
                 }
             }
         }
-        ProvingKey plain = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
-        byte[] integrity = new ModelProver(plain).prove(input, s -> {}).proof();
-        System.out.printf("%d negative weights and %d pairs scanned for; an integrity-mode proof of %d bytes holds %s after its public values%n",
-                weights.singles().size(), weights.pairs().size(), integrity.length,
-                weights.foundIn(integrity, publicValuesEnd(integrity), integrity.length));
     }
 
     @Test
