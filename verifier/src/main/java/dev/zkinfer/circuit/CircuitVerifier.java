@@ -266,7 +266,7 @@ public final class CircuitVerifier {
                 cursor = zk.cursor();
             }
             ZkLayout.MaskPlace place = cursor.next(numVars, degree);
-            maskForm(place.block(), zk.sumcheckWeights(place, point), value);
+            maskForm(place.block(), cursor.weights(place, point), value);
         }
 
         @Override

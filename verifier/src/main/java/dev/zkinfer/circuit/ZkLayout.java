@@ -490,6 +490,13 @@ public final class ZkLayout {
     public final class MaskCursor {
         private int block;
         private int used;
+        /** eq tables at the last point a mask's weights were evaluated at, shared by this proof's masks. */
+        private final PoolEq eqs = new PoolEq(poolBits);
+
+        /** The weights of the mask at {@code place} ({@link #sumcheckWeights}), sharing this proof's eq tables when evaluated. */
+        public PoolWeights weights(MaskPlace place, Ext3[] point) {
+            return sumcheckWeights(place, point, eqs);
+        }
 
         /** The place of the next mask, of n variables and degree d. */
         public MaskPlace next(int numVars, int degree) {
@@ -519,16 +526,60 @@ public final class ZkLayout {
      * (u the extension's generator t, j the component).
      */
     public PoolWeights sumcheckWeights(MaskPlace place, Ext3[] point) {
+        return sumcheckWeights(place, point, new PoolEq(poolBits));
+    }
+
+    private PoolWeights sumcheckWeights(MaskPlace place, Ext3[] point, PoolEq eqs) {
         if (point.length != place.numVars()) {
             throw new IllegalStateException("a sumcheck mask point of " + point.length + " coordinates for a mask of " + place.numVars() + " variables");
         }
-        return new PoolWeights(poolBits, place.offset(), point, place.degree());
+        return new PoolWeights(poolBits, place.offset(), point, place.degree(), eqs);
+    }
+
+    /**
+     * eq(z, i) over a pool block of 2^bits entries as two half tables, eq(z, i) = lo[i mod 2^low] ·
+     * hi[i / 2^low], kept for the last z: every mask of a proof is evaluated at the same point of
+     * the witness opening, so one pair of tables of 2^(bits/2) entries serves them all. Not
+     * thread-safe (one proof's thread).
+     */
+    static final class PoolEq {
+        private final int bits;
+        private final int low;
+        private Ext3[] z;
+        private Ext3[] lo;
+        private Ext3[] hi;
+
+        PoolEq(int bits) {
+            this.bits = bits;
+            this.low = bits / 2;
+        }
+
+        void at(Ext3[] point) {
+            if (point.length != bits) {
+                throw new IllegalArgumentException("point of " + point.length + " coordinates for a block of " + bits + " variables");
+            }
+            if (!Arrays.equals(point, z)) {
+                lo = table(Arrays.copyOf(point, low));
+                hi = table(Arrays.copyOfRange(point, low, bits));
+                z = point.clone();
+            }
+        }
+
+        private static Ext3[] table(Ext3[] r) {
+            long[] t = dev.zkinfer.poly.Mle.eqTableInto(r, Ext3.ONE, new long[3 << r.length]);
+            Ext3[] out = new Ext3[1 << r.length];
+            for (int e = 0; e < out.length; e++) {
+                out[e] = Ext3.get(t, e);
+            }
+            return out;
+        }
     }
 
     /**
      * A sumcheck mask's weights on its pool block ({@link #sumcheckWeights}): zero outside the mask's
      * range, so the prover adds it sparsely and the verifier evaluates its multilinear extension in
-     * O(3·n·(d + 1) + log block). Immutable and thread-safe.
+     * O(3·n·(d + 1)) from eq half tables ({@link PoolEq}) that the masks of one proof share. Its
+     * evaluation updates those tables, so one proof's weights are evaluated on one thread.
      */
     public static final class PoolWeights implements dev.zkinfer.pcs.SparseBlockWeight {
         static final long TAG = 0x5A4B_504C; // "ZKPL"
@@ -536,12 +587,14 @@ public final class ZkLayout {
         private final int offset;
         private final Ext3[] p;
         private final int degree;
+        private final PoolEq eqs;
 
-        PoolWeights(int bits, int offset, Ext3[] p, int degree) {
+        PoolWeights(int bits, int offset, Ext3[] p, int degree, PoolEq eqs) {
             this.bits = bits;
             this.offset = offset;
             this.p = p.clone();
             this.degree = degree;
+            this.eqs = eqs;
         }
 
         private int length() {
@@ -571,32 +624,23 @@ public final class ZkLayout {
 
         @Override
         public Ext3 evaluate(Ext3[] z) {
-            if (z.length != bits) {
-                throw new IllegalArgumentException("point of " + z.length + " coordinates for a block of " + bits + " variables");
-            }
+            eqs.at(z);
             Ext3[] w = range();
-            // the range meets at most two aligned sub-blocks of 2^low entries: eq over their low
-            // coordinates from one table, times eq of each one's high coordinates
-            int low = Math.min(bits, TensorLayout.log2Ceil(w.length));
-            Ext3[] zl = Arrays.copyOf(z, low);
-            Ext3[] zh = Arrays.copyOfRange(z, low, bits);
-            Ext3[] eqLow = new Ext3[1 << low];
-            long[] t = dev.zkinfer.poly.Mle.eqTableInto(zl, Ext3.ONE, new long[3 << low]);
-            for (int e = 0; e < eqLow.length; e++) {
-                eqLow[e] = Ext3.get(t, e);
-            }
+            // Σ_e w[e]·lo[at mod 2^low]·hi[at / 2^low], at = offset + e, grouped by the high index
+            int low = eqs.low, mask = (1 << low) - 1;
             Ext3 sum = Ext3.ZERO;
-            int hi = -1;
-            Ext3 eqHigh = Ext3.ZERO;
+            Ext3 part = Ext3.ZERO;
+            int hi = offset >>> low;
             for (int e = 0; e < w.length; e++) {
                 int at = offset + e;
                 if (at >>> low != hi) {
+                    sum = sum.add(part.mul(eqs.hi[hi]));
+                    part = Ext3.ZERO;
                     hi = at >>> low;
-                    eqHigh = dev.zkinfer.poly.Mle.eqAtIndex(zh, hi);
                 }
-                sum = sum.add(w[e].mul(eqLow[at & ((1 << low) - 1)]).mul(eqHigh));
+                part = part.add(w[e].mul(eqs.lo[at & mask]));
             }
-            return sum;
+            return sum.add(part.mul(eqs.hi[hi]));
         }
 
         @Override

@@ -136,25 +136,50 @@ public final class WhirProtocol {
      */
     public static long[] maskBlock(long[][] phi, long x, int k0, long[] symbols, int from) {
         int size = 1 << k0, c = phi.length;
+        // φ's nonzero coefficients (sparse for c = 3), and the powers of X they need
+        int nonzero = 0, maxPower = 0;
+        for (long[] coef : phi) {
+            for (int m = 0; m < size; m++) {
+                if (coef[m] != 0) {
+                    nonzero++;
+                    maxPower = Math.max(maxPower, m);
+                }
+            }
+        }
+        int[] row = new int[nonzero], power = new int[nonzero];
+        long[] value = new long[nonzero];
+        for (int a = 0, e = 0; a < c; a++) {
+            for (int m = 0; m < size; m++) {
+                if (phi[a][m] != 0) {
+                    row[e] = a;
+                    power[e] = m;
+                    value[e++] = phi[a][m];
+                }
+            }
+        }
+        long[] omega = new long[size];
+        omega[0] = 1;
         long omegaK = Goldilocks.rootOfUnity(k0);
+        for (int m = 1; m < size; m++) {
+            omega[m] = Goldilocks.mul(omega[m - 1], omegaK);
+        }
         long[] out = new long[size];
-        long[] pow = new long[size];
+        long[] pow = new long[maxPower + 1];
+        long[] phiZ = new long[c];
         for (int u = 0; u < size; u++) {
-            long z = Goldilocks.mul(x, Goldilocks.pow(omegaK, bitReverse(u, k0)));
+            long z = Goldilocks.mul(x, omega[bitReverse(u, k0)]);
             pow[0] = 1;
-            for (int m = 1; m < size; m++) {
+            for (int m = 1; m <= maxPower; m++) {
                 pow[m] = Goldilocks.mul(pow[m - 1], z);
+            }
+            java.util.Arrays.fill(phiZ, 0);
+            for (int e = 0; e < nonzero; e++) {
+                long term = value[e] == 1 ? pow[power[e]] : Goldilocks.mul(value[e], pow[power[e]]);
+                phiZ[row[e]] = Goldilocks.add(phiZ[row[e]], term);
             }
             long v = 0;
             for (int a = 0; a < c; a++) {
-                long phiZ = 0;
-                long[] coef = phi[a];
-                for (int m = 0; m < size; m++) {
-                    if (coef[m] != 0) {
-                        phiZ = Goldilocks.add(phiZ, Goldilocks.mul(coef[m], pow[m]));
-                    }
-                }
-                v = Goldilocks.add(v, Goldilocks.mul(phiZ, symbols[from + a]));
+                v = Goldilocks.add(v, Goldilocks.mul(phiZ[a], symbols[from + a]));
             }
             out[u] = v;
         }

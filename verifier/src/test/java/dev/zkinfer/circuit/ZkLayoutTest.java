@@ -103,6 +103,28 @@ class ZkLayoutTest {
     }
 
     @Test
+    void aCursorsMasksShareTheirEqTablesAndStillEvaluateToTheirTables() {
+        ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
+        ZkLayout.MaskCursor cursor = z.cursor();
+        List<ZkLayout.PoolWeights> ws = new java.util.ArrayList<>();
+        for (int[] shape : new int[][] {{5, 3}, {4, 2}, {3, 7}, {6, 1}}) {
+            ws.add(cursor.weights(cursor.next(shape[0], shape[1]), point(shape[0])));
+        }
+        // two rounds at two points, each weight after the others: the shared tables follow the point
+        for (int round = 0; round < 2; round++) {
+            Ext3[] r = point(z.poolBits());
+            for (ZkLayout.PoolWeights w : ws) {
+                assertEquals(Mle.evaluateExt(w.table(), r), w.evaluate(r));
+            }
+        }
+        Ext3[] r = point(z.poolBits());
+        Ext3[] other = point(z.poolBits());
+        assertEquals(Mle.evaluateExt(ws.get(0).table(), r), ws.get(0).evaluate(r));
+        assertEquals(Mle.evaluateExt(ws.get(1).table(), other), ws.get(1).evaluate(other));
+        assertEquals(Mle.evaluateExt(ws.get(2).table(), r), ws.get(2).evaluate(r));
+    }
+
+    @Test
     void aSumOfTermsIsTheWeightOfTheirTablesPlacedInTheWholePolynomial() {
         ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
         CommittedLayout wl = z.witness();

@@ -331,7 +331,7 @@ public final class CircuitProver {
                 throw new IllegalStateException("a sumcheck mask's value claimed for another mask than the one handed out");
             }
             handedOut = null;
-            maskForm(place.block(), vk.zkLayout().sumcheckWeights(place, point), value);
+            maskForm(place.block(), cursor.weights(place, point), value);
         }
 
         @Override
