@@ -105,26 +105,26 @@ class ZkModelProofTest {
         assertArrayEquals(CircuitVerifier.verify(plain.verifyingKey(), new ModelProver(plain).prove(input, s -> {}).proof()).output(),
                 o.output());
         // the opening (as written to a file and read back) opens the proof's commitment to the input
-        InputOpening opening = InputOpening.decode(r.opening().encode());
+        CommitmentOpening opening = CommitmentOpening.decode(r.opening().encode());
         assertTrue(opening.check(vk, o).isValid(), opening.check(vk, o).reason());
         assertArrayEquals(Arrays.stream(input.data()).asLongStream().toArray(), opening.input(0));
         // another input with the same seed, and the input with another seed, do not open it
         long[] other = opening.input(0);
         other[5] = other[5] == qm.input().max() ? other[5] - 1 : other[5] + 1;
         byte[] file = opening.encode();
-        InputOpening otherInput = new InputOpening(opening.keyDigest(), opening.batch(), opening.rows(), java.util.List.of(other),
-                Arrays.copyOfRange(file, file.length - 32, file.length));
+        CommitmentOpening otherInput = new CommitmentOpening(opening.keyDigest(), opening.batch(), opening.rows(),
+                new CommitmentOpening.Part(java.util.List.of(other), Arrays.copyOfRange(file, file.length - 32, file.length)), null);
         assertFalse(otherInput.check(vk, o).isValid());
         byte[] reseeded = file.clone();
         reseeded[reseeded.length - 1] ^= 1;
-        assertFalse(InputOpening.decode(reseeded).check(vk, o).isValid());
+        assertFalse(CommitmentOpening.decode(reseeded).check(vk, o).isValid());
         // an opening of another proof of the same input does not open this one (fresh seed per proof)
         ProofResult r2 = new ModelProver(zk).prove(input, s -> {});
         assertFalse(r2.opening().check(vk, o).isValid());
         assertTrue(r2.opening().check(vk, CircuitVerifier.verify(vk, r2.proof())).isValid());
         // garbled and truncated opening files are one-line errors
-        assertThrows(dev.zkinfer.MalformedInputException.class, () -> InputOpening.decode(Arrays.copyOf(file, file.length - 1)));
-        assertThrows(dev.zkinfer.MalformedInputException.class, () -> InputOpening.decode(new byte[] {1, 2, 3}));
+        assertThrows(dev.zkinfer.MalformedInputException.class, () -> CommitmentOpening.decode(Arrays.copyOf(file, file.length - 1)));
+        assertThrows(dev.zkinfer.MalformedInputException.class, () -> CommitmentOpening.decode(new byte[] {1, 2, 3}));
         // the input's values appear neither in the proof nor among the proof's revealed values; the control finds them
         long[] x = Arrays.stream(input.data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray();
         assertEquals(0, occurrences(r.proof(), x), "the committed input's values are not in the proof");
@@ -158,8 +158,8 @@ class ZkModelProofTest {
         assertArrayEquals(Arrays.stream(input.data()).asLongStream().toArray(), r.opening().input(0), "the real row only");
         // an opening claiming two real rows does not fit the proof
         byte[] f = r.opening().encode();
-        InputOpening two = new InputOpening(r.opening().keyDigest(), 2, 2, java.util.List.of(concat(r.opening().input(0),
-                r.opening().input(0))), Arrays.copyOfRange(f, f.length - 32, f.length));
+        CommitmentOpening two = new CommitmentOpening(r.opening().keyDigest(), 2, 2, new CommitmentOpening.Part(java.util.List.of(
+                concat(r.opening().input(0), r.opening().input(0))), Arrays.copyOfRange(f, f.length - 32, f.length)), null);
         assertFalse(two.check(zk.verifyingKey(), o).isValid());
     }
 
