@@ -402,7 +402,8 @@ public final class VerifyingKey {
         int flags = in.u32("flags");
         int proofs = flags >>> PROOFS_SHIFT;
         if ((flags & ~(FLAG_ZERO_KNOWLEDGE | FLAG_COMMITTED_INPUTS | FLAG_COMMITTED_OUTPUTS) & ((1 << PROOFS_SHIFT) - 1)) != 0
-                || ((flags & FLAG_ZERO_KNOWLEDGE) != 0) != (proofs != 0)) {
+                || ((flags & FLAG_ZERO_KNOWLEDGE) != 0) != (proofs != 0)
+                || ((flags & FLAG_ZERO_KNOWLEDGE) == 0 && (flags & (FLAG_COMMITTED_INPUTS | FLAG_COMMITTED_OUTPUTS)) != 0)) {
             throw new MalformedProofException("verifying key has unknown flags " + Integer.toHexString(flags));
         }
         SecurityProfile profile = null;
