@@ -73,8 +73,11 @@ function show(state, verdict) {
   $('reason').textContent = verdict.valid ? '' : verdict.reason;
   // a model with several outputs shows all of them, one array each
   const many = verdict.valid && verdict.outputs && verdict.outputs.length > 1;
-  $('output').textContent = verdict.valid ? JSON.stringify(many ? verdict.outputs : verdict.output) : '—';
-  $('output-int').textContent = verdict.valid ? JSON.stringify(many ? verdict.outputs_int : verdict.output_int) : '—';
+  // a committed output is not in the proof: say so instead of showing values
+  const committed = verdict.valid && verdict.output_visibility === 'committed';
+  $('output').textContent = committed ? 'committed (not in the proof; check it with zkinfer verify --output FILE --opening FILE)'
+    : verdict.valid ? JSON.stringify(many ? verdict.outputs : verdict.output) : '—';
+  $('output-int').textContent = committed ? '—' : verdict.valid ? JSON.stringify(many ? verdict.outputs_int : verdict.output_int) : '—';
   let digest = verdict.digest || '';
   if (verdict.proof_digest && verdict.proof_digest !== verdict.digest) {
     digest += ' (the proof names another model: ' + verdict.proof_digest + ')';

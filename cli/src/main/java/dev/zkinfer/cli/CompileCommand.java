@@ -61,7 +61,7 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
     Integer zkProofs;
 
     @Option(names = "--output-visibility", defaultValue = "public", paramLabel = "public|committed",
-            description = "Proofs carry the output (public, the default; committed is not available yet).")
+            description = "With --zk for committed: whether proofs carry the output (public, the default) or a hiding commitment to it (committed: 'prove' writes an opening that the output's owner checks with 'verify --output FILE --opening FILE').")
     String outputVisibility;
 
     @Override
@@ -141,9 +141,10 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
             say("Security: %.1f bits provable, %.1f without grinding (weakest component %.1f bits; 'zkinfer inspect' lists them)",
                     sec.totalBits(), sec.statisticalBits(), sec.minimumBits());
             if (zk) {
-                say("Zero-knowledge: proofs hide the intermediate values%s and the weights, the weights for up to %d proofs"
+                say("Zero-knowledge: proofs hide the intermediate values%s%s and the weights, the weights for up to %d proofs"
                         + " (re-key after that: compile again; docs/zero-knowledge.md §5)",
                         keyOptions.committedInputs() ? ", the input (proofs carry a hiding commitment to it)" : keyOptions.privateInputs() ? ", the input" : "",
+                        keyOptions.committedOutputs() ? ", the output (proofs carry a hiding commitment to it)" : "",
                         vk.hiddenProofs());
             }
             say("Batch circuits: %s (one proof holds up to %d inferences)",
@@ -162,8 +163,11 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
         }
         switch (outputVisibility) {
             case "public" -> { }
-            case "committed" -> throw new UserError("--output-visibility committed is not available yet (a masked output claim bound to an"
-                    + " output commitment is not built): outputs are public");
+            case "committed" -> {
+                if (!zk) {
+                    throw new UserError("--output-visibility committed needs --zk (without it proofs reveal intermediate values, the output among them)");
+                }
+            }
             default -> throw new UserError("--output-visibility must be public or committed, got '" + outputVisibility + "'");
         }
         boolean privateInput = !inputVisibility.equals("public");
@@ -176,7 +180,8 @@ final class CompileCommand extends CliSupport implements Callable<Integer> {
         if (zkProofs != null && (zkProofs < 1 || zkProofs > dev.zkinfer.circuit.VerifyingKey.MAX_HIDDEN_PROOFS)) {
             throw new UserError("--zk-proofs must be 1 to " + dev.zkinfer.circuit.VerifyingKey.MAX_HIDDEN_PROOFS + ", got " + zkProofs);
         }
-        return new ProvingKey.Options(zk, privateInput, inputVisibility.equals("committed"), zkProofs == null ? 0 : zkProofs);
+        return new ProvingKey.Options(zk, privateInput, inputVisibility.equals("committed"), zkProofs == null ? 0 : zkProofs,
+                outputVisibility.equals("committed"));
     }
 
     /**

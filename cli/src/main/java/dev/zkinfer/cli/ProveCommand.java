@@ -31,7 +31,7 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
     Path proofFile;
 
     @Option(names = "--opening", paramLabel = "FILE",
-            description = "With a key whose inputs are committed: where to write the opening of the proof's input commitment (default PROOF.opening). It reveals the input: give it only to the input's owner, who checks the proof with 'verify --input FILE --opening FILE'.")
+            description = "With a key whose inputs or outputs are committed: where to write the opening of the proof's commitments (default PROOF.opening; one file for both ends). It reveals what it opens: give it only to their owner, who checks the proof with 'verify --input FILE --opening FILE' or 'verify --output FILE --opening FILE'.")
     Path openingFile;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -58,10 +58,11 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
         long loadStart = System.nanoTime();
         ProvingKey key = KeyFiles.provingKey(pk, progress);
         long loadNanos = System.nanoTime() - loadStart;
-        boolean committed = key.verifyingKey().committedInputs();
+        boolean committedOutput = key.verifyingKey().committedOutputs();
+        boolean committed = key.verifyingKey().committedInputs() || committedOutput;
         if (openingFile != null && !committed) {
-            throw new UserError("--opening: " + pk + " makes proofs without input commitment (its inputs are "
-                    + key.verifyingKey().inputVisibility() + "), so there is no opening to write");
+            throw new UserError("--opening: " + pk + " makes proofs without input commitment and without output commitment (its input is "
+                    + key.verifyingKey().inputVisibility() + ", its output public), so there is no opening to write");
         }
         Path opening = committed ? (openingFile != null ? openingFile : proofFile.resolveSibling(proofFile.getFileName() + ".opening")) : null;
         if (opening != null) {
@@ -99,7 +100,11 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
         endProgress();
         if (json) {
             Json j = new Json();
-            InferCommand.outputs(this, j, qm, res.outputs());
+            if (committedOutput) {
+                j.put("output_visibility", "committed"); // its values are in the opening only
+            } else {
+                InferCommand.outputs(this, j, qm, res.outputs());
+            }
             if (opening != null) {
                 j.put("opening", opening.toString());
             }
@@ -107,7 +112,11 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
                     .put("timings_ms", new Json().put("load_key", ms(loadNanos)).put("witness", ms(res.witnessNanos())).put("prove", ms(res.proveNanos()))
                             .put("total", ms(res.witnessNanos() + res.proveNanos()))));
         } else {
-            InferCommand.outputs(this, null, qm, res.outputs());
+            if (committedOutput) {
+                say("Output: committed (the proof carries a hiding commitment to it; its values are in %s)", opening);
+            } else {
+                InferCommand.outputs(this, null, qm, res.outputs());
+            }
             InputFiles.sayClamped(this, clamped);
             if (res.rows() > 1 || res.batch() > 1) {
                 say("%d inference(s) in one proof (batch circuit of %d: %.1f ms per inference)", res.rows(), res.batch(),
@@ -115,7 +124,9 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
             }
             say("Proof: %,d bytes written to %s", res.proof().length, proofFile);
             if (opening != null) {
-                say("Opening of its input commitment written to %s (it reveals the input: give it to the input's owner only)", opening);
+                String what = key.verifyingKey().committedInputs() && committedOutput ? "input and output" : committedOutput ? "output" : "input";
+                say("Opening of its %s commitment%s written to %s (it reveals the %s: give it to their owner only)", what,
+                        what.contains(" and ") ? "s" : "", opening, what);
             }
             say("Timings: witness %.0f ms, prove %.0f ms, total %.0f ms", res.witnessNanos() / 1e6, res.proveNanos() / 1e6,
                     (res.witnessNanos() + res.proveNanos()) / 1e6);

@@ -3,6 +3,7 @@ package dev.zkinfer.cli;
 import dev.zkinfer.VerificationResult;
 import dev.zkinfer.circuit.CircuitVerifier;
 import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.CommittedEnd;
 import dev.zkinfer.circuit.IoScales;
 import dev.zkinfer.nn.tensor.Tensor;
 import dev.zkinfer.circuit.VerifyingKey;
@@ -27,8 +28,12 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE", description = "Also check that the proof is for this input (input.json or Arrow IPC).")
     Path input;
 
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "Also check that the proof is for this output: a JSON file with \"output_data\" (one list of real values per model output, the proved inferences one after the other), as in EZKL's input.json.")
+    Path output;
+
     @Option(names = "--opening", paramLabel = "FILE",
-            description = "With --input, for a key whose inputs are committed: the opening file 'prove' wrote (PROOF.opening); checks that the proof's input commitment opens to this input.")
+            description = "With --input or --output, for a key whose inputs or outputs are committed: the opening file 'prove' wrote (PROOF.opening); checks that the proof's commitments open to that input or output.")
     Path opening;
 
     @Option(names = "--clamp-inputs", description = "With --input: clamp values outside the model's calibrated input range, as 'prove --clamp-inputs' did (default: refuse them).")
@@ -52,31 +57,63 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
         }
         Circuit c = vk.circuit();
         boolean committed = vk.committedInputs();
-        if (opening != null && !committed) {
-            throw new UserError("--opening: " + vkFile + " makes proofs without input commitment (its inputs are " + vk.inputVisibility()
-                    + "), so there is nothing to open");
+        boolean committedOut = vk.committedOutputs();
+        if (opening != null && !committed && !committedOut) {
+            throw new UserError("--opening: " + vkFile + " makes proofs without input commitment and without output commitment (its input is "
+                    + vk.inputVisibility() + ", its output " + vk.outputVisibility() + "), so there is nothing to open");
         }
-        if (committed && (input == null) != (opening == null)) {
-            throw new UserError(input == null ? "--opening needs --input FILE: the input to check the proof's input commitment against"
-                    : "--input: the proof carries a commitment to its input, not the input; checking it needs the opening file the prover"
-                            + " wrote (--opening FILE)");
+        if (opening != null && input == null && output == null) {
+            throw new UserError("--opening needs --input FILE or --output FILE: the input or output to check the proof's commitments against");
+        }
+        if (committed && input != null && opening == null) {
+            throw new UserError("--input: the proof carries a commitment to its input, not the input; checking it needs the opening file the"
+                    + " prover wrote (--opening FILE)");
+        }
+        if (committedOut && output != null && opening == null) {
+            throw new UserError("--output: the proof carries a commitment to its output, not the output; checking it needs the opening file the"
+                    + " prover wrote (--opening FILE)");
         }
         if (input != null && !committed && c.inputs().length == 0) {
             throw new UserError("--input: " + vkFile + " proves no public input (the input is private, or the model takes none),"
                     + " so there is no input in the proof to check " + input + " against");
         }
-        dev.zkinfer.prover.model.InputOpening open = null;
+        dev.zkinfer.prover.model.CommitmentOpening open = null;
         if (opening != null) {
             try {
-                open = dev.zkinfer.prover.model.InputOpening.decode(CliSupport.read(opening, "opening"));
+                open = dev.zkinfer.prover.model.CommitmentOpening.decode(CliSupport.read(opening, "opening"));
             } catch (dev.zkinfer.MalformedInputException e) {
                 throw new UserError(opening + ": " + e.getMessage());
             }
+            if (committed && input != null && !open.holds(CommittedEnd.INPUTS)) {
+                throw new UserError("--input: " + opening + " opens the proof's output only; the input's opening is another file");
+            }
+            if (committedOut && output != null && !open.holds(CommittedEnd.OUTPUTS)) {
+                throw new UserError("--output: " + opening + " opens the proof's input only; the output's opening is another file");
+            }
         }
+        List<double[]> claimedOutputs = output == null ? null : outputFile(output);
         if (result.isValid() && open != null) {
             VerificationResult opened = open.check(vk, outcome);
             if (!opened.isValid()) {
                 result = VerificationResult.invalid(opening + " does not open this proof: " + opened.reason());
+            }
+        }
+        // the outputs the proof is about: public ones from the proof, committed ones from the opening (when given)
+        List<long[]> provedOutputs = null;
+        if (result.isValid()) {
+            if (!committedOut) {
+                provedOutputs = outcome.outputs();
+            } else if (open != null && open.holds(CommittedEnd.OUTPUTS)) {
+                provedOutputs = new ArrayList<>();
+                for (int k = 0; k < open.count(CommittedEnd.OUTPUTS); k++) {
+                    provedOutputs.add(open.output(k));
+                }
+            }
+        }
+        if (result.isValid() && claimedOutputs != null) {
+            String differs = differentOutput(claimedOutputs, provedOutputs, vk.io().outputScales());
+            if (differs != null) {
+                result = VerificationResult.invalid("the proof is for a different output than " + output + differs);
             }
         }
         if (result.isValid() && input != null) {
@@ -121,6 +158,7 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
                         + (rows.size() != outcome.rows() ? " (" + rows.size() + " inference(s) in the file, " + outcome.rows() + " proved)" : ""));
             }
         }
+        boolean outputChecked = committedOut && open != null && open.holds(CommittedEnd.OUTPUTS);
         List<int[]> outShapes = new ArrayList<>();
         for (int o : c.outputs()) {
             int[] d = rowShape(c.tensor(o).layout().dims(), vk.batch());
@@ -137,9 +175,14 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
             if (result.isValid()) {
                 j.put("rows", outcome.rows());
                 if (committed) {
-                    j.put("input_commitment", open != null ? "checked" : "not checked");
+                    j.put("input_commitment", open != null && open.holds(CommittedEnd.INPUTS) ? "checked" : "not checked");
                 }
-                Outputs.all(this, j, outcome.outputs(), vk.io().outputScales(), outShapes);
+                if (committedOut) {
+                    // a committed output's values stay out of the JSON, even when the opening revealed them here
+                    j.put("output_commitment", outputChecked ? "checked" : "not checked");
+                } else {
+                    Outputs.all(this, j, outcome.outputs(), vk.io().outputScales(), outShapes);
+                }
             }
             out.println(j.put("timings_ms", new Json().put("verify", ms(t1 - t0))));
         } else if (result.isValid()) {
@@ -147,16 +190,55 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
             if (outcome.rows() > 1) {
                 say("%d inferences proved in one proof; one output line per inference, in the input's order", outcome.rows());
             }
-            Outputs.all(this, null, outcome.outputs(), vk.io().outputScales(), outShapes);
+            if (!committedOut || outputChecked) {
+                Outputs.all(this, null, provedOutputs, vk.io().outputScales(), outShapes);
+            }
             if (committed) {
-                say(open != null ? "The proof's input commitment opens to " + input
+                say(open != null && open.holds(CommittedEnd.INPUTS) ? "The proof's input commitment opens to " + (input != null ? input : "the opening's input")
                         : "The input is committed, not checked (pass --input FILE --opening FILE to check it)");
+            }
+            if (committedOut) {
+                say(outputChecked ? "The proof's output commitment opens to " + (output != null ? output : "the output above, from " + opening)
+                        : "The output is committed, not checked (pass --output FILE --opening FILE to check it)");
             }
             say("Verified in %.2f ms", (t1 - t0) / 1e6);
         } else {
             out.println("invalid: " + result.reason());
         }
         return result.isValid() ? Main.EXIT_OK : Main.EXIT_INVALID;
+    }
+
+    /** The output_data of an output file, a one-line error when it has none. */
+    private static List<double[]> outputFile(Path file) throws java.io.IOException {
+        String text = new String(CliSupport.read(file, "output file"), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            return dev.zkinfer.nn.io.EzklInput.parseOutputData(text);
+        } catch (RuntimeException e) {
+            throw new UserError(file + ": not an output file (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Why the claimed outputs (real values, quantized with the key's output scales) differ from the
+     * proved ones (" (...)"), "" when they differ in values only, or null when they are the same.
+     */
+    private static String differentOutput(List<double[]> claimed, List<long[]> proved, List<Double> scales) {
+        if (claimed.size() != proved.size()) {
+            return " (" + claimed.size() + " output(s) in the file, " + proved.size() + " proved)";
+        }
+        for (int k = 0; k < claimed.size(); k++) {
+            double[] x = claimed.get(k);
+            long[] y = proved.get(k);
+            if (x.length != y.length) {
+                return " (" + x.length + " values in the file" + (claimed.size() > 1 ? " for output " + k : "") + ", " + y.length + " proved)";
+            }
+            for (int i = 0; i < x.length; i++) {
+                if (Math.round(x[i] / scales.get(k)) != y[i]) {
+                    return "";
+                }
+            }
+        }
+        return null;
     }
 
     /** The shape of one row of a batch circuit's tensor of {@code dims} (its leading dimension divided by the batch). */

@@ -626,19 +626,111 @@ class CliEndToEndTest {
         assertEquals(1, missing.err.strip().lines().count(), missing.err);
         Result garbled = userError("verify", "--vk", vk, "--proof", proof.toString(), "--input", inputA.toString(), "--opening",
                 write("garbled.opening", "not an opening").toString());
-        assertTrue(garbled.err.contains("not a zkinfer input opening"), garbled.err);
+        assertTrue(garbled.err.contains("not a zkinfer opening"), garbled.err);
         assertEquals(1, garbled.err.strip().lines().count(), garbled.err);
         Result truncated = userError("verify", "--vk", vk, "--proof", proof.toString(), "--input", inputA.toString(), "--opening",
                 Files.write(tmp.resolve("cut.opening"), java.util.Arrays.copyOf(ob, ob.length - 5)).toString());
-        assertTrue(truncated.err.contains("corrupted input opening"), truncated.err);
+        assertTrue(truncated.err.contains("corrupted opening"), truncated.err);
         Result noOpening = userError("verify", "--vk", vk, "--proof", proof.toString(), "--input", inputA.toString());
         assertTrue(noOpening.err.contains("--opening"), noOpening.err);
         Result otherKey = userError("verify", "--vk", vkA.toString(), "--proof", proofA.toString(), "--input", inputA.toString(),
                 "--opening", opening.toString());
         assertTrue(otherKey.err.contains("without input commitment"), otherKey.err);
-        // committed outputs are refused in one line
-        Result out = userError("compile", onnxA.toString(), "-o", tmp.resolve("zkc2").toString(), "--zk", "--output-visibility", "committed");
-        assertTrue(out.err.contains("not available yet"), out.err);
+    }
+
+    @Test
+    void zeroKnowledgeKeysWithACommittedOutput() throws IOException {
+        Path dir = tmp.resolve("zko");
+        Map<String, Object> c = json(ok("compile", onnxA.toString(), "-o", dir.toString(), "--calibration", inputA.toString(), "--zk",
+                "--output-visibility", "committed", "--json"));
+        assertEquals("public", c.get("input_visibility"), c.toString());
+        assertEquals("committed", c.get("output_visibility"), c.toString());
+        Map<String, Object> i = json(ok("inspect", dir.resolve("model.vk").toString(), "--json"));
+        assertEquals("committed", get(i, "visibility.output"));
+        String vk = dir.resolve("model.vk").toString();
+        Path proof = tmp.resolve("zko.proof");
+        Result proved = ok("prove", "--pk", dir.resolve("model.pk").toString(), "--input", inputA.toString(), "-o", proof.toString(), "--json");
+        Map<String, Object> p = json(proved);
+        Path opening = tmp.resolve("zko.proof.opening");
+        assertEquals(opening.toString(), p.get("opening"));
+        // the output's values are in neither prove's nor verify's JSON (the public-output proof's are: control)
+        @SuppressWarnings("unchecked")
+        List<Double> real = (List<Double>) get(proveA, "output");
+        assertFalse(p.containsKey("output") || p.containsKey("outputs") || p.containsKey("outputs_int"), p.toString());
+        Map<String, Object> v = json(ok("verify", "--vk", vk, "--proof", proof.toString(), "--json"));
+        assertEquals(Boolean.TRUE, v.get("valid"), v.toString());
+        assertEquals("not checked", v.get("output_commitment"), v.toString());
+        assertFalse(v.containsKey("output") || v.containsKey("outputs") || v.containsKey("outputs_int"), v.toString());
+        assertTrue(ok("verify", "--vk", vk, "--proof", proof.toString()).out.contains("output is committed, not checked"));
+        // with the output and the opening: checked, in text mode the opened output is printed
+        Path outFile = write("zko-output.json", "{\"output_data\": [" + real + "]}");
+        Map<String, Object> w = json(ok("verify", "--vk", vk, "--proof", proof.toString(), "--output", outFile.toString(), "--opening",
+                opening.toString(), "--json"));
+        assertEquals(Boolean.TRUE, w.get("valid"), w.toString());
+        assertEquals("checked", w.get("output_commitment"));
+        assertFalse(w.containsKey("output"), w.toString());
+        Result text = ok("verify", "--vk", vk, "--proof", proof.toString(), "--output", outFile.toString(), "--opening", opening.toString());
+        assertTrue(text.out.contains("output commitment opens to " + outFile), text.out);
+        // a wrong output with the right opening is refused in one line
+        List<Double> wrong = new ArrayList<>(real);
+        wrong.set(0, wrong.get(0) + 1.0);
+        Path wrongFile = write("zko-wrong.json", "{\"output_data\": [" + wrong + "]}");
+        Result x = run(1, "verify", "--vk", vk, "--proof", proof.toString(), "--output", wrongFile.toString(), "--opening", opening.toString());
+        assertEquals(1, x.out.strip().lines().count(), x.out);
+        assertTrue(x.out.startsWith("invalid: the proof is for a different output than"), x.out);
+        // an opening whose seed was changed does not open the proof
+        byte[] ob = Files.readAllBytes(opening);
+        Path reseeded = flipped("zko-reseeded.opening", ob, ob.length - 1);
+        Map<String, Object> y = json(run(1, "verify", "--vk", vk, "--proof", proof.toString(), "--output", outFile.toString(), "--opening",
+                reseeded.toString(), "--json"));
+        assertTrue(((String) y.get("reason")).contains("output commitment does not open"), y.toString());
+        // one-line user errors: --output without --opening, --opening alone, an output file without output_data
+        Result noOpening = userError("verify", "--vk", vk, "--proof", proof.toString(), "--output", outFile.toString());
+        assertTrue(noOpening.err.contains("--opening"), noOpening.err);
+        assertEquals(1, noOpening.err.strip().lines().count(), noOpening.err);
+        Result alone = userError("verify", "--vk", vk, "--proof", proof.toString(), "--opening", opening.toString());
+        assertTrue(alone.err.contains("--output FILE"), alone.err);
+        Result notOutput = userError("verify", "--vk", vk, "--proof", proof.toString(), "--output",
+                write("zko-input-only.json", "{\"input_data\": [[0.5, 1.0, -1.0]]}").toString(), "--opening", opening.toString());
+        assertTrue(notOutput.err.contains("output_data"), notOutput.err);
+        assertEquals(1, notOutput.err.strip().lines().count(), notOutput.err);
+        // --output on a public-output key checks the proof's own output
+        assertEquals(Boolean.TRUE, json(ok("verify", "--vk", vkA.toString(), "--proof", proofA.toString(), "--output", outFile.toString(),
+                "--json")).get("valid"));
+        assertEquals(1, run(1, "verify", "--vk", vkA.toString(), "--proof", proofA.toString(), "--output", wrongFile.toString()).code());
+        // without --zk, committed is refused in one line
+        Result noZk = userError("compile", onnxA.toString(), "-o", tmp.resolve("zko2").toString(), "--output-visibility", "committed");
+        assertTrue(noZk.err.contains("needs --zk"), noZk.err);
+        assertEquals(1, noZk.err.strip().lines().count(), noZk.err);
+    }
+
+    @Test
+    void zeroKnowledgeKeysWithCommittedInputAndOutput() throws IOException {
+        Path dir = tmp.resolve("zkio");
+        Map<String, Object> c = json(ok("compile", onnxA.toString(), "-o", dir.toString(), "--calibration", inputA.toString(), "--zk",
+                "--input-visibility", "committed", "--output-visibility", "committed", "--json"));
+        assertEquals("committed", c.get("input_visibility"), c.toString());
+        assertEquals("committed", c.get("output_visibility"), c.toString());
+        String vk = dir.resolve("model.vk").toString();
+        Path proof = tmp.resolve("zkio.proof");
+        ok("prove", "--pk", dir.resolve("model.pk").toString(), "--input", inputA.toString(), "-o", proof.toString());
+        Path opening = tmp.resolve("zkio.proof.opening");
+        @SuppressWarnings("unchecked")
+        List<Double> real = (List<Double>) get(proveA, "output");
+        Path outFile = write("zkio-output.json", "{\"output_data\": [" + real + "]}");
+        // one opening file checks both ends, each alone or together
+        Map<String, Object> both = json(ok("verify", "--vk", vk, "--proof", proof.toString(), "--input", inputA.toString(), "--output",
+                outFile.toString(), "--opening", opening.toString(), "--json"));
+        assertEquals("checked", both.get("input_commitment"), both.toString());
+        assertEquals("checked", both.get("output_commitment"), both.toString());
+        Map<String, Object> out = json(ok("verify", "--vk", vk, "--proof", proof.toString(), "--output", outFile.toString(), "--opening",
+                opening.toString(), "--json"));
+        assertEquals(Boolean.TRUE, out.get("valid"), out.toString());
+        Map<String, Object> none = json(ok("verify", "--vk", vk, "--proof", proof.toString(), "--json"));
+        assertEquals("not checked", none.get("input_commitment"), none.toString());
+        assertEquals("not checked", none.get("output_commitment"), none.toString());
+        Result wrongInput = run(1, "verify", "--vk", vk, "--proof", proof.toString(), "--input", inputB.toString(), "--opening", opening.toString());
+        assertTrue(wrongInput.out.startsWith("invalid: the proof is for a different input"), wrongInput.out);
     }
 
     // ---------------------------------------------------------------- files and JSON

@@ -21,6 +21,9 @@ import java.util.List;
  *  "outputs": [[real numbers, each proved output times its scale], ...] (valid only),
  *  "outputs_int": [[each proved output, signed integers], ...] (valid only),
  *  "output", "output_int": the first of those (valid only; the one output of most models),
+ *  (none of the four for a key whose output is committed: the proof carries a commitment, not the output),
+ *  "input_visibility", "output_visibility": what the key's proofs reveal of them ("public", "private",
+ *  "committed", "none"; docs/zero-knowledge.md §1) (when the key decodes),
  *  "digest": "<the verifying key's SHA-256, hex: the model's identity>" (when the key decodes),
  *  "proof_digest": "<the key digest the proof names>" (when it names one),
  *  "profile": "<security profile>", "security_bits": <bits, as zkinfer inspect prints them>,
@@ -89,7 +92,8 @@ public final class WebVerdict {
             }
         }
         j.put("valid", result.isValid()).put("reason", result.reason());
-        if (result.isValid()) {
+        j.put("input_visibility", vk.inputVisibility()).put("output_visibility", vk.outputVisibility());
+        if (result.isValid() && !vk.committedOutputs()) {
             List<long[]> outs = outcome.outputs();
             long[][] ints = outs.toArray(new long[0][]);
             double[][] real = new double[ints.length][];

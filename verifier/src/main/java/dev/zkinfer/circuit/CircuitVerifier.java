@@ -38,17 +38,24 @@ public final class CircuitVerifier {
      * of its batch, one after the other (the padding rows of a batch proof are proved but not
      * reported); an invalid one carries none, so that nothing a rejected proof claims can be read
      * as if it had been proved. For a key with committed inputs a valid outcome also carries the
-     * root of the proof's input commitment ({@link #inputCommitment}).
+     * root of the proof's input commitment ({@link #inputCommitment}); with committed outputs it
+     * carries no output but the root of the output commitment ({@link #outputCommitment}).
      */
-    public record Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs, int rows, byte[] inputCommitment) {
+    public record Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs, int rows, byte[] inputCommitment,
+            byte[] outputCommitment) {
         /** An outcome of one row. */
         public Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs) {
             this(result, inputs, outputs, 1);
         }
 
-        /** An outcome without input commitment. */
+        /** An outcome without input or output commitment. */
         public Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs, int rows) {
-            this(result, inputs, outputs, rows, null);
+            this(result, inputs, outputs, rows, null, null);
+        }
+
+        /** An outcome without output commitment. */
+        public Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs, int rows, byte[] inputCommitment) {
+            this(result, inputs, outputs, rows, inputCommitment, null);
         }
 
         public Outcome {
@@ -57,10 +64,12 @@ public final class CircuitVerifier {
                 outputs = null;
                 rows = 0;
                 inputCommitment = null;
+                outputCommitment = null;
             } else {
                 inputs = List.copyOf(inputs);
                 outputs = List.copyOf(outputs);
                 inputCommitment = inputCommitment == null ? null : inputCommitment.clone();
+                outputCommitment = outputCommitment == null ? null : outputCommitment.clone();
             }
         }
 
@@ -72,8 +81,24 @@ public final class CircuitVerifier {
          */
         @Override
         public byte[] inputCommitment() {
+            return commitment(CommittedEnd.INPUTS);
+        }
+
+        /**
+         * The root of the proof's hiding commitment to its outputs (a key with committed outputs,
+         * docs/zero-knowledge.md §3.5): the proof is about the outputs this commits to; null for
+         * other keys. Throws IllegalStateException when the proof is invalid.
+         */
+        @Override
+        public byte[] outputCommitment() {
+            return commitment(CommittedEnd.OUTPUTS);
+        }
+
+        /** The root of the proof's commitment for {@code end}, or null when the key commits none there. */
+        public byte[] commitment(CommittedEnd end) {
             proved(inputs);
-            return inputCommitment == null ? null : inputCommitment.clone();
+            byte[] root = end == CommittedEnd.INPUTS ? inputCommitment : outputCommitment;
+            return root == null ? null : root.clone();
         }
 
         /** The proved public inputs, one per circuit input (none for a model without run-time input). */
@@ -82,7 +107,7 @@ public final class CircuitVerifier {
             return proved(inputs);
         }
 
-        /** The proved public outputs, one per circuit output. */
+        /** The proved public outputs, one per circuit output (none for a key with committed outputs). */
         @Override
         public List<long[]> outputs() {
             return proved(outputs);
@@ -171,7 +196,8 @@ public final class CircuitVerifier {
         try {
             Run run = new Run(vk, new ProofReader(proof), inputs, outputs, timing);
             run.run();
-            return new Outcome(VerificationResult.valid(), realRows(inputs, run), realRows(outputs, run), run.rows, run.inputRoot);
+            return new Outcome(VerificationResult.valid(), realRows(inputs, run), realRows(outputs, run), run.rows,
+                    run.roots[CommittedEnd.INPUTS.ordinal()], run.roots[CommittedEnd.OUTPUTS.ordinal()]);
         } catch (InvalidProofException e) {
             return new Outcome(VerificationResult.invalid(e.getMessage()), null, null);
         } catch (RuntimeException e) {
@@ -209,8 +235,9 @@ public final class CircuitVerifier {
         private ZkLayout.MaskCursor cursor;
         private final List<WitnessForm> forms = new ArrayList<>();
         private int[] claimed;
-        /** Committed inputs: the input commitment's root. */
-        private byte[] inputRoot;
+        /** Committed visibility: each committed end's commitment root and out-of-domain claims, by {@link CommittedEnd} ordinal. */
+        private final byte[][] roots = new byte[CommittedEnd.values().length][];
+        private final List<List<EvaluationClaim>> rootOod = new ArrayList<>(java.util.Collections.nCopies(CommittedEnd.values().length, null));
 
         Run(VerifyingKey vk, ProofReader in, List<long[]> inputs, List<long[]> outputs, Timing timing) {
             this.zk = vk.zkLayout();
@@ -300,16 +327,18 @@ public final class CircuitVerifier {
             selectBatch();
             int[] inIds = circuit.inputs();
             int[] outIds = circuit.outputs();
+            // committed outputs are not in the proof (their claims come from the output commitment's tie)
+            int[] publicOutIds = vk.committedOutputs() ? new int[0] : outIds;
             long[][] input = new long[inIds.length][];
-            long[][] output = new long[outIds.length][];
+            long[][] output = new long[publicOutIds.length][];
             in.expect("public input count", inIds.length);
             for (int i = 0; i < inIds.length; i++) {
                 TensorLayout l = circuit.tensor(inIds[i]).layout();
                 input[i] = in.bases("public input", in.length("input " + i + " length", (int) l.size(), (int) l.size()));
             }
-            in.expect("public output count", outIds.length);
-            for (int j = 0; j < outIds.length; j++) {
-                TensorLayout l = circuit.tensor(outIds[j]).layout();
+            in.expect("public output count", publicOutIds.length);
+            for (int j = 0; j < publicOutIds.length; j++) {
+                TensorLayout l = circuit.tensor(publicOutIds[j]).layout();
                 output[j] = in.bases("public output", in.length("output " + j + " length", (int) l.size(), (int) l.size()));
             }
             for (int i = 0; i < inIds.length; i++) {
@@ -341,15 +370,17 @@ public final class CircuitVerifier {
             for (long[] y : output) {
                 t.absorbLongs("public-output", y);
             }
-            // committed inputs: the input commitment, before the witness root (docs/zero-knowledge.md §3.5)
-            List<EvaluationClaim> inputOod = null;
-            if (vk.committedInputs()) {
-                inputRoot = in.bytes("input commitment root", 32);
-                t.absorbBytes("input-commitment-root", inputRoot);
-                try {
-                    inputOod = new WhirVerifier(vk.inputCommitmentPcs()).readOutOfDomain(inputRoot, in, t);
-                } catch (InvalidProofException e) {
-                    throw new InvalidProofException("input commitment: " + e.getMessage());
+            // committed inputs, then committed outputs: their commitments, before the witness root (docs/zero-knowledge.md §3.5)
+            for (CommittedEnd end : CommittedEnd.values()) {
+                if (vk.committed(end)) {
+                    byte[] root = in.bytes(end.noun() + " commitment root", 32);
+                    roots[end.ordinal()] = root;
+                    t.absorbBytes(end.rootLabel(), root);
+                    try {
+                        rootOod.set(end.ordinal(), new WhirVerifier(vk.commitmentPcs(end)).readOutOfDomain(root, in, t));
+                    } catch (InvalidProofException e) {
+                        throw new InvalidProofException(end.noun() + " commitment: " + e.getMessage());
+                    }
                 }
             }
             byte[] witnessRoot = in.bytes("witness root", 32);
@@ -360,16 +391,20 @@ public final class CircuitVerifier {
             } catch (InvalidProofException e) {
                 throw new InvalidProofException("witness commitment: " + e.getMessage());
             }
-            if (inputRoot != null) {
-                verifyCommittedInputs(inputOod);
+            if (vk.committedInputs()) {
+                verifyCommitted(CommittedEnd.INPUTS);
             }
 
             long t0 = System.nanoTime();
             verifyLookups();
             timing.record(-1, "lookups", System.nanoTime() - t0);
 
-            // The output claims: the verifier evaluates each public output's polynomial itself.
-            for (int j = 0; j < outIds.length; j++) {
+            // The output claims: the verifier evaluates each public output's polynomial itself; a committed
+            // output's claim is the masked value the output commitment opens to.
+            if (vk.committedOutputs()) {
+                verifyCommitted(CommittedEnd.OUTPUTS);
+            }
+            for (int j = 0; j < publicOutIds.length; j++) {
                 TensorLayout outLayout = circuit.tensor(outIds[j]).layout();
                 Ext3[] r = new Ext3[outLayout.numVars()];
                 for (int k = 0; k < r.length; k++) {
@@ -441,26 +476,28 @@ public final class CircuitVerifier {
         }
 
         /**
-         * Ties the witness's private inputs to the input commitment (docs/zero-knowledge.md §3.5): per
-         * committed input I, after both commitments, a point z; the prover sends v = Î(z), the masked
-         * value, which becomes one more masked claim on I in the witness and the same masked form on
-         * the input commitment, opened there at once.
+         * Ties the circuit's committed tensors of one end to that end's commitment C
+         * (docs/zero-knowledge.md §3.5): per committed tensor T, after both C's and the witness's
+         * roots, a point z; the prover sends v = T̂(z), the masked value, which becomes a masked claim
+         * on T in the circuit (for an input one more claim, reduced to the witness; for an output the
+         * output claim the GKR pass starts from) and the same masked form on C, opened there at once.
          */
-        private void verifyCommittedInputs(List<EvaluationClaim> inputOod) throws InvalidProofException {
-            t.domain(ProofProtocol.COMMITTED_INPUTS_DOMAIN);
-            CommittedLayout layout = zk.inputCommitment();
+        private void verifyCommitted(CommittedEnd end) throws InvalidProofException {
+            t.domain(end.domain());
+            CommittedLayout layout = zk.commitment(end);
             List<dev.zkinfer.pcs.WeightedClaim> weighted = new ArrayList<>();
-            for (int id : zk.committedInputs()) {
+            for (int id : zk.committed(end)) {
                 Ext3[] z = new Ext3[circuit.tensor(id).layout().numVars()];
                 for (int k = 0; k < z.length; k++) {
-                    z[k] = t.challengeExt("committed-input/point");
+                    z[k] = t.challengeExt(end.pointLabel());
                 }
-                Ext3 v = in.ext("committed input value");
-                t.absorbExt("committed-input/value", v);
+                Ext3 v = in.ext("committed " + end.noun() + " value");
+                t.absorbExt(end.valueLabel(), v);
                 claim(id, z, v);
                 weighted.add(zk.maskedAdvice(layout, new Claim(id, z, v)).claim(layout.numVars()));
             }
-            openCommitment("input", inputRoot, layout.numVars(), vk.inputCommitmentPcs(), inputOod, List.of(), weighted);
+            openCommitment(end.noun(), roots[end.ordinal()], layout.numVars(), vk.commitmentPcs(end), rootOod.get(end.ordinal()), List.of(),
+                    weighted);
         }
 
         /** The proof's batch circuit and real rows, absorbed right after the key's digest. */

@@ -18,8 +18,10 @@ import java.util.Map;
  * reported; version 7); u32 k and, for each of the circuit's k public inputs in order, u32 length and its
  * field elements; u32 m and, for each of its m public outputs in order, u32 length and its field
  * elements (k, m and every length are fixed by the verifying key; they are in the proof so that
- * {@code zkinfer inspect} can read it alone); the model commitment's out-of-domain answers; for a
- * key with committed inputs, the 32-byte input-commitment root and its out-of-domain answers; the
+ * {@code zkinfer inspect} can read it alone; m = 0 for a key with committed outputs); the model
+ * commitment's out-of-domain answers; for a key with committed inputs, the 32-byte
+ * input-commitment root and its out-of-domain answers; for a key with committed outputs, the
+ * 32-byte output-commitment root and its out-of-domain answers ({@link CommittedEnd}); the
  * 32-byte witness-commitment root and its out-of-domain answers, then the sub-proofs in
  * transcript order.
  *
@@ -28,13 +30,16 @@ import java.util.Map;
  * and the model root), the batch size and rows (as "batch"), the model commitment's out-of-domain samples and answers
  * ({@link dev.zkinfer.pcs.WhirVerifier#readOutOfDomain}: they depend on the key alone), each
  * public input in order, each public output in order, for a key with committed inputs the
- * input commitment's root and its out-of-domain samples and answers, the witness root and its
+ * input commitment's root and its out-of-domain samples and answers ("input-commitment-root"),
+ * for a key with committed outputs the output commitment's ("output-commitment-root"), the witness root and its
  * out-of-domain samples and answers; with committed inputs, under {@value #COMMITTED_INPUTS_DOMAIN},
  * per committed input a point z ("committed-input/point"), the masked value Î(z) (an extension
  * element in the proof, "committed-input/value"), and then the input commitment's WHIR opening of
  * those values (docs/zero-knowledge.md §3.5); then the lookup challenges α, β; the LogUp-GKR proof and the looked-up columns'
  * evaluations; one random point per output, in output order, each giving the claim on that
- * output's polynomial; the layers from last to first, each
+ * output's polynomial (with committed outputs, under {@value #COMMITTED_OUTPUTS_DOMAIN}: per output
+ * the point ("committed-output/point") and the masked value Ô(r) ("committed-output/value"), which
+ * is the claim on the output, then the output commitment's WHIR opening of those values); the layers from last to first, each
  * preceded by the merging of the claims on its outputs; then, under {@value #MODEL_BLOCKS_DOMAIN},
  * for each claim on a model tensor that the tight packing splits into blocks (claims in the
  * order they were made, per tensor), each block's evaluation B̃(ρ_free) in block order (an
@@ -55,6 +60,8 @@ public final class ProofProtocol {
     public static final String MERGE_DOMAIN = "zkinfer/merge/v1";
     /** Domain of the committed inputs' binding points and values (docs/zero-knowledge.md §3.5). */
     public static final String COMMITTED_INPUTS_DOMAIN = "zkinfer/committed-inputs/v1";
+    /** Domain of the committed outputs' claim points and values (docs/zero-knowledge.md §3.5). */
+    public static final String COMMITTED_OUTPUTS_DOMAIN = "zkinfer/committed-outputs/v1";
 
     private ProofProtocol() {}
 

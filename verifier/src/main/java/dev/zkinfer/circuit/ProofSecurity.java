@@ -25,15 +25,20 @@ public final class ProofSecurity {
         SecurityReport r = new SecurityReport();
         r.addPcs("model commitment: ", vk.modelPcs().soundnessBits());
         r.addPcs("witness commitment: ", vk.witnessPcs().soundnessBits());
-        if (vk.committedInputs()) {
-            // the input commitment's opening, and the binding of its input to the witness's at one point (docs/zero-knowledge.md §3.5)
-            r.addPcs("input commitment: ", vk.inputCommitmentPcs().soundnessBits());
-            int n = 1;
-            for (int t : vk.zkLayout().committedInputs()) {
-                n = Math.max(n, c.tensor(t).layout().numVars() + vk.zkLayout().delta(t) + 1);
+        for (CommittedEnd end : CommittedEnd.values()) {
+            if (!vk.committed(end)) {
+                continue;
             }
-            r.add("committed input binding (" + vk.zkLayout().committedInputs().length + " point(s))",
-                    SecurityReport.EXTENSION_FIELD_BITS - SecurityReport.log2((double) vk.zkLayout().committedInputs().length * 2 * n), "k·(2n + δ + 1)/|E|");
+            // the end's commitment's opening, and the binding of its tensors to the witness's at one point each
+            // (docs/zero-knowledge.md §3.5): T̂_W − T̂_C ≠ 0 of degree ≤ 2n + δ + 1 vanishes there with that probability
+            int[] tensors = vk.zkLayout().committed(end);
+            r.addPcs(end.noun() + " commitment: ", vk.commitmentPcs(end).soundnessBits());
+            int n = 1;
+            for (int t : tensors) {
+                n = Math.max(n, 2 * c.tensor(t).layout().numVars() + vk.zkLayout().delta(t) + 1);
+            }
+            r.add("committed " + end.noun() + " binding (" + tensors.length + " point(s))",
+                    SecurityReport.EXTENSION_FIELD_BITS - SecurityReport.log2((double) tensors.length * n), "k·(2n + δ + 1)/|E|");
         }
         if (!ProofProtocol.lookupSpecs(c).isEmpty()) {
             int logLeaves = new SegmentLayout(ProofProtocol.lookupShapes(c)).logLeaves();

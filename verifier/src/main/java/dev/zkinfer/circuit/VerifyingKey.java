@@ -29,7 +29,7 @@ import java.util.List;
  *
  * <p>Format (little-endian): magic "ZKVK", u32 version, u32 security bits, u32 flags (bit 0:
  * zero-knowledge, docs/zero-knowledge.md; bit 1: committed inputs, only with bit 0 and private
- * inputs, §3.5; bits 16 to 31: T, the proofs a zero-knowledge key's weights stay hidden for, at
+ * inputs, §3.5; bit 2: committed outputs, only with bit 0, §3.5; bits 16 to 31: T, the proofs a zero-knowledge key's weights stay hidden for, at
  * least 1 with bit 0 and 0 without it; no other bit may be set), 32-byte model root,
  * u32 input count k and for each input its scale (IEEE-754 bits as u64), min and max (i32)
  * (the public inputs, then, with committed inputs, the committed ones: a holder of an input
@@ -51,7 +51,9 @@ public final class VerifyingKey {
     /** Flags bit 0: proofs for this key are zero-knowledge. */
     static final int FLAG_ZERO_KNOWLEDGE = 1;
     /** Flags bit 1: the private inputs are also committed in each proof's input commitment (§3.5). */
-    static final int FLAG_COMMITTED_INPUTS = 2;
+    static final int FLAG_COMMITTED_INPUTS = CommittedEnd.INPUTS.flag();
+    /** Flags bit 2: the outputs are masked and committed in each proof's output commitment (§3.5). */
+    static final int FLAG_COMMITTED_OUTPUTS = CommittedEnd.OUTPUTS.flag();
     /** Flags bits 16 to 31: T, the proofs a zero-knowledge key's weights stay hidden for. */
     static final int PROOFS_SHIFT = 16;
     /** The largest T the flags word holds. */
@@ -76,6 +78,7 @@ public final class VerifyingKey {
     private final boolean zeroKnowledge;
     private final int hiddenProofs;
     private final boolean committedInputs;
+    private final boolean committedOutputs;
     private final ZkLayout zkLayout;
 
     /** An integrity-mode key with one circuit, of batch size 1. */
@@ -116,7 +119,20 @@ public final class VerifyingKey {
      */
     public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
             int hiddenProofs, boolean committedInputs) {
+        this(profile, batchSizes, circuits, modelRoot, io, hiddenProofs, committedInputs, false);
+    }
+
+    /**
+     * As above; with {@code committedOutputs} (zero-knowledge keys) the proofs carry no output but a
+     * hiding commitment to it, which a holder of the output and the prover's opening can check
+     * (docs/zero-knowledge.md §3.5); {@code io} still gives the output scales.
+     */
+    public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
+            int hiddenProofs, boolean committedInputs, boolean committedOutputs) {
         boolean zeroKnowledge = hiddenProofs != 0;
+        if (committedOutputs && !zeroKnowledge) {
+            throw new IllegalArgumentException("committed outputs need a zero-knowledge key");
+        }
         if (hiddenProofs < 0 || hiddenProofs > MAX_HIDDEN_PROOFS) {
             throw new IllegalArgumentException("a zero-knowledge key hides its weights for 1 to " + MAX_HIDDEN_PROOFS + " proofs, not " + hiddenProofs);
         }
@@ -157,7 +173,8 @@ public final class VerifyingKey {
         this.io = io;
         ProofWriter w = new ProofWriter();
         w.bytes(MAGIC).u32(VERSION).u32(profile.bits())
-                .u32(zeroKnowledge ? FLAG_ZERO_KNOWLEDGE | (committedInputs ? FLAG_COMMITTED_INPUTS : 0) | hiddenProofs << PROOFS_SHIFT : 0)
+                .u32(zeroKnowledge ? FLAG_ZERO_KNOWLEDGE | (committedInputs ? FLAG_COMMITTED_INPUTS : 0)
+                        | (committedOutputs ? FLAG_COMMITTED_OUTPUTS : 0) | hiddenProofs << PROOFS_SHIFT : 0)
                 .bytes(modelRoot);
         w.u32(io.inputs().size());
         for (IoScales.InputDomain d : io.inputs()) {
@@ -176,7 +193,7 @@ public final class VerifyingKey {
         this.digest = sha256(encoded);
         if (zeroKnowledge) {
             for (int i = 0; i < circuits.length; i++) {
-                List<String> bad = ZkLayout.unsupported(circuits[i]);
+                List<String> bad = ZkLayout.unsupported(circuits[i], committedOutputs);
                 if (!bad.isEmpty()) {
                     throw new IllegalArgumentException("zero-knowledge mode cannot prove the batch-" + batchSizes[i] + " circuit: "
                             + String.join("; ", bad));
@@ -189,8 +206,9 @@ public final class VerifyingKey {
         this.zeroKnowledge = zeroKnowledge;
         this.hiddenProofs = hiddenProofs;
         this.committedInputs = committedInputs;
+        this.committedOutputs = committedOutputs;
         this.modelLayout = modelLayout(circuit, zeroKnowledge);
-        this.zkLayout = zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs, committedInputs) : null;
+        this.zkLayout = zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs, committedInputs, committedOutputs) : null;
         this.witnessLayout = zeroKnowledge ? zkLayout.witness() : CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
         views[0] = this;
     }
@@ -210,8 +228,9 @@ public final class VerifyingKey {
         this.zeroKnowledge = of.zeroKnowledge;
         this.hiddenProofs = of.hiddenProofs;
         this.committedInputs = of.committedInputs;
+        this.committedOutputs = of.committedOutputs;
         this.modelLayout = modelLayout(circuit, of.zeroKnowledge);
-        this.zkLayout = of.zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs, committedInputs) : null;
+        this.zkLayout = of.zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs, committedInputs, committedOutputs) : null;
         this.witnessLayout = of.zeroKnowledge ? zkLayout.witness() : CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
     }
 
@@ -242,8 +261,9 @@ public final class VerifyingKey {
         return hiddenProofs;
     }
 
-    private static ZkLayout zkLayout(SecurityProfile profile, Circuit circuit, int hiddenProofs, boolean committedInputs) {
-        return new ZkLayout(circuit, n -> hidingMask(profile, n), hiddenProofs, committedInputs);
+    private static ZkLayout zkLayout(SecurityProfile profile, Circuit circuit, int hiddenProofs, boolean committedInputs,
+            boolean committedOutputs) {
+        return new ZkLayout(circuit, n -> hidingMask(profile, n), hiddenProofs, committedInputs, committedOutputs);
     }
 
     /** Whether each proof carries a hiding commitment to its (private) inputs (docs/zero-knowledge.md §3.5). */
@@ -266,17 +286,35 @@ public final class VerifyingKey {
         return ZkLayout.privateInputs(circuit).length > 0 ? "private" : "none";
     }
 
-    /** What a proof reveals of the model's outputs: "public" (committed outputs are not built yet). */
+    /** Whether the proofs carry no output but a hiding commitment to it (docs/zero-knowledge.md §3.5). */
+    public boolean committedOutputs() {
+        return committedOutputs;
+    }
+
+    /** Whether the proofs carry a commitment for {@code end}. */
+    public boolean committed(CommittedEnd end) {
+        return end == CommittedEnd.INPUTS ? committedInputs : committedOutputs;
+    }
+
+    /**
+     * What a proof reveals of the model's outputs: "public" (the proof carries them) or "committed"
+     * (a hiding commitment that a holder of the output and its opening can check).
+     */
     public String outputVisibility() {
-        return "public";
+        return committedOutputs ? "committed" : "public";
     }
 
     /** The input commitment's hiding WHIR parameters (committed inputs only). */
     public PcsParameters inputCommitmentPcs() {
-        if (!committedInputs) {
-            throw new IllegalStateException("the key's proofs carry no input commitment");
+        return commitmentPcs(CommittedEnd.INPUTS);
+    }
+
+    /** The hiding WHIR parameters of the commitment for {@code end} (a committed end only). */
+    public PcsParameters commitmentPcs(CommittedEnd end) {
+        if (!committed(end)) {
+            throw new IllegalStateException("the key's proofs carry no " + end.noun() + " commitment");
         }
-        return hidingPcs(profile, zkLayout.inputCommitment().numVars());
+        return hidingPcs(profile, zkLayout.commitment(end).numVars());
     }
 
     /** Whether proofs for this key are zero-knowledge. */
@@ -363,8 +401,9 @@ public final class VerifyingKey {
         int bits = in.u32("security bits");
         int flags = in.u32("flags");
         int proofs = flags >>> PROOFS_SHIFT;
-        if ((flags & ~(FLAG_ZERO_KNOWLEDGE | FLAG_COMMITTED_INPUTS) & ((1 << PROOFS_SHIFT) - 1)) != 0
-                || ((flags & FLAG_ZERO_KNOWLEDGE) != 0) != (proofs != 0)) {
+        if ((flags & ~(FLAG_ZERO_KNOWLEDGE | FLAG_COMMITTED_INPUTS | FLAG_COMMITTED_OUTPUTS) & ((1 << PROOFS_SHIFT) - 1)) != 0
+                || ((flags & FLAG_ZERO_KNOWLEDGE) != 0) != (proofs != 0)
+                || ((flags & FLAG_ZERO_KNOWLEDGE) == 0 && (flags & (FLAG_COMMITTED_INPUTS | FLAG_COMMITTED_OUTPUTS)) != 0)) {
             throw new MalformedProofException("verifying key has unknown flags " + Integer.toHexString(flags));
         }
         SecurityProfile profile = null;
@@ -407,7 +446,7 @@ public final class VerifyingKey {
             }
             in.finish();
             return new VerifyingKey(profile, sizes, circuits, root, new IoScales(inputs, outputs), proofs,
-                    (flags & FLAG_COMMITTED_INPUTS) != 0);
+                    (flags & FLAG_COMMITTED_INPUTS) != 0, (flags & FLAG_COMMITTED_OUTPUTS) != 0);
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
                 | ArithmeticException | NegativeArraySizeException e) {
             // A key whose checksum holds but whose circuit does not (crafted, or written by a

@@ -53,9 +53,9 @@ public final class ZkLayout {
     private final Map<Integer, Integer> halfBlocks = new HashMap<>();
     private final int[] segmentBlocks = {-1, -1};
     private int segmentVars;
-    /** Committed visibility: the input tensors the proof's input commitment holds, in input order (empty otherwise). */
-    private final int[] committedInputs;
-    private final CommittedLayout inputCommitment;
+    /** Committed visibility, per {@link CommittedEnd}: the tensors each end's commitment holds (empty when not committed) and its layout. */
+    private final int[][] committed = new int[CommittedEnd.values().length][];
+    private final CommittedLayout[] commitments = new CommittedLayout[CommittedEnd.values().length];
 
     /**
      * @param witnessMask the mask block the witness commitment's hiding WHIR reserves at the top of
@@ -73,18 +73,31 @@ public final class ZkLayout {
      *     each input and its mask block, hiding mask block reserved as {@code witnessMask} says
      */
     public ZkLayout(Circuit circuit, java.util.function.IntToLongFunction witnessMask, int hiddenProofs, boolean committedInputs) {
+        this(circuit, witnessMask, hiddenProofs, committedInputs, false);
+    }
+
+    /**
+     * @param committedOutputs whether the outputs are committed (docs/zero-knowledge.md §3.5): they
+     *     are masked like any private tensor (their one output claim is the masked value at the
+     *     output point, which the output commitment opens too), and the output commitment's layout
+     *     holds each output and its mask block
+     */
+    public ZkLayout(Circuit circuit, java.util.function.IntToLongFunction witnessMask, int hiddenProofs, boolean committedInputs,
+            boolean committedOutputs) {
         this.circuit = circuit;
         int nt = circuit.tensors().size();
         claimCounts = claimCounts(circuit);
-        this.committedInputs = committedInputs ? privateInputs(circuit) : new int[0];
-        if (committedInputs && this.committedInputs.length == 0) {
+        committed[CommittedEnd.INPUTS.ordinal()] = committedInputs ? privateInputs(circuit) : new int[0];
+        committed[CommittedEnd.OUTPUTS.ordinal()] = committedOutputs ? circuit.outputs() : new int[0];
+        if (committedInputs && committed(CommittedEnd.INPUTS).length == 0) {
             throw new IllegalArgumentException("committed inputs need private (range-checked) input tensors; the circuit has none");
         }
-        for (int t : this.committedInputs) {
+        // an input's tie to its commitment is one more claim on it; an output's is its output claim, already counted
+        for (int t : committed(CommittedEnd.INPUTS)) {
             claimCounts[t]++;
         }
         delta = new int[nt];
-        java.util.Set<Integer> outputs = outputSet(circuit);
+        java.util.Set<Integer> outputs = publicOutputs(circuit, committedOutputs);
         maskBlockOf = new int[nt];
         Arrays.fill(maskBlockOf, -1);
         List<Integer> blockIds = new ArrayList<>(circuit.tensorsWithRole(TensorRole.ADVICE));
@@ -160,15 +173,15 @@ public final class ZkLayout {
         }
         java.util.function.IntFunction<TensorLayout> layoutOf = id -> id < nt ? circuit.tensor(id).layout() : TensorLayout.of(1 << blockVars.get(id));
         witness = CommittedLayout.padded(layoutOf, blockIds, witnessMask);
-        if (this.committedInputs.length > 0) {
-            List<Integer> ids = new ArrayList<>();
-            for (int t : this.committedInputs) {
-                ids.add(t);
-                ids.add(maskBlockOf[t]);
+        for (CommittedEnd end : CommittedEnd.values()) {
+            if (committed[end.ordinal()].length > 0) {
+                List<Integer> ids = new ArrayList<>();
+                for (int t : committed[end.ordinal()]) {
+                    ids.add(t);
+                    ids.add(maskBlockOf[t]);
+                }
+                commitments[end.ordinal()] = CommittedLayout.padded(layoutOf, ids, witnessMask);
             }
-            inputCommitment = CommittedLayout.padded(layoutOf, ids, witnessMask);
-        } else {
-            inputCommitment = null;
         }
     }
 
@@ -179,15 +192,29 @@ public final class ZkLayout {
 
     /** The input tensors the proof's input commitment holds, in input order (empty unless inputs are committed). */
     public int[] committedInputs() {
-        return committedInputs.clone();
+        return committed(CommittedEnd.INPUTS);
     }
 
     /**
-     * The input commitment's polynomial (committed visibility): each committed input's padded values
-     * and its mask block (the same R_I as in the witness), as one block each; null unless inputs are committed.
+     * The tensors the proof's commitment for {@code end} holds, in input or output order (empty
+     * unless that end is committed).
      */
+    public int[] committed(CommittedEnd end) {
+        return committed[end.ordinal()].clone();
+    }
+
+    /**
+     * The polynomial of the proof's commitment for {@code end} (committed visibility): each committed
+     * tensor's padded values and its mask block (the same R_T as in the witness), as one block each;
+     * null unless that end is committed.
+     */
+    public CommittedLayout commitment(CommittedEnd end) {
+        return commitments[end.ordinal()];
+    }
+
+    /** The input commitment's polynomial ({@link #commitment}); null unless inputs are committed. */
     public CommittedLayout inputCommitment() {
-        return inputCommitment;
+        return commitment(CommittedEnd.INPUTS);
     }
 
     /**
@@ -695,9 +722,14 @@ public final class ZkLayout {
      * ({@link Layer#zeroKnowledgeLimit}). Checked when a zero-knowledge key is made.
      */
     public static List<String> unsupported(Circuit circuit) {
+        return unsupported(circuit, false);
+    }
+
+    /** As {@link #unsupported(Circuit)}, for committed outputs (masked too: a one-element output cannot be) or public ones. */
+    public static List<String> unsupported(Circuit circuit, boolean committedOutputs) {
         List<String> out = new ArrayList<>();
         List<String> oneElement = new ArrayList<>();
-        java.util.Set<Integer> outputs = outputSet(circuit);
+        java.util.Set<Integer> outputs = publicOutputs(circuit, committedOutputs);
         for (CircuitTensor t : circuit.tensors()) {
             if (masked(t, outputs) && t.layout().numVars() == 0) {
                 oneElement.add(t.name());
@@ -715,14 +747,15 @@ public final class ZkLayout {
         return out;
     }
 
-    /** Whether a proof masks T's claims: every tensor but the public inputs and outputs. */
-    private static boolean masked(CircuitTensor t, java.util.Set<Integer> outputs) {
-        return t.role() != TensorRole.INPUT && !outputs.contains(t.id());
+    /** Whether a proof masks T's claims: every tensor but the public inputs and the public outputs. */
+    private static boolean masked(CircuitTensor t, java.util.Set<Integer> publicOutputs) {
+        return t.role() != TensorRole.INPUT && !publicOutputs.contains(t.id());
     }
 
-    private static java.util.Set<Integer> outputSet(Circuit circuit) {
+    /** The circuit's outputs when they are public; none when they are committed (then masked). */
+    private static java.util.Set<Integer> publicOutputs(Circuit circuit, boolean committedOutputs) {
         java.util.Set<Integer> outputs = new java.util.HashSet<>();
-        for (int o : circuit.outputs()) {
+        for (int o : committedOutputs ? new int[0] : circuit.outputs()) {
             outputs.add(o);
         }
         return outputs;

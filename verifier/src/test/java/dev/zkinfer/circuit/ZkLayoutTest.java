@@ -186,8 +186,9 @@ class ZkLayoutTest {
         assertTrue(dflt >= 1 && dflt <= ZkLayout.MAX_PROOFS, "default T " + dflt);
         assertEquals(dflt, new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, c, new byte[32], io, true).hiddenProofs());
         assertEquals(0, new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, c, new byte[32], io).hiddenProofs());
-        // flags word (offset 12): the zero-knowledge bit without T, or T without the bit, is malformed
-        for (int flags : new int[] {1, 40 << 16, 4 | 40 << 16 | 1}) {
+        // flags word (offset 12): the zero-knowledge bit without T, T without the bit, an unknown bit (3; bits 1 and 2
+        // are committed inputs and outputs), or committed outputs without zero knowledge, are malformed
+        for (int flags : new int[] {1, 40 << 16, 8 | 40 << 16 | 1, 4}) {
             byte[] file = zk.encode();
             java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(12, flags);
             byte[] body = java.util.Arrays.copyOf(file, file.length - 32);
@@ -195,6 +196,19 @@ class ZkLayoutTest {
             dev.zkinfer.encoding.MalformedProofException e = assertThrows(dev.zkinfer.encoding.MalformedProofException.class,
                     () -> VerifyingKey.decode(file));
             assertTrue(e.getMessage().contains("unknown flags"), e.getMessage());
+        }
+        // bit 2 with zero knowledge is a key with committed outputs: another key (another digest), whose outputs are masked
+        byte[] file = zk.encode();
+        java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(12, 4 | 40 << 16 | 1);
+        byte[] body = java.util.Arrays.copyOf(file, file.length - 32);
+        System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(body), 0, file, file.length - 32, 32);
+        VerifyingKey committed = VerifyingKey.decode(file);
+        assertTrue(committed.committedOutputs());
+        assertEquals("committed", committed.outputVisibility());
+        assertFalse(java.util.Arrays.equals(zk.digest(), committed.digest()));
+        for (int o : c.outputs()) {
+            assertTrue(committed.zkLayout().delta(o) >= 0, "a committed output is masked");
+            assertEquals(-1, zk.zkLayout().delta(o), "a public output is not");
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new VerifyingKey(dev.zkinfer.security.SecurityProfile.DEFAULT, new int[] {1}, new Circuit[] {c}, new byte[32], io, 70000));

@@ -4,6 +4,7 @@ import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.circuit.CircuitTensor;
 import dev.zkinfer.circuit.Claim;
+import dev.zkinfer.circuit.CommittedEnd;
 import dev.zkinfer.circuit.CommittedLayout;
 import dev.zkinfer.circuit.Layer;
 import dev.zkinfer.circuit.LookupSpec;
@@ -206,46 +207,60 @@ public final class CircuitProver {
      * an integrity-mode key.
      */
     public byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random) {
-        if (vk.committedInputs()) {
-            throw new IllegalArgumentException("the key's proofs carry an input commitment: prove with its seed");
+        if (vk.committedInputs() || vk.committedOutputs()) {
+            throw new IllegalArgumentException("the key's proofs carry an " + (vk.committedInputs() ? "input" : "output")
+                    + " commitment: prove with its seed");
         }
-        return prove(w, rows, progress, modelBlocksRange, random, null);
+        return prove(w, rows, progress, modelBlocksRange, random, null, null);
     }
 
-    /**
-     * As above for a key with committed inputs (docs/zero-knowledge.md §3.5): the proof's input
-     * commitment is made from the witness's inputs and {@code inputSeed} (32 fresh random bytes, the
-     * secret half of the opening the prover hands to the input's owner); null for other keys.
-     */
+    /** As below, for a key whose outputs are not committed. */
     public byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random,
             byte[] inputSeed) {
         return prove(w, rows, progress, modelBlocksRange, random, inputSeed, null);
     }
 
     /**
-     * The proof; {@code commitInstead} (tests: a cheating prover) puts other padded input values
-     * in the input commitment than the witness holds.
+     * As above for a key with committed inputs or outputs (docs/zero-knowledge.md §3.5): the proof's
+     * input (output) commitment is made from the witness's inputs (outputs) and {@code inputSeed}
+     * ({@code outputSeed}): 32 fresh random bytes each, the secret half of the opening the prover
+     * hands to the tensors' owner; null where the key commits nothing.
+     */
+    public byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random,
+            byte[] inputSeed, byte[] outputSeed) {
+        return prove(w, rows, progress, modelBlocksRange, random, inputSeed, outputSeed, null);
+    }
+
+    /**
+     * The proof; {@code commitInstead} (tests: a cheating prover) puts other padded values of a
+     * committed input or output in its commitment than the witness holds.
      */
     byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random,
-            byte[] inputSeed, Map<Integer, long[]> commitInstead) {
+            byte[] inputSeed, byte[] outputSeed, Map<Integer, long[]> commitInstead) {
         if (rows < 1 || rows > vk.batch()) {
             throw new IllegalArgumentException(rows + " rows in a batch of " + vk.batch());
         }
-        if (vk.committedInputs() != (inputSeed != null)) {
-            throw new IllegalArgumentException(vk.committedInputs() ? "a key with committed inputs needs the input commitment's seed"
-                    : "the key's proofs carry no input commitment");
+        byte[][] seeds = {inputSeed, outputSeed};
+        TensorCommitment[] committed = new TensorCommitment[seeds.length];
+        Map<Integer, long[]> fixedMasks = new HashMap<>();
+        for (CommittedEnd end : CommittedEnd.values()) {
+            byte[] seed = seeds[end.ordinal()];
+            if (vk.committed(end) != (seed != null)) {
+                throw new IllegalArgumentException(vk.committed(end) ? "a key with committed " + end.noun() + "s needs the "
+                        + end.noun() + " commitment's seed" : "the key's proofs carry no " + end.noun() + " commitment");
+            }
+            if (seed != null) {
+                Map<Integer, long[]> values = new HashMap<>();
+                for (int t : vk.zkLayout().committed(end)) {
+                    values.put(t, commitInstead != null && commitInstead.containsKey(t) ? commitInstead.get(t) : w.get(t));
+                }
+                committed[end.ordinal()] = TensorCommitment.commit(vk, end, values, seed, backend);
+                fixedMasks.putAll(committed[end.ordinal()].maskBlocks());
+            }
         }
         Circuit circuit = vk.circuit();
-        InputCommitment committed = null;
-        if (inputSeed != null) {
-            Map<Integer, long[]> inputs = new HashMap<>();
-            for (int t : vk.zkLayout().committedInputs()) {
-                inputs.put(t, commitInstead != null && commitInstead.containsKey(t) ? commitInstead.get(t) : w.get(t));
-            }
-            committed = InputCommitment.commit(vk, inputs, inputSeed, backend);
-        }
         Run run = new Run(w, rows, vk.zeroKnowledge() ? new ZkMasks(vk, new dev.zkinfer.prover.pcs.KeystreamRandom(random),
-                committed == null ? Map.of() : committed.maskBlocks()) : null, random, new Sha256Transcript(ProofProtocol.PROTOCOL));
+                fixedMasks) : null, random, new Sha256Transcript(ProofProtocol.PROTOCOL));
         run.committed = committed;
         byte[] proof = run.prove(circuit, progress);
         if (modelBlocksRange != null) {
@@ -293,8 +308,9 @@ public final class CircuitProver {
         private final java.security.SecureRandom random;
 
         private final int rows;
-        /** Committed inputs: this proof's input commitment. */
-        private InputCommitment committed;
+        /** Committed visibility: this proof's commitment per {@link CommittedEnd} (null entries where the key commits none). */
+        private TensorCommitment[] committed = new TensorCommitment[CommittedEnd.values().length];
+        private final List<List<EvaluationClaim>> committedOod = new ArrayList<>(java.util.Collections.nCopies(CommittedEnd.values().length, null));
 
         Run(WitnessValues w, int rows, ZkMasks zk, java.security.SecureRandom random, Transcript t) {
             this.t = t;
@@ -393,16 +409,18 @@ public final class CircuitProver {
             t.absorbLongs("batch", new long[] {vk.batch(), rows});
             int[] inIds = circuit.inputs();
             int[] outIds = circuit.outputs();
+            // committed outputs are not in the proof (docs/zero-knowledge.md §3.5)
+            int[] publicOutIds = vk.committedOutputs() ? new int[0] : outIds;
             long[][] inputs = new long[inIds.length][];
-            long[][] outputs = new long[outIds.length][];
+            long[][] outputs = new long[publicOutIds.length][];
             out.u32(inIds.length);
             for (int i = 0; i < inIds.length; i++) {
                 inputs[i] = circuit.tensor(inIds[i]).layout().unpad(w.get(inIds[i]));
                 out.u32(inputs[i].length).bases(inputs[i]);
             }
-            out.u32(outIds.length);
-            for (int j = 0; j < outIds.length; j++) {
-                outputs[j] = circuit.tensor(outIds[j]).layout().unpad(w.get(outIds[j]));
+            out.u32(publicOutIds.length);
+            for (int j = 0; j < publicOutIds.length; j++) {
+                outputs[j] = circuit.tensor(publicOutIds[j]).layout().unpad(w.get(publicOutIds[j]));
                 out.u32(outputs[j].length).bases(outputs[j]);
             }
             // the model commitment's out-of-domain samples: its root is in the verifying-key digest,
@@ -416,14 +434,14 @@ public final class CircuitProver {
                 t.absorbLongs("public-output", y);
             }
 
-            WhirProver inputPcs = null;
-            List<EvaluationClaim> inputOod = null;
-            if (committed != null) {
-                // the input commitment before the witness root (docs/zero-knowledge.md §3.5)
-                inputPcs = new WhirProver(vk.inputCommitmentPcs(), backend);
-                out.bytes(committed.root());
-                t.absorbBytes("input-commitment-root", committed.root());
-                inputOod = inputPcs.outOfDomain(committed.commitment(), out, t);
+            for (CommittedEnd end : CommittedEnd.values()) {
+                TensorCommitment c = committed[end.ordinal()];
+                if (c != null) {
+                    // the input, then the output commitment, before the witness root (docs/zero-knowledge.md §3.5)
+                    out.bytes(c.root());
+                    t.absorbBytes(end.rootLabel(), c.root());
+                    committedOod.set(end.ordinal(), new WhirProver(vk.commitmentPcs(end), backend).outOfDomain(c.commitment(), out, t));
+                }
             }
             progress.accept("committing to the witness");
             CommittedLayout wl = vk.witnessLayout();
@@ -439,8 +457,8 @@ public final class CircuitProver {
             out.bytes(witnessCommitment.root());
             t.absorbBytes("witness-root", witnessCommitment.root());
             List<EvaluationClaim> witnessOod = witnessPcs.outOfDomain(witnessCommitment, out, t);
-            if (committed != null) {
-                proveCommittedInputs(inputPcs, inputOod);
+            if (vk.committedInputs()) {
+                proveCommitted(CommittedEnd.INPUTS);
             }
 
             progress.accept("proving lookups");
@@ -448,7 +466,10 @@ public final class CircuitProver {
             proveLookups(circuit);
             layersStart = out.size();
 
-            for (int outId : outIds) {
+            if (vk.committedOutputs()) {
+                proveCommitted(CommittedEnd.OUTPUTS);
+            }
+            for (int outId : publicOutIds) {
                 Ext3[] r = new Ext3[circuit.tensor(outId).layout().numVars()];
                 for (int k = 0; k < r.length; k++) {
                     r[k] = t.challengeExt("output-point");
@@ -523,24 +544,28 @@ public final class CircuitProver {
             return out.toByteArray();
         }
 
-        /** The verifier's verifyCommittedInputs: per committed input, z, v = Î(z), a claim on I; then C's opening. */
-        private void proveCommittedInputs(WhirProver inputPcs, List<EvaluationClaim> inputOod) {
-            t.domain(ProofProtocol.COMMITTED_INPUTS_DOMAIN);
+        /**
+         * The verifier's verifyCommitted: per committed tensor T of {@code end}, z, v = T̂(z), a claim on
+         * T (an input's extra claim, an output's output claim); then the end's commitment's opening.
+         */
+        private void proveCommitted(CommittedEnd end) {
+            t.domain(end.domain());
             ZkLayout l = vk.zkLayout();
-            CommittedLayout layout = l.inputCommitment();
+            CommittedLayout layout = l.commitment(end);
             List<dev.zkinfer.pcs.WeightedClaim> weighted = new ArrayList<>();
-            for (int id : l.committedInputs()) {
+            for (int id : l.committed(end)) {
                 Ext3[] z = new Ext3[vk.circuit().tensor(id).layout().numVars()];
                 for (int k = 0; k < z.length; k++) {
-                    z[k] = t.challengeExt("committed-input/point");
+                    z[k] = t.challengeExt(end.pointLabel());
                 }
                 Ext3 v = ZkProving.masked(this, id, EqTables.evaluate(backend, w.get(id), z), z);
                 out.ext(v);
-                t.absorbExt("committed-input/value", v);
+                t.absorbExt(end.valueLabel(), v);
                 claim(id, z, v);
                 weighted.add(l.maskedAdvice(layout, new Claim(id, z, v)).claim(layout.numVars()));
             }
-            inputPcs.open(committed.commitment(), inputOod, List.of(), List.of(), weighted, random, out, t);
+            new WhirProver(vk.commitmentPcs(end), backend).open(committed[end.ordinal()].commitment(), committedOod.get(end.ordinal()),
+                    List.of(), List.of(), weighted, random, out, t);
         }
 
         private void proveLookups(Circuit circuit) {

@@ -1,6 +1,7 @@
 package dev.zkinfer.prover.model;
 
 import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.circuit.CommittedEnd;
 import dev.zkinfer.circuit.IoScales;
 import dev.zkinfer.circuit.Layer;
 import dev.zkinfer.circuit.TensorLayout;
@@ -232,22 +233,32 @@ public final class ModelProver {
                 b -> new CircuitProver(pk.verifyingKey().forBatch(b), pk.modelCommitment(), pk.modelTable(), backend));
         VerifyingKey bk = pk.verifyingKey().forBatch(batch);
         byte[] proof;
-        InputOpening opening = null;
-        if (bk.committedInputs()) {
-            // the input commitment's seed: with the inputs, the opening its owner checks the proof with
+        CommitmentOpening opening = null;
+        if (bk.committedInputs() || bk.committedOutputs()) {
+            // each committed end's seed: with its tensors, the opening their owner checks the proof with
             java.security.SecureRandom random = new java.security.SecureRandom();
-            byte[] seed = new byte[dev.zkinfer.prover.circuit.InputCommitment.SEED_BYTES];
-            random.nextBytes(seed);
-            proof = prover.prove(w, rows.size(), progress, null, random, seed);
-            List<long[]> committed = new ArrayList<>();
-            for (int id : bk.zkLayout().committedInputs()) {
-                long[] x = bk.circuit().tensor(id).layout().unpad(w.get(id));
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = Goldilocks.toSigned(x[i]);
+            byte[][] seeds = new byte[CommittedEnd.values().length][];
+            CommitmentOpening.Part[] parts = new CommitmentOpening.Part[seeds.length];
+            for (CommittedEnd end : CommittedEnd.values()) {
+                if (!bk.committed(end)) {
+                    continue;
                 }
-                committed.add(x);
+                seeds[end.ordinal()] = new byte[dev.zkinfer.prover.circuit.TensorCommitment.SEED_BYTES];
+                random.nextBytes(seeds[end.ordinal()]);
+                List<long[]> values = new ArrayList<>();
+                for (int id : bk.zkLayout().committed(end)) {
+                    long[] x = bk.circuit().tensor(id).layout().unpad(w.get(id));
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = Goldilocks.toSigned(x[i]);
+                    }
+                    values.add(x);
+                }
+                parts[end.ordinal()] = new CommitmentOpening.Part(values, seeds[end.ordinal()]);
             }
-            opening = new InputOpening(bk.digest(), batch, rows.size(), committed, seed);
+            proof = prover.prove(w, rows.size(), progress, null, random, seeds[CommittedEnd.INPUTS.ordinal()],
+                    seeds[CommittedEnd.OUTPUTS.ordinal()]);
+            opening = new CommitmentOpening(bk.digest(), batch, rows.size(), parts[CommittedEnd.INPUTS.ordinal()],
+                    parts[CommittedEnd.OUTPUTS.ordinal()]);
         } else {
             proof = prover.prove(w, rows.size(), progress, null);
         }

@@ -11,14 +11,16 @@ import java.util.List;
  * batch circuit it used. Each output holds the real rows one after the other (its leading
  * dimension is the model's times {@code rows}); {@link #rowOutputs} gives one row's.
  *
- * For a key with committed inputs it also holds the opening of the proof's input commitment
- * ({@link InputOpening}: the inputs and the seed), for the input's owner only; null otherwise.
+ * For a key with committed inputs or outputs it also holds the opening of the proof's commitments
+ * ({@link CommitmentOpening}: the committed tensors and their seeds), for their owner only; null
+ * otherwise. The outputs are the prover's to read even when the key commits them: they are not in
+ * the proof.
  *
  * <p>An immutable value (thread-safe as long as no one writes into the proof array).
  */
 public record ProofResult(byte[] proof, List<IntTensor> outputs, long witnessNanos, long proveNanos, int rows, int batch,
-        InputOpening opening) {
-    /** A result without input opening. */
+        CommitmentOpening opening) {
+    /** A result without opening. */
     public ProofResult(byte[] proof, List<IntTensor> outputs, long witnessNanos, long proveNanos, int rows, int batch) {
         this(proof, outputs, witnessNanos, proveNanos, rows, batch, null);
     }

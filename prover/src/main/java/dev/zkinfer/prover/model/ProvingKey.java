@@ -106,14 +106,18 @@ public final class ProvingKey {
      * keeps the model's inputs out of the proofs too (committed in the witness, their domain checked
      * by a lookup); {@code committedInputs} (with private inputs) makes each proof carry a hiding
      * commitment to its inputs as well, which the input's owner checks with the opening the prover
-     * hands over ({@link ProofResult#opening}, {@link InputOpening#check}; docs/zero-knowledge.md §3.5).
-     * Outputs are public. {@code hiddenProofs} (zero-knowledge only): T, the proofs the weights stay
+     * hands over ({@link ProofResult#opening}, {@link CommitmentOpening#check}; docs/zero-knowledge.md §3.5).
+     * Outputs are public unless {@code committedOutputs} (zero-knowledge only): then the proofs carry
+     * no output but a hiding commitment to it, opened by the same opening. {@code hiddenProofs} (zero-knowledge only): T, the proofs the weights stay
      * hidden for (docs/zero-knowledge.md §5); 0 takes the default
      * ({@link VerifyingKey#defaultHiddenProofs}), a larger T makes a larger model commitment whose
      * opening every proof pays for.
      */
-    public record Options(boolean zeroKnowledge, boolean privateInputs, boolean committedInputs, int hiddenProofs) {
+    public record Options(boolean zeroKnowledge, boolean privateInputs, boolean committedInputs, int hiddenProofs, boolean committedOutputs) {
         public Options {
+            if (committedOutputs && !zeroKnowledge) {
+                throw new IllegalArgumentException("a committed output needs zero-knowledge mode");
+            }
             if (privateInputs && !zeroKnowledge) {
                 throw new IllegalArgumentException("a private input needs zero-knowledge mode");
             }
@@ -126,6 +130,11 @@ public final class ProvingKey {
             if (hiddenProofs < 0 || hiddenProofs > VerifyingKey.MAX_HIDDEN_PROOFS) {
                 throw new IllegalArgumentException("the weights can be hidden for 1 to " + VerifyingKey.MAX_HIDDEN_PROOFS + " proofs, not " + hiddenProofs);
             }
+        }
+
+        /** Public outputs. */
+        public Options(boolean zeroKnowledge, boolean privateInputs, boolean committedInputs, int hiddenProofs) {
+            this(zeroKnowledge, privateInputs, committedInputs, hiddenProofs, false);
         }
 
         /** Public or private inputs, no input commitment, the default T. */
@@ -145,7 +154,12 @@ public final class ProvingKey {
 
         /** These options with T, the proofs the weights stay hidden for (0: the default). */
         public Options withHiddenProofs(int proofs) {
-            return new Options(zeroKnowledge, privateInputs, committedInputs, proofs);
+            return new Options(zeroKnowledge, privateInputs, committedInputs, proofs, committedOutputs);
+        }
+
+        /** These options with committed outputs (zero-knowledge only; docs/zero-knowledge.md §3.5). */
+        public Options withCommittedOutputs() {
+            return new Options(zeroKnowledge, privateInputs, committedInputs, hiddenProofs, true);
         }
 
         /** Integrity only: public inputs and outputs, proofs reveal intermediate values (the default). */
@@ -277,7 +291,7 @@ public final class ProvingKey {
             List<Integer> keep = new ArrayList<>();
             String refused = null;
             for (int i = 0; i < compiled.length; i++) {
-                List<String> bad = ZkLayout.unsupported(compiled[i].circuit());
+                List<String> bad = ZkLayout.unsupported(compiled[i].circuit(), options.committedOutputs());
                 if (bad.isEmpty()) {
                     keep.add(i);
                 } else {
@@ -302,7 +316,7 @@ public final class ProvingKey {
         }
         int proofs = !options.zeroKnowledge() ? 0 : options.hiddenProofs() != 0 ? options.hiddenProofs()
                 : VerifyingKey.defaultHiddenProofs(profile, compiled[0].circuit());
-        return commit(model, sizes, compiled, profile, seed, proofs, options.committedInputs(), progress, backend);
+        return commit(model, sizes, compiled, profile, seed, proofs, options.committedInputs(), options.committedOutputs(), progress, backend);
     }
 
     /**
@@ -396,7 +410,7 @@ public final class ProvingKey {
      * @param hiddenProofs 0 for an integrity-mode key; T for a zero-knowledge key
      */
     private static ProvingKey commit(QuantizedModel model, int[] sizes, ModelCompiler.Compiled[] compiled, SecurityProfile profile,
-            byte[] blindingSeed, int hiddenProofs, boolean committedInputs, Consumer<String> progress, Backend backend) {
+            byte[] blindingSeed, int hiddenProofs, boolean committedInputs, boolean committedOutputs, Consumer<String> progress, Backend backend) {
         Cancellation.checkpoint();
         boolean zeroKnowledge = blindingSeed != null;
         ModelCompiler.Compiled first = compiled[0];
@@ -429,7 +443,8 @@ public final class ProvingKey {
         for (int i = 0; i < circuits.length; i++) {
             circuits[i] = compiled[i].circuit();
         }
-        VerifyingKey vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge ? hiddenProofs : 0, committedInputs);
+        VerifyingKey vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge ? hiddenProofs : 0, committedInputs,
+                committedOutputs);
         // The integer executor's one-time packing of the weights (0.5 s on VGG-11, uninterruptible)
         // happens here rather than inside the first proof.
         Cancellation.checkpoint();
@@ -647,7 +662,8 @@ public final class ProvingKey {
             Backend backend = Backends.get();
             int[] sizes = compiled.sizes();
             pk = ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
-                    () -> commit(model, sizes, stored, profile, storedSeed, compiled.hiddenProofs(), compiled.committedInputs(), progress, backend));
+                    () -> commit(model, sizes, stored, profile, storedSeed, compiled.hiddenProofs(), compiled.committedInputs(), compiled.committedOutputs(),
+                            progress, backend));
         } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
             // Stored values that do not fit the stored circuit. A cancelled load
             // (ProvingCancelledException) and internal errors (bugs) pass through.
@@ -662,7 +678,8 @@ public final class ProvingKey {
     }
 
     /** The stored compilation: the circuit (from the stored verifying key), the MODEL tensors' values, the tensor map. */
-    private record Stored(int[] sizes, ModelCompiler.Compiled[] compiled, boolean zeroKnowledge, int hiddenProofs, boolean committedInputs) {}
+    private record Stored(int[] sizes, ModelCompiler.Compiled[] compiled, boolean zeroKnowledge, int hiddenProofs, boolean committedInputs,
+            boolean committedOutputs) {}
 
     private static Stored readCompiled(Cursor in, SecurityProfile profile, byte[] digest, QuantizedModel model)
             throws IOException {
@@ -709,7 +726,7 @@ public final class ProvingKey {
             }
             out[i] = new ModelCompiler.Compiled(ci, i == 0 ? values : valuesFor(circuit, values, ci), tensorOf);
         }
-        return new Stored(sizes, out, vk.zeroKnowledge(), vk.hiddenProofs(), vk.committedInputs());
+        return new Stored(sizes, out, vk.zeroKnowledge(), vk.hiddenProofs(), vk.committedInputs(), vk.committedOutputs());
     }
 
     /** (p − 1) / 2: the largest magnitude of a signed field element. */

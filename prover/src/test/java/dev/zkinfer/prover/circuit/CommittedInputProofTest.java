@@ -70,7 +70,7 @@ class CommittedInputProofTest {
     }
 
     private static byte[] seed(int b) {
-        byte[] s = new byte[InputCommitment.SEED_BYTES];
+        byte[] s = new byte[TensorCommitment.SEED_BYTES];
         Arrays.fill(s, (byte) b);
         return s;
     }
@@ -87,12 +87,12 @@ class CommittedInputProofTest {
         CircuitVerifier.Outcome o = CircuitVerifier.verify(s.vk(), proof);
         assertTrue(o.result().isValid(), o.result().reason());
         assertTrue(o.inputs().isEmpty(), "no public input");
-        assertArrayEquals(InputCommitment.root(s.vk(), List.of(input(s)), seed(7)), o.inputCommitment());
+        assertArrayEquals(TensorCommitment.root(s.vk(), dev.zkinfer.circuit.CommittedEnd.INPUTS, List.of(input(s)), seed(7)), o.inputCommitment());
         // another input with the same seed, or the input with another seed, gives another root
         long[] other = input(s);
         other[3] = Goldilocks.add(other[3], 1);
-        assertFalse(Arrays.equals(InputCommitment.root(s.vk(), List.of(other), seed(7)), o.inputCommitment()));
-        assertFalse(Arrays.equals(InputCommitment.root(s.vk(), List.of(input(s)), seed(8)), o.inputCommitment()));
+        assertFalse(Arrays.equals(TensorCommitment.root(s.vk(), dev.zkinfer.circuit.CommittedEnd.INPUTS, List.of(other), seed(7)), o.inputCommitment()));
+        assertFalse(Arrays.equals(TensorCommitment.root(s.vk(), dev.zkinfer.circuit.CommittedEnd.INPUTS, List.of(input(s)), seed(8)), o.inputCommitment()));
         // the security report lists the input commitment's opening and the binding point
         String report = dev.zkinfer.circuit.ProofSecurity.report(s.vk()).toString();
         assertTrue(report.contains("input commitment") && report.contains("committed input binding"), report);
@@ -107,14 +107,14 @@ class CommittedInputProofTest {
             long[] other = input(s);
             other[i] = Goldilocks.fromSigned(Goldilocks.toSigned(other[i]) == 7 ? 6 : Goldilocks.toSigned(other[i]) + 1);
             Map<Integer, long[]> instead = Map.of(s.x(), s.vk().circuit().tensor(s.x()).layout().pad(other, 0));
-            byte[] proof = s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(10 + i), seed(9), instead);
+            byte[] proof = s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(10 + i), seed(9), null, instead);
             CircuitVerifier.Outcome o = CircuitVerifier.verify(s.vk(), proof);
             assertFalse(o.result().isValid(), "entry " + i + ": a witness input other than the committed one was accepted");
             // caught where the two are tied: the value Î(z) is the witness's, so C's opening fails
             assertTrue(o.result().reason().startsWith("input commitment opening"), o.result().reason());
         }
         // control: the same path with the witness's own input verifies
-        byte[] honest = s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(30), seed(9),
+        byte[] honest = s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(30), seed(9), null,
                 Map.of(s.x(), s.w().get(s.x())));
         assertTrue(CircuitVerifier.verify(s.vk(), honest).result().isValid());
     }

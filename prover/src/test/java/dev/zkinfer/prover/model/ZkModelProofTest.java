@@ -105,26 +105,26 @@ class ZkModelProofTest {
         assertArrayEquals(CircuitVerifier.verify(plain.verifyingKey(), new ModelProver(plain).prove(input, s -> {}).proof()).output(),
                 o.output());
         // the opening (as written to a file and read back) opens the proof's commitment to the input
-        InputOpening opening = InputOpening.decode(r.opening().encode());
+        CommitmentOpening opening = CommitmentOpening.decode(r.opening().encode());
         assertTrue(opening.check(vk, o).isValid(), opening.check(vk, o).reason());
         assertArrayEquals(Arrays.stream(input.data()).asLongStream().toArray(), opening.input(0));
         // another input with the same seed, and the input with another seed, do not open it
         long[] other = opening.input(0);
         other[5] = other[5] == qm.input().max() ? other[5] - 1 : other[5] + 1;
         byte[] file = opening.encode();
-        InputOpening otherInput = new InputOpening(opening.keyDigest(), opening.batch(), opening.rows(), java.util.List.of(other),
-                Arrays.copyOfRange(file, file.length - 32, file.length));
+        CommitmentOpening otherInput = new CommitmentOpening(opening.keyDigest(), opening.batch(), opening.rows(),
+                new CommitmentOpening.Part(java.util.List.of(other), Arrays.copyOfRange(file, file.length - 32, file.length)), null);
         assertFalse(otherInput.check(vk, o).isValid());
         byte[] reseeded = file.clone();
         reseeded[reseeded.length - 1] ^= 1;
-        assertFalse(InputOpening.decode(reseeded).check(vk, o).isValid());
+        assertFalse(CommitmentOpening.decode(reseeded).check(vk, o).isValid());
         // an opening of another proof of the same input does not open this one (fresh seed per proof)
         ProofResult r2 = new ModelProver(zk).prove(input, s -> {});
         assertFalse(r2.opening().check(vk, o).isValid());
         assertTrue(r2.opening().check(vk, CircuitVerifier.verify(vk, r2.proof())).isValid());
         // garbled and truncated opening files are one-line errors
-        assertThrows(dev.zkinfer.MalformedInputException.class, () -> InputOpening.decode(Arrays.copyOf(file, file.length - 1)));
-        assertThrows(dev.zkinfer.MalformedInputException.class, () -> InputOpening.decode(new byte[] {1, 2, 3}));
+        assertThrows(dev.zkinfer.MalformedInputException.class, () -> CommitmentOpening.decode(Arrays.copyOf(file, file.length - 1)));
+        assertThrows(dev.zkinfer.MalformedInputException.class, () -> CommitmentOpening.decode(new byte[] {1, 2, 3}));
         // the input's values appear neither in the proof nor among the proof's revealed values; the control finds them
         long[] x = Arrays.stream(input.data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray();
         assertEquals(0, occurrences(r.proof(), x), "the committed input's values are not in the proof");
@@ -145,6 +145,100 @@ class ZkModelProofTest {
     }
 
     @Test
+    void aCommittedOutputIsInNoProofAndItsOpeningChecksIt() throws Exception {
+        QuantizedModel qm = mlp(2);
+        IntTensor input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 95).get(0));
+        ProvingKey plain = ProvingKey.create(qm, SecurityProfile.DEFAULT, new ProvingKey.Options(true, false), s -> {});
+        ProvingKey zk = ProvingKey.create(qm, SecurityProfile.DEFAULT, new ProvingKey.Options(true, false).withCommittedOutputs(), s -> {});
+        var vk = zk.verifyingKey();
+        assertEquals("committed", vk.outputVisibility());
+        assertEquals("public", vk.inputVisibility());
+        ProofResult r = new ModelProver(zk).prove(input, s -> {});
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(vk, r.proof());
+        assertTrue(o.result().isValid(), o.result().reason());
+        assertTrue(o.outputs().isEmpty(), "no public output");
+        assertArrayEquals(Arrays.stream(input.data()).asLongStream().toArray(), o.input(), "the input stays public");
+        // the output the opening holds is the one a public-output proof of the same input proves
+        ProofResult pr = new ModelProver(plain).prove(input, s -> {});
+        long[] proved = CircuitVerifier.verify(plain.verifyingKey(), pr.proof()).output();
+        CommitmentOpening opening = CommitmentOpening.decode(r.opening().encode());
+        assertFalse(opening.holds(dev.zkinfer.circuit.CommittedEnd.INPUTS));
+        assertTrue(opening.check(vk, o).isValid(), opening.check(vk, o).reason());
+        assertArrayEquals(proved, opening.output(0));
+        assertArrayEquals(Arrays.stream(r.output().data()).asLongStream().toArray(), opening.output(0), "the prover's result");
+        // the output's values appear in no proof bytes; the control finds them in the public-output proof
+        long[] y = Arrays.stream(proved).map(dev.zkinfer.field.Goldilocks::fromSigned).toArray();
+        assertEquals(0, occurrences(r.proof(), y), "the committed output's values are not in the proof");
+        assertEquals(1, occurrences(pr.proof(), y), "control: a public output is");
+        // other outputs with the same seed, and the output with another seed, do not open it
+        byte[] file = opening.encode();
+        byte[] seed = Arrays.copyOfRange(file, file.length - 32, file.length);
+        for (int i = 0; i < proved.length; i += 3) {
+            long[] other = proved.clone();
+            other[i] += 1;
+            CommitmentOpening wrong = new CommitmentOpening(opening.keyDigest(), 1, 1, null, new CommitmentOpening.Part(java.util.List.of(other), seed));
+            assertFalse(wrong.check(vk, o).isValid(), "output entry " + i + " changed");
+        }
+        byte[] reseeded = file.clone();
+        reseeded[reseeded.length - 1] ^= 1;
+        assertFalse(CommitmentOpening.decode(reseeded).check(vk, o).isValid());
+        // another proof's opening (a fresh seed per proof) does not open this proof
+        ProofResult r2 = new ModelProver(zk).prove(input, s -> {});
+        assertFalse(r2.opening().check(vk, o).isValid());
+        assertTrue(r2.opening().check(vk, CircuitVerifier.verify(vk, r2.proof())).isValid());
+        // an opening of the output on a key without committed outputs is refused
+        assertFalse(opening.check(plain.verifyingKey(), CircuitVerifier.verify(plain.verifyingKey(), pr.proof())).isValid());
+        // flipped bytes and truncation
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+        byte[] proof = r.proof();
+        for (int i = 0; i < proof.length; i += 1 + rnd.nextInt(Math.max(1, proof.length / 40))) {
+            byte[] bad = proof.clone();
+            bad[i] ^= (byte) (1 + rnd.nextInt(255));
+            assertFalse(CircuitVerifier.verify(vk, bad).result().isValid(), "byte " + i + " flipped was accepted");
+        }
+        assertFalse(CircuitVerifier.verify(vk, Arrays.copyOf(proof, proof.length - 1)).result().isValid());
+        assertFalse(CircuitVerifier.verify(plain.verifyingKey(), proof).result().isValid(), "the public-output key refuses it");
+        // the proving key round-trips with the visibility
+        ProvingKey back = ProvingKey.decode(zk.encode(), s -> {});
+        assertArrayEquals(vk.digest(), back.verifyingKey().digest());
+        assertTrue(back.verifyingKey().committedOutputs());
+    }
+
+    @Test
+    void committedInputAndOutputShareOneOpeningFileAndEachEndOpensAlone() throws Exception {
+        QuantizedModel qm = mlp(2);
+        IntTensor input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 94).get(0));
+        ProvingKey zk = ProvingKey.create(qm, SecurityProfile.DEFAULT, ProvingKey.Options.withCommittedInputs().withCommittedOutputs(), s -> {});
+        var vk = zk.verifyingKey();
+        assertEquals("committed", vk.inputVisibility());
+        assertEquals("committed", vk.outputVisibility());
+        ProofResult r = new ModelProver(zk).prove(input, s -> {});
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(vk, r.proof());
+        assertTrue(o.result().isValid(), o.result().reason());
+        assertTrue(o.inputs().isEmpty() && o.outputs().isEmpty(), "neither end in the proof");
+        assertFalse(Arrays.equals(o.inputCommitment(), o.outputCommitment()));
+        CommitmentOpening both = CommitmentOpening.decode(r.opening().encode());
+        assertTrue(both.check(vk, o).isValid(), both.check(vk, o).reason());
+        assertArrayEquals(Arrays.stream(input.data()).asLongStream().toArray(), both.input(0));
+        assertArrayEquals(Arrays.stream(r.output().data()).asLongStream().toArray(), both.output(0));
+        // each end alone opens its commitment (and its file holds nothing of the other end)
+        for (var end : dev.zkinfer.circuit.CommittedEnd.values()) {
+            CommitmentOpening one = CommitmentOpening.decode(both.only(end).encode());
+            assertTrue(one.check(vk, o).isValid(), end + ": " + one.check(vk, o).reason());
+            assertEquals(1, one.count(end));
+            assertEquals(0, one.count(end == dev.zkinfer.circuit.CommittedEnd.INPUTS ? dev.zkinfer.circuit.CommittedEnd.OUTPUTS
+                    : dev.zkinfer.circuit.CommittedEnd.INPUTS));
+        }
+        // the input's part does not open the output commitment: the ends' parts swapped are refused
+        CommitmentOpening swapped = new CommitmentOpening(both.keyDigest(), 1, 1, both.part(dev.zkinfer.circuit.CommittedEnd.OUTPUTS),
+                both.part(dev.zkinfer.circuit.CommittedEnd.INPUTS));
+        assertFalse(swapped.check(vk, o).isValid());
+        // neither end's values are in the proof
+        assertEquals(0, occurrences(r.proof(), Arrays.stream(input.data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray()));
+        assertEquals(0, occurrences(r.proof(), Arrays.stream(r.output().data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray()));
+    }
+
+    @Test
     void aCommittedInputProvedWithAPaddingRowOpensToItsRealRows() throws Exception {
         QuantizedModel qm = mlp(2);
         IntTensor input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 96).get(0));
@@ -158,8 +252,8 @@ class ZkModelProofTest {
         assertArrayEquals(Arrays.stream(input.data()).asLongStream().toArray(), r.opening().input(0), "the real row only");
         // an opening claiming two real rows does not fit the proof
         byte[] f = r.opening().encode();
-        InputOpening two = new InputOpening(r.opening().keyDigest(), 2, 2, java.util.List.of(concat(r.opening().input(0),
-                r.opening().input(0))), Arrays.copyOfRange(f, f.length - 32, f.length));
+        CommitmentOpening two = new CommitmentOpening(r.opening().keyDigest(), 2, 2, new CommitmentOpening.Part(java.util.List.of(
+                concat(r.opening().input(0), r.opening().input(0))), Arrays.copyOfRange(f, f.length - 32, f.length)), null);
         assertFalse(two.check(zk.verifyingKey(), o).isValid());
     }
 

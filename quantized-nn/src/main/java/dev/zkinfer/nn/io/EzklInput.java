@@ -27,6 +27,17 @@ public record EzklInput(List<double[]> inputData, List<double[]> outputData) {
         ? rows(m.get("output_data"), "output_data") : List.of());
   }
 
+  /**
+   * The {@code output_data} of a JSON file (an EZKL input.json with outputs, or a file holding only
+   * {@code {"output_data": [[...], ...]}}): one flat list per model output.
+   */
+  public static List<double[]> parseOutputData(String json) {
+    Object root = Json.parse(json);
+    if (!(root instanceof Map<?, ?> m)) throw new dev.zkinfer.MalformedInputException("the top level must be an object");
+    if (m.get("output_data") == null) throw new dev.zkinfer.MalformedInputException("no \"output_data\" field");
+    return rows(m.get("output_data"), "output_data");
+  }
+
   private static List<double[]> rows(Object o, String field) {
     if (!(o instanceof List<?> l)) throw new dev.zkinfer.MalformedInputException("input.json: \"" + field + "\" must be an array of arrays");
     List<double[]> out = new ArrayList<>();
