@@ -134,9 +134,17 @@ public final class IndexMapLayer implements Layer {
     @Override
     public String zeroKnowledgeLimit(Circuit c) {
         // the masked sumcheck needs a variable (its mask enters in a round); a one-element input that
-        // is masked is refused with the other one-element tensors (ZkLayout.unsupported)
-        return Arrays.stream(inputVars(c)).max().getAsInt() == 0
-                ? "an IndexMap layer whose inputs have one element each (" + c.tensor(output).name() + ")" : null;
+        // is masked is refused with the other one-element tensors (ZkLayout.unsupported), so this names
+        // only the layers whose one-element inputs are all public
+        if (Arrays.stream(inputVars(c)).max().getAsInt() > 0) {
+            return null;
+        }
+        for (int in : inputs) {
+            if (c.tensor(in).role() != TensorRole.INPUT && Arrays.stream(c.outputs()).noneMatch(o -> o == in)) {
+                return null;
+            }
+        }
+        return "an IndexMap layer whose inputs have one element each (" + c.tensor(output).name() + ")";
     }
 
     @Override
