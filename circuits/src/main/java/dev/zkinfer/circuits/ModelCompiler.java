@@ -69,6 +69,13 @@ public final class ModelCompiler {
 
     private boolean privateInputs;
     private boolean zeroKnowledge;
+    /**
+     * Zero-knowledge keys only: model tensors of one element held in a circuit tensor of two, the real
+     * value first and a zero padding second (the last dimension 2 instead of 1), because a one-element
+     * tensor cannot be masked (docs/zero-knowledge.md §8 item 6). Such a tensor has no entry in
+     * {@link #ct} until an operand needs its real element ({@link #of}); an output is sliced from it.
+     */
+    private final Map<Integer, Integer> zkPadded = new HashMap<>();
 
     private ModelCompiler(QuantizedModel qm) {
         this.qm = qm;
@@ -186,7 +193,10 @@ public final class ModelCompiler {
      * a softmax over a single row (one image's logits) gets a padding row of zeros, so its row
      * maximum and row sum have two entries and a variable to mask (docs/zero-knowledge.md §8: a
      * one-element tensor cannot be masked), instead of the key proving one image through a batch-2
-     * circuit. The padding costs one softmax row; the proved output is the real row.
+     * circuit. The padding costs one softmax row; the proved output is the real row. Likewise a
+     * reduce-sum to one element (a mean over everything) sums a zero second row, a requantization of
+     * such a sum requantizes both ({@link #zkPadded}), and a one-element output is sliced from the
+     * padded form; the Linear layers' paddings are described at {@link #linear}.
      */
     public static Compiled compile(QuantizedModel qm, boolean privateInputs, boolean zeroKnowledge) {
         ModelCompiler mc = new ModelCompiler(qm);
@@ -233,9 +243,16 @@ public final class ModelCompiler {
             if (ct[out.id()] < 0 && out.constantValues() != null) {
                 ct[out.id()] = model(out.name(), layout(out).dims(), out.constantValues());
             }
-            int last = of(out.id());
+            Integer padded = ct[out.id()] < 0 ? zkPadded.get(out.id()) : null;
+            int last = padded != null ? -1 : of(out.id());
             outputs[j] = b.tensor(outIds.length == 1 ? "output" : "output " + j, layout(out), TensorRole.COMPUTED);
-            b.layer(new IndexMapLayer(new int[] {last}, outputs[j], new IndexMap.Reshape()));
+            if (padded != null) {
+                // a one-element output held with a zero padding: the public output is its real element
+                sliceReal(padded, outputs[j]);
+                ct[out.id()] = outputs[j];
+            } else {
+                b.layer(new IndexMapLayer(new int[] {last}, outputs[j], new IndexMap.Reshape()));
+            }
         }
         Circuit circuit = b.build(inputs, outputs);
         return new Compiled(circuit, modelValues, ct.clone());
@@ -247,6 +264,10 @@ public final class ModelCompiler {
     }
 
     private int of(int qtensor) {
+        if (ct[qtensor] < 0 && zkPadded.containsKey(qtensor)) {
+            // an op without a padded form: the real element as a tensor of its own (a zero-knowledge key refuses it)
+            sliceReal(zkPadded.get(qtensor), computed(qm.tensor(qtensor)));
+        }
         if (ct[qtensor] < 0) {
             throw new UnsupportedModelException("operand " + qm.tensor(qtensor).name()
                     + " is a constant, which the prover does not support for this operator yet");
@@ -354,6 +375,12 @@ public final class ModelCompiler {
                     linear(x, outT.name(), d.outFeatures(), d.inFeatures(), d.weights(), d.bias(), y2);
                     b.layer(new IndexMapLayer(new int[] {y2}, computed(outT), new IndexMap.Reshape()));
                 }
+            }
+            case QOp.QRequant r when zkPadded.containsKey(r.input()) && oneElement(outT) -> {
+                // a one-element requantization on its padded input: the padding's zero requantizes to 0
+                int y = b.tensor(outT.name(), TensorLayout.of(zkPaddedDims(outT)), TensorRole.ADVICE);
+                requant(zkPadded.get(r.input()), y, 0, r.m(), r.shift(), r.lo(), r.hi(), outT.bits(), maxAbs(r.input()));
+                zkPadded.put(outT.id(), y);
             }
             case QOp.QRequant r -> {
                 int x = of(r.input());
@@ -841,8 +868,31 @@ public final class ModelCompiler {
         int[] ones = new int[(int) reduced];
         Arrays.fill(ones, 1);
         int w = model(outT.name() + "/ones", new int[] {1, (int) reduced}, ones);
+        if (zeroKnowledge && rows == 1) {
+            // a sum to one element: a zero second row gives a zero second sum (the same ones, so every
+            // batch's circuit commits the same model tensors), held as the sum's padded form
+            int padRows = b.tensor(outT.name() + "/zk padded rows", TensorLayout.of(2, (int) reduced), TensorRole.COMPUTED);
+            b.layer(new IndexMapLayer(new int[] {rowsT}, padRows, new IndexMap.Pad(new int[2])));
+            int sums = b.tensor(outT.name() + "/row sums", TensorLayout.of(2, 1), TensorRole.COMPUTED);
+            b.layer(new LinearLayer(padRows, w, -1, sums));
+            int padded = b.tensor(outT.name() + "/zk padded", TensorLayout.of(zkPaddedDims(outT)), TensorRole.COMPUTED);
+            b.layer(new IndexMapLayer(new int[] {sums}, padded, new IndexMap.Reshape()));
+            zkPadded.put(outT.id(), padded);
+            return;
+        }
         int sums = b.tensor(outT.name() + "/row sums", TensorLayout.of((int) rows, 1), TensorRole.COMPUTED);
         b.layer(new LinearLayer(rowsT, w, -1, sums));
         b.layer(new IndexMapLayer(new int[] {sums}, computed(outT), new IndexMap.Reshape()));
+    }
+
+    private static boolean oneElement(QTensor t) {
+        return Arrays.stream(layout(t).dims()).allMatch(d -> d == 1);
+    }
+
+    /** The dimensions of a one-element tensor's padded form ({@link #zkPadded}): its own, the last one 2. */
+    private static int[] zkPaddedDims(QTensor t) {
+        int[] dims = layout(t).dims();
+        dims[dims.length - 1] = 2;
+        return dims;
     }
 }

@@ -26,7 +26,8 @@ import java.util.Arrays;
  * in one pass over the output, O(|y| + Σ|x_k|) with eq tables, checks x̃_k(ρ_k)·P̃_k(r, ρ_k)
  * against each sumcheck's final value, then emits the claims x̃_k(ρ_k) in input order.
  *
- * <p>Wire format: n ext (s_k); per input: sumcheck (vars_k rounds × 2 ext), 1 ext.
+ * <p>Wire format: n ext (s_k); per input: sumcheck (vars_k rounds × 2 ext), 1 ext. Zero-knowledge
+ * mode sends no s_k: one masked sumcheck for all inputs ({@link #verifyZeroKnowledge}).
  * Verifying-key encoding: u32 n (1..{@value #MAX_INPUTS}), n u32 input ids, u32 output, the map
  * ({@link IndexMap}).
  * Immutable and thread-safe.
@@ -132,7 +133,18 @@ public final class IndexMapLayer implements Layer {
 
     @Override
     public String zeroKnowledgeLimit(Circuit c) {
-        return inputs.length != 1 ? "an IndexMap layer with several inputs (" + map.getClass().getSimpleName() + ")" : null;
+        // the masked sumcheck needs a variable (its mask enters in a round); a one-element input that
+        // is masked is refused with the other one-element tensors (ZkLayout.unsupported), so this names
+        // only the layers whose one-element inputs are all public
+        if (Arrays.stream(inputVars(c)).max().getAsInt() > 0) {
+            return null;
+        }
+        for (int in : inputs) {
+            if (c.tensor(in).role() != TensorRole.INPUT && Arrays.stream(c.outputs()).noneMatch(o -> o == in)) {
+                return null;
+            }
+        }
+        return "an IndexMap layer whose inputs have one element each (" + c.tensor(output).name() + ")";
     }
 
     @Override
@@ -183,36 +195,66 @@ public final class IndexMapLayer implements Layer {
     }
 
     /**
-     * Zero-knowledge mode (docs/zero-knowledge.md §3.2), one input: no partial sum is sent (it
-     * would be the claim itself); one masked sumcheck over x's variables of X̂(j)·P(r, j) on the
-     * target Ŷ(r), whose mask (if Y is masked) the extra variable w removes; the prover sends
-     * X̂(ρ). Several inputs (concatenation) would need masked partial sums: refused.
+     * Zero-knowledge mode (docs/zero-knowledge.md §3.2, §3.7): no partial sum is sent (with one
+     * input it would be the claim itself, with several the unmasked shares s_k of Ỹ(r)). One masked
+     * sumcheck over L = max_k n_k variables proves Σ_k Σ_{x∈{0,1}^L} X̂_k(x_{<n_k})·P_k(r, x_{<n_k})·[x_{≥n_k} = 0]
+     * = Ŷ(r) (each input's variables are the first n_k; its table is constant along the others,
+     * its wiring zero there), on the target Ŷ(r), whose mask (if Y is masked) the extra variable w
+     * removes. It ends at ρ; the prover sends X̂_k(ρ_{<n_k}) for k = 0.. in order (each absorbed as
+     * {@code index_map/input}), the verifier checks Σ_k X̂_k(ρ_{<n_k})·P̃_k(r, ρ_{<n_k})·Π_{i≥n_k}(1 − ρ_i)
+     * against the sumcheck's final value and emits one masked claim per input. With one input this
+     * is the single sumcheck of X̂·P (n_0 = L).
+     *
+     * <p>Wire format: the masked sumcheck (L + 1 rounds, with w), then n ext.
      */
     private void verifyZeroKnowledge(Claim claim, VerifierContext ctx) throws InvalidProofException {
-        if (inputs.length != 1) {
-            throw new IllegalStateException("zero-knowledge mode does not support IndexMap layers with several inputs ("
-                    + map.getClass().getSimpleName() + ")");
-        }
         Circuit c = ctx.circuit();
         var t = ctx.transcript();
         var in = ctx.proof();
         t.domain(DOMAIN);
         Ext3[] r = claim.point();
-        int vars = c.tensor(inputs[0]).layout().numVars();
-        if (vars == 0) {
-            throw new IllegalStateException("zero-knowledge mode cannot mask the one-element tensor " + c.tensor(inputs[0]).name());
+        int n = inputs.length;
+        int[] vars = inputVars(c);
+        int sumVars = Arrays.stream(vars).max().getAsInt();
+        for (int k = 0; k < n; k++) {
+            if (sumVars == 0 || (vars[k] == 0 && ctx.tensorMaskDegree(inputs[k]) >= 0)) {
+                throw new IllegalStateException("zero-knowledge mode cannot mask the one-element tensor " + c.tensor(inputs[k]).name());
+            }
         }
         ZkSteps.Term[] terms = ctx.tensorMaskDegree(output) >= 0 ? new ZkSteps.Term[] {new ZkSteps.Term(output, Ext3.ONE, r)}
                 : new ZkSteps.Term[0];
-        int degree = Math.max(2, ZkSteps.factorDegree(ctx, inputs[0], vars) + 1);
-        var res = ZkSteps.sumcheck(ctx, claim.value(), terms, vars, degree);
-        Ext3 xv = in.ext("IndexMap input evaluation");
-        t.absorbExt("index_map/input", xv);
-        Ext3 wiring = wiringEvaluations(c, r, new Ext3[][] {res.point()})[0];
-        if (!xv.mul(wiring).equals(res.value())) {
+        int degree = 2;
+        for (int k = 0; k < n; k++) {
+            degree = Math.max(degree, ZkSteps.factorDegree(ctx, inputs[k], vars[k]) + 1);
+        }
+        var res = ZkSteps.sumcheck(ctx, claim.value(), terms, sumVars, degree);
+        Ext3[] xv = new Ext3[n];
+        Ext3[][] points = new Ext3[n][];
+        for (int k = 0; k < n; k++) {
+            xv[k] = in.ext("IndexMap input evaluation");
+            t.absorbExt("index_map/input", xv[k]);
+            points[k] = Arrays.copyOf(res.point(), vars[k]);
+        }
+        Ext3[] wiring = wiringEvaluations(c, r, points);
+        Ext3 expected = Ext3.ZERO;
+        for (int k = 0; k < n; k++) {
+            expected = expected.add(xv[k].mul(wiring[k]).mul(ZkSteps.zeroTail(res.point(), vars[k])));
+        }
+        if (!expected.equals(res.value())) {
             throw new InvalidProofException("IndexMap layer: final sumcheck check failed");
         }
-        ctx.claim(inputs[0], res.point(), xv);
+        for (int k = 0; k < n; k++) {
+            ctx.claim(inputs[k], points[k], xv[k]);
+        }
+    }
+
+    /** The number of variables of each input, in input order. */
+    public int[] inputVars(Circuit c) {
+        int[] vars = new int[inputs.length];
+        for (int k = 0; k < vars.length; k++) {
+            vars[k] = c.tensor(inputs[k]).layout().numVars();
+        }
+        return vars;
     }
 
     /**

@@ -10,7 +10,8 @@ import dev.zkinfer.prover.sumcheck.SumcheckProver;
 
 /**
  * Prover of {@link IndexMapLayer}: P_k(r, ·) is built by scattering the eq table of r through
- * the map (O(|y|)), then one degree-2 sumcheck of x_k·P_k per input.
+ * the map (O(|y|)), then one degree-2 sumcheck of x_k·P_k per input (in zero-knowledge mode one
+ * masked sumcheck for all inputs, {@link #proveZeroKnowledge}).
  *
  * <p>Stateless: thread-safe.
  */
@@ -43,9 +44,6 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
         int n = ins.length;
         var t = ctx.transcript();
         var out = ctx.proof();
-        if (ctx.zeroKnowledge() && n != 1) {
-            throw new UnsupportedOperationException("zero-knowledge mode does not support IndexMap layers with several inputs");
-        }
         t.domain(IndexMapLayer.DOMAIN);
         long[] eqR = EqTables.eq(claim.point());
         long[][] p = new long[n][];
@@ -60,20 +58,7 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
             pk[a + 2] = Goldilocks.add(pk[a + 2], eqR[b + 2]);
         });
         if (ctx.zeroKnowledge()) {
-            int vars = c.tensor(ins[0]).layout().numVars();
-            SumcheckInstance inst = new SumcheckInstance(vars);
-            int ix = inst.addBaseTable(ctx.values(ins[0]));
-            int ip = inst.addTable(p[0]);
-            inst.addTerm(Ext3.ONE, ix, ip);
-            ZkProving.maskTable(ctx, inst, ix, ins[0], Ext3.ONE);
-            java.util.List<ZkProving.Term> terms = ctx.tensorMask(layer.output()) == null ? java.util.List.of()
-                    : java.util.List.of(new ZkProving.Term(layer.output(), ctx.tensorMask(layer.output()), Ext3.ONE, claim.point()));
-            int degree = Math.max(2, ZkProving.factorDegree(ctx, ins[0], vars) + 1);
-            var res = ZkProving.sumcheck(ctx, inst, claim.value(), terms, degree);
-            Ext3 xv = res.tableEvaluations()[ix];
-            out.ext(xv);
-            t.absorbExt("index_map/input", xv);
-            ctx.claim(ins[0], res.point(), xv);
+            proveZeroKnowledge(layer, claim, p, ctx);
             return;
         }
         long[] parts = new long[3 * n];
@@ -113,5 +98,61 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
         for (int k = 0; k < n; k++) {
             ctx.claim(ins[k], points[k], evals[k]);
         }
+    }
+
+    /**
+     * Zero-knowledge mode (the verifier's {@code IndexMapLayer.verifyZeroKnowledge}): one masked
+     * sumcheck over L = max_k n_k variables of Σ_k X̂_k·P_k, input k's table repeated along the
+     * variables above its n_k (its mask on its own variables: {@code SumcheckInstance.maskTable}
+     * with the bit set of the first n_k) and its wiring zero-extended; then X̂_k(ρ_{<n_k}) per input.
+     */
+    private static void proveZeroKnowledge(IndexMapLayer layer, Claim claim, long[][] p, ProverContext ctx) {
+        Circuit c = ctx.circuit();
+        int[] ins = layer.inputs();
+        int n = ins.length;
+        int[] vars = layer.inputVars(c);
+        int sumVars = java.util.Arrays.stream(vars).max().getAsInt();
+        SumcheckInstance inst = new SumcheckInstance(sumVars);
+        int[] ix = new int[n];
+        int degree = 2;
+        for (int k = 0; k < n; k++) {
+            if (sumVars == 0 || (vars[k] == 0 && ctx.tensorMask(ins[k]) != null)) {
+                throw new UnsupportedOperationException("zero-knowledge mode cannot mask the one-element tensor " + c.tensor(ins[k]).name());
+            }
+            ix[k] = inst.addBaseTable(repeated(ctx.values(ins[k]), sumVars));
+            int ip = inst.addTable(vars[k] == sumVars ? p[k] : java.util.Arrays.copyOf(p[k], 3 << sumVars));
+            inst.addTerm(Ext3.ONE, ix[k], ip);
+            if (ctx.tensorMask(ins[k]) != null) {
+                inst.maskTable(ix[k], Ext3.ONE, ctx.tensorMask(ins[k]), 0, null, (1 << vars[k]) - 1);
+            }
+            degree = Math.max(degree, ZkProving.factorDegree(ctx, ins[k], vars[k]) + 1);
+            p[k] = null;
+        }
+        if (inst.maskedDegree() > degree) {
+            throw new IllegalStateException("IndexMap: the instance's masked degree exceeds the protocol's");
+        }
+        var res = ZkProving.sumcheck(ctx, inst, claim.value(), ZkProving.outputTerms(ctx, layer.output(), claim.point()), degree);
+        var t = ctx.transcript();
+        Ext3[] xv = new Ext3[n];
+        for (int k = 0; k < n; k++) {
+            xv[k] = res.tableEvaluations()[ix[k]];
+            ctx.proof().ext(xv[k]);
+            t.absorbExt("index_map/input", xv[k]);
+        }
+        for (int k = 0; k < n; k++) {
+            ctx.claim(ins[k], java.util.Arrays.copyOf(res.point(), vars[k]), xv[k]);
+        }
+    }
+
+    /** The table of x over {@code vars} variables, x's own the first: x repeated 2^(vars − n_x) times (x itself when n_x = vars). */
+    static long[] repeated(long[] x, int vars) {
+        if (x.length == 1 << vars) {
+            return x;
+        }
+        long[] out = new long[1 << vars];
+        for (int i = 0; i < out.length; i += x.length) {
+            System.arraycopy(x, 0, out, i, x.length);
+        }
+        return out;
     }
 }

@@ -140,8 +140,12 @@ public final class ZkLayerHarness {
     }
 
     static byte[] prove(WitnessValues w, Masks masks, Recorded rec, ProverStep step) {
+        return prove(w, masks, rec, new Sha256Transcript("zk-harness"), step);
+    }
+
+    /** As above on a given transcript (a programmed one, for the simulation checks). */
+    static byte[] prove(WitnessValues w, Masks masks, Recorded rec, Transcript t, ProverStep step) {
         ProofWriter out = new ProofWriter();
-        Transcript t = new Sha256Transcript("zk-harness");
         Backend backend = Backends.scalar();
         ProverContext ctx = new ProverContext() {
             public Transcript transcript() { return t; }
