@@ -3,6 +3,7 @@ package dev.zkinfer.prover.model;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.zkinfer.circuit.CircuitVerifier;
+import dev.zkinfer.circuit.CommittedEnd;
 import dev.zkinfer.circuits.UnsupportedModelException;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.nn.ModelFormatException;
@@ -40,10 +41,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * case the pair is listed in {@link #REFUSED} with the reason's start. A refusal that is not listed,
  * a listed one that now proves, or any failure at prove or verify time fails the test.
  *
- * <p>Visibility is a parameter ({@link Visibility}): committed input and output will be added as
- * constants there once they are built.
+ * <p>Visibility is a parameter ({@link Visibility}): public, private, and committed input with committed output.
  *
- * <p>Run time: the default selection (27 models, 54 pairs; measured before 1l_concat and 1l_mean joined) takes 40-60 s on two busy cores; the two models whose
+ * <p>Run time: the default selection (27 models × 3 visibilities) takes about a minute on two busy cores; the two models whose
  * zero-knowledge proofs take 10 s to 95 s each (self_attention, nanoGPT: about 4 minutes together,
  * measured 2026-12-04) are in {@link #HEAVY} and run only with {@code -Dzkinfer.zkSweep=all};
  * the default selection covers every other model ({@code -Dzkinfer.zkSweep=heavy}: the heavy ones only;
@@ -52,30 +52,39 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A summary is written to target/zk-conformance-proofs.txt.
  */
 class ZkConformanceProofTest {
-    /** Input visibility (docs/zero-knowledge.md §1); COMMITTED joins when it is built. */
+    /**
+     * Visibility (docs/zero-knowledge.md §1): public input and output; private input; committed input
+     * and committed output (the combination that exercises both commitments; the other pairings of
+     * the ends are {@code CommittedOutputProofTest}'s).
+     */
     enum Visibility {
-        PUBLIC(false),
-        PRIVATE(true);
+        PUBLIC(false, false),
+        PRIVATE(true, false),
+        COMMITTED(true, true);
 
         final boolean privateInput;
+        final boolean committed;
 
-        Visibility(boolean privateInput) {
+        Visibility(boolean privateInput, boolean committed) {
             this.privateInput = privateInput;
+            this.committed = committed;
         }
 
         ProvingKey.Options options() {
-            return new ProvingKey.Options(true, privateInput);
+            return new ProvingKey.Options(true, privateInput, committed, 0, committed);
         }
     }
 
     /**
-     * Models whose zero-knowledge key is refused when made, with the start of the one-line reason
-     * (for both visibilities). Each entry is a limit of the mode ({@code ZkLayout.unsupported},
-     * {@code Layer.zeroKnowledgeLimit}), not a failure at prove or verify time. Empty since 1l_concat
-     * (a concatenation, docs/zero-knowledge.md §3.7) and 1l_mean (a mean to one element, padded by the
-     * compiler, §8 item 6) prove: every model that integrity mode proves proves in this mode too.
+     * Pairs ("model VISIBILITY") whose zero-knowledge key is refused when made, with the start of the
+     * one-line reason. Each entry is a limit of the mode ({@code ZkLayout.unsupported},
+     * {@code Layer.zeroKnowledgeLimit}), not a failure at prove or verify time. With public and private
+     * input every model that integrity mode proves proves in this mode too (1l_concat: a concatenation,
+     * docs/zero-knowledge.md §3.7; 1l_mean: a mean to one element, padded by the compiler, §8 item 6).
+     * 1l_mean's output is one element: the compiler's padding gives the public output its real
+     * element, but a committed output is masked, and a one-element tensor cannot be (§8 item 3).
      */
-    static final Map<String, String> REFUSED = Map.of();
+    static final Map<String, String> REFUSED = Map.of("1l_mean COMMITTED", "one-element tensors to hide (output)");
 
     /** Models left out of the default run for their proving time (see the class comment). */
     static final List<String> HEAVY = List.of("self_attention", "nanoGPT");
@@ -151,26 +160,47 @@ class ZkConformanceProofTest {
             assertNotNull(msg, key + ": refused without a message");
             assertFalse(msg.contains("\n"), key + ": the refusal is not one line: " + msg);
             assertTrue(msg.startsWith("zero-knowledge mode cannot prove this model"), key + ": refused for another reason: " + msg);
-            String expected = REFUSED.get(name);
+            String expected = REFUSED.get(key);
             assertNotNull(expected, key + ": refused but not listed in REFUSED: " + msg);
             assertTrue(msg.contains(expected), key + ": the reason changed: " + msg);
             record(key, String.format("REFUSED  %-32s %s", key, msg));
             return;
         }
-        assertFalse(REFUSED.containsKey(name), key + " is listed in REFUSED but its key is made: remove the entry");
+        assertFalse(REFUSED.containsKey(key), key + " is listed in REFUSED but its key is made: remove the entry");
         assertTrue(zk.verifyingKey().zeroKnowledge());
         assertEquals(visibility.privateInput ? 0 : 1, zk.verifyingKey().circuit().inputs().length, key + ": public inputs of the key");
 
         long t1 = System.nanoTime();
         ModelProver prover = new ModelProver(zk);
-        byte[] proof = prover.prove(plain.input(), s -> {}).proof();
+        ProofResult result = prover.prove(plain.input(), s -> {});
+        byte[] proof = result.proof();
         long t2 = System.nanoTime();
         CircuitVerifier.Outcome o = CircuitVerifier.verify(zk.verifyingKey(), proof);
         long t3 = System.nanoTime();
         assertTrue(o.result().isValid(), key + ": " + o.result());
-        assertEquals(plain.outputs().size(), o.outputs().size(), key + ": number of outputs");
-        for (int j = 0; j < plain.outputs().size(); j++) {
-            assertArrayEquals(plain.outputs().get(j), o.rowOutput(j, 0), key + ": output " + j + " differs from integrity mode");
+        if (visibility.committed) {
+            // no output in the proof; the opening the prover wrote opens the commitment to the integrity outputs
+            assertTrue(o.outputs().isEmpty(), key + ": a committed output is not in the outcome");
+            CommitmentOpening opening = result.opening();
+            assertNotNull(opening, key + ": no opening written");
+            assertTrue(opening.check(zk.verifyingKey(), o).isValid(), key + ": " + opening.check(zk.verifyingKey(), o));
+            assertEquals(plain.outputs().size(), opening.count(CommittedEnd.OUTPUTS), key + ": number of outputs");
+            for (int j = 0; j < plain.outputs().size(); j++) {
+                long[] want = plain.outputs().get(j);
+                assertArrayEquals(want, Arrays.copyOf(opening.output(j), want.length), key + ": output " + j + " differs from integrity mode");
+            }
+            List<long[]> other = new ArrayList<>(opening.part(CommittedEnd.OUTPUTS).values());
+            long[] changed = other.get(0).clone();
+            changed[0] += 1;
+            other.set(0, changed);
+            CommitmentOpening wrong = new CommitmentOpening(opening.keyDigest(), opening.batch(), opening.rows(),
+                    opening.part(CommittedEnd.INPUTS), new CommitmentOpening.Part(other, opening.part(CommittedEnd.OUTPUTS).seed()));
+            assertFalse(wrong.check(zk.verifyingKey(), o).isValid(), key + ": the opening of another output was accepted");
+        } else {
+            assertEquals(plain.outputs().size(), o.outputs().size(), key + ": number of outputs");
+            for (int j = 0; j < plain.outputs().size(); j++) {
+                assertArrayEquals(plain.outputs().get(j), o.rowOutput(j, 0), key + ": output " + j + " differs from integrity mode");
+            }
         }
         if (visibility.privateInput) {
             assertTrue(o.inputs().isEmpty(), key + ": a private input is not in the outcome");
@@ -190,12 +220,14 @@ class ZkConformanceProofTest {
             bad[at] ^= 0x10;
             assertFalse(CircuitVerifier.verify(zk.verifyingKey(), bad).result().isValid(), key + ": byte " + at + " flipped was accepted");
         }
-        long[] firstOutput = Arrays.stream(o.outputs().get(0)).map(Goldilocks::fromSigned).toArray();
-        int outAt = firstOccurrence(proof, firstOutput);
-        assertTrue(outAt >= 0, key + ": the public output is written in the proof as field elements");
-        byte[] bad = proof.clone();
-        bad[outAt] ^= 1;
-        assertFalse(CircuitVerifier.verify(zk.verifyingKey(), bad).result().isValid(), key + ": a changed output was accepted");
+        if (!visibility.committed) {
+            long[] firstOutput = Arrays.stream(o.outputs().get(0)).map(Goldilocks::fromSigned).toArray();
+            int outAt = firstOccurrence(proof, firstOutput);
+            assertTrue(outAt >= 0, key + ": the public output is written in the proof as field elements");
+            byte[] bad = proof.clone();
+            bad[outAt] ^= 1;
+            assertFalse(CircuitVerifier.verify(zk.verifyingKey(), bad).result().isValid(), key + ": a changed output was accepted");
+        }
         assertFalse(CircuitVerifier.verify(zk.verifyingKey(), Arrays.copyOf(proof, proof.length - 8)).result().isValid(),
                 key + ": a truncated proof was accepted");
 
