@@ -261,11 +261,11 @@ public final class CircuitVerifier {
         }
 
         @Override
-        public void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
+        public void sumcheckMaskClaim(int[] degrees, Ext3[] point, Ext3 value) {
             if (cursor == null) {
                 cursor = zk.cursor();
             }
-            ZkLayout.MaskPlace place = cursor.next(numVars, degree);
+            ZkLayout.MaskPlace place = cursor.next(degrees);
             maskForm(place.block(), zk.sumcheckWeights(place, point), value);
         }
 

@@ -205,7 +205,7 @@ public final class IndexMapLayer implements Layer {
         ZkSteps.Term[] terms = ctx.tensorMaskDegree(output) >= 0 ? new ZkSteps.Term[] {new ZkSteps.Term(output, Ext3.ONE, r)}
                 : new ZkSteps.Term[0];
         int degree = Math.max(2, ZkSteps.factorDegree(ctx, inputs[0], vars) + 1);
-        var res = ZkSteps.sumcheck(ctx, claim.value(), terms, vars, degree);
+        var res = ZkSteps.sumcheck(ctx, claim.value(), terms, ZkSteps.lastRoundRaised(vars, 2, degree));
         Ext3 xv = in.ext("IndexMap input evaluation");
         t.absorbExt("index_map/input", xv);
         Ext3 wiring = wiringEvaluations(c, r, new Ext3[][] {res.point()})[0];

@@ -26,11 +26,13 @@ public final class ZkSteps {
 
     /**
      * Verifies Σ_{x∈{0,1}^n} f(x) = H where the verifier holds maskedTarget = H + Σ_terms
-     * c·Z(p)·Σ_w R_T(p_0, w); returns f's point and f(r). Records the sumcheck mask's and the
-     * tensor masks' revealed values as claims for the commitment openings.
+     * c·Z(p)·Σ_w R_T(p_0, w); returns f's point and f(r). {@code degrees} are f's per-round degrees
+     * (n = degrees.length; the statement's, from the key and the circuit). Records the sumcheck
+     * mask's and the tensor masks' revealed values as claims for the commitment openings.
      */
-    public static MaskedSumcheck.MaskedClaimsResult sumcheck(VerifierContext ctx, Ext3 maskedTarget, Term[] terms, int n, int degree)
+    public static MaskedSumcheck.MaskedClaimsResult sumcheck(VerifierContext ctx, Ext3 maskedTarget, Term[] terms, int[] degrees)
             throws InvalidProofException {
+        int n = degrees.length;
         Ext3[] c = new Ext3[terms.length];
         Ext3[] x0 = new Ext3[terms.length];
         for (int i = 0; i < terms.length; i++) {
@@ -41,12 +43,12 @@ public final class ZkSteps {
             c[i] = terms[i].maskCoefficient();
             x0[i] = terms[i].point()[0];
         }
-        MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(maskedTarget, c, x0, n, degree, ctx.proof(),
+        MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(maskedTarget, c, x0, degrees, ctx.proof(),
                 ctx.transcript());
         Ext3[] full = new Ext3[n + 1];
         full[0] = res.wChallenge();
         System.arraycopy(res.point(), 0, full, 1, n);
-        ctx.sumcheckMaskClaim(n + 1, degree, full, res.maskValue());
+        ctx.sumcheckMaskClaim(MaskedSumcheck.withWRound(degrees), full, res.maskValue());
         for (int i = 0; i < terms.length; i++) {
             ctx.tensorMaskClaim(terms[i].tensor(), x0[i], res.wChallenge(), res.tensorMaskValues()[i]);
         }
@@ -55,19 +57,23 @@ public final class ZkSteps {
 
     /**
      * A zero-check's sumcheck (target 0) over n variables: the plain sumcheck of degree
-     * {@code plainDegree} in integrity mode; in zero-knowledge mode the masked one, of degree
-     * {@code zkDegree}, over the layer's masked operands. Returns the point and the value the
-     * layer's summand must take there.
+     * {@code plainDegree} in integrity mode; in zero-knowledge mode the masked one, of per-round
+     * degrees {@code zkDegrees} (n of them), over the layer's masked operands. Returns the point
+     * and the value the layer's summand must take there.
      */
     public static dev.zkinfer.sumcheck.SumcheckClaim zeroCheck(VerifierContext ctx, int n, int plainDegree,
-            java.util.function.IntSupplier zkDegree, String layer) throws InvalidProofException {
+            java.util.function.Supplier<int[]> zkDegrees, String layer) throws InvalidProofException {
         if (!ctx.zeroKnowledge()) {
             return dev.zkinfer.sumcheck.SumcheckVerifier.verify(Ext3.ZERO, n, plainDegree, ctx.proof(), ctx.transcript());
         }
         if (n == 0) {
             throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (" + layer + ")");
         }
-        var res = sumcheck(ctx, Ext3.ZERO, new Term[0], n, zkDegree.getAsInt());
+        int[] degrees = zkDegrees.get();
+        if (degrees.length != n) {
+            throw new IllegalStateException(layer + ": " + degrees.length + " round degrees for a zero-check over " + n + " variables");
+        }
+        var res = sumcheck(ctx, Ext3.ZERO, new Term[0], degrees);
         return new dev.zkinfer.sumcheck.SumcheckClaim(res.point(), res.value());
     }
 
@@ -77,6 +83,20 @@ public final class ZkSteps {
      */
     static int maskedFactorDegree(int x0Var, int n, int delta) {
         return x0Var == n - 1 ? 2 + delta : 2;
+    }
+
+    /**
+     * The per-round degrees of a masked sumcheck over n variables whose masked factors span all its
+     * variables: their masks enter only in the last round (Z's x(1 − x) vanishes while a variable is
+     * still summed over {0, 1}), so every round has the unmasked degree {@code base} and the last
+     * one max(base, last), where {@code last} is the last round's degree with the masks.
+     */
+    public static int[] lastRoundRaised(int n, int base, int last) {
+        int[] d = dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, base);
+        if (n > 0) {
+            d[n - 1] = Math.max(base, last);
+        }
+        return d;
     }
 
     /** A factor's last-round degree when its tensor's x_0 is the sumcheck's variable 0: 1 unmasked, else as above. */
@@ -115,8 +135,7 @@ public final class ZkSteps {
             terms[j] = new Term(tensor, g, claims.get(j).point());
             g = g.mul(gamma);
         }
-        int degree = Math.max(2, 1 + factorDegree(ctx, tensor, n));
-        var res = sumcheck(ctx, ProofProtocol.mergeSum(claims, gamma), terms, n, degree);
+        var res = sumcheck(ctx, ProofProtocol.mergeSum(claims, gamma), terms, mergeDegrees(ctx.tensorMaskDegree(tensor), n));
         Ext3 value = ctx.proof().ext("merged evaluation");
         t.absorbExt("merge/evaluation", value);
         if (!value.mul(ProofProtocol.mergeWeight(claims, gamma, res.point())).equals(res.value())) {
@@ -126,24 +145,33 @@ public final class ZkSteps {
     }
 
     /**
-     * The degree of a masked sum-of-products sumcheck, the largest over rounds and terms: a factor
-     * (a tensor id, or −1 for a public table) has degree 1, except in the round that binds the last
-     * of its tensor's variables ({@code lastVar}) where a masked tensor has degree 2, or 2 + δ when
-     * its x_0 ({@code x0Var}) is bound in that round too. The prover's {@code SumcheckInstance}
-     * computes the same from its tables.
+     * A merge's per-round degrees ({@link #merge}: W·T̂ over n variables, T's mask degree δ, −1 when
+     * T is not masked): 2, and in the last round 1 + (2, or 2 + δ when n = 1).
      */
-    public static int maskedTermsDegree(int n, int[][] terms, java.util.function.IntUnaryOperator delta,
+    public static int[] mergeDegrees(int delta, int n) {
+        return lastRoundRaised(n, 2, 1 + (delta < 0 ? 1 : maskedFactorDegree(0, n, delta)));
+    }
+
+    /**
+     * The per-round degrees of a masked sum-of-products sumcheck: in each round the largest over
+     * terms of the sum of the factors' degrees there, where a factor (a tensor id, or −1 for a
+     * public table) has degree 1, except in the round that binds the last of its tensor's variables
+     * ({@code lastVar}) where a masked tensor has degree 2, or 2 + δ when its x_0 ({@code x0Var}) is
+     * bound in that round too. The prover's {@code SumcheckInstance.roundDegrees} computes the same
+     * from its tables.
+     */
+    public static int[] maskedTermsDegrees(int n, int[][] terms, java.util.function.IntUnaryOperator delta,
             java.util.function.IntUnaryOperator lastVar, java.util.function.IntUnaryOperator x0Var) {
-        int d = 1;
-        for (int[] t : terms) {
-            d = Math.max(d, t.length);
-            for (int round = 0; round < n; round++) {
+        int[] d = new int[n];
+        for (int round = 0; round < n; round++) {
+            d[round] = 1;
+            for (int[] t : terms) {
                 int sum = 0;
                 for (int f : t) {
                     int dl = f < 0 ? -1 : delta.applyAsInt(f);
                     sum += dl < 0 || lastVar.applyAsInt(f) != round ? 1 : x0Var.applyAsInt(f) == round ? 2 + dl : 2;
                 }
-                d = Math.max(d, sum);
+                d[round] = Math.max(d[round], sum);
             }
         }
         return d;
@@ -182,7 +210,7 @@ public final class ZkSteps {
         t.absorbExt("zk-model/blinding", s);
         Ext3 kappa = t.challengeExt("zk-model/kappa");
         Term[] terms = ctx.tensorMaskDegree(tensor) >= 0 ? new Term[] {new Term(tensor, Ext3.ONE, p)} : new Term[0];
-        var res = sumcheck(ctx, claim.value().add(kappa.mul(s)), terms, n, 2);
+        var res = sumcheck(ctx, claim.value().add(kappa.mul(s)), terms, dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, 2));
         return modelForm(modelLayout, blindingBlock, tensor, p, q, kappa, res.point(), res.value());
     }
 

@@ -316,18 +316,18 @@ public final class CircuitProver {
         }
 
         @Override
-        public dev.zkinfer.sumcheck.SumcheckMask nextSumcheckMask(int numVars, int degree) {
+        public dev.zkinfer.sumcheck.SumcheckMask nextSumcheckMask(int[] degrees) {
             if (handedOut != null) {
                 throw new IllegalStateException("a sumcheck mask was handed out and its value never claimed");
             }
-            handedOut = cursor.next(numVars, degree);
+            handedOut = cursor.next(degrees);
             return zk.sumcheckMask(handedOut);
         }
 
         @Override
-        public void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
+        public void sumcheckMaskClaim(int[] degrees, Ext3[] point, Ext3 value) {
             ZkLayout.MaskPlace place = handedOut;
-            if (place == null || place.numVars() != numVars || place.degree() != degree) {
+            if (place == null || !java.util.Arrays.equals(place.degrees(), degrees)) {
                 throw new IllegalStateException("a sumcheck mask's value claimed for another mask than the one handed out");
             }
             handedOut = null;

@@ -69,7 +69,7 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
             java.util.List<ZkProving.Term> terms = ctx.tensorMask(layer.output()) == null ? java.util.List.of()
                     : java.util.List.of(new ZkProving.Term(layer.output(), ctx.tensorMask(layer.output()), Ext3.ONE, claim.point()));
             int degree = Math.max(2, ZkProving.factorDegree(ctx, ins[0], vars) + 1);
-            var res = ZkProving.sumcheck(ctx, inst, claim.value(), terms, degree);
+            var res = ZkProving.sumcheck(ctx, inst, claim.value(), terms, dev.zkinfer.circuit.ZkSteps.lastRoundRaised(vars, 2, degree));
             Ext3 xv = res.tableEvaluations()[ix];
             out.ext(xv);
             t.absorbExt("index_map/input", xv);

@@ -29,9 +29,9 @@ final class ZkProving {
     /**
      * The prover of the verifier's {@code ZkSteps.zeroCheck}: the plain sumcheck of {@code inst} on
      * target 0 in integrity mode; in zero-knowledge mode {@code maskTables} first marks the masked
-     * operands' tables, then the masked sumcheck of degree {@code zkDegree} runs.
+     * operands' tables, then the masked sumcheck of per-round degrees {@code zkDegrees} runs.
      */
-    static Reduced zeroCheck(ProverContext ctx, SumcheckInstance inst, Runnable maskTables, java.util.function.IntSupplier zkDegree,
+    static Reduced zeroCheck(ProverContext ctx, SumcheckInstance inst, Runnable maskTables, java.util.function.Supplier<int[]> zkDegrees,
             String layer) {
         if (!ctx.zeroKnowledge()) {
             SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), ctx.transcript());
@@ -41,11 +41,7 @@ final class ZkProving {
             throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (" + layer + ")");
         }
         maskTables.run();
-        int degree = zkDegree.getAsInt();
-        if (inst.maskedDegree() > degree) {
-            throw new IllegalStateException(layer + ": the instance's masked degree exceeds the protocol's");
-        }
-        var res = sumcheck(ctx, inst, Ext3.ZERO, List.of(), degree);
+        var res = sumcheck(ctx, inst, Ext3.ZERO, List.of(), zkDegrees.get());
         return new Reduced(res.point(), res.tableEvaluations());
     }
 
@@ -88,9 +84,12 @@ final class ZkProving {
         }
     }
 
-    /** The masked sumcheck of {@code inst} on a target holding the terms' masks; records the mask claims. */
+    /**
+     * The masked sumcheck of {@code inst} on a target holding the terms' masks, of per-round
+     * degrees {@code degrees} (the verifier's); records the mask claims.
+     */
     static SumcheckProver.MaskedClaimsResult sumcheck(ProverContext ctx, SumcheckInstance inst, Ext3 maskedTarget, List<Term> terms,
-            int degree) {
+            int[] degrees) {
         int k = terms.size();
         TensorMask[] masks = new TensorMask[k];
         Ext3[] c = new Ext3[k];
@@ -104,13 +103,14 @@ final class ZkProving {
             fSum = fSum.sub(c[i].mul(masks[i].cubeSum(x0[i])));
         }
         int n = inst.numVars();
-        SumcheckMask g = ctx.nextSumcheckMask(n + 1, degree);
-        SumcheckProver.MaskedClaimsResult res = new SumcheckProver(ctx.backend()).proveMaskedClaims(inst, fSum, degree, masks, c, x0, g,
+        int[] all = dev.zkinfer.sumcheck.MaskedSumcheck.withWRound(degrees);
+        SumcheckMask g = ctx.nextSumcheckMask(all);
+        SumcheckProver.MaskedClaimsResult res = new SumcheckProver(ctx.backend()).proveMaskedClaims(inst, fSum, degrees, masks, c, x0, g,
                 ctx.proof(), ctx.transcript());
         Ext3[] full = new Ext3[n + 1];
         full[0] = res.wChallenge();
         System.arraycopy(res.point(), 0, full, 1, n);
-        ctx.sumcheckMaskClaim(n + 1, degree, full, res.maskValue());
+        ctx.sumcheckMaskClaim(all, full, res.maskValue());
         for (int i = 0; i < k; i++) {
             ctx.tensorMaskClaim(terms.get(i).tensor(), x0[i], res.wChallenge(), res.tensorMaskValues()[i]);
         }
@@ -152,8 +152,8 @@ final class ZkProving {
             terms.add(new Term(tensor, m, g, claims.get(j).point()));
             g = g.mul(gamma);
         }
-        int degree = Math.max(2, 1 + factorDegree(ctx, tensor, n));
-        var res = sumcheck(ctx, inst, dev.zkinfer.circuit.ProofProtocol.mergeSum(claims, gamma), terms, degree);
+        var res = sumcheck(ctx, inst, dev.zkinfer.circuit.ProofProtocol.mergeSum(claims, gamma), terms,
+                dev.zkinfer.circuit.ZkSteps.mergeDegrees(m == null ? -1 : m.degree(), n));
         Ext3 value = res.tableEvaluations()[a];
         ctx.proof().ext(value);
         t.absorbExt("merge/evaluation", value);
@@ -201,7 +201,7 @@ final class ZkProving {
         inst.addTerm(Ext3.ONE, bt, eb);
         TensorMask m = ctx.tensorMask(tensor);
         List<Term> terms = m == null ? List.of() : List.of(new Term(tensor, m, Ext3.ONE, p));
-        var res = sumcheck(ctx, inst, claim.value().add(kappa.mul(s)), terms, 2);
+        var res = sumcheck(ctx, inst, claim.value().add(kappa.mul(s)), terms, dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, 2));
         Ext3[] f = res.tableEvaluations();
         Ext3 value = f[w].mul(f[ew]).add(f[bt].mul(f[eb]));
         return dev.zkinfer.circuit.ZkSteps.modelForm(modelLayout, blindingBlock, tensor, p, q, kappa, res.point(), value);
