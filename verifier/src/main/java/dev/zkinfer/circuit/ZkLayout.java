@@ -115,8 +115,12 @@ public final class ZkLayout {
                 maxNeed = Math.max(maxNeed, need);
             }
         }
-        for (int w : circuit.tensorsWithRole(TensorRole.MODEL)) { // its blinded opening: degree 2 (ZkSteps.modelClaim)
-            long need = maskEntries(Math.max(circuit.tensor(w).layout().numVars(), blindingVars(circuit, hiddenProofs)) + 1, 2);
+        if (!circuit.tensorsWithRole(TensorRole.MODEL).isEmpty()) { // one blinded opening for all: degree 2 over n + 1 (ZkSteps.modelClaims)
+            int n = blindingVars(circuit, hiddenProofs);
+            for (int w : circuit.tensorsWithRole(TensorRole.MODEL)) {
+                n = Math.max(n, circuit.tensor(w).layout().numVars());
+            }
+            long need = maskEntries(n + 1, 2);
             bound += need;
             maxNeed = Math.max(maxNeed, need);
         }

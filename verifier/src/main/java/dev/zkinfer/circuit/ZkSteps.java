@@ -180,27 +180,42 @@ public final class ZkSteps {
     /** Domain of a model tensor's blinded opening ({@link #modelClaim}). */
     public static final String MODEL_DOMAIN = "zkinfer/zk-model/v1";
 
-    /**
-     * Zero-knowledge: discharges the masked claim Ŵ(p) = v on a model tensor W (docs/zero-knowledge.md
-     * §5) as one linear claim on the model polynomial that reveals nothing about W: a point q of the
-     * blinding block Bl is drawn, the prover sends s = B̃l(q), then κ is drawn, and a masked sumcheck over
-     * n = max(n_W, b) variables proves Σ_x [eq(p, x)·W(x) + κ·eq(q, x)·Bl(x)] = v + κ·s (W and Bl
-     * zero-extended to n variables; W's mask term removed through w). It ends at r with
-     * f(r) = eq(p, r)·W̃(r) + κ·eq(q, r)·B̃l(r), which is returned as the linear claim on W's blocks
-     * and Bl's block for the model opening: its value is masked by B̃l(r).
-     *
-     * <p>s is absorbed before κ is drawn: s is checked only through the target v + κ·s, so a prover
-     * who saw κ first could send s' = s + (W̃(p) − v)/κ and make any claimed v pass (a false
-     * weight evaluation); with κ drawn after s, a false v or s makes the target differ from the
-     * true sum W̃(p) + κ·B̃l(q) except for one κ. (The first version drew κ before s.)
-     */
+    /** {@link #modelClaims} for the claim on one model tensor. */
     public static WitnessForm modelClaim(VerifierContext ctx, Claim claim, CommittedLayout modelLayout, int blindingBlock)
             throws InvalidProofException {
+        return modelClaims(ctx, java.util.List.of(claim), modelLayout, blindingBlock);
+    }
+
+    /**
+     * Zero-knowledge: discharges the masked claims Ŵ_j(p_j) = v_j on the model tensors, one merged
+     * claim per tensor (docs/zero-knowledge.md §5), as one linear claim on the model polynomial
+     * that reveals nothing about the weights: a point q of the blinding block Bl is drawn, the
+     * prover sends s = B̃l(q), which is absorbed, then κ and β are drawn, and one masked sumcheck
+     * over n = max(b, max_j n_j) variables proves
+     * Σ_j β^j·Σ_{x∈{0,1}^n_j} eq(p_j, x)·W_j(x) + κ·Σ_{x∈{0,1}^b} eq(q, x)·Bl(x) = Σ_j β^j·v_j + κ·s,
+     * each part summed in the sumcheck's first n_j (or b) variables and counted 2^−(n − n_j) in the
+     * others (the prover's {@code BatchedRounds}), the W_j's mask terms removed through w. It ends
+     * at r with f(r) = Σ_j β^j·2^−(n−n_j)·eq(p_j, r_&lt;n_j)·W̃_j(r_&lt;n_j) + κ·2^−(n−b)·eq(q, r_&lt;b)·B̃l(r_&lt;b),
+     * returned as one linear claim on the weights' blocks and Bl's block for the model opening:
+     * its value is masked by B̃l(r_&lt;b), so each proof reveals two evaluations of Bl whatever the
+     * number of weight tensors.
+     *
+     * <p>Soundness: s is absorbed before κ is drawn, and β after every v_j and s: s is checked only
+     * through the target, so a prover who saw κ first could send s' = s + (W̃(p) − v)/κ and make any
+     * claimed v pass (the first version drew κ before s); with κ and β drawn after the values, a
+     * false v_j or s leaves the target off the true sum except for the (m + 1)/|E| of (κ, β) that
+     * cancel the errors, m the number of tensors. Transcript: domain {@value #MODEL_DOMAIN},
+     * challenges "zk-model/q" (b), "zk-model/blinding" = s, challenges "zk-model/kappa",
+     * "zk-model/beta", then the masked sumcheck. Wire format: s, the masked sumcheck.
+     */
+    public static WitnessForm modelClaims(VerifierContext ctx, java.util.List<Claim> claims, CommittedLayout modelLayout,
+            int blindingBlock) throws InvalidProofException {
         var t = ctx.transcript();
-        int tensor = claim.tensor();
-        Ext3[] p = claim.point();
         int b = modelLayout.blocks(blindingBlock).get(0).numVars();
-        int n = Math.max(p.length, b);
+        int n = b;
+        for (Claim c : claims) {
+            n = Math.max(n, c.point().length);
+        }
         t.domain(MODEL_DOMAIN);
         Ext3[] q = new Ext3[b];
         for (int i = 0; i < b; i++) {
@@ -209,38 +224,54 @@ public final class ZkSteps {
         Ext3 s = ctx.proof().ext("blinding evaluation");
         t.absorbExt("zk-model/blinding", s);
         Ext3 kappa = t.challengeExt("zk-model/kappa");
-        Term[] terms = ctx.tensorMaskDegree(tensor) >= 0 ? new Term[] {new Term(tensor, Ext3.ONE, p)} : new Term[0];
-        var res = sumcheck(ctx, claim.value().add(kappa.mul(s)), terms, dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, 2));
-        return modelForm(modelLayout, blindingBlock, tensor, p, q, kappa, res.point(), res.value());
+        Ext3[] betas = modelBetas(t.challengeExt("zk-model/beta"), claims.size());
+        Ext3 target = kappa.mul(s);
+        java.util.List<Term> terms = new java.util.ArrayList<>();
+        for (int j = 0; j < claims.size(); j++) {
+            Claim c = claims.get(j);
+            target = target.add(betas[j].mul(c.value()));
+            if (ctx.tensorMaskDegree(c.tensor()) >= 0) {
+                terms.add(new Term(c.tensor(), betas[j], c.point()));
+            }
+        }
+        var res = sumcheck(ctx, target, terms.toArray(new Term[0]), dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, 2));
+        return modelForm(modelLayout, blindingBlock, claims, betas, q, kappa, res.point(), res.value());
+    }
+
+    /** β^0, ..., β^(m−1): the weights of the model tensors' parts in {@link #modelClaims}. */
+    public static Ext3[] modelBetas(Ext3 beta, int m) {
+        Ext3[] out = new Ext3[m];
+        Ext3 g = Ext3.ONE;
+        for (int j = 0; j < m; j++) {
+            out[j] = g;
+            g = g.mul(beta);
+        }
+        return out;
     }
 
     /**
-     * The end of a model tensor's blinded opening, shared with the prover: at the sumcheck's point r,
-     * f(r) = eq(p, r)·τ_W²·W̃(r) + κ·eq(q, r)·τ_B²·B̃l(r) (τ the zero-extension factors: both factors
-     * of each product are zero-extended) as one linear claim on W's tight blocks and Bl's block.
+     * The end of the model tensors' blinded opening ({@link #modelClaims}), shared with the prover:
+     * at the sumcheck's point r (n coordinates), f(r) = Σ_j β^j·2^−(n−n_j)·eq(p_j, r_&lt;n_j)·W̃_j(r_&lt;n_j)
+     * + κ·2^−(n−b)·eq(q, r_&lt;b)·B̃l(r_&lt;b) as one linear claim on the weights' tight blocks and Bl's block.
      */
-    public static WitnessForm modelForm(CommittedLayout modelLayout, int blindingBlock, int tensor, Ext3[] p, Ext3[] q, Ext3 kappa,
-            Ext3[] r, Ext3 value) {
+    public static WitnessForm modelForm(CommittedLayout modelLayout, int blindingBlock, java.util.List<Claim> claims, Ext3[] betas,
+            Ext3[] q, Ext3 kappa, Ext3[] r, Ext3 value) {
+        int n = r.length;
         int b = q.length;
-        Ext3[] rw = java.util.Arrays.copyOf(r, p.length);
-        Ext3 eqW = dev.zkinfer.poly.Mle.eq(p, rw).mul(zeroTail(r, p.length).square());
-        Ext3 eqB = dev.zkinfer.poly.Mle.eq(q, java.util.Arrays.copyOf(r, b)).mul(zeroTail(r, b).square()).mul(kappa);
         java.util.List<WitnessForm.Term> form = new java.util.ArrayList<>();
-        for (CommittedLayout.Block blk : modelLayout.blocks(tensor)) {
-            Ext3 scale = eqW.mul(modelLayout.weight(blk, rw));
-            form.add(new WitnessForm.Term(blk.offset(), new WitnessForm.EqWeight(modelLayout.freePoint(blk, rw), scale)));
+        for (int j = 0; j < claims.size(); j++) {
+            Ext3[] p = claims.get(j).point();
+            Ext3[] rw = java.util.Arrays.copyOf(r, p.length);
+            Ext3 eqW = dev.zkinfer.poly.Mle.eq(p, rw).mul(betas[j]).mul(dev.zkinfer.sumcheck.MaskedSumcheck.inversePowerOfTwo(n - p.length));
+            for (CommittedLayout.Block blk : modelLayout.blocks(claims.get(j).tensor())) {
+                Ext3 scale = eqW.mul(modelLayout.weight(blk, rw));
+                form.add(new WitnessForm.Term(blk.offset(), new WitnessForm.EqWeight(modelLayout.freePoint(blk, rw), scale)));
+            }
         }
+        Ext3[] rb = java.util.Arrays.copyOf(r, b);
+        Ext3 eqB = dev.zkinfer.poly.Mle.eq(q, rb).mul(kappa).mul(dev.zkinfer.sumcheck.MaskedSumcheck.inversePowerOfTwo(n - b));
         CommittedLayout.Block bl = modelLayout.blocks(blindingBlock).get(0);
-        form.add(new WitnessForm.Term(bl.offset(), new WitnessForm.EqWeight(java.util.Arrays.copyOf(r, b), eqB)));
+        form.add(new WitnessForm.Term(bl.offset(), new WitnessForm.EqWeight(rb, eqB)));
         return new WitnessForm(form, value);
-    }
-
-    /** Π_{i ≥ from} (1 − r_i): eq of r's tail with zeros (a zero-extended table's factor). */
-    public static Ext3 zeroTail(Ext3[] r, int from) {
-        Ext3 z = Ext3.ONE;
-        for (int i = from; i < r.length; i++) {
-            z = z.mul(Ext3.ONE.sub(r[i]));
-        }
-        return z;
     }
 }

@@ -492,12 +492,15 @@ public final class CircuitProver {
             progress.accept("opening the model commitment");
             List<dev.zkinfer.pcs.WeightedClaim> modelWeighted = new ArrayList<>();
             if (zk != null) {
-                // the verifier's order: by tensor in the order of first claim, merged, then blinded
+                // the verifier's order: by tensor in the order of first claim, merged; then one blinded opening for all
+                List<Claim> merged = new ArrayList<>();
                 for (Map.Entry<Integer, List<Claim>> e : ZkLayout.byTensor(model).entrySet()) {
-                    Claim one = e.getValue().size() == 1 ? e.getValue().get(0)
-                            : ZkProving.merge(this, e.getKey(), e.getValue(), w.get(e.getKey()));
-                    modelWeighted.add(ZkProving.modelClaim(this, one, vk.modelLayout(), ZkLayout.blindingBlock(circuit), modelTable)
-                            .claim(vk.modelLayout().numVars()));
+                    merged.add(e.getValue().size() == 1 ? e.getValue().get(0)
+                            : ZkProving.merge(this, e.getKey(), e.getValue(), w.get(e.getKey())));
+                }
+                if (!merged.isEmpty()) {
+                    modelWeighted.add(ZkProving.modelClaims(this, merged, vk.modelLayout(), ZkLayout.blindingBlock(circuit), modelTable,
+                            Ext3.ZERO).claim(vk.modelLayout().numVars()));
                 }
                 model = List.of();
             }
