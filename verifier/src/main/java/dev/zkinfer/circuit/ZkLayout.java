@@ -625,27 +625,34 @@ public final class ZkLayout {
             if (z.length != bits) {
                 throw new IllegalArgumentException("point of " + z.length + " coordinates for a block of " + bits + " variables");
             }
-            Ext3[] w = range();
-            // the range meets at most two aligned sub-blocks of 2^low entries: eq over their low
-            // coordinates from one table, times eq of each one's high coordinates
-            int low = Math.min(bits, TensorLayout.log2Ceil(w.length));
-            Ext3[] zl = Arrays.copyOf(z, low);
+            // Σ_j u^j·Σ_{i,k} p_i^k·eq(z, offset + j·S + start_i + k): per component, the entries'
+            // eq from one table over the low coordinates (a range of S entries meets at most two
+            // aligned sub-blocks of 2^low ≥ S entries) times eq of the high coordinates per sub-block
+            int per = length() / 3;
+            int low = Math.min(bits, TensorLayout.log2Ceil(per));
             Ext3[] zh = Arrays.copyOfRange(z, low, bits);
-            Ext3[] eqLow = new Ext3[1 << low];
-            long[] t = dev.zkinfer.poly.Mle.eqTableInto(zl, Ext3.ONE, new long[3 << low]);
-            for (int e = 0; e < eqLow.length; e++) {
-                eqLow[e] = Ext3.get(t, e);
-            }
+            long[] eqLow = dev.zkinfer.poly.Mle.eqTableInto(Arrays.copyOf(z, low), Ext3.ONE, new long[3 << low]);
+            int lowMask = (1 << low) - 1;
             Ext3 sum = Ext3.ZERO;
-            int hi = -1;
-            Ext3 eqHigh = Ext3.ZERO;
-            for (int e = 0; e < w.length; e++) {
-                int at = offset + e;
-                if (at >>> low != hi) {
-                    hi = at >>> low;
-                    eqHigh = dev.zkinfer.poly.Mle.eqAtIndex(zh, hi);
+            for (int j = 0; j < 3; j++) {
+                int at = offset + j * per;
+                int hi = at >>> low;
+                Ext3 part = Ext3.ZERO;
+                Ext3 component = Ext3.ZERO;
+                for (int i = 0; i < p.length; i++) {
+                    Ext3 pk = Ext3.ONE;
+                    for (int k = 0; k <= degrees[i]; k++, at++) {
+                        if (at >>> low != hi) {
+                            component = component.add(part.mul(dev.zkinfer.poly.Mle.eqAtIndex(zh, hi)));
+                            hi = at >>> low;
+                            part = Ext3.ZERO;
+                        }
+                        part = part.add(pk.mul(Ext3.get(eqLow, at & lowMask)));
+                        pk = pk.mul(p[i]);
+                    }
                 }
-                sum = sum.add(w[e].mul(eqLow[at & ((1 << low) - 1)]).mul(eqHigh));
+                component = component.add(part.mul(dev.zkinfer.poly.Mle.eqAtIndex(zh, hi)));
+                sum = sum.add(SlotWeights.component(j).mul(component));
             }
             return sum;
         }
