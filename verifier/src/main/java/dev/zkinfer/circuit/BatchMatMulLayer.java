@@ -149,7 +149,7 @@ public final class BatchMatMulLayer implements Layer {
                     : new ZkSteps.Term[0];
             int degree = Math.max(3, 1 + ZkSteps.factorDegree(ctx, a, aMaskVar(ly, kVars), n)
                     + ZkSteps.factorDegree(ctx, b, bMaskVar(ly), n));
-            var res = ZkSteps.sumcheck(ctx, claim.value(), terms, n, degree);
+            var res = ZkSteps.sumcheck(ctx, claim.value(), terms, ZkSteps.lastRoundRaised(n, 3, degree));
             rho = res.point();
             finalValue = res.value();
         } else {

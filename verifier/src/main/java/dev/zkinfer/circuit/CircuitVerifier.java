@@ -288,11 +288,11 @@ public final class CircuitVerifier {
         }
 
         @Override
-        public void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
+        public void sumcheckMaskClaim(int[] degrees, Ext3[] point, Ext3 value) {
             if (cursor == null) {
                 cursor = zk.cursor();
             }
-            ZkLayout.MaskPlace place = cursor.next(numVars, degree);
+            ZkLayout.MaskPlace place = cursor.next(degrees);
             maskForm(place.block(), cursor.weights(place, point), value);
         }
 
@@ -454,10 +454,13 @@ public final class CircuitVerifier {
             long tm = System.nanoTime();
             List<dev.zkinfer.pcs.WeightedClaim> modelWeighted = new ArrayList<>();
             if (zk != null) {
-                // each model tensor's masked claims: merged, then one blinded linear claim on the model polynomial
+                // each model tensor's masked claims merged, then one blinded linear claim on the model polynomial for all
+                List<Claim> merged = new ArrayList<>();
                 for (Map.Entry<Integer, List<Claim>> e : ZkLayout.byTensor(model).entrySet()) {
-                    Claim one = e.getValue().size() == 1 ? e.getValue().get(0) : ZkSteps.merge(this, e.getKey(), e.getValue());
-                    modelWeighted.add(ZkSteps.modelClaim(this, one, vk.modelLayout(), ZkLayout.blindingBlock(circuit))
+                    merged.add(e.getValue().size() == 1 ? e.getValue().get(0) : ZkSteps.merge(this, e.getKey(), e.getValue()));
+                }
+                if (!merged.isEmpty()) {
+                    modelWeighted.add(ZkSteps.modelClaims(this, merged, vk.modelLayout(), ZkLayout.blindingBlock(circuit))
                             .claim(vk.modelLayout().numVars()));
                 }
                 model = List.of();

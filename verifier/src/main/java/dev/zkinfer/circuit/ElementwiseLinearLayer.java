@@ -146,7 +146,7 @@ public final class ElementwiseLinearLayer implements Layer {
         for (int x : inputs) {
             degree = Math.max(degree, 1 + ZkSteps.factorDegree(ctx, x, vars));
         }
-        var res = ZkSteps.sumcheck(ctx, target, terms, vars, degree);
+        var res = ZkSteps.sumcheck(ctx, target, terms, ZkSteps.lastRoundRaised(vars, 2, degree));
         int n = inputs.length;
         long[] xs = ctx.proof().exts("ElementwiseLinear input evaluations", n);
         ctx.transcript().absorbExts("elementwise_linear/inputs", xs, 0, n);

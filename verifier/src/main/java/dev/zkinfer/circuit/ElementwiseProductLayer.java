@@ -123,7 +123,7 @@ public final class ElementwiseProductLayer implements Layer {
         ZkSteps.Term[] terms = ctx.tensorMaskDegree(output) >= 0 ? new ZkSteps.Term[] {new ZkSteps.Term(output, Ext3.ONE, r)}
                 : new ZkSteps.Term[0];
         int degree = Math.max(3, 1 + ZkSteps.factorDegree(ctx, a, n) + ZkSteps.factorDegree(ctx, b, n));
-        var res = ZkSteps.sumcheck(ctx, claim.value(), terms, n, degree);
+        var res = ZkSteps.sumcheck(ctx, claim.value(), terms, ZkSteps.lastRoundRaised(n, 3, degree));
         long[] raw = ctx.proof().exts("ElementwiseProduct evaluations", 2);
         ctx.transcript().absorbExts("elementwise_product/evals", raw, 0, 2);
         Ext3 av = Ext3.get(raw, 0), bv = Ext3.get(raw, 1);

@@ -223,11 +223,11 @@ public final class IndexMapLayer implements Layer {
         }
         ZkSteps.Term[] terms = ctx.tensorMaskDegree(output) >= 0 ? new ZkSteps.Term[] {new ZkSteps.Term(output, Ext3.ONE, r)}
                 : new ZkSteps.Term[0];
-        int degree = 2;
+        int[] deltas = new int[n];
         for (int k = 0; k < n; k++) {
-            degree = Math.max(degree, ZkSteps.factorDegree(ctx, inputs[k], vars[k]) + 1);
+            deltas[k] = ctx.tensorMaskDegree(inputs[k]);
         }
-        var res = ZkSteps.sumcheck(ctx, claim.value(), terms, sumVars, degree);
+        var res = ZkSteps.sumcheck(ctx, claim.value(), terms, zeroKnowledgeRoundDegrees(vars, sumVars, deltas));
         Ext3[] xv = new Ext3[n];
         Ext3[][] points = new Ext3[n][];
         for (int k = 0; k < n; k++) {
@@ -246,6 +246,22 @@ public final class IndexMapLayer implements Layer {
         for (int k = 0; k < n; k++) {
             ctx.claim(inputs[k], points[k], xv[k]);
         }
+    }
+
+    /**
+     * The round degrees of the zero-knowledge sumcheck over {@code sumVars} variables (prover and
+     * verifier): 2 (wiring times input) in every round, and in the round that binds masked input k's
+     * last variable (its mask lives on its own vars[k] variables, and enters there) its masked
+     * factor's degree plus 1 (the wiring). {@code deltas[k]}: input k's mask degree, −1 unmasked.
+     */
+    public static int[] zeroKnowledgeRoundDegrees(int[] vars, int sumVars, int[] deltas) {
+        int[] d = dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(sumVars, 2);
+        for (int k = 0; k < vars.length; k++) {
+            if (deltas[k] >= 0 && vars[k] >= 1) {
+                d[vars[k] - 1] = Math.max(d[vars[k] - 1], ZkSteps.maskedFactorDegree(0, vars[k], deltas[k]) + 1);
+            }
+        }
+        return d;
     }
 
     /** The number of variables of each input, in input order. */

@@ -184,7 +184,7 @@ public final class LinearLayer implements Layer {
         Ext3 finalValue;
         if (zk) {
             int degree = Math.max(2, ZkSteps.factorDegree(ctx, weight, kVars) + ZkSteps.factorDegree(ctx, x, kVars));
-            var res = ZkSteps.sumcheck(ctx, target, terms.toArray(new ZkSteps.Term[0]), kVars, degree);
+            var res = ZkSteps.sumcheck(ctx, target, terms.toArray(new ZkSteps.Term[0]), ZkSteps.lastRoundRaised(kVars, 2, degree));
             rho = res.point();
             finalValue = res.value();
         } else {

@@ -342,7 +342,8 @@ public final class MaxPoolLayer implements Layer {
         }
         Ext3 beta = ctx.transcript().challengeExt("maxpool/batch");
         // in zero-knowledge mode the zero-check is masked, over the masked operands (docs/zero-knowledge.md §3.2)
-        SumcheckClaim sc = ZkSteps.zeroCheck(ctx, n, degree(), () -> zeroKnowledgeDegree(tensor -> ZkSteps.factorDegree(ctx, tensor, n)),
+        SumcheckClaim sc = ZkSteps.zeroCheck(ctx, n, degree(),
+                () -> ZkSteps.lastRoundRaised(n, degree(), zeroKnowledgeDegree(tensor -> ZkSteps.factorDegree(ctx, tensor, n))),
                 "MaxPool");
         Ext3[] rho = sc.point();
         Ext3 finalValue = sc.value();

@@ -15,7 +15,8 @@ import java.util.Map;
  * <p>Proof format (little-endian): magic "ZKPF", u32 version, the 32-byte verifying-key
  * digest; u32 batch size (one of the key's batch circuits, {@link VerifyingKey#forBatch}) and
  * u32 rows (the real rows, 1 to the batch size: the others are padding, proved but not
- * reported; version 7); u32 k and, for each of the circuit's k public inputs in order, u32 length and its
+ * reported; since version 7; version 8: the zero-knowledge masked sumchecks' per-round degrees
+ * and one blinded opening for all weight tensors, docs/zero-knowledge.md §3.1 and §5); u32 k and, for each of the circuit's k public inputs in order, u32 length and its
  * field elements; u32 m and, for each of its m public outputs in order, u32 length and its field
  * elements (k, m and every length are fixed by the verifying key; they are in the proof so that
  * {@code zkinfer inspect} can read it alone; m = 0 for a key with committed outputs); the model
@@ -52,7 +53,7 @@ import java.util.Map;
 public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-    public static final int VERSION = 7;
+    public static final int VERSION = 8;
     /** The bytes before the public inputs: magic, version, verifying-key digest, batch size and rows. */
     public static final int HEADER_BYTES = 4 + 4 + 32 + 4 + 4;
     /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */

@@ -614,7 +614,8 @@ public final class RequantLayer implements Layer {
         Ext3 c1 = ctx.transcript().challengeExt("requant/batch");
         Ext3 c2 = ctx.transcript().challengeExt("requant/batch");
         // in zero-knowledge mode the zero-check is masked, over the masked operands (docs/zero-knowledge.md §3.2)
-        SumcheckClaim sc = ZkSteps.zeroCheck(ctx, n, 3, () -> zeroKnowledgeDegree(tensor -> ZkSteps.factorDegree(ctx, tensor, n)),
+        SumcheckClaim sc = ZkSteps.zeroCheck(ctx, n, 3,
+                () -> ZkSteps.lastRoundRaised(n, 3, zeroKnowledgeDegree(tensor -> ZkSteps.factorDegree(ctx, tensor, n))),
                 "Requant");
         Ext3[] rho = sc.point();
         Ext3 finalValue = sc.value();

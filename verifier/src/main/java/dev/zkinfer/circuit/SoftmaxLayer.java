@@ -546,7 +546,7 @@ public final class SoftmaxLayer implements Layer {
         if (ctx.zeroKnowledge() && axisVars(layout) == n) {
             throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (Softmax)");
         }
-        SumcheckClaim sc = ZkSteps.zeroCheck(ctx, n, SUMCHECK_DEGREE, () -> zeroKnowledgeDegree(layout, ctx::tensorMaskDegree),
+        SumcheckClaim sc = ZkSteps.zeroCheck(ctx, n, SUMCHECK_DEGREE, () -> zeroKnowledgeDegrees(layout, ctx::tensorMaskDegree),
                 "Softmax");
         Ext3[] rho = sc.point();
         Ext3 finalValue = sc.value();
@@ -578,12 +578,12 @@ public final class SoftmaxLayer implements Layer {
     }
 
     /**
-     * Zero-knowledge: the masked zero-check's degree ({@code delta}: a tensor's mask degree, −1
-     * unmasked), from the zero-check's terms (the prover's instance has exactly these factors;
+     * Zero-knowledge: the masked zero-check's per-round degrees ({@code delta}: a tensor's mask
+     * degree, −1 unmasked), at least the integrity degree in every round, from the zero-check's terms (the prover's instance has exactly these factors;
      * public tables are −1; the u and v limbs, recombined, count as their first limb with the
      * largest δ among them).
      */
-    public int zeroKnowledgeDegree(TensorLayout layout, java.util.function.IntUnaryOperator delta) {
+    public int[] zeroKnowledgeDegrees(TensorLayout layout, java.util.function.IntUnaryOperator delta) {
         int n = layout.numVars();
         int rows = rowVars(layout);
         int rowLast = 31 - Integer.numberOfLeadingZeros(rows);
@@ -595,8 +595,12 @@ public final class SoftmaxLayer implements Layer {
             {-1, -1, exp}, {-1, -1, sum}, {-1, -1, sel}, {-1, -1}};
         java.util.function.IntUnaryOperator d = t -> t == u && u >= 0 ? maxDelta(uLimbs, delta)
                 : t == v && v >= 0 ? maxDelta(vLimbs, delta) : delta.applyAsInt(t);
-        return Math.max(SUMCHECK_DEGREE, ZkSteps.maskedTermsDegree(n, terms, d,
-                t -> t == max || t == sum ? rowLast : n - 1, t -> t == max || t == sum ? rowFirst : 0));
+        int[] degrees = ZkSteps.maskedTermsDegrees(n, terms, d,
+                t -> t == max || t == sum ? rowLast : n - 1, t -> t == max || t == sum ? rowFirst : 0);
+        for (int i = 0; i < n; i++) {
+            degrees[i] = Math.max(SUMCHECK_DEGREE, degrees[i]);
+        }
+        return degrees;
     }
 
     private static int maxDelta(int[] limbs, java.util.function.IntUnaryOperator delta) {

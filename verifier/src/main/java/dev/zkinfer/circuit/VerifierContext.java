@@ -37,10 +37,10 @@ public interface VerifierContext {
 
     /**
      * Zero-knowledge: the next committed sumcheck mask (masks are used in proof order; this one
-     * has {@code numVars} variables and degree {@code degree}) takes {@code value} at
+     * has one variable per entry of {@code degrees}, of that round's degree) takes {@code value} at
      * {@code point}, to be checked against the commitment that holds the masks.
      */
-    default void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
+    default void sumcheckMaskClaim(int[] degrees, Ext3[] point, Ext3 value) {
         throw new IllegalStateException("not a zero-knowledge proof");
     }
 

@@ -22,9 +22,9 @@ import java.util.Map;
  *       or b (w = 1).
  *   <li><b>Sumcheck masks.</b> The masked sumchecks take their masks, in proof order, from a pool
  *       of {@link #poolBlocks} blocks of 2^{@link #poolBits} entries, densely
- *       ({@link MaskCursor}): a mask of n variables and degree d takes the next 3·n·(d + 1) entries
- *       of the current block (the next block when they do not fit), coefficient c_{i,k}'s
- *       component j at entry (j·n + i)·(d + 1) + k of its range. The pool's size is an upper bound
+ *       ({@link MaskCursor}): a mask of n variables with round degrees d_0..d_{n−1} takes the next
+ *       3·S entries of the current block, S = Σ_i (d_i + 1) (the next block when they do not fit),
+ *       coefficient c_{i,k}'s component j at entry j·S + Σ_{i'&lt;i}(d_{i'} + 1) + k of its range. The pool's size is an upper bound
  *       of what the proof can take, from each sumcheck's variables and degree where the circuit
  *       fixes them (the lookup stage's, the merges', the weights' blinded openings') and the layer's
  *       largest tensor and degree {@value #MAX_SUMCHECK_DEGREE} for a layer's own; what a proof
@@ -128,15 +128,19 @@ public final class ZkLayout {
                 maxNeed = Math.max(maxNeed, need);
             }
         }
-        for (int w : circuit.tensorsWithRole(TensorRole.MODEL)) { // its blinded opening: degree 2 (ZkSteps.modelClaim)
-            long need = maskEntries(Math.max(circuit.tensor(w).layout().numVars(), blindingVars(circuit, hiddenProofs)) + 1, 2);
+        if (!circuit.tensorsWithRole(TensorRole.MODEL).isEmpty()) { // one blinded opening for all: degree 2 over n + 1 (ZkSteps.modelClaims)
+            int n = blindingVars(circuit, hiddenProofs);
+            for (int w : circuit.tensorsWithRole(TensorRole.MODEL)) {
+                n = Math.max(n, circuit.tensor(w).layout().numVars());
+            }
+            long need = maskEntries(n + 1, 2);
             bound += need;
             maxNeed = Math.max(maxNeed, need);
         }
         List<ZkLookups.MaskBlock> lookupMasks = ZkLookups.maskBlocks(circuit, t -> delta[t]);
         for (ZkLookups.MaskBlock m : lookupMasks) {
             if (m.kind() == ZkLookups.MaskKind.SUMCHECK) {
-                long need = maskEntries(m.numVars(), m.degree());
+                long need = maskEntries(m.roundDegrees());
                 bound += need;
                 maxNeed = Math.max(maxNeed, need);
             }
@@ -478,9 +482,18 @@ public final class ZkLayout {
         return claimCounts[tensor];
     }
 
-    /** 3·n·(d + 1): the base-field entries of a sumcheck mask of n variables and degree d. */
+    /** 3·n·(d + 1): the base-field entries of a sumcheck mask of n variables and degree d in every round (a bound). */
     static long maskEntries(int n, int d) {
         return 3L * n * (d + 1);
+    }
+
+    /** 3·Σ_i (d_i + 1): the base-field entries of a sumcheck mask with round degrees d_i. */
+    static long maskEntries(int[] degrees) {
+        long s = 0;
+        for (int d : degrees) {
+            s += d + 1;
+        }
+        return 3 * s;
     }
 
     /** The number of blocks of the sumcheck mask pool. */
@@ -506,8 +519,39 @@ public final class ZkLayout {
         return firstPoolBlock + i;
     }
 
-    /** Where one sumcheck mask lies: entries [offset, offset + 3·n·(d + 1)) of pool block {@code block} (a witness block id). */
-    public record MaskPlace(int block, int offset, int numVars, int degree) {}
+    /**
+     * Where one sumcheck mask lies: entries [offset, offset + 3·Σ_i (d_i + 1)) of pool block
+     * {@code block} (a witness block id), for a mask with round degrees {@code degrees}.
+     */
+    public record MaskPlace(int block, int offset, int[] degrees) {
+        public MaskPlace {
+            degrees = degrees.clone();
+        }
+
+        @Override
+        public int[] degrees() {
+            return degrees.clone();
+        }
+
+        public int numVars() {
+            return degrees.length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof MaskPlace m && m.block == block && m.offset == offset && Arrays.equals(m.degrees, degrees);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * block + offset) + Arrays.hashCode(degrees);
+        }
+
+        @Override
+        public String toString() {
+            return "MaskPlace[block=" + block + ", offset=" + offset + ", degrees=" + Arrays.toString(degrees) + "]";
+        }
+    }
 
     /**
      * Hands out the pool's ranges in proof order, first-fit: prover and verifier each keep one per
@@ -525,18 +569,22 @@ public final class ZkLayout {
             return sumcheckWeights(place, point, eqs);
         }
 
-        /** The place of the next mask, of n variables and degree d. */
-        public MaskPlace next(int numVars, int degree) {
-            long need = maskEntries(numVars, degree);
-            if (numVars < 1 || degree < 1 || need > 1L << poolBits) {
-                throw new IllegalStateException("a sumcheck mask of " + numVars + " variables and degree " + degree
+        /** The place of the next mask, with round degrees {@code degrees} (one per variable, each ≥ 1). */
+        public MaskPlace next(int[] degrees) {
+            long need = maskEntries(degrees);
+            boolean valid = degrees.length >= 1;
+            for (int d : degrees) {
+                valid &= d >= 1;
+            }
+            if (!valid || need > 1L << poolBits) {
+                throw new IllegalStateException("a sumcheck mask of round degrees " + Arrays.toString(degrees)
                         + " does not fit the key's mask pool blocks of 2^" + poolBits + " entries");
             }
             if (used + need > 1L << poolBits) {
                 block++;
                 used = 0;
             }
-            MaskPlace place = new MaskPlace(poolBlock(block), used, numVars, degree);
+            MaskPlace place = new MaskPlace(poolBlock(block), used, degrees);
             used += (int) need;
             return place;
         }
@@ -549,8 +597,8 @@ public final class ZkLayout {
 
     /**
      * The weights of a sumcheck mask's value g(p) = Σ_{i,k} c_{i,k}·p_i^k on its pool block:
-     * u^j·p_i^k at entry offset + (j·n + i)·(d + 1) + k for j &lt; 3, i &lt; n, k ≤ d, zero elsewhere
-     * (u the extension's generator t, j the component).
+     * u^j·p_i^k at entry offset + j·S + Σ_{i'&lt;i}(d_{i'} + 1) + k for j &lt; 3, i &lt; n, k ≤ d_i,
+     * zero elsewhere (u the extension's generator t, j the component, S = Σ_i (d_i + 1)).
      */
     public PoolWeights sumcheckWeights(MaskPlace place, Ext3[] point) {
         return sumcheckWeights(place, point, new PoolEq(poolBits));
@@ -560,7 +608,7 @@ public final class ZkLayout {
         if (point.length != place.numVars()) {
             throw new IllegalStateException("a sumcheck mask point of " + point.length + " coordinates for a mask of " + place.numVars() + " variables");
         }
-        return new PoolWeights(poolBits, place.offset(), point, place.degree(), eqs);
+        return new PoolWeights(poolBits, place.offset(), point, place.degrees(), eqs);
     }
 
     /**
@@ -605,7 +653,7 @@ public final class ZkLayout {
     /**
      * A sumcheck mask's weights on its pool block ({@link #sumcheckWeights}): zero outside the mask's
      * range, so the prover adds it sparsely and the verifier evaluates its multilinear extension in
-     * O(3·n·(d + 1)) from eq half tables ({@link PoolEq}) that the masks of one proof share. Its
+     * O(3·Σ_i (d_i + 1)) from eq half tables ({@link PoolEq}) that the masks of one proof share. Its
      * evaluation updates those tables, so one proof's weights are evaluated on one thread.
      */
     public static final class PoolWeights implements dev.zkinfer.pcs.SparseBlockWeight {
@@ -613,33 +661,36 @@ public final class ZkLayout {
         private final int bits;
         private final int offset;
         private final Ext3[] p;
-        private final int degree;
+        private final int[] degrees;
         private final PoolEq eqs;
 
-        PoolWeights(int bits, int offset, Ext3[] p, int degree, PoolEq eqs) {
+        PoolWeights(int bits, int offset, Ext3[] p, int[] degrees, PoolEq eqs) {
             this.bits = bits;
             this.offset = offset;
             this.p = p.clone();
-            this.degree = degree;
+            this.degrees = degrees.clone();
             this.eqs = eqs;
         }
 
         private int length() {
-            return (int) maskEntries(p.length, degree);
+            return (int) maskEntries(degrees);
         }
 
-        /** The weights of the range, in order: entry (j·n + i)·(d + 1) + k holds u^j·p_i^k. */
+        /** The weights of the range, in order: entry j·S + Σ_{i'&lt;i}(d_{i'} + 1) + k holds u^j·p_i^k. */
         private Ext3[] range() {
             int n = p.length;
+            int perComponent = length() / 3;
             Ext3[] w = new Ext3[length()];
+            int start = 0;
             for (int i = 0; i < n; i++) {
                 Ext3 pk = Ext3.ONE;
-                for (int k = 0; k <= degree; k++) {
+                for (int k = 0; k <= degrees[i]; k++) {
                     for (int j = 0; j < 3; j++) {
-                        w[(j * n + i) * (degree + 1) + k] = SlotWeights.component(j).mul(pk);
+                        w[j * perComponent + start + k] = SlotWeights.component(j).mul(pk);
                     }
                     pk = pk.mul(p[i]);
                 }
+                start += degrees[i] + 1;
             }
             return w;
         }
@@ -652,22 +703,32 @@ public final class ZkLayout {
         @Override
         public Ext3 evaluate(Ext3[] z) {
             eqs.at(z);
-            Ext3[] w = range();
-            // Σ_e w[e]·lo[at mod 2^low]·hi[at / 2^low], at = offset + e, grouped by the high index
-            int low = eqs.low, mask = (1 << low) - 1;
+            // Σ_j u^j·Σ_{i,k} p_i^k·eq(z, offset + j·S + start_i + k), with eq(z, at) = lo[at mod 2^low]·hi[at / 2^low]
+            // from the proof's shared half tables, the products with lo summed per high index
+            int per = length() / 3;
+            int low = eqs.low, lowMask = (1 << low) - 1;
             Ext3 sum = Ext3.ZERO;
-            Ext3 part = Ext3.ZERO;
-            int hi = offset >>> low;
-            for (int e = 0; e < w.length; e++) {
-                int at = offset + e;
-                if (at >>> low != hi) {
-                    sum = sum.add(part.mul(eqs.hi[hi]));
-                    part = Ext3.ZERO;
-                    hi = at >>> low;
+            for (int j = 0; j < 3; j++) {
+                int at = offset + j * per;
+                int hi = at >>> low;
+                Ext3 part = Ext3.ZERO;
+                Ext3 component = Ext3.ZERO;
+                for (int i = 0; i < p.length; i++) {
+                    Ext3 pk = Ext3.ONE;
+                    for (int k = 0; k <= degrees[i]; k++, at++) {
+                        if (at >>> low != hi) {
+                            component = component.add(part.mul(eqs.hi[hi]));
+                            hi = at >>> low;
+                            part = Ext3.ZERO;
+                        }
+                        part = part.add(pk.mul(eqs.lo[at & lowMask]));
+                        pk = pk.mul(p[i]);
+                    }
                 }
-                part = part.add(w[e].mul(eqs.lo[at & mask]));
+                component = component.add(part.mul(eqs.hi[hi]));
+                sum = sum.add(SlotWeights.component(j).mul(component));
             }
-            return sum.add(part.mul(eqs.hi[hi]));
+            return sum;
         }
 
         @Override
@@ -693,15 +754,18 @@ public final class ZkLayout {
 
         @Override
         public long[] encode() {
-            long[] out = new long[4 + 3 * p.length];
+            // TAG, bits, offset, n, the n round degrees, then the point
+            int n = p.length;
+            long[] out = new long[4 + n + 3 * n];
             out[0] = TAG;
             out[1] = bits;
             out[2] = offset;
-            out[3] = degree;
-            for (int i = 0; i < p.length; i++) {
-                out[4 + 3 * i] = p[i].c0;
-                out[5 + 3 * i] = p[i].c1;
-                out[6 + 3 * i] = p[i].c2;
+            out[3] = n;
+            for (int i = 0; i < n; i++) {
+                out[4 + i] = degrees[i];
+                out[4 + n + 3 * i] = p[i].c0;
+                out[5 + n + 3 * i] = p[i].c1;
+                out[6 + n + 3 * i] = p[i].c2;
             }
             return out;
         }

@@ -52,7 +52,7 @@ public final class ZkLookups {
 
     /** What kind of committed object a {@link MaskBlock} is. */
     public enum MaskKind {
-        /** A sumcheck mask ({@link dev.zkinfer.sumcheck.SumcheckMask}): numVars·(degree + 1) coefficients. */
+        /** A sumcheck mask ({@link dev.zkinfer.sumcheck.SumcheckMask}): Σ_i (d_i + 1) coefficients for its round degrees d_i. */
         SUMCHECK,
         /** A tree layer half's mask R(x0, w) = a + w·b ({@link dev.zkinfer.sumcheck.TensorMask} of δ = 0): 2 coefficients. */
         HALF,
@@ -65,13 +65,33 @@ public final class ZkLookups {
      *
      * @param numVars SUMCHECK: the sumcheck's variables (w included); HALF: the half's variables
      *     (layer − 1); SEGMENT: the block's variables
-     * @param degree SUMCHECK: the mask's degree per variable; HALF: δ = 0; SEGMENT: 1 (multilinear)
+     * @param degree SUMCHECK: the mask's largest round degree; HALF: δ = 0; SEGMENT: 1 (multilinear)
+     * @param roundDegrees SUMCHECK: the mask's degree per variable (w's first), numVars of them; otherwise empty
      * @param layer HALF: the tree layer (2..n) whose half it masks; otherwise −1
      * @param part HALF: the half (0 p(0,·), 1 p(1,·), 2 q(0,·), 3 q(1,·)); SEGMENT: the side (0 left,
      *     1 right); SUMCHECK: its position among the lookup stage's sumchecks
-     * @param elements its size: numVars·(degree + 1), 2, or 2^numVars
+     * @param elements its size: Σ_i (roundDegrees[i] + 1), 2, or 2^numVars
      */
-    public record MaskBlock(String name, MaskKind kind, int numVars, int degree, int layer, int part, int elements) {}
+    public record MaskBlock(String name, MaskKind kind, int numVars, int degree, int[] roundDegrees, int layer, int part, int elements) {
+        public MaskBlock {
+            roundDegrees = roundDegrees.clone();
+        }
+
+        @Override
+        public int[] roundDegrees() {
+            return roundDegrees.clone();
+        }
+
+        static MaskBlock sumcheck(String name, int[] degrees, int part) {
+            int max = 0;
+            int elements = 0;
+            for (int d : degrees) {
+                max = Math.max(max, d);
+                elements += d + 1;
+            }
+            return new MaskBlock(name, MaskKind.SUMCHECK, degrees.length, max, degrees, -1, part, elements);
+        }
+    }
 
     /**
      * Every committed mask the zero-knowledge lookup stage uses, in a fixed order: the sumcheck
@@ -88,41 +108,41 @@ public final class ZkLookups {
         }
         ZkLeafLayout layout = new ZkLeafLayout(shapes);
         int n = layout.logLeaves();
-        int d = LogUpGkrVerifier.MASKED_LAYER_DEGREE;
         for (int k = 1; k < n; k++) {
-            out.add(new MaskBlock("logup layer " + k + " sumcheck mask", MaskKind.SUMCHECK, k + 1, d, -1, k - 1, (k + 1) * (d + 1)));
+            out.add(MaskBlock.sumcheck("logup layer " + k + " sumcheck mask",
+                    MaskedSumcheck.withWRound(LogUpGkrVerifier.maskedLayerDegrees(k)), k - 1));
         }
-        int l = layout.leafVars();
-        int ld = leafDegree(circuit, tensorMaskDegree);
-        out.add(new MaskBlock("logup leaf sumcheck mask", MaskKind.SUMCHECK, l + 1, ld, -1, n - 1, (l + 1) * (ld + 1)));
+        out.add(MaskBlock.sumcheck("logup leaf sumcheck mask", MaskedSumcheck.withWRound(leafDegrees(circuit, tensorMaskDegree)), n - 1));
         for (int layer = 2; layer <= n; layer++) {
             for (int h = 0; h < 4; h++) {
-                out.add(new MaskBlock("logup layer " + layer + " half " + h + " mask", MaskKind.HALF, layer - 1, 0, layer, h, 2));
+                out.add(new MaskBlock("logup layer " + layer + " half " + h + " mask", MaskKind.HALF, layer - 1, 0, new int[0], layer, h, 2));
             }
         }
         for (int side = 0; side < 2; side++) {
             int m = ZkLeafLayout.MASK_LOG_SIZE + 1;
-            out.add(new MaskBlock("logup mask segment " + side, MaskKind.SEGMENT, m, 1, -1, side, 1 << m));
+            out.add(new MaskBlock("logup mask segment " + side, MaskKind.SEGMENT, m, 1, new int[0], -1, side, 1 << m));
         }
         return out;
     }
 
     /**
-     * The leaf sumcheck's degree: eq·T̂ per column, where a masked T̂ has degree 2 in the round that
-     * binds its segment's last variable, 2 + δ when that is also its x_0 (a one-variable segment).
+     * The leaf sumcheck's round degrees over its L = {@link ZkLeafLayout#leafVars()} variables
+     * (without the w round): eq·T̂ per column has degree 2 in every round, except that a masked T̂
+     * has degree 2 in the round that binds its segment's last variable (so eq·T̂ has 3 there),
+     * 2 + δ when that is also its x_0 (a one-variable segment).
      */
-    public static int leafDegree(Circuit circuit, IntUnaryOperator tensorMaskDegree) {
+    public static int[] leafDegrees(Circuit circuit, IntUnaryOperator tensorMaskDegree) {
         List<SegmentShape> shapes = ProofProtocol.lookupShapes(circuit);
         List<LookupSpec> specs = ProofProtocol.lookupSpecs(circuit);
         int[] mult = ProofProtocol.multiplicityTensors(circuit);
-        int d = 2;
+        int[] d = dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(new ZkLeafLayout(shapes).leafVars(), 2);
         for (int s = 0; s < shapes.size(); s++) {
             int l = shapes.get(s).logSize();
             int[] tensors = s < specs.size() ? specs.get(s).columns() : new int[] {mult[s - specs.size()]};
             for (int t : tensors) {
                 int delta = tensorMaskDegree.applyAsInt(t);
-                if (delta >= 0) {
-                    d = Math.max(d, 1 + (l == 1 ? 2 + delta : 2));
+                if (delta >= 0 && l >= 1) {
+                    d[l - 1] = Math.max(d[l - 1], 1 + (l == 1 ? 2 + delta : 2));
                 }
             }
         }
@@ -159,8 +179,8 @@ public final class ZkLookups {
         Transcript t = ctx.transcript();
         int n = layout.logLeaves();
         LogUpGkrVerifier.MaskedLeafClaim leaf = LogUpGkrVerifier.verifyMaskedTree(layout, alpha, new LogUpGkrVerifier.MaskClaims() {
-            public void sumcheckMask(int numVars, int degree, Ext3[] point, Ext3 value) {
-                ctx.sumcheckMaskClaim(numVars, degree, point, value);
+            public void sumcheckMask(int[] degrees, Ext3[] point, Ext3 value) {
+                ctx.sumcheckMaskClaim(degrees, point, value);
             }
 
             public void halfMask(int layer, int half, Ext3 x0, Ext3 w, Ext3 value) {
@@ -175,12 +195,12 @@ public final class ZkLookups {
         Ext3[] c = {oneMinusZ.mul(w[0]), oneMinusZ.mul(w[1]), z.mul(w[0]), z.mul(w[1])};
         Ext3[] x0 = {leaf.maskX0(), leaf.maskX0(), leaf.maskX0(), leaf.maskX0()};
         int vars = layout.leafVars();
-        int degree = leafDegree(circuit, ctx::tensorMaskDegree);
-        MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(target, c, x0, vars, degree, in, t);
+        int[] degrees = leafDegrees(circuit, ctx::tensorMaskDegree);
+        MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(target, c, x0, degrees, in, t);
         Ext3[] full = new Ext3[vars + 1];
         full[0] = res.wChallenge();
         System.arraycopy(res.point(), 0, full, 1, vars);
-        ctx.sumcheckMaskClaim(vars + 1, degree, full, res.maskValue());
+        ctx.sumcheckMaskClaim(MaskedSumcheck.withWRound(degrees), full, res.maskValue());
         for (int h = 0; h < 4; h++) {
             ctx.logUpHalfMaskClaim(n, h, leaf.maskX0(), res.wChallenge(), res.tensorMaskValues()[h]);
         }

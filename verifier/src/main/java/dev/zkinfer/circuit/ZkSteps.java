@@ -26,11 +26,13 @@ public final class ZkSteps {
 
     /**
      * Verifies Σ_{x∈{0,1}^n} f(x) = H where the verifier holds maskedTarget = H + Σ_terms
-     * c·Z(p)·Σ_w R_T(p_0, w); returns f's point and f(r). Records the sumcheck mask's and the
-     * tensor masks' revealed values as claims for the commitment openings.
+     * c·Z(p)·Σ_w R_T(p_0, w); returns f's point and f(r). {@code degrees} are f's per-round degrees
+     * (n = degrees.length; the statement's, from the key and the circuit). Records the sumcheck
+     * mask's and the tensor masks' revealed values as claims for the commitment openings.
      */
-    public static MaskedSumcheck.MaskedClaimsResult sumcheck(VerifierContext ctx, Ext3 maskedTarget, Term[] terms, int n, int degree)
+    public static MaskedSumcheck.MaskedClaimsResult sumcheck(VerifierContext ctx, Ext3 maskedTarget, Term[] terms, int[] degrees)
             throws InvalidProofException {
+        int n = degrees.length;
         Ext3[] c = new Ext3[terms.length];
         Ext3[] x0 = new Ext3[terms.length];
         for (int i = 0; i < terms.length; i++) {
@@ -41,12 +43,12 @@ public final class ZkSteps {
             c[i] = terms[i].maskCoefficient();
             x0[i] = terms[i].point()[0];
         }
-        MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(maskedTarget, c, x0, n, degree, ctx.proof(),
+        MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(maskedTarget, c, x0, degrees, ctx.proof(),
                 ctx.transcript());
         Ext3[] full = new Ext3[n + 1];
         full[0] = res.wChallenge();
         System.arraycopy(res.point(), 0, full, 1, n);
-        ctx.sumcheckMaskClaim(n + 1, degree, full, res.maskValue());
+        ctx.sumcheckMaskClaim(MaskedSumcheck.withWRound(degrees), full, res.maskValue());
         for (int i = 0; i < terms.length; i++) {
             ctx.tensorMaskClaim(terms[i].tensor(), x0[i], res.wChallenge(), res.tensorMaskValues()[i]);
         }
@@ -55,19 +57,23 @@ public final class ZkSteps {
 
     /**
      * A zero-check's sumcheck (target 0) over n variables: the plain sumcheck of degree
-     * {@code plainDegree} in integrity mode; in zero-knowledge mode the masked one, of degree
-     * {@code zkDegree}, over the layer's masked operands. Returns the point and the value the
-     * layer's summand must take there.
+     * {@code plainDegree} in integrity mode; in zero-knowledge mode the masked one, of per-round
+     * degrees {@code zkDegrees} (n of them), over the layer's masked operands. Returns the point
+     * and the value the layer's summand must take there.
      */
     public static dev.zkinfer.sumcheck.SumcheckClaim zeroCheck(VerifierContext ctx, int n, int plainDegree,
-            java.util.function.IntSupplier zkDegree, String layer) throws InvalidProofException {
+            java.util.function.Supplier<int[]> zkDegrees, String layer) throws InvalidProofException {
         if (!ctx.zeroKnowledge()) {
             return dev.zkinfer.sumcheck.SumcheckVerifier.verify(Ext3.ZERO, n, plainDegree, ctx.proof(), ctx.transcript());
         }
         if (n == 0) {
             throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (" + layer + ")");
         }
-        var res = sumcheck(ctx, Ext3.ZERO, new Term[0], n, zkDegree.getAsInt());
+        int[] degrees = zkDegrees.get();
+        if (degrees.length != n) {
+            throw new IllegalStateException(layer + ": " + degrees.length + " round degrees for a zero-check over " + n + " variables");
+        }
+        var res = sumcheck(ctx, Ext3.ZERO, new Term[0], degrees);
         return new dev.zkinfer.sumcheck.SumcheckClaim(res.point(), res.value());
     }
 
@@ -77,6 +83,20 @@ public final class ZkSteps {
      */
     static int maskedFactorDegree(int x0Var, int n, int delta) {
         return x0Var == n - 1 ? 2 + delta : 2;
+    }
+
+    /**
+     * The per-round degrees of a masked sumcheck over n variables whose masked factors span all its
+     * variables: their masks enter only in the last round (Z's x(1 − x) vanishes while a variable is
+     * still summed over {0, 1}), so every round has the unmasked degree {@code base} and the last
+     * one max(base, last), where {@code last} is the last round's degree with the masks.
+     */
+    public static int[] lastRoundRaised(int n, int base, int last) {
+        int[] d = dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, base);
+        if (n > 0) {
+            d[n - 1] = Math.max(base, last);
+        }
+        return d;
     }
 
     /** A factor's last-round degree when its tensor's x_0 is the sumcheck's variable 0: 1 unmasked, else as above. */
@@ -115,8 +135,7 @@ public final class ZkSteps {
             terms[j] = new Term(tensor, g, claims.get(j).point());
             g = g.mul(gamma);
         }
-        int degree = Math.max(2, 1 + factorDegree(ctx, tensor, n));
-        var res = sumcheck(ctx, ProofProtocol.mergeSum(claims, gamma), terms, n, degree);
+        var res = sumcheck(ctx, ProofProtocol.mergeSum(claims, gamma), terms, mergeDegrees(ctx.tensorMaskDegree(tensor), n));
         Ext3 value = ctx.proof().ext("merged evaluation");
         t.absorbExt("merge/evaluation", value);
         if (!value.mul(ProofProtocol.mergeWeight(claims, gamma, res.point())).equals(res.value())) {
@@ -126,24 +145,33 @@ public final class ZkSteps {
     }
 
     /**
-     * The degree of a masked sum-of-products sumcheck, the largest over rounds and terms: a factor
-     * (a tensor id, or −1 for a public table) has degree 1, except in the round that binds the last
-     * of its tensor's variables ({@code lastVar}) where a masked tensor has degree 2, or 2 + δ when
-     * its x_0 ({@code x0Var}) is bound in that round too. The prover's {@code SumcheckInstance}
-     * computes the same from its tables.
+     * A merge's per-round degrees ({@link #merge}: W·T̂ over n variables, T's mask degree δ, −1 when
+     * T is not masked): 2, and in the last round 1 + (2, or 2 + δ when n = 1).
      */
-    public static int maskedTermsDegree(int n, int[][] terms, java.util.function.IntUnaryOperator delta,
+    public static int[] mergeDegrees(int delta, int n) {
+        return lastRoundRaised(n, 2, 1 + (delta < 0 ? 1 : maskedFactorDegree(0, n, delta)));
+    }
+
+    /**
+     * The per-round degrees of a masked sum-of-products sumcheck: in each round the largest over
+     * terms of the sum of the factors' degrees there, where a factor (a tensor id, or −1 for a
+     * public table) has degree 1, except in the round that binds the last of its tensor's variables
+     * ({@code lastVar}) where a masked tensor has degree 2, or 2 + δ when its x_0 ({@code x0Var}) is
+     * bound in that round too. The prover's {@code SumcheckInstance.roundDegrees} computes the same
+     * from its tables.
+     */
+    public static int[] maskedTermsDegrees(int n, int[][] terms, java.util.function.IntUnaryOperator delta,
             java.util.function.IntUnaryOperator lastVar, java.util.function.IntUnaryOperator x0Var) {
-        int d = 1;
-        for (int[] t : terms) {
-            d = Math.max(d, t.length);
-            for (int round = 0; round < n; round++) {
+        int[] d = new int[n];
+        for (int round = 0; round < n; round++) {
+            d[round] = 1;
+            for (int[] t : terms) {
                 int sum = 0;
                 for (int f : t) {
                     int dl = f < 0 ? -1 : delta.applyAsInt(f);
                     sum += dl < 0 || lastVar.applyAsInt(f) != round ? 1 : x0Var.applyAsInt(f) == round ? 2 + dl : 2;
                 }
-                d = Math.max(d, sum);
+                d[round] = Math.max(d[round], sum);
             }
         }
         return d;
@@ -152,27 +180,42 @@ public final class ZkSteps {
     /** Domain of a model tensor's blinded opening ({@link #modelClaim}). */
     public static final String MODEL_DOMAIN = "zkinfer/zk-model/v1";
 
-    /**
-     * Zero-knowledge: discharges the masked claim Ŵ(p) = v on a model tensor W (docs/zero-knowledge.md
-     * §5) as one linear claim on the model polynomial that reveals nothing about W: a point q of the
-     * blinding block Bl is drawn, the prover sends s = B̃l(q), then κ is drawn, and a masked sumcheck over
-     * n = max(n_W, b) variables proves Σ_x [eq(p, x)·W(x) + κ·eq(q, x)·Bl(x)] = v + κ·s (W and Bl
-     * zero-extended to n variables; W's mask term removed through w). It ends at r with
-     * f(r) = eq(p, r)·W̃(r) + κ·eq(q, r)·B̃l(r), which is returned as the linear claim on W's blocks
-     * and Bl's block for the model opening: its value is masked by B̃l(r).
-     *
-     * <p>s is absorbed before κ is drawn: s is checked only through the target v + κ·s, so a prover
-     * who saw κ first could send s' = s + (W̃(p) − v)/κ and make any claimed v pass (a false
-     * weight evaluation); with κ drawn after s, a false v or s makes the target differ from the
-     * true sum W̃(p) + κ·B̃l(q) except for one κ. (The first version drew κ before s.)
-     */
+    /** {@link #modelClaims} for the claim on one model tensor. */
     public static WitnessForm modelClaim(VerifierContext ctx, Claim claim, CommittedLayout modelLayout, int blindingBlock)
             throws InvalidProofException {
+        return modelClaims(ctx, java.util.List.of(claim), modelLayout, blindingBlock);
+    }
+
+    /**
+     * Zero-knowledge: discharges the masked claims Ŵ_j(p_j) = v_j on the model tensors, one merged
+     * claim per tensor (docs/zero-knowledge.md §5), as one linear claim on the model polynomial
+     * that reveals nothing about the weights: a point q of the blinding block Bl is drawn, the
+     * prover sends s = B̃l(q), which is absorbed, then κ and β are drawn, and one masked sumcheck
+     * over n = max(b, max_j n_j) variables proves
+     * Σ_j β^j·Σ_{x∈{0,1}^n_j} eq(p_j, x)·W_j(x) + κ·Σ_{x∈{0,1}^b} eq(q, x)·Bl(x) = Σ_j β^j·v_j + κ·s,
+     * each part summed in the sumcheck's first n_j (or b) variables and counted 2^−(n − n_j) in the
+     * others (the prover's {@code BatchedRounds}), the W_j's mask terms removed through w. It ends
+     * at r with f(r) = Σ_j β^j·2^−(n−n_j)·eq(p_j, r_&lt;n_j)·W̃_j(r_&lt;n_j) + κ·2^−(n−b)·eq(q, r_&lt;b)·B̃l(r_&lt;b),
+     * returned as one linear claim on the weights' blocks and Bl's block for the model opening:
+     * its value is masked by B̃l(r_&lt;b), so each proof reveals two evaluations of Bl whatever the
+     * number of weight tensors.
+     *
+     * <p>Soundness: s is absorbed before κ is drawn, and β after every v_j and s: s is checked only
+     * through the target, so a prover who saw κ first could send s' = s + (W̃(p) − v)/κ and make any
+     * claimed v pass (the first version drew κ before s); with κ and β drawn after the values, a
+     * false v_j or s leaves the target off the true sum except for the (m + 1)/|E| of (κ, β) that
+     * cancel the errors, m the number of tensors. Transcript: domain {@value #MODEL_DOMAIN},
+     * challenges "zk-model/q" (b), "zk-model/blinding" = s, challenges "zk-model/kappa",
+     * "zk-model/beta", then the masked sumcheck. Wire format: s, the masked sumcheck.
+     */
+    public static WitnessForm modelClaims(VerifierContext ctx, java.util.List<Claim> claims, CommittedLayout modelLayout,
+            int blindingBlock) throws InvalidProofException {
         var t = ctx.transcript();
-        int tensor = claim.tensor();
-        Ext3[] p = claim.point();
         int b = modelLayout.blocks(blindingBlock).get(0).numVars();
-        int n = Math.max(p.length, b);
+        int n = b;
+        for (Claim c : claims) {
+            n = Math.max(n, c.point().length);
+        }
         t.domain(MODEL_DOMAIN);
         Ext3[] q = new Ext3[b];
         for (int i = 0; i < b; i++) {
@@ -181,29 +224,54 @@ public final class ZkSteps {
         Ext3 s = ctx.proof().ext("blinding evaluation");
         t.absorbExt("zk-model/blinding", s);
         Ext3 kappa = t.challengeExt("zk-model/kappa");
-        Term[] terms = ctx.tensorMaskDegree(tensor) >= 0 ? new Term[] {new Term(tensor, Ext3.ONE, p)} : new Term[0];
-        var res = sumcheck(ctx, claim.value().add(kappa.mul(s)), terms, n, 2);
-        return modelForm(modelLayout, blindingBlock, tensor, p, q, kappa, res.point(), res.value());
+        Ext3[] betas = modelBetas(t.challengeExt("zk-model/beta"), claims.size());
+        Ext3 target = kappa.mul(s);
+        java.util.List<Term> terms = new java.util.ArrayList<>();
+        for (int j = 0; j < claims.size(); j++) {
+            Claim c = claims.get(j);
+            target = target.add(betas[j].mul(c.value()));
+            if (ctx.tensorMaskDegree(c.tensor()) >= 0) {
+                terms.add(new Term(c.tensor(), betas[j], c.point()));
+            }
+        }
+        var res = sumcheck(ctx, target, terms.toArray(new Term[0]), dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, 2));
+        return modelForm(modelLayout, blindingBlock, claims, betas, q, kappa, res.point(), res.value());
+    }
+
+    /** β^0, ..., β^(m−1): the weights of the model tensors' parts in {@link #modelClaims}. */
+    public static Ext3[] modelBetas(Ext3 beta, int m) {
+        Ext3[] out = new Ext3[m];
+        Ext3 g = Ext3.ONE;
+        for (int j = 0; j < m; j++) {
+            out[j] = g;
+            g = g.mul(beta);
+        }
+        return out;
     }
 
     /**
-     * The end of a model tensor's blinded opening, shared with the prover: at the sumcheck's point r,
-     * f(r) = eq(p, r)·τ_W²·W̃(r) + κ·eq(q, r)·τ_B²·B̃l(r) (τ the zero-extension factors: both factors
-     * of each product are zero-extended) as one linear claim on W's tight blocks and Bl's block.
+     * The end of the model tensors' blinded opening ({@link #modelClaims}), shared with the prover:
+     * at the sumcheck's point r (n coordinates), f(r) = Σ_j β^j·2^−(n−n_j)·eq(p_j, r_&lt;n_j)·W̃_j(r_&lt;n_j)
+     * + κ·2^−(n−b)·eq(q, r_&lt;b)·B̃l(r_&lt;b) as one linear claim on the weights' tight blocks and Bl's block.
      */
-    public static WitnessForm modelForm(CommittedLayout modelLayout, int blindingBlock, int tensor, Ext3[] p, Ext3[] q, Ext3 kappa,
-            Ext3[] r, Ext3 value) {
+    public static WitnessForm modelForm(CommittedLayout modelLayout, int blindingBlock, java.util.List<Claim> claims, Ext3[] betas,
+            Ext3[] q, Ext3 kappa, Ext3[] r, Ext3 value) {
+        int n = r.length;
         int b = q.length;
-        Ext3[] rw = java.util.Arrays.copyOf(r, p.length);
-        Ext3 eqW = dev.zkinfer.poly.Mle.eq(p, rw).mul(zeroTail(r, p.length).square());
-        Ext3 eqB = dev.zkinfer.poly.Mle.eq(q, java.util.Arrays.copyOf(r, b)).mul(zeroTail(r, b).square()).mul(kappa);
         java.util.List<WitnessForm.Term> form = new java.util.ArrayList<>();
-        for (CommittedLayout.Block blk : modelLayout.blocks(tensor)) {
-            Ext3 scale = eqW.mul(modelLayout.weight(blk, rw));
-            form.add(new WitnessForm.Term(blk.offset(), new WitnessForm.EqWeight(modelLayout.freePoint(blk, rw), scale)));
+        for (int j = 0; j < claims.size(); j++) {
+            Ext3[] p = claims.get(j).point();
+            Ext3[] rw = java.util.Arrays.copyOf(r, p.length);
+            Ext3 eqW = dev.zkinfer.poly.Mle.eq(p, rw).mul(betas[j]).mul(dev.zkinfer.sumcheck.MaskedSumcheck.inversePowerOfTwo(n - p.length));
+            for (CommittedLayout.Block blk : modelLayout.blocks(claims.get(j).tensor())) {
+                Ext3 scale = eqW.mul(modelLayout.weight(blk, rw));
+                form.add(new WitnessForm.Term(blk.offset(), new WitnessForm.EqWeight(modelLayout.freePoint(blk, rw), scale)));
+            }
         }
+        Ext3[] rb = java.util.Arrays.copyOf(r, b);
+        Ext3 eqB = dev.zkinfer.poly.Mle.eq(q, rb).mul(kappa).mul(dev.zkinfer.sumcheck.MaskedSumcheck.inversePowerOfTwo(n - b));
         CommittedLayout.Block bl = modelLayout.blocks(blindingBlock).get(0);
-        form.add(new WitnessForm.Term(bl.offset(), new WitnessForm.EqWeight(java.util.Arrays.copyOf(r, b), eqB)));
+        form.add(new WitnessForm.Term(bl.offset(), new WitnessForm.EqWeight(rb, eqB)));
         return new WitnessForm(form, value);
     }
 

@@ -161,18 +161,31 @@ public final class LogUpGkrVerifier {
     /** The zero-knowledge variant's domain tag. */
     public static final String ZK_DOMAIN = "zkinfer/zk-logup-gkr/v1";
     /**
-     * The degree of a zero-knowledge layer sumcheck: eq·(child)·(child) with both children masked
-     * by Z·R (δ = 0), whose last round has degree 1 + 2 + 2.
+     * The last round's degree of a zero-knowledge layer sumcheck: eq·(child)·(child) with both
+     * children masked by Z·R (δ = 0, so R does not depend on x_0), whose masks enter only in the
+     * round that binds the last variable: 1 + 2 + 2 there, 3 (the integrity layer's) before.
      */
     public static final int MASKED_LAYER_DEGREE = 5;
+
+    /**
+     * The round degrees of layer k's zero-knowledge sumcheck over its k variables (without the w
+     * round, which {@link MaskedSumcheck#verifyMaskedClaims} adds): 3, ..., 3, then
+     * {@link #MASKED_LAYER_DEGREE}.
+     */
+    public static int[] maskedLayerDegrees(int k) {
+        int[] d = new int[k];
+        java.util.Arrays.fill(d, 3);
+        d[k - 1] = MASKED_LAYER_DEGREE;
+        return d;
+    }
 
     /**
      * Where a zero-knowledge LogUp-GKR proof's mask values go: each must be bound to the commitment
      * that holds the mask (the witness commitment); a value that is not the mask's is caught there.
      */
     public interface MaskClaims {
-        /** The next committed sumcheck mask (proof order) takes {@code value} at {@code point}. */
-        void sumcheckMask(int numVars, int degree, Ext3[] point, Ext3 value);
+        /** The next committed sumcheck mask (proof order; round degrees {@code degrees}) takes {@code value} at {@code point}. */
+        void sumcheckMask(int[] degrees, Ext3[] point, Ext3 value);
 
         /** The mask of half {@code half} (0 p(0,·), 1 p(1,·), 2 q(0,·), 3 q(1,·)) of tree layer {@code layer} takes {@code value} at (x0, w). */
         void halfMask(int layer, int half, Ext3 x0, Ext3 w, Ext3 value);
@@ -196,8 +209,8 @@ public final class LogUpGkrVerifier {
      * children are sent as they are (uniform subject to p0·q1 + p1·q0 = 0, because the mask
      * segments' sums are a committed random M and −M and their denominators a random factor of
      * each half's product), with the same two checks; every layer sumcheck k = 1..n−1 is masked
-     * ({@link MaskedSumcheck#verifyMaskedClaims}, k + 1 variables, degree
-     * {@link #MASKED_LAYER_DEGREE}) over children halves masked by Z·R with their own committed
+     * ({@link MaskedSumcheck#verifyMaskedClaims}, k + 1 variables, round degrees 1 (w),
+     * {@link #maskedLayerDegrees}(k)) over children halves masked by Z·R with their own committed
      * masks, and its target carries the previous layer's half masks, removed through w. Transcript:
      * domain {@link #ZK_DOMAIN}, then the labels of {@link #verify} ("logup-gkr/shapes" holds
      * {@link ZkLeafLayout#encode()}), each layer sumcheck's masked-sumcheck labels in place of the
@@ -240,12 +253,13 @@ public final class LogUpGkrVerifier {
                 c[3] = lambda.mul(weights[1]);
                 java.util.Arrays.fill(xs, x0);
             }
-            MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(claimP.add(lambda.mul(claimQ)), c, xs, k,
-                    MASKED_LAYER_DEGREE, proof, transcript);
+            int[] degrees = maskedLayerDegrees(k);
+            MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(claimP.add(lambda.mul(claimQ)), c, xs, degrees,
+                    proof, transcript);
             Ext3[] full = new Ext3[k + 1];
             full[0] = res.wChallenge();
             System.arraycopy(res.point(), 0, full, 1, k);
-            masks.sumcheckMask(k + 1, MASKED_LAYER_DEGREE, full, res.maskValue());
+            masks.sumcheckMask(MaskedSumcheck.withWRound(degrees), full, res.maskValue());
             for (int h = 0; h < c.length; h++) {
                 masks.halfMask(k, h, x0, res.wChallenge(), res.tensorMaskValues()[h]);
             }
@@ -277,23 +291,27 @@ public final class LogUpGkrVerifier {
     /**
      * −log2 of the soundness error of zero-knowledge LogUp-GKR (docs/zero-knowledge.md §3.6) with
      * 2^logLeaves leaves (the {@link ZkLeafLayout}'s, mask segments included), numColumns tuple
-     * columns, and a leaf sumcheck of leafVars variables and degree leafDegree:
-     * ε = (2^n·(W + 3) + 1 + Σ_{k=1}^{n−1}(5(k + 1) + 3) + leafDegree·(leafVars + 1) + 2) / p^3.
+     * columns, and a leaf sumcheck with round degrees leafDegrees (its w round of degree 1 added here):
+     * ε = (2^n·(W + 3) + 1 + Σ_{k=1}^{n−1}(1 + 3(k − 1) + 5 + 3) + 1 + Σ leafDegrees + 2) / p^3.
      * The LogUp term is unchanged by the mask segments (their sum is a constant fixed before α, so
      * a false lookup leaves a non-zero rational function of degree ≤ 2^n whose value must hit it);
      * the root-denominator check is kept, so it adds nothing; each layer sumcheck has one more
-     * variable (w) and degree 5, plus its ρ, λ and μ; the leaf sumcheck adds its rounds, its ρ and
+     * variable (w, degree 1) and a last round of degree 5, plus its ρ, λ and μ; the leaf sumcheck adds its rounds, its ρ and
      * the batching challenge z. Excludes the caller's openings.
      */
-    public static double soundnessBitsMasked(int logLeaves, int numColumns, int leafVars, int leafDegree) {
-        if (logLeaves < 3 || logLeaves > 62 || numColumns < 1 || leafVars < 1 || leafDegree < 1) {
-            throw new IllegalArgumentException("logLeaves must be in [3, 62], numColumns, leafVars and leafDegree ≥ 1");
+    public static double soundnessBitsMasked(int logLeaves, int numColumns, int[] leafDegrees) {
+        boolean valid = leafDegrees.length >= 1;
+        for (int d : leafDegrees) {
+            valid &= d >= 1;
+        }
+        if (logLeaves < 3 || logLeaves > 62 || numColumns < 1 || !valid) {
+            throw new IllegalArgumentException("logLeaves must be in [3, 62], numColumns ≥ 1, at least one leaf round, each of degree ≥ 1");
         }
         double terms = Math.scalb((double) numColumns + 3, logLeaves) + 1;
         for (int k = 1; k < logLeaves; k++) {
-            terms += 5.0 * (k + 1) + 3;
+            terms += MaskedSumcheck.W_ROUND_DEGREE + SumcheckVerifier.totalDegree(maskedLayerDegrees(k)) + 3;
         }
-        terms += (double) leafDegree * (leafVars + 1) + 2;
+        terms += MaskedSumcheck.W_ROUND_DEGREE + SumcheckVerifier.totalDegree(leafDegrees) + 2;
         return SecurityReport.EXTENSION_FIELD_BITS - SecurityReport.log2(terms);
     }
 

@@ -5,11 +5,13 @@ import java.util.Arrays;
 
 /**
  * Libra's sumcheck mask (ePrint 2019/317, §4.1): g(x) = Σ_{i&lt;n} g_i(x_i) with
- * g_i(X) = Σ_{k=0..d} c_{i,k}·X^k, coefficients in GF(p^3). A masked sumcheck
+ * g_i(X) = Σ_{k=0..d_i} c_{i,k}·X^k, coefficients in GF(p^3), where d_i is the degree of the
+ * sumcheck's round i (the round that binds x_i): each round's masked polynomial is then uniform
+ * among the polynomials of that round's own degree. A masked sumcheck
  * ({@link MaskedSumcheck}) proves Σ (f + ρ·g) instead of Σ f, which hides f's round polynomials;
  * see docs/zero-knowledge.md §3.1.
  *
- * <p>Everything here is closed-form in the n·(d+1) coefficients: the hypercube sum, the value at
+ * <p>Everything here is closed-form in the Σ_i (d_i + 1) coefficients: the hypercube sum, the value at
  * a point, and the mask's share of each round polynomial (no pass over 2^n entries). Prover and
  * verifier use the same arithmetic. The coefficients are the prover's secret; the verifier
  * sees only G = {@link #sum()}, the masked round polynomials and g(r), which the prover's
@@ -18,21 +20,16 @@ import java.util.Arrays;
  */
 public final class SumcheckMask {
     private final Ext3[][] c;
-    private final int degree;
 
-    /** {@code coefficients[i][k]} is c_{i,k}; every row has d + 1 entries. */
+    /** {@code coefficients[i][k]} is c_{i,k}; row i has d_i + 1 entries, d_i ≥ 1. */
     public SumcheckMask(Ext3[][] coefficients) {
         if (coefficients.length == 0) {
             throw new IllegalArgumentException("a sumcheck mask needs at least one variable");
         }
-        this.degree = coefficients[0].length - 1;
-        if (degree < 1) {
-            throw new IllegalArgumentException("a sumcheck mask needs degree at least 1");
-        }
         this.c = new Ext3[coefficients.length][];
         for (int i = 0; i < c.length; i++) {
-            if (coefficients[i].length != degree + 1) {
-                throw new IllegalArgumentException("mask row " + i + " has " + coefficients[i].length + " coefficients, expected " + (degree + 1));
+            if (coefficients[i].length < 2) {
+                throw new IllegalArgumentException("mask row " + i + " has " + coefficients[i].length + " coefficients: a sumcheck mask needs degree at least 1");
             }
             c[i] = coefficients[i].clone();
         }
@@ -42,11 +39,21 @@ public final class SumcheckMask {
         return c.length;
     }
 
-    public int degree() {
-        return degree;
+    /** d_i, the degree of g_i (of the sumcheck's round i). */
+    public int degree(int i) {
+        return c[i].length - 1;
     }
 
-    /** c_{i,0..d}. */
+    /** d_0, ..., d_{n−1}. */
+    public int[] degrees() {
+        int[] d = new int[c.length];
+        for (int i = 0; i < c.length; i++) {
+            d[i] = c[i].length - 1;
+        }
+        return d;
+    }
+
+    /** c_{i,0..d_i}. */
     public Ext3[] coefficients(int i) {
         return c[i].clone();
     }
@@ -54,7 +61,7 @@ public final class SumcheckMask {
     /** g_i(x). */
     public Ext3 univariate(int i, Ext3 x) {
         Ext3 v = Ext3.ZERO;
-        for (int k = degree; k >= 0; k--) {
+        for (int k = c[i].length - 1; k >= 0; k--) {
             v = v.mul(x).add(c[i][k]);
         }
         return v;
@@ -63,7 +70,7 @@ public final class SumcheckMask {
     /** g_i(0) + g_i(1) = 2·c_{i,0} + Σ_{k≥1} c_{i,k}. */
     private Ext3 booleanSum(int i) {
         Ext3 v = c[i][0];
-        for (int k = 0; k <= degree; k++) {
+        for (int k = 0; k < c[i].length; k++) {
             v = v.add(c[i][k]);
         }
         return v;
@@ -91,7 +98,7 @@ public final class SumcheckMask {
     }
 
     /**
-     * The mask's round-{@code round} polynomial Σ_{b} g(r_0..r_{round-1}, X, b) at X = 0, 1, ..., d,
+     * The mask's round-{@code round} polynomial Σ_{b} g(r_0..r_{round-1}, X, b) at X = 0, 1, ..., d_round,
      * given the earlier challenges: 2^(n-i-1)·(Σ_{j&lt;i} g_j(r_j) + g_i(X)) + 2^(n-i-2)·Σ_{j&gt;i}(g_j(0) + g_j(1)).
      */
     public Ext3[] roundValues(int round, Ext3[] challenges) {
@@ -112,6 +119,7 @@ public final class SumcheckMask {
         if (round + 1 < n) {
             constant = constant.add(suffix.mul(1L << (n - round - 2)));
         }
+        int degree = c[round].length - 1;
         Ext3[] values = new Ext3[degree + 1];
         for (int x = 0; x <= degree; x++) {
             values[x] = univariate(round, Ext3.of(x)).mul(scale).add(constant);
@@ -162,6 +170,6 @@ public final class SumcheckMask {
 
     @Override
     public String toString() {
-        return "SumcheckMask(n=" + c.length + ", d=" + degree + ")";
+        return "SumcheckMask(n=" + c.length + ", d=" + Arrays.toString(degrees()) + ")";
     }
 }

@@ -33,13 +33,31 @@ public final class SumcheckVerifier {
         if (degree < 1) {
             throw new IllegalArgumentException("sumcheck degree must be at least 1");
         }
+        return verify(claimedSum, uniformDegrees(numVars, degree), proof, transcript);
+    }
+
+    /**
+     * As above with a degree per round: round k's polynomial is sent as its values at
+     * x = 0, 2, ..., degrees[k] (degrees[k] elements). The degrees are the statement's (fixed by
+     * the verifying key and the circuit), never read from the proof; the soundness error is
+     * Σ_k degrees[k] / |GF(p^3)|. Reads exactly Σ_k degrees[k] extension elements.
+     */
+    public static SumcheckClaim verify(Ext3 claimedSum, int[] degrees, ProofReader proof, Transcript transcript)
+            throws InvalidProofException {
+        for (int d : degrees) {
+            if (d < 1) {
+                throw new IllegalArgumentException("sumcheck degree must be at least 1");
+            }
+        }
         transcript.absorbExt("sumcheck/claim", claimedSum);
         Ext3 claim = claimedSum;
+        int numVars = degrees.length;
         Ext3[] point = new Ext3[numVars];
-        Ext3[] evals = new Ext3[degree + 1];
         for (int k = 0; k < numVars; k++) {
+            int degree = degrees[k];
             long[] message = proof.exts("sumcheck round " + k, degree);
             transcript.absorbExts("sumcheck/round", message, 0, degree);
+            Ext3[] evals = new Ext3[degree + 1];
             evals[0] = Ext3.get(message, 0);
             evals[1] = claim.sub(evals[0]);
             for (int x = 2; x <= degree; x++) {
@@ -50,5 +68,21 @@ public final class SumcheckVerifier {
             claim = Univariate.evaluate(evals, r);
         }
         return new SumcheckClaim(point, claim);
+    }
+
+    /** n copies of d: the degrees of a sumcheck with one degree in every round. */
+    public static int[] uniformDegrees(int numVars, int degree) {
+        int[] d = new int[numVars];
+        java.util.Arrays.fill(d, degree);
+        return d;
+    }
+
+    /** Σ_k degrees[k]: the extension elements of the round messages, and the soundness error's numerator. */
+    public static int totalDegree(int[] degrees) {
+        int s = 0;
+        for (int d : degrees) {
+            s += d;
+        }
+        return s;
     }
 }

@@ -18,6 +18,10 @@ class ZkLayoutTest {
         return new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
     }
 
+    private static int[] uniform(int n, int d) {
+        return dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, d);
+    }
+
     private Ext3[] point(int n) {
         Ext3[] p = new Ext3[n];
         for (int i = 0; i < n; i++) {
@@ -91,9 +95,9 @@ class ZkLayoutTest {
     void slotWeightsExtensionMatchesTheirTable() {
         ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
         ZkLayout.MaskCursor cursor = z.cursor();
-        ZkLayout.MaskPlace first = cursor.next(5, 3);
-        ZkLayout.MaskPlace second = cursor.next(4, 2); // at an offset that is not a multiple of a power of two
-        assertEquals(3 * 5 * 4, second.offset());
+        ZkLayout.MaskPlace first = cursor.next(new int[] {1, 3, 3, 2, 5}); // round degrees of their own
+        ZkLayout.MaskPlace second = cursor.next(uniform(4, 2)); // at an offset that is not a multiple of a power of two
+        assertEquals(3 * (2 + 4 + 4 + 3 + 6), second.offset());
         for (BlockWeight w : List.of(z.sumcheckWeights(first, point(5)), z.sumcheckWeights(second, point(4)),
                 z.tensorMaskWeights(2, random(), random()),
                 z.tensorMaskWeights(3, random(), random(), random()))) {
@@ -107,8 +111,8 @@ class ZkLayoutTest {
         ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
         ZkLayout.MaskCursor cursor = z.cursor();
         List<ZkLayout.PoolWeights> ws = new java.util.ArrayList<>();
-        for (int[] shape : new int[][] {{5, 3}, {4, 2}, {3, 7}, {6, 1}}) {
-            ws.add(cursor.weights(cursor.next(shape[0], shape[1]), point(shape[0])));
+        for (int[] degrees : new int[][] {{1, 3, 3, 2, 5}, uniform(4, 2), {7, 1, 2}, uniform(6, 1)}) {
+            ws.add(cursor.weights(cursor.next(degrees), point(degrees.length)));
         }
         // two rounds at two points, each weight after the others: the shared tables follow the point
         for (int round = 0; round < 2; round++) {
@@ -143,28 +147,67 @@ class ZkLayoutTest {
         ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
         int size = 1 << z.poolBits();
         // a mask larger than a pool block
-        assertThrows(IllegalStateException.class, () -> z.cursor().next(size, 1));
+        assertThrows(IllegalStateException.class, () -> z.cursor().next(uniform(size, 1)));
+        // a round of degree 0, and no round at all
+        assertThrows(IllegalStateException.class, () -> z.cursor().next(new int[] {2, 0, 3}));
+        assertThrows(IllegalStateException.class, () -> z.cursor().next(new int[0]));
         // more masks than the pool holds: first-fit moves to the next block, and there is none
         ZkLayout.MaskCursor cursor = z.cursor();
         assertThrows(IllegalStateException.class, () -> {
             for (int i = 0; i <= size; i++) {
-                cursor.next(4, 15);
+                cursor.next(uniform(4, 15));
             }
         });
-        ZkLayout.MaskPlace place = z.cursor().next(3, 2);
+        ZkLayout.MaskPlace place = z.cursor().next(uniform(3, 2));
         assertThrows(IllegalStateException.class, () -> z.sumcheckWeights(place, point(4)));
         assertThrows(IllegalStateException.class, () -> z.poolBlock(z.poolBlocks()));
         assertThrows(IllegalStateException.class, () -> z.maskBlock(0));
     }
 
     @Test
+    void poolWeightsOfAMaskWithRoundDegreesOpenItsValue() {
+        // a mask with its own degree per round, laid out as ZkLayout says (component j of c_{i,k} at
+        // offset + j·S + Σ_{i'<i}(d_i' + 1) + k): the pool weight's inner product with the block is g(p)
+        ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
+        ZkLayout.MaskCursor cursor = z.cursor();
+        cursor.next(uniform(2, 2));
+        int[] degrees = {1, 3, 2, 5};
+        ZkLayout.MaskPlace place = cursor.next(degrees);
+        Ext3[][] c = new Ext3[degrees.length][];
+        long[] block = new long[1 << z.poolBits()];
+        int stride = 2 + 4 + 3 + 6;
+        int start = place.offset();
+        for (int i = 0; i < degrees.length; i++) {
+            c[i] = new Ext3[degrees[i] + 1];
+            for (int k = 0; k <= degrees[i]; k++) {
+                c[i][k] = random();
+                block[start + k] = c[i][k].c0;
+                block[stride + start + k] = c[i][k].c1;
+                block[2 * stride + start + k] = c[i][k].c2;
+            }
+            start += degrees[i] + 1;
+        }
+        dev.zkinfer.sumcheck.SumcheckMask mask = new dev.zkinfer.sumcheck.SumcheckMask(c);
+        Ext3[] p = point(degrees.length);
+        long[] w = z.sumcheckWeights(place, p).table();
+        Ext3 dot = Ext3.ZERO;
+        for (int e = 0; e < block.length; e++) {
+            dot = dot.add(Ext3.get(w, e).mul(Ext3.of(block[e])));
+        }
+        assertEquals(mask.evaluate(p), dot);
+        // the weight's encoding (absorbed with the claim) names the round degrees
+        assertNotEquals(java.util.Arrays.toString(z.sumcheckWeights(place, p).encode()),
+                java.util.Arrays.toString(z.sumcheckWeights(new ZkLayout.MaskPlace(place.block(), place.offset(), new int[] {1, 3, 3, 4}), p).encode()));
+    }
+
+    @Test
     void poolWeightsAddSparselyWhatTheirTableHolds() {
         ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
         ZkLayout.MaskCursor cursor = z.cursor();
-        cursor.next(3, 1);
-        ZkLayout.PoolWeights w = z.sumcheckWeights(cursor.next(4, 3), point(4));
+        cursor.next(uniform(3, 1));
+        ZkLayout.PoolWeights w = z.sumcheckWeights(cursor.next(new int[] {1, 3, 3, 5}), point(4));
         long[] dense = w.table();
-        assertEquals(3 * 3 * 2 + 3 * 4 * 4, w.supportEnd());
+        assertEquals(3 * 3 * 2 + 3 * (2 + 4 + 4 + 6), w.supportEnd());
         for (int e = 0; e < 1 << w.numVars(); e++) {
             boolean inRange = e >= 3 * 3 * 2 && e < w.supportEnd();
             assertEquals(!inRange, Ext3.get(dense, e).equals(Ext3.ZERO), "entry " + e);

@@ -207,6 +207,9 @@ public final class BenchHarness {
         }
         double compileMs = (System.nanoTime() - c0) / 1e6;
         ModelProver prover = new ModelProver(pk);
+        // the key's weights stay hidden for T proofs, and its prover refuses more: every stage of
+        // every batch size shares them (a fast model would make more in its warm-up seconds)
+        int[] proofsLeft = {pk.verifyingKey().hiddenProofs()};
         List<ModelResult> rows = new ArrayList<>();
         for (int batch : batches) {
             List<String> rowNotes = new ArrayList<>(zkNotes);
@@ -215,7 +218,7 @@ public final class BenchHarness {
                 rowNotes.add("proved in the batch-" + circuit + " circuit (one-element tensors at batch " + batch + ")");
             }
             ModelResult r = measureBatch(zkName, model, batch, prover, xi, expected, params, shape, inferFloat, inferInt, compileMs, peak,
-                    rowNotes);
+                    rowNotes, proofsLeft);
             rows.add(r);
             if (!r.prove().present()) {
                 break;
@@ -230,6 +233,14 @@ public final class BenchHarness {
     /** The prove and verify stages of one batch size: {@code batch} copies of the input in one proof. */
     private ModelResult measureBatch(String name, BenchModel model, int batch, ModelProver prover, IntTensor xi, IntTensor expected,
             long params, String shape, Stats inferFloat, Stats inferInt, double compileMs, PeakRss peak, List<String> notes) {
+        return measureBatch(name, model, batch, prover, xi, expected, params, shape, inferFloat, inferInt, compileMs, peak, notes,
+                new int[] {Integer.MAX_VALUE});
+    }
+
+    /** As above; {@code proofsLeft[0]}: the proofs the prover may still make (a zero-knowledge key's T), decremented per proof. */
+    private ModelResult measureBatch(String name, BenchModel model, int batch, ModelProver prover, IntTensor xi, IntTensor expected,
+            long params, String shape, Stats inferFloat, Stats inferInt, double compileMs, PeakRss peak, List<String> notes,
+            int[] proofsLeft) {
         var pk = prover.provingKey();
         String stage = batch == 1 ? name : name + " (batch " + batch + ")";
         List<IntTensor[]> rows = new ArrayList<>();
@@ -241,11 +252,16 @@ public final class BenchHarness {
         Stats prove;
         System.gc();
         try {
+            int before = proofsLeft[0];
             prove = timeSlow(stage + ": proving", () -> {
                 ProofResult r = prover.proveBatch(rows, s -> {});
+                proofsLeft[0]--;
                 last[0] = r;
                 return r;
-            }, r -> witness.add(r.witnessNanos() / 1e6));
+            }, r -> witness.add(r.witnessNanos() / 1e6), before);
+            if (proofsLeft[0] == 0) {
+                notes.add("warm-up stopped at the key's " + pk.verifyingKey().hiddenProofs() + " proofs (its weights stay hidden for that many)");
+            }
         } catch (OutOfMemoryError e) {
             last[0] = null;
             notes.add("out of memory while proving a batch of " + batch + " (max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");
@@ -347,18 +363,29 @@ public final class BenchHarness {
 
     /** Work of milliseconds or more (prove, verify): one call per sample. */
     private <T> Stats timeSlow(String what, Supplier<T> work, Consumer<T> check) {
+        return timeSlow(what, work, check, Integer.MAX_VALUE);
+    }
+
+    /** As above, with at most {@code maxCalls} calls in all: the warm-up leaves room for the timed runs. */
+    private <T> Stats timeSlow(String what, Supplier<T> work, Consumer<T> check, int maxCalls) {
+        if (maxCalls < 1) {
+            throw new IllegalStateException(what + ": no run left (a zero-knowledge key's proofs are used up)");
+        }
         long budget = (long) (options.stageBudgetSeconds() * 1e9);
         long start = System.nanoTime();
         long warm = (long) (options.warmupSeconds() * 1e9);
-        // At least `warmup` runs and `warmupSeconds`, but no more than half the stage budget.
-        for (int i = 0; (i < options.warmup() || System.nanoTime() - start < warm) && (i == 0 || System.nanoTime() - start < budget / 2); i++) {
+        int warmCap = Math.max(0, maxCalls - options.reps());
+        // At least `warmup` runs and `warmupSeconds`, but no more than half the stage budget (nor than maxCalls leaves).
+        for (int i = 0; i < warmCap && (i < options.warmup() || System.nanoTime() - start < warm)
+                && (i == 0 || System.nanoTime() - start < budget / 2); i++) {
             progress.accept(what + " (warm-up " + (i + 1) + ")");
             check.accept(work.get());
         }
         double[] samples = new double[options.reps()];
         int n = 0;
         start = System.nanoTime();
-        while (n < options.reps() && (n == 0 || System.nanoTime() - start < budget)) {
+        int timedCap = Math.min(options.reps(), maxCalls);
+        while (n < timedCap && (n == 0 || System.nanoTime() - start < budget)) {
             progress.accept(what + " " + (n + 1) + "/" + options.reps());
             long s0 = System.nanoTime();
             T r = work.get();

@@ -128,7 +128,8 @@ public final class BatchMatMulLayerProver implements LayerProver<BatchMatMulLaye
             ZkProving.maskTable(ctx, inst, ia, layer.a(), dev.zkinfer.sumcheck.TensorMask.vanishing(rm), aVar, aVar < 0 ? rm[0] : null);
             ZkProving.maskTable(ctx, inst, ib, layer.b(), dev.zkinfer.sumcheck.TensorMask.vanishing(rn), bVar, bVar < 0 ? rn[0] : null);
             int degree = Math.max(3, 1 + ZkProving.factorDegree(ctx, layer.a(), aVar, n) + ZkProving.factorDegree(ctx, layer.b(), bVar, n));
-            var res = ZkProving.sumcheck(ctx, inst, claim.value(), ZkProving.outputTerms(ctx, layer.y(), r), degree);
+            var res = ZkProving.sumcheck(ctx, inst, claim.value(), ZkProving.outputTerms(ctx, layer.y(), r),
+                    dev.zkinfer.circuit.ZkSteps.lastRoundRaised(n, 3, degree));
             rho = res.point();
             aEval = res.tableEvaluations()[ia];
             bEval = res.tableEvaluations()[ib];

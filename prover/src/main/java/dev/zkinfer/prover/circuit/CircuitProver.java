@@ -332,18 +332,18 @@ public final class CircuitProver {
         }
 
         @Override
-        public dev.zkinfer.sumcheck.SumcheckMask nextSumcheckMask(int numVars, int degree) {
+        public dev.zkinfer.sumcheck.SumcheckMask nextSumcheckMask(int[] degrees) {
             if (handedOut != null) {
                 throw new IllegalStateException("a sumcheck mask was handed out and its value never claimed");
             }
-            handedOut = cursor.next(numVars, degree);
+            handedOut = cursor.next(degrees);
             return zk.sumcheckMask(handedOut);
         }
 
         @Override
-        public void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
+        public void sumcheckMaskClaim(int[] degrees, Ext3[] point, Ext3 value) {
             ZkLayout.MaskPlace place = handedOut;
-            if (place == null || place.numVars() != numVars || place.degree() != degree) {
+            if (place == null || !java.util.Arrays.equals(place.degrees(), degrees)) {
                 throw new IllegalStateException("a sumcheck mask's value claimed for another mask than the one handed out");
             }
             handedOut = null;
@@ -513,12 +513,15 @@ public final class CircuitProver {
             progress.accept("opening the model commitment");
             List<dev.zkinfer.pcs.WeightedClaim> modelWeighted = new ArrayList<>();
             if (zk != null) {
-                // the verifier's order: by tensor in the order of first claim, merged, then blinded
+                // the verifier's order: by tensor in the order of first claim, merged; then one blinded opening for all
+                List<Claim> merged = new ArrayList<>();
                 for (Map.Entry<Integer, List<Claim>> e : ZkLayout.byTensor(model).entrySet()) {
-                    Claim one = e.getValue().size() == 1 ? e.getValue().get(0)
-                            : ZkProving.merge(this, e.getKey(), e.getValue(), w.get(e.getKey()));
-                    modelWeighted.add(ZkProving.modelClaim(this, one, vk.modelLayout(), ZkLayout.blindingBlock(circuit), modelTable)
-                            .claim(vk.modelLayout().numVars()));
+                    merged.add(e.getValue().size() == 1 ? e.getValue().get(0)
+                            : ZkProving.merge(this, e.getKey(), e.getValue(), w.get(e.getKey())));
+                }
+                if (!merged.isEmpty()) {
+                    modelWeighted.add(ZkProving.modelClaims(this, merged, vk.modelLayout(), ZkLayout.blindingBlock(circuit), modelTable,
+                            Ext3.ZERO).claim(vk.modelLayout().numVars()));
                 }
                 model = List.of();
             }

@@ -94,7 +94,8 @@ public final class ElementwiseLinearLayerProver implements LayerProver<Elementwi
             ZkProving.maskTable(ctx, inst, idx[k], ins[k], Ext3.ONE);
             degree = Math.max(degree, 1 + ZkProving.factorDegree(ctx, ins[k], vars));
         }
-        var res = ZkProving.sumcheck(ctx, inst, target, ZkProving.outputTerms(ctx, layer.output(), r), degree);
+        var res = ZkProving.sumcheck(ctx, inst, target, ZkProving.outputTerms(ctx, layer.output(), r),
+                dev.zkinfer.circuit.ZkSteps.lastRoundRaised(vars, 2, degree));
         long[] xs = new long[3 * ins.length];
         for (int k = 0; k < ins.length; k++) {
             Ext3.set(xs, k, res.tableEvaluations()[idx[k]]);

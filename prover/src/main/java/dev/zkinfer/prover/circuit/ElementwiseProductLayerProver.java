@@ -52,7 +52,8 @@ public final class ElementwiseProductLayerProver implements LayerProver<Elementw
             ZkProving.maskTable(ctx, inst, ai, layer.a(), Ext3.ONE);
             ZkProving.maskTable(ctx, inst, bi, layer.b(), Ext3.ONE);
             int degree = Math.max(3, 1 + ZkProving.factorDegree(ctx, layer.a(), n) + ZkProving.factorDegree(ctx, layer.b(), n));
-            var res = ZkProving.sumcheck(ctx, inst, claim.value(), ZkProving.outputTerms(ctx, layer.output(), claim.point()), degree);
+            var res = ZkProving.sumcheck(ctx, inst, claim.value(), ZkProving.outputTerms(ctx, layer.output(), claim.point()),
+                    dev.zkinfer.circuit.ZkSteps.lastRoundRaised(n, 3, degree));
             rho = res.point();
             av = res.tableEvaluations()[ai];
             bv = res.tableEvaluations()[bi];

@@ -114,7 +114,7 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
         int sumVars = java.util.Arrays.stream(vars).max().getAsInt();
         SumcheckInstance inst = new SumcheckInstance(sumVars);
         int[] ix = new int[n];
-        int degree = 2;
+        int[] deltas = new int[n];
         for (int k = 0; k < n; k++) {
             if (sumVars == 0 || (vars[k] == 0 && ctx.tensorMask(ins[k]) != null)) {
                 throw new UnsupportedOperationException("zero-knowledge mode cannot mask the one-element tensor " + c.tensor(ins[k]).name());
@@ -125,13 +125,11 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
             if (ctx.tensorMask(ins[k]) != null) {
                 inst.maskTable(ix[k], Ext3.ONE, ctx.tensorMask(ins[k]), 0, null, (1 << vars[k]) - 1);
             }
-            degree = Math.max(degree, ZkProving.factorDegree(ctx, ins[k], vars[k]) + 1);
+            deltas[k] = ctx.tensorMask(ins[k]) == null ? -1 : ctx.tensorMask(ins[k]).degree();
             p[k] = null;
         }
-        if (inst.maskedDegree() > degree) {
-            throw new IllegalStateException("IndexMap: the instance's masked degree exceeds the protocol's");
-        }
-        var res = ZkProving.sumcheck(ctx, inst, claim.value(), ZkProving.outputTerms(ctx, layer.output(), claim.point()), degree);
+        var res = ZkProving.sumcheck(ctx, inst, claim.value(), ZkProving.outputTerms(ctx, layer.output(), claim.point()),
+                IndexMapLayer.zeroKnowledgeRoundDegrees(vars, sumVars, deltas));
         var t = ctx.transcript();
         Ext3[] xv = new Ext3[n];
         for (int k = 0; k < n; k++) {

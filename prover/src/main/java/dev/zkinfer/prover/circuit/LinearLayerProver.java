@@ -199,7 +199,7 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         ZkProving.maskTable(ctx, inst, ia, layer.weight(), dev.zkinfer.sumcheck.TensorMask.vanishing(ro));
         ZkProving.maskTable(ctx, inst, ib, layer.x(), dev.zkinfer.sumcheck.TensorMask.vanishing(positionBatchPoint(r, pv, ov)));
         int degree = Math.max(2, ZkProving.factorDegree(ctx, layer.weight(), kv) + ZkProving.factorDegree(ctx, layer.x(), kv));
-        var res = ZkProving.sumcheck(ctx, inst, target, terms, degree);
+        var res = ZkProving.sumcheck(ctx, inst, target, terms, dev.zkinfer.circuit.ZkSteps.lastRoundRaised(kv, 2, degree));
         finish(layer, ly, r, ro, bEval, res.point(), res.tableEvaluations()[ia], res.tableEvaluations()[ib], ctx);
     }
 

@@ -129,7 +129,8 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
                 ZkProving.maskCombined(ctx, inst, fi[j], l.gapLimbs(j), 1L << 16);
                 ZkProving.maskTable(ctx, inst, viewTables[j], views[j], Ext3.ONE);
             }
-        }, () -> l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n)), "MaxPool");
+        }, () -> dev.zkinfer.circuit.ZkSteps.lastRoundRaised(n, l.degree(), l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n))),
+                "MaxPool");
         Ext3[] rho = red.point();
         Ext3[] finals = red.finals();
         int[] ops = l.operands();

@@ -42,12 +42,12 @@ public interface ProverContext {
     }
 
     /** Zero-knowledge: the next sumcheck mask, in proof order (committed before the proof's first challenge). */
-    default SumcheckMask nextSumcheckMask(int numVars, int degree) {
+    default SumcheckMask nextSumcheckMask(int[] degrees) {
         throw new IllegalStateException("not a zero-knowledge proof");
     }
 
     /** Zero-knowledge: records a sumcheck mask's revealed value, exactly as the verifier does. */
-    default void sumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {
+    default void sumcheckMaskClaim(int[] degrees, Ext3[] point, Ext3 value) {
         throw new IllegalStateException("not a zero-knowledge proof");
     }
 

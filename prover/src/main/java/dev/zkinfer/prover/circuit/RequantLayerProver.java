@@ -155,7 +155,8 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
                 ZkProving.maskCombined(ctx, inst, inst.numTables() - 2, l.overflowUpLimbs(), 1L << lw);
                 ZkProving.maskCombined(ctx, inst, inst.numTables() - 1, l.overflowDownLimbs(), 1L << lw);
             }
-        }, () -> l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n)), "Requant");
+        }, () -> dev.zkinfer.circuit.ZkSteps.lastRoundRaised(n, 3, l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n))),
+                "Requant");
         Ext3[] rho = red.point();
         Ext3[] finals = red.finals();
 

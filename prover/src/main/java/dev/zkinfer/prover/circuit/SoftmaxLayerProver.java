@@ -215,7 +215,7 @@ public final class SoftmaxLayerProver implements LayerProver<SoftmaxLayer> {
                     inst.maskTable(tt[0], Ext3.ONE, m, Integer.numberOfTrailingZeros(rows), null, rows);
                 }
             }
-        }, () -> l.zeroKnowledgeDegree(layout, tensor -> ctx.tensorMask(tensor) == null ? -1 : ctx.tensorMask(tensor).degree()),
+        }, () -> l.zeroKnowledgeDegrees(layout, tensor -> ctx.tensorMask(tensor) == null ? -1 : ctx.tensorMask(tensor).degree()),
                 "Softmax");
         Ext3[] rho = red.point();
         Ext3[] te = red.finals();

@@ -115,12 +115,12 @@ public final class ZkLookupProving {
         ZkLeafLayout layout = new ZkLeafLayout(LogUpGkrProver.shapes(segments));
         Transcript t = ctx.transcript();
         LogUpGkrProver.ZkHooks hooks = new LogUpGkrProver.ZkHooks() {
-            public SumcheckMask nextSumcheckMask(int numVars, int degree) {
-                return ctx.nextSumcheckMask(numVars, degree);
+            public SumcheckMask nextSumcheckMask(int[] degrees) {
+                return ctx.nextSumcheckMask(degrees);
             }
 
-            public void sumcheckMask(int numVars, int degree, Ext3[] point, Ext3 value) {
-                ctx.sumcheckMaskClaim(numVars, degree, point, value);
+            public void sumcheckMask(int[] degrees, Ext3[] point, Ext3 value) {
+                ctx.sumcheckMaskClaim(degrees, point, value);
             }
 
             public void halfMask(int layer, int half, Ext3 x0, Ext3 w, Ext3 value) {
@@ -212,18 +212,19 @@ public final class ZkLookupProving {
             coef[j] = layout.maskSelector(side, r);
         }
         int vars = layout.leafVars();
-        int degree = ZkLookups.leafDegree(circuit, tensor -> {
+        int[] degrees = ZkLookups.leafDegrees(circuit, tensor -> {
             TensorMask m = ctx.tensorMask(tensor);
             return m == null ? -1 : m.degree();
         });
         BatchedRounds rounds = new BatchedRounds(ctx.backend(), vars, inst, coef, sums);
-        SumcheckMask g = ctx.nextSumcheckMask(vars + 1, degree);
-        SumcheckProver.MaskedClaimsResult res = SumcheckProver.proveMaskedClaims(vars, degree, fSum, rounds, leafHalves, c, x0, g,
+        int[] all = dev.zkinfer.sumcheck.MaskedSumcheck.withWRound(degrees);
+        SumcheckMask g = ctx.nextSumcheckMask(all);
+        SumcheckProver.MaskedClaimsResult res = SumcheckProver.proveMaskedClaims(degrees, fSum, rounds, leafHalves, c, x0, g,
                 ctx.proof(), t);
         Ext3[] full = new Ext3[vars + 1];
         full[0] = res.wChallenge();
         System.arraycopy(res.point(), 0, full, 1, vars);
-        ctx.sumcheckMaskClaim(vars + 1, degree, full, res.maskValue());
+        ctx.sumcheckMaskClaim(all, full, res.maskValue());
         for (int h = 0; h < 4; h++) {
             ctx.logUpHalfMaskClaim(n, h, leaf.maskX0(), res.wChallenge(), res.tensorMaskValues()[h]);
         }

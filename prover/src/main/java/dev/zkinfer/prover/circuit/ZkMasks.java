@@ -126,18 +126,26 @@ final class ZkMasks {
         return tensorMasks[tensor];
     }
 
-    /** The sumcheck mask at {@code place} in the pool: c_{i,k}'s component j at entry offset + (j·n + i)·(d + 1) + k. */
+    /**
+     * The sumcheck mask at {@code place} in the pool: c_{i,k}'s component j at entry
+     * offset + j·S + Σ_{i'&lt;i}(d_{i'} + 1) + k, S = Σ_i (d_i + 1) ({@link ZkLayout}).
+     */
     SumcheckMask sumcheckMask(ZkLayout.MaskPlace place) {
         long[] block = blocks.get(place.block());
-        int n = place.numVars();
-        int d = place.degree();
-        Ext3[][] c = new Ext3[n][d + 1];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k <= d; k++) {
-                int e = place.offset() + i * (d + 1) + k;
-                int stride = n * (d + 1);
+        int[] d = place.degrees();
+        int stride = 0;
+        for (int di : d) {
+            stride += di + 1;
+        }
+        Ext3[][] c = new Ext3[d.length][];
+        int start = place.offset();
+        for (int i = 0; i < d.length; i++) {
+            c[i] = new Ext3[d[i] + 1];
+            for (int k = 0; k <= d[i]; k++) {
+                int e = start + k;
                 c[i][k] = new Ext3(block[e], block[stride + e], block[2 * stride + e]);
             }
+            start += d[i] + 1;
         }
         return new SumcheckMask(c);
     }

@@ -1,6 +1,7 @@
 package dev.zkinfer.prover.circuit;
 
 import dev.zkinfer.field.Ext3;
+import dev.zkinfer.prover.sumcheck.BatchedRounds;
 import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.sumcheck.SumcheckMask;
@@ -29,9 +30,9 @@ final class ZkProving {
     /**
      * The prover of the verifier's {@code ZkSteps.zeroCheck}: the plain sumcheck of {@code inst} on
      * target 0 in integrity mode; in zero-knowledge mode {@code maskTables} first marks the masked
-     * operands' tables, then the masked sumcheck of degree {@code zkDegree} runs.
+     * operands' tables, then the masked sumcheck of per-round degrees {@code zkDegrees} runs.
      */
-    static Reduced zeroCheck(ProverContext ctx, SumcheckInstance inst, Runnable maskTables, java.util.function.IntSupplier zkDegree,
+    static Reduced zeroCheck(ProverContext ctx, SumcheckInstance inst, Runnable maskTables, java.util.function.Supplier<int[]> zkDegrees,
             String layer) {
         if (!ctx.zeroKnowledge()) {
             SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), ctx.transcript());
@@ -41,11 +42,7 @@ final class ZkProving {
             throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (" + layer + ")");
         }
         maskTables.run();
-        int degree = zkDegree.getAsInt();
-        if (inst.maskedDegree() > degree) {
-            throw new IllegalStateException(layer + ": the instance's masked degree exceeds the protocol's");
-        }
-        var res = sumcheck(ctx, inst, Ext3.ZERO, List.of(), degree);
+        var res = sumcheck(ctx, inst, Ext3.ZERO, List.of(), zkDegrees.get());
         return new Reduced(res.point(), res.tableEvaluations());
     }
 
@@ -88,9 +85,12 @@ final class ZkProving {
         }
     }
 
-    /** The masked sumcheck of {@code inst} on a target holding the terms' masks; records the mask claims. */
+    /**
+     * The masked sumcheck of {@code inst} on a target holding the terms' masks, of per-round
+     * degrees {@code degrees} (the verifier's); records the mask claims.
+     */
     static SumcheckProver.MaskedClaimsResult sumcheck(ProverContext ctx, SumcheckInstance inst, Ext3 maskedTarget, List<Term> terms,
-            int degree) {
+            int[] degrees) {
         int k = terms.size();
         TensorMask[] masks = new TensorMask[k];
         Ext3[] c = new Ext3[k];
@@ -104,13 +104,47 @@ final class ZkProving {
             fSum = fSum.sub(c[i].mul(masks[i].cubeSum(x0[i])));
         }
         int n = inst.numVars();
-        SumcheckMask g = ctx.nextSumcheckMask(n + 1, degree);
-        SumcheckProver.MaskedClaimsResult res = new SumcheckProver(ctx.backend()).proveMaskedClaims(inst, fSum, degree, masks, c, x0, g,
+        int[] all = dev.zkinfer.sumcheck.MaskedSumcheck.withWRound(degrees);
+        SumcheckMask g = ctx.nextSumcheckMask(all);
+        SumcheckProver.MaskedClaimsResult res = new SumcheckProver(ctx.backend()).proveMaskedClaims(inst, fSum, degrees, masks, c, x0, g,
                 ctx.proof(), ctx.transcript());
         Ext3[] full = new Ext3[n + 1];
         full[0] = res.wChallenge();
         System.arraycopy(res.point(), 0, full, 1, n);
-        ctx.sumcheckMaskClaim(n + 1, degree, full, res.maskValue());
+        ctx.sumcheckMaskClaim(all, full, res.maskValue());
+        for (int i = 0; i < k; i++) {
+            ctx.tensorMaskClaim(terms.get(i).tensor(), x0[i], res.wChallenge(), res.tensorMaskValues()[i]);
+        }
+        return res;
+    }
+
+    /**
+     * The masked sumcheck of any {@link dev.zkinfer.prover.sumcheck.SumcheckRounds} (round degrees at
+     * most {@code degrees}) on a target holding the terms' masks; records the mask claims.
+     */
+    static SumcheckProver.MaskedClaimsResult sumcheck(ProverContext ctx, dev.zkinfer.prover.sumcheck.SumcheckRounds rounds,
+            Ext3 maskedTarget, List<Term> terms, int[] degrees) {
+        int k = terms.size();
+        TensorMask[] masks = new TensorMask[k];
+        Ext3[] c = new Ext3[k];
+        Ext3[] x0 = new Ext3[k];
+        Ext3 fSum = maskedTarget;
+        for (int i = 0; i < k; i++) {
+            Term term = terms.get(i);
+            masks[i] = term.mask();
+            c[i] = term.coefficient().mul(TensorMask.vanishing(term.point()));
+            x0[i] = term.point()[0];
+            fSum = fSum.sub(c[i].mul(masks[i].cubeSum(x0[i])));
+        }
+        int n = degrees.length;
+        int[] all = dev.zkinfer.sumcheck.MaskedSumcheck.withWRound(degrees);
+        SumcheckMask g = ctx.nextSumcheckMask(all);
+        SumcheckProver.MaskedClaimsResult res = SumcheckProver.proveMaskedClaims(degrees, fSum, rounds, masks, c, x0, g, ctx.proof(),
+                ctx.transcript());
+        Ext3[] full = new Ext3[n + 1];
+        full[0] = res.wChallenge();
+        System.arraycopy(res.point(), 0, full, 1, n);
+        ctx.sumcheckMaskClaim(all, full, res.maskValue());
         for (int i = 0; i < k; i++) {
             ctx.tensorMaskClaim(terms.get(i).tensor(), x0[i], res.wChallenge(), res.tensorMaskValues()[i]);
         }
@@ -152,8 +186,8 @@ final class ZkProving {
             terms.add(new Term(tensor, m, g, claims.get(j).point()));
             g = g.mul(gamma);
         }
-        int degree = Math.max(2, 1 + factorDegree(ctx, tensor, n));
-        var res = sumcheck(ctx, inst, dev.zkinfer.circuit.ProofProtocol.mergeSum(claims, gamma), terms, degree);
+        var res = sumcheck(ctx, inst, dev.zkinfer.circuit.ProofProtocol.mergeSum(claims, gamma), terms,
+                dev.zkinfer.circuit.ZkSteps.mergeDegrees(m == null ? -1 : m.degree(), n));
         Ext3 value = res.tableEvaluations()[a];
         ctx.proof().ext(value);
         t.absorbExt("merge/evaluation", value);
@@ -161,57 +195,80 @@ final class ZkProving {
     }
 
     /**
-     * The prover of the verifier's {@code ZkSteps.modelClaim}: the blinded opening of model tensor
-     * W's masked claim; {@code modelTable} is the packed model polynomial (weights and blinding block).
-     */
-    static dev.zkinfer.circuit.WitnessForm modelClaim(ProverContext ctx, dev.zkinfer.circuit.Claim claim,
-            dev.zkinfer.circuit.CommittedLayout modelLayout, int blindingBlock, long[] modelTable) {
-        return modelClaim(ctx, claim, modelLayout, blindingBlock, modelTable, Ext3.ZERO);
-    }
-
-    /**
-     * As above; {@code blindingShift} ≠ 0 sends s + shift instead of s = B̃l(q) (tests only: a
-     * prover that adjusts s to pass a false claimed value, which κ drawn after s defeats).
+     * The prover of the verifier's {@code ZkSteps.modelClaims} for one tensor's claim ({@code modelTable}
+     * is the packed model polynomial: weights and blinding block); {@code blindingShift} ≠ 0 sends
+     * s + shift instead of s = B̃l(q) (tests only: a prover that adjusts s to pass a false claimed
+     * value, which κ drawn after s defeats).
      */
     static dev.zkinfer.circuit.WitnessForm modelClaim(ProverContext ctx, dev.zkinfer.circuit.Claim claim,
             dev.zkinfer.circuit.CommittedLayout modelLayout, int blindingBlock, long[] modelTable, Ext3 blindingShift) {
+        return modelClaims(ctx, List.of(claim), modelLayout, blindingBlock, modelTable, blindingShift);
+    }
+
+    /**
+     * The prover of the verifier's {@code ZkSteps.modelClaims}: one blinded opening for the merged
+     * masked claims on all model tensors, as one batched masked sumcheck ({@link BatchedRounds}:
+     * each tensor's eq(p_j, ·)·W_j over its own n_j variables, the blinding block's over b, so the
+     * work is Σ_j 2^n_j + 2^b, no table stretched to the largest).
+     */
+    static dev.zkinfer.circuit.WitnessForm modelClaims(ProverContext ctx, List<dev.zkinfer.circuit.Claim> claims,
+            dev.zkinfer.circuit.CommittedLayout modelLayout, int blindingBlock, long[] modelTable, Ext3 blindingShift) {
         var t = ctx.transcript();
-        int tensor = claim.tensor();
-        Ext3[] p = claim.point();
         dev.zkinfer.circuit.CommittedLayout.Block bl = modelLayout.blocks(blindingBlock).get(0);
         int b = bl.numVars();
-        int n = Math.max(p.length, b);
+        int n = b;
+        for (dev.zkinfer.circuit.Claim c : claims) {
+            n = Math.max(n, c.point().length);
+        }
         t.domain(dev.zkinfer.circuit.ZkSteps.MODEL_DOMAIN);
         Ext3[] q = new Ext3[b];
         for (int i = 0; i < b; i++) {
             q[i] = t.challengeExt("zk-model/q");
         }
         long[] blinding = java.util.Arrays.copyOfRange(modelTable, (int) bl.offset(), (int) bl.offset() + (1 << b));
-        Ext3 s = EqTables.evaluate(ctx.backend(), blinding, q).add(blindingShift);
+        Ext3 sTrue = EqTables.evaluate(ctx.backend(), blinding, q);
+        Ext3 s = sTrue.add(blindingShift);
         ctx.proof().ext(s);
         t.absorbExt("zk-model/blinding", s);
-        // κ after s (ZkSteps.modelClaim): s is bound before the combination that checks it
+        // κ and β after s (ZkSteps.modelClaims): s is bound before the combination that checks it
         Ext3 kappa = t.challengeExt("zk-model/kappa");
-        SumcheckInstance inst = new SumcheckInstance(n);
-        int w = inst.addBaseTable(java.util.Arrays.copyOf(ctx.values(tensor), 1 << n));
-        int ew = inst.addTable(dev.zkinfer.poly.Mle.eqTable(zeroPadded(p, n)));
-        int bt = inst.addBaseTable(java.util.Arrays.copyOf(blinding, 1 << n));
-        int eb = inst.addTable(dev.zkinfer.poly.Mle.eqTableInto(zeroPadded(q, n), kappa, new long[3 << n]));
-        inst.addTerm(Ext3.ONE, w, ew);
-        inst.addTerm(Ext3.ONE, bt, eb);
-        TensorMask m = ctx.tensorMask(tensor);
-        List<Term> terms = m == null ? List.of() : List.of(new Term(tensor, m, Ext3.ONE, p));
-        var res = sumcheck(ctx, inst, claim.value().add(kappa.mul(s)), terms, 2);
-        Ext3[] f = res.tableEvaluations();
-        Ext3 value = f[w].mul(f[ew]).add(f[bt].mul(f[eb]));
-        return dev.zkinfer.circuit.ZkSteps.modelForm(modelLayout, blindingBlock, tensor, p, q, kappa, res.point(), value);
-    }
-
-    private static Ext3[] zeroPadded(Ext3[] p, int n) {
-        Ext3[] out = java.util.Arrays.copyOf(p, n);
-        for (int i = p.length; i < n; i++) {
-            out[i] = Ext3.ZERO;
+        Ext3[] betas = dev.zkinfer.circuit.ZkSteps.modelBetas(t.challengeExt("zk-model/beta"), claims.size());
+        int m = claims.size();
+        SumcheckInstance[] parts = new SumcheckInstance[m + 1];
+        Ext3[] coefficients = new Ext3[m + 1];
+        Ext3[] sums = new Ext3[m + 1];
+        Ext3 target = kappa.mul(s);
+        List<Term> terms = new java.util.ArrayList<>();
+        for (int j = 0; j < m; j++) {
+            dev.zkinfer.circuit.Claim c = claims.get(j);
+            Ext3[] p = c.point();
+            long[] values = java.util.Arrays.copyOf(ctx.values(c.tensor()), 1 << p.length);
+            parts[j] = new SumcheckInstance(p.length);
+            int wt = parts[j].addBaseTable(values);
+            int e = parts[j].addTable(dev.zkinfer.poly.Mle.eqTable(p));
+            parts[j].addTerm(Ext3.ONE, wt, e);
+            coefficients[j] = betas[j];
+            sums[j] = EqTables.evaluate(ctx.backend(), values, p);
+            target = target.add(betas[j].mul(c.value()));
+            TensorMask mask = ctx.tensorMask(c.tensor());
+            if (mask != null) {
+                terms.add(new Term(c.tensor(), mask, betas[j], p));
+            }
         }
-        return out;
+        parts[m] = new SumcheckInstance(b);
+        int bt = parts[m].addBaseTable(blinding);
+        int eb = parts[m].addTable(dev.zkinfer.poly.Mle.eqTable(q));
+        parts[m].addTerm(Ext3.ONE, bt, eb);
+        coefficients[m] = kappa;
+        sums[m] = sTrue;
+        BatchedRounds rounds = new BatchedRounds(ctx.backend(), n, parts, coefficients, sums);
+        var res = sumcheck(ctx, rounds, target, terms, dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, 2));
+        Ext3 value = Ext3.ZERO;
+        for (int j = 0; j <= m; j++) {
+            Ext3[] f = rounds.finals(j);
+            int vars = j < m ? claims.get(j).point().length : b;
+            value = value.add(coefficients[j].mul(f[0]).mul(f[1]).mul(dev.zkinfer.sumcheck.MaskedSumcheck.inversePowerOfTwo(n - vars)));
+        }
+        return dev.zkinfer.circuit.ZkSteps.modelForm(modelLayout, blindingBlock, claims, betas, q, kappa, res.point(), value);
     }
 }

@@ -227,7 +227,7 @@ public final class LogUpGkrProver {
     /** Where the zero-knowledge tree takes its sumcheck masks and records its mask values. */
     public interface ZkHooks extends LogUpGkrVerifier.MaskClaims {
         /** The next sumcheck mask, in proof order (committed before the proof's first challenge). */
-        SumcheckMask nextSumcheckMask(int numVars, int degree);
+        SumcheckMask nextSumcheckMask(int[] degrees);
     }
 
     /**
@@ -292,7 +292,6 @@ public final class LogUpGkrProver {
         Ext3 claimP = line(p0, p1, mu), claimQ = line(q0, q1, mu);
         Ext3 x0 = null;
         Ext3[] weights = null;
-        int d = LogUpGkrVerifier.MASKED_LAYER_DEGREE;
         for (int k = 1; k < n; k++) {
             Cancellation.checkpoint();
             Ext3 lambda = transcript.challengeExt("logup-gkr/lambda");
@@ -312,13 +311,15 @@ public final class LogUpGkrProver {
             }
             MaskedLayerRounds rounds = new MaskedLayerRounds(backend.logUp(), layers[k + 1], point, lambda, masks.halves()[k + 1]);
             layers[k + 1] = null;
-            SumcheckMask g = hooks.nextSumcheckMask(k + 1, d);
-            SumcheckProver.MaskedClaimsResult res = SumcheckProver.proveMaskedClaims(k, d, fSum, rounds, termMasks, c, xs, g,
+            int[] degrees = LogUpGkrVerifier.maskedLayerDegrees(k);
+            int[] all = dev.zkinfer.sumcheck.MaskedSumcheck.withWRound(degrees);
+            SumcheckMask g = hooks.nextSumcheckMask(all);
+            SumcheckProver.MaskedClaimsResult res = SumcheckProver.proveMaskedClaims(degrees, fSum, rounds, termMasks, c, xs, g,
                     out, transcript);
             Ext3[] full = new Ext3[k + 1];
             full[0] = res.wChallenge();
             System.arraycopy(res.point(), 0, full, 1, k);
-            hooks.sumcheckMask(k + 1, d, full, res.maskValue());
+            hooks.sumcheckMask(all, full, res.maskValue());
             for (int h = 0; h < c.length; h++) {
                 hooks.halfMask(k, h, x0, res.wChallenge(), res.tensorMaskValues()[h]);
             }

@@ -152,6 +152,27 @@ public final class SumcheckInstance {
         return d;
     }
 
+    /**
+     * The degree of each round's polynomial with the masks: per round, the largest over terms of
+     * the factors' degrees there (1, or a masked factor's {@link TableMask#degree}). The verifier
+     * computes the same from the circuit ({@code ZkSteps.maskedTermsDegrees}).
+     */
+    public int[] roundDegrees() {
+        int[] d = new int[numVars];
+        for (int round = 0; round < numVars; round++) {
+            d[round] = 1;
+            for (int[] t : terms) {
+                int sum = 0;
+                for (int f : t) {
+                    TableMask m = masks.get(f);
+                    sum += m == null ? 1 : m.degree(round);
+                }
+                d[round] = Math.max(d[round], sum);
+            }
+        }
+        return d;
+    }
+
     /** The degree of g in each variable: the largest number of factors in a term. */
     public int degree() {
         int d = 1;

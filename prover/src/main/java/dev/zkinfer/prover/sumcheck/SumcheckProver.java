@@ -47,40 +47,83 @@ public final class SumcheckProver {
      */
     public static Ext3[] prove(int n, int degree, Ext3 claimedSum, SumcheckRounds rounds, ProofWriter out,
             Transcript transcript) {
+        return prove(dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, degree), claimedSum, rounds, out, transcript);
+    }
+
+    /**
+     * As above with a degree per round (the statement's, as the verifier computes them): round k's
+     * message is sent as the values at 0, 2, ..., degrees[k]. A round polynomial that
+     * {@code rounds} gives at fewer points is extended by interpolation, one given at more points
+     * is cut (its degree must then be at most degrees[k]: the verifier's check fails otherwise).
+     */
+    public static Ext3[] prove(int[] degrees, Ext3 claimedSum, SumcheckRounds rounds, ProofWriter out, Transcript transcript) {
         transcript.absorbExt("sumcheck/claim", claimedSum);
         Ext3 claim = claimedSum;
+        int n = degrees.length;
         Ext3[] point = new Ext3[n];
-        Ext3[] evals = new Ext3[degree + 1];
         for (int k = 0; k < n; k++) {
             Cancellation.checkpoint();
-            long[] message = rounds.message(k, claim);
+            int degree = degrees[k];
+            long[] message = withDegree(rounds.message(k, claim), claim, degree);
             for (int i = 0; i < degree; i++) {
                 out.ext(Ext3.get(message, i));
             }
             transcript.absorbExts("sumcheck/round", message, 0, degree);
-            evals[0] = Ext3.get(message, 0);
-            evals[1] = claim.sub(evals[0]);
-            for (int x = 2; x <= degree; x++) {
-                evals[x] = Ext3.get(message, x - 1);
-            }
             Ext3 r = transcript.challengeExt("sumcheck/challenge");
             point[k] = r;
-            claim = Univariate.evaluate(evals, r);
+            claim = Univariate.evaluate(values(message, claim, degree), r);
             rounds.bind(k, r);
         }
         return point;
     }
 
+    /** A round message (values at 0, 2, ..., d') as the values at 0, 1, ..., d (d ≤ d'), the value at 1 from the claim. */
+    static Ext3[] values(long[] message, Ext3 claim, int degree) {
+        Ext3[] evals = new Ext3[degree + 1];
+        evals[0] = Ext3.get(message, 0);
+        evals[1] = claim.sub(evals[0]);
+        for (int x = 2; x <= degree; x++) {
+            evals[x] = Ext3.get(message, x - 1);
+        }
+        return evals;
+    }
+
     /**
-     * A uniform mask for a sumcheck with n variables and degree d: n·(d+1) coefficients, each a
+     * A round message given at 0, 2, ..., d' as the message at 0, 2, ..., degree: the same array
+     * when d' = degree, its first values when d' &gt; degree, extended by interpolation when d' &lt; degree.
+     */
+    static long[] withDegree(long[] message, Ext3 claim, int degree) {
+        int given = message.length / 3;
+        if (given == degree) {
+            return message;
+        }
+        if (given > degree) {
+            return java.util.Arrays.copyOf(message, 3 * degree);
+        }
+        Ext3[] evals = values(message, claim, given);
+        long[] out = java.util.Arrays.copyOf(message, 3 * degree);
+        for (int x = given + 1; x <= degree; x++) {
+            Ext3.set(out, x - 1, Univariate.evaluate(evals, Ext3.of(x)));
+        }
+        return out;
+    }
+
+    /** A uniform mask for a sumcheck with n variables and degree d in every round. */
+    public static SumcheckMask randomMask(int n, int degree, java.util.random.RandomGenerator random) {
+        return randomMask(dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, degree), random);
+    }
+
+    /**
+     * A uniform mask for a sumcheck with round degrees d_i: Σ_i (d_i + 1) coefficients, each a
      * uniform element of GF(p^3) (base-field coordinates by rejection sampling of 64-bit words).
      * Zero-knowledge proofs draw it from a {@link java.security.SecureRandom}.
      */
-    public static SumcheckMask randomMask(int n, int degree, java.util.random.RandomGenerator random) {
-        Ext3[][] c = new Ext3[n][degree + 1];
-        for (Ext3[] row : c) {
-            for (int k = 0; k <= degree; k++) {
-                row[k] = new Ext3(uniformBase(random), uniformBase(random), uniformBase(random));
+    public static SumcheckMask randomMask(int[] degrees, java.util.random.RandomGenerator random) {
+        Ext3[][] c = new Ext3[degrees.length][];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = new Ext3[degrees[i] + 1];
+            for (int k = 0; k <= degrees[i]; k++) {
+                c[i][k] = new Ext3(uniformBase(random), uniformBase(random), uniformBase(random));
             }
         }
         return new SumcheckMask(c);
@@ -102,32 +145,47 @@ public final class SumcheckProver {
     /**
      * Proves Σ g = claimedSum as a masked (zero-knowledge) sumcheck with {@code mask}, which the
      * caller has committed before anything that depends on it was drawn (see
-     * {@link dev.zkinfer.sumcheck.MaskedSumcheck} for the wire format and transcript order).
+     * {@link dev.zkinfer.sumcheck.MaskedSumcheck} for the wire format and transcript order). The
+     * round degrees are the mask's, which must be at least the instance's ({@link SumcheckInstance#roundDegrees}).
      */
     public MaskedResult proveMasked(SumcheckInstance instance, Ext3 claimedSum, SumcheckMask mask, ProofWriter out,
             Transcript transcript) {
+        int[] degrees = mask.degrees();
+        requireAtLeast(instance.roundDegrees(), degrees, "masked sumcheck");
         InstanceRounds rounds = new InstanceRounds(kernels, instance);
-        Ext3[] point = proveMasked(instance.numVars(), instance.degree(), claimedSum, rounds, mask, out, transcript);
+        Ext3[] point = proveMasked(degrees, claimedSum, rounds, mask, out, transcript);
         return new MaskedResult(point, rounds.finals(), mask.evaluate(point));
+    }
+
+    /** Refuses a protocol degree below the polynomial's own in some round: the proof would not verify. */
+    static void requireAtLeast(int[] own, int[] protocol, String what) {
+        if (own.length != protocol.length) {
+            throw new IllegalStateException(what + ": " + protocol.length + " round degrees for " + own.length + " variables");
+        }
+        for (int i = 0; i < own.length; i++) {
+            if (own[i] > protocol[i]) {
+                throw new IllegalStateException(what + ": round " + i + " has degree " + own[i] + ", the protocol's is " + protocol[i]);
+            }
+        }
     }
 
     /**
      * The masked sumcheck over any {@link SumcheckRounds}: sends G = Σ mask, draws ρ, runs
-     * {@link #prove(int, int, Ext3, SumcheckRounds, ProofWriter, Transcript)} on f + ρ·mask, then
-     * sends γ = mask(r). The mask must have the sumcheck's number of variables and degree (a
-     * lower degree would leave f's top coefficients unmasked).
+     * {@link #prove(int[], Ext3, SumcheckRounds, ProofWriter, Transcript)} on f + ρ·mask, then
+     * sends γ = mask(r). The mask must have the sumcheck's round degrees (a lower degree would
+     * leave f's top coefficients in that round unmasked).
      */
-    public static Ext3[] proveMasked(int n, int degree, Ext3 claimedSum, SumcheckRounds rounds, SumcheckMask mask,
+    public static Ext3[] proveMasked(int[] degrees, Ext3 claimedSum, SumcheckRounds rounds, SumcheckMask mask,
             ProofWriter out, Transcript transcript) {
-        if (mask.numVars() != n || mask.degree() != degree) {
-            throw new IllegalArgumentException("mask " + mask + " does not fit a sumcheck with n=" + n + ", d=" + degree);
+        if (!java.util.Arrays.equals(mask.degrees(), degrees)) {
+            throw new IllegalArgumentException("mask " + mask + " does not fit a sumcheck of round degrees " + java.util.Arrays.toString(degrees));
         }
         Ext3 maskSum = mask.sum();
         out.ext(maskSum);
         transcript.absorbExt(MaskedSumcheck.MASK_SUM, maskSum);
         Ext3 rho = transcript.challengeExt(MaskedSumcheck.RHO);
-        MaskedRounds masked = new MaskedRounds(rounds, mask, rho, n, degree, claimedSum);
-        Ext3[] point = prove(n, degree, claimedSum.add(rho.mul(maskSum)), masked, out, transcript);
+        MaskedRounds masked = new MaskedRounds(rounds, mask, rho, degrees, claimedSum);
+        Ext3[] point = prove(degrees, claimedSum.add(rho.mul(maskSum)), masked, out, transcript);
         Ext3 gamma = mask.evaluate(point);
         out.ext(gamma);
         transcript.absorbExt(MaskedSumcheck.MASK_VALUE, gamma);
@@ -139,12 +197,14 @@ public final class SumcheckProver {
             Ext3[] tableEvaluations) {}
 
     /**
-     * The prover of {@link MaskedSumcheck#verifyMaskedClaims}: f's rounds ({@code fRounds}, n
-     * variables, degree ≤ {@code degree}, sum {@code fSum} = H) inside the masked sumcheck over
-     * (w, x) of f(x)/2 + Q(w)/2^n with Q(w) = Σ_i c_i·R_i(x0_i, w); {@code mask} has n + 1 variables.
+     * The prover of {@link MaskedSumcheck#verifyMaskedClaims}: f's rounds ({@code fRounds}, n =
+     * degrees.length variables, round i of degree ≤ degrees[i], sum {@code fSum} = H) inside the
+     * masked sumcheck over (w, x) of f(x)/2 + Q(w)/2^n with Q(w) = Σ_i c_i·R_i(x0_i, w);
+     * {@code mask} has the round degrees {@link MaskedSumcheck#withWRound}(degrees).
      */
-    public static MaskedClaimsResult proveMaskedClaims(int n, int degree, Ext3 fSum, SumcheckRounds fRounds,
+    public static MaskedClaimsResult proveMaskedClaims(int[] degrees, Ext3 fSum, SumcheckRounds fRounds,
             TensorMask[] tensorMask, Ext3[] c, Ext3[] x0, SumcheckMask mask, ProofWriter out, Transcript transcript) {
+        int n = degrees.length;
         if (tensorMask.length != c.length || c.length != x0.length) {
             throw new IllegalArgumentException("masked claims: as many masks, coefficients and points");
         }
@@ -152,8 +212,9 @@ public final class SumcheckProver {
         for (int i = 0; i < c.length; i++) {
             target = target.add(c[i].mul(tensorMask[i].cubeSum(x0[i])));
         }
-        ClaimRounds rounds = new ClaimRounds(n, degree, fSum, fRounds, tensorMask, c, x0);
-        Ext3[] point = proveMasked(n + 1, degree, target, rounds, mask, out, transcript);
+        int[] all = MaskedSumcheck.withWRound(degrees);
+        ClaimRounds rounds = new ClaimRounds(all, fSum, fRounds, tensorMask, c, x0);
+        Ext3[] point = proveMasked(all, target, rounds, mask, out, transcript);
         long[] u = new long[3 * c.length];
         Ext3[] values = new Ext3[c.length];
         for (int i = 0; i < c.length; i++) {
@@ -166,16 +227,20 @@ public final class SumcheckProver {
                 fRounds instanceof InstanceRounds ir ? ir.finals() : null);
     }
 
-    /** {@link #proveMaskedClaims(int, int, Ext3, SumcheckRounds, TensorMask[], Ext3[], Ext3[], SumcheckMask, ProofWriter, Transcript)} for a sum of products. */
-    public MaskedClaimsResult proveMaskedClaims(SumcheckInstance instance, Ext3 fSum, int degree, TensorMask[] tensorMask,
+    /**
+     * {@link #proveMaskedClaims(int[], Ext3, SumcheckRounds, TensorMask[], Ext3[], Ext3[], SumcheckMask, ProofWriter, Transcript)}
+     * for a sum of products, whose round degrees ({@link SumcheckInstance#roundDegrees}) must not exceed {@code degrees}.
+     */
+    public MaskedClaimsResult proveMaskedClaims(SumcheckInstance instance, Ext3 fSum, int[] degrees, TensorMask[] tensorMask,
             Ext3[] c, Ext3[] x0, SumcheckMask mask, ProofWriter out, Transcript transcript) {
-        return proveMaskedClaims(instance.numVars(), degree, fSum, new InstanceRounds(kernels, instance), tensorMask,
+        requireAtLeast(instance.roundDegrees(), degrees, "masked sumcheck");
+        return proveMaskedClaims(degrees, fSum, new InstanceRounds(kernels, instance), tensorMask,
                 c, x0, mask, out, transcript);
     }
 
     /** Round 0 binds w (H/2 + Q(W)); rounds 1..n are f's, halved, plus Q(w*)·2^-(j+1). */
     private static final class ClaimRounds implements SumcheckRounds {
-        private final int degree;
+        private final int[] degrees;
         private final Ext3 half = Ext3.of(2).inv();
         private final SumcheckRounds inner;
         private final TensorMask[] tensorMask;
@@ -185,8 +250,8 @@ public final class SumcheckProver {
         private Ext3 qStar;
         private Ext3[] lastF;
 
-        ClaimRounds(int n, int degree, Ext3 fSum, SumcheckRounds inner, TensorMask[] tensorMask, Ext3[] c, Ext3[] x0) {
-            this.degree = degree;
+        ClaimRounds(int[] degrees, Ext3 fSum, SumcheckRounds inner, TensorMask[] tensorMask, Ext3[] c, Ext3[] x0) {
+            this.degrees = degrees;
             this.inner = inner;
             this.tensorMask = tensorMask;
             this.c = c;
@@ -204,6 +269,7 @@ public final class SumcheckProver {
 
         @Override
         public long[] message(int round, Ext3 claim) {
+            int degree = degrees[round];
             long[] message = new long[3 * degree];
             Ext3[] values = new Ext3[degree + 1];
             if (round == 0) {
@@ -247,23 +313,24 @@ public final class SumcheckProver {
         private final SumcheckRounds inner;
         private final SumcheckMask mask;
         private final Ext3 rho;
-        private final int degree;
+        private final int[] degrees;
         private final Ext3[] challenges;
         private Ext3 claimF;
         private long[] lastF;
 
-        MaskedRounds(SumcheckRounds inner, SumcheckMask mask, Ext3 rho, int n, int degree, Ext3 claimF) {
+        MaskedRounds(SumcheckRounds inner, SumcheckMask mask, Ext3 rho, int[] degrees, Ext3 claimF) {
             this.inner = inner;
             this.mask = mask;
             this.rho = rho;
-            this.degree = degree;
-            this.challenges = new Ext3[n];
+            this.degrees = degrees;
+            this.challenges = new Ext3[degrees.length];
             this.claimF = claimF;
         }
 
         @Override
         public long[] message(int round, Ext3 claim) {
-            lastF = inner.message(round, claimF);
+            int degree = degrees[round];
+            lastF = withDegree(inner.message(round, claimF), claimF, degree);
             Ext3[] g = mask.roundValues(round, challenges);
             long[] message = new long[3 * degree];
             for (int i = 0; i < degree; i++) {
@@ -275,13 +342,7 @@ public final class SumcheckProver {
 
         @Override
         public void bind(int round, Ext3 r) {
-            Ext3[] f = new Ext3[degree + 1];
-            f[0] = Ext3.get(lastF, 0);
-            f[1] = claimF.sub(f[0]);
-            for (int x = 2; x <= degree; x++) {
-                f[x] = Ext3.get(lastF, x - 1);
-            }
-            claimF = Univariate.evaluate(f, r);
+            claimF = Univariate.evaluate(values(lastF, claimF, degrees[round]), r);
             challenges[round] = r;
             inner.bind(round, r);
         }

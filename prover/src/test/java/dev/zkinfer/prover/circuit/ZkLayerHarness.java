@@ -69,8 +69,8 @@ public final class ZkLayerHarness {
             return unmasked.contains(t) ? -1 : delta;
         }
 
-        SumcheckMask next(int n, int d) {
-            SumcheckMask m = SumcheckProver.randomMask(n, d, rnd);
+        SumcheckMask next(int[] degrees) {
+            SumcheckMask m = SumcheckProver.randomMask(degrees, rnd);
             sumchecks.add(m);
             return m;
         }
@@ -95,7 +95,11 @@ public final class ZkLayerHarness {
         }
     }
 
-    record SumcheckMaskClaim(int numVars, int degree, Ext3[] point, Ext3 value) {}
+    record SumcheckMaskClaim(int[] degrees, Ext3[] point, Ext3 value) {
+        int numVars() {
+            return degrees.length;
+        }
+    }
 
     record TensorMaskClaim(int tensor, Ext3 x0, Ext3 w, Ext3 value) {}
 
@@ -156,9 +160,9 @@ public final class ZkLayerHarness {
             public void claim(int tensor, Ext3[] point, Ext3 value) { rec.claims().add(new Claim(tensor, point, value)); }
             public boolean zeroKnowledge() { return true; }
             public TensorMask tensorMask(int tensor) { return masks.tensor(tensor); }
-            public SumcheckMask nextSumcheckMask(int n, int d) { return masks.next(n, d); }
-            public void sumcheckMaskClaim(int n, int d, Ext3[] point, Ext3 value) {
-                rec.sumcheckMasks().add(new SumcheckMaskClaim(n, d, point, value));
+            public SumcheckMask nextSumcheckMask(int[] degrees) { return masks.next(degrees); }
+            public void sumcheckMaskClaim(int[] degrees, Ext3[] point, Ext3 value) {
+                rec.sumcheckMasks().add(new SumcheckMaskClaim(degrees.clone(), point, value));
             }
             public void tensorMaskClaim(int tensor, Ext3 x0, Ext3 wv, Ext3 value) {
                 rec.tensorMasks().add(new TensorMaskClaim(tensor, x0, wv, value));
@@ -189,8 +193,8 @@ public final class ZkLayerHarness {
             public void claim(int tensor, Ext3[] point, Ext3 value) { rec.claims().add(new Claim(tensor, point, value)); }
             public boolean zeroKnowledge() { return true; }
             public int tensorMaskDegree(int tensor) { return masks.degree(tensor); }
-            public void sumcheckMaskClaim(int n, int d, Ext3[] point, Ext3 value) {
-                rec.sumcheckMasks().add(new SumcheckMaskClaim(n, d, point, value));
+            public void sumcheckMaskClaim(int[] degrees, Ext3[] point, Ext3 value) {
+                rec.sumcheckMasks().add(new SumcheckMaskClaim(degrees.clone(), point, value));
             }
             public void tensorMaskClaim(int tensor, Ext3 x0, Ext3 wv, Ext3 value) {
                 rec.tensorMasks().add(new TensorMaskClaim(tensor, x0, wv, value));
@@ -225,7 +229,7 @@ public final class ZkLayerHarness {
         for (int j = 0; j < rec.sumcheckMasks().size(); j++) {
             SumcheckMaskClaim c = rec.sumcheckMasks().get(j);
             SumcheckMask m = masks.sumchecks.get(j);
-            if (m.numVars() != c.numVars() || m.degree() != c.degree() || !m.evaluate(c.point()).equals(c.value())) {
+            if (!java.util.Arrays.equals(m.degrees(), c.degrees()) || !m.evaluate(c.point()).equals(c.value())) {
                 return "sumcheck mask " + j;
             }
         }
@@ -326,7 +330,7 @@ public final class ZkLayerHarness {
                 }
                 public boolean zeroKnowledge() { return true; }
                 public int tensorMaskDegree(int tensor) { return ctx.tensorMaskDegree(tensor); }
-                public void sumcheckMaskClaim(int n, int d, Ext3[] point, Ext3 value) { ctx.sumcheckMaskClaim(n, d, point, value); }
+                public void sumcheckMaskClaim(int[] degrees, Ext3[] point, Ext3 value) { ctx.sumcheckMaskClaim(degrees, point, value); }
                 public void tensorMaskClaim(int tensor, Ext3 x0, Ext3 wv, Ext3 value) { ctx.tensorMaskClaim(tensor, x0, wv, value); }
             };
             layerPass(c, pending, (t, cs) -> dev.zkinfer.circuit.ZkSteps.merge(inner, t, cs), (layer, merged) -> layer.verify(merged, inner));

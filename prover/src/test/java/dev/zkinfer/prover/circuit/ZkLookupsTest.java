@@ -123,8 +123,23 @@ class ZkLookupsTest {
         assertEquals(m.sumchecks.size(), sum.size());
         for (int i = 0; i < sum.size(); i++) {
             assertEquals(m.sumchecks.get(i).numVars(), sum.get(i).numVars());
-            assertEquals(m.sumchecks.get(i).degree(), sum.get(i).degree());
-            assertEquals(r.sumcheckMasks().get(i).numVars(), sum.get(i).numVars());
+            assertArrayEquals(m.sumchecks.get(i).degrees(), sum.get(i).roundDegrees());
+            assertArrayEquals(r.sumcheckMasks().get(i).degrees(), sum.get(i).roundDegrees());
+            int elements = 0;
+            for (int d : sum.get(i).roundDegrees()) {
+                elements += d + 1;
+            }
+            assertEquals(elements, sum.get(i).elements());
+        }
+        // the tree's layer sumchecks: w of degree 1, then 3 in every round but the last, 5 there
+        for (int k = 1; k < sum.size(); k++) {
+            int[] d = sum.get(k - 1).roundDegrees();
+            assertEquals(k + 1, d.length);
+            assertEquals(1, d[0]);
+            for (int i = 1; i < k; i++) {
+                assertEquals(3, d[i], "layer " + k + " round " + i);
+            }
+            assertEquals(LogUpGkrVerifier.MASKED_LAYER_DEGREE, d[k]);
         }
         TensorMask[][] halves = m.lookups.halves();
         List<ZkLookups.MaskBlock> half = blocks.stream().filter(b -> b.kind() == ZkLookups.MaskKind.HALF).toList();
@@ -354,10 +369,11 @@ class ZkLookupsTest {
     @Test
     void soundnessCountsTheMaskedSumchecks() {
         double integrity = LogUpGkrVerifier.soundnessBits(22, 2);
-        double zk = LogUpGkrVerifier.soundnessBitsMasked(23, 2, 20, 5);
+        double zk = LogUpGkrVerifier.soundnessBitsMasked(23, 2, dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(20, 5));
         assertTrue(zk < integrity, zk + " vs " + integrity);
         assertTrue(zk > 160, "zero-knowledge LogUp at 2^23 leaves: " + zk + " bits");
-        assertThrows(IllegalArgumentException.class, () -> LogUpGkrVerifier.soundnessBitsMasked(2, 1, 1, 2));
+        assertThrows(IllegalArgumentException.class, () -> LogUpGkrVerifier.soundnessBitsMasked(2, 1, new int[] {2}));
+        assertThrows(IllegalArgumentException.class, () -> LogUpGkrVerifier.soundnessBitsMasked(5, 1, new int[] {2, 0}));
     }
 
     /** Claims the verifier emits are at the leaf sumcheck's point: one point per segment size. */

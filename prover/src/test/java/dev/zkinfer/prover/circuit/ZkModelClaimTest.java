@@ -122,4 +122,91 @@ class ZkModelClaimTest {
         }
         assertEquals(6, checked);
     }
+
+    /**
+     * One blinded opening for every weight tensor (ZkSteps.modelClaims): with two tensors of
+     * different sizes, the honest claims give a linear claim that holds on the model table, and a
+     * false evaluation of either tensor, with the honest s or with s shifted to cancel it for the
+     * κ and β that the honest s gives, gives one that does not.
+     */
+    @Test
+    void oneBlindedOpeningForSeveralTensorsCatchesAFalseEvaluationOfAny() throws InvalidProofException {
+        Circuit.Builder cb = new Circuit.Builder();
+        int x = cb.tensor("x", TensorLayout.of(2, 8), TensorRole.INPUT);
+        int w1 = cb.tensor("w1", TensorLayout.of(4, 8), TensorRole.MODEL);
+        int h = cb.tensor("h", TensorLayout.of(2, 4), TensorRole.COMPUTED);
+        int w2 = cb.tensor("w2", TensorLayout.of(2, 4), TensorRole.MODEL);
+        int y = cb.tensor("y", TensorLayout.of(2, 2), TensorRole.COMPUTED);
+        Circuit c = cb.layer(new LinearLayer(x, w1, -1, h)).layer(new LinearLayer(h, w2, -1, y)).build(x, y);
+        ZkLayout.ModelHiding hiding = VerifyingKey.modelHiding(SecurityProfile.DEFAULT, c, 4);
+        CommittedLayout layout = hiding.layout();
+        int bl = ZkLayout.blindingBlock(c);
+        WitnessValues w = new WitnessValues(c);
+        Map<Integer, long[]> mv = new HashMap<>();
+        for (int t : new int[] {w1, w2}) {
+            long[] weights = new long[1 << c.tensor(t).layout().numVars()];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = dev.zkinfer.field.Goldilocks.fromSigned(rnd.nextInt(255) - 127);
+            }
+            w.put(t, weights);
+            mv.put(t, weights);
+        }
+        int b = layout.blocks(bl).get(0).numVars();
+        long[] blinding = new long[1 << b];
+        for (int i = 0; i < blinding.length; i++) {
+            blinding[i] = dev.zkinfer.field.Goldilocks.reduce(rnd.nextLong());
+        }
+        mv.put(bl, blinding);
+        long[] table = layout.pack(mv);
+        Ext3[] p1 = {random(), random(), random(), random(), random()};
+        Ext3[] p2 = {random(), random(), random()};
+        // every proof the same masks, w1's drawn before w2's (the prover's order), then the sumcheck's
+        java.util.function.Supplier<ZkLayerHarness.Masks> fresh = () -> new ZkLayerHarness.Masks(9, 0, Set.of(x, y));
+        ZkLayerHarness.Masks first = fresh.get();
+        Ext3 v1 = first.masked(w, w1, p1), v2 = first.masked(w, w2, p2);
+        int checked = 0;
+        for (int liar = -1; liar < 2; liar++) {
+            for (boolean adjust : new boolean[] {false, true}) {
+                if (liar < 0 && adjust) {
+                    continue;
+                }
+                Ext3 lie = liar < 0 ? Ext3.ZERO : random();
+                java.util.List<Claim> claims = java.util.List.of(new Claim(w1, p1, liar == 0 ? v1.add(lie) : v1),
+                        new Claim(w2, p2, liar == 1 ? v2.add(lie) : v2));
+                Ext3 shift = Ext3.ZERO;
+                if (adjust) {
+                    // the shift that cancels the lie for the κ and β the honest s gives (replayed transcript)
+                    Ext3[] kb = new Ext3[2];
+                    ZkLayerHarness.prove(w, fresh.get(), ZkLayerHarness.Recorded.empty(), ctx -> {
+                        var t = ctx.transcript();
+                        t.domain(ZkSteps.MODEL_DOMAIN);
+                        Ext3[] q = new Ext3[b];
+                        for (int i = 0; i < b; i++) {
+                            q[i] = t.challengeExt("zk-model/q");
+                        }
+                        t.absorbExt("zk-model/blinding", dev.zkinfer.poly.Mle.evaluate(blinding, q));
+                        kb[0] = t.challengeExt("zk-model/kappa");
+                        kb[1] = t.challengeExt("zk-model/beta");
+                    });
+                    shift = lie.neg().mul(liar == 0 ? Ext3.ONE : kb[1]).mul(kb[0].inv());
+                }
+                Ext3 sh = shift;
+                ZkLayerHarness.Masks masks = fresh.get();
+                assertEquals(v1, masks.masked(w, w1, p1));
+                assertEquals(v2, masks.masked(w, w2, p2));
+                WitnessForm[] verifierForm = new WitnessForm[1];
+                byte[] proof = ZkLayerHarness.prove(w, masks, ZkLayerHarness.Recorded.empty(),
+                        ctx -> ZkProving.modelClaims(ctx, claims, layout, bl, table, sh));
+                ZkLayerHarness.Recorded vr = ZkLayerHarness.verify(c, masks, proof,
+                        ctx -> verifierForm[0] = ZkSteps.modelClaims(ctx, claims, layout, bl));
+                assertNull(ZkLayerHarness.falseClaim(vr, w, masks), "mask claims");
+                assertEquals(2, vr.tensorMasks().size(), "one revealed mask value per weight tensor");
+                assertEquals(1, vr.sumcheckMasks().size(), "one sumcheck for both tensors");
+                boolean opens = evaluate(verifierForm[0], table).equals(verifierForm[0].value());
+                assertEquals(liar < 0, opens, "liar " + liar + ", s adjusted: " + adjust);
+                checked++;
+            }
+        }
+        assertEquals(5, checked);
+    }
 }

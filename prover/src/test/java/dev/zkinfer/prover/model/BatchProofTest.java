@@ -249,6 +249,6 @@ class BatchProofTest {
         byte[] old = Arrays.copyOf(body, k.length);
         System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(body), 0, old, body.length, 32);
         MalformedInputException e = assertThrows(MalformedInputException.class, () -> ProvingKey.decode(old, s -> {}));
-        assertEquals("unsupported proving key version 6 (this zkinfer reads version 7)", e.getMessage());
+        assertEquals("unsupported proving key version 6 (this zkinfer reads version 8)", e.getMessage());
     }
 }

@@ -37,8 +37,10 @@ import java.util.Locale;
  * java --add-modules=jdk.incubator.vector -Xmx8g -XX:+UseParallelGC \
  *   -cp "prover/target/test-classes:prover/target/classes:$(cat /tmp/prover.cp)" \
  *   dev.zkinfer.prover.model.ProofCostReport lenet5|vgg16|vgg11|smallcnn|nanogpt|gpt2-16|gpt2-64|gpt:L,H,D,V,T
- *   [--layers] [--lookups] [--scalar] [--proofs=N] [--vreps=N] [--batch=N]
+ *   [--layers] [--lookups] [--scalar] [--zk] [--proofs=N] [--vreps=N] [--batch=N]
  * </pre>
+ * {@code --zk} makes a zero-knowledge key (public input, {@code ProvingKey.Options(true, false)}) and
+ * proves with it (at most the key's T proofs per run, docs/zero-knowledge.md §5);
  * {@code --layers} adds the per-layer breakdown; {@code --lookups} lists the layout sizes, each
  * requantization's parameters (S, the input bound, the limb width and the clamp form) and every
  * lookup with its table; {@code --batch=N} proves one batch proof of N copies of the input (a key
@@ -53,6 +55,7 @@ public final class ProofCostReport {
         String name = args.length > 0 ? args[0] : "lenet5";
         boolean perLayer = Arrays.asList(args).contains("--layers");
         boolean scalar = Arrays.asList(args).contains("--scalar");
+        boolean zk = Arrays.asList(args).contains("--zk");
         int proofs = 2;
         int reps = 15;
         int batch = 1;
@@ -126,7 +129,10 @@ public final class ProofCostReport {
         System.out.printf("model %s: quantized in %.2f s%n", name, (tq1 - tq) / 1e9);
 
         long tc = System.nanoTime();
-        ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, batch == 1 ? new int[] {1} : new int[] {1, batch}, s -> {});
+        ProvingKey pk = zk
+                ? ProvingKey.create(qm, SecurityProfile.DEFAULT, batch == 1 ? new int[] {1} : new int[] {1, batch}, new ProvingKey.Options(true, false),
+                        s -> {})
+                : ProvingKey.create(qm, SecurityProfile.DEFAULT, batch == 1 ? new int[] {1} : new int[] {1, batch}, s -> {});
         long tc1 = System.nanoTime();
         Circuit circuit = pk.verifyingKey().forBatch(batch).circuit();
         List<IntTensor[]> rows = new ArrayList<>();

@@ -51,7 +51,8 @@ class MaskedClaimsTest {
                 x0[i] = p[0];
                 v = v.add(c[i].mul(r.cubeSum(x0[i])));
             }
-            return new Setup(s, degree, r, c, x0, SumcheckProver.randomMask(n + 1, degree, rnd), v);
+            int[] degrees = MaskedSumcheck.withWRound(dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, degree));
+            return new Setup(s, degree, r, c, x0, SumcheckProver.randomMask(degrees, rnd), v);
         }
 
         byte[] prove(Ext3 claimed) {
@@ -59,7 +60,8 @@ class MaskedClaimsTest {
             TensorMask[] masks = new TensorMask[c.length];
             Arrays.fill(masks, r);
             SumcheckProver.MaskedClaimsResult res = new SumcheckProver(Backends.scalar()).proveMaskedClaims(s.instance(),
-                    s.instance().sum(), degree, masks, c, x0, mask, w, new Sha256Transcript("test"));
+                    s.instance().sum(), dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(s.n(), degree), masks, c, x0, mask, w,
+                    new Sha256Transcript("test"));
             for (int i = 0; i < c.length; i++) {
                 assertEquals(r.r(x0[i], res.wChallenge()), res.tensorMaskValues()[i]);
             }
@@ -69,8 +71,8 @@ class MaskedClaimsTest {
         /** The verifier plus the caller's checks: f(r) against the tables, γ and u_i against the committed masks. */
         MaskedSumcheck.MaskedClaimsResult verify(byte[] proof) throws InvalidProofException {
             ProofReader in = new ProofReader(proof);
-            MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(v, c, x0, s.n(), degree, in,
-                    new Sha256Transcript("test"));
+            MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(v, c, x0,
+                    dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(s.n(), degree), in, new Sha256Transcript("test"));
             in.finish();
             Ext3[] full = new Ext3[s.n() + 1];
             full[0] = res.wChallenge();
@@ -172,18 +174,22 @@ class MaskedClaimsTest {
                 Ext3 sum = inst.sum();
                 inst.maskTable(ia, za, ma, x0Var, x0Var < 0 ? fixed : null);
                 inst.maskTable(ib, zb, mb, 0, null);
-                int degree = inst.maskedDegree();
+                // the masks raise only the round that binds the tables' last variable (and x_0's, when it is that one)
+                int[] degrees = inst.roundDegrees();
+                for (int i = 0; i < n - 1; i++) {
+                    assertEquals(2, degrees[i], "n=" + n + " x0Var=" + x0Var + " round " + i);
+                }
                 // the output claim this sumcheck reduces: one masked tensor Y with its own mask
                 TensorMask my = randomTensorMask(rnd, 0);
                 Ext3 cy = randomExt(rnd), xy = randomExt(rnd);
                 Ext3 claimed = sum.add(cy.mul(my.cubeSum(xy)));
                 ProofWriter w = new ProofWriter();
-                SumcheckProver.MaskedClaimsResult pr = new SumcheckProver(Backends.scalar()).proveMaskedClaims(inst, sum, degree,
-                        new TensorMask[] {my}, new Ext3[] {cy}, new Ext3[] {xy}, SumcheckProver.randomMask(n + 1, degree, rnd), w,
-                        new Sha256Transcript("t"));
+                SumcheckProver.MaskedClaimsResult pr = new SumcheckProver(Backends.scalar()).proveMaskedClaims(inst, sum, degrees,
+                        new TensorMask[] {my}, new Ext3[] {cy}, new Ext3[] {xy},
+                        SumcheckProver.randomMask(MaskedSumcheck.withWRound(degrees), rnd), w, new Sha256Transcript("t"));
                 ProofReader in = new ProofReader(w.toByteArray());
                 MaskedSumcheck.MaskedClaimsResult vr = MaskedSumcheck.verifyMaskedClaims(claimed, new Ext3[] {cy}, new Ext3[] {xy},
-                        n, degree, in, new Sha256Transcript("t"));
+                        degrees, in, new Sha256Transcript("t"));
                 in.finish();
                 Ext3[] rho = vr.point();
                 Ext3 z = TensorMask.vanishing(rho);
@@ -225,12 +231,18 @@ class MaskedClaimsTest {
             inst.addTerm(Ext3.ONE, ib, io);
             Ext3 sum = inst.sum();
             inst.maskTable(ib, z, m, own[0], null, vars);
-            int degree = inst.maskedDegree();
+            // the mask enters in the round that binds the last of its own variables only
+            int[] degrees = inst.roundDegrees();
+            int last = 31 - Integer.numberOfLeadingZeros(vars);
+            for (int i = 0; i < n; i++) {
+                assertEquals(i == last ? (own[0] == last ? 3 + m.degree() : 3) : 2, degrees[i], "vars=" + Integer.toBinaryString(vars) + " round " + i);
+            }
             ProofWriter w = new ProofWriter();
-            SumcheckProver.MaskedClaimsResult pr = new SumcheckProver(Backends.scalar()).proveMaskedClaims(inst, sum, degree,
-                    new TensorMask[0], new Ext3[0], new Ext3[0], SumcheckProver.randomMask(n + 1, degree, rnd), w, new Sha256Transcript("t"));
+            SumcheckProver.MaskedClaimsResult pr = new SumcheckProver(Backends.scalar()).proveMaskedClaims(inst, sum, degrees,
+                    new TensorMask[0], new Ext3[0], new Ext3[0], SumcheckProver.randomMask(MaskedSumcheck.withWRound(degrees), rnd), w,
+                    new Sha256Transcript("t"));
             ProofReader in = new ProofReader(w.toByteArray());
-            MaskedSumcheck.MaskedClaimsResult vr = MaskedSumcheck.verifyMaskedClaims(sum, new Ext3[0], new Ext3[0], n, degree, in,
+            MaskedSumcheck.MaskedClaimsResult vr = MaskedSumcheck.verifyMaskedClaims(sum, new Ext3[0], new Ext3[0], degrees, in,
                     new Sha256Transcript("t"));
             in.finish();
             Ext3[] rho = vr.point();

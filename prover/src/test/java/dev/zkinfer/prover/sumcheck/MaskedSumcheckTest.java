@@ -42,8 +42,14 @@ class MaskedSumcheckTest {
      */
     private static MaskedSumcheck.Result verify(SumcheckTest.Statement s, Ext3 claimed, int degree, SumcheckMask mask,
             byte[] proof, Transcript t) throws InvalidProofException {
+        return verify(s, claimed, uniform(s.n(), degree), mask, proof, t);
+    }
+
+    /** As above, with the round degrees the verifier holds the proof to. */
+    private static MaskedSumcheck.Result verify(SumcheckTest.Statement s, Ext3 claimed, int[] degrees, SumcheckMask mask,
+            byte[] proof, Transcript t) throws InvalidProofException {
         ProofReader r = new ProofReader(proof);
-        MaskedSumcheck.Result res = MaskedSumcheck.verify(claimed, s.n(), degree, r, t);
+        MaskedSumcheck.Result res = MaskedSumcheck.verify(claimed, degrees, r, t);
         r.finish();
         if (!res.maskValue().equals(mask.evaluate(res.point()))) {
             throw new InvalidProofException("mask value does not match the committed mask");
@@ -52,6 +58,10 @@ class MaskedSumcheckTest {
             throw new InvalidProofException("final sumcheck evaluation does not match the oracle");
         }
         return res;
+    }
+
+    private static int[] uniform(int n, int d) {
+        return dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, d);
     }
 
     private static Ext3 randomExt(SplittableRandom rnd) {
@@ -71,11 +81,99 @@ class MaskedSumcheckTest {
         }
     }
 
+    /**
+     * Per-round degrees (docs/zero-knowledge.md §3.1): each round sends its own degree's values and
+     * the mask's g_i has that degree; a summand of degree 2 proven with higher degrees in some
+     * rounds (the prover extends its round polynomials) verifies, and the proof is 2 + Σ d_i elements.
+     */
+    @ParameterizedTest(name = "degrees={0}")
+    @CsvSource({"2", "2 2 2", "2 5 2 3", "3 2 2 2 4", "4 2"})
+    void honestProofsWithRoundDegreesVerify(String spec) throws Exception {
+        int[] degrees = Arrays.stream(spec.split(" ")).mapToInt(Integer::parseInt).toArray();
+        int n = degrees.length;
+        SumcheckTest.Statement s = SumcheckTest.Statement.random(new SplittableRandom(31L * n + degrees[0]), n, 3, 2, 2);
+        Ext3 sum = s.instance().sum();
+        SumcheckMask mask = SumcheckProver.randomMask(degrees, new SplittableRandom(n));
+        assertArrayEquals(degrees, mask.degrees());
+        for (Backend b : new Backend[] {Backends.scalar(), Backends.vector()}) {
+            byte[] proof = prove(s, sum, mask, b, new Sha256Transcript("test"));
+            assertEquals((2 + Arrays.stream(degrees).sum()) * 24, proof.length);
+            verify(s, sum, degrees, mask, proof, new Sha256Transcript("test"));
+        }
+    }
+
+    /**
+     * The degrees are the statement's, never the proof's: a proof checked against other round
+     * degrees (one round one higher or lower, every round at the largest) is rejected, and so is a
+     * prover whose round polynomial has a higher degree than its round's (cut to the round's
+     * degree, it no longer interpolates the true polynomial).
+     */
+    @Test
+    void rejectsRoundPolynomialsOfAnotherDegree() throws Exception {
+        int[] degrees = {2, 4, 2, 3};
+        SumcheckTest.Statement s = SumcheckTest.Statement.random(new SplittableRandom(41), 4, 3, 2, 2);
+        Ext3 sum = s.instance().sum();
+        SumcheckMask mask = SumcheckProver.randomMask(degrees, new SplittableRandom(4));
+        byte[] proof = prove(s, sum, mask, Backends.scalar(), new Sha256Transcript("test"));
+        verify(s, sum, degrees, mask, proof, new Sha256Transcript("test"));
+        for (int i = 0; i < degrees.length; i++) {
+            for (int delta : new int[] {-1, 1}) {
+                int[] other = degrees.clone();
+                other[i] += delta;
+                if (other[i] < 1) {
+                    continue;
+                }
+                assertThrows(InvalidProofException.class, () -> verify(s, sum, other, mask, proof, new Sha256Transcript("test")),
+                        "round " + i + " read at degree " + other[i]);
+            }
+        }
+        assertThrows(InvalidProofException.class, () -> verify(s, sum, uniform(4, 4), mask, proof, new Sha256Transcript("test")));
+        // a uniform-degree proof (the previous wire format) read with the round degrees
+        SumcheckMask flat = SumcheckProver.randomMask(uniform(4, 4), new SplittableRandom(5));
+        byte[] old = prove(s, sum, flat, Backends.scalar(), new Sha256Transcript("test"));
+        assertThrows(InvalidProofException.class, () -> verify(s, sum, degrees, mask, old, new Sha256Transcript("test")));
+
+        // a summand of degree 3 proven with a round of degree 2: the prover's own check refuses it ...
+        SumcheckTest.Statement cubic = SumcheckTest.Statement.random(new SplittableRandom(42), 4, 3, 1, 3);
+        Ext3 cubicSum = cubic.instance().sum();
+        int[] low = {3, 2, 3, 3};
+        SumcheckMask lowMask = SumcheckProver.randomMask(low, new SplittableRandom(6));
+        assertThrows(IllegalStateException.class, () -> prove(cubic, cubicSum, lowMask, Backends.scalar(), new Sha256Transcript("test")));
+        // ... and a prover without that check, whose cut round polynomial is then wrong, is caught
+        ProofWriter w = new ProofWriter();
+        SumcheckProver.proveMasked(low, cubicSum, new SumcheckProver.InstanceRounds(Backends.scalar().sumcheck(), cubic.instance()), lowMask,
+                w, new Sha256Transcript("test"));
+        byte[] cut = w.toByteArray();
+        assertThrows(InvalidProofException.class, () -> verify(cubic, cubicSum, low, lowMask, cut, new Sha256Transcript("test")));
+    }
+
+    @Test
+    void rejectsEveryByteFlipAndTruncationWithRoundDegrees() throws Exception {
+        int[] degrees = {3, 2, 5, 2};
+        SumcheckTest.Statement s = SumcheckTest.Statement.random(new SplittableRandom(43), 4, 3, 2, 2);
+        Ext3 sum = s.instance().sum();
+        SumcheckMask mask = SumcheckProver.randomMask(degrees, new SplittableRandom(7));
+        byte[] proof = prove(s, sum, mask, Backends.scalar(), new Sha256Transcript("test"));
+        verify(s, sum, degrees, mask, proof, new Sha256Transcript("test"));
+        for (int i = 0; i < proof.length; i++) {
+            byte[] t = proof.clone();
+            t[i] ^= (byte) (1 << (i % 8));
+            assertThrows(InvalidProofException.class, () -> verify(s, sum, degrees, mask, t, new Sha256Transcript("test")), "byte " + i);
+        }
+        for (int cut = 1; cut <= 3 * 24; cut += 23) {
+            byte[] shorter = Arrays.copyOf(proof, proof.length - cut);
+            assertThrows(InvalidProofException.class, () -> verify(s, sum, degrees, mask, shorter, new Sha256Transcript("test")));
+        }
+        byte[] longer = Arrays.copyOf(proof, proof.length + 24);
+        assertThrows(InvalidProofException.class, () -> verify(s, sum, degrees, mask, longer, new Sha256Transcript("test")));
+    }
+
     @Test
     void maskClosedFormsMatchBruteForce() {
         SplittableRandom rnd = new SplittableRandom(5);
-        int n = 4, d = 3;
-        SumcheckMask m = SumcheckProver.randomMask(n, d, rnd);
+        int n = 4;
+        int[] degrees = {3, 1, 4, 2};
+        SumcheckMask m = SumcheckProver.randomMask(degrees, rnd);
         Ext3 sum = Ext3.ZERO;
         for (int b = 0; b < (1 << n); b++) {
             Ext3[] x = new Ext3[n];
@@ -91,7 +189,8 @@ class MaskedSumcheckTest {
         }
         for (int round = 0; round < n; round++) {
             Ext3[] values = m.roundValues(round, r);
-            for (int x = 0; x <= d; x++) {
+            assertEquals(degrees[round] + 1, values.length);
+            for (int x = 0; x <= degrees[round]; x++) {
                 Ext3 brute = Ext3.ZERO;
                 int rest = n - round - 1;
                 for (int b = 0; b < (1 << rest); b++) {
@@ -212,19 +311,27 @@ class MaskedSumcheckTest {
         return w.toByteArray();
     }
 
-    private static SumcheckMask maskOf(Ext3[] flat, int n, int d) {
-        Ext3[][] c = new Ext3[n][d + 1];
-        for (int i = 0; i < n; i++) {
-            c[i] = Arrays.copyOfRange(flat, i * (d + 1), (i + 1) * (d + 1));
+    private static SumcheckMask maskOf(Ext3[] flat, int[] degrees) {
+        Ext3[][] c = new Ext3[degrees.length][];
+        int at = 0;
+        for (int i = 0; i < degrees.length; i++) {
+            c[i] = Arrays.copyOfRange(flat, at, at + degrees[i] + 1);
+            at += degrees[i] + 1;
         }
         return new SumcheckMask(c);
     }
 
-    @Test
-    void viewsAreSimulatableWithoutTheSummand() throws Exception {
-        int n = 4, d = 2;
-        SplittableRandom rnd = new SplittableRandom(21);
-        SumcheckTest.Statement s = SumcheckTest.Statement.random(rnd, n, 2, 1, d);
+    /**
+     * Libra's simulation, executable, for one degree in every round and for per-round degrees: the
+     * Σ_i (d_i + 1) mask coefficients map onto the Σ_i d_i + 1 views the final check allows.
+     */
+    @ParameterizedTest(name = "degrees={0}")
+    @CsvSource({"2 2 2 2", "2 4 2 3", "3 2 5"})
+    void viewsAreSimulatableWithoutTheSummand(String spec) throws Exception {
+        int[] degrees = Arrays.stream(spec.split(" ")).mapToInt(Integer::parseInt).toArray();
+        int n = degrees.length;
+        SplittableRandom rnd = new SplittableRandom(21 + spec.hashCode());
+        SumcheckTest.Statement s = SumcheckTest.Statement.random(rnd, n, 2, 1, 2);
         Ext3 sum = s.instance().sum();
         Ext3[] ch = new Ext3[n + 1];
         for (int i = 0; i <= n; i++) {
@@ -232,16 +339,17 @@ class MaskedSumcheckTest {
         }
         Ext3 rho = ch[0];
         Ext3[] r = Arrays.copyOfRange(ch, 1, n + 1);
-        int unknowns = n * (d + 1);
+        int total = Arrays.stream(degrees).sum();
+        int unknowns = total + n;
         // The honest view is affine in the mask: view(m) = view(0) + A·m. Columns of A from unit masks.
-        Ext3[] base = view(prove(s, sum, maskOf(zeros(unknowns), n, d), Backends.scalar(), new ProgrammedTranscript(ch)));
+        Ext3[] base = view(prove(s, sum, maskOf(zeros(unknowns), degrees), Backends.scalar(), new ProgrammedTranscript(ch)));
         int rows = base.length;
-        assertEquals(n * d + 2, rows);
+        assertEquals(total + 2, rows);
         Ext3[][] a = new Ext3[rows][unknowns];
         for (int j = 0; j < unknowns; j++) {
             Ext3[] unit = zeros(unknowns);
             unit[j] = Ext3.ONE;
-            Ext3[] v = view(prove(s, sum, maskOf(unit, n, d), Backends.scalar(), new ProgrammedTranscript(ch)));
+            Ext3[] v = view(prove(s, sum, maskOf(unit, degrees), Backends.scalar(), new ProgrammedTranscript(ch)));
             for (int i = 0; i < rows; i++) {
                 a[i][j] = v[i].sub(base[i]);
             }
@@ -258,18 +366,21 @@ class MaskedSumcheckTest {
             }
             // γ from the final check: s_{n-1}(r_{n-1}) − ρ·γ = f(r)
             Ext3 claim = sum.add(rho.mul(sim[0]));
+            int at = 1;
             for (int k = 0; k < n; k++) {
+                int d = degrees[k];
                 Ext3[] ev = new Ext3[d + 1];
-                ev[0] = sim[1 + k * d];
+                ev[0] = sim[at];
                 ev[1] = claim.sub(ev[0]);
                 for (int x = 2; x <= d; x++) {
-                    ev[x] = sim[1 + k * d + x - 1];
+                    ev[x] = sim[at + x - 1];
                 }
+                at += d;
                 claim = dev.zkinfer.poly.Univariate.evaluate(ev, r[k]);
             }
             sim[rows - 1] = claim.sub(fAtR).mul(rho.inv());
             ProofReader pr = new ProofReader(bytes(sim));
-            MaskedSumcheck.Result res = MaskedSumcheck.verify(sum, n, d, pr, new ProgrammedTranscript(ch));
+            MaskedSumcheck.Result res = MaskedSumcheck.verify(sum, degrees, pr, new ProgrammedTranscript(ch));
             assertEquals(fAtR, res.value(), "the simulated view passes the verifier's checks");
             // ... and it is exactly the honest prover's view for some mask (so, with a uniform mask,
             // the real view is uniform over the same set: the distributions are equal).
@@ -279,7 +390,7 @@ class MaskedSumcheckTest {
             }
             Ext3[] m = solve(copy(a), rhs);
             assertNotNull(m, "no mask produces the simulated view");
-            byte[] honest = prove(s, sum, maskOf(m, n, d), Backends.scalar(), new ProgrammedTranscript(ch));
+            byte[] honest = prove(s, sum, maskOf(m, degrees), Backends.scalar(), new ProgrammedTranscript(ch));
             assertArrayEquals(bytes(sim), honest);
         }
     }

@@ -1,0 +1,29 @@
+package dev.zkinfer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zkinfer.bench.harness.BenchHarness;
+import dev.zkinfer.bench.harness.BenchModel;
+import dev.zkinfer.bench.harness.ModelResult;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A zero-knowledge key hides its weights for T proofs and its prover refuses more (docs/zero-knowledge.md
+ * §5): the benchmark's time-based warm-up must stop there. The 44 K-parameter MLP's key has T = 32 and
+ * proves in well under 250 ms, so 8 s of warm-up would ask for more than 32 proofs; before the cap,
+ * `zkinfer bench --zk --models mlp` ended in "masks cover 32 openings: no more may be made" whenever
+ * the machine was quiet enough.
+ */
+class BenchZeroKnowledgeProofsTest {
+    @Test
+    void theWarmUpStopsAtTheKeysProofsAndTheTimedRunsStillHappen() {
+        BenchHarness.Options options = new BenchHarness.Options(1, 3, 8, 20, new int[] {1}, true);
+        List<ModelResult> rows = new BenchHarness(options, s -> {}).runAll(BenchModel.ladder().get("mlp"));
+        ModelResult zk = rows.stream().filter(r -> r.model().equals("mlp+zk")).findFirst().orElseThrow();
+        assertTrue(zk.verified(), zk.notes());
+        assertEquals(3, zk.prove().runs(), zk.notes());
+        assertTrue(zk.notes().contains("warm-up stopped at the key's 32 proofs"), zk.notes());
+    }
+}
