@@ -91,31 +91,11 @@ final class ZkProving {
      */
     static SumcheckProver.MaskedClaimsResult sumcheck(ProverContext ctx, SumcheckInstance inst, Ext3 maskedTarget, List<Term> terms,
             int[] degrees) {
-        int k = terms.size();
-        TensorMask[] masks = new TensorMask[k];
-        Ext3[] c = new Ext3[k];
-        Ext3[] x0 = new Ext3[k];
-        Ext3 fSum = maskedTarget;
-        for (int i = 0; i < k; i++) {
-            Term term = terms.get(i);
-            masks[i] = term.mask();
-            c[i] = term.coefficient().mul(TensorMask.vanishing(term.point()));
-            x0[i] = term.point()[0];
-            fSum = fSum.sub(c[i].mul(masks[i].cubeSum(x0[i])));
+        if (degrees.length != inst.numVars()) {
+            throw new IllegalStateException(degrees.length + " round degrees for a sumcheck over " + inst.numVars() + " variables");
         }
-        int n = inst.numVars();
-        int[] all = dev.zkinfer.sumcheck.MaskedSumcheck.withWRound(degrees);
-        SumcheckMask g = ctx.nextSumcheckMask(all);
-        SumcheckProver.MaskedClaimsResult res = new SumcheckProver(ctx.backend()).proveMaskedClaims(inst, fSum, degrees, masks, c, x0, g,
-                ctx.proof(), ctx.transcript());
-        Ext3[] full = new Ext3[n + 1];
-        full[0] = res.wChallenge();
-        System.arraycopy(res.point(), 0, full, 1, n);
-        ctx.sumcheckMaskClaim(all, full, res.maskValue());
-        for (int i = 0; i < k; i++) {
-            ctx.tensorMaskClaim(terms.get(i).tensor(), x0[i], res.wChallenge(), res.tensorMaskValues()[i]);
-        }
-        return res;
+        return sumcheck(ctx, maskedTarget, terms, degrees, (fSum, masks, c, x0, g) -> new SumcheckProver(ctx.backend())
+                .proveMaskedClaims(inst, fSum, degrees, masks, c, x0, g, ctx.proof(), ctx.transcript()));
     }
 
     /**
@@ -124,6 +104,19 @@ final class ZkProving {
      */
     static SumcheckProver.MaskedClaimsResult sumcheck(ProverContext ctx, dev.zkinfer.prover.sumcheck.SumcheckRounds rounds,
             Ext3 maskedTarget, List<Term> terms, int[] degrees) {
+        return sumcheck(ctx, maskedTarget, terms, degrees, (fSum, masks, c, x0, g) -> SumcheckProver.proveMaskedClaims(degrees, fSum,
+                rounds, masks, c, x0, g, ctx.proof(), ctx.transcript()));
+    }
+
+    /** The masked-claims sumcheck itself, given the target with the terms' mask sums removed and the terms' masks. */
+    @FunctionalInterface
+    private interface MaskedProof {
+        SumcheckProver.MaskedClaimsResult prove(Ext3 fSum, TensorMask[] masks, Ext3[] c, Ext3[] x0, SumcheckMask g);
+    }
+
+    /** What both masked sumchecks share: the terms' masks taken out of the target, the sumcheck's mask drawn, the mask claims recorded. */
+    private static SumcheckProver.MaskedClaimsResult sumcheck(ProverContext ctx, Ext3 maskedTarget, List<Term> terms, int[] degrees,
+            MaskedProof proof) {
         int k = terms.size();
         TensorMask[] masks = new TensorMask[k];
         Ext3[] c = new Ext3[k];
@@ -139,8 +132,7 @@ final class ZkProving {
         int n = degrees.length;
         int[] all = dev.zkinfer.sumcheck.MaskedSumcheck.withWRound(degrees);
         SumcheckMask g = ctx.nextSumcheckMask(all);
-        SumcheckProver.MaskedClaimsResult res = SumcheckProver.proveMaskedClaims(degrees, fSum, rounds, masks, c, x0, g, ctx.proof(),
-                ctx.transcript());
+        SumcheckProver.MaskedClaimsResult res = proof.prove(fSum, masks, c, x0, g);
         Ext3[] full = new Ext3[n + 1];
         full[0] = res.wChallenge();
         System.arraycopy(res.point(), 0, full, 1, n);

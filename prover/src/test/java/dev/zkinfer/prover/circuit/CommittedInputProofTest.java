@@ -2,22 +2,10 @@ package dev.zkinfer.prover.circuit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.circuit.CircuitVerifier;
-import dev.zkinfer.circuit.CommittedLayout;
-import dev.zkinfer.circuit.IoScales;
-import dev.zkinfer.circuit.LinearLayer;
-import dev.zkinfer.circuit.RangeCheckLayer;
-import dev.zkinfer.circuit.TensorLayout;
-import dev.zkinfer.circuit.TensorRole;
 import dev.zkinfer.circuit.VerifyingKey;
-import dev.zkinfer.circuit.ZkLayout;
 import dev.zkinfer.field.Goldilocks;
-import dev.zkinfer.prover.backend.Backends;
-import dev.zkinfer.prover.pcs.WhirProver;
-import dev.zkinfer.security.SecurityProfile;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -32,41 +20,10 @@ import org.junit.jupiter.api.Test;
 class CommittedInputProofTest {
     record Setup(VerifyingKey vk, CircuitProver prover, WitnessValues w, int x) {}
 
+    /** The committed-input circuit: {@link CommittedOutputProofTest#setup} with a committed input and a public output. */
     static Setup setup(long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        Circuit.Builder cb = new Circuit.Builder();
-        int x = cb.tensor("x", TensorLayout.of(2, 5), TensorRole.ADVICE);
-        int w1 = cb.tensor("w1", TensorLayout.of(6, 5), TensorRole.MODEL);
-        int y = cb.tensor("y", TensorLayout.of(2, 6), TensorRole.COMPUTED);
-        cb.layer(new RangeCheckLayer(x, -8, 7));
-        cb.layer(new LinearLayer(x, w1, -1, y));
-        Circuit c = cb.build(new int[0], new int[] {y});
-        WitnessValues w = new WitnessValues(c);
-        long[] xs = new long[10];
-        for (int i = 0; i < xs.length; i++) {
-            xs[i] = Goldilocks.fromSigned(rnd.nextInt(-8, 8));
-        }
-        w.put(x, c.tensor(x).layout().pad(xs, 0));
-        w.put(w1, LayerSoundness.randomPadded(c.tensor(w1).layout(), rnd, 100));
-        LayerHarness.computeWitness(c, w);
-        CircuitProver.computeMultiplicities(c, w);
-        SecurityProfile profile = SecurityProfile.DEFAULT;
-        int proofs = VerifyingKey.defaultHiddenProofs(profile, c);
-        ZkLayout.ModelHiding hiding = VerifyingKey.modelHiding(profile, c, proofs);
-        CommittedLayout ml = hiding.layout();
-        Map<Integer, long[]> mv = new HashMap<>();
-        mv.put(w1, w.get(w1));
-        long[] bl = new long[1 << ml.blocks(ZkLayout.blindingBlock(c)).get(0).numVars()];
-        for (int i = 0; i < bl.length; i++) {
-            bl[i] = dev.zkinfer.prover.sumcheck.SumcheckProver.uniformBase(rnd);
-        }
-        mv.put(ZkLayout.blindingBlock(c), bl);
-        long[] table = ml.pack(mv);
-        WhirProver.WhirCommitment commitment = new WhirProver(hiding.params(), Backends.scalar()).commit(table, ml.numVars(),
-                ZkProofTest.seeded(seed));
-        IoScales io = new IoScales(List.of(new IoScales.InputDomain(1.0, -8, 7)), List.of(1.0));
-        VerifyingKey vk = new VerifyingKey(profile, new int[] {1}, new Circuit[] {c}, commitment.root(), io, proofs, true);
-        return new Setup(vk, new CircuitProver(vk, commitment, table, Backends.scalar()), w, x);
+        CommittedOutputProofTest.Setup s = CommittedOutputProofTest.setup("committed", false, seed);
+        return new Setup(s.vk(), s.prover(), s.w(), s.x());
     }
 
     private static byte[] seed(int b) {
