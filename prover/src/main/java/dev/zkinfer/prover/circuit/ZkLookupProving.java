@@ -157,7 +157,7 @@ public final class ZkLookupProving {
             Ext3[] low = Arrays.copyOf(r, l);
             Ext3 shift = alpha.sub(leaf.gamma().mul(shape.tableId()));
             SumcheckInstance in = new SumcheckInstance(l);
-            int e = in.addTable(Mle.eqTable(low));
+            int e = in.addTable(EqTables.eq(low));
             if (s < specs.size()) {
                 LookupSpec spec = specs.get(s);
                 long[][] cols = shiftedColumns.get(s);
@@ -173,7 +173,7 @@ public final class ZkLookupProving {
                     maskFactor(ctx, in, ft, tensor, l);
                     in.addTerm(z.mul(power).neg(), e, ft);
                     revealed[s][col] = ft;
-                    combined = combined.add(power.mul(Mle.evaluate(cols[col], low)));
+                    combined = combined.add(power.mul(EqTables.evaluate(ctx.backend(), cols[col], low)));
                     power = power.mul(beta);
                 }
                 in.addTerm(constant, e);
@@ -188,7 +188,7 @@ public final class ZkLookupProving {
                 in.addTerm(z.mul(shift), e);
                 in.addTerm(z.neg(), e, ft);
                 revealed[s] = new int[] {fm};
-                sums[s] = z.mul(shift.sub(Mle.evaluateExt(tableRows[ti], low))).sub(oneMinusZ.mul(Mle.evaluate(ctx.values(tensor), low)));
+                sums[s] = z.mul(shift.sub(Mle.evaluateExt(tableRows[ti], low))).sub(oneMinusZ.mul(EqTables.evaluate(ctx.backend(), ctx.values(tensor), low)));
             }
             inst[s] = in;
             coef[s] = layout.selector(s, r);
@@ -202,7 +202,7 @@ public final class ZkLookupProving {
             long[] p = Arrays.copyOfRange(block, 0, 3 * size), q = Arrays.copyOfRange(block, 3 * size, 6 * size);
             sums[j] = oneMinusZ.mul(Mle.evaluateExt(p, maskLow)).add(z.mul(Mle.evaluateExt(q, maskLow)));
             SumcheckInstance in = new SumcheckInstance(ml);
-            int e = in.addTable(Mle.eqTable(maskLow));
+            int e = in.addTable(EqTables.eq(maskLow));
             int fp = in.addTable(p);
             int fq = in.addTable(q);
             in.addTerm(oneMinusZ, e, fp);

@@ -237,7 +237,7 @@ final class ZkProving {
             long[] values = java.util.Arrays.copyOf(ctx.values(c.tensor()), 1 << p.length);
             parts[j] = new SumcheckInstance(p.length);
             int wt = parts[j].addBaseTable(values);
-            int e = parts[j].addTable(dev.zkinfer.poly.Mle.eqTable(p));
+            int e = parts[j].addTable(EqTables.eq(p));
             parts[j].addTerm(Ext3.ONE, wt, e);
             coefficients[j] = betas[j];
             sums[j] = EqTables.evaluate(ctx.backend(), values, p);
@@ -249,7 +249,7 @@ final class ZkProving {
         }
         parts[m] = new SumcheckInstance(b);
         int bt = parts[m].addBaseTable(blinding);
-        int eb = parts[m].addTable(dev.zkinfer.poly.Mle.eqTable(q));
+        int eb = parts[m].addTable(EqTables.eq(q));
         parts[m].addTerm(Ext3.ONE, bt, eb);
         coefficients[m] = kappa;
         sums[m] = sTrue;

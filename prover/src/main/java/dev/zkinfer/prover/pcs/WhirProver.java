@@ -16,7 +16,6 @@ import dev.zkinfer.prover.backend.CommitKernels;
 import dev.zkinfer.prover.merkle.MerkleTree;
 import dev.zkinfer.transcript.Transcript;
 import dev.zkinfer.merkle.MerkleHash;
-import dev.zkinfer.poly.Mle;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -376,7 +375,7 @@ public final class WhirProver implements PcsProver {
             t.absorbExt(WhirProtocol.OOD_ANSWER, u);
             samples.add(new EvaluationClaim(z, u));
             if (c.hiding != null && c.hiding.mask() != null) {
-                Ext3 v = Mle.evaluate(c.hiding.mask().values(), z);
+                Ext3 v = Ext3.get(kernels.evaluateMle(c.hiding.mask().values(), toArray(z)), 0);
                 out.ext(v);
                 t.absorbExt(WhirProtocol.OOD_ANSWER, v);
                 maskSamples.add(new EvaluationClaim(z, v));
@@ -562,7 +561,7 @@ public final class WhirProver implements PcsProver {
                 Ext3 u = Ext3.get(kernels.evaluateMle(committedTables[0], toArray(z)), 0);
                 out.ext(u);
                 t.absorbExt(WhirProtocol.OOD_ANSWER, u);
-                Ext3 v = Mle.evaluate(mask.values(), z);
+                Ext3 v = Ext3.get(kernels.evaluateMle(mask.values(), toArray(z)), 0);
                 out.ext(v);
                 t.absorbExt(WhirProtocol.OOD_ANSWER, v);
                 hOod.add(toArray(z));
@@ -587,7 +586,7 @@ public final class WhirProver implements PcsProver {
         for (Ext3[] z : fOod) {
             kernels.addScaledEq(w, toArray(z), ext(g));
             if (zk) {
-                maskSum = maskSum.add(g.mul(Mle.evaluate(mask.values(), z)));
+                maskSum = maskSum.add(g.mul(Ext3.get(kernels.evaluateMle(mask.values(), toArray(z)), 0)));
             }
             g = g.mul(gamma);
         }
