@@ -725,14 +725,19 @@ public final class WhirProver implements PcsProver {
 
     /** Σ_b w(b)·v(b) for an array-form extension table w and a base table v. */
     private static Ext3 weightedSum(long[] w, long[] v) {
-        long a0 = 0, a1 = 0, a2 = 0;
-        for (int b = 0; b < v.length; b++) {
-            long x = v[b];
-            a0 = Goldilocks.add(a0, Goldilocks.mul(w[3 * b], x));
-            a1 = Goldilocks.add(a1, Goldilocks.mul(w[3 * b + 1], x));
-            a2 = Goldilocks.add(a2, Goldilocks.mul(w[3 * b + 2], x));
-        }
-        return new Ext3(a0, a1, a2);
+        int chunk = 1 << 16;
+        int chunks = (v.length + chunk - 1) / chunk;
+        // per chunk, then added: field addition is exact, so the split does not change the sum
+        return java.util.stream.IntStream.range(0, chunks).parallel().mapToObj(k -> {
+            long a0 = 0, a1 = 0, a2 = 0;
+            for (int b = k * chunk, end = Math.min(v.length, b + chunk); b < end; b++) {
+                long x = v[b];
+                a0 = Goldilocks.add(a0, Goldilocks.mul(w[3 * b], x));
+                a1 = Goldilocks.add(a1, Goldilocks.mul(w[3 * b + 1], x));
+                a2 = Goldilocks.add(a2, Goldilocks.mul(w[3 * b + 2], x));
+            }
+            return new Ext3(a0, a1, a2);
+        }).reduce(Ext3.ZERO, Ext3::add);
     }
 
     /** ρ·f + g for base tables f and g, as an array-form extension table. */
