@@ -619,9 +619,11 @@ public final class WhirProver implements PcsProver {
                 Cancellation.checkpoint();
                 Ext3 alpha = sumcheckRound(f, width, w, size, out, t);
                 long[] a = ext(alpha);
+                // w first: its table (3·2^n longs in the first round) is garbage before f's and the
+                // coefficients' folds are allocated, which lowers the peak of large openings
+                w = kernels.fold(w, 3, size, a, false);
                 f = kernels.fold(f, width, size, a, false);
                 coeffs = kernels.fold(coeffs, width, size, a, true);
-                w = kernels.fold(w, 3, size, a, false);
                 width = 3;
                 size >>>= 1;
             }
