@@ -45,6 +45,8 @@ import java.util.Objects;
 public final class WhirProver implements PcsProver {
     private final PcsParameters params;
     private final CommitKernels kernels;
+    /** Round-0 codewords above this many elements are not kept by a commitment ({@link #keepsCodeword}). */
+    private final long maxKeptCodewordLongs;
 
     /** A prover on the backend chosen at start-up ({@link Backends#get()}). */
     public WhirProver(PcsParameters params) {
@@ -52,8 +54,14 @@ public final class WhirProver implements PcsProver {
     }
 
     public WhirProver(PcsParameters params, Backend backend) {
+        this(params, backend, MAX_KEPT_CODEWORD_LONGS);
+    }
+
+    /** As {@link #WhirProver(PcsParameters, Backend)}, keeping round-0 codewords of at most {@code maxKeptCodewordLongs} elements (tests: 0 exercises the re-encoding of large ones at small sizes). */
+    WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs) {
         this.params = Objects.requireNonNull(params);
         this.kernels = backend.commit();
+        this.maxKeptCodewordLongs = maxKeptCodewordLongs;
     }
 
     public PcsParameters parameters() {
@@ -310,7 +318,21 @@ public final class WhirProver implements PcsProver {
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
         Cancellation.checkpoint();
         MerkleTree tree = MerkleTree.build(kernels, codeword, 1 << params.logLeaves(0), 1 << params.foldVars(0));
-        return new WhirCommitment(params, evals, coeffs, codeword, tree, kernels, null);
+        return new WhirCommitment(params, evals, coeffs, keepsCodeword() ? codeword : null, tree, kernels, null);
+    }
+
+    /** Most base elements of a round-0 codeword a commitment keeps (2 GiB); larger ones are encoded again when opened. */
+    static final long MAX_KEPT_CODEWORD_LONGS = 1L << 28;
+
+    /**
+     * Whether an integrity-mode commitment keeps its round-0 codeword until it is opened: up to
+     * {@link #MAX_KEPT_CODEWORD_LONGS} elements (2^27 values at rate 1/2). Above (2^28 values:
+     * 4 GiB), the opening encodes the coefficients again for the queries, after the first round's
+     * tables are gone, so the codeword never meets the 3·2^n-long weight table in memory; the
+     * encoding is deterministic, so the leaves and the proof are the same.
+     */
+    boolean keepsCodeword() {
+        return params.codewordLongs(0) <= maxKeptCodewordLongs;
     }
 
     private void checkTable(long[] evaluations, int numVars) {
@@ -342,7 +364,8 @@ public final class WhirProver implements PcsProver {
         }
         int size = 1 << params.numVars();
         return new long[][] {c.owner.toHost(c.evaluations, size), c.owner.toHost(c.coefficients, size),
-            c.hiding != null && c.hiding.mask() != null ? c.codeword : c.owner.toHost(c.codeword, 1 << params.logDomainSize(0))};
+            c.codeword == null || c.hiding != null && c.hiding.mask() != null ? c.codeword
+                    : c.owner.toHost(c.codeword, 1 << params.logDomainSize(0))};
     }
 
     private WhirCommitment cast(Committed committed) {
@@ -671,6 +694,10 @@ public final class WhirProver implements PcsProver {
             int leafLongs = (i == 0 ? 1 : 3) << k;
             if (zk && i == 0 && !separate) {
                 out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs + mask.symbols().length / (1 << params.logLeaves(0))));
+            } else if (i == 0 && codeword == null) {
+                // a large commitment's codeword (not kept: keepsCodeword), encoded again from f̂'s coefficients
+                long[] word = kernels.encodeBitReversed(committedTables[1], 1, n, params.logDomainSize(0));
+                out.bases(kernels.leaves(word, indices, leafLongs));
             } else {
                 out.bases(kernels.leaves(codeword, indices, leafLongs));
             }
