@@ -325,6 +325,20 @@ public final class ProvingKey {
      * A model that cannot be stacked is refused with an UnsupportedModelException whose cause is
      * the reason (the ops themselves compile).
      */
+    /**
+     * The number of variables of the circuit's padded witness polynomial ({@link
+     * CommittedLayout#padded}: each advice tensor one power-of-two block), counted in long
+     * arithmetic so that a circuit far above the commitment's limit gets its size, not the
+     * layout's refusal.
+     */
+    static int paddedWitnessVars(dev.zkinfer.circuit.Circuit circuit) {
+        long entries = 0;
+        for (int t : circuit.tensorsWithRole(TensorRole.ADVICE)) {
+            entries += circuit.tensor(t).layout().paddedSize();
+        }
+        return Math.max(1, 64 - Long.numberOfLeadingZeros(Math.max(1, entries) - 1));
+    }
+
     /** log2 of the largest witness commitment: {@link PcsParameters#MAX_NUM_VARS}, or the hiding limit for a zero-knowledge key. */
     static int maxWitnessVars(boolean zeroKnowledge) {
         return zeroKnowledge ? PcsParameters.MAX_ZK_NUM_VARS : PcsParameters.MAX_NUM_VARS;
@@ -350,7 +364,7 @@ public final class ProvingKey {
                 throw new dev.zkinfer.circuits.UnsupportedModelException(e.getMessage(), e);
             }
             out[i] = ModelCompiler.compile(m, privateInputs, zeroKnowledge);
-            int witnessVars = CommittedLayout.padded(out[i].circuit(), out[i].circuit().tensorsWithRole(TensorRole.ADVICE)).numVars();
+            int witnessVars = paddedWitnessVars(out[i].circuit());
             int limit = maxWitnessVars(zeroKnowledge);
             if (witnessVars > limit) {
                 if (dropTooLarge && i > 0) {
