@@ -45,7 +45,7 @@ import java.util.Objects;
 public final class WhirProver implements PcsProver {
     private final PcsParameters params;
     private final CommitKernels kernels;
-    /** Round-0 codewords above this many elements are not kept by a commitment ({@link #keepsCodeword}). */
+    /** Commitments whose round-0 codeword has more elements keep neither it nor the coefficients ({@link #keepsEncoding}). */
     private final long maxKeptCodewordLongs;
 
     /** A prover on the backend chosen at start-up ({@link Backends#get()}). */
@@ -318,20 +318,23 @@ public final class WhirProver implements PcsProver {
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
         Cancellation.checkpoint();
         MerkleTree tree = MerkleTree.build(kernels, codeword, 1 << params.logLeaves(0), 1 << params.foldVars(0));
-        return new WhirCommitment(params, evals, coeffs, keepsCodeword() ? codeword : null, tree, kernels, null);
+        boolean keep = keepsEncoding();
+        return new WhirCommitment(params, evals, keep ? coeffs : null, keep ? codeword : null, tree, kernels, null);
     }
 
-    /** Most base elements of a round-0 codeword a commitment keeps (2 GiB); larger ones are encoded again when opened. */
-    static final long MAX_KEPT_CODEWORD_LONGS = 1L << 28;
+    /** Most base elements of a round-0 codeword a commitment keeps (1 GiB: 2^25 values at rate 1/4); larger ones are computed again when opened. */
+    static final long MAX_KEPT_CODEWORD_LONGS = 1L << 27;
 
     /**
-     * Whether an integrity-mode commitment keeps its round-0 codeword until it is opened: up to
-     * {@link #MAX_KEPT_CODEWORD_LONGS} elements (2^27 values at rate 1/2). Above (2^28 values:
-     * 4 GiB), the opening encodes the coefficients again for the queries, after the first round's
-     * tables are gone, so the codeword never meets the 3·2^n-long weight table in memory; the
-     * encoding is deterministic, so the leaves and the proof are the same.
+     * Whether an integrity-mode commitment keeps f̂'s monomial coefficients and its round-0
+     * codeword until it is opened: up to {@link #MAX_KEPT_CODEWORD_LONGS} codeword elements (2^25
+     * values). A larger commitment keeps only its values and Merkle tree (at 2^27 values: 2 GB
+     * instead of 5 GB while the rest of a proof runs, at 2^28: 4 GB instead of 10 GB); its opening
+     * computes the coefficients again (Möbius transform) and encodes them again for the queries,
+     * after the first round's tables are gone, so the codeword never meets the 3·2^n-long weight
+     * table in memory. Both are deterministic: the leaves and the proof are the same.
      */
-    boolean keepsCodeword() {
+    boolean keepsEncoding() {
         return params.codewordLongs(0) <= maxKeptCodewordLongs;
     }
 
@@ -363,7 +366,7 @@ public final class WhirProver implements PcsProver {
             return new long[][] {c.evaluations, c.coefficients, c.codeword};
         }
         int size = 1 << params.numVars();
-        return new long[][] {c.owner.toHost(c.evaluations, size), c.owner.toHost(c.coefficients, size),
+        return new long[][] {c.owner.toHost(c.evaluations, size), c.coefficients == null ? null : c.owner.toHost(c.coefficients, size),
             c.codeword == null || c.hiding != null && c.hiding.mask() != null ? c.codeword
                     : c.owner.toHost(c.codeword, 1 << params.logDomainSize(0))};
     }
@@ -606,6 +609,12 @@ public final class WhirProver implements PcsProver {
         }
         long[] f = committedTables[0];
         long[] coeffs = committedTables[1];
+        if (coeffs == null) {
+            // a large commitment keeps no coefficients (keepsEncoding): the Möbius transform again
+            coeffs = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));
+            kernels.evaluationsToCoefficients(coeffs);
+        }
+        long[] coeffs0 = committedTables[2] == null ? coeffs : null;
         int width = 1;
         Ext3 maskSum = zk ? weightedSum(hostWeight, mask.values()) : null;
         long[] w = kernels.adopt(hostWeight);
@@ -695,8 +704,9 @@ public final class WhirProver implements PcsProver {
             if (zk && i == 0 && !separate) {
                 out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs + mask.symbols().length / (1 << params.logLeaves(0))));
             } else if (i == 0 && codeword == null) {
-                // a large commitment's codeword (not kept: keepsCodeword), encoded again from f̂'s coefficients
-                long[] word = kernels.encodeBitReversed(committedTables[1], 1, n, params.logDomainSize(0));
+                // a large commitment's codeword (not kept: keepsEncoding), encoded again from f̂'s coefficients
+                long[] word = kernels.encodeBitReversed(coeffs0, 1, n, params.logDomainSize(0));
+                coeffs0 = null;
                 out.bases(kernels.leaves(word, indices, leafLongs));
             } else {
                 out.bases(kernels.leaves(codeword, indices, leafLongs));

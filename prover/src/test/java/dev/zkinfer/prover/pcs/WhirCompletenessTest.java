@@ -48,9 +48,9 @@ class WhirCompletenessTest {
     }
 
     @Test
-    void aCommitmentThatDropsItsCodewordEncodesItAgainAndProvesTheSameBytes() throws Exception {
-        // 2^28-value commitments do not keep their 4 GiB codeword (WhirProver.keepsCodeword); a
-        // limit of 0 takes that path at a small size: the proof must not change by a byte
+    void aCommitmentThatDropsItsCoefficientsAndCodewordComputesThemAgainAndProvesTheSameBytes() throws Exception {
+        // commitments above 2^25 values keep neither coefficients nor codeword (WhirProver.keepsEncoding);
+        // a limit of 0 takes that path at a small size: the proof must not change by a byte
         SplittableRandom rnd = new SplittableRandom(28);
         int n = 13;
         PcsParameters params = PcsParameters.forSecurity(103, n);
@@ -59,7 +59,7 @@ class WhirCompletenessTest {
         byte[][] proofs = new byte[2][];
         for (int keep = 0; keep < 2; keep++) {
             WhirProver prover = new WhirProver(params, dev.zkinfer.prover.backend.Backends.get(), keep == 0 ? 0 : Long.MAX_VALUE);
-            assertEquals(keep == 1, prover.keepsCodeword());
+            assertEquals(keep == 1, prover.keepsEncoding());
             PcsProver.Committed c = prover.commit(table, n);
             dev.zkinfer.transcript.Sha256Transcript t = new dev.zkinfer.transcript.Sha256Transcript(WhirTestSupport.TAG);
             t.absorbBytes("root", c.root());
