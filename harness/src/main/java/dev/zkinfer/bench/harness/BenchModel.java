@@ -66,9 +66,9 @@ public abstract class BenchModel {
     /**
      * Whether a run without {@code --models} includes this model. GPT-2 small does not: its 124M
      * weights need a model commitment of 2^28 values, the polynomial commitment's largest
-     * (PcsParameters.MAX_NUM_VARS), whose key generation alone needs more than a 13 GB heap and
-     * whose proof does not fit a 24 GB machine (README, "Benchmark harness"); name it to see
-     * that row.
+     * (PcsParameters.MAX_NUM_VARS): its key is made, but its proof needs about a 24 GB heap (the
+     * model commitment's opening), more than a 24 GB machine has (README, "Benchmark harness");
+     * name it to see that row.
      */
     public boolean byDefault() {
         return true;
