@@ -31,7 +31,7 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
 
     @Option(names = "--models", paramLabel = "NAME,...", split = ",",
             description = "Models to run, in ladder order: mlp, lenet5, cnn264k, dense4m, vgg11, vgg16, nanogpt, gpt2-16, gpt2-64 "
-                + "(default: all but gpt2-16 and gpt2-64, GPT-2 small, whose weights exceed the 2^26 values a model commitment holds; "
+                + "(default: all but gpt2-16 and gpt2-64, GPT-2 small, whose 2^28-value model commitment does not fit a 24 GB machine's memory; "
                 + "with --quick: mlp, lenet5).")
     List<String> models;
 

@@ -80,8 +80,27 @@ public final class PcsParameters {
 
     /** Most evaluation claims one opening may batch. */
     public static final int MAX_CLAIMS = 1 << 16;
-    /** Largest number of variables (codeword of 2^(n + logInvRate) ≤ 2^28 base elements). */
-    public static final int MAX_NUM_VARS = 26;
+    /**
+     * Largest number of variables of an integrity-mode commitment: 2^28 values, whose rate-1/2
+     * codeword ({@link #forSecurity} halves the rate above {@link #MAX_RATE_QUARTER_VARS}) holds
+     * 2^29 base elements (4 GiB) and its Merkle tree 2^25 leaves.
+     */
+    public static final int MAX_NUM_VARS = 28;
+    /**
+     * Largest number of variables of a hiding commitment ({@link #withZeroKnowledge(int)}): its
+     * mask polynomial and combined tables are host arrays as large as the polynomial again, so
+     * zero-knowledge keys keep the rate-1/4 limit of 2^26 values.
+     */
+    public static final int MAX_ZK_NUM_VARS = 26;
+    /** The named profiles encode at rate 1/4 up to 2^26 values, at rate 1/2 above (codewords of at most 2^29 elements). */
+    public static final int MAX_RATE_QUARTER_VARS = 26;
+    /**
+     * log2 of the most leaves a Merkle tree of a codeword may have: its digest layer (32 bytes a
+     * leaf) must fit one Java array, so at most 2^30 bytes.
+     */
+    public static final int MAX_LOG_LEAVES = 25;
+    /** log2 of the most base elements of a codeword table (a Java array: below 2^31 elements). */
+    public static final int MAX_LOG_CODEWORD_LONGS = 30;
 
     /** The proximity regime of a parameter set (see the class comment). */
     public enum Regime {
@@ -112,7 +131,7 @@ public final class PcsParameters {
             throw new IllegalArgumentException("numVars must be in [1, " + MAX_NUM_VARS + "]: " + numVars);
         }
         if (logInvRate < 1 || logInvRate > 4 || foldingFactor < 1 || foldingFactor > 8 || maxFinalVars < 0
-                || powBits < 0 || powBits > 30 || numVars + logInvRate > 30) {
+                || powBits < 0 || powBits > 30 || numVars + logInvRate > MAX_LOG_CODEWORD_LONGS) {
             throw new IllegalArgumentException("unsupported WHIR shape: logInvRate=" + logInvRate + ", foldingFactor="
                     + foldingFactor + ", maxFinalVars=" + maxFinalVars + ", powBits=" + powBits);
         }
@@ -139,6 +158,10 @@ public final class PcsParameters {
         for (int i = 0; i < foldVars.length; i++) {
             if (logDomainSize(i) - varsBefore(i) < 1 || logLeaves(i) < 0) {
                 throw new IllegalArgumentException("unsupported WHIR shape: round " + i + " code has rate above 1/2");
+            }
+            if (logLeaves(i) > MAX_LOG_LEAVES || codewordLongs(i) >= 1L << 31) {
+                throw new IllegalArgumentException("unsupported WHIR shape: round " + i + "'s codeword (2^" + logDomainSize(i)
+                        + " symbols in 2^" + logLeaves(i) + " leaves) exceeds the prover's array limits");
             }
         }
         this.queries = new int[foldVars.length];
@@ -208,6 +231,10 @@ public final class PcsParameters {
         if (openings < 1 || openings > MAX_ZK_OPENINGS) {
             throw new IllegalArgumentException("a hiding commitment covers 1 to " + MAX_ZK_OPENINGS + " openings: " + openings);
         }
+        if (numVars > MAX_ZK_NUM_VARS) {
+            throw new IllegalArgumentException("a hiding commitment holds at most 2^" + MAX_ZK_NUM_VARS + " values, not 2^" + numVars
+                    + " (zero-knowledge keys keep the smaller limit; integrity keys go up to 2^" + MAX_NUM_VARS + ")");
+        }
         if (zeroKnowledge) {
             if (zkOpenings == openings) {
                 return this;
@@ -229,9 +256,12 @@ public final class PcsParameters {
         return zk;
     }
 
-    /** Whether this shape leaves room for the hiding mask block of one opening (at most half of the polynomial). */
+    /**
+     * Whether this shape leaves room for the hiding mask block of one opening (at most half of the
+     * polynomial) and is small enough for a hiding commitment ({@link #MAX_ZK_NUM_VARS}).
+     */
     public boolean withZeroKnowledgeFits() {
-        return maxZkOpenings() >= 1;
+        return numVars <= MAX_ZK_NUM_VARS && maxZkOpenings() >= 1;
     }
 
     /**
@@ -333,7 +363,8 @@ public final class PcsParameters {
 
     /**
      * The provable profile for {@code bits} of security (100 = default, 128 = strong) on a
-     * polynomial of {@code numVars} variables: rate 1/4, folding factor 4, {@link
+     * polynomial of {@code numVars} variables: rate 1/4 (1/2 above {@link
+     * #MAX_RATE_QUARTER_VARS} variables, {@link #defaultLogInvRate}), folding factor 4, {@link
      * #defaultPowBits} bits of grinding per query phase (16 for large polynomials), and the final
      * polynomial sent in the clear once it has at most as many variables as gives the smallest
      * proof (between 4 and 11). The Johnson-bound regime is
@@ -351,7 +382,7 @@ public final class PcsParameters {
         for (Regime regime : new Regime[] {Regime.JOHNSON_BOUND, Regime.UNIQUE_DECODING}) {
             PcsParameters best = null;
             for (int maxFinal = 4; maxFinal <= 11; maxFinal++) {
-                PcsParameters p = new PcsParameters(profileName(regime, bits), regime, bits, numVars, 2, 4, maxFinal,
+                PcsParameters p = new PcsParameters(profileName(regime, bits), regime, bits, numVars, defaultLogInvRate(numVars), 4, maxFinal,
                         defaultPowBits(numVars), DEFAULT_DOMAIN_SHRINK, null, 0);
                 if (p.securityBits() >= bits && (best == null || p.estimatedProofBytes() < best.estimatedProofBytes())) {
                     best = p;
@@ -362,6 +393,22 @@ public final class PcsParameters {
             }
         }
         throw new IllegalArgumentException("no provable WHIR parameters reach " + bits + " bits for 2^" + numVars + " values");
+    }
+
+    /**
+     * log2(1/ρ_0) of the named profiles: 2 (rate 1/4) up to {@link #MAX_RATE_QUARTER_VARS}
+     * variables, 1 (rate 1/2) above, so that the largest polynomials' codewords (2^29 base
+     * elements, 4 GiB, at 2^28 values) and Merkle trees (2^25 leaves) fit the prover's memory and
+     * Java's array limits; rate 1/2 costs about twice the round-0 queries (a larger proof), not
+     * security: the query counts follow the rate.
+     */
+    static int defaultLogInvRate(int numVars) {
+        return numVars <= MAX_RATE_QUARTER_VARS ? 2 : 1;
+    }
+
+    /** Base-field longs of round i's codeword table: width (1 in round 0, 3 after) × |L_i|. */
+    public long codewordLongs(int round) {
+        return (round == 0 ? 1L : 3L) << logDomainSize(round);
     }
 
     /**

@@ -110,6 +110,50 @@ class PcsParametersTest {
     }
 
     @Test
+    void largestPolynomialsUseRateOneHalfWithinJavasArrayLimitsAndReachTheTarget() {
+        // shapes only: nothing of 2^28 is allocated
+        for (int bits : new int[] {103, 131}) {
+            for (int n = 20; n <= PcsParameters.MAX_NUM_VARS; n++) {
+                PcsParameters p = PcsParameters.forSecurity(bits, n);
+                assertTrue(p.securityBits() >= bits, p.toString());
+                assertEquals(n <= PcsParameters.MAX_RATE_QUARTER_VARS ? 2 : 1, p.logInvRate(), p.toString());
+                for (int i = 0; i < p.numRounds(); i++) {
+                    assertTrue(p.codewordLongs(i) <= 1L << 29, p + " round " + i);
+                    assertTrue(p.logLeaves(i) <= PcsParameters.MAX_LOG_LEAVES, p + " round " + i);
+                    // every table index the prover computes in int arithmetic stays below 2^31
+                    assertTrue((long) p.codewordLongs(i) < Integer.MAX_VALUE - 8);
+                }
+                assertTrue(3L << n < Integer.MAX_VALUE - 8, "the opening's weight table of 3·2^n longs");
+            }
+        }
+        PcsParameters top = PcsParameters.forSecurity(103, 28);
+        assertEquals(1L << 29, top.codewordLongs(0));
+        assertEquals(25, top.logLeaves(0));
+        assertEquals(3L << 27, top.codewordLongs(1));
+    }
+
+    @Test
+    void shapesBeyondTheArrayLimitsAreRefused() {
+        // 2^28 values at rate 1/4: a codeword of 2^30 elements in 2^26 leaves, whose digest layer would be 2^31 bytes
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 103, 28, 2, 4, 16, 8, 2));
+        assertTrue(e.getMessage().contains("array limits"), e.getMessage());
+        // folding 5 variables keeps 2^25 leaves: allowed
+        assertEquals(25, PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 103, 28, 2, 5, 16, 8, 2).logLeaves(0));
+        assertThrows(IllegalArgumentException.class,
+                () -> PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 103, 28, 3, 5, 16, 8, 2));
+    }
+
+    @Test
+    void hidingCommitmentsKeepTheSmallerLimit() {
+        PcsParameters p = PcsParameters.forSecurity(103, PcsParameters.MAX_ZK_NUM_VARS + 1);
+        assertTrue(!p.withZeroKnowledgeFits());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, p::withZeroKnowledge);
+        assertTrue(e.getMessage().contains("at most 2^26"), e.getMessage());
+        assertTrue(PcsParameters.forSecurity(103, PcsParameters.MAX_ZK_NUM_VARS).withZeroKnowledge().zeroKnowledge());
+    }
+
+    @Test
     void insecureProfileSaysSo() {
         PcsParameters p = PcsParameters.insecureForTests(10, 2);
         assertTrue(p.profile().contains("INSECURE"));

@@ -144,7 +144,7 @@ public final class BenchHarness {
             notes.add("not provable: " + e.getMessage());
             return partial(model, batches, params, shape, inferFloat, inferInt, peak, notes);
         } catch (IllegalArgumentException e) {
-            // a model beyond the proof system's sizes (the model commitment's PCS: at most 2^26 values)
+            // a model beyond the proof system's sizes (the model commitment's PCS: at most 2^MAX_NUM_VARS values)
             notes.add("not provable: " + e.getMessage().replace("java.lang.IllegalArgumentException: ", "")
                     + (e.getMessage().contains("numVars") ? " (the weights' commitment holds at most 2^"
                             + dev.zkinfer.pcs.PcsParameters.MAX_NUM_VARS + " values)" : ""));

@@ -65,9 +65,10 @@ public abstract class BenchModel {
 
     /**
      * Whether a run without {@code --models} includes this model. GPT-2 small does not: its 124M
-     * weights need a model commitment of 2^27 values and more, beyond the 2^26 of the polynomial
-     * commitment (PcsParameters.MAX_NUM_VARS), so it is refused at key generation after minutes of
-     * building and quantizing; name it to see that row.
+     * weights need a model commitment of 2^28 values, the polynomial commitment's largest
+     * (PcsParameters.MAX_NUM_VARS): its key is made, but its proof needs about a 24 GB heap (the
+     * model commitment's opening), more than a 24 GB machine has (README, "Benchmark harness");
+     * name it to see that row.
      */
     public boolean byDefault() {
         return true;

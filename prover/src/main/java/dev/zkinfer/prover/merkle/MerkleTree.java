@@ -32,9 +32,7 @@ public final class MerkleTree {
      * a resident handle of the kernels' backend ({@link CommitKernels#merkleLayers}).
      */
     public static MerkleTree build(CommitKernels kernels, long[] data, int leaves, int leafLongs) {
-        if (leafLongs <= 0 || leaves <= 0 || Integer.bitCount(leaves) != 1) {
-            throw new IllegalArgumentException("a Merkle tree needs a power-of-two number of whole leaves");
-        }
+        checkShape(leaves, leafLongs);
         return new MerkleTree(kernels.merkleLayers(data, leaves, leafLongs));
     }
 
@@ -44,6 +42,7 @@ public final class MerkleTree {
      * caller), the layers above them hashed here. Openings then send each opened leaf's salt.
      */
     public static MerkleTree buildSalted(CommitKernels kernels, long[] data, int leaves, int leafLongs, byte[] salts) {
+        checkShape(leaves, leafLongs);
         if (salts.length != (long) leaves * MerkleHash.SALT_BYTES) {
             throw new IllegalArgumentException("a salted tree needs " + MerkleHash.SALT_BYTES + " bytes of salt per leaf");
         }
@@ -66,6 +65,27 @@ public final class MerkleTree {
         }
         return new MerkleTree(layers);
     }
+
+    /**
+     * Checks that a tree of {@code leaves} leaves of {@code leafLongs} longs fits Java arrays: a
+     * power of two of leaves, their data (leaves × leafLongs longs) and the leaf digest layer
+     * (32 bytes a leaf) each below 2^31 elements, computed in long arithmetic (at 2^26 leaves
+     * the digest layer alone would be 2^31 bytes). Pure: allocates nothing.
+     *
+     * @throws IllegalArgumentException naming the limit that the shape exceeds
+     */
+    public static void checkShape(long leaves, long leafLongs) {
+        if (leafLongs <= 0 || leaves <= 0 || Long.bitCount(leaves) != 1) {
+            throw new IllegalArgumentException("a Merkle tree needs a power-of-two number of whole leaves");
+        }
+        if (leaves * MerkleHash.DIGEST_BYTES > MAX_ARRAY || leaves > MAX_ARRAY / leafLongs) {
+            throw new IllegalArgumentException("a Merkle tree of " + leaves + " leaves of " + leafLongs
+                    + " longs exceeds Java's array limits (at most 2^25 leaves)");
+        }
+    }
+
+    /** The most elements this code allocates in one array (the JVM's own limit is a few below 2^31 − 1). */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     public byte[] root() {
         return Arrays.copyOf(layers[layers.length - 1], MerkleHash.DIGEST_BYTES);

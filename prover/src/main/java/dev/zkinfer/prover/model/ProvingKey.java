@@ -272,7 +272,7 @@ public final class ProvingKey {
             if (compiled.length < sizes.length) {
                 int[] fit = Arrays.copyOf(sizes, compiled.length);
                 LOG.log(System.Logger.Level.WARNING, "a batch of " + sizes[compiled.length] + " needs a witness commitment above 2^"
-                        + PcsParameters.MAX_NUM_VARS + " entries; the key's batch sizes are " + Arrays.toString(fit));
+                        + maxWitnessVars(options.zeroKnowledge()) + " entries; the key's batch sizes are " + Arrays.toString(fit));
                 sizes = fit;
             }
         } catch (dev.zkinfer.circuits.UnsupportedModelException e) {
@@ -325,6 +325,25 @@ public final class ProvingKey {
      * A model that cannot be stacked is refused with an UnsupportedModelException whose cause is
      * the reason (the ops themselves compile).
      */
+    /**
+     * The number of variables of the circuit's padded witness polynomial ({@link
+     * CommittedLayout#padded}: each advice tensor one power-of-two block), counted in long
+     * arithmetic so that a circuit far above the commitment's limit gets its size, not the
+     * layout's refusal.
+     */
+    static int paddedWitnessVars(dev.zkinfer.circuit.Circuit circuit) {
+        long entries = 0;
+        for (int t : circuit.tensorsWithRole(TensorRole.ADVICE)) {
+            entries += circuit.tensor(t).layout().paddedSize();
+        }
+        return Math.max(1, 64 - Long.numberOfLeadingZeros(Math.max(1, entries) - 1));
+    }
+
+    /** log2 of the largest witness commitment: {@link PcsParameters#MAX_NUM_VARS}, or the hiding limit for a zero-knowledge key. */
+    static int maxWitnessVars(boolean zeroKnowledge) {
+        return zeroKnowledge ? PcsParameters.MAX_ZK_NUM_VARS : PcsParameters.MAX_NUM_VARS;
+    }
+
     static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge) {
         return compileBatches(model, sizes, dropTooLarge, false, false);
     }
@@ -345,14 +364,15 @@ public final class ProvingKey {
                 throw new dev.zkinfer.circuits.UnsupportedModelException(e.getMessage(), e);
             }
             out[i] = ModelCompiler.compile(m, privateInputs, zeroKnowledge);
-            int witnessVars = CommittedLayout.padded(out[i].circuit(), out[i].circuit().tensorsWithRole(TensorRole.ADVICE)).numVars();
-            if (witnessVars > PcsParameters.MAX_NUM_VARS) {
+            int witnessVars = paddedWitnessVars(out[i].circuit());
+            int limit = maxWitnessVars(zeroKnowledge);
+            if (witnessVars > limit) {
                 if (dropTooLarge && i > 0) {
                     // this batch size and the larger ones do not fit: the key keeps the smaller ones
                     return Arrays.copyOf(out, i);
                 }
                 throw new dev.zkinfer.circuits.UnsupportedModelException("a batch of " + sizes[i] + " needs a witness commitment of 2^"
-                        + witnessVars + " entries, above the 2^" + PcsParameters.MAX_NUM_VARS + " the commitment supports"
+                        + witnessVars + " entries, above the 2^" + limit + " the " + (zeroKnowledge ? "hiding " : "") + "commitment supports"
                         + (i > 0 ? "; the largest batch size that fits is at most " + sizes[i - 1] : ""));
             }
             String differs = i == 0 ? null : differingModelTensor(out[0], out[i]);

@@ -82,6 +82,12 @@ public final class WeightTables {
                 }
                 cs[q] = new long[] {coefs[j].c0, coefs[j].c1, coefs[j].c2};
             }
+            if ((3L << m) == w.length) {
+                // the block is the whole table (claims at points with no boolean coordinate): add
+                // into w itself, since a second table of 3·2^n longs (6 GiB at 2^28) may not fit
+                kernels.addScaledEqBatch(w, pts, cs);
+                continue;
+            }
             long[] block = kernels.zeros(3 << m);
             kernels.addScaledEqBatch(block, pts, cs);
             long[] host = kernels.toHost(block, 3 << m);

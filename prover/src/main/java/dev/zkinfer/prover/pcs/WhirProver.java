@@ -44,6 +44,8 @@ import java.util.Objects;
 public final class WhirProver implements PcsProver {
     private final PcsParameters params;
     private final CommitKernels kernels;
+    /** Commitments whose round-0 codeword has more elements keep neither it nor the coefficients ({@link #keepsEncoding}). */
+    private final long maxKeptCodewordLongs;
 
     /** A prover on the backend chosen at start-up ({@link Backends#get()}). */
     public WhirProver(PcsParameters params) {
@@ -51,8 +53,14 @@ public final class WhirProver implements PcsProver {
     }
 
     public WhirProver(PcsParameters params, Backend backend) {
+        this(params, backend, MAX_KEPT_CODEWORD_LONGS);
+    }
+
+    /** As {@link #WhirProver(PcsParameters, Backend)}, keeping round-0 codewords of at most {@code maxKeptCodewordLongs} elements (tests: 0 exercises the re-encoding of large ones at small sizes). */
+    WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs) {
         this.params = Objects.requireNonNull(params);
         this.kernels = backend.commit();
+        this.maxKeptCodewordLongs = maxKeptCodewordLongs;
     }
 
     public PcsParameters parameters() {
@@ -307,7 +315,24 @@ public final class WhirProver implements PcsProver {
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
         Cancellation.checkpoint();
         MerkleTree tree = MerkleTree.build(kernels, codeword, 1 << params.logLeaves(0), 1 << params.foldVars(0));
-        return new WhirCommitment(params, evals, coeffs, codeword, tree, kernels, null);
+        boolean keep = keepsEncoding();
+        return new WhirCommitment(params, evals, keep ? coeffs : null, keep ? codeword : null, tree, kernels, null);
+    }
+
+    /** Most base elements of a round-0 codeword a commitment keeps (1 GiB: 2^25 values at rate 1/4); larger ones are computed again when opened. */
+    static final long MAX_KEPT_CODEWORD_LONGS = 1L << 27;
+
+    /**
+     * Whether an integrity-mode commitment keeps f̂'s monomial coefficients and its round-0
+     * codeword until it is opened: up to {@link #MAX_KEPT_CODEWORD_LONGS} codeword elements (2^25
+     * values). A larger commitment keeps only its values and Merkle tree (at 2^27 values: 2 GB
+     * instead of 5 GB while the rest of a proof runs, at 2^28: 4 GB instead of 10 GB); its opening
+     * computes the coefficients again (Möbius transform) and encodes them again for the queries,
+     * after the first round's tables are gone, so the codeword never meets the 3·2^n-long weight
+     * table in memory. Both are deterministic: the leaves and the proof are the same.
+     */
+    boolean keepsEncoding() {
+        return params.codewordLongs(0) <= maxKeptCodewordLongs;
     }
 
     private void checkTable(long[] evaluations, int numVars) {
@@ -338,8 +363,9 @@ public final class WhirProver implements PcsProver {
             return new long[][] {c.evaluations, c.coefficients, c.codeword};
         }
         int size = 1 << params.numVars();
-        return new long[][] {c.owner.toHost(c.evaluations, size), c.owner.toHost(c.coefficients, size),
-            c.hiding != null && c.hiding.mask() != null ? c.codeword : c.owner.toHost(c.codeword, 1 << params.logDomainSize(0))};
+        return new long[][] {c.owner.toHost(c.evaluations, size), c.coefficients == null ? null : c.owner.toHost(c.coefficients, size),
+            c.codeword == null || c.hiding != null && c.hiding.mask() != null ? c.codeword
+                    : c.owner.toHost(c.codeword, 1 << params.logDomainSize(0))};
     }
 
     private WhirCommitment cast(Committed committed) {
@@ -579,6 +605,12 @@ public final class WhirProver implements PcsProver {
         }
         long[] f = committedTables[0];
         long[] coeffs = committedTables[1];
+        if (coeffs == null) {
+            // a large commitment keeps no coefficients (keepsEncoding): the Möbius transform again
+            coeffs = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));
+            kernels.evaluationsToCoefficients(coeffs);
+        }
+        long[] coeffs0 = committedTables[2] == null ? coeffs : null;
         int width = 1;
         Ext3 maskSum = zk ? weightedSum(hostWeight, mask.values()) : null;
         long[] w = kernels.adopt(hostWeight);
@@ -615,9 +647,11 @@ public final class WhirProver implements PcsProver {
                 Cancellation.checkpoint();
                 Ext3 alpha = sumcheckRound(f, width, w, size, out, t);
                 long[] a = ext(alpha);
+                // w first: its table (3·2^n longs in the first round) is garbage before f's and the
+                // coefficients' folds are allocated, which lowers the peak of large openings
+                w = kernels.fold(w, 3, size, a, false);
                 f = kernels.fold(f, width, size, a, false);
                 coeffs = kernels.fold(coeffs, width, size, a, true);
-                w = kernels.fold(w, 3, size, a, false);
                 width = 3;
                 size >>>= 1;
             }
@@ -664,6 +698,11 @@ public final class WhirProver implements PcsProver {
             int leafLongs = (i == 0 ? 1 : 3) << k;
             if (zk && i == 0 && !separate) {
                 out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs + mask.symbols().length / (1 << params.logLeaves(0))));
+            } else if (i == 0 && codeword == null) {
+                // a large commitment's codeword (not kept: keepsEncoding), encoded again from f̂'s coefficients
+                long[] word = kernels.encodeBitReversed(coeffs0, 1, n, params.logDomainSize(0));
+                coeffs0 = null;
+                out.bases(kernels.leaves(word, indices, leafLongs));
             } else {
                 out.bases(kernels.leaves(codeword, indices, leafLongs));
             }

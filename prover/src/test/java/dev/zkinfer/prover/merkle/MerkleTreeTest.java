@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zkinfer.InvalidProofException;
 import dev.zkinfer.encoding.ProofReader;
@@ -152,5 +153,19 @@ class MerkleTreeTest {
         }
         assertThrows(IllegalArgumentException.class, () -> MerkleTree.buildSalted(Backends.scalar().commit(), data, 1 << DEPTH, LEAF,
                 new byte[3]));
+    }
+
+    @Test
+    void shapesBeyondJavasArrayLimitsAreRefusedWithoutAllocating() {
+        // the largest trees WHIR builds: 2^25 leaves of 16 base elements (round 0 at 2^28 values, rate 1/2), 2^23 of 48
+        assertDoesNotThrow(() -> MerkleTree.checkShape(1L << 25, 16));
+        assertDoesNotThrow(() -> MerkleTree.checkShape(1L << 23, 48));
+        // 2^26 leaves: a digest layer of 2^31 bytes (int arithmetic would wrap to a negative size)
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MerkleTree.checkShape(1L << 26, 16));
+        assertTrue(e.getMessage().contains("array limits"), e.getMessage());
+        // data of 2^31 longs in 2^24 leaves
+        assertThrows(IllegalArgumentException.class, () -> MerkleTree.checkShape(1L << 24, 128));
+        assertThrows(IllegalArgumentException.class, () -> MerkleTree.checkShape(3, 16));
+        assertThrows(IllegalArgumentException.class, () -> MerkleTree.checkShape(1L << 10, 0));
     }
 }

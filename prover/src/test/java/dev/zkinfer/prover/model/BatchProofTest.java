@@ -233,12 +233,18 @@ class BatchProofTest {
 
     @Test
     void aBatchWhoseWitnessExceedsTheCommitmentIsRefusedOrLeftOut() {
-        // LeNet's witness commitment is 2^17 for one row: 2^27 for 1024 rows, above the PCS's 2^26
+        // LeNet's witness commitment is 2^17 for one row: 2^29 for 4096 rows, above the PCS's 2^28
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                () -> ProvingKey.create(model, SecurityProfile.DEFAULT, new int[] {1, 1024}, s -> {}));
-        assertTrue(e.getMessage().startsWith("a batch of 1024 needs a witness commitment of 2^27 entries"), e.getMessage());
-        ProvingKey fit = ProvingKey.createBatchesIfPossible(model, SecurityProfile.DEFAULT, new int[] {1, 2, 1024}, s -> {});
+                () -> ProvingKey.create(model, SecurityProfile.DEFAULT, new int[] {1, 4096}, s -> {}));
+        assertTrue(e.getMessage().startsWith("a batch of 4096 needs a witness commitment of 2^29 entries, above the 2^28"),
+                e.getMessage());
+        ProvingKey fit = ProvingKey.createBatchesIfPossible(model, SecurityProfile.DEFAULT, new int[] {1, 2, 4096}, s -> {});
         assertArrayEquals(new int[] {1, 2}, fit.verifyingKey().batchSizes());
+        // a zero-knowledge key keeps the hiding commitment's 2^26: 1024 rows (2^27) are refused
+        UnsupportedModelException zk = assertThrows(UnsupportedModelException.class, () -> ProvingKey.create(model,
+                SecurityProfile.DEFAULT, new int[] {1, 1024}, new ProvingKey.Options(true, false), s -> {}));
+        assertTrue(zk.getMessage().startsWith("a batch of 1024 needs a witness commitment of 2^27 entries, above the 2^26 the hiding"),
+                zk.getMessage());
     }
 
     @Test

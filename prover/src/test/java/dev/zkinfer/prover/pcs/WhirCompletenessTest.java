@@ -48,6 +48,32 @@ class WhirCompletenessTest {
     }
 
     @Test
+    void aCommitmentThatDropsItsCoefficientsAndCodewordComputesThemAgainAndProvesTheSameBytes() throws Exception {
+        // commitments above 2^25 values keep neither coefficients nor codeword (WhirProver.keepsEncoding);
+        // a limit of 0 takes that path at a small size: the proof must not change by a byte
+        SplittableRandom rnd = new SplittableRandom(28);
+        int n = 13;
+        PcsParameters params = PcsParameters.forSecurity(103, n);
+        long[] table = WhirTestSupport.randomTable(rnd, n);
+        List<Ext3[]> points = WhirTestSupport.randomPoints(rnd, n, 2);
+        byte[][] proofs = new byte[2][];
+        for (int keep = 0; keep < 2; keep++) {
+            WhirProver prover = new WhirProver(params, dev.zkinfer.prover.backend.Backends.get(), keep == 0 ? 0 : Long.MAX_VALUE);
+            assertEquals(keep == 1, prover.keepsEncoding());
+            PcsProver.Committed c = prover.commit(table, n);
+            dev.zkinfer.transcript.Sha256Transcript t = new dev.zkinfer.transcript.Sha256Transcript(WhirTestSupport.TAG);
+            t.absorbBytes("root", c.root());
+            dev.zkinfer.encoding.ProofWriter out = new dev.zkinfer.encoding.ProofWriter();
+            Ext3[] values = prover.open(c, points, out, t);
+            proofs[keep] = out.toByteArray();
+            List<dev.zkinfer.pcs.EvaluationClaim> claims = List.of(new dev.zkinfer.pcs.EvaluationClaim(points.get(0), values[0]),
+                    new dev.zkinfer.pcs.EvaluationClaim(points.get(1), values[1]));
+            WhirTestSupport.verify(params, c.root(), claims, proofs[keep]);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(proofs[1], proofs[0]);
+    }
+
+    @Test
     void hypercubePointsOpenToTableEntries() throws Exception {
         SplittableRandom rnd = new SplittableRandom(5);
         int n = 7;
