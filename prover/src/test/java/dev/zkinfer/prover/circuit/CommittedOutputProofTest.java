@@ -123,24 +123,11 @@ class CommittedOutputProofTest {
         Setup p = setup("private", false, 11);
         long[] y = output(s);
         assertArrayEquals(y, output(p), "the same witness");
-        assertEquals(0, occurrences(prove(s, 12, null, seed(3), null), y), "the committed output is not in the proof");
-        assertEquals(1, occurrences(p.prover().prove(p.w(), 1, m -> {}, null, ZkProofTest.seeded(12)), y),
+        assertEquals(0, LayerHarness.occurrences(prove(s, 12, null, seed(3), null), y), "the committed output is not in the proof");
+        assertEquals(1, LayerHarness.occurrences(p.prover().prove(p.w(), 1, m -> {}, null, ZkProofTest.seeded(12)), y),
                 "control: a public output is");
     }
 
-    /** How often the values appear in the bytes as consecutive little-endian field elements. */
-    static int occurrences(byte[] bytes, long[] values) {
-        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        int found = 0;
-        for (int i = 0; i + 8 * values.length <= bytes.length; i++) {
-            boolean all = true;
-            for (int k = 0; k < values.length && all; k++) {
-                all = bb.getLong(i + 8 * k) == values[k];
-            }
-            found += all ? 1 : 0;
-        }
-        return found;
-    }
 
     @Test
     void aProverWhoseWitnessOutputDiffersFromTheCommittedOneIsCaught() {

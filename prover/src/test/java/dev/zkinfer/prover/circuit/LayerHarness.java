@@ -32,6 +32,33 @@ public final class LayerHarness {
 
     private LayerHarness() {}
 
+    /** The offsets at which the values occur in the bytes as consecutive little-endian u64 (field elements), in order. */
+    public static java.util.List<Integer> offsets(byte[] bytes, long[] values) {
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i + 8 * values.length <= bytes.length; i++) {
+            boolean all = true;
+            for (int k = 0; k < values.length && all; k++) {
+                all = bb.getLong(i + 8 * k) == values[k];
+            }
+            if (all) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** How often the values occur in the bytes as consecutive little-endian u64. */
+    public static int occurrences(byte[] bytes, long[] values) {
+        return offsets(bytes, values).size();
+    }
+
+    /** The first offset at which the values occur in the bytes as consecutive little-endian u64, or -1. */
+    public static int firstOccurrence(byte[] bytes, long[] values) {
+        java.util.List<Integer> at = offsets(bytes, values);
+        return at.isEmpty() ? -1 : at.get(0);
+    }
+
     /** Fills the witness by running every layer's computeWitness in order. */
     public static void computeWitness(Circuit circuit, WitnessValues w) {
         for (Layer l : circuit.layers()) {

@@ -2,6 +2,7 @@ package dev.zkinfer.prover.model;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.zkinfer.prover.circuit.LayerHarness;
 import dev.zkinfer.circuit.CircuitVerifier;
 import dev.zkinfer.circuit.CommittedEnd;
 import dev.zkinfer.circuits.UnsupportedModelException;
@@ -222,7 +223,7 @@ class ZkConformanceProofTest {
         }
         if (!visibility.committed) {
             long[] firstOutput = Arrays.stream(o.outputs().get(0)).map(Goldilocks::fromSigned).toArray();
-            int outAt = firstOccurrence(proof, firstOutput);
+            int outAt = LayerHarness.firstOccurrence(proof, firstOutput);
             assertTrue(outAt >= 0, key + ": the public output is written in the proof as field elements");
             byte[] bad = proof.clone();
             bad[outAt] ^= 1;
@@ -235,20 +236,6 @@ class ZkConformanceProofTest {
                 Arrays.toString(zk.verifyingKey().batchSizes()), proof.length, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e6));
     }
 
-    /** The first offset at which the values occur as consecutive little-endian u64, or -1. */
-    static int firstOccurrence(byte[] bytes, long[] values) {
-        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i + 8 * values.length <= bytes.length; i++) {
-            boolean all = true;
-            for (int k = 0; k < values.length && all; k++) {
-                all = bb.getLong(i + 8 * k) == values[k];
-            }
-            if (all) {
-                return i;
-            }
-        }
-        return -1;
-    }
 
     private static void record(String key, String line) {
         System.out.println(line);

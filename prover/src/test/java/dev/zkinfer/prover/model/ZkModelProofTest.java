@@ -2,6 +2,7 @@ package dev.zkinfer.prover.model;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.zkinfer.prover.circuit.LayerHarness;
 import dev.zkinfer.circuit.CircuitVerifier;
 import dev.zkinfer.nn.graph.Graph;
 import dev.zkinfer.nn.graph.ModelBuilder;
@@ -81,8 +82,8 @@ class ZkModelProofTest {
         // the input's quantized values appear nowhere in the proof (as the 8-byte field elements a
         // public input is written as); the same scan finds them in an integrity proof
         long[] x = java.util.Arrays.stream(input.data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray();
-        assertEquals(0, occurrences(r.proof(), x), "the private input's values are not in the proof");
-        assertEquals(1, occurrences(new ModelProver(plain).prove(input, s -> {}).proof(), x), "control: a public input is");
+        assertEquals(0, LayerHarness.occurrences(r.proof(), x), "the private input's values are not in the proof");
+        assertEquals(1, LayerHarness.occurrences(new ModelProver(plain).prove(input, s -> {}).proof(), x), "control: a public input is");
         // an input outside the quantized domain is refused by the prover, as for a public input
         int[] bad = input.data().clone();
         bad[0] = 1000;
@@ -127,8 +128,8 @@ class ZkModelProofTest {
         assertThrows(dev.zkinfer.MalformedInputException.class, () -> CommitmentOpening.decode(new byte[] {1, 2, 3}));
         // the input's values appear neither in the proof nor among the proof's revealed values; the control finds them
         long[] x = Arrays.stream(input.data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray();
-        assertEquals(0, occurrences(r.proof(), x), "the committed input's values are not in the proof");
-        assertEquals(1, occurrences(new ModelProver(plain).prove(input, s -> {}).proof(), x), "control: a public input is");
+        assertEquals(0, LayerHarness.occurrences(r.proof(), x), "the committed input's values are not in the proof");
+        assertEquals(1, LayerHarness.occurrences(new ModelProver(plain).prove(input, s -> {}).proof(), x), "control: a public input is");
         // flipped bytes and truncation
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(8);
         byte[] proof = r.proof();
@@ -168,8 +169,8 @@ class ZkModelProofTest {
         assertArrayEquals(Arrays.stream(r.output().data()).asLongStream().toArray(), opening.output(0), "the prover's result");
         // the output's values appear in no proof bytes; the control finds them in the public-output proof
         long[] y = Arrays.stream(proved).map(dev.zkinfer.field.Goldilocks::fromSigned).toArray();
-        assertEquals(0, occurrences(r.proof(), y), "the committed output's values are not in the proof");
-        assertEquals(1, occurrences(pr.proof(), y), "control: a public output is");
+        assertEquals(0, LayerHarness.occurrences(r.proof(), y), "the committed output's values are not in the proof");
+        assertEquals(1, LayerHarness.occurrences(pr.proof(), y), "control: a public output is");
         // other outputs with the same seed, and the output with another seed, do not open it
         byte[] file = opening.encode();
         byte[] seed = Arrays.copyOfRange(file, file.length - 32, file.length);
@@ -234,8 +235,8 @@ class ZkModelProofTest {
                 both.part(dev.zkinfer.circuit.CommittedEnd.INPUTS));
         assertFalse(swapped.check(vk, o).isValid());
         // neither end's values are in the proof
-        assertEquals(0, occurrences(r.proof(), Arrays.stream(input.data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray()));
-        assertEquals(0, occurrences(r.proof(), Arrays.stream(r.output().data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray()));
+        assertEquals(0, LayerHarness.occurrences(r.proof(), Arrays.stream(input.data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray()));
+        assertEquals(0, LayerHarness.occurrences(r.proof(), Arrays.stream(r.output().data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray()));
     }
 
     @Test
@@ -284,19 +285,6 @@ class ZkModelProofTest {
         return out;
     }
 
-    /** How often the values occur as consecutive little-endian u64 in the bytes. */
-    static int occurrences(byte[] bytes, long[] values) {
-        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        int found = 0;
-        for (int i = 0; i + 8 * values.length <= bytes.length; i++) {
-            boolean all = true;
-            for (int k = 0; k < values.length && all; k++) {
-                all = bb.getLong(i + 8 * k) == values[k];
-            }
-            found += all ? 1 : 0;
-        }
-        return found;
-    }
 
     @Test
     void lenet5() throws Exception {
