@@ -49,7 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * measured 2026-12-04) are in {@link #HEAVY} and run only with {@code -Dzkinfer.zkSweep=all};
  * the default selection covers every other model ({@code -Dzkinfer.zkSweep=heavy}: the heavy ones only;
  * {@code -Dzkinfer.zkModels=1l_concat,1l_mean}: the models named). Run all with
- * {@code mvn -B -q -o -pl prover -am test -Dtest=ZkConformanceProofTest -Dsurefire.failIfNoSpecifiedTests=false -Dzkinfer.zkSweep=all}.
+ * {@code ./run-tests -pl prover -am -Dtest=ZkConformanceProofTest -Dsurefire.failIfNoSpecifiedTests=false -Dzkinfer.zkSweep=all}.
  * A summary is written to target/zk-conformance-proofs.txt.
  */
 class ZkConformanceProofTest {

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * Completeness and soundness of WHIR at the largest sizes ({@link PcsParameters#MAX_NUM_VARS}),
  * which need minutes and up to 20 GB of heap, so they run only when asked:
  * {@code -Dzkinfer.whirLarge=27} (or {@code 27,28}) with a heap to match, e.g.
- * {@code mvn -B -q -o -pl prover -am test -Dtest=WhirLargeCommitmentTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dzkinfer.whirLarge=27 -Dsurefire.argLine='-Xss4m -XX:+UseParallelGC -Xmx18g'}. Each size commits to a random table
+ * {@code ./run-tests -pl prover -am -Dtest=WhirLargeCommitmentTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dzkinfer.whirLarge=28 -Dsurefire.argLine='-Xss4m -XX:+UseG1GC -Xmx17g'} (the README's command). Each size commits to a random table
  * with the default profile, opens it at two random points and an index point, checks the
  * values against the table, verifies, then checks that a wrong claimed value, a truncated proof
  * and flipped bytes spread over the whole proof (every region: sumcheck messages, roots, leaves,
