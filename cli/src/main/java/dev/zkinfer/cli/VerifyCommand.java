@@ -118,7 +118,7 @@ final class VerifyCommand extends CliSupport implements Callable<Integer> {
         }
         if (result.isValid() && input != null) {
             // the inputs the proof is about: public ones from the proof, committed ones from the opening it opens to
-            int[] inIds = committed ? vk.zkLayout().committedInputs() : c.inputs();
+            int[] inIds = committed ? vk.zkLayout().committed(dev.zkinfer.circuit.CommittedEnd.INPUTS) : c.inputs();
             List<long[]> proved = new ArrayList<>();
             for (int k = 0; k < inIds.length; k++) {
                 proved.add(committed ? open.input(k) : outcome.inputs().get(k));

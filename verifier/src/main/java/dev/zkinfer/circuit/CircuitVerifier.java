@@ -53,11 +53,6 @@ public final class CircuitVerifier {
             this(result, inputs, outputs, rows, null, null);
         }
 
-        /** An outcome without output commitment. */
-        public Outcome(VerificationResult result, List<long[]> inputs, List<long[]> outputs, int rows, byte[] inputCommitment) {
-            this(result, inputs, outputs, rows, inputCommitment, null);
-        }
-
         public Outcome {
             if (!result.isValid()) {
                 inputs = null;

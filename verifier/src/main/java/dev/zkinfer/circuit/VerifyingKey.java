@@ -111,24 +111,16 @@ public final class VerifyingKey {
      */
     public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
             int hiddenProofs) {
-        this(profile, batchSizes, circuits, modelRoot, io, hiddenProofs, false);
+        this(profile, batchSizes, circuits, modelRoot, io, hiddenProofs, false, false);
     }
 
     /**
      * As above; with {@code committedInputs} (zero-knowledge keys whose circuits take private
      * inputs only) each proof also carries a hiding commitment to its inputs, which a holder of an
      * input and the prover's opening can check (docs/zero-knowledge.md §3.5); {@code io} then
-     * describes the committed inputs too, after the public ones.
-     */
-    public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
-            int hiddenProofs, boolean committedInputs) {
-        this(profile, batchSizes, circuits, modelRoot, io, hiddenProofs, committedInputs, false);
-    }
-
-    /**
-     * As above; with {@code committedOutputs} (zero-knowledge keys) the proofs carry no output but a
-     * hiding commitment to it, which a holder of the output and the prover's opening can check
-     * (docs/zero-knowledge.md §3.5); {@code io} still gives the output scales.
+     * describes the committed inputs too, after the public ones. With {@code committedOutputs}
+     * (zero-knowledge keys) the proofs carry no output but a hiding commitment to it, checked the
+     * same way; {@code io} still gives the output scales.
      */
     public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
             int hiddenProofs, boolean committedInputs, boolean committedOutputs) {
@@ -305,11 +297,6 @@ public final class VerifyingKey {
      */
     public String outputVisibility() {
         return committedOutputs ? "committed" : "public";
-    }
-
-    /** The input commitment's hiding WHIR parameters (committed inputs only). */
-    public PcsParameters inputCommitmentPcs() {
-        return commitmentPcs(CommittedEnd.INPUTS);
     }
 
     /** The hiding WHIR parameters of the commitment for {@code end} (a committed end only). */

@@ -63,7 +63,7 @@ public final class ZkLayout {
      * @param hiddenProofs T, the proofs the key's weights stay hidden for (sizes the blinded openings' sumchecks)
      */
     public ZkLayout(Circuit circuit, java.util.function.IntToLongFunction witnessMask, int hiddenProofs) {
-        this(circuit, witnessMask, hiddenProofs, false);
+        this(circuit, witnessMask, hiddenProofs, false, false);
     }
 
     /**
@@ -71,12 +71,6 @@ public final class ZkLayout {
      *     (docs/zero-knowledge.md §3.5, committed visibility): each gets one more claim (the point z
      *     where the proof ties it to the input commitment), and the input commitment's layout holds
      *     each input and its mask block, hiding mask block reserved as {@code witnessMask} says
-     */
-    public ZkLayout(Circuit circuit, java.util.function.IntToLongFunction witnessMask, int hiddenProofs, boolean committedInputs) {
-        this(circuit, witnessMask, hiddenProofs, committedInputs, false);
-    }
-
-    /**
      * @param committedOutputs whether the outputs are committed (docs/zero-knowledge.md §3.5): they
      *     are masked like any private tensor (their one output claim is the masked value at the
      *     output point, which the output commitment opens too), and the output commitment's layout
@@ -194,11 +188,6 @@ public final class ZkLayout {
         return circuit.layers().stream().filter(l -> l instanceof RangeCheckLayer).mapToInt(l -> ((RangeCheckLayer) l).x()).toArray();
     }
 
-    /** The input tensors the proof's input commitment holds, in input order (empty unless inputs are committed). */
-    public int[] committedInputs() {
-        return committed(CommittedEnd.INPUTS);
-    }
-
     /**
      * The tensors the proof's commitment for {@code end} holds, in input or output order (empty
      * unless that end is committed).
@@ -214,11 +203,6 @@ public final class ZkLayout {
      */
     public CommittedLayout commitment(CommittedEnd end) {
         return commitments[end.ordinal()];
-    }
-
-    /** The input commitment's polynomial ({@link #commitment}); null unless inputs are committed. */
-    public CommittedLayout inputCommitment() {
-        return commitment(CommittedEnd.INPUTS);
     }
 
     /**
@@ -338,7 +322,7 @@ public final class ZkLayout {
 
     /**
      * The same masked claim on another polynomial that holds T's block and T's mask block (the
-     * input commitment, {@link #inputCommitment}): equal values of this form on the witness and on
+     * commitment of a committed end, {@link #commitment}): equal values of this form on the witness and on
      * the input commitment at a random point bind the two polynomials' T to each other.
      */
     public WitnessForm maskedAdvice(CommittedLayout layout, Claim c) {

@@ -177,14 +177,8 @@ public final class ZkSteps {
         return d;
     }
 
-    /** Domain of a model tensor's blinded opening ({@link #modelClaim}). */
+    /** Domain of the model tensors' blinded opening ({@link #modelClaims}). */
     public static final String MODEL_DOMAIN = "zkinfer/zk-model/v1";
-
-    /** {@link #modelClaims} for the claim on one model tensor. */
-    public static WitnessForm modelClaim(VerifierContext ctx, Claim claim, CommittedLayout modelLayout, int blindingBlock)
-            throws InvalidProofException {
-        return modelClaims(ctx, java.util.List.of(claim), modelLayout, blindingBlock);
-    }
 
     /**
      * Zero-knowledge: discharges the masked claims Ŵ_j(p_j) = v_j on the model tensors, one merged

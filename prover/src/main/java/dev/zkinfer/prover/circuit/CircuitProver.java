@@ -214,12 +214,6 @@ public final class CircuitProver {
         return prove(w, rows, progress, modelBlocksRange, random, null, null);
     }
 
-    /** As below, for a key whose outputs are not committed. */
-    public byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random,
-            byte[] inputSeed) {
-        return prove(w, rows, progress, modelBlocksRange, random, inputSeed, null);
-    }
-
     /**
      * As above for a key with committed inputs or outputs (docs/zero-knowledge.md §3.5): the proof's
      * input (output) commitment is made from the witness's inputs (outputs) and {@code inputSeed}

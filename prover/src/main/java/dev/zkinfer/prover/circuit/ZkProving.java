@@ -187,21 +187,13 @@ final class ZkProving {
     }
 
     /**
-     * The prover of the verifier's {@code ZkSteps.modelClaims} for one tensor's claim ({@code modelTable}
-     * is the packed model polynomial: weights and blinding block); {@code blindingShift} ≠ 0 sends
-     * s + shift instead of s = B̃l(q) (tests only: a prover that adjusts s to pass a false claimed
-     * value, which κ drawn after s defeats).
-     */
-    static dev.zkinfer.circuit.WitnessForm modelClaim(ProverContext ctx, dev.zkinfer.circuit.Claim claim,
-            dev.zkinfer.circuit.CommittedLayout modelLayout, int blindingBlock, long[] modelTable, Ext3 blindingShift) {
-        return modelClaims(ctx, List.of(claim), modelLayout, blindingBlock, modelTable, blindingShift);
-    }
-
-    /**
      * The prover of the verifier's {@code ZkSteps.modelClaims}: one blinded opening for the merged
      * masked claims on all model tensors, as one batched masked sumcheck ({@link BatchedRounds}:
      * each tensor's eq(p_j, ·)·W_j over its own n_j variables, the blinding block's over b, so the
-     * work is Σ_j 2^n_j + 2^b, no table stretched to the largest).
+     * work is Σ_j 2^n_j + 2^b, no table stretched to the largest). {@code modelTable} is the packed
+     * model polynomial (weights and blinding block); {@code blindingShift} ≠ 0 sends s + shift
+     * instead of s = B̃l(q) (tests only: a prover that adjusts s to pass a false claimed value, which
+     * κ drawn after s defeats).
      */
     static dev.zkinfer.circuit.WitnessForm modelClaims(ProverContext ctx, List<dev.zkinfer.circuit.Claim> claims,
             dev.zkinfer.circuit.CommittedLayout modelLayout, int blindingBlock, long[] modelTable, Ext3 blindingShift) {

@@ -40,7 +40,7 @@ class CommittedInputProofTest {
     void aCommittedInputProofVerifiesAndItsCommitmentOpensToTheInput() throws Exception {
         Setup s = setup(1);
         assertEquals("committed", s.vk().inputVisibility());
-        byte[] proof = s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(2), seed(7));
+        byte[] proof = s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(2), seed(7), null);
         CircuitVerifier.Outcome o = CircuitVerifier.verify(s.vk(), proof);
         assertTrue(o.result().isValid(), o.result().reason());
         assertTrue(o.inputs().isEmpty(), "no public input");
@@ -79,7 +79,7 @@ class CommittedInputProofTest {
     @Test
     void flippedBytesAndTruncationsAreRejected() {
         Setup s = setup(4);
-        byte[] proof = s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(5), seed(1));
+        byte[] proof = s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(5), seed(1), null);
         byte[] root = CircuitVerifier.verify(s.vk(), proof).inputCommitment();
         int at = indexOf(proof, root);
         assertTrue(at > 0, "the input commitment's root is in the proof");
@@ -110,6 +110,6 @@ class CommittedInputProofTest {
         Setup s = setup(5);
         assertThrows(IllegalArgumentException.class, () -> s.prover().prove(s.w(), 1, m -> {}, null, ZkProofTest.seeded(1)));
         ZkProofTest.Setup plain = ZkProofTest.setup(true, 5);
-        assertThrows(IllegalArgumentException.class, () -> plain.prover().prove(plain.w(), 1, m -> {}, null, ZkProofTest.seeded(1), seed(1)));
+        assertThrows(IllegalArgumentException.class, () -> plain.prover().prove(plain.w(), 1, m -> {}, null, ZkProofTest.seeded(1), seed(1), null));
     }
 }

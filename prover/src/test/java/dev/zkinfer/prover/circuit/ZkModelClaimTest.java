@@ -105,10 +105,10 @@ class ZkModelClaimTest {
                 Ext3 sh = shift;
                 ZkLayerHarness.Recorded rec = ZkLayerHarness.Recorded.empty();
                 WitnessForm[] proverForm = new WitnessForm[1];
-                byte[] proof = ZkLayerHarness.prove(w, masks, rec, ctx -> proverForm[0] = ZkProving.modelClaim(ctx, claimed, layout, bl, table, sh));
+                byte[] proof = ZkLayerHarness.prove(w, masks, rec, ctx -> proverForm[0] = ZkProving.modelClaims(ctx, java.util.List.of(claimed), layout, bl, table, sh));
                 WitnessForm[] verifierForm = new WitnessForm[1];
                 ZkLayerHarness.Recorded vr = ZkLayerHarness.verify(c, masks, proof,
-                        ctx -> verifierForm[0] = ZkSteps.modelClaim(ctx, claimed, layout, bl));
+                        ctx -> verifierForm[0] = ZkSteps.modelClaims(ctx, java.util.List.of(claimed), layout, bl));
                 // every mask value the step revealed is the committed masks' (what the witness opening checks)
                 assertNull(ZkLayerHarness.falseClaim(vr, w, masks), "mask claims");
                 boolean opens = evaluate(verifierForm[0], table).equals(verifierForm[0].value());

@@ -41,18 +41,23 @@ class ZkModelProofTest {
         assertTrue(CircuitVerifier.verify(zk.verifyingKey(), b.proof()).result().isValid());
         assertFalse(CircuitVerifier.verify(plain.verifyingKey(), a.proof()).result().isValid());
         // flipped bytes and truncations
-        SplittableRandom rnd = new SplittableRandom(3);
         byte[] proof = a.proof();
-        for (int i = 0; i < proof.length; i += 1 + rnd.nextInt(Math.max(1, proof.length / 60))) {
-            byte[] bad = proof.clone();
-            bad[i] ^= (byte) (1 + rnd.nextInt(255));
-            assertFalse(CircuitVerifier.verify(zk.verifyingKey(), bad).result().isValid(), "byte " + i + " flipped was accepted");
-        }
-        assertFalse(CircuitVerifier.verify(zk.verifyingKey(), Arrays.copyOf(proof, proof.length - 1)).result().isValid());
+        rejectsFlippedBytesAndTruncation(zk.verifyingKey(), proof, 3, 60);
         // the key round-trips with its mode and its blinding seed
         ProvingKey back = ProvingKey.decode(zk.encode(), s -> {});
         assertArrayEquals(zk.verifyingKey().digest(), back.verifyingKey().digest());
         assertTrue(CircuitVerifier.verify(back.verifyingKey(), new ModelProver(back).prove(input, s -> {}).proof()).result().isValid());
+    }
+
+    /** Bytes flipped about every proof.length/spacing positions (random values, seeded) and a one-byte truncation are rejected. */
+    static void rejectsFlippedBytesAndTruncation(dev.zkinfer.circuit.VerifyingKey vk, byte[] proof, long seed, int spacing) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < proof.length; i += 1 + rnd.nextInt(Math.max(1, proof.length / spacing))) {
+            byte[] bad = proof.clone();
+            bad[i] ^= (byte) (1 + rnd.nextInt(255));
+            assertFalse(CircuitVerifier.verify(vk, bad).result().isValid(), "byte " + i + " flipped was accepted");
+        }
+        assertFalse(CircuitVerifier.verify(vk, Arrays.copyOf(proof, proof.length - 1)).result().isValid(), "a truncated proof was accepted");
     }
 
     /** The 64-32-10 MLP these tests prove, quantized with calibration seed {@code seed}. */
@@ -131,14 +136,8 @@ class ZkModelProofTest {
         assertEquals(0, LayerHarness.occurrences(r.proof(), x), "the committed input's values are not in the proof");
         assertEquals(1, LayerHarness.occurrences(new ModelProver(plain).prove(input, s -> {}).proof(), x), "control: a public input is");
         // flipped bytes and truncation
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(8);
         byte[] proof = r.proof();
-        for (int i = 0; i < proof.length; i += 1 + rnd.nextInt(Math.max(1, proof.length / 40))) {
-            byte[] bad = proof.clone();
-            bad[i] ^= (byte) (1 + rnd.nextInt(255));
-            assertFalse(CircuitVerifier.verify(vk, bad).result().isValid(), "byte " + i + " flipped was accepted");
-        }
-        assertFalse(CircuitVerifier.verify(vk, Arrays.copyOf(proof, proof.length - 1)).result().isValid());
+        rejectsFlippedBytesAndTruncation(vk, proof, 8, 40);
         // the proving key round-trips with the visibility
         ProvingKey back = ProvingKey.decode(zk.encode(), s -> {});
         assertArrayEquals(vk.digest(), back.verifyingKey().digest());
@@ -190,14 +189,8 @@ class ZkModelProofTest {
         // an opening of the output on a key without committed outputs is refused
         assertFalse(opening.check(plain.verifyingKey(), CircuitVerifier.verify(plain.verifyingKey(), pr.proof())).isValid());
         // flipped bytes and truncation
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
         byte[] proof = r.proof();
-        for (int i = 0; i < proof.length; i += 1 + rnd.nextInt(Math.max(1, proof.length / 40))) {
-            byte[] bad = proof.clone();
-            bad[i] ^= (byte) (1 + rnd.nextInt(255));
-            assertFalse(CircuitVerifier.verify(vk, bad).result().isValid(), "byte " + i + " flipped was accepted");
-        }
-        assertFalse(CircuitVerifier.verify(vk, Arrays.copyOf(proof, proof.length - 1)).result().isValid());
+        rejectsFlippedBytesAndTruncation(vk, proof, 9, 40);
         assertFalse(CircuitVerifier.verify(plain.verifyingKey(), proof).result().isValid(), "the public-output key refuses it");
         // the proving key round-trips with the visibility
         ProvingKey back = ProvingKey.decode(zk.encode(), s -> {});
