@@ -76,6 +76,22 @@ class CommittedOutputProofTest {
         return new Setup(vk, new CircuitProver(vk, commitment, table, Backends.scalar()), w, x, y);
     }
 
+    /**
+     * Every byte of a commitment's 32-byte root at {@code at}, then bytes all over the rest of the
+     * proof, flipped, and truncations to every twentieth of its length and by one byte: all rejected.
+     */
+    static void rejectsRootFlipsAndTruncations(VerifyingKey vk, byte[] proof, int at, SplittableRandom rnd) {
+        for (int i = at; i < proof.length; i += i < at + 32 ? 1 : 1 + rnd.nextInt(Math.max(1, proof.length / 40))) {
+            byte[] bad = proof.clone();
+            bad[i] ^= (byte) (1 + rnd.nextInt(255));
+            assertFalse(CircuitVerifier.verify(vk, bad).result().isValid(), "byte " + i + " flipped was accepted");
+        }
+        for (int cut = 0; cut < proof.length; cut += 1 + proof.length / 20) {
+            assertFalse(CircuitVerifier.verify(vk, Arrays.copyOf(proof, cut)).result().isValid(), "truncated to " + cut);
+        }
+        assertFalse(CircuitVerifier.verify(vk, Arrays.copyOf(proof, proof.length - 1)).result().isValid());
+    }
+
     static byte[] seed(int b) {
         byte[] s = new byte[TensorCommitment.SEED_BYTES];
         Arrays.fill(s, (byte) b);
@@ -166,21 +182,12 @@ class CommittedOutputProofTest {
         int at = CommittedInputProofTest.indexOf(proof, root);
         assertTrue(at > 0, "the output commitment's root is in the proof");
         SplittableRandom rnd = new SplittableRandom(6);
-        // every byte of the output commitment's root, then bytes all over the proof
-        for (int i = at; i < proof.length; i += i < at + 32 ? 1 : 1 + rnd.nextInt(Math.max(1, proof.length / 40))) {
-            byte[] bad = proof.clone();
-            bad[i] ^= (byte) (1 + rnd.nextInt(255));
-            assertFalse(CircuitVerifier.verify(s.vk(), bad).result().isValid(), "byte " + i + " flipped was accepted");
-        }
+        rejectsRootFlipsAndTruncations(s.vk(), proof, at, rnd);
         for (int i = 0; i < at; i += 1 + rnd.nextInt(8)) {
             byte[] bad = proof.clone();
             bad[i] ^= (byte) (1 + rnd.nextInt(255));
             assertFalse(CircuitVerifier.verify(s.vk(), bad).result().isValid(), "byte " + i + " flipped was accepted");
         }
-        for (int cut = 0; cut < proof.length; cut += 1 + proof.length / 20) {
-            assertFalse(CircuitVerifier.verify(s.vk(), Arrays.copyOf(proof, cut)).result().isValid(), "truncated to " + cut);
-        }
-        assertFalse(CircuitVerifier.verify(s.vk(), Arrays.copyOf(proof, proof.length - 1)).result().isValid());
         // the proof of a public-output key does not verify under the committed-output key, nor the other way round
         Setup p = setup("private", false, 5);
         assertFalse(CircuitVerifier.verify(s.vk(), p.prover().prove(p.w(), 1, m -> {}, null, ZkProofTest.seeded(7))).result().isValid());
