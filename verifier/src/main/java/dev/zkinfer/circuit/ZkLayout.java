@@ -688,28 +688,33 @@ public final class ZkLayout {
         public Ext3 evaluate(Ext3[] z) {
             eqs.at(z);
             // Σ_j u^j·Σ_{i,k} p_i^k·eq(z, offset + j·S + start_i + k), with eq(z, at) = lo[at mod 2^low]·hi[at / 2^low]
-            // from the proof's shared half tables, the products with lo summed per high index
+            // from the proof's shared half tables, the products with lo summed per high index; the
+            // powers p_i^k, the same for the three components, are computed once
             int per = length() / 3;
+            Ext3[] powers = new Ext3[per];
+            for (int i = 0, e = 0; i < p.length; i++) {
+                Ext3 pk = Ext3.ONE;
+                for (int k = 0; k <= degrees[i]; k++) {
+                    powers[e++] = pk;
+                    pk = pk.mul(p[i]);
+                }
+            }
             int low = eqs.low, lowMask = (1 << low) - 1;
             Ext3 sum = Ext3.ZERO;
             for (int j = 0; j < 3; j++) {
                 int at = offset + j * per;
                 int hi = at >>> low;
-                Ext3 part = Ext3.ZERO;
+                dev.zkinfer.field.Ext3Sum part = new dev.zkinfer.field.Ext3Sum();
                 Ext3 component = Ext3.ZERO;
-                for (int i = 0; i < p.length; i++) {
-                    Ext3 pk = Ext3.ONE;
-                    for (int k = 0; k <= degrees[i]; k++, at++) {
-                        if (at >>> low != hi) {
-                            component = component.add(part.mul(eqs.hi[hi]));
-                            hi = at >>> low;
-                            part = Ext3.ZERO;
-                        }
-                        part = part.add(pk.mul(eqs.lo[at & lowMask]));
-                        pk = pk.mul(p[i]);
+                for (int e = 0; e < per; e++, at++) {
+                    if (at >>> low != hi) {
+                        component = component.add(part.value().mul(eqs.hi[hi]));
+                        hi = at >>> low;
+                        part = new dev.zkinfer.field.Ext3Sum();
                     }
+                    part.addProduct(powers[e], eqs.lo[at & lowMask]);
                 }
-                component = component.add(part.mul(eqs.hi[hi]));
+                component = component.add(part.value().mul(eqs.hi[hi]));
                 sum = sum.add(SlotWeights.component(j).mul(component));
             }
             return sum;
@@ -884,12 +889,16 @@ public final class ZkLayout {
             for (int j = 0; j < 3; j++) {
                 comp = comp.add(dev.zkinfer.poly.Mle.eqAtIndex(zj, j).mul(component(j)));
             }
+            Ext3[] eqK = new Ext3[degree + 1];
+            for (int k = 0; k <= degree; k++) {
+                eqK[k] = dev.zkinfer.poly.Mle.eqAtIndex(zk, k);
+            }
             Ext3 rows = Ext3.ZERO;
             for (int i = 0; i < p.length; i++) {
                 Ext3 inner = Ext3.ZERO;
                 Ext3 pk = Ext3.ONE;
                 for (int k = 0; k <= degree; k++) {
-                    inner = inner.add(dev.zkinfer.poly.Mle.eqAtIndex(zk, k).mul(pk));
+                    inner = inner.add(eqK[k].mul(pk));
                     pk = pk.mul(p[i]);
                 }
                 rows = rows.add(dev.zkinfer.poly.Mle.eqAtIndex(zi, i).mul(s[i]).mul(inner));

@@ -130,60 +130,37 @@ public final class WhirProtocol {
     }
 
     /**
-     * The values of ĝ = Σ_a φ_a(X)·S_a(X^K) on one round-0 fold block (position u: the point
-     * x·ω_K^rev(u), all of whose K-th powers are y = x^K), from the block's mask symbols
-     * S_a(y) at {@code symbols[from + a]}.
+     * The folds of the mask's low parts: φ̃_a(α) for round 0's folding challenges α, i.e. φ_a's
+     * monomial coefficients read as a multilinear polynomial (bit j of an exponent is variable j)
+     * at α. Folding is linear, every point of a round-0 block has the same K-th power y, and a
+     * polynomial of degree below K = 2^(k_0) folds in k_0 rounds to that constant, so the folded
+     * block of ĝ = Σ_a φ_a(X)·S_a(X^K) is Σ_a φ̃_a(α)·S_a(y), whatever the block: the verifier
+     * needs the c symbols of a queried leaf, not ĝ's K values on it.
      */
-    public static long[] maskBlock(long[][] phi, long x, int k0, long[] symbols, int from) {
-        int size = 1 << k0, c = phi.length;
-        // φ's nonzero coefficients (sparse for c = 3), and the powers of X they need
-        int nonzero = 0, maxPower = 0;
-        for (long[] coef : phi) {
-            for (int m = 0; m < size; m++) {
-                if (coef[m] != 0) {
-                    nonzero++;
-                    maxPower = Math.max(maxPower, m);
-                }
+    public static Ext3[] maskFolds(long[][] phi, Ext3[] alphas) {
+        int k0 = alphas.length, size = 1 << k0;
+        // the monomials Π_{j in bits(m)} α_j for every exponent m < K
+        Ext3[] monomial = new Ext3[size];
+        monomial[0] = Ext3.ONE;
+        for (int j = 0; j < k0; j++) {
+            for (int m = 0; m < (1 << j); m++) {
+                monomial[m | 1 << j] = monomial[m].mul(alphas[j]);
             }
         }
-        int[] row = new int[nonzero], power = new int[nonzero];
-        long[] value = new long[nonzero];
-        for (int a = 0, e = 0; a < c; a++) {
+        Ext3[] folds = new Ext3[phi.length];
+        for (int a = 0; a < phi.length; a++) {
+            if (phi[a].length != size) {
+                throw new IllegalArgumentException("mask part " + a + " has " + phi[a].length + " coefficients, expected " + size);
+            }
+            Ext3 v = Ext3.ZERO;
             for (int m = 0; m < size; m++) {
                 if (phi[a][m] != 0) {
-                    row[e] = a;
-                    power[e] = m;
-                    value[e++] = phi[a][m];
+                    v = v.add(monomial[m].mul(phi[a][m]));
                 }
             }
+            folds[a] = v;
         }
-        long[] omega = new long[size];
-        omega[0] = 1;
-        long omegaK = Goldilocks.rootOfUnity(k0);
-        for (int m = 1; m < size; m++) {
-            omega[m] = Goldilocks.mul(omega[m - 1], omegaK);
-        }
-        long[] out = new long[size];
-        long[] pow = new long[maxPower + 1];
-        long[] phiZ = new long[c];
-        for (int u = 0; u < size; u++) {
-            long z = Goldilocks.mul(x, omega[bitReverse(u, k0)]);
-            pow[0] = 1;
-            for (int m = 1; m <= maxPower; m++) {
-                pow[m] = Goldilocks.mul(pow[m - 1], z);
-            }
-            java.util.Arrays.fill(phiZ, 0);
-            for (int e = 0; e < nonzero; e++) {
-                long term = value[e] == 1 ? pow[power[e]] : Goldilocks.mul(value[e], pow[power[e]]);
-                phiZ[row[e]] = Goldilocks.add(phiZ[row[e]], term);
-            }
-            long v = 0;
-            for (int a = 0; a < c; a++) {
-                v = Goldilocks.add(v, Goldilocks.mul(phiZ[a], symbols[from + a]));
-            }
-            out[u] = v;
-        }
-        return out;
+        return folds;
     }
 
     /** Bytes of the proof-of-work seed. */

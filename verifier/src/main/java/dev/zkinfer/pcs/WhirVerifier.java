@@ -336,13 +336,18 @@ public final class WhirVerifier implements PcsVerifier {
             long omegaY = Goldilocks.rootOfUnity(logN - k);
             Ext3[] values = new Ext3[indices.length];
             long[] ys = new long[indices.length];
+            // hiding mode, round 0: fold(ρ·f + ĝ) = ρ·fold(f) + Σ_a φ̃_a(α)·S_a(y) (WhirProtocol.maskFolds)
+            Ext3[] maskFolds = zk && i == 0 ? WhirProtocol.maskFolds(phi, roundAlphas) : null;
             for (int q = 0; q < indices.length; q++) {
                 int s = WhirProtocol.bitReverse(indices[q], logLeaves);
                 long x = Goldilocks.pow(omegaN, s);
                 ys[q] = Goldilocks.pow(omegaY, s);
                 if (zk && i == 0) {
-                    long[] mask = WhirProtocol.maskBlock(phi, x, k, maskSymbols, q * maskStride + maskFrom);
-                    values[q] = foldLeaf(combine(rho, leaves, q * leafLongs, mask), 0, 3, k, x, roundAlphas, invTwiddles);
+                    Ext3 v = rho.mul(foldLeaf(leaves, q * leafLongs, 1, k, x, roundAlphas, invTwiddles));
+                    for (int a = 0; a < maskWidth; a++) {
+                        v = v.add(maskFolds[a].mul(maskSymbols[q * maskStride + maskFrom + a]));
+                    }
+                    values[q] = v;
                 } else {
                     values[q] = foldLeaf(leaves, q * leafLongs, width, k, x, roundAlphas, invTwiddles);
                 }
@@ -447,7 +452,7 @@ public final class WhirVerifier implements PcsVerifier {
      * For each level l < k: ω_S^{-rev(v)} for v < S/2, S = 2^(k-l) (the inverse points of the
      * ±z pairs of a bit-reversed fold block, up to the factor x^{2^l}).
      */
-    private static long[][] inverseTwiddles(int k) {
+    static long[][] inverseTwiddles(int k) {
         long[][] tw = new long[k][];
         for (int l = 0; l < k; l++) {
             int logS = k - l;
@@ -485,15 +490,6 @@ public final class WhirVerifier implements PcsVerifier {
             xInv = Goldilocks.mul(xInv, xInv);
         }
         return e[0];
-    }
-
-    /** ρ·f_u + g_u for the values f_u at leaves[from..] and the mask's values g_u, array form. */
-    private static long[] combine(Ext3 rho, long[] leaves, int from, long[] mask) {
-        long[] out = new long[3 * mask.length];
-        for (int u = 0; u < mask.length; u++) {
-            Ext3.set(out, u, rho.mul(leaves[from + u]).add(mask[u]));
-        }
-        return out;
     }
 
     /** (y, y^2, y^4, ..., y^(2^(m-1))): f̂ at this point is the univariate f at y. */
