@@ -23,12 +23,18 @@ public final class Sha256Transcript implements Transcript {
 
     private final MessageDigest sha;
     private byte[] state;
+    /**
+     * The message being absorbed, handed to the digest in one call: byte-wise and word-wise
+     * {@code update} calls cost more than the hashing of short messages.
+     */
+    private byte[] buf = new byte[512];
+    private int len;
 
     public Sha256Transcript(String protocolTag) {
         sha = newSha256();
-        sha.update("zkinfer/transcript/v1".getBytes(StandardCharsets.US_ASCII));
-        updateLabel(protocolTag);
-        state = sha.digest();
+        putBytes("zkinfer/transcript/v1".getBytes(StandardCharsets.US_ASCII));
+        putLabel(protocolTag);
+        state = digest();
     }
 
     static MessageDigest newSha256() {
@@ -39,33 +45,55 @@ public final class Sha256Transcript implements Transcript {
         }
     }
 
-    private void updateLabel(String label) {
-        byte[] l = label.getBytes(StandardCharsets.UTF_8);
-        updateU32(l.length);
-        sha.update(l);
-    }
-
-    private void updateU32(int v) {
-        sha.update((byte) v);
-        sha.update((byte) (v >>> 8));
-        sha.update((byte) (v >>> 16));
-        sha.update((byte) (v >>> 24));
-    }
-
-    private final byte[] word = new byte[8];
-
-    private void updateU64(long v) {
-        for (int i = 0; i < 8; i++) {
-            word[i] = (byte) (v >>> (8 * i));
+    private void ensure(int more) {
+        if (len + more > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(2 * buf.length, len + more));
         }
-        sha.update(word);
+    }
+
+    private void put(byte b) {
+        ensure(1);
+        buf[len++] = b;
+    }
+
+    private void putBytes(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, len, b.length);
+        len += b.length;
+    }
+
+    private void putLabel(String label) {
+        byte[] l = label.getBytes(StandardCharsets.UTF_8);
+        putU32(l.length);
+        putBytes(l);
+    }
+
+    private void putU32(int v) {
+        ensure(4);
+        for (int i = 0; i < 4; i++) {
+            buf[len++] = (byte) (v >>> (8 * i));
+        }
+    }
+
+    private void putU64(long v) {
+        ensure(8);
+        for (int i = 0; i < 8; i++) {
+            buf[len++] = (byte) (v >>> (8 * i));
+        }
+    }
+
+    /** H(the buffered message); empties the buffer. */
+    private byte[] digest() {
+        sha.update(buf, 0, len);
+        len = 0;
+        return sha.digest();
     }
 
     private void beginAbsorb(String label, long byteLength) {
-        sha.update(ABSORB);
-        sha.update(state);
-        updateLabel(label);
-        updateU64(byteLength);
+        put(ABSORB);
+        putBytes(state);
+        putLabel(label);
+        putU64(byteLength);
     }
 
     @Override
@@ -76,35 +104,35 @@ public final class Sha256Transcript implements Transcript {
     @Override
     public void absorbBytes(String label, byte[] data) {
         beginAbsorb(label, data.length);
-        sha.update(data);
-        state = sha.digest();
+        putBytes(data);
+        state = digest();
     }
 
     @Override
     public void absorbLongs(String label, long[] values) {
         beginAbsorb(label, 8L * values.length);
         for (long v : values) {
-            updateU64(v);
+            putU64(v);
         }
-        state = sha.digest();
+        state = digest();
     }
 
     @Override
     public void absorbExt(String label, Ext3 value) {
         beginAbsorb(label, 24);
-        updateU64(value.c0);
-        updateU64(value.c1);
-        updateU64(value.c2);
-        state = sha.digest();
+        putU64(value.c0);
+        putU64(value.c1);
+        putU64(value.c2);
+        state = digest();
     }
 
     @Override
     public void absorbExts(String label, long[] arrayForm, int from, int count) {
         beginAbsorb(label, 24L * count);
         for (int i = 3 * from, end = 3 * (from + count); i < end; i++) {
-            updateU64(arrayForm[i]);
+            putU64(arrayForm[i]);
         }
-        state = sha.digest();
+        state = digest();
     }
 
     /** A stream of challenge bytes bound to the current state. */
@@ -114,10 +142,10 @@ public final class Sha256Transcript implements Transcript {
         private int pos;
 
         Squeeze(String label) {
-            sha.update(SQUEEZE);
-            sha.update(state);
-            updateLabel(label);
-            state = sha.digest();
+            put(SQUEEZE);
+            putBytes(state);
+            putLabel(label);
+            state = digest();
         }
 
         long nextU64() {
@@ -130,10 +158,10 @@ public final class Sha256Transcript implements Transcript {
 
         int nextByte() {
             if (pos == block.length) {
-                sha.update(OUTPUT);
-                sha.update(state);
-                updateU32(counter++);
-                block = sha.digest();
+                put(OUTPUT);
+                putBytes(state);
+                putU32(counter++);
+                block = digest();
                 pos = 0;
             }
             return block[pos++];
