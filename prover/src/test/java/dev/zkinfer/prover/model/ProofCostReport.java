@@ -37,14 +37,15 @@ import java.util.Locale;
  * java --add-modules=jdk.incubator.vector -Xmx8g -XX:+UseParallelGC \
  *   -cp "prover/target/test-classes:prover/target/classes:$(cat /tmp/prover.cp)" \
  *   dev.zkinfer.prover.model.ProofCostReport lenet5|vgg16|vgg11|smallcnn|nanogpt|gpt2-16|gpt2-64|gpt:L,H,D,V,T
- *   [--layers] [--lookups] [--scalar] [--zk] [--proofs=N] [--vreps=N] [--batch=N]
+ *   [--layers] [--lookups] [--scalar] [--zk] [--proofs=N] [--vreps=N] [--batch=N] [--save=DIR]
  * </pre>
  * {@code --zk} makes a zero-knowledge key (public input, {@code ProvingKey.Options(true, false)}) and
  * proves with it (at most the key's T proofs per run, docs/zero-knowledge.md §5);
  * {@code --layers} adds the per-layer breakdown; {@code --lookups} lists the layout sizes, each
  * requantization's parameters (S, the input bound, the limb width and the clamp form) and every
  * lookup with its table; {@code --batch=N} proves one batch proof of N copies of the input (a key
- * with the batch circuits 1 and N); {@code -Dzkinfer.backend=...} picks the backend.
+ * with the batch circuits 1 and N); {@code --save=DIR} writes the verifying key and the last proof to
+ * DIR/model.vk and DIR/p.bin; {@code -Dzkinfer.backend=...} picks the backend.
  * (the classpath from {@code mvn -q dependency:build-classpath -pl prover -Dmdep.outputFile=/tmp/prover.cp}).
  * The model files are looked up under {@code -Dzkinfer.shared} (default /work/shared).
  */
@@ -175,6 +176,15 @@ public final class ProofCostReport {
                     res.witnessNanos() / 1e9, res.proveNanos() / 1e9, peak / 1e6, peakRssMb());
         }
         byte[] proof = res.proof();
+        for (String a : args) {
+            if (a.startsWith("--save=")) {
+                // the verifying key and the last proof, for verifier profiles outside this process
+                Path dir = Path.of(a.substring(7));
+                java.nio.file.Files.createDirectories(dir);
+                java.nio.file.Files.write(dir.resolve("model.vk"), pk.verifyingKey().encode());
+                java.nio.file.Files.write(dir.resolve("p.bin"), proof);
+            }
+        }
         System.out.printf("proof size: %,d bytes (%.1f KB), sha-256 %s%n", proof.length, proof.length / 1024.0,
                 java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(proof)).substring(0, 16));
 
