@@ -23,12 +23,21 @@ public final class Sha256Transcript implements Transcript {
 
     private final MessageDigest sha;
     private byte[] state;
+    /**
+     * The message being hashed, gathered here and passed to the digest in large pieces: one
+     * {@code MessageDigest.update} per field or per byte cost more than the hashing itself in a
+     * cold JVM (interpreted, then C1-compiled without the SHA intrinsic). The bytes hashed are
+     * exactly those the class comment specifies.
+     */
+    private final byte[] buf = new byte[BUFFER_BYTES];
+    private int len;
+    private static final int BUFFER_BYTES = 4096;
 
     public Sha256Transcript(String protocolTag) {
         sha = newSha256();
-        sha.update("zkinfer/transcript/v1".getBytes(StandardCharsets.US_ASCII));
-        updateLabel(protocolTag);
-        state = sha.digest();
+        putBytes("zkinfer/transcript/v1".getBytes(StandardCharsets.US_ASCII));
+        putLabel(protocolTag);
+        state = digest();
     }
 
     static MessageDigest newSha256() {
@@ -39,33 +48,81 @@ public final class Sha256Transcript implements Transcript {
         }
     }
 
-    private void updateLabel(String label) {
-        byte[] l = label.getBytes(StandardCharsets.UTF_8);
-        updateU32(l.length);
-        sha.update(l);
-    }
-
-    private void updateU32(int v) {
-        sha.update((byte) v);
-        sha.update((byte) (v >>> 8));
-        sha.update((byte) (v >>> 16));
-        sha.update((byte) (v >>> 24));
-    }
-
-    private final byte[] word = new byte[8];
-
-    private void updateU64(long v) {
-        for (int i = 0; i < 8; i++) {
-            word[i] = (byte) (v >>> (8 * i));
+    /** Makes room for n more bytes in the buffer (n ≤ its size), passing what it holds to the digest. */
+    private void room(int n) {
+        if (len + n > buf.length) {
+            sha.update(buf, 0, len);
+            len = 0;
         }
-        sha.update(word);
+    }
+
+    private void put(byte b) {
+        room(1);
+        buf[len++] = b;
+    }
+
+    private void putBytes(byte[] data) {
+        if (data.length > buf.length - len) {
+            sha.update(buf, 0, len);
+            len = 0;
+            if (data.length > buf.length) {
+                sha.update(data);
+                return;
+            }
+        }
+        System.arraycopy(data, 0, buf, len, data.length);
+        len += data.length;
+    }
+
+    /** u32(|label|) ‖ label in UTF-8 (written directly when the label is ASCII, as every protocol label is). */
+    private void putLabel(String label) {
+        int n = label.length();
+        boolean ascii = n <= buf.length - 4;
+        for (int i = 0; i < n && ascii; i++) {
+            ascii = label.charAt(i) < 0x80;
+        }
+        if (!ascii) {
+            byte[] l = label.getBytes(StandardCharsets.UTF_8);
+            putU32(l.length);
+            putBytes(l);
+            return;
+        }
+        putU32(n);
+        room(n);
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) label.charAt(i);
+        }
+    }
+
+    private void putU32(int v) {
+        room(4);
+        buf[len] = (byte) v;
+        buf[len + 1] = (byte) (v >>> 8);
+        buf[len + 2] = (byte) (v >>> 16);
+        buf[len + 3] = (byte) (v >>> 24);
+        len += 4;
+    }
+
+    private void putU64(long v) {
+        room(8);
+        for (int i = 0; i < 8; i++) {
+            buf[len + i] = (byte) (v >>> (8 * i));
+        }
+        len += 8;
+    }
+
+    /** The digest of everything put since the last one. */
+    private byte[] digest() {
+        sha.update(buf, 0, len);
+        len = 0;
+        return sha.digest();
     }
 
     private void beginAbsorb(String label, long byteLength) {
-        sha.update(ABSORB);
-        sha.update(state);
-        updateLabel(label);
-        updateU64(byteLength);
+        put(ABSORB);
+        putBytes(state);
+        putLabel(label);
+        putU64(byteLength);
     }
 
     @Override
@@ -76,35 +133,35 @@ public final class Sha256Transcript implements Transcript {
     @Override
     public void absorbBytes(String label, byte[] data) {
         beginAbsorb(label, data.length);
-        sha.update(data);
-        state = sha.digest();
+        putBytes(data);
+        state = digest();
     }
 
     @Override
     public void absorbLongs(String label, long[] values) {
         beginAbsorb(label, 8L * values.length);
         for (long v : values) {
-            updateU64(v);
+            putU64(v);
         }
-        state = sha.digest();
+        state = digest();
     }
 
     @Override
     public void absorbExt(String label, Ext3 value) {
         beginAbsorb(label, 24);
-        updateU64(value.c0);
-        updateU64(value.c1);
-        updateU64(value.c2);
-        state = sha.digest();
+        putU64(value.c0);
+        putU64(value.c1);
+        putU64(value.c2);
+        state = digest();
     }
 
     @Override
     public void absorbExts(String label, long[] arrayForm, int from, int count) {
         beginAbsorb(label, 24L * count);
         for (int i = 3 * from, end = 3 * (from + count); i < end; i++) {
-            updateU64(arrayForm[i]);
+            putU64(arrayForm[i]);
         }
-        state = sha.digest();
+        state = digest();
     }
 
     /** A stream of challenge bytes bound to the current state. */
@@ -114,10 +171,10 @@ public final class Sha256Transcript implements Transcript {
         private int pos;
 
         Squeeze(String label) {
-            sha.update(SQUEEZE);
-            sha.update(state);
-            updateLabel(label);
-            state = sha.digest();
+            put(SQUEEZE);
+            putBytes(state);
+            putLabel(label);
+            state = digest();
         }
 
         long nextU64() {
@@ -130,10 +187,10 @@ public final class Sha256Transcript implements Transcript {
 
         int nextByte() {
             if (pos == block.length) {
-                sha.update(OUTPUT);
-                sha.update(state);
-                updateU32(counter++);
-                block = sha.digest();
+                put(OUTPUT);
+                putBytes(state);
+                putU32(counter++);
+                block = digest();
                 pos = 0;
             }
             return block[pos++];

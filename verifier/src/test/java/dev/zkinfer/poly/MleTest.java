@@ -91,6 +91,23 @@ class MleTest {
         }
     }
 
+    /** The Lagrange weights from factorials are the definition's 1 / Π_{j ≠ i} (i − j), degrees 0 to 40. */
+    @Test
+    void lagrangeWeightsMatchTheirDefinition() {
+        for (int d = 0; d <= 40; d++) {
+            long[] w = Univariate.weights(d);
+            for (int i = 0; i <= d; i++) {
+                long den = 1;
+                for (int j = 0; j <= d; j++) {
+                    if (j != i) {
+                        den = Goldilocks.mul(den, Goldilocks.fromSigned(i - j));
+                    }
+                }
+                assertEquals(1, Goldilocks.mul(w[i], den), "degree " + d + ", weight " + i);
+            }
+        }
+    }
+
     private static Ext3 horner(Ext3[] c, Ext3 x) {
         Ext3 acc = Ext3.ZERO;
         for (int i = c.length - 1; i >= 0; i--) {
