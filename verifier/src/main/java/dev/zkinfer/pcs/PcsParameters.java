@@ -147,14 +147,17 @@ public final class PcsParameters {
             throw new IllegalArgumentException("domain shrink must be in [1, folding factor]: " + domainShrink);
         }
         this.domainShrink = domainShrink;
-        List<Integer> ks = new ArrayList<>();
+        // loops rather than streams here and in securityBits(): the parameter search runs this for
+        // every candidate, and a stream pipeline's first uses cost a cold verification milliseconds
+        int[] ks = new int[numVars];
+        int rounds = 0;
         int m = numVars;
         do {
             int k = Math.min(foldingFactor, m);
-            ks.add(k);
+            ks[rounds++] = k;
             m -= k;
         } while (m > maxFinalVars);
-        this.foldVars = ks.stream().mapToInt(Integer::intValue).toArray();
+        this.foldVars = Arrays.copyOf(ks, rounds);
         for (int i = 0; i < foldVars.length; i++) {
             if (logDomainSize(i) - varsBefore(i) < 1 || logLeaves(i) < 0) {
                 throw new IllegalArgumentException("unsupported WHIR shape: round " + i + " code has rate above 1/2");
@@ -743,7 +746,11 @@ public final class PcsParameters {
 
     /** The minimum over {@link #soundnessBits()}: the provable security of this parameter set. */
     public double securityBits() {
-        return soundnessBits().stream().mapToDouble(SoundnessTerm::bits).min().orElseThrow();
+        double min = Double.POSITIVE_INFINITY;
+        for (SoundnessTerm term : soundnessBits()) {
+            min = Math.min(min, term.bits());
+        }
+        return min;
     }
 
     private static double log2(double x) {
