@@ -65,6 +65,26 @@ class MleTest {
         assertEquals(Mle.eqAtIndex(x, 5), Mle.eq(x, b));
     }
 
+    /** eq with base-field coordinates (either side, or both) equals the product of the plain definition. */
+    @Test
+    void eqWithBaseFieldCoordinatesMatchesTheDefinition() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int trial = 0; trial < 50; trial++) {
+            int n = rnd.nextInt(1, 8);
+            Ext3[] x = new Ext3[n], y = new Ext3[n];
+            for (int k = 0; k < n; k++) {
+                x[k] = rnd.nextBoolean() ? Ext3.of(Goldilocks.reduce(rnd.nextLong())) : rand(rnd);
+                y[k] = rnd.nextBoolean() ? Ext3.of(Goldilocks.reduce(rnd.nextLong())) : rand(rnd);
+            }
+            Ext3 expected = Ext3.ONE;
+            for (int k = 0; k < n; k++) {
+                // x·y + (1 − x)(1 − y), multiplied as extension elements throughout
+                expected = expected.mul(x[k].mul(y[k]).add(Ext3.ONE.sub(x[k]).mul(Ext3.ONE.sub(y[k]))));
+            }
+            assertEquals(expected, Mle.eq(x, y));
+        }
+    }
+
     @Test
     void shortTablesArePaddedWithZeros() {
         long[] v = {5, 7, 11};
