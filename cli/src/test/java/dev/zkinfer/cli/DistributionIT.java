@@ -115,7 +115,9 @@ class DistributionIT {
 
     /**
      * The launcher runs a prove of a small key (under 1 MiB) with a small input (under 64 KiB) or
-     * none with C1 alone, like verify; a larger key or input keeps the default tiered JIT.
+     * none with C1 alone and without the incubator Vector API module, like verify and inspect (so
+     * that the start-up cache keeps linked classes); a larger key or input keeps the default tiered
+     * JIT and the Vector API.
      */
     @Test
     void provesSmallKeysWithTheQuickJitOnly(@TempDir Path dir) throws Exception {
@@ -123,17 +125,23 @@ class DistributionIT {
         String large = Files.write(dir.resolve("large.pk"), new byte[2 << 20]).toString();
         String input = Files.write(dir.resolve("input.json"), new byte[1000]).toString();
         String batch = Files.write(dir.resolve("batch.json"), new byte[100_000]).toString();
-        assertEquals(1, tieredStopAtLevel(dir, "prove", "--pk", small, "-o", "p.bin"));
-        assertEquals(1, tieredStopAtLevel(dir, "prove", "--pk=" + small, "--input=" + input, "-o", "p.bin"));
-        assertEquals(1, tieredStopAtLevel(dir, "prove", "-o", "p.bin", "--input", input, "--pk", small));
-        assertEquals(4, tieredStopAtLevel(dir, "prove", "--pk", large, "--input", input, "-o", "p.bin"));
-        assertEquals(4, tieredStopAtLevel(dir, "prove", "--pk", small, "--input", batch, "-o", "p.bin"));
-        assertEquals(4, tieredStopAtLevel(dir, "prove", "--pk", dir.resolve("absent.pk").toString(), "-o", "p.bin"));
-        assertEquals(1, tieredStopAtLevel(dir, "verify", "--vk", small, "--proof", small));
+        assertShortRun(true, dir, "prove", "--pk", small, "-o", "p.bin");
+        assertShortRun(true, dir, "prove", "--pk=" + small, "--input=" + input, "-o", "p.bin");
+        assertShortRun(true, dir, "prove", "-o", "p.bin", "--input", input, "--pk", small);
+        assertShortRun(false, dir, "prove", "--pk", large, "--input", input, "-o", "p.bin");
+        assertShortRun(false, dir, "prove", "--pk", small, "--input", batch, "-o", "p.bin");
+        assertShortRun(false, dir, "prove", "--pk", dir.resolve("absent.pk").toString(), "-o", "p.bin");
+        assertShortRun(true, dir, "verify", "--vk", small, "--proof", small);
+        assertShortRun(true, dir, "inspect", small);
+        assertShortRun(false, dir, "infer", "--pk", small, "--input", input);
     }
 
-    /** The TieredStopAtLevel the launcher's JVM runs {@code args} with (the command itself fails on the fake files). */
-    private static int tieredStopAtLevel(Path dir, String... args) throws Exception {
+    /**
+     * Whether the launcher's JVM runs {@code args} as a short run: TieredStopAtLevel 1 and no
+     * incubator module (the JVM warns when one is added), else 4 and the Vector API module (the
+     * command itself fails on the fake files).
+     */
+    private static void assertShortRun(boolean expected, Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/zkinfer").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
@@ -144,9 +152,11 @@ class DistributionIT {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "timed out: " + command);
-        return out.lines().filter(l -> l.matches("\\s*intx TieredStopAtLevel\\s+=.*")).findFirst()
+        int level = out.lines().filter(l -> l.matches("\\s*intx TieredStopAtLevel\\s+=.*")).findFirst()
                 .map(l -> Integer.parseInt(l.replaceAll(".*=\\s*(\\d+).*", "$1")))
                 .orElseThrow(() -> new AssertionError("no TieredStopAtLevel in the flags:\n" + out));
+        assertEquals(expected ? 1 : 4, level, String.join(" ", args));
+        assertEquals(!expected, out.contains("Using incubator modules: jdk.incubator.vector"), String.join(" ", args));
     }
 
     private static Result run(Path dir, List<String> command) throws Exception {

@@ -64,8 +64,12 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
             throw new IllegalArgumentException("clamp table of width " + width + " and excess " + e + " is out of range");
         }
         int rows = (int) (width + 2 * e);
-        long[] ce = new long[rows];
-        long[] cy = new long[rows];
+        // the columns at their padded length directly (the padding rows are row 0 = (0, 0), the
+        // arrays' zeros): decoding a verifying key builds every requantization's table, and a
+        // second copy of each was a tenth of a cold decode
+        int padded = 1 << TensorLayout.log2Ceil(rows);
+        long[] ce = new long[padded];
+        long[] cy = new long[padded];
         int r = 0;
         for (long d = -e; d <= e; d++) {
             if (d == 0) {
@@ -79,7 +83,7 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
                 r++;
             }
         }
-        return explicit(new long[][] {ce, cy}, new ClampShape(width, e));
+        return new LookupTable(0, new long[][] {ce, cy}, new ClampShape(width, e));
     }
 
     /**

@@ -147,14 +147,17 @@ public final class PcsParameters {
             throw new IllegalArgumentException("domain shrink must be in [1, folding factor]: " + domainShrink);
         }
         this.domainShrink = domainShrink;
-        List<Integer> ks = new ArrayList<>();
+        // loops rather than streams here and in securityBits(): the parameter search runs this for
+        // every candidate, and a stream pipeline's first uses cost a cold verification milliseconds
+        int[] ks = new int[numVars];
+        int rounds = 0;
         int m = numVars;
         do {
             int k = Math.min(foldingFactor, m);
-            ks.add(k);
+            ks[rounds++] = k;
             m -= k;
         } while (m > maxFinalVars);
-        this.foldVars = ks.stream().mapToInt(Integer::intValue).toArray();
+        this.foldVars = Arrays.copyOf(ks, rounds);
         for (int i = 0; i < foldVars.length; i++) {
             if (logDomainSize(i) - varsBefore(i) < 1 || logLeaves(i) < 0) {
                 throw new IllegalArgumentException("unsupported WHIR shape: round " + i + " code has rate above 1/2");
@@ -691,8 +694,9 @@ public final class PcsParameters {
                     (jb ? "3ℓ/|E| + BCHKS25 Thm 4.2 err*" : "3/|E| + |L|/|E|") + ", |L_" + i + "| = 2^" + logL
                             + " (WHIR Thm 5.2, " + reg + " err*)"));
             terms.add(new SoundnessTerm("round " + i + " queries (" + queries[i] + "q + " + powBits + " pow)",
-                    queries[i] * bitsPerQuery(i) + powBits, String.format(Locale.ROOT,
-                            "(1-δ)^t·2^-pow, %s, ρ = 2^%d", reg, (int) Math.round(log2(rate))), powBits));
+                    // concatenation, not String.format: the parameter search builds these terms for every
+                    // candidate, and a formatter's first use loads locale data (10 ms of a cold verify)
+                    queries[i] * bitsPerQuery(i) + powBits, "(1-δ)^t·2^-pow, " + reg + ", ρ = 2^" + (int) Math.round(log2(rate)), powBits));
             if (i + 1 < foldVars.length) {
                 terms.add(new SoundnessTerm("round " + i + " combination (β)",
                         f - logListSize(i + 1) - log2(queries[i] + oodSamples + 1), "ℓ·(t_" + i + " + ood + 1)/|E|"));
@@ -742,7 +746,11 @@ public final class PcsParameters {
 
     /** The minimum over {@link #soundnessBits()}: the provable security of this parameter set. */
     public double securityBits() {
-        return soundnessBits().stream().mapToDouble(SoundnessTerm::bits).min().orElseThrow();
+        double min = Double.POSITIVE_INFINITY;
+        for (SoundnessTerm term : soundnessBits()) {
+            min = Math.min(min, term.bits());
+        }
+        return min;
     }
 
     private static double log2(double x) {

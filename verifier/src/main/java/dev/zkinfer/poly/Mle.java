@@ -67,14 +67,18 @@ public final class Mle {
         return Goldilocks.add(a, a);
     }
 
-    /** eq(x, y) = Π (x_k y_k + (1 - x_k)(1 - y_k)). */
+    /**
+     * eq(x, y) = Π (x_k y_k + (1 - x_k)(1 - y_k)). A coordinate in the base field (WHIR's query
+     * points are powers of a base-field element) is multiplied as one: 3 base multiplications
+     * instead of 9, the same product.
+     */
     public static Ext3 eq(Ext3[] x, Ext3[] y) {
         if (x.length != y.length) {
             throw new IllegalArgumentException("eq of points of different dimension");
         }
         Ext3 acc = Ext3.ONE;
         for (int k = 0; k < x.length; k++) {
-            Ext3 xy = x[k].mul(y[k]);
+            Ext3 xy = x[k].isBase() ? y[k].mul(x[k].c0) : y[k].isBase() ? x[k].mul(y[k].c0) : x[k].mul(y[k]);
             acc = acc.mul(xy.add(xy).sub(x[k]).sub(y[k]).add(1));
         }
         return acc;

@@ -50,6 +50,36 @@ class ClampTableEvaluationTest {
         assertEquals(true, checked > 100);
     }
 
+    /** The rows as documented: (d, 0) for d < E, (E, v) for v < W, (E + d, W − 1) for 1 ≤ d ≤ E, then (0, 0) up to a power of two. */
+    @Test
+    void rowsAreTheDocumentedOnes() {
+        for (int w : new int[] {2, 3, 16, 255, 256}) {
+            for (long e : new long[] {0, 1, 5, 64, 449}) {
+                LookupTable t = LookupTable.clamp(w, e);
+                int rows = (int) (w + 2 * e);
+                assertEquals(TensorLayout.log2Ceil(rows), t.logSize());
+                for (int r = 0; r < 1 << t.logSize(); r++) {
+                    long ce, cy;
+                    if (r >= rows) {
+                        ce = 0;
+                        cy = 0;
+                    } else if (r < e) {
+                        ce = r;
+                        cy = 0;
+                    } else if (r < e + w) {
+                        ce = e;
+                        cy = r - e;
+                    } else {
+                        ce = r - w + 1;
+                        cy = w - 1;
+                    }
+                    assertEquals(ce, t.column(0)[r], "width " + w + ", E " + e + ", row " + r);
+                    assertEquals(cy, t.column(1)[r], "width " + w + ", E " + e + ", row " + r);
+                }
+            }
+        }
+    }
+
     @Test
     void prefixSumsMatchTheRows() {
         SplittableRandom rnd = new SplittableRandom(7);

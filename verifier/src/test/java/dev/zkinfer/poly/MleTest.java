@@ -65,6 +65,26 @@ class MleTest {
         assertEquals(Mle.eqAtIndex(x, 5), Mle.eq(x, b));
     }
 
+    /** eq with base-field coordinates (either side, or both) equals the product of the plain definition. */
+    @Test
+    void eqWithBaseFieldCoordinatesMatchesTheDefinition() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int trial = 0; trial < 50; trial++) {
+            int n = rnd.nextInt(1, 8);
+            Ext3[] x = new Ext3[n], y = new Ext3[n];
+            for (int k = 0; k < n; k++) {
+                x[k] = rnd.nextBoolean() ? Ext3.of(Goldilocks.reduce(rnd.nextLong())) : rand(rnd);
+                y[k] = rnd.nextBoolean() ? Ext3.of(Goldilocks.reduce(rnd.nextLong())) : rand(rnd);
+            }
+            Ext3 expected = Ext3.ONE;
+            for (int k = 0; k < n; k++) {
+                // x·y + (1 − x)(1 − y), multiplied as extension elements throughout
+                expected = expected.mul(x[k].mul(y[k]).add(Ext3.ONE.sub(x[k]).mul(Ext3.ONE.sub(y[k]))));
+            }
+            assertEquals(expected, Mle.eq(x, y));
+        }
+    }
+
     @Test
     void shortTablesArePaddedWithZeros() {
         long[] v = {5, 7, 11};
@@ -87,6 +107,23 @@ class MleTest {
             }
             for (Ext3 x : new Ext3[] {rand(rnd), Ext3.of(d / 2), Ext3.of(d + 3)}) {
                 assertEquals(horner(coeffs, x), Univariate.evaluate(evals, x), "degree " + d);
+            }
+        }
+    }
+
+    /** The Lagrange weights from factorials are the definition's 1 / Π_{j ≠ i} (i − j), degrees 0 to 40. */
+    @Test
+    void lagrangeWeightsMatchTheirDefinition() {
+        for (int d = 0; d <= 40; d++) {
+            long[] w = Univariate.weights(d);
+            for (int i = 0; i <= d; i++) {
+                long den = 1;
+                for (int j = 0; j <= d; j++) {
+                    if (j != i) {
+                        den = Goldilocks.mul(den, Goldilocks.fromSigned(i - j));
+                    }
+                }
+                assertEquals(1, Goldilocks.mul(w[i], den), "degree " + d + ", weight " + i);
             }
         }
     }

@@ -35,39 +35,76 @@ final class NativeKernels {
     private static String loadError;
     private static final SymbolLookup LIBRARY = open();
 
-    private static final MethodHandle ZK_ABI_VERSION = handle("zk_abi_version", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle ZK_SHA_NI = handle("zk_sha_ni", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle ZK_THREADS = handle("zk_threads", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle ZK_FORCE_PORTABLE_SHA = handle("zk_force_portable_sha", FunctionDescriptor.ofVoid(JAVA_INT));
-    private static final MethodHandle ZK_NTT = handle("zk_ntt", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
-    private static final MethodHandle ZK_ENCODE_BIT_REVERSED = handle("zk_encode_bit_reversed", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle ZK_EVALUATIONS_TO_COEFFICIENTS = handle("zk_evaluations_to_coefficients", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
-    private static final MethodHandle ZK_HASH_LEAVES = handle("zk_hash_leaves", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
-    private static final MethodHandle ZK_HASH_PARENTS = handle("zk_hash_parents", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle ZK_GRIND = handle("zk_grind", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle ZK_EVALUATE_MLE = handle("zk_evaluate_mle", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle ZK_ADD_SCALED_EQ_BATCH = handle("zk_add_scaled_eq_batch", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle ZK_WHIR_SUMCHECK_ROUND = handle("zk_whir_sumcheck_round", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle ZK_WHIR_FOLD = handle("zk_whir_fold", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle ZK_PRODUCT_SUMS = handle("zk_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS));
-    private static final MethodHandle ZK_FOLD_BASE = handle("zk_fold_base", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
-    private static final MethodHandle ZK_FOLD_EXT = handle("zk_fold_ext", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
-    private static final MethodHandle ZK_FOLD_EXT_IN_PLACE = handle("zk_fold_ext_in_place", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle ZK_FOLD_AND_PRODUCT_SUMS = handle("zk_fold_and_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    /**
+     * The library's entry points, in about the order a proof first calls them (the model
+     * commitment's kernels, the lookups', the layers' sumchecks', the openings'), each linked on
+     * first use: making a downcall handle spins classes, 3-25 ms each in a cold JVM and ~0.2 s for
+     * all of them, which loading a key used to wait for in full. Once the library has loaded, a
+     * background thread links them all in this order ({@link #linkInBackground}); a caller that
+     * needs one before it is linked links it itself.
+     */
+    private enum Entry {
+        ZK_ABI_VERSION("zk_abi_version", FunctionDescriptor.of(JAVA_INT)),
+        ZK_SHA_NI("zk_sha_ni", FunctionDescriptor.of(JAVA_INT)),
+        ZK_THREADS("zk_threads", FunctionDescriptor.of(JAVA_INT)),
+        ZK_FORCE_PORTABLE_SHA("zk_force_portable_sha", FunctionDescriptor.ofVoid(JAVA_INT)),
+        ZK_EVALUATIONS_TO_COEFFICIENTS("zk_evaluations_to_coefficients", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT)),
+        ZK_NTT("zk_ntt", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT)),
+        ZK_ENCODE_BIT_REVERSED("zk_encode_bit_reversed", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)),
+        ZK_HASH_LEAVES("zk_hash_leaves", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS)),
+        ZK_HASH_PARENTS("zk_hash_parents", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS)),
+        ZK_LOGUP_PARENTS("zk_logup_parents", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS)),
+        ZK_LOGUP_EQ_EXPAND("zk_logup_eq_expand", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS)),
+        ZK_LOGUP_SUMS("zk_logup_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS)),
+        ZK_LOGUP_FOLD_AND_SUMS("zk_logup_fold_and_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
+        ZK_ROUND_SUMS("zk_round_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS)),
+        ZK_PRODUCT_SUMS("zk_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS)),
+        ZK_FOLD_AND_PRODUCT_SUMS("zk_fold_and_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
+        ZK_FOLD_BASE("zk_fold_base", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, ADDRESS)),
+        ZK_FOLD_EXT("zk_fold_ext", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, ADDRESS)),
+        ZK_FOLD_EXT_IN_PLACE("zk_fold_ext_in_place", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS)),
+        ZK_EVALUATE_MLE("zk_evaluate_mle", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, ADDRESS)),
+        ZK_ADD_SCALED_EQ_BATCH("zk_add_scaled_eq_batch", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT)),
+        ZK_WHIR_SUMCHECK_ROUND("zk_whir_sumcheck_round", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS)),
+        ZK_WHIR_FOLD("zk_whir_fold", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS)),
+        ZK_GRIND("zk_grind", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
 
-    private static final MethodHandle ZK_LOGUP_PARENTS = handle("zk_logup_parents", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
-    private static final MethodHandle ZK_LOGUP_EQ_EXPAND = handle("zk_logup_eq_expand", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle ZK_LOGUP_SUMS = handle("zk_logup_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle ZK_LOGUP_FOLD_AND_SUMS = handle("zk_logup_fold_and_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle ZK_ROUND_SUMS = handle("zk_round_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS,
-            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
-            ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
+        private final String symbol;
+        private final FunctionDescriptor descriptor;
+        private volatile MethodHandle handle;
+
+        Entry(String symbol, FunctionDescriptor descriptor) {
+            this.symbol = symbol;
+            this.descriptor = descriptor;
+        }
+
+        /** The downcall handle (the library has loaded and has the symbol: {@link #check()}). */
+        MethodHandle handle() {
+            MethodHandle h = handle;
+            if (h == null) {
+                synchronized (this) {
+                    h = handle;
+                    if (h == null) {
+                        h = LINKER.downcallHandle(LIBRARY.find(symbol).orElseThrow(), descriptor, CRITICAL);
+                        handle = h;
+                    }
+                }
+            }
+            return h;
+        }
+    }
 
     /** Bounds of {@link #zk_round_sums} (ZK_MAX_TABLES, ZK_MAX_DEGREE, ZK_MAX_TERMS in zkinfer.h). */
     static final int MAX_TABLES = 16, MAX_DEGREE = 8, MAX_TERMS = 32;
 
     /** Why the library could not be used, or null when it loaded. */
     static final String LOAD_ERROR = check();
+
+    static {
+        if (LOAD_ERROR == null) {
+            linkInBackground();
+        }
+    }
 
     private NativeKernels() {}
 
@@ -150,24 +187,30 @@ final class NativeKernels {
         }
     }
 
-    private static MethodHandle handle(String name, FunctionDescriptor descriptor) {
-        if (LIBRARY == null) {
-            return null;
-        }
-        return LIBRARY.find(name).map(s -> LINKER.downcallHandle(s, descriptor, CRITICAL)).orElseGet(() -> {
-            if (loadError == null) {
-                loadError = "libzkinfer lacks " + name;
-            }
-            return null;
-        });
-    }
-
     private static String check() {
         if (loadError != null) {
             return loadError;
         }
+        for (Entry e : Entry.values()) {
+            if (LIBRARY.find(e.symbol).isEmpty()) {
+                return "libzkinfer lacks " + e.symbol;
+            }
+        }
         int abi = zk_abi_version();
         return abi == ABI_VERSION ? null : "libzkinfer has ABI version " + abi + ", expected " + ABI_VERSION;
+    }
+
+    /** Links every entry point on a daemon thread, in {@link Entry}'s order (see there). */
+    private static void linkInBackground() {
+        Thread.ofPlatform().daemon().name("zkinfer-native-link").start(() -> {
+            try {
+                for (Entry e : Entry.values()) {
+                    e.handle();
+                }
+            } catch (RuntimeException | LinkageError e) {
+                // a kernel's first call links it again and reports the failure where it matters
+            }
+        });
     }
 
     private static RuntimeException failure(Throwable t) {
@@ -182,7 +225,7 @@ final class NativeKernels {
 
     static int zk_abi_version() {
         try {
-            return (int) ZK_ABI_VERSION.invokeExact();
+            return (int) Entry.ZK_ABI_VERSION.handle().invokeExact();
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -190,7 +233,7 @@ final class NativeKernels {
 
     static int zk_sha_ni() {
         try {
-            return (int) ZK_SHA_NI.invokeExact();
+            return (int) Entry.ZK_SHA_NI.handle().invokeExact();
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -198,7 +241,7 @@ final class NativeKernels {
 
     static int zk_threads() {
         try {
-            return (int) ZK_THREADS.invokeExact();
+            return (int) Entry.ZK_THREADS.handle().invokeExact();
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -206,7 +249,7 @@ final class NativeKernels {
 
     static void zk_force_portable_sha(int portable) {
         try {
-            ZK_FORCE_PORTABLE_SHA.invokeExact(portable);
+            Entry.ZK_FORCE_PORTABLE_SHA.handle().invokeExact(portable);
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -214,7 +257,7 @@ final class NativeKernels {
 
     static void zk_ntt(long[] values, int logN) {
         try {
-            ZK_NTT.invokeExact(MemorySegment.ofArray(values), logN);
+            Entry.ZK_NTT.handle().invokeExact(MemorySegment.ofArray(values), logN);
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -222,7 +265,7 @@ final class NativeKernels {
 
     static void zk_encode_bit_reversed(long[] coeffs, int width, int logMsg, int logN, long[] out) {
         try {
-            ZK_ENCODE_BIT_REVERSED.invokeExact(MemorySegment.ofArray(coeffs), width, logMsg, logN, MemorySegment.ofArray(out));
+            Entry.ZK_ENCODE_BIT_REVERSED.handle().invokeExact(MemorySegment.ofArray(coeffs), width, logMsg, logN, MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -230,7 +273,7 @@ final class NativeKernels {
 
     static void zk_evaluations_to_coefficients(long[] values, int logN) {
         try {
-            ZK_EVALUATIONS_TO_COEFFICIENTS.invokeExact(MemorySegment.ofArray(values), logN);
+            Entry.ZK_EVALUATIONS_TO_COEFFICIENTS.handle().invokeExact(MemorySegment.ofArray(values), logN);
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -238,7 +281,7 @@ final class NativeKernels {
 
     static void zk_hash_leaves(long[] data, long leaves, int leafLongs, byte[] out) {
         try {
-            ZK_HASH_LEAVES.invokeExact(MemorySegment.ofArray(data), leaves, leafLongs, MemorySegment.ofArray(out));
+            Entry.ZK_HASH_LEAVES.handle().invokeExact(MemorySegment.ofArray(data), leaves, leafLongs, MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -246,7 +289,7 @@ final class NativeKernels {
 
     static void zk_hash_parents(byte[] children, long parents, byte[] out) {
         try {
-            ZK_HASH_PARENTS.invokeExact(MemorySegment.ofArray(children), parents, MemorySegment.ofArray(out));
+            Entry.ZK_HASH_PARENTS.handle().invokeExact(MemorySegment.ofArray(children), parents, MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -254,7 +297,7 @@ final class NativeKernels {
 
     static long zk_grind(byte[] prefix, int bits) {
         try {
-            return (long) ZK_GRIND.invokeExact(MemorySegment.ofArray(prefix), prefix.length, bits);
+            return (long) Entry.ZK_GRIND.handle().invokeExact(MemorySegment.ofArray(prefix), prefix.length, bits);
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -262,7 +305,7 @@ final class NativeKernels {
 
     static void zk_evaluate_mle(long[] values, long[] point, int m, long[] out3) {
         try {
-            ZK_EVALUATE_MLE.invokeExact(MemorySegment.ofArray(values), MemorySegment.ofArray(point), m, MemorySegment.ofArray(out3));
+            Entry.ZK_EVALUATE_MLE.handle().invokeExact(MemorySegment.ofArray(values), MemorySegment.ofArray(point), m, MemorySegment.ofArray(out3));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -270,7 +313,7 @@ final class NativeKernels {
 
     static void zk_add_scaled_eq_batch(long[] w, long[] points, long[] coefs, int count, int m) {
         try {
-            ZK_ADD_SCALED_EQ_BATCH.invokeExact(MemorySegment.ofArray(w), MemorySegment.ofArray(points), MemorySegment.ofArray(coefs), count, m);
+            Entry.ZK_ADD_SCALED_EQ_BATCH.handle().invokeExact(MemorySegment.ofArray(w), MemorySegment.ofArray(points), MemorySegment.ofArray(coefs), count, m);
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -278,7 +321,7 @@ final class NativeKernels {
 
     static void zk_whir_sumcheck_round(long[] f, int fWidth, long[] w, long size, long[] out9) {
         try {
-            ZK_WHIR_SUMCHECK_ROUND.invokeExact(MemorySegment.ofArray(f), fWidth, MemorySegment.ofArray(w), size, MemorySegment.ofArray(out9));
+            Entry.ZK_WHIR_SUMCHECK_ROUND.handle().invokeExact(MemorySegment.ofArray(f), fWidth, MemorySegment.ofArray(w), size, MemorySegment.ofArray(out9));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -286,7 +329,7 @@ final class NativeKernels {
 
     static void zk_whir_fold(long[] table, int width, long size, long[] alpha, int monomial, long[] out) {
         try {
-            ZK_WHIR_FOLD.invokeExact(MemorySegment.ofArray(table), width, size, MemorySegment.ofArray(alpha), monomial, MemorySegment.ofArray(out));
+            Entry.ZK_WHIR_FOLD.handle().invokeExact(MemorySegment.ofArray(table), width, size, MemorySegment.ofArray(alpha), monomial, MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -294,7 +337,7 @@ final class NativeKernels {
 
     static void zk_product_sums(long[] f, long[] g, int base, long half, long[] out6) {
         try {
-            ZK_PRODUCT_SUMS.invokeExact(MemorySegment.ofArray(f), MemorySegment.ofArray(g), base, half, MemorySegment.ofArray(out6));
+            Entry.ZK_PRODUCT_SUMS.handle().invokeExact(MemorySegment.ofArray(f), MemorySegment.ofArray(g), base, half, MemorySegment.ofArray(out6));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -302,7 +345,7 @@ final class NativeKernels {
 
     static void zk_fold_base(long[] values, long half, long[] r, long[] out) {
         try {
-            ZK_FOLD_BASE.invokeExact(MemorySegment.ofArray(values), half, MemorySegment.ofArray(r), MemorySegment.ofArray(out));
+            Entry.ZK_FOLD_BASE.handle().invokeExact(MemorySegment.ofArray(values), half, MemorySegment.ofArray(r), MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -310,7 +353,7 @@ final class NativeKernels {
 
     static void zk_fold_ext(long[] table, long half, long[] r, long[] out) {
         try {
-            ZK_FOLD_EXT.invokeExact(MemorySegment.ofArray(table), half, MemorySegment.ofArray(r), MemorySegment.ofArray(out));
+            Entry.ZK_FOLD_EXT.handle().invokeExact(MemorySegment.ofArray(table), half, MemorySegment.ofArray(r), MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -318,7 +361,7 @@ final class NativeKernels {
 
     static void zk_fold_ext_in_place(long[] table, long half, long[] r) {
         try {
-            ZK_FOLD_EXT_IN_PLACE.invokeExact(MemorySegment.ofArray(table), half, MemorySegment.ofArray(r));
+            Entry.ZK_FOLD_EXT_IN_PLACE.handle().invokeExact(MemorySegment.ofArray(table), half, MemorySegment.ofArray(r));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -326,7 +369,7 @@ final class NativeKernels {
 
     static void zk_fold_and_product_sums(long[] f, long[] g, int base, long half, long[] r, long[] fOut, long[] gOut, long[] out6) {
         try {
-            ZK_FOLD_AND_PRODUCT_SUMS.invokeExact(MemorySegment.ofArray(f), MemorySegment.ofArray(g), base, half, MemorySegment.ofArray(r), MemorySegment.ofArray(fOut), MemorySegment.ofArray(gOut), MemorySegment.ofArray(out6));
+            Entry.ZK_FOLD_AND_PRODUCT_SUMS.handle().invokeExact(MemorySegment.ofArray(f), MemorySegment.ofArray(g), base, half, MemorySegment.ofArray(r), MemorySegment.ofArray(fOut), MemorySegment.ofArray(gOut), MemorySegment.ofArray(out6));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -334,7 +377,7 @@ final class NativeKernels {
 
     static void zk_logup_parents(long[] p, long[] q, int base, long count, long[] upP, long[] upQ) {
         try {
-            ZK_LOGUP_PARENTS.invokeExact(MemorySegment.ofArray(p), MemorySegment.ofArray(q), base, count, MemorySegment.ofArray(upP), MemorySegment.ofArray(upQ));
+            Entry.ZK_LOGUP_PARENTS.handle().invokeExact(MemorySegment.ofArray(p), MemorySegment.ofArray(q), base, count, MemorySegment.ofArray(upP), MemorySegment.ofArray(upQ));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -342,7 +385,7 @@ final class NativeKernels {
 
     static void zk_logup_eq_expand(long[] prev, long[] r, long count, long[] out) {
         try {
-            ZK_LOGUP_EQ_EXPAND.invokeExact(MemorySegment.ofArray(prev), MemorySegment.ofArray(r), count, MemorySegment.ofArray(out));
+            Entry.ZK_LOGUP_EQ_EXPAND.handle().invokeExact(MemorySegment.ofArray(prev), MemorySegment.ofArray(r), count, MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -350,7 +393,7 @@ final class NativeKernels {
 
     static void zk_logup_sums(long[] ps, long[] q, long[] lambda, long[] eq, long pairs, long[] out6) {
         try {
-            ZK_LOGUP_SUMS.invokeExact(MemorySegment.ofArray(ps), MemorySegment.ofArray(q), orNull(lambda), MemorySegment.ofArray(eq), pairs, MemorySegment.ofArray(out6));
+            Entry.ZK_LOGUP_SUMS.handle().invokeExact(MemorySegment.ofArray(ps), MemorySegment.ofArray(q), orNull(lambda), MemorySegment.ofArray(eq), pairs, MemorySegment.ofArray(out6));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -358,7 +401,7 @@ final class NativeKernels {
 
     static void zk_logup_fold_and_sums(long[] ps, long[] q, long[] lambda, long[] r, long pairs, long[] eqNext, long[] psOut, long[] qOut, long[] out6) {
         try {
-            ZK_LOGUP_FOLD_AND_SUMS.invokeExact(MemorySegment.ofArray(ps), MemorySegment.ofArray(q), orNull(lambda), MemorySegment.ofArray(r), pairs, MemorySegment.ofArray(eqNext), MemorySegment.ofArray(psOut), MemorySegment.ofArray(qOut), MemorySegment.ofArray(out6));
+            Entry.ZK_LOGUP_FOLD_AND_SUMS.handle().invokeExact(MemorySegment.ofArray(ps), MemorySegment.ofArray(q), orNull(lambda), MemorySegment.ofArray(r), pairs, MemorySegment.ofArray(eqNext), MemorySegment.ofArray(psOut), MemorySegment.ofArray(qOut), MemorySegment.ofArray(out6));
         } catch (Throwable t) {
             throw failure(t);
         }
@@ -377,7 +420,7 @@ final class NativeKernels {
             t[f] = f < tables.length ? MemorySegment.ofArray(tables[f]) : MemorySegment.NULL;
         }
         try {
-            ZK_ROUND_SUMS.invokeExact(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12], t[13],
+            Entry.ZK_ROUND_SUMS.handle().invokeExact(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12], t[13],
                     t[14], t[15], tables.length, baseMask,
                     MemorySegment.ofArray(factors), MemorySegment.ofArray(offsets), nterms, half, degree,
                     MemorySegment.ofArray(out));

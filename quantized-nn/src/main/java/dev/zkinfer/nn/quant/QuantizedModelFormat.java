@@ -140,25 +140,51 @@ final class QuantizedModelFormat {
       Class<?> cls = OP_TAGS.get(tag);
       var comps = cls.getRecordComponents();
       Object[] args = new Object[comps.length];
-      Class<?>[] types = new Class<?>[comps.length];
       for (int i = 0; i < comps.length; i++) {
-        types[i] = comps[i].getType();
-        if (types[i] == int.class) args[i] = r32(in);
-        else if (types[i] == int[].class) args[i] = readInts(in, MAX_ELEMENTS, comps[i].getName() + " length");
-        else if (types[i] == boolean.class) args[i] = in.readUnsignedByte() != 0;
+        Class<?> type = comps[i].getType();
+        if (type == int.class) args[i] = r32(in);
+        else if (type == int[].class) args[i] = readInts(in, MAX_ELEMENTS, comps[i].getName() + " length");
+        else if (type == boolean.class) args[i] = in.readUnsignedByte() != 0;
       }
-      QOp op;
-      try {
-        op = (QOp) cls.getDeclaredConstructor(types).newInstance(args);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
+      QOp op = construct(tag, args);
       for (int t : op.inputs()) if (t < 0 || t >= nt) throw bad("op " + k + " reads tensor " + t + " of " + nt);
       if (op.output() < 0 || op.output() >= nt) throw bad("op " + k + " writes tensor " + op.output() + " of " + nt);
       validate(op, k, tensors);
       ops.add(op);
     }
     return new QuantizedModel(tensors, ops, inputs, outputs, bits);
+  }
+
+  /**
+   * The op with tag {@code tag} from its record components' values, in declaration order. Written
+   * out rather than through reflection: a cold JVM spent ~0.1 s making the reflective constructor
+   * accessors (bytecode, per record class) of a LeNet-5 key's ops. A test checks every tag
+   * against the record's canonical constructor.
+   */
+  static QOp construct(int tag, Object[] a) {
+    return switch (tag) {
+      case 0 -> new QConv((int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5], (int) a[6], (int) a[7], (int) a[8], (int) a[9], (int[]) a[10], (int[]) a[11]);
+      case 1 -> new QDense((int) a[0], (int) a[1], (int) a[2], (int) a[3], (int[]) a[4], (int[]) a[5]);
+      case 2 -> new QMatMul((int) a[0], (int) a[1], (int) a[2]);
+      case 3 -> new QRequant((int) a[0], (int) a[1], (int) a[2], (int[]) a[3], (int[]) a[4], (int) a[5], (int) a[6]);
+      case 4 -> new QClamp((int) a[0], (int) a[1], (int) a[2], (int) a[3]);
+      case 5 -> new QPRelu((int) a[0], (int) a[1], (int[]) a[2], (int[]) a[3], (int[]) a[4], (int) a[5], (int) a[6]);
+      case 6 -> new QTable((int) a[0], (int) a[1], (int) a[2], (int[]) a[3]);
+      case 7 -> new QMaxPool((int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5], (int) a[6], (int) a[7]);
+      case 8 -> new QAvgPool((int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5], (int) a[6], (int) a[7], (int) a[8], (int) a[9], (boolean) a[10], (int[]) a[11], (int) a[12], (int) a[13], (int) a[14]);
+      case 9 -> new QReduceSum((int) a[0], (int) a[1], (int[]) a[2]);
+      case 10 -> new QAdd((int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5], (int) a[6], (int) a[7]);
+      case 11 -> new QMul((int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5], (int) a[6]);
+      case 12 -> new QSoftmax((int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5], (int[]) a[6], (int) a[7]);
+      case 13 -> new QReshape((int) a[0], (int) a[1]);
+      case 14 -> new QTranspose((int) a[0], (int) a[1], (int[]) a[2]);
+      case 15 -> new QSlice((int) a[0], (int) a[1], (int[]) a[2], (int[]) a[3]);
+      case 16 -> new QConcat((int[]) a[0], (int) a[1], (int) a[2]);
+      case 17 -> new QPad((int) a[0], (int) a[1], (int[]) a[2], (int) a[3], (int) a[4]);
+      case 18 -> new QGather((int) a[0], (int) a[1], (int) a[2], (int[]) a[3]);
+      case 19 -> new QMaskedFill((int) a[0], (int) a[1], (int[]) a[2], (int) a[3]);
+      default -> throw new IllegalArgumentException("no op with tag " + tag);
+    };
   }
 
   /** Checks that an op's arrays and shapes agree, so that running it cannot index out of range. */
