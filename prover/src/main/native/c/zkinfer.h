@@ -34,6 +34,8 @@ void zk_encode_bit_reversed(const int64_t *coeffs, int32_t width, int32_t log_ms
 void zk_evaluations_to_coefficients(int64_t *values, int32_t log_n);
 void zk_hash_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, uint8_t *out);
 void zk_hash_parents(const uint8_t *children, int64_t parents, uint8_t *out);
+/* Salted leaf digests of a hiding tree: SHA-256(0x02 || salt_i || leaf digest_i), 16-byte salts (ABI 5). */
+void zk_hash_salted_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, const uint8_t *salts, uint8_t *out);
 void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int64_t *out3);
 /* w += sum_q coefs[q] * eq(points[q], .), points: count * 3m longs, coefs: count * 3 longs */
 void zk_add_scaled_eq_batch(int64_t *w, const int64_t *points, const int64_t *coefs, int32_t count, int32_t m);

@@ -78,6 +78,22 @@ final class NativeCommitKernels implements CommitKernels {
         return out;
     }
 
+    /** Leaf digest and salted digest in one native pass (two SHA-256 compressions per short leaf). */
+    @Override
+    public byte[] hashSaltedLeaves(long[] data, int leaves, int leafLongs, byte[] salts) {
+        Cancellation.checkpoint();
+        if (leafLongs <= 0 || (long) leaves * leafLongs > data.length || (long) leaves * MerkleHash.SALT_BYTES != salts.length) {
+            throw new IllegalArgumentException(leaves + " salted leaves of " + leafLongs + " longs, " + data.length + " longs of data, "
+                    + salts.length + " bytes of salt");
+        }
+        if (leaves < minNative / 8) {
+            return java.hashSaltedLeaves(data, leaves, leafLongs, salts);
+        }
+        byte[] out = new byte[MerkleHash.DIGEST_BYTES * leaves];
+        NativeKernels.zk_hash_salted_leaves(data, leaves, leafLongs, salts, out);
+        return out;
+    }
+
     @Override
     public byte[] hashParents(byte[] children) {
         Cancellation.checkpoint();

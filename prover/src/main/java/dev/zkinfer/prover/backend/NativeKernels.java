@@ -28,7 +28,7 @@ import java.lang.invoke.MethodHandle;
  */
 final class NativeKernels {
     /** The library's ABI version this class was written against (zk_abi_version). */
-    static final int ABI_VERSION = 4;
+    static final int ABI_VERSION = 5;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CRITICAL = Linker.Option.critical(true);
@@ -43,6 +43,7 @@ final class NativeKernels {
     private static final MethodHandle ZK_ENCODE_BIT_REVERSED = handle("zk_encode_bit_reversed", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle ZK_EVALUATIONS_TO_COEFFICIENTS = handle("zk_evaluations_to_coefficients", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
     private static final MethodHandle ZK_HASH_LEAVES = handle("zk_hash_leaves", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
+    private static final MethodHandle ZK_HASH_SALTED_LEAVES = handle("zk_hash_salted_leaves", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle ZK_HASH_PARENTS = handle("zk_hash_parents", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle ZK_GRIND = handle("zk_grind", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle ZK_EVALUATE_MLE = handle("zk_evaluate_mle", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
@@ -239,6 +240,15 @@ final class NativeKernels {
     static void zk_hash_leaves(long[] data, long leaves, int leafLongs, byte[] out) {
         try {
             ZK_HASH_LEAVES.invokeExact(MemorySegment.ofArray(data), leaves, leafLongs, MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_hash_salted_leaves(long[] data, long leaves, int leafLongs, byte[] salts, byte[] out) {
+        try {
+            ZK_HASH_SALTED_LEAVES.invokeExact(MemorySegment.ofArray(data), leaves, leafLongs, MemorySegment.ofArray(salts),
+                    MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw failure(t);
         }

@@ -130,6 +130,38 @@ class NativeKernelsTest {
         }
     }
 
+    /**
+     * Salted leaves of a hiding tree (one native pass: leaf digest, then SHA-256(0x02 ‖ salt ‖ digest))
+     * equal MerkleHash's, leaf by leaf, and the Java reference kernel's; with SHA-NI and the portable
+     * compression function.
+     */
+    @Test
+    void saltedLeafDigestsEqualMerkleHash() {
+        dev.zkinfer.merkle.MerkleHash hash = new dev.zkinfer.merkle.MerkleHash();
+        for (boolean portable : new boolean[] {false, true}) {
+            try {
+                NativeKernels.zk_force_portable_sha(portable ? 1 : 0);
+                for (int leafLongs : new int[] {1, 3, 16, 19, 48, 65}) {
+                    for (int leaves : new int[] {1, 2, 3, 5, 64, 1023, 4097}) {
+                        long[] data = random(leaves * leafLongs, leaves == 3);
+                        byte[] salts = new byte[leaves * dev.zkinfer.merkle.MerkleHash.SALT_BYTES];
+                        rnd.nextBytes(salts);
+                        byte[] expect = new byte[32 * leaves];
+                        for (int i = 0; i < leaves; i++) {
+                            hash.hashLeaf(data, i * leafLongs, leafLongs, expect, 32 * i);
+                            hash.saltLeaf(salts, 16 * i, expect, 32 * i, expect, 32 * i);
+                        }
+                        String what = leaves + " salted leaves of " + leafLongs + (portable ? " (portable SHA-256)" : "");
+                        assertArrayEquals(expect, nat.commit().hashSaltedLeaves(data, leaves, leafLongs, salts), what);
+                        assertArrayEquals(expect, scalar.commit().hashSaltedLeaves(data, leaves, leafLongs, salts), what + ", Java");
+                    }
+                }
+            } finally {
+                NativeKernels.zk_force_portable_sha(0);
+            }
+        }
+    }
+
     /** The smallest valid nonce, as the scalar search finds it, for many seeds and widths (0 bits: nonce 0). */
     @Test
     void grindingFindsTheSmallestNonce() throws Exception {
