@@ -50,6 +50,11 @@ int64_t zk_grind(const uint8_t *prefix, int32_t len, int32_t bits);
 /* ---- sumcheck ---- */
 /* sum f*g over `half` pairs: values at 0 and 2 (6 longs, array form). base: both tables base-field. */
 void zk_product_sums(const int64_t *f, const int64_t *g, int32_t base, int64_t half, int64_t *out6);
+/* One pass of the eq-product sumcheck (SumcheckKernels.eqProductPass): with fold, dst = src folded by r over
+ * 2 lo_size hi_size entries, then t(x) = sum_y lo[y % lo_size] hi[y / lo_size] dst[2y + x]; without, the same
+ * sum over src. out6: t(0), t(1) (ABI 5). */
+void zk_eq_product_pass(const int64_t *src, int32_t base, const int64_t *r, int32_t fold, int64_t *dst, const int64_t *lo,
+                        int64_t lo_size, const int64_t *hi, int64_t hi_size, int64_t *out6);
 void zk_fold_base(const int64_t *values, int64_t half, const int64_t *r, int64_t *out);
 void zk_fold_ext(const int64_t *table, int64_t half, const int64_t *r, int64_t *out);
 void zk_fold_ext_in_place(int64_t *table, int64_t half, const int64_t *r);

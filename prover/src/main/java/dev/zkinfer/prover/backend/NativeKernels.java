@@ -51,6 +51,8 @@ final class NativeKernels {
     private static final MethodHandle ZK_WHIR_SUMCHECK_ROUND = handle("zk_whir_sumcheck_round", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle ZK_WHIR_FOLD = handle("zk_whir_fold", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
     private static final MethodHandle ZK_PRODUCT_SUMS = handle("zk_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle ZK_EQ_PRODUCT_PASS = handle("zk_eq_product_pass", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS,
+            JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle ZK_FOLD_BASE = handle("zk_fold_base", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
     private static final MethodHandle ZK_FOLD_EXT = handle("zk_fold_ext", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
     private static final MethodHandle ZK_FOLD_EXT_IN_PLACE = handle("zk_fold_ext_in_place", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
@@ -297,6 +299,16 @@ final class NativeKernels {
     static void zk_whir_fold(long[] table, int width, long size, long[] alpha, int monomial, long[] out) {
         try {
             ZK_WHIR_FOLD.invokeExact(MemorySegment.ofArray(table), width, size, MemorySegment.ofArray(alpha), monomial, MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_eq_product_pass(long[] src, int base, long[] r, int fold, long[] dst, long[] lo, long loSize, long[] hi, long hiSize,
+            long[] out6) {
+        try {
+            ZK_EQ_PRODUCT_PASS.invokeExact(MemorySegment.ofArray(src), base, MemorySegment.ofArray(r), fold, MemorySegment.ofArray(dst),
+                    MemorySegment.ofArray(lo), loSize, MemorySegment.ofArray(hi), hiSize, MemorySegment.ofArray(out6));
         } catch (Throwable t) {
             throw failure(t);
         }

@@ -212,7 +212,7 @@ final class ZkProving {
         }
         long[] blinding = java.util.Arrays.copyOfRange(modelTable, (int) bl.offset(), (int) bl.offset() + (1 << b));
         // each part's rounds without its eq table (EqProductRounds); its first pass gives its sum
-        EqProductRounds blindingRounds = new EqProductRounds(blinding, q);
+        EqProductRounds blindingRounds = new EqProductRounds(ctx.backend().sumcheck(), blinding, q);
         Ext3 sTrue = blindingRounds.sum();
         Ext3 s = sTrue.add(blindingShift);
         ctx.proof().ext(s);
@@ -230,7 +230,7 @@ final class ZkProving {
             dev.zkinfer.circuit.Claim c = claims.get(j);
             Ext3[] p = c.point();
             long[] values = ctx.values(c.tensor());
-            EqProductRounds part = new EqProductRounds(values.length > 1 << p.length ? java.util.Arrays.copyOf(values, 1 << p.length)
+            EqProductRounds part = new EqProductRounds(ctx.backend().sumcheck(), values.length > 1 << p.length ? java.util.Arrays.copyOf(values, 1 << p.length)
                     : values, p);
             parts[j] = part;
             coefficients[j] = betas[j];

@@ -6,6 +6,7 @@ import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.backend.Backends;
+import dev.zkinfer.prover.backend.SumcheckKernels;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -18,12 +19,18 @@ class EqProductRoundsTest {
         return new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
     }
 
-    /** n = 1..15 (the last ones take the parallel passes), W shorter than 2^n in half the cases. */
+    /**
+     * n = 1..15 (the last ones take the parallel passes and, on the native backend, the C kernel),
+     * W shorter than 2^n in half the cases, on the scalar backend and the chosen one (native where
+     * present).
+     */
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 4, 5, 8, 11, 13, 14, 15})
     void messagesSumAndFinalsEqualTheGenericProvers(int n) {
         SplittableRandom rnd = new SplittableRandom(1000 + n);
-        for (boolean shorter : new boolean[] {false, true}) {
+        for (int c = 0; c < 4; c++) {
+            boolean shorter = c % 2 == 1;
+            SumcheckKernels kernels = c < 2 ? Backends.scalar().sumcheck() : Backends.get().sumcheck();
             long[] w = new long[shorter ? Math.max(1, (1 << n) - 3 - rnd.nextInt(1 << (n - 1))) : 1 << n];
             for (int i = 0; i < w.length; i++) {
                 w[i] = Goldilocks.reduce(rnd.nextLong());
@@ -33,7 +40,7 @@ class EqProductRoundsTest {
                 p[i] = randomExt(rnd);
             }
             long[] wCopy = w.clone();
-            EqProductRounds fast = new EqProductRounds(w, p);
+            EqProductRounds fast = new EqProductRounds(kernels, w, p);
             SumcheckInstance inst = new SumcheckInstance(n);
             int a = inst.addBaseTable(Arrays.copyOf(w, 1 << n));
             int e = inst.addTable(Mle.eqTable(p));
@@ -45,7 +52,7 @@ class EqProductRoundsTest {
             for (int k = 0; k < n; k++) {
                 long[] ref = SumcheckProver.withDegree(reference.message(k, claim), claim, 2);
                 long[] got = fast.message(k, claim);
-                assertArrayEquals(ref, got, "round " + k + " of " + n);
+                assertArrayEquals(ref, got, "round " + k + " of " + n + " (" + kernels.getClass().getSimpleName() + ")");
                 Ext3 r = randomExt(rnd);
                 claim = dev.zkinfer.poly.Univariate.evaluate(SumcheckProver.values(got, claim, 2), r);
                 reference.bind(k, r);
@@ -60,11 +67,11 @@ class EqProductRoundsTest {
     @Test
     void refusesRoundsOutOfOrderAndTablesTooLong() {
         Ext3[] p = {Ext3.of(3), Ext3.of(5)};
-        EqProductRounds r = new EqProductRounds(new long[] {1, 2, 3, 4}, p);
+        EqProductRounds r = new EqProductRounds(Backends.scalar().sumcheck(), new long[] {1, 2, 3, 4}, p);
         assertThrows(IllegalStateException.class, () -> r.message(1, Ext3.ZERO));
         assertThrows(IllegalStateException.class, () -> r.bind(1, Ext3.ONE));
         assertThrows(IllegalStateException.class, r::finals);
-        assertThrows(IllegalArgumentException.class, () -> new EqProductRounds(new long[5], p));
-        assertThrows(IllegalArgumentException.class, () -> new EqProductRounds(new long[1], new Ext3[0]));
+        assertThrows(IllegalArgumentException.class, () -> new EqProductRounds(Backends.scalar().sumcheck(), new long[5], p));
+        assertThrows(IllegalArgumentException.class, () -> new EqProductRounds(Backends.scalar().sumcheck(), new long[1], new Ext3[0]));
     }
 }
