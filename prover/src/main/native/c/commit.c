@@ -595,3 +595,39 @@ void zk_whir_fold(const int64_t *t, int32_t width, int64_t size, const int64_t *
     struct whir_ctx c = {(const u64 *)t, NULL, (u64 *)out, (u64)alpha[0], (u64)alpha[1], (u64)alpha[2], width, monomial, NULL};
     zk_parallel_for(size >> 1, ZK_MIN_PARALLEL, whir_fold_range, &c);
 }
+
+/* ---------------------------------------------------------------- hiding opening: mask sums */
+
+struct mask_ctx {
+    const u64 *w, *parts;
+    int64_t low_size, high_size;
+    int c;
+    u64 *out; /* c 3 low_size per chunk */
+};
+
+static void mask_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct mask_ctx *m = p;
+    size_t width = 3 * (size_t)m->low_size, total = width * (size_t)m->c;
+    acc192 *acc = calloc(total, sizeof(acc192));
+    for (int64_t h = from; h < to; h++) {
+        const u64 *row = m->w + width * (size_t)h;
+        for (int a = 0; a < m->c; a++) {
+            u64 s = m->parts[(size_t)a * m->high_size + h];
+            acc192 *o = acc + (size_t)a * width;
+            for (size_t i = 0; i < width; i++) acc_add(&o[i], (u128)row[i] * s);
+        }
+    }
+    u64 *out = m->out + total * (size_t)chunk;
+    for (size_t i = 0; i < total; i++) out[i] = acc_value(acc[i]);
+    free(acc);
+}
+
+void zk_mask_low_sums(const int64_t *w, int64_t low_size, int64_t high_size, const int64_t *parts, int32_t c, int64_t *out) {
+    int64_t grain = low_size >= ZK_MIN_PARALLEL ? 1 : ZK_MIN_PARALLEL / low_size;
+    int chunks = zk_chunks(high_size, grain);
+    size_t total = 3 * (size_t)low_size * (size_t)c;
+    struct mask_ctx m = {(const u64 *)w, (const u64 *)parts, low_size, high_size, c, calloc(total * (size_t)chunks, sizeof(u64))};
+    zk_parallel_for(high_size, grain, mask_range, &m);
+    sum_parts(m.out, chunks, (int)total, (u64 *)out);
+    free(m.out);
+}

@@ -66,6 +66,16 @@ public interface CommitKernels {
         return digests;
     }
 
+    /**
+     * The hiding opening's mask sums (docs/zero-knowledge.md §3.3): for an array-form table w of
+     * lowSize·H extension entries and c base-field tables of H entries, flattened in {@code parts}
+     * (table a at [a·H, (a+1)·H)), out[a·3·lowSize + 3·low + k] = coordinate k of
+     * Σ_{h &lt; H} w[low + lowSize·h]·parts_a[h]. This default (Java) is the reference.
+     */
+    default long[] maskLowSums(long[] w, long[] parts, int c, int lowSize) {
+        return CommitArithmetic.maskLowSums(w, parts, c, lowSize);
+    }
+
     /** The parent layer (32 bytes per node) of a layer of 2m digests. */
     byte[] hashParents(byte[] children);
 

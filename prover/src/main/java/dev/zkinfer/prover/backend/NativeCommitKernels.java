@@ -78,6 +78,22 @@ final class NativeCommitKernels implements CommitKernels {
         return out;
     }
 
+    @Override
+    public long[] maskLowSums(long[] w, long[] parts, int c, int lowSize) {
+        Cancellation.checkpoint();
+        int highSize = c <= 0 ? 0 : parts.length / c;
+        if (c <= 0 || lowSize <= 0 || (long) highSize * c != parts.length || 3L * lowSize * highSize > w.length) {
+            throw new IllegalArgumentException("mask sums: " + parts.length + " part values in " + c + " parts, " + w.length
+                    + " longs of weights for " + lowSize + " low entries");
+        }
+        if ((long) lowSize * highSize < minNative) {
+            return java.maskLowSums(w, parts, c, lowSize);
+        }
+        long[] out = new long[3 * c * lowSize];
+        NativeKernels.zk_mask_low_sums(w, lowSize, highSize, parts, c, out);
+        return out;
+    }
+
     /** Leaf digest and salted digest in one native pass (two SHA-256 compressions per short leaf). */
     @Override
     public byte[] hashSaltedLeaves(long[] data, int leaves, int leafLongs, byte[] salts) {

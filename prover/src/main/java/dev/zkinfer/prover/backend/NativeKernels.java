@@ -44,6 +44,8 @@ final class NativeKernels {
     private static final MethodHandle ZK_EVALUATIONS_TO_COEFFICIENTS = handle("zk_evaluations_to_coefficients", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
     private static final MethodHandle ZK_HASH_LEAVES = handle("zk_hash_leaves", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
     private static final MethodHandle ZK_HASH_SALTED_LEAVES = handle("zk_hash_salted_leaves", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle ZK_MASK_LOW_SUMS = handle("zk_mask_low_sums", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG,
+            ADDRESS, JAVA_INT, ADDRESS));
     private static final MethodHandle ZK_HASH_PARENTS = handle("zk_hash_parents", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle ZK_GRIND = handle("zk_grind", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle ZK_EVALUATE_MLE = handle("zk_evaluate_mle", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
@@ -251,6 +253,14 @@ final class NativeKernels {
         try {
             ZK_HASH_SALTED_LEAVES.invokeExact(MemorySegment.ofArray(data), leaves, leafLongs, MemorySegment.ofArray(salts),
                     MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_mask_low_sums(long[] w, long lowSize, long highSize, long[] parts, int c, long[] out) {
+        try {
+            ZK_MASK_LOW_SUMS.invokeExact(MemorySegment.ofArray(w), lowSize, highSize, MemorySegment.ofArray(parts), c, MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw failure(t);
         }

@@ -148,33 +148,16 @@ public final class WhirProver implements PcsProver {
          * and the round-0 sumcheck of w·ĝ needs nothing else (w's folds over the low variables are
          * W_a's folds).
          */
-        long[][] lowSums(long[] w) {
+        long[][] lowSums(CommitKernels kernels, long[] w) {
             int c = parts.length, lowSize = phi[0].length, highSize = parts[0].length;
-            int chunks = Math.min(highSize, 64), per = highSize / chunks;
-            long[][][] partial = new long[chunks][][];
-            Cancellation cancel = Cancellation.current();
-            java.util.stream.IntStream.range(0, chunks).parallel().forEach(ch -> {
-                cancel.check();
-                long[][] acc = new long[c][3 * lowSize];
-                for (int h = ch * per; h < (ch + 1) * per; h++) {
-                    int base = 3 * lowSize * h;
-                    for (int a = 0; a < c; a++) {
-                        long s = parts[a][h];
-                        long[] acca = acc[a];
-                        for (int i = 0; i < 3 * lowSize; i++) {
-                            acca[i] = Goldilocks.add(acca[i], Goldilocks.mul(w[base + i], s));
-                        }
-                    }
-                }
-                partial[ch] = acc;
-            });
-            long[][] out = new long[c][3 * lowSize];
-            for (long[][] acc : partial) {
-                for (int a = 0; a < c; a++) {
-                    for (int i = 0; i < out[a].length; i++) {
-                        out[a][i] = Goldilocks.add(out[a][i], acc[a][i]);
-                    }
-                }
+            long[] flat = new long[c * highSize];
+            for (int a = 0; a < c; a++) {
+                System.arraycopy(parts[a], 0, flat, a * highSize, highSize);
+            }
+            long[] sums = kernels.maskLowSums(w, flat, c, lowSize);
+            long[][] out = new long[c][];
+            for (int a = 0; a < c; a++) {
+                out[a] = Arrays.copyOfRange(sums, 3 * lowSize * a, 3 * lowSize * (a + 1));
             }
             return out;
         }
@@ -660,7 +643,7 @@ public final class WhirProver implements PcsProver {
         // hiding mode: ĝ enters only through W_a(low) = Σ_high w(low, high)·S_a(high) (MaskPolynomial.lowSums):
         // G, the g-part of round 0's sumcheck and, once round 0's k_0 variables are bound, the
         // half-size table ρ·f̂_1 + ĝ_1; ρ·f̂ + ĝ is never built at full size
-        long[][] maskLow = zk ? mask.lowSums(hostWeight) : null;
+        long[][] maskLow = zk ? mask.lowSums(kernels, hostWeight) : null;
         Ext3 maskSum = zk ? maskLowSum(mask, maskLow) : null;
         long[] w = kernels.adopt(hostWeight);
         hostWeight = null; // w is its only reference: the first fold frees it (3·2^n longs)

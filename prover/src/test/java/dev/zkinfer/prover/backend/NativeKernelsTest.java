@@ -191,6 +191,37 @@ class NativeKernelsTest {
         }
     }
 
+    /**
+     * The hiding opening's mask sums Σ_h w[low + L·h]·S_a[h] equal the Java reference and a direct
+     * sum in Ext3 arithmetic: 1 to 16 low entries, 3 or 16 parts, 1 to 2^12 high entries, extreme values.
+     */
+    @Test
+    void maskLowSumsEqualReference() {
+        for (int lowSize : new int[] {1, 2, 16}) {
+            for (int c : new int[] {3, 16}) {
+                for (int highSize : new int[] {1, 2, 64, 4096}) {
+                    boolean extreme = highSize == 64;
+                    long[] w = random(3 * lowSize * highSize, extreme);
+                    long[] parts = random(c * highSize, extreme);
+                    long[] expect = scalar.commit().maskLowSums(w, parts, c, lowSize);
+                    String what = lowSize + " low, " + c + " parts, " + highSize + " high";
+                    assertArrayEquals(expect, nat.commit().maskLowSums(w, parts, c, lowSize), what);
+                    if (highSize <= 64) {
+                        for (int a = 0; a < c; a++) {
+                            for (int l = 0; l < lowSize; l++) {
+                                Ext3 sum = Ext3.ZERO;
+                                for (int h = 0; h < highSize; h++) {
+                                    sum = sum.add(Ext3.get(w, l + lowSize * h).mul(parts[a * highSize + h]));
+                                }
+                                assertEquals(sum, Ext3.get(expect, a * lowSize + l), what + ", direct sum");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** The smallest valid nonce, as the scalar search finds it, for many seeds and widths (0 bits: nonce 0). */
     @Test
     void grindingFindsTheSmallestNonce() throws Exception {
