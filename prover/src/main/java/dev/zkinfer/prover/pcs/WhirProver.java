@@ -906,16 +906,27 @@ public final class WhirProver implements PcsProver {
         /** ρ·t + Σ_a φ̂_a(α)·parts_a for an array-form table t and the mask's base-field parts (same length). */
         long[] combine(long[] t, long[][] parts) {
             long[] out = new long[t.length];
-            Ext3[] e = new Ext3[parts.length];
+            long[][] e = new long[parts.length][];
             for (int a = 0; a < parts.length; a++) {
-                e[a] = Ext3.get(phi[a], 0);
+                e[a] = new long[] {phi[a][0], phi[a][1], phi[a][2]};
             }
-            java.util.stream.IntStream.range(0, t.length / 3).parallel().forEach(b -> {
-                Ext3 v = Ext3.get(t, b).mul(rho);
-                for (int a = 0; a < parts.length; a++) {
-                    v = v.add(e[a].mul(parts[a][b]));
+            long[] r = {rho.c0, rho.c1, rho.c2};
+            int size = t.length / 3, chunks = Math.max(1, Math.min(64, size >>> 10)), per = (size + chunks - 1) / chunks;
+            java.util.stream.IntStream range = java.util.stream.IntStream.range(0, chunks);
+            (chunks > 1 ? range.parallel() : range).forEach(ch -> {
+                long[] v = new long[3];
+                for (int b = ch * per, end = Math.min(size, (ch + 1) * per); b < end; b++) {
+                    Ext3.mulInto(t, b, r, 0, v, 0);
+                    for (int a = 0; a < parts.length; a++) {
+                        long x = parts[a][b];
+                        v[0] = Goldilocks.add(v[0], Goldilocks.mul(e[a][0], x));
+                        v[1] = Goldilocks.add(v[1], Goldilocks.mul(e[a][1], x));
+                        v[2] = Goldilocks.add(v[2], Goldilocks.mul(e[a][2], x));
+                    }
+                    out[3 * b] = v[0];
+                    out[3 * b + 1] = v[1];
+                    out[3 * b + 2] = v[2];
                 }
-                Ext3.set(out, b, v);
             });
             return out;
         }
