@@ -853,6 +853,10 @@ public final class WhirProver implements PcsProver {
         HidingRounds(MaskPolynomial mask, long[][] low, Ext3 rho) {
             this.rho = rho;
             this.size = mask.phi()[0].length;
+            if (size < 2) {
+                // bind() combines ρ·f̂_1 + ĝ_1 after round 0's last variable: there must be one
+                throw new IllegalStateException("a hiding opening needs round 0 to fold at least one variable");
+            }
             this.low = low;
             this.phi = new long[mask.width()][];
             for (int a = 0; a < phi.length; a++) {
