@@ -287,6 +287,50 @@ void zk_hash_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, uin
     zk_parallel_for(leaves, 64, hash_range, &c);
 }
 
+/* Salted leaves of a hiding tree: SHA-256(0x02 || salt || SHA-256(0x00 || leaf)) (MerkleHash.saltLeaf). */
+struct salted_ctx {
+    const uint8_t *items;
+    size_t item_bytes;
+    const uint8_t *salts;
+    uint8_t *out;
+};
+
+#define SALT_BYTES 16
+
+static void salted_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct salted_ctx *c = p;
+    size_t len = 1 + c->item_bytes;
+    uint8_t stack[2 * (1 + 8 * STACK_LEAF_LONGS)];
+    uint8_t *buf = 2 * len <= sizeof stack ? stack : malloc(2 * len);
+    uint8_t *buf2 = buf + len;
+    uint8_t salted[2][1 + SALT_BYTES + 32];
+    buf[0] = 0;
+    buf2[0] = 0;
+    salted[0][0] = 2;
+    salted[1][0] = 2;
+    int64_t i = from;
+    for (; i + 1 < to; i += 2) {
+        memcpy(buf + 1, c->items + (size_t)i * c->item_bytes, c->item_bytes);
+        memcpy(buf2 + 1, c->items + (size_t)(i + 1) * c->item_bytes, c->item_bytes);
+        zk_sha256_x2(buf, buf2, len, salted[0] + 1 + SALT_BYTES, salted[1] + 1 + SALT_BYTES);
+        memcpy(salted[0] + 1, c->salts + SALT_BYTES * (size_t)i, SALT_BYTES);
+        memcpy(salted[1] + 1, c->salts + SALT_BYTES * (size_t)(i + 1), SALT_BYTES);
+        zk_sha256_x2(salted[0], salted[1], sizeof salted[0], c->out + 32 * (size_t)i, c->out + 32 * (size_t)(i + 1));
+    }
+    if (i < to) {
+        memcpy(buf + 1, c->items + (size_t)i * c->item_bytes, c->item_bytes);
+        zk_sha256(buf, len, salted[0] + 1 + SALT_BYTES);
+        memcpy(salted[0] + 1, c->salts + SALT_BYTES * (size_t)i, SALT_BYTES);
+        zk_sha256(salted[0], sizeof salted[0], c->out + 32 * (size_t)i);
+    }
+    if (buf != stack) free(buf);
+}
+
+void zk_hash_salted_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, const uint8_t *salts, uint8_t *out) {
+    struct salted_ctx c = {(const uint8_t *)data, 8 * (size_t)leaf_longs, salts, out};
+    zk_parallel_for(leaves, 64, salted_range, &c);
+}
+
 /* node digest = SHA-256(0x01 || left || right) (MerkleHash.hashNode) */
 void zk_hash_parents(const uint8_t *children, int64_t parents, uint8_t *out) {
     struct hash_ctx c = {children, 64, 1, out};
@@ -550,4 +594,40 @@ static void whir_fold_range(void *p, int64_t from, int64_t to, int chunk) {
 void zk_whir_fold(const int64_t *t, int32_t width, int64_t size, const int64_t *alpha, int32_t monomial, int64_t *out) {
     struct whir_ctx c = {(const u64 *)t, NULL, (u64 *)out, (u64)alpha[0], (u64)alpha[1], (u64)alpha[2], width, monomial, NULL};
     zk_parallel_for(size >> 1, ZK_MIN_PARALLEL, whir_fold_range, &c);
+}
+
+/* ---------------------------------------------------------------- hiding opening: mask sums */
+
+struct mask_ctx {
+    const u64 *w, *parts;
+    int64_t low_size, high_size;
+    int c;
+    u64 *out; /* c 3 low_size per chunk */
+};
+
+static void mask_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct mask_ctx *m = p;
+    size_t width = 3 * (size_t)m->low_size, total = width * (size_t)m->c;
+    acc192 *acc = calloc(total, sizeof(acc192));
+    for (int64_t h = from; h < to; h++) {
+        const u64 *row = m->w + width * (size_t)h;
+        for (int a = 0; a < m->c; a++) {
+            u64 s = m->parts[(size_t)a * m->high_size + h];
+            acc192 *o = acc + (size_t)a * width;
+            for (size_t i = 0; i < width; i++) acc_add(&o[i], (u128)row[i] * s);
+        }
+    }
+    u64 *out = m->out + total * (size_t)chunk;
+    for (size_t i = 0; i < total; i++) out[i] = acc_value(acc[i]);
+    free(acc);
+}
+
+void zk_mask_low_sums(const int64_t *w, int64_t low_size, int64_t high_size, const int64_t *parts, int32_t c, int64_t *out) {
+    int64_t grain = low_size >= ZK_MIN_PARALLEL ? 1 : ZK_MIN_PARALLEL / low_size;
+    int chunks = zk_chunks(high_size, grain);
+    size_t total = 3 * (size_t)low_size * (size_t)c;
+    struct mask_ctx m = {(const u64 *)w, (const u64 *)parts, low_size, high_size, c, calloc(total * (size_t)chunks, sizeof(u64))};
+    zk_parallel_for(high_size, grain, mask_range, &m);
+    sum_parts(m.out, chunks, (int)total, (u64 *)out);
+    free(m.out);
 }

@@ -270,3 +270,81 @@ void zk_round_sums(const int64_t *t0, const int64_t *t1, const int64_t *t2, cons
     sum_parts(c.parts, chunks, 3 * nacc, (u64 *)out);
     free(c.parts);
 }
+
+/* ---------------------------------------------------------------- eq-product sumcheck */
+
+/* One pass of EqProductRounds (SumcheckKernels.eqProductPass, EqProductPass the reference):
+ * per entry y0 = h lo_size of the high eq table, fold the entries the block needs (when r is
+ * given), then sum lo[l] t[2y + x] over the block and multiply by hi[h]. */
+struct eqp_ctx {
+    const u64 *src;
+    int base;
+    const u64 *r; /* NULL: no fold */
+    u64 *dst;
+    const u64 *lo, *hi;
+    int64_t lo_size;
+    u64 *parts; /* 6 per chunk */
+};
+
+static void eqp_range(void *p, int64_t from, int64_t to, int chunk) {
+    struct eqp_ctx *c = p;
+    u64 r0 = 0, r1 = 0, r2 = 0, r1d = 0, r2d = 0;
+    if (c->r) {
+        r0 = c->r[0];
+        r1 = c->r[1];
+        r2 = c->r[2];
+        r1d = gl_dbl(r1);
+        r2d = gl_dbl(r2);
+    }
+    ext_acc acc0 = {0}, acc1 = {0};
+    for (int64_t h = from; h < to; h++) {
+        int64_t y0 = h * c->lo_size;
+        const u64 *t = c->src;
+        int tbase = c->base;
+        if (c->r) {
+            for (int64_t i = 2 * y0; i < 2 * (y0 + c->lo_size); i++) {
+                if (c->base) {
+                    u64 a = c->src[2 * i];
+                    fold_base_diff(a, gl_sub(c->src[2 * i + 1], a), r0, r1, r2, c->dst + 3 * i);
+                } else {
+                    fold_ext1(c->src + 6 * i, c->src + 6 * i + 3, r0, r1, r2, r1d, r2d, c->dst + 3 * i);
+                }
+            }
+            t = c->dst;
+            tbase = 0;
+        }
+        ext_acc in0 = {0}, in1 = {0};
+        for (int64_t l = 0; l < c->lo_size; l++) {
+            int64_t y = y0 + l;
+            const u64 *e = c->lo + 3 * l;
+            if (tbase) {
+                u64 v0 = t[2 * y], v1 = t[2 * y + 1];
+                ext_acc_add_value(&in0, gl_mul(e[0], v0), gl_mul(e[1], v0), gl_mul(e[2], v0));
+                ext_acc_add_value(&in1, gl_mul(e[0], v1), gl_mul(e[1], v1), gl_mul(e[2], v1));
+            } else {
+                const u64 *a = t + 6 * y, *b = a + 3;
+                ext_acc_add(&in0, e[0], e[1], e[2], a[0], a[1], a[2]);
+                ext_acc_add(&in1, e[0], e[1], e[2], b[0], b[1], b[2]);
+            }
+        }
+        u64 v0[3], v1[3];
+        ext_acc_value(&in0, v0);
+        ext_acc_value(&in1, v1);
+        const u64 *g = c->hi + 3 * h;
+        ext_acc_add(&acc0, g[0], g[1], g[2], v0[0], v0[1], v0[2]);
+        ext_acc_add(&acc1, g[0], g[1], g[2], v1[0], v1[1], v1[2]);
+    }
+    ext_acc_value(&acc0, c->parts + 6 * (size_t)chunk);
+    ext_acc_value(&acc1, c->parts + 6 * (size_t)chunk + 3);
+}
+
+void zk_eq_product_pass(const int64_t *src, int32_t base, const int64_t *r, int32_t fold, int64_t *dst, const int64_t *lo,
+                        int64_t lo_size, const int64_t *hi, int64_t hi_size, int64_t *out6) {
+    int64_t grain = lo_size >= ZK_MIN_PARALLEL ? 1 : ZK_MIN_PARALLEL / lo_size;
+    int chunks = zk_chunks(hi_size, grain);
+    struct eqp_ctx c = {(const u64 *)src, base, fold ? (const u64 *)r : NULL, (u64 *)dst, (const u64 *)lo, (const u64 *)hi, lo_size,
+                        calloc(6 * (size_t)chunks, sizeof(u64))};
+    zk_parallel_for(hi_size, grain, eqp_range, &c);
+    sum_parts(c.parts, chunks, 6, (u64 *)out6);
+    free(c.parts);
+}

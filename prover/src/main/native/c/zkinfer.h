@@ -34,6 +34,11 @@ void zk_encode_bit_reversed(const int64_t *coeffs, int32_t width, int32_t log_ms
 void zk_evaluations_to_coefficients(int64_t *values, int32_t log_n);
 void zk_hash_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, uint8_t *out);
 void zk_hash_parents(const uint8_t *children, int64_t parents, uint8_t *out);
+/* The hiding opening's mask sums (CommitKernels.maskLowSums): out[a 3 low_size + 3 l + k] = coordinate k of
+ * sum_h w[l + low_size h] parts[a high_size + h] for c parts (ABI 5). */
+void zk_mask_low_sums(const int64_t *w, int64_t low_size, int64_t high_size, const int64_t *parts, int32_t c, int64_t *out);
+/* Salted leaf digests of a hiding tree: SHA-256(0x02 || salt_i || leaf digest_i), 16-byte salts (ABI 5). */
+void zk_hash_salted_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, const uint8_t *salts, uint8_t *out);
 void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int64_t *out3);
 /* w += sum_q coefs[q] * eq(points[q], .), points: count * 3m longs, coefs: count * 3 longs */
 void zk_add_scaled_eq_batch(int64_t *w, const int64_t *points, const int64_t *coefs, int32_t count, int32_t m);
@@ -48,6 +53,11 @@ int64_t zk_grind(const uint8_t *prefix, int32_t len, int32_t bits);
 /* ---- sumcheck ---- */
 /* sum f*g over `half` pairs: values at 0 and 2 (6 longs, array form). base: both tables base-field. */
 void zk_product_sums(const int64_t *f, const int64_t *g, int32_t base, int64_t half, int64_t *out6);
+/* One pass of the eq-product sumcheck (SumcheckKernels.eqProductPass): with fold, dst = src folded by r over
+ * 2 lo_size hi_size entries, then t(x) = sum_y lo[y % lo_size] hi[y / lo_size] dst[2y + x]; without, the same
+ * sum over src. out6: t(0), t(1) (ABI 5). */
+void zk_eq_product_pass(const int64_t *src, int32_t base, const int64_t *r, int32_t fold, int64_t *dst, const int64_t *lo,
+                        int64_t lo_size, const int64_t *hi, int64_t hi_size, int64_t *out6);
 void zk_fold_base(const int64_t *values, int64_t half, const int64_t *r, int64_t *out);
 void zk_fold_ext(const int64_t *table, int64_t half, const int64_t *r, int64_t *out);
 void zk_fold_ext_in_place(int64_t *table, int64_t half, const int64_t *r);

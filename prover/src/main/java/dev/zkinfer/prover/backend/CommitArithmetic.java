@@ -269,4 +269,38 @@ final class CommitArithmetic {
         }
         return b;
     }
+
+    /** The reference of {@link CommitKernels#maskLowSums}: parallel over chunks of h, partial sums added in chunk order. */
+    static long[] maskLowSums(long[] w, long[] parts, int c, int lowSize) {
+        int highSize = parts.length / c, width = 3 * lowSize;
+        if ((long) highSize * c != parts.length || (long) width * highSize > w.length) {
+            throw new IllegalArgumentException("mask sums: " + parts.length + " part values in " + c + " parts, " + w.length
+                    + " longs of weights for " + lowSize + " low entries");
+        }
+        int chunks = Math.max(1, Math.min(highSize, 64)), per = (highSize + chunks - 1) / chunks;
+        long[][] partial = new long[chunks][];
+        dev.zkinfer.prover.concurrent.Cancellation cancel = dev.zkinfer.prover.concurrent.Cancellation.current();
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(ch -> {
+            cancel.check();
+            long[] acc = new long[c * width];
+            for (int h = ch * per, end = Math.min(highSize, (ch + 1) * per); h < end; h++) {
+                int at = width * h;
+                for (int a = 0; a < c; a++) {
+                    long s = parts[a * highSize + h];
+                    int o = a * width;
+                    for (int i = 0; i < width; i++) {
+                        acc[o + i] = Goldilocks.add(acc[o + i], Goldilocks.mul(w[at + i], s));
+                    }
+                }
+            }
+            partial[ch] = acc;
+        });
+        long[] out = new long[c * width];
+        for (long[] acc : partial) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Goldilocks.add(out[i], acc[i]);
+            }
+        }
+        return out;
+    }
 }

@@ -45,6 +45,37 @@ public interface CommitKernels {
      */
     byte[] hashLeaves(long[] data, int leafLongs);
 
+    /**
+     * The leaf layer of a hiding tree: per leaf of {@code leafLongs} longs of {@code data} (a
+     * table or a resident handle, {@code leaves} leaves), SHA-256(0x02 ‖ salt ‖ leaf digest)
+     * ({@link dev.zkinfer.merkle.MerkleHash#saltLeaf}) with the leaf's
+     * {@value dev.zkinfer.merkle.MerkleHash#SALT_BYTES}-byte salt from {@code salts}: 32 bytes per
+     * leaf. This default (the leaf digests from {@link #hashLeaves}, salted in Java) is the reference.
+     */
+    default byte[] hashSaltedLeaves(long[] data, int leaves, int leafLongs, byte[] salts) {
+        byte[] digests = hashLeaves(toHost(data, leaves * leafLongs), leafLongs);
+        int chunks = Math.min(leaves, 64);
+        int per = (leaves + chunks - 1) / chunks;
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(ch -> {
+            dev.zkinfer.merkle.MerkleHash hash = new dev.zkinfer.merkle.MerkleHash();
+            for (int i = ch * per, end = Math.min(leaves, (ch + 1) * per); i < end; i++) {
+                hash.saltLeaf(salts, i * dev.zkinfer.merkle.MerkleHash.SALT_BYTES, digests, i * dev.zkinfer.merkle.MerkleHash.DIGEST_BYTES,
+                        digests, i * dev.zkinfer.merkle.MerkleHash.DIGEST_BYTES);
+            }
+        });
+        return digests;
+    }
+
+    /**
+     * The hiding opening's mask sums (docs/zero-knowledge.md §3.3): for an array-form table w of
+     * lowSize·H extension entries and c base-field tables of H entries, flattened in {@code parts}
+     * (table a at [a·H, (a+1)·H)), out[a·3·lowSize + 3·low + k] = coordinate k of
+     * Σ_{h &lt; H} w[low + lowSize·h]·parts_a[h]. This default (Java) is the reference.
+     */
+    default long[] maskLowSums(long[] w, long[] parts, int c, int lowSize) {
+        return CommitArithmetic.maskLowSums(w, parts, c, lowSize);
+    }
+
     /** The parent layer (32 bytes per node) of a layer of 2m digests. */
     byte[] hashParents(byte[] children);
 

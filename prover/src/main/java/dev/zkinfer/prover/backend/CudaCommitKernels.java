@@ -73,6 +73,16 @@ final class CudaCommitKernels implements CommitKernels {
     }
 
     @Override
+    public long[] maskLowSums(long[] w, long[] parts, int c, int lowSize) {
+        return cpu.maskLowSums(w, parts, c, lowSize);
+    }
+
+    @Override
+    public byte[] hashSaltedLeaves(long[] data, int leaves, int leafLongs, byte[] salts) {
+        return cpu.hashSaltedLeaves(toHost(data, leaves * leafLongs), leaves, leafLongs, salts);
+    }
+
+    @Override
     public byte[] hashParents(byte[] children) {
         return cpu.hashParents(children);
     }

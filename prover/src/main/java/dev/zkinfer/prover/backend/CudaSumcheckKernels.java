@@ -26,6 +26,12 @@ final class CudaSumcheckKernels implements SumcheckKernels {
     /** Uploads of the caller's first-round tables, kept from roundSums for the next fold (per thread: sumchecks may run in parallel). */
     private final ThreadLocal<Map<long[], Long>> uploads = ThreadLocal.withInitial(IdentityHashMap::new);
 
+    /** On the CPU kernels (host tables: the eq-product rounds keep theirs on the host). */
+    @Override
+    public long[] eqProductPass(long[] src, boolean base, long[] r, long[] dst, long[] lo, long[] hi) {
+        return cpu.eqProductPass(src, base, r, dst, lo, hi);
+    }
+
     CudaSumcheckKernels(SumcheckKernels cpu, Memory mem) {
         this.cpu = cpu;
         this.mem = mem;

@@ -79,6 +79,38 @@ final class NativeCommitKernels implements CommitKernels {
     }
 
     @Override
+    public long[] maskLowSums(long[] w, long[] parts, int c, int lowSize) {
+        Cancellation.checkpoint();
+        int highSize = c <= 0 ? 0 : parts.length / c;
+        if (c <= 0 || lowSize <= 0 || (long) highSize * c != parts.length || 3L * lowSize * highSize > w.length) {
+            throw new IllegalArgumentException("mask sums: " + parts.length + " part values in " + c + " parts, " + w.length
+                    + " longs of weights for " + lowSize + " low entries");
+        }
+        if ((long) lowSize * highSize < minNative) {
+            return java.maskLowSums(w, parts, c, lowSize);
+        }
+        long[] out = new long[3 * c * lowSize];
+        NativeKernels.zk_mask_low_sums(w, lowSize, highSize, parts, c, out);
+        return out;
+    }
+
+    /** Leaf digest and salted digest in one native pass (two SHA-256 compressions per short leaf). */
+    @Override
+    public byte[] hashSaltedLeaves(long[] data, int leaves, int leafLongs, byte[] salts) {
+        Cancellation.checkpoint();
+        if (leafLongs <= 0 || (long) leaves * leafLongs > data.length || (long) leaves * MerkleHash.SALT_BYTES != salts.length) {
+            throw new IllegalArgumentException(leaves + " salted leaves of " + leafLongs + " longs, " + data.length + " longs of data, "
+                    + salts.length + " bytes of salt");
+        }
+        if (leaves < minNative / 8) {
+            return java.hashSaltedLeaves(data, leaves, leafLongs, salts);
+        }
+        byte[] out = new byte[MerkleHash.DIGEST_BYTES * leaves];
+        NativeKernels.zk_hash_salted_leaves(data, leaves, leafLongs, salts, out);
+        return out;
+    }
+
+    @Override
     public byte[] hashParents(byte[] children) {
         Cancellation.checkpoint();
         int parents = children.length / (2 * MerkleHash.DIGEST_BYTES);

@@ -28,7 +28,7 @@ import java.lang.invoke.MethodHandle;
  */
 final class NativeKernels {
     /** The library's ABI version this class was written against (zk_abi_version). */
-    static final int ABI_VERSION = 4;
+    static final int ABI_VERSION = 5;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CRITICAL = Linker.Option.critical(true);
@@ -52,18 +52,22 @@ final class NativeKernels {
         ZK_NTT("zk_ntt", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT)),
         ZK_ENCODE_BIT_REVERSED("zk_encode_bit_reversed", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)),
         ZK_HASH_LEAVES("zk_hash_leaves", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS)),
+        ZK_HASH_SALTED_LEAVES("zk_hash_salted_leaves", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS)),
         ZK_HASH_PARENTS("zk_hash_parents", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS)),
         ZK_LOGUP_PARENTS("zk_logup_parents", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS)),
         ZK_LOGUP_EQ_EXPAND("zk_logup_eq_expand", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS)),
         ZK_LOGUP_SUMS("zk_logup_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS)),
         ZK_LOGUP_FOLD_AND_SUMS("zk_logup_fold_and_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
         ZK_ROUND_SUMS("zk_round_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS)),
+        ZK_EQ_PRODUCT_PASS("zk_eq_product_pass", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS,
+                JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS)),
         ZK_PRODUCT_SUMS("zk_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS)),
         ZK_FOLD_AND_PRODUCT_SUMS("zk_fold_and_product_sums", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
         ZK_FOLD_BASE("zk_fold_base", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, ADDRESS)),
         ZK_FOLD_EXT("zk_fold_ext", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, ADDRESS)),
         ZK_FOLD_EXT_IN_PLACE("zk_fold_ext_in_place", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS)),
         ZK_EVALUATE_MLE("zk_evaluate_mle", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, ADDRESS)),
+        ZK_MASK_LOW_SUMS("zk_mask_low_sums", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS)),
         ZK_ADD_SCALED_EQ_BATCH("zk_add_scaled_eq_batch", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT)),
         ZK_WHIR_SUMCHECK_ROUND("zk_whir_sumcheck_round", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS)),
         ZK_WHIR_FOLD("zk_whir_fold", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS)),
@@ -287,6 +291,23 @@ final class NativeKernels {
         }
     }
 
+    static void zk_hash_salted_leaves(long[] data, long leaves, int leafLongs, byte[] salts, byte[] out) {
+        try {
+            Entry.ZK_HASH_SALTED_LEAVES.handle().invokeExact(MemorySegment.ofArray(data), leaves, leafLongs, MemorySegment.ofArray(salts),
+                    MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_mask_low_sums(long[] w, long lowSize, long highSize, long[] parts, int c, long[] out) {
+        try {
+            Entry.ZK_MASK_LOW_SUMS.handle().invokeExact(MemorySegment.ofArray(w), lowSize, highSize, MemorySegment.ofArray(parts), c, MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
     static void zk_hash_parents(byte[] children, long parents, byte[] out) {
         try {
             Entry.ZK_HASH_PARENTS.handle().invokeExact(MemorySegment.ofArray(children), parents, MemorySegment.ofArray(out));
@@ -330,6 +351,16 @@ final class NativeKernels {
     static void zk_whir_fold(long[] table, int width, long size, long[] alpha, int monomial, long[] out) {
         try {
             Entry.ZK_WHIR_FOLD.handle().invokeExact(MemorySegment.ofArray(table), width, size, MemorySegment.ofArray(alpha), monomial, MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    static void zk_eq_product_pass(long[] src, int base, long[] r, int fold, long[] dst, long[] lo, long loSize, long[] hi, long hiSize,
+            long[] out6) {
+        try {
+            Entry.ZK_EQ_PRODUCT_PASS.handle().invokeExact(MemorySegment.ofArray(src), base, MemorySegment.ofArray(r), fold, MemorySegment.ofArray(dst),
+                    MemorySegment.ofArray(lo), loSize, MemorySegment.ofArray(hi), hiSize, MemorySegment.ofArray(out6));
         } catch (Throwable t) {
             throw failure(t);
         }

@@ -55,6 +55,23 @@ final class NativeSumcheckKernels implements SumcheckKernels {
         return out;
     }
 
+    @Override
+    public long[] eqProductPass(long[] src, boolean base, long[] r, long[] dst, long[] lo, long[] hi) {
+        Cancellation.checkpoint();
+        long pairs = (long) (lo.length / 3) * (hi.length / 3);
+        if (small((int) Math.min(pairs, Integer.MAX_VALUE))) {
+            return java.eqProductPass(src, base, r, dst, lo, hi);
+        }
+        long need = r == null ? 2 * pairs : 4 * pairs;
+        if ((base ? 1 : 3) * need > src.length || r != null && (r.length != 3 || dst.length < 6 * pairs)) {
+            throw new IllegalArgumentException("eq-product pass over " + pairs + " pairs: tables too short");
+        }
+        long[] out = new long[6];
+        NativeKernels.zk_eq_product_pass(src, base ? 1 : 0, r == null ? new long[3] : r, r == null ? 0 : 1, r == null ? new long[0] : dst, lo,
+                lo.length / 3, hi, hi.length / 3, out);
+        return out;
+    }
+
     /** Any sum of products (zk_round_sums), within the native kernel's bounds; else the Java kernels. */
     private long[] generalRoundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
         if (tables.length > NativeKernels.MAX_TABLES || terms.length > NativeKernels.MAX_TERMS || degree < 1

@@ -43,4 +43,16 @@ public interface SumcheckKernels {
         }
         return roundSums(tables, null, terms, half >>> 1, degree);
     }
+
+    /**
+     * One pass of the eq-product sumcheck Σ_x eq(p, x)·W(x) ({@code EqProductRounds}). With
+     * {@code r} (3 longs) non-null, first dst[i] = src[2i] + r·(src[2i+1] − src[2i]) for every
+     * i &lt; 2·pairs (src base-field values when {@code base}, else array form; dst array form),
+     * then t(x) = Σ_{y &lt; pairs} eq(y)·dst[2y + x]; with r null, t(x) = Σ_y eq(y)·src[2y + x].
+     * eq(y) = lo[y mod L]·hi[y / L] for array-form tables lo (L entries) and hi; pairs = L·|hi|.
+     * Returns t(0), t(1) in array form (6 longs). This default is the Java reference.
+     */
+    default long[] eqProductPass(long[] src, boolean base, long[] r, long[] dst, long[] lo, long[] hi) {
+        return EqProductPass.pass(src, base, r, dst, lo, hi);
+    }
 }

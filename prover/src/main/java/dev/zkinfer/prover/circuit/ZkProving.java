@@ -2,6 +2,7 @@ package dev.zkinfer.prover.circuit;
 
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.prover.sumcheck.BatchedRounds;
+import dev.zkinfer.prover.sumcheck.EqProductRounds;
 import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.sumcheck.SumcheckMask;
@@ -210,7 +211,9 @@ final class ZkProving {
             q[i] = t.challengeExt("zk-model/q");
         }
         long[] blinding = java.util.Arrays.copyOfRange(modelTable, (int) bl.offset(), (int) bl.offset() + (1 << b));
-        Ext3 sTrue = EqTables.evaluate(ctx.backend(), blinding, q);
+        // each part's rounds without its eq table (EqProductRounds); its first pass gives its sum
+        EqProductRounds blindingRounds = new EqProductRounds(ctx.backend().sumcheck(), blinding, q);
+        Ext3 sTrue = blindingRounds.sum();
         Ext3 s = sTrue.add(blindingShift);
         ctx.proof().ext(s);
         t.absorbExt("zk-model/blinding", s);
@@ -218,7 +221,7 @@ final class ZkProving {
         Ext3 kappa = t.challengeExt("zk-model/kappa");
         Ext3[] betas = dev.zkinfer.circuit.ZkSteps.modelBetas(t.challengeExt("zk-model/beta"), claims.size());
         int m = claims.size();
-        SumcheckInstance[] parts = new SumcheckInstance[m + 1];
+        BatchedRounds.Part[] parts = new BatchedRounds.Part[m + 1];
         Ext3[] coefficients = new Ext3[m + 1];
         Ext3[] sums = new Ext3[m + 1];
         Ext3 target = kappa.mul(s);
@@ -226,26 +229,22 @@ final class ZkProving {
         for (int j = 0; j < m; j++) {
             dev.zkinfer.circuit.Claim c = claims.get(j);
             Ext3[] p = c.point();
-            long[] values = java.util.Arrays.copyOf(ctx.values(c.tensor()), 1 << p.length);
-            parts[j] = new SumcheckInstance(p.length);
-            int wt = parts[j].addBaseTable(values);
-            int e = parts[j].addTable(EqTables.eq(p));
-            parts[j].addTerm(Ext3.ONE, wt, e);
+            long[] values = ctx.values(c.tensor());
+            EqProductRounds part = new EqProductRounds(ctx.backend().sumcheck(), values.length > 1 << p.length ? java.util.Arrays.copyOf(values, 1 << p.length)
+                    : values, p);
+            parts[j] = part;
             coefficients[j] = betas[j];
-            sums[j] = EqTables.evaluate(ctx.backend(), values, p);
+            sums[j] = part.sum();
             target = target.add(betas[j].mul(c.value()));
             TensorMask mask = ctx.tensorMask(c.tensor());
             if (mask != null) {
                 terms.add(new Term(c.tensor(), mask, betas[j], p));
             }
         }
-        parts[m] = new SumcheckInstance(b);
-        int bt = parts[m].addBaseTable(blinding);
-        int eb = parts[m].addTable(EqTables.eq(q));
-        parts[m].addTerm(Ext3.ONE, bt, eb);
+        parts[m] = blindingRounds;
         coefficients[m] = kappa;
         sums[m] = sTrue;
-        BatchedRounds rounds = new BatchedRounds(ctx.backend(), n, parts, coefficients, sums);
+        BatchedRounds rounds = new BatchedRounds(n, parts, coefficients, sums);
         var res = sumcheck(ctx, rounds, target, terms, dev.zkinfer.sumcheck.SumcheckVerifier.uniformDegrees(n, 2));
         Ext3 value = Ext3.ZERO;
         for (int j = 0; j <= m; j++) {

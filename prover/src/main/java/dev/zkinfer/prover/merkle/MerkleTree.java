@@ -48,18 +48,8 @@ public final class MerkleTree {
         }
         int depth = Integer.numberOfTrailingZeros(leaves);
         byte[][] layers = new byte[depth + 1][];
-        // the leaf digests and the layers above them come from the kernels (parallel); only the
-        // salting step is done here, in parallel chunks with one hash per chunk
-        layers[0] = kernels.hashLeaves(kernels.toHost(data, leaves * leafLongs), leafLongs);
-        int chunks = Math.min(leaves, 64);
-        int per = leaves / chunks;
-        java.util.stream.IntStream.range(0, chunks).parallel().forEach(ch -> {
-            MerkleHash hash = new MerkleHash();
-            for (int i = ch * per; i < (ch + 1) * per; i++) {
-                hash.saltLeaf(salts, i * MerkleHash.SALT_BYTES, layers[0], i * MerkleHash.DIGEST_BYTES, layers[0],
-                        i * MerkleHash.DIGEST_BYTES);
-            }
-        });
+        // salted leaf digests (one native pass where the backend has it) and the layers above them
+        layers[0] = kernels.hashSaltedLeaves(data, leaves, leafLongs, salts);
         for (int level = 1; level <= depth; level++) {
             layers[level] = kernels.hashParents(layers[level - 1]);
         }

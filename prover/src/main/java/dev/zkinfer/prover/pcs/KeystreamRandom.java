@@ -36,8 +36,36 @@ public final class KeystreamRandom implements RandomGenerator {
     @Override
     public long nextLong() {
         if (words.remaining() < 8) {
-            words = java.nio.ByteBuffer.wrap(aes.update(zeros)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            refill();
         }
         return words.getLong();
+    }
+
+    private void refill() {
+        words = java.nio.ByteBuffer.wrap(aes.update(zeros)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * The bytes {@link RandomGenerator#nextBytes}'s default would give (each {@link #nextLong}'s
+     * eight bytes, least significant first, then the low bytes of one more for a tail), copied
+     * from the keystream in bulk: a hiding tree's salts are 16 bytes a leaf (64 MiB for 2^22 leaves).
+     */
+    @Override
+    public void nextBytes(byte[] bytes) {
+        int full = bytes.length & ~7, i = 0;
+        while (i < full) {
+            if (words.remaining() < 8) {
+                refill();
+            }
+            int n = Math.min(full - i, words.remaining() & ~7);
+            words.get(bytes, i, n);
+            i += n;
+        }
+        if (i < bytes.length) {
+            long r = nextLong();
+            for (; i < bytes.length; i++, r >>>= 8) {
+                bytes[i] = (byte) r;
+            }
+        }
     }
 }

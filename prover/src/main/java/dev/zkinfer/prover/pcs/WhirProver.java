@@ -115,11 +115,53 @@ public final class WhirProver implements PcsProver {
             java.util.concurrent.atomic.AtomicInteger openings) {}
 
     /**
-     * A mask polynomial ĝ(X) = Σ_{a&lt;c} φ_a(X)·S_a(X^K) ({@link WhirProtocol#maskLowWeights}):
-     * ĝ's hypercube values and monomial coefficients (host tables of 2^n), its symbols S_a(y)
-     * per round-0 leaf (c per leaf, in leaf order), and, when committed apart, its salted tree.
+     * A mask polynomial ĝ(X) = Σ_{a&lt;c} φ_a(X)·S_a(X^K) ({@link WhirProtocol#maskLowWeights}), as
+     * its parts, never as a table of 2^n: S_a's hypercube values and monomial coefficients (2^(n−k_0)
+     * each), φ_a's monomial coefficients and hypercube values (2^k_0 each), so that ĝ's multilinear
+     * form is Σ_a φ̂_a(x_low)·S_a(x_high) over round 0's k_0 low variables and the rest; its symbols
+     * S_a(y) per round-0 leaf (c per leaf, in leaf order), and, when committed apart, its salted tree.
      */
-    record MaskPolynomial(long[] values, long[] coefficients, long[] symbols, MerkleTree tree, byte[] salts) {}
+    record MaskPolynomial(long[][] parts, long[][] partCoefficients, long[][] phi, long[][] phiHat, long[] symbols, MerkleTree tree,
+            byte[] salts) {
+        int width() {
+            return parts.length;
+        }
+
+        /** ĝ̃(z) = Σ_a φ̂_a(z_low)·S̃_a(z_high) for an array-form point z of n coordinates. */
+        Ext3 evaluate(CommitKernels kernels, long[] z) {
+            int k0 = Integer.numberOfTrailingZeros(phi[0].length);
+            Ext3[] low = new Ext3[k0];
+            for (int i = 0; i < k0; i++) {
+                low[i] = Ext3.get(z, i);
+            }
+            long[] high = Arrays.copyOfRange(z, 3 * k0, z.length);
+            Ext3 v = Ext3.ZERO;
+            for (int a = 0; a < parts.length; a++) {
+                v = v.add(dev.zkinfer.poly.Mle.evaluate(phiHat[a], low).mul(Ext3.get(kernels.evaluateMle(parts[a], high), 0)));
+            }
+            return v;
+        }
+
+        /**
+         * W_a(low) = Σ_high w(low, high)·S_a(high) for an array-form weight table w of 2^n entries:
+         * c tables of 2^k_0 extension values (array form). Σ_b w(b)·ĝ(b) = Σ_a Σ_low φ̂_a(low)·W_a(low),
+         * and the round-0 sumcheck of w·ĝ needs nothing else (w's folds over the low variables are
+         * W_a's folds).
+         */
+        long[][] lowSums(CommitKernels kernels, long[] w) {
+            int c = parts.length, lowSize = phi[0].length, highSize = parts[0].length;
+            long[] flat = new long[c * highSize];
+            for (int a = 0; a < c; a++) {
+                System.arraycopy(parts[a], 0, flat, a * highSize, highSize);
+            }
+            long[] sums = kernels.maskLowSums(w, flat, c, lowSize);
+            long[][] out = new long[c][];
+            for (int a = 0; a < c; a++) {
+                out[a] = Arrays.copyOfRange(sums, 3 * lowSize * a, 3 * lowSize * (a + 1));
+            }
+            return out;
+        }
+    }
 
     /**
      * Commits in hiding mode ({@link PcsParameters#withZeroKnowledge(int)}): the table's top
@@ -168,7 +210,7 @@ public final class WhirProver implements PcsProver {
      * round-0 leaf of f).
      */
     MaskPolynomial mask(long[][] parts, byte[] salts) {
-        int n = params.numVars(), k0 = params.foldVars(0), m = params.zkMaskVars(), c = parts.length;
+        int k0 = params.foldVars(0), m = params.zkMaskVars(), c = parts.length;
         if (c != params.zkMaskWidth()) {
             throw new IllegalArgumentException("the mask polynomial has " + params.zkMaskWidth() + " parts, got " + c);
         }
@@ -201,22 +243,8 @@ public final class WhirProver implements PcsProver {
                 symbols[l * c + a] = word[l];
             }
         }
-        long[] values = new long[1 << n], monomials = new long[1 << n];
-        java.util.stream.IntStream.range(0, highSize).parallel().forEach(h -> {
-            for (int low = 0; low < lowSize; low++) {
-                long v = 0, w = 0;
-                for (int a = 0; a < c; a++) {
-                    v = Goldilocks.add(v, Goldilocks.mul(phiHat[a][low], parts[a][h]));
-                    if (phi[a][low] != 0) {
-                        w = Goldilocks.add(w, Goldilocks.mul(phi[a][low], coeffs[a][h]));
-                    }
-                }
-                values[low + lowSize * h] = v;
-                monomials[low + lowSize * h] = w;
-            }
-        });
         MerkleTree tree = salts == null ? null : MerkleTree.buildSalted(kernels, kernels.adopt(symbols.clone()), leaves, c, salts);
-        return new MaskPolynomial(values, monomials, symbols, tree, salts);
+        return new MaskPolynomial(parts, coeffs, phi, phiHat, symbols, tree, salts);
     }
 
     /**
@@ -401,7 +429,7 @@ public final class WhirProver implements PcsProver {
             t.absorbExt(WhirProtocol.OOD_ANSWER, u);
             samples.add(new EvaluationClaim(z, u));
             if (c.hiding != null && c.hiding.mask() != null) {
-                Ext3 v = Ext3.get(kernels.evaluateMle(c.hiding.mask().values(), toArray(z)), 0);
+                Ext3 v = c.hiding.mask().evaluate(kernels, toArray(z));
                 out.ext(v);
                 t.absorbExt(WhirProtocol.OOD_ANSWER, v);
                 maskSamples.add(new EvaluationClaim(z, v));
@@ -587,7 +615,7 @@ public final class WhirProver implements PcsProver {
                 Ext3 u = Ext3.get(kernels.evaluateMle(committedTables[0], toArray(z)), 0);
                 out.ext(u);
                 t.absorbExt(WhirProtocol.OOD_ANSWER, u);
-                Ext3 v = Ext3.get(kernels.evaluateMle(mask.values(), toArray(z)), 0);
+                Ext3 v = mask.evaluate(kernels, toArray(z));
                 out.ext(v);
                 t.absorbExt(WhirProtocol.OOD_ANSWER, v);
                 hOod.add(toArray(z));
@@ -612,27 +640,32 @@ public final class WhirProver implements PcsProver {
         }
         long[] coeffs0 = committedTables[2] == null ? coeffs : null;
         int width = 1;
-        Ext3 maskSum = zk ? weightedSum(hostWeight, mask.values()) : null;
+        // hiding mode: ĝ enters only through W_a(low) = Σ_high w(low, high)·S_a(high) (MaskPolynomial.lowSums):
+        // G, the g-part of round 0's sumcheck and, once round 0's k_0 variables are bound, the
+        // half-size table ρ·f̂_1 + ĝ_1; ρ·f̂ + ĝ is never built at full size
+        long[][] maskLow = zk ? mask.lowSums(kernels, hostWeight) : null;
+        Ext3 maskSum = zk ? maskLowSum(mask, maskLow) : null;
         long[] w = kernels.adopt(hostWeight);
         hostWeight = null; // w is its only reference: the first fold frees it (3·2^n longs)
         for (Ext3[] z : fOod) {
             kernels.addScaledEq(w, toArray(z), ext(g));
             if (zk) {
-                maskSum = maskSum.add(g.mul(Ext3.get(kernels.evaluateMle(mask.values(), toArray(z)), 0)));
+                maskSum = maskSum.add(g.mul(mask.evaluate(kernels, toArray(z))));
+                addLowEq(mask, maskLow, toArray(z), g);
             }
             g = g.mul(gamma);
         }
+        HidingRounds hiding = null;
         if (zk) {
             // G = Σ_b w(b)·ĝ(b) over the weights of the claims on f̂, then ρ; the rounds run on ρ·f̂ + ĝ
             out.ext(maskSum);
             t.absorbExt(WhirProtocol.ZK_MASK_SUM, maskSum);
             Ext3 rho = t.challengeExt(WhirProtocol.ZK_RHO);
-            f = kernels.adopt(combine(rho, c.owner.toHost(f, 1 << n), mask.values()));
-            coeffs = kernels.adopt(combine(rho, c.owner.toHost(coeffs, 1 << n), mask.coefficients()));
-            width = 3;
+            hiding = new HidingRounds(mask, maskLow, rho);
         }
         for (long[] z : hOod) {
             kernels.addScaledEq(w, z, ext(g));
+            addLowEq(mask, maskLow, z, g);
             g = g.mul(gamma);
         }
 
@@ -645,7 +678,7 @@ public final class WhirProver implements PcsProver {
             int k = params.foldVars(i);
             for (int j = 0; j < k; j++) {
                 Cancellation.checkpoint();
-                Ext3 alpha = sumcheckRound(f, width, w, size, out, t);
+                Ext3 alpha = sumcheckRound(f, width, w, size, hiding, out, t);
                 long[] a = ext(alpha);
                 // w first: its table (3·2^n longs in the first round) is garbage before f's and the
                 // coefficients' folds are allocated, which lowers the peak of large openings
@@ -654,6 +687,12 @@ public final class WhirProver implements PcsProver {
                 coeffs = kernels.fold(coeffs, width, size, a, true);
                 width = 3;
                 size >>>= 1;
+                if (hiding != null && hiding.bind(alpha)) {
+                    // round 0's variables are bound: from here on the rounds run on ρ·f̂_1 + ĝ_1
+                    f = kernels.adopt(hiding.combine(kernels.toHost(f, 3 * size), mask.parts()));
+                    coeffs = kernels.adopt(hiding.combine(kernels.toHost(coeffs, 3 * size), mask.partCoefficients()));
+                    hiding = null;
+                }
             }
             boolean last = i == rounds - 1;
             int mNext = params.varsBefore(i + 1);
@@ -739,7 +778,7 @@ public final class WhirProver implements PcsProver {
         }
         for (int j = 0; j < params.finalVars(); j++) {
             Cancellation.checkpoint();
-            Ext3 alpha = sumcheckRound(f, 3, w, size, out, t);
+            Ext3 alpha = sumcheckRound(f, 3, w, size, null, out, t);
             long[] a = ext(alpha);
             f = kernels.fold(f, 3, size, a, false);
             w = kernels.fold(w, 3, size, a, false);
@@ -762,37 +801,146 @@ public final class WhirProver implements PcsProver {
         return out;
     }
 
-    /** Σ_b w(b)·v(b) for an array-form extension table w and a base table v. */
-    private static Ext3 weightedSum(long[] w, long[] v) {
-        int chunk = 1 << 16;
-        int chunks = (v.length + chunk - 1) / chunk;
-        // per chunk, then added: field addition is exact, so the split does not change the sum
-        return java.util.stream.IntStream.range(0, chunks).parallel().mapToObj(k -> {
-            long a0 = 0, a1 = 0, a2 = 0;
-            for (int b = k * chunk, end = Math.min(v.length, b + chunk); b < end; b++) {
-                long x = v[b];
-                a0 = Goldilocks.add(a0, Goldilocks.mul(w[3 * b], x));
-                a1 = Goldilocks.add(a1, Goldilocks.mul(w[3 * b + 1], x));
-                a2 = Goldilocks.add(a2, Goldilocks.mul(w[3 * b + 2], x));
+    /** Σ_b w(b)·ĝ(b) = Σ_a Σ_low φ̂_a(low)·W_a(low). */
+    private static Ext3 maskLowSum(MaskPolynomial mask, long[][] low) {
+        Ext3 sum = Ext3.ZERO;
+        for (int a = 0; a < mask.width(); a++) {
+            for (int i = 0; i < mask.phiHat()[a].length; i++) {
+                sum = sum.add(Ext3.get(low[a], i).mul(mask.phiHat()[a][i]));
             }
-            return new Ext3(a0, a1, a2);
-        }).reduce(Ext3.ZERO, Ext3::add);
+        }
+        return sum;
     }
 
-    /** ρ·f + g for base tables f and g, as an array-form extension table. */
-    private static long[] combine(Ext3 rho, long[] f, long[] g) {
-        long[] out = new long[3 * f.length];
-        java.util.stream.IntStream.range(0, f.length).parallel().forEach(b -> {
-            long x = f[b];
-            out[3 * b] = Goldilocks.add(Goldilocks.mul(rho.c0, x), g[b]);
-            out[3 * b + 1] = Goldilocks.mul(rho.c1, x);
-            out[3 * b + 2] = Goldilocks.mul(rho.c2, x);
-        });
-        return out;
+    /**
+     * W_a += coef·eq(z_low, ·)·S̃_a(z_high): the change of W_a when w gains coef·eq(z, ·) (an
+     * out-of-domain constraint), since Σ_high eq(z, (low, high))·S_a(high) = eq(z_low, low)·S̃_a(z_high).
+     * Nothing outside hiding mode (null mask).
+     */
+    private void addLowEq(MaskPolynomial mask, long[][] low, long[] z, Ext3 coef) {
+        if (mask == null) {
+            return;
+        }
+        int k0 = Integer.numberOfTrailingZeros(mask.phi()[0].length);
+        Ext3[] zLow = new Ext3[k0];
+        for (int i = 0; i < k0; i++) {
+            zLow[i] = Ext3.get(z, i);
+        }
+        long[] high = Arrays.copyOfRange(z, 3 * k0, z.length);
+        long[] eq = dev.zkinfer.poly.Mle.eqTable(zLow);
+        for (int a = 0; a < mask.width(); a++) {
+            Ext3 scale = coef.mul(Ext3.get(kernels.evaluateMle(mask.parts()[a], high), 0));
+            for (int i = 0; i < mask.phi()[a].length; i++) {
+                Ext3.set(low[a], i, Ext3.get(low[a], i).add(Ext3.get(eq, i).mul(scale)));
+            }
+        }
     }
 
-    private Ext3 sumcheckRound(long[] f, int width, long[] w, int size, ProofWriter out, Transcript t) {
+    /**
+     * The mask's share of round 0's sumcheck in hiding mode: the rounds run on ρ·f̂ + ĝ, whose round
+     * polynomial is ρ times f̂'s (the kernels' round on f̂ alone, base field in the first round as
+     * in integrity mode) plus ĝ's, Σ_{x'} Σ_a φ̂_a(X, x')·W_a(X, x') over the low variables not yet
+     * bound (φ̂_a and W_a folded by the challenges so far: 2^k_0-entry tables). Once the k_0 low
+     * variables are bound, ĝ_1 = Σ_a φ̂_a(α)·S_a (and the same for the monomial coefficients), which
+     * {@link #combine} adds to ρ·f̂_1. The values sent are those of the rounds on the full table.
+     */
+    private static final class HidingRounds {
+        private final Ext3 rho;
+        private long[][] phi;
+        private long[][] low;
+        private int size;
+
+        HidingRounds(MaskPolynomial mask, long[][] low, Ext3 rho) {
+            this.rho = rho;
+            this.size = mask.phi()[0].length;
+            if (size < 2) {
+                // bind() combines ρ·f̂_1 + ĝ_1 after round 0's last variable: there must be one
+                throw new IllegalStateException("a hiding opening needs round 0 to fold at least one variable");
+            }
+            this.low = low;
+            this.phi = new long[mask.width()][];
+            for (int a = 0; a < phi.length; a++) {
+                phi[a] = new long[3 * size];
+                for (int i = 0; i < size; i++) {
+                    phi[a][3 * i] = mask.phiHat()[a][i];
+                }
+            }
+        }
+
+        /** ρ·h_f + h_g at 0, 1, 2 (array form, 9 longs) for f's round values h_f. */
+        long[] message(long[] hf) {
+            long[] h = new long[9];
+            for (int x = 0; x < 3; x++) {
+                Ext3 v = Ext3.get(hf, x).mul(rho);
+                for (int a = 0; a < phi.length; a++) {
+                    for (int i = 0; i < size / 2; i++) {
+                        v = v.add(at(phi[a], i, x).mul(at(low[a], i, x)));
+                    }
+                }
+                Ext3.set(h, x, v);
+            }
+            return h;
+        }
+
+        /** t(2i) + x·(t(2i + 1) − t(2i)). */
+        private static Ext3 at(long[] t, int i, int x) {
+            Ext3 t0 = Ext3.get(t, 2 * i);
+            return x == 0 ? t0 : x == 1 ? Ext3.get(t, 2 * i + 1) : Ext3.get(t, 2 * i + 1).mul(2).sub(t0);
+        }
+
+        /** Binds the next low variable to α; true when the last one is bound. */
+        boolean bind(Ext3 alpha) {
+            size >>>= 1;
+            for (int a = 0; a < phi.length; a++) {
+                phi[a] = fold(phi[a], alpha, size);
+                low[a] = fold(low[a], alpha, size);
+            }
+            return size == 1;
+        }
+
+        private static long[] fold(long[] t, Ext3 alpha, int half) {
+            long[] out = new long[3 * half];
+            for (int i = 0; i < half; i++) {
+                Ext3 t0 = Ext3.get(t, 2 * i);
+                Ext3.set(out, i, t0.add(alpha.mul(Ext3.get(t, 2 * i + 1).sub(t0))));
+            }
+            return out;
+        }
+
+        /** ρ·t + Σ_a φ̂_a(α)·parts_a for an array-form table t and the mask's base-field parts (same length). */
+        long[] combine(long[] t, long[][] parts) {
+            long[] out = new long[t.length];
+            long[][] e = new long[parts.length][];
+            for (int a = 0; a < parts.length; a++) {
+                e[a] = new long[] {phi[a][0], phi[a][1], phi[a][2]};
+            }
+            long[] r = {rho.c0, rho.c1, rho.c2};
+            int size = t.length / 3, chunks = Math.max(1, Math.min(64, size >>> 10)), per = (size + chunks - 1) / chunks;
+            java.util.stream.IntStream range = java.util.stream.IntStream.range(0, chunks);
+            (chunks > 1 ? range.parallel() : range).forEach(ch -> {
+                long[] v = new long[3];
+                for (int b = ch * per, end = Math.min(size, (ch + 1) * per); b < end; b++) {
+                    Ext3.mulInto(t, b, r, 0, v, 0);
+                    for (int a = 0; a < parts.length; a++) {
+                        long x = parts[a][b];
+                        v[0] = Goldilocks.add(v[0], Goldilocks.mul(e[a][0], x));
+                        v[1] = Goldilocks.add(v[1], Goldilocks.mul(e[a][1], x));
+                        v[2] = Goldilocks.add(v[2], Goldilocks.mul(e[a][2], x));
+                    }
+                    out[3 * b] = v[0];
+                    out[3 * b + 1] = v[1];
+                    out[3 * b + 2] = v[2];
+                }
+            });
+            return out;
+        }
+    }
+
+    private Ext3 sumcheckRound(long[] f, int width, long[] w, int size, HidingRounds hiding, ProofWriter out, Transcript t) {
         long[] h = kernels.sumcheckRound(f, width, w, size);
+        if (hiding != null) {
+            h = hiding.message(h);
+        }
         out.bases(h);
         t.absorbExts(WhirProtocol.SUMCHECK, h, 0, 3);
         return t.challengeExt(WhirProtocol.FOLD);

@@ -17,8 +17,15 @@ import dev.zkinfer.sumcheck.MaskedSumcheck;
  * <p>One sumcheck's state: not thread-safe.
  */
 public final class BatchedRounds implements SumcheckRounds {
+    /** One part: its own rounds over its n_j variables, and its tables' values at its point once bound. */
+    public interface Part extends SumcheckRounds {
+        int numVars();
+
+        Ext3[] finals();
+    }
+
     private final int numVars;
-    private final SumcheckProver.InstanceRounds[] parts;
+    private final Part[] parts;
     private final int[] partVars;
     private final Ext3[] coefficients;
     /** Each part's current claim: its sum at first, its value at its point once bound. */
@@ -29,17 +36,22 @@ public final class BatchedRounds implements SumcheckRounds {
      * @param sums each part's hypercube sum (the caller knows them; {@link SumcheckInstance#sum()} computes one)
      */
     public BatchedRounds(Backend backend, int numVars, SumcheckInstance[] parts, Ext3[] coefficients, Ext3[] sums) {
+        this(numVars, java.util.Arrays.stream(parts).map(p -> new SumcheckProver.InstanceRounds(backend.sumcheck(), p))
+                .toArray(Part[]::new), coefficients, sums);
+    }
+
+    /** As above, with each part's rounds given ({@link EqProductRounds}, or a generic instance's). */
+    public BatchedRounds(int numVars, Part[] parts, Ext3[] coefficients, Ext3[] sums) {
         if (parts.length != coefficients.length || parts.length != sums.length) {
             throw new IllegalArgumentException("batched sumcheck: as many parts, coefficients and sums");
         }
         this.numVars = numVars;
-        this.parts = new SumcheckProver.InstanceRounds[parts.length];
+        this.parts = parts.clone();
         this.partVars = new int[parts.length];
         for (int j = 0; j < parts.length; j++) {
             if (parts[j].numVars() > numVars) {
                 throw new IllegalArgumentException("a part of " + parts[j].numVars() + " variables in a batch of " + numVars);
             }
-            this.parts[j] = new SumcheckProver.InstanceRounds(backend.sumcheck(), parts[j]);
             this.partVars[j] = parts[j].numVars();
         }
         this.coefficients = coefficients.clone();

@@ -349,7 +349,7 @@ public final class SumcheckProver {
     }
 
     /** The rounds of a {@link SumcheckInstance}: per-term sums from the backend's kernels. */
-    static final class InstanceRounds implements SumcheckRounds {
+    static final class InstanceRounds implements BatchedRounds.Part {
         private final SumcheckKernels kernels;
         private final int n;
         private final int degree;
@@ -510,8 +510,14 @@ public final class SumcheckProver {
             }
         }
 
+        @Override
+        public int numVars() {
+            return n;
+        }
+
         /** The evaluation of every table at the point, once every round is bound. */
-        Ext3[] finals() {
+        @Override
+        public Ext3[] finals() {
             Ext3[] finals = new Ext3[tables.length];
             for (int f = 0; f < tables.length; f++) {
                 finals[f] = n == 0 && isBase[f] ? Ext3.of(tables[f][0]) : Ext3.get(tables[f], 0);

@@ -130,6 +130,98 @@ class NativeKernelsTest {
         }
     }
 
+    /**
+     * Salted leaves of a hiding tree (one native pass: leaf digest, then SHA-256(0x02 ‖ salt ‖ digest))
+     * equal MerkleHash's, leaf by leaf, and the Java reference kernel's; with SHA-NI and the portable
+     * compression function.
+     */
+    @Test
+    void saltedLeafDigestsEqualMerkleHash() {
+        dev.zkinfer.merkle.MerkleHash hash = new dev.zkinfer.merkle.MerkleHash();
+        for (boolean portable : new boolean[] {false, true}) {
+            try {
+                NativeKernels.zk_force_portable_sha(portable ? 1 : 0);
+                for (int leafLongs : new int[] {1, 3, 16, 19, 48, 65}) {
+                    for (int leaves : new int[] {1, 2, 3, 5, 64, 1023, 4097}) {
+                        long[] data = random(leaves * leafLongs, leaves == 3);
+                        byte[] salts = new byte[leaves * dev.zkinfer.merkle.MerkleHash.SALT_BYTES];
+                        rnd.nextBytes(salts);
+                        byte[] expect = new byte[32 * leaves];
+                        for (int i = 0; i < leaves; i++) {
+                            hash.hashLeaf(data, i * leafLongs, leafLongs, expect, 32 * i);
+                            hash.saltLeaf(salts, 16 * i, expect, 32 * i, expect, 32 * i);
+                        }
+                        String what = leaves + " salted leaves of " + leafLongs + (portable ? " (portable SHA-256)" : "");
+                        assertArrayEquals(expect, nat.commit().hashSaltedLeaves(data, leaves, leafLongs, salts), what);
+                        assertArrayEquals(expect, scalar.commit().hashSaltedLeaves(data, leaves, leafLongs, salts), what + ", Java");
+                    }
+                }
+            } finally {
+                NativeKernels.zk_force_portable_sha(0);
+            }
+        }
+    }
+
+    /**
+     * The eq-product pass (EqProductRounds) equals the Java reference: base and extension sources,
+     * with and without the fold, eq tables of 1 to 2^7 entries on either side, extreme values.
+     */
+    @Test
+    void eqProductPassEqualsReference() {
+        for (int loVars = 0; loVars <= 7; loVars += 1) {
+            for (int hiVars : new int[] {0, 1, 3, 6}) {
+                for (boolean base : new boolean[] {true, false}) {
+                    for (boolean fold : new boolean[] {false, true}) {
+                        int pairs = 1 << (loVars + hiVars);
+                        int entries = fold ? 4 * pairs : 2 * pairs;
+                        long[] src = random((base ? 1 : 3) * entries, loVars == 3);
+                        long[] lo = random(3 << loVars), hi = random(3 << hiVars);
+                        long[] r = fold ? random(3) : null;
+                        long[] d1 = fold ? new long[6 * pairs] : null, d2 = fold ? new long[6 * pairs] : null;
+                        long[] expect = EqProductPass.pass(src, base, r, d1, lo, hi);
+                        long[] got = nat.sumcheck().eqProductPass(src, base, r, d2, lo, hi);
+                        String what = "2^" + loVars + " x 2^" + hiVars + (base ? " base" : " ext") + (fold ? " with fold" : "");
+                        assertArrayEquals(expect, got, what);
+                        if (fold) {
+                            assertArrayEquals(d1, d2, what + ": folded table");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The hiding opening's mask sums Σ_h w[low + L·h]·S_a[h] equal the Java reference and a direct
+     * sum in Ext3 arithmetic: 1 to 16 low entries, 3 or 16 parts, 1 to 2^12 high entries, extreme values.
+     */
+    @Test
+    void maskLowSumsEqualReference() {
+        for (int lowSize : new int[] {1, 2, 16}) {
+            for (int c : new int[] {3, 16}) {
+                for (int highSize : new int[] {1, 2, 64, 4096}) {
+                    boolean extreme = highSize == 64;
+                    long[] w = random(3 * lowSize * highSize, extreme);
+                    long[] parts = random(c * highSize, extreme);
+                    long[] expect = scalar.commit().maskLowSums(w, parts, c, lowSize);
+                    String what = lowSize + " low, " + c + " parts, " + highSize + " high";
+                    assertArrayEquals(expect, nat.commit().maskLowSums(w, parts, c, lowSize), what);
+                    if (highSize <= 64) {
+                        for (int a = 0; a < c; a++) {
+                            for (int l = 0; l < lowSize; l++) {
+                                Ext3 sum = Ext3.ZERO;
+                                for (int h = 0; h < highSize; h++) {
+                                    sum = sum.add(Ext3.get(w, l + lowSize * h).mul(parts[a * highSize + h]));
+                                }
+                                assertEquals(sum, Ext3.get(expect, a * lowSize + l), what + ", direct sum");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** The smallest valid nonce, as the scalar search finds it, for many seeds and widths (0 bits: nonce 0). */
     @Test
     void grindingFindsTheSmallestNonce() throws Exception {

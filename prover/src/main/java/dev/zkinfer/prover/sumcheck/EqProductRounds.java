@@ -1,0 +1,117 @@
+package dev.zkinfer.prover.sumcheck;
+
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.backend.EqProductPass;
+import dev.zkinfer.prover.backend.SumcheckKernels;
+import java.util.Arrays;
+
+/**
+ * The rounds of Σ_{x∈{0,1}^n} eq(p, x)·W(x) for a base-field table W, without the 2^n eq table:
+ * eq(p, x) = eq(p_{&lt;k}, r_{&lt;k})·eq(p_k, x_k)·eq(p_{&gt;k}, x_{&gt;k}) once the first k variables
+ * are bound, so round k's polynomial is e_k·eq(p_k, X)·t_k(X) with the scalar e_k, the linear
+ * t_k(X) = Σ_y eq(p_{&gt;k}, y)·W_k(X, y), and eq(p_{&gt;k}, ·) the product of two tables of about
+ * 2^((n−k−1)/2) entries each (Gruen's factoring of the eq polynomial, ePrint 2024/108 §3, and
+ * Dao–Thaler's split eq tables, ePrint 2024/1210). The messages are those of the generic
+ * {@link SumcheckInstance} with the tables W and eq(p, ·) and the one term W·eq (the round
+ * polynomial is determined by the statement); W_k is folded in the same pass that computes
+ * t_{k+1} ({@link SumcheckKernels#eqProductPass}: native code where present). The work is one
+ * pass over W (base field) and then over each folded table, and no 3·2^n-long table is allocated.
+ *
+ * <p>One sumcheck's state: not thread-safe (the kernels run each pass in parallel).
+ */
+public final class EqProductRounds implements BatchedRounds.Part {
+    private final SumcheckKernels kernels;
+    private final int n;
+    private final Ext3[] p;
+    /** W_k: base-field values in round 0, array-form extension values afterwards. */
+    private long[] table;
+    private int round;
+    /** e_k = eq(p_{&lt;k}, r_{&lt;k}). */
+    private Ext3 prefix = Ext3.ONE;
+    /** t_k(0), t_k(1) of the current round. */
+    private Ext3 t0;
+    private Ext3 t1;
+    private final Ext3 sum;
+
+    /**
+     * @param values W's first entries (missing ones are zero), canonical base-field values
+     * @param point p, of n ≥ 1 coordinates
+     */
+    public EqProductRounds(SumcheckKernels kernels, long[] values, Ext3[] point) {
+        this.n = point.length;
+        if (n < 1 || values.length > 1 << n) {
+            throw new IllegalArgumentException("an eq-product sumcheck needs at least one variable and at most 2^n values");
+        }
+        this.kernels = kernels;
+        this.p = point.clone();
+        this.table = values.length == 1 << n ? values : Arrays.copyOf(values, 1 << n);
+        long[][] eq = eqHalves(1);
+        long[] t = kernels.eqProductPass(table, true, null, null, eq[0], eq[1]);
+        t0 = Ext3.get(t, 0);
+        t1 = Ext3.get(t, 1);
+        sum = Ext3.ONE.sub(p[0]).mul(t0).add(p[0].mul(t1));
+    }
+
+    /** Σ_x eq(p, x)·W(x) = W̃(p). */
+    public Ext3 sum() {
+        return sum;
+    }
+
+    @Override
+    public int numVars() {
+        return n;
+    }
+
+    /** (s(0), s(2)) of s(X) = e_k·eq(p_k, X)·t_k(X), with t_k(2) = 2·t_k(1) − t_k(0). */
+    @Override
+    public long[] message(int k, Ext3 claim) {
+        if (k != round) {
+            throw new IllegalStateException("round " + k + " asked in round " + round);
+        }
+        Ext3 pk = p[k];
+        Ext3 s0 = prefix.mul(Ext3.ONE.sub(pk)).mul(t0);
+        Ext3 s2 = prefix.mul(pk.mul(3).sub(Ext3.ONE)).mul(t1.add(t1).sub(t0));
+        long[] m = new long[6];
+        Ext3.set(m, 0, s0);
+        Ext3.set(m, 1, s2);
+        return m;
+    }
+
+    @Override
+    public void bind(int k, Ext3 r) {
+        if (k != round) {
+            throw new IllegalStateException("round " + k + " bound in round " + round);
+        }
+        prefix = prefix.mul(Ext3.ONE.sub(p[k]).sub(r).add(p[k].mul(r).mul(2)));
+        int half = 1 << (n - 1 - k);
+        long[] folded = new long[3 * half];
+        long[] rr = {r.c0, r.c1, r.c2};
+        if (k + 1 < n) {
+            long[][] eq = eqHalves(k + 2);
+            long[] t = kernels.eqProductPass(table, k == 0, rr, folded, eq[0], eq[1]);
+            t0 = Ext3.get(t, 0);
+            t1 = Ext3.get(t, 1);
+        } else {
+            EqProductPass.fold(table, k == 0, rr, folded, 0, 1);
+        }
+        table = folded;
+        round = k + 1;
+    }
+
+    /** [W̃(r), eq(p, r)] once every round is bound (the generic prover's table evaluations). */
+    @Override
+    public Ext3[] finals() {
+        if (round != n) {
+            throw new IllegalStateException("finals asked after " + round + " of " + n + " rounds");
+        }
+        return new Ext3[] {Ext3.get(table, 0), prefix};
+    }
+
+    /** eq(p_{from..}, ·) as two tables: the low half of the coordinates and the high half. */
+    private long[][] eqHalves(int from) {
+        int rest = n - from;
+        int low = rest / 2;
+        return new long[][] {Mle.eqTable(Arrays.copyOfRange(p, from, from + low)), Mle.eqTable(Arrays.copyOfRange(p, from + low, n))};
+    }
+}
