@@ -42,7 +42,7 @@ import java.util.Arrays;
  *
  * <h2>Hiding mode ({@link PcsParameters#zeroKnowledge()})</h2>
  * With one opening the commitment's leaves hold f's fold block followed by the mask polynomial's
- * c symbols ({@link #maskBlock}); each out-of-domain sample absorbs f̂(ζ) then ĝ(ζ)
+ * c symbols (the verifier folds them with {@link #maskFolds}); each out-of-domain sample absorbs f̂(ζ) then ĝ(ζ)
  * ("whir/ood-answer" twice). With several, the commitment's samples absorb f̂(ζ) only, and each
  * opening, after the claims, absorbs its mask's root ("whir/zk-mask-root") and its own samples
  * (ζ, then f̂(ζ) and ĝ(ζ)) before γ. At the opening, after
