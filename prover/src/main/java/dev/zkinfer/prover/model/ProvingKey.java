@@ -473,7 +473,7 @@ public final class ProvingKey {
         VerifyingKey vk;
         // the rest of what a key built anew would encode (profile, flags, T, batch sizes and
         // circuits) comes from storedVk itself
-        if (storedVk != null && Arrays.equals(commitment.root(), storedVk.modelRoot()) && io.equals(storedVk.io())) {
+        if (storedVk != null && Arrays.equals(commitment.root(), storedVk.modelRoot()) && sameScales(io, storedVk.io())) {
             vk = storedVk;
         } else {
             vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge ? hiddenProofs : 0, committedInputs,
@@ -484,6 +484,28 @@ public final class ProvingKey {
         Cancellation.checkpoint();
         IntegerExecutor.create().prepare(model);
         return new ProvingKey(model, compiled, vk, commitment, table, blindingSeed);
+    }
+
+    /**
+     * Whether two scale lists encode to the same bytes (the doubles' bits, the ranges). Not
+     * IoScales.equals: a record's equals is bootstrapped on first use, ~20 ms of a cold load.
+     */
+    static boolean sameScales(IoScales a, IoScales b) {
+        if (a.inputs().size() != b.inputs().size() || a.outputScales().size() != b.outputScales().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.inputs().size(); i++) {
+            IoScales.InputDomain x = a.inputs().get(i), y = b.inputs().get(i);
+            if (Double.doubleToLongBits(x.scale()) != Double.doubleToLongBits(y.scale()) || x.min() != y.min() || x.max() != y.max()) {
+                return false;
+            }
+        }
+        for (int i = 0; i < a.outputScales().size(); i++) {
+            if (Double.doubleToLongBits(a.outputScales().get(i)) != Double.doubleToLongBits(b.outputScales().get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A deterministic SecureRandom for the model commitment's hiding randomness, from the key's secret seed. */

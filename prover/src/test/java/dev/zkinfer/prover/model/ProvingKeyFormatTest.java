@@ -2,16 +2,20 @@ package dev.zkinfer.prover.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zkinfer.MalformedInputException;
+import dev.zkinfer.circuit.IoScales;
 import dev.zkinfer.nn.graph.ModelBuilder;
 import dev.zkinfer.nn.quant.QuantizedModel;
 import dev.zkinfer.nn.tensor.IntTensor;
 import dev.zkinfer.security.SecurityProfile;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +117,24 @@ class ProvingKeyFormatTest {
                     "changed verifying-key byte " + at);
             assertTrue(e.getMessage().contains("do not match the digest"), e.getMessage());
         }
+    }
+
+    @Test
+    void sameScalesComparesWhatTheKeyEncodes() {
+        IoScales io = pk.verifyingKey().io();
+        assertTrue(ProvingKey.sameScales(io, new IoScales(new ArrayList<>(io.inputs()), new ArrayList<>(io.outputScales()))));
+        IoScales.InputDomain d = io.inputs().get(0);
+        for (IoScales.InputDomain other : List.of(new IoScales.InputDomain(Math.nextUp(d.scale()), d.min(), d.max()),
+                new IoScales.InputDomain(d.scale(), d.min() - 1, d.max()), new IoScales.InputDomain(d.scale(), d.min(), d.max() + 1))) {
+            List<IoScales.InputDomain> inputs = new ArrayList<>(io.inputs());
+            inputs.set(0, other);
+            assertFalse(ProvingKey.sameScales(io, new IoScales(inputs, io.outputScales())), other.toString());
+        }
+        List<Double> outputs = new ArrayList<>(io.outputScales());
+        outputs.set(0, Math.nextDown(outputs.get(0)));
+        assertFalse(ProvingKey.sameScales(io, new IoScales(io.inputs(), outputs)));
+        assertFalse(ProvingKey.sameScales(io, new IoScales(io.inputs(), io.outputScales().subList(0, 0))));
+        assertFalse(ProvingKey.sameScales(new IoScales(List.of(), io.outputScales()), io));
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
