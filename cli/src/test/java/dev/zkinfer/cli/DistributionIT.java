@@ -147,7 +147,7 @@ class DistributionIT {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("ZKINFER_CLASSPATH");
-        pb.environment().put("JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        pb.environment().put("JAVA_OPTS", "-XX:+PrintFlagsFinal -XshowSettings:properties");
         pb.environment().put("ZKINFER_AOT", "0");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -157,6 +157,8 @@ class DistributionIT {
                 .orElseThrow(() -> new AssertionError("no TieredStopAtLevel in the flags:\n" + out));
         assertEquals(expected ? 1 : 4, level, String.join(" ", args));
         assertEquals(!expected, out.contains("Using incubator modules: jdk.incubator.vector"), String.join(" ", args));
+        // a short run lowers the native kernels' threshold (NativeBackend.MIN_NATIVE_PROPERTY)
+        assertEquals(expected, out.lines().anyMatch(l -> l.strip().equals("zkinfer.native.min = 32")), String.join(" ", args) + ":\n" + out);
     }
 
     private static Result run(Path dir, List<String> command) throws Exception {

@@ -198,8 +198,28 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
         return o instanceof LookupTable t && t.bits == bits && Arrays.deepEquals(t.explicit, explicit);
     }
 
+    /**
+     * Consistent with {@link #equals} from the columns' lengths and at most 33 entries of each,
+     * evenly spaced: a circuit's table map hashes every lookup's table (a cold key decode spent
+     * ~20 ms hashing whole clamp tables). Tables that differ only elsewhere
+     * collide and are told apart by equals.
+     */
     @Override
     public int hashCode() {
-        return bits * 31 + Arrays.deepHashCode(explicit);
+        int h = bits * 31;
+        if (explicit != null) {
+            h = h * 31 + explicit.length;
+            for (long[] col : explicit) {
+                h = h * 31 + col.length;
+                int step = Math.max(1, col.length / 32);
+                for (int i = 0; i < col.length; i += step) {
+                    h = h * 31 + Long.hashCode(col[i]);
+                }
+                if (col.length > 0) {
+                    h = h * 31 + Long.hashCode(col[col.length - 1]);
+                }
+            }
+        }
+        return h;
     }
 }

@@ -460,7 +460,7 @@ public final class WhirVerifier implements PcsVerifier {
      * The queried leaves in increasing order, each once (a loop, not a stream: a stream pipeline
      * is ~5% of a cold JVM's first verification).
      */
-    static int[] sortedDistinct(int[] indices) {
+    public static int[] sortedDistinct(int[] indices) {
         int[] a = indices.clone();
         Arrays.sort(a);
         int n = 0;

@@ -23,9 +23,33 @@ final class NativeBackend implements Backend {
     private final CommitKernels commit;
     private final LogUpKernels logUp;
 
+    /**
+     * The system property that sets the native kernels' threshold (elements or pairs; default
+     * {@link NativeCommitKernels#MIN_NATIVE}). The launcher lowers it for short runs, which run
+     * with the C1 compiler alone: there the Java kernels are several times slower than with C2,
+     * so small inputs already pay for a native call. The values do not depend on it.
+     */
+    static final String MIN_NATIVE_PROPERTY = "zkinfer.native.min";
+
     /** Backs the native kernels with the given Java backend for what stays in Java. */
     NativeBackend(Backend java) {
-        this(java, NativeCommitKernels.MIN_NATIVE);
+        this(java, minNative());
+    }
+
+    /** The threshold from {@link #MIN_NATIVE_PROPERTY}, or the default when it is unset or not a number from 0 to 2^20. */
+    static int minNative() {
+        String v = System.getProperty(MIN_NATIVE_PROPERTY);
+        if (v != null) {
+            try {
+                int n = Integer.parseInt(v.strip());
+                if (n >= 0 && n <= 1 << 20) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // the default below
+            }
+        }
+        return NativeCommitKernels.MIN_NATIVE;
     }
 
     /** Inputs with fewer than minNative elements run on {@code java}; tests pass 0 to run everything natively. */

@@ -316,7 +316,8 @@ public final class ProvingKey {
         }
         int proofs = !options.zeroKnowledge() ? 0 : options.hiddenProofs() != 0 ? options.hiddenProofs()
                 : VerifyingKey.defaultHiddenProofs(profile, compiled[0].circuit());
-        return commit(model, sizes, compiled, profile, seed, proofs, options.committedInputs(), options.committedOutputs(), progress, backend);
+        return commit(model, sizes, compiled, profile, seed, proofs, options.committedInputs(), options.committedOutputs(), progress, backend,
+                null);
     }
 
     /**
@@ -428,9 +429,15 @@ public final class ProvingKey {
      * @param blindingSeed null for an integrity-mode key; for a zero-knowledge key, the secret seed
      *     of the model polynomial's blinding block (docs/zero-knowledge.md §5)
      * @param hiddenProofs 0 for an integrity-mode key; T for a zero-knowledge key
+     * @param storedVk null when compiling; when loading a key, the verifying key it stores (its
+     *     circuits are {@code compiled}'s, its digest the one the key records): it is kept if the
+     *     recomputed commitment root and scales are the ones it holds (then a key built anew
+     *     would encode to the same bytes), instead of encoding and hashing the circuits again;
+     *     otherwise a key is built anew, whose digest the caller finds different
      */
     private static ProvingKey commit(QuantizedModel model, int[] sizes, ModelCompiler.Compiled[] compiled, SecurityProfile profile,
-            byte[] blindingSeed, int hiddenProofs, boolean committedInputs, boolean committedOutputs, Consumer<String> progress, Backend backend) {
+            byte[] blindingSeed, int hiddenProofs, boolean committedInputs, boolean committedOutputs, Consumer<String> progress, Backend backend,
+            VerifyingKey storedVk) {
         Cancellation.checkpoint();
         boolean zeroKnowledge = blindingSeed != null;
         ModelCompiler.Compiled first = compiled[0];
@@ -463,13 +470,42 @@ public final class ProvingKey {
         for (int i = 0; i < circuits.length; i++) {
             circuits[i] = compiled[i].circuit();
         }
-        VerifyingKey vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge ? hiddenProofs : 0, committedInputs,
-                committedOutputs);
+        VerifyingKey vk;
+        // the rest of what a key built anew would encode (profile, flags, T, batch sizes and
+        // circuits) comes from storedVk itself
+        if (storedVk != null && Arrays.equals(commitment.root(), storedVk.modelRoot()) && sameScales(io, storedVk.io())) {
+            vk = storedVk;
+        } else {
+            vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge ? hiddenProofs : 0, committedInputs,
+                    committedOutputs);
+        }
         // The integer executor's one-time packing of the weights (0.5 s on VGG-11, uninterruptible)
         // happens here rather than inside the first proof.
         Cancellation.checkpoint();
         IntegerExecutor.create().prepare(model);
         return new ProvingKey(model, compiled, vk, commitment, table, blindingSeed);
+    }
+
+    /**
+     * Whether two scale lists encode to the same bytes (the doubles' bits, the ranges). Not
+     * IoScales.equals: a record's equals is bootstrapped on first use, ~20 ms of a cold load.
+     */
+    static boolean sameScales(IoScales a, IoScales b) {
+        if (a.inputs().size() != b.inputs().size() || a.outputScales().size() != b.outputScales().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.inputs().size(); i++) {
+            IoScales.InputDomain x = a.inputs().get(i), y = b.inputs().get(i);
+            if (Double.doubleToLongBits(x.scale()) != Double.doubleToLongBits(y.scale()) || x.min() != y.min() || x.max() != y.max()) {
+                return false;
+            }
+        }
+        for (int i = 0; i < a.outputScales().size(); i++) {
+            if (Double.doubleToLongBits(a.outputScales().get(i)) != Double.doubleToLongBits(b.outputScales().get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A deterministic SecureRandom for the model commitment's hiding randomness, from the key's secret seed. */
@@ -683,7 +719,7 @@ public final class ProvingKey {
             int[] sizes = compiled.sizes();
             pk = ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
                     () -> commit(model, sizes, stored, profile, storedSeed, compiled.hiddenProofs(), compiled.committedInputs(), compiled.committedOutputs(),
-                            progress, backend));
+                            progress, backend, compiled.vk()));
         } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
             // Stored values that do not fit the stored circuit. A cancelled load
             // (ProvingCancelledException) and internal errors (bugs) pass through.
@@ -698,8 +734,8 @@ public final class ProvingKey {
     }
 
     /** The stored compilation: the circuit (from the stored verifying key), the MODEL tensors' values, the tensor map. */
-    private record Stored(int[] sizes, ModelCompiler.Compiled[] compiled, boolean zeroKnowledge, int hiddenProofs, boolean committedInputs,
-            boolean committedOutputs) {}
+    private record Stored(VerifyingKey vk, int[] sizes, ModelCompiler.Compiled[] compiled, boolean zeroKnowledge, int hiddenProofs,
+            boolean committedInputs, boolean committedOutputs) {}
 
     private static Stored readCompiled(Cursor in, SecurityProfile profile, byte[] digest, QuantizedModel model)
             throws IOException {
@@ -746,7 +782,7 @@ public final class ProvingKey {
             }
             out[i] = new ModelCompiler.Compiled(ci, i == 0 ? values : valuesFor(circuit, values, ci), tensorOf);
         }
-        return new Stored(sizes, out, vk.zeroKnowledge(), vk.hiddenProofs(), vk.committedInputs(), vk.committedOutputs());
+        return new Stored(vk, sizes, out, vk.zeroKnowledge(), vk.hiddenProofs(), vk.committedInputs(), vk.committedOutputs());
     }
 
     /** (p − 1) / 2: the largest magnitude of a signed field element. */

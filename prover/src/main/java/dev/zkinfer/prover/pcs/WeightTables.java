@@ -23,6 +23,8 @@ import java.util.stream.IntStream;
  */
 public final class WeightTables {
     private static final int PARALLEL_VARS = 13;
+    /** Blocks of fewer variables take the Java eq tables in {@link #addBatch} even with kernels (a call costs more than they do). */
+    static final int KERNEL_VARS = 6;
 
     private WeightTables() {}
 
@@ -38,8 +40,9 @@ public final class WeightTables {
      * As {@link #addBatch(long[], List, Ext3, Ext3, int)}, with the large blocks' eq tables made
      * by {@code kernels} (its {@link CommitKernels#addScaledEqBatch}: native code where present,
      * several times faster than the Java loop): the claims on one block are batched into a
-     * block-sized table, which is then added into w. Small blocks, and every block when
-     * {@code kernels} is null, take the Java path. The values do not depend on the path.
+     * block-sized table, which is then added into w. Blocks of fewer than {@value #KERNEL_VARS}
+     * variables, and every block when {@code kernels} is null, take the Java path. The values do
+     * not depend on the path.
      */
     public static Ext3 addBatch(CommitKernels kernels, long[] w, List<Ext3[]> points, Ext3 gamma, Ext3 scale, int n) {
         if (kernels == null) {
@@ -65,7 +68,7 @@ public final class WeightTables {
             List<Integer> js = e.getValue();
             int m = vars[js.get(0)];
             int off = 3 * ((int) (long) e.getKey() << m);
-            if (m < PARALLEL_VARS) {
+            if (m < KERNEL_VARS) {
                 long[] buf = new long[3 << m];
                 for (int j : js) {
                     addInto(w, off, Mle.eqTableInto(Arrays.copyOf(points.get(j), m), coefs[j], buf), 0, 3 << m);
@@ -81,6 +84,14 @@ public final class WeightTables {
                     Ext3.set(pts[q], i, points.get(j)[i]);
                 }
                 cs[q] = new long[] {coefs[j].c0, coefs[j].c1, coefs[j].c2};
+            }
+            if (m < PARALLEL_VARS) {
+                // a small block: one batched table on the host (the kernels' batch beats a Java eq
+                // table per claim, most of all in a short run that the JIT has not reached)
+                long[] block = new long[3 << m];
+                kernels.addScaledEqBatch(block, pts, cs);
+                addInto(w, off, block, 0, 3 << m);
+                continue;
             }
             if ((3L << m) == w.length) {
                 // the block is the whole table (claims at points with no boolean coordinate): add

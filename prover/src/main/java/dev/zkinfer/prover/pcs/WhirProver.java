@@ -732,8 +732,7 @@ public final class WhirProver implements PcsProver {
                 t.absorbLong(WhirProtocol.POW_NONCE, nonce);
             }
             int logLeaves = params.logLeaves(i);
-            int[] indices = Arrays.stream(t.challengeIndices(WhirProtocol.QUERIES, params.queries(i), 1 << logLeaves))
-                    .sorted().distinct().toArray();
+            int[] indices = WhirVerifier.sortedDistinct(t.challengeIndices(WhirProtocol.QUERIES, params.queries(i), 1 << logLeaves));
             int leafLongs = (i == 0 ? 1 : 3) << k;
             if (zk && i == 0 && !separate) {
                 out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs + mask.symbols().length / (1 << params.logLeaves(0))));

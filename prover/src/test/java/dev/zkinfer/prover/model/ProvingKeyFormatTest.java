@@ -1,16 +1,21 @@
 package dev.zkinfer.prover.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zkinfer.MalformedInputException;
+import dev.zkinfer.circuit.IoScales;
 import dev.zkinfer.nn.graph.ModelBuilder;
 import dev.zkinfer.nn.quant.QuantizedModel;
 import dev.zkinfer.nn.tensor.IntTensor;
 import dev.zkinfer.security.SecurityProfile;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +81,69 @@ class ProvingKeyFormatTest {
             assertTrue(digestChecked || e.getMessage().contains("non-zero padding"), e.getMessage());
         }
         assertTrue(digestChecked, "no stored weight change reached the digest check");
+    }
+
+    @Test
+    void aLoadedKeyKeepsTheVerifyingKeyItStores() throws Exception {
+        ProvingKey loaded = ProvingKey.decode(file, s -> {});
+        assertArrayEquals(pk.verifyingKey().encode(), loaded.verifyingKey().encode());
+        assertArrayEquals(pk.verifyingKey().modelRoot(), loaded.verifyingKey().modelRoot());
+        assertEquals(pk.verifyingKey().io(), loaded.verifyingKey().io());
+    }
+
+    /**
+     * Loading keeps the stored verifying key only if the recomputed commitment root and scales are
+     * the ones it holds: a stored verifying key with another root, or other input or output scales,
+     * refused even when the recorded digest is that key's own and the checksum holds.
+     */
+    @Test
+    void refusesAStoredVerifyingKeyWithAnotherRootOrOtherScalesUnderItsOwnDigest() throws Exception {
+        byte[] vkFile = pk.verifyingKey().encode();
+        int vkAt = indexOf(file, vkFile);
+        assertTrue(vkAt > 0, "the verifying key is stored whole");
+        int rootAt = 16; // magic, version, bits, flags
+        int firstInputScaleAt = rootAt + 32 + 4;
+        int inputs = pk.verifyingKey().io().inputs().size();
+        int firstOutputScaleAt = firstInputScaleAt + 16 * inputs + 4;
+        for (int at : new int[] {rootAt, rootAt + 31, firstInputScaleAt, firstOutputScaleAt}) {
+            byte[] vk = Arrays.copyOf(vkFile, vkFile.length - 32);
+            vk[at] ^= 0x01; // a root byte, or the lowest mantissa byte of a scale (still a valid scale)
+            byte[] forged = withChecksum(vk);
+            byte[] bad = Arrays.copyOf(file, file.length - 32);
+            System.arraycopy(forged, 0, bad, vkAt, forged.length);
+            // the digest the key records (after magic, version and bits) is the forged key's
+            System.arraycopy(forged, forged.length - 32, bad, 12, 32);
+            MalformedInputException e = assertThrows(MalformedInputException.class, () -> ProvingKey.decode(withChecksum(bad), s -> {}),
+                    "changed verifying-key byte " + at);
+            assertTrue(e.getMessage().contains("do not match the digest"), e.getMessage());
+        }
+    }
+
+    @Test
+    void sameScalesComparesWhatTheKeyEncodes() {
+        IoScales io = pk.verifyingKey().io();
+        assertTrue(ProvingKey.sameScales(io, new IoScales(new ArrayList<>(io.inputs()), new ArrayList<>(io.outputScales()))));
+        IoScales.InputDomain d = io.inputs().get(0);
+        for (IoScales.InputDomain other : List.of(new IoScales.InputDomain(Math.nextUp(d.scale()), d.min(), d.max()),
+                new IoScales.InputDomain(d.scale(), d.min() - 1, d.max()), new IoScales.InputDomain(d.scale(), d.min(), d.max() + 1))) {
+            List<IoScales.InputDomain> inputs = new ArrayList<>(io.inputs());
+            inputs.set(0, other);
+            assertFalse(ProvingKey.sameScales(io, new IoScales(inputs, io.outputScales())), other.toString());
+        }
+        List<Double> outputs = new ArrayList<>(io.outputScales());
+        outputs.set(0, Math.nextDown(outputs.get(0)));
+        assertFalse(ProvingKey.sameScales(io, new IoScales(io.inputs(), outputs)));
+        assertFalse(ProvingKey.sameScales(io, new IoScales(io.inputs(), io.outputScales().subList(0, 0))));
+        assertFalse(ProvingKey.sameScales(new IoScales(List.of(), io.outputScales()), io));
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            if (Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
