@@ -129,17 +129,40 @@ public final class WhirProver implements PcsProver {
 
         /** ĝ̃(z) = Σ_a φ̂_a(z_low)·S̃_a(z_high) for an array-form point z of n coordinates. */
         Ext3 evaluate(CommitKernels kernels, long[] z) {
-            int k0 = Integer.numberOfTrailingZeros(phi[0].length);
-            Ext3[] low = new Ext3[k0];
-            for (int i = 0; i < k0; i++) {
-                low[i] = Ext3.get(z, i);
-            }
-            long[] high = Arrays.copyOfRange(z, 3 * k0, z.length);
+            return evaluate(z, partsAt(kernels, z));
+        }
+
+        /** ĝ̃(z) from the parts' values S̃_a(z_high) ({@link #partsAt}). */
+        Ext3 evaluate(long[] z, Ext3[] partValues) {
+            Ext3[] low = lowPoint(z);
             Ext3 v = Ext3.ZERO;
             for (int a = 0; a < parts.length; a++) {
-                v = v.add(dev.zkinfer.poly.Mle.evaluate(phiHat[a], low).mul(Ext3.get(kernels.evaluateMle(parts[a], high), 0)));
+                v = v.add(dev.zkinfer.poly.Mle.evaluate(phiHat[a], low).mul(partValues[a]));
             }
             return v;
+        }
+
+        /** S̃_a(z_high) for every part a (the 2^(n−k_0)-entry evaluations a mask answer and its W_a update share). */
+        Ext3[] partsAt(CommitKernels kernels, long[] z) {
+            long[] high = Arrays.copyOfRange(z, 3 * lowVars(), z.length);
+            Ext3[] out = new Ext3[parts.length];
+            for (int a = 0; a < parts.length; a++) {
+                out[a] = Ext3.get(kernels.evaluateMle(parts[a], high), 0);
+            }
+            return out;
+        }
+
+        int lowVars() {
+            return Integer.numberOfTrailingZeros(phi[0].length);
+        }
+
+        /** z's first k_0 coordinates. */
+        Ext3[] lowPoint(long[] z) {
+            Ext3[] low = new Ext3[lowVars()];
+            for (int i = 0; i < low.length; i++) {
+                low[i] = Ext3.get(z, i);
+            }
+            return low;
         }
 
         /**
@@ -590,6 +613,8 @@ public final class WhirProver implements PcsProver {
         // mode the samples answered for f̂ and ĝ are constraints on ρ·f̂ + ĝ
         List<Ext3[]> fOod = new ArrayList<>();
         List<long[]> hOod = new ArrayList<>();
+        // S̃_a at each hOod point's high coordinates, where already computed for the mask's answer (else null)
+        List<Ext3[]> hOodParts = new ArrayList<>();
         if (!zk || separate) {
             for (EvaluationClaim s : ood) {
                 fOod.add(s.point());
@@ -597,6 +622,7 @@ public final class WhirProver implements PcsProver {
         } else {
             for (EvaluationClaim s : ood.subList(0, params.oodSamples())) {
                 hOod.add(toArray(s.point()));
+                hOodParts.add(null);
             }
         }
         MaskPolynomial mask = zk ? c.hiding.mask() : null;
@@ -615,10 +641,12 @@ public final class WhirProver implements PcsProver {
                 Ext3 u = Ext3.get(kernels.evaluateMle(committedTables[0], toArray(z)), 0);
                 out.ext(u);
                 t.absorbExt(WhirProtocol.OOD_ANSWER, u);
-                Ext3 v = mask.evaluate(kernels, toArray(z));
+                Ext3[] partValues = mask.partsAt(kernels, toArray(z));
+                Ext3 v = mask.evaluate(toArray(z), partValues);
                 out.ext(v);
                 t.absorbExt(WhirProtocol.OOD_ANSWER, v);
                 hOod.add(toArray(z));
+                hOodParts.add(partValues);
             }
         }
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
@@ -650,8 +678,10 @@ public final class WhirProver implements PcsProver {
         for (Ext3[] z : fOod) {
             kernels.addScaledEq(w, toArray(z), ext(g));
             if (zk) {
-                maskSum = maskSum.add(g.mul(mask.evaluate(kernels, toArray(z))));
-                addLowEq(mask, maskLow, toArray(z), g);
+                long[] za = toArray(z);
+                Ext3[] partValues = mask.partsAt(kernels, za);
+                maskSum = maskSum.add(g.mul(mask.evaluate(za, partValues)));
+                addLowEq(mask, maskLow, za, g, partValues);
             }
             g = g.mul(gamma);
         }
@@ -663,9 +693,10 @@ public final class WhirProver implements PcsProver {
             Ext3 rho = t.challengeExt(WhirProtocol.ZK_RHO);
             hiding = new HidingRounds(mask, maskLow, rho);
         }
-        for (long[] z : hOod) {
+        for (int j = 0; j < hOod.size(); j++) {
+            long[] z = hOod.get(j);
             kernels.addScaledEq(w, z, ext(g));
-            addLowEq(mask, maskLow, z, g);
+            addLowEq(mask, maskLow, z, g, hOodParts.get(j) != null ? hOodParts.get(j) : mask.partsAt(kernels, z));
             g = g.mul(gamma);
         }
 
@@ -813,22 +844,13 @@ public final class WhirProver implements PcsProver {
 
     /**
      * W_a += coef·eq(z_low, ·)·S̃_a(z_high): the change of W_a when w gains coef·eq(z, ·) (an
-     * out-of-domain constraint), since Σ_high eq(z, (low, high))·S_a(high) = eq(z_low, low)·S̃_a(z_high).
-     * Nothing outside hiding mode (null mask).
+     * out-of-domain constraint), since Σ_high eq(z, (low, high))·S_a(high) = eq(z_low, low)·S̃_a(z_high),
+     * with {@code partValues} the S̃_a(z_high) ({@link MaskPolynomial#partsAt}). Hiding mode only.
      */
-    private void addLowEq(MaskPolynomial mask, long[][] low, long[] z, Ext3 coef) {
-        if (mask == null) {
-            return;
-        }
-        int k0 = Integer.numberOfTrailingZeros(mask.phi()[0].length);
-        Ext3[] zLow = new Ext3[k0];
-        for (int i = 0; i < k0; i++) {
-            zLow[i] = Ext3.get(z, i);
-        }
-        long[] high = Arrays.copyOfRange(z, 3 * k0, z.length);
-        long[] eq = dev.zkinfer.poly.Mle.eqTable(zLow);
+    private static void addLowEq(MaskPolynomial mask, long[][] low, long[] z, Ext3 coef, Ext3[] partValues) {
+        long[] eq = dev.zkinfer.poly.Mle.eqTable(mask.lowPoint(z));
         for (int a = 0; a < mask.width(); a++) {
-            Ext3 scale = coef.mul(Ext3.get(kernels.evaluateMle(mask.parts()[a], high), 0));
+            Ext3 scale = coef.mul(partValues[a]);
             for (int i = 0; i < mask.phi()[a].length; i++) {
                 Ext3.set(low[a], i, Ext3.get(low[a], i).add(Ext3.get(eq, i).mul(scale)));
             }
