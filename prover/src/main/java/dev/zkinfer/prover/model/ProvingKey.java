@@ -321,12 +321,6 @@ public final class ProvingKey {
     }
 
     /**
-     * One circuit per batch size, each compiled from the stacked model; every one must commit to
-     * the same MODEL tensors with the same values as the first (one commitment serves them all).
-     * A model that cannot be stacked is refused with an UnsupportedModelException whose cause is
-     * the reason (the ops themselves compile).
-     */
-    /**
      * The number of variables of the circuit's padded witness polynomial ({@link
      * CommittedLayout#padded}: each advice tensor one power-of-two block), counted in long
      * arithmetic so that a circuit far above the commitment's limit gets its size, not the
@@ -345,6 +339,12 @@ public final class ProvingKey {
         return zeroKnowledge ? PcsParameters.MAX_ZK_NUM_VARS : PcsParameters.MAX_NUM_VARS;
     }
 
+    /**
+     * One circuit per batch size, each compiled from the stacked model; every one must commit to
+     * the same MODEL tensors with the same values as the first (one commitment serves them all).
+     * A model that cannot be stacked is refused with an UnsupportedModelException whose cause is
+     * the reason (the ops themselves compile).
+     */
     static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge) {
         return compileBatches(model, sizes, dropTooLarge, false, false);
     }
