@@ -58,9 +58,13 @@ class WhirProtocolMaskTest {
         }
         assertEquals(expected, closed);
 
-        // control: the closed form depends on every symbol
-        Ext3 changed = closed.add(folds[c - 1].mul(1));
-        assertNotEquals(expected, changed);
+        // control: the symbols paired with the wrong low parts (rotated by one) give another value,
+        // so a verifier that mis-indexed the mask's symbols would fail this test
+        Ext3 rotated = rho.mul(WhirVerifier.foldLeaf(f, 0, 1, k0, x, alphas, invTwiddles));
+        for (int a = 0; a < c; a++) {
+            rotated = rotated.add(folds[a].mul(symbols[(a + 1) % c]));
+        }
+        assertNotEquals(expected, rotated);
     }
 
     private static long element(SplittableRandom rnd) {
