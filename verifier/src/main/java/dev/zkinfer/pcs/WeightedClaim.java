@@ -1,8 +1,6 @@
 package dev.zkinfer.pcs;
 
 import dev.zkinfer.field.Ext3;
-import dev.zkinfer.poly.Mle;
-import java.util.Arrays;
 
 /**
  * A claim Σ_b w(b)·f̂(b) = value on a committed multilinear polynomial f̂ of n variables, where w
@@ -12,13 +10,7 @@ import java.util.Arrays;
  * weight(b mod 2^k). An evaluation claim f̂(z) = v is the special case of an eq weight; this form
  * opens, in one claim, a linear function of a block such as Σ_i g_i(r_i) over a block of sumcheck
  * mask coefficients ({@link PowerWeights}) or R_T(x_0, w) over a tensor mask ({@link MonomialWeights}).
- * Immutable.
+ * Its multilinear extension at a point z is eq(z_top, block)·weight(z_low), as WHIR's final check
+ * evaluates it. Immutable.
  */
-public record WeightedClaim(BlockWeight weight, long block, Ext3 value) {
-    /** ŵ(point) for the whole hypercube of n = point.length variables: eq(bits of block, top of point) · weight(low of point). */
-    public Ext3 weightAt(Ext3[] point) {
-        int k = weight.numVars();
-        Ext3 top = Mle.eqAtIndex(Arrays.copyOfRange(point, k, point.length), block);
-        return top.mul(weight.evaluate(Arrays.copyOf(point, k)));
-    }
-}
+public record WeightedClaim(BlockWeight weight, long block, Ext3 value) {}

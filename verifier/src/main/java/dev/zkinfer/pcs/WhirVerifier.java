@@ -387,7 +387,7 @@ public final class WhirVerifier implements PcsVerifier {
         for (Constraint c : constraints) {
             w = w.add(c.coef().mul(Mle.eq(c.point(), Arrays.copyOfRange(alphas, c.offset(), n))));
         }
-        // each weighted claim's ŵ(α) = eq(α_top, block)·weight(α_low) (WeightedClaim.weightAt), the
+        // each weighted claim's ŵ(α) = eq(α_top, block)·weight(α_low) (WeightedClaim), the
         // low coordinates shared by the weights of one size and each (size, block)'s eq computed once
         java.util.Map<Integer, Ext3[]> lows = new java.util.HashMap<>();
         java.util.Map<Long, Ext3> tops = new java.util.HashMap<>();
