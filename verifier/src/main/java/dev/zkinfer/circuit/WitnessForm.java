@@ -3,10 +3,10 @@ package dev.zkinfer.circuit;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.pcs.BlockWeight;
+import dev.zkinfer.pcs.OpeningPoint;
 import dev.zkinfer.pcs.SparseBlockWeight;
 import dev.zkinfer.pcs.WeightedClaim;
 import dev.zkinfer.poly.Mle;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -96,11 +96,22 @@ public record WitnessForm(List<Term> terms, Ext3 value) {
 
         @Override
         public Ext3 evaluate(Ext3[] r) {
+            if (r.length != n) {
+                throw new IllegalArgumentException("a point of " + r.length + " coordinates for a weight of " + n + " variables");
+            }
+            return evaluate(new OpeningPoint(r));
+        }
+
+        /** Σ over the terms of eq(r_top, term's block)·weight(r_low), each block's eq shared through the point. */
+        @Override
+        public Ext3 evaluate(OpeningPoint point) {
+            if (point.numVars() != n) { // a Sum on a block of a larger polynomial: its own coordinates
+                return evaluate(point.prefix(n));
+            }
             Ext3 sum = Ext3.ZERO;
             for (Term t : terms) {
                 int k = t.weight().numVars();
-                Ext3 e = t.weight().evaluate(Arrays.copyOfRange(r, 0, k));
-                sum = sum.add(e.mul(Mle.eqAtIndex(Arrays.copyOfRange(r, k, r.length), t.offset() >>> k)));
+                sum = sum.add(t.weight().evaluate(point).mul(point.eqAbove(k, t.offset() >>> k)));
             }
             return sum;
         }

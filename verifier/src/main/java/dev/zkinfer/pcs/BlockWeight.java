@@ -18,6 +18,15 @@ public interface BlockWeight {
     /** The weight's multilinear extension at {@code point} (k coordinates, index convention of {@link dev.zkinfer.poly.Mle}). */
     Ext3 evaluate(Ext3[] point);
 
+    /**
+     * The same at the first k = {@link #numVars()} coordinates of an opening's point; a weight
+     * made of terms on sub-blocks overrides it to share their eq factors with the opening's other
+     * claims ({@link OpeningPoint#eqAbove}).
+     */
+    default Ext3 evaluate(OpeningPoint point) {
+        return evaluate(point.prefix(numVars()));
+    }
+
     /** The weight on the block's 2^k entries, array-form extension elements (3·2^k longs). */
     long[] table();
 

@@ -388,16 +388,12 @@ public final class WhirVerifier implements PcsVerifier {
             w = w.add(c.coef().mul(Mle.eq(c.point(), Arrays.copyOfRange(alphas, c.offset(), n))));
         }
         // each weighted claim's ŵ(α) = eq(α_top, block)·weight(α_low) (WeightedClaim), the
-        // low coordinates shared by the weights of one size and each (size, block)'s eq computed once
-        java.util.Map<Integer, Ext3[]> lows = new java.util.HashMap<>();
-        java.util.Map<Long, Ext3> tops = new java.util.HashMap<>();
+        // low coordinates and each block's eq shared by all claims and their weights' terms
+        OpeningPoint at = new OpeningPoint(alphas);
         for (int j = 0; j < weighted.size(); j++) {
             WeightedClaim c = weighted.get(j);
-            int k = c.weight().numVars();
-            Ext3[] low = lows.computeIfAbsent(k, kk -> Arrays.copyOf(alphas, kk));
-            Ext3 top = tops.computeIfAbsent(((long) k << 48) | c.block(),
-                    key -> Mle.eqAtIndex(Arrays.copyOfRange(alphas, k, alphas.length), c.block()));
-            w = w.add(weightedCoefs.get(j).mul(top.mul(c.weight().evaluate(low))));
+            Ext3 top = at.eqAbove(c.weight().numVars(), c.block());
+            w = w.add(weightedCoefs.get(j).mul(top.mul(c.weight().evaluate(at))));
         }
         if (!sigma.equals(w.mul(gFinal))) {
             throw new InvalidProofException("final check failed: the sumcheck claim does not match the final polynomial");

@@ -140,6 +140,20 @@ class ZkLayoutTest {
         Ext3[] r = point(n);
         assertEquals(Mle.evaluateExt(sum.table(), r), sum.evaluate(r));
         assertEquals(0, form.claim(n).block());
+
+        // at an opening's shared point (as WHIR's final check evaluates it, after other claims
+        // filled the point's eq cache): the same value; its block factors are eq over the top coordinates
+        dev.zkinfer.pcs.OpeningPoint at = new dev.zkinfer.pcs.OpeningPoint(r);
+        WitnessForm.Term term = form.terms().get(1);
+        int k = term.weight().numVars();
+        assertEquals(Mle.eqAtIndex(java.util.Arrays.copyOfRange(r, k, n), term.offset() >>> k), at.eqAbove(k, term.offset() >>> k));
+        assertEquals(Mle.evaluateExt(sum.table(), r), sum.evaluate(at));
+        // a point with more coordinates (the Sum on block 0 of a larger polynomial): the Sum's own n coordinates
+        Ext3[] longer = java.util.Arrays.copyOf(r, n + 2);
+        longer[n] = random();
+        longer[n + 1] = random();
+        assertEquals(sum.evaluate(r), sum.evaluate(new dev.zkinfer.pcs.OpeningPoint(longer)));
+        assertThrows(IllegalArgumentException.class, () -> at.eqAbove(k, 1L << (n - k)));
     }
 
     @Test
