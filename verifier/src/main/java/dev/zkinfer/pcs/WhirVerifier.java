@@ -2,6 +2,7 @@ package dev.zkinfer.pcs;
 
 import dev.zkinfer.InvalidProofException;
 import dev.zkinfer.encoding.ProofReader;
+import dev.zkinfer.field.BasePointEvaluation;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.merkle.MerkleHash;
@@ -523,37 +524,13 @@ public final class WhirVerifier implements PcsVerifier {
         return p;
     }
 
-    /**
-     * Σ_j c_j y^j (array-form extension coefficients c, Horner) at each of the base-field points ys: Horner on two points at a time, so that six
-     * independent multiply-add chains hide the multiplication latency.
-     */
+    /** Σ_j c_j y^j (array-form extension coefficients c) at each of the base-field points ys ({@link BasePointEvaluation}). */
     static Ext3[] evalUnivariate(long[] coeffs, long[] ys) {
         Ext3[] out = new Ext3[ys.length];
-        int top = coeffs.length / 3 - 1;
-        int q = 0;
-        for (; q + 1 < ys.length; q += 2) {
-            long y = ys[q], z = ys[q + 1];
-            long a0 = 0, a1 = 0, a2 = 0, b0 = 0, b1 = 0, b2 = 0;
-            for (int j = top; j >= 0; j--) {
-                long c0 = coeffs[3 * j], c1 = coeffs[3 * j + 1], c2 = coeffs[3 * j + 2];
-                a0 = Goldilocks.add(Goldilocks.mul(a0, y), c0);
-                a1 = Goldilocks.add(Goldilocks.mul(a1, y), c1);
-                a2 = Goldilocks.add(Goldilocks.mul(a2, y), c2);
-                b0 = Goldilocks.add(Goldilocks.mul(b0, z), c0);
-                b1 = Goldilocks.add(Goldilocks.mul(b1, z), c1);
-                b2 = Goldilocks.add(Goldilocks.mul(b2, z), c2);
-            }
-            out[q] = new Ext3(a0, a1, a2);
-            out[q + 1] = new Ext3(b0, b1, b2);
-        }
-        for (; q < ys.length; q++) {
-            long y = ys[q], r0 = 0, r1 = 0, r2 = 0;
-            for (int j = top; j >= 0; j--) {
-                r0 = Goldilocks.add(Goldilocks.mul(r0, y), coeffs[3 * j]);
-                r1 = Goldilocks.add(Goldilocks.mul(r1, y), coeffs[3 * j + 1]);
-                r2 = Goldilocks.add(Goldilocks.mul(r2, y), coeffs[3 * j + 2]);
-            }
-            out[q] = new Ext3(r0, r1, r2);
+        long[] v = new long[3];
+        for (int q = 0; q < ys.length; q++) {
+            BasePointEvaluation.evaluate(coeffs, ys[q], v, 0);
+            out[q] = new Ext3(v[0], v[1], v[2]);
         }
         return out;
     }
