@@ -8,8 +8,9 @@ import dev.zkinfer.field.Ext3;
  * time polylogarithmic in the block), the prover adds its table of 2^k values to WHIR's weight.
  *
  * <p>Implementations must be immutable; {@link #encode()} lists every parameter the weight
- * depends on (with a type tag first), because the opening absorbs it before the challenge that
- * combines the claims: two weights with the same encoding must be the same function.
+ * depends on (with a type tag first): two weights with the same encoding must be the same
+ * function. The opening does not absorb it: an opening's weights are fixed by what its
+ * transcript already holds ({@link WhirVerifier#absorbWeighted}).
  */
 public interface BlockWeight {
     /** k: the number of free variables of the block (its size is 2^k). */
@@ -30,6 +31,6 @@ public interface BlockWeight {
     /** The weight on the block's 2^k entries, array-form extension elements (3·2^k longs). */
     long[] table();
 
-    /** The parameters as absorbed into the transcript: a type tag, then every value the weight depends on. */
+    /** The parameters: a type tag, then every value the weight depends on. */
     long[] encode();
 }

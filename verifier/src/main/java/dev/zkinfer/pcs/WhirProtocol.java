@@ -27,7 +27,8 @@ import java.util.Arrays;
  *       the commitment root; "whir/claims" = number of claims; for each claim "whir/point"
  *       (n extension elements) and "whir/value"; if there are weighted claims
  *       ({@link WeightedClaim}), "whir/weighted-claims" = their number and per claim
- *       "whir/weight" = (k, block, weight parameters) and "whir/value" (nothing otherwise);
+ *       "whir/weight" = (k, block) and "whir/value" (nothing otherwise; the weights' parameters
+ *       are fixed by the transcript so far and not absorbed, {@link WhirVerifier#absorbWeighted});
  *       challenge γ ("whir/gamma"), which combines the evaluation claims, then the weighted
  *       claims, then the out-of-domain samples.
  *   <li>for each round i: for each of its k_i sumcheck rounds, "whir/sumcheck" = (h(0), h(1),

@@ -31,6 +31,40 @@ class Ext3Test {
         }
     }
 
+    /** The schoolbook product with a reduction per term, as Ext3.mul computed it before its one-reduction-per-component form. */
+    static Ext3 reference(Ext3 a, Ext3 b) {
+        long two = 2;
+        long r0 = Goldilocks.add(Goldilocks.mul(a.c0, b.c0), Goldilocks.mul(two, Goldilocks.add(Goldilocks.mul(a.c1, b.c2), Goldilocks.mul(a.c2, b.c1))));
+        long r1 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a.c0, b.c1), Goldilocks.mul(a.c1, b.c0)), Goldilocks.mul(two, Goldilocks.mul(a.c2, b.c2)));
+        long r2 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a.c0, b.c2), Goldilocks.mul(a.c1, b.c1)), Goldilocks.mul(a.c2, b.c0));
+        return new Ext3(r0, r1, r2);
+    }
+
+    @Test
+    void productEqualsTheSchoolbookProductOnRandomAndExtremeOperands() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        long p1 = Goldilocks.P - 1, half = Goldilocks.P >>> 1;
+        long[] extremes = {0, 1, 2, half, half + 1, p1 - 1, p1, 0xFFFFFFFFL, 1L << 32, 1L << 63};
+        long[] out = new long[3];
+        for (int i = 0; i < 200_000; i++) {
+            Ext3 a, b;
+            if (i < 20_000) { // every component drawn from the extremes
+                a = new Ext3(extremes[rnd.nextInt(extremes.length)], extremes[rnd.nextInt(extremes.length)], extremes[rnd.nextInt(extremes.length)]);
+                b = new Ext3(extremes[rnd.nextInt(extremes.length)], extremes[rnd.nextInt(extremes.length)], extremes[rnd.nextInt(extremes.length)]);
+            } else {
+                a = random(rnd);
+                b = random(rnd);
+            }
+            Ext3 expected = reference(a, b);
+            assertEquals(expected, a.mul(b));
+            long[] x = {a.c0, a.c1, a.c2}, y = {b.c0, b.c1, b.c2};
+            Ext3.mulInto(x, 0, y, 0, out, 0);
+            assertEquals(expected, Ext3.get(out, 0));
+        }
+        Ext3 all = new Ext3(p1, p1, p1);
+        assertEquals(reference(all, all), all.mul(all));
+    }
+
     @Test
     void tCubedIsW() {
         Ext3 t = new Ext3(0, 1, 0);
