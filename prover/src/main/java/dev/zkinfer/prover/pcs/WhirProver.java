@@ -655,10 +655,7 @@ public final class WhirProver implements PcsProver {
         // out-of-domain samples
         long[] hostWeight = new long[3 << n];
         Ext3 g = WeightTables.addBatch(kernels, hostWeight, points, gamma, Ext3.ONE, n);
-        for (WeightedClaim wc : weighted) {
-            WeightTables.addWeighted(kernels, hostWeight, wc.weight(), wc.block(), g);
-            g = g.mul(gamma);
-        }
+        g = WeightTables.addWeightedClaims(kernels, hostWeight, weighted, gamma, g, n);
         long[] f = committedTables[0];
         long[] coeffs = committedTables[1];
         if (coeffs == null) {
