@@ -21,7 +21,7 @@ public final class EqProductPass {
         int pairs = lowSize * highSize;
         int entries = r == null ? 2 * pairs : 4 * pairs;
         int chunks = entries < PARALLEL_ENTRIES ? 1 : Math.min(highSize, 256);
-        int perChunk = highSize / chunks;
+        int perChunk = (highSize + chunks - 1) / chunks; // any number of rows (EqProductRounds cuts hi to a table's nonzero prefix)
         Cancellation cancel = Cancellation.current();
         long[][] partial = new long[chunks][];
         IntStream range = IntStream.range(0, chunks);
@@ -29,7 +29,7 @@ public final class EqProductPass {
             cancel.check();
             long[] acc = new long[6];
             long[] inner = new long[6];
-            for (int h = ch * perChunk; h < (ch + 1) * perChunk; h++) {
+            for (int h = ch * perChunk; h < Math.min(highSize, (ch + 1) * perChunk); h++) {
                 int y0 = h * lowSize;
                 if (r != null) {
                     // dst pairs [y0, y0 + lowSize) are entries [2·y0, 2·(y0 + lowSize)) of dst

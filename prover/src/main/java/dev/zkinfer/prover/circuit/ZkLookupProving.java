@@ -147,6 +147,8 @@ public final class ZkLookupProving {
             fSum = fSum.sub(c[h].mul(leafHalves[h].cubeSum(x0[h])));
         }
         int parts = segments.size() + 2;
+        // eq(r_<l, ·) once per distinct l (many segments share a size; each part folds its own copy)
+        java.util.Map<Integer, long[]> eqByVars = new java.util.HashMap<>();
         SumcheckInstance[] inst = new SumcheckInstance[parts];
         Ext3[] coef = new Ext3[parts];
         Ext3[] sums = new Ext3[parts];
@@ -157,7 +159,7 @@ public final class ZkLookupProving {
             Ext3[] low = Arrays.copyOf(r, l);
             Ext3 shift = alpha.sub(leaf.gamma().mul(shape.tableId()));
             SumcheckInstance in = new SumcheckInstance(l);
-            int e = in.addTable(EqTables.eq(low));
+            int e = in.addTable(eqByVars.computeIfAbsent(l, v -> EqTables.eq(low)).clone());
             if (s < specs.size()) {
                 LookupSpec spec = specs.get(s);
                 long[][] cols = shiftedColumns.get(s);
@@ -202,7 +204,7 @@ public final class ZkLookupProving {
             long[] p = Arrays.copyOfRange(block, 0, 3 * size), q = Arrays.copyOfRange(block, 3 * size, 6 * size);
             sums[j] = oneMinusZ.mul(Mle.evaluateExt(p, maskLow)).add(z.mul(Mle.evaluateExt(q, maskLow)));
             SumcheckInstance in = new SumcheckInstance(ml);
-            int e = in.addTable(EqTables.eq(maskLow));
+            int e = in.addTable(eqByVars.computeIfAbsent(ml, v -> EqTables.eq(maskLow)).clone());
             int fp = in.addTable(p);
             int fq = in.addTable(q);
             in.addTerm(oneMinusZ, e, fp);

@@ -48,21 +48,29 @@ public final class WeightTables {
         if (kernels == null) {
             return addBatchJava(w, points, gamma, scale, n);
         }
+        Ext3[] coefs = new Ext3[points.size()];
+        Ext3 g = scale;
+        for (int j = 0; j < points.size(); j++) {
+            coefs[j] = g;
+            g = g.mul(gamma);
+        }
+        addScaledBatch(kernels, w, points, coefs, n);
+        return g;
+    }
+
+    /** w += Σ_j coefs[j]·eq(points_j, ·) on the kernels' path of {@link #addBatch(CommitKernels, long[], List, Ext3, Ext3, int)}. */
+    private static void addScaledBatch(CommitKernels kernels, long[] w, List<Ext3[]> points, Ext3[] coefs, int n) {
         // claims grouped by the block their boolean top coordinates select, in first-seen order
         Map<Long, List<Integer>> groups = new LinkedHashMap<>();
-        Ext3[] coefs = new Ext3[points.size()];
         int[] vars = new int[points.size()];
-        Ext3 g = scale;
         for (int j = 0; j < points.size(); j++) {
             Ext3[] z = points.get(j);
             if (z.length != n) {
                 throw new IllegalArgumentException("point has " + z.length + " coordinates, expected " + n);
             }
             int m = freeVars(z);
-            coefs[j] = g;
             vars[j] = m;
             groups.computeIfAbsent(((long) m << 32) | blockOf(z, m), k -> new ArrayList<>()).add(j);
-            g = g.mul(gamma);
         }
         for (Map.Entry<Long, List<Integer>> e : groups.entrySet()) {
             List<Integer> js = e.getValue();
@@ -109,7 +117,51 @@ public final class WeightTables {
                 addInto(w, off + ch * len, host, ch * len, len);
             });
         }
+    }
+
+    /**
+     * Adds Σ_i scale·γ^i·weight_i over the weighted claims (claim i on its block) to the array-form
+     * table w of 2^n entries and returns scale·γ^count, as {@link #addWeighted} claim by claim would:
+     * the eq terms of all zero-knowledge witness claims ({@link dev.zkinfer.circuit.WitnessForm.Sum})
+     * are added as one batch ({@code kernels}' batched eq tables, one per block that several terms
+     * share), instead of a batch of one per term; the other weights as {@link #addWeighted} adds them.
+     * The values do not depend on the grouping (sums in the field).
+     */
+    public static Ext3 addWeightedClaims(CommitKernels kernels, long[] w, List<dev.zkinfer.pcs.WeightedClaim> claims, Ext3 gamma,
+            Ext3 scale, int n) {
+        List<Ext3[]> eqPoints = new ArrayList<>();
+        List<Ext3> eqCoefs = new ArrayList<>();
+        Ext3 g = scale;
+        for (dev.zkinfer.pcs.WeightedClaim wc : claims) {
+            if (kernels != null && wc.weight() instanceof dev.zkinfer.circuit.WitnessForm.Sum sum && sum.numVars() == n) {
+                long start = wc.block() << sum.numVars();
+                for (dev.zkinfer.circuit.WitnessForm.Term t : sum.terms()) {
+                    long at = start + t.offset();
+                    if (t.weight() instanceof dev.zkinfer.circuit.WitnessForm.EqWeight eq) {
+                        eqPoints.add(lift(eq.point(), at, n));
+                        eqCoefs.add(g.mul(eq.scale()));
+                    } else {
+                        addWeighted(kernels, w, t.weight(), at >>> t.weight().numVars(), g);
+                    }
+                }
+            } else {
+                addWeighted(kernels, w, wc.weight(), wc.block(), g);
+            }
+            g = g.mul(gamma);
+        }
+        if (!eqPoints.isEmpty()) {
+            addScaledBatch(kernels, w, eqPoints, eqCoefs.toArray(new Ext3[0]), n);
+        }
         return g;
+    }
+
+    /** eq(point, ·) on the block starting at {@code at}: the point with the block's index bits as its top coordinates, n in all. */
+    private static Ext3[] lift(Ext3[] point, long at, int n) {
+        Ext3[] lifted = Arrays.copyOf(point, n);
+        for (int i = point.length; i < n; i++) {
+            lifted[i] = ((at >>> i) & 1) == 1 ? Ext3.ONE : Ext3.ZERO;
+        }
+        return lifted;
     }
 
     /**
@@ -134,11 +186,7 @@ public final class WeightTables {
                 if (t.weight() instanceof dev.zkinfer.circuit.WitnessForm.EqWeight eq) {
                     // eq(point, ·) on the block: the point lifted with the block's index as its top coordinates
                     int n = 64 - Long.numberOfLeadingZeros(w.length / 3 - 1);
-                    Ext3[] lifted = Arrays.copyOf(eq.point(), n);
-                    for (int i = k; i < n; i++) {
-                        lifted[i] = ((at >>> i) & 1) == 1 ? Ext3.ONE : Ext3.ZERO;
-                    }
-                    addBatch(kernels, w, List.<Ext3[]>of(lifted), Ext3.ONE, scale.mul(eq.scale()), n);
+                    addBatch(kernels, w, List.<Ext3[]>of(lift(eq.point(), at, n)), Ext3.ONE, scale.mul(eq.scale()), n);
                 } else {
                     addWeighted(kernels, w, t.weight(), at >>> k, scale);
                 }

@@ -655,10 +655,7 @@ public final class WhirProver implements PcsProver {
         // out-of-domain samples
         long[] hostWeight = new long[3 << n];
         Ext3 g = WeightTables.addBatch(kernels, hostWeight, points, gamma, Ext3.ONE, n);
-        for (WeightedClaim wc : weighted) {
-            WeightTables.addWeighted(kernels, hostWeight, wc.weight(), wc.block(), g);
-            g = g.mul(gamma);
-        }
+        g = WeightTables.addWeightedClaims(kernels, hostWeight, weighted, gamma, g, n);
         long[] f = committedTables[0];
         long[] coeffs = committedTables[1];
         if (coeffs == null) {
@@ -675,8 +672,13 @@ public final class WhirProver implements PcsProver {
         Ext3 maskSum = zk ? maskLowSum(mask, maskLow) : null;
         long[] w = kernels.adopt(hostWeight);
         hostWeight = null; // w is its only reference: the first fold frees it (3·2^n longs)
+        // the out-of-domain samples' eq tables are added to w in one batch below (one pass over the
+        // 2^n entries instead of one per sample; w is not read before the rounds)
+        List<long[]> oodEqPoints = new ArrayList<>();
+        List<long[]> oodEqCoefs = new ArrayList<>();
         for (Ext3[] z : fOod) {
-            kernels.addScaledEq(w, toArray(z), ext(g));
+            oodEqPoints.add(toArray(z));
+            oodEqCoefs.add(ext(g));
             if (zk) {
                 long[] za = toArray(z);
                 Ext3[] partValues = mask.partsAt(kernels, za);
@@ -695,9 +697,13 @@ public final class WhirProver implements PcsProver {
         }
         for (int j = 0; j < hOod.size(); j++) {
             long[] z = hOod.get(j);
-            kernels.addScaledEq(w, z, ext(g));
+            oodEqPoints.add(z);
+            oodEqCoefs.add(ext(g));
             addLowEq(mask, maskLow, z, g, hOodParts.get(j) != null ? hOodParts.get(j) : mask.partsAt(kernels, z));
             g = g.mul(gamma);
+        }
+        if (!oodEqPoints.isEmpty()) {
+            kernels.addScaledEqBatch(w, oodEqPoints.toArray(new long[0][]), oodEqCoefs.toArray(new long[0][]));
         }
 
         int size = 1 << n;

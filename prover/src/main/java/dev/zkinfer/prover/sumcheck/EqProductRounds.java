@@ -17,6 +17,10 @@ import java.util.Arrays;
  * polynomial is determined by the statement); W_k is folded in the same pass that computes
  * t_{k+1} ({@link SumcheckKernels#eqProductPass}: native code where present). The work is one
  * pass over W (base field) and then over each folded table, and no 3·2^n-long table is allocated.
+ * A table that is zero past its first entries (a weight tensor padded to a power of two) is
+ * handled on its nonzero prefix only: the zero tail folds to zeros and adds nothing to t_k, so each
+ * pass visits the pairs up to the prefix (rounded up to a whole row of the low eq table) and the
+ * messages are those of the whole table.
  *
  * <p>One sumcheck's state: not thread-safe (the kernels run each pass in parallel).
  */
@@ -24,8 +28,10 @@ public final class EqProductRounds implements BatchedRounds.Part {
     private final SumcheckKernels kernels;
     private final int n;
     private final Ext3[] p;
-    /** W_k: base-field values in round 0, array-form extension values afterwards. */
+    /** W_k: base-field values in round 0, array-form extension values afterwards; zero past {@link #live}. */
     private long[] table;
+    /** The entries of W_k that may be nonzero: W_k is zero from this index on. */
+    private int live;
     private int round;
     /** e_k = eq(p_{&lt;k}, r_{&lt;k}). */
     private Ext3 prefix = Ext3.ONE;
@@ -45,8 +51,15 @@ public final class EqProductRounds implements BatchedRounds.Part {
         }
         this.kernels = kernels;
         this.p = point.clone();
-        this.table = values.length == 1 << n ? values : Arrays.copyOf(values, 1 << n);
-        long[][] eq = eqHalves(1);
+        int nonzero = values.length;
+        while (nonzero > 0 && values[nonzero - 1] == 0) {
+            nonzero--;
+        }
+        this.live = nonzero;
+        long[][] eq = eqHalves(1, livePairs(live));
+        // the first pass reads 2·|lo|·|hi| entries, the second (bind(0)) 4·|lo'|·|hi'|: zeros past W's values
+        int need = Math.max(2 * (eq[0].length / 3) * (eq[1].length / 3), n > 1 ? 4 * pairsRead(2, livePairs(livePairs(live))) : 2);
+        this.table = values.length >= need ? values : Arrays.copyOf(values, need);
         long[] t = kernels.eqProductPass(table, true, null, null, eq[0], eq[1]);
         t0 = Ext3.get(t, 0);
         t1 = Ext3.get(t, 1);
@@ -84,18 +97,24 @@ public final class EqProductRounds implements BatchedRounds.Part {
             throw new IllegalStateException("round " + k + " bound in round " + round);
         }
         prefix = prefix.mul(Ext3.ONE.sub(p[k]).sub(r).add(p[k].mul(r).mul(2)));
-        int half = 1 << (n - 1 - k);
-        long[] folded = new long[3 * half];
         long[] rr = {r.c0, r.c1, r.c2};
+        int nextLive = livePairs(live);
+        long[] folded;
         if (k + 1 < n) {
-            long[][] eq = eqHalves(k + 2);
+            long[][] eq = eqHalves(k + 2, livePairs(nextLive));
+            int pairs = (eq[0].length / 3) * (eq[1].length / 3);
+            // this pass writes 2·pairs entries; the next one reads 4·|lo'|·|hi'| (zeros past the written ones)
+            int need = Math.max(2 * pairs, k + 2 < n ? 4 * pairsRead(k + 3, livePairs(livePairs(nextLive))) : 2);
+            folded = new long[3 * need];
             long[] t = kernels.eqProductPass(table, k == 0, rr, folded, eq[0], eq[1]);
             t0 = Ext3.get(t, 0);
             t1 = Ext3.get(t, 1);
         } else {
+            folded = new long[3];
             EqProductPass.fold(table, k == 0, rr, folded, 0, 1);
         }
         table = folded;
+        live = nextLive;
         round = k + 1;
     }
 
@@ -108,10 +127,32 @@ public final class EqProductRounds implements BatchedRounds.Part {
         return new Ext3[] {Ext3.get(table, 0), prefix};
     }
 
-    /** eq(p_{from..}, ·) as two tables: the low half of the coordinates and the high half. */
-    private long[][] eqHalves(int from) {
+    /**
+     * eq(p_{from..}, ·) as two tables, the low half of the coordinates and the high half, the high
+     * one cut to the rows that meet the first {@code livePairs} pairs (at least one row): the pass
+     * skips the pairs past them, which are zero.
+     */
+    private long[][] eqHalves(int from, int livePairs) {
         int rest = n - from;
         int low = rest / 2;
-        return new long[][] {Mle.eqTable(Arrays.copyOfRange(p, from, from + low)), Mle.eqTable(Arrays.copyOfRange(p, from + low, n))};
+        long[] hi = Mle.eqTable(Arrays.copyOfRange(p, from + low, n));
+        int rows = rows(livePairs, low);
+        return new long[][] {Mle.eqTable(Arrays.copyOfRange(p, from, from + low)), rows == hi.length / 3 ? hi : Arrays.copyOf(hi, 3 * rows)};
+    }
+
+    /** The pairs a pass from coordinate {@code from} visits for {@code livePairs} possibly nonzero pairs: whole rows of its low eq table. */
+    private int pairsRead(int from, int livePairs) {
+        int low = (n - from) / 2;
+        return rows(livePairs, low) << low;
+    }
+
+    /** The pairs (entries 2y, 2y + 1) that meet a table's first {@code live} entries, which is also the folded table's live length. */
+    private static int livePairs(int live) {
+        return (live + 1) >>> 1;
+    }
+
+    /** The rows of 2^low pairs that hold the first {@code livePairs} pairs, at least one. */
+    private static int rows(int livePairs, int low) {
+        return Math.max(1, (livePairs + (1 << low) - 1) >>> low);
     }
 }

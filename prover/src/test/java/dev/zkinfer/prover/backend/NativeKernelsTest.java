@@ -164,23 +164,25 @@ class NativeKernelsTest {
 
     /**
      * The eq-product pass (EqProductRounds) equals the Java reference: base and extension sources,
-     * with and without the fold, eq tables of 1 to 2^7 entries on either side, extreme values.
+     * with and without the fold, low eq tables of 1 to 2^7 entries, high ones of 1 to 300 rows (any
+     * count: EqProductRounds cuts the high table to a table's nonzero prefix; 300 rows split unevenly
+     * into the reference's parallel chunks), extreme values.
      */
     @Test
     void eqProductPassEqualsReference() {
         for (int loVars = 0; loVars <= 7; loVars += 1) {
-            for (int hiVars : new int[] {0, 1, 3, 6}) {
+            for (int hiRows : new int[] {1, 2, 3, 5, 8, 37, 64, 300}) {
                 for (boolean base : new boolean[] {true, false}) {
                     for (boolean fold : new boolean[] {false, true}) {
-                        int pairs = 1 << (loVars + hiVars);
+                        int pairs = (1 << loVars) * hiRows;
                         int entries = fold ? 4 * pairs : 2 * pairs;
                         long[] src = random((base ? 1 : 3) * entries, loVars == 3);
-                        long[] lo = random(3 << loVars), hi = random(3 << hiVars);
+                        long[] lo = random(3 << loVars), hi = random(3 * hiRows);
                         long[] r = fold ? random(3) : null;
                         long[] d1 = fold ? new long[6 * pairs] : null, d2 = fold ? new long[6 * pairs] : null;
                         long[] expect = EqProductPass.pass(src, base, r, d1, lo, hi);
                         long[] got = nat.sumcheck().eqProductPass(src, base, r, d2, lo, hi);
-                        String what = "2^" + loVars + " x 2^" + hiVars + (base ? " base" : " ext") + (fold ? " with fold" : "");
+                        String what = "2^" + loVars + " x " + hiRows + (base ? " base" : " ext") + (fold ? " with fold" : "");
                         assertArrayEquals(expect, got, what);
                         if (fold) {
                             assertArrayEquals(d1, d2, what + ": folded table");
