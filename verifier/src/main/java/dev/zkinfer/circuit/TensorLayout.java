@@ -87,11 +87,14 @@ public record TensorLayout(int[] dims) {
 
     /** Padded index of the element with row-major (unpadded) flat index {@code flat}. */
     public int paddedIndex(long flat) {
+        // one pass from the last dimension (variable 0) up: each dimension's offset is the running sum
         int idx = 0;
+        int off = 0;
         for (int d = dims.length - 1; d >= 0; d--) {
             int coord = (int) (flat % dims[d]);
             flat /= dims[d];
-            idx |= coord << varOffset(d);
+            idx |= coord << off;
+            off += log2Ceil(dims[d]);
         }
         return idx;
     }
@@ -99,8 +102,10 @@ public record TensorLayout(int[] dims) {
     /** Padded index of the element with the given coordinates. */
     public int paddedIndex(int... coords) {
         int idx = 0;
-        for (int d = 0; d < dims.length; d++) {
-            idx |= coords[d] << varOffset(d);
+        int off = 0;
+        for (int d = dims.length - 1; d >= 0; d--) {
+            idx |= coords[d] << off;
+            off += log2Ceil(dims[d]);
         }
         return idx;
     }

@@ -583,13 +583,19 @@ public final class CircuitProver {
                 long[][] cols = new long[spec.columns().length][];
                 for (int c = 0; c < cols.length; c++) {
                     long off = Goldilocks.fromSigned(spec.offsets()[c]);
-                    long[] v = w.get(spec.columns()[c]).clone();
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = Goldilocks.add(v[i], off);
+                    long[] v = w.get(spec.columns()[c]);
+                    if (off != 0) {
+                        v = v.clone();
+                        for (int i = 0; i < v.length; i++) {
+                            v[i] = Goldilocks.add(v[i], off);
+                        }
                     }
                     cols[c] = v;
                 }
-                segments.add(LookupSegment.ofExt(Columns.combine(cols, beta), tables.indexOf(spec.table())));
+                // one column combines to itself (β^0 = 1): its leaves are the same as the base-field
+                // segment's, without a 3-long copy per lookup (most of a batch proof's lookups)
+                segments.add(cols.length == 1 ? LookupSegment.of(cols[0], tables.indexOf(spec.table()))
+                        : LookupSegment.ofExt(Columns.combine(cols, beta), tables.indexOf(spec.table())));
             }
             for (int ti = 0; ti < tables.size(); ti++) {
                 LookupTable table = tables.get(ti);
@@ -597,7 +603,8 @@ public final class CircuitProver {
                 for (int c = 0; c < cols.length; c++) {
                     cols[c] = table.column(c);
                 }
-                segments.add(TableSegment.ofExt(Columns.combine(cols, beta), w.get(multTensors[ti]), ti));
+                segments.add(cols.length == 1 ? TableSegment.of(cols[0], w.get(multTensors[ti]), ti)
+                        : TableSegment.ofExt(Columns.combine(cols, beta), w.get(multTensors[ti]), ti));
             }
             List<SegmentClaim> claims = new LogUpGkrProver(backend).prove(segments, alpha, out, t);
             t.domain("zkinfer/lookup-columns/v1");

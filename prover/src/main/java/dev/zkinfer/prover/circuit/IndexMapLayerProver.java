@@ -45,18 +45,11 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
         var t = ctx.transcript();
         var out = ctx.proof();
         t.domain(IndexMapLayer.DOMAIN);
-        long[] eqR = EqTables.eq(claim.point());
         long[][] p = new long[n][];
         for (int k = 0; k < n; k++) {
             p[k] = new long[3 * c.tensor(ins[k]).layout().paddedSize()];
         }
-        layer.forEachSource(c, (o, k, j) -> {
-            long[] pk = p[k];
-            int a = 3 * j, b = 3 * o;
-            pk[a] = Goldilocks.add(pk[a], eqR[b]);
-            pk[a + 1] = Goldilocks.add(pk[a + 1], eqR[b + 1]);
-            pk[a + 2] = Goldilocks.add(pk[a + 2], eqR[b + 2]);
-        });
+        scatterEq(layer, c, EqTables.eq(ctx.backend(), claim.point()), p);
         if (ctx.zeroKnowledge()) {
             proveZeroKnowledge(layer, claim, p, ctx);
             return;
@@ -98,6 +91,21 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
         for (int k = 0; k < n; k++) {
             ctx.claim(ins[k], points[k], evals[k]);
         }
+    }
+
+    /**
+     * P_k[j] += eq(r, o) for every source (o → (k, j)). The eq table over the output (3·|y| longs: at
+     * VGG-16's batch 64 an im2col output's is 1.6 GB) is referenced only here, so it is garbage before
+     * the sumchecks allocate their folds.
+     */
+    private static void scatterEq(IndexMapLayer layer, Circuit c, long[] eqR, long[][] p) {
+        layer.forEachSource(c, (o, k, j) -> {
+            long[] pk = p[k];
+            int a = 3 * j, b = 3 * o;
+            pk[a] = Goldilocks.add(pk[a], eqR[b]);
+            pk[a + 1] = Goldilocks.add(pk[a + 1], eqR[b + 1]);
+            pk[a + 2] = Goldilocks.add(pk[a + 2], eqR[b + 2]);
+        });
     }
 
     /**
