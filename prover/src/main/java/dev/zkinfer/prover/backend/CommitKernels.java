@@ -133,6 +133,17 @@ public interface CommitKernels {
     long[] evaluateMle(long[] values, long[] point);
 
     /**
+     * The smallest table (in elements) for which {@link #evaluateMle} beats the prover's one-thread
+     * Java evaluation ({@link dev.zkinfer.poly.Mle#evaluate}) outright, or {@link Integer#MAX_VALUE}
+     * where only a large table pays for it (a parallel Java kernel: {@code EqTables} takes it
+     * from 2^13 on). Native kernels: their threshold ({@code zkinfer.native.min}; 32 in the
+     * launcher's short runs, where C1-compiled Java field arithmetic is several times slower).
+     */
+    default int evaluateMleFrom() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * w[b] += coef · eq(point, b) for every b in {0,1}^n: {@code w} is an array-form table of
      * 2^n extension elements, {@code point} n array-form coordinates, {@code coef} 3 longs.
      */

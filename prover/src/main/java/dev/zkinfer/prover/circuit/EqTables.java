@@ -15,11 +15,17 @@ public final class EqTables {
 
     /**
      * ṽ(r) for base-field values (possibly shorter than 2^|r|: missing entries are zero), as
-     * {@link Mle#evaluate}: large full tables on the backend's parallel kernel, others in place.
+     * {@link Mle#evaluate}: on the backend's kernel (a shorter table padded with zeros) from 2^13
+     * entries, or from {@link dev.zkinfer.prover.backend.CommitKernels#evaluateMleFrom} where
+     * that is less (native kernels in a short run); smaller tables in place.
      */
     public static Ext3 evaluate(Backend backend, long[] values, Ext3[] r) {
-        if (r.length < PARALLEL_VARS || values.length != 1 << r.length) {
+        int full = 1 << r.length;
+        if (r.length > 30 || values.length > full || (r.length < PARALLEL_VARS && full < backend.commit().evaluateMleFrom())) {
             return Mle.evaluate(values, r);
+        }
+        if (values.length < full) {
+            values = java.util.Arrays.copyOf(values, full);
         }
         long[] point = new long[3 * r.length];
         for (int i = 0; i < r.length; i++) {
