@@ -133,13 +133,14 @@ public interface CommitKernels {
     long[] evaluateMle(long[] values, long[] point);
 
     /**
-     * The smallest table (in elements) for which {@link #evaluateMle} beats the prover's one-thread
-     * Java evaluation ({@link dev.zkinfer.poly.Mle#evaluate}) outright, or {@link Integer#MAX_VALUE}
-     * where only a large table pays for it (a parallel Java kernel: {@code EqTables} takes it
+     * The smallest table (in elements) from which {@link #evaluateMle} and {@link #addScaledEq}
+     * beat the prover's one-thread Java code ({@link dev.zkinfer.poly.Mle#evaluate}, {@link
+     * dev.zkinfer.poly.Mle#eqTable}) outright, or {@link Integer#MAX_VALUE} where only a large table
+     * pays for them (parallel Java kernels: {@code EqTables} and {@code WeightTables} take those
      * from 2^13 on). Native kernels: their threshold ({@code zkinfer.native.min}; 32 in the
      * launcher's short runs, where C1-compiled Java field arithmetic is several times slower).
      */
-    default int evaluateMleFrom() {
+    default int kernelsPayFrom() {
         return Integer.MAX_VALUE;
     }
 

@@ -150,7 +150,7 @@ final class NativeCommitKernels implements CommitKernels {
     }
 
     @Override
-    public int evaluateMleFrom() {
+    public int kernelsPayFrom() {
         return Math.max(minNative, 2);
     }
 

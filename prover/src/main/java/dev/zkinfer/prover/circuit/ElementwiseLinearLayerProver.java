@@ -85,7 +85,7 @@ public final class ElementwiseLinearLayerProver implements LayerProver<Elementwi
         Ext3 target = layer.constant() == 0 ? claim.value()
                 : claim.value().sub(Validity.valid(ly, r).mul(Goldilocks.fromSigned(layer.constant())));
         SumcheckInstance inst = new SumcheckInstance(vars);
-        int eq = inst.addTable(EqTables.eq(r));
+        int eq = inst.addTable(EqTables.eq(ctx.backend(), r));
         int degree = 2;
         int[] idx = new int[ins.length];
         for (int k = 0; k < ins.length; k++) {

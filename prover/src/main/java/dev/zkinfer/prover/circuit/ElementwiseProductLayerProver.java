@@ -38,7 +38,7 @@ public final class ElementwiseProductLayerProver implements LayerProver<Elementw
         Transcript t = ctx.transcript();
         t.domain(ElementwiseProductLayer.DOMAIN);
         SumcheckInstance inst = new SumcheckInstance(claim.point().length);
-        int eq = inst.addTable(EqTables.eq(claim.point()));
+        int eq = inst.addTable(EqTables.eq(ctx.backend(), claim.point()));
         int ai = inst.addBaseTable(ctx.values(layer.a()));
         int bi = inst.addBaseTable(ctx.values(layer.b()));
         inst.addTerm(Ext3.ONE, eq, ai, bi);

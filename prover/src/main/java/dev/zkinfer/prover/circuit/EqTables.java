@@ -15,13 +15,18 @@ public final class EqTables {
 
     /**
      * ṽ(r) for base-field values (possibly shorter than 2^|r|: missing entries are zero), as
-     * {@link Mle#evaluate}: on the backend's kernel (a shorter table padded with zeros) from 2^13
-     * entries, or from {@link dev.zkinfer.prover.backend.CommitKernels#evaluateMleFrom} where
-     * that is less (native kernels in a short run); smaller tables in place.
+     * {@link Mle#evaluate}: on the backend's parallel kernel for a full table from 2^13 entries,
+     * and for any table (a shorter one padded with zeros) from {@link
+     * dev.zkinfer.prover.backend.CommitKernels#kernelsPayFrom} entries (native kernels: 32 in a
+     * short run, where C1-compiled Java field arithmetic is slow); others in place.
      */
     public static Ext3 evaluate(Backend backend, long[] values, Ext3[] r) {
+        if (r.length > 30 || values.length > 1 << r.length) {
+            return Mle.evaluate(values, r);
+        }
         int full = 1 << r.length;
-        if (r.length > 30 || values.length > full || (r.length < PARALLEL_VARS && full < backend.commit().evaluateMleFrom())) {
+        boolean kernel = (values.length == full && r.length >= PARALLEL_VARS) || full >= backend.commit().kernelsPayFrom();
+        if (!kernel) {
             return Mle.evaluate(values, r);
         }
         if (values.length < full) {
@@ -37,6 +42,24 @@ public final class EqTables {
     /** eq(r, ·) as a new array-form table ({@link WeightTables#scaledEq}). */
     public static long[] eq(Ext3[] r) {
         return WeightTables.scaledEq(r, Ext3.ONE, new long[3 << r.length]);
+    }
+
+    /**
+     * eq(r, ·) as {@link #eq(Ext3[])} gives it, on the backend's kernel from {@link
+     * dev.zkinfer.prover.backend.CommitKernels#kernelsPayFrom} entries (native kernels in a
+     * short run); the same values (field arithmetic is exact, whatever the order of the products).
+     */
+    public static long[] eq(Backend backend, Ext3[] r) {
+        if (r.length > 30 || 1 << r.length < backend.commit().kernelsPayFrom()) {
+            return eq(r);
+        }
+        long[] point = new long[3 * r.length];
+        for (int i = 0; i < r.length; i++) {
+            Ext3.set(point, i, r[i]);
+        }
+        long[] out = new long[3 << r.length];
+        backend.commit().addScaledEq(out, point, new long[] {1, 0, 0});
+        return out;
     }
 
     /**

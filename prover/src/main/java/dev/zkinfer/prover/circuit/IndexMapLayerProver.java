@@ -45,7 +45,7 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
         var t = ctx.transcript();
         var out = ctx.proof();
         t.domain(IndexMapLayer.DOMAIN);
-        long[] eqR = EqTables.eq(claim.point());
+        long[] eqR = EqTables.eq(ctx.backend(), claim.point());
         long[][] p = new long[n][];
         for (int k = 0; k < n; k++) {
             p[k] = new long[3 * c.tensor(ins[k]).layout().paddedSize()];

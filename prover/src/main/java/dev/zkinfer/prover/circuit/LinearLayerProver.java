@@ -155,9 +155,9 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
      */
     private static SumcheckInstance matmulInstance(LinearLayer layer, Ext3[] r, int pv, int ov, int kv, ProverContext ctx) {
         Ext3[] ro = Arrays.copyOfRange(r, pv, pv + ov);
-        long[] a = weightedRowSum(EqTables.eq(ro), ctx.values(layer.weight()), 1 << ov, 1 << kv);
+        long[] a = weightedRowSum(EqTables.eq(ctx.backend(), ro), ctx.values(layer.weight()), 1 << ov, 1 << kv);
         Ext3[] rbp = positionBatchPoint(r, pv, ov);
-        long[] b = weightedRowSum(EqTables.eq(rbp), ctx.values(layer.x()), 1 << rbp.length, 1 << kv);
+        long[] b = weightedRowSum(EqTables.eq(ctx.backend(), rbp), ctx.values(layer.x()), 1 << rbp.length, 1 << kv);
         SumcheckInstance inst = new SumcheckInstance(kv);
         inst.addTable(a);
         inst.addTable(b);

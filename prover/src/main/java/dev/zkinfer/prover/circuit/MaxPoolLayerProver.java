@@ -88,7 +88,7 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
         int[] views = l.views();
         int k = views.length;
         SumcheckInstance inst = new SumcheckInstance(n);
-        int eq = inst.addTable(EqTables.eq(tau));
+        int eq = inst.addTable(EqTables.eq(ctx.backend(), tau));
         int yi = inst.addBaseTable(ctx.values(l.y()));
         int[] fi = new int[k];
         int[] prod = new int[k + 1];

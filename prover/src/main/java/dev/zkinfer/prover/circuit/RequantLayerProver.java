@@ -124,7 +124,7 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         int lw = l.limbWidth();
 
         SumcheckInstance inst = new SumcheckInstance(n);
-        int eq = inst.addTable(EqTables.eq(tau));
+        int eq = inst.addTable(EqTables.eq(ctx.backend(), tau));
         int xi = inst.addBaseTable(ctx.values(l.x()));
         int ki = inst.addBaseTable(l.multiplierTable(layout));
         int yi = inst.addBaseTable(ctx.values(l.y()));

@@ -11,10 +11,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link EqTables#evaluate} gives {@link Mle#evaluate}'s value whichever way it goes: in place,
- * or on a backend's kernel from {@link CommitKernels#evaluateMleFrom} entries on (native kernels
- * with the launcher's short-run threshold of 32, with none, with the default), including tables
- * shorter than 2^n that the kernel gets padded with zeros, and extreme values (p − 1).
+ * {@link EqTables#evaluate} gives {@link Mle#evaluate}'s value, and {@link EqTables#eq(Backend,
+ * Ext3[])} {@link EqTables#eq(Ext3[])}'s table, whichever way they go: in Java, or on a backend's
+ * kernel from {@link CommitKernels#kernelsPayFrom} entries on (native kernels with the launcher's
+ * short-run threshold of 32, with none, with the default), including tables shorter than 2^n that
+ * the kernel gets padded with zeros, and extreme values (p − 1).
  */
 class EqTablesOnKernelsTest {
     private final SplittableRandom rnd = new SplittableRandom(19);
@@ -22,13 +23,13 @@ class EqTablesOnKernelsTest {
     @Test
     void nativeKernelsTakeTablesFromTheirThresholdOn() {
         assumeTrue(NativeBackend.unavailableReason() == null, () -> "native backend not loadable: " + NativeBackend.unavailableReason());
-        assertEquals(32, new NativeBackend(Backends.scalar(), 32).commit().evaluateMleFrom());
-        assertEquals(2, new NativeBackend(Backends.scalar(), 0).commit().evaluateMleFrom());
-        assertEquals(Integer.MAX_VALUE, Backends.scalar().commit().evaluateMleFrom());
+        assertEquals(32, new NativeBackend(Backends.scalar(), 32).commit().kernelsPayFrom());
+        assertEquals(2, new NativeBackend(Backends.scalar(), 0).commit().kernelsPayFrom());
+        assertEquals(Integer.MAX_VALUE, Backends.scalar().commit().kernelsPayFrom());
     }
 
     @Test
-    void evaluatesAsMleOnEveryBackendAndLength() {
+    void evaluatesAndMakesEqTablesAsJavaOnEveryBackendAndLength() {
         assertSameAsMle(Backends.scalar());
         if (NativeBackend.unavailableReason() == null) {
             for (int min : new int[] {0, 32, NativeCommitKernels.MIN_NATIVE}) {
@@ -49,6 +50,10 @@ class EqTablesOnKernelsTest {
                     Ext3[] r = new Ext3[n];
                     for (int i = 0; i < n; i++) {
                         r[i] = new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
+                    }
+                    if (length == full && !extreme) {
+                        assertEquals(java.util.Arrays.toString(EqTables.eq(r)), java.util.Arrays.toString(EqTables.eq(backend, r)),
+                                backend.name() + ", eq over " + n + " variables");
                     }
                     long[] before = values.clone();
                     assertEquals(Mle.evaluate(values, r), EqTables.evaluate(backend, values, r),
