@@ -239,7 +239,7 @@ public final class ModelProver {
         }
         long t1 = System.nanoTime();
         CircuitProver prover = provers.computeIfAbsent(batch,
-                b -> new CircuitProver(pk.verifyingKey().forBatch(b), pk.modelCommitment(), pk.modelTable(), backend));
+                b -> new CircuitProver(pk.verifyingKey().forBatch(b), pk.modelCommitments(), pk.modelTable(), backend));
         VerifyingKey bk = pk.verifyingKey().forBatch(batch);
         byte[] proof;
         CommitmentOpening opening = null;

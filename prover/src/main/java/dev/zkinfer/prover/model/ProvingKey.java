@@ -661,6 +661,24 @@ public final class ProvingKey {
         }
     }
 
+    /** {@link #modelCommitment} for the circuit provers: made or still being made. */
+    dev.zkinfer.prover.circuit.CircuitProver.ModelCommitment modelCommitments() {
+        return new dev.zkinfer.prover.circuit.CircuitProver.ModelCommitment() {
+            @Override
+            public WhirProver.WhirCommitment get() {
+                return modelCommitment();
+            }
+
+            @Override
+            public WhirProver.WhirCommitment ifMade() {
+                if (modelCommitment == null && pendingCommitment.isDone()) {
+                    return modelCommitment(); // made (or failed: thrown now rather than at the opening)
+                }
+                return modelCommitment;
+            }
+        };
+    }
+
     /** A failure of a key's recommitment as {@link #decode} reports it: stored values that do not fit the stored circuit, or the digest. */
     private static RuntimeException recommitmentFailure(Throwable e) {
         // a fork/join task rethrows a worker's exception as a copy whose message is the original's toString()
