@@ -13,13 +13,27 @@ final class KeyFiles {
     private KeyFiles() {}
 
     static ProvingKey provingKey(Path file, Consumer<String> progress) throws IOException {
+        return provingKey(file, progress, false);
+    }
+
+    /**
+     * A proving key; with {@code recommitInBackground} (prove) the weights are recommitted while
+     * the command goes on ({@link ProvingKey#decodeRecommittingInBackground}): a key whose
+     * weights do not give its recorded root is then refused by the proof, with {@link #inKeyFile}.
+     */
+    static ProvingKey provingKey(Path file, Consumer<String> progress, boolean recommitInBackground) throws IOException {
         byte[] bytes = CliSupport.read(file, "proving key");
         progress.accept("loading the proving key (recommitting the weights)");
         try {
-            return ProvingKey.decode(bytes, progress);
+            return recommitInBackground ? ProvingKey.decodeRecommittingInBackground(bytes, progress) : ProvingKey.decode(bytes, progress);
         } catch (MalformedInputException e) {
-            throw new MalformedInputException(file + ": " + e.getMessage(), e);
+            throw inKeyFile(file, e);
         }
+    }
+
+    /** A refusal of a proving key ("corrupted proving key: ..."), naming its file. */
+    static MalformedInputException inKeyFile(Path file, MalformedInputException e) {
+        return new MalformedInputException(file + ": " + e.getMessage(), e);
     }
 
     static VerifyingKey verifyingKey(Path file) throws IOException {

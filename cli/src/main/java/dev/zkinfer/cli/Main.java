@@ -172,6 +172,27 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        forgetRefusedStartUpCache(System.getProperty(AOT_INDEX_PROPERTY), System.getProperty("java.vm.info"));
         System.exit(execute(args));
+    }
+
+    /** Set by the launcher (bin/zkinfer) beside -XX:AOTCache: the index that named the start-up cache. */
+    static final String AOT_INDEX_PROPERTY = "zkinfer.aot.index";
+
+    /**
+     * When the launcher offered a start-up cache that the JVM refused ({@code java.vm.info} says
+     * "sharing" only when one is mapped), deletes the launcher's index of cache names: it
+     * remembered a name the jars or the JDK no longer match (files replaced by older ones), and
+     * the next run computes the name afresh (and, if it is new, makes that cache). Never fails.
+     */
+    static void forgetRefusedStartUpCache(String index, String vmInfo) {
+        if (index == null || index.isEmpty() || vmInfo == null || vmInfo.contains("sharing")) {
+            return;
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(index));
+        } catch (IOException | RuntimeException e) {
+            // the next run uses the index again; the command itself is unaffected
+        }
     }
 }

@@ -56,7 +56,7 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
         });
         var progress = progress();
         long loadStart = System.nanoTime();
-        ProvingKey key = KeyFiles.provingKey(pk, progress);
+        ProvingKey key = KeyFiles.provingKey(pk, progress, true);
         long loadNanos = System.nanoTime() - loadStart;
         boolean committedOutput = key.verifyingKey().committedOutputs();
         boolean committed = key.verifyingKey().committedInputs() || committedOutput;
@@ -89,7 +89,13 @@ final class ProveCommand extends CliSupport implements Callable<Integer> {
                     + " weights hidden; compile the model again for a new key (docs/zero-knowledge.md §5)");
         }
         ModelProver prover = new ModelProver(key);
-        ProofResult res = timeout == null ? prover.proveBatch(x, progress) : prover.proveBatch(x, progress, timeout);
+        ProofResult res;
+        try {
+            res = timeout == null ? prover.proveBatch(x, progress) : prover.proveBatch(x, progress, timeout);
+        } catch (dev.zkinfer.MalformedInputException e) {
+            // the key's recommitment, checked when the proof first needs it (the input's mistakes are InvalidInputExceptions)
+            throw e.getMessage() != null && e.getMessage().startsWith("corrupted proving key") ? KeyFiles.inKeyFile(pk, e) : e;
+        }
         if (key.verifyingKey().zeroKnowledge()) {
             CliSupport.writeAtomically(counter, (made + 1 + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }

@@ -288,6 +288,39 @@ class CliEndToEndTest {
         userError("verify", "--vk", pkA.toString(), "--proof", proofA.toString());
     }
 
+    /**
+     * prove recommits a key's weights while it computes the witness
+     * (ProvingKey.decodeRecommittingInBackground): a key whose stored weights were changed under a
+     * valid checksum is still refused with one line naming the file, and no proof is written.
+     */
+    @Test
+    void provingKeyWithChangedWeightsUnderAValidChecksumIsRefusedByProve() throws Exception {
+        byte[] pk = Files.readAllBytes(pkA);
+        dev.zkinfer.prover.model.ProvingKey key = dev.zkinfer.prover.model.ProvingKey.decode(pk, s -> {});
+        // the stored circuit values end before the tensor maps (per batch circuit a u32 count and a
+        // u32 per model tensor), the blinding seed's u32 length and the checksum
+        int batches = key.verifyingKey().batchSizes().length;
+        int lastWeight = pk.length - 32 - 4 - batches * (4 + 4 * key.model().tensors().size()) - 1;
+        boolean refusedByDigest = false;
+        for (int at = lastWeight; at > lastWeight - 4096 && !refusedByDigest; at--) {
+            if ((pk[at] & 0x80) != 0 || (pk[at - 1] & 0x80) != 0) {
+                continue; // not a one-byte varint
+            }
+            byte[] bad = Arrays.copyOf(pk, pk.length);
+            bad[at] ^= 0x02;
+            System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(bad, bad.length - 32)), 0, bad,
+                    bad.length - 32, 32);
+            Path f = Files.write(tmp.resolve("pk-reweighted"), bad);
+            Path proof = tmp.resolve("pk-reweighted.proof");
+            Result r = userError("prove", "--pk", f.toString(), "--input", inputA.toString(), "-o", proof.toString());
+            assertTrue(r.err.startsWith("zkinfer: error: " + f + ": corrupted proving key"), r.err);
+            assertFalse(Files.exists(proof));
+            // (a changed padding entry, or a length field between tensors, is refused while loading)
+            refusedByDigest = r.err.contains("do not match the digest");
+        }
+        assertTrue(refusedByDigest, "no stored weight change reached the digest check");
+    }
+
     @Test
     void badOptionsAreUsageErrors() {
         String out = tmp.resolve("opts").toString();

@@ -90,17 +90,56 @@ class DistributionIT {
         Result first = run(dir, verify, Map.of("XDG_CACHE_HOME", xdg.toString()));
         assertEquals(2, first.exit(), first.output());
         assertTrue(first.output().contains("zkinfer: preparing the start-up cache"), first.output());
-        List<Path> caches;
-        try (Stream<Path> s = Files.list(xdg.resolve("zkinfer/aot"))) {
-            caches = s.toList();
-        }
-        assertEquals(1, caches.size(), caches.toString());
-        assertTrue(caches.get(0).toString().endsWith(".aot"), caches.toString());
+        assertEquals(1, caches(xdg).size(), caches(xdg).toString());
+        // the launcher remembers the cache's name (one line: the java binary, flags and class path, a tab, the file)
+        Path index = xdg.resolve("zkinfer/aot/index");
+        List<String> lines = Files.readAllLines(index);
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).endsWith("\t" + caches(xdg).get(0)), lines.toString());
         Result second = run(dir, verify, Map.of("XDG_CACHE_HOME", xdg.toString()));
         assertEquals(2, second.exit(), second.output());
         // Exactly the command's one-line error: the cache is used silently.
         assertEquals(List.of("zkinfer: error: verifying key missing.vk does not exist or is not a file"),
                 second.output().lines().filter(l -> !l.startsWith("WARNING: Using incubator")).toList());
+        assertTrue(Files.exists(index), "the JVM used the cache the index named");
+    }
+
+    private static List<Path> caches(Path xdg) throws IOException {
+        try (Stream<Path> s = Files.list(xdg.resolve("zkinfer/aot"))) {
+            return s.filter(p -> p.toString().endsWith(".aot")).toList();
+        }
+    }
+
+    /**
+     * Jars replaced by older ones (an archive unpacked over an installation keeps the archive's
+     * times) still look older than the launcher's index, which then names a cache that the JVM
+     * refuses (its jars' times differ): the command runs without it as usual, the JVM deletes the
+     * index, and the next run computes the cache's name afresh and prepares the new cache.
+     */
+    @Test
+    void anIndexNamingARefusedCacheIsForgotten(@TempDir Path dir) throws Exception {
+        Result unpack = run(dir, List.of("tar", "xzf", Path.of("target", "zkinfer-" + VERSION + ".tar.gz").toAbsolutePath().toString()));
+        assertEquals(0, unpack.exit(), unpack.output());
+        Path copy = dir.resolve("zkinfer-" + VERSION);
+        Path xdg = dir.resolve("xdg");
+        List<String> verify = List.of(copy.resolve("bin/zkinfer").toString(), "verify", "--vk", "missing.vk", "--proof", "missing.bin");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", xdg.toString());
+        assertTrue(run(dir, verify, env).output().contains("preparing the start-up cache"));
+        Path index = xdg.resolve("zkinfer/aot/index");
+        assertTrue(Files.exists(index));
+        try (Stream<Path> jars = Files.list(copy.resolve("lib"))) {
+            for (Path jar : jars.toList()) {
+                Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(946684800000L)); // 2000-01-01
+            }
+        }
+        Result refused = run(dir, verify, env);
+        assertEquals(List.of("zkinfer: error: verifying key missing.vk does not exist or is not a file"),
+                refused.output().lines().filter(l -> !l.startsWith("WARNING: Using incubator")).toList());
+        assertFalse(Files.exists(index), "the index of a refused cache is deleted");
+        Result fresh = run(dir, verify, env);
+        assertTrue(fresh.output().contains("preparing the start-up cache"), fresh.output());
+        assertEquals(2, caches(xdg).size(), caches(xdg).toString());
+        assertTrue(Files.exists(index));
     }
 
     @Test

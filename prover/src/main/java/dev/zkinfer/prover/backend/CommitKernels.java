@@ -133,6 +133,18 @@ public interface CommitKernels {
     long[] evaluateMle(long[] values, long[] point);
 
     /**
+     * The smallest table (in elements) from which {@link #evaluateMle} and {@link #addScaledEq}
+     * beat the prover's one-thread Java code ({@link dev.zkinfer.poly.Mle#evaluate}, {@link
+     * dev.zkinfer.poly.Mle#eqTable}) outright, or {@link Integer#MAX_VALUE} where only a large table
+     * pays for them (parallel Java kernels: {@code EqTables} and {@code WeightTables} take those
+     * from 2^13 on). Native kernels: their threshold ({@code zkinfer.native.min}; 32 in the
+     * launcher's short runs, where C1-compiled Java field arithmetic is several times slower).
+     */
+    default int kernelsPayFrom() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * w[b] += coef · eq(point, b) for every b in {0,1}^n: {@code w} is an array-form table of
      * 2^n extension elements, {@code point} n array-form coordinates, {@code coef} 3 longs.
      */

@@ -150,6 +150,11 @@ final class NativeCommitKernels implements CommitKernels {
     }
 
     @Override
+    public int kernelsPayFrom() {
+        return Math.max(minNative, 2);
+    }
+
+    @Override
     public void addScaledEq(long[] w, long[] point, long[] coef) {
         Cancellation.checkpoint();
         addScaledEqBatch(w, new long[][] {point}, new long[][] {coef});

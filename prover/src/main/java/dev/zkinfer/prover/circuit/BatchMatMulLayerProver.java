@@ -68,9 +68,9 @@ public final class BatchMatMulLayerProver implements LayerProver<BatchMatMulLaye
         Ext3[] r = claim.point();
         var t = ctx.transcript();
         t.domain(BatchMatMulLayer.DOMAIN);
-        long[] eqN = EqTables.eq(Arrays.copyOfRange(r, 0, nv));
-        long[] eqM = EqTables.eq(Arrays.copyOfRange(r, nv, nv + mv));
-        long[] eqT = EqTables.eq(BatchMatMulLayer.batchPoint(ly, r));
+        long[] eqN = EqTables.eq(ctx.backend(), Arrays.copyOfRange(r, 0, nv));
+        long[] eqM = EqTables.eq(ctx.backend(), Arrays.copyOfRange(r, nv, nv + mv));
+        long[] eqT = EqTables.eq(ctx.backend(), BatchMatMulLayer.batchPoint(ly, r));
         long[] av = ctx.values(layer.a());
         long[] bv = ctx.values(layer.b());
         int size = 1 << (kv + tv);

@@ -49,7 +49,7 @@ import java.util.function.Consumer;
  */
 public final class CircuitProver {
     private final VerifyingKey vk;
-    private final WhirProver.WhirCommitment modelCommitment;
+    private final ModelCommitment modelCommitment;
     private final long[] modelTable;
     private final Backend backend;
 
@@ -58,6 +58,35 @@ public final class CircuitProver {
      *     {@code modelCommitment} commits to
      */
     public CircuitProver(VerifyingKey vk, WhirProver.WhirCommitment modelCommitment, long[] modelTable, Backend backend) {
+        this(vk, new ModelCommitment() {
+            @Override
+            public WhirProver.WhirCommitment get() {
+                return modelCommitment;
+            }
+
+            @Override
+            public WhirProver.WhirCommitment ifMade() {
+                return modelCommitment;
+            }
+        }, modelTable, backend);
+    }
+
+    /** The model commitment, which a proving key may still be making (its recommitment in the background). */
+    public interface ModelCommitment {
+        /** The commitment, waiting for it if need be; fails unless it has the verifying key's root. */
+        WhirProver.WhirCommitment get();
+
+        /** The commitment if it is made (and its root checked), else null. */
+        WhirProver.WhirCommitment ifMade();
+    }
+
+    /**
+     * As above, with a model commitment that may still be being made: an integrity-mode proof
+     * then draws its out-of-domain samples from the verifying key's root and {@code modelTable}
+     * (the same messages), and waits for the commitment only when it opens it, after the layers
+     * and lookups.
+     */
+    public CircuitProver(VerifyingKey vk, ModelCommitment modelCommitment, long[] modelTable, Backend backend) {
         this.vk = vk;
         this.modelCommitment = modelCommitment;
         this.modelTable = modelTable;
@@ -420,7 +449,9 @@ public final class CircuitProver {
             // the model commitment's out-of-domain samples: its root is in the verifying-key digest,
             // so they come before any other challenge (their answers follow the public output)
             WhirProver modelPcs = new WhirProver(vk.modelPcs(), backend);
-            List<EvaluationClaim> modelOod = modelPcs.outOfDomain(modelCommitment, out, t);
+            WhirProver.WhirCommitment made = vk.zeroKnowledge() ? modelCommitment.get() : modelCommitment.ifMade();
+            List<EvaluationClaim> modelOod = made != null ? modelPcs.outOfDomain(made, out, t)
+                    : modelPcs.outOfDomain(vk.modelRoot(), modelTable, out, t);
             for (long[] x : inputs) {
                 t.absorbLongs("public-input", x);
             }
@@ -527,9 +558,9 @@ public final class CircuitProver {
             if (zk != null && !modelWeighted.isEmpty()) {
                 // a hiding commitment opened by every proof: each opening draws its own mask polynomial (a model
                 // without weights has no claim on it, and the verifier expects no opening, as in integrity mode)
-                modelPcs.open(modelCommitment, modelOod, List.of(), List.of(), modelWeighted, random, out, t);
+                modelPcs.open(modelCommitment.get(), modelOod, List.of(), List.of(), modelWeighted, random, out, t);
             } else if (zk == null) {
-                open(modelPcs, modelCommitment, modelOod, model, modelWeighted);
+                open(modelPcs, modelCommitment.get(), modelOod, model, modelWeighted);
             }
             Cancellation.checkpoint();
             progress.accept("opening the witness commitment");

@@ -15,11 +15,22 @@ public final class EqTables {
 
     /**
      * ṽ(r) for base-field values (possibly shorter than 2^|r|: missing entries are zero), as
-     * {@link Mle#evaluate}: large full tables on the backend's parallel kernel, others in place.
+     * {@link Mle#evaluate}: on the backend's parallel kernel for a full table from 2^13 entries,
+     * and for any table (a shorter one padded with zeros) from {@link
+     * dev.zkinfer.prover.backend.CommitKernels#kernelsPayFrom} entries (native kernels: 32 in a
+     * short run, where C1-compiled Java field arithmetic is slow); others in place.
      */
     public static Ext3 evaluate(Backend backend, long[] values, Ext3[] r) {
-        if (r.length < PARALLEL_VARS || values.length != 1 << r.length) {
+        if (r.length > 30 || values.length > 1 << r.length) {
             return Mle.evaluate(values, r);
+        }
+        int full = 1 << r.length;
+        boolean kernel = (values.length == full && r.length >= PARALLEL_VARS) || full >= backend.commit().kernelsPayFrom();
+        if (!kernel) {
+            return Mle.evaluate(values, r);
+        }
+        if (values.length < full) {
+            values = java.util.Arrays.copyOf(values, full);
         }
         long[] point = new long[3 * r.length];
         for (int i = 0; i < r.length; i++) {
@@ -34,13 +45,14 @@ public final class EqTables {
     }
 
     /**
-     * eq(r, ·) as a new array-form table, the same values as {@link #eq(Ext3[])}: large tables on
-     * the backend's eq kernel ({@code addScaledEq} into zeros: native code where loaded), which a
-     * batch proof's layer sumchecks call over tables of up to 2^27 entries (VGG-16's im2col
-     * outputs at batch 64), where the Java product of half-tables took 12% of the prover's time.
+     * eq(r, ·) as {@link #eq(Ext3[])} gives it, on the backend's kernel from {@link
+     * dev.zkinfer.prover.backend.CommitKernels#kernelsPayFrom} entries (native kernels in a
+     * short run; a batch proof's layer sumchecks build tables of up to 2^27 entries, VGG-16's im2col
+     * outputs at batch 64, where the Java product of half-tables took 12 % of the prover's time); the
+     * same values (field arithmetic is exact, whatever the order of the products).
      */
     public static long[] eq(Backend backend, Ext3[] r) {
-        if (r.length < PARALLEL_VARS) {
+        if (r.length > 30 || 1 << r.length < backend.commit().kernelsPayFrom()) {
             return eq(r);
         }
         long[] point = new long[3 * r.length];

@@ -227,10 +227,19 @@ public final class ModelProver {
         }
         long t0 = System.nanoTime();
         progress.accept(batch == 1 ? "computing the witness" : "computing the witness of " + rows.size() + " inferences (batch of " + batch + ")");
-        WitnessValues w = witness(batch, stack(batch, rows));
+        WitnessValues w;
+        try {
+            w = witness(batch, stack(batch, rows));
+        } catch (RuntimeException e) {
+            // A key whose recommitment is still running (ProvingKey.decodeRecommittingInBackground)
+            // with stored weights changed under a valid checksum fails the witness check first:
+            // the key's own refusal (a one-line MalformedInputException) says why.
+            pk.modelCommitment();
+            throw e;
+        }
         long t1 = System.nanoTime();
         CircuitProver prover = provers.computeIfAbsent(batch,
-                b -> new CircuitProver(pk.verifyingKey().forBatch(b), pk.modelCommitment(), pk.modelTable(), backend));
+                b -> new CircuitProver(pk.verifyingKey().forBatch(b), pk.modelCommitments(), pk.modelTable(), backend));
         VerifyingKey bk = pk.verifyingKey().forBatch(batch);
         byte[] proof;
         CommitmentOpening opening = null;

@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.function.Consumer;
 
 /**
@@ -55,7 +56,8 @@ import java.util.function.Consumer;
  * Reading decodes the circuit, recomputes the model commitment from the stored values and checks
  * that the verifying key rebuilt from them has the recorded digest, so a key can never prove
  * against a different model than the one it names (and the witness check of every proof ties
- * the quantized model the executor runs to those values). Keys of earlier versions (version 4 held
+ * the quantized model the executor runs to those values; {@link #decodeRecommittingInBackground}
+ * makes the digest check when a proof first needs the commitment). Keys of earlier versions (version 4 held
  * one circuit, version 3 committed to the padded weights, version 2 stored only the quantized
  * model) are refused: compile the model again.
  *
@@ -72,19 +74,24 @@ public final class ProvingKey {
     private final ModelCompiler.Compiled[] compiled;
     private final QuantizedModel[] stacked;
     private final VerifyingKey vk;
-    private final WhirProver.WhirCommitment modelCommitment;
+    /** The model commitment; null until {@link #pendingCommitment} is joined (a key loaded by {@link #decodeRecommittingInBackground}). */
+    private volatile WhirProver.WhirCommitment modelCommitment;
+    /** A key loaded by {@link #decodeRecommittingInBackground}: the recommitment, checked against the stored root; else null. */
+    private final ForkJoinTask<WhirProver.WhirCommitment> pendingCommitment;
     private final long[] modelTable;
 
     private final byte[] blindingSeed;
 
     private ProvingKey(QuantizedModel model, ModelCompiler.Compiled[] compiled, VerifyingKey vk,
-            WhirProver.WhirCommitment modelCommitment, long[] modelTable, byte[] blindingSeed) {
+            WhirProver.WhirCommitment modelCommitment, ForkJoinTask<WhirProver.WhirCommitment> pendingCommitment, long[] modelTable,
+            byte[] blindingSeed) {
         this.blindingSeed = blindingSeed;
         this.model = model;
         this.compiled = compiled;
         this.stacked = new QuantizedModel[compiled.length];
         this.vk = vk;
         this.modelCommitment = modelCommitment;
+        this.pendingCommitment = pendingCommitment;
         this.modelTable = modelTable;
     }
 
@@ -317,7 +324,7 @@ public final class ProvingKey {
         int proofs = !options.zeroKnowledge() ? 0 : options.hiddenProofs() != 0 ? options.hiddenProofs()
                 : VerifyingKey.defaultHiddenProofs(profile, compiled[0].circuit());
         return commit(model, sizes, compiled, profile, seed, proofs, options.committedInputs(), options.committedOutputs(), progress, backend,
-                null);
+                null, false);
     }
 
     /**
@@ -434,17 +441,20 @@ public final class ProvingKey {
      *     recomputed commitment root and scales are the ones it holds (then a key built anew
      *     would encode to the same bytes), instead of encoding and hashing the circuits again;
      *     otherwise a key is built anew, whose digest the caller finds different
+     * @param inBackground (with storedVk) the commitment is computed by a task forked in the
+     *     current pool, which fails with the digest mismatch when its root is not storedVk's;
+     *     the key has storedVk if its scales are the ones it holds (else this throws the mismatch)
      */
     private static ProvingKey commit(QuantizedModel model, int[] sizes, ModelCompiler.Compiled[] compiled, SecurityProfile profile,
             byte[] blindingSeed, int hiddenProofs, boolean committedInputs, boolean committedOutputs, Consumer<String> progress, Backend backend,
-            VerifyingKey storedVk) {
+            VerifyingKey storedVk, boolean inBackground) {
         Cancellation.checkpoint();
         boolean zeroKnowledge = blindingSeed != null;
         ModelCompiler.Compiled first = compiled[0];
         Circuit circuit = first.circuit();
         CommittedLayout layout;
         long[] table;
-        WhirProver.WhirCommitment commitment;
+        java.util.function.Supplier<WhirProver.WhirCommitment> committing;
         if (zeroKnowledge) {
             ZkLayout.ModelHiding hiding = VerifyingKey.modelHiding(profile, circuit, hiddenProofs);
             layout = hiding.layout();
@@ -456,16 +466,36 @@ public final class ProvingKey {
                     + layout.numVars() + " entries, hiding for " + hiding.proofs() + " proofs)");
             // the hiding commitment's randomness comes from the key's secret seed, so that loading the
             // key recreates the same root
-            commitment = new WhirProver(hiding.params(), backend).commit(table, layout.numVars(), commitmentRandom(blindingSeed));
+            int numVars = layout.numVars();
+            committing = () -> new WhirProver(hiding.params(), backend).commit(table, numVars, commitmentRandom(blindingSeed));
         } else {
             layout = CommittedLayout.tight(circuit, circuit.tensorsWithRole(TensorRole.MODEL));
             table = layout.pack(first.modelValues());
             progress.accept("committing to " + first.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");
-            WhirProver pcs = new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, layout.numVars()),
-                    backend);
-            commitment = pcs.commit(table, layout.numVars());
+            int numVars = layout.numVars();
+            committing = () -> new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, numVars), backend)
+                    .commit(table, numVars);
         }
         IoScales io = ioScales(model, first, committedInputs);
+        if (inBackground) {
+            if (!sameScales(io, storedVk.io())) {
+                throw new MalformedInputException(DIGEST_MISMATCH);
+            }
+            // Forked in this pool; it runs when a worker is free (at the latest when this task
+            // returns). Not cancellable: it ends within the time a load takes.
+            ForkJoinTask<WhirProver.WhirCommitment> pending = ForkJoinTask.adapt(() -> Cancellation.NONE.call(() -> {
+                WhirProver.WhirCommitment c = committing.get();
+                if (!Arrays.equals(c.root(), storedVk.modelRoot())) {
+                    throw new MalformedInputException(DIGEST_MISMATCH);
+                }
+                return c;
+            }));
+            pending.fork();
+            Cancellation.checkpoint();
+            IntegerExecutor.create().prepare(model);
+            return new ProvingKey(model, compiled, storedVk, null, pending, table, blindingSeed);
+        }
+        WhirProver.WhirCommitment commitment = committing.get();
         Circuit[] circuits = new Circuit[compiled.length];
         for (int i = 0; i < circuits.length; i++) {
             circuits[i] = compiled[i].circuit();
@@ -483,8 +513,11 @@ public final class ProvingKey {
         // happens here rather than inside the first proof.
         Cancellation.checkpoint();
         IntegerExecutor.create().prepare(model);
-        return new ProvingKey(model, compiled, vk, commitment, table, blindingSeed);
+        return new ProvingKey(model, compiled, vk, commitment, null, table, blindingSeed);
     }
+
+    /** Why a key is refused whose stored weights, circuit or scales do not give the verifying key whose digest it records. */
+    private static final String DIGEST_MISMATCH = "corrupted proving key: its weights or circuit do not match the digest it records";
 
     /**
      * Whether two scale lists encode to the same bytes (the doubles' bits, the ranges). Not
@@ -601,8 +634,68 @@ public final class ProvingKey {
         return vk;
     }
 
+    /**
+     * The model commitment. For a key from {@link #decodeRecommittingInBackground} this waits for
+     * the recommitment (polling the current proof's cancellation) and throws the {@link
+     * MalformedInputException} that {@link #decode} would have thrown for a key whose stored
+     * weights do not give the root it records.
+     */
     WhirProver.WhirCommitment modelCommitment() {
-        return modelCommitment;
+        WhirProver.WhirCommitment c = modelCommitment;
+        if (c != null) {
+            return c;
+        }
+        while (true) {
+            try {
+                c = pendingCommitment.get(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+                modelCommitment = c;
+                return c;
+            } catch (java.util.concurrent.TimeoutException e) {
+                Cancellation.checkpoint();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProvingCancelledException("interrupted while the proving key's weights were recommitted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw recommitmentFailure(e.getCause());
+            }
+        }
+    }
+
+    /** {@link #modelCommitment} for the circuit provers: made or still being made. */
+    dev.zkinfer.prover.circuit.CircuitProver.ModelCommitment modelCommitments() {
+        return new dev.zkinfer.prover.circuit.CircuitProver.ModelCommitment() {
+            @Override
+            public WhirProver.WhirCommitment get() {
+                return modelCommitment();
+            }
+
+            @Override
+            public WhirProver.WhirCommitment ifMade() {
+                if (modelCommitment == null && pendingCommitment.isDone()) {
+                    return modelCommitment(); // made (or failed: thrown now rather than at the opening)
+                }
+                return modelCommitment;
+            }
+        };
+    }
+
+    /** A failure of a key's recommitment as {@link #decode} reports it: stored values that do not fit the stored circuit, or the digest. */
+    private static RuntimeException recommitmentFailure(Throwable e) {
+        // a fork/join task rethrows a worker's exception as a copy whose message is the original's toString()
+        Throwable cause = e != null && e.getCause() != null && e.getCause().getClass() == e.getClass() ? e.getCause() : e;
+        if (cause instanceof MalformedInputException m) {
+            return m;
+        }
+        if (cause instanceof dev.zkinfer.InvalidInputException || cause instanceof IllegalArgumentException) {
+            return new MalformedInputException("corrupted proving key: " + cause.getMessage(), cause);
+        }
+        if (cause instanceof RuntimeException r) {
+            return r;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return new IllegalStateException(cause);
     }
 
     long[] modelTable() {
@@ -661,6 +754,24 @@ public final class ProvingKey {
      * @throws IOException never in practice (the bytes are read from memory)
      */
     public static ProvingKey decode(byte[] file, Consumer<String> progress) throws IOException {
+        return decode(file, progress, false);
+    }
+
+    /**
+     * As {@link #decode}, except that the model commitment is recomputed on the prover pool while
+     * the caller goes on (reads the input, computes the witness): everything else is checked
+     * before this returns (the checksum, the format, the stored verifying key's digest and
+     * scales), and the recomputed root is compared with the stored verifying key's when a proof
+     * first needs the commitment (after its witness). A key whose stored weights do not give
+     * that root makes that proof (and every later one) throw the {@link MalformedInputException}
+     * that {@link #decode} throws, so no proof is ever made with it. For a one-shot prover (the
+     * CLI's {@code prove}), where the recommitment is a fixed cost of every run.
+     */
+    public static ProvingKey decodeRecommittingInBackground(byte[] file, Consumer<String> progress) throws IOException {
+        return decode(file, progress, true);
+    }
+
+    private static ProvingKey decode(byte[] file, Consumer<String> progress, boolean inBackground) throws IOException {
         if (file.length < 4 + 4 + 4 + 32 + 32) {
             throw new MalformedInputException("not a zkinfer proving key (too short)");
         }
@@ -719,7 +830,9 @@ public final class ProvingKey {
             int[] sizes = compiled.sizes();
             pk = ProverPool.run(ModelProver.defaultPool(), Cancellation.create(Thread.currentThread(), false),
                     () -> commit(model, sizes, stored, profile, storedSeed, compiled.hiddenProofs(), compiled.committedInputs(), compiled.committedOutputs(),
-                            progress, backend, compiled.vk()));
+                            progress, backend, compiled.vk(), inBackground));
+        } catch (MalformedInputException e) {
+            throw e;
         } catch (dev.zkinfer.InvalidInputException | IllegalArgumentException e) {
             // Stored values that do not fit the stored circuit. A cancelled load
             // (ProvingCancelledException) and internal errors (bugs) pass through.
@@ -728,7 +841,7 @@ public final class ProvingKey {
             throw new MalformedInputException("corrupted proving key: " + cause.getMessage(), e);
         }
         if (!Arrays.equals(pk.vk.digest(), digest)) {
-            throw new MalformedInputException("corrupted proving key: its weights or circuit do not match the digest it records");
+            throw new MalformedInputException(DIGEST_MISMATCH);
         }
         return pk;
     }

@@ -438,20 +438,36 @@ public final class WhirProver implements PcsProver {
      */
     public List<EvaluationClaim> outOfDomain(Committed committed, ProofWriter out, Transcript t) {
         WhirCommitment c = cast(committed);
+        return outOfDomain(c.root(), c, (zeta, z) -> c.oodAnswers.computeIfAbsent(zeta,
+                k -> Ext3.get(kernels.evaluateMle(tables(c)[0], toArray(z)), 0)), out, t);
+    }
+
+    /**
+     * {@link #outOfDomain(Committed, ProofWriter, Transcript)} for a non-hiding commitment still
+     * being made (a proving key's recommitment running in the background): the same messages,
+     * from the root it must have and the evaluations it commits to. The caller opens it only
+     * once it is made and its root checked.
+     */
+    public List<EvaluationClaim> outOfDomain(byte[] root, long[] evaluations, ProofWriter out, Transcript t) {
+        return outOfDomain(root, null, (zeta, z) -> Ext3.get(kernels.evaluateMle(evaluations, toArray(z)), 0), out, t);
+    }
+
+    private List<EvaluationClaim> outOfDomain(byte[] root, WhirCommitment c, java.util.function.BiFunction<Ext3, Ext3[], Ext3> answer,
+            ProofWriter out, Transcript t) {
         int n = params.numVars();
         t.domain(WhirProtocol.OOD_DOMAIN);
         t.absorbLongs(WhirProtocol.PARAMS, params.encode());
-        t.absorbBytes(WhirProtocol.ROOT, c.root());
+        t.absorbBytes(WhirProtocol.ROOT, root);
         List<EvaluationClaim> samples = new ArrayList<>();
         List<EvaluationClaim> maskSamples = new ArrayList<>();
         for (int s = 0; s < params.oodSamples(); s++) {
             Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
             Ext3[] z = WhirProtocol.oodPoint(zeta, n);
-            Ext3 u = c.oodAnswers.computeIfAbsent(zeta, k -> Ext3.get(kernels.evaluateMle(tables(c)[0], toArray(z)), 0));
+            Ext3 u = answer.apply(zeta, z);
             out.ext(u);
             t.absorbExt(WhirProtocol.OOD_ANSWER, u);
             samples.add(new EvaluationClaim(z, u));
-            if (c.hiding != null && c.hiding.mask() != null) {
+            if (c != null && c.hiding != null && c.hiding.mask() != null) {
                 Ext3 v = c.hiding.mask().evaluate(kernels, toArray(z));
                 out.ext(v);
                 t.absorbExt(WhirProtocol.OOD_ANSWER, v);

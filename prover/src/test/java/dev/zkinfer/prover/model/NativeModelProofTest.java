@@ -27,4 +27,23 @@ class NativeModelProofTest {
         assertArrayEquals(scalar, fast);
         assertTrue(CircuitVerifier.verify(pk.verifyingKey(), fast).result().isValid());
     }
+
+    /**
+     * With the launcher's short-run threshold (native kernels from 32 elements: the layers' eq and
+     * operand tables too, EqTables) and with none, the proof is still the scalar reference's bytes,
+     * from a key loaded with its recommitment in the background.
+     */
+    @Test
+    void shortRunThresholdsProveTheReferenceCnnProof() throws Exception {
+        assumeTrue(Backends.nativeBackend() != null, () -> "native backend not loadable: " + Backends.nativeUnavailableReason());
+        QuantizedModel qm = ModelProofTest.quantize(ModelBuilder.smallCnn(3), 3);
+        ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
+        IntTensor x = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 11).get(0));
+        byte[] scalar = new ModelProver(pk, Backends.scalar()).prove(x, s -> {}).proof();
+        for (int min : new int[] {32, 0}) {
+            ProvingKey loaded = ProvingKey.decodeRecommittingInBackground(pk.encode(), s -> {});
+            assertArrayEquals(scalar, new ModelProver(loaded, dev.zkinfer.prover.backend.TestBackends.nativeFrom(min)).prove(x, s -> {}).proof(),
+                    "native kernels from " + min + " elements");
+        }
+    }
 }

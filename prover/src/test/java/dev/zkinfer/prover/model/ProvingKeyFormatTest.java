@@ -42,6 +42,37 @@ class ProvingKeyFormatTest {
         assertArrayEquals(new ModelProver(pk).prove(input, s -> {}).proof(), new ModelProver(loaded).prove(input, s -> {}).proof());
     }
 
+    /** A key whose weights are recommitted in the background proves the same bytes, its recommitment checked by the first proof. */
+    @Test
+    void aKeyRecommittedInTheBackgroundProvesByteIdenticalProofs() throws Exception {
+        ProvingKey loaded = ProvingKey.decodeRecommittingInBackground(file, s -> {});
+        assertArrayEquals(pk.verifyingKey().encode(), loaded.verifyingKey().encode());
+        assertArrayEquals(file, loaded.encode());
+        ModelProver prover = new ModelProver(loaded);
+        byte[] expected = new ModelProver(pk).prove(input, s -> {}).proof();
+        assertArrayEquals(expected, prover.prove(input, s -> {}).proof());
+        assertArrayEquals(expected, prover.prove(input, s -> {}).proof(), "a second proof reuses the joined commitment");
+    }
+
+    /**
+     * What {@link ProvingKey#decode} refuses, a key loaded with its recommitment in the background
+     * refuses too: while loading, or at the latest in its first proof (never returning one), with
+     * the same one-line reason, and again in every later proof.
+     */
+    private static MalformedInputException refusedWhenRecommittedInTheBackground(byte[] bad) {
+        return assertThrows(MalformedInputException.class, () -> {
+            ProvingKey k = ProvingKey.decodeRecommittingInBackground(bad, s -> {});
+            ModelProver prover = new ModelProver(k);
+            try {
+                prover.prove(input, s -> {});
+            } catch (MalformedInputException first) {
+                MalformedInputException again = assertThrows(MalformedInputException.class, () -> prover.prove(input, s -> {}));
+                assertEquals(first.getMessage(), again.getMessage());
+                throw first;
+            }
+        });
+    }
+
     @Test
     void loadingDoesNotCompileAgain() throws Exception {
         StringBuilder stages = new StringBuilder();
@@ -55,9 +86,11 @@ class ProvingKeyFormatTest {
             byte[] bad = file.clone();
             bad[i] ^= 0x10;
             assertThrows(MalformedInputException.class, () -> ProvingKey.decode(bad, s -> {}), "flipped byte " + i);
+            refusedWhenRecommittedInTheBackground(bad);
         }
         for (int n : new int[] {0, 10, 44, file.length / 2, file.length - 33, file.length - 1}) {
             assertThrows(MalformedInputException.class, () -> ProvingKey.decode(Arrays.copyOf(file, n), s -> {}), "truncated to " + n);
+            refusedWhenRecommittedInTheBackground(Arrays.copyOf(file, n));
         }
     }
 
@@ -79,6 +112,7 @@ class ProvingKeyFormatTest {
             MalformedInputException e = assertThrows(MalformedInputException.class, () -> ProvingKey.decode(withChecksum(bad), s -> {}));
             digestChecked = e.getMessage().contains("do not match the digest");
             assertTrue(digestChecked || e.getMessage().contains("non-zero padding"), e.getMessage());
+            assertEquals(e.getMessage(), refusedWhenRecommittedInTheBackground(withChecksum(bad)).getMessage());
         }
         assertTrue(digestChecked, "no stored weight change reached the digest check");
     }
@@ -116,6 +150,7 @@ class ProvingKeyFormatTest {
             MalformedInputException e = assertThrows(MalformedInputException.class, () -> ProvingKey.decode(withChecksum(bad), s -> {}),
                     "changed verifying-key byte " + at);
             assertTrue(e.getMessage().contains("do not match the digest"), e.getMessage());
+            assertEquals(e.getMessage(), refusedWhenRecommittedInTheBackground(withChecksum(bad)).getMessage());
         }
     }
 
