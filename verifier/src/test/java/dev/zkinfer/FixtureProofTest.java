@@ -61,9 +61,9 @@ class FixtureProofTest {
             VerificationResult r = CircuitVerifier.verify(vk, proof).result();
             assertEquals("proof version is " + version + ", expected " + ProofProtocol.VERSION, r.reason());
         }
-        // key v4 held one circuit, v3 committed to the padded weights, v2 had one input scale and one output scale;
-        // each one's checksum was valid for its own bytes
-        for (int version : new int[] {2, 3, 4}) {
+        // key v8 had no output's elements per row, v4 held one circuit, v3 committed to the padded weights, v2 had one
+        // input scale and one output scale; each one's checksum was valid for its own bytes
+        for (int version : new int[] {2, 3, 4, 8}) {
             byte[] k = key();
             byte[] body = Arrays.copyOf(k, k.length - 32);
             body[4] = (byte) version;

@@ -76,6 +76,9 @@ public final class ModelCompiler {
      * {@link #ct} until an operand needs its real element ({@link #of}); an output is sliced from it.
      */
     private final Map<Integer, Integer> zkPadded = new HashMap<>();
+    /** The {@link #zkPadded} tensors whose padding is not 0 (a requantization clamped to a range without 0). */
+    private final java.util.Set<Integer> zkPaddingNotZero = new java.util.HashSet<>();
+    private boolean committedOutputs;
 
     private ModelCompiler(QuantizedModel qm) {
         this.qm = qm;
@@ -199,9 +202,20 @@ public final class ModelCompiler {
      * padded form; the Linear layers' paddings are described at {@link #linear}.
      */
     public static Compiled compile(QuantizedModel qm, boolean privateInputs, boolean zeroKnowledge) {
+        return compile(qm, privateInputs, zeroKnowledge, false);
+    }
+
+    /**
+     * As {@link #compile(QuantizedModel, boolean, boolean)}; with {@code committedOutputs} (zero
+     * knowledge only: the outputs are masked and committed) a one-element output held in a padded
+     * form whose padding is 0 is the circuit's output in that form, a tensor of two (one to mask),
+     * instead of its real element alone (docs/zero-knowledge.md §3.5).
+     */
+    public static Compiled compile(QuantizedModel qm, boolean privateInputs, boolean zeroKnowledge, boolean committedOutputs) {
         ModelCompiler mc = new ModelCompiler(qm);
         mc.privateInputs = privateInputs;
         mc.zeroKnowledge = zeroKnowledge;
+        mc.committedOutputs = zeroKnowledge && committedOutputs;
         return mc.run();
     }
 
@@ -245,8 +259,14 @@ public final class ModelCompiler {
             }
             Integer padded = ct[out.id()] < 0 ? zkPadded.get(out.id()) : null;
             int last = padded != null ? -1 : of(out.id());
-            outputs[j] = b.tensor(outIds.length == 1 ? "output" : "output " + j, layout(out), TensorRole.COMPUTED);
-            if (padded != null) {
+            boolean keepPadded = padded != null && committedOutputs && !zkPaddingNotZero.contains(out.id());
+            outputs[j] = b.tensor(outIds.length == 1 ? "output" : "output " + j, keepPadded ? b.get(padded).layout() : layout(out),
+                    TensorRole.COMPUTED);
+            if (keepPadded) {
+                // a committed one-element output: committed (and masked) in its padded form [value, 0]
+                b.layer(new IndexMapLayer(new int[] {padded}, outputs[j], new IndexMap.Reshape()));
+                ct[out.id()] = outputs[j];
+            } else if (padded != null) {
                 // a one-element output held with a zero padding: the public output is its real element
                 sliceReal(padded, outputs[j]);
                 ct[out.id()] = outputs[j];
@@ -381,6 +401,9 @@ public final class ModelCompiler {
                 int y = b.tensor(outT.name(), TensorLayout.of(zkPaddedDims(outT)), TensorRole.ADVICE);
                 requant(zkPadded.get(r.input()), y, 0, r.m(), r.shift(), r.lo(), r.hi(), outT.bits(), maxAbs(r.input()));
                 zkPadded.put(outT.id(), y);
+                if (zkPaddingNotZero.contains(r.input()) || r.lo() > 0 || r.hi() < 0) {
+                    zkPaddingNotZero.add(outT.id());
+                }
             }
             case QOp.QRequant r -> {
                 int x = of(r.input());

@@ -67,13 +67,14 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
                     .put("zero_knowledge", vk.zeroKnowledge())
                     .put("visibility", new Json().put("input", vk.inputVisibility()).put("output", vk.outputVisibility())
                             .put("weights", vk.zeroKnowledge() ? "private" : "committed"))
-                    .put("weights_hidden_for_proofs", vk.hiddenProofs()));
+                    .put("weights_hidden_for_proofs", vk.hiddenProofs())
+                    .put("output_shapes", outputShapes(vk)));
             return;
         }
         out.printf("%s, %,d bytes%n", kind, size);
         out.printf("  digest (model identity): %s%n", digest);
         out.printf("  model commitment root:   %s%n", HexFormat.of().formatHex(vk.modelRoot()));
-        out.printf("  %s, %s%n", dims(c, c.inputs(), "input"), dims(c, c.outputs(), "output"));
+        out.printf("  %s, %s%n", dims(c, c.inputs(), "input"), outputDims(vk));
         out.printf("  %d proof layers: %s%n", c.layers().size(), layerKinds);
         long modelEntries = c.tensorsWithRole(TensorRole.MODEL).stream().mapToLong(t -> c.tensor(t).layout().size()).sum();
         out.printf("  model commitment: %,d weights and biases, 2^%d entries; witness commitment: 2^%d entries; %d lookups into %d tables%n",
@@ -98,6 +99,25 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
         StringBuilder sb = new StringBuilder(what + (ids.length > 1 ? "s" : ""));
         for (int id : ids) {
             sb.append(' ').append(Arrays.toString(c.tensor(id).layout().dims()));
+        }
+        return sb.toString();
+    }
+
+    /** The model's output shapes, as lists of dimensions. */
+    private static List<List<Integer>> outputShapes(VerifyingKey vk) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (int j = 0; j < vk.circuit().outputs().length; j++) {
+            out.add(Arrays.stream(vk.outputDims(j)).boxed().toList());
+        }
+        return out;
+    }
+
+    /** "output [1, 10]" or "outputs [2] [1]": the model's output shapes (a committed output the circuit holds padded: its one element). */
+    private static String outputDims(VerifyingKey vk) {
+        int n = vk.circuit().outputs().length;
+        StringBuilder sb = new StringBuilder("output" + (n > 1 ? "s" : ""));
+        for (int j = 0; j < n; j++) {
+            sb.append(' ').append(Arrays.toString(vk.outputDims(j)));
         }
         return sb.toString();
     }

@@ -34,13 +34,16 @@ import java.util.List;
  * u32 input count k and for each input its scale (IEEE-754 bits as u64), min and max (i32)
  * (the public inputs, then, with committed inputs, the committed ones: a holder of an input
  * quantizes it with these),
- * u32 output count m and each output's scale (u64) (per row), then u32 n, the number of batch
+ * u32 output count m and per output its scale (u64) and the number of its elements in one row of
+ * the model (u32, at least 1: {@link #outputElements}), then u32 n, the number of batch
  * circuits (1 to {@value #MAX_BATCH_CIRCUITS}), and n times: u32 batch size (increasing, 1 to
  * {@value #MAX_BATCH}) and the circuit ({@link Circuit#encode}, whose k inputs and m outputs
  * these are, in the same order, each holding a whole number of rows per batch entry); then, in
  * the file only, the 32-byte digest of all of that as a checksum, so a corrupted key is reported
  * as corrupted rather than as another model.
- * Version 8: the same bytes, but a zero-knowledge key's witness layout, which the key derives from
+ * Version 9 added each output's elements per row (a committed one-element output that a circuit
+ * holds in its padded two-element form, docs/zero-knowledge.md §3.5); keys of version 8 and earlier
+ * are refused. Version 8: the same bytes, but a zero-knowledge key's witness layout, which the key derives from
  * its circuit, changed (per-round sumcheck mask sizes, one blinded opening for all weight
  * tensors: docs/zero-knowledge.md §3.4, §5), so a version-7 zero-knowledge key no longer matches
  * the digest it records; version 7: T in the flags word (version 6 derived it from the circuit);
@@ -50,7 +53,7 @@ import java.util.List;
  */
 public final class VerifyingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    public static final int VERSION = 8;
+    public static final int VERSION = 9;
     /** Flags bit 0: proofs for this key are zero-knowledge. */
     static final int FLAG_ZERO_KNOWLEDGE = 1;
     /** Flags bit 1: the private inputs are also committed in each proof's input commitment (§3.5). */
@@ -74,6 +77,7 @@ public final class VerifyingKey {
     private final VerifyingKey[] views;
     private final byte[] modelRoot;
     private final IoScales io;
+    private final int[] outputElements;
     private final byte[] encoded;
     private final byte[] digest;
     private final CommittedLayout modelLayout;
@@ -124,6 +128,18 @@ public final class VerifyingKey {
      */
     public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
             int hiddenProofs, boolean committedInputs, boolean committedOutputs) {
+        this(profile, batchSizes, circuits, modelRoot, io, hiddenProofs, committedInputs, committedOutputs, null);
+    }
+
+    /**
+     * As above, with each output's elements in one row of the model ({@link #outputElements}); null
+     * for the elements of one row of the first circuit's outputs (no output held in a padded form).
+     * An output's elements per row must be those of every circuit's output row, except that with
+     * committed outputs a one-element output may be held in a row of two, its padded form (the value
+     * first, a 0 the circuit forces second; docs/zero-knowledge.md §3.5).
+     */
+    public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
+            int hiddenProofs, boolean committedInputs, boolean committedOutputs, int[] outputElements) {
         boolean zeroKnowledge = hiddenProofs != 0;
         if (committedOutputs && !zeroKnowledge) {
             throw new IllegalArgumentException("committed outputs need a zero-knowledge key");
@@ -161,11 +177,32 @@ public final class VerifyingKey {
                 requireRows(c, id, b);
             }
         }
+        if (outputElements == null) {
+            outputElements = new int[circuits[0].outputs().length];
+            for (int j = 0; j < outputElements.length; j++) {
+                outputElements[j] = (int) (circuits[0].tensor(circuits[0].outputs()[j]).layout().size() / batchSizes[0]);
+            }
+        }
+        if (outputElements.length != io.outputScales().size()) {
+            throw new IllegalArgumentException("the key gives " + outputElements.length + " outputs' elements per row for "
+                    + io.outputScales().size() + " outputs");
+        }
+        for (int i = 0; i < circuits.length; i++) {
+            for (int j = 0; j < outputElements.length; j++) {
+                long row = circuits[i].tensor(circuits[i].outputs()[j]).layout().size() / batchSizes[i];
+                boolean padded = committedOutputs && outputElements[j] == 1 && row == 2;
+                if (row != outputElements[j] && !padded) {
+                    throw new IllegalArgumentException("output " + j + " has " + outputElements[j] + " elements per row, the batch-"
+                            + batchSizes[i] + " circuit's " + row);
+                }
+            }
+        }
         this.profile = profile;
         this.batchSizes = batchSizes.clone();
         this.circuits = circuits.clone();
         this.modelRoot = modelRoot.clone();
         this.io = io;
+        this.outputElements = outputElements.clone();
         ProofWriter w = new ProofWriter();
         w.bytes(MAGIC).u32(VERSION).u32(profile.bits())
                 .u32(zeroKnowledge ? FLAG_ZERO_KNOWLEDGE | (committedInputs ? FLAG_COMMITTED_INPUTS : 0)
@@ -176,8 +213,8 @@ public final class VerifyingKey {
             w.u64(Double.doubleToLongBits(d.scale())).u32(d.min()).u32(d.max());
         }
         w.u32(io.outputScales().size());
-        for (double s : io.outputScales()) {
-            w.u64(Double.doubleToLongBits(s));
+        for (int j = 0; j < outputElements.length; j++) {
+            w.u64(Double.doubleToLongBits(io.outputScale(j))).u32(outputElements[j]);
         }
         w.u32(circuits.length);
         for (int i = 0; i < circuits.length; i++) {
@@ -216,6 +253,7 @@ public final class VerifyingKey {
         this.views = of.views;
         this.modelRoot = of.modelRoot;
         this.io = of.io;
+        this.outputElements = of.outputElements;
         this.encoded = of.encoded;
         this.digest = of.digest;
         this.batch = batchSizes[index];
@@ -315,6 +353,73 @@ public final class VerifyingKey {
     /** The zero-knowledge mode's masks and witness layout of this key's circuit; null for an integrity-mode key. */
     public ZkLayout zkLayout() {
         return zkLayout;
+    }
+
+    /**
+     * The elements of one row of output j as the model computes it: the circuit's output row, or 1
+     * for a committed one-element output that the circuit holds in its padded form ({@link #outputPadded}).
+     */
+    public int outputElements(int j) {
+        return outputElements[j];
+    }
+
+    /**
+     * Whether this batch circuit holds output j in a padded form: a committed one-element output in a
+     * row of two, its value first and a 0 second (the circuit forces the 0), because a one-element
+     * tensor cannot be masked (docs/zero-knowledge.md §3.5). Its commitment is to the padded form;
+     * its opening holds the value only ({@link #circuitOutput}).
+     */
+    public boolean outputPadded(int j) {
+        return circuit.tensor(circuit.outputs()[j]).layout().size() / batch != outputElements[j];
+    }
+
+    /** Output j's dimensions in this batch circuit as the model has them: a padded output's are all 1. */
+    public int[] outputDims(int j) {
+        int[] dims = circuit.tensor(circuit.outputs()[j]).layout().dims();
+        if (outputPadded(j)) {
+            Arrays.fill(dims, 1);
+            dims[0] = batch;
+        }
+        return dims;
+    }
+
+    /**
+     * Output j's values in this batch circuit's tensor (every row, signed or field) from the model's
+     * ({@link #outputElements} per row, every row of the batch): each row's elements, then zeros
+     * up to the circuit's row.
+     *
+     * @throws IllegalArgumentException when {@code values} is not a whole batch of model rows
+     */
+    public long[] circuitOutput(int j, long[] values) {
+        int elements = outputElements[j];
+        if (values.length != (long) elements * batch) {
+            throw new IllegalArgumentException("output " + j + " has " + elements + " value(s) per row, " + batch + " row(s) in the batch, not "
+                    + values.length + " values");
+        }
+        int row = (int) (circuit.tensor(circuit.outputs()[j]).layout().size() / batch);
+        long[] out = new long[row * batch];
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(values, r * elements, out, r * row, elements);
+        }
+        return out;
+    }
+
+    /**
+     * The model's values of output j (every row of the batch) from this batch circuit's output tensor
+     * ({@code values}, unpadded): each row's first {@link #outputElements}. The rest of a padded row
+     * is the circuit's zero padding and is not returned.
+     */
+    public long[] modelOutput(int j, long[] values) {
+        int elements = outputElements[j];
+        int row = (int) (circuit.tensor(circuit.outputs()[j]).layout().size() / batch);
+        if (values.length != (long) row * batch) {
+            throw new IllegalArgumentException("output " + j + " has " + row * batch + " values in the circuit, not " + values.length);
+        }
+        long[] out = new long[elements * batch];
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(values, r * row, out, r * elements, elements);
+        }
+        return out;
     }
 
     private static void requireRows(Circuit c, int tensor, int batch) {
@@ -419,12 +524,14 @@ public final class VerifyingKey {
         }
         List<Double> outputs = new ArrayList<>();
         int m = in.length("output count", 1, Circuit.MAX_IO);
+        int[] elements = new int[m];
         for (int j = 0; j < m; j++) {
             double scale = Double.longBitsToDouble(in.u64("output scale"));
             if (!validScale(scale)) {
                 throw new MalformedProofException("verifying key has invalid output scales");
             }
             outputs.add(scale);
+            elements[j] = in.length("output elements per row", 1, Integer.MAX_VALUE);
         }
         try {
             int n = in.length("batch circuit count", 1, MAX_BATCH_CIRCUITS);
@@ -436,7 +543,7 @@ public final class VerifyingKey {
             }
             in.finish();
             return new VerifyingKey(profile, sizes, circuits, root, new IoScales(inputs, outputs), proofs,
-                    (flags & FLAG_COMMITTED_INPUTS) != 0, (flags & FLAG_COMMITTED_OUTPUTS) != 0);
+                    (flags & FLAG_COMMITTED_INPUTS) != 0, (flags & FLAG_COMMITTED_OUTPUTS) != 0, elements);
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
                 | ArithmeticException | NegativeArraySizeException e) {
             // A key whose checksum holds but whose circuit does not (crafted, or written by a

@@ -19,7 +19,9 @@ import java.util.List;
  * The opening of a proof's commitments to its committed inputs and outputs (keys with committed
  * visibility, docs/zero-knowledge.md §3.5): for each committed end ({@link CommittedEnd}) the
  * quantized tensors the proof is about, every row of its batch circuit (the padding rows
- * included), and the 32-byte seed that end's commitment's randomness came from. The prover writes
+ * included; an output's rows as the model computes them, {@link VerifyingKey#outputElements}
+ * values each, also where the circuit commits a one-element output in its padded form [value, 0]),
+ * and the 32-byte seed that end's commitment's randomness came from. The prover writes
  * it next to the proof and hands it to the tensors' owner only: with it, the proof's (hiding)
  * commitments open to exactly these values ({@link #check}); it reveals them, so it is as secret
  * as they are. Each end has its own commitment and seed, so {@link #only} gives an opening of one
@@ -167,7 +169,17 @@ public final class CommitmentOpening {
                 continue;
             }
             List<long[]> field = new ArrayList<>();
-            for (long[] x : part(end).values()) {
+            List<long[]> values = part(end).values();
+            for (int k = 0; k < values.size(); k++) {
+                long[] x = values.get(k);
+                if (end == CommittedEnd.OUTPUTS && k < bk.circuit().outputs().length) {
+                    // the model's values; a one-element output the circuit holds padded is committed as [value, 0]
+                    try {
+                        x = bk.circuitOutput(k, x);
+                    } catch (IllegalArgumentException e) {
+                        return VerificationResult.invalid("the opening does not fit the key: " + e.getMessage());
+                    }
+                }
                 long[] f = new long[x.length];
                 for (int i = 0; i < f.length; i++) {
                     f[i] = Goldilocks.fromSigned(x[i]);

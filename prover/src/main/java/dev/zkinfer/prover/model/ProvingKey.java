@@ -45,7 +45,7 @@ import java.util.function.Consumer;
  * model stacked that many times ({@link StackedModel}); every batch circuit commits to exactly
  * the same packed weights, so one model commitment serves them all.
  *
- * <p>File format ("model.pk", little-endian): magic "ZKPK", u32 version (5), u32 security bits,
+ * <p>File format ("model.pk", little-endian): magic "ZKPK", u32 version (9), u32 security bits,
  * the 32-byte verifying-key digest, the quantized model ({@link QuantizedModel#write}: one row),
  * then what compiling it gave, so that loading does not compile again: u32 length and the
  * verifying key's file ({@link VerifyingKey#encode}: the batch circuits), u32 count and per
@@ -57,7 +57,8 @@ import java.util.function.Consumer;
  * that the verifying key rebuilt from them has the recorded digest, so a key can never prove
  * against a different model than the one it names (and the witness check of every proof ties
  * the quantized model the executor runs to those values; {@link #decodeRecommittingInBackground}
- * makes the digest check when a proof first needs the commitment). Keys of earlier versions (version 4 held
+ * makes the digest check when a proof first needs the commitment). Keys of earlier versions (version 8
+ * embedded a version-8 verifying key, without each output's elements per row; version 4 held
  * one circuit, version 3 committed to the padded weights, version 2 stored only the quantized
  * model) are refused: compile the model again.
  *
@@ -65,7 +66,7 @@ import java.util.function.Consumer;
  */
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
-    private static final int VERSION = 8;
+    private static final int VERSION = 9;
     /** The batch sizes {@code zkinfer compile} gives a key unless told otherwise. */
     public static final int[] DEFAULT_BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64};
     private static final System.Logger LOG = System.getLogger(ProvingKey.class.getName());
@@ -275,7 +276,7 @@ public final class ProvingKey {
         ModelCompiler.Compiled[] compiled;
         boolean batches = true;
         try {
-            compiled = compileBatches(model, sizes, orSingle, options.privateInputs(), options.zeroKnowledge());
+            compiled = compileBatches(model, sizes, orSingle, options.privateInputs(), options.zeroKnowledge(), options.committedOutputs());
             if (compiled.length < sizes.length) {
                 int[] fit = Arrays.copyOf(sizes, compiled.length);
                 LOG.log(System.Logger.Level.WARNING, "a batch of " + sizes[compiled.length] + " needs a witness commitment above 2^"
@@ -289,7 +290,8 @@ public final class ProvingKey {
             sizes = new int[] {1};
             batches = false;
             // compiled first: a model that cannot be proved at all gets its one error, not a warning too
-            compiled = new ModelCompiler.Compiled[] {ModelCompiler.compile(model, options.privateInputs(), options.zeroKnowledge())};
+            compiled = new ModelCompiler.Compiled[] {ModelCompiler.compile(model, options.privateInputs(), options.zeroKnowledge(),
+                    options.committedOutputs())};
             LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; the key proves one inference per proof");
         }
         byte[] seed = null;
@@ -353,11 +355,11 @@ public final class ProvingKey {
      * the reason (the ops themselves compile).
      */
     static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge) {
-        return compileBatches(model, sizes, dropTooLarge, false, false);
+        return compileBatches(model, sizes, dropTooLarge, false, false, false);
     }
 
     static ModelCompiler.Compiled[] compileBatches(QuantizedModel model, int[] sizes, boolean dropTooLarge, boolean privateInputs,
-            boolean zeroKnowledge) {
+            boolean zeroKnowledge, boolean committedOutputs) {
         ModelCompiler.Compiled[] out = new ModelCompiler.Compiled[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
             Cancellation.checkpoint();
@@ -371,7 +373,7 @@ public final class ProvingKey {
             } catch (IllegalArgumentException | dev.zkinfer.InvalidInputException e) {
                 throw new dev.zkinfer.circuits.UnsupportedModelException(e.getMessage(), e);
             }
-            out[i] = ModelCompiler.compile(m, privateInputs, zeroKnowledge);
+            out[i] = ModelCompiler.compile(m, privateInputs, zeroKnowledge, committedOutputs);
             int witnessVars = paddedWitnessVars(out[i].circuit());
             int limit = maxWitnessVars(zeroKnowledge);
             if (witnessVars > limit) {
@@ -443,7 +445,7 @@ public final class ProvingKey {
      *     otherwise a key is built anew, whose digest the caller finds different
      * @param inBackground (with storedVk) the commitment is computed by a task forked in the
      *     current pool, which fails with the digest mismatch when its root is not storedVk's;
-     *     the key has storedVk if its scales are the ones it holds (else this throws the mismatch)
+     *     the key has storedVk if its scales and outputs' elements are the ones it holds (else this throws the mismatch)
      */
     private static ProvingKey commit(QuantizedModel model, int[] sizes, ModelCompiler.Compiled[] compiled, SecurityProfile profile,
             byte[] blindingSeed, int hiddenProofs, boolean committedInputs, boolean committedOutputs, Consumer<String> progress, Backend backend,
@@ -477,8 +479,10 @@ public final class ProvingKey {
                     .commit(table, numVars);
         }
         IoScales io = ioScales(model, first, committedInputs);
+        // each output's elements in one row of the model (a committed one-element output may be held padded)
+        int[] outputElements = Arrays.stream(model.outputIds()).map(id -> model.tensor(id).size()).toArray();
         if (inBackground) {
-            if (!sameScales(io, storedVk.io())) {
+            if (!sameScales(io, storedVk.io()) || !sameOutputElements(outputElements, storedVk)) {
                 throw new MalformedInputException(DIGEST_MISMATCH);
             }
             // Forked in this pool; it runs when a worker is free (at the latest when this task
@@ -503,11 +507,12 @@ public final class ProvingKey {
         VerifyingKey vk;
         // the rest of what a key built anew would encode (profile, flags, T, batch sizes and
         // circuits) comes from storedVk itself
-        if (storedVk != null && Arrays.equals(commitment.root(), storedVk.modelRoot()) && sameScales(io, storedVk.io())) {
+        if (storedVk != null && Arrays.equals(commitment.root(), storedVk.modelRoot()) && sameScales(io, storedVk.io())
+                && sameOutputElements(outputElements, storedVk)) {
             vk = storedVk;
         } else {
             vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge ? hiddenProofs : 0, committedInputs,
-                    committedOutputs);
+                    committedOutputs, outputElements);
         }
         // The integer executor's one-time packing of the weights (0.5 s on VGG-11, uninterruptible)
         // happens here rather than inside the first proof.
@@ -518,6 +523,15 @@ public final class ProvingKey {
 
     /** Why a key is refused whose stored weights, circuit or scales do not give the verifying key whose digest it records. */
     private static final String DIGEST_MISMATCH = "corrupted proving key: its weights or circuit do not match the digest it records";
+
+    private static boolean sameOutputElements(int[] elements, VerifyingKey vk) {
+        for (int j = 0; j < elements.length; j++) {
+            if (j >= vk.io().outputScales().size() || vk.outputElements(j) != elements[j]) {
+                return false;
+            }
+        }
+        return elements.length == vk.io().outputScales().size();
+    }
 
     /**
      * Whether two scale lists encode to the same bytes (the doubles' bits, the ranges). Not

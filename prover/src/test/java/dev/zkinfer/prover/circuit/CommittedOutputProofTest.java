@@ -6,6 +6,8 @@ import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.circuit.CircuitVerifier;
 import dev.zkinfer.circuit.CommittedEnd;
 import dev.zkinfer.circuit.CommittedLayout;
+import dev.zkinfer.circuit.IndexMap;
+import dev.zkinfer.circuit.IndexMapLayer;
 import dev.zkinfer.circuit.IoScales;
 import dev.zkinfer.circuit.LinearLayer;
 import dev.zkinfer.circuit.RangeCheckLayer;
@@ -54,6 +56,14 @@ class CommittedOutputProofTest {
         }
         w.put(x, c.tensor(x).layout().pad(xs, 0));
         w.put(w1, LayerSoundness.randomPadded(c.tensor(w1).layout(), rnd, 100));
+        IoScales io = new IoScales(input.equals("private") ? List.of() : List.of(new IoScales.InputDomain(1.0, -8, 7)), List.of(1.0));
+        return keyed(c, w, x, y, w1, io, input.equals("committed"), committedOutput, null, seed);
+    }
+
+    /** The witness computed from its inputs and model tensor {@code w1}, the model committed, the key made. */
+    static Setup keyed(Circuit c, WitnessValues w, int x, int y, int w1, IoScales io, boolean committedInputs, boolean committedOutput,
+            int[] outputElements, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
         LayerHarness.computeWitness(c, w);
         CircuitProver.computeMultiplicities(c, w);
         SecurityProfile profile = SecurityProfile.DEFAULT;
@@ -70,9 +80,8 @@ class CommittedOutputProofTest {
         long[] table = ml.pack(mv);
         WhirProver.WhirCommitment commitment = new WhirProver(hiding.params(), Backends.scalar()).commit(table, ml.numVars(),
                 ZkProofTest.seeded(seed));
-        IoScales io = new IoScales(input.equals("private") ? List.of() : List.of(new IoScales.InputDomain(1.0, -8, 7)), List.of(1.0));
         VerifyingKey vk = new VerifyingKey(profile, new int[] {1}, new Circuit[] {c}, commitment.root(), io, proofs,
-                input.equals("committed"), committedOutput);
+                committedInputs, committedOutput, outputElements);
         return new Setup(vk, new CircuitProver(vk, commitment, table, Backends.scalar()), w, x, y);
     }
 
@@ -235,5 +244,133 @@ class CommittedOutputProofTest {
         // a committed output needs a zero-knowledge key
         assertThrows(IllegalArgumentException.class, () -> new VerifyingKey(SecurityProfile.DEFAULT, new int[] {1},
                 new Circuit[] {s.vk().circuit()}, s.vk().modelRoot(), s.vk().io(), 0, false, true));
+    }
+
+    /**
+     * A one-element output in its padded form, as the compiler makes it for a committed output
+     * (ModelCompiler: a sum to one element): x (public, [1, 4]) padded with a zero row to [2, 4],
+     * summed by a Linear layer with weights of ones into [2, 1], reshaped into the output [1, 2]
+     * = [Σx, 0]; the key records one element per row (docs/zero-knowledge.md §3.5).
+     */
+    static Setup paddedOneElementOutput(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Circuit.Builder cb = new Circuit.Builder();
+        int x = cb.tensor("x", TensorLayout.of(1, 4), TensorRole.INPUT);
+        int rows = cb.tensor("x/zk padded rows", TensorLayout.of(2, 4), TensorRole.COMPUTED);
+        int ones = cb.tensor("ones", TensorLayout.of(1, 4), TensorRole.MODEL);
+        int sums = cb.tensor("row sums", TensorLayout.of(2, 1), TensorRole.COMPUTED);
+        int y = cb.tensor("output", TensorLayout.of(1, 2), TensorRole.COMPUTED);
+        cb.layer(new IndexMapLayer(new int[] {x}, rows, new IndexMap.Pad(new int[2])));
+        cb.layer(new LinearLayer(rows, ones, -1, sums));
+        cb.layer(new IndexMapLayer(new int[] {sums}, y, new IndexMap.Reshape()));
+        Circuit c = cb.build(new int[] {x}, new int[] {y});
+        WitnessValues w = new WitnessValues(c);
+        long[] xs = new long[4];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = Goldilocks.fromSigned(rnd.nextInt(-8, 8));
+        }
+        w.put(x, c.tensor(x).layout().pad(xs, 0));
+        w.put(ones, c.tensor(ones).layout().pad(new long[] {1, 1, 1, 1}, 0));
+        IoScales io = new IoScales(1.0, -8, 7, 1.0);
+        return keyed(c, w, x, y, ones, io, false, true, new int[] {1}, seed);
+    }
+
+    @Test
+    void aOneElementOutputCommittedInItsPaddedFormOpensToItsValueOnly() throws Exception {
+        Setup s = paddedOneElementOutput(40);
+        VerifyingKey vk = s.vk();
+        assertTrue(vk.outputPadded(0));
+        assertEquals(1, vk.outputElements(0));
+        assertArrayEquals(new int[] {1, 1}, vk.outputDims(0), "the model's shape, not the circuit's [1, 2]");
+        long[] padded = output(s);
+        long sum = 0;
+        for (long v : vk.circuit().tensor(s.x()).layout().unpad(s.w().get(s.x()))) {
+            sum += Goldilocks.toSigned(v);
+        }
+        assertArrayEquals(new long[] {Goldilocks.fromSigned(sum), 0}, padded, "the circuit's output is [Σx, 0]");
+        assertArrayEquals(new long[] {Goldilocks.fromSigned(sum)}, vk.modelOutput(0, padded));
+        assertArrayEquals(padded, vk.circuitOutput(0, new long[] {Goldilocks.fromSigned(sum)}));
+        assertThrows(IllegalArgumentException.class, () -> vk.circuitOutput(0, padded), "two values for a one-element output");
+
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(vk, prove(s, 41, null, seed(6), null));
+        assertTrue(o.result().isValid(), o.result().reason());
+        assertTrue(o.outputs().isEmpty());
+        assertArrayEquals(TensorCommitment.root(vk, CommittedEnd.OUTPUTS, List.of(padded), seed(6)), o.outputCommitment());
+        // a second element other than 0, or another value, is another root
+        long[] nonZero = {padded[0], 5};
+        assertFalse(Arrays.equals(TensorCommitment.root(vk, CommittedEnd.OUTPUTS, List.of(nonZero), seed(6)), o.outputCommitment()));
+        long[] other = {Goldilocks.add(padded[0], 1), 0};
+        assertFalse(Arrays.equals(TensorCommitment.root(vk, CommittedEnd.OUTPUTS, List.of(other), seed(6)), o.outputCommitment()));
+
+        // the key records the elements per row: it round-trips, and another count is another key
+        VerifyingKey back = VerifyingKey.decode(vk.encode());
+        assertArrayEquals(vk.digest(), back.digest());
+        assertEquals(1, back.outputElements(0));
+        assertTrue(back.outputPadded(0));
+        VerifyingKey unpadded = new VerifyingKey(vk.profile(), new int[] {1}, new Circuit[] {vk.circuit()}, vk.modelRoot(), vk.io(),
+                vk.hiddenProofs(), false, true, new int[] {2});
+        assertFalse(unpadded.outputPadded(0));
+        assertFalse(Arrays.equals(vk.digest(), unpadded.digest()));
+    }
+
+    @Test
+    void aPaddedOutputIsOnlyForACommittedOneElementOutput() {
+        Setup s = paddedOneElementOutput(42);
+        VerifyingKey vk = s.vk();
+        // public outputs are read from the proof as the circuit has them: no padded form
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new VerifyingKey(vk.profile(), new int[] {1},
+                new Circuit[] {vk.circuit()}, vk.modelRoot(), vk.io(), vk.hiddenProofs(), false, false, new int[] {1}));
+        assertTrue(e.getMessage().contains("elements per row"), e.getMessage());
+        // a row of two holds one element padded, not three, nor none
+        for (int[] elements : new int[][] {{3}, {0}, {1, 1}}) {
+            assertThrows(IllegalArgumentException.class, () -> new VerifyingKey(vk.profile(), new int[] {1}, new Circuit[] {vk.circuit()},
+                    vk.modelRoot(), vk.io(), vk.hiddenProofs(), false, true, elements), Arrays.toString(elements));
+        }
+        // the encoded count is checked when decoding: 0 elements per row is a malformed key
+        byte[] file = vk.encode();
+        int at = CommittedInputProofTest.indexOf(file, new byte[] {0, 0, (byte) 0xf0, 0x3f, 1, 0, 0, 0}) + 4;
+        assertTrue(at > 4, "the output scale 1.0 and its count 1");
+        byte[] zero = Arrays.copyOf(file, file.length - 32);
+        zero[at] = 0;
+        byte[] resealed = Arrays.copyOf(zero, file.length);
+        System.arraycopy(sha256(zero), 0, resealed, zero.length, 32);
+        assertThrows(dev.zkinfer.encoding.MalformedProofException.class, () -> VerifyingKey.decode(resealed));
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aProverWhoseCommittedPaddingIsNotZeroIsCaught() {
+        Setup s = paddedOneElementOutput(43);
+        long[] padded = output(s);
+        TensorLayout l = s.vk().circuit().tensor(s.y()).layout();
+        // C_out commits [value, 5] while the witness holds [value, 0]: caught at C_out's opening
+        for (long pad : new long[] {5, Goldilocks.fromSigned(-1)}) {
+            Map<Integer, long[]> instead = Map.of(s.y(), l.pad(new long[] {padded[0], pad}, 0));
+            CircuitVerifier.Outcome o = CircuitVerifier.verify(s.vk(), prove(s, 44, null, seed(3), instead));
+            assertFalse(o.result().isValid(), "a committed padding of " + pad + " was accepted");
+            assertTrue(o.result().reason().startsWith("output commitment opening"), o.result().reason());
+        }
+        // the witness's own output is [value, 5] and C_out commits the same: the tie holds, the
+        // layer that makes the output (a reshape of the sums, whose second is Σ of a zero row) does not
+        s.w().put(s.y(), l.pad(new long[] {padded[0], 5}, 0));
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(s.vk(), prove(s, 45, null, seed(3), null));
+        assertFalse(o.result().isValid(), "a proof of a non-zero padding was accepted");
+        assertFalse(o.result().reason().startsWith("output commitment"), "the tie holds; the layer fails: " + o.result().reason());
+    }
+
+    @Test
+    void aPaddedOutputProofRejectsFlippedBytesAndTruncations() {
+        Setup s = paddedOneElementOutput(46);
+        byte[] proof = prove(s, 47, null, seed(8), null);
+        assertTrue(CircuitVerifier.verify(s.vk(), proof).result().isValid());
+        byte[] root = CircuitVerifier.verify(s.vk(), proof).outputCommitment();
+        rejectsRootFlipsAndTruncations(s.vk(), proof, CommittedInputProofTest.indexOf(proof, root), new SplittableRandom(47));
     }
 }

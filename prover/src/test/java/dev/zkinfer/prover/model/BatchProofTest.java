@@ -251,10 +251,10 @@ class BatchProofTest {
     void provingKeysOfAnEarlierFormatAreRefusedByVersion() throws Exception {
         byte[] k = pk.encode();
         byte[] body = Arrays.copyOf(k, k.length - 32);
-        body[4] = 6;
+        body[4] = 8;
         byte[] old = Arrays.copyOf(body, k.length);
         System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(body), 0, old, body.length, 32);
         MalformedInputException e = assertThrows(MalformedInputException.class, () -> ProvingKey.decode(old, s -> {}));
-        assertEquals("unsupported proving key version 6 (this zkinfer reads version 8)", e.getMessage());
+        assertEquals("unsupported proving key version 8 (this zkinfer reads version 9)", e.getMessage());
     }
 }
