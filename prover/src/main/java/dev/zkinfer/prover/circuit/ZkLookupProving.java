@@ -11,7 +11,6 @@ import dev.zkinfer.lookup.Columns;
 import dev.zkinfer.lookup.LogUpGkrVerifier;
 import dev.zkinfer.lookup.SegmentShape;
 import dev.zkinfer.lookup.ZkLeafLayout;
-import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.lookup.LogUpGkrProver;
 import dev.zkinfer.prover.lookup.LogUpSegment;
 import dev.zkinfer.prover.lookup.LookupSegment;
@@ -147,8 +146,11 @@ public final class ZkLookupProving {
             fSum = fSum.sub(c[h].mul(leafHalves[h].cubeSum(x0[h])));
         }
         int parts = segments.size() + 2;
-        // each part is eq(r_<l, ·) times a linear form of its columns (EqLinearRounds: no eq table, no per-column folds)
-        BatchedRounds.Part[] inst = new BatchedRounds.Part[parts];
+        // each part is eq(r_<l, ·) times a linear form of its columns (EqLinearRounds: no eq table, no
+        // per-column folds; its sum is the form's value at r_<l, and the columns' final values share
+        // one eq table per segment size)
+        EqLinearRounds.PointTables shared = new EqLinearRounds.PointTables();
+        EqLinearRounds[] inst = new EqLinearRounds[parts];
         Ext3[] coef = new Ext3[parts];
         Ext3[] sums = new Ext3[parts];
         for (int s = 0; s < segments.size(); s++) {
@@ -160,28 +162,24 @@ public final class ZkLookupProving {
             Ext3 constant;
             if (s < specs.size()) {
                 LookupSpec spec = specs.get(s);
-                long[][] cols = shiftedColumns.get(s);
                 constant = oneMinusZ.add(z.mul(shift));
                 Ext3 power = Ext3.ONE;
-                Ext3 combined = Ext3.ZERO;
-                for (int col = 0; col < cols.length; col++) {
+                for (int col = 0; col < spec.columns().length; col++) {
                     int tensor = spec.columns()[col];
                     Ext3 off = Ext3.of(Goldilocks.fromSigned(spec.offsets()[col]));
                     constant = constant.sub(z.mul(power).mul(off));
                     columns.add(new EqLinearRounds.Column(ctx.values(tensor), true, z.mul(power).neg(), mask(ctx, tensor, l)));
-                    combined = combined.add(power.mul(EqTables.evaluate(ctx.backend(), cols[col], low)));
                     power = power.mul(beta);
                 }
-                sums[s] = oneMinusZ.add(z.mul(shift.sub(combined)));
             } else {
                 int ti = s - specs.size();
                 int tensor = multTensors[ti];
                 constant = z.mul(shift);
                 columns.add(new EqLinearRounds.Column(ctx.values(tensor), true, oneMinusZ.neg(), mask(ctx, tensor, l)));
                 columns.add(new EqLinearRounds.Column(tableRows[ti], false, z.neg(), null));
-                sums[s] = z.mul(shift.sub(Mle.evaluateExt(tableRows[ti], low))).sub(oneMinusZ.mul(EqTables.evaluate(ctx.backend(), ctx.values(tensor), low)));
             }
-            inst[s] = linearPart(ctx, low, constant, columns);
+            inst[s] = new EqLinearRounds(ctx.backend().sumcheck(), low, constant, columns, shared);
+            sums[s] = inst[s].sum();
             coef[s] = layout.selector(s, r);
         }
         int ml = ZkLeafLayout.MASK_LOG_SIZE;
@@ -191,9 +189,9 @@ public final class ZkLookupProving {
             int j = segments.size() + side;
             long[] block = masks.segments()[side];
             long[] p = Arrays.copyOfRange(block, 0, 3 * size), q = Arrays.copyOfRange(block, 3 * size, 6 * size);
-            sums[j] = oneMinusZ.mul(Mle.evaluateExt(p, maskLow)).add(z.mul(Mle.evaluateExt(q, maskLow)));
-            inst[j] = linearPart(ctx, maskLow, Ext3.ZERO,
-                    List.of(new EqLinearRounds.Column(p, false, oneMinusZ, null), new EqLinearRounds.Column(q, false, z, null)));
+            inst[j] = new EqLinearRounds(ctx.backend().sumcheck(), maskLow, Ext3.ZERO,
+                    List.of(new EqLinearRounds.Column(p, false, oneMinusZ, null), new EqLinearRounds.Column(q, false, z, null)), shared);
+            sums[j] = inst[j].sum();
             coef[j] = layout.maskSelector(side, r);
         }
         int vars = layout.leafVars();
@@ -250,11 +248,6 @@ public final class ZkLookupProving {
                     + ctx.circuit().tensor(tensor).name());
         }
         return m;
-    }
-
-    /** One part of the leaf sumcheck: Σ_x eq(low, x)·(constant + Σ_c a_c·F̂_c(x)). */
-    private static BatchedRounds.Part linearPart(ProverContext ctx, Ext3[] low, Ext3 constant, List<EqLinearRounds.Column> columns) {
-        return new EqLinearRounds(ctx.backend().sumcheck(), low, constant, columns);
     }
 
     private static Ext3 uniform(RandomGenerator random) {

@@ -46,15 +46,47 @@ public final class EqLinearRounds implements BatchedRounds.Part {
     /** The generic prover (n &lt; 2), else null. */
     private final SumcheckProver.InstanceRounds generic;
     private final Ext3[] challenges;
+    /** Σ_x eq(p, x)·L(x) = L̃(p). */
+    private final Ext3 sum;
+    private final PointTables shared;
     private int round;
     private Ext3[] finals;
+
+    /**
+     * eq(s_{&lt;l}, ·) for the prefixes of one point s, each size built once: the parts of one
+     * {@link BatchedRounds} are bound to prefixes of the same challenges, and their columns'
+     * values at the point are inner products with these tables. Refuses a prefix that disagrees
+     * with one seen before. Not thread-safe.
+     */
+    public static final class PointTables {
+        private final java.util.Map<Integer, long[]> tables = new java.util.HashMap<>();
+        private Ext3[] point = new Ext3[0];
+
+        long[] eq(Ext3[] prefix) {
+            for (int i = 0; i < Math.min(prefix.length, point.length); i++) {
+                if (!prefix[i].equals(point[i])) {
+                    throw new IllegalStateException("shared eq tables asked for two different points");
+                }
+            }
+            if (prefix.length > point.length) {
+                point = prefix.clone();
+            }
+            return tables.computeIfAbsent(prefix.length, l -> Mle.eqTable(prefix));
+        }
+    }
 
     /**
      * @param point p, of n ≥ 0 coordinates
      * @param constant a_0
      */
     public EqLinearRounds(SumcheckKernels kernels, Ext3[] point, Ext3 constant, List<Column> columns) {
+        this(kernels, point, constant, columns, new PointTables());
+    }
+
+    /** As above, the columns' final values taken with {@code shared}'s eq tables (one per size for the parts of one batch). */
+    public EqLinearRounds(SumcheckKernels kernels, Ext3[] point, Ext3 constant, List<Column> columns, PointTables shared) {
         this.n = point.length;
+        this.shared = shared;
         if (n > 30) {
             throw new IllegalArgumentException("an eq-linear sumcheck over " + n + " variables is out of range");
         }
@@ -82,9 +114,11 @@ public final class EqLinearRounds implements BatchedRounds.Part {
             in.addTerm(constant, e);
             this.generic = new SumcheckProver.InstanceRounds(kernels, in);
             this.rounds = null;
+            this.sum = Mle.evaluateExt(linearForm(n, constant, this.columns), p);
         } else {
             this.generic = null;
             this.rounds = new EqProductRounds(kernels, linearForm(n, constant, this.columns), false, p);
+            this.sum = rounds.sum();
         }
     }
 
@@ -119,6 +153,11 @@ public final class EqLinearRounds implements BatchedRounds.Part {
             }
         });
         return out;
+    }
+
+    /** The sum Σ_x eq(p, x)·(a_0 + Σ_c a_c·F_c(x)) = a_0 + Σ_c a_c·F̃_c(p) (the masks are zero on the hypercube). */
+    public Ext3 sum() {
+        return sum;
     }
 
     @Override
@@ -200,13 +239,38 @@ public final class EqLinearRounds implements BatchedRounds.Part {
                 for (Ext3 c : challenges) {
                     z = z.mul(c.mul(Ext3.ONE.sub(c)));
                 }
+                long[] eq = shared.eq(challenges);
                 for (int c = 0; c < finals.length; c++) {
                     Column col = columns.get(c);
-                    Ext3 v = col.base() ? Mle.evaluate(col.values(), challenges) : Mle.evaluateExt(col.values(), challenges);
+                    Ext3 v = innerProduct(col, eq);
                     finals[c] = col.mask() == null ? v : v.add(z.mul(col.mask().cubeSum(challenges[0])));
                 }
             }
         }
         return finals.clone();
+    }
+
+    /** Σ_i F[i]·eq[i] for a column F and an array-form table eq of as many entries. */
+    private static Ext3 innerProduct(Column col, long[] eq) {
+        long[] v = col.values();
+        if (!col.base()) {
+            long[] acc = new long[3];
+            long[] prod = new long[3];
+            for (int i = 0; i < eq.length / 3; i++) {
+                Ext3.mulInto(v, i, eq, i, prod, 0);
+                acc[0] = Goldilocks.add(acc[0], prod[0]);
+                acc[1] = Goldilocks.add(acc[1], prod[1]);
+                acc[2] = Goldilocks.add(acc[2], prod[2]);
+            }
+            return new Ext3(acc[0], acc[1], acc[2]);
+        }
+        long a0 = 0, a1 = 0, a2 = 0;
+        for (int i = 0; i < v.length; i++) {
+            long x = v[i];
+            a0 = Goldilocks.add(a0, Goldilocks.mul(x, eq[3 * i]));
+            a1 = Goldilocks.add(a1, Goldilocks.mul(x, eq[3 * i + 1]));
+            a2 = Goldilocks.add(a2, Goldilocks.mul(x, eq[3 * i + 2]));
+        }
+        return new Ext3(a0, a1, a2);
     }
 }

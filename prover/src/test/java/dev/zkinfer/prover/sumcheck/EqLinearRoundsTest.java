@@ -89,6 +89,7 @@ class EqLinearRoundsTest {
                 EqLinearRounds fast = new EqLinearRounds(kernels, p, constant, columns);
                 String what = "n = " + n + ", shape " + shape + " (" + kernels.getClass().getSimpleName() + ")";
                 assertEquals(n, fast.numVars());
+                assertEquals(claim, fast.sum(), what + ": the sum");
                 Ext3[] r = new Ext3[n];
                 for (int k = 0; k < n; k++) {
                     long[] ref = reference.message(k, claim);
@@ -142,6 +143,42 @@ class EqLinearRoundsTest {
             b.bind(k, r);
         }
         assertNotEquals(a.finals()[0], b.finals()[0]);
+    }
+
+    /**
+     * Parts of 3, 6 and 4 variables bound to prefixes of one point share one eq table per size
+     * and give the finals of parts with their own tables; a part bound to another point is refused.
+     */
+    @Test
+    void partsOfOneBatchShareEqTablesPerSize() {
+        SplittableRandom rnd = new SplittableRandom(99);
+        SumcheckKernels k = Backends.get().sumcheck();
+        int[] sizes = {3, 6, 4, 6};
+        Ext3[] s = new Ext3[6];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = randomExt(rnd);
+        }
+        EqLinearRounds.PointTables shared = new EqLinearRounds.PointTables();
+        for (int n : sizes) {
+            Ext3[] p = new Ext3[n];
+            for (int i = 0; i < n; i++) {
+                p[i] = randomExt(rnd);
+            }
+            List<EqLinearRounds.Column> cols = List.of(column(rnd, n, true, randomMask(rnd, 1)), column(rnd, n, false, null));
+            Ext3 constant = randomExt(rnd);
+            EqLinearRounds a = new EqLinearRounds(k, p, constant, cols, shared);
+            EqLinearRounds b = new EqLinearRounds(k, p, constant, cols);
+            for (int j = 0; j < n; j++) {
+                a.bind(j, s[j]);
+                b.bind(j, s[j]);
+            }
+            assertArrayEquals(b.finals(), a.finals(), n + " variables");
+        }
+        EqLinearRounds other = new EqLinearRounds(k, new Ext3[] {Ext3.of(2), Ext3.of(3)}, Ext3.ONE,
+                List.of(new EqLinearRounds.Column(new long[] {1, 2, 3, 4}, true, Ext3.ONE, null)), shared);
+        other.bind(0, s[0]);
+        other.bind(1, s[1].add(Ext3.ONE));
+        assertThrows(IllegalStateException.class, other::finals);
     }
 
     @Test
