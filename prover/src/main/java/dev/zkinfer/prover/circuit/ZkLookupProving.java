@@ -149,7 +149,7 @@ public final class ZkLookupProving {
         // each part is eq(r_<l, ·) times a linear form of its columns (EqLinearRounds: no eq table, no
         // per-column folds; its sum is the form's value at r_<l, and the columns' final values share
         // one eq table per segment size)
-        EqLinearRounds.PointTables shared = new EqLinearRounds.PointTables();
+        EqLinearRounds.PointTables shared = new EqLinearRounds.PointTables(point -> EqTables.eq(ctx.backend(), point));
         EqLinearRounds[] inst = new EqLinearRounds[parts];
         Ext3[] coef = new Ext3[parts];
         Ext3[] sums = new Ext3[parts];

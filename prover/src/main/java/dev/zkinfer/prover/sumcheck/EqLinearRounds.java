@@ -60,7 +60,18 @@ public final class EqLinearRounds implements BatchedRounds.Part {
      */
     public static final class PointTables {
         private final java.util.Map<Integer, long[]> tables = new java.util.HashMap<>();
+        private final java.util.function.Function<Ext3[], long[]> eqTable;
         private Ext3[] point = new Ext3[0];
+
+        /** Tables built by {@link Mle#eqTable}. */
+        public PointTables() {
+            this(Mle::eqTable);
+        }
+
+        /** Tables built by {@code eqTable} (the values of {@link Mle#eqTable}: a backend's parallel kernel). */
+        public PointTables(java.util.function.Function<Ext3[], long[]> eqTable) {
+            this.eqTable = eqTable;
+        }
 
         long[] eq(Ext3[] prefix) {
             for (int i = 0; i < Math.min(prefix.length, point.length); i++) {
@@ -71,7 +82,7 @@ public final class EqLinearRounds implements BatchedRounds.Part {
             if (prefix.length > point.length) {
                 point = prefix.clone();
             }
-            return tables.computeIfAbsent(prefix.length, l -> Mle.eqTable(prefix));
+            return tables.computeIfAbsent(prefix.length, l -> eqTable.apply(prefix.clone()));
         }
     }
 

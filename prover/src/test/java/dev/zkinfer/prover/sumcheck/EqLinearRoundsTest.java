@@ -158,7 +158,7 @@ class EqLinearRoundsTest {
         for (int i = 0; i < s.length; i++) {
             s[i] = randomExt(rnd);
         }
-        EqLinearRounds.PointTables shared = new EqLinearRounds.PointTables();
+        EqLinearRounds.PointTables shared = new EqLinearRounds.PointTables(p -> Mle.eqTableInto(p, Ext3.ONE, new long[3 << p.length]));
         for (int n : sizes) {
             Ext3[] p = new Ext3[n];
             for (int i = 0; i < n; i++) {
