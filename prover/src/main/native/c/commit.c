@@ -631,3 +631,40 @@ void zk_mask_low_sums(const int64_t *w, int64_t low_size, int64_t high_size, con
     sum_parts(m.out, chunks, (int)total, (u64 *)out);
     free(m.out);
 }
+
+/* ---------------------------------------------------------------- hiding opening: rho f_1 + g_1 */
+
+struct combine_ctx {
+    const u64 *t, *parts, *rho, *e;
+    int64_t size;
+    int c;
+    u64 *out;
+};
+
+static void combine_range(void *p, int64_t from, int64_t to, int chunk) {
+    (void)chunk;
+    struct combine_ctx *m = p;
+    u64 r0 = m->rho[0], r1 = m->rho[1], r2 = m->rho[2];
+    for (int64_t b = from; b < to; b++) {
+        const u64 *x = m->t + 3 * b;
+        u64 v0, v1, v2;
+        ext_mul(x[0], x[1], x[2], r0, r1, r2, &v0, &v1, &v2);
+        acc192 a0 = {v0, 0}, a1 = {v1, 0}, a2 = {v2, 0};
+        for (int a = 0; a < m->c; a++) {
+            u64 s = m->parts[(size_t)a * (size_t)m->size + (size_t)b];
+            const u64 *e = m->e + 3 * a;
+            acc_add(&a0, (u128)e[0] * s);
+            acc_add(&a1, (u128)e[1] * s);
+            acc_add(&a2, (u128)e[2] * s);
+        }
+        u64 *o = m->out + 3 * b;
+        o[0] = acc_value(a0);
+        o[1] = acc_value(a1);
+        o[2] = acc_value(a2);
+    }
+}
+
+void zk_mask_combine(const int64_t *t, int64_t size, const int64_t *rho, const int64_t *parts, int32_t c, const int64_t *e, int64_t *out) {
+    struct combine_ctx m = {(const u64 *)t, (const u64 *)parts, (const u64 *)rho, (const u64 *)e, size, c, (u64 *)out};
+    zk_parallel_for(size, ZK_MIN_PARALLEL, combine_range, &m);
+}

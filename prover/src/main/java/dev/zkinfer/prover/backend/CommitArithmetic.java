@@ -270,6 +270,36 @@ final class CommitArithmetic {
         return b;
     }
 
+    /** The reference of {@link CommitKernels#maskCombine}: parallel over chunks of entries. */
+    static long[] maskCombine(long[] t, long[] rho, long[] parts, int c, long[] e) {
+        int size = t.length / 3;
+        if (t.length != 3 * size || c < 0 || (long) c * size != parts.length || e.length != 3 * c || rho.length != 3) {
+            throw new IllegalArgumentException("mask combination: " + t.length + " longs of table, " + parts.length + " part values in "
+                    + c + " parts, " + e.length / 3 + " coefficients");
+        }
+        long[] out = new long[t.length];
+        int chunks = Math.max(1, Math.min(64, size >>> 10)), per = (size + chunks - 1) / chunks;
+        dev.zkinfer.prover.concurrent.Cancellation cancel = dev.zkinfer.prover.concurrent.Cancellation.current();
+        java.util.stream.IntStream range = java.util.stream.IntStream.range(0, chunks);
+        (chunks > 1 ? range.parallel() : range).forEach(ch -> {
+            cancel.check();
+            long[] v = new long[3];
+            for (int b = ch * per, end = Math.min(size, (ch + 1) * per); b < end; b++) {
+                dev.zkinfer.field.Ext3.mulInto(t, b, rho, 0, v, 0);
+                for (int a = 0; a < c; a++) {
+                    long x = parts[a * size + b];
+                    v[0] = Goldilocks.add(v[0], Goldilocks.mul(e[3 * a], x));
+                    v[1] = Goldilocks.add(v[1], Goldilocks.mul(e[3 * a + 1], x));
+                    v[2] = Goldilocks.add(v[2], Goldilocks.mul(e[3 * a + 2], x));
+                }
+                out[3 * b] = v[0];
+                out[3 * b + 1] = v[1];
+                out[3 * b + 2] = v[2];
+            }
+        });
+        return out;
+    }
+
     /** The reference of {@link CommitKernels#maskLowSums}: parallel over chunks of h, partial sums added in chunk order. */
     static long[] maskLowSums(long[] w, long[] parts, int c, int lowSize) {
         int highSize = parts.length / c, width = 3 * lowSize;

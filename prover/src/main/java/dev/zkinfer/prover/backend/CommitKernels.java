@@ -76,6 +76,16 @@ public interface CommitKernels {
         return CommitArithmetic.maskLowSums(w, parts, c, lowSize);
     }
 
+    /**
+     * The hiding opening's ρ·f̂_1 + ĝ_1 (docs/zero-knowledge.md §3.3): for an array-form table t of
+     * size extension entries and c base-field tables of size entries flattened in {@code parts}
+     * (table a at [a·size, (a+1)·size)), a new array-form table out[b] = ρ·t[b] + Σ_a e_a·parts_a[b],
+     * ρ (3 longs) and e (3·c longs) in array form. This default (Java) is the reference.
+     */
+    default long[] maskCombine(long[] t, long[] rho, long[] parts, int c, long[] e) {
+        return CommitArithmetic.maskCombine(t, rho, parts, c, e);
+    }
+
     /** The parent layer (32 bytes per node) of a layer of 2m digests. */
     byte[] hashParents(byte[] children);
 

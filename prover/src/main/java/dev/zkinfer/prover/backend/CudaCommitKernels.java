@@ -78,6 +78,11 @@ final class CudaCommitKernels implements CommitKernels {
     }
 
     @Override
+    public long[] maskCombine(long[] t, long[] rho, long[] parts, int c, long[] e) {
+        return cpu.maskCombine(t, rho, parts, c, e);
+    }
+
+    @Override
     public byte[] hashSaltedLeaves(long[] data, int leaves, int leafLongs, byte[] salts) {
         return cpu.hashSaltedLeaves(toHost(data, leaves * leafLongs), leaves, leafLongs, salts);
     }

@@ -94,6 +94,22 @@ final class NativeCommitKernels implements CommitKernels {
         return out;
     }
 
+    @Override
+    public long[] maskCombine(long[] t, long[] rho, long[] parts, int c, long[] e) {
+        Cancellation.checkpoint();
+        int size = t.length / 3;
+        if (t.length != 3 * size || c < 0 || (long) c * size != parts.length || e.length != 3 * c || rho.length != 3) {
+            throw new IllegalArgumentException("mask combination: " + t.length + " longs of table, " + parts.length + " part values in "
+                    + c + " parts, " + e.length / 3 + " coefficients");
+        }
+        if (size < minNative) {
+            return java.maskCombine(t, rho, parts, c, e);
+        }
+        long[] out = new long[t.length];
+        NativeKernels.zk_mask_combine(t, size, rho, parts, c, e, out);
+        return out;
+    }
+
     /** Leaf digest and salted digest in one native pass (two SHA-256 compressions per short leaf). */
     @Override
     public byte[] hashSaltedLeaves(long[] data, int leaves, int leafLongs, byte[] salts) {

@@ -28,7 +28,7 @@ import java.lang.invoke.MethodHandle;
  */
 final class NativeKernels {
     /** The library's ABI version this class was written against (zk_abi_version). */
-    static final int ABI_VERSION = 5;
+    static final int ABI_VERSION = 6;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CRITICAL = Linker.Option.critical(true);
@@ -68,6 +68,7 @@ final class NativeKernels {
         ZK_FOLD_EXT_IN_PLACE("zk_fold_ext_in_place", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS)),
         ZK_EVALUATE_MLE("zk_evaluate_mle", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, ADDRESS)),
         ZK_MASK_LOW_SUMS("zk_mask_low_sums", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS)),
+        ZK_MASK_COMBINE("zk_mask_combine", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS)),
         ZK_ADD_SCALED_EQ_BATCH("zk_add_scaled_eq_batch", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT)),
         ZK_WHIR_SUMCHECK_ROUND("zk_whir_sumcheck_round", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS)),
         ZK_WHIR_FOLD("zk_whir_fold", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS)),
@@ -305,6 +306,15 @@ final class NativeKernels {
             Entry.ZK_MASK_LOW_SUMS.handle().invokeExact(MemorySegment.ofArray(w), lowSize, highSize, MemorySegment.ofArray(parts), c, MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw failure(t);
+        }
+    }
+
+    static void zk_mask_combine(long[] t, long size, long[] rho, long[] parts, int c, long[] e, long[] out) {
+        try {
+            Entry.ZK_MASK_COMBINE.handle().invokeExact(MemorySegment.ofArray(t), size, MemorySegment.ofArray(rho), MemorySegment.ofArray(parts), c,
+                    MemorySegment.ofArray(e), MemorySegment.ofArray(out));
+        } catch (Throwable t2) {
+            throw failure(t2);
         }
     }
 

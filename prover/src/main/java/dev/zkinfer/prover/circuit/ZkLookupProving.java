@@ -11,13 +11,12 @@ import dev.zkinfer.lookup.Columns;
 import dev.zkinfer.lookup.LogUpGkrVerifier;
 import dev.zkinfer.lookup.SegmentShape;
 import dev.zkinfer.lookup.ZkLeafLayout;
-import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.lookup.LogUpGkrProver;
 import dev.zkinfer.prover.lookup.LogUpSegment;
 import dev.zkinfer.prover.lookup.LookupSegment;
 import dev.zkinfer.prover.lookup.TableSegment;
 import dev.zkinfer.prover.sumcheck.BatchedRounds;
-import dev.zkinfer.prover.sumcheck.SumcheckInstance;
+import dev.zkinfer.prover.sumcheck.EqLinearRounds;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.sumcheck.SumcheckMask;
 import dev.zkinfer.sumcheck.TensorMask;
@@ -147,52 +146,40 @@ public final class ZkLookupProving {
             fSum = fSum.sub(c[h].mul(leafHalves[h].cubeSum(x0[h])));
         }
         int parts = segments.size() + 2;
-        // eq(r_<l, ·) once per distinct l (many segments share a size; each part folds its own copy)
-        java.util.Map<Integer, long[]> eqByVars = new java.util.HashMap<>();
-        SumcheckInstance[] inst = new SumcheckInstance[parts];
+        // each part is eq(r_<l, ·) times a linear form of its columns (EqLinearRounds: no eq table, no
+        // per-column folds; its sum is the form's value at r_<l, and the columns' final values share
+        // one eq table per segment size)
+        EqLinearRounds.PointTables shared = new EqLinearRounds.PointTables(point -> EqTables.eq(ctx.backend(), point));
+        EqLinearRounds[] inst = new EqLinearRounds[parts];
         Ext3[] coef = new Ext3[parts];
         Ext3[] sums = new Ext3[parts];
-        int[][] revealed = new int[parts][];
         for (int s = 0; s < segments.size(); s++) {
             SegmentShape shape = segments.get(s).shape();
             int l = shape.logSize();
             Ext3[] low = Arrays.copyOf(r, l);
             Ext3 shift = alpha.sub(leaf.gamma().mul(shape.tableId()));
-            SumcheckInstance in = new SumcheckInstance(l);
-            int e = in.addTable(eqByVars.computeIfAbsent(l, v -> EqTables.eq(low)).clone());
+            List<EqLinearRounds.Column> columns = new ArrayList<>();
+            Ext3 constant;
             if (s < specs.size()) {
                 LookupSpec spec = specs.get(s);
-                long[][] cols = shiftedColumns.get(s);
-                Ext3 constant = oneMinusZ.add(z.mul(shift));
+                constant = oneMinusZ.add(z.mul(shift));
                 Ext3 power = Ext3.ONE;
-                Ext3 combined = Ext3.ZERO;
-                revealed[s] = new int[cols.length];
-                for (int col = 0; col < cols.length; col++) {
+                for (int col = 0; col < spec.columns().length; col++) {
                     int tensor = spec.columns()[col];
                     Ext3 off = Ext3.of(Goldilocks.fromSigned(spec.offsets()[col]));
                     constant = constant.sub(z.mul(power).mul(off));
-                    int ft = in.addBaseTable(ctx.values(tensor));
-                    maskFactor(ctx, in, ft, tensor, l);
-                    in.addTerm(z.mul(power).neg(), e, ft);
-                    revealed[s][col] = ft;
-                    combined = combined.add(power.mul(EqTables.evaluate(ctx.backend(), cols[col], low)));
+                    columns.add(new EqLinearRounds.Column(ctx.values(tensor), true, z.mul(power).neg(), mask(ctx, tensor, l)));
                     power = power.mul(beta);
                 }
-                in.addTerm(constant, e);
-                sums[s] = oneMinusZ.add(z.mul(shift.sub(combined)));
             } else {
                 int ti = s - specs.size();
                 int tensor = multTensors[ti];
-                int fm = in.addBaseTable(ctx.values(tensor));
-                maskFactor(ctx, in, fm, tensor, l);
-                int ft = in.addTable(tableRows[ti].clone());
-                in.addTerm(oneMinusZ.neg(), e, fm);
-                in.addTerm(z.mul(shift), e);
-                in.addTerm(z.neg(), e, ft);
-                revealed[s] = new int[] {fm};
-                sums[s] = z.mul(shift.sub(Mle.evaluateExt(tableRows[ti], low))).sub(oneMinusZ.mul(EqTables.evaluate(ctx.backend(), ctx.values(tensor), low)));
+                constant = z.mul(shift);
+                columns.add(new EqLinearRounds.Column(ctx.values(tensor), true, oneMinusZ.neg(), mask(ctx, tensor, l)));
+                columns.add(new EqLinearRounds.Column(tableRows[ti], false, z.neg(), null));
             }
-            inst[s] = in;
+            inst[s] = new EqLinearRounds(ctx.backend().sumcheck(), low, constant, columns, shared);
+            sums[s] = inst[s].sum();
             coef[s] = layout.selector(s, r);
         }
         int ml = ZkLeafLayout.MASK_LOG_SIZE;
@@ -202,15 +189,9 @@ public final class ZkLookupProving {
             int j = segments.size() + side;
             long[] block = masks.segments()[side];
             long[] p = Arrays.copyOfRange(block, 0, 3 * size), q = Arrays.copyOfRange(block, 3 * size, 6 * size);
-            sums[j] = oneMinusZ.mul(Mle.evaluateExt(p, maskLow)).add(z.mul(Mle.evaluateExt(q, maskLow)));
-            SumcheckInstance in = new SumcheckInstance(ml);
-            int e = in.addTable(eqByVars.computeIfAbsent(ml, v -> EqTables.eq(maskLow)).clone());
-            int fp = in.addTable(p);
-            int fq = in.addTable(q);
-            in.addTerm(oneMinusZ, e, fp);
-            in.addTerm(z, e, fq);
-            revealed[j] = new int[] {fp, fq};
-            inst[j] = in;
+            inst[j] = new EqLinearRounds(ctx.backend().sumcheck(), maskLow, Ext3.ZERO,
+                    List.of(new EqLinearRounds.Column(p, false, oneMinusZ, null), new EqLinearRounds.Column(q, false, z, null)), shared);
+            sums[j] = inst[j].sum();
             coef[j] = layout.maskSelector(side, r);
         }
         int vars = layout.leafVars();
@@ -218,7 +199,7 @@ public final class ZkLookupProving {
             TensorMask m = ctx.tensorMask(tensor);
             return m == null ? -1 : m.degree();
         });
-        BatchedRounds rounds = new BatchedRounds(ctx.backend(), vars, inst, coef, sums);
+        BatchedRounds rounds = new BatchedRounds(vars, inst, coef, sums);
         int[] all = dev.zkinfer.sumcheck.MaskedSumcheck.withWRound(degrees);
         SumcheckMask g = ctx.nextSumcheckMask(all);
         SumcheckProver.MaskedClaimsResult res = SumcheckProver.proveMaskedClaims(degrees, fSum, rounds, leafHalves, c, x0, g,
@@ -238,7 +219,7 @@ public final class ZkLookupProving {
             Ext3[] finals = rounds.finals(j);
             int[] tensors = j < specs.size() ? specs.get(j).columns() : new int[] {multTensors[j - specs.size()]};
             for (int k = 0; k < tensors.length; k++) {
-                Ext3 v = finals[revealed[j][k]];
+                Ext3 v = finals[k]; // the columns in order: a lookup's columns, or the multiplicities first
                 sent.add(v);
                 ctx.claim(tensors[k], low, v);
             }
@@ -247,8 +228,7 @@ public final class ZkLookupProving {
         blockPoint[ml] = z;
         for (int side = 0; side < 2; side++) {
             Ext3[] finals = rounds.finals(segments.size() + side);
-            int[] f = revealed[segments.size() + side];
-            Ext3 v = oneMinusZ.mul(finals[f[0]]).add(z.mul(finals[f[1]]));
+            Ext3 v = oneMinusZ.mul(finals[0]).add(z.mul(finals[1]));
             sent.add(v);
             ctx.logUpMaskSegmentClaim(side, blockPoint.clone(), v);
         }
@@ -260,17 +240,14 @@ public final class ZkLookupProving {
         t.absorbExts(ZkLookups.SEGMENTS, arr, 0, sent.size());
     }
 
-    /** Marks a tensor's table as masked (its x_0 is the segment's variable 0); refuses a one-element masked tensor. */
-    private static void maskFactor(ProverContext ctx, SumcheckInstance in, int table, int tensor, int vars) {
+    /** A tensor's mask (its x_0 is the segment's variable 0), or null; refuses a one-element masked tensor. */
+    private static TensorMask mask(ProverContext ctx, int tensor, int vars) {
         TensorMask m = ctx.tensorMask(tensor);
-        if (m == null) {
-            return;
-        }
-        if (vars == 0) {
+        if (m != null && vars == 0) {
             throw new UnsupportedOperationException("zero-knowledge mode cannot mask the one-element tensor "
                     + ctx.circuit().tensor(tensor).name());
         }
-        in.maskTable(table, Ext3.ONE, m, 0, null);
+        return m;
     }
 
     private static Ext3 uniform(RandomGenerator random) {

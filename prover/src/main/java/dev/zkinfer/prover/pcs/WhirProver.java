@@ -742,8 +742,8 @@ public final class WhirProver implements PcsProver {
                 size >>>= 1;
                 if (hiding != null && hiding.bind(alpha)) {
                     // round 0's variables are bound: from here on the rounds run on ρ·f̂_1 + ĝ_1
-                    f = kernels.adopt(hiding.combine(kernels.toHost(f, 3 * size), mask.parts()));
-                    coeffs = kernels.adopt(hiding.combine(kernels.toHost(coeffs, 3 * size), mask.partCoefficients()));
+                    f = kernels.adopt(hiding.combine(kernels, kernels.toHost(f, 3 * size), mask.parts()));
+                    coeffs = kernels.adopt(hiding.combine(kernels, kernels.toHost(coeffs, 3 * size), mask.partCoefficients()));
                     hiding = null;
                 }
             }
@@ -950,32 +950,16 @@ public final class WhirProver implements PcsProver {
             return out;
         }
 
-        /** ρ·t + Σ_a φ̂_a(α)·parts_a for an array-form table t and the mask's base-field parts (same length). */
-        long[] combine(long[] t, long[][] parts) {
-            long[] out = new long[t.length];
-            long[][] e = new long[parts.length][];
+        /** ρ·t + Σ_a φ̂_a(α)·parts_a for an array-form table t and the mask's base-field parts (same length), on the backend's kernel. */
+        long[] combine(CommitKernels kernels, long[] t, long[][] parts) {
+            int size = t.length / 3;
+            long[] flat = new long[parts.length * size];
+            long[] e = new long[3 * parts.length];
             for (int a = 0; a < parts.length; a++) {
-                e[a] = new long[] {phi[a][0], phi[a][1], phi[a][2]};
+                System.arraycopy(parts[a], 0, flat, a * size, size);
+                System.arraycopy(phi[a], 0, e, 3 * a, 3);
             }
-            long[] r = {rho.c0, rho.c1, rho.c2};
-            int size = t.length / 3, chunks = Math.max(1, Math.min(64, size >>> 10)), per = (size + chunks - 1) / chunks;
-            java.util.stream.IntStream range = java.util.stream.IntStream.range(0, chunks);
-            (chunks > 1 ? range.parallel() : range).forEach(ch -> {
-                long[] v = new long[3];
-                for (int b = ch * per, end = Math.min(size, (ch + 1) * per); b < end; b++) {
-                    Ext3.mulInto(t, b, r, 0, v, 0);
-                    for (int a = 0; a < parts.length; a++) {
-                        long x = parts[a][b];
-                        v[0] = Goldilocks.add(v[0], Goldilocks.mul(e[a][0], x));
-                        v[1] = Goldilocks.add(v[1], Goldilocks.mul(e[a][1], x));
-                        v[2] = Goldilocks.add(v[2], Goldilocks.mul(e[a][2], x));
-                    }
-                    out[3 * b] = v[0];
-                    out[3 * b + 1] = v[1];
-                    out[3 * b + 2] = v[2];
-                }
-            });
-            return out;
+            return kernels.maskCombine(t, new long[] {rho.c0, rho.c1, rho.c2}, flat, parts.length, e);
         }
     }
 

@@ -39,28 +39,40 @@ public final class EqProductRounds implements BatchedRounds.Part {
     private Ext3 t0;
     private Ext3 t1;
     private final Ext3 sum;
+    /** Whether W is base-field values (else array-form extension values, read from round 0 on). */
+    private final boolean base;
 
     /**
      * @param values W's first entries (missing ones are zero), canonical base-field values
      * @param point p, of n ≥ 1 coordinates
      */
     public EqProductRounds(SumcheckKernels kernels, long[] values, Ext3[] point) {
+        this(kernels, values, true, point);
+    }
+
+    /**
+     * As above for an extension-field table of exactly 2^n values in array form (taken over: the
+     * rounds read it and never write it), {@code base} false; with {@code base} true, as above.
+     */
+    EqProductRounds(SumcheckKernels kernels, long[] values, boolean base, Ext3[] point) {
         this.n = point.length;
-        if (n < 1 || values.length > 1 << n) {
-            throw new IllegalArgumentException("an eq-product sumcheck needs at least one variable and at most 2^n values");
+        this.base = base;
+        if (n < 1 || (base ? values.length > 1 << n : values.length != 3 << n)) {
+            throw new IllegalArgumentException("an eq-product sumcheck needs at least one variable and at most 2^n values"
+                    + (base ? "" : " (exactly 2^n extension values)"));
         }
         this.kernels = kernels;
         this.p = point.clone();
-        int nonzero = values.length;
-        while (nonzero > 0 && values[nonzero - 1] == 0) {
+        int nonzero = base ? values.length : 1 << n;
+        while (base && nonzero > 0 && values[nonzero - 1] == 0) {
             nonzero--;
         }
         this.live = nonzero;
         long[][] eq = eqHalves(1, livePairs(live));
         // the first pass reads 2·|lo|·|hi| entries, the second (bind(0)) 4·|lo'|·|hi'|: zeros past W's values
         int need = Math.max(2 * (eq[0].length / 3) * (eq[1].length / 3), n > 1 ? 4 * pairsRead(2, livePairs(livePairs(live))) : 2);
-        this.table = values.length >= need ? values : Arrays.copyOf(values, need);
-        long[] t = kernels.eqProductPass(table, true, null, null, eq[0], eq[1]);
+        this.table = !base || values.length >= need ? values : Arrays.copyOf(values, need);
+        long[] t = kernels.eqProductPass(table, base, null, null, eq[0], eq[1]);
         t0 = Ext3.get(t, 0);
         t1 = Ext3.get(t, 1);
         sum = Ext3.ONE.sub(p[0]).mul(t0).add(p[0].mul(t1));
@@ -106,16 +118,26 @@ public final class EqProductRounds implements BatchedRounds.Part {
             // this pass writes 2·pairs entries; the next one reads 4·|lo'|·|hi'| (zeros past the written ones)
             int need = Math.max(2 * pairs, k + 2 < n ? 4 * pairsRead(k + 3, livePairs(livePairs(nextLive))) : 2);
             folded = new long[3 * need];
-            long[] t = kernels.eqProductPass(table, k == 0, rr, folded, eq[0], eq[1]);
+            long[] t = kernels.eqProductPass(table, k == 0 && base, rr, folded, eq[0], eq[1]);
             t0 = Ext3.get(t, 0);
             t1 = Ext3.get(t, 1);
         } else {
             folded = new long[3];
-            EqProductPass.fold(table, k == 0, rr, folded, 0, 1);
+            EqProductPass.fold(table, k == 0 && base, rr, folded, 0, 1);
         }
         table = folded;
         live = nextLive;
         round = k + 1;
+    }
+
+    /** e_k = eq(p_{&lt;k}, r_{&lt;k}) in round k. */
+    Ext3 prefix() {
+        return prefix;
+    }
+
+    /** t_k(0) (x = 0) or t_k(1) (x = 1) of round k (k &lt; n). */
+    Ext3 t(int x) {
+        return x == 0 ? t0 : t1;
     }
 
     /** [W̃(r), eq(p, r)] once every round is bound (the generic prover's table evaluations). */

@@ -224,6 +224,34 @@ class NativeKernelsTest {
         }
     }
 
+    /**
+     * The hiding opening's ρ·t + Σ_a e_a·S_a equals the Java reference and a direct sum in Ext3
+     * arithmetic: 1 to 2^13 entries (the native pass's parallel chunks), 0, 3 or 16 parts, extreme values.
+     */
+    @Test
+    void maskCombineEqualsReference() {
+        for (int size : new int[] {1, 2, 64, 4097, 1 << 13}) {
+            for (int c : new int[] {0, 3, 16}) {
+                boolean extreme = size == 64;
+                long[] t = random(3 * size, extreme);
+                long[] parts = random(c * size, extreme);
+                long[] rho = random(3, extreme);
+                long[] e = random(3 * c, extreme);
+                long[] expect = scalar.commit().maskCombine(t, rho, parts, c, e);
+                String what = size + " entries, " + c + " parts";
+                assertArrayEquals(expect, nat.commit().maskCombine(t, rho, parts, c, e), what);
+                for (int b = 0; b < Math.min(size, 70); b++) {
+                    Ext3 v = Ext3.get(t, b).mul(Ext3.get(rho, 0));
+                    for (int a = 0; a < c; a++) {
+                        v = v.add(Ext3.get(e, a).mul(parts[a * size + b]));
+                    }
+                    assertEquals(v, Ext3.get(expect, b), what + ", entry " + b);
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> nat.commit().maskCombine(new long[6], new long[3], new long[3], 2, new long[6]));
+    }
+
     /** The smallest valid nonce, as the scalar search finds it, for many seeds and widths (0 bits: nonce 0). */
     @Test
     void grindingFindsTheSmallestNonce() throws Exception {

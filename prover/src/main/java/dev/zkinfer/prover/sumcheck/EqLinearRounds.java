@@ -1,0 +1,287 @@
+package dev.zkinfer.prover.sumcheck;
+
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.backend.SumcheckKernels;
+import dev.zkinfer.sumcheck.TensorMask;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The rounds of Σ_{x∈{0,1}^n} eq(p, x)·(a_0 + Σ_c a_c·F̂_c(x)), an eq polynomial times a linear
+ * form of columns F_c (base-field or extension tables), each column either plain or the
+ * restriction of a masked tensor F̂ = F̃ + Z·Σ_w R(x_0, w) whose x_0 is variable 0 and whose Z
+ * vanishes on all n variables (docs/zero-knowledge.md §3.2): the shape of every part of the
+ * zero-knowledge lookup stage's leaf sumcheck ({@code ZkLookupProving}). The messages and the
+ * columns' final values are those of the generic {@link SumcheckInstance} with the tables eq(p, ·)
+ * and F_c, the terms a_c·eq·F_c and a_0·eq, and the masks marked with {@code maskTable(f, 1, R, 0,
+ * null)} (the round polynomials are determined by the statement). On the hypercube a mask is zero,
+ * so the linear form is one table L = a_0 + Σ_c a_c·F_c, and rounds 0..n−2 are the eq-product
+ * rounds of L ({@link EqProductRounds}: Gruen's split eq, the fold fused with the next sums); the
+ * masks enter only in round n−1, which binds their last variable, as M·X(1 − X) with
+ * M = Π_{j&lt;n−1} r_j(1 − r_j)·Σ_c a_c·Σ_w R_c(r_0, w). The columns are not folded round by round:
+ * each one's value at the final point is one evaluation of its multilinear extension, plus its
+ * mask's Z(r)·Σ_w R_c(r_0, w). With fewer than two variables the generic prover runs (no
+ * mask then: a masked column needs a variable).
+ *
+ * <p>One sumcheck's state: not thread-safe.
+ */
+public final class EqLinearRounds implements BatchedRounds.Part {
+    /** Tables of at least this many entries build L in parallel. */
+    private static final int PARALLEL_ENTRIES = 1 << 13;
+
+    /**
+     * One column: {@code values} 2^n base-field values ({@code base}) or 2^n extension values in
+     * array form (neither copied nor written), its coefficient a_c, and its tensor mask or null.
+     */
+    public record Column(long[] values, boolean base, Ext3 coefficient, TensorMask mask) {}
+
+    private final int n;
+    private final Ext3[] p;
+    private final List<Column> columns;
+    private final boolean masked;
+    /** The eq-product rounds of L (n ≥ 2), else null. */
+    private final EqProductRounds rounds;
+    /** The generic prover (n &lt; 2), else null. */
+    private final SumcheckProver.InstanceRounds generic;
+    private final Ext3[] challenges;
+    /** Σ_x eq(p, x)·L(x) = L̃(p). */
+    private final Ext3 sum;
+    private final PointTables shared;
+    private int round;
+    private Ext3[] finals;
+
+    /**
+     * eq(s_{&lt;l}, ·) for the prefixes of one point s, each size built once: the parts of one
+     * {@link BatchedRounds} are bound to prefixes of the same challenges, and their columns'
+     * values at the point are inner products with these tables. Refuses a prefix that disagrees
+     * with one seen before. Not thread-safe.
+     */
+    public static final class PointTables {
+        private final java.util.Map<Integer, long[]> tables = new java.util.HashMap<>();
+        private final java.util.function.Function<Ext3[], long[]> eqTable;
+        private Ext3[] point = new Ext3[0];
+
+        /** Tables built by {@link Mle#eqTable}. */
+        public PointTables() {
+            this(Mle::eqTable);
+        }
+
+        /** Tables built by {@code eqTable} (the values of {@link Mle#eqTable}: a backend's parallel kernel). */
+        public PointTables(java.util.function.Function<Ext3[], long[]> eqTable) {
+            this.eqTable = eqTable;
+        }
+
+        long[] eq(Ext3[] prefix) {
+            for (int i = 0; i < Math.min(prefix.length, point.length); i++) {
+                if (!prefix[i].equals(point[i])) {
+                    throw new IllegalStateException("shared eq tables asked for two different points");
+                }
+            }
+            if (prefix.length > point.length) {
+                point = prefix.clone();
+            }
+            return tables.computeIfAbsent(prefix.length, l -> eqTable.apply(prefix.clone()));
+        }
+    }
+
+    /**
+     * @param point p, of n ≥ 0 coordinates
+     * @param constant a_0
+     */
+    public EqLinearRounds(SumcheckKernels kernels, Ext3[] point, Ext3 constant, List<Column> columns) {
+        this(kernels, point, constant, columns, new PointTables());
+    }
+
+    /** As above, the columns' final values taken with {@code shared}'s eq tables (one per size for the parts of one batch). */
+    public EqLinearRounds(SumcheckKernels kernels, Ext3[] point, Ext3 constant, List<Column> columns, PointTables shared) {
+        this.n = point.length;
+        this.shared = shared;
+        if (n > 30) {
+            throw new IllegalArgumentException("an eq-linear sumcheck over " + n + " variables is out of range");
+        }
+        this.p = point.clone();
+        this.columns = List.copyOf(columns);
+        this.challenges = new Ext3[n];
+        boolean anyMask = false;
+        for (Column c : this.columns) {
+            if (c.values().length != (c.base() ? 1 : 3) << n) {
+                throw new IllegalArgumentException("a column of " + c.values().length + " longs for " + n + " variables");
+            }
+            anyMask |= c.mask() != null;
+        }
+        this.masked = anyMask;
+        if (n < 2) {
+            SumcheckInstance in = new SumcheckInstance(n);
+            int e = in.addTable(Mle.eqTable(p));
+            for (Column c : this.columns) {
+                int f = c.base() ? in.addBaseTable(c.values()) : in.addTable(c.values().clone());
+                if (c.mask() != null) {
+                    in.maskTable(f, Ext3.ONE, c.mask(), 0, null);
+                }
+                in.addTerm(c.coefficient(), e, f);
+            }
+            in.addTerm(constant, e);
+            this.generic = new SumcheckProver.InstanceRounds(kernels, in);
+            this.rounds = null;
+            this.sum = Mle.evaluateExt(linearForm(n, constant, this.columns), p);
+        } else {
+            this.generic = null;
+            this.rounds = new EqProductRounds(kernels, linearForm(n, constant, this.columns), false, p);
+            this.sum = rounds.sum();
+        }
+    }
+
+    /** L = a_0 + Σ_c a_c·F_c over the hypercube, in array form. */
+    static long[] linearForm(int n, Ext3 constant, List<Column> columns) {
+        int size = 1 << n;
+        long[] out = new long[3 * size];
+        IntStream chunks = IntStream.range(0, Math.max(1, size / PARALLEL_ENTRIES));
+        int per = Math.min(size, PARALLEL_ENTRIES);
+        (size > PARALLEL_ENTRIES ? chunks.parallel() : chunks).forEach(ch -> {
+            int from = ch * per, to = from + per;
+            for (int i = from; i < to; i++) {
+                out[3 * i] = constant.c0;
+                out[3 * i + 1] = constant.c1;
+                out[3 * i + 2] = constant.c2;
+            }
+            for (Column c : columns) {
+                Ext3 a = c.coefficient();
+                long[] v = c.values();
+                if (c.base()) {
+                    for (int i = from; i < to; i++) {
+                        long x = v[i];
+                        out[3 * i] = Goldilocks.add(out[3 * i], Goldilocks.mul(a.c0, x));
+                        out[3 * i + 1] = Goldilocks.add(out[3 * i + 1], Goldilocks.mul(a.c1, x));
+                        out[3 * i + 2] = Goldilocks.add(out[3 * i + 2], Goldilocks.mul(a.c2, x));
+                    }
+                } else {
+                    for (int i = from; i < to; i++) {
+                        Ext3.set(out, i, Ext3.get(out, i).add(a.mul(Ext3.get(v, i))));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** The sum Σ_x eq(p, x)·(a_0 + Σ_c a_c·F_c(x)) = a_0 + Σ_c a_c·F̃_c(p) (the masks are zero on the hypercube). */
+    public Ext3 sum() {
+        return sum;
+    }
+
+    @Override
+    public int numVars() {
+        return n;
+    }
+
+    /**
+     * Round k's polynomial at 0, 2, ..., d: the eq-product rounds' (d = 2), and in the last round
+     * with a mask s(X) = e·eq(p_{n−1}, X)·(t(X) + M·X(1 − X)) at 0, 2, 3 (d = 3, the generic
+     * prover's masked degree).
+     */
+    @Override
+    public long[] message(int k, Ext3 claim) {
+        if (k != round) {
+            throw new IllegalStateException("round " + k + " asked in round " + round);
+        }
+        if (generic != null) {
+            return generic.message(k, claim);
+        }
+        if (k < n - 1 || !masked) {
+            return rounds.message(k, claim);
+        }
+        Ext3 m = maskConstant(n - 1);
+        Ext3 t0 = rounds.t(0), t1 = rounds.t(1), pk = p[k], e = rounds.prefix();
+        long[] message = new long[9];
+        int i = 0;
+        for (long x : new long[] {0, 2, 3}) {
+            Ext3 xx = Ext3.of(x);
+            Ext3 eq = Ext3.ONE.sub(pk).sub(xx).add(pk.mul(2 * x));
+            Ext3 t = t0.add(t1.sub(t0).mul(x)).add(m.mul(xx.mul(Ext3.ONE.sub(xx))));
+            Ext3.set(message, i++, e.mul(eq).mul(t));
+        }
+        return message;
+    }
+
+    /** Π_{j&lt;upTo} r_j(1 − r_j)·Σ_c a_c·Σ_w R_c(r_0, w) over the masked columns. */
+    private Ext3 maskConstant(int upTo) {
+        Ext3 z = Ext3.ONE;
+        for (int j = 0; j < upTo; j++) {
+            z = z.mul(challenges[j].mul(Ext3.ONE.sub(challenges[j])));
+        }
+        Ext3 sum = Ext3.ZERO;
+        for (Column c : columns) {
+            if (c.mask() != null) {
+                sum = sum.add(c.coefficient().mul(c.mask().cubeSum(challenges[0])));
+            }
+        }
+        return z.mul(sum);
+    }
+
+    @Override
+    public void bind(int k, Ext3 r) {
+        if (k != round) {
+            throw new IllegalStateException("round " + k + " bound in round " + round);
+        }
+        challenges[k] = r;
+        if (generic != null) {
+            generic.bind(k, r);
+        } else {
+            rounds.bind(k, r);
+        }
+        round = k + 1;
+    }
+
+    /** Each column's value at the point r (its masked value F̃_c(r) + Z(r)·Σ_w R_c(r_0, w) where it has a mask), in column order. */
+    @Override
+    public Ext3[] finals() {
+        if (round != n) {
+            throw new IllegalStateException("finals asked after " + round + " of " + n + " rounds");
+        }
+        if (finals == null) {
+            finals = new Ext3[columns.size()];
+            if (generic != null) {
+                Ext3[] all = generic.finals();
+                System.arraycopy(all, 1, finals, 0, finals.length);
+            } else {
+                Ext3 z = Ext3.ONE;
+                for (Ext3 c : challenges) {
+                    z = z.mul(c.mul(Ext3.ONE.sub(c)));
+                }
+                long[] eq = shared.eq(challenges);
+                for (int c = 0; c < finals.length; c++) {
+                    Column col = columns.get(c);
+                    Ext3 v = innerProduct(col, eq);
+                    finals[c] = col.mask() == null ? v : v.add(z.mul(col.mask().cubeSum(challenges[0])));
+                }
+            }
+        }
+        return finals.clone();
+    }
+
+    /** Σ_i F[i]·eq[i] for a column F and an array-form table eq of as many entries. */
+    private static Ext3 innerProduct(Column col, long[] eq) {
+        long[] v = col.values();
+        if (!col.base()) {
+            long[] acc = new long[3];
+            long[] prod = new long[3];
+            for (int i = 0; i < eq.length / 3; i++) {
+                Ext3.mulInto(v, i, eq, i, prod, 0);
+                acc[0] = Goldilocks.add(acc[0], prod[0]);
+                acc[1] = Goldilocks.add(acc[1], prod[1]);
+                acc[2] = Goldilocks.add(acc[2], prod[2]);
+            }
+            return new Ext3(acc[0], acc[1], acc[2]);
+        }
+        long a0 = 0, a1 = 0, a2 = 0;
+        for (int i = 0; i < v.length; i++) {
+            long x = v[i];
+            a0 = Goldilocks.add(a0, Goldilocks.mul(x, eq[3 * i]));
+            a1 = Goldilocks.add(a1, Goldilocks.mul(x, eq[3 * i + 1]));
+            a2 = Goldilocks.add(a2, Goldilocks.mul(x, eq[3 * i + 2]));
+        }
+        return new Ext3(a0, a1, a2);
+    }
+}
