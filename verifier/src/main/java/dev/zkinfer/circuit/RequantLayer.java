@@ -25,7 +25,7 @@ import java.util.List;
  * the input (|x| ≤ X ≤ 2^48, from the weights and the ranges of the layer's inputs), which
  * bounds the honest quotient q to [qMin, qMax]. The prover supplies (ADVICE, same layout as
  * y) the remainder r as ⌈S/w⌉ limbs of w bits (w, the limb width, is a layer parameter in
- * [8, 16]; S is the largest shift rounded up to a multiple of w where that stays sound, so
+ * [8, 20]; S is the largest shift rounded up to a multiple of w where that stays sound, so
  * that all limbs share RANGE(w); else the top limb is narrower) and the clamp excess e = q − y
  * in one of two forms, chosen by the compiler (a layer parameter):
  * <ul>
@@ -94,7 +94,12 @@ public final class RequantLayer implements Layer {
     /** The largest clamp table (rows 2^this); a wider excess uses the limb clamp. */
     public static final int MAX_CLAMP_TABLE_LOG = 16;
     public static final int MIN_LIMB_WIDTH = 8;
-    public static final int MAX_LIMB_WIDTH = 16;
+    /**
+     * The widest limb: a range table of 2^20 rows (the largest lookup table), committed once per
+     * proof whatever the number of limbs; wide limbs pay when the activations far outnumber it
+     * (a shift of 36 in two 18-bit limbs instead of three 12-bit ones).
+     */
+    public static final int MAX_LIMB_WIDTH = LookupTable.MAX_LOG_SIZE;
     private static final BigInteger P = new BigInteger(Long.toUnsignedString(Goldilocks.P));
 
     private final int x;
@@ -380,7 +385,7 @@ public final class RequantLayer implements Layer {
      * @param m multipliers (length 1, or the size of {@code axis})
      * @param shift shifts in [1, 56], same length as m
      * @param xBound the input bound, in [1, 2^48]
-     * @param limbWidth remainder (and overflow) limb width, in [8, 16]
+     * @param limbWidth remainder (and overflow) limb width, in [8, 20]
      * @param tableClamp the table clamp (else the limb clamp)
      * @throws IllegalArgumentException on inconsistent shapes or parameters, or when the
      *     multipliers make a sound encoding of that clamp form in Goldilocks impossible
