@@ -85,8 +85,12 @@ public final class ModelCompiler {
     }
 
     /**
-     * The requantization remainder limb width w for the whole model: the w ∈ [8, 16] minimizing
+     * The requantization remainder limb width w for the whole model: the w ∈ [8, 20] minimizing
      * the lookups Σ size·⌈S/w⌉ over the requantizing ops plus the 2^w rows of the range table.
+     * Each limb is a committed value and a lookup per activation, each table row a committed
+     * multiplicity and a lookup leaf, so this also minimizes the witness: a model of a few thousand
+     * activations keeps 12-bit limbs (S = 36 in three), a batch of many (VGG-16, LeNet-5 in a large
+     * batch) takes 18-bit ones (two), a third fewer remainder limbs for a 2^18-row table.
      */
     static int chooseLimbWidth(QuantizedModel qm) {
         long[] sizes = new long[qm.ops().size()];

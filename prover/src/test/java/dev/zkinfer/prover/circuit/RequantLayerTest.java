@@ -326,7 +326,63 @@ class RequantLayerTest {
         assertTrue(e.getMessage().contains("no sound clamp table"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 0, 12, true));
         assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 1 << 18, 7, true));
-        assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 1 << 18, 17, false));
+        assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 1 << 18,
+                RequantLayer.MAX_LIMB_WIDTH + 1, false));
+    }
+
+    /** 18-bit limbs: S = 36 in two limbs, in both clamp forms, with per-channel and single multipliers. */
+    @Test
+    void eighteenBitLimbsCompleteness() throws InvalidProofException {
+        int seed = 600;
+        for (boolean table : new boolean[] {true, false}) {
+            for (boolean perChannel : new boolean[] {true, false}) {
+                for (int xMode : new int[] {0, 3}) {
+                    Setup st = setup(seed++, new int[] {2, 6, 3, 5}, 1, perChannel, 0, 127, 8, xMode, 1L << 17, 18, table);
+                    assertEquals(36, st.layer.commonShift());
+                    assertEquals(2, st.layer.remainderLimbs().length);
+                    assertEquals(table, st.layer.tableClamp());
+                    checkSemantics(st);
+                    assertNull(LayerHarness.missingLookupRow(st.circuit, st.w));
+                    List<Claim> claims = LayerHarness.proveAndVerify(st.layer, st.w, seed);
+                    assertEquals(st.layer.operands().length, claims.size());
+                }
+            }
+        }
+        // the range table of the limbs is 2^18 rows
+        Setup st = setup(610, new int[] {4, 8}, 0, true, 0, 127, 8, 0, 1L << 17, 18, true);
+        assertTrue(st.layer.lookups().stream().anyMatch(l -> l.table().bits() == 18));
+    }
+
+    /**
+     * 18-bit limbs keep the remainder's range proved: moving 2^18 from the high limb into the low one
+     * keeps r (the constraint proof goes through) but leaves the low limb's range table; a remainder
+     * of r + 2^36 with y − 1 puts the top limb out of its table. Both are lookup misses.
+     */
+    @Test
+    void eighteenBitLimbsOutOfRangeCaughtByLookups() {
+        Setup st = setup(620, new int[] {4, 8}, 0, true, -128, 127, 8, 0, 1L << 17, 18, true);
+        int i = interiorIndex(st);
+        int[] rl = st.layer.remainderLimbs();
+        WitnessValues carry = copy(st);
+        if (carry.get(rl[1])[i] == 0) {
+            carry.get(rl[1])[i] = 1;
+            carry.get(st.layer.y())[i] = Goldilocks.sub(carry.get(st.layer.y())[i], 1); // keeps the relation: −2^36 + 2^18·2^18
+        } else {
+            carry.get(rl[1])[i] = Goldilocks.sub(carry.get(rl[1])[i], 1);
+        }
+        carry.get(rl[0])[i] = Goldilocks.add(carry.get(rl[0])[i], 1L << 18);
+        assertNotNull(LayerHarness.missingLookupRow(st.circuit, carry));
+        Claim[] none = new Claim[0];
+        LayerHarness.Run run = LayerHarness.prove(st.layer, none, carry, Backends.scalar());
+        assertDoesNotThrow(() -> LayerHarness.verify(st.layer, none, st.circuit, run.proof()),
+                "the relation holds: only the range lookup catches the carried limb");
+
+        WitnessValues low = copy(st);
+        low.get(st.layer.y())[i] = Goldilocks.sub(low.get(st.layer.y())[i], 1);
+        low.get(rl[1])[i] = Goldilocks.add(low.get(rl[1])[i], 1L << 18);
+        assertNotNull(LayerHarness.missingLookupRow(st.circuit, low));
+        LayerHarness.Run lowRun = LayerHarness.prove(st.layer, none, low, Backends.scalar());
+        assertDoesNotThrow(() -> LayerHarness.verify(st.layer, none, st.circuit, lowRun.proof()));
     }
 
     @Test
