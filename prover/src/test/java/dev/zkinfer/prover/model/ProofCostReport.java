@@ -249,6 +249,19 @@ public final class ProofCostReport {
         if (Arrays.asList(args).contains("--lookups")) {
             System.out.printf("witness layout: 2^%d (model 2^%d)%n", pk.verifyingKey().forBatch(batch).witnessLayout().numVars(),
                     pk.verifyingKey().forBatch(batch).modelLayout().numVars());
+            // the committed advice by kind (name after the last '/', limb numbers dropped): what each activation costs
+            java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+            long committed = 0;
+            for (int t : pk.verifyingKey().forBatch(batch).witnessLayout().tensors()) {
+                dev.zkinfer.circuit.CircuitTensor ct = circuit.tensor(t);
+                String kind = ct.name().substring(ct.name().lastIndexOf('/') + 1).replaceAll(" [0-9]+$", "")
+                        .replaceAll(" [0-9]+ limb [0-9]+$", "");
+                byKind.merge(ct.name().contains("/") ? kind : ct.role().toString().toLowerCase(Locale.ROOT), (long) ct.layout().paddedSize(),
+                        Long::sum);
+                committed += ct.layout().paddedSize();
+            }
+            System.out.printf("witness entries: %,d (padded to 2^%d) %s%n", committed,
+                    pk.verifyingKey().forBatch(batch).witnessLayout().numVars(), byKind);
             for (Layer l : circuit.layers()) {
                 if (l instanceof dev.zkinfer.circuit.RequantLayer r) {
                     System.out.printf("requant %-28s S %d, |x| <= %d, w %d, %s%n", circuit.tensor(r.y()).name(), r.commonShift(),
