@@ -40,17 +40,19 @@ import java.util.List;
  * these are, in the same order, each holding a whole number of rows per batch entry); then, in
  * the file only, the 32-byte digest of all of that as a checksum, so a corrupted key is reported
  * as corrupted rather than as another model.
- * Version 8: the same bytes, but a zero-knowledge key's witness layout, which the key derives from
+ * Version 9: a requantization may have the derived table clamp (clamp form 2: the excess a
+ * COMPUTED tensor the layer defines, RequantLayer "Derived excess") and limbs up to 20 bits;
+ * version 8: the same bytes as 7, but a zero-knowledge key's witness layout, which the key derives from
  * its circuit, changed (per-round sumcheck mask sizes, one blinded opening for all weight
  * tensors: docs/zero-knowledge.md §3.4, §5), so a version-7 zero-knowledge key no longer matches
  * the digest it records; version 7: T in the flags word (version 6 derived it from the circuit);
  * version 6 added the flags word, version 5 had several batch circuits, version 4 one circuit, and
- * keys of version 7 and earlier are refused: compile the model again.
+ * keys of version 8 and earlier are refused: compile the model again.
  * Immutable and thread-safe: one key may verify proofs on many threads at once.
  */
 public final class VerifyingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    public static final int VERSION = 8;
+    public static final int VERSION = 9;
     /** Flags bit 0: proofs for this key are zero-knowledge. */
     static final int FLAG_ZERO_KNOWLEDGE = 1;
     /** Flags bit 1: the private inputs are also committed in each proof's input commitment (§3.5). */
