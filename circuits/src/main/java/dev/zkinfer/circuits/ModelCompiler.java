@@ -142,7 +142,9 @@ public final class ModelCompiler {
         long width = (long) hi - lo + 1;
         long limbCost = size * ((Long.bitCount(width) == 1 ? 1 : 2) + 2L * RequantLayer.limbCount(plan.overflowBits(), limbWidth));
         boolean table = plan.clampTableLog() >= 0 && size + (1L << plan.clampTableLog()) <= limbCost;
-        b.layer(RequantLayer.create(b, x, y, axis, m, shift, lo, hi, bits, bound, limbWidth, table));
+        // the table clamp's excess derived rather than committed (one committed value fewer per
+        // element); zero-knowledge keys keep it committed (their masked protocol has no derived form)
+        b.layer(RequantLayer.create(b, x, y, axis, m, shift, lo, hi, bits, bound, limbWidth, table, table && !zeroKnowledge));
     }
 
     /**

@@ -63,7 +63,8 @@ import java.util.function.Consumer;
  */
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
-    private static final int VERSION = 8;
+    /** 9: the circuits of verifying key version 9 (the derived requantization excess). */
+    private static final int VERSION = 9;
     /** The batch sizes {@code zkinfer compile} gives a key unless told otherwise. */
     public static final int[] DEFAULT_BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64};
     private static final System.Logger LOG = System.getLogger(ProvingKey.class.getName());
