@@ -496,8 +496,14 @@ public final class ModelCompiler {
                         views[kh * m.kernelW() + kw] = v;
                     }
                 }
-                b.layer(MaxPoolLayer.create(b, views, advice(outT), outT.bits(), xs[2], xs[3], m.kernelH(), m.kernelW(),
-                        m.strideH(), m.strideW(), m.padTop(), m.padLeft()));
+                int yOut = advice(outT);
+                // the gaps derived (y − view, not committed) where every window lies inside the image,
+                // except in zero-knowledge keys (their masked protocol keeps the gaps committed)
+                boolean derived = !zeroKnowledge && outT.bits() <= 15 && views.length >= 2
+                        && MaxPoolLayer.everyWindowInside(b.get(yOut).layout(), xs[2], xs[3], m.kernelH(), m.kernelW(), m.strideH(),
+                                m.strideW(), m.padTop(), m.padLeft());
+                b.layer(MaxPoolLayer.create(b, views, yOut, outT.bits(), xs[2], xs[3], m.kernelH(), m.kernelW(),
+                        m.strideH(), m.strideW(), m.padTop(), m.padLeft(), derived));
             }
             case QOp.QSoftmax s -> {
                 int[] shape = qm.tensor(s.input()).shape();
