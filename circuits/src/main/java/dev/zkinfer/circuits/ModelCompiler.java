@@ -88,8 +88,12 @@ public final class ModelCompiler {
     }
 
     /**
-     * The requantization remainder limb width w for the whole model: the w ∈ [8, 16] minimizing
+     * The requantization remainder limb width w for the whole model: the w ∈ [8, 20] minimizing
      * the lookups Σ size·⌈S/w⌉ over the requantizing ops plus the 2^w rows of the range table.
+     * Each limb is a committed value and a lookup per activation, each table row a committed
+     * multiplicity and a lookup leaf, so this also minimizes the witness: a model of a few thousand
+     * activations keeps 12-bit limbs (S = 36 in three), a batch of many (VGG-16, LeNet-5 in a large
+     * batch) takes 18-bit ones (two), a third fewer remainder limbs for a 2^18-row table.
      */
     static int chooseLimbWidth(QuantizedModel qm) {
         long[] sizes = new long[qm.ops().size()];
@@ -141,7 +145,9 @@ public final class ModelCompiler {
         long width = (long) hi - lo + 1;
         long limbCost = size * ((Long.bitCount(width) == 1 ? 1 : 2) + 2L * RequantLayer.limbCount(plan.overflowBits(), limbWidth));
         boolean table = plan.clampTableLog() >= 0 && size + (1L << plan.clampTableLog()) <= limbCost;
-        b.layer(RequantLayer.create(b, x, y, axis, m, shift, lo, hi, bits, bound, limbWidth, table));
+        // the table clamp's excess derived rather than committed (one committed value fewer per
+        // element); zero-knowledge keys keep it committed (their masked protocol has no derived form)
+        b.layer(RequantLayer.create(b, x, y, axis, m, shift, lo, hi, bits, bound, limbWidth, table, table && !zeroKnowledge));
     }
 
     /**
@@ -513,8 +519,14 @@ public final class ModelCompiler {
                         views[kh * m.kernelW() + kw] = v;
                     }
                 }
-                b.layer(MaxPoolLayer.create(b, views, advice(outT), outT.bits(), xs[2], xs[3], m.kernelH(), m.kernelW(),
-                        m.strideH(), m.strideW(), m.padTop(), m.padLeft()));
+                int yOut = advice(outT);
+                // the gaps derived (y − view, not committed) where every window lies inside the image,
+                // except in zero-knowledge keys (their masked protocol keeps the gaps committed)
+                boolean derived = !zeroKnowledge && outT.bits() <= 15 && views.length >= 2
+                        && MaxPoolLayer.everyWindowInside(b.get(yOut).layout(), xs[2], xs[3], m.kernelH(), m.kernelW(), m.strideH(),
+                                m.strideW(), m.padTop(), m.padLeft());
+                b.layer(MaxPoolLayer.create(b, views, yOut, outT.bits(), xs[2], xs[3], m.kernelH(), m.kernelW(),
+                        m.strideH(), m.strideW(), m.padTop(), m.padLeft(), derived));
             }
             case QOp.QSoftmax s -> {
                 int[] shape = qm.tensor(s.input()).shape();

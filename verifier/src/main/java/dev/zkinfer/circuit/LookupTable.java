@@ -23,9 +23,10 @@ import java.util.Arrays;
 public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
     public static final int MAX_LOG_SIZE = 20;
 
+    /** The range table [0, 2^bits), bits in [1, {@link #MAX_LOG_SIZE}]. */
     public static LookupTable range(int bits) {
-        if (bits < 1 || bits > 16) {
-            throw new IllegalArgumentException("range table width must be in [1, 16]: " + bits);
+        if (bits < 1 || bits > MAX_LOG_SIZE) {
+            throw new IllegalArgumentException("range table width must be in [1, " + MAX_LOG_SIZE + "]: " + bits);
         }
         return new LookupTable(bits, null, null);
     }

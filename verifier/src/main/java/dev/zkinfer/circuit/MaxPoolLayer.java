@@ -43,6 +43,17 @@ import java.util.List;
  * elements, absorbed as "maxpool/evals"; the verifier recomputes the bracket at ρ and emits
  * claims in that order, all at ρ.
  *
+ * <h2>Derived gaps</h2>
+ * When every window position of every output lies inside the image (all masks 1: no padding, the
+ * windows within the input, as in VGG-16 and LeNet-5), a single-limb f_w need not be committed
+ * (integrity mode): f_w is a COMPUTED output of the layer, defined as y − v_w. Its range lookup's
+ * claim f̃_w(ρ_w) = u_w is reduced without a sumcheck: the prover sends ỹ(ρ_w) and ṽ_w(ρ_w)
+ * ("maxpool/gap-evals"), the verifier checks u_w = ỹ(ρ_w) − ṽ_w(ρ_w) and emits claims on y and v_w
+ * at ρ_w. Then the zero-check of Σ_i eq(τ, i)·Π_w (y_i − v_w(i)) (no β, degree K + 1), the evaluations
+ * of y and the K views at its point ρ, checked against eq(τ, ρ)·Π_w (ỹ(ρ) − ṽ_w(ρ)). The soundness
+ * argument above is unchanged (f_w = y − v_w in the field by definition, in [0, 2^(bits+1)) by its
+ * lookup). Encoded as bit 1 of the geometry flag byte.
+ *
  * <p>Without geometry ({@link #create(Circuit.Builder, int[], int, int)}) every mask is 1: use it
  * only when no window position falls outside the image (no padding, windows inside).
  * Immutable and thread-safe.
@@ -87,8 +98,13 @@ public final class MaxPoolLayer implements Layer {
     private final int bits;
     private final int[][] limbs;
     private final Geometry geometry;
+    private final boolean derivedGaps;
 
     private MaxPoolLayer(int[] views, int y, int bits, int[][] limbs, Geometry geometry) {
+        this(views, y, bits, limbs, geometry, false);
+    }
+
+    private MaxPoolLayer(int[] views, int y, int bits, int[][] limbs, Geometry geometry, boolean derivedGaps) {
         if (views.length < 1 || views.length > MAX_WINDOW) {
             throw new IllegalArgumentException("MaxPool layer: " + views.length + " window views");
         }
@@ -110,6 +126,10 @@ public final class MaxPoolLayer implements Layer {
             this.limbs[w] = limbs[w].clone();
         }
         this.geometry = geometry;
+        if (derivedGaps && (limbCount(bits) != 1 || views.length < 2)) {
+            throw new IllegalArgumentException("MaxPool layer: derived gaps need one limb per gap and at least two offsets");
+        }
+        this.derivedGaps = derivedGaps;
     }
 
     static int limbCount(int bits) {
@@ -130,7 +150,30 @@ public final class MaxPoolLayer implements Layer {
         return create(b, windowViews, y, bits, new Geometry(inH, inW, kernelH, kernelW, strideH, strideW, padTop, padLeft));
     }
 
+    /**
+     * As {@link #create(Circuit.Builder, int[], int, int, int, int, int, int, int, int, int, int)}; with
+     * {@code derivedGaps} the gaps are COMPUTED outputs of the layer instead of ADVICE ("Derived gaps":
+     * every window position must lie inside the image, bits ≤ 15, at least two offsets; not in
+     * zero-knowledge keys).
+     */
+    public static MaxPoolLayer create(Circuit.Builder b, int[] windowViews, int y, int bits, int inH, int inW, int kernelH,
+            int kernelW, int strideH, int strideW, int padTop, int padLeft, boolean derivedGaps) {
+        return create(b, windowViews, y, bits, new Geometry(inH, inW, kernelH, kernelW, strideH, strideW, padTop, padLeft),
+                derivedGaps);
+    }
+
+    /** Whether every window position of every output of layout {@code ly} lies inside the image (all masks 1). */
+    public static boolean everyWindowInside(TensorLayout ly, int inH, int inW, int kernelH, int kernelW, int strideH,
+            int strideW, int padTop, int padLeft) {
+        return ly.rank() == 4 && (long) (ly.dim(2) - 1) * strideH + kernelH - 1 - padTop < inH && padTop == 0
+                && (long) (ly.dim(3) - 1) * strideW + kernelW - 1 - padLeft < inW && padLeft == 0;
+    }
+
     private static MaxPoolLayer create(Circuit.Builder b, int[] windowViews, int y, int bits, Geometry g) {
+        return create(b, windowViews, y, bits, g, false);
+    }
+
+    private static MaxPoolLayer create(Circuit.Builder b, int[] windowViews, int y, int bits, Geometry g, boolean derivedGaps) {
         TensorLayout ly = b.get(y).layout();
         if (b.get(y).role() != TensorRole.ADVICE) {
             throw new IllegalArgumentException("MaxPool layer: y must be an ADVICE tensor");
@@ -148,10 +191,10 @@ public final class MaxPoolLayer implements Layer {
         for (int w = 0; w < windowViews.length; w++) {
             for (int j = 0; j < limbs[w].length; j++) {
                 limbs[w][j] = b.tensor(b.get(y).name() + "/maxpool gap " + w + (limbs[w].length > 1 ? " limb " + j : ""), ly,
-                        TensorRole.ADVICE);
+                        derivedGaps ? TensorRole.COMPUTED : TensorRole.ADVICE);
             }
         }
-        return new MaxPoolLayer(windowViews, y, bits, limbs, g);
+        return new MaxPoolLayer(windowViews, y, bits, limbs, g, derivedGaps);
     }
 
     private static void checkGeometry(TensorLayout ly, Geometry g) {
@@ -239,14 +282,36 @@ public final class MaxPoolLayer implements Layer {
         return "MaxPool";
     }
 
-    @Override
-    public int[] outputs() {
-        return new int[0];
+    /** Whether the gaps are COMPUTED outputs defined by the layer ("Derived gaps"). */
+    public boolean derivedGaps() {
+        return derivedGaps;
     }
 
-    /** y, the views, then the f limbs (per offset, low limb first): also the order of the evaluations and claims. */
+    /** The gaps f_w with derived gaps, else none. */
+    @Override
+    public int[] outputs() {
+        if (!derivedGaps) {
+            return new int[0];
+        }
+        int[] out = new int[views.length];
+        for (int w = 0; w < out.length; w++) {
+            out[w] = limbs[w][0];
+        }
+        return out;
+    }
+
+    /**
+     * y, the views, then the f limbs (per offset, low limb first): also the order of the evaluations and
+     * claims; with derived gaps y and the views only.
+     */
     @Override
     public int[] operands() {
+        if (derivedGaps) {
+            int[] ops = new int[1 + views.length];
+            ops[0] = y;
+            System.arraycopy(views, 0, ops, 1, views.length);
+            return ops;
+        }
         int lc = limbCount(bits);
         int[] ops = new int[1 + views.length + views.length * lc];
         ops[0] = y;
@@ -329,10 +394,31 @@ public final class MaxPoolLayer implements Layer {
         if (geometry != null) {
             checkGeometry(layout, geometry);
         }
+        if (derivedGaps) {
+            for (int t : outputs()) {
+                if (!c.tensor(t).layout().equals(layout)) {
+                    throw new IllegalArgumentException("MaxPool layer: gap layouts differ from y's");
+                }
+            }
+            Geometry g = geometry;
+            if (g != null && !everyWindowInside(layout, g.inH(), g.inW(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(),
+                    g.padTop(), g.padLeft())) {
+                throw new IllegalArgumentException("MaxPool layer: derived gaps need every window position inside the image");
+            }
+        }
+    }
+
+    @Override
+    public String zeroKnowledgeLimit(Circuit c) {
+        return derivedGaps ? "MaxPool layer: derived gaps are not supported in zero-knowledge mode (commit the gaps)" : null;
     }
 
     @Override
     public void verify(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
+        if (derivedGaps) {
+            verifyDerived(outputClaims, ctx);
+            return;
+        }
         ctx.transcript().domain(DOMAIN);
         TensorLayout layout = ctx.layout(y);
         int n = layout.numVars();
@@ -366,6 +452,52 @@ public final class MaxPoolLayer implements Layer {
         }
     }
 
+    /** "Derived gaps": each gap's claim as claims on y and its view, then the zero-check of Π_w (y − v_w). */
+    private void verifyDerived(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
+        if (ctx.zeroKnowledge()) {
+            throw new InvalidProofException(zeroKnowledgeLimit(null));
+        }
+        TensorLayout layout = ctx.layout(y);
+        int n = layout.numVars();
+        int k = views.length;
+        ctx.transcript().domain(DOMAIN);
+        for (int w = 0; w < k; w++) {
+            Claim c = outputClaims[w];
+            // the range lookup always claims each gap; without a claim its definition would go unchecked
+            if (c == null || c.tensor() != limbs[w][0] || c.point().length != n) {
+                throw new InvalidProofException("MaxPool layer: no claim on gap " + w);
+            }
+            long[] raw = ctx.proof().exts("maxpool gap evaluations", 2);
+            ctx.transcript().absorbExts("maxpool/gap-evals", raw, 0, 2);
+            Ext3 yv = Ext3.get(raw, 0), vv = Ext3.get(raw, 1);
+            if (!yv.sub(vv).equals(c.value())) {
+                throw new InvalidProofException("MaxPool layer: gap " + w + " is not y minus its window view");
+            }
+            ctx.claim(y, c.point(), yv);
+            ctx.claim(views[w], c.point(), vv);
+        }
+        Ext3[] tau = new Ext3[n];
+        for (int i = 0; i < n; i++) {
+            tau[i] = ctx.transcript().challengeExt("maxpool/tau");
+        }
+        SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, degree(), ctx.proof(), ctx.transcript());
+        Ext3[] rho = sc.point();
+        int[] ops = operands();
+        long[] raw = ctx.proof().exts("maxpool evaluations", ops.length);
+        ctx.transcript().absorbExts("maxpool/evals", raw, 0, ops.length);
+        Ext3 yv = Ext3.get(raw, 0);
+        Ext3 prod = Ext3.ONE;
+        for (int w = 0; w < k; w++) {
+            prod = prod.mul(yv.sub(Ext3.get(raw, 1 + w)));
+        }
+        if (!prod.mul(Mle.eq(tau, rho)).equals(sc.value())) {
+            throw new InvalidProofException("MaxPool layer: the max constraints do not hold at the sumcheck point");
+        }
+        for (int i = 0; i < ops.length; i++) {
+            ctx.claim(ops[i], rho, Ext3.get(raw, i));
+        }
+    }
+
     @Override
     public void encode(ProofWriter out) {
         out.u32(y).u32(bits).u32(views.length);
@@ -377,11 +509,12 @@ public final class MaxPoolLayer implements Layer {
                 out.u32(t);
             }
         }
+        int derived = derivedGaps ? 2 : 0;
         if (geometry == null) {
-            out.u8(0);
+            out.u8(derived);
         } else {
             Geometry g = geometry;
-            out.u8(1).u32(g.inH()).u32(g.inW()).u32(g.kernelH()).u32(g.kernelW()).u32(g.strideH()).u32(g.strideW())
+            out.u8(1 | derived).u32(g.inH()).u32(g.inW()).u32(g.kernelH()).u32(g.kernelW()).u32(g.strideH()).u32(g.strideW())
                     .u32(g.padTop()).u32(g.padLeft());
         }
     }
@@ -403,16 +536,17 @@ public final class MaxPoolLayer implements Layer {
         int hasGeometry = in.u8("maxpool geometry flag");
         Geometry g = null;
         try {
-            if (hasGeometry == 1) {
+            if (hasGeometry > 3) {
+                throw new MalformedProofException("maxpool geometry flag " + hasGeometry);
+            }
+            if ((hasGeometry & 1) == 1) {
                 int bound = 1 << TensorLayout.MAX_VARS;
                 g = new Geometry(in.length("maxpool input height", 1, bound), in.length("maxpool input width", 1, bound),
                         in.length("maxpool kernel height", 1, MAX_WINDOW), in.length("maxpool kernel width", 1, MAX_WINDOW),
                         in.length("maxpool stride", 1, bound), in.length("maxpool stride", 1, bound),
                         in.length("maxpool padding", 0, bound), in.length("maxpool padding", 0, bound));
-            } else if (hasGeometry != 0) {
-                throw new MalformedProofException("maxpool geometry flag " + hasGeometry);
             }
-            return new MaxPoolLayer(views, y, bits, limbs, g);
+            return new MaxPoolLayer(views, y, bits, limbs, g, (hasGeometry & 2) != 0);
         } catch (IllegalArgumentException e) {
             throw new MalformedProofException(e.getMessage());
         }

@@ -25,7 +25,7 @@ import java.util.List;
  * the input (|x| ≤ X ≤ 2^48, from the weights and the ranges of the layer's inputs), which
  * bounds the honest quotient q to [qMin, qMax]. The prover supplies (ADVICE, same layout as
  * y) the remainder r as ⌈S/w⌉ limbs of w bits (w, the limb width, is a layer parameter in
- * [8, 16]; S is the largest shift rounded up to a multiple of w where that stays sound, so
+ * [8, 20]; S is the largest shift rounded up to a multiple of w where that stays sound, so
  * that all limbs share RANGE(w); else the top limb is narrower) and the clamp excess e = q − y
  * in one of two forms, chosen by the compiler (a layer parameter):
  * <ul>
@@ -40,6 +40,10 @@ import java.util.List;
  *       constrained by dp·(hi − y) = 0 and dn·(y − lo) = 0, and y − lo range-checked (one
  *       lookup when hi − lo + 1 is a power of two, else y − lo and y + 2^bits − 1 − hi in
  *       RANGE(bits)).</li>
+ *   <li><b>derived table clamp</b> (integrity mode only; the compiler's choice wherever the table
+ *       clamp is possible there): as the table clamp, but e is not committed: it is a COMPUTED
+ *       tensor that the layer defines as e = (x·K + 2^(S−1) − r)·2^(−S) − y (see "Derived excess"
+ *       below), so each activation commits y and the remainder limbs only.</li>
  * </ul>
  * With q = y + e the layer proves for every padded index i
  * <pre>
@@ -62,6 +66,15 @@ import java.util.List;
  * element-wise constraints are batched into one degree-3 zero-check sumcheck (soundness error
  * ≤ (3n + 3)/|GF(p^3)| plus the Schwartz–Zippel error n/|GF(p^3)| of the eq-weighted zero-check).
  *
+ * <h2>Derived excess</h2>
+ * With the derived table clamp the field equation x_i·K_i + 2^(S−1) = (y_i + e_i)·2^S + r_i holds
+ * by the definition of e, and the clamp lookup (e + E, y − lo) and the limb lookups give the same
+ * integer ranges as above, so the same bound analysis makes it an integer equation. What is left to
+ * prove is that the claims on e (from the clamp lookup) are claims on that definition: for the
+ * merged claim ẽ(ρ₀) = v, a sumcheck of Σ_i eq(ρ₀, i)·(x_i·K_i + 2^(S−1) − r_i − 2^S·y_i) = 2^S·v
+ * (n variables, degree 3) ending at ρ, then x̃(ρ), ỹ(ρ) and the limbs' evaluations as for the
+ * zero-check, checked against eq(ρ₀, ρ)·(x̃·K̃ + 2^(S−1) − r̃ − 2^S·ỹ)(ρ). No zero-check and no τ.
+ *
  * <p>Example, LeNet-5's first convolution: M_c ∈ [2^23, 2^24), s_c ∈ [32, 35], clamp [0, 127],
  * X = 201,966 ≈ 2^17.6: S = 36 (35 rounded up to 3 limbs of w = 12), |q| &lt; 2^9, a table clamp of 2^10
  * rows: four lookups and four advice values per output besides y (the int32 bound X = 2^31
@@ -70,7 +83,8 @@ import java.util.List;
  * <h2>Sub-proof</h2>
  * Parameters in the verifying key: x, y, axis, the (M_c, s_c), lo, hi, bits, X (u64), w and the
  * clamp form (u8: 0 limbs, 1 table), then the advice tensor ids; the rest is derived and
- * re-checked on decoding. Transcript and wire format: domain "zkinfer/layer/Requant/v2"; τ ∈ GF(p^3)^n
+ * re-checked on decoding (clamp form 2, the derived table clamp, lists the remainder limbs then the
+ * excess, the layer's output). Transcript and wire format: domain "zkinfer/layer/Requant/v2"; τ ∈ GF(p^3)^n
  * ("requant/tau"), c0, c1, c2 ("requant/batch"); the sumcheck (claimed sum 0, n variables,
  * degree 3; {@link SumcheckVerifier}) of Σ_i eq(τ, i)·[c0·(x_i·K_i + 2^(S−1) − q_i·2^S − r_i)
  * + c1·dp_i·(hi − y_i) + c2·dn_i·(y_i − lo)] (the c1, c2 terms with the limb clamp only) with
@@ -94,7 +108,12 @@ public final class RequantLayer implements Layer {
     /** The largest clamp table (rows 2^this); a wider excess uses the limb clamp. */
     public static final int MAX_CLAMP_TABLE_LOG = 16;
     public static final int MIN_LIMB_WIDTH = 8;
-    public static final int MAX_LIMB_WIDTH = 16;
+    /**
+     * The widest limb: a range table of 2^20 rows (the largest lookup table), committed once per
+     * proof whatever the number of limbs; wide limbs pay when the activations far outnumber it
+     * (a shift of 36 in two 18-bit limbs instead of three 12-bit ones).
+     */
+    public static final int MAX_LIMB_WIDTH = LookupTable.MAX_LOG_SIZE;
     private static final BigInteger P = new BigInteger(Long.toUnsignedString(Goldilocks.P));
 
     private final int x;
@@ -112,9 +131,15 @@ public final class RequantLayer implements Layer {
     private final int excess;
     private final int[] dpLimbs;
     private final int[] dnLimbs;
+    private final boolean derivedExcess;
 
     private RequantLayer(int x, int y, int axis, int[] m, int[] shift, int lo, int hi, int bits, long xBound,
             int limbWidth, Params p, int[] rLimbs, int excess, int[] dpLimbs, int[] dnLimbs) {
+        this(x, y, axis, m, shift, lo, hi, bits, xBound, limbWidth, p, rLimbs, excess, dpLimbs, dnLimbs, false);
+    }
+
+    private RequantLayer(int x, int y, int axis, int[] m, int[] shift, int lo, int hi, int bits, long xBound,
+            int limbWidth, Params p, int[] rLimbs, int excess, int[] dpLimbs, int[] dnLimbs, boolean derivedExcess) {
         this.x = x;
         this.y = y;
         this.axis = axis;
@@ -130,6 +155,7 @@ public final class RequantLayer implements Layer {
         this.excess = excess;
         this.dpLimbs = dpLimbs.clone();
         this.dnLimbs = dnLimbs.clone();
+        this.derivedExcess = derivedExcess;
     }
 
     /**
@@ -380,13 +406,27 @@ public final class RequantLayer implements Layer {
      * @param m multipliers (length 1, or the size of {@code axis})
      * @param shift shifts in [1, 56], same length as m
      * @param xBound the input bound, in [1, 2^48]
-     * @param limbWidth remainder (and overflow) limb width, in [8, 16]
+     * @param limbWidth remainder (and overflow) limb width, in [8, 20]
      * @param tableClamp the table clamp (else the limb clamp)
      * @throws IllegalArgumentException on inconsistent shapes or parameters, or when the
      *     multipliers make a sound encoding of that clamp form in Goldilocks impossible
      */
     public static RequantLayer create(Circuit.Builder b, int x, int y, int axis, int[] m, int[] shift, int lo, int hi,
             int bits, long xBound, int limbWidth, boolean tableClamp) {
+        return create(b, x, y, axis, m, shift, lo, hi, bits, xBound, limbWidth, tableClamp, false);
+    }
+
+    /**
+     * As {@link #create(Circuit.Builder, int, int, int, int[], int[], int, int, int, long, int, boolean)};
+     * with {@code derivedExcess} (table clamp only) the excess is a COMPUTED tensor this layer
+     * defines (the derived table clamp: one committed value fewer per element; not in
+     * zero-knowledge keys).
+     */
+    public static RequantLayer create(Circuit.Builder b, int x, int y, int axis, int[] m, int[] shift, int lo, int hi,
+            int bits, long xBound, int limbWidth, boolean tableClamp, boolean derivedExcess) {
+        if (derivedExcess && !tableClamp) {
+            throw new IllegalArgumentException("Requant layer: a derived excess needs the table clamp");
+        }
         Params p = Params.check(m, shift, lo, hi, bits, xBound, limbWidth, tableClamp);
         TensorLayout lx = b.get(x).layout();
         TensorLayout ly = b.get(y).layout();
@@ -400,8 +440,9 @@ public final class RequantLayer implements Layer {
         String name = b.get(y).name();
         int[] r = advice(b, name + "/requant remainder limb ", ly, limbCount(p.s, limbWidth));
         if (p.tableClamp()) {
-            int e = b.tensor(name + "/requant excess", ly, TensorRole.ADVICE);
-            return new RequantLayer(x, y, axis, m, shift, lo, hi, bits, xBound, limbWidth, p, r, e, new int[0], new int[0]);
+            int e = b.tensor(name + "/requant excess", ly, derivedExcess ? TensorRole.COMPUTED : TensorRole.ADVICE);
+            return new RequantLayer(x, y, axis, m, shift, lo, hi, bits, xBound, limbWidth, p, r, e, new int[0], new int[0],
+                    derivedExcess);
         }
         int[] dp = advice(b, name + "/requant overflow+ limb ", ly, limbCount(p.d, limbWidth));
         int[] dn = advice(b, name + "/requant overflow- limb ", ly, limbCount(p.d, limbWidth));
@@ -477,6 +518,11 @@ public final class RequantLayer implements Layer {
         return p.tableClamp();
     }
 
+    /** Whether the excess is a COMPUTED tensor defined by this layer (the derived table clamp). */
+    public boolean derivedExcess() {
+        return derivedExcess;
+    }
+
     /** The excess tensor e = q − y (table clamp), else −1. */
     public int excess() {
         return excess;
@@ -550,15 +596,19 @@ public final class RequantLayer implements Layer {
         return "Requant";
     }
 
+    /** The excess with the derived table clamp, else none. */
     @Override
     public int[] outputs() {
-        return new int[0];
+        return derivedExcess ? new int[] {excess} : new int[0];
     }
 
-    /** x, y, the remainder limbs, then the excess (table clamp) or the dp limbs and dn limbs. */
+    /**
+     * x, y, the remainder limbs, then the excess (table clamp) or the dp limbs and dn limbs; with the
+     * derived table clamp x, y and the remainder limbs only (the excess is the output).
+     */
     @Override
     public int[] operands() {
-        int[] clamp = p.tableClamp() ? new int[] {excess} : concat(dpLimbs, dnLimbs);
+        int[] clamp = derivedExcess ? new int[0] : p.tableClamp() ? new int[] {excess} : concat(dpLimbs, dnLimbs);
         return concat(new int[] {x, y}, concat(rLimbs, clamp));
     }
 
@@ -612,11 +662,24 @@ public final class RequantLayer implements Layer {
                 throw new IllegalArgumentException("Requant layer: operand layouts differ");
             }
         }
+        if (derivedExcess && !c.tensor(excess).layout().equals(layout)) {
+            throw new IllegalArgumentException("Requant layer: the excess's layout differs from y's");
+        }
         checkAxis(layout, axis, m.length);
     }
 
     @Override
+    public String zeroKnowledgeLimit(Circuit c) {
+        return derivedExcess ? "Requant layer: a derived excess is not supported in zero-knowledge mode (compile the"
+                + " requantization with a committed excess)" : null;
+    }
+
+    @Override
     public void verify(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
+        if (derivedExcess) {
+            verifyDerived(outputClaims[0], ctx);
+            return;
+        }
         ctx.transcript().domain(DOMAIN);
         TensorLayout layout = ctx.layout(y);
         int[] ops = operands();
@@ -648,6 +711,46 @@ public final class RequantLayer implements Layer {
         for (int i = 0; i < count; i++) {
             ctx.claim(ops[i], rho, ev[i]);
         }
+    }
+
+    /** The derived excess's claim reduced to claims on x, y and the remainder limbs ("Derived excess"). */
+    private void verifyDerived(Claim claim, VerifierContext ctx) throws InvalidProofException {
+        if (ctx.zeroKnowledge()) {
+            throw new InvalidProofException(zeroKnowledgeLimit(null));
+        }
+        TensorLayout layout = ctx.layout(y);
+        int n = layout.numVars();
+        // the clamp lookup always claims the excess; without a claim the definition would go unchecked
+        if (claim == null || claim.tensor() != excess || claim.point().length != n) {
+            throw new InvalidProofException("Requant layer: no claim on the derived excess");
+        }
+        ctx.transcript().domain(DOMAIN);
+        long twoS = 1L << p.s;
+        SumcheckClaim sc = SumcheckVerifier.verify(claim.value().mul(twoS), n, 3, ctx.proof(), ctx.transcript());
+        int[] ops = operands();
+        long[] raw = ctx.proof().exts("requant evaluations", ops.length);
+        ctx.transcript().absorbExts("requant/evals", raw, 0, ops.length);
+        Ext3[] ev = new Ext3[ops.length];
+        for (int i = 0; i < ops.length; i++) {
+            ev[i] = Ext3.get(raw, i);
+        }
+        Ext3[] rho = sc.point();
+        Ext3 expected = derivedSummand(multiplierAt(layout, rho), ev).mul(Mle.eq(claim.point(), rho));
+        if (!expected.equals(sc.value())) {
+            throw new InvalidProofException("Requant layer: the derived excess does not match its definition at the sumcheck point");
+        }
+        for (int i = 0; i < ops.length; i++) {
+            ctx.claim(ops[i], rho, ev[i]);
+        }
+    }
+
+    /**
+     * x·K + 2^(S−1) − r − 2^S·y at one point from the evaluations of x, y and the remainder limbs
+     * ({@link #operands()} order) and K there: 2^S times the derived excess.
+     */
+    public Ext3 derivedSummand(Ext3 kAt, Ext3[] ev) {
+        Ext3 r = recombine(ev, 2, rLimbs.length);
+        return ev[0].mul(kAt).add(1L << (p.s - 1)).sub(r).sub(ev[1].mul(1L << p.s));
     }
 
     /**
@@ -699,11 +802,14 @@ public final class RequantLayer implements Layer {
         for (int c = 0; c < m.length; c++) {
             out.u32(m[c]).u32(shift[c]);
         }
-        out.u32(lo).u32(hi).u32(bits).u64(xBound).u32(limbWidth).u8(p.tableClamp() ? 1 : 0);
+        out.u32(lo).u32(hi).u32(bits).u64(xBound).u32(limbWidth).u8(derivedExcess ? 2 : p.tableClamp() ? 1 : 0);
         for (int t : operands()) {
             if (t != x && t != y) {
                 out.u32(t);
             }
+        }
+        if (derivedExcess) {
+            out.u32(excess);
         }
     }
 
@@ -728,19 +834,20 @@ public final class RequantLayer implements Layer {
         long xBound = in.u64("requant input bound");
         int limbWidth = in.length("requant limb width", MIN_LIMB_WIDTH, MAX_LIMB_WIDTH);
         int form = in.u8("requant clamp form");
-        if (form > 1) {
-            throw new MalformedProofException("requant clamp form " + form + " is neither 0 (limbs) nor 1 (table)");
+        if (form > 2) {
+            throw new MalformedProofException("requant clamp form " + form + " is none of 0 (limbs), 1 (table), 2 (derived table)");
         }
         Params p;
         try {
-            p = Params.check(m, shift, lo, hi, bits, xBound, limbWidth, form == 1);
+            p = Params.check(m, shift, lo, hi, bits, xBound, limbWidth, form >= 1);
         } catch (IllegalArgumentException e) {
             throw new MalformedProofException(e.getMessage());
         }
         int[] r = tensorIds(in, tensorCount, limbCount(p.s, limbWidth), "requant remainder limb");
         if (p.tableClamp()) {
             int e = LayerCodec.tensorId(in, tensorCount, "requant excess");
-            return new RequantLayer(x, y, axis, m, shift, lo, hi, bits, xBound, limbWidth, p, r, e, new int[0], new int[0]);
+            return new RequantLayer(x, y, axis, m, shift, lo, hi, bits, xBound, limbWidth, p, r, e, new int[0], new int[0],
+                    form == 2);
         }
         int[] dp = tensorIds(in, tensorCount, limbCount(p.d, limbWidth), "requant overflow limb");
         int[] dn = tensorIds(in, tensorCount, limbCount(p.d, limbWidth), "requant overflow limb");

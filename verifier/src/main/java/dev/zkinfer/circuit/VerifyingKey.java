@@ -42,13 +42,15 @@ import java.util.List;
  * the file only, the 32-byte digest of all of that as a checksum, so a corrupted key is reported
  * as corrupted rather than as another model.
  * Version 9 added each output's elements per row (a committed one-element output that a circuit
- * holds in its padded two-element form, docs/zero-knowledge.md §3.5); keys of version 8 and earlier
- * are refused. Version 8: the same bytes, but a zero-knowledge key's witness layout, which the key derives from
+ * holds in its padded two-element form, docs/zero-knowledge.md §3.5), and its circuits may hold a
+ * requantization with the derived table clamp (clamp form 2: the excess a COMPUTED tensor the layer
+ * defines, RequantLayer "Derived excess"), limbs up to 20 bits and max-pool layers with derived gaps;
+ * keys of version 8 and earlier are refused. Version 8: the same bytes as 7, but a zero-knowledge key's witness layout, which the key derives from
  * its circuit, changed (per-round sumcheck mask sizes, one blinded opening for all weight
  * tensors: docs/zero-knowledge.md §3.4, §5), so a version-7 zero-knowledge key no longer matches
  * the digest it records; version 7: T in the flags word (version 6 derived it from the circuit);
  * version 6 added the flags word, version 5 had several batch circuits, version 4 one circuit, and
- * keys of version 7 and earlier are refused: compile the model again.
+ * keys of version 8 and earlier are refused: compile the model again.
  * Immutable and thread-safe: one key may verify proofs on many threads at once.
  */
 public final class VerifyingKey {

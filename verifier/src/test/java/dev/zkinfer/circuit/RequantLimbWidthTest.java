@@ -21,6 +21,25 @@ class RequantLimbWidthTest {
         return d;
     }
 
+    /** Limbs up to the largest lookup table: LeNet-5's S = 35 in two 18-bit limbs (S = 36), 21 bits refused. */
+    @Test
+    void limbsUpToTheLargestTable() {
+        int[] m = {(1 << 23) + 12345, (1 << 24) - 1};
+        int[] s = {32, 35};
+        for (int w = RequantLayer.MIN_LIMB_WIDTH; w <= RequantLayer.MAX_LIMB_WIDTH; w++) {
+            RequantLayer.Params p = RequantLayer.Params.check(m, s, 0, 127, 8, 201_966, w, true);
+            // S is 35, or 35 rounded up to whole limbs
+            assertTrue(p.s() == 35 || p.s() == (35 + w - 1) / w * w, "S " + p.s() + " for w " + w);
+        }
+        assertEquals(20, RequantLayer.MAX_LIMB_WIDTH);
+        assertEquals(36, RequantLayer.Params.check(m, s, 0, 127, 8, 201_966, 18, true).s());
+        assertEquals(2, RequantLayer.limbCount(36, 18));
+        assertEquals(18, LookupTable.range(18).logSize());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RequantLayer.Params.check(m, s, 0, 127, 8, 201_966, 21, true));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> LookupTable.range(21));
+    }
+
     @Test
     void binarySearchMatchesTheLinearSearch() {
         SplittableRandom rnd = new SplittableRandom(1919);

@@ -75,6 +75,10 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
 
     @Override
     public void prove(MaxPoolLayer l, Claim[] outputClaims, ProverContext ctx) {
+        if (l.derivedGaps()) {
+            proveDerived(l, outputClaims, ctx);
+            return;
+        }
         Transcript t = ctx.transcript();
         t.domain(MaxPoolLayer.DOMAIN);
         TensorLayout layout = ctx.circuit().tensor(l.y()).layout();
@@ -145,6 +149,59 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
             ctx.proof().ext(ev[i]);
         }
         t.absorbExts("maxpool/evals", raw, 0, ops.length);
+        for (int i = 0; i < ops.length; i++) {
+            ctx.claim(ops[i], rho, ev[i]);
+        }
+    }
+
+    /** MaxPoolLayer "Derived gaps": the gaps' claims as claims on y and the views, then the zero-check of Π_w (y − v_w). */
+    private static void proveDerived(MaxPoolLayer l, Claim[] outputClaims, ProverContext ctx) {
+        if (ctx.zeroKnowledge()) {
+            throw new UnsupportedOperationException(l.zeroKnowledgeLimit(null));
+        }
+        Transcript t = ctx.transcript();
+        t.domain(MaxPoolLayer.DOMAIN);
+        TensorLayout layout = ctx.circuit().tensor(l.y()).layout();
+        int n = layout.numVars();
+        int[] views = l.views();
+        int k = views.length;
+        long[] raw = new long[6];
+        for (int w = 0; w < k; w++) {
+            Claim c = outputClaims[w];
+            if (c == null) {
+                throw new IllegalStateException("MaxPool layer: no claim on gap " + w + " (its range lookup makes one)");
+            }
+            Ext3 yv = EqTables.evaluate(ctx.backend(), ctx.values(l.y()), c.point());
+            Ext3 vv = EqTables.evaluate(ctx.backend(), ctx.values(views[w]), c.point());
+            Ext3.set(raw, 0, yv);
+            Ext3.set(raw, 1, vv);
+            ctx.proof().ext(yv);
+            ctx.proof().ext(vv);
+            t.absorbExts("maxpool/gap-evals", raw, 0, 2);
+            ctx.claim(l.y(), c.point(), yv);
+            ctx.claim(views[w], c.point(), vv);
+        }
+        Ext3[] tau = new Ext3[n];
+        for (int i = 0; i < n; i++) {
+            tau[i] = t.challengeExt("maxpool/tau");
+        }
+        SumcheckInstance inst = new SumcheckInstance(n);
+        int[] prod = new int[k + 1];
+        prod[0] = inst.addTable(EqTables.eq(ctx.backend(), tau));
+        for (int w = 0; w < k; w++) {
+            prod[w + 1] = inst.addBaseTable(ctx.values(l.gapLimbs(w)[0]));
+        }
+        inst.addTerm(Ext3.ONE, prod);
+        Ext3[] rho = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t).point();
+        int[] ops = l.operands();
+        long[] evs = new long[3 * ops.length];
+        Ext3[] ev = new Ext3[ops.length];
+        for (int i = 0; i < ops.length; i++) {
+            ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
+            Ext3.set(evs, i, ev[i]);
+            ctx.proof().ext(ev[i]);
+        }
+        t.absorbExts("maxpool/evals", evs, 0, ops.length);
         for (int i = 0; i < ops.length; i++) {
             ctx.claim(ops[i], rho, ev[i]);
         }

@@ -108,6 +108,10 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
 
     @Override
     public void prove(RequantLayer l, Claim[] outputClaims, ProverContext ctx) {
+        if (l.derivedExcess()) {
+            proveDerived(l, outputClaims[0], ctx);
+            return;
+        }
         Transcript t = ctx.transcript();
         t.domain(RequantLayer.DOMAIN);
         TensorLayout layout = ctx.circuit().tensor(l.y()).layout();
@@ -171,6 +175,53 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
                 ev[i] = ZkProving.masked(ctx, ops[i], ev[i], rho);
             }
         }
+        for (int i = 0; i < ops.length; i++) {
+            Ext3.set(raw, i, ev[i]);
+            ctx.proof().ext(ev[i]);
+        }
+        t.absorbExts("requant/evals", raw, 0, ops.length);
+        for (int i = 0; i < ops.length; i++) {
+            ctx.claim(ops[i], rho, ev[i]);
+        }
+    }
+
+    /**
+     * The derived excess (RequantLayer "Derived excess"): the claim ẽ(ρ₀) = v reduced by the sumcheck
+     * of Σ eq(ρ₀, i)·(x_i·K_i + 2^(S−1) − r_i − 2^S·y_i) = 2^S·v to claims on x, y and the remainder limbs.
+     */
+    private static void proveDerived(RequantLayer l, Claim claim, ProverContext ctx) {
+        if (ctx.zeroKnowledge()) {
+            throw new UnsupportedOperationException(l.zeroKnowledgeLimit(null));
+        }
+        if (claim == null) {
+            throw new IllegalStateException("Requant layer: no claim on the derived excess (the clamp lookup makes one)");
+        }
+        Transcript t = ctx.transcript();
+        t.domain(RequantLayer.DOMAIN);
+        TensorLayout layout = ctx.circuit().tensor(l.y()).layout();
+        int n = layout.numVars();
+        int size = layout.paddedSize();
+        long twoS = 1L << l.commonShift();
+        SumcheckInstance inst = new SumcheckInstance(n);
+        int eq = inst.addTable(EqTables.eq(ctx.backend(), claim.point()));
+        int xi = inst.addBaseTable(ctx.values(l.x()));
+        int ki = inst.addBaseTable(l.multiplierTable(layout));
+        int yi = inst.addBaseTable(ctx.values(l.y()));
+        int ri = inst.addBaseTable(recombine(l.remainderLimbs(), l.limbWidth(), ctx, size));
+        inst.addTerm(Ext3.ONE, eq, xi, ki);
+        inst.addTerm(Ext3.of(1L << (l.commonShift() - 1)), eq);
+        inst.addTerm(Ext3.of(Goldilocks.neg(twoS)), eq, yi);
+        inst.addTerm(Ext3.of(Goldilocks.neg(1)), eq, ri);
+        SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, claim.value().mul(twoS), ctx.proof(), t);
+        Ext3[] rho = res.point();
+        int[] ops = l.operands();
+        Ext3[] ev = new Ext3[ops.length];
+        ev[0] = res.tableEvaluations()[xi];
+        ev[1] = res.tableEvaluations()[yi];
+        for (int i = 2; i < ops.length; i++) {
+            ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
+        }
+        long[] raw = new long[3 * ops.length];
         for (int i = 0; i < ops.length; i++) {
             Ext3.set(raw, i, ev[i]);
             ctx.proof().ext(ev[i]);

@@ -66,6 +66,7 @@ import java.util.function.Consumer;
  */
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
+    /** 9: the verifying key of version 9 (each output's elements per row; the derived requantization excess and max-pool gaps). */
     private static final int VERSION = 9;
     /** The batch sizes {@code zkinfer compile} gives a key unless told otherwise. */
     public static final int[] DEFAULT_BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64};

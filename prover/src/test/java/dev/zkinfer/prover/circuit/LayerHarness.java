@@ -59,6 +59,16 @@ public final class LayerHarness {
         return at.isEmpty() ? -1 : at.get(0);
     }
 
+    /** The first offset of {@code needle} in {@code bytes}, or -1. */
+    public static int firstOccurrenceOfBytes(byte[] bytes, byte[] needle) {
+        for (int i = 0; i + needle.length <= bytes.length; i++) {
+            if (java.util.Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Fills the witness by running every layer's computeWitness in order. */
     public static void computeWitness(Circuit circuit, WitnessValues w) {
         for (Layer l : circuit.layers()) {

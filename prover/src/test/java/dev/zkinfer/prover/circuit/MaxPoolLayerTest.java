@@ -24,6 +24,11 @@ class MaxPoolLayerTest {
     /** Builds views of a random [B,C,H,W] image as IndexMap.Window would (0 outside the image). */
     static Setup setup(long seed, int b, int c, int h, int wd, int kh, int kw, int sh, int sw, int pt, int pl, int bits,
             boolean geometry, long minVal, long maxVal) {
+        return setup(seed, b, c, h, wd, kh, kw, sh, sw, pt, pl, bits, geometry, minVal, maxVal, false);
+    }
+
+    static Setup setup(long seed, int b, int c, int h, int wd, int kh, int kw, int sh, int sw, int pt, int pl, int bits,
+            boolean geometry, long minVal, long maxVal, boolean derived) {
         SplittableRandom rnd = new SplittableRandom(seed);
         long[] img = new long[b * c * h * wd];
         for (int i = 0; i < img.length; i++) {
@@ -57,7 +62,8 @@ class MaxPoolLayerTest {
             }
         }
         int y = cb.tensor("pooled", lo, TensorRole.ADVICE);
-        MaxPoolLayer l = geometry ? MaxPoolLayer.create(cb, views, y, bits, h, wd, kh, kw, sh, sw, pt, pl)
+        MaxPoolLayer l = derived ? MaxPoolLayer.create(cb, views, y, bits, h, wd, kh, kw, sh, sw, pt, pl, true)
+                : geometry ? MaxPoolLayer.create(cb, views, y, bits, h, wd, kh, kw, sh, sw, pt, pl)
                 : MaxPoolLayer.create(cb, views, y, bits);
         cb.layer(l);
         Circuit circ = cb.build(views, new int[] {y});
@@ -81,7 +87,8 @@ class MaxPoolLayerTest {
         }
         assertNull(LayerHarness.missingLookupRow(st.circuit, st.w));
         List<Claim> claims = LayerHarness.proveAndVerify(st.layer, st.w, 9);
-        assertEquals(st.layer.operands().length, claims.size());
+        // with derived gaps each gap's claim adds claims on y and its view
+        assertEquals(st.layer.operands().length + 2 * st.layer.outputs().length, claims.size());
     }
 
     @Test
@@ -181,6 +188,103 @@ class MaxPoolLayerTest {
             byte[] cut = Arrays.copyOf(proof, len);
             assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, none, st.circuit, cut));
         }
+    }
+
+    /** Derived gaps: COMPUTED outputs, operands y and the views, true claims from true ones. */
+    @Test
+    void derivedGapsCompleteness() throws InvalidProofException {
+        Setup[] cases = {setup(41, 2, 3, 6, 6, 2, 2, 2, 2, 0, 0, 8, true, -128, 127, true), // LeNet-style 2×2/2
+                setup(42, 1, 2, 5, 7, 3, 3, 1, 1, 0, 0, 8, true, 0, 127, true), // 3×3/1, no padding
+                setup(43, 1, 2, 7, 7, 2, 2, 2, 2, 0, 0, 15, true, -16384, 16383, true)}; // 7 = 2·3 + 1: last row unused
+        for (Setup st : cases) {
+            assertTrue(st.layer.derivedGaps());
+            int k = st.layer.views().length;
+            assertEquals(k, st.layer.outputs().length);
+            for (int g : st.layer.outputs()) {
+                assertEquals(TensorRole.COMPUTED, st.circuit.tensor(g).role());
+            }
+            assertEquals(1 + k, st.layer.operands().length);
+            complete(st);
+            assertNull(LayerHarness.falseClaim(LayerHarness.proveAndVerify(st.layer, st.w, 5), st.w));
+        }
+        // padding (a window position outside the image) or 16-bit values keep the gaps committed
+        assertThrows(IllegalArgumentException.class, () -> setup(44, 1, 1, 5, 5, 3, 3, 2, 2, 1, 1, 8, true, 0, 127, true));
+        assertThrows(IllegalArgumentException.class, () -> setup(45, 1, 1, 4, 4, 2, 2, 2, 2, 0, 0, 16, true, 0, 127, true));
+    }
+
+    /**
+     * A cheating prover with derived gaps: y above the max (gaps by their definition, all in range)
+     * fails the product zero-check; y below an element leaves a gap out of its range table; a false
+     * claim on a gap, a missing claim, every flipped byte and truncation are rejected.
+     */
+    @Test
+    void derivedGapsCheatingCaught() throws InvalidProofException {
+        Setup st = setup(51, 1, 2, 6, 6, 2, 2, 2, 2, 0, 0, 8, true, -128, 120, true);
+        TensorLayout lo = st.circuit.tensor(st.layer.y()).layout();
+        int i = lo.paddedIndex(1);
+        SplittableRandom rnd = new SplittableRandom(52);
+        WitnessValues above = withY(st, i, st.expected[1] + 1);
+        assertNull(LayerHarness.missingLookupRow(st.circuit, above), "all gaps stay in range");
+        Claim[] out = LayerHarness.randomOutputClaims(st.layer, above, rnd);
+        byte[] cheat = LayerHarness.prove(st.layer, out, above, Backends.scalar()).proof();
+        try {
+            assertNotNull(LayerHarness.falseClaim(LayerHarness.verify(st.layer, out, st.circuit, cheat), above),
+                    "an output above the max accepted with true claims");
+        } catch (InvalidProofException expected) {
+            // rejected
+        }
+        assertNotNull(LayerHarness.missingLookupRow(st.circuit, withY(st, lo.paddedIndex(2), st.expected[2] - 1)));
+        Claim[] honest = LayerHarness.randomOutputClaims(st.layer, st.w, rnd);
+        Claim[] wrong = honest.clone();
+        wrong[1] = new Claim(honest[1].tensor(), honest[1].point(), honest[1].value().add(1));
+        byte[] proof = LayerHarness.prove(st.layer, wrong, st.w, Backends.scalar()).proof();
+        assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, wrong, st.circuit, proof));
+        byte[] good = LayerHarness.prove(st.layer, honest, st.w, Backends.scalar()).proof();
+        assertNull(LayerHarness.falseClaim(LayerHarness.verify(st.layer, honest, st.circuit, good), st.w));
+        Claim[] missing = honest.clone();
+        missing[0] = null;
+        assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, missing, st.circuit, good));
+        for (int off = 0; off < good.length; off += 5) {
+            byte[] bad = good.clone();
+            bad[off] ^= 1;
+            assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, honest, st.circuit, bad), "byte " + off);
+        }
+        for (int len = 0; len < good.length; len += 11) {
+            byte[] cut = Arrays.copyOf(good, len);
+            assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, honest, st.circuit, cut));
+        }
+        assertNotNull(st.layer.zeroKnowledgeLimit(st.circuit), "zero-knowledge keys keep the gaps committed");
+    }
+
+    /** Derived gaps are bit 1 of the geometry flag: the circuit round-trips, flag 4 is refused, an ADVICE gap too. */
+    @Test
+    void derivedGapsEncoding() throws MalformedProofException {
+        Setup st = setup(61, 1, 2, 4, 4, 2, 2, 2, 2, 0, 0, 8, true, -5, 5, true);
+        ProofWriter w = new ProofWriter();
+        st.circuit.encode(w);
+        byte[] bytes = w.toByteArray();
+        Circuit back = Circuit.decode(new ProofReader(bytes));
+        assertArrayEquals(st.circuit.digest(), back.digest());
+        assertTrue(((MaxPoolLayer) back.layers().get(0)).derivedGaps());
+        ProofWriter lw = new ProofWriter();
+        st.layer.encode(lw);
+        byte[] enc = lw.toByteArray();
+        int flagAt = enc.length - 8 * 4 - 1;
+        assertEquals(3, enc[flagAt]);
+        byte[] four = enc.clone();
+        four[flagAt] = 4;
+        assertThrows(MalformedProofException.class, () -> MaxPoolLayer.decode(new ProofReader(four), st.circuit.tensors().size()));
+        Setup committed = setup(61, 1, 2, 4, 4, 2, 2, 2, 2, 0, 0, 8, true, -5, 5, false);
+        ProofWriter cw = new ProofWriter();
+        committed.circuit.encode(cw);
+        byte[] cbytes = cw.toByteArray();
+        ProofWriter clw = new ProofWriter();
+        committed.layer.encode(clw);
+        byte[] cenc = clw.toByteArray();
+        int at = LayerHarness.firstOccurrenceOfBytes(cbytes, cenc);
+        assertTrue(at >= 0);
+        cbytes[at + flagAt] = 3; // derived over ADVICE gaps: not a fresh COMPUTED output
+        assertThrows(MalformedProofException.class, () -> Circuit.decode(new ProofReader(cbytes)));
     }
 
     @Test

@@ -33,6 +33,11 @@ class RequantLayerTest {
     /** xMode: 0 mostly inside the clamp range, 1 any int32, 2 mixed with int32 extremes, 3 ±xBound and random. */
     static Setup setup(long seed, int[] dims, int axis, boolean perChannel, int lo, int hi, int bits, int xMode, long xBound,
             int limbWidth, boolean table) {
+        return setup(seed, dims, axis, perChannel, lo, hi, bits, xMode, xBound, limbWidth, table, false);
+    }
+
+    static Setup setup(long seed, int[] dims, int axis, boolean perChannel, int lo, int hi, int bits, int xMode, long xBound,
+            int limbWidth, boolean table, boolean derived) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int ch = perChannel ? dims[axis] : 1;
         int[] m = new int[ch];
@@ -45,7 +50,7 @@ class RequantLayerTest {
         TensorLayout layout = TensorLayout.of(dims);
         int x = b.tensor("acc", layout, TensorRole.INPUT);
         int y = b.tensor("y", layout, TensorRole.ADVICE);
-        RequantLayer l = RequantLayer.create(b, x, y, axis, m, s, lo, hi, bits, xBound, limbWidth, table);
+        RequantLayer l = RequantLayer.create(b, x, y, axis, m, s, lo, hi, bits, xBound, limbWidth, table, derived);
         b.layer(l);
         Circuit c = b.build(x, y);
         long[] xs = new long[(int) layout.size()];
@@ -326,7 +331,166 @@ class RequantLayerTest {
         assertTrue(e.getMessage().contains("no sound clamp table"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 0, 12, true));
         assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 1 << 18, 7, true));
-        assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 1 << 18, 17, false));
+        assertThrows(IllegalArgumentException.class, () -> RequantLayer.create(b, x, y, 0, m, s, 0, 127, 8, 1 << 18,
+                RequantLayer.MAX_LIMB_WIDTH + 1, false));
+    }
+
+    static Setup derivedSetup(long seed, int lo, int hi, int bits, int xMode, boolean perChannel) {
+        return setup(seed, new int[] {2, 6, 3, 5}, 1, perChannel, lo, hi, bits, xMode, 1L << 17, 12, true, true);
+    }
+
+    /**
+     * The derived excess: a COMPUTED output (not committed), defined by the layer; true claims on it
+     * reduce to true claims on x, y and the remainder limbs, and it equals the committed form's excess.
+     */
+    @Test
+    void derivedExcessCompleteness() throws InvalidProofException {
+        int[][] clamps = {{-128, 127, 8}, {0, 127, 8}, {-5, 100, 8}};
+        int seed = 700;
+        for (int[] cl : clamps) {
+            for (int xMode : new int[] {0, 3}) {
+                for (boolean perChannel : new boolean[] {true, false}) {
+                    Setup st = derivedSetup(seed, cl[0], cl[1], cl[2], xMode, perChannel);
+                    Setup committed = setup(seed, new int[] {2, 6, 3, 5}, 1, perChannel, cl[0], cl[1], cl[2], xMode, 1L << 17, 12, true);
+                    seed++;
+                    assertTrue(st.layer.derivedExcess() && st.layer.tableClamp());
+                    assertEquals(TensorRole.COMPUTED, st.circuit.tensor(st.layer.excess()).role());
+                    assertArrayEquals(new int[] {st.layer.excess()}, st.layer.outputs());
+                    assertEquals(2 + 3, st.layer.operands().length, "x, y and three remainder limbs; the excess is the output");
+                    assertArrayEquals(committed.w.get(committed.layer.excess()), st.w.get(st.layer.excess()));
+                    checkSemantics(st);
+                    assertNull(LayerHarness.missingLookupRow(st.circuit, st.w));
+                    Claim[] out = LayerHarness.randomOutputClaims(st.layer, st.w, new SplittableRandom(seed));
+                    LayerHarness.Run run = LayerHarness.prove(st.layer, out, st.w, Backends.scalar());
+                    List<Claim> claims = LayerHarness.verify(st.layer, out, st.circuit, run.proof());
+                    assertEquals(st.layer.operands().length, claims.size());
+                    assertNull(LayerHarness.falseClaim(claims, st.w));
+                }
+            }
+        }
+    }
+
+    /**
+     * A cheating prover with the derived excess: a wrong output y + 1 whose excess follows the
+     * definition is not a clamp-table row (the lookup catches it); one that keeps the honest excess
+     * (the row (e, y + 1) a table row) contradicts the definition, and the sumcheck fails or leaves a
+     * false claim; a false claim on the excess is rejected; no claim at all is rejected.
+     */
+    @Test
+    void derivedExcessCheatingCaught() {
+        Setup st = derivedSetup(720, -128, 127, 8, 0, true);
+        int i = interiorIndex(st);
+        int e = st.layer.excess();
+        SplittableRandom rnd = new SplittableRandom(721);
+        // y + 1, the excess by its definition (e − 1): no clamp-table row
+        WitnessValues defined = copy(st);
+        defined.get(st.layer.y())[i] = Goldilocks.add(defined.get(st.layer.y())[i], 1);
+        defined.get(e)[i] = Goldilocks.sub(defined.get(e)[i], 1);
+        assertNotNull(LayerHarness.missingLookupRow(st.circuit, defined));
+        // y + 1 with the honest excess: the lookup passes, the definition does not hold
+        WitnessValues kept = copy(st);
+        kept.get(st.layer.y())[i] = Goldilocks.add(kept.get(st.layer.y())[i], 1);
+        assertNull(LayerHarness.missingLookupRow(st.circuit, kept));
+        Claim[] out = LayerHarness.randomOutputClaims(st.layer, kept, rnd);
+        LayerHarness.Run run = LayerHarness.prove(st.layer, out, kept, Backends.scalar());
+        try {
+            List<Claim> claims = LayerHarness.verify(st.layer, out, st.circuit, run.proof());
+            assertNotNull(LayerHarness.falseClaim(claims, kept), "an excess off its definition accepted with true claims");
+        } catch (InvalidProofException expected) {
+            // rejected
+        }
+        // a false claim on the excess (the honest witness)
+        Claim[] honest = LayerHarness.randomOutputClaims(st.layer, st.w, rnd);
+        Claim[] wrong = {new Claim(e, honest[0].point(), honest[0].value().add(1))};
+        byte[] proof = LayerHarness.prove(st.layer, wrong, st.w, Backends.scalar()).proof();
+        assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, wrong, st.circuit, proof));
+        byte[] good = LayerHarness.prove(st.layer, honest, st.w, Backends.scalar()).proof();
+        assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, new Claim[] {null}, st.circuit, good));
+        // every flipped byte of an honest proof is rejected
+        for (int k = 0; k < good.length; k += 7) {
+            byte[] bad = good.clone();
+            bad[k] ^= 1;
+            assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, honest, st.circuit, bad), "byte " + k);
+        }
+        assertThrows(InvalidProofException.class,
+                () -> LayerHarness.verify(st.layer, honest, st.circuit, java.util.Arrays.copyOf(good, good.length - 1)));
+        assertNotNull(st.layer.zeroKnowledgeLimit(st.circuit), "zero-knowledge keys keep the excess committed");
+    }
+
+    /** The derived form's encoding (clamp form 2) round-trips; form 3 is refused. */
+    @Test
+    void derivedExcessEncoding() throws MalformedProofException {
+        Setup st = derivedSetup(730, 0, 127, 8, 0, true);
+        ProofWriter w = new ProofWriter();
+        st.layer.encode(w);
+        byte[] bytes = w.toByteArray();
+        RequantLayer back = RequantLayer.decode(new ProofReader(bytes), st.circuit.tensors().size());
+        assertTrue(back.derivedExcess());
+        assertEquals(st.layer.excess(), back.excess());
+        assertArrayEquals(st.layer.operands(), back.operands());
+        ProofWriter again = new ProofWriter();
+        back.encode(again);
+        assertArrayEquals(bytes, again.toByteArray());
+        int formAt = bytes.length - 4 * (st.layer.remainderLimbs().length + 1) - 1;
+        assertEquals(2, bytes[formAt]);
+        byte[] three = bytes.clone();
+        three[formAt] = 3;
+        assertThrows(MalformedProofException.class, () -> RequantLayer.decode(new ProofReader(three), st.circuit.tensors().size()));
+    }
+
+    /** 18-bit limbs: S = 36 in two limbs, in both clamp forms, with per-channel and single multipliers. */
+    @Test
+    void eighteenBitLimbsCompleteness() throws InvalidProofException {
+        int seed = 600;
+        for (boolean table : new boolean[] {true, false}) {
+            for (boolean perChannel : new boolean[] {true, false}) {
+                for (int xMode : new int[] {0, 3}) {
+                    Setup st = setup(seed++, new int[] {2, 6, 3, 5}, 1, perChannel, 0, 127, 8, xMode, 1L << 17, 18, table);
+                    assertEquals(36, st.layer.commonShift());
+                    assertEquals(2, st.layer.remainderLimbs().length);
+                    assertEquals(table, st.layer.tableClamp());
+                    checkSemantics(st);
+                    assertNull(LayerHarness.missingLookupRow(st.circuit, st.w));
+                    List<Claim> claims = LayerHarness.proveAndVerify(st.layer, st.w, seed);
+                    assertEquals(st.layer.operands().length, claims.size());
+                }
+            }
+        }
+        // the range table of the limbs is 2^18 rows
+        Setup st = setup(610, new int[] {4, 8}, 0, true, 0, 127, 8, 0, 1L << 17, 18, true);
+        assertTrue(st.layer.lookups().stream().anyMatch(l -> l.table().bits() == 18));
+    }
+
+    /**
+     * 18-bit limbs keep the remainder's range proved: moving 2^18 from the high limb into the low one
+     * keeps r (the constraint proof goes through) but leaves the low limb's range table; a remainder
+     * of r + 2^36 with y − 1 puts the top limb out of its table. Both are lookup misses.
+     */
+    @Test
+    void eighteenBitLimbsOutOfRangeCaughtByLookups() {
+        Setup st = setup(620, new int[] {4, 8}, 0, true, -128, 127, 8, 0, 1L << 17, 18, true);
+        int i = interiorIndex(st);
+        int[] rl = st.layer.remainderLimbs();
+        WitnessValues carry = copy(st);
+        if (carry.get(rl[1])[i] == 0) {
+            carry.get(rl[1])[i] = 1;
+            carry.get(st.layer.y())[i] = Goldilocks.sub(carry.get(st.layer.y())[i], 1); // keeps the relation: −2^36 + 2^18·2^18
+        } else {
+            carry.get(rl[1])[i] = Goldilocks.sub(carry.get(rl[1])[i], 1);
+        }
+        carry.get(rl[0])[i] = Goldilocks.add(carry.get(rl[0])[i], 1L << 18);
+        assertNotNull(LayerHarness.missingLookupRow(st.circuit, carry));
+        Claim[] none = new Claim[0];
+        LayerHarness.Run run = LayerHarness.prove(st.layer, none, carry, Backends.scalar());
+        assertDoesNotThrow(() -> LayerHarness.verify(st.layer, none, st.circuit, run.proof()),
+                "the relation holds: only the range lookup catches the carried limb");
+
+        WitnessValues low = copy(st);
+        low.get(st.layer.y())[i] = Goldilocks.sub(low.get(st.layer.y())[i], 1);
+        low.get(rl[1])[i] = Goldilocks.add(low.get(rl[1])[i], 1L << 18);
+        assertNotNull(LayerHarness.missingLookupRow(st.circuit, low));
+        LayerHarness.Run lowRun = LayerHarness.prove(st.layer, none, low, Backends.scalar());
+        assertDoesNotThrow(() -> LayerHarness.verify(st.layer, none, st.circuit, lowRun.proof()));
     }
 
     @Test
@@ -406,8 +570,15 @@ class RequantLayerTest {
         int formAt = enc.length - 4 * 4 - 1;
         assertEquals(1, enc[formAt]);
         byte[] bad = enc.clone();
-        bad[formAt] = 2;
+        bad[formAt] = 3;
         assertThrows(MalformedProofException.class, () -> RequantLayer.decode(new ProofReader(bad), tensors));
+        // form 2 (derived) over a committed excess: the layer decodes, the circuit refuses an ADVICE output
+        byte[] circuitBytes = w.toByteArray();
+        int at = LayerHarness.firstOccurrenceOfBytes(circuitBytes, enc);
+        assertTrue(at >= 0);
+        byte[] derived = circuitBytes.clone();
+        derived[at + formAt] = 2;
+        assertThrows(MalformedProofException.class, () -> Circuit.decode(new ProofReader(derived)));
         // an input bound above 2^31
         byte[] big = enc.clone();
         big[formAt - 4 - 8 + 4] = 1;

@@ -233,14 +233,14 @@ class BatchProofTest {
 
     @Test
     void aBatchWhoseWitnessExceedsTheCommitmentIsRefusedOrLeftOut() {
-        // LeNet's witness commitment is 2^17 for one row: 2^29 for 4096 rows, above the PCS's 2^28
-        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                () -> ProvingKey.create(model, SecurityProfile.DEFAULT, new int[] {1, 4096}, s -> {}));
-        assertTrue(e.getMessage().startsWith("a batch of 4096 needs a witness commitment of 2^29 entries, above the 2^28"),
-                e.getMessage());
-        ProvingKey fit = ProvingKey.createBatchesIfPossible(model, SecurityProfile.DEFAULT, new int[] {1, 2, 4096}, s -> {});
+        // In integrity mode LeNet's 4096 rows (the largest batch) fit the PCS's 2^28 since the
+        // requantization's excess is derived rather than committed; a zero-knowledge key (committed
+        // excess, 2^17 per row) keeps the hiding commitment's 2^26: 1024 rows (2^27) are refused,
+        // and left out of a key that may drop them
+        ProvingKey.Options zkOptions = new ProvingKey.Options(true, false);
+        ProvingKey fit = ProvingKey.createBatchesIfPossible(model, SecurityProfile.DEFAULT, new int[] {1, 2, 1024}, zkOptions,
+                s -> {});
         assertArrayEquals(new int[] {1, 2}, fit.verifyingKey().batchSizes());
-        // a zero-knowledge key keeps the hiding commitment's 2^26: 1024 rows (2^27) are refused
         UnsupportedModelException zk = assertThrows(UnsupportedModelException.class, () -> ProvingKey.create(model,
                 SecurityProfile.DEFAULT, new int[] {1, 1024}, new ProvingKey.Options(true, false), s -> {}));
         assertTrue(zk.getMessage().startsWith("a batch of 1024 needs a witness commitment of 2^27 entries, above the 2^26 the hiding"),

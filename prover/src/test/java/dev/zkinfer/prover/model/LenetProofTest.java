@@ -204,7 +204,12 @@ class LenetProofTest {
             entries += c.tensor(spec.columns()[0]).layout().paddedSize();
         }
         assertTrue(entries <= 70_000, entries + " looked-up entries");
-        assertEquals(17, pk.verifyingKey().witnessLayout().numVars());
+        assertTrue(requants.get(0).derivedExcess() && requants.get(1).derivedExcess(), "their excess is not committed");
+        assertTrue(c.layers().stream().filter(l -> l instanceof dev.zkinfer.circuit.MaxPoolLayer)
+                .allMatch(l -> ((dev.zkinfer.circuit.MaxPoolLayer) l).derivedGaps()), "max-pool gaps are not committed");
+        // the outputs, three 12-bit remainder limbs and the multiplicities: 2^16 committed entries (2^17
+        // with the excess and the max-pool gaps committed)
+        assertEquals(16, pk.verifyingKey().witnessLayout().numVars());
     }
 
     /**

@@ -44,13 +44,31 @@ import java.util.Locale;
  * {@code --layers} adds the per-layer breakdown; {@code --lookups} lists the layout sizes, each
  * requantization's parameters (S, the input bound, the limb width and the clamp form) and every
  * lookup with its table; {@code --batch=N} proves one batch proof of N copies of the input (a key
- * with the batch circuits 1 and N); {@code --save=DIR} writes the verifying key and the last proof to
+ * with the batch circuits 1 and N); {@code --witness-only} makes the key and prints the committed
+ * witness entries by kind, without proving (VGG-16's batch 64: the key alone); {@code --save=DIR} writes the verifying key and the last proof to
  * DIR/model.vk and DIR/p.bin; {@code -Dzkinfer.backend=...} picks the backend.
  * (the classpath from {@code mvn -q dependency:build-classpath -pl prover -Dmdep.outputFile=/tmp/prover.cp}).
  * The model files are looked up under {@code -Dzkinfer.shared} (default /work/shared).
  */
 public final class ProofCostReport {
     private ProofCostReport() {}
+
+    /** The committed advice by kind (name after the last '/', limb numbers dropped): what each activation costs. */
+    static void printWitnessEntries(ProvingKey pk, int batch) {
+        Circuit circuit = pk.verifyingKey().forBatch(batch).circuit();
+        java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+        long committed = 0;
+        for (int t : pk.verifyingKey().forBatch(batch).witnessLayout().tensors()) {
+            dev.zkinfer.circuit.CircuitTensor ct = circuit.tensor(t);
+            String kind = ct.name().substring(ct.name().lastIndexOf('/') + 1).replaceAll(" [0-9]+$", "")
+                    .replaceAll(" [0-9]+ limb [0-9]+$", "");
+            byKind.merge(ct.name().contains("/") ? kind : ct.role().toString().toLowerCase(Locale.ROOT), (long) ct.layout().paddedSize(),
+                    Long::sum);
+            committed += ct.layout().paddedSize();
+        }
+        System.out.printf("witness entries: %,d (padded to 2^%d) %s%n", committed,
+                pk.verifyingKey().forBatch(batch).witnessLayout().numVars(), byKind);
+    }
 
     public static void main(String[] args) throws Exception {
         String name = args.length > 0 ? args[0] : "lenet5";
@@ -142,6 +160,10 @@ public final class ProofCostReport {
         }
         System.out.printf("compile + model commitment: %.3f s (%d layers, %d tensors)%n", (tc1 - tc) / 1e9,
                 circuit.layers().size(), circuit.tensors().size());
+        if (Arrays.asList(args).contains("--witness-only")) {
+            printWitnessEntries(pk, batch);
+            return;
+        }
 
         IntegerExecutor ex = IntegerExecutor.create();
         ex.infer(qm, input);
@@ -249,6 +271,7 @@ public final class ProofCostReport {
         if (Arrays.asList(args).contains("--lookups")) {
             System.out.printf("witness layout: 2^%d (model 2^%d)%n", pk.verifyingKey().forBatch(batch).witnessLayout().numVars(),
                     pk.verifyingKey().forBatch(batch).modelLayout().numVars());
+            printWitnessEntries(pk, batch);
             for (Layer l : circuit.layers()) {
                 if (l instanceof dev.zkinfer.circuit.RequantLayer r) {
                     System.out.printf("requant %-28s S %d, |x| <= %d, w %d, %s%n", circuit.tensor(r.y()).name(), r.commonShift(),
