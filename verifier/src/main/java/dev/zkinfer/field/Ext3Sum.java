@@ -53,8 +53,7 @@ public final class Ext3Sum {
         }
 
         long reduce() {
-            // top·2^128 + hi·2^64 + lo ≡ (hi·2^64 + lo) − top·2^32
-            return Goldilocks.sub(Goldilocks.reduce128(hi, lo), Goldilocks.mul(Goldilocks.reduce(top), 1L << 32));
+            return Goldilocks.reduce192(top, hi, lo);
         }
     }
 }

@@ -70,6 +70,16 @@ public final class Goldilocks {
         return mul(a, a);
     }
 
+    /**
+     * Reduces top·2^128 + hi·2^64 + lo modulo p (a sum of 128-bit products kept unreduced, top its
+     * carries above 2^128; any unsigned top), with 2^128 ≡ −2^32: below 2^32 carries (a few
+     * products) the correction is a shift, else a multiplication.
+     */
+    static long reduce192(long top, long hi, long lo) {
+        long r = reduce128(hi, lo);
+        return sub(r, (top >>> 32) == 0 ? top << 32 : mul(reduce(top), 1L << 32));
+    }
+
     /** Reduces hi * 2^64 + lo modulo p. */
     static long reduce128(long hi, long lo) {
         long hiHi = hi >>> 32;

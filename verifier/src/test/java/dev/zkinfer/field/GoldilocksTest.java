@@ -86,4 +86,20 @@ class GoldilocksTest {
             }
         }
     }
+
+    /** top·2^128 + hi·2^64 + lo mod p against BigInteger, for carry counts on both sides of 2^32 (the shift and the multiplication). */
+    @Test
+    void reduce192MatchesBigInteger() {
+        SplittableRandom rnd = new SplittableRandom(192);
+        BigInteger p = new BigInteger(Long.toUnsignedString(Goldilocks.P));
+        long[] tops = {0, 1, 2, 7, (1L << 32) - 1, 1L << 32, (1L << 32) + 1, 1L << 60, -1L};
+        for (long top : tops) {
+            for (int i = 0; i < 2000; i++) {
+                long hi = i == 0 ? -1L : rnd.nextLong(), lo = i == 0 ? -1L : rnd.nextLong();
+                BigInteger v = new BigInteger(Long.toUnsignedString(top)).shiftLeft(128)
+                        .add(new BigInteger(Long.toUnsignedString(hi)).shiftLeft(64)).add(new BigInteger(Long.toUnsignedString(lo)));
+                assertEquals(v.mod(p).longValue(), Goldilocks.reduce192(top, hi, lo), "top " + Long.toUnsignedString(top));
+            }
+        }
+    }
 }

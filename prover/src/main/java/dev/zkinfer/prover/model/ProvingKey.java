@@ -483,7 +483,7 @@ public final class ProvingKey {
         // each output's elements in one row of the model (a committed one-element output may be held padded)
         int[] outputElements = Arrays.stream(model.outputIds()).map(id -> model.tensor(id).size()).toArray();
         if (inBackground) {
-            if (!sameScales(io, storedVk.io()) || !sameOutputElements(outputElements, storedVk)) {
+            if (!sameIo(io, outputElements, storedVk)) {
                 throw new MalformedInputException(DIGEST_MISMATCH);
             }
             // Forked in this pool; it runs when a worker is free (at the latest when this task
@@ -508,8 +508,7 @@ public final class ProvingKey {
         VerifyingKey vk;
         // the rest of what a key built anew would encode (profile, flags, T, batch sizes and
         // circuits) comes from storedVk itself
-        if (storedVk != null && Arrays.equals(commitment.root(), storedVk.modelRoot()) && sameScales(io, storedVk.io())
-                && sameOutputElements(outputElements, storedVk)) {
+        if (storedVk != null && Arrays.equals(commitment.root(), storedVk.modelRoot()) && sameIo(io, outputElements, storedVk)) {
             vk = storedVk;
         } else {
             vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge ? hiddenProofs : 0, committedInputs,
@@ -524,6 +523,11 @@ public final class ProvingKey {
 
     /** Why a key is refused whose stored weights, circuit or scales do not give the verifying key whose digest it records. */
     private static final String DIGEST_MISMATCH = "corrupted proving key: its weights or circuit do not match the digest it records";
+
+    /** Whether the key built anew would record storedVk's input and output scales and outputs' elements per row. */
+    private static boolean sameIo(IoScales io, int[] outputElements, VerifyingKey storedVk) {
+        return sameScales(io, storedVk.io()) && sameOutputElements(outputElements, storedVk);
+    }
 
     private static boolean sameOutputElements(int[] elements, VerifyingKey vk) {
         for (int j = 0; j < elements.length; j++) {
