@@ -138,20 +138,14 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
         Ext3[] rho = red.point();
         Ext3[] finals = red.finals();
         int[] ops = l.operands();
-        long[] raw = new long[3 * ops.length];
         Ext3[] ev = new Ext3[ops.length];
         for (int i = 0; i < ops.length; i++) {
             ev[i] = i == 0 ? finals[yi] : EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
             if (i > 0 && ctx.zeroKnowledge()) {
                 ev[i] = ZkProving.masked(ctx, ops[i], ev[i], rho);
             }
-            Ext3.set(raw, i, ev[i]);
-            ctx.proof().ext(ev[i]);
         }
-        t.absorbExts("maxpool/evals", raw, 0, ops.length);
-        for (int i = 0; i < ops.length; i++) {
-            ctx.claim(ops[i], rho, ev[i]);
-        }
+        ctx.sendEvaluations("maxpool/evals", ops, ev, rho);
     }
 
     /** MaxPoolLayer "Derived gaps": the gaps' claims as claims on y and the views, then the zero-check of Π_w (y − v_w). */
@@ -194,16 +188,10 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
         inst.addTerm(Ext3.ONE, prod);
         Ext3[] rho = new SumcheckProver(ctx.backend()).prove(inst, Ext3.ZERO, ctx.proof(), t).point();
         int[] ops = l.operands();
-        long[] evs = new long[3 * ops.length];
         Ext3[] ev = new Ext3[ops.length];
         for (int i = 0; i < ops.length; i++) {
             ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
-            Ext3.set(evs, i, ev[i]);
-            ctx.proof().ext(ev[i]);
         }
-        t.absorbExts("maxpool/evals", evs, 0, ops.length);
-        for (int i = 0; i < ops.length; i++) {
-            ctx.claim(ops[i], rho, ev[i]);
-        }
+        ctx.sendEvaluations("maxpool/evals", ops, ev, rho);
     }
 }

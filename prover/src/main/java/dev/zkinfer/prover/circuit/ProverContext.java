@@ -31,6 +31,23 @@ public interface ProverContext {
      */
     void claim(int tensor, Ext3[] point, Ext3 value);
 
+    /**
+     * Sends {@code values} (extension elements) into the proof, absorbs them as one message under
+     * {@code label}, and claims values[i] on tensors[i] at {@code point}: how a layer ends, with its
+     * operands' evaluations at the sumcheck's point.
+     */
+    default void sendEvaluations(String label, int[] tensors, Ext3[] values, Ext3[] point) {
+        long[] raw = new long[3 * values.length];
+        for (int i = 0; i < values.length; i++) {
+            Ext3.set(raw, i, values[i]);
+            proof().ext(values[i]);
+        }
+        transcript().absorbExts(label, raw, 0, values.length);
+        for (int i = 0; i < values.length; i++) {
+            claim(tensors[i], point, values[i]);
+        }
+    }
+
     /** Whether this proof is zero-knowledge (see the verifier's {@code VerifierContext#zeroKnowledge}). */
     default boolean zeroKnowledge() {
         return false;

@@ -174,7 +174,7 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
                 ev[i] = ZkProving.masked(ctx, ops[i], ev[i], rho);
             }
         }
-        sendEvaluations(ops, ev, rho, ctx);
+        ctx.sendEvaluations("requant/evals", ops, ev, rho);
     }
 
     /**
@@ -213,19 +213,6 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         for (int i = 2; i < ops.length; i++) {
             ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
         }
-        sendEvaluations(ops, ev, rho, ctx);
-    }
-
-    /** The operands' evaluations at ρ: sent, absorbed as "requant/evals", and claimed. */
-    private static void sendEvaluations(int[] ops, Ext3[] ev, Ext3[] rho, ProverContext ctx) {
-        long[] raw = new long[3 * ops.length];
-        for (int i = 0; i < ops.length; i++) {
-            Ext3.set(raw, i, ev[i]);
-            ctx.proof().ext(ev[i]);
-        }
-        ctx.transcript().absorbExts("requant/evals", raw, 0, ops.length);
-        for (int i = 0; i < ops.length; i++) {
-            ctx.claim(ops[i], rho, ev[i]);
-        }
+        ctx.sendEvaluations("requant/evals", ops, ev, rho);
     }
 }
