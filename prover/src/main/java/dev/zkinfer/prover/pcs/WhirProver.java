@@ -837,9 +837,8 @@ public final class WhirProver implements PcsProver {
                 out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs + mask.symbols().length / (1 << params.logLeaves(0))));
             } else if (i == 0 && codeword == null) {
                 // a large commitment's codeword (not kept: keepsEncoding), encoded again from f̂'s coefficients
-                long[] word = kernels.encodeBitReversed(coeffs0, 1, n, params.logDomainSize(0));
+                out.bases(reencodedLeaves(coeffs0, indices, leafLongs));
                 coeffs0 = null;
-                out.bases(kernels.leaves(word, indices, leafLongs));
             } else {
                 out.bases(kernels.leaves(codeword, indices, leafLongs));
             }
@@ -972,6 +971,52 @@ public final class WhirProver implements PcsProver {
             WeightTables.addScaledBatch(kernels, buf, low, scales.toArray(new Ext3[0]), cv - r);
         }
         return buf;
+    }
+
+    /**
+     * The round-0 codeword's leaves at {@code indices} (sorted), encoded again from f̂'s
+     * coefficients one coset block at a time: block B of the bit-reversed codeword is the NTT of
+     * c_b·ω_N^(s·b), s = bitrev(B), so the coefficients are scaled in place from one block's s to
+     * the next and encoded at rate 1, and only a block (2^n values) is held beside them, not the
+     * whole codeword (2^(n+1) values or more: 4 GiB at 2^28). Takes the coefficients over.
+     */
+    private long[] reencodedLeaves(long[] coeffs0, int[] indices, int leafLongs) {
+        int n = params.numVars(), logN = params.logDomainSize(0), r = logN - n;
+        int m = 1 << n, leavesPerBlock = m / leafLongs;
+        long[] c = kernels.toHost(coeffs0, m);
+        long omegaN = Goldilocks.rootOfUnity(logN);
+        long[] out = new long[indices.length * leafLongs];
+        int prevS = 0;
+        int q = 0;
+        while (q < indices.length) {
+            int block = indices[q] / leavesPerBlock;
+            int s = WhirProtocol.bitReverse(block, r);
+            scaleByPowersInPlace(c, Goldilocks.pow(omegaN, s - prevS));
+            prevS = s;
+            long[] word = kernels.toHost(kernels.encodeBitReversed(c, 1, n, n), m);
+            for (; q < indices.length && indices[q] / leavesPerBlock == block; q++) {
+                System.arraycopy(word, (indices[q] - block * leavesPerBlock) * leafLongs, out, q * leafLongs, leafLongs);
+            }
+        }
+        return out;
+    }
+
+    /** c_b ·= x^b for all b, in parallel over chunks (x = 1: nothing). */
+    private static void scaleByPowersInPlace(long[] c, long x) {
+        if (x == 1) {
+            return;
+        }
+        int chunk = 1 << 16, chunks = Math.max(1, c.length / chunk);
+        int len = c.length / chunks;
+        Cancellation cancel = Cancellation.current();
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(ch -> {
+            cancel.check();
+            long p = Goldilocks.pow(x, (long) ch * len);
+            for (int b = ch * len; b < (ch + 1) * len; b++) {
+                c[b] = Goldilocks.mul(c[b], p);
+                p = Goldilocks.mul(p, x);
+            }
+        });
     }
 
     private static void writeSalts(byte[] salts, int[] indices, ProofWriter out) {
