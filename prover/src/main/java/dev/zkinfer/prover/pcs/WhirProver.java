@@ -696,7 +696,8 @@ public final class WhirProver implements PcsProver {
             }
             long[][] folded = streamedRound0(c.owner.toHost(c.evaluations, 1 << n), kernels.toHost(coeffs0, 1 << n), termPoints,
                     termCoefs, out, t);
-            openRounds(c, folded[0], folded[1], folded[2], committedTables[2], committedTables[2] == null ? coeffs0 : null, 3, 1 << (n - params.foldVars(0)),
+            coeffs0 = null; // the round-0 queries compute them again (2 GiB less held through the opening at 2^28)
+            openRounds(c, folded[0], folded[1], folded[2], committedTables[2], null, 3, 1 << (n - params.foldVars(0)),
                     params.foldVars(0), null, null, null, false, out, t);
             return;
         }
@@ -771,6 +772,7 @@ public final class WhirProver implements PcsProver {
         boolean zk = c.hiding != null;
         int n = params.numVars();
         MerkleTree tree = c.tree;
+        long[] wordCoeffs = null; // a later round's codeword not held: its coefficients (host, array form)
         byte[] salts = zk ? c.hiding.salts() : null;
         int rounds = params.numRounds();
         for (int i = 0; i < rounds; i++) {
@@ -796,6 +798,7 @@ public final class WhirProver implements PcsProver {
             boolean last = i == rounds - 1;
             int mNext = params.varsBefore(i + 1);
             long[] nextCodeword = null;
+            long[] nextWordCoeffs = null;
             MerkleTree nextTree = null;
             byte[] nextSalts = null;
             List<long[]> oodPoints = new ArrayList<>();
@@ -807,6 +810,12 @@ public final class WhirProver implements PcsProver {
                             nextSalts);
                 } else {
                     nextTree = MerkleTree.build(kernels, nextCodeword, 1 << params.logLeaves(i + 1), 3 << params.foldVars(i + 1));
+                    if ((3L << params.logDomainSize(i + 1)) > maxKeptCodewordLongs) {
+                        // a large folded codeword (3 GiB in round 1 at 2^28) is not held until its queries:
+                        // its coefficients are (2^(n−k_0) extension values), and its queried leaves encoded again
+                        nextWordCoeffs = kernels.toHost(coeffs, 3 << mNext).clone();
+                        nextCodeword = null;
+                    }
                 }
                 byte[] root = nextTree.root();
                 out.bytes(root);
@@ -837,8 +846,15 @@ public final class WhirProver implements PcsProver {
                 out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs + mask.symbols().length / (1 << params.logLeaves(0))));
             } else if (i == 0 && codeword == null) {
                 // a large commitment's codeword (not kept: keepsEncoding), encoded again from f̂'s coefficients
-                out.bases(reencodedLeaves(coeffs0, indices, leafLongs));
+                // (the Möbius transform again when the streamed round 0 did not keep them)
+                if (coeffs0 == null) {
+                    coeffs0 = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));
+                    kernels.evaluationsToCoefficients(coeffs0);
+                }
+                out.bases(reencodedLeaves(coeffs0, 1, n, params.logDomainSize(0), indices, leafLongs));
                 coeffs0 = null;
+            } else if (codeword == null) {
+                out.bases(reencodedLeaves(wordCoeffs, 3, params.varsBefore(i), params.logDomainSize(i), indices, leafLongs));
             } else {
                 out.bases(kernels.leaves(codeword, indices, leafLongs));
             }
@@ -870,6 +886,7 @@ public final class WhirProver implements PcsProver {
                 kernels.addScaledEqBatch(w, qPoints, qCoefs);
             }
             codeword = nextCodeword;
+            wordCoeffs = nextWordCoeffs;
             tree = nextTree;
             salts = nextSalts;
         }
@@ -974,16 +991,17 @@ public final class WhirProver implements PcsProver {
     }
 
     /**
-     * The round-0 codeword's leaves at {@code indices} (sorted), encoded again from f̂'s
-     * coefficients one coset block at a time: block B of the bit-reversed codeword is the NTT of
-     * c_b·ω_N^(s·b), s = bitrev(B), so the coefficients are scaled in place from one block's s to
-     * the next and encoded at rate 1, and only a block (2^n values) is held beside them, not the
-     * whole codeword (2^(n+1) values or more: 4 GiB at 2^28). Takes the coefficients over.
+     * A round's codeword's leaves at {@code indices} (sorted), encoded again from the coefficients
+     * (2^n entries of {@code width} longs, on a domain of 2^logN) one coset block at a time: block
+     * B of the bit-reversed codeword is the NTT of c_b·ω_N^(s·b), s = bitrev(B), so the
+     * coefficients are scaled in place from one block's s to the next and encoded at rate 1, and
+     * only a block (2^n entries) is held beside them, not the whole codeword (round 0 at 2^28:
+     * 4 GiB). Takes the coefficients over (a host table is scaled in place).
      */
-    private long[] reencodedLeaves(long[] coeffs0, int[] indices, int leafLongs) {
-        int n = params.numVars(), logN = params.logDomainSize(0), r = logN - n;
-        int m = 1 << n, leavesPerBlock = m / leafLongs;
-        long[] c = kernels.toHost(coeffs0, m);
+    private long[] reencodedLeaves(long[] coeffs, int width, int n, int logN, int[] indices, int leafLongs) {
+        int r = logN - n;
+        int m = 1 << n, leavesPerBlock = width * m / leafLongs;
+        long[] c = kernels.toHost(coeffs, width * m);
         long omegaN = Goldilocks.rootOfUnity(logN);
         long[] out = new long[indices.length * leafLongs];
         int prevS = 0;
@@ -991,9 +1009,9 @@ public final class WhirProver implements PcsProver {
         while (q < indices.length) {
             int block = indices[q] / leavesPerBlock;
             int s = WhirProtocol.bitReverse(block, r);
-            scaleByPowersInPlace(c, Goldilocks.pow(omegaN, s - prevS));
+            scaleByPowersInPlace(c, width, Goldilocks.pow(omegaN, s - prevS));
             prevS = s;
-            long[] word = kernels.toHost(kernels.encodeBitReversed(c, 1, n, n), m);
+            long[] word = kernels.toHost(kernels.encodeBitReversed(c, width, n, n), width * m);
             for (; q < indices.length && indices[q] / leavesPerBlock == block; q++) {
                 System.arraycopy(word, (indices[q] - block * leavesPerBlock) * leafLongs, out, q * leafLongs, leafLongs);
             }
@@ -1001,19 +1019,21 @@ public final class WhirProver implements PcsProver {
         return out;
     }
 
-    /** c_b ·= x^b for all b, in parallel over chunks (x = 1: nothing). */
-    private static void scaleByPowersInPlace(long[] c, long x) {
+    /** c_b ·= x^b for all b (entries of {@code width} longs), in parallel over chunks (x = 1: nothing). */
+    private static void scaleByPowersInPlace(long[] c, int width, long x) {
         if (x == 1) {
             return;
         }
-        int chunk = 1 << 16, chunks = Math.max(1, c.length / chunk);
-        int len = c.length / chunks;
+        int size = c.length / width, chunk = 1 << 16, chunks = Math.max(1, size / chunk);
+        int len = size / chunks;
         Cancellation cancel = Cancellation.current();
         java.util.stream.IntStream.range(0, chunks).parallel().forEach(ch -> {
             cancel.check();
             long p = Goldilocks.pow(x, (long) ch * len);
             for (int b = ch * len; b < (ch + 1) * len; b++) {
-                c[b] = Goldilocks.mul(c[b], p);
+                for (int q = 0; q < width; q++) {
+                    c[width * b + q] = Goldilocks.mul(c[width * b + q], p);
+                }
                 p = Goldilocks.mul(p, x);
             }
         });
