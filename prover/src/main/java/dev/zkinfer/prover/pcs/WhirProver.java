@@ -373,11 +373,16 @@ public final class WhirProver implements PcsProver {
         long[] coeffs = kernels.resident(evaluations);
         kernels.evaluationsToCoefficients(coeffs);
         Cancellation.checkpoint();
+        if (!keepsEncoding()) {
+            // the codeword is not kept: hashed one coset block at a time, never whole (4 GiB at 2^28)
+            MerkleTree tree = MerkleTree.fromLeafDigests(kernels, encodedLeafDigests(coeffs, numVars, params.logDomainSize(0),
+                    1 << params.foldVars(0)));
+            return new WhirCommitment(params, evals, null, null, tree, kernels, null);
+        }
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
         Cancellation.checkpoint();
         MerkleTree tree = MerkleTree.build(kernels, codeword, 1 << params.logLeaves(0), 1 << params.foldVars(0));
-        boolean keep = keepsEncoding();
-        return new WhirCommitment(params, evals, keep ? coeffs : null, keep ? codeword : null, tree, kernels, null);
+        return new WhirCommitment(params, evals, coeffs, codeword, tree, kernels, null);
     }
 
     /** Most base elements of a round-0 codeword a commitment keeps (1 GiB: 2^25 values at rate 1/4); larger ones are computed again when opened. */
@@ -1009,7 +1014,7 @@ public final class WhirProver implements PcsProver {
         while (q < indices.length) {
             int block = indices[q] / leavesPerBlock;
             int s = WhirProtocol.bitReverse(block, r);
-            scaleByPowersInPlace(c, width, Goldilocks.pow(omegaN, s - prevS));
+            scaleByPowersInPlace(c, width, Goldilocks.pow(omegaN, Math.floorMod(s - prevS, 1L << logN)));
             prevS = s;
             long[] word = kernels.toHost(kernels.encodeBitReversed(c, width, n, n), width * m);
             for (; q < indices.length && indices[q] / leavesPerBlock == block; q++) {
@@ -1017,6 +1022,29 @@ public final class WhirProver implements PcsProver {
             }
         }
         return out;
+    }
+
+    /**
+     * The leaf digests of the round-0 codeword of base-field coefficients (2^n, consumed: scaled
+     * in place), encoded one coset block at a time as {@link #reencodedLeaves} does: 2^n values
+     * beside the coefficients instead of the whole codeword.
+     */
+    private byte[] encodedLeafDigests(long[] coeffs, int n, int logN, int leafLongs) {
+        int r = logN - n, m = 1 << n, leavesPerBlock = m / leafLongs;
+        long[] c = kernels.toHost(coeffs, m);
+        long omegaN = Goldilocks.rootOfUnity(logN);
+        byte[] digests = new byte[(leavesPerBlock << r) * 32];
+        int prevS = 0;
+        for (int block = 0; block < 1 << r; block++) {
+            Cancellation.checkpoint();
+            int s = WhirProtocol.bitReverse(block, r);
+            scaleByPowersInPlace(c, 1, Goldilocks.pow(omegaN, Math.floorMod(s - prevS, 1L << logN)));
+            prevS = s;
+            long[] word = kernels.encodeBitReversed(c, 1, n, n);
+            byte[] d = kernels.hashLeaves(kernels.toHost(word, m), leafLongs);
+            System.arraycopy(d, 0, digests, block * leavesPerBlock * 32, d.length);
+        }
+        return digests;
     }
 
     /** c_b ·= x^b for all b (entries of {@code width} longs), in parallel over chunks (x = 1: nothing). */
