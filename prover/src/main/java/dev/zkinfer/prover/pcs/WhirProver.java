@@ -392,10 +392,13 @@ public final class WhirProver implements PcsProver {
      * Whether an integrity-mode commitment keeps f̂'s monomial coefficients and its round-0
      * codeword until it is opened: up to {@link #MAX_KEPT_CODEWORD_LONGS} codeword elements (2^25
      * values). A larger commitment keeps only its values and Merkle tree (at 2^27 values: 2 GB
-     * instead of 5 GB while the rest of a proof runs, at 2^28: 4 GB instead of 10 GB); its opening
-     * computes the coefficients again (Möbius transform) and encodes them again for the queries,
-     * after the first round's tables are gone, so the codeword never meets the 3·2^n-long weight
-     * table in memory. Both are deterministic: the leaves and the proof are the same.
+     * instead of 5 GB while the rest of a proof runs, at 2^28: 4 GB instead of 10 GB), and never
+     * holds a whole codeword: it hashes it one coset block at a time ({@link #encodedLeafDigests}),
+     * its opening at points runs round 0 chunk by chunk ({@link #streamedRound0}: no 3·2^n-long
+     * weight table), computes the coefficients again (Möbius transform) for round 0's queries and
+     * encodes only the coset blocks they fall in ({@link #reencodedLeaves}), as it does for a later
+     * round's codeword of more than this many elements. All deterministic: the leaves and the
+     * proof are the same bytes.
      */
     boolean keepsEncoding() {
         return params.codewordLongs(0) <= maxKeptCodewordLongs;
