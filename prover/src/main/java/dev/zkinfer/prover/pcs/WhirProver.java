@@ -935,7 +935,7 @@ public final class WhirProver implements PcsProver {
             for (int ch = 0; ch < chunks; ch++) {
                 Cancellation.checkpoint();
                 long[] fc = foldedChunk(f, ch, cv, alphas, false);
-                long[] wc = weightChunk(points, coefs, alphas, ch, cv);
+                long[] wc = kernels.adopt(weightChunk(points, coefs, alphas, ch, cv));
                 long[] hc = kernels.sumcheckRound(fc, r == 0 ? 1 : 3, wc, 1 << (cv - r));
                 for (int q = 0; q < 9; q++) {
                     h[q] = Goldilocks.add(h[q], hc[q]);
