@@ -36,6 +36,21 @@ public final class MerkleTree {
         return new MerkleTree(kernels.merkleLayers(data, leaves, leafLongs));
     }
 
+    /** The tree over leaves whose digests (32 bytes each, a power of two of them) are {@code digests}: the layers above hashed here. */
+    public static MerkleTree fromLeafDigests(CommitKernels kernels, byte[] digests) {
+        int leaves = digests.length / 32;
+        if (digests.length % 32 != 0 || Integer.bitCount(leaves) != 1) {
+            throw new IllegalArgumentException("a Merkle tree needs a power-of-two number of 32-byte leaf digests");
+        }
+        int depth = Integer.numberOfTrailingZeros(leaves);
+        byte[][] layers = new byte[depth + 1][];
+        layers[0] = digests;
+        for (int level = 1; level <= depth; level++) {
+            layers[level] = kernels.hashParents(layers[level - 1]);
+        }
+        return new MerkleTree(layers);
+    }
+
     /**
      * A hiding tree (see {@link MerkleHash}): the leaves' digests salted with
      * {@code salts} ({@link MerkleHash#SALT_BYTES} bytes per leaf, fresh random bytes from the

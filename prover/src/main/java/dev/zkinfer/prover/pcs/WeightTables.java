@@ -59,7 +59,7 @@ public final class WeightTables {
     }
 
     /** w += Σ_j coefs[j]·eq(points_j, ·) on the kernels' path of {@link #addBatch(CommitKernels, long[], List, Ext3, Ext3, int)}. */
-    private static void addScaledBatch(CommitKernels kernels, long[] w, List<Ext3[]> points, Ext3[] coefs, int n) {
+    static void addScaledBatch(CommitKernels kernels, long[] w, List<Ext3[]> points, Ext3[] coefs, int n) {
         // claims grouped by the block their boolean top coordinates select, in first-seen order
         Map<Long, List<Integer>> groups = new LinkedHashMap<>();
         int[] vars = new int[points.size()];

@@ -46,6 +46,10 @@ public final class WhirProver implements PcsProver {
     private final CommitKernels kernels;
     /** Commitments whose round-0 codeword has more elements keep neither it nor the coefficients ({@link #keepsEncoding}). */
     private final long maxKeptCodewordLongs;
+    /** Variables of the chunks a streamed round 0 ({@link #streamedRound0}) works on (at least k_0 + 1, at most n). */
+    private final int streamChunkVars;
+    /** Chunks of 2^20 entries: a chunk's weight table is 24 MB, and 2^8 of them cover a 2^28 commitment. */
+    static final int STREAM_CHUNK_VARS = 20;
 
     /** A prover on the backend chosen at start-up ({@link Backends#get()}). */
     public WhirProver(PcsParameters params) {
@@ -58,9 +62,15 @@ public final class WhirProver implements PcsProver {
 
     /** As {@link #WhirProver(PcsParameters, Backend)}, keeping round-0 codewords of at most {@code maxKeptCodewordLongs} elements (tests: 0 exercises the re-encoding of large ones at small sizes). */
     WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs) {
+        this(params, backend, maxKeptCodewordLongs, STREAM_CHUNK_VARS);
+    }
+
+    /** As above, with streamed round-0 chunks of 2^streamChunkVars entries (tests: small chunks, so that a small commitment has several). */
+    WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs, int streamChunkVars) {
         this.params = Objects.requireNonNull(params);
         this.kernels = backend.commit();
         this.maxKeptCodewordLongs = maxKeptCodewordLongs;
+        this.streamChunkVars = streamChunkVars;
     }
 
     public PcsParameters parameters() {
@@ -363,11 +373,16 @@ public final class WhirProver implements PcsProver {
         long[] coeffs = kernels.resident(evaluations);
         kernels.evaluationsToCoefficients(coeffs);
         Cancellation.checkpoint();
+        if (!keepsEncoding()) {
+            // the codeword is not kept: hashed one coset block at a time, never whole (4 GiB at 2^28)
+            MerkleTree tree = MerkleTree.fromLeafDigests(kernels, encodedLeafDigests(coeffs, numVars, params.logDomainSize(0),
+                    1 << params.foldVars(0)));
+            return new WhirCommitment(params, evals, null, null, tree, kernels, null);
+        }
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
         Cancellation.checkpoint();
         MerkleTree tree = MerkleTree.build(kernels, codeword, 1 << params.logLeaves(0), 1 << params.foldVars(0));
-        boolean keep = keepsEncoding();
-        return new WhirCommitment(params, evals, keep ? coeffs : null, keep ? codeword : null, tree, kernels, null);
+        return new WhirCommitment(params, evals, coeffs, codeword, tree, kernels, null);
     }
 
     /** Most base elements of a round-0 codeword a commitment keeps (1 GiB: 2^25 values at rate 1/4); larger ones are computed again when opened. */
@@ -377,10 +392,13 @@ public final class WhirProver implements PcsProver {
      * Whether an integrity-mode commitment keeps f̂'s monomial coefficients and its round-0
      * codeword until it is opened: up to {@link #MAX_KEPT_CODEWORD_LONGS} codeword elements (2^25
      * values). A larger commitment keeps only its values and Merkle tree (at 2^27 values: 2 GB
-     * instead of 5 GB while the rest of a proof runs, at 2^28: 4 GB instead of 10 GB); its opening
-     * computes the coefficients again (Möbius transform) and encodes them again for the queries,
-     * after the first round's tables are gone, so the codeword never meets the 3·2^n-long weight
-     * table in memory. Both are deterministic: the leaves and the proof are the same.
+     * instead of 5 GB while the rest of a proof runs, at 2^28: 4 GB instead of 10 GB), and never
+     * holds a whole codeword: it hashes it one coset block at a time ({@link #encodedLeafDigests}),
+     * its opening at points runs round 0 chunk by chunk ({@link #streamedRound0}: no 3·2^n-long
+     * weight table), computes the coefficients again (Möbius transform) for round 0's queries and
+     * encodes only the coset blocks they fall in ({@link #reencodedLeaves}), as it does for a later
+     * round's codeword of more than this many elements. All deterministic: the leaves and the
+     * proof are the same bytes.
      */
     boolean keepsEncoding() {
         return params.codewordLongs(0) <= maxKeptCodewordLongs;
@@ -667,6 +685,31 @@ public final class WhirProver implements PcsProver {
         }
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
 
+        // a large integrity-mode commitment opened at points only: round 0 streamed (streamedRound0),
+        // never holding its 3·2^n-long weight table nor the first folds of f̂ and its coefficients
+        boolean streamed = !zk && weighted.isEmpty() && !keepsEncoding() && n > params.foldVars(0);
+        if (streamed) {
+            List<Ext3[]> termPoints = new ArrayList<>(points);
+            termPoints.addAll(fOod);
+            Ext3[] termCoefs = new Ext3[termPoints.size()];
+            Ext3 gj = Ext3.ONE;
+            for (int j = 0; j < termCoefs.length; j++) {
+                termCoefs[j] = gj;
+                gj = gj.mul(gamma);
+            }
+            long[] coeffs0 = committedTables[1];
+            if (coeffs0 == null) {
+                coeffs0 = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));
+                kernels.evaluationsToCoefficients(coeffs0);
+            }
+            long[][] folded = streamedRound0(c.owner.toHost(c.evaluations, 1 << n), kernels.toHost(coeffs0, 1 << n), termPoints,
+                    termCoefs, out, t);
+            coeffs0 = null; // the round-0 queries compute them again (2 GiB less held through the opening at 2^28)
+            openRounds(c, folded[0], folded[1], folded[2], committedTables[2], null, 3, 1 << (n - params.foldVars(0)),
+                    params.foldVars(0), null, null, null, false, out, t);
+            return;
+        }
+
         // w = Σ_j γ^j eq(z_j, ·) over the claims (built on the host, block-sparse), then the
         // out-of-domain samples
         long[] hostWeight = new long[3 << n];
@@ -722,14 +765,27 @@ public final class WhirProver implements PcsProver {
             kernels.addScaledEqBatch(w, oodEqPoints.toArray(new long[0][]), oodEqCoefs.toArray(new long[0][]));
         }
 
-        int size = 1 << n;
-        long[] codeword = committedTables[2];
+        openRounds(c, w, f, coeffs, committedTables[2], coeffs0, width, 1 << n, 0, hiding, mask, random, separate, out, t);
+    }
+
+    /**
+     * WHIR's rounds from f̂'s tables (w, f, coefficients: kernel tables of {@code size} entries of
+     * {@code width}, w always extension) with round 0's first {@code bound} sumcheck rounds already
+     * run; {@code codeword} the commitment's round-0 codeword, or null when it keeps none, and then
+     * {@code coeffs0} f̂'s coefficients (to encode it again for round 0's queries), else null.
+     */
+    private void openRounds(WhirCommitment c, long[] w, long[] f, long[] coeffs, long[] codeword, long[] coeffs0, int width, int size,
+            int bound,
+            HidingRounds hiding, MaskPolynomial mask, SecureRandom random, boolean separate, ProofWriter out, Transcript t) {
+        boolean zk = c.hiding != null;
+        int n = params.numVars();
         MerkleTree tree = c.tree;
+        long[] wordCoeffs = null; // a later round's codeword not held: its coefficients (host, array form)
         byte[] salts = zk ? c.hiding.salts() : null;
         int rounds = params.numRounds();
         for (int i = 0; i < rounds; i++) {
             int k = params.foldVars(i);
-            for (int j = 0; j < k; j++) {
+            for (int j = i == 0 ? bound : 0; j < k; j++) {
                 Cancellation.checkpoint();
                 Ext3 alpha = sumcheckRound(f, width, w, size, hiding, out, t);
                 long[] a = ext(alpha);
@@ -750,6 +806,7 @@ public final class WhirProver implements PcsProver {
             boolean last = i == rounds - 1;
             int mNext = params.varsBefore(i + 1);
             long[] nextCodeword = null;
+            long[] nextWordCoeffs = null;
             MerkleTree nextTree = null;
             byte[] nextSalts = null;
             List<long[]> oodPoints = new ArrayList<>();
@@ -761,6 +818,12 @@ public final class WhirProver implements PcsProver {
                             nextSalts);
                 } else {
                     nextTree = MerkleTree.build(kernels, nextCodeword, 1 << params.logLeaves(i + 1), 3 << params.foldVars(i + 1));
+                    if ((3L << params.logDomainSize(i + 1)) > maxKeptCodewordLongs) {
+                        // a large folded codeword (3 GiB in round 1 at 2^28) is not held until its queries:
+                        // its coefficients are (2^(n−k_0) extension values), and its queried leaves encoded again
+                        nextWordCoeffs = kernels.toHost(coeffs, 3 << mNext).clone();
+                        nextCodeword = null;
+                    }
                 }
                 byte[] root = nextTree.root();
                 out.bytes(root);
@@ -791,9 +854,15 @@ public final class WhirProver implements PcsProver {
                 out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs + mask.symbols().length / (1 << params.logLeaves(0))));
             } else if (i == 0 && codeword == null) {
                 // a large commitment's codeword (not kept: keepsEncoding), encoded again from f̂'s coefficients
-                long[] word = kernels.encodeBitReversed(coeffs0, 1, n, params.logDomainSize(0));
+                // (the Möbius transform again when the streamed round 0 did not keep them)
+                if (coeffs0 == null) {
+                    coeffs0 = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));
+                    kernels.evaluationsToCoefficients(coeffs0);
+                }
+                out.bases(reencodedLeaves(coeffs0, 1, n, params.logDomainSize(0), indices, leafLongs));
                 coeffs0 = null;
-                out.bases(kernels.leaves(word, indices, leafLongs));
+            } else if (codeword == null) {
+                out.bases(reencodedLeaves(wordCoeffs, 3, params.varsBefore(i), params.logDomainSize(i), indices, leafLongs));
             } else {
                 out.bases(kernels.leaves(codeword, indices, leafLongs));
             }
@@ -825,6 +894,7 @@ public final class WhirProver implements PcsProver {
                 kernels.addScaledEqBatch(w, qPoints, qCoefs);
             }
             codeword = nextCodeword;
+            wordCoeffs = nextWordCoeffs;
             tree = nextTree;
             salts = nextSalts;
         }
@@ -836,6 +906,168 @@ public final class WhirProver implements PcsProver {
             w = kernels.fold(w, 3, size, a, false);
             size >>>= 1;
         }
+    }
+
+    /**
+     * Round 0's k_0 sumcheck rounds for an initial weight w = Σ_j coefs_j·eq(points_j, ·), run
+     * chunk by chunk (aligned chunks of 2^c entries, c = {@link #streamChunkVars} or less): the
+     * round values are sums over the chunks, and a chunk's part of the weight folded by the
+     * challenges α_0..α_{r−1} so far is again a sum of eq tables, Σ_j coefs_j·Π_{t&lt;r} eq(z_{j,t}, α_t)
+     * ·eq(z_j's top coordinates, the chunk's index)·eq((z_{j,r}, .., z_{j,c−1}), ·), built at its
+     * folded size; f̂'s chunk is folded by the kernels. The values sent are those of the rounds on
+     * the whole tables (field sums do not depend on the grouping: the proof is the same bytes), but
+     * no table of 2^n extension values is ever made: at 2^28 values the whole weight table is 6 GiB
+     * and the first folds of f̂ and its coefficients 3 GiB each, the chunks 24 MiB. The cost: each of
+     * the k_0 rounds builds its folded weight again (about twice one build of w in all) and folds
+     * f̂'s chunks from the start.
+     *
+     * @param f f̂'s hypercube values (host, 2^n)
+     * @param coeffs f̂'s monomial coefficients (host, 2^n)
+     * @return w, f̂ and its coefficients folded by round 0's k_0 challenges (kernel tables of 2^(n−k_0) extension values)
+     */
+    private long[][] streamedRound0(long[] f, long[] coeffs, List<Ext3[]> points, Ext3[] coefs, ProofWriter out, Transcript t) {
+        int n = params.numVars(), k = params.foldVars(0);
+        int cv = Math.min(n, Math.max(k + 1, streamChunkVars));
+        int chunks = 1 << (n - cv);
+        List<Ext3> alphas = new ArrayList<>();
+        for (int r = 0; r < k; r++) {
+            long[] h = new long[9];
+            for (int ch = 0; ch < chunks; ch++) {
+                Cancellation.checkpoint();
+                long[] fc = foldedChunk(f, ch, cv, alphas, false);
+                long[] wc = kernels.adopt(weightChunk(points, coefs, alphas, ch, cv));
+                long[] hc = kernels.sumcheckRound(fc, r == 0 ? 1 : 3, wc, 1 << (cv - r));
+                for (int q = 0; q < 9; q++) {
+                    h[q] = Goldilocks.add(h[q], hc[q]);
+                }
+            }
+            alphas.add(sendRound(h, out, t));
+        }
+        int half = 3 << (cv - k);
+        long[] w = new long[half * chunks], fk = new long[half * chunks], ck = new long[half * chunks];
+        for (int ch = 0; ch < chunks; ch++) {
+            Cancellation.checkpoint();
+            System.arraycopy(weightChunk(points, coefs, alphas, ch, cv), 0, w, ch * half, half);
+            System.arraycopy(kernels.toHost(foldedChunk(f, ch, cv, alphas, false), half), 0, fk, ch * half, half);
+            System.arraycopy(kernels.toHost(foldedChunk(coeffs, ch, cv, alphas, true), half), 0, ck, ch * half, half);
+        }
+        return new long[][] {kernels.adopt(w), kernels.adopt(fk), kernels.adopt(ck)};
+    }
+
+    /** Chunk {@code ch} (2^cv base values of {@code table}) folded by {@code alphas} (a kernel table; the base values themselves when none). */
+    private long[] foldedChunk(long[] table, int ch, int cv, List<Ext3> alphas, boolean monomial) {
+        long[] t = kernels.adopt(Arrays.copyOfRange(table, ch << cv, (ch + 1) << cv));
+        int width = 1, size = 1 << cv;
+        for (Ext3 a : alphas) {
+            t = kernels.fold(t, width, size, ext(a), monomial);
+            width = 3;
+            size >>>= 1;
+        }
+        return t;
+    }
+
+    /**
+     * Σ_j coefs_j·eq(points_j, ·) on chunk {@code ch} of 2^cv entries, folded by {@code alphas}
+     * (the chunk's low variables bound to them, in order): 2^(cv − |alphas|) extension values (host).
+     */
+    private long[] weightChunk(List<Ext3[]> points, Ext3[] coefs, List<Ext3> alphas, int ch, int cv) {
+        int r = alphas.size();
+        List<Ext3[]> low = new ArrayList<>();
+        List<Ext3> scales = new ArrayList<>();
+        for (int j = 0; j < points.size(); j++) {
+            Ext3[] z = points.get(j);
+            Ext3 s = coefs[j];
+            for (int i = cv; i < z.length && !s.equals(Ext3.ZERO); i++) {
+                s = s.mul(((ch >>> (i - cv)) & 1) == 1 ? z[i] : Ext3.ONE.sub(z[i]));
+            }
+            if (s.equals(Ext3.ZERO)) {
+                continue; // the point's block lies outside the chunk
+            }
+            for (int i = 0; i < r; i++) {
+                // eq(z_i, α_i) = z_i·α_i + (1 − z_i)(1 − α_i)
+                Ext3 a = alphas.get(i);
+                s = s.mul(z[i].mul(a).add(Ext3.ONE.sub(z[i]).mul(Ext3.ONE.sub(a))));
+            }
+            low.add(Arrays.copyOfRange(z, r, cv));
+            scales.add(s);
+        }
+        long[] buf = new long[3 << (cv - r)];
+        if (!low.isEmpty()) {
+            WeightTables.addScaledBatch(kernels, buf, low, scales.toArray(new Ext3[0]), cv - r);
+        }
+        return buf;
+    }
+
+    /**
+     * A round's codeword's leaves at {@code indices} (sorted), encoded again from the coefficients
+     * (2^n entries of {@code width} longs, on a domain of 2^logN) one coset block at a time: block
+     * B of the bit-reversed codeword is the NTT of c_b·ω_N^(s·b), s = bitrev(B), so the
+     * coefficients are scaled in place from one block's s to the next and encoded at rate 1, and
+     * only a block (2^n entries) is held beside them, not the whole codeword (round 0 at 2^28:
+     * 4 GiB). Takes the coefficients over (a host table is scaled in place).
+     */
+    private long[] reencodedLeaves(long[] coeffs, int width, int n, int logN, int[] indices, int leafLongs) {
+        int r = logN - n;
+        int m = 1 << n, leavesPerBlock = width * m / leafLongs;
+        long[] c = kernels.toHost(coeffs, width * m);
+        long omegaN = Goldilocks.rootOfUnity(logN);
+        long[] out = new long[indices.length * leafLongs];
+        int prevS = 0;
+        int q = 0;
+        while (q < indices.length) {
+            int block = indices[q] / leavesPerBlock;
+            int s = WhirProtocol.bitReverse(block, r);
+            scaleByPowersInPlace(c, width, Goldilocks.pow(omegaN, Math.floorMod(s - prevS, 1L << logN)));
+            prevS = s;
+            long[] word = kernels.toHost(kernels.encodeBitReversed(c, width, n, n), width * m);
+            for (; q < indices.length && indices[q] / leavesPerBlock == block; q++) {
+                System.arraycopy(word, (indices[q] - block * leavesPerBlock) * leafLongs, out, q * leafLongs, leafLongs);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The leaf digests of the round-0 codeword of base-field coefficients (2^n, consumed: scaled
+     * in place), encoded one coset block at a time as {@link #reencodedLeaves} does: 2^n values
+     * beside the coefficients instead of the whole codeword.
+     */
+    private byte[] encodedLeafDigests(long[] coeffs, int n, int logN, int leafLongs) {
+        int r = logN - n, m = 1 << n, leavesPerBlock = m / leafLongs;
+        long[] c = kernels.toHost(coeffs, m);
+        long omegaN = Goldilocks.rootOfUnity(logN);
+        byte[] digests = new byte[(leavesPerBlock << r) * 32];
+        int prevS = 0;
+        for (int block = 0; block < 1 << r; block++) {
+            Cancellation.checkpoint();
+            int s = WhirProtocol.bitReverse(block, r);
+            scaleByPowersInPlace(c, 1, Goldilocks.pow(omegaN, Math.floorMod(s - prevS, 1L << logN)));
+            prevS = s;
+            long[] word = kernels.encodeBitReversed(c, 1, n, n);
+            byte[] d = kernels.hashLeaves(kernels.toHost(word, m), leafLongs);
+            System.arraycopy(d, 0, digests, block * leavesPerBlock * 32, d.length);
+        }
+        return digests;
+    }
+
+    /** c_b ·= x^b for all b (entries of {@code width} longs), in parallel over chunks (x = 1: nothing). */
+    private static void scaleByPowersInPlace(long[] c, int width, long x) {
+        if (x == 1) {
+            return;
+        }
+        int size = c.length / width, chunk = 1 << 16, chunks = Math.max(1, size / chunk);
+        int len = size / chunks;
+        Cancellation cancel = Cancellation.current();
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(ch -> {
+            cancel.check();
+            long p = Goldilocks.pow(x, (long) ch * len);
+            for (int b = ch * len; b < (ch + 1) * len; b++) {
+                for (int q = 0; q < width; q++) {
+                    c[width * b + q] = Goldilocks.mul(c[width * b + q], p);
+                }
+                p = Goldilocks.mul(p, x);
+            }
+        });
     }
 
     private static void writeSalts(byte[] salts, int[] indices, ProofWriter out) {
@@ -968,6 +1200,11 @@ public final class WhirProver implements PcsProver {
         if (hiding != null) {
             h = hiding.message(h);
         }
+        return sendRound(h, out, t);
+    }
+
+    /** Sends and absorbs a sumcheck round's values at 0, 1, 2 (array form) and draws its folding challenge. */
+    private static Ext3 sendRound(long[] h, ProofWriter out, Transcript t) {
         out.bases(h);
         t.absorbExts(WhirProtocol.SUMCHECK, h, 0, 3);
         return t.challengeExt(WhirProtocol.FOLD);

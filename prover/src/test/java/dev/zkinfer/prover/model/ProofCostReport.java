@@ -37,10 +37,11 @@ import java.util.Locale;
  * java --add-modules=jdk.incubator.vector -Xmx8g -XX:+UseParallelGC \
  *   -cp "prover/target/test-classes:prover/target/classes:$(cat /tmp/prover.cp)" \
  *   dev.zkinfer.prover.model.ProofCostReport lenet5|vgg16|vgg11|smallcnn|nanogpt|gpt2-16|gpt2-64|gpt:L,H,D,V,T
- *   [--layers] [--lookups] [--scalar] [--zk] [--proofs=N] [--vreps=N] [--batch=N] [--save=DIR]
+ *   [--layers] [--lookups] [--scalar] [--zk] [--progress] [--proofs=N] [--vreps=N] [--batch=N] [--save=DIR]
  * </pre>
  * {@code --zk} makes a zero-knowledge key (public input, {@code ProvingKey.Options(true, false)}) and
  * proves with it (at most the key's T proofs per run, docs/zero-knowledge.md §5);
+ * {@code --progress} prints each prover stage as it starts (but the layers), with its time and the heap in use;
  * {@code --layers} adds the per-layer breakdown; {@code --lookups} lists the layout sizes, each
  * requantization's parameters (S, the input bound, the limb width and the clamp form) and every
  * lookup with its table; {@code --batch=N} proves one batch proof of N copies of the input (a key
@@ -75,6 +76,7 @@ public final class ProofCostReport {
         boolean perLayer = Arrays.asList(args).contains("--layers");
         boolean scalar = Arrays.asList(args).contains("--scalar");
         boolean zk = Arrays.asList(args).contains("--zk");
+        boolean progress = Arrays.asList(args).contains("--progress");
         int proofs = 2;
         int reps = 15;
         int batch = 1;
@@ -182,6 +184,7 @@ public final class ProofCostReport {
             List<long[]> lt = new ArrayList<>();
             long[] last = {System.nanoTime(), -9, cpuNanos()};
             long cpuStart = last[2];
+            long[] proofStart = {last[0]};
             res = prover.proveBatch(rows, s -> {
                 long now = System.nanoTime();
                 long cpu = cpuNanos();
@@ -191,6 +194,13 @@ public final class ProofCostReport {
                 last[0] = now;
                 last[1] = stageOf(s);
                 last[2] = cpu;
+                if (progress && !s.startsWith("proving layer ")) {
+                    // where a large proof stands (and stops, if it runs out of memory): stage, time, heap in use
+                    Runtime rt = Runtime.getRuntime();
+                    System.out.printf("  %s at %.1f s, heap used %.1f GB%n", s, (now - proofStart[0]) / 1e9,
+                            (rt.totalMemory() - rt.freeMemory()) / 1e9);
+                    System.out.flush();
+                }
             });
             lt.add(new long[] {last[1], System.nanoTime() - last[0], cpuNanos() - last[2]});
             peak = peakHeap();
