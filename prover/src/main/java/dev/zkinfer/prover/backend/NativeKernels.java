@@ -19,8 +19,9 @@ import java.lang.invoke.MethodHandle;
  *
  * <p>The library is the classpath resource {@code linux-x86-64/libzkinfer.so} inside the prover
  * jar (extracted to a temporary file), else JNA finds it (on {@code jna.library.path} or the
- * system paths); the calls go through the JDK's foreign-function linker as <em>critical</em>
- * downcalls with heap access: the C code reads and writes the Java arrays in place. JNA's own
+ * system paths); the calls are JNI methods ({@link NativeJni}) with critical array access, or
+ * where the library has no JNI entry points the JDK's foreign-function linker's <em>critical</em>
+ * downcalls with heap access: either way the C code reads and writes the Java arrays in place. JNA's own
  * calls copy every array argument in and out (Get/Release&lt;Type&gt;ArrayElements), measured
  * at about 5 ms per call on two 8 MiB tables, as much as the kernel itself; critical calls
  * copy nothing. They hold off garbage collection for the duration of one kernel (milliseconds).
@@ -43,7 +44,8 @@ final class NativeKernels {
      * first use: making a downcall handle spins classes, 3-25 ms each in a cold JVM and ~0.2 s for
      * all of them, which loading a key used to wait for in full. Once the library has loaded, a
      * background thread links them all in this order ({@link #linkInBackground}); a caller that
-     * needs one before it is linked links it itself.
+     * needs one before it is linked links it itself. Used only where the kernels are not called
+     * through JNI ({@link #JNI}), which spins no classes at all.
      */
     private enum Entry {
         ZK_ABI_VERSION("zk_abi_version", FunctionDescriptor.of(JAVA_INT)),
