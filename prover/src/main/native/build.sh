@@ -18,8 +18,25 @@ else
   mkdir -p "$dir"
   #: threads for big buffers; kernels are deterministic whatever the thread count.
   # No -march: the binary must run on any x86-64; SHA-NI is chosen at run time (sha256.c).
-  gcc -O3 -fPIC -shared -pthread -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
-    -o "$dir/libzkinfer.so" "$here"/c/*.c
+  # The JNI entry points (c/jni.c, NativeJni) need jni.h: from JAVA_HOME, else from the JDK of the
+  # javac on PATH. Without it the library has the kernels alone, called through foreign downcalls.
+  jdk="${JAVA_HOME:-}"
+  if [ ! -f "$jdk/include/jni.h" ] && command -v javac >/dev/null 2>&1; then
+    jdk="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
+  fi
+  srcs=()
+  jni=()
+  for f in "$here"/c/*.c; do
+    [ "${f##*/}" = jni.c ] || srcs+=("$f")
+  done
+  if [ -f "$jdk/include/jni.h" ]; then
+    srcs+=("$here/c/jni.c")
+    jni=(-I"$jdk/include" -I"$jdk/include/linux")
+  else
+    echo "zkinfer native: jni.h not found (set JAVA_HOME to a JDK); libzkinfer.so without its JNI entry points"
+  fi
+  gcc -O3 -fPIC -shared -pthread -std=gnu11 -Wall -Wextra -Wno-unused-parameter "${jni[@]}" \
+    -o "$dir/libzkinfer.so" "${srcs[@]}"
 fi
 if [ -f "$here/cuda/build.sh" ] && command -v nvcc >/dev/null 2>&1; then
   bash "$here/cuda/build.sh" "$out"

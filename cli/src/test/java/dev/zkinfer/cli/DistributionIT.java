@@ -156,7 +156,7 @@ class DistributionIT {
      * The launcher runs a prove of a small key (under 1 MiB) with a small input (under 64 KiB) or
      * none with C1 alone and without the incubator Vector API module, like verify and inspect (so
      * that the start-up cache keeps linked classes); a larger key or input keeps the default tiered
-     * JIT and the Vector API.
+     * JIT and the Vector API. Both ask for transparent huge pages; verify and inspect do not.
      */
     @Test
     void provesSmallKeysWithTheQuickJitOnly(@TempDir Path dir) throws Exception {
@@ -198,6 +198,21 @@ class DistributionIT {
         assertEquals(!expected, out.contains("Using incubator modules: jdk.incubator.vector"), String.join(" ", args));
         // a short run lowers the native kernels' threshold (NativeBackend.MIN_NATIVE_PROPERTY)
         assertEquals(expected, out.lines().anyMatch(l -> l.strip().equals("zkinfer.native.min = 32")), String.join(" ", args) + ":\n" + out);
+        // every command but verify and inspect, short prove included, asks for transparent huge
+        // pages where the kernel offers them (THP mode always or madvise)
+        boolean thp = thpOffered() && !args[0].equals("verify") && !args[0].equals("inspect");
+        assertEquals(thp, out.lines().anyMatch(l -> l.matches("\\s*bool UseTransparentHugePages\\s+= true.*")),
+                String.join(" ", args) + ": UseTransparentHugePages");
+    }
+
+    /** Whether the kernel offers transparent huge pages to a process that asks (mode always or madvise). */
+    private static boolean thpOffered() throws IOException {
+        Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        if (!Files.isReadable(mode)) {
+            return false;
+        }
+        String m = Files.readString(mode);
+        return m.contains("[always]") || m.contains("[madvise]");
     }
 
     private static Result run(Path dir, List<String> command) throws Exception {

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
  * of many sizes (1, 2, odd leaf counts, sizes on both sides of the thread threshold), base
  * and extension tables, and extreme values (p − 1 everywhere: the largest products and
  * carries). Runs the native backend with no size threshold, so that even one-element inputs
- * go to C. Skipped when libzkinfer is not loadable (no gcc at build time).
+ * go to C. Skipped when libzkinfer is not loadable (no gcc at build time). The kernels are
+ * called as JNI methods (NativeJni); the surefire execution "native-downcalls" runs this class
+ * again with -Dzkinfer.native.jni=false, through the foreign-function downcalls.
  */
 class NativeKernelsTest {
     static Backend nat;
@@ -28,6 +30,13 @@ class NativeKernelsTest {
         assumeTrue(NativeBackend.unavailableReason() == null,
                 () -> "native backend not loadable: " + NativeBackend.unavailableReason());
         nat = new NativeBackend(Backends.scalar(), 0);
+    }
+
+    @Test
+    void callsThroughTheInterfaceAsked() {
+        // the build compiles the JNI entry points wherever it finds jni.h, as it does here
+        boolean downcalls = "false".equals(System.getProperty("zkinfer.native.jni"));
+        assertEquals(!downcalls, NativeKernels.JNI, "JNI entry points in use");
     }
 
     long[] random(int count, boolean extreme) {
