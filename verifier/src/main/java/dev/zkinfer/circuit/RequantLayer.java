@@ -422,8 +422,7 @@ public final class RequantLayer implements Layer {
     /**
      * As {@link #create(Circuit.Builder, int, int, int, int[], int[], int, int, int, long, int, boolean)};
      * with {@code derivedExcess} (table clamp only) the excess is a COMPUTED tensor this layer
-     * defines (the derived table clamp: one committed value fewer per element; not in
-     * zero-knowledge keys).
+     * defines (the derived table clamp: one committed value fewer per element; in both modes).
      */
     public static RequantLayer create(Circuit.Builder b, int x, int y, int axis, int[] m, int[] shift, int lo, int hi,
             int bits, long xBound, int limbWidth, boolean tableClamp, boolean derivedExcess) {
