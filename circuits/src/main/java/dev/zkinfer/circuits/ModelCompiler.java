@@ -146,8 +146,8 @@ public final class ModelCompiler {
         long limbCost = size * ((Long.bitCount(width) == 1 ? 1 : 2) + 2L * RequantLayer.limbCount(plan.overflowBits(), limbWidth));
         boolean table = plan.clampTableLog() >= 0 && size + (1L << plan.clampTableLog()) <= limbCost;
         // the table clamp's excess derived rather than committed (one committed value fewer per
-        // element); zero-knowledge keys keep it committed (their masked protocol has no derived form)
-        b.layer(RequantLayer.create(b, x, y, axis, m, shift, lo, hi, bits, bound, limbWidth, table, table && !zeroKnowledge));
+        // element), in both modes (zero knowledge: a masked sumcheck, docs/zero-knowledge.md §3.8)
+        b.layer(RequantLayer.create(b, x, y, axis, m, shift, lo, hi, bits, bound, limbWidth, table, table));
     }
 
     /**
@@ -521,8 +521,8 @@ public final class ModelCompiler {
                 }
                 int yOut = advice(outT);
                 // the gaps derived (y − view, not committed) where every window lies inside the image,
-                // except in zero-knowledge keys (their masked protocol keeps the gaps committed)
-                boolean derived = !zeroKnowledge && outT.bits() <= 15 && views.length >= 2
+                // in both modes (zero knowledge: one masked sumcheck, docs/zero-knowledge.md §3.8)
+                boolean derived = outT.bits() <= 15 && views.length >= 2
                         && MaxPoolLayer.everyWindowInside(b.get(yOut).layout(), xs[2], xs[3], m.kernelH(), m.kernelW(), m.strideH(),
                                 m.strideW(), m.padTop(), m.padLeft());
                 b.layer(MaxPoolLayer.create(b, views, yOut, outT.bits(), xs[2], xs[3], m.kernelH(), m.kernelW(),

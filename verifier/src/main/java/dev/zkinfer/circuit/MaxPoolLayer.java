@@ -45,14 +45,15 @@ import java.util.List;
  *
  * <h2>Derived gaps</h2>
  * When every window position of every output lies inside the image (all masks 1: no padding, the
- * windows within the input, as in VGG-16 and LeNet-5), a single-limb f_w need not be committed
- * (integrity mode): f_w is a COMPUTED output of the layer, defined as y − v_w. Its range lookup's
+ * windows within the input, as in VGG-16 and LeNet-5), a single-limb f_w need not be committed:
+ * f_w is a COMPUTED output of the layer, defined as y − v_w. Its range lookup's
  * claim f̃_w(ρ_w) = u_w is reduced without a sumcheck: the prover sends ỹ(ρ_w) and ṽ_w(ρ_w)
  * ("maxpool/gap-evals"), the verifier checks u_w = ỹ(ρ_w) − ṽ_w(ρ_w) and emits claims on y and v_w
  * at ρ_w. Then the zero-check of Σ_i eq(τ, i)·Π_w (y_i − v_w(i)) (no β, degree K + 1), the evaluations
  * of y and the K views at its point ρ, checked against eq(τ, ρ)·Π_w (ỹ(ρ) − ṽ_w(ρ)). The soundness
  * argument above is unchanged (f_w = y − v_w in the field by definition, in [0, 2^(bits+1)) by its
- * lookup). Encoded as bit 1 of the geometry flag byte.
+ * lookup). Encoded as bit 1 of the geometry flag byte. In zero-knowledge mode the gaps' claims and
+ * the zero-check are one masked sumcheck ({@link #verifyDerivedZeroKnowledge}).
  *
  * <p>Without geometry ({@link #create(Circuit.Builder, int[], int, int)}) every mask is 1: use it
  * only when no window position falls outside the image (no padding, windows inside).
@@ -153,8 +154,7 @@ public final class MaxPoolLayer implements Layer {
     /**
      * As {@link #create(Circuit.Builder, int[], int, int, int, int, int, int, int, int, int, int)}; with
      * {@code derivedGaps} the gaps are COMPUTED outputs of the layer instead of ADVICE ("Derived gaps":
-     * every window position must lie inside the image, bits ≤ 15, at least two offsets; not in
-     * zero-knowledge keys).
+     * every window position must lie inside the image, bits ≤ 15, at least two offsets).
      */
     public static MaxPoolLayer create(Circuit.Builder b, int[] windowViews, int y, int bits, int inH, int inW, int kernelH,
             int kernelW, int strideH, int strideW, int padTop, int padLeft, boolean derivedGaps) {
@@ -409,11 +409,6 @@ public final class MaxPoolLayer implements Layer {
     }
 
     @Override
-    public String zeroKnowledgeLimit(Circuit c) {
-        return derivedGaps ? "MaxPool layer: derived gaps are not supported in zero-knowledge mode (commit the gaps)" : null;
-    }
-
-    @Override
     public void verify(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
         if (derivedGaps) {
             verifyDerived(outputClaims, ctx);
@@ -454,9 +449,6 @@ public final class MaxPoolLayer implements Layer {
 
     /** "Derived gaps": each gap's claim as claims on y and its view, then the zero-check of Π_w (y − v_w). */
     private void verifyDerived(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
-        if (ctx.zeroKnowledge()) {
-            throw new InvalidProofException(zeroKnowledgeLimit(null));
-        }
         TensorLayout layout = ctx.layout(y);
         int n = layout.numVars();
         int k = views.length;
@@ -467,6 +459,13 @@ public final class MaxPoolLayer implements Layer {
             if (c == null || c.tensor() != limbs[w][0] || c.point().length != n) {
                 throw new InvalidProofException("MaxPool layer: no claim on gap " + w);
             }
+        }
+        if (ctx.zeroKnowledge()) {
+            verifyDerivedZeroKnowledge(outputClaims, ctx, n);
+            return;
+        }
+        for (int w = 0; w < k; w++) {
+            Claim c = outputClaims[w];
             long[] raw = ctx.proof().exts("maxpool gap evaluations", 2);
             ctx.transcript().absorbExts("maxpool/gap-evals", raw, 0, 2);
             Ext3 yv = Ext3.get(raw, 0), vv = Ext3.get(raw, 1);
@@ -496,6 +495,73 @@ public final class MaxPoolLayer implements Layer {
         for (int i = 0; i < ops.length; i++) {
             ctx.claim(ops[i], rho, Ext3.get(raw, i));
         }
+    }
+
+    /**
+     * Zero-knowledge "Derived gaps" (docs/zero-knowledge.md §3.8): the masked claims ĝ_w(ρ_w) = u_w
+     * cannot be checked as ŷ(ρ_w) − v̂_w(ρ_w) (that would reveal two more values of each mask at ρ_w),
+     * so the gaps' definitions and the product zero-check are one masked sumcheck:
+     * τ ("maxpool/tau"), β ("maxpool/batch"), then Σ_i [eq(τ, i)·Π_w (y_i − v_w(i)) + Σ_w β^(w+1)·eq(ρ_w, i)·(y_i − v_w(i))]
+     * = Σ_w β^(w+1)·u_w, the gaps' mask terms (coefficients β^(w+1)) removed through w, over the masked
+     * ŷ and v̂_w; then ŷ(ρ) and the v̂_w(ρ) ("maxpool/evals"), checked against the summand at ρ. A false
+     * u_w or a nonzero product at some index leaves the target off the true sum except for (n + K)/|E|
+     * of (τ, β).
+     */
+    private void verifyDerivedZeroKnowledge(Claim[] outputClaims, VerifierContext ctx, int n) throws InvalidProofException {
+        int k = views.length;
+        Ext3[] tau = new Ext3[n];
+        for (int i = 0; i < n; i++) {
+            tau[i] = ctx.transcript().challengeExt("maxpool/tau");
+        }
+        Ext3 beta = ctx.transcript().challengeExt("maxpool/batch");
+        Ext3 target = Ext3.ZERO;
+        List<ZkSteps.Term> terms = new ArrayList<>();
+        Ext3 pw = beta;
+        for (int w = 0; w < k; w++) {
+            Claim c = outputClaims[w];
+            target = target.add(pw.mul(c.value()));
+            if (ctx.tensorMaskDegree(c.tensor()) >= 0) {
+                terms.add(new ZkSteps.Term(c.tensor(), pw, c.point()));
+            }
+            pw = pw.mul(beta);
+        }
+        var res = ZkSteps.sumcheck(ctx, target, terms.toArray(new ZkSteps.Term[0]),
+                derivedDegrees(tensor -> ZkSteps.factorDegree(ctx, tensor, n), n));
+        Ext3[] rho = res.point();
+        int[] ops = operands();
+        long[] raw = ctx.proof().exts("maxpool evaluations", ops.length);
+        ctx.transcript().absorbExts("maxpool/evals", raw, 0, ops.length);
+        Ext3 yv = Ext3.get(raw, 0);
+        Ext3 prod = Ext3.ONE;
+        Ext3 link = Ext3.ZERO;
+        pw = beta;
+        for (int w = 0; w < k; w++) {
+            Ext3 gap = yv.sub(Ext3.get(raw, 1 + w));
+            prod = prod.mul(gap);
+            link = link.add(pw.mul(Mle.eq(outputClaims[w].point(), rho)).mul(gap));
+            pw = pw.mul(beta);
+        }
+        if (!prod.mul(Mle.eq(tau, rho)).add(link).equals(res.value())) {
+            throw new InvalidProofException("MaxPool layer: the gaps' definitions or the max constraints do not hold at the sumcheck point");
+        }
+        for (int i = 0; i < ops.length; i++) {
+            ctx.claim(ops[i], rho, Ext3.get(raw, i));
+        }
+    }
+
+    /**
+     * Zero-knowledge, derived gaps: the per-round degrees of the masked sumcheck over n variables
+     * ({@link #verifyDerivedZeroKnowledge}) from each operand's last-round degree ({@code factor}):
+     * max(K + 1, 3) in every round but the last, which takes eq·Π_w (y − v_w) with each gap factor of
+     * degree max(factor(y), factor(v_w)).
+     */
+    public int[] derivedDegrees(java.util.function.IntUnaryOperator factor, int n) {
+        int dy = factor.applyAsInt(y);
+        int last = 1;
+        for (int v : views) {
+            last += Math.max(dy, factor.applyAsInt(v));
+        }
+        return ZkSteps.lastRoundRaised(n, degree(), last);
     }
 
     @Override

@@ -40,8 +40,7 @@ import java.util.List;
  *       constrained by dp·(hi − y) = 0 and dn·(y − lo) = 0, and y − lo range-checked (one
  *       lookup when hi − lo + 1 is a power of two, else y − lo and y + 2^bits − 1 − hi in
  *       RANGE(bits)).</li>
- *   <li><b>derived table clamp</b> (integrity mode only; the compiler's choice wherever the table
- *       clamp is possible there): as the table clamp, but e is not committed: it is a COMPUTED
+ *   <li><b>derived table clamp</b> (the compiler's choice wherever the table clamp is possible): as the table clamp, but e is not committed: it is a COMPUTED
  *       tensor that the layer defines as e = (x·K + 2^(S−1) − r)·2^(−S) − y (see "Derived excess"
  *       below), so each activation commits y and the remainder limbs only.</li>
  * </ul>
@@ -74,6 +73,10 @@ import java.util.List;
  * merged claim ẽ(ρ₀) = v, a sumcheck of Σ_i eq(ρ₀, i)·(x_i·K_i + 2^(S−1) − r_i − 2^S·y_i) = 2^S·v
  * (n variables, degree 3) ending at ρ, then x̃(ρ), ỹ(ρ) and the limbs' evaluations as for the
  * zero-check, checked against eq(ρ₀, ρ)·(x̃·K̃ + 2^(S−1) − r̃ − 2^S·ỹ)(ρ). No zero-check and no τ.
+ * In zero-knowledge mode the claim is on the masked ê, and the sumcheck is the masked one whose
+ * target 2^S·v carries ê's mask term with coefficient 2^S (removed through w, as for every masked
+ * claim a layer reduces) over the masked x̂, ŷ and limbs ({@link ZkSteps#sumcheck};
+ * docs/zero-knowledge.md §3.8); the evaluations and the check are the same, on the masked values.
  *
  * <p>Example, LeNet-5's first convolution: M_c ∈ [2^23, 2^24), s_c ∈ [32, 35], clamp [0, 127],
  * X = 201,966 ≈ 2^17.6: S = 36 (35 rounded up to 3 limbs of w = 12), |q| &lt; 2^9, a table clamp of 2^10
@@ -419,8 +422,7 @@ public final class RequantLayer implements Layer {
     /**
      * As {@link #create(Circuit.Builder, int, int, int, int[], int[], int, int, int, long, int, boolean)};
      * with {@code derivedExcess} (table clamp only) the excess is a COMPUTED tensor this layer
-     * defines (the derived table clamp: one committed value fewer per element; not in
-     * zero-knowledge keys).
+     * defines (the derived table clamp: one committed value fewer per element; in both modes).
      */
     public static RequantLayer create(Circuit.Builder b, int x, int y, int axis, int[] m, int[] shift, int lo, int hi,
             int bits, long xBound, int limbWidth, boolean tableClamp, boolean derivedExcess) {
@@ -669,12 +671,6 @@ public final class RequantLayer implements Layer {
     }
 
     @Override
-    public String zeroKnowledgeLimit(Circuit c) {
-        return derivedExcess ? "Requant layer: a derived excess is not supported in zero-knowledge mode (compile the"
-                + " requantization with a committed excess)" : null;
-    }
-
-    @Override
     public void verify(Claim[] outputClaims, VerifierContext ctx) throws InvalidProofException {
         if (derivedExcess) {
             verifyDerived(outputClaims[0], ctx);
@@ -715,9 +711,6 @@ public final class RequantLayer implements Layer {
 
     /** The derived excess's claim reduced to claims on x, y and the remainder limbs ("Derived excess"). */
     private void verifyDerived(Claim claim, VerifierContext ctx) throws InvalidProofException {
-        if (ctx.zeroKnowledge()) {
-            throw new InvalidProofException(zeroKnowledgeLimit(null));
-        }
         TensorLayout layout = ctx.layout(y);
         int n = layout.numVars();
         // the clamp lookup always claims the excess; without a claim the definition would go unchecked
@@ -726,7 +719,17 @@ public final class RequantLayer implements Layer {
         }
         ctx.transcript().domain(DOMAIN);
         long twoS = 1L << p.s;
-        SumcheckClaim sc = SumcheckVerifier.verify(claim.value().mul(twoS), n, 3, ctx.proof(), ctx.transcript());
+        SumcheckClaim sc;
+        if (ctx.zeroKnowledge()) {
+            // the claim is on ê: its mask term (coefficient 2^S) is removed through w (docs/zero-knowledge.md §3.8)
+            ZkSteps.Term[] terms = ctx.tensorMaskDegree(excess) >= 0
+                    ? new ZkSteps.Term[] {new ZkSteps.Term(excess, Ext3.of(twoS), claim.point())} : new ZkSteps.Term[0];
+            var res = ZkSteps.sumcheck(ctx, claim.value().mul(twoS), terms,
+                    derivedDegrees(tensor -> ZkSteps.factorDegree(ctx, tensor, n), n));
+            sc = new SumcheckClaim(res.point(), res.value());
+        } else {
+            sc = SumcheckVerifier.verify(claim.value().mul(twoS), n, 3, ctx.proof(), ctx.transcript());
+        }
         int[] ops = operands();
         long[] raw = ctx.proof().exts("requant evaluations", ops.length);
         ctx.transcript().absorbExts("requant/evals", raw, 0, ops.length);
@@ -751,6 +754,16 @@ public final class RequantLayer implements Layer {
     public Ext3 derivedSummand(Ext3 kAt, Ext3[] ev) {
         Ext3 r = recombine(ev, 2, rLimbs.length);
         return ev[0].mul(kAt).add(1L << (p.s - 1)).sub(r).sub(ev[1].mul(1L << p.s));
+    }
+
+    /**
+     * Zero-knowledge: the per-round degrees of the derived excess's masked sumcheck over n variables
+     * of eq·(x·K + 2^(S−1) − r − 2^S·y), from each operand's last-round degree ({@code factor}): 3 in
+     * every round but the last, which has the largest of 3, eq·x·K, eq·r and eq·y there.
+     */
+    public int[] derivedDegrees(java.util.function.IntUnaryOperator factor, int n) {
+        int last = Math.max(2 + factor.applyAsInt(x), Math.max(1 + factor.applyAsInt(y), 1 + maxDegree(rLimbs, factor)));
+        return ZkSteps.lastRoundRaised(n, 3, last);
     }
 
     /**

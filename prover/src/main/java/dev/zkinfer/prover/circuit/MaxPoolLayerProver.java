@@ -150,21 +150,24 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
 
     /** MaxPoolLayer "Derived gaps": the gaps' claims as claims on y and the views, then the zero-check of Π_w (y − v_w). */
     private static void proveDerived(MaxPoolLayer l, Claim[] outputClaims, ProverContext ctx) {
-        if (ctx.zeroKnowledge()) {
-            throw new UnsupportedOperationException(l.zeroKnowledgeLimit(null));
-        }
         Transcript t = ctx.transcript();
         t.domain(MaxPoolLayer.DOMAIN);
         TensorLayout layout = ctx.circuit().tensor(l.y()).layout();
         int n = layout.numVars();
         int[] views = l.views();
         int k = views.length;
+        for (int w = 0; w < k; w++) {
+            if (outputClaims[w] == null) {
+                throw new IllegalStateException("MaxPool layer: no claim on gap " + w + " (its range lookup makes one)");
+            }
+        }
+        if (ctx.zeroKnowledge()) {
+            proveDerivedZeroKnowledge(l, outputClaims, ctx);
+            return;
+        }
         long[] raw = new long[6];
         for (int w = 0; w < k; w++) {
             Claim c = outputClaims[w];
-            if (c == null) {
-                throw new IllegalStateException("MaxPool layer: no claim on gap " + w + " (its range lookup makes one)");
-            }
             Ext3 yv = EqTables.evaluate(ctx.backend(), ctx.values(l.y()), c.point());
             Ext3 vv = EqTables.evaluate(ctx.backend(), ctx.values(views[w]), c.point());
             Ext3.set(raw, 0, yv);
@@ -191,6 +194,67 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
         Ext3[] ev = new Ext3[ops.length];
         for (int i = 0; i < ops.length; i++) {
             ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
+        }
+        ctx.sendEvaluations("maxpool/evals", ops, ev, rho);
+    }
+
+    /**
+     * The verifier's {@code MaxPoolLayer.verifyDerivedZeroKnowledge}: one masked sumcheck of
+     * eq(τ, ·)·Π_w d_w + Σ_w β^(w+1)·eq(ρ_w, ·)·d_w with d_w = ŷ − v̂_w (each table masked by R_y − R_v_w),
+     * the gaps' mask terms in the target; then ŷ and the v̂_w at its point.
+     */
+    private static void proveDerivedZeroKnowledge(MaxPoolLayer l, Claim[] outputClaims, ProverContext ctx) {
+        Transcript t = ctx.transcript();
+        TensorLayout layout = ctx.circuit().tensor(l.y()).layout();
+        int n = layout.numVars();
+        if (n == 0) {
+            throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (MaxPool)");
+        }
+        int size = layout.paddedSize();
+        int[] views = l.views();
+        int k = views.length;
+        Ext3[] tau = new Ext3[n];
+        for (int i = 0; i < n; i++) {
+            tau[i] = t.challengeExt("maxpool/tau");
+        }
+        Ext3 beta = t.challengeExt("maxpool/batch");
+        SumcheckInstance inst = new SumcheckInstance(n);
+        int[] prod = new int[k + 1];
+        prod[0] = inst.addTable(EqTables.eq(ctx.backend(), tau));
+        long[] yv = ctx.values(l.y());
+        dev.zkinfer.sumcheck.TensorMask my = ctx.tensorMask(l.y());
+        Ext3 target = Ext3.ZERO;
+        java.util.List<ZkProving.Term> terms = new java.util.ArrayList<>();
+        Ext3 pw = beta;
+        for (int w = 0; w < k; w++) {
+            long[] v = ctx.values(views[w]);
+            long[] d = new long[size];
+            for (int i = 0; i < size; i++) {
+                d[i] = Goldilocks.sub(yv[i], v[i]);
+            }
+            int di = inst.addBaseTable(d);
+            prod[w + 1] = di;
+            dev.zkinfer.sumcheck.TensorMask m = dev.zkinfer.sumcheck.TensorMask.combine(
+                    new dev.zkinfer.sumcheck.TensorMask[] {my, ctx.tensorMask(views[w])}, new long[] {1, Goldilocks.neg(1)});
+            if (m != null) {
+                inst.maskTable(di, Ext3.ONE, m, 0, null);
+            }
+            Claim c = outputClaims[w];
+            inst.addTerm(pw, inst.addTable(EqTables.eq(ctx.backend(), c.point())), di);
+            target = target.add(pw.mul(c.value()));
+            dev.zkinfer.sumcheck.TensorMask mg = ctx.tensorMask(c.tensor());
+            if (mg != null) {
+                terms.add(new ZkProving.Term(c.tensor(), mg, pw, c.point()));
+            }
+            pw = pw.mul(beta);
+        }
+        inst.addTerm(Ext3.ONE, prod);
+        var res = ZkProving.sumcheck(ctx, inst, target, terms, l.derivedDegrees(tensor -> ZkProving.factorDegree(ctx, tensor, n), n));
+        Ext3[] rho = res.point();
+        int[] ops = l.operands();
+        Ext3[] ev = new Ext3[ops.length];
+        for (int i = 0; i < ops.length; i++) {
+            ev[i] = ZkProving.masked(ctx, ops[i], EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho), rho);
         }
         ctx.sendEvaluations("maxpool/evals", ops, ev, rho);
     }

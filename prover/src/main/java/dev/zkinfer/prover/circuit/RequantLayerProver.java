@@ -182,9 +182,6 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
      * of Σ eq(ρ₀, i)·(x_i·K_i + 2^(S−1) − r_i − 2^S·y_i) = 2^S·v to claims on x, y and the remainder limbs.
      */
     private static void proveDerived(RequantLayer l, Claim claim, ProverContext ctx) {
-        if (ctx.zeroKnowledge()) {
-            throw new UnsupportedOperationException(l.zeroKnowledgeLimit(null));
-        }
         if (claim == null) {
             throw new IllegalStateException("Requant layer: no claim on the derived excess (the clamp lookup makes one)");
         }
@@ -204,14 +201,33 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         inst.addTerm(Ext3.of(1L << (l.commonShift() - 1)), eq);
         inst.addTerm(Ext3.of(Goldilocks.neg(twoS)), eq, yi);
         inst.addTerm(Ext3.of(Goldilocks.neg(1)), eq, ri);
-        SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, claim.value().mul(twoS), ctx.proof(), t);
-        Ext3[] rho = res.point();
+        Ext3[] rho;
+        Ext3[] finals;
+        if (ctx.zeroKnowledge()) {
+            // the verifier's masked path: ê's mask term (coefficient 2^S) in the target, masked operands
+            ZkProving.maskTable(ctx, inst, xi, l.x(), Ext3.ONE);
+            ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
+            ZkProving.maskCombined(ctx, inst, ri, l.remainderLimbs(), 1L << l.limbWidth());
+            var terms = ctx.tensorMask(l.excess()) == null ? java.util.List.<ZkProving.Term>of()
+                    : java.util.List.of(new ZkProving.Term(l.excess(), ctx.tensorMask(l.excess()), Ext3.of(twoS), claim.point()));
+            var res = ZkProving.sumcheck(ctx, inst, claim.value().mul(twoS), terms,
+                    l.derivedDegrees(tensor -> ZkProving.factorDegree(ctx, tensor, n), n));
+            rho = res.point();
+            finals = res.tableEvaluations();
+        } else {
+            SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, claim.value().mul(twoS), ctx.proof(), t);
+            rho = res.point();
+            finals = res.tableEvaluations();
+        }
         int[] ops = l.operands();
         Ext3[] ev = new Ext3[ops.length];
-        ev[0] = res.tableEvaluations()[xi];
-        ev[1] = res.tableEvaluations()[yi];
+        ev[0] = finals[xi];
+        ev[1] = finals[yi];
         for (int i = 2; i < ops.length; i++) {
             ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
+            if (ctx.zeroKnowledge()) {
+                ev[i] = ZkProving.masked(ctx, ops[i], ev[i], rho);
+            }
         }
         ctx.sendEvaluations("requant/evals", ops, ev, rho);
     }

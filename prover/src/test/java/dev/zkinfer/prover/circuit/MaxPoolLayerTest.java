@@ -253,7 +253,6 @@ class MaxPoolLayerTest {
             byte[] cut = Arrays.copyOf(good, len);
             assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, honest, st.circuit, cut));
         }
-        assertNotNull(st.layer.zeroKnowledgeLimit(st.circuit), "zero-knowledge keys keep the gaps committed");
     }
 
     /** Derived gaps are bit 1 of the geometry flag: the circuit round-trips, flag 4 is refused, an ADVICE gap too. */

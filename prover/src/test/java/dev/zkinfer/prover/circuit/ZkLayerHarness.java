@@ -282,10 +282,11 @@ public final class ZkLayerHarness {
     }
 
     /**
-     * A whole circuit's layer pass in zero-knowledge mode, as CircuitProver and CircuitVerifier run
-     * it (output claims at transcript points, layers from the last to the first, several claims on
-     * one tensor merged first), with the lookups and the commitment openings left out: the oracle
-     * checks every claim and mask value instead. Public inputs and outputs are not masked.
+     * A whole circuit's lookup stage and layer pass in zero-knowledge mode, as CircuitProver and
+     * CircuitVerifier run them (output claims at transcript points, the lookup stage, whose claims
+     * join the pass (a derived excess or gap is reduced by its layer), layers from the last to the
+     * first, several claims on one tensor merged first), with the commitment openings left out: the
+     * oracle checks every claim and mask value instead. Public inputs and outputs are not masked.
      * Returns what the verifier recorded; throws if it rejects or disagrees with the prover.
      */
     public static Recorded proveAndVerifyCircuit(WitnessValues w, Masks masks) throws InvalidProofException {
@@ -303,6 +304,13 @@ public final class ZkLayerHarness {
             for (int out : c.outputs()) {
                 Ext3[] r = outputPoint(ctx.transcript(), c.tensor(out).layout().numVars());
                 pending.computeIfAbsent(out, k -> new ArrayList<>()).add(new Claim(out, r, masks.masked(w, out, r)));
+            }
+            if (!dev.zkinfer.circuit.ProofProtocol.lookupSpecs(c).isEmpty()) {
+                // the lookup stage first, as the drivers run it: its claims (a derived excess's or gap's among them) join the pass
+                Ext3 alpha = ctx.transcript().challengeExt("lookup-alpha");
+                Ext3 beta = ctx.transcript().challengeExt("lookup-beta");
+                ZkLookupProving.prove(ctx, masks.lookups(c), alpha, beta, true);
+                collect.run();
             }
             try {
                 layerPass(c, pending, (t, cs) -> ZkProving.merge(ctx, t, cs, w.get(t)), (layer, merged) -> {
@@ -332,10 +340,20 @@ public final class ZkLayerHarness {
                 public int tensorMaskDegree(int tensor) { return ctx.tensorMaskDegree(tensor); }
                 public void sumcheckMaskClaim(int[] degrees, Ext3[] point, Ext3 value) { ctx.sumcheckMaskClaim(degrees, point, value); }
                 public void tensorMaskClaim(int tensor, Ext3 x0, Ext3 wv, Ext3 value) { ctx.tensorMaskClaim(tensor, x0, wv, value); }
+                public void logUpHalfMaskClaim(int layer, int half, Ext3 x0, Ext3 wv, Ext3 value) {
+                    ctx.logUpHalfMaskClaim(layer, half, x0, wv, value);
+                }
+                public void logUpMaskSegmentClaim(int side, Ext3[] point, Ext3 value) { ctx.logUpMaskSegmentClaim(side, point, value); }
             };
+            if (!dev.zkinfer.circuit.ProofProtocol.lookupSpecs(c).isEmpty()) {
+                Ext3 alpha = ctx.transcript().challengeExt("lookup-alpha");
+                Ext3 beta = ctx.transcript().challengeExt("lookup-beta");
+                dev.zkinfer.circuit.ZkLookups.verify(inner, alpha, beta);
+            }
             layerPass(c, pending, (t, cs) -> dev.zkinfer.circuit.ZkSteps.merge(inner, t, cs), (layer, merged) -> layer.verify(merged, inner));
         });
-        if (v.claims().size() != p.claims().size() || v.sumcheckMasks().size() != p.sumcheckMasks().size()) {
+        if (v.claims().size() != p.claims().size() || v.sumcheckMasks().size() != p.sumcheckMasks().size()
+                || v.halfMasks().size() != p.halfMasks().size() || v.maskSegments().size() != p.maskSegments().size()) {
             throw new AssertionError("prover and verifier recorded different numbers of claims");
         }
         String bad = falseClaim(v, w, masks);

@@ -234,16 +234,16 @@ class BatchProofTest {
     @Test
     void aBatchWhoseWitnessExceedsTheCommitmentIsRefusedOrLeftOut() {
         // In integrity mode LeNet's 4096 rows (the largest batch) fit the PCS's 2^28 since the
-        // requantization's excess is derived rather than committed; a zero-knowledge key (committed
-        // excess, 2^17 per row) keeps the hiding commitment's 2^26: 1024 rows (2^27) are refused,
-        // and left out of a key that may drop them
+        // requantization's excess is derived rather than committed; a zero-knowledge key keeps the
+        // hiding commitment's 2^26: with the derived excess and gaps (docs/zero-knowledge.md §3.8)
+        // 1024 rows fit it, 2048 (2^27) are refused, and left out of a key that may drop them
         ProvingKey.Options zkOptions = new ProvingKey.Options(true, false);
-        ProvingKey fit = ProvingKey.createBatchesIfPossible(model, SecurityProfile.DEFAULT, new int[] {1, 2, 1024}, zkOptions,
+        ProvingKey fit = ProvingKey.createBatchesIfPossible(model, SecurityProfile.DEFAULT, new int[] {1, 2, 1024, 2048}, zkOptions,
                 s -> {});
-        assertArrayEquals(new int[] {1, 2}, fit.verifyingKey().batchSizes());
+        assertArrayEquals(new int[] {1, 2, 1024}, fit.verifyingKey().batchSizes());
         UnsupportedModelException zk = assertThrows(UnsupportedModelException.class, () -> ProvingKey.create(model,
-                SecurityProfile.DEFAULT, new int[] {1, 1024}, new ProvingKey.Options(true, false), s -> {}));
-        assertTrue(zk.getMessage().startsWith("a batch of 1024 needs a witness commitment of 2^27 entries, above the 2^26 the hiding"),
+                SecurityProfile.DEFAULT, new int[] {1, 2048}, new ProvingKey.Options(true, false), s -> {}));
+        assertTrue(zk.getMessage().startsWith("a batch of 2048 needs a witness commitment of 2^27 entries, above the 2^26 the hiding"),
                 zk.getMessage());
     }
 
