@@ -32,6 +32,23 @@ public sealed interface IndexMap permits IndexMap.Im2col, IndexMap.Window, Index
      */
     long source(int[] outCoords, TensorLayout[] inputs, TensorLayout output);
 
+    /**
+     * As {@link #source(int[], TensorLayout[], TensorLayout)}, with the source's index in its
+     * input's padded layout ({@link TensorLayout#paddedIndex(long)}) instead of its row-major
+     * one: {@code (input << 32) | paddedIndex}, or {@link #NONE}. The maps of convolutions and
+     * pooling windows compute it from the source's coordinates, without the divisions of a
+     * row-major index (the gathers of a batch proof's witness and layer sumchecks visit up to
+     * 2^25 elements per layer).
+     */
+    default long paddedSource(int[] outCoords, TensorLayout[] inputs, TensorLayout output) {
+        long src = source(outCoords, inputs, output);
+        if (src == NONE) {
+            return NONE;
+        }
+        int k = (int) (src >>> 32);
+        return (long) k << 32 | inputs[k].paddedIndex(src & 0xFFFF_FFFFL);
+    }
+
     /** The source of the output element with real row-major index i (see {@link #source(int[], TensorLayout[], TensorLayout)}). */
     default long source(long i, TensorLayout[] inputs, TensorLayout output) {
         int[] c = new int[output.rank()];
@@ -147,6 +164,17 @@ public sealed interface IndexMap permits IndexMap.Im2col, IndexMap.Window, Index
             return (((long) o[0] * C + c) * H + ih) * W + iw;
         }
 
+        @Override
+        public long paddedSource(int[] o, TensorLayout[] inputs, TensorLayout output) {
+            int q = o[3];
+            int c = q / (KH * KW), kh = (q / KW) % KH, kw = q % KW;
+            long ih = (long) o[1] * strideH + kh - padTop, iw = (long) o[2] * strideW + kw - padLeft;
+            if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
+                return NONE;
+            }
+            return inputs[0].paddedIndex4(o[0], c, (int) ih, (int) iw);
+        }
+
         public int kind() {
             return 1;
         }
@@ -179,6 +207,15 @@ public sealed interface IndexMap permits IndexMap.Im2col, IndexMap.Window, Index
                 return NONE;
             }
             return (((long) o[0] * C + o[1]) * H + ih) * W + iw;
+        }
+
+        @Override
+        public long paddedSource(int[] o, TensorLayout[] inputs, TensorLayout output) {
+            long ih = (long) o[2] * strideH + kh - padTop, iw = (long) o[3] * strideW + kw - padLeft;
+            if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
+                return NONE;
+            }
+            return inputs[0].paddedIndex4(o[0], o[1], (int) ih, (int) iw);
         }
 
         public int kind() {

@@ -117,10 +117,9 @@ public final class IndexMapLayer implements Layer {
         int[] coords = new int[rank];
         long size = out.size();
         for (long i = 0; i < size; i++) {
-            long src = map.source(coords, ins, out);
+            long src = map.paddedSource(coords, ins, out);
             if (src != IndexMap.NONE) {
-                int k = (int) (src >>> 32);
-                sink.accept(out.paddedIndex(coords), k, ins[k].paddedIndex(src & 0xFFFF_FFFFL));
+                sink.accept(out.paddedIndex(coords), (int) (src >>> 32), (int) src);
             }
             for (int d = rank - 1; d >= 0; d--) {
                 if (++coords[d] < out.dim(d)) {

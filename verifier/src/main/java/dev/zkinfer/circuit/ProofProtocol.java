@@ -53,8 +53,8 @@ import java.util.Map;
 public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-    /** 10: a requantization with a derived excess proves its definition by a sumcheck instead of the zero-check. */
-    public static final int VERSION = 10;
+    /** 11: commitments of 2^26 values are encoded at rate 1/2 (rate 1/4 before); 10: a requantization with a derived excess proves its definition by a sumcheck instead of the zero-check. */
+    public static final int VERSION = 11;
     /** The bytes before the public inputs: magic, version, verifying-key digest, batch size and rows. */
     public static final int HEADER_BYTES = 4 + 4 + 32 + 4 + 4;
     /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */

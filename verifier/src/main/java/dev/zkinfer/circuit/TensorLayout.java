@@ -110,6 +110,12 @@ public record TensorLayout(int[] dims) {
         return idx;
     }
 
+    /** {@link #paddedIndex(int...)} of a rank-4 layout's element (a, b, c, d), without an array. */
+    public int paddedIndex4(int a, int b, int c, int d) {
+        int vd = log2Ceil(dims[3]), vc = log2Ceil(dims[2]), vb = log2Ceil(dims[1]);
+        return ((a << vb | b) << vc | c) << vd | d;
+    }
+
     /** Scatters a row-major tensor into its padded form; padding entries get {@code fill}. */
     public long[] pad(long[] rowMajor, long fill) {
         if (rowMajor.length != size()) {

@@ -89,11 +89,16 @@ public final class PcsParameters {
     /**
      * Largest number of variables of a hiding commitment ({@link #withZeroKnowledge(int)}): its
      * mask polynomial and combined tables are host arrays as large as the polynomial again, so
-     * zero-knowledge keys keep the rate-1/4 limit of 2^26 values.
+     * zero-knowledge keys keep the limit of 2^26 values (where a hiding commitment is now encoded at rate 1/2, as any other).
      */
     public static final int MAX_ZK_NUM_VARS = 26;
-    /** The named profiles encode at rate 1/4 up to 2^26 values, at rate 1/2 above (codewords of at most 2^29 elements). */
-    public static final int MAX_RATE_QUARTER_VARS = 26;
+    /**
+     * The named profiles encode at rate 1/4 up to 2^25 values, at rate 1/2 above (codewords of at
+     * most 2^29 elements). From 2^26 values on, rate 1/2 halves the round-0 encoding and Merkle
+     * hashing (at commitment and again at opening, where such a codeword is not kept) for about
+     * twice the round-0 queries: VGG-16's batch of 64 commits 2^26 witness values.
+     */
+    public static final int MAX_RATE_QUARTER_VARS = 25;
     /**
      * log2 of the most leaves a Merkle tree of a codeword may have: its digest layer (32 bytes a
      * leaf) must fit one Java array, so at most 2^30 bytes.
@@ -402,8 +407,9 @@ public final class PcsParameters {
      * log2(1/ρ_0) of the named profiles: 2 (rate 1/4) up to {@link #MAX_RATE_QUARTER_VARS}
      * variables, 1 (rate 1/2) above, so that the largest polynomials' codewords (2^29 base
      * elements, 4 GiB, at 2^28 values) and Merkle trees (2^25 leaves) fit the prover's memory and
-     * Java's array limits; rate 1/2 costs about twice the round-0 queries (a larger proof), not
-     * security: the query counts follow the rate.
+     * Java's array limits, and a 2^26-value commitment encodes and hashes half as much; rate 1/2
+     * costs about twice the round-0 queries (a larger proof), not security: the query counts
+     * follow the rate.
      */
     static int defaultLogInvRate(int numVars) {
         return numVars <= MAX_RATE_QUARTER_VARS ? 2 : 1;

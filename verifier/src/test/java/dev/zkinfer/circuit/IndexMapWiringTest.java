@@ -37,6 +37,33 @@ class IndexMapWiringTest {
         }
     }
 
+    /** Every output element's padded source, computed from coordinates, equals its row-major source's padded index. */
+    private static void checkPaddedSources(IndexMap map, TensorLayout in, TensorLayout out) {
+        TensorLayout[] ins = {in};
+        map.check(ins, out);
+        int[] c = new int[out.rank()];
+        int sources = 0;
+        for (long i = 0; i < out.size(); i++) {
+            long src = map.source(c, ins, out);
+            long want = src == IndexMap.NONE ? IndexMap.NONE : in.paddedIndex(src & 0xFFFF_FFFFL);
+            assertEquals(want, map.paddedSource(c, ins, out), map + " at " + java.util.Arrays.toString(c));
+            sources += src == IndexMap.NONE ? 0 : 1;
+            for (int d = out.rank() - 1; d >= 0 && ++c[d] == out.dim(d); d--) {
+                c[d] = 0;
+            }
+        }
+        assertTrue(sources > 0 && sources < out.size(), "padding and sources both visited: " + map);
+    }
+
+    @Test
+    void convolutionAndPoolingMapsGiveTheirSourcesPaddedIndexWithoutTheRowMajorOne() {
+        // odd sizes (every dimension padded), stride 2 and padding 1: sources outside the image are NONE
+        checkPaddedSources(new IndexMap.Im2col(3, 5, 7, 6, 3, 3, 2, 2, 1, 1, 4, 3), TensorLayout.of(3, 5, 7, 6), TensorLayout.of(3, 4, 3, 45));
+        checkPaddedSources(new IndexMap.Im2col(2, 3, 5, 5, 3, 3, 1, 1, 1, 1, 5, 5), TensorLayout.of(2, 3, 5, 5), TensorLayout.of(2, 5, 5, 27));
+        checkPaddedSources(new IndexMap.Window(3, 5, 7, 6, 2, 2, 2, 2, 1, 1, 4, 4, 1, 0), TensorLayout.of(3, 5, 7, 6), TensorLayout.of(3, 5, 4, 4));
+        checkPaddedSources(new IndexMap.Window(2, 3, 5, 5, 3, 3, 1, 1, 1, 1, 5, 5, 0, 2), TensorLayout.of(2, 3, 5, 5), TensorLayout.of(2, 3, 5, 5));
+    }
+
     private static void checkAxis(IndexMap map, TensorLayout in, TensorLayout out, SplittableRandom rnd) {
         map.check(new TensorLayout[] {in}, out);
         for (int trial = 0; trial < 3; trial++) {

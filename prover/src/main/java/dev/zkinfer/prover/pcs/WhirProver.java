@@ -401,8 +401,16 @@ public final class WhirProver implements PcsProver {
      * proof are the same bytes.
      */
     boolean keepsEncoding() {
-        return params.codewordLongs(0) <= maxKeptCodewordLongs;
+        return params.codewordLongs(0) <= maxKeptCodewordLongs && params.numVars() <= MAX_KEPT_VARS;
     }
+
+    /**
+     * Most values of a commitment that keeps its encoding: 2^25, whose rate-1/4 codeword is {@link
+     * #MAX_KEPT_CODEWORD_LONGS} long. A 2^26-value commitment (rate 1/2: a codeword as long) would
+     * hold 1.5 GB, coefficients and codeword, through the whole proof; it is VGG-16's batch of 64,
+     * whose heap already nears the launcher's default limit, so it encodes again when opened.
+     */
+    static final int MAX_KEPT_VARS = 25;
 
     private void checkTable(long[] evaluations, int numVars) {
         if (numVars != params.numVars() || evaluations.length != 1 << numVars) {

@@ -1,6 +1,8 @@
 package dev.zkinfer.prover.pcs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -130,6 +132,52 @@ class WhirSoundnessTest {
             assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(jb, o.root(), o.claims(), bad),
                     "accepted a flip of byte " + at);
         }
+    }
+
+    /**
+     * Rate 1/2 (the named profiles' rate from 2^26 values on, {@link PcsParameters#MAX_RATE_QUARTER_VARS}),
+     * encoded again when opened as a 2^26-value commitment is ({@link WhirProver#keepsEncoding}): an
+     * honest opening verifies; a wrong value, a claim elsewhere, any flipped byte, a truncation and
+     * another polynomial's root are rejected.
+     */
+    @Test
+    void rejectsCheatingOpeningsAtRateOneHalf() throws Exception {
+        int n = 8;
+        SplittableRandom rnd = new SplittableRandom(7);
+        PcsParameters half = PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 100, n, 1, 4, 8, 4);
+        assertEquals(1, half.logInvRate());
+        long[] t = WhirTestSupport.randomTable(rnd, n);
+        List<Ext3[]> points = WhirTestSupport.randomPoints(rnd, n, 2);
+        WhirProver reencoding = new WhirProver(half, dev.zkinfer.prover.backend.Backends.get(), 0);
+        assertFalse(reencoding.keepsEncoding());
+        PcsProver.Committed c = reencoding.commit(t, n);
+        dev.zkinfer.transcript.Sha256Transcript tr = new dev.zkinfer.transcript.Sha256Transcript(WhirTestSupport.TAG);
+        tr.absorbBytes("root", c.root());
+        dev.zkinfer.encoding.ProofWriter out = new dev.zkinfer.encoding.ProofWriter();
+        Ext3[] values = reencoding.open(c, points, out, tr);
+        List<EvaluationClaim> claims = List.of(new EvaluationClaim(points.get(0), values[0]),
+                new EvaluationClaim(points.get(1), values[1]));
+        byte[] proof = out.toByteArray();
+        // the same bytes as a prover that kept its encoding
+        assertArrayEquals(proof, WhirTestSupport.prove(half, null, t, points).proof());
+        WhirTestSupport.verify(half, c.root(), claims, proof);
+
+        List<List<EvaluationClaim>> wrong = List.of(
+                List.of(new EvaluationClaim(points.get(0), values[0].add(Ext3.ONE)), claims.get(1)),
+                List.of(claims.get(0), new EvaluationClaim(points.get(0), values[1])));
+        for (List<EvaluationClaim> w : wrong) {
+            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(half, c.root(), w, proof));
+        }
+        for (int i = 0; i < proof.length; i += 7) {
+            byte[] bad = proof.clone();
+            bad[i] ^= (byte) (1 << (i % 8));
+            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(half, c.root(), claims, bad), "byte " + i);
+        }
+        for (int len : new int[] {0, proof.length / 2, proof.length - 1}) {
+            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(half, c.root(), claims, Arrays.copyOf(proof, len)));
+        }
+        byte[] otherRoot = new WhirProver(half).commit(WhirTestSupport.randomTable(rnd, n), n).root();
+        assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(half, otherRoot, claims, proof));
     }
 
     @Test
