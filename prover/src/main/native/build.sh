@@ -35,7 +35,10 @@ else
   else
     echo "zkinfer native: jni.h not found (set JAVA_HOME to a JDK); libzkinfer.so without its JNI entry points"
   fi
-  gcc -O3 -fPIC -shared -pthread -std=gnu11 -Wall -Wextra -Wno-unused-parameter "${jni[@]}" \
+  # -Bsymbolic: the library's own calls (jni.c's into the kernels) bind to its own functions, not to
+  # another library's of the same name loaded before it with RTLD_GLOBAL (JNA's default): the CUDA
+  # backend's libzkinfer_cuda.so exports its own zk_product_sums with other arguments.
+  gcc -O3 -fPIC -shared -pthread -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wl,-Bsymbolic "${jni[@]}" \
     -o "$dir/libzkinfer.so" "${srcs[@]}"
 fi
 if [ -f "$here/cuda/build.sh" ] && command -v nvcc >/dev/null 2>&1; then

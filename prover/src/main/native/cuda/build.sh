@@ -16,9 +16,10 @@ mkdir -p "$(dirname "$OUT")"
 if [ -f "$OUT" ] && [ "$OUT" -nt "$HERE/zkinfer_cuda.cu" ] && [ "$OUT" -nt "$HERE/zkinfer_cuda.h" ] && [ "$OUT" -nt "$0" ]; then
   exit 0
 fi
+# -Bsymbolic: its calls bind to its own functions (libzkinfer.so has some of the same names).
 # Hopper (sm_90) machine code plus compute_90 PTX for later GPUs; the CUDA runtime is linked
 # statically so that the library needs only the driver's libcuda.so.
-"$NVCC" -O3 -std=c++17 -shared -Xcompiler -fPIC -cudart static \
+"$NVCC" -O3 -std=c++17 -shared -Xcompiler -fPIC -Xlinker -Bsymbolic -cudart static \
   -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90 \
   -o "$OUT" "$HERE/zkinfer_cuda.cu"
 echo "zkinfer cuda: built $OUT"
