@@ -183,8 +183,23 @@ class VerifierPageBrowserTest {
     void lenet5VerificationTime() throws Exception {
         String dir = System.getProperty("zkinfer.web.lenet");
         assumeTrue(dir != null && !dir.isBlank(), "set -Dzkinfer.web.lenet=DIR (model.vk, proof.bin) to time LeNet-5 in the browser");
-        byte[] vkBytes = Files.readAllBytes(Path.of(dir, "model.vk"));
-        byte[] proof = Files.readAllBytes(Path.of(dir, "proof.bin"));
+        timeInTheBrowser("LeNet-5", "lenet", Path.of(dir), 4, 20);
+    }
+
+    @Test
+    void vgg16VerificationTime() throws Exception {
+        String dir = System.getProperty("zkinfer.web.vgg16");
+        assumeTrue(dir != null && !dir.isBlank(), "set -Dzkinfer.web.vgg16=DIR (model.vk, proof.bin) to time VGG-16 in the browser");
+        timeInTheBrowser("VGG-16", "vgg16", Path.of(dir), 2, 5);
+    }
+
+    /**
+     * Prints the warm JVM's best of 30 verifications of DIR's proof, then each engine's time in chromium: per
+     * page load, and warm (the same page's verifier, more runs); every verdict valid with the JVM's output.
+     */
+    private static void timeInTheBrowser(String label, String name, Path dir, int loads, int warmRuns) throws Exception {
+        byte[] vkBytes = Files.readAllBytes(dir.resolve("model.vk"));
+        byte[] proof = Files.readAllBytes(dir.resolve("proof.bin"));
         VerifyingKey vk = VerifyingKey.decode(vkBytes);
         String javaOutput = Arrays.toString(CircuitVerifier.verify(vk, proof).output()).replace(" ", "");
         long best = Long.MAX_VALUE;
@@ -193,28 +208,29 @@ class VerifierPageBrowserTest {
             CircuitVerifier.verify(vk, proof);
             best = Math.min(best, System.nanoTime() - t0);
         }
-        System.out.printf("LeNet-5, warm JVM (best of 30): %.1f ms%n", best / 1e6);
+        System.out.printf("%s, warm JVM (best of 30): %.1f ms%n", label, best / 1e6);
         for (String engine : new String[] {"WebAssembly", "JavaScript"}) {
-            for (int i = 0; i < 4; i++) {
-                Shown shown = verify(engine, "lenet", vkBytes, proof, null);
+            for (int i = 0; i < loads; i++) {
+                Shown shown = verify(engine, name, vkBytes, proof, null);
                 assertEquals("valid", shown.state);
                 assertEquals(javaOutput, shown.outputInt);
-                System.out.printf("LeNet-5 in chromium (%s), page load %d: verification %s ms%n", engine, i + 1, shown.verifyMs);
+                System.out.printf("%s in chromium (%s), page load %d: verification %s ms%n", label, engine, i + 1, shown.verifyMs);
             }
-            // warm: the same page's verifier, 20 more times (window.zkinfer.verify)
+            // warm: the same page's verifier, more runs (window.zkinfer.verify)
             Object times = ((JavascriptExecutor) browser).executeAsyncScript(String.join("\n",
                     "const done = arguments[arguments.length - 1];",
                     "(async () => {",
                     "  const [vk, proof] = await Promise.all([arguments[0], arguments[1]].map(u => fetch(u).then(r => r.arrayBuffer())));",
                     "  const ms = [];",
-                    "  for (let i = 0; i < 20; i++) {",
+                    "  for (let i = 0; i < arguments[2]; i++) {",
                     "    const v = await window.zkinfer.verify(vk, proof);",
                     "    if (!v.valid) return 'invalid: ' + v.reason;",
                     "    ms.push(Math.round(v.verify_ms * 10) / 10);",
                     "  }",
                     "  return ms;",
-                    "})().then(done, e => done('error: ' + e));"), base + "cases/lenet.vk", base + "cases/lenet.proof");
-            System.out.printf("LeNet-5 in chromium (%s), warm, 20 runs in one page: %s ms%n", engine, times);
+                    "})().then(done, e => done('error: ' + e));"), base + "cases/" + name + ".vk", base + "cases/" + name + ".proof",
+                    warmRuns);
+            System.out.printf("%s in chromium (%s), warm, %d runs in one page: %s ms%n", label, engine, warmRuns, times);
         }
     }
 
