@@ -1012,7 +1012,9 @@ public final class WhirProver implements PcsProver {
      * B of the bit-reversed codeword is the NTT of c_b·ω_N^(s·b), s = bitrev(B), so the
      * coefficients are scaled in place from one block's s to the next and encoded at rate 1, and
      * only a block (2^n entries) is held beside them, not the whole codeword (round 0 at 2^28:
-     * 4 GiB). Takes the coefficients over (a host table is scaled in place).
+     * 4 GiB). Base-field coefficients (round 0) hold not even the block: it is transformed in
+     * place and back ({@link #inverseNttInPlace}) when another block follows, one more NTT for 2
+     * GiB less at 2^28. Takes the coefficients over (a host table is scaled and transformed in place).
      */
     private long[] reencodedLeaves(long[] coeffs, int width, int n, int logN, int[] indices, int leafLongs) {
         int r = logN - n;
