@@ -25,6 +25,9 @@ import java.util.Arrays;
  * <p>Padding (fractions (0, 1), see {@link FractionLayer}) has G = λ, and its pairs are not
  * visited: their part of t_i is λ times the eq mass outside the live pairs, which has a closed
  * form ({@link #eqPrefixSum}).
+ *
+ * <p>The children may be a {@link LeafLayer}, not held: round 0 then writes them a chunk at a
+ * time for its sums and its fold, and only the folded tables (half the children's size) are held.
  */
 final class LayerSumcheck implements SumcheckRounds {
     /** ρ and the child evaluations p_0(ρ), p_1(ρ), q_0(ρ), q_1(ρ). */
@@ -38,8 +41,10 @@ final class LayerSumcheck implements SumcheckRounds {
     private final long[][] eq;
     /** Fold outputs: round i writes set i % 2 (never the tables it reads). */
     private final long[][] psOut, qOut;
-    /** The current round's tables (the children layer itself in round 0: children form). */
+    /** The current round's tables (the children layer itself in round 0: children form; null while {@link #leaves}). */
     private long[] ps, q;
+    /** The children when they are not held (round 0 only; null once bound). */
+    private LeafLayer leaves;
     private boolean childrenForm = true;
     /** Entries x of the current tables that may differ from padding. */
     private int live;
@@ -48,14 +53,24 @@ final class LayerSumcheck implements SumcheckRounds {
     private Ext3 alpha = Ext3.ONE;
 
     private LayerSumcheck(LogUpKernels kernels, FractionLayer children, Ext3[] r, Ext3 lambda) {
+        this(kernels, children.p, children.q, null, children.live, r, lambda);
+    }
+
+    private LayerSumcheck(LogUpKernels kernels, LeafLayer children, Ext3[] r, Ext3 lambda) {
+        this(kernels, null, null, children, children.live, r, lambda);
+    }
+
+    private LayerSumcheck(LogUpKernels kernels, long[] p, long[] q, LeafLayer leaves, int childrenLive, Ext3[] r,
+            Ext3 lambda) {
         this.kernels = kernels;
         this.r = r;
         this.lambda = lambda;
         this.lam = new long[] {lambda.c0, lambda.c1, lambda.c2};
         int k = r.length;
-        this.ps = children.p;
-        this.q = children.q;
-        this.live = (children.live + 1) / 2;
+        this.ps = p;
+        this.q = q;
+        this.leaves = leaves;
+        this.live = (childrenLive + 1) / 2;
         int[] pairs = new int[k];
         for (int i = 0, m = live; i < k; i++, m = (m + 1) / 2) {
             pairs[i] = (m + 1) / 2;
@@ -63,16 +78,29 @@ final class LayerSumcheck implements SumcheckRounds {
         this.eq = eqLevels(kernels, r, pairs);
         this.psOut = new long[][] {new long[6 * (pairs[0] + 1)], new long[k > 1 ? 6 * (pairs[1] + 1) : 0]};
         this.qOut = new long[][] {new long[psOut[0].length], new long[psOut[1].length]};
-        this.sums = kernels.layerSums(ps, q, lam, eq[k - 1], pairs[0]);
+        this.sums = leaves != null ? leafSums(eq[k - 1], pairs[0], 0) : kernels.layerSums(ps, q, lam, eq[k - 1], pairs[0]);
     }
 
     static Result prove(LogUpKernels kernels, FractionLayer children, Ext3[] r, Ext3 claimP, Ext3 claimQ, Ext3 lambda,
             ProofWriter out, Transcript transcript) {
-        int k = r.length;
-        if (children.logSize != k + 1) {
-            throw new IllegalArgumentException("layer of 2^" + children.logSize + " children for a " + k + "-variable claim");
+        if (children.logSize != r.length + 1) {
+            throw new IllegalArgumentException("layer of 2^" + children.logSize + " children for a " + r.length + "-variable claim");
         }
-        LayerSumcheck rounds = new LayerSumcheck(kernels, children, r, lambda);
+        return prove(new LayerSumcheck(kernels, children, r, lambda), claimP, claimQ, out, transcript);
+    }
+
+    /** As {@link #prove(LogUpKernels, FractionLayer, Ext3[], Ext3, Ext3, Ext3, ProofWriter, Transcript)}, the children not held. */
+    static Result prove(LogUpKernels kernels, LeafLayer children, Ext3[] r, Ext3 claimP, Ext3 claimQ, Ext3 lambda,
+            ProofWriter out, Transcript transcript) {
+        if (children.logSize != r.length + 1) {
+            throw new IllegalArgumentException("layer of 2^" + children.logSize + " children for a " + r.length + "-variable claim");
+        }
+        return prove(new LayerSumcheck(kernels, children, r, lambda), claimP, claimQ, out, transcript);
+    }
+
+    private static Result prove(LayerSumcheck rounds, Ext3 claimP, Ext3 claimQ, ProofWriter out, Transcript transcript) {
+        int k = rounds.r.length;
+        Ext3 lambda = rounds.lambda;
         Ext3[] rho = SumcheckProver.prove(k, 3, claimP.add(lambda.mul(claimQ)), rounds, out, transcript);
         Ext3 s = Ext3.get(rounds.ps, 1), q1 = Ext3.get(rounds.q, 1);
         return new Result(rho, Ext3.get(rounds.ps, 0), s.sub(lambda.mul(q1)), Ext3.get(rounds.q, 0), q1);
@@ -96,6 +124,9 @@ final class LayerSumcheck implements SumcheckRounds {
      * the last variable ({@code [half][x]}), padding included.
      */
     Ext3[][] lastRoundTables() {
+        if (leaves != null) {
+            throw new IllegalStateException("the children are not held");
+        }
         Ext3[][] t = new Ext3[4][2];
         for (int x = 0; x < 2; x++) {
             t[0][x] = Ext3.get(ps, 2 * x);
@@ -140,6 +171,9 @@ final class LayerSumcheck implements SumcheckRounds {
      * about 2^-190): the kernel's value-at-0 sum over the tables shifted by one entry x.
      */
     private Ext3 sumAtOne(int i, int pairs) {
+        if (leaves != null) {
+            return Ext3.get(leafSums(eq[r.length - 1 - i], pairs, 2), 0);
+        }
         long[] ps1 = Arrays.copyOfRange(ps, 6, 6 + 12 * pairs), q1 = Arrays.copyOfRange(q, 6, 6 + 12 * pairs);
         return Ext3.get(kernels.layerSums(ps1, q1, childrenForm ? lam : null, eq[r.length - 1 - i], pairs), 0);
     }
@@ -152,15 +186,18 @@ final class LayerSumcheck implements SumcheckRounds {
         long[] rr = {rho.c0, rho.c1, rho.c2};
         long[] ps2 = psOut[i & 1], q2 = qOut[i & 1];
         long[] form = childrenForm ? lam : null;
-        if (i + 1 < r.length) {
+        if (leaves != null) {
+            leafFold(rr, pairs, ps2, q2);
+            leaves = null;
+            if (i + 1 < r.length) {
+                if ((pairs & 1) != 0) {
+                    padLastPair(ps2, q2, pairs);
+                }
+                sums = kernels.layerSums(ps2, q2, null, eq[r.length - 2 - i], (pairs + 1) / 2);
+            }
+        } else if (i + 1 < r.length) {
             if ((pairs & 1) != 0) {
-                // the next round's last pair ends on x = pairs: padding (p_0, s, q_0, q_1) = (0, λ, 1, 1)
-                int o = 6 * pairs;
-                Arrays.fill(ps2, o, o + 6, 0);
-                System.arraycopy(lam, 0, ps2, o + 3, 3);
-                Arrays.fill(q2, o, o + 6, 0);
-                q2[o] = 1;
-                q2[o + 3] = 1;
+                padLastPair(ps2, q2, pairs);
             }
             sums = kernels.layerFoldAndSums(ps, q, form, rr, pairs, eq[r.length - 2 - i], ps2, q2);
         } else {
@@ -170,6 +207,50 @@ final class LayerSumcheck implements SumcheckRounds {
         q = q2;
         childrenForm = false;
         live = pairs;
+    }
+
+    /** The next round's last pair ends on x = pairs: padding (p_0, s, q_0, q_1) = (0, λ, 1, 1). */
+    private void padLastPair(long[] ps2, long[] q2, int pairs) {
+        int o = 6 * pairs;
+        Arrays.fill(ps2, o, o + 6, 0);
+        System.arraycopy(lam, 0, ps2, o + 3, 3);
+        Arrays.fill(q2, o, o + 6, 0);
+        q2[o] = 1;
+        q2[o + 3] = 1;
+    }
+
+    /**
+     * Round 0's sums over the unheld children, a chunk of leaves at a time (children form),
+     * starting {@code shift} leaves on (2: the tables shifted by one x, for {@link #sumAtOne}):
+     * the sums are linear in the pairs, so the chunks' sums add up to the whole layer's.
+     */
+    private long[] leafSums(long[] weights, int pairs, int shift) {
+        int chunkPairs = leaves.chunk / 4;
+        long[] p = new long[3 * leaves.chunk], qq = new long[3 * leaves.chunk];
+        long[] total = new long[6];
+        for (int j0 = 0; j0 < pairs; j0 += chunkPairs) {
+            int count = Math.min(chunkPairs, pairs - j0);
+            leaves.write(4L * j0 + shift, 4 * count, p, qq);
+            long[] e = Arrays.copyOfRange(weights, 3 * j0, 3 * (j0 + count));
+            long[] s = kernels.layerSums(p, qq, lam, e, count);
+            Ext3.set(total, 0, Ext3.get(total, 0).add(Ext3.get(s, 0)));
+            Ext3.set(total, 1, Ext3.get(total, 1).add(Ext3.get(s, 1)));
+        }
+        return total;
+    }
+
+    /** Round 0's fold of the unheld children into psOut, qOut, a chunk of leaves at a time. */
+    private void leafFold(long[] rr, int pairs, long[] psOut, long[] qOut) {
+        int chunkPairs = leaves.chunk / 4;
+        long[] p = new long[3 * leaves.chunk], qq = new long[3 * leaves.chunk];
+        long[] fp = new long[6 * chunkPairs], fq = new long[6 * chunkPairs];
+        for (int j0 = 0; j0 < pairs; j0 += chunkPairs) {
+            int count = Math.min(chunkPairs, pairs - j0);
+            leaves.write(4L * j0, 4 * count, p, qq);
+            kernels.layerFold(p, qq, lam, rr, count, fp, fq);
+            System.arraycopy(fp, 0, psOut, 6 * j0, 6 * count);
+            System.arraycopy(fq, 0, qOut, 6 * j0, 6 * count);
+        }
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.zkinfer.prover.lookup;
 import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
-import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.lookup.LogUpGkrVerifier;
 import dev.zkinfer.lookup.SegmentClaim;
 import dev.zkinfer.lookup.SegmentKind;
@@ -30,13 +29,17 @@ import java.util.List;
  * segments (the rest of the 2^n is padding, which is never visited): building the tree, at
  * most 3 GF(p^3) multiplications per node (about 2N nodes), then one degree-3 sumcheck per
  * layer, about 12 multiplications per table entry ({@link LayerSumcheck}): O(N) in total.
- * Memory: all layers are kept, about 96·N bytes (the tree is built bottom-up and consumed
- * top-down). Every backend gives the same proof bytes.
+ * Memory: the layers above the leaves are kept, about 48·N bytes (the tree is built bottom-up and
+ * consumed top-down); the leaf layer (another 48·N) is never held: {@link LeafLayer} writes it a
+ * chunk at a time for the layer above it and for the first round of the last layer sumcheck
+ * (zero-knowledge trees still hold it). Every backend gives the same proof bytes.
  *
  * <p>Thread-safe: it holds only its backend; each call uses its own segments, proof and transcript.
  */
 public final class LogUpGkrProver {
     private final Backend backend;
+    /** Leaves written at a time ({@link LeafLayer}). */
+    private final int leafChunk;
 
     /** With the backend chosen at start-up ({@link Backends#get()}). */
     public LogUpGkrProver() {
@@ -44,7 +47,16 @@ public final class LogUpGkrProver {
     }
 
     public LogUpGkrProver(Backend backend) {
+        this(backend, LeafLayer.CHUNK);
+    }
+
+    /** With leaves written leafChunk (a positive multiple of 4) at a time: tests cross chunk boundaries with small trees. */
+    LogUpGkrProver(Backend backend, int leafChunk) {
+        if (leafChunk <= 0 || leafChunk % 4 != 0) {
+            throw new IllegalArgumentException("a leaf chunk is a positive multiple of 4 leaves, not " + leafChunk);
+        }
         this.backend = backend;
+        this.leafChunk = leafChunk;
     }
 
     /** The public shapes of these segments, as the verifier must be given them. */
@@ -81,9 +93,15 @@ public final class LogUpGkrProver {
         transcript.absorbExt("logup-gkr/alpha", alpha);
         Ext3 gamma = transcript.challengeExt("logup-gkr/gamma");
 
+        // layers[n] stays null: the leaves are written a chunk at a time where they are read
+        LeafLayer leaves = leaves(segments, layout, alpha, gamma);
         FractionLayer[] layers = new FractionLayer[n + 1];
-        layers[n] = leaves(segments, layout, alpha, gamma);
-        for (int j = n - 1; j >= 1; j--) {
+        if (n == 1) {
+            layers[1] = leaves.held();
+        } else {
+            layers[n - 1] = leaves.parent(backend.logUp());
+        }
+        for (int j = n - 2; j >= 1; j--) {
             Cancellation.checkpoint();
             layers[j] = layers[j + 1].parent(backend.logUp());
         }
@@ -117,8 +135,9 @@ public final class LogUpGkrProver {
         for (int k = 1; k < n; k++) {
             Cancellation.checkpoint();
             Ext3 lambda = transcript.challengeExt("logup-gkr/lambda");
-            LayerSumcheck.Result res = LayerSumcheck.prove(backend.logUp(), layers[k + 1], point, claimP, claimQ,
-                    lambda, out, transcript);
+            LayerSumcheck.Result res = k + 1 == n
+                    ? LayerSumcheck.prove(backend.logUp(), leaves, point, claimP, claimQ, lambda, out, transcript)
+                    : LayerSumcheck.prove(backend.logUp(), layers[k + 1], point, claimP, claimQ, lambda, out, transcript);
             long[] children = new long[12];
             Ext3.set(children, 0, res.p0());
             Ext3.set(children, 1, res.p1());
@@ -139,7 +158,6 @@ public final class LogUpGkrProver {
         }
 
         // Leaves: each segment's numerator and denominator MLE at r_low.
-        FractionLayer leaves = layers[n];
         List<SegmentClaim> claims = new ArrayList<>(segments.size());
         long[] sent = new long[6 * segments.size()];
         int count = 0;
@@ -148,13 +166,14 @@ public final class LogUpGkrProver {
             Ext3[] low = layout.lowPoint(s, point);
             int from = (int) layout.offset(s);
             Ext3 segP = Ext3.ONE;
+            LogUpSegment seg = segments.get(s);
+            long[][] slice = shape.kind() == SegmentKind.TABLE || extension(seg) ? leaves.slice(from, shape.logSize()) : null;
             if (shape.kind() == SegmentKind.TABLE) {
-                segP = evaluateSlice(leaves.p, from, shape.logSize(), low);
+                segP = evaluate(slice[0], shape.logSize(), low);
                 Ext3.set(sent, count++, segP);
             }
-            LogUpSegment seg = segments.get(s);
             // q = shift − value: for base-field values, shift − ṽ(r_low) (eq sums to 1), without the leaves
-            Ext3 segQ = extension(seg) ? evaluateSlice(leaves.q, from, shape.logSize(), low)
+            Ext3 segQ = extension(seg) ? evaluate(slice[1], shape.logSize(), low)
                     : shift(seg, alpha, gamma).sub(evaluateMle(values(seg), low));
             Ext3.set(sent, count++, segQ);
             claims.add(new SegmentClaim(s, shape, low, segP, segQ, alpha, gamma));
@@ -166,53 +185,14 @@ public final class LogUpGkrProver {
         return claims;
     }
 
-    /** The leaf layer: (1, α − γ·id − w), (−m, α − γ·id − t), padding (0, 1). */
-    private static FractionLayer leaves(List<? extends LogUpSegment> segments, SegmentLayout layout, Ext3 alpha,
-            Ext3 gamma) {
+    /** The leaf layer, not held: (1, α − γ·id − w), (−m, α − γ·id − t), padding (0, 1). */
+    private LeafLayer leaves(List<? extends LogUpSegment> segments, SegmentLayout layout, Ext3 alpha, Ext3 gamma) {
         int used = 0;
         for (LogUpSegment seg : segments) {
             used += seg.shape().size();
         }
-        // the segments lie back to back from 0: the padding is the suffix, written by FractionLayer
-        FractionLayer leaf = new FractionLayer(layout.logLeaves(), used, true);
-        writeSegments(leaf, segments, layout, alpha, gamma);
-        return leaf;
-    }
-
-    /** Writes every segment's leaves at its offset in {@code layout}. */
-    private static void writeSegments(FractionLayer leaf, List<? extends LogUpSegment> segments, SegmentLayout layout,
-            Ext3 alpha, Ext3 gamma) {
-        long[] p = leaf.p, q = leaf.q;
-        for (int s = 0; s < segments.size(); s++) {
-            LogUpSegment seg = segments.get(s);
-            int from = (int) layout.offset(s);
-            int size = seg.shape().size();
-            Ext3 shift = shift(seg, alpha, gamma);
-            long[] values = values(seg);
-            boolean ext = extension(seg);
-            if (seg instanceof TableSegment t) {
-                long[] m = t.multiplicities();
-                for (int i = 0; i < size; i++) {
-                    p[3 * (from + i)] = Goldilocks.neg(Goldilocks.reduce(m[i]));
-                }
-            } else {
-                for (int i = from; i < from + size; i++) {
-                    p[3 * i] = 1;
-                }
-            }
-            for (int i = 0; i < size; i++) {
-                int o = 3 * (from + i);
-                if (ext) {
-                    q[o] = Goldilocks.sub(shift.c0, values[3 * i]);
-                    q[o + 1] = Goldilocks.sub(shift.c1, values[3 * i + 1]);
-                    q[o + 2] = Goldilocks.sub(shift.c2, values[3 * i + 2]);
-                } else {
-                    q[o] = Goldilocks.sub(shift.c0, values[i]);
-                    q[o + 1] = shift.c1;
-                    q[o + 2] = shift.c2;
-                }
-            }
-        }
+        // the segments lie back to back from 0: the padding is the suffix
+        return new LeafLayer(segments, layout, layout.logLeaves(), used, alpha, gamma, leafChunk);
     }
 
     /**
@@ -345,14 +325,12 @@ public final class LogUpGkrProver {
     }
 
     /** The zero-knowledge leaf layer: the segments, the mask segments, padding (0, 1) in between and after. */
-    private static FractionLayer maskedLeaves(List<? extends LogUpSegment> segments, ZkLeafLayout layout, long[][] maskSegments,
+    private FractionLayer maskedLeaves(List<? extends LogUpSegment> segments, ZkLeafLayout layout, long[][] maskSegments,
             Ext3 alpha, Ext3 gamma) {
         int live = Math.toIntExact(layout.live());
         FractionLayer leaf = new FractionLayer(layout.logLeaves(), live, false);
-        for (int x = 0; x < live; x++) {
-            leaf.q[3 * x] = 1;
-        }
-        writeSegments(leaf, segments, layout.segments(), alpha, gamma);
+        new LeafLayer(segments, layout.segments(), layout.logLeaves(), live, alpha, gamma, 4)
+                .write(0, leaf.p.length / 3, leaf.p, leaf.q);
         int size = 1 << ZkLeafLayout.MASK_LOG_SIZE;
         for (int side = 0; side < 2; side++) {
             long[] block = maskSegments[side];
@@ -367,16 +345,16 @@ public final class LogUpGkrProver {
     }
 
     /** α − γ·tableId: a segment's denominators are this minus its values. */
-    private static Ext3 shift(LogUpSegment seg, Ext3 alpha, Ext3 gamma) {
+    static Ext3 shift(LogUpSegment seg, Ext3 alpha, Ext3 gamma) {
         return alpha.sub(gamma.mul(seg.shape().tableId()));
     }
 
     /** The looked-up values or table rows (base field, or array form when {@link #extension}). */
-    private static long[] values(LogUpSegment seg) {
+    static long[] values(LogUpSegment seg) {
         return seg instanceof LookupSegment l ? l.values() : ((TableSegment) seg).values();
     }
 
-    private static boolean extension(LogUpSegment seg) {
+    static boolean extension(LogUpSegment seg) {
         return seg instanceof LookupSegment l ? l.extension() : ((TableSegment) seg).extension();
     }
 
@@ -390,10 +368,8 @@ public final class LogUpGkrProver {
         return new Ext3(v[0], v[1], v[2]);
     }
 
-    /** The MLE of 2^logSize array-form elements starting at element {@code from}, at point. */
-    private Ext3 evaluateSlice(long[] arrayForm, int from, int logSize, Ext3[] point) {
-        long[] t = new long[3 << logSize];
-        System.arraycopy(arrayForm, 3 * from, t, 0, t.length);
+    /** The MLE of 2^logSize array-form elements at point (t is folded in place). */
+    private Ext3 evaluate(long[] t, int logSize, Ext3[] point) {
         int size = 1 << logSize;
         for (int k = 0; k < logSize; k++) {
             size >>= 1;

@@ -1,7 +1,8 @@
 /**
  * LogUp-GKR prover (Papini–Haböck, ePrint 2023/1284): {@link dev.zkinfer.prover.lookup.LogUpGkrProver}
  * builds the fraction-sum tree ({@code FractionLayer}, leaf layout from
- * {@link dev.zkinfer.lookup.SegmentLayout}; padding is never computed) and proves it top-down,
+ * {@link dev.zkinfer.lookup.SegmentLayout}; padding is never computed; the leaf layer itself is
+ * never held, {@code LeafLayer} writes it a chunk at a time) and proves it top-down,
  * one {@code LayerSumcheck} per layer: the round loop of
  * {@link dev.zkinfer.prover.sumcheck.SumcheckProver} with LogUp-specific round sums (the eq
  * factor split off) in the backend's {@link dev.zkinfer.prover.backend.LogUpKernels}; every

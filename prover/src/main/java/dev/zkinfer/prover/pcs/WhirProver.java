@@ -1012,7 +1012,9 @@ public final class WhirProver implements PcsProver {
      * B of the bit-reversed codeword is the NTT of c_b·ω_N^(s·b), s = bitrev(B), so the
      * coefficients are scaled in place from one block's s to the next and encoded at rate 1, and
      * only a block (2^n entries) is held beside them, not the whole codeword (round 0 at 2^28:
-     * 4 GiB). Takes the coefficients over (a host table is scaled in place).
+     * 4 GiB). Base-field coefficients (round 0) hold not even the block: it is transformed in
+     * place and back ({@link #inverseNttInPlace}) when another block follows, one more NTT for 2
+     * GiB less at 2^28. Takes the coefficients over (a host table is scaled and transformed in place).
      */
     private long[] reencodedLeaves(long[] coeffs, int width, int n, int logN, int[] indices, int leafLongs) {
         int r = logN - n;
@@ -1027,12 +1029,50 @@ public final class WhirProver implements PcsProver {
             int s = WhirProtocol.bitReverse(block, r);
             scaleByPowersInPlace(c, width, Goldilocks.pow(omegaN, Math.floorMod(s - prevS, 1L << logN)));
             prevS = s;
+            if (width == 1) {
+                // the block in place (natural order: c[j] = f_s(ω^j); the bit-reversed word's entry p is c[rev(p)]),
+                // not a 2^n-value word beside the coefficients (2 GB at 2^28)
+                kernels.ntt(c, n);
+                for (; q < indices.length && indices[q] / leavesPerBlock == block; q++) {
+                    int from = (indices[q] - block * leavesPerBlock) * leafLongs;
+                    for (int e = 0; e < leafLongs; e++) {
+                        out[q * leafLongs + e] = c[WhirProtocol.bitReverse(from + e, n)];
+                    }
+                }
+                if (q < indices.length) {
+                    inverseNttInPlace(c, n);
+                }
+                continue;
+            }
             long[] word = kernels.toHost(kernels.encodeBitReversed(c, width, n, n), width * m);
             for (; q < indices.length && indices[q] / leavesPerBlock == block; q++) {
                 System.arraycopy(word, (indices[q] - block * leavesPerBlock) * leafLongs, out, q * leafLongs, leafLongs);
             }
         }
         return out;
+    }
+
+    /**
+     * The inverse of {@link CommitKernels#ntt} in place, by the forward transform: applied twice it
+     * gives 2^n·v[−j mod 2^n], so entries j and 2^n − j are swapped and every entry divided by 2^n.
+     */
+    private void inverseNttInPlace(long[] v, int n) {
+        kernels.ntt(v, n);
+        int size = 1 << n;
+        for (int j = 1; j < size - j; j++) {
+            long t = v[j];
+            v[j] = v[size - j];
+            v[size - j] = t;
+        }
+        long inv = Goldilocks.inv(Goldilocks.reduce(size));
+        int chunk = 1 << 16, chunks = Math.max(1, size / chunk), len = size / chunks;
+        Cancellation cancel = Cancellation.current();
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(ch -> {
+            cancel.check();
+            for (int b = ch * len; b < (ch + 1) * len; b++) {
+                v[b] = Goldilocks.mul(v[b], inv);
+            }
+        });
     }
 
     /**

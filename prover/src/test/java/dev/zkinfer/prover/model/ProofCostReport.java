@@ -71,6 +71,26 @@ public final class ProofCostReport {
                 pk.verifyingKey().forBatch(batch).witnessLayout().numVars(), byKind);
     }
 
+    /** {gpt2-16, gpt2-64 (GPT-2 small at 16 or 64 tokens), or gpt:LAYERS,HEADS,D,VOCAB,TOKENS}: the quantized model and its input. */
+    private static Object[] quantizedGpt(String gpt, long tq) {
+        dev.zkinfer.nn.graph.GptBuilder.Config config;
+        int tokens;
+        if (gpt.startsWith("gpt2-")) {
+            config = dev.zkinfer.nn.graph.GptBuilder.Config.gpt2Small();
+            tokens = Integer.parseInt(gpt.substring(5));
+        } else {
+            int[] v = Arrays.stream(gpt.substring(4).split(",")).mapToInt(Integer::parseInt).toArray();
+            config = new dev.zkinfer.nn.graph.GptBuilder.Config(v[0], v[1], v[2], v[3], Math.max(v[4], 1));
+            tokens = v[4];
+        }
+        Graph g = dev.zkinfer.nn.graph.GptBuilder.build(42, config, tokens, true);
+        System.out.printf("GPT %s: %,d parameters, %d tokens, built in %.1f s%n", config, config.parameters(), tokens,
+                (System.nanoTime() - tq) / 1e9);
+        QuantizedModel qm = Quantizer.quantize(g, dev.zkinfer.nn.graph.GptBuilder.randomPrompts(42, config.vocab(), tokens, 2),
+                QuantizationOptions.int16());
+        return new Object[] {qm, qm.quantizeInput(dev.zkinfer.nn.graph.GptBuilder.randomPrompts(43, config.vocab(), tokens, 1).get(0))};
+    }
+
     public static void main(String[] args) throws Exception {
         String name = args.length > 0 ? args[0] : "lenet5";
         boolean perLayer = Arrays.asList(args).contains("--layers");
@@ -118,23 +138,10 @@ public final class ProofCostReport {
                 input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 99).get(0));
             }
             case String gpt when gpt.startsWith("gpt") -> {
-                // gpt2-16, gpt2-64 (GPT-2 small at 16 or 64 tokens), or gpt:LAYERS,HEADS,D,VOCAB,TOKENS
-                dev.zkinfer.nn.graph.GptBuilder.Config config;
-                int tokens;
-                if (gpt.startsWith("gpt2-")) {
-                    config = dev.zkinfer.nn.graph.GptBuilder.Config.gpt2Small();
-                    tokens = Integer.parseInt(gpt.substring(5));
-                } else {
-                    int[] v = Arrays.stream(gpt.substring(4).split(",")).mapToInt(Integer::parseInt).toArray();
-                    config = new dev.zkinfer.nn.graph.GptBuilder.Config(v[0], v[1], v[2], v[3], Math.max(v[4], 1));
-                    tokens = v[4];
-                }
-                Graph g = dev.zkinfer.nn.graph.GptBuilder.build(42, config, tokens, true);
-                System.out.printf("GPT %s: %,d parameters, %d tokens, built in %.1f s%n", config, config.parameters(), tokens,
-                        (System.nanoTime() - tq) / 1e9);
-                qm = Quantizer.quantize(g, dev.zkinfer.nn.graph.GptBuilder.randomPrompts(42, config.vocab(), tokens, 2),
-                        QuantizationOptions.int16());
-                input = qm.quantizeInput(dev.zkinfer.nn.graph.GptBuilder.randomPrompts(43, config.vocab(), tokens, 1).get(0));
+                // in its own frame: the float graph (GPT-2 small: 124M weights) is not held through the proof
+                Object[] made = quantizedGpt(gpt, tq);
+                qm = (QuantizedModel) made[0];
+                input = (IntTensor) made[1];
             }
             case "nanogpt" -> {
                 Path dir = shared.resolve("conformance/ezkl/nanoGPT");
