@@ -47,6 +47,11 @@ final class RejectionSuite {
         Random rnd = new Random(19);
         List<Case> cases = new ArrayList<>();
         cases.add(new Case("valid", vk, proof));
+        // layers sharing equal lookup tables of different arrays (the browser once refused such keys)
+        byte[] sharedVk = read(FIXTURE.resolve("large_op_graph.vk"));
+        byte[] sharedProof = read(FIXTURE.resolve("large_op_graph.proof"));
+        cases.add(new Case("valid, layers sharing equal tables (large_op_graph)", sharedVk, sharedProof));
+        cases.add(new Case("large_op_graph, proof byte 100 flipped", sharedVk, flipped(sharedProof, 100, 1)));
         int step = Math.max(1, proof.length / 48);
         for (int i = 0; i < proof.length; i += step) {
             cases.add(new Case("proof byte " + i + " flipped", vk, flipped(proof, i, 1 << (i % 8))));

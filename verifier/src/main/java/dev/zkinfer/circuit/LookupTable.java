@@ -196,7 +196,28 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LookupTable t && t.bits == bits && Arrays.deepEquals(t.explicit, explicit);
+        return o instanceof LookupTable t && t.bits == bits && sameColumns(t.explicit, explicit);
+    }
+
+    /**
+     * Column by column with {@code Arrays.equals(long[], long[])}, not {@code Arrays.deepEquals}: TeaVM's
+     * class library compares the rows of a {@code long[][]} by identity there, so the browser's verifier
+     * counted two equal tables of different arrays (VGG-16's shared clamp tables) as two and refused
+     * the key ("missing multiplicities of table 8").
+     */
+    private static boolean sameColumns(long[][] a, long[][] b) {
+        if (a == b) {
+            return true;
+        }
+        if (a == null || b == null || a.length != b.length) {
+            return false;
+        }
+        for (int c = 0; c < a.length; c++) {
+            if (!Arrays.equals(a[c], b[c])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
