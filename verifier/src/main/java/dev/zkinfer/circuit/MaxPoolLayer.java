@@ -428,13 +428,7 @@ public final class MaxPoolLayer implements Layer {
                 "MaxPool");
         Ext3[] rho = sc.point();
         Ext3 finalValue = sc.value();
-        int[] ops = operands();
-        long[] raw = ctx.proof().exts("maxpool evaluations", ops.length);
-        ctx.transcript().absorbExts("maxpool/evals", raw, 0, ops.length);
-        Ext3[] ev = new Ext3[ops.length];
-        for (int i = 0; i < ops.length; i++) {
-            ev[i] = Ext3.get(raw, i);
-        }
+        Ext3[] ev = readOperandEvaluations(ctx);
         Ext3[] masks = new Ext3[views.length];
         for (int w = 0; w < masks.length; w++) {
             masks[w] = maskAt(w, layout, rho);
@@ -442,9 +436,7 @@ public final class MaxPoolLayer implements Layer {
         if (!bracket(beta, masks, ev).mul(Mle.eq(tau, rho)).equals(finalValue)) {
             throw new InvalidProofException("MaxPool layer: the max constraints do not hold at the sumcheck point");
         }
-        for (int i = 0; i < ops.length; i++) {
-            ctx.claim(ops[i], rho, ev[i]);
-        }
+        claimOperands(ctx, rho, ev);
     }
 
     /** "Derived gaps": each gap's claim as claims on y and its view, then the zero-check of Π_w (y − v_w). */
@@ -481,20 +473,15 @@ public final class MaxPoolLayer implements Layer {
         }
         SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, n, degree(), ctx.proof(), ctx.transcript());
         Ext3[] rho = sc.point();
-        int[] ops = operands();
-        long[] raw = ctx.proof().exts("maxpool evaluations", ops.length);
-        ctx.transcript().absorbExts("maxpool/evals", raw, 0, ops.length);
-        Ext3 yv = Ext3.get(raw, 0);
+        Ext3[] ev = readOperandEvaluations(ctx);
         Ext3 prod = Ext3.ONE;
         for (int w = 0; w < k; w++) {
-            prod = prod.mul(yv.sub(Ext3.get(raw, 1 + w)));
+            prod = prod.mul(ev[0].sub(ev[1 + w]));
         }
         if (!prod.mul(Mle.eq(tau, rho)).equals(sc.value())) {
             throw new InvalidProofException("MaxPool layer: the max constraints do not hold at the sumcheck point");
         }
-        for (int i = 0; i < ops.length; i++) {
-            ctx.claim(ops[i], rho, Ext3.get(raw, i));
-        }
+        claimOperands(ctx, rho, ev);
     }
 
     /**
@@ -528,15 +515,12 @@ public final class MaxPoolLayer implements Layer {
         var res = ZkSteps.sumcheck(ctx, target, terms.toArray(new ZkSteps.Term[0]),
                 derivedDegrees(tensor -> ZkSteps.factorDegree(ctx, tensor, n), n));
         Ext3[] rho = res.point();
-        int[] ops = operands();
-        long[] raw = ctx.proof().exts("maxpool evaluations", ops.length);
-        ctx.transcript().absorbExts("maxpool/evals", raw, 0, ops.length);
-        Ext3 yv = Ext3.get(raw, 0);
+        Ext3[] ev = readOperandEvaluations(ctx);
         Ext3 prod = Ext3.ONE;
         Ext3 link = Ext3.ZERO;
         pw = beta;
         for (int w = 0; w < k; w++) {
-            Ext3 gap = yv.sub(Ext3.get(raw, 1 + w));
+            Ext3 gap = ev[0].sub(ev[1 + w]);
             prod = prod.mul(gap);
             link = link.add(pw.mul(Mle.eq(outputClaims[w].point(), rho)).mul(gap));
             pw = pw.mul(beta);
@@ -544,8 +528,26 @@ public final class MaxPoolLayer implements Layer {
         if (!prod.mul(Mle.eq(tau, rho)).add(link).equals(res.value())) {
             throw new InvalidProofException("MaxPool layer: the gaps' definitions or the max constraints do not hold at the sumcheck point");
         }
+        claimOperands(ctx, rho, ev);
+    }
+
+    /** The operands' evaluations at the zero-check's point (y, then the views, then any gap limbs), read and absorbed. */
+    private Ext3[] readOperandEvaluations(VerifierContext ctx) throws InvalidProofException {
+        int m = operands().length;
+        long[] raw = ctx.proof().exts("maxpool evaluations", m);
+        ctx.transcript().absorbExts("maxpool/evals", raw, 0, m);
+        Ext3[] ev = new Ext3[m];
+        for (int i = 0; i < m; i++) {
+            ev[i] = Ext3.get(raw, i);
+        }
+        return ev;
+    }
+
+    /** Each operand's evaluation at ρ as a claim for the layers below. */
+    private void claimOperands(VerifierContext ctx, Ext3[] rho, Ext3[] ev) {
+        int[] ops = operands();
         for (int i = 0; i < ops.length; i++) {
-            ctx.claim(ops[i], rho, Ext3.get(raw, i));
+            ctx.claim(ops[i], rho, ev[i]);
         }
     }
 

@@ -161,20 +161,8 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
             }
         }, () -> dev.zkinfer.circuit.ZkSteps.lastRoundRaised(n, 3, l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n))),
                 "Requant");
-        Ext3[] rho = red.point();
         Ext3[] finals = red.finals();
-
-        int[] ops = l.operands();
-        Ext3[] ev = new Ext3[ops.length];
-        ev[0] = finals[xi];
-        ev[1] = finals[yi];
-        for (int i = 2; i < ops.length; i++) {
-            ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
-            if (ctx.zeroKnowledge()) {
-                ev[i] = ZkProving.masked(ctx, ops[i], ev[i], rho);
-            }
-        }
-        ctx.sendEvaluations("requant/evals", ops, ev, rho);
+        sendOperandEvaluations(l, ctx, red.point(), finals[xi], finals[yi]);
     }
 
     /**
@@ -219,10 +207,18 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
             rho = res.point();
             finals = res.tableEvaluations();
         }
+        sendOperandEvaluations(l, ctx, rho, finals[xi], finals[yi]);
+    }
+
+    /**
+     * The layer's closing message at the sumcheck's point ρ: x and y from the sumcheck's final table
+     * values, every other operand (limbs, clamp) evaluated there (masked in zero-knowledge mode).
+     */
+    private static void sendOperandEvaluations(RequantLayer l, ProverContext ctx, Ext3[] rho, Ext3 x, Ext3 y) {
         int[] ops = l.operands();
         Ext3[] ev = new Ext3[ops.length];
-        ev[0] = finals[xi];
-        ev[1] = finals[yi];
+        ev[0] = x;
+        ev[1] = y;
         for (int i = 2; i < ops.length; i++) {
             ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), rho);
             if (ctx.zeroKnowledge()) {
