@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.zkinfer.InvalidProofException;
-import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.pcs.EvaluationClaim;
 import dev.zkinfer.pcs.PcsParameters;
 import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.Backends;
-import dev.zkinfer.transcript.Sha256Transcript;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -94,16 +92,6 @@ class WhirStreamedRound0Test {
     }
 
     private static WhirTestSupport.Opening open(WhirProver prover, long[] table, List<Ext3[]> points) {
-        PcsParameters params = prover.parameters();
-        PcsProver.Committed c = prover.commit(table.clone(), params.numVars());
-        Sha256Transcript t = new Sha256Transcript(WhirTestSupport.TAG);
-        t.absorbBytes("root", c.root());
-        ProofWriter out = new ProofWriter();
-        Ext3[] values = prover.open(c, points, out, t);
-        List<EvaluationClaim> claims = new ArrayList<>();
-        for (int j = 0; j < values.length; j++) {
-            claims.add(new EvaluationClaim(points.get(j), values[j]));
-        }
-        return new WhirTestSupport.Opening(params, c.root(), claims, out.toByteArray());
+        return WhirTestSupport.prove(prover, table.clone(), points);
     }
 }

@@ -48,7 +48,12 @@ final class WhirTestSupport {
     record Opening(PcsParameters params, byte[] root, List<EvaluationClaim> claims, byte[] proof) {}
 
     static Opening prove(PcsParameters params, Backend backend, long[] table, List<Ext3[]> points) {
-        WhirProver prover = backend == null ? new WhirProver(params) : new WhirProver(params, backend);
+        return prove(backend == null ? new WhirProver(params) : new WhirProver(params, backend), table, points);
+    }
+
+    /** Commits to the table with this prover and opens it at the points, under a fresh transcript. */
+    static Opening prove(WhirProver prover, long[] table, List<Ext3[]> points) {
+        PcsParameters params = prover.parameters();
         PcsProver.Committed c = prover.commit(table, params.numVars());
         Sha256Transcript t = new Sha256Transcript(TAG);
         t.absorbBytes("root", c.root());
