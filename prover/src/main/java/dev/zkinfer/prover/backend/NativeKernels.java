@@ -152,13 +152,6 @@ final class NativeKernels {
         }
     }
 
-    /**
-     * The classpath resource {@code linux-<arch>/libzkinfer.so}, opened without JNA, whose
-     * start-up (a fifth of a second in a cold JVM) a CPU-only machine then never pays: the file
-     * itself when the resource is one, else a temporary copy, deleted once mapped. Null when there
-     * is no such resource or it cannot be opened that way (e.g. a temporary folder mounted
-     * noexec): {@link #locate()} then lets JNA try.
-     */
     /** Loads the library file for JNI as well (the same mapping): {@link #JNI} says whether it worked. */
     private static void loadForJni(String file) {
         if ("false".equals(System.getProperty("zkinfer.native.jni"))) {
@@ -184,6 +177,13 @@ final class NativeKernels {
         }
     }
 
+    /**
+     * The classpath resource {@code linux-<arch>/libzkinfer.so}, opened without JNA, whose
+     * start-up (a fifth of a second in a cold JVM) a CPU-only machine then never pays: the file
+     * itself when the resource is one, else a temporary copy, deleted once mapped. Null when there
+     * is no such resource or it cannot be opened that way (e.g. a temporary folder mounted
+     * noexec): {@link #locate()} then lets JNA try.
+     */
     private static SymbolLookup openBundled() {
         String os = System.getProperty("os.name", "");
         if (!os.startsWith("Linux")) {
