@@ -1,9 +1,11 @@
 package dev.zkinfer.circuit;
 
 import dev.zkinfer.encoding.ProofWriter;
+import dev.zkinfer.field.BaseDotProduct;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
+import dev.zkinfer.poly.PrefixEqTables;
 import java.util.Arrays;
 
 /**
@@ -18,9 +20,12 @@ import java.util.Arrays;
  * @param clamp for a clamp table ({@link #clamp}) its shape, whose columns' multilinear extensions
  *     the verifier evaluates in O(logSize) instead of O(rows); else null. Not part of the
  *     table's identity ({@link #equals}): the columns are.
+ * @param ramps for an explicit table, per column its {@link Ramp} where the column is one (an
+ *     activation table's input column x = inputMin + i, a gap column, a padded range), else null:
+ *     found from the columns when the table is made, so not part of its identity either
  * Immutable and thread-safe as long as no one writes into its arrays (the verifier never does).
  */
-public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
+public record LookupTable(int bits, long[][] explicit, ClampShape clamp, Ramp[] ramps) {
     public static final int MAX_LOG_SIZE = 20;
 
     /** The range table [0, 2^bits), bits in [1, {@link #MAX_LOG_SIZE}]. */
@@ -28,7 +33,7 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
         if (bits < 1 || bits > MAX_LOG_SIZE) {
             throw new IllegalArgumentException("range table width must be in [1, " + MAX_LOG_SIZE + "]: " + bits);
         }
-        return new LookupTable(bits, null, null);
+        return new LookupTable(bits, null, null, null);
     }
 
     /** An explicit table from its rows' columns (any row count ≤ 2^20; padded by repeating row 0). */
@@ -52,7 +57,15 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
                 cols[c][i] = columns[c][0];
             }
         }
-        return new LookupTable(0, cols, clamp);
+        return new LookupTable(0, cols, clamp, ramps(cols));
+    }
+
+    private static Ramp[] ramps(long[][] cols) {
+        Ramp[] out = new Ramp[cols.length];
+        for (int c = 0; c < cols.length; c++) {
+            out[c] = Ramp.of(cols[c]);
+        }
+        return out;
     }
 
     /**
@@ -84,7 +97,8 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
                 r++;
             }
         }
-        return new LookupTable(0, new long[][] {ce, cy}, new ClampShape(width, e));
+        long[][] cols = {ce, cy};
+        return new LookupTable(0, cols, new ClampShape(width, e), ramps(cols));
     }
 
     /**
@@ -144,6 +158,43 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
         }
     }
 
+    /**
+     * A column that is a + b·i on its rows i &lt; m and c on the rows from m on (mod p): with the
+     * prefix MLEs P_m and Q_m of {@link ClampShape}, its multilinear extension is
+     * a·P_m + b·Q_m + c·(1 − P_m), evaluated in O(logSize) instead of a pass over its rows.
+     *
+     * @param start a = row 0
+     * @param step b
+     * @param length m, in [1, rows]
+     * @param fill c (any value when m is the row count)
+     */
+    public record Ramp(long start, long step, long length, long fill) {
+        /** The column's ramp, or null when it is none; O(rows) comparisons. */
+        static Ramp of(long[] col) {
+            long a = col[0];
+            if (col.length == 1) {
+                return new Ramp(a, 0, 1, 0);
+            }
+            long b = Goldilocks.sub(col[1], a);
+            int m = 2;
+            while (m < col.length && col[m] == Goldilocks.add(col[m - 1], b)) {
+                m++;
+            }
+            long fill = m < col.length ? col[m] : 0;
+            for (int i = m + 1; i < col.length; i++) {
+                if (col[i] != fill) {
+                    return null;
+                }
+            }
+            return new Ramp(a, b, m, fill);
+        }
+
+        Ext3 evaluate(Ext3[] x) {
+            Ext3[] pq = ClampShape.prefix(length, x);
+            return pq[0].mul(start).add(pq[1].mul(step)).add(Ext3.ONE.sub(pq[0]).mul(fill));
+        }
+    }
+
     public boolean isRange() {
         return explicit == null;
     }
@@ -180,7 +231,23 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
         if (clamp != null && point.length == logSize()) {
             return clamp.evaluate(c, point);
         }
+        if (ramps != null && ramps[c] != null && point.length == logSize()) {
+            return ramps[c].evaluate(point);
+        }
         return Mle.evaluate(explicit[c], point);
+    }
+
+    /**
+     * The multilinear extension of column c at {@code eq}'s point's first {@link #logSize()}
+     * coordinates: in closed form where the column has one (range, clamp, {@link Ramp}), else
+     * as the column's dot product with that prefix's eq table, which {@code eq} builds once for
+     * all tables of this size (O(rows), three multiplications a row, no reduction but at the end).
+     */
+    public Ext3 evaluate(int c, PrefixEqTables eq) {
+        if (!isRange() && clamp == null && (ramps == null || ramps[c] == null)) {
+            return BaseDotProduct.of(explicit[c], eq.table(logSize()));
+        }
+        return evaluate(c, eq.prefix(logSize()));
     }
 
     public void encode(ProofWriter out) {
