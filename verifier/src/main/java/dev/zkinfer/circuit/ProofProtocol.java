@@ -81,8 +81,14 @@ public final class ProofProtocol {
     public static List<SegmentShape> lookupShapes(Circuit c) {
         List<SegmentShape> shapes = new ArrayList<>();
         List<LookupTable> tables = new ArrayList<>(c.multiplicities().keySet());
+        // by hash, not List.indexOf: GPT's activation tables share their 2^16-row input column, so
+        // telling them apart by equals went through it for every lookup and every earlier table
+        Map<LookupTable, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < tables.size(); i++) {
+            index.put(tables.get(i), i);
+        }
         for (LookupSpec s : lookupSpecs(c)) {
-            shapes.add(SegmentShape.lookup(c.tensor(s.columns()[0]).layout().numVars(), tables.indexOf(s.table())));
+            shapes.add(SegmentShape.lookup(c.tensor(s.columns()[0]).layout().numVars(), index.get(s.table())));
         }
         for (int i = 0; i < tables.size(); i++) {
             shapes.add(SegmentShape.table(tables.get(i).logSize(), i));

@@ -18,10 +18,37 @@ public final class BaseDotProduct {
      * operands).
      */
     public static Ext3 of(long[] values, long[] ext) {
-        int n = Math.min(values.length, ext.length / 3);
+        return sum(values, 0, ext, Math.min(values.length, ext.length / 3));
+    }
+
+    /**
+     * Σ_{h, l} values[h·L + l]·lo[l]·hi[h] (L and H the element counts of lo and hi, values L·H
+     * long): the dot product with the tensor product of two tables without making it. With lo and
+     * hi the eq tables of a point's low and high coordinates, this is the values' multilinear
+     * extension at the point: each block of L values is summed against lo unreduced, then one
+     * extension product per block, instead of the 2^ℓ extension products an eq table of the whole
+     * point costs.
+     */
+    public static Ext3 tensor(long[] values, long[] lo, long[] hi) {
+        int l = lo.length / 3, h = hi.length / 3;
+        if ((long) l * h != values.length) {
+            throw new IllegalArgumentException(values.length + " values for tables of " + l + " and " + h);
+        }
+        Ext3 acc = Ext3.ZERO;
+        for (int b = 0; b < h; b++) {
+            Ext3 inner = sum(values, b * l, lo, l);
+            if (!inner.isZero()) {
+                acc = acc.add(inner.mul(Ext3.get(hi, b)));
+            }
+        }
+        return acc;
+    }
+
+    /** Σ_{i < n} values[from + i]·ext[i]. */
+    private static Ext3 sum(long[] values, int from, long[] ext, int n) {
         long l0 = 0, h0 = 0, t0 = 0, l1 = 0, h1 = 0, t1 = 0, l2 = 0, h2 = 0, t2 = 0;
         for (int i = 0; i < n; i++) {
-            long v = values[i];
+            long v = values[from + i];
             if (v == 0) {
                 continue;
             }

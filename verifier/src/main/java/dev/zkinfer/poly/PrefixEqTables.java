@@ -1,23 +1,25 @@
 package dev.zkinfer.poly;
 
 import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.BaseDotProduct;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The eq tables of the prefixes of one point r: eq(r[0..ℓ), b) for b in {0,1}^ℓ, built once per
- * length ℓ on first use. LogUp-GKR reduces every segment to the first logSize coordinates of
- * one leaf point ({@link dev.zkinfer.lookup.SegmentLayout#lowPoint}), so all lookup tables of a
- * size are evaluated against the same table: one 2^ℓ eq table per distinct size instead of a
- * fold of each column.
+ * Multilinear extensions of base-field tables at the prefixes r[0..ℓ) of one point r, with the eq
+ * tables they need built once per ℓ on first use. LogUp-GKR reduces every segment to the first
+ * logSize coordinates of one leaf point ({@link dev.zkinfer.lookup.SegmentLayout#lowPoint}), so all
+ * lookup tables of a size are evaluated against the same tables: two of 2^(ℓ/2) entries per
+ * distinct size, instead of a fold of each column (2^ℓ extension products each).
  * Mutable (a cache), not thread-safe.
  */
 public final class PrefixEqTables {
     private final Ext3[] point;
-    private final long[][] tables;
+    private final Map<Long, long[]> tables = new HashMap<>();
 
     public PrefixEqTables(Ext3[] point) {
         this.point = point.clone();
-        this.tables = new long[point.length + 1][];
     }
 
     /** r[0..ℓ). */
@@ -25,13 +27,24 @@ public final class PrefixEqTables {
         return Arrays.copyOf(point, checked(length));
     }
 
-    /** eq(r[0..ℓ), ·) in array form (3·2^ℓ longs; do not modify). */
-    public long[] table(int length) {
+    /** eq(r[from..from+ℓ), ·) in array form (3·2^ℓ longs), cached by (ℓ, from). */
+    private long[] table(int length, int from) {
+        return tables.computeIfAbsent(((long) from << 32) | length,
+                k -> Mle.eqTable(Arrays.copyOfRange(point, from, from + length)));
+    }
+
+    /**
+     * The multilinear extension of {@code values} (2^ℓ of them) at r[0..ℓ): their dot product with
+     * eq(r[0..ℓ), ·) as the tensor product of the eq tables of r[0..⌈ℓ/2⌉) and r[⌈ℓ/2⌉..ℓ)
+     * ({@link BaseDotProduct#tensor}), which are built once per ℓ (2·2^(ℓ/2) entries, not 2^ℓ).
+     */
+    public Ext3 evaluate(long[] values, int length) {
         checked(length);
-        if (tables[length] == null) {
-            tables[length] = Mle.eqTable(prefix(length));
+        if (values.length != 1 << length) {
+            throw new IllegalArgumentException(values.length + " values for " + length + " variables");
         }
-        return tables[length];
+        int low = (length + 1) / 2;
+        return BaseDotProduct.tensor(values, table(low, 0), table(length - low, low));
     }
 
     /** Whether {@code x} is r[0..x.length). */

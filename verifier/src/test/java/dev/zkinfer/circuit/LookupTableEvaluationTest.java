@@ -15,10 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The verifier's lookup-table evaluations against the plain multilinear extension of the
- * columns: the closed form of a {@link LookupTable.Ramp} column (an activation table's input
- * column, a softmax gap column, a range check's values) and the dot product with a shared
- * prefix eq table ({@link PrefixEqTables}) for the others, for tables of several sizes evaluated
- * at prefixes of one point, as the LogUp verifier does.
+ * columns: a column of a few {@link LookupTable.Pieces} in closed form (an activation table's input
+ * column, a softmax gap column, a range check's values), the dot product with the eq tables of the
+ * point's halves ({@link PrefixEqTables}) for the others, for tables of several sizes evaluated at prefixes of one point, as the LogUp verifier does.
  */
 class LookupTableEvaluationTest {
     private static Ext3 random(SplittableRandom rnd) {
@@ -36,21 +35,29 @@ class LookupTableEvaluationTest {
         for (int j = 0; j < odd.length; j++) {
             odd[j] = rnd.nextInt(1 << 20) - (1 << 19);
         }
+        int[] reciprocal = new int[1 << 13];
+        for (int j = 0; j < reciprocal.length; j++) {
+            reciprocal[j] = (int) Math.round(1e6 / (j + 1));
+        }
         LookupTable[] tables = {
             new TableLayer(0, 1, -32768, gelu).lookups().get(0).table(),
             new TableLayer(0, 1, 17, odd).lookups().get(0).table(), // padded by its row 0
             new TableLayer(0, 1, -5, new int[] {9}).lookups().get(0).table(), // one row
+            new TableLayer(0, 1, 1, reciprocal).lookups().get(0).table(), // an odd number of variables
             new RangeCheckLayer(0, -100, 200).lookups().get(0).table(), // holds 0
-            new RangeCheckLayer(0, 3, 40).lookups().get(0).table(), // 0 appended after the values: no ramp
+            new RangeCheckLayer(0, 3, 40).lookups().get(0).table(), // 0 appended after the values, then the padding
             LookupTable.clamp(255, 64),
             LookupTable.range(10),
             LookupTable.explicit(new long[][] {{5, 5, 5, 5, 5}}), // a constant column
             LookupTable.explicit(new long[][] {{Goldilocks.P - 2, Goldilocks.P - 1, 0, 1, 2, 3, 3, 3}}), // wraps through p
         };
-        assertNotNull(tables[0].ramps()[0], "an activation table's input column is a ramp");
-        assertNull(tables[0].ramps()[1], "its output column is not");
-        assertNull(tables[4].ramps()[0]);
-        assertNotNull(tables[8].ramps()[0]);
+        assertEquals(1, tables[0].pieces()[0].count(), "an activation table's input column is one piece");
+        assertNull(tables[0].pieces()[1], "its output column is many");
+        assertEquals(2, tables[1].pieces()[0].count(), "the input column of a padded table: the ramp and the padding");
+        assertNull(tables[1].pieces()[1], "random outputs: more pieces than a quarter of the rows");
+        assertNull(tables[3].pieces()[1]);
+        assertEquals(3, tables[5].pieces()[0].count(), "a range check without 0: its values, the 0, the padding");
+        assertEquals(2, tables[9].pieces()[0].count(), "a ramp through p, then a run");
         for (int trial = 0; trial < 3; trial++) {
             Ext3[] point = new Ext3[18];
             for (int k = 0; k < point.length; k++) {
@@ -68,9 +75,9 @@ class LookupTableEvaluationTest {
         }
     }
 
-    /** A ramp is found from the columns, so two tables with equal columns are one table whatever their origin. */
+    /** Pieces are found from the columns, so two tables with equal columns are one table whatever their origin. */
     @Test
-    void rampsAreNotPartOfTheTablesIdentity() {
+    void piecesAreNotPartOfTheTablesIdentity() {
         LookupTable a = new RangeCheckLayer(0, -100, 200).lookups().get(0).table();
         LookupTable b = LookupTable.explicit(new long[][] {a.column(0)});
         assertEquals(a, b);
@@ -79,13 +86,15 @@ class LookupTableEvaluationTest {
         changed[7] = Goldilocks.add(changed[7], 1);
         LookupTable c = LookupTable.explicit(new long[][] {changed});
         assertNotEquals(a, c);
-        assertNull(c.ramps()[0], "one changed row breaks the ramp");
+        assertEquals(2, a.pieces()[0].count(), "the values and the padding");
+        assertEquals(4, c.pieces()[0].count(), "one changed row: the rows before it, it and the next, the rest, the padding");
         Ext3[] x = new Ext3[a.logSize()];
         SplittableRandom rnd = new SplittableRandom(5);
         for (int k = 0; k < x.length; k++) {
             x[k] = random(rnd);
         }
         assertNotEquals(a.evaluate(0, x), c.evaluate(0, new PrefixEqTables(x)));
+        assertEquals(Mle.evaluate(changed, x), c.evaluate(0, x));
         assertEquals(Mle.evaluate(changed, x), c.evaluate(0, new PrefixEqTables(x)));
     }
 }

@@ -61,6 +61,31 @@ class BaseDotProductTest {
                 Ext3.get(e, 0).mul(v[0]).add(Ext3.get(e, 1).mul(v[1])));
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 64})
+    void tensorEqualsTheDotProductWithTheTensorProduct(int high) {
+        SplittableRandom rnd = new SplittableRandom(high);
+        int low = 17;
+        long[] lo = new long[3 * low];
+        long[] hi = new long[3 * high];
+        for (int i = 0; i < lo.length; i++) {
+            lo[i] = element(rnd);
+        }
+        for (int i = 0; i < hi.length; i++) {
+            hi[i] = element(rnd);
+        }
+        long[] v = new long[low * high];
+        long[] product = new long[3 * v.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = element(rnd);
+            Ext3 e = Ext3.get(lo, i % low).mul(Ext3.get(hi, i / low));
+            product[3 * i] = e.c0;
+            product[3 * i + 1] = e.c1;
+            product[3 * i + 2] = e.c2;
+        }
+        assertEquals(BaseDotProduct.of(v, product), BaseDotProduct.tensor(v, lo, hi));
+    }
+
     private static long element(SplittableRandom rnd) {
         return switch (rnd.nextInt(4)) {
             case 0 -> Goldilocks.P - 1 - rnd.nextInt(1000);
