@@ -337,12 +337,12 @@ public final class CircuitVerifier {
             in.expect("public input count", inIds.length);
             for (int i = 0; i < inIds.length; i++) {
                 TensorLayout l = circuit.tensor(inIds[i]).layout();
-                input[i] = in.bases("public input", in.length("input " + i + " length", (int) l.size(), (int) l.size()));
+                input[i] = in.signedValues("public input", in.length("input " + i + " length", (int) l.size(), (int) l.size()));
             }
             in.expect("public output count", publicOutIds.length);
             for (int j = 0; j < publicOutIds.length; j++) {
                 TensorLayout l = circuit.tensor(publicOutIds[j]).layout();
-                output[j] = in.bases("public output", in.length("output " + j + " length", (int) l.size(), (int) l.size()));
+                output[j] = in.signedValues("public output", in.length("output " + j + " length", (int) l.size(), (int) l.size()));
             }
             for (int i = 0; i < inIds.length; i++) {
                 long[] values = signed(input[i]);

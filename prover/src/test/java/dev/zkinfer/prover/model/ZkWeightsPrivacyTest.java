@@ -102,16 +102,7 @@ class ZkWeightsPrivacyTest {
      * output (a u32 count, then per tensor a u32 length and its values), as CircuitProver writes them.
      */
     static int publicValuesEnd(byte[] proof) {
-        ByteBuffer bb = ByteBuffer.wrap(proof).order(ByteOrder.LITTLE_ENDIAN);
-        int at = ProofProtocol.HEADER_BYTES;
-        for (int part = 0; part < 2; part++) {
-            int tensors = bb.getInt(at);
-            at += 4;
-            for (int k = 0; k < tensors; k++) {
-                at += 4 + 8 * bb.getInt(at);
-            }
-        }
-        return at;
+        return PublicValues.end(proof);
     }
 
     private static void noWeightInTheProofs(QuantizedModel qm, IntTensor input) throws Exception {
