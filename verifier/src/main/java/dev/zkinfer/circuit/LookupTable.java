@@ -20,9 +20,9 @@ import java.util.Arrays;
  * @param clamp for a clamp table ({@link #clamp}) its shape, whose columns' multilinear extensions
  *     the verifier evaluates in O(logSize) instead of O(rows); else null. Not part of the
  *     table's identity ({@link #equals}): the columns are.
- * @param pieces for an explicit table, per column its {@link Pieces} where it has few (an
- *     activation table's input column x = inputMin + i, a padded range), else null: found from the
- *     columns when the table is made, so not part of its identity either
+ * @param pieces for an explicit table other than a clamp table, per column its {@link Pieces}
+ *     where it has few (an activation table's input column x = inputMin + i, a padded range), else
+ *     null: found from the columns when the table is made, so not part of its identity either
  * Immutable and thread-safe as long as no one writes into its arrays (the verifier never does).
  */
 public record LookupTable(int bits, long[][] explicit, ClampShape clamp, Pieces[] pieces) {
@@ -57,7 +57,7 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp, Pieces[
                 cols[c][i] = columns[c][0];
             }
         }
-        return new LookupTable(0, cols, clamp, pieces(cols));
+        return new LookupTable(0, cols, clamp, clamp == null ? pieces(cols) : null);
     }
 
     private static Pieces[] pieces(long[][] cols) {
@@ -98,7 +98,8 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp, Pieces[
             }
         }
         long[][] cols = {ce, cy};
-        return new LookupTable(0, cols, new ClampShape(width, e), pieces(cols));
+        // no pieces: the clamp shape evaluates both columns, and scanning every requantization's table would slow a key's decoding
+        return new LookupTable(0, cols, new ClampShape(width, e), null);
     }
 
     /**
