@@ -137,14 +137,14 @@ final class InspectCommand extends CliSupport implements Callable<Integer> {
             long inputs = 0;
             for (int i = 0; i < k; i++) {
                 int n = in.length("input length", 0, 1 << 28);
-                in.bytes("input", 8 * n);
+                in.signedValues("input", n);
                 inputs += n;
             }
             int m = in.length("output count", 0, dev.zkinfer.circuit.Circuit.MAX_IO);
             List<long[]> outputs = new ArrayList<>();
             long outputValues = 0;
             for (int j = 0; j < m; j++) {
-                long[] output = in.bases("output", in.length("output length", 0, 1 << 28));
+                long[] output = in.signedValues("output", in.length("output length", 0, 1 << 28));
                 for (int i = 0; i < output.length; i++) {
                     output[i] = dev.zkinfer.field.Goldilocks.toSigned(output[i]);
                 }

@@ -178,11 +178,11 @@ class CliEndToEndTest {
     @Test
     void proofWithAFlippedOutputByteIsInvalid() throws IOException {
         byte[] proof = Files.readAllBytes(proofA);
-        // Header: magic, u32 version, 32-byte vk digest, u32 batch, u32 rows, u32 1 (inputs), u32 n + n input values (u64),
-        // u32 1 (outputs), u32 m + m outputs.
+        // Header: magic, u32 version, 32-byte vk digest, u32 batch, u32 rows, u32 1 (inputs), u32 n, u8 width w + n input values
+        // (w bytes each), u32 1 (outputs), u32 m, u8 width + m outputs.
         int h = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES;
         int inputs = java.nio.ByteBuffer.wrap(proof, h + 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
-        int firstOutput = h + 8 + 8 * inputs + 8;
+        int firstOutput = h + 9 + proof[h + 8] * inputs + 9;
         proof[firstOutput] ^= 1;
         Path bad = tmp.resolve("flipped-output.proof");
         Files.write(bad, proof);

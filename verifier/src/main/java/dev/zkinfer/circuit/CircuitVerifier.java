@@ -14,6 +14,7 @@ import dev.zkinfer.pcs.EvaluationClaim;
 import dev.zkinfer.pcs.PcsParameters;
 import dev.zkinfer.pcs.WhirVerifier;
 import dev.zkinfer.poly.Mle;
+import dev.zkinfer.poly.PrefixEqTables;
 import dev.zkinfer.sumcheck.SumcheckClaim;
 import dev.zkinfer.sumcheck.SumcheckVerifier;
 import dev.zkinfer.transcript.Sha256Transcript;
@@ -176,6 +177,13 @@ public final class CircuitVerifier {
         Timing NONE = (stage, name, nanos) -> {};
 
         void record(int stage, String name, long nanos);
+
+        /**
+         * The proof bytes the stage read (same stage numbers; -4 for what precedes the lookups:
+         * header, public input and output, roots and out-of-domain answers; -5 for the LogUp-GKR
+         * tree within the lookups); reported once per stage, by default ignored.
+         */
+        default void bytes(int stage, String name, long count) {}
     }
 
     private CircuitVerifier() {}
@@ -329,12 +337,12 @@ public final class CircuitVerifier {
             in.expect("public input count", inIds.length);
             for (int i = 0; i < inIds.length; i++) {
                 TensorLayout l = circuit.tensor(inIds[i]).layout();
-                input[i] = in.bases("public input", in.length("input " + i + " length", (int) l.size(), (int) l.size()));
+                input[i] = in.signedValues("public input", in.length("input " + i + " length", (int) l.size(), (int) l.size()));
             }
             in.expect("public output count", publicOutIds.length);
             for (int j = 0; j < publicOutIds.length; j++) {
                 TensorLayout l = circuit.tensor(publicOutIds[j]).layout();
-                output[j] = in.bases("public output", in.length("output " + j + " length", (int) l.size(), (int) l.size()));
+                output[j] = in.signedValues("public output", in.length("output " + j + " length", (int) l.size(), (int) l.size()));
             }
             for (int i = 0; i < inIds.length; i++) {
                 long[] values = signed(input[i]);
@@ -390,9 +398,12 @@ public final class CircuitVerifier {
                 verifyCommitted(CommittedEnd.INPUTS);
             }
 
+            timing.bytes(-4, "header, public values, roots", in.position());
             long t0 = System.nanoTime();
+            int b0 = in.position();
             verifyLookups();
             timing.record(-1, "lookups", System.nanoTime() - t0);
+            timing.bytes(-1, "lookups", in.position() - b0);
 
             // The output claims: the verifier evaluates each public output's polynomial itself; a committed
             // output's claim is the masked value the output commitment opens to.
@@ -412,6 +423,7 @@ public final class CircuitVerifier {
             for (int li = layers.size() - 1; li >= 0; li--) {
                 Layer layer = layers.get(li);
                 long tl = System.nanoTime();
+                int bl = in.position();
                 int[] outs = layer.outputs();
                 Claim[] merged = new Claim[outs.length];
                 for (int o = 0; o < outs.length; o++) {
@@ -420,6 +432,7 @@ public final class CircuitVerifier {
                 }
                 layer.verify(merged, this);
                 timing.record(li, layer.kind(), System.nanoTime() - tl);
+                timing.bytes(li, layer.kind(), in.position() - bl);
             }
 
             // What is left: claims on the input, the model and the witness.
@@ -447,6 +460,7 @@ public final class CircuitVerifier {
                 }
             }
             long tm = System.nanoTime();
+            int bm = in.position();
             List<dev.zkinfer.pcs.WeightedClaim> modelWeighted = new ArrayList<>();
             if (zk != null) {
                 // each model tensor's masked claims merged, then one blinded linear claim on the model polynomial for all
@@ -464,12 +478,15 @@ public final class CircuitVerifier {
             openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), modelOod, model, modelWeighted);
             long tw = System.nanoTime();
             timing.record(-2, "model opening", tw - tm);
+            int bw = in.position();
+            timing.bytes(-2, "model opening", bw - bm);
             List<dev.zkinfer.pcs.WeightedClaim> weighted = new ArrayList<>();
             for (WitnessForm f : forms) {
                 weighted.add(f.claim(vk.witnessLayout().numVars()));
             }
             openCommitment("witness", witnessRoot, vk.witnessLayout().numVars(), vk.witnessPcs(), witnessOod, witness, weighted);
             timing.record(-3, "witness opening", System.nanoTime() - tw);
+            timing.bytes(-3, "witness opening", in.position() - bw);
             in.finish();
         }
 
@@ -530,10 +547,18 @@ public final class CircuitVerifier {
                 return;
             }
             List<SegmentShape> shapes = ProofProtocol.lookupShapes(circuit);
+            int b0 = in.position();
             List<SegmentClaim> claims = LogUpGkrVerifier.verify(shapes, alpha, in, t);
+            timing.bytes(-5, "LogUp-GKR tree", in.position() - b0);
             List<LookupTable> tables = new ArrayList<>(circuit.multiplicities().keySet());
             int[] multTensors = ProofProtocol.multiplicityTensors(circuit);
             t.domain("zkinfer/lookup-columns/v1");
+            // every segment's point is a prefix of the one leaf point: the tables of one size share an eq table
+            Ext3[] leaf = new Ext3[0];
+            for (SegmentClaim sc : claims) {
+                leaf = sc.point().length > leaf.length ? sc.point() : leaf;
+            }
+            PrefixEqTables eq = new PrefixEqTables(leaf);
             for (int s = 0; s < claims.size(); s++) {
                 SegmentClaim sc = claims.get(s);
                 if (s < specs.size()) {
@@ -555,8 +580,9 @@ public final class CircuitVerifier {
                     int ti = s - specs.size();
                     LookupTable table = tables.get(ti);
                     Ext3[] cols = new Ext3[table.columns()];
+                    boolean shared = eq.isPrefix(sc.point());
                     for (int c = 0; c < cols.length; c++) {
-                        cols[c] = table.evaluate(c, sc.point());
+                        cols[c] = shared ? table.evaluate(c, eq) : table.evaluate(c, sc.point());
                     }
                     if (!Columns.combineEvals(cols, beta).equals(sc.valuesEval())) {
                         throw new InvalidProofException("lookup table " + ti + ": table evaluation does not match the LogUp claim");

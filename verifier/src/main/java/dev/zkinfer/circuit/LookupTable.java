@@ -1,9 +1,11 @@
 package dev.zkinfer.circuit;
 
 import dev.zkinfer.encoding.ProofWriter;
+import dev.zkinfer.field.BaseDotProduct;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
+import dev.zkinfer.poly.PrefixEqTables;
 import java.util.Arrays;
 
 /**
@@ -18,9 +20,12 @@ import java.util.Arrays;
  * @param clamp for a clamp table ({@link #clamp}) its shape, whose columns' multilinear extensions
  *     the verifier evaluates in O(logSize) instead of O(rows); else null. Not part of the
  *     table's identity ({@link #equals}): the columns are.
+ * @param pieces for an explicit table other than a clamp table, per column its {@link Pieces}
+ *     where it has few (an activation table's input column x = inputMin + i, a padded range), else
+ *     null: found from the columns when the table is made, so not part of its identity either
  * Immutable and thread-safe as long as no one writes into its arrays (the verifier never does).
  */
-public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
+public record LookupTable(int bits, long[][] explicit, ClampShape clamp, Pieces[] pieces) {
     public static final int MAX_LOG_SIZE = 20;
 
     /** The range table [0, 2^bits), bits in [1, {@link #MAX_LOG_SIZE}]. */
@@ -28,7 +33,7 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
         if (bits < 1 || bits > MAX_LOG_SIZE) {
             throw new IllegalArgumentException("range table width must be in [1, " + MAX_LOG_SIZE + "]: " + bits);
         }
-        return new LookupTable(bits, null, null);
+        return new LookupTable(bits, null, null, null);
     }
 
     /** An explicit table from its rows' columns (any row count ≤ 2^20; padded by repeating row 0). */
@@ -52,7 +57,15 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
                 cols[c][i] = columns[c][0];
             }
         }
-        return new LookupTable(0, cols, clamp);
+        return new LookupTable(0, cols, clamp, clamp == null ? pieces(cols) : null);
+    }
+
+    private static Pieces[] pieces(long[][] cols) {
+        Pieces[] out = new Pieces[cols.length];
+        for (int c = 0; c < cols.length; c++) {
+            out[c] = Pieces.of(cols[c]);
+        }
+        return out;
     }
 
     /**
@@ -84,7 +97,9 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
                 r++;
             }
         }
-        return new LookupTable(0, new long[][] {ce, cy}, new ClampShape(width, e));
+        long[][] cols = {ce, cy};
+        // no pieces: the clamp shape evaluates both columns, and scanning every requantization's table would slow a key's decoding
+        return new LookupTable(0, cols, new ClampShape(width, e), null);
     }
 
     /**
@@ -144,6 +159,72 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
         }
     }
 
+    /**
+     * A column of a few linear pieces: piece j covers rows [s_j, s_{j+1}) and holds a_j + b_j·(i − s_j)
+     * there (mod p), found greedily from row 0 (each piece as long as the step between rows stays
+     * the same): an activation table's input column x = inputMin + i is one piece, a padded one or a
+     * range two, a sign table's output two. With P(s) = Σ_{r<s} eq(x, r) and Q(s) = Σ_{r<s} r·eq(x, r)
+     * ({@link ClampShape#prefix}, O(logSize) each), the column's multilinear extension is
+     * Σ_j (a_j − b_j·s_j)·(P(s_{j+1}) − P(s_j)) + b_j·(Q(s_{j+1}) − Q(s_j)), regrouped by boundary into
+     * Σ_k cP_k·P(s_k) + cQ_k·Q(s_k) with base-field coefficients made here: O(pieces·logSize) instead
+     * of O(rows).
+     *
+     * @param boundaries s_1 .. s_k (s_0 = 0 adds nothing; s_k is the row count)
+     * @param coeffP cP_k per boundary
+     * @param coeffQ cQ_k per boundary
+     */
+    public record Pieces(int[] boundaries, long[] coeffP, long[] coeffQ) {
+        /** The most pieces kept: with more, the column's dot product with the eq tables is cheaper. */
+        static final int MAX = 4;
+
+        /** The column's pieces, or null when it has more than {@link #MAX}. */
+        static Pieces of(long[] col) {
+            int rows = col.length;
+            int[] starts = new int[MAX];
+            long[] a = new long[MAX];
+            long[] b = new long[MAX];
+            int k = 0;
+            for (int s = 0; s < rows; k++) {
+                if (k == MAX) {
+                    return null;
+                }
+                long step = s + 1 < rows ? Goldilocks.sub(col[s + 1], col[s]) : 0;
+                int e = s + 1;
+                while (e < rows && Goldilocks.sub(col[e], col[e - 1]) == step) {
+                    e++;
+                }
+                starts[k] = s;
+                a[k] = Goldilocks.sub(col[s], Goldilocks.mul(step, s));
+                b[k] = step;
+                s = e;
+            }
+            // boundary m (1..k) is s_m (s_k = rows): P(s_m) carries c_{m−1} − c_m, Q(s_m) b_{m−1} − b_m (c_k = b_k = 0)
+            int[] bounds = new int[k];
+            long[] cp = new long[k];
+            long[] cq = new long[k];
+            for (int m = 1; m <= k; m++) {
+                bounds[m - 1] = m < k ? starts[m] : rows;
+                cp[m - 1] = Goldilocks.sub(a[m - 1], m < k ? a[m] : 0);
+                cq[m - 1] = Goldilocks.sub(b[m - 1], m < k ? b[m] : 0);
+            }
+            return new Pieces(bounds, cp, cq);
+        }
+
+        public int count() {
+            return boundaries.length;
+        }
+
+        /** The column's multilinear extension at x (logSize coordinates) from the prefixes at its boundaries. */
+        Ext3 evaluate(Ext3[] x) {
+            Ext3 acc = Ext3.ZERO;
+            for (int m = 0; m < boundaries.length; m++) {
+                Ext3[] pq = ClampShape.prefix(boundaries[m], x);
+                acc = acc.add(pq[0].mul(coeffP[m])).add(pq[1].mul(coeffQ[m]));
+            }
+            return acc;
+        }
+    }
+
     public boolean isRange() {
         return explicit == null;
     }
@@ -180,7 +261,25 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp) {
         if (clamp != null && point.length == logSize()) {
             return clamp.evaluate(c, point);
         }
+        if (pieces != null && pieces[c] != null && point.length == logSize()) {
+            return pieces[c].evaluate(point);
+        }
         return Mle.evaluate(explicit[c], point);
+    }
+
+    /**
+     * The multilinear extension of column c at {@code eq}'s point's first {@link #logSize()}
+     * coordinates, for a verifier that evaluates many tables at prefixes of one point: in closed
+     * form where the column has one (range, clamp, a few {@link Pieces}), else as the column's dot
+     * product with that prefix's eq tables ({@link PrefixEqTables#evaluate}: O(rows), three
+     * multiplications a row, no 2^logSize eq table).
+     */
+    public Ext3 evaluate(int c, PrefixEqTables eq) {
+        int log = logSize();
+        if (isRange() || clamp != null || (pieces != null && pieces[c] != null)) {
+            return evaluate(c, eq.prefix(log));
+        }
+        return eq.evaluate(explicit[c], log);
     }
 
     public void encode(ProofWriter out) {

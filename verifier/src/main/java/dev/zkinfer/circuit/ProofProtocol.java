@@ -17,8 +17,11 @@ import java.util.Map;
  * u32 rows (the real rows, 1 to the batch size: the others are padding, proved but not
  * reported; since version 7; version 8: the zero-knowledge masked sumchecks' per-round degrees
  * and one blinded opening for all weight tensors, docs/zero-knowledge.md §3.1 and §5); u32 k and, for each of the circuit's k public inputs in order, u32 length and its
- * field elements; u32 m and, for each of its m public outputs in order, u32 length and its field
- * elements (k, m and every length are fixed by the verifying key; they are in the proof so that
+ * values; u32 m and, for each of its m public outputs in order, u32 length and its values (since
+ * version 12 the values as {@link dev.zkinfer.encoding.ProofWriter#signedValues} writes them: u8
+ * width w, the least of 1, 2, 4 and 8 bytes that holds them as signed integers, then each in w bytes;
+ * GPT-2's 50,257 int16 logits take 100,515 bytes instead of 402,056; the transcript absorbs the same
+ * field elements as before) (k, m and every length are fixed by the verifying key; they are in the proof so that
  * {@code zkinfer inspect} can read it alone; m = 0 for a key with committed outputs); the model
  * commitment's out-of-domain answers; for a key with committed inputs, the 32-byte
  * input-commitment root and its out-of-domain answers; for a key with committed outputs, the
@@ -53,8 +56,8 @@ import java.util.Map;
 public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-    /** 11: commitments of 2^26 values are encoded at rate 1/2 (rate 1/4 before); 10: a requantization with a derived excess proves its definition by a sumcheck instead of the zero-check. */
-    public static final int VERSION = 11;
+    /** 12: public inputs and outputs in their shortest signed width (8 bytes a value before); 11: commitments of 2^26 values are encoded at rate 1/2 (rate 1/4 before); 10: a requantization with a derived excess proves its definition by a sumcheck instead of the zero-check. */
+    public static final int VERSION = 12;
     /** The bytes before the public inputs: magic, version, verifying-key digest, batch size and rows. */
     public static final int HEADER_BYTES = 4 + 4 + 32 + 4 + 4;
     /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */
@@ -81,8 +84,14 @@ public final class ProofProtocol {
     public static List<SegmentShape> lookupShapes(Circuit c) {
         List<SegmentShape> shapes = new ArrayList<>();
         List<LookupTable> tables = new ArrayList<>(c.multiplicities().keySet());
+        // by hash, not List.indexOf: GPT's activation tables share their 2^16-row input column, so
+        // telling them apart by equals went through it for every lookup and every earlier table
+        Map<LookupTable, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < tables.size(); i++) {
+            index.put(tables.get(i), i);
+        }
         for (LookupSpec s : lookupSpecs(c)) {
-            shapes.add(SegmentShape.lookup(c.tensor(s.columns()[0]).layout().numVars(), tables.indexOf(s.table())));
+            shapes.add(SegmentShape.lookup(c.tensor(s.columns()[0]).layout().numVars(), index.get(s.table())));
         }
         for (int i = 0; i < tables.size(); i++) {
             shapes.add(SegmentShape.table(tables.get(i).logSize(), i));

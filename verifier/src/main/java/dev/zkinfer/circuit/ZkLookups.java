@@ -10,6 +10,7 @@ import dev.zkinfer.lookup.SegmentKind;
 import dev.zkinfer.lookup.SegmentShape;
 import dev.zkinfer.lookup.ZkLeafLayout;
 import dev.zkinfer.poly.Mle;
+import dev.zkinfer.poly.PrefixEqTables;
 import dev.zkinfer.sumcheck.MaskedSumcheck;
 import dev.zkinfer.transcript.Transcript;
 import java.util.ArrayList;
@@ -215,6 +216,8 @@ public final class ZkLookups {
         t.absorbExts(SEGMENTS, sent, 0, count);
         int at = 0;
         Ext3 expected = Ext3.ZERO;
+        // every segment's point is a prefix of s: the tables of one size share an eq table
+        PrefixEqTables eq = new PrefixEqTables(s);
         for (int seg = 0; seg < shapes.size(); seg++) {
             SegmentShape shape = shapes.get(seg);
             int l = shape.logSize();
@@ -237,7 +240,7 @@ public final class ZkLookups {
                 ctx.claim(multTensors[ti], low, m);
                 Ext3[] cols = new Ext3[table.columns()];
                 for (int col = 0; col < cols.length; col++) {
-                    cols[col] = table.evaluate(col, low);
+                    cols[col] = table.evaluate(col, eq);
                 }
                 value = z.mul(shift.sub(Columns.combineEvals(cols, beta))).sub(oneMinusZ.mul(m));
             }

@@ -90,6 +90,38 @@ public final class ProofReader {
         return out;
     }
 
+    /**
+     * {@code count} field elements written by {@link ProofWriter#signedValues}: u8 width w (1, 2, 4
+     * or 8), then the values. Exactly one encoding is accepted: w must be the least width that
+     * holds the values, and w = 8 values must be canonical field elements.
+     */
+    public long[] signedValues(String what, int count) throws MalformedProofException {
+        int w = u8(what + " width");
+        if (w != 1 && w != 2 && w != 4 && w != 8) {
+            throw new MalformedProofException(what + " width is " + w + ", expected 1, 2, 4 or 8");
+        }
+        long[] out;
+        if (w == 8) {
+            out = bases(what, count);
+        } else {
+            need(w * count, what);
+            out = new long[count];
+            int shift = 64 - 8 * w;
+            for (int i = 0; i < count; i++) {
+                long v = 0;
+                for (int b = 0; b < w; b++) {
+                    v |= (data[pos + b] & 0xFFL) << (8 * b);
+                }
+                pos += w;
+                out[i] = Goldilocks.fromSigned((v << shift) >> shift);
+            }
+        }
+        if (SignedWidth.of(out) != w) {
+            throw new MalformedProofException(what + " are not in their shortest encoding (width " + w + ")");
+        }
+        return out;
+    }
+
     public Ext3 ext(String what) throws MalformedProofException {
         return new Ext3(base(what), base(what), base(what));
     }

@@ -1,6 +1,7 @@
 package dev.zkinfer.encoding;
 
 import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
 import java.util.Arrays;
 
 /**
@@ -47,6 +48,28 @@ public final class ProofWriter {
         ensure(8 * count);
         for (int i = from; i < from + count; i++) {
             u64(values[i]);
+        }
+        return this;
+    }
+
+    /**
+     * Field elements that stand for signed integers (public inputs and outputs: quantized values)
+     * in the format {@link ProofReader#signedValues} reads: u8 width w, the least of 1, 2, 4 and 8
+     * that holds every value's signed form ({@link Goldilocks#toSigned}), then each value in w bytes,
+     * two's complement, little-endian (w = 8: the field element itself, as {@link #bases} writes it).
+     */
+    public ProofWriter signedValues(long[] values) {
+        int w = SignedWidth.of(values);
+        u8(w);
+        if (w == 8) {
+            return bases(values);
+        }
+        ensure(w * values.length);
+        for (long v : values) {
+            long s = Goldilocks.toSigned(v);
+            for (int i = 0; i < w; i++) {
+                buf[size++] = (byte) (s >>> (8 * i));
+            }
         }
         return this;
     }

@@ -439,12 +439,12 @@ public final class CircuitProver {
             out.u32(inIds.length);
             for (int i = 0; i < inIds.length; i++) {
                 inputs[i] = circuit.tensor(inIds[i]).layout().unpad(w.get(inIds[i]));
-                out.u32(inputs[i].length).bases(inputs[i]);
+                out.u32(inputs[i].length).signedValues(inputs[i]);
             }
             out.u32(publicOutIds.length);
             for (int j = 0; j < publicOutIds.length; j++) {
                 outputs[j] = circuit.tensor(publicOutIds[j]).layout().unpad(w.get(publicOutIds[j]));
-                out.u32(outputs[j].length).bases(outputs[j]);
+                out.u32(outputs[j].length).signedValues(outputs[j]);
             }
             // the model commitment's out-of-domain samples: its root is in the verifying-key digest,
             // so they come before any other challenge (their answers follow the public output)

@@ -32,28 +32,34 @@ public final class LayerHarness {
 
     private LayerHarness() {}
 
-    /** The offsets at which the values occur in the bytes as consecutive little-endian u64 (field elements), in order. */
+    /**
+     * The offsets at which the values occur in the bytes, in order: as consecutive little-endian u64
+     * (how a proof writes field elements), or in the encoding of a proof's public values
+     * ({@link dev.zkinfer.encoding.ProofWriter#signedValues}: a width byte, then w bytes a value; the
+     * offset is then the first value's, after the width byte).
+     */
     public static java.util.List<Integer> offsets(byte[] bytes, long[] values) {
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         java.util.List<Integer> out = new java.util.ArrayList<>();
-        for (int i = 0; i + 8 * values.length <= bytes.length; i++) {
-            boolean all = true;
+        byte[] narrow = new dev.zkinfer.encoding.ProofWriter().signedValues(values).toByteArray();
+        for (int i = 0; i < bytes.length; i++) {
+            boolean all = i + 8 * values.length <= bytes.length;
             for (int k = 0; k < values.length && all; k++) {
                 all = bb.getLong(i + 8 * k) == values[k];
             }
-            if (all) {
-                out.add(i);
+            if (all || narrow[0] != 8 && java.util.Arrays.equals(bytes, i, Math.min(bytes.length, i + narrow.length), narrow, 0, narrow.length)) {
+                out.add(all ? i : i + 1);
             }
         }
         return out;
     }
 
-    /** How often the values occur in the bytes as consecutive little-endian u64. */
+    /** How often the values occur in the bytes as consecutive little-endian u64 or as a proof's public values. */
     public static int occurrences(byte[] bytes, long[] values) {
         return offsets(bytes, values).size();
     }
 
-    /** The first offset at which the values occur in the bytes as consecutive little-endian u64, or -1. */
+    /** The first offset at which the values occur in the bytes (as {@link #offsets} finds them), or -1. */
     public static int firstOccurrence(byte[] bytes, long[] values) {
         java.util.List<Integer> at = offsets(bytes, values);
         return at.isEmpty() ? -1 : at.get(0);

@@ -123,25 +123,17 @@ class ArithmeticOpsProofTest {
     }
 
     static void rejectsChangedOutputsAndBytes(ProvingKey pk, byte[] p, int inLen, int outLen) {
-        int outOffset = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * inLen + 8;
+        PublicValues.Tensor out = PublicValues.output(p);
         for (int idx : new int[] {0, outLen / 2, outLen - 1}) {
             for (long delta : new long[] {1, -1}) {
-                byte[] bad = p.clone();
-                long v = 0;
-                for (int i = 0; i < 8; i++) {
-                    v |= (bad[outOffset + 8 * idx + i] & 0xFFL) << (8 * i);
-                }
-                v = Goldilocks.add(v, Goldilocks.fromSigned(delta));
-                for (int i = 0; i < 8; i++) {
-                    bad[outOffset + 8 * idx + i] = (byte) (v >>> (8 * i));
-                }
+                byte[] bad = PublicValues.withValueChanged(p, out, idx, delta);
                 VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
                 assertFalse(r.isValid(), "output " + idx + " changed by " + delta + " was accepted");
                 assertFalse(r.reason().isEmpty());
             }
         }
         SplittableRandom rnd = new SplittableRandom(7);
-        for (int i = outOffset + 8 * outLen; i < p.length; i += 1 + rnd.nextInt(397)) {
+        for (int i = PublicValues.end(p); i < p.length; i += 1 + rnd.nextInt(397)) {
             byte[] bad = p.clone();
             bad[i] ^= (byte) (1 + rnd.nextInt(255));
             VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();

@@ -7,7 +7,6 @@ import dev.zkinfer.circuit.CircuitVerifier;
 import dev.zkinfer.circuit.ProofProtocol;
 import dev.zkinfer.circuit.VerifyingKey;
 import dev.zkinfer.circuits.UnsupportedModelException;
-import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.nn.graph.Graph;
 import dev.zkinfer.nn.io.MnistIdx;
 import dev.zkinfer.nn.onnx.OnnxLoadOptions;
@@ -137,30 +136,22 @@ class BatchProofTest {
         assertEquals(n * singleOutputs.get(0).size(), o.output().length, "only the real rows are reported");
     }
 
-    /** Where row {@code row}'s output value {@code j} sits in a proof of a LeNet batch circuit of {@code batch} rows. */
-    static int outputOffset(int batch, int row, int j) {
-        int in = model.input().size(), out = singleOutputs.get(0).size();
-        return ProofProtocol.HEADER_BYTES + 8 + 8 * in * batch + 8 + 8 * (row * out + j);
-    }
-
-    static byte[] withOutputChanged(byte[] proof, int offset) {
-        byte[] bad = proof.clone();
-        ByteBuffer b = ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(offset, Goldilocks.add(b.getLong(offset), 1));
-        return bad;
+    /** The proof with row {@code row}'s output value {@code j} changed by one (a LeNet batch circuit's proof). */
+    static byte[] withOutputChanged(byte[] proof, int row, int j) {
+        return PublicValues.withValueChanged(proof, PublicValues.output(proof), row * singleOutputs.get(0).size() + j, 1);
     }
 
     @Test
     void batchProofWithTheKthOutputChangedIsRejected() {
         ProofResult r = batchProof(8);
         for (int k : new int[] {0, 3, 7}) {
-            byte[] bad = withOutputChanged(r.proof(), outputOffset(8, k, k));
+            byte[] bad = withOutputChanged(r.proof(), k, k);
             CircuitVerifier.Outcome o = CircuitVerifier.verify(vk, bad);
             assertFalse(o.result().isValid(), "row " + k + " changed");
         }
         // a padding row (row 3 of a batch of 4 holding 3) is proved too
         ProofResult three = batchProof(3);
-        assertFalse(CircuitVerifier.verify(vk, withOutputChanged(three.proof(), outputOffset(4, 3, 0))).result().isValid());
+        assertFalse(CircuitVerifier.verify(vk, withOutputChanged(three.proof(), 3, 0)).result().isValid());
     }
 
     @Test

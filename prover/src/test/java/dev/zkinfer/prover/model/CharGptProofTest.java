@@ -8,7 +8,6 @@ import dev.zkinfer.circuit.CircuitTensor;
 import dev.zkinfer.circuit.CircuitVerifier;
 import dev.zkinfer.circuit.Layer;
 import dev.zkinfer.circuit.TensorRole;
-import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.nn.graph.FloatExecutor;
 import dev.zkinfer.nn.graph.Graph;
 import dev.zkinfer.nn.onnx.OnnxModel;
@@ -148,16 +147,14 @@ class CharGptProofTest {
     void rejectsChangedLogitsChangedTokenIdsAndFlippedBytes() {
         prove();
         byte[] p = proof.proof();
-        int inLen = ConformanceProofTest.u32(p, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 4);
-        assertEquals(CONTEXT, inLen, "input length field");
-        int outOffset = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * inLen + 8;
-        int outLen = ConformanceProofTest.u32(p, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * inLen + 4);
-        assertEquals(CONTEXT * vocab.size(), outLen, "output length field");
+        PublicValues.Tensor in = PublicValues.input(p);
+        PublicValues.Tensor out = PublicValues.output(p);
+        assertEquals(CONTEXT, ConformanceProofTest.u32(p, in.widthAt() - 4), "input length field");
+        assertEquals(CONTEXT * vocab.size(), ConformanceProofTest.u32(p, out.widthAt() - 4), "output length field");
         // a changed logit: the last position's largest one, and one of the first position
         int last = (CONTEXT - 1) * vocab.size() + argmax(qm.dequantize(qm.outputIds()[0], proof.output()), CONTEXT - 1);
         for (int idx : new int[] {0, last}) {
-            byte[] bad = p.clone();
-            bad[outOffset + 8 * idx] ^= 1;
+            byte[] bad = PublicValues.withValueChanged(p, out, idx, 1);
             assertRejected(bad, "logit " + idx + " changed by one");
         }
         // a changed token id: the public input holds the quantized ids; another valid id in their place
@@ -167,12 +164,11 @@ class CharGptProofTest {
             other[pos] = (other[pos] + 1) % vocab.size();
             int q = qm.quantizeInput(ids(other)).get(pos);
             assertNotEquals(x.get(pos), q);
-            byte[] bad = p.clone();
-            writeLong(bad, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * pos, q);
+            byte[] bad = PublicValues.withValue(p, in, pos, q);
             assertRejected(bad, "token id at " + pos + " changed");
         }
         SplittableRandom rnd = new SplittableRandom(15);
-        for (int i = outOffset + 8 * outLen; i < p.length; i += 1 + rnd.nextInt(p.length / 40)) {
+        for (int i = out.end(); i < p.length; i += 1 + rnd.nextInt(p.length / 40)) {
             byte[] bad = p.clone();
             bad[i] ^= (byte) (1 + rnd.nextInt(255));
             VerificationResult r = assertRejected(bad, "byte " + i + " flipped");
@@ -289,10 +285,5 @@ class CharGptProofTest {
     static String unquote(String json) {
         String s = json.substring(1, json.length() - 1);
         return s.startsWith("\\") ? s.substring(1) : s;
-    }
-
-    private static void writeLong(byte[] b, int off, long v) {
-        long f = Goldilocks.fromSigned(v);
-        for (int i = 0; i < 8; i++) b[off + i] = (byte) (f >>> (8 * i));
     }
 }

@@ -129,12 +129,10 @@ class ConformanceProofTest {
 
         // one byte of the public output changed
         byte[] p = proof.proof();
-        int inLen = u32(p, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 4);
-        int outOffset = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * inLen + 8;
-        assertEquals(expected.size(), u32(p, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * inLen + 4), "output length field");
+        PublicValues.Tensor out = PublicValues.output(p);
+        assertEquals(expected.size(), u32(p, out.widthAt() - 4), "output length field");
         for (int idx : new int[] {0, expected.size() - 1}) {
-            byte[] bad = p.clone();
-            bad[outOffset + 8 * idx] ^= 1;
+            byte[] bad = PublicValues.withValueChanged(p, out, idx, 1);
             VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
             assertFalse(r.isValid(), name + ": output value " + idx + " changed by one was accepted");
             assertFalse(r.reason().isEmpty());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.zkinfer.VerificationResult;
 import dev.zkinfer.circuit.CircuitVerifier;
-import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.nn.ModelFormatException;
 import dev.zkinfer.nn.graph.FloatExecutor;
 import dev.zkinfer.nn.graph.Graph;
@@ -18,8 +17,6 @@ import dev.zkinfer.nn.quant.Quantizer;
 import dev.zkinfer.nn.tensor.IntTensor;
 import dev.zkinfer.nn.tensor.Tensor;
 import dev.zkinfer.security.SecurityProfile;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,16 +87,14 @@ class GraphShapesProofTest {
 
         // each public input and each public output, changed by one at its first and last entry
         byte[] p = proof.proof();
-        List<int[]> fields = publicFields(p); // {offset of the first value, count}
+        List<PublicValues.Tensor> fields = new ArrayList<>(PublicValues.inputs(p));
+        fields.addAll(PublicValues.outputs(p));
         assertEquals(x.length + outIds.length, fields.size());
         for (int f = 0; f < fields.size(); f++) {
-            int[] field = fields.get(f);
-            for (int idx : new int[] {0, field[1] - 1}) {
+            PublicValues.Tensor field = fields.get(f);
+            for (int idx : new int[] {0, field.values().length - 1}) {
                 for (long delta : new long[] {1, -1}) {
-                    byte[] bad = p.clone();
-                    ByteBuffer b = ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN);
-                    int at = field[0] + 8 * idx;
-                    b.putLong(at, Goldilocks.add(b.getLong(at), Goldilocks.fromSigned(delta)));
+                    byte[] bad = PublicValues.withValueChanged(p, field, idx, delta);
                     CircuitVerifier.Outcome r = CircuitVerifier.verify(pk.verifyingKey(), bad);
                     String what = (f < x.length ? "input " + f : "output " + (f - x.length)) + " entry " + idx + " changed by " + delta;
                     assertFalse(r.result().isValid(), what + " was accepted");
@@ -109,9 +104,8 @@ class GraphShapesProofTest {
             }
         }
         // the counts of inputs and outputs, and flipped bytes anywhere after the header
-        int[] last = fields.get(fields.size() - 1);
-        int headerEnd = last[0] + 8 * last[1];
-        for (int at : new int[] {dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES, fields.isEmpty() ? dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 4 : fields.get(0)[0] - 4}) {
+        int headerEnd = PublicValues.end(p);
+        for (int at : new int[] {dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES, fields.get(0).widthAt() - 4}) {
             byte[] bad = p.clone();
             bad[at] ^= 1;
             assertFalse(CircuitVerifier.verify(pk.verifyingKey(), bad).result().isValid(), "byte " + at + " flipped was accepted");
@@ -124,23 +118,6 @@ class GraphShapesProofTest {
             assertFalse(r.isValid(), "byte " + i + " flipped was accepted");
             assertFalse(r.reason().startsWith("malformed proof ("), "byte " + i + ": " + r.reason());
         }
-    }
-
-    /** The offset and length of each public input, then each public output, in a proof's header. */
-    static List<int[]> publicFields(byte[] p) {
-        ByteBuffer b = ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN);
-        List<int[]> out = new ArrayList<>();
-        int at = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES;
-        for (int group = 0; group < 2; group++) {
-            int count = b.getInt(at);
-            at += 4;
-            for (int k = 0; k < count; k++) {
-                int n = b.getInt(at);
-                out.add(new int[] {at + 4, n});
-                at += 4 + 8 * n;
-            }
-        }
-        return out;
     }
 
     static double step(QuantizedModel qm, int id) {

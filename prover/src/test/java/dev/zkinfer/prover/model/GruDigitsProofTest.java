@@ -77,14 +77,13 @@ class GruDigitsProofTest {
 
         // a changed label in the public output, and flipped proof bytes, are rejected
         byte[] p = proof.proof();
-        int outOffset = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 4 + 8 * x.size() + 4;
+        PublicValues.Tensor out = PublicValues.output(p);
         for (int idx : new int[] {0, labels.length / 2, labels.length - 1}) {
-            byte[] bad = p.clone();
-            bad[outOffset + 8 * idx] ^= 1;
+            byte[] bad = PublicValues.withValueChanged(p, out, idx, 1);
             VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
             assertFalse(r.isValid(), "label " + idx + " changed was accepted");
         }
-        for (int i = outOffset + 8 * labels.length + 13; i < p.length; i += p.length / 25) {
+        for (int i = out.end() + 13; i < p.length; i += p.length / 25) {
             byte[] bad = p.clone();
             bad[i] ^= 0x5a;
             VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();

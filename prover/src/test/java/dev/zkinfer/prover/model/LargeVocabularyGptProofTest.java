@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.zkinfer.VerificationResult;
 import dev.zkinfer.circuit.CircuitVerifier;
-import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.nn.graph.FloatExecutor;
 import dev.zkinfer.nn.graph.GptBuilder;
 import dev.zkinfer.nn.graph.Graph;
@@ -68,18 +67,17 @@ class LargeVocabularyGptProofTest {
         System.out.printf("GPT with a 50,257-token vocabulary (%d parameters), %d tokens: key %.1f s, witness %.1f s + prove %.1f s,"
                 + " verify %.0f ms, proof %d bytes (of which the public logits %d)%n", config.parameters(), T, (t1 - t0) / 1e9,
                 proof.witnessNanos() / 1e9, proof.proveNanos() / 1e9, o.result().isValid() ? (System.nanoTime() - t2) / 1e6 : -1,
-                proof.proof().length, 8 * config.vocab());
+                proof.proof().length, PublicValues.output(proof.proof()).end() - PublicValues.output(proof.proof()).valuesAt());
 
         byte[] p = proof.proof();
-        assertEquals(T, ConformanceProofTest.u32(p, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 4), "input length field");
+        PublicValues.Tensor in = PublicValues.input(p);
+        assertEquals(T, in.values().length, "input length");
         for (int pos : new int[] {0, 1, T - 1}) {
             long[] other = prompt.clone();
             other[pos] = (other[pos] + 4_099) % config.vocab();
             int q = qm.quantizeInput(ids(other)).get(pos);
             assertNotEquals(x.get(pos), q);
-            byte[] bad = p.clone();
-            long f = Goldilocks.fromSigned(q);
-            for (int i = 0; i < 8; i++) bad[dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * pos + i] = (byte) (f >>> (8 * i));
+            byte[] bad = PublicValues.withValue(p, in, pos, q);
             VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
             assertFalse(r.isValid(), "token id at " + pos + " changed to " + other[pos] + " was accepted");
         }

@@ -100,8 +100,9 @@ class LenetProofTest {
                 (t1 - t0) / 1e9, first.proof().length, first.witnessNanos() / 1e9, first.proveNanos() / 1e9);
     }
 
+    /** Where the public output's values start in the first proof. */
     static int outputOffset() {
-        return dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * proved.input().size() + 8;
+        return PublicValues.output(first.proof()).valuesAt();
     }
 
     /** argmax of row 0, or -1 if the maximum is not unique. */
@@ -286,33 +287,27 @@ class LenetProofTest {
 
     @Test
     void rejectsAChangedOutput() {
+        PublicValues.Tensor out = PublicValues.output(first.proof());
         for (int idx = 0; idx < 10; idx++) {
-            byte[] bad = first.proof().clone();
-            bad[outputOffset() + 8 * idx] ^= 1;
+            byte[] bad = PublicValues.withValueChanged(first.proof(), out, idx, 1);
             assertRejected(bad, "logit " + idx + " changed by one");
         }
         // the predicted class's logit raised to a plausible but wrong value
-        byte[] bad = first.proof().clone();
-        bad[outputOffset() + 8 * first.output().argmaxOfRow(0)] += 5;
+        byte[] bad = PublicValues.withValueChanged(first.proof(), out, first.output().argmaxOfRow(0), 5);
         assertRejected(bad, "top logit + 5");
     }
 
     @Test
     void rejectsAChangedInput() {
+        PublicValues.Tensor in = PublicValues.input(first.proof());
         for (int pixel : new int[] {0, 100, 400, 783}) {
-            byte[] bad = first.proof().clone();
-            bad[dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * pixel] ^= 1;
+            // its lowest bit flipped
+            byte[] bad = PublicValues.withValueChanged(first.proof(), in, pixel, (in.values()[pixel] & 1) == 0 ? 1 : -1);
             assertRejected(bad, "input pixel " + pixel + " changed");
         }
         // the proof of image 0 does not verify for image 1's input (the whole public input swapped)
         IntTensor other = proved.quantizeInput(images.lenetInput(1));
-        byte[] bad = first.proof().clone();
-        for (int i = 0; i < other.size(); i++) {
-            long v = dev.zkinfer.field.Goldilocks.fromSigned(other.data()[i]);
-            for (int b = 0; b < 8; b++) {
-                bad[dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * i + b] = (byte) (v >>> (8 * b));
-            }
-        }
+        byte[] bad = PublicValues.withValues(first.proof(), in, Arrays.stream(other.data()).asLongStream().toArray());
         assertRejected(bad, "the input replaced by another image's");
     }
 
@@ -361,7 +356,7 @@ class LenetProofTest {
     @Test
     void rejectsTruncatedEmptyAndRandomProofs() {
         byte[] p = first.proof();
-        for (int len : new int[] {0, 1, 4, 8, 39, 40, 44, outputOffset(), outputOffset() + 80, outputOffset() + 112,
+        for (int len : new int[] {0, 1, 4, 8, 39, 40, 44, outputOffset(), outputOffset() + 10, PublicValues.end(p) + 32,
                 p.length / 3, p.length / 2, p.length - 32, p.length - 8, p.length - 1}) {
             assertRejected(Arrays.copyOf(p, len), "proof truncated to " + len + " bytes");
         }
@@ -375,7 +370,7 @@ class LenetProofTest {
             }
             if (i >= 50) {
                 // a valid header (magic, version, digest, input and output) followed by random bytes
-                System.arraycopy(p, 0, junk, 0, outputOffset() + 8 * 10 + 32);
+                System.arraycopy(p, 0, junk, 0, PublicValues.end(p) + 32);
             }
             assertRejected(junk, "random bytes #" + i);
         }

@@ -93,32 +93,31 @@ class ModelProofTest {
         assertEquals("stop", e.getMessage());
     }
 
-    /** Offset of the first output value in the proof: magic, version, digest, input length + values, output length. */
+    /** Offset of the first output value in the proof: magic, version, digest, input length, width + values, output length, width. */
     static int outputOffset() {
-        return dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * mlp.input().size() + 8;
+        return PublicValues.output(proof.proof()).valuesAt();
     }
 
     @Test
     void rejectsAChangedOutput() {
-        byte[] bad = proof.proof().clone();
-        bad[outputOffset()] ^= 1;
+        byte[] bad = PublicValues.withValueChanged(proof.proof(), PublicValues.output(proof.proof()), 0, 1);
         VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
         assertFalse(r.isValid());
     }
 
     @Test
     void rejectsAChangedInput() {
-        byte[] bad = proof.proof().clone();
-        bad[dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8] ^= 1;
+        PublicValues.Tensor in = PublicValues.input(proof.proof());
+        byte[] bad = PublicValues.withValueChanged(proof.proof(), in, 0, (in.values()[0] & 1) == 0 ? 1 : -1);
         assertFalse(CircuitVerifier.verify(pk.verifyingKey(), bad).result().isValid());
     }
 
     @Test
     void rejectsAPublicInputOutsideTheQuantizedDomain() {
-        byte[] bad = proof.proof().clone();
         int max = pk.verifyingKey().io().inputMax();
         long tooBig = max + 1L;
-        java.nio.ByteBuffer.wrap(bad, dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(tooBig);
+        // encoded at the wider width it needs, so that the proof stays well-formed
+        byte[] bad = PublicValues.withValue(proof.proof(), PublicValues.input(proof.proof()), 0, tooBig);
         VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
         assertFalse(r.isValid());
         assertTrue(r.toString().contains("outside the model's input range"), r.toString());

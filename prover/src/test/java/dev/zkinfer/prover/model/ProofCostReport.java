@@ -47,7 +47,7 @@ import java.util.Locale;
  * lookup with its table; {@code --batch=N} proves one batch proof of N copies of the input (a key
  * with the batch circuits 1 and N); {@code --witness-only} makes the key and prints the committed
  * witness entries by kind, without proving (VGG-16's batch 64: the key alone); {@code --save=DIR} writes the verifying key, the last proof and the proving key to
- * DIR/model.vk, DIR/p.bin and DIR/model.pk; {@code -Dzkinfer.backend=...} picks the backend.
+ * DIR/model.vk, DIR/p.bin and DIR/model.pk ({@code --no-pk}: not the proving key, whose encoding GPT-2's heap has no room for); {@code -Dzkinfer.backend=...} picks the backend.
  * (the classpath from {@code mvn -q dependency:build-classpath -pl prover -Dmdep.outputFile=/tmp/prover.cp}).
  * The model files are looked up under {@code -Dzkinfer.shared} (default /work/shared).
  */
@@ -224,7 +224,9 @@ public final class ProofCostReport {
                 java.nio.file.Files.createDirectories(dir);
                 java.nio.file.Files.write(dir.resolve("model.vk"), pk.verifyingKey().encode());
                 java.nio.file.Files.write(dir.resolve("p.bin"), proof);
-                java.nio.file.Files.write(dir.resolve("model.pk"), pk.encode());
+                if (!Arrays.asList(args).contains("--no-pk")) {
+                    java.nio.file.Files.write(dir.resolve("model.pk"), pk.encode());
+                }
             }
         }
         System.out.printf("proof size: %,d bytes (%.1f KB), sha-256 %s%n", proof.length, proof.length / 1024.0,

@@ -82,16 +82,15 @@ class TreeEnsembleProofTest {
 
         // a predicted label changed in the public output, and flipped proof bytes, are rejected
         byte[] p = proof.proof();
-        int outOffset = dev.zkinfer.circuit.ProofProtocol.HEADER_BYTES + 8 + 8 * x.size() + 8;
+        PublicValues.Tensor out = PublicValues.output(p);
         for (int idx : new int[] {0, 35, labels.length - 1}) {
-            byte[] bad = p.clone();
-            bad[outOffset + 8 * idx] ^= 1;
+            byte[] bad = PublicValues.withValueChanged(p, out, idx, 1);
             VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();
             assertFalse(r.isValid(), "prediction " + idx + " flipped was accepted");
         }
         SplittableRandom rnd = new SplittableRandom(14);
         for (int k = 0; k < 40; k++) {
-            int i = outOffset + 8 * labels.length + rnd.nextInt(p.length - outOffset - 8 * labels.length);
+            int i = out.end() + rnd.nextInt(p.length - out.end());
             byte[] bad = p.clone();
             bad[i] ^= (byte) (1 + rnd.nextInt(255));
             VerificationResult r = CircuitVerifier.verify(pk.verifyingKey(), bad).result();

@@ -224,7 +224,7 @@ class ZkConformanceProofTest {
         if (!visibility.committed) {
             long[] firstOutput = Arrays.stream(o.outputs().get(0)).map(Goldilocks::fromSigned).toArray();
             int outAt = LayerHarness.firstOccurrence(proof, firstOutput);
-            assertTrue(outAt >= 0, key + ": the public output is written in the proof as field elements");
+            assertTrue(outAt >= 0, key + ": the public output is written in the proof");
             byte[] bad = proof.clone();
             bad[outAt] ^= 1;
             assertFalse(CircuitVerifier.verify(zk.verifyingKey(), bad).result().isValid(), key + ": a changed output was accepted");

@@ -84,8 +84,8 @@ class ZkModelProofTest {
         assertTrue(o.inputs().isEmpty());
         assertArrayEquals(CircuitVerifier.verify(plain.verifyingKey(), new ModelProver(plain).prove(input, s -> {}).proof()).output(),
                 o.output());
-        // the input's quantized values appear nowhere in the proof (as the 8-byte field elements a
-        // public input is written as); the same scan finds them in an integrity proof
+        // the input's quantized values appear nowhere in the proof (neither as 8-byte field elements nor
+        // as a public input is written); the same scan finds them in an integrity proof
         long[] x = java.util.Arrays.stream(input.data()).mapToLong(v -> dev.zkinfer.field.Goldilocks.fromSigned(v)).toArray();
         assertEquals(0, LayerHarness.occurrences(r.proof(), x), "the private input's values are not in the proof");
         assertEquals(1, LayerHarness.occurrences(new ModelProver(plain).prove(input, s -> {}).proof(), x), "control: a public input is");
