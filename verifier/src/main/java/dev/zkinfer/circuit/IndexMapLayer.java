@@ -113,6 +113,10 @@ public final class IndexMapLayer implements Layer {
 
     /** Enumerates the sources of a map's real output elements in row-major order. */
     public static void forEachSource(IndexMap map, TensorLayout[] ins, TensorLayout out, Sink sink) {
+        if (batchLocal(map)) {
+            forEachSource(map, ins, out, 0, out.dim(0), sink);
+            return;
+        }
         int rank = out.rank();
         int[] coords = new int[rank];
         long size = out.size();
@@ -127,6 +131,73 @@ public final class IndexMapLayer implements Layer {
                 }
                 coords[d] = 0;
             }
+        }
+    }
+
+    /**
+     * Whether the map's output elements of batch row b (the first dimension) take their sources
+     * from batch row b of its one input alone (im2col and pooling windows): then ranges of b,
+     * {@link #forEachSource(IndexMap, TensorLayout[], TensorLayout, int, int, Sink)}, write and
+     * read disjoint parts of the output and the input, and may be enumerated apart.
+     */
+    public static boolean batchLocal(IndexMap map) {
+        return map instanceof IndexMap.Im2col || map instanceof IndexMap.Window;
+    }
+
+    /**
+     * As {@link #forEachSource(IndexMap, TensorLayout[], TensorLayout, Sink)} for the output
+     * elements of batch rows [bFrom, bTo) of a {@link #batchLocal} map, in row-major order, by
+     * nested loops over the output's coordinates (no divisions per element, the padded indices
+     * kept as offsets).
+     */
+    public static void forEachSource(IndexMap map, TensorLayout[] ins, TensorLayout out, int bFrom, int bTo, Sink sink) {
+        TensorLayout in = ins[0];
+        int iv3 = TensorLayout.log2Ceil(in.dim(3)), iv2 = TensorLayout.log2Ceil(in.dim(2)), iv1 = TensorLayout.log2Ceil(in.dim(1));
+        int ov3 = TensorLayout.log2Ceil(out.dim(3)), ov2 = TensorLayout.log2Ceil(out.dim(2)), ov1 = TensorLayout.log2Ceil(out.dim(1));
+        if (map instanceof IndexMap.Im2col m) {
+            // output (b, oh, ow, (c, kh, kw)) <- x[b, c, oh·sH + kh − padTop, ow·sW + kw − padLeft]
+            for (int b = bFrom; b < bTo; b++) {
+                for (int oh = 0; oh < m.OH(); oh++) {
+                    for (int ow = 0; ow < m.OW(); ow++) {
+                        int oBase = ((b << ov1 | oh) << ov2 | ow) << ov3;
+                        int q = 0;
+                        for (int c = 0; c < m.C(); c++) {
+                            int iBase = (b << iv1 | c) << iv2;
+                            for (int kh = 0; kh < m.KH(); kh++) {
+                                int ih = oh * m.strideH() + kh - m.padTop();
+                                boolean rowIn = ih >= 0 && ih < m.H();
+                                for (int kw = 0; kw < m.KW(); kw++, q++) {
+                                    int iw = ow * m.strideW() + kw - m.padLeft();
+                                    if (rowIn && iw >= 0 && iw < m.W()) {
+                                        sink.accept(oBase | q, 0, (iBase | ih) << iv3 | iw);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } else if (map instanceof IndexMap.Window m) {
+            // output (b, c, oh, ow) <- x[b, c, oh·sH + kh − padTop, ow·sW + kw − padLeft]
+            for (int b = bFrom; b < bTo; b++) {
+                for (int c = 0; c < m.C(); c++) {
+                    int oBc = (b << ov1 | c) << ov2, iBc = (b << iv1 | c) << iv2;
+                    for (int oh = 0; oh < m.OH(); oh++) {
+                        int ih = oh * m.strideH() + m.kh() - m.padTop();
+                        if (ih < 0 || ih >= m.H()) {
+                            continue;
+                        }
+                        for (int ow = 0; ow < m.OW(); ow++) {
+                            int iw = ow * m.strideW() + m.kw() - m.padLeft();
+                            if (iw >= 0 && iw < m.W()) {
+                                sink.accept((oBc | oh) << ov3 | ow, 0, (iBc | ih) << iv3 | iw);
+                            }
+                        }
+                    }
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("not a batch-local index map: " + map);
         }
     }
 

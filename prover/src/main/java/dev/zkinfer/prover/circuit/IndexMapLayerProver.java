@@ -1,6 +1,7 @@
 package dev.zkinfer.prover.circuit;
 
 import dev.zkinfer.circuit.Circuit;
+import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.circuit.Claim;
 import dev.zkinfer.circuit.IndexMapLayer;
 import dev.zkinfer.field.Ext3;
@@ -29,8 +30,28 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
             xs[k] = w.get(ins[k]);
         }
         long[] y = new long[c.tensor(layer.output()).layout().paddedSize()];
-        layer.forEachSource(c, (o, k, j) -> y[o] = xs[k][j]);
+        forEachSource(layer, c, (o, k, j) -> y[o] = xs[k][j]);
         w.put(layer.output(), y);
+    }
+
+    /**
+     * {@link IndexMapLayer#forEachSource(Circuit, IndexMapLayer.Sink)} on the pool's threads, a batch row
+     * per task, where the map is {@link IndexMapLayer#batchLocal} (rows write and read disjoint
+     * elements: {@code sink} may write the output's and the input's entries of its row); else
+     * on this thread. The elements of one row come in row-major order.
+     */
+    static void forEachSource(IndexMapLayer layer, Circuit c, IndexMapLayer.Sink sink) {
+        dev.zkinfer.circuit.TensorLayout out = c.tensor(layer.output()).layout();
+        if (!IndexMapLayer.batchLocal(layer.map()) || out.dim(0) == 1) {
+            layer.forEachSource(c, sink);
+            return;
+        }
+        dev.zkinfer.circuit.TensorLayout[] ins = layer.inputLayouts(c);
+        Cancellation cancel = Cancellation.current();
+        java.util.stream.IntStream.range(0, out.dim(0)).parallel().forEach(b -> {
+            cancel.check();
+            IndexMapLayer.forEachSource(layer.map(), ins, out, b, b + 1, sink);
+        });
     }
 
     @Override
@@ -99,7 +120,7 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
      * the sumchecks allocate their folds.
      */
     private static void scatterEq(IndexMapLayer layer, Circuit c, long[] eqR, long[][] p) {
-        layer.forEachSource(c, (o, k, j) -> {
+        forEachSource(layer, c, (o, k, j) -> {
             long[] pk = p[k];
             int a = 3 * j, b = 3 * o;
             pk[a] = Goldilocks.add(pk[a], eqR[b]);

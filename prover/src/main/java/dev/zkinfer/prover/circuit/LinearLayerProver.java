@@ -13,6 +13,9 @@ import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import java.util.Arrays;
 import java.util.stream.IntStream;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Prover of {@link LinearLayer}: Thaler's matmul sumcheck with tables A(k) = Σ_o eq(r_o,o)·W[o,k]
@@ -46,24 +49,31 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         if (wi != null && xi != null && zeroBeyond(wv, oPad, kPad, kReal)
                 && (double) maxAbs(wi) * maxAbs(xi) * kReal < Integer.MAX_VALUE) {
             // The common case (int8 weights and activations): exact int dot products over the
-            // real K (the weights' padding is zero), vectorizable, then one field conversion.
+            // real K (the weights' padding is zero), in int vectors (no overflow: the bound above,
+            // so any order of the additions gives the same sum), then one field conversion. Four
+            // rows of X (positions) at a time share each load of a weight row: a deep layer's
+            // weights (up to 512 x 4608) outgrow the caches.
             Cancellation cancel = Cancellation.current();
-            IntStream.range(0, bPad * pPad).parallel().forEach(bp -> {
+            int rows = bPad * pPad, block = rows % ROW_BLOCK == 0 ? ROW_BLOCK : 1;
+            IntStream.range(0, rows / block).parallel().forEach(blk -> {
                 cancel.check();
-                int b = bp >>> pv, p = bp & (pPad - 1);
-                int xBase = bp << kv;
+                int bp0 = blk * block;
+                int[] acc = new int[ROW_BLOCK];
                 for (int o = 0; o < oPad; o++) {
-                    int wBase = o << kv;
-                    int acc = 0;
-                    for (int k = 0; k < kReal; k++) {
-                        acc += wi[wBase + k] * xi[xBase + k];
+                    if (block == ROW_BLOCK) {
+                        dot4(wi, o << kv, xi, bp0 << kv, kPad, kReal, acc);
+                    } else {
+                        acc[0] = dot(wi, o << kv, xi, bp0 << kv, kReal);
                     }
-                    int yi = ((b << ov) | o) << pv | p;
-                    long v = Goldilocks.fromSigned(acc);
-                    if (bv != null && valid[yi] != 0) {
-                        v = Goldilocks.add(v, bv[o]);
+                    for (int q = 0; q < block; q++) {
+                        int bp = bp0 + q, b = bp >>> pv, p = bp & (pPad - 1);
+                        int yi = ((b << ov) | o) << pv | p;
+                        long v = Goldilocks.fromSigned(acc[q]);
+                        if (bv != null && valid[yi] != 0) {
+                            v = Goldilocks.add(v, bv[o]);
+                        }
+                        out[yi] = v;
                     }
-                    out[yi] = v;
                 }
             });
             w.put(layer.y(), out);
@@ -201,6 +211,55 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         int degree = Math.max(2, ZkProving.factorDegree(ctx, layer.weight(), kv) + ZkProving.factorDegree(ctx, layer.x(), kv));
         var res = ZkProving.sumcheck(ctx, inst, target, terms, dev.zkinfer.circuit.ZkSteps.lastRoundRaised(kv, 2, degree));
         finish(layer, ly, r, ro, bEval, res.point(), res.tableEvaluations()[ia], res.tableEvaluations()[ib], ctx);
+    }
+
+    /** Rows of X whose dot products with one weight row are taken together. */
+    private static final int ROW_BLOCK = 4;
+
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+
+    /** Σ_{k &lt; n} a[aOff + k]·b[bOff + k] in ints (the caller rules out overflow). */
+    static int dot(int[] a, int aOff, int[] b, int bOff, int n) {
+        int k = 0;
+        IntVector s = IntVector.zero(INTS);
+        for (int upper = INTS.loopBound(n); k < upper; k += INTS.length()) {
+            s = s.add(IntVector.fromArray(INTS, a, aOff + k).mul(IntVector.fromArray(INTS, b, bOff + k)));
+        }
+        int r = s.reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            r += a[aOff + k] * b[bOff + k];
+        }
+        return r;
+    }
+
+    /**
+     * out[q] = Σ_{k &lt; n} w[wOff + k]·x[xOff + q·stride + k] for q &lt; 4: one row of w against four rows
+     * of x, each load of w shared (ints; the caller rules out overflow).
+     */
+    static void dot4(int[] w, int wOff, int[] x, int xOff, int stride, int n, int[] out) {
+        int x1 = xOff + stride, x2 = x1 + stride, x3 = x2 + stride;
+        IntVector s0 = IntVector.zero(INTS), s1 = s0, s2 = s0, s3 = s0;
+        int k = 0;
+        for (int upper = INTS.loopBound(n); k < upper; k += INTS.length()) {
+            IntVector wk = IntVector.fromArray(INTS, w, wOff + k);
+            s0 = s0.add(wk.mul(IntVector.fromArray(INTS, x, xOff + k)));
+            s1 = s1.add(wk.mul(IntVector.fromArray(INTS, x, x1 + k)));
+            s2 = s2.add(wk.mul(IntVector.fromArray(INTS, x, x2 + k)));
+            s3 = s3.add(wk.mul(IntVector.fromArray(INTS, x, x3 + k)));
+        }
+        int a0 = s0.reduceLanes(VectorOperators.ADD), a1 = s1.reduceLanes(VectorOperators.ADD);
+        int a2 = s2.reduceLanes(VectorOperators.ADD), a3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            int wk = w[wOff + k];
+            a0 += wk * x[xOff + k];
+            a1 += wk * x[x1 + k];
+            a2 += wk * x[x2 + k];
+            a3 += wk * x[x3 + k];
+        }
+        out[0] = a0;
+        out[1] = a1;
+        out[2] = a2;
+        out[3] = a3;
     }
 
     /** The field elements as signed ints when all of them are in [−2^15, 2^15], else null. */

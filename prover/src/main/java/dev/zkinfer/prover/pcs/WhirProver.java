@@ -44,8 +44,10 @@ import java.util.Objects;
 public final class WhirProver implements PcsProver {
     private final PcsParameters params;
     private final CommitKernels kernels;
-    /** Commitments whose round-0 codeword has more elements keep neither it nor the coefficients ({@link #keepsEncoding}). */
+    /** Commitments whose round-0 codeword has more elements keep neither it nor the coefficients ({@link #keepsCodeword}). */
     private final long maxKeptCodewordLongs;
+    /** Commitments of more variables keep their codeword at most, not f̂'s coefficients ({@link #keepsEncoding}). */
+    private final int maxKeptCoefficientVars;
     /** Variables of the chunks a streamed round 0 ({@link #streamedRound0}) works on (at least k_0 + 1, at most n). */
     private final int streamChunkVars;
     /** Chunks of 2^20 entries: a chunk's weight table is 24 MB, and 2^8 of them cover a 2^28 commitment. */
@@ -67,9 +69,18 @@ public final class WhirProver implements PcsProver {
 
     /** As above, with streamed round-0 chunks of 2^streamChunkVars entries (tests: small chunks, so that a small commitment has several). */
     WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs, int streamChunkVars) {
+        this(params, backend, maxKeptCodewordLongs, MAX_KEPT_VARS, streamChunkVars);
+    }
+
+    /**
+     * As above, keeping f̂'s coefficients only up to 2^maxKeptCoefficientVars values (tests: a small
+     * limit takes the path of a 2^26-value commitment, which keeps its codeword alone, at small sizes).
+     */
+    WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs, int maxKeptCoefficientVars, int streamChunkVars) {
         this.params = Objects.requireNonNull(params);
         this.kernels = backend.commit();
         this.maxKeptCodewordLongs = maxKeptCodewordLongs;
+        this.maxKeptCoefficientVars = maxKeptCoefficientVars;
         this.streamChunkVars = streamChunkVars;
     }
 
@@ -373,7 +384,7 @@ public final class WhirProver implements PcsProver {
         long[] coeffs = kernels.resident(evaluations);
         kernels.evaluationsToCoefficients(coeffs);
         Cancellation.checkpoint();
-        if (!keepsEncoding()) {
+        if (!keepsCodeword()) {
             // the codeword is not kept: hashed one coset block at a time, never whole (4 GiB at 2^28)
             MerkleTree tree = MerkleTree.fromLeafDigests(kernels, encodedLeafDigests(coeffs, numVars, params.logDomainSize(0),
                     1 << params.foldVars(0)));
@@ -382,16 +393,19 @@ public final class WhirProver implements PcsProver {
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
         Cancellation.checkpoint();
         MerkleTree tree = MerkleTree.build(kernels, codeword, 1 << params.logLeaves(0), 1 << params.foldVars(0));
-        return new WhirCommitment(params, evals, coeffs, codeword, tree, kernels, null);
+        // a 2^26-value commitment keeps its codeword (1 GiB) for round 0's queries, not its coefficients
+        // (the opening's Möbius transform again: 2^26 subtractions, where encoding again costs three NTTs)
+        return new WhirCommitment(params, evals, keepsEncoding() ? coeffs : null, codeword, tree, kernels, null);
     }
 
-    /** Most base elements of a round-0 codeword a commitment keeps (1 GiB: 2^25 values at rate 1/4); larger ones are computed again when opened. */
+    /** Most base elements of a round-0 codeword a commitment keeps (1 GiB: 2^25 values at rate 1/4, 2^26 at rate 1/2); larger ones are computed again when opened. */
     static final long MAX_KEPT_CODEWORD_LONGS = 1L << 27;
 
     /**
      * Whether an integrity-mode commitment keeps f̂'s monomial coefficients and its round-0
-     * codeword until it is opened: up to {@link #MAX_KEPT_CODEWORD_LONGS} codeword elements (2^25
-     * values). A larger commitment keeps only its values and Merkle tree (at 2^27 values: 2 GB
+     * codeword until it is opened: up to {@link #MAX_KEPT_VARS} values whose codeword has at most
+     * {@link #MAX_KEPT_CODEWORD_LONGS} elements (2^26 values keep the codeword alone: {@link
+     * #keepsCodeword}). One of a longer codeword keeps only its values and Merkle tree (at 2^27 values: 2 GB
      * instead of 5 GB while the rest of a proof runs, at 2^28: 4 GB instead of 10 GB), and never
      * holds a whole codeword: it hashes it one coset block at a time ({@link #encodedLeafDigests}),
      * its opening at points runs round 0 chunk by chunk ({@link #streamedRound0}: no 3·2^n-long
@@ -401,14 +415,28 @@ public final class WhirProver implements PcsProver {
      * proof are the same bytes.
      */
     boolean keepsEncoding() {
-        return params.codewordLongs(0) <= maxKeptCodewordLongs && params.numVars() <= MAX_KEPT_VARS;
+        return keepsCodeword() && params.numVars() <= maxKeptCoefficientVars;
     }
 
     /**
-     * Most values of a commitment that keeps its encoding: 2^25, whose rate-1/4 codeword is {@link
-     * #MAX_KEPT_CODEWORD_LONGS} long. A 2^26-value commitment (rate 1/2: a codeword as long) would
-     * hold 1.5 GB, coefficients and codeword, through the whole proof; it is VGG-16's batch of 64,
-     * whose heap already nears the launcher's default limit, so it encodes again when opened.
+     * Whether an integrity-mode commitment keeps its round-0 codeword until it is opened: up to
+     * {@link #MAX_KEPT_CODEWORD_LONGS} elements. One of more than {@link #MAX_KEPT_VARS} values
+     * that does (2^26 at rate 1/2, VGG-16's batch of 64) keeps the codeword alone, 1 GiB: its
+     * opening runs round 0 streamed ({@link #streamedRound0}, from the coefficients computed
+     * again) and reads round 0's queried leaves from the kept codeword instead of encoding their
+     * coset blocks again (three NTTs of 2^26 values and a Möbius transform: the opening's process
+     * CPU fell by 8.5–12 s of about 30, README "Measured performance"). Same leaves, same proof bytes.
+     */
+    boolean keepsCodeword() {
+        return params.codewordLongs(0) <= maxKeptCodewordLongs;
+    }
+
+    /**
+     * Most values of a commitment that keeps its coefficients too: 2^25, whose rate-1/4 codeword
+     * is {@link #MAX_KEPT_CODEWORD_LONGS} long. A 2^26-value commitment (rate 1/2: a codeword as
+     * long) would hold 1.5 GB, coefficients and codeword, through the whole proof; it is VGG-16's
+     * batch of 64, whose heap already nears the launcher's default limit, so it keeps the codeword
+     * alone ({@link #keepsCodeword}).
      */
     static final int MAX_KEPT_VARS = 25;
 
@@ -861,7 +889,7 @@ public final class WhirProver implements PcsProver {
             if (zk && i == 0 && !separate) {
                 out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs + mask.symbols().length / (1 << params.logLeaves(0))));
             } else if (i == 0 && codeword == null) {
-                // a large commitment's codeword (not kept: keepsEncoding), encoded again from f̂'s coefficients
+                // a large commitment's codeword (not kept: keepsCodeword), encoded again from f̂'s coefficients
                 // (the Möbius transform again when the streamed round 0 did not keep them)
                 if (coeffs0 == null) {
                     coeffs0 = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));

@@ -49,17 +49,20 @@ class WhirCompletenessTest {
 
     @Test
     void aCommitmentThatDropsItsCoefficientsAndCodewordComputesThemAgainAndProvesTheSameBytes() throws Exception {
-        // commitments above 2^25 values keep neither coefficients nor codeword (WhirProver.keepsEncoding);
-        // a limit of 0 takes that path at a small size: the proof must not change by a byte
+        // commitments of a codeword above 2^27 elements keep neither coefficients nor codeword (WhirProver.keepsCodeword),
+        // 2^26 values at rate 1/2 the codeword alone (keepsEncoding false): limits of 0 take these paths at a small
+        // size (keep 0: nothing kept, 1: everything, 2: the codeword alone); the proof must not change by a byte
         SplittableRandom rnd = new SplittableRandom(28);
         int n = 13;
         PcsParameters params = PcsParameters.forSecurity(103, n);
         long[] table = WhirTestSupport.randomTable(rnd, n);
         List<Ext3[]> points = WhirTestSupport.randomPoints(rnd, n, 2);
-        byte[][] proofs = new byte[2][];
-        for (int keep = 0; keep < 2; keep++) {
-            WhirProver prover = new WhirProver(params, dev.zkinfer.prover.backend.Backends.get(), keep == 0 ? 0 : Long.MAX_VALUE);
+        byte[][] proofs = new byte[3][];
+        for (int keep = 0; keep < 3; keep++) {
+            WhirProver prover = new WhirProver(params, dev.zkinfer.prover.backend.Backends.get(), keep == 0 ? 0 : Long.MAX_VALUE,
+                    keep == 2 ? 0 : WhirProver.MAX_KEPT_VARS, WhirProver.STREAM_CHUNK_VARS);
             assertEquals(keep == 1, prover.keepsEncoding());
+            assertEquals(keep > 0, prover.keepsCodeword());
             PcsProver.Committed c = prover.commit(table, n);
             dev.zkinfer.transcript.Sha256Transcript t = new dev.zkinfer.transcript.Sha256Transcript(WhirTestSupport.TAG);
             t.absorbBytes("root", c.root());
@@ -71,6 +74,7 @@ class WhirCompletenessTest {
             WhirTestSupport.verify(params, c.root(), claims, proofs[keep]);
         }
         org.junit.jupiter.api.Assertions.assertArrayEquals(proofs[1], proofs[0]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(proofs[1], proofs[2]);
     }
 
     @Test

@@ -158,8 +158,18 @@ class WhirSoundnessTest {
         List<EvaluationClaim> claims = List.of(new EvaluationClaim(points.get(0), values[0]),
                 new EvaluationClaim(points.get(1), values[1]));
         byte[] proof = out.toByteArray();
-        // the same bytes as a prover that kept its encoding
+        // the same bytes as a prover that kept its encoding, and as one that kept its codeword alone (a 2^26-value commitment)
         assertArrayEquals(proof, WhirTestSupport.prove(half, null, t, points).proof());
+        WhirProver codewordOnly = new WhirProver(half, dev.zkinfer.prover.backend.Backends.get(), WhirProver.MAX_KEPT_CODEWORD_LONGS, 0,
+                WhirProver.STREAM_CHUNK_VARS);
+        assertTrue(codewordOnly.keepsCodeword() && !codewordOnly.keepsEncoding());
+        PcsProver.Committed kept = codewordOnly.commit(t, n);
+        assertArrayEquals(c.root(), kept.root());
+        dev.zkinfer.transcript.Sha256Transcript tr2 = new dev.zkinfer.transcript.Sha256Transcript(WhirTestSupport.TAG);
+        tr2.absorbBytes("root", kept.root());
+        dev.zkinfer.encoding.ProofWriter out2 = new dev.zkinfer.encoding.ProofWriter();
+        codewordOnly.open(kept, points, out2, tr2);
+        assertArrayEquals(proof, out2.toByteArray());
         WhirTestSupport.verify(half, c.root(), claims, proof);
 
         List<List<EvaluationClaim>> wrong = List.of(
