@@ -48,6 +48,8 @@ public final class WhirProver implements PcsProver {
     private final long maxKeptCodewordLongs;
     /** Variables of the chunks a streamed round 0 ({@link #streamedRound0}) works on (at least k_0 + 1, at most n). */
     private final int streamChunkVars;
+    /** Whether a codeword too large to hold is written to a file as it is encoded ({@link SpilledCodeword}), rather than encoded again for its queries. */
+    private final boolean spill;
     /** Chunks of 2^20 entries: a chunk's weight table is 24 MB, and 2^8 of them cover a 2^28 commitment. */
     static final int STREAM_CHUNK_VARS = 20;
 
@@ -67,6 +69,12 @@ public final class WhirProver implements PcsProver {
 
     /** As above, with streamed round-0 chunks of 2^streamChunkVars entries (tests: small chunks, so that a small commitment has several). */
     WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs, int streamChunkVars) {
+        this(params, backend, maxKeptCodewordLongs, streamChunkVars, true);
+    }
+
+    /** As above; {@code spill} false encodes a large codeword's queried blocks again instead of writing it to a file (tests: both give the same proof). */
+    WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs, int streamChunkVars, boolean spill) {
+        this.spill = spill;
         this.params = Objects.requireNonNull(params);
         this.kernels = backend.commit();
         this.maxKeptCodewordLongs = maxKeptCodewordLongs;
@@ -93,9 +101,17 @@ public final class WhirProver implements PcsProver {
         private final java.util.concurrent.ConcurrentHashMap<Ext3, Ext3> oodAnswers = new java.util.concurrent.ConcurrentHashMap<>();
         /** Hiding mode only (null otherwise): the mask polynomial g's host tables, the leaf salts, the source of fresh salts. */
         private final Hiding hiding;
+        /** The round-0 codeword of a commitment that holds none ({@link #keepsEncoding}), in a file; null when it is encoded again for the queries. */
+        private final SpilledCodeword spilled;
 
         private WhirCommitment(PcsParameters params, long[] evaluations, long[] coefficients, long[] codeword,
                 MerkleTree tree, CommitKernels owner, Hiding hiding) {
+            this(params, evaluations, coefficients, codeword, tree, owner, hiding, null);
+        }
+
+        private WhirCommitment(PcsParameters params, long[] evaluations, long[] coefficients, long[] codeword,
+                MerkleTree tree, CommitKernels owner, Hiding hiding, SpilledCodeword spilled) {
+            this.spilled = spilled;
             this.params = params;
             this.owner = owner;
             this.evaluations = evaluations;
@@ -113,6 +129,11 @@ public final class WhirProver implements PcsProver {
         @Override
         public int numVars() {
             return params.numVars();
+        }
+
+        /** The round-0 codeword's file, or null (tests). */
+        SpilledCodeword spilled() {
+            return spilled;
         }
     }
 
@@ -374,10 +395,16 @@ public final class WhirProver implements PcsProver {
         kernels.evaluationsToCoefficients(coeffs);
         Cancellation.checkpoint();
         if (!keepsEncoding()) {
-            // the codeword is not kept: hashed one coset block at a time, never whole (4 GiB at 2^28)
-            MerkleTree tree = MerkleTree.fromLeafDigests(kernels, encodedLeafDigests(coeffs, numVars, params.logDomainSize(0),
-                    1 << params.foldVars(0)));
-            return new WhirCommitment(params, evals, null, null, tree, kernels, null);
+            // the codeword is not kept: hashed one coset block at a time, never whole (4 GiB at 2^28), and
+            // written to a file for the opening's queries where one can be made
+            SpilledCodeword spilled = spill ? SpilledCodeword.create(1L << params.logDomainSize(0)) : null;
+            MerkleTree tree = MerkleTree.fromLeafDigests(kernels, encodedLeafDigests(coeffs, 1, numVars, params.logDomainSize(0),
+                    1 << params.foldVars(0), spilled, false));
+            if (spilled != null && !spilled.complete()) {
+                spilled.close();
+                spilled = null;
+            }
+            return new WhirCommitment(params, evals, null, null, tree, kernels, null, spilled);
         }
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
         Cancellation.checkpoint();
@@ -789,6 +816,7 @@ public final class WhirProver implements PcsProver {
         int n = params.numVars();
         MerkleTree tree = c.tree;
         long[] wordCoeffs = null; // a later round's codeword not held: its coefficients (host, array form)
+        SpilledCodeword wordSpill = null; // or the codeword itself, in a file
         byte[] salts = zk ? c.hiding.salts() : null;
         int rounds = params.numRounds();
         for (int i = 0; i < rounds; i++) {
@@ -815,10 +843,27 @@ public final class WhirProver implements PcsProver {
             int mNext = params.varsBefore(i + 1);
             long[] nextCodeword = null;
             long[] nextWordCoeffs = null;
+            SpilledCodeword nextSpill = null;
             MerkleTree nextTree = null;
             byte[] nextSalts = null;
             List<long[]> oodPoints = new ArrayList<>();
+            boolean largeWord = !zk && (3L << params.logDomainSize(i + 1)) > maxKeptCodewordLongs;
             if (!last) {
+              if (largeWord) {
+                // a large folded codeword (3 GiB in round 1 at 2^28) is never held: encoded and hashed one coset
+                // block at a time from a copy of its coefficients (2^(n−k_0) extension values), and written to a
+                // file for its queries, or, where no file can be made, encoded again from those coefficients
+                nextWordCoeffs = kernels.toHost(coeffs, 3 << mNext).clone();
+                nextSpill = spill ? SpilledCodeword.create(3L << params.logDomainSize(i + 1)) : null;
+                nextTree = MerkleTree.fromLeafDigests(kernels, encodedLeafDigests(nextWordCoeffs, 3, mNext, params.logDomainSize(i + 1),
+                        3 << params.foldVars(i + 1), nextSpill, true));
+                if (nextSpill != null && nextSpill.complete()) {
+                    nextWordCoeffs = null;
+                } else if (nextSpill != null) {
+                    nextSpill.close();
+                    nextSpill = null;
+                }
+              } else {
                 nextCodeword = kernels.encodeBitReversed(coeffs, 3, mNext, params.logDomainSize(i + 1));
                 if (zk) {
                     nextSalts = salts(random, params.logLeaves(i + 1));
@@ -826,13 +871,8 @@ public final class WhirProver implements PcsProver {
                             nextSalts);
                 } else {
                     nextTree = MerkleTree.build(kernels, nextCodeword, 1 << params.logLeaves(i + 1), 3 << params.foldVars(i + 1));
-                    if ((3L << params.logDomainSize(i + 1)) > maxKeptCodewordLongs) {
-                        // a large folded codeword (3 GiB in round 1 at 2^28) is not held until its queries:
-                        // its coefficients are (2^(n−k_0) extension values), and its queried leaves encoded again
-                        nextWordCoeffs = kernels.toHost(coeffs, 3 << mNext).clone();
-                        nextCodeword = null;
-                    }
                 }
+              }
                 byte[] root = nextTree.root();
                 out.bytes(root);
                 t.absorbBytes(WhirProtocol.ROOT, root);
@@ -860,6 +900,12 @@ public final class WhirProver implements PcsProver {
             int leafLongs = (i == 0 ? 1 : 3) << k;
             if (zk && i == 0 && !separate) {
                 out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs + mask.symbols().length / (1 << params.logLeaves(0))));
+            } else if (i == 0 && codeword == null && c.spilled != null) {
+                // a large commitment's codeword, written to a file when it was made
+                out.bases(c.spilled.leaves(indices, leafLongs));
+            } else if (codeword == null && wordSpill != null) {
+                out.bases(wordSpill.leaves(indices, leafLongs));
+                wordSpill.close();
             } else if (i == 0 && codeword == null) {
                 // a large commitment's codeword (not kept: keepsEncoding), encoded again from f̂'s coefficients
                 // (the Möbius transform again when the streamed round 0 did not keep them)
@@ -903,6 +949,7 @@ public final class WhirProver implements PcsProver {
             }
             codeword = nextCodeword;
             wordCoeffs = nextWordCoeffs;
+            wordSpill = nextSpill;
             tree = nextTree;
             salts = nextSalts;
         }
@@ -1076,24 +1123,32 @@ public final class WhirProver implements PcsProver {
     }
 
     /**
-     * The leaf digests of the round-0 codeword of base-field coefficients (2^n, consumed: scaled
-     * in place), encoded one coset block at a time as {@link #reencodedLeaves} does: 2^n values
-     * beside the coefficients instead of the whole codeword.
+     * The leaf digests of a codeword of coefficients of {@code width} longs (2^n of them, scaled in
+     * place, and restored at the end when {@code restore}), encoded one coset block at a time as {@link #reencodedLeaves}
+     * does: a block of 2^n entries beside the coefficients instead of the whole codeword; each block
+     * is also appended to {@code spill} when non-null (which closes itself if a write fails).
      */
-    private byte[] encodedLeafDigests(long[] coeffs, int n, int logN, int leafLongs) {
-        int r = logN - n, m = 1 << n, leavesPerBlock = m / leafLongs;
-        long[] c = kernels.toHost(coeffs, m);
+    private byte[] encodedLeafDigests(long[] coeffs, int width, int n, int logN, int leafLongs, SpilledCodeword spill,
+            boolean restore) {
+        int r = logN - n, m = 1 << n, leavesPerBlock = width * m / leafLongs;
+        long[] c = kernels.toHost(coeffs, width * m);
         long omegaN = Goldilocks.rootOfUnity(logN);
         byte[] digests = new byte[(leavesPerBlock << r) * 32];
         int prevS = 0;
         for (int block = 0; block < 1 << r; block++) {
             Cancellation.checkpoint();
             int s = WhirProtocol.bitReverse(block, r);
-            scaleByPowersInPlace(c, 1, Goldilocks.pow(omegaN, Math.floorMod(s - prevS, 1L << logN)));
+            scaleByPowersInPlace(c, width, Goldilocks.pow(omegaN, Math.floorMod(s - prevS, 1L << logN)));
             prevS = s;
-            long[] word = kernels.encodeBitReversed(c, 1, n, n);
-            byte[] d = kernels.hashLeaves(kernels.toHost(word, m), leafLongs);
+            long[] word = kernels.toHost(kernels.encodeBitReversed(c, width, n, n), width * m);
+            if (spill != null && !spill.append(word, 0, width * m)) {
+                spill = null;
+            }
+            byte[] d = kernels.hashLeaves(word, leafLongs);
             System.arraycopy(d, 0, digests, block * leavesPerBlock * 32, d.length);
+        }
+        if (restore) {
+            scaleByPowersInPlace(c, width, Goldilocks.pow(omegaN, Math.floorMod(-prevS, 1L << logN)));
         }
         return digests;
     }
