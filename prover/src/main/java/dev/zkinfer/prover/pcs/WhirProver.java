@@ -964,17 +964,19 @@ public final class WhirProver implements PcsProver {
     }
 
     /**
-     * Round 0's k_0 sumcheck rounds for an initial weight w = Σ_j coefs_j·eq(points_j, ·), run
-     * chunk by chunk (aligned chunks of 2^c entries, c = {@link #streamChunkVars} or less): the
-     * round values are sums over the chunks, and a chunk's part of the weight folded by the
-     * challenges α_0..α_{r−1} so far is again a sum of eq tables, Σ_j coefs_j·Π_{t&lt;r} eq(z_{j,t}, α_t)
-     * ·eq(z_j's top coordinates, the chunk's index)·eq((z_{j,r}, .., z_{j,c−1}), ·), built at its
-     * folded size; f̂'s chunk is folded by the kernels. The values sent are those of the rounds on
-     * the whole tables (field sums do not depend on the grouping: the proof is the same bytes), but
-     * no table of 2^n extension values is ever made: at 2^28 values the whole weight table is 6 GiB
-     * and the first folds of f̂ and its coefficients 3 GiB each, the chunks 24 MiB. The cost: each of
-     * the k_0 rounds builds its folded weight again (about twice one build of w in all) and folds
-     * f̂'s chunks from the start.
+     * Round 0's k_0 sumcheck rounds for an initial weight w = Σ_j coefs_j·eq(points_j, ·), without
+     * a table of 2^n extension values (at 2^28 values the whole weight table is 6 GiB, the first
+     * folds of f̂ and its coefficients 3 GiB each). eq factors over the k_0 low variables and the
+     * rest, so round r's polynomial is Σ_j coefs_j·Π_{t&lt;r} eq(z_{j,t}, α_t)·eq(z_{j,r}, X)·
+     * Σ_{y'} g_j(α_0..α_{r−1}, X, y')·eq((z_{j,r+1}, .., z_{j,k−1}), y'), where g_j(y) = Σ_x f̂(y, x)·
+     * eq(z_j's coordinates from k_0 on, x) ({@link #lowPartial}): one pass over each claim's block
+     * before the rounds, which then run on tables of 2^k_0 entries. The values sent are those of
+     * the rounds on the whole tables (the same polynomials: the proof is the same bytes). The
+     * folded tables are then made in one pass each: w chunk by chunk (aligned chunks of 2^c
+     * entries, c = {@link #streamChunkVars} or less, a chunk's weight being again a sum of eq
+     * tables, Σ_j coefs_j·Π_{t&lt;k} eq(z_{j,t}, α_t)·eq(z_j's top coordinates, the chunk's index)·
+     * eq((z_{j,k}, .., z_{j,c−1}), ·)), f̂ and its coefficients by the composed folds
+     * ({@link #foldLowVariables}).
      *
      * @param f f̂'s hypercube values (host, 2^n)
      * @param coeffs f̂'s monomial coefficients (host, 2^n)
@@ -985,40 +987,159 @@ public final class WhirProver implements PcsProver {
         int cv = Math.min(n, Math.max(k + 1, streamChunkVars));
         int chunks = 1 << (n - cv);
         List<Ext3> alphas = new ArrayList<>();
+        // w = Σ_j coefs_j·eq(z_j, ·) and eq factors over (low k variables, the rest), so round r's
+        // polynomial needs of f̂ only g_j(y) = Σ_x f̂(y, x)·eq(z_j[k..n), x) on y ∈ {0,1}^k: one pass
+        // over each claim's block, before any challenge, instead of k passes over f̂'s chunks
+        int terms = points.size();
+        long[][] g = new long[terms][];
+        for (int j = 0; j < terms; j++) {
+            Cancellation.checkpoint();
+            g[j] = lowPartial(f, points.get(j), k);
+        }
+        Ext3[] scale = coefs.clone();
         for (int r = 0; r < k; r++) {
-            long[] h = new long[9];
-            for (int ch = 0; ch < chunks; ch++) {
-                Cancellation.checkpoint();
-                long[] fc = foldedChunk(f, ch, cv, alphas, false);
-                long[] wc = kernels.adopt(weightChunk(points, coefs, alphas, ch, cv));
-                long[] hc = kernels.sumcheckRound(fc, r == 0 ? 1 : 3, wc, 1 << (cv - r));
-                for (int q = 0; q < 9; q++) {
-                    h[q] = Goldilocks.add(h[q], hc[q]);
+            int rest = k - r - 1;
+            Ext3 h0 = Ext3.ZERO, h1 = Ext3.ZERO, h2 = Ext3.ZERO;
+            for (int j = 0; j < terms; j++) {
+                Ext3[] z = points.get(j);
+                if (scale[j].isZero()) {
+                    continue;
                 }
+                long[] eqRest = dev.zkinfer.poly.Mle.eqTable(Arrays.copyOfRange(z, r + 1, k));
+                Ext3 a0 = Ext3.ZERO, a1 = Ext3.ZERO;
+                for (int i = 0; i < 1 << rest; i++) {
+                    Ext3 e = Ext3.get(eqRest, i);
+                    a0 = a0.add(Ext3.get(g[j], 2 * i).mul(e));
+                    a1 = a1.add(Ext3.get(g[j], 2 * i + 1).mul(e));
+                }
+                // h(X) = Σ_j scale_j·eq(z_r, X)·((1 − X)·a0 + X·a1), at X = 0, 1, 2 (eq(z, 2) = 3z − 1)
+                Ext3 zr = z[r];
+                h0 = h0.add(scale[j].mul(Ext3.ONE.sub(zr)).mul(a0));
+                h1 = h1.add(scale[j].mul(zr).mul(a1));
+                h2 = h2.add(scale[j].mul(zr.mul(3).sub(Ext3.ONE)).mul(a1.mul(2).sub(a0)));
             }
-            alphas.add(sendRound(h, out, t));
+            long[] h = new long[9];
+            Ext3.set(h, 0, h0);
+            Ext3.set(h, 1, h1);
+            Ext3.set(h, 2, h2);
+            Ext3 alpha = sendRound(h, out, t);
+            alphas.add(alpha);
+            for (int j = 0; j < terms; j++) {
+                Ext3 zr = points.get(j)[r];
+                scale[j] = scale[j].mul(zr.mul(alpha).add(Ext3.ONE.sub(zr).mul(Ext3.ONE.sub(alpha))));
+                long[] folded = new long[3 << rest];
+                for (int i = 0; i < 1 << rest; i++) {
+                    Ext3 lo = Ext3.get(g[j], 2 * i);
+                    Ext3.set(folded, i, lo.add(alpha.mul(Ext3.get(g[j], 2 * i + 1).sub(lo))));
+                }
+                g[j] = folded;
+            }
         }
         int half = 3 << (cv - k);
-        long[] w = new long[half * chunks], fk = new long[half * chunks], ck = new long[half * chunks];
+        long[] w = new long[half * chunks];
         for (int ch = 0; ch < chunks; ch++) {
             Cancellation.checkpoint();
             System.arraycopy(weightChunk(points, coefs, alphas, ch, cv), 0, w, ch * half, half);
-            System.arraycopy(kernels.toHost(foldedChunk(f, ch, cv, alphas, false), half), 0, fk, ch * half, half);
-            System.arraycopy(kernels.toHost(foldedChunk(coeffs, ch, cv, alphas, true), half), 0, ck, ch * half, half);
         }
+        // f̂ and its coefficients folded by the k challenges in one pass each: Σ_y eq(α, y)·f̂(y, x) and
+        // Σ_y α^y·c(y, x) (the k folds composed: the same values, one pass, no intermediate table)
+        long[] eqAlpha = dev.zkinfer.poly.Mle.eqTable(alphas.toArray(new Ext3[0]));
+        long[] powAlpha = new long[3 << k];
+        for (int y = 0; y < 1 << k; y++) {
+            Ext3 p = Ext3.ONE;
+            for (int i = 0; i < k; i++) {
+                p = (y >>> i & 1) == 1 ? p.mul(alphas.get(i)) : p;
+            }
+            Ext3.set(powAlpha, y, p);
+        }
+        long[] fk = foldLowVariables(f, eqAlpha, k);
+        long[] ck = foldLowVariables(coeffs, powAlpha, k);
         return new long[][] {kernels.adopt(w), kernels.adopt(fk), kernels.adopt(ck)};
     }
 
-    /** Chunk {@code ch} (2^cv base values of {@code table}) folded by {@code alphas} (a kernel table; the base values themselves when none). */
-    private long[] foldedChunk(long[] table, int ch, int cv, List<Ext3> alphas, boolean monomial) {
-        long[] t = kernels.adopt(Arrays.copyOfRange(table, ch << cv, (ch + 1) << cv));
-        int width = 1, size = 1 << cv;
-        for (Ext3 a : alphas) {
-            t = kernels.fold(t, width, size, ext(a), monomial);
-            width = 3;
-            size >>>= 1;
+    /**
+     * out(x) = Σ_{y &lt; 2^k} weights(y)·table(y + 2^k·x) for a base-field table and 2^k extension
+     * weights (array form): 2^(n−k) extension values, in parallel.
+     */
+    static long[] foldLowVariables(long[] table, long[] weights, int k) {
+        int width = 1 << k, outSize = table.length >>> k;
+        long[] out = new long[3 * outSize];
+        int tasks = Math.max(1, Math.min(outSize >>> 12, 1024)), per = outSize / tasks;
+        Cancellation cancel = Cancellation.current();
+        java.util.stream.IntStream.range(0, tasks).parallel().forEach(task -> {
+            cancel.check();
+            for (int x = task * per; x < (task + 1) * per; x++) {
+                long a0 = 0, a1 = 0, a2 = 0;
+                int at = x << k;
+                for (int y = 0; y < width; y++) {
+                    long v = table[at + y];
+                    a0 = Goldilocks.add(a0, Goldilocks.mul(weights[3 * y], v));
+                    a1 = Goldilocks.add(a1, Goldilocks.mul(weights[3 * y + 1], v));
+                    a2 = Goldilocks.add(a2, Goldilocks.mul(weights[3 * y + 2], v));
+                }
+                out[3 * x] = a0;
+                out[3 * x + 1] = a1;
+                out[3 * x + 2] = a2;
+            }
+        });
+        return out;
+    }
+
+    /**
+     * g(y) = Σ_x f(y + 2^k·x)·eq(z[k..n), x) for y ∈ {0,1}^k (array form, 2^k extension values),
+     * over the block z's top coordinates select when they are 0 or 1 (a claim lifted into the
+     * layout): as many products as the block has entries, in parallel over its rows of 2^k.
+     */
+    static long[] lowPartial(long[] f, Ext3[] z, int k) {
+        int n = z.length, m = n;
+        while (m > 0 && (z[m - 1].equals(Ext3.ZERO) || z[m - 1].equals(Ext3.ONE))) {
+            m--;
         }
-        return t;
+        int free = Math.max(0, m - k); // rows' free variables: z[k..k+free)
+        long rowStart = 0;
+        for (int i = n - 1; i >= k + free; i--) {
+            rowStart = (rowStart << 1) | (z[i].equals(Ext3.ONE) ? 1 : 0);
+        }
+        rowStart <<= free;
+        int loVars = Math.min(free, 10), hiVars = free - loVars;
+        long[] eqLo = dev.zkinfer.poly.Mle.eqTable(Arrays.copyOfRange(z, k, k + loVars));
+        long[] eqHi = dev.zkinfer.poly.Mle.eqTable(Arrays.copyOfRange(z, k + loVars, k + free));
+        int width = 1 << k, loSize = 1 << loVars;
+        long base = rowStart;
+        Cancellation cancel = Cancellation.current();
+        int tasks = Math.min(1 << hiVars, 256), perTask = (1 << hiVars) / tasks;
+        long[][] parts = new long[tasks][];
+        java.util.stream.IntStream.range(0, tasks).parallel().forEach(task -> {
+            cancel.check();
+            long[] acc = new long[3 * width];
+            long[] inner = new long[3 * width];
+            for (int c = task * perTask; c < (task + 1) * perTask; c++) {
+                Arrays.fill(inner, 0);
+                long row = base + ((long) c << loVars);
+                for (int i = 0; i < loSize; i++) {
+                    long e0 = eqLo[3 * i], e1 = eqLo[3 * i + 1], e2 = eqLo[3 * i + 2];
+                    int at = (int) ((row + i) << k);
+                    for (int y = 0; y < width; y++) {
+                        long v = f[at + y];
+                        inner[3 * y] = Goldilocks.add(inner[3 * y], Goldilocks.mul(e0, v));
+                        inner[3 * y + 1] = Goldilocks.add(inner[3 * y + 1], Goldilocks.mul(e1, v));
+                        inner[3 * y + 2] = Goldilocks.add(inner[3 * y + 2], Goldilocks.mul(e2, v));
+                    }
+                }
+                Ext3 eh = Ext3.get(eqHi, c);
+                for (int y = 0; y < width; y++) {
+                    Ext3.set(acc, y, Ext3.get(acc, y).add(Ext3.get(inner, y).mul(eh)));
+                }
+            }
+            parts[task] = acc;
+        });
+        long[] out = new long[3 * width];
+        for (long[] part : parts) {
+            for (int q = 0; q < out.length; q++) {
+                out[q] = Goldilocks.add(out[q], part[q]);
+            }
+        }
+        return out;
     }
 
     /**
