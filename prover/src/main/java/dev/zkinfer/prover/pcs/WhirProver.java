@@ -732,14 +732,7 @@ public final class WhirProver implements PcsProver {
                 termCoefs[j] = gj;
                 gj = gj.mul(gamma);
             }
-            long[] coeffs0 = committedTables[1];
-            if (coeffs0 == null) {
-                coeffs0 = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));
-                kernels.evaluationsToCoefficients(coeffs0);
-            }
-            long[][] folded = streamedRound0(c.owner.toHost(c.evaluations, 1 << n), kernels.toHost(coeffs0, 1 << n), termPoints,
-                    termCoefs, out, t);
-            coeffs0 = null; // the round-0 queries compute them again (2 GiB less held through the opening at 2^28)
+            long[][] folded = streamedRound0(c.owner.toHost(c.evaluations, 1 << n), termPoints, termCoefs, out, t);
             openRounds(c, folded[0], folded[1], folded[2], committedTables[2], null, 3, 1 << (n - params.foldVars(0)),
                     params.foldVars(0), null, null, null, false, out, t);
             return;
@@ -979,10 +972,9 @@ public final class WhirProver implements PcsProver {
      * ({@link #foldLowVariables}).
      *
      * @param f f̂'s hypercube values (host, 2^n)
-     * @param coeffs f̂'s monomial coefficients (host, 2^n)
      * @return w, f̂ and its coefficients folded by round 0's k_0 challenges (kernel tables of 2^(n−k_0) extension values)
      */
-    private long[][] streamedRound0(long[] f, long[] coeffs, List<Ext3[]> points, Ext3[] coefs, ProofWriter out, Transcript t) {
+    private long[][] streamedRound0(long[] f, List<Ext3[]> points, Ext3[] coefs, ProofWriter out, Transcript t) {
         int n = params.numVars(), k = params.foldVars(0);
         int cv = Math.min(n, Math.max(k + 1, streamChunkVars));
         int chunks = 1 << (n - cv);
@@ -1041,20 +1033,31 @@ public final class WhirProver implements PcsProver {
             Cancellation.checkpoint();
             System.arraycopy(weightChunk(points, coefs, alphas, ch, cv), 0, w, ch * half, half);
         }
-        // f̂ and its coefficients folded by the k challenges in one pass each: Σ_y eq(α, y)·f̂(y, x) and
-        // Σ_y α^y·c(y, x) (the k folds composed: the same values, one pass, no intermediate table)
-        long[] eqAlpha = dev.zkinfer.poly.Mle.eqTable(alphas.toArray(new Ext3[0]));
-        long[] powAlpha = new long[3 << k];
-        for (int y = 0; y < 1 << k; y++) {
-            Ext3 p = Ext3.ONE;
-            for (int i = 0; i < k; i++) {
-                p = (y >>> i & 1) == 1 ? p.mul(alphas.get(i)) : p;
-            }
-            Ext3.set(powAlpha, y, p);
-        }
-        long[] fk = foldLowVariables(f, eqAlpha, k);
-        long[] ck = foldLowVariables(coeffs, powAlpha, k);
+        // f̂ folded by the k challenges in one pass: Σ_y eq(α, y)·f̂(y, x) (the k folds composed: the same
+        // values, no intermediate table); its monomial coefficients are those of f̂(α, X_high), i.e.
+        // Σ_y α^y·c(y, x), the Möbius transform of the folded values: f̂'s own 2^n coefficients are never made
+        long[] fk = foldLowVariables(f, dev.zkinfer.poly.Mle.eqTable(alphas.toArray(new Ext3[0])), k);
+        long[] ck = extCoefficients(fk, n - k);
         return new long[][] {kernels.adopt(w), kernels.adopt(fk), kernels.adopt(ck)};
+    }
+
+    /** The monomial coefficients of an array-form extension table of 2^m values (a new table): the Möbius transform of each component. */
+    private long[] extCoefficients(long[] values, int m) {
+        int size = 1 << m;
+        long[] out = new long[3 * size];
+        for (int q = 0; q < 3; q++) {
+            long[] part = new long[size];
+            for (int b = 0; b < size; b++) {
+                part[b] = values[3 * b + q];
+            }
+            long[] r = kernels.resident(part);
+            kernels.evaluationsToCoefficients(r);
+            part = kernels.toHost(r, size);
+            for (int b = 0; b < size; b++) {
+                out[3 * b + q] = part[b];
+            }
+        }
+        return out;
     }
 
     /**
