@@ -14,6 +14,7 @@ import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.backend.CommitKernels;
 import dev.zkinfer.prover.merkle.MerkleTree;
+import dev.zkinfer.prover.merkle.SpillFile;
 import dev.zkinfer.transcript.Transcript;
 import dev.zkinfer.merkle.MerkleHash;
 import java.security.SecureRandom;
@@ -48,8 +49,10 @@ public final class WhirProver implements PcsProver {
     private final long maxKeptCodewordLongs;
     /** Variables of the chunks a streamed round 0 ({@link #streamedRound0}) works on (at least k_0 + 1, at most n). */
     private final int streamChunkVars;
-    /** Whether a codeword too large to hold is written to a file as it is encoded ({@link SpilledCodeword}), rather than encoded again for its queries. */
+    /** Whether a codeword too large to hold is written to a file as it is encoded ({@link SpillFile}), rather than encoded again for its queries. */
     private final boolean spill;
+    /** The layers of a spilled tree: those of at least this many nodes ({@link MerkleTree#spilled(int)}). */
+    private final int spillMinNodes;
     /** Chunks of 2^20 entries: a chunk's weight table is 24 MB, and 2^8 of them cover a 2^28 commitment. */
     static final int STREAM_CHUNK_VARS = 20;
 
@@ -59,10 +62,14 @@ public final class WhirProver implements PcsProver {
     }
 
     public WhirProver(PcsParameters params, Backend backend) {
-        this(params, backend, MAX_KEPT_CODEWORD_LONGS);
+        this(params, backend, MAX_KEPT_CODEWORD_LONGS, STREAM_CHUNK_VARS, true, MerkleTree.SPILL_MIN_NODES);
     }
 
-    /** As {@link #WhirProver(PcsParameters, Backend)}, keeping round-0 codewords of at most {@code maxKeptCodewordLongs} elements (tests: 0 exercises the re-encoding of large ones at small sizes). */
+    /**
+     * As {@link #WhirProver(PcsParameters, Backend)}, keeping round-0 codewords of at most {@code
+     * maxKeptCodewordLongs} elements (tests: 0 exercises the spilled codewords, and their trees with
+     * every layer below the root in a file, at small sizes).
+     */
     WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs) {
         this(params, backend, maxKeptCodewordLongs, STREAM_CHUNK_VARS);
     }
@@ -74,7 +81,13 @@ public final class WhirProver implements PcsProver {
 
     /** As above; {@code spill} false encodes a large codeword's queried blocks again instead of writing it to a file (tests: both give the same proof). */
     WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs, int streamChunkVars, boolean spill) {
+        this(params, backend, maxKeptCodewordLongs, streamChunkVars, spill, 1);
+    }
+
+    private WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs, int streamChunkVars, boolean spill,
+            int spillMinNodes) {
         this.spill = spill;
+        this.spillMinNodes = spillMinNodes;
         this.params = Objects.requireNonNull(params);
         this.kernels = backend.commit();
         this.maxKeptCodewordLongs = maxKeptCodewordLongs;
@@ -102,7 +115,7 @@ public final class WhirProver implements PcsProver {
         /** Hiding mode only (null otherwise): the mask polynomial g's host tables, the leaf salts, the source of fresh salts. */
         private final Hiding hiding;
         /** The round-0 codeword of a commitment that holds none ({@link #keepsEncoding}), in a file; null when it is encoded again for the queries. */
-        private final SpilledCodeword spilled;
+        private final SpillFile spilled;
 
         private WhirCommitment(PcsParameters params, long[] evaluations, long[] coefficients, long[] codeword,
                 MerkleTree tree, CommitKernels owner, Hiding hiding) {
@@ -110,7 +123,7 @@ public final class WhirProver implements PcsProver {
         }
 
         private WhirCommitment(PcsParameters params, long[] evaluations, long[] coefficients, long[] codeword,
-                MerkleTree tree, CommitKernels owner, Hiding hiding, SpilledCodeword spilled) {
+                MerkleTree tree, CommitKernels owner, Hiding hiding, SpillFile spilled) {
             this.spilled = spilled;
             this.params = params;
             this.owner = owner;
@@ -132,7 +145,7 @@ public final class WhirProver implements PcsProver {
         }
 
         /** The round-0 codeword's file, or null (tests). */
-        SpilledCodeword spilled() {
+        SpillFile spilled() {
             return spilled;
         }
     }
@@ -397,14 +410,15 @@ public final class WhirProver implements PcsProver {
         if (!keepsEncoding()) {
             // the codeword is not kept: hashed one coset block at a time, never whole (4 GiB at 2^28), and
             // written to a file for the opening's queries where one can be made
-            SpilledCodeword spilled = spill ? SpilledCodeword.create(1L << params.logDomainSize(0)) : null;
+            SpillFile spilled = spill ? SpillFile.create(8L << params.logDomainSize(0)) : null;
             MerkleTree tree = MerkleTree.fromLeafDigests(kernels, encodedLeafDigests(coeffs, 1, numVars, params.logDomainSize(0),
                     1 << params.foldVars(0), spilled, false));
             if (spilled != null && !spilled.complete()) {
                 spilled.close();
                 spilled = null;
             }
-            return new WhirCommitment(params, evals, null, null, tree, kernels, null, spilled);
+            // and its tree's large layers (2 GiB at 2^28) too: the proof reads its paths from the file
+            return new WhirCommitment(params, evals, null, null, spill ? tree.spilled(spillMinNodes) : tree, kernels, null, spilled);
         }
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
         Cancellation.checkpoint();
@@ -809,7 +823,7 @@ public final class WhirProver implements PcsProver {
         int n = params.numVars();
         MerkleTree tree = c.tree;
         long[] wordCoeffs = null; // a later round's codeword not held: its coefficients (host, array form)
-        SpilledCodeword wordSpill = null; // or the codeword itself, in a file
+        SpillFile wordSpill = null; // or the codeword itself, in a file
         byte[] salts = zk ? c.hiding.salts() : null;
         int rounds = params.numRounds();
         for (int i = 0; i < rounds; i++) {
@@ -836,7 +850,7 @@ public final class WhirProver implements PcsProver {
             int mNext = params.varsBefore(i + 1);
             long[] nextCodeword = null;
             long[] nextWordCoeffs = null;
-            SpilledCodeword nextSpill = null;
+            SpillFile nextSpill = null;
             MerkleTree nextTree = null;
             byte[] nextSalts = null;
             List<long[]> oodPoints = new ArrayList<>();
@@ -847,11 +861,12 @@ public final class WhirProver implements PcsProver {
                 // block at a time from a copy of its coefficients (2^(n−k_0) extension values), and written to a
                 // file for its queries, or, where no file can be made, encoded again from those coefficients
                 nextWordCoeffs = kernels.toHost(coeffs, 3 << mNext).clone();
-                nextSpill = spill ? SpilledCodeword.create(3L << params.logDomainSize(i + 1)) : null;
+                nextSpill = spill ? SpillFile.create(24L << params.logDomainSize(i + 1)) : null;
                 nextTree = MerkleTree.fromLeafDigests(kernels, encodedLeafDigests(nextWordCoeffs, 3, mNext, params.logDomainSize(i + 1),
                         3 << params.foldVars(i + 1), nextSpill, true));
                 if (nextSpill != null && nextSpill.complete()) {
                     nextWordCoeffs = null;
+                    nextTree = nextTree.spilled(spillMinNodes);
                 } else if (nextSpill != null) {
                     nextSpill.close();
                     nextSpill = null;
@@ -1252,7 +1267,7 @@ public final class WhirProver implements PcsProver {
      * does: a block of 2^n entries beside the coefficients instead of the whole codeword; each block
      * is also appended to {@code spill} when non-null (which closes itself if a write fails).
      */
-    private byte[] encodedLeafDigests(long[] coeffs, int width, int n, int logN, int leafLongs, SpilledCodeword spill,
+    private byte[] encodedLeafDigests(long[] coeffs, int width, int n, int logN, int leafLongs, SpillFile spill,
             boolean restore) {
         int r = logN - n, m = 1 << n, leavesPerBlock = width * m / leafLongs;
         long[] c = kernels.toHost(coeffs, width * m);
@@ -1265,7 +1280,7 @@ public final class WhirProver implements PcsProver {
             scaleByPowersInPlace(c, width, Goldilocks.pow(omegaN, Math.floorMod(s - prevS, 1L << logN)));
             prevS = s;
             long[] word = kernels.toHost(kernels.encodeBitReversed(c, width, n, n), width * m);
-            if (spill != null && !spill.append(word, 0, width * m)) {
+            if (spill != null && !spill.appendLongs(word, 0, width * m)) {
                 spill = null;
             }
             byte[] d = kernels.hashLeaves(word, leafLongs);
