@@ -12,11 +12,86 @@ import java.util.Arrays;
  * compressed multi-path openings in the format that {@link MerkleVerifier} reads.
  */
 public final class MerkleTree {
-    /** layers[0]: leaf digests; layers[depth]: the root. 32 bytes per node. */
+    /** layers[0]: leaf digests; layers[depth]: the root. 32 bytes per node; null for a layer in {@link #lower}. */
     private final byte[][] layers;
+    private final int numLeaves;
+    /** The layers moved to a file ({@link #spilled}), at {@link #offsets}; null when all are held. */
+    private final SpillFile lower;
+    private final long[] offsets;
 
     private MerkleTree(byte[][] layers) {
+        this(layers, layers[0].length / MerkleHash.DIGEST_BYTES, null, null);
+    }
+
+    private MerkleTree(byte[][] layers, int numLeaves, SpillFile lower, long[] offsets) {
         this.layers = layers;
+        this.numLeaves = numLeaves;
+        this.lower = lower;
+        this.offsets = offsets;
+    }
+
+    /** Layers of at least this many nodes (2 MiB) are the ones {@link #spilled()} moves to a file. */
+    public static final int SPILL_MIN_NODES = 1 << 16;
+
+    /**
+     * This tree with its layers of {@value #SPILL_MIN_NODES} nodes or more in a file ({@link
+     * SpillFile}): a large commitment's tree (2 GiB at 2^25 leaves) costs no heap while a proof
+     * runs, and an opening reads its paths' siblings back (a few thousand reads of 32 bytes). This
+     * tree itself when it has no such layer or no file can be written.
+     */
+    public MerkleTree spilled() {
+        return spilled(SPILL_MIN_NODES);
+    }
+
+    /** As {@link #spilled()}, for the layers below the root of at least {@code minNodes} nodes (tests: small trees). */
+    public MerkleTree spilled(int minNodes) {
+        long bytes = 0;
+        int count = 0;
+        for (int level = 0; level < layers.length - 1; level++) {
+            if (spills(level, minNodes)) {
+                bytes += layers[level].length;
+                count++;
+            }
+        }
+        if (lower != null || count == 0) {
+            return this;
+        }
+        SpillFile file = SpillFile.create(bytes);
+        if (file == null) {
+            return this;
+        }
+        byte[][] held = layers.clone();
+        long[] at = new long[layers.length];
+        long offset = 0;
+        for (int level = 0; level < layers.length - 1; level++) {
+            if (spills(level, minNodes)) {
+                if (!file.appendBytes(layers[level])) {
+                    return this;
+                }
+                at[level] = offset;
+                offset += layers[level].length;
+                held[level] = null;
+            }
+        }
+        return new MerkleTree(held, numLeaves, file, at);
+    }
+
+    /** The file of the spilled layers, or null (tests). */
+    SpillFile spillFileForTests() {
+        return lower;
+    }
+
+    private boolean spills(int level, int minNodes) {
+        return layers[level] != null && layers[level].length >= (long) minNodes * MerkleHash.DIGEST_BYTES;
+    }
+
+    /** The digest of node {@code node} of layer {@code level}. */
+    private byte[] node(int level, int node) {
+        byte[] layer = layers[level];
+        if (layer == null) {
+            return lower.bytes(offsets[level] + (long) MerkleHash.DIGEST_BYTES * node, MerkleHash.DIGEST_BYTES);
+        }
+        return Arrays.copyOfRange(layer, MerkleHash.DIGEST_BYTES * node, MerkleHash.DIGEST_BYTES * (node + 1));
     }
 
     /** Builds the tree whose leaves are consecutive runs of {@code leafLongs} longs of data. */
@@ -101,7 +176,7 @@ public final class MerkleTree {
     }
 
     public int numLeaves() {
-        return layers[0].length / MerkleHash.DIGEST_BYTES;
+        return numLeaves;
     }
 
     /**
@@ -118,7 +193,6 @@ public final class MerkleTree {
             }
         }
         for (int level = 0; level < depth(); level++) {
-            byte[] layer = layers[level];
             int outCount = 0;
             int i = 0;
             while (i < count) {
@@ -127,7 +201,7 @@ public final class MerkleTree {
                     i += 2;
                 } else {
                     int sib = node ^ 1;
-                    out.bytes(Arrays.copyOfRange(layer, 32 * sib, 32 * sib + 32));
+                    out.bytes(node(level, sib));
                     i += 1;
                 }
                 idx[outCount++] = node >>> 1;

@@ -14,6 +14,7 @@ import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.Backends;
 import dev.zkinfer.prover.backend.CommitKernels;
 import dev.zkinfer.prover.merkle.MerkleTree;
+import dev.zkinfer.prover.merkle.SpillFile;
 import dev.zkinfer.transcript.Transcript;
 import dev.zkinfer.merkle.MerkleHash;
 import java.security.SecureRandom;
@@ -50,6 +51,10 @@ public final class WhirProver implements PcsProver {
     private final int maxKeptCoefficientVars;
     /** Variables of the chunks a streamed round 0 ({@link #streamedRound0}) works on (at least k_0 + 1, at most n). */
     private final int streamChunkVars;
+    /** Whether a codeword too large to hold is written to a file as it is encoded ({@link SpillFile}), rather than encoded again for its queries. */
+    private final boolean spill;
+    /** The layers of a spilled tree: those of at least this many nodes ({@link MerkleTree#spilled(int)}). */
+    private final int spillMinNodes;
     /** Chunks of 2^20 entries: a chunk's weight table is 24 MB, and 2^8 of them cover a 2^28 commitment. */
     static final int STREAM_CHUNK_VARS = 20;
 
@@ -59,17 +64,21 @@ public final class WhirProver implements PcsProver {
     }
 
     public WhirProver(PcsParameters params, Backend backend) {
-        this(params, backend, MAX_KEPT_CODEWORD_LONGS);
+        this(params, backend, MAX_KEPT_CODEWORD_LONGS, MAX_KEPT_VARS, STREAM_CHUNK_VARS, true, MerkleTree.SPILL_MIN_NODES);
     }
 
-    /** As {@link #WhirProver(PcsParameters, Backend)}, keeping round-0 codewords of at most {@code maxKeptCodewordLongs} elements (tests: 0 exercises the re-encoding of large ones at small sizes). */
+    /**
+     * As {@link #WhirProver(PcsParameters, Backend)}, keeping round-0 codewords of at most {@code
+     * maxKeptCodewordLongs} elements (tests: 0 exercises the spilled codewords, and their trees with
+     * every layer below the root in a file, at small sizes).
+     */
     WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs) {
         this(params, backend, maxKeptCodewordLongs, STREAM_CHUNK_VARS);
     }
 
     /** As above, with streamed round-0 chunks of 2^streamChunkVars entries (tests: small chunks, so that a small commitment has several). */
     WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs, int streamChunkVars) {
-        this(params, backend, maxKeptCodewordLongs, MAX_KEPT_VARS, streamChunkVars);
+        this(params, backend, maxKeptCodewordLongs, MAX_KEPT_VARS, streamChunkVars, true, 1);
     }
 
     /**
@@ -77,6 +86,18 @@ public final class WhirProver implements PcsProver {
      * limit takes the path of a 2^26-value commitment, which keeps its codeword alone, at small sizes).
      */
     WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs, int maxKeptCoefficientVars, int streamChunkVars) {
+        this(params, backend, maxKeptCodewordLongs, maxKeptCoefficientVars, streamChunkVars, true, 1);
+    }
+
+    /** As above; {@code spill} false encodes a large codeword's queried blocks again instead of writing it to a file (tests: both give the same proof). */
+    WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs, int streamChunkVars, boolean spill) {
+        this(params, backend, maxKeptCodewordLongs, MAX_KEPT_VARS, streamChunkVars, spill, 1);
+    }
+
+    private WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs, int maxKeptCoefficientVars,
+            int streamChunkVars, boolean spill, int spillMinNodes) {
+        this.spill = spill;
+        this.spillMinNodes = spillMinNodes;
         this.params = Objects.requireNonNull(params);
         this.kernels = backend.commit();
         this.maxKeptCodewordLongs = maxKeptCodewordLongs;
@@ -104,9 +125,17 @@ public final class WhirProver implements PcsProver {
         private final java.util.concurrent.ConcurrentHashMap<Ext3, Ext3> oodAnswers = new java.util.concurrent.ConcurrentHashMap<>();
         /** Hiding mode only (null otherwise): the mask polynomial g's host tables, the leaf salts, the source of fresh salts. */
         private final Hiding hiding;
+        /** The round-0 codeword of a commitment that holds none ({@link #keepsCodeword}), in a file; null when it is encoded again for the queries. */
+        private final SpillFile spilled;
 
         private WhirCommitment(PcsParameters params, long[] evaluations, long[] coefficients, long[] codeword,
                 MerkleTree tree, CommitKernels owner, Hiding hiding) {
+            this(params, evaluations, coefficients, codeword, tree, owner, hiding, null);
+        }
+
+        private WhirCommitment(PcsParameters params, long[] evaluations, long[] coefficients, long[] codeword,
+                MerkleTree tree, CommitKernels owner, Hiding hiding, SpillFile spilled) {
+            this.spilled = spilled;
             this.params = params;
             this.owner = owner;
             this.evaluations = evaluations;
@@ -124,6 +153,11 @@ public final class WhirProver implements PcsProver {
         @Override
         public int numVars() {
             return params.numVars();
+        }
+
+        /** The round-0 codeword's file, or null (tests). */
+        SpillFile spilled() {
+            return spilled;
         }
     }
 
@@ -385,10 +419,17 @@ public final class WhirProver implements PcsProver {
         kernels.evaluationsToCoefficients(coeffs);
         Cancellation.checkpoint();
         if (!keepsCodeword()) {
-            // the codeword is not kept: hashed one coset block at a time, never whole (4 GiB at 2^28)
-            MerkleTree tree = MerkleTree.fromLeafDigests(kernels, encodedLeafDigests(coeffs, numVars, params.logDomainSize(0),
-                    1 << params.foldVars(0)));
-            return new WhirCommitment(params, evals, null, null, tree, kernels, null);
+            // the codeword is not kept: hashed one coset block at a time, never whole (4 GiB at 2^28), and
+            // written to a file for the opening's queries where one can be made
+            SpillFile spilled = spill ? SpillFile.create(8L << params.logDomainSize(0)) : null;
+            MerkleTree tree = MerkleTree.fromLeafDigests(kernels, encodedLeafDigests(coeffs, 1, numVars, params.logDomainSize(0),
+                    1 << params.foldVars(0), spilled, false));
+            if (spilled != null && !spilled.complete()) {
+                spilled.close();
+                spilled = null;
+            }
+            // and its tree's large layers (2 GiB at 2^28) too: the proof reads its paths from the file
+            return new WhirCommitment(params, evals, null, null, spill ? tree.spilled(spillMinNodes) : tree, kernels, null, spilled);
         }
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
         Cancellation.checkpoint();
@@ -733,14 +774,7 @@ public final class WhirProver implements PcsProver {
                 termCoefs[j] = gj;
                 gj = gj.mul(gamma);
             }
-            long[] coeffs0 = committedTables[1];
-            if (coeffs0 == null) {
-                coeffs0 = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));
-                kernels.evaluationsToCoefficients(coeffs0);
-            }
-            long[][] folded = streamedRound0(c.owner.toHost(c.evaluations, 1 << n), kernels.toHost(coeffs0, 1 << n), termPoints,
-                    termCoefs, out, t);
-            coeffs0 = null; // the round-0 queries compute them again (2 GiB less held through the opening at 2^28)
+            long[][] folded = streamedRound0(c.owner.toHost(c.evaluations, 1 << n), termPoints, termCoefs, out, t);
             openRounds(c, folded[0], folded[1], folded[2], committedTables[2], null, 3, 1 << (n - params.foldVars(0)),
                     params.foldVars(0), null, null, null, false, out, t);
             return;
@@ -817,6 +851,7 @@ public final class WhirProver implements PcsProver {
         int n = params.numVars();
         MerkleTree tree = c.tree;
         long[] wordCoeffs = null; // a later round's codeword not held: its coefficients (host, array form)
+        SpillFile wordSpill = null; // or the codeword itself, in a file
         byte[] salts = zk ? c.hiding.salts() : null;
         int rounds = params.numRounds();
         for (int i = 0; i < rounds; i++) {
@@ -843,10 +878,28 @@ public final class WhirProver implements PcsProver {
             int mNext = params.varsBefore(i + 1);
             long[] nextCodeword = null;
             long[] nextWordCoeffs = null;
+            SpillFile nextSpill = null;
             MerkleTree nextTree = null;
             byte[] nextSalts = null;
             List<long[]> oodPoints = new ArrayList<>();
+            boolean largeWord = !zk && (3L << params.logDomainSize(i + 1)) > maxKeptCodewordLongs;
             if (!last) {
+              if (largeWord) {
+                // a large folded codeword (3 GiB in round 1 at 2^28) is never held: encoded and hashed one coset
+                // block at a time from a copy of its coefficients (2^(n−k_0) extension values), and written to a
+                // file for its queries, or, where no file can be made, encoded again from those coefficients
+                nextWordCoeffs = kernels.toHost(coeffs, 3 << mNext).clone();
+                nextSpill = spill ? SpillFile.create(24L << params.logDomainSize(i + 1)) : null;
+                nextTree = MerkleTree.fromLeafDigests(kernels, encodedLeafDigests(nextWordCoeffs, 3, mNext, params.logDomainSize(i + 1),
+                        3 << params.foldVars(i + 1), nextSpill, true));
+                if (nextSpill != null && nextSpill.complete()) {
+                    nextWordCoeffs = null;
+                    nextTree = nextTree.spilled(spillMinNodes);
+                } else if (nextSpill != null) {
+                    nextSpill.close();
+                    nextSpill = null;
+                }
+              } else {
                 nextCodeword = kernels.encodeBitReversed(coeffs, 3, mNext, params.logDomainSize(i + 1));
                 if (zk) {
                     nextSalts = salts(random, params.logLeaves(i + 1));
@@ -854,13 +907,8 @@ public final class WhirProver implements PcsProver {
                             nextSalts);
                 } else {
                     nextTree = MerkleTree.build(kernels, nextCodeword, 1 << params.logLeaves(i + 1), 3 << params.foldVars(i + 1));
-                    if ((3L << params.logDomainSize(i + 1)) > maxKeptCodewordLongs) {
-                        // a large folded codeword (3 GiB in round 1 at 2^28) is not held until its queries:
-                        // its coefficients are (2^(n−k_0) extension values), and its queried leaves encoded again
-                        nextWordCoeffs = kernels.toHost(coeffs, 3 << mNext).clone();
-                        nextCodeword = null;
-                    }
                 }
+              }
                 byte[] root = nextTree.root();
                 out.bytes(root);
                 t.absorbBytes(WhirProtocol.ROOT, root);
@@ -888,6 +936,12 @@ public final class WhirProver implements PcsProver {
             int leafLongs = (i == 0 ? 1 : 3) << k;
             if (zk && i == 0 && !separate) {
                 out.bases(hostLeaves(c.hiding.leaves(), indices, leafLongs + mask.symbols().length / (1 << params.logLeaves(0))));
+            } else if (i == 0 && codeword == null && c.spilled != null) {
+                // a large commitment's codeword, written to a file when it was made
+                out.bases(c.spilled.leaves(indices, leafLongs));
+            } else if (codeword == null && wordSpill != null) {
+                out.bases(wordSpill.leaves(indices, leafLongs));
+                wordSpill.close();
             } else if (i == 0 && codeword == null) {
                 // a large commitment's codeword (not kept: keepsCodeword), encoded again from f̂'s coefficients
                 // (the Möbius transform again when the streamed round 0 did not keep them)
@@ -931,6 +985,7 @@ public final class WhirProver implements PcsProver {
             }
             codeword = nextCodeword;
             wordCoeffs = nextWordCoeffs;
+            wordSpill = nextSpill;
             tree = nextTree;
             salts = nextSalts;
         }
@@ -945,61 +1000,192 @@ public final class WhirProver implements PcsProver {
     }
 
     /**
-     * Round 0's k_0 sumcheck rounds for an initial weight w = Σ_j coefs_j·eq(points_j, ·), run
-     * chunk by chunk (aligned chunks of 2^c entries, c = {@link #streamChunkVars} or less): the
-     * round values are sums over the chunks, and a chunk's part of the weight folded by the
-     * challenges α_0..α_{r−1} so far is again a sum of eq tables, Σ_j coefs_j·Π_{t&lt;r} eq(z_{j,t}, α_t)
-     * ·eq(z_j's top coordinates, the chunk's index)·eq((z_{j,r}, .., z_{j,c−1}), ·), built at its
-     * folded size; f̂'s chunk is folded by the kernels. The values sent are those of the rounds on
-     * the whole tables (field sums do not depend on the grouping: the proof is the same bytes), but
-     * no table of 2^n extension values is ever made: at 2^28 values the whole weight table is 6 GiB
-     * and the first folds of f̂ and its coefficients 3 GiB each, the chunks 24 MiB. The cost: each of
-     * the k_0 rounds builds its folded weight again (about twice one build of w in all) and folds
-     * f̂'s chunks from the start.
+     * Round 0's k_0 sumcheck rounds for an initial weight w = Σ_j coefs_j·eq(points_j, ·), without
+     * a table of 2^n extension values (at 2^28 values the whole weight table is 6 GiB, the first
+     * folds of f̂ and its coefficients 3 GiB each). eq factors over the k_0 low variables and the
+     * rest, so round r's polynomial is Σ_j coefs_j·Π_{t&lt;r} eq(z_{j,t}, α_t)·eq(z_{j,r}, X)·
+     * Σ_{y'} g_j(α_0..α_{r−1}, X, y')·eq((z_{j,r+1}, .., z_{j,k−1}), y'), where g_j(y) = Σ_x f̂(y, x)·
+     * eq(z_j's coordinates from k_0 on, x) ({@link #lowPartial}): one pass over each claim's block
+     * before the rounds, which then run on tables of 2^k_0 entries. The values sent are those of
+     * the rounds on the whole tables (the same polynomials: the proof is the same bytes). The
+     * folded tables are then made in one pass each: w chunk by chunk (aligned chunks of 2^c
+     * entries, c = {@link #streamChunkVars} or less, a chunk's weight being again a sum of eq
+     * tables, Σ_j coefs_j·Π_{t&lt;k} eq(z_{j,t}, α_t)·eq(z_j's top coordinates, the chunk's index)·
+     * eq((z_{j,k}, .., z_{j,c−1}), ·)), f̂ and its coefficients by the composed folds
+     * ({@link #foldLowVariables}).
      *
      * @param f f̂'s hypercube values (host, 2^n)
-     * @param coeffs f̂'s monomial coefficients (host, 2^n)
      * @return w, f̂ and its coefficients folded by round 0's k_0 challenges (kernel tables of 2^(n−k_0) extension values)
      */
-    private long[][] streamedRound0(long[] f, long[] coeffs, List<Ext3[]> points, Ext3[] coefs, ProofWriter out, Transcript t) {
+    private long[][] streamedRound0(long[] f, List<Ext3[]> points, Ext3[] coefs, ProofWriter out, Transcript t) {
         int n = params.numVars(), k = params.foldVars(0);
         int cv = Math.min(n, Math.max(k + 1, streamChunkVars));
         int chunks = 1 << (n - cv);
         List<Ext3> alphas = new ArrayList<>();
+        // w = Σ_j coefs_j·eq(z_j, ·) and eq factors over (low k variables, the rest), so round r's
+        // polynomial needs of f̂ only g_j(y) = Σ_x f̂(y, x)·eq(z_j[k..n), x) on y ∈ {0,1}^k: one pass
+        // over each claim's block, before any challenge, instead of k passes over f̂'s chunks
+        int terms = points.size();
+        long[][] g = new long[terms][];
+        for (int j = 0; j < terms; j++) {
+            Cancellation.checkpoint();
+            g[j] = lowPartial(f, points.get(j), k);
+        }
+        Ext3[] scale = coefs.clone();
         for (int r = 0; r < k; r++) {
-            long[] h = new long[9];
-            for (int ch = 0; ch < chunks; ch++) {
-                Cancellation.checkpoint();
-                long[] fc = foldedChunk(f, ch, cv, alphas, false);
-                long[] wc = kernels.adopt(weightChunk(points, coefs, alphas, ch, cv));
-                long[] hc = kernels.sumcheckRound(fc, r == 0 ? 1 : 3, wc, 1 << (cv - r));
-                for (int q = 0; q < 9; q++) {
-                    h[q] = Goldilocks.add(h[q], hc[q]);
+            int rest = k - r - 1;
+            Ext3 h0 = Ext3.ZERO, h1 = Ext3.ZERO, h2 = Ext3.ZERO;
+            for (int j = 0; j < terms; j++) {
+                Ext3[] z = points.get(j);
+                if (scale[j].isZero()) {
+                    continue;
                 }
+                long[] eqRest = dev.zkinfer.poly.Mle.eqTable(Arrays.copyOfRange(z, r + 1, k));
+                Ext3 a0 = Ext3.ZERO, a1 = Ext3.ZERO;
+                for (int i = 0; i < 1 << rest; i++) {
+                    Ext3 e = Ext3.get(eqRest, i);
+                    a0 = a0.add(Ext3.get(g[j], 2 * i).mul(e));
+                    a1 = a1.add(Ext3.get(g[j], 2 * i + 1).mul(e));
+                }
+                // h(X) = Σ_j scale_j·eq(z_r, X)·((1 − X)·a0 + X·a1), at X = 0, 1, 2 (eq(z, 2) = 3z − 1)
+                Ext3 zr = z[r];
+                h0 = h0.add(scale[j].mul(Ext3.ONE.sub(zr)).mul(a0));
+                h1 = h1.add(scale[j].mul(zr).mul(a1));
+                h2 = h2.add(scale[j].mul(zr.mul(3).sub(Ext3.ONE)).mul(a1.mul(2).sub(a0)));
             }
-            alphas.add(sendRound(h, out, t));
+            long[] h = new long[9];
+            Ext3.set(h, 0, h0);
+            Ext3.set(h, 1, h1);
+            Ext3.set(h, 2, h2);
+            Ext3 alpha = sendRound(h, out, t);
+            alphas.add(alpha);
+            for (int j = 0; j < terms; j++) {
+                Ext3 zr = points.get(j)[r];
+                scale[j] = scale[j].mul(zr.mul(alpha).add(Ext3.ONE.sub(zr).mul(Ext3.ONE.sub(alpha))));
+                long[] folded = new long[3 << rest];
+                for (int i = 0; i < 1 << rest; i++) {
+                    Ext3 lo = Ext3.get(g[j], 2 * i);
+                    Ext3.set(folded, i, lo.add(alpha.mul(Ext3.get(g[j], 2 * i + 1).sub(lo))));
+                }
+                g[j] = folded;
+            }
         }
         int half = 3 << (cv - k);
-        long[] w = new long[half * chunks], fk = new long[half * chunks], ck = new long[half * chunks];
+        long[] w = new long[half * chunks];
         for (int ch = 0; ch < chunks; ch++) {
             Cancellation.checkpoint();
             System.arraycopy(weightChunk(points, coefs, alphas, ch, cv), 0, w, ch * half, half);
-            System.arraycopy(kernels.toHost(foldedChunk(f, ch, cv, alphas, false), half), 0, fk, ch * half, half);
-            System.arraycopy(kernels.toHost(foldedChunk(coeffs, ch, cv, alphas, true), half), 0, ck, ch * half, half);
         }
+        // f̂ folded by the k challenges in one pass: Σ_y eq(α, y)·f̂(y, x) (the k folds composed: the same
+        // values, no intermediate table); its monomial coefficients are those of f̂(α, X_high), i.e.
+        // Σ_y α^y·c(y, x), the Möbius transform of the folded values: f̂'s own 2^n coefficients are never made
+        long[] fk = foldLowVariables(f, dev.zkinfer.poly.Mle.eqTable(alphas.toArray(new Ext3[0])), k);
+        long[] ck = extCoefficients(fk, n - k);
         return new long[][] {kernels.adopt(w), kernels.adopt(fk), kernels.adopt(ck)};
     }
 
-    /** Chunk {@code ch} (2^cv base values of {@code table}) folded by {@code alphas} (a kernel table; the base values themselves when none). */
-    private long[] foldedChunk(long[] table, int ch, int cv, List<Ext3> alphas, boolean monomial) {
-        long[] t = kernels.adopt(Arrays.copyOfRange(table, ch << cv, (ch + 1) << cv));
-        int width = 1, size = 1 << cv;
-        for (Ext3 a : alphas) {
-            t = kernels.fold(t, width, size, ext(a), monomial);
-            width = 3;
-            size >>>= 1;
+    /** The monomial coefficients of an array-form extension table of 2^m values (a new table): the Möbius transform of each component. */
+    private long[] extCoefficients(long[] values, int m) {
+        int size = 1 << m;
+        long[] out = new long[3 * size];
+        for (int q = 0; q < 3; q++) {
+            long[] part = new long[size];
+            for (int b = 0; b < size; b++) {
+                part[b] = values[3 * b + q];
+            }
+            long[] r = kernels.resident(part);
+            kernels.evaluationsToCoefficients(r);
+            part = kernels.toHost(r, size);
+            for (int b = 0; b < size; b++) {
+                out[3 * b + q] = part[b];
+            }
         }
-        return t;
+        return out;
+    }
+
+    /**
+     * out(x) = Σ_{y &lt; 2^k} weights(y)·table(y + 2^k·x) for a base-field table and 2^k extension
+     * weights (array form): 2^(n−k) extension values, in parallel.
+     */
+    static long[] foldLowVariables(long[] table, long[] weights, int k) {
+        int width = 1 << k, outSize = table.length >>> k;
+        long[] out = new long[3 * outSize];
+        int tasks = Math.max(1, Math.min(outSize >>> 12, 1024)), per = outSize / tasks;
+        Cancellation cancel = Cancellation.current();
+        java.util.stream.IntStream.range(0, tasks).parallel().forEach(task -> {
+            cancel.check();
+            for (int x = task * per; x < (task + 1) * per; x++) {
+                long a0 = 0, a1 = 0, a2 = 0;
+                int at = x << k;
+                for (int y = 0; y < width; y++) {
+                    long v = table[at + y];
+                    a0 = Goldilocks.add(a0, Goldilocks.mul(weights[3 * y], v));
+                    a1 = Goldilocks.add(a1, Goldilocks.mul(weights[3 * y + 1], v));
+                    a2 = Goldilocks.add(a2, Goldilocks.mul(weights[3 * y + 2], v));
+                }
+                out[3 * x] = a0;
+                out[3 * x + 1] = a1;
+                out[3 * x + 2] = a2;
+            }
+        });
+        return out;
+    }
+
+    /**
+     * g(y) = Σ_x f(y + 2^k·x)·eq(z[k..n), x) for y ∈ {0,1}^k (array form, 2^k extension values),
+     * over the block z's top coordinates select when they are 0 or 1 (a claim lifted into the
+     * layout): as many products as the block has entries, in parallel over its rows of 2^k.
+     */
+    static long[] lowPartial(long[] f, Ext3[] z, int k) {
+        int n = z.length, m = n;
+        while (m > 0 && (z[m - 1].equals(Ext3.ZERO) || z[m - 1].equals(Ext3.ONE))) {
+            m--;
+        }
+        int free = Math.max(0, m - k); // rows' free variables: z[k..k+free)
+        long rowStart = 0;
+        for (int i = n - 1; i >= k + free; i--) {
+            rowStart = (rowStart << 1) | (z[i].equals(Ext3.ONE) ? 1 : 0);
+        }
+        rowStart <<= free;
+        int loVars = Math.min(free, 10), hiVars = free - loVars;
+        long[] eqLo = dev.zkinfer.poly.Mle.eqTable(Arrays.copyOfRange(z, k, k + loVars));
+        long[] eqHi = dev.zkinfer.poly.Mle.eqTable(Arrays.copyOfRange(z, k + loVars, k + free));
+        int width = 1 << k, loSize = 1 << loVars;
+        long base = rowStart;
+        Cancellation cancel = Cancellation.current();
+        int tasks = Math.min(1 << hiVars, 256), perTask = (1 << hiVars) / tasks;
+        long[][] parts = new long[tasks][];
+        java.util.stream.IntStream.range(0, tasks).parallel().forEach(task -> {
+            cancel.check();
+            long[] acc = new long[3 * width];
+            long[] inner = new long[3 * width];
+            for (int c = task * perTask; c < (task + 1) * perTask; c++) {
+                Arrays.fill(inner, 0);
+                long row = base + ((long) c << loVars);
+                for (int i = 0; i < loSize; i++) {
+                    long e0 = eqLo[3 * i], e1 = eqLo[3 * i + 1], e2 = eqLo[3 * i + 2];
+                    int at = (int) ((row + i) << k);
+                    for (int y = 0; y < width; y++) {
+                        long v = f[at + y];
+                        inner[3 * y] = Goldilocks.add(inner[3 * y], Goldilocks.mul(e0, v));
+                        inner[3 * y + 1] = Goldilocks.add(inner[3 * y + 1], Goldilocks.mul(e1, v));
+                        inner[3 * y + 2] = Goldilocks.add(inner[3 * y + 2], Goldilocks.mul(e2, v));
+                    }
+                }
+                Ext3 eh = Ext3.get(eqHi, c);
+                for (int y = 0; y < width; y++) {
+                    Ext3.set(acc, y, Ext3.get(acc, y).add(Ext3.get(inner, y).mul(eh)));
+                }
+            }
+            parts[task] = acc;
+        });
+        long[] out = new long[3 * width];
+        for (long[] part : parts) {
+            for (int q = 0; q < out.length; q++) {
+                out[q] = Goldilocks.add(out[q], part[q]);
+            }
+        }
+        return out;
     }
 
     /**
@@ -1104,24 +1290,32 @@ public final class WhirProver implements PcsProver {
     }
 
     /**
-     * The leaf digests of the round-0 codeword of base-field coefficients (2^n, consumed: scaled
-     * in place), encoded one coset block at a time as {@link #reencodedLeaves} does: 2^n values
-     * beside the coefficients instead of the whole codeword.
+     * The leaf digests of a codeword of coefficients of {@code width} longs (2^n of them, scaled in
+     * place, and restored at the end when {@code restore}), encoded one coset block at a time as {@link #reencodedLeaves}
+     * does: a block of 2^n entries beside the coefficients instead of the whole codeword; each block
+     * is also appended to {@code spill} when non-null (which closes itself if a write fails).
      */
-    private byte[] encodedLeafDigests(long[] coeffs, int n, int logN, int leafLongs) {
-        int r = logN - n, m = 1 << n, leavesPerBlock = m / leafLongs;
-        long[] c = kernels.toHost(coeffs, m);
+    private byte[] encodedLeafDigests(long[] coeffs, int width, int n, int logN, int leafLongs, SpillFile spill,
+            boolean restore) {
+        int r = logN - n, m = 1 << n, leavesPerBlock = width * m / leafLongs;
+        long[] c = kernels.toHost(coeffs, width * m);
         long omegaN = Goldilocks.rootOfUnity(logN);
         byte[] digests = new byte[(leavesPerBlock << r) * 32];
         int prevS = 0;
         for (int block = 0; block < 1 << r; block++) {
             Cancellation.checkpoint();
             int s = WhirProtocol.bitReverse(block, r);
-            scaleByPowersInPlace(c, 1, Goldilocks.pow(omegaN, Math.floorMod(s - prevS, 1L << logN)));
+            scaleByPowersInPlace(c, width, Goldilocks.pow(omegaN, Math.floorMod(s - prevS, 1L << logN)));
             prevS = s;
-            long[] word = kernels.encodeBitReversed(c, 1, n, n);
-            byte[] d = kernels.hashLeaves(kernels.toHost(word, m), leafLongs);
+            long[] word = kernels.toHost(kernels.encodeBitReversed(c, width, n, n), width * m);
+            if (spill != null && !spill.appendLongs(word, 0, width * m)) {
+                spill = null;
+            }
+            byte[] d = kernels.hashLeaves(word, leafLongs);
             System.arraycopy(d, 0, digests, block * leavesPerBlock * 32, d.length);
+        }
+        if (restore) {
+            scaleByPowersInPlace(c, width, Goldilocks.pow(omegaN, Math.floorMod(-prevS, 1L << logN)));
         }
         return digests;
     }

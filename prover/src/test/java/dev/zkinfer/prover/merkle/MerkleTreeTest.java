@@ -60,6 +60,33 @@ class MerkleTreeTest {
     }
 
     @Test
+    void aTreeWithItsLayersInAFileWritesTheSamePathsAndATamperedFileIsCaught() {
+        MerkleTree spilled = tree.spilled(1);
+        assertTrue(spilled != tree, "every layer below the root moves to a file");
+        assertEquals(tree.numLeaves(), spilled.numLeaves());
+        assertTrue(Arrays.equals(tree.root(), spilled.root()));
+        for (int count : new int[] {1, 5, 30}) {
+            int[] idx = randomIndices(count);
+            ProofWriter a = new ProofWriter();
+            ProofWriter b = new ProofWriter();
+            tree.writeMultiProof(idx, a);
+            spilled.writeMultiProof(idx, b);
+            assertTrue(Arrays.equals(a.toByteArray(), b.toByteArray()), count + " leaves");
+            assertDoesNotThrow(() -> check(spilled.root(), idx, digests(data, idx), b.toByteArray()));
+        }
+        // a file whose sibling digests are not the tree's: its paths do not verify
+        MerkleTree bad = tree.spilled(1);
+        bad.spillFileForTests().overwrite(0, 1);
+        bad.spillFileForTests().overwrite(1, 2);
+        int[] idx = {1};
+        ProofWriter w = new ProofWriter();
+        bad.writeMultiProof(idx, w);
+        assertThrows(InvalidProofException.class, () -> check(bad.root(), idx, digests(data, idx), w.toByteArray()));
+        // a tree with no layer that large is kept as it is
+        assertTrue(tree.spilled() == tree);
+    }
+
+    @Test
     void sharedNodesAreSentOnce() {
         int[] idx = {4, 5};
         ProofWriter w = new ProofWriter();

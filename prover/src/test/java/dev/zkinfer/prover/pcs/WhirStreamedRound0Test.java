@@ -2,18 +2,23 @@ package dev.zkinfer.prover.pcs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.pcs.EvaluationClaim;
 import dev.zkinfer.pcs.PcsParameters;
 import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.Backends;
+import dev.zkinfer.transcript.Sha256Transcript;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,6 +43,9 @@ class WhirStreamedRound0Test {
             WhirTestSupport.Opening streamed = open(new WhirProver(params, backend, 0, chunkVars), table, points);
             assertArrayEquals(whole.proof(), streamed.proof(), "streamed round 0 on " + backend.name());
             assertArrayEquals(whole.root(), streamed.root());
+            // the large codewords encoded again for their queries instead of read from their files: the same bytes
+            WhirTestSupport.Opening reencoded = open(new WhirProver(params, backend, 0, chunkVars, false), table, points);
+            assertArrayEquals(whole.proof(), reencoded.proof(), "re-encoded codewords on " + backend.name());
             for (int j = 0; j < points.size(); j++) {
                 assertEquals(Mle.evaluate(table, points.get(j)), streamed.claims().get(j).value());
             }
@@ -71,6 +79,34 @@ class WhirStreamedRound0Test {
         }
         assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(params, o.root(), o.claims(),
                 java.util.Arrays.copyOf(o.proof(), o.proof().length - 8)));
+    }
+
+    @Test
+    void aProverWhoseSpilledCodewordIsNotTheCommittedOneIsCaught() throws Exception {
+        int n = 11;
+        SplittableRandom rnd = new SplittableRandom(5 + n);
+        PcsParameters params = PcsParameters.forSecurity(103, n);
+        long[] table = WhirTestSupport.randomTable(rnd, n);
+        List<Ext3[]> points = claimPoints(rnd, n);
+        WhirProver prover = new WhirProver(params, Backends.get(), 0, params.foldVars(0) + 2);
+        WhirProver.WhirCommitment c = prover.commit(table.clone(), n);
+        assertNotNull(c.spilled(), "a commitment that keeps no codeword writes it to a file");
+        // the file changed after the root was computed: every value off by one
+        long size = 1L << params.logDomainSize(0);
+        long[] leaf = c.spilled().leaves(new int[] {0}, 1);
+        for (long i = 0; i < size; i++) {
+            c.spilled().overwrite(i, Goldilocks.add(i == 0 ? leaf[0] : c.spilled().leaves(new int[] {(int) i}, 1)[0], 1));
+        }
+        Sha256Transcript t = new Sha256Transcript(WhirTestSupport.TAG);
+        t.absorbBytes("root", c.root());
+        ProofWriter out = new ProofWriter();
+        Ext3[] values = prover.open(c, points, out, t);
+        List<EvaluationClaim> claims = new ArrayList<>();
+        for (int j = 0; j < values.length; j++) {
+            assertEquals(Mle.evaluate(table, points.get(j)), values[j]);
+            claims.add(new EvaluationClaim(points.get(j), values[j]));
+        }
+        assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(params, c.root(), claims, out.toByteArray()));
     }
 
     /** Two random points, two block-selecting points (top coordinates 0/1, as lifted tensor claims), one corner. */

@@ -1,0 +1,170 @@
+package dev.zkinfer.prover.merkle;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A table too large to hold through a proof (round 0 of a 2^28-value WHIR commitment: a 4 GiB
+ * codeword and a 2 GiB Merkle tree), written to a temporary file once and read back where an
+ * opening needs a few hundred entries of it (its queried leaves and their Merkle paths), instead of
+ * computing it again or holding it. The file is unlinked as soon as it is open (where the platform
+ * allows: elsewhere it is deleted at exit), so no name is left behind; its space is returned when
+ * this object is closed or becomes unreachable. Its bytes are neither heap nor resident memory
+ * (the kernel's page cache holds what it can). A file that cannot be made or written is no error:
+ * {@link #create} answers null and a failed write false, and the caller keeps or recomputes the
+ * table instead.
+ *
+ * <p>Longs are written in the platform's byte order: the file lives only as long as this object,
+ * in this process. Appends are not thread-safe; reads are.
+ */
+public final class SpillFile implements AutoCloseable {
+    /** The folder of the files: {@code -Dzkinfer.spillDir=DIR}, the temporary folder by default, "none" to hold or recompute the tables instead. */
+    public static final String DIR_PROPERTY = "zkinfer.spillDir";
+    private static final Cleaner CLEANER = Cleaner.create();
+    /** Longs written per system call (8 MiB). */
+    private static final int WRITE_LONGS = 1 << 20;
+
+    private final FileChannel channel;
+    private final long lengthBytes;
+    private final Cleaner.Cleanable cleanable;
+    private long written;
+
+    private SpillFile(FileChannel channel, long lengthBytes) {
+        this.channel = channel;
+        this.lengthBytes = lengthBytes;
+        this.cleanable = CLEANER.register(this, () -> closeQuietly(channel));
+    }
+
+    /** A new empty file for {@code lengthBytes} bytes, or null when none can be made (no space, no folder, "none"). */
+    public static SpillFile create(long lengthBytes) {
+        String dir = System.getProperty(DIR_PROPERTY, System.getProperty("java.io.tmpdir"));
+        if (dir == null || dir.equals("none")) {
+            return null;
+        }
+        try {
+            Path folder = Path.of(dir);
+            if (folder.toFile().getUsableSpace() < lengthBytes + (1L << 30)) {
+                return null; // leave a gigabyte to everyone else
+            }
+            Path file = Files.createTempFile(folder, "zkinfer-spill-", ".bin");
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                Files.delete(file);
+            } catch (IOException e) {
+                file.toFile().deleteOnExit();
+            }
+            return new SpillFile(ch, lengthBytes);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Appends {@code len} longs of {@code values} from {@code from}; false (the file closed) when the write fails. */
+    public boolean appendLongs(long[] values, int from, int len) {
+        check(8L * len);
+        ByteBuffer buf = ByteBuffer.allocateDirect(8 * Math.min(len, WRITE_LONGS)).order(ByteOrder.nativeOrder());
+        LongBuffer longs = buf.asLongBuffer();
+        for (int at = 0; at < len; at += WRITE_LONGS) {
+            int n = Math.min(WRITE_LONGS, len - at);
+            longs.clear();
+            longs.put(values, from + at, n);
+            buf.clear().limit(8 * n);
+            if (!write(buf)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Appends {@code bytes}; false (the file closed) when the write fails. */
+    public boolean appendBytes(byte[] bytes) {
+        check(bytes.length);
+        return write(ByteBuffer.wrap(bytes));
+    }
+
+    private void check(long more) {
+        if (written + more > lengthBytes) {
+            throw new IllegalStateException("more than the file's " + lengthBytes + " bytes");
+        }
+    }
+
+    private boolean write(ByteBuffer buf) {
+        try {
+            while (buf.hasRemaining()) {
+                written += channel.write(buf, written);
+            }
+            return true;
+        } catch (IOException e) {
+            close();
+            return false;
+        }
+    }
+
+    /** Whether every byte has been written (and the file is open). */
+    public boolean complete() {
+        return written == lengthBytes && channel.isOpen();
+    }
+
+    /** The runs of {@code leafLongs} longs at {@code indices} (runs counted from the start of the file), in that order. */
+    public long[] leaves(int[] indices, int leafLongs) {
+        long[] out = new long[indices.length * leafLongs];
+        ByteBuffer buf = ByteBuffer.allocate(8 * leafLongs).order(ByteOrder.nativeOrder());
+        for (int q = 0; q < indices.length; q++) {
+            read(buf, 8L * indices[q] * leafLongs);
+            buf.asLongBuffer().get(out, q * leafLongs, leafLongs);
+        }
+        return out;
+    }
+
+    /** {@code length} bytes at byte {@code offset}. */
+    public byte[] bytes(long offset, int length) {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        read(buf, offset);
+        return buf.array();
+    }
+
+    private void read(ByteBuffer buf, long offset) {
+        buf.clear();
+        try {
+            while (buf.hasRemaining()) {
+                if (channel.read(buf, offset + buf.position()) < 0) {
+                    throw new IOException("the file ends at " + (offset + buf.position()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a spilled table: " + e.getMessage(), e);
+        }
+        buf.flip();
+    }
+
+    /** Overwrites the long at {@code index} (tests: a prover whose stored table is not the committed one). */
+    public void overwrite(long index, long value) {
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, value);
+        try {
+            channel.write(b, 8 * index);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // the file is unlinked: closing it only returns its space
+        }
+    }
+}
