@@ -77,6 +77,19 @@ public final class WhirProtocol {
     public static final String ZK_RHO = "whir/zk-rho";
     /** Hiding mode with several openings: the root of the opening's own mask polynomial. */
     public static final String ZK_MASK_ROOT = "whir/zk-mask-root";
+    /**
+     * Several openings, mask parts held by another commitment ({@link PcsParameters#zkMaskElsewhere()}):
+     * round 0's opened mask symbols, absorbed before the challenge λ that combines them.
+     */
+    public static final String ZK_MASK_SYMBOLS = "whir/zk-mask-symbols";
+    public static final String ZK_MASK_LAMBDA = "whir/zk-mask-lambda";
+
+    /**
+     * What an opening whose mask parts another commitment holds ({@link PcsParameters#zkMaskElsewhere()})
+     * leaves to be proved there: for each part S_a, Σ_q λ^q·S_a(y_q) = values[a] over round 0's
+     * queried points y_q, one claim per part with {@code weight} on the part's block.
+     */
+    public record MaskSymbols(PointSumWeights weight, Ext3[] values) {}
     public static final String OOD = "whir/ood";
     public static final String OOD_ANSWER = "whir/ood-answer";
 

@@ -23,6 +23,7 @@ final class ZkMasks {
     private final Map<Integer, long[]> blocks = new HashMap<>();
     private final TensorMask[] tensorMasks;
     private final dev.zkinfer.prover.lookup.LogUpGkrProver.TreeMasks treeMasks;
+    private final long[][] modelMaskParts;
 
     ZkMasks(VerifyingKey vk, RandomGenerator random) {
         this(vk, random, Map.of());
@@ -39,6 +40,13 @@ final class ZkMasks {
         for (int s = 0; s < layout.poolBlocks(); s++) {
             int id = layout.poolBlock(s);
             blocks.put(id, uniform(1 << wl.blocks(id).get(0).numVars(), random));
+        }
+        // the model openings' mask parts S_a, where the witness holds them (docs/zero-knowledge.md §3.3 item 3)
+        int[] modelMask = layout.modelMaskBlocks();
+        modelMaskParts = new long[modelMask.length][];
+        for (int a = 0; a < modelMask.length; a++) {
+            modelMaskParts[a] = uniform(1 << wl.blocks(modelMask[a]).get(0).numVars(), random);
+            blocks.put(modelMask[a], modelMaskParts[a]);
         }
         tensorMasks = new TensorMask[c.tensors().size()];
         for (int t = 0; t < tensorMasks.length; t++) {
@@ -94,6 +102,11 @@ final class ZkMasks {
         block[e] = v.c0;
         block[stride + e] = v.c1;
         block[2 * stride + e] = v.c2;
+    }
+
+    /** The model opening's mask parts S_a held by the witness (hypercube values), or none ({@link ZkLayout#modelMaskBlocks()}). */
+    long[][] modelMaskParts() {
+        return modelMaskParts;
     }
 
     /** The lookup stage's tree masks (null without lookups). */
