@@ -484,7 +484,7 @@ public final class ZkLayout {
     /** The witness polynomial's layout: advice tensors, then the sumcheck slots and tensor masks. */
     /**
      * The witness blocks holding the parts S_a of the model opening's mask polynomial, one per part
-     * (hypercube values over n_model − k_0 variables), or none when each model opening commits
+     * (the monomial coefficients of a polynomial of n_model − k_0 variables), or none when each model opening commits
      * its mask polynomial in a tree of its own (docs/zero-knowledge.md §3.3 item 3).
      */
     public int[] modelMaskBlocks() {

@@ -4,14 +4,16 @@ import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 
 /**
- * The weight Σ_q λ^q·eq((y_q, y_q^2, y_q^4, ..., y_q^(2^(m−1))), ·) on a block of 2^m entries, for
- * base-field points y_q: on a block that holds the hypercube values of a multilinear polynomial S
- * of m variables, Σ_b w(b)·S(b) = Σ_q λ^q·S(y_q), the λ-combination of S's univariate readings at
- * the y_q (its codeword symbols there: S̃ at (y, y^2, ..., y^(2^(m−1))) is Σ_j c_j·y^j for S's
- * monomial coefficients c_j). A model opening whose mask parts the witness holds proves the parts'
- * symbols it sent with one such claim per part (docs/zero-knowledge.md §3.3 item 3).
+ * The weight w(j) = Σ_q λ^q·y_q^j on a block of 2^m entries, for points y_q = ω^(s_q) of the
+ * subgroup of order 2^L (ω = {@link Goldilocks#rootOfUnity}(L), L ≥ m): on a block that holds the
+ * monomial coefficients c_j of a polynomial S of m variables, Σ_j w(j)·c_j = Σ_q λ^q·S(y_q), the
+ * λ-combination of S's univariate readings at the y_q (its codeword symbols there). A model
+ * opening whose mask parts the witness holds proves the parts' symbols it sent with one such claim
+ * per part (docs/zero-knowledge.md §3.3 item 3).
  *
- * <p>{@link #evaluate} costs O(q·m); {@link #table} (the prover's) O(q·2^m), computed once.
+ * <p>Its multilinear extension is w̃(z) = Σ_q λ^q·Π_i (1 − z_i + z_i·y_q^(2^i)): {@link #evaluate}
+ * costs O(q·m), once per opening point for all the parts' claims. {@link #table} (the prover's) is
+ * the first 2^m values of the length-2^L DFT of the vector with λ^q at s_q, O(2^L·L), computed once.
  * Immutable and thread-safe.
  */
 public final class PointSumWeights implements BlockWeight {
@@ -19,22 +21,27 @@ public final class PointSumWeights implements BlockWeight {
     static final long TAG = 3;
 
     private final int m;
-    private final long[] ys;
+    private final int logDomain;
+    private final int[] exponents;
     private final Ext3 lambda;
     private volatile long[] table;
+    /** The last opening point evaluated at and the value: the c parts' claims share this weight and that point. */
+    private volatile Object[] last;
 
-    /** Points {@code ys} (base field), combined with the powers of {@code lambda}, on a block of 2^m entries. */
-    public PointSumWeights(int m, long[] ys, Ext3 lambda) {
-        if (m < 0 || m > 30 || ys.length < 1 || ys.length > (1 << 16)) {
-            throw new IllegalArgumentException("point-sum weights need 0 to 30 variables and 1 to 2^16 points: " + m + ", " + ys.length);
+    /** Points ω^(s_q) of the subgroup of order 2^logDomain, s_q = {@code exponents}, combined with λ's powers, on 2^m coefficients. */
+    public PointSumWeights(int m, int logDomain, int[] exponents, Ext3 lambda) {
+        if (m < 0 || logDomain < m || logDomain > 30 || exponents.length < 1 || exponents.length > (1 << 16)) {
+            throw new IllegalArgumentException("point-sum weights need 0 ≤ m ≤ L ≤ 30 and 1 to 2^16 points: m " + m + ", L " + logDomain
+                    + ", " + exponents.length + " points");
         }
-        for (long y : ys) {
-            if (!Goldilocks.isCanonical(y)) {
-                throw new IllegalArgumentException("non-canonical point " + Long.toUnsignedString(y));
+        for (int s : exponents) {
+            if (s < 0 || s >= 1 << logDomain) {
+                throw new IllegalArgumentException("exponent " + s + " outside the subgroup of order 2^" + logDomain);
             }
         }
         this.m = m;
-        this.ys = ys.clone();
+        this.logDomain = logDomain;
+        this.exponents = exponents.clone();
         this.lambda = lambda;
     }
 
@@ -48,21 +55,32 @@ public final class PointSumWeights implements BlockWeight {
         if (z.length != m) {
             throw new IllegalArgumentException("point of " + z.length + " coordinates, expected " + m);
         }
+        long omega = Goldilocks.rootOfUnity(logDomain);
         Ext3 sum = Ext3.ZERO;
         Ext3 coef = Ext3.ONE;
-        for (long y : ys) {
-            // eq(Y, z) = Π_i (1 − Y_i + z_i·(2·Y_i − 1)), Y_i = y^(2^i)
+        for (int s : exponents) {
             Ext3 e = Ext3.ONE;
-            long yi = y;
+            long yi = Goldilocks.pow(omega, s);
             for (int i = 0; i < m; i++) {
-                long one = Goldilocks.sub(1, yi);
-                e = e.mul(z[i].mul(Goldilocks.sub(yi, one)).add(one));
+                // 1 − z_i + z_i·y^(2^i)
+                e = e.mul(z[i].mul(Goldilocks.sub(yi, 1)).add(1));
                 yi = Goldilocks.mul(yi, yi);
             }
             sum = sum.add(coef.mul(e));
             coef = coef.mul(lambda);
         }
         return sum;
+    }
+
+    @Override
+    public Ext3 evaluate(OpeningPoint point) {
+        Object[] l = last;
+        if (l != null && l[0] == point) {
+            return (Ext3) l[1];
+        }
+        Ext3 v = evaluate(point.prefix(m));
+        last = new Object[] {point, v};
+        return v;
     }
 
     @Override
@@ -75,45 +93,72 @@ public final class PointSumWeights implements BlockWeight {
         return t.clone();
     }
 
+    /** w(j) = Σ_s u[s]·ω^(s·j) for j &lt; 2^m, u[s_q] = λ^q: one DFT of length 2^L per component. */
     private long[] build() {
-        int size = 1 << m;
-        long[] acc = new long[3 * size];
-        long[] eq = new long[size];
+        int size = 1 << logDomain;
+        long[][] u = new long[3][size];
         Ext3 coef = Ext3.ONE;
-        for (long y : ys) {
-            // the base-field eq table of (y, y^2, ...), variable i = bit i of the index
-            eq[0] = 1;
-            long yi = y;
-            for (int i = 0; i < m; i++) {
-                int half = 1 << i;
-                long one = Goldilocks.sub(1, yi);
-                for (int b = half - 1; b >= 0; b--) {
-                    long v = eq[b];
-                    eq[b + half] = Goldilocks.mul(v, yi);
-                    eq[b] = Goldilocks.mul(v, one);
-                }
-                yi = Goldilocks.mul(yi, yi);
-            }
-            for (int b = 0; b < size; b++) {
-                long v = eq[b];
-                acc[3 * b] = Goldilocks.add(acc[3 * b], Goldilocks.mul(coef.c0, v));
-                acc[3 * b + 1] = Goldilocks.add(acc[3 * b + 1], Goldilocks.mul(coef.c1, v));
-                acc[3 * b + 2] = Goldilocks.add(acc[3 * b + 2], Goldilocks.mul(coef.c2, v));
-            }
+        for (int s : exponents) {
+            u[0][s] = Goldilocks.add(u[0][s], coef.c0);
+            u[1][s] = Goldilocks.add(u[1][s], coef.c1);
+            u[2][s] = Goldilocks.add(u[2][s], coef.c2);
             coef = coef.mul(lambda);
         }
-        return acc;
+        long[] out = new long[3 << m];
+        for (int c = 0; c < 3; c++) {
+            dft(u[c], logDomain);
+            for (int j = 0; j < 1 << m; j++) {
+                out[3 * j + c] = u[c][j];
+            }
+        }
+        return out;
+    }
+
+    /** In place: a[j] ← Σ_s a[s]·ω^(s·j), ω of order 2^logN (iterative radix 2, natural order in and out). */
+    static void dft(long[] a, int logN) {
+        int n = 1 << logN;
+        for (int i = 1, j = 0; i < n; i++) {
+            int bit = n >> 1;
+            for (; (j & bit) != 0; bit >>= 1) {
+                j ^= bit;
+            }
+            j ^= bit;
+            if (i < j) {
+                long t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+            }
+        }
+        for (int len = 1, lg = 1; len < n; len <<= 1, lg++) {
+            long w = Goldilocks.rootOfUnity(lg);
+            long[] tw = new long[len];
+            tw[0] = 1;
+            for (int k = 1; k < len; k++) {
+                tw[k] = Goldilocks.mul(tw[k - 1], w);
+            }
+            for (int i = 0; i < n; i += 2 * len) {
+                for (int k = 0; k < len; k++) {
+                    long x = a[i + k];
+                    long y = Goldilocks.mul(a[i + k + len], tw[k]);
+                    a[i + k] = Goldilocks.add(x, y);
+                    a[i + k + len] = Goldilocks.sub(x, y);
+                }
+            }
+        }
     }
 
     @Override
     public long[] encode() {
-        long[] out = new long[5 + ys.length];
+        long[] out = new long[6 + exponents.length];
         out[0] = TAG;
         out[1] = m;
-        out[2] = lambda.c0;
-        out[3] = lambda.c1;
-        out[4] = lambda.c2;
-        System.arraycopy(ys, 0, out, 5, ys.length);
+        out[2] = logDomain;
+        out[3] = lambda.c0;
+        out[4] = lambda.c1;
+        out[5] = lambda.c2;
+        for (int q = 0; q < exponents.length; q++) {
+            out[6 + q] = exponents[q];
+        }
         return out;
     }
 }

@@ -87,7 +87,7 @@ public final class WhirProtocol {
     /**
      * What an opening whose mask parts another commitment holds ({@link PcsParameters#zkMaskElsewhere()})
      * leaves to be proved there: for each part S_a, Σ_q λ^q·S_a(y_q) = values[a] over round 0's
-     * queried points y_q, one claim per part with {@code weight} on the part's block.
+     * queried points y_q, one claim per part with {@code weight} on the block of S_a's monomial coefficients.
      */
     public record MaskSymbols(PointSumWeights weight, Ext3[] values) {}
     public static final String OOD = "whir/ood";

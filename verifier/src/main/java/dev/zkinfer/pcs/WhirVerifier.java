@@ -335,19 +335,19 @@ public final class WhirVerifier implements PcsVerifier {
                 maskSymbols = proof.bases("mask polynomial's symbols", indices.length * maskWidth);
                 t.absorbLongs(WhirProtocol.ZK_MASK_SYMBOLS, maskSymbols);
                 Ext3 lambda = t.challengeExt(WhirProtocol.ZK_MASK_LAMBDA);
-                long omega = Goldilocks.rootOfUnity(params.logDomainSize(0) - k);
-                long[] ys = new long[indices.length];
+                int[] exps = new int[indices.length];
                 Ext3[] values = new Ext3[maskWidth];
                 java.util.Arrays.fill(values, Ext3.ZERO);
                 Ext3 lq = Ext3.ONE;
                 for (int q = 0; q < indices.length; q++) {
-                    ys[q] = Goldilocks.pow(omega, WhirProtocol.bitReverse(indices[q], logLeaves));
+                    exps[q] = WhirProtocol.bitReverse(indices[q], logLeaves);
                     for (int a = 0; a < maskWidth; a++) {
                         values[a] = values[a].add(lq.mul(maskSymbols[q * maskWidth + a]));
                     }
                     lq = lq.mul(lambda);
                 }
-                maskClaims = new WhirProtocol.MaskSymbols(new PointSumWeights(params.zkMaskVars(), ys, lambda), values);
+                maskClaims = new WhirProtocol.MaskSymbols(new PointSumWeights(params.zkMaskVars(), params.logDomainSize(0) - k, exps, lambda),
+                        values);
                 maskFrom = 0;
                 maskStride = maskWidth;
             } else if (separate && i == 0) {

@@ -45,8 +45,10 @@ final class ZkMasks {
         int[] modelMask = layout.modelMaskBlocks();
         modelMaskParts = new long[modelMask.length][];
         for (int a = 0; a < modelMask.length; a++) {
-            modelMaskParts[a] = uniform(1 << wl.blocks(modelMask[a]).get(0).numVars(), random);
-            blocks.put(modelMask[a], modelMaskParts[a]);
+            // the witness holds S_a's monomial coefficients (uniform); the opening takes its hypercube values
+            long[] coefficients = uniform(1 << wl.blocks(modelMask[a]).get(0).numVars(), random);
+            blocks.put(modelMask[a], coefficients);
+            modelMaskParts[a] = hypercubeValues(coefficients);
         }
         tensorMasks = new TensorMask[c.tensors().size()];
         for (int t = 0; t < tensorMasks.length; t++) {
@@ -95,6 +97,19 @@ final class ZkMasks {
         }
     }
 
+    /** A multilinear polynomial's hypercube values from its monomial coefficients (the subset-sum transform). */
+    static long[] hypercubeValues(long[] coefficients) {
+        long[] v = coefficients.clone();
+        for (int bit = 1; bit < v.length; bit <<= 1) {
+            for (int b = 0; b < v.length; b++) {
+                if ((b & bit) != 0) {
+                    v[b] = dev.zkinfer.field.Goldilocks.add(v[b], v[b ^ bit]);
+                }
+            }
+        }
+        return v;
+    }
+
     /** Writes v's components at entry (i, k) of a block laid out as {@link #coefficient} reads it. */
     private static void put(long[] block, int i, Ext3 v, int iBits, int kBits) {
         int stride = 1 << (iBits + kBits);
@@ -104,7 +119,7 @@ final class ZkMasks {
         block[2 * stride + e] = v.c2;
     }
 
-    /** The model opening's mask parts S_a held by the witness (hypercube values), or none ({@link ZkLayout#modelMaskBlocks()}). */
+    /** The model opening's mask parts S_a whose monomial coefficients the witness holds, as hypercube values; none where it holds none ({@link ZkLayout#modelMaskBlocks()}). */
     long[][] modelMaskParts() {
         return modelMaskParts;
     }

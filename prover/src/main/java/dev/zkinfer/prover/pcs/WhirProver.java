@@ -917,19 +917,19 @@ public final class WhirProver implements PcsProver {
                 out.bases(symbols);
                 t.absorbLongs(WhirProtocol.ZK_MASK_SYMBOLS, symbols);
                 Ext3 lambda = t.challengeExt(WhirProtocol.ZK_MASK_LAMBDA);
-                long omega = Goldilocks.rootOfUnity(params.logDomainSize(0) - k);
-                long[] ys = new long[indices.length];
+                int[] exps = new int[indices.length];
                 Ext3[] sums = new Ext3[cw];
                 Arrays.fill(sums, Ext3.ZERO);
                 Ext3 lq = Ext3.ONE;
                 for (int q = 0; q < indices.length; q++) {
-                    ys[q] = Goldilocks.pow(omega, WhirProtocol.bitReverse(indices[q], logLeaves));
+                    exps[q] = WhirProtocol.bitReverse(indices[q], logLeaves);
                     for (int a = 0; a < cw; a++) {
                         sums[a] = sums[a].add(lq.mul(symbols[q * cw + a]));
                     }
                     lq = lq.mul(lambda);
                 }
-                elsewhereOut[0] = new WhirProtocol.MaskSymbols(new dev.zkinfer.pcs.PointSumWeights(params.zkMaskVars(), ys, lambda), sums);
+                elsewhereOut[0] = new WhirProtocol.MaskSymbols(new dev.zkinfer.pcs.PointSumWeights(params.zkMaskVars(),
+                        params.logDomainSize(0) - k, exps, lambda), sums);
             } else if (separate && i == 0) {
                 out.bases(hostLeaves(mask.symbols(), indices, params.zkMaskWidth()));
                 writeSalts(mask.salts(), indices, out);
