@@ -958,6 +958,26 @@ public final class ZkLayout {
             return comp.mul(rows);
         }
 
+        /** The same at an opening point's first coordinates, with the eq tables of its small index ranges shared by every mask weight. */
+        @Override
+        public Ext3 evaluate(dev.zkinfer.pcs.OpeningPoint z) {
+            Ext3 comp = Ext3.ZERO;
+            for (int j = 0; j < 3; j++) {
+                comp = comp.add(z.eqInRange(kBits + iBits, numVars(), j).mul(component(j)));
+            }
+            Ext3 rows = Ext3.ZERO;
+            for (int i = 0; i < p.length; i++) {
+                Ext3 inner = Ext3.ZERO;
+                Ext3 pk = Ext3.ONE;
+                for (int k = 0; k <= degree; k++) {
+                    inner = inner.add(z.eqInRange(0, kBits, k).mul(pk));
+                    pk = pk.mul(p[i]);
+                }
+                rows = rows.add(z.eqInRange(kBits, kBits + iBits, i).mul(s[i]).mul(inner));
+            }
+            return comp.mul(rows);
+        }
+
         @Override
         public long[] encode() {
             long[] out = new long[5 + 6 * p.length];

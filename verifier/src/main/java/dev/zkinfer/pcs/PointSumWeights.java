@@ -95,6 +95,20 @@ public final class PointSumWeights implements BlockWeight {
 
     /** w(j) = Σ_s u[s]·ω^(s·j) for j &lt; 2^m, u[s_q] = λ^q: one DFT of length 2^L per component. */
     private long[] build() {
+        long[][] u = dftInputs();
+        for (long[] component : u) {
+            dft(component, logDomain);
+        }
+        return fromTransformed(u);
+    }
+
+    /**
+     * The table's DFT inputs, one per component: λ^q's component at s_q, zero elsewhere (2^L
+     * values each). A prover transforms them with its own NTT kernel (forward, natural order, over
+     * {@link Goldilocks#rootOfUnity}(L)) and hands them to {@link #useTransformed}: this class's DFT
+     * is plain Java, run once per proof (cold code).
+     */
+    public long[][] dftInputs() {
         int size = 1 << logDomain;
         long[][] u = new long[3][size];
         Ext3 coef = Ext3.ONE;
@@ -104,9 +118,25 @@ public final class PointSumWeights implements BlockWeight {
             u[2][s] = Goldilocks.add(u[2][s], coef.c2);
             coef = coef.mul(lambda);
         }
+        return u;
+    }
+
+    /** Fills the table from the forward DFTs of {@link #dftInputs()} (the caller's NTT); the table is a cache of the same values. */
+    public void useTransformed(long[][] transformed) {
+        if (transformed.length != 3) {
+            throw new IllegalArgumentException("three components, got " + transformed.length);
+        }
+        for (long[] t : transformed) {
+            if (t.length != 1 << logDomain) {
+                throw new IllegalArgumentException("DFTs of 2^" + logDomain + " values expected");
+            }
+        }
+        table = fromTransformed(transformed);
+    }
+
+    private long[] fromTransformed(long[][] u) {
         long[] out = new long[3 << m];
         for (int c = 0; c < 3; c++) {
-            dft(u[c], logDomain);
             for (int j = 0; j < 1 << m; j++) {
                 out[3 * j + c] = u[c][j];
             }

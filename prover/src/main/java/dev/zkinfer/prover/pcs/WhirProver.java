@@ -928,8 +928,15 @@ public final class WhirProver implements PcsProver {
                     }
                     lq = lq.mul(lambda);
                 }
-                elsewhereOut[0] = new WhirProtocol.MaskSymbols(new dev.zkinfer.pcs.PointSumWeights(params.zkMaskVars(),
-                        params.logDomainSize(0) - k, exps, lambda), sums);
+                dev.zkinfer.pcs.PointSumWeights weight = new dev.zkinfer.pcs.PointSumWeights(params.zkMaskVars(), params.logDomainSize(0) - k,
+                        exps, lambda);
+                // its table for the witness opening: three NTTs on the backend's kernel
+                long[][] spectra = weight.dftInputs();
+                for (long[] component : spectra) {
+                    kernels.ntt(component, params.logDomainSize(0) - k);
+                }
+                weight.useTransformed(spectra);
+                elsewhereOut[0] = new WhirProtocol.MaskSymbols(weight, sums);
             } else if (separate && i == 0) {
                 out.bases(hostLeaves(mask.symbols(), indices, params.zkMaskWidth()));
                 writeSalts(mask.salts(), indices, out);

@@ -120,6 +120,8 @@ class WhirMaskElsewhereTest {
         assertTrue(trueOn(s, parts));
         assertTrue(trueOn(o.symbols(), parts), "the prover's claims are the verifier's");
         assertTrue(Arrays.equals(s.weight().encode(), o.symbols().weight().encode()));
+        // the prover's table (its NTT kernel) is the weight's own (this class's DFT, the verifier's copy)
+        assertTrue(Arrays.equals(o.symbols().weight().table(), s.weight().table()));
         // the weight's extension is the multilinear extension of its table
         Ext3[] z = WhirTestSupport.randomPoints(rnd, p.zkMaskVars(), 1).get(0);
         assertEquals(Mle.evaluateExt(s.weight().table(), z), s.weight().evaluate(z));
