@@ -46,7 +46,10 @@ import java.util.Arrays;
  * c symbols (the verifier folds them with {@link #maskFolds}); each out-of-domain sample absorbs f̂(ζ) then ĝ(ζ)
  * ("whir/ood-answer" twice). With several, the commitment's samples absorb f̂(ζ) only, and each
  * opening, after the claims, absorbs its mask's root ("whir/zk-mask-root") and its own samples
- * (ζ, then f̂(ζ) and ĝ(ζ)) before γ. At the opening, after
+ * (ζ, then f̂(ζ) and ĝ(ζ)) before γ; with several openings whose mask parts another commitment holds
+ * ({@link PcsParameters#zkMaskElsewhere()}) there is no mask root and no sample of the opening's own,
+ * and round 0's mask symbols, sent after f's paths, are absorbed ("whir/zk-mask-symbols") before the
+ * challenge λ ("whir/zk-mask-lambda") that combines them into claims for that commitment. At the opening, after
  * γ: "whir/zk-mask-sum" = G = the γ-combination of the claims' weights applied to ĝ, then
  * challenge ρ ("whir/zk-rho"); the rounds then run on ρ·f̂ + ĝ. Every opened leaf is followed,
  * after all leaves of its round, by its {@value dev.zkinfer.merkle.MerkleHash#SALT_BYTES}-byte

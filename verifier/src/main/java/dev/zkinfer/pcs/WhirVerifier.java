@@ -54,7 +54,10 @@ import java.util.List;
  * PcsParameters#zkSeparateMask()}): the commitment's samples carry f̂'s answers only and join the
  * claims on f̂; the opening starts (after the claims) with ĝ's root and, per sample, f̂'s and ĝ's
  * answers; round 0's f leaves, salts and paths are followed by ĝ's c symbols per opened leaf, their
- * salts and their paths in ĝ's tree.
+ * salts and their paths in ĝ's tree. Several openings with the mask parts held by another commitment
+ * ({@link PcsParameters#zkMaskElsewhere()}, {@link #verifyOpeningMaskElsewhere}): no mask root or
+ * samples of the opening's own; round 0's f paths are followed by ĝ's c symbols per opened leaf alone,
+ * and the opening returns the claims on the parts that the other commitment must prove.
  *
  * <p>Cost: O(Σ t_i·2^k_i + t_i·log|L_i| hashes + 2^m_R·t_{R-1}) — polylogarithmic in the
  * polynomial's size. Single-threaded and deterministic; only {@link InvalidProofException}
