@@ -475,7 +475,12 @@ public final class CircuitVerifier {
                 model = List.of();
             }
             model = modelBlockClaims(model);
-            openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(), vk.modelPcs(), modelOod, model, modelWeighted);
+            dev.zkinfer.pcs.WhirProtocol.MaskSymbols modelMask = openCommitment("model", vk.modelRoot(), vk.modelLayout().numVars(),
+                    vk.modelPcs(), modelOod, model, modelWeighted);
+            if (modelMask != null) {
+                // the model opening's mask parts are in the witness: the symbols it used are claims there (§3.3 item 3)
+                forms.addAll(zk.modelMaskForms(modelMask));
+            }
             long tw = System.nanoTime();
             timing.record(-2, "model opening", tw - tm);
             int bw = in.position();
@@ -658,17 +663,17 @@ public final class CircuitVerifier {
             return out;
         }
 
-        private void openCommitment(String what, byte[] root, int numVars, PcsParameters params, List<EvaluationClaim> ood,
-                List<Claim> claims, List<dev.zkinfer.pcs.WeightedClaim> weighted) throws InvalidProofException {
+        private dev.zkinfer.pcs.WhirProtocol.MaskSymbols openCommitment(String what, byte[] root, int numVars, PcsParameters params,
+                List<EvaluationClaim> ood, List<Claim> claims, List<dev.zkinfer.pcs.WeightedClaim> weighted) throws InvalidProofException {
             if (claims.isEmpty() && weighted.isEmpty()) {
-                return;
+                return null;
             }
             List<EvaluationClaim> batch = new ArrayList<>(claims.size());
             for (Claim c : claims) {
                 batch.add(new EvaluationClaim(c.point(), c.value()));
             }
             try {
-                new WhirVerifier(params).verifyOpening(root, numVars, ood, batch, weighted, in, t);
+                return new WhirVerifier(params).verifyOpeningMaskElsewhere(root, numVars, ood, batch, weighted, in, t);
             } catch (InvalidProofException e) {
                 throw new InvalidProofException(what + " commitment opening: " + e.getMessage());
             }

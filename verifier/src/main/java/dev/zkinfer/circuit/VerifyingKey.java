@@ -242,7 +242,10 @@ public final class VerifyingKey {
         this.committedInputs = committedInputs;
         this.committedOutputs = committedOutputs;
         this.modelLayout = modelLayout(circuit, zeroKnowledge);
-        this.zkLayout = zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs, committedInputs, committedOutputs) : null;
+        this.zkLayout = zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs, committedInputs, committedOutputs, modelPcs) : null;
+        if (zkLayout != null && zkLayout.modelMaskBlocks().length > 0) {
+            modelPcs = modelPcs.withZkMaskElsewhere(); // the witness holds the model openings' mask parts (docs/zero-knowledge.md §3.3)
+        }
         this.witnessLayout = zeroKnowledge ? zkLayout.witness() : CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
         views[0] = this;
     }
@@ -265,7 +268,10 @@ public final class VerifyingKey {
         this.committedInputs = of.committedInputs;
         this.committedOutputs = of.committedOutputs;
         this.modelLayout = modelLayout(circuit, of.zeroKnowledge);
-        this.zkLayout = of.zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs, committedInputs, committedOutputs) : null;
+        this.zkLayout = of.zeroKnowledge ? zkLayout(profile, circuit, hiddenProofs, committedInputs, committedOutputs, modelPcs) : null;
+        if (zkLayout != null && zkLayout.modelMaskBlocks().length > 0) {
+            modelPcs = modelPcs.withZkMaskElsewhere(); // the witness holds the model openings' mask parts (docs/zero-knowledge.md §3.3)
+        }
         this.witnessLayout = of.zeroKnowledge ? zkLayout.witness() : CommittedLayout.padded(circuit, circuit.tensorsWithRole(TensorRole.ADVICE));
     }
 
@@ -297,8 +303,8 @@ public final class VerifyingKey {
     }
 
     private static ZkLayout zkLayout(SecurityProfile profile, Circuit circuit, int hiddenProofs, boolean committedInputs,
-            boolean committedOutputs) {
-        return new ZkLayout(circuit, n -> hidingMask(profile, n), hiddenProofs, committedInputs, committedOutputs);
+            boolean committedOutputs, PcsParameters modelPcs) {
+        return new ZkLayout(circuit, n -> hidingMask(profile, n), hiddenProofs, committedInputs, committedOutputs, modelPcs);
     }
 
     /** Whether each proof carries a hiding commitment to its (private) inputs (docs/zero-knowledge.md §3.5). */

@@ -56,6 +56,8 @@ public final class ZkLayout {
     /** Committed visibility, per {@link CommittedEnd}: the tensors each end's commitment holds (empty when not committed) and its layout. */
     private final int[][] committed = new int[CommittedEnd.values().length][];
     private final CommittedLayout[] commitments = new CommittedLayout[CommittedEnd.values().length];
+    /** The witness blocks of the model openings' mask parts S_a (empty: each model opening commits its own mask tree). */
+    private int[] modelMaskBlocks = new int[0];
 
     /**
      * @param witnessMask the mask block the witness commitment's hiding WHIR reserves at the top of
@@ -78,6 +80,18 @@ public final class ZkLayout {
      */
     public ZkLayout(Circuit circuit, java.util.function.IntToLongFunction witnessMask, int hiddenProofs, boolean committedInputs,
             boolean committedOutputs) {
+        this(circuit, witnessMask, hiddenProofs, committedInputs, committedOutputs, null);
+    }
+
+    /**
+     * @param modelPcs the model commitment's hiding parameters for several openings, or null: when
+     *     the parts S_a of its openings' mask polynomial fit in the witness polynomial without
+     *     growing it, the witness holds them ({@link #modelMaskBlocks()}, docs/zero-knowledge.md
+     *     §3.3 item 3) and each model opening sends their symbols, bound by the witness opening,
+     *     instead of committing them in a tree of their own
+     */
+    public ZkLayout(Circuit circuit, java.util.function.IntToLongFunction witnessMask, int hiddenProofs, boolean committedInputs,
+            boolean committedOutputs, dev.zkinfer.pcs.PcsParameters modelPcs) {
         this.circuit = circuit;
         int nt = circuit.tensors().size();
         claimCounts = claimCounts(circuit);
@@ -170,7 +184,23 @@ public final class ZkLayout {
             }
         }
         java.util.function.IntFunction<TensorLayout> layoutOf = id -> id < nt ? circuit.tensor(id).layout() : TensorLayout.of(1 << blockVars.get(id));
-        witness = CommittedLayout.padded(layoutOf, blockIds, witnessMask);
+        CommittedLayout w = CommittedLayout.padded(layoutOf, blockIds, witnessMask);
+        if (modelPcs != null && modelPcs.zkSeparateMask() && !circuit.tensorsWithRole(TensorRole.MODEL).isEmpty()) {
+            // the model openings' mask parts S_a, where the witness has room for them as it is
+            List<Integer> withMask = new ArrayList<>(blockIds);
+            int[] parts = new int[modelPcs.zkMaskWidth()];
+            for (int a = 0; a < parts.length; a++) {
+                parts[a] = next;
+                withMask.add(next);
+                blockVars.put(next++, modelPcs.zkMaskVars());
+            }
+            CommittedLayout grown = CommittedLayout.padded(layoutOf, withMask, witnessMask);
+            if (grown.numVars() == w.numVars()) {
+                w = grown;
+                modelMaskBlocks = parts;
+            }
+        }
+        witness = w;
         for (CommittedEnd end : CommittedEnd.values()) {
             if (committed[end.ordinal()].length > 0) {
                 List<Integer> ids = new ArrayList<>();
@@ -452,6 +482,28 @@ public final class ZkLayout {
     }
 
     /** The witness polynomial's layout: advice tensors, then the sumcheck slots and tensor masks. */
+    /**
+     * The witness blocks holding the parts S_a of the model opening's mask polynomial, one per part
+     * (the monomial coefficients of a polynomial of n_model − k_0 variables), or none when each model opening commits
+     * its mask polynomial in a tree of its own (docs/zero-knowledge.md §3.3 item 3).
+     */
+    public int[] modelMaskBlocks() {
+        return modelMaskBlocks.clone();
+    }
+
+    /** The mask values a model opening revealed ({@link dev.zkinfer.pcs.WhirVerifier.MaskSymbols}) as claims on the witness blocks of the parts. */
+    public List<WitnessForm> modelMaskForms(dev.zkinfer.pcs.WhirProtocol.MaskSymbols symbols) {
+        if (symbols.values().length != modelMaskBlocks.length) {
+            throw new IllegalStateException("the model opening's mask has " + symbols.values().length + " parts, the key's witness holds "
+                    + modelMaskBlocks.length);
+        }
+        List<WitnessForm> out = new ArrayList<>();
+        for (int a = 0; a < modelMaskBlocks.length; a++) {
+            out.add(maskForm(modelMaskBlocks[a], symbols.weight(), symbols.values()[a]));
+        }
+        return out;
+    }
+
     public CommittedLayout witness() {
         return witness;
     }
@@ -902,6 +954,26 @@ public final class ZkLayout {
                     pk = pk.mul(p[i]);
                 }
                 rows = rows.add(dev.zkinfer.poly.Mle.eqAtIndex(zi, i).mul(s[i]).mul(inner));
+            }
+            return comp.mul(rows);
+        }
+
+        /** The same at an opening point's first coordinates, with the eq tables of its small index ranges shared by every mask weight. */
+        @Override
+        public Ext3 evaluate(dev.zkinfer.pcs.OpeningPoint z) {
+            Ext3 comp = Ext3.ZERO;
+            for (int j = 0; j < 3; j++) {
+                comp = comp.add(z.eqInRange(kBits + iBits, numVars(), j).mul(component(j)));
+            }
+            Ext3 rows = Ext3.ZERO;
+            for (int i = 0; i < p.length; i++) {
+                Ext3 inner = Ext3.ZERO;
+                Ext3 pk = Ext3.ONE;
+                for (int k = 0; k <= degree; k++) {
+                    inner = inner.add(z.eqInRange(0, kBits, k).mul(pk));
+                    pk = pk.mul(p[i]);
+                }
+                rows = rows.add(z.eqInRange(kBits, kBits + iBits, i).mul(s[i]).mul(inner));
             }
             return comp.mul(rows);
         }

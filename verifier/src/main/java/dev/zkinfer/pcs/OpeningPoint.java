@@ -42,11 +42,41 @@ public final class OpeningPoint {
         return p;
     }
 
+    private final Map<Long, long[]> eqTables = new HashMap<>();
+
+    /**
+     * eq(z_{from..to}, index) for index &lt; 2^(to − from): the coordinates' eq table is built once
+     * per range (small ranges: the mask weights' component, row and power indices) and shared by
+     * every weight evaluated at this point.
+     */
+    public Ext3 eqInRange(int from, int to, int index) {
+        if (from < 0 || to > z.length || from > to || to - from > 20 || index < 0 || index >= 1 << (to - from)) {
+            throw new IllegalArgumentException("index " + index + " of coordinates [" + from + ", " + to + ") of a point of " + z.length);
+        }
+        long[] t = eqTables.computeIfAbsent(((long) from << 32) | to, key -> Mle.eqTable(Arrays.copyOfRange(z, from, to)));
+        return Ext3.get(t, index);
+    }
+
     /** eq(z_{k..n}, block): 1 on block number {@code block} of the blocks of 2^k entries, as a multilinear in z's top n − k coordinates. */
     public Ext3 eqAbove(int k, long block) {
         if (k < 0 || k > z.length || block < 0 || (block >>> (z.length - k)) != 0) { // n ≤ 63
             throw new IllegalArgumentException("block " + block + " of 2^" + k + " entries in a polynomial of " + z.length + " variables");
         }
-        return eqAbove.computeIfAbsent(((long) k << 48) | block, key -> Mle.eqAtIndex(Arrays.copyOfRange(z, k, z.length), block));
+        return eqAboveShared(k, block);
+    }
+
+    /** eqAbove through its parent block's value (one multiplication per new block: blocks share their upper coordinates' factors). */
+    private Ext3 eqAboveShared(int k, long block) {
+        if (k == z.length) {
+            return Ext3.ONE;
+        }
+        long key = ((long) k << 48) | block;
+        Ext3 v = eqAbove.get(key);
+        if (v == null) {
+            Ext3 parent = eqAboveShared(k + 1, block >>> 1);
+            v = parent.mul((block & 1) != 0 ? z[k] : Ext3.ONE.sub(z[k]));
+            eqAbove.put(key, v);
+        }
+        return v;
     }
 }

@@ -129,6 +129,8 @@ public final class PcsParameters {
     private final boolean zeroKnowledge;
     /** Hiding mode: the number of openings the commitment's mask block covers (1: a per-proof commitment); 0 otherwise. */
     private final int zkOpenings;
+    /** Several openings: each opening's mask parts are held by another commitment (the proof's witness), not by a tree of its own. */
+    private final boolean zkMaskElsewhere;
 
     private PcsParameters(String profile, Regime regime, int targetBits, int numVars, int logInvRate, int foldingFactor,
             int maxFinalVars, int powBits, int domainShrink, int[] queriesOrNull, int fixedQueries) {
@@ -187,10 +189,15 @@ public final class PcsParameters {
         this.oodSamples = ood;
         this.zeroKnowledge = false;
         this.zkOpenings = 0;
+        this.zkMaskElsewhere = false;
     }
 
     /** A copy of {@code p} in hiding mode (see {@link #withZeroKnowledge()}). */
     private PcsParameters(PcsParameters p, int zkOpenings) {
+        this(p, zkOpenings, false);
+    }
+
+    private PcsParameters(PcsParameters p, int zkOpenings, boolean zkMaskElsewhere) {
         this.profile = p.profile;
         this.regime = p.regime;
         this.oodSamples = p.oodSamples;
@@ -205,6 +212,7 @@ public final class PcsParameters {
         this.queries = p.queries;
         this.zeroKnowledge = zkOpenings > 0;
         this.zkOpenings = zkOpenings;
+        this.zkMaskElsewhere = zkMaskElsewhere;
     }
 
     /**
@@ -298,6 +306,29 @@ public final class PcsParameters {
      */
     public boolean zkSeparateMask() {
         return zkOpenings > 1;
+    }
+
+    /**
+     * The same hiding parameters for several openings, with each opening's mask parts S_a held by
+     * another commitment made before the opening (a proof's witness polynomial, docs/zero-knowledge.md
+     * §3.3 item 3): an opening sends round 0's c mask symbols per queried leaf, unsalted and without
+     * a tree, absorbs them ("whir/zk-mask-symbols"), draws λ ("whir/zk-mask-lambda") and leaves
+     * the claims Σ_q λ^q·S_a(y_q) to that commitment ({@link WhirProtocol.MaskSymbols}); it has no
+     * mask root and no samples of its own (the mask is fixed before the commitment's samples are
+     * answered). Part of {@link #encode()}.
+     *
+     * @throws IllegalStateException unless these are hiding parameters for several openings
+     */
+    public PcsParameters withZkMaskElsewhere() {
+        if (!zkSeparateMask()) {
+            throw new IllegalStateException("only a hiding commitment for several openings has its mask parts elsewhere");
+        }
+        return zkMaskElsewhere ? this : new PcsParameters(this, zkOpenings, true);
+    }
+
+    /** Whether each opening's mask parts are held by another commitment ({@link #withZkMaskElsewhere()}). */
+    public boolean zkMaskElsewhere() {
+        return zkMaskElsewhere;
     }
 
     /** Variables of each of the mask polynomial's parts S_a: n − k_0. */
@@ -504,6 +535,7 @@ public final class PcsParameters {
         this.queries = p.queries;
         this.zeroKnowledge = p.zeroKnowledge;
         this.zkOpenings = p.zkOpenings;
+        this.zkMaskElsewhere = p.zkMaskElsewhere;
     }
 
     /** ρ_i = 2^(m_i − log|L_i|). */
@@ -636,8 +668,9 @@ public final class PcsParameters {
     public long[] encode() {
         long[] out = new long[11 + 2 * foldVars.length + (zeroKnowledge ? 3 : 0)];
         // encoding version; 4 = hiding mode with a small mask polynomial, (T, μ, c) appended (3 was
-        // the full-size mask polynomial of the first hiding form, which no key uses any more)
-        out[0] = zeroKnowledge ? 4 : 2;
+        // the full-size mask polynomial of the first hiding form, which no key uses any more);
+        // 5 = the same with the openings' mask parts held by another commitment
+        out[0] = zkMaskElsewhere ? 5 : zeroKnowledge ? 4 : 2;
         out[1] = regime == Regime.JOHNSON_BOUND ? 1 : 0;
         out[2] = numVars;
         out[3] = logInvRate;
@@ -690,6 +723,10 @@ public final class PcsParameters {
             double err = Math.pow(2, 2 * logListSize(0) - f) + Math.pow(2, gap - f);
             terms.add(new SoundnessTerm("hiding mask combination (ρ)", -log2(err),
                     "ℓ_0²/|E| + err*, |L_0| = 2^" + logL));
+            if (zkMaskElsewhere) {
+                // a wrong mask symbol of round 0 survives the λ-combination checked by the other commitment for ≤ t_0 values of λ
+                terms.add(new SoundnessTerm("hiding mask symbols (λ)", f - log2(queries[0]), "t_0/|E|"));
+            }
         }
         for (int i = 0; i < foldVars.length; i++) {
             int logL = logDomainSize(i);
@@ -731,7 +768,7 @@ public final class PcsParameters {
                 bytes += t * 16.0; // salts of the opened leaves
                 if (i == 0) {
                     bytes += t * 8.0 * zkMaskWidth(); // the mask polynomial's symbols
-                    if (zkSeparateMask()) {
+                    if (zkSeparateMask() && !zkMaskElsewhere) {
                         // its own tree: a root, salts and a second multi-path
                         bytes += 32 + t * 16.0 + 32 * Math.max(t, t * (depth - log2(t) + 1.5));
                     }
@@ -745,7 +782,7 @@ public final class PcsParameters {
         bytes += 24.0 * (1 << finalVars()) + 72.0 * finalVars();
         if (zeroKnowledge) {
             // the mask's out-of-domain answers and its claimed sum; with several openings f̂'s answers at the opening's samples
-            bytes += 24.0 * (oodSamples * (zkSeparateMask() ? 2 : 1) + 1);
+            bytes += 24.0 * (oodSamples * (zkSeparateMask() && !zkMaskElsewhere ? 2 : 1) + 1);
         }
         return (long) bytes;
     }

@@ -46,7 +46,10 @@ import java.util.Arrays;
  * c symbols (the verifier folds them with {@link #maskFolds}); each out-of-domain sample absorbs f̂(ζ) then ĝ(ζ)
  * ("whir/ood-answer" twice). With several, the commitment's samples absorb f̂(ζ) only, and each
  * opening, after the claims, absorbs its mask's root ("whir/zk-mask-root") and its own samples
- * (ζ, then f̂(ζ) and ĝ(ζ)) before γ. At the opening, after
+ * (ζ, then f̂(ζ) and ĝ(ζ)) before γ; with several openings whose mask parts another commitment holds
+ * ({@link PcsParameters#zkMaskElsewhere()}) there is no mask root and no sample of the opening's own,
+ * and round 0's mask symbols, sent after f's paths, are absorbed ("whir/zk-mask-symbols") before the
+ * challenge λ ("whir/zk-mask-lambda") that combines them into claims for that commitment. At the opening, after
  * γ: "whir/zk-mask-sum" = G = the γ-combination of the claims' weights applied to ĝ, then
  * challenge ρ ("whir/zk-rho"); the rounds then run on ρ·f̂ + ĝ. Every opened leaf is followed,
  * after all leaves of its round, by its {@value dev.zkinfer.merkle.MerkleHash#SALT_BYTES}-byte
@@ -77,6 +80,19 @@ public final class WhirProtocol {
     public static final String ZK_RHO = "whir/zk-rho";
     /** Hiding mode with several openings: the root of the opening's own mask polynomial. */
     public static final String ZK_MASK_ROOT = "whir/zk-mask-root";
+    /**
+     * Several openings, mask parts held by another commitment ({@link PcsParameters#zkMaskElsewhere()}):
+     * round 0's opened mask symbols, absorbed before the challenge λ that combines them.
+     */
+    public static final String ZK_MASK_SYMBOLS = "whir/zk-mask-symbols";
+    public static final String ZK_MASK_LAMBDA = "whir/zk-mask-lambda";
+
+    /**
+     * What an opening whose mask parts another commitment holds ({@link PcsParameters#zkMaskElsewhere()})
+     * leaves to be proved there: for each part S_a, Σ_q λ^q·S_a(y_q) = values[a] over round 0's
+     * queried points y_q, one claim per part with {@code weight} on the block of S_a's monomial coefficients.
+     */
+    public record MaskSymbols(PointSumWeights weight, Ext3[] values) {}
     public static final String OOD = "whir/ood";
     public static final String OOD_ANSWER = "whir/ood-answer";
 

@@ -54,7 +54,10 @@ import java.util.List;
  * PcsParameters#zkSeparateMask()}): the commitment's samples carry f̂'s answers only and join the
  * claims on f̂; the opening starts (after the claims) with ĝ's root and, per sample, f̂'s and ĝ's
  * answers; round 0's f leaves, salts and paths are followed by ĝ's c symbols per opened leaf, their
- * salts and their paths in ĝ's tree.
+ * salts and their paths in ĝ's tree. Several openings with the mask parts held by another commitment
+ * ({@link PcsParameters#zkMaskElsewhere()}, {@link #verifyOpeningMaskElsewhere}): no mask root or
+ * samples of the opening's own; round 0's f paths are followed by ĝ's c symbols per opened leaf alone,
+ * and the opening returns the claims on the parts that the other commitment must prove.
  *
  * <p>Cost: O(Σ t_i·2^k_i + t_i·log|L_i| hashes + 2^m_R·t_{R-1}) — polylogarithmic in the
  * polynomial's size. Single-threaded and deterministic; only {@link InvalidProofException}
@@ -127,8 +130,22 @@ public final class WhirVerifier implements PcsVerifier {
      */
     public void verifyOpening(byte[] root, int numVars, List<EvaluationClaim> ood, List<EvaluationClaim> claims,
             List<WeightedClaim> weighted, ProofReader proof, Transcript transcript) throws InvalidProofException {
+        if (params.zkMaskElsewhere()) {
+            throw new IllegalStateException("an opening whose mask parts another commitment holds leaves claims to it: verifyOpeningMaskElsewhere");
+        }
+        verifyOpeningMaskElsewhere(root, numVars, ood, claims, weighted, proof, transcript);
+    }
+
+    /**
+     * {@link #verifyOpening(byte[], int, List, List, List, ProofReader, Transcript)}, for parameters
+     * whose openings' mask parts another commitment holds too ({@link PcsParameters#zkMaskElsewhere()}):
+     * the opening is accepted only if that commitment's opening also proves the returned claims on the
+     * parts (one per part; null for other parameters).
+     */
+    public WhirProtocol.MaskSymbols verifyOpeningMaskElsewhere(byte[] root, int numVars, List<EvaluationClaim> ood,
+            List<EvaluationClaim> claims, List<WeightedClaim> weighted, ProofReader proof, Transcript transcript) throws InvalidProofException {
         try {
-            verify(root, numVars, ood, claims, weighted, proof, transcript);
+            return verify(root, numVars, ood, claims, weighted, proof, transcript);
         } catch (InvalidProofException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -140,7 +157,7 @@ public final class WhirVerifier implements PcsVerifier {
     /** One constraint eq(point, ·) of weight coef on the variables [offset, n). */
     private record Constraint(Ext3 coef, Ext3[] point, int offset) {}
 
-    private void verify(byte[] root, int numVars, List<EvaluationClaim> initialOod, List<EvaluationClaim> claims,
+    private WhirProtocol.MaskSymbols verify(byte[] root, int numVars, List<EvaluationClaim> initialOod, List<EvaluationClaim> claims,
             List<WeightedClaim> weighted, ProofReader proof, Transcript t) throws InvalidProofException {
         int n = params.numVars();
         if (root == null || root.length != ROOT_BYTES) {
@@ -195,6 +212,8 @@ public final class WhirVerifier implements PcsVerifier {
             }
         }
         boolean separate = zk && params.zkSeparateMask();
+        boolean elsewhere = separate && params.zkMaskElsewhere();
+        WhirProtocol.MaskSymbols maskClaims = null;
         int oodCount = params.oodSamples() * (zk && !separate ? 2 : 1);
         if (initialOod == null || initialOod.size() != oodCount) {
             throw new InvalidProofException("expected " + oodCount + " out-of-domain answers of the commitment");
@@ -208,11 +227,11 @@ public final class WhirVerifier implements PcsVerifier {
         // answered for f̂ and ĝ; they join as constraints on ρ·f̂ + ĝ
         byte[] maskRoot = null;
         List<EvaluationClaim> hOod = new ArrayList<>();
-        if (separate) {
+        if (separate && !elsewhere) {
             maskRoot = proof.bytes("mask polynomial root", ROOT_BYTES);
             t.absorbBytes(WhirProtocol.ZK_MASK_ROOT, maskRoot);
             hOod.addAll(pairedOutOfDomain(proof, t, n, "opening"));
-        } else if (zk) {
+        } else if (zk && !separate) {
             hOod.addAll(initialOod);
         }
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
@@ -248,7 +267,7 @@ public final class WhirVerifier implements PcsVerifier {
             rho = t.challengeExt(WhirProtocol.ZK_RHO);
             sigma = rho.mul(sigma).add(maskSum);
         }
-        for (int j = 0; zk && j < params.oodSamples(); j++) {
+        for (int j = 0; zk && !elsewhere && j < params.oodSamples(); j++) {
             EvaluationClaim c = hOod.get(j);
             Ext3 value = rho.mul(c.value()).add(hOod.get(params.oodSamples() + j).value());
             sigma = sigma.add(g.mul(value));
@@ -314,7 +333,27 @@ public final class WhirVerifier implements PcsVerifier {
             MerkleVerifier.verify(hash, currentRoot, logLeaves, indices, digests, proof, "round " + i);
             long[] maskSymbols = leaves;
             int maskFrom = 1 << k, maskStride = leafLongs;
-            if (separate && i == 0) {
+            if (elsewhere && i == 0) {
+                // the mask parts' symbols at the queried points: absorbed, then one λ-combination per part for the other commitment
+                maskSymbols = proof.bases("mask polynomial's symbols", indices.length * maskWidth);
+                t.absorbLongs(WhirProtocol.ZK_MASK_SYMBOLS, maskSymbols);
+                Ext3 lambda = t.challengeExt(WhirProtocol.ZK_MASK_LAMBDA);
+                int[] exps = new int[indices.length];
+                Ext3[] values = new Ext3[maskWidth];
+                java.util.Arrays.fill(values, Ext3.ZERO);
+                Ext3 lq = Ext3.ONE;
+                for (int q = 0; q < indices.length; q++) {
+                    exps[q] = WhirProtocol.bitReverse(indices[q], logLeaves);
+                    for (int a = 0; a < maskWidth; a++) {
+                        values[a] = values[a].add(lq.mul(maskSymbols[q * maskWidth + a]));
+                    }
+                    lq = lq.mul(lambda);
+                }
+                maskClaims = new WhirProtocol.MaskSymbols(new PointSumWeights(params.zkMaskVars(), params.logDomainSize(0) - k, exps, lambda),
+                        values);
+                maskFrom = 0;
+                maskStride = maskWidth;
+            } else if (separate && i == 0) {
                 maskSymbols = proof.bases("mask polynomial's opened leaves", indices.length * maskWidth);
                 byte[] maskDigests = new byte[MerkleHash.DIGEST_BYTES * indices.length];
                 for (int q = 0; q < indices.length; q++) {
@@ -399,6 +438,7 @@ public final class WhirVerifier implements PcsVerifier {
         if (!sigma.equals(w.mul(gFinal))) {
             throw new InvalidProofException("final check failed: the sumcheck claim does not match the final polynomial");
         }
+        return maskClaims;
     }
 
     /**

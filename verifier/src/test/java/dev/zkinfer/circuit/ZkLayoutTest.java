@@ -44,6 +44,36 @@ class ZkLayoutTest {
     }
 
     @Test
+    void theModelOpeningsMaskPartsGoInTheWitnessOnlyWhereItHasRoomForThem() {
+        Circuit c = circuit();
+        // a witness of 2^13 entries whose top 4,096 are its own hiding mask block: 4,096 left for the rest
+        java.util.function.IntToLongFunction mask = n -> n < 13 ? 1L << n : 4096;
+        ZkLayout without = new ZkLayout(c, mask, 64);
+        assertEquals(13, without.witness().numVars());
+        assertEquals(0, without.modelMaskBlocks().length);
+        dev.zkinfer.pcs.PcsParameters small = dev.zkinfer.pcs.PcsParameters.insecureForTests(11, 2, 3, 2, 1).withZeroKnowledge(3);
+        ZkLayout with = new ZkLayout(c, mask, 64, false, false, small);
+        int[] parts = with.modelMaskBlocks();
+        assertEquals(small.zkMaskWidth(), parts.length);
+        assertEquals(13, with.witness().numVars(), "the parts fit beside the rest: the witness does not grow");
+        long end = (1L << 13) - 4096;
+        for (int id : parts) {
+            CommittedLayout.Block b = with.witness().blocks(id).get(0);
+            assertEquals(small.zkMaskVars(), b.numVars());
+            assertTrue(b.offset() + (1L << b.numVars()) <= end, "a part in the hiding mask block");
+        }
+        // parts that would grow the witness stay out of it (the openings keep their own mask trees)
+        dev.zkinfer.pcs.PcsParameters large = dev.zkinfer.pcs.PcsParameters.insecureForTests(14, 2, 3, 2, 1).withZeroKnowledge(3);
+        assertTrue((long) large.zkMaskWidth() << large.zkMaskVars() > 4096);
+        ZkLayout tooLarge = new ZkLayout(c, mask, 64, false, false, large);
+        assertEquals(0, tooLarge.modelMaskBlocks().length);
+        assertEquals(13, tooLarge.witness().numVars());
+        // one opening's parameters (the mask in the commitment's own leaves) never put parts in the witness
+        assertEquals(0, new ZkLayout(c, mask, 64, false, false, dev.zkinfer.pcs.PcsParameters.insecureForTests(11, 2, 3, 2, 1)
+                .withZeroKnowledge()).modelMaskBlocks().length);
+    }
+
+    @Test
     void masksFollowTheClaimCounts() {
         Circuit c = circuit();
         ZkLayout z = new ZkLayout(c, n -> 0, 64);

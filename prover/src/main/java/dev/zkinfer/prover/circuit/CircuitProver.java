@@ -558,7 +558,13 @@ public final class CircuitProver {
             if (zk != null && !modelWeighted.isEmpty()) {
                 // a hiding commitment opened by every proof: each opening draws its own mask polynomial (a model
                 // without weights has no claim on it, and the verifier expects no opening, as in integrity mode)
-                modelPcs.open(modelCommitment.get(), modelOod, List.of(), List.of(), modelWeighted, random, out, t);
+                if (vk.modelPcs().zkMaskElsewhere()) {
+                    // its mask parts are in the witness: the symbols it sends become claims on the witness (§3.3 item 3)
+                    forms.addAll(vk.zkLayout().modelMaskForms(modelPcs.openMaskElsewhere(modelCommitment.get(), modelOod, List.of(),
+                            List.of(), modelWeighted, random, zk.modelMaskParts(), out, t)));
+                } else {
+                    modelPcs.open(modelCommitment.get(), modelOod, List.of(), List.of(), modelWeighted, random, out, t);
+                }
             } else if (zk == null) {
                 open(modelPcs, modelCommitment.get(), modelOod, model, modelWeighted);
             }

@@ -23,6 +23,7 @@ final class ZkMasks {
     private final Map<Integer, long[]> blocks = new HashMap<>();
     private final TensorMask[] tensorMasks;
     private final dev.zkinfer.prover.lookup.LogUpGkrProver.TreeMasks treeMasks;
+    private final long[][] modelMaskParts;
 
     ZkMasks(VerifyingKey vk, RandomGenerator random) {
         this(vk, random, Map.of());
@@ -39,6 +40,15 @@ final class ZkMasks {
         for (int s = 0; s < layout.poolBlocks(); s++) {
             int id = layout.poolBlock(s);
             blocks.put(id, uniform(1 << wl.blocks(id).get(0).numVars(), random));
+        }
+        // the model openings' mask parts S_a, where the witness holds them (docs/zero-knowledge.md §3.3 item 3)
+        int[] modelMask = layout.modelMaskBlocks();
+        modelMaskParts = new long[modelMask.length][];
+        for (int a = 0; a < modelMask.length; a++) {
+            // the witness holds S_a's monomial coefficients (uniform); the opening takes its hypercube values
+            long[] coefficients = uniform(1 << wl.blocks(modelMask[a]).get(0).numVars(), random);
+            blocks.put(modelMask[a], coefficients);
+            modelMaskParts[a] = hypercubeValues(coefficients);
         }
         tensorMasks = new TensorMask[c.tensors().size()];
         for (int t = 0; t < tensorMasks.length; t++) {
@@ -87,6 +97,19 @@ final class ZkMasks {
         }
     }
 
+    /** A multilinear polynomial's hypercube values from its monomial coefficients (the subset-sum transform). */
+    static long[] hypercubeValues(long[] coefficients) {
+        long[] v = coefficients.clone();
+        for (int bit = 1; bit < v.length; bit <<= 1) {
+            for (int b = 0; b < v.length; b++) {
+                if ((b & bit) != 0) {
+                    v[b] = dev.zkinfer.field.Goldilocks.add(v[b], v[b ^ bit]);
+                }
+            }
+        }
+        return v;
+    }
+
     /** Writes v's components at entry (i, k) of a block laid out as {@link #coefficient} reads it. */
     private static void put(long[] block, int i, Ext3 v, int iBits, int kBits) {
         int stride = 1 << (iBits + kBits);
@@ -94,6 +117,11 @@ final class ZkMasks {
         block[e] = v.c0;
         block[stride + e] = v.c1;
         block[2 * stride + e] = v.c2;
+    }
+
+    /** The model opening's mask parts S_a whose monomial coefficients the witness holds, as hypercube values; none where it holds none ({@link ZkLayout#modelMaskBlocks()}). */
+    long[][] modelMaskParts() {
+        return modelMaskParts;
     }
 
     /** The lookup stage's tree masks (null without lookups). */

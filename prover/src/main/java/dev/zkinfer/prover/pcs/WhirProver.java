@@ -515,7 +515,9 @@ public final class WhirProver implements PcsProver {
     }
 
     private WhirCommitment cast(Committed committed) {
-        if (!(committed instanceof WhirCommitment c) || !c.params.equals(params)) {
+        // a commitment for several openings opens with or without its openings' mask parts held elsewhere (the same tree)
+        if (!(committed instanceof WhirCommitment c) || !(c.params.equals(params) || params.zkMaskElsewhere() && c.params.zkSeparateMask()
+                && c.params.withZkMaskElsewhere().equals(params))) {
             throw new IllegalArgumentException("commitment was not made by a WHIR prover with these parameters");
         }
         return c;
@@ -661,13 +663,39 @@ public final class WhirProver implements PcsProver {
         open(committed, ood, points, values, weighted, random, null, null, out, t);
     }
 
+    /**
+     * The opening of a commitment for several openings whose mask parts S_a another commitment holds
+     * ({@link PcsParameters#zkMaskElsewhere()}): {@code parts} are their hypercube values (c tables of
+     * 2^(n − k_0)), already committed there. Returns the claims on the parts that the other
+     * commitment's opening must prove (the verifier's {@code verifyOpeningMaskElsewhere}).
+     */
+    public WhirProtocol.MaskSymbols openMaskElsewhere(Committed committed, List<EvaluationClaim> ood, List<Ext3[]> points, List<Ext3> values,
+            List<WeightedClaim> weighted, SecureRandom random, long[][] parts, ProofWriter out, Transcript t) {
+        if (!params.zkMaskElsewhere()) {
+            throw new IllegalStateException("these parameters commit each opening's mask in a tree of its own");
+        }
+        WhirProtocol.MaskSymbols[] result = new WhirProtocol.MaskSymbols[1];
+        open(committed, ood, points, values, weighted, random, Objects.requireNonNull(parts, "the mask parts"), null, result, out, t);
+        return result[0];
+    }
+
     /** The opening, with a fixed mask polynomial (parts and salts) for a commitment of several openings when non-null (tests). */
     void open(Committed committed, List<EvaluationClaim> ood, List<Ext3[]> points, List<Ext3> values,
             List<WeightedClaim> weighted, SecureRandom random, long[][] fixedParts, byte[] fixedSalts, ProofWriter out,
             Transcript t) {
+        if (params.zkMaskElsewhere()) {
+            throw new IllegalStateException("an opening whose mask parts another commitment holds: openMaskElsewhere");
+        }
+        open(committed, ood, points, values, weighted, random, fixedParts, fixedSalts, null, out, t);
+    }
+
+    private void open(Committed committed, List<EvaluationClaim> ood, List<Ext3[]> points, List<Ext3> values,
+            List<WeightedClaim> weighted, SecureRandom random, long[][] fixedParts, byte[] fixedSalts,
+            WhirProtocol.MaskSymbols[] elsewhereOut, ProofWriter out, Transcript t) {
         WhirCommitment c = cast(committed);
         boolean zk = c.hiding != null;
         boolean separate = zk && params.zkSeparateMask();
+        boolean elsewhere = separate && params.zkMaskElsewhere();
         if (zk) {
             if (c.hiding.openings().incrementAndGet() > params.zkOpenings()) {
                 // one more opening than the mask block covers: with one opening, ρ'·f̂ + ĝ next to ρ·f̂ + ĝ would give f̂ away
@@ -737,7 +765,10 @@ public final class WhirProver implements PcsProver {
             }
         }
         MaskPolynomial mask = zk ? c.hiding.mask() : null;
-        if (separate) {
+        if (elsewhere) {
+            // the parts are committed in the other commitment already: no tree, no samples of their own
+            mask = mask(fixedParts, null);
+        } else if (separate) {
             // this opening's own mask polynomial, in its own salted tree, bound by its own samples
             byte[] maskSalts = fixedSalts;
             if (maskSalts == null) {
@@ -776,7 +807,7 @@ public final class WhirProver implements PcsProver {
             }
             long[][] folded = streamedRound0(c.owner.toHost(c.evaluations, 1 << n), termPoints, termCoefs, out, t);
             openRounds(c, folded[0], folded[1], folded[2], committedTables[2], null, 3, 1 << (n - params.foldVars(0)),
-                    params.foldVars(0), null, null, null, false, out, t);
+                    params.foldVars(0), null, null, null, false, null, out, t);
             return;
         }
 
@@ -835,7 +866,7 @@ public final class WhirProver implements PcsProver {
             kernels.addScaledEqBatch(w, oodEqPoints.toArray(new long[0][]), oodEqCoefs.toArray(new long[0][]));
         }
 
-        openRounds(c, w, f, coeffs, committedTables[2], coeffs0, width, 1 << n, 0, hiding, mask, random, separate, out, t);
+        openRounds(c, w, f, coeffs, committedTables[2], coeffs0, width, 1 << n, 0, hiding, mask, random, separate, elsewhereOut, out, t);
     }
 
     /**
@@ -846,7 +877,8 @@ public final class WhirProver implements PcsProver {
      */
     private void openRounds(WhirCommitment c, long[] w, long[] f, long[] coeffs, long[] codeword, long[] coeffs0, int width, int size,
             int bound,
-            HidingRounds hiding, MaskPolynomial mask, SecureRandom random, boolean separate, ProofWriter out, Transcript t) {
+            HidingRounds hiding, MaskPolynomial mask, SecureRandom random, boolean separate, WhirProtocol.MaskSymbols[] elsewhereOut,
+            ProofWriter out, Transcript t) {
         boolean zk = c.hiding != null;
         int n = params.numVars();
         MerkleTree tree = c.tree;
@@ -960,7 +992,34 @@ public final class WhirProver implements PcsProver {
                 writeSalts(salts, indices, out);
             }
             tree.writeMultiProof(indices, out);
-            if (separate && i == 0) {
+            if (elsewhereOut != null && i == 0) {
+                // the mask parts' symbols, unsalted and without paths: absorbed, then λ; the other commitment proves them
+                int cw = params.zkMaskWidth();
+                long[] symbols = hostLeaves(mask.symbols(), indices, cw);
+                out.bases(symbols);
+                t.absorbLongs(WhirProtocol.ZK_MASK_SYMBOLS, symbols);
+                Ext3 lambda = t.challengeExt(WhirProtocol.ZK_MASK_LAMBDA);
+                int[] exps = new int[indices.length];
+                Ext3[] sums = new Ext3[cw];
+                Arrays.fill(sums, Ext3.ZERO);
+                Ext3 lq = Ext3.ONE;
+                for (int q = 0; q < indices.length; q++) {
+                    exps[q] = WhirProtocol.bitReverse(indices[q], logLeaves);
+                    for (int a = 0; a < cw; a++) {
+                        sums[a] = sums[a].add(lq.mul(symbols[q * cw + a]));
+                    }
+                    lq = lq.mul(lambda);
+                }
+                dev.zkinfer.pcs.PointSumWeights weight = new dev.zkinfer.pcs.PointSumWeights(params.zkMaskVars(), params.logDomainSize(0) - k,
+                        exps, lambda);
+                // its table for the witness opening: three NTTs on the backend's kernel
+                long[][] spectra = weight.dftInputs();
+                for (long[] component : spectra) {
+                    kernels.ntt(component, params.logDomainSize(0) - k);
+                }
+                weight.useTransformed(spectra);
+                elsewhereOut[0] = new WhirProtocol.MaskSymbols(weight, sums);
+            } else if (separate && i == 0) {
                 out.bases(hostLeaves(mask.symbols(), indices, params.zkMaskWidth()));
                 writeSalts(mask.salts(), indices, out);
                 mask.tree().writeMultiProof(indices, out);

@@ -1,0 +1,194 @@
+package dev.zkinfer.pcs;
+
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.field.Goldilocks;
+
+/**
+ * The weight w(j) = Σ_q λ^q·y_q^j on a block of 2^m entries, for points y_q = ω^(s_q) of the
+ * subgroup of order 2^L (ω = {@link Goldilocks#rootOfUnity}(L), L ≥ m): on a block that holds the
+ * monomial coefficients c_j of a polynomial S of m variables, Σ_j w(j)·c_j = Σ_q λ^q·S(y_q), the
+ * λ-combination of S's univariate readings at the y_q (its codeword symbols there). A model
+ * opening whose mask parts the witness holds proves the parts' symbols it sent with one such claim
+ * per part (docs/zero-knowledge.md §3.3 item 3).
+ *
+ * <p>Its multilinear extension is w̃(z) = Σ_q λ^q·Π_i (1 − z_i + z_i·y_q^(2^i)): {@link #evaluate}
+ * costs O(q·m), once per opening point for all the parts' claims. {@link #table} (the prover's) is
+ * the first 2^m values of the length-2^L DFT of the vector with λ^q at s_q, O(2^L·L), computed once.
+ * Immutable and thread-safe.
+ */
+public final class PointSumWeights implements BlockWeight {
+    /** Type tag of the encoding. */
+    static final long TAG = 3;
+
+    private final int m;
+    private final int logDomain;
+    private final int[] exponents;
+    private final Ext3 lambda;
+    private volatile long[] table;
+    /** The last opening point evaluated at and the value: the c parts' claims share this weight and that point. */
+    private volatile Object[] last;
+
+    /** Points ω^(s_q) of the subgroup of order 2^logDomain, s_q = {@code exponents}, combined with λ's powers, on 2^m coefficients. */
+    public PointSumWeights(int m, int logDomain, int[] exponents, Ext3 lambda) {
+        if (m < 0 || logDomain < m || logDomain > 30 || exponents.length < 1 || exponents.length > (1 << 16)) {
+            throw new IllegalArgumentException("point-sum weights need 0 ≤ m ≤ L ≤ 30 and 1 to 2^16 points: m " + m + ", L " + logDomain
+                    + ", " + exponents.length + " points");
+        }
+        for (int s : exponents) {
+            if (s < 0 || s >= 1 << logDomain) {
+                throw new IllegalArgumentException("exponent " + s + " outside the subgroup of order 2^" + logDomain);
+            }
+        }
+        this.m = m;
+        this.logDomain = logDomain;
+        this.exponents = exponents.clone();
+        this.lambda = lambda;
+    }
+
+    @Override
+    public int numVars() {
+        return m;
+    }
+
+    @Override
+    public Ext3 evaluate(Ext3[] z) {
+        if (z.length != m) {
+            throw new IllegalArgumentException("point of " + z.length + " coordinates, expected " + m);
+        }
+        long omega = Goldilocks.rootOfUnity(logDomain);
+        Ext3 sum = Ext3.ZERO;
+        Ext3 coef = Ext3.ONE;
+        for (int s : exponents) {
+            Ext3 e = Ext3.ONE;
+            long yi = Goldilocks.pow(omega, s);
+            for (int i = 0; i < m; i++) {
+                // 1 − z_i + z_i·y^(2^i)
+                e = e.mul(z[i].mul(Goldilocks.sub(yi, 1)).add(1));
+                yi = Goldilocks.mul(yi, yi);
+            }
+            sum = sum.add(coef.mul(e));
+            coef = coef.mul(lambda);
+        }
+        return sum;
+    }
+
+    @Override
+    public Ext3 evaluate(OpeningPoint point) {
+        Object[] l = last;
+        if (l != null && l[0] == point) {
+            return (Ext3) l[1];
+        }
+        Ext3 v = evaluate(point.prefix(m));
+        last = new Object[] {point, v};
+        return v;
+    }
+
+    @Override
+    public long[] table() {
+        long[] t = table;
+        if (t == null) {
+            t = build();
+            table = t;
+        }
+        return t.clone();
+    }
+
+    /** w(j) = Σ_s u[s]·ω^(s·j) for j &lt; 2^m, u[s_q] = λ^q: one DFT of length 2^L per component. */
+    private long[] build() {
+        long[][] u = dftInputs();
+        for (long[] component : u) {
+            dft(component, logDomain);
+        }
+        return fromTransformed(u);
+    }
+
+    /**
+     * The table's DFT inputs, one per component: λ^q's component at s_q, zero elsewhere (2^L
+     * values each). A prover transforms them with its own NTT kernel (forward, natural order, over
+     * {@link Goldilocks#rootOfUnity}(L)) and hands them to {@link #useTransformed}: this class's DFT
+     * is plain Java, run once per proof (cold code).
+     */
+    public long[][] dftInputs() {
+        int size = 1 << logDomain;
+        long[][] u = new long[3][size];
+        Ext3 coef = Ext3.ONE;
+        for (int s : exponents) {
+            u[0][s] = Goldilocks.add(u[0][s], coef.c0);
+            u[1][s] = Goldilocks.add(u[1][s], coef.c1);
+            u[2][s] = Goldilocks.add(u[2][s], coef.c2);
+            coef = coef.mul(lambda);
+        }
+        return u;
+    }
+
+    /** Fills the table from the forward DFTs of {@link #dftInputs()} (the caller's NTT); the table is a cache of the same values. */
+    public void useTransformed(long[][] transformed) {
+        if (transformed.length != 3) {
+            throw new IllegalArgumentException("three components, got " + transformed.length);
+        }
+        for (long[] t : transformed) {
+            if (t.length != 1 << logDomain) {
+                throw new IllegalArgumentException("DFTs of 2^" + logDomain + " values expected");
+            }
+        }
+        table = fromTransformed(transformed);
+    }
+
+    private long[] fromTransformed(long[][] u) {
+        long[] out = new long[3 << m];
+        for (int c = 0; c < 3; c++) {
+            for (int j = 0; j < 1 << m; j++) {
+                out[3 * j + c] = u[c][j];
+            }
+        }
+        return out;
+    }
+
+    /** In place: a[j] ← Σ_s a[s]·ω^(s·j), ω of order 2^logN (iterative radix 2, natural order in and out). */
+    static void dft(long[] a, int logN) {
+        int n = 1 << logN;
+        for (int i = 1, j = 0; i < n; i++) {
+            int bit = n >> 1;
+            for (; (j & bit) != 0; bit >>= 1) {
+                j ^= bit;
+            }
+            j ^= bit;
+            if (i < j) {
+                long t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+            }
+        }
+        for (int len = 1, lg = 1; len < n; len <<= 1, lg++) {
+            long w = Goldilocks.rootOfUnity(lg);
+            long[] tw = new long[len];
+            tw[0] = 1;
+            for (int k = 1; k < len; k++) {
+                tw[k] = Goldilocks.mul(tw[k - 1], w);
+            }
+            for (int i = 0; i < n; i += 2 * len) {
+                for (int k = 0; k < len; k++) {
+                    long x = a[i + k];
+                    long y = Goldilocks.mul(a[i + k + len], tw[k]);
+                    a[i + k] = Goldilocks.add(x, y);
+                    a[i + k + len] = Goldilocks.sub(x, y);
+                }
+            }
+        }
+    }
+
+    @Override
+    public long[] encode() {
+        long[] out = new long[6 + exponents.length];
+        out[0] = TAG;
+        out[1] = m;
+        out[2] = logDomain;
+        out[3] = lambda.c0;
+        out[4] = lambda.c1;
+        out[5] = lambda.c2;
+        for (int q = 0; q < exponents.length; q++) {
+            out[6 + q] = exponents[q];
+        }
+        return out;
+    }
+}
