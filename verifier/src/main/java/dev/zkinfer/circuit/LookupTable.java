@@ -163,7 +163,7 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp, Pieces[
      * A column of a few linear pieces: piece j covers rows [s_j, s_{j+1}) and holds a_j + b_j·(i − s_j)
      * there (mod p), found greedily from row 0 (each piece as long as the step between rows stays
      * the same): an activation table's input column x = inputMin + i is one piece, a padded one or a
-     * range two, a sign table's output two. With P(s) = Σ_{r<s} eq(x, r) and Q(s) = Σ_{r<s} r·eq(x, r)
+     * range two, a sign table's output two. With P(s) = Σ_{r &lt; s} eq(x, r) and Q(s) = Σ_{r &lt; s} r·eq(x, r)
      * ({@link ClampShape#prefix}, O(logSize) each), the column's multilinear extension is
      * Σ_j (a_j − b_j·s_j)·(P(s_{j+1}) − P(s_j)) + b_j·(Q(s_{j+1}) − Q(s_j)), regrouped by boundary into
      * Σ_k cP_k·P(s_k) + cQ_k·Q(s_k) with base-field coefficients made here: O(pieces·logSize) instead

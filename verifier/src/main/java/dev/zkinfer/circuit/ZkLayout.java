@@ -491,7 +491,7 @@ public final class ZkLayout {
         return modelMaskBlocks.clone();
     }
 
-    /** The mask values a model opening revealed ({@link dev.zkinfer.pcs.WhirVerifier.MaskSymbols}) as claims on the witness blocks of the parts. */
+    /** The mask values a model opening revealed ({@link dev.zkinfer.pcs.WhirProtocol.MaskSymbols}) as claims on the witness blocks of the parts. */
     public List<WitnessForm> modelMaskForms(dev.zkinfer.pcs.WhirProtocol.MaskSymbols symbols) {
         if (symbols.values().length != modelMaskBlocks.length) {
             throw new IllegalStateException("the model opening's mask has " + symbols.values().length + " parts, the key's witness holds "

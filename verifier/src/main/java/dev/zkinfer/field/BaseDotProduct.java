@@ -14,7 +14,7 @@ public final class BaseDotProduct {
     private BaseDotProduct() {}
 
     /**
-     * Σ_{i < n} values[i]·ext[i] over n = min(values.length, ext.length / 3) rows (canonical
+     * Σ_{i &lt; n} values[i]·ext[i] over n = min(values.length, ext.length / 3) rows (canonical
      * operands).
      */
     public static Ext3 of(long[] values, long[] ext) {
