@@ -13,9 +13,6 @@ import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import java.util.Arrays;
 import java.util.stream.IntStream;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Prover of {@link LinearLayer}: Thaler's matmul sumcheck with tables A(k) = Σ_o eq(r_o,o)·W[o,k]
@@ -216,20 +213,15 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
     /** Rows of X whose dot products with one weight row are taken together. */
     private static final int ROW_BLOCK = 4;
 
-    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    /**
+     * Whether the Vector API is there: a short run (a small key's {@code prove}) starts without
+     * the incubator module, and then the scalar loops below compute the same sums.
+     */
+    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     /** Σ_{k &lt; n} a[aOff + k]·b[bOff + k] in ints (the caller rules out overflow). */
     static int dot(int[] a, int aOff, int[] b, int bOff, int n) {
-        int k = 0;
-        IntVector s = IntVector.zero(INTS);
-        for (int upper = INTS.loopBound(n); k < upper; k += INTS.length()) {
-            s = s.add(IntVector.fromArray(INTS, a, aOff + k).mul(IntVector.fromArray(INTS, b, bOff + k)));
-        }
-        int r = s.reduceLanes(VectorOperators.ADD);
-        for (; k < n; k++) {
-            r += a[aOff + k] * b[bOff + k];
-        }
-        return r;
+        return VECTOR ? IntDotVector.dot(a, aOff, b, bOff, n) : dotScalar(a, aOff, b, bOff, n);
     }
 
     /**
@@ -237,29 +229,25 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
      * of x, each load of w shared (ints; the caller rules out overflow).
      */
     static void dot4(int[] w, int wOff, int[] x, int xOff, int stride, int n, int[] out) {
-        int x1 = xOff + stride, x2 = x1 + stride, x3 = x2 + stride;
-        IntVector s0 = IntVector.zero(INTS), s1 = s0, s2 = s0, s3 = s0;
-        int k = 0;
-        for (int upper = INTS.loopBound(n); k < upper; k += INTS.length()) {
-            IntVector wk = IntVector.fromArray(INTS, w, wOff + k);
-            s0 = s0.add(wk.mul(IntVector.fromArray(INTS, x, xOff + k)));
-            s1 = s1.add(wk.mul(IntVector.fromArray(INTS, x, x1 + k)));
-            s2 = s2.add(wk.mul(IntVector.fromArray(INTS, x, x2 + k)));
-            s3 = s3.add(wk.mul(IntVector.fromArray(INTS, x, x3 + k)));
+        if (VECTOR) {
+            IntDotVector.dot4(w, wOff, x, xOff, stride, n, out);
+        } else {
+            dot4Scalar(w, wOff, x, xOff, stride, n, out);
         }
-        int a0 = s0.reduceLanes(VectorOperators.ADD), a1 = s1.reduceLanes(VectorOperators.ADD);
-        int a2 = s2.reduceLanes(VectorOperators.ADD), a3 = s3.reduceLanes(VectorOperators.ADD);
-        for (; k < n; k++) {
-            int wk = w[wOff + k];
-            a0 += wk * x[xOff + k];
-            a1 += wk * x[x1 + k];
-            a2 += wk * x[x2 + k];
-            a3 += wk * x[x3 + k];
+    }
+
+    static int dotScalar(int[] a, int aOff, int[] b, int bOff, int n) {
+        int r = 0;
+        for (int k = 0; k < n; k++) {
+            r += a[aOff + k] * b[bOff + k];
         }
-        out[0] = a0;
-        out[1] = a1;
-        out[2] = a2;
-        out[3] = a3;
+        return r;
+    }
+
+    static void dot4Scalar(int[] w, int wOff, int[] x, int xOff, int stride, int n, int[] out) {
+        for (int q = 0; q < 4; q++) {
+            out[q] = dotScalar(w, wOff, x, xOff + q * stride, n);
+        }
     }
 
     /** The field elements as signed ints when all of them are in [−2^15, 2^15], else null. */

@@ -1,11 +1,12 @@
 package dev.zkinfer.prover.circuit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The linear layer witness's int dot products (vector lanes, four rows at a time) against plain sums. */
+/** The linear layer witness's int dot products (vector lanes, four rows at a time, and the scalar loops a run without the Vector API takes) against plain sums. */
 class LinearWitnessDotTest {
     @Test
     void vectorDotProductsEqualPlainSumsAtEveryLengthAndOffset() {
@@ -30,7 +31,11 @@ class LinearWitnessDotTest {
                 }
                 assertEquals(want, got[q], "dot4 row " + q + " at n = " + n);
                 assertEquals(want, LinearLayerProver.dot(w, wOff, x, xOff + q * stride, n), "dot at n = " + n);
+                assertEquals(want, LinearLayerProver.dotScalar(w, wOff, x, xOff + q * stride, n), "scalar dot at n = " + n);
             }
+            int[] scalar = new int[4];
+            LinearLayerProver.dot4Scalar(w, wOff, x, xOff, stride, n, scalar);
+            assertArrayEquals(got, scalar, "scalar dot4 at n = " + n);
         }
     }
 }
