@@ -56,8 +56,8 @@ import java.util.Map;
 public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-    /** 12: public inputs and outputs in their shortest signed width (8 bytes a value before); 11: commitments of 2^26 values are encoded at rate 1/2 (rate 1/4 before); 10: a requantization with a derived excess proves its definition by a sumcheck instead of the zero-check. */
-    public static final int VERSION = 12;
+    /** 13: an index map that is a permutation of index bits (onto a sub-cube of its input, whose padding is 0) moves its claim without a sumcheck (IndexMapLayer.claimTransfer); 12: public inputs and outputs in their shortest signed width (8 bytes a value before); 11: commitments of 2^26 values are encoded at rate 1/2 (rate 1/4 before); 10: a requantization with a derived excess proves its definition by a sumcheck instead of the zero-check. */
+    public static final int VERSION = 13;
     /** The bytes before the public inputs: magic, version, verifying-key digest, batch size and rows. */
     public static final int HEADER_BYTES = 4 + 4 + 32 + 4 + 4;
     /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */
