@@ -23,6 +23,8 @@ public final class Circuit {
     private final int[] inputs;
     private final int[] outputs;
     private final Map<LookupTable, Integer> multiplicities;
+    /** The layer that computes each tensor (null for the others), by tensor id. */
+    private final Layer[] producers;
 
     private Circuit(List<CircuitTensor> tensors, List<Layer> layers, int[] inputs, int[] outputs, Map<LookupTable, Integer> multiplicities) {
         this.tensors = List.copyOf(tensors);
@@ -30,6 +32,19 @@ public final class Circuit {
         this.inputs = inputs.clone();
         this.outputs = outputs.clone();
         this.multiplicities = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(multiplicities));
+        this.producers = new Layer[this.tensors.size()];
+        for (Layer l : this.layers) {
+            for (int t : l.outputs()) {
+                if (t >= 0 && t < producers.length && producers[t] == null) {
+                    producers[t] = l; // out-of-range or twice-defined outputs are refused by validate()
+                }
+            }
+        }
+    }
+
+    /** The layer whose output the tensor is, or null (an INPUT, MODEL or ADVICE tensor). */
+    public Layer producer(int tensor) {
+        return producers[tensor];
     }
 
     public List<CircuitTensor> tensors() {

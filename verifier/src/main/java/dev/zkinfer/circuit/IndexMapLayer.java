@@ -26,7 +26,11 @@ import java.util.Arrays;
  * in one pass over the output, O(|y| + Σ|x_k|) with eq tables, checks x̃_k(ρ_k)·P̃_k(r, ρ_k)
  * against each sumcheck's final value, then emits the claims x̃_k(ρ_k) in input order.
  *
- * <p>Wire format: n ext (s_k); per input: sumcheck (vars_k rounds × 2 ext), 1 ext. Zero-knowledge
+ * <p>Claim transfer (integrity mode, proof version 14): a one-input map that is a permutation of
+ * index bits onto a sub-cube of its input, whose input's padding is 0, has ỹ(r) = x̃(π(r)) exactly;
+ * no sumcheck and no message, the claim moves to x̃(π(r)) ({@link #claimTransfer}).
+ *
+ * <p>Wire format: nothing for a claim transfer; else n ext (s_k); per input: sumcheck (vars_k rounds × 2 ext), 1 ext. Zero-knowledge
  * mode sends no s_k: one masked sumcheck for all inputs ({@link #verifyZeroKnowledge}).
  * Verifying-key encoding: u32 n (1..{@value #MAX_INPUTS}), n u32 input ids, u32 output, the map
  * ({@link IndexMap}).
@@ -235,6 +239,12 @@ public final class IndexMapLayer implements Layer {
             verifyZeroKnowledge(claim, ctx);
             return;
         }
+        int[] vm = claimTransfer(c);
+        if (vm != null) {
+            // nothing is sent, so nothing is absorbed: the claim's point and value are the transcript's already
+            ctx.claim(inputs[0], transferPoint(vm, r), claim.value());
+            return;
+        }
         t.domain(DOMAIN);
         int n = inputs.length;
         long[] parts = in.exts("IndexMap partial sums", n);
@@ -429,6 +439,118 @@ public final class IndexMapLayer implements Layer {
             return p;
         }
         return null;
+    }
+
+    /** In a {@link #variableMap}: the input variable is the constant 0. */
+    public static final int FIXED_0 = -1;
+    /** In a {@link #variableMap}: the input variable is the constant 1. */
+    public static final int FIXED_1 = -2;
+
+    /**
+     * The claim transfer of this layer in circuit c, or null: the {@link #variableMap} of a one-input
+     * map whose input is an index map's output (its padding is 0 by that layer's relation: every
+     * index map's output padding is 0, whether it is proved by sumcheck or by transfer, since a
+     * transfer's input is again such an output). Then ỹ(r) = x̃(π(r)) exactly and the layer is proved
+     * with no message: the claim ỹ(r) = v becomes x̃(π(r)) = v ({@link #transferPoint}). Decided from
+     * the key alone; integrity mode only (zero-knowledge mode's masks are per tensor, so X̂ ≠ Ŷ∘π).
+     */
+    public int[] claimTransfer(Circuit c) {
+        if (inputs.length != 1 || !(c.producer(inputs[0]) instanceof IndexMapLayer)) {
+            return null;
+        }
+        return variableMap(map, c.tensor(inputs[0]).layout(), c.tensor(output).layout());
+    }
+
+    /** The input point π(r) of a {@link #variableMap}: ρ_v = r_{vm[v]}, or the constant. */
+    public static Ext3[] transferPoint(int[] vm, Ext3[] r) {
+        Ext3[] rho = new Ext3[vm.length];
+        for (int v = 0; v < vm.length; v++) {
+            rho[v] = vm[v] >= 0 ? r[vm[v]] : vm[v] == FIXED_1 ? Ext3.ONE : Ext3.ZERO;
+        }
+        return rho;
+    }
+
+    /**
+     * When a one-input map, on the padded layouts, is a permutation of index bits onto a sub-cube of
+     * the input, the input variables in terms of the output's: {@code vm[v]} (v &lt; lx.numVars) is
+     * the output variable that input variable v equals, or {@link #FIXED_0} / {@link #FIXED_1}; every
+     * output variable is used once. Exact: every padded output index o satisfies y[o] = x[π(o)] when
+     * x's padding is 0 (a real output element's source is π(o); an output without a source, padding
+     * or not, has π(o) on x's padding). Else null (also for maps that would qualify but are not
+     * recognised: this only saves proof bytes). Closed forms, O(rank):
+     * a Transpose (dimension d's variables are input dimension perm[d]'s); a Reshape that keeps
+     * padded addresses ({@link #sameAddresses}: the identity); per dimension, output coordinate i ↦
+     * input coordinate s + i for i below the number n of output coordinates with a source (a Slice
+     * with step 1, a Gather of consecutive indices along its axis, a Pad with nothing before) when s
+     * is a multiple of 2^vy (vy = the output dimension's variables: the input's low vy bits are the
+     * output's, its higher bits s's) and the coordinates from n to 2^vy land on input padding
+     * (s + n = the input dimension, or n = 2^vy).
+     */
+    public static int[] variableMap(IndexMap map, TensorLayout lx, TensorLayout ly) {
+        int rank = lx.rank();
+        int[] vm = new int[lx.numVars()];
+        if (map instanceof IndexMap.Reshape) {
+            if (!sameAddresses(lx, ly)) {
+                return null;
+            }
+            for (int v = 0; v < vm.length; v++) {
+                vm[v] = v;
+            }
+            return vm;
+        }
+        if (ly.rank() != rank) {
+            return null;
+        }
+        for (int d = 0; d < rank; d++) {
+            int xd = d, start = 0, n = ly.dim(d);
+            // if/instanceof rather than a pattern switch: TeaVM (verifier-web) has no typeSwitch bootstrap
+            if (map instanceof IndexMap.Transpose tr) {
+                xd = tr.perm()[d];
+            } else if (map instanceof IndexMap.Slice sl) {
+                if (sl.steps()[d] != 1 && ly.dim(d) != 1) {
+                    return null;
+                }
+                start = sl.starts()[d];
+            } else if (map instanceof IndexMap.Gather g) {
+                if (d == g.axis()) {
+                    int[] idx = g.indices();
+                    for (int j = 1; j < idx.length; j++) {
+                        if (idx[j] != idx[0] + j) {
+                            return null;
+                        }
+                    }
+                    start = idx[0];
+                }
+            } else if (map instanceof IndexMap.Pad p) {
+                if (p.before()[d] != 0) {
+                    return null;
+                }
+                n = Math.min(ly.dim(d), lx.dim(d));
+            } else {
+                return null;
+            }
+            if (!embedDimension(vm, lx, xd, ly, d, start, n)) {
+                return null;
+            }
+        }
+        return vm;
+    }
+
+    /**
+     * Maps output dimension yd (coordinate i ↦ start + i for i &lt; n, none above) onto input
+     * dimension xd in vm, if that is a bit embedding that sends every coordinate without a source
+     * onto the input's padding (see {@link #variableMap}).
+     */
+    private static boolean embedDimension(int[] vm, TensorLayout lx, int xd, TensorLayout ly, int yd, int start, int n) {
+        int vy = ly.dimVars(yd), vx = lx.dimVars(xd);
+        if (vy > vx || start % (1 << vy) != 0 || (long) start + n > lx.dim(xd) || (start + n != lx.dim(xd) && n != 1 << vy)) {
+            return false;
+        }
+        int ox = lx.varOffset(xd), oy = ly.varOffset(yd);
+        for (int k = 0; k < vx; k++) {
+            vm[ox + k] = k < vy ? oy + k : ((start >>> k) & 1) != 0 ? FIXED_1 : FIXED_0;
+        }
+        return true;
     }
 
     /**

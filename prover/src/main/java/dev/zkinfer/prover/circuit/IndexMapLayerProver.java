@@ -12,7 +12,8 @@ import dev.zkinfer.prover.sumcheck.SumcheckProver;
 /**
  * Prover of {@link IndexMapLayer}: P_k(r, ·) is built by scattering the eq table of r through
  * the map (O(|y|)), then one degree-2 sumcheck of x_k·P_k per input (in zero-knowledge mode one
- * masked sumcheck for all inputs, {@link #proveZeroKnowledge}).
+ * masked sumcheck for all inputs, {@link #proveZeroKnowledge}); a claim transfer
+ * ({@link IndexMapLayer#claimTransfer}, integrity mode) sends nothing.
  *
  * <p>Stateless: thread-safe.
  */
@@ -63,6 +64,12 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
         Circuit c = ctx.circuit();
         int[] ins = layer.inputs();
         int n = ins.length;
+        int[] vm = ctx.zeroKnowledge() ? null : layer.claimTransfer(c);
+        if (vm != null) {
+            // ỹ(r) = x̃(π(r)) (the verifier's IndexMapLayer.claimTransfer): no message
+            ctx.claim(ins[0], IndexMapLayer.transferPoint(vm, claim.point()), claim.value());
+            return;
+        }
         var t = ctx.transcript();
         var out = ctx.proof();
         t.domain(IndexMapLayer.DOMAIN);

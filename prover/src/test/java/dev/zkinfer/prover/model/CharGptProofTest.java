@@ -146,6 +146,10 @@ class CharGptProofTest {
     @Test
     void rejectsChangedLogitsChangedTokenIdsAndFlippedBytes() {
         prove();
+        // the attention's head reshapes and transposes are claim transfers (no bytes of their own): this suite covers them
+        dev.zkinfer.circuit.Circuit c = pk.verifyingKey().circuit();
+        assertTrue(c.layers().stream().anyMatch(l -> l instanceof dev.zkinfer.circuit.IndexMapLayer im && im.claimTransfer(c) != null),
+                "the char GPT's circuit has index maps proved by claim transfer");
         byte[] p = proof.proof();
         PublicValues.Tensor in = PublicValues.input(p);
         PublicValues.Tensor out = PublicValues.output(p);
