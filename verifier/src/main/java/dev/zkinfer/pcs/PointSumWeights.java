@@ -2,6 +2,7 @@ package dev.zkinfer.pcs;
 
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.poly.Ntt;
 
 /**
  * The weight w(j) = Σ_q λ^q·y_q^j on a block of 2^m entries, for points y_q = ω^(s_q) of the
@@ -97,7 +98,7 @@ public final class PointSumWeights implements BlockWeight {
     private long[] build() {
         long[][] u = dftInputs();
         for (long[] component : u) {
-            dft(component, logDomain);
+            Ntt.forward(component, logDomain);
         }
         return fromTransformed(u);
     }
@@ -142,39 +143,6 @@ public final class PointSumWeights implements BlockWeight {
             }
         }
         return out;
-    }
-
-    /** In place: a[j] ← Σ_s a[s]·ω^(s·j), ω of order 2^logN (iterative radix 2, natural order in and out). */
-    static void dft(long[] a, int logN) {
-        int n = 1 << logN;
-        for (int i = 1, j = 0; i < n; i++) {
-            int bit = n >> 1;
-            for (; (j & bit) != 0; bit >>= 1) {
-                j ^= bit;
-            }
-            j ^= bit;
-            if (i < j) {
-                long t = a[i];
-                a[i] = a[j];
-                a[j] = t;
-            }
-        }
-        for (int len = 1, lg = 1; len < n; len <<= 1, lg++) {
-            long w = Goldilocks.rootOfUnity(lg);
-            long[] tw = new long[len];
-            tw[0] = 1;
-            for (int k = 1; k < len; k++) {
-                tw[k] = Goldilocks.mul(tw[k - 1], w);
-            }
-            for (int i = 0; i < n; i += 2 * len) {
-                for (int k = 0; k < len; k++) {
-                    long x = a[i + k];
-                    long y = Goldilocks.mul(a[i + k + len], tw[k]);
-                    a[i + k] = Goldilocks.add(x, y);
-                    a[i + k + len] = Goldilocks.sub(x, y);
-                }
-            }
-        }
     }
 
     @Override
