@@ -28,7 +28,9 @@ import java.util.Map;
 
 /**
  * Compiles a quantized model (its list of integer ops) into a circuit of proof layers:
- * convolution = im2col index map + linear layer; dense = linear layer; matmul of run-time
+ * convolution = im2col index map + linear layer; dense = linear layer (in an integrity key, a dense
+ * op whose weights are an earlier one's transposed, as a tied embedding and LM head, reads that
+ * one's committed tensor through a transposed linear layer); matmul of run-time
  * tensors = broadcast/reshape index maps + batched matmul layer; requantization, clamps,
  * activation tables and max-pooling = lookup-based gadgets; add = element-wise linear layer +
  * requantization; mul = element-wise product layer + requantization; average pooling = window
