@@ -15,8 +15,9 @@ import java.util.Map;
  * attribute is supported, infers every shape, folds constants (including the Shape / Gather /
  * Concat chains that exporters emit to compute reshape targets), folds BatchNormalization into a
  * preceding Conv or Gemm (or lowers it to a per-channel Mul and Add), expands
- * LayerNormalization into primitive operators, and adjusts constant Reshape targets when the
- * batch size was changed at load time. Internal: used by the ONNX importer and {@link
+ * LayerNormalization into primitive operators, adjusts constant Reshape targets when the
+ * batch size was changed at load time, and points a tied LM head at its large-vocabulary
+ * embedding's residue-permuted table ({@link #SHARED_WEIGHTS}). Internal: used by the ONNX importer and {@link
  * ModelBuilder}.
  * Thread-safe: {@link #assemble} works on its own private instance per call.
  */
