@@ -719,17 +719,16 @@ public final class RequantLayer implements Layer {
         }
         ctx.transcript().domain(DOMAIN);
         long twoS = 1L << p.s;
-        SumcheckClaim sc;
-        if (ctx.zeroKnowledge()) {
-            // the claim is on ê: its mask term (coefficient 2^S) is removed through w (docs/zero-knowledge.md §3.8)
-            ZkSteps.Term[] terms = ctx.tensorMaskDegree(excess) >= 0
-                    ? new ZkSteps.Term[] {new ZkSteps.Term(excess, Ext3.of(twoS), claim.point())} : new ZkSteps.Term[0];
-            var res = ZkSteps.sumcheck(ctx, claim.value().mul(twoS), terms,
-                    derivedDegrees(tensor -> ZkSteps.factorDegree(ctx, tensor, n), n));
-            sc = new SumcheckClaim(res.point(), res.value());
-        } else {
-            sc = SumcheckVerifier.verify(claim.value().mul(twoS), n, 3, ctx.proof(), ctx.transcript());
+        if (!ctx.zeroKnowledge()) {
+            verifyDerivedTransfer(claim, ctx, layout);
+            return;
         }
+        // zero-knowledge: the claim is on ê, its mask term (coefficient 2^S) removed through w (docs/zero-knowledge.md §3.8)
+        ZkSteps.Term[] terms = ctx.tensorMaskDegree(excess) >= 0
+                ? new ZkSteps.Term[] {new ZkSteps.Term(excess, Ext3.of(twoS), claim.point())} : new ZkSteps.Term[0];
+        var res = ZkSteps.sumcheck(ctx, claim.value().mul(twoS), terms,
+                derivedDegrees(tensor -> ZkSteps.factorDegree(ctx, tensor, n), n));
+        SumcheckClaim sc = new SumcheckClaim(res.point(), res.value());
         int[] ops = operands();
         long[] raw = ctx.proof().exts("requant evaluations", ops.length);
         ctx.transcript().absorbExts("requant/evals", raw, 0, ops.length);
@@ -745,6 +744,81 @@ public final class RequantLayer implements Layer {
         for (int i = 0; i < ops.length; i++) {
             ctx.claim(ops[i], rho, ev[i]);
         }
+    }
+
+    /**
+     * Integrity mode: the derived excess's claim ẽ(ρ₀) = v moved to its operands ("Derived excess").
+     * One multiplier: e is the affine function (x·K₀ + 2^(S−1) − r)·2^(−S) − y of x, r and y at every
+     * padded index, so ẽ(ρ₀) is the same function of x̃(ρ₀), r̃(ρ₀), ỹ(ρ₀): those values, checked
+     * against 2^S·v, and claims on them at ρ₀, no sumcheck. Per-channel multipliers: ỹ and the limbs
+     * at ρ₀, then the sumcheck over the channel variables only of
+     * Σ_c eq(ρ₀_c, c)·K_c·x̃(c, ρ₀_rest) = 2^S·v − 2^(S−1) + r̃(ρ₀) + 2^S·ỹ(ρ₀) (degree 2) ending at
+     * ρ_c, then x̃ at ρ₀ with its channel variables replaced by ρ_c.
+     */
+    private void verifyDerivedTransfer(Claim claim, VerifierContext ctx, TensorLayout layout) throws InvalidProofException {
+        Ext3[] p0 = claim.point();
+        Ext3 target = claim.value().mul(1L << p.s);
+        int[] ops = operands();
+        if (p.k.length == 1) {
+            Ext3[] ev = readEvaluations(ctx, "requant/evals", ops.length);
+            if (!derivedSummand(Ext3.of(p.k[0]), ev).equals(target)) {
+                throw new InvalidProofException("Requant layer: the derived excess does not match its definition at the claim's point");
+            }
+            for (int i = 0; i < ops.length; i++) {
+                ctx.claim(ops[i], p0, ev[i]);
+            }
+            return;
+        }
+        // y and the limbs at ρ₀ (operands() order without x), then the channel sumcheck
+        Ext3[] ev = new Ext3[ops.length];
+        Ext3[] rest = readEvaluations(ctx, "requant/evals", ops.length - 1);
+        System.arraycopy(rest, 0, ev, 1, rest.length);
+        ev[0] = Ext3.ZERO;
+        // derivedSummand with x = 0: 2^(S−1) − r − 2^S·y at ρ₀
+        Ext3 channelSum = target.sub(derivedSummand(Ext3.ZERO, ev));
+        int off = layout.varOffset(axis);
+        int dv = layout.dimVars(axis);
+        SumcheckClaim sc = SumcheckVerifier.verify(channelSum, dv, 2, ctx.proof(), ctx.transcript());
+        Ext3[] rc = sc.point();
+        Ext3 xv = readEvaluations(ctx, "requant/x", 1)[0];
+        if (!channelWeightAt(Arrays.copyOfRange(p0, off, off + dv), rc).mul(xv).equals(sc.value())) {
+            throw new InvalidProofException("Requant layer: the derived excess does not match its definition at the sumcheck point");
+        }
+        ctx.claim(x, channelPoint(p0, off, rc), xv);
+        for (int i = 1; i < ops.length; i++) {
+            ctx.claim(ops[i], p0, ev[i]);
+        }
+    }
+
+    private static Ext3[] readEvaluations(VerifierContext ctx, String label, int count) throws InvalidProofException {
+        long[] raw = ctx.proof().exts("requant evaluations", count);
+        ctx.transcript().absorbExts(label, raw, 0, count);
+        Ext3[] ev = new Ext3[count];
+        for (int i = 0; i < count; i++) {
+            ev[i] = Ext3.get(raw, i);
+        }
+        return ev;
+    }
+
+    /** ρ₀ with its channel variables [off, off + ρ_c.length) replaced by ρ_c. */
+    public static Ext3[] channelPoint(Ext3[] p0, int off, Ext3[] rc) {
+        Ext3[] pt = p0.clone();
+        System.arraycopy(rc, 0, pt, off, rc.length);
+        return pt;
+    }
+
+    /**
+     * The multilinear extension at ρ_c of the channel weights W(c) = eq(ρ₀_c, c)·K_c (0 for padding
+     * channels): Σ_{c &lt; C} eq(ρ_c, c)·eq(ρ₀_c, c)·K_c, in O(2^dv).
+     */
+    public Ext3 channelWeightAt(Ext3[] p0c, Ext3[] rc) {
+        long[] a = Mle.eqTable(p0c);
+        long[] b = Mle.eqTable(rc);
+        Ext3 acc = Ext3.ZERO;
+        for (int c = 0; c < p.k.length; c++) {
+            acc = acc.add(Ext3.get(a, c).mul(Ext3.get(b, c)).mul(p.k[c]));
+        }
+        return acc;
     }
 
     /**
