@@ -69,14 +69,31 @@ import java.util.List;
  * With the derived table clamp the field equation x_i·K_i + 2^(S−1) = (y_i + e_i)·2^S + r_i holds
  * by the definition of e, and the clamp lookup (e + E, y − lo) and the limb lookups give the same
  * integer ranges as above, so the same bound analysis makes it an integer equation. What is left to
- * prove is that the claims on e (from the clamp lookup) are claims on that definition: for the
- * merged claim ẽ(ρ₀) = v, a sumcheck of Σ_i eq(ρ₀, i)·(x_i·K_i + 2^(S−1) − r_i − 2^S·y_i) = 2^S·v
- * (n variables, degree 3) ending at ρ, then x̃(ρ), ỹ(ρ) and the limbs' evaluations as for the
- * zero-check, checked against eq(ρ₀, ρ)·(x̃·K̃ + 2^(S−1) − r̃ − 2^S·ỹ)(ρ). No zero-check and no τ.
- * In zero-knowledge mode the claim is on the masked ê, and the sumcheck is the masked one whose
- * target 2^S·v carries ê's mask term with coefficient 2^S (removed through w, as for every masked
- * claim a layer reduces) over the masked x̂, ŷ and limbs ({@link ZkSteps#sumcheck};
- * docs/zero-knowledge.md §3.8); the evaluations and the check are the same, on the masked values.
+ * prove is that the claims on e (from the clamp lookup) are claims on that definition, ẽ(ρ₀) = v.
+ * <ul>
+ *   <li><b>Integrity mode, one multiplier</b> (K_i = K₀ at every padded index, padding included):
+ *       e is the same affine function of x, r and y at every index, and the extension of a constant
+ *       is that constant (eq(ρ₀, ·) sums to 1 over the padded cube), so
+ *       2^S·ẽ(ρ₀) = K₀·x̃(ρ₀) + 2^(S−1) − r̃(ρ₀) − 2^S·ỹ(ρ₀) exactly. The prover sends x̃, ỹ and the
+ *       limbs at ρ₀, the verifier checks that equation with 2^S·v and emits claims at ρ₀: no
+ *       sumcheck, no soundness error.</li>
+ *   <li><b>Integrity mode, one multiplier per channel</b> (the channel variables [o, o + d) of
+ *       {@code axis}, d = its variable count, C ≤ 2^d channels, K_c = 0 for padding channels):
+ *       Σ_i eq(ρ₀, i)·K_i·x_i = Σ_c eq(ρ₀_c, c)·K_c·x̃(c, ρ₀_rest) where ρ₀_c are ρ₀'s channel
+ *       coordinates and x̃(c, ρ₀_rest) is x̃ at ρ₀ with those replaced by c. The prover sends ỹ and
+ *       the limbs at ρ₀, then the sumcheck of Σ_c W(c)·X(c) = 2^S·v − 2^(S−1) + r̃(ρ₀) + 2^S·ỹ(ρ₀)
+ *       over the d channel variables (degree 2; W(c) = eq(ρ₀_c, c)·K_c, whose extension the verifier
+ *       evaluates in O(2^d)), ending at ρ_c, then x̃ at ρ₀ with its channel coordinates replaced by
+ *       ρ_c; the verifier checks W̃(ρ_c)·x̃ against the sumcheck's final value (error 2d/|GF(p^3)|).
+ *       Claims: y and the limbs at ρ₀, x at that point.</li>
+ *   <li><b>Zero-knowledge mode</b>: the claim is on the masked ê, whose mask is not the affine
+ *       combination of x̂'s, r̂'s and ŷ's, so the claim cannot move by the equation above. The
+ *       sumcheck of Σ_i eq(ρ₀, i)·(x_i·K_i + 2^(S−1) − r_i − 2^S·y_i) = 2^S·v (n variables, degree 3,
+ *       masked) ends at ρ, then x̂(ρ), ŷ(ρ) and the limbs' masked evaluations, checked against
+ *       eq(ρ₀, ρ)·(x̂·K̃ + 2^(S−1) − r̂ − 2^S·ŷ)(ρ); its target 2^S·v carries ê's mask term with
+ *       coefficient 2^S (removed through w, as for every masked claim a layer reduces;
+ *       {@link ZkSteps#sumcheck}; docs/zero-knowledge.md §3.8). No zero-check and no τ.</li>
+ * </ul>
  *
  * <p>Example, LeNet-5's first convolution: M_c ∈ [2^23, 2^24), s_c ∈ [32, 35], clamp [0, 127],
  * X = 201,966 ≈ 2^17.6: S = 36 (35 rounded up to 3 limbs of w = 12), |q| &lt; 2^9, a table clamp of 2^10
@@ -87,7 +104,13 @@ import java.util.List;
  * Parameters in the verifying key: x, y, axis, the (M_c, s_c), lo, hi, bits, X (u64), w and the
  * clamp form (u8: 0 limbs, 1 table), then the advice tensor ids; the rest is derived and
  * re-checked on decoding (clamp form 2, the derived table clamp, lists the remainder limbs then the
- * excess, the layer's output). Transcript and wire format: domain "zkinfer/layer/Requant/v2"; τ ∈ GF(p^3)^n
+ * excess, the layer's output). Transcript and wire format of the derived table clamp (domain
+ * "zkinfer/layer/Requant/v2" first), integrity mode: with one multiplier the evaluations of
+ * {@link #operands()} at ρ₀ (GF(p^3) each, absorbed as "requant/evals"); with one per channel those of
+ * y and the limbs at ρ₀ ("requant/evals"), the channel sumcheck ({@link SumcheckVerifier}: claimed sum,
+ * d rounds of 2 values) and x̃'s evaluation ("requant/x"); zero-knowledge mode: the masked sumcheck
+ * over n variables, then the evaluations of {@link #operands()} at ρ ("requant/evals"). Transcript
+ * and wire format of the other forms: domain "zkinfer/layer/Requant/v2"; τ ∈ GF(p^3)^n
  * ("requant/tau"), c0, c1, c2 ("requant/batch"); the sumcheck (claimed sum 0, n variables,
  * degree 3; {@link SumcheckVerifier}) of Σ_i eq(τ, i)·[c0·(x_i·K_i + 2^(S−1) − q_i·2^S − r_i)
  * + c1·dp_i·(hi − y_i) + c2·dn_i·(y_i − lo)] (the c1, c2 terms with the limb clamp only) with
