@@ -69,14 +69,31 @@ import java.util.List;
  * With the derived table clamp the field equation x_i·K_i + 2^(S−1) = (y_i + e_i)·2^S + r_i holds
  * by the definition of e, and the clamp lookup (e + E, y − lo) and the limb lookups give the same
  * integer ranges as above, so the same bound analysis makes it an integer equation. What is left to
- * prove is that the claims on e (from the clamp lookup) are claims on that definition: for the
- * merged claim ẽ(ρ₀) = v, a sumcheck of Σ_i eq(ρ₀, i)·(x_i·K_i + 2^(S−1) − r_i − 2^S·y_i) = 2^S·v
- * (n variables, degree 3) ending at ρ, then x̃(ρ), ỹ(ρ) and the limbs' evaluations as for the
- * zero-check, checked against eq(ρ₀, ρ)·(x̃·K̃ + 2^(S−1) − r̃ − 2^S·ỹ)(ρ). No zero-check and no τ.
- * In zero-knowledge mode the claim is on the masked ê, and the sumcheck is the masked one whose
- * target 2^S·v carries ê's mask term with coefficient 2^S (removed through w, as for every masked
- * claim a layer reduces) over the masked x̂, ŷ and limbs ({@link ZkSteps#sumcheck};
- * docs/zero-knowledge.md §3.8); the evaluations and the check are the same, on the masked values.
+ * prove is that the claims on e (from the clamp lookup) are claims on that definition, ẽ(ρ₀) = v.
+ * <ul>
+ *   <li><b>Integrity mode, one multiplier</b> (K_i = K₀ at every padded index, padding included):
+ *       e is the same affine function of x, r and y at every index, and the extension of a constant
+ *       is that constant (eq(ρ₀, ·) sums to 1 over the padded cube), so
+ *       2^S·ẽ(ρ₀) = K₀·x̃(ρ₀) + 2^(S−1) − r̃(ρ₀) − 2^S·ỹ(ρ₀) exactly. The prover sends x̃, ỹ and the
+ *       limbs at ρ₀, the verifier checks that equation with 2^S·v and emits claims at ρ₀: no
+ *       sumcheck, no soundness error.</li>
+ *   <li><b>Integrity mode, one multiplier per channel</b> (the channel variables [o, o + d) of
+ *       {@code axis}, d = its variable count, C ≤ 2^d channels, K_c = 0 for padding channels):
+ *       Σ_i eq(ρ₀, i)·K_i·x_i = Σ_c eq(ρ₀_c, c)·K_c·x̃(c, ρ₀_rest) where ρ₀_c are ρ₀'s channel
+ *       coordinates and x̃(c, ρ₀_rest) is x̃ at ρ₀ with those replaced by c. The prover sends ỹ and
+ *       the limbs at ρ₀, then the sumcheck of Σ_c W(c)·X(c) = 2^S·v − 2^(S−1) + r̃(ρ₀) + 2^S·ỹ(ρ₀)
+ *       over the d channel variables (degree 2; W(c) = eq(ρ₀_c, c)·K_c, whose extension the verifier
+ *       evaluates in O(2^d)), ending at ρ_c, then x̃ at ρ₀ with its channel coordinates replaced by
+ *       ρ_c; the verifier checks W̃(ρ_c)·x̃ against the sumcheck's final value (error 2d/|GF(p^3)|).
+ *       Claims: y and the limbs at ρ₀, x at that point.</li>
+ *   <li><b>Zero-knowledge mode</b>: the claim is on the masked ê, whose mask is not the affine
+ *       combination of x̂'s, r̂'s and ŷ's, so the claim cannot move by the equation above. The
+ *       sumcheck of Σ_i eq(ρ₀, i)·(x_i·K_i + 2^(S−1) − r_i − 2^S·y_i) = 2^S·v (n variables, degree 3,
+ *       masked) ends at ρ, then x̂(ρ), ŷ(ρ) and the limbs' masked evaluations, checked against
+ *       eq(ρ₀, ρ)·(x̂·K̃ + 2^(S−1) − r̂ − 2^S·ŷ)(ρ); its target 2^S·v carries ê's mask term with
+ *       coefficient 2^S (removed through w, as for every masked claim a layer reduces;
+ *       {@link ZkSteps#sumcheck}; docs/zero-knowledge.md §3.8). No zero-check and no τ.</li>
+ * </ul>
  *
  * <p>Example, LeNet-5's first convolution: M_c ∈ [2^23, 2^24), s_c ∈ [32, 35], clamp [0, 127],
  * X = 201,966 ≈ 2^17.6: S = 36 (35 rounded up to 3 limbs of w = 12), |q| &lt; 2^9, a table clamp of 2^10
@@ -87,7 +104,13 @@ import java.util.List;
  * Parameters in the verifying key: x, y, axis, the (M_c, s_c), lo, hi, bits, X (u64), w and the
  * clamp form (u8: 0 limbs, 1 table), then the advice tensor ids; the rest is derived and
  * re-checked on decoding (clamp form 2, the derived table clamp, lists the remainder limbs then the
- * excess, the layer's output). Transcript and wire format: domain "zkinfer/layer/Requant/v2"; τ ∈ GF(p^3)^n
+ * excess, the layer's output). Transcript and wire format of the derived table clamp (domain
+ * "zkinfer/layer/Requant/v2" first), integrity mode: with one multiplier the evaluations of
+ * {@link #operands()} at ρ₀ (GF(p^3) each, absorbed as "requant/evals"); with one per channel those of
+ * y and the limbs at ρ₀ ("requant/evals"), the channel sumcheck ({@link SumcheckVerifier}: claimed sum,
+ * d rounds of 2 values) and x̃'s evaluation ("requant/x"); zero-knowledge mode: the masked sumcheck
+ * over n variables, then the evaluations of {@link #operands()} at ρ ("requant/evals"). Transcript
+ * and wire format of the other forms: domain "zkinfer/layer/Requant/v2"; τ ∈ GF(p^3)^n
  * ("requant/tau"), c0, c1, c2 ("requant/batch"); the sumcheck (claimed sum 0, n variables,
  * degree 3; {@link SumcheckVerifier}) of Σ_i eq(τ, i)·[c0·(x_i·K_i + 2^(S−1) − q_i·2^S − r_i)
  * + c1·dp_i·(hi − y_i) + c2·dn_i·(y_i − lo)] (the c1, c2 terms with the limb clamp only) with
@@ -719,17 +742,16 @@ public final class RequantLayer implements Layer {
         }
         ctx.transcript().domain(DOMAIN);
         long twoS = 1L << p.s;
-        SumcheckClaim sc;
-        if (ctx.zeroKnowledge()) {
-            // the claim is on ê: its mask term (coefficient 2^S) is removed through w (docs/zero-knowledge.md §3.8)
-            ZkSteps.Term[] terms = ctx.tensorMaskDegree(excess) >= 0
-                    ? new ZkSteps.Term[] {new ZkSteps.Term(excess, Ext3.of(twoS), claim.point())} : new ZkSteps.Term[0];
-            var res = ZkSteps.sumcheck(ctx, claim.value().mul(twoS), terms,
-                    derivedDegrees(tensor -> ZkSteps.factorDegree(ctx, tensor, n), n));
-            sc = new SumcheckClaim(res.point(), res.value());
-        } else {
-            sc = SumcheckVerifier.verify(claim.value().mul(twoS), n, 3, ctx.proof(), ctx.transcript());
+        if (!ctx.zeroKnowledge()) {
+            verifyDerivedTransfer(claim, ctx, layout);
+            return;
         }
+        // zero-knowledge: the claim is on ê, its mask term (coefficient 2^S) removed through w (docs/zero-knowledge.md §3.8)
+        ZkSteps.Term[] terms = ctx.tensorMaskDegree(excess) >= 0
+                ? new ZkSteps.Term[] {new ZkSteps.Term(excess, Ext3.of(twoS), claim.point())} : new ZkSteps.Term[0];
+        var res = ZkSteps.sumcheck(ctx, claim.value().mul(twoS), terms,
+                derivedDegrees(tensor -> ZkSteps.factorDegree(ctx, tensor, n), n));
+        SumcheckClaim sc = new SumcheckClaim(res.point(), res.value());
         int[] ops = operands();
         long[] raw = ctx.proof().exts("requant evaluations", ops.length);
         ctx.transcript().absorbExts("requant/evals", raw, 0, ops.length);
@@ -745,6 +767,81 @@ public final class RequantLayer implements Layer {
         for (int i = 0; i < ops.length; i++) {
             ctx.claim(ops[i], rho, ev[i]);
         }
+    }
+
+    /**
+     * Integrity mode: the derived excess's claim ẽ(ρ₀) = v moved to its operands ("Derived excess").
+     * One multiplier: e is the affine function (x·K₀ + 2^(S−1) − r)·2^(−S) − y of x, r and y at every
+     * padded index, so ẽ(ρ₀) is the same function of x̃(ρ₀), r̃(ρ₀), ỹ(ρ₀): those values, checked
+     * against 2^S·v, and claims on them at ρ₀, no sumcheck. Per-channel multipliers: ỹ and the limbs
+     * at ρ₀, then the sumcheck over the channel variables only of
+     * Σ_c eq(ρ₀_c, c)·K_c·x̃(c, ρ₀_rest) = 2^S·v − 2^(S−1) + r̃(ρ₀) + 2^S·ỹ(ρ₀) (degree 2) ending at
+     * ρ_c, then x̃ at ρ₀ with its channel variables replaced by ρ_c.
+     */
+    private void verifyDerivedTransfer(Claim claim, VerifierContext ctx, TensorLayout layout) throws InvalidProofException {
+        Ext3[] p0 = claim.point();
+        Ext3 target = claim.value().mul(1L << p.s);
+        int[] ops = operands();
+        if (p.k.length == 1) {
+            Ext3[] ev = readEvaluations(ctx, "requant/evals", ops.length);
+            if (!derivedSummand(Ext3.of(p.k[0]), ev).equals(target)) {
+                throw new InvalidProofException("Requant layer: the derived excess does not match its definition at the claim's point");
+            }
+            for (int i = 0; i < ops.length; i++) {
+                ctx.claim(ops[i], p0, ev[i]);
+            }
+            return;
+        }
+        // y and the limbs at ρ₀ (operands() order without x), then the channel sumcheck
+        Ext3[] ev = new Ext3[ops.length];
+        Ext3[] rest = readEvaluations(ctx, "requant/evals", ops.length - 1);
+        System.arraycopy(rest, 0, ev, 1, rest.length);
+        ev[0] = Ext3.ZERO;
+        // derivedSummand with x = 0: 2^(S−1) − r − 2^S·y at ρ₀
+        Ext3 channelSum = target.sub(derivedSummand(Ext3.ZERO, ev));
+        int off = layout.varOffset(axis);
+        int dv = layout.dimVars(axis);
+        SumcheckClaim sc = SumcheckVerifier.verify(channelSum, dv, 2, ctx.proof(), ctx.transcript());
+        Ext3[] rc = sc.point();
+        Ext3 xv = readEvaluations(ctx, "requant/x", 1)[0];
+        if (!channelWeightAt(Arrays.copyOfRange(p0, off, off + dv), rc).mul(xv).equals(sc.value())) {
+            throw new InvalidProofException("Requant layer: the derived excess does not match its definition at the sumcheck point");
+        }
+        ctx.claim(x, channelPoint(p0, off, rc), xv);
+        for (int i = 1; i < ops.length; i++) {
+            ctx.claim(ops[i], p0, ev[i]);
+        }
+    }
+
+    private static Ext3[] readEvaluations(VerifierContext ctx, String label, int count) throws InvalidProofException {
+        long[] raw = ctx.proof().exts("requant evaluations", count);
+        ctx.transcript().absorbExts(label, raw, 0, count);
+        Ext3[] ev = new Ext3[count];
+        for (int i = 0; i < count; i++) {
+            ev[i] = Ext3.get(raw, i);
+        }
+        return ev;
+    }
+
+    /** ρ₀ with its channel variables [off, off + ρ_c.length) replaced by ρ_c. */
+    public static Ext3[] channelPoint(Ext3[] p0, int off, Ext3[] rc) {
+        Ext3[] pt = p0.clone();
+        System.arraycopy(rc, 0, pt, off, rc.length);
+        return pt;
+    }
+
+    /**
+     * The multilinear extension at ρ_c of the channel weights W(c) = eq(ρ₀_c, c)·K_c (0 for padding
+     * channels): Σ_{c &lt; C} eq(ρ_c, c)·eq(ρ₀_c, c)·K_c, in O(2^dv).
+     */
+    public Ext3 channelWeightAt(Ext3[] p0c, Ext3[] rc) {
+        long[] a = Mle.eqTable(p0c);
+        long[] b = Mle.eqTable(rc);
+        Ext3 acc = Ext3.ZERO;
+        for (int c = 0; c < p.k.length; c++) {
+            acc = acc.add(Ext3.get(a, c).mul(Ext3.get(b, c)).mul(p.k[c]));
+        }
+        return acc;
     }
 
     /**

@@ -176,6 +176,10 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         Transcript t = ctx.transcript();
         t.domain(RequantLayer.DOMAIN);
         TensorLayout layout = ctx.circuit().tensor(l.y()).layout();
+        if (!ctx.zeroKnowledge()) {
+            transferDerived(l, claim, ctx, layout);
+            return;
+        }
         int n = layout.numVars();
         int size = layout.paddedSize();
         long twoS = 1L << l.commonShift();
@@ -189,25 +193,88 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         inst.addTerm(Ext3.of(1L << (l.commonShift() - 1)), eq);
         inst.addTerm(Ext3.of(Goldilocks.neg(twoS)), eq, yi);
         inst.addTerm(Ext3.of(Goldilocks.neg(1)), eq, ri);
-        Ext3[] rho;
-        Ext3[] finals;
-        if (ctx.zeroKnowledge()) {
-            // the verifier's masked path: ê's mask term (coefficient 2^S) in the target, masked operands
-            ZkProving.maskTable(ctx, inst, xi, l.x(), Ext3.ONE);
-            ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
-            ZkProving.maskCombined(ctx, inst, ri, l.remainderLimbs(), 1L << l.limbWidth());
-            var terms = ctx.tensorMask(l.excess()) == null ? java.util.List.<ZkProving.Term>of()
-                    : java.util.List.of(new ZkProving.Term(l.excess(), ctx.tensorMask(l.excess()), Ext3.of(twoS), claim.point()));
-            var res = ZkProving.sumcheck(ctx, inst, claim.value().mul(twoS), terms,
-                    l.derivedDegrees(tensor -> ZkProving.factorDegree(ctx, tensor, n), n));
-            rho = res.point();
-            finals = res.tableEvaluations();
-        } else {
-            SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, claim.value().mul(twoS), ctx.proof(), t);
-            rho = res.point();
-            finals = res.tableEvaluations();
+        // zero knowledge: ê's mask term (coefficient 2^S) in the target, masked operands (docs/zero-knowledge.md §3.8)
+        ZkProving.maskTable(ctx, inst, xi, l.x(), Ext3.ONE);
+        ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
+        ZkProving.maskCombined(ctx, inst, ri, l.remainderLimbs(), 1L << l.limbWidth());
+        var terms = ctx.tensorMask(l.excess()) == null ? java.util.List.<ZkProving.Term>of()
+                : java.util.List.of(new ZkProving.Term(l.excess(), ctx.tensorMask(l.excess()), Ext3.of(twoS), claim.point()));
+        var res = ZkProving.sumcheck(ctx, inst, claim.value().mul(twoS), terms,
+                l.derivedDegrees(tensor -> ZkProving.factorDegree(ctx, tensor, n), n));
+        Ext3[] finals = res.tableEvaluations();
+        sendOperandEvaluations(l, ctx, res.point(), finals[xi], finals[yi]);
+    }
+
+    /**
+     * Integrity mode: the derived excess's claim ẽ(ρ₀) = v moved to x, y and the remainder limbs
+     * (RequantLayer.verifyDerivedTransfer): with one multiplier their values at ρ₀ (no sumcheck);
+     * with one per channel y and the limbs at ρ₀, the degree-2 sumcheck over the channel variables of
+     * Σ_c eq(ρ₀_c, c)·K_c·x̃(c, ρ₀_rest), and x̃ at ρ₀ with the channel variables bound by it.
+     */
+    private static void transferDerived(RequantLayer l, Claim claim, ProverContext ctx, TensorLayout layout) {
+        Ext3[] p0 = claim.point();
+        int[] ops = l.operands();
+        long[] k = l.alignedMultipliers();
+        if (k.length == 1) {
+            Ext3[] ev = new Ext3[ops.length];
+            for (int i = 0; i < ops.length; i++) {
+                ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), p0);
+            }
+            ctx.sendEvaluations("requant/evals", ops, ev, p0);
+            return;
         }
-        sendOperandEvaluations(l, ctx, rho, finals[xi], finals[yi]);
+        int[] rest = Arrays.copyOfRange(ops, 1, ops.length);
+        Ext3[] ev = new Ext3[ops.length];
+        ev[0] = Ext3.ZERO;
+        for (int i = 1; i < ops.length; i++) {
+            ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), p0);
+        }
+        ctx.sendEvaluations("requant/evals", rest, Arrays.copyOfRange(ev, 1, ev.length), p0);
+        Ext3 channelSum = claim.value().mul(1L << l.commonShift()).sub(l.derivedSummand(Ext3.ZERO, ev));
+        int off = layout.varOffset(l.axis());
+        int dv = layout.dimVars(l.axis());
+        Ext3[] p0c = Arrays.copyOfRange(p0, off, off + dv);
+        long[] w = Mle.eqTable(p0c);
+        for (int c = 0; c < w.length / 3; c++) {
+            long kc = c < k.length ? k[c] : 0;
+            w[3 * c] = Goldilocks.mul(w[3 * c], kc);
+            w[3 * c + 1] = Goldilocks.mul(w[3 * c + 1], kc);
+            w[3 * c + 2] = Goldilocks.mul(w[3 * c + 2], kc);
+        }
+        SumcheckInstance inst = new SumcheckInstance(dv);
+        int wi = inst.addTable(w);
+        int xi = inst.addTable(channelSlices(ctx, ctx.values(l.x()), p0, off, dv));
+        inst.addTerm(Ext3.ONE, wi, xi);
+        SumcheckProver.Result res = new SumcheckProver(ctx.backend()).prove(inst, channelSum, ctx.proof(), ctx.transcript());
+        Ext3[] pt = RequantLayer.channelPoint(p0, off, res.point());
+        ctx.sendEvaluations("requant/x", new int[] {l.x()}, new Ext3[] {res.tableEvaluations()[xi]}, pt);
+    }
+
+    /**
+     * x̃(c, ρ₀_rest) for every channel coordinate c of the dv variables from {@code off} (array
+     * form): Σ_i eq(ρ₀_rest, rest(i))·x_i accumulated by the channel bits of i, in one pass.
+     */
+    private static long[] channelSlices(ProverContext ctx, long[] xv, Ext3[] p0, int off, int dv) {
+        int n = p0.length;
+        Ext3[] restPoint = new Ext3[n - dv];
+        System.arraycopy(p0, 0, restPoint, 0, off);
+        System.arraycopy(p0, off + dv, restPoint, off, n - off - dv);
+        long[] eqRest = EqTables.eq(ctx.backend(), restPoint);
+        long[] out = new long[3 << dv];
+        int lowMask = (1 << off) - 1;
+        int cMask = (1 << dv) - 1;
+        for (int i = 0; i < xv.length; i++) {
+            long v = xv[i];
+            if (v == 0) {
+                continue;
+            }
+            int c = (i >>> off) & cMask;
+            int r = (i & lowMask) | ((i >>> (off + dv)) << off);
+            out[3 * c] = Goldilocks.add(out[3 * c], Goldilocks.mul(eqRest[3 * r], v));
+            out[3 * c + 1] = Goldilocks.add(out[3 * c + 1], Goldilocks.mul(eqRest[3 * r + 1], v));
+            out[3 * c + 2] = Goldilocks.add(out[3 * c + 2], Goldilocks.mul(eqRest[3 * r + 2], v));
+        }
+        return out;
     }
 
     /**

@@ -416,6 +416,100 @@ class RequantLayerTest {
                 () -> LayerHarness.verify(st.layer, honest, st.circuit, java.util.Arrays.copyOf(good, good.length - 1)));
     }
 
+    /**
+     * Integrity mode's claim transfer of the derived excess (RequantLayer, "Derived excess"): with one
+     * multiplier the proof is x̃, ỹ and the limbs at the claim's point and nothing else (no sumcheck);
+     * with one per channel, ỹ and the limbs, a degree-2 sumcheck over the channel variables only and
+     * x̃ at the point with those variables bound by it; on every axis (channel variables low, middle,
+     * high; channel counts that pad) the emitted claims are true.
+     */
+    @Test
+    void derivedExcessTransferSizesAndAxes() throws InvalidProofException {
+        int[] dims = {3, 6, 5, 2};
+        int seed = 740;
+        for (int axis = 0; axis < dims.length; axis++) {
+            for (boolean perChannel : new boolean[] {true, false}) {
+                Setup st = setup(seed++, dims, axis, perChannel, -128, 127, 8, 3, 1L << 17, 12, true, true);
+                assertTrue(st.layer.derivedExcess());
+                Claim[] out = LayerHarness.randomOutputClaims(st.layer, st.w, new SplittableRandom(seed));
+                byte[] proof = LayerHarness.prove(st.layer, out, st.w, Backends.scalar()).proof();
+                List<Claim> claims = LayerHarness.verify(st.layer, out, st.circuit, proof);
+                assertEquals(st.layer.operands().length, claims.size());
+                assertNull(LayerHarness.falseClaim(claims, st.w));
+                int ops = st.layer.operands().length;
+                int dv = TensorLayout.of(dims).dimVars(axis);
+                assertEquals(perChannel ? 24 * (ops - 1 + 2 * dv + 1) : 24 * ops, proof.length,
+                        "evaluations only (one multiplier), or with a 2-coefficient round per channel variable");
+                for (Claim c : claims) {
+                    boolean xAtChannelPoint = perChannel && c.tensor() == st.layer.x();
+                    for (int k = 0; k < c.point().length; k++) {
+                        boolean channelVar = k >= TensorLayout.of(dims).varOffset(axis)
+                                && k < TensorLayout.of(dims).varOffset(axis) + dv;
+                        assertEquals(!(xAtChannelPoint && channelVar), c.point()[k].equals(out[0].point()[k]),
+                                "claim on " + c.tensor() + ", variable " + k);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Cheating provers against the integrity transfer, per-channel and single multipliers: a wrong
+     * remainder limb, a wrong y and a wrong x at one index (each with the honest excess, so that the
+     * claim on the excess is the honest one) are rejected or leave a false claim on the tampered
+     * tensor; a changed claim on the excess, every flipped byte, truncations and an extension are rejected.
+     */
+    @Test
+    void derivedExcessTransferCheatingCaught() {
+        for (boolean perChannel : new boolean[] {true, false}) {
+            Setup st = derivedSetup(760 + (perChannel ? 1 : 0), -128, 127, 8, 0, perChannel);
+            int i = interiorIndex(st);
+            SplittableRandom rnd = new SplittableRandom(762);
+            int[] tampered = {st.layer.remainderLimbs()[0], st.layer.y(), st.layer.x()};
+            for (int t : tampered) {
+                WitnessValues bad = copy(st);
+                bad.get(t)[i] = Goldilocks.add(bad.get(t)[i], 1);
+                // the claim on the (honest) excess is the same for both witnesses
+                Claim[] out = LayerHarness.randomOutputClaims(st.layer, bad, rnd);
+                assertEquals(LayerHarness.randomOutputClaims(st.layer, st.w, new SplittableRandom(0)).length, out.length);
+                // the tampered witness's true evaluations contradict the excess's definition
+                byte[] proof = LayerHarness.prove(st.layer, out, bad, Backends.scalar()).proof();
+                assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, out, st.circuit, proof),
+                        "tensor " + t + " off by one at " + i);
+                // evaluations that fit the definition (the honest witness's) leave a false claim on the tampered tensor,
+                // which the witness opening (y, limbs) or x's producer refutes
+                byte[] lying = LayerHarness.prove(st.layer, out, st.w, Backends.scalar()).proof();
+                List<Claim> claims;
+                try {
+                    claims = LayerHarness.verify(st.layer, out, st.circuit, lying);
+                } catch (InvalidProofException e) {
+                    throw new AssertionError(e);
+                }
+                Claim f = LayerHarness.falseClaim(claims, bad);
+                assertNotNull(f, "tensor " + t + " off by one accepted with true claims");
+                assertEquals(t, f.tensor());
+            }
+            Claim[] honest = LayerHarness.randomOutputClaims(st.layer, st.w, rnd);
+            byte[] good = LayerHarness.prove(st.layer, honest, st.w, Backends.scalar()).proof();
+            Claim[] wrong = {new Claim(honest[0].tensor(), honest[0].point(), honest[0].value().add(1))};
+            assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, wrong, st.circuit, good));
+            byte[] forWrong = LayerHarness.prove(st.layer, wrong, st.w, Backends.scalar()).proof();
+            assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, wrong, st.circuit, forWrong));
+            for (int k = 0; k < good.length; k++) {
+                byte[] bad = good.clone();
+                bad[k] ^= (byte) (1 << (k % 8));
+                int at = k;
+                assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, honest, st.circuit, bad), "byte " + at);
+            }
+            for (int len = 0; len < good.length; len++) {
+                byte[] cut = java.util.Arrays.copyOf(good, len);
+                assertThrows(InvalidProofException.class, () -> LayerHarness.verify(st.layer, honest, st.circuit, cut), "length " + len);
+            }
+            assertThrows(InvalidProofException.class,
+                    () -> LayerHarness.verify(st.layer, honest, st.circuit, java.util.Arrays.copyOf(good, good.length + 8)));
+        }
+    }
+
     /** The derived form's encoding (clamp form 2) round-trips; form 3 is refused. */
     @Test
     void derivedExcessEncoding() throws MalformedProofException {

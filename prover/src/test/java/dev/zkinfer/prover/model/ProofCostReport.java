@@ -302,9 +302,11 @@ public final class ProofCostReport {
             printWitnessEntries(pk, batch);
             for (Layer l : circuit.layers()) {
                 if (l instanceof dev.zkinfer.circuit.RequantLayer r) {
-                    System.out.printf("requant %-28s S %d, |x| <= %d, w %d, %s%n", circuit.tensor(r.y()).name(), r.commonShift(),
-                            r.inputBound(), r.limbWidth(), r.tableClamp() ? "table clamp, E " + r.excessBound()
-                                    : "limb clamp, D " + r.overflowBits());
+                    System.out.printf("requant %-28s S %d, |x| <= %d, w %d, %s, %d multiplier%s, 2^%d entries%n",
+                            circuit.tensor(r.y()).name(), r.commonShift(), r.inputBound(), r.limbWidth(),
+                            r.derivedExcess() ? "derived table clamp, E " + r.excessBound()
+                                    : r.tableClamp() ? "table clamp, E " + r.excessBound() : "limb clamp, D " + r.overflowBits(),
+                            r.m().length, r.m().length == 1 ? "" : "s", circuit.tensor(r.y()).layout().numVars());
                 }
             }
             for (dev.zkinfer.circuit.LookupSpec spec : dev.zkinfer.circuit.ProofProtocol.lookupSpecs(circuit)) {
