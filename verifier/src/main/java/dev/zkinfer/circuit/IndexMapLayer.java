@@ -26,9 +26,11 @@ import java.util.Arrays;
  * in one pass over the output, O(|y| + Σ|x_k|) with eq tables, checks x̃_k(ρ_k)·P̃_k(r, ρ_k)
  * against each sumcheck's final value, then emits the claims x̃_k(ρ_k) in input order.
  *
- * <p>Claim transfer (integrity mode, proof version 14): a one-input map that is a permutation of
- * index bits onto a sub-cube of its input, whose input's padding is 0, has ỹ(r) = x̃(π(r)) exactly;
- * no sumcheck and no message, the claim moves to x̃(π(r)) ({@link #claimTransfer}).
+ * <p>Claim transfer (integrity mode, proof version 14; version 16: any input whose padding the
+ * circuit's relations force to 0, {@link ZeroPadding}, not only another index map's output): a
+ * one-input map that is a permutation of index bits onto a sub-cube of its input, where the input
+ * entries it then reads beyond its sources are such zeros, has ỹ(r) = x̃(π(r)) exactly; no sumcheck
+ * and no message, the claim moves to x̃(π(r)) ({@link #claimTransfer}).
  *
  * <p>Wire format: nothing for a claim transfer; else n ext (s_k); per input: sumcheck (vars_k rounds × 2 ext), 1 ext. Zero-knowledge
  * mode sends no s_k: one masked sumcheck for all inputs ({@link #verifyZeroKnowledge}).
@@ -448,17 +450,55 @@ public final class IndexMapLayer implements Layer {
 
     /**
      * The claim transfer of this layer in circuit c, or null: the {@link #variableMap} of a one-input
-     * map whose input is an index map's output (its padding is 0 by that layer's relation: every
-     * index map's output padding is 0, whether it is proved by sumcheck or by transfer, since a
-     * transfer's input is again such an output). Then ỹ(r) = x̃(π(r)) exactly and the layer is proved
-     * with no message: the claim ỹ(r) = v becomes x̃(π(r)) = v ({@link #transferPoint}). Decided from
-     * the key alone; integrity mode only (zero-knowledge mode's masks are per tensor, so X̂ ≠ Ŷ∘π).
+     * map when the input entries that ỹ(r) = x̃(π(r)) reads and the map does not (padding entries of
+     * x, along the dimensions {@link #paddingRead}) are 0 by the circuit's relations
+     * ({@link Circuit#zeroPaddingDims}: an index map's output, a requantization with 0 in its clamp
+     * range of such a tensor, a matmul's output, ...). Then y = x∘π on the whole padded domain of y:
+     * a real output with a source reads it, every other output index reads a zero, so ỹ(r) = x̃(π(r))
+     * exactly and the layer is proved with no message: the claim ỹ(r) = v becomes x̃(π(r)) = v
+     * ({@link #transferPoint}). A prover that puts a nonzero value there breaks the relation of the
+     * layer that makes x, which rejects it. Decided from the key alone; integrity mode only
+     * (zero-knowledge mode's masks are per tensor, so X̂ ≠ Ŷ∘π).
      */
     public int[] claimTransfer(Circuit c) {
-        if (inputs.length != 1 || !(c.producer(inputs[0]) instanceof IndexMapLayer)) {
+        if (inputs.length != 1) {
             return null;
         }
-        return variableMap(map, c.tensor(inputs[0]).layout(), c.tensor(output).layout());
+        TensorLayout lx = c.tensor(inputs[0]).layout(), ly = c.tensor(output).layout();
+        int[] vm = variableMap(map, lx, ly);
+        if (vm == null) {
+            return null;
+        }
+        int read = paddingRead(map, lx, ly);
+        return (c.zeroPaddingDims(inputs[0]) & read) == read ? vm : null;
+    }
+
+    /**
+     * For a map with a {@link #variableMap}: the dimensions of x (bit d) whose padding coordinates
+     * x∘π reads: every dimension for a Reshape (its padding is x's, at the same addresses), else the
+     * input dimensions whose image range [s, s + 2^vy) reaches past their size. Every index that
+     * x∘π reads and the map does not lies on such a coordinate ({@link #variableMap}).
+     */
+    public static int paddingRead(IndexMap map, TensorLayout lx, TensorLayout ly) {
+        if (map instanceof IndexMap.Reshape) {
+            return ZeroPadding.all(lx) & ~ZeroPadding.unpadded(lx);
+        }
+        int read = 0;
+        for (int d = 0; d < ly.rank(); d++) {
+            int xd = d;
+            long start = 0;
+            if (map instanceof IndexMap.Transpose tr) {
+                xd = tr.perm()[d];
+            } else if (map instanceof IndexMap.Slice sl) {
+                start = sl.starts()[d];
+            } else if (map instanceof IndexMap.Gather g && d == g.axis()) {
+                start = g.indices()[0];
+            }
+            if (start + (1L << ly.dimVars(d)) > lx.dim(xd)) {
+                read |= 1 << xd;
+            }
+        }
+        return read;
     }
 
     /** The input point π(r) of a {@link #variableMap}: ρ_v = r_{vm[v]}, or the constant. */

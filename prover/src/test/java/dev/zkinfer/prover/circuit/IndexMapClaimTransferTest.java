@@ -24,9 +24,11 @@ class IndexMapClaimTransferTest {
     /**
      * The exactness oracle, by enumeration of the padded output cube: a real output element with a
      * source j has π(o) = j; every other output index (padding, or real without source) has π(o) on
-     * the input's padding; π is injective.
+     * the input's padding, with a padding coordinate in one of the dimensions that
+     * {@link IndexMapLayer#paddingRead} names (so that zeros there make the transfer exact); π is injective.
      */
     static boolean exact(IndexMap map, TensorLayout lx, TensorLayout ly, int[] vm) {
+        int read = IndexMapLayer.paddingRead(map, lx, ly);
         boolean[] hit = new boolean[lx.paddedSize()];
         int[] coords = new int[ly.rank()];
         for (int o = 0; o < ly.paddedSize(); o++) {
@@ -45,20 +47,22 @@ class IndexMapClaimTransferTest {
             }
             hit[pi] = true;
             long src = real ? map.paddedSource(coords, new TensorLayout[] {lx}, ly) : IndexMap.NONE;
-            if (src != IndexMap.NONE ? (int) src != pi : realIndex(lx, pi)) {
+            if (src != IndexMap.NONE ? (int) src != pi : (paddingDims(lx, pi) & read) == 0) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean realIndex(TensorLayout l, int padded) {
+    /** The dimensions (bit d) in which a padded index has a padding coordinate (0: a real element). */
+    private static int paddingDims(TensorLayout l, int padded) {
+        int m = 0;
         for (int d = 0; d < l.rank(); d++) {
             if (((padded >>> l.varOffset(d)) & ((1 << l.dimVars(d)) - 1)) >= l.dim(d)) {
-                return false;
+                m |= 1 << d;
             }
         }
-        return true;
+        return m;
     }
 
     private static int[] recognised(IndexMap map, int[] in, int[] out) {
@@ -252,12 +256,22 @@ class IndexMapClaimTransferTest {
             assertEquals(1, claims.size());
             assertEquals(ch.layer.inputs()[0], claims.get(0).tensor());
         }
-        // the same map on a public input (whose padding the key does not fix) keeps its sumcheck
+        // the same map on a public input (which the verifier pads with 0) is a transfer too
         IndexMapLayerTest.Setup s = IndexMapLayerTest.setup(new int[][] {{3, 12, 8}}, new int[] {12, 3, 8},
                 new IndexMap.Transpose(new int[] {1, 0, 2}), 6);
-        assertNull(s.layer().claimTransfer(s.circuit()));
-        Claim[] oc = LayerHarness.randomOutputClaims(s.layer(), s.w(), new SplittableRandom(7));
-        assertTrue(LayerSoundness.prove(s.layer(), oc, s.w()).length > 0);
+        assertNotNull(s.layer().claimTransfer(s.circuit()));
+        // on an ADVICE tensor that no layer defines (its padding is the prover's choice) it keeps its sumcheck
+        Circuit.Builder cb = new Circuit.Builder();
+        int x = cb.tensor("x", TensorLayout.of(3, 12, 8), TensorRole.ADVICE);
+        int y = cb.tensor("y", TensorLayout.of(12, 3, 8), TensorRole.COMPUTED);
+        IndexMapLayer free = new IndexMapLayer(new int[] {x}, y, new IndexMap.Transpose(new int[] {1, 0, 2}));
+        Circuit c = cb.layer(free).build(new int[0], new int[] {y});
+        assertNull(free.claimTransfer(c));
+        WitnessValues w = new WitnessValues(c);
+        w.put(x, LayerSoundness.randomPadded(c.tensor(x).layout(), new SplittableRandom(6), 1000));
+        LayerHarness.computeWitness(c, w);
+        Claim[] oc = LayerHarness.randomOutputClaims(free, w, new SplittableRandom(7));
+        assertTrue(LayerSoundness.prove(free, oc, w).length > 0);
     }
 
     /**
@@ -270,7 +284,9 @@ class IndexMapClaimTransferTest {
         Chain ch = chain(new int[] {3, 12, 8}, new int[] {12, 3, 8}, new IndexMap.Transpose(new int[] {1, 0, 2}), 8);
         int m = ch.layer.inputs()[0], y = ch.layer.output();
         TensorLayout lm = ch.circuit.tensor(m).layout(), ly = ch.circuit.tensor(y).layout();
+        // the input's padding entries too (which its producer's relation keeps at 0): the transfer reads them
         int[][] targets = {{m, lm.paddedIndex(0)}, {m, lm.paddedIndex(lm.size() - 1)}, {m, lm.paddedIndex(1, 11, 7)},
+            {m, lm.paddedIndex(3, 0, 0)}, {m, lm.paddedIndex(2, 15, 7)},
             {y, ly.paddedIndex(5)}, {y, ly.paddedIndex(11, 2, 7)}, {y, ly.paddedIndex(0, 3, 0)} /* padding: row 3 of 4 */};
         for (int[] tg : targets) {
             WitnessValues bad = new WitnessValues(ch.circuit);
