@@ -378,8 +378,10 @@ public final class IndexMapLayer implements Layer {
     }
 
     /**
-     * P̃(r, ρ) in closed form for a Gather along one axis (a broadcast, a slice by indices), a Slice
-     * (per axis: Σ_{i<m} eq(r_d, i)·eq(ρ_d, start + i·step)), a Transpose (per output axis d, the
+     * P̃(r, ρ) in closed form for a Gather along one axis (a broadcast, a slice by indices: O(1) per
+     * variable when the indices are consecutive or all equal, {@link #gatherAxis}), a Slice
+     * (per axis: Σ_{i<m} eq(r_d, i)·eq(ρ_d, start + i·step), O(1) per variable for step 1,
+     * {@link #shiftedDiagonal}), a Transpose (per output axis d, the
      * diagonal between r_d and ρ_perm[d]), and for
      * a Reshape that keeps every element's padded address (dimensions of size 1 added or dropped;
      * or trailing dimensions that are powers of two merged or split: [B, N, 2^k] ↔ [B, N·2^k]),
@@ -394,13 +396,7 @@ public final class IndexMapLayer implements Layer {
             Ext3 p = Ext3.ONE;
             for (int d = 0; d < lx.rank(); d++) {
                 if (d == g.axis()) {
-                    long[] ey = dimEq(ly, d, r), ex = dimEq(lx, d, rho);
-                    long[] acc = new long[3];
-                    int[] idx = g.indices();
-                    for (int j = 0; j < idx.length; j++) {
-                        mulAdd(ey, j, ex, idx[j], acc, 0);
-                    }
-                    p = p.mul(Ext3.get(acc, 0));
+                    p = p.mul(gatherAxis(g.indices(), r, ly.varOffset(d), ly.dimVars(d), rho, lx.varOffset(d), lx.dimVars(d)));
                 } else {
                     p = p.mul(diagonalPrefix(r, ly.varOffset(d), rho, lx.varOffset(d), lx.dimVars(d), lx.dim(d)));
                 }
@@ -413,6 +409,8 @@ public final class IndexMapLayer implements Layer {
             for (int d = 0; d < lx.rank(); d++) {
                 if (starts[d] == 0 && steps[d] == 1 && ly.dim(d) == lx.dim(d)) {
                     p = p.mul(diagonalPrefix(r, ly.varOffset(d), rho, lx.varOffset(d), lx.dimVars(d), ly.dim(d)));
+                } else if (steps[d] == 1 || ly.dim(d) == 1) {
+                    p = p.mul(shiftedDiagonal(r, ly.varOffset(d), ly.dimVars(d), rho, lx.varOffset(d), lx.dimVars(d), starts[d], ly.dim(d)));
                 } else {
                     long[] ey = dimEq(ly, d, r), ex = dimEq(lx, d, rho);
                     long[] acc = new long[3];
@@ -591,6 +589,76 @@ public final class IndexMapLayer implements Layer {
             vm[ox + k] = k < vy ? oy + k : ((start >>> k) & 1) != 0 ? FIXED_1 : FIXED_0;
         }
         return true;
+    }
+
+    /**
+     * Σ_{j<m} eq(r_a, j)·eq(ρ_a, indices[j]) along a Gather's axis (r_a: vy variables from ro, ρ_a: vx
+     * from po): in O(vx) for consecutive indices ({@link #shiftedDiagonal}) and for a broadcast (every
+     * index the same j0: eq(ρ_a, j0)·Σ_{j<m} eq(r_a, j)), else by eq tables in O(2^vy + 2^vx).
+     */
+    static Ext3 gatherAxis(int[] indices, Ext3[] r, int ro, int vy, Ext3[] rho, int po, int vx) {
+        int m = indices.length;
+        boolean consecutive = true, constant = true;
+        for (int j = 1; j < m; j++) {
+            consecutive &= indices[j] == indices[0] + j;
+            constant &= indices[j] == indices[0];
+        }
+        if (consecutive) {
+            return shiftedDiagonal(r, ro, vy, rho, po, vx, indices[0], m);
+        }
+        if (constant) {
+            Ext3[] a0 = new Ext3[vy], a1 = new Ext3[vy];
+            for (int k = 0; k < vy; k++) {
+                a1[k] = r[ro + k];
+                a0[k] = Ext3.ONE.sub(a1[k]);
+            }
+            Ext3 e = Ext3.ONE;
+            for (int k = 0; k < vx; k++) {
+                e = e.mul(((indices[0] >>> k) & 1) != 0 ? rho[po + k] : Ext3.ONE.sub(rho[po + k]));
+            }
+            return e.mul(Mle.prefixProductSum(a0, a1, m));
+        }
+        Ext3[] ry = new Ext3[vy], rx = new Ext3[vx];
+        System.arraycopy(r, ro, ry, 0, vy);
+        System.arraycopy(rho, po, rx, 0, vx);
+        long[] ey = Mle.eqTable(ry), ex = Mle.eqTable(rx);
+        long[] acc = new long[3];
+        for (int j = 0; j < m; j++) {
+            mulAdd(ey, j, ex, indices[j], acc, 0);
+        }
+        return Ext3.get(acc, 0);
+    }
+
+    /**
+     * Σ_{i<m} eq(r_{ro..ro+vy}, i)·eq(ρ_{po..po+vx}, s + i) in O(vx) (vy ≤ vx, s + m ≤ 2^vx; variable k is
+     * bit k): a pass over the bits from the lowest, adding s to i with a carry, keeps the four sums of
+     * the eq products over the low bits of i by (carry into the next bit, whether i's low bits are below
+     * m's). The index i + s needs no carry out of bit vx − 1, and i &lt; m when its bits end below m's
+     * (or m ≥ 2^vx). Replaces the eq tables of 2^vy and 2^vx entries of a slice at an offset (GPT-2's
+     * q, k, v: 768 of 2304 columns at 768 and 1536).
+     */
+    static Ext3 shiftedDiagonal(Ext3[] r, int ro, int vy, Ext3[] rho, int po, int vx, long s, long m) {
+        Ext3[] st = {Ext3.ONE, Ext3.ZERO, Ext3.ZERO, Ext3.ZERO}; // index carry·2 + below
+        for (int k = 0; k < vx; k++) {
+            Ext3[] next = {Ext3.ZERO, Ext3.ZERO, Ext3.ZERO, Ext3.ZERO};
+            int sb = (int) (s >>> k) & 1, mb = (int) (m >>> k) & 1;
+            Ext3 rho1 = rho[po + k], rho0 = Ext3.ONE.sub(rho1);
+            for (int ib = 0; ib <= (k < vy ? 1 : 0); ib++) {
+                Ext3 fr = k < vy ? (ib == 1 ? r[ro + k] : Ext3.ONE.sub(r[ro + k])) : Ext3.ONE;
+                for (int state = 0; state < 4; state++) {
+                    if (st[state].isZero()) {
+                        continue;
+                    }
+                    int carry = state >>> 1, below = state & 1;
+                    int jb = ib ^ sb ^ carry, carryOut = (ib + sb + carry) >>> 1;
+                    int belowOut = ib < mb || (ib == mb && below == 1) ? 1 : 0;
+                    int to = carryOut << 1 | belowOut;
+                    next[to] = next[to].add(st[state].mul(fr).mul(jb == 1 ? rho1 : rho0));
+                }
+            }
+            st = next;
+        }
+        return (m >>> vx) != 0 ? st[0].add(st[1]) : st[1];
     }
 
     /**
