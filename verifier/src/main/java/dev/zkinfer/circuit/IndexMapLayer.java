@@ -30,7 +30,9 @@ import java.util.Arrays;
  * circuit's relations force to 0, {@link ZeroPadding}, not only another index map's output): a
  * one-input map that is a permutation of index bits onto a sub-cube of its input, where the input
  * entries it then reads beyond its sources are such zeros, has ỹ(r) = x̃(π(r)) exactly; no sumcheck
- * and no message, the claim moves to x̃(π(r)) ({@link #claimTransfer}).
+ * and no message, the claim moves to x̃(π(r)) ({@link #claimTransfer}). Likewise (version 16) a
+ * broadcast, m copies of one input coordinate along an axis, has ỹ(r) = s(r)·x̃(π(r)) with
+ * s(r) = Σ_{i<m} eq(r_axis, i), and the claim moves to x̃(π(r)) = v/s(r) ({@link #transferScale}).
  *
  * <p>Wire format: nothing for a claim transfer; else n ext (s_k); per input: sumcheck (vars_k rounds × 2 ext), 1 ext. Zero-knowledge
  * mode sends no s_k: one masked sumcheck for all inputs ({@link #verifyZeroKnowledge}).
@@ -244,7 +246,15 @@ public final class IndexMapLayer implements Layer {
         int[] vm = claimTransfer(c);
         if (vm != null) {
             // nothing is sent, so nothing is absorbed: the claim's point and value are the transcript's already
-            ctx.claim(inputs[0], transferPoint(vm, r), claim.value());
+            Ext3 scale = transferScale(c, r);
+            if (scale.isZero()) {
+                // ỹ(r) = 0·x̃(π(r)): the claim is checked here and nothing is left to prove on x
+                if (!claim.value().isZero()) {
+                    throw new InvalidProofException("IndexMap layer: a broadcast's claim is not 0 where its weights sum to 0");
+                }
+                return;
+            }
+            ctx.claim(inputs[0], transferPoint(vm, r), transferValue(claim.value(), scale));
             return;
         }
         t.domain(DOMAIN);
@@ -454,7 +464,8 @@ public final class IndexMapLayer implements Layer {
      * range of such a tensor, a matmul's output, ...). Then y = x∘π on the whole padded domain of y:
      * a real output with a source reads it, every other output index reads a zero, so ỹ(r) = x̃(π(r))
      * exactly and the layer is proved with no message: the claim ỹ(r) = v becomes x̃(π(r)) = v
-     * ({@link #transferPoint}). A prover that puts a nonzero value there breaks the relation of the
+     * ({@link #transferPoint}); for a {@link #broadcastMap} the same with the factor {@link #transferScale}.
+     * A prover that puts a nonzero value there breaks the relation of the
      * layer that makes x, which rejects it. Decided from the key alone; integrity mode only
      * (zero-knowledge mode's masks are per tensor, so X̂ ≠ Ŷ∘π).
      */
@@ -464,11 +475,73 @@ public final class IndexMapLayer implements Layer {
         }
         TensorLayout lx = c.tensor(inputs[0]).layout(), ly = c.tensor(output).layout();
         int[] vm = variableMap(map, lx, ly);
-        if (vm == null) {
+        int read;
+        if (vm != null) {
+            read = paddingRead(map, lx, ly);
+        } else {
+            vm = broadcastMap(map, lx, ly);
+            if (vm == null) {
+                return null;
+            }
+            // x∘π reads x at coordinate j0 of the axis (real) and every coordinate of the other dimensions
+            read = ZeroPadding.all(lx) & ~ZeroPadding.unpadded(lx) & ~(1 << ((IndexMap.Gather) map).axis());
+        }
+        return (c.zeroPaddingDims(inputs[0]) & read) == read ? vm : null;
+    }
+
+    /**
+     * The factor s of a {@link #claimTransfer} at the output point r, ỹ(r) = s·x̃(π(r)): 1 for a
+     * permutation of index bits; for a broadcast ({@link #broadcastMap}: m ≥ 2 copies of input
+     * coordinate j0 along the axis a) s = Σ_{i<m} eq(r_a, i), since y[o] = x[o with j0 on a]·[o_a &lt; m]
+     * at every padded o once x's padding along the other dimensions is 0. When s = 0 the claim must be
+     * 0 and nothing moves to x (probability at most vars/|GF(p^3)| for a random r).
+     */
+    public Ext3 transferScale(Circuit c, Ext3[] r) {
+        if (!(map instanceof IndexMap.Gather g) || g.indices().length < 2) {
+            return Ext3.ONE;
+        }
+        TensorLayout ly = c.tensor(output).layout();
+        int vy = ly.dimVars(g.axis()), oy = ly.varOffset(g.axis());
+        Ext3[] a0 = new Ext3[vy], a1 = new Ext3[vy];
+        for (int k = 0; k < vy; k++) {
+            a1[k] = r[oy + k];
+            a0[k] = Ext3.ONE.sub(a1[k]);
+        }
+        return Mle.prefixProductSum(a0, a1, g.indices().length);
+    }
+
+    /** The value v/s that a transferred claim v with {@link #transferScale} s ≠ 0 puts on x (v itself when s = 1). */
+    public static Ext3 transferValue(Ext3 v, Ext3 scale) {
+        return scale.equals(Ext3.ONE) ? v : v.mul(scale.inv());
+    }
+
+    /**
+     * A broadcast (a Gather of m ≥ 2 indices, all the same j0, along its axis a: layer-norm statistics
+     * spread over a row): the input variables in terms of the output's, as in {@link #variableMap}, with
+     * the axis's fixed to j0's bits (the output's axis variables are summed, {@link #transferScale}).
+     * Else null.
+     */
+    public static int[] broadcastMap(IndexMap map, TensorLayout lx, TensorLayout ly) {
+        if (!(map instanceof IndexMap.Gather g) || g.indices().length < 2 || lx.rank() != ly.rank()) {
             return null;
         }
-        int read = paddingRead(map, lx, ly);
-        return (c.zeroPaddingDims(inputs[0]) & read) == read ? vm : null;
+        int[] idx = g.indices();
+        for (int j = 1; j < idx.length; j++) {
+            if (idx[j] != idx[0]) {
+                return null;
+            }
+        }
+        int[] vm = new int[lx.numVars()];
+        for (int d = 0; d < lx.rank(); d++) {
+            int ox = lx.varOffset(d), vx = lx.dimVars(d);
+            if (d != g.axis() && (lx.dim(d) != ly.dim(d) || ly.dimVars(d) != vx)) {
+                return null;
+            }
+            for (int k = 0; k < vx; k++) {
+                vm[ox + k] = d != g.axis() ? ly.varOffset(d) + k : ((idx[0] >>> k) & 1) != 0 ? FIXED_1 : FIXED_0;
+            }
+        }
+        return vm;
     }
 
     /**

@@ -59,7 +59,8 @@ public final class ProofProtocol {
     /**
      * 16: an index map moves its claim without a sumcheck also when its input is not an index map's output but
      * the circuit's relations force the padding it reads to 0 (ZeroPadding: requantizations, matmuls, products,
-     * tables, ...); 14: an index map that is a permutation of index bits (onto a sub-cube of its input, whose padding is 0) moves its
+     * tables, ...), and a broadcast (one input coordinate copied along an axis) moves its claim divided by the
+     * sum of its eq weights; 14: an index map that is a permutation of index bits (onto a sub-cube of its input, whose padding is 0) moves its
      * claim without a sumcheck (IndexMapLayer.claimTransfer); 13: a zero-knowledge key whose witness polynomial has
      * room for them holds the model openings' mask parts in the witness (docs/zero-knowledge.md §3.3 item 3: the model
      * opening sends their symbols without a tree of its own); 12: public inputs and outputs in their shortest signed

@@ -9,7 +9,10 @@ import dev.zkinfer.circuit.IndexMap;
 import dev.zkinfer.circuit.IndexMapLayer;
 import dev.zkinfer.circuit.TensorLayout;
 import dev.zkinfer.circuit.TensorRole;
+import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.poly.Mle;
+import java.util.stream.IntStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -302,5 +305,92 @@ class IndexMapClaimTransferTest {
         Claim[] wrong = {new Claim(oc[0].tensor(), oc[0].point(), oc[0].value().add(1))};
         LayerSoundness.assertRejectedOrFalse(ch.layer, wrong, ch.w, new byte[0], "false output claim");
         assertThrows(InvalidProofException.class, () -> LayerHarness.verify(ch.layer, oc, ch.circuit, new byte[8]));
+    }
+
+    /**
+     * Broadcasts (m copies of one input coordinate along an axis): recognised with the axis's input
+     * variables fixed to j0's bits, and ỹ(r) = s(r)·x̃(π(r)) exactly at random points when x's padding
+     * along the other dimensions is 0, not otherwise; a proof sends nothing and its claim holds.
+     */
+    @Test
+    void broadcastsMoveTheirClaimScaledByTheirEqWeights() throws InvalidProofException {
+        Object[][] cases = {
+            {new int[] {1, 5, 1}, new int[] {1, 5, 12}, new IndexMap.Gather(2, new int[12])},
+            {new int[] {3, 1}, new int[] {3, 4}, new IndexMap.Gather(1, new int[4])},
+            {new int[] {3, 6}, new int[] {3, 7}, new IndexMap.Gather(1, new int[] {4, 4, 4, 4, 4, 4, 4})},
+            {new int[] {2, 3, 5}, new int[] {2, 9, 5}, new IndexMap.Gather(1, new int[] {2, 2, 2, 2, 2, 2, 2, 2, 2})},
+        };
+        SplittableRandom rnd = new SplittableRandom(31);
+        for (Object[] k : cases) {
+            IndexMap map = (IndexMap) k[2];
+            TensorLayout lx = TensorLayout.of((int[]) k[0]), ly = TensorLayout.of((int[]) k[1]);
+            map.check(new TensorLayout[] {lx}, ly);
+            assertNull(IndexMapLayer.variableMap(map, lx, ly), "not a permutation");
+            int[] vm = IndexMapLayer.broadcastMap(map, lx, ly);
+            assertNotNull(vm, map.toString());
+            for (boolean zeroPadding : new boolean[] {true, false}) {
+                // x with its padding 0 or random, y = the map of x
+                long[] x = LayerSoundness.randomPadded(lx, rnd, 1000);
+                if (!zeroPadding) {
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = Goldilocks.fromSigned(rnd.nextInt(2001) - 1000);
+                    }
+                }
+                long[] y = new long[ly.paddedSize()];
+                IndexMapLayer.forEachSource(map, new TensorLayout[] {lx}, ly, (o, in, j) -> y[o] = x[j]);
+                Ext3[] r = new Ext3[ly.numVars()];
+                for (int v = 0; v < r.length; v++) {
+                    r[v] = new Ext3(rnd.nextLong() >>> 1, rnd.nextLong() >>> 1, rnd.nextLong() >>> 1);
+                }
+                int axis = ((IndexMap.Gather) map).axis();
+                Ext3[] ra = java.util.Arrays.copyOfRange(r, ly.varOffset(axis), ly.varOffset(axis) + ly.dimVars(axis));
+                long[] eqA = Mle.eqTable(ra);
+                Ext3 s = Ext3.ZERO;
+                for (int i = 0; i < ly.dim(axis); i++) {
+                    s = s.add(Ext3.get(eqA, i));
+                }
+                Ext3 lhs = Mle.evaluate(y, r), rhs = s.mul(Mle.evaluate(x, IndexMapLayer.transferPoint(vm, r)));
+                boolean otherPadding = IntStream.range(0, lx.rank()).anyMatch(d -> d != axis && lx.dim(d) != 1 << lx.dimVars(d));
+                assertEquals(zeroPadding || !otherPadding, lhs.equals(rhs), map + " " + lx + " -> " + ly + ", x's padding 0: " + zeroPadding);
+            }
+            Chain ch = chain((int[]) k[0], (int[]) k[1], map, 32);
+            assertNotNull(ch.layer.claimTransfer(ch.circuit), map.toString());
+            Claim[] oc = LayerHarness.randomOutputClaims(ch.layer, ch.w, new SplittableRandom(33));
+            assertEquals(0, LayerSoundness.prove(ch.layer, oc, ch.w).length, "a transfer sends nothing");
+            assertEquals(1, LayerHarness.proveAndVerify(ch.layer, ch.w, 34).size());
+        }
+        // on an input with free padding along another dimension it keeps its sumcheck
+        Circuit.Builder cb = new Circuit.Builder();
+        int x = cb.tensor("x", TensorLayout.of(3, 1), TensorRole.ADVICE);
+        int y = cb.tensor("y", TensorLayout.of(3, 4), TensorRole.COMPUTED);
+        IndexMapLayer free = new IndexMapLayer(new int[] {x}, y, new IndexMap.Gather(1, new int[4]));
+        Circuit c = cb.layer(free).build(new int[0], new int[] {y});
+        assertNull(free.claimTransfer(c));
+        // gathers of different indices are not broadcasts
+        assertNull(IndexMapLayer.broadcastMap(new IndexMap.Gather(0, new int[] {1, 0}), TensorLayout.of(2, 3), TensorLayout.of(2, 3)));
+        assertNull(IndexMapLayer.broadcastMap(new IndexMap.Gather(0, new int[] {1}), TensorLayout.of(2, 3), TensorLayout.of(1, 3)));
+    }
+
+    /** A broadcast whose input or output entry is changed (real, or the input's padding it reads), or whose claim is false, is caught. */
+    @Test
+    void aBroadcastOfAnotherInputEndsInAFalseClaim() {
+        Chain ch = chain(new int[] {3, 1, 5}, new int[] {3, 6, 5}, new IndexMap.Gather(1, new int[6]), 35);
+        int m = ch.layer.inputs()[0], y = ch.layer.output();
+        TensorLayout lm = ch.circuit.tensor(m).layout(), ly = ch.circuit.tensor(y).layout();
+        int[][] targets = {{m, lm.paddedIndex(0, 0, 0)}, {m, lm.paddedIndex(2, 0, 4)}, {m, lm.paddedIndex(3, 0, 1)}, {m, lm.paddedIndex(1, 0, 6)},
+            {y, ly.paddedIndex(0, 0, 0)}, {y, ly.paddedIndex(2, 5, 4)}, {y, ly.paddedIndex(1, 6, 2)} /* padding column 6 of 8 */};
+        for (int[] tg : targets) {
+            WitnessValues bad = new WitnessValues(ch.circuit);
+            for (int t : new int[] {m, y}) {
+                bad.put(t, ch.w.get(t).clone());
+            }
+            bad.get(tg[0])[tg[1]] = Goldilocks.add(bad.get(tg[0])[tg[1]], 1);
+            Claim[] oc = LayerHarness.randomOutputClaims(ch.layer, bad, new SplittableRandom(36));
+            LayerSoundness.assertRejectedOrFalse(ch.layer, oc, bad, LayerSoundness.prove(ch.layer, oc, bad),
+                    ch.circuit.tensor(tg[0]).name() + " entry " + tg[1]);
+        }
+        Claim[] oc = LayerHarness.randomOutputClaims(ch.layer, ch.w, new SplittableRandom(37));
+        Claim[] wrong = {new Claim(oc[0].tensor(), oc[0].point(), oc[0].value().add(1))};
+        LayerSoundness.assertRejectedOrFalse(ch.layer, wrong, ch.w, new byte[0], "false output claim");
     }
 }

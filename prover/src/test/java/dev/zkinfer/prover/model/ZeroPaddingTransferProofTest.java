@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * Claim transfers on inputs that no index map makes (a requantization's output, a matmul's, a
  * product's: IndexMapLayer.claimTransfer with Circuit.zeroPaddingDims) in a small GPT whose every
  * dimension has padding (3 heads, d = 12, 5 tokens): the honest witness satisfies y = x∘π on the
- * whole padded domain of every transfer, the proof verifies, and a prover that puts a nonzero value
+ * whole padded domain of every transfer (a broadcast: where its axis coordinate is real, 0 elsewhere), the proof verifies, and a prover that puts a nonzero value
  * in a committed padding entry that a transfer reads, or changes a real entry it reads (everything
  * after it recomputed), is caught: the verifier rejects, or no lookup witness exists for it.
  */
@@ -58,9 +58,12 @@ class ZeroPaddingTransferProofTest {
             TensorLayout lx = c.tensor(in).layout(), ly = c.tensor(im.output()).layout();
             long[] xv = honest.get(in), yv = honest.get(im.output());
             int pad = -1, real = -1;
+            // a broadcast (m copies along an axis) is y = x∘π on the axis coordinates below m and 0 above
+            int axis = IndexMapLayer.broadcastMap(im.map(), lx, ly) != null ? ((dev.zkinfer.circuit.IndexMap.Gather) im.map()).axis() : -1;
             for (int o = 0; o < ly.paddedSize(); o++) {
                 int pi = pi(vm, o);
-                assertEquals(yv[o], xv[pi], c.tensor(im.output()).name() + ": y = x∘π at padded index " + o);
+                boolean copied = axis < 0 || ((o >>> ly.varOffset(axis)) & ((1 << ly.dimVars(axis)) - 1)) < ly.dim(axis);
+                assertEquals(yv[o], copied ? xv[pi] : 0, c.tensor(im.output()).name() + ": y = x∘π at padded index " + o);
                 if (!real(lx, pi)) {
                     pad = pad < 0 ? pi : pad; // a padding entry of x that the transfer reads
                 } else if (real(ly, o)) {
