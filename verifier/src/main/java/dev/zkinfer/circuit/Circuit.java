@@ -25,6 +25,8 @@ public final class Circuit {
     private final Map<LookupTable, Integer> multiplicities;
     /** The layer that computes each tensor (null for the others), by tensor id. */
     private final Layer[] producers;
+    /** {@link ZeroPadding#dims} of every tensor, made on first use (after validation; a benign race). */
+    private volatile int[] zeroPadding;
 
     private Circuit(List<CircuitTensor> tensors, List<Layer> layers, int[] inputs, int[] outputs, Map<LookupTable, Integer> multiplicities) {
         this.tensors = List.copyOf(tensors);
@@ -45,6 +47,18 @@ public final class Circuit {
     /** The layer whose output the tensor is, or null (an INPUT, MODEL or ADVICE tensor). */
     public Layer producer(int tensor) {
         return producers[tensor];
+    }
+
+    /**
+     * The dimensions d (bit d) of a tensor along which its padding is 0 by the circuit's relations
+     * in integrity mode: every entry whose coordinate in d is a padding coordinate ({@link ZeroPadding}).
+     */
+    public int zeroPaddingDims(int tensor) {
+        int[] z = zeroPadding;
+        if (z == null) {
+            zeroPadding = z = ZeroPadding.dims(this);
+        }
+        return z[tensor];
     }
 
     public List<CircuitTensor> tensors() {

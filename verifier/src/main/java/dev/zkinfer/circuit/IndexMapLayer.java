@@ -26,9 +26,13 @@ import java.util.Arrays;
  * in one pass over the output, O(|y| + Σ|x_k|) with eq tables, checks x̃_k(ρ_k)·P̃_k(r, ρ_k)
  * against each sumcheck's final value, then emits the claims x̃_k(ρ_k) in input order.
  *
- * <p>Claim transfer (integrity mode, proof version 14): a one-input map that is a permutation of
- * index bits onto a sub-cube of its input, whose input's padding is 0, has ỹ(r) = x̃(π(r)) exactly;
- * no sumcheck and no message, the claim moves to x̃(π(r)) ({@link #claimTransfer}).
+ * <p>Claim transfer (integrity mode, proof version 14; version 16: any input whose padding the
+ * circuit's relations force to 0, {@link ZeroPadding}, not only another index map's output): a
+ * one-input map that is a permutation of index bits onto a sub-cube of its input, where the input
+ * entries it then reads beyond its sources are such zeros, has ỹ(r) = x̃(π(r)) exactly; no sumcheck
+ * and no message, the claim moves to x̃(π(r)) ({@link #claimTransfer}). Likewise (version 16) a
+ * broadcast, m copies of one input coordinate along an axis, has ỹ(r) = s(r)·x̃(π(r)) with
+ * s(r) = Σ_{i<m} eq(r_axis, i), and the claim moves to x̃(π(r)) = v/s(r) ({@link #transferScale}).
  *
  * <p>Wire format: nothing for a claim transfer; else n ext (s_k); per input: sumcheck (vars_k rounds × 2 ext), 1 ext. Zero-knowledge
  * mode sends no s_k: one masked sumcheck for all inputs ({@link #verifyZeroKnowledge}).
@@ -242,7 +246,15 @@ public final class IndexMapLayer implements Layer {
         int[] vm = claimTransfer(c);
         if (vm != null) {
             // nothing is sent, so nothing is absorbed: the claim's point and value are the transcript's already
-            ctx.claim(inputs[0], transferPoint(vm, r), claim.value());
+            Ext3 scale = transferScale(c, r);
+            if (scale.isZero()) {
+                // ỹ(r) = 0·x̃(π(r)): the claim is checked here and nothing is left to prove on x
+                if (!claim.value().isZero()) {
+                    throw new InvalidProofException("IndexMap layer: a broadcast's claim is not 0 where its weights sum to 0");
+                }
+                return;
+            }
+            ctx.claim(inputs[0], transferPoint(vm, r), transferValue(claim.value(), scale));
             return;
         }
         t.domain(DOMAIN);
@@ -376,8 +388,10 @@ public final class IndexMapLayer implements Layer {
     }
 
     /**
-     * P̃(r, ρ) in closed form for a Gather along one axis (a broadcast, a slice by indices), a Slice
-     * (per axis: Σ_{i<m} eq(r_d, i)·eq(ρ_d, start + i·step)), a Transpose (per output axis d, the
+     * P̃(r, ρ) in closed form for a Gather along one axis (a broadcast, a slice by indices: O(1) per
+     * variable when the indices are consecutive or all equal, {@link #gatherAxis}), a Slice
+     * (per axis: Σ_{i<m} eq(r_d, i)·eq(ρ_d, start + i·step), O(1) per variable for step 1,
+     * {@link #shiftedDiagonal}), a Transpose (per output axis d, the
      * diagonal between r_d and ρ_perm[d]), and for
      * a Reshape that keeps every element's padded address (dimensions of size 1 added or dropped;
      * or trailing dimensions that are powers of two merged or split: [B, N, 2^k] ↔ [B, N·2^k]),
@@ -392,13 +406,7 @@ public final class IndexMapLayer implements Layer {
             Ext3 p = Ext3.ONE;
             for (int d = 0; d < lx.rank(); d++) {
                 if (d == g.axis()) {
-                    long[] ey = dimEq(ly, d, r), ex = dimEq(lx, d, rho);
-                    long[] acc = new long[3];
-                    int[] idx = g.indices();
-                    for (int j = 0; j < idx.length; j++) {
-                        mulAdd(ey, j, ex, idx[j], acc, 0);
-                    }
-                    p = p.mul(Ext3.get(acc, 0));
+                    p = p.mul(gatherAxis(g.indices(), r, ly.varOffset(d), ly.dimVars(d), rho, lx.varOffset(d), lx.dimVars(d)));
                 } else {
                     p = p.mul(diagonalPrefix(r, ly.varOffset(d), rho, lx.varOffset(d), lx.dimVars(d), lx.dim(d)));
                 }
@@ -411,6 +419,8 @@ public final class IndexMapLayer implements Layer {
             for (int d = 0; d < lx.rank(); d++) {
                 if (starts[d] == 0 && steps[d] == 1 && ly.dim(d) == lx.dim(d)) {
                     p = p.mul(diagonalPrefix(r, ly.varOffset(d), rho, lx.varOffset(d), lx.dimVars(d), ly.dim(d)));
+                } else if (steps[d] == 1 || ly.dim(d) == 1) {
+                    p = p.mul(shiftedDiagonal(r, ly.varOffset(d), ly.dimVars(d), rho, lx.varOffset(d), lx.dimVars(d), starts[d], ly.dim(d)));
                 } else {
                     long[] ey = dimEq(ly, d, r), ex = dimEq(lx, d, rho);
                     long[] acc = new long[3];
@@ -448,17 +458,118 @@ public final class IndexMapLayer implements Layer {
 
     /**
      * The claim transfer of this layer in circuit c, or null: the {@link #variableMap} of a one-input
-     * map whose input is an index map's output (its padding is 0 by that layer's relation: every
-     * index map's output padding is 0, whether it is proved by sumcheck or by transfer, since a
-     * transfer's input is again such an output). Then ỹ(r) = x̃(π(r)) exactly and the layer is proved
-     * with no message: the claim ỹ(r) = v becomes x̃(π(r)) = v ({@link #transferPoint}). Decided from
-     * the key alone; integrity mode only (zero-knowledge mode's masks are per tensor, so X̂ ≠ Ŷ∘π).
+     * map when the input entries that ỹ(r) = x̃(π(r)) reads and the map does not (padding entries of
+     * x, along the dimensions {@link #paddingRead}) are 0 by the circuit's relations
+     * ({@link Circuit#zeroPaddingDims}: an index map's output, a requantization with 0 in its clamp
+     * range of such a tensor, a matmul's output, ...). Then y = x∘π on the whole padded domain of y:
+     * a real output with a source reads it, every other output index reads a zero, so ỹ(r) = x̃(π(r))
+     * exactly and the layer is proved with no message: the claim ỹ(r) = v becomes x̃(π(r)) = v
+     * ({@link #transferPoint}); for a {@link #broadcastMap} the same with the factor {@link #transferScale}.
+     * A prover that puts a nonzero value there breaks the relation of the
+     * layer that makes x, which rejects it. Decided from the key alone; integrity mode only
+     * (zero-knowledge mode's masks are per tensor, so X̂ ≠ Ŷ∘π).
      */
     public int[] claimTransfer(Circuit c) {
-        if (inputs.length != 1 || !(c.producer(inputs[0]) instanceof IndexMapLayer)) {
+        if (inputs.length != 1) {
             return null;
         }
-        return variableMap(map, c.tensor(inputs[0]).layout(), c.tensor(output).layout());
+        TensorLayout lx = c.tensor(inputs[0]).layout(), ly = c.tensor(output).layout();
+        int[] vm = variableMap(map, lx, ly);
+        int read;
+        if (vm != null) {
+            read = paddingRead(map, lx, ly);
+        } else {
+            vm = broadcastMap(map, lx, ly);
+            if (vm == null) {
+                return null;
+            }
+            // x∘π reads x at coordinate j0 of the axis (real) and every coordinate of the other dimensions
+            read = ZeroPadding.all(lx) & ~ZeroPadding.unpadded(lx) & ~(1 << ((IndexMap.Gather) map).axis());
+        }
+        return (c.zeroPaddingDims(inputs[0]) & read) == read ? vm : null;
+    }
+
+    /**
+     * The factor s of a {@link #claimTransfer} at the output point r, ỹ(r) = s·x̃(π(r)): 1 for a
+     * permutation of index bits; for a broadcast ({@link #broadcastMap}: m ≥ 2 copies of input
+     * coordinate j0 along the axis a) s = Σ_{i<m} eq(r_a, i), since y[o] = x[o with j0 on a]·[o_a &lt; m]
+     * at every padded o once x's padding along the other dimensions is 0. When s = 0 the claim must be
+     * 0 and nothing moves to x (probability at most vars/|GF(p^3)| for a random r).
+     */
+    public Ext3 transferScale(Circuit c, Ext3[] r) {
+        if (!(map instanceof IndexMap.Gather g) || g.indices().length < 2) {
+            return Ext3.ONE;
+        }
+        TensorLayout ly = c.tensor(output).layout();
+        int vy = ly.dimVars(g.axis()), oy = ly.varOffset(g.axis());
+        Ext3[] a0 = new Ext3[vy], a1 = new Ext3[vy];
+        for (int k = 0; k < vy; k++) {
+            a1[k] = r[oy + k];
+            a0[k] = Ext3.ONE.sub(a1[k]);
+        }
+        return Mle.prefixProductSum(a0, a1, g.indices().length);
+    }
+
+    /** The value v/s that a transferred claim v with {@link #transferScale} s ≠ 0 puts on x (v itself when s = 1). */
+    public static Ext3 transferValue(Ext3 v, Ext3 scale) {
+        return scale.equals(Ext3.ONE) ? v : v.mul(scale.inv());
+    }
+
+    /**
+     * A broadcast (a Gather of m ≥ 2 indices, all the same j0, along its axis a: layer-norm statistics
+     * spread over a row): the input variables in terms of the output's, as in {@link #variableMap}, with
+     * the axis's fixed to j0's bits (the output's axis variables are summed, {@link #transferScale}).
+     * Else null.
+     */
+    public static int[] broadcastMap(IndexMap map, TensorLayout lx, TensorLayout ly) {
+        if (!(map instanceof IndexMap.Gather g) || g.indices().length < 2 || lx.rank() != ly.rank()) {
+            return null;
+        }
+        int[] idx = g.indices();
+        for (int j = 1; j < idx.length; j++) {
+            if (idx[j] != idx[0]) {
+                return null;
+            }
+        }
+        int[] vm = new int[lx.numVars()];
+        for (int d = 0; d < lx.rank(); d++) {
+            int ox = lx.varOffset(d), vx = lx.dimVars(d);
+            if (d != g.axis() && (lx.dim(d) != ly.dim(d) || ly.dimVars(d) != vx)) {
+                return null;
+            }
+            for (int k = 0; k < vx; k++) {
+                vm[ox + k] = d != g.axis() ? ly.varOffset(d) + k : ((idx[0] >>> k) & 1) != 0 ? FIXED_1 : FIXED_0;
+            }
+        }
+        return vm;
+    }
+
+    /**
+     * For a map with a {@link #variableMap}: the dimensions of x (bit d) whose padding coordinates
+     * x∘π reads: every dimension for a Reshape (its padding is x's, at the same addresses), else the
+     * input dimensions whose image range [s, s + 2^vy) reaches past their size. Every index that
+     * x∘π reads and the map does not lies on such a coordinate ({@link #variableMap}).
+     */
+    public static int paddingRead(IndexMap map, TensorLayout lx, TensorLayout ly) {
+        if (map instanceof IndexMap.Reshape) {
+            return ZeroPadding.all(lx) & ~ZeroPadding.unpadded(lx);
+        }
+        int read = 0;
+        for (int d = 0; d < ly.rank(); d++) {
+            int xd = d;
+            long start = 0;
+            if (map instanceof IndexMap.Transpose tr) {
+                xd = tr.perm()[d];
+            } else if (map instanceof IndexMap.Slice sl) {
+                start = sl.starts()[d];
+            } else if (map instanceof IndexMap.Gather g && d == g.axis()) {
+                start = g.indices()[0];
+            }
+            if (start + (1L << ly.dimVars(d)) > lx.dim(xd)) {
+                read |= 1 << xd;
+            }
+        }
+        return read;
     }
 
     /** The input point π(r) of a {@link #variableMap}: ρ_v = r_{vm[v]}, or the constant. */
@@ -551,6 +662,76 @@ public final class IndexMapLayer implements Layer {
             vm[ox + k] = k < vy ? oy + k : ((start >>> k) & 1) != 0 ? FIXED_1 : FIXED_0;
         }
         return true;
+    }
+
+    /**
+     * Σ_{j<m} eq(r_a, j)·eq(ρ_a, indices[j]) along a Gather's axis (r_a: vy variables from ro, ρ_a: vx
+     * from po): in O(vx) for consecutive indices ({@link #shiftedDiagonal}) and for a broadcast (every
+     * index the same j0: eq(ρ_a, j0)·Σ_{j<m} eq(r_a, j)), else by eq tables in O(2^vy + 2^vx).
+     */
+    static Ext3 gatherAxis(int[] indices, Ext3[] r, int ro, int vy, Ext3[] rho, int po, int vx) {
+        int m = indices.length;
+        boolean consecutive = true, constant = true;
+        for (int j = 1; j < m; j++) {
+            consecutive &= indices[j] == indices[0] + j;
+            constant &= indices[j] == indices[0];
+        }
+        if (consecutive) {
+            return shiftedDiagonal(r, ro, vy, rho, po, vx, indices[0], m);
+        }
+        if (constant) {
+            Ext3[] a0 = new Ext3[vy], a1 = new Ext3[vy];
+            for (int k = 0; k < vy; k++) {
+                a1[k] = r[ro + k];
+                a0[k] = Ext3.ONE.sub(a1[k]);
+            }
+            Ext3 e = Ext3.ONE;
+            for (int k = 0; k < vx; k++) {
+                e = e.mul(((indices[0] >>> k) & 1) != 0 ? rho[po + k] : Ext3.ONE.sub(rho[po + k]));
+            }
+            return e.mul(Mle.prefixProductSum(a0, a1, m));
+        }
+        Ext3[] ry = new Ext3[vy], rx = new Ext3[vx];
+        System.arraycopy(r, ro, ry, 0, vy);
+        System.arraycopy(rho, po, rx, 0, vx);
+        long[] ey = Mle.eqTable(ry), ex = Mle.eqTable(rx);
+        long[] acc = new long[3];
+        for (int j = 0; j < m; j++) {
+            mulAdd(ey, j, ex, indices[j], acc, 0);
+        }
+        return Ext3.get(acc, 0);
+    }
+
+    /**
+     * Σ_{i<m} eq(r_{ro..ro+vy}, i)·eq(ρ_{po..po+vx}, s + i) in O(vx) (vy ≤ vx, s + m ≤ 2^vx; variable k is
+     * bit k): a pass over the bits from the lowest, adding s to i with a carry, keeps the four sums of
+     * the eq products over the low bits of i by (carry into the next bit, whether i's low bits are below
+     * m's). The index i + s needs no carry out of bit vx − 1, and i &lt; m when its bits end below m's
+     * (or m ≥ 2^vx). Replaces the eq tables of 2^vy and 2^vx entries of a slice at an offset (GPT-2's
+     * q, k, v: 768 of 2304 columns at 768 and 1536).
+     */
+    static Ext3 shiftedDiagonal(Ext3[] r, int ro, int vy, Ext3[] rho, int po, int vx, long s, long m) {
+        Ext3[] st = {Ext3.ONE, Ext3.ZERO, Ext3.ZERO, Ext3.ZERO}; // index carry·2 + below
+        for (int k = 0; k < vx; k++) {
+            Ext3[] next = {Ext3.ZERO, Ext3.ZERO, Ext3.ZERO, Ext3.ZERO};
+            int sb = (int) (s >>> k) & 1, mb = (int) (m >>> k) & 1;
+            Ext3 rho1 = rho[po + k], rho0 = Ext3.ONE.sub(rho1);
+            for (int ib = 0; ib <= (k < vy ? 1 : 0); ib++) {
+                Ext3 fr = k < vy ? (ib == 1 ? r[ro + k] : Ext3.ONE.sub(r[ro + k])) : Ext3.ONE;
+                for (int state = 0; state < 4; state++) {
+                    if (st[state].isZero()) {
+                        continue;
+                    }
+                    int carry = state >>> 1, below = state & 1;
+                    int jb = ib ^ sb ^ carry, carryOut = (ib + sb + carry) >>> 1;
+                    int belowOut = ib < mb || (ib == mb && below == 1) ? 1 : 0;
+                    int to = carryOut << 1 | belowOut;
+                    next[to] = next[to].add(st[state].mul(fr).mul(jb == 1 ? rho1 : rho0));
+                }
+            }
+            st = next;
+        }
+        return (m >>> vx) != 0 ? st[0].add(st[1]) : st[1];
     }
 
     /**

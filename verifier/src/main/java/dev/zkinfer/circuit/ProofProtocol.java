@@ -57,7 +57,10 @@ public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
     /**
-     * 15: in integrity mode a requantization's derived excess moves its claim to x, y and the remainder limbs without a
+     * 16: an index map moves its claim without a sumcheck also when its input is not an index map's output but
+     * the circuit's relations force the padding it reads to 0 (ZeroPadding: requantizations, matmuls, products,
+     * tables, ...), and a broadcast (one input coordinate copied along an axis) moves its claim divided by the
+     * sum of its eq weights; 15: in integrity mode a requantization's derived excess moves its claim to x, y and the remainder limbs without a
      * sumcheck when the layer has one multiplier, and by a sumcheck over the channel variables only when it has one per
      * channel (RequantLayer, "Derived excess"); 14: an index map that is a permutation of index bits (onto a sub-cube of its input, whose padding is 0) moves its
      * claim without a sumcheck (IndexMapLayer.claimTransfer); 13: a zero-knowledge key whose witness polynomial has
@@ -65,7 +68,7 @@ public final class ProofProtocol {
      * opening sends their symbols without a tree of its own); 12: public inputs and outputs in their shortest signed
      * width (8 bytes a value before); 11: commitments of 2^26 values are encoded at rate 1/2 (rate 1/4 before); 10: a
      * requantization with a derived excess proves its definition by a sumcheck instead of the zero-check. */
-    public static final int VERSION = 15;
+    public static final int VERSION = 16;
     /** The bytes before the public inputs: magic, version, verifying-key digest, batch size and rows. */
     public static final int HEADER_BYTES = 4 + 4 + 32 + 4 + 4;
     /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */

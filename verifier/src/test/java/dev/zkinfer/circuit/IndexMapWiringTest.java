@@ -153,6 +153,51 @@ class IndexMapWiringTest {
         }
     }
 
+    @Test
+    void shiftedDiagonalEqualsItsSum() {
+        SplittableRandom rnd = new SplittableRandom(21);
+        for (int trial = 0; trial < 400; trial++) {
+            int vx = rnd.nextInt(7), vy = rnd.nextInt(vx + 1);
+            long m = 1 + rnd.nextInt(1 << vy), s = rnd.nextInt((int) ((1L << vx) - m + 1));
+            Ext3[] r = point(vy + 2, rnd), rho = point(vx + 3, rnd);
+            long[] ey = dev.zkinfer.poly.Mle.eqTable(java.util.Arrays.copyOfRange(r, 1, 1 + vy));
+            long[] ex = dev.zkinfer.poly.Mle.eqTable(java.util.Arrays.copyOfRange(rho, 2, 2 + vx));
+            Ext3 want = Ext3.ZERO;
+            for (int i = 0; i < m; i++) {
+                want = want.add(Ext3.get(ey, i).mul(Ext3.get(ex, (int) (s + i))));
+            }
+            assertEquals(want, IndexMapLayer.shiftedDiagonal(r, 1, vy, rho, 2, vx, s, m), "vy " + vy + " vx " + vx + " s " + s + " m " + m);
+        }
+    }
+
+    @Test
+    void offsetSlicesAndConsecutiveGathersClosedFormsEqualGeneric() {
+        SplittableRandom rnd = new SplittableRandom(22);
+        // GPT-2's q, k, v from the fused projection (2304 columns padded to 4096), at a smaller width
+        for (int start : new int[] {0, 48, 96}) {
+            checkAxis(new IndexMap.Slice(new int[] {0, 0, start}, new int[] {1, 1, 1}), TensorLayout.of(1, 5, 144), TensorLayout.of(1, 5, 48), rnd);
+        }
+        for (int i = 0; i < 80; i++) {
+            int rank = 1 + rnd.nextInt(3);
+            int[] dims = new int[rank], starts = new int[rank], steps = new int[rank], od = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                dims[d] = 1 + rnd.nextInt(40);
+                starts[d] = rnd.nextInt(dims[d]);
+                steps[d] = 1;
+                od[d] = 1 + rnd.nextInt(dims[d] - starts[d]);
+            }
+            checkAxis(new IndexMap.Slice(starts, steps), TensorLayout.of(dims), TensorLayout.of(od), rnd);
+            int axis = rnd.nextInt(rank);
+            int[] idx = new int[od[axis]];
+            for (int j = 0; j < idx.length; j++) {
+                idx[j] = i % 2 == 0 ? starts[axis] + j : starts[axis]; // consecutive, or a broadcast of one index
+            }
+            int[] gd = dims.clone();
+            gd[axis] = idx.length;
+            checkAxis(new IndexMap.Gather(axis, idx), TensorLayout.of(dims), TensorLayout.of(gd), rnd);
+        }
+    }
+
     /** Output size of a convolution / pooling dimension. */
     private static int outDim(int n, int k, int s, int pad) {
         return (n + 2 * pad - k) / s + 1;

@@ -66,8 +66,11 @@ public final class IndexMapLayerProver implements LayerProver<IndexMapLayer> {
         int n = ins.length;
         int[] vm = ctx.zeroKnowledge() ? null : layer.claimTransfer(c);
         if (vm != null) {
-            // ỹ(r) = x̃(π(r)) (the verifier's IndexMapLayer.claimTransfer): no message
-            ctx.claim(ins[0], IndexMapLayer.transferPoint(vm, claim.point()), claim.value());
+            // ỹ(r) = s·x̃(π(r)) (the verifier's IndexMapLayer.claimTransfer): no message; s = 0 leaves no claim on x
+            var scale = layer.transferScale(c, claim.point());
+            if (!scale.isZero()) {
+                ctx.claim(ins[0], IndexMapLayer.transferPoint(vm, claim.point()), IndexMapLayer.transferValue(claim.value(), scale));
+            }
             return;
         }
         var t = ctx.transcript();

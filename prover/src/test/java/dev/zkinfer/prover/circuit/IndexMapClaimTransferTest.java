@@ -9,7 +9,10 @@ import dev.zkinfer.circuit.IndexMap;
 import dev.zkinfer.circuit.IndexMapLayer;
 import dev.zkinfer.circuit.TensorLayout;
 import dev.zkinfer.circuit.TensorRole;
+import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.poly.Mle;
+import java.util.stream.IntStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,9 +27,11 @@ class IndexMapClaimTransferTest {
     /**
      * The exactness oracle, by enumeration of the padded output cube: a real output element with a
      * source j has π(o) = j; every other output index (padding, or real without source) has π(o) on
-     * the input's padding; π is injective.
+     * the input's padding, with a padding coordinate in one of the dimensions that
+     * {@link IndexMapLayer#paddingRead} names (so that zeros there make the transfer exact); π is injective.
      */
     static boolean exact(IndexMap map, TensorLayout lx, TensorLayout ly, int[] vm) {
+        int read = IndexMapLayer.paddingRead(map, lx, ly);
         boolean[] hit = new boolean[lx.paddedSize()];
         int[] coords = new int[ly.rank()];
         for (int o = 0; o < ly.paddedSize(); o++) {
@@ -45,20 +50,22 @@ class IndexMapClaimTransferTest {
             }
             hit[pi] = true;
             long src = real ? map.paddedSource(coords, new TensorLayout[] {lx}, ly) : IndexMap.NONE;
-            if (src != IndexMap.NONE ? (int) src != pi : realIndex(lx, pi)) {
+            if (src != IndexMap.NONE ? (int) src != pi : (paddingDims(lx, pi) & read) == 0) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean realIndex(TensorLayout l, int padded) {
+    /** The dimensions (bit d) in which a padded index has a padding coordinate (0: a real element). */
+    private static int paddingDims(TensorLayout l, int padded) {
+        int m = 0;
         for (int d = 0; d < l.rank(); d++) {
             if (((padded >>> l.varOffset(d)) & ((1 << l.dimVars(d)) - 1)) >= l.dim(d)) {
-                return false;
+                m |= 1 << d;
             }
         }
-        return true;
+        return m;
     }
 
     private static int[] recognised(IndexMap map, int[] in, int[] out) {
@@ -252,12 +259,22 @@ class IndexMapClaimTransferTest {
             assertEquals(1, claims.size());
             assertEquals(ch.layer.inputs()[0], claims.get(0).tensor());
         }
-        // the same map on a public input (whose padding the key does not fix) keeps its sumcheck
+        // the same map on a public input (which the verifier pads with 0) is a transfer too
         IndexMapLayerTest.Setup s = IndexMapLayerTest.setup(new int[][] {{3, 12, 8}}, new int[] {12, 3, 8},
                 new IndexMap.Transpose(new int[] {1, 0, 2}), 6);
-        assertNull(s.layer().claimTransfer(s.circuit()));
-        Claim[] oc = LayerHarness.randomOutputClaims(s.layer(), s.w(), new SplittableRandom(7));
-        assertTrue(LayerSoundness.prove(s.layer(), oc, s.w()).length > 0);
+        assertNotNull(s.layer().claimTransfer(s.circuit()));
+        // on an ADVICE tensor that no layer defines (its padding is the prover's choice) it keeps its sumcheck
+        Circuit.Builder cb = new Circuit.Builder();
+        int x = cb.tensor("x", TensorLayout.of(3, 12, 8), TensorRole.ADVICE);
+        int y = cb.tensor("y", TensorLayout.of(12, 3, 8), TensorRole.COMPUTED);
+        IndexMapLayer free = new IndexMapLayer(new int[] {x}, y, new IndexMap.Transpose(new int[] {1, 0, 2}));
+        Circuit c = cb.layer(free).build(new int[0], new int[] {y});
+        assertNull(free.claimTransfer(c));
+        WitnessValues w = new WitnessValues(c);
+        w.put(x, LayerSoundness.randomPadded(c.tensor(x).layout(), new SplittableRandom(6), 1000));
+        LayerHarness.computeWitness(c, w);
+        Claim[] oc = LayerHarness.randomOutputClaims(free, w, new SplittableRandom(7));
+        assertTrue(LayerSoundness.prove(free, oc, w).length > 0);
     }
 
     /**
@@ -270,7 +287,9 @@ class IndexMapClaimTransferTest {
         Chain ch = chain(new int[] {3, 12, 8}, new int[] {12, 3, 8}, new IndexMap.Transpose(new int[] {1, 0, 2}), 8);
         int m = ch.layer.inputs()[0], y = ch.layer.output();
         TensorLayout lm = ch.circuit.tensor(m).layout(), ly = ch.circuit.tensor(y).layout();
+        // the input's padding entries too (which its producer's relation keeps at 0): the transfer reads them
         int[][] targets = {{m, lm.paddedIndex(0)}, {m, lm.paddedIndex(lm.size() - 1)}, {m, lm.paddedIndex(1, 11, 7)},
+            {m, lm.paddedIndex(3, 0, 0)}, {m, lm.paddedIndex(2, 15, 7)},
             {y, ly.paddedIndex(5)}, {y, ly.paddedIndex(11, 2, 7)}, {y, ly.paddedIndex(0, 3, 0)} /* padding: row 3 of 4 */};
         for (int[] tg : targets) {
             WitnessValues bad = new WitnessValues(ch.circuit);
@@ -286,5 +305,92 @@ class IndexMapClaimTransferTest {
         Claim[] wrong = {new Claim(oc[0].tensor(), oc[0].point(), oc[0].value().add(1))};
         LayerSoundness.assertRejectedOrFalse(ch.layer, wrong, ch.w, new byte[0], "false output claim");
         assertThrows(InvalidProofException.class, () -> LayerHarness.verify(ch.layer, oc, ch.circuit, new byte[8]));
+    }
+
+    /**
+     * Broadcasts (m copies of one input coordinate along an axis): recognised with the axis's input
+     * variables fixed to j0's bits, and ỹ(r) = s(r)·x̃(π(r)) exactly at random points when x's padding
+     * along the other dimensions is 0, not otherwise; a proof sends nothing and its claim holds.
+     */
+    @Test
+    void broadcastsMoveTheirClaimScaledByTheirEqWeights() throws InvalidProofException {
+        Object[][] cases = {
+            {new int[] {1, 5, 1}, new int[] {1, 5, 12}, new IndexMap.Gather(2, new int[12])},
+            {new int[] {3, 1}, new int[] {3, 4}, new IndexMap.Gather(1, new int[4])},
+            {new int[] {3, 6}, new int[] {3, 7}, new IndexMap.Gather(1, new int[] {4, 4, 4, 4, 4, 4, 4})},
+            {new int[] {2, 3, 5}, new int[] {2, 9, 5}, new IndexMap.Gather(1, new int[] {2, 2, 2, 2, 2, 2, 2, 2, 2})},
+        };
+        SplittableRandom rnd = new SplittableRandom(31);
+        for (Object[] k : cases) {
+            IndexMap map = (IndexMap) k[2];
+            TensorLayout lx = TensorLayout.of((int[]) k[0]), ly = TensorLayout.of((int[]) k[1]);
+            map.check(new TensorLayout[] {lx}, ly);
+            assertNull(IndexMapLayer.variableMap(map, lx, ly), "not a permutation");
+            int[] vm = IndexMapLayer.broadcastMap(map, lx, ly);
+            assertNotNull(vm, map.toString());
+            for (boolean zeroPadding : new boolean[] {true, false}) {
+                // x with its padding 0 or random, y = the map of x
+                long[] x = LayerSoundness.randomPadded(lx, rnd, 1000);
+                if (!zeroPadding) {
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = Goldilocks.fromSigned(rnd.nextInt(2001) - 1000);
+                    }
+                }
+                long[] y = new long[ly.paddedSize()];
+                IndexMapLayer.forEachSource(map, new TensorLayout[] {lx}, ly, (o, in, j) -> y[o] = x[j]);
+                Ext3[] r = new Ext3[ly.numVars()];
+                for (int v = 0; v < r.length; v++) {
+                    r[v] = new Ext3(rnd.nextLong() >>> 1, rnd.nextLong() >>> 1, rnd.nextLong() >>> 1);
+                }
+                int axis = ((IndexMap.Gather) map).axis();
+                Ext3[] ra = java.util.Arrays.copyOfRange(r, ly.varOffset(axis), ly.varOffset(axis) + ly.dimVars(axis));
+                long[] eqA = Mle.eqTable(ra);
+                Ext3 s = Ext3.ZERO;
+                for (int i = 0; i < ly.dim(axis); i++) {
+                    s = s.add(Ext3.get(eqA, i));
+                }
+                Ext3 lhs = Mle.evaluate(y, r), rhs = s.mul(Mle.evaluate(x, IndexMapLayer.transferPoint(vm, r)));
+                boolean otherPadding = IntStream.range(0, lx.rank()).anyMatch(d -> d != axis && lx.dim(d) != 1 << lx.dimVars(d));
+                assertEquals(zeroPadding || !otherPadding, lhs.equals(rhs), map + " " + lx + " -> " + ly + ", x's padding 0: " + zeroPadding);
+            }
+            Chain ch = chain((int[]) k[0], (int[]) k[1], map, 32);
+            assertNotNull(ch.layer.claimTransfer(ch.circuit), map.toString());
+            Claim[] oc = LayerHarness.randomOutputClaims(ch.layer, ch.w, new SplittableRandom(33));
+            assertEquals(0, LayerSoundness.prove(ch.layer, oc, ch.w).length, "a transfer sends nothing");
+            assertEquals(1, LayerHarness.proveAndVerify(ch.layer, ch.w, 34).size());
+        }
+        // on an input with free padding along another dimension it keeps its sumcheck
+        Circuit.Builder cb = new Circuit.Builder();
+        int x = cb.tensor("x", TensorLayout.of(3, 1), TensorRole.ADVICE);
+        int y = cb.tensor("y", TensorLayout.of(3, 4), TensorRole.COMPUTED);
+        IndexMapLayer free = new IndexMapLayer(new int[] {x}, y, new IndexMap.Gather(1, new int[4]));
+        Circuit c = cb.layer(free).build(new int[0], new int[] {y});
+        assertNull(free.claimTransfer(c));
+        // gathers of different indices are not broadcasts
+        assertNull(IndexMapLayer.broadcastMap(new IndexMap.Gather(0, new int[] {1, 0}), TensorLayout.of(2, 3), TensorLayout.of(2, 3)));
+        assertNull(IndexMapLayer.broadcastMap(new IndexMap.Gather(0, new int[] {1}), TensorLayout.of(2, 3), TensorLayout.of(1, 3)));
+    }
+
+    /** A broadcast whose input or output entry is changed (real, or the input's padding it reads), or whose claim is false, is caught. */
+    @Test
+    void aBroadcastOfAnotherInputEndsInAFalseClaim() {
+        Chain ch = chain(new int[] {3, 1, 5}, new int[] {3, 6, 5}, new IndexMap.Gather(1, new int[6]), 35);
+        int m = ch.layer.inputs()[0], y = ch.layer.output();
+        TensorLayout lm = ch.circuit.tensor(m).layout(), ly = ch.circuit.tensor(y).layout();
+        int[][] targets = {{m, lm.paddedIndex(0, 0, 0)}, {m, lm.paddedIndex(2, 0, 4)}, {m, lm.paddedIndex(3, 0, 1)}, {m, lm.paddedIndex(1, 0, 6)},
+            {y, ly.paddedIndex(0, 0, 0)}, {y, ly.paddedIndex(2, 5, 4)}, {y, ly.paddedIndex(1, 6, 2)} /* padding column 6 of 8 */};
+        for (int[] tg : targets) {
+            WitnessValues bad = new WitnessValues(ch.circuit);
+            for (int t : new int[] {m, y}) {
+                bad.put(t, ch.w.get(t).clone());
+            }
+            bad.get(tg[0])[tg[1]] = Goldilocks.add(bad.get(tg[0])[tg[1]], 1);
+            Claim[] oc = LayerHarness.randomOutputClaims(ch.layer, bad, new SplittableRandom(36));
+            LayerSoundness.assertRejectedOrFalse(ch.layer, oc, bad, LayerSoundness.prove(ch.layer, oc, bad),
+                    ch.circuit.tensor(tg[0]).name() + " entry " + tg[1]);
+        }
+        Claim[] oc = LayerHarness.randomOutputClaims(ch.layer, ch.w, new SplittableRandom(37));
+        Claim[] wrong = {new Claim(oc[0].tensor(), oc[0].point(), oc[0].value().add(1))};
+        LayerSoundness.assertRejectedOrFalse(ch.layer, wrong, ch.w, new byte[0], "false output claim");
     }
 }
