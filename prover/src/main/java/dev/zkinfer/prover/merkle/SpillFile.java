@@ -26,7 +26,7 @@ import java.nio.file.StandardOpenOption;
  * in this process. Appends are not thread-safe; reads are.
  */
 public final class SpillFile implements AutoCloseable {
-    /** The folder of the files: {@code -Dzkinfer.spillDir=DIR}, the temporary folder by default, "none" to hold or recompute the tables instead. */
+    /** The folder of the files: {@code -Dzkinfer.spillDir=DIR}, the temporary folder by default ({@link #folder}), "none" to hold or recompute the tables instead. */
     public static final String DIR_PROPERTY = "zkinfer.spillDir";
     private static final Cleaner CLEANER = Cleaner.create();
     /** Bytes written per system call (1 MiB). */
@@ -45,14 +45,41 @@ public final class SpillFile implements AutoCloseable {
         this.cleanable = CLEANER.register(this, () -> closeQuietly(channel));
     }
 
+    /**
+     * The folder of the files: {@code -Dzkinfer.spillDir} as given, else the temporary folder
+     * unless it is held in memory (tmpfs or ramfs, as /tmp is on many distributions: a file there
+     * costs as much memory as the table, and counts against the machine's memory though not the
+     * process's resident set), then /var/tmp unless that is too; null for none.
+     */
+    static Path folder() {
+        String dir = System.getProperty(DIR_PROPERTY);
+        if (dir != null) {
+            return dir.equals("none") ? null : Path.of(dir);
+        }
+        for (String d : new String[] {System.getProperty("java.io.tmpdir"), "/var/tmp"}) {
+            if (d != null && !inMemory(Path.of(d))) {
+                return Path.of(d);
+            }
+        }
+        return null;
+    }
+
+    private static boolean inMemory(Path folder) {
+        try {
+            String type = Files.getFileStore(folder).type();
+            return type.equals("tmpfs") || type.equals("ramfs");
+        } catch (IOException | RuntimeException e) {
+            return true; // no folder to use
+        }
+    }
+
     /** A new empty file for {@code lengthBytes} bytes, or null when none can be made (no space, no folder, "none"). */
     public static SpillFile create(long lengthBytes) {
-        String dir = System.getProperty(DIR_PROPERTY, System.getProperty("java.io.tmpdir"));
-        if (dir == null || dir.equals("none")) {
+        Path folder = folder();
+        if (folder == null) {
             return null;
         }
         try {
-            Path folder = Path.of(dir);
             if (folder.toFile().getUsableSpace() < lengthBytes + (1L << 30)) {
                 return null; // leave a gigabyte to everyone else
             }
