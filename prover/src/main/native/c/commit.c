@@ -117,7 +117,7 @@ struct dif_ctx {
     u64 *a;
     const u64 *tw;
     const u64 *split; /* split_twiddles of this level when it is above TW_LOG, else NULL */
-    int width, low;
+    int width, low, log_m, log_half;
     size_t half, per;
 };
 
@@ -125,19 +125,26 @@ struct dif_ctx {
  * where the level has more) */
 static void dif_level_range(void *p, int64_t from, int64_t to, int chunk) {
     struct dif_ctx *c = p;
-    u64 w[TW_PIECE];
+    if (c->split) {
+        /* len == TW_PIECE here (half > 2^TW_LOG / 2); piece-major order, so that each piece's
+         * twiddles w_{2half}^(TW_PIECE part + j) are computed once for all the blocks */
+        u64 w[TW_PIECE];
+        size_t blocks = (size_t)1 << c->log_m >> c->log_half >> 1, last = (size_t)-1;
+        for (int64_t t = from; t < to; t++) {
+            size_t part = (size_t)t / blocks, blk = (size_t)t % blocks, k0 = part * TW_PIECE;
+            if (part != last) {
+                u64 h = c->split[TW_PIECE + part];
+                for (size_t j = 0; j < TW_PIECE; j++) w[j] = gl_mul(c->split[j], h);
+                last = part;
+            }
+            dif_level(c->a + c->width * blk * 2 * c->half, c->half, w, c->width, k0, k0 + TW_PIECE);
+        }
+        return;
+    }
     for (int64_t t = from; t < to; t++) {
         size_t blk = (size_t)t / c->per, part = (size_t)t % c->per, len = c->half / c->per;
         size_t k0 = part * len, k1 = part + 1 == c->per ? c->half : k0 + len;
-        const u64 *tk = w;
-        if (c->split) {
-            /* len == TW_PIECE here (half > 2^TW_LOG / 2): w_{2half}^(TW_PIECE part + j) */
-            u64 h = c->split[TW_PIECE + part];
-            for (size_t j = 0; j < len; j++) w[j] = gl_mul(c->split[j], h);
-        } else {
-            tk = c->tw + c->half + k0;
-        }
-        dif_level(c->a + c->width * blk * 2 * c->half, c->half, tk, c->width, k0, k1);
+        dif_level(c->a + c->width * blk * 2 * c->half, c->half, c->tw + c->half + k0, c->width, k0, k1);
     }
 }
 
@@ -152,9 +159,10 @@ static void dif_blocks_range(void *p, int64_t from, int64_t to, int chunk) {
 static void dif_ntt(u64 *a, int log_m, const u64 *tw, int width, int par) {
     size_t m = (size_t)1 << log_m;
     int top = log_m > LOG_IN_CACHE ? log_m - LOG_IN_CACHE : 0;
-    struct dif_ctx c = {a, tw, NULL, width, log_m - top, 0, 1};
+    struct dif_ctx c = {a, tw, NULL, width, log_m - top, log_m, 0, 0, 1};
     for (int lg = log_m; lg > log_m - top; lg--) {
         c.half = (size_t)1 << (lg - 1);
+        c.log_half = lg - 1;
         c.per = c.half / TW_PIECE ? c.half / TW_PIECE : 1;
         c.split = lg > TW_LOG ? split_twiddles(lg) : NULL;
         int64_t total = (int64_t)(m / (2 * c.half) * c.per);
