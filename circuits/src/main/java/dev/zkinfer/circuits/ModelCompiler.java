@@ -28,7 +28,9 @@ import java.util.Map;
 
 /**
  * Compiles a quantized model (its list of integer ops) into a circuit of proof layers:
- * convolution = im2col index map + linear layer; dense = linear layer; matmul of run-time
+ * convolution = im2col index map + linear layer; dense = linear layer (in an integrity key, a dense
+ * op whose weights are an earlier one's transposed, as a tied embedding and LM head, reads that
+ * one's committed tensor through a transposed linear layer); matmul of run-time
  * tensors = broadcast/reshape index maps + batched matmul layer; requantization, clamps,
  * activation tables and max-pooling = lookup-based gadgets; add = element-wise linear layer +
  * requantization; mul = element-wise product layer + requantization; average pooling = window
@@ -79,6 +81,15 @@ public final class ModelCompiler {
     /** The {@link #zkPadded} tensors whose padding is not 0 (a requantization clamped to a range without 0). */
     private final java.util.Set<Integer> zkPaddingNotZero = new java.util.HashSet<>();
     private boolean committedOutputs;
+    /**
+     * Dense ops whose integer weights are the transpose of an earlier dense op's (a tied token
+     * embedding and LM head), each mapped to that earlier op: they read its committed tensor through
+     * a {@link LinearLayer#transposed() transposed} Linear layer instead of committing a copy.
+     * Integrity keys only (a zero-knowledge key commits both).
+     */
+    private final Map<QOp.QDense, QOp.QDense> tiedTo = new java.util.IdentityHashMap<>();
+    /** The committed weight tensor of each dense op that another reads transposed ({@link #tiedTo}'s values). */
+    private final Map<QOp.QDense, Integer> sharedWeights = new java.util.IdentityHashMap<>();
 
     private ModelCompiler(QuantizedModel qm) {
         this.qm = qm;
@@ -248,6 +259,9 @@ public final class ModelCompiler {
         if (privateInputs) {
             inputs = new int[0];
         }
+        if (!zeroKnowledge) {
+            findTiedWeights();
+        }
         int index = 0;
         for (QOp op : qm.ops()) {
             try {
@@ -282,6 +296,48 @@ public final class ModelCompiler {
         }
         Circuit circuit = b.build(inputs, outputs);
         return new Compiled(circuit, modelValues, ct.clone());
+    }
+
+    /**
+     * Pairs of dense ops whose weights are transposes of each other ([N][K] and [K][N], equal
+     * entry by entry): the later one reads the earlier one's committed tensor transposed. The
+     * quantizer makes a tied token embedding (residue path) and its LM head such a pair.
+     */
+    private void findTiedWeights() {
+        java.util.List<QOp.QDense> dense = new java.util.ArrayList<>();
+        for (QOp op : qm.ops()) {
+            if (op instanceof QOp.QDense d && d.outFeatures() > 1 && d.inFeatures() > 1) {
+                dense.add(d);
+            }
+        }
+        for (int j = 0; j < dense.size(); j++) {
+            QOp.QDense later = dense.get(j);
+            for (int i = 0; i < j; i++) {
+                QOp.QDense first = dense.get(i);
+                if (!tiedTo.containsKey(first) && !sharedWeights.containsKey(first) && transposes(first, later)) {
+                    tiedTo.put(later, first);
+                    sharedWeights.put(first, -1);
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Whether b's weights [K][N] are a's [N][K] transposed. */
+    private static boolean transposes(QOp.QDense a, QOp.QDense b) {
+        int n = a.outFeatures(), k = a.inFeatures();
+        if (b.outFeatures() != k || b.inFeatures() != n) {
+            return false;
+        }
+        int[] wa = a.weights(), wb = b.weights();
+        for (int o = 0; o < n; o++) {
+            for (int i = 0; i < k; i++) {
+                if (wa[o * k + i] != wb[i * n + o]) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static TensorLayout layout(QTensor t) {
@@ -333,10 +389,24 @@ public final class ModelCompiler {
      * weights with a zero column).
      */
     private void linear(int x, String name, int out, int k, int[] weights, int[] bias, int y) {
+        linear(x, name, out, k, weights, bias, y, null);
+    }
+
+    /** {@link #linear(int, String, int, int, int[], int[], int)} for a dense op, which may share its weights ({@link #tiedTo}). */
+    private void linear(int x, String name, int out, int k, int[] weights, int[] bias, int y, QOp.QDense op) {
         boolean padOut = zeroKnowledge && out == 1 && bias != null;
         boolean padK = zeroKnowledge && k == 1;
+        QOp.QDense first = op == null ? null : tiedTo.get(op);
+        if (first != null && sharedWeights.getOrDefault(first, -1) >= 0 && !padOut && !padK) {
+            int bi = bias == null ? -1 : model(name + "/bias", new int[] {out}, bias);
+            b.layer(new LinearLayer(x, sharedWeights.get(first), bi, y, true));
+            return;
+        }
         if (!padOut && !padK) {
             int w = model(name + "/weights", new int[] {out, k}, weights);
+            if (op != null && sharedWeights.containsKey(op)) {
+                sharedWeights.put(op, w);
+            }
             int bi = bias == null ? -1 : model(name + "/bias", new int[] {out}, bias);
             b.layer(new LinearLayer(x, w, bi, y));
             return;
@@ -395,10 +465,10 @@ public final class ModelCompiler {
                 accBound.put(outT.id(), requireInt32("QDense " + outT.name(),
                         linearBound(d.weights(), d.bias(), d.outFeatures(), maxAbs(d.input()))));
                 if (outT.shape().length == 2) {
-                    linear(x, outT.name(), d.outFeatures(), d.inFeatures(), d.weights(), d.bias(), computed(outT));
+                    linear(x, outT.name(), d.outFeatures(), d.inFeatures(), d.weights(), d.bias(), computed(outT), d);
                 } else {
                     int y2 = b.tensor(outT.name() + "/rows", TensorLayout.of(rows, d.outFeatures()), TensorRole.COMPUTED);
-                    linear(x, outT.name(), d.outFeatures(), d.inFeatures(), d.weights(), d.bias(), y2);
+                    linear(x, outT.name(), d.outFeatures(), d.inFeatures(), d.weights(), d.bias(), y2, d);
                     b.layer(new IndexMapLayer(new int[] {y2}, computed(outT), new IndexMap.Reshape()));
                 }
             }

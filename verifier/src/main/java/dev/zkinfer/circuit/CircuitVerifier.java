@@ -174,7 +174,12 @@ public final class CircuitVerifier {
      */
     @FunctionalInterface
     public interface Timing {
-        Timing NONE = (stage, name, nanos) -> {};
+        /**
+         * Records nothing. A named class, not a lambda: JDK 25's start-up cache does not keep the
+         * lambda's class of an interface with a default method, and spinning it at run time cost a
+         * cold {@code verify} about 20 ms (class-file generation interpreted and compiled).
+         */
+        Timing NONE = new NoTiming();
 
         void record(int stage, String name, long nanos);
 
@@ -184,6 +189,12 @@ public final class CircuitVerifier {
          * tree within the lookups); reported once per stage, by default ignored.
          */
         default void bytes(int stage, String name, long count) {}
+    }
+
+    /** {@link Timing#NONE}. */
+    private static final class NoTiming implements Timing {
+        @Override
+        public void record(int stage, String name, long nanos) {}
     }
 
     private CircuitVerifier() {}

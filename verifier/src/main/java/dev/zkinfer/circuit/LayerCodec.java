@@ -22,6 +22,8 @@ public final class LayerCodec {
     public static final int ELEMENTWISE_PRODUCT = 8;
     public static final int BATCH_MATMUL = 9;
     public static final int RANGE_CHECK = 10;
+    /** A {@link LinearLayer} whose weight tensor is committed transposed (key version 10). */
+    public static final int LINEAR_TRANSPOSED = 11;
 
     static Layer decode(int tag, ProofReader in, int tensorCount) throws MalformedProofException {
         switch (tag) {
@@ -36,6 +38,7 @@ public final class LayerCodec {
             case ELEMENTWISE_PRODUCT: return ElementwiseProductLayer.decode(in, tensorCount);
             case BATCH_MATMUL: return BatchMatMulLayer.decode(in, tensorCount);
             case RANGE_CHECK: return RangeCheckLayer.decode(in, tensorCount);
+            case LINEAR_TRANSPOSED: return LinearLayer.decode(in, tensorCount, true);
             default:
                 throw new MalformedProofException("unknown layer tag " + Integer.toUnsignedString(tag));
         }

@@ -27,6 +27,13 @@ import java.util.Arrays;
  * (ρ ‖ r_o) and on X at (ρ ‖ r_p ‖ r_b) (variable order, lowest first). Verifier cost
  * O(K's variables + rank), independent of the weights.
  *
+ * <p><b>Transposed weights</b> ({@link #transposed()}, tag {@link LayerCodec#LINEAR_TRANSPOSED}): the
+ * weight tensor is committed as Wᵀ = [K, O] and the relation reads W[o,k] = Wᵀ[k,o]. Because an
+ * MLE over the padded domain is multilinear in each variable, W̃(r_o, ρ) = W̃ᵀ(ρ, r_o): the proof is
+ * the same, only the weight claim's point is (r_o ‖ ρ) (variable order, lowest first; O's variables
+ * are now Wᵀ's low ones). This lets two layers read one committed tensor, one of them transposed:
+ * a tied token embedding and LM head (ModelCompiler) commit the table once.
+ *
  * <p>Wire format: [bias eval: ext]? sumcheck(kVars rounds × 2 ext) weight-eval ext, input-eval ext.
  * Verifying-key encoding: u32 x, u32 weight, u32 bias (0xFFFFFFFF: none), u32 y.
  * Immutable and thread-safe.
@@ -38,8 +45,14 @@ public final class LinearLayer implements Layer {
     private final int weight;
     private final int bias;
     private final int y;
+    private final boolean transposed;
 
     public LinearLayer(int x, int weight, int bias, int y) {
+        this(x, weight, bias, y, false);
+    }
+
+    /** @param transposed the weight tensor is Wᵀ = [K, O] (see the class comment) */
+    public LinearLayer(int x, int weight, int bias, int y, boolean transposed) {
         if (x < 0 || weight < 0 || bias < -1 || y < 0) {
             throw new IllegalArgumentException("Linear layer: negative tensor id");
         }
@@ -47,6 +60,17 @@ public final class LinearLayer implements Layer {
         this.weight = weight;
         this.bias = bias;
         this.y = y;
+        this.transposed = transposed;
+    }
+
+    /** Whether the weight tensor is committed transposed, as [K, O]. */
+    public boolean transposed() {
+        return transposed;
+    }
+
+    /** Log2 of K's padded size: the sumcheck's rounds. */
+    public int kVars(Circuit c) {
+        return c.tensor(weight).layout().dimVars(transposed ? 0 : 1);
     }
 
     public int x() {
@@ -68,12 +92,12 @@ public final class LinearLayer implements Layer {
 
     @Override
     public int tag() {
-        return LayerCodec.LINEAR;
+        return transposed ? LayerCodec.LINEAR_TRANSPOSED : LayerCodec.LINEAR;
     }
 
     @Override
     public String kind() {
-        return "Linear";
+        return transposed ? "LinearTransposed" : "Linear";
     }
 
     @Override
@@ -91,8 +115,9 @@ public final class LinearLayer implements Layer {
     public void checkShapes(Circuit c) {
         TensorLayout lx = c.tensor(x).layout(), lw = c.tensor(weight).layout(), ly = c.tensor(y).layout();
         int rank = ly.rank();
+        int o = transposed ? 1 : 0;
         boolean ok = rank >= 2 && lx.rank() == rank && lw.rank() == 2
-                && lx.dim(0) == ly.dim(0) && lw.dim(0) == ly.dim(1) && lw.dim(1) == lx.dim(rank - 1)
+                && lx.dim(0) == ly.dim(0) && lw.dim(o) == ly.dim(1) && lw.dim(1 - o) == lx.dim(rank - 1)
                 && c.tensor(weight).role() == TensorRole.MODEL && c.tensor(y).role() == TensorRole.COMPUTED;
         for (int i = 0; ok && i < rank - 2; i++) {
             ok = ly.dim(2 + i) == lx.dim(1 + i);
@@ -121,11 +146,12 @@ public final class LinearLayer implements Layer {
         return p;
     }
 
-    /** W's point (ρ ‖ r_o). */
-    public static Ext3[] weightPoint(TensorLayout ly, Ext3[] r, Ext3[] rho) {
+    /** W's point (ρ ‖ r_o); for transposed weights Wᵀ's point (r_o ‖ ρ). */
+    public static Ext3[] weightPoint(TensorLayout ly, Ext3[] r, Ext3[] rho, boolean transposed) {
         Ext3[] ro = outPoint(ly, r);
-        Ext3[] p = Arrays.copyOf(rho, rho.length + ro.length);
-        System.arraycopy(ro, 0, p, rho.length, ro.length);
+        Ext3[] low = transposed ? ro : rho, high = transposed ? rho : ro;
+        Ext3[] p = Arrays.copyOf(low, low.length + high.length);
+        System.arraycopy(high, 0, p, low.length, high.length);
         return p;
     }
 
@@ -137,6 +163,9 @@ public final class LinearLayer implements Layer {
 
     @Override
     public String zeroKnowledgeLimit(Circuit c) {
+        if (transposed) {
+            return "a Linear layer with transposed (shared) weights (" + c.tensor(y).name() + ")";
+        }
         return c.tensor(weight).layout().dimVars(1) == 0 ? "a Linear layer summing over one element (" + c.tensor(y).name() + ")" : null;
     }
 
@@ -152,8 +181,11 @@ public final class LinearLayer implements Layer {
         if (claim.tensor() != y || r.length != ly.numVars()) {
             throw new InvalidProofException("Linear layer: claim does not match the output tensor");
         }
-        int kVars = c.tensor(weight).layout().dimVars(1);
+        int kVars = kVars(c);
         boolean zk = ctx.zeroKnowledge();
+        if (zk && transposed) {
+            throw new IllegalStateException("zero-knowledge mode does not support a Linear layer with transposed weights");
+        }
         if (zk && kVars == 0) {
             throw new IllegalStateException("zero-knowledge mode needs a Linear layer to sum over at least two elements");
         }
@@ -202,7 +234,7 @@ public final class LinearLayer implements Layer {
         if (bias >= 0) {
             ctx.claim(bias, ro, bv);
         }
-        ctx.claim(weight, weightPoint(ly, r, rho), wv);
+        ctx.claim(weight, weightPoint(ly, r, rho, transposed), wv);
         ctx.claim(x, inputPoint(ly, r, rho), xv);
     }
 
@@ -212,6 +244,11 @@ public final class LinearLayer implements Layer {
     }
 
     public static LinearLayer decode(ProofReader in, int tensorCount) throws MalformedProofException {
+        return decode(in, tensorCount, false);
+    }
+
+    /** Decodes a layer of tag {@link LayerCodec#LINEAR} or, with {@code transposed}, {@link LayerCodec#LINEAR_TRANSPOSED}. */
+    public static LinearLayer decode(ProofReader in, int tensorCount, boolean transposed) throws MalformedProofException {
         int x = LayerCodec.tensorId(in, tensorCount, "Linear input");
         int w = LayerCodec.tensorId(in, tensorCount, "Linear weight");
         int b = in.u32("Linear bias");
@@ -219,21 +256,21 @@ public final class LinearLayer implements Layer {
             throw new MalformedProofException("Linear bias tensor " + Integer.toUnsignedString(b) + " out of range");
         }
         int y = LayerCodec.tensorId(in, tensorCount, "Linear output");
-        return new LinearLayer(x, w, b, y);
+        return new LinearLayer(x, w, b, y, transposed);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LinearLayer l && l.x == x && l.weight == weight && l.bias == bias && l.y == y;
+        return o instanceof LinearLayer l && l.x == x && l.weight == weight && l.bias == bias && l.y == y && l.transposed == transposed;
     }
 
     @Override
     public int hashCode() {
-        return ((x * 31 + weight) * 31 + bias) * 31 + y;
+        return (((x * 31 + weight) * 31 + bias) * 31 + y) * 2 + (transposed ? 1 : 0);
     }
 
     @Override
     public String toString() {
-        return "Linear(x=" + x + ", w=" + weight + ", b=" + bias + ", y=" + y + ")";
+        return (transposed ? "LinearTransposed(x=" : "Linear(x=") + x + ", w=" + weight + ", b=" + bias + ", y=" + y + ")";
     }
 }

@@ -41,7 +41,9 @@ import java.util.List;
  * these are, in the same order, each holding a whole number of rows per batch entry); then, in
  * the file only, the 32-byte digest of all of that as a checksum, so a corrupted key is reported
  * as corrupted rather than as another model.
- * Version 9 added each output's elements per row (a committed one-element output that a circuit
+ * Version 10 added the layer tag {@link LayerCodec#LINEAR_TRANSPOSED} (a Linear layer reading its
+ * weights transposed, so that a tied embedding and LM head commit one tensor); its keys are otherwise
+ * encoded as version 9's, and keys of version 9 and earlier are refused. Version 9 added each output's elements per row (a committed one-element output that a circuit
  * holds in its padded two-element form, docs/zero-knowledge.md §3.5), and its circuits may hold a
  * requantization with the derived table clamp (clamp form 2: the excess a COMPUTED tensor the layer
  * defines, RequantLayer "Derived excess"), limbs up to 20 bits and max-pool layers with derived gaps;
@@ -55,7 +57,7 @@ import java.util.List;
  */
 public final class VerifyingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    public static final int VERSION = 9;
+    public static final int VERSION = 10;
     /** Flags bit 0: proofs for this key are zero-knowledge. */
     static final int FLAG_ZERO_KNOWLEDGE = 1;
     /** Flags bit 1: the private inputs are also committed in each proof's input commitment (§3.5). */

@@ -31,6 +31,10 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
             return;
         }
         Circuit c = w.circuit();
+        if (layer.transposed()) {
+            computeWitnessTransposed(layer, w);
+            return;
+        }
         TensorLayout ly = c.tensor(layer.y()).layout();
         long[] xv = w.get(layer.x());
         long[] wv = w.get(layer.weight());
@@ -101,6 +105,59 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         w.put(layer.y(), out);
     }
 
+    /**
+     * Y[b,o,p] = Σ_k Wᵀ[k,o]·X[b,p,k] + bias[o]·valid(b,p) for weights committed transposed: per row
+     * of X, the weight rows k with X[b,p,k] ≠ 0 scaled and added (a one-hot X, as a token
+     * embedding's, touches one weight row per position).
+     */
+    private static void computeWitnessTransposed(LinearLayer layer, WitnessValues w) {
+        Circuit c = w.circuit();
+        TensorLayout ly = c.tensor(layer.y()).layout();
+        long[] xv = w.get(layer.x());
+        long[] wv = w.get(layer.weight());
+        long[] bv = layer.bias() >= 0 ? w.get(layer.bias()) : null;
+        int pv = LinearLayer.positionVars(ly), ov = ly.dimVars(1);
+        int kv = c.tensor(layer.weight()).layout().dimVars(0);
+        int oPad = 1 << ov, pPad = 1 << pv, kPad = 1 << kv;
+        int bPad = 1 << ly.dimVars(0);
+        long[] valid = bv == null ? null : Validity.indicator(ly);
+        long[] out = new long[ly.paddedSize()];
+        Cancellation cancel = Cancellation.current();
+        IntStream.range(0, bPad * pPad).parallel().forEach(bp -> {
+            cancel.check();
+            int b = bp >>> pv, p = bp & (pPad - 1);
+            long[] acc = new long[oPad];
+            for (int k = 0; k < kPad; k++) {
+                long xk = xv[(bp << kv) | k];
+                if (xk == 0) {
+                    continue;
+                }
+                int base = k << ov;
+                if (xk == 1) {
+                    for (int o = 0; o < oPad; o++) {
+                        acc[o] = Goldilocks.add(acc[o], wv[base + o]);
+                    }
+                } else {
+                    for (int o = 0; o < oPad; o++) {
+                        long wk = wv[base + o];
+                        if (wk != 0) {
+                            acc[o] = Goldilocks.add(acc[o], Goldilocks.mul(wk, xk));
+                        }
+                    }
+                }
+            }
+            for (int o = 0; o < oPad; o++) {
+                int yi = ((b << ov) | o) << pv | p;
+                long v = acc[o];
+                if (bv != null && valid[yi] != 0) {
+                    v = Goldilocks.add(v, bv[o]);
+                }
+                out[yi] = v;
+            }
+        });
+        w.put(layer.y(), out);
+    }
+
     @Override
     public void prove(LinearLayer layer, Claim[] outputClaims, ProverContext ctx) {
         Claim claim = outputClaims[0];
@@ -111,7 +168,7 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         TensorLayout ly = c.tensor(layer.y()).layout();
         Ext3[] r = claim.point();
         int pv = LinearLayer.positionVars(ly), ov = ly.dimVars(1);
-        int kv = c.tensor(layer.weight()).layout().dimVars(1);
+        int kv = layer.kVars(c);
         if (ctx.zeroKnowledge()) {
             proveZeroKnowledge(layer, claim, kv, ctx);
             return;
@@ -144,7 +201,7 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
         if (layer.bias() >= 0) {
             ctx.claim(layer.bias(), ro, bEval);
         }
-        ctx.claim(layer.weight(), LinearLayer.weightPoint(ly, r, rho), wEval);
+        ctx.claim(layer.weight(), LinearLayer.weightPoint(ly, r, rho, layer.transposed()), wEval);
         ctx.claim(layer.x(), LinearLayer.inputPoint(ly, r, rho), xEval);
     }
 
@@ -162,7 +219,9 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
      */
     private static SumcheckInstance matmulInstance(LinearLayer layer, Ext3[] r, int pv, int ov, int kv, ProverContext ctx) {
         Ext3[] ro = Arrays.copyOfRange(r, pv, pv + ov);
-        long[] a = weightedRowSum(EqTables.eq(ctx.backend(), ro), ctx.values(layer.weight()), 1 << ov, 1 << kv);
+        long[] a = layer.transposed()
+                ? weightedColumnSum(EqTables.eq(ctx.backend(), ro), ctx.values(layer.weight()), 1 << kv, 1 << ov)
+                : weightedRowSum(EqTables.eq(ctx.backend(), ro), ctx.values(layer.weight()), 1 << ov, 1 << kv);
         Ext3[] rbp = positionBatchPoint(r, pv, ov);
         long[] b = weightedRowSum(EqTables.eq(ctx.backend(), rbp), ctx.values(layer.x()), 1 << rbp.length, 1 << kv);
         SumcheckInstance inst = new SumcheckInstance(kv);
@@ -176,6 +235,9 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
     private void proveZeroKnowledge(LinearLayer layer, Claim claim, int kv, ProverContext ctx) {
         if (kv == 0) {
             throw new UnsupportedOperationException("zero-knowledge mode needs a Linear layer to sum over at least two elements");
+        }
+        if (layer.transposed()) {
+            throw new UnsupportedOperationException("zero-knowledge mode does not support a Linear layer with transposed weights");
         }
         Circuit c = ctx.circuit();
         TensorLayout ly = c.tensor(layer.y()).layout();
@@ -281,6 +343,33 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
             }
         }
         return true;
+    }
+
+    /**
+     * out(row) = Σ_col eq[col]·m[row·cols + col] (array form, length 3·rows): A(k) = Σ_o eq(r_o,o)·Wᵀ[k,o]
+     * for weights committed transposed; parallel over rows.
+     */
+    static long[] weightedColumnSum(long[] eq, long[] m, int rows, int cols) {
+        long[] out = new long[3 * rows];
+        Cancellation cancel = Cancellation.current();
+        IntStream.range(0, rows).parallel().forEach(row -> {
+            cancel.check();
+            long a0 = 0, a1 = 0, a2 = 0;
+            int base = row * cols;
+            for (int col = 0; col < cols; col++) {
+                long v = m[base + col];
+                if (v == 0) {
+                    continue;
+                }
+                a0 = Goldilocks.add(a0, Goldilocks.mul(eq[3 * col], v));
+                a1 = Goldilocks.add(a1, Goldilocks.mul(eq[3 * col + 1], v));
+                a2 = Goldilocks.add(a2, Goldilocks.mul(eq[3 * col + 2], v));
+            }
+            out[3 * row] = a0;
+            out[3 * row + 1] = a1;
+            out[3 * row + 2] = a2;
+        });
+        return out;
     }
 
     /** out(k) = Σ_row eq[row]·m[row·cols + k] (array form, length 3·cols); parallel over column blocks. */

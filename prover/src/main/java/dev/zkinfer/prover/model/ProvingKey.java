@@ -57,7 +57,8 @@ import java.util.function.Consumer;
  * that the verifying key rebuilt from them has the recorded digest, so a key can never prove
  * against a different model than the one it names (and the witness check of every proof ties
  * the quantized model the executor runs to those values; {@link #decodeRecommittingInBackground}
- * makes the digest check when a proof first needs the commitment). Keys of earlier versions (version 8
+ * makes the digest check when a proof first needs the commitment). Keys of earlier versions (version 9
+ * embedded a version-9 verifying key, without transposed Linear layers; version 8
  * embedded a version-8 verifying key, without each output's elements per row; version 4 held
  * one circuit, version 3 committed to the padded weights, version 2 stored only the quantized
  * model) are refused: compile the model again.
@@ -66,8 +67,12 @@ import java.util.function.Consumer;
  */
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
-    /** 9: the verifying key of version 9 (each output's elements per row; the derived requantization excess and max-pool gaps). */
-    private static final int VERSION = 9;
+    /**
+     * 10: the verifying key of version 10 (a Linear layer may read its weights transposed: a tied
+     * embedding and LM head store and commit one tensor); 9: each output's elements per row, the
+     * derived requantization excess and max-pool gaps.
+     */
+    private static final int VERSION = 10;
     /** The batch sizes {@code zkinfer compile} gives a key unless told otherwise. */
     public static final int[] DEFAULT_BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64};
     private static final System.Logger LOG = System.getLogger(ProvingKey.class.getName());

@@ -102,6 +102,71 @@ class LinearLayerTest {
         LayerHarness.proveAndVerify(s1.layer, s1.w, 14);
     }
 
+    /**
+     * Weights committed transposed (Wᵀ = [K, O]): Y is X·W as for the plain layer on W, the weight
+     * claim lands on Wᵀ (all emitted claims true), for a dense X and for a one-hot X (a token
+     * embedding's), with and without bias; a wrong output is caught.
+     */
+    @Test
+    void transposedWeightsGiveThePlainLayersOutputAndTrueClaims() throws InvalidProofException {
+        int[][] cases = {{3, 7, 5, 1}, {1, 16, 8, 0}, {4, 2, 3, 1}};
+        long seed = 31;
+        for (int[] cs : cases) {
+            for (boolean oneHot : new boolean[] {false, true}) {
+                int b = cs[0], k = cs[1], o = cs[2];
+                Setup plain = setup(b, new int[0], k, o, cs[3] == 1, seed++);
+                Circuit.Builder cb = new Circuit.Builder();
+                int x = cb.tensor("x", TensorLayout.of(b, k), TensorRole.INPUT);
+                int wt = cb.tensor("w transposed", TensorLayout.of(k, o), TensorRole.MODEL);
+                int bi = cs[3] == 1 ? cb.tensor("b", TensorLayout.of(o), TensorRole.MODEL) : -1;
+                int y = cb.tensor("y", TensorLayout.of(b, o), TensorRole.COMPUTED);
+                LinearLayer layer = new LinearLayer(x, wt, bi, y, true);
+                Circuit c = cb.layer(layer).build(x, y);
+                long[] xs = plain.w.get(plain.layer.x()).clone();
+                if (oneHot) {
+                    java.util.Arrays.fill(xs, 0);
+                    TensorLayout lx = c.tensor(x).layout();
+                    for (int r = 0; r < b; r++) {
+                        xs[lx.paddedIndex(r, (r * 5) % k)] = 1;
+                    }
+                    WitnessValues pw = new WitnessValues(plain.circuit);
+                    pw.put(plain.layer.x(), xs);
+                    pw.put(plain.layer.weight(), plain.w.get(plain.layer.weight()));
+                    if (plain.layer.bias() >= 0) {
+                        pw.put(plain.layer.bias(), plain.w.get(plain.layer.bias()));
+                    }
+                    LayerHarness.computeWitness(plain.circuit, pw);
+                    plain = new Setup(plain.circuit, plain.layer, pw);
+                }
+                TensorLayout lw = c.tensor(wt).layout(), lo = plain.circuit.tensor(plain.layer.weight()).layout();
+                long[] w = plain.w.get(plain.layer.weight()), t = new long[lw.paddedSize()];
+                for (int i = 0; i < o; i++) {
+                    for (int j = 0; j < k; j++) {
+                        t[lw.paddedIndex(j, i)] = w[lo.paddedIndex(i, j)];
+                    }
+                }
+                WitnessValues wv = new WitnessValues(c);
+                wv.put(x, xs);
+                wv.put(wt, t);
+                if (bi >= 0) {
+                    wv.put(bi, plain.w.get(plain.layer.bias()));
+                }
+                LayerHarness.computeWitness(c, wv);
+                assertArrayEquals(plain.w.get(plain.layer.y()), wv.get(y), "the plain layer's output");
+                List<Claim> claims = LayerHarness.proveAndVerify(layer, wv, seed++);
+                assertEquals(bi >= 0 ? 3 : 2, claims.size());
+                assertTrue(claims.stream().anyMatch(cl -> cl.tensor() == wt), "a claim on the transposed weights");
+
+                long[] bad = wv.get(y).clone();
+                bad[c.tensor(y).layout().paddedIndex(b - 1, o - 1)] = Goldilocks.add(bad[c.tensor(y).layout().paddedIndex(b - 1, o - 1)], 1);
+                wv.put(y, bad);
+                Claim[] oc = LayerHarness.randomOutputClaims(layer, wv, new SplittableRandom(seed++));
+                byte[] proof = LayerSoundness.prove(layer, oc, wv);
+                LayerSoundness.assertRejectedOrFalse(layer, oc, wv, proof, "wrong output (transposed weights)");
+            }
+        }
+    }
+
     @Test
     void wrongOutputIsCaught() {
         for (boolean bias : new boolean[] {true, false}) {

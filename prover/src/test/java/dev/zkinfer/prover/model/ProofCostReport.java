@@ -171,6 +171,14 @@ public final class ProofCostReport {
         }
         System.out.printf("compile + model commitment: %.3f s (%d layers, %d tensors)%n", (tc1 - tc) / 1e9,
                 circuit.layers().size(), circuit.tensors().size());
+        dev.zkinfer.circuit.CommittedLayout ml = pk.verifyingKey().modelLayout();
+        long modelEntries = 0;
+        for (int t : ml.tensors()) {
+            for (dev.zkinfer.circuit.CommittedLayout.Block b : ml.blocks(t)) {
+                modelEntries += 1L << b.numVars();
+            }
+        }
+        System.out.printf("model commitment: 2^%d values (%d tensors, %,d committed entries)%n", ml.numVars(), ml.tensors().size(), modelEntries);
         if (Arrays.asList(args).contains("--witness-only")) {
             printWitnessEntries(pk, batch);
             return;

@@ -61,10 +61,19 @@ public final class GptBuilder {
     this.tokens = tokens;
   }
 
-  /** The graph of {@code config} over a prompt of {@code tokens} ids (input "ids", shape [1, tokens]). */
+  /** The graph of {@code config} over a prompt of {@code tokens} ids (input "ids", shape [1, tokens]); the LM head is tied. */
   public static Graph build(long seed, Config config, int tokens, boolean lastPositionOnly) {
+    return build(seed, config, tokens, lastPositionOnly, true);
+  }
+
+  /**
+   * {@link #build(long, Config, int, boolean)}, with the LM head tied to the token embedding (its
+   * transpose, as GPT-2) or, with {@code tiedHead} false, a [d, V] matrix of its own (drawn like the
+   * embedding).
+   */
+  public static Graph build(long seed, Config config, int tokens, boolean lastPositionOnly, boolean tiedHead) {
     if (tokens < 1 || tokens > config.positions()) throw new IllegalArgumentException("tokens must be in [1, " + config.positions() + "]: " + tokens);
-    return new GptBuilder(seed, config, tokens).graph(lastPositionOnly);
+    return new GptBuilder(seed, config, tokens).graph(lastPositionOnly, tiedHead);
   }
 
   /**
@@ -83,7 +92,7 @@ public final class GptBuilder {
     return out;
   }
 
-  private Graph graph(boolean lastPositionOnly) {
+  private Graph graph(boolean lastPositionOnly, boolean tiedHead) {
     int d = config.dModel(), v = config.vocab(), t = tokens;
     double std = 0.02, residualStd = 0.02 / Math.sqrt(2.0 * config.layers());
     Tensor wte = uniform(new int[] {v, d}, std);
@@ -123,7 +132,7 @@ public final class GptBuilder {
     }
     x = layerNorm("ln_f", x);
     double[] head = new double[d * v];
-    double[] e = wte.data();
+    double[] e = tiedHead ? wte.data() : uniform(new int[] {v, d}, std).data();
     for (int r = 0; r < v; r++) for (int c = 0; c < d; c++) head[c * v + r] = e[r * d + c];
     String logits = node("MatMul", List.of(x, constant("lm_head", Tensor.of(new int[] {d, v}, head))), Map.of());
     ValueInfo ids = new ValueInfo("ids", new int[] {1, t});

@@ -15,12 +15,21 @@ import java.util.Map;
  * attribute is supported, infers every shape, folds constants (including the Shape / Gather /
  * Concat chains that exporters emit to compute reshape targets), folds BatchNormalization into a
  * preceding Conv or Gemm (or lowers it to a per-channel Mul and Add), expands
- * LayerNormalization into primitive operators, and adjusts constant Reshape targets when the
- * batch size was changed at load time. Internal: used by the ONNX importer and {@link
+ * LayerNormalization into primitive operators, adjusts constant Reshape targets when the
+ * batch size was changed at load time, and points a tied LM head at its large-vocabulary
+ * embedding's residue-permuted table ({@link #SHARED_WEIGHTS}). Internal: used by the ONNX importer and {@link
  * ModelBuilder}.
  * Thread-safe: {@link #assemble} works on its own private instance per call.
  */
 public final class GraphAssembler {
+  /**
+   * Attribute (Long 1) that {@link #assemble} sets on the two MatMul nodes of a tied token embedding
+   * and LM head whose constant weights hold the same values (one the other's transpose): the
+   * quantizer gives their weights one scale for the whole tensor, so that both hold the same
+   * integers and the prover commits them once.
+   */
+  public static final String SHARED_WEIGHTS = "zkinfer.shared_weights";
+
   private final Map<String, Tensor> consts = new LinkedHashMap<>();
   private final Map<String, int[]> shapes = new LinkedHashMap<>();
   private final Map<String, Integer> consumers = new HashMap<>();
@@ -48,6 +57,7 @@ public final class GraphAssembler {
     for (Node n : nodes) for (String i : n.inputs()) if (!i.isEmpty()) a.consumers.merge(i, 1, Integer::sum);
     for (String o : outputNames) a.consumers.merge(o, 1000, Integer::sum);
     for (Node n : nodes) a.process(n);
+    a.tieLmHeadToResidueTable();
     List<ValueInfo> outs = new ArrayList<>();
     for (String o : outputNames) {
       int[] s = a.consts.containsKey(o) ? a.consts.get(o).shapeView() : a.shapes.get(o);
@@ -59,6 +69,72 @@ public final class GraphAssembler {
     for (Node n : a.kept) for (String i : n.inputs()) if (a.consts.containsKey(i)) used.put(i, a.consts.get(i));
     for (String o : outputNames) if (a.consts.containsKey(o)) used.put(o, a.consts.get(o));
     return new Graph(inputs, outs, used, a.kept, a.shapes);
+  }
+
+  /**
+   * A tied LM head over a large vocabulary (issue 15): a MatMul by a constant [d, V] that is the
+   * transpose of a table [V, d] which a run-time Gather selects from by residues (its constant the
+   * table's rows permuted to the residue pairs, [b1·b2, d]; OperatorLowering.gatherByResidues)
+   * becomes a MatMul by that permuted table's transpose (logits in residue order, [.., b1·b2]; the
+   * pairs naming no row give 0) and a Gather of the V real logits along the last axis, back into
+   * vocabulary order. The float result is the same (the same products, summed in the same order);
+   * both MatMuls are marked {@link #SHARED_WEIGHTS}, so they quantize to one integer tensor that
+   * the circuit commits once. The tie is recognised by the values (equal entry by entry), as an
+   * exporter writes it either way: one initializer read through a Transpose (folded here into a
+   * constant) or a transposed copy.
+   */
+  private void tieLmHeadToResidueTable() {
+    for (int h = 0; h < kept.size(); h++) {
+      Node head = kept.get(h);
+      if (!head.opType().equals("MatMul") || !consts.containsKey(head.input(1)) || consts.containsKey(head.input(0))) continue;
+      Tensor c = consts.get(head.input(1));
+      int[] cs = c.shapeView();
+      int[] xs = shapes.get(head.input(0));
+      if (cs.length != 2 || cs[1] <= OperatorLowering.MAX_ONE_HOT_ROWS || xs == null || xs.length < 2) continue;
+      int d = cs[0], v = cs[1];
+      int[] moduli = OperatorLowering.residueModuli(v);
+      int b1 = moduli[0], b2 = moduli[1], r = b1 * b2;
+      for (int e = 0; e < kept.size(); e++) {
+        Node emb = kept.get(e);
+        if (e == h || !emb.opType().equals("MatMul") || !consts.containsKey(emb.input(1)) || emb.has(SHARED_WEIGHTS)) continue;
+        Tensor t = consts.get(emb.input(1));
+        int[] ts = t.shapeView();
+        if (ts.length != 2 || ts[0] != r || ts[1] != d || !residuePermutedTranspose(t.data(), c.data(), d, v, b1, b2)) continue;
+        double[] td = t.data(), tt = new double[d * r];
+        for (int k = 0; k < r; k++) for (int j = 0; j < d; j++) tt[j * r + k] = td[k * d + j];
+        String weights = fresh(head.input(1) + "/by_residues");
+        consts.put(weights, Tensor.of(new int[] {d, r}, tt));
+        long[] rows = new long[v];
+        for (int i = 0; i < v; i++) rows[i] = OperatorLowering.residueRow(i, b1, b2);
+        String indices = fresh(head.name() + "/vocabulary_order");
+        consts.put(indices, Tensor.ofLongs(new int[] {v}, rows));
+        String out = head.outputs().get(0), byResidues = fresh(out + "/by_residues");
+        int[] os = shapes.get(out).clone();
+        os[os.length - 1] = r;
+        shapes.put(byResidues, os);
+        Map<String, Object> shared = new HashMap<>(head.attributes());
+        shared.put(SHARED_WEIGHTS, 1L);
+        Map<String, Object> sharedEmb = new HashMap<>(emb.attributes());
+        sharedEmb.put(SHARED_WEIGHTS, 1L);
+        kept.set(e, new Node(emb.name(), emb.opType(), emb.index(), emb.opset(), emb.inputs(), emb.outputs(), sharedEmb));
+        kept.set(h, new Node(head.name(), "MatMul", head.index(), head.opset(), List.of(head.input(0), weights), List.of(byResidues), shared));
+        kept.add(h + 1, new Node(head.name() + "/vocabulary_order", "Gather", head.index(), 13, List.of(byResidues, indices), List.of(out),
+            Map.of("axis", (long) (os.length - 1))));
+        return;
+      }
+    }
+  }
+
+  /** Whether t [b1·b2, d] holds c [d, v] transposed, row i of cᵀ at row residueRow(i), and zeros elsewhere. */
+  private static boolean residuePermutedTranspose(double[] t, double[] c, int d, int v, int b1, int b2) {
+    boolean[] hit = new boolean[b1 * b2];
+    for (int i = 0; i < v; i++) {
+      int k = OperatorLowering.residueRow(i, b1, b2);
+      hit[k] = true;
+      for (int j = 0; j < d; j++) if (t[k * d + j] != c[j * v + i]) return false;
+    }
+    for (int k = 0; k < hit.length; k++) if (!hit[k]) for (int j = 0; j < d; j++) if (t[k * d + j] != 0) return false;
+    return true;
   }
 
   private void process(Node n) {

@@ -717,11 +717,8 @@ final class OperatorLowering {
    * (token ids are never negative).
    */
   private static void gatherByResidues(Node n, RecurrentUnroller.Sink s, Tensor table, int[] ts, int[] is, int rows, int rest, int count) {
-    // b2 a power of two (the outer product's last axis fills its padded width, so that flattening it
-    // keeps every element's address, and broadcasting along it is a closed-form wiring), b1 odd
-    int b2 = Integer.highestOneBit((int) Math.ceil(Math.sqrt(rows)) - 1) << 1;
-    int b1 = (rows + b2 - 1) / b2;
-    if (b1 % 2 == 0) b1++;
+    int[] moduli = residueModuli(rows);
+    int b1 = moduli[0], b2 = moduli[1];
     String p = n.name() + "/";
     String col = s.fresh(p + "indices_column");
     reshape(n, s, n.input(1), new int[] {count, 1}, "/indices_column", col);
@@ -731,7 +728,6 @@ final class OperatorLowering {
     s.node(n, "/in_range", "And", List.of(lower, upper), valid, Map.of());
     s.node(n, "/in_range_0_1", "Cast", List.of(valid), validF, Map.of("to", 1L));
     String[] oneHot = new String[2];
-    int[] moduli = {b1, b2};
     for (int j = 0; j < 2; j++) {
       int b = moduli[j];
       String tag = j == 0 ? "a" : "b";
@@ -754,8 +750,7 @@ final class OperatorLowering {
     double[] permuted = new double[b1 * b2 * rest];
     double[] t = table.data();
     for (int v = 0; v < rows; v++) {
-      int k = (v % b1) * b2 + v % b2;
-      System.arraycopy(t, v * rest, permuted, k * rest, rest);
+      System.arraycopy(t, v * rest, permuted, residueRow(v, b1, b2) * rest, rest);
     }
     String w = s.addConstant(p + "table_by_residues", Tensor.of(new int[] {b1 * b2, rest}, permuted));
     String picked = s.fresh(p + "picked");
@@ -764,6 +759,24 @@ final class OperatorLowering {
     System.arraycopy(is, 0, os, 0, is.length);
     System.arraycopy(ts, 1, os, is.length, ts.length - 1);
     reshape(n, s, picked, os, "/unflatten", n.outputs().get(0));
+  }
+
+  /**
+   * The moduli {b1, b2} of {@link #gatherByResidues} for a table of {@code rows} rows: b2 the power
+   * of two at or above √rows (the outer product's last axis fills its padded width, so that
+   * flattening it keeps every element's address, and broadcasting along it is a closed-form
+   * wiring), b1 = ⌈rows / b2⌉ made odd, so coprime to b2.
+   */
+  static int[] residueModuli(int rows) {
+    int b2 = Integer.highestOneBit((int) Math.ceil(Math.sqrt(rows)) - 1) << 1;
+    int b1 = (rows + b2 - 1) / b2;
+    if (b1 % 2 == 0) b1++;
+    return new int[] {b1, b2};
+  }
+
+  /** The row of the residue-permuted table (b1·b2 rows) that holds row v of the table. */
+  static int residueRow(int v, int b1, int b2) {
+    return (v % b1) * b2 + v % b2;
   }
 
   // ---------------------------------------------------------------- TopK

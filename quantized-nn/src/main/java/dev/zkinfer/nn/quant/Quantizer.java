@@ -22,7 +22,8 @@ import java.util.Map;
  * <p>Scheme: symmetric quantization with zero point 0 everywhere. Activation scales come from
  * calibration (the float executor runs on sample inputs; a tensor's scale is its largest |x|, or
  * the chosen percentile of |x|, divided by 2^(bits-1) - 1). Conv / Gemm / MatMul weights are int8
- * with one scale per output channel (max |w| / 127), biases int32 at the accumulator scale, and
+ * with one scale per output channel (max |w| / 127; a tied token embedding and LM head, marked
+ * GraphAssembler.SHARED_WEIGHTS, one scale for the whole tensor), biases int32 at the accumulator scale, and
  * the int32 accumulator is brought to the output scale by a per-channel {@link Requantize}
  * multiplier. ReLU, Clip and MaxPool are exact integer ops (a ReLU right after a linear layer is
  * folded into its requantization clamp). Sigmoid, Tanh, Erf, Exp, Sqrt, Reciprocal, GELU and the
@@ -607,6 +608,17 @@ public final class Quantizer {
     return scales;
   }
 
+  /** int8 weights with one scale for the whole tensor (max |w| / 127); returns it per row. */
+  private double[] quantizeWhole(double[] w, int rows, int k, int[] q) {
+    double mx = 0;
+    for (double v : w) mx = Math.max(mx, Math.abs(v));
+    double scale = mx > 0 ? mx / 127 : 1;
+    double[] scales = new double[rows];
+    java.util.Arrays.fill(scales, scale);
+    for (int i = 0; i < rows * k; i++) q[i] = (int) Math.max(-127, Math.min(127, Math.round(w[i] / scale)));
+    return scales;
+  }
+
   private int[] quantizeBias(double[] b, int rows, double sx, double[] sw) {
     int[] q = new int[rows];
     for (int r = 0; r < rows; r++) {
@@ -672,7 +684,11 @@ public final class Quantizer {
 
   private void dense(Node n, int x, double[] rows, double[] bias, int nOut, int k) {
     int[] wq = new int[nOut * k];
-    double[] sw = quantizeRows(rows, nOut, k, wq);
+    // a tied embedding and LM head (GraphAssembler.SHARED_WEIGHTS): one scale for the whole
+    // tensor, so that the two read the same integers, which the circuit commits once
+    double[] sw = n.attrLong(dev.zkinfer.nn.graph.GraphAssembler.SHARED_WEIGHTS, 0) != 0
+        ? quantizeWhole(rows, nOut, k, wq)
+        : quantizeRows(rows, nOut, k, wq);
     x = narrowedForAccumulator(x, wq, nOut, k, n.outputs().get(0) + "/input");
     double sx = t(x).scale();
     int[] bq = quantizeBias(bias, nOut, sx, sw);
