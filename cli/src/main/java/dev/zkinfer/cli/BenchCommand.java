@@ -31,7 +31,7 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
 
     @Option(names = "--models", paramLabel = "NAME,...", split = ",",
             description = "Models to run, in ladder order: mlp, lenet5, cnn264k, dense4m, vgg11, vgg16, nanogpt, gpt2-16, gpt2-64 "
-                + "(default: all but gpt2-16 and gpt2-64, GPT-2 small, whose 2^28-value model commitment needs a heap of about 12 GB at 16 tokens; "
+                + "(default: all but gpt2-16 and gpt2-64, GPT-2 small, which needs a heap of about 12 GB at 16 tokens; "
                 + "with --quick: mlp, lenet5).")
     List<String> models;
 
