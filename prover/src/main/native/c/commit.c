@@ -12,11 +12,20 @@
 /* ---------------------------------------------------------------- NTT */
 
 /* Per-level twiddles of a 2^log_m-point NTT: T[h + k] = w_{2h}^k for h = 1, 2, ..., M/2, k < h
- * (VectorCommitKernels.twiddles). Computed once per size and kept. */
-static u64 *twiddle_cache[33];
+ * (VectorCommitKernels.twiddles). Computed once per size and kept, up to TW_LOG: a level's entries
+ * do not depend on the transform's size, so a larger transform reads the levels up to 2^(TW_LOG-1)
+ * butterflies from twiddles(TW_LOG) and its larger levels from split_twiddles. A whole table per
+ * size above that is what this file kept before 2026-12-05: 2 GiB of native memory for a 2^28-point
+ * transform and one more table per size, ~4 GiB outside the heap for the life of a GPT-2 proof. */
+#define TW_LOG 20
+/* The butterflies of one piece of a level too large for the table (dif_level_range): w_{2h}^k for
+ * k = TW_PIECE i + j is hi[i] lo[j], one multiplication per butterfly and no large table. */
+#define TW_PIECE 1024
+static u64 *twiddle_cache[TW_LOG + 1];
 static pthread_mutex_t twiddle_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const u64 *twiddles(int log_m) {
+    if (log_m > TW_LOG) log_m = TW_LOG;
     u64 *t = __atomic_load_n(&twiddle_cache[log_m], __ATOMIC_ACQUIRE);
     if (t) return t;
     pthread_mutex_lock(&twiddle_lock);
@@ -38,10 +47,34 @@ static const u64 *twiddles(int log_m) {
     return t;
 }
 
+/* Level lg > TW_LOG (h = 2^(lg-1) butterflies, w = w_{2^lg}): lo[j] = w^j for j < TW_PIECE, then
+ * hi[i] = w^(TW_PIECE i) for i < h / TW_PIECE, in one allocation (at lg = 28: 1 MiB). Kept. */
+static u64 *split_cache[64];
+
+static const u64 *split_twiddles(int lg) {
+    u64 *t = __atomic_load_n(&split_cache[lg], __ATOMIC_ACQUIRE);
+    if (t) return t;
+    pthread_mutex_lock(&twiddle_lock);
+    t = split_cache[lg];
+    if (!t) {
+        size_t hi = ((size_t)1 << (lg - 1)) / TW_PIECE;
+        t = malloc((TW_PIECE + hi) * sizeof(u64));
+        u64 w = gl_root_of_unity(lg);
+        t[0] = 1;
+        for (size_t j = 1; j < TW_PIECE; j++) t[j] = gl_mul(t[j - 1], w);
+        u64 step = gl_mul(t[TW_PIECE - 1], w);
+        t[TW_PIECE] = 1;
+        for (size_t i = 1; i < hi; i++) t[TW_PIECE + i] = gl_mul(t[TW_PIECE + i - 1], step);
+        __atomic_store_n(&split_cache[lg], t, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&twiddle_lock);
+    return t;
+}
+
 /* One decimation-in-frequency level on the block at a (2*half elements of `width` longs):
- * (u, v) -> (u + v, (u - v) w_{2half}^k), butterflies k in [k0, k1). */
-ZK_INLINE void dif_level(u64 *a, size_t half, const u64 *tw, int width, size_t k0, size_t k1) {
-    const u64 *t = tw + half;
+ * (u, v) -> (u + v, (u - v) w_{2half}^k), butterflies k in [k0, k1), with t[k - k0] = w_{2half}^k. */
+ZK_INLINE void dif_level(u64 *a, size_t half, const u64 *t, int width, size_t k0, size_t k1) {
+    const size_t base = k0;
     if (k0 == 0 && k1 > 0) {
         /* twiddle w^0 = 1: no multiplication (all of the last level, half of the one before, ...) */
         for (int c = 0; c < width; c++) {
@@ -55,12 +88,12 @@ ZK_INLINE void dif_level(u64 *a, size_t half, const u64 *tw, int width, size_t k
         for (size_t k = k0; k < k1; k++) {
             u64 u = a[k], v = a[k + half];
             a[k] = gl_add(u, v);
-            a[k + half] = gl_mul(gl_sub(u, v), t[k]);
+            a[k + half] = gl_mul(gl_sub(u, v), t[k - base]);
         }
     } else {
         u64 *b = a + 3 * half;
         for (size_t k = k0; k < k1; k++) {
-            u64 w = t[k];
+            u64 w = t[k - base];
             for (int c = 0; c < 3; c++) {
                 u64 u = a[3 * k + c], v = b[3 * k + c];
                 a[3 * k + c] = gl_add(u, v);
@@ -76,24 +109,42 @@ ZK_INLINE void dif_level(u64 *a, size_t half, const u64 *tw, int width, size_t k
 static void dif_small(u64 *a, int log_m, const u64 *tw, int width) {
     for (int lg = log_m; lg >= 1; lg--) {
         size_t half = (size_t)1 << (lg - 1);
-        for (size_t i = 0; i < ((size_t)1 << log_m); i += 2 * half) dif_level(a + width * i, half, tw, width, 0, half);
+        for (size_t i = 0; i < ((size_t)1 << log_m); i += 2 * half) dif_level(a + width * i, half, tw + half, width, 0, half);
     }
 }
 
 struct dif_ctx {
     u64 *a;
     const u64 *tw;
-    int width, low;
+    const u64 *split; /* split_twiddles of this level when it is above TW_LOG, else NULL */
+    int width, low, log_m, log_half;
     size_t half, per;
 };
 
-/* butterflies of one level over all blocks, `per` pieces per block */
+/* butterflies of one level over all blocks, `per` pieces per block (of TW_PIECE butterflies each
+ * where the level has more) */
 static void dif_level_range(void *p, int64_t from, int64_t to, int chunk) {
     struct dif_ctx *c = p;
+    if (c->split) {
+        /* len == TW_PIECE here (half > 2^TW_LOG / 2); piece-major order, so that each piece's
+         * twiddles w_{2half}^(TW_PIECE part + j) are computed once for all the blocks */
+        u64 w[TW_PIECE];
+        size_t blocks = (size_t)1 << c->log_m >> c->log_half >> 1, last = (size_t)-1;
+        for (int64_t t = from; t < to; t++) {
+            size_t part = (size_t)t / blocks, blk = (size_t)t % blocks, k0 = part * TW_PIECE;
+            if (part != last) {
+                u64 h = c->split[TW_PIECE + part];
+                for (size_t j = 0; j < TW_PIECE; j++) w[j] = gl_mul(c->split[j], h);
+                last = part;
+            }
+            dif_level(c->a + c->width * blk * 2 * c->half, c->half, w, c->width, k0, k0 + TW_PIECE);
+        }
+        return;
+    }
     for (int64_t t = from; t < to; t++) {
         size_t blk = (size_t)t / c->per, part = (size_t)t % c->per, len = c->half / c->per;
         size_t k0 = part * len, k1 = part + 1 == c->per ? c->half : k0 + len;
-        dif_level(c->a + c->width * blk * 2 * c->half, c->half, c->tw, c->width, k0, k1);
+        dif_level(c->a + c->width * blk * 2 * c->half, c->half, c->tw + c->half + k0, c->width, k0, k1);
     }
 }
 
@@ -108,10 +159,12 @@ static void dif_blocks_range(void *p, int64_t from, int64_t to, int chunk) {
 static void dif_ntt(u64 *a, int log_m, const u64 *tw, int width, int par) {
     size_t m = (size_t)1 << log_m;
     int top = log_m > LOG_IN_CACHE ? log_m - LOG_IN_CACHE : 0;
-    struct dif_ctx c = {a, tw, width, log_m - top, 0, 1};
+    struct dif_ctx c = {a, tw, NULL, width, log_m - top, log_m, 0, 0, 1};
     for (int lg = log_m; lg > log_m - top; lg--) {
         c.half = (size_t)1 << (lg - 1);
-        c.per = c.half / 1024 ? c.half / 1024 : 1;
+        c.log_half = lg - 1;
+        c.per = c.half / TW_PIECE ? c.half / TW_PIECE : 1;
+        c.split = lg > TW_LOG ? split_twiddles(lg) : NULL;
         int64_t total = (int64_t)(m / (2 * c.half) * c.per);
         if (par) {
             zk_parallel_for(total, 4, dif_level_range, &c);

@@ -31,7 +31,7 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
 
     @Option(names = "--models", paramLabel = "NAME,...", split = ",",
             description = "Models to run, in ladder order: mlp, lenet5, cnn264k, dense4m, vgg11, vgg16, nanogpt, gpt2-16, gpt2-64 "
-                + "(default: all but gpt2-16 and gpt2-64, GPT-2 small, whose 2^28-value model commitment does not fit a 24 GB machine's memory; "
+                + "(default: all but gpt2-16 and gpt2-64, GPT-2 small, which needs a heap of about 12 GB at 16 tokens; "
                 + "with --quick: mlp, lenet5).")
     List<String> models;
 
@@ -142,7 +142,7 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
             if (!r.prove().present()) {
                 allProved = false;
                 String hint = r.notes().contains("out of memory")
-                        ? "; give the JVM more heap (e.g. JAVA_OPTS=-Xmx20g; ./zkinfer already uses 75% of the machine's memory) or leave this model out with --models"
+                        ? "; give the JVM more heap (e.g. JAVA_OPTS=-Xmx20g; ./zkinfer uses up to 75% of the machine's memory, no more than is free when it starts) or leave this model out with --models"
                         : "; leave this model out with --models";
                 err.println("zkinfer: error: " + r.model() + " was not proved: " + r.notes() + hint);
             }

@@ -120,7 +120,7 @@ public final class Main implements Runnable {
                 return EXIT_USAGE;
             }
             if (e instanceof OutOfMemoryError) {
-                err.println("zkinfer: error: out of memory (" + message(e) + "); give the JVM more, e.g. JAVA_OPTS=-Xmx16g (default: 75% of the machine's memory)");
+                err.println("zkinfer: error: out of memory (" + message(e) + "); give the JVM more, e.g. JAVA_OPTS=-Xmx16g (default: up to 75% of the machine's memory, no more than is free when it starts)");
                 return EXIT_INTERNAL;
             }
             err.println("zkinfer: internal error (a bug; please report it with the trace below): " + e);

@@ -205,6 +205,51 @@ class DistributionIT {
                 String.join(" ", args) + ": UseTransparentHugePages");
     }
 
+    /**
+     * The launcher's heap: three quarters of the machine's memory, but no more than what is free
+     * when the command starts less 1 GiB, and no less than a quarter (a /proc/meminfo stand-in
+     * says how much there is); JAVA_OPTS' -Xmx wins; a short run (verify) keeps three quarters.
+     */
+    @Test
+    void heapIsNoLargerThanTheMemoryFree(@TempDir Path dir) throws Exception {
+        long total = 16L << 20; // kB: a 16 GiB machine
+        long threeQuarters = maxHeap(dir, null, null, "verify", "--vk", "absent.vk", "--proof", "absent.bin");
+        assertEquals(threeQuarters, maxHeap(dir, meminfo(dir, total, 15L << 20), null, "verify", "--vk", "a.vk", "--proof", "p.bin"));
+        // 10 GiB free: a heap of 9 GiB for a command that may prove
+        assertEquals(9L << 30, maxHeap(dir, meminfo(dir, total, 10L << 20), null, "bench", "--models", "absent"));
+        // 2 GiB free: a quarter of the machine's memory all the same
+        assertEquals(4L << 30, maxHeap(dir, meminfo(dir, total, 2L << 20), null, "bench", "--models", "absent"));
+        // more free than three quarters of the machine: no -Xmx (the JVM's three quarters of its memory, container-aware)
+        long g1ThreeQuarters = maxHeap(dir, meminfo(dir, 1L << 40, 1L << 40), null, "bench", "--models", "absent");
+        assertEquals(g1ThreeQuarters, maxHeap(dir, null, "-XX:MaxRAMPercentage=75", "bench", "--models", "absent"));
+        assertEquals(3L << 30, maxHeap(dir, meminfo(dir, total, 2L << 20), "-Xmx3g", "bench", "--models", "absent"));
+    }
+
+    private static Path meminfo(Path dir, long totalKb, long availableKb) throws IOException {
+        return Files.writeString(dir.resolve("meminfo-" + totalKb + "-" + availableKb),
+                "MemTotal:       " + totalKb + " kB\nMemFree:        1000 kB\nMemAvailable:   " + availableKb + " kB\n");
+    }
+
+    /** The MaxHeapSize the launcher's JVM runs {@code args} with (the command itself fails on absent files). */
+    private static long maxHeap(Path dir, Path meminfo, String javaOpts, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/zkinfer").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("ZKINFER_CLASSPATH");
+        pb.environment().put("JAVA_OPTS", (javaOpts == null ? "" : javaOpts + " ") + "-XX:+PrintFlagsFinal -version");
+        pb.environment().put("ZKINFER_AOT", "0");
+        if (meminfo != null) {
+            pb.environment().put("ZKINFER_MEMINFO", meminfo.toString());
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "timed out: " + command);
+        return out.lines().filter(l -> l.matches("\\s*size_t MaxHeapSize\\s+=.*")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll(".*=\\s*(\\d+).*", "$1")))
+                .orElseThrow(() -> new AssertionError("no MaxHeapSize in the flags:\n" + out));
+    }
+
     /** Whether the kernel offers transparent huge pages to a process that asks (mode always or madvise). */
     private static boolean thpOffered() throws IOException {
         Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");

@@ -81,9 +81,23 @@ final class VectorCommitKernels implements CommitKernels {
         void run(int from, int to);
     }
 
-    /** Per-level twiddles of an M-point NTT: T[h + k] = ω_{2h}^k for h = 1, 2, 4, ..., M/2 and k < h. */
+    /**
+     * Levels of at most 2^(TWIDDLE_LOG − 1) butterflies read their twiddles from one kept table (8
+     * MiB); a larger level computes them from two small tables of its own ({@link #splitTwiddles}):
+     * a kept table of the transform's size was 2 GiB of heap for the life of the process at 2^28
+     * (as commit.c's twiddles were of native memory).
+     */
+    private static final int TWIDDLE_LOG = 20;
+    /** Butterflies per entry of a large level's high table: ω^k = hi[k / PIECE]·lo[k % PIECE]. */
+    private static final int PIECE = 1 << 10;
+    private static final ConcurrentHashMap<Integer, long[]> SPLIT_TWIDDLES = new ConcurrentHashMap<>();
+
+    /**
+     * Per-level twiddles of an M-point NTT: T[h + k] = ω_{2h}^k for h = 1, 2, 4, ..., M/2 and k < h,
+     * up to M = 2^TWIDDLE_LOG (a level's entries do not depend on M: larger transforms share the table).
+     */
     private static long[] twiddles(int logM) {
-        return TWIDDLES.computeIfAbsent(logM, lm -> {
+        return TWIDDLES.computeIfAbsent(Math.min(logM, TWIDDLE_LOG), lm -> {
             long[] t = new long[Math.max(2, 1 << lm)];
             for (int lg = 1; lg <= lm; lg++) {
                 int h = 1 << (lg - 1);
@@ -92,6 +106,25 @@ final class VectorCommitKernels implements CommitKernels {
                 for (int k = 1; k < h; k++) {
                     t[h + k] = Goldilocks.mul(t[h + k - 1], w);
                 }
+            }
+            return t;
+        });
+    }
+
+    /** Level lg's (ω = ω_{2^lg}) ω^j for j &lt; PIECE, then ω^(PIECE·i) for i &lt; 2^(lg−1)/PIECE. */
+    private static long[] splitTwiddles(int lg) {
+        return SPLIT_TWIDDLES.computeIfAbsent(lg, l -> {
+            int hi = (1 << (l - 1)) / PIECE;
+            long[] t = new long[PIECE + hi];
+            long w = Goldilocks.rootOfUnity(l);
+            t[0] = 1;
+            for (int j = 1; j < PIECE; j++) {
+                t[j] = Goldilocks.mul(t[j - 1], w);
+            }
+            long step = Goldilocks.mul(t[PIECE - 1], w);
+            t[PIECE] = 1;
+            for (int i = 1; i < hi; i++) {
+                t[PIECE + i] = Goldilocks.mul(t[PIECE + i - 1], step);
             }
             return t;
         });
@@ -206,6 +239,22 @@ final class VectorCommitKernels implements CommitKernels {
     /** One DIF level on a block of 2·half elements at p: (u, v) -> (u + v, (u - v)·ω_{2half}^k). */
     private static void butterflies(long[] a, int p, int half, long[] tw) {
         int lanes = V.length();
+        if (half > 1 << (TWIDDLE_LOG - 1)) {
+            // a level above the kept table: ω^(PIECE·i + j) = hi[i]·lo[j]
+            long[] split = splitTwiddles(Integer.numberOfTrailingZeros(half) + 1);
+            for (int k0 = 0; k0 < half; k0 += PIECE) {
+                LongVector h = LongVector.broadcast(V, split[PIECE + k0 / PIECE]);
+                for (int j = 0; j < PIECE; j += lanes) {
+                    int k = k0 + j;
+                    LongVector u = LongVector.fromArray(V, a, p + k);
+                    LongVector v = LongVector.fromArray(V, a, p + k + half);
+                    GoldilocksVectors.add(u, v).intoArray(a, p + k);
+                    LongVector w = GoldilocksVectors.mul(LongVector.fromArray(V, split, j), h);
+                    GoldilocksVectors.mul(GoldilocksVectors.sub(u, v), w).intoArray(a, p + k + half);
+                }
+            }
+            return;
+        }
         if (half >= lanes) {
             for (int k = 0; k < half; k += lanes) {
                 LongVector u = LongVector.fromArray(V, a, p + k);

@@ -535,6 +535,11 @@ public final class CircuitProver {
                 }
             }
             Cancellation.checkpoint();
+            if (modelPcs.streamsRoundZero()) {
+                // the model commitment's streamed opening is the proof's peak (GPT-2 small: 2^28 values): the
+                // witness commitment waits for its own with its codeword and tree in files (the same bytes)
+                witnessCommitment = witnessPcs.stowed(witnessCommitment);
+            }
             progress.accept("opening the model commitment");
             List<dev.zkinfer.pcs.WeightedClaim> modelWeighted = new ArrayList<>();
             if (zk != null) {

@@ -26,10 +26,12 @@ import java.nio.file.StandardOpenOption;
  * in this process. Appends are not thread-safe; reads are.
  */
 public final class SpillFile implements AutoCloseable {
-    /** The folder of the files: {@code -Dzkinfer.spillDir=DIR}, the temporary folder by default, "none" to hold or recompute the tables instead. */
+    /** The folder of the files: {@code -Dzkinfer.spillDir=DIR}, the temporary folder by default ({@link #folder}), "none" to hold or recompute the tables instead. */
     public static final String DIR_PROPERTY = "zkinfer.spillDir";
     private static final Cleaner CLEANER = Cleaner.create();
-    /** Longs written per system call (8 MiB). */
+    /** Bytes written per system call (1 MiB). */
+    private static final int WRITE_BYTES = 1 << 20;
+    /** Longs copied into a write buffer at a time (8 MiB). */
     private static final int WRITE_LONGS = 1 << 20;
 
     private final FileChannel channel;
@@ -43,14 +45,41 @@ public final class SpillFile implements AutoCloseable {
         this.cleanable = CLEANER.register(this, () -> closeQuietly(channel));
     }
 
+    /**
+     * The folder of the files: {@code -Dzkinfer.spillDir} as given, else the temporary folder
+     * unless it is held in memory (tmpfs or ramfs, as /tmp is on many distributions: a file there
+     * costs as much memory as the table, and counts against the machine's memory though not the
+     * process's resident set), then /var/tmp unless that is too; null for none.
+     */
+    static Path folder() {
+        String dir = System.getProperty(DIR_PROPERTY);
+        if (dir != null) {
+            return dir.equals("none") ? null : Path.of(dir);
+        }
+        for (String d : new String[] {System.getProperty("java.io.tmpdir"), "/var/tmp"}) {
+            if (d != null && !inMemory(Path.of(d))) {
+                return Path.of(d);
+            }
+        }
+        return null;
+    }
+
+    private static boolean inMemory(Path folder) {
+        try {
+            String type = Files.getFileStore(folder).type();
+            return type.equals("tmpfs") || type.equals("ramfs");
+        } catch (IOException | RuntimeException e) {
+            return true; // no folder to use
+        }
+    }
+
     /** A new empty file for {@code lengthBytes} bytes, or null when none can be made (no space, no folder, "none"). */
     public static SpillFile create(long lengthBytes) {
-        String dir = System.getProperty(DIR_PROPERTY, System.getProperty("java.io.tmpdir"));
-        if (dir == null || dir.equals("none")) {
+        Path folder = folder();
+        if (folder == null) {
             return null;
         }
         try {
-            Path folder = Path.of(dir);
             if (folder.toFile().getUsableSpace() < lengthBytes + (1L << 30)) {
                 return null; // leave a gigabyte to everyone else
             }
@@ -70,7 +99,7 @@ public final class SpillFile implements AutoCloseable {
     /** Appends {@code len} longs of {@code values} from {@code from}; false (the file closed) when the write fails. */
     public boolean appendLongs(long[] values, int from, int len) {
         check(8L * len);
-        ByteBuffer buf = ByteBuffer.allocateDirect(8 * Math.min(len, WRITE_LONGS)).order(ByteOrder.nativeOrder());
+        ByteBuffer buf = ByteBuffer.allocate(8 * Math.min(len, WRITE_LONGS)).order(ByteOrder.nativeOrder());
         LongBuffer longs = buf.asLongBuffer();
         for (int at = 0; at < len; at += WRITE_LONGS) {
             int n = Math.min(WRITE_LONGS, len - at);
@@ -96,9 +125,19 @@ public final class SpillFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code buf} (a heap buffer) at most {@link #WRITE_BYTES} at a time: the channel copies a
+     * heap buffer into a temporary direct buffer as large as what it is given, and keeps that buffer
+     * for the thread's next call (sun.nio.ch.Util's per-thread cache, outside the heap). Given a
+     * Merkle layer whole, that was 1 GiB of native memory per thread at 2^28 values, kept for the life of
+     * the process (Native Memory Tracking's "Other"); the direct buffers of {@link #appendLongs}
+     * were 8 MiB each, freed only when the garbage collector got to them.
+     */
     private boolean write(ByteBuffer buf) {
         try {
-            while (buf.hasRemaining()) {
+            int end = buf.limit();
+            while (buf.position() < end) {
+                buf.limit(Math.min(end, buf.position() + WRITE_BYTES));
                 written += channel.write(buf, written);
             }
             return true;

@@ -439,6 +439,41 @@ public final class WhirProver implements PcsProver {
         return new WhirCommitment(params, evals, keepsEncoding() ? coeffs : null, codeword, tree, kernels, null);
     }
 
+    /**
+     * Whether this prover's integrity-mode commitments are too large to keep their round-0 codeword
+     * ({@link #keepsCodeword}): their opening streams round 0 and is the largest step of a proof
+     * that opens one (GPT-2 small's 2^28-value model commitment).
+     */
+    public boolean streamsRoundZero() {
+        return !params.zeroKnowledge() && !keepsCodeword();
+    }
+
+    /**
+     * {@code committed} made to wait for its opening with only its values on the heap (a proof's
+     * witness commitment while the model commitment's much larger opening runs): its round-0
+     * codeword and its tree's large layers written to files ({@link SpillFile}, as a commitment
+     * too large to keep them does when it is made), f̂'s coefficients dropped (the opening computes
+     * them again). The commitment itself where it holds nothing to move, in hiding mode, or where
+     * no file can be written. Its opening gives the same proof bytes (the same leaves and paths).
+     */
+    public WhirCommitment stowed(Committed committed) {
+        WhirCommitment c = cast(committed);
+        if (!spill || c.hiding != null || c.codeword == null || c.spilled != null) {
+            return c;
+        }
+        long words = 1L << params.logDomainSize(0);
+        SpillFile file = SpillFile.create(8 * words);
+        if (file == null) {
+            return c;
+        }
+        long[] word = c.owner.toHost(c.codeword, Math.toIntExact(words));
+        if (!file.appendLongs(word, 0, word.length) || !file.complete()) {
+            file.close();
+            return c;
+        }
+        return new WhirCommitment(params, c.evaluations, null, null, c.tree.spilled(spillMinNodes), c.owner, null, file);
+    }
+
     /** Most base elements of a round-0 codeword a commitment keeps (1 GiB: 2^25 values at rate 1/4, 2^26 at rate 1/2); larger ones are computed again when opened. */
     static final long MAX_KEPT_CODEWORD_LONGS = 1L << 27;
 
@@ -823,7 +858,8 @@ public final class WhirProver implements PcsProver {
             coeffs = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));
             kernels.evaluationsToCoefficients(coeffs);
         }
-        long[] coeffs0 = committedTables[2] == null ? coeffs : null;
+        // f̂'s coefficients for round 0's queries when its codeword is neither kept nor in a file
+        long[] coeffs0 = committedTables[2] == null && c.spilled == null ? coeffs : null;
         int width = 1;
         // hiding mode: ĝ enters only through W_a(low) = Σ_high w(low, high)·S_a(high) (MaskPolynomial.lowSums):
         // G, the g-part of round 0's sumcheck and, once round 0's k_0 variables are bound, the

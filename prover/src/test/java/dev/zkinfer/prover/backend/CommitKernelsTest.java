@@ -67,6 +67,15 @@ class CommitKernelsTest {
         }
     }
 
+    /** Messages whose top levels have more than 2^19 butterflies: their twiddles come from two small per-level tables. */
+    @Test
+    void fastEncodingEqualsReferenceAboveTheTwiddleTable() {
+        for (int width : new int[] {1, 3}) {
+            long[] c = randomBase(width << 21);
+            assertArrayEquals(scalar.encodeBitReversed(c, width, 21, 21), fast.encodeBitReversed(c, width, 21, 21), "w" + width);
+        }
+    }
+
     @Test
     void fastEncodingEqualsReferenceForBaseAndExtension() {
         for (int width : new int[] {1, 3}) {

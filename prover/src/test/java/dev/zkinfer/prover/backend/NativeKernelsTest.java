@@ -114,6 +114,24 @@ class NativeKernelsTest {
         }
     }
 
+    /**
+     * Levels of more than 2^19 butterflies take their twiddles from two small per-level tables
+     * (commit.c's split_twiddles) instead of a kept table of the transform's size.
+     */
+    @Test
+    void transformsLargerThanTheTwiddleTableEqualReference() {
+        for (int logN : new int[] {21, 22}) {
+            long[] a = random(1 << logN), b = a.clone();
+            scalar.commit().ntt(a, logN);
+            nat.commit().ntt(b, logN);
+            assertArrayEquals(a, b, "ntt 2^" + logN);
+        }
+        long[] c = random(1 << 21, false);
+        assertArrayEquals(scalar.commit().encodeBitReversed(c, 1, 21, 22), nat.commit().encodeBitReversed(c, 1, 21, 22), "w1 m21 r1");
+        long[] e = random(3 << 21, false);
+        assertArrayEquals(scalar.commit().encodeBitReversed(e, 3, 21, 21), nat.commit().encodeBitReversed(e, 3, 21, 21), "w3 m21 r0");
+    }
+
     @Test
     void mobiusTransformEqualsReference() {
         for (int n : LOG_SIZES) {

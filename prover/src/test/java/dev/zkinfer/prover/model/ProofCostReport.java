@@ -37,11 +37,12 @@ import java.util.Locale;
  * java --add-modules=jdk.incubator.vector -Xmx8g -XX:+UseParallelGC \
  *   -cp "prover/target/test-classes:prover/target/classes:$(cat /tmp/prover.cp)" \
  *   dev.zkinfer.prover.model.ProofCostReport lenet5|vgg16|vgg11|smallcnn|nanogpt|gpt2-16|gpt2-64|gpt:L,H,D,V,T
- *   [--layers] [--lookups] [--scalar] [--zk] [--progress] [--proofs=N] [--vreps=N] [--batch=N] [--save=DIR]
+ *   [--layers] [--lookups] [--scalar] [--zk] [--progress [--live-heap]] [--proofs=N] [--vreps=N] [--batch=N] [--save=DIR]
  * </pre>
  * {@code --zk} makes a zero-knowledge key (public input, {@code ProvingKey.Options(true, false)}) and
  * proves with it (at most the key's T proofs per run, docs/zero-knowledge.md §5);
- * {@code --progress} prints each prover stage as it starts (but the layers), with its time and the heap in use;
+ * {@code --progress} prints each prover stage as it starts (but the layers), with its time and the heap in use
+ * ({@code --live-heap}: also the live heap after a full collection there, and the process's resident set);
  * {@code --layers} adds the per-layer breakdown; {@code --lookups} lists the layout sizes, each
  * requantization's parameters (S, the input bound, the limb width and the clamp form) and every
  * lookup with its table; {@code --batch=N} proves one batch proof of N copies of the input (a key
@@ -97,6 +98,7 @@ public final class ProofCostReport {
         boolean scalar = Arrays.asList(args).contains("--scalar");
         boolean zk = Arrays.asList(args).contains("--zk");
         boolean progress = Arrays.asList(args).contains("--progress");
+        boolean liveHeap = Arrays.asList(args).contains("--live-heap");
         int proofs = 2;
         int reps = 15;
         int batch = 1;
@@ -212,8 +214,15 @@ public final class ProofCostReport {
                 if (progress && !s.startsWith("proving layer ")) {
                     // where a large proof stands (and stops, if it runs out of memory): stage, time, heap in use
                     Runtime rt = Runtime.getRuntime();
-                    System.out.printf("  %s at %.1f s, heap used %.1f GB%n", s, (now - proofStart[0]) / 1e9,
+                    System.out.printf("  %s at %.1f s, heap used %.1f GB", s, (now - proofStart[0]) / 1e9,
                             (rt.totalMemory() - rt.freeMemory()) / 1e9);
+                    if (liveHeap) {
+                        // the proof's life cycle: what each stage starts with, garbage collected (slows the proof)
+                        System.gc();
+                        System.out.printf(", live %.2f GB, heap committed %.1f GB, RSS %.1f GB", (rt.totalMemory() - rt.freeMemory()) / 1e9,
+                                rt.totalMemory() / 1e9, rssMb() / 1e3);
+                    }
+                    System.out.println();
                     System.out.flush();
                 }
             });
@@ -372,10 +381,19 @@ public final class ProofCostReport {
 
     /** VmHWM of /proc/self/status in MB (NaN where unreadable). */
     private static double peakRssMb() {
+        return statusMb("VmHWM:");
+    }
+
+    /** VmRSS of /proc/self/status in MB (NaN where unreadable). */
+    private static double rssMb() {
+        return statusMb("VmRSS:");
+    }
+
+    private static double statusMb(String key) {
         try {
             for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Double.parseDouble(line.substring(6).trim().split("\\s+")[0]) / 1024;
+                if (line.startsWith(key)) {
+                    return Double.parseDouble(line.substring(key.length()).trim().split("\\s+")[0]) / 1024;
                 }
             }
         } catch (java.io.IOException | RuntimeException e) {

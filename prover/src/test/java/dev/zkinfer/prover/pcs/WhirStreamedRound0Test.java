@@ -109,6 +109,54 @@ class WhirStreamedRound0Test {
         assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(params, c.root(), claims, out.toByteArray()));
     }
 
+    /**
+     * A commitment stowed while other work runs ({@code WhirProver.stowed}: its codeword and tree in
+     * files, its coefficients dropped) opens to the very bytes it would have written held whole, on
+     * the opening that keeps f̂'s coefficients and on the streamed one (a commitment that keeps its
+     * codeword alone); its file changed after the root was computed is caught by the verifier.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {10, 13})
+    void aStowedCommitmentOpensToTheSameProof(int n) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(300 + n);
+        PcsParameters params = PcsParameters.forSecurity(103, n);
+        long[] table = WhirTestSupport.randomTable(rnd, n);
+        List<Ext3[]> points = claimPoints(rnd, n);
+        for (Backend backend : List.of(Backends.vector(), Backends.get())) {
+            for (int keptVars : new int[] {WhirProver.MAX_KEPT_VARS, n - 1}) {
+                WhirProver prover = new WhirProver(params, backend, Long.MAX_VALUE, keptVars, params.foldVars(0) + 1);
+                WhirTestSupport.Opening held = open(prover, table, points);
+                WhirProver.WhirCommitment c = prover.commit(table.clone(), n);
+                WhirProver.WhirCommitment stowed = prover.stowed(c);
+                assertNotNull(stowed.spilled(), "the stowed commitment's codeword is in a file");
+                WhirTestSupport.Opening o = openCommitted(prover, stowed, points);
+                assertArrayEquals(held.proof(), o.proof(), backend.name() + ", coefficients kept up to 2^" + keptVars);
+                assertArrayEquals(held.root(), o.root());
+                WhirTestSupport.verify(o);
+            }
+        }
+        // a prover whose stowed codeword is not the committed one: one queried-or-not value off by one everywhere
+        WhirProver prover = new WhirProver(params, Backends.get(), Long.MAX_VALUE);
+        WhirProver.WhirCommitment stowed = prover.stowed(prover.commit(table.clone(), n));
+        for (long i = 0; i < 1L << params.logDomainSize(0); i++) {
+            stowed.spilled().overwrite(i, Goldilocks.add(stowed.spilled().leaves(new int[] {(int) i}, 1)[0], 1));
+        }
+        WhirTestSupport.Opening bad = openCommitted(prover, stowed, points);
+        assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(bad));
+    }
+
+    private static WhirTestSupport.Opening openCommitted(WhirProver prover, WhirProver.WhirCommitment c, List<Ext3[]> points) {
+        Sha256Transcript t = new Sha256Transcript(WhirTestSupport.TAG);
+        t.absorbBytes("root", c.root());
+        ProofWriter out = new ProofWriter();
+        Ext3[] values = prover.open(c, points, out, t);
+        List<EvaluationClaim> claims = new ArrayList<>();
+        for (int j = 0; j < values.length; j++) {
+            claims.add(new EvaluationClaim(points.get(j), values[j]));
+        }
+        return new WhirTestSupport.Opening(prover.parameters(), c.root(), claims, out.toByteArray());
+    }
+
     /** Two random points, two block-selecting points (top coordinates 0/1, as lifted tensor claims), one corner. */
     private static List<Ext3[]> claimPoints(SplittableRandom rnd, int n) {
         List<Ext3[]> points = WhirTestSupport.randomPoints(rnd, n, 4);
