@@ -21,7 +21,7 @@ import java.util.Locale;
 /**
  * Zero-knowledge against integrity proving, per prover stage, in one process: both keys of one model,
  * proofs alternately, process CPU time (all threads) and wall time of each stage per proof; prints the
- * medians over the counted proofs and their ratios (the issue 13 targets are about these ratios).
+ * medians (and the CPU means: the process CPU clock ticks in 10 ms) over the counted proofs and their ratios (the issue 13 targets are about these ratios).
  *
  * <p>Usage (classpath as for {@link ProofCostReport}):
  * {@code java ... dev.zkinfer.prover.model.ZkCostComparison lenet5|vgg16 [--proofs=N] [--skip=K] [--only=int|zk]}
@@ -136,13 +136,17 @@ public final class ZkCostComparison {
         }
         System.out.printf("%s: %d proofs of each mode alternately, the last %d counted; medians in ms, load %s%n", name, proofs,
                 proofs - skip, java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
-        System.out.printf("%-16s %10s %10s %6s   %10s %10s %6s%n", "stage", "int CPU", "zk CPU", "ratio", "int wall", "zk wall", "ratio");
+        System.out.printf("%-16s %10s %10s %6s   %10s %10s %6s   %s%n", "stage", "int CPU", "zk CPU", "ratio", "int wall", "zk wall", "ratio",
+                "mean CPU int, zk, ratio");
         for (int s = 0; s < n; s++) {
             double ic = median(cpu[0][s], skip) / 1e6;
             double zc = median(cpu[1][s], skip) / 1e6;
             double iw = median(wall[0][s], skip) / 1e6;
             double zw = median(wall[1][s], skip) / 1e6;
-            System.out.printf("%-16s %10.2f %10.2f %6.2f   %10.2f %10.2f %6.2f%n", STAGES[s], ic, zc, zc / ic, iw, zw, zw / iw);
+            double im = mean(cpu[0][s], skip) / 1e6;
+            double zm = mean(cpu[1][s], skip) / 1e6;
+            System.out.printf("%-16s %10.2f %10.2f %6.2f   %10.2f %10.2f %6.2f   %7.2f %7.2f %6.2f%n", STAGES[s], ic, zc, zc / ic, iw, zw,
+                    zw / iw, im, zm, zm / im);
         }
     }
 
@@ -150,6 +154,10 @@ public final class ZkCostComparison {
         long[] s = Arrays.copyOfRange(v, Math.min(skip, v.length - 1), v.length);
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+    }
+
+    private static double mean(long[] v, int skip) {
+        return Arrays.stream(v, Math.min(skip, v.length - 1), v.length).average().orElse(0);
     }
 
     private static long cpuNanos() {
