@@ -334,9 +334,9 @@ public final class LogUpGkrProver {
     }
 
     /**
-     * The zero-knowledge leaf layer's two halves, {@code [0][n-1]} and {@code [1][n-1]} of arrays of
-     * n − 1 layers each (the rest for the caller): the left half holds the segments and the left
-     * mask segment, the right half the right mask segment, padding (0, 1) after them.
+     * The zero-knowledge leaf layer's two halves, at {@code [0][n-1]} and {@code [1][n-1]} of two
+     * arrays of n entries (the caller fills the layers above): the left half holds the segments and
+     * the left mask segment, the right half the right mask segment, padding (0, 1) after them.
      */
     private FractionLayer[][] maskedLeaves(List<? extends LogUpSegment> segments, ZkLeafLayout layout, long[][] maskSegments,
             Ext3 alpha, Ext3 gamma) {
