@@ -88,16 +88,17 @@ public final class ZkCostComparison {
             qm = ModelProofTest.quantize(g, 1);
             input = qm.quantizeInput(ModelProofTest.randomInputs(qm.input().shape(), 1, 99).get(0));
         }
+        // --only: the other mode's key is not made (VGG-16's keys take several GB each)
         ProvingKey[] keys = {
-            ProvingKey.create(qm, SecurityProfile.DEFAULT, new int[] {1}, s -> {}),
-            ProvingKey.create(qm, SecurityProfile.DEFAULT, new int[] {1}, new ProvingKey.Options(true, false), s -> {})
+            only == 1 ? null : ProvingKey.create(qm, SecurityProfile.DEFAULT, new int[] {1}, s -> {}),
+            only == 0 ? null : ProvingKey.create(qm, SecurityProfile.DEFAULT, new int[] {1}, new ProvingKey.Options(true, false), s -> {})
         };
-        ModelProver[] provers = {new ModelProver(keys[0]), new ModelProver(keys[1])};
+        ModelProver[] provers = {keys[0] == null ? null : new ModelProver(keys[0]), keys[1] == null ? null : new ModelProver(keys[1])};
         int n = STAGES.length;
         long[][][] cpu = new long[2][n][proofs];
         long[][][] wall = new long[2][n][proofs];
         for (int run = 0; run < proofs; run++) {
-            if (run > 0 && run % 30 == 0) {
+            if (run > 0 && run % 30 == 0 && only != 0) {
                 // a zero-knowledge key's model commitment hides 32 openings (docs/zero-knowledge.md §5): a fresh key
                 keys[1] = ProvingKey.create(qm, SecurityProfile.DEFAULT, new int[] {1}, new ProvingKey.Options(true, false), s -> {});
                 provers[1] = new ModelProver(keys[1]);
