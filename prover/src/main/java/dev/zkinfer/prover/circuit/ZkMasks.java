@@ -101,9 +101,9 @@ final class ZkMasks {
     static long[] hypercubeValues(long[] coefficients) {
         long[] v = coefficients.clone();
         for (int bit = 1; bit < v.length; bit <<= 1) {
-            for (int b = 0; b < v.length; b++) {
-                if ((b & bit) != 0) {
-                    v[b] = dev.zkinfer.field.Goldilocks.add(v[b], v[b ^ bit]);
+            for (int lo = 0; lo < v.length; lo += 2 * bit) {
+                for (int b = lo + bit; b < lo + 2 * bit; b++) {
+                    v[b] = dev.zkinfer.field.Goldilocks.add(v[b], v[b - bit]);
                 }
             }
         }

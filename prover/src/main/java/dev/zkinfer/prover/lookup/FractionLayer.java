@@ -42,4 +42,25 @@ final class FractionLayer {
         kernels.parents(p, q, baseNumerators, up.live, up.p, up.q);
         return up;
     }
+
+    /**
+     * The layer whose halves (top index bit 0 and 1) are {@code left} and {@code right}, held whole:
+     * for small layers only (the left half's padding is written out).
+     */
+    static FractionLayer concat(FractionLayer left, FractionLayer right) {
+        if (left.logSize != right.logSize || left.baseNumerators != right.baseNumerators) {
+            throw new IllegalArgumentException("halves of different layers");
+        }
+        int half = 1 << left.logSize;
+        FractionLayer whole = new FractionLayer(left.logSize + 1, half + right.live, left.baseNumerators);
+        for (int x = left.live; x < half; x++) {
+            whole.q[3 * x] = 1;
+        }
+        System.arraycopy(left.p, 0, whole.p, 0, 3 * left.live);
+        System.arraycopy(left.q, 0, whole.q, 0, 3 * left.live);
+        int stored = whole.p.length / 3 - half;
+        System.arraycopy(right.p, 0, whole.p, 3 * half, 3 * Math.min(stored, right.p.length / 3));
+        System.arraycopy(right.q, 0, whole.q, 3 * half, 3 * Math.min(stored, right.q.length / 3));
+        return whole;
+    }
 }

@@ -138,6 +138,15 @@ final class LayerSumcheck implements SumcheckRounds {
         return t;
     }
 
+    /** p_0, p_1, q_0, q_1 at the bound point, once every round is bound (as {@link Result} holds them). */
+    Ext3[] boundChildren() {
+        if (childrenForm) {
+            throw new IllegalStateException("no round is bound");
+        }
+        Ext3 s = Ext3.get(ps, 1), q1 = Ext3.get(q, 1);
+        return new Ext3[] {Ext3.get(ps, 0), s.sub(lambda.mul(q1)), Ext3.get(q, 0), q1};
+    }
+
     private int pairs() {
         return (live + 1) / 2;
     }

@@ -243,14 +243,20 @@ public final class LogUpGkrProver {
         transcript.absorbExt("logup-gkr/alpha", alpha);
         Ext3 gamma = transcript.challengeExt("logup-gkr/gamma");
 
-        FractionLayer[] layers = new FractionLayer[n + 1];
-        layers[n] = maskedLeaves(segments, layout, masks.segments(), alpha, gamma);
-        for (int j = n - 1; j >= 1; j--) {
+        // The tree's two halves (top index bit 0 and 1) as separate subtrees: left[j] and right[j] hold
+        // layer j + 1's halves (2^j fractions each). The left half is the segments and the left mask
+        // segment, then padding; the right half is the right mask segment, then padding. Held whole,
+        // layer n's left half would be live up to the right mask segment (2^(n-1) + 2 leaves); held
+        // apart, each half's padding suffix is never visited (FractionLayer), so the work follows the
+        // segments' size as in integrity mode. The same values, so the same proof bytes.
+        FractionLayer[][] halves = maskedLeaves(segments, layout, masks.segments(), alpha, gamma);
+        FractionLayer[] left = halves[0], right = halves[1];
+        for (int j = n - 2; j >= 0; j--) {
             Cancellation.checkpoint();
-            layers[j] = layers[j + 1].parent(backend.logUp());
+            left[j] = left[j + 1].parent(backend.logUp());
+            right[j] = right[j + 1].parent(backend.logUp());
         }
-        FractionLayer top = layers[1];
-        Ext3 p0 = Ext3.get(top.p, 0), p1 = Ext3.get(top.p, 1), q0 = Ext3.get(top.q, 0), q1 = Ext3.get(top.q, 1);
+        Ext3 p0 = Ext3.get(left[0].p, 0), p1 = Ext3.get(right[0].p, 0), q0 = Ext3.get(left[0].q, 0), q1 = Ext3.get(right[0].q, 0);
         if (checkStatement) {
             if (q0.mul(q1).isZero()) {
                 throw new IllegalArgumentException("α equals a shifted lookup or table value (or a mask denominator is zero); draw another α");
@@ -289,8 +295,11 @@ public final class LogUpGkrProver {
                     fSum = fSum.sub(c[h].mul(termMasks[h].cubeSum(x0)));
                 }
             }
-            MaskedLayerRounds rounds = new MaskedLayerRounds(backend.logUp(), layers[k + 1], point, lambda, masks.halves()[k + 1]);
-            layers[k + 1] = null;
+            MaskedLayerRounds rounds = k == 1
+                    ? new MaskedLayerRounds(backend.logUp(), FractionLayer.concat(left[1], right[1]), point, lambda, masks.halves()[2])
+                    : new MaskedLayerRounds(backend.logUp(), left[k], right[k], point, lambda, masks.halves()[k + 1]);
+            left[k] = null;
+            right[k] = null;
             int[] degrees = LogUpGkrVerifier.maskedLayerDegrees(k);
             int[] all = dev.zkinfer.sumcheck.MaskedSumcheck.withWRound(degrees);
             SumcheckMask g = hooks.nextSumcheckMask(all);
@@ -324,24 +333,35 @@ public final class LogUpGkrProver {
         return new LogUpGkrVerifier.MaskedLeafClaim(point, claimP, claimQ, gamma, x0, weights);
     }
 
-    /** The zero-knowledge leaf layer: the segments, the mask segments, padding (0, 1) in between and after. */
-    private FractionLayer maskedLeaves(List<? extends LogUpSegment> segments, ZkLeafLayout layout, long[][] maskSegments,
+    /**
+     * The zero-knowledge leaf layer's two halves, at {@code [0][n-1]} and {@code [1][n-1]} of two
+     * arrays of n entries (the caller fills the layers above): the left half holds the segments and
+     * the left mask segment, the right half the right mask segment, padding (0, 1) after them.
+     */
+    private FractionLayer[][] maskedLeaves(List<? extends LogUpSegment> segments, ZkLeafLayout layout, long[][] maskSegments,
             Ext3 alpha, Ext3 gamma) {
-        int live = Math.toIntExact(layout.live());
-        FractionLayer leaf = new FractionLayer(layout.logLeaves(), live, false);
-        new LeafLayer(segments, layout.segments(), layout.logLeaves(), live, alpha, gamma, 4)
-                .write(0, leaf.p.length / 3, leaf.p, leaf.q);
+        int h = layout.logLeaves() - 1;
         int size = 1 << ZkLeafLayout.MASK_LOG_SIZE;
+        int leftOffset = Math.toIntExact(layout.maskOffset(0));
+        if (layout.maskOffset(1) != 1L << h || leftOffset + size > 1 << h) {
+            throw new IllegalStateException("the mask segments are not where the tree's halves expect them");
+        }
+        FractionLayer[][] halves = new FractionLayer[2][h + 1];
+        FractionLayer leftLeaves = new FractionLayer(h, leftOffset + size, false);
+        new LeafLayer(segments, layout.segments(), h, leftOffset + size, alpha, gamma, 4)
+                .write(0, leftLeaves.p.length / 3, leftLeaves.p, leftLeaves.q);
+        halves[0][h] = leftLeaves;
+        halves[1][h] = new FractionLayer(h, size, false);
         for (int side = 0; side < 2; side++) {
             long[] block = maskSegments[side];
             if (block.length != 6 * size) {
                 throw new IllegalArgumentException("a mask segment holds " + 2 * size + " extension elements");
             }
-            int from = Math.toIntExact(layout.maskOffset(side));
-            System.arraycopy(block, 0, leaf.p, 3 * from, 3 * size);
-            System.arraycopy(block, 3 * size, leaf.q, 3 * from, 3 * size);
+            int from = side == 0 ? leftOffset : 0;
+            System.arraycopy(block, 0, halves[side][h].p, 3 * from, 3 * size);
+            System.arraycopy(block, 3 * size, halves[side][h].q, 3 * from, 3 * size);
         }
-        return leaf;
+        return halves;
     }
 
     /** α − γ·tableId: a segment's denominators are this minus its values. */

@@ -327,32 +327,21 @@ public final class WhirProver implements PcsProver {
 
     /**
      * {@code size} uniform base-field elements: rejection sampling of the 64-bit words of an
-     * AES-256-CTR keystream under a key drawn from {@code random} (a PRG: drawing 2^22 words from
-     * the platform's SecureRandom directly costs several times the rest of the commitment).
+     * AES-256-CTR keystream under a key drawn from {@code random} ({@link KeystreamRandom}, a PRG:
+     * drawing 2^22 words from the platform's SecureRandom directly costs several times the rest of
+     * the commitment).
      */
     static long[] uniformTable(SecureRandom random, int size) {
-        try {
-            byte[] key = new byte[32];
-            random.nextBytes(key);
-            javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CTR/NoPadding");
-            aes.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
-                    new javax.crypto.spec.IvParameterSpec(new byte[16]));
-            long[] out = new long[size];
-            int filled = 0;
-            byte[] zeros = new byte[1 << 16];
-            while (filled < size) {
-                java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(aes.update(zeros)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                while (filled < size && words.remaining() >= 8) {
-                    long v = words.getLong();
-                    if (Long.compareUnsigned(v, Goldilocks.P) < 0) {
-                        out[filled++] = v;
-                    }
-                }
+        KeystreamRandom words = new KeystreamRandom(random);
+        long[] out = new long[size];
+        int filled = 0;
+        while (filled < size) {
+            long v = words.nextLong();
+            if (Long.compareUnsigned(v, Goldilocks.P) < 0) {
+                out[filled++] = v;
             }
-            return out;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK provides no AES-CTR", e);
         }
+        return out;
     }
 
     /**

@@ -288,7 +288,8 @@ public final class SumcheckProver {
                 lastF = fe;
                 Ext3 constant = qStar.mul(MaskedSumcheck.inversePowerOfTwo(round));
                 for (int x = 0; x <= degree; x++) {
-                    values[x] = Univariate.evaluate(fe, Ext3.of(x)).mul(half).add(constant);
+                    // f's values at its own nodes are given; only the points past its degree are interpolated
+                    values[x] = (x <= df ? fe[x] : Univariate.evaluate(fe, Ext3.of(x))).mul(half).add(constant);
                 }
             }
             for (int i = 0; i < degree; i++) {
