@@ -32,7 +32,7 @@ import java.util.Arrays;
  * entries it then reads beyond its sources are such zeros, has ỹ(r) = x̃(π(r)) exactly; no sumcheck
  * and no message, the claim moves to x̃(π(r)) ({@link #claimTransfer}). Likewise (version 16) a
  * broadcast, m copies of one input coordinate along an axis, has ỹ(r) = s(r)·x̃(π(r)) with
- * s(r) = Σ_{i<m} eq(r_axis, i), and the claim moves to x̃(π(r)) = v/s(r) ({@link #transferScale}).
+ * s(r) = Σ_{i&lt;m} eq(r_axis, i), and the claim moves to x̃(π(r)) = v/s(r) ({@link #transferScale}).
  *
  * <p>Wire format: nothing for a claim transfer; else n ext (s_k); per input: sumcheck (vars_k rounds × 2 ext), 1 ext. Zero-knowledge
  * mode sends no s_k: one masked sumcheck for all inputs ({@link #verifyZeroKnowledge}).
@@ -390,14 +390,14 @@ public final class IndexMapLayer implements Layer {
     /**
      * P̃(r, ρ) in closed form for a Gather along one axis (a broadcast, a slice by indices: O(1) per
      * variable when the indices are consecutive or all equal, {@link #gatherAxis}), a Slice
-     * (per axis: Σ_{i<m} eq(r_d, i)·eq(ρ_d, start + i·step), O(1) per variable for step 1,
+     * (per axis: Σ_{i&lt;m} eq(r_d, i)·eq(ρ_d, start + i·step), O(1) per variable for step 1,
      * {@link #shiftedDiagonal}), a Transpose (per output axis d, the
      * diagonal between r_d and ρ_perm[d]), and for
      * a Reshape that keeps every element's padded address (dimensions of size 1 added or dropped;
      * or trailing dimensions that are powers of two merged or split: [B, N, 2^k] ↔ [B, N·2^k]),
-     * else null. A Gather's sources factor per dimension: P̃ = Π_{d≠a} Σ_{i<n_d} eq(r_d, i)·eq(ρ_d, i)
+     * else null. A Gather's sources factor per dimension: P̃ = Π_{d≠a} Σ_{i&lt;n_d} eq(r_d, i)·eq(ρ_d, i)
      * · Σ_{j<m} eq(r_a, j)·eq(ρ_a, indices[j]). A Reshape that keeps addresses is the diagonal on
-     * the real elements: P̃ = Π_d Σ_{i<n_d} eq(r_d, i)·eq(ρ_d, i) over the input's dimensions, whose
+     * the real elements: P̃ = Π_d Σ_{i&lt;n_d} eq(r_d, i)·eq(ρ_d, i) over the input's dimensions, whose
      * variables are the output's (the same bits of the same addresses). O(Σ_d n_d) instead of the
      * generic pass over every output element.
      */
@@ -492,7 +492,7 @@ public final class IndexMapLayer implements Layer {
     /**
      * The factor s of a {@link #claimTransfer} at the output point r, ỹ(r) = s·x̃(π(r)): 1 for a
      * permutation of index bits; for a broadcast ({@link #broadcastMap}: m ≥ 2 copies of input
-     * coordinate j0 along the axis a) s = Σ_{i<m} eq(r_a, i), since y[o] = x[o with j0 on a]·[o_a &lt; m]
+     * coordinate j0 along the axis a) s = Σ_{i&lt;m} eq(r_a, i), since y[o] = x[o with j0 on a]·[o_a &lt; m]
      * at every padded o once x's padding along the other dimensions is 0. When s = 0 the claim must be
      * 0 and nothing moves to x (probability at most vars/|GF(p^3)| for a random r).
      */
@@ -703,7 +703,7 @@ public final class IndexMapLayer implements Layer {
     }
 
     /**
-     * Σ_{i<m} eq(r_{ro..ro+vy}, i)·eq(ρ_{po..po+vx}, s + i) in O(vx) (vy ≤ vx, s + m ≤ 2^vx; variable k is
+     * Σ_{i&lt;m} eq(r_{ro..ro+vy}, i)·eq(ρ_{po..po+vx}, s + i) in O(vx) (vy ≤ vx, s + m ≤ 2^vx; variable k is
      * bit k): a pass over the bits from the lowest, adding s to i with a carry, keeps the four sums of
      * the eq products over the low bits of i by (carry into the next bit, whether i's low bits are below
      * m's). The index i + s needs no carry out of bit vx − 1, and i &lt; m when its bits end below m's
@@ -735,7 +735,7 @@ public final class IndexMapLayer implements Layer {
     }
 
     /**
-     * Σ_{i<n} eq(r_{ro..ro+v}, i)·eq(ρ_{po..po+v}, i) in O(v) (variable k is bit k of i): with
+     * Σ_{i&lt;n} eq(r_{ro..ro+v}, i)·eq(ρ_{po..po+v}, i) in O(v) (variable k is bit k of i): with
      * g_k(1) = r_k·ρ_k, g_k(0) = (1 − r_k)(1 − ρ_k) and T_k = g_k(0) + g_k(1), the indices below n
      * are, for each bit b set in n, those that agree with n above b, have 0 at b and anything below:
      * Σ_b [n_b = 1]·Π_{k>b} g_k(n_k)·g_b(0)·Π_{k<b} T_k.
