@@ -676,12 +676,20 @@ public final class CircuitVerifier {
 
         private dev.zkinfer.pcs.WhirProtocol.MaskSymbols openCommitment(String what, byte[] root, int numVars, PcsParameters params,
                 List<EvaluationClaim> ood, List<Claim> claims, List<dev.zkinfer.pcs.WeightedClaim> weighted) throws InvalidProofException {
-            if (claims.isEmpty() && weighted.isEmpty()) {
+            // the out-of-domain answers are claims too: with any, the commitment is opened (else its root and
+            // answers would be bytes that nothing checks when the layers leave no claim on it)
+            if (claims.isEmpty() && weighted.isEmpty() && ood.isEmpty()) {
                 return null;
             }
             List<EvaluationClaim> batch = new ArrayList<>(claims.size());
             for (Claim c : claims) {
                 batch.add(new EvaluationClaim(c.point(), c.value()));
+            }
+            if (batch.isEmpty() && weighted.isEmpty()) {
+                if (params.zeroKnowledge()) {
+                    return null; // as before: a hiding opening cannot take the answers' points as claims
+                }
+                batch.addAll(ood); // integrity mode, no claim but the answers: the opening proves those, as its point claims
             }
             try {
                 return new WhirVerifier(params).verifyOpeningMaskElsewhere(root, numVars, ood, batch, weighted, in, t);

@@ -60,7 +60,8 @@ public final class ProofProtocol {
      * 16: an index map moves its claim without a sumcheck also when its input is not an index map's output but
      * the circuit's relations force the padding it reads to 0 (ZeroPadding: requantizations, matmuls, products,
      * tables, ...), and a broadcast (one input coordinate copied along an axis) moves its claim divided by the
-     * sum of its eq weights; 15: in integrity mode a requantization's derived excess moves its claim to x, y and the remainder limbs without a
+     * sum of its eq weights, and in integrity mode a commitment the layers leave no claim on is opened at its
+     * out-of-domain answers alone (else nothing would check its root and answers); 15: in integrity mode a requantization's derived excess moves its claim to x, y and the remainder limbs without a
      * sumcheck when the layer has one multiplier, and by a sumcheck over the channel variables only when it has one per
      * channel (RequantLayer, "Derived excess"); 14: an index map that is a permutation of index bits (onto a sub-cube of its input, whose padding is 0) moves its
      * claim without a sumcheck (IndexMapLayer.claimTransfer); 13: a zero-knowledge key whose witness polynomial has

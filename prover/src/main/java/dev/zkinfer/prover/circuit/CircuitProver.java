@@ -728,10 +728,23 @@ public final class CircuitProver {
             return lifted;
         }
 
-        /** All claims on a committed polynomial go straight into one WHIR opening (its γ batching). */
+        /**
+         * All claims on a committed polynomial go straight into one WHIR opening (its γ batching). The
+         * out-of-domain answers sent after the root are claims too: a commitment is opened whenever it has
+         * any (else a circuit whose layers leave no claim on it, e.g. index maps between public values that
+         * all move their claims, would end with a root and answers nothing checks). Integrity mode only: a hiding
+         * opening cannot take the answers' points as claims (they weigh the mask block), and zero-knowledge
+         * circuits move no claim without a sumcheck, so their commitments are claimed whenever they hold data.
+         */
         private void open(WhirProver pcs, WhirProver.WhirCommitment commitment, List<EvaluationClaim> ood, List<Claim> claims,
                 List<dev.zkinfer.pcs.WeightedClaim> weighted) {
             if (claims.isEmpty() && weighted.isEmpty()) {
+                if (ood.isEmpty() || pcs.parameters().zeroKnowledge()) {
+                    return;
+                }
+                // integrity mode, no claim but the answers: the opening proves those, as its point claims
+                pcs.open(commitment, ood, ood.stream().map(EvaluationClaim::point).toList(), ood.stream().map(EvaluationClaim::value).toList(),
+                        weighted, out, t);
                 return;
             }
             pcs.open(commitment, ood, claims.stream().map(Claim::point).toList(), claims.stream().map(Claim::value).toList(), weighted,

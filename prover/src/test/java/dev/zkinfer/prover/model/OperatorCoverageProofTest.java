@@ -147,6 +147,31 @@ class OperatorCoverageProofTest {
         ArithmeticOpsProofTest.provesAndRejectsCheating(qm, !noAdviceOutsideTables(name) && !everyAdviceChangeLeavesATable(name));
     }
 
+    /**
+     * Expand is index maps between the public input and output that all move their claims without a
+     * sumcheck: the layers leave no claim on the witness or the model, and the commitments are opened
+     * at their out-of-domain answers alone. Every byte after the public values is checked (before that,
+     * the roots and answers were the end of the proof and nothing read them).
+     */
+    @Test
+    void anAllTransferProofHasNoUncheckedByte() throws Exception {
+        Graph g = OnnxModel.load(DIR.resolve("expand.onnx"));
+        EzklInput io = EzklInput.read(DIR.resolve("expand.json"));
+        Tensor in = Tensor.of(g.inputs().get(0).shape(), io.inputData().get(0));
+        QuantizedModel qm = Quantizer.quantize(g, List.of(in), QuantizationOptions.int8());
+        ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
+        byte[] p = new ModelProver(pk).prove(qm.quantizeInput(in), s -> {}).proof();
+        assertTrue(CircuitVerifier.verify(pk.verifyingKey(), p).result().isValid());
+        for (int i = PublicValues.end(p); i < p.length; i++) {
+            for (int flip : new int[] {0x01, 0x80}) {
+                byte[] bad = p.clone();
+                bad[i] ^= (byte) flip;
+                assertFalse(CircuitVerifier.verify(pk.verifyingKey(), bad).result().isValid(), "byte " + i + " of " + p.length + " flipped was accepted");
+            }
+        }
+        assertFalse(CircuitVerifier.verify(pk.verifyingKey(), Arrays.copyOf(p, p.length - 1)).result().isValid());
+    }
+
     @Test
     void tablesSaturateOutsideTheDomain() throws Exception {
         // the int8 table of Log covers the whole input range [-128, 127]·sx: Log(0) = -inf takes the smallest output,
