@@ -2,10 +2,41 @@ package dev.zkinfer.prover.backend;
 
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
+import dev.zkinfer.prover.concurrent.Cancellation;
+import java.util.stream.IntStream;
 
 /** Allocation-free GF(p^3) arithmetic for hot loops (same algebra as {@link Ext3}). */
-final class ExtMath {
+public final class ExtMath {
     private ExtMath() {}
+
+    /**
+     * out(row) = Σ_col w(col)·m[row·cols + col] for a rows × cols base-field matrix m (row-major) and
+     * cols extension weights w, both and the result in array form (3 longs an extension value); rows in
+     * parallel blocks. Zero entries of m are skipped (a one-hot matrix costs its ones).
+     */
+    public static long[] rowSums(long[] m, long[] w, int rows, int cols) {
+        long[] out = new long[3 * rows];
+        int tasks = Math.max(1, Math.min(rows >>> 6, 1024)), per = (rows + tasks - 1) / tasks;
+        Cancellation cancel = Cancellation.current();
+        IntStream.range(0, tasks).parallel().forEach(task -> {
+            cancel.check();
+            for (int row = task * per, end = Math.min(rows, row + per); row < end; row++) {
+                long a0 = 0, a1 = 0, a2 = 0;
+                for (int col = 0, at = row * cols; col < cols; col++) {
+                    long v = m[at + col];
+                    if (v != 0) {
+                        a0 = Goldilocks.add(a0, Goldilocks.mul(w[3 * col], v));
+                        a1 = Goldilocks.add(a1, Goldilocks.mul(w[3 * col + 1], v));
+                        a2 = Goldilocks.add(a2, Goldilocks.mul(w[3 * col + 2], v));
+                    }
+                }
+                out[3 * row] = a0;
+                out[3 * row + 1] = a1;
+                out[3 * row + 2] = a2;
+            }
+        });
+        return out;
+    }
 
     /** x ← x · (b0 + b1·t + b2·t²), with t³ = 2. */
     static void mulInPlace(long[] x, long b0, long b1, long b2) {

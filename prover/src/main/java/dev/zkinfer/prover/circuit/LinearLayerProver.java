@@ -220,7 +220,7 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
     private static SumcheckInstance matmulInstance(LinearLayer layer, Ext3[] r, int pv, int ov, int kv, ProverContext ctx) {
         Ext3[] ro = Arrays.copyOfRange(r, pv, pv + ov);
         long[] a = layer.transposed()
-                ? weightedColumnSum(EqTables.eq(ctx.backend(), ro), ctx.values(layer.weight()), 1 << kv, 1 << ov)
+                ? dev.zkinfer.prover.backend.ExtMath.rowSums(ctx.values(layer.weight()), EqTables.eq(ctx.backend(), ro), 1 << kv, 1 << ov)
                 : weightedRowSum(EqTables.eq(ctx.backend(), ro), ctx.values(layer.weight()), 1 << ov, 1 << kv);
         Ext3[] rbp = positionBatchPoint(r, pv, ov);
         long[] b = weightedRowSum(EqTables.eq(ctx.backend(), rbp), ctx.values(layer.x()), 1 << rbp.length, 1 << kv);
@@ -343,33 +343,6 @@ public final class LinearLayerProver implements LayerProver<LinearLayer> {
             }
         }
         return true;
-    }
-
-    /**
-     * out(row) = Σ_col eq[col]·m[row·cols + col] (array form, length 3·rows): A(k) = Σ_o eq(r_o,o)·Wᵀ[k,o]
-     * for weights committed transposed; parallel over rows.
-     */
-    static long[] weightedColumnSum(long[] eq, long[] m, int rows, int cols) {
-        long[] out = new long[3 * rows];
-        Cancellation cancel = Cancellation.current();
-        IntStream.range(0, rows).parallel().forEach(row -> {
-            cancel.check();
-            long a0 = 0, a1 = 0, a2 = 0;
-            int base = row * cols;
-            for (int col = 0; col < cols; col++) {
-                long v = m[base + col];
-                if (v == 0) {
-                    continue;
-                }
-                a0 = Goldilocks.add(a0, Goldilocks.mul(eq[3 * col], v));
-                a1 = Goldilocks.add(a1, Goldilocks.mul(eq[3 * col + 1], v));
-                a2 = Goldilocks.add(a2, Goldilocks.mul(eq[3 * col + 2], v));
-            }
-            out[3 * row] = a0;
-            out[3 * row + 1] = a1;
-            out[3 * row + 2] = a2;
-        });
-        return out;
     }
 
     /** out(k) = Σ_row eq[row]·m[row·cols + k] (array form, length 3·cols); parallel over column blocks. */

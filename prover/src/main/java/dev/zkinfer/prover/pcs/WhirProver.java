@@ -1192,27 +1192,7 @@ public final class WhirProver implements PcsProver {
      * weights (array form): 2^(n−k) extension values, in parallel.
      */
     static long[] foldLowVariables(long[] table, long[] weights, int k) {
-        int width = 1 << k, outSize = table.length >>> k;
-        long[] out = new long[3 * outSize];
-        int tasks = Math.max(1, Math.min(outSize >>> 12, 1024)), per = outSize / tasks;
-        Cancellation cancel = Cancellation.current();
-        java.util.stream.IntStream.range(0, tasks).parallel().forEach(task -> {
-            cancel.check();
-            for (int x = task * per; x < (task + 1) * per; x++) {
-                long a0 = 0, a1 = 0, a2 = 0;
-                int at = x << k;
-                for (int y = 0; y < width; y++) {
-                    long v = table[at + y];
-                    a0 = Goldilocks.add(a0, Goldilocks.mul(weights[3 * y], v));
-                    a1 = Goldilocks.add(a1, Goldilocks.mul(weights[3 * y + 1], v));
-                    a2 = Goldilocks.add(a2, Goldilocks.mul(weights[3 * y + 2], v));
-                }
-                out[3 * x] = a0;
-                out[3 * x + 1] = a1;
-                out[3 * x + 2] = a2;
-            }
-        });
-        return out;
+        return dev.zkinfer.prover.backend.ExtMath.rowSums(table, weights, table.length >>> k, 1 << k);
     }
 
     /**
