@@ -121,14 +121,9 @@ public final class ProofCostReport {
         IntTensor input;
         switch (name) {
             case "lenet5" -> {
-                Graph g = OnnxModel.load(shared.resolve("models/mnist-lenet5/lenet5.onnx"), OnnxLoadOptions.defaults().withBatchSize(1));
-                MnistIdx.Images images = MnistIdx.readImages(shared.resolve("datasets/mnist/t10k-images-idx3-ubyte.gz"));
-                List<Tensor> calibration = new ArrayList<>();
-                for (int i = 0; i < 16; i++) {
-                    calibration.add(images.lenetInput(i));
-                }
-                qm = ModelProofTest.withoutSoftmax(Quantizer.quantize(g, calibration, QuantizationOptions.int8()));
-                input = qm.quantizeInput(images.lenetInput(0));
+                LenetInput l = lenet5(shared);
+                qm = l.model();
+                input = l.input();
             }
             case "vgg16", "vgg11", "smallcnn" -> {
                 Graph g = switch (name) {
@@ -417,5 +412,19 @@ public final class ProofCostReport {
             }
         }
         return sum;
+    }
+
+    /** LeNet-5 from ../shared (softmax dropped, int8, calibrated on 16 test digits) and its first test digit. */
+    record LenetInput(QuantizedModel model, IntTensor input) {}
+
+    static LenetInput lenet5(Path shared) throws java.io.IOException {
+        Graph g = OnnxModel.load(shared.resolve("models/mnist-lenet5/lenet5.onnx"), OnnxLoadOptions.defaults().withBatchSize(1));
+        MnistIdx.Images images = MnistIdx.readImages(shared.resolve("datasets/mnist/t10k-images-idx3-ubyte.gz"));
+        List<Tensor> calibration = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            calibration.add(images.lenetInput(i));
+        }
+        QuantizedModel qm = ModelProofTest.withoutSoftmax(Quantizer.quantize(g, calibration, QuantizationOptions.int8()));
+        return new LenetInput(qm, qm.quantizeInput(images.lenetInput(0)));
     }
 }

@@ -2,20 +2,12 @@ package dev.zkinfer.prover.model;
 
 import dev.zkinfer.nn.graph.Graph;
 import dev.zkinfer.nn.graph.ModelBuilder;
-import dev.zkinfer.nn.io.MnistIdx;
-import dev.zkinfer.nn.onnx.OnnxLoadOptions;
-import dev.zkinfer.nn.onnx.OnnxModel;
-import dev.zkinfer.nn.quant.QuantizationOptions;
 import dev.zkinfer.nn.quant.QuantizedModel;
-import dev.zkinfer.nn.quant.Quantizer;
 import dev.zkinfer.nn.tensor.IntTensor;
-import dev.zkinfer.nn.tensor.Tensor;
 import dev.zkinfer.security.SecurityProfile;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -75,14 +67,9 @@ public final class ZkCostComparison {
         QuantizedModel qm;
         IntTensor input;
         if (name.equals("lenet5")) {
-            Graph g = OnnxModel.load(shared.resolve("models/mnist-lenet5/lenet5.onnx"), OnnxLoadOptions.defaults().withBatchSize(1));
-            MnistIdx.Images images = MnistIdx.readImages(shared.resolve("datasets/mnist/t10k-images-idx3-ubyte.gz"));
-            List<Tensor> calibration = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                calibration.add(images.lenetInput(i));
-            }
-            qm = ModelProofTest.withoutSoftmax(Quantizer.quantize(g, calibration, QuantizationOptions.int8()));
-            input = qm.quantizeInput(images.lenetInput(0));
+            ProofCostReport.LenetInput l = ProofCostReport.lenet5(shared);
+            qm = l.model();
+            input = l.input();
         } else {
             Graph g = name.equals("vgg16") ? ModelBuilder.vgg16(1) : ModelBuilder.smallCnn(1);
             qm = ModelProofTest.quantize(g, 1);
