@@ -147,6 +147,16 @@ class OperatorCoverageProofTest {
         ArithmeticOpsProofTest.provesAndRejectsCheating(qm, !noAdviceOutsideTables(name) && !everyAdviceChangeLeavesATable(name));
     }
 
+    /** An operator model of {@link #DIR} and its input from NAME.json, quantized to int8 calibrated on that input. */
+    record Quantized(QuantizedModel model, Tensor input) {}
+
+    static Quantized quantizedOnItsInput(String name) throws java.io.IOException {
+        Graph g = OnnxModel.load(DIR.resolve(name + ".onnx"));
+        EzklInput io = EzklInput.read(DIR.resolve(name + ".json"));
+        Tensor in = Tensor.of(g.inputs().get(0).shape(), io.inputData().get(0));
+        return new Quantized(Quantizer.quantize(g, List.of(in), QuantizationOptions.int8()), in);
+    }
+
     /**
      * Expand is index maps between the public input and output that all move their claims without a
      * sumcheck: the layers leave no claim on the witness or the model, and the commitments are opened
@@ -155,12 +165,10 @@ class OperatorCoverageProofTest {
      */
     @Test
     void anAllTransferProofHasNoUncheckedByte() throws Exception {
-        Graph g = OnnxModel.load(DIR.resolve("expand.onnx"));
-        EzklInput io = EzklInput.read(DIR.resolve("expand.json"));
-        Tensor in = Tensor.of(g.inputs().get(0).shape(), io.inputData().get(0));
-        QuantizedModel qm = Quantizer.quantize(g, List.of(in), QuantizationOptions.int8());
+        Quantized m = quantizedOnItsInput("expand");
+        QuantizedModel qm = m.model();
         ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
-        byte[] p = new ModelProver(pk).prove(qm.quantizeInput(in), s -> {}).proof();
+        byte[] p = new ModelProver(pk).prove(qm.quantizeInput(m.input()), s -> {}).proof();
         assertTrue(CircuitVerifier.verify(pk.verifyingKey(), p).result().isValid());
         for (int i = PublicValues.end(p); i < p.length; i++) {
             for (int flip : new int[] {0x01, 0x80}) {
@@ -176,10 +184,7 @@ class OperatorCoverageProofTest {
     void tablesSaturateOutsideTheDomain() throws Exception {
         // the int8 table of Log covers the whole input range [-128, 127]·sx: Log(0) = -inf takes the smallest output,
         // the logs of negative numbers (NaN) give 0, and the proof shows exactly that
-        Graph g = OnnxModel.load(DIR.resolve("unary_log.onnx"));
-        EzklInput io = EzklInput.read(DIR.resolve("unary_log.json"));
-        Tensor in = Tensor.of(g.inputs().get(0).shape(), io.inputData().get(0));
-        QuantizedModel qm = Quantizer.quantize(g, List.of(in), QuantizationOptions.int8());
+        QuantizedModel qm = quantizedOnItsInput("unary_log").model();
         int[] q = new int[qm.input().size()];
         q[0] = 0;
         q[1] = -5;
