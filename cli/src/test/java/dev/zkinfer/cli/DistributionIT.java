@@ -223,6 +223,13 @@ class DistributionIT {
         long g1ThreeQuarters = maxHeap(dir, meminfo(dir, 1L << 40, 1L << 40), null, "bench", "--models", "absent");
         assertEquals(g1ThreeQuarters, maxHeap(dir, null, "-XX:MaxRAMPercentage=75", "bench", "--models", "absent"));
         assertEquals(3L << 30, maxHeap(dir, meminfo(dir, total, 2L << 20), "-Xmx3g", "bench", "--models", "absent"));
+        // a 32 GiB host with 20 GiB free, seen from a container limited to 16 GiB: not -Xmx19g (past the limit), but
+        // no -Xmx (the JVM's three quarters of the container's memory); with 10 GiB free, 9 GiB as on a machine
+        Path limit = Files.writeString(dir.resolve("memory.max"), (16L << 30) + "\n");
+        assertEquals(g1ThreeQuarters, maxHeapIn(dir, meminfo(dir, 32L << 20, 20L << 20), limit, "bench", "--models", "absent"));
+        assertEquals(9L << 30, maxHeapIn(dir, meminfo(dir, 32L << 20, 10L << 20), limit, "bench", "--models", "absent"));
+        Path unlimited = Files.writeString(dir.resolve("memory.max.v2"), "max\n");
+        assertEquals(19L << 30, maxHeapIn(dir, meminfo(dir, 32L << 20, 20L << 20), unlimited, "bench", "--models", "absent"));
     }
 
     private static Path meminfo(Path dir, long totalKb, long availableKb) throws IOException {
@@ -232,6 +239,16 @@ class DistributionIT {
 
     /** The MaxHeapSize the launcher's JVM runs {@code args} with (the command itself fails on absent files). */
     private static long maxHeap(Path dir, Path meminfo, String javaOpts, String... args) throws Exception {
+        return maxHeap(dir, meminfo, (Path) null, javaOpts, args);
+    }
+
+    /** {@link #maxHeap} in a container whose memory limit file is {@code cgroupLimit}. */
+    private static long maxHeapIn(Path dir, Path meminfo, Path cgroupLimit, String... args) throws Exception {
+        return maxHeap(dir, meminfo, cgroupLimit, null, args);
+    }
+
+    /** As above, with {@code cgroupLimit} as the container's memory limit file (null: none). */
+    private static long maxHeap(Path dir, Path meminfo, Path cgroupLimit, String javaOpts, String[] args) throws Exception {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/zkinfer").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
@@ -242,6 +259,7 @@ class DistributionIT {
         if (meminfo != null) {
             pb.environment().put("ZKINFER_MEMINFO", meminfo.toString());
         }
+        pb.environment().put("ZKINFER_CGROUP_MEMORY_MAX", cgroupLimit == null ? "" : cgroupLimit.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "timed out: " + command);
