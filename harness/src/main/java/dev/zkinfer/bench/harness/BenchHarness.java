@@ -109,7 +109,7 @@ public final class BenchHarness {
         }
         progress.accept(name + ": building the model");
         Graph g = model.graph();
-        long params = g.parameterCount();
+        long params = model.parameters(g);
         Tensor x = model.input(g);
         String shape = Arrays.toString(x.shape()).replace(" ", "");
 
