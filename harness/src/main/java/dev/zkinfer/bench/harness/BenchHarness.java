@@ -288,6 +288,7 @@ public final class BenchHarness {
             long params, String shape, Stats inferFloat, Stats inferInt, double compileMs, PeakRss peak, List<String> notes,
             int[] proofsLeft) {
         var pk = prover.provingKey();
+        lastProveWarmupRuns = 0;
         String stage = batch == 1 ? name : name + " (batch " + batch + ")";
         List<IntTensor[]> rows = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
