@@ -31,8 +31,16 @@ import java.util.function.Supplier;
  * at least {@code warmupSeconds}), then {@code reps} timed runs (fewer when a stage would exceed
  * its time budget; at least one), reported as the median and the spread (min, max). Inference
  * runs are batched so that one timed sample lasts at least 20 ms, and take at least 11 samples.
+ * A zero-knowledge row's prove stage is warmed up with at least as many proofs as the integrity
+ * row of the same model and batch size was (the JIT compiles after a number of calls, not of seconds:
+ * with a time-based warm-up alone the slower mode was timed on earlier, colder proofs); those its key's
+ * T proofs cannot cover run first on spare keys of the same model (untimed, noted in the row).
  */
 public final class BenchHarness {
+    /** The warm-up runs of the last {@link #timeSlow} call. */
+    private int lastWarmupRuns;
+    /** The prove stage's warm-up runs of the last {@link #measureBatch} call. */
+    private int lastProveWarmupRuns;
     /**
      * @param warmup untimed runs before each timed stage
      * @param reps timed runs per stage
@@ -157,6 +165,7 @@ public final class BenchHarness {
         ModelProver prover = new ModelProver(pk);
         IntTensor expected = ie.infer(proved, xi);
         List<ModelResult> rows = new ArrayList<>();
+        java.util.Map<Integer, Integer> proveWarmups = new java.util.HashMap<>();
         boolean outOfMemory = false;
         for (int batch : batches) {
             List<String> rowNotes = new ArrayList<>(notes);
@@ -168,11 +177,13 @@ public final class BenchHarness {
             }
             ModelResult r = measureBatch(name, model, batch, prover, xi, expected, params, shape, inferFloat, inferInt, compileMs, peak,
                     rowNotes);
+            proveWarmups.put(batch, lastProveWarmupRuns);
             outOfMemory = !r.prove().present();
             rows.add(r);
         }
         if (options.zeroKnowledge()) {
-            rows.addAll(measureZeroKnowledge(name, model, proved, xi, expected, params, shape, inferFloat, inferInt, peak, notes));
+            rows.addAll(measureZeroKnowledge(name, model, proved, xi, expected, params, shape, inferFloat, inferInt, peak, notes,
+                    proveWarmups));
         }
         return rows;
     }
@@ -183,7 +194,8 @@ public final class BenchHarness {
      * in the next one, with padding rows (for a batch of 1, the key gets a circuit of 2).
      */
     private List<ModelResult> measureZeroKnowledge(String name, BenchModel model, QuantizedModel proved, IntTensor xi, IntTensor expected,
-            long params, String shape, Stats inferFloat, Stats inferInt, PeakRss peak, List<String> notes) {
+            long params, String shape, Stats inferFloat, Stats inferInt, PeakRss peak, List<String> notes,
+            java.util.Map<Integer, Integer> integrityWarmups) {
         int[] batches = options.batches();
         String zkName = name + "+zk";
         java.util.TreeSet<Integer> sizes = new java.util.TreeSet<>();
@@ -195,9 +207,10 @@ public final class BenchHarness {
         List<String> zkNotes = new ArrayList<>(notes);
         ProvingKey pk;
         long c0 = System.nanoTime();
+        int[] keySizes = sizes.stream().mapToInt(Integer::intValue).toArray();
         try {
-            pk = ProvingKey.create(proved, SecurityProfile.DEFAULT, sizes.stream().mapToInt(Integer::intValue).toArray(),
-                    new ProvingKey.Options(true, false), s -> progress.accept(zkName + ": compiling: " + s));
+            pk = ProvingKey.create(proved, SecurityProfile.DEFAULT, keySizes, new ProvingKey.Options(true, false),
+                    s -> progress.accept(zkName + ": compiling: " + s));
         } catch (UnsupportedModelException | IllegalArgumentException e) {
             zkNotes.add("not provable in zero-knowledge mode: " + e.getMessage());
             return partial(new NamedModel(zkName, model), batches, params, shape, inferFloat, inferInt, peak, zkNotes);
@@ -217,6 +230,14 @@ public final class BenchHarness {
             if (circuit != batch) {
                 rowNotes.add("proved in the batch-" + circuit + " circuit (one-element tensors at batch " + batch + ")");
             }
+            // as many warm-up proofs as the integrity row had: those the key's T proofs (less the timed
+            // ones) do not cover run first on spare keys of the same model
+            int spare = integrityWarmups.getOrDefault(batch, 0) - Math.max(0, proofsLeft[0] - options.reps());
+            if (spare > 0) {
+                int done = warmUpOnSpareKeys(zkName, proved, keySizes, batch, xi, spare);
+                rowNotes.add(done + " warm-up proof(s) on spare keys of the same model first (the integrity row had "
+                        + integrityWarmups.get(batch) + " warm-up runs; this key hides " + pk.verifyingKey().hiddenProofs() + " proofs)");
+            }
             ModelResult r = measureBatch(zkName, model, batch, prover, xi, expected, params, shape, inferFloat, inferInt, compileMs, peak,
                     rowNotes, proofsLeft);
             rows.add(r);
@@ -225,6 +246,31 @@ public final class BenchHarness {
             }
         }
         return rows;
+    }
+
+    /**
+     * Untimed zero-knowledge proofs of a batch on fresh keys of the model (each key's T proofs at
+     * most), {@code count} of them or fewer when half the stage budget is spent; returns how many.
+     */
+    private int warmUpOnSpareKeys(String zkName, QuantizedModel proved, int[] keySizes, int batch, IntTensor xi, int count) {
+        List<IntTensor[]> rows = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            rows.add(new IntTensor[] {xi});
+        }
+        long budget = (long) (options.stageBudgetSeconds() * 1e9) / 2;
+        long start = System.nanoTime();
+        int done = 0;
+        while (done < count && (done == 0 || System.nanoTime() - start < budget)) {
+            progress.accept(zkName + ": a spare key for the warm-up");
+            ProvingKey spare = ProvingKey.create(proved, SecurityProfile.DEFAULT, keySizes, new ProvingKey.Options(true, false), s -> {});
+            ModelProver prover = new ModelProver(spare);
+            for (int k = 0; k < spare.verifyingKey().hiddenProofs() && done < count && (done == 0 || System.nanoTime() - start < budget); k++) {
+                progress.accept(zkName + ": proving (warm-up on a spare key " + (done + 1) + ")");
+                prover.proveBatch(rows, s -> {});
+                done++;
+            }
+        }
+        return done;
     }
 
     /** A model under another name (the zero-knowledge rows). */
@@ -242,6 +288,7 @@ public final class BenchHarness {
             long params, String shape, Stats inferFloat, Stats inferInt, double compileMs, PeakRss peak, List<String> notes,
             int[] proofsLeft) {
         var pk = prover.provingKey();
+        lastProveWarmupRuns = 0;
         String stage = batch == 1 ? name : name + " (batch " + batch + ")";
         List<IntTensor[]> rows = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
@@ -259,6 +306,7 @@ public final class BenchHarness {
                 last[0] = r;
                 return r;
             }, r -> witness.add(r.witnessNanos() / 1e6), before);
+            lastProveWarmupRuns = lastWarmupRuns;
             if (proofsLeft[0] == 0) {
                 notes.add("warm-up stopped at the key's " + pk.verifyingKey().hiddenProofs() + " proofs (its weights stay hidden for that many)");
             }
@@ -376,11 +424,14 @@ public final class BenchHarness {
         long warm = (long) (options.warmupSeconds() * 1e9);
         int warmCap = Math.max(0, maxCalls - options.reps());
         // At least `warmup` runs and `warmupSeconds`, but no more than half the stage budget (nor than maxCalls leaves).
+        int warmed = 0;
         for (int i = 0; i < warmCap && (i < options.warmup() || System.nanoTime() - start < warm)
                 && (i == 0 || System.nanoTime() - start < budget / 2); i++) {
             progress.accept(what + " (warm-up " + (i + 1) + ")");
             check.accept(work.get());
+            warmed++;
         }
+        lastWarmupRuns = warmed;
         double[] samples = new double[options.reps()];
         int n = 0;
         start = System.nanoTime();
