@@ -10,6 +10,7 @@ import dev.zkinfer.circuit.LinearLayer;
 import dev.zkinfer.circuit.MaxPoolLayer;
 import dev.zkinfer.circuit.RangeCheckLayer;
 import dev.zkinfer.circuit.RequantLayer;
+import dev.zkinfer.circuit.ResidueOrder;
 import dev.zkinfer.circuit.SoftmaxLayer;
 import dev.zkinfer.circuit.TableLayer;
 import dev.zkinfer.circuit.TensorLayout;
@@ -43,17 +44,37 @@ import java.util.Map;
  * order. The last layers copy each model output into a tensor with zero padding, which the
  * verifier evaluates from that public output; an output that is a constant of the model (all of
  * them, in a model without run-time input) is committed with the weights and copied from there,
- * so the proof shows it is the committed model's.
+ * so the proof shows it is the committed model's. In an integrity key, an output made by a Gather of
+ * constant indices that puts a residue-order last axis into the model's order (a tied LM head over a
+ * large vocabulary, whose logits come out in residue order) is not proved by a Gather layer: the
+ * circuit's output is the Gather's input and the key records the order ({@link ResidueOrder}), which
+ * the verifier applies outside the proof (one sumcheck fewer: GPT-2's costs 11.6 ms of verification).
  *
  * <p>Deterministic: the same model always gives the same circuit and the same digest.
  * Thread-safe: {@link #compile} works on its own private instance per call, and its result is not shared with the model.
  */
 public final class ModelCompiler {
     /**
-     * The compiled circuit, the padded values of its MODEL tensors, and for each tensor of the
-     * quantized model the circuit tensor that holds it.
+     * The compiled circuit, the padded values of its MODEL tensors, for each tensor of the
+     * quantized model the circuit tensor that holds it (-1 for none: a Gather output the circuit
+     * holds in residue order has none), and each output's {@link ResidueOrder} (null where the
+     * circuit's output is in the model's order; see {@link #compile(QuantizedModel)}).
      */
-    public record Compiled(Circuit circuit, Map<Integer, long[]> modelValues, int[] circuitTensorOf) {}
+    public record Compiled(Circuit circuit, Map<Integer, long[]> modelValues, int[] circuitTensorOf, ResidueOrder[] outputOrders) {
+        public Compiled {
+            outputOrders = outputOrders == null ? new ResidueOrder[circuit.outputs().length] : outputOrders.clone();
+        }
+
+        /** A compilation whose outputs the circuit holds in the model's order. */
+        public Compiled(Circuit circuit, Map<Integer, long[]> modelValues, int[] circuitTensorOf) {
+            this(circuit, modelValues, circuitTensorOf, null);
+        }
+
+        @Override
+        public ResidueOrder[] outputOrders() {
+            return outputOrders.clone();
+        }
+    }
 
     private final QuantizedModel qm;
     private final Circuit.Builder b = new Circuit.Builder();
@@ -81,6 +102,12 @@ public final class ModelCompiler {
     /** The {@link #zkPadded} tensors whose padding is not 0 (a requantization clamped to a range without 0). */
     private final java.util.Set<Integer> zkPaddingNotZero = new java.util.HashSet<>();
     private boolean committedOutputs;
+    /**
+     * The Gather ops whose output is a model output in the model's order of a residue-order input
+     * ({@link #findResidueOrderOutputs}), with that order: compiled as no layer, the circuit's output
+     * is the Gather's input.
+     */
+    private final Map<QOp.QGather, ResidueOrder> residueOrderGathers = new java.util.IdentityHashMap<>();
     /**
      * Dense ops whose integer weights are the transpose of an earlier dense op's (a tied token
      * embedding and LM head), each mapped to that earlier op: they read its committed tensor through
@@ -261,6 +288,7 @@ public final class ModelCompiler {
         }
         if (!zeroKnowledge) {
             findTiedWeights();
+            findResidueOrderOutputs();
         }
         int index = 0;
         for (QOp op : qm.ops()) {
@@ -272,8 +300,18 @@ public final class ModelCompiler {
             index++;
         }
         int[] outputs = new int[outIds.length];
+        ResidueOrder[] orders = new ResidueOrder[outIds.length];
         for (int j = 0; j < outIds.length; j++) {
             QTensor out = qm.tensor(outIds[j]);
+            QOp.QGather reorder = residueOrderGather(out.id());
+            if (reorder != null) {
+                // the circuit's output is the Gather's input, in residue order; the key records the order
+                int in = of(reorder.input());
+                orders[j] = residueOrderGathers.get(reorder);
+                outputs[j] = b.tensor(outIds.length == 1 ? "output" : "output " + j, b.get(in).layout(), TensorRole.COMPUTED);
+                b.layer(new IndexMapLayer(new int[] {in}, outputs[j], new IndexMap.Reshape()));
+                continue;
+            }
             if (ct[out.id()] < 0 && out.constantValues() != null) {
                 ct[out.id()] = model(out.name(), layout(out).dims(), out.constantValues());
             }
@@ -295,7 +333,74 @@ public final class ModelCompiler {
             }
         }
         Circuit circuit = b.build(inputs, outputs);
-        return new Compiled(circuit, modelValues, ct.clone());
+        return new Compiled(circuit, modelValues, ct.clone(), orders);
+    }
+
+    /** The {@link #residueOrderGathers} op that makes {@code qtensor}, or null. */
+    private QOp.QGather residueOrderGather(int qtensor) {
+        for (QOp.QGather g : residueOrderGathers.keySet()) {
+            if (g.output() == qtensor) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Finds the Gather ops along the last axis whose indices put a residue-order axis into the
+     * model's order (index i is (i mod b1)·b2 + i mod b2 of an input axis of b1·b2, b2 a power of
+     * two and b1 coprime to it) and whose output is a model output, listed once and read by no op:
+     * their order is applied outside the proof ({@link ResidueOrder}).
+     */
+    private void findResidueOrderOutputs() {
+        Map<Integer, Integer> uses = new HashMap<>();
+        for (QOp op : qm.ops()) {
+            for (int i : op.inputs()) {
+                uses.merge(i, 1, Integer::sum);
+            }
+        }
+        for (int o : qm.outputIds()) {
+            uses.merge(o, 1, Integer::sum);
+        }
+        for (QOp op : qm.ops()) {
+            if (!(op instanceof QOp.QGather g) || uses.getOrDefault(g.output(), 0) != 1
+                    || Arrays.stream(qm.outputIds()).noneMatch(o -> o == g.output())) {
+                continue;
+            }
+            int[] xs = qm.tensor(g.input()).shape();
+            if (xs.length == 0 || g.axis() != xs.length - 1 || qm.tensor(g.output()).shape().length != xs.length
+                    || qm.tensor(g.input()).constantValues() != null) {
+                continue;
+            }
+            ResidueOrder order = residueOrder(g.indices(), xs[xs.length - 1]);
+            if (order != null) {
+                residueOrderGathers.put(g, order);
+            }
+        }
+    }
+
+    /**
+     * The residue order whose positions are {@code indices}, for an axis of {@code width}, or null:
+     * b2 ≥ 2 a power of two, b1 ≥ 3 odd, and fewer than 2·b2 positions unnamed (the moduli that the
+     * run-time Gather lowering picks; a Gather that drops more of its input stays a layer, so that
+     * the proof carries no more than the output's values and a few zeros).
+     */
+    static ResidueOrder residueOrder(int[] indices, int width) {
+        for (int b2 = 2; b2 <= width / 3; b2 <<= 1) {
+            int b1 = width / b2;
+            if (width % b2 != 0 || b1 % 2 == 0 || indices.length > width || width - indices.length >= 2L * b2) {
+                continue;
+            }
+            ResidueOrder order = new ResidueOrder(indices.length, b1, b2);
+            boolean all = true;
+            for (int i = 0; i < indices.length && all; i++) {
+                all = indices[i] == order.position(i);
+            }
+            if (all) {
+                return order;
+            }
+        }
+        return null;
     }
 
     /**
@@ -639,6 +744,9 @@ public final class ModelCompiler {
                     throw new UnsupportedModelException("Pad other than constant zero padding is not supported by the prover yet");
                 }
                 b.layer(new IndexMapLayer(new int[] {of(p.input())}, computed(outT), new IndexMap.Pad(p.before())));
+            }
+            case QOp.QGather g when residueOrderGathers.containsKey(g) -> {
+                // no layer: the circuit's output is its input, the key records its order (run())
             }
             case QOp.QGather g -> {
                 int[] xs = qm.tensor(g.input()).shape();

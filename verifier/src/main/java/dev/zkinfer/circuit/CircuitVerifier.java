@@ -35,7 +35,8 @@ import java.util.Map;
 public final class CircuitVerifier {
     /**
      * The outcome of a verification. A valid outcome carries the proof's public inputs and
-     * outputs (signed integers, in the circuit's order) of its real rows, the first {@code rows}
+     * outputs (signed integers, in the circuit's order of inputs and outputs, each output's values in
+     * the model's order: {@link VerifyingKey#modelOutput}) of its real rows, the first {@code rows}
      * of its batch, one after the other (the padding rows of a batch proof are proved but not
      * reported); an invalid one carries none, so that nothing a rejected proof claims can be read
      * as if it had been proved. For a key with committed inputs a valid outcome also carries the
@@ -366,8 +367,10 @@ public final class CircuitVerifier {
                 inputs.add(values);
                 inputPadded.put(inIds[i], circuit.tensor(inIds[i]).layout().pad(input[i], 0));
             }
-            for (long[] o : output) {
-                outputs.add(signed(o));
+            for (int j = 0; j < output.length; j++) {
+                // the model's values: an output the circuit holds in residue order is put into the
+                // model's order here, outside the proof, which is about output[j] as written (ResidueOrder)
+                outputs.add(vk.modelOutput(j, signed(output[j])));
             }
             // the model commitment's out-of-domain samples (its root is in the verifying-key digest)
             // before any other challenge; their answers follow the public output in the proof

@@ -34,13 +34,17 @@ import java.util.List;
  * u32 input count k and for each input its scale (IEEE-754 bits as u64), min and max (i32)
  * (the public inputs, then, with committed inputs, the committed ones: a holder of an input
  * quantizes it with these),
- * u32 output count m and per output its scale (u64) and the number of its elements in one row of
- * the model (u32, at least 1: {@link #outputElements}), then u32 n, the number of batch
+ * u32 output count m and per output its scale (u64), the number of its elements in one row of
+ * the model (u32, at least 1: {@link #outputElements}) and its order (u32 0: the circuit's row as
+ * the model's, or u32 1 and a {@link ResidueOrder}: u32 elements, b1, b2), then u32 n, the number of batch
  * circuits (1 to {@value #MAX_BATCH_CIRCUITS}), and n times: u32 batch size (increasing, 1 to
  * {@value #MAX_BATCH}) and the circuit ({@link Circuit#encode}, whose k inputs and m outputs
  * these are, in the same order, each holding a whole number of rows per batch entry); then, in
  * the file only, the 32-byte digest of all of that as a checksum, so a corrupted key is reported
  * as corrupted rather than as another model.
+ * Version 11 added each output's order ({@link #outputOrder}: a tied LM head's logits proved in
+ * residue order, put into vocabulary order outside the proof instead of by a Gather layer); keys of
+ * version 10 and earlier are refused.
  * Version 10 added the layer tag {@link LayerCodec#LINEAR_TRANSPOSED} (a Linear layer reading its
  * weights transposed, so that a tied embedding and LM head commit one tensor); its keys are otherwise
  * encoded as version 9's, and keys of version 9 and earlier are refused. Version 9 added each output's elements per row (a committed one-element output that a circuit
@@ -57,7 +61,7 @@ import java.util.List;
  */
 public final class VerifyingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    public static final int VERSION = 10;
+    public static final int VERSION = 11;
     /** Flags bit 0: proofs for this key are zero-knowledge. */
     static final int FLAG_ZERO_KNOWLEDGE = 1;
     /** Flags bit 1: the private inputs are also committed in each proof's input commitment (§3.5). */
@@ -82,6 +86,8 @@ public final class VerifyingKey {
     private final byte[] modelRoot;
     private final IoScales io;
     private final int[] outputElements;
+    /** Each output's {@link ResidueOrder}, null where the circuit holds the model's order. */
+    private final ResidueOrder[] outputOrders;
     private final byte[] encoded;
     private final byte[] digest;
     private final CommittedLayout modelLayout;
@@ -144,6 +150,17 @@ public final class VerifyingKey {
      */
     public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
             int hiddenProofs, boolean committedInputs, boolean committedOutputs, int[] outputElements) {
+        this(profile, batchSizes, circuits, modelRoot, io, hiddenProofs, committedInputs, committedOutputs, outputElements, null);
+    }
+
+    /**
+     * As above, with each output's {@link ResidueOrder} ({@code outputOrders} null, or null where the
+     * circuit holds an output in the model's order): the circuit's output has the order's width as
+     * its last axis, and {@code outputElements} (null: derived) counts the model's elements per row.
+     * Public outputs only (a committed output is opened in the circuit's form).
+     */
+    public VerifyingKey(SecurityProfile profile, int[] batchSizes, Circuit[] circuits, byte[] modelRoot, IoScales io,
+            int hiddenProofs, boolean committedInputs, boolean committedOutputs, int[] outputElements, ResidueOrder[] outputOrders) {
         boolean zeroKnowledge = hiddenProofs != 0;
         if (committedOutputs && !zeroKnowledge) {
             throw new IllegalArgumentException("committed outputs need a zero-knowledge key");
@@ -181,10 +198,31 @@ public final class VerifyingKey {
                 requireRows(c, id, b);
             }
         }
+        outputOrders = outputOrders == null ? new ResidueOrder[io.outputScales().size()] : outputOrders.clone();
+        if (outputOrders.length != io.outputScales().size()) {
+            throw new IllegalArgumentException("the key gives " + outputOrders.length + " outputs' orders for " + io.outputScales().size() + " outputs");
+        }
+        for (int j = 0; j < outputOrders.length; j++) {
+            ResidueOrder order = outputOrders[j];
+            if (order == null) {
+                continue;
+            }
+            if (committedOutputs) {
+                throw new IllegalArgumentException("a committed output is held in the model's order");
+            }
+            for (int i = 0; i < circuits.length; i++) {
+                int[] dims = circuits[i].tensor(circuits[i].outputs()[j]).layout().dims();
+                if (dims[dims.length - 1] != order.width()) {
+                    throw new IllegalArgumentException("output " + j + " of the batch-" + batchSizes[i] + " circuit has a last axis of "
+                            + dims[dims.length - 1] + ", its residue order " + order.width());
+                }
+            }
+        }
         if (outputElements == null) {
             outputElements = new int[circuits[0].outputs().length];
             for (int j = 0; j < outputElements.length; j++) {
-                outputElements[j] = (int) (circuits[0].tensor(circuits[0].outputs()[j]).layout().size() / batchSizes[0]);
+                long row = circuits[0].tensor(circuits[0].outputs()[j]).layout().size() / batchSizes[0];
+                outputElements[j] = (int) (outputOrders[j] == null ? row : row / outputOrders[j].width() * outputOrders[j].elements());
             }
         }
         if (outputElements.length != io.outputScales().size()) {
@@ -194,6 +232,9 @@ public final class VerifyingKey {
         for (int i = 0; i < circuits.length; i++) {
             for (int j = 0; j < outputElements.length; j++) {
                 long row = circuits[i].tensor(circuits[i].outputs()[j]).layout().size() / batchSizes[i];
+                if (outputOrders[j] != null) {
+                    row = row / outputOrders[j].width() * outputOrders[j].elements();
+                }
                 boolean padded = committedOutputs && outputElements[j] == 1 && row == 2;
                 if (row != outputElements[j] && !padded) {
                     throw new IllegalArgumentException("output " + j + " has " + outputElements[j] + " elements per row, the batch-"
@@ -207,6 +248,7 @@ public final class VerifyingKey {
         this.modelRoot = modelRoot.clone();
         this.io = io;
         this.outputElements = outputElements.clone();
+        this.outputOrders = outputOrders;
         ProofWriter w = new ProofWriter();
         w.bytes(MAGIC).u32(VERSION).u32(profile.bits())
                 .u32(zeroKnowledge ? FLAG_ZERO_KNOWLEDGE | (committedInputs ? FLAG_COMMITTED_INPUTS : 0)
@@ -219,6 +261,12 @@ public final class VerifyingKey {
         w.u32(io.outputScales().size());
         for (int j = 0; j < outputElements.length; j++) {
             w.u64(Double.doubleToLongBits(io.outputScale(j))).u32(outputElements[j]);
+            ResidueOrder order = outputOrders[j];
+            if (order == null) {
+                w.u32(0);
+            } else {
+                w.u32(1).u32(order.elements()).u32(order.b1()).u32(order.b2());
+            }
         }
         w.u32(circuits.length);
         for (int i = 0; i < circuits.length; i++) {
@@ -261,6 +309,7 @@ public final class VerifyingKey {
         this.modelRoot = of.modelRoot;
         this.io = of.io;
         this.outputElements = of.outputElements;
+        this.outputOrders = of.outputOrders;
         this.encoded = of.encoded;
         this.digest = of.digest;
         this.batch = batchSizes[index];
@@ -380,13 +429,15 @@ public final class VerifyingKey {
      * its opening holds the value only ({@link #circuitOutput}).
      */
     public boolean outputPadded(int j) {
-        return circuit.tensor(circuit.outputs()[j]).layout().size() / batch != outputElements[j];
+        return outputOrders[j] == null && circuit.tensor(circuit.outputs()[j]).layout().size() / batch != outputElements[j];
     }
 
     /** Output j's dimensions in this batch circuit as the model has them: a padded output's are all 1. */
     public int[] outputDims(int j) {
         int[] dims = circuit.tensor(circuit.outputs()[j]).layout().dims();
-        if (outputPadded(j)) {
+        if (outputOrders[j] != null) {
+            dims[dims.length - 1] = outputOrders[j].elements();
+        } else if (outputPadded(j)) {
             Arrays.fill(dims, 1);
             dims[0] = batch;
         }
@@ -405,6 +456,9 @@ public final class VerifyingKey {
         if (values.length != (long) elements * batch) {
             throw new IllegalArgumentException("output " + j + " has " + elements + " value(s) per row, " + batch + " row(s) in the batch, not "
                     + values.length + " values");
+        }
+        if (outputOrders[j] != null) {
+            return outputOrders[j].toCircuit(values);
         }
         int row = (int) (circuit.tensor(circuit.outputs()[j]).layout().size() / batch);
         long[] out = new long[row * batch];
@@ -425,11 +479,22 @@ public final class VerifyingKey {
         if (values.length != (long) row * batch) {
             throw new IllegalArgumentException("output " + j + " has " + row * batch + " values in the circuit, not " + values.length);
         }
+        if (outputOrders[j] != null) {
+            return outputOrders[j].toModel(values);
+        }
         long[] out = new long[elements * batch];
         for (int r = 0; r < batch; r++) {
             System.arraycopy(values, r * row, out, r * elements, elements);
         }
         return out;
+    }
+
+    /**
+     * The order in which this key's circuits hold output j's last axis, when it is not the model's
+     * (a tied LM head's logits in residue order); null when the circuit's row is the model's.
+     */
+    public ResidueOrder outputOrder(int j) {
+        return outputOrders[j];
     }
 
     private static void requireRows(Circuit c, int tensor, int batch) {
@@ -535,6 +600,7 @@ public final class VerifyingKey {
         List<Double> outputs = new ArrayList<>();
         int m = in.length("output count", 1, Circuit.MAX_IO);
         int[] elements = new int[m];
+        ResidueOrder[] orders = new ResidueOrder[m];
         for (int j = 0; j < m; j++) {
             double scale = Double.longBitsToDouble(in.u64("output scale"));
             if (!validScale(scale)) {
@@ -542,6 +608,17 @@ public final class VerifyingKey {
             }
             outputs.add(scale);
             elements[j] = in.length("output elements per row", 1, Integer.MAX_VALUE);
+            int order = in.length("output order", 0, 1);
+            if (order == 1) {
+                int n = in.length("residue order elements", 1, ResidueOrder.MAX_WIDTH);
+                int b1 = in.length("residue order modulus b1", 1, ResidueOrder.MAX_WIDTH);
+                int b2 = in.length("residue order modulus b2", 1, ResidueOrder.MAX_WIDTH);
+                try {
+                    orders[j] = new ResidueOrder(n, b1, b2);
+                } catch (IllegalArgumentException e) {
+                    throw new MalformedProofException("verifying key has an invalid output order: " + e.getMessage());
+                }
+            }
         }
         try {
             int n = in.length("batch circuit count", 1, MAX_BATCH_CIRCUITS);
@@ -553,7 +630,7 @@ public final class VerifyingKey {
             }
             in.finish();
             return new VerifyingKey(profile, sizes, circuits, root, new IoScales(inputs, outputs), proofs,
-                    (flags & FLAG_COMMITTED_INPUTS) != 0, (flags & FLAG_COMMITTED_OUTPUTS) != 0, elements);
+                    (flags & FLAG_COMMITTED_INPUTS) != 0, (flags & FLAG_COMMITTED_OUTPUTS) != 0, elements, orders);
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
                 | ArithmeticException | NegativeArraySizeException e) {
             // A key whose checksum holds but whose circuit does not (crafted, or written by a

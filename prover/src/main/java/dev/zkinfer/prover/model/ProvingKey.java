@@ -57,7 +57,8 @@ import java.util.function.Consumer;
  * that the verifying key rebuilt from them has the recorded digest, so a key can never prove
  * against a different model than the one it names (and the witness check of every proof ties
  * the quantized model the executor runs to those values; {@link #decodeRecommittingInBackground}
- * makes the digest check when a proof first needs the commitment). Keys of earlier versions (version 9
+ * makes the digest check when a proof first needs the commitment). Keys of earlier versions (version 10
+ * embedded a version-10 verifying key, without output orders; version 9
  * embedded a version-9 verifying key, without transposed Linear layers; version 8
  * embedded a version-8 verifying key, without each output's elements per row; version 4 held
  * one circuit, version 3 committed to the padded weights, version 2 stored only the quantized
@@ -68,11 +69,12 @@ import java.util.function.Consumer;
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
     /**
+     * 11: the verifying key of version 11 (an output may be held in residue order, ResidueOrder);
      * 10: the verifying key of version 10 (a Linear layer may read its weights transposed: a tied
      * embedding and LM head store and commit one tensor); 9: each output's elements per row, the
      * derived requantization excess and max-pool gaps.
      */
-    private static final int VERSION = 10;
+    private static final int VERSION = 11;
     /** The batch sizes {@code zkinfer compile} gives a key unless told otherwise. */
     public static final int[] DEFAULT_BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64};
     private static final System.Logger LOG = System.getLogger(ProvingKey.class.getName());
@@ -488,7 +490,7 @@ public final class ProvingKey {
         // each output's elements in one row of the model (a committed one-element output may be held padded)
         int[] outputElements = Arrays.stream(model.outputIds()).map(id -> model.tensor(id).size()).toArray();
         if (inBackground) {
-            if (!sameIo(io, outputElements, storedVk)) {
+            if (!sameIo(io, outputElements, first.outputOrders(), storedVk)) {
                 throw new MalformedInputException(DIGEST_MISMATCH);
             }
             // Forked in this pool; it runs when a worker is free (at the latest when this task
@@ -513,11 +515,11 @@ public final class ProvingKey {
         VerifyingKey vk;
         // the rest of what a key built anew would encode (profile, flags, T, batch sizes and
         // circuits) comes from storedVk itself
-        if (storedVk != null && Arrays.equals(commitment.root(), storedVk.modelRoot()) && sameIo(io, outputElements, storedVk)) {
+        if (storedVk != null && Arrays.equals(commitment.root(), storedVk.modelRoot()) && sameIo(io, outputElements, first.outputOrders(), storedVk)) {
             vk = storedVk;
         } else {
             vk = new VerifyingKey(profile, sizes, circuits, commitment.root(), io, zeroKnowledge ? hiddenProofs : 0, committedInputs,
-                    committedOutputs, outputElements);
+                    committedOutputs, outputElements, first.outputOrders());
         }
         // The integer executor's one-time packing of the weights (0.5 s on VGG-11, uninterruptible)
         // happens here rather than inside the first proof.
@@ -529,9 +531,17 @@ public final class ProvingKey {
     /** Why a key is refused whose stored weights, circuit or scales do not give the verifying key whose digest it records. */
     private static final String DIGEST_MISMATCH = "corrupted proving key: its weights or circuit do not match the digest it records";
 
-    /** Whether the key built anew would record storedVk's input and output scales and outputs' elements per row. */
-    private static boolean sameIo(IoScales io, int[] outputElements, VerifyingKey storedVk) {
-        return sameScales(io, storedVk.io()) && sameOutputElements(outputElements, storedVk);
+    /** Whether the key built anew would record storedVk's input and output scales and outputs' elements per row and orders. */
+    private static boolean sameIo(IoScales io, int[] outputElements, dev.zkinfer.circuit.ResidueOrder[] orders, VerifyingKey storedVk) {
+        if (!sameScales(io, storedVk.io()) || !sameOutputElements(outputElements, storedVk)) {
+            return false;
+        }
+        for (int j = 0; j < orders.length; j++) {
+            if (!java.util.Objects.equals(orders[j], storedVk.outputOrder(j))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean sameOutputElements(int[] elements, VerifyingKey vk) {
@@ -917,7 +927,11 @@ public final class ProvingKey {
                     throw new MalformedInputException("corrupted proving key: model tensor " + q + " maps to no circuit tensor");
                 }
             }
-            out[i] = new ModelCompiler.Compiled(ci, i == 0 ? values : valuesFor(circuit, values, ci), tensorOf);
+            dev.zkinfer.circuit.ResidueOrder[] orders = new dev.zkinfer.circuit.ResidueOrder[ci.outputs().length];
+            for (int j = 0; j < orders.length; j++) {
+                orders[j] = vk.outputOrder(j);
+            }
+            out[i] = new ModelCompiler.Compiled(ci, i == 0 ? values : valuesFor(circuit, values, ci), tensorOf, orders);
         }
         return new Stored(vk, sizes, out, vk.zeroKnowledge(), vk.hiddenProofs(), vk.committedInputs(), vk.committedOutputs());
     }

@@ -25,15 +25,21 @@ import org.junit.jupiter.api.Test;
 /**
  * A GPT whose vocabulary takes the residue path (more than 4,096 tokens) with the LM head tied to
  * the token embedding commits the table once (issue 15): the LM head multiplies by the embedding's
- * residue-permuted table (one tensor, read transposed by one of the two Linear layers) and a Gather
- * puts the logits back into vocabulary order; an untied head commits a matrix of its own and still
+ * residue-permuted table (one tensor, read transposed by one of the two Linear layers), whose logits
+ * the circuit proves in residue order and the verifier puts back into vocabulary order outside the
+ * proof (ResidueOrderOutputProofTest); an untied head commits a matrix of its own and still
  * proves. A proof made with one shared weight changed is rejected by the tied key.
  */
 class TiedLmHeadProofTest {
     static final int T = 4;
 
     static QuantizedModel quantized(GptBuilder.Config config, boolean tied) {
-        Graph g = GptBuilder.build(5, config, T, true, tied);
+        return quantized(config, tied, true);
+    }
+
+    /** The GPT of {@code config} quantized, its logits those of the last position or of every position. */
+    static QuantizedModel quantized(GptBuilder.Config config, boolean tied, boolean lastPositionOnly) {
+        Graph g = GptBuilder.build(5, config, T, lastPositionOnly, tied);
         return Quantizer.quantize(g, GptBuilder.randomPrompts(6, config.vocab(), T, 3), QuantizationOptions.int16());
     }
 
@@ -76,6 +82,7 @@ class TiedLmHeadProofTest {
             IntTensor x = qm.quantizeInput(prompt);
             ProvingKey pk = ProvingKey.create(qm, SecurityProfile.DEFAULT, s -> {});
             assertEquals(tied, linears(pk.verifyingKey().circuit()).stream().anyMatch(LinearLayer::transposed));
+            assertEquals(tied, pk.verifyingKey().outputOrder(0) != null, "a tied head's logits are proved in residue order");
             ProofResult proof = new ModelProver(pk).prove(x, s -> {});
             CircuitVerifier.Outcome o = CircuitVerifier.verify(pk.verifyingKey(), proof.proof());
             assertTrue(o.result().isValid(), (tied ? "tied: " : "untied: ") + o.result());
