@@ -447,7 +447,8 @@ public final class VerifyingKey {
     /**
      * Output j's values in this batch circuit's tensor (every row, signed or field) from the model's
      * ({@link #outputElements} per row, every row of the batch): each row's elements, then zeros
-     * up to the circuit's row.
+     * up to the circuit's row; for an output with a {@link #outputOrder}, each element at its
+     * residue-order position, zeros at the positions naming none.
      *
      * @throws IllegalArgumentException when {@code values} is not a whole batch of model rows
      */
@@ -471,7 +472,10 @@ public final class VerifyingKey {
     /**
      * The model's values of output j (every row of the batch) from this batch circuit's output tensor
      * ({@code values}, unpadded): each row's first {@link #outputElements}. The rest of a padded row
-     * is the circuit's zero padding and is not returned.
+     * is the circuit's zero padding and is not returned. For an output with a {@link #outputOrder}
+     * (a tied LM head's logits in residue order) the values of each last axis in the model's order:
+     * the verifier's outcome and the prover's result present the model's order this way, outside the
+     * proof, which is about {@code values} as written.
      */
     public long[] modelOutput(int j, long[] values) {
         int elements = outputElements[j];
