@@ -188,6 +188,57 @@ class ResidueOrderOutputProofTest {
         assertThrows(MalformedProofException.class, () -> VerifyingKey.decode(kind));
     }
 
+    /**
+     * Any model output made by a last-axis Gather of constant indices in residue order (here 10 of a
+     * Linear layer's 12 outputs, modulo 3 and 4) is proved in the circuit's order; a Gather of other
+     * indices (the same outputs reversed) stays a layer. Both prove the integer executor's output.
+     */
+    @Test
+    void onlyAGatherOfResidueOrderIndicesIsAppliedOutsideTheProof() {
+        long[] residue = new long[10], reversed = new long[10];
+        for (int i = 0; i < 10; i++) {
+            residue[i] = (i % 3) * 4 + i % 4;
+            reversed[i] = 11 - i;
+        }
+        for (long[] indices : new long[][] {residue, reversed}) {
+            boolean inOrder = indices == residue;
+            java.util.Random random = new java.util.Random(3);
+            double[] w = new double[16 * 12];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = random.nextDouble() - 0.5;
+            }
+            java.util.Map<String, dev.zkinfer.nn.tensor.Tensor> weights = new java.util.LinkedHashMap<>();
+            weights.put("w", dev.zkinfer.nn.tensor.Tensor.of(new int[] {16, 12}, w));
+            weights.put("indices", dev.zkinfer.nn.tensor.Tensor.ofLongs(new int[] {10}, indices));
+            java.util.List<dev.zkinfer.nn.graph.Node> nodes = java.util.List.of(
+                    new dev.zkinfer.nn.graph.Node("mm", "MatMul", 0, 13, java.util.List.of("x", "w"), java.util.List.of("y"), java.util.Map.of()),
+                    new dev.zkinfer.nn.graph.Node("pick", "Gather", 1, 13, java.util.List.of("y", "indices"), java.util.List.of("out"),
+                            java.util.Map.of("axis", 1L)));
+            dev.zkinfer.nn.graph.Graph g = dev.zkinfer.nn.graph.GraphAssembler.assemble(nodes, weights,
+                    java.util.List.of(new dev.zkinfer.nn.graph.ValueInfo("x", new int[] {1, 16})), java.util.List.of("out"), 1, 1);
+            double[] xs = new double[16];
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = random.nextDouble() * 2 - 1;
+            }
+            dev.zkinfer.nn.tensor.Tensor in = dev.zkinfer.nn.tensor.Tensor.of(new int[] {1, 16}, xs);
+            QuantizedModel m = dev.zkinfer.nn.quant.Quantizer.quantize(g, java.util.List.of(in), dev.zkinfer.nn.quant.QuantizationOptions.int8());
+            ProvingKey key = ProvingKey.create(m, SecurityProfile.DEFAULT, s -> {});
+            VerifyingKey vk = key.verifyingKey();
+            assertEquals(inOrder ? new ResidueOrder(10, 3, 4) : null, vk.outputOrder(0));
+            long gathers = vk.circuit().layers().stream().filter(l -> l instanceof IndexMapLayer im && im.map() instanceof IndexMap.Gather).count();
+            assertEquals(inOrder ? 0 : 1, gathers, "the Gather layer");
+            assertArrayEquals(new int[] {1, 10}, vk.outputDims(0));
+            IntTensor q = m.quantizeInput(in);
+            ProofResult r = new ModelProver(key).prove(q, s -> {});
+            CircuitVerifier.Outcome o = CircuitVerifier.verify(vk, r.proof());
+            assertTrue(o.result().isValid(), o.result().toString());
+            long[] expected = Arrays.stream(IntegerExecutor.create().infer(m, q).data()).asLongStream().toArray();
+            assertArrayEquals(expected, o.output());
+            assertArrayEquals(expected, Arrays.stream(r.output().data()).asLongStream().toArray());
+            assertEquals(inOrder ? 12 : 10, PublicValues.output(r.proof()).values().length, "the public output as the circuit holds it");
+        }
+    }
+
     private static int indexOf(byte[] a, byte[] p) {
         outer:
         for (int i = 0; i + p.length <= a.length; i++) {
