@@ -148,6 +148,15 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         sendOperandEvaluations(l, ctx, red.point(), finals[xi], finals[yi]);
     }
 
+    /** The bounds of one instance of the batched zero-check: the native kernels' (NativeKernels.MAX_TABLES, MAX_TERMS). */
+    private static final int MAX_BATCH_TABLES = 16, MAX_BATCH_TERMS = 32;
+
+    /** The tables and terms {@link #addZeroCheck} adds for a layer. */
+    static int[] zeroCheckShape(RequantLayer l, boolean kTable) {
+        int k = kTable || l.alignedMultipliers().length > 1 ? 1 : 0;
+        return l.tableClamp() ? new int[] {4 + k, 5} : new int[] {5 + k, 8};
+    }
+
     /** Where {@link #addZeroCheck} put a layer's tables in the instance (−1: not there). */
     record ZeroCheckTables(int x, int y, int r, int excess, int dp, int dn) {}
 
@@ -195,10 +204,10 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
 
     /**
      * Integrity mode: the zero-checks of the layers {@code batched} (RequantZeroChecks: indices in the layer
-     * loop's order) as one sumcheck over L = max n_l variables, before the layer loop. The layers of one size
-     * share one instance and one eq table (τ's first n coordinates); the sizes are the parts of a
+     * loop's order) as one sumcheck over L = max n_l variables, before the layer loop. A few layers of one size
+     * share an instance and its eq table (τ's first n coordinates); the instances are the parts of a
      * {@link BatchedRounds} (a part of n variables summed in the first n rounds, then a constant), so that no
-     * table grows to 2^L. Then each layer's operand evaluations at ρ's first n_l coordinates, all sent and
+     * table grows to 2^L and the prover's work is at most the layers' own sumchecks'. Then each layer's operand evaluations at ρ's first n_l coordinates, all sent and
      * absorbed at once, and the layers' claims, in order.
      */
     static void proveBatch(int[] batched, ProverContext ctx) {
@@ -209,26 +218,36 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         int numVars = RequantZeroChecks.numVars(circuit, batched);
         RequantZeroChecks.Challenges ch = RequantZeroChecks.challenges(ctx.transcript(), numVars);
         Ext3[][] c = ch.coefficients(batched.length);
-        // one instance per size, in the order of first appearance
-        java.util.Map<Integer, Integer> partOf = new java.util.LinkedHashMap<>();
+        // Layers of one size share an instance and its eq table (τ's first n coordinates) up to the native kernels'
+        // bounds (16 tables, 32 terms): a few layers per instance keep the kernels' per-pair working set small (one
+        // instance of hundreds of tables made the round sums slower than the layers' own sumchecks) and native.
+        java.util.Map<Integer, SumcheckInstance> open = new java.util.HashMap<>();
+        java.util.Map<Integer, Integer> openPart = new java.util.HashMap<>();
+        java.util.Map<Integer, long[]> eqTables = new java.util.HashMap<>();
         java.util.List<SumcheckInstance> parts = new java.util.ArrayList<>();
-        int[] eqOf = new int[numVars + 1];
         ZeroCheckTables[] tables = new ZeroCheckTables[batched.length];
         int[] part = new int[batched.length];
         for (int j = 0; j < batched.length; j++) {
             RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
             int n = RequantZeroChecks.numVars(circuit, l);
-            Integer pi = partOf.get(n);
-            if (pi == null) {
-                pi = parts.size();
-                partOf.put(n, pi);
-                SumcheckInstance inst = new SumcheckInstance(n);
-                eqOf[n] = inst.addTable(EqTables.eq(ctx.backend(), Arrays.copyOf(ch.tau(), n)));
+            int[] need = zeroCheckShape(l, false);
+            SumcheckInstance inst = open.get(n);
+            if (inst == null || inst.numTables() + need[0] > MAX_BATCH_TABLES || inst.numTerms() + need[1] > MAX_BATCH_TERMS) {
+                inst = new SumcheckInstance(n);
+                long[] eq = eqTables.computeIfAbsent(n, v -> EqTables.eq(ctx.backend(), Arrays.copyOf(ch.tau(), v)));
+                inst.addTable(open.containsKey(n) ? eq.clone() : eq);
+                open.put(n, inst);
+                openPart.put(n, parts.size());
                 parts.add(inst);
             }
-            part[j] = pi;
-            tables[j] = addZeroCheck(l, ctx, parts.get(pi), eqOf[n], c[j][0], c[j][1], c[j][2], false);
+            part[j] = openPart.get(n);
+            int t0 = inst.numTables(), m0 = inst.numTerms();
+            tables[j] = addZeroCheck(l, ctx, inst, 0, c[j][0], c[j][1], c[j][2], false);
+            if (inst.numTables() - t0 != need[0] || inst.numTerms() - m0 != need[1]) {
+                throw new IllegalStateException("Requant layer: zeroCheckShape disagrees with addZeroCheck");
+            }
         }
+        eqTables.clear();
         Ext3[] ones = new Ext3[parts.size()];
         Ext3[] zeros = new Ext3[parts.size()];
         Arrays.fill(ones, Ext3.ONE);

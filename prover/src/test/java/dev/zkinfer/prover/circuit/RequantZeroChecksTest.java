@@ -32,12 +32,26 @@ class RequantZeroChecksTest {
     record Setup(Circuit circuit, WitnessValues w, RequantLayer[] layers) {}
 
     static Setup setup(long seed) {
+        return setup(seed, new int[][] {{4, 8}, {2, 3}, {4, 8}, {3, 2}}, new boolean[] {true, false, false, true},
+                new boolean[] {false, true, false, true}, new int[][] {{-128, 127}, {0, 127}, {0, 255}, {-128, 127}});
+    }
+
+    /** {@code count} limb-clamp layers of one size, alternately per-channel and not: more than one prover instance holds. */
+    static Setup oneSize(long seed, int count) {
+        int[][] dims = new int[count][];
+        boolean[] perChannel = new boolean[count];
+        int[][] clamp = new int[count][];
+        for (int k = 0; k < count; k++) {
+            dims[k] = new int[] {4, 8};
+            perChannel[k] = k % 2 == 0;
+            clamp[k] = new int[] {-128, 127};
+        }
+        return setup(seed, dims, perChannel, new boolean[count], clamp);
+    }
+
+    static Setup setup(long seed, int[][] dims, boolean[] perChannel, boolean[] table, int[][] clamp) {
         SplittableRandom rnd = new SplittableRandom(seed);
         Circuit.Builder b = new Circuit.Builder();
-        int[][] dims = {{4, 8}, {2, 3}, {4, 8}, {3, 2}};
-        boolean[] perChannel = {true, false, false, true};
-        boolean[] table = {false, true, false, true};
-        int[][] clamp = {{-128, 127}, {0, 127}, {0, 255}, {-128, 127}};
         int[] xs = new int[dims.length];
         int[] ys = new int[dims.length];
         RequantLayer[] layers = new RequantLayer[dims.length];
@@ -195,6 +209,22 @@ class RequantZeroChecksTest {
             assertEquals(roundBytes(st.circuit) + 24 * operands, run.proof().length);
         }
         assertEquals(0, RequantZeroChecks.batched(st.circuit, true).length, "zero-knowledge proofs keep their per-layer zero-checks");
+    }
+
+    @Test
+    void manyLayersOfOneSize() throws InvalidProofException {
+        // 7 layers of 6 or 5 tables: several instances of at most 16 tables, each with its own copy of the eq table
+        Setup st = oneSize(8, 7);
+        Run run = prove(st.circuit, st.w, Backends.vector());
+        List<Claim> claims = verify(st.circuit, run.proof());
+        assertNull(LayerHarness.falseClaim(claims, st.w));
+        assertEquals(run.claims().size(), claims.size());
+        for (int k : new int[] {0, 3, 6}) {
+            WitnessValues bad = copy(st);
+            int i = interiorIndex(st, k);
+            bad.get(st.layers[k].y())[i] = Goldilocks.sub(bad.get(st.layers[k].y())[i], 1);
+            assertCaught(st, bad);
+        }
     }
 
     @Test
