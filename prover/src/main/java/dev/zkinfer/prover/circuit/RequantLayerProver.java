@@ -207,8 +207,8 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
      * loop's order) as one sumcheck over L = max n_l variables, before the layer loop. A few layers of one size
      * share an instance and its eq table (τ's first n coordinates); the instances are the parts of a
      * {@link BatchedRounds} (a part of n variables summed in the first n rounds, then a constant), so that no
-     * table grows to 2^L and the prover's work is at most the layers' own sumchecks'. Then each layer's operand evaluations at ρ's first n_l coordinates, all sent and
-     * absorbed at once, and the layers' claims, in order.
+     * table grows to 2^L and the prover's work is at most the layers' own sumchecks'. Then each layer's operand
+     * evaluations at ρ's first n_l coordinates, all sent and absorbed at once, and the layers' claims, in order.
      */
     static void proveBatch(int[] batched, ProverContext ctx) {
         if (batched.length == 0) {
