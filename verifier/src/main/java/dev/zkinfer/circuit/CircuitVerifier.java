@@ -171,7 +171,8 @@ public final class CircuitVerifier {
     /**
      * Receives wall-clock times of the verifier's stages (for profiling): {@code stage} is a
      * layer index (0-based, layers are visited last to first) or -1 for the lookups, -2 for
-     * the model and -3 for the witness commitment openings.
+     * the model and -3 for the witness commitment openings, -6 for the batched requantization
+     * zero-checks ({@link RequantZeroChecks}; the layers it covers record nothing).
      */
     @FunctionalInterface
     public interface Timing {
@@ -187,7 +188,8 @@ public final class CircuitVerifier {
         /**
          * The proof bytes the stage read (same stage numbers; -4 for what precedes the lookups:
          * header, public input and output, roots and out-of-domain answers; -5 for the LogUp-GKR
-         * tree within the lookups); reported once per stage, by default ignored.
+         * tree within the lookups; -6 for the batched requantization zero-checks, {@link RequantZeroChecks});
+         * reported once per stage, by default ignored.
          */
         default void bytes(int stage, String name, long count) {}
     }
@@ -250,6 +252,8 @@ public final class CircuitVerifier {
         private ZkLayout.MaskCursor cursor;
         private final List<WitnessForm> forms = new ArrayList<>();
         private int[] claimed;
+        /** The tensors whose defining layer has run: no claim on them may follow. */
+        private boolean[] reduced;
         /** Committed visibility: each committed end's commitment root and out-of-domain claims, by {@link CommittedEnd} ordinal. */
         private final byte[][] roots = new byte[CommittedEnd.values().length][];
         private final List<List<EvaluationClaim>> rootOod = new ArrayList<>(java.util.Collections.nCopies(CommittedEnd.values().length, null));
@@ -257,6 +261,7 @@ public final class CircuitVerifier {
         Run(VerifyingKey vk, ProofReader in, List<long[]> inputs, List<long[]> outputs, Timing timing) {
             this.zk = vk.zkLayout();
             this.claimed = new int[vk.circuit().tensors().size()];
+            this.reduced = new boolean[vk.circuit().tensors().size()];
             this.timing = timing;
             this.vk = vk;
             this.circuit = vk.circuit();
@@ -282,6 +287,10 @@ public final class CircuitVerifier {
 
         @Override
         public void claim(int tensor, Ext3[] point, Ext3 value) {
+            if (reduced[tensor]) {
+                // a claim on a computed tensor must come before its defining layer runs (the loop visits layers last to first)
+                throw new IllegalStateException("claim on " + circuit.tensor(tensor).name() + " after its layer was proved");
+            }
             if (point.length != circuit.tensor(tensor).layout().numVars()) {
                 throw new IllegalStateException("claim on " + circuit.tensor(tensor).name() + " with a point of the wrong dimension");
             }
@@ -433,8 +442,23 @@ public final class CircuitVerifier {
                 claim(outIds[j], r, Mle.evaluate(outLayout.pad(output[j], 0), r));
             }
 
+            // integrity mode: the zero-checks of the requantizations that define no output, as one sumcheck
+            int[] batched = RequantZeroChecks.batched(circuit, zk != null);
+            long tz = System.nanoTime();
+            int bz = in.position();
+            RequantZeroChecks.verify(this, batched);
+            timing.record(-6, "requant zero-checks", System.nanoTime() - tz);
+            timing.bytes(-6, "requant zero-checks", in.position() - bz);
+            boolean[] skip = new boolean[circuit.layers().size()];
+            for (int li : batched) {
+                skip[li] = true;
+            }
+
             List<Layer> layers = circuit.layers();
             for (int li = layers.size() - 1; li >= 0; li--) {
+                if (skip[li]) {
+                    continue;
+                }
                 Layer layer = layers.get(li);
                 long tl = System.nanoTime();
                 int bl = in.position();
@@ -442,6 +466,7 @@ public final class CircuitVerifier {
                 Claim[] merged = new Claim[outs.length];
                 for (int o = 0; o < outs.length; o++) {
                     List<Claim> cs = pending.remove(outs[o]);
+                    reduced[outs[o]] = true;
                     merged[o] = cs == null ? null : merge(outs[o], cs);
                 }
                 layer.verify(merged, this);
@@ -551,6 +576,7 @@ public final class CircuitVerifier {
             // the masks, witness layout and claim counts of the proof's batch circuit, not the smallest one's
             zk = vk.zkLayout();
             claimed = new int[circuit.tensors().size()];
+            reduced = new boolean[circuit.tensors().size()];
             rows = real;
         }
 

@@ -43,7 +43,9 @@ import java.util.Map;
  * evaluations; one random point per output, in output order, each giving the claim on that
  * output's polynomial (with committed outputs, under {@value #COMMITTED_OUTPUTS_DOMAIN}: per output
  * the point ("committed-output/point") and the masked value Ô(r) ("committed-output/value"), which
- * is the claim on the output, then the output commitment's WHIR opening of those values); the layers from last to first, each
+ * is the claim on the output, then the output commitment's WHIR opening of those values); in integrity mode, under
+ * {@value RequantZeroChecks#DOMAIN}, the batched zero-check of the requantizations that define no output
+ * ({@link RequantZeroChecks}: none when the circuit has none); the layers from last to first (but those), each
  * preceded by the merging of the claims on its outputs; then, under {@value #MODEL_BLOCKS_DOMAIN},
  * for each claim on a model tensor that the tight packing splits into blocks (claims in the
  * order they were made, per tensor), each block's evaluation B̃(ρ_free) in block order (an
@@ -57,6 +59,8 @@ public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
     /**
+     * 19: in integrity mode the zero-checks of all requantizations without derived excess are one sumcheck before
+     * the layer loop ({@link RequantZeroChecks}; one per layer before, about 900 bytes each on GPT-2);
      * 18: a public output may hold its last axis in residue order, as its verifying key records
      * ({@link ResidueOrder}: a tied LM head's logits, which the verifier puts into vocabulary order outside
      * the proof; the output's length is the circuit tensor's, as before); 16: an index map moves its claim without a sumcheck also when its input is not an index map's output but
@@ -71,7 +75,7 @@ public final class ProofProtocol {
      * opening sends their symbols without a tree of its own); 12: public inputs and outputs in their shortest signed
      * width (8 bytes a value before); 11: commitments of 2^26 values are encoded at rate 1/2 (rate 1/4 before); 10: a
      * requantization with a derived excess proves its definition by a sumcheck instead of the zero-check. */
-    public static final int VERSION = 18;
+    public static final int VERSION = 19;
     /** The bytes before the public inputs: magic, version, verifying-key digest, batch size and rows. */
     public static final int HEADER_BYTES = 4 + 4 + 32 + 4 + 4;
     /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */

@@ -109,8 +109,14 @@ import java.util.List;
  * {@link #operands()} at ρ₀ (GF(p^3) each, absorbed as "requant/evals"); with one per channel those of
  * y and the limbs at ρ₀ ("requant/evals"), the channel sumcheck ({@link SumcheckVerifier}: claimed sum,
  * d rounds of 2 values) and x̃'s evaluation ("requant/x"); zero-knowledge mode: the masked sumcheck
- * over n variables, then the evaluations of {@link #operands()} at ρ ("requant/evals"). Transcript
- * and wire format of the other forms: domain "zkinfer/layer/Requant/v2"; τ ∈ GF(p^3)^n
+ * over n variables, then the evaluations of {@link #operands()} at ρ ("requant/evals"). The other forms
+ * (limb clamp, table clamp without derived excess) define no output: their zero-check depends on no
+ * incoming claim. In integrity mode all of them are proved together, before the layer loop, as one
+ * sumcheck ({@link RequantZeroChecks}, since proof version 19: a τ and coefficients shared by the batch,
+ * each layer's operand evaluations at the prefix of the common point that fits its size), and the layer
+ * itself sends nothing. Zero-knowledge proofs, and this class's {@link #verify} called alone, use the
+ * per-layer zero-check below. Transcript and wire format of that per-layer zero-check: domain
+ * "zkinfer/layer/Requant/v2"; τ ∈ GF(p^3)^n
  * ("requant/tau"), c0, c1, c2 ("requant/batch"); the sumcheck (claimed sum 0, n variables,
  * degree 3; {@link SumcheckVerifier}) of Σ_i eq(τ, i)·[c0·(x_i·K_i + 2^(S−1) − q_i·2^S − r_i)
  * + c1·dp_i·(hi − y_i) + c2·dn_i·(y_i − lo)] (the c1, c2 terms with the limb clamp only) with

@@ -11,6 +11,7 @@ import dev.zkinfer.circuit.LookupSpec;
 import dev.zkinfer.circuit.LookupTable;
 import dev.zkinfer.circuit.ProofProtocol;
 import dev.zkinfer.circuit.TensorLayout;
+import dev.zkinfer.circuit.RequantZeroChecks;
 import dev.zkinfer.circuit.TensorRole;
 import dev.zkinfer.circuit.VerifyingKey;
 import dev.zkinfer.circuit.WitnessForm;
@@ -315,6 +316,8 @@ public final class CircuitProver {
         private final ProofWriter out = new ProofWriter();
         private final Transcript t;
         private final Map<Integer, List<Claim>> pending = new LinkedHashMap<>();
+        /** The tensors whose defining layer has run (null before the layer loop): no claim on them may follow. */
+        private boolean[] reduced;
         private int blocksStart;
         private int blocksEnd;
         /** Where the layer part of the proof starts and ends (simulation tests). */
@@ -422,6 +425,10 @@ public final class CircuitProver {
 
         @Override
         public void claim(int tensor, Ext3[] point, Ext3 value) {
+            if (reduced != null && reduced[tensor]) {
+                // a claim on a computed tensor must come before its defining layer runs (the loop visits layers last to first)
+                throw new IllegalStateException("claim on " + vk.circuit().tensor(tensor).name() + " after its layer was proved");
+            }
             pending.computeIfAbsent(tensor, k -> new ArrayList<>()).add(new Claim(tensor, point, value));
         }
 
@@ -502,8 +509,24 @@ public final class CircuitProver {
                 claim(outId, r, EqTables.evaluate(backend, w.get(outId), r));
             }
 
+            // integrity mode: the zero-checks of the requantizations that define no output, as one sumcheck
+            int[] batched = RequantZeroChecks.batched(circuit, zk != null);
+            if (batched.length > 0) {
+                progress.accept("proving " + batched.length + " requantizations' zero-checks");
+                Cancellation.checkpoint();
+                RequantLayerProver.proveBatch(batched, this);
+            }
+            boolean[] skip = new boolean[circuit.layers().size()];
+            for (int li : batched) {
+                skip[li] = true;
+            }
+            reduced = new boolean[circuit.tensors().size()];
+
             List<Layer> layers = circuit.layers();
             for (int li = layers.size() - 1; li >= 0; li--) {
+                if (skip[li]) {
+                    continue;
+                }
                 Layer layer = layers.get(li);
                 Cancellation.checkpoint();
                 progress.accept("proving layer " + (li + 1) + "/" + layers.size() + " (" + layer.kind() + ")");
@@ -511,6 +534,7 @@ public final class CircuitProver {
                 Claim[] merged = new Claim[outs.length];
                 for (int o = 0; o < outs.length; o++) {
                     List<Claim> cs = pending.remove(outs[o]);
+                    reduced[outs[o]] = true;
                     merged[o] = cs == null ? null : merge(outs[o], cs, w.get(outs[o]));
                 }
                 LayerProvers.forLayer(layer).prove(layer, merged, this);

@@ -1,11 +1,14 @@
 package dev.zkinfer.prover.circuit;
 
+import dev.zkinfer.circuit.Circuit;
 import dev.zkinfer.circuit.Claim;
 import dev.zkinfer.circuit.RequantLayer;
+import dev.zkinfer.circuit.RequantZeroChecks;
 import dev.zkinfer.circuit.TensorLayout;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
+import dev.zkinfer.prover.sumcheck.BatchedRounds;
 import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.transcript.Transcript;
@@ -124,45 +127,168 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         Ext3 c0 = t.challengeExt("requant/batch");
         Ext3 c1 = t.challengeExt("requant/batch");
         Ext3 c2 = t.challengeExt("requant/batch");
-        long twoS = 1L << l.commonShift();
-        int lw = l.limbWidth();
-
         SumcheckInstance inst = new SumcheckInstance(n);
         int eq = inst.addTable(EqTables.eq(ctx.backend(), tau));
+        ZeroCheckTables tb = addZeroCheck(l, ctx, inst, eq, c0, c1, c2, true);
+        int xi = tb.x(), yi = tb.y(), ri = tb.r();
+        int lw = l.limbWidth();
+        ZkProving.Reduced red = ZkProving.zeroCheck(ctx, inst, () -> {
+            ZkProving.maskTable(ctx, inst, xi, l.x(), Ext3.ONE);
+            ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
+            ZkProving.maskCombined(ctx, inst, ri, l.remainderLimbs(), 1L << lw);
+            if (l.tableClamp()) {
+                ZkProving.maskTable(ctx, inst, tb.excess(), l.excess(), Ext3.ONE);
+            } else {
+                ZkProving.maskCombined(ctx, inst, tb.dp(), l.overflowUpLimbs(), 1L << lw);
+                ZkProving.maskCombined(ctx, inst, tb.dn(), l.overflowDownLimbs(), 1L << lw);
+            }
+        }, () -> dev.zkinfer.circuit.ZkSteps.lastRoundRaised(n, 3, l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n))),
+                "Requant");
+        Ext3[] finals = red.finals();
+        sendOperandEvaluations(l, ctx, red.point(), finals[xi], finals[yi]);
+    }
+
+    /** The bounds of one instance of the batched zero-check: the native kernels' (NativeKernels.MAX_TABLES, MAX_TERMS). */
+    private static final int MAX_BATCH_TABLES = 16, MAX_BATCH_TERMS = 32;
+
+    /** The tables and terms {@link #addZeroCheck} adds for a layer. */
+    static int[] zeroCheckShape(RequantLayer l, boolean kTable) {
+        int k = kTable || l.alignedMultipliers().length > 1 ? 1 : 0;
+        return l.tableClamp() ? new int[] {4 + k, 5} : new int[] {5 + k, 8};
+    }
+
+    /** Where {@link #addZeroCheck} put a layer's tables in the instance (−1: not there). */
+    record ZeroCheckTables(int x, int y, int r, int excess, int dp, int dn) {}
+
+    /**
+     * Adds one layer's zero-check to {@code inst}: the terms of eq·[c0·(x·K + 2^(S−1) − q·2^S − r) + c1·dp·(hi − y)
+     * + c2·dn·(y − lo)] (RequantLayer#summand; c1, c2 with the limb clamp only) over the table {@code eq} and the
+     * layer's own tables, which it adds (x, y and the excess as the witness's arrays, r, dp and dn recombined from
+     * their limbs). K is a table when {@code kTable} or when the layer has one multiplier per channel, else a factor
+     * of the coefficients (the same polynomial, one factor fewer: a table clamp's terms then have degree 2). Used
+     * by the per-layer zero-check and by the batched one ({@link #proveBatch}).
+     */
+    static ZeroCheckTables addZeroCheck(RequantLayer l, ProverContext ctx, SumcheckInstance inst, int eq, Ext3 c0, Ext3 c1,
+            Ext3 c2, boolean kTable) {
+        TensorLayout layout = ctx.circuit().tensor(l.y()).layout();
+        int size = layout.paddedSize();
+        long twoS = 1L << l.commonShift();
+        int lw = l.limbWidth();
+        long[] k = l.alignedMultipliers();
         int xi = inst.addBaseTable(ctx.values(l.x()));
-        int ki = inst.addBaseTable(l.multiplierTable(layout));
+        if (kTable || k.length > 1) {
+            int ki = inst.addBaseTable(l.multiplierTable(layout));
+            inst.addTerm(c0, eq, xi, ki);
+        } else {
+            inst.addTerm(c0.mul(k[0]), eq, xi);
+        }
         int yi = inst.addBaseTable(ctx.values(l.y()));
         int ri = inst.addBaseTable(recombine(l.remainderLimbs(), lw, ctx, size));
-        inst.addTerm(c0, eq, xi, ki);
         inst.addTerm(c0.mul(1L << (l.commonShift() - 1)), eq);
         inst.addTerm(c0.mul(twoS).neg(), eq, yi);
         inst.addTerm(c0.neg(), eq, ri);
         if (l.tableClamp()) {
             int ei = inst.addBaseTable(ctx.values(l.excess()));
             inst.addTerm(c0.mul(twoS).neg(), eq, ei);
-        } else {
-            long hi = Goldilocks.fromSigned(l.hi()), lo = Goldilocks.fromSigned(l.lo());
-            int dpi = inst.addBaseTable(recombine(l.overflowUpLimbs(), lw, ctx, size));
-            int dni = inst.addBaseTable(recombine(l.overflowDownLimbs(), lw, ctx, size));
-            inst.addTerm(c0.mul(twoS).neg().add(c1.mul(hi)), eq, dpi);
-            inst.addTerm(c0.mul(twoS).sub(c2.mul(lo)), eq, dni);
-            inst.addTerm(c1.neg(), eq, dpi, yi);
-            inst.addTerm(c2, eq, dni, yi);
+            return new ZeroCheckTables(xi, yi, ri, ei, -1, -1);
         }
-        ZkProving.Reduced red = ZkProving.zeroCheck(ctx, inst, () -> {
-            ZkProving.maskTable(ctx, inst, xi, l.x(), Ext3.ONE);
-            ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
-            ZkProving.maskCombined(ctx, inst, ri, l.remainderLimbs(), 1L << lw);
-            if (l.tableClamp()) {
-                ZkProving.maskTable(ctx, inst, inst.numTables() - 1, l.excess(), Ext3.ONE);
-            } else {
-                ZkProving.maskCombined(ctx, inst, inst.numTables() - 2, l.overflowUpLimbs(), 1L << lw);
-                ZkProving.maskCombined(ctx, inst, inst.numTables() - 1, l.overflowDownLimbs(), 1L << lw);
+        long hi = Goldilocks.fromSigned(l.hi()), lo = Goldilocks.fromSigned(l.lo());
+        int dpi = inst.addBaseTable(recombine(l.overflowUpLimbs(), lw, ctx, size));
+        int dni = inst.addBaseTable(recombine(l.overflowDownLimbs(), lw, ctx, size));
+        inst.addTerm(c0.mul(twoS).neg().add(c1.mul(hi)), eq, dpi);
+        inst.addTerm(c0.mul(twoS).sub(c2.mul(lo)), eq, dni);
+        inst.addTerm(c1.neg(), eq, dpi, yi);
+        inst.addTerm(c2, eq, dni, yi);
+        return new ZeroCheckTables(xi, yi, ri, -1, dpi, dni);
+    }
+
+    /**
+     * Integrity mode: the zero-checks of the layers {@code batched} (RequantZeroChecks: indices in the layer
+     * loop's order) as one sumcheck over L = max n_l variables, before the layer loop. A few layers of one size
+     * share an instance and its eq table (τ's first n coordinates); the instances are the parts of a
+     * {@link BatchedRounds} (a part of n variables summed in the first n rounds, then a constant), so that no
+     * table grows to 2^L and the prover's work is at most the layers' own sumchecks'. Then each layer's operand
+     * evaluations at ρ's first n_l coordinates, all sent and absorbed at once, and the layers' claims, in order.
+     */
+    static void proveBatch(int[] batched, ProverContext ctx) {
+        if (batched.length == 0) {
+            return;
+        }
+        Circuit circuit = ctx.circuit();
+        int numVars = RequantZeroChecks.numVars(circuit, batched);
+        RequantZeroChecks.Challenges ch = RequantZeroChecks.challenges(ctx.transcript(), numVars);
+        Ext3[][] c = ch.coefficients(batched.length);
+        // Layers of one size share an instance and its eq table (τ's first n coordinates) up to the native kernels'
+        // bounds (16 tables, 32 terms): a few layers per instance keep the kernels' per-pair working set small (one
+        // instance of hundreds of tables made the round sums slower than the layers' own sumchecks) and native.
+        java.util.Map<Integer, SumcheckInstance> open = new java.util.HashMap<>();
+        java.util.Map<Integer, Integer> openPart = new java.util.HashMap<>();
+        java.util.Map<Integer, long[]> eqTables = new java.util.HashMap<>();
+        java.util.List<SumcheckInstance> parts = new java.util.ArrayList<>();
+        ZeroCheckTables[] tables = new ZeroCheckTables[batched.length];
+        int[] part = new int[batched.length];
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            int n = RequantZeroChecks.numVars(circuit, l);
+            int[] need = zeroCheckShape(l, false);
+            SumcheckInstance inst = open.get(n);
+            if (inst == null || inst.numTables() + need[0] > MAX_BATCH_TABLES || inst.numTerms() + need[1] > MAX_BATCH_TERMS) {
+                inst = new SumcheckInstance(n);
+                long[] eq = eqTables.computeIfAbsent(n, v -> EqTables.eq(ctx.backend(), Arrays.copyOf(ch.tau(), v)));
+                inst.addTable(open.containsKey(n) ? eq.clone() : eq);
+                open.put(n, inst);
+                openPart.put(n, parts.size());
+                parts.add(inst);
             }
-        }, () -> dev.zkinfer.circuit.ZkSteps.lastRoundRaised(n, 3, l.zeroKnowledgeDegree(tensor -> ZkProving.factorDegree(ctx, tensor, n))),
-                "Requant");
-        Ext3[] finals = red.finals();
-        sendOperandEvaluations(l, ctx, red.point(), finals[xi], finals[yi]);
+            part[j] = openPart.get(n);
+            int t0 = inst.numTables(), m0 = inst.numTerms();
+            tables[j] = addZeroCheck(l, ctx, inst, 0, c[j][0], c[j][1], c[j][2], false);
+            if (inst.numTables() - t0 != need[0] || inst.numTerms() - m0 != need[1]) {
+                throw new IllegalStateException("Requant layer: zeroCheckShape disagrees with addZeroCheck");
+            }
+        }
+        eqTables.clear();
+        Ext3[] ones = new Ext3[parts.size()];
+        Ext3[] zeros = new Ext3[parts.size()];
+        Arrays.fill(ones, Ext3.ONE);
+        Arrays.fill(zeros, Ext3.ZERO);
+        BatchedRounds rounds = new BatchedRounds(ctx.backend(), numVars, parts.toArray(new SumcheckInstance[0]), ones, zeros);
+        parts.clear();
+        Ext3[] rho = SumcheckProver.prove(numVars, 3, Ext3.ZERO, rounds, ctx.proof(), ctx.transcript());
+        int total = 0;
+        for (int li : batched) {
+            total += ((RequantLayer) circuit.layers().get(li)).operands().length;
+        }
+        long[] raw = new long[3 * total];
+        Ext3[][] evals = new Ext3[batched.length][];
+        java.util.Map<Integer, Ext3[]> finals = new java.util.HashMap<>();
+        int at = 0;
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            Ext3[] pt = Arrays.copyOf(rho, RequantZeroChecks.numVars(circuit, l));
+            Ext3[] f = finals.computeIfAbsent(part[j], rounds::finals);
+            int[] ops = l.operands();
+            Ext3[] ev = new Ext3[ops.length];
+            ev[0] = f[tables[j].x()];
+            ev[1] = f[tables[j].y()];
+            for (int i = 2; i < ops.length; i++) {
+                ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), pt);
+            }
+            evals[j] = ev;
+            for (Ext3 e : ev) {
+                Ext3.set(raw, at++, e);
+                ctx.proof().ext(e);
+            }
+        }
+        ctx.transcript().absorbExts("requant/evals", raw, 0, total);
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            Ext3[] pt = Arrays.copyOf(rho, RequantZeroChecks.numVars(circuit, l));
+            int[] ops = l.operands();
+            for (int i = 0; i < ops.length; i++) {
+                ctx.claim(ops[i], pt, evals[j][i]);
+            }
+        }
     }
 
     /**

@@ -95,6 +95,11 @@ public final class SumcheckInstance {
         return numVars;
     }
 
+    /** The number of terms added so far. */
+    public int numTerms() {
+        return terms.size();
+    }
+
     /** The number of tables added so far. */
     public int numTables() {
         return tables.size();

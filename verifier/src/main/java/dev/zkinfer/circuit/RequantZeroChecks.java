@@ -1,0 +1,166 @@
+package dev.zkinfer.circuit;
+
+import dev.zkinfer.InvalidProofException;
+import dev.zkinfer.field.Ext3;
+import dev.zkinfer.sumcheck.MaskedSumcheck;
+import dev.zkinfer.sumcheck.SumcheckClaim;
+import dev.zkinfer.sumcheck.SumcheckVerifier;
+import dev.zkinfer.transcript.Transcript;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Integrity mode: the zero-checks of all requantizations that define no output (the limb clamp and the
+ * table clamp without derived excess, {@link RequantLayer}) as ONE sumcheck, before the layer loop
+ * (since proof version 19; before, one zero-check sumcheck per layer, about 900 bytes each on GPT-2).
+ * Such a layer's zero-check depends on no incoming claim: it only emits claims on its operands, so it
+ * can run before every layer. Zero-knowledge proofs keep one masked zero-check per layer
+ * ({@link RequantLayer#verify}).
+ *
+ * <h2>Statement</h2>
+ * The batched layers l = 0, 1, ..., m − 1 are the circuit's requantizations without derived excess in
+ * the layer loop's order (last layer first); layer l's tensors have n_l variables, L = max_l n_l. With
+ * τ ∈ GF(p^3)^L, one challenge γ, and layer l's coefficients c0 = γ^(3l), c1 = γ^(3l+1), c2 = γ^(3l+2),
+ * the prover shows
+ * <pre>
+ *   Σ_l Σ_{i ∈ {0,1}^n_l} eq(τ_{&lt;n_l}, i)·B_l(i) = 0,
+ *   B_l = c0·(x·K + 2^(S−1) − q·2^S − r) + c1·dp·(hi − y) + c2·dn·(y − lo)
+ * </pre>
+ * (the bracket of {@link RequantLayer#summand}; the c1, c2 terms with the limb clamp only) as one
+ * sumcheck over L variables of degree 3 in which layer l's polynomial is summed in the first n_l
+ * variables and weighs 2^−(L−n_l) in the others: the prover's work is each layer's own, no table is
+ * stretched to 2^L, and the final value is Σ_l 2^−(L−n_l)·eq(τ_{&lt;n_l}, ρ_{&lt;n_l})·B_l(ρ_{&lt;n_l}) at
+ * the sumcheck's point ρ.
+ *
+ * <p>Soundness: if some layer's constraint fails at some index, its term's multilinear extension is a
+ * nonzero polynomial, nonzero at τ's prefix except with probability n_l/|GF(p^3)|; the whole is then a
+ * nonzero polynomial of degree at most 3m − 1 in γ, zero except with probability 3m/|GF(p^3)|; the
+ * sumcheck adds 3L/|GF(p^3)|. With GPT-2 small (m ≈ 470, L = 16) all of this is below 2^−180.
+ *
+ * <h2>Transcript and wire format</h2>
+ * Nothing when no layer is batched. Else, after the output claims and before the layer loop
+ * (ProofProtocol): domain {@value #DOMAIN}; τ_0..τ_{L−1} ("requant/tau"); γ ("requant/batch"); the
+ * sumcheck ({@link SumcheckVerifier}: claimed sum 0, L rounds of degree 3); then, for each batched layer
+ * in order, the evaluations at ρ_{&lt;n_l} of its {@link RequantLayer#operands()} in that order (GF(p^3)
+ * each), all absorbed at once as "requant/evals". The verifier recomputes the final value from them
+ * and emits each layer's claims, in that order, at ρ_{&lt;n_l}. Those layers are then skipped in the
+ * layer loop; the claims on their inputs x (computed by earlier layers, which the loop visits later)
+ * wait there for x's producer.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class RequantZeroChecks {
+    public static final String DOMAIN = "zkinfer/requant-zero-checks/v1";
+
+    private RequantZeroChecks() {}
+
+    /**
+     * The indices of the layers whose zero-checks are batched, in the layer loop's order (last layer
+     * first): none in zero-knowledge mode.
+     */
+    public static int[] batched(Circuit circuit, boolean zeroKnowledge) {
+        if (zeroKnowledge) {
+            return new int[0];
+        }
+        List<Layer> layers = circuit.layers();
+        List<Integer> out = new ArrayList<>();
+        for (int li = layers.size() - 1; li >= 0; li--) {
+            if (layers.get(li) instanceof RequantLayer r && !r.derivedExcess()) {
+                out.add(li);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The largest number of variables of the batched layers (0 when there is none). */
+    public static int numVars(Circuit circuit, int[] batched) {
+        int l = 0;
+        for (int li : batched) {
+            l = Math.max(l, numVars(circuit, (RequantLayer) circuit.layers().get(li)));
+        }
+        return l;
+    }
+
+    /** A requantization's number of variables: its output's. */
+    public static int numVars(Circuit circuit, RequantLayer l) {
+        return circuit.tensor(l.y()).layout().numVars();
+    }
+
+    /** The batch's challenges: τ (L coordinates) and γ, drawn after the domain. */
+    public record Challenges(Ext3[] tau, Ext3 gamma) {
+        /** Layer l's coefficients c0, c1, c2 (the l-th batched layer): γ^(3l), γ^(3l+1), γ^(3l+2). */
+        public Ext3[][] coefficients(int layers) {
+            Ext3[][] c = new Ext3[layers][3];
+            Ext3 g = Ext3.ONE;
+            for (int l = 0; l < layers; l++) {
+                for (int k = 0; k < 3; k++) {
+                    c[l][k] = g;
+                    g = g.mul(gamma);
+                }
+            }
+            return c;
+        }
+    }
+
+    /** The domain, τ and γ (prover and verifier alike). */
+    public static Challenges challenges(Transcript t, int numVars) {
+        t.domain(DOMAIN);
+        Ext3[] tau = new Ext3[numVars];
+        for (int i = 0; i < numVars; i++) {
+            tau[i] = t.challengeExt("requant/tau");
+        }
+        return new Challenges(tau, t.challengeExt("requant/batch"));
+    }
+
+    /** The batched zero-check (see the class javadoc); nothing when {@code batched} is empty. */
+    public static void verify(VerifierContext ctx, int[] batched) throws InvalidProofException {
+        if (batched.length == 0) {
+            return;
+        }
+        Circuit circuit = ctx.circuit();
+        int numVars = numVars(circuit, batched);
+        Challenges ch = challenges(ctx.transcript(), numVars);
+        Ext3[][] c = ch.coefficients(batched.length);
+        SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, numVars, 3, ctx.proof(), ctx.transcript());
+        Ext3[] rho = sc.point();
+        int total = 0;
+        for (int li : batched) {
+            total += ((RequantLayer) circuit.layers().get(li)).operands().length;
+        }
+        long[] raw = ctx.proof().exts("requant evaluations", total);
+        ctx.transcript().absorbExts("requant/evals", raw, 0, total);
+        // eq(τ_{<k}, ρ_{<k}) for every prefix length k
+        Ext3[] eqPrefix = new Ext3[numVars + 1];
+        eqPrefix[0] = Ext3.ONE;
+        for (int k = 0; k < numVars; k++) {
+            Ext3 tr = ch.tau()[k].mul(rho[k]);
+            eqPrefix[k + 1] = eqPrefix[k].mul(tr.add(tr).sub(ch.tau()[k]).sub(rho[k]).add(Ext3.ONE));
+        }
+        Ext3 expected = Ext3.ZERO;
+        Ext3[][] evals = new Ext3[batched.length][];
+        int at = 0;
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            int n = numVars(circuit, l);
+            Ext3[] pt = java.util.Arrays.copyOf(rho, n);
+            Ext3[] ev = new Ext3[l.operands().length];
+            for (int i = 0; i < ev.length; i++) {
+                ev[i] = Ext3.get(raw, at++);
+            }
+            evals[j] = ev;
+            Ext3 s = l.summand(c[j][0], c[j][1], c[j][2], l.multiplierAt(ctx.layout(l.y()), pt), ev);
+            expected = expected.add(s.mul(eqPrefix[n]).mul(MaskedSumcheck.inversePowerOfTwo(numVars - n)));
+        }
+        if (!expected.equals(sc.value())) {
+            throw new InvalidProofException("Requant layers: the shift/clamp constraints do not hold at the batched sumcheck's point");
+        }
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            Ext3[] pt = java.util.Arrays.copyOf(rho, numVars(circuit, l));
+            int[] ops = l.operands();
+            for (int i = 0; i < ops.length; i++) {
+                ctx.claim(ops[i], pt, evals[j][i]);
+            }
+        }
+    }
+}
