@@ -19,7 +19,12 @@ import java.util.Locale;
  * (half the size, so ρ_{i+1} = ρ_i · 2^(1-k_i)), or sent in the clear once m_{i+1} ≤
  * maxFinalVars. Each round ends with t_i queries to the round's codeword, after a
  * proof-of-work of powBits (WHIR §5.1, Construction 5.1; "grinding" as in the WHIR
- * implementation).
+ * implementation). The named profiles shrink the domain by 2^{@link #domainShrink()} = 4 a round
+ * (L_{i+1} = L_i^4, so ρ_{i+1} = ρ_i · 2^(2−k_i)); the model-commitment profile ({@link
+ * #forModelCommitment}) shrinks it by 2^{@link #firstShrink()} = 8 from L_0 to L_1, so that a
+ * rate-1/4 round 0 is followed by the same codewords as a rate-1/2 one. Nothing in the protocol
+ * ties L_{i+1} to L_i beyond the rate: each round's codeword is a fresh Reed–Solomon code
+ * whose queries and fold constraints are checked on its own domain.
  *
  * <h2>Security (provable; Johnson bound by default)</h2>
  * Every profile relies only on proven results: no capacity conjecture (disproved in 2025,
@@ -96,7 +101,9 @@ public final class PcsParameters {
      * The named profiles encode at rate 1/4 up to 2^25 values, at rate 1/2 above (codewords of at
      * most 2^29 elements). From 2^26 values on, rate 1/2 halves the round-0 encoding and Merkle
      * hashing (at commitment and again at opening, where such a codeword is not kept) for about
-     * twice the round-0 queries: VGG-16's batch of 64 commits 2^26 witness values.
+     * twice the round-0 queries: VGG-16's batch of 64 commits 2^26 witness values. A model
+     * commitment, made once per key rather than per proof, stays at rate 1/4 up to {@link
+     * #MAX_RATE_QUARTER_MODEL_VARS} ({@link #forModelCommitment}).
      */
     public static final int MAX_RATE_QUARTER_VARS = 25;
     /**
@@ -420,7 +427,7 @@ public final class PcsParameters {
      * The provable profile for {@code bits} of security (100 = default, 128 = strong) on a
      * polynomial of {@code numVars} variables: rate 1/4 (1/2 above {@link
      * #MAX_RATE_QUARTER_VARS} variables, {@link #defaultLogInvRate}), folding factor 4, {@link
-     * #defaultPowBits} bits of grinding per query phase (16 for large polynomials), and the final
+     * #defaultPowBits} bits of grinding per query phase (16 from 2^21 values, 22 from 2^26), and the final
      * polynomial sent in the clear once it has at most as many variables as gives the smallest
      * proof (between 4 and 11). The Johnson-bound regime is
      * used wherever its proven proximity-gap bound reaches the target (it needs about a quarter
