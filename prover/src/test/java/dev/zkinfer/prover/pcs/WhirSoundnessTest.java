@@ -216,6 +216,15 @@ class WhirSoundnessTest {
                 new EvaluationClaim(points.get(1), values[1]));
         byte[] proof = out.toByteArray();
         assertArrayEquals(proof, WhirTestSupport.prove(own, null, t, points).proof());
+        // and as one streaming round 0 in chunks of 2^6 values (a large commitment's 2^20)
+        WhirProver chunked = new WhirProver(own, dev.zkinfer.prover.backend.Backends.get(), 0, 6);
+        PcsProver.Committed cc = chunked.commit(t, n);
+        assertArrayEquals(c.root(), cc.root());
+        dev.zkinfer.transcript.Sha256Transcript tc = new dev.zkinfer.transcript.Sha256Transcript(WhirTestSupport.TAG);
+        tc.absorbBytes("root", cc.root());
+        dev.zkinfer.encoding.ProofWriter oc = new dev.zkinfer.encoding.ProofWriter();
+        chunked.open(cc, points, oc, tc);
+        assertArrayEquals(proof, oc.toByteArray());
         WhirTestSupport.verify(own, c.root(), claims, proof);
 
         List<List<EvaluationClaim>> wrong = List.of(
