@@ -43,8 +43,10 @@ import java.util.List;
  * the file only, the 32-byte digest of all of that as a checksum, so a corrupted key is reported
  * as corrupted rather than as another model.
  * Version 11 added each output's order ({@link #outputOrder}: a tied LM head's logits proved in
- * residue order, put into vocabulary order outside the proof instead of by a Gather layer); keys of
- * version 10 and earlier are refused.
+ * residue order, put into vocabulary order outside the proof instead of by a Gather layer); version
+ * 12 has the same bytes as 11, but a model commitment of 2^26–2^27 values is made at rate 1/4
+ * ({@link PcsParameters#forModelCommitment}), so an earlier key of such a model no longer matches
+ * the root it records; keys of version 11 and earlier are refused.
  * Version 10 added the layer tag {@link LayerCodec#LINEAR_TRANSPOSED} (a Linear layer reading its
  * weights transposed, so that a tied embedding and LM head commit one tensor); its keys are otherwise
  * encoded as version 9's, and keys of version 9 and earlier are refused. Version 9 added each output's elements per row (a committed one-element output that a circuit
@@ -61,7 +63,7 @@ import java.util.List;
  */
 public final class VerifyingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    public static final int VERSION = 11;
+    public static final int VERSION = 12;
     /** Flags bit 0: proofs for this key are zero-knowledge. */
     static final int FLAG_ZERO_KNOWLEDGE = 1;
     /** Flags bit 1: the private inputs are also committed in each proof's input commitment (§3.5). */
@@ -705,7 +707,7 @@ public final class VerifyingKey {
     public PcsParameters modelPcs() {
         PcsParameters p = modelPcs;
         if (p == null) {
-            p = PcsParameters.forSecurity(profile.bits() + PCS_MARGIN_BITS, modelLayout.numVars());
+            p = PcsParameters.forModelCommitment(profile.bits() + PCS_MARGIN_BITS, modelLayout.numVars());
             modelPcs = p;
         }
         return p;

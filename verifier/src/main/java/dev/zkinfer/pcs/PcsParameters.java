@@ -19,7 +19,12 @@ import java.util.Locale;
  * (half the size, so ρ_{i+1} = ρ_i · 2^(1-k_i)), or sent in the clear once m_{i+1} ≤
  * maxFinalVars. Each round ends with t_i queries to the round's codeword, after a
  * proof-of-work of powBits (WHIR §5.1, Construction 5.1; "grinding" as in the WHIR
- * implementation).
+ * implementation). The named profiles shrink the domain by 2^{@link #domainShrink()} = 4 a round
+ * (L_{i+1} = L_i^4, so ρ_{i+1} = ρ_i · 2^(2−k_i)); the model-commitment profile ({@link
+ * #forModelCommitment}) shrinks it by 2^{@link #firstShrink()} = 8 from L_0 to L_1, so that a
+ * rate-1/4 round 0 is followed by the same codewords as a rate-1/2 one. Nothing in the protocol
+ * ties L_{i+1} to L_i beyond the rate: each round's codeword is a fresh Reed–Solomon code
+ * whose queries and fold constraints are checked on its own domain.
  *
  * <h2>Security (provable; Johnson bound by default)</h2>
  * Every profile relies only on proven results: no capacity conjecture (disproved in 2025,
@@ -96,7 +101,9 @@ public final class PcsParameters {
      * The named profiles encode at rate 1/4 up to 2^25 values, at rate 1/2 above (codewords of at
      * most 2^29 elements). From 2^26 values on, rate 1/2 halves the round-0 encoding and Merkle
      * hashing (at commitment and again at opening, where such a codeword is not kept) for about
-     * twice the round-0 queries: VGG-16's batch of 64 commits 2^26 witness values.
+     * twice the round-0 queries: VGG-16's batch of 64 commits 2^26 witness values. A model
+     * commitment, made once per key rather than per proof, stays at rate 1/4 up to {@link
+     * #MAX_RATE_QUARTER_MODEL_VARS} ({@link #forModelCommitment}).
      */
     public static final int MAX_RATE_QUARTER_VARS = 25;
     /**
@@ -123,6 +130,8 @@ public final class PcsParameters {
     private final int maxFinalVars;
     private final int powBits;
     private final int domainShrink;
+    /** log2(|L_0|/|L_1|): {@link #domainShrink} except in the model-commitment profile ({@link #forModelCommitment}). */
+    private final int firstShrink;
     private final int[] foldVars;
     private final int[] queries;
     /** Hiding mode ({@link #withZeroKnowledge()}); false for every factory. */
@@ -134,6 +143,12 @@ public final class PcsParameters {
 
     private PcsParameters(String profile, Regime regime, int targetBits, int numVars, int logInvRate, int foldingFactor,
             int maxFinalVars, int powBits, int domainShrink, int[] queriesOrNull, int fixedQueries) {
+        this(profile, regime, targetBits, numVars, logInvRate, foldingFactor, maxFinalVars, powBits, domainShrink, domainShrink,
+                queriesOrNull, fixedQueries);
+    }
+
+    private PcsParameters(String profile, Regime regime, int targetBits, int numVars, int logInvRate, int foldingFactor,
+            int maxFinalVars, int powBits, int domainShrink, int firstShrink, int[] queriesOrNull, int fixedQueries) {
         if (numVars < 1 || numVars > MAX_NUM_VARS) {
             throw new IllegalArgumentException("numVars must be in [1, " + MAX_NUM_VARS + "]: " + numVars);
         }
@@ -154,6 +169,10 @@ public final class PcsParameters {
             throw new IllegalArgumentException("domain shrink must be in [1, folding factor]: " + domainShrink);
         }
         this.domainShrink = domainShrink;
+        if (firstShrink < 1 || firstShrink > foldingFactor) {
+            throw new IllegalArgumentException("round 0's domain shrink must be in [1, folding factor]: " + firstShrink);
+        }
+        this.firstShrink = firstShrink;
         // loops rather than streams here and in securityBits(): the parameter search runs this for
         // every candidate, and a stream pipeline's first uses cost a cold verification milliseconds
         int[] ks = new int[numVars];
@@ -208,6 +227,7 @@ public final class PcsParameters {
         this.maxFinalVars = p.maxFinalVars;
         this.powBits = p.powBits;
         this.domainShrink = p.domainShrink;
+        this.firstShrink = p.firstShrink;
         this.foldVars = p.foldVars;
         this.queries = p.queries;
         this.zeroKnowledge = zkOpenings > 0;
@@ -251,6 +271,9 @@ public final class PcsParameters {
             throw new IllegalArgumentException("a hiding commitment holds at most 2^" + MAX_ZK_NUM_VARS + " values, not 2^" + numVars
                     + " (zero-knowledge keys keep the smaller limit; integrity keys go up to 2^" + MAX_NUM_VARS + ")");
         }
+        if (firstShrink != domainShrink) {
+            throw new IllegalArgumentException("the model-commitment shape (round 0's own domain shrink) has no hiding mode");
+        }
         if (zeroKnowledge) {
             if (zkOpenings == openings) {
                 return this;
@@ -277,7 +300,7 @@ public final class PcsParameters {
      * polynomial) and is small enough for a hiding commitment ({@link #MAX_ZK_NUM_VARS}).
      */
     public boolean withZeroKnowledgeFits() {
-        return numVars <= MAX_ZK_NUM_VARS && maxZkOpenings() >= 1;
+        return numVars <= MAX_ZK_NUM_VARS && firstShrink == domainShrink && maxZkOpenings() >= 1;
     }
 
     /**
@@ -404,7 +427,7 @@ public final class PcsParameters {
      * The provable profile for {@code bits} of security (100 = default, 128 = strong) on a
      * polynomial of {@code numVars} variables: rate 1/4 (1/2 above {@link
      * #MAX_RATE_QUARTER_VARS} variables, {@link #defaultLogInvRate}), folding factor 4, {@link
-     * #defaultPowBits} bits of grinding per query phase (16 for large polynomials), and the final
+     * #defaultPowBits} bits of grinding per query phase (16 from 2^21 values, 22 from 2^26), and the final
      * polynomial sent in the clear once it has at most as many variables as gives the smallest
      * proof (between 4 and 11). The Johnson-bound regime is
      * used wherever its proven proximity-gap bound reaches the target (it needs about a quarter
@@ -435,6 +458,41 @@ public final class PcsParameters {
     }
 
     /**
+     * The provable profile of a model commitment (made once, when a key is compiled or loaded, and
+     * opened by every proof): {@link #forSecurity}'s, except for 2^26–2^27 values (GPT-2 small's
+     * 2^27), which are encoded at rate 1/4 rather than 1/2 with a round-0 domain shrink of 3 ({@link
+     * #firstShrink()}): round 0 needs about half the queries (0.93 instead of 0.43 bits each in the
+     * Johnson-bound regime), and round 1 onwards run on the same codewords, with the same
+     * queries, as {@link #forSecurity}'s rate-1/2 shape, so only the commitment (twice the
+     * encoding and hashing, a codeword of 2^29 elements at 2^27 values, which is never held:
+     * written to a file) costs more, not the opening. Above 2^27 values rate 1/4 would need more
+     * than 2^{@value #MAX_LOG_LEAVES} Merkle leaves: {@link #forSecurity}'s rate 1/2.
+     *
+     * @throws IllegalArgumentException as {@link #forSecurity}
+     */
+    public static PcsParameters forModelCommitment(int bits, int numVars) {
+        PcsParameters p = forSecurity(bits, numVars);
+        if (numVars <= MAX_RATE_QUARTER_VARS || numVars > MAX_RATE_QUARTER_MODEL_VARS) {
+            return p;
+        }
+        PcsParameters best = null;
+        for (int maxFinal = 4; maxFinal <= 11; maxFinal++) {
+            PcsParameters q = new PcsParameters(p.profile, p.regime, bits, numVars, 2, 4, maxFinal, defaultPowBits(numVars),
+                    DEFAULT_DOMAIN_SHRINK, MODEL_FIRST_SHRINK, null, 0);
+            if (q.securityBits() >= bits && (best == null || q.estimatedProofBytes() < best.estimatedProofBytes())) {
+                best = q;
+            }
+        }
+        return best != null && best.estimatedProofBytes() < p.estimatedProofBytes() ? best : p;
+    }
+
+    /** Most variables of a model commitment encoded at rate 1/4 ({@link #forModelCommitment}): 2^27 values, 2^25 leaves. */
+    public static final int MAX_RATE_QUARTER_MODEL_VARS = 27;
+
+    /** Round 0's domain shrink of {@link #forModelCommitment}'s rate-1/4 shape for large polynomials. */
+    static final int MODEL_FIRST_SHRINK = 3;
+
+    /**
      * log2(1/ρ_0) of the named profiles: 2 (rate 1/4) up to {@link #MAX_RATE_QUARTER_VARS}
      * variables, 1 (rate 1/2) above, so that the largest polynomials' codewords (2^29 base
      * elements, 4 GiB, at 2^28 values) and Merkle trees (2^25 leaves) fit the prover's memory and
@@ -452,13 +510,25 @@ public final class PcsParameters {
     }
 
     /**
-     * Grinding bits per query phase of the default profiles: 16 from 2^21 values on, fewer for
-     * smaller polynomials (numVars − 5, at least 8), where 2^16 hashes per phase would cost
-     * more than the rest of the opening; each bit less costs about one more query per round.
+     * Grinding bits per query phase of the default profiles: {@value #LARGE_POW_BITS} from
+     * 2^{@value #LARGE_POW_VARS} values on (proof version 20; 16 before), 16 from 2^21 values on,
+     * fewer for smaller polynomials (numVars − 5, at least 8), where 2^16 hashes per phase would
+     * cost more than the rest of the opening; each bit less costs about one more query per round
+     * (2.3 in round 0 at rate 1/2).
      */
     static int defaultPowBits(int numVars) {
-        return Math.max(8, Math.min(16, numVars - 5));
+        return numVars >= LARGE_POW_VARS ? LARGE_POW_BITS : Math.max(8, Math.min(16, numVars - 5));
     }
+
+    /** Polynomials of at least 2^this many values grind {@link #LARGE_POW_BITS} bits per query phase ({@link #defaultPowBits}). */
+    static final int LARGE_POW_VARS = 26;
+    /**
+     * Grinding bits per query phase from 2^{@value #LARGE_POW_VARS} values on: 2^22 hashes on
+     * average (about 0.2 s of the native backend's SHA-256 on one core) save about 14 of the ~200
+     * round-0 queries at rate 1/2 (0.43 bits each in the Johnson-bound regime), 7 at rate 1/4, and
+     * 4, 2, 2, 1 in the later rounds, against an opening of 10–40 s.
+     */
+    static final int LARGE_POW_BITS = 22;
 
     /**
      * A provable parameter set of a custom shape and regime (for benchmarks and tuning); query
@@ -481,6 +551,25 @@ public final class PcsParameters {
         }
         PcsParameters p = new PcsParameters(profileName(regime, bits), regime, bits, numVars, logInvRate, foldingFactor,
                 maxFinalVars, powBits, domainShrink, null, 0);
+        double got = p.securityBits();
+        if (got < bits) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "parameters reach only %.1f bits, below the target %d", got, bits));
+        }
+        return p;
+    }
+
+    /**
+     * As {@link #custom(Regime, int, int, int, int, int, int, int)}, with round 0's own domain
+     * shrink: L_1 = L_0^(2^firstShrink) (for benchmarks and tuning).
+     */
+    public static PcsParameters custom(Regime regime, int bits, int numVars, int logInvRate, int foldingFactor,
+            int powBits, int maxFinalVars, int domainShrink, int firstShrink) {
+        if (bits < 80 || bits > 160) {
+            throw new IllegalArgumentException("security target must be in [80, 160] bits: " + bits);
+        }
+        PcsParameters p = new PcsParameters(profileName(regime, bits), regime, bits, numVars, logInvRate, foldingFactor,
+                maxFinalVars, powBits, domainShrink, firstShrink, null, 0);
         double got = p.securityBits();
         if (got < bits) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
@@ -531,6 +620,7 @@ public final class PcsParameters {
         this.maxFinalVars = p.maxFinalVars;
         this.powBits = p.powBits;
         this.domainShrink = p.domainShrink;
+        this.firstShrink = p.firstShrink;
         this.foldVars = p.foldVars;
         this.queries = p.queries;
         this.zeroKnowledge = p.zeroKnowledge;
@@ -644,9 +734,21 @@ public final class PcsParameters {
         return varsBefore(foldVars.length);
     }
 
-    /** log2 |L_i|: L_0 has 2^(n + logInvRate) points, L_{i+1} = L_i^(2^domainShrink). */
+    /**
+     * log2 |L_i|: L_0 has 2^(n + logInvRate) points, L_1 = L_0^(2^firstShrink) ({@link
+     * #firstShrink()}), L_{i+1} = L_i^(2^domainShrink) after.
+     */
     public int logDomainSize(int round) {
-        return numVars + logInvRate - domainShrink * round;
+        return round == 0 ? numVars + logInvRate : numVars + logInvRate - firstShrink - domainShrink * (round - 1);
+    }
+
+    /**
+     * log2(|L_0| / |L_1|): {@link #domainShrink()} in every profile but {@link
+     * #forModelCommitment}'s rate-1/4 shape for 2^26–2^27 values, where it is 3, so that round 1
+     * onwards run on the same codewords as at rate 1/2 with the default shrink.
+     */
+    public int firstShrink() {
+        return firstShrink;
     }
 
     /** log2(|L_i| / |L_{i+1}|). */
@@ -666,11 +768,13 @@ public final class PcsParameters {
 
     /** The parameter set as absorbed into the transcript (binds every shape choice). */
     public long[] encode() {
-        long[] out = new long[11 + 2 * foldVars.length + (zeroKnowledge ? 3 : 0)];
+        boolean ownFirstShrink = firstShrink != domainShrink;
+        long[] out = new long[11 + 2 * foldVars.length + (zeroKnowledge ? 3 : 0) + (ownFirstShrink ? 1 : 0)];
         // encoding version; 4 = hiding mode with a small mask polynomial, (T, μ, c) appended (3 was
         // the full-size mask polynomial of the first hiding form, which no key uses any more);
-        // 5 = the same with the openings' mask parts held by another commitment
-        out[0] = zkMaskElsewhere ? 5 : zeroKnowledge ? 4 : 2;
+        // 5 = the same with the openings' mask parts held by another commitment; 6 = version 2 with
+        // round 0's own domain shrink appended (the model-commitment profile; never hiding)
+        out[0] = zkMaskElsewhere ? 5 : zeroKnowledge ? 4 : ownFirstShrink ? 6 : 2;
         out[1] = regime == Regime.JOHNSON_BOUND ? 1 : 0;
         out[2] = numVars;
         out[3] = logInvRate;
@@ -689,6 +793,9 @@ public final class PcsParameters {
             out[out.length - 3] = zkOpenings;
             out[out.length - 2] = zkMaskSize();
             out[out.length - 1] = zkMaskWidth();
+        }
+        if (ownFirstShrink) {
+            out[out.length - 1] = firstShrink;
         }
         return out;
     }
@@ -813,8 +920,9 @@ public final class PcsParameters {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "WHIR[%s%s, n=%d, rho=2^-%d, shrink=%d, k=%s, queries=%s, ood=%d, pow=%d, final=%d vars, %.1f bits]",
-                profile, zeroKnowledge ? ", zk openings=" + zkOpenings + " mask=" + zkMaskSize() + " width=" + zkMaskWidth() : "", numVars, logInvRate, domainShrink, Arrays.toString(foldVars), Arrays.toString(queries), oodSamples, powBits,
+        return String.format(Locale.ROOT, "WHIR[%s%s, n=%d, rho=2^-%d, shrink=%s, k=%s, queries=%s, ood=%d, pow=%d, final=%d vars, %.1f bits]",
+                profile, zeroKnowledge ? ", zk openings=" + zkOpenings + " mask=" + zkMaskSize() + " width=" + zkMaskWidth() : "", numVars, logInvRate,
+                firstShrink == domainShrink ? Integer.toString(domainShrink) : firstShrink + "," + domainShrink, Arrays.toString(foldVars), Arrays.toString(queries), oodSamples, powBits,
                 finalVars(), securityBits());
     }
 }

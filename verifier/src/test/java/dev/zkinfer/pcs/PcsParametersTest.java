@@ -103,6 +103,88 @@ class PcsParametersTest {
     }
 
     @Test
+    void modelCommitmentsOf2To26And27ValuesUseRateOneQuarterInRoundZeroOnly() {
+        for (int bits : new int[] {103, 131}) {
+            for (int n = 1; n <= PcsParameters.MAX_NUM_VARS; n++) {
+                PcsParameters model = PcsParameters.forModelCommitment(bits, n);
+                PcsParameters plain = PcsParameters.forSecurity(bits, n);
+                assertTrue(model.securityBits() >= bits, model.toString());
+                for (SoundnessTerm t : model.soundnessBits()) {
+                    assertTrue(t.bits() >= bits, model + ": " + t);
+                }
+                if (n <= PcsParameters.MAX_RATE_QUARTER_VARS || n > PcsParameters.MAX_RATE_QUARTER_MODEL_VARS
+                        || model.regime() != PcsParameters.Regime.JOHNSON_BOUND) {
+                    assertEquals(plain, model, "n = " + n);
+                    continue;
+                }
+                assertEquals(2, model.logInvRate(), model.toString());
+                assertEquals(3, model.firstShrink(), model.toString());
+                assertEquals(2, model.domainShrink(), model.toString());
+                // round 1 onwards: the same codewords, folds and queries as the rate-1/2 profile's
+                assertEquals(plain.numRounds(), model.numRounds());
+                for (int i = 1; i < model.numRounds(); i++) {
+                    assertEquals(plain.logDomainSize(i), model.logDomainSize(i), model + " round " + i);
+                    assertEquals(plain.varsBefore(i), model.varsBefore(i));
+                    assertEquals(plain.queries(i), model.queries(i));
+                }
+                assertEquals(plain.logDomainSize(0) + 1, model.logDomainSize(0));
+                assertTrue(model.logLeaves(0) <= PcsParameters.MAX_LOG_LEAVES && model.codewordLongs(0) <= 1L << 29, model.toString());
+                // 0.93 instead of 0.43 bits per round-0 query: fewer than half the queries
+                assertTrue(2 * model.queries(0) < plain.queries(0), model + " vs " + plain);
+                assertTrue(model.estimatedProofBytes() < plain.estimatedProofBytes() - 60_000, model + " vs " + plain);
+                // a shape of its own in the transcript (encoding version 6, round 0's shrink last)
+                long[] e = model.encode();
+                assertEquals(6, e[0]);
+                assertEquals(3, e[e.length - 1]);
+                assertTrue(!model.equals(plain) && !model.withZeroKnowledgeFits());
+                assertThrows(IllegalArgumentException.class, model::withZeroKnowledge);
+            }
+        }
+        // GPT-2 small's 2^27-value model commitment at the key's 103 bits: 88 round-0 queries instead of 189
+        PcsParameters gpt2 = PcsParameters.forModelCommitment(103, 27);
+        assertEquals(88, gpt2.queries(0));
+        assertEquals(189, PcsParameters.forSecurity(103, 27).queries(0));
+        assertEquals(29, gpt2.logDomainSize(0));
+        assertEquals(26, gpt2.logDomainSize(1));
+        assertEquals(24, gpt2.logDomainSize(2));
+    }
+
+    @Test
+    void largePolynomialsGrind22BitsAndReportTheirStatisticalSecurity() {
+        assertEquals(16, PcsParameters.forSecurity(103, 25).powBits());
+        for (int n = 26; n <= PcsParameters.MAX_NUM_VARS; n++) {
+            for (PcsParameters p : new PcsParameters[] {PcsParameters.forSecurity(103, n), PcsParameters.forModelCommitment(103, n)}) {
+                assertEquals(22, p.powBits(), p.toString());
+                dev.zkinfer.security.SecurityReport r = new dev.zkinfer.security.SecurityReport().addPcs("", p.soundnessBits());
+                assertEquals(22, r.grindingBits());
+                assertTrue(r.minimumBits() >= 103, p.toString());
+                // each query phase still holds 103 − 22 = 81 bits without its grinding; the union of
+                // the five phases about 79.7 (16 bits of grinding: about 85.7)
+                for (SoundnessTerm t : p.soundnessBits()) {
+                    assertTrue(t.bits() - t.grindingBits() >= 81, t.toString());
+                }
+                assertTrue(r.statisticalBits() > r.totalBits() - 24 && r.statisticalBits() < r.totalBits() - 20,
+                        r.statisticalBits() + " vs " + r.totalBits() + " for " + p);
+            }
+        }
+        // rate 1/2, 0.43 bits per query: 6 bits more grinding than 16 save 14 round-0 queries
+        assertEquals(189, PcsParameters.forSecurity(103, 26).queries(0));
+        assertEquals(203, PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 103, 26, 1, 4, 16, 6).queries(0));
+    }
+
+    @Test
+    void roundZerosOwnShrinkIsBoundedByItsFold() {
+        PcsParameters p = PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 100, 12, 2, 4, 16, 4, 2, 4);
+        assertEquals(14, p.logDomainSize(0));
+        assertEquals(10, p.logDomainSize(1));
+        assertEquals(8, p.logDomainSize(2));
+        assertThrows(IllegalArgumentException.class,
+                () -> PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 100, 12, 2, 4, 16, 4, 2, 5));
+        assertThrows(IllegalArgumentException.class,
+                () -> PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 100, 12, 2, 4, 16, 4, 2, 0));
+    }
+
+    @Test
     void rejectsUnsupportedTargetsAndShapes() {
         assertThrows(IllegalArgumentException.class, () -> PcsParameters.forSecurity(64, 10));
         assertThrows(IllegalArgumentException.class, () -> PcsParameters.forSecurity(100, 0));

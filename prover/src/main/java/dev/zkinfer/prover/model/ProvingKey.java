@@ -69,12 +69,13 @@ import java.util.function.Consumer;
 public final class ProvingKey {
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'K'};
     /**
+     * 12: the verifying key of version 12 (a model commitment of 2^26–2^27 values at rate 1/4);
      * 11: the verifying key of version 11 (an output may be held in residue order, ResidueOrder);
      * 10: the verifying key of version 10 (a Linear layer may read its weights transposed: a tied
      * embedding and LM head store and commit one tensor); 9: each output's elements per row, the
      * derived requantization excess and max-pool gaps.
      */
-    private static final int VERSION = 11;
+    private static final int VERSION = 12;
     /** The batch sizes {@code zkinfer compile} gives a key unless told otherwise. */
     public static final int[] DEFAULT_BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64};
     private static final System.Logger LOG = System.getLogger(ProvingKey.class.getName());
@@ -483,7 +484,7 @@ public final class ProvingKey {
             table = layout.pack(first.modelValues());
             progress.accept("committing to " + first.modelValues().size() + " weight and bias tensors (2^" + layout.numVars() + " entries)");
             int numVars = layout.numVars();
-            committing = () -> new WhirProver(PcsParameters.forSecurity(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, numVars), backend)
+            committing = () -> new WhirProver(PcsParameters.forModelCommitment(profile.bits() + VerifyingKey.PCS_MARGIN_BITS, numVars), backend)
                     .commit(table, numVars);
         }
         IoScales io = ioScales(model, first, committedInputs);

@@ -242,10 +242,10 @@ class BatchProofTest {
     void provingKeysOfAnEarlierFormatAreRefusedByVersion() throws Exception {
         byte[] k = pk.encode();
         byte[] body = Arrays.copyOf(k, k.length - 32);
-        body[4] = 10;
+        body[4] = 11;
         byte[] old = Arrays.copyOf(body, k.length);
         System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(body), 0, old, body.length, 32);
         MalformedInputException e = assertThrows(MalformedInputException.class, () -> ProvingKey.decode(old, s -> {}));
-        assertEquals("unsupported proving key version 10 (this zkinfer reads version 11)", e.getMessage());
+        assertEquals("unsupported proving key version 11 (this zkinfer reads version 12)", e.getMessage());
     }
 }

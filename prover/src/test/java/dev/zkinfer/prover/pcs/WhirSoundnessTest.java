@@ -190,6 +190,65 @@ class WhirSoundnessTest {
         assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(half, otherRoot, claims, proof));
     }
 
+    /**
+     * The model-commitment shape ({@link PcsParameters#forModelCommitment}): rate 1/4 with round 0's
+     * own domain shrink of 3, made as a commitment too large to keep its codeword is (written to a
+     * file, round 0 streamed, round 1's codeword encoded block by block): the same bytes as a prover
+     * that keeps everything; an honest opening verifies; a wrong value, a claim elsewhere, flipped
+     * bytes, a truncation, another root and the same proof read with the plain shrink are rejected.
+     */
+    @Test
+    void rejectsCheatingOpeningsWithRoundZerosOwnShrink() throws Exception {
+        int n = 10;
+        SplittableRandom rnd = new SplittableRandom(11);
+        PcsParameters own = PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 100, n, 2, 4, 8, 2, 2, 3);
+        assertTrue(own.numRounds() == 2 && own.logDomainSize(1) == n + 2 - 3 && own.oodSamples() == 1, own.toString());
+        long[] t = WhirTestSupport.randomTable(rnd, n);
+        List<Ext3[]> points = WhirTestSupport.randomPoints(rnd, n, 2);
+        WhirProver large = new WhirProver(own, dev.zkinfer.prover.backend.Backends.get(), 0);
+        assertTrue(large.streamsRoundZero());
+        PcsProver.Committed c = large.commit(t, n);
+        dev.zkinfer.transcript.Sha256Transcript tr = new dev.zkinfer.transcript.Sha256Transcript(WhirTestSupport.TAG);
+        tr.absorbBytes("root", c.root());
+        dev.zkinfer.encoding.ProofWriter out = new dev.zkinfer.encoding.ProofWriter();
+        Ext3[] values = large.open(c, points, out, tr);
+        List<EvaluationClaim> claims = List.of(new EvaluationClaim(points.get(0), values[0]),
+                new EvaluationClaim(points.get(1), values[1]));
+        byte[] proof = out.toByteArray();
+        assertArrayEquals(proof, WhirTestSupport.prove(own, null, t, points).proof());
+        // and as one streaming round 0 in chunks of 2^6 values (a large commitment's 2^20)
+        WhirProver chunked = new WhirProver(own, dev.zkinfer.prover.backend.Backends.get(), 0, 6);
+        PcsProver.Committed cc = chunked.commit(t, n);
+        assertArrayEquals(c.root(), cc.root());
+        dev.zkinfer.transcript.Sha256Transcript tc = new dev.zkinfer.transcript.Sha256Transcript(WhirTestSupport.TAG);
+        tc.absorbBytes("root", cc.root());
+        dev.zkinfer.encoding.ProofWriter oc = new dev.zkinfer.encoding.ProofWriter();
+        chunked.open(cc, points, oc, tc);
+        assertArrayEquals(proof, oc.toByteArray());
+        WhirTestSupport.verify(own, c.root(), claims, proof);
+
+        List<List<EvaluationClaim>> wrong = List.of(
+                List.of(new EvaluationClaim(points.get(0), values[0].add(Ext3.ONE)), claims.get(1)),
+                List.of(claims.get(0), new EvaluationClaim(points.get(0), values[1])));
+        for (List<EvaluationClaim> w : wrong) {
+            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(own, c.root(), w, proof));
+        }
+        for (int i = 0; i < proof.length; i += 17) {
+            byte[] bad = proof.clone();
+            bad[i] ^= (byte) (1 << (i % 8));
+            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(own, c.root(), claims, bad), "byte " + i);
+        }
+        for (int len : new int[] {0, proof.length / 2, proof.length - 1, proof.length + 1}) {
+            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(own, c.root(), claims, Arrays.copyOf(proof, len)));
+        }
+        byte[] otherRoot = new WhirProver(own).commit(WhirTestSupport.randomTable(rnd, n), n).root();
+        assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(own, otherRoot, claims, proof));
+        // the shape is bound: the same rate and queries with the plain shrink read the proof differently
+        PcsParameters plain = PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 100, n, 2, 4, 8, 2, 2, 2);
+        assertEquals(own.queries(0), plain.queries(0));
+        assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(plain, c.root(), claims, proof));
+    }
+
     @Test
     void rejectsTruncatedEmptyAndTrailingBytes() {
         byte[] proof = honest.proof();
