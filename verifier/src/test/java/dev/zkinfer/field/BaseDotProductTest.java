@@ -86,6 +86,39 @@ class BaseDotProductTest {
         assertEquals(BaseDotProduct.of(v, product), BaseDotProduct.tensor(v, lo, hi));
     }
 
+    /** The small-value path (activation tables' outputs) against the exact one, at its bounds and past them. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 256, 1024, 2048})
+    void tensorOfSmallSignedValuesEqualsTheExactDotProduct(int low) {
+        SplittableRandom rnd = new SplittableRandom(low);
+        int high = 4;
+        long[] lo = new long[3 * low];
+        long[] hi = new long[3 * high];
+        for (int i = 0; i < lo.length; i++) {
+            // the largest components make the half products largest
+            lo[i] = rnd.nextBoolean() ? Goldilocks.P - 1 : Goldilocks.reduce(rnd.nextLong());
+        }
+        for (int i = 0; i < hi.length; i++) {
+            hi[i] = Goldilocks.reduce(rnd.nextLong());
+        }
+        long bound = 1L << BaseDotProduct.SMALL_BITS;
+        long[] v = new long[low * high];
+        for (int i = 0; i < v.length; i++) {
+            long x = switch (i / low) {
+                case 0 -> rnd.nextBoolean() ? bound : -bound; // all at the bound: the small path
+                case 1 -> rnd.nextLong(-bound, bound + 1);
+                case 2 -> i % low == low - 1 ? bound + 1 : rnd.nextLong(-30000, 30000); // one past it: the exact path
+                default -> i % low == 0 ? -bound - 1 : rnd.nextLong(-bound, bound + 1);
+            };
+            v[i] = Goldilocks.fromSigned(x);
+        }
+        Ext3 expected = Ext3.ZERO;
+        for (int i = 0; i < v.length; i++) {
+            expected = expected.add(Ext3.get(lo, i % low).mul(Ext3.get(hi, i / low)).mul(v[i]));
+        }
+        assertEquals(expected, BaseDotProduct.tensor(v, lo, hi));
+    }
+
     private static long element(SplittableRandom rnd) {
         return switch (rnd.nextInt(4)) {
             case 0 -> Goldilocks.P - 1 - rnd.nextInt(1000);
