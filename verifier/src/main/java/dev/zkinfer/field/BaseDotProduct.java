@@ -49,10 +49,43 @@ public final class BaseDotProduct {
         return acc;
     }
 
-    /** The widest |signed value| the small path takes: products with 32-bit halves stay below 2^52. */
-    static final int SMALL_BITS = 20;
+    /** The small path takes signed values x in [−2^SMALL_BITS, 2^SMALL_BITS): products with 32-bit halves stay below 2^52. */
+    public static final int SMALL_BITS = 20;
     /** The most rows one small sum adds: 2^10 products below 2^52 each stay below 2^62 in a signed long. */
     static final int MAX_SMALL_ROWS = 1 << 10;
+
+    /**
+     * {@link #tensor(long[], long[], long[])} for values given as signed ints, each in [−2^{@link
+     * #SMALL_BITS}, 2^SMALL_BITS) (a lookup table's column kept as ints: a quarter of the memory to read); lo at most
+     * 2^10 elements.
+     *
+     * @throws IllegalArgumentException if a value or lo is out of those bounds
+     */
+    public static Ext3 tensor(int[] values, long[] lo, long[] hi) {
+        int l = lo.length / 3, h = hi.length / 3;
+        if ((long) l * h != values.length || l > MAX_SMALL_ROWS) {
+            throw new IllegalArgumentException(values.length + " small values for tables of " + l + " and " + h);
+        }
+        long[] halves = halves(lo, l);
+        long[] xs = new long[l];
+        Ext3 acc = Ext3.ZERO;
+        for (int b = 0; b < h; b++) {
+            long wide = 0;
+            for (int i = 0; i < l; i++) {
+                long x = values[b * l + i];
+                xs[i] = x;
+                wide |= (x + (1L << SMALL_BITS)) >>> (SMALL_BITS + 1);
+            }
+            if (wide != 0) {
+                throw new IllegalArgumentException("a value beyond 2^" + SMALL_BITS + " in block " + b);
+            }
+            Ext3 inner = halvesSum(xs, halves, l);
+            if (!inner.isZero()) {
+                acc = acc.add(inner.mul(Ext3.get(hi, b)));
+            }
+        }
+        return acc;
+    }
 
     /**
      * The extension elements' components split into 32-bit halves, in six planes of n (c0 low, c0 high,
@@ -70,8 +103,8 @@ public final class BaseDotProduct {
     }
 
     /**
-     * Σ_{i &lt; n} values[from + i]·ext[i] when every value is a small signed integer (|x| ≤ 2^{@link
-     * #SMALL_BITS}, as p − |x| for negatives: activation tables' outputs), else null. Each component
+     * Σ_{i &lt; n} values[from + i]·ext[i] when every value is a small signed integer (x in [−2^{@link
+     * #SMALL_BITS}, 2^SMALL_BITS), as p − |x| for negatives: activation tables' outputs), else null. Each component
      * e = e_lo + 2^32·e_hi is summed as Σ x·e_lo and Σ x·e_hi in plain signed longs (|x·e_half| &lt; 2^52,
      * n ≤ 2^10 of them), reduced once: the same value as {@link #sum}. Six separate passes of one product
      * and one sum each (over {@code xs}, the values as signed longs), which the JIT turns into vector code:
@@ -89,6 +122,11 @@ public final class BaseDotProduct {
         if (wide != 0) {
             return null;
         }
+        return halvesSum(xs, halves, n);
+    }
+
+    /** Σ_{i &lt; n} xs[i]·ext[i] from ext's {@link #halves} (xs[i] in [−2^{@link #SMALL_BITS}, 2^SMALL_BITS), n ≤ 2^10). */
+    private static Ext3 halvesSum(long[] xs, long[] halves, int n) {
         return new Ext3(combine(dot(xs, halves, 0, n), dot(xs, halves, n, n)),
                 combine(dot(xs, halves, 2 * n, n), dot(xs, halves, 3 * n, n)),
                 combine(dot(xs, halves, 4 * n, n), dot(xs, halves, 5 * n, n)));

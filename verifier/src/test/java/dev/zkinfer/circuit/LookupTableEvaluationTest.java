@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
@@ -58,6 +59,9 @@ class LookupTableEvaluationTest {
         assertNull(tables[3].pieces()[1]);
         assertEquals(3, tables[5].pieces()[0].count(), "a range check without 0: its values, the 0, the padding");
         assertEquals(2, tables[9].pieces()[0].count(), "a ramp through p, then a run");
+        assertTrue(tables[0].small()[1] != null, "an int16 activation's outputs are kept as ints");
+        assertTrue(tables[1].small()[1] != null, "values within 2^20");
+        assertTrue(tables[0].small()[0] == null, "a column of pieces needs no ints");
         for (int trial = 0; trial < 3; trial++) {
             Ext3[] point = new Ext3[18];
             for (int k = 0; k < point.length; k++) {
@@ -129,6 +133,9 @@ class LookupTableEvaluationTest {
                 out[row] = Goldilocks.add(out[row], 1); // a zero entry's sign flip changes nothing
             }
             LookupTable changed = LookupTable.explicit(new long[][] {table.column(0), out});
+            long signed = Goldilocks.toSigned(out[row]);
+            assertEquals(signed >= -(1L << LookupTable.SMALL_BITS) && signed < 1L << LookupTable.SMALL_BITS, changed.small()[1] != null,
+                    "row " + row + " kept as ints exactly when its new value is small");
             Ext3 value = changed.evaluate(1, new PrefixEqTables(point));
             assertEquals(Mle.evaluate(out, x), value, "row " + row + " changed by " + change[1]);
             assertNotEquals(honest, value, "row " + row + " changed by " + change[1]);
