@@ -23,17 +23,23 @@ import java.util.Arrays;
  * @param pieces for an explicit table other than a clamp table, per column its {@link Pieces}
  *     where it has few (an activation table's input column x = inputMin + i, a padded range), else
  *     null: found from the columns when the table is made, so not part of its identity either
+ * @param small for an explicit table other than a clamp table, per column without {@link Pieces} whose
+ *     values are all small signed integers (x in [−2^{@link #SMALL_BITS}, 2^SMALL_BITS): an activation table's outputs)
+ *     those values as ints, else null: a quarter of the memory the verifier's dot product reads
+ *     ({@link PrefixEqTables#evaluate(int[], int)}); made from the columns, not part of the identity
  * Immutable and thread-safe as long as no one writes into its arrays (the verifier never does).
  */
-public record LookupTable(int bits, long[][] explicit, ClampShape clamp, Pieces[] pieces) {
+public record LookupTable(int bits, long[][] explicit, ClampShape clamp, Pieces[] pieces, int[][] small) {
     public static final int MAX_LOG_SIZE = 20;
+    /** A column kept as ints ({@link #small}) holds values in [−2^SMALL_BITS, 2^SMALL_BITS): {@link BaseDotProduct#SMALL_BITS}. */
+    public static final int SMALL_BITS = BaseDotProduct.SMALL_BITS;
 
     /** The range table [0, 2^bits), bits in [1, {@link #MAX_LOG_SIZE}]. */
     public static LookupTable range(int bits) {
         if (bits < 1 || bits > MAX_LOG_SIZE) {
             throw new IllegalArgumentException("range table width must be in [1, " + MAX_LOG_SIZE + "]: " + bits);
         }
-        return new LookupTable(bits, null, null, null);
+        return new LookupTable(bits, null, null, null, null);
     }
 
     /** An explicit table from its rows' columns (any row count ≤ 2^20; padded by repeating row 0). */
@@ -57,7 +63,29 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp, Pieces[
                 cols[c][i] = columns[c][0];
             }
         }
-        return new LookupTable(0, cols, clamp, clamp == null ? pieces(cols) : null);
+        Pieces[] pieces = clamp == null ? pieces(cols) : null;
+        return new LookupTable(0, cols, clamp, pieces, clamp == null ? small(cols, pieces) : null);
+    }
+
+    /** Per column without pieces, its values as ints when all are small signed integers, else null. */
+    private static int[][] small(long[][] cols, Pieces[] pieces) {
+        int[][] out = new int[cols.length][];
+        for (int c = 0; c < cols.length; c++) {
+            if (pieces[c] != null) {
+                continue;
+            }
+            int[] v = new int[cols[c].length];
+            for (int i = 0; v != null && i < v.length; i++) {
+                long x = Goldilocks.toSigned(cols[c][i]);
+                if (x < -(1L << SMALL_BITS) || x >= 1L << SMALL_BITS) {
+                    v = null;
+                } else {
+                    v[i] = (int) x;
+                }
+            }
+            out[c] = v;
+        }
+        return out;
     }
 
     private static Pieces[] pieces(long[][] cols) {
@@ -99,7 +127,7 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp, Pieces[
         }
         long[][] cols = {ce, cy};
         // no pieces: the clamp shape evaluates both columns, and scanning every requantization's table would slow a key's decoding
-        return new LookupTable(0, cols, new ClampShape(width, e), null);
+        return new LookupTable(0, cols, new ClampShape(width, e), null, null);
     }
 
     /**
@@ -271,13 +299,16 @@ public record LookupTable(int bits, long[][] explicit, ClampShape clamp, Pieces[
      * The multilinear extension of column c at {@code eq}'s point's first {@link #logSize()}
      * coordinates, for a verifier that evaluates many tables at prefixes of one point: in closed
      * form where the column has one (range, clamp, a few {@link Pieces}), else as the column's dot
-     * product with that prefix's eq tables ({@link PrefixEqTables#evaluate}: O(rows), three
-     * multiplications a row, no 2^logSize eq table).
+     * product with that prefix's eq tables ({@link PrefixEqTables#evaluate}: O(rows), no 2^logSize eq
+     * table; from the {@link #small} ints where the column has them).
      */
     public Ext3 evaluate(int c, PrefixEqTables eq) {
         int log = logSize();
         if (isRange() || clamp != null || (pieces != null && pieces[c] != null)) {
             return evaluate(c, eq.prefix(log));
+        }
+        if (small != null && small[c] != null) {
+            return eq.evaluate(small[c], log);
         }
         return eq.evaluate(explicit[c], log);
     }

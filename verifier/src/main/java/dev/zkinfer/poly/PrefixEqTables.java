@@ -47,6 +47,19 @@ public final class PrefixEqTables {
         return BaseDotProduct.tensor(values, table(low, 0), table(length - low, low));
     }
 
+    /**
+     * {@link #evaluate(long[], int)} for values given as small signed integers (in
+     * [−2^{@link BaseDotProduct#SMALL_BITS}, 2^SMALL_BITS); {@link BaseDotProduct#tensor(int[], long[], long[])}).
+     */
+    public Ext3 evaluate(int[] values, int length) {
+        checked(length);
+        if (values.length != 1 << length) {
+            throw new IllegalArgumentException(values.length + " values for " + length + " variables");
+        }
+        int low = (length + 1) / 2;
+        return BaseDotProduct.tensor(values, table(low, 0), table(length - low, low));
+    }
+
     /** Whether {@code x} is r[0..x.length). */
     public boolean isPrefix(Ext3[] x) {
         if (x.length > point.length) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
@@ -58,6 +59,9 @@ class LookupTableEvaluationTest {
         assertNull(tables[3].pieces()[1]);
         assertEquals(3, tables[5].pieces()[0].count(), "a range check without 0: its values, the 0, the padding");
         assertEquals(2, tables[9].pieces()[0].count(), "a ramp through p, then a run");
+        assertTrue(tables[0].small()[1] != null, "an int16 activation's outputs are kept as ints");
+        assertTrue(tables[1].small()[1] != null, "values within 2^20");
+        assertTrue(tables[0].small()[0] == null, "a column of pieces needs no ints");
         for (int trial = 0; trial < 3; trial++) {
             Ext3[] point = new Ext3[18];
             for (int k = 0; k < point.length; k++) {
@@ -96,5 +100,45 @@ class LookupTableEvaluationTest {
         assertNotEquals(a.evaluate(0, x), c.evaluate(0, new PrefixEqTables(x)));
         assertEquals(Mle.evaluate(changed, x), c.evaluate(0, x));
         assertEquals(Mle.evaluate(changed, x), c.evaluate(0, new PrefixEqTables(x)));
+    }
+    /**
+     * An int16 activation table's output column goes through the small-value dot product
+     * ({@link dev.zkinfer.field.BaseDotProduct#tensor}); one changed entry anywhere, by one, by its sign,
+     * or past the small bound (that block then takes the exact path), changes its evaluation to the
+     * changed column's MLE: the verifier's table evaluation stays bound to the key's table.
+     */
+    @Test
+    void oneChangedEntryOfAnInt16ActivationTableChangesItsEvaluation() {
+        int[] gelu = new int[1 << 16];
+        for (int j = 0; j < gelu.length; j++) {
+            double v = (j - 32768) / 4096.0;
+            gelu[j] = (int) Math.round(4096 * v / (1 + Math.exp(-1.702 * v)));
+        }
+        LookupTable table = new TableLayer(0, 1, -32768, gelu).lookups().get(0).table();
+        SplittableRandom rnd = new SplittableRandom(15);
+        Ext3[] point = new Ext3[20];
+        for (int k = 0; k < point.length; k++) {
+            point[k] = random(rnd);
+        }
+        Ext3[] x = Arrays.copyOf(point, 16);
+        Ext3 honest = table.evaluate(1, new PrefixEqTables(point));
+        assertEquals(Mle.evaluate(table.column(1), x), honest);
+        long[][] changes = {{0, 1}, {40000, -1}, {65535, 1}, {123, 0}, {30000, 1L << 20}, {30001, -(1L << 20)}, {31000, (1L << 20) + 1},
+            {65000, -(1L << 20) - 1}, {7, Goldilocks.P - 1}};
+        for (long[] change : changes) {
+            int row = (int) change[0];
+            long[] out = table.column(1);
+            out[row] = change[1] == 0 ? Goldilocks.neg(out[row]) : Goldilocks.add(out[row], Goldilocks.fromSigned(change[1]));
+            if (out[row] == table.column(1)[row]) {
+                out[row] = Goldilocks.add(out[row], 1); // a zero entry's sign flip changes nothing
+            }
+            LookupTable changed = LookupTable.explicit(new long[][] {table.column(0), out});
+            long signed = Goldilocks.toSigned(out[row]);
+            assertEquals(signed >= -(1L << LookupTable.SMALL_BITS) && signed < 1L << LookupTable.SMALL_BITS, changed.small()[1] != null,
+                    "row " + row + " kept as ints exactly when its new value is small");
+            Ext3 value = changed.evaluate(1, new PrefixEqTables(point));
+            assertEquals(Mle.evaluate(out, x), value, "row " + row + " changed by " + change[1]);
+            assertNotEquals(honest, value, "row " + row + " changed by " + change[1]);
+        }
     }
 }
