@@ -101,8 +101,14 @@ public final class LayerHarness {
     public static Run prove(Layer layer, Claim[] outputClaims, WitnessValues w, Backend backend) {
         ProofWriter out = new ProofWriter();
         List<Claim> claims = new ArrayList<>();
+        LayerProvers.forLayer(layer).prove(layer, outputClaims, proverContext(w, backend, out, claims));
+        return new Run(out.toByteArray(), claims, null);
+    }
+
+    /** A prover context over witness w with a fresh "harness" transcript, writing to out and collecting the claims emitted. */
+    public static ProverContext proverContext(WitnessValues w, Backend backend, ProofWriter out, List<Claim> claims) {
         Transcript t = new Sha256Transcript("harness");
-        ProverContext ctx = new ProverContext() {
+        return new ProverContext() {
             public Transcript transcript() {
                 return t;
             }
@@ -127,16 +133,21 @@ public final class LayerHarness {
                 claims.add(new Claim(tensor, point, value));
             }
         };
-        LayerProvers.forLayer(layer).prove(layer, outputClaims, ctx);
-        return new Run(out.toByteArray(), claims, null);
     }
 
     /** Replays the verifier on a proof; throws InvalidProofException if it rejects or bytes are left over. */
     public static List<Claim> verify(Layer layer, Claim[] outputClaims, Circuit circuit, byte[] proof) throws InvalidProofException {
         ProofReader in = new ProofReader(proof);
-        Transcript t = new Sha256Transcript("harness");
         List<Claim> claims = new ArrayList<>();
-        VerifierContext ctx = new VerifierContext() {
+        layer.verify(outputClaims, verifierContext(circuit, in, claims));
+        in.finish();
+        return claims;
+    }
+
+    /** A verifier context reading in with a fresh "harness" transcript, collecting the claims emitted. */
+    public static VerifierContext verifierContext(Circuit circuit, ProofReader in, List<Claim> claims) {
+        Transcript t = new Sha256Transcript("harness");
+        return new VerifierContext() {
             public Transcript transcript() {
                 return t;
             }
@@ -153,9 +164,6 @@ public final class LayerHarness {
                 claims.add(new Claim(tensor, point, value));
             }
         };
-        layer.verify(outputClaims, ctx);
-        in.finish();
-        return claims;
     }
 
     /** The first claim that is false for this witness, or null when all hold. */

@@ -12,12 +12,9 @@ import dev.zkinfer.circuit.TensorRole;
 import dev.zkinfer.circuit.VerifierContext;
 import dev.zkinfer.encoding.ProofReader;
 import dev.zkinfer.encoding.ProofWriter;
-import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.prover.backend.Backend;
 import dev.zkinfer.prover.backend.Backends;
-import dev.zkinfer.transcript.Sha256Transcript;
-import dev.zkinfer.transcript.Transcript;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -90,57 +87,15 @@ class RequantZeroChecksTest {
     static Run prove(Circuit circuit, WitnessValues w, Backend backend) {
         ProofWriter out = new ProofWriter();
         List<Claim> claims = new ArrayList<>();
-        Transcript t = new Sha256Transcript("harness");
-        ProverContext ctx = new ProverContext() {
-            public Transcript transcript() {
-                return t;
-            }
-
-            public ProofWriter proof() {
-                return out;
-            }
-
-            public Circuit circuit() {
-                return circuit;
-            }
-
-            public Backend backend() {
-                return backend;
-            }
-
-            public long[] values(int tensor) {
-                return w.get(tensor);
-            }
-
-            public void claim(int tensor, Ext3[] point, Ext3 value) {
-                claims.add(new Claim(tensor, point, value));
-            }
-        };
+        ProverContext ctx = LayerHarness.proverContext(w, backend, out, claims);
         RequantLayerProver.proveBatch(RequantZeroChecks.batched(circuit, false), ctx);
         return new Run(out.toByteArray(), claims);
     }
 
     static List<Claim> verify(Circuit circuit, byte[] proof) throws InvalidProofException {
         ProofReader in = new ProofReader(proof);
-        Transcript t = new Sha256Transcript("harness");
         List<Claim> claims = new ArrayList<>();
-        VerifierContext ctx = new VerifierContext() {
-            public Transcript transcript() {
-                return t;
-            }
-
-            public ProofReader proof() {
-                return in;
-            }
-
-            public Circuit circuit() {
-                return circuit;
-            }
-
-            public void claim(int tensor, Ext3[] point, Ext3 value) {
-                claims.add(new Claim(tensor, point, value));
-            }
-        };
+        VerifierContext ctx = LayerHarness.verifierContext(circuit, in, claims);
         RequantZeroChecks.verify(ctx, RequantZeroChecks.batched(circuit, false));
         in.finish();
         return claims;
