@@ -21,21 +21,29 @@ public final class ExtMath {
         IntStream.range(0, tasks).parallel().forEach(task -> {
             cancel.check();
             for (int row = task * per, end = Math.min(rows, row + per); row < end; row++) {
-                long a0 = 0, a1 = 0, a2 = 0;
-                for (int col = 0, at = row * cols; col < cols; col++) {
-                    long v = m[at + col];
-                    if (v != 0) {
-                        a0 = Goldilocks.add(a0, Goldilocks.mul(w[3 * col], v));
-                        a1 = Goldilocks.add(a1, Goldilocks.mul(w[3 * col + 1], v));
-                        a2 = Goldilocks.add(a2, Goldilocks.mul(w[3 * col + 2], v));
-                    }
-                }
-                out[3 * row] = a0;
-                out[3 * row + 1] = a1;
-                out[3 * row + 2] = a2;
+                dotInto(m, row * cols, 1, cols, w, out, 3 * row);
             }
         });
         return out;
+    }
+
+    /**
+     * out[o..o+3) = Σ_j w(j)·m[at + j·stride] for j &lt; count: base-field entries of m at a stride
+     * against extension weights w (array form); zero entries are skipped.
+     */
+    public static void dotInto(long[] m, int at, int stride, int count, long[] w, long[] out, int o) {
+        long a0 = 0, a1 = 0, a2 = 0;
+        for (int j = 0; j < count; j++, at += stride) {
+            long v = m[at];
+            if (v != 0) {
+                a0 = Goldilocks.add(a0, Goldilocks.mul(w[3 * j], v));
+                a1 = Goldilocks.add(a1, Goldilocks.mul(w[3 * j + 1], v));
+                a2 = Goldilocks.add(a2, Goldilocks.mul(w[3 * j + 2], v));
+            }
+        }
+        out[o] = a0;
+        out[o + 1] = a1;
+        out[o + 2] = a2;
     }
 
     /** x ← x · (b0 + b1·t + b2·t²), with t³ = 2. */

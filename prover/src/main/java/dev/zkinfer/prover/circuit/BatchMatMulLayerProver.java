@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.circuit;
 
+import dev.zkinfer.prover.backend.ExtMath;
 import dev.zkinfer.prover.concurrent.Cancellation;
 import dev.zkinfer.circuit.BatchMatMulLayer;
 import dev.zkinfer.circuit.Circuit;
@@ -82,31 +83,8 @@ public final class BatchMatMulLayerProver implements LayerProver<BatchMatMulLaye
         IntStream.range(0, size).parallel().forEach(z -> {
             cancel.check();
             int tt = z >>> kv, k = z & (kPad - 1);
-            long a0 = 0, a1 = 0, a2 = 0;
-            for (int m = 0; m < mPad; m++) {
-                long v = av[(((tt << mv) | m) << kv) | k];
-                if (v != 0) {
-                    a0 = Goldilocks.add(a0, Goldilocks.mul(eqM[3 * m], v));
-                    a1 = Goldilocks.add(a1, Goldilocks.mul(eqM[3 * m + 1], v));
-                    a2 = Goldilocks.add(a2, Goldilocks.mul(eqM[3 * m + 2], v));
-                }
-            }
-            long b0 = 0, b1 = 0, b2 = 0;
-            int bRow = z << nv; // (t << kv | k) << nv
-            for (int n = 0; n < nPad; n++) {
-                long v = bv[bRow + n];
-                if (v != 0) {
-                    b0 = Goldilocks.add(b0, Goldilocks.mul(eqN[3 * n], v));
-                    b1 = Goldilocks.add(b1, Goldilocks.mul(eqN[3 * n + 1], v));
-                    b2 = Goldilocks.add(b2, Goldilocks.mul(eqN[3 * n + 2], v));
-                }
-            }
-            ap[3 * z] = a0;
-            ap[3 * z + 1] = a1;
-            ap[3 * z + 2] = a2;
-            bp[3 * z] = b0;
-            bp[3 * z + 1] = b1;
-            bp[3 * z + 2] = b2;
+            ExtMath.dotInto(av, (tt << mv) << kv | k, kPad, mPad, eqM, ap, 3 * z);
+            ExtMath.dotInto(bv, z << nv, 1, nPad, eqN, bp, 3 * z); // row (t << kv | k) of b
             e[3 * z] = eqT[3 * tt];
             e[3 * z + 1] = eqT[3 * tt + 1];
             e[3 * z + 2] = eqT[3 * tt + 2];
