@@ -2,6 +2,7 @@ package dev.zkinfer.circuit;
 
 import dev.zkinfer.InvalidProofException;
 import dev.zkinfer.field.Ext3;
+import dev.zkinfer.poly.Mle;
 import dev.zkinfer.sumcheck.MaskedSumcheck;
 import dev.zkinfer.sumcheck.SumcheckClaim;
 import dev.zkinfer.sumcheck.SumcheckVerifier;
@@ -81,6 +82,15 @@ public final class RequantZeroChecks {
         return l;
     }
 
+    /** The operand evaluations the batch sends: every batched layer's operands, in order. */
+    public static int evaluationCount(Circuit circuit, int[] batched) {
+        int total = 0;
+        for (int li : batched) {
+            total += ((RequantLayer) circuit.layers().get(li)).operands().length;
+        }
+        return total;
+    }
+
     /** A requantization's number of variables: its output's. */
     public static int numVars(Circuit circuit, RequantLayer l) {
         return circuit.tensor(l.y()).layout().numVars();
@@ -123,19 +133,9 @@ public final class RequantZeroChecks {
         Ext3[][] c = ch.coefficients(batched.length);
         SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, numVars, 3, ctx.proof(), ctx.transcript());
         Ext3[] rho = sc.point();
-        int total = 0;
-        for (int li : batched) {
-            total += ((RequantLayer) circuit.layers().get(li)).operands().length;
-        }
+        int total = evaluationCount(circuit, batched);
         long[] raw = ctx.proof().exts("requant evaluations", total);
         ctx.transcript().absorbExts("requant/evals", raw, 0, total);
-        // eq(τ_{<k}, ρ_{<k}) for every prefix length k
-        Ext3[] eqPrefix = new Ext3[numVars + 1];
-        eqPrefix[0] = Ext3.ONE;
-        for (int k = 0; k < numVars; k++) {
-            Ext3 tr = ch.tau()[k].mul(rho[k]);
-            eqPrefix[k + 1] = eqPrefix[k].mul(tr.add(tr).sub(ch.tau()[k]).sub(rho[k]).add(Ext3.ONE));
-        }
         Ext3 expected = Ext3.ZERO;
         Ext3[][] evals = new Ext3[batched.length][];
         int at = 0;
@@ -149,7 +149,8 @@ public final class RequantZeroChecks {
             }
             evals[j] = ev;
             Ext3 s = l.summand(c[j][0], c[j][1], c[j][2], l.multiplierAt(ctx.layout(l.y()), pt), ev);
-            expected = expected.add(s.mul(eqPrefix[n]).mul(MaskedSumcheck.inversePowerOfTwo(numVars - n)));
+            Ext3 eq = Mle.eq(java.util.Arrays.copyOf(ch.tau(), n), pt);
+            expected = expected.add(s.mul(eq).mul(MaskedSumcheck.inversePowerOfTwo(numVars - n)));
         }
         if (!expected.equals(sc.value())) {
             throw new InvalidProofException("Requant layers: the shift/clamp constraints do not hold at the batched sumcheck's point");

@@ -255,10 +255,7 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         BatchedRounds rounds = new BatchedRounds(ctx.backend(), numVars, parts.toArray(new SumcheckInstance[0]), ones, zeros);
         parts.clear();
         Ext3[] rho = SumcheckProver.prove(numVars, 3, Ext3.ZERO, rounds, ctx.proof(), ctx.transcript());
-        int total = 0;
-        for (int li : batched) {
-            total += ((RequantLayer) circuit.layers().get(li)).operands().length;
-        }
+        int total = RequantZeroChecks.evaluationCount(circuit, batched);
         long[] raw = new long[3 * total];
         Ext3[][] evals = new Ext3[batched.length][];
         java.util.Map<Integer, Ext3[]> finals = new java.util.HashMap<>();
