@@ -308,7 +308,6 @@ public final class WhirProver implements PcsProver {
         }
         long[][] coeffs = new long[c][];
         int leaves = 1 << logWord;
-        long[] symbols = new long[leaves * c];
         for (int a = 0; a < c; a++) {
             if (parts[a].length != highSize) {
                 throw new IllegalArgumentException("mask part " + a + " must hold 2^" + m + " values");
@@ -316,9 +315,25 @@ public final class WhirProver implements PcsProver {
             long[] r = kernels.resident(parts[a]);
             kernels.evaluationsToCoefficients(r);
             coeffs[a] = kernels.toHost(r, highSize);
-            long[] word = kernels.toHost(kernels.encodeBitReversed(kernels.resident(coeffs[a]), 1, m, logWord), leaves);
-            for (int l = 0; l < leaves; l++) {
-                symbols[l * c + a] = word[l];
+        }
+        long[] symbols;
+        if (c == 3) {
+            // the three parts' codewords in one encoding of width 3 (the encoding acts on each
+            // component alone): its entry l is (S_0, S_1, S_2)(y_l), the symbols' leaf order already
+            long[] interleaved = new long[3 * highSize];
+            for (int b = 0; b < highSize; b++) {
+                interleaved[3 * b] = coeffs[0][b];
+                interleaved[3 * b + 1] = coeffs[1][b];
+                interleaved[3 * b + 2] = coeffs[2][b];
+            }
+            symbols = kernels.toHost(kernels.encodeBitReversed(kernels.adopt(interleaved), 3, m, logWord), 3 * leaves);
+        } else {
+            symbols = new long[leaves * c];
+            for (int a = 0; a < c; a++) {
+                long[] word = kernels.toHost(kernels.encodeBitReversed(kernels.resident(coeffs[a]), 1, m, logWord), leaves);
+                for (int l = 0; l < leaves; l++) {
+                    symbols[l * c + a] = word[l];
+                }
             }
         }
         MerkleTree tree = salts == null ? null : MerkleTree.buildSalted(kernels, kernels.adopt(symbols.clone()), leaves, c, salts);
@@ -386,7 +401,9 @@ public final class WhirProver implements PcsProver {
             System.arraycopy(f, l * block, combined, l * (block + c), block);
             System.arraycopy(mask.symbols(), l * c, combined, l * (block + c) + block, c);
         }
-        MerkleTree tree = MerkleTree.buildSalted(kernels, kernels.adopt(combined.clone()), leaves, block + c, salts);
+        // hashing reads the leaves only: the tree is built on the table the commitment keeps (a backend
+        // with its own memory hashes a resident copy)
+        MerkleTree tree = MerkleTree.buildSalted(kernels, kernels.adopt(combined), leaves, block + c, salts);
         return new WhirCommitment(params, evals, coeffs, combined, tree, kernels, new Hiding(mask, combined, salts, random, openings));
     }
 
@@ -830,7 +847,7 @@ public final class WhirProver implements PcsProver {
                 gj = gj.mul(gamma);
             }
             long[][] folded = streamedRound0(c.owner.toHost(c.evaluations, 1 << n), termPoints, termCoefs, out, t);
-            openRounds(c, folded[0], folded[1], folded[2], committedTables[2], null, 3, 1 << (n - params.foldVars(0)),
+            openRounds(c, folded[0], folded[1], committedTables[2], 3, 1 << (n - params.foldVars(0)),
                     params.foldVars(0), null, null, null, false, null, out, t);
             return;
         }
@@ -841,14 +858,9 @@ public final class WhirProver implements PcsProver {
         Ext3 g = WeightTables.addBatch(kernels, hostWeight, points, gamma, Ext3.ONE, n);
         g = WeightTables.addWeightedClaims(kernels, hostWeight, weighted, gamma, g, n);
         long[] f = committedTables[0];
-        long[] coeffs = committedTables[1];
-        if (coeffs == null) {
-            // a large commitment keeps no coefficients (keepsEncoding): the Möbius transform again
-            coeffs = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));
-            kernels.evaluationsToCoefficients(coeffs);
-        }
-        // f̂'s coefficients for round 0's queries when its codeword is neither kept nor in a file
-        long[] coeffs0 = committedTables[2] == null && c.spilled == null ? coeffs : null;
+        // the rounds never read f̂'s coefficients (each round's are those of its folded values,
+        // coefficientsOf); a codeword neither kept nor in a file is encoded again from them at
+        // round 0's queries (openRounds computes them there)
         int width = 1;
         // hiding mode: ĝ enters only through W_a(low) = Σ_high w(low, high)·S_a(high) (MaskPolynomial.lowSums):
         // G, the g-part of round 0's sumcheck and, once round 0's k_0 variables are bound, the
@@ -891,16 +903,20 @@ public final class WhirProver implements PcsProver {
             kernels.addScaledEqBatch(w, oodEqPoints.toArray(new long[0][]), oodEqCoefs.toArray(new long[0][]));
         }
 
-        openRounds(c, w, f, coeffs, committedTables[2], coeffs0, width, 1 << n, 0, hiding, mask, random, separate, elsewhereOut, out, t);
+        openRounds(c, w, f, committedTables[2], width, 1 << n, 0, hiding, mask, random, separate, elsewhereOut, out, t);
     }
 
     /**
-     * WHIR's rounds from f̂'s tables (w, f, coefficients: kernel tables of {@code size} entries of
-     * {@code width}, w always extension) with round 0's first {@code bound} sumcheck rounds already
-     * run; {@code codeword} the commitment's round-0 codeword, or null when it keeps none, and then
-     * {@code coeffs0} f̂'s coefficients (to encode it again for round 0's queries), else null.
+     * WHIR's rounds from f̂'s tables (w, f: kernel tables of {@code size} entries of {@code width},
+     * w always extension) with round 0's first {@code bound} sumcheck rounds already run;
+     * {@code codeword} the commitment's round-0 codeword, or null when it keeps none (then f̂'s
+     * coefficients are computed again to encode its queried blocks). The folded polynomial's
+     * monomial coefficients, which a round's end needs (the next codeword, its out-of-domain
+     * answers, the final polynomial), are the Möbius transform of its folded values ({@link
+     * #coefficientsOf}): the same values as folding f̂'s coefficients by every challenge, without a
+     * fold of a coefficient table per sumcheck round (round 0's first one over 2^n entries).
      */
-    private void openRounds(WhirCommitment c, long[] w, long[] f, long[] coeffs, long[] codeword, long[] coeffs0, int width, int size,
+    private void openRounds(WhirCommitment c, long[] w, long[] f, long[] codeword, int width, int size,
             int bound,
             HidingRounds hiding, MaskPolynomial mask, SecureRandom random, boolean separate, WhirProtocol.MaskSymbols[] elsewhereOut,
             ProofWriter out, Transcript t) {
@@ -921,16 +937,16 @@ public final class WhirProver implements PcsProver {
                 // coefficients' folds are allocated, which lowers the peak of large openings
                 w = kernels.fold(w, 3, size, a, false);
                 f = kernels.fold(f, width, size, a, false);
-                coeffs = kernels.fold(coeffs, width, size, a, true);
                 width = 3;
                 size >>>= 1;
                 if (hiding != null && hiding.bind(alpha)) {
                     // round 0's variables are bound: from here on the rounds run on ρ·f̂_1 + ĝ_1
                     f = kernels.adopt(hiding.combine(kernels, kernels.toHost(f, 3 * size), mask.parts()));
-                    coeffs = kernels.adopt(hiding.combine(kernels, kernels.toHost(coeffs, 3 * size), mask.partCoefficients()));
                     hiding = null;
                 }
             }
+            // the folded polynomial's monomial coefficients (host, array form, 2^mNext extension values)
+            long[] hostCoeffs = coefficientsOf(f, width, size);
             boolean last = i == rounds - 1;
             int mNext = params.varsBefore(i + 1);
             long[] nextCodeword = null;
@@ -945,7 +961,7 @@ public final class WhirProver implements PcsProver {
                 // a large folded codeword (3 GiB in round 1 at 2^28) is never held: encoded and hashed one coset
                 // block at a time from a copy of its coefficients (2^(n−k_0) extension values), and written to a
                 // file for its queries, or, where no file can be made, encoded again from those coefficients
-                nextWordCoeffs = kernels.toHost(coeffs, 3 << mNext).clone();
+                nextWordCoeffs = hostCoeffs.clone();
                 nextSpill = spill ? SpillFile.create(24L << params.logDomainSize(i + 1)) : null;
                 nextTree = MerkleTree.fromLeafDigests(kernels, encodedLeafDigests(nextWordCoeffs, 3, mNext, params.logDomainSize(i + 1),
                         3 << params.foldVars(i + 1), nextSpill, true));
@@ -957,7 +973,7 @@ public final class WhirProver implements PcsProver {
                     nextSpill = null;
                 }
               } else {
-                nextCodeword = kernels.encodeBitReversed(coeffs, 3, mNext, params.logDomainSize(i + 1));
+                nextCodeword = kernels.encodeBitReversed(kernels.resident(hostCoeffs), 3, mNext, params.logDomainSize(i + 1));
                 if (zk) {
                     nextSalts = salts(random, params.logLeaves(i + 1));
                     nextTree = MerkleTree.buildSalted(kernels, nextCodeword, 1 << params.logLeaves(i + 1), 3 << params.foldVars(i + 1),
@@ -969,7 +985,6 @@ public final class WhirProver implements PcsProver {
                 byte[] root = nextTree.root();
                 out.bytes(root);
                 t.absorbBytes(WhirProtocol.ROOT, root);
-                long[] hostCoeffs = params.oodSamples() > 0 ? kernels.toHost(coeffs, 3 << mNext) : null;
                 for (int s = 0; s < params.oodSamples(); s++) {
                     Ext3 zeta = t.challengeExt(WhirProtocol.OOD);
                     Ext3 u = evalUnivariateExt(hostCoeffs, 1 << mNext, zeta);
@@ -978,9 +993,8 @@ public final class WhirProver implements PcsProver {
                     oodPoints.add(toArray(WhirProtocol.oodPoint(zeta, mNext)));
                 }
             } else {
-                coeffs = kernels.toHost(coeffs, 3 << mNext);
-                out.bases(coeffs);
-                t.absorbExts(WhirProtocol.FINAL_POLY, coeffs, 0, 1 << mNext);
+                out.bases(hostCoeffs);
+                t.absorbExts(WhirProtocol.FINAL_POLY, hostCoeffs, 0, 1 << mNext);
             }
             if (params.powBits() > 0) {
                 byte[] seed = t.challengeBytes(WhirProtocol.POW_SEED, WhirProtocol.POW_SEED_BYTES);
@@ -1001,13 +1015,10 @@ public final class WhirProver implements PcsProver {
                 wordSpill.close();
             } else if (i == 0 && codeword == null) {
                 // a large commitment's codeword (not kept: keepsCodeword), encoded again from f̂'s coefficients
-                // (the Möbius transform again when the streamed round 0 did not keep them)
-                if (coeffs0 == null) {
-                    coeffs0 = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));
-                    kernels.evaluationsToCoefficients(coeffs0);
-                }
+                // (the Möbius transform again: the commitment keeps no coefficients then)
+                long[] coeffs0 = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));
+                kernels.evaluationsToCoefficients(coeffs0);
                 out.bases(reencodedLeaves(coeffs0, 1, n, params.logDomainSize(0), indices, leafLongs));
-                coeffs0 = null;
             } else if (codeword == null) {
                 out.bases(reencodedLeaves(wordCoeffs, 3, params.varsBefore(i), params.logDomainSize(i), indices, leafLongs));
             } else {
@@ -1099,7 +1110,7 @@ public final class WhirProver implements PcsProver {
      * ({@link #foldLowVariables}).
      *
      * @param f f̂'s hypercube values (host, 2^n)
-     * @return w, f̂ and its coefficients folded by round 0's k_0 challenges (kernel tables of 2^(n−k_0) extension values)
+     * @return w and f̂ folded by round 0's k_0 challenges (kernel tables of 2^(n−k_0) extension values)
      */
     private long[][] streamedRound0(long[] f, List<Ext3[]> points, Ext3[] coefs, ProofWriter out, Transcript t) {
         int n = params.numVars(), k = params.foldVars(0);
@@ -1162,20 +1173,27 @@ public final class WhirProver implements PcsProver {
         }
         // f̂ folded by the k challenges in one pass: Σ_y eq(α, y)·f̂(y, x) (the k folds composed: the same
         // values, no intermediate table); its monomial coefficients are those of f̂(α, X_high), i.e.
-        // Σ_y α^y·c(y, x), the Möbius transform of the folded values: f̂'s own 2^n coefficients are never made
+        // Σ_y α^y·c(y, x), the Möbius transform of the folded values (openRounds' coefficientsOf):
+        // f̂'s own 2^n coefficients are never made
         long[] fk = foldLowVariables(f, dev.zkinfer.poly.Mle.eqTable(alphas.toArray(new Ext3[0])), k);
-        long[] ck = extCoefficients(fk, n - k);
-        return new long[][] {kernels.adopt(w), kernels.adopt(fk), kernels.adopt(ck)};
+        return new long[][] {kernels.adopt(w), kernels.adopt(fk)};
     }
 
-    /** The monomial coefficients of an array-form extension table of 2^m values (a new table): the Möbius transform of each component. */
-    private long[] extCoefficients(long[] values, int m) {
-        int size = 1 << m;
+    /**
+     * The monomial coefficients of the multilinear polynomial whose hypercube values are the first
+     * {@code size} entries of the kernel table {@code f} (width 1 or 3): a new host table of
+     * {@code size} extension values in array form, the Möbius transform of each component on the
+     * kernels. The folded polynomial's coefficients are those of f̂ folded in monomial form by the
+     * same challenges (a multilinear polynomial has one coefficient vector), so this is what
+     * folding f̂'s coefficient table round by round gives.
+     */
+    private long[] coefficientsOf(long[] f, int width, int size) {
+        long[] values = kernels.toHost(f, width * size);
         long[] out = new long[3 * size];
-        for (int q = 0; q < 3; q++) {
+        for (int q = 0; q < width; q++) {
             long[] part = new long[size];
             for (int b = 0; b < size; b++) {
-                part[b] = values[3 * b + q];
+                part[b] = values[width * b + q];
             }
             long[] r = kernels.resident(part);
             kernels.evaluationsToCoefficients(r);
@@ -1544,13 +1562,42 @@ public final class WhirProver implements PcsProver {
         return t.challengeExt(WhirProtocol.FOLD);
     }
 
-    /** Σ_{b < size} c_b ζ^b for array-form extension coefficients c (Horner). */
+    /**
+     * Σ_{b < size} c_b ζ^b for array-form extension coefficients c: Horner on primitive arrays,
+     * over {@link #HORNER_CHUNKS} chunks in parallel from 2^{@value #HORNER_PARALLEL_VARS} entries
+     * on (chunk j's sum times ζ^(j·len), added in the field: the same value).
+     */
     static Ext3 evalUnivariateExt(long[] coeffs, int size, Ext3 zeta) {
-        Ext3 r = Ext3.ZERO;
-        for (int b = size - 1; b >= 0; b--) {
-            r = r.mul(zeta).add(Ext3.get(coeffs, b));
+        long[] z = ext(zeta);
+        if (size < 1 << HORNER_PARALLEL_VARS || Integer.bitCount(size) != 1) {
+            return horner(coeffs, 0, size, z);
+        }
+        int len = size / HORNER_CHUNKS;
+        Ext3[] parts = new Ext3[HORNER_CHUNKS];
+        java.util.stream.IntStream.range(0, HORNER_CHUNKS).parallel().forEach(j -> parts[j] = horner(coeffs, j * len, len, z));
+        Ext3 step = zeta.pow(len), r = Ext3.ZERO;
+        for (int j = HORNER_CHUNKS - 1; j >= 0; j--) {
+            r = r.mul(step).add(parts[j]);
         }
         return r;
+    }
+
+    /** Chunks of a parallel {@link #evalUnivariateExt}: a power of two. */
+    private static final int HORNER_CHUNKS = 4;
+    /** {@link #evalUnivariateExt} of fewer entries runs on the calling thread. */
+    private static final int HORNER_PARALLEL_VARS = 11;
+
+    /** Σ_{b < len} c_(from + b) ζ^b (Horner, array-form ζ). */
+    private static Ext3 horner(long[] coeffs, int from, int len, long[] zeta) {
+        long[] r = new long[3];
+        for (int b = from + len - 1; b >= from; b--) {
+            Ext3.mulInto(r, 0, zeta, 0, r, 0);
+            int o = 3 * b;
+            r[0] = Goldilocks.add(r[0], coeffs[o]);
+            r[1] = Goldilocks.add(r[1], coeffs[o + 1]);
+            r[2] = Goldilocks.add(r[2], coeffs[o + 2]);
+        }
+        return new Ext3(r[0], r[1], r[2]);
     }
 
     /** (y, y^2, ..., y^(2^(m-1))) as array-form base coordinates. */
