@@ -201,8 +201,23 @@ public final class WeightTables {
         long[] table = weight.table();
         int off = 3 * (int) (block << k);
         long[] sc = {scale.c0, scale.c1, scale.c2};
+        if (k < PARALLEL_VARS) {
+            addScaledTable(w, off, table, 0, 1 << k, sc);
+            return;
+        }
+        // a large block (a hiding opening's mask-symbol weights, 2^(n−k_0) entries): in parallel over chunks
+        int chunks = 1 << 4, len = (1 << k) / chunks;
+        Cancellation cancel = Cancellation.current();
+        IntStream.range(0, chunks).parallel().forEach(ch -> {
+            cancel.check();
+            addScaledTable(w, off, table, ch * len, len, sc);
+        });
+    }
+
+    /** w[off + 3b ..] += sc·table[b] for b in [from, from + len) (array form). */
+    private static void addScaledTable(long[] w, int off, long[] table, int from, int len, long[] sc) {
         long[] prod = new long[3];
-        for (int b = 0; b < (1 << k); b++) {
+        for (int b = from; b < from + len; b++) {
             Ext3.mulInto(table, b, sc, 0, prod, 0);
             int o = off + 3 * b;
             w[o] = Goldilocks.add(w[o], prod[0]);

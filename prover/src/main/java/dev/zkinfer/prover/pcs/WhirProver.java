@@ -113,6 +113,12 @@ public final class WhirProver implements PcsProver {
     public static final class WhirCommitment implements PcsProver.Committed {
         private final PcsParameters params;
         private final long[] evaluations;
+        /**
+         * f̂'s monomial coefficients, kept by an integrity-mode commitment that {@link WhirProver#keepsEncoding}
+         * (null in hiding mode). The opening does not read them (each round's coefficients are
+         * computed from its folded values): kept only so that the predicate's memory figures hold;
+         * dropping them is a follow-up.
+         */
         private final long[] coefficients;
         private final long[] codeword;
         private final MerkleTree tree;
@@ -391,7 +397,8 @@ public final class WhirProver implements PcsProver {
                 throw new IllegalArgumentException("a commitment for several openings holds no mask polynomial: each opening draws one");
             }
             MerkleTree tree = MerkleTree.buildSalted(kernels, fWord, leaves, block, salts);
-            return new WhirCommitment(params, evals, coeffs, fWord, tree, kernels, new Hiding(null, null, salts, random, openings));
+            // no coefficients kept: the openings compute each round's from its folded values (openRounds)
+            return new WhirCommitment(params, evals, null, fWord, tree, kernels, new Hiding(null, null, salts, random, openings));
         }
         MaskPolynomial mask = mask(parts, null);
         int c = parts.length;
@@ -404,7 +411,7 @@ public final class WhirProver implements PcsProver {
         // hashing reads the leaves only: the tree is built on the table the commitment keeps (a backend
         // with its own memory hashes a resident copy)
         MerkleTree tree = MerkleTree.buildSalted(kernels, kernels.adopt(combined), leaves, block + c, salts);
-        return new WhirCommitment(params, evals, coeffs, combined, tree, kernels, new Hiding(mask, combined, salts, random, openings));
+        return new WhirCommitment(params, evals, null, combined, tree, kernels, new Hiding(mask, combined, salts, random, openings));
     }
 
     /**
@@ -541,16 +548,16 @@ public final class WhirProver implements PcsProver {
     }
 
     /**
-     * The commitment's evaluations, coefficients and codeword, as tables this prover's kernels
+     * The commitment's evaluations and codeword, as tables this prover's kernels
      * can read: the committing backend's own (possibly resident) tables, or ordinary copies when
      * another backend made the commitment.
      */
     private long[][] tables(WhirCommitment c) {
         if (c.owner == kernels) {
-            return new long[][] {c.evaluations, c.coefficients, c.codeword};
+            return new long[][] {c.evaluations, c.codeword};
         }
         int size = 1 << params.numVars();
-        return new long[][] {c.owner.toHost(c.evaluations, size), c.coefficients == null ? null : c.owner.toHost(c.coefficients, size),
+        return new long[][] {c.owner.toHost(c.evaluations, size),
             c.codeword == null || c.hiding != null && c.hiding.mask() != null ? c.codeword
                     : c.owner.toHost(c.codeword, 1 << params.logDomainSize(0))};
     }
@@ -847,7 +854,7 @@ public final class WhirProver implements PcsProver {
                 gj = gj.mul(gamma);
             }
             long[][] folded = streamedRound0(c.owner.toHost(c.evaluations, 1 << n), termPoints, termCoefs, out, t);
-            openRounds(c, folded[0], folded[1], committedTables[2], 3, 1 << (n - params.foldVars(0)),
+            openRounds(c, folded[0], folded[1], committedTables[1], 3, 1 << (n - params.foldVars(0)),
                     params.foldVars(0), null, null, null, false, null, out, t);
             return;
         }
@@ -903,7 +910,7 @@ public final class WhirProver implements PcsProver {
             kernels.addScaledEqBatch(w, oodEqPoints.toArray(new long[0][]), oodEqCoefs.toArray(new long[0][]));
         }
 
-        openRounds(c, w, f, committedTables[2], width, 1 << n, 0, hiding, mask, random, separate, elsewhereOut, out, t);
+        openRounds(c, w, f, committedTables[1], width, 1 << n, 0, hiding, mask, random, separate, elsewhereOut, out, t);
     }
 
     /**
