@@ -114,10 +114,10 @@ public final class WhirProver implements PcsProver {
         private final PcsParameters params;
         private final long[] evaluations;
         /**
-         * f̂'s monomial coefficients, kept by an integrity-mode commitment that {@link WhirProver#keepsEncoding}
-         * (null in hiding mode). The opening does not read them (each round's coefficients are
-         * computed from its folded values): kept only so that the predicate's memory figures hold;
-         * dropping them is a follow-up.
+         * f̂'s monomial coefficients, kept as before by an integrity-mode commitment that {@link
+         * WhirProver#keepsEncoding} (null in hiding mode). The opening no longer reads them (each
+         * round's coefficients are computed from its folded values); dropping them, and with them
+         * keepsEncoding's distinction, is left for later.
          */
         private final long[] coefficients;
         private final long[] codeword;
