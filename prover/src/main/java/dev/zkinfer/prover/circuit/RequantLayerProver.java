@@ -9,6 +9,7 @@ import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.sumcheck.BatchedRounds;
+import dev.zkinfer.prover.sumcheck.EqLinearRounds;
 import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.transcript.Transcript;
@@ -306,6 +307,24 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         int n = layout.numVars();
         int size = layout.paddedSize();
         long twoS = 1L << l.commonShift();
+        var terms = ctx.tensorMask(l.excess()) == null ? java.util.List.<ZkProving.Term>of()
+                : java.util.List.of(new ZkProving.Term(l.excess(), ctx.tensorMask(l.excess()), Ext3.of(twoS), claim.point()));
+        int[] degrees = l.derivedDegrees(tensor -> ZkProving.factorDegree(ctx, tensor, n), n);
+        long[] k = l.alignedMultipliers();
+        if (k.length == 1 && n >= 2) {
+            // one multiplier: eq(p, ·)·(K·x̂ + 2^(S−1) − 2^S·ŷ − r̂) is eq times a linear form, the rounds of
+            // EqLinearRounds (split eq, no eq table, no column folded); the same messages as the instance below
+            EqLinearRounds rounds = new EqLinearRounds(ctx.backend().sumcheck(), claim.point(), Ext3.of(1L << (l.commonShift() - 1)),
+                    java.util.List.of(new EqLinearRounds.Column(ctx.values(l.x()), true, Ext3.of(k[0]), ctx.tensorMask(l.x())),
+                            new EqLinearRounds.Column(ctx.values(l.y()), true, Ext3.of(Goldilocks.neg(twoS)), ctx.tensorMask(l.y())),
+                            new EqLinearRounds.Column(recombine(l.remainderLimbs(), l.limbWidth(), ctx, size), true, Ext3.of(Goldilocks.neg(1)),
+                                    ZkProving.combinedMask(ctx, l.remainderLimbs(), 1L << l.limbWidth()))),
+                    new EqLinearRounds.PointTables(point -> EqTables.eq(ctx.backend(), point)));
+            var res = ZkProving.sumcheck(ctx, rounds, claim.value().mul(twoS), terms, degrees);
+            Ext3[] finals = rounds.finals();
+            sendOperandEvaluations(l, ctx, res.point(), finals[0], finals[1]);
+            return;
+        }
         SumcheckInstance inst = new SumcheckInstance(n);
         int eq = inst.addTable(EqTables.eq(ctx.backend(), claim.point()));
         int xi = inst.addBaseTable(ctx.values(l.x()));
@@ -320,10 +339,7 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         ZkProving.maskTable(ctx, inst, xi, l.x(), Ext3.ONE);
         ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
         ZkProving.maskCombined(ctx, inst, ri, l.remainderLimbs(), 1L << l.limbWidth());
-        var terms = ctx.tensorMask(l.excess()) == null ? java.util.List.<ZkProving.Term>of()
-                : java.util.List.of(new ZkProving.Term(l.excess(), ctx.tensorMask(l.excess()), Ext3.of(twoS), claim.point()));
-        var res = ZkProving.sumcheck(ctx, inst, claim.value().mul(twoS), terms,
-                l.derivedDegrees(tensor -> ZkProving.factorDegree(ctx, tensor, n), n));
+        var res = ZkProving.sumcheck(ctx, inst, claim.value().mul(twoS), terms, degrees);
         Ext3[] finals = res.tableEvaluations();
         sendOperandEvaluations(l, ctx, res.point(), finals[xi], finals[yi]);
     }
