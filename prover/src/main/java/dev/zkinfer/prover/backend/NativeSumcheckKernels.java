@@ -10,9 +10,9 @@ import dev.zkinfer.field.Ext3;
  * {@link NativeKernels#MAX_TABLES} tables, {@link NativeKernels#MAX_TERMS} terms and degree
  * {@link NativeKernels#MAX_DEGREE} (zk_round_sums); beyond those bounds the round sums come from
  * the Java kernels. Small tables stay in Java: folds below the backend's threshold
- * ({@link NativeCommitKernels#MIN_NATIVE} pairs by default), round sums (alone or fused with a
- * fold) below a sixteenth of it ({@link #ROUND_SUMS_SHIFT}), since they do several times a fold's
- * work per pair and a native call pays for itself from fewer pairs.
+ * ({@link NativeCommitKernels#MIN_NATIVE} pairs by default), round sums (alone, fused with a
+ * fold, or an eq-product pass) below a sixteenth of it ({@link #ROUND_SUMS_SHIFT}), since they do
+ * several times a fold's work per pair and a native call pays for itself from fewer pairs.
  */
 final class NativeSumcheckKernels implements SumcheckKernels {
     private final SumcheckKernels java;
@@ -21,7 +21,9 @@ final class NativeSumcheckKernels implements SumcheckKernels {
      * Java kernels of {@link ParallelSumcheckKernels}): the general kernel over 9 tables, 5 terms,
      * degree 5 (a zero-knowledge max-pool's derived sumcheck) at 256 / 64 / 16 pairs 280 / 35 / 8.8 µs
      * in Java, 100 / 24 / 6.7 µs native; Σ f·g at 256 / 64 pairs 12.7 / 3.3 µs against 7.5 / 2.1 µs;
-     * at 4 pairs Java is ahead. The values are the same either way.
+     * at 4 pairs Java is ahead; an eq-product pass (fold and sums) over 256 / 64 / 32 pairs
+     * 14–18 / 3.7–5.5 / 2.0–3.0 µs in Java ({@link EqProductPass}), 9–10 / 2.7–3.4 / 1.6–2.0 µs native.
+     * The values are the same either way.
      */
     static final int ROUND_SUMS_SHIFT = 4;
     private final int minNative;
@@ -77,7 +79,7 @@ final class NativeSumcheckKernels implements SumcheckKernels {
     public long[] eqProductPass(long[] src, boolean base, long[] r, long[] dst, long[] lo, long[] hi) {
         Cancellation.checkpoint();
         long pairs = (long) (lo.length / 3) * (hi.length / 3);
-        if (small((int) Math.min(pairs, Integer.MAX_VALUE))) {
+        if (smallSums((int) Math.min(pairs, Integer.MAX_VALUE))) {
             return java.eqProductPass(src, base, r, dst, lo, hi);
         }
         long need = r == null ? 2 * pairs : 4 * pairs;
