@@ -77,6 +77,42 @@ final class FusedSumcheck {
     }
 
     /**
+     * Round sums of Σ f·g for a base table f and an extension table g (array form) over pairs [from,
+     * to): {Σ f0·g0, Σ (2f1 − f0)(2g1 − g0)} (the values at 0 and 2), six base-field coordinates,
+     * each product a base element times an extension element (three multiplications, no lift of f).
+     */
+    static long[] baseExtProductSums(long[] f, long[] g, int from, int to) {
+        long s0 = 0, c0 = 0, s1 = 0, c1 = 0, s2 = 0, c2 = 0, t0 = 0, d0 = 0, t1 = 0, d1 = 0, t2 = 0, d2 = 0;
+        for (int j = from; j < to; j++) {
+            long a = f[2 * j], b = f[2 * j + 1];
+            int lo = 6 * j;
+            long p0 = g[lo], p1 = g[lo + 1], p2 = g[lo + 2];
+            long m = Goldilocks.mul(a, p0);
+            s0 += m;
+            c0 += Long.compareUnsigned(s0, m) < 0 ? 1 : 0;
+            m = Goldilocks.mul(a, p1);
+            s1 += m;
+            c1 += Long.compareUnsigned(s1, m) < 0 ? 1 : 0;
+            m = Goldilocks.mul(a, p2);
+            s2 += m;
+            c2 += Long.compareUnsigned(s2, m) < 0 ? 1 : 0;
+            long e = Goldilocks.sub(Goldilocks.add(b, b), a);
+            long q0 = g[lo + 3], q1 = g[lo + 4], q2 = g[lo + 5];
+            m = Goldilocks.mul(e, Goldilocks.sub(Goldilocks.add(q0, q0), p0));
+            t0 += m;
+            d0 += Long.compareUnsigned(t0, m) < 0 ? 1 : 0;
+            m = Goldilocks.mul(e, Goldilocks.sub(Goldilocks.add(q1, q1), p1));
+            t1 += m;
+            d1 += Long.compareUnsigned(t1, m) < 0 ? 1 : 0;
+            m = Goldilocks.mul(e, Goldilocks.sub(Goldilocks.add(q2, q2), p2));
+            t2 += m;
+            d2 += Long.compareUnsigned(t2, m) < 0 ? 1 : 0;
+        }
+        return new long[] {fromCarries(s0, c0), fromCarries(s1, c1), fromCarries(s2, c2), fromCarries(t0, d0), fromCarries(t1, d1),
+                fromCarries(t2, d2)};
+    }
+
+    /**
      * Round 0 of Σ f·g on base tables over pairs [from, to): {Σ f0·g0, Σ (2f1 − f0)(2g1 − g0)}
      * (the values at 0 and 2), base field.
      */

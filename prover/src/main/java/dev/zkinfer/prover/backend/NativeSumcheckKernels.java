@@ -9,20 +9,40 @@ import dev.zkinfer.field.Ext3;
  * in {@link FusedSumcheck}, and the round sums of any other sum of products within
  * {@link NativeKernels#MAX_TABLES} tables, {@link NativeKernels#MAX_TERMS} terms and degree
  * {@link NativeKernels#MAX_DEGREE} (zk_round_sums); beyond those bounds the round sums come from
- * the Java kernels. Small tables (below {@link NativeCommitKernels#MIN_NATIVE} pairs) stay in Java.
+ * the Java kernels. Small tables stay in Java: folds below the backend's threshold
+ * ({@link NativeCommitKernels#MIN_NATIVE} pairs by default), round sums (alone, fused with a
+ * fold, or an eq-product pass) below a sixteenth of it ({@link #ROUND_SUMS_SHIFT}), since they do
+ * several times a fold's work per pair and a native call pays for itself from fewer pairs.
  */
 final class NativeSumcheckKernels implements SumcheckKernels {
     private final SumcheckKernels java;
+    /**
+     * Round sums go native from minNative / 2^this pairs. Measured (JDK 25 C2, one thread, the
+     * Java kernels of {@link ParallelSumcheckKernels}): the general kernel over 9 tables, 5 terms,
+     * degree 5 (a zero-knowledge max-pool's derived sumcheck) at 256 / 64 / 16 pairs 280 / 35 / 8.8 µs
+     * in Java, 100 / 24 / 6.7 µs native; Σ f·g at 256 / 64 pairs 12.7 / 3.3 µs against 7.5 / 2.1 µs;
+     * at 4 pairs Java is ahead; an eq-product pass (fold and sums) over 256 / 64 / 32 pairs
+     * 14–18 / 3.7–5.5 / 2.0–3.0 µs in Java ({@link EqProductPass}), 9–10 / 2.7–3.4 / 1.6–2.0 µs native.
+     * The values are the same either way.
+     */
+    static final int ROUND_SUMS_SHIFT = 4;
     private final int minNative;
+    private final int minSums;
 
     /** minNative: tables with fewer pairs go to {@code java} (0 in tests: everything native). */
     NativeSumcheckKernels(SumcheckKernels java, int minNative) {
         this.java = java;
         this.minNative = minNative;
+        this.minSums = minNative >>> ROUND_SUMS_SHIFT;
     }
 
     private boolean small(int half) {
         return half < minNative;
+    }
+
+    /** Whether round sums over {@code half} pairs stay in Java. */
+    private boolean smallSums(int half) {
+        return half < minSums;
     }
 
     /** The two factors of Σ f·g when the native kernel computes it (both base or both extension), else null. */
@@ -42,12 +62,16 @@ final class NativeSumcheckKernels implements SumcheckKernels {
     @Override
     public long[] roundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
         Cancellation.checkpoint();
-        if (small(half)) {
+        if (smallSums(half)) {
             return java.roundSums(tables, isBase, terms, half, degree);
         }
         int[] fg = productOfTwo(isBase, terms, degree);
         if (fg == null) {
-            return generalRoundSums(tables, isBase, terms, half, degree);
+            // a base table times an extension table: the Java kernel's base-by-extension products
+            // (FusedSumcheck.baseExtProductSums) beat the C general kernel, which lifts the base
+            // table: 2^12 pairs 51 against 141 µs (JDK 25 C2, one thread)
+            return ParallelSumcheckKernels.baseTimesExtension(tables, isBase, terms, degree) != null ? java.roundSums(tables, isBase, terms, half, degree)
+                    : generalRoundSums(tables, isBase, terms, half, degree);
         }
         boolean base = isBase != null && isBase[fg[0]];
         long[] out = new long[6];
@@ -59,7 +83,7 @@ final class NativeSumcheckKernels implements SumcheckKernels {
     public long[] eqProductPass(long[] src, boolean base, long[] r, long[] dst, long[] lo, long[] hi) {
         Cancellation.checkpoint();
         long pairs = (long) (lo.length / 3) * (hi.length / 3);
-        if (small((int) Math.min(pairs, Integer.MAX_VALUE))) {
+        if (smallSums((int) Math.min(pairs, Integer.MAX_VALUE))) {
             return java.eqProductPass(src, base, r, dst, lo, hi);
         }
         long need = r == null ? 2 * pairs : 4 * pairs;
@@ -119,7 +143,7 @@ final class NativeSumcheckKernels implements SumcheckKernels {
     @Override
     public long[] foldAndRoundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree, Ext3 r) {
         Cancellation.checkpoint();
-        if (small(half)) {
+        if (smallSums(half)) {
             return java.foldAndRoundSums(tables, isBase, terms, half, degree, r);
         }
         int[] fg = productOfTwo(isBase, terms, degree);

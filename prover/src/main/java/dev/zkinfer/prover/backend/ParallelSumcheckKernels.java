@@ -69,6 +69,15 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
     }
 
     /** The two distinct factors of a single-term degree-2 instance over exactly two tables, or null. */
+    /** {base table, extension table} when the statement is Σ f·g of one base and one extension table, else null. */
+    static int[] baseTimesExtension(long[][] tables, boolean[] isBase, int[][] terms, int degree) {
+        if (isBase == null || productOfTwo(tables, terms, degree) == null) {
+            return null;
+        }
+        int f = terms[0][0], g = terms[0][1];
+        return isBase[f] == isBase[g] ? null : isBase[f] ? new int[] {f, g} : new int[] {g, f};
+    }
+
     private static int[] productOfTwo(long[][] tables, int[][] terms, int degree) {
         if (degree != 2 || tables.length != 2 || terms.length != 1 || terms[0].length != 2 || terms[0][0] == terms[0][1]) {
             return null;
@@ -114,6 +123,11 @@ final class ParallelSumcheckKernels implements SumcheckKernels {
 
     @Override
     public long[] roundSums(long[][] tables, boolean[] isBase, int[][] terms, int half, int degree) {
+        int[] mixed = baseTimesExtension(tables, isBase, terms, degree);
+        if (mixed != null) {
+            long[] f = tables[mixed[0]], g = tables[mixed[1]];
+            return sumChunks(half, (from, to) -> FusedSumcheck.baseExtProductSums(f, g, from, to));
+        }
         if (half < MIN_PARALLEL) {
             return RoundSums.range(tables, isBase, terms, 0, half, degree);
         }

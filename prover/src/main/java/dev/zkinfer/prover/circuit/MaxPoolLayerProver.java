@@ -226,6 +226,7 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
         Ext3 target = Ext3.ZERO;
         java.util.List<ZkProving.Term> terms = new java.util.ArrayList<>();
         Ext3 pw = beta;
+        int[] eqOf = new int[k];
         for (int w = 0; w < k; w++) {
             long[] v = ctx.values(views[w]);
             long[] d = new long[size];
@@ -240,7 +241,15 @@ public final class MaxPoolLayerProver implements LayerProver<MaxPoolLayer> {
                 inst.maskTable(di, Ext3.ONE, m, 0, null);
             }
             Claim c = outputClaims[w];
-            inst.addTerm(pw, inst.addTable(EqTables.eq(ctx.backend(), c.point())), di);
+            // the gaps' claims come from one lookup and usually share their point: one eq table per distinct point
+            int ei = -1;
+            for (int u = 0; u < w && ei < 0; u++) {
+                if (java.util.Arrays.equals(outputClaims[u].point(), c.point())) {
+                    ei = eqOf[u];
+                }
+            }
+            eqOf[w] = ei >= 0 ? ei : inst.addTable(EqTables.eq(ctx.backend(), c.point()));
+            inst.addTerm(pw, eqOf[w], di);
             target = target.add(pw.mul(c.value()));
             dev.zkinfer.sumcheck.TensorMask mg = ctx.tensorMask(c.tensor());
             if (mg != null) {

@@ -9,6 +9,7 @@ import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.sumcheck.BatchedRounds;
+import dev.zkinfer.prover.sumcheck.EqLinearRounds;
 import dev.zkinfer.prover.sumcheck.SumcheckInstance;
 import dev.zkinfer.prover.sumcheck.SumcheckProver;
 import dev.zkinfer.transcript.Transcript;
@@ -306,26 +307,51 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         int n = layout.numVars();
         int size = layout.paddedSize();
         long twoS = 1L << l.commonShift();
+        var terms = ctx.tensorMask(l.excess()) == null ? java.util.List.<ZkProving.Term>of()
+                : java.util.List.of(new ZkProving.Term(l.excess(), ctx.tensorMask(l.excess()), Ext3.of(twoS), claim.point()));
+        int[] degrees = l.derivedDegrees(tensor -> ZkProving.factorDegree(ctx, tensor, n), n);
+        long[] k = l.alignedMultipliers();
+        if (k.length == 1 && n >= 2) {
+            // one multiplier: eq(p, ·)·(K·x̂ + 2^(S−1) − 2^S·ŷ − r̂) is eq times a linear form, the rounds of
+            // EqLinearRounds (split eq, no eq table, no column folded); the same messages as the instance below
+            EqLinearRounds rounds = new EqLinearRounds(ctx.backend().sumcheck(), claim.point(), Ext3.of(1L << (l.commonShift() - 1)),
+                    java.util.List.of(new EqLinearRounds.Column(ctx.values(l.x()), true, Ext3.of(k[0]), ctx.tensorMask(l.x())),
+                            new EqLinearRounds.Column(ctx.values(l.y()), true, Ext3.of(Goldilocks.neg(twoS)), ctx.tensorMask(l.y())),
+                            new EqLinearRounds.Column(recombine(l.remainderLimbs(), l.limbWidth(), ctx, size), true, Ext3.of(Goldilocks.neg(1)),
+                                    ZkProving.combinedMask(ctx, l.remainderLimbs(), 1L << l.limbWidth()))),
+                    new EqLinearRounds.PointTables(point -> EqTables.eq(ctx.backend(), point)));
+            var res = ZkProving.sumcheck(ctx, rounds, claim.value().mul(twoS), terms, degrees);
+            Ext3[] finals = rounds.finals();
+            sendOperandEvaluations(l, ctx, res.point(), finals[0], finals[1]);
+            return;
+        }
+        // K per channel: eq·x̂·K plus eq times one table L = 2^(S−1) − 2^S·y − r (base field) whose mask is y's and
+        // r's combined with the same weights: the same polynomial as the terms eq·2^(S−1), −2^S·eq·ŷ, −eq·r̂ (the
+        // messages are its values), on four tables and two terms instead of five and four; ŷ(ρ) is evaluated after
         SumcheckInstance inst = new SumcheckInstance(n);
         int eq = inst.addTable(EqTables.eq(ctx.backend(), claim.point()));
         int xi = inst.addBaseTable(ctx.values(l.x()));
         int ki = inst.addBaseTable(l.multiplierTable(layout));
-        int yi = inst.addBaseTable(ctx.values(l.y()));
-        int ri = inst.addBaseTable(recombine(l.remainderLimbs(), l.limbWidth(), ctx, size));
+        long[] y = ctx.values(l.y());
+        long[] lin = recombine(l.remainderLimbs(), l.limbWidth(), ctx, size);
+        long half = 1L << (l.commonShift() - 1);
+        for (int i = 0; i < size; i++) {
+            lin[i] = Goldilocks.sub(Goldilocks.sub(half, Goldilocks.mul(twoS, y[i])), lin[i]);
+        }
+        int li = inst.addBaseTable(lin);
         inst.addTerm(Ext3.ONE, eq, xi, ki);
-        inst.addTerm(Ext3.of(1L << (l.commonShift() - 1)), eq);
-        inst.addTerm(Ext3.of(Goldilocks.neg(twoS)), eq, yi);
-        inst.addTerm(Ext3.of(Goldilocks.neg(1)), eq, ri);
+        inst.addTerm(Ext3.ONE, eq, li);
         // zero knowledge: ê's mask term (coefficient 2^S) in the target, masked operands (docs/zero-knowledge.md §3.8)
         ZkProving.maskTable(ctx, inst, xi, l.x(), Ext3.ONE);
-        ZkProving.maskTable(ctx, inst, yi, l.y(), Ext3.ONE);
-        ZkProving.maskCombined(ctx, inst, ri, l.remainderLimbs(), 1L << l.limbWidth());
-        var terms = ctx.tensorMask(l.excess()) == null ? java.util.List.<ZkProving.Term>of()
-                : java.util.List.of(new ZkProving.Term(l.excess(), ctx.tensorMask(l.excess()), Ext3.of(twoS), claim.point()));
-        var res = ZkProving.sumcheck(ctx, inst, claim.value().mul(twoS), terms,
-                l.derivedDegrees(tensor -> ZkProving.factorDegree(ctx, tensor, n), n));
-        Ext3[] finals = res.tableEvaluations();
-        sendOperandEvaluations(l, ctx, res.point(), finals[xi], finals[yi]);
+        dev.zkinfer.sumcheck.TensorMask ml = dev.zkinfer.sumcheck.TensorMask.combine(new dev.zkinfer.sumcheck.TensorMask[] {ctx.tensorMask(l.y()),
+                ZkProving.combinedMask(ctx, l.remainderLimbs(), 1L << l.limbWidth())}, new long[] {Goldilocks.neg(twoS), Goldilocks.neg(1)});
+        if (ml != null) {
+            inst.maskTable(li, Ext3.ONE, ml, 0, null);
+        }
+        var res = ZkProving.sumcheck(ctx, inst, claim.value().mul(twoS), terms, degrees);
+        Ext3[] rho = res.point();
+        Ext3 yv = ZkProving.masked(ctx, l.y(), EqTables.evaluate(ctx.backend(), y, rho), rho);
+        sendOperandEvaluations(l, ctx, rho, res.tableEvaluations()[xi], yv);
     }
 
     /**

@@ -59,6 +59,14 @@ final class ZkProving {
      * The weights are successive powers of {@code base} in the field: 1, base, base², ...
      */
     static void maskCombined(ProverContext ctx, SumcheckInstance inst, int table, int[] tensors, long base) {
+        TensorMask m = combinedMask(ctx, tensors, base);
+        if (m != null) {
+            inst.maskTable(table, Ext3.ONE, m, 0, null);
+        }
+    }
+
+    /** The mask of Σ_j base^j·T_j ({@link TensorMask#combine}), or null when no T_j is masked. */
+    static TensorMask combinedMask(ProverContext ctx, int[] tensors, long base) {
         TensorMask[] masks = new TensorMask[tensors.length];
         long[] weights = new long[tensors.length];
         long w = 1;
@@ -67,10 +75,7 @@ final class ZkProving {
             weights[j] = w;
             w = dev.zkinfer.field.Goldilocks.mul(w, base);
         }
-        TensorMask m = TensorMask.combine(masks, weights);
-        if (m != null) {
-            inst.maskTable(table, Ext3.ONE, m, 0, null);
-        }
+        return TensorMask.combine(masks, weights);
     }
 
     /** Marks an instance table as tensor T's restriction when T is masked; its x_0 is the instance's variable 0. */
