@@ -340,7 +340,8 @@ void zk_hash_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, uin
     zk_parallel_for(leaves, 64, hash_range, &c);
 }
 
-/* Salted leaves of a hiding tree: SHA-256(0x02 || salt || SHA-256(0x00 || leaf)) (MerkleHash.saltLeaf). */
+/* Salted leaves of a hiding tree: SHA-256(0x02 || salt || u64le(v_0) || ...), one hash per leaf
+ * (MerkleHash.hashSaltedLeaf; ABI 7; ABI 5-6 hashed the salt over the unsalted leaf digest). */
 struct salted_ctx {
     const uint8_t *items;
     size_t item_bytes;
@@ -352,29 +353,24 @@ struct salted_ctx {
 
 static void salted_range(void *p, int64_t from, int64_t to, int chunk) {
     struct salted_ctx *c = p;
-    size_t len = 1 + c->item_bytes;
-    uint8_t stack[2 * (1 + 8 * STACK_LEAF_LONGS)];
+    size_t head = 1 + SALT_BYTES, len = head + c->item_bytes;
+    uint8_t stack[2 * (1 + SALT_BYTES + 8 * STACK_LEAF_LONGS)];
     uint8_t *buf = 2 * len <= sizeof stack ? stack : malloc(2 * len);
     uint8_t *buf2 = buf + len;
-    uint8_t salted[2][1 + SALT_BYTES + 32];
-    buf[0] = 0;
-    buf2[0] = 0;
-    salted[0][0] = 2;
-    salted[1][0] = 2;
+    buf[0] = 2;
+    buf2[0] = 2;
     int64_t i = from;
     for (; i + 1 < to; i += 2) {
-        memcpy(buf + 1, c->items + (size_t)i * c->item_bytes, c->item_bytes);
-        memcpy(buf2 + 1, c->items + (size_t)(i + 1) * c->item_bytes, c->item_bytes);
-        zk_sha256_x2(buf, buf2, len, salted[0] + 1 + SALT_BYTES, salted[1] + 1 + SALT_BYTES);
-        memcpy(salted[0] + 1, c->salts + SALT_BYTES * (size_t)i, SALT_BYTES);
-        memcpy(salted[1] + 1, c->salts + SALT_BYTES * (size_t)(i + 1), SALT_BYTES);
-        zk_sha256_x2(salted[0], salted[1], sizeof salted[0], c->out + 32 * (size_t)i, c->out + 32 * (size_t)(i + 1));
+        memcpy(buf + 1, c->salts + SALT_BYTES * (size_t)i, SALT_BYTES);
+        memcpy(buf2 + 1, c->salts + SALT_BYTES * (size_t)(i + 1), SALT_BYTES);
+        memcpy(buf + head, c->items + (size_t)i * c->item_bytes, c->item_bytes);
+        memcpy(buf2 + head, c->items + (size_t)(i + 1) * c->item_bytes, c->item_bytes);
+        zk_sha256_x2(buf, buf2, len, c->out + 32 * (size_t)i, c->out + 32 * (size_t)(i + 1));
     }
     if (i < to) {
-        memcpy(buf + 1, c->items + (size_t)i * c->item_bytes, c->item_bytes);
-        zk_sha256(buf, len, salted[0] + 1 + SALT_BYTES);
-        memcpy(salted[0] + 1, c->salts + SALT_BYTES * (size_t)i, SALT_BYTES);
-        zk_sha256(salted[0], sizeof salted[0], c->out + 32 * (size_t)i);
+        memcpy(buf + 1, c->salts + SALT_BYTES * (size_t)i, SALT_BYTES);
+        memcpy(buf + head, c->items + (size_t)i * c->item_bytes, c->item_bytes);
+        zk_sha256(buf, len, c->out + 32 * (size_t)i);
     }
     if (buf != stack) free(buf);
 }

@@ -3,7 +3,7 @@
 #include "sha256.h"
 #include "zkinfer.h"
 
-int32_t zk_abi_version(void) { return 6; }
+int32_t zk_abi_version(void) { return 7; }
 
 int32_t zk_sha_ni(void) { return zk_sha256_uses_ni(); }
 

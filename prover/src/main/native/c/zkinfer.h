@@ -40,7 +40,8 @@ void zk_mask_low_sums(const int64_t *w, int64_t low_size, int64_t high_size, con
 /* The hiding opening's rho f_1 + g_1 (CommitKernels.maskCombine): out[b] = rho t[b] + sum_a e[a] parts[a size + b] for
  * array-form t and out (size extension values), c base-field parts and their c extension coefficients e (ABI 6). */
 void zk_mask_combine(const int64_t *t, int64_t size, const int64_t *rho, const int64_t *parts, int32_t c, const int64_t *e, int64_t *out);
-/* Salted leaf digests of a hiding tree: SHA-256(0x02 || salt_i || leaf digest_i), 16-byte salts (ABI 5). */
+/* Salted leaf digests of a hiding tree: SHA-256(0x02 || salt_i || u64le leaf values_i), 16-byte salts (ABI 7; ABI 5-6:
+ * SHA-256(0x02 || salt_i || leaf digest_i)). */
 void zk_hash_salted_leaves(const int64_t *data, int64_t leaves, int32_t leaf_longs, const uint8_t *salts, uint8_t *out);
 void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int64_t *out3);
 /* w += sum_q coefs[q] * eq(points[q], .), points: count * 3m longs, coefs: count * 3 longs */

@@ -320,14 +320,16 @@ public final class WhirVerifier implements PcsVerifier {
             int leafLongs = (1 << k) * width + (zk && i == 0 && !separate ? maskWidth : 0);
             long[] leaves = proof.bases("round " + i + " opened leaves", indices.length * leafLongs);
             byte[] digests = new byte[MerkleHash.DIGEST_BYTES * indices.length];
-            for (int q = 0; q < indices.length; q++) {
-                hash.hashLeaf(leaves, q * leafLongs, leafLongs, digests, MerkleHash.DIGEST_BYTES * q);
-            }
             if (zk) {
+                // the salts follow the round's leaves; each salted leaf is one hash (MerkleHash.hashSaltedLeaf)
                 byte[] salts = proof.bytes("round " + i + " leaf salts", MerkleHash.SALT_BYTES * indices.length);
                 for (int q = 0; q < indices.length; q++) {
-                    hash.saltLeaf(salts, MerkleHash.SALT_BYTES * q, digests, MerkleHash.DIGEST_BYTES * q, digests,
+                    hash.hashSaltedLeaf(salts, MerkleHash.SALT_BYTES * q, leaves, q * leafLongs, leafLongs, digests,
                             MerkleHash.DIGEST_BYTES * q);
+                }
+            } else {
+                for (int q = 0; q < indices.length; q++) {
+                    hash.hashLeaf(leaves, q * leafLongs, leafLongs, digests, MerkleHash.DIGEST_BYTES * q);
                 }
             }
             MerkleVerifier.verify(hash, currentRoot, logLeaves, indices, digests, proof, "round " + i);
@@ -356,12 +358,9 @@ public final class WhirVerifier implements PcsVerifier {
             } else if (separate && i == 0) {
                 maskSymbols = proof.bases("mask polynomial's opened leaves", indices.length * maskWidth);
                 byte[] maskDigests = new byte[MerkleHash.DIGEST_BYTES * indices.length];
-                for (int q = 0; q < indices.length; q++) {
-                    hash.hashLeaf(maskSymbols, q * maskWidth, maskWidth, maskDigests, MerkleHash.DIGEST_BYTES * q);
-                }
                 byte[] salts = proof.bytes("mask polynomial's leaf salts", MerkleHash.SALT_BYTES * indices.length);
                 for (int q = 0; q < indices.length; q++) {
-                    hash.saltLeaf(salts, MerkleHash.SALT_BYTES * q, maskDigests, MerkleHash.DIGEST_BYTES * q, maskDigests,
+                    hash.hashSaltedLeaf(salts, MerkleHash.SALT_BYTES * q, maskSymbols, q * maskWidth, maskWidth, maskDigests,
                             MerkleHash.DIGEST_BYTES * q);
                 }
                 MerkleVerifier.verify(hash, maskRoot, logLeaves, indices, maskDigests, proof, "mask polynomial");

@@ -47,20 +47,21 @@ public interface CommitKernels {
 
     /**
      * The leaf layer of a hiding tree: per leaf of {@code leafLongs} longs of {@code data} (a
-     * table or a resident handle, {@code leaves} leaves), SHA-256(0x02 ‖ salt ‖ leaf digest)
-     * ({@link dev.zkinfer.merkle.MerkleHash#saltLeaf}) with the leaf's
+     * table or a resident handle, {@code leaves} leaves), SHA-256(0x02 ‖ salt ‖ leaf values)
+     * ({@link dev.zkinfer.merkle.MerkleHash#hashSaltedLeaf}) with the leaf's
      * {@value dev.zkinfer.merkle.MerkleHash#SALT_BYTES}-byte salt from {@code salts}: 32 bytes per
-     * leaf. This default (the leaf digests from {@link #hashLeaves}, salted in Java) is the reference.
+     * leaf. This default (Java, {@code MerkleHash} per leaf over up to 64 parallel chunks) is the reference.
      */
     default byte[] hashSaltedLeaves(long[] data, int leaves, int leafLongs, byte[] salts) {
-        byte[] digests = hashLeaves(toHost(data, leaves * leafLongs), leafLongs);
+        long[] host = toHost(data, leaves * leafLongs);
+        byte[] digests = new byte[leaves * dev.zkinfer.merkle.MerkleHash.DIGEST_BYTES];
         int chunks = Math.min(leaves, 64);
         int per = (leaves + chunks - 1) / chunks;
         java.util.stream.IntStream.range(0, chunks).parallel().forEach(ch -> {
             dev.zkinfer.merkle.MerkleHash hash = new dev.zkinfer.merkle.MerkleHash();
             for (int i = ch * per, end = Math.min(leaves, (ch + 1) * per); i < end; i++) {
-                hash.saltLeaf(salts, i * dev.zkinfer.merkle.MerkleHash.SALT_BYTES, digests, i * dev.zkinfer.merkle.MerkleHash.DIGEST_BYTES,
-                        digests, i * dev.zkinfer.merkle.MerkleHash.DIGEST_BYTES);
+                hash.hashSaltedLeaf(salts, i * dev.zkinfer.merkle.MerkleHash.SALT_BYTES, host, i * leafLongs, leafLongs, digests,
+                        i * dev.zkinfer.merkle.MerkleHash.DIGEST_BYTES);
             }
         });
         return digests;

@@ -110,7 +110,7 @@ final class NativeCommitKernels implements CommitKernels {
         return out;
     }
 
-    /** Leaf digest and salted digest in one native pass (two SHA-256 compressions per short leaf). */
+    /** Salted leaf digests in one native pass (one SHA-256 per leaf, two leaves at a time). */
     @Override
     public byte[] hashSaltedLeaves(long[] data, int leaves, int leafLongs, byte[] salts) {
         Cancellation.checkpoint();

@@ -28,8 +28,12 @@ import java.lang.invoke.MethodHandle;
  * {@link #LOAD_ERROR} is null when the library loaded.
  */
 final class NativeKernels {
-    /** The library's ABI version this class was written against (zk_abi_version). */
-    static final int ABI_VERSION = 6;
+    /**
+     * The library's ABI version this class was written against (zk_abi_version). 7: the same
+     * signatures as 6, but zk_hash_salted_leaves hashes the salt and the leaf values in one message
+     * (a library of version 6 would build hiding trees the verifier no longer accepts).
+     */
+    static final int ABI_VERSION = 7;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CRITICAL = Linker.Option.critical(true);

@@ -51,6 +51,14 @@ class NativeKernelsTest {
         return random(count, false);
     }
 
+    static byte[] sha256(byte[] message) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(message);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     Ext3 randomExt() {
         long[] a = random(3);
         return new Ext3(a[0], a[1], a[2]);
@@ -158,9 +166,10 @@ class NativeKernelsTest {
     }
 
     /**
-     * Salted leaves of a hiding tree (one native pass: leaf digest, then SHA-256(0x02 ‖ salt ‖ digest))
-     * equal MerkleHash's, leaf by leaf, and the Java reference kernel's; with SHA-NI and the portable
-     * compression function.
+     * Salted leaves of a hiding tree (one native pass, one SHA-256(0x02 ‖ salt ‖ u64le values) per leaf)
+     * equal MerkleHash's, leaf by leaf, the Java reference kernel's and the JDK's SHA-256 of the message
+     * assembled here; with SHA-NI and the portable compression function, for leaves shorter and longer
+     * than the kernel's stack buffer (64 longs) and odd leaf counts (the last leaf hashed alone).
      */
     @Test
     void saltedLeafDigestsEqualMerkleHash() {
@@ -168,15 +177,25 @@ class NativeKernelsTest {
         for (boolean portable : new boolean[] {false, true}) {
             try {
                 NativeKernels.zk_force_portable_sha(portable ? 1 : 0);
-                for (int leafLongs : new int[] {1, 3, 16, 19, 48, 65}) {
+                for (int leafLongs : new int[] {1, 3, 16, 19, 48, 64, 65}) {
                     for (int leaves : new int[] {1, 2, 3, 5, 64, 1023, 4097}) {
                         long[] data = random(leaves * leafLongs, leaves == 3);
                         byte[] salts = new byte[leaves * dev.zkinfer.merkle.MerkleHash.SALT_BYTES];
                         rnd.nextBytes(salts);
                         byte[] expect = new byte[32 * leaves];
                         for (int i = 0; i < leaves; i++) {
-                            hash.hashLeaf(data, i * leafLongs, leafLongs, expect, 32 * i);
-                            hash.saltLeaf(salts, 16 * i, expect, 32 * i, expect, 32 * i);
+                            hash.hashSaltedLeaf(salts, 16 * i, data, i * leafLongs, leafLongs, expect, 32 * i);
+                        }
+                        if (leaves <= 5) {
+                            for (int i = 0; i < leaves; i++) {
+                                java.nio.ByteBuffer msg = java.nio.ByteBuffer.allocate(17 + 8 * leafLongs).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                                msg.put((byte) 2).put(salts, 16 * i, 16);
+                                for (int j = 0; j < leafLongs; j++) {
+                                    msg.putLong(data[i * leafLongs + j]);
+                                }
+                                assertArrayEquals(sha256(msg.array()), java.util.Arrays.copyOfRange(expect, 32 * i, 32 * i + 32),
+                                        "leaf " + i + " of " + leaves + " of " + leafLongs);
+                            }
                         }
                         String what = leaves + " salted leaves of " + leafLongs + (portable ? " (portable SHA-256)" : "");
                         assertArrayEquals(expect, nat.commit().hashSaltedLeaves(data, leaves, leafLongs, salts), what);

@@ -1,5 +1,6 @@
 package dev.zkinfer.prover.merkle;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -140,13 +141,66 @@ class MerkleTreeTest {
 
     /** The salted digests of the opened leaves, as a verifier computes them from the values and the sent salts. */
     private byte[] saltedDigests(long[] values, int[] idx, byte[] salts) {
-        byte[] plain = digests(values, idx);
         MerkleHash h = new MerkleHash();
-        byte[] d = new byte[plain.length];
+        byte[] d = new byte[32 * idx.length];
         for (int i = 0; i < idx.length; i++) {
-            h.saltLeaf(salts, idx[i] * MerkleHash.SALT_BYTES, plain, 32 * i, d, 32 * i);
+            h.hashSaltedLeaf(salts, idx[i] * MerkleHash.SALT_BYTES, values, idx[i] * LEAF, LEAF, d, 32 * i);
         }
         return d;
+    }
+
+    /** SHA-256 of tag ‖ prefix ‖ u64le(values[from .. from+count)), assembled here byte by byte. */
+    static byte[] sha256(int tag, byte[] prefix, long[] values, int from, int count) throws Exception {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 + prefix.length + 8 * count).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) tag).put(prefix);
+        for (int i = 0; i < count; i++) {
+            b.putLong(values[from + i]);
+        }
+        return java.security.MessageDigest.getInstance("SHA-256").digest(b.array());
+    }
+
+    @Test
+    void aSaltedLeafIsOneSha256OfTagSaltAndValues() throws Exception {
+        MerkleHash h = new MerkleHash();
+        for (int count : new int[] {1, 3, 16, 19, 48}) {
+            long[] values = rnd.longs(count, 0, Long.MAX_VALUE).toArray();
+            byte[] salt = new byte[MerkleHash.SALT_BYTES];
+            rnd.nextBytes(salt);
+            byte[] got = new byte[32];
+            h.hashSaltedLeaf(salt, 0, values, 0, count, got, 0);
+            assertArrayEquals(sha256(2, salt, values, 0, count), got, count + " values");
+            // not the two-hash form of proof version 21 and earlier: SHA-256(0x02 ‖ salt ‖ SHA-256(0x00 ‖ values))
+            byte[] plain = sha256(0, new byte[0], values, 0, count);
+            byte[] twoHash = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    java.nio.ByteBuffer.allocate(49).put((byte) 2).put(salt).put(plain).array());
+            assertFalse(Arrays.equals(twoHash, got));
+        }
+        // the scalar and vector backends' salted leaf layers: the same direct hashes, leaf by leaf
+        byte[] salts = new byte[MerkleHash.SALT_BYTES << DEPTH];
+        rnd.nextBytes(salts);
+        for (var kernels : java.util.List.of(Backends.scalar().commit(), Backends.vector().commit())) {
+            byte[] layer = kernels.hashSaltedLeaves(data, 1 << DEPTH, LEAF, salts);
+            for (int i = 0; i < 1 << DEPTH; i++) {
+                byte[] salt = Arrays.copyOfRange(salts, MerkleHash.SALT_BYTES * i, MerkleHash.SALT_BYTES * (i + 1));
+                assertArrayEquals(sha256(2, salt, data, LEAF * i, LEAF), Arrays.copyOfRange(layer, 32 * i, 32 * i + 32), "leaf " + i);
+            }
+        }
+    }
+
+    @Test
+    void saltedLeavesUnsaltedLeavesAndNodesAreDomainSeparated() {
+        // the same 64 bytes after the tag: a salt and six values, eight values, two child digests
+        long[] values = rnd.longs(8, 0, Long.MAX_VALUE).toArray();
+        byte[] bytes = java.nio.ByteBuffer.allocate(64).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(values[0]).putLong(values[1])
+                .putLong(values[2]).putLong(values[3]).putLong(values[4]).putLong(values[5]).putLong(values[6]).putLong(values[7]).array();
+        MerkleHash h = new MerkleHash();
+        byte[] salted = new byte[32], leaf = new byte[32], node = new byte[32];
+        h.hashSaltedLeaf(bytes, 0, values, 2, 6, salted, 0);
+        h.hashLeaf(values, 0, 8, leaf, 0);
+        h.hashNode(bytes, 0, bytes, 32, node, 0);
+        assertFalse(Arrays.equals(salted, leaf));
+        assertFalse(Arrays.equals(salted, node));
+        assertFalse(Arrays.equals(leaf, node));
     }
 
     @Test
@@ -155,16 +209,28 @@ class MerkleTreeTest {
         new java.security.SecureRandom().nextBytes(salts);
         MerkleTree salted = MerkleTree.buildSalted(Backends.scalar().commit(), data, 1 << DEPTH, LEAF, salts);
         assertFalse(java.util.Arrays.equals(tree.root(), salted.root()), "salting changes the root");
+        assertArrayEquals(salted.root(), MerkleTree.buildSalted(Backends.vector().commit(), data, 1 << DEPTH, LEAF, salts).root());
         for (int count : new int[] {1, 3, 17}) {
             int[] idx = randomIndices(count);
             ProofWriter w = new ProofWriter();
             salted.writeMultiProof(idx, w);
             check(salted.root(), idx, saltedDigests(data, idx, salts), w.toByteArray());
-            // a wrong salt, or the unsalted digest, does not open
+            // a wrong salt, a wrong leaf value, or the unsalted digest, does not open
             byte[] badSalts = salts.clone();
             badSalts[idx[0] * MerkleHash.SALT_BYTES] ^= 1;
             assertThrows(InvalidProofException.class, () -> check(salted.root(), idx, saltedDigests(data, idx, badSalts), w.toByteArray()));
+            long[] badData = data.clone();
+            badData[idx[idx.length - 1] * LEAF + LEAF - 1] ^= 1L << 40;
+            assertThrows(InvalidProofException.class, () -> check(salted.root(), idx, saltedDigests(badData, idx, salts), w.toByteArray()));
             assertThrows(InvalidProofException.class, () -> check(salted.root(), idx, digests(data, idx), w.toByteArray()));
+            if (idx.length > 1) {
+                // the salts of two opened leaves swapped
+                byte[] swapped = salts.clone();
+                int a = idx[0] * MerkleHash.SALT_BYTES, b = idx[1] * MerkleHash.SALT_BYTES;
+                System.arraycopy(salts, a, swapped, b, MerkleHash.SALT_BYTES);
+                System.arraycopy(salts, b, swapped, a, MerkleHash.SALT_BYTES);
+                assertThrows(InvalidProofException.class, () -> check(salted.root(), idx, saltedDigests(data, idx, swapped), w.toByteArray()));
+            }
         }
         // the same data under fresh salts: every node digest differs, so siblings say nothing about the leaves
         byte[] other = new byte[salts.length];

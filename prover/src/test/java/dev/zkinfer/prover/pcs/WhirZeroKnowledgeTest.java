@@ -333,6 +333,55 @@ class WhirZeroKnowledgeTest {
         }
     }
 
+    /**
+     * With the salted leaf hashed in one message (proof version 22), a verifier that checks the
+     * salted digest rejects: the salts of two opened leaves of one tree swapped (each salt is bound to
+     * its leaf, not only to the set of salts), and an opened leaf value changed to another canonical
+     * value under its own salt; both at the Merkle check of that tree. For one opening (f's leaves with
+     * the mask symbols) and for a fixed commitment's opening (f's tree and the mask's own tree).
+     */
+    @Test
+    void rejectsSwappedSaltsAndChangedLeafValuesAtTheMerkleCheck() throws Exception {
+        PcsParameters p = multi();
+        SplittableRandom rnd = new SplittableRandom(23);
+        WhirProver prover = new WhirProver(p);
+        PcsProver.Committed c = prover.commit(maskFreeTable(rnd, p), SMALL_N, new SecureRandom());
+        Statement fixed = prove(p, prover, c, lowerHalfPoints(rnd, SMALL_N, 2), List.of(), List.of(), null,
+                new Sha256Transcript(WhirTestSupport.TAG));
+        verify(fixed);
+        int swaps = 0, changes = 0;
+        for (Statement s : List.of(smallHonest, fixed)) {
+            View v = View.read(s.params(), s.proof(), s.root(), s.claims(), s.weighted(), () -> new Sha256Transcript(WhirTestSupport.TAG));
+            assertTrue(v.trees.size() == s.params().numRounds() + (s.params().zkSeparateMask() ? 1 : 0), v.trees.size() + " trees");
+            for (int[] tree : v.trees) {
+                int leafAt = tree[0], count = tree[1], leafLongs = tree[2], saltAt = tree[3];
+                if (count > 1) {
+                    byte[] bad = s.proof().clone();
+                    int a = saltAt, b = saltAt + MerkleHash.SALT_BYTES * (count - 1);
+                    System.arraycopy(s.proof(), a, bad, b, MerkleHash.SALT_BYTES);
+                    System.arraycopy(s.proof(), b, bad, a, MerkleHash.SALT_BYTES);
+                    assertRejectedAtMerkleCheck(s, bad);
+                    swaps++;
+                }
+                for (int q = 0; q < count; q++) {
+                    // the last value of leaf q, plus one (mod p): still a canonical field element
+                    int at = leafAt + 8 * (q * leafLongs + leafLongs - 1);
+                    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(s.proof().clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    buf.putLong(at, dev.zkinfer.field.Goldilocks.add(buf.getLong(at), 1));
+                    assertRejectedAtMerkleCheck(s, buf.array());
+                    changes++;
+                }
+            }
+        }
+        assertTrue(swaps >= 3 && changes > 2 * p.queries(0), swaps + " swaps, " + changes + " changed values");
+    }
+
+    private static void assertRejectedAtMerkleCheck(Statement s, byte[] proof) {
+        InvalidProofException e = assertThrows(InvalidProofException.class,
+                () -> verify(s, s.root(), s.claims(), s.weighted(), proof, new Sha256Transcript(WhirTestSupport.TAG)));
+        assertTrue(e.getMessage().contains("Merkle opening does not match the committed root"), e.getMessage());
+    }
+
     /** c uniform parts S_a of a mask polynomial for {@code p}. */
     static long[][] parts(SplittableRandom rnd, PcsParameters p) {
         long[][] parts = new long[p.zkMaskWidth()][];
@@ -420,6 +469,8 @@ class WhirZeroKnowledgeTest {
     static final class View {
         final List<Long> values = new ArrayList<>();
         final List<Integer> saltOffsets = new ArrayList<>();
+        /** Per tree opening (in proof order): {offset of its first leaf, leaves, longs per leaf, offset of its first salt}. */
+        final List<int[]> trees = new ArrayList<>();
 
         static View read(PcsParameters p, byte[] proof, byte[] root, List<EvaluationClaim> claims, List<WeightedClaim> weighted,
                 Supplier<Transcript> transcripts) throws InvalidProofException {
@@ -470,6 +521,7 @@ class WhirZeroKnowledgeTest {
         }
 
         private void leaves(ProofReader in, int[] idx, int leafLongs, int depth) throws InvalidProofException {
+            trees.add(new int[] {in.position(), idx.length, leafLongs, in.position() + 8 * idx.length * leafLongs});
             for (long x : in.bases("leaves", idx.length * leafLongs)) {
                 values.add(x);
             }
