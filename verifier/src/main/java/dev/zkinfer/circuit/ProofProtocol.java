@@ -81,7 +81,7 @@ public final class ProofProtocol {
      * opening sends their symbols without a tree of its own); 12: public inputs and outputs in their shortest signed
      * width (8 bytes a value before); 11: commitments of 2^26 values are encoded at rate 1/2 (rate 1/4 before); 10: a
      * requantization with a derived excess proves its definition by a sumcheck instead of the zero-check. */
-    public static final int VERSION = 22;
+    public static final int VERSION = 21;
     /** The bytes before the public inputs: magic, version, verifying-key digest, batch size and rows. */
     public static final int HEADER_BYTES = 4 + 4 + 32 + 4 + 4;
     /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */

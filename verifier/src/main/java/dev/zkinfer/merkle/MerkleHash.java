@@ -17,7 +17,7 @@ import java.security.NoSuchAlgorithmException;
  *       {@value #SALT_BYTES}-byte salt per leaf, sent only for opened leaves: the 128 bits of
  *       salt inside the one hash make a sibling digest in an opening reveal nothing about an
  *       unopened low-entropy leaf (an int8 block could otherwise be found by trying every value),
- *       in the random-oracle model as a second hash over the unsalted digest did (proof version 22;
+ *       in the random-oracle model as a second hash over the unsalted digest did (proof version 21;
  *       before, SHA-256(0x02 ‖ salt ‖ leaf digest), one more compression per leaf).
  * </ul>
  *

@@ -334,7 +334,7 @@ class WhirZeroKnowledgeTest {
     }
 
     /**
-     * With the salted leaf hashed in one message (proof version 22), a verifier that checks the
+     * With the salted leaf hashed in one message (proof version 21), a verifier that checks the
      * salted digest rejects: the salts of two opened leaves of one tree swapped (each salt is bound to
      * its leaf, not only to the set of salts), and an opened leaf value changed to another canonical
      * value under its own salt; both at the Merkle check of that tree. For one opening (f's leaves with
