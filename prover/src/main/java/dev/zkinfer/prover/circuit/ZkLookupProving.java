@@ -87,29 +87,42 @@ public final class ZkLookupProving {
         List<LookupTable> tables = new ArrayList<>(circuit.multiplicities().keySet());
         int[] multTensors = ProofProtocol.multiplicityTensors(circuit);
         List<LogUpSegment> segments = new ArrayList<>();
-        List<long[][]> shiftedColumns = new ArrayList<>();
         for (LookupSpec spec : specs) {
             long[][] cols = new long[spec.columns().length][];
             for (int c = 0; c < cols.length; c++) {
                 long off = Goldilocks.fromSigned(spec.offsets()[c]);
-                long[] v = ctx.values(spec.columns()[c]).clone();
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = Goldilocks.add(v[i], off);
+                long[] v = ctx.values(spec.columns()[c]);
+                if (off != 0) {
+                    v = v.clone();
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = Goldilocks.add(v[i], off);
+                    }
                 }
                 cols[c] = v;
             }
-            shiftedColumns.add(cols);
-            segments.add(LookupSegment.ofExt(Columns.combine(cols, beta), tables.indexOf(spec.table())));
+            // one column combines to itself (β^0 = 1): the base-field segment has the same leaves
+            // (as in integrity mode, CircuitProver), without a 3-long copy
+            segments.add(cols.length == 1 ? LookupSegment.of(cols[0], tables.indexOf(spec.table()))
+                    : LookupSegment.ofExt(Columns.combine(cols, beta), tables.indexOf(spec.table())));
         }
         long[][] tableRows = new long[tables.size()][];
+        boolean[] baseRows = new boolean[tables.size()];
         for (int ti = 0; ti < tables.size(); ti++) {
             LookupTable table = tables.get(ti);
             long[][] cols = new long[table.columns()][];
             for (int c = 0; c < cols.length; c++) {
                 cols[c] = table.column(c);
             }
-            tableRows[ti] = Columns.combine(cols, beta);
-            segments.add(TableSegment.ofExt(tableRows[ti], ctx.values(multTensors[ti]), ti));
+            baseRows[ti] = cols.length == 1;
+            if (baseRows[ti]) {
+                // canonical, as Columns.combine's values are (column(c) is the caller's copy)
+                for (int i = 0; i < cols[0].length; i++) {
+                    cols[0][i] = Goldilocks.reduce(cols[0][i]);
+                }
+            }
+            tableRows[ti] = baseRows[ti] ? cols[0] : Columns.combine(cols, beta);
+            segments.add(baseRows[ti] ? TableSegment.of(tableRows[ti], ctx.values(multTensors[ti]), ti)
+                    : TableSegment.ofExt(tableRows[ti], ctx.values(multTensors[ti]), ti));
         }
         ZkLeafLayout layout = new ZkLeafLayout(LogUpGkrProver.shapes(segments));
         Transcript t = ctx.transcript();
@@ -176,7 +189,7 @@ public final class ZkLookupProving {
                 int tensor = multTensors[ti];
                 constant = z.mul(shift);
                 columns.add(new EqLinearRounds.Column(ctx.values(tensor), true, oneMinusZ.neg(), mask(ctx, tensor, l)));
-                columns.add(new EqLinearRounds.Column(tableRows[ti], false, z.neg(), null));
+                columns.add(new EqLinearRounds.Column(tableRows[ti], baseRows[ti], z.neg(), null));
             }
             inst[s] = new EqLinearRounds(ctx.backend().sumcheck(), low, constant, columns, shared);
             sums[s] = inst[s].sum();
@@ -216,8 +229,9 @@ public final class ZkLookupProving {
         List<Ext3> sent = new ArrayList<>();
         for (int j = 0; j < segments.size(); j++) {
             Ext3[] low = Arrays.copyOf(s, segments.get(j).shape().logSize());
-            Ext3[] finals = rounds.finals(j);
             int[] tensors = j < specs.size() ? specs.get(j).columns() : new int[] {multTensors[j - specs.size()]};
+            // a table segment's rows are public (the verifier evaluates them): only the multiplicities' value
+            Ext3[] finals = inst[j].finals(tensors.length);
             for (int k = 0; k < tensors.length; k++) {
                 Ext3 v = finals[k]; // the columns in order: a lookup's columns, or the multiplicities first
                 sent.add(v);

@@ -5,6 +5,7 @@ import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.poly.Mle;
 import dev.zkinfer.prover.backend.SumcheckKernels;
 import dev.zkinfer.sumcheck.TensorMask;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -22,8 +23,10 @@ import java.util.stream.IntStream;
  * masks enter only in round n−1, which binds their last variable, as M·X(1 − X) with
  * M = Π_{j&lt;n−1} r_j(1 − r_j)·Σ_c a_c·Σ_w R_c(r_0, w). The columns are not folded round by round:
  * each one's value at the final point is one evaluation of its multilinear extension, plus its
- * mask's Z(r)·Σ_w R_c(r_0, w). With fewer than two variables the generic prover runs (no
- * mask then: a masked column needs a variable).
+ * mask's Z(r)·Σ_w R_c(r_0, w). A part of one column (most lookups) builds no L: its rounds are
+ * the eq-product rounds of a_0 + a_1·F_1 run on F_1 itself (base-field values stay base-field in
+ * the first pass and fold), whose last fold is F̃_1(r). With fewer than two variables the generic
+ * prover runs (no mask then: a masked column needs a variable).
  *
  * <p>One sumcheck's state: not thread-safe.
  */
@@ -74,6 +77,12 @@ public final class EqLinearRounds implements BatchedRounds.Part {
         }
 
         long[] eq(Ext3[] prefix) {
+            check(prefix);
+            return tables.computeIfAbsent(prefix.length, l -> eqTable.apply(prefix.clone()));
+        }
+
+        /** Records a prefix of the point without building its table; refuses one that disagrees with one seen before. */
+        void check(Ext3[] prefix) {
             for (int i = 0; i < Math.min(prefix.length, point.length); i++) {
                 if (!prefix[i].equals(point[i])) {
                     throw new IllegalStateException("shared eq tables asked for two different points");
@@ -82,7 +91,6 @@ public final class EqLinearRounds implements BatchedRounds.Part {
             if (prefix.length > point.length) {
                 point = prefix.clone();
             }
-            return tables.computeIfAbsent(prefix.length, l -> eqTable.apply(prefix.clone()));
         }
     }
 
@@ -126,6 +134,12 @@ public final class EqLinearRounds implements BatchedRounds.Part {
             this.generic = new SumcheckProver.InstanceRounds(kernels, in);
             this.rounds = null;
             this.sum = Mle.evaluateExt(linearForm(n, constant, this.columns), p);
+        } else if (this.columns.size() == 1) {
+            // a_0 + a_1·F_1: F_1's own passes (EqProductRounds' affine form), no L
+            Column c = this.columns.get(0);
+            this.generic = null;
+            this.rounds = new EqProductRounds(kernels, c.values(), c.base(), p, constant, c.coefficient());
+            this.sum = rounds.sum();
         } else {
             this.generic = null;
             this.rounds = new EqProductRounds(kernels, linearForm(n, constant, this.columns), false, p);
@@ -237,28 +251,55 @@ public final class EqLinearRounds implements BatchedRounds.Part {
     /** Each column's value at the point r (its masked value F̃_c(r) + Z(r)·Σ_w R_c(r_0, w) where it has a mask), in column order. */
     @Override
     public Ext3[] finals() {
+        return finals(columns.size());
+    }
+
+    /**
+     * The first {@code count} columns' values at the point r, as {@link #finals()} (the others are
+     * not computed: a table segment's public rows, which the verifier evaluates itself).
+     */
+    public Ext3[] finals(int count) {
         if (round != n) {
             throw new IllegalStateException("finals asked after " + round + " of " + n + " rounds");
+        }
+        if (count < 0 || count > columns.size()) {
+            throw new IllegalArgumentException(count + " finals of " + columns.size() + " columns");
         }
         if (finals == null) {
             finals = new Ext3[columns.size()];
             if (generic != null) {
                 Ext3[] all = generic.finals();
                 System.arraycopy(all, 1, finals, 0, finals.length);
-            } else {
-                Ext3 z = Ext3.ONE;
-                for (Ext3 c : challenges) {
-                    z = z.mul(c.mul(Ext3.ONE.sub(c)));
-                }
-                long[] eq = shared.eq(challenges);
-                for (int c = 0; c < finals.length; c++) {
-                    Column col = columns.get(c);
-                    Ext3 v = innerProduct(col, eq);
-                    finals[c] = col.mask() == null ? v : v.add(z.mul(col.mask().cubeSum(challenges[0])));
-                }
             }
         }
-        return finals.clone();
+        if (generic == null) {
+            Ext3 z = null;
+            long[] eq = null;
+            for (int c = 0; c < count; c++) {
+                if (finals[c] != null) {
+                    continue;
+                }
+                if (z == null) {
+                    z = Ext3.ONE;
+                    for (Ext3 ch : challenges) {
+                        z = z.mul(ch.mul(Ext3.ONE.sub(ch)));
+                    }
+                }
+                Column col = columns.get(c);
+                Ext3 v;
+                if (columns.size() == 1) {
+                    shared.check(challenges);
+                    v = rounds.finals()[0]; // the last fold of F_1 itself
+                } else {
+                    if (eq == null) {
+                        eq = shared.eq(challenges);
+                    }
+                    v = innerProduct(col, eq);
+                }
+                finals[c] = col.mask() == null ? v : v.add(z.mul(col.mask().cubeSum(challenges[0])));
+            }
+        }
+        return Arrays.copyOf(finals, count);
     }
 
     /** Σ_i F[i]·eq[i] for a column F and an array-form table eq of as many entries. */

@@ -41,6 +41,9 @@ public final class EqProductRounds implements BatchedRounds.Part {
     private final Ext3 sum;
     /** Whether W is base-field values (else array-form extension values, read from round 0 on). */
     private final boolean base;
+    /** The rounds are those of the affine form a_0 + a_1·W ({@link #EqProductRounds(SumcheckKernels, long[], boolean, Ext3[], Ext3, Ext3)}). */
+    private final Ext3 a0;
+    private final Ext3 a1;
 
     /**
      * @param values W's first entries (missing ones are zero), canonical base-field values
@@ -55,8 +58,19 @@ public final class EqProductRounds implements BatchedRounds.Part {
      * rounds read it and never write it), {@code base} false; with {@code base} true, as above.
      */
     EqProductRounds(SumcheckKernels kernels, long[] values, boolean base, Ext3[] point) {
+        this(kernels, values, base, point, Ext3.ZERO, Ext3.ONE);
+    }
+
+    /**
+     * As above, the rounds of Σ_x eq(p, x)·(a_0 + a_1·W(x)), an affine form of W, from W's own
+     * passes: Σ_y eq(p_{&gt;k}, y) = 1 over the whole hypercube (the zero tail's included), so
+     * t_k(X) = a_0 + a_1·t_k^W(X). {@link #finals()} gives W̃(r) itself.
+     */
+    EqProductRounds(SumcheckKernels kernels, long[] values, boolean base, Ext3[] point, Ext3 a0, Ext3 a1) {
         this.n = point.length;
         this.base = base;
+        this.a0 = a0;
+        this.a1 = a1;
         if (n < 1 || (base ? values.length > 1 << n : values.length != 3 << n)) {
             throw new IllegalArgumentException("an eq-product sumcheck needs at least one variable and at most 2^n values"
                     + (base ? "" : " (exactly 2^n extension values)"));
@@ -73,12 +87,12 @@ public final class EqProductRounds implements BatchedRounds.Part {
         int need = Math.max(2 * (eq[0].length / 3) * (eq[1].length / 3), n > 1 ? 4 * pairsRead(2, livePairs(livePairs(live))) : 2);
         this.table = !base || values.length >= need ? values : Arrays.copyOf(values, need);
         long[] t = kernels.eqProductPass(table, base, null, null, eq[0], eq[1]);
-        t0 = Ext3.get(t, 0);
-        t1 = Ext3.get(t, 1);
+        t0 = affine(Ext3.get(t, 0));
+        t1 = affine(Ext3.get(t, 1));
         sum = Ext3.ONE.sub(p[0]).mul(t0).add(p[0].mul(t1));
     }
 
-    /** Σ_x eq(p, x)·W(x) = W̃(p). */
+    /** Σ_x eq(p, x)·W(x) = W̃(p) (a_0 + a_1·W̃(p) for an affine form). */
     public Ext3 sum() {
         return sum;
     }
@@ -119,8 +133,8 @@ public final class EqProductRounds implements BatchedRounds.Part {
             int need = Math.max(2 * pairs, k + 2 < n ? 4 * pairsRead(k + 3, livePairs(livePairs(nextLive))) : 2);
             folded = new long[3 * need];
             long[] t = kernels.eqProductPass(table, k == 0 && base, rr, folded, eq[0], eq[1]);
-            t0 = Ext3.get(t, 0);
-            t1 = Ext3.get(t, 1);
+            t0 = affine(Ext3.get(t, 0));
+            t1 = affine(Ext3.get(t, 1));
         } else {
             folded = new long[3];
             EqProductPass.fold(table, k == 0 && base, rr, folded, 0, 1);
@@ -128,6 +142,11 @@ public final class EqProductRounds implements BatchedRounds.Part {
         table = folded;
         live = nextLive;
         round = k + 1;
+    }
+
+    /** a_0 + a_1·v (v itself for the plain rounds of W). */
+    private Ext3 affine(Ext3 v) {
+        return a0.isZero() && a1.equals(Ext3.ONE) ? v : a0.add(a1.mul(v));
     }
 
     /** e_k = eq(p_{&lt;k}, r_{&lt;k}) in round k. */

@@ -47,7 +47,9 @@ class EqLinearRoundsTest {
     /**
      * The shapes: a lookup's base columns, masked (degrees 0..2) and one plain; a table segment's
      * masked base multiplicities and plain extension rows; a mask segment's two extension columns
-     * with no constant; and every column plain.
+     * with no constant; every column plain; and the one-column parts that run on the column itself
+     * (EqProductRounds' affine form): a lookup's masked base column, one whose values end in zeros
+     * (the passes skip a zero tail), an all-zero one, and an extension column.
      */
     private static List<List<EqLinearRounds.Column>> shapes(SplittableRandom rnd, int n) {
         List<List<EqLinearRounds.Column>> shapes = new ArrayList<>();
@@ -57,6 +59,12 @@ class EqLinearRoundsTest {
         shapes.add(List.of(column(rnd, n, true, maskable ? randomMask(rnd, 1) : null), column(rnd, n, false, null)));
         shapes.add(List.of(column(rnd, n, false, null), column(rnd, n, false, null)));
         shapes.add(List.of(column(rnd, n, true, null)));
+        shapes.add(List.of(column(rnd, n, true, maskable ? randomMask(rnd, 2) : null)));
+        EqLinearRounds.Column tail = column(rnd, n, true, maskable ? randomMask(rnd, 0) : null);
+        java.util.Arrays.fill(tail.values(), (1 << n) * 5 / 8, 1 << n, 0);
+        shapes.add(List.of(tail));
+        shapes.add(List.of(new EqLinearRounds.Column(new long[1 << n], true, randomExt(rnd), maskable ? randomMask(rnd, 1) : null)));
+        shapes.add(List.of(column(rnd, n, false, null)));
         return shapes;
     }
 
@@ -111,6 +119,9 @@ class EqLinearRoundsTest {
                 assertEquals(claim, Mle.eq(p, r).mul(form), what + ": the last claim is eq(p, r)·(a_0 + Σ a_c·F̂_c(r))");
                 for (int c = 0; c < columns.size(); c++) {
                     assertArrayEquals(copies.get(c), columns.get(c).values(), what + ": column " + c + " is left as it was");
+                }
+                for (int count = 0; count <= columns.size(); count++) {
+                    assertArrayEquals(java.util.Arrays.copyOf(finals, count), fast.finals(count), what + ": the first " + count + " finals");
                 }
             }
         }
@@ -172,6 +183,7 @@ class EqLinearRoundsTest {
                 a.bind(j, s[j]);
                 b.bind(j, s[j]);
             }
+            assertArrayEquals(b.finals(1), a.finals(1), n + " variables: the first final alone");
             assertArrayEquals(b.finals(), a.finals(), n + " variables");
         }
         EqLinearRounds other = new EqLinearRounds(k, new Ext3[] {Ext3.of(2), Ext3.of(3)}, Ext3.ONE,
