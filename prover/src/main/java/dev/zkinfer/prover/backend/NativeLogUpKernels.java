@@ -4,17 +4,24 @@ import dev.zkinfer.prover.concurrent.Cancellation;
 
 /**
  * {@link LogUpKernels} in C ({@code logup.c}): parents, round sums, and the fold fused with the
- * next round's sums. Small inputs (below minNative elements) and the plain fold (the last
- * round, one pair) stay in Java.
+ * next round's sums. Small inputs (below {@link #MIN_NATIVE_LOGUP} or minNative elements) and the
+ * plain fold (the last round, one pair) stay in Java.
  */
 final class NativeLogUpKernels implements LogUpKernels {
     private final LogUpKernels java;
     private final int minNative;
+    /**
+     * Inputs of fewer elements (pairs) run in Java, or below minNative if that is lower. The C
+     * kernels run inline below the pool's grain, and their extension arithmetic beats the Java
+     * loops from a few pairs on (the many small rounds of a LogUp-GKR tree's upper layers and of
+     * the two-halves zero-knowledge tree): lower than the other kernels' threshold.
+     */
+    static final int MIN_NATIVE_LOGUP = 16;
 
     /** minNative: inputs with fewer elements go to {@code java} (0 in tests: everything native). */
     NativeLogUpKernels(LogUpKernels java, int minNative) {
         this.java = java;
-        this.minNative = minNative;
+        this.minNative = Math.min(minNative, MIN_NATIVE_LOGUP);
     }
 
     @Override

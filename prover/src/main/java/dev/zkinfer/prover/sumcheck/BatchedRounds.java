@@ -80,8 +80,11 @@ public final class BatchedRounds implements SumcheckRounds {
         java.util.Arrays.fill(values, Ext3.ZERO);
         for (int j = 0; j < parts.length; j++) {
             if (round < partVars[j]) {
+                Ext3[] e = lastEvals[j];
                 for (int x = 0; x <= degree; x++) {
-                    values[x] = values[x].add(coefficients[j].mul(Univariate.evaluate(lastEvals[j], Ext3.of(x))));
+                    // the part's own values at its nodes 0..d_j; interpolated only past them
+                    Ext3 v = x < e.length ? e[x] : Univariate.evaluate(e, Ext3.of(x));
+                    values[x] = values[x].add(coefficients[j].mul(v));
                 }
             } else {
                 Ext3 constant = coefficients[j].mul(claims[j]).mul(MaskedSumcheck.inversePowerOfTwo(round + 1 - partVars[j]));
