@@ -23,10 +23,13 @@ import java.util.stream.IntStream;
  * masks enter only in round n−1, which binds their last variable, as M·X(1 − X) with
  * M = Π_{j&lt;n−1} r_j(1 − r_j)·Σ_c a_c·Σ_w R_c(r_0, w). The columns are not folded round by round:
  * each one's value at the final point is one evaluation of its multilinear extension, plus its
- * mask's Z(r)·Σ_w R_c(r_0, w). A part of one column (most lookups) builds no L: its rounds are
- * the eq-product rounds of a_0 + a_1·F_1 run on F_1 itself (base-field values stay base-field in
- * the first pass and fold), whose last fold is F̃_1(r). With fewer than two variables the generic
- * prover runs (no mask then: a masked column needs a variable).
+ * mask's Z(r)·Σ_w R_c(r_0, w). A part of at most {@link #SPLIT_COLUMNS} columns (every part of
+ * LeNet-5's lookups and tables) builds no L: the eq-product rounds are linear in the table, so
+ * each column runs its own ({@link EqProductRounds}' affine form, a_0 carried by the first) and
+ * round k's t_k is the sum of theirs; base-field columns stay base-field in the first pass and
+ * fold, and each column's last fold is F̃_c(r), so neither L nor an eq table at r is built. With
+ * fewer than two variables the generic prover runs (no mask then: a masked column needs a
+ * variable).
  *
  * <p>One sumcheck's state: not thread-safe.
  */
@@ -44,8 +47,13 @@ public final class EqLinearRounds implements BatchedRounds.Part {
     private final Ext3[] p;
     private final List<Column> columns;
     private final boolean masked;
-    /** The eq-product rounds of L (n ≥ 2), else null. */
-    private final EqProductRounds rounds;
+    /** Parts of at most this many columns run each column's own eq-product rounds instead of L's. */
+    static final int SPLIT_COLUMNS = 2;
+
+    /** The eq-product rounds (n ≥ 2): one per column (at most {@link #SPLIT_COLUMNS}), or L's alone; else null. */
+    private final EqProductRounds[] rounds;
+    /** Whether {@link #rounds} holds one per column. */
+    private final boolean split;
     /** The generic prover (n &lt; 2), else null. */
     private final SumcheckProver.InstanceRounds generic;
     private final Ext3[] challenges;
@@ -133,17 +141,25 @@ public final class EqLinearRounds implements BatchedRounds.Part {
             in.addTerm(constant, e);
             this.generic = new SumcheckProver.InstanceRounds(kernels, in);
             this.rounds = null;
+            this.split = false;
             this.sum = Mle.evaluateExt(linearForm(n, constant, this.columns), p);
-        } else if (this.columns.size() == 1) {
-            // a_0 + a_1·F_1: F_1's own passes (EqProductRounds' affine form), no L
-            Column c = this.columns.get(0);
+        } else if (!this.columns.isEmpty() && this.columns.size() <= SPLIT_COLUMNS) {
+            // a_0 + Σ_c a_c·F_c: each F_c's own passes (EqProductRounds' affine form), no L
             this.generic = null;
-            this.rounds = new EqProductRounds(kernels, c.values(), c.base(), p, constant, c.coefficient());
-            this.sum = rounds.sum();
+            this.split = true;
+            this.rounds = new EqProductRounds[this.columns.size()];
+            Ext3 total = Ext3.ZERO;
+            for (int c = 0; c < rounds.length; c++) {
+                Column col = this.columns.get(c);
+                rounds[c] = new EqProductRounds(kernels, col.values(), col.base(), p, c == 0 ? constant : Ext3.ZERO, col.coefficient());
+                total = total.add(rounds[c].sum());
+            }
+            this.sum = total;
         } else {
             this.generic = null;
-            this.rounds = new EqProductRounds(kernels, linearForm(n, constant, this.columns), false, p);
-            this.sum = rounds.sum();
+            this.split = false;
+            this.rounds = new EqProductRounds[] {new EqProductRounds(kernels, linearForm(n, constant, this.columns), false, p)};
+            this.sum = rounds[0].sum();
         }
     }
 
@@ -203,11 +219,18 @@ public final class EqLinearRounds implements BatchedRounds.Part {
         if (generic != null) {
             return generic.message(k, claim);
         }
+        if (rounds.length == 1 && (k < n - 1 || !masked)) {
+            return rounds[0].message(k, claim);
+        }
+        Ext3 t0 = t(0), t1 = t(1), pk = p[k], e = rounds[0].prefix();
         if (k < n - 1 || !masked) {
-            return rounds.message(k, claim);
+            // EqProductRounds.message's s(0), s(2) of e·eq(p_k, X)·t(X), t the columns' t summed
+            long[] m = new long[6];
+            Ext3.set(m, 0, e.mul(Ext3.ONE.sub(pk)).mul(t0));
+            Ext3.set(m, 1, e.mul(pk.mul(3).sub(Ext3.ONE)).mul(t1.add(t1).sub(t0)));
+            return m;
         }
         Ext3 m = maskConstant(n - 1);
-        Ext3 t0 = rounds.t(0), t1 = rounds.t(1), pk = p[k], e = rounds.prefix();
         long[] message = new long[9];
         int i = 0;
         for (long x : new long[] {0, 2, 3}) {
@@ -217,6 +240,15 @@ public final class EqLinearRounds implements BatchedRounds.Part {
             Ext3.set(message, i++, e.mul(eq).mul(t));
         }
         return message;
+    }
+
+    /** t_k(0) or t_k(1) of L: the rounds' own, summed over the columns when split. */
+    private Ext3 t(int x) {
+        Ext3 t = rounds[0].t(x);
+        for (int c = 1; c < rounds.length; c++) {
+            t = t.add(rounds[c].t(x));
+        }
+        return t;
     }
 
     /** Π_{j&lt;upTo} r_j(1 − r_j)·Σ_c a_c·Σ_w R_c(r_0, w) over the masked columns. */
@@ -243,7 +275,9 @@ public final class EqLinearRounds implements BatchedRounds.Part {
         if (generic != null) {
             generic.bind(k, r);
         } else {
-            rounds.bind(k, r);
+            for (EqProductRounds c : rounds) {
+                c.bind(k, r);
+            }
         }
         round = k + 1;
     }
@@ -287,9 +321,9 @@ public final class EqLinearRounds implements BatchedRounds.Part {
                 }
                 Column col = columns.get(c);
                 Ext3 v;
-                if (columns.size() == 1) {
+                if (split) {
                     shared.check(challenges);
-                    v = rounds.finals()[0]; // the last fold of F_1 itself
+                    v = rounds[c].finals()[0]; // the last fold of F_c itself
                 } else {
                     if (eq == null) {
                         eq = shared.eq(challenges);
