@@ -69,8 +69,12 @@ public final class EqLinearRounds implements BatchedRounds.Part {
      * values at the point are inner products with these tables. Refuses a prefix that disagrees
      * with one seen before. Not thread-safe.
      */
-    public static final class PointTables {
+    public static final class PointTables implements EqProductRounds.EqRanges {
         private final java.util.Map<Integer, long[]> tables = new java.util.HashMap<>();
+        /** The parts' eq-product rounds' split tables by (from, to), with the coordinates each was built for. */
+        private final java.util.Map<Long, Range> ranges = new java.util.HashMap<>();
+
+        private record Range(Ext3[] coordinates, long[] table) {}
         private final java.util.function.Function<Ext3[], long[]> eqTable;
         private Ext3[] point = new Ext3[0];
 
@@ -87,6 +91,23 @@ public final class EqLinearRounds implements BatchedRounds.Part {
         long[] eq(Ext3[] prefix) {
             check(prefix);
             return tables.computeIfAbsent(prefix.length, l -> eqTable.apply(prefix.clone()));
+        }
+
+        /**
+         * eq(p_{from..to}, ·) for a part's own point p (the parts' points, prefixes of the tree's leaf
+         * point, share their ranges): built once per range and coordinates, kept for the others.
+         */
+        @Override
+        public long[] table(Ext3[] p, int from, int to) {
+            Ext3[] coordinates = Arrays.copyOfRange(p, from, to);
+            long key = (long) from << 32 | to;
+            Range hit = ranges.get(key);
+            if (hit != null && Arrays.equals(hit.coordinates(), coordinates)) {
+                return hit.table();
+            }
+            long[] table = Mle.eqTable(coordinates);
+            ranges.put(key, new Range(coordinates, table));
+            return table;
         }
 
         /** Records a prefix of the point without building its table; refuses one that disagrees with one seen before. */
@@ -151,14 +172,16 @@ public final class EqLinearRounds implements BatchedRounds.Part {
             Ext3 total = Ext3.ZERO;
             for (int c = 0; c < rounds.length; c++) {
                 Column col = this.columns.get(c);
-                rounds[c] = new EqProductRounds(kernels, col.values(), col.base(), p, c == 0 ? constant : Ext3.ZERO, col.coefficient());
+                rounds[c] = new EqProductRounds(kernels, col.values(), col.base(), p, c == 0 ? constant : Ext3.ZERO, col.coefficient(),
+                        shared);
                 total = total.add(rounds[c].sum());
             }
             this.sum = total;
         } else {
             this.generic = null;
             this.split = false;
-            this.rounds = new EqProductRounds[] {new EqProductRounds(kernels, linearForm(n, constant, this.columns), false, p)};
+            this.rounds = new EqProductRounds[] {new EqProductRounds(kernels, linearForm(n, constant, this.columns), false, p, Ext3.ZERO,
+                    Ext3.ONE, shared)};
             this.sum = rounds[0].sum();
         }
     }

@@ -44,6 +44,19 @@ public final class EqProductRounds implements BatchedRounds.Part {
     /** The rounds are those of the affine form a_0 + a_1·W ({@link #EqProductRounds(SumcheckKernels, long[], boolean, Ext3[], Ext3, Ext3)}). */
     private final Ext3 a0;
     private final Ext3 a1;
+    /** eq(p_{from..to}, ·) for a range of p's coordinates (read only: the passes never write it). */
+    private final EqRanges eqRanges;
+
+    /**
+     * The eq tables of ranges of a point's coordinates, eq(p_{from..to}, ·): {@link #NONE} builds
+     * each one; a shared cache ({@link EqLinearRounds.PointTables}) hands the same table to rounds
+     * whose points agree on the range (the parts of one batch, bound to prefixes of one point).
+     */
+    interface EqRanges {
+        long[] table(Ext3[] p, int from, int to);
+
+        EqRanges NONE = (p, from, to) -> Mle.eqTable(Arrays.copyOfRange(p, from, to));
+    }
 
     /**
      * @param values W's first entries (missing ones are zero), canonical base-field values
@@ -67,6 +80,12 @@ public final class EqProductRounds implements BatchedRounds.Part {
      * t_k(X) = a_0 + a_1·t_k^W(X). {@link #finals()} gives W̃(r) itself.
      */
     EqProductRounds(SumcheckKernels kernels, long[] values, boolean base, Ext3[] point, Ext3 a0, Ext3 a1) {
+        this(kernels, values, base, point, a0, a1, EqRanges.NONE);
+    }
+
+    /** As above, the split eq tables from {@code eqRanges} (the same values: a cache). */
+    EqProductRounds(SumcheckKernels kernels, long[] values, boolean base, Ext3[] point, Ext3 a0, Ext3 a1, EqRanges eqRanges) {
+        this.eqRanges = eqRanges;
         this.n = point.length;
         this.base = base;
         this.a0 = a0;
@@ -176,9 +195,9 @@ public final class EqProductRounds implements BatchedRounds.Part {
     private long[][] eqHalves(int from, int livePairs) {
         int rest = n - from;
         int low = rest / 2;
-        long[] hi = Mle.eqTable(Arrays.copyOfRange(p, from + low, n));
+        long[] hi = eqRanges.table(p, from + low, n);
         int rows = rows(livePairs, low);
-        return new long[][] {Mle.eqTable(Arrays.copyOfRange(p, from, from + low)), rows == hi.length / 3 ? hi : Arrays.copyOf(hi, 3 * rows)};
+        return new long[][] {eqRanges.table(p, from, from + low), rows == hi.length / 3 ? hi : Arrays.copyOf(hi, 3 * rows)};
     }
 
     /** The pairs a pass from coordinate {@code from} visits for {@code livePairs} possibly nonzero pairs: whole rows of its low eq table. */

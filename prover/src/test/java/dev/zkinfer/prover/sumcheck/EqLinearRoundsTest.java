@@ -193,6 +193,48 @@ class EqLinearRoundsTest {
         assertThrows(IllegalStateException.class, other::finals);
     }
 
+    /**
+     * Parts bound to prefixes of one point p (the leaf sumcheck's parts), with a shared
+     * {@link EqLinearRounds.PointTables} (their eq-product rounds' split eq tables cached by range),
+     * send the messages and finals of parts with their own tables, in one, two and four columns.
+     */
+    @Test
+    void partsOnPrefixesOfOnePointShareTheirSplitEqTables() {
+        SplittableRandom rnd = new SplittableRandom(123);
+        SumcheckKernels k = Backends.get().sumcheck();
+        int[] sizes = {9, 5, 9, 2, 7, 5, 3};
+        Ext3[] point = new Ext3[9], s = new Ext3[9];
+        for (int i = 0; i < point.length; i++) {
+            point[i] = randomExt(rnd);
+            s[i] = randomExt(rnd);
+        }
+        EqLinearRounds.PointTables shared = new EqLinearRounds.PointTables();
+        for (int j = 0; j < sizes.length; j++) {
+            int n = sizes[j];
+            Ext3[] p = java.util.Arrays.copyOf(point, n);
+            List<EqLinearRounds.Column> cols = new ArrayList<>();
+            for (int c = 0; c <= j % 3; c++) {
+                cols.add(column(rnd, n, c != 1, c == 0 ? randomMask(rnd, 1) : null));
+            }
+            if (j % 3 == 2) {
+                cols.add(column(rnd, n, true, null)); // four columns: L's rounds
+            }
+            Ext3 constant = randomExt(rnd);
+            EqLinearRounds a = new EqLinearRounds(k, p, constant, cols, shared);
+            EqLinearRounds b = new EqLinearRounds(k, p, constant, cols);
+            assertEquals(b.sum(), a.sum());
+            Ext3 claim = b.sum();
+            for (int i = 0; i < n; i++) {
+                long[] mb = b.message(i, claim);
+                assertArrayEquals(mb, a.message(i, claim), "part " + j + ", round " + i);
+                claim = Univariate.evaluate(SumcheckProver.values(mb, claim, mb.length / 3), s[i]);
+                a.bind(i, s[i]);
+                b.bind(i, s[i]);
+            }
+            assertArrayEquals(b.finals(), a.finals(), "part " + j);
+        }
+    }
+
     @Test
     void refusesRoundsOutOfOrderAndColumnsOfAnotherSize() {
         Ext3[] p = {Ext3.of(3), Ext3.of(5)};
