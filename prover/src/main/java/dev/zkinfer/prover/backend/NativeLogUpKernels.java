@@ -4,24 +4,21 @@ import dev.zkinfer.prover.concurrent.Cancellation;
 
 /**
  * {@link LogUpKernels} in C ({@code logup.c}): parents, round sums, and the fold fused with the
- * next round's sums. Small inputs (below {@link #MIN_NATIVE_LOGUP} or minNative elements) and the
- * plain fold (the last round, one pair) stay in Java.
+ * next round's sums. Small inputs (below a sixteenth of minNative elements) and the plain fold
+ * (the last round, one pair) stay in Java.
  */
 final class NativeLogUpKernels implements LogUpKernels {
     private final LogUpKernels java;
     private final int minNative;
-    /**
-     * Inputs of fewer elements (pairs) run in Java, or below minNative if that is lower. The C
-     * kernels run inline below the pool's grain, and their extension arithmetic beats the Java
-     * loops from a few pairs on (the many small rounds of a LogUp-GKR tree's upper layers and of
-     * the two-halves zero-knowledge tree): lower than the other kernels' threshold.
-     */
-    static final int MIN_NATIVE_LOGUP = 16;
 
-    /** minNative: inputs with fewer elements go to {@code java} (0 in tests: everything native). */
+    /** minNative: inputs with fewer than minNative / 16 elements go to {@code java} (0 in tests: everything native). */
     NativeLogUpKernels(LogUpKernels java, int minNative) {
         this.java = java;
-        this.minNative = Math.min(minNative, MIN_NATIVE_LOGUP);
+        // a sixteenth of the threshold, as the round sums (NativeSumcheckKernels.ROUND_SUMS_SHIFT):
+        // the C kernels run inline below the pool's grain, and their extension arithmetic beats the
+        // Java loops from a few pairs on (the many small rounds of a LogUp-GKR tree's upper layers
+        // and of the zero-knowledge tree's two halves)
+        this.minNative = minNative >>> NativeSumcheckKernels.ROUND_SUMS_SHIFT;
     }
 
     @Override
