@@ -59,6 +59,10 @@ public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
     /**
+     * 21: in zero-knowledge proofs a sumcheck mask's coefficient lies in four consecutive pool entries, its three
+     * components and an unused one ({@link ZkLayout#poolEntry}; its components lay in three runs before), so the
+     * verifier evaluates the mask's weight with one product per coefficient; integrity-mode proofs differ in the
+     * version field only;
      * 20: a model commitment of 2^26–2^27 values is opened at rate 1/4 with round 0's own domain shrink
      * ({@link dev.zkinfer.pcs.PcsParameters#forModelCommitment}: about half the round-0 queries), and
      * commitments of 2^26 values or more grind 22 bits per query phase (16 before);
@@ -78,7 +82,7 @@ public final class ProofProtocol {
      * opening sends their symbols without a tree of its own); 12: public inputs and outputs in their shortest signed
      * width (8 bytes a value before); 11: commitments of 2^26 values are encoded at rate 1/2 (rate 1/4 before); 10: a
      * requantization with a derived excess proves its definition by a sumcheck instead of the zero-check. */
-    public static final int VERSION = 20;
+    public static final int VERSION = 21;
     /** The bytes before the public inputs: magic, version, verifying-key digest, batch size and rows. */
     public static final int HEADER_BYTES = 4 + 4 + 32 + 4 + 4;
     /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */
