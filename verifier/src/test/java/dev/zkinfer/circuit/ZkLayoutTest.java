@@ -87,16 +87,18 @@ class ZkLayoutTest {
         // blinded opening (degree 2, over max(n_W, b) + 1 variables); four entries per coefficient
         int b = ZkLayout.blindingVars(c, 64);
         assertEquals(4 * (6 + 1) * 16 + 4 * (4 + 1) * 16 + 4 * (Math.max(6, b) + 1) * 3, z.poolBound());
-        assertEquals(1, z.poolBlocks());
+        // blocks of 2^10 entries (at least twice the largest mask, 448 entries): first-fit may leave up to 447 of each unused
+        assertEquals(10, z.poolBits());
+        assertEquals(2, z.poolBlocks());
         assertTrue(ZkLayout.unsupported(c).isEmpty());
-        // the witness holds the advice tensor, the pool and the two masks, without overlap
+        // the witness holds the advice tensor, the pool's blocks and the masks, without overlap
         CommittedLayout wl = z.witness();
         long covered = 0;
         for (int id : wl.tensors()) {
             covered += 1L << wl.blocks(id).get(0).numVars();
         }
         assertTrue(covered <= 1L << wl.numVars());
-        assertEquals(1 + 1 + 3, wl.tensors().size());
+        assertEquals(1 + 2 + 3, wl.tensors().size());
     }
 
     @Test
