@@ -792,30 +792,46 @@ public final class ZkLayout {
 
         /**
          * Σ_{c,j} u^j·p_i^k·eq(z, offset + 4c + j) = components·Σ_c p_i^k·lo[c' mod 2^low]·hi[c' / 2^low],
-         * c' = offset/4 + c: the products with lo summed per high index, then one product with hi each.
+         * c' = offset/4 + c: each round's Σ_k p_i^k·lo[c'] by Horner's rule (one product per
+         * coefficient), summed per high index, then one product with hi each; a round that crosses
+         * a high index is split there, each later part scaled by its power of p_i.
          */
         private Ext3 evaluateAtTables() {
-            int low = eqs.low, lowMask = (1 << low) - 1;
+            int low = eqs.low;
             int at = offset / COEFFICIENT_ENTRIES;
             int hi = at >>> low;
             Ext3 sum = Ext3.ZERO;
-            dev.zkinfer.field.Ext3Sum part = new dev.zkinfer.field.Ext3Sum();
+            Ext3 run = Ext3.ZERO;
             for (int i = 0; i < p.length; i++) {
-                Ext3 pk = Ext3.ONE;
-                for (int k = 0; k <= degrees[i]; k++, at++) {
-                    if (at >>> low != hi) {
-                        sum = sum.add(part.value().mul(eqs.hi[hi]));
-                        hi = at >>> low;
-                        part = new dev.zkinfer.field.Ext3Sum();
+                int end = at + degrees[i] + 1;
+                for (int from = at; from < end;) {
+                    int boundary = (hi + 1) << low;
+                    int to = Math.min(end, boundary);
+                    Ext3 part = horner(p[i], from, to);
+                    run = run.add(from == at ? part : part.mul(p[i].pow(from - at)));
+                    if (to == boundary) {
+                        sum = sum.add(run.mul(eqs.hi[hi]));
+                        hi++;
+                        run = Ext3.ZERO;
                     }
-                    part.addProduct(pk, eqs.lo[at & lowMask]);
-                    if (k < degrees[i]) {
-                        pk = pk.mul(p[i]);
-                    }
+                    from = to;
                 }
+                at = end;
             }
-            sum = sum.add(part.value().mul(eqs.hi[hi]));
-            return eqs.components.mul(sum);
+            return eqs.components.mul(hi < eqs.hi.length ? sum.add(run.mul(eqs.hi[hi])) : sum);
+        }
+
+        /** Σ_{k &lt; to − from} x^k·lo[(from + k) mod 2^low], by Horner's rule. */
+        private Ext3 horner(Ext3 x, int from, int to) {
+            int lowMask = (1 << eqs.low) - 1;
+            if (from >= to) {
+                return Ext3.ZERO;
+            }
+            Ext3 acc = eqs.lo[(to - 1) & lowMask];
+            for (int c = to - 2; c >= from; c--) {
+                acc = acc.mul(x).add(eqs.lo[c & lowMask]);
+            }
+            return acc;
         }
 
         @Override

@@ -277,6 +277,35 @@ class ZkLayoutTest {
     }
 
     @Test
+    void poolWeightsOfRoundsAcrossSeveralHalfTableRunsEvaluateTheirTables() {
+        // small blocks (half-table runs of 1 to 8 coefficients): a round's coefficients cross one
+        // or several high indices, and a mask may end on a run's boundary or at the block's end
+        SplittableRandom rnd = new SplittableRandom(13);
+        int checked = 0;
+        for (int bits = 2; bits <= 8; bits++) {
+            for (int trial = 0; trial < 12; trial++) {
+                int coefficients = 1 << (bits - 2);
+                int[] degrees = new int[1 + rnd.nextInt(3)];
+                int used = 0;
+                for (int i = 0; i < degrees.length; i++) {
+                    degrees[i] = 1 + rnd.nextInt(Math.max(1, Math.min(12, coefficients / degrees.length - 1)));
+                    used += degrees[i] + 1;
+                }
+                if (used > coefficients) {
+                    continue;
+                }
+                int offset = 4 * (trial % 3 == 0 ? coefficients - used : rnd.nextInt(coefficients - used + 1));
+                ZkLayout.PoolWeights w = new ZkLayout.PoolWeights(bits, offset, point(degrees.length), degrees, new ZkLayout.PoolEq(bits));
+                Ext3[] r = point(bits);
+                assertEquals(Mle.evaluateExt(w.table(), r), w.evaluate(r), bits + " bits, offset " + offset + ", degrees "
+                        + java.util.Arrays.toString(degrees));
+                checked++;
+            }
+        }
+        assertTrue(checked >= 50, checked + " masks checked");
+    }
+
+    @Test
     void poolEntriesAreFourPerCoefficientWithTheFourthUnused() {
         ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
         ZkLayout.MaskCursor cursor = z.cursor();
