@@ -21,7 +21,8 @@ import java.util.Map;
  *       block: entry ((j·2 + part)·K_T + k) holds component j of coefficient k of part a (w = 0)
  *       or b (w = 1).
  *   <li><b>Sumcheck masks.</b> The masked sumchecks take their masks, in proof order, from a pool
- *       of {@link #poolBlocks} blocks of 2^{@link #poolBits} entries, densely
+ *       of {@link #poolBlocks} blocks of 2^{@link #poolBits} entries (the last one smaller where first-fit's
+ *       bound allows: {@link #poolBlockBits}), densely
  *       ({@link MaskCursor}): a mask of n variables with round degrees d_0..d_{n−1} takes the next
  *       4·S entries of the current block, S = Σ_i (d_i + 1) (the next block when they do not fit),
  *       coefficient number c = Σ_{i'&lt;i}(d_{i'} + 1) + k, c_{i,k}, with its component j at entry
@@ -51,6 +52,8 @@ public final class ZkLayout {
     private final int[] delta;
     private final int[] claimCounts;
     private final int poolBits;
+    /** log2 of the pool's last block's size (at most poolBits). */
+    private final int tailBits;
     private final int poolBlocks;
     private final long poolBound;
     private final int[] maskBlockOf;
@@ -163,11 +166,17 @@ public final class ZkLayout {
         poolBits = Math.max(TensorLayout.log2Ceil((int) Math.min(1 << 30, 2 * maxNeed)),
                 Math.min(MAX_POOL_BITS, TensorLayout.log2Ceil((int) Math.min(1 << 30, Math.max(1, bound)))));
         poolBound = bound;
-        poolBlocks = (int) (1 + bound / ((1L << poolBits) - maxNeed + 1));
+        // first-fit leaves each full block with more than 2^poolBits − maxNeed entries used, so after
+        // F such blocks at most bound − F·(2^poolBits − maxNeed + 1) entries remain: the last block
+        // holds just that (and the largest mask), which a full-size block would overshoot
+        long perBlock = (1L << poolBits) - maxNeed + 1;
+        long full = bound / perBlock;
+        poolBlocks = (int) (1 + full);
+        tailBits = Math.min(poolBits, TensorLayout.log2Ceil((int) Math.max(bound - full * perBlock, maxNeed)));
         firstPoolBlock = next;
         for (int s = 0; s < poolBlocks; s++) {
             blockIds.add(next);
-            blockVars.put(next++, poolBits);
+            blockVars.put(next++, poolBlockBits(s));
         }
         for (int t = 0; t < nt; t++) {
             if (delta[t] >= 0) {
@@ -543,9 +552,15 @@ public final class ZkLayout {
         return poolBlocks;
     }
 
-    /** log2 of the size of each of the pool's blocks. */
+    /** log2 of the size of each of the pool's blocks but the last, which may be smaller ({@link #poolBlockBits}). */
     public int poolBits() {
         return poolBits;
+    }
+
+    /** log2 of the size of the pool's block i. */
+    public int poolBlockBits(int i) {
+        poolBlock(i);
+        return i == poolBlocks - 1 ? tailBits : poolBits;
     }
 
     /** The entries the pool's size allows for: an upper bound of what a proof's sumcheck masks take. */
@@ -603,12 +618,13 @@ public final class ZkLayout {
     public final class MaskCursor {
         private int block;
         private int used;
-        /** eq tables at the last point a mask's weights were evaluated at, shared by this proof's masks. */
+        /** eq tables at the last point a mask's weights were evaluated at, shared by this proof's masks (the last block's apart when smaller). */
         private final PoolEq eqs = new PoolEq(poolBits);
+        private final PoolEq tailEqs = new PoolEq(tailBits);
 
         /** The weights of the mask at {@code place} ({@link #sumcheckWeights}), sharing this proof's eq tables when evaluated. */
         public PoolWeights weights(MaskPlace place, Ext3[] point) {
-            return sumcheckWeights(place, point, eqs);
+            return sumcheckWeights(place, point, bitsOf(place) == poolBits ? eqs : tailEqs);
         }
 
         /** The place of the next mask, with round degrees {@code degrees} (one per variable, each ≥ 1). */
@@ -622,9 +638,12 @@ public final class ZkLayout {
                 throw new IllegalStateException("a sumcheck mask of round degrees " + Arrays.toString(degrees)
                         + " does not fit the key's mask pool blocks of 2^" + poolBits + " entries");
             }
-            if (used + need > 1L << poolBits) {
+            if (used + need > 1L << poolBlockBits(block)) {
                 block++;
                 used = 0;
+            }
+            if (need > 1L << poolBlockBits(block)) {
+                throw new IllegalStateException("the proof's sumcheck masks need more than the key's mask pool holds");
             }
             MaskPlace place = new MaskPlace(poolBlock(block), used, degrees);
             used += (int) need;
@@ -643,14 +662,19 @@ public final class ZkLayout {
      * for j &lt; 3, i &lt; n, k ≤ d_i, zero elsewhere (u the extension's generator t, j the component).
      */
     public PoolWeights sumcheckWeights(MaskPlace place, Ext3[] point) {
-        return sumcheckWeights(place, point, new PoolEq(poolBits));
+        return sumcheckWeights(place, point, new PoolEq(bitsOf(place)));
+    }
+
+    /** log2 of the size of the pool block a mask lies in. */
+    private int bitsOf(MaskPlace place) {
+        return poolBlockBits(place.block() - firstPoolBlock);
     }
 
     private PoolWeights sumcheckWeights(MaskPlace place, Ext3[] point, PoolEq eqs) {
         if (point.length != place.numVars()) {
             throw new IllegalStateException("a sumcheck mask point of " + point.length + " coordinates for a mask of " + place.numVars() + " variables");
         }
-        return new PoolWeights(poolBits, place.offset(), point, place.degrees(), eqs);
+        return new PoolWeights(bitsOf(place), place.offset(), point, place.degrees(), eqs);
     }
 
     /**
