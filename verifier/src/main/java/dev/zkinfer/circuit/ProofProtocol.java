@@ -59,9 +59,12 @@ public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
     /**
-     * 22: a hiding (zero-knowledge) tree's salted leaf is one hash, SHA-256(0x02 ‖ salt ‖ leaf values)
-     * ({@link dev.zkinfer.merkle.MerkleHash#hashSaltedLeaf}; SHA-256(0x02 ‖ salt ‖ leaf digest) before):
-     * the same bytes sent, integrity-mode proofs differ in the version field only;
+     * 21: a hiding (zero-knowledge) tree's salted leaf is one hash, SHA-256(0x02 ‖ salt ‖ leaf values)
+     * ({@link dev.zkinfer.merkle.MerkleHash#hashSaltedLeaf}; SHA-256(0x02 ‖ salt ‖ leaf digest) before), and in
+     * zero-knowledge proofs a sumcheck mask's coefficient lies in four consecutive pool entries, its three
+     * components and an unused one ({@link ZkLayout#poolEntry}; its components lay in three runs before), so the
+     * verifier evaluates the mask's weight with one product per coefficient; integrity-mode proofs differ in the
+     * version field only;
      * 20: a model commitment of 2^26–2^27 values is opened at rate 1/4 with round 0's own domain shrink
      * ({@link dev.zkinfer.pcs.PcsParameters#forModelCommitment}: about half the round-0 queries), and
      * commitments of 2^26 values or more grind 22 bits per query phase (16 before);

@@ -21,10 +21,15 @@ import java.util.Map;
  *       block: entry ((j·2 + part)·K_T + k) holds component j of coefficient k of part a (w = 0)
  *       or b (w = 1).
  *   <li><b>Sumcheck masks.</b> The masked sumchecks take their masks, in proof order, from a pool
- *       of {@link #poolBlocks} blocks of 2^{@link #poolBits} entries, densely
+ *       of {@link #poolBlocks} blocks of 2^{@link #poolBits} entries (the last one smaller where first-fit's
+ *       bound allows: {@link #poolBlockBits}), densely
  *       ({@link MaskCursor}): a mask of n variables with round degrees d_0..d_{n−1} takes the next
- *       3·S entries of the current block, S = Σ_i (d_i + 1) (the next block when they do not fit),
- *       coefficient c_{i,k}'s component j at entry j·S + Σ_{i'&lt;i}(d_{i'} + 1) + k of its range. The pool's size is an upper bound
+ *       4·S entries of the current block, S = Σ_i (d_i + 1) (the next block when they do not fit),
+ *       coefficient number c = Σ_{i'&lt;i}(d_{i'} + 1) + k, c_{i,k}, with its component j at entry
+ *       4c + j of its range and entry 4c + 3 unused (uniform, weight zero; {@link #poolEntry}): the
+ *       weight of the mask's value is then a product of a factor for the two lowest index bits and
+ *       one for the coefficient's index, one product per coefficient for the verifier
+ *       ({@link PoolWeights#evaluate}). The pool's size is an upper bound
  *       of what the proof can take, from each sumcheck's variables and degree where the circuit
  *       fixes them (the lookup stage's, the merges', the weights' blinded openings') and the layer's
  *       largest tensor and degree {@value #MAX_SUMCHECK_DEGREE} for a layer's own; what a proof
@@ -36,6 +41,8 @@ import java.util.Map;
 public final class ZkLayout {
     /** Coefficients in GF(p^3): three base-field components, padded to four. */
     static final int COMPONENT_BITS = 2;
+    /** The entries one GF(p^3) coefficient of a sumcheck mask takes in the pool: its three components and an unused one. */
+    static final int COEFFICIENT_ENTRIES = 1 << COMPONENT_BITS;
     /** The highest degree of a layer's masked sumcheck, as the pool's size assumes it. */
     static final int MAX_SUMCHECK_DEGREE = 15;
     /** The pool's blocks hold at most 2^14 entries (a mask's weight is sparse, so larger blocks gain nothing). */
@@ -45,6 +52,8 @@ public final class ZkLayout {
     private final int[] delta;
     private final int[] claimCounts;
     private final int poolBits;
+    /** log2 of the pool's last block's size (at most poolBits). */
+    private final int tailBits;
     private final int poolBlocks;
     private final long poolBound;
     private final int[] maskBlockOf;
@@ -114,7 +123,7 @@ public final class ZkLayout {
         for (int t = 0; t < nt; t++) {
             delta[t] = !masked(circuit.tensor(t), outputs) ? -1 : claimCounts[t] <= 1 ? 0 : claimCounts[t];
         }
-        // the pool's bound: each masked sumcheck's 3·n·(d + 1) entries, n counting the extra variable w
+        // the pool's bound: each masked sumcheck's 4·n·(d + 1) entries, n counting the extra variable w
         long bound = 0;
         long maxNeed = 1;
         for (Layer l : circuit.layers()) {
@@ -157,11 +166,17 @@ public final class ZkLayout {
         poolBits = Math.max(TensorLayout.log2Ceil((int) Math.min(1 << 30, 2 * maxNeed)),
                 Math.min(MAX_POOL_BITS, TensorLayout.log2Ceil((int) Math.min(1 << 30, Math.max(1, bound)))));
         poolBound = bound;
-        poolBlocks = (int) (1 + bound / ((1L << poolBits) - maxNeed + 1));
+        // first-fit leaves each full block with more than 2^poolBits − maxNeed entries used, so after
+        // F such blocks at most bound − F·(2^poolBits − maxNeed + 1) entries remain: the last block
+        // holds just that (and the largest mask), which a full-size block would overshoot
+        long perBlock = (1L << poolBits) - maxNeed + 1;
+        long full = bound / perBlock;
+        poolBlocks = (int) (1 + full);
+        tailBits = Math.min(poolBits, TensorLayout.log2Ceil((int) Math.max(bound - full * perBlock, maxNeed)));
         firstPoolBlock = next;
         for (int s = 0; s < poolBlocks; s++) {
             blockIds.add(next);
-            blockVars.put(next++, poolBits);
+            blockVars.put(next++, poolBlockBits(s));
         }
         for (int t = 0; t < nt; t++) {
             if (delta[t] >= 0) {
@@ -518,18 +533,18 @@ public final class ZkLayout {
         return claimCounts[tensor];
     }
 
-    /** 3·n·(d + 1): the base-field entries of a sumcheck mask of n variables and degree d in every round (a bound). */
+    /** 4·n·(d + 1): the pool entries of a sumcheck mask of n variables and degree d in every round (a bound). */
     static long maskEntries(int n, int d) {
-        return 3L * n * (d + 1);
+        return (long) COEFFICIENT_ENTRIES * n * (d + 1);
     }
 
-    /** 3·Σ_i (d_i + 1): the base-field entries of a sumcheck mask with round degrees d_i. */
+    /** 4·Σ_i (d_i + 1): the pool entries of a sumcheck mask with round degrees d_i (four per coefficient, {@link #poolEntry}). */
     static long maskEntries(int[] degrees) {
         long s = 0;
         for (int d : degrees) {
             s += d + 1;
         }
-        return 3 * s;
+        return COEFFICIENT_ENTRIES * s;
     }
 
     /** The number of blocks of the sumcheck mask pool. */
@@ -537,9 +552,15 @@ public final class ZkLayout {
         return poolBlocks;
     }
 
-    /** log2 of the size of each of the pool's blocks. */
+    /** log2 of the size of each of the pool's blocks but the last, which may be smaller ({@link #poolBlockBits}). */
     public int poolBits() {
         return poolBits;
+    }
+
+    /** log2 of the size of the pool's block i. */
+    public int poolBlockBits(int i) {
+        poolBlock(i);
+        return i == poolBlocks - 1 ? tailBits : poolBits;
     }
 
     /** The entries the pool's size allows for: an upper bound of what a proof's sumcheck masks take. */
@@ -556,7 +577,7 @@ public final class ZkLayout {
     }
 
     /**
-     * Where one sumcheck mask lies: entries [offset, offset + 3·Σ_i (d_i + 1)) of pool block
+     * Where one sumcheck mask lies: entries [offset, offset + 4·Σ_i (d_i + 1)) of pool block
      * {@code block} (a witness block id), for a mask with round degrees {@code degrees}.
      */
     public record MaskPlace(int block, int offset, int[] degrees) {
@@ -597,12 +618,13 @@ public final class ZkLayout {
     public final class MaskCursor {
         private int block;
         private int used;
-        /** eq tables at the last point a mask's weights were evaluated at, shared by this proof's masks. */
+        /** eq tables at the last point a mask's weights were evaluated at, shared by this proof's masks (the last block's apart when smaller). */
         private final PoolEq eqs = new PoolEq(poolBits);
+        private final PoolEq tailEqs = new PoolEq(tailBits);
 
         /** The weights of the mask at {@code place} ({@link #sumcheckWeights}), sharing this proof's eq tables when evaluated. */
         public PoolWeights weights(MaskPlace place, Ext3[] point) {
-            return sumcheckWeights(place, point, eqs);
+            return sumcheckWeights(place, point, bitsOf(place) == poolBits ? eqs : tailEqs);
         }
 
         /** The place of the next mask, with round degrees {@code degrees} (one per variable, each ≥ 1). */
@@ -616,9 +638,12 @@ public final class ZkLayout {
                 throw new IllegalStateException("a sumcheck mask of round degrees " + Arrays.toString(degrees)
                         + " does not fit the key's mask pool blocks of 2^" + poolBits + " entries");
             }
-            if (used + need > 1L << poolBits) {
+            if (used + need > 1L << poolBlockBits(block)) {
                 block++;
                 used = 0;
+            }
+            if (need > 1L << poolBlockBits(block)) {
+                throw new IllegalStateException("the proof's sumcheck masks need more than the key's mask pool holds");
             }
             MaskPlace place = new MaskPlace(poolBlock(block), used, degrees);
             used += (int) need;
@@ -633,24 +658,44 @@ public final class ZkLayout {
 
     /**
      * The weights of a sumcheck mask's value g(p) = Σ_{i,k} c_{i,k}·p_i^k on its pool block:
-     * u^j·p_i^k at entry offset + j·S + Σ_{i'&lt;i}(d_{i'} + 1) + k for j &lt; 3, i &lt; n, k ≤ d_i,
-     * zero elsewhere (u the extension's generator t, j the component, S = Σ_i (d_i + 1)).
+     * u^j·p_i^k at entry {@link #poolEntry}(place, Σ_{i'&lt;i}(d_{i'} + 1) + k, j) = offset + 4·(Σ_{i'&lt;i}(d_{i'} + 1) + k) + j
+     * for j &lt; 3, i &lt; n, k ≤ d_i, zero elsewhere (u the extension's generator t, j the component).
      */
     public PoolWeights sumcheckWeights(MaskPlace place, Ext3[] point) {
-        return sumcheckWeights(place, point, new PoolEq(poolBits));
+        return sumcheckWeights(place, point, new PoolEq(bitsOf(place)));
+    }
+
+    /** log2 of the size of the pool block a mask lies in. */
+    private int bitsOf(MaskPlace place) {
+        return poolBlockBits(place.block() - firstPoolBlock);
     }
 
     private PoolWeights sumcheckWeights(MaskPlace place, Ext3[] point, PoolEq eqs) {
         if (point.length != place.numVars()) {
             throw new IllegalStateException("a sumcheck mask point of " + point.length + " coordinates for a mask of " + place.numVars() + " variables");
         }
-        return new PoolWeights(poolBits, place.offset(), point, place.degrees(), eqs);
+        return new PoolWeights(bitsOf(place), place.offset(), point, place.degrees(), eqs);
     }
 
     /**
-     * eq(z, i) over a pool block of 2^bits entries as two half tables, eq(z, i) = lo[i mod 2^low] ·
-     * hi[i / 2^low], kept for the last z: every mask of a proof is evaluated at the same point of
-     * the witness opening, so one pair of tables of 2^(bits/2) entries serves them all. Not
+     * The pool entry of component j (&lt; 3) of coefficient number c of the sumcheck mask at
+     * {@code place}, c = Σ_{i'&lt;i}(d_{i'} + 1) + k for c_{i,k}: offset + 4c + j. The prover
+     * reads the mask's coefficients from there; the verifier's weights are u^j·p_i^k there.
+     */
+    public static int poolEntry(MaskPlace place, int coefficient, int component) {
+        if (component < 0 || component >= 3 || coefficient < 0 || (long) coefficient * COEFFICIENT_ENTRIES >= maskEntries(place.degrees)) {
+            throw new IllegalArgumentException("component " + component + " of coefficient " + coefficient + " of a mask of round degrees "
+                    + Arrays.toString(place.degrees));
+        }
+        return place.offset() + coefficient * COEFFICIENT_ENTRIES + component;
+    }
+
+    /**
+     * eq(z, ·) over a pool block of 2^bits entries in the shape the sumcheck masks' weights need,
+     * kept for the last z: every mask of a proof is evaluated at the same point of the witness
+     * opening, so one set of tables serves them all. Entry 4c + j has eq(z, 4c + j) = eq(z_0z_1, j)
+     * · lo[c mod 2^low] · hi[c / 2^low], the two half tables over z's coordinates from 2 on, and
+     * {@link #components} = Σ_{j&lt;3} u^j·eq(z_0z_1, j) sums a coefficient's three components. Not
      * thread-safe (one proof's thread).
      */
     static final class PoolEq {
@@ -659,20 +704,37 @@ public final class ZkLayout {
         private Ext3[] z;
         private Ext3[] lo;
         private Ext3[] hi;
+        private Ext3 components;
 
         PoolEq(int bits) {
+            if (bits < COMPONENT_BITS) {
+                throw new IllegalArgumentException("a pool block of 2^" + bits + " entries holds no mask coefficient");
+            }
             this.bits = bits;
-            this.low = bits / 2;
+            this.low = (bits - COMPONENT_BITS) / 2;
         }
+
+        /** The opening point the tables were last made at (null after {@link #at(Ext3[])} made them at another point). */
+        private dev.zkinfer.pcs.OpeningPoint opening;
 
         void at(Ext3[] point) {
             if (point.length != bits) {
                 throw new IllegalArgumentException("point of " + point.length + " coordinates for a block of " + bits + " variables");
             }
             if (!Arrays.equals(point, z)) {
-                lo = table(Arrays.copyOf(point, low));
-                hi = table(Arrays.copyOfRange(point, low, bits));
+                components = SlotWeights.componentSum(dev.zkinfer.poly.Mle.eqTable(Arrays.copyOf(point, COMPONENT_BITS)));
+                lo = table(Arrays.copyOfRange(point, COMPONENT_BITS, COMPONENT_BITS + low));
+                hi = table(Arrays.copyOfRange(point, COMPONENT_BITS + low, bits));
                 z = point.clone();
+                opening = null;
+            }
+        }
+
+        /** The same at an opening point's first coordinates: the masks of one opening find the tables made by the first without comparing points. */
+        void at(dev.zkinfer.pcs.OpeningPoint point) {
+            if (point != opening) {
+                at(point.prefix(bits));
+                opening = point;
             }
         }
 
@@ -688,9 +750,10 @@ public final class ZkLayout {
 
     /**
      * A sumcheck mask's weights on its pool block ({@link #sumcheckWeights}): zero outside the mask's
-     * range, so the prover adds it sparsely and the verifier evaluates its multilinear extension in
-     * O(3·Σ_i (d_i + 1)) from eq half tables ({@link PoolEq}) that the masks of one proof share. Its
-     * evaluation updates those tables, so one proof's weights are evaluated on one thread.
+     * range and on each coefficient's unused fourth entry, so the prover adds it sparsely and the
+     * verifier evaluates its multilinear extension with one product per coefficient, Σ_i (d_i + 1),
+     * from eq tables ({@link PoolEq}) that the masks of one proof share. Its evaluation updates
+     * those tables, so one proof's weights are evaluated on one thread.
      */
     public static final class PoolWeights implements dev.zkinfer.pcs.SparseBlockWeight {
         static final long TAG = 0x5A4B_504C; // "ZKPL"
@@ -701,6 +764,9 @@ public final class ZkLayout {
         private final PoolEq eqs;
 
         PoolWeights(int bits, int offset, Ext3[] p, int[] degrees, PoolEq eqs) {
+            if (offset % COEFFICIENT_ENTRIES != 0) {
+                throw new IllegalStateException("a sumcheck mask at entry " + offset + ", not a multiple of " + COEFFICIENT_ENTRIES);
+            }
             this.bits = bits;
             this.offset = offset;
             this.p = p.clone();
@@ -712,21 +778,18 @@ public final class ZkLayout {
             return (int) maskEntries(degrees);
         }
 
-        /** The weights of the range, in order: entry j·S + Σ_{i'&lt;i}(d_{i'} + 1) + k holds u^j·p_i^k. */
+        /** The weights of the range, in order: entry 4c + j holds u^j·p_i^k for coefficient c = Σ_{i'&lt;i}(d_{i'} + 1) + k, entry 4c + 3 zero. */
         private Ext3[] range() {
-            int n = p.length;
-            int perComponent = length() / 3;
             Ext3[] w = new Ext3[length()];
-            int start = 0;
-            for (int i = 0; i < n; i++) {
+            Arrays.fill(w, Ext3.ZERO);
+            for (int i = 0, c = 0; i < p.length; i++) {
                 Ext3 pk = Ext3.ONE;
-                for (int k = 0; k <= degrees[i]; k++) {
+                for (int k = 0; k <= degrees[i]; k++, c++) {
                     for (int j = 0; j < 3; j++) {
-                        w[j * perComponent + start + k] = SlotWeights.component(j).mul(pk);
+                        w[c * COEFFICIENT_ENTRIES + j] = SlotWeights.component(j).mul(pk);
                     }
                     pk = pk.mul(p[i]);
                 }
-                start += degrees[i] + 1;
             }
             return w;
         }
@@ -739,37 +802,60 @@ public final class ZkLayout {
         @Override
         public Ext3 evaluate(Ext3[] z) {
             eqs.at(z);
-            // Σ_j u^j·Σ_{i,k} p_i^k·eq(z, offset + j·S + start_i + k), with eq(z, at) = lo[at mod 2^low]·hi[at / 2^low]
-            // from the proof's shared half tables, the products with lo summed per high index; the
-            // powers p_i^k, the same for the three components, are computed once
-            int per = length() / 3;
-            Ext3[] powers = new Ext3[per];
-            for (int i = 0, e = 0; i < p.length; i++) {
-                Ext3 pk = Ext3.ONE;
-                for (int k = 0; k <= degrees[i]; k++) {
-                    powers[e++] = pk;
-                    pk = pk.mul(p[i]);
-                }
+            return evaluateAtTables();
+        }
+
+        @Override
+        public Ext3 evaluate(dev.zkinfer.pcs.OpeningPoint z) {
+            if (z.numVars() < bits) {
+                throw new IllegalArgumentException("point of " + z.numVars() + " coordinates for a block of " + bits + " variables");
             }
-            int low = eqs.low, lowMask = (1 << low) - 1;
+            eqs.at(z);
+            return evaluateAtTables();
+        }
+
+        /**
+         * Σ_{c,j} u^j·p_i^k·eq(z, offset + 4c + j) = components·Σ_c p_i^k·lo[c' mod 2^low]·hi[c' / 2^low],
+         * c' = offset/4 + c: each round's Σ_k p_i^k·lo[c'] by Horner's rule (one product per
+         * coefficient), summed per high index, then one product with hi each; a round that crosses
+         * a high index is split there, each later part scaled by its power of p_i.
+         */
+        private Ext3 evaluateAtTables() {
+            int low = eqs.low;
+            int at = offset / COEFFICIENT_ENTRIES;
+            int hi = at >>> low;
             Ext3 sum = Ext3.ZERO;
-            for (int j = 0; j < 3; j++) {
-                int at = offset + j * per;
-                int hi = at >>> low;
-                dev.zkinfer.field.Ext3Sum part = new dev.zkinfer.field.Ext3Sum();
-                Ext3 component = Ext3.ZERO;
-                for (int e = 0; e < per; e++, at++) {
-                    if (at >>> low != hi) {
-                        component = component.add(part.value().mul(eqs.hi[hi]));
-                        hi = at >>> low;
-                        part = new dev.zkinfer.field.Ext3Sum();
+            Ext3 run = Ext3.ZERO;
+            for (int i = 0; i < p.length; i++) {
+                int end = at + degrees[i] + 1;
+                for (int from = at; from < end;) {
+                    int boundary = (hi + 1) << low;
+                    int to = Math.min(end, boundary);
+                    Ext3 part = horner(p[i], from, to);
+                    run = run.add(from == at ? part : part.mul(p[i].pow(from - at)));
+                    if (to == boundary) {
+                        sum = sum.add(run.mul(eqs.hi[hi]));
+                        hi++;
+                        run = Ext3.ZERO;
                     }
-                    part.addProduct(powers[e], eqs.lo[at & lowMask]);
+                    from = to;
                 }
-                component = component.add(part.value().mul(eqs.hi[hi]));
-                sum = sum.add(SlotWeights.component(j).mul(component));
+                at = end;
             }
-            return sum;
+            return eqs.components.mul(hi < eqs.hi.length ? sum.add(run.mul(eqs.hi[hi])) : sum);
+        }
+
+        /** Σ_{k &lt; to − from} x^k·lo[(from + k) mod 2^low], by Horner's rule. */
+        private Ext3 horner(Ext3 x, int from, int to) {
+            int lowMask = (1 << eqs.low) - 1;
+            if (from >= to) {
+                return Ext3.ZERO;
+            }
+            Ext3 acc = eqs.lo[(to - 1) & lowMask];
+            for (int c = to - 2; c >= from; c--) {
+                acc = acc.mul(x).add(eqs.lo[c & lowMask]);
+            }
+            return acc;
         }
 
         @Override
@@ -783,6 +869,9 @@ public final class ZkLayout {
         public void addScaled(long[] w, long blockStart, Ext3 scale) {
             Ext3[] r = range();
             for (int e = 0; e < r.length; e++) {
+                if (e % COEFFICIENT_ENTRIES == 3) {
+                    continue; // the unused entry: weight zero
+                }
                 long at = blockStart + offset + e;
                 Ext3.set(w, (int) at, Ext3.get(w, (int) at).add(r[e].mul(scale)));
             }
@@ -958,24 +1047,41 @@ public final class ZkLayout {
             return comp.mul(rows);
         }
 
-        /** The same at an opening point's first coordinates, with the eq tables of its small index ranges shared by every mask weight. */
+        /**
+         * The same at an opening point's first coordinates, with the eq tables of its small index
+         * ranges shared by every mask weight; rows at the same power point (a tensor mask's two
+         * parts) share their power sum.
+         */
         @Override
         public Ext3 evaluate(dev.zkinfer.pcs.OpeningPoint z) {
-            Ext3 comp = Ext3.ZERO;
-            for (int j = 0; j < 3; j++) {
-                comp = comp.add(z.eqInRange(kBits + iBits, numVars(), j).mul(component(j)));
-            }
+            long[] eqK = z.eqTable(0, kBits);
+            long[] eqI = z.eqTable(kBits, kBits + iBits);
             Ext3 rows = Ext3.ZERO;
+            Ext3 inner = null;
             for (int i = 0; i < p.length; i++) {
-                Ext3 inner = Ext3.ZERO;
-                Ext3 pk = Ext3.ONE;
-                for (int k = 0; k <= degree; k++) {
-                    inner = inner.add(z.eqInRange(0, kBits, k).mul(pk));
-                    pk = pk.mul(p[i]);
+                if (i == 0 || !p[i].equals(p[i - 1])) {
+                    dev.zkinfer.field.Ext3Sum sum = new dev.zkinfer.field.Ext3Sum();
+                    Ext3 pk = Ext3.ONE;
+                    for (int k = 0; k <= degree; k++) {
+                        sum.addProduct(Ext3.get(eqK, k), pk);
+                        pk = pk.mul(p[i]);
+                    }
+                    inner = sum.value();
                 }
-                rows = rows.add(z.eqInRange(kBits, kBits + iBits, i).mul(s[i]).mul(inner));
+                rows = rows.add(Ext3.get(eqI, i).mul(s[i]).mul(inner));
             }
-            return comp.mul(rows);
+            return componentSum(z.eqTable(kBits + iBits, numVars())).mul(rows);
+        }
+
+        /** Σ_{j&lt;3} u^j·eq_j from the eq table of the two component coordinates, by shifts (u^3 = 2) instead of products. */
+        static Ext3 componentSum(long[] eqJ) {
+            // u·(a0, a1, a2) = (2a2, a0, a1), u²·(a0, a1, a2) = (2a1, 2a2, a0)
+            long c0 = dev.zkinfer.field.Goldilocks.add(eqJ[0], dev.zkinfer.field.Goldilocks.add(
+                    dev.zkinfer.field.Goldilocks.add(eqJ[5], eqJ[5]), dev.zkinfer.field.Goldilocks.add(eqJ[7], eqJ[7])));
+            long c1 = dev.zkinfer.field.Goldilocks.add(eqJ[1], dev.zkinfer.field.Goldilocks.add(eqJ[3],
+                    dev.zkinfer.field.Goldilocks.add(eqJ[8], eqJ[8])));
+            long c2 = dev.zkinfer.field.Goldilocks.add(eqJ[2], dev.zkinfer.field.Goldilocks.add(eqJ[4], eqJ[6]));
+            return new Ext3(c0, c1, c2);
         }
 
         @Override

@@ -22,6 +22,7 @@ public final class OpeningPoint {
     public OpeningPoint(Ext3[] z) {
         this.z = z.clone();
         this.prefixes = new Ext3[z.length + 1][];
+        this.eqTables = new long[z.length + 1][][];
     }
 
     /** n, the number of coordinates. */
@@ -42,7 +43,8 @@ public final class OpeningPoint {
         return p;
     }
 
-    private final Map<Long, long[]> eqTables = new HashMap<>();
+    /** eq tables of small coordinate ranges, by [from][to − from], built on first use. */
+    private final long[][][] eqTables;
 
     /**
      * eq(z_{from..to}, index) for index &lt; 2^(to − from): the coordinates' eq table is built once
@@ -50,11 +52,32 @@ public final class OpeningPoint {
      * every weight evaluated at this point.
      */
     public Ext3 eqInRange(int from, int to, int index) {
-        if (from < 0 || to > z.length || from > to || to - from > 20 || index < 0 || index >= 1 << (to - from)) {
+        long[] t = eqTable(from, to);
+        if (index < 0 || index >= 1 << (to - from)) {
             throw new IllegalArgumentException("index " + index + " of coordinates [" + from + ", " + to + ") of a point of " + z.length);
         }
-        long[] t = eqTables.computeIfAbsent(((long) from << 32) | to, key -> Mle.eqTable(Arrays.copyOfRange(z, from, to)));
         return Ext3.get(t, index);
+    }
+
+    /**
+     * The eq table of coordinates [from, to) (at most 20 of them), array-form: entry i is
+     * eq(z_{from..to}, i). Shared by every caller at this point: they must not modify it.
+     */
+    public long[] eqTable(int from, int to) {
+        if (from < 0 || to > z.length || from > to || to - from > 20) {
+            throw new IllegalArgumentException("coordinates [" + from + ", " + to + ") of a point of " + z.length);
+        }
+        long[][] byWidth = eqTables[from];
+        if (byWidth == null) {
+            byWidth = new long[Math.min(20, z.length - from) + 1][];
+            eqTables[from] = byWidth;
+        }
+        long[] t = byWidth[to - from];
+        if (t == null) {
+            t = Mle.eqTable(Arrays.copyOfRange(z, from, to));
+            byWidth[to - from] = t;
+        }
+        return t;
     }
 
     /** eq(z_{k..n}, block): 1 on block number {@code block} of the blocks of 2^k entries, as a multilinear in z's top n − k coordinates. */

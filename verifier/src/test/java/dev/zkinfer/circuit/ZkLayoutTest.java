@@ -84,19 +84,21 @@ class ZkLayoutTest {
         assertEquals(-1, z.delta(4), "public output");
         // the pool's bound: one sumcheck per layer (its largest tensor's variables + w, degree ≤ 15:
         // w's 6 for the Linear layer, 4 for the product), none for merges, one per model tensor's
-        // blinded opening (degree 2, over max(n_W, b) + 1 variables)
+        // blinded opening (degree 2, over max(n_W, b) + 1 variables); four entries per coefficient
         int b = ZkLayout.blindingVars(c, 64);
-        assertEquals(3 * (6 + 1) * 16 + 3 * (4 + 1) * 16 + 3 * (Math.max(6, b) + 1) * 3, z.poolBound());
-        assertEquals(1, z.poolBlocks());
+        assertEquals(4 * (6 + 1) * 16 + 4 * (4 + 1) * 16 + 4 * (Math.max(6, b) + 1) * 3, z.poolBound());
+        // blocks of 2^10 entries (at least twice the largest mask, 448 entries): first-fit may leave up to 447 of each unused
+        assertEquals(10, z.poolBits());
+        assertEquals(2, z.poolBlocks());
         assertTrue(ZkLayout.unsupported(c).isEmpty());
-        // the witness holds the advice tensor, the pool and the two masks, without overlap
+        // the witness holds the advice tensor, the pool's blocks and the masks, without overlap
         CommittedLayout wl = z.witness();
         long covered = 0;
         for (int id : wl.tensors()) {
             covered += 1L << wl.blocks(id).get(0).numVars();
         }
         assertTrue(covered <= 1L << wl.numVars());
-        assertEquals(1 + 1 + 3, wl.tensors().size());
+        assertEquals(1 + 2 + 3, wl.tensors().size());
     }
 
     @Test
@@ -126,8 +128,8 @@ class ZkLayoutTest {
         ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
         ZkLayout.MaskCursor cursor = z.cursor();
         ZkLayout.MaskPlace first = cursor.next(new int[] {1, 3, 3, 2, 5}); // round degrees of their own
-        ZkLayout.MaskPlace second = cursor.next(uniform(4, 2)); // at an offset that is not a multiple of a power of two
-        assertEquals(3 * (2 + 4 + 4 + 3 + 6), second.offset());
+        ZkLayout.MaskPlace second = cursor.next(uniform(4, 2)); // at an offset that is not a multiple of a power of two but 4
+        assertEquals(4 * (2 + 4 + 4 + 3 + 6), second.offset());
         for (BlockWeight w : List.of(z.sumcheckWeights(first, point(5)), z.sumcheckWeights(second, point(4)),
                 z.tensorMaskWeights(2, random(), random()),
                 z.tensorMaskWeights(3, random(), random(), random()))) {
@@ -211,7 +213,8 @@ class ZkLayoutTest {
     @Test
     void poolWeightsOfAMaskWithRoundDegreesOpenItsValue() {
         // a mask with its own degree per round, laid out as ZkLayout says (component j of c_{i,k} at
-        // offset + j·S + Σ_{i'<i}(d_i' + 1) + k): the pool weight's inner product with the block is g(p)
+        // offset + 4·(Σ_{i'<i}(d_i' + 1) + k) + j, the fourth entry unused): the pool weight's inner
+        // product with the block is g(p), whatever the unused entries and the rest of the block hold
         ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
         ZkLayout.MaskCursor cursor = z.cursor();
         cursor.next(uniform(2, 2));
@@ -219,18 +222,21 @@ class ZkLayoutTest {
         ZkLayout.MaskPlace place = cursor.next(degrees);
         Ext3[][] c = new Ext3[degrees.length][];
         long[] block = new long[1 << z.poolBits()];
-        int stride = 2 + 4 + 3 + 6;
+        for (int e = 0; e < block.length; e++) {
+            block[e] = random().c0;
+        }
         int start = place.offset();
         for (int i = 0; i < degrees.length; i++) {
             c[i] = new Ext3[degrees[i] + 1];
             for (int k = 0; k <= degrees[i]; k++) {
                 c[i][k] = random();
-                block[start + k] = c[i][k].c0;
-                block[stride + start + k] = c[i][k].c1;
-                block[2 * stride + start + k] = c[i][k].c2;
+                block[start] = c[i][k].c0;
+                block[start + 1] = c[i][k].c1;
+                block[start + 2] = c[i][k].c2;
+                start += 4;
             }
-            start += degrees[i] + 1;
         }
+        assertEquals(place.offset() + 4 * (2 + 4 + 3 + 6), start);
         dev.zkinfer.sumcheck.SumcheckMask mask = new dev.zkinfer.sumcheck.SumcheckMask(c);
         Ext3[] p = point(degrees.length);
         long[] w = z.sumcheckWeights(place, p).table();
@@ -245,17 +251,111 @@ class ZkLayoutTest {
     }
 
     @Test
+    void poolWeightsEvaluateTheirTablesExtensionAtRandomPointsAndDegrees() {
+        // the product form (one product per coefficient) against the weight table's multilinear
+        // extension evaluated directly, for masks of random round degrees at random offsets (some
+        // across the half tables' boundaries), at plain points and at an opening's point
+        ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int trial = 0; trial < 40; trial++) {
+            ZkLayout.MaskCursor cursor = z.cursor();
+            cursor.next(uniform(1 + rnd.nextInt(4), 1 + rnd.nextInt(6))); // a mask before it, at a random offset
+            int[] degrees = new int[1 + rnd.nextInt(6)];
+            for (int i = 0; i < degrees.length; i++) {
+                degrees[i] = 1 + rnd.nextInt(8);
+            }
+            ZkLayout.MaskPlace place = cursor.next(degrees);
+            ZkLayout.PoolWeights w = cursor.weights(place, point(degrees.length));
+            Ext3[] r = point(z.poolBits());
+            assertEquals(Mle.evaluateExt(w.table(), r), w.evaluate(r), "mask " + java.util.Arrays.toString(degrees));
+            Ext3[] longer = java.util.Arrays.copyOf(r, z.poolBits() + 3);
+            for (int i = z.poolBits(); i < longer.length; i++) {
+                longer[i] = random();
+            }
+            assertEquals(Mle.evaluateExt(w.table(), r), w.evaluate(new dev.zkinfer.pcs.OpeningPoint(longer)));
+        }
+    }
+
+    @Test
+    void poolWeightsOfRoundsAcrossSeveralHalfTableRunsEvaluateTheirTables() {
+        // small blocks (half-table runs of 1 to 8 coefficients): a round's coefficients cross one
+        // or several high indices, and a mask may end on a run's boundary or at the block's end
+        SplittableRandom rnd = new SplittableRandom(13);
+        int checked = 0;
+        for (int bits = 2; bits <= 8; bits++) {
+            for (int trial = 0; trial < 12; trial++) {
+                int coefficients = 1 << (bits - 2);
+                int[] degrees = new int[1 + rnd.nextInt(3)];
+                int used = 0;
+                for (int i = 0; i < degrees.length; i++) {
+                    degrees[i] = 1 + rnd.nextInt(Math.max(1, Math.min(12, coefficients / degrees.length - 1)));
+                    used += degrees[i] + 1;
+                }
+                if (used > coefficients) {
+                    continue;
+                }
+                int offset = 4 * (trial % 3 == 0 ? coefficients - used : rnd.nextInt(coefficients - used + 1));
+                ZkLayout.PoolWeights w = new ZkLayout.PoolWeights(bits, offset, point(degrees.length), degrees, new ZkLayout.PoolEq(bits));
+                Ext3[] r = point(bits);
+                assertEquals(Mle.evaluateExt(w.table(), r), w.evaluate(r), bits + " bits, offset " + offset + ", degrees "
+                        + java.util.Arrays.toString(degrees));
+                checked++;
+            }
+        }
+        assertTrue(checked >= 50, checked + " masks checked");
+    }
+
+    @Test
+    void poolEntriesAreFourPerCoefficientWithTheFourthUnused() {
+        ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
+        ZkLayout.MaskCursor cursor = z.cursor();
+        cursor.next(new int[] {2, 1});
+        ZkLayout.MaskPlace place = cursor.next(new int[] {1, 3});
+        assertEquals(4 * (3 + 2), place.offset());
+        // coefficient c_{1,2} is number (1 + 1) + 2 = 4 of the mask
+        assertEquals(place.offset() + 16 + 2, ZkLayout.poolEntry(place, 4, 2));
+        assertThrows(IllegalArgumentException.class, () -> ZkLayout.poolEntry(place, 0, 3));
+        assertThrows(IllegalArgumentException.class, () -> ZkLayout.poolEntry(place, 2 + 4, 0));
+    }
+
+    @Test
+    void slotWeightsAtAnOpeningPointMatchTheirTable() {
+        // rows with the same power point share their power sum; rows with different ones do not
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int trial = 0; trial < 20; trial++) {
+            int iBits = rnd.nextInt(3), kBits = rnd.nextInt(4);
+            int rows = 1 + rnd.nextInt(1 << iBits);
+            int degree = rnd.nextInt(1 << kBits);
+            Ext3 shared = random();
+            Ext3[] p = new Ext3[rows], sc = new Ext3[rows];
+            for (int i = 0; i < rows; i++) {
+                p[i] = rnd.nextBoolean() ? shared : random();
+                sc[i] = random();
+            }
+            ZkLayout.SlotWeights w = new ZkLayout.SlotWeights(iBits, kBits, p, sc, degree);
+            Ext3[] r = point(w.numVars() + 2);
+            Ext3 expected = Mle.evaluateExt(w.table(), java.util.Arrays.copyOf(r, w.numVars()));
+            assertEquals(expected, w.evaluate(java.util.Arrays.copyOf(r, w.numVars())));
+            assertEquals(expected, w.evaluate(new dev.zkinfer.pcs.OpeningPoint(r)));
+        }
+    }
+
+    @Test
     void poolWeightsAddSparselyWhatTheirTableHolds() {
         ZkLayout z = new ZkLayout(circuit(), n -> 0, 64);
         ZkLayout.MaskCursor cursor = z.cursor();
         cursor.next(uniform(3, 1));
         ZkLayout.PoolWeights w = z.sumcheckWeights(cursor.next(new int[] {1, 3, 3, 5}), point(4));
         long[] dense = w.table();
-        assertEquals(3 * 3 * 2 + 3 * (2 + 4 + 4 + 6), w.supportEnd());
+        assertEquals(4 * 3 * 2 + 4 * (2 + 4 + 4 + 6), w.supportEnd());
         for (int e = 0; e < 1 << w.numVars(); e++) {
-            boolean inRange = e >= 3 * 3 * 2 && e < w.supportEnd();
-            assertEquals(!inRange, Ext3.get(dense, e).equals(Ext3.ZERO), "entry " + e);
+            // in the mask's range, every coefficient's fourth entry is unused: weight zero
+            boolean weighted = e >= 4 * 3 * 2 && e < w.supportEnd() && e % 4 != 3;
+            assertEquals(!weighted, Ext3.get(dense, e).equals(Ext3.ZERO), "entry " + e);
         }
+        long[] sparse = new long[3 << (w.numVars() + 1)];
+        w.addScaled(sparse, 1L << w.numVars(), Ext3.ONE);
+        assertArrayEquals(dense, java.util.Arrays.copyOfRange(sparse, 3 << w.numVars(), 3 << (w.numVars() + 1)));
     }
 
     @Test

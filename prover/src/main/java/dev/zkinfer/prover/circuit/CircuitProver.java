@@ -261,6 +261,17 @@ public final class CircuitProver {
      */
     byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random,
             byte[] inputSeed, byte[] outputSeed, Map<Integer, long[]> commitInstead) {
+        return prove(w, rows, progress, modelBlocksRange, random, inputSeed, outputSeed, commitInstead, null);
+    }
+
+    /**
+     * The same; {@code alterWitnessBlocks} (tests: a cheating prover) commits, for each mask block id
+     * of the witness it names, the function's result on a copy of the block's values instead of the
+     * values the proof's masks are read from.
+     */
+    byte[] prove(WitnessValues w, int rows, Consumer<String> progress, int[] modelBlocksRange, java.security.SecureRandom random,
+            byte[] inputSeed, byte[] outputSeed, Map<Integer, long[]> commitInstead,
+            Map<Integer, java.util.function.UnaryOperator<long[]>> alterWitnessBlocks) {
         if (rows < 1 || rows > vk.batch()) {
             throw new IllegalArgumentException(rows + " rows in a batch of " + vk.batch());
         }
@@ -286,6 +297,7 @@ public final class CircuitProver {
         Run run = new Run(w, rows, vk.zeroKnowledge() ? new ZkMasks(vk, new dev.zkinfer.prover.pcs.KeystreamRandom(random),
                 fixedMasks) : null, random, new Sha256Transcript(ProofProtocol.PROTOCOL));
         run.committed = committed;
+        run.alterWitnessBlocks = alterWitnessBlocks == null ? Map.of() : alterWitnessBlocks;
         byte[] proof = run.prove(circuit, progress);
         if (modelBlocksRange != null) {
             modelBlocksRange[0] = run.blocksStart;
@@ -330,6 +342,8 @@ public final class CircuitProver {
         /** The place of the sumcheck mask handed out and not yet claimed. */
         private ZkLayout.MaskPlace handedOut;
         private final List<WitnessForm> forms = new ArrayList<>();
+        /** Tests: a cheating prover's altered witness mask blocks ({@link CircuitProver#prove}). */
+        private Map<Integer, java.util.function.UnaryOperator<long[]>> alterWitnessBlocks = Map.of();
 
         private final java.security.SecureRandom random;
 
@@ -480,7 +494,13 @@ public final class CircuitProver {
             WhirProver witnessPcs = new WhirProver(vk.witnessPcs(), backend);
             Map<Integer, long[]> adv = new HashMap<>();
             for (int id : wl.tensors()) {
-                adv.put(id, zk != null && zk.blocks().containsKey(id) ? zk.blocks().get(id) : w.get(id));
+                if (zk != null && zk.blocks().containsKey(id)) {
+                    long[] block = zk.blocks().get(id);
+                    java.util.function.UnaryOperator<long[]> alter = alterWitnessBlocks.get(id);
+                    adv.put(id, alter == null ? block : alter.apply(block.clone()));
+                } else {
+                    adv.put(id, w.get(id));
+                }
             }
             long[] witnessTable = wl.pack(adv);
             Cancellation.checkpoint();

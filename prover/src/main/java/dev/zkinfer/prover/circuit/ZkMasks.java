@@ -156,24 +156,18 @@ final class ZkMasks {
 
     /**
      * The sumcheck mask at {@code place} in the pool: c_{i,k}'s component j at entry
-     * offset + j·S + Σ_{i'&lt;i}(d_{i'} + 1) + k, S = Σ_i (d_i + 1) ({@link ZkLayout}).
+     * {@link ZkLayout#poolEntry}(place, Σ_{i'&lt;i}(d_{i'} + 1) + k, j), where the verifier's weights put it.
      */
     SumcheckMask sumcheckMask(ZkLayout.MaskPlace place) {
         long[] block = blocks.get(place.block());
         int[] d = place.degrees();
-        int stride = 0;
-        for (int di : d) {
-            stride += di + 1;
-        }
         Ext3[][] c = new Ext3[d.length][];
-        int start = place.offset();
-        for (int i = 0; i < d.length; i++) {
+        for (int i = 0, n = 0; i < d.length; i++) {
             c[i] = new Ext3[d[i] + 1];
-            for (int k = 0; k <= d[i]; k++) {
-                int e = start + k;
-                c[i][k] = new Ext3(block[e], block[stride + e], block[2 * stride + e]);
+            for (int k = 0; k <= d[i]; k++, n++) {
+                c[i][k] = new Ext3(block[ZkLayout.poolEntry(place, n, 0)], block[ZkLayout.poolEntry(place, n, 1)],
+                        block[ZkLayout.poolEntry(place, n, 2)]);
             }
-            start += d[i] + 1;
         }
         return new SumcheckMask(c);
     }

@@ -162,6 +162,34 @@ class ZkProofTest {
     }
 
     @Test
+    void aCommittedSumcheckMaskCoefficientOtherThanTheOneUsedIsRejected() {
+        // a cheating prover commits the pool with one component of the first sumcheck mask's first
+        // coefficient changed (entries 0, 1, 2 of the pool's first block) and proves with the
+        // original mask: the mask's revealed value no longer opens on the witness
+        Setup zk = setup(true, 8);
+        ZkLayout layout = zk.vk().zkLayout();
+        int pool = layout.poolBlock(0);
+        for (int component = 0; component < 3; component++) {
+            int entry = component;
+            byte[] proof = zk.prover().prove(zk.w(), 1, m -> {}, null, seeded(20 + component), null, null, null,
+                    Map.of(pool, block -> {
+                        block[entry] = dev.zkinfer.field.Goldilocks.add(block[entry], 1);
+                        return block;
+                    }));
+            assertFalse(CircuitVerifier.verify(zk.vk(), proof).result().isValid(), "component " + component + " changed was accepted");
+        }
+        // the coefficient's fourth entry is unused: its weight is zero, whatever the block holds there
+        byte[] proof = zk.prover().prove(zk.w(), 1, m -> {}, null, seeded(23), null, null, null, Map.of(pool, block -> {
+            block[3] = dev.zkinfer.field.Goldilocks.add(block[3], 1);
+            return block;
+        }));
+        CircuitVerifier.Outcome o = CircuitVerifier.verify(zk.vk(), proof);
+        assertTrue(o.result().isValid(), o.result().reason());
+        // and the honest prover with the same randomness is accepted
+        assertTrue(CircuitVerifier.verify(zk.vk(), zk.prover().prove(zk.w(), 1, m -> {}, null, seeded(20))).result().isValid());
+    }
+
+    @Test
     void theKeyRecordsTheMode() throws Exception {
         Setup zk = setup(true, 5);
         VerifyingKey back = VerifyingKey.decode(zk.vk().encode());
