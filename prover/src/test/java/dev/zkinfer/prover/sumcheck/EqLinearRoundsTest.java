@@ -1,6 +1,8 @@
 package dev.zkinfer.prover.sumcheck;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static dev.zkinfer.prover.sumcheck.RandomValues.randomExt;
+import static dev.zkinfer.prover.sumcheck.RandomValues.randomMask;
 
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
@@ -22,19 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code maskTable(f, 1, R, 0, null)}), in the three shapes of the lookup stage's leaf sumcheck.
  */
 class EqLinearRoundsTest {
-    private static Ext3 randomExt(SplittableRandom rnd) {
-        return new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
-    }
-
-    private static TensorMask randomMask(SplittableRandom rnd, int degree) {
-        Ext3[] a = new Ext3[degree + 1], b = new Ext3[degree + 1];
-        for (int k = 0; k <= degree; k++) {
-            a[k] = randomExt(rnd);
-            b[k] = randomExt(rnd);
-        }
-        return new TensorMask(a, b);
-    }
-
     private static EqLinearRounds.Column column(SplittableRandom rnd, int n, boolean base, TensorMask mask) {
         long[] v = new long[(base ? 1 : 3) << n];
         for (int i = 0; i < v.length; i++) {

@@ -1,6 +1,8 @@
 package dev.zkinfer.prover.sumcheck;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static dev.zkinfer.prover.sumcheck.RandomValues.randomExt;
+import static dev.zkinfer.prover.sumcheck.RandomValues.randomMask;
 
 import dev.zkinfer.InvalidProofException;
 import dev.zkinfer.encoding.ProofReader;
@@ -21,25 +23,12 @@ import org.junit.jupiter.api.Test;
  * layer's sumcheck is a masked evaluation v = H + Σ c_i·Σ_w R(x0_i, w), never H itself.
  */
 class MaskedClaimsTest {
-    private static Ext3 randomExt(SplittableRandom rnd) {
-        return new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
-    }
-
-    private static TensorMask randomTensorMask(SplittableRandom rnd, int degree) {
-        Ext3[] a = new Ext3[degree + 1], b = new Ext3[degree + 1];
-        for (int k = 0; k <= degree; k++) {
-            a[k] = randomExt(rnd);
-            b[k] = randomExt(rnd);
-        }
-        return new TensorMask(a, b);
-    }
-
     record Setup(SumcheckTest.Statement s, int degree, TensorMask r, Ext3[] c, Ext3[] x0, SumcheckMask mask, Ext3 v) {
         static Setup random(long seed, int n, int claims) {
             SplittableRandom rnd = new SplittableRandom(seed);
             int degree = 3;
             SumcheckTest.Statement s = SumcheckTest.Statement.random(rnd, n, 3, 2, 2);
-            TensorMask r = randomTensorMask(rnd, claims - 1);
+            TensorMask r = randomMask(rnd, claims - 1);
             Ext3[] c = new Ext3[claims], x0 = new Ext3[claims];
             Ext3 v = s.instance().sum();
             for (int i = 0; i < claims; i++) {
@@ -166,7 +155,7 @@ class MaskedClaimsTest {
                     a[i] = Goldilocks.reduce(rnd.nextLong());
                     b[i] = Goldilocks.reduce(rnd.nextLong());
                 }
-                TensorMask ma = randomTensorMask(rnd, 1), mb = randomTensorMask(rnd, 2);
+                TensorMask ma = randomMask(rnd, 1), mb = randomMask(rnd, 2);
                 Ext3 za = randomExt(rnd), zb = randomExt(rnd), fixed = randomExt(rnd);
                 SumcheckInstance inst = new SumcheckInstance(n);
                 int ia = inst.addTable(a.clone()), ib = inst.addTable(b.clone());
@@ -180,7 +169,7 @@ class MaskedClaimsTest {
                     assertEquals(2, degrees[i], "n=" + n + " x0Var=" + x0Var + " round " + i);
                 }
                 // the output claim this sumcheck reduces: one masked tensor Y with its own mask
-                TensorMask my = randomTensorMask(rnd, 0);
+                TensorMask my = randomMask(rnd, 0);
                 Ext3 cy = randomExt(rnd), xy = randomExt(rnd);
                 Ext3 claimed = sum.add(cy.mul(my.cubeSum(xy)));
                 ProofWriter w = new ProofWriter();
@@ -224,7 +213,7 @@ class MaskedClaimsTest {
             for (int i = 0; i < other.length; i++) {
                 other[i] = Goldilocks.reduce(rnd.nextLong());
             }
-            TensorMask m = randomTensorMask(rnd, 1);
+            TensorMask m = randomMask(rnd, 1);
             Ext3 z = randomExt(rnd);
             SumcheckInstance inst = new SumcheckInstance(n);
             int ib = inst.addBaseTable(broadcast), io = inst.addTable(other.clone());

@@ -1,6 +1,8 @@
 package dev.zkinfer.prover.sumcheck;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static dev.zkinfer.prover.sumcheck.RandomValues.randomExt;
+import static dev.zkinfer.prover.sumcheck.RandomValues.randomMask;
 
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
@@ -30,19 +32,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * masked-claims proof, on the scalar, the default and the native backend.
  */
 class RequantDerivedRoundsTest {
-    private static Ext3 randomExt(SplittableRandom rnd) {
-        return new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
-    }
-
-    private static TensorMask randomMask(SplittableRandom rnd, int degree) {
-        Ext3[] a = new Ext3[degree + 1], b = new Ext3[degree + 1];
-        for (int k = 0; k <= degree; k++) {
-            a[k] = randomExt(rnd);
-            b[k] = randomExt(rnd);
-        }
-        return new TensorMask(a, b);
-    }
-
     private static long[] randomBase(SplittableRandom rnd, int n) {
         long[] v = new long[1 << n];
         for (int i = 0; i < v.length; i++) {

@@ -1,6 +1,8 @@
 package dev.zkinfer.prover.sumcheck;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static dev.zkinfer.prover.sumcheck.RandomValues.randomExt;
+import static dev.zkinfer.prover.sumcheck.RandomValues.randomMask;
 
 import dev.zkinfer.encoding.ProofWriter;
 import dev.zkinfer.field.Ext3;
@@ -28,19 +30,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * native kernels' thresholds).
  */
 class SharedEqTableTest {
-    private static Ext3 randomExt(SplittableRandom rnd) {
-        return new Ext3(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
-    }
-
-    private static TensorMask randomMask(SplittableRandom rnd, int degree) {
-        Ext3[] a = new Ext3[degree + 1], b = new Ext3[degree + 1];
-        for (int k = 0; k <= degree; k++) {
-            a[k] = randomExt(rnd);
-            b[k] = randomExt(rnd);
-        }
-        return new TensorMask(a, b);
-    }
-
     private static SumcheckInstance instance(int n, Ext3[] tau, Ext3[] rho, long[][] d, TensorMask[] masks, Ext3 beta, boolean shared) {
         SumcheckInstance inst = new SumcheckInstance(n);
         int[] prod = new int[d.length + 1];
