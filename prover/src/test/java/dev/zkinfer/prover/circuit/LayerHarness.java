@@ -166,6 +166,38 @@ public final class LayerHarness {
         };
     }
 
+    /** A deep copy of a witness (every tensor's values cloned), to tamper with. */
+    public static WitnessValues copy(WitnessValues from) {
+        WitnessValues w = new WitnessValues(from.circuit());
+        from.all().forEach((k, v) -> w.put(k, v.clone()));
+        return w;
+    }
+
+    /** Verifies a proof and returns the claims it emits. */
+    @FunctionalInterface
+    public interface ClaimsOfProof {
+        List<Claim> verify() throws InvalidProofException;
+    }
+
+    /**
+     * A proof made from the tampered witness {@code bad} is rejected, or some claim it emits is false
+     * for the values the prover committed to (so a later check catches it).
+     */
+    public static void assertRejectedOrFalseClaim(ClaimsOfProof verification, WitnessValues bad) {
+        try {
+            org.junit.jupiter.api.Assertions.assertNotNull(falseClaim(verification.verify(), bad), "tampered witness accepted with true claims");
+        } catch (InvalidProofException expected) {
+            // rejected
+        }
+    }
+
+    /** A layer's proof from the tampered witness {@code bad} (no output claims): rejected, or a false claim emitted. */
+    public static void assertCaught(Layer layer, Circuit circuit, WitnessValues bad) {
+        Claim[] none = new Claim[0];
+        byte[] proof = prove(layer, none, bad, Backends.scalar()).proof();
+        assertRejectedOrFalseClaim(() -> verify(layer, none, circuit, proof), bad);
+    }
+
     /** The first claim that is false for this witness, or null when all hold. */
     public static Claim falseClaim(List<Claim> claims, WitnessValues w) {
         for (Claim c : claims) {

@@ -189,20 +189,11 @@ class SoftmaxLayerTest {
     }
 
     static WitnessValues copy(WitnessValues from) {
-        WitnessValues w = new WitnessValues(from.circuit());
-        from.all().forEach((k, v) -> w.put(k, v.clone()));
-        return w;
+        return LayerHarness.copy(from);
     }
 
     static void assertCaught(Setup st, WitnessValues bad) {
-        Claim[] none = new Claim[0];
-        LayerHarness.Run run = LayerHarness.prove(st.layer, none, bad, Backends.scalar());
-        try {
-            List<Claim> claims = LayerHarness.verify(st.layer, none, st.circuit, run.proof());
-            assertNotNull(LayerHarness.falseClaim(claims, bad), "tampered witness accepted with true claims");
-        } catch (InvalidProofException expected) {
-            // rejected
-        }
+        LayerHarness.assertCaught(st.layer, st.circuit, bad);
     }
 
     /** Padded indices of row r's axis positions (real and padding). */
