@@ -172,22 +172,7 @@ class WhirSoundnessTest {
         assertArrayEquals(proof, out2.toByteArray());
         WhirTestSupport.verify(half, c.root(), claims, proof);
 
-        List<List<EvaluationClaim>> wrong = List.of(
-                List.of(new EvaluationClaim(points.get(0), values[0].add(Ext3.ONE)), claims.get(1)),
-                List.of(claims.get(0), new EvaluationClaim(points.get(0), values[1])));
-        for (List<EvaluationClaim> w : wrong) {
-            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(half, c.root(), w, proof));
-        }
-        for (int i = 0; i < proof.length; i += 7) {
-            byte[] bad = proof.clone();
-            bad[i] ^= (byte) (1 << (i % 8));
-            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(half, c.root(), claims, bad), "byte " + i);
-        }
-        for (int len : new int[] {0, proof.length / 2, proof.length - 1}) {
-            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(half, c.root(), claims, Arrays.copyOf(proof, len)));
-        }
-        byte[] otherRoot = new WhirProver(half).commit(WhirTestSupport.randomTable(rnd, n), n).root();
-        assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(half, otherRoot, claims, proof));
+        assertRejectsTampering(half, c.root(), claims, proof, 7, new int[] {0, proof.length / 2, proof.length - 1}, rnd, n);
     }
 
     /**
@@ -227,22 +212,7 @@ class WhirSoundnessTest {
         assertArrayEquals(proof, oc.toByteArray());
         WhirTestSupport.verify(own, c.root(), claims, proof);
 
-        List<List<EvaluationClaim>> wrong = List.of(
-                List.of(new EvaluationClaim(points.get(0), values[0].add(Ext3.ONE)), claims.get(1)),
-                List.of(claims.get(0), new EvaluationClaim(points.get(0), values[1])));
-        for (List<EvaluationClaim> w : wrong) {
-            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(own, c.root(), w, proof));
-        }
-        for (int i = 0; i < proof.length; i += 17) {
-            byte[] bad = proof.clone();
-            bad[i] ^= (byte) (1 << (i % 8));
-            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(own, c.root(), claims, bad), "byte " + i);
-        }
-        for (int len : new int[] {0, proof.length / 2, proof.length - 1, proof.length + 1}) {
-            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(own, c.root(), claims, Arrays.copyOf(proof, len)));
-        }
-        byte[] otherRoot = new WhirProver(own).commit(WhirTestSupport.randomTable(rnd, n), n).root();
-        assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(own, otherRoot, claims, proof));
+        assertRejectsTampering(own, c.root(), claims, proof, 17, new int[] {0, proof.length / 2, proof.length - 1, proof.length + 1}, rnd, n);
         // the shape is bound: the same rate and queries with the plain shrink read the proof differently
         PcsParameters plain = PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 100, n, 2, 4, 8, 2, 2, 2);
         assertEquals(own.queries(0), plain.queries(0));
@@ -325,5 +295,31 @@ class WhirSoundnessTest {
         }
         assertTrue(rejected > 3900);
         assertTrue(System.nanoTime() - start < 20_000_000_000L, "fuzzing took too long");
+    }
+
+    /**
+     * The rejection suite of an honest two-point opening: a changed value, the first point claimed with the
+     * second's value, every {@code step}-th byte flipped, the proof cut or grown to each of {@code lengths},
+     * and another commitment's root.
+     */
+    private static void assertRejectsTampering(PcsParameters p, byte[] root, List<EvaluationClaim> claims, byte[] proof, int step,
+            int[] lengths, SplittableRandom rnd, int n) throws Exception {
+        EvaluationClaim a = claims.get(0), b = claims.get(1);
+        List<List<EvaluationClaim>> wrong = List.of(
+                List.of(new EvaluationClaim(a.point(), a.value().add(Ext3.ONE)), b),
+                List.of(a, new EvaluationClaim(a.point(), b.value())));
+        for (List<EvaluationClaim> w : wrong) {
+            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(p, root, w, proof));
+        }
+        for (int i = 0; i < proof.length; i += step) {
+            byte[] bad = proof.clone();
+            bad[i] ^= (byte) (1 << (i % 8));
+            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(p, root, claims, bad), "byte " + i);
+        }
+        for (int len : lengths) {
+            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(p, root, claims, Arrays.copyOf(proof, len)));
+        }
+        byte[] otherRoot = new WhirProver(p).commit(WhirTestSupport.randomTable(rnd, n), n).root();
+        assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(p, otherRoot, claims, proof));
     }
 }
