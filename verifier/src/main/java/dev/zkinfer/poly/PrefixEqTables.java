@@ -39,11 +39,7 @@ public final class PrefixEqTables {
      * ({@link BaseDotProduct#tensor}), which are built once per ℓ (2·2^(ℓ/2) entries, not 2^ℓ).
      */
     public Ext3 evaluate(long[] values, int length) {
-        checked(length);
-        if (values.length != 1 << length) {
-            throw new IllegalArgumentException(values.length + " values for " + length + " variables");
-        }
-        int low = (length + 1) / 2;
+        int low = lowHalf(values.length, length);
         return BaseDotProduct.tensor(values, table(low, 0), table(length - low, low));
     }
 
@@ -52,12 +48,17 @@ public final class PrefixEqTables {
      * [−2^{@link BaseDotProduct#SMALL_BITS}, 2^SMALL_BITS); {@link BaseDotProduct#tensor(int[], long[], long[])}).
      */
     public Ext3 evaluate(int[] values, int length) {
-        checked(length);
-        if (values.length != 1 << length) {
-            throw new IllegalArgumentException(values.length + " values for " + length + " variables");
-        }
-        int low = (length + 1) / 2;
+        int low = lowHalf(values.length, length);
         return BaseDotProduct.tensor(values, table(low, 0), table(length - low, low));
+    }
+
+    /** Checks 2^ℓ values for ℓ = {@code length} variables; returns ⌈ℓ/2⌉, the variables of the low eq table. */
+    private int lowHalf(int count, int length) {
+        checked(length);
+        if (count != 1 << length) {
+            throw new IllegalArgumentException(count + " values for " + length + " variables");
+        }
+        return (length + 1) / 2;
     }
 
     /** Whether {@code x} is r[0..x.length). */
