@@ -45,9 +45,9 @@ import java.util.Objects;
 public final class WhirProver implements PcsProver {
     private final PcsParameters params;
     private final CommitKernels kernels;
-    /** Commitments whose round-0 codeword has more elements keep neither it nor the coefficients ({@link #keepsCodeword}). */
+    /** Commitments whose round-0 codeword has more elements do not keep it ({@link #keepsCodeword}). */
     private final long maxKeptCodewordLongs;
-    /** Commitments of more variables keep their codeword at most, not f̂'s coefficients ({@link #keepsEncoding}). */
+    /** Integrity-mode openings of commitments of more variables run round 0 streamed ({@link #keepsEncoding}). */
     private final int maxKeptCoefficientVars;
     /** Variables of the chunks a streamed round 0 ({@link #streamedRound0}) works on (at least k_0 + 1, at most n). */
     private final int streamChunkVars;
@@ -82,8 +82,8 @@ public final class WhirProver implements PcsProver {
     }
 
     /**
-     * As above, keeping f̂'s coefficients only up to 2^maxKeptCoefficientVars values (tests: a small
-     * limit takes the path of a 2^26-value commitment, which keeps its codeword alone, at small sizes).
+     * As above, opening in memory only up to 2^maxKeptCoefficientVars values (tests: a small limit
+     * takes the path of a 2^26-value commitment, which keeps its codeword and streams round 0, at small sizes).
      */
     WhirProver(PcsParameters params, Backend backend, long maxKeptCodewordLongs, int maxKeptCoefficientVars, int streamChunkVars) {
         this(params, backend, maxKeptCodewordLongs, maxKeptCoefficientVars, streamChunkVars, true, 1);
@@ -113,13 +113,6 @@ public final class WhirProver implements PcsProver {
     public static final class WhirCommitment implements PcsProver.Committed {
         private final PcsParameters params;
         private final long[] evaluations;
-        /**
-         * f̂'s monomial coefficients, kept as before by an integrity-mode commitment that {@link
-         * WhirProver#keepsEncoding} (null in hiding mode). The opening no longer reads them (each
-         * round's coefficients are computed from its folded values); dropping them, and with them
-         * keepsEncoding's distinction, is left for later.
-         */
-        private final long[] coefficients;
         private final long[] codeword;
         private final MerkleTree tree;
         /** The kernels that made the commitment: its tables may be resident handles of their backend. */
@@ -134,18 +127,17 @@ public final class WhirProver implements PcsProver {
         /** The round-0 codeword of a commitment that holds none ({@link #keepsCodeword}), in a file; null when it is encoded again for the queries. */
         private final SpillFile spilled;
 
-        private WhirCommitment(PcsParameters params, long[] evaluations, long[] coefficients, long[] codeword,
-                MerkleTree tree, CommitKernels owner, Hiding hiding) {
-            this(params, evaluations, coefficients, codeword, tree, owner, hiding, null);
+        private WhirCommitment(PcsParameters params, long[] evaluations, long[] codeword, MerkleTree tree, CommitKernels owner,
+                Hiding hiding) {
+            this(params, evaluations, codeword, tree, owner, hiding, null);
         }
 
-        private WhirCommitment(PcsParameters params, long[] evaluations, long[] coefficients, long[] codeword,
-                MerkleTree tree, CommitKernels owner, Hiding hiding, SpillFile spilled) {
+        private WhirCommitment(PcsParameters params, long[] evaluations, long[] codeword, MerkleTree tree, CommitKernels owner,
+                Hiding hiding, SpillFile spilled) {
             this.spilled = spilled;
             this.params = params;
             this.owner = owner;
             this.evaluations = evaluations;
-            this.coefficients = coefficients;
             this.codeword = codeword;
             this.tree = tree;
             this.hiding = hiding;
@@ -397,8 +389,7 @@ public final class WhirProver implements PcsProver {
                 throw new IllegalArgumentException("a commitment for several openings holds no mask polynomial: each opening draws one");
             }
             MerkleTree tree = MerkleTree.buildSalted(kernels, fWord, leaves, block, salts);
-            // no coefficients kept: the openings compute each round's from its folded values (openRounds)
-            return new WhirCommitment(params, evals, null, fWord, tree, kernels, new Hiding(null, null, salts, random, openings));
+            return new WhirCommitment(params, evals, fWord, tree, kernels, new Hiding(null, null, salts, random, openings));
         }
         MaskPolynomial mask = mask(parts, null);
         int c = parts.length;
@@ -411,7 +402,7 @@ public final class WhirProver implements PcsProver {
         // hashing reads the leaves only: the tree is built on the table the commitment keeps (a backend
         // with its own memory hashes a resident copy)
         MerkleTree tree = MerkleTree.buildSalted(kernels, kernels.adopt(combined), leaves, block + c, salts);
-        return new WhirCommitment(params, evals, null, combined, tree, kernels, new Hiding(mask, combined, salts, random, openings));
+        return new WhirCommitment(params, evals, combined, tree, kernels, new Hiding(mask, combined, salts, random, openings));
     }
 
     /**
@@ -442,14 +433,14 @@ public final class WhirProver implements PcsProver {
                 spilled = null;
             }
             // and its tree's large layers (2 GiB at 2^28) too: the proof reads its paths from the file
-            return new WhirCommitment(params, evals, null, null, spill ? tree.spilled(spillMinNodes) : tree, kernels, null, spilled);
+            return new WhirCommitment(params, evals, null, spill ? tree.spilled(spillMinNodes) : tree, kernels, null, spilled);
         }
         long[] codeword = kernels.encodeBitReversed(coeffs, 1, numVars, params.logDomainSize(0));
         Cancellation.checkpoint();
         MerkleTree tree = MerkleTree.build(kernels, codeword, 1 << params.logLeaves(0), 1 << params.foldVars(0));
-        // a 2^26-value commitment keeps its codeword (1 GiB) for round 0's queries, not its coefficients
-        // (the opening's Möbius transform again: 2^26 subtractions, where encoding again costs three NTTs)
-        return new WhirCommitment(params, evals, keepsEncoding() ? coeffs : null, codeword, tree, kernels, null);
+        // the codeword (1 GiB at 2^26 values) is kept for round 0's queries; f̂'s coefficients are not
+        // (the rounds compute their folded polynomials' own: coefficientsOf)
+        return new WhirCommitment(params, evals, codeword, tree, kernels, null);
     }
 
     /**
@@ -465,8 +456,7 @@ public final class WhirProver implements PcsProver {
      * {@code committed} made to wait for its opening with only its values on the heap (a proof's
      * witness commitment while the model commitment's much larger opening runs): its round-0
      * codeword and its tree's large layers written to files ({@link SpillFile}, as a commitment
-     * too large to keep them does when it is made), f̂'s coefficients dropped (the opening computes
-     * them again). The commitment itself where it holds nothing to move, in hiding mode, or where
+     * too large to keep them does when it is made). The commitment itself where it holds nothing to move, in hiding mode, or where
      * no file can be written. Its opening gives the same proof bytes (the same leaves and paths).
      */
     public WhirCommitment stowed(Committed committed) {
@@ -484,24 +474,22 @@ public final class WhirProver implements PcsProver {
             file.close();
             return c;
         }
-        return new WhirCommitment(params, c.evaluations, null, null, c.tree.spilled(spillMinNodes), c.owner, null, file);
+        return new WhirCommitment(params, c.evaluations, null, c.tree.spilled(spillMinNodes), c.owner, null, file);
     }
 
     /** Most base elements of a round-0 codeword a commitment keeps (1 GiB: 2^25 values at rate 1/4, 2^26 at rate 1/2); larger ones are computed again when opened. */
     static final long MAX_KEPT_CODEWORD_LONGS = 1L << 27;
 
     /**
-     * Whether an integrity-mode commitment keeps f̂'s monomial coefficients and its round-0
-     * codeword until it is opened: up to {@link #MAX_KEPT_VARS} values whose codeword has at most
-     * {@link #MAX_KEPT_CODEWORD_LONGS} elements (2^26 values keep the codeword alone: {@link
-     * #keepsCodeword}). One of a longer codeword keeps only its values and Merkle tree (at 2^27 values: 2 GB
-     * instead of 5 GB while the rest of a proof runs, at 2^28: 4 GB instead of 10 GB), and never
-     * holds a whole codeword: it hashes it one coset block at a time ({@link #encodedLeafDigests}),
-     * its opening at points runs round 0 chunk by chunk ({@link #streamedRound0}: no 3·2^n-long
-     * weight table), computes the coefficients again (Möbius transform) for round 0's queries and
-     * encodes only the coset blocks they fall in ({@link #reencodedLeaves}), as it does for a later
-     * round's codeword of more than this many elements. All deterministic: the leaves and the
-     * proof are the same bytes.
+     * Whether an integrity-mode commitment's opening runs in memory: it keeps its round-0 codeword
+     * ({@link #keepsCodeword}) and has at most {@link #MAX_KEPT_VARS} values. Otherwise (2^26 values
+     * and more) an opening at points runs round 0 chunk by chunk ({@link #streamedRound0}: no
+     * 3·2^n-long weight table); one whose codeword is not kept (longer than {@link
+     * #MAX_KEPT_CODEWORD_LONGS} elements) keeps only its values and Merkle tree (at 2^27 values: 2 GB
+     * instead of 5 GB while the rest of a proof runs), never holds a whole codeword (it hashes it one
+     * coset block at a time, {@link #encodedLeafDigests}), and encodes again only the coset blocks
+     * round 0's queries fall in ({@link #reencodedLeaves}), as it does for a later round's codeword
+     * of more than that many elements. All deterministic: the leaves and the proof are the same bytes.
      */
     boolean keepsEncoding() {
         return keepsCodeword() && params.numVars() <= maxKeptCoefficientVars;
@@ -510,9 +498,8 @@ public final class WhirProver implements PcsProver {
     /**
      * Whether an integrity-mode commitment keeps its round-0 codeword until it is opened: up to
      * {@link #MAX_KEPT_CODEWORD_LONGS} elements. One of more than {@link #MAX_KEPT_VARS} values
-     * that does (2^26 at rate 1/2, VGG-16's batch of 64) keeps the codeword alone, 1 GiB: its
-     * opening runs round 0 streamed ({@link #streamedRound0}, from the coefficients computed
-     * again) and reads round 0's queried leaves from the kept codeword instead of encoding their
+     * that does (2^26 at rate 1/2, VGG-16's batch of 64) keeps it, 1 GiB: its opening runs round 0
+     * streamed ({@link #streamedRound0}) and reads round 0's queried leaves from the kept codeword instead of encoding their
      * coset blocks again (three NTTs of 2^26 values and a Möbius transform: the opening's process
      * CPU fell by 8.5–12 s of about 30, README "Measured performance"). Same leaves, same proof bytes.
      */
@@ -521,11 +508,9 @@ public final class WhirProver implements PcsProver {
     }
 
     /**
-     * Most values of a commitment that keeps its coefficients too: 2^25, whose rate-1/4 codeword
-     * is {@link #MAX_KEPT_CODEWORD_LONGS} long. A 2^26-value commitment (rate 1/2: a codeword as
-     * long) would hold 1.5 GB, coefficients and codeword, through the whole proof; it is VGG-16's
-     * batch of 64, whose heap already nears the launcher's default limit, so it keeps the codeword
-     * alone ({@link #keepsCodeword}).
+     * Most values of a commitment whose opening runs in memory ({@link #keepsEncoding}): 2^25, whose
+     * rate-1/4 codeword is {@link #MAX_KEPT_CODEWORD_LONGS} long. A 2^26-value commitment (VGG-16's
+     * batch of 64, whose heap already nears the launcher's default limit) streams its round 0.
      */
     static final int MAX_KEPT_VARS = 25;
 
@@ -842,7 +827,7 @@ public final class WhirProver implements PcsProver {
         Ext3 gamma = t.challengeExt(WhirProtocol.GAMMA);
 
         // a large integrity-mode commitment opened at points only: round 0 streamed (streamedRound0),
-        // never holding its 3·2^n-long weight table nor the first folds of f̂ and its coefficients
+        // never holding its 3·2^n-long weight table nor the first folds of f̂
         boolean streamed = !zk && weighted.isEmpty() && !keepsEncoding() && n > params.foldVars(0);
         if (streamed) {
             List<Ext3[]> termPoints = new ArrayList<>(points);
@@ -1022,7 +1007,7 @@ public final class WhirProver implements PcsProver {
                 wordSpill.close();
             } else if (i == 0 && codeword == null) {
                 // a large commitment's codeword (not kept: keepsCodeword), encoded again from f̂'s coefficients
-                // (the Möbius transform again: the commitment keeps no coefficients then)
+                // (a Möbius transform: no commitment keeps f̂'s coefficients)
                 long[] coeffs0 = kernels.resident(c.owner.toHost(c.evaluations, 1 << n));
                 kernels.evaluationsToCoefficients(coeffs0);
                 out.bases(reencodedLeaves(coeffs0, 1, n, params.logDomainSize(0), indices, leafLongs));
