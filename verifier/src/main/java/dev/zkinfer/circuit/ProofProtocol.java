@@ -59,6 +59,11 @@ public final class ProofProtocol {
     public static final String PROTOCOL = "zkinfer/proof/v1";
     private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
     /**
+     * 22: the last WHIR round's query answers are checked by the final sumcheck, as constraints combined with
+     * a challenge β like every other round's ({@link dev.zkinfer.pcs.WhirProtocol}), instead of each being
+     * compared with the final polynomial evaluated at its point (2^m_R products per query), and an opening's
+     * weighted claims are absorbed in two calls (all (k, block) pairs, then all values; two per claim before), in both
+     * modes;
      * 21: a hiding (zero-knowledge) tree's salted leaf is one hash, SHA-256(0x02 ‖ salt ‖ leaf values)
      * ({@link dev.zkinfer.merkle.MerkleHash#hashSaltedLeaf}; SHA-256(0x02 ‖ salt ‖ leaf digest) before), and in
      * zero-knowledge proofs a sumcheck mask's coefficient lies in four consecutive pool entries, its three
@@ -84,7 +89,7 @@ public final class ProofProtocol {
      * opening sends their symbols without a tree of its own); 12: public inputs and outputs in their shortest signed
      * width (8 bytes a value before); 11: commitments of 2^26 values are encoded at rate 1/2 (rate 1/4 before); 10: a
      * requantization with a derived excess proves its definition by a sumcheck instead of the zero-check. */
-    public static final int VERSION = 21;
+    public static final int VERSION = 22;
     /** The bytes before the public inputs: magic, version, verifying-key digest, batch size and rows. */
     public static final int HEADER_BYTES = 4 + 4 + 32 + 4 + 4;
     /** Domain of the model tensors' block evaluations ({@link CommittedLayout#tight}). */

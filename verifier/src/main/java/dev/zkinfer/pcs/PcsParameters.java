@@ -66,7 +66,10 @@ import java.util.Locale;
  *       precedes the query challenge (the term records its powBits, so that reports can give
  *       the statistical security without grinding next to the total);
  *   <li>combining the out-of-domain answers and the t_i query answers of round i into the next
- *       constraint with β^j: ℓ_{i+1}·(t_i + ood + 1)/|E|;
+ *       constraint with β^j: ℓ_{i+1}·(t_i + ood + 1)/|E|; in the last round the constraints are
+ *       on the final polynomial, sent in the clear, which the final sumcheck checks with the rest
+ *       (proof version 22; before, each answer was compared with the final polynomial at its
+ *       point): (t_R + 1)/|E|;
  *   <li>each round of the final sumcheck (degree 2): 2/|E|.
  * </ul>
  * t_i is the least number with t_i·(−log2(1 − δ_i)) + powBits ≥ the target; {@link
@@ -850,6 +853,10 @@ public final class PcsParameters {
             if (i + 1 < foldVars.length) {
                 terms.add(new SoundnessTerm("round " + i + " combination (β)",
                         f - logListSize(i + 1) - log2(queries[i] + oodSamples + 1), "ℓ·(t_" + i + " + ood + 1)/|E|"));
+            } else {
+                // the final polynomial is sent in the clear (one candidate): a wrong answer, or a wrong σ before it,
+                // survives the β-combination checked by the final sumcheck for at most t values of β
+                terms.add(new SoundnessTerm("round " + i + " combination (β)", f - log2(queries[i] + 1), "(t_" + i + " + 1)/|E|"));
             }
         }
         if (finalVars() > 0) {

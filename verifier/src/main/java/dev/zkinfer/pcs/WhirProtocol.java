@@ -26,8 +26,8 @@ import java.util.Arrays;
  *   <li>at the opening: domain {@value #DOMAIN}; "whir/params" = {@link PcsParameters#encode()}; "whir/root" =
  *       the commitment root; "whir/claims" = number of claims; for each claim "whir/point"
  *       (n extension elements) and "whir/value"; if there are weighted claims
- *       ({@link WeightedClaim}), "whir/weighted-claims" = their number and per claim
- *       "whir/weight" = (k, block) and "whir/value" (nothing otherwise; the weights' parameters
+ *       ({@link WeightedClaim}), "whir/weighted-claims" = their number, "whir/weight" = every
+ *       claim's (k, block) and "whir/value" = every claim's value (nothing otherwise; the weights' parameters
  *       are fixed by the transcript so far and not absorbed, {@link WhirVerifier#absorbWeighted});
  *       challenge γ ("whir/gamma"), which combines the evaluation claims, then the weighted
  *       claims, then the out-of-domain samples.
@@ -36,7 +36,9 @@ import java.util.Arrays;
  *       its out-of-domain samples and answers (as above), or, in
  *       the last round, "whir/final-poly" = its 2^m_R coefficients; then, if powBits &gt; 0,
  *       challenge bytes "whir/pow-seed" and absorb "whir/pow-nonce"; then the query indices
- *       ("whir/queries"); then, unless last, challenge β ("whir/beta").
+ *       ("whir/queries"); then challenge β ("whir/beta"), which combines the out-of-domain and query
+ *       answers into constraints on the next polynomial (in the last round the final polynomial, whose
+ *       final sumcheck checks them; proof version 22).
  *   <li>the final sumcheck: m_R times "whir/sumcheck" then α ("whir/fold").
  * </ol>
  * Query answers are not absorbed: the Merkle root absorbed before the indices binds them.

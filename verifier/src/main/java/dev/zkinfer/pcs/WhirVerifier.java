@@ -2,7 +2,6 @@ package dev.zkinfer.pcs;
 
 import dev.zkinfer.InvalidProofException;
 import dev.zkinfer.encoding.ProofReader;
-import dev.zkinfer.field.BasePointEvaluation;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.field.Goldilocks;
 import dev.zkinfer.merkle.MerkleHash;
@@ -390,27 +389,21 @@ public final class WhirVerifier implements PcsVerifier {
                     values[q] = foldLeaf(leaves, q * leafLongs, width, k, x, roundAlphas, invTwiddles);
                 }
             }
-            if (!last) {
-                Ext3 beta = t.challengeExt(WhirProtocol.BETA);
-                Ext3 b = beta;
-                for (EvaluationClaim c : ood) {
-                    sigma = sigma.add(b.mul(c.value()));
-                    constraints.add(new Constraint(b, c.point(), n - mNext));
-                    b = b.mul(beta);
-                }
-                for (int q = 0; q < indices.length; q++) {
-                    sigma = sigma.add(b.mul(values[q]));
-                    constraints.add(new Constraint(b, powers(ys[q], mNext), n - mNext));
-                    b = b.mul(beta);
-                }
-            } else {
-                Ext3[] expected = evalUnivariate(finalPoly, ys);
-                for (int q = 0; q < indices.length; q++) {
-                    if (!values[q].equals(expected[q])) {
-                        throw new InvalidProofException("round " + i + ": folded codeword at leaf " + indices[q]
-                                + " disagrees with the final polynomial");
-                    }
-                }
+            // β combines the out-of-domain answers and the query answers into constraints on the next polynomial; in
+            // the last round that is the final polynomial, sent in the clear, and the final sumcheck checks its query
+            // answers with the rest (proof version 22; before, each was compared with the final polynomial evaluated
+            // at its point: 2^m_R products per query, the largest single cost of a zero-knowledge LeNet-5 verification)
+            Ext3 beta = t.challengeExt(WhirProtocol.BETA);
+            Ext3 b = beta;
+            for (EvaluationClaim c : ood) {
+                sigma = sigma.add(b.mul(c.value()));
+                constraints.add(new Constraint(b, c.point(), n - mNext));
+                b = b.mul(beta);
+            }
+            for (int q = 0; q < indices.length; q++) {
+                sigma = sigma.add(b.mul(values[q]));
+                constraints.add(new Constraint(b, powers(ys[q], mNext), n - mNext));
+                b = b.mul(beta);
             }
             currentRoot = nextRoot;
         }
@@ -443,7 +436,9 @@ public final class WhirVerifier implements PcsVerifier {
     /**
      * Absorbs the weighted claims after the evaluation claims (nothing when there are none, so
      * that openings of evaluation claims keep their transcript): "whir/weighted-claims" = their
-     * number, then per claim "whir/weight" = (k, block) and "whir/value". Shared with the prover.
+     * number, then "whir/weight" = every claim's (k, block) and "whir/value" = every claim's value, in
+     * claim order (proof version 22; one absorption of each per claim before, 540 transcript hashes
+     * for the ~270 claims of a zero-knowledge LeNet-5 witness opening). Shared with the prover.
      *
      * <p>The weights' parameters ({@link BlockWeight#encode()}) are not absorbed: every weight an
      * opening is given is fixed by what the transcript already holds (the verifying key, the
@@ -458,13 +453,16 @@ public final class WhirVerifier implements PcsVerifier {
             return;
         }
         t.absorbLong(WhirProtocol.WEIGHTED_CLAIMS, weighted.size());
-        long[] head = new long[2];
-        for (WeightedClaim c : weighted) {
-            head[0] = c.weight().numVars();
-            head[1] = c.block();
-            t.absorbLongs(WhirProtocol.WEIGHT, head);
-            t.absorbExt(WhirProtocol.VALUE, c.value());
+        long[] heads = new long[2 * weighted.size()];
+        long[] values = new long[3 * weighted.size()];
+        for (int j = 0; j < weighted.size(); j++) {
+            WeightedClaim c = weighted.get(j);
+            heads[2 * j] = c.weight().numVars();
+            heads[2 * j + 1] = c.block();
+            Ext3.set(values, j, c.value());
         }
+        t.absorbLongs(WhirProtocol.WEIGHT, heads);
+        t.absorbExts(WhirProtocol.VALUE, values, 0, weighted.size());
     }
 
     /**
@@ -566,17 +564,6 @@ public final class WhirVerifier implements PcsVerifier {
             cur = Goldilocks.mul(cur, cur);
         }
         return p;
-    }
-
-    /** Σ_j c_j y^j (array-form extension coefficients c) at each of the base-field points ys ({@link BasePointEvaluation}). */
-    static Ext3[] evalUnivariate(long[] coeffs, long[] ys) {
-        Ext3[] out = new Ext3[ys.length];
-        long[] v = new long[3];
-        for (int q = 0; q < ys.length; q++) {
-            BasePointEvaluation.evaluate(coeffs, ys[q], v, 0);
-            out[q] = new Ext3(v[0], v[1], v[2]);
-        }
-        return out;
     }
 
     /** The multilinear with monomial coefficients c (array form) at r: fold c[2j] + r_k·c[2j+1]. */

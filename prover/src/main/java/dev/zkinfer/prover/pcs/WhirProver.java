@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * The WHIR prover (ePrint 2024/1586, Construction 5.1), in the regime of its parameters
@@ -57,6 +58,12 @@ public final class WhirProver implements PcsProver {
     private final int spillMinNodes;
     /** Chunks of 2^20 entries: a chunk's weight table is 24 MB, and 2^8 of them cover a 2^28 commitment. */
     static final int STREAM_CHUNK_VARS = 20;
+    /**
+     * Soundness tests only (null otherwise): a cheating prover's change to the last round's folded
+     * polynomial, given its hypercube values and the weight table (host, extension values, array form),
+     * before the final polynomial is sent; the final sumcheck then runs honestly on the changed values.
+     */
+    BiConsumer<long[], long[]> cheatFinalForTests;
 
     /** A prover on the backend chosen at start-up ({@link Backends#get()}). */
     public WhirProver(PcsParameters params) {
@@ -937,9 +944,14 @@ public final class WhirProver implements PcsProver {
                     hiding = null;
                 }
             }
+            boolean last = i == rounds - 1;
+            if (last && cheatFinalForTests != null) {
+                long[] values = kernels.toHost(f, 3 * size);
+                cheatFinalForTests.accept(values, kernels.toHost(w, 3 * size));
+                f = kernels.adopt(values);
+            }
             // the folded polynomial's monomial coefficients (host, array form, 2^mNext extension values)
             long[] hostCoeffs = coefficientsOf(f, width, size);
-            boolean last = i == rounds - 1;
             int mNext = params.varsBefore(i + 1);
             long[] nextCodeword = null;
             long[] nextWordCoeffs = null;
@@ -1052,24 +1064,23 @@ public final class WhirProver implements PcsProver {
                 writeSalts(mask.salts(), indices, out);
                 mask.tree().writeMultiProof(indices, out);
             }
-            if (!last) {
-                Ext3 beta = t.challengeExt(WhirProtocol.BETA);
-                Ext3 b = beta;
-                for (long[] z : oodPoints) {
-                    kernels.addScaledEq(w, z, ext(b));
-                    b = b.mul(beta);
-                }
-                long omegaY = Goldilocks.rootOfUnity(params.logDomainSize(i) - k);
-                long[][] qPoints = new long[indices.length][];
-                long[][] qCoefs = new long[indices.length][];
-                for (int q = 0; q < indices.length; q++) {
-                    long y = Goldilocks.pow(omegaY, WhirProtocol.bitReverse(indices[q], logLeaves));
-                    qPoints[q] = powers(y, mNext);
-                    qCoefs[q] = ext(b);
-                    b = b.mul(beta);
-                }
-                kernels.addScaledEqBatch(w, qPoints, qCoefs);
+            // in the last round the constraints are on the final polynomial: the final sumcheck checks its query answers
+            Ext3 beta = t.challengeExt(WhirProtocol.BETA);
+            Ext3 b = beta;
+            for (long[] z : oodPoints) {
+                kernels.addScaledEq(w, z, ext(b));
+                b = b.mul(beta);
             }
+            long omegaY = Goldilocks.rootOfUnity(params.logDomainSize(i) - k);
+            long[][] qPoints = new long[indices.length][];
+            long[][] qCoefs = new long[indices.length][];
+            for (int q = 0; q < indices.length; q++) {
+                long y = Goldilocks.pow(omegaY, WhirProtocol.bitReverse(indices[q], logLeaves));
+                qPoints[q] = powers(y, mNext);
+                qCoefs[q] = ext(b);
+                b = b.mul(beta);
+            }
+            kernels.addScaledEqBatch(w, qPoints, qCoefs);
             codeword = nextCodeword;
             wordCoeffs = nextWordCoeffs;
             wordSpill = nextSpill;

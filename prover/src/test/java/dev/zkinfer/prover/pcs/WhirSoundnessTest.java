@@ -100,6 +100,37 @@ class WhirSoundnessTest {
     }
 
     /**
+     * The last round's query answers are checked by the final sumcheck (proof version 22): a cheating prover
+     * that sends another final polynomial, changed so that the sum the earlier rounds fixed (Σ w·f) still holds,
+     * and runs the final sumcheck honestly on it, is rejected, with one round (N = 6) and with two; so is one
+     * whose change breaks that sum. The same prover without a change verifies.
+     */
+    @Test
+    void rejectsAnotherFinalPolynomialThatKeepsTheSumcheckClaim() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        PcsParameters two = PcsParameters.custom(PcsParameters.Regime.JOHNSON_BOUND, 100, 10, 2, 4, 16, 4);
+        for (PcsParameters p : List.of(params, two)) {
+            long[] t = WhirTestSupport.randomTable(rnd, p.numVars());
+            List<Ext3[]> points = WhirTestSupport.randomPoints(rnd, p.numVars(), 2);
+            WhirProver prover = new WhirProver(p);
+            prover.cheatFinalForTests = (f, w) -> {};
+            assertDoesNotThrow(() -> WhirTestSupport.verify(WhirTestSupport.prove(prover, t, points)), p.toString());
+            Ext3 delta = WhirTestSupport.randomExt(rnd);
+            prover.cheatFinalForTests = (f, w) -> {
+                // f_0 += δ·w_1, f_1 −= δ·w_0: Σ_b w(b)·f(b) unchanged
+                Ext3 f0 = Ext3.get(f, 0), f1 = Ext3.get(f, 1);
+                Ext3.set(f, 0, f0.add(delta.mul(Ext3.get(w, 1))));
+                Ext3.set(f, 1, f1.sub(delta.mul(Ext3.get(w, 0))));
+            };
+            WhirTestSupport.Opening kept = WhirTestSupport.prove(prover, t, points);
+            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(kept), "sum kept, " + p);
+            prover.cheatFinalForTests = (f, w) -> Ext3.set(f, 0, Ext3.get(f, 0).add(delta));
+            WhirTestSupport.Opening broken = WhirTestSupport.prove(prover, t, points);
+            assertThrows(InvalidProofException.class, () -> WhirTestSupport.verify(broken), "sum broken, " + p);
+        }
+    }
+
+    /**
      * Johnson-bound regime with two committed rounds: the out-of-domain answers (of f̂ at the
      * start, of g_1 after its root) are checked; a changed answer, or any byte flipped in the
      * first part of the proof (answers, sumcheck messages, root, nonce, first leaves), is rejected.
