@@ -442,11 +442,20 @@ public final class CircuitVerifier {
                 claim(outIds[j], r, Mle.evaluate(outLayout.pad(output[j], 0), r));
             }
 
-            // integrity mode: the zero-checks of the requantizations that define no output, as one sumcheck
+            // the requantizations' sumchecks as one (integrity mode: the zero-checks of those that define no output;
+            // zero-knowledge mode: all, a derived excess's claims, from the lookup stage, taken and merged here)
             int[] batched = RequantZeroChecks.batched(circuit, zk != null);
             long tz = System.nanoTime();
             int bz = in.position();
-            RequantZeroChecks.verify(this, batched);
+            Claim[] excessClaims = new Claim[batched.length];
+            for (int j = 0; j < batched.length; j++) {
+                for (int out : circuit.layers().get(batched[j]).outputs()) {
+                    List<Claim> cs = pending.remove(out);
+                    reduced[out] = true;
+                    excessClaims[j] = cs == null ? null : merge(out, cs);
+                }
+            }
+            RequantZeroChecks.verify(this, batched, excessClaims);
             timing.record(-6, "requant zero-checks", System.nanoTime() - tz);
             timing.bytes(-6, "requant zero-checks", in.position() - bz);
             boolean[] skip = new boolean[circuit.layers().size()];

@@ -56,17 +56,15 @@ public final class RequantZeroChecks {
     private RequantZeroChecks() {}
 
     /**
-     * The indices of the layers whose zero-checks are batched, in the layer loop's order (last layer
-     * first): none in zero-knowledge mode.
+     * The indices of the layers whose sumchecks are batched, in the layer loop's order (last layer
+     * first): in integrity mode the requantizations without derived excess, in zero-knowledge mode
+     * every requantization (a derived excess's claim comes from the lookup stage, which precedes the batch).
      */
     public static int[] batched(Circuit circuit, boolean zeroKnowledge) {
-        if (zeroKnowledge) {
-            return new int[0];
-        }
         List<Layer> layers = circuit.layers();
         List<Integer> out = new ArrayList<>();
         for (int li = layers.size() - 1; li >= 0; li--) {
-            if (layers.get(li) instanceof RequantLayer r && !r.derivedExcess()) {
+            if (layers.get(li) instanceof RequantLayer r && (zeroKnowledge || !r.derivedExcess())) {
                 out.add(li);
             }
         }
@@ -122,9 +120,49 @@ public final class RequantZeroChecks {
         return new Challenges(tau, t.challengeExt("requant/batch"));
     }
 
-    /** The batched zero-check (see the class javadoc); nothing when {@code batched} is empty. */
+    /**
+     * Zero-knowledge: the per-round degrees of the batch's masked sumcheck over L variables (before the
+     * round of w): 3, and in the round that binds a layer's last variable (n_l − 1) at least that layer's
+     * own last-round degree with its masked operands ({@link RequantLayer#zeroKnowledgeDegree},
+     * {@link RequantLayer#derivedDegrees}; each operand's x_0 is the batch's variable 0). {@code delta}
+     * gives each tensor's mask degree (−1: not masked). Shared by prover, verifier and the pool's bound
+     * ({@link ZkLayout}).
+     */
+    public static int[] zeroKnowledgeDegrees(Circuit circuit, int[] batched, java.util.function.IntUnaryOperator delta) {
+        int[] d = SumcheckVerifier.uniformDegrees(numVars(circuit, batched), 3);
+        for (int li : batched) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(li);
+            int n = numVars(circuit, l);
+            if (n == 0) {
+                continue; // refused by the batch itself (a one-element tensor cannot be masked)
+            }
+            java.util.function.IntUnaryOperator factor = t -> {
+                int dl = delta.applyAsInt(t);
+                return dl < 0 ? 1 : ZkSteps.maskedFactorDegree(0, n, dl);
+            };
+            int[] own = l.derivedExcess() ? l.derivedDegrees(factor, n) : ZkSteps.lastRoundRaised(n, 3, l.zeroKnowledgeDegree(factor));
+            for (int i = 0; i < n; i++) {
+                d[i] = Math.max(d[i], own[i]);
+            }
+        }
+        return d;
+    }
+
+    /** The batched zero-check (see the class javadoc); nothing when {@code batched} is empty. Integrity mode only. */
     public static void verify(VerifierContext ctx, int[] batched) throws InvalidProofException {
+        verify(ctx, batched, new Claim[batched.length]);
+    }
+
+    /**
+     * The batch (see the class javadoc); nothing when {@code batched} is empty. {@code excessClaims[j]}:
+     * the (merged) claim on the j-th batched layer's derived excess, null for a layer without one.
+     */
+    public static void verify(VerifierContext ctx, int[] batched, Claim[] excessClaims) throws InvalidProofException {
         if (batched.length == 0) {
+            return;
+        }
+        if (ctx.zeroKnowledge()) {
+            verifyZeroKnowledge(ctx, batched, excessClaims);
             return;
         }
         Circuit circuit = ctx.circuit();
@@ -154,6 +192,76 @@ public final class RequantZeroChecks {
         }
         if (!expected.equals(sc.value())) {
             throw new InvalidProofException("Requant layers: the shift/clamp constraints do not hold at the batched sumcheck's point");
+        }
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            Ext3[] pt = java.util.Arrays.copyOf(rho, numVars(circuit, l));
+            int[] ops = l.operands();
+            for (int i = 0; i < ops.length; i++) {
+                ctx.claim(ops[i], pt, evals[j][i]);
+            }
+        }
+    }
+
+    /**
+     * Zero-knowledge mode (see "Zero-knowledge mode" in the class javadoc): one masked sumcheck for every
+     * requantization, the derived excesses' masked claims in its target, then every layer's masked operand
+     * evaluations at the prefix of ρ that fits it.
+     */
+    private static void verifyZeroKnowledge(VerifierContext ctx, int[] batched, Claim[] excessClaims) throws InvalidProofException {
+        Circuit circuit = ctx.circuit();
+        int numVars = numVars(circuit, batched);
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            if (numVars(circuit, l) == 0) {
+                throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (Requant)");
+            }
+            Claim claim = excessClaims[j];
+            // the clamp lookup always claims the excess; without a claim the definition would go unchecked
+            if (l.derivedExcess() && (claim == null || claim.tensor() != l.excess() || claim.point().length != numVars(circuit, l))) {
+                throw new InvalidProofException("Requant layer: no claim on the derived excess");
+            }
+        }
+        int[] degrees = zeroKnowledgeDegrees(circuit, batched, ctx::tensorMaskDegree);
+        Challenges ch = challenges(ctx.transcript(), numVars);
+        Ext3[][] c = ch.coefficients(batched.length);
+        Ext3 target = Ext3.ZERO;
+        List<ZkSteps.Term> terms = new ArrayList<>();
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            if (l.derivedExcess()) {
+                Ext3 coefficient = c[j][0].mul(1L << l.commonShift());
+                target = target.add(coefficient.mul(excessClaims[j].value()));
+                if (ctx.tensorMaskDegree(l.excess()) >= 0) {
+                    terms.add(new ZkSteps.Term(l.excess(), coefficient, excessClaims[j].point()));
+                }
+            }
+        }
+        var res = ZkSteps.sumcheck(ctx, target, terms.toArray(new ZkSteps.Term[0]), degrees);
+        Ext3[] rho = res.point();
+        int total = evaluationCount(circuit, batched);
+        long[] raw = ctx.proof().exts("requant evaluations", total);
+        ctx.transcript().absorbExts("requant/evals", raw, 0, total);
+        Ext3 expected = Ext3.ZERO;
+        Ext3[][] evals = new Ext3[batched.length][];
+        int at = 0;
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            int n = numVars(circuit, l);
+            Ext3[] pt = java.util.Arrays.copyOf(rho, n);
+            Ext3[] ev = new Ext3[l.operands().length];
+            for (int i = 0; i < ev.length; i++) {
+                ev[i] = Ext3.get(raw, at++);
+            }
+            evals[j] = ev;
+            Ext3 kAt = l.multiplierAt(ctx.layout(l.y()), pt);
+            Ext3 part = l.derivedExcess()
+                    ? c[j][0].mul(Mle.eq(excessClaims[j].point(), pt)).mul(l.derivedSummand(kAt, ev))
+                    : Mle.eq(java.util.Arrays.copyOf(ch.tau(), n), pt).mul(l.summand(c[j][0], c[j][1], c[j][2], kAt, ev));
+            expected = expected.add(part.mul(MaskedSumcheck.inversePowerOfTwo(numVars - n)));
+        }
+        if (!expected.equals(res.value())) {
+            throw new InvalidProofException("Requant layers: the shift/clamp constraints or a derived excess's definition do not hold at the batched sumcheck's point");
         }
         for (int j = 0; j < batched.length; j++) {
             RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);

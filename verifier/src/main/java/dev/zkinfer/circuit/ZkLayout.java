@@ -123,10 +123,21 @@ public final class ZkLayout {
         for (int t = 0; t < nt; t++) {
             delta[t] = !masked(circuit.tensor(t), outputs) ? -1 : claimCounts[t] <= 1 ? 0 : claimCounts[t];
         }
-        // the pool's bound: each masked sumcheck's 4·n·(d + 1) entries, n counting the extra variable w
+        // the pool's bound: each masked sumcheck's 4·n·(d + 1) entries, n counting the extra variable w; the
+        // requantizations share one sumcheck (RequantZeroChecks), whose round degrees the circuit and δ fix
         long bound = 0;
         long maxNeed = 1;
+        int[] requants = RequantZeroChecks.batched(circuit, true);
+        if (requants.length > 0 && RequantZeroChecks.numVars(circuit, requants) > 0) {
+            long need = maskEntries(dev.zkinfer.sumcheck.MaskedSumcheck.withWRound(
+                    RequantZeroChecks.zeroKnowledgeDegrees(circuit, requants, t -> delta[t])));
+            bound += need;
+            maxNeed = Math.max(maxNeed, need);
+        }
         for (Layer l : circuit.layers()) {
+            if (l instanceof RequantLayer) {
+                continue;
+            }
             int vars = 0;
             for (int op : l.operands()) {
                 vars = Math.max(vars, circuit.tensor(op).layout().numVars());

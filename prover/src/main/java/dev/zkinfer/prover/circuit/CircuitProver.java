@@ -529,18 +529,27 @@ public final class CircuitProver {
                 claim(outId, r, EqTables.evaluate(backend, w.get(outId), r));
             }
 
-            // integrity mode: the zero-checks of the requantizations that define no output, as one sumcheck
+            // the requantizations' sumchecks as one (integrity mode: the zero-checks of those that define no output;
+            // zero-knowledge mode: all, a derived excess's claims, from the lookup stage, taken and merged here)
             int[] batched = RequantZeroChecks.batched(circuit, zk != null);
+            reduced = new boolean[circuit.tensors().size()];
             if (batched.length > 0) {
                 progress.accept("proving " + batched.length + " requantizations' zero-checks");
                 Cancellation.checkpoint();
-                RequantLayerProver.proveBatch(batched, this);
+                Claim[] excessClaims = new Claim[batched.length];
+                for (int j = 0; j < batched.length; j++) {
+                    for (int o : circuit.layers().get(batched[j]).outputs()) {
+                        List<Claim> cs = pending.remove(o);
+                        reduced[o] = true;
+                        excessClaims[j] = cs == null ? null : merge(o, cs, w.get(o));
+                    }
+                }
+                RequantLayerProver.proveBatch(batched, excessClaims, this);
             }
             boolean[] skip = new boolean[circuit.layers().size()];
             for (int li : batched) {
                 skip[li] = true;
             }
-            reduced = new boolean[circuit.tensors().size()];
 
             List<Layer> layers = circuit.layers();
             for (int li = layers.size() - 1; li >= 0; li--) {

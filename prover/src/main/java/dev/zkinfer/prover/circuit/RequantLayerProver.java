@@ -212,7 +212,19 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
      * evaluations at ρ's first n_l coordinates, all sent and absorbed at once, and the layers' claims, in order.
      */
     static void proveBatch(int[] batched, ProverContext ctx) {
+        proveBatch(batched, new Claim[batched.length], ctx);
+    }
+
+    /**
+     * The batch of {@code batched} (RequantZeroChecks.batched for the proof's mode); {@code excessClaims[j]} is the
+     * (merged) claim on the j-th layer's derived excess, null without one (always in integrity mode).
+     */
+    static void proveBatch(int[] batched, Claim[] excessClaims, ProverContext ctx) {
         if (batched.length == 0) {
+            return;
+        }
+        if (ctx.zeroKnowledge()) {
+            proveBatchZeroKnowledge(batched, excessClaims, ctx);
             return;
         }
         Circuit circuit = ctx.circuit();
@@ -290,6 +302,138 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
     }
 
     /**
+     * Zero-knowledge mode (RequantZeroChecks, "Zero-knowledge mode"): every requantization in one masked sumcheck
+     * over L variables. The zero-checks' parts as in integrity mode (a few layers of one size per instance, over
+     * τ's prefix), their operands' tables masked; each derived excess's part eq(p_l, ·)·(x̂·K + 2^(S−1) − r̂ − 2^S·ŷ)
+     * with coefficient γ^(3l) on the target γ^(3l)·2^S·v_l, whose mask term goes through w. One sumcheck mask from
+     * the pool, then every layer's masked operand evaluations at ρ's first n_l coordinates, sent and absorbed at once.
+     */
+    private static void proveBatchZeroKnowledge(int[] batched, Claim[] excessClaims, ProverContext ctx) {
+        Circuit circuit = ctx.circuit();
+        int numVars = RequantZeroChecks.numVars(circuit, batched);
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            if (RequantZeroChecks.numVars(circuit, l) == 0) {
+                throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (Requant)");
+            }
+            if (l.derivedExcess() && excessClaims[j] == null) {
+                throw new IllegalStateException("Requant layer: no claim on the derived excess (the clamp lookup makes one)");
+            }
+        }
+        int[] degrees = RequantZeroChecks.zeroKnowledgeDegrees(circuit, batched, t -> {
+            dev.zkinfer.sumcheck.TensorMask m = ctx.tensorMask(t);
+            return m == null ? -1 : m.degree();
+        });
+        RequantZeroChecks.Challenges ch = RequantZeroChecks.challenges(ctx.transcript(), numVars);
+        Ext3[][] c = ch.coefficients(batched.length);
+        java.util.Map<Integer, SumcheckInstance> open = new java.util.HashMap<>();
+        java.util.Map<Integer, Integer> openPart = new java.util.HashMap<>();
+        java.util.Map<Integer, long[]> eqTables = new java.util.HashMap<>();
+        java.util.List<SumcheckInstance> instances = new java.util.ArrayList<>();
+        java.util.List<BatchedRounds.Part> parts = new java.util.ArrayList<>();
+        java.util.List<Ext3> coefficients = new java.util.ArrayList<>();
+        java.util.List<Ext3> sums = new java.util.ArrayList<>();
+        java.util.List<ZkProving.Term> terms = new java.util.ArrayList<>();
+        Ext3 target = Ext3.ZERO;
+        ZeroCheckTables[] tables = new ZeroCheckTables[batched.length];
+        DerivedPart[] derived = new DerivedPart[batched.length];
+        int[] part = new int[batched.length];
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            int n = RequantZeroChecks.numVars(circuit, l);
+            if (l.derivedExcess()) {
+                Claim claim = excessClaims[j];
+                Ext3 coefficient = c[j][0].mul(1L << l.commonShift());
+                target = target.add(coefficient.mul(claim.value()));
+                if (ctx.tensorMask(l.excess()) != null) {
+                    terms.add(new ZkProving.Term(l.excess(), ctx.tensorMask(l.excess()), coefficient, claim.point()));
+                }
+                derived[j] = derivedPart(l, claim.point(), ctx);
+                part[j] = parts.size();
+                parts.add(derived[j].rounds());
+                coefficients.add(c[j][0]);
+                instances.add(null);
+                sums.add(derived[j].sum());
+                continue;
+            }
+            int[] need = zeroCheckShape(l, false);
+            SumcheckInstance inst = open.get(n);
+            if (inst == null || inst.numTables() + need[0] > MAX_BATCH_TABLES || inst.numTerms() + need[1] > MAX_BATCH_TERMS) {
+                inst = new SumcheckInstance(n);
+                long[] eq = eqTables.computeIfAbsent(n, v -> EqTables.eq(ctx.backend(), Arrays.copyOf(ch.tau(), v)));
+                inst.addTable(open.containsKey(n) ? eq.clone() : eq);
+                open.put(n, inst);
+                openPart.put(n, parts.size());
+                parts.add(null);
+                coefficients.add(Ext3.ONE);
+                sums.add(Ext3.ZERO);
+                instances.add(inst);
+            }
+            part[j] = openPart.get(n);
+            tables[j] = addZeroCheck(l, ctx, inst, 0, c[j][0], c[j][1], c[j][2], false);
+            ZeroCheckTables tb = tables[j];
+            int lw = l.limbWidth();
+            ZkProving.maskTable(ctx, inst, tb.x(), l.x(), Ext3.ONE);
+            ZkProving.maskTable(ctx, inst, tb.y(), l.y(), Ext3.ONE);
+            ZkProving.maskCombined(ctx, inst, tb.r(), l.remainderLimbs(), 1L << lw);
+            if (l.tableClamp()) {
+                ZkProving.maskTable(ctx, inst, tb.excess(), l.excess(), Ext3.ONE);
+            } else {
+                ZkProving.maskCombined(ctx, inst, tb.dp(), l.overflowUpLimbs(), 1L << lw);
+                ZkProving.maskCombined(ctx, inst, tb.dn(), l.overflowDownLimbs(), 1L << lw);
+            }
+        }
+        eqTables.clear();
+        for (int p = 0; p < parts.size(); p++) {
+            if (instances.get(p) != null) {
+                parts.set(p, BatchedRounds.part(ctx.backend(), instances.get(p)));
+            }
+        }
+        instances.clear();
+        BatchedRounds rounds = new BatchedRounds(numVars, parts.toArray(new BatchedRounds.Part[0]), coefficients.toArray(new Ext3[0]),
+                sums.toArray(new Ext3[0]));
+        parts.clear();
+        var res = ZkProving.sumcheck(ctx, rounds, target, terms, degrees);
+        Ext3[] rho = res.point();
+        int total = RequantZeroChecks.evaluationCount(circuit, batched);
+        long[] raw = new long[3 * total];
+        Ext3[][] evals = new Ext3[batched.length][];
+        java.util.Map<Integer, Ext3[]> finals = new java.util.HashMap<>();
+        int at = 0;
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            Ext3[] pt = Arrays.copyOf(rho, RequantZeroChecks.numVars(circuit, l));
+            int[] ops = l.operands();
+            Ext3[] ev = new Ext3[ops.length];
+            if (derived[j] != null) {
+                ev[0] = derived[j].x();
+                ev[1] = derived[j].y(pt);
+            } else {
+                Ext3[] f = finals.computeIfAbsent(part[j], rounds::finals);
+                ev[0] = f[tables[j].x()];
+                ev[1] = f[tables[j].y()];
+            }
+            for (int i = 2; i < ops.length; i++) {
+                ev[i] = ZkProving.masked(ctx, ops[i], EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), pt), pt);
+            }
+            evals[j] = ev;
+            for (Ext3 e : ev) {
+                Ext3.set(raw, at++, e);
+                ctx.proof().ext(e);
+            }
+        }
+        ctx.transcript().absorbExts("requant/evals", raw, 0, total);
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            Ext3[] pt = Arrays.copyOf(rho, RequantZeroChecks.numVars(circuit, l));
+            int[] ops = l.operands();
+            for (int i = 0; i < ops.length; i++) {
+                ctx.claim(ops[i], pt, evals[j][i]);
+            }
+        }
+    }
+
+    /**
      * The derived excess (RequantLayer "Derived excess"): the claim ẽ(ρ₀) = v reduced by the sumcheck
      * of Σ eq(ρ₀, i)·(x_i·K_i + 2^(S−1) − r_i − 2^S·y_i) = 2^S·v to claims on x, y and the remainder limbs.
      */
@@ -305,31 +449,53 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
             return;
         }
         int n = layout.numVars();
-        int size = layout.paddedSize();
         long twoS = 1L << l.commonShift();
         var terms = ctx.tensorMask(l.excess()) == null ? java.util.List.<ZkProving.Term>of()
                 : java.util.List.of(new ZkProving.Term(l.excess(), ctx.tensorMask(l.excess()), Ext3.of(twoS), claim.point()));
         int[] degrees = l.derivedDegrees(tensor -> ZkProving.factorDegree(ctx, tensor, n), n);
+        DerivedPart part = derivedPart(l, claim.point(), ctx);
+        var res = ZkProving.sumcheck(ctx, part.rounds(), claim.value().mul(twoS), terms, degrees);
+        sendOperandEvaluations(l, ctx, res.point(), part.x(), part.y(res.point()));
+    }
+
+    /**
+     * Zero-knowledge: the rounds of the derived excess's sumcheck of Σ_i eq(p, i)·(x̂_i·K_i + 2^(S−1) − r̂_i − 2^S·ŷ_i)
+     * over the masked operands, and where x̂ and ŷ are found at its end ({@link #x}, {@link #y}).
+     */
+    record DerivedPart(dev.zkinfer.prover.sumcheck.BatchedRounds.Part rounds, Ext3 sum, int xTable, int yTable, long[] yValues,
+            ProverContext ctx, int yTensor) {
+        Ext3 x() {
+            return rounds.finals()[xTable];
+        }
+
+        /** ŷ(ρ): a final table value, or evaluated (masked) when y is folded into another table. */
+        Ext3 y(Ext3[] rho) {
+            return yTable >= 0 ? rounds.finals()[yTable] : ZkProving.masked(ctx, yTensor, EqTables.evaluate(ctx.backend(), yValues, rho), rho);
+        }
+    }
+
+    private static DerivedPart derivedPart(RequantLayer l, Ext3[] point, ProverContext ctx) {
+        TensorLayout layout = ctx.circuit().tensor(l.y()).layout();
+        int n = layout.numVars();
+        int size = layout.paddedSize();
+        long twoS = 1L << l.commonShift();
         long[] k = l.alignedMultipliers();
         if (k.length == 1 && n >= 2) {
             // one multiplier: eq(p, ·)·(K·x̂ + 2^(S−1) − 2^S·ŷ − r̂) is eq times a linear form, the rounds of
             // EqLinearRounds (split eq, no eq table, no column folded); the same messages as the instance below
-            EqLinearRounds rounds = new EqLinearRounds(ctx.backend().sumcheck(), claim.point(), Ext3.of(1L << (l.commonShift() - 1)),
+            EqLinearRounds rounds = new EqLinearRounds(ctx.backend().sumcheck(), point, Ext3.of(1L << (l.commonShift() - 1)),
                     java.util.List.of(new EqLinearRounds.Column(ctx.values(l.x()), true, Ext3.of(k[0]), ctx.tensorMask(l.x())),
                             new EqLinearRounds.Column(ctx.values(l.y()), true, Ext3.of(Goldilocks.neg(twoS)), ctx.tensorMask(l.y())),
                             new EqLinearRounds.Column(recombine(l.remainderLimbs(), l.limbWidth(), ctx, size), true, Ext3.of(Goldilocks.neg(1)),
                                     ZkProving.combinedMask(ctx, l.remainderLimbs(), 1L << l.limbWidth()))),
-                    new EqLinearRounds.PointTables(point -> EqTables.eq(ctx.backend(), point)));
-            var res = ZkProving.sumcheck(ctx, rounds, claim.value().mul(twoS), terms, degrees);
-            Ext3[] finals = rounds.finals();
-            sendOperandEvaluations(l, ctx, res.point(), finals[0], finals[1]);
-            return;
+                    new EqLinearRounds.PointTables(p -> EqTables.eq(ctx.backend(), p)));
+            return new DerivedPart(rounds, rounds.sum(), 0, 1, null, ctx, l.y());
         }
         // K per channel: eq·x̂·K plus eq times one table L = 2^(S−1) − 2^S·y − r (base field) whose mask is y's and
         // r's combined with the same weights: the same polynomial as the terms eq·2^(S−1), −2^S·eq·ŷ, −eq·r̂ (the
         // messages are its values), on four tables and two terms instead of five and four; ŷ(ρ) is evaluated after
         SumcheckInstance inst = new SumcheckInstance(n);
-        int eq = inst.addTable(EqTables.eq(ctx.backend(), claim.point()));
+        int eq = inst.addTable(EqTables.eq(ctx.backend(), point));
         int xi = inst.addBaseTable(ctx.values(l.x()));
         int ki = inst.addBaseTable(l.multiplierTable(layout));
         long[] y = ctx.values(l.y());
@@ -341,17 +507,21 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         int li = inst.addBaseTable(lin);
         inst.addTerm(Ext3.ONE, eq, xi, ki);
         inst.addTerm(Ext3.ONE, eq, li);
-        // zero knowledge: ê's mask term (coefficient 2^S) in the target, masked operands (docs/zero-knowledge.md §3.8)
+        // zero knowledge: masked operands (docs/zero-knowledge.md §3.8)
         ZkProving.maskTable(ctx, inst, xi, l.x(), Ext3.ONE);
         dev.zkinfer.sumcheck.TensorMask ml = dev.zkinfer.sumcheck.TensorMask.combine(new dev.zkinfer.sumcheck.TensorMask[] {ctx.tensorMask(l.y()),
                 ZkProving.combinedMask(ctx, l.remainderLimbs(), 1L << l.limbWidth())}, new long[] {Goldilocks.neg(twoS), Goldilocks.neg(1)});
         if (ml != null) {
             inst.maskTable(li, Ext3.ONE, ml, 0, null);
         }
-        var res = ZkProving.sumcheck(ctx, inst, claim.value().mul(twoS), terms, degrees);
-        Ext3[] rho = res.point();
-        Ext3 yv = ZkProving.masked(ctx, l.y(), EqTables.evaluate(ctx.backend(), y, rho), rho);
-        sendOperandEvaluations(l, ctx, rho, res.tableEvaluations()[xi], yv);
+        // its sum Σ_i eq(p, i)·(x_i·K_i + L_i) (the masks vanish on the cube), from two evaluations
+        long[] xk = l.multiplierTable(layout);
+        long[] xv = ctx.values(l.x());
+        for (int i = 0; i < size; i++) {
+            xk[i] = Goldilocks.mul(xk[i], xv[i]);
+        }
+        Ext3 sum = EqTables.evaluate(ctx.backend(), xk, point).add(EqTables.evaluate(ctx.backend(), lin, point));
+        return new DerivedPart(dev.zkinfer.prover.sumcheck.BatchedRounds.part(ctx.backend(), inst), sum, xi, -1, y, ctx, l.y());
     }
 
     /**

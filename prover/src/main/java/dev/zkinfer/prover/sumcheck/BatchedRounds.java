@@ -40,6 +40,11 @@ public final class BatchedRounds implements SumcheckRounds {
                 .toArray(Part[]::new), coefficients, sums);
     }
 
+    /** A sum of products as a part (its rounds from the backend's kernels), to batch with parts of other kinds. */
+    public static Part part(Backend backend, SumcheckInstance instance) {
+        return new SumcheckProver.InstanceRounds(backend.sumcheck(), instance);
+    }
+
     /** As above, with each part's rounds given ({@link EqProductRounds}, or a generic instance's). */
     public BatchedRounds(int numVars, Part[] parts, Ext3[] coefficients, Ext3[] sums) {
         if (parts.length != coefficients.length || parts.length != sums.length) {

@@ -313,7 +313,10 @@ public final class ZkLayerHarness {
                 collect.run();
             }
             try {
-                layerPass(c, pending, (t, cs) -> ZkProving.merge(ctx, t, cs, w.get(t)), (layer, merged) -> {
+                layerPass(c, pending, (t, cs) -> ZkProving.merge(ctx, t, cs, w.get(t)), (batched, excess) -> {
+                    RequantLayerProver.proveBatch(batched, excess, ctx);
+                    collect.run();
+                }, (layer, merged) -> {
                     LayerProvers.forLayer(layer).prove(layer, merged, ctx);
                     collect.run();
                 });
@@ -350,7 +353,9 @@ public final class ZkLayerHarness {
                 Ext3 beta = ctx.transcript().challengeExt("lookup-beta");
                 dev.zkinfer.circuit.ZkLookups.verify(inner, alpha, beta);
             }
-            layerPass(c, pending, (t, cs) -> dev.zkinfer.circuit.ZkSteps.merge(inner, t, cs), (layer, merged) -> layer.verify(merged, inner));
+            layerPass(c, pending, (t, cs) -> dev.zkinfer.circuit.ZkSteps.merge(inner, t, cs),
+                    (batched, excess) -> dev.zkinfer.circuit.RequantZeroChecks.verify(inner, batched, excess),
+                    (layer, merged) -> layer.verify(merged, inner));
         });
         if (v.claims().size() != p.claims().size() || v.sumcheckMasks().size() != p.sumcheckMasks().size()
                 || v.halfMasks().size() != p.halfMasks().size() || v.maskSegments().size() != p.maskSegments().size()) {
@@ -417,11 +422,33 @@ public final class ZkLayerHarness {
         void apply(Layer layer, Claim[] merged) throws InvalidProofException;
     }
 
-    /** The layers from the last to the first, each on its pending output claims, several merged first. */
-    private static void layerPass(Circuit c, java.util.Map<Integer, List<Claim>> pending, Merge merge, LayerStep step)
+    /** The requantizations' batched sumcheck, on their derived excesses' (merged) claims (null where a layer has none). */
+    private interface BatchStep {
+        void apply(int[] batched, Claim[] excessClaims) throws InvalidProofException;
+    }
+
+    /**
+     * As the drivers run it: the requantizations' batch first (dev.zkinfer.circuit.RequantZeroChecks), then the
+     * other layers from the last to the first, each on its pending output claims, several merged first.
+     */
+    private static void layerPass(Circuit c, java.util.Map<Integer, List<Claim>> pending, Merge merge, BatchStep batch, LayerStep step)
             throws InvalidProofException {
         List<Layer> layers = c.layers();
+        int[] batched = dev.zkinfer.circuit.RequantZeroChecks.batched(c, true);
+        boolean[] skip = new boolean[layers.size()];
+        Claim[] excess = new Claim[batched.length];
+        for (int j = 0; j < batched.length; j++) {
+            skip[batched[j]] = true;
+            for (int out : layers.get(batched[j]).outputs()) {
+                List<Claim> cs = pending.remove(out);
+                excess[j] = cs == null ? null : cs.size() == 1 ? cs.get(0) : merge.apply(out, cs);
+            }
+        }
+        batch.apply(batched, excess);
         for (int li = layers.size() - 1; li >= 0; li--) {
+            if (skip[li]) {
+                continue;
+            }
             Layer layer = layers.get(li);
             int[] outs = layer.outputs();
             Claim[] merged = new Claim[outs.length];
