@@ -43,9 +43,10 @@ import java.util.Map;
  * evaluations; one random point per output, in output order, each giving the claim on that
  * output's polynomial (with committed outputs, under {@value #COMMITTED_OUTPUTS_DOMAIN}: per output
  * the point ("committed-output/point") and the masked value Ô(r) ("committed-output/value"), which
- * is the claim on the output, then the output commitment's WHIR opening of those values); in integrity mode, under
- * {@value RequantZeroChecks#DOMAIN}, the batched zero-check of the requantizations that define no output
- * ({@link RequantZeroChecks}: none when the circuit has none); the layers from last to first (but those), each
+ * is the claim on the output, then the output commitment's WHIR opening of those values); under
+ * {@value RequantZeroChecks#DOMAIN}, the requantizations' batched sumcheck ({@link RequantZeroChecks}: in integrity
+ * mode the zero-checks of those that define no output, in zero-knowledge mode all of them, each derived excess's
+ * claims merged first; nothing when the circuit has none); the layers from last to first (but those), each
  * preceded by the merging of the claims on its outputs; then, under {@value #MODEL_BLOCKS_DOMAIN},
  * for each claim on a model tensor that the tight packing splits into blocks (claims in the
  * order they were made, per tensor), each block's evaluation B̃(ρ_free) in block order (an
@@ -63,7 +64,9 @@ public final class ProofProtocol {
      * a challenge β like every other round's ({@link dev.zkinfer.pcs.WhirProtocol}), instead of each being
      * compared with the final polynomial evaluated at its point (2^m_R products per query), and an opening's
      * weighted claims are absorbed in two calls (all (k, block) pairs, then all values; two per claim before), in both
-     * modes;
+     * modes; and in zero-knowledge proofs every requantization (zero-checks and derived excesses alike) is in one
+     * masked sumcheck before the layer loop with one sumcheck mask ({@link RequantZeroChecks}, "Zero-knowledge mode";
+     * one masked sumcheck and mask per layer before, and the key's mask pool counted a degree-15 slot per layer);
      * 21: a hiding (zero-knowledge) tree's salted leaf is one hash, SHA-256(0x02 ‖ salt ‖ leaf values)
      * ({@link dev.zkinfer.merkle.MerkleHash#hashSaltedLeaf}; SHA-256(0x02 ‖ salt ‖ leaf digest) before), and in
      * zero-knowledge proofs a sumcheck mask's coefficient lies in four consecutive pool entries, its three

@@ -92,7 +92,8 @@ import java.util.List;
  *       masked) ends at ρ, then x̂(ρ), ŷ(ρ) and the limbs' masked evaluations, checked against
  *       eq(ρ₀, ρ)·(x̂·K̃ + 2^(S−1) − r̂ − 2^S·ŷ)(ρ); its target 2^S·v carries ê's mask term with
  *       coefficient 2^S (removed through w, as for every masked claim a layer reduces;
- *       {@link ZkSteps#sumcheck}; docs/zero-knowledge.md §3.8). No zero-check and no τ.</li>
+ *       {@link ZkSteps#sumcheck}; docs/zero-knowledge.md §3.8). No zero-check and no τ. In a proof this
+ *       sumcheck is a part of the requantizations' one batched masked sumcheck ({@link RequantZeroChecks}).</li>
  * </ul>
  *
  * <p>Example, LeNet-5's first convolution: M_c ∈ [2^23, 2^24), s_c ∈ [32, 35], clamp [0, 127],
@@ -114,8 +115,9 @@ import java.util.List;
  * incoming claim. In integrity mode all of them are proved together, before the layer loop, as one
  * sumcheck ({@link RequantZeroChecks}, since proof version 19: a τ and coefficients shared by the batch,
  * each layer's operand evaluations at the prefix of the common point that fits its size), and the layer
- * itself sends nothing. Zero-knowledge proofs, and this class's {@link #verify} called alone, use the
- * per-layer zero-check below. Transcript and wire format of that per-layer zero-check: domain
+ * itself sends nothing. Zero-knowledge proofs batch every requantization, derived excesses included, as one
+ * masked sumcheck ({@link RequantZeroChecks}, "Zero-knowledge mode", since proof version 22); this class's
+ * {@link #verify} called alone uses the per-layer sumchecks below (masked in zero-knowledge mode). Transcript and wire format of that per-layer zero-check: domain
  * "zkinfer/layer/Requant/v2"; τ ∈ GF(p^3)^n
  * ("requant/tau"), c0, c1, c2 ("requant/batch"); the sumcheck (claimed sum 0, n variables,
  * degree 3; {@link SumcheckVerifier}) of Σ_i eq(τ, i)·[c0·(x_i·K_i + 2^(S−1) − q_i·2^S − r_i)

@@ -15,8 +15,8 @@ import java.util.List;
  * table clamp without derived excess, {@link RequantLayer}) as ONE sumcheck, before the layer loop
  * (since proof version 19; before, one zero-check sumcheck per layer, about 900 bytes each on GPT-2).
  * Such a layer's zero-check depends on no incoming claim: it only emits claims on its operands, so it
- * can run before every layer. Zero-knowledge proofs keep one masked zero-check per layer
- * ({@link RequantLayer#verify}).
+ * can run before every layer. Zero-knowledge proofs batch every requantization, derived excesses
+ * included, as one masked sumcheck (since proof version 22; "Zero-knowledge mode" below).
  *
  * <h2>Statement</h2>
  * The batched layers l = 0, 1, ..., m − 1 are the circuit's requantizations without derived excess in
@@ -47,6 +47,36 @@ import java.util.List;
  * and emits each layer's claims, in that order, at ρ_{&lt;n_l}. Those layers are then skipped in the
  * layer loop; the claims on their inputs x (computed by earlier layers, which the loop visits later)
  * wait there for x's producer.
+ *
+ * <h2>Zero-knowledge mode</h2>
+ * The batch is every requantization (in the same order). A derived excess's claims come from the lookup
+ * stage only, which precedes the batch, so its definition's sumcheck (RequantLayer, "Derived excess") needs
+ * no layer of the loop either: the drivers take e's pending claims before the batch (merged by
+ * {@link ZkSteps#merge} when there are several, as the loop would) and the loop skips every requantization.
+ * After the domain, τ and γ as above, with layer l's coefficients c0, c1, c2 = γ^(3l), γ^(3l+1), γ^(3l+2), one
+ * masked sumcheck ({@link ZkSteps#sumcheck}, docs/zero-knowledge.md §3.1–3.2) over L variables proves
+ * <pre>
+ *   Σ_{l zero-check} Σ_i eq(τ_{&lt;n_l}, i)·B_l(i) + Σ_{l derived} c0_l·Σ_i eq(p_l, i)·D_l(i) = Σ_{l derived} c0_l·2^S_l·v_l,
+ *   D_l = x·K + 2^(S−1) − r − 2^S·y,
+ * </pre>
+ * over the masked operands (x̂, ŷ, the limbs' masks recombined, the excess or the overflow limbs), where
+ * ê_l(p_l) = v_l is the claim on layer l's excess; the target carries each ê_l's mask term with
+ * coefficient c0_l·2^S_l, removed through w. Each part is summed in its first n_l variables and weighs
+ * 2^−(L−n_l) after them (the prover's {@code BatchedRounds}). Round degrees: 3, and in the round n_l − 1 that
+ * binds layer l's last variable at least its own masked last-round degree ({@link #zeroKnowledgeDegrees}:
+ * the masks enter there, Z's X(1 − X) vanishing while a part's variable is still summed over {0, 1}); the
+ * circuit and the key's δ fix them, so the key's mask pool ({@link ZkLayout}) holds exactly this one mask
+ * for all requantizations. Then the masked evaluations of every layer's operands at ρ_{&lt;n_l}, absorbed at
+ * once as "requant/evals"; the verifier checks Σ_l 2^−(L−n_l)·[eq(τ_{&lt;n_l}, ρ_{&lt;n_l})·B_l or
+ * c0_l·eq(p_l, ρ_{&lt;n_l})·D_l](ρ_{&lt;n_l}) against the sumcheck's final value and emits the claims.
+ *
+ * <p>Soundness: a failing zero-check or a false v_l (v_l ≠ the definition's extension at p_l plus the
+ * committed mask term) makes the two sides differ by a nonzero polynomial in γ of degree ≤ 3m − 1 (after
+ * τ, as above), so the error is that of integrity mode's batch plus the masked sumcheck's (Σ_i d_i + 1)/|E|
+ * (§3.1). Zero knowledge: one sumcheck mask covering all the rounds (its degrees those of the rounds it
+ * masks) makes the round polynomials uniform given the final value (Libra's argument, §3.1); each revealed
+ * operand value is a consumer claim counted in its tensor's δ, each excess reveals R_e(p_0, w*) as before;
+ * the batch reveals nothing a per-layer proof did not, and fewer mask values (one γ instead of one per layer).
  *
  * <p>Stateless and thread-safe.
  */

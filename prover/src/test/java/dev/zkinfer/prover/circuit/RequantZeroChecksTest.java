@@ -47,6 +47,11 @@ class RequantZeroChecksTest {
     }
 
     static Setup setup(long seed, int[][] dims, boolean[] perChannel, boolean[] table, int[][] clamp) {
+        return setup(seed, dims, perChannel, table, new boolean[dims.length], clamp);
+    }
+
+    /** As above; {@code derived[k]} (table clamp only): layer k's excess is derived (a COMPUTED tensor it defines). */
+    static Setup setup(long seed, int[][] dims, boolean[] perChannel, boolean[] table, boolean[] derived, int[][] clamp) {
         SplittableRandom rnd = new SplittableRandom(seed);
         Circuit.Builder b = new Circuit.Builder();
         int[] xs = new int[dims.length];
@@ -64,7 +69,7 @@ class RequantZeroChecksTest {
             xs[k] = b.tensor("x" + k, layout, TensorRole.INPUT);
             ys[k] = b.tensor("y" + k, layout, TensorRole.ADVICE);
             layers[k] = RequantLayer.create(b, xs[k], ys[k], 0, m, s, clamp[k][0], clamp[k][1], 8, table[k] ? 1L << 17 : RequantLayer.INT32_X_BOUND,
-                    table[k] ? 12 : 8, table[k]);
+                    table[k] ? 12 : 8, table[k], derived[k]);
             b.layer(layers[k]);
         }
         Circuit c = b.build(xs, ys);
