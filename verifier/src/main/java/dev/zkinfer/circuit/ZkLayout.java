@@ -31,8 +31,9 @@ import java.util.Map;
  *       one for the coefficient's index, one product per coefficient for the verifier
  *       ({@link PoolWeights#evaluate}). The pool's size is an upper bound
  *       of what the proof can take, from each sumcheck's variables and degree where the circuit
- *       fixes them (the lookup stage's, the merges', the weights' blinded openings') and the layer's
- *       largest tensor and degree {@value #MAX_SUMCHECK_DEGREE} for a layer's own; what a proof
+ *       fixes them (the lookup stage's, the merges', the weights' blinded openings', the requantizations'
+ *       one batched sumcheck, {@link RequantZeroChecks#zeroKnowledgeDegrees}) and the layer's
+ *       largest tensor and degree {@value #MAX_SUMCHECK_DEGREE} for another layer's own; what a proof
  *       leaves unused is random.
  * </ul>
  * Masks are laid out in the witness polynomial after the advice tensors ({@link CommittedLayout}:
