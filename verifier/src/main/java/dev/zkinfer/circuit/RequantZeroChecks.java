@@ -185,90 +185,51 @@ public final class RequantZeroChecks {
 
     /**
      * The batch (see the class javadoc); nothing when {@code batched} is empty. {@code excessClaims[j]}:
-     * the (merged) claim on the j-th batched layer's derived excess, null for a layer without one.
+     * the (merged) claim on the j-th batched layer's derived excess, null for a layer without one (every
+     * layer of an integrity-mode batch).
      */
     public static void verify(VerifierContext ctx, int[] batched, Claim[] excessClaims) throws InvalidProofException {
         if (batched.length == 0) {
             return;
         }
-        if (ctx.zeroKnowledge()) {
-            verifyZeroKnowledge(ctx, batched, excessClaims);
-            return;
-        }
         Circuit circuit = ctx.circuit();
-        int numVars = numVars(circuit, batched);
-        Challenges ch = challenges(ctx.transcript(), numVars);
-        Ext3[][] c = ch.coefficients(batched.length);
-        SumcheckClaim sc = SumcheckVerifier.verify(Ext3.ZERO, numVars, 3, ctx.proof(), ctx.transcript());
-        Ext3[] rho = sc.point();
-        int total = evaluationCount(circuit, batched);
-        long[] raw = ctx.proof().exts("requant evaluations", total);
-        ctx.transcript().absorbExts("requant/evals", raw, 0, total);
-        Ext3 expected = Ext3.ZERO;
-        Ext3[][] evals = new Ext3[batched.length][];
-        int at = 0;
-        for (int j = 0; j < batched.length; j++) {
-            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
-            int n = numVars(circuit, l);
-            Ext3[] pt = java.util.Arrays.copyOf(rho, n);
-            Ext3[] ev = new Ext3[l.operands().length];
-            for (int i = 0; i < ev.length; i++) {
-                ev[i] = Ext3.get(raw, at++);
-            }
-            evals[j] = ev;
-            Ext3 s = l.summand(c[j][0], c[j][1], c[j][2], l.multiplierAt(ctx.layout(l.y()), pt), ev);
-            Ext3 eq = Mle.eq(java.util.Arrays.copyOf(ch.tau(), n), pt);
-            expected = expected.add(s.mul(eq).mul(MaskedSumcheck.inversePowerOfTwo(numVars - n)));
-        }
-        if (!expected.equals(sc.value())) {
-            throw new InvalidProofException("Requant layers: the shift/clamp constraints do not hold at the batched sumcheck's point");
-        }
-        for (int j = 0; j < batched.length; j++) {
-            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
-            Ext3[] pt = java.util.Arrays.copyOf(rho, numVars(circuit, l));
-            int[] ops = l.operands();
-            for (int i = 0; i < ops.length; i++) {
-                ctx.claim(ops[i], pt, evals[j][i]);
-            }
-        }
-    }
-
-    /**
-     * Zero-knowledge mode (see "Zero-knowledge mode" in the class javadoc): one masked sumcheck for every
-     * requantization, the derived excesses' masked claims in its target, then every layer's masked operand
-     * evaluations at the prefix of ρ that fits it.
-     */
-    private static void verifyZeroKnowledge(VerifierContext ctx, int[] batched, Claim[] excessClaims) throws InvalidProofException {
-        Circuit circuit = ctx.circuit();
+        boolean zk = ctx.zeroKnowledge();
         int numVars = numVars(circuit, batched);
         for (int j = 0; j < batched.length; j++) {
             RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
-            if (numVars(circuit, l) == 0) {
+            if (zk && numVars(circuit, l) == 0) {
                 throw new IllegalStateException("zero-knowledge mode cannot mask one-element tensors (Requant)");
             }
             Claim claim = excessClaims[j];
             // the clamp lookup always claims the excess; without a claim the definition would go unchecked
-            if (l.derivedExcess() && (claim == null || claim.tensor() != l.excess() || claim.point().length != numVars(circuit, l))) {
+            if (l.derivedExcess() && (!zk || claim == null || claim.tensor() != l.excess() || claim.point().length != numVars(circuit, l))) {
                 throw new InvalidProofException("Requant layer: no claim on the derived excess");
             }
         }
-        int[] degrees = zeroKnowledgeDegrees(circuit, batched, ctx::tensorMaskDegree);
+        int[] degrees = zk ? zeroKnowledgeDegrees(circuit, batched, ctx::tensorMaskDegree) : null;
         Challenges ch = challenges(ctx.transcript(), numVars);
         Ext3[][] c = ch.coefficients(batched.length);
-        Ext3 target = Ext3.ZERO;
-        List<ZkSteps.Term> terms = new ArrayList<>();
-        for (int j = 0; j < batched.length; j++) {
-            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
-            if (l.derivedExcess()) {
-                Ext3 coefficient = c[j][0].mul(1L << l.commonShift());
-                target = target.add(coefficient.mul(excessClaims[j].value()));
-                if (ctx.tensorMaskDegree(l.excess()) >= 0) {
-                    terms.add(new ZkSteps.Term(l.excess(), coefficient, excessClaims[j].point()));
+        SumcheckClaim sc;
+        if (zk) {
+            // the derived excesses' claims are the target, their masks' terms removed through w
+            Ext3 target = Ext3.ZERO;
+            List<ZkSteps.Term> terms = new ArrayList<>();
+            for (int j = 0; j < batched.length; j++) {
+                RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+                if (l.derivedExcess()) {
+                    Ext3 coefficient = c[j][0].mul(1L << l.commonShift());
+                    target = target.add(coefficient.mul(excessClaims[j].value()));
+                    if (ctx.tensorMaskDegree(l.excess()) >= 0) {
+                        terms.add(new ZkSteps.Term(l.excess(), coefficient, excessClaims[j].point()));
+                    }
                 }
             }
+            var res = ZkSteps.sumcheck(ctx, target, terms.toArray(new ZkSteps.Term[0]), degrees);
+            sc = new SumcheckClaim(res.point(), res.value());
+        } else {
+            sc = SumcheckVerifier.verify(Ext3.ZERO, numVars, 3, ctx.proof(), ctx.transcript());
         }
-        var res = ZkSteps.sumcheck(ctx, target, terms.toArray(new ZkSteps.Term[0]), degrees);
-        Ext3[] rho = res.point();
+        Ext3[] rho = sc.point();
         int total = evaluationCount(circuit, batched);
         long[] raw = ctx.proof().exts("requant evaluations", total);
         ctx.transcript().absorbExts("requant/evals", raw, 0, total);
@@ -287,11 +248,13 @@ public final class RequantZeroChecks {
             Ext3 kAt = l.multiplierAt(ctx.layout(l.y()), pt);
             Ext3 part = l.derivedExcess()
                     ? c[j][0].mul(Mle.eq(excessClaims[j].point(), pt)).mul(l.derivedSummand(kAt, ev))
-                    : Mle.eq(java.util.Arrays.copyOf(ch.tau(), n), pt).mul(l.summand(c[j][0], c[j][1], c[j][2], kAt, ev));
+                    : l.summand(c[j][0], c[j][1], c[j][2], kAt, ev).mul(Mle.eq(java.util.Arrays.copyOf(ch.tau(), n), pt));
             expected = expected.add(part.mul(MaskedSumcheck.inversePowerOfTwo(numVars - n)));
         }
-        if (!expected.equals(res.value())) {
-            throw new InvalidProofException("Requant layers: the shift/clamp constraints or a derived excess's definition do not hold at the batched sumcheck's point");
+        if (!expected.equals(sc.value())) {
+            throw new InvalidProofException(zk
+                    ? "Requant layers: the shift/clamp constraints or a derived excess's definition do not hold at the batched sumcheck's point"
+                    : "Requant layers: the shift/clamp constraints do not hold at the batched sumcheck's point");
         }
         for (int j = 0; j < batched.length; j++) {
             RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);

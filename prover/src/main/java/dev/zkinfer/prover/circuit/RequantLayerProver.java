@@ -204,128 +204,51 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
     }
 
     /**
-     * Integrity mode: the zero-checks of the layers {@code batched} (RequantZeroChecks: indices in the layer
-     * loop's order) as one sumcheck over L = max n_l variables, before the layer loop. A few layers of one size
-     * share an instance and its eq table (τ's first n coordinates); the instances are the parts of a
-     * {@link BatchedRounds} (a part of n variables summed in the first n rounds, then a constant), so that no
-     * table grows to 2^L and the prover's work is at most the layers' own sumchecks'. Then each layer's operand
-     * evaluations at ρ's first n_l coordinates, all sent and absorbed at once, and the layers' claims, in order.
+     * The requantizations' batch (RequantZeroChecks) of the layers {@code batched} (indices in the layer loop's
+     * order) as one sumcheck over L = max n_l variables, before the layer loop. A few zero-check layers of one size
+     * share an instance and its eq table (τ's first n coordinates); the instances, and in zero-knowledge mode each
+     * derived excess's own rounds ({@link #derivedPart}: eq(p_l, ·)·(x̂·K + 2^(S−1) − r̂ − 2^S·ŷ), coefficient γ^(3l),
+     * its target term γ^(3l)·2^S·v_l and mask term through w), are the parts of a {@link BatchedRounds} (a part of n
+     * variables summed in the first n rounds, then a constant), so that no table grows to 2^L and the prover's work is
+     * at most the layers' own sumchecks'. Integrity mode: the plain sumcheck of degree 3; zero-knowledge mode: the
+     * operands' tables masked and one masked sumcheck with one mask from the pool. Then each layer's operand
+     * evaluations (masked in zero-knowledge mode) at ρ's first n_l coordinates, all sent and absorbed at once, and
+     * the layers' claims, in order.
      */
     static void proveBatch(int[] batched, ProverContext ctx) {
         proveBatch(batched, new Claim[batched.length], ctx);
     }
 
     /**
-     * The batch of {@code batched} (RequantZeroChecks.batched for the proof's mode); {@code excessClaims[j]} is the
-     * (merged) claim on the j-th layer's derived excess, null without one (always in integrity mode).
+     * As above; {@code excessClaims[j]} is the (merged) claim on the j-th layer's derived excess, null without one
+     * (always in integrity mode, whose batch holds no derived excess).
      */
     static void proveBatch(int[] batched, Claim[] excessClaims, ProverContext ctx) {
         if (batched.length == 0) {
             return;
         }
-        if (ctx.zeroKnowledge()) {
-            proveBatchZeroKnowledge(batched, excessClaims, ctx);
-            return;
-        }
         Circuit circuit = ctx.circuit();
+        boolean zk = ctx.zeroKnowledge();
         int numVars = RequantZeroChecks.numVars(circuit, batched);
+        for (int j = 0; j < batched.length; j++) {
+            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
+            if (zk && RequantZeroChecks.numVars(circuit, l) == 0) {
+                throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (Requant)");
+            }
+            if (l.derivedExcess() && (!zk || excessClaims[j] == null)) {
+                throw new IllegalStateException("Requant layer: a derived excess in the batch needs zero-knowledge mode and the claim"
+                        + " the clamp lookup makes");
+            }
+        }
+        int[] degrees = zk ? RequantZeroChecks.zeroKnowledgeDegrees(circuit, batched, t -> {
+            dev.zkinfer.sumcheck.TensorMask m = ctx.tensorMask(t);
+            return m == null ? -1 : m.degree();
+        }) : null;
         RequantZeroChecks.Challenges ch = RequantZeroChecks.challenges(ctx.transcript(), numVars);
         Ext3[][] c = ch.coefficients(batched.length);
         // Layers of one size share an instance and its eq table (τ's first n coordinates) up to the native kernels'
         // bounds (16 tables, 32 terms): a few layers per instance keep the kernels' per-pair working set small (one
         // instance of hundreds of tables made the round sums slower than the layers' own sumchecks) and native.
-        java.util.Map<Integer, SumcheckInstance> open = new java.util.HashMap<>();
-        java.util.Map<Integer, Integer> openPart = new java.util.HashMap<>();
-        java.util.Map<Integer, long[]> eqTables = new java.util.HashMap<>();
-        java.util.List<SumcheckInstance> parts = new java.util.ArrayList<>();
-        ZeroCheckTables[] tables = new ZeroCheckTables[batched.length];
-        int[] part = new int[batched.length];
-        for (int j = 0; j < batched.length; j++) {
-            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
-            int n = RequantZeroChecks.numVars(circuit, l);
-            int[] need = zeroCheckShape(l, false);
-            SumcheckInstance inst = open.get(n);
-            if (inst == null || inst.numTables() + need[0] > MAX_BATCH_TABLES || inst.numTerms() + need[1] > MAX_BATCH_TERMS) {
-                inst = new SumcheckInstance(n);
-                long[] eq = eqTables.computeIfAbsent(n, v -> EqTables.eq(ctx.backend(), Arrays.copyOf(ch.tau(), v)));
-                inst.addTable(open.containsKey(n) ? eq.clone() : eq);
-                open.put(n, inst);
-                openPart.put(n, parts.size());
-                parts.add(inst);
-            }
-            part[j] = openPart.get(n);
-            int t0 = inst.numTables(), m0 = inst.numTerms();
-            tables[j] = addZeroCheck(l, ctx, inst, 0, c[j][0], c[j][1], c[j][2], false);
-            if (inst.numTables() - t0 != need[0] || inst.numTerms() - m0 != need[1]) {
-                throw new IllegalStateException("Requant layer: zeroCheckShape disagrees with addZeroCheck");
-            }
-        }
-        eqTables.clear();
-        Ext3[] ones = new Ext3[parts.size()];
-        Ext3[] zeros = new Ext3[parts.size()];
-        Arrays.fill(ones, Ext3.ONE);
-        Arrays.fill(zeros, Ext3.ZERO);
-        BatchedRounds rounds = new BatchedRounds(ctx.backend(), numVars, parts.toArray(new SumcheckInstance[0]), ones, zeros);
-        parts.clear();
-        Ext3[] rho = SumcheckProver.prove(numVars, 3, Ext3.ZERO, rounds, ctx.proof(), ctx.transcript());
-        int total = RequantZeroChecks.evaluationCount(circuit, batched);
-        long[] raw = new long[3 * total];
-        Ext3[][] evals = new Ext3[batched.length][];
-        java.util.Map<Integer, Ext3[]> finals = new java.util.HashMap<>();
-        int at = 0;
-        for (int j = 0; j < batched.length; j++) {
-            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
-            Ext3[] pt = Arrays.copyOf(rho, RequantZeroChecks.numVars(circuit, l));
-            Ext3[] f = finals.computeIfAbsent(part[j], rounds::finals);
-            int[] ops = l.operands();
-            Ext3[] ev = new Ext3[ops.length];
-            ev[0] = f[tables[j].x()];
-            ev[1] = f[tables[j].y()];
-            for (int i = 2; i < ops.length; i++) {
-                ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), pt);
-            }
-            evals[j] = ev;
-            for (Ext3 e : ev) {
-                Ext3.set(raw, at++, e);
-                ctx.proof().ext(e);
-            }
-        }
-        ctx.transcript().absorbExts("requant/evals", raw, 0, total);
-        for (int j = 0; j < batched.length; j++) {
-            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
-            Ext3[] pt = Arrays.copyOf(rho, RequantZeroChecks.numVars(circuit, l));
-            int[] ops = l.operands();
-            for (int i = 0; i < ops.length; i++) {
-                ctx.claim(ops[i], pt, evals[j][i]);
-            }
-        }
-    }
-
-    /**
-     * Zero-knowledge mode (RequantZeroChecks, "Zero-knowledge mode"): every requantization in one masked sumcheck
-     * over L variables. The zero-checks' parts as in integrity mode (a few layers of one size per instance, over
-     * τ's prefix), their operands' tables masked; each derived excess's part eq(p_l, ·)·(x̂·K + 2^(S−1) − r̂ − 2^S·ŷ)
-     * with coefficient γ^(3l) on the target γ^(3l)·2^S·v_l, whose mask term goes through w. One sumcheck mask from
-     * the pool, then every layer's masked operand evaluations at ρ's first n_l coordinates, sent and absorbed at once.
-     */
-    private static void proveBatchZeroKnowledge(int[] batched, Claim[] excessClaims, ProverContext ctx) {
-        Circuit circuit = ctx.circuit();
-        int numVars = RequantZeroChecks.numVars(circuit, batched);
-        for (int j = 0; j < batched.length; j++) {
-            RequantLayer l = (RequantLayer) circuit.layers().get(batched[j]);
-            if (RequantZeroChecks.numVars(circuit, l) == 0) {
-                throw new UnsupportedOperationException("zero-knowledge mode cannot mask one-element tensors (Requant)");
-            }
-            if (l.derivedExcess() && excessClaims[j] == null) {
-                throw new IllegalStateException("Requant layer: no claim on the derived excess (the clamp lookup makes one)");
-            }
-        }
-        int[] degrees = RequantZeroChecks.zeroKnowledgeDegrees(circuit, batched, t -> {
-            dev.zkinfer.sumcheck.TensorMask m = ctx.tensorMask(t);
-            return m == null ? -1 : m.degree();
-        });
-        RequantZeroChecks.Challenges ch = RequantZeroChecks.challenges(ctx.transcript(), numVars);
-        Ext3[][] c = ch.coefficients(batched.length);
         java.util.Map<Integer, SumcheckInstance> open = new java.util.HashMap<>();
         java.util.Map<Integer, Integer> openPart = new java.util.HashMap<>();
         java.util.Map<Integer, long[]> eqTables = new java.util.HashMap<>();
@@ -370,17 +293,24 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
                 instances.add(inst);
             }
             part[j] = openPart.get(n);
-            tables[j] = addZeroCheck(l, ctx, inst, 0, c[j][0], c[j][1], c[j][2], false);
-            ZeroCheckTables tb = tables[j];
-            int lw = l.limbWidth();
-            ZkProving.maskTable(ctx, inst, tb.x(), l.x(), Ext3.ONE);
-            ZkProving.maskTable(ctx, inst, tb.y(), l.y(), Ext3.ONE);
-            ZkProving.maskCombined(ctx, inst, tb.r(), l.remainderLimbs(), 1L << lw);
-            if (l.tableClamp()) {
-                ZkProving.maskTable(ctx, inst, tb.excess(), l.excess(), Ext3.ONE);
-            } else {
-                ZkProving.maskCombined(ctx, inst, tb.dp(), l.overflowUpLimbs(), 1L << lw);
-                ZkProving.maskCombined(ctx, inst, tb.dn(), l.overflowDownLimbs(), 1L << lw);
+            int t0 = inst.numTables(), m0 = inst.numTerms();
+            ZeroCheckTables tb = addZeroCheck(l, ctx, inst, 0, c[j][0], c[j][1], c[j][2], false);
+            if (inst.numTables() - t0 != need[0] || inst.numTerms() - m0 != need[1]) {
+                throw new IllegalStateException("Requant layer: zeroCheckShape disagrees with addZeroCheck");
+            }
+            tables[j] = tb;
+            if (zk) {
+                // the operands' masks (docs/zero-knowledge.md §3.2): recombined limbs carry their limbs' masks combined
+                int lw = l.limbWidth();
+                ZkProving.maskTable(ctx, inst, tb.x(), l.x(), Ext3.ONE);
+                ZkProving.maskTable(ctx, inst, tb.y(), l.y(), Ext3.ONE);
+                ZkProving.maskCombined(ctx, inst, tb.r(), l.remainderLimbs(), 1L << lw);
+                if (l.tableClamp()) {
+                    ZkProving.maskTable(ctx, inst, tb.excess(), l.excess(), Ext3.ONE);
+                } else {
+                    ZkProving.maskCombined(ctx, inst, tb.dp(), l.overflowUpLimbs(), 1L << lw);
+                    ZkProving.maskCombined(ctx, inst, tb.dn(), l.overflowDownLimbs(), 1L << lw);
+                }
             }
         }
         eqTables.clear();
@@ -393,8 +323,8 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         BatchedRounds rounds = new BatchedRounds(numVars, parts.toArray(new BatchedRounds.Part[0]), coefficients.toArray(new Ext3[0]),
                 sums.toArray(new Ext3[0]));
         parts.clear();
-        var res = ZkProving.sumcheck(ctx, rounds, target, terms, degrees);
-        Ext3[] rho = res.point();
+        Ext3[] rho = zk ? ZkProving.sumcheck(ctx, rounds, target, terms, degrees).point()
+                : SumcheckProver.prove(numVars, 3, Ext3.ZERO, rounds, ctx.proof(), ctx.transcript());
         int total = RequantZeroChecks.evaluationCount(circuit, batched);
         long[] raw = new long[3 * total];
         Ext3[][] evals = new Ext3[batched.length][];
@@ -414,7 +344,10 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
                 ev[1] = f[tables[j].y()];
             }
             for (int i = 2; i < ops.length; i++) {
-                ev[i] = ZkProving.masked(ctx, ops[i], EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), pt), pt);
+                ev[i] = EqTables.evaluate(ctx.backend(), ctx.values(ops[i]), pt);
+                if (zk) {
+                    ev[i] = ZkProving.masked(ctx, ops[i], ev[i], pt);
+                }
             }
             evals[j] = ev;
             for (Ext3 e : ev) {
