@@ -477,13 +477,16 @@ static void mle_range(void *p, int64_t from, int64_t to, int chunk) {
 /* f(point) = sum_c hi[c] sum_b values[c 2^lo + b] low[b] */
 void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int64_t *out3) {
     const u64 *z = (const u64 *)point;
-    int lo = m < SPLIT_LOW_VARS ? m : SPLIT_LOW_VARS;
+    /* the point split in half: its two eq tables cost 2^(m/2) products each (a low table of
+     * min(m, 12) variables cost as much as the sum itself); small tables on the calling thread */
+    int lo = m / 2 < SPLIT_LOW_VARS ? m / 2 : SPLIT_LOW_VARS;
     int64_t high = (int64_t)1 << (m - lo);
+    int64_t grain = lo >= 12 ? 1 : (int64_t)ZK_MIN_PARALLEL >> lo;
     u64 *low = eq_table(z, 0, lo, ONE), *hi = eq_table(z, lo, m - lo, ONE);
-    int chunks = zk_chunks(high, 1);
+    int chunks = zk_chunks(high, grain);
     u64 *parts = calloc(3 * (size_t)chunks, sizeof(u64));
     struct mle_ctx c = {(const u64 *)values, low, hi, lo, parts};
-    zk_parallel_for(high, 1, mle_range, &c);
+    zk_parallel_for(high, grain, mle_range, &c);
     sum_parts(parts, chunks, 3, (u64 *)out3);
     free(parts);
     free(low);
