@@ -86,23 +86,6 @@ public final class KeystreamRandom implements RandomGenerator {
     @Override
     public void nextBytes(byte[] bytes) {
         int full = bytes.length & ~7, i = 0;
-        // the buffered words first; then whole chunks of the keystream enciphered in place (zeros
-        // in, keystream out: the bytes the chunk-by-chunk copies give, without them)
-        int n0 = Math.min(full, words.remaining() & ~7);
-        words.get(bytes, 0, n0);
-        i = n0;
-        int bulk = (full - i) / CHUNK * CHUNK;
-        if (bulk > 0 && words.remaining() < 8) {
-            java.util.Arrays.fill(bytes, i, i + bulk, (byte) 0);
-            try {
-                if (aes.update(bytes, i, bulk, bytes, i) != bulk) {
-                    throw new IllegalStateException("AES-CTR returned a short keystream block");
-                }
-            } catch (javax.crypto.ShortBufferException e) {
-                throw new IllegalStateException(e);
-            }
-            i += bulk;
-        }
         while (i < full) {
             if (words.remaining() < 8) {
                 refill();

@@ -30,7 +30,7 @@ class KeystreamRandomTest {
     @Test
     void bulkBytesEqualTheWordByWordDefault() {
         // lengths around the keystream's chunks (512 bytes; 16 KiB until 2026-12-05), with and without a tail, after words drawn singly
-        int[] lengths = {0, 1, 7, 8, 16, 17, 504, 512, 520, 1024, 1536 + 8, 5000, 16384, 16392, 100_003, 1 << 20, 3};
+        int[] lengths = {0, 1, 7, 8, 16, 17, 504, 512, 520, 16384, 16392, 100_003, 1 << 20};
         KeystreamRandom bulk = new KeystreamRandom(WhirZeroKnowledgeTest.seeded(9));
         KeystreamRandom single = new KeystreamRandom(WhirZeroKnowledgeTest.seeded(9));
         for (int len : lengths) {
