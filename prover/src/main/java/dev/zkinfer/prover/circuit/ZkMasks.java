@@ -100,14 +100,11 @@ final class ZkMasks {
     /** A multilinear polynomial's hypercube values from its monomial coefficients (the subset-sum transform). */
     static long[] hypercubeValues(long[] coefficients) {
         long[] v = coefficients.clone();
-        int half = v.length >>> 1;
         for (int bit = 1; bit < v.length; bit <<= 1) {
-            // one flat loop per bit over the entries with that bit set (the nested loops' short inner runs
-            // at the low bits cost more than their additions)
-            int mask = bit - 1;
-            for (int i = 0; i < half; i++) {
-                int b = ((i & ~mask) << 1) | bit | (i & mask);
-                v[b] = dev.zkinfer.field.Goldilocks.add(v[b], v[b ^ bit]);
+            for (int lo = 0; lo < v.length; lo += 2 * bit) {
+                for (int b = lo + bit; b < lo + 2 * bit; b++) {
+                    v[b] = dev.zkinfer.field.Goldilocks.add(v[b], v[b - bit]);
+                }
             }
         }
         return v;
