@@ -398,15 +398,38 @@ static u64 *eq_table(const u64 *point, int offset, int m, const u64 *coef) {
     size_t size = 1;
     for (int j = m - 1; j >= 0; j--) {
         const u64 *r = point + 3 * (offset + j);
-        u64 s0 = gl_sub(1, r[0]), s1 = gl_sub(0, r[1]), s2 = gl_sub(0, r[2]);
         for (size_t b = size; b-- > 0;) {
-            u64 v0 = t[3 * b], v1 = t[3 * b + 1], v2 = t[3 * b + 2];
-            ext_mul(v0, v1, v2, r[0], r[1], r[2], &t[3 * (2 * b + 1)], &t[3 * (2 * b + 1) + 1], &t[3 * (2 * b + 1) + 2]);
-            ext_mul(v0, v1, v2, s0, s1, s2, &t[6 * b], &t[6 * b + 1], &t[6 * b + 2]);
+            /* v r and v (1 - r) = v - v r: one product per entry */
+            u64 v0 = t[3 * b], v1 = t[3 * b + 1], v2 = t[3 * b + 2], p0, p1, p2;
+            ext_mul(v0, v1, v2, r[0], r[1], r[2], &p0, &p1, &p2);
+            t[3 * (2 * b + 1)] = p0;
+            t[3 * (2 * b + 1) + 1] = p1;
+            t[3 * (2 * b + 1) + 2] = p2;
+            t[6 * b] = gl_sub(v0, p0);
+            t[6 * b + 1] = gl_sub(v1, p1);
+            t[6 * b + 2] = gl_sub(v2, p2);
         }
         size <<= 1;
     }
     return t;
+}
+
+/* eq(point[0..m), b) for a point in the base field: 2^m base values (one product each), into out[b stride]. */
+static void eq_table_base(const u64 *point, int m, u64 *out, size_t stride) {
+    u64 *t = malloc(sizeof(u64) * ((size_t)1 << m));
+    t[0] = 1;
+    size_t size = 1;
+    for (int j = m - 1; j >= 0; j--) {
+        u64 r = point[3 * j];
+        for (size_t b = size; b-- > 0;) {
+            u64 v = t[b], p = gl_mul(v, r);
+            t[2 * b + 1] = p;
+            t[2 * b] = gl_sub(v, p);
+        }
+        size <<= 1;
+    }
+    for (size_t b = 0; b < size; b++) out[b * stride] = t[b];
+    free(t);
 }
 
 static int is_base_point(const u64 *point, int m) {
@@ -454,13 +477,16 @@ static void mle_range(void *p, int64_t from, int64_t to, int chunk) {
 /* f(point) = sum_c hi[c] sum_b values[c 2^lo + b] low[b] */
 void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int64_t *out3) {
     const u64 *z = (const u64 *)point;
-    int lo = m < SPLIT_LOW_VARS ? m : SPLIT_LOW_VARS;
+    /* the point split in half: its two eq tables cost 2^(m/2) products each (a low table of
+     * min(m, 12) variables cost as much as the sum itself); small tables on the calling thread */
+    int lo = m / 2 < SPLIT_LOW_VARS ? m / 2 : SPLIT_LOW_VARS;
     int64_t high = (int64_t)1 << (m - lo);
+    int64_t grain = lo >= 12 ? 1 : (int64_t)ZK_MIN_PARALLEL >> lo;
     u64 *low = eq_table(z, 0, lo, ONE), *hi = eq_table(z, lo, m - lo, ONE);
-    int chunks = zk_chunks(high, 1);
+    int chunks = zk_chunks(high, grain);
     u64 *parts = calloc(3 * (size_t)chunks, sizeof(u64));
     struct mle_ctx c = {(const u64 *)values, low, hi, lo, parts};
-    zk_parallel_for(high, 1, mle_range, &c);
+    zk_parallel_for(high, grain, mle_range, &c);
     sum_parts(parts, chunks, 3, (u64 *)out3);
     free(parts);
     free(low);
@@ -472,9 +498,8 @@ void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int
 
 struct eq_ctx {
     u64 *w;
-    const u64 *low_t, *hi_t; /* base batch: query-minor tables */
-    u64 **his, **lows;       /* general: per query */
-    int count, lo;
+    const u64 *low_t, *hi_t; /* query-minor tables (general: 3 longs per low entry, 5 per high) */
+    int count, lo, tile;
 };
 
 static void eq_base_range(void *p, int64_t from, int64_t to, int chunk) {
@@ -501,29 +526,65 @@ static void eq_base_range(void *p, int64_t from, int64_t to, int chunk) {
     }
 }
 
+/* General points: w[c 2^lo + b] += sum_q hi_q[c] low_q[b], the nine 128-bit products of each
+ * extension product summed over a tile of queries and reduced once per tile (the eq tables
+ * split in half, so that making them costs 2^(m/2) products per query instead of 2^m). */
 static void eq_general_range(void *p, int64_t from, int64_t to, int chunk) {
     struct eq_ctx *e = p;
     size_t low_size = (size_t)1 << e->lo;
-    for (int64_t c = from; c < to; c++) {
-        for (int q = 0; q < e->count; q++) {
-            const u64 *h = e->his[q] + 3 * c, *low = e->lows[q];
-            u64 *o = e->w + 3 * ((size_t)c << e->lo);
+    int count = e->count, tile = e->tile;
+    for (int64_t cc = from; cc < to; cc++) {
+        size_t c = (size_t)cc;
+        const u64 *hc = e->hi_t + 5 * c * count;
+        u64 *o = e->w + 3 * (c << e->lo);
+        for (int q0 = 0; q0 < count; q0 += tile) {
+            int q1 = count - q0 > tile ? q0 + tile : count;
+            if (q1 - q0 == 1) {
+                /* one query: a reduced product per entry (cheaper than three sums reduced once) */
+                const u64 *h = hc + 5 * q0;
+                for (size_t b = 0; b < low_size; b++) {
+                    const u64 *x = e->low_t + 3 * (b * count + q0);
+                    u64 p0, p1, p2, *ob = o + 3 * b;
+                    ext_mul(h[0], h[1], h[2], x[0], x[1], x[2], &p0, &p1, &p2);
+                    ob[0] = gl_add(ob[0], p0);
+                    ob[1] = gl_add(ob[1], p1);
+                    ob[2] = gl_add(ob[2], p2);
+                }
+                continue;
+            }
             for (size_t b = 0; b < low_size; b++) {
-                u64 p0, p1, p2;
-                ext_mul(h[0], h[1], h[2], low[3 * b], low[3 * b + 1], low[3 * b + 2], &p0, &p1, &p2);
-                o[3 * b] = gl_add(o[3 * b], p0);
-                o[3 * b + 1] = gl_add(o[3 * b + 1], p1);
-                o[3 * b + 2] = gl_add(o[3 * b + 2], p2);
+                const u64 *l = e->low_t + 3 * b * count;
+                acc192 s0 = {0, 0}, s1 = {0, 0}, s2 = {0, 0};
+                for (int q = q0; q < q1; q++) {
+                    const u64 *h = hc + 5 * q, *x = l + 3 * q;
+                    /* (h0 + h1 t + h2 t^2)(x0 + x1 t + x2 t^2) with t^3 = 2; h[3] = 2 h1, h[4] = 2 h2 */
+                    acc_add(&s0, (u128)h[0] * x[0]);
+                    acc_add(&s0, (u128)h[3] * x[2]);
+                    acc_add(&s0, (u128)h[4] * x[1]);
+                    acc_add(&s1, (u128)h[0] * x[1]);
+                    acc_add(&s1, (u128)h[1] * x[0]);
+                    acc_add(&s1, (u128)h[4] * x[2]);
+                    acc_add(&s2, (u128)h[0] * x[2]);
+                    acc_add(&s2, (u128)h[1] * x[1]);
+                    acc_add(&s2, (u128)h[2] * x[0]);
+                }
+                u64 *ob = o + 3 * b;
+                ob[0] = gl_add(ob[0], acc_value(s0));
+                ob[1] = gl_add(ob[1], acc_value(s1));
+                ob[2] = gl_add(ob[2], acc_value(s2));
             }
         }
     }
 }
 
+/* Queries per tile of the general batch: the tile's low tables (2^lo x tile entries) stay in the L2 cache. */
+#define GENERAL_TILE_ENTRIES 8192
+
 void zk_add_scaled_eq_batch(int64_t *w_, const int64_t *points_, const int64_t *coefs_, int32_t count, int32_t m) {
     const u64 *points = (const u64 *)points_, *coefs = (const u64 *)coefs_;
     int all_base = 1;
     for (int q = 0; q < count; q++) all_base &= is_base_point(points + 3 * (size_t)m * q, m);
-    struct eq_ctx e = {(u64 *)w_, NULL, NULL, NULL, NULL, count, 0};
+    struct eq_ctx e = {(u64 *)w_, NULL, NULL, count, 0, 1};
     if (all_base) {
         /* w[c 2^lo + b] += sum_q hi_q[c] low_q[b]: three 128-bit dot products over q, one reduction each */
         e.lo = m < BATCH_LOW_VARS ? m : BATCH_LOW_VARS;
@@ -532,11 +593,9 @@ void zk_add_scaled_eq_batch(int64_t *w_, const int64_t *points_, const int64_t *
         u64 *hi_t = malloc(sizeof(u64) * 3 * high_size * count);
         for (int q = 0; q < count; q++) {
             const u64 *z = points + 3 * (size_t)m * q;
-            u64 *low = eq_table(z, 0, e.lo, ONE);
-            for (size_t b = 0; b < low_size; b++) low_t[b * count + q] = low[3 * b];
+            eq_table_base(z, e.lo, low_t + q, (size_t)count);
             u64 *hi = eq_table(z, e.lo, m - e.lo, coefs + 3 * q);
             for (size_t c = 0; c < high_size; c++) memcpy(hi_t + 3 * (c * count + q), hi + 3 * c, 3 * sizeof(u64));
-            free(low);
             free(hi);
         }
         e.low_t = low_t;
@@ -546,22 +605,36 @@ void zk_add_scaled_eq_batch(int64_t *w_, const int64_t *points_, const int64_t *
         free(hi_t);
         return;
     }
-    /* general points: per query, w[c 2^lo + b] += hi[c] low[b] */
-    e.lo = m < SPLIT_LOW_VARS ? m : SPLIT_LOW_VARS;
-    e.his = malloc(sizeof(u64 *) * count);
-    e.lows = malloc(sizeof(u64 *) * count);
+    /* general points: eq(low half) and coef eq(high half) per query, query-minor, then the batched products */
+    e.lo = m / 2 < SPLIT_LOW_VARS ? m / 2 : SPLIT_LOW_VARS;
+    e.tile = GENERAL_TILE_ENTRIES >> e.lo > 1 ? GENERAL_TILE_ENTRIES >> e.lo : 1;
+    size_t low_size = (size_t)1 << e.lo, high_size = (size_t)1 << (m - e.lo);
+    u64 *low_t = malloc(sizeof(u64) * 3 * low_size * count);
+    u64 *hi_t = malloc(sizeof(u64) * 5 * high_size * count);
     for (int q = 0; q < count; q++) {
         const u64 *z = points + 3 * (size_t)m * q;
-        e.lows[q] = eq_table(z, 0, e.lo, ONE);
-        e.his[q] = eq_table(z, e.lo, m - e.lo, coefs + 3 * q);
+        u64 *low = eq_table(z, 0, e.lo, ONE);
+        for (size_t b = 0; b < low_size; b++) memcpy(low_t + 3 * (b * count + q), low + 3 * b, 3 * sizeof(u64));
+        u64 *hi = eq_table(z, e.lo, m - e.lo, coefs + 3 * q);
+        for (size_t c = 0; c < high_size; c++) {
+            u64 *d = hi_t + 5 * (c * count + q);
+            d[0] = hi[3 * c];
+            d[1] = hi[3 * c + 1];
+            d[2] = hi[3 * c + 2];
+            d[3] = gl_dbl(hi[3 * c + 1]);
+            d[4] = gl_dbl(hi[3 * c + 2]);
+        }
+        free(low);
+        free(hi);
     }
-    zk_parallel_for((int64_t)1 << (m - e.lo), 1, eq_general_range, &e);
-    for (int q = 0; q < count; q++) {
-        free(e.his[q]);
-        free(e.lows[q]);
-    }
-    free(e.his);
-    free(e.lows);
+    e.low_t = low_t;
+    e.hi_t = hi_t;
+    /* a small batch on the calling thread (a parallel loop's hand-off costs more than it does) */
+    int64_t per_item = (int64_t)low_size * count;
+    int64_t grain = per_item >= ZK_MIN_PARALLEL ? 1 : (ZK_MIN_PARALLEL + per_item - 1) / per_item;
+    zk_parallel_for((int64_t)high_size, grain, eq_general_range, &e);
+    free(low_t);
+    free(hi_t);
 }
 
 /* ---------------------------------------------------------------- WHIR sumcheck */

@@ -370,7 +370,9 @@ final class VectorCommitKernels implements CommitKernels {
             addScaledEqBatchBase(w, points, coefs, m);
             return;
         }
-        int lo = CommitArithmetic.lowVars(m);
+        // eq tables of the low and high halves (2^(m/2) products each per query, where a low table of
+        // up to 2^12 entries cost 2^m); a small batch stays on the calling thread
+        int lo = Math.min(m / 2, CommitArithmetic.lowVars(m));
         long[][] his = new long[count][];
         long[][] lows = new long[count][];
         boolean[] base = new boolean[count];
@@ -379,7 +381,8 @@ final class VectorCommitKernels implements CommitKernels {
             his[q] = CommitArithmetic.highFactors(points[q], lo, m, coefs[q]);
             lows[q] = CommitArithmetic.lowTable(points[q], lo, base[q]);
         }
-        parallelFor(1 << (m - lo), 1, (from, to) -> {
+        long perItem = (long) count << lo;
+        parallelFor(1 << (m - lo), (int) Math.max(1, (4096 + perItem - 1) / perItem), (from, to) -> {
             for (int c = from; c < to; c++) {
                 for (int q = 0; q < count; q++) {
                     CommitArithmetic.addScaledEqRange(w, his[q], lows[q], base[q], lo, c, c + 1);

@@ -23,6 +23,8 @@ import java.util.stream.IntStream;
  */
 public final class WeightTables {
     private static final int PARALLEL_VARS = 13;
+    /** Blocks of fewer variables are added into the table on the calling thread. */
+    private static final int PARALLEL_ADD_VARS = 16;
     /** Blocks of fewer variables take the Java eq tables in {@link #addBatch} even with kernels (a call costs more than they do). */
     static final int KERNEL_VARS = 6;
 
@@ -110,6 +112,11 @@ public final class WeightTables {
             long[] block = kernels.zeros(3 << m);
             kernels.addScaledEqBatch(block, pts, cs);
             long[] host = kernels.toHost(block, 3 << m);
+            if (m < PARALLEL_ADD_VARS) {
+                // 2^13-2^15 entries: one pass on this thread costs less than handing out chunks
+                addInto(w, off, host, 0, 3 << m);
+                continue;
+            }
             int chunks = 1 << 6, len = (3 << m) / chunks;
             Cancellation cancel = Cancellation.current();
             IntStream.range(0, chunks).parallel().forEach(ch -> {

@@ -371,6 +371,47 @@ class NativeKernelsTest {
         }
     }
 
+    /**
+     * The batch of eq tables at extension points (the general path: tables of the low and high
+     * halves, products summed over tiles of queries before one reduction) gives the per-point
+     * reference's table on the native and vector backends: one to 300 points (several tiles),
+     * 0 to 17 variables, coordinates and coefficients at p − 1 and p − 2 (the largest products),
+     * and a batch of points at boolean coordinates (eq is 0 or 1 there).
+     */
+    @Test
+    void generalEqBatchEqualsReference() {
+        Backend vector = Backends.vector();
+        for (int m : new int[] {0, 1, 2, 3, 5, 7, 8, 12, 13, 17}) {
+            for (int count : new int[] {1, 2, 3, 40, 300}) {
+                if ((long) count << m > 1 << 21) {
+                    continue;
+                }
+                for (int kind = 0; kind < 3; kind++) {
+                    boolean extreme = kind == 1;
+                    long[][] pts = new long[count][], cfs = new long[count][];
+                    for (int q = 0; q < count; q++) {
+                        pts[q] = random(3 * m, extreme);
+                        if (kind == 2 && m > 0) {
+                            for (int k = 0; k < 3 * m; k++) {
+                                pts[q][k] = k % 3 == 0 ? rnd.nextInt(2) : 0;
+                            }
+                            pts[q][0] = Goldilocks.P - 2; // one extension coordinate: not the base path
+                            pts[q][1] = 5;
+                        }
+                        cfs[q] = random(3, extreme);
+                    }
+                    long[] w0 = random(3 << m, extreme);
+                    long[] expect = w0.clone(), got = w0.clone(), vec = w0.clone();
+                    scalar.commit().addScaledEqBatch(expect, pts, cfs);
+                    nat.commit().addScaledEqBatch(got, pts, cfs);
+                    vector.commit().addScaledEqBatch(vec, pts, cfs);
+                    assertArrayEquals(expect, got, "native, 2^" + m + ", " + count + " points, kind " + kind);
+                    assertArrayEquals(expect, vec, "vector, 2^" + m + ", " + count + " points, kind " + kind);
+                }
+            }
+        }
+    }
+
     @Test
     void sumcheckKernelsEqualReference() {
         SumcheckKernels s = scalar.sumcheck(), c = nat.sumcheck();
