@@ -702,7 +702,8 @@ public final class ZkLayout {
         private final int bits;
         private final int low;
         private Ext3[] z;
-        private Ext3[] lo;
+        /** The low half table, array-form (Horner's rule reads it without an Ext3 per entry). */
+        private long[] lo;
         private Ext3[] hi;
         private Ext3 components;
 
@@ -723,7 +724,7 @@ public final class ZkLayout {
             }
             if (!Arrays.equals(point, z)) {
                 components = SlotWeights.componentSum(dev.zkinfer.poly.Mle.eqTable(Arrays.copyOf(point, COMPONENT_BITS)));
-                lo = table(Arrays.copyOfRange(point, COMPONENT_BITS, COMPONENT_BITS + low));
+                lo = dev.zkinfer.poly.Mle.eqTable(Arrays.copyOfRange(point, COMPONENT_BITS, COMPONENT_BITS + low));
                 hi = table(Arrays.copyOfRange(point, COMPONENT_BITS + low, bits));
                 z = point.clone();
                 opening = null;
@@ -847,15 +848,7 @@ public final class ZkLayout {
 
         /** Σ_{k &lt; to − from} x^k·lo[(from + k) mod 2^low], by Horner's rule. */
         private Ext3 horner(Ext3 x, int from, int to) {
-            int lowMask = (1 << eqs.low) - 1;
-            if (from >= to) {
-                return Ext3.ZERO;
-            }
-            Ext3 acc = eqs.lo[(to - 1) & lowMask];
-            for (int c = to - 2; c >= from; c--) {
-                acc = acc.mul(x).add(eqs.lo[c & lowMask]);
-            }
-            return acc;
+            return Ext3.horner(eqs.lo, from, to - from, (1 << eqs.low) - 1, x);
         }
 
         @Override
@@ -1059,14 +1052,8 @@ public final class ZkLayout {
             Ext3 rows = Ext3.ZERO;
             Ext3 inner = null;
             for (int i = 0; i < p.length; i++) {
-                if (i == 0 || !p[i].equals(p[i - 1])) {
-                    dev.zkinfer.field.Ext3Sum sum = new dev.zkinfer.field.Ext3Sum();
-                    Ext3 pk = Ext3.ONE;
-                    for (int k = 0; k <= degree; k++) {
-                        sum.addProduct(Ext3.get(eqK, k), pk);
-                        pk = pk.mul(p[i]);
-                    }
-                    inner = sum.value();
+                if (i == 0 || p[i] != p[i - 1] && !p[i].equals(p[i - 1])) {
+                    inner = Ext3.horner(eqK, 0, degree + 1, -1, p[i]); // Σ_k eq(z_k, k)·p_i^k
                 }
                 rows = rows.add(Ext3.get(eqI, i).mul(s[i]).mul(inner));
             }

@@ -3,8 +3,6 @@ package dev.zkinfer.pcs;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.poly.Mle;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The point z of n coordinates at which WHIR's final check evaluates the weights of an opening's
@@ -17,7 +15,13 @@ import java.util.Map;
 public final class OpeningPoint {
     private final Ext3[] z;
     private final Ext3[][] prefixes;
-    private final Map<Long, Ext3> eqAbove = new HashMap<>();
+    /**
+     * eqAbove's values by (k, block), an open-addressing table: key k·2^48 + block + 1 (0 marks a
+     * free slot) at a slot found by linear probing, the value array-form at the same index.
+     */
+    private long[] aboveKeys = new long[64];
+    private long[] aboveValues = new long[3 * 64];
+    private int aboveCount;
 
     public OpeningPoint(Ext3[] z) {
         this.z = z.clone();
@@ -93,13 +97,46 @@ public final class OpeningPoint {
         if (k == z.length) {
             return Ext3.ONE;
         }
-        long key = ((long) k << 48) | block;
-        Ext3 v = eqAbove.get(key);
-        if (v == null) {
-            Ext3 parent = eqAboveShared(k + 1, block >>> 1);
-            v = parent.mul((block & 1) != 0 ? z[k] : Ext3.ONE.sub(z[k]));
-            eqAbove.put(key, v);
+        long key = ((long) k << 48 | block) + 1;
+        int mask = aboveKeys.length - 1;
+        int slot = slotOf(key, mask);
+        while (aboveKeys[slot] != 0) {
+            if (aboveKeys[slot] == key) {
+                return Ext3.get(aboveValues, slot);
+            }
+            slot = (slot + 1) & mask;
         }
+        Ext3 parent = eqAboveShared(k + 1, block >>> 1);
+        Ext3 v = parent.mul((block & 1) != 0 ? z[k] : Ext3.ONE.sub(z[k]));
+        put(key, v);
         return v;
+    }
+
+    private static int slotOf(long key, int mask) {
+        long h = key * 0x9E37_79B9_7F4A_7C15L;
+        return (int) (h >>> 40) & mask;
+    }
+
+    /** Adds a key known to be absent (the recursion may have grown the table since it was looked up). */
+    private void put(long key, Ext3 v) {
+        if (2 * (aboveCount + 1) > aboveKeys.length) {
+            long[] keys = aboveKeys, values = aboveValues;
+            aboveKeys = new long[2 * keys.length];
+            aboveValues = new long[3 * aboveKeys.length];
+            aboveCount = 0;
+            for (int i = 0; i < keys.length; i++) {
+                if (keys[i] != 0) {
+                    put(keys[i], Ext3.get(values, i));
+                }
+            }
+        }
+        int mask = aboveKeys.length - 1;
+        int slot = slotOf(key, mask);
+        while (aboveKeys[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        aboveKeys[slot] = key;
+        Ext3.set(aboveValues, slot, v);
+        aboveCount++;
     }
 }
