@@ -230,4 +230,25 @@ class BlockWeightTest {
         }
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> coarseFirst.eqAbove(3, 1 << (n - 3)));
     }
+
+    /** OpeningPoint.eq against Mle.eq at z's prefix, for points of every length asked twice, as equal copies and as the same array. */
+    @Test
+    void anOpeningPointsEqOfAPointIsTheEqAtItsPrefixAndIsRemembered() {
+        SplittableRandom rnd = new SplittableRandom(32);
+        Ext3[] z = randomPoint(rnd, 8);
+        OpeningPoint at = new OpeningPoint(z);
+        for (int rep = 0; rep < 2; rep++) {
+            SplittableRandom points = new SplittableRandom(33); // the same points in both rounds
+            for (int k = 0; k <= 8; k++) {
+                Ext3[] x = randomPoint(points, k);
+                Ext3 expected = Mle.eq(x, Arrays.copyOf(z, k));
+                assertEquals(expected, at.eq(x));
+                assertEquals(expected, at.eq(x.clone()));
+                if (k > 0) {
+                    x[0] = randomExt(rnd); // changing the caller's array changes nothing remembered
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> at.eq(randomPoint(rnd, 9)));
+    }
 }
