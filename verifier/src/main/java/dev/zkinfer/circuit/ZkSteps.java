@@ -37,7 +37,7 @@ public final class ZkSteps {
                 throw new IllegalStateException("zero-knowledge mode cannot mask a tensor without variables ("
                         + ctx.circuit().tensor(terms[i].tensor()).name() + ")");
             }
-            // Z(p) once per distinct point: a layer's terms often share theirs (maskCoefficient's value)
+            // Z(p) once per distinct point: a layer's terms often share theirs
             for (int j = 0; j < i && vanishing[i] == null; j++) {
                 if (terms[j].point() == terms[i].point() || java.util.Arrays.equals(terms[j].point(), terms[i].point())) {
                     vanishing[i] = vanishing[j];
