@@ -51,6 +51,12 @@ public record WitnessForm(List<Term> terms, Ext3 value) {
             return Mle.eq(point, z).mul(scale);
         }
 
+        /** The same at an opening point, its eq shared with the opening's other claims at an equal point ({@link OpeningPoint#eq}). */
+        @Override
+        public Ext3 evaluate(OpeningPoint z) {
+            return z.eq(point).mul(scale);
+        }
+
         @Override
         public long[] table() {
             return Mle.eqTableInto(point, scale, new long[3 << point.length]);

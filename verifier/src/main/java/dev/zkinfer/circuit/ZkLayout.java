@@ -37,7 +37,8 @@ import java.util.Map;
  *       leaves unused is random.
  * </ul>
  * Masks are laid out in the witness polynomial after the advice tensors ({@link CommittedLayout}:
- * block ids from {@link Circuit#tensors()}'s size on). Immutable and thread-safe.
+ * block ids from {@link Circuit#tensors()}'s size on). Immutable and thread-safe (apart from a cache of
+ * Z(p) values, safe to share: {@link #vanishing}).
  */
 public final class ZkLayout {
     /** Coefficients in GF(p^3): three base-field components, padded to four. */
@@ -384,11 +385,34 @@ public final class ZkLayout {
      */
     public WitnessForm maskedAdvice(CommittedLayout layout, Claim c) {
         CommittedLayout.Block b = layout.blocks(c.tensor()).get(0);
-        Ext3 z = dev.zkinfer.sumcheck.TensorMask.vanishing(c.point());
+        Ext3 z = vanishing(c.point());
         return new WitnessForm(List.of(
                 new WitnessForm.Term(b.offset(), new WitnessForm.EqWeight(layout.freePoint(b, c.point()), Ext3.ONE)),
                 new WitnessForm.Term(layout.blocks(maskBlock(c.tensor())).get(0).offset(),
                         tensorMaskWeights(c.tensor(), c.point()[0], z.mul(2), z))), c.value());
+    }
+
+    /** A point and its Z(p), for {@link #vanishing}. Immutable (the point is a copy). */
+    private record Vanishing(Ext3[] point, Ext3 value) {}
+
+    /**
+     * The last Z(p) values maskedAdvice computed, by a hash of p (direct-mapped): a proof's advice
+     * claims come in groups at equal points (the tensors one layer reduces to one point), each
+     * group's Z(p) computed once. Entries are immutable and looked up by p's value, so threads
+     * verifying proofs of this key at once only overwrite each other's entries.
+     */
+    private final Vanishing[] vanishings = new Vanishing[32];
+
+    /** TensorMask.vanishing(p), remembered in {@link #vanishings}. */
+    private Ext3 vanishing(Ext3[] p) {
+        int slot = Arrays.hashCode(p) & (vanishings.length - 1);
+        Vanishing v = vanishings[slot];
+        if (v != null && Arrays.equals(v.point(), p)) {
+            return v.value();
+        }
+        Ext3 z = dev.zkinfer.sumcheck.TensorMask.vanishing(p);
+        vanishings[slot] = new Vanishing(p.clone(), z);
+        return z;
     }
 
     /** Claims grouped by tensor, tensors in the order of their first claim (the order both sides process them in). */
@@ -714,7 +738,8 @@ public final class ZkLayout {
         private final int bits;
         private final int low;
         private Ext3[] z;
-        private Ext3[] lo;
+        /** The low half table, array-form (Horner's rule reads it without an Ext3 per entry). */
+        private long[] lo;
         private Ext3[] hi;
         private Ext3 components;
 
@@ -735,7 +760,7 @@ public final class ZkLayout {
             }
             if (!Arrays.equals(point, z)) {
                 components = SlotWeights.componentSum(dev.zkinfer.poly.Mle.eqTable(Arrays.copyOf(point, COMPONENT_BITS)));
-                lo = table(Arrays.copyOfRange(point, COMPONENT_BITS, COMPONENT_BITS + low));
+                lo = dev.zkinfer.poly.Mle.eqTable(Arrays.copyOfRange(point, COMPONENT_BITS, COMPONENT_BITS + low));
                 hi = table(Arrays.copyOfRange(point, COMPONENT_BITS + low, bits));
                 z = point.clone();
                 opening = null;
@@ -859,15 +884,7 @@ public final class ZkLayout {
 
         /** Σ_{k &lt; to − from} x^k·lo[(from + k) mod 2^low], by Horner's rule. */
         private Ext3 horner(Ext3 x, int from, int to) {
-            int lowMask = (1 << eqs.low) - 1;
-            if (from >= to) {
-                return Ext3.ZERO;
-            }
-            Ext3 acc = eqs.lo[(to - 1) & lowMask];
-            for (int c = to - 2; c >= from; c--) {
-                acc = acc.mul(x).add(eqs.lo[c & lowMask]);
-            }
-            return acc;
+            return Ext3.horner(eqs.lo, from, to - from, (1 << eqs.low) - 1, x);
         }
 
         @Override
@@ -1071,14 +1088,8 @@ public final class ZkLayout {
             Ext3 rows = Ext3.ZERO;
             Ext3 inner = null;
             for (int i = 0; i < p.length; i++) {
-                if (i == 0 || !p[i].equals(p[i - 1])) {
-                    dev.zkinfer.field.Ext3Sum sum = new dev.zkinfer.field.Ext3Sum();
-                    Ext3 pk = Ext3.ONE;
-                    for (int k = 0; k <= degree; k++) {
-                        sum.addProduct(Ext3.get(eqK, k), pk);
-                        pk = pk.mul(p[i]);
-                    }
-                    inner = sum.value();
+                if (i == 0 || p[i] != p[i - 1] && !p[i].equals(p[i - 1])) {
+                    inner = Ext3.horner(eqK, 0, degree + 1, -1, p[i]); // Σ_k eq(z_k, k)·p_i^k
                 }
                 rows = rows.add(Ext3.get(eqI, i).mul(s[i]).mul(inner));
             }

@@ -18,11 +18,7 @@ public final class ZkSteps {
      * One masked tensor term of a sumcheck target: the target contains c·T̂(p) (or the
      * caller has moved the claimed T̂(p) into it), so it carries c·Z(p)·Σ_w R_T(p_0, w).
      */
-    public record Term(int tensor, Ext3 coefficient, Ext3[] point) {
-        Ext3 maskCoefficient() {
-            return coefficient.mul(TensorMask.vanishing(point));
-        }
-    }
+    public record Term(int tensor, Ext3 coefficient, Ext3[] point) {}
 
     /**
      * Verifies Σ_{x∈{0,1}^n} f(x) = H where the verifier holds maskedTarget = H + Σ_terms
@@ -35,12 +31,22 @@ public final class ZkSteps {
         int n = degrees.length;
         Ext3[] c = new Ext3[terms.length];
         Ext3[] x0 = new Ext3[terms.length];
+        Ext3[] vanishing = new Ext3[terms.length];
         for (int i = 0; i < terms.length; i++) {
             if (terms[i].point().length == 0) {
                 throw new IllegalStateException("zero-knowledge mode cannot mask a tensor without variables ("
                         + ctx.circuit().tensor(terms[i].tensor()).name() + ")");
             }
-            c[i] = terms[i].maskCoefficient();
+            // Z(p) once per distinct point: a layer's terms often share theirs
+            for (int j = 0; j < i && vanishing[i] == null; j++) {
+                if (terms[j].point() == terms[i].point() || java.util.Arrays.equals(terms[j].point(), terms[i].point())) {
+                    vanishing[i] = vanishing[j];
+                }
+            }
+            if (vanishing[i] == null) {
+                vanishing[i] = TensorMask.vanishing(terms[i].point());
+            }
+            c[i] = terms[i].coefficient().mul(vanishing[i]);
             x0[i] = terms[i].point()[0];
         }
         MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(maskedTarget, c, x0, degrees, ctx.proof(),

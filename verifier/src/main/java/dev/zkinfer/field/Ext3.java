@@ -150,6 +150,47 @@ public final class Ext3 {
         out[k + 2] = dot3(a0, b2, a1, b1, a2, b0);
     }
 
+    // ---- component form: an element as three canonical longs in locals, for hot loops that
+    // would otherwise allocate an Ext3 per step; (a0, a1, a2)·(b0, b1, b2) is
+    // (mul0(a, b), mul1(a, b), mul2(a, b)), each the same value as the component of mul ----
+
+    /** Component 0 of (a0 + a1·t + a2·t²)·(b0 + b1·t + b2·t²): a0b0 + 2(a1b2 + a2b1). */
+    public static long mul0(long a0, long a1, long a2, long b0, long b1, long b2) {
+        return dot3(a0, b0, dbl(a1), b2, dbl(a2), b1);
+    }
+
+    /** Component 1 of the product: a0b1 + a1b0 + 2a2b2. */
+    public static long mul1(long a0, long a1, long a2, long b0, long b1, long b2) {
+        return dot3(a0, b1, a1, b0, dbl(a2), b2);
+    }
+
+    /** Component 2 of the product: a0b2 + a1b1 + a2b0. */
+    public static long mul2(long a0, long a1, long a2, long b0, long b1, long b2) {
+        return dot3(a0, b2, a1, b1, a2, b0);
+    }
+
+    /**
+     * Σ_{k &lt; count} x^k·c[(from + k) &amp; mask] for array-form coefficients c, by Horner's rule in
+     * component form (one extension product per coefficient, no allocation per step); zero
+     * when count is 0. {@code mask} = 2^b − 1 wraps the index (−1 for none).
+     */
+    public static Ext3 horner(long[] c, int from, int count, int mask, Ext3 x) {
+        if (count <= 0) {
+            return ZERO;
+        }
+        long x0 = x.c0, x1 = x.c1, x2 = x.c2;
+        int e = 3 * ((from + count - 1) & mask);
+        long a0 = c[e], a1 = c[e + 1], a2 = c[e + 2];
+        for (int k = from + count - 2; k >= from; k--) {
+            int i = 3 * (k & mask);
+            long m0 = mul0(a0, a1, a2, x0, x1, x2), m1 = mul1(a0, a1, a2, x0, x1, x2), m2 = mul2(a0, a1, a2, x0, x1, x2);
+            a0 = Goldilocks.add(m0, c[i]);
+            a1 = Goldilocks.add(m1, c[i + 1]);
+            a2 = Goldilocks.add(m2, c[i + 2]);
+        }
+        return new Ext3(a0, a1, a2);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Ext3 e && e.c0 == c0 && e.c1 == c1 && e.c2 == c2;

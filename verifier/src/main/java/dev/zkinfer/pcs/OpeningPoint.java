@@ -17,7 +17,13 @@ import java.util.Map;
 public final class OpeningPoint {
     private final Ext3[] z;
     private final Ext3[][] prefixes;
-    private final Map<Long, Ext3> eqAbove = new HashMap<>();
+    /**
+     * eqAbove's values by (k, block), an open-addressing table: key k·2^48 + block + 1 (0 marks a
+     * free slot) at a slot found by linear probing, the value array-form at the same index.
+     */
+    private long[] aboveKeys = new long[64];
+    private long[] aboveValues = new long[3 * 64];
+    private int aboveCount;
 
     public OpeningPoint(Ext3[] z) {
         this.z = z.clone();
@@ -80,6 +86,47 @@ public final class OpeningPoint {
         return t;
     }
 
+    /** eq(x, z's first x.length coordinates) by x's value, for {@link #eq}. */
+    private final Map<PointKey, Ext3> eqAtPoints = new HashMap<>();
+
+    /**
+     * eq(x, z_{0..k}) for a point x of k ≤ n coordinates, remembered by x's value: an evaluation
+     * claim's weight eq(x, ·) is evaluated here, and a zero-knowledge witness opening holds many
+     * claims at equal points (the tensors one layer's sumcheck reduces to one point: 130 eq weights
+     * at 74 distinct points in a LeNet-5 proof), so each distinct point costs its eq once. The
+     * caller must not modify x afterwards (a copy is kept).
+     */
+    public Ext3 eq(Ext3[] x) {
+        if (x.length > z.length) {
+            throw new IllegalArgumentException("a point of " + x.length + " coordinates against one of " + z.length);
+        }
+        PointKey key = new PointKey(x);
+        Ext3 v = eqAtPoints.get(key);
+        if (v == null) {
+            v = Mle.eq(x, prefix(x.length));
+            eqAtPoints.put(new PointKey(x.clone()), v);
+        }
+        return v;
+    }
+
+    /** A point as a map key, by value. */
+    private record PointKey(Ext3[] x) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PointKey k && Arrays.equals(k.x, x);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(x);
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(x);
+        }
+    }
+
     /** eq(z_{k..n}, block): 1 on block number {@code block} of the blocks of 2^k entries, as a multilinear in z's top n − k coordinates. */
     public Ext3 eqAbove(int k, long block) {
         if (k < 0 || k > z.length || block < 0 || (block >>> (z.length - k)) != 0) { // n ≤ 63
@@ -93,13 +140,46 @@ public final class OpeningPoint {
         if (k == z.length) {
             return Ext3.ONE;
         }
-        long key = ((long) k << 48) | block;
-        Ext3 v = eqAbove.get(key);
-        if (v == null) {
-            Ext3 parent = eqAboveShared(k + 1, block >>> 1);
-            v = parent.mul((block & 1) != 0 ? z[k] : Ext3.ONE.sub(z[k]));
-            eqAbove.put(key, v);
+        long key = ((long) k << 48 | block) + 1;
+        int mask = aboveKeys.length - 1;
+        int slot = slotOf(key, mask);
+        while (aboveKeys[slot] != 0) {
+            if (aboveKeys[slot] == key) {
+                return Ext3.get(aboveValues, slot);
+            }
+            slot = (slot + 1) & mask;
         }
+        Ext3 parent = eqAboveShared(k + 1, block >>> 1);
+        Ext3 v = parent.mul((block & 1) != 0 ? z[k] : Ext3.ONE.sub(z[k]));
+        put(key, v);
         return v;
+    }
+
+    private static int slotOf(long key, int mask) {
+        long h = key * 0x9E37_79B9_7F4A_7C15L;
+        return (int) (h >>> 40) & mask;
+    }
+
+    /** Adds a key known to be absent (the recursion may have grown the table since it was looked up). */
+    private void put(long key, Ext3 v) {
+        if (2 * (aboveCount + 1) > aboveKeys.length) {
+            long[] keys = aboveKeys, values = aboveValues;
+            aboveKeys = new long[2 * keys.length];
+            aboveValues = new long[3 * aboveKeys.length];
+            aboveCount = 0;
+            for (int i = 0; i < keys.length; i++) {
+                if (keys[i] != 0) {
+                    put(keys[i], Ext3.get(values, i));
+                }
+            }
+        }
+        int mask = aboveKeys.length - 1;
+        int slot = slotOf(key, mask);
+        while (aboveKeys[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        aboveKeys[slot] = key;
+        Ext3.set(aboveValues, slot, v);
+        aboveCount++;
     }
 }

@@ -57,20 +57,35 @@ public final class PointSumWeights implements BlockWeight {
             throw new IllegalArgumentException("point of " + z.length + " coordinates, expected " + m);
         }
         long omega = Goldilocks.rootOfUnity(logDomain);
-        Ext3 sum = Ext3.ZERO;
-        Ext3 coef = Ext3.ONE;
-        for (int s : exponents) {
-            Ext3 e = Ext3.ONE;
-            long yi = Goldilocks.pow(omega, s);
+        long[] zs = new long[3 * m];
+        for (int i = 0; i < m; i++) {
+            Ext3.set(zs, i, z[i]);
+        }
+        long l0 = lambda.c0, l1 = lambda.c1, l2 = lambda.c2;
+        // Σ_q λ^q·e_q by Horner's rule from the last q (one product per point for λ's powers), each
+        // e_q = Π_i (1 + z_i·(y^(2^i) − 1)) in component form: z_i times a base element, then one
+        // extension product, no Ext3 per step
+        long s0 = 0, s1 = 0, s2 = 0;
+        for (int q = exponents.length - 1; q >= 0; q--) {
+            long e0 = 1, e1 = 0, e2 = 0;
+            long yi = Goldilocks.pow(omega, exponents[q]);
             for (int i = 0; i < m; i++) {
-                // 1 − z_i + z_i·y^(2^i)
-                e = e.mul(z[i].mul(Goldilocks.sub(yi, 1)).add(1));
+                long d = Goldilocks.sub(yi, 1);
+                long f0 = Goldilocks.add(Goldilocks.mul(zs[3 * i], d), 1);
+                long f1 = Goldilocks.mul(zs[3 * i + 1], d), f2 = Goldilocks.mul(zs[3 * i + 2], d);
+                long n0 = Ext3.mul0(e0, e1, e2, f0, f1, f2), n1 = Ext3.mul1(e0, e1, e2, f0, f1, f2);
+                e2 = Ext3.mul2(e0, e1, e2, f0, f1, f2);
+                e0 = n0;
+                e1 = n1;
                 yi = Goldilocks.mul(yi, yi);
             }
-            sum = sum.add(coef.mul(e));
-            coef = coef.mul(lambda);
+            long n0 = Ext3.mul0(s0, s1, s2, l0, l1, l2), n1 = Ext3.mul1(s0, s1, s2, l0, l1, l2);
+            long n2 = Ext3.mul2(s0, s1, s2, l0, l1, l2);
+            s0 = Goldilocks.add(n0, e0);
+            s1 = Goldilocks.add(n1, e1);
+            s2 = Goldilocks.add(n2, e2);
         }
-        return sum;
+        return new Ext3(s0, s1, s2);
     }
 
     @Override

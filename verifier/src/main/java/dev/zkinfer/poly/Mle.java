@@ -49,10 +49,7 @@ public final class Mle {
         for (int j = to - 1; j >= from; j--) {
             int a = 3 * j;
             long a0 = t[a], a1 = t[a + 1], a2 = t[a + 2];
-            // GF(p^3) = F[X]/(X^3 - 2)
-            long h0 = Goldilocks.add(Goldilocks.mul(a0, r0), dbl(Goldilocks.add(Goldilocks.mul(a1, r2), Goldilocks.mul(a2, r1))));
-            long h1 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, r1), Goldilocks.mul(a1, r0)), dbl(Goldilocks.mul(a2, r2)));
-            long h2 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a0, r2), Goldilocks.mul(a1, r1)), Goldilocks.mul(a2, r0));
+            long h0 = Ext3.mul0(a0, a1, a2, r0, r1, r2), h1 = Ext3.mul1(a0, a1, a2, r0, r1, r2), h2 = Ext3.mul2(a0, a1, a2, r0, r1, r2);
             int hi = 6 * j + 3, lo = 6 * j;
             t[hi] = h0;
             t[hi + 1] = h1;
@@ -76,12 +73,33 @@ public final class Mle {
         if (x.length != y.length) {
             throw new IllegalArgumentException("eq of points of different dimension");
         }
-        Ext3 acc = Ext3.ONE;
+        // in component form, without an Ext3 per step: each factor as u·(2v − 1) + (1 − v), a base
+        // coordinate taken as v so that the product is by a base element
+        long e0 = 1, e1 = 0, e2 = 0;
         for (int k = 0; k < x.length; k++) {
-            Ext3 xy = x[k].isBase() ? y[k].mul(x[k].c0) : y[k].isBase() ? x[k].mul(y[k].c0) : x[k].mul(y[k]);
-            acc = acc.mul(xy.add(xy).sub(x[k]).sub(y[k]).add(1));
+            Ext3 u = x[k], v = y[k];
+            if (u.isBase() && !v.isBase()) {
+                u = y[k];
+                v = x[k];
+            }
+            long f0, f1, f2;
+            if (v.isBase()) {
+                long c = Goldilocks.sub(dbl(v.c0), 1);
+                f0 = Goldilocks.add(Goldilocks.mul(u.c0, c), Goldilocks.sub(1, v.c0));
+                f1 = Goldilocks.mul(u.c1, c);
+                f2 = Goldilocks.mul(u.c2, c);
+            } else {
+                long w0 = Goldilocks.sub(dbl(v.c0), 1), w1 = dbl(v.c1), w2 = dbl(v.c2);
+                f0 = Goldilocks.add(Ext3.mul0(u.c0, u.c1, u.c2, w0, w1, w2), Goldilocks.sub(1, v.c0));
+                f1 = Goldilocks.sub(Ext3.mul1(u.c0, u.c1, u.c2, w0, w1, w2), v.c1);
+                f2 = Goldilocks.sub(Ext3.mul2(u.c0, u.c1, u.c2, w0, w1, w2), v.c2);
+            }
+            long n0 = Ext3.mul0(e0, e1, e2, f0, f1, f2), n1 = Ext3.mul1(e0, e1, e2, f0, f1, f2);
+            e2 = Ext3.mul2(e0, e1, e2, f0, f1, f2);
+            e0 = n0;
+            e1 = n1;
         }
-        return acc;
+        return new Ext3(e0, e1, e2);
     }
 
     /** eq(r, b) for one Boolean point b given as an index. */
@@ -172,9 +190,7 @@ public final class Mle {
                 int a = 6 * j, b = a + 3, o = 3 * j;
                 long d0 = Goldilocks.sub(cur[b], cur[a]), d1 = Goldilocks.sub(cur[b + 1], cur[a + 1]);
                 long d2 = Goldilocks.sub(cur[b + 2], cur[a + 2]);
-                long m0 = Goldilocks.add(Goldilocks.mul(d0, r0), dbl(Goldilocks.add(Goldilocks.mul(d1, r2), Goldilocks.mul(d2, r1))));
-                long m1 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(d0, r1), Goldilocks.mul(d1, r0)), dbl(Goldilocks.mul(d2, r2)));
-                long m2 = Goldilocks.add(Goldilocks.add(Goldilocks.mul(d0, r2), Goldilocks.mul(d1, r1)), Goldilocks.mul(d2, r0));
+                long m0 = Ext3.mul0(d0, d1, d2, r0, r1, r2), m1 = Ext3.mul1(d0, d1, d2, r0, r1, r2), m2 = Ext3.mul2(d0, d1, d2, r0, r1, r2);
                 long c0 = Goldilocks.add(cur[a], m0), c1 = Goldilocks.add(cur[a + 1], m1), c2 = Goldilocks.add(cur[a + 2], m2);
                 cur[o] = c0;
                 cur[o + 1] = c1;

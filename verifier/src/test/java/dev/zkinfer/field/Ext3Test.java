@@ -92,4 +92,47 @@ class Ext3Test {
         assertEquals(a.mul(b), Ext3.get(out, 0));
         assertThrows(ArithmeticException.class, () -> Ext3.ZERO.inv());
     }
+
+    /** The component form (mul0, mul1, mul2) against Ext3.mul, on extreme operands (0, 1, p − 1, 2^32, ...) and random ones. */
+    @Test
+    void componentFormMatchesTheProduct() {
+        SplittableRandom rnd = new SplittableRandom(21);
+        long[] extreme = {0, 1, 2, Goldilocks.P - 1, Goldilocks.P - 2, 0xFFFF_FFFFL, 1L << 32};
+        for (int trial = 0; trial < 1000; trial++) {
+            Ext3 a, b;
+            if (trial < 343) {
+                a = new Ext3(extreme[trial % 7], extreme[trial / 7 % 7], extreme[trial / 49]);
+                b = new Ext3(extreme[trial / 49], extreme[trial % 7], extreme[trial / 7 % 7]);
+            } else {
+                a = random(rnd);
+                b = random(rnd);
+            }
+            Ext3 c = new Ext3(Ext3.mul0(a.c0, a.c1, a.c2, b.c0, b.c1, b.c2), Ext3.mul1(a.c0, a.c1, a.c2, b.c0, b.c1, b.c2),
+                    Ext3.mul2(a.c0, a.c1, a.c2, b.c0, b.c1, b.c2));
+            assertEquals(a.mul(b), c);
+        }
+    }
+
+    /** Horner's rule on array-form coefficients against the plain sum Σ_k x^k·c[(from + k) & mask], with and without wrapping. */
+    @Test
+    void hornerIsThePowerSum() {
+        SplittableRandom rnd = new SplittableRandom(22);
+        for (int trial = 0; trial < 200; trial++) {
+            int size = 1 << rnd.nextInt(0, 6);
+            long[] c = new long[3 * size];
+            for (int i = 0; i < size; i++) {
+                Ext3.set(c, i, random(rnd));
+            }
+            Ext3 x = trial % 10 == 0 ? Ext3.of(Goldilocks.P - 1) : random(rnd);
+            boolean wrap = rnd.nextBoolean();
+            int from = wrap ? rnd.nextInt(0, 4 * size) : rnd.nextInt(0, size + 1);
+            int count = wrap ? rnd.nextInt(0, 2 * size + 1) : rnd.nextInt(0, size - from + 1);
+            Ext3 expected = Ext3.ZERO, xk = Ext3.ONE;
+            for (int k = 0; k < count; k++) {
+                expected = expected.add(xk.mul(Ext3.get(c, (from + k) & (size - 1))));
+                xk = xk.mul(x);
+            }
+            assertEquals(expected, Ext3.horner(c, from, count, wrap ? size - 1 : -1, x));
+        }
+    }
 }

@@ -148,4 +148,107 @@ class BlockWeightTest {
         assertNotEquals(m, new MonomialWeights(new Ext3[] {r[1], r[0]}, new int[] {3, 2}));
         assertNotEquals(m.encode()[0], a.encode()[0]);
     }
+
+    /**
+     * PointSumWeights: the extension against brute force over its table, the table against its
+     * definition Σ_q λ^q·y_q^j, and the evaluation against the product formula in Ext3 objects
+     * (the form before the component-form rewrite), also through an opening point's prefix.
+     */
+    @ParameterizedTest
+    @CsvSource({"0,0,1", "1,3,2", "3,3,5", "4,6,9", "6,8,40", "5,5,1"})
+    void pointSumWeightsExtensionMatchesItsTableAndTheProductFormula(int m, int logDomain, int points) {
+        SplittableRandom rnd = new SplittableRandom(m * 131L + logDomain * 7L + points);
+        int[] exponents = new int[points];
+        for (int q = 0; q < points; q++) {
+            exponents[q] = rnd.nextInt(0, 1 << logDomain); // repeats allowed
+        }
+        Ext3 lambda = randomExt(rnd);
+        PointSumWeights w = new PointSumWeights(m, logDomain, exponents, lambda);
+        long omega = Goldilocks.rootOfUnity(logDomain);
+        long[] table = w.table();
+        for (int j = 0; j < 1 << m; j++) {
+            Ext3 expected = Ext3.ZERO, coef = Ext3.ONE;
+            for (int s : exponents) {
+                expected = expected.add(coef.mul(Goldilocks.pow(omega, (long) s * j)));
+                coef = coef.mul(lambda);
+            }
+            assertEquals(expected, Ext3.get(table, j));
+        }
+        for (int rep = 0; rep < 3; rep++) {
+            Ext3[] z = randomPoint(rnd, m);
+            Ext3 v = w.evaluate(z);
+            assertEquals(bruteForce(table, z), v);
+            Ext3 formula = Ext3.ZERO, coef = Ext3.ONE;
+            for (int s : exponents) {
+                Ext3 e = Ext3.ONE;
+                long y = Goldilocks.pow(omega, s);
+                for (int i = 0; i < m; i++) {
+                    e = e.mul(Ext3.ONE.sub(z[i]).add(z[i].mul(y)));
+                    y = Goldilocks.mul(y, y);
+                }
+                formula = formula.add(coef.mul(e));
+                coef = coef.mul(lambda);
+            }
+            assertEquals(formula, v);
+            Ext3[] longer = Arrays.copyOf(z, m + 2);
+            longer[m] = randomExt(rnd);
+            longer[m + 1] = randomExt(rnd);
+            assertEquals(v, w.evaluate(new OpeningPoint(longer)));
+        }
+    }
+
+    /**
+     * OpeningPoint.eqAbove against eq(z's top coordinates, block) for every level and block of a
+     * point of 9 coordinates, asked in two orders (coarse levels first, then fine levels first) so
+     * that its table grows past its first size and answers both computed and remembered entries.
+     */
+    @Test
+    void eqAboveIsTheTopCoordinatesEqAtTheBlock() {
+        SplittableRandom rnd = new SplittableRandom(31);
+        int n = 9;
+        Ext3[] z = randomPoint(rnd, n);
+        Ext3[][] expected = new Ext3[n + 1][];
+        for (int k = 0; k <= n; k++) {
+            Ext3[] top = Arrays.copyOfRange(z, k, n);
+            expected[k] = new Ext3[1 << (n - k)];
+            for (int b = 0; b < expected[k].length; b++) {
+                expected[k][b] = Mle.eqAtIndex(top, b);
+            }
+        }
+        OpeningPoint coarseFirst = new OpeningPoint(z), fineFirst = new OpeningPoint(z);
+        for (int rep = 0; rep < 2; rep++) {
+            for (int k = n; k >= 0; k--) {
+                for (int b = 0; b < expected[k].length; b++) {
+                    assertEquals(expected[k][b], coarseFirst.eqAbove(k, b));
+                }
+            }
+            for (int k = 0; k <= n; k++) {
+                for (int b = expected[k].length - 1; b >= 0; b--) {
+                    assertEquals(expected[k][b], fineFirst.eqAbove(k, b));
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> coarseFirst.eqAbove(3, 1 << (n - 3)));
+    }
+
+    /** OpeningPoint.eq against Mle.eq at z's prefix, for points of every length asked twice, as equal copies and as the same array. */
+    @Test
+    void anOpeningPointsEqOfAPointIsTheEqAtItsPrefixAndIsRemembered() {
+        SplittableRandom rnd = new SplittableRandom(32);
+        Ext3[] z = randomPoint(rnd, 8);
+        OpeningPoint at = new OpeningPoint(z);
+        for (int rep = 0; rep < 2; rep++) {
+            SplittableRandom points = new SplittableRandom(33); // the same points in both rounds
+            for (int k = 0; k <= 8; k++) {
+                Ext3[] x = randomPoint(points, k);
+                Ext3 expected = Mle.eq(x, Arrays.copyOf(z, k));
+                assertEquals(expected, at.eq(x));
+                assertEquals(expected, at.eq(x.clone()));
+                if (k > 0) {
+                    x[0] = randomExt(rnd); // changing the caller's array changes nothing remembered
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> at.eq(randomPoint(rnd, 9)));
+    }
 }

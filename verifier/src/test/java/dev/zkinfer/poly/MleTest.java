@@ -85,6 +85,27 @@ class MleTest {
         }
     }
 
+    /** eq on coordinates 0, 1, p − 1, 2 and random ones, base or extension on either side, against the definition. */
+    @Test
+    void eqMatchesTheDefinitionOnExtremeCoordinates() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        Ext3[] extreme = {Ext3.ZERO, Ext3.ONE, Ext3.of(Goldilocks.P - 1), Ext3.of(2), new Ext3(Goldilocks.P - 1, Goldilocks.P - 1, Goldilocks.P - 1),
+                new Ext3(0, 1, 0), new Ext3(1, 0, Goldilocks.P - 1)};
+        for (int trial = 0; trial < 200; trial++) {
+            int n = rnd.nextInt(0, 6);
+            Ext3[] x = new Ext3[n], y = new Ext3[n];
+            for (int k = 0; k < n; k++) {
+                x[k] = rnd.nextInt(3) == 0 ? rand(rnd) : extreme[rnd.nextInt(extreme.length)];
+                y[k] = rnd.nextInt(3) == 0 ? rand(rnd) : extreme[rnd.nextInt(extreme.length)];
+            }
+            Ext3 expected = Ext3.ONE;
+            for (int k = 0; k < n; k++) {
+                expected = expected.mul(x[k].mul(y[k]).add(Ext3.ONE.sub(x[k]).mul(Ext3.ONE.sub(y[k]))));
+            }
+            assertEquals(expected, Mle.eq(x, y));
+        }
+    }
+
     @Test
     void shortTablesArePaddedWithZeros() {
         long[] v = {5, 7, 11};
