@@ -311,6 +311,14 @@ public final class CircuitVerifier {
             return zk.delta(tensor);
         }
 
+        /** Z(p) of this proof's masked claims, by p's value (List.of copies it). */
+        private final Map<List<Ext3>, Ext3> vanishings = new HashMap<>();
+
+        @Override
+        public Ext3 vanishing(Ext3[] point) {
+            return vanishings.computeIfAbsent(List.of(point), p -> VerifierContext.super.vanishing(point));
+        }
+
         @Override
         public void sumcheckMaskClaim(int[] degrees, Ext3[] point, Ext3 value) {
             if (cursor == null) {
@@ -498,7 +506,7 @@ public final class CircuitVerifier {
                         case MODEL -> model.add(c);
                         case ADVICE -> {
                             if (zk != null && zk.delta(c.tensor()) >= 0) {
-                                forms.add(zk.maskedAdvice(c));
+                                forms.add(zk.maskedAdvice(c, vanishing(c.point())));
                             } else {
                                 witness.add(new Claim(-1, vk.witnessLayout().lift(c.tensor(), c.point()), c.value()));
                             }
@@ -562,7 +570,7 @@ public final class CircuitVerifier {
                 Ext3 v = in.ext("committed " + end.noun() + " value");
                 t.absorbExt(end.valueLabel(), v);
                 claim(id, z, v);
-                weighted.add(zk.maskedAdvice(layout, new Claim(id, z, v)).claim(layout.numVars()));
+                weighted.add(zk.maskedAdvice(layout, new Claim(id, z, v), vanishing(z)).claim(layout.numVars()));
             }
             openCommitment(end.noun(), roots[end.ordinal()], layout.numVars(), vk.commitmentPcs(end), rootOod.get(end.ordinal()), List.of(),
                     weighted);

@@ -36,6 +36,16 @@ public interface VerifierContext {
     }
 
     /**
+     * Zero-knowledge: Z(p), the vanishing factor of a masked claim at p ({@link
+     * dev.zkinfer.sumcheck.TensorMask#vanishing}). A proof's verifier remembers it per distinct point:
+     * a layer's sumcheck reduces several tensors to one point (130 masked claims at 74 points in a
+     * LeNet-5 proof).
+     */
+    default Ext3 vanishing(Ext3[] point) {
+        return dev.zkinfer.sumcheck.TensorMask.vanishing(point);
+    }
+
+    /**
      * Zero-knowledge: the next committed sumcheck mask (masks are used in proof order; this one
      * has one variable per entry of {@code degrees}, of that round's degree) takes {@code value} at
      * {@code point}, to be checked against the commitment that holds the masks.

@@ -37,8 +37,7 @@ import java.util.Map;
  *       leaves unused is random.
  * </ul>
  * Masks are laid out in the witness polynomial after the advice tensors ({@link CommittedLayout}:
- * block ids from {@link Circuit#tensors()}'s size on). Immutable and thread-safe (apart from a cache of
- * Z(p) values, safe to share: {@link #vanishing}).
+ * block ids from {@link Circuit#tensors()}'s size on). Immutable and thread-safe.
  */
 public final class ZkLayout {
     /** Coefficients in GF(p^3): three base-field components, padded to four. */
@@ -375,7 +374,12 @@ public final class ZkLayout {
      * T̃(p) + Z(p)·Σ_w R_T(p_0, w) = v, i.e. eq(p, ·) on T's block plus Z(p)·(2A + B)(p_0) on its mask block.
      */
     public WitnessForm maskedAdvice(Claim c) {
-        return maskedAdvice(witness, c);
+        return maskedAdvice(c, dev.zkinfer.sumcheck.TensorMask.vanishing(c.point()));
+    }
+
+    /** The same with Z(p) given (a verifier's, remembered per point: {@link VerifierContext#vanishing}). */
+    public WitnessForm maskedAdvice(Claim c, Ext3 vanishing) {
+        return maskedAdvice(witness, c, vanishing);
     }
 
     /**
@@ -384,35 +388,16 @@ public final class ZkLayout {
      * the input commitment at a random point bind the two polynomials' T to each other.
      */
     public WitnessForm maskedAdvice(CommittedLayout layout, Claim c) {
+        return maskedAdvice(layout, c, dev.zkinfer.sumcheck.TensorMask.vanishing(c.point()));
+    }
+
+    /** The same with Z(p) given. */
+    public WitnessForm maskedAdvice(CommittedLayout layout, Claim c, Ext3 z) {
         CommittedLayout.Block b = layout.blocks(c.tensor()).get(0);
-        Ext3 z = vanishing(c.point());
         return new WitnessForm(List.of(
                 new WitnessForm.Term(b.offset(), new WitnessForm.EqWeight(layout.freePoint(b, c.point()), Ext3.ONE)),
                 new WitnessForm.Term(layout.blocks(maskBlock(c.tensor())).get(0).offset(),
                         tensorMaskWeights(c.tensor(), c.point()[0], z.mul(2), z))), c.value());
-    }
-
-    /** A point and its Z(p), for {@link #vanishing}. Immutable (the point is a copy). */
-    private record Vanishing(Ext3[] point, Ext3 value) {}
-
-    /**
-     * The last Z(p) values maskedAdvice computed, by a hash of p (direct-mapped): a proof's advice
-     * claims come in groups at equal points (the tensors one layer reduces to one point), each
-     * group's Z(p) computed once. Entries are immutable and looked up by p's value, so threads
-     * verifying proofs of this key at once only overwrite each other's entries.
-     */
-    private final Vanishing[] vanishings = new Vanishing[32];
-
-    /** TensorMask.vanishing(p), remembered in {@link #vanishings}. */
-    private Ext3 vanishing(Ext3[] p) {
-        int slot = Arrays.hashCode(p) & (vanishings.length - 1);
-        Vanishing v = vanishings[slot];
-        if (v != null && Arrays.equals(v.point(), p)) {
-            return v.value();
-        }
-        Ext3 z = dev.zkinfer.sumcheck.TensorMask.vanishing(p);
-        vanishings[slot] = new Vanishing(p.clone(), z);
-        return z;
     }
 
     /** Claims grouped by tensor, tensors in the order of their first claim (the order both sides process them in). */

@@ -3,7 +3,6 @@ package dev.zkinfer.circuit;
 import dev.zkinfer.InvalidProofException;
 import dev.zkinfer.field.Ext3;
 import dev.zkinfer.sumcheck.MaskedSumcheck;
-import dev.zkinfer.sumcheck.TensorMask;
 
 /**
  * The verifier steps every layer shares in zero-knowledge mode (docs/zero-knowledge.md §3.1–3.2):
@@ -31,22 +30,12 @@ public final class ZkSteps {
         int n = degrees.length;
         Ext3[] c = new Ext3[terms.length];
         Ext3[] x0 = new Ext3[terms.length];
-        Ext3[] vanishing = new Ext3[terms.length];
         for (int i = 0; i < terms.length; i++) {
             if (terms[i].point().length == 0) {
                 throw new IllegalStateException("zero-knowledge mode cannot mask a tensor without variables ("
                         + ctx.circuit().tensor(terms[i].tensor()).name() + ")");
             }
-            // Z(p) once per distinct point: a layer's terms often share theirs
-            for (int j = 0; j < i && vanishing[i] == null; j++) {
-                if (terms[j].point() == terms[i].point() || java.util.Arrays.equals(terms[j].point(), terms[i].point())) {
-                    vanishing[i] = vanishing[j];
-                }
-            }
-            if (vanishing[i] == null) {
-                vanishing[i] = TensorMask.vanishing(terms[i].point());
-            }
-            c[i] = terms[i].coefficient().mul(vanishing[i]);
+            c[i] = terms[i].coefficient().mul(ctx.vanishing(terms[i].point()));
             x0[i] = terms[i].point()[0];
         }
         MaskedSumcheck.MaskedClaimsResult res = MaskedSumcheck.verifyMaskedClaims(maskedTarget, c, x0, degrees, ctx.proof(),
