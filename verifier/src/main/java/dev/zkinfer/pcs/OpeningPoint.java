@@ -4,6 +4,7 @@ import dev.zkinfer.field.Ext3;
 import dev.zkinfer.poly.Mle;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -86,45 +87,20 @@ public final class OpeningPoint {
         return t;
     }
 
-    /** eq(x, z's first x.length coordinates) by x's value, for {@link #eq}. */
-    private final Map<PointKey, Ext3> eqAtPoints = new HashMap<>();
+    /** eq(x, z's first x.length coordinates) by x's value (List.of copies it), for {@link #eq}. */
+    private final Map<List<Ext3>, Ext3> eqAtPoints = new HashMap<>();
 
     /**
      * eq(x, z_{0..k}) for a point x of k ≤ n coordinates, remembered by x's value: an evaluation
      * claim's weight eq(x, ·) is evaluated here, and a zero-knowledge witness opening holds many
      * claims at equal points (the tensors one layer's sumcheck reduces to one point: 130 eq weights
-     * at 74 distinct points in a LeNet-5 proof), so each distinct point costs its eq once. The
-     * caller must not modify x afterwards (a copy is kept).
+     * at 74 distinct points in a LeNet-5 proof), so each distinct point costs its eq once.
      */
     public Ext3 eq(Ext3[] x) {
         if (x.length > z.length) {
             throw new IllegalArgumentException("a point of " + x.length + " coordinates against one of " + z.length);
         }
-        PointKey key = new PointKey(x);
-        Ext3 v = eqAtPoints.get(key);
-        if (v == null) {
-            v = Mle.eq(x, prefix(x.length));
-            eqAtPoints.put(new PointKey(x.clone()), v);
-        }
-        return v;
-    }
-
-    /** A point as a map key, by value. */
-    private record PointKey(Ext3[] x) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof PointKey k && Arrays.equals(k.x, x);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(x);
-        }
-
-        @Override
-        public String toString() {
-            return Arrays.toString(x);
-        }
+        return eqAtPoints.computeIfAbsent(List.of(x), k -> Mle.eq(x, prefix(x.length)));
     }
 
     /** eq(z_{k..n}, block): 1 on block number {@code block} of the blocks of 2^k entries, as a multilinear in z's top n − k coordinates. */
