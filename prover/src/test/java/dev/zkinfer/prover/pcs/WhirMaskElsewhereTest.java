@@ -147,7 +147,12 @@ class WhirMaskElsewhereTest {
         for (int a = 0; a < held.length; a++) {
             other[a] = held[a].clone();
         }
-        other[1][5] ^= 1; // one value of one part differs from what the other commitment holds
+        // one value of one part differs from what the other commitment holds: the last one, whose change moves
+        // only the top monomial coefficient, so the part differs at every queried point y (by δ·y^(2^m − 1));
+        // a value elsewhere moves a sum of coefficients that vanishes at the points whose y^(2^i) = 1 for a free
+        // bit i, and a run whose few queries all fell there (SecureRandom commitments) left the claim true
+        int last = other[1].length - 1;
+        other[1][last] = dev.zkinfer.field.Goldilocks.add(other[1][last], 1);
         Opening o = open(prover, c, rnd, other);
         WhirProtocol.MaskSymbols s = verify(o, o.proof());
         assertTrue(trueOn(s, other));
