@@ -45,7 +45,7 @@ final class BenchCommand extends CliSupport implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", required = true, description = "Directory for the results (created if needed).")
     Path output;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Untimed runs before each timed stage, which also warms up for at least 3 s (1 s with --quick; none with --warmup 0) (default 2; 1 with --quick).")
+    @Option(names = "--warmup", paramLabel = "N", description = "Untimed runs before each timed stage, which also warms up for at least 3 s (1 s with --quick; none with --warmup 0); without --quick, prove and verify warm up on while the JIT compiler is still busy (more than 5% of the last 2 s of runs' time; within half the stage budget) (default 2; 1 with --quick).")
     Integer warmup;
 
     @Option(names = "--reps", paramLabel = "N", description = "Timed runs per stage; the median is reported (default 5; 3 with --quick).")

@@ -35,6 +35,12 @@ import java.util.function.Supplier;
  * row of the same model and batch size was (the JIT compiles after a number of calls, not of seconds:
  * with a time-based warm-up alone the slower mode was timed on earlier, colder proofs); those its key's
  * T proofs cannot cover run first on spare keys of the same model (untimed, noted in the row).
+ * With the default options ({@link Options#settleJit}), the prove and verify stages' warm-up
+ * also goes on, within half the stage budget, while the JIT is
+ * still compiling for more than {@value JitWatch#SETTLED_PERCENT}% of the last runs' time ({@link
+ * JitWatch}): on two cores a C2 compile of a large method takes a core for most of a second, so a
+ * stage timed while the JIT is busy measures the compiler as much as the prover. A row whose timed
+ * runs still had the JIT busy that long says so in its notes.
  */
 public final class BenchHarness {
     /** The warm-up runs of the last {@link #timeSlow} call. */
@@ -42,25 +48,43 @@ public final class BenchHarness {
     /** The prove stage's warm-up runs of the last {@link #measureBatch} call. */
     private int lastProveWarmupRuns;
     /**
+     * The progress of every proof the harness makes, warm-up (spare keys included) and timed alike: with
+     * another lambda in the timed runs, each call site the JIT had compiled for the warm-up's one traps and
+     * is recompiled while they are timed (a zero-knowledge row's whole-proof method, 0.4–0.7 s of C2).
+     */
+    private static final Consumer<String> QUIET = s -> {};
+    /** The JIT's compile time and the wall time of the last {@link #timeSlow} call's timed runs (ms). */
+    private long lastTimedJitMillis;
+    private long lastTimedWallMillis;
+    /**
      * @param warmup untimed runs before each timed stage
      * @param reps timed runs per stage
      * @param warmupSeconds and at least this long of untimed runs (capped at half the stage budget)
      * @param stageBudgetSeconds a stage stops taking further runs once it has spent this long (at least one timed run)
      * @param zeroKnowledge also measure each model with a zero-knowledge key (rows named "MODEL+zk")
+     * @param settleJit the prove and verify stages' warm-up goes on while the JIT is busy ({@link JitWatch}; within half the
+     *     stage budget): the default options', not {@code --quick}'s nor {@code --warmup 0}'s
      */
-    public record Options(int warmup, int reps, double warmupSeconds, double stageBudgetSeconds, int[] batches, boolean zeroKnowledge) {
-        public static final Options DEFAULT = new Options(2, 5, 3, 60, new int[] {1}, false);
+    public record Options(int warmup, int reps, double warmupSeconds, double stageBudgetSeconds, int[] batches, boolean zeroKnowledge,
+            boolean settleJit) {
+        public static final Options DEFAULT = new Options(2, 5, 3, 60, new int[] {1}, false, true);
         public static final Options QUICK = new Options(1, 3, 1, 20, new int[] {1}, false);
 
+        /** Options whose warm-up does not wait for the JIT. */
+        public Options(int warmup, int reps, double warmupSeconds, double stageBudgetSeconds, int[] batches, boolean zeroKnowledge) {
+            this(warmup, reps, warmupSeconds, stageBudgetSeconds, batches, zeroKnowledge, false);
+        }
+
         public Options with(Integer warmup, Integer reps, Double stageBudgetSeconds) {
+            boolean none = warmup != null && warmup == 0;
             return new Options(warmup != null ? warmup : this.warmup, reps != null ? reps : this.reps,
-                    warmup != null && warmup == 0 ? 0 : warmupSeconds, stageBudgetSeconds != null ? stageBudgetSeconds : this.stageBudgetSeconds,
-                    batches, zeroKnowledge);
+                    none ? 0 : warmupSeconds, stageBudgetSeconds != null ? stageBudgetSeconds : this.stageBudgetSeconds,
+                    batches, zeroKnowledge, settleJit && !none);
         }
 
         /** These options, also measuring every model in zero-knowledge mode (docs/zero-knowledge.md) in the same run. */
         public Options withZeroKnowledge() {
-            return new Options(warmup, reps, warmupSeconds, stageBudgetSeconds, batches, true);
+            return new Options(warmup, reps, warmupSeconds, stageBudgetSeconds, batches, true, settleJit);
         }
 
         /**
@@ -75,7 +99,7 @@ public final class BenchHarness {
                 throw new IllegalArgumentException("batch sizes are 1 to " + dev.zkinfer.circuit.VerifyingKey.MAX_BATCH + ", at most "
                         + dev.zkinfer.circuit.VerifyingKey.MAX_BATCH_CIRCUITS + " of them: " + Arrays.toString(batches));
             }
-            return new Options(warmup, reps, warmupSeconds, stageBudgetSeconds, b, zeroKnowledge);
+            return new Options(warmup, reps, warmupSeconds, stageBudgetSeconds, b, zeroKnowledge, settleJit);
         }
     }
 
@@ -250,7 +274,8 @@ public final class BenchHarness {
 
     /**
      * Untimed zero-knowledge proofs of a batch on fresh keys of the model (each key's T proofs at
-     * most), {@code count} of them or fewer when half the stage budget is spent; returns how many.
+     * most), {@code count} of them and more while the JIT is busy ({@link JitWatch}), or fewer when half
+     * the stage budget is spent; returns how many.
      */
     private int warmUpOnSpareKeys(String zkName, QuantizedModel proved, int[] keySizes, int batch, IntTensor xi, int count) {
         List<IntTensor[]> rows = new ArrayList<>();
@@ -260,13 +285,18 @@ public final class BenchHarness {
         long budget = (long) (options.stageBudgetSeconds() * 1e9) / 2;
         long start = System.nanoTime();
         int done = 0;
-        while (done < count && (done == 0 || System.nanoTime() - start < budget)) {
+        JitWatch jit = new JitWatch();
+        boolean untilSettled = options.settleJit();
+        while ((done < count || (untilSettled && jit.busy())) && (done == 0 || System.nanoTime() - start < budget)) {
             progress.accept(zkName + ": a spare key for the warm-up");
             ProvingKey spare = ProvingKey.create(proved, SecurityProfile.DEFAULT, keySizes, new ProvingKey.Options(true, false), s -> {});
             ModelProver prover = new ModelProver(spare);
-            for (int k = 0; k < spare.verifyingKey().hiddenProofs() && done < count && (done == 0 || System.nanoTime() - start < budget); k++) {
+            for (int k = 0; k < spare.verifyingKey().hiddenProofs() && (done < count || (untilSettled && jit.busy()))
+                    && (done == 0 || System.nanoTime() - start < budget); k++) {
                 progress.accept(zkName + ": proving (warm-up on a spare key " + (done + 1) + ")");
-                prover.proveBatch(rows, s -> {});
+                jit.start();
+                prover.proveBatch(rows, QUIET);
+                jit.stop();
                 done++;
             }
         }
@@ -301,12 +331,13 @@ public final class BenchHarness {
         try {
             int before = proofsLeft[0];
             prove = timeSlow(stage + ": proving", () -> {
-                ProofResult r = prover.proveBatch(rows, s -> {});
+                ProofResult r = prover.proveBatch(rows, QUIET);
                 proofsLeft[0]--;
                 last[0] = r;
                 return r;
             }, r -> witness.add(r.witnessNanos() / 1e6), before);
             lastProveWarmupRuns = lastWarmupRuns;
+            jitNote(notes, "prove");
             if (proofsLeft[0] == 0) {
                 notes.add("warm-up stopped at the key's " + pk.verifyingKey().hiddenProofs() + " proofs (its weights stay hidden for that many)");
             }
@@ -332,6 +363,7 @@ public final class BenchHarness {
         System.gc();
         Stats verify = timeSlow(stage + ": verifying", () -> CircuitVerifier.verify(vk, proof),
                 o -> allValid[0] &= o.result().isValid() && o.rows() == batch);
+        jitNote(notes, "verify");
         if (!allValid[0]) {
             notes.add("the proof did not verify: " + CircuitVerifier.verify(vk, proof).result());
         }
@@ -423,15 +455,20 @@ public final class BenchHarness {
         long start = System.nanoTime();
         long warm = (long) (options.warmupSeconds() * 1e9);
         int warmCap = Math.max(0, maxCalls - options.reps());
-        // At least `warmup` runs and `warmupSeconds`, but no more than half the stage budget (nor than maxCalls leaves).
+        // At least `warmup` runs and `warmupSeconds`, and on while the JIT is busy, but no more than half the
+        // stage budget (nor than maxCalls leaves).
         int warmed = 0;
-        for (int i = 0; i < warmCap && (i < options.warmup() || System.nanoTime() - start < warm)
+        JitWatch jit = new JitWatch();
+        for (int i = 0; i < warmCap && (i < options.warmup() || System.nanoTime() - start < warm || (options.settleJit() && jit.busy()))
                 && (i == 0 || System.nanoTime() - start < budget / 2); i++) {
             progress.accept(what + " (warm-up " + (i + 1) + ")");
+            jit.start();
             check.accept(work.get());
+            jit.stop();
             warmed++;
         }
         lastWarmupRuns = warmed;
+        long jit0 = JitWatch.compileMillis();
         double[] samples = new double[options.reps()];
         int n = 0;
         start = System.nanoTime();
@@ -443,7 +480,65 @@ public final class BenchHarness {
             samples[n++] = (System.nanoTime() - s0) / 1e6;
             check.accept(r);
         }
+        lastTimedJitMillis = jit0 < 0 ? 0 : JitWatch.compileMillis() - jit0;
+        lastTimedWallMillis = (System.nanoTime() - start) / 1_000_000;
         return Stats.of(Arrays.copyOf(samples, n));
+    }
+
+    /** A note where the JIT compiled for more than {@value JitWatch#SETTLED_PERCENT}% of the last timed runs' time. */
+    private void jitNote(List<String> notes, String stage) {
+        if (lastTimedJitMillis * 100 > JitWatch.SETTLED_PERCENT * Math.max(1, lastTimedWallMillis)) {
+            notes.add(String.format(java.util.Locale.ROOT, "the JIT compiled for %d ms during the timed %s runs (%.0f%% of their %d ms)",
+                    lastTimedJitMillis, stage, 100.0 * lastTimedJitMillis / Math.max(1, lastTimedWallMillis), lastTimedWallMillis));
+        }
+    }
+
+    /**
+     * Whether the JIT is still busy: its compile time ({@link java.lang.management.CompilationMXBean},
+     * summed over the compiler threads) over the last runs that together last at least {@value
+     * #WINDOW_MILLIS} ms (all runs while they last less), against their wall time. C2 compiles in bursts
+     * (a large method's compile after some number of calls), so a shorter window sees quiet gaps between
+     * them. Never busy where the JVM does not report compile time.
+     */
+    static final class JitWatch {
+        /** The wall time the runs looked at cover (at least). */
+        static final long WINDOW_MILLIS = 2000;
+        /** Busy above this share of the runs' wall time. */
+        static final int SETTLED_PERCENT = 5;
+        private final List<long[]> runs = new ArrayList<>();
+        private long jit0;
+        private long wall0;
+
+        /** The JIT's compile time so far (ms), or -1 where the JVM does not report it. */
+        static long compileMillis() {
+            java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
+            return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : -1;
+        }
+
+        void start() {
+            jit0 = compileMillis();
+            wall0 = System.nanoTime();
+        }
+
+        void stop() {
+            record(jit0 < 0 ? 0 : compileMillis() - jit0, (System.nanoTime() - wall0) / 1_000_000);
+        }
+
+        /** A run of {@code wallMillis} during which the JIT compiled for {@code jitMillis}. */
+        void record(long jitMillis, long wallMillis) {
+            runs.add(new long[] {jitMillis, Math.max(1, wallMillis)});
+        }
+
+        /** Whether the JIT compiled for more than {@link #SETTLED_PERCENT}% of the last runs' time (no run yet: not busy). */
+        boolean busy() {
+            long j = 0;
+            long w = 0;
+            for (int k = runs.size() - 1; k >= 0 && w < WINDOW_MILLIS; k--) {
+                j += runs.get(k)[0];
+                w += runs.get(k)[1];
+            }
+            return j * 100 > SETTLED_PERCENT * w;
+        }
     }
 
     private static volatile int sinkHash;
