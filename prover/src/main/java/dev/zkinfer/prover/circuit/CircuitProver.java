@@ -492,60 +492,6 @@ public final class CircuitProver {
             progress.accept("committing to the witness");
             CommittedLayout wl = vk.witnessLayout();
             WhirProver witnessPcs = new WhirProver(vk.witnessPcs(), backend);
-            WhirProver.WhirCommitment witnessCommitment = commitWitness(witnessPcs, wl);
-            List<EvaluationClaim> witnessOod = witnessPcs.outOfDomain(witnessCommitment, out, t);
-            if (vk.committedInputs()) {
-                proveCommitted(CommittedEnd.INPUTS);
-            }
-
-            progress.accept("proving lookups");
-            Cancellation.checkpoint();
-            proveLookups(circuit);
-            layersStart = out.size();
-
-            if (vk.committedOutputs()) {
-                proveCommitted(CommittedEnd.OUTPUTS);
-            }
-            proveLayers(circuit, publicOutIds, progress);
-
-            List<Claim> model = new ArrayList<>();
-            List<Claim> witness = new ArrayList<>();
-            sortRemainingClaims(circuit, wl, model, witness);
-            Cancellation.checkpoint();
-            if (modelPcs.streamsRoundZero()) {
-                // the model commitment's streamed opening is the proof's peak (GPT-2 small: 2^28 values): the
-                // witness commitment waits for its own with its codeword and tree in files (the same bytes)
-                witnessCommitment = witnessPcs.stowed(witnessCommitment);
-            }
-            progress.accept("opening the model commitment");
-            List<dev.zkinfer.pcs.WeightedClaim> modelWeighted = new ArrayList<>();
-            if (zk != null) {
-                modelWeighted = zkModelClaims(circuit, model);
-                model = List.of();
-            }
-            model = modelBlockClaims(model);
-            layersEnd = out.size();
-            if (layersOnly) {
-                return out.toByteArray();
-            }
-            openModel(modelPcs, modelOod, model, modelWeighted);
-            Cancellation.checkpoint();
-            progress.accept("opening the witness commitment");
-            List<dev.zkinfer.pcs.WeightedClaim> weighted = new ArrayList<>();
-            for (WitnessForm f : forms) {
-                weighted.add(f.claim(wl.numVars()));
-            }
-            open(witnessPcs, witnessCommitment, witnessOod, witness, weighted);
-            return out.toByteArray();
-        }
-
-        /*
-         * The phases of prove() are methods of their own: one method of the whole proof compiles, when the JIT
-         * recompiles it, in about 0.7 s of C2 time (a long-running prover recompiled it every few dozen proofs).
-         */
-
-        /** The witness table (advice, and a zero-knowledge proof's mask blocks) committed; its root sent and absorbed. */
-        private WhirProver.WhirCommitment commitWitness(WhirProver witnessPcs, CommittedLayout wl) {
             Map<Integer, long[]> adv = new HashMap<>();
             for (int id : wl.tensors()) {
                 if (zk != null && zk.blocks().containsKey(id)) {
@@ -562,11 +508,19 @@ public final class CircuitProver {
                     : witnessPcs.commit(witnessTable, wl.numVars());
             out.bytes(witnessCommitment.root());
             t.absorbBytes("witness-root", witnessCommitment.root());
-            return witnessCommitment;
-        }
+            List<EvaluationClaim> witnessOod = witnessPcs.outOfDomain(witnessCommitment, out, t);
+            if (vk.committedInputs()) {
+                proveCommitted(CommittedEnd.INPUTS);
+            }
 
-        /** The output claims, the requantizations' batch and every other layer, last to first. */
-        private void proveLayers(Circuit circuit, int[] publicOutIds, Consumer<String> progress) {
+            progress.accept("proving lookups");
+            Cancellation.checkpoint();
+            proveLookups(circuit);
+            layersStart = out.size();
+
+            if (vk.committedOutputs()) {
+                proveCommitted(CommittedEnd.OUTPUTS);
+            }
             for (int outId : publicOutIds) {
                 Ext3[] r = new Ext3[circuit.tensor(outId).layout().numVars()];
                 for (int k = 0; k < r.length; k++) {
@@ -614,10 +568,9 @@ public final class CircuitProver {
                 }
                 LayerProvers.forLayer(layer).prove(layer, merged, this);
             }
-        }
 
-        /** The claims left after the layers: on the weights ({@code model}), and on the advice (unmasked ones into {@code witness}, masked ones as forms). */
-        private void sortRemainingClaims(Circuit circuit, CommittedLayout wl, List<Claim> model, List<Claim> witness) {
+            List<Claim> model = new ArrayList<>();
+            List<Claim> witness = new ArrayList<>();
             for (Map.Entry<Integer, List<Claim>> e : pending.entrySet()) {
                 CircuitTensor ct = circuit.tensor(e.getKey());
                 for (Claim c : e.getValue()) {
@@ -634,27 +587,32 @@ public final class CircuitProver {
                     }
                 }
             }
-        }
-
-        /** Zero knowledge: the weights' claims merged per tensor, then one blinded opening for all, as one weighted claim (or none). */
-        private List<dev.zkinfer.pcs.WeightedClaim> zkModelClaims(Circuit circuit, List<Claim> model) {
+            Cancellation.checkpoint();
+            if (modelPcs.streamsRoundZero()) {
+                // the model commitment's streamed opening is the proof's peak (GPT-2 small: 2^28 values): the
+                // witness commitment waits for its own with its codeword and tree in files (the same bytes)
+                witnessCommitment = witnessPcs.stowed(witnessCommitment);
+            }
+            progress.accept("opening the model commitment");
             List<dev.zkinfer.pcs.WeightedClaim> modelWeighted = new ArrayList<>();
-            // the verifier's order: by tensor in the order of first claim, merged; then one blinded opening for all
-            List<Claim> merged = new ArrayList<>();
-            for (Map.Entry<Integer, List<Claim>> e : ZkLayout.byTensor(model).entrySet()) {
-                merged.add(e.getValue().size() == 1 ? e.getValue().get(0)
-                        : ZkProving.merge(this, e.getKey(), e.getValue(), w.get(e.getKey())));
+            if (zk != null) {
+                // the verifier's order: by tensor in the order of first claim, merged; then one blinded opening for all
+                List<Claim> merged = new ArrayList<>();
+                for (Map.Entry<Integer, List<Claim>> e : ZkLayout.byTensor(model).entrySet()) {
+                    merged.add(e.getValue().size() == 1 ? e.getValue().get(0)
+                            : ZkProving.merge(this, e.getKey(), e.getValue(), w.get(e.getKey())));
+                }
+                if (!merged.isEmpty()) {
+                    modelWeighted.add(ZkProving.modelClaims(this, merged, vk.modelLayout(), ZkLayout.blindingBlock(circuit), modelTable,
+                            Ext3.ZERO).claim(vk.modelLayout().numVars()));
+                }
+                model = List.of();
             }
-            if (!merged.isEmpty()) {
-                modelWeighted.add(ZkProving.modelClaims(this, merged, vk.modelLayout(), ZkLayout.blindingBlock(circuit), modelTable,
-                        Ext3.ZERO).claim(vk.modelLayout().numVars()));
+            model = modelBlockClaims(model);
+            layersEnd = out.size();
+            if (layersOnly) {
+                return out.toByteArray();
             }
-            return modelWeighted;
-        }
-
-        /** The model commitment's opening (zero knowledge: a hiding one, its mask parts' symbols becoming claims on the witness). */
-        private void openModel(WhirProver modelPcs, List<EvaluationClaim> modelOod, List<Claim> model,
-                List<dev.zkinfer.pcs.WeightedClaim> modelWeighted) {
             if (zk != null && !modelWeighted.isEmpty()) {
                 // a hiding commitment opened by every proof: each opening draws its own mask polynomial (a model
                 // without weights has no claim on it, and the verifier expects no opening, as in integrity mode)
@@ -668,6 +626,14 @@ public final class CircuitProver {
             } else if (zk == null) {
                 open(modelPcs, modelCommitment.get(), modelOod, model, modelWeighted);
             }
+            Cancellation.checkpoint();
+            progress.accept("opening the witness commitment");
+            List<dev.zkinfer.pcs.WeightedClaim> weighted = new ArrayList<>();
+            for (WitnessForm f : forms) {
+                weighted.add(f.claim(wl.numVars()));
+            }
+            open(witnessPcs, witnessCommitment, witnessOod, witness, weighted);
+            return out.toByteArray();
         }
 
         /**
