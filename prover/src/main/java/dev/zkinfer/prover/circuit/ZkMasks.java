@@ -41,7 +41,7 @@ final class ZkMasks {
         // pool, the model openings' mask parts, the tensor masks by tensor): the same values from the same
         // generator. The loops here copy and read. With the draws inside its loops, C2 compiled this
         // constructor (on-stack, then whole, after a few hundred proofs) with the keystream inlined in 0.66 and
-        // 0.81 s; drawing here, 0.37 and 0.36 s (JFR compilation events, one scratch loop of 550 proofs each).
+        // 0.81 s; drawing here, 0.37 and 0.36 s (JFR compilation events of scratch prove loops of 300 and 550 proofs).
         int[] pool = new int[layout.poolBlocks()];
         int[] modelMask = layout.modelMaskBlocks();
         int[] drawn = new int[pool.length + modelMask.length + c.tensors().size()];
