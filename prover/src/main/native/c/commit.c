@@ -474,12 +474,15 @@ static void mle_range(void *p, int64_t from, int64_t to, int chunk) {
  * (2^12 extension entries, 96 KiB) is read again for every high index. */
 #define SPLIT_LOW_VARS 12
 
+/* The low half of an m-variable point whose eq tables are made separately: about half, at most SPLIT_LOW_VARS. */
+static inline int split_low(int m) { return m / 2 < SPLIT_LOW_VARS ? m / 2 : SPLIT_LOW_VARS; }
+
 /* f(point) = sum_c hi[c] sum_b values[c 2^lo + b] low[b] */
 void zk_evaluate_mle(const int64_t *values, const int64_t *point, int32_t m, int64_t *out3) {
     const u64 *z = (const u64 *)point;
     /* the point split in half: its two eq tables cost 2^(m/2) products each (a low table of
      * min(m, 12) variables cost as much as the sum itself); small tables on the calling thread */
-    int lo = m / 2 < SPLIT_LOW_VARS ? m / 2 : SPLIT_LOW_VARS;
+    int lo = split_low(m);
     int64_t high = (int64_t)1 << (m - lo);
     int64_t grain = lo >= 12 ? 1 : (int64_t)ZK_MIN_PARALLEL >> lo;
     u64 *low = eq_table(z, 0, lo, ONE), *hi = eq_table(z, lo, m - lo, ONE);
@@ -606,7 +609,7 @@ void zk_add_scaled_eq_batch(int64_t *w_, const int64_t *points_, const int64_t *
         return;
     }
     /* general points: eq(low half) and coef eq(high half) per query, query-minor, then the batched products */
-    e.lo = m / 2 < SPLIT_LOW_VARS ? m / 2 : SPLIT_LOW_VARS;
+    e.lo = split_low(m);
     e.tile = GENERAL_TILE_ENTRIES >> e.lo > 1 ? GENERAL_TILE_ENTRIES >> e.lo : 1;
     size_t low_size = (size_t)1 << e.lo, high_size = (size_t)1 << (m - e.lo);
     u64 *low_t = malloc(sizeof(u64) * 3 * low_size * count);

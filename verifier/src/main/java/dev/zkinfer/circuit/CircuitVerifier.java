@@ -457,11 +457,9 @@ public final class CircuitVerifier {
             int bz = in.position();
             Claim[] excessClaims = new Claim[batched.length];
             for (int j = 0; j < batched.length; j++) {
-                for (int out : circuit.layers().get(batched[j]).outputs()) {
-                    List<Claim> cs = pending.remove(out);
-                    reduced[out] = true;
-                    excessClaims[j] = cs == null ? null : merge(out, cs);
-                }
+                // a requantization's one output, if any, is its derived excess
+                Claim[] merged = takeMerged(circuit.layers().get(batched[j]).outputs());
+                excessClaims[j] = merged.length == 0 ? null : merged[0];
             }
             RequantZeroChecks.verify(this, batched, excessClaims);
             timing.record(-6, "requant zero-checks", System.nanoTime() - tz);
@@ -479,14 +477,7 @@ public final class CircuitVerifier {
                 Layer layer = layers.get(li);
                 long tl = System.nanoTime();
                 int bl = in.position();
-                int[] outs = layer.outputs();
-                Claim[] merged = new Claim[outs.length];
-                for (int o = 0; o < outs.length; o++) {
-                    List<Claim> cs = pending.remove(outs[o]);
-                    reduced[outs[o]] = true;
-                    merged[o] = cs == null ? null : merge(outs[o], cs);
-                }
-                layer.verify(merged, this);
+                layer.verify(takeMerged(layer.outputs()), this);
                 timing.record(li, layer.kind(), System.nanoTime() - tl);
                 timing.bytes(li, layer.kind(), in.position() - bl);
             }
@@ -655,6 +646,20 @@ public final class CircuitVerifier {
         }
 
         /** Merges several claims on one polynomial into one (random combination + sumcheck). */
+        /**
+         * The pending claims on a layer's outputs, each output's merged into one (null for an output
+         * without claims); the outputs are reduced from here on (no claim on them may follow).
+         */
+        private Claim[] takeMerged(int[] outs) throws InvalidProofException {
+            Claim[] merged = new Claim[outs.length];
+            for (int o = 0; o < outs.length; o++) {
+                List<Claim> cs = pending.remove(outs[o]);
+                reduced[outs[o]] = true;
+                merged[o] = cs == null ? null : merge(outs[o], cs);
+            }
+            return merged;
+        }
+
         private Claim merge(int tensor, List<Claim> claims) throws InvalidProofException {
             if (claims.size() == 1) {
                 return claims.get(0);

@@ -1073,7 +1073,7 @@ public final class ZkLayout {
             Ext3 rows = Ext3.ZERO;
             Ext3 inner = null;
             for (int i = 0; i < p.length; i++) {
-                if (i == 0 || p[i] != p[i - 1] && !p[i].equals(p[i - 1])) {
+                if (i == 0 || !p[i].equals(p[i - 1])) {
                     inner = Ext3.horner(eqK, 0, degree + 1, -1, p[i]); // Σ_k eq(z_k, k)·p_i^k
                 }
                 rows = rows.add(Ext3.get(eqI, i).mul(s[i]).mul(inner));

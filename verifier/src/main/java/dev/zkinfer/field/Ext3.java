@@ -45,9 +45,7 @@ public final class Ext3 {
 
     public Ext3 mul(Ext3 o) {
         long a0 = c0, a1 = c1, a2 = c2, b0 = o.c0, b1 = o.c1, b2 = o.c2;
-        // t^3 = 2: r0 = a0b0 + 2a1·b2 + 2a2·b1, r1 = a0b1 + a1b0 + 2a2·b2, r2 = a0b2 + a1b1 + a2b0
-        long d1 = dbl(a1), d2 = dbl(a2);
-        return new Ext3(dot3(a0, b0, d1, b2, d2, b1), dot3(a0, b1, a1, b0, d2, b2), dot3(a0, b2, a1, b1, a2, b0));
+        return new Ext3(mul0(a0, a1, a2, b0, b1, b2), mul1(a0, a1, a2, b0, b1, b2), mul2(a0, a1, a2, b0, b1, b2));
     }
 
     /** Multiplication by a base-field element. */
@@ -144,15 +142,14 @@ public final class Ext3 {
         long a0 = x[xi], a1 = x[xi + 1], a2 = x[xi + 2];
         long b0 = y[yj], b1 = y[yj + 1], b2 = y[yj + 2];
         int k = 3 * o;
-        long d1 = dbl(a1), d2 = dbl(a2);
-        out[k] = dot3(a0, b0, d1, b2, d2, b1);
-        out[k + 1] = dot3(a0, b1, a1, b0, d2, b2);
-        out[k + 2] = dot3(a0, b2, a1, b1, a2, b0);
+        out[k] = mul0(a0, a1, a2, b0, b1, b2);
+        out[k + 1] = mul1(a0, a1, a2, b0, b1, b2);
+        out[k + 2] = mul2(a0, a1, a2, b0, b1, b2);
     }
 
     // ---- component form: an element as three canonical longs in locals, for hot loops that
     // would otherwise allocate an Ext3 per step; (a0, a1, a2)·(b0, b1, b2) is
-    // (mul0(a, b), mul1(a, b), mul2(a, b)), each the same value as the component of mul ----
+    // (mul0(a, b), mul1(a, b), mul2(a, b)) (t^3 = 2), the one place the product's formula is written ----
 
     /** Component 0 of (a0 + a1·t + a2·t²)·(b0 + b1·t + b2·t²): a0b0 + 2(a1b2 + a2b1). */
     public static long mul0(long a0, long a1, long a2, long b0, long b1, long b2) {

@@ -49,8 +49,9 @@ public final class BenchHarness {
     private int lastProveWarmupRuns;
     /**
      * The progress of every proof the harness makes, warm-up (spare keys included) and timed alike: with
-     * another lambda in the timed runs, each call site the JIT had compiled for the warm-up's one traps and
-     * is recompiled while they are timed (a zero-knowledge row's whole-proof method, 0.4–0.7 s of C2).
+     * another lambda in the timed runs, a call site the JIT compiled for the warm-up's one can trap and be
+     * recompiled while they are timed (the whole-proof method, whose progress call trapped so in a scratch
+     * prove loop, took 0.36–0.72 s of C2 per compile there).
      */
     private static final Consumer<String> QUIET = s -> {};
     /** The JIT's compile time and the wall time of the last {@link #timeSlow} call's timed runs (ms). */

@@ -538,11 +538,9 @@ public final class CircuitProver {
                 Cancellation.checkpoint();
                 Claim[] excessClaims = new Claim[batched.length];
                 for (int j = 0; j < batched.length; j++) {
-                    for (int o : circuit.layers().get(batched[j]).outputs()) {
-                        List<Claim> cs = pending.remove(o);
-                        reduced[o] = true;
-                        excessClaims[j] = cs == null ? null : merge(o, cs, w.get(o));
-                    }
+                    // a requantization's one output, if any, is its derived excess
+                    Claim[] merged = takeMerged(circuit.layers().get(batched[j]).outputs());
+                    excessClaims[j] = merged.length == 0 ? null : merged[0];
                 }
                 RequantLayerProver.proveBatch(batched, excessClaims, this);
             }
@@ -559,14 +557,7 @@ public final class CircuitProver {
                 Layer layer = layers.get(li);
                 Cancellation.checkpoint();
                 progress.accept("proving layer " + (li + 1) + "/" + layers.size() + " (" + layer.kind() + ")");
-                int[] outs = layer.outputs();
-                Claim[] merged = new Claim[outs.length];
-                for (int o = 0; o < outs.length; o++) {
-                    List<Claim> cs = pending.remove(outs[o]);
-                    reduced[outs[o]] = true;
-                    merged[o] = cs == null ? null : merge(outs[o], cs, w.get(outs[o]));
-                }
-                LayerProvers.forLayer(layer).prove(layer, merged, this);
+                LayerProvers.forLayer(layer).prove(layer, takeMerged(layer.outputs()), this);
             }
 
             List<Claim> model = new ArrayList<>();
@@ -717,6 +708,20 @@ public final class CircuitProver {
                 SegmentClaim sc = claims.get(specs.size() + ti);
                 claim(multTensors[ti], sc.point(), sc.multiplicitiesEval());
             }
+        }
+
+        /**
+         * The pending claims on a layer's outputs, each output's merged into one (null for an output
+         * without claims); the outputs are reduced from here on (no claim on them may follow).
+         */
+        private Claim[] takeMerged(int[] outs) {
+            Claim[] merged = new Claim[outs.length];
+            for (int o = 0; o < outs.length; o++) {
+                List<Claim> cs = pending.remove(outs[o]);
+                reduced[outs[o]] = true;
+                merged[o] = cs == null ? null : merge(outs[o], cs, w.get(outs[o]));
+            }
+            return merged;
         }
 
         private Claim merge(int tensor, List<Claim> claims, long[] values) {

@@ -429,8 +429,10 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         // messages are its values), on four tables and two terms instead of five and four; ŷ(ρ) is evaluated after
         SumcheckInstance inst = new SumcheckInstance(n);
         int eq = inst.addTable(EqTables.eq(ctx.backend(), point));
-        int xi = inst.addBaseTable(ctx.values(l.x()));
-        int ki = inst.addBaseTable(l.multiplierTable(layout));
+        long[] xv = ctx.values(l.x());
+        long[] kv = l.multiplierTable(layout);
+        int xi = inst.addBaseTable(xv);
+        int ki = inst.addBaseTable(kv);
         long[] y = ctx.values(l.y());
         long[] lin = recombine(l.remainderLimbs(), l.limbWidth(), ctx, size);
         long half = 1L << (l.commonShift() - 1);
@@ -447,13 +449,12 @@ public final class RequantLayerProver implements LayerProver<RequantLayer> {
         if (ml != null) {
             inst.maskTable(li, Ext3.ONE, ml, 0, null);
         }
-        // its sum Σ_i eq(p, i)·(x_i·K_i + L_i) (the masks vanish on the cube), from two evaluations
-        long[] xk = l.multiplierTable(layout);
-        long[] xv = ctx.values(l.x());
+        // its sum Σ_i eq(p, i)·(x_i·K_i + L_i) (the masks vanish on the cube), computed before any round folds a table
+        long[] summand = new long[size];
         for (int i = 0; i < size; i++) {
-            xk[i] = Goldilocks.mul(xk[i], xv[i]);
+            summand[i] = Goldilocks.add(Goldilocks.mul(kv[i], xv[i]), lin[i]);
         }
-        Ext3 sum = EqTables.evaluate(ctx.backend(), xk, point).add(EqTables.evaluate(ctx.backend(), lin, point));
+        Ext3 sum = EqTables.evaluate(ctx.backend(), summand, point);
         return new DerivedPart(dev.zkinfer.prover.sumcheck.BatchedRounds.part(ctx.backend(), inst), sum, xi, -1, y, ctx, l.y());
     }
 
